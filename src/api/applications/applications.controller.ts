@@ -1,0 +1,172 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { randomUUID } from 'node:crypto';
+import { APPLICATION_STATES } from '../../domain/application/procedure';
+import type { ApplicationData, Piece } from '../../domain/application/application';
+import { InvalidCommand } from '../../domain/errors';
+import type { ApplicationDeps } from '../../usecases/applications/dependencies';
+import { getApplication, listApplicationsView } from '../../usecases/applications/read-applications';
+import { recordDecision } from '../../usecases/applications/record-decision';
+import { submitApplication } from '../../usecases/applications/submit-application';
+import {
+  decideAdmissibilityUpdate,
+  type DecideAdmissibility,
+  grantAgrementUpdate,
+  issueAttestationUpdate,
+  receiveAdhesionFormUpdate,
+  recordConformityVisitUpdate,
+  recordReferentTrainedUpdate,
+  requireConformityVisitUpdate,
+  submitPiecesUpdate,
+} from '../../workflows/application/definitions';
+import { Actor, IdempotencyKey } from '../actor';
+import { APPLICATION_DEPS } from '../tokens';
+import { validateBody } from '../validation';
+import {
+  admissibilitySchema,
+  attestationSchema,
+  conformityVisitSchema,
+  createApplicationSchema,
+  datedSchema,
+  grantSchema,
+  reasonOnlySchema,
+  submitPiecesSchema,
+} from './schemas';
+
+const idParam = new ParseUUIDPipe({ version: undefined, exceptionFactory: () => new InvalidCommand('id', 'id must be a UUID') });
+
+@ApiTags('applications')
+@ApiHeader({ name: 'X-Actor', required: false, description: 'Who acts (recorded in the event log)' })
+@ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Makes a retried request apply once' })
+@Controller('applications')
+export class ApplicationsController {
+  constructor(@Inject(APPLICATION_DEPS) private readonly deps: ApplicationDeps) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Submit an agrément application (APP-1): individual, network with its members, or higher-education (DOC-3)' })
+  @ApiBody({ schema: createApplicationSchema as object })
+  @ApiResponse({ status: 201, description: 'Application received; its workflow runs' })
+  @ApiResponse({ status: 400, description: 'Invalid field (named in `field`)' })
+  async create(@Body() body: unknown, @Actor() actor: string, @IdempotencyKey() key: string | undefined, @Res({ passthrough: true }) res: Response) {
+    const data = validateBody<ApplicationData>(createApplicationSchema, body);
+    const { applicationId, created } = await submitApplication(this.deps, data, actor, key);
+    res.status(created ? 201 : 200);
+    return getApplication(this.deps, applicationId);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List applications, optionally by state or overdue (APP-7)' })
+  @ApiQuery({ name: 'state', required: false, enum: [...APPLICATION_STATES] })
+  @ApiQuery({ name: 'overdue', required: false, type: Boolean })
+  @ApiQuery({ name: 'limit', required: false, type: Number })
+  @ApiQuery({ name: 'offset', required: false, type: Number })
+  async list(@Query('state') state?: string, @Query('overdue') overdue?: string, @Query('limit') limit?: string, @Query('offset') offset?: string) {
+    if (state !== undefined && !(APPLICATION_STATES as readonly string[]).includes(state)) {
+      throw new InvalidCommand('state', `state must be one of: ${APPLICATION_STATES.join(', ')}`);
+    }
+    if (overdue !== undefined && overdue !== 'true' && overdue !== 'false') throw new InvalidCommand('overdue', 'overdue must be true or false');
+    return listApplicationsView(this.deps, {
+      state,
+      overdue: overdue === 'true',
+      limit: intParam('limit', limit, 50, 1, 500),
+      offset: intParam('offset', offset, 0, 0, 1_000_000),
+    });
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One application: state, APP-7 clock, pieces, timeline (event log) and rule explanations (DOC, ELIG)' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  get(@Param('id', idParam) id: string) {
+    return getApplication(this.deps, id);
+  }
+
+  @Post(':id/pieces')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Add pieces to the dossier (DOC-1..4); an incomplete application goes back to Pix' })
+  @ApiBody({ schema: submitPiecesSchema as object })
+  async addPieces(@Param('id', idParam) id: string, @Body() body: unknown, @Actor() actor: string, @IdempotencyKey() key?: string) {
+    const u = validateBody<{ pieces: Omit<Piece, 'id' | 'receivedAt'>[]; reason?: string }>(submitPiecesSchema, body);
+    const receivedAt = this.deps.now().toISOString();
+    const pieces: Piece[] = u.pieces.map((p) => ({ ...p, id: randomUUID(), receivedAt }));
+    await recordDecision(this.deps, id, submitPiecesUpdate, { actor, reason: u.reason ?? null, pieces }, key);
+    return getApplication(this.deps, id);
+  }
+
+  @Post(':id/admissibility')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Decide admissibility (APP-2): admissible, incomplete with the missing pieces (DOC-4), or rejected with reasons' })
+  @ApiBody({ schema: admissibilitySchema as object })
+  async admissibility(@Param('id', idParam) id: string, @Body() body: unknown, @Actor() actor: string, @IdempotencyKey() key?: string) {
+    const u = validateBody<Omit<DecideAdmissibility, 'actor'>>(admissibilitySchema, body);
+    await recordDecision(this.deps, id, decideAdmissibilityUpdate, { ...u, actor } as DecideAdmissibility, key);
+    return getApplication(this.deps, id);
+  }
+
+  @Post(':id/conformity-visit/requirement')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Require a conformity visit before the grant (APP-3)' })
+  @ApiBody({ schema: reasonOnlySchema as object })
+  async requireVisit(@Param('id', idParam) id: string, @Body() body: unknown, @Actor() actor: string, @IdempotencyKey() key?: string) {
+    const u = validateBody<{ reason?: string }>(reasonOnlySchema, body ?? {});
+    await recordDecision(this.deps, id, requireConformityVisitUpdate, { actor, reason: u.reason ?? null }, key);
+    return getApplication(this.deps, id);
+  }
+
+  @Post(':id/conformity-visit')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Record the conformity visit, its outcome and cost (charged within the APP-3 cap)' })
+  @ApiBody({ schema: conformityVisitSchema as object })
+  async recordVisit(@Param('id', idParam) id: string, @Body() body: unknown, @Actor() actor: string, @IdempotencyKey() key?: string) {
+    const u = validateBody<{ on: string; costEur: number; compliant: boolean; reason?: string }>(conformityVisitSchema, body);
+    await recordDecision(this.deps, id, recordConformityVisitUpdate, { ...u, actor, reason: u.reason ?? null }, key);
+    return getApplication(this.deps, id);
+  }
+
+  @Post(':id/referent-training')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Record that the référent completed the training (APP-4, REF-2)' })
+  @ApiBody({ schema: datedSchema as object })
+  async referentTrained(@Param('id', idParam) id: string, @Body() body: unknown, @Actor() actor: string, @IdempotencyKey() key?: string) {
+    const u = validateBody<{ on: string; reason?: string }>(datedSchema, body);
+    await recordDecision(this.deps, id, recordReferentTrainedUpdate, { ...u, actor, reason: u.reason ?? null }, key);
+    return getApplication(this.deps, id);
+  }
+
+  @Post(':id/grant')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Grant the agrément for 1 to 3 years, 3 by default (APP-5; APP-8: at most 1 abroad)' })
+  @ApiBody({ schema: grantSchema as object })
+  async grant(@Param('id', idParam) id: string, @Body() body: unknown, @Actor() actor: string, @IdempotencyKey() key?: string) {
+    const u = validateBody<{ years?: number; reason?: string }>(grantSchema, body ?? {});
+    await recordDecision(this.deps, id, grantAgrementUpdate, { ...u, actor, reason: u.reason ?? null }, key);
+    return getApplication(this.deps, id);
+  }
+
+  @Post(':id/adhesion-form')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Record receipt of the signed adhesion form (APP-6)' })
+  @ApiBody({ schema: datedSchema as object })
+  async adhesionForm(@Param('id', idParam) id: string, @Body() body: unknown, @Actor() actor: string, @IdempotencyKey() key?: string) {
+    const u = validateBody<{ on: string; reason?: string }>(datedSchema, body);
+    await recordDecision(this.deps, id, receiveAdhesionFormUpdate, { ...u, actor, reason: u.reason ?? null }, key);
+    return getApplication(this.deps, id);
+  }
+
+  @Post(':id/attestation')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Issue the attestation d'agrément; the term runs from its receipt (APP-6)" })
+  @ApiBody({ schema: attestationSchema as object })
+  async attestation(@Param('id', idParam) id: string, @Body() body: unknown, @Actor() actor: string, @IdempotencyKey() key?: string) {
+    const u = validateBody<{ receivedOn: string; reason?: string }>(attestationSchema, body);
+    await recordDecision(this.deps, id, issueAttestationUpdate, { ...u, actor, reason: u.reason ?? null }, key);
+    return getApplication(this.deps, id);
+  }
+}
+
+function intParam(field: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidCommand(field, `${field} must be an integer from ${min} to ${max}`);
+  return n;
+}

@@ -1,0 +1,28 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { DomainError, InvalidCommand, NotFound, TransitionRefused } from '../domain/errors';
+
+/** Named domain errors to HTTP: 400 with the field, 404, 409 with the rule that forbids it. */
+@Catch()
+export class DomainErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('API');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    if (error instanceof InvalidCommand) {
+      res.status(400).json({ statusCode: 400, error: 'Bad Request', field: error.field, message: error.message, details: error.details });
+    } else if (error instanceof NotFound) {
+      res.status(404).json({ statusCode: 404, error: 'Not Found', message: error.message });
+    } else if (error instanceof TransitionRefused) {
+      res.status(409).json({ statusCode: 409, error: 'Conflict', rule: error.ruleId, message: error.message, details: error.details });
+    } else if (error instanceof DomainError) {
+      res.status(422).json({ statusCode: 422, error: 'Unprocessable Entity', message: error.message, details: error.details });
+    } else if (error instanceof HttpException) {
+      const body = error.getResponse();
+      res.status(error.getStatus()).json(typeof body === 'string' ? { statusCode: error.getStatus(), message: body } : body);
+    } else {
+      this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+      res.status(500).json({ statusCode: 500, error: 'Internal Server Error', message: 'unexpected error' });
+    }
+  }
+}

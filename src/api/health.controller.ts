@@ -1,0 +1,17 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { ApplicationDeps } from '../usecases/applications/dependencies';
+import { APPLICATION_DEPS } from './tokens';
+
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  constructor(@Inject(APPLICATION_DEPS) private readonly deps: ApplicationDeps) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Liveness: the database answers' })
+  async health() {
+    await this.deps.db.query('SELECT 1');
+    return { status: 'ok' };
+  }
+}

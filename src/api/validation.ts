@@ -1,0 +1,42 @@
+import Ajv, { type ErrorObject, type JSONSchemaType, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import { InvalidCommand } from '../domain/errors';
+
+const ajv = new Ajv({ allErrors: false, strict: true, useDefaults: false, allowUnionTypes: true });
+addFormats(ajv);
+
+const compiled = new WeakMap<object, ValidateFunction>();
+
+function fieldOf(error: ErrorObject): string {
+  const path = error.instancePath.replace(/^\//, '').replace(/\//g, '.');
+  if (error.keyword === 'required') return [path, (error.params as { missingProperty: string }).missingProperty].filter(Boolean).join('.');
+  if (error.keyword === 'additionalProperties') {
+    return [path, (error.params as { additionalProperty: string }).additionalProperty].filter(Boolean).join('.');
+  }
+  return path || '(body)';
+}
+
+function describe(error: ErrorObject): string {
+  if (error.keyword === 'additionalProperties') return 'is not an accepted field';
+  if (error.keyword === 'required') return 'is required';
+  if (error.keyword === 'enum') return `must be one of: ${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
+  return error.message ?? 'is invalid';
+}
+
+/**
+ * Validates a request body against the JSON schema that also documents it (OpenAPI);
+ * the first error becomes a 400 naming the field.
+ */
+export function validateBody<T>(schema: JSONSchemaType<T> | object, body: unknown): T {
+  let validate = compiled.get(schema);
+  if (!validate) {
+    validate = ajv.compile(schema);
+    compiled.set(schema, validate);
+  }
+  if (!validate(body)) {
+    const error = validate.errors![0]!;
+    const field = fieldOf(error);
+    throw new InvalidCommand(field, `${field} ${describe(error)}`);
+  }
+  return body as T;
+}

@@ -1,0 +1,44 @@
+/**
+ * Named domain errors. The API maps them to HTTP (400, 404, 409, 422);
+ * workflows turn them into non-retryable application failures of the same name.
+ */
+export abstract class DomainError extends Error {
+  abstract readonly code: string;
+  constructor(
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** A command the current state does not allow: always names the rule that forbids it. */
+export class TransitionRefused extends DomainError {
+  readonly code = 'transition-refused';
+  constructor(
+    readonly ruleId: string,
+    message: string,
+    details: Record<string, unknown> = {},
+  ) {
+    super(message, { ruleId, ...details });
+  }
+}
+
+/** Input that is malformed whatever the state: names the field at fault. */
+export class InvalidCommand extends DomainError {
+  readonly code = 'invalid-command';
+  constructor(
+    readonly field: string,
+    message: string,
+    details: Record<string, unknown> = {},
+  ) {
+    super(message, { field, ...details });
+  }
+}
+
+export class NotFound extends DomainError {
+  readonly code = 'not-found';
+}
+
+export const DOMAIN_ERROR_NAMES = ['TransitionRefused', 'InvalidCommand', 'NotFound'] as const;

@@ -1,0 +1,15 @@
+import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+
+/** An applicant or agreed organisation; network members point to their coordinating organisation (ELIG-4). */
+@Entity({ name: 'organisations' })
+export class OrganisationEntity {
+  @PrimaryColumn('uuid') id!: string;
+  @Column('text') name!: string;
+  @Column('text') category!: string;
+  @Column('text', { nullable: true }) uai!: string | null;
+  @Column('text', { nullable: true }) department!: string | null;
+  @Column('boolean', { name: 'is_foreign', default: false }) foreign!: boolean;
+  @Column('text') email!: string;
+  @Column('uuid', { name: 'network_id', nullable: true }) networkId!: string | null;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
+}

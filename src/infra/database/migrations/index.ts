@@ -1,0 +1,4 @@
+import { ApplicationProcedure1763900000000 } from './1763900000000-application-procedure';
+
+/** Migrations in order; listed explicitly so they run the same from src/ (vitest) and dist/ (tsc). */
+export const MIGRATIONS = [ApplicationProcedure1763900000000];

@@ -1,0 +1,23 @@
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { APPLICATION_TASK_QUEUE } from '../../workflows/application/definitions';
+
+export interface WorkerConfig {
+  connection: NativeConnection;
+  namespace?: string;
+  taskQueue?: string;
+  activities: object;
+  /** Prebuilt bundle (tests share one); otherwise the workflows are bundled from source. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+}
+
+export const WORKFLOWS_PATH = require.resolve('../../workflows');
+
+export async function createWorker(config: WorkerConfig): Promise<Worker> {
+  return Worker.create({
+    connection: config.connection,
+    namespace: config.namespace ?? 'default',
+    taskQueue: config.taskQueue ?? APPLICATION_TASK_QUEUE,
+    activities: config.activities,
+    ...(config.workflowBundle ? { workflowBundle: config.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+  });
+}

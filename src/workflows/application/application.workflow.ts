@@ -1,0 +1,226 @@
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  proxyActivities,
+  setHandler,
+} from '@temporalio/workflow';
+import type { ApplicationActivities } from '../../activities/application.activities';
+import type { EmailActivities } from '../../activities/email.activities';
+import { isoDate } from '../../domain/dates';
+import { DomainError } from '../../domain/errors';
+import {
+  decide,
+  isFinal,
+  openProcedure,
+  type Procedure,
+  type ProcedureCommand,
+  type Transition,
+} from '../../domain/application/procedure';
+import { isRunning, netElapsedMs, procedureDeadline } from '../../domain/application/procedure-clock';
+import { acknowledgement, type Notification, notificationFor } from '../../domain/application/notifications';
+import { MS_PER_DAY } from '../../domain/dates';
+import {
+  type ApplicationSnapshot,
+  type ApplicationWorkflowInput,
+  applicationStateQuery,
+  type Attribution,
+  decideAdmissibilityUpdate,
+  grantAgrementUpdate,
+  issueAttestationUpdate,
+  receiveAdhesionFormUpdate,
+  recordConformityVisitUpdate,
+  recordReferentTrainedUpdate,
+  requireConformityVisitUpdate,
+  submitPiecesUpdate,
+} from './definitions';
+
+const { registerApplication, recordPiecesAndEvaluate, recordTransition } = proxyActivities<ApplicationActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+const { sendEmail } = proxyActivities<EmailActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '5 seconds', maximumInterval: '10 minutes' },
+});
+
+const SYSTEM: Attribution = { actor: 'system', reason: null };
+
+/**
+ * One agrément application, from receipt to the attestation (APP-1..8).
+ * Pix's decisions arrive as updates, validated against the procedure's state machine
+ * before they touch history; the workflow keeps the APP-7 clock and flags the
+ * application to operations when Pix has held it for 2 months net.
+ */
+export async function applicationWorkflow(input: ApplicationWorkflowInput): Promise<ApplicationSnapshot> {
+  const { applicationId, data } = input;
+  let procedure: Procedure = openProcedure({
+    applicationId,
+    kind: data.kind,
+    foreign: data.organisation.foreign,
+    receivedAt: new Date(input.receivedAt),
+  });
+
+  const snapshot = (): ApplicationSnapshot => {
+    const now = new Date();
+    return {
+      ...procedure,
+      netElapsedDays: Math.floor(netElapsedMs(procedure.clock, now) / MS_PER_DAY),
+      procedureDeadline: procedure.clock.stoppedAt ? null : procedureDeadline(procedure.clock, now).toISOString(),
+      asOf: now.toISOString(),
+    };
+  };
+
+  // Updates run one at a time, so each is decided against the state the previous one left.
+  let queue: Promise<unknown> = Promise.resolve();
+  const serially = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = queue.then(fn);
+    queue = run.catch(() => undefined);
+    return run;
+  };
+
+  const notify = async (n: Notification, seq: number) => {
+    await sendEmail({
+      key: `application:${applicationId}:${seq}:${n.template}`,
+      to: n.audience === 'operations' ? null : data.organisation.email,
+      audience: n.audience,
+      template: n.template,
+      data: n.data,
+    });
+  };
+
+  /** Decides, records the transition in the read model, then sends its e-mails. */
+  const apply = async (command: ProcedureCommand, by: Attribution): Promise<ApplicationSnapshot> => {
+    const now = new Date();
+    const t: Transition = decideOrFail(procedure, command, now);
+    procedure = t.procedure;
+    await recordTransition({
+      procedure,
+      events: t.events,
+      actor: by.actor,
+      reason: by.reason ?? null,
+      at: now.toISOString(),
+    });
+    const firstSeq = procedure.version - t.events.length + 1;
+    const snap = snapshot();
+    for (const [i, event] of t.events.entries()) {
+      const n = notificationFor(event, { applicationId, data, procedure }, {
+        netElapsedDays: snap.netElapsedDays,
+        deadline: snap.procedureDeadline,
+      });
+      if (n) await notify(n, firstSeq + i);
+    }
+    return snap;
+  };
+
+  /** Validators run before an update is accepted: a refused command leaves no trace in history. */
+  const validate = (command: ProcedureCommand) => (by: Attribution) => {
+    if (!by || typeof by.actor !== 'string' || by.actor.trim() === '') {
+      throw ApplicationFailure.nonRetryable('actor is required', 'InvalidCommand', { field: 'actor' });
+    }
+    decideOrFail(procedure, command, new Date());
+  };
+
+  setHandler(applicationStateQuery, snapshot);
+
+  setHandler(
+    submitPiecesUpdate,
+    (u) =>
+      serially(async () => {
+        // Check the state before storing anything, then evaluate DOC/ELIG on the whole dossier.
+        decideOrFail(procedure, { type: 'pieces-submitted', verdict: placeholderVerdict, pieceTypes: u.pieces.map((p) => p.type) }, new Date());
+        const verdict = await recordPiecesAndEvaluate({ applicationId, pieces: u.pieces, today: isoDate(new Date()) });
+        return apply({ type: 'pieces-submitted', verdict, pieceTypes: u.pieces.map((p) => p.type) }, u);
+      }),
+    { validator: (u) => validate({ type: 'pieces-submitted', verdict: placeholderVerdict, pieceTypes: (u?.pieces ?? []).map((p) => p.type) })(u) },
+  );
+  setHandler(decideAdmissibilityUpdate, (u) => serially(() => apply(admissibilityCommand(u), u)), {
+    validator: (u) => validate(admissibilityCommand(u))(u),
+  });
+  setHandler(requireConformityVisitUpdate, (u) => serially(() => apply({ type: 'conformity-visit-required' }, u)), {
+    validator: validate({ type: 'conformity-visit-required' }),
+  });
+  const visitCommand = (u: { on: string; costEur: number; compliant: boolean }): ProcedureCommand => ({
+    type: 'conformity-visit-done',
+    on: u?.on,
+    costEur: u?.costEur,
+    compliant: u?.compliant === true,
+  });
+  setHandler(recordConformityVisitUpdate, (u) => serially(() => apply(visitCommand(u), u)), {
+    validator: (u) => validate(visitCommand(u))(u),
+  });
+  setHandler(recordReferentTrainedUpdate, (u) => serially(() => apply({ type: 'referent-trained', on: u.on }, u)), {
+    validator: (u) => validate({ type: 'referent-trained', on: u?.on })(u),
+  });
+  setHandler(grantAgrementUpdate, (u) => serially(() => apply({ type: 'agrement-granted', years: u.years }, u)), {
+    validator: (u) => validate({ type: 'agrement-granted', years: u?.years })(u),
+  });
+  setHandler(receiveAdhesionFormUpdate, (u) => serially(() => apply({ type: 'adhesion-form-received', on: u.on }, u)), {
+    validator: (u) => validate({ type: 'adhesion-form-received', on: u?.on })(u),
+  });
+  setHandler(issueAttestationUpdate, (u) => serially(() => apply({ type: 'attestation-issued', receivedOn: u.receivedOn }, u)), {
+    validator: (u) => validate({ type: 'attestation-issued', receivedOn: u?.receivedOn })(u),
+  });
+
+  // Opening: the read model (idempotent), the first DOC/ELIG evaluation, the acknowledgement (APP-1).
+  await serially(async () => {
+    await registerApplication({
+      applicationId,
+      organisationId: input.organisationId,
+      memberIds: input.memberIds,
+      data,
+      receivedAt: input.receivedAt,
+      actor: input.actor,
+    });
+    const verdict = await recordPiecesAndEvaluate({ applicationId, pieces: [], today: isoDate(new Date(input.receivedAt)) });
+    procedure = { ...procedure, dossier: verdict };
+    await recordTransition({ procedure, events: [], actor: input.actor, reason: null, at: input.receivedAt });
+    await notify(acknowledgement({ applicationId, data, procedure }), 0);
+  });
+
+  // APP-7: while Pix holds the file, wait for the next decision or the net 2-month deadline.
+  while (!isFinal(procedure.state)) {
+    const version = procedure.version;
+    if (isRunning(procedure.clock) && !procedure.overdueFlaggedAt) {
+      const remaining = procedureDeadline(procedure.clock, new Date()).getTime() - Date.now();
+      const decided = await condition(() => procedure.version !== version, Math.max(remaining, 1));
+      if (!decided) {
+        await serially(async () => {
+          // A decision may have been queued at the same instant: only flag what is still overdue.
+          if (procedure.version === version) await apply({ type: 'procedure-overdue' }, SYSTEM);
+        });
+      }
+    } else {
+      await condition(() => procedure.version !== version);
+    }
+  }
+  await condition(allHandlersFinished);
+  return snapshot();
+}
+
+const placeholderVerdict = { complete: true, eligible: true, missingPieces: [], failures: [] };
+
+function admissibilityCommand(u: { decision: string; conformityVisitRequired?: boolean; missingPieces?: unknown; reasons?: unknown }): ProcedureCommand {
+  switch (u?.decision) {
+    case 'admissible':
+      return { type: 'admissibility-decided', decision: 'admissible', conformityVisitRequired: u.conformityVisitRequired === true };
+    case 'incomplete':
+      return { type: 'admissibility-decided', decision: 'incomplete', missingPieces: (u.missingPieces as never) ?? undefined };
+    case 'rejected':
+      return { type: 'admissibility-decided', decision: 'rejected', reasons: Array.isArray(u.reasons) ? (u.reasons as string[]) : [] };
+    default:
+      throw ApplicationFailure.nonRetryable('decision must be admissible, incomplete or rejected', 'InvalidCommand', {
+        field: 'decision',
+      });
+  }
+}
+
+/** Domain errors become non-retryable failures that keep their name and details for the API. */
+function decideOrFail(p: Procedure, command: ProcedureCommand, now: Date): Transition {
+  try {
+    return decide(p, command, now);
+  } catch (err) {
+    if (err instanceof DomainError) throw ApplicationFailure.nonRetryable(err.message, err.name, err.details);
+    throw err;
+  }
+}

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { handOver, netElapsedMs, procedureDeadline, startClock } from '../../../src/domain/application/procedure-clock';
+import { MS_PER_DAY } from '../../../src/domain/dates';
+
+const at = (s: string) => new Date(s);
+
+describe('APP-7 procedure clock', () => {
+  it('APP-7 deadline is 2 months after receipt when Pix holds the file throughout', () => {
+    const clock = startClock(at('2026-01-15T09:00:00Z'));
+    expect(procedureDeadline(clock, at('2026-02-01T00:00:00Z')).toISOString()).toBe('2026-03-15T09:00:00.000Z');
+  });
+
+  it('APP-7 a 10-day wait on the applicant moves the deadline by 10 days (2026-03-25)', () => {
+    let clock = startClock(at('2026-01-15T09:00:00Z'));
+    clock = handOver(clock, 'applicant', at('2026-01-20T09:00:00Z'));
+    // While paused, the deadline keeps moving with the pause.
+    expect(procedureDeadline(clock, at('2026-01-25T09:00:00Z')).toISOString()).toBe('2026-03-20T09:00:00.000Z');
+    clock = handOver(clock, 'pix', at('2026-01-30T09:00:00Z'));
+    expect(clock.pausedMs).toBe(10 * MS_PER_DAY);
+    expect(procedureDeadline(clock, at('2026-02-10T00:00:00Z')).toISOString()).toBe('2026-03-25T09:00:00.000Z');
+    expect(netElapsedMs(clock, at('2026-02-09T09:00:00Z'))).toBe(15 * MS_PER_DAY);
+  });
+
+  it('APP-7 staying with the applicant across two hand-overs counts one pause; stopping freezes the net time', () => {
+    let clock = startClock(at('2026-01-01T00:00:00Z'));
+    clock = handOver(clock, 'applicant', at('2026-01-02T00:00:00Z'));
+    clock = handOver(clock, 'applicant', at('2026-01-03T00:00:00Z'));
+    clock = handOver(clock, 'pix', at('2026-01-04T00:00:00Z'));
+    expect(clock.pausedMs).toBe(2 * MS_PER_DAY);
+    clock = handOver(clock, 'none', at('2026-01-10T00:00:00Z'));
+    expect(netElapsedMs(clock, at('2026-06-01T00:00:00Z'))).toBe(7 * MS_PER_DAY);
+  });
+});
