@@ -36,7 +36,7 @@ interface Context {
 function common(ctx: Context): Record<string, unknown> {
   return {
     applicationId: ctx.applicationId,
-    reference: ctx.applicationId.slice(0, 8).toUpperCase(),
+    applicationReference: ctx.applicationId.slice(0, 8).toUpperCase(),
     organisationName: ctx.data.organisation.name,
     referentName: ctx.data.referent.name,
   };
@@ -92,7 +92,14 @@ export function notificationFor(event: ProcedureEvent, ctx: Context, extra: { ne
       return {
         template: 'application-overdue',
         audience: 'operations',
-        data: { ...base, state: p.state, netElapsedDays: extra.netElapsedDays ?? null, deadline: extra.deadline ?? null },
+        data: {
+          ...base,
+          currentState: p.state,
+          netElapsedDays: extra.netElapsedDays ?? 0,
+          deadline: extra.deadline ?? p.overdueFlaggedAt,
+          submittedAt: p.clock.startedAt,
+          pausedDays: Math.floor(p.clock.pausedMs / 86_400_000),
+        },
       };
     default:
       return null;
@@ -101,5 +108,5 @@ export function notificationFor(event: ProcedureEvent, ctx: Context, extra: { ne
 
 function missingReason(type: PieceType, p: Procedure): string {
   const failure = p.dossier?.failures.find((f) => f.check.includes(type));
-  return failure?.message ?? 'Pièce manquante';
+  return failure?.message ?? 'missing';
 }

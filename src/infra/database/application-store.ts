@@ -25,6 +25,8 @@ export function eventKey(applicationId: string, seq: number): string {
 /** Writes the organisation(s), the application and its opening event, all or nothing; a repeat is a no-op. */
 export async function registerApplication(db: DataSource, input: RegisterApplicationInput): Promise<boolean> {
   return db.transaction(async (m) => {
+    // The API and the workflow's first activity both register: the lock makes the second one a no-op.
+    await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [input.applicationId]);
     const exists = await m.findOne(ApplicationEntity, { where: { id: input.applicationId }, select: { id: true } });
     if (exists) return false;
     const { data } = input;
@@ -115,7 +117,7 @@ export async function loadPieces(db: DataSource, applicationId: string): Promise
 }
 
 export async function saveEvaluation(db: DataSource, applicationId: string, evaluation: Record<string, unknown>): Promise<void> {
-  await db.getRepository(ApplicationEntity).update({ id: applicationId }, { evaluation });
+  await db.query(`UPDATE applications SET evaluation = $2 WHERE id = $1`, [applicationId, JSON.stringify(evaluation)]);
 }
 
 export interface RecordProcedureInput {

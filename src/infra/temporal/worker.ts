@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { APPLICATION_TASK_QUEUE } from '../../workflows/application/definitions';
 
@@ -10,7 +12,10 @@ export interface WorkerConfig {
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
 
-export const WORKFLOWS_PATH = require.resolve('../../workflows');
+/** src/workflows/index.ts under vitest and tsx, dist/src/workflows/index.js once compiled. */
+export const WORKFLOWS_PATH = ['index.js', 'index.ts']
+  .map((file) => path.join(__dirname, '..', '..', 'workflows', file))
+  .find((file) => existsSync(file))!;
 
 export async function createWorker(config: WorkerConfig): Promise<Worker> {
   return Worker.create({

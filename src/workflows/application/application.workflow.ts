@@ -7,6 +7,7 @@ import {
 } from '@temporalio/workflow';
 import type { ApplicationActivities } from '../../activities/application.activities';
 import type { EmailActivities } from '../../activities/email.activities';
+import type { Piece } from '../../domain/application/application';
 import { isoDate } from '../../domain/dates';
 import { DomainError } from '../../domain/errors';
 import {
@@ -71,6 +72,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
     };
   };
 
+  let opened = false;
   // Updates run one at a time, so each is decided against the state the previous one left.
   let queue: Promise<unknown> = Promise.resolve();
   const serially = <T>(fn: () => Promise<T>): Promise<T> => {
@@ -118,7 +120,8 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
     if (!by || typeof by.actor !== 'string' || by.actor.trim() === '') {
       throw ApplicationFailure.nonRetryable('actor is required', 'InvalidCommand', { field: 'actor' });
     }
-    decideOrFail(procedure, command, new Date());
+    // Until the opening is recorded, the handler decides once it is its turn.
+    if (opened) decideOrFail(procedure, command, new Date());
   };
 
   setHandler(applicationStateQuery, snapshot);
@@ -132,7 +135,12 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
         const verdict = await recordPiecesAndEvaluate({ applicationId, pieces: u.pieces, today: isoDate(new Date()) });
         return apply({ type: 'pieces-submitted', verdict, pieceTypes: u.pieces.map((p) => p.type) }, u);
       }),
-    { validator: (u) => validate({ type: 'pieces-submitted', verdict: placeholderVerdict, pieceTypes: (u?.pieces ?? []).map((p) => p.type) })(u) },
+    {
+      validator: (u) => {
+        if (!Array.isArray(u?.pieces)) throw ApplicationFailure.nonRetryable('pieces must be a list', 'InvalidCommand', { field: 'pieces' });
+        validate({ type: 'pieces-submitted', verdict: placeholderVerdict, pieceTypes: u.pieces.map((p: Piece) => p.type) })(u);
+      },
+    },
   );
   setHandler(decideAdmissibilityUpdate, (u) => serially(() => apply(admissibilityCommand(u), u)), {
     validator: (u) => validate(admissibilityCommand(u))(u),
@@ -163,6 +171,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
   });
 
   // Opening: the read model (idempotent), the first DOC/ELIG evaluation, the acknowledgement (APP-1).
+  // Decisions that arrive meanwhile queue behind it (their validators cannot judge them before).
   await serially(async () => {
     await registerApplication({
       applicationId,
@@ -176,7 +185,9 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
     procedure = { ...procedure, dossier: verdict };
     await recordTransition({ procedure, events: [], actor: input.actor, reason: null, at: input.receivedAt });
     await notify(acknowledgement({ applicationId, data, procedure }), 0);
+    opened = true;
   });
+
 
   // APP-7: while Pix holds the file, wait for the next decision or the net 2-month deadline.
   while (!isFinal(procedure.state)) {

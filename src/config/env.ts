@@ -1,0 +1,51 @@
+import path from 'node:path';
+
+/** Runtime configuration from the environment, with embedded defaults for a local run. */
+export interface RuntimeConfig {
+  /** Where embedded services keep their data (PostgreSQL, Temporal's SQLite file, captured mail). */
+  dataDir: string;
+  apiPort: number;
+  /** External PostgreSQL; when absent an embedded one is started. */
+  databaseUrl: string | null;
+  databasePort: number;
+  /** External Temporal; when absent the Temporal CLI dev server is started. */
+  temporalAddress: string | null;
+  temporalNamespace: string;
+  temporalPort: number;
+  temporalUiPort: number;
+  taskQueue: string;
+  /** External SMTP; when absent mail is captured locally and listed at /mail. */
+  smtpUrl: string | null;
+  mailCapturePort: number;
+  mailFrom: string;
+  operationsEmail: string;
+  seedDemo: boolean;
+}
+
+function int(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${name} must be a port number, got ${raw}`);
+  return n;
+}
+
+export function loadConfig(root = process.cwd()): RuntimeConfig {
+  const env = process.env;
+  return {
+    dataDir: path.resolve(root, env.DATA_DIR ?? '.data'),
+    apiPort: int('PORT', 3000),
+    databaseUrl: env.DATABASE_URL || null,
+    databasePort: int('PG_PORT', 54329),
+    temporalAddress: env.TEMPORAL_ADDRESS || null,
+    temporalNamespace: env.TEMPORAL_NAMESPACE || 'default',
+    temporalPort: int('TEMPORAL_PORT', 7233),
+    temporalUiPort: int('TEMPORAL_UI_PORT', 8233),
+    taskQueue: env.TEMPORAL_TASK_QUEUE || 'agrement',
+    smtpUrl: env.SMTP_URL || null,
+    mailCapturePort: int('MAIL_CAPTURE_PORT', 1025),
+    mailFrom: env.MAIL_FROM || '"Pix – Agrément des centres" <agrement@pix.fr>',
+    operationsEmail: env.OPERATIONS_EMAIL || 'operations-certification@pix.fr',
+    seedDemo: env.SEED_DEMO !== 'false',
+  };
+}

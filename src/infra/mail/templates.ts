@@ -1,0 +1,587 @@
+/**
+ * E-mail rendering: French handlebars templates in `<project root>/templates`.
+ *
+ * Each template is three files (`<name>.subject.hbs`, `<name>.html.hbs`, `<name>.txt.hbs`); the HTML
+ * body is wrapped in `templates/layouts/base.html.hbs`; partials come from `templates/partials/*.hbs`.
+ * Every template file opens with a handlebars comment citing the rule IDs it serves (APP-*, DOC-*, ELIG-*).
+ *
+ * Templates compile once (lazily) and are cached for the life of the process. Rendering fails loudly:
+ * unknown template → UnknownTemplateError; a missing required field → MissingTemplateDataError
+ * (checked up front, see REQUIRED_FIELDS); anything else the template references without it being
+ * there → TemplateRenderError (handlebars `strict: true`).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Handlebars from 'handlebars';
+import { PARAMETERS } from '../../config/parameters';
+import type { ApplicationState } from '../../domain/application/procedure';
+
+export const TEMPLATE_NAMES = [
+  'application-acknowledged',
+  'application-incomplete',
+  'application-admissible',
+  'application-rejected',
+  'agrement-granted',
+  'attestation-issued',
+  'application-overdue',
+] as const;
+export type TemplateName = (typeof TEMPLATE_NAMES)[number];
+
+export interface RenderedEmail {
+  /** One line, no markup. */
+  subject: string;
+  /** Complete HTML document (layout included). */
+  html: string;
+  /** Plain-text alternative. */
+  text: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Data expected by each template. Dates are ISO strings: a calendar date ("2025-01-31") or an
+// instant ("2025-01-31T09:00:00Z", shown in Europe/Paris). Date objects are accepted too.
+// ---------------------------------------------------------------------------------------------
+
+export type DateInput = string | Date;
+
+/** APP-1, APP-7 */
+export interface ApplicationAcknowledgedData {
+  applicationReference: string;
+  organisationName: string;
+  submittedAt: DateInput;
+  /** APP-7; defaults to PARAMETERS.application.procedureMonths. */
+  procedureMonths?: number;
+}
+
+/** Reason codes translated by the `pieceReason` helper; any other string is printed as is (write it in French). */
+export const PIECE_REASON_CODES = ['missing', 'stale', 'unsigned', 'unreadable'] as const;
+
+export interface MissingPiece {
+  /** PieceType (DOC-1..3), e.g. "proof-of-legal-existence". */
+  type: string;
+  /** French label, e.g. "Justificatif d'existence légale de moins de 3 mois". */
+  label: string;
+  /** One of PIECE_REASON_CODES, or a French sentence. */
+  reason: string;
+}
+
+/** DOC-4, APP-7 */
+export interface ApplicationIncompleteData {
+  applicationReference: string;
+  organisationName: string;
+  /** Non-empty. */
+  missingPieces: MissingPiece[];
+  procedureMonths?: number;
+  /** Where the applicant completes the dossier. */
+  dossierUrl?: string;
+}
+
+/** APP-2, APP-4, APP-3 */
+export interface ApplicationAdmissibleData {
+  applicationReference: string;
+  organisationName: string;
+  referentName: string;
+  conformityVisitRequired: boolean;
+  /** APP-3; defaults to PARAMETERS.application.conformityVisitCapEur. */
+  conformityVisitCapEur?: number;
+  /** The référent training session, when already scheduled. An instant shows the time too. */
+  training?: { date: DateInput; place?: string; link?: string } | null;
+}
+
+/** APP-2, ELIG-* */
+export interface ApplicationRejectedData {
+  applicationReference: string;
+  organisationName: string;
+  /** Reasons written by Pix, in French. */
+  reasons: string[];
+  /** Failing rules, e.g. { ruleId: 'ELIG-1', message: '…' }. At least one of reasons/failures is non-empty. */
+  failures: Array<{ ruleId: string; message: string }>;
+}
+
+/** APP-5, APP-8, APP-6 */
+export interface AgrementGrantedData {
+  applicationReference: string;
+  organisationName: string;
+  /** APP-5: 1 to 3. */
+  years: number;
+  /** APP-8: experimental grant to a centre outside France. */
+  experimental?: boolean;
+}
+
+/** APP-6 (AGR-2 for the optional renewal deadline) */
+export interface AttestationIssuedData {
+  applicationReference: string;
+  organisationName: string;
+  /** The centre's receipt of the attestation: the convention enters into force that day. */
+  receivedOn: DateInput;
+  /** The agrément's term. */
+  termOn: DateInput;
+  attestationReference?: string;
+  renewalRequestBy?: DateInput;
+}
+
+/** APP-7 — sent to Pix operations. */
+export interface ApplicationOverdueData {
+  applicationReference: string;
+  organisationName: string;
+  netElapsedDays: number;
+  deadline: DateInput;
+  /** Application state code, e.g. "submitted"; known codes are shown in French. */
+  currentState: string;
+  procedureMonths?: number;
+  submittedAt?: DateInput;
+  /** Days the clock was stopped (waiting on the applicant). */
+  pausedDays?: number;
+  /** Back-office link to the application. */
+  applicationUrl?: string;
+}
+
+export interface TemplateDataMap {
+  'application-acknowledged': ApplicationAcknowledgedData;
+  'application-incomplete': ApplicationIncompleteData;
+  'application-admissible': ApplicationAdmissibleData;
+  'application-rejected': ApplicationRejectedData;
+  'agrement-granted': AgrementGrantedData;
+  'attestation-issued': AttestationIssuedData;
+  'application-overdue': ApplicationOverdueData;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+// ---------------------------------------------------------------------------------------------
+
+export class TemplateError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+export class UnknownTemplateError extends TemplateError {
+  constructor(readonly template: string) {
+    super(`Unknown e-mail template "${template}". Known templates: ${TEMPLATE_NAMES.join(', ')}.`);
+  }
+}
+
+export class MissingTemplateDataError extends TemplateError {
+  constructor(
+    readonly template: TemplateName,
+    readonly problems: string[],
+  ) {
+    super(`E-mail template "${template}": missing or invalid required data: ${problems.join('; ')}.`);
+  }
+}
+
+export class TemplateRenderError extends TemplateError {
+  constructor(
+    readonly template: string,
+    readonly part: string,
+    cause: unknown,
+  ) {
+    super(
+      `E-mail template "${template}" (${part}) failed to render: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Required data (checked before rendering; handlebars strict mode does not see values passed to
+// helpers or block helpers, e.g. {{dateFr submittedAt}} or {{#each missingPieces}}).
+// ---------------------------------------------------------------------------------------------
+
+type FieldKind = 'string' | 'date' | 'number' | 'boolean' | 'array' | 'nonEmptyArray';
+interface TemplateSpec {
+  required: Array<[field: string, kind: FieldKind]>;
+  /** Extra cross-field check; returns a problem description or null. */
+  check?: (data: Record<string, unknown>) => string | null;
+}
+
+const COMMON: Array<[string, FieldKind]> = [
+  ['applicationReference', 'string'],
+  ['organisationName', 'string'],
+];
+
+const SPECS: Record<TemplateName, TemplateSpec> = {
+  'application-acknowledged': {
+    required: [...COMMON, ['submittedAt', 'date'], ['procedureMonths', 'number']],
+  },
+  'application-incomplete': {
+    required: [...COMMON, ['missingPieces', 'nonEmptyArray'], ['procedureMonths', 'number']],
+  },
+  'application-admissible': {
+    required: [
+      ...COMMON,
+      ['referentName', 'string'],
+      ['conformityVisitRequired', 'boolean'],
+      ['conformityVisitCapEur', 'number'],
+    ],
+    check: (data) => {
+      const training = data.training as Record<string, unknown> | null | undefined;
+      if (training == null) return null;
+      return isDate(training.date) ? null : '"training.date" must be an ISO date or instant when "training" is given';
+    },
+  },
+  'application-rejected': {
+    required: [...COMMON, ['reasons', 'array'], ['failures', 'array']],
+    check: (data) =>
+      (data.reasons as unknown[]).length + (data.failures as unknown[]).length > 0
+        ? null
+        : 'at least one of "reasons" and "failures" must be non-empty',
+  },
+  'agrement-granted': {
+    required: [...COMMON, ['years', 'number']],
+  },
+  'attestation-issued': {
+    required: [...COMMON, ['receivedOn', 'date'], ['termOn', 'date']],
+  },
+  'application-overdue': {
+    required: [
+      ...COMMON,
+      ['netElapsedDays', 'number'],
+      ['deadline', 'date'],
+      ['currentState', 'string'],
+      ['procedureMonths', 'number'],
+    ],
+  },
+};
+
+/** Required fields per template (the contract callers must meet), derived from SPECS. */
+export const REQUIRED_FIELDS: Readonly<Record<TemplateName, readonly string[]>> = Object.freeze(
+  Object.fromEntries(TEMPLATE_NAMES.map((name) => [name, SPECS[name].required.map(([field]) => field)])) as Record<
+    TemplateName,
+    string[]
+  >,
+);
+
+/** Defaults taken from the parameters (Conv art. 8: Pix changes them), applied when the caller gives none. */
+const DEFAULTS: Partial<Record<TemplateName, Record<string, unknown>>> = {
+  'application-acknowledged': { procedureMonths: PARAMETERS.application.procedureMonths },
+  'application-incomplete': { procedureMonths: PARAMETERS.application.procedureMonths },
+  'application-admissible': { conformityVisitCapEur: PARAMETERS.application.conformityVisitCapEur },
+  'application-overdue': { procedureMonths: PARAMETERS.application.procedureMonths },
+};
+
+function isDate(value: unknown): boolean {
+  if (value instanceof Date) return !Number.isNaN(value.getTime());
+  if (typeof value !== 'string') return false;
+  try {
+    parseDateInput(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function checkField(value: unknown, kind: FieldKind): boolean {
+  switch (kind) {
+    case 'string':
+      return typeof value === 'string' && value.trim() !== '';
+    case 'date':
+      return isDate(value);
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value);
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'array':
+      return Array.isArray(value);
+    case 'nonEmptyArray':
+      return Array.isArray(value) && value.length > 0;
+  }
+}
+
+const KIND_LABELS: Record<FieldKind, string> = {
+  string: 'a non-empty string',
+  date: 'an ISO date or instant',
+  number: 'a finite number',
+  boolean: 'a boolean',
+  array: 'an array',
+  nonEmptyArray: 'a non-empty array',
+};
+
+function validate(name: TemplateName, data: Record<string, unknown>): void {
+  const spec = SPECS[name];
+  const problems = spec.required
+    .filter(([field, kind]) => !checkField(data[field], kind))
+    .map(([field, kind]) => `"${field}" must be ${KIND_LABELS[kind]} (got ${describe(data[field])})`);
+  if (problems.length === 0 && spec.check) {
+    const problem = spec.check(data);
+    if (problem) problems.push(problem);
+  }
+  if (problems.length > 0) throw new MissingTemplateDataError(name, problems);
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  if (Array.isArray(value)) return `array(${value.length})`;
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return typeof value;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Formatting (also exported for other French pages, e.g. the mail capture index)
+// ---------------------------------------------------------------------------------------------
+
+const PARIS = 'Europe/Paris';
+const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+
+type ParsedDate = { kind: 'date'; date: Date } | { kind: 'instant'; date: Date };
+
+function parseDateInput(value: unknown): ParsedDate {
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) throw new Error('invalid Date');
+    return { kind: 'instant', date: value };
+  }
+  if (typeof value === 'string') {
+    const dateOnly = DATE_ONLY.exec(value);
+    if (dateOnly) {
+      const [y, m, d] = [Number(dateOnly[1]), Number(dateOnly[2]), Number(dateOnly[3])];
+      const date = new Date(Date.UTC(y, m - 1, d));
+      if (date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d) {
+        return { kind: 'date', date };
+      }
+    } else if (INSTANT.test(value)) {
+      const date = new Date(value);
+      if (!Number.isNaN(date.getTime())) return { kind: 'instant', date };
+    }
+  }
+  throw new Error(`expected an ISO date ("2025-01-31") or instant ("2025-01-31T09:00:00Z"), got ${describe(value)}`);
+}
+
+const DATE_FORMAT = {
+  date: new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }),
+  instant: new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: PARIS }),
+};
+const TIME_FORMAT = new Intl.DateTimeFormat('fr-FR', {
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+  timeZone: PARIS,
+});
+
+/**
+ * "31 janvier 2025", "1er mars 2025". A calendar date ("2025-01-31") is shown as is; an instant is shown
+ * in Europe/Paris. With `withTime` an instant also shows the Paris time: "31 janvier 2025 à 14 h 30".
+ */
+export function formatDateFr(value: DateInput, options: { withTime?: boolean } = {}): string {
+  const parsed = parseDateInput(value);
+  const parts = DATE_FORMAT[parsed.kind].formatToParts(parsed.date);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+  const day = part('day') === '1' ? '1er' : part('day');
+  let result = `${day} ${part('month')} ${part('year')}`;
+  if (options.withTime && parsed.kind === 'instant') {
+    const timeParts = TIME_FORMAT.formatToParts(parsed.date);
+    const hour = String(Number(timeParts.find((p) => p.type === 'hour')?.value));
+    const minute = timeParts.find((p) => p.type === 'minute')?.value ?? '00';
+    result += ` à ${hour} h${minute === '00' ? '' : ` ${minute}`}`;
+  }
+  return result;
+}
+
+/** "250 €", "12,50 €", "1 250 €" (French separators, non-breaking spaces). */
+export function formatEuros(amount: number): string {
+  if (typeof amount !== 'number' || !Number.isFinite(amount)) {
+    throw new Error(`expected an amount in euros, got ${describe(amount)}`);
+  }
+  const integer = Number.isInteger(amount);
+  return new Intl.NumberFormat('fr-FR', {
+    style: 'currency',
+    currency: 'EUR',
+    minimumFractionDigits: integer ? 0 : 2,
+    maximumFractionDigits: 2,
+  }).format(amount);
+}
+
+const PIECE_REASONS: Record<(typeof PIECE_REASON_CODES)[number], string> = {
+  missing: 'pièce manquante',
+  stale: `document daté de plus de ${PARAMETERS.dossier.proofOfExistenceMaxAgeMonths} mois, à fournir à nouveau`,
+  unsigned: 'document non signé par un représentant légal',
+  unreadable: 'document illisible ou incomplet',
+};
+
+/** Application states (procedure.ts) as Pix operations read them; the code stays visible in parentheses. */
+const STATE_LABELS: Record<ApplicationState, string> = {
+  submitted: 'déposée, en cours d’instruction',
+  incomplete: 'incomplète, en attente de pièces',
+  rejected: 'non recevable',
+  admissible: 'recevable, formation du référent à suivre',
+  'referent-trained': 'référent formé, agrément à accorder',
+  granted: 'agrément accordé, formulaire d’adhésion attendu',
+  'adhesion-received': 'formulaire d’adhésion reçu, attestation à délivrer',
+  'attestation-issued': 'attestation délivrée',
+};
+
+// ---------------------------------------------------------------------------------------------
+// Handlebars environment
+// ---------------------------------------------------------------------------------------------
+
+type HelperOptions = Handlebars.HelperOptions;
+
+function helperError(helper: string, error: unknown): Error {
+  return new Error(`helper "${helper}": ${error instanceof Error ? error.message : String(error)}`);
+}
+
+function createEnvironment(dir: string): typeof Handlebars {
+  const hb = Handlebars.create();
+
+  hb.registerHelper('dateFr', (value: unknown, options: HelperOptions) => {
+    try {
+      return formatDateFr(value as DateInput, { withTime: options?.hash?.time === true });
+    } catch (error) {
+      throw helperError('dateFr', error);
+    }
+  });
+  hb.registerHelper('euros', (amount: unknown) => {
+    try {
+      return formatEuros(amount as number);
+    } catch (error) {
+      throw helperError('euros', error);
+    }
+  });
+  /** {{plural n "jour" "jours"}} — French: 0 and 1 take the singular. */
+  hb.registerHelper('plural', (count: unknown, singular: unknown, plural: unknown) => {
+    if (typeof count !== 'number' || typeof singular !== 'string' || typeof plural !== 'string') {
+      throw helperError('plural', `expected (number, string, string), got (${describe(count)}, …)`);
+    }
+    return Math.abs(count) < 2 ? singular : plural;
+  });
+  hb.registerHelper('pieceReason', (reason: unknown) => {
+    if (typeof reason !== 'string' || reason.trim() === '') {
+      throw helperError('pieceReason', `expected a reason code or sentence, got ${describe(reason)}`);
+    }
+    return (PIECE_REASONS as Record<string, string>)[reason] ?? reason;
+  });
+  hb.registerHelper('applicationState', (state: unknown) => {
+    if (typeof state !== 'string' || state === '') {
+      throw helperError('applicationState', `expected a state code, got ${describe(state)}`);
+    }
+    const label = (STATE_LABELS as Record<string, string | undefined>)[state];
+    return label ? `${label} (${state})` : state;
+  });
+  /** {{#if (hasRule failures "ELIG-1")}}: a failure cites that rule (or one of its sub-rules, "ELIG-1.a"). */
+  hb.registerHelper('hasRule', (failures: unknown, ruleId: unknown) => {
+    if (!Array.isArray(failures) || typeof ruleId !== 'string') return false;
+    return failures.some((failure) => {
+      const id = (failure as { ruleId?: unknown } | null)?.ruleId;
+      return typeof id === 'string' && (id === ruleId || (id.startsWith(ruleId) && !/^\d/.test(id.slice(ruleId.length))));
+    });
+  });
+
+  const partialsDir = path.join(dir, 'partials');
+  if (fs.existsSync(partialsDir)) {
+    for (const file of fs.readdirSync(partialsDir).sort()) {
+      if (!file.endsWith('.hbs')) continue;
+      hb.registerPartial(file.slice(0, -'.hbs'.length), fs.readFileSync(path.join(partialsDir, file), 'utf8'));
+    }
+  }
+  return hb;
+}
+
+interface CompiledTemplate {
+  subject: Handlebars.TemplateDelegate;
+  html: Handlebars.TemplateDelegate;
+  text: Handlebars.TemplateDelegate;
+}
+
+interface TemplateStore {
+  dir: string;
+  hb: typeof Handlebars;
+  layout: Handlebars.TemplateDelegate;
+  templates: Map<TemplateName, CompiledTemplate>;
+}
+
+let store: TemplateStore | undefined;
+
+/** The first directory at or above `from` holding a package.json (src/… under vitest, dist/src/… when compiled). */
+export function findProjectRoot(from: string = __dirname): string {
+  let current = path.resolve(from);
+  for (;;) {
+    if (fs.existsSync(path.join(current, 'package.json'))) return current;
+    const parent = path.dirname(current);
+    if (parent === current) throw new TemplateError(`No package.json found at or above ${from}: cannot locate templates/.`);
+    current = parent;
+  }
+}
+
+/** Absolute path of the templates directory. */
+export function templatesDir(): string {
+  return getStore().dir;
+}
+
+function getStore(): TemplateStore {
+  if (store) return store;
+  const dir = path.join(findProjectRoot(), 'templates');
+  if (!fs.existsSync(dir)) throw new TemplateError(`E-mail templates directory not found: ${dir}`);
+  const hb = createEnvironment(dir);
+  const layout = hb.compile(readTemplateFile(dir, path.join('layouts', 'base.html.hbs')), { strict: true });
+  store = { dir, hb, layout, templates: new Map() };
+  return store;
+}
+
+function readTemplateFile(dir: string, relative: string): string {
+  const file = path.join(dir, relative);
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new TemplateError(`Cannot read e-mail template file ${file}`, { cause: error });
+  }
+}
+
+function compiled(name: TemplateName): CompiledTemplate {
+  const current = getStore();
+  let template = current.templates.get(name);
+  if (!template) {
+    const read = (part: string) => readTemplateFile(current.dir, `${name}.${part}.hbs`);
+    template = {
+      // Subject and text are not HTML: no escaping (an apostrophe stays an apostrophe).
+      subject: current.hb.compile(read('subject'), { strict: true, noEscape: true }),
+      html: current.hb.compile(read('html'), { strict: true }),
+      text: current.hb.compile(read('txt'), { strict: true, noEscape: true }),
+    };
+    current.templates.set(name, template);
+  }
+  return template;
+}
+
+function run(name: string, part: string, template: Handlebars.TemplateDelegate, data: unknown): string {
+  try {
+    return template(data);
+  } catch (error) {
+    throw new TemplateRenderError(name, part, error);
+  }
+}
+
+export function isTemplateName(name: unknown): name is TemplateName {
+  return typeof name === 'string' && (TEMPLATE_NAMES as readonly string[]).includes(name);
+}
+
+/**
+ * Renders one e-mail. `data` is described by TemplateDataMap[name]; REQUIRED_FIELDS lists what must be there.
+ * Throws UnknownTemplateError, MissingTemplateDataError or TemplateRenderError.
+ */
+export function renderEmail(name: TemplateName, data: object): RenderedEmail {
+  if (!isTemplateName(name)) throw new UnknownTemplateError(String(name));
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new MissingTemplateDataError(name, [`data must be an object (got ${describe(data)})`]);
+  }
+  const context: Record<string, unknown> = { ...(data as Record<string, unknown>) };
+  for (const [key, value] of Object.entries(DEFAULTS[name] ?? {})) {
+    if (context[key] == null) context[key] = value;
+  }
+  validate(name, context);
+
+  const template = compiled(name);
+  const subject = run(name, 'subject', template.subject, context).replace(/\s+/g, ' ').trim();
+  const body = run(name, 'html', template.html, context).trim();
+  const html = run(name, 'layout', getStore().layout, { subject, body }).trim() + '\n';
+  const text =
+    run(name, 'text', template.text, context)
+      .replace(/[ \t]+$/gm, '')
+      .replace(/\n{3,}/g, '\n\n')
+      .trim() + '\n';
+  if (subject === '') throw new TemplateRenderError(name, 'subject', new Error('empty subject'));
+  return { subject, html, text };
+}

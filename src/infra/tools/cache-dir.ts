@@ -1,0 +1,218 @@
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import net from 'node:net';
+import path from 'node:path';
+
+export type Log = (message: string) => void;
+
+/**
+ * Cache for downloaded/built developer tools, kept outside the clone so that
+ * `git clean` and fresh worktrees do not pay the download/build cost again.
+ */
+export function toolsCacheDir(): string {
+  const explicit = process.env.PIX_TOOLS_CACHE;
+  if (explicit) return path.resolve(explicit);
+  const xdg = process.env.XDG_CACHE_HOME;
+  if (xdg) return path.join(path.resolve(xdg), 'pix-agrement');
+  return path.join(os.homedir(), '.cache', 'pix-agrement');
+}
+
+export interface FileLockOptions {
+  log?: Log;
+  /** What the lock protects, for the "waiting for…" message. */
+  what?: string;
+  /** Give up waiting after this long (default 30 min: a cold Go build can be slow). */
+  timeoutMs?: number;
+}
+
+interface LockOwner {
+  pid: number;
+  host: string;
+  token: string;
+  since: string;
+}
+
+/**
+ * Runs `fn` while holding an exclusive lock file, so that concurrent processes
+ * (two vitest runs, a dev server and a test run…) do not download/build the same
+ * tool twice. A lock whose owner process is gone is considered stale and taken over.
+ */
+export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, options: FileLockOptions = {}): Promise<T> {
+  const { log, what = path.basename(lockPath), timeoutMs = 30 * 60_000 } = options;
+  await fs.mkdir(path.dirname(lockPath), { recursive: true });
+  const me: LockOwner = { pid: process.pid, host: os.hostname(), token: randomBytes(8).toString('hex'), since: new Date().toISOString() };
+  const started = Date.now();
+  let announced = false;
+
+  for (;;) {
+    try {
+      const handle = await fs.open(lockPath, 'wx');
+      await handle.writeFile(JSON.stringify(me));
+      await handle.close();
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const raw = await fs.readFile(lockPath, 'utf8').catch(() => null);
+    if (raw === null) continue; // released between open and read
+    const owner = parseOwner(raw);
+    if (!owner) {
+      // Partially written by a live process, or garbage: only take over once it is old.
+      const stat = await fs.stat(lockPath).catch(() => null);
+      if (stat && Date.now() - stat.mtimeMs > 10_000) await removeIfUnchanged(lockPath, raw);
+    } else if (owner.host === me.host && !isAlive(owner.pid)) {
+      log?.(`Removing stale lock ${lockPath} (pid ${owner.pid} is gone).`);
+      await removeIfUnchanged(lockPath, raw);
+      continue;
+    } else if (!announced) {
+      announced = true;
+      log?.(`Waiting for another process (pid ${owner.pid}) to finish ${what}…`);
+    }
+    if (Date.now() - started > timeoutMs) {
+      throw new Error(`Timed out after ${Math.round(timeoutMs / 1000)} s waiting for lock ${lockPath}; remove it if no other process is running.`);
+    }
+    await delay(500);
+  }
+
+  try {
+    return await fn();
+  } finally {
+    const raw = await fs.readFile(lockPath, 'utf8').catch(() => null);
+    if (raw !== null && parseOwner(raw)?.token === me.token) await fs.rm(lockPath, { force: true });
+  }
+}
+
+function parseOwner(raw: string): LockOwner | null {
+  try {
+    const value = JSON.parse(raw) as Partial<LockOwner>;
+    return typeof value.pid === 'number' && typeof value.token === 'string' ? (value as LockOwner) : null;
+  } catch {
+    return null;
+  }
+}
+
+// Re-read just before removing so we never delete a lock another waiter has just taken.
+async function removeIfUnchanged(lockPath: string, expected: string): Promise<void> {
+  const current = await fs.readFile(lockPath, 'utf8').catch(() => null);
+  if (current === expected) await fs.rm(lockPath, { force: true });
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Finds an executable on PATH (no shell involved). */
+export async function findOnPath(command: string): Promise<string | null> {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    const candidate = path.join(dir, command);
+    if (await isExecutable(candidate)) return candidate;
+  }
+  return null;
+}
+
+export async function isExecutable(file: string): Promise<boolean> {
+  try {
+    const stat = await fs.stat(file);
+    if (!stat.isFile()) return false;
+    await fs.access(file, fs.constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Asks the OS for a currently free TCP port on 127.0.0.1. There is a small window
+ * before the caller binds it; callers that spawn servers retry on bind failures.
+ */
+export function getFreePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen({ port: 0, host, exclusive: true }, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => (port ? resolve(port) : reject(new Error('Could not allocate a free port'))));
+    });
+  });
+}
+
+/** Keeps the last `max` lines of a child process' output, for error messages. */
+export class OutputTail {
+  private readonly lines: string[] = [];
+  private partial = '';
+
+  constructor(private readonly max = 40) {}
+
+  push(chunk: Buffer | string): void {
+    const text = this.partial + chunk.toString();
+    const parts = text.split(/\r?\n/);
+    this.partial = parts.pop() ?? '';
+    for (const line of parts) this.add(line);
+  }
+
+  add(line: string): void {
+    if (!line.trim()) return;
+    this.lines.push(line);
+    if (this.lines.length > this.max) this.lines.shift();
+  }
+
+  toString(): string {
+    return [...this.lines, ...(this.partial.trim() ? [this.partial] : [])].join('\n');
+  }
+}
+
+/** True when nothing listens on host:port (we can bind it ourselves). */
+export function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.unref();
+    server.once('error', () => resolve(false));
+    server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * Whether a helper process we spawned earlier (recorded in a pid file) was left behind
+ * by a parent that died without cleaning up: re-parented to init, or its parent is no
+ * longer a Node process. Linux only (/proc); elsewhere returns false.
+ */
+export async function isOrphanProcess(pid: number): Promise<boolean> {
+  const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
+  if (stat === null) return false;
+  // Fields after the parenthesised command name: state, ppid, …
+  const ppid = Number.parseInt(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1] ?? '', 10);
+  if (!Number.isInteger(ppid) || ppid <= 1) return true;
+  const parentCmdline = await fs.readFile(`/proc/${ppid}/cmdline`, 'utf8').catch(() => '');
+  return !/node/i.test(parentCmdline);
+}
+
+/** Sends `signal` and waits (up to timeoutMs) for the process to disappear; SIGKILL after that. */
+export async function terminateProcess(pid: number, signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 15_000): Promise<void> {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    return;
+  }
+  for (let waited = 0; waited < timeoutMs && isAlive(pid); waited += 100) await delay(100);
+  if (isAlive(pid)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      return;
+    }
+    for (let waited = 0; waited < 5_000 && isAlive(pid); waited += 100) await delay(100);
+  }
+}

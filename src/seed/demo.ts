@@ -1,0 +1,100 @@
+import type { Log } from '../infra/tools/cache-dir';
+
+/**
+ * Demo data, seeded through the public API exactly as Pix operations would enter it:
+ * one application at each interesting point of the procedure. Idempotency keys make
+ * a second start re-use them instead of adding copies.
+ */
+const commitments = {
+  qualifiedTeam: true,
+  similarServiceReferences: true,
+  consistentMeans: true,
+  compliantEnvironment: true,
+  siteControlProcedures: true,
+  noReputationalRisk: true,
+  committedCandidates: 900,
+};
+
+async function call(api: string, method: string, url: string, body: unknown, key: string): Promise<{ id: string; state: string }> {
+  const res = await fetch(`${api}${url}`, {
+    method,
+    headers: { 'content-type': 'application/json', 'x-actor': 'Démo Pix', 'idempotency-key': key },
+    body: JSON.stringify(body),
+  });
+  const json = (await res.json()) as { id: string; state: string; message?: string };
+  if (!res.ok && res.status !== 409) throw new Error(`${method} ${url}: ${res.status} ${json.message ?? ''}`);
+  return json;
+}
+
+export async function seedDemo(api: string, log: Log): Promise<string[]> {
+  const today = new Date().toISOString().slice(0, 10);
+
+  // 1. A university, from the dossier to the attestation (APP-2..6).
+  const uni = await call(
+    api,
+    'POST',
+    '/applications',
+    {
+      kind: 'higher-education',
+      organisation: { name: 'Université de Démonstration', category: 'public-higher-education', uai: '0751717J', department: '75', email: 'certification@univ-demo.fr' },
+      argument: 'Certifier les compétences numériques de nos 30 000 étudiants en formation initiale.',
+      referent: { name: 'Camille Martin', email: 'camille.martin@univ-demo.fr', recognisedQualifications: true },
+      commitments: { ...commitments, committedCandidates: 3000 },
+    },
+    'demo-university-application',
+  );
+  const steps: [string, unknown][] = [
+    ['pieces', { pieces: [{ type: 'adhesion-form', filename: 'formulaire-adhesion.pdf' }, { type: 'referent-cv', filename: 'cv-referent.pdf' }, { type: 'site-control-procedures', filename: 'procedures-controle.pdf' }] }],
+    ['admissibility', { decision: 'admissible', reason: 'Dossier complet et conforme au cahier des charges' }],
+    ['referent-training', { on: today }],
+    ['grant', { years: 3, reason: 'Dossier de grande qualité' }],
+    ['adhesion-form', { on: today }],
+    ['attestation', { receivedOn: today }],
+  ];
+  for (const [i, [path, body]] of steps.entries()) await call(api, 'POST', `/applications/${uni.id}/${path}`, body, `demo-university-step-${i}`);
+
+  // 2. A training provider whose dossier lacks pieces (DOC-4: the APP-7 clock stops).
+  const provider = await call(
+    api,
+    'POST',
+    '/applications',
+    {
+      kind: 'individual',
+      organisation: { name: 'Numérique Formation Conseil', category: 'datadock-training-provider', department: '69', email: 'contact@nfc-formation.fr' },
+      argument: 'Organisme de formation continue référencé Datadock, 1 200 stagiaires par an.',
+      referent: { name: 'Yanis Benali', email: 'y.benali@nfc-formation.fr' },
+      commitments,
+    },
+    'demo-provider-application',
+  );
+  await call(api, 'POST', `/applications/${provider.id}/pieces`, { pieces: [{ type: 'adhesion-form', filename: 'adhesion.pdf' }] }, 'demo-provider-pieces');
+  await call(api, 'POST', `/applications/${provider.id}/admissibility`, { decision: 'incomplete' }, 'demo-provider-incomplete');
+
+  // 3. A network of apprentice training centres, just received (APP-1, ELIG-4, ELIG-5).
+  const network = await call(
+    api,
+    'POST',
+    '/applications',
+    {
+      kind: 'network',
+      organisation: { name: 'Réseau des CFA de Bretagne', category: 'apprentice-training-centre', department: '35', email: 'coordination@cfa-bretagne.fr' },
+      argument: 'Réseau de 4 CFA fonctionnant en réseau depuis 2015.',
+      referent: { name: 'Maël Le Goff', email: 'm.legoff@cfa-bretagne.fr' },
+      commitments: { ...commitments, committedCandidates: 2600, priorNetworkOperation: true },
+      network: {
+        type: 'A',
+        coordinatingEntity: 'Association des CFA de Bretagne',
+        departmentsCovered: ['22', '29', '35', '56'],
+        members: [
+          { name: 'CFA de Saint-Brieuc', category: 'apprentice-training-centre', department: '22', email: 'cfa22@cfa-bretagne.fr' },
+          { name: 'CFA de Quimper', category: 'apprentice-training-centre', department: '29', email: 'cfa29@cfa-bretagne.fr' },
+          { name: 'CFA de Rennes', category: 'apprentice-training-centre', department: '35', email: 'cfa35@cfa-bretagne.fr' },
+          { name: 'CFA de Vannes', category: 'apprentice-training-centre', department: '56', email: 'cfa56@cfa-bretagne.fr' },
+        ],
+      },
+    },
+    'demo-network-application',
+  );
+  log(`demo data: ${[uni, provider, network].map((a) => a.id).join(', ')}`);
+  return [uni.id, provider.id, network.id];
+}

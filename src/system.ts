@@ -1,0 +1,116 @@
+import 'reflect-metadata';
+import type { INestApplication } from '@nestjs/common';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import path from 'node:path';
+import type { DataSource } from 'typeorm';
+import { createActivities } from './activities';
+import { createApp } from './api/create-app';
+import type { RuntimeConfig } from './config/env';
+import { closeDataSources, dataSourceFor } from './infra/database/data-source';
+import { migrate } from './infra/database/migrate';
+import { type MailCapture, startMailCapture } from './infra/mail/capture-server';
+import { createMailer, type Mailer } from './infra/mail/mailer';
+import { startDatabase } from './infra/postgres/database';
+import { startTemporalDevServer } from './infra/temporal/dev-server';
+import { createWorker } from './infra/temporal/worker';
+import type { Log } from './infra/tools/cache-dir';
+
+export interface RunningSystem {
+  urls: { api: string; docs: string; temporalUi: string | null; mail: string | null };
+  databaseUrl: string;
+  temporalAddress: string;
+  db: DataSource;
+  client: Client;
+  app: INestApplication;
+  stop(): Promise<void>;
+}
+
+/**
+ * The composition root: brings up (or connects to) PostgreSQL, Temporal and SMTP,
+ * then the worker and the API over them. Everything it started, it stops, in reverse.
+ */
+export async function startSystem(config: RuntimeConfig, log: Log): Promise<RunningSystem> {
+  const stops: (() => Promise<unknown> | unknown)[] = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) {
+      try {
+        await s();
+      } catch (err) {
+        log(`while stopping: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+  };
+  try {
+    log(config.databaseUrl ? 'PostgreSQL: using DATABASE_URL' : 'PostgreSQL: starting the embedded server…');
+    const database = await startDatabase({
+      dataDir: path.join(config.dataDir, 'postgres'),
+      port: config.databasePort,
+      databaseName: 'pix_agrement',
+      log,
+    });
+    stops.push(() => database.stop());
+    const applied = await migrate(database.url);
+    if (applied.length) log(`migrations applied: ${applied.join(', ')}`);
+    const db = await dataSourceFor(database.url);
+    stops.push(() => closeDataSources());
+
+    log(config.temporalAddress ? `Temporal: using ${config.temporalAddress}` : 'Temporal: starting the dev server…');
+    const temporal = await startTemporalDevServer({
+      dataDir: config.dataDir,
+      port: config.temporalPort,
+      uiPort: config.temporalUiPort,
+      log,
+    });
+    stops.push(() => temporal.stop());
+
+    let capture: MailCapture | undefined;
+    let smtpUrl = config.smtpUrl;
+    if (!smtpUrl) {
+      capture = await startMailCapture({ port: config.mailCapturePort, dir: path.join(config.dataDir, 'mail') });
+      stops.push(() => capture!.close());
+      smtpUrl = capture.url;
+    }
+    const mailer: Mailer = createMailer({ smtpUrl, from: config.mailFrom });
+    stops.push(() => mailer.close());
+
+    const nativeConnection = await NativeConnection.connect({ address: temporal.address });
+    stops.push(() => nativeConnection.close());
+    const worker: Worker = await createWorker({
+      connection: nativeConnection,
+      namespace: config.temporalNamespace,
+      taskQueue: config.taskQueue,
+      activities: createActivities({ db, mailer, operationsEmail: config.operationsEmail }),
+    });
+    const workerRun = worker.run();
+    stops.push(async () => {
+      worker.shutdown();
+      await workerRun;
+    });
+
+    const connection = await Connection.connect({ address: temporal.address });
+    stops.push(() => connection.close());
+    const client = new Client({ connection, namespace: config.temporalNamespace });
+
+    const app = await createApp({
+      applications: { db, temporal: client, taskQueue: config.taskQueue, now: () => new Date() },
+      mailCapture: capture,
+    });
+    await app.listen(config.apiPort, '127.0.0.1');
+    stops.push(() => app.close());
+    const api = (await app.getUrl()).replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
+
+    return {
+      urls: { api, docs: `${api}/docs`, temporalUi: temporal.uiUrl, mail: capture ? `${api}/mail` : null },
+      databaseUrl: database.url,
+      temporalAddress: temporal.address,
+      db,
+      client,
+      app,
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

@@ -1,0 +1,64 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { loadConfig } from '../../src/config/env';
+import { getFreePort } from '../../src/infra/tools/cache-dir';
+import { seedDemo } from '../../src/seed/demo';
+import { type RunningSystem, startSystem } from '../../src/system';
+
+/**
+ * What `./dev start` runs, on real components: the Temporal CLI dev server (built from its
+ * Go module on a machine that lacks it), PostgreSQL, the worker, the API and the mail capture.
+ */
+let system: RunningSystem;
+let ids: string[];
+
+beforeAll(async () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'pix-system-'));
+  const config = {
+    ...loadConfig(),
+    dataDir,
+    apiPort: await getFreePort(),
+    databaseUrl: inject('databaseUrl'),
+    temporalAddress: null,
+    temporalPort: await getFreePort(),
+    temporalUiPort: await getFreePort(),
+    smtpUrl: null,
+    mailCapturePort: 0,
+    taskQueue: 'acceptance',
+  };
+  system = await startSystem(config, (m) => process.stderr.write(`[system] ${m}\n`));
+  ids = await seedDemo(system.urls.api, () => undefined);
+}, 20 * 60_000);
+
+afterAll(async () => {
+  await system?.stop();
+});
+
+describe('the system as `./dev start` brings it up', () => {
+  it('APP-6 seeds the demo applications through the API, one of them up to the attestation', async () => {
+    const res = await fetch(`${system.urls.api}/applications/${ids[0]}`);
+    const body = (await res.json()) as { state: string };
+    expect(body.state).toBe('attestation-issued');
+    const provider = (await (await fetch(`${system.urls.api}/applications/${ids[1]}`)).json()) as { state: string };
+    expect(provider.state).toBe('incomplete');
+  });
+
+  it('the application workflows are visible in Temporal (what the Web UI lists) and the UI answers', async () => {
+    const seen: string[] = [];
+    for await (const wf of system.client.workflow.list({ query: `WorkflowType = 'applicationWorkflow'` })) seen.push(wf.workflowId);
+    expect(seen).toEqual(expect.arrayContaining(ids.map((id) => `application-${id}`)));
+    expect(system.urls.temporalUi).toMatch(/^http:\/\//);
+    const ui = await fetch(system.urls.temporalUi!);
+    expect(ui.status).toBe(200);
+  });
+
+  it('serves the API docs and the captured mail in French', async () => {
+    expect((await fetch(system.urls.docs)).status).toBe(200);
+    const page = await (await fetch(system.urls.mail!)).text();
+    expect(page).toContain('Courriels');
+    const list = (await (await fetch(`${system.urls.mail}/messages.json`)).json()) as { template: string }[];
+    expect(list.map((m) => m.template)).toEqual(expect.arrayContaining(['application-acknowledged', 'attestation-issued', 'application-incomplete']));
+  });
+});

@@ -1,0 +1,69 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { createScratchDatabase, type DatabaseHandle, dropDatabase, listDatabases, startDatabase } from '../../src/infra/postgres/database';
+import { ensureTestServerExecutable } from '../../src/infra/tools/test-server';
+
+const ROOT = path.resolve(__dirname, '../..');
+const SCRATCH_PREFIX = 'pix_test_';
+const log = (message: string): void => void process.stderr.write(`[global-setup] ${message}\n`);
+
+/**
+ * Once per `vitest run`: a real PostgreSQL (embedded in .data/test-postgres, or
+ * DATABASE_URL) with a fresh migrated database for the run, and the Temporal
+ * time-skipping test server executable. Both are provided to the test files.
+ */
+export default async function setup({ provide }: TestProject): Promise<() => Promise<void>> {
+  const started = Date.now();
+  const [databaseResult, testServerResult] = await Promise.allSettled([
+    startDatabase({ dataDir: path.join(ROOT, '.data', 'test-postgres'), databaseName: 'postgres', log }),
+    ensureTestServerExecutable(log),
+  ]);
+  if (databaseResult.status === 'rejected' || testServerResult.status === 'rejected') {
+    if (databaseResult.status === 'fulfilled') await databaseResult.value.stop();
+    throw databaseResult.status === 'rejected' ? databaseResult.reason : (testServerResult as PromiseRejectedResult).reason;
+  }
+  const database: DatabaseHandle = databaseResult.value;
+  const testServerPath = testServerResult.value;
+
+  const scratchName = `${SCRATCH_PREFIX}${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  let databaseUrl: string;
+  try {
+    if (database.embedded) {
+      // Only this run uses the embedded cluster: databases of killed runs can go.
+      for (const stale of await listDatabases(database.url, SCRATCH_PREFIX)) await dropDatabase(database.url, stale);
+    }
+    databaseUrl = await createScratchDatabase(database.url, scratchName);
+    await runMigrations(databaseUrl);
+  } catch (error) {
+    await dropDatabase(database.url, scratchName).catch(() => undefined);
+    await database.stop();
+    throw error;
+  }
+
+  process.env.TEST_DATABASE_URL = databaseUrl;
+  process.env.TEMPORAL_TEST_SERVER_PATH = testServerPath;
+  provide('databaseUrl', databaseUrl);
+  provide('temporalTestServerPath', testServerPath);
+  log(`ready in ${Date.now() - started} ms: database ${scratchName}, test server ${testServerPath}`);
+
+  return async () => {
+    try {
+      await dropDatabase(database.url, scratchName);
+    } finally {
+      await database.stop();
+    }
+  };
+}
+
+async function runMigrations(url: string): Promise<void> {
+  const modulePath = path.join(ROOT, 'src', 'infra', 'database', 'migrate');
+  if (!existsSync(`${modulePath}.ts`) && !existsSync(`${modulePath}.js`)) {
+    console.warn('[global-setup] src/infra/database/migrate not found: the test database is NOT migrated.');
+    return;
+  }
+  // Non-literal specifier: this file must type-check before that module exists.
+  const { migrate } = (await import(modulePath)) as { migrate: (url: string) => Promise<unknown> };
+  await migrate(url);
+}
