@@ -1,3 +1,4 @@
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../src/config/env';
 import { seedDemo } from '../src/seed/demo';
 import { startSystem } from '../src/system';
@@ -6,6 +7,8 @@ import { startSystem } from '../src/system';
 const log = (message: string) => process.stderr.write(`[start] ${message}\n`);
 
 async function main() {
+  // The worker's own logs (bundling, state changes) only when something goes wrong.
+  Runtime.install({ logger: new DefaultLogger('WARN') });
   const config = loadConfig();
   const system = await startSystem(config, log);
   let stopping = false;

@@ -10,7 +10,7 @@ import {
   saveEvaluation,
   savePieces,
 } from '../infra/database/application-store';
-import { evaluateDossier, evaluateEligibility, missingPieces } from '../rules';
+import { applicationHasUai, evaluateDossier, evaluateEligibility, missingPieces } from '../rules';
 
 /** Thin, idempotent activities over the read model; the rules run here, never in workflow code. */
 export function createApplicationActivities({ db }: { db: DataSource }) {
@@ -32,7 +32,7 @@ export function createApplicationActivities({ db }: { db: DataSource }) {
       return {
         complete: dossier.passed,
         eligible: eligibility.passed,
-        missingPieces: missingPieces(data.kind, Boolean(data.organisation.uai), pieces, input.today),
+        missingPieces: missingPieces(data.kind, applicationHasUai(data), pieces, input.today),
         failures: [...dossier.failures, ...eligibility.failures].map((f) => ({ ruleId: f.ruleId, check: f.check, message: f.message })),
       };
     },

@@ -107,6 +107,6 @@ export function notificationFor(event: ProcedureEvent, ctx: Context, extra: { ne
 }
 
 function missingReason(type: PieceType, p: Procedure): string {
-  const failure = p.dossier?.failures.find((f) => f.check.includes(type));
+  const failure = p.dossier?.failures.find((f) => f.ruleId.startsWith('DOC-') && f.check.includes(type));
   return failure?.message ?? 'missing';
 }

@@ -113,6 +113,13 @@ describe('rule engine', () => {
       expect(engineFor(loaded)).toBe(engine);
       expect(engineFor(file([rule()]))).not.toBe(engine);
     });
+
+    it('a verdict cannot be used to alter the compiled rule (its expected value is frozen)', async () => {
+      const raw = file([rule({ id: 'ELIG-4', check: 'ELIG-4.type', requires: { fact: 'type', operator: 'in', value: ['A', 'B'] } })]);
+      const [first] = (await evaluate(raw, { type: 'C' })).failures;
+      expect(() => (first!.expected as string[]).push('C')).toThrow(TypeError);
+      expect((await evaluate(raw, { type: 'C' })).passed).toBe(false);
+    });
   });
 
   describe('evaluation', () => {
