@@ -42,26 +42,18 @@ export async function startSystem(config: RuntimeConfig, log: Log): Promise<Runn
     }
   };
   try {
-    log(config.databaseUrl ? 'PostgreSQL: using DATABASE_URL' : 'PostgreSQL: starting the embedded server…');
-    const database = await startDatabase({
-      dataDir: path.join(config.dataDir, 'postgres'),
-      port: config.databasePort,
-      databaseName: 'pix_agrement',
-      log,
-    });
+    const database = config.databaseUrl
+      ? { url: config.databaseUrl, stop: async () => undefined }
+      : await startDatabase({ dataDir: path.join(config.dataDir, 'postgres'), port: config.databasePort, databaseName: 'pix_agrement', log });
     stops.push(() => database.stop());
     const applied = await migrate(database.url);
     if (applied.length) log(`migrations applied: ${applied.join(', ')}`);
     const db = await dataSourceFor(database.url);
     stops.push(() => closeDataSources());
 
-    log(config.temporalAddress ? `Temporal: using ${config.temporalAddress}` : 'Temporal: starting the dev server…');
-    const temporal = await startTemporalDevServer({
-      dataDir: config.dataDir,
-      port: config.temporalPort,
-      uiPort: config.temporalUiPort,
-      log,
-    });
+    const temporal = config.temporalAddress
+      ? { address: config.temporalAddress, uiUrl: null, stop: async () => undefined }
+      : await startTemporalDevServer({ dataDir: config.dataDir, port: config.temporalPort, uiPort: config.temporalUiPort, log });
     stops.push(() => temporal.stop());
 
     let capture: MailCapture | undefined;
