@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { createScratchDatabase, type DatabaseHandle, dropDatabase, listDatabases, startDatabase } from '../../src/infra/postgres/database';
+import { resolveTemporalCli } from '../../src/infra/tools/temporal-cli';
 import { ensureTestServerExecutable } from '../../src/infra/tools/test-server';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -16,10 +17,14 @@ const log = (message: string): void => void process.stderr.write(`[global-setup]
  */
 export default async function setup({ provide }: TestProject): Promise<() => Promise<void>> {
   const started = Date.now();
-  const [databaseResult, testServerResult] = await Promise.allSettled([
+  const [databaseResult, testServerResult, cliResult] = await Promise.allSettled([
     startDatabase({ dataDir: path.join(ROOT, '.data', 'test-postgres'), databaseName: 'postgres', log }),
     ensureTestServerExecutable(log),
+    // The dev server's CLI is built here, once and outside any test's timeout (minutes on a fresh machine).
+    resolveTemporalCli(log),
   ]);
+  if (cliResult.status === 'fulfilled' && cliResult.value) process.env.TEMPORAL_CLI_PATH = cliResult.value;
+  else log(`Temporal CLI unavailable: ${cliResult.status === 'rejected' ? String(cliResult.reason) : 'no Go toolchain'}; dev-server tests will try the SDK download.`);
   if (databaseResult.status === 'rejected' || testServerResult.status === 'rejected') {
     if (databaseResult.status === 'fulfilled') await databaseResult.value.stop();
     throw databaseResult.status === 'rejected' ? databaseResult.reason : (testServerResult as PromiseRejectedResult).reason;

