@@ -72,7 +72,7 @@ export async function startSystem(config: RuntimeConfig, log: Log): Promise<Runn
       connection: nativeConnection,
       namespace: config.temporalNamespace,
       taskQueue: config.taskQueue,
-      activities: createActivities({ db, mailer, operationsEmail: config.operationsEmail }),
+      activities: createActivities({ db, mailer, operationsEmail: config.operationsEmail, legalEmail: config.legalEmail }),
     });
     const workerRun = worker.run();
     stops.push(async () => {

@@ -6,9 +6,9 @@ import type { TemplateName } from '../infra/mail/templates';
 export interface SendEmailInput {
   /** Idempotency key: one e-mail per key, ever. */
   key: string;
-  /** Recipient; null sends to the operations mailbox. */
+  /** Recipient; null sends to the Pix mailbox of the audience (operations or legal). */
   to: string | null;
-  audience: 'applicant' | 'centre' | 'operations';
+  audience: 'applicant' | 'centre' | 'operations' | 'legal';
   template: TemplateName;
   data: Record<string, unknown>;
 }
@@ -17,6 +17,8 @@ export interface EmailDeps {
   db: DataSource;
   mailer: Mailer;
   operationsEmail: string;
+  /** The legal team's mailbox: termination and breach proposals (BRE-4). */
+  legalEmail: string;
 }
 
 export function messageIdFor(key: string): string {
@@ -29,10 +31,10 @@ export function messageIdFor(key: string): string {
  * never sends the same e-mail twice. The Message-ID derives from the key too, so even
  * a crash between SMTP acceptance and commit yields a duplicate that mail clients collapse.
  */
-export function createEmailActivities({ db, mailer, operationsEmail }: EmailDeps) {
+export function createEmailActivities({ db, mailer, operationsEmail, legalEmail }: EmailDeps) {
   return {
     async sendEmail(input: SendEmailInput): Promise<{ sent: boolean; messageId: string }> {
-      const to = input.to ?? operationsEmail;
+      const to = input.to ?? (input.audience === 'legal' ? legalEmail : operationsEmail);
       const messageId = messageIdFor(input.key);
       return db.transaction(async (m) => {
         await m.query(

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Mailer } from '../infra/mail/mailer';
+import { createAgrementActivities } from './agrement.activities';
 import { createApplicationActivities } from './application.activities';
 import { createEmailActivities } from './email.activities';
 
@@ -7,12 +8,14 @@ export interface ActivityDeps {
   db: DataSource;
   mailer: Mailer;
   operationsEmail: string;
+  legalEmail: string;
 }
 
 /** All activities the worker registers, bound to their dependencies. */
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createApplicationActivities(deps),
+    ...createAgrementActivities(deps),
     ...createEmailActivities(deps),
   };
 }

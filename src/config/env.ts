@@ -19,6 +19,7 @@ export interface RuntimeConfig {
   mailCapturePort: number;
   mailFrom: string;
   operationsEmail: string;
+  legalEmail: string;
   seedDemo: boolean;
 }
 
@@ -46,6 +47,7 @@ export function loadConfig(root = process.cwd()): RuntimeConfig {
     mailCapturePort: int('MAIL_CAPTURE_PORT', 1025),
     mailFrom: env.MAIL_FROM || '"Pix – Agrément des centres" <agrement@pix.fr>',
     operationsEmail: env.OPERATIONS_EMAIL || 'operations-certification@pix.fr',
+    legalEmail: env.LEGAL_EMAIL || 'juridique@pix.fr',
     seedDemo: env.SEED_DEMO !== 'false',
   };
 }

@@ -1,2 +1,3 @@
 /** Every workflow the worker runs (the bundle's entry point). */
 export { applicationWorkflow } from './application/application.workflow';
+export { agrementWorkflow } from './agrement/agrement.workflow';

@@ -15,6 +15,7 @@ import { WORKFLOWS_PATH } from '../../src/infra/temporal/worker';
 import { createTestEnv } from './temporal';
 
 export const OPERATIONS_EMAIL = 'operations@pix.test';
+export const LEGAL_EMAIL = 'juridique@pix.test';
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** The production workflow code, bundled once per test file. */
@@ -50,7 +51,7 @@ export async function createHarness(): Promise<Harness> {
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: createActivities({ db, mailer, operationsEmail: OPERATIONS_EMAIL }),
+    activities: createActivities({ db, mailer, operationsEmail: OPERATIONS_EMAIL, legalEmail: LEGAL_EMAIL }),
   });
   let running: Promise<void> | undefined;
   return {

@@ -1,7 +1,7 @@
-import { WorkflowUpdateFailedError, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import type { WorkflowHandle } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
-import { InvalidCommand, NotFound, TransitionRefused } from '../../domain/errors';
+import { NotFound, TransitionRefused } from '../../domain/errors';
+import { translateWorkflowError } from '../workflow-errors';
 import { ApplicationEntity } from '../../infra/database/entities';
 import { type ApplicationSnapshot, applicationWorkflowId } from '../../workflows/application/definitions';
 import type { ApplicationDeps } from './dependencies';
@@ -29,17 +29,8 @@ export async function recordDecision<A>(
 }
 
 function translate(err: unknown, state: string): unknown {
-  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
-    const failure = err.cause;
-    const details = (failure.details?.[0] ?? {}) as Record<string, unknown>;
-    if (failure.type === 'TransitionRefused') return new TransitionRefused(String(details.ruleId ?? 'APP-2'), failure.message, details);
-    if (failure.type === 'InvalidCommand') return new InvalidCommand(String(details.field ?? '(body)'), failure.message, details);
-  }
-  // The workflow ends with the procedure: a decision after the end is refused by the rule that closed it.
-  const message = err instanceof Error ? err.message : String(err);
-  if (err instanceof WorkflowNotFoundError || /already completed|workflow execution.*(complete|closed)/i.test(message)) {
+  return translateWorkflowError(err, () => {
     const ruleId = state === 'rejected' ? 'APP-2' : 'APP-6';
     return new TransitionRefused(ruleId, `the application procedure is over (state "${state}", ${ruleId})`, { state });
-  }
-  return err;
+  });
 }

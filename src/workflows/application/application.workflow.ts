@@ -2,9 +2,14 @@ import {
   allHandlersFinished,
   ApplicationFailure,
   condition,
+  patched,
   proxyActivities,
   setHandler,
+  startChild,
 } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { agrementWorkflow } from '../agrement/agrement.workflow';
+import { agrementWorkflowId, type AgrementWorkflowInput } from '../agrement/definitions';
 import type { ApplicationActivities } from '../../activities/application.activities';
 import type { EmailActivities } from '../../activities/email.activities';
 import type { Piece } from '../../domain/application/application';
@@ -206,7 +211,48 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
     }
   }
   await condition(allHandlersFinished);
+  if (procedure.state === 'attestation-issued' && patched(START_AGREMENT_PATCH)) await startAgrement(input, procedure);
   return snapshot();
+}
+
+/**
+ * Shipped to running applications with a patch: histories recorded before it replay without the
+ * child start (see README, "Changing a running workflow"); new runs hand over to the agrément.
+ */
+export const START_AGREMENT_PATCH = 'start-agrement-on-attestation';
+
+/** APP-6: the convention enters into force on the receipt of the attestation: the agrément's own workflow takes over. */
+async function startAgrement(input: ApplicationWorkflowInput, p: Procedure): Promise<void> {
+  const { data } = input;
+  const start: AgrementWorkflowInput = {
+    start: {
+      agrementId: input.organisationId,
+      organisationId: input.organisationId,
+      organisationName: data.organisation.name,
+      email: data.organisation.email,
+      kind: data.kind === 'network' ? 'network' : 'centre',
+      foreign: data.organisation.foreign,
+      startOn: p.attestationReceivedOn!,
+      years: p.grantedYears!,
+      referent: {
+        name: data.referent.name,
+        email: data.referent.email,
+        trainedOn: p.referentTrainedOn,
+        recognisedQualifications: data.referent.recognisedQualifications === true,
+      },
+    },
+  };
+  try {
+    await startChild(agrementWorkflow, {
+      workflowId: agrementWorkflowId(input.organisationId),
+      args: [start],
+      // The agrément outlives the application procedure.
+      parentClosePolicy: 'ABANDON',
+    });
+  } catch (err) {
+    // Already running (e.g. a renewal of the same centre): the existing workflow stays in charge.
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
 }
 
 const placeholderVerdict = { complete: true, eligible: true, missingPieces: [], failures: [] };

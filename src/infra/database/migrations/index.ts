@@ -1,4 +1,5 @@
+import { Agrements1763900000200 } from './1763900000200-agrements';
 import { ApplicationProcedure1763900000000 } from './1763900000000-application-procedure';
 
 /** Migrations in order; listed explicitly so they run the same from src/ (vitest) and dist/ (tsc). */
-export const MIGRATIONS = [ApplicationProcedure1763900000000];
+export const MIGRATIONS = [ApplicationProcedure1763900000000, Agrements1763900000200];

@@ -1,0 +1,96 @@
+import type { DataSource } from 'typeorm';
+import type { Agrement, AgrementEvent } from '../../domain/agrement/agrement';
+import { NotFound } from '../../domain/errors';
+import type { DatedDeadline } from '../../workflows/agrement/definitions';
+import { AgrementEntity, OrganisationEntity } from './entities';
+import { appendToLog, type LogEntry, readStream } from './event-log';
+
+export const AGREMENT_STREAM = 'agrement';
+
+export interface RecordAgrementInput {
+  agrement: Agrement;
+  events: AgrementEvent[];
+  deadlines: DatedDeadline[];
+  actor: string;
+  reason: string | null;
+  evidence: string | null;
+  at: string;
+  /** The opening event (sequence 0). */
+  opening?: boolean;
+}
+
+/**
+ * Projects the agrément and appends its events in one transaction. Keys derive from the
+ * agrément's version: a retried activity writes nothing twice, an older snapshot never wins.
+ */
+export async function recordAgrement(db: DataSource, input: RecordAgrementInput): Promise<void> {
+  const a = input.agrement;
+  const firstSeq = input.opening ? 0 : a.version - input.events.length + 1;
+  await db.transaction(async (m) => {
+    await m.query(
+      `INSERT INTO agrements (id, organisation_id, kind, state, start_on, term_on, first_grant_on, candidates, next_deadline_at, snapshot, deadlines, version)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)
+       ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, start_on = EXCLUDED.start_on, term_on = EXCLUDED.term_on,
+         candidates = EXCLUDED.candidates, next_deadline_at = EXCLUDED.next_deadline_at, snapshot = EXCLUDED.snapshot,
+         deadlines = EXCLUDED.deadlines, version = EXCLUDED.version, updated_at = now()
+       WHERE agrements.version <= EXCLUDED.version`,
+      [
+        a.agrementId,
+        a.organisationId,
+        a.kind,
+        a.state,
+        a.startOn,
+        a.termOn,
+        a.firstGrantOn,
+        a.quota.candidates,
+        input.deadlines[0]?.at ?? null,
+        JSON.stringify(a),
+        JSON.stringify(input.deadlines),
+        a.version,
+      ],
+    );
+    await appendToLog(
+      m,
+      input.events.map((e, i) => ({
+        eventKey: `${AGREMENT_STREAM}:${a.agrementId}:${firstSeq + i}`,
+        streamType: AGREMENT_STREAM,
+        streamId: a.agrementId,
+        type: e.type,
+        ruleIds: e.ruleIds,
+        fromState: e.from,
+        toState: e.to,
+        actor: input.actor,
+        reason: input.reason,
+        data: input.evidence ? { ...e.data, evidence: input.evidence } : e.data,
+        occurredAt: new Date(input.at),
+      })),
+    );
+  });
+}
+
+export interface AgrementView {
+  agrement: AgrementEntity;
+  organisation: OrganisationEntity;
+  timeline: LogEntry[];
+}
+
+export async function findAgrement(db: DataSource, agrementId: string): Promise<AgrementView> {
+  const agrement = await db.getRepository(AgrementEntity).findOne({ where: { id: agrementId } });
+  if (!agrement) throw new NotFound(`agrément ${agrementId} not found`, { agrementId });
+  const [organisation, timeline] = await Promise.all([
+    db.getRepository(OrganisationEntity).findOneOrFail({ where: { id: agrement.organisationId } }),
+    readStream(db, AGREMENT_STREAM, agrementId),
+  ]);
+  return { agrement, organisation, timeline };
+}
+
+export async function listAgrements(
+  db: DataSource,
+  filter: { state?: string; organisationIds?: string[]; limit: number; offset: number },
+): Promise<{ total: number; items: AgrementEntity[] }> {
+  const qb = db.getRepository(AgrementEntity).createQueryBuilder('a').orderBy('a.next_deadline_at', 'ASC', 'NULLS LAST').addOrderBy('a.id');
+  if (filter.state) qb.andWhere('a.state = :state', { state: filter.state });
+  if (filter.organisationIds) qb.andWhere('a.organisation_id = ANY(:ids)', { ids: filter.organisationIds });
+  const [items, total] = await qb.offset(filter.offset).limit(filter.limit).getManyAndCount();
+  return { total, items };
+}

@@ -1,0 +1,169 @@
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { AgrementActivities } from '../../activities/agrement.activities';
+import type { EmailActivities } from '../../activities/email.activities';
+import { PARAMETERS } from '../../config/parameters';
+import {
+  type Agrement,
+  type AgrementCommand,
+  decide,
+  type Deadline,
+  type Decision,
+  isEnded,
+  openAgrement,
+  pendingDeadlines,
+  sessionBlocker,
+} from '../../domain/agrement/agrement';
+import { DomainError } from '../../domain/errors';
+import { dateIn, endOfDay, startOfDay } from '../../domain/zoned-time';
+import {
+  agrementActionUpdate,
+  type AgrementActionInput,
+  type AgrementSnapshot,
+  agrementStateQuery,
+  type AgrementWorkflowInput,
+  type DatedDeadline,
+} from './definitions';
+
+const { recordAgrement } = proxyActivities<AgrementActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+const { sendEmail } = proxyActivities<EmailActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '5 seconds', maximumInterval: '10 minutes' },
+});
+
+const TZ = PARAMETERS.agrement.timeZone;
+const SYSTEM = { actor: 'system', reason: null, evidence: null };
+
+/** When a deadline's timer fires: at the start of its day, or once the day is over ("by" deadlines). */
+function instantOf(d: Deadline): Date {
+  return d.boundary === 'on' ? startOfDay(d.on, TZ) : endOfDay(d.on, TZ);
+}
+
+/**
+ * One agreed centre or network, from its attestation (APP-6) to its end. The workflow waits for the
+ * soonest of its deadlines (renewal, badge, quota checkpoints, cure, visit answer, notices…) or for a
+ * person's action, and lets the pure state machine decide what each means.
+ */
+export async function agrementWorkflow(input: AgrementWorkflowInput): Promise<Agrement> {
+  const offset = input.clockOffsetMs ?? 0;
+  const now = () => new Date(Date.now() + offset);
+  const today = () => dateIn(now(), TZ);
+  let agrement: Agrement = input.state ?? openAgrement(input.start);
+  const id = agrement.agrementId;
+
+  const snapshot = (): AgrementSnapshot => ({
+    ...agrement,
+    deadlines: pendingDeadlines(agrement).map((d): DatedDeadline => ({ ...d, at: instantOf(d).toISOString() })),
+    sessionBlocker: sessionBlocker(agrement),
+    today: today(),
+  });
+
+  let queue: Promise<unknown> = Promise.resolve();
+  const serially = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = queue.then(fn);
+    queue = run.catch(() => undefined);
+    return run;
+  };
+
+  const apply = async (command: AgrementCommand, by: { actor: string; reason?: string | null; evidence?: string | null }) => {
+    const d: Decision = decideOrFail(agrement, command, today());
+    if (d.events.length === 0) return snapshot();
+    agrement = d.agrement;
+    const at = now().toISOString();
+    await recordAgrement({
+      agrement,
+      events: d.events,
+      deadlines: snapshot().deadlines,
+      actor: by.actor,
+      reason: by.reason ?? null,
+      evidence: by.evidence ?? null,
+      at,
+    });
+    const firstSeq = agrement.version - d.events.length + 1;
+    for (const [i, event] of d.events.entries()) {
+      for (const email of event.emails) {
+        await sendEmail({
+          key: `agrement:${id}:${firstSeq + i}:${email.template}:${email.audience}`,
+          to: email.audience === 'centre' ? agrement.email : null,
+          audience: email.audience,
+          template: email.template as never,
+          data: email.data,
+        });
+      }
+    }
+    return snapshot();
+  };
+
+  setHandler(agrementStateQuery, snapshot);
+  setHandler(agrementActionUpdate, (u: AgrementActionInput) => serially(() => apply(u.action, u)), {
+    validator: (u: AgrementActionInput) => {
+      if (!u || typeof u.actor !== 'string' || !u.actor.trim()) {
+        throw ApplicationFailure.nonRetryable('actor is required', 'InvalidCommand', { field: 'actor' });
+      }
+      if (!u.action || (u.action as AgrementCommand).type === 'deadline-reached') {
+        throw ApplicationFailure.nonRetryable('unknown action', 'InvalidCommand', { field: 'action' });
+      }
+      decideOrFail(agrement, u.action, today());
+    },
+  });
+
+  if (!input.state) {
+    // The opening: the read model learns of the agrément (idempotent by its version).
+    await serially(async () => {
+      await recordAgrement({
+        agrement,
+        events: [{ type: 'agrement-started', ruleIds: ['APP-6', 'AGR-1'], from: 'active', to: 'active', data: { startOn: agrement.startOn, termOn: agrement.termOn }, emails: [] }],
+        deadlines: snapshot().deadlines,
+        actor: 'system',
+        reason: null,
+        evidence: null,
+        at: now().toISOString(),
+        opening: true,
+      });
+    });
+  }
+
+  const historyLimit = input.continueAsNewAfterEvents ?? PARAMETERS.agrement.historyEventsBeforeContinueAsNew;
+  while (!isEnded(agrement)) {
+    const version = agrement.version;
+    const next = pendingDeadlines(agrement)[0];
+    if (next) {
+      const wait = instantOf(next).getTime() - now().getTime();
+      const acted = await condition(() => agrement.version !== version, Math.max(wait, 1));
+      if (!acted) {
+        await serially(async () => {
+          // Only if nothing moved it meanwhile: the deadline is re-read against the current agrément.
+          if (agrement.version === version) await apply({ type: 'deadline-reached', key: next.key, on: today() }, SYSTEM);
+        });
+      }
+    } else {
+      await condition(() => agrement.version !== version);
+    }
+    if (!isEnded(agrement) && (workflowInfo().historyLength > historyLimit || workflowInfo().continueAsNewSuggested)) {
+      // Long-lived: start afresh with the whole agrément once pending updates are done.
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof agrementWorkflow>({ ...input, state: agrement });
+    }
+  }
+  await condition(allHandlersFinished);
+  return agrement;
+}
+
+function decideOrFail(a: Agrement, command: AgrementCommand, today: string): Decision {
+  try {
+    return decide(a, command, today);
+  } catch (err) {
+    if (err instanceof DomainError) throw ApplicationFailure.nonRetryable(err.message, err.name, err.details);
+    throw err;
+  }
+}

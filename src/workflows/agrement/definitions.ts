@@ -1,0 +1,43 @@
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { Agrement, AgrementCommand, AgrementStart, Deadline } from '../../domain/agrement/agrement';
+
+/** Messages of the agrément workflow, shared by the workflow and its clients. */
+
+/** One long-lived workflow per agreed centre or network: the id is stable across renewals. */
+export function agrementWorkflowId(organisationId: string): string {
+  return `agrement-${organisationId}`;
+}
+
+export interface AgrementWorkflowInput {
+  start: AgrementStart;
+  /** The agrément carried over by continue-as-new. */
+  state?: Agrement;
+  /** What-if simulations run the production workflow on a shifted clock; 0 in production. */
+  clockOffsetMs?: number;
+  /** History length after which the workflow continues as new (tests lower it). */
+  continueAsNewAfterEvents?: number;
+}
+
+/** Commands people send; `deadline-reached` belongs to the workflow's own timers. */
+export type AgrementAction = Exclude<AgrementCommand, { type: 'deadline-reached' }>;
+
+export interface AgrementActionInput {
+  action: AgrementAction;
+  actor: string;
+  reason?: string | null;
+  evidence?: string | null;
+}
+
+export interface DatedDeadline extends Deadline {
+  /** The instant the workflow's timer fires for it. */
+  at: string;
+}
+
+export interface AgrementSnapshot extends Agrement {
+  deadlines: DatedDeadline[];
+  sessionBlocker: { ruleId: string; reason: string } | null;
+  today: string;
+}
+
+export const agrementActionUpdate = defineUpdate<AgrementSnapshot, [AgrementActionInput]>('act');
+export const agrementStateQuery = defineQuery<AgrementSnapshot>('state');

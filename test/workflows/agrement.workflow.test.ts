@@ -1,0 +1,187 @@
+import type { WorkflowHandle } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AgrementStart } from '../../src/domain/agrement/agrement';
+import { dateIn } from '../../src/domain/zoned-time';
+import { findAgrement } from '../../src/infra/database/agrement-store';
+import { OrganisationEntity } from '../../src/infra/database/entities';
+import { agrementActionUpdate, type AgrementAction, agrementStateQuery, agrementWorkflowId } from '../../src/workflows/agrement/definitions';
+import { agrementStart } from '../support/agrement-fixtures';
+import { createHarness, type Harness, LEGAL_EMAIL, OPERATIONS_EMAIL, receivedMail } from '../support/harness';
+import { recordHistory } from '../support/histories';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await createHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+/** Starts an agrément whose workflow clock reads `clockAt` now: the production workflow on a shifted clock. */
+async function startAgrement(start: AgrementStart, clockAt: string, extra: { continueAsNewAfterEvents?: number } = {}) {
+  await h.db.getRepository(OrganisationEntity).insert({
+    id: start.organisationId,
+    name: start.organisationName,
+    category: 'datadock-training-provider',
+    uai: null,
+    department: '69',
+    foreign: false,
+    email: start.email,
+    networkId: null,
+  });
+  const clockOffsetMs = Date.parse(clockAt) - (await h.env.currentTimeMs());
+  const handle = await h.client.workflow.start('agrementWorkflow', {
+    workflowId: agrementWorkflowId(start.organisationId),
+    taskQueue: h.taskQueue,
+    args: [{ start, clockOffsetMs, ...extra }],
+  });
+  return { handle, clockOffsetMs };
+}
+
+const act = (handle: WorkflowHandle, action: AgrementAction, actor = 'Juriste Pix (legal)', reason = 'test') =>
+  handle.executeUpdate(agrementActionUpdate, { args: [{ action, actor, reason }] });
+
+/** Advances the test server until the workflow clock reads `instant`. */
+async function sleepUntil(clockOffsetMs: number, instant: string) {
+  const target = Date.parse(instant) - clockOffsetMs;
+  const current = await h.env.currentTimeMs();
+  if (target > current) await h.env.sleep(target - current);
+}
+
+async function timeline(agrementId: string) {
+  const { timeline } = await findAgrement(h.db, agrementId);
+  return timeline.map((e) => ({ type: e.type, on: dateIn(e.occurredAt, 'Europe/Paris'), ruleIds: e.ruleIds, actor: e.actor }));
+}
+
+describe('agrément workflow on the time-skipping server, with exact dates', () => {
+  it('AGR-2 REF-3 QUO-3 attestation received 2025-01-31 for 3 years: renewal due 2027-10-31, term 2028-01-31, badge due 2025-07-31, checkpoints 2026-01-31, 2027-01-31, 2027-07-31', async () => {
+    await h.run(async () => {
+      const start = agrementStart('2025-01-31');
+      const { handle, clockOffsetMs } = await startAgrement(start, '2025-01-31T09:00:00+01:00');
+      const s = await handle.query(agrementStateQuery);
+      expect(s.termOn).toBe('2028-01-31');
+      const by = (name: string) => s.deadlines.filter((d) => d.name === name).map((d) => d.on);
+      expect(by('renewal-request-due')).toEqual(['2027-10-31']);
+      expect(by('badge-due')).toEqual(['2025-07-31']);
+      expect(by('quota-checkpoint')).toEqual(['2026-01-31', '2027-01-31', '2027-07-31']);
+      expect(by('term')).toEqual(['2028-01-31']);
+      // A "by" deadline passes at midnight, Paris time (UTC+2 in summer).
+      expect(s.deadlines.find((d) => d.name === 'badge-due')!.at).toBe('2025-07-31T22:00:00.000Z');
+
+      await act(handle, { type: 'sessions-finalised', sessionId: 'S-1', finalisedOn: '2025-03-01', candidates: 100 }, 'Ops (operations)');
+      await sleepUntil(clockOffsetMs, '2026-02-01T12:00:00+01:00');
+      const events = await timeline(start.agrementId);
+      expect(events.filter((e) => e.type === 'badge-reminder').map((e) => e.on)).toEqual(['2025-07-01', '2025-07-24']);
+      expect(events.find((e) => e.type === 'badge-missed')).toMatchObject({ on: '2025-08-01', ruleIds: ['REF-3'] });
+      expect(events.find((e) => e.type === 'breach-notice-proposed')).toMatchObject({ on: '2025-08-01', ruleIds: ['REF-3', 'BRE-4'] });
+      expect(events.find((e) => e.type === 'quota-warning')).toMatchObject({ on: '2026-01-31', ruleIds: ['QUO-3', 'QUO-1'] });
+
+      const warnings = await receivedMail(h.smtp, (m) => m.template === 'quota-warning' && m.subject.includes(start.organisationName) , 2);
+      expect(warnings.map((m) => m.to[0]).sort()).toEqual([OPERATIONS_EMAIL, start.email].sort());
+      const proposal = await receivedMail(h.smtp, (m) => m.template === 'breach-proposed' && m.subject.includes(start.organisationName));
+      expect(proposal[0]!.to).toEqual([LEGAL_EMAIL]);
+      const state = await handle.query(agrementStateQuery);
+      expect(state.state).toBe('active');
+      expect(state.proposals).toEqual([expect.objectContaining({ ruleId: 'REF-3', kind: 'breach-notice', proposedOn: '2025-08-01' })]);
+    });
+  });
+
+  it('BRE-2 BRE-4 a letter sent 2026-03-10 after 10 days of suspension must be cured by 2026-03-30; uncured, termination is proposed on 2026-03-31 and confirmed by the legal team', async () => {
+    await h.run(async () => {
+      const start = agrementStart('2026-02-01', { referent: { name: 'R', email: 'r@test.fr', trainedOn: '2026-01-15', recognisedQualifications: true } });
+      const { handle, clockOffsetMs } = await startAgrement(start, '2026-02-28T10:00:00+01:00');
+      await act(handle, { type: 'suspended', on: '2026-02-28', reason: 'fraude signalée par des candidats' });
+      expect((await handle.query(agrementStateQuery)).sessionBlocker?.ruleId).toBe('SUS-2');
+      await sleepUntil(clockOffsetMs, '2026-03-10T10:00:00+01:00');
+      const notified = await act(handle, { type: 'breach-notified', letterSentOn: '2026-03-10', reason: 'fraude avérée' });
+      expect(notified.state).toBe('under-notice');
+      expect(notified.breach).toMatchObject({ cureDueOn: '2026-03-30', suspendedDaysDeducted: 10 });
+      expect(notified.deadlines.find((d) => d.name === 'cure-due')).toMatchObject({ on: '2026-03-30', at: '2026-03-30T22:00:00.000Z' });
+
+      await sleepUntil(clockOffsetMs, '2026-03-31T12:00:00+02:00');
+      const proposed = await handle.query(agrementStateQuery);
+      expect(proposed.state).toBe('under-notice');
+      expect(proposed.proposals).toEqual([expect.objectContaining({ ruleId: 'BRE-1', proposedOn: '2026-03-31' })]);
+      const done = await act(handle, { type: 'proposal-confirmed', on: '2026-03-31', proposalId: proposed.proposals[0]!.id });
+      expect(done.state).toBe('terminated');
+      expect(done.end).toMatchObject({ on: '2026-03-31', ruleId: 'BRE-1', confidentialityUntil: '2031-03-31' });
+      await handle.result();
+      const events = await timeline(start.agrementId);
+      expect(events.map((e) => e.type)).toEqual(['agrement-started', 'suspended', 'breach-notified', 'cure-deadline-passed', 'termination-proposed', 'termination-confirmed', 'terminated']);
+      expect(events.find((e) => e.type === 'breach-notified')!.ruleIds).toEqual(['BRE-1', 'BRE-2']);
+      const notice = await receivedMail(h.smtp, (m) => m.template === 'breach-notice' && m.to.includes(start.email));
+      expect(h.smtp.readMessage(notice[0]!.id)!.text).toContain('30 mars 2026');
+      const ended = await receivedMail(h.smtp, (m) => m.template === 'agrement-terminated' && m.to.includes(start.email));
+      expect(ended).toHaveLength(1);
+      if (process.env.RECORD_HISTORIES) await recordHistory(handle, 'agrement-breach-termination');
+    });
+  });
+
+  it('TER-1 a termination for convenience notified 2026-06-01 takes effect on 2026-07-01', async () => {
+    await h.run(async () => {
+      const start = agrementStart('2026-01-15', { referent: { name: 'R', email: 'r@test.fr', trainedOn: '2026-01-10', recognisedQualifications: true } });
+      const { handle, clockOffsetMs } = await startAgrement(start, '2026-06-01T09:00:00+02:00');
+      const notice = await act(handle, { type: 'termination-requested', on: '2026-06-01' }, 'Centre (centre)');
+      expect(notice.state).toBe('terminating');
+      expect(notice.deadlines.find((d) => d.name === 'termination-effective')).toMatchObject({ on: '2026-07-01', at: '2026-06-30T22:00:00.000Z' });
+      await sleepUntil(clockOffsetMs, '2026-07-01T09:00:00+02:00');
+      const result = await handle.result();
+      expect(result.state).toBe('terminated');
+      expect(result.end).toMatchObject({ on: '2026-07-01', ruleId: 'TER-1' });
+      expect((await timeline(start.agrementId)).at(-1)).toMatchObject({ type: 'terminated', on: '2026-07-01', ruleIds: ['TER-1', 'TER-5'] });
+    });
+  });
+
+  it('AGR-3 a renewal accepted before the term starts a new term at the old term; AGR-4 otherwise the agrément expires at its term', async () => {
+    await h.run(async () => {
+      const renewed = agrementStart('2025-01-31', { years: 1, referent: { name: 'R', email: 'r@test.fr', trainedOn: '2025-01-10', recognisedQualifications: true } });
+      const a = await startAgrement(renewed, '2025-09-01T09:00:00+02:00');
+      await act(a.handle, { type: 'renewal-requested', on: '2025-09-01' }, 'Centre (centre)');
+      await act(a.handle, { type: 'renewal-accepted', on: '2025-12-01', years: 2 }, 'Ops (operations)');
+      await sleepUntil(a.clockOffsetMs, '2026-02-01T09:00:00+01:00');
+      const s = await a.handle.query(agrementStateQuery);
+      expect(s).toMatchObject({ state: 'active', startOn: '2026-01-31', termOn: '2028-01-31' });
+      expect(s.deadlines.find((d) => d.name === 'renewal-request-due')?.on).toBe('2027-10-31');
+
+      const expiring = agrementStart('2025-01-31', { years: 1, referent: { name: 'R', email: 'r@test.fr', trainedOn: '2025-01-10', recognisedQualifications: true } });
+      const b = await startAgrement(expiring, '2025-09-01T09:00:00+02:00');
+      await sleepUntil(b.clockOffsetMs, '2026-02-01T09:00:00+01:00');
+      const result = await b.handle.result();
+      expect(result).toMatchObject({ state: 'expired', end: { on: '2026-01-31', ruleId: 'AGR-4' } });
+      const events = await timeline(expiring.agrementId);
+      expect(events.filter((e) => e.type === 'renewal-reminder').map((e) => e.on)).toEqual(['2025-09-01', '2025-10-24']);
+      expect(events.find((e) => e.type === 'renewal-request-missed')?.on).toBe('2025-11-01');
+      const missedOps = await receivedMail(h.smtp, (m) => m.template === 'agrement-renewal-missed-operations' && m.subject.includes(expiring.organisationName));
+      expect(missedOps[0]!.to).toEqual([OPERATIONS_EMAIL]);
+    });
+  });
+
+  it('continues as new before its history grows large, and loses nothing', async () => {
+    await h.run(async () => {
+      const start = agrementStart('2025-01-31', { referent: { name: 'R', email: 'r@test.fr', trainedOn: '2025-01-10', recognisedQualifications: true } });
+      const { handle } = await startAgrement(start, '2025-02-01T09:00:00+01:00', { continueAsNewAfterEvents: 40 });
+      const firstRun = (await handle.describe()).runId;
+      for (let i = 0; i < 12; i++) {
+        await act(handle, { type: 'sessions-finalised', sessionId: `S-${i}`, finalisedOn: '2025-02-01', candidates: 10 }, 'Ops (operations)');
+      }
+      await act(handle, { type: 'sessions-finalised', sessionId: 'S-0', finalisedOn: '2025-02-01', candidates: 10 }, 'Ops (operations)');
+      const latest = h.client.workflow.getHandle(agrementWorkflowId(start.organisationId));
+      const s = await latest.query(agrementStateQuery);
+      expect((await latest.describe()).runId).not.toBe(firstRun);
+      expect(s.quota.candidates).toBe(120);
+      expect(s.quota.sessionIds).toHaveLength(12);
+    });
+  });
+
+  it('refuses what the state does not allow, naming the rule, and changes nothing', async () => {
+    await h.run(async () => {
+      const start = agrementStart('2026-01-15', { referent: { name: 'R', email: 'r@test.fr', trainedOn: '2026-01-10', recognisedQualifications: true } });
+      const { handle } = await startAgrement(start, '2026-02-01T09:00:00+01:00');
+      const before = await handle.query(agrementStateQuery);
+      const error = await act(handle, { type: 'suspension-lifted', on: '2026-02-01' }).catch((e: unknown) => e as { cause: { type: string; details: unknown[] } });
+      expect((error as { cause: { type: string } }).cause.type).toBe('TransitionRefused');
+      expect((error as { cause: { details: unknown[] } }).cause.details[0]).toMatchObject({ ruleId: 'SUS-4' });
+      expect((await handle.query(agrementStateQuery)).version).toBe(before.version);
+    });
+  });
+});
