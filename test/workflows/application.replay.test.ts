@@ -1,6 +1,7 @@
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { START_AGREMENT_PATCH } from '../../src/workflows/application/application.workflow';
 import { loadHistory } from '../support/histories';
 import { workflowBundle } from '../support/harness';
 
@@ -14,6 +15,20 @@ describe('application workflow replay', () => {
   it('APP-2..6 replays the committed history of a complete procedure without non-determinism', async () => {
     const history = loadHistory('application-happy-path');
     await expect(Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history as never, 'application-happy-path')).resolves.toBeUndefined();
+  });
+
+  it('ships the hand-over to the agrément behind a patch: a history recorded before it and one recorded after both replay', async () => {
+    const bundle = await workflowBundle();
+    await expect(Worker.runReplayHistory({ workflowBundle: bundle }, loadHistory('application-happy-path') as never, 'before-patch')).resolves.toBeUndefined();
+    const after = loadHistory('application-with-agrement') as { events: { eventType?: string; markerRecordedEventAttributes?: { markerName?: string } }[] };
+    expect(JSON.stringify(after)).toContain(START_AGREMENT_PATCH);
+    await expect(Worker.runReplayHistory({ workflowBundle: bundle }, after as never, 'after-patch')).resolves.toBeUndefined();
+  });
+
+  it('AGR-1..6 BRE-1..4 replays the committed history of an agrément suspended, notified, proposed for termination and terminated', async () => {
+    await expect(
+      Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, loadHistory('agrement-breach-termination') as never, 'agrement-breach-termination'),
+    ).resolves.toBeUndefined();
   });
 
   it('detects a non-deterministic change: the same history against a workflow that schedules other activities fails', async () => {

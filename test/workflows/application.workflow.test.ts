@@ -13,6 +13,7 @@ import {
   recordReferentTrainedUpdate,
   submitPiecesUpdate,
 } from '../../src/workflows/application/definitions';
+import { agrementStateQuery, agrementWorkflowId } from '../../src/workflows/agrement/definitions';
 import { recordHistory } from '../support/histories';
 import { individualApplication, individualPieces, workflowInput } from '../support/fixtures';
 import { createHarness, type Harness, OPERATIONS_EMAIL, receivedMail } from '../support/harness';
@@ -98,7 +99,12 @@ describe('application workflow on the time-skipping server', () => {
       const result = await handle.result();
       expect(result.state).toBe('attestation-issued');
       // `RECORD_HISTORIES=1 npm test` refreshes the replay fixture (test/fixtures/histories).
-      if (process.env.RECORD_HISTORIES) await recordHistory(handle, 'application-happy-path');
+      // APP-6: the agrément's own workflow takes over (shipped behind the start-agrement-on-attestation patch).
+      const agrement = h.client.workflow.getHandle(agrementWorkflowId(input.organisationId));
+      const state = await agrement.query(agrementStateQuery);
+      expect(state).toMatchObject({ state: 'active', startOn: '2026-03-12', termOn: '2029-03-12', organisationId: input.organisationId });
+      // The history before the patch stays as committed (application-happy-path.json); this one carries the marker.
+      if (process.env.RECORD_HISTORIES) await recordHistory(handle, 'application-with-agrement');
 
       const mails = await receivedMail(h.smtp, (m) => m.to.includes(input.data.organisation.email), 4);
       expect(mails.map((m) => m.template).filter((t) => t !== null)).toEqual(
