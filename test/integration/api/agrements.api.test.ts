@@ -1,0 +1,134 @@
+import type { INestApplication } from '@nestjs/common';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../../src/api/create-app';
+import { addDays, isoDate, parseIsoDate } from '../../../src/domain/dates';
+import { dateIn } from '../../../src/domain/zoned-time';
+import { verifyLogChain } from '../../../src/infra/database/event-log';
+import { OrganisationEntity } from '../../../src/infra/database/entities';
+import { agrementStateQuery, agrementWorkflowId } from '../../../src/workflows/agrement/definitions';
+import { agrementStart } from '../../support/agrement-fixtures';
+import { createHarness, type Harness, receivedMail } from '../../support/harness';
+
+let h: Harness;
+let app: INestApplication;
+let api: string;
+
+beforeAll(async () => {
+  h = await createHarness();
+  void h.run(async () => undefined);
+  app = await createApp({ applications: { db: h.db, temporal: h.client, taskQueue: h.taskQueue, now: () => new Date() } }, { logger: false });
+  await app.listen(0, '127.0.0.1');
+  api = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+});
+afterAll(async () => {
+  await app?.close();
+  await h?.close();
+});
+
+type Json = Record<string, any>;
+async function http(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Json }> {
+  const res = await fetch(`${api}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', 'x-actor': 'Juriste Pix', ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : {} };
+}
+
+const today = () => dateIn(new Date(), 'Europe/Paris');
+
+/** An agrément granted today, its workflow running on the test server's real clock. */
+async function newAgrement() {
+  const start = agrementStart(today(), { referent: { name: 'R', email: 'r@test.fr', trainedOn: today(), recognisedQualifications: true } });
+  await h.db.getRepository(OrganisationEntity).insert({
+    id: start.organisationId,
+    name: start.organisationName,
+    category: 'datadock-training-provider',
+    uai: null,
+    department: '69',
+    foreign: false,
+    email: start.email,
+    networkId: null,
+  });
+  const handle = await h.client.workflow.start('agrementWorkflow', { workflowId: agrementWorkflowId(start.organisationId), taskQueue: h.taskQueue, args: [{ start }] });
+  for (let i = 0; i < 100 && (await http('GET', `/agrements/${start.agrementId}`)).status === 404; i++) await new Promise((r) => setTimeout(r, 50));
+  return { start, handle };
+}
+
+describe('agrément API: the legal team acts, the workflow records, the centre is told', () => {
+  it('SUS-1 SUS-2 SUS-4 a suspension refuses sessions with 409 naming SUS-2 until it is lifted', async () => {
+    const { start } = await newAgrement();
+    expect((await http('POST', `/agrements/${start.agrementId}/sessions/check`)).status).toBe(200);
+    const suspended = await http('POST', `/agrements/${start.agrementId}/actions/suspend`, { reason: 'Fraude signalée par trois candidats', evidence: 'courriels du 2 mars' });
+    expect(suspended.status).toBe(200);
+    expect(suspended.body.state).toBe('suspended');
+    expect(suspended.body.timeline.at(-1)).toMatchObject({
+      type: 'suspended',
+      actor: 'Juriste Pix',
+      reason: 'Fraude signalée par trois candidats',
+      ruleIds: ['SUS-1', 'SUS-2', 'SUS-3'],
+      data: expect.objectContaining({ evidence: 'courriels du 2 mars' }),
+    });
+    const refused = await http('POST', `/agrements/${start.agrementId}/sessions/check`);
+    expect(refused.status).toBe(409);
+    expect(refused.body.rule).toBe('SUS-2');
+    const [mail] = await receivedMail(h.smtp, (m) => m.template === 'agrement-suspended' && m.to.includes(start.email));
+    expect(mail).toBeDefined();
+
+    const lifted = await http('POST', `/agrements/${start.agrementId}/actions/lift-suspension`, { reason: 'Mesures correctives constatées' });
+    expect(lifted.body.state).toBe('active');
+    expect((await http('POST', `/agrements/${start.agrementId}/sessions/check`)).status).toBe(200);
+  });
+
+  it('BRE-1 BRE-3 a formal notice gives 30 days to cure; the cure needs evidence (400 names the field) and closes the procedure', async () => {
+    const { start } = await newAgrement();
+    const notified = await http('POST', `/agrements/${start.agrementId}/actions/notify-breach`, { reason: 'Surveillance insuffisante', letterSentOn: today() });
+    expect(notified.status).toBe(200);
+    expect(notified.body.state).toBe('under-notice');
+    expect(notified.body.agrement.breach.cureDueOn).toBe(isoDate(addDays(parseIsoDate(today()), 30)));
+    expect(notified.body.deadlines.map((d: Json) => d.name)).toContain('cure-due');
+    const noEvidence = await http('POST', `/agrements/${start.agrementId}/actions/record-cure`, { reason: 'corrigé' });
+    expect(noEvidence.status).toBe(400);
+    expect(noEvidence.body.field).toBe('evidence');
+    const cured = await http('POST', `/agrements/${start.agrementId}/actions/record-cure`, { reason: 'corrigé', evidence: 'rapport de visite du 12 mars' });
+    expect(cured.body.state).toBe('active');
+    expect(cured.body.deadlines.map((d: Json) => d.name)).not.toContain('cure-due');
+  });
+
+  it('409 names the rule and changes nothing; 400 for an unknown action; 404 for an unknown agrément', async () => {
+    const { start, handle } = await newAgrement();
+    const before = await handle.query(agrementStateQuery);
+    const refused = await http('POST', `/agrements/${start.agrementId}/actions/lift-suspension`, { reason: 'x' });
+    expect(refused.status).toBe(409);
+    expect(refused.body.rule).toBe('SUS-4');
+    expect((await handle.query(agrementStateQuery)).version).toBe(before.version);
+    const unknown = await http('POST', `/agrements/${start.agrementId}/actions/dissolve`, {});
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.field).toBe('action');
+    expect((await http('GET', '/agrements/5b0e9c2e-9f7a-4c47-9a77-3c1f0b0f0f0f')).status).toBe(404);
+  });
+
+  it('an action retried with the same Idempotency-Key is applied once', async () => {
+    const { start } = await newAgrement();
+    const key = `suspend-${start.agrementId}`;
+    const first = await http('POST', `/agrements/${start.agrementId}/actions/suspend`, { reason: 'Risque imminent' }, { 'idempotency-key': key });
+    const again = await http('POST', `/agrements/${start.agrementId}/actions/suspend`, { reason: 'Risque imminent' }, { 'idempotency-key': key });
+    expect(first.status).toBe(200);
+    expect(again.status).toBe(200);
+    expect(again.body.timeline.filter((e: Json) => e.type === 'suspended')).toHaveLength(1);
+  });
+
+  it('QUO-3 finalised sessions count once; TER-1 the centre terminates with 30 days notice', async () => {
+    const { start } = await newAgrement();
+    for (let i = 0; i < 2; i++) {
+      await http('POST', `/agrements/${start.agrementId}/actions/record-finalised-session`, { sessionId: 'S-42', candidates: 18 });
+    }
+    const view = await http('GET', `/agrements/${start.agrementId}`);
+    expect(view.body.candidates).toBe(18);
+    const terminating = await http('POST', `/agrements/${start.agrementId}/actions/request-termination`, { reason: 'cessation de l’activité' });
+    expect(terminating.body.state).toBe('terminating');
+    expect(terminating.body.deadlines.find((d: Json) => d.name === 'termination-effective').on).toBe(isoDate(addDays(parseIsoDate(today()), 30)));
+    expect(await verifyLogChain(h.db)).toMatchObject({ valid: true });
+  });
+});
