@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { OrganisationEntity } from '../../src/infra/database/entities';
 import type { AgrementStart } from '../../src/domain/agrement/agrement';
 
 /** An agrément starting on `startOn`, for a centre whose référent has no recognised qualifications (REF-3 applies). */
@@ -16,4 +18,18 @@ export function agrementStart(startOn: string, overrides: Partial<AgrementStart>
     referent: { name: 'Alex Référent', email: 'alex@test.fr', trainedOn: startOn, recognisedQualifications: false },
     ...overrides,
   };
+}
+
+/** The organisation an agrément belongs to, as the application procedure would have registered it. */
+export async function insertOrganisation(db: DataSource, start: AgrementStart): Promise<void> {
+  await db.getRepository(OrganisationEntity).insert({
+    id: start.organisationId,
+    name: start.organisationName,
+    category: 'datadock-training-provider',
+    uai: null,
+    department: '69',
+    foreign: false,
+    email: start.email,
+    networkId: null,
+  });
 }

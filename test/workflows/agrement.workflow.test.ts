@@ -3,9 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgrementStart } from '../../src/domain/agrement/agrement';
 import { dateIn } from '../../src/domain/zoned-time';
 import { findAgrement } from '../../src/infra/database/agrement-store';
-import { OrganisationEntity } from '../../src/infra/database/entities';
 import { agrementActionUpdate, type AgrementAction, agrementStateQuery, agrementWorkflowId } from '../../src/workflows/agrement/definitions';
-import { agrementStart } from '../support/agrement-fixtures';
+import { agrementStart, insertOrganisation } from '../support/agrement-fixtures';
 import { createHarness, type Harness, LEGAL_EMAIL, OPERATIONS_EMAIL, receivedMail } from '../support/harness';
 import { recordHistory } from '../support/histories';
 
@@ -19,16 +18,7 @@ afterAll(async () => {
 
 /** Starts an agrément whose workflow clock reads `clockAt` now: the production workflow on a shifted clock. */
 async function startAgrement(start: AgrementStart, clockAt: string, extra: { continueAsNewAfterEvents?: number } = {}) {
-  await h.db.getRepository(OrganisationEntity).insert({
-    id: start.organisationId,
-    name: start.organisationName,
-    category: 'datadock-training-provider',
-    uai: null,
-    department: '69',
-    foreign: false,
-    email: start.email,
-    networkId: null,
-  });
+  await insertOrganisation(h.db, start);
   const clockOffsetMs = Date.parse(clockAt) - (await h.env.currentTimeMs());
   const handle = await h.client.workflow.start('agrementWorkflow', {
     workflowId: agrementWorkflowId(start.organisationId),

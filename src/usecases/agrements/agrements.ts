@@ -1,3 +1,4 @@
+import { timelineView } from '../timeline';
 import { type Agrement, sessionBlocker as sessionBlockerOf } from '../../domain/agrement/agrement';
 import { TransitionRefused } from '../../domain/errors';
 import { findAgrement, listAgrements } from '../../infra/database/agrement-store';
@@ -53,16 +54,7 @@ export async function getAgrement(deps: Pick<ApplicationDeps, 'db'>, agrementId:
     agrement: a.snapshot,
     sessionBlocker: sessionBlockerOf(a.snapshot),
     deadlines: a.deadlines,
-    timeline: timeline.map((e) => ({
-      at: e.occurredAt.toISOString(),
-      type: e.type,
-      from: e.fromState,
-      to: e.toState,
-      ruleIds: e.ruleIds,
-      actor: e.actor,
-      reason: e.reason,
-      data: e.data,
-    })),
+    timeline: timelineView(timeline),
   };
 }
 

@@ -1,3 +1,4 @@
+import { timelineView } from '../timeline';
 import { findApplication, listApplications } from '../../infra/database/application-store';
 import { applicationWorkflowId } from '../../workflows/application/definitions';
 import type { ApplicationDeps } from './dependencies';
@@ -41,22 +42,13 @@ export async function getApplication(deps: Pick<ApplicationDeps, 'db'>, applicat
         }
       : null,
     evaluation: a.evaluation,
-    timeline: timeline.map((e) => ({
-      at: e.occurredAt.toISOString(),
-      type: e.type,
-      from: e.fromState,
-      to: e.toState,
-      ruleIds: e.ruleIds,
-      actor: e.actor,
-      reason: e.reason,
-      data: e.data,
-    })),
+    timeline: timelineView(timeline),
   };
 }
 
 export async function listApplicationsView(
   deps: Pick<ApplicationDeps, 'db'>,
-  query: { state?: string; overdue?: boolean; limit: number; offset: number },
+  query: { state?: string; overdue?: boolean; organisationIds?: string[]; limit: number; offset: number },
 ) {
   const { total, items } = await listApplications(deps.db, query);
   return {

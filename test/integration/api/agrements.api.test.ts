@@ -4,9 +4,8 @@ import { createApp } from '../../../src/api/create-app';
 import { addDays, isoDate, parseIsoDate } from '../../../src/domain/dates';
 import { dateIn } from '../../../src/domain/zoned-time';
 import { verifyLogChain } from '../../../src/infra/database/event-log';
-import { OrganisationEntity } from '../../../src/infra/database/entities';
 import { agrementStateQuery, agrementWorkflowId } from '../../../src/workflows/agrement/definitions';
-import { agrementStart } from '../../support/agrement-fixtures';
+import { agrementStart, insertOrganisation } from '../../support/agrement-fixtures';
 import { createHarness, type Harness, receivedMail } from '../../support/harness';
 
 let h: Harness;
@@ -41,16 +40,7 @@ const today = () => dateIn(new Date(), 'Europe/Paris');
 /** An agrément granted today, its workflow running on the test server's real clock. */
 async function newAgrement() {
   const start = agrementStart(today(), { referent: { name: 'R', email: 'r@test.fr', trainedOn: today(), recognisedQualifications: true } });
-  await h.db.getRepository(OrganisationEntity).insert({
-    id: start.organisationId,
-    name: start.organisationName,
-    category: 'datadock-training-provider',
-    uai: null,
-    department: '69',
-    foreign: false,
-    email: start.email,
-    networkId: null,
-  });
+  await insertOrganisation(h.db, start);
   const handle = await h.client.workflow.start('agrementWorkflow', { workflowId: agrementWorkflowId(start.organisationId), taskQueue: h.taskQueue, args: [{ start }] });
   for (let i = 0; i < 100 && (await http('GET', `/agrements/${start.agrementId}`)).status === 404; i++) await new Promise((r) => setTimeout(r, 50));
   return { start, handle };
