@@ -20,8 +20,16 @@ describe('application workflow replay', () => {
   it('ships the hand-over to the agrément behind a patch: a history recorded before it and one recorded after both replay', async () => {
     const bundle = await workflowBundle();
     await expect(Worker.runReplayHistory({ workflowBundle: bundle }, loadHistory('application-happy-path') as never, 'before-patch')).resolves.toBeUndefined();
-    const after = loadHistory('application-with-agrement') as { events: { eventType?: string; markerRecordedEventAttributes?: { markerName?: string } }[] };
-    expect(JSON.stringify(after)).toContain(START_AGREMENT_PATCH);
+    const after = loadHistory('application-with-agrement') as {
+      events: { markerRecordedEventAttributes?: { markerName?: string; details?: Record<string, { payloads: { data: string }[] }> } }[];
+    };
+    // The patch leaves a marker naming it in the new history only.
+    const patchesIn = (history: typeof after) =>
+      history.events
+        .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')
+        .map((e) => JSON.parse(Buffer.from(e.markerRecordedEventAttributes!.details!['patch-data']!.payloads[0]!.data, 'base64').toString()).id);
+    expect(patchesIn(after)).toEqual([START_AGREMENT_PATCH]);
+    expect(patchesIn(loadHistory('application-happy-path') as typeof after)).toEqual([]);
     await expect(Worker.runReplayHistory({ workflowBundle: bundle }, after as never, 'after-patch')).resolves.toBeUndefined();
   });
 

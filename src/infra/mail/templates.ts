@@ -3,7 +3,8 @@
  *
  * Each template is three files (`<name>.subject.hbs`, `<name>.html.hbs`, `<name>.txt.hbs`); the HTML
  * body is wrapped in `templates/layouts/base.html.hbs`; partials come from `templates/partials/*.hbs`.
- * Every template file opens with a handlebars comment citing the rule IDs it serves (APP-*, DOC-*, ELIG-*).
+ * Every template file opens with a handlebars comment citing the rule IDs it serves (APP-*, DOC-*, ELIG-* for the
+ * application procedure; AGR-*, REF-*, QUO-*, SUS-*, BRE-*, TER-*, VIS-* for the agrément lifecycle).
  *
  * Templates compile once (lazily) and are cached for the life of the process. Rendering fails loudly:
  * unknown template → UnknownTemplateError; a missing required field → MissingTemplateDataError
@@ -24,6 +25,28 @@ export const TEMPLATE_NAMES = [
   'agrement-granted',
   'attestation-issued',
   'application-overdue',
+  // The agrément lifecycle (issue 3): sent to the centre unless stated otherwise.
+  'agrement-renewal-reminder',
+  'agrement-renewal-missed',
+  'agrement-renewal-missed-operations',
+  'agrement-renewed',
+  'agrement-expired',
+  'agrement-suspended',
+  'agrement-suspension-lifted',
+  'control-visit-demanded',
+  'breach-notice',
+  'breach-cured',
+  'termination-proposed',
+  'breach-proposed',
+  'termination-notice',
+  'agrement-terminated',
+  'quota-warning',
+  'badge-reminder',
+  'referent-training-required',
+  'cahier-change-notice',
+  'force-majeure-started',
+  'force-majeure-ended',
+  'labour-documents-requested',
 ] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 
@@ -135,6 +158,228 @@ export interface ApplicationOverdueData {
   applicationUrl?: string;
 }
 
+// ---------------------------------------------------------------------------------------------
+// The agrément lifecycle (issue 3). Every template takes organisationName and agrementReference;
+// dates are calendar dates ("2026-03-10"). Fields marked "default: parameters" may be omitted: the
+// value comes from PARAMETERS (Conv art. 8: Pix changes them).
+// ---------------------------------------------------------------------------------------------
+
+/** Shared by every lifecycle template. */
+export interface AgrementMailData {
+  organisationName: string;
+  /** E.g. "AGR-3F2A9C1B". */
+  agrementReference: string;
+}
+
+/** AGR-1, AGR-2 */
+export interface AgrementRenewalReminderData extends AgrementMailData {
+  termOn: DateInput;
+  /** AGR-2: 3 months before the term. */
+  renewalDueOn: DateInput;
+  /** Days from the reminder to renewalDueOn (0: the deadline is today). */
+  daysLeft: number;
+  /** AGR-2; default: parameters (3). */
+  renewalNoticeMonths?: number;
+}
+
+/** AGR-2, AGR-4 */
+export interface AgrementRenewalMissedData extends AgrementMailData {
+  termOn: DateInput;
+  renewalDueOn: DateInput;
+  /** AGR-2; default: parameters (3). */
+  renewalNoticeMonths?: number;
+}
+
+/** AGR-2 — sent to Pix operations. */
+export type AgrementRenewalMissedOperationsData = AgrementRenewalMissedData;
+
+/** AGR-3 */
+export interface AgrementRenewedData extends AgrementMailData {
+  /** The end of the previous period: the renewal takes effect that day. */
+  previousTermOn: DateInput;
+  newTermOn: DateInput;
+  years: number;
+  /** AGR-2, for the next renewal; default: parameters (3). */
+  renewalNoticeMonths?: number;
+}
+
+/** AGR-4, TER-5 */
+export interface AgrementExpiredData extends AgrementMailData {
+  termOn: DateInput;
+  confidentialityUntil: DateInput;
+  /** TER-5; default: parameters (5). */
+  confidentialityYears?: number;
+}
+
+/** SUS-1, SUS-2, SUS-3 */
+export interface AgrementSuspendedData extends AgrementMailData {
+  since: DateInput;
+  /** Written by Pix, in French. */
+  reason: string;
+}
+
+/** SUS-4 */
+export interface AgrementSuspensionLiftedData extends AgrementMailData {
+  since: DateInput;
+  liftedOn: DateInput;
+  /** Why it is lifted, in French (optional). */
+  reason?: string;
+}
+
+/** SUS-5, VIS-3 */
+export interface ControlVisitDemandedData extends AgrementMailData {
+  demandedOn: DateInput;
+  answerDueOn: DateInput;
+  /** VIS-3; default: parameters (120). */
+  costCapEur?: number;
+  /** SUS-5; default: parameters (1). */
+  answerMonths?: number;
+}
+
+/** BRE-1, BRE-2 */
+export interface BreachNoticeData extends AgrementMailData {
+  /** The day the registered letter (LRAR) was sent. */
+  letterSentOn: DateInput;
+  cureDueOn: DateInput;
+  /** The breach, in French. */
+  reason: string;
+  /** BRE-2: days already suspended, subtracted from the period; 0 when none (then nothing is said). */
+  suspendedDaysDeducted: number;
+  /** BRE-1; default: parameters (30). */
+  cureDays?: number;
+}
+
+/** BRE-3 */
+export interface BreachCuredData extends AgrementMailData {
+  curedOn: DateInput;
+  /** The evidence Pix retained, in French. */
+  evidence: string;
+}
+
+/** BRE-4 (QUO-2, SUS-5, REF-3, TER-3, TER-4, BRE-1) — sent to the Pix legal team. */
+export interface TerminationProposedData extends AgrementMailData {
+  /** The rule the proposal rests on, e.g. "BRE-1". */
+  proposalRuleId: string;
+  /** The reason, as a French sentence. */
+  reasonFr: string;
+  proposedOn: DateInput;
+  /** Back-office link to the proposal. */
+  detailsUrl?: string;
+  /** QUO-2; default: parameters (15). */
+  quotaNoticeDays?: number;
+}
+
+/** REF-3, BRE-4 — sent to the Pix legal team. */
+export interface BreachProposedData extends AgrementMailData {
+  proposalRuleId: string;
+  reasonFr: string;
+  proposedOn: DateInput;
+  detailsUrl?: string;
+  /** BRE-1; default: parameters (30). */
+  cureDays?: number;
+}
+
+export const NOTICE_CAUSES = ['convenience', 'quota', 'cahier-change'] as const;
+export type NoticeCause = (typeof NOTICE_CAUSES)[number];
+
+/** TER-1, QUO-2, AGR-5 */
+export interface TerminationNoticeData extends AgrementMailData {
+  /** TER-1 (the centre's convenience), QUO-2 (Pix withdraws the agrément), AGR-5 (the centre refuses a new cahier). */
+  cause: NoticeCause;
+  noticeOn: DateInput;
+  effectiveOn: DateInput;
+  /** QUO-2: candidates counted and the threshold; give both or neither. */
+  candidates?: number;
+  target?: number;
+  /** Default: parameters by cause (convenience 30, quota 15); unused for cahier-change. */
+  noticeDays?: number;
+  /** QUO-1; default: parameters (3). */
+  quotaYears?: number;
+  /** TER-5; default: parameters (5). */
+  confidentialityYears?: number;
+}
+
+/** TER-5 and the cause's rule (TER-1, QUO-2, AGR-5, BRE-1, SUS-5, TER-3, TER-4). */
+export interface AgrementTerminatedData extends AgrementMailData {
+  effectiveOn: DateInput;
+  causeRuleId: string;
+  /** The cause, as a French phrase ("résiliation pour convenance à la demande du centre"). */
+  causeFr: string;
+  confidentialityUntil: DateInput;
+  /** TER-5; default: parameters (5). */
+  confidentialityYears?: number;
+}
+
+/** QUO-1, QUO-3 — the same template for the centre and for Pix operations. */
+export interface QuotaWarningData extends AgrementMailData {
+  checkpointOn: DateInput;
+  /** Candidates who sat in finalised sessions so far (QUO-3). */
+  candidates: number;
+  /** QUO-1: 600 for a centre, 2,500 for a network. */
+  target: number;
+  /** Candidates the current pace reaches by deadlineOn. */
+  projected: number;
+  /** End of the 3-year window after the first grant. */
+  deadlineOn: DateInput;
+  monthsElapsed: number;
+  /** Default 'centre'. */
+  audience?: 'centre' | 'operations';
+  /** QUO-1; default: parameters (3). */
+  quotaYears?: number;
+  /** QUO-2; default: parameters (15). */
+  quotaNoticeDays?: number;
+}
+
+/** REF-3 */
+export interface BadgeReminderData extends AgrementMailData {
+  referentName: string;
+  badgeDueOn: DateInput;
+  /** Days from the reminder to badgeDueOn (0: the deadline is today). */
+  daysLeft: number;
+  /** REF-3; default: parameters (6). */
+  badgeMonths?: number;
+}
+
+/** REF-2, REF-5 */
+export interface ReferentTrainingRequiredData extends AgrementMailData {
+  referentName: string;
+  changedOn: DateInput;
+}
+
+/** AGR-5 */
+export interface CahierChangeNoticeData extends AgrementMailData {
+  notifiedOn: DateInput;
+  applyBy: DateInput;
+  /** The new cahier's entry into force. */
+  effectiveOn: DateInput;
+  /** The substantial change, in French. */
+  summary: string;
+  /** AGR-5; default: parameters (1). */
+  applyMonths?: number;
+}
+
+/** TER-3 */
+export interface ForceMajeureStartedData extends AgrementMailData {
+  since: DateInput;
+  terminatesOn: DateInput;
+  /** TER-3; default: parameters (2). */
+  forceMajeureMonths?: number;
+}
+
+/** TER-3 */
+export interface ForceMajeureEndedData extends AgrementMailData {
+  since: DateInput;
+  endedOn: DateInput;
+}
+
+/** TER-4 */
+export interface LabourDocumentsRequestedData extends AgrementMailData {
+  requestedOn: DateInput;
+  dueOn: DateInput;
+  /** TER-4; default: parameters (15). */
+  dueDays?: number;
+}
+
 export interface TemplateDataMap {
   'application-acknowledged': ApplicationAcknowledgedData;
   'application-incomplete': ApplicationIncompleteData;
@@ -143,6 +388,27 @@ export interface TemplateDataMap {
   'agrement-granted': AgrementGrantedData;
   'attestation-issued': AttestationIssuedData;
   'application-overdue': ApplicationOverdueData;
+  'agrement-renewal-reminder': AgrementRenewalReminderData;
+  'agrement-renewal-missed': AgrementRenewalMissedData;
+  'agrement-renewal-missed-operations': AgrementRenewalMissedOperationsData;
+  'agrement-renewed': AgrementRenewedData;
+  'agrement-expired': AgrementExpiredData;
+  'agrement-suspended': AgrementSuspendedData;
+  'agrement-suspension-lifted': AgrementSuspensionLiftedData;
+  'control-visit-demanded': ControlVisitDemandedData;
+  'breach-notice': BreachNoticeData;
+  'breach-cured': BreachCuredData;
+  'termination-proposed': TerminationProposedData;
+  'breach-proposed': BreachProposedData;
+  'termination-notice': TerminationNoticeData;
+  'agrement-terminated': AgrementTerminatedData;
+  'quota-warning': QuotaWarningData;
+  'badge-reminder': BadgeReminderData;
+  'referent-training-required': ReferentTrainingRequiredData;
+  'cahier-change-notice': CahierChangeNoticeData;
+  'force-majeure-started': ForceMajeureStartedData;
+  'force-majeure-ended': ForceMajeureEndedData;
+  'labour-documents-requested': LabourDocumentsRequestedData;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -201,6 +467,17 @@ const COMMON: Array<[string, FieldKind]> = [
   ['organisationName', 'string'],
 ];
 
+/** Shared by the agrément lifecycle templates. */
+const AGREMENT: Array<[string, FieldKind]> = [
+  ['organisationName', 'string'],
+  ['agrementReference', 'string'],
+];
+
+function nonNegativeInteger(data: Record<string, unknown>, field: string): string | null {
+  const value = data[field] as number;
+  return Number.isInteger(value) && value >= 0 ? null : `"${field}" must be a non-negative integer (got ${describe(value)})`;
+}
+
 const SPECS: Record<TemplateName, TemplateSpec> = {
   'application-acknowledged': {
     required: [...COMMON, ['submittedAt', 'date'], ['procedureMonths', 'number']],
@@ -243,6 +520,128 @@ const SPECS: Record<TemplateName, TemplateSpec> = {
       ['procedureMonths', 'number'],
     ],
   },
+  'agrement-renewal-reminder': {
+    required: [...AGREMENT, ['termOn', 'date'], ['renewalDueOn', 'date'], ['daysLeft', 'number'], ['renewalNoticeMonths', 'number']],
+    check: (data) => nonNegativeInteger(data, 'daysLeft'),
+  },
+  'agrement-renewal-missed': {
+    required: [...AGREMENT, ['termOn', 'date'], ['renewalDueOn', 'date'], ['renewalNoticeMonths', 'number']],
+  },
+  'agrement-renewal-missed-operations': {
+    required: [...AGREMENT, ['termOn', 'date'], ['renewalDueOn', 'date'], ['renewalNoticeMonths', 'number']],
+  },
+  'agrement-renewed': {
+    required: [...AGREMENT, ['previousTermOn', 'date'], ['newTermOn', 'date'], ['years', 'number'], ['renewalNoticeMonths', 'number']],
+  },
+  'agrement-expired': {
+    required: [...AGREMENT, ['termOn', 'date'], ['confidentialityUntil', 'date'], ['confidentialityYears', 'number']],
+  },
+  'agrement-suspended': {
+    required: [...AGREMENT, ['since', 'date'], ['reason', 'string']],
+  },
+  'agrement-suspension-lifted': {
+    required: [...AGREMENT, ['since', 'date'], ['liftedOn', 'date']],
+  },
+  'control-visit-demanded': {
+    required: [...AGREMENT, ['demandedOn', 'date'], ['answerDueOn', 'date'], ['costCapEur', 'number'], ['answerMonths', 'number']],
+  },
+  'breach-notice': {
+    required: [
+      ...AGREMENT,
+      ['letterSentOn', 'date'],
+      ['cureDueOn', 'date'],
+      ['reason', 'string'],
+      ['suspendedDaysDeducted', 'number'],
+      ['cureDays', 'number'],
+    ],
+    check: (data) => nonNegativeInteger(data, 'suspendedDaysDeducted'),
+  },
+  'breach-cured': {
+    required: [...AGREMENT, ['curedOn', 'date'], ['evidence', 'string']],
+  },
+  'termination-proposed': {
+    required: [...AGREMENT, ['proposalRuleId', 'string'], ['reasonFr', 'string'], ['proposedOn', 'date'], ['quotaNoticeDays', 'number']],
+  },
+  'breach-proposed': {
+    required: [...AGREMENT, ['proposalRuleId', 'string'], ['reasonFr', 'string'], ['proposedOn', 'date'], ['cureDays', 'number']],
+  },
+  'termination-notice': {
+    required: [
+      ...AGREMENT,
+      ['cause', 'string'],
+      ['noticeOn', 'date'],
+      ['effectiveOn', 'date'],
+      ['quotaYears', 'number'],
+      ['confidentialityYears', 'number'],
+    ],
+    check: (data) => {
+      if (!(NOTICE_CAUSES as readonly unknown[]).includes(data.cause)) {
+        return `"cause" must be one of ${NOTICE_CAUSES.join(', ')} (got ${describe(data.cause)})`;
+      }
+      if (data.cause !== 'cahier-change' && !checkField(data.noticeDays, 'number')) {
+        return `"noticeDays" must be a finite number for cause "${String(data.cause)}" (got ${describe(data.noticeDays)})`;
+      }
+      if ((data.candidates == null) !== (data.target == null)) return '"candidates" and "target" go together: give both or neither';
+      if (data.target != null && !(checkField(data.candidates, 'number') && checkField(data.target, 'number'))) {
+        return '"candidates" and "target" must be finite numbers';
+      }
+      return null;
+    },
+  },
+  'agrement-terminated': {
+    required: [
+      ...AGREMENT,
+      ['effectiveOn', 'date'],
+      ['causeRuleId', 'string'],
+      ['causeFr', 'string'],
+      ['confidentialityUntil', 'date'],
+      ['confidentialityYears', 'number'],
+    ],
+  },
+  'quota-warning': {
+    required: [
+      ...AGREMENT,
+      ['checkpointOn', 'date'],
+      ['candidates', 'number'],
+      ['target', 'number'],
+      ['projected', 'number'],
+      ['deadlineOn', 'date'],
+      ['monthsElapsed', 'number'],
+      ['audience', 'string'],
+      ['quotaYears', 'number'],
+      ['quotaNoticeDays', 'number'],
+    ],
+    check: (data) =>
+      data.audience === 'centre' || data.audience === 'operations'
+        ? null
+        : `"audience" must be "centre" or "operations" (got ${describe(data.audience)})`,
+  },
+  'badge-reminder': {
+    required: [...AGREMENT, ['referentName', 'string'], ['badgeDueOn', 'date'], ['daysLeft', 'number'], ['badgeMonths', 'number']],
+    check: (data) => nonNegativeInteger(data, 'daysLeft'),
+  },
+  'referent-training-required': {
+    required: [...AGREMENT, ['referentName', 'string'], ['changedOn', 'date']],
+  },
+  'cahier-change-notice': {
+    required: [
+      ...AGREMENT,
+      ['notifiedOn', 'date'],
+      ['applyBy', 'date'],
+      ['effectiveOn', 'date'],
+      ['summary', 'string'],
+      ['applyMonths', 'number'],
+    ],
+  },
+  'force-majeure-started': {
+    required: [...AGREMENT, ['since', 'date'], ['terminatesOn', 'date'], ['forceMajeureMonths', 'number']],
+  },
+  'force-majeure-ended': {
+    required: [...AGREMENT, ['since', 'date'], ['endedOn', 'date']],
+  },
+  'labour-documents-requested': {
+    required: [...AGREMENT, ['requestedOn', 'date'], ['dueOn', 'date'], ['dueDays', 'number']],
+  },
 };
 
 /** Required fields per template (the contract callers must meet), derived from SPECS. */
@@ -253,13 +652,60 @@ export const REQUIRED_FIELDS: Readonly<Record<TemplateName, readonly string[]>> 
   >,
 );
 
-/** Defaults taken from the parameters (Conv art. 8: Pix changes them), applied when the caller gives none. */
-const DEFAULTS: Partial<Record<TemplateName, Record<string, unknown>>> = {
-  'application-acknowledged': { procedureMonths: PARAMETERS.application.procedureMonths },
-  'application-incomplete': { procedureMonths: PARAMETERS.application.procedureMonths },
-  'application-admissible': { conformityVisitCapEur: PARAMETERS.application.conformityVisitCapEur },
-  'application-overdue': { procedureMonths: PARAMETERS.application.procedureMonths },
+const P = PARAMETERS;
+const renewal = { renewalNoticeMonths: P.agrement.renewalNoticeMonths };
+const confidentiality = { confidentialityYears: P.agrement.confidentialityYears };
+const quotaYears = P.quota.months / 12;
+/** TER-1, QUO-2: the notice period by cause (AGR-5 has none: the new cahier's entry into force). */
+const NOTICE_DAYS: Partial<Record<NoticeCause, number>> = {
+  convenience: P.termination.convenienceNoticeDays,
+  quota: P.quota.withdrawalNoticeDays,
 };
+
+/**
+ * Defaults taken from the parameters (Conv art. 8: Pix changes them), applied when the caller gives none.
+ * A function computes them from the caller's data.
+ */
+const DEFAULTS: Partial<Record<TemplateName, Record<string, unknown> | ((data: Record<string, unknown>) => Record<string, unknown>)>> = {
+  'application-acknowledged': { procedureMonths: P.application.procedureMonths },
+  'application-incomplete': { procedureMonths: P.application.procedureMonths },
+  'application-admissible': { conformityVisitCapEur: P.application.conformityVisitCapEur },
+  'application-overdue': { procedureMonths: P.application.procedureMonths },
+  'agrement-renewal-reminder': renewal,
+  'agrement-renewal-missed': renewal,
+  'agrement-renewal-missed-operations': renewal,
+  'agrement-renewed': renewal,
+  'agrement-expired': confidentiality,
+  'control-visit-demanded': { costCapEur: P.visits.controlVisitCapEur, answerMonths: P.suspension.visitAnswerMonths },
+  'breach-notice': { cureDays: P.breach.cureDays },
+  'termination-proposed': { quotaNoticeDays: P.quota.withdrawalNoticeDays },
+  'breach-proposed': { cureDays: P.breach.cureDays },
+  'termination-notice': (data) => ({
+    ...confidentiality,
+    quotaYears,
+    noticeDays: NOTICE_DAYS[data.cause as NoticeCause],
+  }),
+  'agrement-terminated': confidentiality,
+  'quota-warning': { audience: 'centre', quotaYears, quotaNoticeDays: P.quota.withdrawalNoticeDays },
+  'badge-reminder': { badgeMonths: P.referent.badgeMonths },
+  'cahier-change-notice': { applyMonths: P.agrement.cahierChangeMonths },
+  'force-majeure-started': { forceMajeureMonths: P.termination.forceMajeureMonths },
+  'labour-documents-requested': { dueDays: P.termination.labourDocumentsDays },
+};
+
+/**
+ * Fields a caller may omit because they default from the parameters (they still appear in REQUIRED_FIELDS,
+ * which describes the data the template renders with, and are validated after the defaults apply).
+ */
+export const DEFAULTED_FIELDS: Readonly<Record<TemplateName, readonly string[]>> = Object.freeze(
+  Object.fromEntries(
+    TEMPLATE_NAMES.map((name) => {
+      const defaults = DEFAULTS[name];
+      const fields = typeof defaults === 'function' ? Object.keys(defaults({ cause: NOTICE_CAUSES[0] })) : Object.keys(defaults ?? {});
+      return [name, fields];
+    }),
+  ) as Record<TemplateName, string[]>,
+);
 
 function isDate(value: unknown): boolean {
   if (value instanceof Date) return !Number.isNaN(value.getTime());
@@ -381,6 +827,8 @@ export function formatDateFr(value: DateInput, options: { withTime?: boolean } =
   return result;
 }
 
+const NUMBER_FORMAT = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 2 });
+
 /** "250 €", "12,50 €", "1 250 €" (French separators, non-breaking spaces). */
 export function formatEuros(amount: number): string {
   if (typeof amount !== 'number' || !Number.isFinite(amount)) {
@@ -448,6 +896,15 @@ function createEnvironment(dir: string): typeof Handlebars {
     }
     return Math.abs(count) < 2 ? singular : plural;
   });
+  /** {{numberFr 2500}} → "2 500" (French digit grouping). */
+  hb.registerHelper('numberFr', (value: unknown) => {
+    if (typeof value !== 'number' || !Number.isFinite(value)) {
+      throw helperError('numberFr', `expected a number, got ${describe(value)}`);
+    }
+    return NUMBER_FORMAT.format(value);
+  });
+  /** {{#if (eq cause "quota")}}: strict equality, for codes chosen among a few known values. */
+  hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   hb.registerHelper('pieceReason', (reason: unknown) => {
     if (typeof reason !== 'string' || reason.trim() === '') {
       throw helperError('pieceReason', `expected a reason code or sentence, got ${describe(reason)}`);
@@ -568,8 +1025,9 @@ export function renderEmail(name: TemplateName, data: object): RenderedEmail {
     throw new MissingTemplateDataError(name, [`data must be an object (got ${describe(data)})`]);
   }
   const context: Record<string, unknown> = { ...(data as Record<string, unknown>) };
-  for (const [key, value] of Object.entries(DEFAULTS[name] ?? {})) {
-    if (context[key] == null) context[key] = value;
+  const defaults = DEFAULTS[name];
+  for (const [key, value] of Object.entries((typeof defaults === 'function' ? defaults(context) : defaults) ?? {})) {
+    if (context[key] == null && value !== undefined) context[key] = value;
   }
   validate(name, context);
 

