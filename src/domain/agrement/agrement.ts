@@ -336,12 +336,13 @@ export function decide(current: Agrement, command: AgrementCommand, today: strin
     const proposal: Proposal = { ...p, id: `${p.ruleId}:${p.proposedOn}` };
     if (a.proposals.some((x) => x.id === proposal.id)) return;
     a.proposals.push(proposal);
+    // BRE-4: a setting may let the engine confirm terminations itself; then nobody is asked to decide.
+    const automatic = p.kind === 'termination' && PARAMETERS.agrement.autoConfirmTerminations;
     const template = p.kind === 'termination' ? 'termination-proposed' : 'breach-proposed';
-    emit(`${p.kind}-proposed`, [p.ruleId, 'BRE-4'], { proposalId: proposal.id, cause: p.cause }, [
-      { template, audience: 'legal', data: { proposalRuleId: p.ruleId, reasonFr: p.reasonFr, proposedOn: p.proposedOn } },
-    ]);
-    // BRE-4: a setting may let the engine confirm terminations itself.
-    if (p.kind === 'termination' && PARAMETERS.agrement.autoConfirmTerminations) confirm(proposal, p.proposedOn);
+    emit(`${p.kind}-proposed`, [p.ruleId, 'BRE-4'], { proposalId: proposal.id, cause: p.cause, automatic }, automatic
+      ? []
+      : [{ template, audience: 'legal', data: { proposalRuleId: p.ruleId, reasonFr: p.reasonFr, proposedOn: p.proposedOn } }]);
+    if (automatic) confirm(proposal, p.proposedOn);
   };
   const confirm = (p: Proposal, on: string) => {
     a.proposals = a.proposals.filter((x) => x.id !== p.id);
