@@ -1,6 +1,8 @@
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../src/config/env';
+import type { Role } from '../src/domain/access/roles';
 import { seedDemo } from '../src/seed/demo';
+import { seedDemoUsers } from '../src/seed/users';
 import { startSystem } from '../src/system';
 
 /** `npm start`: the whole system on embedded defaults, demo data, and its URLs. Logs go to stderr. */
@@ -22,7 +24,14 @@ async function main() {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
-  if (config.seedDemo) await seedDemo(system.urls.api, log);
+  let tokens: Record<Role, string> | null = null;
+  if (config.seedDemo) {
+    // Demo people first (their tokens are public: demo data only), then the applications, entered by operations.
+    tokens = await seedDemoUsers(system.db);
+    const { organisationIds } = await seedDemo(system.urls.api, tokens.operations, log);
+    // The centre user is the university's référent; the coordinator leads the Breton network.
+    await seedDemoUsers(system.db, { centre: organisationIds[0], coordinator: organisationIds[2] });
+  }
   const lines = [
     '',
     'Pix agrément engine is up:',
@@ -31,6 +40,9 @@ async function main() {
     `  Temporal Web UI    ${system.urls.temporalUi ?? '(external Temporal: see its own UI)'}`,
     `  Captured mail      ${system.urls.mail ?? '(sent to SMTP_URL)'}`,
     `  PostgreSQL         ${system.databaseUrl.replace(/:[^:@/]*@/, ':***@')}`,
+    ...(tokens
+      ? ['', 'Demo bearer tokens (Authorization: Bearer <token>):', ...Object.entries(tokens).map(([role, t]) => `  ${role.padEnd(18)} ${t}`)]
+      : []),
     '',
     'Ctrl-C stops everything.',
     '',

@@ -1,17 +1,14 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
+import { actorLabel } from '../domain/access/roles';
 import { InvalidCommand } from '../domain/errors';
+import { requirePrincipal } from './auth/principal';
 
 /**
- * Who acts: every transition is attributed in the event log. Until authentication lands
- * (bearer tokens and roles), the caller names itself in the X-Actor header.
+ * Who acts: every transition is attributed in the event log to the authenticated principal,
+ * as "<name> (<role>)". The X-Actor header is no longer read: a caller cannot name someone else.
  */
-export const Actor = createParamDecorator((_: unknown, ctx: ExecutionContext): string => {
-  const req = ctx.switchToHttp().getRequest<Request>();
-  const actor = String(req.header('x-actor') ?? 'operations').trim();
-  if (!/^[\p{L}\p{N} ._@'-]{1,120}$/u.test(actor)) throw new InvalidCommand('X-Actor', 'X-Actor header must name a person or team (1–120 characters)');
-  return actor;
-});
+export const Actor = createParamDecorator((_: unknown, ctx: ExecutionContext): string => actorLabel(requirePrincipal(ctx.switchToHttp().getRequest<Request>())));
 
 /** Optional client-chosen key that makes a request safe to retry. */
 export const IdempotencyKey = createParamDecorator((_: unknown, ctx: ExecutionContext): string | undefined => {

@@ -14,8 +14,11 @@ export async function createApp(deps: ApiDeps, options: { logger?: false | ('err
     .setTitle('Pix — moteur des agréments des centres de certification')
     .setDescription(
       'Application procedure (APP-1..8), eligibility (ELIG-1..5) and dossier (DOC-1..4) rules. ' +
-        'Errors: 400 names the field, 404 an unknown id, 409 the rule that forbids the transition.',
+        'Errors: 400 names the field, 401 a missing or invalid bearer token, 403 the action and the roles allowed, ' +
+        '404 an unknown id, 409 the rule that forbids the transition.',
     )
+    // DATA-3: bearer tokens in the Authorization header, never in URLs.
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API token (pix_…), issued with `npm run token`' })
     .setVersion('0.1.0')
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, config));

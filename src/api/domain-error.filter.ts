@@ -1,8 +1,11 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
-import { DomainError, InvalidCommand, NotFound, TransitionRefused } from '../domain/errors';
+import { DomainError, Forbidden, InvalidCommand, NotFound, TransitionRefused, Unauthenticated } from '../domain/errors';
 
-/** Named domain errors to HTTP: 400 with the field, 404, 409 with the rule that forbids it. */
+/**
+ * Named domain errors to HTTP: 400 with the field, 401 (bearer challenge), 403 with the action and the
+ * roles allowed, 404, 409 with the rule that forbids it.
+ */
 @Catch()
 export class DomainErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('API');
@@ -11,6 +14,11 @@ export class DomainErrorFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     if (error instanceof InvalidCommand) {
       res.status(400).json({ statusCode: 400, error: 'Bad Request', field: error.field, message: error.message, details: error.details });
+    } else if (error instanceof Unauthenticated) {
+      res.setHeader('WWW-Authenticate', 'Bearer realm="pix-agrement"');
+      res.status(401).json({ statusCode: 401, error: 'Unauthorized', message: error.message });
+    } else if (error instanceof Forbidden) {
+      res.status(403).json({ statusCode: 403, error: 'Forbidden', action: error.action, allowedRoles: error.allowedRoles, message: error.message });
     } else if (error instanceof NotFound) {
       res.status(404).json({ statusCode: 404, error: 'Not Found', message: error.message });
     } else if (error instanceof TransitionRefused) {

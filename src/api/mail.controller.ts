@@ -1,10 +1,13 @@
 import { Controller, Get, Header, Inject, NotFoundException, Optional, Param } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { MailCapture } from '../infra/mail/capture-server';
+import { Public } from './auth/decorators';
 import { MAIL_CAPTURE } from './tokens';
 
 /** The captured mail of a local run (no SMTP_URL): what the engine would have sent. */
 @ApiExcludeController()
+// Local runs only (no SMTP_URL): the capture holds demo mail, read in a browser.
+@Public()
 @Controller('mail')
 export class MailController {
   constructor(@Optional() @Inject(MAIL_CAPTURE) private readonly capture?: MailCapture) {}

@@ -1,3 +1,5 @@
 /** Injection tokens: the API receives its dependencies, it does not build them. */
 export const APPLICATION_DEPS = Symbol('APPLICATION_DEPS');
 export const MAIL_CAPTURE = Symbol('MAIL_CAPTURE');
+/** Turns a bearer token into a principal (see auth/authenticator.ts); built from APPLICATION_DEPS' db. */
+export const AUTHENTICATOR = Symbol('AUTHENTICATOR');

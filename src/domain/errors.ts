@@ -41,4 +41,24 @@ export class NotFound extends DomainError {
   readonly code = 'not-found';
 }
 
+/** No valid credentials: a missing, unknown or revoked bearer token, or an inactive user (DATA-3). */
+export class Unauthenticated extends DomainError {
+  readonly code = 'unauthenticated';
+  constructor(message = 'a valid bearer token is required (Authorization: Bearer <token>)') {
+    super(message);
+  }
+}
+
+/** An authenticated principal whose role may not take the action: names the action and the roles that may. */
+export class Forbidden extends DomainError {
+  readonly code = 'forbidden';
+  constructor(
+    readonly action: string,
+    readonly allowedRoles: readonly string[],
+    role?: string,
+  ) {
+    super(`${action} is reserved to: ${allowedRoles.join(', ') || 'no role'}${role ? ` (you are ${role})` : ''}`, { action, allowedRoles: [...allowedRoles] });
+  }
+}
+
 export const DOMAIN_ERROR_NAMES = ['TransitionRefused', 'InvalidCommand', 'NotFound'] as const;

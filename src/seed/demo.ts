@@ -15,18 +15,28 @@ const commitments = {
   committedCandidates: 900,
 };
 
-async function call(api: string, method: string, url: string, body: unknown, key: string): Promise<{ id: string; state: string }> {
+interface Created {
+  id: string;
+  state: string;
+  organisation: { id: string };
+}
+
+let token = '';
+
+async function call(api: string, method: string, url: string, body: unknown, key: string): Promise<Created> {
   const res = await fetch(`${api}${url}`, {
     method,
-    headers: { 'content-type': 'application/json', 'x-actor': 'Démo Pix', 'idempotency-key': key },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'idempotency-key': key },
     body: JSON.stringify(body),
   });
-  const json = (await res.json()) as { id: string; state: string; message?: string };
+  const json = (await res.json()) as Created & { message?: string };
   if (!res.ok && res.status !== 409) throw new Error(`${method} ${url}: ${res.status} ${json.message ?? ''}`);
   return json;
 }
 
-export async function seedDemo(api: string, log: Log): Promise<string[]> {
+/** Seeds as Pix operations (the token of a demo operations user); returns the applications and their organisations. */
+export async function seedDemo(api: string, operationsToken: string, log: Log): Promise<{ applicationIds: string[]; organisationIds: string[] }> {
+  token = operationsToken;
   const today = new Date().toISOString().slice(0, 10);
 
   // 1. A university, from the dossier to the attestation (APP-2..6).
@@ -95,6 +105,7 @@ export async function seedDemo(api: string, log: Log): Promise<string[]> {
     },
     'demo-network-application',
   );
-  log(`demo data: ${[uni, provider, network].map((a) => a.id).join(', ')}`);
-  return [uni.id, provider.id, network.id];
+  const created = [uni, provider, network];
+  log(`demo data: applications ${created.map((a) => a.id).join(', ')}`);
+  return { applicationIds: created.map((a) => a.id), organisationIds: created.map((a) => a.organisation.id) };
 }

@@ -4,7 +4,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { loadConfig } from '../../src/config/env';
 import { getFreePort } from '../../src/infra/tools/cache-dir';
+import type { Role } from '../../src/domain/access/roles';
 import { seedDemo } from '../../src/seed/demo';
+import { seedDemoUsers } from '../../src/seed/users';
 import { type RunningSystem, startSystem } from '../../src/system';
 
 /**
@@ -13,6 +15,8 @@ import { type RunningSystem, startSystem } from '../../src/system';
  */
 let system: RunningSystem;
 let ids: string[];
+let tokens: Record<Role, string>;
+const get = (url: string) => fetch(url, { headers: { authorization: `Bearer ${tokens.operations}` } });
 
 beforeAll(async () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'pix-system-'));
@@ -29,7 +33,8 @@ beforeAll(async () => {
     taskQueue: 'acceptance',
   };
   system = await startSystem(config, (m) => process.stderr.write(`[system] ${m}\n`));
-  ids = await seedDemo(system.urls.api, () => undefined);
+  tokens = await seedDemoUsers(system.db);
+  ids = (await seedDemo(system.urls.api, tokens.operations, () => undefined)).applicationIds;
 }, 20 * 60_000);
 
 afterAll(async () => {
@@ -38,10 +43,10 @@ afterAll(async () => {
 
 describe('the system as `./dev start` brings it up', () => {
   it('APP-6 seeds the demo applications through the API, one of them up to the attestation', async () => {
-    const res = await fetch(`${system.urls.api}/applications/${ids[0]}`);
+    const res = await get(`${system.urls.api}/applications/${ids[0]}`);
     const body = (await res.json()) as { state: string };
     expect(body.state).toBe('attestation-issued');
-    const provider = (await (await fetch(`${system.urls.api}/applications/${ids[1]}`)).json()) as { state: string };
+    const provider = (await (await get(`${system.urls.api}/applications/${ids[1]}`)).json()) as { state: string };
     expect(provider.state).toBe('incomplete');
   });
 
@@ -49,6 +54,10 @@ describe('the system as `./dev start` brings it up', () => {
     const seen: string[] = [];
     for await (const wf of system.client.workflow.list({ query: `WorkflowType = 'applicationWorkflow'` })) seen.push(wf.workflowId);
     expect(seen).toEqual(expect.arrayContaining(ids.map((id) => `application-${id}`)));
+    // APP-6: the university's attestation started its agrément workflow.
+    const university = (await (await get(`${system.urls.api}/applications/${ids[0]}`)).json()) as { organisation: { id: string } };
+    const agrement = system.client.workflow.getHandle(`agrement-${university.organisation.id}`);
+    expect((await agrement.describe()).status.name).toBe('RUNNING');
     expect(system.urls.temporalUi).toMatch(/^http:\/\//);
     const ui = await fetch(system.urls.temporalUi!);
     expect(ui.status).toBe(200);

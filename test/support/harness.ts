@@ -12,6 +12,8 @@ import { dataSourceFor } from '../../src/infra/database/data-source';
 import { type MailCapture, startMailCapture } from '../../src/infra/mail/capture-server';
 import { createMailer, type Mailer } from '../../src/infra/mail/mailer';
 import { WORKFLOWS_PATH } from '../../src/infra/temporal/worker';
+import type { Role } from '../../src/domain/access/roles';
+import { tokenFor } from './auth';
 import { createTestEnv } from './temporal';
 
 export const OPERATIONS_EMAIL = 'operations@pix.test';
@@ -32,6 +34,8 @@ export interface Harness {
   mailer: Mailer;
   taskQueue: string;
   worker: Worker;
+  /** A token of a new user with this role (see support/auth.ts), for API tests. */
+  tokenFor(role: Role, organisationId?: string | null): Promise<string>;
   /** Runs fn while the worker polls (the worker keeps polling until close()). */
   run<T>(fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -62,6 +66,7 @@ export async function createHarness(): Promise<Harness> {
     mailer,
     taskQueue,
     worker,
+    tokenFor: (role, organisationId) => tokenFor(db, role, organisationId),
     run(fn) {
       running ??= worker.run();
       return fn();

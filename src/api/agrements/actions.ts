@@ -1,3 +1,4 @@
+import type { Action } from '../../domain/access/permissions';
 import type { AgrementAction } from '../../workflows/agrement/definitions';
 
 /**
@@ -13,7 +14,7 @@ const evidence = { ...text(5000), description: 'Evidence: recorded in the event 
 type Body = Record<string, any>;
 
 export interface ActionSpec {
-  permission: string;
+  permission: Action;
   summary: string;
   schema: { type: 'object'; additionalProperties: false; required?: readonly string[]; properties: Record<string, unknown> };
   toAction(body: Body, today: string, params: { proposalId?: string }): AgrementAction;

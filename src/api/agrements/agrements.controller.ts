@@ -1,12 +1,17 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { PARAMETERS } from '../../config/parameters';
 import { AGREMENT_STATES } from '../../domain/agrement/agrement';
-import { InvalidCommand } from '../../domain/errors';
+import { assertCan, canSeeOrganisation } from '../../domain/access/permissions';
+import type { Principal } from '../../domain/access/roles';
+import { InvalidCommand, NotFound } from '../../domain/errors';
+import { organisationNetworkId, visibleOrganisationIds } from '../../infra/database/access-store';
+import { AgrementEntity } from '../../infra/database/entities';
 import { dateIn } from '../../domain/zoned-time';
 import type { ApplicationDeps } from '../../usecases/applications/dependencies';
 import { actOnAgrement, checkSessionAllowed, getAgrement, listAgrementsView } from '../../usecases/agrements/agrements';
 import { Actor, IdempotencyKey } from '../actor';
+import { AuthenticatedOnly, Can, CurrentPrincipal } from '../auth';
 import { APPLICATION_DEPS } from '../tokens';
 import { validateBody } from '../validation';
 import { AGREMENT_ACTION_NAMES, AGREMENT_ACTIONS } from './actions';
@@ -14,34 +19,50 @@ import { AGREMENT_ACTION_NAMES, AGREMENT_ACTIONS } from './actions';
 const idParam = new ParseUUIDPipe({ exceptionFactory: () => new InvalidCommand('id', 'id must be a UUID') });
 
 @ApiTags('agrements')
+@ApiBearerAuth()
 @Controller('agrements')
 export class AgrementsController {
   constructor(@Inject(APPLICATION_DEPS) private readonly deps: ApplicationDeps) {}
 
+  /** A centre sees only its own agrément, a coordinator its network's: others answer 404, as if unknown. */
+  private async visible(principal: Principal, id: string): Promise<void> {
+    const row = await this.deps.db.getRepository(AgrementEntity).findOne({ where: { id }, select: { id: true, organisationId: true } });
+    if (!row || !canSeeOrganisation(principal, row.organisationId, await organisationNetworkId(this.deps.db, row.organisationId))) {
+      throw new NotFound(`agrément ${id} not found`, { agrementId: id });
+    }
+  }
+
   @Get()
+  @Can('agrement.read')
   @ApiOperation({ summary: 'List agréments, optionally by state, soonest deadline first' })
   @ApiQuery({ name: 'state', required: false, enum: [...AGREMENT_STATES] })
-  async list(@Query('state') state?: string, @Query('limit') limit?: string, @Query('offset') offset?: string) {
+  async list(@CurrentPrincipal() principal: Principal, @Query('state') state?: string, @Query('limit') limit?: string, @Query('offset') offset?: string) {
     if (state !== undefined && !(AGREMENT_STATES as readonly string[]).includes(state)) {
       throw new InvalidCommand('state', `state must be one of: ${AGREMENT_STATES.join(', ')}`);
     }
-    return listAgrementsView(this.deps, { state, limit: int('limit', limit, 50, 1, 500), offset: int('offset', offset, 0, 0, 1_000_000) });
+    const organisationIds = (await visibleOrganisationIds(this.deps.db, principal)) ?? undefined;
+    return listAgrementsView(this.deps, { state, organisationIds, limit: int('limit', limit, 50, 1, 500), offset: int('offset', offset, 0, 0, 1_000_000) });
   }
 
   @Get(':id')
+  @Can('agrement.read')
   @ApiOperation({ summary: 'One agrément: state, term, référent, quota, open procedures, pending deadlines and the audited timeline' })
-  get(@Param('id', idParam) id: string) {
+  async get(@CurrentPrincipal() principal: Principal, @Param('id', idParam) id: string) {
+    await this.visible(principal, id);
     return getAgrement(this.deps, id);
   }
 
   @Post(':id/sessions/check')
+  @Can('agrement.read')
   @HttpCode(200)
   @ApiOperation({ summary: 'May the centre organise a session or register candidates now? 409 names the rule (SES-9: SUS-2, REF-2, AGR-4, TER-5)' })
-  checkSession(@Param('id', idParam) id: string) {
+  async checkSession(@CurrentPrincipal() principal: Principal, @Param('id', idParam) id: string) {
+    await this.visible(principal, id);
     return checkSessionAllowed(this.deps, id);
   }
 
   @Post(':id/actions/:action')
+  @AuthenticatedOnly()
   @HttpCode(200)
   @ApiOperation({
     summary: 'Act on an agrément (audited: actor, time, reason, evidence)',
@@ -54,10 +75,14 @@ export class AgrementsController {
     @Param('action') actionName: string,
     @Body() body: unknown,
     @Actor() actor: string,
+    @CurrentPrincipal() principal: Principal,
     @IdempotencyKey() key?: string,
   ) {
     const spec = AGREMENT_ACTIONS[actionName];
     if (!spec) throw new InvalidCommand('action', `action must be one of: ${AGREMENT_ACTION_NAMES.join(', ')}`);
+    // The permission depends on the action: only the legal team suspends, notifies, cures, terminates (SUS-1, BRE-1, BRE-3, BRE-4).
+    assertCan(principal, spec.permission);
+    await this.visible(principal, id);
     const b = validateBody<Record<string, any>>(spec.schema, body ?? {});
     const today = dateIn(this.deps.now(), PARAMETERS.agrement.timeZone);
     await actOnAgrement(this.deps, id, { action: spec.toAction(b, today, {}), actor, reason: b.reason ?? null, evidence: b.evidence ?? null }, key);

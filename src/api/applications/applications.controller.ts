@@ -1,10 +1,13 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { APPLICATION_STATES } from '../../domain/application/procedure';
 import type { ApplicationData, Piece } from '../../domain/application/application';
-import { InvalidCommand } from '../../domain/errors';
+import { canSeeOrganisation } from '../../domain/access/permissions';
+import { type Principal, SCOPED_ROLES } from '../../domain/access/roles';
+import { InvalidCommand, NotFound } from '../../domain/errors';
+import { applicationOrganisation, visibleOrganisationIds } from '../../infra/database/access-store';
 import type { ApplicationDeps } from '../../usecases/applications/dependencies';
 import { getApplication, listApplicationsView } from '../../usecases/applications/read-applications';
 import { recordDecision } from '../../usecases/applications/record-decision';
@@ -21,6 +24,7 @@ import {
   submitPiecesUpdate,
 } from '../../workflows/application/definitions';
 import { Actor, IdempotencyKey } from '../actor';
+import { Can, CurrentPrincipal } from '../auth/decorators';
 import { APPLICATION_DEPS } from '../tokens';
 import { validateBody } from '../validation';
 import {
@@ -37,31 +41,48 @@ import {
 const idParam = new ParseUUIDPipe({ version: undefined, exceptionFactory: () => new InvalidCommand('id', 'id must be a UUID') });
 
 @ApiTags('applications')
-@ApiHeader({ name: 'X-Actor', required: false, description: 'Who acts (recorded in the event log)' })
+@ApiBearerAuth()
 @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Makes a retried request apply once' })
 @Controller('applications')
 export class ApplicationsController {
   constructor(@Inject(APPLICATION_DEPS) private readonly deps: ApplicationDeps) {}
 
   @Post()
+  @Can('application.create')
   @ApiOperation({ summary: 'Submit an agrément application (APP-1): individual, network with its members, or higher-education (DOC-3)' })
   @ApiBody({ schema: createApplicationSchema as object })
   @ApiResponse({ status: 201, description: 'Application received; its workflow runs' })
   @ApiResponse({ status: 400, description: 'Invalid field (named in `field`)' })
-  async create(@Body() body: unknown, @Actor() actor: string, @IdempotencyKey() key: string | undefined, @Res({ passthrough: true }) res: Response) {
+  async create(
+    @Body() body: unknown,
+    @CurrentPrincipal() principal: Principal,
+    @Actor() actor: string,
+    @IdempotencyKey() key: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     const data = validateBody<ApplicationData>(createApplicationSchema, body);
-    const { applicationId, created } = await submitApplication(this.deps, data, actor, key);
+    // Keys name applications globally: a centre's are namespaced by its user, so replaying someone
+    // else's key cannot return their application.
+    const ownKey = key !== undefined && SCOPED_ROLES.includes(principal.role) ? `${principal.userId}:${key}` : key;
+    const { applicationId, created } = await submitApplication(this.deps, data, actor, ownKey);
     res.status(created ? 201 : 200);
     return getApplication(this.deps, applicationId);
   }
 
   @Get()
-  @ApiOperation({ summary: 'List applications, optionally by state or overdue (APP-7)' })
+  @Can('application.read')
+  @ApiOperation({ summary: 'List applications, optionally by state or overdue (APP-7); a centre or coordinator sees only its own' })
   @ApiQuery({ name: 'state', required: false, enum: [...APPLICATION_STATES] })
   @ApiQuery({ name: 'overdue', required: false, type: Boolean })
   @ApiQuery({ name: 'limit', required: false, type: Number })
   @ApiQuery({ name: 'offset', required: false, type: Number })
-  async list(@Query('state') state?: string, @Query('overdue') overdue?: string, @Query('limit') limit?: string, @Query('offset') offset?: string) {
+  async list(
+    @CurrentPrincipal() principal: Principal,
+    @Query('state') state?: string,
+    @Query('overdue') overdue?: string,
+    @Query('limit') limit?: string,
+    @Query('offset') offset?: string,
+  ) {
     if (state !== undefined && !(APPLICATION_STATES as readonly string[]).includes(state)) {
       throw new InvalidCommand('state', `state must be one of: ${APPLICATION_STATES.join(', ')}`);
     }
@@ -71,21 +92,32 @@ export class ApplicationsController {
       overdue: overdue === 'true',
       limit: intParam('limit', limit, 50, 1, 500),
       offset: intParam('offset', offset, 0, 0, 1_000_000),
+      organisationIds: (await visibleOrganisationIds(this.deps.db, principal)) ?? undefined,
     });
   }
 
   @Get(':id')
+  @Can('application.read')
   @ApiOperation({ summary: 'One application: state, APP-7 clock, pieces, timeline (event log) and rule explanations (DOC, ELIG)' })
   @ApiParam({ name: 'id', format: 'uuid' })
-  get(@Param('id', idParam) id: string) {
+  async get(@Param('id', idParam) id: string, @CurrentPrincipal() principal: Principal) {
+    await this.assertVisible(principal, id);
     return getApplication(this.deps, id);
   }
 
   @Post(':id/pieces')
   @HttpCode(200)
+  @Can('application.add-pieces')
   @ApiOperation({ summary: 'Add pieces to the dossier (DOC-1..4); an incomplete application goes back to Pix' })
   @ApiBody({ schema: submitPiecesSchema as object })
-  async addPieces(@Param('id', idParam) id: string, @Body() body: unknown, @Actor() actor: string, @IdempotencyKey() key?: string) {
+  async addPieces(
+    @Param('id', idParam) id: string,
+    @Body() body: unknown,
+    @CurrentPrincipal() principal: Principal,
+    @Actor() actor: string,
+    @IdempotencyKey() key?: string,
+  ) {
+    await this.assertVisible(principal, id);
     const u = validateBody<{ pieces: Omit<Piece, 'id' | 'receivedAt'>[]; reason?: string }>(submitPiecesSchema, body);
     const receivedAt = this.deps.now().toISOString();
     const pieces: Piece[] = u.pieces.map((p) => ({ ...p, id: randomUUID(), receivedAt }));
@@ -95,6 +127,7 @@ export class ApplicationsController {
 
   @Post(':id/admissibility')
   @HttpCode(200)
+  @Can('application.decide')
   @ApiOperation({ summary: 'Decide admissibility (APP-2): admissible, incomplete with the missing pieces (DOC-4), or rejected with reasons' })
   @ApiBody({ schema: admissibilitySchema as object })
   async admissibility(@Param('id', idParam) id: string, @Body() body: unknown, @Actor() actor: string, @IdempotencyKey() key?: string) {
@@ -105,6 +138,7 @@ export class ApplicationsController {
 
   @Post(':id/conformity-visit/requirement')
   @HttpCode(200)
+  @Can('application.decide')
   @ApiOperation({ summary: 'Require a conformity visit before the grant (APP-3)' })
   @ApiBody({ schema: reasonOnlySchema as object })
   async requireVisit(@Param('id', idParam) id: string, @Body() body: unknown, @Actor() actor: string, @IdempotencyKey() key?: string) {
@@ -115,6 +149,7 @@ export class ApplicationsController {
 
   @Post(':id/conformity-visit')
   @HttpCode(200)
+  @Can('application.decide')
   @ApiOperation({ summary: 'Record the conformity visit, its outcome and cost (charged within the APP-3 cap)' })
   @ApiBody({ schema: conformityVisitSchema as object })
   async recordVisit(@Param('id', idParam) id: string, @Body() body: unknown, @Actor() actor: string, @IdempotencyKey() key?: string) {
@@ -125,6 +160,7 @@ export class ApplicationsController {
 
   @Post(':id/referent-training')
   @HttpCode(200)
+  @Can('application.decide')
   @ApiOperation({ summary: 'Record that the référent completed the training (APP-4, REF-2)' })
   @ApiBody({ schema: datedSchema as object })
   async referentTrained(@Param('id', idParam) id: string, @Body() body: unknown, @Actor() actor: string, @IdempotencyKey() key?: string) {
@@ -135,6 +171,7 @@ export class ApplicationsController {
 
   @Post(':id/grant')
   @HttpCode(200)
+  @Can('application.decide')
   @ApiOperation({ summary: 'Grant the agrément for 1 to 3 years, 3 by default (APP-5; APP-8: at most 1 abroad)' })
   @ApiBody({ schema: grantSchema as object })
   async grant(@Param('id', idParam) id: string, @Body() body: unknown, @Actor() actor: string, @IdempotencyKey() key?: string) {
@@ -145,6 +182,7 @@ export class ApplicationsController {
 
   @Post(':id/adhesion-form')
   @HttpCode(200)
+  @Can('application.decide')
   @ApiOperation({ summary: 'Record receipt of the signed adhesion form (APP-6)' })
   @ApiBody({ schema: datedSchema as object })
   async adhesionForm(@Param('id', idParam) id: string, @Body() body: unknown, @Actor() actor: string, @IdempotencyKey() key?: string) {
@@ -155,12 +193,25 @@ export class ApplicationsController {
 
   @Post(':id/attestation')
   @HttpCode(200)
+  @Can('application.decide')
   @ApiOperation({ summary: "Issue the attestation d'agrément; the term runs from its receipt (APP-6)" })
   @ApiBody({ schema: attestationSchema as object })
   async attestation(@Param('id', idParam) id: string, @Body() body: unknown, @Actor() actor: string, @IdempotencyKey() key?: string) {
     const u = validateBody<{ receivedOn: string; reason?: string }>(attestationSchema, body);
     await recordDecision(this.deps, id, issueAttestationUpdate, { ...u, actor, reason: u.reason ?? null }, key);
     return getApplication(this.deps, id);
+  }
+
+  /**
+   * A centre or coordinator only sees its own organisation's (or network's) applications; another's
+   * answers 404 like an unknown id, so existence does not leak.
+   */
+  private async assertVisible(principal: Principal, applicationId: string): Promise<void> {
+    if (!SCOPED_ROLES.includes(principal.role)) return;
+    const owner = await applicationOrganisation(this.deps.db, applicationId);
+    if (!owner || !canSeeOrganisation(principal, owner.organisationId, owner.networkId)) {
+      throw new NotFound(`application ${applicationId} not found`, { applicationId });
+    }
   }
 }
 

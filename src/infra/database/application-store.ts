@@ -196,7 +196,7 @@ export async function applicationExists(db: DataSource, applicationId: string): 
 
 export async function listApplications(
   db: DataSource,
-  filter: { state?: string; overdue?: boolean; limit: number; offset: number },
+  filter: { state?: string; overdue?: boolean; organisationIds?: string[]; limit: number; offset: number },
 ): Promise<{ total: number; items: (ApplicationEntity & { organisationName: string })[] }> {
   const qb = db
     .getRepository(ApplicationEntity)
@@ -207,6 +207,8 @@ export async function listApplications(
     .addOrderBy('a.id', 'ASC');
   if (filter.state) qb.andWhere('a.state = :state', { state: filter.state });
   if (filter.overdue) qb.andWhere('a.overdue_flagged_at IS NOT NULL');
+  // A centre's or coordinator's scope; an empty list matches nothing.
+  if (filter.organisationIds) qb.andWhere('a.organisation_id = ANY(:organisationIds)', { organisationIds: filter.organisationIds });
   const total = await qb.getCount();
   const { entities, raw } = await qb.offset(filter.offset).limit(filter.limit).getRawAndEntities();
   return {

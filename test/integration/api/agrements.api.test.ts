@@ -6,11 +6,14 @@ import { dateIn } from '../../../src/domain/zoned-time';
 import { verifyLogChain } from '../../../src/infra/database/event-log';
 import { agrementStateQuery, agrementWorkflowId } from '../../../src/workflows/agrement/definitions';
 import { agrementStart, insertOrganisation } from '../../support/agrement-fixtures';
+import { bearer } from '../../support/auth';
 import { createHarness, type Harness, receivedMail } from '../../support/harness';
 
 let h: Harness;
 let app: INestApplication;
 let api: string;
+let legal: string;
+let operations: string;
 
 beforeAll(async () => {
   h = await createHarness();
@@ -18,6 +21,8 @@ beforeAll(async () => {
   app = await createApp({ applications: { db: h.db, temporal: h.client, taskQueue: h.taskQueue, now: () => new Date() } }, { logger: false });
   await app.listen(0, '127.0.0.1');
   api = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  legal = await h.tokenFor('legal');
+  operations = await h.tokenFor('operations');
 });
 afterAll(async () => {
   await app?.close();
@@ -25,10 +30,10 @@ afterAll(async () => {
 });
 
 type Json = Record<string, any>;
-async function http(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Json }> {
+async function http(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, token = legal): Promise<{ status: number; body: Json }> {
   const res = await fetch(`${api}${path}`, {
     method,
-    headers: { 'content-type': 'application/json', 'x-actor': 'Juriste Pix', ...headers },
+    headers: { 'content-type': 'application/json', ...bearer(token), ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -55,7 +60,7 @@ describe('agrément API: the legal team acts, the workflow records, the centre i
     expect(suspended.body.state).toBe('suspended');
     expect(suspended.body.timeline.at(-1)).toMatchObject({
       type: 'suspended',
-      actor: 'Juriste Pix',
+      actor: 'Juriste Pix (legal)',
       reason: 'Fraude signalée par trois candidats',
       ruleIds: ['SUS-1', 'SUS-2', 'SUS-3'],
       data: expect.objectContaining({ evidence: 'courriels du 2 mars' }),
@@ -112,11 +117,12 @@ describe('agrément API: the legal team acts, the workflow records, the centre i
   it('QUO-3 finalised sessions count once; TER-1 the centre terminates with 30 days notice', async () => {
     const { start } = await newAgrement();
     for (let i = 0; i < 2; i++) {
-      await http('POST', `/agrements/${start.agrementId}/actions/record-finalised-session`, { sessionId: 'S-42', candidates: 18 });
+      await http('POST', `/agrements/${start.agrementId}/actions/record-finalised-session`, { sessionId: 'S-42', candidates: 18 }, {}, operations);
     }
     const view = await http('GET', `/agrements/${start.agrementId}`);
     expect(view.body.candidates).toBe(18);
-    const terminating = await http('POST', `/agrements/${start.agrementId}/actions/request-termination`, { reason: 'cessation de l’activité' });
+    const centre = await h.tokenFor('centre', start.organisationId);
+    const terminating = await http('POST', `/agrements/${start.agrementId}/actions/request-termination`, { reason: 'cessation de l’activité' }, {}, centre);
     expect(terminating.body.state).toBe('terminating');
     expect(terminating.body.deadlines.find((d: Json) => d.name === 'termination-effective').on).toBe(isoDate(addDays(parseIsoDate(today()), 30)));
     expect(await verifyLogChain(h.db)).toMatchObject({ valid: true });

@@ -3,11 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../../src/api/create-app';
 import { verifyLogChain } from '../../../src/infra/database/event-log';
 import { individualApplication } from '../../support/fixtures';
+import { bearer } from '../../support/auth';
 import { createHarness, type Harness, receivedMail } from '../../support/harness';
 
 let h: Harness;
 let app: INestApplication;
 let api: string;
+/** Every request acts as a Pix operations agent; the log names them "Agent Pix (operations)". */
+let token: string;
+const ACTOR = 'Agent Pix (operations)';
 
 beforeAll(async () => {
   h = await createHarness();
@@ -15,6 +19,7 @@ beforeAll(async () => {
   app = await createApp({ applications: { db: h.db, temporal: h.client, taskQueue: h.taskQueue, now: () => new Date() } }, { logger: false });
   await app.listen(0, '127.0.0.1');
   api = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  token = await h.tokenFor('operations');
 });
 afterAll(async () => {
   await app?.close();
@@ -25,7 +30,7 @@ type Json = Record<string, any>;
 async function http(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Json }> {
   const res = await fetch(`${api}${path}`, {
     method,
-    headers: { 'content-type': 'application/json', 'x-actor': 'Agent Pix', ...headers },
+    headers: { 'content-type': 'application/json', ...bearer(token), ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -52,7 +57,7 @@ describe('application API: HTTP → workflow → PostgreSQL → SMTP', () => {
     const res = await http('POST', '/applications', data);
     expect(res.status).toBe(201);
     expect(res.body.state).toBe('submitted');
-    expect(res.body.timeline[0]).toMatchObject({ type: 'application-submitted', actor: 'Agent Pix', ruleIds: ['APP-1', 'APP-7'] });
+    expect(res.body.timeline[0]).toMatchObject({ type: 'application-submitted', actor: ACTOR, ruleIds: ['APP-1', 'APP-7'] });
 
     const mails = await receivedMail(h.smtp, (m) => m.template === 'application-acknowledged' && m.to.includes(data.organisation.email));
     expect(mails).toHaveLength(1);
@@ -80,7 +85,7 @@ describe('application API: HTTP → workflow → PostgreSQL → SMTP', () => {
     const admissible = await http('POST', `/applications/${created.id}/admissibility`, { decision: 'admissible', reason: 'conforme' });
     expect(admissible.status).toBe(200);
     expect(admissible.body.state).toBe('admissible');
-    expect(admissible.body.timeline.at(-1)).toMatchObject({ type: 'application-admissible', actor: 'Agent Pix', reason: 'conforme' });
+    expect(admissible.body.timeline.at(-1)).toMatchObject({ type: 'application-admissible', actor: ACTOR, reason: 'conforme' });
     const mails = await receivedMail(h.smtp, (m) => m.template === 'application-admissible' && m.to.includes(data.organisation.email));
     expect(mails).toHaveLength(1);
     expect(mails[0]!.subject).toMatch(/recevable/i);

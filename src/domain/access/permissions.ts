@@ -1,0 +1,95 @@
+import { Forbidden } from '../errors';
+import type { Principal, Role } from './roles';
+
+/**
+ * The permission matrix, as data: which roles may take each action. Scope (which organisations a
+ * centre or coordinator sees) is a separate check: canSeeOrganisation.
+ */
+const MATRIX = {
+  // APP-1: Pix operations enter applications; a centre submits its own.
+  'application.create': ['operations', 'centre'],
+  // DOC-4: the applicant completes its dossier (scoped); operations record pieces received by mail.
+  'application.add-pieces': ['operations', 'centre', 'coordinator'],
+  // Centres and coordinators: scoped to their organisation / network.
+  'application.read': ['operations', 'legal', 'inspector', 'read-only', 'centre', 'coordinator'],
+  // APP-2..6: admissibility, conformity visit, training, grant, adhesion, attestation.
+  'application.decide': ['operations'],
+
+  // Centres and coordinators: scoped to their organisation / network.
+  'agrement.read': ['operations', 'legal', 'centre', 'coordinator', 'inspector', 'read-only'],
+  // SUS-1: suspension with immediate effect; BRE-4: only the legal team qualifies a serious breach.
+  'agrement.suspend': ['legal'],
+  // SUS-4: Pix notifies the end of the suspension.
+  'agrement.lift-suspension': ['legal'],
+  // BRE-1: the formal notice by registered letter.
+  'agrement.notify-breach': ['legal'],
+  // BRE-3: cure is a decision recorded by Pix with evidence.
+  'agrement.record-cure': ['legal'],
+  // BRE-4: the engine proposes, a person of the legal team decides.
+  'agrement.confirm-termination': ['legal'],
+  // TER-3: force majeure suspends the convention.
+  'agrement.force-majeure': ['legal'],
+  // AGR-2: the centre (or its network) requests the renewal; operations may record it.
+  'agrement.request-renewal': ['centre', 'coordinator', 'operations'],
+  // AGR-3: Pix accepts the renewal.
+  'agrement.accept-renewal': ['operations'],
+  // SUS-5: Pix may require a control visit.
+  'agrement.demand-visit': ['legal', 'operations'],
+  // SUS-5: the centre answers within 1 month; operations may record an answer received by mail.
+  'agrement.answer-visit': ['centre', 'coordinator', 'operations'],
+  // TER-1: the centre's termination for convenience.
+  'agrement.request-termination': ['centre', 'coordinator'],
+  // REF-2..5: référent changes, training, badge, contribution.
+  'agrement.record-referent': ['operations'],
+  // QUO-3: finalised sessions count towards the quota.
+  'agrement.record-sessions': ['operations'],
+  // AGR-5: a substantial change of the cahier des charges.
+  'agrement.cahier-change': ['legal', 'operations'],
+  // TER-4: labour-law documents, due within 15 days.
+  'agrement.labour-documents': ['legal'],
+  // The hash-chained event log: an audit act.
+  'log.verify': ['legal', 'operations'],
+  // DATA-3: issue and revoke accesses.
+  'tokens.manage': ['operations'],
+} satisfies Record<string, Role[]>;
+
+export type Action = keyof typeof MATRIX;
+
+/** Frozen: nothing at run time can grant a role an action. */
+export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = Object.freeze(
+  Object.fromEntries(Object.entries(MATRIX).map(([action, roles]) => [action, Object.freeze([...roles])])) as Record<Action, readonly Role[]>,
+);
+
+export const ACTIONS = Object.freeze(Object.keys(PERMISSIONS) as Action[]);
+
+export function isAction(value: unknown): value is Action {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(PERMISSIONS, value);
+}
+
+export function allowedRoles(action: Action): readonly Role[] {
+  return PERMISSIONS[action];
+}
+
+export function can(principal: Pick<Principal, 'role'>, action: Action): boolean {
+  return isAction(action) && PERMISSIONS[action].includes(principal.role);
+}
+
+/** Throws Forbidden (naming the action and the roles allowed) unless the principal may act. */
+export function assertCan(principal: Pick<Principal, 'role'>, action: Action): void {
+  if (!can(principal, action)) throw new Forbidden(action, allowedRoles(action), principal.role);
+}
+
+/**
+ * Whether a principal sees an organisation's data. A centre sees only its own; a coordinator its
+ * network: the coordinating organisation and the members whose network points to it. Pix staff see all.
+ */
+export function canSeeOrganisation(principal: Pick<Principal, 'role' | 'organisationId'>, organisationId: string, organisationNetworkId: string | null): boolean {
+  switch (principal.role) {
+    case 'centre':
+      return principal.organisationId !== null && organisationId === principal.organisationId;
+    case 'coordinator':
+      return principal.organisationId !== null && (organisationId === principal.organisationId || organisationNetworkId === principal.organisationId);
+    default:
+      return true;
+  }
+}

@@ -1,0 +1,172 @@
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import type { DataSource, EntityManager } from 'typeorm';
+import { isRole, type Principal, type Role } from '../../domain/access/roles';
+import { InvalidCommand, NotFound } from '../../domain/errors';
+import { ApiTokenEntity, UserEntity } from './entities';
+
+/** Every token starts with this prefix, so a leaked one is recognisable (secret scanners, logs). */
+export const TOKEN_PREFIX = 'pix_';
+/** Loose on purpose: issued tokens are pix_ + 43 base64url characters; demo tokens are shorter. */
+const TOKEN_SHAPE = /^pix_[A-Za-z0-9_-]{8,200}$/;
+/** last_used_at is refreshed at most this often: a busy client does not write on every request. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+const NAME = /^[\p{L}\p{N} ._@'-]{1,120}$/u;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+type Db = DataSource | EntityManager;
+
+/** What the database stores instead of a token (DATA-3: no usable secret at rest). */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+/** A fresh token: 32 random bytes, base64url, prefixed. */
+export function generateToken(): string {
+  return `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
+}
+
+export interface NewUser {
+  name: string;
+  email: string;
+  role: Role;
+  organisationId?: string | null;
+}
+
+function validateUser(input: NewUser): void {
+  if (typeof input.name !== 'string' || !NAME.test(input.name.trim())) throw new InvalidCommand('name', 'name must name a person (1–120 letters, digits, spaces, ._@\'-)');
+  if (typeof input.email !== 'string' || input.email.length > 254 || !EMAIL.test(input.email)) throw new InvalidCommand('email', 'email must be an e-mail address');
+  if (!isRole(input.role)) throw new InvalidCommand('role', 'role is not a known role');
+  if (input.organisationId != null && !UUID.test(input.organisationId)) throw new InvalidCommand('organisationId', 'organisationId must be a UUID');
+}
+
+/** Creates a user (DATA-3: one login per e-mail address, case-insensitively). */
+export async function createUser(db: Db, input: NewUser): Promise<UserEntity> {
+  validateUser(input);
+  const user: UserEntity = Object.assign(new UserEntity(), {
+    id: randomUUID(),
+    name: input.name.trim(),
+    email: input.email.trim(),
+    role: input.role,
+    organisationId: input.organisationId ?? null,
+    active: true,
+  });
+  try {
+    await db.getRepository(UserEntity).insert(user);
+  } catch (err) {
+    const code = (err as { code?: string; driverError?: { code?: string } }).driverError?.code ?? (err as { code?: string }).code;
+    if (code === '23505') throw new InvalidCommand('email', `a user with e-mail ${user.email} already exists`);
+    if (code === '23503') throw new InvalidCommand('organisationId', `organisation ${user.organisationId} does not exist`);
+    throw err;
+  }
+  return db.getRepository(UserEntity).findOneByOrFail({ id: user.id });
+}
+
+export async function findUserByEmail(db: Db, email: string): Promise<UserEntity | null> {
+  return db.getRepository(UserEntity).createQueryBuilder('u').where('lower(u.email) = lower(:email)', { email: email.trim() }).getOne();
+}
+
+/** DATA-3: an obsolete access is removed; its tokens stop working at once. The user stays, named in the log. */
+export async function deactivateUser(db: Db, userId: string): Promise<void> {
+  await db.query('UPDATE users SET active = false WHERE id = $1', [userId]);
+}
+
+/** Stores a token's hash for a user; the token itself is not kept anywhere. */
+async function storeToken(db: Db, userId: string, label: string, token: string): Promise<string> {
+  const tokenId = randomUUID();
+  await db.query('INSERT INTO api_tokens (id, user_id, token_hash, label) VALUES ($1, $2, $3, $4)', [tokenId, userId, hashToken(token), label]);
+  return tokenId;
+}
+
+/** Issues a token for a user: returned once, to be handed to its holder; only its hash is stored. */
+export async function issueToken(db: Db, userId: string, label: string): Promise<{ token: string; tokenId: string }> {
+  if (typeof label !== 'string' || label.trim().length === 0 || label.length > 200) throw new InvalidCommand('label', 'label must be 1–200 characters');
+  if (!UUID.test(userId) || !(await db.getRepository(UserEntity).existsBy({ id: userId }))) throw new NotFound(`user ${userId} not found`, { userId });
+  const token = generateToken();
+  const tokenId = await storeToken(db, userId, label.trim(), token);
+  return { token, tokenId };
+}
+
+/**
+ * Stores a chosen token (idempotently): only for demo data, whose tokens are printed in the README.
+ * Never use it for real accesses.
+ */
+export async function ensureDemoToken(db: Db, userId: string, label: string, token: string): Promise<void> {
+  await db.query(
+    `INSERT INTO api_tokens (id, user_id, token_hash, label) VALUES ($1, $2, $3, $4) ON CONFLICT (token_hash) DO NOTHING`,
+    [randomUUID(), userId, hashToken(token), label],
+  );
+}
+
+/** Revokes a token; false when it is unknown or already revoked. */
+export async function revokeToken(db: Db, tokenId: string): Promise<boolean> {
+  if (!UUID.test(tokenId)) return false;
+  const result = await db
+    .createQueryBuilder()
+    .update(ApiTokenEntity)
+    .set({ revokedAt: () => 'now()' })
+    .where('id = :tokenId AND revoked_at IS NULL', { tokenId })
+    .execute();
+  return result.affected === 1;
+}
+
+interface TokenRow {
+  token_id: string;
+  token_hash: string;
+  last_used_at: Date | null;
+  user_id: string;
+  name: string;
+  role: string;
+  organisation_id: string | null;
+}
+
+/**
+ * The principal a bearer token stands for, or null (unknown, revoked, inactive user).
+ * The lookup is by SHA-256, so timing reveals nothing about the token; the hashes are
+ * compared again in constant time.
+ */
+export async function findPrincipalByToken(db: Db, token: string): Promise<Principal | null> {
+  if (typeof token !== 'string' || !TOKEN_SHAPE.test(token)) return null;
+  const hash = hashToken(token);
+  const rows: TokenRow[] = await db.query(
+    `SELECT t.id AS token_id, t.token_hash, t.last_used_at, u.id AS user_id, u.name, u.role, u.organisation_id
+       FROM api_tokens t JOIN users u ON u.id = t.user_id
+      WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active`,
+    [hash],
+  );
+  const row = rows[0];
+  if (!row || !timingSafeEqual(Buffer.from(row.token_hash, 'hex'), Buffer.from(hash, 'hex')) || !isRole(row.role)) return null;
+  if (!row.last_used_at || Date.now() - new Date(row.last_used_at).getTime() >= LAST_USED_RESOLUTION_MS) {
+    await db.query(`UPDATE api_tokens SET last_used_at = now() WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`, [row.token_id]);
+  }
+  return { userId: row.user_id, name: row.name, role: row.role, organisationId: row.organisation_id };
+}
+
+/** The network an organisation belongs to (its coordinating organisation), or null. */
+export async function organisationNetworkId(db: Db, organisationId: string): Promise<string | null> {
+  if (!UUID.test(organisationId)) return null;
+  const rows: { network_id: string | null }[] = await db.query('SELECT network_id FROM organisations WHERE id = $1', [organisationId]);
+  return rows[0]?.network_id ?? null;
+}
+
+/**
+ * The organisations a principal sees: null for Pix staff (all); a centre its own; a coordinator its
+ * organisation and the members of its network. A scoped principal without organisation sees none.
+ */
+export async function visibleOrganisationIds(db: Db, principal: Pick<Principal, 'role' | 'organisationId'>): Promise<string[] | null> {
+  if (principal.role !== 'centre' && principal.role !== 'coordinator') return null;
+  if (!principal.organisationId) return [];
+  if (principal.role === 'centre') return [principal.organisationId];
+  const rows: { id: string }[] = await db.query('SELECT id FROM organisations WHERE id = $1 OR network_id = $1 ORDER BY id', [principal.organisationId]);
+  return rows.length ? rows.map((r) => r.id) : [principal.organisationId];
+}
+
+/** The organisation an application belongs to, with that organisation's network, or null if unknown. */
+export async function applicationOrganisation(db: Db, applicationId: string): Promise<{ organisationId: string; networkId: string | null } | null> {
+  if (!UUID.test(applicationId)) return null;
+  const rows: { organisation_id: string; network_id: string | null }[] = await db.query(
+    'SELECT a.organisation_id, o.network_id FROM applications a JOIN organisations o ON o.id = a.organisation_id WHERE a.id = $1',
+    [applicationId],
+  );
+  return rows[0] ? { organisationId: rows[0].organisation_id, networkId: rows[0].network_id } : null;
+}

@@ -1,0 +1,113 @@
+import type { INestApplication } from '@nestjs/common';
+import type { WorkflowHandle } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AGREMENT_ACTIONS } from '../../../src/api/agrements/actions';
+import { createApp } from '../../../src/api/create-app';
+import { PERMISSIONS } from '../../../src/domain/access/permissions';
+import { ROLES, type Role } from '../../../src/domain/access/roles';
+import { dateIn } from '../../../src/domain/zoned-time';
+import { readStream } from '../../../src/infra/database/event-log';
+import { agrementActionUpdate, type AgrementAction, agrementStateQuery, agrementWorkflowId } from '../../../src/workflows/agrement/definitions';
+import { agrementStart, insertOrganisation } from '../../support/agrement-fixtures';
+import { bearer } from '../../support/auth';
+import { createHarness, type Harness } from '../../support/harness';
+
+/**
+ * Every agrément action tried by every role, each on an agrément in a state where the action is
+ * possible: only the roles of the permission matrix succeed (SUS-1, BRE-1, BRE-3, BRE-4: the legal
+ * team alone suspends, lifts, notifies, records a cure, confirms a termination); refusals change nothing.
+ */
+let h: Harness;
+let app: INestApplication;
+let api: string;
+
+beforeAll(async () => {
+  h = await createHarness();
+  void h.run(async () => undefined);
+  app = await createApp({ applications: { db: h.db, temporal: h.client, taskQueue: h.taskQueue, now: () => new Date() } }, { logger: false });
+  await app.listen(0, '127.0.0.1');
+  api = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+});
+afterAll(async () => {
+  await app?.close();
+  await h?.close();
+});
+
+const today = () => dateIn(new Date(), 'Europe/Paris');
+const setup = (handle: WorkflowHandle, action: AgrementAction) => handle.executeUpdate(agrementActionUpdate, { args: [{ action, actor: 'setup' }] });
+
+/** What must hold before each action can succeed, and a valid body for it. */
+const CASES: Record<string, { before?: (h: WorkflowHandle) => Promise<unknown>; body: () => Record<string, unknown> }> = {
+  suspend: { body: () => ({ reason: 'fraude' }) },
+  'lift-suspension': { before: (w) => setup(w, { type: 'suspended', on: today(), reason: 'x' }), body: () => ({ reason: 'rétabli' }) },
+  'notify-breach': { body: () => ({ reason: 'manquement', letterSentOn: today() }) },
+  'record-cure': { before: (w) => setup(w, { type: 'breach-notified', letterSentOn: today(), reason: 'x' }), body: () => ({ reason: 'ok', evidence: 'rapport' }) },
+  'confirm-proposal': {
+    before: async (w) => {
+      await setup(w, { type: 'visit-demanded', on: today() });
+      await setup(w, { type: 'visit-answered', on: today(), accepted: false });
+    },
+    body: () => ({ reason: 'confirmé', proposalId: `SUS-5:${today()}` }),
+  },
+  'decline-proposal': {
+    before: async (w) => {
+      await setup(w, { type: 'visit-demanded', on: today() });
+      await setup(w, { type: 'visit-answered', on: today(), accepted: false });
+    },
+    body: () => ({ reason: 'pas de suite', proposalId: `SUS-5:${today()}` }),
+  },
+  'request-renewal': { body: () => ({ reason: 'renouvellement' }) },
+  'accept-renewal': { before: (w) => setup(w, { type: 'renewal-requested', on: today() }), body: () => ({ reason: 'accepté' }) },
+  'demand-visit': { body: () => ({ reason: 'contrôle' }) },
+  'answer-visit': { before: (w) => setup(w, { type: 'visit-demanded', on: today() }), body: () => ({ accepted: true }) },
+  'request-termination': { body: () => ({ reason: 'cessation' }) },
+  'start-force-majeure': { body: () => ({ reason: 'inondation' }) },
+  'end-force-majeure': { before: (w) => setup(w, { type: 'force-majeure-started', on: today() }), body: () => ({ reason: 'fin' }) },
+  'notify-cahier-change': { body: () => ({ summary: '1 surveillant pour 15 candidats' }) },
+  'change-referent': { body: () => ({ name: 'Nouvelle Référente', email: 'nr@test.fr' }) },
+  'record-referent-training': {
+    before: (w) => setup(w, { type: 'referent-changed', on: today(), name: 'N', email: 'n@test.fr', recognisedQualifications: true }),
+    body: () => ({}),
+  },
+  'record-badge': { body: () => ({}) },
+  'record-contribution': { body: () => ({ year: 2026, days: 2 }) },
+  'record-finalised-session': { body: () => ({ sessionId: 'S-1', candidates: 12 }) },
+  'request-labour-documents': { body: () => ({ reason: 'contrôle URSSAF' }) },
+  'record-labour-documents': { before: (w) => setup(w, { type: 'labour-documents-requested', on: today() }), body: () => ({}) },
+};
+
+async function freshAgrement() {
+  const start = agrementStart(today(), { referent: { name: 'R', email: 'r@test.fr', trainedOn: today(), recognisedQualifications: false } });
+  await insertOrganisation(h.db, start);
+  const handle = await h.client.workflow.start('agrementWorkflow', { workflowId: agrementWorkflowId(start.organisationId), taskQueue: h.taskQueue, args: [{ start }] });
+  await handle.query(agrementStateQuery);
+  for (let i = 0; i < 100 && (await readStream(h.db, 'agrement', start.agrementId)).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+  return { start, handle };
+}
+
+describe('agrément role matrix', () => {
+  it('covers every action of the API', () => {
+    expect(Object.keys(CASES).sort()).toEqual(Object.keys(AGREMENT_ACTIONS).sort());
+  });
+
+  for (const [name, spec] of Object.entries(AGREMENT_ACTIONS)) {
+    it(`${name}: only ${PERMISSIONS[spec.permission].join(', ')} may (${spec.permission})`, async () => {
+      const allowed = PERMISSIONS[spec.permission];
+      const results: Record<string, number> = {};
+      for (const role of ROLES) {
+        const { start, handle } = await freshAgrement();
+        await CASES[name]!.before?.(handle);
+        const token = await h.tokenFor(role as Role, start.organisationId);
+        const before = await handle.query(agrementStateQuery);
+        const res = await fetch(`${api}/agrements/${start.agrementId}/actions/${name}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...bearer(token) },
+          body: JSON.stringify(CASES[name]!.body()),
+        });
+        results[role] = res.status;
+        if (!allowed.includes(role)) expect((await handle.query(agrementStateQuery)).version, `${role} changed the agrément`).toBe(before.version);
+      }
+      expect(results).toEqual(Object.fromEntries(ROLES.map((r) => [r, allowed.includes(r) ? 200 : 403])));
+    });
+  }
+});
