@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { ApplicationData } from '../../domain/application/application';
 import { InvalidCommand } from '../../domain/errors';
-import { registerApplication } from '../../infra/database/application-store';
+import { applicationExists, registerApplication } from '../../infra/database/application-store';
 import { applicationWorkflowId, type ApplicationWorkflowInput } from '../../workflows/application/definitions';
 import type { ApplicationDeps } from './dependencies';
 
@@ -38,12 +38,15 @@ export async function submitApplication(
     actor,
   };
   const workflowId = applicationWorkflowId(applicationId);
+  // A retried request (same idempotency key) finds its application: 200, not 201. The workflow's own
+  // first activity may register the application before we do, so ask before starting it.
+  const existed = idempotencyKey ? await applicationExists(deps.db, applicationId) : false;
   const handle = await deps.temporal.workflow.start('applicationWorkflow', {
     workflowId,
     taskQueue: deps.taskQueue,
     args: [input],
     workflowIdConflictPolicy: 'USE_EXISTING',
   });
-  const created = await registerApplication(deps.db, input);
-  return { applicationId, workflowId: handle.workflowId, created };
+  await registerApplication(deps.db, input);
+  return { applicationId, workflowId: handle.workflowId, created: !existed };
 }
