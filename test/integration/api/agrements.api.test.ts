@@ -128,3 +128,39 @@ describe('agrément API: the legal team acts, the workflow records, the centre i
     expect(await verifyLogChain(h.db)).toMatchObject({ valid: true });
   });
 });
+
+describe('the tamper-evident log', () => {
+  it('the API verifies the chain, and finds the first entry altered behind its back', async () => {
+    const { start } = await newAgrement();
+    await http('POST', `/agrements/${start.agrementId}/actions/suspend`, { reason: 'Fraude' });
+    const ok = await http('GET', '/audit/log/verification', undefined, {}, operations);
+    expect(ok.status).toBe(200);
+    expect(ok.body.valid).toBe(true);
+    expect((await http('GET', '/audit/log/verification', undefined, {}, await h.tokenFor('centre', start.organisationId))).status).toBe(403);
+
+    // The database refuses UPDATE on the log; a superuser who disables the trigger is still caught.
+    const [row] = await h.db.query(`SELECT id FROM event_log WHERE stream_id = $1 AND type = 'suspended'`, [start.agrementId]);
+    await h.db.transaction(async (m) => {
+      await m.query('ALTER TABLE event_log DISABLE TRIGGER event_log_no_rewrite');
+      await m.query(`UPDATE event_log SET reason = 'rien à signaler' WHERE id = $1`, [row.id]);
+      await m.query('ALTER TABLE event_log ENABLE TRIGGER event_log_no_rewrite');
+    });
+    try {
+      const broken = await http('GET', '/audit/log/verification', undefined, {}, operations);
+      expect(broken.body).toMatchObject({ valid: false, brokenAt: { id: String(row.id), reason: 'hash' } });
+    } finally {
+      // Put the entry back so that later tests of this run see a valid chain.
+      await h.db.transaction(async (m) => {
+        await m.query('ALTER TABLE event_log DISABLE TRIGGER event_log_no_rewrite');
+        await m.query(`UPDATE event_log SET reason = 'Fraude' WHERE id = $1`, [row.id]);
+        await m.query('ALTER TABLE event_log ENABLE TRIGGER event_log_no_rewrite');
+      });
+    }
+    expect((await http('GET', '/audit/log/verification', undefined, {}, operations)).body.valid).toBe(true);
+  });
+
+  it('the database refuses to rewrite the log', async () => {
+    await expect(h.db.query(`UPDATE event_log SET reason = 'x' WHERE id = (SELECT min(id) FROM event_log)`)).rejects.toThrow(/append-only/);
+    await expect(h.db.query(`DELETE FROM event_log`)).rejects.toThrow(/append-only/);
+  });
+});

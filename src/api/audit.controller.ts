@@ -1,0 +1,20 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { verifyLogChain } from '../infra/database/event-log';
+import type { ApplicationDeps } from '../usecases/applications/dependencies';
+import { Can } from './auth';
+import { APPLICATION_DEPS } from './tokens';
+
+@ApiTags('audit')
+@ApiBearerAuth()
+@Controller('audit')
+export class AuditController {
+  constructor(@Inject(APPLICATION_DEPS) private readonly deps: ApplicationDeps) {}
+
+  @Get('log/verification')
+  @Can('log.verify')
+  @ApiOperation({ summary: 'Recompute the hash chain of the whole event log: valid, or the first entry that was altered' })
+  verify() {
+    return verifyLogChain(this.deps.db);
+  }
+}
