@@ -156,6 +156,37 @@ describe('agrément workflow on the time-skipping server, with exact dates', () 
     });
   });
 
+  it('TER-3 force majeure from 2026-03-15 suspends the convention and, still ongoing, terminates it on 2026-05-15', async () => {
+    await h.run(async () => {
+      const start = agrementStart('2026-01-15', { referent: { name: 'R', email: 'r@test.fr', trainedOn: '2026-01-10', recognisedQualifications: true } });
+      const { handle, clockOffsetMs } = await startAgrement(start, '2026-03-15T09:00:00+01:00');
+      const s = await act(handle, { type: 'force-majeure-started', on: '2026-03-15' });
+      expect(s.state).toBe('suspended');
+      expect(s.sessionBlocker?.ruleId).toBe('TER-3');
+      await sleepUntil(clockOffsetMs, '2026-05-15T09:00:00+02:00');
+      const result = await handle.result();
+      expect(result).toMatchObject({ state: 'terminated', end: { on: '2026-05-15', ruleId: 'TER-3' } });
+    });
+  });
+
+  it('QUO-2 a centre below 600 candidates at 3 years (2028-01-31) is proposed for withdrawal; confirmed on 2028-02-01, it ends 15 days later on 2028-02-16', async () => {
+    await h.run(async () => {
+      const start = agrementStart('2025-01-31', { referent: { name: 'R', email: 'r@test.fr', trainedOn: '2025-01-10', recognisedQualifications: true } });
+      const { handle, clockOffsetMs } = await startAgrement(start, '2027-12-20T09:00:00+01:00');
+      // Renewed at its term (AGR-3): the quota still counts from the first grant (QUO-1).
+      await act(handle, { type: 'renewal-requested', on: '2027-10-01' }, 'Centre (centre)');
+      await act(handle, { type: 'renewal-accepted', on: '2027-12-20' }, 'Ops (operations)');
+      await act(handle, { type: 'sessions-finalised', sessionId: 'S-1', finalisedOn: '2027-12-20', candidates: 540 }, 'Ops (operations)');
+      await sleepUntil(clockOffsetMs, '2028-02-01T09:00:00+01:00');
+      const proposed = await handle.query(agrementStateQuery);
+      expect(proposed.proposals).toEqual([expect.objectContaining({ ruleId: 'QUO-2', proposedOn: '2028-01-31' })]);
+      const notice = await act(handle, { type: 'proposal-confirmed', on: '2028-02-01', proposalId: proposed.proposals[0]!.id });
+      expect(notice).toMatchObject({ state: 'terminating', termination: { ruleId: 'QUO-2', effectiveOn: '2028-02-16' } });
+      await sleepUntil(clockOffsetMs, '2028-02-16T09:00:00+01:00');
+      expect(await handle.result()).toMatchObject({ state: 'terminated', end: { on: '2028-02-16', ruleId: 'QUO-2' } });
+    });
+  });
+
   it('continues as new before its history grows large, and loses nothing', async () => {
     await h.run(async () => {
       const start = agrementStart('2025-01-31', { referent: { name: 'R', email: 'r@test.fr', trainedOn: '2025-01-10', recognisedQualifications: true } });
