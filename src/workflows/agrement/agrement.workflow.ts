@@ -3,6 +3,7 @@ import {
   ApplicationFailure,
   condition,
   continueAsNew,
+  log,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -30,6 +31,8 @@ import {
   agrementStateQuery,
   type AgrementWorkflowInput,
   type DatedDeadline,
+  type SessionFinalised,
+  sessionFinalisedSignal,
 } from './definitions';
 
 const { recordAgrement } = proxyActivities<AgrementActivities>({
@@ -105,6 +108,12 @@ export async function agrementWorkflow(input: AgrementWorkflowInput): Promise<Ag
   };
 
   setHandler(agrementStateQuery, snapshot);
+  // QUO-3: sessions report themselves; a report the state machine refuses is logged, never fatal (signals cannot be refused).
+  setHandler(sessionFinalisedSignal, (s: SessionFinalised) => {
+    void serially(() => apply({ type: 'sessions-finalised', ...s }, { actor: 'Pix Certif (session workflow)' })).catch((err: unknown) =>
+      log.warn('finalised session not counted', { sessionId: s?.sessionId, error: err instanceof Error ? err.message : String(err) }),
+    );
+  });
   setHandler(agrementActionUpdate, (u: AgrementActionInput) => serially(() => apply(u.action, u)), {
     validator: (u: AgrementActionInput) => {
       if (!u || typeof u.actor !== 'string' || !u.actor.trim()) {

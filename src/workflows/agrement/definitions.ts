@@ -1,4 +1,4 @@
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Agrement, AgrementCommand, AgrementStart, Deadline } from '../../domain/agrement/agrement';
 
 /** Messages of the agrément workflow, shared by the workflow and its clients. */
@@ -41,3 +41,11 @@ export interface AgrementSnapshot extends Agrement {
 
 export const agrementActionUpdate = defineUpdate<AgrementSnapshot, [AgrementActionInput]>('act');
 export const agrementStateQuery = defineQuery<AgrementSnapshot>('state');
+
+/** QUO-3: a finalised session, reported by the session's own workflow (exactly once per session id). */
+export interface SessionFinalised {
+  sessionId: string;
+  finalisedOn: string;
+  candidates: number;
+}
+export const sessionFinalisedSignal = defineSignal<[SessionFinalised]>('sessionFinalised');
