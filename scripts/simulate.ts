@@ -1,0 +1,25 @@
+import { readFileSync } from 'node:fs';
+import { DomainError } from '../src/domain/errors';
+import { parseScenario } from '../src/simulation/scenario';
+import { simulate } from '../src/simulation/simulate';
+
+/** `npm run simulate -- scenario.json`: prints the dated timeline as JSON on stdout; logs go to stderr. */
+const log = (m: string) => process.stderr.write(`[simulate] ${m}\n`);
+
+async function main() {
+  const file = process.argv[2];
+  if (!file) throw new Error('usage: npm run simulate -- <scenario.json>');
+  const scenario = parseScenario(JSON.parse(readFileSync(file, 'utf8')));
+  const started = Date.now();
+  const entries = await simulate(scenario, log);
+  log(`${entries.length} entries in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  process.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    log(err instanceof DomainError ? `invalid scenario: ${err.message}` : err instanceof Error ? (err.stack ?? err.message) : String(err));
+    process.exit(2);
+  },
+);

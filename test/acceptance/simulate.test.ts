@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { InvalidCommand } from '../../src/domain/errors';
+import { parseScenario } from '../../src/simulation/scenario';
+import { simulate, type TimelineEntry } from '../../src/simulation/simulate';
+
+const example = (name: string) => JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'examples', name), 'utf8'));
+const pick = (entries: TimelineEntry[], kind: TimelineEntry['kind'], name: string) => entries.filter((e) => e.kind === kind && e.name === name).map((e) => e.on);
+
+describe('what-if timelines: the production agrément workflow on the time-skipping server', () => {
+  it('BRE-2 BRE-4 a letter sent 2026-03-10 after 10 days of suspension: cure due 2026-03-30, termination proposed and confirmed on 2026-03-31', async () => {
+    const entries = await simulate(parseScenario(example('breach-after-suspension.json')), () => undefined);
+    expect(pick(entries, 'state', 'active')).toEqual(['2025-01-31']);
+    expect(pick(entries, 'state', 'suspended')).toEqual(['2026-02-28']);
+    expect(pick(entries, 'state', 'under-notice')).toEqual(['2026-03-10']);
+    expect(pick(entries, 'deadline', 'cure-due')).toEqual(['2026-03-30']);
+    expect(pick(entries, 'proposal', 'termination-proposed')).toEqual(['2026-03-31']);
+    expect(pick(entries, 'state', 'terminated')).toEqual(['2026-03-31']);
+    expect(pick(entries, 'email', 'breach-notice')).toEqual(['2026-03-10']);
+    expect(entries.map((e) => e.at)).toEqual([...entries.map((e) => e.at)].sort());
+  });
+
+  it('AGR-2 AGR-4 REF-3 TER-3 a centre that never renews: badge, checkpoints, renewal deadline, expiry at the term; force majeure shows as suspended', async () => {
+    const entries = await simulate(parseScenario(example('expiry-with-force-majeure.json')), () => undefined);
+    expect(pick(entries, 'deadline', 'badge-due')).toEqual(['2025-07-31']);
+    expect(pick(entries, 'deadline', 'quota-checkpoint')).toEqual(['2026-01-31', '2027-01-31', '2027-07-31']);
+    expect(pick(entries, 'deadline', 'renewal-request-due')).toEqual(['2027-10-31']);
+    expect(pick(entries, 'state', 'suspended')).toEqual(['2026-04-01']);
+    expect(pick(entries, 'state', 'active')).toEqual(['2025-01-31', '2026-04-20']);
+    expect(pick(entries, 'state', 'expired')).toEqual(['2028-01-31']);
+    expect(pick(entries, 'proposal', 'breach-notice-proposed')).toEqual(['2025-08-01']);
+  });
+
+  it('a malformed scenario is refused, naming the event and the field', () => {
+    const bad = example('breach-after-suspension.json');
+    bad.events[3].candidates = -5;
+    expect(() => parseScenario(bad)).toThrow(InvalidCommand);
+    expect(() => parseScenario(bad)).toThrow('events[3].candidates (sessions.finalised)');
+    expect(() => parseScenario({ ...bad, until: '2026-13-01' })).toThrow('until');
+  });
+});
