@@ -5,6 +5,7 @@ import type { ApplicationDeps } from '../usecases/applications/dependencies';
 import { AgrementsController } from './agrements/agrements.controller';
 import { ApplicationsController } from './applications/applications.controller';
 import { AuditController } from './audit.controller';
+import { SimulationsController } from './simulations.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { databaseAuthenticator } from './auth/authenticator';
 import { HealthController } from './health.controller';
@@ -21,7 +22,7 @@ export class AppModule {
   static forRoot(deps: ApiDeps): DynamicModule {
     return {
       module: AppModule,
-      controllers: [ApplicationsController, AgrementsController, AuditController, HealthController, MailController],
+      controllers: [ApplicationsController, AgrementsController, AuditController, SimulationsController, HealthController, MailController],
       providers: [
         { provide: APPLICATION_DEPS, useValue: deps.applications },
         // Tokens are checked against the same database the use cases write to.

@@ -40,3 +40,33 @@ describe('what-if timelines: the production agrément workflow on the time-skipp
     expect(() => parseScenario({ ...bad, until: '2026-13-01' })).toThrow('until');
   });
 });
+
+describe('what-if timelines through the API', () => {
+  it('POST /simulations answers the timeline to the legal team, 400 naming the field to a malformed scenario, 403 to a centre', async () => {
+    const { createHarness } = await import('../support/harness');
+    const { createApp } = await import('../../src/api/create-app');
+    const h = await createHarness();
+    void h.run(async () => undefined);
+    const app = await createApp({ applications: { db: h.db, temporal: h.client, taskQueue: h.taskQueue, now: () => new Date() } }, { logger: false });
+    await app.listen(0, '127.0.0.1');
+    try {
+      const api = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+      const post = async (body: unknown, role: 'legal' | 'centre') =>
+        fetch(`${api}/simulations`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${await h.tokenFor(role)}` },
+          body: JSON.stringify(body),
+        });
+      const ok = await post(example('breach-after-suspension.json'), 'legal');
+      expect(ok.status).toBe(200);
+      expect(pick((await ok.json()) as TimelineEntry[], 'state', 'terminated')).toEqual(['2026-03-31']);
+      const bad = await post({ ...example('breach-after-suspension.json'), until: 'soon' }, 'legal');
+      expect(bad.status).toBe(400);
+      expect(((await bad.json()) as { field: string }).field).toBe('until');
+      expect((await post(example('breach-after-suspension.json'), 'centre')).status).toBe(403);
+    } finally {
+      await app.close();
+      await h.close();
+    }
+  });
+});

@@ -49,6 +49,8 @@ const MATRIX = {
   'agrement.labour-documents': ['legal'],
   // The hash-chained event log: an audit act.
   'log.verify': ['legal', 'operations'],
+  // "If we send the letter today, when can we terminate?": what-if timelines for the legal team and operations.
+  'simulation.run': ['legal', 'operations'],
   // DATA-3: issue and revoke accesses.
   'tokens.manage': ['operations'],
 } satisfies Record<string, Role[]>;
