@@ -5,6 +5,7 @@ import type { ApplicationDeps } from '../usecases/applications/dependencies';
 import { AgrementsController } from './agrements/agrements.controller';
 import { ApplicationsController } from './applications/applications.controller';
 import { AuditController } from './audit.controller';
+import { DashboardController } from './dashboard/dashboard.controller';
 import { SimulationsController } from './simulations.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { databaseAuthenticator } from './auth/authenticator';
@@ -22,7 +23,7 @@ export class AppModule {
   static forRoot(deps: ApiDeps): DynamicModule {
     return {
       module: AppModule,
-      controllers: [ApplicationsController, AgrementsController, AuditController, SimulationsController, HealthController, MailController],
+      controllers: [ApplicationsController, AgrementsController, AuditController, DashboardController, SimulationsController, HealthController, MailController],
       providers: [
         { provide: APPLICATION_DEPS, useValue: deps.applications },
         // Tokens are checked against the same database the use cases write to.

@@ -1,0 +1,98 @@
+import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { PARAMETERS } from '../../config/parameters';
+import type { Principal } from '../../domain/access/roles';
+import { InvalidCommand } from '../../domain/errors';
+import { dateIn } from '../../domain/zoned-time';
+import { visibleOrganisationIds } from '../../infra/database/access-store';
+import type { ApplicationDeps } from '../../usecases/applications/dependencies';
+import { type DashboardFilter, overdue, overview, type Page, quotasAtRisk, toCsv, upcomingDeadlines, watchlist } from '../../usecases/dashboard/dashboard';
+import { Can, CurrentPrincipal } from '../auth';
+import { APPLICATION_DEPS } from '../tokens';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Pix operations' dashboards; every list takes ?department=&kind=&network=&limit=&offset= and ?format=csv. */
+@ApiTags('dashboard')
+@ApiBearerAuth()
+@ApiQuery({ name: 'department', required: false })
+@ApiQuery({ name: 'kind', required: false, enum: ['centre', 'network'] })
+@ApiQuery({ name: 'network', required: false, description: 'Coordinating organisation id' })
+@ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
+@Controller('dashboard')
+export class DashboardController {
+  constructor(@Inject(APPLICATION_DEPS) private readonly deps: ApplicationDeps) {}
+
+  private async filter(principal: Principal, q: Record<string, string | undefined>): Promise<DashboardFilter> {
+    if (q.kind !== undefined && q.kind !== 'centre' && q.kind !== 'network') throw new InvalidCommand('kind', 'kind must be centre or network');
+    if (q.network !== undefined && !UUID.test(q.network)) throw new InvalidCommand('network', 'network must be an organisation id');
+    if (q.department !== undefined && !/^(\d{2,3}|2A|2B)$/.test(q.department)) throw new InvalidCommand('department', 'department must be a department code');
+    const organisationIds = (await visibleOrganisationIds(this.deps.db, principal)) ?? undefined;
+    return {
+      department: q.department,
+      kind: q.kind as DashboardFilter['kind'],
+      networkId: q.network,
+      organisationIds,
+      limit: int('limit', q.limit, 50, 1, 1000),
+      offset: int('offset', q.offset, 0, 0, 10_000_000),
+    };
+  }
+
+  private reply<T extends object>(res: Response, format: string | undefined, name: string, data: Page<T>) {
+    if (format === 'csv') {
+      res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+      res.setHeader('Content-Disposition', `attachment; filename="${name}.csv"`);
+      return toCsv(data.items as Record<string, unknown>[]);
+    }
+    if (format !== undefined && format !== 'json') throw new InvalidCommand('format', 'format must be json or csv');
+    return data;
+  }
+
+  @Get('overview')
+  @Can('agrement.read')
+  @ApiOperation({ summary: 'Counts of centres and networks by state, applications by state and overdue (APP-7)' })
+  async overview(@CurrentPrincipal() p: Principal, @Query() q: Record<string, string>) {
+    return overview(this.deps.db, await this.filter(p, q));
+  }
+
+  @Get('deadlines')
+  @Can('agrement.read')
+  @ApiOperation({ summary: 'Every deadline due in the next N days (default 30), soonest first: renewal, badge, quota checkpoints, cure, visit answer, notices…' })
+  @ApiQuery({ name: 'days', required: false, type: Number })
+  @ApiQuery({ name: 'deadline', required: false, description: 'e.g. cure-due, renewal-request-due' })
+  async deadlines(@CurrentPrincipal() p: Principal, @Query() q: Record<string, string>, @Res({ passthrough: true }) res: Response) {
+    const days = int('days', q.days, 30, 1, 3660);
+    const data = await upcomingDeadlines(this.deps.db, { ...(await this.filter(p, q)), days, name: q.deadline, now: this.deps.now() });
+    return this.reply(res, q.format, 'echeances', data);
+  }
+
+  @Get('overdue')
+  @Can('agrement.read')
+  @ApiOperation({ summary: 'Everything overdue: undecided proposals (BRE-4), missed renewal requests (AGR-2), applications beyond 2 months (APP-7)' })
+  async overdue(@CurrentPrincipal() p: Principal, @Query() q: Record<string, string>, @Res({ passthrough: true }) res: Response) {
+    return this.reply(res, q.format, 'en-retard', await overdue(this.deps.db, await this.filter(p, q)));
+  }
+
+  @Get('quotas-at-risk')
+  @Can('agrement.read')
+  @ApiOperation({ summary: 'QUO-3: agréments whose pace projects fewer than 600 / 2,500 candidates at 3 years, biggest shortfall first' })
+  async quotas(@CurrentPrincipal() p: Principal, @Query() q: Record<string, string>, @Res({ passthrough: true }) res: Response) {
+    const today = dateIn(this.deps.now(), PARAMETERS.agrement.timeZone);
+    return this.reply(res, q.format, 'quotas', await quotasAtRisk(this.deps.db, { ...(await this.filter(p, q)), today }));
+  }
+
+  @Get('watchlist')
+  @Can('agrement.read')
+  @ApiOperation({ summary: 'Centres suspended, under notice or terminating' })
+  async watchlist(@CurrentPrincipal() p: Principal, @Query() q: Record<string, string>, @Res({ passthrough: true }) res: Response) {
+    return this.reply(res, q.format, 'surveillance', await watchlist(this.deps.db, await this.filter(p, q)));
+  }
+}
+
+function int(field: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidCommand(field, `${field} must be an integer from ${min} to ${max}`);
+  return n;
+}

@@ -1,0 +1,186 @@
+import type { DataSource } from 'typeorm';
+import type { Agrement } from '../../domain/agrement/agrement';
+import { projectedCandidates, quotaDeadlineOn, quotaTarget } from '../../domain/agrement/deadlines';
+
+/**
+ * Read-only views for Pix operations, straight from the read model the workflows keep:
+ * every list is filtered (department, kind, network), paginated, and exportable as CSV.
+ */
+export interface DashboardFilter {
+  department?: string;
+  kind?: 'centre' | 'network';
+  /** The coordinating organisation of a network: its agrément and its members'. */
+  networkId?: string;
+  /** Restricts to these organisations (centre and coordinator users). */
+  organisationIds?: string[];
+  limit: number;
+  offset: number;
+}
+
+export interface Page<T> {
+  total: number;
+  limit: number;
+  offset: number;
+  items: T[];
+}
+
+function where(f: DashboardFilter, params: unknown[]): string {
+  const clauses: string[] = [];
+  const add = (sql: string, value: unknown) => {
+    params.push(value);
+    clauses.push(sql.replaceAll('?', `$${params.length}`));
+  };
+  if (f.department) add('o.department = ?', f.department);
+  if (f.kind) add('a.kind = ?', f.kind);
+  if (f.networkId) add('(o.id = ? OR o.network_id = ?)', f.networkId);
+  if (f.organisationIds) add('a.organisation_id = ANY(?)', f.organisationIds);
+  return clauses.length ? `AND ${clauses.join(' AND ')}` : '';
+}
+
+function page<T>(all: T[], f: DashboardFilter): Page<T> {
+  return { total: all.length, limit: f.limit, offset: f.offset, items: all.slice(f.offset, f.offset + f.limit) };
+}
+
+export async function overview(db: DataSource, f: DashboardFilter) {
+  const params: unknown[] = [];
+  const rows: { kind: string; state: string; n: number }[] = await db.query(
+    `SELECT a.kind, a.state, count(*)::int AS n FROM agrements a JOIN organisations o ON o.id = a.organisation_id WHERE true ${where(f, params)} GROUP BY 1, 2`,
+    params,
+  );
+  const agrements: Record<string, Record<string, number>> = { centre: {}, network: {} };
+  for (const r of rows) agrements[r.kind]![r.state] = r.n;
+  const apps: { state: string; n: number; overdue: number }[] = await db.query(
+    `SELECT state, count(*)::int AS n, count(overdue_flagged_at)::int AS overdue FROM applications GROUP BY 1`,
+  );
+  return {
+    agrements,
+    applications: Object.fromEntries(apps.map((r) => [r.state, r.n])),
+    applicationsOverdue: apps.reduce((s, r) => s + r.overdue, 0),
+  };
+}
+
+export interface DeadlineRow {
+  agrementId: string;
+  organisationName: string;
+  department: string | null;
+  kind: string;
+  deadline: string;
+  ruleId: string;
+  on: string;
+  at: string;
+}
+
+/** Every deadline the agrément workflows hold within the next `days` days, soonest first. */
+export async function upcomingDeadlines(db: DataSource, f: DashboardFilter & { days: number; name?: string; now: Date }): Promise<Page<DeadlineRow>> {
+  const params: unknown[] = [f.now.toISOString(), new Date(f.now.getTime() + f.days * 86_400_000).toISOString()];
+  const nameClause = f.name ? `AND d->>'name' = $${params.push(f.name)}` : '';
+  const rows: DeadlineRow[] = await db.query(
+    `SELECT a.id AS "agrementId", o.name AS "organisationName", o.department, a.kind,
+            d->>'name' AS deadline, d->>'ruleId' AS "ruleId", d->>'on' AS on, d->>'at' AS at
+       FROM agrements a JOIN organisations o ON o.id = a.organisation_id, jsonb_array_elements(a.deadlines) d
+      WHERE (d->>'at')::timestamptz >= $1 AND (d->>'at')::timestamptz < $2 ${nameClause} ${where(f, params)}
+      ORDER BY (d->>'at')::timestamptz, o.name`,
+    params,
+  );
+  return page(rows, f);
+}
+
+export interface OverdueRow {
+  subject: 'agrement' | 'application';
+  id: string;
+  organisationName: string;
+  what: string;
+  ruleId: string;
+  since: string;
+}
+
+/**
+ * What waits on a person past its date: proposals the legal team has not decided (BRE-4), renewal
+ * deadlines missed (AGR-2), applications beyond 2 months net (APP-7). Oldest first.
+ */
+export async function overdue(db: DataSource, f: DashboardFilter): Promise<Page<OverdueRow>> {
+  const params: unknown[] = [];
+  const rows: { id: string; name: string; snapshot: Agrement }[] = await db.query(
+    `SELECT a.id, o.name, a.snapshot FROM agrements a JOIN organisations o ON o.id = a.organisation_id
+      WHERE a.state NOT IN ('expired', 'terminated') ${where(f, params)}`,
+    params,
+  );
+  const out: OverdueRow[] = [];
+  for (const r of rows) {
+    for (const p of r.snapshot.proposals) {
+      out.push({ subject: 'agrement', id: r.id, organisationName: r.name, what: `${p.kind}-proposed`, ruleId: p.ruleId, since: p.proposedOn });
+    }
+    const missed = r.snapshot.handled.find((k) => k.startsWith('renewal-request-due:'));
+    if (missed && !r.snapshot.renewal.requestedOn) {
+      out.push({ subject: 'agrement', id: r.id, organisationName: r.name, what: 'renewal-request-missed', ruleId: 'AGR-2', since: missed.split(':')[1]! });
+    }
+  }
+  if (!f.organisationIds && !f.kind && !f.networkId) {
+    const apps: { id: string; name: string; since: Date }[] = await db.query(
+      `SELECT a.id, o.name, a.overdue_flagged_at AS since FROM applications a JOIN organisations o ON o.id = a.organisation_id
+        WHERE a.overdue_flagged_at IS NOT NULL AND a.state NOT IN ('rejected', 'attestation-issued') ${f.department ? 'AND o.department = $1' : ''}`,
+      f.department ? [f.department] : [],
+    );
+    for (const a of apps) out.push({ subject: 'application', id: a.id, organisationName: a.name, what: 'procedure-overdue', ruleId: 'APP-7', since: a.since.toISOString().slice(0, 10) });
+  }
+  out.sort((x, y) => (x.since < y.since ? -1 : x.since > y.since ? 1 : x.organisationName.localeCompare(y.organisationName)));
+  return page(out, f);
+}
+
+export interface QuotaRow {
+  agrementId: string;
+  organisationName: string;
+  kind: string;
+  candidates: number;
+  target: number;
+  projected: number;
+  shortfall: number;
+  deadlineOn: string;
+}
+
+/** QUO-3: agréments whose pace projects fewer candidates than the target at 3 years, biggest shortfall first. */
+export async function quotasAtRisk(db: DataSource, f: DashboardFilter & { today: string }): Promise<Page<QuotaRow>> {
+  const params: unknown[] = [];
+  const rows: { id: string; name: string; kind: 'centre' | 'network'; candidates: number; first_grant_on: string }[] = await db.query(
+    `SELECT a.id, o.name, a.kind, a.candidates, to_char(a.first_grant_on, 'YYYY-MM-DD') AS first_grant_on
+       FROM agrements a JOIN organisations o ON o.id = a.organisation_id
+      WHERE a.state NOT IN ('expired', 'terminated') ${where(f, params)}`,
+    params,
+  );
+  const out: QuotaRow[] = [];
+  for (const r of rows) {
+    const deadlineOn = quotaDeadlineOn(r.first_grant_on);
+    if (f.today >= deadlineOn) continue;
+    const target = quotaTarget(r.kind);
+    const projected = projectedCandidates(r.candidates, r.first_grant_on, f.today);
+    if (projected < target) {
+      out.push({ agrementId: r.id, organisationName: r.name, kind: r.kind, candidates: r.candidates, target, projected, shortfall: target - projected, deadlineOn });
+    }
+  }
+  out.sort((x, y) => y.shortfall - x.shortfall);
+  return page(out, f);
+}
+
+/** Centres suspended, under notice or terminating. */
+export async function watchlist(db: DataSource, f: DashboardFilter) {
+  const params: unknown[] = [];
+  const rows = await db.query(
+    `SELECT a.id AS "agrementId", o.name AS "organisationName", o.department, a.kind, a.state, a.snapshot->'suspension' AS suspension,
+            a.snapshot->'breach' AS breach, a.snapshot->'termination' AS termination
+       FROM agrements a JOIN organisations o ON o.id = a.organisation_id
+      WHERE a.state IN ('suspended', 'under-notice', 'terminating') ${where(f, params)} ORDER BY a.state, o.name`,
+    params,
+  );
+  return page(rows as Record<string, unknown>[], f);
+}
+
+/** CSV (RFC 4180, `;`-free so that French spreadsheets open it as is). */
+export function toCsv(items: Record<string, unknown>[]): string {
+  if (items.length === 0) return '';
+  const columns = Object.keys(items[0]!);
+  const cell = (v: unknown) => {
+    const s = v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  return [columns.join(','), ...items.map((row) => columns.map((c) => cell(row[c])).join(','))].join('\n') + '\n';
+}

@@ -1,0 +1,96 @@
+import type { INestApplication } from '@nestjs/common';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../../src/api/create-app';
+import { addDays, isoDate, parseIsoDate } from '../../../src/domain/dates';
+import { dateIn } from '../../../src/domain/zoned-time';
+import { readStream } from '../../../src/infra/database/event-log';
+import { agrementActionUpdate, type AgrementAction, agrementWorkflowId } from '../../../src/workflows/agrement/definitions';
+import { agrementStart, insertOrganisation } from '../../support/agrement-fixtures';
+import { bearer } from '../../support/auth';
+import { createHarness, type Harness } from '../../support/harness';
+
+let h: Harness;
+let app: INestApplication;
+let api: string;
+let ops: string;
+
+beforeAll(async () => {
+  h = await createHarness();
+  void h.run(async () => undefined);
+  app = await createApp({ applications: { db: h.db, temporal: h.client, taskQueue: h.taskQueue, now: () => new Date() } }, { logger: false });
+  await app.listen(0, '127.0.0.1');
+  api = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  ops = await h.tokenFor('operations');
+});
+afterAll(async () => {
+  await app?.close();
+  await h?.close();
+});
+
+const today = () => dateIn(new Date(), 'Europe/Paris');
+const daysAgo = (n: number) => isoDate(addDays(parseIsoDate(today()), -n));
+
+async function agrement(startOn: string, kind: 'centre' | 'network' = 'centre') {
+  const start = agrementStart(startOn, { kind, referent: { name: 'R', email: 'r@test.fr', trainedOn: startOn, recognisedQualifications: true } });
+  await insertOrganisation(h.db, start);
+  const handle = await h.client.workflow.start('agrementWorkflow', { workflowId: agrementWorkflowId(start.organisationId), taskQueue: h.taskQueue, args: [{ start }] });
+  const act = (action: AgrementAction) => handle.executeUpdate(agrementActionUpdate, { args: [{ action, actor: 'setup' }] });
+  for (let i = 0; i < 100 && (await readStream(h.db, 'agrement', start.agrementId)).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+  return { start, handle, act };
+}
+
+async function get(path: string, token = ops) {
+  const res = await fetch(`${api}${path}`, { headers: bearer(token) });
+  return { status: res.status, type: res.headers.get('content-type') ?? '', text: await res.text() };
+}
+const json = async (path: string, token = ops) => JSON.parse((await get(path, token)).text);
+
+describe('operations dashboards', () => {
+  it('QUO-3 AGR-2 lists the deadlines of the next N days soonest first, filtered by kind, and exports them as CSV', async () => {
+    const a = await agrement(today());
+    const n = await agrement(today(), 'network');
+    const all = await json('/dashboard/deadlines?days=400&limit=1000');
+    const mine = all.items.filter((d: { agrementId: string }) => d.agrementId === a.start.agrementId);
+    expect(mine.map((d: { deadline: string }) => d.deadline)).toContain('quota-checkpoint');
+    const ats = all.items.map((d: { at: string }) => d.at);
+    expect(ats).toEqual([...ats].sort());
+    const networks = await json('/dashboard/deadlines?days=400&kind=network&limit=1000');
+    expect(networks.items.every((d: { kind: string }) => d.kind === 'network')).toBe(true);
+    expect(networks.items.some((d: { agrementId: string }) => d.agrementId === n.start.agrementId)).toBe(true);
+    const csv = await get('/dashboard/deadlines?days=400&format=csv&limit=1000');
+    expect(csv.type).toContain('text/csv');
+    expect(csv.text.split('\n')[0]).toBe('agrementId,organisationName,department,kind,deadline,ruleId,on,at');
+    expect(csv.text).toContain(a.start.organisationName);
+    expect((await get('/dashboard/deadlines?days=0')).status).toBe(400);
+  });
+
+  it('SUS-1 BRE-4 QUO-3 shows the watchlist, undecided proposals as overdue, and quotas at risk', async () => {
+    const suspended = await agrement(today());
+    await suspended.act({ type: 'suspended', on: today(), reason: 'fraude' });
+    const refused = await agrement(today());
+    await refused.act({ type: 'visit-demanded', on: today() });
+    await refused.act({ type: 'visit-answered', on: today(), accepted: false });
+    const slow = await agrement(daysAgo(400));
+    await slow.act({ type: 'sessions-finalised', sessionId: 'S-1', finalisedOn: daysAgo(300), candidates: 40 });
+
+    const watch = await json('/dashboard/watchlist?limit=1000');
+    expect(watch.items.find((w: { agrementId: string }) => w.agrementId === suspended.start.agrementId)).toMatchObject({ state: 'suspended' });
+    const late = await json('/dashboard/overdue?limit=1000');
+    expect(late.items.find((o: { id: string }) => o.id === refused.start.agrementId)).toMatchObject({ what: 'termination-proposed', ruleId: 'SUS-5' });
+    const quotas = await json('/dashboard/quotas-at-risk?limit=1000');
+    const row = quotas.items.find((q: { agrementId: string }) => q.agrementId === slow.start.agrementId);
+    expect(row).toMatchObject({ candidates: 40, target: 600 });
+    expect(row.projected).toBeLessThan(600);
+    expect(row.shortfall).toBe(600 - row.projected);
+    const counts = await json('/dashboard/overview');
+    expect(counts.agrements.centre.suspended).toBeGreaterThanOrEqual(1);
+  });
+
+  it('a centre sees only its own agrément in every list', async () => {
+    const mine = await agrement(today());
+    await agrement(today());
+    const centre = await h.tokenFor('centre', mine.start.organisationId);
+    const deadlines = await json('/dashboard/deadlines?days=400&limit=1000', centre);
+    expect(new Set(deadlines.items.map((d: { agrementId: string }) => d.agrementId))).toEqual(new Set([mine.start.agrementId]));
+  });
+});
