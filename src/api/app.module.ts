@@ -5,6 +5,8 @@ import type { ApplicationDeps } from '../usecases/applications/dependencies';
 import { AgrementsController } from './agrements/agrements.controller';
 import { ApplicationsController } from './applications/applications.controller';
 import { AuditController } from './audit.controller';
+import { MeController } from './me.controller';
+import { WebController } from './web.controller';
 import { DashboardController } from './dashboard/dashboard.controller';
 import { SimulationsController } from './simulations.controller';
 import { AuthGuard } from './auth/auth.guard';
@@ -23,7 +25,7 @@ export class AppModule {
   static forRoot(deps: ApiDeps): DynamicModule {
     return {
       module: AppModule,
-      controllers: [ApplicationsController, AgrementsController, AuditController, DashboardController, SimulationsController, HealthController, MailController],
+      controllers: [ApplicationsController, AgrementsController, AuditController, MeController, WebController, DashboardController, SimulationsController, HealthController, MailController],
       providers: [
         { provide: APPLICATION_DEPS, useValue: deps.applications },
         // Tokens are checked against the same database the use cases write to.

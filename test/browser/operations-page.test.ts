@@ -1,0 +1,91 @@
+import type { INestApplication } from '@nestjs/common';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/api/create-app';
+import { dateIn } from '../../src/domain/zoned-time';
+import { readStream } from '../../src/infra/database/event-log';
+import { agrementWorkflowId } from '../../src/workflows/agrement/definitions';
+import { agrementStart, insertOrganisation } from '../support/agrement-fixtures';
+import { createHarness, type Harness } from '../support/harness';
+
+/** The operations page in headless Chromium (Debian's), against the real API, workflows and database. */
+const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts', 'browser');
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+let h: Harness;
+let app: INestApplication;
+let api: string;
+let browser: Browser;
+let start: ReturnType<typeof agrementStart>;
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  h = await createHarness();
+  void h.run(async () => undefined);
+  app = await createApp({ applications: { db: h.db, temporal: h.client, taskQueue: h.taskQueue, now: () => new Date() } }, { logger: false });
+  await app.listen(0, '127.0.0.1');
+  api = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  const today = dateIn(new Date(), 'Europe/Paris');
+  start = agrementStart(today, { organisationName: 'Centre Navigateur', referent: { name: 'R', email: 'r@test.fr', trainedOn: today, recognisedQualifications: false } });
+  await insertOrganisation(h.db, start);
+  await h.client.workflow.start('agrementWorkflow', { workflowId: agrementWorkflowId(start.organisationId), taskQueue: h.taskQueue, args: [{ start }] });
+  for (let i = 0; i < 100 && (await readStream(h.db, 'agrement', start.agrementId)).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  await h?.close();
+});
+
+async function signIn(page: Page, token: string) {
+  await page.goto(`${api}/#/connexion`);
+  await page.fill('input[name=token]', token);
+  await page.click('form#signin button');
+  await page.waitForSelector('#nav:not([hidden])');
+}
+
+describe('operations page in a real browser', () => {
+  it('SUS-1 the legal team signs in, opens the deadlines and a centre, suspends it with a reason, and sees the new state', async () => {
+    const page = await browser.newPage();
+    await signIn(page, await h.tokenFor('legal'));
+    await page.screenshot({ path: path.join(ARTIFACTS, '1-overview.png') });
+    await page.click('a[href="#/echeances"]');
+    await page.waitForSelector('h1:has-text("Échéances")');
+    // A new agrément's first deadlines (REF-3 badge, QUO-3 checkpoint) are months away: widen the window.
+    await page.goto(`${api}/#/echeances?jours=400`);
+    await page.waitForSelector('h1:has-text("400 prochains jours")');
+    await page.screenshot({ path: path.join(ARTIFACTS, '2-deadlines.png'), fullPage: true });
+    await page.click(`a[href="#/centres/${start.agrementId}"] >> nth=0`);
+    await page.waitForSelector('h1:has-text("Centre Navigateur")');
+    expect(await page.textContent('[data-state]')).toBe('actif');
+    expect(await page.locator('#quota-chart').count()).toBe(1);
+    await page.click('#legal-actions button[data-action="suspend"]');
+    await page.fill('#reason-dialog textarea[name=reason]', 'Fraude signalée par trois candidats');
+    await page.click('#reason-ok');
+    await page.waitForSelector('[data-state="suspended"]');
+    expect(await page.textContent('[data-state]')).toBe('suspendu');
+    expect(await page.textContent('main')).toContain('Fraude signalée par trois candidats');
+    await page.screenshot({ path: path.join(ARTIFACTS, '3-centre-suspended.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('operations do not see the legal buttons, and the API refuses them anyway (403)', async () => {
+    const page = await browser.newPage();
+    const token = await h.tokenFor('operations');
+    await signIn(page, token);
+    await page.goto(`${api}/#/centres/${start.agrementId}`);
+    await page.waitForSelector('h1:has-text("Centre Navigateur")');
+    expect(await page.locator('#legal-actions button').count()).toBe(0);
+    await page.screenshot({ path: path.join(ARTIFACTS, '4-centre-as-operations.png'), fullPage: true });
+    const status = await page.evaluate(
+      async ([url, t]) => (await fetch(url!, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${t}` }, body: '{"reason":"x"}' })).status,
+      [`${api}/agrements/${start.agrementId}/actions/lift-suspension`, token],
+    );
+    expect(status).toBe(403);
+    await page.close();
+  });
+});
