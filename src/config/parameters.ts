@@ -79,6 +79,12 @@ export const PARAMETERS = {
     /** VIS-3: a control visit costs the centre at most 120 €. */
     controlVisitCapEur: 120,
   },
+  sessions: {
+    /** SES-10: a session is finalised within 48 elapsed hours of its end. */
+    finalisationHours: 48,
+    /** SES-10: reminders to the centre, in hours before the finalisation deadline. */
+    reminderHoursBefore: [24, 4],
+  },
 } as const;
 
 export type Parameters = typeof PARAMETERS;

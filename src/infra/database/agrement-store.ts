@@ -27,13 +27,14 @@ export async function recordAgrement(db: DataSource, input: RecordAgrementInput)
   const a = input.agrement;
   const firstSeq = input.opening ? 0 : a.version - input.events.length + 1;
   await db.transaction(async (m) => {
-    await m.query(
+    const [written]: { version: number }[] = await m.query(
       `INSERT INTO agrements (id, organisation_id, kind, state, start_on, term_on, first_grant_on, candidates, next_deadline_at, snapshot, deadlines, version)
        VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)
        ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, start_on = EXCLUDED.start_on, term_on = EXCLUDED.term_on,
          candidates = EXCLUDED.candidates, next_deadline_at = EXCLUDED.next_deadline_at, snapshot = EXCLUDED.snapshot,
          deadlines = EXCLUDED.deadlines, version = EXCLUDED.version, updated_at = now()
-       WHERE agrements.version <= EXCLUDED.version`,
+       WHERE agrements.version <= EXCLUDED.version
+       RETURNING version`,
       [
         a.agrementId,
         a.organisationId,
@@ -49,6 +50,17 @@ export async function recordAgrement(db: DataSource, input: RecordAgrementInput)
         a.version,
       ],
     );
+    if (written) {
+      // The dashboards' view of the pending deadlines, replaced with the snapshot it belongs to.
+      await m.query('DELETE FROM agrement_deadlines WHERE agrement_id = $1', [a.agrementId]);
+      if (input.deadlines.length) {
+        await m.query(
+          `INSERT INTO agrement_deadlines (agrement_id, key, name, rule_id, on_date, at)
+           SELECT $1, d->>'key', d->>'name', d->>'ruleId', (d->>'on')::date, (d->>'at')::timestamptz FROM jsonb_array_elements($2::jsonb) d`,
+          [a.agrementId, JSON.stringify(input.deadlines)],
+        );
+      }
+    }
     await appendToLog(
       m,
       input.events.map((e, i) => ({

@@ -73,16 +73,19 @@ export interface DeadlineRow {
 /** Every deadline the agrément workflows hold within the next `days` days, soonest first. */
 export async function upcomingDeadlines(db: DataSource, f: DashboardFilter & { days: number; name?: string; now: Date }): Promise<Page<DeadlineRow>> {
   const params: unknown[] = [f.now.toISOString(), new Date(f.now.getTime() + f.days * 86_400_000).toISOString()];
-  const nameClause = f.name ? `AND d->>'name' = $${params.push(f.name)}` : '';
+  const nameClause = f.name ? `AND d.name = $${params.push(f.name)}` : '';
+  // Counted and paged in SQL, on the indexed deadlines table (not the snapshots' JSON).
+  const from = `FROM agrement_deadlines d JOIN agrements a ON a.id = d.agrement_id JOIN organisations o ON o.id = a.organisation_id
+      WHERE d.at >= $1 AND d.at < $2 ${nameClause} ${where(f, params)}`;
+  const [{ total }]: { total: number }[] = await db.query(`SELECT count(*)::int AS total ${from}`, params);
   const rows: DeadlineRow[] = await db.query(
     `SELECT a.id AS "agrementId", o.name AS "organisationName", o.department, a.kind,
-            d->>'name' AS deadline, d->>'ruleId' AS "ruleId", d->>'on' AS on, d->>'at' AS at
-       FROM agrements a JOIN organisations o ON o.id = a.organisation_id, jsonb_array_elements(a.deadlines) d
-      WHERE (d->>'at')::timestamptz >= $1 AND (d->>'at')::timestamptz < $2 ${nameClause} ${where(f, params)}
-      ORDER BY (d->>'at')::timestamptz, o.name`,
+            d.name AS deadline, d.rule_id AS "ruleId", to_char(d.on_date, 'YYYY-MM-DD') AS "on",
+            to_char(d.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "at"
+       ${from} ORDER BY d.at, o.name, d.key LIMIT ${Number(f.limit)} OFFSET ${Number(f.offset)}`,
     params,
   );
-  return page(rows, f);
+  return { total, limit: f.limit, offset: f.offset, items: rows };
 }
 
 export interface OverdueRow {
@@ -102,7 +105,10 @@ export async function overdue(db: DataSource, f: DashboardFilter): Promise<Page<
   const params: unknown[] = [];
   const rows: { id: string; name: string; snapshot: Agrement }[] = await db.query(
     `SELECT a.id, o.name, a.snapshot FROM agrements a JOIN organisations o ON o.id = a.organisation_id
-      WHERE a.state NOT IN ('expired', 'terminated') ${where(f, params)}`,
+      WHERE a.state NOT IN ('expired', 'terminated') ${where(f, params)}
+        AND (jsonb_array_length(a.snapshot->'proposals') > 0
+             OR (a.snapshot->'renewal'->>'requestedOn' IS NULL
+                 AND EXISTS (SELECT 1 FROM jsonb_array_elements_text(a.snapshot->'handled') k WHERE k LIKE 'renewal-request-due:%')))`,
     params,
   );
   const out: OverdueRow[] = [];

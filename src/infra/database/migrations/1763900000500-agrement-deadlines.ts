@@ -1,0 +1,30 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/** Every pending deadline of every agrément, one row each, indexed by instant: the dashboards read it. */
+export class AgrementDeadlines1763900000500 implements MigrationInterface {
+  name = 'AgrementDeadlines1763900000500';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      CREATE TABLE agrement_deadlines (
+        agrement_id uuid NOT NULL REFERENCES agrements(id),
+        key text NOT NULL,
+        name text NOT NULL,
+        rule_id text NOT NULL,
+        on_date date NOT NULL,
+        at timestamptz NOT NULL,
+        PRIMARY KEY (agrement_id, key)
+      )`);
+    await q.query(`CREATE INDEX agrement_deadlines_at_idx ON agrement_deadlines(at, name)`);
+    await q.query(`
+      INSERT INTO agrement_deadlines (agrement_id, key, name, rule_id, on_date, at)
+      SELECT a.id, d->>'key', d->>'name', d->>'ruleId', (d->>'on')::date, (d->>'at')::timestamptz
+        FROM agrements a, jsonb_array_elements(a.deadlines) d`);
+    await q.query(`CREATE INDEX agrements_organisation_idx ON agrements(organisation_id)`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP INDEX agrements_organisation_idx`);
+    await q.query(`DROP TABLE agrement_deadlines`);
+  }
+}
