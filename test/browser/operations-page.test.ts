@@ -3,12 +3,11 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/api/create-app';
 import { dateIn } from '../../src/domain/zoned-time';
 import { readStream } from '../../src/infra/database/event-log';
 import { agrementWorkflowId } from '../../src/workflows/agrement/definitions';
 import { agrementStart, insertOrganisation } from '../support/agrement-fixtures';
-import { createHarness, type Harness } from '../support/harness';
+import { createHarness, serveApi, type Harness } from '../support/harness';
 
 /** The operations page in headless Chromium (Debian's), against the real API, workflows and database. */
 const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts', 'browser');
@@ -23,10 +22,7 @@ let start: ReturnType<typeof agrementStart>;
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   h = await createHarness();
-  void h.run(async () => undefined);
-  app = await createApp({ applications: { db: h.db, temporal: h.client, taskQueue: h.taskQueue, now: () => new Date() } }, { logger: false });
-  await app.listen(0, '127.0.0.1');
-  api = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  ({ app, url: api } = await serveApi(h));
   const today = dateIn(new Date(), 'Europe/Paris');
   start = agrementStart(today, { organisationName: 'Centre Navigateur', referent: { name: 'R', email: 'r@test.fr', trainedOn: today, recognisedQualifications: false } });
   await insertOrganisation(h.db, start);

@@ -7,7 +7,9 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { inject } from 'vitest';
+import type { INestApplication } from '@nestjs/common';
 import { createActivities } from '../../src/activities';
+import { createApp } from '../../src/api/create-app';
 import { dataSourceFor } from '../../src/infra/database/data-source';
 import { type MailCapture, startMailCapture } from '../../src/infra/mail/capture-server';
 import { createMailer, type Mailer } from '../../src/infra/mail/mailer';
@@ -91,4 +93,12 @@ export async function receivedMail(smtp: MailCapture, filter: (m: ReturnType<Mai
     if (found.length >= count || Date.now() > deadline) return found;
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** The HTTP API over the harness's real components, on a free port, with the worker polling. */
+export async function serveApi(h: Harness): Promise<{ app: INestApplication; url: string }> {
+  void h.run(async () => undefined);
+  const app = await createApp({ applications: { db: h.db, temporal: h.client, taskQueue: h.taskQueue, now: () => new Date() } }, { logger: false });
+  await app.listen(0, '127.0.0.1');
+  return { app, url: (await app.getUrl()).replace('[::1]', '127.0.0.1') };
 }

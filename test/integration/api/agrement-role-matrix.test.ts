@@ -2,7 +2,6 @@ import type { INestApplication } from '@nestjs/common';
 import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGREMENT_ACTIONS } from '../../../src/api/agrements/actions';
-import { createApp } from '../../../src/api/create-app';
 import { PERMISSIONS } from '../../../src/domain/access/permissions';
 import { ROLES, type Role } from '../../../src/domain/access/roles';
 import { dateIn } from '../../../src/domain/zoned-time';
@@ -10,7 +9,7 @@ import { readStream } from '../../../src/infra/database/event-log';
 import { agrementActionUpdate, type AgrementAction, agrementStateQuery, agrementWorkflowId } from '../../../src/workflows/agrement/definitions';
 import { agrementStart, insertOrganisation } from '../../support/agrement-fixtures';
 import { bearer } from '../../support/auth';
-import { createHarness, type Harness } from '../../support/harness';
+import { createHarness, serveApi, type Harness } from '../../support/harness';
 
 /**
  * Every agrément action tried by every role, each on an agrément in a state where the action is
@@ -23,10 +22,7 @@ let api: string;
 
 beforeAll(async () => {
   h = await createHarness();
-  void h.run(async () => undefined);
-  app = await createApp({ applications: { db: h.db, temporal: h.client, taskQueue: h.taskQueue, now: () => new Date() } }, { logger: false });
-  await app.listen(0, '127.0.0.1');
-  api = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  ({ app, url: api } = await serveApi(h));
 });
 afterAll(async () => {
   await app?.close();

@@ -1,13 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../../src/api/create-app';
 import { addDays, isoDate, parseIsoDate } from '../../../src/domain/dates';
 import { dateIn } from '../../../src/domain/zoned-time';
 import { verifyLogChain } from '../../../src/infra/database/event-log';
 import { agrementStateQuery, agrementWorkflowId } from '../../../src/workflows/agrement/definitions';
 import { agrementStart, insertOrganisation } from '../../support/agrement-fixtures';
 import { bearer } from '../../support/auth';
-import { createHarness, type Harness, receivedMail } from '../../support/harness';
+import { createHarness, serveApi, type Harness, receivedMail } from '../../support/harness';
 
 let h: Harness;
 let app: INestApplication;
@@ -17,10 +16,7 @@ let operations: string;
 
 beforeAll(async () => {
   h = await createHarness();
-  void h.run(async () => undefined);
-  app = await createApp({ applications: { db: h.db, temporal: h.client, taskQueue: h.taskQueue, now: () => new Date() } }, { logger: false });
-  await app.listen(0, '127.0.0.1');
-  api = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  ({ app, url: api } = await serveApi(h));
   legal = await h.tokenFor('legal');
   operations = await h.tokenFor('operations');
 });

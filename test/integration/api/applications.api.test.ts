@@ -1,10 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../../src/api/create-app';
 import { verifyLogChain } from '../../../src/infra/database/event-log';
 import { individualApplication } from '../../support/fixtures';
 import { bearer } from '../../support/auth';
-import { createHarness, type Harness, receivedMail } from '../../support/harness';
+import { createHarness, serveApi, type Harness, receivedMail } from '../../support/harness';
 
 let h: Harness;
 let app: INestApplication;
@@ -15,10 +14,7 @@ const ACTOR = 'Agent Pix (operations)';
 
 beforeAll(async () => {
   h = await createHarness();
-  void h.run(async () => undefined);
-  app = await createApp({ applications: { db: h.db, temporal: h.client, taskQueue: h.taskQueue, now: () => new Date() } }, { logger: false });
-  await app.listen(0, '127.0.0.1');
-  api = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  ({ app, url: api } = await serveApi(h));
   token = await h.tokenFor('operations');
 });
 afterAll(async () => {

@@ -5,14 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthGuard } from '../../../src/api/auth/auth.guard';
 import type { Authenticator } from '../../../src/api/auth/authenticator';
 import { Can } from '../../../src/api/auth/decorators';
-import { createApp } from '../../../src/api/create-app';
 import { DomainErrorFilter } from '../../../src/api/domain-error.filter';
 import { AUTHENTICATOR } from '../../../src/api/tokens';
 import { deactivateUser, findPrincipalByToken, revokeToken } from '../../../src/infra/database/access-store';
 import { seedDemoUsers } from '../../../src/seed/users';
 import { bearer, tokenFor, userWithToken } from '../../support/auth';
 import { individualApplication } from '../../support/fixtures';
-import { createHarness, type Harness } from '../../support/harness';
+import { createHarness, serveApi, type Harness } from '../../support/harness';
 
 let h: Harness;
 let app: INestApplication;
@@ -21,10 +20,7 @@ let operations: string;
 
 beforeAll(async () => {
   h = await createHarness();
-  void h.run(async () => undefined);
-  app = await createApp({ applications: { db: h.db, temporal: h.client, taskQueue: h.taskQueue, now: () => new Date() } }, { logger: false });
-  await app.listen(0, '127.0.0.1');
-  api = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  ({ app, url: api } = await serveApi(h));
   operations = await tokenFor(h.db, 'operations');
 });
 afterAll(async () => {
