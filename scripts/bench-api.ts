@@ -34,14 +34,14 @@ async function seed(url: string) {
       FROM generate_series(1, $1) i`, [CENTRES]);
   // Agréments started over the last 3 years, a few suspended or under notice, some with a proposal waiting.
   await db.query(`
-    INSERT INTO agrements (id, organisation_id, kind, state, start_on, term_on, first_grant_on, candidates, snapshot, deadlines, version)
+    INSERT INTO agrements (id, organisation_id, kind, state, start_on, term_on, first_grant_on, candidates, snapshot, deadlines, version, open_proposals)
     SELECT md5('org' || i)::uuid, md5('org' || i)::uuid, CASE WHEN i % 50 = 0 THEN 'network' ELSE 'centre' END,
            CASE WHEN i % 97 = 0 THEN 'suspended' WHEN i % 89 = 0 THEN 'under-notice' ELSE 'active' END,
            current_date - (i % 1000), current_date - (i % 1000) + 1095, current_date - (i % 1000), (i * 7) % 700,
            jsonb_build_object('organisationName', 'Centre ' || i,
              'proposals', CASE WHEN i % 89 = 0 THEN jsonb_build_array(jsonb_build_object('id', 'BRE-1:x', 'kind', 'termination', 'ruleId', 'BRE-1', 'proposedOn', current_date::text)) ELSE '[]'::jsonb END,
              'handled', '[]'::jsonb, 'renewal', jsonb_build_object('requestedOn', null)),
-           '[]', 1
+           '[]', 1, CASE WHEN i % 89 = 0 THEN 1 ELSE 0 END
       FROM generate_series(1, $1) i`, [CENTRES]);
   await db.query(`
     INSERT INTO agrement_deadlines (agrement_id, key, name, rule_id, on_date, at)

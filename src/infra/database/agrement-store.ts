@@ -28,11 +28,13 @@ export async function recordAgrement(db: DataSource, input: RecordAgrementInput)
   const firstSeq = input.opening ? 0 : a.version - input.events.length + 1;
   await db.transaction(async (m) => {
     const [written]: { version: number }[] = await m.query(
-      `INSERT INTO agrements (id, organisation_id, kind, state, start_on, term_on, first_grant_on, candidates, next_deadline_at, snapshot, deadlines, version)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)
+      `INSERT INTO agrements (id, organisation_id, kind, state, start_on, term_on, first_grant_on, candidates, next_deadline_at, snapshot, deadlines, version,
+                              open_proposals, renewal_missed_on)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)
        ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, start_on = EXCLUDED.start_on, term_on = EXCLUDED.term_on,
          candidates = EXCLUDED.candidates, next_deadline_at = EXCLUDED.next_deadline_at, snapshot = EXCLUDED.snapshot,
-         deadlines = EXCLUDED.deadlines, version = EXCLUDED.version, updated_at = now()
+         deadlines = EXCLUDED.deadlines, version = EXCLUDED.version, open_proposals = EXCLUDED.open_proposals,
+         renewal_missed_on = EXCLUDED.renewal_missed_on, updated_at = now()
        WHERE agrements.version <= EXCLUDED.version
        RETURNING version`,
       [
@@ -48,6 +50,8 @@ export async function recordAgrement(db: DataSource, input: RecordAgrementInput)
         JSON.stringify(a),
         JSON.stringify(input.deadlines),
         a.version,
+        a.proposals.length,
+        renewalMissedOn(a),
       ],
     );
     if (written) {
@@ -105,4 +109,11 @@ export async function listAgrements(
   if (filter.organisationIds) qb.andWhere('a.organisation_id = ANY(:ids)', { ids: filter.organisationIds });
   const [items, total] = await qb.offset(filter.offset).limit(filter.limit).getManyAndCount();
   return { total, items };
+}
+
+/** AGR-2: the renewal deadline passed with no request (the workflow has handled its key). */
+function renewalMissedOn(a: Agrement): string | null {
+  if (a.renewal.requestedOn) return null;
+  const key = a.handled.find((k) => k.startsWith('renewal-request-due:'));
+  return key ? key.split(':')[1]! : null;
 }

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Agrement } from '../../domain/agrement/agrement';
-import { projectedCandidates, quotaDeadlineOn, quotaTarget } from '../../domain/agrement/deadlines';
+import { PARAMETERS } from '../../config/parameters';
+import { quotaTarget } from '../../domain/agrement/deadlines';
 
 /**
  * Read-only views for Pix operations, straight from the read model the workflows keep:
@@ -103,22 +104,19 @@ export interface OverdueRow {
  */
 export async function overdue(db: DataSource, f: DashboardFilter): Promise<Page<OverdueRow>> {
   const params: unknown[] = [];
-  const rows: { id: string; name: string; snapshot: Agrement }[] = await db.query(
-    `SELECT a.id, o.name, a.snapshot FROM agrements a JOIN organisations o ON o.id = a.organisation_id
-      WHERE a.state NOT IN ('expired', 'terminated') ${where(f, params)}
-        AND (jsonb_array_length(a.snapshot->'proposals') > 0
-             OR (a.snapshot->'renewal'->>'requestedOn' IS NULL
-                 AND EXISTS (SELECT 1 FROM jsonb_array_elements_text(a.snapshot->'handled') k WHERE k LIKE 'renewal-request-due:%')))`,
+  const rows: { id: string; name: string; proposals: Agrement['proposals']; renewal_missed_on: string | null }[] = await db.query(
+    `SELECT a.id, o.name, a.snapshot->'proposals' AS proposals, to_char(a.renewal_missed_on, 'YYYY-MM-DD') AS renewal_missed_on
+       FROM agrements a JOIN organisations o ON o.id = a.organisation_id
+      WHERE (a.open_proposals > 0 OR a.renewal_missed_on IS NOT NULL) AND a.state NOT IN ('expired', 'terminated') ${where(f, params)}`,
     params,
   );
   const out: OverdueRow[] = [];
   for (const r of rows) {
-    for (const p of r.snapshot.proposals) {
+    for (const p of r.proposals) {
       out.push({ subject: 'agrement', id: r.id, organisationName: r.name, what: `${p.kind}-proposed`, ruleId: p.ruleId, since: p.proposedOn });
     }
-    const missed = r.snapshot.handled.find((k) => k.startsWith('renewal-request-due:'));
-    if (missed && !r.snapshot.renewal.requestedOn) {
-      out.push({ subject: 'agrement', id: r.id, organisationName: r.name, what: 'renewal-request-missed', ruleId: 'AGR-2', since: missed.split(':')[1]! });
+    if (r.renewal_missed_on) {
+      out.push({ subject: 'agrement', id: r.id, organisationName: r.name, what: 'renewal-request-missed', ruleId: 'AGR-2', since: r.renewal_missed_on });
     }
   }
   if (!f.organisationIds && !f.kind && !f.networkId) {
@@ -146,25 +144,41 @@ export interface QuotaRow {
 
 /** QUO-3: agréments whose pace projects fewer candidates than the target at 3 years, biggest shortfall first. */
 export async function quotasAtRisk(db: DataSource, f: DashboardFilter & { today: string }): Promise<Page<QuotaRow>> {
-  const params: unknown[] = [];
-  const rows: { id: string; name: string; kind: 'centre' | 'network'; candidates: number; first_grant_on: string }[] = await db.query(
-    `SELECT a.id, o.name, a.kind, a.candidates, to_char(a.first_grant_on, 'YYYY-MM-DD') AS first_grant_on
-       FROM agrements a JOIN organisations o ON o.id = a.organisation_id
-      WHERE a.state NOT IN ('expired', 'terminated') ${where(f, params)}`,
+  // QUO-3's projection (projectedCandidates) done in SQL so that the shortfall can be sorted and paged there:
+  // candidates × (window in days) ÷ (days elapsed), over the 3-year window from the first grant.
+  const months = PARAMETERS.quota.months;
+  const params: unknown[] = [f.today, quotaTarget('centre'), quotaTarget('network')];
+  const from = `FROM (
+      SELECT a.id, o.name, a.kind, a.candidates, a.first_grant_on,
+             (a.first_grant_on + make_interval(months => ${Number(months)}))::date AS deadline_on,
+             CASE WHEN a.kind = 'network' THEN $3::int ELSE $2::int END AS target,
+             CASE WHEN $1::date - a.first_grant_on <= 0 THEN 0
+                  ELSE floor(a.candidates::numeric * ((a.first_grant_on + make_interval(months => ${Number(months)}))::date - a.first_grant_on)
+                             / ($1::date - a.first_grant_on))::int END AS projected
+        FROM agrements a JOIN organisations o ON o.id = a.organisation_id
+       WHERE a.state NOT IN ('expired', 'terminated') ${where(f, params)}) q
+    WHERE $1::date < q.deadline_on AND q.projected < q.target`;
+  const [{ total }]: { total: number }[] = await db.query(`SELECT count(*)::int AS total ${from}`, params);
+  const rows: { id: string; name: string; kind: string; candidates: number; target: number; projected: number; deadline_on: string }[] = await db.query(
+    `SELECT q.id, q.name, q.kind, q.candidates, q.target, q.projected, to_char(q.deadline_on, 'YYYY-MM-DD') AS deadline_on
+       ${from} ORDER BY q.target - q.projected DESC, q.name LIMIT ${Number(f.limit)} OFFSET ${Number(f.offset)}`,
     params,
   );
-  const out: QuotaRow[] = [];
-  for (const r of rows) {
-    const deadlineOn = quotaDeadlineOn(r.first_grant_on);
-    if (f.today >= deadlineOn) continue;
-    const target = quotaTarget(r.kind);
-    const projected = projectedCandidates(r.candidates, r.first_grant_on, f.today);
-    if (projected < target) {
-      out.push({ agrementId: r.id, organisationName: r.name, kind: r.kind, candidates: r.candidates, target, projected, shortfall: target - projected, deadlineOn });
-    }
-  }
-  out.sort((x, y) => y.shortfall - x.shortfall);
-  return page(out, f);
+  return {
+    total,
+    limit: f.limit,
+    offset: f.offset,
+    items: rows.map((r) => ({
+      agrementId: r.id,
+      organisationName: r.name,
+      kind: r.kind,
+      candidates: r.candidates,
+      target: r.target,
+      projected: r.projected,
+      shortfall: r.target - r.projected,
+      deadlineOn: r.deadline_on,
+    })),
+  };
 }
 
 /** Centres suspended, under notice or terminating. */

@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { projectedCandidates } from '../../../src/domain/agrement/deadlines';
 import { addDays, isoDate, parseIsoDate } from '../../../src/domain/dates';
 import { dateIn } from '../../../src/domain/zoned-time';
 import { readStream } from '../../../src/infra/database/event-log';
@@ -76,6 +77,8 @@ describe('operations dashboards', () => {
     const quotas = await json('/dashboard/quotas-at-risk?limit=1000');
     const row = quotas.items.find((q: { agrementId: string }) => q.agrementId === slow.start.agrementId);
     expect(row).toMatchObject({ candidates: 40, target: 600 });
+    // The SQL projection agrees with the domain's (QUO-3).
+    expect(row.projected).toBe(projectedCandidates(40, daysAgo(400), today()));
     expect(row.projected).toBeLessThan(600);
     expect(row.shortfall).toBe(600 - row.projected);
     const counts = await json('/dashboard/overview');
