@@ -83,7 +83,8 @@ describe('operations dashboards', () => {
     expect(row.shortfall).toBe(600 - row.projected);
     const counts = await json('/dashboard/overview');
     expect(counts.agrements.centre.suspended).toBeGreaterThanOrEqual(1);
-  });
+    // Three agréments, five workflow updates and their e-mails: slow when the whole suite loads the machine.
+  }, 180_000);
 
   it('a centre sees only its own agrément in every list', async () => {
     const mine = await agrement(today());

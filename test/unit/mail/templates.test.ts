@@ -110,6 +110,41 @@ const SAMPLES: { [N in TemplateName]: TemplateDataMap[N] } = {
   'force-majeure-started': { ...lc, since: '2026-01-10', terminatesOn: '2026-03-10' },
   'force-majeure-ended': { ...lc, since: '2026-01-10', endedOn: '2026-02-01' },
   'labour-documents-requested': { ...lc, requestedOn: '2026-03-02', dueOn: '2026-03-17' },
+  'control-visit-notice': { organisationName: "Université d'Angers", reference: 'AGR-3F2A9C1B', visitOn: '2026-05-12', letterSentBy: '2026-05-04' },
+  'inspector-assignment': {
+    inspectorName: 'Nadia Haddad',
+    organisationName: "Université d'Angers",
+    department: '49',
+    visitOn: '2026-05-12',
+    kind: 'announced',
+    letterSentBy: '2026-05-04',
+    costEur: 120,
+    visitId: 'V-1',
+  },
+  'visit-findings-proposal': {
+    ...lc,
+    visitOn: '2026-05-12',
+    inspectorName: 'Nadia Haddad',
+    proposalKind: 'breach-notice',
+    proposalRuleId: 'BRE-1',
+    proposedOn: '2026-05-13',
+    failedItems: [{ label: 'Locaux et équipements', notes: 'postes sans écran de confidentialité' }],
+  },
+  'session-finalisation-reminder': {
+    sessionId: 'S-1234',
+    sessionDate: '2026-03-28',
+    deadlineAt: '2026-03-30T15:00:00Z',
+    timeZone: 'Europe/Paris',
+    hoursLeft: 24,
+    centreName: "Université d'Angers",
+  },
+  'session-finalisation-overdue': {
+    centreName: "Université d'Angers",
+    sessionId: 'S-1234',
+    sessionDate: '2026-03-28',
+    deadlineAt: '2026-03-30T15:00:00Z',
+    timeZone: 'Europe/Paris',
+  },
 };
 
 function render<N extends TemplateName>(name: N, overrides: Partial<TemplateDataMap[N]> = {}) {
@@ -124,6 +159,11 @@ const RULES_CITED: Record<TemplateName, string[]> = {
   'agrement-granted': ['APP-5', 'APP-8'],
   'attestation-issued': ['APP-6'],
   'application-overdue': ['APP-7'],
+  'control-visit-notice': ['VIS-2', 'VIS-3', 'APP-3'],
+  'inspector-assignment': ['VIS-1', 'VIS-2', 'VIS-5'],
+  'visit-findings-proposal': ['VIS-4', 'BRE-4'],
+  'session-finalisation-reminder': ['SES-10'],
+  'session-finalisation-overdue': ['SES-10'],
   'agrement-renewal-reminder': ['AGR-1', 'AGR-2'],
   'agrement-renewal-missed': ['AGR-2', 'AGR-4'],
   'agrement-renewal-missed-operations': ['AGR-2'],
@@ -148,8 +188,13 @@ const RULES_CITED: Record<TemplateName, string[]> = {
 };
 
 /** The reference every subject carries: the application's, or the agrément's for the lifecycle templates. */
-const referenceOf = (name: TemplateName): string =>
-  (SAMPLES[name] as { agrementReference?: string }).agrementReference ?? base.applicationReference;
+/** What the subject names: the agrément or application reference, or the visit's centre, or the session. */
+const referenceOf = (name: TemplateName): string => {
+  const sample = SAMPLES[name] as { agrementReference?: string; reference?: string; sessionId?: string; inspectorName?: string };
+  if (sample.sessionId) return sample.sessionId;
+  if (sample.inspectorName && !sample.agrementReference) return "Université d'Angers";
+  return sample.agrementReference ?? sample.reference ?? base.applicationReference;
+};
 
 describe('e-mail templates: files and traceability', () => {
   it.each(TEMPLATE_NAMES)('%s has subject, html and text files, each opening with a comment that cites its rule IDs', (name) => {
@@ -457,12 +502,13 @@ const TO_PIX: Partial<Record<TemplateName, 'operations' | 'legal'>> = {
   'agrement-renewal-missed-operations': 'operations',
   'termination-proposed': 'legal',
   'breach-proposed': 'legal',
+  'visit-findings-proposal': 'legal',
 };
 const LIFECYCLE = TEMPLATE_NAMES.filter((name) => 'agrementReference' in SAMPLES[name]);
 
 describe('agrément lifecycle templates (issue 3): who they address', () => {
-  it('covers the 21 lifecycle templates, each naming the agrément and the organisation', () => {
-    expect(LIFECYCLE).toHaveLength(21);
+  it('covers the 22 lifecycle templates (VIS-4 findings included), each naming the agrément and the organisation', () => {
+    expect(LIFECYCLE).toHaveLength(22);
     for (const name of LIFECYCLE) expect(REQUIRED_FIELDS[name].slice(0, 2)).toEqual(['organisationName', 'agrementReference']);
   });
 
