@@ -3,6 +3,7 @@ import type { Mailer } from '../infra/mail/mailer';
 import { createAgrementActivities } from './agrement.activities';
 import { createApplicationActivities } from './application.activities';
 import { createEmailActivities } from './email.activities';
+import { createSessionActivities } from './session.activities';
 
 export interface ActivityDeps {
   db: DataSource;
@@ -17,5 +18,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createApplicationActivities(deps),
     ...createAgrementActivities(deps),
     ...createEmailActivities(deps),
+    ...createSessionActivities(deps),
   };
 }

@@ -13,6 +13,7 @@ import { AuthGuard } from './auth/auth.guard';
 import { databaseAuthenticator } from './auth/authenticator';
 import { HealthController } from './health.controller';
 import { MailController } from './mail.controller';
+import { VisitsController } from './visits/visits.controller';
 import { APPLICATION_DEPS, AUTHENTICATOR, MAIL_CAPTURE } from './tokens';
 
 export interface ApiDeps {
@@ -25,7 +26,7 @@ export class AppModule {
   static forRoot(deps: ApiDeps): DynamicModule {
     return {
       module: AppModule,
-      controllers: [ApplicationsController, AgrementsController, AuditController, MeController, WebController, DashboardController, SimulationsController, HealthController, MailController],
+      controllers: [ApplicationsController, AgrementsController, AuditController, MeController, WebController, DashboardController, SimulationsController, HealthController, MailController, VisitsController],
       providers: [
         { provide: APPLICATION_DEPS, useValue: deps.applications },
         // Tokens are checked against the same database the use cases write to.

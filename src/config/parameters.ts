@@ -78,12 +78,88 @@ export const PARAMETERS = {
   visits: {
     /** VIS-3: a control visit costs the centre at most 120 €. */
     controlVisitCapEur: 120,
+    /** VIS-2: outside a session, the registered letter goes at least 5 working days before the visit (Conv art. 21). */
+    announcementWorkingDays: 5,
+    /** VIS-1, VIS-2: default share of announced visits in a plan (the rest unannounced, during a session). Pix's choice. */
+    announcedShare: 0.5,
+    /**
+     * VIS-3, APP-3: Pix's estimate of what a visit costs, by inspector kind (not in the documents). The centre is
+     * charged this, within the cap; Pix bears the rest. Findings may record the actual cost.
+     */
+    estimatedCostEur: { 'pix-staff': 120, 'centre-manager': 100, contractor: 180 },
+    /** VIS-4: this many failed checklist items make the findings serious: a breach notice (BRE-1) is proposed. */
+    findingsKoForBreachProposal: 2,
+    /** VIS-1: risk factors of the control-visit planning (src/rules/visits/risk.rules.json); Pix's policy, not the documents'. */
+    risk: {
+      /** Quality events (late finalisations, incidents, fraud reports, complaints) count over this many months. */
+      lookbackMonths: 24,
+      /** SES-10: late finalisations from which the factor counts. */
+      lateFinalisationsFrom: 1,
+      /** SES-12: incidents attributable to the centre. */
+      incidentsFrom: 1,
+      /** SUS-1: fraud reports by candidates or third parties. */
+      fraudReportsFrom: 1,
+      /** SES-13: complaints. */
+      complaintsFrom: 1,
+      /** A centre in its first months of agrément. */
+      firstYearMonths: 12,
+      /** SUS-5: past suspensions. */
+      pastSuspensionsFrom: 1,
+      /** BRE-1: past breach notices. */
+      pastBreachesFrom: 1,
+      /** Months since the last visit (or since the first grant, never visited) from which a visit is due. */
+      monthsWithoutVisit: 24,
+      /** Candidates counted for the agrément (QUO-3) from which the stakes are high. */
+      candidateVolume: 300,
+    },
   },
   sessions: {
     /** SES-10: a session is finalised within 48 elapsed hours of its end. */
     finalisationHours: 48,
     /** SES-10: reminders to the centre, in hours before the finalisation deadline. */
     reminderHoursBefore: [24, 4],
+    // SES-1..8: the values of the cahier of January 2020 (CdC §1.4, §2; Conv art. 9). A later cahier's
+    // rule file (src/rules/sessions/ses-*.rules.json) overrides the ones it changes, AGR-6.
+    /** SES-1: the official slot, 2 h (CdC §2.1.1)… */
+    slotMinutes: 120,
+    /** SES-1: …of which the test itself, 1 h 45: extra time (handicap) lengthens this part. */
+    testMinutes: 105,
+    /** SES-1: named invigilators, at least. */
+    minInvigilators: 1,
+    /** SES-2: candidates per invigilator, at most (CdC §1.4.2 c). */
+    maxCandidatesPerInvigilator: 20,
+    /** SES-3: one spare computer per this many candidates (CdC §1.4.1). */
+    candidatesPerSpareComputer: 20,
+    /** SES-4: the centre's own staff are at most this share of a normal session, in % (CdC §1.4.2 c). */
+    maxStaffSharePercent: 30,
+    /** SES-5: an invigilator does not invigilate people they trained within this many months. */
+    invigilatorTrainingMonths: 6,
+    /** SES-6: sessions open to all are planned this many months ahead (Conv art. 9). */
+    openSessionNoticeMonths: 1,
+    /** SES-7: a centre's minimum number of candidates is at most this (Conv art. 9). */
+    maxMinimumCandidates: 7,
+    /** SES-7: confirmation or cancellation reaches candidates this many days before the session. */
+    confirmationDaysBefore: 5,
+    /** SES-8: level ≥ 1 in at least this many competences… */
+    minCertifiableCompetences: 5,
+    /** SES-8: …of the framework's 16. */
+    totalCompetences: 16,
+    /** SES-8: days between two sessions of the same candidate, at least. */
+    minDaysBetweenSessions: 15,
+  },
+  /** PRI-1..5: the tariff of CdC annexe 4 (January 2020), in € incl. VAT. Later tariffs override it (src/rules/sessions/prices-*.json). */
+  prices: {
+    /** PRI-1: recommended price for a free candidate (35 € to the centre, the Pix share to Pix). */
+    freeCandidatePriceEur: 45,
+    /** PRI-2: recommended maximum of a price agreed with a funding organisation. */
+    fundedCohortRecommendedMaxEur: 45,
+    /** PRI-1, PRI-2: Pix's share per candidate. */
+    pixShareEur: 10,
+    /** PRI-4: Pix's share for members of a type B network. */
+    networkBPixShareEur: 9,
+    /** PRI-3: free of charge, and no Pix share. */
+    freeOfChargePriceEur: 0,
+    freeOfChargePixShareEur: 0,
   },
 } as const;
 

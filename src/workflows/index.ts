@@ -1,3 +1,5 @@
 /** Every workflow the worker runs (the bundle's entry point). */
 export { applicationWorkflow } from './application/application.workflow';
 export { agrementWorkflow } from './agrement/agrement.workflow';
+export { sessionDeadlineWorkflow } from './session/session-deadline.workflow';
+export { noopWorkflow } from './bench/noop.workflow';

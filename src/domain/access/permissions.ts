@@ -53,6 +53,12 @@ const MATRIX = {
   'simulation.run': ['legal', 'operations'],
   // DATA-3: issue and revoke accesses.
   'tokens.manage': ['operations'],
+  // VIS-1..5: Pix operations schedule control visits (DOMAIN "Actors").
+  'visits.plan': ['operations'],
+  // VIS-1..5: plans and risk scores; an inspector sees only their own assignments.
+  'visits.read': ['operations', 'legal', 'inspector'],
+  // VIS-4: the inspector (or operations, from the inspector's report) records the findings of a visit.
+  'visits.record-findings': ['inspector', 'operations'],
 } satisfies Record<string, Role[]>;
 
 export type Action = keyof typeof MATRIX;

@@ -47,6 +47,13 @@ export const TEMPLATE_NAMES = [
   'force-majeure-started',
   'force-majeure-ended',
   'labour-documents-requested',
+  // Control visits (issue 5, VIS-1..5).
+  'control-visit-notice',
+  'inspector-assignment',
+  'visit-findings-proposal',
+  // Session finalisation (issue 4, SES-10).
+  'session-finalisation-reminder',
+  'session-finalisation-overdue',
 ] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 
@@ -380,6 +387,97 @@ export interface LabourDocumentsRequestedData extends AgrementMailData {
   dueDays?: number;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Control visits (issue 5): VIS-1..5, APP-3.
+// ---------------------------------------------------------------------------------------------
+
+/** VIS-2, VIS-3, VIS-4 (APP-3 for a conformity visit) — the announced-visit notice, sent to the centre. */
+export interface ControlVisitNoticeData {
+  organisationName: string;
+  /** The agrément's reference (e.g. "AGR-3F2A9C1B"), or the application's for a conformity visit. */
+  reference: string;
+  visitOn: DateInput;
+  /** VIS-2: the registered letter (LRAR) is sent by this day, at least 5 working days before the visit. */
+  letterSentBy: DateInput;
+  /** APP-3: the conformity visit before the grant (default false: a control visit). */
+  conformity?: boolean;
+  /** VIS-3 (120 €) or APP-3 (250 €); default: parameters, by kind. */
+  costCapEur?: number;
+  /** VIS-2; default: parameters (5). */
+  announcementWorkingDays?: number;
+}
+
+/** VIS-1, VIS-2, VIS-4, VIS-5 — the assignment, sent to the inspector. */
+export interface InspectorAssignmentData {
+  inspectorName: string;
+  organisationName: string;
+  /** Department code of the centre, when known. */
+  department?: string | null;
+  visitOn: DateInput;
+  kind: 'announced' | 'unannounced' | 'conformity';
+  /** VIS-2: announced and conformity visits. */
+  letterSentBy?: DateInput | null;
+  /** VIS-1: the session an unannounced visit attends. */
+  sessionId?: string | null;
+  /** VIS-3, APP-3: what the centre is charged. */
+  costEur: number;
+  visitId: string;
+}
+
+export const VISIT_PROPOSAL_KINDS = ['breach-notice', 'suspension'] as const;
+
+/** VIS-4, BRE-1 or SUS-1, BRE-4 — a proposal from a visit's findings, sent to the Pix legal team. */
+export interface VisitFindingsProposalData extends AgrementMailData {
+  visitOn: DateInput;
+  inspectorName: string;
+  proposalKind: (typeof VISIT_PROPOSAL_KINDS)[number];
+  /** "BRE-1" (breach notice) or "SUS-1" (suspension). */
+  proposalRuleId: string;
+  proposedOn: DateInput;
+  /** The checklist items found wanting (VIS-4), in French; non-empty. */
+  failedItems: Array<{ label: string; notes?: string | null }>;
+  /** The inspector's summary, in French (optional). */
+  summary?: string | null;
+  /** BRE-1; default: parameters (30). */
+  cureDays?: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Session finalisation (issue 4). deadlineAt is an instant, shown with its time in the centre's zone
+// (`timeZone`, IANA: Europe/Paris, Indian/Reunion, America/Guadeloupe…).
+// ---------------------------------------------------------------------------------------------
+
+/** SES-10, SCO-3 — sent to the centre. */
+export interface SessionFinalisationReminderData {
+  sessionId: string;
+  /** The session's calendar date (local to the centre). */
+  sessionDate: DateInput;
+  /** The finalisation deadline: an instant ("2026-03-30T15:00:00Z"). */
+  deadlineAt: DateInput;
+  /** The centre's IANA time zone: deadlineAt is shown in it. */
+  timeZone: string;
+  /** Whole hours left before the deadline. */
+  hoursLeft: number;
+  centreName?: string;
+  /** SCO-1, SCO-3: a collège or lycée, whose results feed the pupils' school records. */
+  secondarySchool?: boolean;
+  /** SES-10; default: parameters (48). */
+  finalisationHours?: number;
+}
+
+/** SES-10 — sent to Pix operations. */
+export interface SessionFinalisationOverdueData {
+  centreName: string;
+  sessionId: string;
+  sessionDate: DateInput;
+  deadlineAt: DateInput;
+  timeZone: string;
+  /** SCO-1, SCO-3. */
+  secondarySchool?: boolean;
+  /** SES-10; default: parameters (48). */
+  finalisationHours?: number;
+}
+
 export interface TemplateDataMap {
   'application-acknowledged': ApplicationAcknowledgedData;
   'application-incomplete': ApplicationIncompleteData;
@@ -409,6 +507,11 @@ export interface TemplateDataMap {
   'force-majeure-started': ForceMajeureStartedData;
   'force-majeure-ended': ForceMajeureEndedData;
   'labour-documents-requested': LabourDocumentsRequestedData;
+  'control-visit-notice': ControlVisitNoticeData;
+  'inspector-assignment': InspectorAssignmentData;
+  'visit-findings-proposal': VisitFindingsProposalData;
+  'session-finalisation-reminder': SessionFinalisationReminderData;
+  'session-finalisation-overdue': SessionFinalisationOverdueData;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -642,7 +745,91 @@ const SPECS: Record<TemplateName, TemplateSpec> = {
   'labour-documents-requested': {
     required: [...AGREMENT, ['requestedOn', 'date'], ['dueOn', 'date'], ['dueDays', 'number']],
   },
+  'control-visit-notice': {
+    required: [
+      ['organisationName', 'string'],
+      ['reference', 'string'],
+      ['visitOn', 'date'],
+      ['letterSentBy', 'date'],
+      ['conformity', 'boolean'],
+      ['costCapEur', 'number'],
+      ['announcementWorkingDays', 'number'],
+    ],
+    check: (data) =>
+      parseDateInput(data.letterSentBy).date.getTime() < parseDateInput(data.visitOn).date.getTime()
+        ? null
+        : '"letterSentBy" must be before "visitOn" (VIS-2)',
+  },
+  'inspector-assignment': {
+    required: [
+      ['inspectorName', 'string'],
+      ['organisationName', 'string'],
+      ['visitOn', 'date'],
+      ['kind', 'string'],
+      ['costEur', 'number'],
+      ['visitId', 'string'],
+    ],
+    check: (data) => {
+      if (!['announced', 'unannounced', 'conformity'].includes(data.kind as string)) {
+        return `"kind" must be announced, unannounced or conformity (got ${describe(data.kind)})`;
+      }
+      if (data.kind === 'unannounced' && !checkField(data.sessionId, 'string')) return '"sessionId" is required for an unannounced visit (VIS-1)';
+      if (data.kind !== 'unannounced' && !checkField(data.letterSentBy, 'date')) return '"letterSentBy" is required for an announced visit (VIS-2)';
+      return null;
+    },
+  },
+  'visit-findings-proposal': {
+    required: [
+      ...AGREMENT,
+      ['visitOn', 'date'],
+      ['inspectorName', 'string'],
+      ['proposalKind', 'string'],
+      ['proposalRuleId', 'string'],
+      ['proposedOn', 'date'],
+      ['failedItems', 'nonEmptyArray'],
+      ['cureDays', 'number'],
+    ],
+    check: (data) =>
+      (VISIT_PROPOSAL_KINDS as readonly unknown[]).includes(data.proposalKind)
+        ? null
+        : `"proposalKind" must be one of ${VISIT_PROPOSAL_KINDS.join(', ')} (got ${describe(data.proposalKind)})`,
+  },
+  'session-finalisation-reminder': {
+    required: [
+      ['sessionId', 'string'],
+      ['sessionDate', 'date'],
+      ['deadlineAt', 'date'],
+      ['timeZone', 'string'],
+      ['hoursLeft', 'number'],
+      ['finalisationHours', 'number'],
+    ],
+    check: (data) => sessionDeadlineProblem(data) ?? nonNegativeInteger(data, 'hoursLeft'),
+  },
+  'session-finalisation-overdue': {
+    required: [
+      ['centreName', 'string'],
+      ['sessionId', 'string'],
+      ['sessionDate', 'date'],
+      ['deadlineAt', 'date'],
+      ['timeZone', 'string'],
+      ['finalisationHours', 'number'],
+    ],
+    check: (data) => sessionDeadlineProblem(data),
+  },
 };
+
+/** SES-10: the deadline is an instant, shown in a real IANA zone. */
+function sessionDeadlineProblem(data: Record<string, unknown>): string | null {
+  if (!INSTANT.test(String(data.deadlineAt instanceof Date ? data.deadlineAt.toISOString() : data.deadlineAt))) {
+    return `"deadlineAt" must be an ISO instant, not a calendar date (got ${describe(data.deadlineAt)})`;
+  }
+  try {
+    zonedFormats(String(data.timeZone));
+    return null;
+  } catch {
+    return `"timeZone" must be an IANA time zone such as "Europe/Paris" (got ${describe(data.timeZone)})`;
+  }
+}
 
 /** Required fields per template (the contract callers must meet), derived from SPECS. */
 export const REQUIRED_FIELDS: Readonly<Record<TemplateName, readonly string[]>> = Object.freeze(
@@ -691,6 +878,14 @@ const DEFAULTS: Partial<Record<TemplateName, Record<string, unknown> | ((data: R
   'cahier-change-notice': { applyMonths: P.agrement.cahierChangeMonths },
   'force-majeure-started': { forceMajeureMonths: P.termination.forceMajeureMonths },
   'labour-documents-requested': { dueDays: P.termination.labourDocumentsDays },
+  'control-visit-notice': (data) => ({
+    conformity: false,
+    costCapEur: data.conformity === true ? P.application.conformityVisitCapEur : P.visits.controlVisitCapEur,
+    announcementWorkingDays: P.visits.announcementWorkingDays,
+  }),
+  'visit-findings-proposal': { cureDays: P.breach.cureDays },
+  'session-finalisation-reminder': { finalisationHours: P.sessions.finalisationHours },
+  'session-finalisation-overdue': { finalisationHours: P.sessions.finalisationHours },
 };
 
 /**
@@ -827,6 +1022,38 @@ export function formatDateFr(value: DateInput, options: { withTime?: boolean } =
   return result;
 }
 
+const ZONED_FORMATS = new Map<string, { date: Intl.DateTimeFormat; time: Intl.DateTimeFormat }>();
+
+/** Formatters for one zone (cached); throws RangeError on an unknown zone. */
+function zonedFormats(timeZone: string): { date: Intl.DateTimeFormat; time: Intl.DateTimeFormat } {
+  let formats = ZONED_FORMATS.get(timeZone);
+  if (!formats) {
+    formats = {
+      date: new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone }),
+      time: new Intl.DateTimeFormat('fr-FR', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }),
+    };
+    ZONED_FORMATS.set(timeZone, formats);
+  }
+  return formats;
+}
+
+/**
+ * SES-10: an instant with its date and time in the given zone (the centre's): "30 mars 2026 à 17 h",
+ * "1er avril 2026 à 7 h 30". A calendar date is refused: a deadline in hours needs its time.
+ */
+export function formatDateTimeFrIn(value: DateInput, timeZone: string): string {
+  const parsed = parseDateInput(value);
+  if (parsed.kind !== 'instant') throw new Error(`expected an instant, got the calendar date ${describe(value)}`);
+  const formats = zonedFormats(timeZone);
+  const parts = formats.date.formatToParts(parsed.date);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+  const day = part('day') === '1' ? '1er' : part('day');
+  const timeParts = formats.time.formatToParts(parsed.date);
+  const hour = String(Number(timeParts.find((p) => p.type === 'hour')?.value));
+  const minute = timeParts.find((p) => p.type === 'minute')?.value ?? '00';
+  return `${day} ${part('month')} ${part('year')} à ${hour} h${minute === '00' ? '' : ` ${minute}`}`;
+}
+
 const NUMBER_FORMAT = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 2 });
 
 /** "250 €", "12,50 €", "1 250 €" (French separators, non-breaking spaces). */
@@ -905,6 +1132,14 @@ function createEnvironment(dir: string): typeof Handlebars {
   });
   /** {{#if (eq cause "quota")}}: strict equality, for codes chosen among a few known values. */
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  /** {{dateTimeIn deadlineAt timeZone}}: an instant with its time in the centre's zone (SES-10). */
+  hb.registerHelper('dateTimeIn', (value: unknown, timeZone: unknown) => {
+    try {
+      return formatDateTimeFrIn(value as DateInput, String(timeZone));
+    } catch (error) {
+      throw helperError('dateTimeIn', error);
+    }
+  });
   hb.registerHelper('pieceReason', (reason: unknown) => {
     if (typeof reason !== 'string' || reason.trim() === '') {
       throw helperError('pieceReason', `expected a reason code or sentence, got ${describe(reason)}`);

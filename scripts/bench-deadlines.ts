@@ -1,0 +1,270 @@
+/**
+ * `npm run bench:deadlines`: how fast SES-10 session-deadline workflows start compared with a workflow
+ * that does nothing, on real components (embedded PostgreSQL, the Temporal CLI dev server, a worker
+ * with every activity in its own process). Everything runs in a temporary directory and is stopped
+ * at the end.
+ *
+ * Env: BENCH_WORKFLOWS (10000, per kind), BENCH_CONCURRENCY (64 starts in flight), BENCH_WARMUP (200 per kind),
+ * BENCH_DRAIN_TIMEOUT_S (600). DATABASE_URL and TEMPORAL_ADDRESS are ignored: the bench never writes
+ * 10,000 sessions into a shared database or server.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { isoDate } from '../src/domain/dates';
+import type { SessionDeadlineInput } from '../src/workflows/session/definitions';
+import { sessionWorkflowId } from '../src/workflows/session/definitions';
+
+const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
+const int = (name: string, fallback: number) => {
+  const v = Number.parseInt(process.env[name] ?? '', 10);
+  return Number.isFinite(v) && v >= 0 ? v : fallback;
+};
+const TASK_QUEUE = 'bench-deadlines';
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
+
+// ---------------------------------------------------------------------------------------------
+// Worker mode: the forked child runs the production worker (all workflows, all activities).
+// ---------------------------------------------------------------------------------------------
+
+async function workerMain(): Promise<void> {
+  const { NativeConnection, Runtime, DefaultLogger } = await import('@temporalio/worker');
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const { createActivities } = await import('../src/activities');
+  const { dataSourceFor, closeDataSources } = await import('../src/infra/database/data-source');
+  const { createMailer } = await import('../src/infra/mail/mailer');
+  const { createWorker } = await import('../src/infra/temporal/worker');
+  const db = await dataSourceFor(process.env.BENCH_DATABASE_URL!);
+  const mailer = createMailer({ smtpUrl: process.env.BENCH_SMTP_URL!, from: '"Pix bench" <bench@pix.fr>' });
+  const connection = await NativeConnection.connect({ address: process.env.BENCH_TEMPORAL_ADDRESS! });
+  const worker = await createWorker({
+    connection,
+    taskQueue: TASK_QUEUE,
+    activities: createActivities({ db, mailer, operationsEmail: 'ops@bench.test', legalEmail: 'legal@bench.test' }),
+  });
+  let peak = 0;
+  const sample = () => (peak = Math.max(peak, process.memoryUsage().rss));
+  const sampler = setInterval(sample, 200);
+  const running = worker.run();
+  process.on('message', (msg: { type: string }) => {
+    if (msg?.type === 'rss') {
+      sample();
+      process.send!({ type: 'rss', rss: process.memoryUsage().rss, peak });
+    } else if (msg?.type === 'stop') {
+      clearInterval(sampler);
+      worker.shutdown();
+    }
+  });
+  process.send!({ type: 'ready' });
+  await running;
+  await connection.close();
+  mailer.close();
+  await closeDataSources();
+  process.exit(0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Orchestrator
+// ---------------------------------------------------------------------------------------------
+
+/** Runs `count` calls of `fn` with at most `concurrency` in flight; returns the elapsed milliseconds. */
+async function pool(count: number, concurrency: number, fn: (i: number) => Promise<unknown>, label: string): Promise<number> {
+  let next = 0;
+  let done = 0;
+  const started = performance.now();
+  const progress = setInterval(() => log(`${label}: ${done}/${count} started`), 5000);
+  try {
+    await Promise.all(
+      Array.from({ length: Math.min(concurrency, count) }, async () => {
+        for (let i = next++; i < count; i = next++) {
+          await fn(i);
+          done++;
+        }
+      }),
+    );
+  } finally {
+    clearInterval(progress);
+  }
+  return performance.now() - started;
+}
+
+async function waitFor(what: string, timeoutMs: number, check: () => Promise<boolean>): Promise<number | null> {
+  const started = performance.now();
+  while (performance.now() - started < timeoutMs) {
+    if (await check()) return performance.now() - started;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  log(`${what}: not reached after ${timeoutMs / 1000} s`);
+  return null;
+}
+
+function askWorker(child: ChildProcess, type: string): Promise<{ type: string; rss: number; peak: number }> {
+  return new Promise((resolve) => {
+    const onMessage = (m: { type: string; rss: number; peak: number }) => {
+      if (m?.type === type) {
+        child.off('message', onMessage);
+        resolve(m);
+      }
+    };
+    child.on('message', onMessage);
+    child.send({ type });
+  });
+}
+
+async function main(): Promise<void> {
+  const total = int('BENCH_WORKFLOWS', 10_000);
+  const concurrency = Math.max(1, int('BENCH_CONCURRENCY', 64));
+  const warmup = int('BENCH_WARMUP', 200);
+  const drainTimeoutMs = int('BENCH_DRAIN_TIMEOUT_S', 600) * 1000;
+  delete process.env.DATABASE_URL;
+  delete process.env.TEMPORAL_ADDRESS;
+
+  const { startDatabase } = await import('../src/infra/postgres/database');
+  const { migrate } = await import('../src/infra/database/migrate');
+  const { dataSourceFor, closeDataSources } = await import('../src/infra/database/data-source');
+  const { startTemporalDevServer } = await import('../src/infra/temporal/dev-server');
+  const { startMailCapture } = await import('../src/infra/mail/capture-server');
+
+  const dir = mkdtempSync(path.join(tmpdir(), 'pix-bench-'));
+  chmodSync(dir, 0o755); // PostgreSQL runs as the postgres user when started by root
+  const stops: Array<() => Promise<unknown> | unknown> = [() => rmSync(dir, { recursive: true, force: true })];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) {
+      try {
+        await stop();
+      } catch (err) {
+        log(`while stopping: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+  };
+  let interrupted = false;
+  const onSignal = () => {
+    if (interrupted) return;
+    interrupted = true;
+    log('interrupted: stopping everything…');
+    void stopAll().then(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  try {
+    const database = await startDatabase({ dataDir: path.join(dir, 'postgres'), databaseName: 'pix_bench', log });
+    stops.push(() => database.stop());
+    await migrate(database.url);
+    const db = await dataSourceFor(database.url);
+    stops.push(() => closeDataSources());
+    const temporal = await startTemporalDevServer({ dataDir: path.join(dir, 'temporal'), log });
+    stops.push(() => temporal.stop());
+    const capture = await startMailCapture({ port: 0, dir: path.join(dir, 'mail') });
+    stops.push(() => capture.close());
+
+    const child = fork(__filename, ['--worker'], {
+      execArgv: process.execArgv,
+      env: { ...process.env, BENCH_DATABASE_URL: database.url, BENCH_TEMPORAL_ADDRESS: temporal.address, BENCH_SMTP_URL: capture.url },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    stops.push(async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.send({ type: 'stop' });
+        const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+        await exited;
+        clearTimeout(timer);
+      }
+    });
+    const bundling = performance.now();
+    await new Promise<void>((resolve, reject) => {
+      child.once('message', (m: { type: string }) => (m?.type === 'ready' ? resolve() : reject(new Error(`unexpected ${m?.type}`))));
+      child.once('exit', (code) => reject(new Error(`the worker exited (code ${code}) before it was ready`)));
+    });
+    log(`worker ready (bundled in ${((performance.now() - bundling) / 1000).toFixed(1)} s); ${mb((await askWorker(child, 'rss')).rss)} RSS idle`);
+
+    const connection = await Connection.connect({ address: temporal.address });
+    stops.push(() => connection.close());
+    const client = new Client({ connection });
+    const tag = randomUUID().slice(0, 8);
+
+    // Sessions days ahead: each workflow records its opening, then waits for its first reminder.
+    const inAWeek = isoDate(new Date(Date.now() + 7 * 86_400_000));
+    const startSession = (prefix: string) => (i: number) => {
+      const input: SessionDeadlineInput = {
+        sessionId: `${prefix}-${tag}-${i}`,
+        centreId: randomUUID(),
+        agrementOrganisationId: null,
+        centreName: `Centre ${i}`,
+        centreEmail: `centre-${i}@bench.test`,
+        date: inAWeek,
+        endTime: '16:00',
+        timeZone: 'Europe/Paris',
+        candidates: 20,
+      };
+      return client.workflow.start('sessionDeadlineWorkflow', { workflowId: sessionWorkflowId(input.sessionId), taskQueue: TASK_QUEUE, args: [input] });
+    };
+    const startNoop = (prefix: string) => (i: number) =>
+      client.workflow.start('noopWorkflow', { workflowId: `${prefix}-${tag}-${i}`, taskQueue: TASK_QUEUE, args: [] });
+    const openings = async () => {
+      const [row]: { n: string }[] = await db.query(`SELECT count(*) AS n FROM event_log WHERE stream_type = 'session' AND type = 'deadline-scheduled'`);
+      return Number(row!.n);
+    };
+    const noopsCompleted = async (prefix: string) =>
+      (await client.workflow.count(`WorkflowType = 'noopWorkflow' AND ExecutionStatus = 'Completed' AND WorkflowId STARTS_WITH '${prefix}-${tag}'`)).count;
+
+    if (warmup > 0) {
+      log(`warm-up: ${warmup} of each kind`);
+      await pool(warmup, concurrency, startNoop('warm-noop'), 'warm-up noop');
+      await pool(warmup, concurrency, startSession('warm-session'), 'warm-up sessions');
+      await waitFor('warm-up openings', drainTimeoutMs, async () => (await openings()) >= warmup);
+    }
+
+    log(`${total} noop workflows, ${concurrency} starts in flight…`);
+    const noopMs = await pool(total, concurrency, startNoop('noop'), 'noop');
+    const noopDrainMs = await waitFor('noop completions', drainTimeoutMs, async () => (await noopsCompleted('noop')) >= total).catch((err: unknown) => {
+      log(`counting completions failed (${err instanceof Error ? err.message : String(err)})`);
+      return null;
+    });
+    const afterNoop = await askWorker(child, 'rss');
+
+    log(`${total} session-deadline workflows, ${concurrency} starts in flight…`);
+    const before = await openings();
+    const sessionStarted = performance.now();
+    const sessionMs = await pool(total, concurrency, startSession('session'), 'sessions');
+    const sessionDrainMs = await waitFor('session openings recorded', drainTimeoutMs, async () => (await openings()) - before >= total);
+    const settledMs = sessionDrainMs === null ? null : performance.now() - sessionStarted;
+    const afterSessions = await askWorker(child, 'rss');
+
+    const noopRate = total / (noopMs / 1000);
+    const sessionRate = total / (sessionMs / 1000);
+    const lines = [
+      '',
+      `Session-deadline bench (${total} workflows per kind, ${concurrency} starts in flight, ${warmup} warm-up each)`,
+      `  noop workflow            ${noopRate.toFixed(0).padStart(6)} starts/s  (${(noopMs / 1000).toFixed(1)} s${noopDrainMs === null ? '' : `; all completed ${(noopDrainMs / 1000).toFixed(1)} s after the last start`})`,
+      `  session-deadline (SES-10)${sessionRate.toFixed(0).padStart(6)} starts/s  (${(sessionMs / 1000).toFixed(1)} s${settledMs === null ? '' : `; all openings recorded after ${(settledMs / 1000).toFixed(1)} s, i.e. ${(total / (settledMs / 1000)).toFixed(0)} workflows/s end to end`})`,
+      `  ratio                    ${((sessionRate / noopRate) * 100).toFixed(1).padStart(6)} %         (target ≥ 70 %: ${sessionRate / noopRate >= 0.7 ? 'met' : 'NOT met'})`,
+      `  worker RSS               ${mb(afterNoop.rss)} after the noops, ${mb(afterSessions.rss)} with ${total} sessions waiting (peak ${mb(afterSessions.peak)})`,
+      '',
+    ];
+    process.stdout.write(lines.join('\n'));
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    if (!interrupted) await stopAll();
+  }
+}
+
+if (process.argv.includes('--worker')) {
+  workerMain().catch((err: unknown) => {
+    process.stderr.write(`[bench worker] ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  });
+} else {
+  main().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      log(err instanceof Error ? (err.stack ?? err.message) : String(err));
+      process.exit(1);
+    },
+  );
+}
