@@ -7,7 +7,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
-    testTimeout: 60_000,
+    // Generous: workflow tests wait on real activities, and CI's 2 cores may be busy.
+    testTimeout: 180_000,
     hookTimeout: 180_000,
     pool: 'forks',
     fileParallelism: false,
