@@ -1,0 +1,342 @@
+/**
+ * `npm run bench:rules`: judges generated sessions through the declarative session rules (facts +
+ * json-rules-engine rule files, src/rules/sessions) and through the same checks written by hand
+ * (src/rules/sessions/hand-written-checks.ts), both with complete explanations (every failing check,
+ * the checks that do not apply, and the passing checks with their actual/expected values). Prints
+ * sessions/second and sampled peak memory of each path, their ratio, and the number of sessions whose
+ * verdicts differ; exits 1 if any does, or if the rules engine is below the target rate.
+ *
+ * Sessions are generated deterministically (seeded PRNG) in batches, outside the timed sections, over
+ * 2020–2028 (both rule-set versions, AGR-6) with a realistic share of failures of every rule.
+ *
+ * Env: BENCH_SESSIONS (200000), BENCH_BATCH (10000), BENCH_SEED (20200101), BENCH_WARMUP (5000),
+ * BENCH_INCLUDE_PASSING (1: passing checks explained too; 0: failures and non-applicable only),
+ * BENCH_TARGET (20000 sessions/s through the rules engine).
+ */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { addDays, isoDate, parseIsoDate } from '../src/domain/dates';
+import type {
+  CandidateBilling,
+  CentreKind,
+  Invigilator,
+  Session,
+  SessionCandidate,
+  SessionContext,
+  SessionPublic,
+} from '../src/domain/sessions/session';
+import { evaluateSession, ruleSetFor, type SessionEvaluation } from '../src/rules/sessions';
+import { handWrittenChecks, type HandEvaluation } from '../src/rules/sessions/hand-written-checks';
+
+const int = (name: string, fallback: number) => {
+  const v = Number.parseInt(process.env[name] ?? '', 10);
+  return Number.isFinite(v) && v >= 0 ? v : fallback;
+};
+const TOTAL = int('BENCH_SESSIONS', 200_000);
+const BATCH = Math.max(1, int('BENCH_BATCH', 2_000));
+const SEED = int('BENCH_SEED', 20_200_101);
+const WARMUP = int('BENCH_WARMUP', 5_000);
+/** `failures`: failing checks and non-applicable ones explained (the API's default); `passing`: passing checks too. */
+const MODES = (process.env.BENCH_MODES ?? 'failures,passing').split(',').filter((m): m is 'failures' | 'passing' => m === 'failures' || m === 'passing');
+const TARGET = int('BENCH_TARGET', 20_000);
+
+// ---------------------------------------------------------------------------------------------
+// Deterministic generation
+
+/** mulberry32: small, fast, good enough for test data. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/** Deterministic session generator (exported for profiling). */
+export function generator(seed: number) {
+  const random = prng(seed);
+  const chance = (p: number) => random() < p;
+  const between = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
+  const weighted = <T>(items: ReadonlyArray<readonly [T, number]>): T => {
+    let r = random() * items.reduce((s, [, w]) => s + w, 0);
+    for (const [item, w] of items) if ((r -= w) < 0) return item;
+    return items[items.length - 1][0];
+  };
+  const FIRST = ['Camille', 'Léa', 'Hugo', 'Nina', 'Yanis', 'Chloé', 'Lucas', 'Inès', 'Noah', 'Manon', 'Mathis', 'Sarah'];
+  const LAST = ['Martin', 'Bernard', 'Dubois', 'Thomas', 'Robert', 'Petit', 'Durand', 'Leroy', 'Moreau', 'Simon', 'Laurent', 'Michel'];
+  const ZONES: ReadonlyArray<readonly [string, number]> = [
+    ['Europe/Paris', 85],
+    ['America/Guadeloupe', 3],
+    ['America/Martinique', 2],
+    ['America/Cayenne', 2],
+    ['Indian/Reunion', 4],
+    ['Indian/Mayotte', 1],
+    ['Pacific/Noumea', 2],
+    ['America/Miquelon', 1],
+  ];
+  const KINDS: ReadonlyArray<readonly [CentreKind, number]> = [
+    ['centre', 45],
+    ['network-b-member', 15],
+    ['higher-education', 30],
+    ['secondary-school', 10],
+  ];
+  const FIRST_DAY = parseIsoDate('2020-01-01').getTime();
+  const DAYS = 9 * 365;
+  const hhmm = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+  const shift = (date: string, days: number) => isoDate(addDays(parseIsoDate(date), days));
+
+  function publicFor(kind: CentreKind): SessionPublic {
+    if (kind === 'secondary-school') return chance(0.97) ? 'internal-initial' : 'external-private';
+    if (kind === 'higher-education') {
+      return weighted<SessionPublic>([
+        ['internal-initial', 50],
+        ['internal-continuing', 15],
+        ['internal-apprenticeship', 10],
+        ['external-private', 10],
+        ['external-open', 15],
+      ]);
+    }
+    return weighted<SessionPublic>([
+      ['internal-continuing', 30],
+      ['external-private', 35],
+      ['external-open', 35],
+    ]);
+  }
+
+  function billingFor(kind: CentreKind, publicOf: SessionPublic, publicEstablishment: boolean, staff: boolean): CandidateBilling {
+    if (kind === 'higher-education' && publicOf === 'internal-initial' && publicEstablishment) {
+      // PRI-3: almost always free; a few charged by mistake.
+      return chance(0.98) ? { mode: 'free-of-charge', reason: 'higher-education-initial-training' } : { mode: 'free-candidate' };
+    }
+    if (staff && publicEstablishment && chance(0.5)) return { mode: 'free-of-charge', reason: 'public-establishment-staff' };
+    if (chance(0.003)) return { mode: 'free-of-charge', reason: chance(0.5) ? null : 'cnam-free-auditor' };
+    if (publicOf === 'external-open' || chance(0.4)) return { mode: 'free-candidate' };
+    return { mode: 'funded-cohort', agreedPriceEur: chance(0.01) ? null : pick([30, 35, 39.9, 45, 49]) };
+  }
+
+  return function session(index: number): { session: Session; context: SessionContext } {
+    const date = isoDate(new Date(FIRST_DAY + between(0, DAYS) * 86_400_000));
+    const centreKind = weighted(KINDS);
+    const publicEstablishment = centreKind === 'higher-education' ? chance(0.8) : centreKind === 'secondary-school' || chance(0.3);
+    const publicOf = publicFor(centreKind);
+    const invigilatorCount = chance(0.01) ? 0 : weighted([[1, 55], [2, 35], [3, 10]] as const);
+    // SES-2: mostly within 20 (or 15 after 2027) per invigilator, sometimes above.
+    const perInvigilator = chance(0.06) ? between(16, 24) : between(4, 15);
+    const count = chance(0.01) ? 0 : Math.max(1, perInvigilator * Math.max(1, invigilatorCount) - between(0, 3));
+    const staffOnly = chance(0.02);
+    const staffShare = staffOnly ? 1 : chance(0.85) ? 0 : random() * 0.45;
+    const candidates: SessionCandidate[] = [];
+    for (let i = 0; i < count; i++) {
+      const staff = staffOnly || random() < staffShare;
+      candidates.push({
+        localId: `c${index}-${i}`,
+        lastName: pick(LAST),
+        firstName: pick(FIRST),
+        birthDate: isoDate(new Date(FIRST_DAY - between(15 * 365, 60 * 365) * 86_400_000)),
+        extraTimePercent: chance(0.04) ? pick([25, 33, 50]) : 0,
+        staffOfCentre: staff,
+        billing: billingFor(centreKind, publicOf, publicEstablishment, staff),
+        certifiableCompetences: chance(0.008) ? between(2, 4) : between(5, 16),
+        previousSessionDate: chance(0.08) ? shift(date, -between(7, 400)) : null,
+      });
+    }
+    const invigilators: Invigilator[] = [];
+    for (let k = 0; k < invigilatorCount; k++) {
+      const conflictWith = (p: number) => (count > 0 && chance(p) ? [candidates[between(0, count - 1)].localId] : []);
+      invigilators.push({
+        firstName: pick(FIRST),
+        lastName: pick(LAST),
+        referent: k === 0 && (staffOnly ? chance(0.7) : chance(0.3)),
+        trainedCandidateIds: chance(0.02) ? [`elsewhere-${index}`] : conflictWith(0.01),
+        relativeCandidateIds: conflictWith(0.005),
+        subordinateCandidateIds: conflictWith(0.008),
+      });
+    }
+    const start = between(16, 32) * 30;
+    const maxExtra = candidates.reduce((m, c) => Math.max(m, c.extraTimePercent), 0);
+    const needed = 15 + Math.ceil((105 * (100 + maxExtra)) / 100);
+    const duration = chance(0.04) ? needed - pick([15, 30]) : Math.max(120, needed) + pick([0, 0, 0, 15, 30]);
+    const sparesNeeded = Math.ceil(count / 20);
+    const thirdPartyVenue = chance(0.1);
+    const open = publicOf === 'external-open';
+    const minimumCandidates = centreKind !== 'secondary-school' && chance(0.2) ? between(1, 9) : null;
+    const today = shift(date, -between(-10, 30));
+    const confirmationOn = shift(date, -between(2, 15));
+    const confirmation =
+      minimumCandidates !== null && chance(0.7) && confirmationOn <= today
+        ? { decision: chance(0.9) ? ('confirmed' as const) : ('cancelled' as const), notifiedOn: confirmationOn }
+        : null;
+    const session: Session = {
+      id: `session-${index}`,
+      centreId: `centre-${between(1, 2_000)}`,
+      centreKind,
+      centrePublicEstablishment: publicEstablishment,
+      date,
+      startTime: hhmm(start),
+      endTime: hhmm(Math.min(start + duration, 23 * 60 + 59)),
+      timeZone: weighted(ZONES),
+      address: chance(0.005) ? '' : `${between(1, 200)} rue de la République`,
+      room: chance(0.005) ? ' ' : `Salle ${between(1, 40)}`,
+      thirdPartyVenue,
+      thirdPartyVenueDetails: thirdPartyVenue && chance(0.9) ? 'Salle informatique de la médiathèque, 20 postes' : null,
+      invigilators,
+      public: publicOf,
+      plannedOn: shift(date, -(open ? between(10, 90) : between(0, 60))),
+      publicInformation:
+        open && chance(0.95)
+          ? { equipment: 'Windows 11, LibreOffice, Firefox', registrationTerms: chance(0.97) ? 'Inscription en ligne' : null, contact: 'certif@centre.fr' }
+          : null,
+      minimumCandidates,
+      confirmation,
+      spareComputers: chance(0.9) ? sparesNeeded + (chance(0.1) ? 1 : 0) : Math.max(0, sparesNeeded - 1),
+      candidates,
+      finalisation: null,
+    };
+    const blocker = chance(0.03) ? pick(['REF-2', 'SUS-2', 'AGR-4', 'TER-5', 'SUS-6']) : null;
+    const context: SessionContext = {
+      sessionBlocker: blocker && centreKind !== 'secondary-school' ? { ruleId: blocker, reason: 'Motif communiqué par Pix' } : null,
+      today,
+    };
+    return { session, context };
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measurement
+
+/** A full GC between timed sections, so that neither path pays for the generator's garbage. */
+const collect: () => void = (() => {
+  const exposed = (globalThis as { gc?: () => void }).gc;
+  if (exposed) return exposed;
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+})();
+
+type Mode = 'failures' | 'passing';
+interface PathStats {
+  ns: bigint;
+  peakRss: number;
+  peakHeap: number;
+}
+const newStats = (): PathStats => ({ ns: 0n, peakRss: 0, peakHeap: 0 });
+function sample(stats: PathStats): void {
+  const m = process.memoryUsage();
+  if (m.rss > stats.peakRss) stats.peakRss = m.rss;
+  if (m.heapUsed > stats.peakHeap) stats.peakHeap = m.heapUsed;
+}
+
+type Explained = { check: string; actual: unknown; expected: unknown };
+const explain = (list: Explained[] | undefined) =>
+  (list ?? []).map((f) => `${f.check}=${JSON.stringify(f.actual)}/${JSON.stringify(f.expected)}`).sort().join(';');
+/** The verdict compared: failing checks with actual/expected, non-applicable checks, passing ones when explained. */
+function verdictKey(e: { failures: Explained[]; passes?: Explained[]; notApplicable?: string[] }): string {
+  return `${explain(e.failures)}|${[...(e.notApplicable ?? [])].sort().join(',')}|${explain(e.passes)}`;
+}
+
+const stats: Record<Mode, { engine: PathStats; hand: PathStats }> = {
+  failures: { engine: newStats(), hand: newStats() },
+  passing: { engine: newStats(), hand: newStats() },
+};
+const failuresByCheck = new Map<string, number>();
+const byRuleSet = new Map<string, number>();
+let differing = 0;
+let failingSessions = 0;
+let candidatesTotal = 0;
+const examples: string[] = [];
+
+function runBatch(batch: Array<{ session: Session; context: SessionContext }>, mode: Mode, measured: boolean): void {
+  const options = { includePassing: mode === 'passing' };
+  const { engine, hand } = stats[mode];
+  const engineResults: SessionEvaluation[] = new Array(batch.length);
+  const handResults: HandEvaluation[] = new Array(batch.length);
+
+  collect();
+  let t = process.hrtime.bigint();
+  for (let i = 0; i < batch.length; i++) {
+    engineResults[i] = evaluateSession(batch[i].session, batch[i].context, options);
+    if ((i & 255) === 0) sample(engine);
+  }
+  if (measured) engine.ns += process.hrtime.bigint() - t;
+  sample(engine);
+
+  collect();
+  t = process.hrtime.bigint();
+  for (let i = 0; i < batch.length; i++) {
+    const { session, context } = batch[i];
+    handResults[i] = handWrittenChecks(session, context, ruleSetFor(session.date).parameters, options);
+    if ((i & 255) === 0) sample(hand);
+  }
+  if (measured) hand.ns += process.hrtime.bigint() - t;
+  sample(hand);
+
+  if (!measured) return;
+  for (let i = 0; i < batch.length; i++) {
+    const a = engineResults[i];
+    const b = handResults[i];
+    if (verdictKey(a) !== verdictKey(b)) {
+      differing++;
+      if (examples.length < 5) examples.push(`${mode} ${batch[i].session.id}\n    engine: ${verdictKey(a)}\n    hand:   ${verdictKey(b)}`);
+    }
+    if (mode !== 'failures') continue;
+    if (!a.passed) failingSessions++;
+    for (const f of a.failures) failuresByCheck.set(f.check, (failuresByCheck.get(f.check) ?? 0) + 1);
+    byRuleSet.set(a.ruleSetId, (byRuleSet.get(a.ruleSetId) ?? 0) + 1);
+    candidatesTotal += batch[i].session.candidates.length;
+  }
+}
+
+function main(): void {
+  const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
+  const rate = (ns: bigint) => TOTAL / (Number(ns) / 1e9);
+  collect();
+  const baseline = process.memoryUsage();
+  process.stderr.write(`[bench:rules] ${TOTAL.toLocaleString('en')} sessions, batches of ${BATCH.toLocaleString('en')}, seed ${SEED}\n`);
+
+  const warm = generator(SEED ^ 0x5eed);
+  for (let done = 0; done < WARMUP; done += BATCH) {
+    const batch = Array.from({ length: Math.min(BATCH, WARMUP - done) }, (_, i) => warm(done + i));
+    for (const mode of MODES) runBatch(batch, mode, false);
+  }
+  const next = generator(SEED);
+  for (let done = 0; done < TOTAL; done += BATCH) {
+    const batch = Array.from({ length: Math.min(BATCH, TOTAL - done) }, (_, i) => next(done + i));
+    for (const mode of MODES) runBatch(batch, mode, true);
+  }
+
+  const row = (label: string, s: PathStats) => {
+    const r = rate(s.ns);
+    return `${label.padEnd(42)}${r.toFixed(0).padStart(10)}  ${(1e6 / r).toFixed(1).padStart(10)}  ${mib(s.peakRss).padStart(9)}  ${mib(s.peakHeap).padStart(9)}`;
+  };
+  const headline = rate(stats.failures.engine.ns);
+  const lines = [
+    '',
+    `sessions judged   ${TOTAL.toLocaleString('en')} (${candidatesTotal.toLocaleString('en')} candidates; ${[...byRuleSet].sort().map(([k, v]) => `${k}: ${v.toLocaleString('en')}`).join(', ')})`,
+    `failing sessions  ${failingSessions.toLocaleString('en')} (${((100 * failingSessions) / TOTAL).toFixed(1)} %)`,
+    `failures by check ${[...failuresByCheck].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    '',
+    `baseline RSS ${mib(baseline.rss)}, heap ${mib(baseline.heapUsed)}; peaks sampled every 256 evaluations, batch and results live`,
+    `${'path (explanations)'.padEnd(42)}${'sessions/s'.padStart(10)}  ${'µs/session'.padStart(10)}  ${'peak RSS'.padStart(9)}  ${'peak heap'.padStart(9)}`,
+    ...MODES.flatMap((mode) => {
+      const what = mode === 'failures' ? 'failures + n/a' : 'failures + n/a + passes';
+      const ratio = rate(stats[mode].hand.ns) / rate(stats[mode].engine.ns);
+      return [
+        row(`rules engine (${what})`, stats[mode].engine),
+        row(`hand-written (${what})`, stats[mode].hand),
+        `${'  ratio hand-written / engine'.padEnd(42)}${ratio.toFixed(2).padStart(10)}×`,
+      ];
+    }),
+    '',
+    `target: ${TARGET.toLocaleString('en')} sessions/s through the rules engine (every failing check explained): ${headline >= TARGET ? 'met' : 'MISSED'}`,
+    `sessions whose verdicts differ between the two paths: ${differing}`,
+    ...examples.map((e) => `  ${e}`),
+    '',
+  ];
+  process.stdout.write(lines.join('\n'));
+  if (differing > 0 || headline < TARGET) process.exitCode = 1;
+}
+
+if (require.main === module) main();

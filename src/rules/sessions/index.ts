@@ -1,0 +1,163 @@
+/**
+ * Session rules (SES-1..9, SCO-1, PRI-2..3), effective-dated (AGR-6): a session is judged by the rule set
+ * in force on its date. Each version is a rule file `ses-YYYY-MM.rules.json` whose `parameters` block
+ * overrides the PARAMETERS values its cahier changed. Adding a version = dropping its file here and one
+ * line in RULE_FILES. Every file is validated and compiled when this module loads.
+ */
+import type { Session, SessionContext } from '../../domain/sessions/session';
+import { evaluateSync, loadRuleFile, RuleFileError, type EvaluateOptions, type Evaluation, type Facts, type RuleFile } from '../rule-engine';
+import { sessionFacts } from './session-facts';
+import ses202001 from './ses-2020-01.rules.json';
+import ses202701 from './ses-2027-01.rules.json';
+import { inForceOn, resolveParameters, sortVersions, type VersionedParameters } from './versioning';
+
+/** One line per version (any order: they are sorted by effectiveFrom). */
+const RULE_FILES: ReadonlyArray<readonly [raw: unknown, label: string]> = [
+  [ses202001, 'src/rules/sessions/ses-2020-01.rules.json'],
+  [ses202701, 'src/rules/sessions/ses-2027-01.rules.json'],
+];
+
+export interface SessionRuleFile extends RuleFile {
+  /** Overrides of PARAMETERS for this cahier (e.g. {"sessions": {"maxCandidatesPerInvigilator": 15}}). */
+  parameters?: Record<string, unknown>;
+}
+
+export interface SessionRuleSet {
+  /** "sessions@2020-01". */
+  id: string;
+  version: string;
+  effectiveFrom: string;
+  source: string;
+  label: string;
+  rules: SessionRuleFile;
+  /** PARAMETERS with this version's overrides: the `parameters` fact of its evaluations. */
+  parameters: VersionedParameters;
+  /** Paths of the overridden parameters, e.g. "sessions.maxCandidatesPerInvigilator". */
+  overriddenParameters: string[];
+}
+
+const RULE_SET = 'sessions';
+
+/** Validates a session rule file and resolves its parameters (exported for tests; the registry uses RULE_FILES). */
+export function loadSessionRuleSet(raw: unknown, label: string): SessionRuleSet {
+  const rules = loadRuleFile(raw, label) as SessionRuleFile;
+  const problems: string[] = [];
+  if (rules.ruleSet !== RULE_SET) problems.push(`"ruleSet" must be "${RULE_SET}"`);
+  const { parameters, overridden } = resolveParameters(rules.parameters, label);
+  // Messages' {parameters.*} are filled from PARAMETERS once, at compile time: an overridden value
+  // would be shown wrong, so such messages must use {expected} instead.
+  for (const rule of rules.rules) {
+    for (const path of overridden) {
+      if (rule.message.includes(`{parameters.${path}}`)) {
+        problems.push(`${rule.check}: message shows {parameters.${path}}, which this version overrides; use {expected}`);
+      }
+    }
+  }
+  if (problems.length > 0) throw new RuleFileError(label, problems);
+  return {
+    id: `${rules.ruleSet}@${rules.version}`,
+    version: rules.version,
+    effectiveFrom: rules.effectiveFrom,
+    source: rules.source,
+    label,
+    rules,
+    parameters,
+    overriddenParameters: overridden,
+  };
+}
+
+/** Every version, sorted by effectiveFrom. */
+export const SESSION_RULE_SETS: readonly SessionRuleSet[] = Object.freeze(
+  sortVersions(
+    RULE_FILES.map(([raw, label]) => loadSessionRuleSet(raw, label)),
+    'Session rule sets',
+  ),
+);
+
+const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** A calendar date YYYY-MM-DD (2026-02-30 is not): cheaper than parsing a Date, on the evaluation path. */
+function isCalendarDate(value: string): boolean {
+  const m = ISO_DAY.exec(value);
+  if (!m) return false;
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  return month >= 1 && month <= 12 && day >= 1 && day <= new Date(Date.UTC(Number(m[1]), month, 0)).getUTCDate();
+}
+
+/** AGR-6: the rule set in force on `dateIso` (the session's local date). Throws before the first one. */
+export function ruleSetFor(dateIso: string): SessionRuleSet {
+  if (!isCalendarDate(dateIso)) throw new RangeError(`not an ISO date (YYYY-MM-DD): ${dateIso}`);
+  return inForceOn(SESSION_RULE_SETS, dateIso, 'session rule set');
+}
+
+export interface RuleSetSummary {
+  id: string;
+  ruleSet: string;
+  version: string;
+  effectiveFrom: string;
+  /** The day the next version takes effect (this one applies before it), or null. */
+  effectiveUntil: string | null;
+  source: string;
+  /** DOMAIN.md rule IDs, in file order, once each. */
+  ruleIds: string[];
+  checks: Array<{ ruleId: string; check: string; clause: string }>;
+  /** This version's values that differ from PARAMETERS (the cahier of January 2020). */
+  parameterOverrides: Record<string, unknown>;
+}
+
+/** For the API: every version with its dates, source and rules. */
+export function listRuleSets(): RuleSetSummary[] {
+  return SESSION_RULE_SETS.map((set, i) => {
+    const overrides: Record<string, unknown> = {};
+    for (const path of set.overriddenParameters) {
+      overrides[path] = path.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown>)[k], set.parameters);
+    }
+    return {
+      id: set.id,
+      ruleSet: set.rules.ruleSet,
+      version: set.version,
+      effectiveFrom: set.effectiveFrom,
+      effectiveUntil: SESSION_RULE_SETS[i + 1]?.effectiveFrom ?? null,
+      source: set.source,
+      ruleIds: [...new Set(set.rules.rules.map((r) => r.id))],
+      checks: set.rules.rules.map((r) => ({ ruleId: r.id, check: r.check, clause: r.clause })),
+      parameterOverrides: overrides,
+    };
+  });
+}
+
+export interface SessionEvaluation extends Evaluation {
+  sessionId: string;
+  /** AGR-6: the version that judged the session, and since when it is in force. */
+  ruleSetId: string;
+  effectiveFrom: string;
+}
+
+/**
+ * Judges `session` by the rule set in force on its date: every failing check with the value seen and
+ * the value required, the checks that do not apply, and with `includePassing` the passing ones.
+ */
+export function evaluateSession(
+  session: Session,
+  context: SessionContext,
+  options: EvaluateOptions = {},
+): SessionEvaluation {
+  const set = ruleSetFor(session.date);
+  const facts = sessionFacts(session, context, set.parameters);
+  const evaluation = evaluateSync(set.rules, facts as unknown as Facts, options) as SessionEvaluation;
+  const blocker = context.sessionBlocker;
+  if (blocker) {
+    // SES-9: the caller's reason completes the message of the check its rule fails.
+    for (const failure of evaluation.failures) {
+      if (failure.fact === 'sessionBlocker') failure.message = `${failure.message} Motif : ${blocker.reason}`;
+    }
+  }
+  evaluation.sessionId = session.id;
+  evaluation.ruleSetId = set.id;
+  evaluation.effectiveFrom = set.effectiveFrom;
+  return evaluation;
+}
+
+export { dayNumber, sessionFacts, sessionSlotMinutes, type InvigilatorConflicts, type SessionFacts } from './session-facts';
+export { inForceOn, resolveParameters, type VersionedParameters } from './versioning';
