@@ -21,6 +21,7 @@ export type TerminationCause = 'convenience' | 'quota' | 'cahier-change' | 'brea
 
 const CAUSE_RULE: Record<TerminationCause, string> = {
   convenience: 'TER-1',
+  // TER-2: termination for quota failure is QUO-2's withdrawal.
   quota: 'QUO-2',
   'cahier-change': 'AGR-5',
   breach: 'BRE-1',
@@ -63,6 +64,7 @@ export interface Agrement {
   /** QUO-1: the quota window runs from the first grant, across renewals. */
   firstGrantOn: string;
   renewal: { requestedOn: string | null; acceptedOn: string | null; years: number | null };
+  /** REF-1: the centre's single référent, Pix's operational contact. */
   referent: {
     name: string;
     email: string;
