@@ -6,7 +6,7 @@
  */
 import type { Session, SessionContext } from '../../domain/sessions/session';
 import { evaluateSync, loadRuleFile, RuleFileError, type EvaluateOptions, type Evaluation, type Facts, type RuleFile } from '../rule-engine';
-import { sessionFacts } from './session-facts';
+import { isCalendarDate, sessionFacts } from './session-facts';
 import ses202001 from './ses-2020-01.rules.json';
 import ses202701 from './ses-2027-01.rules.json';
 import { inForceOn, resolveParameters, sortVersions, type VersionedParameters } from './versioning';
@@ -73,17 +73,6 @@ export const SESSION_RULE_SETS: readonly SessionRuleSet[] = Object.freeze(
     'Session rule sets',
   ),
 );
-
-const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** A calendar date YYYY-MM-DD (2026-02-30 is not): cheaper than parsing a Date, on the evaluation path. */
-function isCalendarDate(value: string): boolean {
-  const m = ISO_DAY.exec(value);
-  if (!m) return false;
-  const month = Number(m[2]);
-  const day = Number(m[3]);
-  return month >= 1 && month <= 12 && day >= 1 && day <= new Date(Date.UTC(Number(m[1]), month, 0)).getUTCDate();
-}
 
 /** AGR-6: the rule set in force on `dateIso` (the session's local date). Throws before the first one. */
 export function ruleSetFor(dateIso: string): SessionRuleSet {
@@ -159,5 +148,5 @@ export function evaluateSession(
   return evaluation;
 }
 
-export { dayNumber, sessionFacts, sessionSlotMinutes, type InvigilatorConflicts, type SessionFacts } from './session-facts';
+export { dayNumber, isCalendarDate, sessionFacts, sessionSlotMinutes, type InvigilatorConflicts, type SessionFacts } from './session-facts';
 export { inForceOn, resolveParameters, type VersionedParameters } from './versioning';

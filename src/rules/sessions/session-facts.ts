@@ -106,22 +106,46 @@ export function dayNumber(iso: string): number {
   return era * 146_097 + doe - 719_468;
 }
 
-/** The ISO date of a day number (dayNumber's inverse). */
+const pad2 = (n: number) => (n < 10 ? `0${n}` : `${n}`);
+
+function isLeapYear(y: number): boolean {
+  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+}
+
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function daysInMonth(y: number, m: number): number {
+  return m === 2 && isLeapYear(y) ? 29 : MONTH_DAYS[m - 1];
+}
+
+/** A calendar date YYYY-MM-DD (2026-02-30 is not), without building a Date: it is on every evaluation's path. */
+export function isCalendarDate(value: string): boolean {
+  if (Number.isNaN(dayNumber(value))) return false;
+  const y = digit(value, 0) * 1000 + digit(value, 1) * 100 + digit(value, 2) * 10 + digit(value, 3);
+  return digit(value, 8) * 10 + digit(value, 9) <= daysInMonth(y, digit(value, 5) * 10 + digit(value, 6));
+}
+
+/** The ISO date of a day number (dayNumber's inverse; H. Hinnant's civil_from_days). */
 function isoOfDay(day: number): string {
-  const d = new Date(day * DAY_MS);
-  const y = d.getUTCFullYear();
-  const m = d.getUTCMonth() + 1;
-  const dd = d.getUTCDate();
-  return `${y}-${m < 10 ? '0' : ''}${m}-${dd < 10 ? '0' : ''}${dd}`;
+  const z = day + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  return `${y}-${pad2(m)}-${pad2(d)}`;
 }
 
 /** `months` calendar months before an ISO date, the day clamped to the month's end (as dates.addMonths). */
 function monthsBefore(iso: string, months: number): string {
-  const index = +iso.slice(0, 4) * 12 + (+iso.slice(5, 7) - 1) - months;
+  const index = (digit(iso, 0) * 1000 + digit(iso, 1) * 100 + digit(iso, 2) * 10 + digit(iso, 3)) * 12 + (digit(iso, 5) * 10 + digit(iso, 6) - 1) - months;
   const year = Math.floor(index / 12);
-  const month = index - year * 12;
-  const day = Math.min(+iso.slice(8, 10), new Date(Date.UTC(year, month + 1, 0)).getUTCDate());
-  return isoOfDay(Date.UTC(year, month, day) / DAY_MS);
+  const month = index - year * 12 + 1;
+  const day = Math.min(digit(iso, 8) * 10 + digit(iso, 9), daysInMonth(year, month));
+  return `${year}-${pad2(month)}-${pad2(day)}`;
 }
 
 /** Minutes since midnight of a local time HH:MM (00:00–23:59), NaN otherwise. */
@@ -157,6 +181,8 @@ function transitionsOf(timeZone: string, year: number): Set<number> {
   return days;
 }
 
+const exactSlots = new Map<string, number>();
+
 function zoneOffsetMayChangeOn(date: string, timeZone: string): boolean {
   // The local day lies within [00:00 UTC − 14 h, 24:00 UTC + 14 h]: a change in it is marked on one of these days.
   const day = dayNumber(date);
@@ -169,8 +195,16 @@ export function sessionSlotMinutes(date: string, startTime: string, endTime: str
   const start = minutesOfDay(startTime);
   const end = minutesOfDay(endTime);
   if (Number.isNaN(start) || Number.isNaN(end) || !zoneOffsetMayChangeOn(date, timeZone)) return end - start;
-  const at = (minutes: number) => zonedInstant(date, timeZone, Math.floor(minutes / 60), minutes % 60).getTime();
-  return (at(end) - at(start)) / 60_000;
+  // Around a DST change: the exact instants, cached (few days, few distinct slots).
+  const key = `${timeZone}|${date}|${start}|${end}`;
+  let minutes = exactSlots.get(key);
+  if (minutes === undefined) {
+    const at = (m: number) => zonedInstant(date, timeZone, Math.floor(m / 60), m % 60).getTime();
+    minutes = (at(end) - at(start)) / 60_000;
+    if (exactSlots.size >= 50_000) exactSlots.clear();
+    exactSlots.set(key, minutes);
+  }
+  return minutes;
 }
 
 function named(person: { firstName: string; lastName: string }): string {
