@@ -4,6 +4,7 @@ import { AgrementDeadlines1763900000500 } from './1763900000500-agrement-deadlin
 import { ApplicationProcedure1763900000000 } from './1763900000000-application-procedure';
 import { UsersAndTokens1763900000100 } from './1763900000100-users-and-tokens';
 import { ControlVisits1763900000400 } from './1763900000400-control-visits';
+import { Sessions1763900000600 } from './1763900000600-sessions';
 
 /** Migrations in order; listed explicitly so they run the same from src/ (vitest) and dist/ (tsc). */
-export const MIGRATIONS = [ApplicationProcedure1763900000000, UsersAndTokens1763900000100, Agrements1763900000200, SessionQuality1763900000300, AgrementDeadlines1763900000500, ControlVisits1763900000400];
+export const MIGRATIONS = [ApplicationProcedure1763900000000, UsersAndTokens1763900000100, Agrements1763900000200, SessionQuality1763900000300, AgrementDeadlines1763900000500, ControlVisits1763900000400, Sessions1763900000600];
