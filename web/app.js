@@ -9,7 +9,12 @@ const DEADLINES = {
   'badge-reminder': 'Rappel badge référent', 'badge-due': 'Badge « Référent Pix »', 'quota-checkpoint': 'Point d’étape quota',
   'quota-deadline': 'Quota à 3 ans', 'cure-due': 'Fin du délai de mise en demeure', 'visit-answer-due': 'Réponse à la visite de contrôle',
   'labour-documents-due': 'Documents sociaux', 'cahier-change-apply-by': 'Application du nouveau cahier', 'force-majeure-limit': 'Limite force majeure',
-  'termination-effective': 'Prise d’effet de la résiliation',
+  'termination-effective': 'Prise d’effet de la résiliation', 'finalisation-due': 'Finalisation de session (48 h)', 'statement-due': 'Relevé mensuel',
+};
+const OVERDUE = {
+  'finalisation-overdue': 'Session non finalisée sous 48 h', 'statement-overdue': 'Relevé mensuel non envoyé', 'renewal-request-missed': 'Demande de renouvellement manquée',
+  'procedure-overdue': 'Procédure de plus de 2 mois', 'termination-proposed': 'Résiliation à confirmer', 'breach-notice-proposed': 'Mise en demeure à décider',
+  'suspension-proposed': 'Suspension à décider',
 };
 const BLOCKERS = {
   'SUS-2': "l'agrément est suspendu", 'REF-2': "le référent n'a pas suivi la formation Pix", 'AGR-4': "l'agrément a expiré",
@@ -59,7 +64,7 @@ async function overview() {
     <h2>Centres suspendus ou sous procédure</h2>${table(['Centre', 'Type', 'État'], watch.items.map((w) => [link(w.agrementId, w.organisationName), w.kind === 'network' ? 'réseau' : 'centre', stateBadge(w.state)]))}`;
 }
 
-const link = (id, name) => `<a href="#/centres/${esc(id)}">${esc(name)}</a>`;
+const link = (id, name) => (id ? `<a href="#/centres/${esc(id)}">${esc(name)}</a>` : esc(name));
 const stateBadge = (s) => `<span class="state ${esc(s)}" data-state="${esc(s)}">${esc(STATES[s] ?? s)}</span>`;
 const table = (head, rows) => rows.length ? `<table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('')}</tbody></table>` : '<p>Rien à signaler.</p>';
 
@@ -67,7 +72,7 @@ async function deadlines() {
   const days = Number(new URLSearchParams(location.hash.split('?')[1]).get('jours') ?? 90);
   const d = await api(`/dashboard/deadlines?days=${days}&limit=200`);
   $('#main').innerHTML = `<h1>Échéances des ${days} prochains jours</h1><p><a href="/dashboard/deadlines?days=${days}&format=csv" id="csv">Exporter en CSV</a></p>
-    ${table(['Date', 'Échéance', 'Règle', 'Centre'], d.items.map((x) => [dateFr(x.on), esc(DEADLINES[x.deadline] ?? x.deadline), esc(x.ruleId), link(x.agrementId, x.organisationName)]))}`;
+    ${table(['Date', 'Échéance', 'Règle', 'Centre'], d.items.map((x) => [dateFr(x.on), esc(DEADLINES[x.deadline] ?? x.deadline) + (x.subject === 'agrement' ? '' : ` <small>${esc(x.subjectId)}</small>`), esc(x.ruleId), link(x.agrementId, x.organisationName)]))}`;
   $('#csv').addEventListener('click', async (e) => {
     e.preventDefault();
     const blob = new Blob([await api(`/dashboard/deadlines?days=${days}&format=csv&limit=1000`)], { type: 'text/csv' });
@@ -78,7 +83,7 @@ async function deadlines() {
 
 async function overdue() {
   const d = await api('/dashboard/overdue?limit=200');
-  $('#main').innerHTML = `<h1>En retard</h1>${table(['Depuis', 'Quoi', 'Règle', 'Centre'], d.items.map((x) => [dateFr(x.since), esc(x.what), esc(x.ruleId), x.subject === 'agrement' ? link(x.id, x.organisationName) : esc(x.organisationName)]))}`;
+  $('#main').innerHTML = `<h1>En retard</h1>${table(['Depuis', 'Quoi', 'Règle', 'Centre'], d.items.map((x) => [dateFr(x.since), esc(OVERDUE[x.what] ?? x.what), esc(x.ruleId), link(x.agrementId, x.organisationName)]))}`;
 }
 
 function quotaChart(a, timeline) {

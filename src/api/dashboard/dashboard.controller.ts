@@ -58,7 +58,7 @@ export class DashboardController {
 
   @Get('deadlines')
   @Can('agrement.read')
-  @ApiOperation({ summary: 'Every deadline due in the next N days (default 30), soonest first: renewal, badge, quota checkpoints, cure, visit answer, notices…' })
+  @ApiOperation({ summary: 'Every deadline due in the next N days (default 30), soonest first: renewal, badge, quota checkpoints, cure, visit answer, notices, session finalisations (SES-10), monthly statements (BIL-1)…' })
   @ApiQuery({ name: 'days', required: false, type: Number })
   @ApiQuery({ name: 'deadline', required: false, description: 'e.g. cure-due, renewal-request-due' })
   async deadlines(@CurrentPrincipal() p: Principal, @Query() q: Record<string, string>, @Res({ passthrough: true }) res: Response) {
@@ -69,9 +69,9 @@ export class DashboardController {
 
   @Get('overdue')
   @Can('agrement.read')
-  @ApiOperation({ summary: 'Everything overdue: undecided proposals (BRE-4), missed renewal requests (AGR-2), applications beyond 2 months (APP-7)' })
+  @ApiOperation({ summary: 'Everything overdue: undecided proposals (BRE-4), missed renewal requests (AGR-2), applications beyond 2 months (APP-7), sessions not finalised within 48 hours (SES-10), statements not sent by the 5th (BIL-1)' })
   async overdue(@CurrentPrincipal() p: Principal, @Query() q: Record<string, string>, @Res({ passthrough: true }) res: Response) {
-    return this.reply(res, q.format, 'en-retard', await overdue(this.deps.db, await this.filter(p, q)));
+    return this.reply(res, q.format, 'en-retard', await overdue(this.deps.db, { ...(await this.filter(p, q)), now: this.deps.now() }));
   }
 
   @Get('quotas-at-risk')

@@ -25,7 +25,7 @@ export interface Page<T> {
   items: T[];
 }
 
-function where(f: DashboardFilter, params: unknown[]): string {
+function where(f: DashboardFilter, params: unknown[], organisationColumn = 'a.organisation_id'): string {
   const clauses: string[] = [];
   const add = (sql: string, value: unknown) => {
     params.push(value);
@@ -34,7 +34,7 @@ function where(f: DashboardFilter, params: unknown[]): string {
   if (f.department) add('o.department = ?', f.department);
   if (f.kind) add('a.kind = ?', f.kind);
   if (f.networkId) add('(o.id = ? OR o.network_id = ?)', f.networkId);
-  if (f.organisationIds) add('a.organisation_id = ANY(?)', f.organisationIds);
+  if (f.organisationIds) add(`${organisationColumn} = ANY(?)`, f.organisationIds);
   return clauses.length ? `AND ${clauses.join(' AND ')}` : '';
 }
 
@@ -61,37 +61,88 @@ export async function overview(db: DataSource, f: DashboardFilter) {
 }
 
 export interface DeadlineRow {
-  agrementId: string;
+  /** What holds the deadline: an agrément's workflow, a session's (SES-10), a monthly statement (BIL-1). */
+  subject: 'agrement' | 'session' | 'statement';
+  /** The agrément, session or statement id. */
+  subjectId: string;
+  /** The agrément that counts it, when there is one (secondary schools have none, SCO-1). */
+  agrementId: string | null;
+  organisationId: string;
   organisationName: string;
   department: string | null;
-  kind: string;
+  kind: string | null;
   deadline: string;
   ruleId: string;
   on: string;
   at: string;
 }
 
-/** Every deadline the agrément workflows hold within the next `days` days, soonest first. */
+/**
+ * Every source of dated deadlines, as one SELECT each with the same columns. `$1`/`$2` bound the
+ * instants; the filter's parameters are appended by `where`. Each source reads an index on its instant.
+ */
+type DeadlineSource = (params: unknown[], f: DashboardFilter & { name?: string }) => string;
+
+const ISO_AT = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+const agrementDeadlines: DeadlineSource = (params, f) => {
+  const nameClause = f.name ? `AND d.name = $${params.push(f.name)}` : '';
+  return `SELECT 'agrement' AS subject, a.id::text AS "subjectId", a.id AS "agrementId", o.id AS "organisationId", o.name AS "organisationName",
+                 o.department, a.kind, d.name AS deadline, d.rule_id AS "ruleId", to_char(d.on_date, 'YYYY-MM-DD') AS "on", d.at, d.key AS tiebreak
+            FROM agrement_deadlines d JOIN agrements a ON a.id = d.agrement_id JOIN organisations o ON o.id = a.organisation_id
+           WHERE d.at >= $1 AND d.at < $2 ${nameClause} ${where(f, params)}`;
+};
+
+/** SES-10: sessions not yet finalised, due 48 hours after their end (the date shown is the venue's). */
+const FINALISATION = 'finalisation-due';
+const sessionFinalisations = (overdue: boolean): DeadlineSource => (params, f) => {
+  if (f.name && f.name !== FINALISATION) return '';
+  const range = overdue ? 's.deadline_at < $1' : 's.deadline_at >= $1 AND s.deadline_at < $2';
+  return `SELECT 'session' AS subject, s.id AS "subjectId", a.id AS "agrementId", o.id AS "organisationId", o.name AS "organisationName",
+                 o.department, a.kind, '${FINALISATION}' AS deadline, 'SES-10' AS "ruleId",
+                 to_char(s.deadline_at AT TIME ZONE s.time_zone, 'YYYY-MM-DD') AS "on", s.deadline_at AS at, s.id AS tiebreak
+            FROM sessions s JOIN organisations o ON o.id = s.organisation_id LEFT JOIN agrements a ON a.organisation_id = s.agrement_organisation_id
+           WHERE s.status = 'planned' AND ${range} ${where(f, params, 's.organisation_id')}`;
+};
+
+/** Sources added by other bounded contexts (the monthly statements, BIL-1), registered at start-up. */
+const extraDeadlineSources: Array<{ upcoming: DeadlineSource; overdue: DeadlineSource }> = [];
+export function registerDeadlineSource(source: { upcoming: DeadlineSource; overdue: DeadlineSource }): void {
+  extraDeadlineSources.push(source);
+}
+
+/** Every deadline held within the next `days` days, all kinds together, soonest first. */
 export async function upcomingDeadlines(db: DataSource, f: DashboardFilter & { days: number; name?: string; now: Date }): Promise<Page<DeadlineRow>> {
   const params: unknown[] = [f.now.toISOString(), new Date(f.now.getTime() + f.days * 86_400_000).toISOString()];
-  const nameClause = f.name ? `AND d.name = $${params.push(f.name)}` : '';
-  // Counted and paged in SQL, on the indexed deadlines table (not the snapshots' JSON).
-  const from = `FROM agrement_deadlines d JOIN agrements a ON a.id = d.agrement_id JOIN organisations o ON o.id = a.organisation_id
-      WHERE d.at >= $1 AND d.at < $2 ${nameClause} ${where(f, params)}`;
-  const [{ total }]: { total: number }[] = await db.query(`SELECT count(*)::int AS total ${from}`, params);
-  const rows: DeadlineRow[] = await db.query(
-    `SELECT a.id AS "agrementId", o.name AS "organisationName", o.department, a.kind,
-            d.name AS deadline, d.rule_id AS "ruleId", to_char(d.on_date, 'YYYY-MM-DD') AS "on",
-            to_char(d.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "at"
-       ${from} ORDER BY d.at, o.name, d.key LIMIT ${Number(f.limit)} OFFSET ${Number(f.offset)}`,
+  // Counted and paged in SQL, on indexed tables (not the snapshots' JSON).
+  const union = [agrementDeadlines, sessionFinalisations(false), ...extraDeadlineSources.map((s) => s.upcoming)]
+    .map((source) => source(params, f))
+    .filter(Boolean)
+    .join(' UNION ALL ');
+  const [{ total }]: { total: number }[] = await db.query(`SELECT count(*)::int AS total FROM (${union}) u`, params);
+  const rows: Array<DeadlineRow & { at: Date; tiebreak?: string }> = await db.query(
+    `SELECT u.*, ${ISO_AT('u.at')} AS at FROM (${union}) u ORDER BY u.at, u."organisationName", u.tiebreak LIMIT ${Number(f.limit)} OFFSET ${Number(f.offset)}`,
     params,
   );
-  return { total, limit: f.limit, offset: f.offset, items: rows };
+  return { total, limit: f.limit, offset: f.offset, items: rows.map(({ tiebreak: _t, ...r }) => r) };
+}
+
+/** Deadlines already passed and still open, from the sources other than the agréments (sessions, statements), oldest first. */
+async function overdueDeadlines(db: DataSource, f: DashboardFilter & { now: Date }): Promise<DeadlineRow[]> {
+  const params: unknown[] = [f.now.toISOString()]; // $1 only: an unused parameter has no type PostgreSQL can infer
+  const union = [sessionFinalisations(true), ...extraDeadlineSources.map((s) => s.overdue)]
+    .map((source) => source(params, f))
+    .filter(Boolean)
+    .join(' UNION ALL ');
+  const rows: Array<DeadlineRow & { tiebreak?: string }> = await db.query(`SELECT u.*, ${ISO_AT('u.at')} AS at FROM (${union}) u ORDER BY u.at, u.tiebreak`, params);
+  return rows.map(({ tiebreak: _t, ...r }) => r);
 }
 
 export interface OverdueRow {
-  subject: 'agrement' | 'application';
+  subject: 'agrement' | 'application' | 'session' | 'statement';
   id: string;
+  /** The agrément to open for it, when there is one. */
+  agrementId: string | null;
   organisationName: string;
   what: string;
   ruleId: string;
@@ -100,9 +151,10 @@ export interface OverdueRow {
 
 /**
  * What waits on a person past its date: proposals the legal team has not decided (BRE-4), renewal
- * deadlines missed (AGR-2), applications beyond 2 months net (APP-7). Oldest first.
+ * deadlines missed (AGR-2), applications beyond 2 months net (APP-7), sessions not finalised 48 hours
+ * after their end (SES-10), statements not sent by the 5th (BIL-1). Oldest first.
  */
-export async function overdue(db: DataSource, f: DashboardFilter): Promise<Page<OverdueRow>> {
+export async function overdue(db: DataSource, f: DashboardFilter & { now: Date }): Promise<Page<OverdueRow>> {
   const params: unknown[] = [];
   const rows: { id: string; name: string; proposals: Agrement['proposals']; renewal_missed_on: string | null }[] = await db.query(
     `SELECT a.id, o.name, a.snapshot->'proposals' AS proposals, to_char(a.renewal_missed_on, 'YYYY-MM-DD') AS renewal_missed_on
@@ -113,10 +165,10 @@ export async function overdue(db: DataSource, f: DashboardFilter): Promise<Page<
   const out: OverdueRow[] = [];
   for (const r of rows) {
     for (const p of r.proposals) {
-      out.push({ subject: 'agrement', id: r.id, organisationName: r.name, what: `${p.kind}-proposed`, ruleId: p.ruleId, since: p.proposedOn });
+      out.push({ subject: 'agrement', id: r.id, agrementId: r.id, organisationName: r.name, what: `${p.kind}-proposed`, ruleId: p.ruleId, since: p.proposedOn });
     }
     if (r.renewal_missed_on) {
-      out.push({ subject: 'agrement', id: r.id, organisationName: r.name, what: 'renewal-request-missed', ruleId: 'AGR-2', since: r.renewal_missed_on });
+      out.push({ subject: 'agrement', id: r.id, agrementId: r.id, organisationName: r.name, what: 'renewal-request-missed', ruleId: 'AGR-2', since: r.renewal_missed_on });
     }
   }
   if (!f.organisationIds && !f.kind && !f.networkId) {
@@ -125,7 +177,10 @@ export async function overdue(db: DataSource, f: DashboardFilter): Promise<Page<
         WHERE a.overdue_flagged_at IS NOT NULL AND a.state NOT IN ('rejected', 'attestation-issued') ${f.department ? 'AND o.department = $1' : ''}`,
       f.department ? [f.department] : [],
     );
-    for (const a of apps) out.push({ subject: 'application', id: a.id, organisationName: a.name, what: 'procedure-overdue', ruleId: 'APP-7', since: a.since.toISOString().slice(0, 10) });
+    for (const a of apps) out.push({ subject: 'application', id: a.id, agrementId: null, organisationName: a.name, what: 'procedure-overdue', ruleId: 'APP-7', since: a.since.toISOString().slice(0, 10) });
+  }
+  for (const d of await overdueDeadlines(db, f)) {
+    out.push({ subject: d.subject as OverdueRow['subject'], id: d.subjectId, agrementId: d.agrementId, organisationName: d.organisationName, what: d.deadline.replace(/-due$/, '-overdue'), ruleId: d.ruleId, since: d.on });
   }
   out.sort((x, y) => (x.since < y.since ? -1 : x.since > y.since ? 1 : x.organisationName.localeCompare(y.organisationName)));
   return page(out, f);
