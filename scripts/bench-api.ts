@@ -48,10 +48,17 @@ async function seed(url: string) {
     SELECT md5('org' || i)::uuid, n || ':' || i, (ARRAY['renewal-request-due','badge-due','quota-checkpoint','cure-due','term','renewal-reminder'])[n],
            'AGR-2', current_date + ((i * n) % 900), (current_date + ((i * n) % 900))::timestamptz
       FROM generate_series(1, $1) i, generate_series(1, 6) n`, [CENTRES]);
-  await db.query(`CREATE TABLE IF NOT EXISTS bench_sessions (id bigserial PRIMARY KEY, organisation_id uuid NOT NULL, held_on date NOT NULL, candidates int NOT NULL)`);
+  // Sessions as the sessions API stores them: a year and more of finalised ones, 1 % still to finalise
+  // (SES-10: due within days, or already overdue), which the deadline and overdue dashboards read.
   await db.query(`
-    INSERT INTO bench_sessions (organisation_id, held_on, candidates)
-    SELECT md5('org' || (1 + i % $2))::uuid, current_date - (i % 700), 5 + i % 20 FROM generate_series(1, $1) i`, [SESSIONS, CENTRES]);
+    INSERT INTO sessions (id, organisation_id, agrement_organisation_id, centre_kind, date, start_time, end_time, time_zone, status, deadline_at,
+                          candidate_count, candidates_who_sat, price_cents, pix_share_cents, paying_candidates, rule_set_id, report, content_hash, source, finalised_at)
+    SELECT 'S-' || i, md5('org' || (1 + i % $2))::uuid, md5('org' || (1 + i % $2))::uuid, 'centre', d, '14:00', '16:00', 'Europe/Paris',
+           CASE WHEN i % 100 = 0 THEN 'planned' ELSE 'finalised' END, d + time '16:00' + interval '48 hours',
+           5 + i % 20, CASE WHEN i % 100 = 0 THEN NULL ELSE 5 + i % 20 END, (5 + i % 20) * 4500, (5 + i % 20) * 1000, 5 + i % 20,
+           'sessions@2020-01', '{}', md5(i::text), 'import', CASE WHEN i % 100 = 0 THEN NULL ELSE d + time '18:00' END
+      FROM (SELECT i, CASE WHEN i % 100 = 0 THEN current_date + (i / 100) % 40 - 3 ELSE current_date - 1 - (i % 700) END AS d FROM generate_series(1, $1) i) g`,
+    [SESSIONS, CENTRES]);
   // The log's own trigger forbids rewriting, not bulk appends; hashes are placeholders in this throwaway database.
   await db.query(`
     INSERT INTO event_log (event_key, stream_type, stream_id, type, rule_ids, actor, occurred_at, prev_hash, hash)
@@ -113,7 +120,7 @@ async function main() {
     const queries = [
       () => overview(db, filter),
       () => upcomingDeadlines(db, { ...filter, days: 30, now: new Date() }),
-      () => overdue(db, filter),
+      () => overdue(db, { ...filter, now: new Date() }),
       () => quotasAtRisk(db, { ...filter, today: new Date().toISOString().slice(0, 10) }),
       () => watchlist(db, filter),
     ];

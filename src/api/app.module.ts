@@ -10,15 +10,21 @@ import { WebController } from './web.controller';
 import { DashboardController } from './dashboard/dashboard.controller';
 import { SimulationsController } from './simulations.controller';
 import { AuthGuard } from './auth/auth.guard';
-import { databaseAuthenticator } from './auth/authenticator';
+import { cachingAuthenticator, databaseAuthenticator } from './auth/authenticator';
+import { PARAMETERS } from '../config/parameters';
 import { HealthController } from './health.controller';
 import { MailController } from './mail.controller';
 import { VisitsController } from './visits/visits.controller';
-import { APPLICATION_DEPS, AUTHENTICATOR, MAIL_CAPTURE } from './tokens';
+import { APPLICATION_DEPS, AUTHENTICATOR, DASHBOARD_CACHE, MAIL_CAPTURE } from './tokens';
+import { ReadThroughCache } from './cache/read-through-cache';
 
 export interface ApiDeps {
   applications: ApplicationDeps;
   mailCapture?: MailCapture;
+  /** How long a token's principal is remembered (default PARAMETERS.api.principalCacheSeconds; 0: looked up on every request). */
+  principalCacheMs?: number;
+  /** How long a dashboard answer is reused (default PARAMETERS.api.dashboardCacheSeconds; 0: always computed). */
+  dashboardCacheMs?: number;
 }
 
 @Module({})
@@ -29,8 +35,14 @@ export class AppModule {
       controllers: [ApplicationsController, AgrementsController, AuditController, MeController, WebController, DashboardController, SimulationsController, HealthController, MailController, VisitsController],
       providers: [
         { provide: APPLICATION_DEPS, useValue: deps.applications },
+        { provide: DASHBOARD_CACHE, useValue: new ReadThroughCache<unknown>(deps.dashboardCacheMs ?? PARAMETERS.api.dashboardCacheSeconds * 1000) },
         // Tokens are checked against the same database the use cases write to.
-        { provide: AUTHENTICATOR, useFactory: (d: ApplicationDeps) => databaseAuthenticator(d.db), inject: [APPLICATION_DEPS] },
+        {
+          provide: AUTHENTICATOR,
+          useFactory: (d: ApplicationDeps) =>
+            cachingAuthenticator(databaseAuthenticator(d.db), deps.principalCacheMs ?? PARAMETERS.api.principalCacheSeconds * 1000),
+          inject: [APPLICATION_DEPS],
+        },
         // Every route authenticates unless marked @Public (see auth/auth.guard.ts).
         { provide: APP_GUARD, useClass: AuthGuard },
         ...(deps.mailCapture ? [{ provide: MAIL_CAPTURE, useValue: deps.mailCapture }] : []),

@@ -3,3 +3,5 @@ export const APPLICATION_DEPS = Symbol('APPLICATION_DEPS');
 export const MAIL_CAPTURE = Symbol('MAIL_CAPTURE');
 /** Turns a bearer token into a principal (see auth/authenticator.ts); built from APPLICATION_DEPS' db. */
 export const AUTHENTICATOR = Symbol('AUTHENTICATOR');
+/** Dashboards' read-through cache (see cache/read-through-cache.ts). */
+export const DASHBOARD_CACHE = Symbol('DASHBOARD_CACHE');

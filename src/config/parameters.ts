@@ -27,6 +27,12 @@ export const PARAMETERS = {
     totalDepartments: 101,
     networkBMinDepartments: 51,
   },
+  api: {
+    /** DATA-3: a revoked token is refused at most this many seconds later (principals are cached that long). */
+    principalCacheSeconds: 5,
+    /** Dashboards are served from a read-through cache this fresh (0 disables it); `Cache-Control: no-cache` bypasses it. */
+    dashboardCacheSeconds: 2,
+  },
   agrement: {
     /** AGR-2: the renewal request is due 3 months before the term. */
     renewalNoticeMonths: 3,

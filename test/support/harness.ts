@@ -96,9 +96,13 @@ export async function receivedMail(smtp: MailCapture, filter: (m: ReturnType<Mai
 }
 
 /** The HTTP API over the harness's real components, on a free port, with the worker polling. */
-export async function serveApi(h: Harness): Promise<{ app: INestApplication; url: string }> {
+export async function serveApi(h: Harness, options: { principalCacheMs?: number; dashboardCacheMs?: number } = {}): Promise<{ app: INestApplication; url: string }> {
   void h.run(async () => undefined);
-  const app = await createApp({ applications: { db: h.db, temporal: h.client, taskQueue: h.taskQueue, now: () => new Date() } }, { logger: false });
+  // Dashboards computed on every request unless a test asks for the cache (dashboard.api.test.ts tests it).
+  const app = await createApp(
+    { applications: { db: h.db, temporal: h.client, taskQueue: h.taskQueue, now: () => new Date() }, dashboardCacheMs: 0, ...options },
+    { logger: false },
+  );
   await app.listen(0, '127.0.0.1');
   return { app, url: (await app.getUrl()).replace('[::1]', '127.0.0.1') };
 }

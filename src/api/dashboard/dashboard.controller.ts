@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Inject, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { PARAMETERS } from '../../config/parameters';
@@ -9,7 +9,8 @@ import { visibleOrganisationIds } from '../../infra/database/access-store';
 import type { ApplicationDeps } from '../../usecases/applications/dependencies';
 import { type DashboardFilter, overdue, overview, type Page, quotasAtRisk, toCsv, upcomingDeadlines, watchlist } from '../../usecases/dashboard/dashboard';
 import { Can, CurrentPrincipal } from '../auth';
-import { APPLICATION_DEPS } from '../tokens';
+import type { ReadThroughCache } from '../cache/read-through-cache';
+import { APPLICATION_DEPS, DASHBOARD_CACHE } from '../tokens';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -22,7 +23,19 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
 @Controller('dashboard')
 export class DashboardController {
-  constructor(@Inject(APPLICATION_DEPS) private readonly deps: ApplicationDeps) {}
+  constructor(
+    @Inject(APPLICATION_DEPS) private readonly deps: ApplicationDeps,
+    @Inject(DASHBOARD_CACHE) private readonly cache: ReadThroughCache<unknown>,
+  ) {}
+
+  /**
+   * The same view for the same filter and scope is computed once per cache period, however many people
+   * look at it; `Cache-Control: no-cache` asks for a fresh one.
+   */
+  private cached<T>(cacheControl: string | undefined, view: string, key: object, compute: () => Promise<T>): Promise<T> {
+    if (cacheControl && /no-cache|no-store|max-age=0/.test(cacheControl)) return compute();
+    return this.cache.get(`${view}:${JSON.stringify(key)}`, compute) as Promise<T>;
+  }
 
   private async filter(principal: Principal, q: Record<string, string | undefined>): Promise<DashboardFilter> {
     if (q.kind !== undefined && q.kind !== 'centre' && q.kind !== 'network') throw new InvalidCommand('kind', 'kind must be centre or network');
@@ -52,8 +65,9 @@ export class DashboardController {
   @Get('overview')
   @Can('agrement.read')
   @ApiOperation({ summary: 'Counts of centres and networks by state, applications by state and overdue (APP-7)' })
-  async overview(@CurrentPrincipal() p: Principal, @Query() q: Record<string, string>) {
-    return overview(this.deps.db, await this.filter(p, q));
+  async overview(@CurrentPrincipal() p: Principal, @Query() q: Record<string, string>, @Headers('cache-control') cc?: string) {
+    const f = await this.filter(p, q);
+    return this.cached(cc, 'overview', f, () => overview(this.deps.db, f));
   }
 
   @Get('deadlines')
@@ -61,32 +75,36 @@ export class DashboardController {
   @ApiOperation({ summary: 'Every deadline due in the next N days (default 30), soonest first: renewal, badge, quota checkpoints, cure, visit answer, notices, session finalisations (SES-10), monthly statements (BIL-1)…' })
   @ApiQuery({ name: 'days', required: false, type: Number })
   @ApiQuery({ name: 'deadline', required: false, description: 'e.g. cure-due, renewal-request-due' })
-  async deadlines(@CurrentPrincipal() p: Principal, @Query() q: Record<string, string>, @Res({ passthrough: true }) res: Response) {
+  async deadlines(@CurrentPrincipal() p: Principal, @Query() q: Record<string, string>, @Res({ passthrough: true }) res: Response, @Headers('cache-control') cc?: string) {
     const days = int('days', q.days, 30, 1, 3660);
-    const data = await upcomingDeadlines(this.deps.db, { ...(await this.filter(p, q)), days, name: q.deadline, now: this.deps.now() });
+    const f = { ...(await this.filter(p, q)), days, name: q.deadline };
+    const data = await this.cached(cc, 'deadlines', f, () => upcomingDeadlines(this.deps.db, { ...f, now: this.deps.now() }));
     return this.reply(res, q.format, 'echeances', data);
   }
 
   @Get('overdue')
   @Can('agrement.read')
   @ApiOperation({ summary: 'Everything overdue: undecided proposals (BRE-4), missed renewal requests (AGR-2), applications beyond 2 months (APP-7), sessions not finalised within 48 hours (SES-10), statements not sent by the 5th (BIL-1)' })
-  async overdue(@CurrentPrincipal() p: Principal, @Query() q: Record<string, string>, @Res({ passthrough: true }) res: Response) {
-    return this.reply(res, q.format, 'en-retard', await overdue(this.deps.db, { ...(await this.filter(p, q)), now: this.deps.now() }));
+  async overdue(@CurrentPrincipal() p: Principal, @Query() q: Record<string, string>, @Res({ passthrough: true }) res: Response, @Headers('cache-control') cc?: string) {
+    const f = await this.filter(p, q);
+    return this.reply(res, q.format, 'en-retard', await this.cached(cc, 'overdue', f, () => overdue(this.deps.db, { ...f, now: this.deps.now() })));
   }
 
   @Get('quotas-at-risk')
   @Can('agrement.read')
   @ApiOperation({ summary: 'QUO-3: agréments whose pace projects fewer than 600 / 2,500 candidates at 3 years, biggest shortfall first' })
-  async quotas(@CurrentPrincipal() p: Principal, @Query() q: Record<string, string>, @Res({ passthrough: true }) res: Response) {
+  async quotas(@CurrentPrincipal() p: Principal, @Query() q: Record<string, string>, @Res({ passthrough: true }) res: Response, @Headers('cache-control') cc?: string) {
     const today = dateIn(this.deps.now(), PARAMETERS.agrement.timeZone);
-    return this.reply(res, q.format, 'quotas', await quotasAtRisk(this.deps.db, { ...(await this.filter(p, q)), today }));
+    const f = { ...(await this.filter(p, q)), today };
+    return this.reply(res, q.format, 'quotas', await this.cached(cc, 'quotas', f, () => quotasAtRisk(this.deps.db, f)));
   }
 
   @Get('watchlist')
   @Can('agrement.read')
   @ApiOperation({ summary: 'Centres suspended, under notice or terminating' })
-  async watchlist(@CurrentPrincipal() p: Principal, @Query() q: Record<string, string>, @Res({ passthrough: true }) res: Response) {
-    return this.reply(res, q.format, 'surveillance', await watchlist(this.deps.db, await this.filter(p, q)));
+  async watchlist(@CurrentPrincipal() p: Principal, @Query() q: Record<string, string>, @Res({ passthrough: true }) res: Response, @Headers('cache-control') cc?: string) {
+    const f = await this.filter(p, q);
+    return this.reply(res, q.format, 'surveillance', await this.cached(cc, 'watchlist', f, () => watchlist(this.deps.db, f)));
   }
 }
 

@@ -20,7 +20,8 @@ let operations: string;
 
 beforeAll(async () => {
   h = await createHarness();
-  ({ app, url: api } = await serveApi(h));
+  // Tokens looked up on every request here: revocation must show at once (the cache's delay is tested in test/unit/api).
+  ({ app, url: api } = await serveApi(h, { principalCacheMs: 0 }));
   operations = await tokenFor(h.db, 'operations');
 });
 afterAll(async () => {

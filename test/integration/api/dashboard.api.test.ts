@@ -138,6 +138,20 @@ describe('operations dashboards', () => {
     // Three agréments, five workflow updates and their e-mails: slow when the whole suite loads the machine.
   }, 180_000);
 
+  it('serves a dashboard from its cache for the cache period, and afresh on Cache-Control: no-cache', async () => {
+    const cached = await serveApi(h, { dashboardCacheMs: 60_000 });
+    try {
+      const overviewAt = async (headers: Record<string, string> = {}) =>
+        (await (await fetch(`${cached.url}/dashboard/overview`, { headers: { ...bearer(ops), ...headers } })).json()).agrements.centre.active ?? 0;
+      const before = await overviewAt();
+      await agrement(today());
+      expect(await overviewAt()).toBe(before);
+      expect(await overviewAt({ 'cache-control': 'no-cache' })).toBe(before + 1);
+    } finally {
+      await cached.app.close();
+    }
+  });
+
   it('a centre sees only its own agrément in every list', async () => {
     const mine = await agrement(today());
     await agrement(today());
