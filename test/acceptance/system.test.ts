@@ -1,6 +1,7 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { loadConfig } from '../../src/config/env';
 import { getFreePort } from '../../src/infra/tools/cache-dir';
@@ -69,5 +70,53 @@ describe('the system as `./dev start` brings it up', () => {
     expect(page).toContain('Courriels');
     const list = (await (await fetch(`${system.urls.mail}/messages.json`)).json()) as { template: string }[];
     expect(list.map((m) => m.template)).toEqual(expect.arrayContaining(['application-acknowledged', 'attestation-issued', 'application-incomplete']));
+  });
+});
+
+/** Issue 5: the page, tried as a new user would, in a real browser against the system `./dev start` brings up. */
+describe('the operations page against the running system', () => {
+  const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts', 'acceptance');
+  const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+  it('SUS-1 the legal team signs in with the demo token, opens the deadlines and the university, suspends it; operations see no legal button', async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const agrements = (await (await get(`${system.urls.api}/agrements`)).json()) as { items: { id: string; organisationName: string; state: string }[] };
+    const university = agrements.items.find((a) => a.organisationName === 'Université de Démonstration')!;
+    expect(university.state).toBe('active');
+    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    try {
+      let page = await browser.newPage();
+      const signIn = async (token: string) => {
+        await page.goto(`${system.urls.api}/#/connexion`);
+        await page.fill('input[name=token]', token);
+        await page.click('form#signin button');
+        await page.waitForSelector('#nav:not([hidden])');
+      };
+      await signIn(tokens.legal);
+      await page.click('a[href="#/echeances"]');
+      await page.waitForSelector('h1:has-text("Échéances")');
+      await page.goto(`${system.urls.api}/#/echeances?jours=400`);
+      await page.waitForSelector('h1:has-text("400 prochains jours")');
+      await page.screenshot({ path: path.join(ARTIFACTS, '1-deadlines.png'), fullPage: true });
+      await page.click(`a[href="#/centres/${university.id}"] >> nth=0`);
+      await page.waitForSelector('h1:has-text("Université de Démonstration")');
+      expect(await page.textContent('[data-state]')).toBe('actif');
+      await page.click('#legal-actions button[data-action="suspend"]');
+      await page.fill('#reason-dialog textarea[name=reason]', 'Contrôle : salle non conforme');
+      await page.click('#reason-ok');
+      await page.waitForSelector('[data-state="suspended"]');
+      expect(await page.textContent('main')).toContain('Contrôle : salle non conforme');
+      await page.screenshot({ path: path.join(ARTIFACTS, '2-university-suspended.png'), fullPage: true });
+
+      // A new page (its own context and sessionStorage), as another person on another computer.
+      page = await browser.newPage();
+      await signIn(tokens.operations);
+      await page.goto(`${system.urls.api}/#/centres/${university.id}`);
+      await page.waitForSelector('h1:has-text("Université de Démonstration")');
+      expect(await page.textContent('[data-state]')).toBe('suspendu');
+      expect(await page.locator('#legal-actions button').count()).toBe(0);
+    } finally {
+      await browser.close();
+    }
   });
 });
