@@ -1,4 +1,5 @@
 import type { Log } from '../infra/tools/cache-dir';
+import { dateIn } from '../domain/zoned-time';
 
 /**
  * Demo data, seeded through the public API exactly as Pix operations would enter it:
@@ -37,7 +38,7 @@ async function call(api: string, method: string, url: string, body: unknown, key
 /** Seeds as Pix operations (the token of a demo operations user); returns the applications and their organisations. */
 export async function seedDemo(api: string, operationsToken: string, log: Log): Promise<{ applicationIds: string[]; organisationIds: string[] }> {
   token = operationsToken;
-  const today = new Date().toISOString().slice(0, 10);
+  const today = dateIn(new Date(), 'Europe/Paris'); // the date in France, as Pix operations would enter it
 
   // 1. A university, from the dossier to the attestation (APP-2..6).
   const uni = await call(

@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { Agrement } from '../../domain/agrement/agrement';
 import { PARAMETERS } from '../../config/parameters';
 import { quotaTarget } from '../../domain/agrement/deadlines';
+import { dateIn } from '../../domain/zoned-time';
 
 /**
  * Read-only views for Pix operations, straight from the read model the workflows keep:
@@ -177,7 +178,7 @@ export async function overdue(db: DataSource, f: DashboardFilter & { now: Date }
         WHERE a.overdue_flagged_at IS NOT NULL AND a.state NOT IN ('rejected', 'attestation-issued') ${f.department ? 'AND o.department = $1' : ''}`,
       f.department ? [f.department] : [],
     );
-    for (const a of apps) out.push({ subject: 'application', id: a.id, agrementId: null, organisationName: a.name, what: 'procedure-overdue', ruleId: 'APP-7', since: a.since.toISOString().slice(0, 10) });
+    for (const a of apps) out.push({ subject: 'application', id: a.id, agrementId: null, organisationName: a.name, what: 'procedure-overdue', ruleId: 'APP-7', since: dateIn(a.since, PARAMETERS.agrement.timeZone) });
   }
   for (const d of await overdueDeadlines(db, f)) {
     out.push({ subject: d.subject as OverdueRow['subject'], id: d.subjectId, agrementId: d.agrementId, organisationName: d.organisationName, what: d.deadline.replace(/-due$/, '-overdue'), ruleId: d.ruleId, since: d.on });

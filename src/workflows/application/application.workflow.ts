@@ -13,7 +13,8 @@ import { agrementWorkflowId, type AgrementWorkflowInput } from '../agrement/defi
 import type { ApplicationActivities } from '../../activities/application.activities';
 import type { EmailActivities } from '../../activities/email.activities';
 import type { Piece } from '../../domain/application/application';
-import { isoDate } from '../../domain/dates';
+import { PARAMETERS } from '../../config/parameters';
+import { dateIn } from '../../domain/zoned-time';
 import { DomainError } from '../../domain/errors';
 import {
   decide,
@@ -137,7 +138,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
       serially(async () => {
         // Check the state before storing anything, then evaluate DOC/ELIG on the whole dossier.
         decideOrFail(procedure, { type: 'pieces-submitted', verdict: placeholderVerdict, pieceTypes: u.pieces.map((p) => p.type) }, new Date());
-        const verdict = await recordPiecesAndEvaluate({ applicationId, pieces: u.pieces, today: isoDate(new Date()) });
+        const verdict = await recordPiecesAndEvaluate({ applicationId, pieces: u.pieces, today: dateIn(new Date(), PARAMETERS.agrement.timeZone) }); // DOC-*: validity judged on the date in France, not UTC
         return apply({ type: 'pieces-submitted', verdict, pieceTypes: u.pieces.map((p) => p.type) }, u);
       }),
     {
@@ -186,7 +187,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
       receivedAt: input.receivedAt,
       actor: input.actor,
     });
-    const verdict = await recordPiecesAndEvaluate({ applicationId, pieces: [], today: isoDate(new Date(input.receivedAt)) });
+    const verdict = await recordPiecesAndEvaluate({ applicationId, pieces: [], today: dateIn(new Date(input.receivedAt), PARAMETERS.agrement.timeZone) });
     procedure = { ...procedure, dossier: verdict };
     await recordTransition({ procedure, events: [], actor: input.actor, reason: null, at: input.receivedAt });
     await notify(acknowledgement({ applicationId, data, procedure }), 0);

@@ -141,8 +141,10 @@ describe('operations dashboards', () => {
   it('serves a dashboard from its cache for the cache period, and afresh on Cache-Control: no-cache', async () => {
     const cached = await serveApi(h, { dashboardCacheMs: 60_000 });
     try {
-      const overviewAt = async (headers: Record<string, string> = {}) =>
-        (await (await fetch(`${cached.url}/dashboard/overview`, { headers: { ...bearer(ops), ...headers } })).json()).agrements.centre.active ?? 0;
+      const overviewAt = async (headers: Record<string, string> = {}) => {
+        const body = (await (await fetch(`${cached.url}/dashboard/overview`, { headers: { ...bearer(ops), ...headers } })).json()) as { agrements: { centre: { active?: number } } };
+        return body.agrements.centre.active ?? 0;
+      };
       const before = await overviewAt();
       await agrement(today());
       expect(await overviewAt()).toBe(before);
