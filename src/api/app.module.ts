@@ -15,6 +15,7 @@ import { PARAMETERS } from '../config/parameters';
 import { HealthController } from './health.controller';
 import { MailController } from './mail.controller';
 import { VisitsController } from './visits/visits.controller';
+import { InspectorsController } from './visits/inspectors.controller';
 import { APPLICATION_DEPS, AUTHENTICATOR, DASHBOARD_CACHE, MAIL_CAPTURE } from './tokens';
 import { ReadThroughCache } from './cache/read-through-cache';
 
@@ -32,7 +33,7 @@ export class AppModule {
   static forRoot(deps: ApiDeps): DynamicModule {
     return {
       module: AppModule,
-      controllers: [ApplicationsController, AgrementsController, AuditController, MeController, WebController, DashboardController, SimulationsController, HealthController, MailController, VisitsController],
+      controllers: [ApplicationsController, AgrementsController, AuditController, MeController, WebController, DashboardController, SimulationsController, HealthController, MailController, VisitsController, InspectorsController],
       providers: [
         { provide: APPLICATION_DEPS, useValue: deps.applications },
         { provide: DASHBOARD_CACHE, useValue: new ReadThroughCache<unknown>(deps.dashboardCacheMs ?? PARAMETERS.api.dashboardCacheSeconds * 1000) },

@@ -410,8 +410,11 @@ interface CompiledCheck {
   applicability: number;
   /** Indexes into CompiledRuleFile.leaves, one per leaf of `requires`, in order. */
   requires: number[];
-  /** Message with {parameters.*} already filled in; null when it has no {actual}/{expected}. */
-  template: string | null;
+  /**
+   * Message with {parameters.*} already filled in, split around {actual}/{expected}: text,
+   * placeholder name, text, … (odd indexes are names); null when it has neither.
+   */
+  template: string[] | null;
   staticMessage: string;
 }
 
@@ -508,7 +511,7 @@ function compile(raw: unknown, label: string): CompiledRuleFile {
       leafNumber(addRule(`${definition.check}#${i}`, { all: [leaf] }).all![0]),
     );
     const staticMessage = fillParameters(definition.message);
-    const template = /\{(actual|expected)\}/.test(staticMessage) ? staticMessage : null;
+    const template = /\{(actual|expected)\}/.test(staticMessage) ? staticMessage.split(/\{(actual|expected)\}/) : null;
     return { definition, applicability: index, requires, template, staticMessage };
   });
   return { file, engine, leaves, applicability, checks, facts: [...facts] };
@@ -548,7 +551,12 @@ const FRENCH_NUMBER = new Intl.NumberFormat('fr-FR');
 
 function formatValue(value: unknown): string {
   if (value === null || value === undefined) return '—';
-  if (typeof value === 'number') return FRENCH_NUMBER.format(value);
+  if (typeof value === 'number') {
+    // Intl costs ~1 µs a call; small integers read the same in French without it (-0 excepted: "-0").
+    return Number.isInteger(value) && value > -1000 && value < 1000 && !Object.is(value, -0)
+      ? String(value)
+      : FRENCH_NUMBER.format(value);
+  }
   if (typeof value === 'boolean') return value ? 'oui' : 'non';
   if (typeof value === 'string') {
     return /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value.slice(8, 10)}/${value.slice(5, 7)}/${value.slice(0, 4)}` : value;
@@ -557,21 +565,27 @@ function formatValue(value: unknown): string {
   return JSON.stringify(value);
 }
 
+function formatMessage(check: CompiledCheck, actual: unknown, expected: unknown): string {
+  const parts = check.template;
+  if (parts === null) return check.staticMessage;
+  // parts alternate text and placeholders: text, 'actual' | 'expected', text, …
+  let message = parts[0];
+  for (let i = 1; i < parts.length; i += 2) {
+    message += formatValue(parts[i] === 'actual' ? actual : expected) + parts[i + 1];
+  }
+  return message;
+}
+
+/** A failing verdict: a plain object, its message formatted (failures are few and always read). */
 function verdict(check: CompiledCheck, leaf: CompiledLeaf, result: LeafResult): Verdict {
   const { definition } = check;
   const { actual, expected } = result;
-  const message =
-    check.template === null
-      ? check.staticMessage
-      : check.template.replace(/\{(actual|expected)\}/g, (_, which: string) =>
-          formatValue(which === 'actual' ? actual : expected),
-        );
   const v: Verdict = {
     ruleId: definition.id,
     check: definition.check,
     clause: definition.clause,
     description: definition.description,
-    message,
+    message: formatMessage(check, actual, expected),
     fact: leaf.fact,
     operator: leaf.operatorName,
     actual,
@@ -579,6 +593,64 @@ function verdict(check: CompiledCheck, leaf: CompiledLeaf, result: LeafResult): 
   };
   if (leaf.path !== undefined) v.path = leaf.path;
   return v;
+}
+
+/**
+ * A passing verdict (`includePassing`): its French message is formatted on first read, as most callers
+ * only look at which checks passed; formatting every one eagerly cost more than judging the session.
+ * JSON (API answers, stored evaluations, activity results) includes the message, in the same field
+ * order as a failure. Spreading or structuredClone copy own fields only: use toJSON() for a plain copy.
+ */
+class PassingVerdict implements Verdict {
+  ruleId: string;
+  check: string;
+  clause: string;
+  description: string;
+  fact: string;
+  declare path?: string;
+  operator: string;
+  actual: unknown;
+  expected: unknown;
+  #compiled: CompiledCheck;
+  #message: string | undefined = undefined;
+
+  constructor(check: CompiledCheck, leaf: CompiledLeaf, result: LeafResult) {
+    const { definition } = check;
+    this.ruleId = definition.id;
+    this.check = definition.check;
+    this.clause = definition.clause;
+    this.description = definition.description;
+    this.fact = leaf.fact;
+    if (leaf.path !== undefined) this.path = leaf.path;
+    this.operator = leaf.operatorName;
+    this.actual = result.actual;
+    this.expected = result.expected;
+    this.#compiled = check;
+  }
+
+  get message(): string {
+    return (this.#message ??= formatMessage(this.#compiled, this.actual, this.expected));
+  }
+
+  set message(value: string) {
+    this.#message = value;
+  }
+
+  toJSON(): Verdict {
+    const v: Verdict = {
+      ruleId: this.ruleId,
+      check: this.check,
+      clause: this.clause,
+      description: this.description,
+      message: this.message,
+      fact: this.fact,
+      operator: this.operator,
+      actual: this.actual,
+      expected: this.expected,
+    };
+    if (this.path !== undefined) v.path = this.path;
+    return v;
+  }
 }
 
 interface LeafResult {
@@ -653,7 +725,7 @@ export function evaluateSync(ruleFile: RuleFile, facts: Facts, options: Evaluate
     for (const index of check.requires) {
       const result = leaf(index);
       if (!result.result) failures.push(verdict(check, leaves[index], result));
-      else if (includePassing) passes.push(verdict(check, leaves[index], result));
+      else if (includePassing) passes.push(new PassingVerdict(check, leaves[index], result));
     }
   }
 

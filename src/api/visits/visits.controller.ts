@@ -81,6 +81,8 @@ export class VisitsController implements OnModuleDestroy {
     return {
       db: this.deps.db,
       now: this.deps.now,
+      temporal: this.deps.temporal,
+      taskQueue: this.deps.taskQueue,
       mail: { db: this.deps.db, mailer: this.mailer, operationsEmail: config.operationsEmail, legalEmail: config.legalEmail },
     };
   }
@@ -129,7 +131,9 @@ export class VisitsController implements OnModuleDestroy {
   @Can('visits.record-findings')
   @HttpCode(200)
   @ApiOperation({
-    summary: 'VIS-4: record a visit’s findings (audited); serious findings are proposed to the legal team (BRE-1 breach notice, SUS-1 suspension)',
+    summary:
+      'VIS-4: record a visit’s findings (audited); serious findings are proposed to the legal team (BRE-1 breach notice, SUS-1 suspension) ' +
+      'as open proposals of the agrément, confirmed or declined through its confirm-proposal / decline-proposal actions (BRE-4)',
     description: '409 names the rule: VIS-4 (not yet visited, already recorded, cancelled, a proposal without a failed item), APP-3 (a proposal after a conformity visit).',
   })
   @ApiBody({ schema: findingsSchema as object })

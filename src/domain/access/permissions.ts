@@ -59,6 +59,8 @@ const MATRIX = {
   'visits.read': ['operations', 'legal', 'inspector'],
   // VIS-4: the inspector (or operations, from the inspector's report) records the findings of a visit.
   'visits.record-findings': ['inspector', 'operations'],
+  // VIS-5: operations recruit, assign and retire the inspectors (Pix staff, managers of other centres, contractors).
+  'inspectors.manage': ['operations'],
 } satisfies Record<string, Role[]>;
 
 export type Action = keyof typeof MATRIX;

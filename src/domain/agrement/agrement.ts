@@ -42,12 +42,21 @@ const CAUSE_FR: Record<TerminationCause, string> = {
 
 export interface Proposal {
   id: string;
-  kind: 'termination' | 'breach-notice';
-  cause: TerminationCause | 'badge';
+  kind: 'termination' | 'breach-notice' | 'suspension';
+  cause: TerminationCause | 'badge' | 'visit-findings';
   ruleId: string;
   proposedOn: string;
   reasonFr: string;
+  /** Every rule the proposal rests on, when more than `ruleId` (a control visit's: VIS-4 and BRE-1 or SUS-1). */
+  ruleIds?: string[];
+  /** VIS-4: the control visit whose findings led to the proposal. */
+  visitId?: string;
 }
+
+/** VIS-4: a proposal that a control visit's findings lead to, at most once per visit and kind. */
+export const visitFindingsKey = (visitId: string, proposal: 'breach-notice' | 'suspension') => `visit-findings:${visitId}:${proposal}`;
+/** VIS-4: the id of a control visit's proposal, keyed by the visit (two visits, or a BRE-1 cure-due proposal, on one day stay apart). */
+export const visitProposalId = (proposal: 'breach-notice' | 'suspension', visitId: string) => `VIS-4:${proposal === 'suspension' ? 'SUS-1' : 'BRE-1'}:${visitId}`;
 
 export interface Agrement {
   agrementId: string;
@@ -86,7 +95,7 @@ export interface Agrement {
   termination: { cause: TerminationCause; ruleId: string; noticeOn: string; effectiveOn: string } | null;
   proposals: Proposal[];
   end: { on: string; ruleId: string; cause: string; confidentialityUntil: string } | null;
-  /** Deadlines already acted upon, by key: each fires once. */
+  /** Deadlines already acted upon, by key: each fires once. Also visit findings already proposed (visitFindingsKey). */
   handled: string[];
   version: number;
 }
@@ -133,6 +142,8 @@ export type AgrementCommand =
   | { type: 'sessions-finalised'; sessionId: string; finalisedOn: string; candidates: number }
   | { type: 'labour-documents-requested'; on: string }
   | { type: 'labour-documents-received'; on: string }
+  // VIS-4, BRE-4: serious findings of a control visit, proposed to the legal team (BRE-1 notice or SUS-1 suspension).
+  | { type: 'visit-findings-proposed'; on: string; visitId: string; proposal: 'breach-notice' | 'suspension'; reasonFr: string }
   | { type: 'deadline-reached'; key: string; on: string };
 
 export interface AgrementStart {
@@ -335,19 +346,35 @@ export function decide(current: Agrement, command: AgrementCommand, today: strin
     events[events.length - 1]!.from = from;
   };
   const propose = (p: Omit<Proposal, 'id'>) => {
-    const proposal: Proposal = { ...p, id: `${p.ruleId}:${p.proposedOn}` };
+    const proposal: Proposal = {
+      ...p,
+      id: p.visitId && p.kind !== 'termination' ? visitProposalId(p.kind, p.visitId) : `${p.ruleId}:${p.proposedOn}`,
+    };
     if (a.proposals.some((x) => x.id === proposal.id)) return;
     a.proposals.push(proposal);
     // BRE-4: a setting may let the engine confirm terminations itself; then nobody is asked to decide.
     const automatic = p.kind === 'termination' && PARAMETERS.agrement.autoConfirmTerminations;
     const template = p.kind === 'termination' ? 'termination-proposed' : 'breach-proposed';
-    emit(`${p.kind}-proposed`, [p.ruleId, 'BRE-4'], { proposalId: proposal.id, cause: p.cause, automatic }, automatic
+    // VIS-4: the visits side already e-mailed the legal team the findings behind the proposal.
+    const mailed = automatic || p.cause === 'visit-findings';
+    emit(`${p.kind}-proposed`, [...(p.ruleIds ?? [p.ruleId]), 'BRE-4'], { proposalId: proposal.id, cause: p.cause, automatic, ...(p.visitId ? { visitId: p.visitId } : {}) }, mailed
       ? []
       : [{ template, audience: 'legal', data: { proposalRuleId: p.ruleId, reasonFr: p.reasonFr, proposedOn: p.proposedOn } }]);
     if (automatic) confirm(proposal, p.proposedOn);
   };
   const confirm = (p: Proposal, on: string) => {
     a.proposals = a.proposals.filter((x) => x.id !== p.id);
+    if (p.cause === 'visit-findings') {
+      // BRE-4: confirmed by the legal team, the visit's proposal takes effect on the day of the decision.
+      emit('proposal-confirmed', [...(p.ruleIds ?? [p.ruleId]), 'BRE-4'], { proposalId: p.id, visitId: p.visitId });
+      if (p.kind === 'suspension') suspend(on, p.reasonFr);
+      else {
+        // BRE-1: the registered letter goes on the day of the decision, which cannot be in the future.
+        if (on > today) throw new InvalidCommand('on', 'the formal notice is sent on the day of the decision: on cannot be in the future');
+        notifyBreach(on, p.reasonFr);
+      }
+      return;
+    }
     if (p.kind !== 'termination') {
       emit('proposal-confirmed', [p.ruleId, 'BRE-4'], { proposalId: p.id });
       return;
@@ -365,6 +392,26 @@ export function decide(current: Agrement, command: AgrementCommand, today: strin
     a.termination = { cause, ruleId: CAUSE_RULE[cause], noticeOn, effectiveOn };
     emit('termination-notice', [CAUSE_RULE[cause]], { cause, noticeOn, effectiveOn }, [
       { template: 'termination-notice', audience: 'centre', data: { cause, noticeOn, effectiveOn, ...extra } },
+    ]);
+  };
+  const suspend = (on: string, reason: string) => {
+    notEnded(a, 'SUS-1', 'suspending');
+    if (a.suspension) refuse('SUS-1', 'the agrément is already suspended', { since: a.suspension.since });
+    a.suspension = { since: on, reason, cause: 'decision' };
+    // SUS-2: no sessions, no registrations; SUS-3: amounts owed payable at once.
+    emit('suspended', ['SUS-1', 'SUS-2', 'SUS-3'], { since: on, reason }, [
+      { template: 'agrement-suspended', audience: 'centre', data: { since: on, reason } },
+    ]);
+  };
+  const notifyBreach = (letterSentOn: string, reason: string) => {
+    notEnded(a, 'BRE-1', 'notifying a breach');
+    if (a.breach) refuse('BRE-1', 'a formal notice is already running', { cureDueOn: a.breach.cureDueOn });
+    if (letterSentOn > today) throw new InvalidCommand('letterSentOn', 'the registered letter cannot have been sent in the future');
+    const since = a.suspension && a.suspension.since <= letterSentOn ? a.suspension.since : null;
+    const { cureDueOn, suspendedDaysDeducted } = D.cureDueOn(letterSentOn, since);
+    a.breach = { letterSentOn, cureDueOn, suspendedDaysDeducted, reason };
+    emit('breach-notified', suspendedDaysDeducted ? ['BRE-1', 'BRE-2'] : ['BRE-1'], { letterSentOn, cureDueOn, suspendedDaysDeducted }, [
+      { template: 'breach-notice', audience: 'centre', data: { letterSentOn, cureDueOn, reason, suspendedDaysDeducted } },
     ]);
   };
 
@@ -395,12 +442,7 @@ export function decide(current: Agrement, command: AgrementCommand, today: strin
       notEnded(a, 'SUS-1', 'suspending');
       const on = need('on', command.on);
       if (!command.reason?.trim()) throw new InvalidCommand('reason', 'a suspension gives its reason (SUS-1)');
-      if (a.suspension) refuse('SUS-1', 'the agrément is already suspended', { since: a.suspension.since });
-      a.suspension = { since: on, reason: command.reason.trim(), cause: 'decision' };
-      // SUS-2: no sessions, no registrations; SUS-3: amounts owed payable at once.
-      emit('suspended', ['SUS-1', 'SUS-2', 'SUS-3'], { since: on, reason: a.suspension.reason }, [
-        { template: 'agrement-suspended', audience: 'centre', data: { since: on, reason: a.suspension.reason } },
-      ]);
+      suspend(on, command.reason.trim());
       break;
     }
     case 'suspension-lifted': {
@@ -417,14 +459,7 @@ export function decide(current: Agrement, command: AgrementCommand, today: strin
       notEnded(a, 'BRE-1', 'notifying a breach');
       const letterSentOn = need('letterSentOn', command.letterSentOn);
       if (!command.reason?.trim()) throw new InvalidCommand('reason', 'a formal notice states the breach (BRE-1)');
-      if (a.breach) refuse('BRE-1', 'a formal notice is already running', { cureDueOn: a.breach.cureDueOn });
-      if (letterSentOn > today) throw new InvalidCommand('letterSentOn', 'the registered letter cannot have been sent in the future');
-      const since = a.suspension && a.suspension.since <= letterSentOn ? a.suspension.since : null;
-      const { cureDueOn, suspendedDaysDeducted } = D.cureDueOn(letterSentOn, since);
-      a.breach = { letterSentOn, cureDueOn, suspendedDaysDeducted, reason: command.reason.trim() };
-      emit('breach-notified', suspendedDaysDeducted ? ['BRE-1', 'BRE-2'] : ['BRE-1'], { letterSentOn, cureDueOn, suspendedDaysDeducted }, [
-        { template: 'breach-notice', audience: 'centre', data: { letterSentOn, cureDueOn, reason: a.breach.reason, suspendedDaysDeducted } },
-      ]);
+      notifyBreach(letterSentOn, command.reason.trim());
       break;
     }
     case 'breach-cured': {
@@ -480,7 +515,7 @@ export function decide(current: Agrement, command: AgrementCommand, today: strin
       if (command.type === 'proposal-confirmed') confirm(p!, on);
       else {
         a.proposals = a.proposals.filter((x) => x.id !== p!.id);
-        emit('proposal-declined', [p!.ruleId, 'BRE-4'], { proposalId: p!.id, on });
+        emit('proposal-declined', [...(p!.ruleIds ?? [p!.ruleId]), 'BRE-4'], { proposalId: p!.id, on });
       }
       break;
     }
@@ -597,6 +632,28 @@ export function decide(current: Agrement, command: AgrementCommand, today: strin
       a.labourDocuments = null;
       a.proposals = a.proposals.filter((p) => p.cause !== 'labour-documents');
       emit('labour-documents-received', ['TER-4'], { on });
+      break;
+    }
+    case 'visit-findings-proposed': {
+      notEnded(a, 'VIS-4', 'proposing from a control visit');
+      const on = need('on', command.on);
+      if (typeof command.visitId !== 'string' || !command.visitId.trim()) throw new InvalidCommand('visitId', 'visitId is required');
+      if (command.proposal !== 'breach-notice' && command.proposal !== 'suspension') throw new InvalidCommand('proposal', 'proposal must be breach-notice or suspension');
+      if (typeof command.reasonFr !== 'string' || !command.reasonFr.trim()) throw new InvalidCommand('reasonFr', 'reasonFr states the findings');
+      // Once per visit and kind: a retried report, or one after the legal team decided, proposes nothing again.
+      const key = visitFindingsKey(command.visitId, command.proposal);
+      if (a.handled.includes(key)) return { agrement: current, events: [] };
+      a.handled.push(key);
+      const ruleId = command.proposal === 'suspension' ? 'SUS-1' : 'BRE-1';
+      propose({
+        kind: command.proposal,
+        cause: 'visit-findings',
+        ruleId,
+        ruleIds: ['VIS-4', ruleId],
+        visitId: command.visitId,
+        proposedOn: on,
+        reasonFr: command.reasonFr.trim(),
+      });
       break;
     }
     case 'deadline-reached': {

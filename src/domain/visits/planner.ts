@@ -5,7 +5,8 @@
  * departments, capacity, own centre and network) and a period, the planner picks the riskiest centres up to
  * the inspectors' total capacity and gives each an inspector and a date:
  *
- * - VIS-5: an inspector covers the centre's department and never inspects their own centre or network;
+ * - VIS-5: an inspector covers the centre's department and never inspects their own centre or network,
+ *   nor visits on a day they declared unavailable;
  * - VIS-1: an unannounced visit takes place during one of the centre's scheduled sessions in the period;
  * - VIS-2: an announced visit (outside a session) gets a registered letter sent at least 5 working days
  *   before it (Monday–Friday, French public holidays excluded, from the `date-holidays` library), and the
@@ -134,6 +135,8 @@ export interface PlannerInspector {
   capacity: number;
   /** Days already taken in the period by visits planned earlier: they count against the capacity. */
   booked?: readonly string[];
+  /** Days the inspector cannot visit (leave, other duties), both ends included. */
+  unavailable?: ReadonlyArray<{ from: string; to: string }>;
 }
 
 export interface PlanInput {
@@ -244,6 +247,11 @@ interface Slot {
   booked: Set<string>;
 }
 
+/** A day the slot's inspector can take a visit: not already booked, not declared unavailable. */
+function free(slot: Slot, day: string): boolean {
+  return !slot.booked.has(day) && !(slot.inspector.unavailable ?? []).some((r) => r.from <= day && day <= r.to);
+}
+
 const RULES: Record<VisitKind, string[]> = {
   announced: ['VIS-1', 'VIS-2', 'VIS-3', 'VIS-5'],
   unannounced: ['VIS-1', 'VIS-3', 'VIS-5'],
@@ -339,7 +347,7 @@ export function planVisits(input: PlanInput): Plan {
     if (kind === 'unannounced') {
       const sessions = [...centre.sessions].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.sessionId < b.sessionId ? -1 : 1));
       for (const slot of candidates) {
-        const session = sessions.find((s) => s.date >= slot.start && s.date <= slot.end && !slot.booked.has(s.date));
+        const session = sessions.find((s) => s.date >= slot.start && s.date <= slot.end && free(slot, s.date));
         if (session) {
           chosen = { slot, day: session.date, sessionId: session.sessionId };
           break;
@@ -353,7 +361,7 @@ export function planVisits(input: PlanInput): Plan {
     if (!chosen) {
       for (const slot of candidates) {
         let day = nextWorkingDay(maxDay(slot.start, announcedFrom));
-        while (day <= slot.end && slot.booked.has(day)) day = addWorkingDays(day, 1);
+        while (day <= slot.end && !free(slot, day)) day = addWorkingDays(day, 1);
         if (day <= slot.end) {
           chosen = { slot, day, sessionId: null };
           break;

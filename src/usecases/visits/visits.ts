@@ -4,22 +4,25 @@
  * and the findings (VIS-4) with their proposal to the legal team (BRE-1, SUS-1, BRE-4).
  */
 import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
 import type { DataSource, EntityManager } from 'typeorm';
 import { createEmailActivities, type EmailDeps, type SendEmailInput } from '../../activities/email.activities';
 import { PARAMETERS } from '../../config/parameters';
 import { actorLabel, type Principal } from '../../domain/access/roles';
+import { visitFindingsKey, visitProposalId } from '../../domain/agrement/agrement';
 import { isIsoDate } from '../../domain/dates';
-import { InvalidCommand, NotFound } from '../../domain/errors';
+import { DomainError, InvalidCommand, NotFound, TransitionRefused } from '../../domain/errors';
 import { assessFindings, CHECKLIST_LABELS, type FindingsAssessment, type FindingsInput } from '../../domain/visits/findings';
 import { type InspectorKind, type Plan, type PlannedVisit, type PlannerCentre, type PlannerInspector, planVisits, type VisitKind } from '../../domain/visits/planner';
 import { dateIn } from '../../domain/zoned-time';
 import { appendToLog, canonicalJson } from '../../infra/database/event-log';
 import { riskScore, type RiskFacts, type RiskScore } from '../../rules/visits';
+import { actOnAgrement } from '../agrements/agrements';
 import { riskFacts, riskFactsFor, riskSubjectKey } from './risk-facts';
 
 export const CONTROL_VISIT_STREAM = 'control-visit';
 /** Serialises plannings: two plans at once would book the same inspectors twice. */
-const PLANNING_LOCK = 748_215_005;
+export const PLANNING_LOCK = 748_215_005;
 /** VIS-1: an agrément in these states is running: its centres may be visited. */
 const LIVE_STATES = ['active', 'suspended', 'under-notice', 'terminating'];
 
@@ -28,6 +31,9 @@ export interface VisitDeps {
   now: () => Date;
   /** The e-mail outbox (createEmailActivities' dependencies). */
   mail: EmailDeps;
+  /** The agrément workflows, which receive the findings' proposals (VIS-4, BRE-4). */
+  temporal: Client;
+  taskQueue: string;
 }
 
 const todayOf = (now: Date) => dateIn(now, PARAMETERS.agrement.timeZone);
@@ -137,13 +143,15 @@ interface InspectorRow {
   network_id: string | null;
   departments: string[];
   available_from: string;
-  available_to: string;
+  /** Null: open-ended. */
+  available_to: string | null;
   capacity: number;
+  unavailable: Array<{ from: string; to: string }>;
 }
 
 /**
  * VIS-1..5, APP-3: plans the period. The riskiest centres without a visit in the period get one, within the
- * inspectors' capacity left; the visits and their audit entries are written in one transaction; then the
+ * active inspectors' capacity left (their unavailable days excluded); the visits and their audit entries are written in one transaction; then the
  * centre's notice (announced visits, VIS-2) and each inspector's assignment are sent through the outbox,
  * once per visit whatever the retries (a repeated request plans nothing twice and re-sends only what failed).
  */
@@ -211,9 +219,10 @@ export async function planPeriod(deps: VisitDeps, request: PlanRequest, principa
 
     const inspectorRows: InspectorRow[] = await m.query(
       `SELECT i.id, i.name, i.email, i.kind, i.organisation_id, COALESCE(i.network_id, o.network_id) AS network_id, i.departments,
-              to_char(i.available_from, 'YYYY-MM-DD') AS available_from, to_char(i.available_to, 'YYYY-MM-DD') AS available_to, i.capacity
+              to_char(i.available_from, 'YYYY-MM-DD') AS available_from, to_char(i.available_to, 'YYYY-MM-DD') AS available_to, i.capacity,
+              i.unavailable
          FROM inspectors i LEFT JOIN organisations o ON o.id = i.organisation_id
-        WHERE i.available_from <= $2 AND i.available_to >= $1
+        WHERE i.active AND i.available_from <= $2 AND (i.available_to IS NULL OR i.available_to >= $1)
         ORDER BY i.id`,
       [from, to],
     );
@@ -225,8 +234,10 @@ export async function planPeriod(deps: VisitDeps, request: PlanRequest, principa
       networkId: i.network_id,
       departments: i.departments,
       availableFrom: i.available_from,
-      availableTo: i.available_to,
+      // An open-ended engagement runs through the period.
+      availableTo: i.available_to ?? to,
       capacity: i.capacity,
+      unavailable: i.unavailable,
       booked: existing.filter((v) => v.inspector_id === i.id).map((v) => v.planned_on),
     }));
 
@@ -475,6 +486,15 @@ export interface FindingsResult {
   status: 'done';
   findings: StoredFindings;
   emails: EmailReport;
+  /** BRE-4: each proposal as the agrément's open proposal the legal team confirms or declines. */
+  agrementProposals: AgrementProposalsReport;
+}
+
+export interface AgrementProposalsReport {
+  /** Open on the agrément (or already decided: a retry proposes nothing twice), under these ids. */
+  recorded: Array<{ kind: string; proposalId: string; ruleIds: string[] }>;
+  /** Not delivered (e.g. the agrément has ended: the rule says why; or the workflow could not be reached): sending the same findings again retries. */
+  failed: Array<{ kind: string; rule: string | null; error: string }>;
 }
 
 async function findVisit(db: DataSource | EntityManager, visitId: string, lock = false): Promise<VisitRow> {
@@ -567,5 +587,39 @@ export async function recordFindings(deps: VisitDeps, visitId: string, input: Fi
       },
     })),
   );
-  return { visitId, status: 'done', findings, emails };
+  const agrementProposals = await proposeToAgrement(deps, v, findings, actor);
+  return { visitId, status: 'done', findings, emails, agrementProposals };
+}
+
+/**
+ * VIS-4, BRE-4: hands each proposal to the agrément's workflow, where the legal team confirms (the notice or
+ * suspension then applies) or declines it like the engine's other proposals. Once per visit and kind: the
+ * update id and the agrément's own record of visits proposed make a retry harmless.
+ */
+async function proposeToAgrement(deps: VisitDeps, v: VisitRow, findings: StoredFindings, actor: string): Promise<AgrementProposalsReport> {
+  const report: AgrementProposalsReport = { recorded: [], failed: [] };
+  if (!v.agrement_id) return report;
+  const proposedOn = todayOf(new Date(findings.recordedAt));
+  for (const p of findings.proposals) {
+    try {
+      await actOnAgrement(
+        deps,
+        v.agrement_id,
+        {
+          action: { type: 'visit-findings-proposed', on: proposedOn, visitId: v.id, proposal: p.kind, reasonFr: p.reasonFr },
+          actor,
+          reason: findings.input.summary?.trim() || p.reasonFr,
+        },
+        visitFindingsKey(v.id, p.kind),
+      );
+      report.recorded.push({ kind: p.kind, proposalId: visitProposalId(p.kind, v.id), ruleIds: ['VIS-4', p.ruleId] });
+    } catch (error) {
+      report.failed.push({
+        kind: p.kind,
+        rule: error instanceof TransitionRefused ? error.ruleId : null,
+        error: error instanceof DomainError || error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+  return report;
 }

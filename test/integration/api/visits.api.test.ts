@@ -363,4 +363,66 @@ describe('control-visit findings through the API (VIS-4, BRE-1, SUS-1)', () => {
     expect(risk.body.facts.everVisited).toBe(true);
     expect(risk.body.factors.map((f: Json) => f.check)).not.toContain('VIS-1.never-visited');
   });
+
+  it('VIS-4 BRE-4 SUS-1 BRE-1 serious findings become open proposals of the agrément; the legal team confirms them: suspension, then formal notice', async () => {
+    const day = today();
+    const centre = await agreedCentre('2B', 'Centre contrôlé');
+    const sessionId = await scheduledSession(centre.organisationId, day);
+    const visitor = await inspector({ kind: 'pix-staff', departments: ['2B'], from: day, to: day, capacity: 1 });
+    const planned = await http('POST', '/visit-plans', ops, { from: day, to: day, announcedShare: 0 });
+    const visit = planned.body.visits.find((v: Json) => v.organisationId === centre.organisationId);
+    expect(visit).toMatchObject({ kind: 'unannounced', sessionId, inspectorId: visitor.id });
+    const token = await inspectorToken(visitor.email);
+    const findings = {
+      checklist: { ...allOk, staffing: { result: 'ko', notes: 'Un seul surveillant pour 32 candidats' } },
+      proposeSuspension: true,
+      proposeBreach: true,
+      summary: 'Surveillance insuffisante.',
+    };
+    const res = await http('POST', `/control-visits/${visit.id}/findings`, token, findings);
+    expect(res.status).toBe(200);
+    const suspensionId = `VIS-4:SUS-1:${visit.id}`;
+    const breachId = `VIS-4:BRE-1:${visit.id}`;
+    expect(res.body.agrementProposals).toEqual({
+      recorded: [
+        { kind: 'suspension', proposalId: suspensionId, ruleIds: ['VIS-4', 'SUS-1'] },
+        { kind: 'breach-notice', proposalId: breachId, ruleIds: ['VIS-4', 'BRE-1'] },
+      ],
+      failed: [],
+    });
+
+    // The agrément's open proposals, as the legal team sees them; nothing applied yet.
+    const seen = await http('GET', `/agrements/${centre.agrementId}`, legal);
+    expect(seen.body.state).toBe('active');
+    expect(seen.body.agrement.proposals).toEqual([
+      expect.objectContaining({ id: suspensionId, kind: 'suspension', cause: 'visit-findings', ruleId: 'SUS-1', ruleIds: ['VIS-4', 'SUS-1'], visitId: visit.id, proposedOn: day }),
+      expect.objectContaining({ id: breachId, kind: 'breach-notice', cause: 'visit-findings', ruleId: 'BRE-1', ruleIds: ['VIS-4', 'BRE-1'], visitId: visit.id, proposedOn: day }),
+    ]);
+    // A retry of the same findings proposes nothing twice.
+    const retry = await http('POST', `/control-visits/${visit.id}/findings`, token, findings);
+    expect(retry.body.agrementProposals.recorded.map((p: Json) => p.proposalId)).toEqual([suspensionId, breachId]);
+    expect((await http('GET', `/agrements/${centre.agrementId}`, legal)).body.agrement.proposals).toHaveLength(2);
+
+    // BRE-4: only the legal team decides.
+    expect((await http('POST', `/agrements/${centre.agrementId}/actions/confirm-proposal`, ops, { reason: 'x', proposalId: suspensionId })).status).toBe(403);
+    const suspended = await http('POST', `/agrements/${centre.agrementId}/actions/confirm-proposal`, legal, { reason: 'Constat grave lors de la visite', proposalId: suspensionId });
+    expect(suspended.status).toBe(200);
+    expect(suspended.body).toMatchObject({ state: 'suspended', agrement: { suspension: { since: day, cause: 'decision' } } });
+    expect(suspended.body.agrement.suspension.reason).toContain('visite de contrôle');
+    expect(suspended.body.agrement.proposals.map((p: Json) => p.id)).toEqual([breachId]);
+    const notice = await http('POST', `/agrements/${centre.agrementId}/actions/confirm-proposal`, legal, { reason: 'Mise en demeure', proposalId: breachId });
+    expect(notice.status).toBe(200);
+    expect(notice.body).toMatchObject({ state: 'under-notice', agrement: { breach: { letterSentOn: day }, proposals: [] } });
+    // Decided: the same proposal cannot be decided twice, and the findings sent again propose nothing.
+    expect((await http('POST', `/agrements/${centre.agrementId}/actions/decline-proposal`, legal, { reason: 'x', proposalId: breachId })).body).toMatchObject({ statusCode: 409, rule: 'BRE-4' });
+    await http('POST', `/control-visits/${visit.id}/findings`, token, findings);
+    expect((await http('GET', `/agrements/${centre.agrementId}`, legal)).body.agrement.proposals).toEqual([]);
+
+    // The centre is told of the suspension and of the formal notice.
+    expect(await receivedMail(h.smtp, (x) => x.template === 'agrement-suspended' && x.to.includes(centre.email))).toHaveLength(1);
+    expect(await receivedMail(h.smtp, (x) => x.template === 'breach-notice' && x.to.includes(centre.email))).toHaveLength(1);
+    const events: Json[] = await h.db.query(`SELECT type, rule_ids FROM event_log WHERE stream_type = 'agrement' AND stream_id = $1 ORDER BY id`, [centre.agrementId]);
+    expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['suspension-proposed', 'breach-notice-proposed', 'proposal-confirmed', 'suspended', 'breach-notified']));
+    expect(events.find((e) => e.type === 'suspension-proposed')!.rule_ids).toEqual(['VIS-4', 'SUS-1', 'BRE-4']);
+  });
 });

@@ -230,6 +230,57 @@ describe('rule engine', () => {
     });
   });
 
+    it('passing verdicts: the same French message as a failure (formatted when read), and JSON includes it', async () => {
+      const raw = file([
+        rule({ message: 'Au moins {expected} candidats (déclaré : {actual}).' }),
+        rule({ id: 'DOC-4', check: 'DOC-4.date', message: 'daté du {actual}', requires: { fact: 'commitments', path: '$.on', operator: 'onOrAfter', value: '2026-01-01' } }),
+      ]);
+      // Two checks with one message and opposite conditions: for every value one passes, one fails.
+      // Numbers on both sides of the small-integer shortcut, and -0 which Intl writes "-0".
+      const opposite = file([rule(), rule({ check: 'ELIG-3.opposite', requires: { fact: 'committed', operator: 'lessThan', value: CENTRE } })]);
+      const french = new Intl.NumberFormat('fr-FR');
+      for (const committed of [0, -0, 7, 599, 999, 1000, 2500, 12345.5, -999, -1000]) {
+        const evaluation = await evaluate(opposite, { committed }, { includePassing: true });
+        expect(evaluation.passes).toHaveLength(1);
+        expect(evaluation.failures).toHaveLength(1);
+        const expected = `Au moins 600 candidats (déclaré : ${french.format(committed)}).`;
+        expect([evaluation.passes![0]!.message, evaluation.failures[0]!.message]).toEqual([expected, expected]);
+      }
+      const evaluation = await evaluate(raw, { committed: 600, commitments: { on: '2026-03-02' } }, { includePassing: true });
+      const json = JSON.parse(JSON.stringify(evaluation)) as { passes: Array<Record<string, unknown>> };
+      expect(json.passes).toEqual([
+        {
+          ruleId: 'ELIG-3',
+          check: 'ELIG-3.committed',
+          clause: 'CdC §3.1.1',
+          description: 'Commits to enough candidates.',
+          message: 'Au moins 600 candidats (déclaré : 600).',
+          fact: 'committed',
+          operator: 'greaterThanInclusive',
+          actual: 600,
+          expected: 600,
+        },
+        {
+          ruleId: 'DOC-4',
+          check: 'DOC-4.date',
+          clause: 'CdC §3.1.1',
+          description: 'Commits to enough candidates.',
+          message: 'daté du 02/03/2026',
+          fact: 'commitments',
+          operator: 'onOrAfter',
+          actual: '2026-03-02',
+          expected: '2026-01-01',
+          path: '$.on',
+        },
+      ]);
+      // Same keys, same order as a failure's JSON.
+      const failed = await evaluate(raw, { committed: 1, commitments: { on: '2025-03-02' } });
+      expect(Object.keys(JSON.parse(JSON.stringify(failed.failures[1])))).toEqual(Object.keys(json.passes[1]!));
+      // A caller may still amend the message (as SES-9 does for failures).
+      evaluation.passes![0]!.message += ' Motif : test';
+      expect(evaluation.passes![0]!.message).toBe('Au moins 600 candidats (déclaré : 600). Motif : test');
+    });
+
   describe('custom operators', () => {
     const op = (operator: string, value: unknown) =>
       file([rule({ id: 'DOC-4', check: 'DOC-4.op', message: 'm', requires: { fact: 'x', operator, value } })]);
