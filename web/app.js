@@ -113,7 +113,14 @@ async function centre(id) {
   const a = await api(`/agrements/${encodeURIComponent(id)}`);
   const can = (p) => me.actions.includes(p);
   const buttons = LEGAL_ACTIONS.filter((x) => can(x.permission) && x.when(a)).map((x) => `<button data-action="${x.action}">${esc(x.label)}</button>`);
-  const proposals = can('agrement.confirm-termination') ? a.agrement.proposals.filter((p) => p.kind === 'termination').map((p) => `<button data-action="confirm-proposal" data-proposal="${esc(p.id)}">Confirmer la résiliation (${esc(p.ruleId)})</button>`) : [];
+  // BRE-4: every proposal of the engine waits for a person of the legal team: confirm or decline it.
+  const PROPOSAL_FR = { termination: 'la résiliation', suspension: 'la suspension', 'breach-notice': 'la mise en demeure' };
+  const proposals = can('agrement.confirm-termination')
+    ? a.agrement.proposals.flatMap((p) => [
+        `<button data-action="confirm-proposal" data-proposal="${esc(p.id)}">Confirmer ${esc(PROPOSAL_FR[p.kind] ?? p.kind)} (${esc(p.ruleId)})</button>`,
+        `<button data-action="decline-proposal" data-proposal="${esc(p.id)}">Écarter ${esc(PROPOSAL_FR[p.kind] ?? p.kind)} (${esc(p.ruleId)})</button>`,
+      ])
+    : [];
   $('#main').innerHTML = `<h1>${esc(a.organisation.name)}</h1>
     <p>État : ${stateBadge(a.state)} · agrément du ${dateFr(a.startOn)} au ${dateFr(a.termOn)} · ${a.candidates} candidats</p>
     ${a.sessionBlocker ? `<p class="error">Sessions refusées : ${esc(BLOCKERS[a.sessionBlocker.ruleId] ?? a.sessionBlocker.reason)} (${esc(a.sessionBlocker.ruleId)})</p>` : ''}
