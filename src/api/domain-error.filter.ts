@@ -1,6 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
-import { DomainError, Forbidden, InvalidCommand, NotFound, TransitionRefused, Unauthenticated } from '../domain/errors';
+import { DomainError, Forbidden, InvalidCommand, NotFound, RulesFailed, TransitionRefused, Unauthenticated } from '../domain/errors';
 
 /**
  * Named domain errors to HTTP: 400 with the field, 401 (bearer challenge), 403 with the action and the
@@ -23,6 +23,8 @@ export class DomainErrorFilter implements ExceptionFilter {
       res.status(404).json({ statusCode: 404, error: 'Not Found', message: error.message });
     } else if (error instanceof TransitionRefused) {
       res.status(409).json({ statusCode: 409, error: 'Conflict', rule: error.ruleId, message: error.message, details: error.details });
+    } else if (error instanceof RulesFailed) {
+      res.status(422).json({ statusCode: 422, error: 'Unprocessable Entity', message: error.message, rules: error.details.ruleIds, failures: error.failures });
     } else if (error instanceof DomainError) {
       res.status(422).json({ statusCode: 422, error: 'Unprocessable Entity', message: error.message, details: error.details });
     } else if (error instanceof HttpException) {

@@ -37,6 +37,18 @@ export class InvalidCommand extends DomainError {
   }
 }
 
+/** A session (or any judged input) the rules refuse: every failing rule with its clause, actual and expected values. */
+export class RulesFailed extends DomainError {
+  readonly code = 'rules-failed';
+  constructor(
+    message: string,
+    readonly failures: ReadonlyArray<{ ruleId: string; check: string; clause: string; message: string; actual: unknown; expected: unknown }>,
+    details: Record<string, unknown> = {},
+  ) {
+    super(message, { ruleIds: [...new Set(failures.map((f) => f.ruleId))], ...details });
+  }
+}
+
 export class NotFound extends DomainError {
   readonly code = 'not-found';
 }

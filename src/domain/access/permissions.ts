@@ -59,6 +59,12 @@ const MATRIX = {
   'visits.read': ['operations', 'legal', 'inspector'],
   // VIS-4: the inspector (or operations, from the inspector's report) records the findings of a visit.
   'visits.record-findings': ['inspector', 'operations'],
+  // SES-1: sessions as Pix Certif reports them; a centre (or its network's coordinator) reports its own.
+  'session.report': ['operations', 'centre', 'coordinator'],
+  // Centres and coordinators: scoped to their organisation / network.
+  'session.read': ['operations', 'legal', 'inspector', 'read-only', 'centre', 'coordinator'],
+  // A year of history at once (CSV or JSON): Pix operations.
+  'session.import': ['operations'],
   // VIS-5: operations recruit, assign and retire the inspectors (Pix staff, managers of other centres, contractors).
   'inspectors.manage': ['operations'],
 } satisfies Record<string, Role[]>;

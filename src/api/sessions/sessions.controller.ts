@@ -1,0 +1,167 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { Principal } from '../../domain/access/roles';
+import { InvalidCommand, NotFound } from '../../domain/errors';
+import { visibleOrganisationIds } from '../../infra/database/access-store';
+import { listRuleSets } from '../../rules/sessions';
+import type { ApplicationDeps } from '../../usecases/applications/dependencies';
+import { getSession, listSessions, storedReport } from '../../usecases/sessions/read-sessions';
+import { dryRunSession, errorOf, type ReportOutcome, reportSessions } from '../../usecases/sessions/report-sessions';
+import { SESSION_REPORT_SCHEMA, type SessionReport } from '../../usecases/sessions/session-report';
+import { Actor } from '../actor';
+import { Can, CurrentPrincipal } from '../auth';
+import { APPLICATION_DEPS } from '../tokens';
+import { validateBody } from '../validation';
+
+const SESSION_ID = /^[A-Za-z0-9_.-]{1,64}$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const STATUSES = ['planned', 'finalised', 'cancelled'];
+
+const cancelSchema = { type: 'object', additionalProperties: false, required: ['reason'], properties: { reason: { type: 'string', minLength: 1, maxLength: 1000 } } } as const;
+const finaliseSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['candidatesWhoSat'],
+  properties: {
+    finalisedAt: { type: 'string', format: 'date-time' },
+    candidatesWhoSat: { type: 'integer', minimum: 0 },
+    incidents: SESSION_REPORT_SCHEMA.properties.finalisation.properties.incidents,
+    fraudReports: SESSION_REPORT_SCHEMA.properties.finalisation.properties.fraudReports,
+    endOfTestChecks: SESSION_REPORT_SCHEMA.properties.finalisation.properties.endOfTestChecks,
+  },
+} as const;
+
+/** SES-1: sessions as Pix Certif reports them, judged by the rules in force on their date (AGR-6), each with its SES-10 workflow. */
+@ApiTags('sessions')
+@ApiBearerAuth()
+@Controller()
+export class SessionsController {
+  constructor(@Inject(APPLICATION_DEPS) private readonly deps: ApplicationDeps) {}
+
+  private async scope(principal: Principal): Promise<string[] | undefined> {
+    return (await visibleOrganisationIds(this.deps.db, principal)) ?? undefined;
+  }
+
+  /** One report through the same path as an import; a refusal becomes its HTTP error (400, 404, 409, 422). */
+  private async report(principal: Principal, actor: string, body: unknown, mode: 'create' | 'update', res: Response) {
+    const [outcome] = (await reportSessions(this.deps, [body], { actor, source: 'api', mode, organisationIds: await this.scope(principal) })) as [ReportOutcome];
+    if (outcome.outcome === 'refused') throw errorOf(outcome.error);
+    res.status(outcome.outcome === 'created' ? 201 : 200);
+    return { outcome: outcome.outcome, session: await getSession(this.deps, outcome.sessionId) };
+  }
+
+  @Post('sessions')
+  @Can('session.report')
+  @ApiOperation({
+    summary: 'Report a new session (SES-1): 201; the same report again: 200 unchanged. 409 names the rule (SES-9: SUS-2, REF-2, AGR-4, TER-5), 422 lists every failing rule with actual and expected values',
+  })
+  @ApiBody({ schema: SESSION_REPORT_SCHEMA as object })
+  create(@CurrentPrincipal() p: Principal, @Actor() actor: string, @Body() body: unknown, @Res({ passthrough: true }) res: Response) {
+    return this.report(p, actor, body, 'create', res);
+  }
+
+  @Post('sessions/dry-run')
+  @Can('session.report')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Judge a session without recording it: blocker (SES-9), every failing rule, the passing ones with ?includePassing=true, price and deadline' })
+  @ApiQuery({ name: 'includePassing', required: false, type: Boolean })
+  @ApiBody({ schema: SESSION_REPORT_SCHEMA as object })
+  async dryRun(@CurrentPrincipal() p: Principal, @Body() body: unknown, @Query('includePassing') includePassing?: string) {
+    return dryRunSession(this.deps, body, { organisationIds: await this.scope(p), includePassing: includePassing === 'true' });
+  }
+
+  @Put('sessions/:id')
+  @Can('session.report')
+  @ApiOperation({ summary: 'Update a session as Pix Certif reports it again (moving it moves its SES-10 deadline); finalised or cancelled sessions no longer change (409)' })
+  @ApiBody({ schema: SESSION_REPORT_SCHEMA as object })
+  update(@CurrentPrincipal() p: Principal, @Actor() actor: string, @Param('id') id: string, @Body() body: unknown, @Res({ passthrough: true }) res: Response) {
+    checkId(id);
+    if (body && typeof body === 'object' && (body as { id?: unknown }).id !== undefined && (body as { id?: unknown }).id !== id) {
+      throw new InvalidCommand('id', `id in the body (${String((body as { id: unknown }).id)}) differs from the path (${id})`);
+    }
+    return this.report(p, actor, { ...(body as object), id }, 'update', res);
+  }
+
+  @Post('sessions/:id/cancel')
+  @Can('session.report')
+  @ApiOperation({ summary: 'Cancel a session (SES-7): its SES-10 workflow ends' })
+  @ApiBody({ schema: cancelSchema as object })
+  async cancel(@CurrentPrincipal() p: Principal, @Actor() actor: string, @Param('id') id: string, @Body() body: unknown, @Res({ passthrough: true }) res: Response) {
+    checkId(id);
+    const { reason } = validateBody<{ reason: string }>(cancelSchema, body ?? {});
+    const report = await storedReport(this.deps, id, await this.scope(p));
+    return this.report(p, actor, { ...report, status: 'cancelled', cancellation: { reason } } satisfies SessionReport, 'update', res);
+  }
+
+  @Post('sessions/:id/finalise')
+  @Can('session.report')
+  @ApiOperation({ summary: 'Finalise a session (SES-10): incidents, fraud reports, end-of-test checks; the candidates who sat count once in the quota (QUO-3)' })
+  @ApiBody({ schema: finaliseSchema as object })
+  async finalise(@CurrentPrincipal() p: Principal, @Actor() actor: string, @Param('id') id: string, @Body() body: unknown, @Res({ passthrough: true }) res: Response) {
+    checkId(id);
+    const b = validateBody<{ finalisedAt?: string; candidatesWhoSat: number; incidents?: never[]; fraudReports?: never[]; endOfTestChecks?: never[] }>(finaliseSchema, body ?? {});
+    const report = await storedReport(this.deps, id, await this.scope(p));
+    const finalisation = {
+      finalisedAt: b.finalisedAt ?? this.deps.now().toISOString(),
+      candidatesWhoSat: b.candidatesWhoSat,
+      incidents: b.incidents ?? [],
+      fraudReports: b.fraudReports ?? [],
+      endOfTestChecks: b.endOfTestChecks ?? [],
+    };
+    return this.report(p, actor, { ...report, status: 'finalised', finalisation } satisfies SessionReport, 'update', res);
+  }
+
+  @Get('sessions/:id')
+  @Can('session.read')
+  @ApiOperation({ summary: 'One session: the report, its price, and its SES-10 deadline as its workflow holds it' })
+  async get(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
+    checkId(id);
+    return getSession(this.deps, id, await this.scope(p));
+  }
+
+  @Get('sessions')
+  @Can('session.read')
+  @ApiOperation({ summary: 'Sessions, latest first; filters organisationId, status, from, to (dates)' })
+  async list(@CurrentPrincipal() p: Principal, @Query() q: Record<string, string | undefined>) {
+    if (q.status !== undefined && !STATUSES.includes(q.status)) throw new InvalidCommand('status', `status must be one of: ${STATUSES.join(', ')}`);
+    for (const f of ['from', 'to'] as const) if (q[f] !== undefined && !DATE.test(q[f]!)) throw new InvalidCommand(f, `${f} must be a date (YYYY-MM-DD)`);
+    if (q.organisationId !== undefined && !/^[0-9a-f-]{36}$/i.test(q.organisationId)) throw new InvalidCommand('organisationId', 'organisationId must be a uuid');
+    return listSessions(this.deps, {
+      organisationIds: await this.scope(p),
+      organisationId: q.organisationId,
+      status: q.status,
+      from: q.from,
+      to: q.to,
+      limit: int('limit', q.limit, 50, 1, 1000),
+      offset: int('offset', q.offset, 0, 0, 10_000_000),
+    });
+  }
+
+  @Get('rule-sets')
+  @Can('session.read')
+  @ApiOperation({ summary: 'The session rule sets (AGR-6): each version, its effective dates, source, rules with their IDs and clauses, and changed parameters' })
+  ruleSets() {
+    return listRuleSets();
+  }
+
+  @Get('rule-sets/:id')
+  @Can('session.read')
+  @ApiOperation({ summary: 'One rule-set version, e.g. sessions@2027-01' })
+  ruleSet(@Param('id') id: string) {
+    const set = listRuleSets().find((s) => s.id === id);
+    if (!set) throw new NotFound(`rule set ${id} not found`);
+    return set;
+  }
+}
+
+function checkId(id: string): void {
+  if (!SESSION_ID.test(id)) throw new InvalidCommand('id', 'id must be 1–64 characters of [A-Za-z0-9_.-]');
+}
+
+function int(field: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidCommand(field, `${field} must be an integer from ${min} to ${max}`);
+  return n;
+}

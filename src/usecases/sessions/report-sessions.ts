@@ -1,0 +1,378 @@
+import { createHash } from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import type { EntityManager } from 'typeorm';
+import { PARAMETERS } from '../../config/parameters';
+import { type Agrement, sessionBlocker as sessionBlockerOf } from '../../domain/agrement/agrement';
+import { DomainError, InvalidCommand, NotFound, RulesFailed, TransitionRefused } from '../../domain/errors';
+import { checkCampaignWindow } from '../../domain/sessions/campaigns';
+import { finalisationDeadline, isTimeZone, sessionEndsAt } from '../../domain/sessions/finalisation';
+import { priceOf } from '../../domain/sessions/pricing';
+import type { CentreKind, Session } from '../../domain/sessions/session';
+import { dateIn } from '../../domain/zoned-time';
+import { appendToLog } from '../../infra/database/event-log';
+import { evaluateSession, type SessionEvaluation } from '../../rules/sessions';
+import { sessionStreamId, SESSION_STREAM } from '../../activities/session.activities';
+import { agrementWorkflowId, sessionFinalisedSignal } from '../../workflows/agrement/definitions';
+import { cancelSessionUpdate, finaliseSessionUpdate, moveSessionUpdate, type SessionDeadlineInput, sessionWorkflowId } from '../../workflows/session/definitions';
+import type { ApplicationDeps } from '../applications/dependencies';
+import { parseSessionReport, type SessionReport } from './session-report';
+
+export type SessionStatus = 'planned' | 'finalised' | 'cancelled';
+
+export interface Refusal {
+  name: 'InvalidCommand' | 'TransitionRefused' | 'RulesFailed' | 'NotFound';
+  field?: string;
+  ruleId?: string;
+  message: string;
+  failures?: Array<{ ruleId: string; check: string; clause: string; message: string; actual: unknown; expected: unknown }>;
+}
+
+export type ReportOutcome =
+  | { sessionId: string; outcome: 'created' | 'updated' | 'unchanged'; status: SessionStatus; ruleSetId: string; deadlineAt: string }
+  | { sessionId: string | null; outcome: 'refused'; error: Refusal };
+
+/** The organisation running a session, as the rules need it (centre kind from its category, SCO-1, PRI-3, PRI-4). */
+export interface SessionCentre {
+  id: string;
+  name: string;
+  email: string;
+  category: string;
+  kind: CentreKind;
+  publicEstablishment: boolean;
+  /** QUO-3: the organisation whose agrément counts the session; null for a secondary school (SCO-1). */
+  agrementOrganisationId: string | null;
+}
+
+/** SCO-1: collèges and lycées (their category in the organisations table). */
+export const SECONDARY_SCHOOL_CATEGORIES = ['college', 'lycee', 'agricultural-lycee'] as const;
+const HIGHER_EDUCATION = ['public-higher-education', 'engineering-or-higher-technical-school', 'eespig'];
+const PUBLIC_CATEGORIES = ['public-higher-education', 'public-service-or-military-school', 'public-adult-vocational-training', 'public-establishment-with-training-mission', ...SECONDARY_SCHOOL_CATEGORIES];
+
+async function loadCentres(m: EntityManager, ids: string[]): Promise<Map<string, SessionCentre>> {
+  const rows: { id: string; name: string; email: string; category: string; network_id: string | null; network_type: string | null }[] = await m.query(
+    `SELECT o.id, o.name, o.email, o.category, o.network_id,
+            (SELECT a.data->'network'->>'type' FROM applications a WHERE a.organisation_id = o.network_id ORDER BY a.received_at DESC LIMIT 1) AS network_type
+       FROM organisations o WHERE o.id = ANY($1)`,
+    [ids],
+  );
+  return new Map(
+    rows.map((o) => {
+      const school = (SECONDARY_SCHOOL_CATEGORIES as readonly string[]).includes(o.category);
+      const kind: CentreKind = school ? 'secondary-school' : o.network_type === 'B' ? 'network-b-member' : HIGHER_EDUCATION.includes(o.category) ? 'higher-education' : 'centre';
+      return [o.id, { id: o.id, name: o.name, email: o.email, category: o.category, kind, publicEstablishment: PUBLIC_CATEGORIES.includes(o.category), agrementOrganisationId: school ? null : (o.network_id ?? o.id) }];
+    }),
+  );
+}
+
+async function loadAgrements(m: EntityManager, organisationIds: string[]): Promise<Map<string, Agrement>> {
+  if (organisationIds.length === 0) return new Map();
+  const rows: { organisation_id: string; snapshot: Agrement }[] = await m.query(`SELECT organisation_id, snapshot FROM agrements WHERE organisation_id = ANY($1)`, [organisationIds]);
+  return new Map(rows.map((r) => [r.organisation_id, r.snapshot]));
+}
+
+interface StoredSession {
+  id: string;
+  organisation_id: string;
+  status: SessionStatus;
+  content_hash: string;
+  date: string;
+  end_time: string;
+  version: number;
+}
+
+const contentHash = (report: SessionReport) => createHash('sha256').update(JSON.stringify(report)).digest('hex');
+
+/** The session as the rules see it (the report plus what the organisation says of the centre). */
+export function sessionOf(report: SessionReport, centre: SessionCentre): Session {
+  const { organisationId: _o, status: _s, cancellation: _c, invigilators, ...rest } = report;
+  return {
+    ...rest,
+    invigilators: invigilators.map((i) => ({ trainedCandidateIds: [], relativeCandidateIds: [], subordinateCandidateIds: [], ...i })),
+    centreId: centre.id,     centreKind: centre.kind,
+    centrePublicEstablishment: centre.publicEstablishment,
+    finalisation: report.finalisation ?? null,
+  };
+}
+
+export interface Verdict {
+  session: Session;
+  centre: SessionCentre;
+  evaluation: SessionEvaluation;
+  deadlineAt: Date;
+  price: { priceCents: number; pixShareCents: number; payingCandidates: number };
+}
+
+/**
+ * Judges a report: SES-9 (the agrément's blocker) for sessions still to be held, SCO-2 windows for
+ * schools, then every SES/PRI rule in force on the session's date (AGR-6). Pure once loaded.
+ */
+export function judge(report: SessionReport, centre: SessionCentre, agrement: Agrement | null, now: Date, options: { includePassing?: boolean } = {}): Verdict {
+  if (!isTimeZone(report.timeZone)) throw new InvalidCommand('timeZone', `timeZone ${report.timeZone} is not an IANA time zone (e.g. Europe/Paris, Indian/Reunion)`);
+  const session = sessionOf(report, centre);
+  const today = dateIn(now, report.timeZone);
+  if (report.finalisation) {
+    // SES-10: finalised after the session started, and not in the future.
+    const at = new Date(report.finalisation.finalisedAt).getTime();
+    if (at > now.getTime()) throw new InvalidCommand('finalisation.finalisedAt', 'finalisation.finalisedAt is in the future');
+    if (at < sessionEndsAt(report.date, report.startTime, report.timeZone).getTime()) {
+      throw new InvalidCommand('finalisation.finalisedAt', 'finalisation.finalisedAt is before the session started');
+    }
+  }
+  let blocker = null;
+  if (centre.agrementOrganisationId !== null && report.date >= today && (report.status ?? 'planned') === 'planned') {
+    // SES-9: only sessions still to come are refused; a history import reports past ones.
+    if (!agrement) throw new TransitionRefused('SES-9', `no session may be organised: ${centre.name} holds no agrément (SES-9, AGR-1)`, { organisationId: centre.id });
+    blocker = sessionBlockerOf(agrement);
+    if (blocker) throw new TransitionRefused(blocker.ruleId, `no session may be organised: ${blocker.reason} (${blocker.ruleId}, SES-9)`, { state: agrement.state, organisationId: centre.id });
+  }
+  const evaluation = evaluateSession(session, { sessionBlocker: blocker, today }, options);
+  const campaign = centre.kind === 'secondary-school' ? checkCampaignWindow(centre.category, report.date) : null;
+  const failures = [...(campaign ? [campaign] : []), ...evaluation.failures];
+  if (failures.length > 0) {
+    throw new RulesFailed(
+      `the session breaks ${failures.length} rule${failures.length > 1 ? 's' : ''} of ${evaluation.ruleSetId}: ${[...new Set(failures.map((f) => f.ruleId))].join(', ')}`,
+      failures.map((f) => ({ ruleId: f.ruleId, check: f.check, clause: f.clause, message: f.message, actual: f.actual, expected: f.expected })),
+      { sessionId: report.id, ruleSetId: evaluation.ruleSetId },
+    );
+  }
+  let priceCents = 0;
+  let pixShareCents = 0;
+  let payingCandidates = 0;
+  for (const c of session.candidates) {
+    const p = priceOf(c, centre.kind, report.date);
+    priceCents += Math.round(p.priceEur * 100);
+    pixShareCents += Math.round(p.pixShareEur * 100);
+    if (p.pixShareEur > 0) payingCandidates++;
+  }
+  const deadlineAt = finalisationDeadline(report.date, report.endTime, report.timeZone, PARAMETERS.sessions.finalisationHours);
+  return { session, centre, evaluation, deadlineAt, price: { priceCents, pixShareCents, payingCandidates } };
+}
+
+function refusalOf(err: unknown): Refusal {
+  if (err instanceof RulesFailed) return { name: 'RulesFailed', message: err.message, failures: [...err.failures] };
+  if (err instanceof TransitionRefused) return { name: 'TransitionRefused', ruleId: err.ruleId, message: err.message };
+  if (err instanceof InvalidCommand) return { name: 'InvalidCommand', field: err.field, message: err.message };
+  if (err instanceof NotFound) return { name: 'NotFound', message: err.message };
+  throw err;
+}
+
+export function errorOf(refusal: Refusal): DomainError {
+  switch (refusal.name) {
+    case 'RulesFailed':
+      return new RulesFailed(refusal.message, refusal.failures ?? []);
+    case 'TransitionRefused':
+      return new TransitionRefused(refusal.ruleId ?? 'SES-1', refusal.message);
+    case 'InvalidCommand':
+      return new InvalidCommand(refusal.field ?? '(body)', refusal.message);
+    default:
+      return new NotFound(refusal.message);
+  }
+}
+
+/** What a change means for the session's SES-10 workflow, applied after the commit. */
+type WorkflowStep =
+  | { kind: 'start'; input: SessionDeadlineInput }
+  | { kind: 'move'; sessionId: string; date: string; endTime: string }
+  | { kind: 'cancel'; sessionId: string; reason: string }
+  | { kind: 'finalise'; sessionId: string; report: SessionReport; centre: SessionCentre; deadlineAt: Date };
+
+export interface ReportOptions {
+  actor: string;
+  source: 'api' | 'import';
+  /** Organisations the reporter may act for (centres, coordinators); undefined: Pix staff, all. */
+  organisationIds?: string[];
+  /** PUT /sessions/:id: the session must exist; POST /sessions: a different report for an existing id is refused. */
+  mode?: 'create' | 'update' | 'upsert';
+}
+
+/**
+ * Validates, judges and stores a batch of reports (SES-1): each is accepted or refused on its own, the
+ * accepted ones are written in one transaction with their event-log entries, and an identical report
+ * changes nothing. After the commit the sessions' SES-10 workflows are started, moved, cancelled or
+ * finalised (idempotent: re-reporting re-drives them), and a session reported already finalised (a
+ * history import) is counted once in its agrément's quota (QUO-3) without a workflow of its own.
+ */
+export async function reportSessions(deps: ApplicationDeps, raws: unknown[], options: ReportOptions): Promise<ReportOutcome[]> {
+  const now = deps.now();
+  const outcomes: ReportOutcome[] = new Array(raws.length);
+  const parsed: Array<{ i: number; report: SessionReport }> = [];
+  const seen = new Set<string>();
+  for (const [i, raw] of raws.entries()) {
+    try {
+      const report = parseSessionReport(raw);
+      if (seen.has(report.id)) throw new InvalidCommand('id', `session ${report.id} appears twice in the same batch`);
+      seen.add(report.id);
+      if (options.organisationIds && !options.organisationIds.includes(report.organisationId)) throw new NotFound(`organisation ${report.organisationId} not found`);
+      parsed.push({ i, report });
+    } catch (err) {
+      const id = raw && typeof raw === 'object' && typeof (raw as { id?: unknown }).id === 'string' ? (raw as { id: string }).id : null;
+      outcomes[i] = { sessionId: id, outcome: 'refused', error: refusalOf(err) };
+    }
+  }
+  const steps: WorkflowStep[] = [];
+  await deps.db.transaction(async (m) => {
+    const centres = await loadCentres(m, [...new Set(parsed.map((p) => p.report.organisationId))]);
+    const agrements = await loadAgrements(m, [...new Set([...centres.values()].map((c) => c.agrementOrganisationId).filter((x): x is string => x !== null))]);
+    const stored: StoredSession[] = await m.query(
+      `SELECT id, organisation_id, status, content_hash, to_char(date, 'YYYY-MM-DD') AS date, end_time, version FROM sessions WHERE id = ANY($1) FOR UPDATE`,
+      [parsed.map((p) => p.report.id)],
+    );
+    const byId = new Map(stored.map((s) => [s.id, s]));
+    const log: Parameters<typeof appendToLog>[1] = [];
+    for (const { i, report } of parsed) {
+      try {
+        const centre = centres.get(report.organisationId);
+        if (!centre) throw new NotFound(`organisation ${report.organisationId} not found`);
+        const before = byId.get(report.id);
+        const hash = contentHash(report);
+        if (before && before.organisation_id !== report.organisationId) throw new TransitionRefused('SES-1', `session ${report.id} belongs to another organisation`);
+        if (before && before.content_hash === hash) {
+          const deadlineAt = finalisationDeadline(report.date, report.endTime, report.timeZone, PARAMETERS.sessions.finalisationHours);
+          outcomes[i] = { sessionId: report.id, outcome: 'unchanged', status: before.status, ruleSetId: '', deadlineAt: deadlineAt.toISOString() };
+          continue;
+        }
+        if (before && options.mode === 'create') throw new TransitionRefused('SES-1', `session ${report.id} already exists with other content: update it with PUT /sessions/${report.id}`);
+        if (!before && options.mode === 'update') throw new NotFound(`session ${report.id} not found`);
+        const status = report.status ?? 'planned';
+        if (before?.status === 'finalised') throw new TransitionRefused('SES-10', `session ${report.id} is finalised: it can no longer change`);
+        if (before?.status === 'cancelled') throw new TransitionRefused('SES-7', `session ${report.id} is cancelled: it can no longer change`);
+        const verdict = judge(report, centre, centre.agrementOrganisationId ? (agrements.get(centre.agrementOrganisationId) ?? null) : null, now);
+        const version = (before?.version ?? 0) + 1;
+        await m.query(
+          `INSERT INTO sessions (id, organisation_id, agrement_organisation_id, centre_kind, date, start_time, end_time, time_zone, status, deadline_at,
+                                 candidate_count, candidates_who_sat, price_cents, pix_share_cents, paying_candidates, rule_set_id, report, content_hash, source,
+                                 finalised_at, cancelled_at, cancellation_reason, version, updated_at)
+           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23, now())
+           ON CONFLICT (id) DO UPDATE SET agrement_organisation_id = EXCLUDED.agrement_organisation_id, centre_kind = EXCLUDED.centre_kind, date = EXCLUDED.date,
+             start_time = EXCLUDED.start_time, end_time = EXCLUDED.end_time, time_zone = EXCLUDED.time_zone, status = EXCLUDED.status, deadline_at = EXCLUDED.deadline_at,
+             candidate_count = EXCLUDED.candidate_count, candidates_who_sat = EXCLUDED.candidates_who_sat, price_cents = EXCLUDED.price_cents,
+             pix_share_cents = EXCLUDED.pix_share_cents, paying_candidates = EXCLUDED.paying_candidates, rule_set_id = EXCLUDED.rule_set_id, report = EXCLUDED.report,
+             content_hash = EXCLUDED.content_hash, source = EXCLUDED.source, finalised_at = EXCLUDED.finalised_at, cancelled_at = EXCLUDED.cancelled_at,
+             cancellation_reason = EXCLUDED.cancellation_reason, version = EXCLUDED.version, updated_at = now()`,
+          [
+            report.id, report.organisationId, centre.agrementOrganisationId, centre.kind, report.date, report.startTime, report.endTime, report.timeZone, status,
+            verdict.deadlineAt, report.candidates.length, report.finalisation?.candidatesWhoSat ?? null, verdict.price.priceCents, verdict.price.pixShareCents,
+            verdict.price.payingCandidates, verdict.evaluation.ruleSetId, JSON.stringify(report), hash, options.source, report.finalisation?.finalisedAt ?? null,
+            status === 'cancelled' ? now : null, report.cancellation?.reason ?? null, version,
+          ],
+        );
+        const type = !before ? 'session-reported' : status === 'cancelled' ? 'session-cancelled' : status === 'finalised' ? 'session-finalised' : 'session-updated';
+        log.push({
+          eventKey: `session-report:${report.id}:${version}`,
+          streamType: SESSION_STREAM,
+          streamId: sessionStreamId(report.id),
+          type,
+          ruleIds: status === 'finalised' ? ['SES-1', 'SES-10', 'QUO-3'] : ['SES-1', verdict.evaluation.ruleSetId],
+          fromState: before?.status ?? null,
+          toState: status,
+          actor: options.actor,
+          reason: report.cancellation?.reason ?? null,
+          data: { sessionId: report.id, organisationId: report.organisationId, date: report.date, ruleSetId: verdict.evaluation.ruleSetId, candidates: report.candidates.length, source: options.source },
+          occurredAt: now,
+        });
+        // SES-10: what the session's workflow must learn.
+        const moved = before && (before.date !== report.date || before.end_time !== report.endTime);
+        if (!before && status === 'planned') steps.push({ kind: 'start', input: workflowInput(report, centre) });
+        else if (before && status === 'planned' && moved) steps.push({ kind: 'move', sessionId: report.id, date: report.date, endTime: report.endTime });
+        if (status === 'cancelled') steps.push({ kind: 'cancel', sessionId: report.id, reason: report.cancellation!.reason });
+        if (status === 'finalised') steps.push({ kind: 'finalise', sessionId: report.id, report, centre, deadlineAt: verdict.deadlineAt });
+        outcomes[i] = { sessionId: report.id, outcome: before ? 'updated' : 'created', status, ruleSetId: verdict.evaluation.ruleSetId, deadlineAt: verdict.deadlineAt.toISOString() };
+      } catch (err) {
+        outcomes[i] = { sessionId: report.id, outcome: 'refused', error: refusalOf(err) };
+      }
+    }
+    await appendToLog(m, log);
+  });
+  for (const step of steps) await applyStep(deps, step);
+  return outcomes;
+}
+
+function workflowInput(report: SessionReport, centre: SessionCentre): SessionDeadlineInput {
+  return {
+    sessionId: report.id,
+    centreId: centre.id,
+    agrementOrganisationId: centre.agrementOrganisationId,
+    centreName: centre.name,
+    centreEmail: centre.email,
+    date: report.date,
+    endTime: report.endTime,
+    timeZone: report.timeZone,
+    candidates: report.candidates.length,
+  };
+}
+
+async function applyStep(deps: ApplicationDeps, step: WorkflowStep): Promise<void> {
+  const wf = deps.temporal.workflow;
+  if (step.kind === 'start') {
+    try {
+      await wf.start('sessionDeadlineWorkflow', { workflowId: sessionWorkflowId(step.input.sessionId), taskQueue: deps.taskQueue, args: [step.input] });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+    return;
+  }
+  const handle = wf.getHandle(sessionWorkflowId(step.sessionId));
+  try {
+    if (step.kind === 'move') await handle.executeUpdate(moveSessionUpdate, { args: [{ date: step.date, endTime: step.endTime }], updateId: `move:${step.date}:${step.endTime}` });
+    if (step.kind === 'cancel') await handle.executeUpdate(cancelSessionUpdate, { args: [{ reason: step.reason }], updateId: 'cancel' });
+    if (step.kind === 'finalise') {
+      const f = step.report.finalisation!;
+      await handle.executeUpdate(finaliseSessionUpdate, {
+        args: [{ finalisedAt: f.finalisedAt, candidatesWhoSat: f.candidatesWhoSat, incidents: (f.incidents ?? []).map((x) => x.description), fraudReports: (f.fraudReports ?? []).map((x) => x.description) }],
+        updateId: 'finalise',
+      });
+    }
+  } catch (err) {
+    if (!(err instanceof WorkflowNotFoundError)) throw err;
+    // No workflow: a session reported when already over (history import). SES-10 and QUO-3 are recorded here.
+    if (step.kind === 'finalise') await recordFinalisedWithoutWorkflow(deps, step);
+  }
+}
+
+async function recordFinalisedWithoutWorkflow(deps: ApplicationDeps, step: Extract<WorkflowStep, { kind: 'finalise' }>): Promise<void> {
+  const f = step.report.finalisation!;
+  const late = new Date(f.finalisedAt).getTime() > step.deadlineAt.getTime();
+  await deps.db.query(
+    `INSERT INTO session_quality (session_id, organisation_id, deadline_at, finalised_at, late) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (session_id) DO UPDATE SET finalised_at = EXCLUDED.finalised_at, late = EXCLUDED.late, deadline_at = EXCLUDED.deadline_at`,
+    [step.sessionId, step.centre.id, step.deadlineAt, f.finalisedAt, late],
+  );
+  if (step.centre.agrementOrganisationId === null) return; // SCO-1: no agrément, no quota
+  try {
+    // QUO-3: the agrément counts each session id once, however often it is reported.
+    await deps.temporal.workflow.getHandle(agrementWorkflowId(step.centre.agrementOrganisationId)).signal(sessionFinalisedSignal, {
+      sessionId: step.sessionId,
+      finalisedOn: dateIn(new Date(f.finalisedAt), PARAMETERS.agrement.timeZone),
+      candidates: f.candidatesWhoSat,
+    });
+  } catch (err) {
+    if (!(err instanceof WorkflowNotFoundError)) throw err; // the agrément has ended: nothing left to count
+  }
+}
+
+/** POST /sessions/dry-run: the whole verdict, nothing written. Rule failures are part of the answer, not an error. */
+export async function dryRunSession(deps: ApplicationDeps, raw: unknown, options: { organisationIds?: string[]; includePassing?: boolean }) {
+  const report = parseSessionReport(raw);
+  if (options.organisationIds && !options.organisationIds.includes(report.organisationId)) throw new NotFound(`organisation ${report.organisationId} not found`);
+  const m = deps.db.manager;
+  const centre = (await loadCentres(m, [report.organisationId])).get(report.organisationId);
+  if (!centre) throw new NotFound(`organisation ${report.organisationId} not found`);
+  const agrement = centre.agrementOrganisationId ? ((await loadAgrements(m, [centre.agrementOrganisationId])).get(centre.agrementOrganisationId) ?? null) : null;
+  try {
+    const v = judge(report, centre, agrement, deps.now(), { includePassing: options.includePassing });
+    return {
+      allowed: true,
+      ruleSetId: v.evaluation.ruleSetId,
+      effectiveFrom: v.evaluation.effectiveFrom,
+      failures: [],
+      passes: v.evaluation.passes,
+      notApplicable: v.evaluation.notApplicable,
+      deadlineAt: v.deadlineAt.toISOString(),
+      price: { totalEur: v.price.priceCents / 100, pixShareEur: v.price.pixShareCents / 100, payingCandidates: v.price.payingCandidates },
+    };
+  } catch (err) {
+    if (err instanceof RulesFailed) return { allowed: false, blockedBy: null, ruleSetId: err.details.ruleSetId, failures: err.failures };
+    if (err instanceof TransitionRefused) return { allowed: false, blockedBy: { ruleId: err.ruleId, message: err.message }, failures: [] };
+    throw err;
+  }
+}

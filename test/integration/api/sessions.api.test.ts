@@ -1,0 +1,201 @@
+import type { INestApplication } from '@nestjs/common';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dateIn } from '../../../src/domain/zoned-time';
+import { readStream } from '../../../src/infra/database/event-log';
+import { reportSessions } from '../../../src/usecases/sessions/report-sessions';
+import { agrementActionUpdate, type AgrementAction, agrementStateQuery, agrementWorkflowId } from '../../../src/workflows/agrement/definitions';
+import { sessionStateQuery, sessionWorkflowId } from '../../../src/workflows/session/definitions';
+import { agrementStart, insertOrganisation } from '../../support/agrement-fixtures';
+import { bearer } from '../../support/auth';
+import { createHarness, serveApi, type Harness } from '../../support/harness';
+import { sessionReport } from '../../support/session-fixtures';
+
+let h: Harness;
+let app: INestApplication;
+let api: string;
+let ops: string;
+
+beforeAll(async () => {
+  h = await createHarness();
+  ({ app, url: api } = await serveApi(h));
+  ops = await h.tokenFor('operations');
+});
+afterAll(async () => {
+  await app?.close();
+  await h?.close();
+});
+
+const today = () => dateIn(new Date(), 'Europe/Paris');
+
+const daysAgo = (n: number) => dateIn(new Date(Date.now() - n * 86_400_000), 'Europe/Paris');
+
+async function centre(startOn = today()) {
+  const start = agrementStart(startOn, { referent: { name: 'R', email: 'r@test.fr', trainedOn: startOn, recognisedQualifications: true } });
+  await insertOrganisation(h.db, start);
+  const handle = await h.client.workflow.start('agrementWorkflow', { workflowId: agrementWorkflowId(start.organisationId), taskQueue: h.taskQueue, args: [{ start }] });
+  for (let i = 0; i < 100 && (await readStream(h.db, 'agrement', start.agrementId)).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+  const act = (action: AgrementAction) => handle.executeUpdate(agrementActionUpdate, { args: [{ action, actor: 'setup' }] });
+  return { start, handle, act, organisationId: start.organisationId };
+}
+
+async function http(method: string, path: string, body?: unknown, token = ops) {
+  const res = await fetch(`${api}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...bearer(token) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : {} };
+}
+
+const deadlineOf = (id: string) => h.client.workflow.getHandle(sessionWorkflowId(id)).query(sessionStateQuery);
+async function until<T>(what: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
+  let v = await what();
+  for (let i = 0; i < 100 && !ok(v); i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    v = await what();
+  }
+  return v;
+}
+
+describe('sessions API (SES-1): reported as Pix Certif would, judged, followed to finalisation', () => {
+  it('SES-1 SES-10 a new session is recorded (201) and its workflow holds the 48-hour deadline across the change to summer time', async () => {
+    const c = await centre();
+    const report = sessionReport(c.organisationId);
+    const res = await http('POST', '/sessions', report);
+    expect(res.status).toBe(201);
+    expect(res.body.outcome).toBe('created');
+    // Ends Friday 26 March 2027 16:00 in Paris (UTC+1); 48 elapsed hours later it is 17:00 (UTC+2) on the Sunday.
+    expect(res.body.session).toMatchObject({ id: report.id, status: 'planned', deadlineAt: '2027-03-28T15:00:00.000Z', ruleSetId: 'sessions@2027-01', candidates: 10 });
+    expect(res.body.session.price).toEqual({ totalEur: 450, pixShareEur: 100, payingCandidates: 10 });
+    const wf = await until(() => deadlineOf(report.id), (s) => s.state === 'scheduled');
+    expect(wf.deadlineAt).toBe('2027-03-28T15:00:00.000Z');
+
+    const again = await http('POST', '/sessions', report);
+    expect(again.status).toBe(200);
+    expect(again.body.outcome).toBe('unchanged');
+    const other = await http('POST', '/sessions', { ...report, room: 'Salle C1' });
+    expect(other.status).toBe(409);
+    expect(other.body.message).toMatch(/PUT \/sessions/);
+  });
+
+  it('SES-2 SES-3 a session breaking several rules gets 422 listing every failing rule with actual and expected values, and nothing is written', async () => {
+    const c = await centre();
+    const report = sessionReport(c.organisationId, { spareComputers: 0, invigilators: [{ lastName: 'A', firstName: 'B', referent: false }, { lastName: 'C', firstName: 'D', referent: false }] }, 41);
+    const res = await http('POST', '/sessions', report);
+    expect(res.status).toBe(422);
+    expect(res.body.rules).toEqual(expect.arrayContaining(['SES-2', 'SES-3']));
+    // AGR-6: the cahier of 2027 lowered the ratio to 15 candidates per invigilator.
+    expect(res.body.failures.find((f: { ruleId: string }) => f.ruleId === 'SES-2')).toMatchObject({ actual: 20.5, expected: 15 });
+    expect(res.body.failures.find((f: { ruleId: string }) => f.ruleId === 'SES-3')).toMatchObject({ actual: 0, expected: 3 });
+    expect((await http('GET', `/sessions/${report.id}`)).status).toBe(404);
+    // The dry run gives the same verdict without writing, and the passing checks on request.
+    const dry = await http('POST', '/sessions/dry-run', report);
+    expect(dry.status).toBe(200);
+    expect(dry.body.allowed).toBe(false);
+    expect(dry.body.failures.map((f: { ruleId: string }) => f.ruleId)).toEqual(expect.arrayContaining(['SES-2', 'SES-3']));
+    const ok = await http('POST', '/sessions/dry-run?includePassing=true', sessionReport(c.organisationId));
+    expect(ok.body).toMatchObject({ allowed: true, ruleSetId: 'sessions@2027-01', deadlineAt: '2027-03-28T15:00:00.000Z' });
+    expect(ok.body.passes.length).toBeGreaterThan(5);
+    expect(ok.body.passes[0].message).toEqual(expect.any(String));
+    expect((await http('GET', `/sessions?organisationId=${c.organisationId}`)).body.total).toBe(0);
+  });
+
+  it('SES-9 SUS-2 a suspended centre may not report a session: 409 names the rule', async () => {
+    const c = await centre();
+    await c.act({ type: 'suspended', on: today(), reason: 'fraude' });
+    await until(async () => (await h.db.query('SELECT state FROM agrements WHERE organisation_id = $1', [c.organisationId]))[0]?.state, (s) => s === 'suspended');
+    const res = await http('POST', '/sessions', sessionReport(c.organisationId));
+    expect(res.status).toBe(409);
+    expect(res.body.rule).toBe('SUS-2');
+    expect(res.body.message).toMatch(/SES-9/);
+  });
+
+  it('SES-10 moving a session moves its deadline; cancelling it ends its workflow', async () => {
+    const c = await centre();
+    const report = sessionReport(c.organisationId);
+    expect((await http('POST', '/sessions', report)).status).toBe(201);
+    await until(() => deadlineOf(report.id), (s) => s.state === 'scheduled');
+    const moved = await http('PUT', `/sessions/${report.id}`, { ...report, date: '2027-04-09', endTime: '17:00' });
+    expect(moved.status).toBe(200);
+    expect(moved.body.session.deadlineAt).toBe('2027-04-11T15:00:00.000Z');
+    expect((await deadlineOf(report.id)).deadlineAt).toBe('2027-04-11T15:00:00.000Z');
+    const cancelled = await http('POST', `/sessions/${report.id}/cancel`, { reason: 'Trop peu de candidats inscrits' });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.session).toMatchObject({ status: 'cancelled', cancellationReason: 'Trop peu de candidats inscrits' });
+    const described = await until(() => h.client.workflow.getHandle(sessionWorkflowId(report.id)).describe(), (d) => d.status.name === 'COMPLETED');
+    expect(described.status.name).toBe('COMPLETED');
+    expect((await http('POST', `/sessions/${report.id}/finalise`, { candidatesWhoSat: 3 })).body.rule).toBe('SES-7');
+  });
+
+  it('QUO-3 a finalised session counts once in the agrément, even when reported again', async () => {
+    const c = await centre(daysAgo(10));
+    // Held yesterday, reported since: its 48 hours are still running.
+    const report = sessionReport(c.organisationId, { date: daysAgo(1), plannedOn: daysAgo(9), startTime: '08:00', endTime: '10:00' });
+    expect((await http('POST', '/sessions', report)).status).toBe(201);
+    await until(() => deadlineOf(report.id), (s) => s.state === 'scheduled');
+    const future = await http('POST', `/sessions/${report.id}/finalise`, { finalisedAt: '2099-01-01T00:00:00.000Z', candidatesWhoSat: 9 });
+    expect(future.status).toBe(400);
+    expect(future.body.field).toBe('finalisation.finalisedAt');
+    const body = { finalisedAt: new Date(Date.now() - 60_000).toISOString(), candidatesWhoSat: 9, incidents: [{ candidateLocalId: 'c3', description: 'Coupure réseau 5 min', attributableToCentre: true }] };
+    const fin = await http('POST', `/sessions/${report.id}/finalise`, body);
+    expect(fin.status).toBe(200);
+    expect(fin.body.session).toMatchObject({ status: 'finalised', candidatesWhoSat: 9 });
+    const quota = await until(() => c.handle.query(agrementStateQuery), (a) => a.quota.candidates === 9);
+    expect(quota.quota).toMatchObject({ candidates: 9, sessionIds: [report.id] });
+    expect((await http('POST', `/sessions/${report.id}/finalise`, body)).status).toBe(409);
+    expect((await c.handle.query(agrementStateQuery)).quota.candidates).toBe(9);
+  });
+
+  it('QUO-3 a history batch of finalised sessions counts once in the quota; reported again it changes nothing', async () => {
+    const c = await centre(daysAgo(60));
+    const past = (i: number) =>
+      sessionReport(c.organisationId, {
+        id: `H-${c.organisationId.slice(0, 8)}-${i}`,
+        date: daysAgo(40 - i),
+        plannedOn: daysAgo(50),
+        status: 'finalised',
+        finalisation: { finalisedAt: new Date(Date.now() - (39 - i) * 86_400_000).toISOString(), candidatesWhoSat: 5 + i, incidents: [], fraudReports: [], endOfTestChecks: [] },
+      });
+    const batch = [past(0), past(1), past(2)];
+    const deps = { db: h.db, temporal: h.client, taskQueue: h.taskQueue, now: () => new Date() };
+    const first = await reportSessions(deps, batch, { actor: 'Import (operations)', source: 'import' });
+    expect(first.map((o) => o.outcome)).toEqual(['created', 'created', 'created']);
+    const counted = await until(() => c.handle.query(agrementStateQuery), (a) => a.quota.candidates === 18);
+    expect(counted.quota.candidates).toBe(18);
+    const logBefore = (await h.db.query(`SELECT count(*)::int AS n FROM event_log WHERE stream_type = 'session'`))[0].n;
+    const second = await reportSessions(deps, batch, { actor: 'Import (operations)', source: 'import' });
+    expect(second.map((o) => o.outcome)).toEqual(['unchanged', 'unchanged', 'unchanged']);
+    expect((await h.db.query(`SELECT count(*)::int AS n FROM event_log WHERE stream_type = 'session'`))[0].n).toBe(logBefore);
+    expect((await c.handle.query(agrementStateQuery)).quota.candidates).toBe(18);
+    const quality = await h.db.query(`SELECT count(*)::int AS n FROM session_quality WHERE organisation_id = $1 AND NOT late`, [c.organisationId]);
+    expect(quality[0].n).toBe(3);
+  });
+
+  it('400 names the field, 404 an unknown organisation, and a centre cannot report for another', async () => {
+    const c = await centre();
+    const bad = sessionReport(c.organisationId);
+    (bad.candidates[2] as { birthDate: string }).birthDate = '02/04/2001';
+    const res = await http('POST', '/sessions', bad);
+    expect(res.status).toBe(400);
+    expect(res.body.field).toBe('candidates.2.birthDate');
+    const extra = await http('POST', '/sessions', { ...sessionReport(c.organisationId), candidates: [{ ...sessionReport(c.organisationId).candidates[0], socialSecurityNumber: '1 01 04' }] });
+    expect(extra.status).toBe(400);
+    expect(extra.body.message).toMatch(/DATA-1/);
+    expect((await http('POST', '/sessions', sessionReport('00000000-0000-4000-8000-000000000000'))).status).toBe(404);
+    const other = await centre();
+    const theirs = await h.tokenFor('centre', other.organisationId);
+    expect((await http('POST', '/sessions', sessionReport(c.organisationId), theirs)).status).toBe(404);
+    expect((await http('POST', '/sessions', sessionReport(other.organisationId), theirs)).status).toBe(201);
+  });
+
+  it('AGR-6 lists the rule sets with their versions, effective dates and rule IDs', async () => {
+    const res = await http('GET', '/rule-sets');
+    expect(res.status).toBe(200);
+    expect(res.body.map((s: { id: string }) => s.id)).toEqual(['sessions@2020-01', 'sessions@2027-01']);
+    expect(res.body[0]).toMatchObject({ effectiveFrom: '2020-01-01', effectiveUntil: res.body[1].effectiveFrom });
+    expect(res.body[0].ruleIds).toEqual(expect.arrayContaining(['SES-2', 'SES-3', 'SES-9', 'PRI-3']));
+    expect((await http('GET', '/rule-sets/sessions@2027-01')).body.id).toBe('sessions@2027-01');
+    expect((await http('GET', '/rule-sets/sessions@1999-01')).status).toBe(404);
+  });
+});

@@ -1,0 +1,36 @@
+import type { SessionReport } from '../../src/usecases/sessions/session-report';
+
+/** A session every rule of every version accepts (SES-1..9, PRI), for `organisationId`; tests break one thing at a time. */
+export function sessionReport(organisationId: string, overrides: Partial<SessionReport> = {}, candidates = 10): SessionReport {
+  return {
+    id: `S-${Math.random().toString(36).slice(2, 10)}`,
+    organisationId,
+    date: '2027-03-26',
+    startTime: '14:00',
+    endTime: '16:00',
+    timeZone: 'Europe/Paris',
+    address: '12 rue des Écoles, 69007 Lyon',
+    room: 'Salle B12',
+    thirdPartyVenue: false,
+    thirdPartyVenueDetails: null,
+    invigilators: [{ lastName: 'Martin', firstName: 'Jeanne', referent: false }],
+    public: 'external-private',
+    plannedOn: '2026-11-01',
+    publicInformation: null,
+    minimumCandidates: null,
+    confirmation: null,
+    spareComputers: 1,
+    candidates: Array.from({ length: candidates }, (_, i) => ({
+      localId: `c${i}`,
+      lastName: `Nom${i}`,
+      firstName: `Prénom${i}`,
+      birthDate: '2001-04-02',
+      extraTimePercent: 0,
+      staffOfCentre: false,
+      billing: { mode: 'free-candidate' as const },
+      certifiableCompetences: 8,
+      previousSessionDate: null,
+    })),
+    ...overrides,
+  };
+}
