@@ -1,0 +1,236 @@
+/**
+ * Streaming readers of session files (bulk import, SES-1): each yields one session at a time with the
+ * physical lines it came from, so a 100,000-session file never sits in memory and every refusal can
+ * name its lines. Pure (no I/O beyond the async iterable of lines they are given).
+ */
+export interface ParsedItem {
+  lineFrom: number;
+  lineTo: number;
+  /** The session report to judge, or why the lines could not even be read as one. */
+  raw?: unknown;
+  error?: { field: string; message: string };
+  sessionId?: string | null;
+}
+
+/** NDJSON: one session report per line; blank lines are skipped. */
+export async function* ndjsonSessions(lines: AsyncIterable<string>): AsyncGenerator<ParsedItem> {
+  let n = 0;
+  for await (const line of lines) {
+    n++;
+    const text = n === 1 ? line.replace(/^\uFEFF/, '') : line;
+    if (text.trim() === '') continue;
+    try {
+      const raw = JSON.parse(text) as unknown;
+      yield { lineFrom: n, lineTo: n, raw, sessionId: idOf(raw) };
+    } catch (err) {
+      yield { lineFrom: n, lineTo: n, error: { field: '(line)', message: `not valid JSON: ${(err as Error).message}` } };
+    }
+  }
+}
+
+/** A JSON array of session reports (read whole: use NDJSON or CSV for very large files). Items are numbered from 1 as their "line". */
+export function* jsonArraySessions(text: string): Generator<ParsedItem> {
+  let data: unknown;
+  try {
+    data = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (err) {
+    yield { lineFrom: 1, lineTo: 1, error: { field: '(file)', message: `not valid JSON: ${(err as Error).message}` } };
+    return;
+  }
+  if (!Array.isArray(data)) {
+    yield { lineFrom: 1, lineTo: 1, error: { field: '(file)', message: 'a JSON import is an array of sessions' } };
+    return;
+  }
+  for (const [i, raw] of data.entries()) yield { lineFrom: i + 1, lineTo: i + 1, raw, sessionId: idOf(raw) };
+}
+
+function idOf(raw: unknown): string | null {
+  return raw && typeof raw === 'object' && typeof (raw as { id?: unknown }).id === 'string' ? (raw as { id: string }).id : null;
+}
+
+/**
+ * CSV columns (French headers, `;` or `,` separated, RFC 4180 quotes): one line per candidate, the
+ * session's columns repeated; consecutive lines with the same `session` form one session. See
+ * docs/session-import.md.
+ */
+export const CSV_COLUMNS = [
+  'session', 'organisation', 'date', 'debut', 'fin', 'fuseau', 'adresse', 'salle', 'lieu_tiers', 'public', 'planifiee_le', 'ordinateurs_secours',
+  'minimum_candidats', 'surveillants', 'statut', 'finalisee_le', 'presents', 'motif_annulation',
+  'candidat', 'nom', 'prenom', 'naissance', 'lieu_naissance', 'tiers_temps', 'personnel', 'facturation', 'prix_convenu', 'motif_gratuite', 'competences', 'session_precedente',
+] as const;
+type Column = (typeof CSV_COLUMNS)[number];
+const SESSION_COLUMNS: readonly Column[] = CSV_COLUMNS.slice(0, CSV_COLUMNS.indexOf('candidat'));
+
+/** Splits one CSV record; `carry` holds an unterminated quoted field spanning lines. */
+function splitRecord(line: string, sep: string): { cells: string[]; open: boolean } {
+  const cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"' && cell === '') quoted = true;
+    else if (ch === sep) {
+      cells.push(cell);
+      cell = '';
+    } else cell += ch;
+  }
+  cells.push(cell);
+  return { cells, open: quoted };
+}
+
+export async function* csvSessions(lines: AsyncIterable<string>): AsyncGenerator<ParsedItem> {
+  let n = 0;
+  let header: string[] | null = null;
+  let sep = ';';
+  let pending: { from: number; to: number; rows: Array<Record<string, string>>; id: string } | null = null;
+  let partial: { text: string; from: number } | null = null;
+
+  const flush = function* (): Generator<ParsedItem> {
+    if (!pending) return;
+    const p = pending;
+    pending = null;
+    try {
+      yield { lineFrom: p.from, lineTo: p.to, raw: reportOf(p.rows), sessionId: p.id };
+    } catch (err) {
+      const e = err as { field?: string; message: string };
+      yield { lineFrom: p.from, lineTo: p.to, sessionId: p.id, error: { field: e.field ?? '(line)', message: e.message } };
+    }
+  };
+
+  for await (const physical of lines) {
+    n++;
+    let text = n === 1 ? physical.replace(/^\uFEFF/, '') : physical;
+    let from = n;
+    if (partial) {
+      text = `${partial.text}\n${text}`;
+      from = partial.from;
+      partial = null;
+    }
+    if (!header) {
+      sep = (text.match(/;/g)?.length ?? 0) >= (text.match(/,/g)?.length ?? 0) ? ';' : ',';
+      header = splitRecord(text, sep).cells.map((c) => c.trim().toLowerCase());
+      const missing = CSV_COLUMNS.filter((c) => !header!.includes(c));
+      if (missing.length > 0) {
+        yield { lineFrom: 1, lineTo: 1, error: { field: '(header)', message: `missing columns: ${missing.join(', ')}` } };
+        return;
+      }
+      continue;
+    }
+    if (text.trim() === '') continue;
+    const { cells, open } = splitRecord(text, sep);
+    if (open) {
+      partial = { text, from };
+      continue;
+    }
+    if (cells.length !== header.length) {
+      yield* flush();
+      yield { lineFrom: from, lineTo: n, error: { field: '(line)', message: `${cells.length} cells for ${header.length} columns` } };
+      continue;
+    }
+    const row = Object.fromEntries(header.map((h, i) => [h, cells[i]!.trim()]));
+    const id = row.session ?? '';
+    if (pending && pending.id === id) {
+      pending.rows.push(row);
+      pending.to = n;
+    } else {
+      yield* flush();
+      pending = { from, to: n, rows: [row], id };
+    }
+  }
+  if (partial) yield { lineFrom: partial.from, lineTo: n, error: { field: '(line)', message: 'unterminated quoted field' } };
+  yield* flush();
+}
+
+class CellError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const nullable = (v: string | undefined) => (v === undefined || v === '' ? null : v);
+const bool = (v: string | undefined, field: string) => {
+  const s = (v ?? '').toLowerCase();
+  if (['oui', 'o', 'true', '1', 'yes'].includes(s)) return true;
+  if (['non', 'n', 'false', '0', 'no', ''].includes(s)) return false;
+  throw new CellError(field, `${field} must be oui or non`);
+};
+const number = (v: string | undefined, field: string): number | null => {
+  if (v === undefined || v === '') return null;
+  const n = Number(v.replace(',', '.'));
+  if (!Number.isFinite(n)) throw new CellError(field, `${field} must be a number`);
+  return n;
+};
+
+/** One session report from its CSV lines (the session's columns are read from the first line). */
+function reportOf(rows: Array<Record<string, string>>): unknown {
+  const s = rows[0]!;
+  for (const [i, row] of rows.entries()) {
+    for (const c of SESSION_COLUMNS) {
+      if (row[c] !== s[c]) throw new CellError(c, `${c} differs between the lines of session ${s.session} (line ${i + 1} of the session)`);
+    }
+  }
+  const invigilators = (s.surveillants ?? '')
+    .split('|')
+    .map((x) => x.trim())
+    .filter(Boolean)
+    .map((x) => {
+      const referent = /\(r[ée]f[ée]rent\)$/i.test(x);
+      const name = x.replace(/\(r[ée]f[ée]rent\)$/i, '').trim();
+      const [lastName, ...first] = name.split(/\s+/);
+      return { lastName: lastName ?? '', firstName: first.join(' '), referent };
+    });
+  const status = s.statut || 'planned';
+  const candidates = rows
+    .filter((r) => r.candidat !== '')
+    .map((r) => {
+      const mode = r.facturation;
+      const billing =
+        mode === 'funded-cohort' ? { mode, agreedPriceEur: number(r.prix_convenu, 'prix_convenu') } : mode === 'free-of-charge' ? { mode, reason: nullable(r.motif_gratuite) } : { mode };
+      return {
+        localId: r.candidat,
+        lastName: r.nom,
+        firstName: r.prenom,
+        birthDate: r.naissance,
+        ...(r.lieu_naissance ? { birthPlace: r.lieu_naissance } : {}),
+        extraTimePercent: number(r.tiers_temps, 'tiers_temps') ?? 0,
+        staffOfCentre: bool(r.personnel, 'personnel'),
+        billing,
+        certifiableCompetences: number(r.competences, 'competences'),
+        previousSessionDate: nullable(r.session_precedente),
+      };
+    });
+  return {
+    id: s.session,
+    organisationId: s.organisation,
+    date: s.date,
+    startTime: s.debut,
+    endTime: s.fin,
+    timeZone: s.fuseau || 'Europe/Paris',
+    address: s.adresse,
+    room: s.salle,
+    thirdPartyVenue: Boolean(s.lieu_tiers),
+    thirdPartyVenueDetails: nullable(s.lieu_tiers),
+    invigilators,
+    public: s.public,
+    plannedOn: s.planifiee_le,
+    publicInformation: null,
+    minimumCandidates: number(s.minimum_candidats, 'minimum_candidats'),
+    confirmation: null,
+    spareComputers: number(s.ordinateurs_secours, 'ordinateurs_secours') ?? 0,
+    candidates,
+    status,
+    ...(status === 'cancelled' ? { cancellation: { reason: s.motif_annulation } } : {}),
+    ...(status === 'finalised'
+      ? { finalisation: { finalisedAt: s.finalisee_le, candidatesWhoSat: number(s.presents, 'presents'), incidents: [], fraudReports: [], endOfTestChecks: [] } }
+      : {}),
+  };
+}

@@ -1,0 +1,136 @@
+import type { INestApplication } from '@nestjs/common';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dateIn } from '../../../src/domain/zoned-time';
+import { readStream } from '../../../src/infra/database/event-log';
+import { CSV_COLUMNS } from '../../../src/usecases/sessions/import/parse';
+import { agrementStateQuery, agrementWorkflowId } from '../../../src/workflows/agrement/definitions';
+import { agrementStart, insertOrganisation } from '../../support/agrement-fixtures';
+import { bearer } from '../../support/auth';
+import { createHarness, serveApi, type Harness } from '../../support/harness';
+import { sessionReport } from '../../support/session-fixtures';
+
+let h: Harness;
+let app: INestApplication;
+let api: string;
+let ops: string;
+
+beforeAll(async () => {
+  h = await createHarness();
+  ({ app, url: api } = await serveApi(h));
+  ops = await h.tokenFor('operations');
+});
+afterAll(async () => {
+  await app?.close();
+  await h?.close();
+});
+
+const daysAgo = (n: number) => dateIn(new Date(Date.now() - n * 86_400_000), 'Europe/Paris');
+
+async function centre() {
+  const startOn = daysAgo(60);
+  const start = agrementStart(startOn, { referent: { name: 'R', email: 'r@test.fr', trainedOn: startOn, recognisedQualifications: true } });
+  await insertOrganisation(h.db, start);
+  const handle = await h.client.workflow.start('agrementWorkflow', { workflowId: agrementWorkflowId(start.organisationId), taskQueue: h.taskQueue, args: [{ start }] });
+  for (let i = 0; i < 100 && (await readStream(h.db, 'agrement', start.agrementId)).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+  return { organisationId: start.organisationId, handle };
+}
+
+type Row = Partial<Record<(typeof CSV_COLUMNS)[number], string>>;
+const cell = (v: string) => (/[;"\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+const csv = (rows: Row[]) => [CSV_COLUMNS.join(';'), ...rows.map((r) => CSV_COLUMNS.map((c) => cell(r[c] ?? '')).join(';'))].join('\r\n') + '\r\n';
+
+/** The lines of one session: its columns repeated on each candidate's line. */
+function sessionLines(session: Row, candidates: number, candidate: (i: number) => Row = () => ({})): Row[] {
+  return Array.from({ length: candidates }, (_, i) => ({
+    ...session,
+    candidat: `c${i}`,
+    nom: `Nom${i}`,
+    prenom: `Prénom${i}`,
+    naissance: '2001-04-02',
+    tiers_temps: '0',
+    personnel: 'non',
+    facturation: 'free-candidate',
+    competences: '8',
+    ...candidate(i),
+  }));
+}
+
+async function upload(body: string, type: string) {
+  const res = await fetch(`${api}/session-imports?fileName=historique.csv`, { method: 'POST', headers: { 'content-type': type, ...bearer(ops) }, body });
+  return { status: res.status, location: res.headers.get('location'), body: (await res.json()) as { id: string; status: string } };
+}
+
+async function finished(id: string) {
+  for (let i = 0; i < 300; i++) {
+    const job = (await (await fetch(`${api}/session-imports/${id}`, { headers: bearer(ops) })).json()) as Record<string, unknown>;
+    if (job.status !== 'running') return job;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('import still running');
+}
+
+describe('bulk import of sessions (SES-1, QUO-3)', () => {
+  it('imports the good sessions of a CSV file, reports the bad ones with their lines and reasons, and a re-import changes nothing', async () => {
+    const c = await centre();
+    const base = (id: string, date: string): Row => ({
+      session: id,
+      organisation: c.organisationId,
+      date,
+      debut: '14:00',
+      fin: '16:00',
+      fuseau: 'Europe/Paris',
+      adresse: '12 rue des Écoles; bâtiment "B"',
+      salle: 'B12',
+      public: 'external-private',
+      planifiee_le: daysAgo(55),
+      ordinateurs_secours: '1',
+      surveillants: 'Martin Jeanne (référent)|Durand Paul',
+    });
+    const tag = c.organisationId.slice(0, 8);
+    const finalised = (id: string, n: number, sat: number): Row => ({ ...base(id, daysAgo(n)), statut: 'finalised', finalisee_le: new Date(Date.now() - (n - 1) * 86_400_000).toISOString(), presents: String(sat) });
+    const rows = [
+      ...sessionLines(finalised(`${tag}-A`, 30, 3), 3), // lines 2–4: good
+      ...sessionLines(base(`${tag}-B`, daysAgo(29)), 2, (i) => (i === 1 ? { naissance: '02/04/2001' } : {})), // lines 5–6: bad birth date
+      ...sessionLines({ ...finalised(`${tag}-C`, 28, 21), ordinateurs_secours: '0', surveillants: 'Martin Jeanne' }, 21), // lines 7–27: SES-2 (21 for one invigilator), SES-3
+      ...sessionLines(finalised(`${tag}-D`, 27, 4), 4), // lines 28–31: good
+    ];
+    const file = csv(rows);
+    const first = await upload(file, 'text/csv');
+    expect(first.status).toBe(202);
+    expect(first.location).toBe(`/session-imports/${first.body.id}`);
+    const job = await finished(first.body.id);
+    expect(job).toMatchObject({ status: 'completed', sessionsRead: 4, processed: 4, total: 4, percent: 100, created: 2, updated: 0, unchanged: 0, refused: 2 });
+    const errors = (await (await fetch(`${api}/session-imports/${first.body.id}/errors`, { headers: bearer(ops) })).json()) as { items: Array<Record<string, unknown>> };
+    expect(errors.items).toEqual([
+      expect.objectContaining({ line: 5, lineTo: 6, sessionId: `${tag}-B`, field: 'candidates.1.birthDate' }),
+      expect.objectContaining({ line: 7, lineTo: 27, sessionId: `${tag}-C`, ruleIds: ['SES-2', 'SES-3'] }),
+    ]);
+    const a = (await (await fetch(`${api}/sessions/${tag}-A`, { headers: bearer(ops) })).json()) as { status: string; candidatesWhoSat: number; report: { address: string; invigilators: unknown[] } };
+    expect(a).toMatchObject({ status: 'finalised', candidatesWhoSat: 3 });
+    expect(a.report.address).toBe('12 rue des Écoles; bâtiment "B"');
+    expect(a.report.invigilators).toEqual([{ lastName: 'Martin', firstName: 'Jeanne', referent: true }, { lastName: 'Durand', firstName: 'Paul', referent: false }]);
+    // QUO-3: the two finalised sessions count once each.
+    for (let i = 0; i < 100 && (await c.handle.query(agrementStateQuery)).quota.candidates !== 7; i++) await new Promise((r) => setTimeout(r, 100));
+    expect((await c.handle.query(agrementStateQuery)).quota).toMatchObject({ candidates: 7 });
+
+    const log = async () => (await h.db.query(`SELECT count(*)::int AS n FROM event_log`))[0].n as number;
+    const before = await log();
+    const again = await finished((await upload(file, 'text/csv')).body.id);
+    expect(again).toMatchObject({ status: 'completed', created: 0, updated: 0, unchanged: 2, refused: 2 });
+    expect(await log()).toBe(before);
+    expect((await c.handle.query(agrementStateQuery)).quota.candidates).toBe(7);
+  });
+
+  it('imports JSON and NDJSON; an unknown content type is refused', async () => {
+    const c = await centre();
+    const tag = c.organisationId.slice(0, 8);
+    const good = sessionReport(c.organisationId, { id: `${tag}-J1` });
+    const json = await finished((await upload(JSON.stringify([good, { ...good, id: `${tag}-J2`, public: 'everyone' }]), 'application/json')).body.id);
+    expect(json).toMatchObject({ status: 'completed', created: 1, refused: 1 });
+    const ndjson = await finished((await upload(`${JSON.stringify({ ...good, id: `${tag}-N1` })}\n{not json\n`, 'application/x-ndjson')).body.id);
+    expect(ndjson).toMatchObject({ status: 'completed', created: 1, refused: 1 });
+    const errors = (await (await fetch(`${api}/session-imports/${(ndjson as { id: string }).id}/errors`, { headers: bearer(ops) })).json()) as { items: Array<{ line: number; message: string }> };
+    expect(errors.items[0]).toMatchObject({ line: 2, message: expect.stringMatching(/not valid JSON/) });
+    expect((await upload('x', 'text/plain')).status).toBe(400);
+  });
+});
