@@ -27,6 +27,25 @@ export const PARAMETERS = {
     totalDepartments: 101,
     networkBMinDepartments: 51,
   },
+  /** BIL-1, BIL-2: the monthly statement and Pix's invoice (Conv annexe 1). */
+  billing: {
+    /** VAT on the prices of PRI-1..5 (incl. VAT): the statement shows both. */
+    vatRatePercent: 20,
+    /** BIL-1: the statement of the previous month's paying sessions is sent by this day of the month… */
+    statementDueDay: 5,
+    /** …prepared on the 1st at this hour, Europe/Paris (the schedule's time). */
+    statementPreparedHour: 6,
+    /** Reminders to the centre, in days before the due day (0: the due day itself, 09:00). */
+    reminderDaysBefore: [3, 0],
+    /** Once overdue, the centre is reminded every this many days until it sends the statement. */
+    overdueReminderEveryDays: 7,
+    /** BIL-2: unpaid this many days after the invoice's issue, interest runs… */
+    paymentTermDays: 30,
+    /** …at the ECB main refinancing rate plus this many points… */
+    interestPointsAboveEcb: 10,
+    /** …and a fixed recovery indemnity is owed, once per invoice. */
+    recoveryIndemnityEur: 40,
+  },
   api: {
     /** DATA-3: a revoked token is refused at most this many seconds later (principals are cached that long). */
     principalCacheSeconds: 5,

@@ -1,0 +1,176 @@
+/**
+ * BIL-1: the monthly statement a centre sends Pix by the 5th for the previous month's paying sessions,
+ * and BIL-2: the late-payment interest and recovery indemnity on Pix's invoice. Pure: amounts in
+ * integer euro cents, dates as ISO calendar dates, instants computed in Europe/Paris.
+ */
+import { PARAMETERS } from '../../config/parameters';
+import { addDays, isoDate, parseIsoDate } from '../dates';
+import { InvalidCommand, TransitionRefused } from '../errors';
+import { zonedInstant } from '../zoned-time';
+import rateTable from '../../rules/billing/ecb-main-refinancing-rates.json';
+
+const TZ = PARAMETERS.agrement.timeZone;
+const B = PARAMETERS.billing;
+
+export interface PayingSession {
+  sessionId: string;
+  date: string;
+  /** Candidates on the statement (those with a Pix share, PRI-1, PRI-2, PRI-4). */
+  candidates: number;
+  /** PRI-1..5: totals incl. VAT, in cents. */
+  priceCents: number;
+  pixShareCents: number;
+}
+
+export interface StatementLine {
+  sessionId: string;
+  date: string;
+  candidates: number;
+  priceExclVatCents: number;
+  priceInclVatCents: number;
+  pixShareExclVatCents: number;
+  pixShareInclVatCents: number;
+}
+
+/** Prices are set incl. VAT (PRI-1); excl. VAT = incl. ÷ (1 + rate), rounded to the cent, half up, per line. */
+export function exclVat(inclCents: number, vatRatePercent: number = B.vatRatePercent): number {
+  return Math.round((inclCents * 100) / (100 + vatRatePercent));
+}
+
+export function statementLines(sessions: readonly PayingSession[]): { lines: StatementLine[]; totals: Omit<StatementLine, 'sessionId' | 'date'> } {
+  const lines = [...sessions]
+    .sort((a, b) => (a.date === b.date ? a.sessionId.localeCompare(b.sessionId) : a.date < b.date ? -1 : 1))
+    .map((s) => ({
+      sessionId: s.sessionId,
+      date: s.date,
+      candidates: s.candidates,
+      priceExclVatCents: exclVat(s.priceCents),
+      priceInclVatCents: s.priceCents,
+      pixShareExclVatCents: exclVat(s.pixShareCents),
+      pixShareInclVatCents: s.pixShareCents,
+    }));
+  const sum = (k: keyof Omit<StatementLine, 'sessionId' | 'date'>) => lines.reduce((t, l) => t + l[k], 0);
+  return {
+    lines,
+    totals: {
+      candidates: sum('candidates'),
+      priceExclVatCents: sum('priceExclVatCents'),
+      priceInclVatCents: sum('priceInclVatCents'),
+      pixShareExclVatCents: sum('pixShareExclVatCents'),
+      pixShareInclVatCents: sum('pixShareInclVatCents'),
+    },
+  };
+}
+
+/** "2026-10" → the month after, "2026-11". */
+export function nextMonth(month: string): string {
+  checkMonth(month);
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+}
+
+export function previousMonth(month: string): string {
+  checkMonth(month);
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+}
+
+function checkMonth(month: string): void {
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new InvalidCommand('month', `month must be YYYY-MM (got ${month})`);
+}
+
+/** BIL-1: the statement of `month` is due by the 5th of the next month, i.e. until the end of that day in Paris. */
+export function statementDueAt(month: string): Date {
+  const day = `${nextMonth(month)}-${String(B.statementDueDay).padStart(2, '0')}`;
+  return new Date(zonedInstant(isoDate(addDays(parseIsoDate(day), 1)), TZ).getTime() - 1);
+}
+
+/** When the statement is prepared: the 1st of the next month at 06:00 in Paris (the schedule's time). */
+export function statementPreparedAt(month: string): Date {
+  return zonedInstant(`${nextMonth(month)}-01`, TZ, B.statementPreparedHour, 0);
+}
+
+/** Reminders before the due day, at 09:00 Paris (0 = the due day itself). */
+export function statementReminders(month: string): Date[] {
+  return B.reminderDaysBefore.map((d) => zonedInstant(isoDate(addDays(parseIsoDate(`${nextMonth(month)}-${String(B.statementDueDay).padStart(2, '0')}`), -d)), TZ, 9, 0));
+}
+
+/** Once overdue: the n-th reminder (n ≥ 1) every `overdueReminderEveryDays` days after the due day, 09:00 Paris. */
+export function overdueReminderAt(month: string, n: number): Date {
+  const due = `${nextMonth(month)}-${String(B.statementDueDay).padStart(2, '0')}`;
+  return zonedInstant(isoDate(addDays(parseIsoDate(due), n * B.overdueReminderEveryDays)), TZ, 9, 0);
+}
+
+// ------------------------------------------------------------------------------------------------
+// The statement's life: an explicit state machine with guarded transitions.
+// ------------------------------------------------------------------------------------------------
+
+export const STATEMENT_STATES = ['prepared', 'sent', 'invoiced', 'paid'] as const;
+export type StatementState = (typeof STATEMENT_STATES)[number];
+
+const NEXT: Record<StatementState, StatementState | null> = { prepared: 'sent', sent: 'invoiced', invoiced: 'paid', paid: null };
+const RULE: Record<StatementState, string> = { prepared: 'BIL-1', sent: 'BIL-2', invoiced: 'BIL-2', paid: 'BIL-2' };
+
+/** Refuses any transition but the next one, naming the rule. */
+export function assertTransition(from: StatementState, to: StatementState): void {
+  if (NEXT[from] !== to) {
+    throw new TransitionRefused(RULE[to], `a statement ${from} cannot become ${to} (${STATEMENT_STATES.join(' → ')})`, { from, to });
+  }
+}
+
+// ------------------------------------------------------------------------------------------------
+// BIL-2: late-payment interest.
+// ------------------------------------------------------------------------------------------------
+
+interface RateEntry {
+  from: string;
+  percent: number;
+}
+const RATES: readonly RateEntry[] = [...(rateTable.rates as RateEntry[])].sort((a, b) => (a.from < b.from ? -1 : 1));
+
+/** The ECB rate that applies to a half-year: the rate of 1 January for the first, of 1 July for the second. */
+export function ecbRateForHalfYear(date: string, rates: readonly RateEntry[] = RATES): number {
+  const year = date.slice(0, 4);
+  const start = date.slice(5, 7) <= '06' ? `${year}-01-01` : `${year}-07-01`;
+  const entry = rates.find((r) => r.from === start);
+  if (!entry) throw new InvalidCommand('rate', `no ECB main refinancing rate for the half-year starting ${start}: add it to src/rules/billing/ecb-main-refinancing-rates.json (BIL-2)`);
+  return entry.percent;
+}
+
+export interface LateInterest {
+  /** The first day interest runs: the day after the payment term. */
+  runsFrom: string | null;
+  daysLate: number;
+  /** One period per half-year crossed, each at its own rate. */
+  periods: Array<{ from: string; to: string; days: number; ratePercent: number; interestCents: number }>;
+  interestCents: number;
+  /** BIL-2: fixed 40 €, once, when payment is late. */
+  indemnityCents: number;
+  totalCents: number;
+}
+
+/**
+ * BIL-2: simple interest on the amount at (ECB rate + 10 points) × days / 365, for each day after the
+ * 30-day term up to and including the day of payment (or `asOf` while unpaid), split at half-years;
+ * each period's interest is rounded to the cent (half up), and the 40 € indemnity once.
+ */
+export function lateInterest(amountCents: number, issuedOn: string, paidOrAsOf: string, rates: readonly RateEntry[] = RATES): LateInterest {
+  const dueOn = isoDate(addDays(parseIsoDate(issuedOn), B.paymentTermDays));
+  const firstLate = isoDate(addDays(parseIsoDate(dueOn), 1));
+  const none = { runsFrom: null, daysLate: 0, periods: [], interestCents: 0, indemnityCents: 0, totalCents: 0 };
+  if (paidOrAsOf <= dueOn) return none;
+  const periods: LateInterest['periods'] = [];
+  let from = firstLate;
+  while (from <= paidOrAsOf) {
+    const year = Number(from.slice(0, 4));
+    const halfEnd = from.slice(5, 7) <= '06' ? `${year}-06-30` : `${year}-12-31`;
+    const to = halfEnd < paidOrAsOf ? halfEnd : paidOrAsOf;
+    const days = Math.round((parseIsoDate(to).getTime() - parseIsoDate(from).getTime()) / 86_400_000) + 1;
+    const ratePercent = ecbRateForHalfYear(from, rates) + B.interestPointsAboveEcb;
+    periods.push({ from, to, days, ratePercent, interestCents: Math.round((amountCents * ratePercent * days) / (100 * 365)) });
+    from = isoDate(addDays(parseIsoDate(to), 1));
+  }
+  const interestCents = periods.reduce((t, p) => t + p.interestCents, 0);
+  const indemnityCents = B.recoveryIndemnityEur * 100;
+  return { runsFrom: firstLate, daysLate: periods.reduce((t, p) => t + p.days, 0), periods, interestCents, indemnityCents, totalCents: interestCents + indemnityCents };
+}

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import {
+  assertTransition,
+  ecbRateForHalfYear,
+  exclVat,
+  lateInterest,
+  overdueReminderAt,
+  statementDueAt,
+  statementLines,
+  statementPreparedAt,
+  statementReminders,
+} from '../../../src/domain/billing/statement';
+
+describe('BIL-1 the monthly statement', () => {
+  it('BIL-1 lists each paying session with its totals excl. and incl. VAT (20 %), sorted by date', () => {
+    const { lines, totals } = statementLines([
+      { sessionId: 'S-2', date: '2026-10-20', candidates: 3, priceCents: 13_500, pixShareCents: 3_000 },
+      { sessionId: 'S-1', date: '2026-10-02', candidates: 1, priceCents: 4_500, pixShareCents: 1_000 },
+    ]);
+    expect(lines.map((l) => l.sessionId)).toEqual(['S-1', 'S-2']);
+    expect(lines[0]).toEqual({ sessionId: 'S-1', date: '2026-10-02', candidates: 1, priceExclVatCents: 3_750, priceInclVatCents: 4_500, pixShareExclVatCents: 833, pixShareInclVatCents: 1_000 });
+    expect(totals).toEqual({ candidates: 4, priceExclVatCents: 15_000, priceInclVatCents: 18_000, pixShareExclVatCents: 3_333, pixShareInclVatCents: 4_000 });
+    expect(exclVat(900)).toBe(750); // PRI-4: 9 € incl. VAT
+  });
+
+  it('BIL-1 is prepared on the 1st at 06:00 Paris and due by the end of the 5th, in winter and in summer time', () => {
+    expect(statementPreparedAt('2026-10').toISOString()).toBe('2026-11-01T05:00:00.000Z');
+    expect(statementDueAt('2026-10').toISOString()).toBe('2026-11-05T22:59:59.999Z');
+    expect(statementDueAt('2026-12').toISOString()).toBe('2027-01-05T22:59:59.999Z');
+    expect(statementDueAt('2027-03').toISOString()).toBe('2027-04-05T21:59:59.999Z');
+    expect(statementReminders('2026-10').map((d) => d.toISOString())).toEqual(['2026-11-02T08:00:00.000Z', '2026-11-05T08:00:00.000Z']);
+    expect(overdueReminderAt('2026-10', 1).toISOString()).toBe('2026-11-12T08:00:00.000Z');
+    expect(overdueReminderAt('2026-10', 2).toISOString()).toBe('2026-11-19T08:00:00.000Z');
+  });
+
+  it('BIL-1 BIL-2 a statement moves prepared → sent → invoiced → paid, nothing else', () => {
+    expect(() => assertTransition('prepared', 'sent')).not.toThrow();
+    expect(() => assertTransition('prepared', 'invoiced')).toThrow(expect.objectContaining({ ruleId: 'BIL-2' }));
+    expect(() => assertTransition('paid', 'sent')).toThrow(/cannot become/);
+  });
+});
+
+describe('BIL-2 late-payment interest', () => {
+  it('BIL-2 nothing is owed when paid within 30 days of the invoice', () => {
+    expect(lateInterest(100_000, '2023-05-01', '2023-05-31')).toMatchObject({ interestCents: 0, indemnityCents: 0, totalCents: 0, runsFrom: null });
+  });
+
+  it('BIL-2 ECB rate + 10 points, the rate of 1 January for June and of 1 July for July, plus the 40 € indemnity', () => {
+    // 1,000.00 € issued 1 May 2023, due 31 May, paid 15 July: 30 days at 12.5 %, 15 days at 14 %.
+    const late = lateInterest(100_000, '2023-05-01', '2023-07-15');
+    expect(late.periods).toEqual([
+      { from: '2023-06-01', to: '2023-06-30', days: 30, ratePercent: 12.5, interestCents: 1_027 },
+      { from: '2023-07-01', to: '2023-07-15', days: 15, ratePercent: 14, interestCents: 575 },
+    ]);
+    expect(late).toMatchObject({ runsFrom: '2023-06-01', daysLate: 45, interestCents: 1_602, indemnityCents: 4_000, totalCents: 5_602 });
+  });
+
+  it('BIL-2 a half-year missing from the rate table is an error naming it, never a silent zero', () => {
+    expect(ecbRateForHalfYear('2024-08-10')).toBe(4.25);
+    expect(() => lateInterest(100_000, '2026-11-20', '2027-02-01')).toThrow(/half-year starting 2027-01-01/);
+  });
+});
