@@ -14,6 +14,7 @@ import { createMailer, type Mailer } from './infra/mail/mailer';
 import { startDatabase } from './infra/postgres/database';
 import { startTemporalDevServer } from './infra/temporal/dev-server';
 import { createWorker } from './infra/temporal/worker';
+import { ensureStatementSchedule } from './infra/temporal/schedules';
 import type { Log } from './infra/tools/cache-dir';
 
 export interface RunningSystem {
@@ -83,6 +84,8 @@ export async function startSystem(config: RuntimeConfig, log: Log): Promise<Runn
     const connection = await Connection.connect({ address: temporal.address });
     stops.push(() => connection.close());
     const client = new Client({ connection, namespace: config.temporalNamespace });
+    // BIL-1: the monthly statements' schedule (1st of the month, 06:00 Europe/Paris).
+    await ensureStatementSchedule(client, config.taskQueue);
 
     const app = await createApp({
       applications: { db, temporal: client, taskQueue: config.taskQueue, now: () => new Date() },

@@ -4,6 +4,7 @@ import { createAgrementActivities } from './agrement.activities';
 import { createApplicationActivities } from './application.activities';
 import { createEmailActivities } from './email.activities';
 import { createSessionActivities } from './session.activities';
+import { createBillingActivities } from './billing.activities';
 
 export interface ActivityDeps {
   db: DataSource;
@@ -19,5 +20,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createAgrementActivities(deps),
     ...createEmailActivities(deps),
     ...createSessionActivities(deps),
+    ...createBillingActivities(deps),
   };
 }

@@ -2,4 +2,6 @@
 export { applicationWorkflow } from './application/application.workflow';
 export { agrementWorkflow } from './agrement/agrement.workflow';
 export { sessionDeadlineWorkflow } from './session/session-deadline.workflow';
+export { statementWorkflow } from './billing/statement.workflow';
+export { monthlyStatementsWorkflow } from './billing/monthly-statements.workflow';
 export { noopWorkflow } from './bench/noop.workflow';

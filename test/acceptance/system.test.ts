@@ -64,6 +64,20 @@ describe('the system as `./dev start` brings it up', () => {
     expect(ui.status).toBe(200);
   });
 
+  it('BIL-1 the monthly statements are prepared by a Temporal schedule on the 1st at 06:00 Paris time, summer and winter', async () => {
+    const schedule = await system.client.schedule.getHandle('monthly-statements').describe();
+    expect(schedule.spec.timezone).toBe('Europe/Paris');
+    expect(schedule.action).toMatchObject({ type: 'startWorkflow', workflowType: 'monthlyStatementsWorkflow' });
+    const next = schedule.info.nextActionTimes.map((d) => d.toISOString());
+    expect(next.length).toBeGreaterThanOrEqual(5);
+    for (const at of next) {
+      // 06:00 in Paris is 05:00 UTC in winter, 04:00 UTC in summer, always on the 1st.
+      expect(at).toMatch(/-01T0[45]:00:00\.000Z$/);
+      const month = Number(at.slice(5, 7));
+      expect(at.slice(11, 13)).toBe(month >= 4 && month <= 10 ? '04' : '05');
+    }
+  });
+
   it('serves the API docs and the captured mail in French', async () => {
     expect((await fetch(system.urls.docs)).status).toBe(200);
     const page = await (await fetch(system.urls.mail!)).text();

@@ -54,6 +54,10 @@ export const TEMPLATE_NAMES = [
   // Session finalisation (issue 4, SES-10).
   'session-finalisation-reminder',
   'session-finalisation-overdue',
+  // Monthly statements (issue 4, BIL-1).
+  'statement-prepared',
+  'statement-reminder',
+  'statement-overdue',
 ] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 
@@ -478,6 +482,21 @@ export interface SessionFinalisationOverdueData {
   finalisationHours?: number;
 }
 
+/** BIL-1: a centre's monthly statement of its paying sessions. */
+export interface StatementData {
+  centreName: string;
+  /** YYYY-MM. */
+  month: string;
+  /** ISO instant: the end of the 5th, Paris. */
+  dueAt: DateInput;
+  sessions: number;
+  candidates: number;
+  pixShareInclVatEur: number;
+  pixShareExclVatEur: number;
+  /** statement-reminder: sent after the due day. */
+  overdue?: boolean;
+}
+
 export interface TemplateDataMap {
   'application-acknowledged': ApplicationAcknowledgedData;
   'application-incomplete': ApplicationIncompleteData;
@@ -512,6 +531,9 @@ export interface TemplateDataMap {
   'visit-findings-proposal': VisitFindingsProposalData;
   'session-finalisation-reminder': SessionFinalisationReminderData;
   'session-finalisation-overdue': SessionFinalisationOverdueData;
+  'statement-prepared': StatementData;
+  'statement-reminder': StatementData;
+  'statement-overdue': StatementData;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -580,6 +602,20 @@ function nonNegativeInteger(data: Record<string, unknown>, field: string): strin
   const value = data[field] as number;
   return Number.isInteger(value) && value >= 0 ? null : `"${field}" must be a non-negative integer (got ${describe(value)})`;
 }
+
+/** BIL-1: what every statement e-mail shows. */
+const STATEMENT_SPEC = {
+  required: [
+    ['centreName', 'string'],
+    ['month', 'string'],
+    ['dueAt', 'date'],
+    ['sessions', 'number'],
+    ['candidates', 'number'],
+    ['pixShareInclVatEur', 'number'],
+    ['pixShareExclVatEur', 'number'],
+  ] as Array<[string, 'string' | 'number' | 'date']>,
+  check: (data: Record<string, unknown>) => (/^\d{4}-(0[1-9]|1[0-2])$/.test(String(data.month)) ? null : `"month" must be YYYY-MM (got ${describe(data.month)})`),
+};
 
 const SPECS: Record<TemplateName, TemplateSpec> = {
   'application-acknowledged': {
@@ -816,6 +852,9 @@ const SPECS: Record<TemplateName, TemplateSpec> = {
     ],
     check: (data) => sessionDeadlineProblem(data),
   },
+  'statement-prepared': STATEMENT_SPEC,
+  'statement-reminder': STATEMENT_SPEC,
+  'statement-overdue': STATEMENT_SPEC,
 };
 
 /** SES-10: the deadline is an instant, shown in a real IANA zone. */

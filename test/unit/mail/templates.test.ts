@@ -22,6 +22,8 @@ const base = { applicationReference: 'AGR-2025-0042', organisationName: "Univers
 const lc = { agrementReference: 'AGR-3F2A9C1B', organisationName: "Université d'Angers" };
 
 /** Representative data for every template (the contract in TemplateDataMap). */
+const statement = { centreName: "Université d'Angers", month: '2026-10', dueAt: '2026-11-05T22:59:59.999Z', sessions: 3, candidates: 42, pixShareInclVatEur: 420, pixShareExclVatEur: 350 };
+
 const SAMPLES: { [N in TemplateName]: TemplateDataMap[N] } = {
   'application-acknowledged': { ...base, submittedAt: '2025-01-31T10:15:00Z' },
   'application-incomplete': {
@@ -145,6 +147,9 @@ const SAMPLES: { [N in TemplateName]: TemplateDataMap[N] } = {
     deadlineAt: '2026-03-30T15:00:00Z',
     timeZone: 'Europe/Paris',
   },
+  'statement-prepared': statement,
+  'statement-reminder': { ...statement, overdue: true },
+  'statement-overdue': statement,
 };
 
 function render<N extends TemplateName>(name: N, overrides: Partial<TemplateDataMap[N]> = {}) {
@@ -152,6 +157,9 @@ function render<N extends TemplateName>(name: N, overrides: Partial<TemplateData
 }
 
 const RULES_CITED: Record<TemplateName, string[]> = {
+  'statement-prepared': ['BIL-1', 'BIL-2'],
+  'statement-reminder': ['BIL-1'],
+  'statement-overdue': ['BIL-1'],
   'application-acknowledged': ['APP-1', 'APP-7'],
   'application-incomplete': ['DOC-4', 'APP-7'],
   'application-admissible': ['APP-2', 'APP-4', 'APP-3'],
@@ -190,8 +198,9 @@ const RULES_CITED: Record<TemplateName, string[]> = {
 /** The reference every subject carries: the application's, or the agrément's for the lifecycle templates. */
 /** What the subject names: the agrément or application reference, or the visit's centre, or the session. */
 const referenceOf = (name: TemplateName): string => {
-  const sample = SAMPLES[name] as { agrementReference?: string; reference?: string; sessionId?: string; inspectorName?: string };
+  const sample = SAMPLES[name] as { agrementReference?: string; reference?: string; sessionId?: string; inspectorName?: string; month?: string };
   if (sample.sessionId) return sample.sessionId;
+  if (sample.month) return sample.month; // BIL-1: the statement's month
   if (sample.inspectorName && !sample.agrementReference) return "Université d'Angers";
   return sample.agrementReference ?? sample.reference ?? base.applicationReference;
 };

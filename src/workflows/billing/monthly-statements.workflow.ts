@@ -1,0 +1,35 @@
+import { ParentClosePolicy, proxyActivities, startChild, WorkflowIdReusePolicy } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { BillingActivities } from '../../activities/billing.activities';
+import { PARAMETERS } from '../../config/parameters';
+import { previousMonth } from '../../domain/billing/statement';
+import { dateIn } from '../../domain/zoned-time';
+import { type MonthlyStatementsInput, statementWorkflowId } from './definitions';
+import { statementWorkflow } from './statement.workflow';
+
+const { centresWithPayingSessions } = proxyActivities<BillingActivities>({ startToCloseTimeout: '5 minutes' });
+
+/**
+ * BIL-1: run by the monthly Temporal schedule (1st of the month, 06:00 Europe/Paris): one statement
+ * workflow per centre with paying sessions in the previous month. Ids are per centre and month, so a
+ * re-run (catch-up, manual trigger) starts nothing twice.
+ */
+export async function monthlyStatementsWorkflow(input: MonthlyStatementsInput = {}): Promise<{ month: string; started: number }> {
+  const now = new Date(Date.now() + (input.clockOffsetMs ?? 0));
+  const month = input.month ?? previousMonth(dateIn(now, PARAMETERS.agrement.timeZone).slice(0, 7));
+  let started = 0;
+  for (const organisationId of await centresWithPayingSessions(month)) {
+    try {
+      await startChild(statementWorkflow, {
+        workflowId: statementWorkflowId(organisationId, month),
+        args: [{ organisationId, month, clockOffsetMs: input.clockOffsetMs }],
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      });
+      started++;
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+  }
+  return { month, started };
+}
