@@ -18,6 +18,7 @@ import { VisitsController } from './visits/visits.controller';
 import { InspectorsController } from './visits/inspectors.controller';
 import { SessionsController } from './sessions/sessions.controller';
 import { SessionImportsController } from './sessions/imports.controller';
+import { StatementsController } from './billing/statements.controller';
 import { APPLICATION_DEPS, AUTHENTICATOR, DASHBOARD_CACHE, MAIL_CAPTURE } from './tokens';
 import { ReadThroughCache } from './cache/read-through-cache';
 
@@ -35,7 +36,7 @@ export class AppModule {
   static forRoot(deps: ApiDeps): DynamicModule {
     return {
       module: AppModule,
-      controllers: [ApplicationsController, AgrementsController, AuditController, MeController, WebController, DashboardController, SimulationsController, HealthController, MailController, VisitsController, InspectorsController, SessionsController, SessionImportsController],
+      controllers: [ApplicationsController, AgrementsController, AuditController, MeController, WebController, DashboardController, SimulationsController, HealthController, MailController, VisitsController, InspectorsController, SessionsController, SessionImportsController, StatementsController],
       providers: [
         { provide: APPLICATION_DEPS, useValue: deps.applications },
         { provide: DASHBOARD_CACHE, useValue: new ReadThroughCache<unknown>(deps.dashboardCacheMs ?? PARAMETERS.api.dashboardCacheSeconds * 1000) },

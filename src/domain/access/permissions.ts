@@ -65,6 +65,12 @@ const MATRIX = {
   'session.read': ['operations', 'legal', 'inspector', 'read-only', 'centre', 'coordinator'],
   // A year of history at once (CSV or JSON): Pix operations.
   'session.import': ['operations'],
+  // BIL-1: the statements; centres and coordinators see their own.
+  'statement.read': ['operations', 'legal', 'read-only', 'centre', 'coordinator'],
+  // BIL-1: the centre reports its statement sent (operations may record one received otherwise).
+  'statement.send': ['centre', 'coordinator', 'operations'],
+  // BIL-2: Pix's invoice and its payment.
+  'statement.invoice': ['operations'],
   // VIS-5: operations recruit, assign and retire the inspectors (Pix staff, managers of other centres, contractors).
   'inspectors.manage': ['operations'],
 } satisfies Record<string, Role[]>;

@@ -109,7 +109,7 @@ export const STATEMENT_STATES = ['prepared', 'sent', 'invoiced', 'paid'] as cons
 export type StatementState = (typeof STATEMENT_STATES)[number];
 
 const NEXT: Record<StatementState, StatementState | null> = { prepared: 'sent', sent: 'invoiced', invoiced: 'paid', paid: null };
-const RULE: Record<StatementState, string> = { prepared: 'BIL-1', sent: 'BIL-2', invoiced: 'BIL-2', paid: 'BIL-2' };
+const RULE: Record<StatementState, string> = { prepared: 'BIL-1', sent: 'BIL-1', invoiced: 'BIL-2', paid: 'BIL-2' };
 
 /** Refuses any transition but the next one, naming the rule. */
 export function assertTransition(from: StatementState, to: StatementState): void {

@@ -106,17 +106,23 @@ const sessionFinalisations = (overdue: boolean): DeadlineSource => (params, f) =
            WHERE s.status = 'planned' AND ${range} ${where(f, params, 's.organisation_id')}`;
 };
 
-/** Sources added by other bounded contexts (the monthly statements, BIL-1), registered at start-up. */
-const extraDeadlineSources: Array<{ upcoming: DeadlineSource; overdue: DeadlineSource }> = [];
-export function registerDeadlineSource(source: { upcoming: DeadlineSource; overdue: DeadlineSource }): void {
-  extraDeadlineSources.push(source);
-}
+/** BIL-1: monthly statements not yet sent, due by the 5th (end of day, Paris). */
+const STATEMENT = 'statement-due';
+const statementsDue = (overdue: boolean): DeadlineSource => (params, f) => {
+  if (f.name && f.name !== STATEMENT) return '';
+  const range = overdue ? 'st.due_at < $1' : 'st.due_at >= $1 AND st.due_at < $2';
+  return `SELECT 'statement' AS subject, st.id::text AS "subjectId", a.id AS "agrementId", o.id AS "organisationId", o.name AS "organisationName",
+                 o.department, a.kind, '${STATEMENT}' AS deadline, 'BIL-1' AS "ruleId",
+                 to_char(st.due_at AT TIME ZONE 'Europe/Paris', 'YYYY-MM-DD') AS "on", st.due_at AS at, st.id::text AS tiebreak
+            FROM monthly_statements st JOIN organisations o ON o.id = st.organisation_id LEFT JOIN agrements a ON a.organisation_id = coalesce(o.network_id, o.id)
+           WHERE st.state = 'prepared' AND ${range} ${where(f, params, 'st.organisation_id')}`;
+};
 
 /** Every deadline held within the next `days` days, all kinds together, soonest first. */
 export async function upcomingDeadlines(db: DataSource, f: DashboardFilter & { days: number; name?: string; now: Date }): Promise<Page<DeadlineRow>> {
   const params: unknown[] = [f.now.toISOString(), new Date(f.now.getTime() + f.days * 86_400_000).toISOString()];
   // Counted and paged in SQL, on indexed tables (not the snapshots' JSON).
-  const union = [agrementDeadlines, sessionFinalisations(false), ...extraDeadlineSources.map((s) => s.upcoming)]
+  const union = [agrementDeadlines, sessionFinalisations(false), statementsDue(false)]
     .map((source) => source(params, f))
     .filter(Boolean)
     .join(' UNION ALL ');
@@ -131,7 +137,7 @@ export async function upcomingDeadlines(db: DataSource, f: DashboardFilter & { d
 /** Deadlines already passed and still open, from the sources other than the agréments (sessions, statements), oldest first. */
 async function overdueDeadlines(db: DataSource, f: DashboardFilter & { now: Date }): Promise<DeadlineRow[]> {
   const params: unknown[] = [f.now.toISOString()]; // $1 only: an unused parameter has no type PostgreSQL can infer
-  const union = [sessionFinalisations(true), ...extraDeadlineSources.map((s) => s.overdue)]
+  const union = [sessionFinalisations(true), statementsDue(true)]
     .map((source) => source(params, f))
     .filter(Boolean)
     .join(' UNION ALL ');

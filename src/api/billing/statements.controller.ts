@@ -1,0 +1,84 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { Principal } from '../../domain/access/roles';
+import { InvalidCommand } from '../../domain/errors';
+import { STATEMENT_STATES } from '../../domain/billing/statement';
+import { visibleOrganisationIds } from '../../infra/database/access-store';
+import type { ApplicationDeps } from '../../usecases/applications/dependencies';
+import { toCsv } from '../../usecases/dashboard/dashboard';
+import { getStatement, listStatements, markSent, recordInvoiceEvent } from '../../usecases/billing/statements';
+import { Actor } from '../actor';
+import { Can, CurrentPrincipal } from '../auth';
+import { APPLICATION_DEPS } from '../tokens';
+import { validateBody } from '../validation';
+
+const idParam = new ParseUUIDPipe({ exceptionFactory: () => new InvalidCommand('id', 'id must be a UUID') });
+const date = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', format: 'date' } as const;
+const invoiceSchema = { type: 'object', additionalProperties: false, required: ['issuedOn', 'amountEur'], properties: { issuedOn: date, amountEur: { type: 'number', exclusiveMinimum: 0, maximum: 10_000_000 } } } as const;
+const paymentSchema = { type: 'object', additionalProperties: false, required: ['paidOn'], properties: { paidOn: date } } as const;
+
+/** BIL-1, BIL-2: the centres' monthly statements, Pix's invoices and their payment. */
+@ApiTags('statements')
+@ApiBearerAuth()
+@Controller('statements')
+export class StatementsController {
+  constructor(@Inject(APPLICATION_DEPS) private readonly deps: ApplicationDeps) {}
+
+  private async scope(p: Principal) {
+    return (await visibleOrganisationIds(this.deps.db, p)) ?? undefined;
+  }
+
+  @Get()
+  @Can('statement.read')
+  @ApiOperation({ summary: 'Monthly statements (BIL-1), latest month first; filters month (YYYY-MM), state; ?format=csv' })
+  async list(@CurrentPrincipal() p: Principal, @Query() q: Record<string, string | undefined>, @Res({ passthrough: true }) res: Response) {
+    if (q.month !== undefined && !/^\d{4}-(0[1-9]|1[0-2])$/.test(q.month)) throw new InvalidCommand('month', 'month must be YYYY-MM');
+    if (q.state !== undefined && !(STATEMENT_STATES as readonly string[]).includes(q.state)) throw new InvalidCommand('state', `state must be one of: ${STATEMENT_STATES.join(', ')}`);
+    const limit = q.limit === undefined ? 50 : Number(q.limit);
+    const offset = q.offset === undefined ? 0 : Number(q.offset);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new InvalidCommand('limit', 'limit must be an integer from 1 to 1000');
+    if (!Number.isInteger(offset) || offset < 0) throw new InvalidCommand('offset', 'offset must be a non-negative integer');
+    const page = await listStatements(this.deps, { organisationIds: await this.scope(p), month: q.month, state: q.state, limit, offset });
+    if (q.format === 'csv') {
+      res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+      return toCsv(page.items.map(({ totals, invoice, lateInterest, ...s }) => ({ ...s, ...totals, invoiceIssuedOn: invoice?.issuedOn ?? '', paidOn: invoice?.paidOn ?? '', lateTotalEur: lateInterest?.totalEur ?? 0 })));
+    }
+    return page;
+  }
+
+  @Get(':id')
+  @Can('statement.read')
+  @ApiOperation({ summary: 'One statement: lines (session, candidates, price and Pix share excl./incl. VAT), due date, reminders, invoice, BIL-2 interest as of today' })
+  async get(@CurrentPrincipal() p: Principal, @Param('id', idParam) id: string) {
+    return getStatement(this.deps, id, await this.scope(p));
+  }
+
+  @Post(':id/sent')
+  @Can('statement.send')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'The centre has sent the statement (BIL-1): reminders stop; late when after the 5th' })
+  async sent(@CurrentPrincipal() p: Principal, @Actor() actor: string, @Param('id', idParam) id: string) {
+    return markSent(this.deps, id, actor, await this.scope(p));
+  }
+
+  @Post(':id/invoice')
+  @Can('statement.invoice')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Pix's invoice from the statement (BIL-2): payable within 30 days" })
+  @ApiBody({ schema: invoiceSchema as object })
+  async invoice(@Actor() actor: string, @Param('id', idParam) id: string, @Body() body: unknown) {
+    const b = validateBody<{ issuedOn: string; amountEur: number }>(invoiceSchema, body ?? {});
+    return recordInvoiceEvent(this.deps, id, { kind: 'invoiced', ...b }, actor);
+  }
+
+  @Post(':id/payment')
+  @Can('statement.invoice')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'The payment of the invoice (BIL-2): interest at the ECB rate + 10 points beyond 30 days, and the 40 € indemnity' })
+  @ApiBody({ schema: paymentSchema as object })
+  async payment(@Actor() actor: string, @Param('id', idParam) id: string, @Body() body: unknown) {
+    const b = validateBody<{ paidOn: string }>(paymentSchema, body ?? {});
+    return recordInvoiceEvent(this.deps, id, { kind: 'paid', ...b }, actor);
+  }
+}
