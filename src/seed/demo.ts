@@ -106,7 +106,66 @@ export async function seedDemo(api: string, operationsToken: string, log: Log): 
     },
     'demo-network-application',
   );
+  await seedDemoSessions(api, uni.organisation.id, today, log);
+
   const created = [uni, provider, network];
   log(`demo data: applications ${created.map((a) => a.id).join(', ')}`);
   return { applicationIds: created.map((a) => a.id), organisationIds: created.map((a) => a.organisation.id) };
+}
+
+/** The date `days` after (or before) `date`. */
+function shift(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T12:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * The university's sessions as Pix Certif would report them (SES-1): two to come, each with its SES-10
+ * workflow and its finalisation deadline on the dashboard.
+ */
+async function seedDemoSessions(api: string, organisationId: string, today: string, log: Log): Promise<void> {
+  // The agrément starts from the attestation, in its own workflow: wait until it is recorded.
+  for (let i = 0; i < 100; i++) {
+    const res = await fetch(`${api}/agrements`, { headers: { authorization: `Bearer ${token}` } });
+    const list = (await res.json()) as { items?: Array<{ organisationId: string; state: string }> };
+    if (list.items?.some((a) => a.organisationId === organisationId && a.state === 'active')) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const candidates = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({
+      localId: `ETU-${1000 + i}`,
+      lastName: ['Bernard', 'Petit', 'Robert', 'Richard', 'Durand', 'Dubois', 'Moreau', 'Laurent', 'Simon', 'Michel'][i % 10]!,
+      firstName: ['Léa', 'Hugo', 'Chloé', 'Louis', 'Emma', 'Jules', 'Inès', 'Adam', 'Manon', 'Nathan'][i % 10]!,
+      birthDate: '2004-05-12',
+      extraTimePercent: i === 3 ? 33 : 0,
+      staffOfCentre: false,
+      billing: { mode: 'free-candidate' },
+      certifiableCompetences: 9,
+      previousSessionDate: null,
+    }));
+  const session = (id: string, date: string, n: number, extra: Record<string, unknown> = {}) => ({
+    id,
+    organisationId,
+    date,
+    startTime: '09:00',
+    endTime: '11:45',
+    timeZone: 'Europe/Paris',
+    address: '1 place de la Sorbonne, 75005 Paris',
+    room: 'Salle informatique 2.14',
+    thirdPartyVenue: false,
+    thirdPartyVenueDetails: null,
+    invigilators: [{ lastName: 'Martin', firstName: 'Camille', referent: true }],
+    public: 'external-private',
+    plannedOn: shift(today, -20),
+    publicInformation: null,
+    minimumCandidates: null,
+    confirmation: null,
+    spareComputers: 1,
+    candidates: candidates(n),
+    ...extra,
+  });
+  const reported = [
+    await call(api, 'POST', '/sessions', session('DEMO-SESSION-1', shift(today, 7), 12), 'demo-session-1'),
+    await call(api, 'POST', '/sessions', session('DEMO-SESSION-2', shift(today, 14), 18), 'demo-session-2'),
+  ];
+  log(`demo data: sessions ${reported.length} reported for the university (SES-1)`);
 }
