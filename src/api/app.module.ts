@@ -39,7 +39,7 @@ export class AppModule {
       controllers: [ApplicationsController, AgrementsController, AuditController, MeController, WebController, DashboardController, SimulationsController, HealthController, MailController, VisitsController, InspectorsController, SessionsController, SessionImportsController, StatementsController],
       providers: [
         { provide: APPLICATION_DEPS, useValue: deps.applications },
-        { provide: DASHBOARD_CACHE, useValue: new ReadThroughCache<unknown>(deps.dashboardCacheMs ?? PARAMETERS.api.dashboardCacheSeconds * 1000) },
+        { provide: DASHBOARD_CACHE, useValue: new ReadThroughCache<unknown>(deps.dashboardCacheMs ?? PARAMETERS.api.dashboardCacheSeconds * 1000, 1000, Date.now, true) },
         // Tokens are checked against the same database the use cases write to.
         {
           provide: AUTHENTICATOR,

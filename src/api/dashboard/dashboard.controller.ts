@@ -59,15 +59,15 @@ export class DashboardController {
       return toCsv(data.items as Record<string, unknown>[]);
     }
     if (format !== undefined && format !== 'json') throw new InvalidCommand('format', 'format must be json or csv');
-    return data;
+    return json(res, data);
   }
 
   @Get('overview')
   @Can('agrement.read')
   @ApiOperation({ summary: 'Counts of centres and networks by state, applications by state and overdue (APP-7)' })
-  async overview(@CurrentPrincipal() p: Principal, @Query() q: Record<string, string>, @Headers('cache-control') cc?: string) {
+  async overview(@CurrentPrincipal() p: Principal, @Query() q: Record<string, string>, @Res({ passthrough: true }) res: Response, @Headers('cache-control') cc?: string) {
     const f = await this.filter(p, q);
-    return this.cached(cc, 'overview', f, () => overview(this.deps.db, f));
+    return json(res, await this.cached(cc, 'overview', f, () => overview(this.deps.db, f)));
   }
 
   @Get('deadlines')
@@ -106,6 +106,18 @@ export class DashboardController {
     const f = await this.filter(p, q);
     return this.reply(res, q.format, 'surveillance', await this.cached(cc, 'watchlist', f, () => watchlist(this.deps.db, f)));
   }
+}
+
+/** A cached answer is serialised once, however many times it is served. */
+const serialised = new WeakMap<object, string>();
+function json(res: Response, data: object): string {
+  let body = serialised.get(data);
+  if (body === undefined) {
+    body = JSON.stringify(data);
+    serialised.set(data, body);
+  }
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  return body;
 }
 
 function int(field: string, raw: string | undefined, fallback: number, min: number, max: number): number {

@@ -4,17 +4,51 @@ import { ReadThroughCache } from '../../../src/api/cache/read-through-cache';
 import type { Principal } from '../../../src/domain/access/roles';
 
 describe('read-through cache (dashboards, bench:api)', () => {
-  it('shares one computation between concurrent callers and serves it until the TTL has passed', async () => {
+  it('shares one computation between concurrent callers, serves it until the TTL, then serves it once more while one refresh runs', async () => {
     let now = 0;
     let runs = 0;
-    const cache = new ReadThroughCache<number>(2000, 10, () => now);
+    const cache = new ReadThroughCache<number>(2000, 10, () => now, true);
     const compute = async () => ++runs;
     expect(await Promise.all([cache.get('k', compute), cache.get('k', compute), cache.get('k', compute)])).toEqual([1, 1, 1]);
     now = 1999;
     expect(await cache.get('k', compute)).toBe(1);
     now = 2000;
+    // Stale: the crowd gets the last answer at once, and a single refresh starts.
+    expect(await Promise.all([cache.get('k', compute), cache.get('k', compute)])).toEqual([1, 1]);
+    expect(runs).toBe(2);
+    await new Promise((r) => setTimeout(r, 0));
     expect(await cache.get('k', compute)).toBe(2);
     expect(await cache.get('other', compute)).toBe(3);
+  });
+
+  it('keeps serving the last good answer when a refresh fails, and retries on the next request', async () => {
+    let now = 0;
+    let fail = false;
+    let runs = 0;
+    const cache = new ReadThroughCache<number>(1000, 10, () => now, true);
+    const compute = async () => {
+      runs++;
+      if (fail) throw new Error('db down');
+      return runs;
+    };
+    expect(await cache.get('k', compute)).toBe(1);
+    now = 1000;
+    fail = true;
+    expect(await cache.get('k', compute)).toBe(1);
+    await new Promise((r) => setTimeout(r, 0));
+    fail = false;
+    expect(await cache.get('k', compute)).toBe(1);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(await cache.get('k', compute)).toBe(3);
+  });
+
+  it('without stale-while-revalidate (access), an expired answer is recomputed before it is served', async () => {
+    let now = 0;
+    let runs = 0;
+    const cache = new ReadThroughCache<number>(2000, 10, () => now);
+    expect(await cache.get('k', async () => ++runs)).toBe(1);
+    now = 2000;
+    expect(await cache.get('k', async () => ++runs)).toBe(2);
   });
 
   it('never keeps a failure', async () => {
