@@ -40,3 +40,11 @@ export function validateBody<T>(schema: JSONSchemaType<T> | object, body: unknow
   }
   return body as T;
 }
+
+/** A query parameter that must be an integer within bounds (limit, offset, days…); absent: the fallback. */
+export function intParam(field: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidCommand(field, `${field} must be an integer from ${min} to ${max}`);
+  return n;
+}

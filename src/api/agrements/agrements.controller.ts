@@ -13,7 +13,7 @@ import { actOnAgrement, checkSessionAllowed, getAgrement, listAgrementsView } fr
 import { Actor, IdempotencyKey } from '../actor';
 import { AuthenticatedOnly, Can, CurrentPrincipal } from '../auth';
 import { APPLICATION_DEPS } from '../tokens';
-import { validateBody } from '../validation';
+import { intParam as int, validateBody } from '../validation';
 import { AGREMENT_ACTION_NAMES, AGREMENT_ACTIONS } from './actions';
 
 const idParam = new ParseUUIDPipe({ exceptionFactory: () => new InvalidCommand('id', 'id must be a UUID') });
@@ -90,9 +90,3 @@ export class AgrementsController {
   }
 }
 
-function int(field: string, raw: string | undefined, fallback: number, min: number, max: number): number {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidCommand(field, `${field} must be an integer from ${min} to ${max}`);
-  return n;
-}

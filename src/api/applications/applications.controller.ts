@@ -26,7 +26,7 @@ import {
 import { Actor, IdempotencyKey } from '../actor';
 import { Can, CurrentPrincipal } from '../auth/decorators';
 import { APPLICATION_DEPS } from '../tokens';
-import { validateBody } from '../validation';
+import { intParam, validateBody } from '../validation';
 import {
   admissibilitySchema,
   attestationSchema,
@@ -215,9 +215,3 @@ export class ApplicationsController {
   }
 }
 
-function intParam(field: string, raw: string | undefined, fallback: number, min: number, max: number): number {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidCommand(field, `${field} must be an integer from ${min} to ${max}`);
-  return n;
-}

@@ -11,7 +11,7 @@ import { getStatement, listStatements, markSent, recordInvoiceEvent } from '../.
 import { Actor } from '../actor';
 import { Can, CurrentPrincipal } from '../auth';
 import { APPLICATION_DEPS } from '../tokens';
-import { validateBody } from '../validation';
+import { intParam, validateBody } from '../validation';
 
 const idParam = new ParseUUIDPipe({ exceptionFactory: () => new InvalidCommand('id', 'id must be a UUID') });
 const date = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', format: 'date' } as const;
@@ -35,10 +35,8 @@ export class StatementsController {
   async list(@CurrentPrincipal() p: Principal, @Query() q: Record<string, string | undefined>, @Res({ passthrough: true }) res: Response) {
     if (q.month !== undefined && !/^\d{4}-(0[1-9]|1[0-2])$/.test(q.month)) throw new InvalidCommand('month', 'month must be YYYY-MM');
     if (q.state !== undefined && !(STATEMENT_STATES as readonly string[]).includes(q.state)) throw new InvalidCommand('state', `state must be one of: ${STATEMENT_STATES.join(', ')}`);
-    const limit = q.limit === undefined ? 50 : Number(q.limit);
-    const offset = q.offset === undefined ? 0 : Number(q.offset);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new InvalidCommand('limit', 'limit must be an integer from 1 to 1000');
-    if (!Number.isInteger(offset) || offset < 0) throw new InvalidCommand('offset', 'offset must be a non-negative integer');
+    const limit = intParam('limit', q.limit, 50, 1, 1000);
+    const offset = intParam('offset', q.offset, 0, 0, 10_000_000);
     const page = await listStatements(this.deps, { organisationIds: await this.scope(p), month: q.month, state: q.state, limit, offset });
     if (q.format === 'csv') {
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');

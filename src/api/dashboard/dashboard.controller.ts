@@ -10,6 +10,7 @@ import type { ApplicationDeps } from '../../usecases/applications/dependencies';
 import { type DashboardFilter, overdue, overview, type Page, quotasAtRisk, toCsv, upcomingDeadlines, watchlist } from '../../usecases/dashboard/dashboard';
 import { Can, CurrentPrincipal } from '../auth';
 import type { ReadThroughCache } from '../cache/read-through-cache';
+import { intParam as int } from '../validation';
 import { APPLICATION_DEPS, DASHBOARD_CACHE } from '../tokens';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -120,9 +121,3 @@ function json(res: Response, data: object): string {
   return body;
 }
 
-function int(field: string, raw: string | undefined, fallback: number, min: number, max: number): number {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidCommand(field, `${field} must be an integer from ${min} to ${max}`);
-  return n;
-}

@@ -14,6 +14,7 @@ import { csvSessions, jsonArraySessions, ndjsonSessions, type ParsedItem } from 
 import { createImport, getImport, type ImportFormat, importErrors, runImport } from '../../usecases/sessions/import/run-import';
 import { Actor } from '../actor';
 import { Can } from '../auth';
+import { intParam as int } from '../validation';
 import { APPLICATION_DEPS } from '../tokens';
 
 const FORMATS: Record<string, ImportFormat> = { 'text/csv': 'csv', 'application/json': 'json', 'application/x-ndjson': 'ndjson', 'application/ndjson': 'ndjson' };
@@ -81,9 +82,3 @@ export class SessionImportsController {
   }
 }
 
-function int(field: string, raw: string | undefined, fallback: number, min: number, max: number): number {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidCommand(field, `${field} must be an integer from ${min} to ${max}`);
-  return n;
-}

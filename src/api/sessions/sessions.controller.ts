@@ -12,7 +12,7 @@ import { SESSION_REPORT_SCHEMA, type SessionReport } from '../../usecases/sessio
 import { Actor } from '../actor';
 import { Can, CurrentPrincipal } from '../auth';
 import { APPLICATION_DEPS } from '../tokens';
-import { validateBody } from '../validation';
+import { intParam as int, validateBody } from '../validation';
 
 const SESSION_ID = /^[A-Za-z0-9_.-]{1,64}$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -159,9 +159,3 @@ function checkId(id: string): void {
   if (!SESSION_ID.test(id)) throw new InvalidCommand('id', 'id must be 1–64 characters of [A-Za-z0-9_.-]');
 }
 
-function int(field: string, raw: string | undefined, fallback: number, min: number, max: number): number {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidCommand(field, `${field} must be an integer from ${min} to ${max}`);
-  return n;
-}
