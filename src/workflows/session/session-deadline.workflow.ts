@@ -174,6 +174,10 @@ export async function sessionDeadlineWorkflow(input: SessionDeadlineInput): Prom
     orFail(() => decide(session, command, now()));
   };
 
+  // The opening (sequence 0) is queued before any handler exists: an update delivered with the first
+  // activation (a move right after the start) then queues behind it and is logged after it.
+  const opened = serially(() => record(opening.events, 0, SYSTEM, null));
+
   setHandler(sessionStateQuery, snapshot);
   setHandler(finaliseSessionUpdate, (u) => serially(() => apply(finaliseCommand(u), actorOf(u))), {
     validator: (u) => validate(finaliseCommand(u), u),
@@ -185,8 +189,7 @@ export async function sessionDeadlineWorkflow(input: SessionDeadlineInput): Prom
     validator: (u) => validate(cancelCommand(u), u),
   });
 
-  // The opening (sequence 0); updates that arrive meanwhile queue behind it.
-  await serially(() => record(opening.events, 0, SYSTEM, null));
+  await opened;
 
   while (!isClosed(session)) {
     const version = session.version;
