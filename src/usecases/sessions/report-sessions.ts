@@ -12,7 +12,7 @@ import { dateIn } from '../../domain/zoned-time';
 import { appendToLog } from '../../infra/database/event-log';
 import { evaluateSession, type SessionEvaluation } from '../../rules/sessions';
 import { sessionStreamId, SESSION_STREAM } from '../../activities/session.activities';
-import { agrementWorkflowId, sessionFinalisedSignal } from '../../workflows/agrement/definitions';
+import { agrementWorkflowId, type SessionFinalised, sessionsFinalisedSignal } from '../../workflows/agrement/definitions';
 import { cancelSessionUpdate, finaliseSessionUpdate, moveSessionUpdate, type SessionDeadlineInput, sessionWorkflowId } from '../../workflows/session/definitions';
 import type { ApplicationDeps } from '../applications/dependencies';
 import { parseSessionReport, type SessionReport } from './session-report';
@@ -174,7 +174,7 @@ type WorkflowStep =
   | { kind: 'start'; input: SessionDeadlineInput }
   | { kind: 'move'; sessionId: string; date: string; endTime: string }
   | { kind: 'cancel'; sessionId: string; reason: string }
-  | { kind: 'finalise'; sessionId: string; report: SessionReport; centre: SessionCentre; deadlineAt: Date };
+  | { kind: 'finalise'; sessionId: string; report: SessionReport; centre: SessionCentre; deadlineAt: Date; hasWorkflow: boolean };
 
 export interface ReportOptions {
   actor: string;
@@ -210,6 +210,7 @@ export async function reportSessions(deps: ApplicationDeps, raws: unknown[], opt
     }
   }
   const steps: WorkflowStep[] = [];
+  const quota: Array<{ agrementOrganisationId: string | null; session: SessionFinalised }> = [];
   await deps.db.transaction(async (m) => {
     const centres = await loadCentres(m, [...new Set(parsed.map((p) => p.report.organisationId))]);
     const agrements = await loadAgrements(m, [...new Set([...centres.values()].map((c) => c.agrementOrganisationId).filter((x): x is string => x !== null))]);
@@ -228,6 +229,9 @@ export async function reportSessions(deps: ApplicationDeps, raws: unknown[], opt
         if (before && before.organisation_id !== report.organisationId) throw new TransitionRefused('SES-1', `session ${report.id} belongs to another organisation`);
         if (before && before.content_hash === hash) {
           const deadlineAt = finalisationDeadline(report.date, report.endTime, report.timeZone, PARAMETERS.sessions.finalisationHours);
+          // QUO-3 re-driven (the agrément counts each session id once): a report whose first delivery to the
+          // agrément failed after its commit is counted when reported again.
+          if (before.status === 'finalised' && report.finalisation) quota.push(quotaReport(report, centre));
           outcomes[i] = { sessionId: report.id, outcome: 'unchanged', status: before.status, ruleSetId: '', deadlineAt: deadlineAt.toISOString() };
           continue;
         }
@@ -275,7 +279,8 @@ export async function reportSessions(deps: ApplicationDeps, raws: unknown[], opt
         if (!before && status === 'planned') steps.push({ kind: 'start', input: workflowInput(report, centre) });
         else if (before && status === 'planned' && moved) steps.push({ kind: 'move', sessionId: report.id, date: report.date, endTime: report.endTime });
         if (status === 'cancelled') steps.push({ kind: 'cancel', sessionId: report.id, reason: report.cancellation!.reason });
-        if (status === 'finalised') steps.push({ kind: 'finalise', sessionId: report.id, report, centre, deadlineAt: verdict.deadlineAt });
+        // Only a session we started as planned has a workflow; one reported already over (history) has none.
+        if (status === 'finalised') steps.push({ kind: 'finalise', sessionId: report.id, report, centre, deadlineAt: verdict.deadlineAt, hasWorkflow: before?.status === 'planned' });
         outcomes[i] = { sessionId: report.id, outcome: before ? 'updated' : 'created', status, ruleSetId: verdict.evaluation.ruleSetId, deadlineAt: verdict.deadlineAt.toISOString() };
       } catch (err) {
         outcomes[i] = { sessionId: report.id, outcome: 'refused', error: refusalOf(err) };
@@ -283,8 +288,38 @@ export async function reportSessions(deps: ApplicationDeps, raws: unknown[], opt
     }
     await appendToLog(m, log);
   });
-  for (const step of steps) await applyStep(deps, step);
+  for (const step of steps) {
+    if (step.kind === 'finalise' && !step.hasWorkflow) {
+      await recordQuality(deps, step);
+      quota.push(quotaReport(step.report, step.centre));
+    } else await applyStep(deps, step);
+  }
+  await reportQuota(deps, quota);
   return outcomes;
+}
+
+function quotaReport(report: SessionReport, centre: SessionCentre): { agrementOrganisationId: string | null; session: SessionFinalised } {
+  const f = report.finalisation!;
+  return {
+    agrementOrganisationId: centre.agrementOrganisationId,
+    session: { sessionId: report.id, finalisedOn: dateIn(new Date(f.finalisedAt), PARAMETERS.agrement.timeZone), candidates: f.candidatesWhoSat },
+  };
+}
+
+/** QUO-3: one signal per agrément for the whole batch (Temporal caps the signals a workflow may receive). */
+async function reportQuota(deps: ApplicationDeps, reports: Array<{ agrementOrganisationId: string | null; session: SessionFinalised }>): Promise<void> {
+  const byAgrement = new Map<string, SessionFinalised[]>();
+  for (const r of reports) {
+    if (r.agrementOrganisationId === null) continue; // SCO-1: no agrément, no quota
+    byAgrement.set(r.agrementOrganisationId, [...(byAgrement.get(r.agrementOrganisationId) ?? []), r.session]);
+  }
+  for (const [organisationId, sessions] of byAgrement) {
+    try {
+      await deps.temporal.workflow.getHandle(agrementWorkflowId(organisationId)).signal(sessionsFinalisedSignal, sessions);
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err; // the agrément has ended: nothing left to count
+    }
+  }
 }
 
 function workflowInput(report: SessionReport, centre: SessionCentre): SessionDeadlineInput {
@@ -324,12 +359,13 @@ async function applyStep(deps: ApplicationDeps, step: WorkflowStep): Promise<voi
     }
   } catch (err) {
     if (!(err instanceof WorkflowNotFoundError)) throw err;
-    // No workflow: a session reported when already over (history import). SES-10 and QUO-3 are recorded here.
-    if (step.kind === 'finalise') await recordFinalisedWithoutWorkflow(deps, step);
+    // Its workflow is gone (closed long ago and removed): the row stands; QUO-3 is re-driven on the next report.
+    if (step.kind === 'finalise') await recordQuality(deps, step);
   }
 }
 
-async function recordFinalisedWithoutWorkflow(deps: ApplicationDeps, step: Extract<WorkflowStep, { kind: 'finalise' }>): Promise<void> {
+/** SES-10: a session reported already finalised goes straight into the centre's quality record (late or not). */
+async function recordQuality(deps: ApplicationDeps, step: Extract<WorkflowStep, { kind: 'finalise' }>): Promise<void> {
   const f = step.report.finalisation!;
   const late = new Date(f.finalisedAt).getTime() > step.deadlineAt.getTime();
   await deps.db.query(
@@ -337,17 +373,6 @@ async function recordFinalisedWithoutWorkflow(deps: ApplicationDeps, step: Extra
      ON CONFLICT (session_id) DO UPDATE SET finalised_at = EXCLUDED.finalised_at, late = EXCLUDED.late, deadline_at = EXCLUDED.deadline_at`,
     [step.sessionId, step.centre.id, step.deadlineAt, f.finalisedAt, late],
   );
-  if (step.centre.agrementOrganisationId === null) return; // SCO-1: no agrément, no quota
-  try {
-    // QUO-3: the agrément counts each session id once, however often it is reported.
-    await deps.temporal.workflow.getHandle(agrementWorkflowId(step.centre.agrementOrganisationId)).signal(sessionFinalisedSignal, {
-      sessionId: step.sessionId,
-      finalisedOn: dateIn(new Date(f.finalisedAt), PARAMETERS.agrement.timeZone),
-      candidates: f.candidatesWhoSat,
-    });
-  } catch (err) {
-    if (!(err instanceof WorkflowNotFoundError)) throw err; // the agrément has ended: nothing left to count
-  }
 }
 
 /** POST /sessions/dry-run: the whole verdict, nothing written. Rule failures are part of the answer, not an error. */

@@ -33,6 +33,7 @@ import {
   type DatedDeadline,
   type SessionFinalised,
   sessionFinalisedSignal,
+  sessionsFinalisedSignal,
 } from './definitions';
 
 const { recordAgrement } = proxyActivities<AgrementActivities>({
@@ -78,8 +79,11 @@ export async function agrementWorkflow(input: AgrementWorkflowInput): Promise<Ag
     return run;
   };
 
-  const apply = async (command: AgrementCommand, by: { actor: string; reason?: string | null; evidence?: string | null }) => {
-    const d: Decision = decideOrFail(agrement, command, today());
+  const apply = async (command: AgrementCommand, by: { actor: string; reason?: string | null; evidence?: string | null }) =>
+    applyAll(decideOrFail(agrement, command, today()), by);
+
+  /** Records a decision (one or several folded together) in one write, then sends its e-mails. */
+  const applyAll = async (d: Decision, by: { actor: string; reason?: string | null; evidence?: string | null }) => {
     if (d.events.length === 0) return snapshot();
     agrement = d.agrement;
     const at = now().toISOString();
@@ -113,6 +117,23 @@ export async function agrementWorkflow(input: AgrementWorkflowInput): Promise<Ag
     void serially(() => apply({ type: 'sessions-finalised', ...s }, { actor: 'Pix Certif (session workflow)' })).catch((err: unknown) =>
       log.warn('finalised session not counted', { sessionId: s?.sessionId, error: err instanceof Error ? err.message : String(err) }),
     );
+  });
+  // QUO-3 in bulk: the sessions are decided one by one (refusals logged, duplicates ignored) and recorded in one write.
+  setHandler(sessionsFinalisedSignal, (list: SessionFinalised[]) => {
+    void serially(async () => {
+      let folded: Agrement = agrement;
+      const events: Decision['events'] = [];
+      for (const s of Array.isArray(list) ? list : []) {
+        try {
+          const d = decide(folded, { type: 'sessions-finalised', ...s }, today());
+          folded = d.agrement;
+          events.push(...d.events);
+        } catch (err) {
+          log.warn('finalised session not counted', { sessionId: s?.sessionId, error: err instanceof Error ? err.message : String(err) });
+        }
+      }
+      return applyAll({ agrement: folded, events } as Decision, { actor: 'Pix Certif (import)' });
+    }).catch((err: unknown) => log.warn('finalised sessions not counted', { error: err instanceof Error ? err.message : String(err) }));
   });
   setHandler(agrementActionUpdate, (u: AgrementActionInput) => serially(() => apply(u.action, u)), {
     validator: (u: AgrementActionInput) => {

@@ -49,3 +49,5 @@ export interface SessionFinalised {
   candidates: number;
 }
 export const sessionFinalisedSignal = defineSignal<[SessionFinalised]>('sessionFinalised');
+/** QUO-3: many finalised sessions at once (a history import): one signal per agrément and batch, each session counted once. */
+export const sessionsFinalisedSignal = defineSignal<[SessionFinalised[]]>('sessionsFinalised');
