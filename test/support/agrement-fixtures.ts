@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { OrganisationEntity } from '../../src/infra/database/entities';
 import type { AgrementStart } from '../../src/domain/agrement/agrement';
+import { readStream } from '../../src/infra/database/event-log';
+import { agrementActionUpdate, type AgrementAction, agrementWorkflowId } from '../../src/workflows/agrement/definitions';
+import type { Harness } from './harness';
 
 /** An agrément starting on `startOn`, for a centre whose référent has no recognised qualifications (REF-3 applies). */
 export function agrementStart(startOn: string, overrides: Partial<AgrementStart> = {}): AgrementStart {
@@ -32,4 +35,17 @@ export async function insertOrganisation(db: DataSource, start: AgrementStart): 
     email: start.email,
     networkId: null,
   });
+}
+
+/**
+ * A running agrément granted on `startOn` (trained référent with recognised qualifications), its
+ * organisation registered and its opening recorded; `act` sends a legal or operations action.
+ */
+export async function runningAgrement(h: Pick<Harness, 'db' | 'client' | 'taskQueue'>, startOn: string, kind: 'centre' | 'network' = 'centre') {
+  const start = agrementStart(startOn, { kind, referent: { name: 'R', email: 'r@test.fr', trainedOn: startOn, recognisedQualifications: true } });
+  await insertOrganisation(h.db, start);
+  const handle = await h.client.workflow.start('agrementWorkflow', { workflowId: agrementWorkflowId(start.organisationId), taskQueue: h.taskQueue, args: [{ start }] });
+  for (let i = 0; i < 100 && (await readStream(h.db, 'agrement', start.agrementId)).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+  const act = (action: AgrementAction) => handle.executeUpdate(agrementActionUpdate, { args: [{ action, actor: 'setup' }] });
+  return { start, handle, act, organisationId: start.organisationId };
 }

@@ -4,8 +4,7 @@ import { projectedCandidates } from '../../../src/domain/agrement/deadlines';
 import { addDays, isoDate, parseIsoDate } from '../../../src/domain/dates';
 import { dateIn } from '../../../src/domain/zoned-time';
 import { readStream } from '../../../src/infra/database/event-log';
-import { agrementActionUpdate, type AgrementAction, agrementWorkflowId } from '../../../src/workflows/agrement/definitions';
-import { agrementStart, insertOrganisation } from '../../support/agrement-fixtures';
+import { runningAgrement } from '../../support/agrement-fixtures';
 import { bearer } from '../../support/auth';
 import { createHarness, serveApi, type Harness } from '../../support/harness';
 
@@ -27,14 +26,7 @@ afterAll(async () => {
 const today = () => dateIn(new Date(), 'Europe/Paris');
 const daysAgo = (n: number) => isoDate(addDays(parseIsoDate(today()), -n));
 
-async function agrement(startOn: string, kind: 'centre' | 'network' = 'centre') {
-  const start = agrementStart(startOn, { kind, referent: { name: 'R', email: 'r@test.fr', trainedOn: startOn, recognisedQualifications: true } });
-  await insertOrganisation(h.db, start);
-  const handle = await h.client.workflow.start('agrementWorkflow', { workflowId: agrementWorkflowId(start.organisationId), taskQueue: h.taskQueue, args: [{ start }] });
-  const act = (action: AgrementAction) => handle.executeUpdate(agrementActionUpdate, { args: [{ action, actor: 'setup' }] });
-  for (let i = 0; i < 100 && (await readStream(h.db, 'agrement', start.agrementId)).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
-  return { start, handle, act };
-}
+const agrement = (startOn: string, kind: 'centre' | 'network' = 'centre') => runningAgrement(h, startOn, kind);
 
 async function get(path: string, token = ops) {
   const res = await fetch(`${api}${path}`, { headers: bearer(token) });

@@ -1,10 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dateIn } from '../../../src/domain/zoned-time';
-import { readStream } from '../../../src/infra/database/event-log';
 import { CSV_COLUMNS } from '../../../src/usecases/sessions/import/parse';
-import { agrementStateQuery, agrementWorkflowId } from '../../../src/workflows/agrement/definitions';
-import { agrementStart, insertOrganisation } from '../../support/agrement-fixtures';
+import { agrementStateQuery } from '../../../src/workflows/agrement/definitions';
+import { runningAgrement } from '../../support/agrement-fixtures';
 import { bearer } from '../../support/auth';
 import { createHarness, serveApi, type Harness } from '../../support/harness';
 import { sessionReport } from '../../support/session-fixtures';
@@ -26,14 +25,7 @@ afterAll(async () => {
 
 const daysAgo = (n: number) => dateIn(new Date(Date.now() - n * 86_400_000), 'Europe/Paris');
 
-async function centre() {
-  const startOn = daysAgo(60);
-  const start = agrementStart(startOn, { referent: { name: 'R', email: 'r@test.fr', trainedOn: startOn, recognisedQualifications: true } });
-  await insertOrganisation(h.db, start);
-  const handle = await h.client.workflow.start('agrementWorkflow', { workflowId: agrementWorkflowId(start.organisationId), taskQueue: h.taskQueue, args: [{ start }] });
-  for (let i = 0; i < 100 && (await readStream(h.db, 'agrement', start.agrementId)).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
-  return { organisationId: start.organisationId, handle };
-}
+const centre = () => runningAgrement(h, daysAgo(60));
 
 type Row = Partial<Record<(typeof CSV_COLUMNS)[number], string>>;
 const cell = (v: string) => (/[;"\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);

@@ -1,11 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dateIn } from '../../../src/domain/zoned-time';
-import { readStream } from '../../../src/infra/database/event-log';
 import { reportSessions } from '../../../src/usecases/sessions/report-sessions';
-import { agrementActionUpdate, type AgrementAction, agrementStateQuery, agrementWorkflowId } from '../../../src/workflows/agrement/definitions';
+import { agrementStateQuery } from '../../../src/workflows/agrement/definitions';
 import { sessionStateQuery, sessionWorkflowId } from '../../../src/workflows/session/definitions';
-import { agrementStart, insertOrganisation } from '../../support/agrement-fixtures';
+import { runningAgrement } from '../../support/agrement-fixtures';
 import { bearer } from '../../support/auth';
 import { createHarness, serveApi, type Harness } from '../../support/harness';
 import { sessionReport } from '../../support/session-fixtures';
@@ -29,14 +28,7 @@ const today = () => dateIn(new Date(), 'Europe/Paris');
 
 const daysAgo = (n: number) => dateIn(new Date(Date.now() - n * 86_400_000), 'Europe/Paris');
 
-async function centre(startOn = today()) {
-  const start = agrementStart(startOn, { referent: { name: 'R', email: 'r@test.fr', trainedOn: startOn, recognisedQualifications: true } });
-  await insertOrganisation(h.db, start);
-  const handle = await h.client.workflow.start('agrementWorkflow', { workflowId: agrementWorkflowId(start.organisationId), taskQueue: h.taskQueue, args: [{ start }] });
-  for (let i = 0; i < 100 && (await readStream(h.db, 'agrement', start.agrementId)).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
-  const act = (action: AgrementAction) => handle.executeUpdate(agrementActionUpdate, { args: [{ action, actor: 'setup' }] });
-  return { start, handle, act, organisationId: start.organisationId };
-}
+const centre = (startOn = today()) => runningAgrement(h, startOn);
 
 async function http(method: string, path: string, body?: unknown, token = ops) {
   const res = await fetch(`${api}${path}`, {
