@@ -15,6 +15,7 @@ import { startDatabase } from './infra/postgres/database';
 import { startTemporalDevServer } from './infra/temporal/dev-server';
 import { createWorker } from './infra/temporal/worker';
 import { ensureStatementSchedule } from './infra/temporal/schedules';
+import { startQuotaOutboxDrainer } from './usecases/sessions/quota-outbox';
 import type { Log } from './infra/tools/cache-dir';
 
 export interface RunningSystem {
@@ -93,6 +94,9 @@ export async function startSystem(config: RuntimeConfig, log: Log): Promise<Runn
     });
     await app.listen(config.apiPort, '127.0.0.1');
     stops.push(() => app.close());
+    // QUO-3: counts queued by a run that stopped before delivering them.
+    const stopDrainer = startQuotaOutboxDrainer({ db, temporal: client }, (err) => log(`QUO-3 outbox: ${err instanceof Error ? err.message : String(err)}`));
+    stops.push(stopDrainer);
     const api = (await app.getUrl()).replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
 
     return {

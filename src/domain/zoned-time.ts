@@ -26,8 +26,9 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
 
 /** Offset of the zone from UTC at an instant, in ms (e.g. +3 600 000 in Paris in winter). */
 export function zoneOffsetMs(instant: Date, timeZone: string): number {
-  const parts = Object.fromEntries(formatter(timeZone).formatToParts(instant).map((p) => [p.type, p.value]));
-  const asUtc = Date.UTC(+parts.year!, +parts.month! - 1, +parts.day!, +parts.hour!, +parts.minute!, +parts.second!);
+  const v = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
+  for (const p of formatter(timeZone).formatToParts(instant)) if (p.type in v) v[p.type as keyof typeof v] = Number(p.value);
+  const asUtc = Date.UTC(v.year, v.month - 1, v.day, v.hour, v.minute, v.second);
   return asUtc - Math.floor(instant.getTime() / 1000) * 1000;
 }
 

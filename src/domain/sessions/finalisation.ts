@@ -29,13 +29,17 @@ export const DEFAULT_SCHEDULE: SessionSchedule = PARAMETERS.sessions;
 
 export function isTimeZone(value: unknown): value is string {
   if (typeof value !== 'string' || value.trim() === '') return false;
+  if (KNOWN_ZONES.has(value)) return true;
   try {
     new Intl.DateTimeFormat('en-CA', { timeZone: value });
-    return true;
   } catch {
     return false;
   }
+  KNOWN_ZONES.add(value); // bounded: only real IANA names get here (building a formatter is slow, a bulk import asks per session)
+  return true;
 }
+
+const KNOWN_ZONES = new Set<string>();
 
 function parseTime(field: string, value: unknown): { hours: number; minutes: number } {
   const m = typeof value === 'string' ? TIME.exec(value) : null;

@@ -72,21 +72,28 @@ export async function appendToLog(manager: EntityManager, entries: NewLogEntry[]
   const known = new Set(existing.map((r) => r.event_key));
   const last: { hash: string }[] = await manager.query('SELECT hash FROM event_log ORDER BY id DESC LIMIT 1');
   let prev = last[0]?.hash ?? GENESIS_HASH;
-  let written = 0;
+  const rows: unknown[][] = [];
   for (const e of entries) {
     if (known.has(e.eventKey)) continue;
     const hash = entryHash(prev, e);
-    await manager.query(
-      `INSERT INTO event_log (event_key, stream_type, stream_id, type, rule_ids, from_state, to_state, actor, reason, data, occurred_at, prev_hash, hash)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)`,
-      [e.eventKey, e.streamType, e.streamId, e.type, e.ruleIds, e.fromState, e.toState, e.actor, e.reason, JSON.stringify(e.data), e.occurredAt, prev, hash],
-    );
+    rows.push([e.eventKey, e.streamType, e.streamId, e.type, e.ruleIds, e.fromState, e.toState, e.actor, e.reason, JSON.stringify(e.data), e.occurredAt, prev, hash]);
     known.add(e.eventKey);
     prev = hash;
-    written++;
   }
-  return written;
+  // Many rows per statement; a VALUES list takes its ids from the sequence in order, so the chain reads back by id.
+  for (let from = 0; from < rows.length; from += LOG_ROWS_PER_STATEMENT) {
+    const slice = rows.slice(from, from + LOG_ROWS_PER_STATEMENT);
+    await manager.query(
+      `INSERT INTO event_log (event_key, stream_type, stream_id, type, rule_ids, from_state, to_state, actor, reason, data, occurred_at, prev_hash, hash)
+       VALUES ${slice.map((_, r) => `(${Array.from({ length: 13 }, (_, k) => `$${r * 13 + k + 1}`).join(',')})`).join(',')}`,
+      slice.flat(),
+    );
+  }
+  return rows.length;
 }
+
+/** 13 parameters a row: well under PostgreSQL's 65,535 per statement. */
+const LOG_ROWS_PER_STATEMENT = 1000;
 
 interface LogRow {
   id: string;

@@ -12,9 +12,9 @@ import { dateIn } from '../../domain/zoned-time';
 import { appendToLog } from '../../infra/database/event-log';
 import { evaluateSession, type SessionEvaluation } from '../../rules/sessions';
 import { sessionStreamId, SESSION_STREAM } from '../../activities/session.activities';
-import { agrementWorkflowId, type SessionFinalised, sessionsFinalisedSignal } from '../../workflows/agrement/definitions';
 import { cancelSessionUpdate, finaliseSessionUpdate, moveSessionUpdate, type SessionDeadlineInput, sessionWorkflowId } from '../../workflows/session/definitions';
 import type { ApplicationDeps } from '../applications/dependencies';
+import { drainQuotaOutbox, queueQuotaReports, type QuotaReport } from './quota-outbox';
 import { parseSessionReport, type SessionReport } from './session-report';
 
 export type SessionStatus = 'planned' | 'finalised' | 'cancelled';
@@ -174,7 +174,7 @@ type WorkflowStep =
   | { kind: 'start'; input: SessionDeadlineInput }
   | { kind: 'move'; sessionId: string; date: string; endTime: string }
   | { kind: 'cancel'; sessionId: string; reason: string }
-  | { kind: 'finalise'; sessionId: string; report: SessionReport; centre: SessionCentre; deadlineAt: Date; hasWorkflow: boolean };
+  | { kind: 'finalise'; sessionId: string; report: SessionReport; centre: SessionCentre; deadlineAt: Date };
 
 export interface ReportOptions {
   actor: string;
@@ -183,14 +183,17 @@ export interface ReportOptions {
   organisationIds?: string[];
   /** PUT /sessions/:id: the session must exist; POST /sessions: a different report for an existing id is refused. */
   mode?: 'create' | 'update' | 'upsert';
+  /** QUO-3: deliver the queued counts right after the commit (default); a bulk import delivers them in larger batches itself. */
+  deliverQuota?: boolean;
 }
 
 /**
  * Validates, judges and stores a batch of reports (SES-1): each is accepted or refused on its own, the
  * accepted ones are written in one transaction with their event-log entries, and an identical report
- * changes nothing. After the commit the sessions' SES-10 workflows are started, moved, cancelled or
- * finalised (idempotent: re-reporting re-drives them), and a session reported already finalised (a
- * history import) is counted once in its agrément's quota (QUO-3) without a workflow of its own.
+ * changes nothing. A session reported already finalised (a history import) has no workflow of its own:
+ * its quality record (SES-10) and its QUO-3 count (through the outbox) are written in that same
+ * transaction. After the commit the sessions' SES-10 workflows are started, moved, cancelled or
+ * finalised, and the queued counts delivered to the agréments.
  */
 export async function reportSessions(deps: ApplicationDeps, raws: unknown[], options: ReportOptions): Promise<ReportOutcome[]> {
   const now = deps.now();
@@ -210,16 +213,21 @@ export async function reportSessions(deps: ApplicationDeps, raws: unknown[], opt
     }
   }
   const steps: WorkflowStep[] = [];
-  const quota: Array<{ agrementOrganisationId: string | null; session: SessionFinalised }> = [];
+  const quotaAgrements = new Set<string>();
   await deps.db.transaction(async (m) => {
     const centres = await loadCentres(m, [...new Set(parsed.map((p) => p.report.organisationId))]);
-    const agrements = await loadAgrements(m, [...new Set([...centres.values()].map((c) => c.agrementOrganisationId).filter((x): x is string => x !== null))]);
+    // SES-9 is judged for sessions still to come only: history needs no agrément snapshot.
+    const planned = parsed.filter((p) => (p.report.status ?? 'planned') === 'planned').map((p) => centres.get(p.report.organisationId)?.agrementOrganisationId);
+    const agrements = await loadAgrements(m, [...new Set(planned.filter((x): x is string => typeof x === 'string'))]);
     const stored: StoredSession[] = await m.query(
       `SELECT id, organisation_id, status, content_hash, to_char(date, 'YYYY-MM-DD') AS date, end_time, version FROM sessions WHERE id = ANY($1) FOR UPDATE`,
       [parsed.map((p) => p.report.id)],
     );
     const byId = new Map(stored.map((s) => [s.id, s]));
     const log: Parameters<typeof appendToLog>[1] = [];
+    const rows: SessionRow[] = [];
+    const quality: QualityRow[] = [];
+    const quota: QuotaReport[] = [];
     for (const { i, report } of parsed) {
       try {
         const centre = centres.get(report.organisationId);
@@ -229,9 +237,6 @@ export async function reportSessions(deps: ApplicationDeps, raws: unknown[], opt
         if (before && before.organisation_id !== report.organisationId) throw new TransitionRefused('SES-1', `session ${report.id} belongs to another organisation`);
         if (before && before.content_hash === hash) {
           const deadlineAt = finalisationDeadline(report.date, report.endTime, report.timeZone, PARAMETERS.sessions.finalisationHours);
-          // QUO-3 re-driven (the agrément counts each session id once): a report whose first delivery to the
-          // agrément failed after its commit is counted when reported again.
-          if (before.status === 'finalised' && report.finalisation) quota.push(quotaReport(report, centre));
           outcomes[i] = { sessionId: report.id, outcome: 'unchanged', status: before.status, ruleSetId: '', deadlineAt: deadlineAt.toISOString() };
           continue;
         }
@@ -242,24 +247,14 @@ export async function reportSessions(deps: ApplicationDeps, raws: unknown[], opt
         if (before?.status === 'cancelled') throw new TransitionRefused('SES-7', `session ${report.id} is cancelled: it can no longer change`);
         const verdict = judge(report, centre, centre.agrementOrganisationId ? (agrements.get(centre.agrementOrganisationId) ?? null) : null, now);
         const version = (before?.version ?? 0) + 1;
-        await m.query(
-          `INSERT INTO sessions (id, organisation_id, agrement_organisation_id, centre_kind, date, start_time, end_time, time_zone, status, deadline_at,
-                                 candidate_count, candidates_who_sat, price_cents, pix_share_cents, paying_candidates, rule_set_id, report, content_hash, source,
-                                 finalised_at, cancelled_at, cancellation_reason, version, updated_at)
-           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23, now())
-           ON CONFLICT (id) DO UPDATE SET agrement_organisation_id = EXCLUDED.agrement_organisation_id, centre_kind = EXCLUDED.centre_kind, date = EXCLUDED.date,
-             start_time = EXCLUDED.start_time, end_time = EXCLUDED.end_time, time_zone = EXCLUDED.time_zone, status = EXCLUDED.status, deadline_at = EXCLUDED.deadline_at,
-             candidate_count = EXCLUDED.candidate_count, candidates_who_sat = EXCLUDED.candidates_who_sat, price_cents = EXCLUDED.price_cents,
-             pix_share_cents = EXCLUDED.pix_share_cents, paying_candidates = EXCLUDED.paying_candidates, rule_set_id = EXCLUDED.rule_set_id, report = EXCLUDED.report,
-             content_hash = EXCLUDED.content_hash, source = EXCLUDED.source, finalised_at = EXCLUDED.finalised_at, cancelled_at = EXCLUDED.cancelled_at,
-             cancellation_reason = EXCLUDED.cancellation_reason, version = EXCLUDED.version, updated_at = now()`,
-          [
-            report.id, report.organisationId, centre.agrementOrganisationId, centre.kind, report.date, report.startTime, report.endTime, report.timeZone, status,
-            verdict.deadlineAt, report.candidates.length, report.finalisation?.candidatesWhoSat ?? null, verdict.price.priceCents, verdict.price.pixShareCents,
-            verdict.price.payingCandidates, verdict.evaluation.ruleSetId, JSON.stringify(report), hash, options.source, report.finalisation?.finalisedAt ?? null,
-            status === 'cancelled' ? now : null, report.cancellation?.reason ?? null, version,
-          ],
-        );
+        rows.push({
+          id: report.id, organisation_id: report.organisationId, agrement_organisation_id: centre.agrementOrganisationId, centre_kind: centre.kind,
+          date: report.date, start_time: report.startTime, end_time: report.endTime, time_zone: report.timeZone, status, deadline_at: verdict.deadlineAt,
+          candidate_count: report.candidates.length, candidates_who_sat: report.finalisation?.candidatesWhoSat ?? null, price_cents: verdict.price.priceCents,
+          pix_share_cents: verdict.price.pixShareCents, paying_candidates: verdict.price.payingCandidates, rule_set_id: verdict.evaluation.ruleSetId, report,
+          content_hash: hash, source: options.source, finalised_at: report.finalisation?.finalisedAt ?? null, cancelled_at: status === 'cancelled' ? now : null,
+          cancellation_reason: report.cancellation?.reason ?? null, version,
+        });
         const type = !before ? 'session-reported' : status === 'cancelled' ? 'session-cancelled' : status === 'finalised' ? 'session-finalised' : 'session-updated';
         log.push({
           eventKey: `session-report:${report.id}:${version}`,
@@ -279,47 +274,128 @@ export async function reportSessions(deps: ApplicationDeps, raws: unknown[], opt
         if (!before && status === 'planned') steps.push({ kind: 'start', input: workflowInput(report, centre) });
         else if (before && status === 'planned' && moved) steps.push({ kind: 'move', sessionId: report.id, date: report.date, endTime: report.endTime });
         if (status === 'cancelled') steps.push({ kind: 'cancel', sessionId: report.id, reason: report.cancellation!.reason });
-        // Only a session we started as planned has a workflow; one reported already over (history) has none.
-        if (status === 'finalised') steps.push({ kind: 'finalise', sessionId: report.id, report, centre, deadlineAt: verdict.deadlineAt, hasWorkflow: before?.status === 'planned' });
+        if (status === 'finalised') {
+          const step = { kind: 'finalise', sessionId: report.id, report, centre, deadlineAt: verdict.deadlineAt } as const;
+          // Only a session we started as planned has a workflow; one reported already over (history) has none:
+          // its quality record and its quota count are written here, with its row.
+          if (before?.status === 'planned') steps.push(step);
+          else {
+            quality.push(qualityRow(step));
+            const q = quotaReport(report, centre);
+            if (q) quota.push(q);
+          }
+        }
         outcomes[i] = { sessionId: report.id, outcome: before ? 'updated' : 'created', status, ruleSetId: verdict.evaluation.ruleSetId, deadlineAt: verdict.deadlineAt.toISOString() };
       } catch (err) {
         outcomes[i] = { sessionId: report.id, outcome: 'refused', error: refusalOf(err) };
       }
     }
+    await upsertSessions(m, rows);
+    await upsertQuality(m, quality);
+    await queueQuotaReports(m, quota);
+    for (const q of quota) quotaAgrements.add(q.agrementOrganisationId);
     await appendToLog(m, log);
   });
-  for (const step of steps) {
-    if (step.kind === 'finalise' && !step.hasWorkflow) {
-      await recordQuality(deps, step);
-      quota.push(quotaReport(step.report, step.centre));
-    } else await applyStep(deps, step);
-  }
-  await reportQuota(deps, quota);
+  await inParallel(steps, WORKFLOW_CALLS_IN_FLIGHT, (step) => applyStep(deps, step));
+  if (options.deliverQuota !== false && quotaAgrements.size > 0) await drainQuotaOutbox(deps, { organisationIds: [...quotaAgrements] });
   return outcomes;
 }
 
-function quotaReport(report: SessionReport, centre: SessionCentre): { agrementOrganisationId: string | null; session: SessionFinalised } {
+/** SES-10 workflow calls in flight at once after a batch's commit (each is one round trip to Temporal). */
+const WORKFLOW_CALLS_IN_FLIGHT = 16;
+
+async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      for (let i = next++; i < items.length; i = next++) await fn(items[i]!);
+    }),
+  );
+}
+
+interface SessionRow {
+  id: string;
+  organisation_id: string;
+  agrement_organisation_id: string | null;
+  centre_kind: CentreKind;
+  date: string;
+  start_time: string;
+  end_time: string;
+  time_zone: string;
+  status: SessionStatus;
+  deadline_at: Date;
+  candidate_count: number;
+  candidates_who_sat: number | null;
+  price_cents: number;
+  pix_share_cents: number;
+  paying_candidates: number;
+  rule_set_id: string;
+  report: SessionReport;
+  content_hash: string;
+  source: ReportOptions['source'];
+  finalised_at: string | null;
+  cancelled_at: Date | null;
+  cancellation_reason: string | null;
+  version: number;
+}
+
+/** A batch's sessions in one statement (a history import writes 500 at a time). */
+async function upsertSessions(m: EntityManager, rows: SessionRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await m.query(
+    `INSERT INTO sessions (id, organisation_id, agrement_organisation_id, centre_kind, date, start_time, end_time, time_zone, status, deadline_at,
+                           candidate_count, candidates_who_sat, price_cents, pix_share_cents, paying_candidates, rule_set_id, report, content_hash, source,
+                           finalised_at, cancelled_at, cancellation_reason, version, updated_at)
+     SELECT x.id, x.organisation_id, x.agrement_organisation_id, x.centre_kind, x.date, x.start_time, x.end_time, x.time_zone, x.status, x.deadline_at,
+            x.candidate_count, x.candidates_who_sat, x.price_cents, x.pix_share_cents, x.paying_candidates, x.rule_set_id, x.report, x.content_hash, x.source,
+            x.finalised_at, x.cancelled_at, x.cancellation_reason, x.version, now()
+       FROM jsonb_to_recordset($1::jsonb) AS x(id text, organisation_id uuid, agrement_organisation_id uuid, centre_kind text, date date, start_time text, end_time text,
+            time_zone text, status text, deadline_at timestamptz, candidate_count integer, candidates_who_sat integer, price_cents integer, pix_share_cents integer,
+            paying_candidates integer, rule_set_id text, report jsonb, content_hash text, source text, finalised_at timestamptz, cancelled_at timestamptz,
+            cancellation_reason text, version integer)
+     ON CONFLICT (id) DO UPDATE SET agrement_organisation_id = EXCLUDED.agrement_organisation_id, centre_kind = EXCLUDED.centre_kind, date = EXCLUDED.date,
+       start_time = EXCLUDED.start_time, end_time = EXCLUDED.end_time, time_zone = EXCLUDED.time_zone, status = EXCLUDED.status, deadline_at = EXCLUDED.deadline_at,
+       candidate_count = EXCLUDED.candidate_count, candidates_who_sat = EXCLUDED.candidates_who_sat, price_cents = EXCLUDED.price_cents,
+       pix_share_cents = EXCLUDED.pix_share_cents, paying_candidates = EXCLUDED.paying_candidates, rule_set_id = EXCLUDED.rule_set_id, report = EXCLUDED.report,
+       content_hash = EXCLUDED.content_hash, source = EXCLUDED.source, finalised_at = EXCLUDED.finalised_at, cancelled_at = EXCLUDED.cancelled_at,
+       cancellation_reason = EXCLUDED.cancellation_reason, version = EXCLUDED.version, updated_at = now()`,
+    [JSON.stringify(rows)],
+  );
+}
+
+interface QualityRow {
+  session_id: string;
+  organisation_id: string;
+  deadline_at: Date;
+  finalised_at: string;
+  late: boolean;
+}
+
+/** SES-10: a session reported already finalised goes straight into the centre's quality record (late or not). */
+function qualityRow(step: Extract<WorkflowStep, { kind: 'finalise' }>): QualityRow {
+  const f = step.report.finalisation!;
+  return { session_id: step.sessionId, organisation_id: step.centre.id, deadline_at: step.deadlineAt, finalised_at: f.finalisedAt, late: new Date(f.finalisedAt).getTime() > step.deadlineAt.getTime() };
+}
+
+async function upsertQuality(m: EntityManager, rows: QualityRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await m.query(
+    `INSERT INTO session_quality (session_id, organisation_id, deadline_at, finalised_at, late)
+     SELECT x.session_id, x.organisation_id, x.deadline_at, x.finalised_at, x.late
+       FROM jsonb_to_recordset($1::jsonb) AS x(session_id text, organisation_id uuid, deadline_at timestamptz, finalised_at timestamptz, late boolean)
+     ON CONFLICT (session_id) DO UPDATE SET finalised_at = EXCLUDED.finalised_at, late = EXCLUDED.late, deadline_at = EXCLUDED.deadline_at`,
+    [JSON.stringify(rows)],
+  );
+}
+
+/** QUO-3: what the agrément counts for a finalised session; a secondary school has no agrément (SCO-1). */
+function quotaReport(report: SessionReport, centre: SessionCentre): QuotaReport | null {
   const f = report.finalisation!;
+  if (centre.agrementOrganisationId === null) return null;
   return {
     agrementOrganisationId: centre.agrementOrganisationId,
     session: { sessionId: report.id, finalisedOn: dateIn(new Date(f.finalisedAt), PARAMETERS.agrement.timeZone), candidates: f.candidatesWhoSat },
   };
-}
-
-/** QUO-3: one signal per agrément for the whole batch (Temporal caps the signals a workflow may receive). */
-async function reportQuota(deps: ApplicationDeps, reports: Array<{ agrementOrganisationId: string | null; session: SessionFinalised }>): Promise<void> {
-  const byAgrement = new Map<string, SessionFinalised[]>();
-  for (const r of reports) {
-    if (r.agrementOrganisationId === null) continue; // SCO-1: no agrément, no quota
-    byAgrement.set(r.agrementOrganisationId, [...(byAgrement.get(r.agrementOrganisationId) ?? []), r.session]);
-  }
-  for (const [organisationId, sessions] of byAgrement) {
-    try {
-      await deps.temporal.workflow.getHandle(agrementWorkflowId(organisationId)).signal(sessionsFinalisedSignal, sessions);
-    } catch (err) {
-      if (!(err instanceof WorkflowNotFoundError)) throw err; // the agrément has ended: nothing left to count
-    }
-  }
 }
 
 function workflowInput(report: SessionReport, centre: SessionCentre): SessionDeadlineInput {
@@ -359,20 +435,16 @@ async function applyStep(deps: ApplicationDeps, step: WorkflowStep): Promise<voi
     }
   } catch (err) {
     if (!(err instanceof WorkflowNotFoundError)) throw err;
-    // Its workflow is gone (closed long ago and removed): the row stands; QUO-3 is re-driven on the next report.
-    if (step.kind === 'finalise') await recordQuality(deps, step);
+    // Its workflow is gone (closed long ago and removed): the row stands; quality and QUO-3 as for a history report.
+    if (step.kind === 'finalise') {
+      const q = quotaReport(step.report, step.centre);
+      await deps.db.transaction(async (m) => {
+        await upsertQuality(m, [qualityRow(step)]);
+        await queueQuotaReports(m, q ? [q] : []);
+      });
+      if (q) await drainQuotaOutbox(deps, { organisationIds: [q.agrementOrganisationId] });
+    }
   }
-}
-
-/** SES-10: a session reported already finalised goes straight into the centre's quality record (late or not). */
-async function recordQuality(deps: ApplicationDeps, step: Extract<WorkflowStep, { kind: 'finalise' }>): Promise<void> {
-  const f = step.report.finalisation!;
-  const late = new Date(f.finalisedAt).getTime() > step.deadlineAt.getTime();
-  await deps.db.query(
-    `INSERT INTO session_quality (session_id, organisation_id, deadline_at, finalised_at, late) VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT (session_id) DO UPDATE SET finalised_at = EXCLUDED.finalised_at, late = EXCLUDED.late, deadline_at = EXCLUDED.deadline_at`,
-    [step.sessionId, step.centre.id, step.deadlineAt, f.finalisedAt, late],
-  );
 }
 
 /** POST /sessions/dry-run: the whole verdict, nothing written. Rule failures are part of the answer, not an error. */

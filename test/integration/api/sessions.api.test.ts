@@ -1,6 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dateIn } from '../../../src/domain/zoned-time';
+import { verifyLogChain } from '../../../src/infra/database/event-log';
+import { drainQuotaOutbox, queueQuotaReports } from '../../../src/usecases/sessions/quota-outbox';
 import { reportSessions } from '../../../src/usecases/sessions/report-sessions';
 import { agrementStateQuery } from '../../../src/workflows/agrement/definitions';
 import { sessionStateQuery, sessionWorkflowId } from '../../../src/workflows/session/definitions';
@@ -162,6 +164,41 @@ describe('sessions API (SES-1): reported as Pix Certif would, judged, followed t
     expect((await c.handle.query(agrementStateQuery)).quota.candidates).toBe(18);
     const quality = await h.db.query(`SELECT count(*)::int AS n FROM session_quality WHERE organisation_id = $1 AND NOT late`, [c.organisationId]);
     expect(quality[0].n).toBe(3);
+    // The batch's log entries are appended in one statement: the hash chain still reads back whole.
+    expect(await verifyLogChain(h.db)).toMatchObject({ valid: true });
+  });
+
+  it('QUO-3 counts queued in the outbox with their rows survive a stop before delivery: the next drain delivers each once', async () => {
+    const c = await centre(daysAgo(60));
+    const ended = await centre(daysAgo(60));
+    const past = (organisationId: string, i: number) =>
+      sessionReport(organisationId, {
+        id: `Q-${organisationId.slice(0, 8)}-${i}`,
+        date: daysAgo(30 - i),
+        plannedOn: daysAgo(50),
+        status: 'finalised',
+        finalisation: { finalisedAt: new Date(Date.now() - (29 - i) * 86_400_000).toISOString(), candidatesWhoSat: 4, incidents: [], fraudReports: [], endOfTestChecks: [] },
+      });
+    const deps = { db: h.db, temporal: h.client, taskQueue: h.taskQueue, now: () => new Date() };
+    const outbox = async (orgs: string[]) =>
+      (await h.db.query(`SELECT count(*)::int AS n FROM quota_outbox WHERE agrement_organisation_id = ANY($1)`, [orgs]))[0].n as number;
+    // A bulk import's chunk commits its rows and its counts, then the process stops before delivering them.
+    const outcomes = await reportSessions(deps, [past(c.organisationId, 0), past(c.organisationId, 1), past(ended.organisationId, 0)], { actor: 'Import (operations)', source: 'import', deliverQuota: false });
+    expect(outcomes.map((o) => o.outcome)).toEqual(['created', 'created', 'created']);
+    expect(await outbox([c.organisationId, ended.organisationId])).toBe(3);
+    expect((await c.handle.query(agrementStateQuery)).quota.candidates).toBe(0);
+    // Meanwhile one agrément ended: its workflow is gone, so its count has nowhere to go and is dropped.
+    await ended.handle.terminate('test: agrément over');
+    expect(await drainQuotaOutbox(deps, { organisationIds: [c.organisationId, ended.organisationId] })).toBe(3);
+    const counted = await until(() => c.handle.query(agrementStateQuery), (a) => a.quota.candidates === 8);
+    expect(counted.quota.candidates).toBe(8);
+    expect(await outbox([c.organisationId, ended.organisationId])).toBe(0);
+    // Delivered twice (a drain interrupted after its signal, before its delete): the agrément counts each session once.
+    await h.db.transaction((m) => queueQuotaReports(m, [{ agrementOrganisationId: c.organisationId, session: { sessionId: past(c.organisationId, 0).id, finalisedOn: daysAgo(29), candidates: 4 } }]));
+    expect(await drainQuotaOutbox(deps, { organisationIds: [c.organisationId] })).toBe(1);
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await c.handle.query(agrementStateQuery)).quota).toMatchObject({ candidates: 8 });
+    expect((await c.handle.query(agrementStateQuery)).quota.sessionIds).toHaveLength(2);
   });
 
   it('400 names the field, 404 an unknown organisation, and a centre cannot report for another', async () => {

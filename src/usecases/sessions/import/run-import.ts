@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { NotFound } from '../../../domain/errors';
 import type { ApplicationDeps } from '../../applications/dependencies';
+import { PARAMETERS } from '../../../config/parameters';
+import { drainQuotaOutbox } from '../quota-outbox';
 import { reportSessions } from '../report-sessions';
 import type { ParsedItem } from './parse';
 
@@ -17,7 +19,7 @@ export async function createImport(deps: Pick<ApplicationDeps, 'db'>, input: { f
 
 /**
  * Runs an import: sessions are read one at a time from `items`, judged and stored in chunks through the
- * same path as the API (SES-1..9, SES-10 workflows, QUO-3 once per session); good ones are imported,
+ * same path as the API (SES-1..9, SES-10 workflows, QUO-3 once per session through the outbox); good ones are imported,
  * refused ones recorded with their lines and reasons; progress is kept after every chunk. Re-importing
  * the same file changes nothing (each session id with the same content is 'unchanged').
  */
@@ -25,6 +27,7 @@ export async function runImport(deps: ApplicationDeps, importId: string, items: 
   let seq = 0;
   let read = 0;
   let chunk: ParsedItem[] = [];
+  let sinceDelivery = 0;
   const counts = { processed: 0, created: 0, updated: 0, unchanged: 0, refused: 0 };
   const errors: Array<[number, number, number, string | null, string | null, string[] | null, string]> = [];
 
@@ -51,7 +54,13 @@ export async function runImport(deps: ApplicationDeps, importId: string, items: 
     if (chunk.length === 0) return;
     const batch = chunk;
     chunk = [];
-    const outcomes = await reportSessions(deps, batch.map((b) => b.raw), { actor, source: 'import', mode: 'upsert' });
+    // QUO-3 counts wait in the outbox and reach the agréments in larger batches (fewer signals per workflow).
+    const outcomes = await reportSessions(deps, batch.map((b) => b.raw), { actor, source: 'import', mode: 'upsert', deliverQuota: false });
+    sinceDelivery += batch.length;
+    if (sinceDelivery >= PARAMETERS.sessions.quotaDrainEvery) {
+      sinceDelivery = 0;
+      await drainQuotaOutbox(deps);
+    }
     for (const [i, o] of outcomes.entries()) {
       const item = batch[i]!;
       counts.processed++;
@@ -77,6 +86,7 @@ export async function runImport(deps: ApplicationDeps, importId: string, items: 
       if (chunk.length >= IMPORT_CHUNK) await submit();
     }
     await submit();
+    await drainQuotaOutbox(deps);
     await progress(true);
   } catch (err) {
     await saveErrors().catch(() => undefined);
