@@ -62,18 +62,3 @@ export async function drainQuotaOutbox(deps: Pick<ApplicationDeps, 'db' | 'tempo
     if (n === 0) return delivered;
   }
 }
-
-/** Counts left by an interrupted run are delivered at start and then periodically; returns the stop. */
-export function startQuotaOutboxDrainer(deps: Pick<ApplicationDeps, 'db' | 'temporal'>, onError: (err: unknown) => void): () => Promise<void> {
-  let running: Promise<unknown> = Promise.resolve();
-  const drain = () => {
-    running = drainQuotaOutbox(deps).catch(onError);
-  };
-  drain();
-  const timer = setInterval(drain, PARAMETERS.sessions.quotaDrainIntervalSeconds * 1000);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await running;
-  };
-}

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { EntityManager } from 'typeorm';
 import { PARAMETERS } from '../../config/parameters';
 import { type Agrement, sessionBlocker as sessionBlockerOf } from '../../domain/agrement/agrement';
@@ -12,9 +11,10 @@ import { dateIn } from '../../domain/zoned-time';
 import { appendToLog } from '../../infra/database/event-log';
 import { evaluateSession, type SessionEvaluation } from '../../rules/sessions';
 import { sessionStreamId, SESSION_STREAM } from '../../activities/session.activities';
-import { cancelSessionUpdate, finaliseSessionUpdate, moveSessionUpdate, type SessionDeadlineInput, sessionWorkflowId } from '../../workflows/session/definitions';
+import type { SessionDeadlineInput } from '../../workflows/session/definitions';
 import type { ApplicationDeps } from '../applications/dependencies';
 import { drainQuotaOutbox, queueQuotaReports, type QuotaReport } from './quota-outbox';
+import { deliverWorkflowSteps, type QualityRow, type QueuedStep, qualityRow, queueWorkflowSteps, quotaReport, upsertQuality, type WorkflowStep } from './session-workflow-outbox';
 import { parseSessionReport, type SessionReport } from './session-report';
 
 export type SessionStatus = 'planned' | 'finalised' | 'cancelled';
@@ -169,13 +169,6 @@ export function errorOf(refusal: Refusal): DomainError {
   }
 }
 
-/** What a change means for the session's SES-10 workflow, applied after the commit. */
-type WorkflowStep =
-  | { kind: 'start'; input: SessionDeadlineInput }
-  | { kind: 'move'; sessionId: string; date: string; endTime: string }
-  | { kind: 'cancel'; sessionId: string; reason: string }
-  | { kind: 'finalise'; sessionId: string; report: SessionReport; centre: SessionCentre; deadlineAt: Date };
-
 export interface ReportOptions {
   actor: string;
   source: 'api' | 'import';
@@ -192,8 +185,9 @@ export interface ReportOptions {
  * accepted ones are written in one transaction with their event-log entries, and an identical report
  * changes nothing. A session reported already finalised (a history import) has no workflow of its own:
  * its quality record (SES-10) and its QUO-3 count (through the outbox) are written in that same
- * transaction. After the commit the sessions' SES-10 workflows are started, moved, cancelled or
- * finalised, and the queued counts delivered to the agréments.
+ * transaction, as is what each change means for its SES-10 workflow (start, move, cancel, finalise).
+ * After the commit the workflows and the agréments are told; a call that fails stays queued and the
+ * system retries it (session_workflow_outbox, quota_outbox), so no committed session misses its deadline.
  */
 export async function reportSessions(deps: ApplicationDeps, raws: unknown[], options: ReportOptions): Promise<ReportOutcome[]> {
   const now = deps.now();
@@ -214,6 +208,7 @@ export async function reportSessions(deps: ApplicationDeps, raws: unknown[], opt
   }
   const steps: WorkflowStep[] = [];
   const quotaAgrements = new Set<string>();
+  let queued: QueuedStep[] = [];
   await deps.db.transaction(async (m) => {
     const centres = await loadCentres(m, [...new Set(parsed.map((p) => p.report.organisationId))]);
     // SES-9 is judged for sessions still to come only: history needs no agrément snapshot.
@@ -275,7 +270,7 @@ export async function reportSessions(deps: ApplicationDeps, raws: unknown[], opt
         else if (before && status === 'planned' && moved) steps.push({ kind: 'move', sessionId: report.id, date: report.date, endTime: report.endTime });
         if (status === 'cancelled') steps.push({ kind: 'cancel', sessionId: report.id, reason: report.cancellation!.reason });
         if (status === 'finalised') {
-          const step = { kind: 'finalise', sessionId: report.id, report, centre, deadlineAt: verdict.deadlineAt } as const;
+          const step = { kind: 'finalise', sessionId: report.id, report, centre, deadlineAt: verdict.deadlineAt.toISOString() } as const;
           // Only a session we started as planned has a workflow; one reported already over (history) has none:
           // its quality record and its quota count are written here, with its row.
           if (before?.status === 'planned') steps.push(step);
@@ -294,23 +289,14 @@ export async function reportSessions(deps: ApplicationDeps, raws: unknown[], opt
     await upsertQuality(m, quality);
     await queueQuotaReports(m, quota);
     for (const q of quota) quotaAgrements.add(q.agrementOrganisationId);
+    queued = await queueWorkflowSteps(m, steps);
     await appendToLog(m, log);
   });
-  await inParallel(steps, WORKFLOW_CALLS_IN_FLIGHT, (step) => applyStep(deps, step));
+  // SES-10: the workflows learn of the committed changes; what fails stays queued and is retried.
+  const { error } = await deliverWorkflowSteps(deps, queued);
   if (options.deliverQuota !== false && quotaAgrements.size > 0) await drainQuotaOutbox(deps, { organisationIds: [...quotaAgrements] });
+  if (error) throw error;
   return outcomes;
-}
-
-/** SES-10 workflow calls in flight at once after a batch's commit (each is one round trip to Temporal). */
-const WORKFLOW_CALLS_IN_FLIGHT = 16;
-
-async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      for (let i = next++; i < items.length; i = next++) await fn(items[i]!);
-    }),
-  );
 }
 
 interface SessionRow {
@@ -363,41 +349,6 @@ async function upsertSessions(m: EntityManager, rows: SessionRow[]): Promise<voi
   );
 }
 
-interface QualityRow {
-  session_id: string;
-  organisation_id: string;
-  deadline_at: Date;
-  finalised_at: string;
-  late: boolean;
-}
-
-/** SES-10: a session reported already finalised goes straight into the centre's quality record (late or not). */
-function qualityRow(step: Extract<WorkflowStep, { kind: 'finalise' }>): QualityRow {
-  const f = step.report.finalisation!;
-  return { session_id: step.sessionId, organisation_id: step.centre.id, deadline_at: step.deadlineAt, finalised_at: f.finalisedAt, late: new Date(f.finalisedAt).getTime() > step.deadlineAt.getTime() };
-}
-
-async function upsertQuality(m: EntityManager, rows: QualityRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  await m.query(
-    `INSERT INTO session_quality (session_id, organisation_id, deadline_at, finalised_at, late)
-     SELECT x.session_id, x.organisation_id, x.deadline_at, x.finalised_at, x.late
-       FROM jsonb_to_recordset($1::jsonb) AS x(session_id text, organisation_id uuid, deadline_at timestamptz, finalised_at timestamptz, late boolean)
-     ON CONFLICT (session_id) DO UPDATE SET finalised_at = EXCLUDED.finalised_at, late = EXCLUDED.late, deadline_at = EXCLUDED.deadline_at`,
-    [JSON.stringify(rows)],
-  );
-}
-
-/** QUO-3: what the agrément counts for a finalised session; a secondary school has no agrément (SCO-1). */
-function quotaReport(report: SessionReport, centre: SessionCentre): QuotaReport | null {
-  const f = report.finalisation!;
-  if (centre.agrementOrganisationId === null) return null;
-  return {
-    agrementOrganisationId: centre.agrementOrganisationId,
-    session: { sessionId: report.id, finalisedOn: dateIn(new Date(f.finalisedAt), PARAMETERS.agrement.timeZone), candidates: f.candidatesWhoSat },
-  };
-}
-
 function workflowInput(report: SessionReport, centre: SessionCentre): SessionDeadlineInput {
   return {
     sessionId: report.id,
@@ -410,41 +361,6 @@ function workflowInput(report: SessionReport, centre: SessionCentre): SessionDea
     timeZone: report.timeZone,
     candidates: report.candidates.length,
   };
-}
-
-async function applyStep(deps: ApplicationDeps, step: WorkflowStep): Promise<void> {
-  const wf = deps.temporal.workflow;
-  if (step.kind === 'start') {
-    try {
-      await wf.start('sessionDeadlineWorkflow', { workflowId: sessionWorkflowId(step.input.sessionId), taskQueue: deps.taskQueue, args: [step.input] });
-    } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    }
-    return;
-  }
-  const handle = wf.getHandle(sessionWorkflowId(step.sessionId));
-  try {
-    if (step.kind === 'move') await handle.executeUpdate(moveSessionUpdate, { args: [{ date: step.date, endTime: step.endTime }], updateId: `move:${step.date}:${step.endTime}` });
-    if (step.kind === 'cancel') await handle.executeUpdate(cancelSessionUpdate, { args: [{ reason: step.reason }], updateId: 'cancel' });
-    if (step.kind === 'finalise') {
-      const f = step.report.finalisation!;
-      await handle.executeUpdate(finaliseSessionUpdate, {
-        args: [{ finalisedAt: f.finalisedAt, candidatesWhoSat: f.candidatesWhoSat, incidents: (f.incidents ?? []).map((x) => x.description), fraudReports: (f.fraudReports ?? []).map((x) => x.description) }],
-        updateId: 'finalise',
-      });
-    }
-  } catch (err) {
-    if (!(err instanceof WorkflowNotFoundError)) throw err;
-    // Its workflow is gone (closed long ago and removed): the row stands; quality and QUO-3 as for a history report.
-    if (step.kind === 'finalise') {
-      const q = quotaReport(step.report, step.centre);
-      await deps.db.transaction(async (m) => {
-        await upsertQuality(m, [qualityRow(step)]);
-        await queueQuotaReports(m, q ? [q] : []);
-      });
-      if (q) await drainQuotaOutbox(deps, { organisationIds: [q.agrementOrganisationId] });
-    }
-  }
 }
 
 /** POST /sessions/dry-run: the whole verdict, nothing written. Rule failures are part of the answer, not an error. */

@@ -4,6 +4,7 @@ import { dateIn } from '../../../src/domain/zoned-time';
 import { verifyLogChain } from '../../../src/infra/database/event-log';
 import { drainQuotaOutbox, queueQuotaReports } from '../../../src/usecases/sessions/quota-outbox';
 import { reportSessions } from '../../../src/usecases/sessions/report-sessions';
+import { drainWorkflowOutbox } from '../../../src/usecases/sessions/session-workflow-outbox';
 import { agrementStateQuery } from '../../../src/workflows/agrement/definitions';
 import { sessionStateQuery, sessionWorkflowId } from '../../../src/workflows/session/definitions';
 import { runningAgrement } from '../../support/agrement-fixtures';
@@ -199,6 +200,29 @@ describe('sessions API (SES-1): reported as Pix Certif would, judged, followed t
     await new Promise((r) => setTimeout(r, 300));
     expect((await c.handle.query(agrementStateQuery)).quota).toMatchObject({ candidates: 8 });
     expect((await c.handle.query(agrementStateQuery)).quota.sessionIds).toHaveLength(2);
+  });
+
+  it('SES-10 a session committed while Temporal cannot be reached keeps its workflow step queued; the next drain starts its deadline', async () => {
+    const c = await centre();
+    const report = sessionReport(c.organisationId);
+    const workflow = h.client.workflow;
+    const unreachable = Object.assign(Object.create(Object.getPrototypeOf(workflow)), workflow, {
+      start: () => Promise.reject(new Error('Temporal unreachable')),
+    }) as typeof workflow;
+    const failing = { db: h.db, temporal: { workflow: unreachable } as typeof h.client, taskQueue: h.taskQueue, now: () => new Date() };
+    await expect(reportSessions(failing, [report], { actor: 'Pix Certif', source: 'api' })).rejects.toThrow('Temporal unreachable');
+    // The row is committed, its step kept with the reason; no workflow yet.
+    expect((await h.db.query(`SELECT status FROM sessions WHERE id = $1`, [report.id]))[0]).toEqual({ status: 'planned' });
+    const [queued] = await h.db.query(`SELECT attempts, last_error, step->>'kind' AS kind FROM session_workflow_outbox WHERE session_id = $1`, [report.id]);
+    expect(queued).toEqual({ attempts: 1, last_error: 'Temporal unreachable', kind: 'start' });
+    await expect(h.client.workflow.getHandle(sessionWorkflowId(report.id)).describe()).rejects.toThrow();
+    // Reported again, unchanged: nothing new is queued (the queued step is the one to deliver).
+    expect((await reportSessions(failing, [report], { actor: 'Pix Certif', source: 'api' }))[0]).toMatchObject({ outcome: 'unchanged' });
+    const deps = { db: h.db, temporal: h.client, taskQueue: h.taskQueue, now: () => new Date() };
+    expect(await drainWorkflowOutbox(deps)).toBeGreaterThanOrEqual(1);
+    expect(await h.db.query(`SELECT id FROM session_workflow_outbox WHERE session_id = $1`, [report.id])).toEqual([]);
+    const state = await until(() => deadlineOf(report.id), (s) => s.state === 'scheduled');
+    expect(state.deadlineAt).toBe('2027-03-28T15:00:00.000Z');
   });
 
   it('400 names the field, 404 an unknown organisation, and a centre cannot report for another', async () => {
