@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { pipeline } from 'node:stream/promises';
-import { readFile } from 'node:fs/promises';
 import { Controller, Get, HttpCode, Inject, Logger, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
@@ -51,7 +50,7 @@ export class SessionImportsController {
     }
     const id = await createImport(this.deps, { format, fileName: fileName ?? null, actor });
     const items = (): AsyncIterable<ParsedItem> | Iterable<ParsedItem> => {
-      if (format === 'json') return (async function* () { yield* jsonArraySessions(await readFile(file, 'utf8')); })();
+      if (format === 'json') return jsonArraySessions(createReadStream(file, 'utf8'));
       const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
       return format === 'csv' ? csvSessions(lines) : ndjsonSessions(lines);
     };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CSV_COLUMNS, csvSessions, ndjsonSessions, type ParsedItem } from '../../../src/usecases/sessions/import/parse';
+import { CSV_COLUMNS, csvSessions, jsonArraySessions, ndjsonSessions, type ParsedItem } from '../../../src/usecases/sessions/import/parse';
 
 async function* linesOf(text: string) {
   for (const line of text.split(/\r?\n/)) yield line;
@@ -34,5 +34,68 @@ describe('session import readers (SES-1)', () => {
   it('reads NDJSON line by line, naming the line of a malformed one', async () => {
     const items = await all(ndjsonSessions(linesOf('{"id":"A"}\n\n{oops}\n{"id":"B"}')));
     expect(items.map((i) => [i.lineFrom, i.sessionId ?? null, i.error?.field ?? null])).toEqual([[1, 'A', null], [3, null, '(line)'], [4, 'B', null]]);
+  });
+});
+
+describe('JSON array import read as a stream (SES-1: a 100,000-session array never sits in memory whole)', () => {
+  async function read(chunks: string[]): Promise<ParsedItem[]> {
+    const out: ParsedItem[] = [];
+    for await (const item of jsonArraySessions(chunks)) out.push(item);
+    return out;
+  }
+  /** The same text cut into chunks of `size` characters. */
+  const cut = (text: string, size: number) => Array.from({ length: Math.ceil(text.length / size) }, (_, i) => text.slice(i * size, (i + 1) * size));
+
+  const tricky = [
+    { id: 'S-1', room: 'Salle "B" ] } [ {', address: 'C:\\dossier\\', note: 'café \u00e9\u00e8 — \ud83d\ude00' },
+    { id: 'S-2', invigilators: [{ lastName: 'Martin', ids: [[1, 2], [3]] }], nested: { a: { b: [] } } },
+    42,
+    'S-3',
+    null,
+    { id: 'S-4', escaped: '\\"\\\\\\u00e9' },
+  ];
+  const text = `\uFEFF [\n  ${tricky.map((t) => JSON.stringify(t)).join(' ,\r\n')}\n]\n`;
+
+  it('yields each element with its number, whatever the chunk boundaries (every cut, and one character at a time)', async () => {
+    const whole = await read([text]);
+    expect(whole.map((i) => i.raw)).toEqual(tricky);
+    expect(whole.map((i) => [i.lineFrom, i.sessionId])).toEqual([[1, 'S-1'], [2, 'S-2'], [3, null], [4, null], [5, null], [6, 'S-4']]);
+    expect(await read(cut(text, 1))).toEqual(whole);
+    for (let at = 1; at < text.length; at++) expect(await read([text.slice(0, at), text.slice(at)])).toEqual(whole);
+    for (const size of [2, 3, 7, 16]) expect(await read(cut(text, size))).toEqual(whole);
+  });
+
+  it('decodes UTF-8 bytes split across chunks', async () => {
+    const bytes = Buffer.from(JSON.stringify([{ id: 'S-é', room: 'Salle à côté' }]), 'utf8');
+    const chunks = Array.from(bytes, (b) => Buffer.from([b]));
+    const out: ParsedItem[] = [];
+    for await (const item of jsonArraySessions(chunks)) out.push(item);
+    expect(out).toEqual([{ lineFrom: 1, lineTo: 1, raw: { id: 'S-é', room: 'Salle à côté' }, sessionId: 'S-é' }]);
+  });
+
+  it('an empty array yields nothing; a file that is not an array is refused as a whole', async () => {
+    expect(await read(['[', ' ', ']'])).toEqual([]);
+    for (const bad of ['{"id":"S-1"}', '', '   ', '"sessions"']) {
+      expect(await read([bad])).toEqual([{ lineFrom: 1, lineTo: 1, error: { field: '(file)', message: 'a JSON import is an array of sessions' } }]);
+    }
+  });
+
+  it('an element that is not valid JSON is refused with its number, and the next ones are read', async () => {
+    const out = await read(['[{"id":"S-1"}, {"id": }, {"id":"S-3"}, tru, 7]']);
+    expect(out.map((i) => [i.lineFrom, i.sessionId ?? null, i.error?.field ?? null])).toEqual([[1, 'S-1', null], [2, null, '(item)'], [3, 'S-3', null], [4, null, '(item)'], [5, null, null]]);
+    expect(out[1]!.error!.message).toMatch(/^not valid JSON: /);
+  });
+
+  it('a fault in the array itself ends the reading with one refusal; the items before it are kept', async () => {
+    const last = async (t: string) => {
+      const out = await read(cut(t, 3));
+      return { kept: out.filter((i) => !i.error).map((i) => i.sessionId), fault: out.at(-1)!.error };
+    };
+    expect(await last('[{"id":"S-1"}, {"id":"S-2"}')).toEqual({ kept: ['S-1', 'S-2'], fault: { field: '(file)', message: 'not valid JSON: unterminated array after item 2' } });
+    expect(await last('[{"id":"S-1"}, {"id":"S-2')).toEqual({ kept: ['S-1'], fault: { field: '(file)', message: 'not valid JSON: unterminated array after item 1' } });
+    expect(await last('[{"id":"S-1"}] {"id":"S-2"}')).toEqual({ kept: ['S-1'], fault: { field: '(file)', message: "not valid JSON: unexpected text after the closing ']' (after item 1)" } });
+    expect(await last('[{"id":"S-1"} {"id":"S-2"}]')).toEqual({ kept: ['S-1'], fault: { field: '(file)', message: "not valid JSON: expected ',' or ']' after item 1, found '{'" } });
+    expect(await last('[{"id":"S-1"},]')).toEqual({ kept: ['S-1'], fault: { field: '(file)', message: "not valid JSON: unexpected ']' after item 1" } });
+    expect(await last('[,{"id":"S-1"}]')).toEqual({ kept: [], fault: { field: '(file)', message: "not valid JSON: unexpected ',' after item 0" } });
   });
 });

@@ -3,6 +3,8 @@
  * physical lines it came from, so a 100,000-session file never sits in memory and every refusal can
  * name its lines. Pure (no I/O beyond the async iterable of lines they are given).
  */
+import { StringDecoder } from 'node:string_decoder';
+
 export interface ParsedItem {
   lineFrom: number;
   lineTo: number;
@@ -28,20 +30,139 @@ export async function* ndjsonSessions(lines: AsyncIterable<string>): AsyncGenera
   }
 }
 
-/** A JSON array of session reports (read whole: use NDJSON or CSV for very large files). Items are numbered from 1 as their "line". */
-export function* jsonArraySessions(text: string): Generator<ParsedItem> {
-  let data: unknown;
-  try {
-    data = JSON.parse(text.replace(/^\uFEFF/, ''));
-  } catch (err) {
-    yield { lineFrom: 1, lineTo: 1, error: { field: '(file)', message: `not valid JSON: ${(err as Error).message}` } };
-    return;
+/**
+ * A JSON array of session reports, read as a stream: a small scanner (nesting depth, strings, escapes)
+ * cuts each element out of the text and parses it alone, so memory holds one session at a time, not
+ * the file. Items are numbered from 1 as their "line". An element that is not valid JSON is refused and
+ * the next one read; a fault in the array itself (unterminated, missing comma, text after the closing
+ * bracket) ends the reading with one refusal, the items before it kept.
+ */
+export async function* jsonArraySessions(chunks: AsyncIterable<string | Buffer> | Iterable<string | Buffer>): AsyncGenerator<ParsedItem> {
+  const decoder = new StringDecoder('utf8'); // a multi-byte character may straddle two chunks
+  type State = 'start' | 'before-item' | 'item' | 'after-item' | 'end';
+  let state: State = 'start';
+  let buf = '';
+  let itemStart = 0;
+  let depth = 0;
+  let inString = false;
+  let escaped = false;
+  let afterComma = false;
+  let n = 0;
+  let bom = true;
+  /** Where scanning resumes in an item carried over from the previous chunk. */
+  let scanFrom = 0;
+  const fault = (message: string): ParsedItem => ({ lineFrom: Math.max(n, 1), lineTo: Math.max(n, 1), error: { field: '(file)', message } });
+  const item = (text: string): ParsedItem => {
+    n++;
+    try {
+      const raw = JSON.parse(text) as unknown;
+      return { lineFrom: n, lineTo: n, raw, sessionId: idOf(raw) };
+    } catch (err) {
+      return { lineFrom: n, lineTo: n, error: { field: '(item)', message: `not valid JSON: ${(err as Error).message}` } };
+    }
+  };
+  const isSpace = (ch: string) => ch === ' ' || ch === '\n' || ch === '\r' || ch === '\t';
+
+  for await (const chunk of chunks) {
+    buf += typeof chunk === 'string' ? chunk : decoder.write(chunk);
+    if (bom) {
+      if (buf.length === 0) continue;
+      if (buf.charCodeAt(0) === 0xfeff) buf = buf.slice(1);
+      bom = false;
+    }
+    let pos = state === 'item' ? scanFrom : 0;
+    for (; pos < buf.length; pos++) {
+      const ch = buf[pos]!;
+      switch (state) {
+        case 'start':
+          if (isSpace(ch)) continue;
+          if (ch !== '[') {
+            yield fault('a JSON import is an array of sessions');
+            return;
+          }
+          state = 'before-item';
+          afterComma = false;
+          continue;
+        case 'before-item':
+          if (isSpace(ch)) continue;
+          if (ch === ']' && !afterComma) {
+            state = 'end';
+            continue;
+          }
+          if (ch === ']' || ch === ',') {
+            yield fault(`not valid JSON: unexpected '${ch}' after item ${n}`);
+            return;
+          }
+          state = 'item';
+          itemStart = pos;
+          depth = 0;
+          inString = false;
+          escaped = false;
+          pos--; // read this character as the item's first
+          continue;
+        case 'item': {
+          if (inString) {
+            if (escaped) escaped = false;
+            else if (ch === '\\') escaped = true;
+            else if (ch === '"') inString = false;
+            continue;
+          }
+          if (ch === '"') {
+            inString = true;
+            continue;
+          }
+          if (ch === '{' || ch === '[') {
+            depth++;
+            continue;
+          }
+          const closing = ch === '}' || ch === ']';
+          if (closing && depth > 1) {
+            depth--;
+            continue;
+          }
+          if (closing && depth === 1) {
+            depth = 0;
+            yield item(buf.slice(itemStart, pos + 1));
+            state = 'after-item';
+            continue;
+          }
+          if (depth === 0 && (closing || ch === ',' || isSpace(ch))) {
+            // The end of a bare value (a number, true, null…): read again as what follows the item.
+            yield item(buf.slice(itemStart, pos));
+            state = 'after-item';
+            pos--;
+          }
+          continue;
+        }
+        case 'after-item':
+          if (isSpace(ch)) continue;
+          if (ch === ',') {
+            state = 'before-item';
+            afterComma = true;
+            continue;
+          }
+          if (ch === ']') {
+            state = 'end';
+            continue;
+          }
+          yield fault(`not valid JSON: expected ',' or ']' after item ${n}, found '${ch}'`);
+          return;
+        case 'end':
+          if (isSpace(ch)) continue;
+          yield fault(`not valid JSON: unexpected text after the closing ']' (after item ${n})`);
+          return;
+      }
+    }
+    // Keep only the item being read, if any: the rest is consumed.
+    if (state === 'item') {
+      scanFrom = buf.length - itemStart;
+      buf = buf.slice(itemStart);
+      itemStart = 0;
+    } else buf = '';
   }
-  if (!Array.isArray(data)) {
-    yield { lineFrom: 1, lineTo: 1, error: { field: '(file)', message: 'a JSON import is an array of sessions' } };
-    return;
-  }
-  for (const [i, raw] of data.entries()) yield { lineFrom: i + 1, lineTo: i + 1, raw, sessionId: idOf(raw) };
+  const last = state as State; // assigned in the loop above
+  if (last === 'start') yield fault('a JSON import is an array of sessions');
+  else if (last !== 'end') yield fault(`not valid JSON: unterminated array after item ${n}`);
 }
 
 function idOf(raw: unknown): string | null {
