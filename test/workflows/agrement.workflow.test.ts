@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgrementStart } from '../../src/domain/agrement/agrement';
 import { dateIn } from '../../src/domain/zoned-time';
 import { findAgrement } from '../../src/infra/database/agrement-store';
-import { agrementActionUpdate, type AgrementAction, agrementStateQuery, agrementWorkflowId } from '../../src/workflows/agrement/definitions';
+import { agrementActionUpdate, type AgrementAction, agrementStateQuery, agrementWorkflowId, sessionsFinalisedSignal } from '../../src/workflows/agrement/definitions';
 import { agrementStart, insertOrganisation } from '../support/agrement-fixtures';
 import { createHarness, type Harness, LEGAL_EMAIL, OPERATIONS_EMAIL, receivedMail } from '../support/harness';
 import { recordHistory } from '../support/histories';
@@ -184,6 +184,27 @@ describe('agrément workflow on the time-skipping server, with exact dates', () 
       expect(notice).toMatchObject({ state: 'terminating', termination: { ruleId: 'QUO-2', effectiveOn: '2028-02-16' } });
       await sleepUntil(clockOffsetMs, '2028-02-16T09:00:00+01:00');
       expect(await handle.result()).toMatchObject({ state: 'terminated', end: { on: '2028-02-16', ruleId: 'QUO-2' } });
+    });
+  });
+
+  it('QUO-3 a count delivered with the workflow\'s first activation is recorded after the opening (agrement-started is the first event)', async () => {
+    await h.run(async () => {
+      const start = agrementStart('2025-01-31', { referent: { name: 'R', email: 'r@test.fr', trainedOn: '2025-01-10', recognisedQualifications: true } });
+      await insertOrganisation(h.db, start);
+      const clockOffsetMs = Date.parse('2025-02-03T09:00:00+01:00') - (await h.env.currentTimeMs());
+      const handle = await h.client.workflow.signalWithStart('agrementWorkflow', {
+        workflowId: agrementWorkflowId(start.organisationId),
+        taskQueue: h.taskQueue,
+        args: [{ start, clockOffsetMs }],
+        signal: sessionsFinalisedSignal,
+        signalArgs: [[{ sessionId: 'S-first', finalisedOn: '2025-02-01', candidates: 12 }]],
+      });
+      for (let i = 0; i < 100 && (await handle.query(agrementStateQuery)).quota.candidates !== 12; i++) await new Promise((r) => setTimeout(r, 50));
+      const recorded = () => timeline(start.agrementId).catch(() => []); // the row appears with the opening
+      for (let i = 0; i < 100 && (await recorded()).length < 2; i++) await new Promise((r) => setTimeout(r, 50));
+      const events = await timeline(start.agrementId);
+      expect(events.map((e) => e.type)).toEqual(['agrement-started', 'sessions-finalised']);
+      expect((await findAgrement(h.db, start.agrementId)).agrement).toMatchObject({ candidates: 12 });
     });
   });
 

@@ -111,6 +111,23 @@ export async function agrementWorkflow(input: AgrementWorkflowInput): Promise<Ag
     return snapshot();
   };
 
+  // The opening: the read model learns of the agrément (idempotent by its version). Queued before the
+  // handlers exist, so a signal or update delivered with the first activation is recorded after it.
+  const opening = input.state
+    ? Promise.resolve()
+    : serially(() =>
+        recordAgrement({
+          agrement,
+          events: [{ type: 'agrement-started', ruleIds: ['APP-6', 'AGR-1'], from: 'active', to: 'active', data: { startOn: agrement.startOn, termOn: agrement.termOn }, emails: [] }],
+          deadlines: snapshot().deadlines,
+          actor: 'system',
+          reason: null,
+          evidence: null,
+          at: now().toISOString(),
+          opening: true,
+        }),
+      );
+
   setHandler(agrementStateQuery, snapshot);
   // QUO-3: sessions report themselves; a report the state machine refuses is logged, never fatal (signals cannot be refused).
   setHandler(sessionFinalisedSignal, (s: SessionFinalised) => {
@@ -147,21 +164,7 @@ export async function agrementWorkflow(input: AgrementWorkflowInput): Promise<Ag
     },
   });
 
-  if (!input.state) {
-    // The opening: the read model learns of the agrément (idempotent by its version).
-    await serially(async () => {
-      await recordAgrement({
-        agrement,
-        events: [{ type: 'agrement-started', ruleIds: ['APP-6', 'AGR-1'], from: 'active', to: 'active', data: { startOn: agrement.startOn, termOn: agrement.termOn }, emails: [] }],
-        deadlines: snapshot().deadlines,
-        actor: 'system',
-        reason: null,
-        evidence: null,
-        at: now().toISOString(),
-        opening: true,
-      });
-    });
-  }
+  await opening;
 
   const historyLimit = input.continueAsNewAfterEvents ?? PARAMETERS.agrement.historyEventsBeforeContinueAsNew;
   while (!isEnded(agrement)) {
