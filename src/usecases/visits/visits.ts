@@ -292,21 +292,16 @@ export async function planPeriod(deps: VisitDeps, request: PlanRequest, principa
   return { ...plan, visits: plan.visits.map((v, i) => ({ id: ids[i]!, ...v })), alreadyPlanned, emails };
 }
 
-/** VIS-1: the sessions scheduled in the period, per centre, from the session workflows' event log (the latest of each session). */
+/** VIS-1: the sessions still planned in the period, per centre, as reported through the sessions API (SES-1). */
 async function scheduledSessions(m: EntityManager, organisationIds: string[], from: string, to: string): Promise<Map<string, Array<{ sessionId: string; date: string }>>> {
   const result = new Map<string, Array<{ sessionId: string; date: string }>>();
   if (organisationIds.length === 0) return result;
-  const rows: Array<{ centre_id: string; session_id: string; type: string; date: string | null }> = await m.query(
-    `SELECT * FROM (
-       SELECT DISTINCT ON (data->>'sessionId') data->>'centreId' AS centre_id, data->>'sessionId' AS session_id, type, data->>'date' AS date
-         FROM event_log
-        WHERE stream_type = 'session' AND type IN ('deadline-scheduled', 'moved', 'cancelled') AND data->>'centreId' = ANY($1)
-        ORDER BY data->>'sessionId', id DESC) latest
-      WHERE type <> 'cancelled' AND date BETWEEN $2 AND $3`,
+  const rows: Array<{ centre_id: string; session_id: string; date: string }> = await m.query(
+    `SELECT organisation_id AS centre_id, id AS session_id, to_char(date, 'YYYY-MM-DD') AS date FROM sessions
+      WHERE status = 'planned' AND organisation_id = ANY($1) AND date BETWEEN $2 AND $3 ORDER BY date, id`,
     [organisationIds, from, to],
   );
   for (const r of rows) {
-    if (!r.date) continue;
     const list = result.get(r.centre_id) ?? [];
     list.push({ sessionId: r.session_id, date: r.date });
     result.set(r.centre_id, list);

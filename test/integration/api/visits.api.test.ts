@@ -9,10 +9,12 @@ import { createUser, issueToken } from '../../../src/infra/database/access-store
 import { OrganisationEntity } from '../../../src/infra/database/entities';
 import type { CapturedMail } from '../../../src/infra/mail/capture-server';
 import { appendToLog, readStream, verifyLogChain } from '../../../src/infra/database/event-log';
+import { reportSessions } from '../../../src/usecases/sessions/report-sessions';
 import { agrementWorkflowId } from '../../../src/workflows/agrement/definitions';
 import { agrementStart } from '../../support/agrement-fixtures';
 import { bearer } from '../../support/auth';
 import { createHarness, type Harness, LEGAL_EMAIL, OPERATIONS_EMAIL, receivedMail } from '../../support/harness';
+import { sessionReport } from '../../support/session-fixtures';
 
 let h: Harness;
 let app: INestApplication;
@@ -127,27 +129,12 @@ async function lateSessionWithIncident(centreId: string) {
   return sessionId;
 }
 
-/** A session scheduled at the centre, as the session workflow records it (SES-10 'deadline-scheduled'). */
+/** A session planned at the centre, reported as Pix Certif would (SES-1): its row and its SES-10 workflow. */
 async function scheduledSession(centreId: string, date: string) {
-  const sessionId = `S-${randomUUID().slice(0, 8)}`;
-  await h.db.transaction((m) =>
-    appendToLog(m, [
-      {
-        eventKey: `session:${sessionId}:0`,
-        streamType: 'session',
-        streamId: randomUUID(),
-        type: 'deadline-scheduled',
-        ruleIds: ['SES-10'],
-        fromState: null,
-        toState: 'scheduled',
-        actor: 'test',
-        reason: null,
-        data: { sessionId, centreId, date, endTime: '12:00', timeZone: 'Europe/Paris' },
-        occurredAt: new Date(),
-      },
-    ]),
-  );
-  return sessionId;
+  const report = sessionReport(centreId, { date, plannedOn: plusDays(today(), -40) });
+  const [outcome] = await reportSessions({ db: h.db, temporal: h.client, taskQueue: h.taskQueue, now: () => new Date() }, [report], { actor: 'Pix Certif', source: 'api' });
+  expect(outcome).toMatchObject({ outcome: 'created', status: 'planned' });
+  return report.id;
 }
 
 const mails = (filter: (m: CapturedMail) => boolean) => h.smtp.messages().filter(filter);
