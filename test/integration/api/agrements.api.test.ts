@@ -5,8 +5,8 @@ import { dateIn } from '../../../src/domain/zoned-time';
 import { verifyLogChain } from '../../../src/infra/database/event-log';
 import { agrementStateQuery, agrementWorkflowId } from '../../../src/workflows/agrement/definitions';
 import { agrementStart, insertOrganisation } from '../../support/agrement-fixtures';
-import { bearer } from '../../support/auth';
 import { createHarness, serveApi, type Harness, receivedMail } from '../../support/harness';
+import { type Json, requestJson } from '../../support/http';
 
 let h: Harness;
 let app: INestApplication;
@@ -25,15 +25,8 @@ afterAll(async () => {
   await h?.close();
 });
 
-type Json = Record<string, any>;
 async function http(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, token = legal): Promise<{ status: number; body: Json }> {
-  const res = await fetch(`${api}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...bearer(token), ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : {} };
+  return requestJson(`${api}${path}`, method, { token, body, headers });
 }
 
 const today = () => dateIn(new Date(), 'Europe/Paris');

@@ -2,8 +2,8 @@ import type { INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyLogChain } from '../../../src/infra/database/event-log';
 import { individualApplication } from '../../support/fixtures';
-import { bearer } from '../../support/auth';
 import { createHarness, serveApi, type Harness, receivedMail } from '../../support/harness';
+import { type Json, requestJson } from '../../support/http';
 
 let h: Harness;
 let app: INestApplication;
@@ -22,15 +22,8 @@ afterAll(async () => {
   await h?.close();
 });
 
-type Json = Record<string, any>;
 async function http(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Json }> {
-  const res = await fetch(`${api}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...bearer(token), ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : {} };
+  return requestJson(`${api}${path}`, method, { token, body, headers });
 }
 
 const today = () => new Date().toISOString().slice(0, 10);

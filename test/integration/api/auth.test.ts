@@ -12,6 +12,7 @@ import { seedDemoUsers } from '../../../src/seed/users';
 import { bearer, tokenFor, userWithToken } from '../../support/auth';
 import { individualApplication } from '../../support/fixtures';
 import { createHarness, serveApi, type Harness } from '../../support/harness';
+import { type Json, requestJson } from '../../support/http';
 
 let h: Harness;
 let app: INestApplication;
@@ -29,15 +30,8 @@ afterAll(async () => {
   await h?.close();
 });
 
-type Json = Record<string, any>;
 async function http(method: string, path: string, token: string | null, body?: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(`${api}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? bearer(token) : {}), ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : {}) as Json, text, headers: res.headers };
+  return requestJson(`${api}${path}`, method, { token, body, headers });
 }
 
 async function createApplication(data = individualApplication()): Promise<{ id: string; organisationId: string }> {

@@ -9,8 +9,8 @@ import { OrganisationEntity } from '../../../src/infra/database/entities';
 import { readStream, verifyLogChain } from '../../../src/infra/database/event-log';
 import { agrementWorkflowId } from '../../../src/workflows/agrement/definitions';
 import { agrementStart } from '../../support/agrement-fixtures';
-import { bearer } from '../../support/auth';
 import { createHarness, type Harness, LEGAL_EMAIL, OPERATIONS_EMAIL } from '../../support/harness';
+import { type Json, requestJson } from '../../support/http';
 
 let h: Harness;
 let app: INestApplication;
@@ -38,15 +38,8 @@ afterAll(async () => {
   }
 });
 
-type Json = Record<string, any>;
 async function http(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; body: Json }> {
-  const res = await fetch(`${api}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...bearer(token) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : {} };
+  return requestJson(`${api}${path}`, method, { token, body });
 }
 
 const today = () => dateIn(new Date(), 'Europe/Paris');

@@ -8,9 +8,9 @@ import { drainWorkflowOutbox } from '../../../src/usecases/sessions/session-work
 import { agrementStateQuery } from '../../../src/workflows/agrement/definitions';
 import { sessionStateQuery, sessionWorkflowId } from '../../../src/workflows/session/definitions';
 import { runningAgrement } from '../../support/agrement-fixtures';
-import { bearer } from '../../support/auth';
 import { createHarness, serveApi, type Harness } from '../../support/harness';
 import { sessionReport } from '../../support/session-fixtures';
+import { requestJson } from '../../support/http';
 
 let h: Harness;
 let app: INestApplication;
@@ -34,13 +34,7 @@ const daysAgo = (n: number) => dateIn(new Date(Date.now() - n * 86_400_000), 'Eu
 const centre = (startOn = today()) => runningAgrement(h, startOn);
 
 async function http(method: string, path: string, body?: unknown, token = ops) {
-  const res = await fetch(`${api}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...bearer(token) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : {} };
+  return requestJson(`${api}${path}`, method, { token, body });
 }
 
 const deadlineOf = (id: string) => h.client.workflow.getHandle(sessionWorkflowId(id)).query(sessionStateQuery);

@@ -2,8 +2,8 @@ import type { INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statementStateQuery, statementWorkflowId } from '../../../src/workflows/billing/definitions';
 import { agrementStart, insertOrganisation } from '../../support/agrement-fixtures';
-import { bearer } from '../../support/auth';
 import { createHarness, serveApi, type Harness } from '../../support/harness';
+import { requestJson } from '../../support/http';
 
 let h: Harness;
 let app: INestApplication;
@@ -21,9 +21,7 @@ afterAll(async () => {
 });
 
 async function http(method: string, path: string, body?: unknown, token = ops) {
-  const res = await fetch(`${api}${path}`, { method, headers: { 'content-type': 'application/json', ...bearer(token) }, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : {} };
+  return requestJson(`${api}${path}`, method, { token, body });
 }
 
 /** A centre with one paying session in October 2026, and its statement workflow started on the real clock (so already past the 5th). */

@@ -12,9 +12,9 @@ import { appendToLog, readStream, verifyLogChain } from '../../../src/infra/data
 import { reportSessions } from '../../../src/usecases/sessions/report-sessions';
 import { agrementWorkflowId } from '../../../src/workflows/agrement/definitions';
 import { agrementStart } from '../../support/agrement-fixtures';
-import { bearer } from '../../support/auth';
 import { createHarness, type Harness, LEGAL_EMAIL, OPERATIONS_EMAIL, receivedMail } from '../../support/harness';
 import { sessionReport } from '../../support/session-fixtures';
+import { type Json, requestJson } from '../../support/http';
 
 let h: Harness;
 let app: INestApplication;
@@ -45,15 +45,8 @@ afterAll(async () => {
   }
 });
 
-type Json = Record<string, any>;
 async function http(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; body: Json }> {
-  const res = await fetch(`${api}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...bearer(token) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : {} };
+  return requestJson(`${api}${path}`, method, { token, body });
 }
 
 const today = () => dateIn(new Date(), 'Europe/Paris');
