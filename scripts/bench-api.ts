@@ -9,6 +9,7 @@ import { migrate } from '../src/infra/database/migrate';
 import { startDatabase } from '../src/infra/postgres/database';
 import { seedDemoUsers } from '../src/seed/users';
 import { overdue, overview, quotasAtRisk, upcomingDeadlines, watchlist } from '../src/usecases/dashboard/dashboard';
+import { runMain } from './run-main';
 
 /**
  * `npm run bench:api`: seeds 10,000 centres (with their pending deadlines), 200,000 sessions and
@@ -166,10 +167,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    log(err instanceof Error ? (err.stack ?? err.message) : String(err));
-    process.exit(1);
-  },
-);
+runMain(main, log);

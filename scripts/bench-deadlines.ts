@@ -18,6 +18,7 @@ import { Client, Connection } from '@temporalio/client';
 import { isoDate } from '../src/domain/dates';
 import type { SessionDeadlineInput } from '../src/workflows/session/definitions';
 import { sessionWorkflowId } from '../src/workflows/session/definitions';
+import { runMain } from './run-main';
 
 const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
 const int = (name: string, fallback: number) => {
@@ -280,11 +281,5 @@ if (process.argv.includes('--worker')) {
     process.exit(1);
   });
 } else {
-  main().then(
-    () => process.exit(0),
-    (err: unknown) => {
-      log(err instanceof Error ? (err.stack ?? err.message) : String(err));
-      process.exit(1);
-    },
-  );
+  runMain(main, log);
 }

@@ -22,6 +22,7 @@ import type { AgrementStart } from '../src/domain/agrement/agrement';
 import { dateIn } from '../src/domain/zoned-time';
 import { IMPORT_CHUNK } from '../src/usecases/sessions/import/run-import';
 import { agrementWorkflowId } from '../src/workflows/agrement/definitions';
+import { runMain } from './run-main';
 
 const log = (m: string) => process.stderr.write(`[bench:import] ${m}\n`);
 const int = (name: string, fallback: number) => {
@@ -267,10 +268,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    log(err instanceof Error ? (err.stack ?? err.message) : String(err));
-    process.exit(1);
-  },
-);
+runMain(main, log);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { DomainError } from '../src/domain/errors';
 import { parseScenario } from '../src/simulation/scenario';
 import { simulate } from '../src/simulation/simulate';
+import { runMain } from './run-main';
 
 /** `npm run simulate -- scenario.json`: prints the dated timeline as JSON on stdout; logs go to stderr. */
 const log = (m: string) => process.stderr.write(`[simulate] ${m}\n`);
@@ -16,10 +17,6 @@ async function main() {
   process.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    log(err instanceof DomainError ? `invalid scenario: ${err.message}` : err instanceof Error ? (err.stack ?? err.message) : String(err));
-    process.exit(2);
-  },
+runMain(main, log, (err) =>
+  err instanceof DomainError ? { message: `invalid scenario: ${err.message}`, code: 2 } : { message: err instanceof Error ? (err.stack ?? err.message) : String(err), code: 2 },
 );

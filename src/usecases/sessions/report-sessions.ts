@@ -16,8 +16,10 @@ import type { ApplicationDeps } from '../applications/dependencies';
 import { drainQuotaOutbox, queueQuotaReports, type QuotaReport } from './quota-outbox';
 import { deliverWorkflowSteps, type QualityRow, type QueuedStep, qualityRow, queueWorkflowSteps, quotaReport, upsertQuality, type WorkflowStep } from './session-workflow-outbox';
 import { parseSessionReport, type SessionReport } from './session-report';
+import type { SessionRow, SessionStatus } from './session-row';
 
-export type SessionStatus = 'planned' | 'finalised' | 'cancelled';
+export type { SessionStatus } from './session-row';
+
 
 export interface Refusal {
   name: 'InvalidCommand' | 'TransitionRefused' | 'RulesFailed' | 'NotFound';
@@ -220,7 +222,7 @@ export async function reportSessions(deps: ApplicationDeps, raws: unknown[], opt
     );
     const byId = new Map(stored.map((s) => [s.id, s]));
     const log: Parameters<typeof appendToLog>[1] = [];
-    const rows: SessionRow[] = [];
+    const rows: WrittenSession[] = [];
     const quality: QualityRow[] = [];
     const quota: QuotaReport[] = [];
     for (const { i, report } of parsed) {
@@ -247,7 +249,7 @@ export async function reportSessions(deps: ApplicationDeps, raws: unknown[], opt
           date: report.date, start_time: report.startTime, end_time: report.endTime, time_zone: report.timeZone, status, deadline_at: verdict.deadlineAt,
           candidate_count: report.candidates.length, candidates_who_sat: report.finalisation?.candidatesWhoSat ?? null, price_cents: verdict.price.priceCents,
           pix_share_cents: verdict.price.pixShareCents, paying_candidates: verdict.price.payingCandidates, rule_set_id: verdict.evaluation.ruleSetId, report,
-          content_hash: hash, source: options.source, finalised_at: report.finalisation?.finalisedAt ?? null, cancelled_at: status === 'cancelled' ? now : null,
+          content_hash: hash, source: options.source, finalised_at: report.finalisation ? new Date(report.finalisation.finalisedAt) : null, cancelled_at: status === 'cancelled' ? now : null,
           cancellation_reason: report.cancellation?.reason ?? null, version,
         });
         const type = !before ? 'session-reported' : status === 'cancelled' ? 'session-cancelled' : status === 'finalised' ? 'session-finalised' : 'session-updated';
@@ -299,34 +301,11 @@ export async function reportSessions(deps: ApplicationDeps, raws: unknown[], opt
   return outcomes;
 }
 
-interface SessionRow {
-  id: string;
-  organisation_id: string;
-  agrement_organisation_id: string | null;
-  centre_kind: CentreKind;
-  date: string;
-  start_time: string;
-  end_time: string;
-  time_zone: string;
-  status: SessionStatus;
-  deadline_at: Date;
-  candidate_count: number;
-  candidates_who_sat: number | null;
-  price_cents: number;
-  pix_share_cents: number;
-  paying_candidates: number;
-  rule_set_id: string;
-  report: SessionReport;
-  content_hash: string;
-  source: ReportOptions['source'];
-  finalised_at: string | null;
-  cancelled_at: Date | null;
-  cancellation_reason: string | null;
-  version: number;
-}
+/** As written: the columns read back only (times of day, zone, content hash) come along. */
+type WrittenSession = SessionRow & { start_time: string; end_time: string; time_zone: string; content_hash: string };
 
 /** A batch's sessions in one statement (a history import writes 500 at a time). */
-async function upsertSessions(m: EntityManager, rows: SessionRow[]): Promise<void> {
+async function upsertSessions(m: EntityManager, rows: WrittenSession[]): Promise<void> {
   if (rows.length === 0) return;
   await m.query(
     `INSERT INTO sessions (id, organisation_id, agrement_organisation_id, centre_kind, date, start_time, end_time, time_zone, status, deadline_at,
