@@ -15,7 +15,7 @@ import { startDatabase } from './infra/postgres/database';
 import { startTemporalDevServer } from './infra/temporal/dev-server';
 import { createWorker } from './infra/temporal/worker';
 import { ensureStatementSchedule } from './infra/temporal/schedules';
-import { startOutboxDrainer } from './usecases/sessions/outbox-drainer';
+import { startSessionHousekeeping } from './usecases/sessions/housekeeping';
 import type { Log } from './infra/tools/cache-dir';
 
 export interface RunningSystem {
@@ -94,9 +94,11 @@ export async function startSystem(config: RuntimeConfig, log: Log): Promise<Runn
     });
     await app.listen(config.apiPort, '127.0.0.1');
     stops.push(() => app.close());
-    // SES-10, QUO-3: workflow calls and counts left undelivered by a failed call or a stopped run.
-    const stopDrainer = startOutboxDrainer({ db, temporal: client, taskQueue: config.taskQueue }, (err) => log(`outbox: ${err instanceof Error ? err.message : String(err)}`));
-    stops.push(stopDrainer);
+    // SES-10, QUO-3: workflow calls and counts left undelivered by a failed call or a stopped run; stalled imports.
+    const stopHousekeeping = startSessionHousekeeping({ db, temporal: client, taskQueue: config.taskQueue }, (err) =>
+      log(`sessions housekeeping: ${err instanceof Error ? err.message : String(err)}`),
+    );
+    stops.push(stopHousekeeping);
     const api = (await app.getUrl()).replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
 
     return {

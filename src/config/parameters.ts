@@ -147,8 +147,10 @@ export const PARAMETERS = {
     quotaSignalBatch: 1000,
     /** QUO-3 outbox: a bulk import delivers its counts whenever this many are waiting (and at its end). */
     quotaDrainEvery: 5000,
-    /** SES-10 and QUO-3 outboxes: how often the system retries what a failed call or a stop left undelivered, in seconds. */
-    outboxDrainIntervalSeconds: 60,
+    /** Bulk import: a job without progress for this long is marked failed as interrupted (its chunks are whole). */
+    importStallMinutes: 10,
+    /** Sessions housekeeping: how often the system retries what a failed call or a stop left undelivered (SES-10, QUO-3) and fails stalled imports, in seconds. */
+    housekeepingIntervalSeconds: 60,
     // SES-1..8: the values of the cahier of January 2020 (CdC §1.4, §2; Conv art. 9). A later cahier's
     // rule file (src/rules/sessions/ses-*.rules.json) overrides the ones it changes, AGR-6.
     /** SES-1: the official slot, 2 h (CdC §2.1.1)… */

@@ -10,7 +10,7 @@ import { InvalidCommand } from '../../domain/errors';
 import type { ApplicationDeps } from '../../usecases/applications/dependencies';
 import { toCsv } from '../../usecases/dashboard/dashboard';
 import { csvSessions, jsonArraySessions, ndjsonSessions, type ParsedItem } from '../../usecases/sessions/import/parse';
-import { createImport, getImport, type ImportFormat, importErrors, runImport } from '../../usecases/sessions/import/run-import';
+import { createImport, getImport, type ImportFormat, importErrors, listImports, runImport } from '../../usecases/sessions/import/run-import';
 import { Actor } from '../actor';
 import { Can } from '../auth';
 import { intParam as int } from '../validation';
@@ -59,6 +59,14 @@ export class SessionImportsController {
       .finally(() => rmSync(dir, { recursive: true, force: true }));
     res.setHeader('Location', `/session-imports/${id}`);
     return getImport(this.deps, id);
+  }
+
+  @Get()
+  @Can('session.import')
+  @ApiOperation({ summary: 'The imports, newest first (?status=running|completed|failed, ?limit=, ?offset=)' })
+  list(@Query('status') status?: string, @Query('limit') limit?: string, @Query('offset') offset?: string) {
+    if (status !== undefined && !['running', 'completed', 'failed'].includes(status)) throw new InvalidCommand('status', 'status must be running, completed or failed');
+    return listImports(this.deps, { status, limit: int('limit', limit, 50, 1, 1000), offset: int('offset', offset, 0, 0, 10_000_000) });
   }
 
   @Get(':id')

@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dateIn } from '../../../src/domain/zoned-time';
 import { CSV_COLUMNS } from '../../../src/usecases/sessions/import/parse';
+import { createImport, failStalledImports } from '../../../src/usecases/sessions/import/run-import';
 import { agrementStateQuery } from '../../../src/workflows/agrement/definitions';
 import { runningAgrement } from '../../support/agrement-fixtures';
 import { bearer } from '../../support/auth';
@@ -124,5 +125,25 @@ describe('bulk import of sessions (SES-1, QUO-3)', () => {
     const errors = (await (await fetch(`${api}/session-imports/${(ndjson as { id: string }).id}/errors`, { headers: bearer(ops) })).json()) as { items: Array<{ line: number; message: string }> };
     expect(errors.items[0]).toMatchObject({ line: 2, message: expect.stringMatching(/not valid JSON/) });
     expect((await upload('x', 'text/plain')).status).toBe(400);
+  });
+
+  it('lists the imports newest first; an import whose service stopped mid-file is marked failed after 10 minutes without progress', async () => {
+    const c = await centre();
+    const done = await finished((await upload(JSON.stringify([sessionReport(c.organisationId)]), 'application/json')).body.id);
+    // An import left running by a stopped service: its last progress 11 minutes ago.
+    const stalled = await createImport(h, { format: 'ndjson', fileName: 'arret.ndjson', actor: 'Agent Pix (operations)' });
+    await h.db.query(`UPDATE session_imports SET processed = 1500, sessions_read = 1500, progressed_at = now() - interval '11 minutes' WHERE id = $1`, [stalled]);
+    const fresh = await createImport(h, { format: 'csv', fileName: 'en-cours.csv', actor: 'Agent Pix (operations)' });
+    expect(await failStalledImports(h)).toBe(1);
+    const list = (await (await fetch(`${api}/session-imports?limit=3`, { headers: bearer(ops) })).json()) as { total: number; items: Array<Record<string, unknown>> };
+    expect(list.items.map((i) => i.id)).toEqual([fresh, stalled, done.id]);
+    expect(list.items[0]).toMatchObject({ status: 'running', failure: null });
+    expect(list.items[1]).toMatchObject({ status: 'failed', processed: 1500, failure: expect.stringMatching(/^interrupted: no progress for 10 minutes .* import the same file again/) });
+    const failed = (await (await fetch(`${api}/session-imports?status=failed`, { headers: bearer(ops) })).json()) as { items: Array<{ id: string }> };
+    expect(failed.items.map((i) => i.id)).toContain(stalled);
+    expect(failed.items.map((i) => i.id)).not.toContain(fresh);
+    expect((await fetch(`${api}/session-imports?status=paused`, { headers: bearer(ops) })).status).toBe(400);
+    // A running import that progresses is left alone.
+    expect(await failStalledImports(h)).toBe(0);
   });
 });

@@ -40,8 +40,9 @@ export async function runImport(deps: ApplicationDeps, importId: string, items: 
   const progress = async (done = false) => {
     await saveErrors();
     await deps.db.query(
-      `UPDATE session_imports SET sessions_read = $2, processed = $3, created = $4, updated = $5, unchanged = $6, refused = $7,
-              total = CASE WHEN $8 THEN $2 ELSE total END, status = CASE WHEN $8 THEN 'completed' ELSE status END, finished_at = CASE WHEN $8 THEN now() END
+      `UPDATE session_imports SET sessions_read = $2, processed = $3, created = $4, updated = $5, unchanged = $6, refused = $7, progressed_at = now(),
+              total = CASE WHEN $8 THEN $2 ELSE total END, status = CASE WHEN $8 THEN 'completed' ELSE status END, finished_at = CASE WHEN $8 THEN now() END,
+              failure = CASE WHEN $8 THEN NULL ELSE failure END
         WHERE id = $1`,
       [importId, read, counts.processed, counts.created, counts.updated, counts.unchanged, counts.refused, done],
     );
@@ -99,9 +100,41 @@ export async function getImport(deps: Pick<ApplicationDeps, 'db'>, id: string) {
   const rows: Array<Record<string, unknown>> = await deps.db.query(`SELECT * FROM session_imports WHERE id = $1`, [id]);
   const r = rows[0];
   if (!r) throw new NotFound(`import ${id} not found`);
+  return importView(r);
+}
+
+/** The imports, newest first (GET /session-imports), optionally of one status. */
+export async function listImports(deps: Pick<ApplicationDeps, 'db'>, filter: { status?: string; limit: number; offset: number }) {
+  const [{ total }]: { total: number }[] = await deps.db.query(`SELECT count(*)::int AS total FROM session_imports WHERE $1::text IS NULL OR status = $1`, [filter.status ?? null]);
+  const rows: Array<Record<string, unknown>> = await deps.db.query(
+    `SELECT * FROM session_imports WHERE $1::text IS NULL OR status = $1 ORDER BY started_at DESC, id LIMIT $2 OFFSET $3`,
+    [filter.status ?? null, filter.limit, filter.offset],
+  );
+  return { total, limit: filter.limit, offset: filter.offset, items: rows.map(importView) };
+}
+
+/**
+ * An import whose process stopped mid-file (a restart, a crash) makes no more progress: after
+ * `PARAMETERS.sessions.importStallMinutes` it is marked failed with what to do. Its chunks are whole
+ * (one transaction each), so importing the same file again finishes the work and changes nothing else.
+ */
+export async function failStalledImports(deps: Pick<ApplicationDeps, 'db'>): Promise<number> {
+  const [{ n }]: { n: number }[] = await deps.db.query(
+    `WITH failed AS (
+       UPDATE session_imports SET status = 'failed', finished_at = now(),
+              failure = 'interrupted: no progress for ' || $1 || ' minutes (the service stopped during the import); import the same file again: the sessions already imported are left unchanged'
+        WHERE status = 'running' AND progressed_at < now() - make_interval(mins => $1::int)
+        RETURNING id)
+     SELECT count(*)::int AS n FROM failed`,
+    [PARAMETERS.sessions.importStallMinutes],
+  );
+  return n;
+}
+
+function importView(r: Record<string, unknown>) {
   const total = r.total as number | null;
   return {
-    id,
+    id: r.id as string,
     format: r.format,
     fileName: r.file_name,
     status: r.status,

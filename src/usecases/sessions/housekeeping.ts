@@ -1,0 +1,30 @@
+import { PARAMETERS } from '../../config/parameters';
+import type { ApplicationDeps } from '../applications/dependencies';
+import { failStalledImports } from './import/run-import';
+import { drainQuotaOutbox } from './quota-outbox';
+import { drainWorkflowOutbox } from './session-workflow-outbox';
+
+/**
+ * What the sessions leave behind when a call fails or the service stops, taken up at start and then
+ * periodically, one round at a time: SES-10 workflow steps still queued (first: a finalisation may
+ * feed QUO-3), QUO-3 counts still queued, and imports that stopped progressing. Returns the stop.
+ */
+export function startSessionHousekeeping(deps: Pick<ApplicationDeps, 'db' | 'temporal' | 'taskQueue'>, onError: (err: unknown) => void): () => Promise<void> {
+  let running: Promise<unknown> | null = null;
+  const round = () => {
+    running ??= (async () => {
+      await drainWorkflowOutbox(deps, { olderThanSeconds: 30 });
+      await drainQuotaOutbox(deps);
+      await failStalledImports(deps);
+    })()
+      .catch(onError)
+      .finally(() => (running = null));
+  };
+  round();
+  const timer = setInterval(round, PARAMETERS.sessions.housekeepingIntervalSeconds * 1000);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
+}
