@@ -192,7 +192,7 @@ async function main(): Promise<void> {
         }
         if (performance.now() - last > 10_000) {
           last = performance.now();
-          log(`${label}: ${job.processed}/${SESSIONS} processed (${rate(Number(job.processed), performance.now() - started)} sessions/s), ${mb(peak)} peak RSS`);
+          log(`${label}: ${job.processed}/${SESSIONS} processed (${rate(Number(job.processed), performance.now() - started)} sessions/s), ${mb(peak)} peak RSS, ${mb(process.memoryUsage().heapUsed)} heap used`);
         }
       }
     };

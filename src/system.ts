@@ -78,7 +78,8 @@ export async function startSystem(config: RuntimeConfig, log: Log): Promise<Runn
     });
     const workerRun = worker.run();
     stops.push(async () => {
-      worker.shutdown();
+      // The SDK's runtime shuts its workers down itself on SIGINT/SIGTERM: only ask if it still runs.
+      if (worker.getState() === 'RUNNING') worker.shutdown();
       await workerRun;
     });
 
