@@ -17,6 +17,8 @@ export interface TimelineEntry {
   kind: 'state' | 'deadline' | 'proposal' | 'email';
   name: string;
   rule: string;
+  /** E-mails: who receives it (the centre, Pix operations or the legal team), as one event may write to several. */
+  to?: 'centre' | 'operations' | 'legal';
 }
 
 /** Events of a scenario happen at 09:00 local time on their day. */
@@ -180,7 +182,7 @@ function timeline(records: RecordAgrementInput[], scenario: Scenario, tz: string
       if (e.type === 'agrement-started') entry(r.at, 'state', 'active', 'APP-6');
       else if (e.from !== e.to) entry(r.at, 'state', e.to, e.ruleIds[0] ?? '');
       if (e.type.endsWith('-proposed')) entry(r.at, 'proposal', e.type, e.ruleIds[0] ?? '');
-      for (const m of e.emails) entry(r.at, 'email', m.template, e.ruleIds[0] ?? '');
+      for (const m of e.emails) out.push({ on: dateIn(new Date(r.at), tz), at: r.at, kind: 'email', name: m.template, rule: e.ruleIds[0] ?? '', to: m.audience });
     }
   }
   // Deadlines: those reached, and those still pending within the scenario's horizon; not those superseded.

@@ -18,6 +18,15 @@ describe('what-if timelines: the production agrément workflow on the time-skipp
     expect(pick(entries, 'proposal', 'termination-proposed')).toEqual(['2026-03-31']);
     expect(pick(entries, 'state', 'terminated')).toEqual(['2026-03-31']);
     expect(pick(entries, 'email', 'breach-notice')).toEqual(['2026-03-10']);
+    // One entry per e-mail, saying who receives it: the QUO-3 warning goes to the centre and to operations.
+    expect(entries.filter((e) => e.kind === 'email').map((e) => `${e.on} ${e.name} → ${e.to}`)).toEqual([
+      '2026-01-31 quota-warning → centre',
+      '2026-01-31 quota-warning → operations',
+      '2026-02-28 agrement-suspended → centre',
+      '2026-03-10 breach-notice → centre',
+      '2026-03-31 termination-proposed → legal',
+      '2026-03-31 agrement-terminated → centre',
+    ]);
     expect(entries.map((e) => e.at)).toEqual([...entries.map((e) => e.at)].sort());
   });
 
