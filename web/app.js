@@ -68,22 +68,60 @@ const link = (id, name) => (id ? `<a href="#/centres/${esc(id)}">${esc(name)}</a
 const stateBadge = (s) => `<span class="state ${esc(s)}" data-state="${esc(s)}">${esc(STATES[s] ?? s)}</span>`;
 const table = (head, rows) => rows.length ? `<table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('')}</tbody></table>` : '<p>Rien à signaler.</p>';
 
+// Filters live in the address (#/echeances?jours=90&region=84&departement=69&type=centre): a view can be bookmarked and shared.
+const FILTERS = { region: 'region', departement: 'department', type: 'kind' };
+let regions = null;
+
+function filtersOf(params) {
+  const q = new URLSearchParams();
+  for (const [fr, en] of Object.entries(FILTERS)) if (params.get(fr)) q.set(en, params.get(fr));
+  return q;
+}
+
+async function filterBar(page, params, withDays) {
+  regions ??= await api('/dashboard/regions');
+  const v = (k) => esc(params.get(k) ?? '');
+  const option = (value, label, current) => `<option value="${esc(value)}"${value === current ? ' selected' : ''}>${esc(label)}</option>`;
+  return `<form id="filters" class="filters" data-page="${page}">
+    ${withDays ? `<label>Jours<input name="jours" type="number" min="1" max="3660" value="${v('jours') || 90}"></label>` : ''}
+    <label>Région<select name="region">${option('', 'Toutes', params.get('region') ?? '')}${regions.map((r) => option(r.code, r.name, params.get('region') ?? '')).join('')}</select></label>
+    <label>Département<input name="departement" value="${v('departement')}" size="4" pattern="\\d{2,3}|2A|2B" placeholder="69"></label>
+    <label>Type<select name="type">${option('', 'Tous', params.get('type') ?? '')}${option('centre', 'Centres', params.get('type') ?? '')}${option('network', 'Réseaux', params.get('type') ?? '')}</select></label>
+    <button>Filtrer</button>
+  </form>`;
+}
+
+function onFilter() {
+  $('#filters').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const q = new URLSearchParams([...new FormData(e.target)].filter(([, value]) => value !== ''));
+    location.hash = `#/${e.target.dataset.page}?${q}`;
+  });
+}
+
 async function deadlines() {
-  const days = Number(new URLSearchParams(location.hash.split('?')[1]).get('jours') ?? 90);
-  const d = await api(`/dashboard/deadlines?days=${days}&limit=200`);
-  $('#main').innerHTML = `<h1>Échéances des ${days} prochains jours</h1><p><a href="/dashboard/deadlines?days=${days}&format=csv" id="csv">Exporter en CSV</a></p>
-    ${table(['Date', 'Échéance', 'Règle', 'Centre'], d.items.map((x) => [dateFr(x.on), esc(DEADLINES[x.deadline] ?? x.deadline) + (x.subject === 'agrement' ? '' : ` <small>${esc(x.subjectId)}</small>`), esc(x.ruleId), link(x.agrementId, x.organisationName)]))}`;
+  const params = new URLSearchParams(location.hash.split('?')[1]);
+  const days = Number(params.get('jours') ?? 90);
+  const query = `days=${days}&${filtersOf(params)}`;
+  const d = await api(`/dashboard/deadlines?${query}&limit=200`);
+  $('#main').innerHTML = `<h1>Échéances des ${days} prochains jours</h1>${await filterBar('echeances', params, true)}
+    <p>${d.total} échéance(s) · <a href="/dashboard/deadlines?${esc(query)}&format=csv" id="csv">Exporter en CSV</a></p>
+    ${table(['Date', 'Échéance', 'Règle', 'Centre', 'Dépt'], d.items.map((x) => [dateFr(x.on), esc(DEADLINES[x.deadline] ?? x.deadline) + (x.subject === 'agrement' ? '' : ` <small>${esc(x.subjectId)}</small>`), esc(x.ruleId), link(x.agrementId, x.organisationName), esc(x.department)]))}`;
+  onFilter();
   $('#csv').addEventListener('click', async (e) => {
     e.preventDefault();
-    const blob = new Blob([await api(`/dashboard/deadlines?days=${days}&format=csv&limit=1000`)], { type: 'text/csv' });
+    const blob = new Blob([await api(`/dashboard/deadlines?${query}&format=csv&limit=1000`)], { type: 'text/csv' });
     const a = Object.assign(document.createElement('a'), { href: URL.createObjectURL(blob), download: 'echeances.csv' });
     a.click();
   });
 }
 
 async function overdue() {
-  const d = await api('/dashboard/overdue?limit=200');
-  $('#main').innerHTML = `<h1>En retard</h1>${table(['Depuis', 'Quoi', 'Règle', 'Centre'], d.items.map((x) => [dateFr(x.since), esc(OVERDUE[x.what] ?? x.what), esc(x.ruleId), link(x.agrementId, x.organisationName)]))}`;
+  const params = new URLSearchParams(location.hash.split('?')[1]);
+  const d = await api(`/dashboard/overdue?${filtersOf(params)}&limit=200`);
+  $('#main').innerHTML = `<h1>En retard</h1>${await filterBar('retards', params, false)}
+    ${table(['Depuis', 'Quoi', 'Règle', 'Centre'], d.items.map((x) => [dateFr(x.since), esc(OVERDUE[x.what] ?? x.what), esc(x.ruleId), link(x.agrementId, x.organisationName)]))}`;
+  onFilter();
 }
 
 function quotaChart(a, timeline) {

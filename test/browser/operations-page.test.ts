@@ -55,6 +55,21 @@ describe('operations page in a real browser', () => {
     await page.goto(`${api}/#/echeances?jours=400`);
     await page.waitForSelector('h1:has-text("400 prochains jours")');
     await page.screenshot({ path: path.join(ARTIFACTS, '2-deadlines.png'), fullPage: true });
+    // Filters: the centre (Rhône, 69) is listed under Auvergne-Rhône-Alpes, not under Bretagne; the address keeps the filter.
+    const centreLinks = () => page.locator(`a[href="#/centres/${start.agrementId}"]`).count();
+    await page.selectOption('#filters select[name=region]', '53');
+    await page.click('#filters button');
+    await page.waitForFunction(() => location.hash.includes('region=53'));
+    await page.waitForSelector('#filters select[name=region] >> option[value="53"]:checked', { state: 'attached' });
+    expect(await centreLinks()).toBe(0);
+    await page.selectOption('#filters select[name=region]', '84');
+    await page.fill('#filters input[name=departement]', '69');
+    await page.click('#filters button');
+    await page.waitForFunction(() => location.hash.includes('region=84') && location.hash.includes('departement=69'));
+    await page.waitForSelector(`a[href="#/centres/${start.agrementId}"]`);
+    expect(await centreLinks()).toBeGreaterThan(0);
+    expect(page.url()).toContain('jours=400');
+    await page.screenshot({ path: path.join(ARTIFACTS, '2b-deadlines-filtered.png'), fullPage: true });
     await page.click(`a[href="#/centres/${start.agrementId}"] >> nth=0`);
     await page.waitForSelector('h1:has-text("Centre Navigateur")');
     expect(await page.textContent('[data-state]')).toBe('actif');

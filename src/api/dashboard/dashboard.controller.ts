@@ -4,6 +4,7 @@ import type { Response } from 'express';
 import { PARAMETERS } from '../../config/parameters';
 import type { Principal } from '../../domain/access/roles';
 import { InvalidCommand } from '../../domain/errors';
+import { departmentsOfRegion, REGIONS } from '../../domain/regions';
 import { dateIn } from '../../domain/zoned-time';
 import { visibleOrganisationIds } from '../../infra/database/access-store';
 import type { ApplicationDeps } from '../../usecases/applications/dependencies';
@@ -15,10 +16,11 @@ import { APPLICATION_DEPS, DASHBOARD_CACHE } from '../tokens';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Pix operations' dashboards; every list takes ?department=&kind=&network=&limit=&offset= and ?format=csv. */
+/** Pix operations' dashboards; every list takes ?region=&department=&kind=&network=&limit=&offset= and ?format=csv. */
 @ApiTags('dashboard')
 @ApiBearerAuth()
 @ApiQuery({ name: 'department', required: false })
+@ApiQuery({ name: 'region', required: false, description: 'INSEE region code (GET /dashboard/regions)' })
 @ApiQuery({ name: 'kind', required: false, enum: ['centre', 'network'] })
 @ApiQuery({ name: 'network', required: false, description: 'Coordinating organisation id' })
 @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
@@ -42,9 +44,11 @@ export class DashboardController {
     if (q.kind !== undefined && q.kind !== 'centre' && q.kind !== 'network') throw new InvalidCommand('kind', 'kind must be centre or network');
     if (q.network !== undefined && !UUID.test(q.network)) throw new InvalidCommand('network', 'network must be an organisation id');
     if (q.department !== undefined && !/^(\d{2,3}|2A|2B)$/.test(q.department)) throw new InvalidCommand('department', 'department must be a department code');
+    if (q.region !== undefined && !departmentsOfRegion(q.region)) throw new InvalidCommand('region', 'region must be an INSEE region code (GET /dashboard/regions), e.g. 84 for Auvergne-Rhône-Alpes');
     const organisationIds = (await visibleOrganisationIds(this.deps.db, principal)) ?? undefined;
     return {
       department: q.department,
+      region: q.region,
       kind: q.kind as DashboardFilter['kind'],
       networkId: q.network,
       organisationIds,
@@ -61,6 +65,13 @@ export class DashboardController {
     }
     if (format !== undefined && format !== 'json') throw new InvalidCommand('format', 'format must be json or csv');
     return json(res, data);
+  }
+
+  @Get('regions')
+  @Can('agrement.read')
+  @ApiOperation({ summary: 'The regions and their departments, for the region filter (INSEE codes)' })
+  regions() {
+    return REGIONS;
   }
 
   @Get('overview')

@@ -2,14 +2,17 @@ import type { DataSource } from 'typeorm';
 import type { Agrement } from '../../domain/agrement/agrement';
 import { PARAMETERS } from '../../config/parameters';
 import { quotaTarget } from '../../domain/agrement/deadlines';
+import { departmentsOfRegion } from '../../domain/regions';
 import { dateIn } from '../../domain/zoned-time';
 
 /**
  * Read-only views for Pix operations, straight from the read model the workflows keep:
- * every list is filtered (department, kind, network), paginated, and exportable as CSV.
+ * every list is filtered (region or department, kind, network), paginated, and exportable as CSV.
  */
 export interface DashboardFilter {
   department?: string;
+  /** An INSEE region code: its departments (src/domain/regions.ts). */
+  region?: string;
   kind?: 'centre' | 'network';
   /** The coordinating organisation of a network: its agrément and its members'. */
   networkId?: string;
@@ -33,6 +36,7 @@ function where(f: DashboardFilter, params: unknown[], organisationColumn = 'a.or
     clauses.push(sql.replaceAll('?', `$${params.length}`));
   };
   if (f.department) add('o.department = ?', f.department);
+  if (f.region) add('o.department = ANY(?)', departmentsOfRegion(f.region) ?? []);
   if (f.kind) add('a.kind = ?', f.kind);
   if (f.networkId) add('(o.id = ? OR o.network_id = ?)', f.networkId);
   if (f.organisationIds) add(`${organisationColumn} = ANY(?)`, f.organisationIds);
@@ -181,8 +185,9 @@ export async function overdue(db: DataSource, f: DashboardFilter & { now: Date }
   if (!f.organisationIds && !f.kind && !f.networkId) {
     const apps: { id: string; name: string; since: Date }[] = await db.query(
       `SELECT a.id, o.name, a.overdue_flagged_at AS since FROM applications a JOIN organisations o ON o.id = a.organisation_id
-        WHERE a.overdue_flagged_at IS NOT NULL AND a.state NOT IN ('rejected', 'attestation-issued') ${f.department ? 'AND o.department = $1' : ''}`,
-      f.department ? [f.department] : [],
+        WHERE a.overdue_flagged_at IS NOT NULL AND a.state NOT IN ('rejected', 'attestation-issued')
+          AND ($1::text IS NULL OR o.department = $1) AND ($2::text[] IS NULL OR o.department = ANY($2))`,
+      [f.department ?? null, f.region ? (departmentsOfRegion(f.region) ?? []) : null],
     );
     for (const a of apps) out.push({ subject: 'application', id: a.id, agrementId: null, organisationName: a.name, what: 'procedure-overdue', ruleId: 'APP-7', since: dateIn(a.since, PARAMETERS.agrement.timeZone) });
   }

@@ -96,6 +96,18 @@ describe('operations dashboards', () => {
     expect(csv.text.split('\n')[0]).toBe('subject,subjectId,agrementId,organisationId,organisationName,department,kind,deadline,ruleId,on,at');
     expect(csv.text).toContain(a.start.organisationName);
     expect((await get('/dashboard/deadlines?days=0')).status).toBe(400);
+    // By region: the centre is in the Rhône (69), in Auvergne-Rhône-Alpes (84), not in Île-de-France (11).
+    const inRegion = await json('/dashboard/deadlines?days=400&region=84&limit=1000');
+    expect(inRegion.items.some((d: { agrementId: string }) => d.agrementId === a.start.agrementId)).toBe(true);
+    expect(inRegion.items.every((d: { department: string }) => ['01', '03', '07', '15', '26', '38', '42', '43', '63', '69', '73', '74'].includes(d.department))).toBe(true);
+    const elsewhere = await json('/dashboard/deadlines?days=400&region=11&limit=1000');
+    expect(elsewhere.items.some((d: { agrementId: string }) => d.agrementId === a.start.agrementId)).toBe(false);
+    const badRegion = await get('/dashboard/overdue?region=99');
+    expect(badRegion.status).toBe(400);
+    expect(JSON.parse(badRegion.text)).toMatchObject({ field: 'region' });
+    const regions = await json('/dashboard/regions');
+    expect(regions).toHaveLength(18);
+    expect(regions.find((r: { code: string }) => r.code === '84')).toMatchObject({ name: 'Auvergne-Rhône-Alpes' });
   });
 
   it('SUS-1 BRE-4 QUO-3 shows the watchlist, undecided proposals as overdue, and quotas at risk', async () => {
