@@ -59,13 +59,13 @@ describe('operations page in a real browser', () => {
     const centreLinks = () => page.locator(`a[href="#/centres/${start.agrementId}"]`).count();
     await page.selectOption('#filters select[name=region]', '53');
     await page.click('#filters button');
-    await page.waitForFunction(() => location.hash.includes('region=53'));
+    await page.waitForFunction("location.hash.includes('region=53')");
     await page.waitForSelector('#filters select[name=region] >> option[value="53"]:checked', { state: 'attached' });
     expect(await centreLinks()).toBe(0);
     await page.selectOption('#filters select[name=region]', '84');
     await page.fill('#filters input[name=departement]', '69');
     await page.click('#filters button');
-    await page.waitForFunction(() => location.hash.includes('region=84') && location.hash.includes('departement=69'));
+    await page.waitForFunction("location.hash.includes('region=84') && location.hash.includes('departement=69')");
     await page.waitForSelector(`a[href="#/centres/${start.agrementId}"]`);
     expect(await centreLinks()).toBeGreaterThan(0);
     expect(page.url()).toContain('jours=400');
