@@ -10,9 +10,10 @@ const DEADLINES = {
   'quota-deadline': 'Quota à 3 ans', 'cure-due': 'Fin du délai de mise en demeure', 'visit-answer-due': 'Réponse à la visite de contrôle',
   'labour-documents-due': 'Documents sociaux', 'cahier-change-apply-by': 'Application du nouveau cahier', 'force-majeure-limit': 'Limite force majeure',
   'termination-effective': 'Prise d’effet de la résiliation', 'finalisation-due': 'Finalisation de session (48 h)', 'statement-due': 'Relevé mensuel',
+  'remedy-due': 'Nouvelle session ou remboursement (incident)',
 };
 const OVERDUE = {
-  'finalisation-overdue': 'Session non finalisée sous 48 h', 'statement-overdue': 'Relevé mensuel non envoyé', 'renewal-request-missed': 'Demande de renouvellement manquée',
+  'finalisation-overdue': 'Session non finalisée sous 48 h', 'remedy-overdue': 'Incident imputable au centre sans solution sous 5 jours', 'statement-overdue': 'Relevé mensuel non envoyé', 'renewal-request-missed': 'Demande de renouvellement manquée',
   'procedure-overdue': 'Procédure de plus de 2 mois', 'termination-proposed': 'Résiliation à confirmer', 'breach-notice-proposed': 'Mise en demeure à décider',
   'suspension-proposed': 'Suspension à décider',
 };

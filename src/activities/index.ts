@@ -5,6 +5,7 @@ import { createApplicationActivities } from './application.activities';
 import { createEmailActivities } from './email.activities';
 import { createSessionActivities } from './session.activities';
 import { createBillingActivities } from './billing.activities';
+import { createRemedyActivities } from './remedy.activities';
 
 export interface ActivityDeps {
   db: DataSource;
@@ -21,5 +22,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createEmailActivities(deps),
     ...createSessionActivities(deps),
     ...createBillingActivities(deps),
+    ...createRemedyActivities(deps),
   };
 }

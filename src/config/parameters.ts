@@ -147,6 +147,10 @@ export const PARAMETERS = {
     quotaSignalBatch: 1000,
     /** QUO-3 outbox: a bulk import delivers its counts whenever this many are waiting (and at its end). */
     quotaDrainEvery: 5000,
+    /** SES-12: an incident attributable to the centre entitles the candidates to a free new session or a full refund within this many days of the session (CdC §2.2.5, Conv art. 16). */
+    remedyDays: 5,
+    /** SES-12: after the remedy deadline, how long the engine keeps waiting for the centre to record it before closing the follow-up, in days. */
+    remedyFollowUpDays: 60,
     /** Bulk import: a job without progress for this long is marked failed as interrupted (its chunks are whole). */
     importStallMinutes: 10,
     /** Sessions housekeeping: how often the system retries what a failed call or a stop left undelivered (SES-10, QUO-3) and fails stalled imports, in seconds. */

@@ -2,6 +2,7 @@
 export { applicationWorkflow } from './application/application.workflow';
 export { agrementWorkflow } from './agrement/agrement.workflow';
 export { sessionDeadlineWorkflow } from './session/session-deadline.workflow';
+export { sessionRemedyWorkflow } from './session/remedy.workflow';
 export { statementWorkflow } from './billing/statement.workflow';
 export { monthlyStatementsWorkflow } from './billing/monthly-statements.workflow';
 export { noopWorkflow } from './bench/noop.workflow';

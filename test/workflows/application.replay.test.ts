@@ -39,6 +39,14 @@ describe('application workflow replay', () => {
     ).resolves.toBeUndefined();
   });
 
+  it('SES-10 replays the committed history of a session reminded, overdue and finalised late', async () => {
+    await expect(Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, loadHistory('session-finalised-late') as never, 'session-finalised-late')).resolves.toBeUndefined();
+  });
+
+  it('SES-12 replays the committed history of a remedy follow-up alerted to operations and remedied late', async () => {
+    await expect(Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, loadHistory('session-remedy-late') as never, 'session-remedy-late')).resolves.toBeUndefined();
+  });
+
   it('detects a non-deterministic change: the same history against a workflow that schedules other activities fails', async () => {
     const history = loadHistory('application-happy-path');
     const changed = await bundleWorkflowCode({

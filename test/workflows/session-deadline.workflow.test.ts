@@ -16,6 +16,7 @@ import {
 } from '../../src/workflows/session/definitions';
 import { agrementStart, insertOrganisation } from '../support/agrement-fixtures';
 import { createHarness, type Harness, OPERATIONS_EMAIL, receivedMail } from '../support/harness';
+import { recordHistory } from '../support/histories';
 
 let h: Harness;
 beforeAll(async () => {
@@ -133,6 +134,7 @@ describe('session-deadline workflow on the time-skipping server, with exact inst
       });
       expect(done).toMatchObject({ state: 'finalised-late', finalisation: { finalisedAt: '2026-03-31T07:00:00.000Z', late: true, candidatesWhoSat: 14 }, agrementReport: 'skipped' });
       expect((await handle.result()).state).toBe('finalised-late');
+      if (process.env.RECORD_HISTORIES) await recordHistory(handle, 'session-finalised-late');
       expect(await quality(input.sessionId)).toEqual([
         { organisationId: input.centreId, deadlineAt: '2026-03-30T15:00:00.000Z', finalisedAt: '2026-03-31T07:00:00.000Z', late: true },
       ]);

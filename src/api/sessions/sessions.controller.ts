@@ -6,7 +6,9 @@ import { InvalidCommand, NotFound } from '../../domain/errors';
 import { visibleOrganisationIds } from '../../infra/database/access-store';
 import { listRuleSets } from '../../rules/sessions';
 import type { ApplicationDeps } from '../../usecases/applications/dependencies';
+import { REMEDY_KINDS, type RemedyKind } from '../../domain/sessions/remedy';
 import { getSession, listSessions, storedReport } from '../../usecases/sessions/read-sessions';
+import { recordSessionRemedy } from '../../usecases/sessions/remedy';
 import { dryRunSession, errorOf, type ReportOutcome, reportSessions } from '../../usecases/sessions/report-sessions';
 import { SESSION_REPORT_SCHEMA, type SessionReport } from '../../usecases/sessions/session-report';
 import { Actor } from '../actor';
@@ -29,6 +31,17 @@ const finaliseSchema = {
     incidents: SESSION_REPORT_SCHEMA.properties.finalisation.properties.incidents,
     fraudReports: SESSION_REPORT_SCHEMA.properties.finalisation.properties.fraudReports,
     endOfTestChecks: SESSION_REPORT_SCHEMA.properties.finalisation.properties.endOfTestChecks,
+  },
+} as const;
+
+const remedySchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['kind', 'candidateLocalIds'],
+  properties: {
+    kind: { type: 'string', enum: REMEDY_KINDS },
+    candidateLocalIds: { type: 'array', minItems: 1, maxItems: 1000, items: { type: 'string', minLength: 1, maxLength: 64 } },
+    note: { type: ['string', 'null'], maxLength: 2000 },
   },
 } as const;
 
@@ -110,6 +123,19 @@ export class SessionsController {
       endOfTestChecks: b.endOfTestChecks ?? [],
     };
     return this.report(p, actor, { ...report, status: 'finalised', finalisation } satisfies SessionReport, 'update', res);
+  }
+
+  @Post('sessions/:id/remedy')
+  @Can('session.report')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'SES-12: record the free new session or full refund offered, within 5 days, to the candidates an incident attributable to the centre concerned; 409 SES-12 when there is nothing to remedy or it is already recorded',
+  })
+  @ApiBody({ schema: remedySchema as object })
+  async remedy(@CurrentPrincipal() p: Principal, @Actor() actor: string, @Param('id') id: string, @Body() body: unknown) {
+    checkId(id);
+    const b = validateBody<{ kind: RemedyKind; candidateLocalIds: string[]; note?: string | null }>(remedySchema, body ?? {});
+    return recordSessionRemedy(this.deps, id, b, actor, await this.scope(p));
   }
 
   @Get('sessions/:id')

@@ -54,6 +54,9 @@ export const TEMPLATE_NAMES = [
   // Session finalisation (issue 4, SES-10).
   'session-finalisation-reminder',
   'session-finalisation-overdue',
+  // Remedy after an incident attributable to the centre (SES-12).
+  'session-remedy-required',
+  'session-remedy-overdue',
   // Monthly statements (issue 4, BIL-1).
   'statement-prepared',
   'statement-reminder',
@@ -482,6 +485,21 @@ export interface SessionFinalisationOverdueData {
   finalisationHours?: number;
 }
 
+/** SES-12: the remedy owed after an incident attributable to the centre. */
+export interface SessionRemedyData {
+  sessionId: string;
+  centreName: string;
+  sessionDate: DateInput;
+  /** The 5th day after the session: the remedy is due by its end, in the centre's zone. */
+  dueOn: DateInput;
+  timeZone: string;
+  /** The candidates concerned (local ids), or 'all'. */
+  affected: string[] | 'all';
+  incidents: string[];
+  /** SES-12; default: parameters (5). */
+  remedyDays?: number;
+}
+
 /** BIL-1: a centre's monthly statement of its paying sessions. */
 export interface StatementData {
   centreName: string;
@@ -531,6 +549,8 @@ export interface TemplateDataMap {
   'visit-findings-proposal': VisitFindingsProposalData;
   'session-finalisation-reminder': SessionFinalisationReminderData;
   'session-finalisation-overdue': SessionFinalisationOverdueData;
+  'session-remedy-required': SessionRemedyData;
+  'session-remedy-overdue': SessionRemedyData;
   'statement-prepared': StatementData;
   'statement-reminder': StatementData;
   'statement-overdue': StatementData;
@@ -615,6 +635,23 @@ const STATEMENT_SPEC = {
     ['pixShareExclVatEur', 'number'],
   ] as Array<[string, 'string' | 'number' | 'date']>,
   check: (data: Record<string, unknown>) => (/^\d{4}-(0[1-9]|1[0-2])$/.test(String(data.month)) ? null : `"month" must be YYYY-MM (got ${describe(data.month)})`),
+};
+
+/** SES-12: both remedy e-mails render the same data. */
+const REMEDY_SPEC: TemplateSpec = {
+  required: [
+    ['sessionId', 'string'],
+    ['centreName', 'string'],
+    ['sessionDate', 'date'],
+    ['dueOn', 'date'],
+    ['timeZone', 'string'],
+    ['incidents', 'nonEmptyArray'],
+    ['remedyDays', 'number'],
+  ],
+  check: (data) =>
+    data.affected === 'all' || (Array.isArray(data.affected) && data.affected.length > 0 && data.affected.every((x) => typeof x === 'string'))
+      ? timeZoneProblem(data)
+      : `"affected" must be "all" or the local ids of the candidates concerned (got ${describe(data.affected)})`,
 };
 
 const SPECS: Record<TemplateName, TemplateSpec> = {
@@ -852,6 +889,8 @@ const SPECS: Record<TemplateName, TemplateSpec> = {
     ],
     check: (data) => sessionDeadlineProblem(data),
   },
+  'session-remedy-required': REMEDY_SPEC,
+  'session-remedy-overdue': REMEDY_SPEC,
   'statement-prepared': STATEMENT_SPEC,
   'statement-reminder': STATEMENT_SPEC,
   'statement-overdue': STATEMENT_SPEC,
@@ -862,6 +901,11 @@ function sessionDeadlineProblem(data: Record<string, unknown>): string | null {
   if (!INSTANT.test(String(data.deadlineAt instanceof Date ? data.deadlineAt.toISOString() : data.deadlineAt))) {
     return `"deadlineAt" must be an ISO instant, not a calendar date (got ${describe(data.deadlineAt)})`;
   }
+  return timeZoneProblem(data);
+}
+
+/** SES-10, SES-12: times are shown in the centre's zone, which must be a real IANA zone. */
+function timeZoneProblem(data: Record<string, unknown>): string | null {
   try {
     zonedFormats(String(data.timeZone));
     return null;
@@ -925,6 +969,8 @@ const DEFAULTS: Partial<Record<TemplateName, Record<string, unknown> | ((data: R
   'visit-findings-proposal': { cureDays: P.breach.cureDays },
   'session-finalisation-reminder': { finalisationHours: P.sessions.finalisationHours },
   'session-finalisation-overdue': { finalisationHours: P.sessions.finalisationHours },
+  'session-remedy-required': { remedyDays: P.sessions.remedyDays },
+  'session-remedy-overdue': { remedyDays: P.sessions.remedyDays },
 };
 
 /**

@@ -122,11 +122,22 @@ const statementsDue = (overdue: boolean): DeadlineSource => (params, f) => {
            WHERE st.state = 'prepared' AND ${range} ${where(f, params, 'st.organisation_id')}`;
 };
 
+/** SES-12: remedies owed after an incident attributable to the centre, due by the end of the 5th day after the session. */
+const REMEDY = 'remedy-due';
+const remediesDue = (overdue: boolean): DeadlineSource => (params, f) => {
+  if (f.name && f.name !== REMEDY) return '';
+  const range = overdue ? `r.state IN ('awaiting', 'overdue') AND r.due_at < $1` : `r.state = 'awaiting' AND r.due_at >= $1 AND r.due_at < $2`;
+  return `SELECT 'session' AS subject, r.session_id AS "subjectId", a.id AS "agrementId", o.id AS "organisationId", o.name AS "organisationName",
+                 o.department, a.kind, '${REMEDY}' AS deadline, 'SES-12' AS "ruleId", r.snapshot->>'dueOn' AS "on", r.due_at AS at, r.session_id AS tiebreak
+            FROM session_remedies r JOIN organisations o ON o.id = r.organisation_id LEFT JOIN agrements a ON a.organisation_id = coalesce(o.network_id, o.id)
+           WHERE ${range} ${where(f, params, 'r.organisation_id')}`;
+};
+
 /** Every deadline held within the next `days` days, all kinds together, soonest first. */
 export async function upcomingDeadlines(db: DataSource, f: DashboardFilter & { days: number; name?: string; now: Date }): Promise<Page<DeadlineRow>> {
   const params: unknown[] = [f.now.toISOString(), new Date(f.now.getTime() + f.days * 86_400_000).toISOString()];
   // Counted and paged in SQL, on indexed tables (not the snapshots' JSON).
-  const union = [agrementDeadlines, sessionFinalisations(false), statementsDue(false)]
+  const union = [agrementDeadlines, sessionFinalisations(false), statementsDue(false), remediesDue(false)]
     .map((source) => source(params, f))
     .filter(Boolean)
     .join(' UNION ALL ');
@@ -141,7 +152,7 @@ export async function upcomingDeadlines(db: DataSource, f: DashboardFilter & { d
 /** Deadlines already passed and still open, from the sources other than the agréments (sessions, statements), oldest first. */
 async function overdueDeadlines(db: DataSource, f: DashboardFilter & { now: Date }): Promise<DeadlineRow[]> {
   const params: unknown[] = [f.now.toISOString()]; // $1 only: an unused parameter has no type PostgreSQL can infer
-  const union = [sessionFinalisations(true), statementsDue(true)]
+  const union = [sessionFinalisations(true), statementsDue(true), remediesDue(true)]
     .map((source) => source(params, f))
     .filter(Boolean)
     .join(' UNION ALL ');
@@ -163,7 +174,8 @@ export interface OverdueRow {
 /**
  * What waits on a person past its date: proposals the legal team has not decided (BRE-4), renewal
  * deadlines missed (AGR-2), applications beyond 2 months net (APP-7), sessions not finalised 48 hours
- * after their end (SES-10), statements not sent by the 5th (BIL-1). Oldest first.
+ * after their end (SES-10), statements not sent by the 5th (BIL-1), remedies not recorded within 5 days
+ * of an incident attributable to the centre (SES-12). Oldest first.
  */
 export async function overdue(db: DataSource, f: DashboardFilter & { now: Date }): Promise<Page<OverdueRow>> {
   const params: unknown[] = [];

@@ -3,6 +3,7 @@ import { sessionStateQuery, sessionWorkflowId, type SessionDeadlineSnapshot } fr
 import type { ApplicationDeps } from '../applications/dependencies';
 import type { SessionReport } from './session-report';
 import type { SessionRow } from './session-row';
+import type { SessionRemedy } from '../../domain/sessions/remedy';
 
 type ReadSession = SessionRow & { updated_at: Date };
 
@@ -52,7 +53,7 @@ export async function getSession(deps: Pick<ApplicationDeps, 'db' | 'temporal'>,
   } catch {
     deadline = null; // reported already over (history), or its workflow closed long ago: the row stands
   }
-  return { ...view(row), report: row.report, deadline };
+  return { ...view(row), report: row.report, deadline, remedy: await sessionRemedy(deps, id) };
 }
 
 export async function listSessions(
@@ -71,4 +72,10 @@ export async function listSessions(
   const [{ total }]: { total: number }[] = await deps.db.query(`SELECT count(*)::int AS total FROM sessions ${clause}`, params);
   const rows: ReadSession[] = await deps.db.query(`SELECT ${COLUMNS} FROM sessions ${clause} ORDER BY date DESC, id LIMIT ${Number(q.limit)} OFFSET ${Number(q.offset)}`, params);
   return { total, limit: q.limit, offset: q.offset, items: rows.map(view) };
+}
+
+/** SES-12: the follow-up of a session's remedy as last recorded, or null when no incident was attributable to the centre. */
+export async function sessionRemedy(deps: Pick<ApplicationDeps, 'db'>, sessionId: string): Promise<SessionRemedy | null> {
+  const rows: { snapshot: SessionRemedy }[] = await deps.db.query(`SELECT snapshot FROM session_remedies WHERE session_id = $1`, [sessionId]);
+  return rows[0]?.snapshot ?? null;
 }

@@ -5,6 +5,7 @@ import { type Agrement, sessionBlocker as sessionBlockerOf } from '../../domain/
 import { DomainError, InvalidCommand, NotFound, RulesFailed, TransitionRefused } from '../../domain/errors';
 import { checkCampaignWindow } from '../../domain/sessions/campaigns';
 import { finalisationDeadline, isTimeZone, sessionEndsAt } from '../../domain/sessions/finalisation';
+import { attributableIncidents, remedyDue } from '../../domain/sessions/remedy';
 import { priceOf } from '../../domain/sessions/pricing';
 import type { CentreKind, Session } from '../../domain/sessions/session';
 import { dateIn } from '../../domain/zoned-time';
@@ -272,6 +273,15 @@ export async function reportSessions(deps: ApplicationDeps, raws: unknown[], opt
         else if (before && status === 'planned' && moved) steps.push({ kind: 'move', sessionId: report.id, date: report.date, endTime: report.endTime });
         if (status === 'cancelled') steps.push({ kind: 'cancel', sessionId: report.id, reason: report.cancellation!.reason });
         if (status === 'finalised') {
+          // SES-12: an incident attributable to the centre opens the remedy follow-up, unless its 5 days are long
+          // gone (a history import): reported through the API it is followed even late.
+          const owed = attributableIncidents(report.finalisation?.incidents);
+          if (owed && (options.source === 'api' || remedyDue(report.date, report.timeZone).at.getTime() > now.getTime())) {
+            steps.push({
+              kind: 'remedy',
+              input: { sessionId: report.id, centreId: centre.id, centreName: centre.name, centreEmail: centre.email, date: report.date, timeZone: report.timeZone, ...owed },
+            });
+          }
           const step = { kind: 'finalise', sessionId: report.id, report, centre, deadlineAt: verdict.deadlineAt.toISOString() } as const;
           // Only a session we started as planned has a workflow; one reported already over (history) has none:
           // its quality record and its quota count are written here, with its row.

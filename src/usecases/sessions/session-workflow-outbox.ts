@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { PARAMETERS } from '../../config/parameters';
 import { dateIn } from '../../domain/zoned-time';
 import { cancelSessionUpdate, finaliseSessionUpdate, moveSessionUpdate, type SessionDeadlineInput, sessionWorkflowId } from '../../workflows/session/definitions';
+import { type SessionRemedyInput, sessionRemedyWorkflowId } from '../../workflows/session/remedy-definitions';
 import type { ApplicationDeps } from '../applications/dependencies';
 import { drainQuotaOutbox, type QuotaReport, queueQuotaReports } from './quota-outbox';
 import type { SessionCentre } from './report-sessions';
@@ -13,7 +14,8 @@ export type WorkflowStep =
   | { kind: 'start'; input: SessionDeadlineInput }
   | { kind: 'move'; sessionId: string; date: string; endTime: string }
   | { kind: 'cancel'; sessionId: string; reason: string }
-  | { kind: 'finalise'; sessionId: string; report: SessionReport; centre: SessionCentre; deadlineAt: string };
+  | { kind: 'finalise'; sessionId: string; report: SessionReport; centre: SessionCentre; deadlineAt: string }
+  | { kind: 'remedy'; input: SessionRemedyInput };
 
 type Deps = Pick<ApplicationDeps, 'db' | 'temporal' | 'taskQueue'>;
 export interface QueuedStep {
@@ -21,7 +23,7 @@ export interface QueuedStep {
   step: WorkflowStep;
 }
 
-const sessionOfStep = (step: WorkflowStep) => (step.kind === 'start' ? step.input.sessionId : step.sessionId);
+const sessionOfStep = (step: WorkflowStep) => (step.kind === 'start' || step.kind === 'remedy' ? step.input.sessionId : step.sessionId);
 
 /** SES-10 workflow calls in flight at once (each is one round trip to Temporal); a session's own steps go in order. */
 const CALLS_IN_FLIGHT = 16;
@@ -94,9 +96,10 @@ export async function drainWorkflowOutbox(deps: Deps, options: { olderThanSecond
 
 async function applyStep(deps: Deps, step: WorkflowStep): Promise<void> {
   const wf = deps.temporal.workflow;
-  if (step.kind === 'start') {
+  if (step.kind === 'start' || step.kind === 'remedy') {
     try {
-      await wf.start('sessionDeadlineWorkflow', { workflowId: sessionWorkflowId(step.input.sessionId), taskQueue: deps.taskQueue, args: [step.input] });
+      if (step.kind === 'start') await wf.start('sessionDeadlineWorkflow', { workflowId: sessionWorkflowId(step.input.sessionId), taskQueue: deps.taskQueue, args: [step.input] });
+      else await wf.start('sessionRemedyWorkflow', { workflowId: sessionRemedyWorkflowId(step.input.sessionId), taskQueue: deps.taskQueue, args: [step.input] });
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }

@@ -30,6 +30,7 @@ afterAll(async () => {
 const today = () => dateIn(new Date(), 'Europe/Paris');
 
 const daysAgo = (n: number) => dateIn(new Date(Date.now() - n * 86_400_000), 'Europe/Paris');
+const plusDays = (day: string, n: number) => new Date(Date.parse(`${day}T12:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
 const centre = (startOn = today()) => runningAgrement(h, startOn);
 
@@ -217,6 +218,45 @@ describe('sessions API (SES-1): reported as Pix Certif would, judged, followed t
     expect(await h.db.query(`SELECT id FROM session_workflow_outbox WHERE session_id = $1`, [report.id])).toEqual([]);
     const state = await until(() => deadlineOf(report.id), (s) => s.state === 'scheduled');
     expect(state.deadlineAt).toBe('2027-03-28T15:00:00.000Z');
+  });
+
+  it('SES-12 an incident attributable to the centre opens the remedy follow-up: on the dashboard until the centre records a new session or a refund, once', async () => {
+    const c = await centre(daysAgo(10));
+    const report = sessionReport(c.organisationId, { date: daysAgo(1), plannedOn: daysAgo(9), startTime: '08:00', endTime: '10:00' });
+    expect((await http('POST', '/sessions', report)).status).toBe(201);
+    const plain = sessionReport(c.organisationId, { date: daysAgo(1), plannedOn: daysAgo(9), startTime: '13:00', endTime: '15:00' });
+    expect((await http('POST', '/sessions', plain)).status).toBe(201);
+    const incidents = [
+      { candidateLocalId: 'c3', description: 'Poste informatique en panne', attributableToCentre: true },
+      { candidateLocalId: 'c5', description: 'Malaise du candidat', attributableToCentre: false },
+    ];
+    const fin = await http('POST', `/sessions/${report.id}/finalise`, { finalisedAt: new Date(Date.now() - 60_000).toISOString(), candidatesWhoSat: 10, incidents });
+    expect(fin.status).toBe(200);
+    expect((await http('POST', `/sessions/${plain.id}/finalise`, { candidatesWhoSat: 10 })).status).toBe(200);
+    // SES-12: due by the end of the 5th day after the session, Paris time.
+    const owed = await until(async () => (await http('GET', `/sessions/${report.id}`)).body.remedy, (r) => r?.state === 'awaiting');
+    expect(owed).toMatchObject({ state: 'awaiting', affected: ['c3'], incidents: ['Poste informatique en panne'], dueOn: plusDays(daysAgo(1), 5) });
+    const due = await http('GET', '/dashboard/deadlines?days=10&deadline=remedy-due&limit=1000');
+    expect(due.body.items.filter((d: { subjectId: string }) => d.subjectId === report.id)).toEqual([
+      expect.objectContaining({ subject: 'session', deadline: 'remedy-due', ruleId: 'SES-12', on: owed.dueOn, at: owed.dueAt, organisationId: c.organisationId }),
+    ]);
+    // Nothing to remedy without an attributable incident; a candidate the incident did not concern is refused with the field.
+    const none = await http('POST', `/sessions/${plain.id}/remedy`, { kind: 'refund', candidateLocalIds: ['c1'] });
+    expect(none.status).toBe(409);
+    expect(none.body).toMatchObject({ rule: 'SES-12' });
+    expect((await http('POST', `/sessions/${report.id}/remedy`, { kind: 'voucher', candidateLocalIds: ['c3'] })).body).toMatchObject({ field: 'kind' });
+    const stranger = await http('POST', `/sessions/${report.id}/remedy`, { kind: 'refund', candidateLocalIds: ['c5'] });
+    expect(stranger.status).toBe(400);
+    expect(stranger.body).toMatchObject({ field: 'candidateLocalIds' });
+    const done = await http('POST', `/sessions/${report.id}/remedy`, { kind: 'new-session', candidateLocalIds: ['c3'], note: 'Nouvelle session gratuite le 12' });
+    expect(done.status).toBe(200);
+    expect(done.body).toMatchObject({ state: 'remedied', remedy: { kind: 'new-session', candidateLocalIds: ['c3'] } });
+    const again = await http('POST', `/sessions/${report.id}/remedy`, { kind: 'refund', candidateLocalIds: ['c3'] });
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ rule: 'SES-12' });
+    await until(async () => (await http('GET', `/sessions/${report.id}`)).body.remedy, (r) => r?.state === 'remedied');
+    const after = await http('GET', '/dashboard/deadlines?days=10&deadline=remedy-due&limit=1000');
+    expect(after.body.items.some((d: { subjectId: string }) => d.subjectId === report.id)).toBe(false);
   });
 
   it('400 names the field, 404 an unknown organisation, and a centre cannot report for another', async () => {
