@@ -94,9 +94,10 @@ describe('the operations page against the running system', () => {
 
   it('SUS-1 the legal team signs in with the demo token, opens the deadlines and the university, suspends it; operations see no legal button', async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    const agrements = (await (await get(`${system.urls.api}/agrements`)).json()) as { items: { id: string; organisationName: string; state: string }[] };
-    const university = agrements.items.find((a) => a.organisationName === 'Université de Démonstration')!;
-    expect(university.state).toBe('active');
+    // The database is the test run's, shared with the other files' agréments: find the university by its application.
+    const application = (await (await get(`${system.urls.api}/applications/${ids[0]}`)).json()) as { organisation: { id: string } };
+    const university = (await (await get(`${system.urls.api}/agrements/${application.organisation.id}`)).json()) as { id: string; organisation: { name: string }; state: string };
+    expect(university).toMatchObject({ organisation: { name: 'Université de Démonstration' }, state: 'active' });
     const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
     try {
       let page = await browser.newPage();
