@@ -7,6 +7,7 @@ import { agrementActionUpdate, type AgrementAction, agrementStateQuery, agrement
 import { agrementStart, insertOrganisation } from '../support/agrement-fixtures';
 import { createHarness, type Harness, LEGAL_EMAIL, OPERATIONS_EMAIL, receivedMail } from '../support/harness';
 import { recordHistory } from '../support/histories';
+import { sleepUntil as waitUntil } from '../support/waiting';
 
 let h: Harness;
 beforeAll(async () => {
@@ -31,12 +32,7 @@ async function startAgrement(start: AgrementStart, clockAt: string, extra: { con
 const act = (handle: WorkflowHandle, action: AgrementAction, actor = 'Juriste Pix (legal)', reason = 'test') =>
   handle.executeUpdate(agrementActionUpdate, { args: [{ action, actor, reason }] });
 
-/** Advances the test server until the workflow clock reads `instant`. */
-async function sleepUntil(clockOffsetMs: number, instant: string) {
-  const target = Date.parse(instant) - clockOffsetMs;
-  const current = await h.env.currentTimeMs();
-  if (target > current) await h.env.sleep(target - current);
-}
+const sleepUntil = (clockOffsetMs: number, instant: string) => waitUntil(h.env, clockOffsetMs, instant);
 
 async function timeline(agrementId: string) {
   const { timeline } = await findAgrement(h.db, agrementId);

@@ -17,6 +17,7 @@ import {
 import { agrementStart, insertOrganisation } from '../support/agrement-fixtures';
 import { createHarness, type Harness, OPERATIONS_EMAIL, receivedMail } from '../support/harness';
 import { recordHistory } from '../support/histories';
+import { sleepUntil as waitUntil } from '../support/waiting';
 
 let h: Harness;
 beforeAll(async () => {
@@ -50,12 +51,7 @@ async function startSession(clockAt: string, overrides: Partial<SessionDeadlineI
   return { handle, input, clockOffsetMs };
 }
 
-/** Advances the test server until the workflow clock reads `instant`. */
-async function sleepUntil(clockOffsetMs: number, instant: string) {
-  const target = Date.parse(instant) - clockOffsetMs;
-  const current = await h.env.currentTimeMs();
-  if (target > current) await h.env.sleep(target - current);
-}
+const sleepUntil = (clockOffsetMs: number, instant: string) => waitUntil(h.env, clockOffsetMs, instant);
 
 /**
  * The session's event log: type and the workflow instant it occurred at, to the second (a timer's

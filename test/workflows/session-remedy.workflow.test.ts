@@ -5,6 +5,7 @@ import { readStream } from '../../src/infra/database/event-log';
 import { recordRemedyUpdate, remedyStateQuery, type SessionRemedyInput, sessionRemedyWorkflowId } from '../../src/workflows/session/remedy-definitions';
 import { createHarness, type Harness, OPERATIONS_EMAIL, receivedMail } from '../support/harness';
 import { recordHistory } from '../support/histories';
+import { until, sleepUntil as waitUntil } from '../support/waiting';
 
 let h: Harness;
 beforeAll(async () => {
@@ -33,11 +34,7 @@ async function startRemedy(clockAt: string, overrides: Partial<SessionRemedyInpu
   return { handle, input, clockOffsetMs };
 }
 
-async function sleepUntil(clockOffsetMs: number, instant: string) {
-  const target = Date.parse(instant) - clockOffsetMs;
-  const current = await h.env.currentTimeMs();
-  if (target > current) await h.env.sleep(target - current);
-}
+const sleepUntil = (clockOffsetMs: number, instant: string) => waitUntil(h.env, clockOffsetMs, instant);
 
 async function remedyLog(sessionId: string) {
   const entries = await readStream(h.db, SESSION_STREAM, sessionStreamId(sessionId));
@@ -45,14 +42,6 @@ async function remedyLog(sessionId: string) {
 }
 
 const row = async (sessionId: string) => (await h.db.query(`SELECT state, due_at, version FROM session_remedies WHERE session_id = $1`, [sessionId]))[0];
-const until = async <T>(what: () => Promise<T>, ok: (v: T) => boolean) => {
-  let v = await what();
-  for (let i = 0; i < 100 && !ok(v); i++) {
-    await new Promise((r) => setTimeout(r, 50));
-    v = await what();
-  }
-  return v;
-};
 
 describe('SES-12 remedy follow-up on the time-skipping server, with exact dates', () => {
   it('SES-12 a session of 2026-03-28 in Paris: the centre is told at once; nothing recorded by the end of 2026-04-02 (22:00 UTC, summer time), operations are alerted; a late remedy is recorded as late', async () => {

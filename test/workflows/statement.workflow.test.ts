@@ -4,6 +4,7 @@ import { readStream } from '../../src/infra/database/event-log';
 import { markStatementSentUpdate, statementStateQuery, statementWorkflowId } from '../../src/workflows/billing/definitions';
 import { agrementStart, insertOrganisation } from '../support/agrement-fixtures';
 import { createHarness, type Harness, OPERATIONS_EMAIL } from '../support/harness';
+import { sleepUntil as waitUntil } from '../support/waiting';
 
 let h: Harness;
 beforeAll(async () => {
@@ -34,11 +35,7 @@ async function startStatement(organisationId: string, month: string, clockAt: st
   return { handle, clockOffsetMs };
 }
 
-async function sleepUntil(clockOffsetMs: number, instant: string) {
-  const target = Date.parse(instant) - clockOffsetMs;
-  const current = await h.env.currentTimeMs();
-  if (target > current) await h.env.sleep(target - current);
-}
+const sleepUntil = (clockOffsetMs: number, instant: string) => waitUntil(h.env, clockOffsetMs, instant);
 
 const mails = (to: string, template: string) => h.smtp.messages().filter((m) => m.template === template && m.to.includes(to));
 const settle = () => new Promise((r) => setTimeout(r, 1500));

@@ -35,15 +35,10 @@ import {
   sessionFinalisedSignal,
   sessionsFinalisedSignal,
 } from './definitions';
+import { EMAIL_ACTIVITY, RECORD_ACTIVITY } from '../activity-options';
 
-const { recordAgrement } = proxyActivities<AgrementActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
-const { sendEmail } = proxyActivities<EmailActivities>({
-  startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '5 seconds', maximumInterval: '10 minutes' },
-});
+const { recordAgrement } = proxyActivities<AgrementActivities>(RECORD_ACTIVITY);
+const { sendEmail } = proxyActivities<EmailActivities>(EMAIL_ACTIVITY);
 
 const TZ = PARAMETERS.agrement.timeZone;
 const SYSTEM = { actor: 'system', reason: null, evidence: null };

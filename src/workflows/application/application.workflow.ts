@@ -41,15 +41,10 @@ import {
   requireConformityVisitUpdate,
   submitPiecesUpdate,
 } from './definitions';
+import { EMAIL_ACTIVITY, RECORD_ACTIVITY } from '../activity-options';
 
-const { registerApplication, recordPiecesAndEvaluate, recordTransition } = proxyActivities<ApplicationActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
-const { sendEmail } = proxyActivities<EmailActivities>({
-  startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '5 seconds', maximumInterval: '10 minutes' },
-});
+const { registerApplication, recordPiecesAndEvaluate, recordTransition } = proxyActivities<ApplicationActivities>(RECORD_ACTIVITY);
+const { sendEmail } = proxyActivities<EmailActivities>(EMAIL_ACTIVITY);
 
 const SYSTEM: Attribution = { actor: 'system', reason: null };
 

@@ -3,15 +3,10 @@ import type { BillingActivities } from '../../activities/billing.activities';
 import type { EmailActivities } from '../../activities/email.activities';
 import { overdueReminderAt, statementDueAt, statementReminders } from '../../domain/billing/statement';
 import { markStatementSentUpdate, type StatementSnapshot, statementStateQuery, type StatementWorkflowInput } from './definitions';
+import { EMAIL_ACTIVITY, RECORD_ACTIVITY } from '../activity-options';
 
-const { prepareStatement, markStatementSent, recordStatementReminder } = proxyActivities<BillingActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
-const { sendEmail } = proxyActivities<EmailActivities>({
-  startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '5 seconds', maximumInterval: '10 minutes' },
-});
+const { prepareStatement, markStatementSent, recordStatementReminder } = proxyActivities<BillingActivities>(RECORD_ACTIVITY);
+const { sendEmail } = proxyActivities<EmailActivities>(EMAIL_ACTIVITY);
 
 /**
  * BIL-1: one centre's statement of one month. Prepared on the 1st (the schedule's run), it is due by

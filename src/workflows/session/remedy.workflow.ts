@@ -5,15 +5,10 @@ import { PARAMETERS } from '../../config/parameters';
 import { DomainError } from '../../domain/errors';
 import { decideRemedy, isRemedyClosed, openRemedy, type RemedyCommand, type RemedyEvent, type SessionRemedy } from '../../domain/sessions/remedy';
 import { type RecordRemedy, recordRemedyUpdate, remedyStateQuery, type SessionRemedyInput, type SessionRemedySnapshot } from './remedy-definitions';
+import { EMAIL_ACTIVITY, RECORD_LOCAL_ACTIVITY } from '../activity-options';
 
-const { recordRemedy } = proxyLocalActivities<RemedyActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
-const { sendEmail } = proxyActivities<EmailActivities>({
-  startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '5 seconds', maximumInterval: '10 minutes' },
-});
+const { recordRemedy } = proxyLocalActivities<RemedyActivities>(RECORD_LOCAL_ACTIVITY);
+const { sendEmail } = proxyActivities<EmailActivities>(EMAIL_ACTIVITY);
 
 const SYSTEM = 'system';
 const CENTRE = 'Pix Certif (centre)';

@@ -35,17 +35,12 @@ import {
   type SessionDeadlineSnapshot,
   sessionStateQuery,
 } from './definitions';
+import { EMAIL_ACTIVITY, RECORD_LOCAL_ACTIVITY } from '../activity-options';
 
 // A local activity: one short, idempotent database write per transition, run inside the workflow task
 // instead of a round trip through the server, so starting a session costs about what starting any workflow costs.
-const { recordSession } = proxyLocalActivities<SessionActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
-const { sendEmail } = proxyActivities<EmailActivities>({
-  startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '5 seconds', maximumInterval: '10 minutes' },
-});
+const { recordSession } = proxyLocalActivities<SessionActivities>(RECORD_LOCAL_ACTIVITY);
+const { sendEmail } = proxyActivities<EmailActivities>(EMAIL_ACTIVITY);
 
 const SYSTEM = 'system';
 const CENTRE = 'Pix Certif (centre)';

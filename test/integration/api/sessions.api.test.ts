@@ -11,6 +11,7 @@ import { runningAgrement } from '../../support/agrement-fixtures';
 import { createHarness, serveApi, type Harness } from '../../support/harness';
 import { sessionReport } from '../../support/session-fixtures';
 import { requestJson } from '../../support/http';
+import { until as waitFor } from '../../support/waiting';
 
 let h: Harness;
 let app: INestApplication;
@@ -39,14 +40,7 @@ async function http(method: string, path: string, body?: unknown, token = ops) {
 }
 
 const deadlineOf = (id: string) => h.client.workflow.getHandle(sessionWorkflowId(id)).query(sessionStateQuery);
-async function until<T>(what: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
-  let v = await what();
-  for (let i = 0; i < 100 && !ok(v); i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    v = await what();
-  }
-  return v;
-}
+const until = <T>(what: () => Promise<T>, ok: (v: T) => boolean) => waitFor(what, ok, 100, 100);
 
 describe('sessions API (SES-1): reported as Pix Certif would, judged, followed to finalisation', () => {
   it('SES-1 SES-10 a new session is recorded (201) and its workflow holds the 48-hour deadline across the change to summer time', async () => {
