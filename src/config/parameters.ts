@@ -122,6 +122,8 @@ export const PARAMETERS = {
       lateFinalisationsFrom: 1,
       /** SES-12: incidents attributable to the centre. */
       incidentsFrom: 1,
+      /** SES-12: remedies not offered within 5 days. */
+      remediesLateFrom: 1,
       /** SUS-1: fraud reports by candidates or third parties. */
       fraudReportsFrom: 1,
       /** SES-13: complaints. */

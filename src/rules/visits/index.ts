@@ -20,6 +20,8 @@ export interface RiskFacts {
   lateFinalisations: number;
   /** SES-12: incidents attributable to the centre, within the look-back window. */
   incidents: number;
+  /** SES-12: remedies owed after those incidents and not offered within 5 days (late or never), within the look-back window. */
+  remediesLate: number;
   /** SUS-1: fraud reports, within the look-back window. */
   fraudReports: number;
   /** SES-13: candidates' complaints, within the look-back window. */

@@ -7,6 +7,7 @@
  * - incidents (SES-12) and fraud reports (SUS-1): those reported at the finalisation of the centre's sessions
  *   (the session event log), and centre_quality_events of kind 'incident' / 'fraud-report' (per session,
  *   the larger of the two counts);
+ * - remedies not offered within 5 days after an incident attributable to the centre (SES-12): session_remedies;
  * - complaints (SES-13): centre_quality_events of kind 'complaint';
  * - suspensions and breach notices (SUS-1, BRE-1), whenever: the agrément's event log, and its snapshot;
  * - the first grant and the candidates counted (QUO-1, QUO-3): the agrément's read model;
@@ -80,6 +81,12 @@ export async function riskFactsFor(db: Db, subjects: readonly RiskSubject[], tod
       ORDER BY data->>'sessionId', id DESC`,
     [organisations, since],
   );
+  // SES-12: remedies not offered within their 5 days (the follow-up workflows' read model).
+  const remedies: Array<{ organisation_id: string; n: number }> = await db.query(
+    `SELECT organisation_id, count(*)::int AS n FROM session_remedies
+      WHERE organisation_id = ANY($1) AND state IN ('overdue', 'remedied-late', 'unremedied') AND due_at >= $2::date GROUP BY 1`,
+    [organisations, since],
+  );
   const events: Array<{ organisation_id: string; kind: string; session_id: string | null }> = await db.query(
     `SELECT organisation_id, kind, details->>'sessionId' AS session_id FROM centre_quality_events
       WHERE organisation_id = ANY($1) AND occurred_on >= $2::date AND occurred_on <= $3::date`,
@@ -123,6 +130,7 @@ export async function riskFactsFor(db: Db, subjects: readonly RiskSubject[], tod
     result.set(key(s), {
       lateFinalisations: late.size + lateWithoutSession,
       incidents: perSession('incidents', 'incident'),
+      remediesLate: remedies.find((r) => r.organisation_id === org)?.n ?? 0,
       fraudReports: perSession('fraud_reports', 'fraud-report'),
       complaints: mine.filter((e) => e.kind === 'complaint').length,
       monthsSinceFirstGrant: wholeMonthsBetween(firstGrantOn, today),

@@ -15,6 +15,8 @@ import { agrementStart } from '../../support/agrement-fixtures';
 import { createHarness, type Harness, LEGAL_EMAIL, OPERATIONS_EMAIL, receivedMail } from '../../support/harness';
 import { sessionReport } from '../../support/session-fixtures';
 import { type Json, requestJson } from '../../support/http';
+import { createRemedyActivities } from '../../../src/activities/remedy.activities';
+import { decideRemedy, openRemedy } from '../../../src/domain/sessions/remedy';
 
 let h: Harness;
 let app: INestApplication;
@@ -159,6 +161,12 @@ describe('control-visit planning through the API (VIS-1..5)', () => {
     const late = await lateSessionWithIncident(medium.organisationId);
     await qualityEvent(medium.organisationId, 'late-finalisation', { sessionId: late });
     await qualityEvent(medium.organisationId, 'incident', { sessionId: late });
+    // SES-12: no remedy offered within the 5 days after that incident, as its follow-up workflow records it.
+    const owed = openRemedy({ sessionId: late, centreName: 'Centre moyen', date: plusDays(today(), -10), timeZone: 'Europe/Paris', affected: 'all', incidents: ['Coupure du réseau'] });
+    const overdue = decideRemedy(owed.remedy, { type: 'deadline-reached', at: new Date() });
+    const { recordRemedy } = createRemedyActivities({ db: h.db });
+    await recordRemedy({ centreId: medium.organisationId, remedy: owed.remedy, events: owed.events, firstSeq: 0, actor: 'system', at: new Date().toISOString() });
+    await recordRemedy({ centreId: medium.organisationId, remedy: overdue.remedy, events: overdue.events, firstSeq: 1, actor: 'system', at: new Date().toISOString() });
     sessionId = await scheduledSession(medium.organisationId, plusDays(from, 9));
     // Capacity 2 for 3 centres; the manager of the risky centre also covers Corse-du-Sud.
     staff = await inspector({ kind: 'pix-staff', departments: ['2A'], from, to, capacity: 1 });
@@ -176,8 +184,9 @@ describe('control-visit planning through the API (VIS-1..5)', () => {
     expect(res.body.score).toBe(res.body.factors.reduce((s: number, f: Json) => s + f.points, 0));
     expect(res.body.facts).toMatchObject({ fraudReports: 1, incidents: 2, pastSuspensions: 1, everVisited: false });
     const other = await http('GET', `/centres/${medium.organisationId}/risk`, ops);
-    expect(other.body.facts).toMatchObject({ complaints: 2, lateFinalisations: 1, incidents: 1, fraudReports: 0 });
-    expect(other.body.factors.map((f: Json) => f.check)).toEqual(expect.arrayContaining(['SES-13.complaints', 'SES-10.late-finalisations', 'SES-12.incidents']));
+    expect(other.body.facts).toMatchObject({ complaints: 2, lateFinalisations: 1, incidents: 1, remediesLate: 1, fraudReports: 0 });
+    expect(other.body.factors.map((f: Json) => f.check)).toEqual(expect.arrayContaining(['SES-13.complaints', 'SES-10.late-finalisations', 'SES-12.incidents', 'SES-12.remedies-late']));
+    expect(res.body.facts).toMatchObject({ remediesLate: 0 });
     expect(res.body.score).toBeGreaterThan(other.body.score);
     expect((await http('GET', `/centres/${randomUUID()}/risk`, ops)).status).toBe(404);
     expect((await http('GET', `/centres/not-a-uuid/risk`, ops)).body).toMatchObject({ statusCode: 400, field: 'organisationId' });

@@ -10,6 +10,7 @@ const R = PARAMETERS.visits.risk;
 const CALM: RiskFacts = {
   lateFinalisations: 0,
   incidents: 0,
+  remediesLate: 0,
   fraudReports: 0,
   complaints: 0,
   monthsSinceFirstGrant: 18,
@@ -33,6 +34,7 @@ describe('VIS-1: the risk score of a centre, every factor explained', () => {
   const cases: Array<[string, Partial<RiskFacts>, { check: string; ruleId: string; points: number; actual: unknown; expected: unknown; message: RegExp }]> = [
     ['SES-10 late finalisations, per session', { lateFinalisations: 2 }, { check: 'SES-10.late-finalisations', ruleId: 'SES-10', points: 4, actual: 2, expected: R.lateFinalisationsFrom, message: /2 session\(s\) finalisée\(s\) hors délai sur les 24 derniers mois/ }],
     ['SES-12 incidents, per incident', { incidents: 3 }, { check: 'SES-12.incidents', ruleId: 'SES-12', points: 9, actual: 3, expected: R.incidentsFrom, message: /3 incident\(s\)/ }],
+    ['SES-12 remedies not offered within 5 days, per session', { remediesLate: 4 }, { check: 'SES-12.remedies-late', ruleId: 'SES-12', points: 12, actual: 4, expected: R.remediesLateFrom, message: /4 incident\(s\) imputable\(s\) au centre sans solution proposée aux candidats dans les 5 jours, sur les 24 derniers mois/ }],
     ['SUS-1 fraud reports, per report', { fraudReports: 1 }, { check: 'SUS-1.fraud-reports', ruleId: 'SUS-1', points: 10, actual: 1, expected: R.fraudReportsFrom, message: /1 signalement\(s\) de fraude/ }],
     ['SES-13 complaints, per complaint', { complaints: 4 }, { check: 'SES-13.complaints', ruleId: 'SES-13', points: 8, actual: 4, expected: R.complaintsFrom, message: /4 réclamation\(s\)/ }],
     ['VIS-1 first year of agrément', { monthsSinceFirstGrant: 4 }, { check: 'VIS-1.first-year', ruleId: 'VIS-1', points: 10, actual: 4, expected: R.firstYearMonths, message: /agréé depuis 4 mois seulement/ }],
