@@ -16,6 +16,7 @@ import { HealthController } from './health.controller';
 import { MailController } from './mail.controller';
 import { VisitsController } from './visits/visits.controller';
 import { InspectorsController } from './visits/inspectors.controller';
+import { QualityEventsController } from './visits/quality-events.controller';
 import { SessionsController } from './sessions/sessions.controller';
 import { SessionImportsController } from './sessions/imports.controller';
 import { StatementsController } from './billing/statements.controller';
@@ -36,7 +37,7 @@ export class AppModule {
   static forRoot(deps: ApiDeps): DynamicModule {
     return {
       module: AppModule,
-      controllers: [ApplicationsController, AgrementsController, AuditController, MeController, WebController, DashboardController, SimulationsController, HealthController, MailController, VisitsController, InspectorsController, SessionsController, SessionImportsController, StatementsController],
+      controllers: [ApplicationsController, AgrementsController, AuditController, MeController, WebController, DashboardController, SimulationsController, HealthController, MailController, VisitsController, InspectorsController, QualityEventsController, SessionsController, SessionImportsController, StatementsController],
       providers: [
         { provide: APPLICATION_DEPS, useValue: deps.applications },
         { provide: DASHBOARD_CACHE, useValue: new ReadThroughCache<unknown>(deps.dashboardCacheMs ?? PARAMETERS.api.dashboardCacheSeconds * 1000, 1000, Date.now, true) },

@@ -153,6 +153,8 @@ export const PARAMETERS = {
     remedyDays: 5,
     /** SES-12: after the remedy deadline, how long the engine keeps waiting for the centre to record it before closing the follow-up, in days. */
     remedyFollowUpDays: 60,
+    /** SES-13: a complaint reaches the jury within this many months of the results' publication. */
+    complaintMonths: 2,
     /** Bulk import: a job without progress for this long is marked failed as interrupted (its chunks are whole). */
     importStallMinutes: 10,
     /** Sessions housekeeping: how often the system retries what a failed call or a stop left undelivered (SES-10, QUO-3) and fails stalled imports, in seconds. */

@@ -73,6 +73,9 @@ const MATRIX = {
   'statement.invoice': ['operations'],
   // VIS-5: operations recruit, assign and retire the inspectors (Pix staff, managers of other centres, contractors).
   'inspectors.manage': ['operations'],
+  // SES-13, SES-12, SUS-1: complaints, incidents and fraud reports about a centre that reach Pix otherwise than
+  // through Pix Certif; they weigh in the control-visit risk score (VIS-1).
+  'quality.record': ['operations', 'legal'],
 } satisfies Record<string, Role[]>;
 
 export type Action = keyof typeof MATRIX;

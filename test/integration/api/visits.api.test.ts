@@ -415,3 +415,40 @@ describe('control-visit findings through the API (VIS-4, BRE-1, SUS-1)', () => {
     expect(events.find((e) => e.type === 'suspension-proposed')!.rule_ids).toEqual(['VIS-4', 'SUS-1', 'BRE-4']);
   });
 });
+
+describe('a centre’s quality record through the API (SES-13, SES-12, SUS-1 → VIS-1)', () => {
+  it('SES-13 operations record a complaint received after the 2 months (out of time for the jury, kept all the same): audited, listed, and in the risk score', async () => {
+    const centre = await agreedCentre('75', 'Centre réclamations');
+    const before = (await http('GET', `/centres/${centre.organisationId}/risk`, ops)).body.facts;
+    const session = await scheduledSession(centre.organisationId, plusDays(today(), 30));
+    const complaint = await http('POST', `/centres/${centre.organisationId}/quality-events`, ops, {
+      kind: 'complaint',
+      occurredOn: today(),
+      summary: 'Candidat interrompu par des travaux dans la salle',
+      resultsPublishedOn: plusDays(today(), -70),
+      sessionId: session,
+    });
+    expect(complaint.status).toBe(201);
+    expect(complaint.body).toMatchObject({ kind: 'complaint', occurredOn: today(), ruleId: 'SES-13', sessionId: session, complaint: { withinTime: false } });
+    const incident = await http('POST', `/centres/${centre.organisationId}/quality-events`, legal, { kind: 'incident', occurredOn: plusDays(today(), -3), summary: 'Panne de courant' });
+    expect(incident.status).toBe(201);
+    const after = (await http('GET', `/centres/${centre.organisationId}/risk`, ops)).body.facts;
+    expect(after).toMatchObject({ complaints: before.complaints + 1, incidents: before.incidents + 1 });
+    const list = await http('GET', `/centres/${centre.organisationId}/quality-events?kind=complaint`, ops);
+    expect(list.body).toMatchObject({ total: 1, items: [{ id: complaint.body.id, summary: 'Candidat interrompu par des travaux dans la salle' }] });
+    const [logged] = await h.db.query(`SELECT type, rule_ids, actor, reason FROM event_log WHERE stream_type = 'centre-quality' AND data->>'id' = $1`, [complaint.body.id]);
+    expect(logged).toMatchObject({ type: 'quality-complaint', rule_ids: ['SES-13', 'VIS-1'], reason: 'Candidat interrompu par des travaux dans la salle' });
+    expect(logged.actor).toMatch(/\(operations\)$/);
+
+    // Bad input changes nothing: 400 with the field, 404 an unknown centre, 403 a centre user.
+    const count = async () => (await h.db.query(`SELECT count(*)::int AS n FROM centre_quality_events WHERE organisation_id = $1`, [centre.organisationId]))[0].n;
+    const n = await count();
+    expect((await http('POST', `/centres/${centre.organisationId}/quality-events`, ops, { kind: 'incident', occurredOn: plusDays(today(), 1), summary: 'x' })).body).toMatchObject({ statusCode: 400, field: 'occurredOn' });
+    expect((await http('POST', `/centres/${centre.organisationId}/quality-events`, ops, { kind: 'incident', occurredOn: today(), summary: 'x', sessionId: 'S-of-another' })).body).toMatchObject({ statusCode: 400, field: 'sessionId' });
+    expect((await http('POST', `/centres/${centre.organisationId}/quality-events`, ops, { kind: 'gossip', occurredOn: today(), summary: 'x' })).body).toMatchObject({ statusCode: 400, field: 'kind' });
+    expect((await http('POST', `/centres/${randomUUID()}/quality-events`, ops, { kind: 'incident', occurredOn: today(), summary: 'x' })).status).toBe(404);
+    const centreUser = await h.tokenFor('centre', centre.organisationId);
+    expect((await http('POST', `/centres/${centre.organisationId}/quality-events`, centreUser, { kind: 'incident', occurredOn: today(), summary: 'x' })).status).toBe(403);
+    expect(await count()).toBe(n);
+  });
+});

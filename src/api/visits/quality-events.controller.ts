@@ -1,0 +1,52 @@
+import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { InvalidCommand } from '../../domain/errors';
+import { QUALITY_EVENT_KINDS, type QualityEventInput } from '../../domain/visits/quality-events';
+import type { ApplicationDeps } from '../../usecases/applications/dependencies';
+import { listQualityEvents, recordQualityEvent } from '../../usecases/visits/quality-events';
+import { Actor } from '../actor';
+import { Can } from '../auth';
+import { APPLICATION_DEPS } from '../tokens';
+import { intParam as int, validateBody } from '../validation';
+
+const organisationParam = new ParseUUIDPipe({ exceptionFactory: () => new InvalidCommand('organisationId', 'organisationId must be a UUID') });
+
+const qualityEventSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['kind', 'occurredOn', 'summary'],
+  properties: {
+    kind: { type: 'string', enum: [...QUALITY_EVENT_KINDS], description: 'complaint (SES-13), incident (SES-12), fraud-report (SUS-1), late-finalisation (SES-10)' },
+    occurredOn: { type: 'string', format: 'date', description: 'When it happened, or the complaint was received (ISO date)' },
+    summary: { type: 'string', minLength: 1, maxLength: 2000, description: 'What happened, in French' },
+    sessionId: { type: ['string', 'null'], pattern: '^[A-Za-z0-9_.-]{1,64}$', description: 'The session concerned, one of the centre’s' },
+    resultsPublishedOn: { type: ['string', 'null'], format: 'date', description: 'SES-13: when the results complained about were published' },
+  },
+} as const;
+
+/** A centre's quality record: what reaches Pix about it otherwise than through Pix Certif (VIS-1 reads it). */
+@ApiTags('visits')
+@ApiBearerAuth()
+@Controller('centres/:organisationId/quality-events')
+export class QualityEventsController {
+  constructor(@Inject(APPLICATION_DEPS) private readonly deps: ApplicationDeps) {}
+
+  @Post()
+  @Can('quality.record')
+  @ApiOperation({
+    summary: 'Record a complaint (SES-13: says whether it reached the jury within 2 months of the results), an incident (SES-12), a fraud report (SUS-1) or a late finalisation (SES-10); audited',
+  })
+  @ApiBody({ schema: qualityEventSchema as object })
+  record(@Param('organisationId', organisationParam) organisationId: string, @Body() body: unknown, @Actor() actor: string) {
+    return recordQualityEvent(this.deps, organisationId, validateBody<QualityEventInput>(qualityEventSchema, body ?? {}), actor);
+  }
+
+  @Get()
+  @Can('visits.read')
+  @ApiOperation({ summary: 'The centre’s quality record, newest first' })
+  @ApiQuery({ name: 'kind', required: false, enum: [...QUALITY_EVENT_KINDS] })
+  list(@Param('organisationId', organisationParam) organisationId: string, @Query('kind') kind?: string, @Query('limit') limit?: string, @Query('offset') offset?: string) {
+    if (kind !== undefined && !(QUALITY_EVENT_KINDS as readonly string[]).includes(kind)) throw new InvalidCommand('kind', `kind must be one of: ${QUALITY_EVENT_KINDS.join(', ')}`);
+    return listQualityEvents(this.deps, organisationId, { kind, limit: int('limit', limit, 50, 1, 1000), offset: int('offset', offset, 0, 0, 10_000_000) });
+  }
+}

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidCommand } from '../../../src/domain/errors';
+import { qualityEvent } from '../../../src/domain/visits/quality-events';
+
+const field = (f: () => unknown) => {
+  try {
+    f();
+  } catch (err) {
+    return err instanceof InvalidCommand ? err.field : String(err);
+  }
+  return null;
+};
+
+describe('a centre’s quality record (VIS-1)', () => {
+  it('SES-13 a complaint reaches the jury within 2 months of the results’ publication: on the last day it is in time, the day after it is not', () => {
+    const base = { kind: 'complaint' as const, summary: 'Salle bruyante', resultsPublishedOn: '2026-03-31' };
+    expect(qualityEvent({ ...base, occurredOn: '2026-05-31' }, '2026-11-24')).toMatchObject({ ruleId: 'SES-13', complaint: { deadline: '2026-05-31', withinTime: true } });
+    expect(qualityEvent({ ...base, occurredOn: '2026-06-01' }, '2026-11-24').complaint).toEqual({ deadline: '2026-05-31', withinTime: false });
+    expect(qualityEvent({ kind: 'complaint', summary: 'x', occurredOn: '2026-06-01' }, '2026-11-24').complaint).toBeNull();
+  });
+
+  it('names the rule of each kind, and refuses a future date, an unknown kind, or a publication date for anything but a complaint', () => {
+    expect(qualityEvent({ kind: 'incident', summary: 'Coupure', occurredOn: '2026-11-24' }, '2026-11-24').ruleId).toBe('SES-12');
+    expect(qualityEvent({ kind: 'fraud-report', summary: 'Triche', occurredOn: '2026-11-01' }, '2026-11-24').ruleId).toBe('SUS-1');
+    expect(field(() => qualityEvent({ kind: 'incident', summary: 'x', occurredOn: '2026-11-25' }, '2026-11-24'))).toBe('occurredOn');
+    expect(field(() => qualityEvent({ kind: 'rumour' as never, summary: 'x', occurredOn: '2026-11-01' }, '2026-11-24'))).toBe('kind');
+    expect(field(() => qualityEvent({ kind: 'incident', summary: 'x', occurredOn: '2026-11-01', resultsPublishedOn: '2026-10-01' }, '2026-11-24'))).toBe('resultsPublishedOn');
+    expect(field(() => qualityEvent({ kind: 'complaint', summary: 'x', occurredOn: '2026-11-01', resultsPublishedOn: '2026-12-01' }, '2026-11-24'))).toBe('resultsPublishedOn');
+  });
+});
