@@ -3,6 +3,7 @@
 const $ = (sel) => document.querySelector(sel);
 const esc = (v) => String(v ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const dateFr = (iso) => (iso ? new Date(iso.length === 10 ? `${iso}T12:00:00Z` : iso).toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris', day: 'numeric', month: 'long', year: 'numeric' }) : '');
+const dateTimeFr = (iso) => new Date(iso).toLocaleString('fr-FR', { timeZone: 'Europe/Paris', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit' });
 const STATES = { active: 'actif', suspended: 'suspendu', 'under-notice': 'mis en demeure', terminating: 'en cours de résiliation', expired: 'expiré', terminated: 'résilié' };
 const DEADLINES = {
   'renewal-reminder': 'Rappel de renouvellement', 'renewal-request-due': 'Demande de renouvellement', term: "Terme de l'agrément",
@@ -148,8 +149,12 @@ const LEGAL_ACTIONS = [
   { action: 'record-cure', permission: 'agrement.record-cure', label: 'Enregistrer la correction', when: (a) => Boolean(a.agrement.breach), extra: '<label>Preuve<input name="evidence" required></label>' },
 ];
 
+const SESSION_STATUS = { planned: 'planifiée', finalised: 'finalisée', cancelled: 'annulée' };
+
 async function centre(id) {
   const a = await api(`/agrements/${encodeURIComponent(id)}`);
+  // SES-1, SES-10: the centre's latest sessions, with their 48-hour finalisation deadline.
+  const sessions = await api(`/sessions?organisationId=${encodeURIComponent(a.organisation.id)}&limit=20`).catch(() => ({ total: 0, items: [] }));
   const can = (p) => me.actions.includes(p);
   const buttons = LEGAL_ACTIONS.filter((x) => can(x.permission) && x.when(a)).map((x) => `<button data-action="${x.action}">${esc(x.label)}</button>`);
   // BRE-4: every proposal of the engine waits for a person of the legal team: confirm or decline it.
@@ -166,6 +171,10 @@ async function centre(id) {
     <div class="actions" id="legal-actions">${[...buttons, ...proposals].join('')}</div>
     <h2>Rythme du quota</h2>${quotaChart(a, a.timeline)}
     <h2>Échéances à venir</h2>${table(['Date', 'Échéance', 'Règle'], a.deadlines.map((d) => [dateFr(d.on), esc(DEADLINES[d.name] ?? d.name), esc(d.ruleId)]))}
+    <h2>Sessions <small>(${sessions.total})</small></h2><div id="sessions">${table(['Date', 'Session', 'Statut', 'Candidats', 'Finalisation (SES-10)'], sessions.items.map((x) => [
+      dateFr(x.date), esc(x.id), esc(SESSION_STATUS[x.status] ?? x.status), x.candidatesWhoSat === null ? esc(x.candidates) : `${esc(x.candidatesWhoSat)} / ${esc(x.candidates)}`,
+      x.status === 'planned' ? `avant le ${dateTimeFr(x.deadlineAt)} (heure de Paris)` : x.finalisedAt ? `le ${dateFr(x.finalisedAt)}` : '',
+    ]))}</div>
     <h2>Historique</h2>${table(['Date', 'Événement', 'Règles', 'Par', 'Motif'], [...a.timeline].reverse().map((e) => [dateFr(e.at), esc(EVENTS[e.type] ?? e.type), esc(e.ruleIds.join(', ')), esc(e.actor), esc(e.reason)]))}`;
   for (const b of document.querySelectorAll('#legal-actions button')) {
     b.addEventListener('click', () => act(a.id, b.dataset.action, b.textContent, b.dataset.proposal));

@@ -116,6 +116,11 @@ describe('the operations page against the running system', () => {
       await page.click(`a[href="#/centres/${university.id}"] >> nth=0`);
       await page.waitForSelector('h1:has-text("Université de Démonstration")');
       expect(await page.textContent('[data-state]')).toBe('actif');
+      // SES-1, SES-10: the demo sessions with their finalisation deadline, Paris time.
+      const sessions = (await page.textContent('#sessions')) ?? '';
+      expect(sessions).toContain('DEMO-SESSION-1');
+      expect(sessions).toContain('DEMO-SESSION-2');
+      expect(sessions).toMatch(/planifiée.*avant le \d{1,2} \S+ \d{4}.*\d{2}:\d{2} \(heure de Paris\)/s);
       await page.click('#legal-actions button[data-action="suspend"]');
       await page.fill('#reason-dialog textarea[name=reason]', 'Contrôle : salle non conforme');
       await page.click('#reason-ok');
