@@ -202,6 +202,10 @@ export const PARAMETERS = {
     freeOfChargePriceEur: 0,
     freeOfChargePixShareEur: 0,
   },
+  dataProtection: {
+    /** DATA-2: a personal-data breach is notified to the controller (the GIP Pix) within this many hours of its discovery. */
+    breachNotificationHours: 72,
+  },
 } as const;
 
 export type Parameters = typeof PARAMETERS;

@@ -16,11 +16,13 @@ const qualityEventSchema = {
   additionalProperties: false,
   required: ['kind', 'occurredOn', 'summary'],
   properties: {
-    kind: { type: 'string', enum: [...QUALITY_EVENT_KINDS], description: 'complaint (SES-13), incident (SES-12), fraud-report (SUS-1), late-finalisation (SES-10)' },
+    kind: { type: 'string', enum: [...QUALITY_EVENT_KINDS], description: 'complaint (SES-13), incident (SES-12), fraud-report (SUS-1), late-finalisation (SES-10), data-breach (DATA-2)' },
     occurredOn: { type: 'string', format: 'date', description: 'When it happened, or the complaint was received (ISO date)' },
     summary: { type: 'string', minLength: 1, maxLength: 2000, description: 'What happened, in French' },
     sessionId: { type: ['string', 'null'], pattern: '^[A-Za-z0-9_.-]{1,64}$', description: 'The session concerned, one of the centre’s' },
     resultsPublishedOn: { type: ['string', 'null'], format: 'date', description: 'SES-13: when the results complained about were published' },
+    discoveredAt: { type: ['string', 'null'], format: 'date-time', description: 'DATA-2: when the centre discovered the personal-data breach' },
+    notifiedAt: { type: ['string', 'null'], format: 'date-time', description: 'DATA-2: when the centre notified Pix of it (due within 72 hours)' },
   },
 } as const;
 
@@ -34,7 +36,8 @@ export class QualityEventsController {
   @Post()
   @Can('quality.record')
   @ApiOperation({
-    summary: 'Record a complaint (SES-13: says whether it reached the jury within 2 months of the results), an incident (SES-12), a fraud report (SUS-1) or a late finalisation (SES-10); audited',
+    summary:
+      'Record a complaint (SES-13: says whether it reached the jury within 2 months of the results), an incident (SES-12), a fraud report (SUS-1), a late finalisation (SES-10) or a personal-data breach (DATA-2: says whether Pix was notified within 72 hours); audited',
   })
   @ApiBody({ schema: qualityEventSchema as object })
   record(@Param('organisationId', organisationParam) organisationId: string, @Body() body: unknown, @Actor() actor: string) {

@@ -432,6 +432,16 @@ describe('a centre’s quality record through the API (SES-13, SES-12, SUS-1 →
     expect(complaint.body).toMatchObject({ kind: 'complaint', occurredOn: today(), ruleId: 'SES-13', sessionId: session, complaint: { withinTime: false } });
     const incident = await http('POST', `/centres/${centre.organisationId}/quality-events`, legal, { kind: 'incident', occurredOn: plusDays(today(), -3), summary: 'Panne de courant' });
     expect(incident.status).toBe(201);
+    // DATA-2: a breach notified 4 days after its discovery is recorded as late.
+    const breach = await http('POST', `/centres/${centre.organisationId}/quality-events`, legal, {
+      kind: 'data-breach',
+      occurredOn: plusDays(today(), -5),
+      summary: 'Liste d’émargement envoyée au mauvais destinataire',
+      discoveredAt: `${plusDays(today(), -5)}T09:00:00+01:00`,
+      notifiedAt: `${plusDays(today(), -1)}T09:00:00+01:00`,
+    });
+    expect(breach.status).toBe(201);
+    expect(breach.body).toMatchObject({ kind: 'data-breach', ruleId: 'DATA-2', dataBreach: { withinTime: false } });
     const after = (await http('GET', `/centres/${centre.organisationId}/risk`, ops)).body.facts;
     expect(after).toMatchObject({ complaints: before.complaints + 1, incidents: before.incidents + 1 });
     const list = await http('GET', `/centres/${centre.organisationId}/quality-events?kind=complaint`, ops);

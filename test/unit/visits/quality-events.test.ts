@@ -28,3 +28,24 @@ describe('a centre’s quality record (VIS-1)', () => {
     expect(field(() => qualityEvent({ kind: 'complaint', summary: 'x', occurredOn: '2026-11-01', resultsPublishedOn: '2026-12-01' }, '2026-11-24'))).toBe('resultsPublishedOn');
   });
 });
+
+describe('DATA-2: a personal-data breach is notified to Pix within 72 hours', () => {
+  const breach = (discoveredAt: string, notifiedAt: string) =>
+    qualityEvent({ kind: 'data-breach', summary: 'Liste des candidats envoyée au mauvais destinataire', occurredOn: '2026-11-20', discoveredAt, notifiedAt }, '2026-11-24');
+
+  it('DATA-2 notified 72 hours after the discovery to the second is in time; one second later it is late', () => {
+    expect(breach('2026-11-20T14:30:00+01:00', '2026-11-23T14:30:00+01:00')).toMatchObject({ ruleId: 'DATA-2', dataBreach: { notifyBy: '2026-11-23T13:30:00.000Z', withinTime: true } });
+    expect(breach('2026-11-20T14:30:00+01:00', '2026-11-23T14:30:01+01:00').dataBreach).toEqual({ notifyBy: '2026-11-23T13:30:00.000Z', withinTime: false });
+  });
+
+  it('DATA-2 needs both instants, in order, not in the future, and only for a breach', () => {
+    const f = (input: Partial<Parameters<typeof qualityEvent>[0]>) =>
+      field(() => qualityEvent({ kind: 'data-breach', summary: 'x', occurredOn: '2026-11-20', discoveredAt: '2026-11-20T10:00:00Z', notifiedAt: '2026-11-21T10:00:00Z', ...input }, '2026-11-24'));
+    expect(f({})).toBeNull();
+    expect(f({ discoveredAt: null })).toBe('discoveredAt');
+    expect(f({ notifiedAt: '2026-11-21' })).toBe('notifiedAt');
+    expect(f({ notifiedAt: '2026-11-19T10:00:00Z' })).toBe('notifiedAt');
+    expect(f({ notifiedAt: '2026-11-25T10:00:00Z' })).toBe('notifiedAt');
+    expect(f({ kind: 'incident' })).toBe('discoveredAt');
+  });
+});
