@@ -96,7 +96,7 @@ export async function startSystem(config: RuntimeConfig, log: Log): Promise<Runn
     await app.listen(config.apiPort, '127.0.0.1');
     stops.push(() => app.close());
     // SES-10, QUO-3: workflow calls and counts left undelivered by a failed call or a stopped run; stalled imports.
-    const stopHousekeeping = startSessionHousekeeping({ db, temporal: client, taskQueue: config.taskQueue }, (err) =>
+    const stopHousekeeping = startSessionHousekeeping({ db, temporal: client, taskQueue: config.taskQueue, now: () => new Date() }, (err) =>
       log(`sessions housekeeping: ${err instanceof Error ? err.message : String(err)}`),
     );
     stops.push(stopHousekeeping);

@@ -153,6 +153,10 @@ export const PARAMETERS = {
     remedyDays: 5,
     /** SES-12: after the remedy deadline, how long the engine keeps waiting for the centre to record it before closing the follow-up, in days. */
     remedyFollowUpDays: 60,
+    /** SES-11: session minutes and attendance sheets are kept this many years; then the engine's copy forgets the people (DATA-1). */
+    minutesRetentionYears: 2,
+    /** SES-11: how often the sessions housekeeping looks for sessions past their retention, in minutes. */
+    retentionCheckMinutes: 60,
     /** SES-13: a complaint reaches the jury within this many months of the results' publication. */
     complaintMonths: 2,
     /** Bulk import: a job without progress for this long is marked failed as interrupted (its chunks are whole). */

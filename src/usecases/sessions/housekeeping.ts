@@ -1,21 +1,28 @@
 import { PARAMETERS } from '../../config/parameters';
 import type { ApplicationDeps } from '../applications/dependencies';
 import { failStalledImports } from './import/run-import';
+import { eraseExpiredSessionData } from './retention';
 import { drainQuotaOutbox } from './quota-outbox';
 import { drainWorkflowOutbox } from './session-workflow-outbox';
 
 /**
  * What the sessions leave behind when a call fails or the service stops, taken up at start and then
  * periodically, one round at a time: SES-10 workflow steps still queued (first: a finalisation may
- * feed QUO-3), QUO-3 counts still queued, and imports that stopped progressing. Returns the stop.
+ * feed QUO-3), QUO-3 counts still queued, imports that stopped progressing, and (hourly) the personal
+ * data of sessions past their 2 years of retention (SES-11). Returns the stop.
  */
-export function startSessionHousekeeping(deps: Pick<ApplicationDeps, 'db' | 'temporal' | 'taskQueue'>, onError: (err: unknown) => void): () => Promise<void> {
+export function startSessionHousekeeping(deps: Pick<ApplicationDeps, 'db' | 'temporal' | 'taskQueue' | 'now'>, onError: (err: unknown) => void): () => Promise<void> {
   let running: Promise<unknown> | null = null;
+  let lastRetentionCheck = 0;
   const round = () => {
     running ??= (async () => {
       await drainWorkflowOutbox(deps, { olderThanSeconds: 30 });
       await drainQuotaOutbox(deps);
       await failStalledImports(deps);
+      if (Date.now() - lastRetentionCheck >= PARAMETERS.sessions.retentionCheckMinutes * 60_000) {
+        lastRetentionCheck = Date.now();
+        await eraseExpiredSessionData(deps);
+      }
     })()
       .catch(onError)
       .finally(() => (running = null));

@@ -5,10 +5,10 @@ import type { SessionReport } from './session-report';
 import type { SessionRow } from './session-row';
 import type { SessionRemedy } from '../../domain/sessions/remedy';
 
-type ReadSession = SessionRow & { updated_at: Date };
+type ReadSession = SessionRow & { updated_at: Date; personal_data_erased_at: Date | null };
 
 const COLUMNS = `id, organisation_id, agrement_organisation_id, centre_kind, to_char(date, 'YYYY-MM-DD') AS date, status, deadline_at, candidate_count,
-  candidates_who_sat, price_cents, pix_share_cents, paying_candidates, rule_set_id, report, source, finalised_at, cancelled_at, cancellation_reason, version, updated_at`;
+  candidates_who_sat, price_cents, pix_share_cents, paying_candidates, rule_set_id, report, source, finalised_at, cancelled_at, cancellation_reason, version, updated_at, personal_data_erased_at`;
 
 function view(r: ReadSession) {
   return {
@@ -29,6 +29,8 @@ function view(r: ReadSession) {
     finalisedAt: r.finalised_at?.toISOString() ?? null,
     cancelledAt: r.cancelled_at?.toISOString() ?? null,
     cancellationReason: r.cancellation_reason,
+    /** SES-11: past its 2 years, the engine's copy no longer holds the people's data. */
+    personalDataErasedAt: r.personal_data_erased_at?.toISOString() ?? null,
     version: r.version,
     updatedAt: r.updated_at.toISOString(),
   };

@@ -12,6 +12,8 @@ import { createHarness, serveApi, type Harness } from '../../support/harness';
 import { sessionReport } from '../../support/session-fixtures';
 import { requestJson } from '../../support/http';
 import { until as waitFor } from '../../support/waiting';
+import { ERASED, retentionCutoff } from '../../../src/domain/sessions/retention';
+import { eraseExpiredSessionData } from '../../../src/usecases/sessions/retention';
 
 let h: Harness;
 let app: INestApplication;
@@ -251,6 +253,38 @@ describe('sessions API (SES-1): reported as Pix Certif would, judged, followed t
     await until(async () => (await http('GET', `/sessions/${report.id}`)).body.remedy, (r) => r?.state === 'remedied');
     const after = await http('GET', '/dashboard/deadlines?days=10&deadline=remedy-due&limit=1000');
     expect(after.body.items.some((d: { subjectId: string }) => d.subjectId === report.id)).toBe(false);
+  });
+
+  it('SES-11 sessions held more than 2 years ago lose their people’s data (not the day before), once, logged; the same history imported again is still unchanged', async () => {
+    const c = await centre(daysAgo(60));
+    const cutoff = retentionCutoff(today());
+    const held = (id: string, date: string) =>
+      sessionReport(c.organisationId, {
+        id,
+        date,
+        plannedOn: plusDays(date, -40),
+        status: 'finalised',
+        finalisation: { finalisedAt: `${plusDays(date, 1)}T09:00:00.000Z`, candidatesWhoSat: 8, incidents: [], fraudReports: [], endOfTestChecks: [] },
+      });
+    const tag = c.organisationId.slice(0, 8);
+    const old = held(`R-${tag}-old`, plusDays(cutoff, -1));
+    const kept = held(`R-${tag}-kept`, cutoff);
+    const deps = { db: h.db, temporal: h.client, taskQueue: h.taskQueue, now: () => new Date() };
+    expect((await reportSessions(deps, [old, kept], { actor: 'Import (operations)', source: 'import' })).map((o) => o.outcome)).toEqual(['created', 'created']);
+    expect(await eraseExpiredSessionData(deps)).toBeGreaterThanOrEqual(1);
+    const erased = (await http('GET', `/sessions/${old.id}`)).body;
+    expect(erased.personalDataErasedAt).not.toBeNull();
+    expect(erased.report.candidates[0]).toMatchObject({ localId: 'c0', lastName: ERASED, firstName: ERASED });
+    expect(erased).toMatchObject({ status: 'finalised', candidates: 10, candidatesWhoSat: 8 });
+    const still = (await http('GET', `/sessions/${kept.id}`)).body;
+    expect(still).toMatchObject({ personalDataErasedAt: null, report: { candidates: expect.arrayContaining([expect.objectContaining({ lastName: 'Nom0' })]) } });
+    const logged = await h.db.query(`SELECT type, rule_ids FROM event_log WHERE event_key = $1`, [`session-erasure:${old.id}`]);
+    expect(logged).toEqual([{ type: 'personal-data-erased', rule_ids: ['SES-11', 'DATA-1'] }]);
+    // Once: a second pass finds nothing of this centre; re-importing the original history changes nothing.
+    await eraseExpiredSessionData(deps);
+    expect((await h.db.query(`SELECT count(*)::int AS n FROM event_log WHERE event_key = $1`, [`session-erasure:${old.id}`]))[0].n).toBe(1);
+    expect((await reportSessions(deps, [old, kept], { actor: 'Import (operations)', source: 'import' })).map((o) => o.outcome)).toEqual(['unchanged', 'unchanged']);
+    expect((await http('GET', `/sessions/${old.id}`)).body.report.candidates[0].lastName).toBe(ERASED);
   });
 
   it('400 names the field, 404 an unknown organisation, and a centre cannot report for another', async () => {
