@@ -21,7 +21,6 @@ import type { SessionRow, SessionStatus } from './session-row';
 
 export type { SessionStatus } from './session-row';
 
-
 export interface Refusal {
   name: 'InvalidCommand' | 'TransitionRefused' | 'RulesFailed' | 'NotFound';
   field?: string;
