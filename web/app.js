@@ -28,7 +28,14 @@ const EVENTS = {
   'termination-confirmed': 'Résiliation confirmée', terminated: 'Résiliation', expired: 'Expiration', renewed: 'Renouvellement',
   'renewal-requested': 'Demande de renouvellement', 'renewal-accepted': 'Renouvellement accepté', 'sessions-finalised': 'Session finalisée',
   'quota-warning': 'Alerte quota', 'badge-reminder': 'Rappel badge', 'renewal-reminder': 'Rappel de renouvellement', 'termination-notice': 'Préavis de résiliation',
+  'session-reported': 'Session déclarée', 'session-updated': 'Session modifiée', 'session-cancelled': 'Session annulée', 'session-finalised': 'Session finalisée',
+  'deadline-scheduled': 'Échéance de finalisation posée', 'finalisation-reminder': 'Rappel de finalisation', 'deadline-missed': 'Finalisation hors délai',
+  finalised: 'Session finalisée', 'finalised-late': 'Session finalisée en retard', moved: 'Session déplacée', cancelled: 'Session annulée',
+  'remedy-required': 'Solution due aux candidats (incident)', 'remedy-overdue': 'Solution aux candidats en retard', 'remedy-recorded': 'Solution proposée aux candidats',
+  'quality-complaint': 'Réclamation', 'quality-incident': 'Incident signalé', 'quality-fraud-report': 'Signalement de fraude', 'quality-data-breach': 'Violation de données',
+  'personal-data-erased': 'Données personnelles effacées (2 ans)',
 };
+const STREAMS = { agrement: 'Agrément', session: 'Session', statement: 'Relevé mensuel', 'control-visit': 'Visite de contrôle', 'centre-quality': 'Suivi qualité' };
 let me = null;
 
 async function api(path, options = {}) {
@@ -154,7 +161,11 @@ const SESSION_STATUS = { planned: 'planifiée', finalised: 'finalisée', cancell
 async function centre(id) {
   const a = await api(`/agrements/${encodeURIComponent(id)}`);
   // SES-1, SES-10: the centre's latest sessions, with their 48-hour finalisation deadline.
-  const sessions = await api(`/sessions?organisationId=${encodeURIComponent(a.organisation.id)}&limit=20`).catch(() => ({ total: 0, items: [] }));
+  const [sessions, t] = await Promise.all([
+    api(`/sessions?organisationId=${encodeURIComponent(a.organisation.id)}&limit=20`).catch(() => ({ total: 0, items: [] })),
+    // The whole timeline: every stream that concerns the centre, and every deadline its workflows hold.
+    api(`/dashboard/centres/${encodeURIComponent(a.organisation.id)}/timeline?limit=200`),
+  ]);
   const can = (p) => me.actions.includes(p);
   const buttons = LEGAL_ACTIONS.filter((x) => can(x.permission) && x.when(a)).map((x) => `<button data-action="${x.action}">${esc(x.label)}</button>`);
   // BRE-4: every proposal of the engine waits for a person of the legal team: confirm or decline it.
@@ -170,12 +181,12 @@ async function centre(id) {
     ${a.sessionBlocker ? `<p class="error">Sessions refusées : ${esc(BLOCKERS[a.sessionBlocker.ruleId] ?? a.sessionBlocker.reason)} (${esc(a.sessionBlocker.ruleId)})</p>` : ''}
     <div class="actions" id="legal-actions">${[...buttons, ...proposals].join('')}</div>
     <h2>Rythme du quota</h2>${quotaChart(a, a.timeline)}
-    <h2>Échéances à venir</h2>${table(['Date', 'Échéance', 'Règle'], a.deadlines.map((d) => [dateFr(d.on), esc(DEADLINES[d.name] ?? d.name), esc(d.ruleId)]))}
+    <h2>Échéances à venir</h2><div id="upcoming">${table(['Date', 'Échéance', 'Règle', 'Objet'], t.upcoming.map((d) => [dateFr(d.on), esc(DEADLINES[d.deadline] ?? d.deadline), esc(d.ruleId), d.subject === 'agrement' ? 'Agrément' : `${esc(STREAMS[d.subject] ?? d.subject)} <small>${esc(d.subjectId)}</small>`]))}</div>
     <h2>Sessions <small>(${sessions.total})</small></h2><div id="sessions">${table(['Date', 'Session', 'Statut', 'Candidats', 'Finalisation (SES-10)'], sessions.items.map((x) => [
       dateFr(x.date), esc(x.id), esc(SESSION_STATUS[x.status] ?? x.status), x.candidatesWhoSat === null ? esc(x.candidates) : `${esc(x.candidatesWhoSat)} / ${esc(x.candidates)}`,
       x.status === 'planned' ? `avant le ${dateTimeFr(x.deadlineAt)} (heure de Paris)` : x.finalisedAt ? `le ${dateFr(x.finalisedAt)}` : '',
     ]))}</div>
-    <h2>Historique</h2>${table(['Date', 'Événement', 'Règles', 'Par', 'Motif'], [...a.timeline].reverse().map((e) => [dateFr(e.at), esc(EVENTS[e.type] ?? e.type), esc(e.ruleIds.join(', ')), esc(e.actor), esc(e.reason)]))}`;
+    <h2>Historique <small>(${t.past.total})</small></h2><div id="history">${table(['Date', 'Objet', 'Événement', 'Règles', 'Par', 'Motif'], t.past.items.map((e) => [dateFr(e.at), esc(STREAMS[e.stream] ?? e.stream) + (e.data?.sessionId ? ` <small>${esc(e.data.sessionId)}</small>` : ''), esc(EVENTS[e.type] ?? e.type), esc(e.ruleIds.join(', ')), esc(e.actor), esc(e.reason)]))}</div>`;
   for (const b of document.querySelectorAll('#legal-actions button')) {
     b.addEventListener('click', () => act(a.id, b.dataset.action, b.textContent, b.dataset.proposal));
   }

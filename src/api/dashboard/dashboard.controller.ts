@@ -1,13 +1,14 @@
-import { Controller, Get, Headers, Inject, Query, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { PARAMETERS } from '../../config/parameters';
 import type { Principal } from '../../domain/access/roles';
-import { InvalidCommand } from '../../domain/errors';
+import { InvalidCommand, NotFound } from '../../domain/errors';
 import { departmentsOfRegion, REGIONS } from '../../domain/regions';
 import { dateIn } from '../../domain/zoned-time';
 import { visibleOrganisationIds } from '../../infra/database/access-store';
 import type { ApplicationDeps } from '../../usecases/applications/dependencies';
+import { centreTimeline } from '../../usecases/dashboard/centre-timeline';
 import { type DashboardFilter, overdue, overview, type Page, quotasAtRisk, toCsv, upcomingDeadlines, watchlist } from '../../usecases/dashboard/dashboard';
 import { Can, CurrentPrincipal } from '../auth';
 import type { ReadThroughCache } from '../cache/read-through-cache';
@@ -109,6 +110,31 @@ export class DashboardController {
     const today = dateIn(this.deps.now(), PARAMETERS.agrement.timeZone);
     const f = { ...(await this.filter(p, q)), today };
     return this.reply(res, q.format, 'quotas', await this.cached(cc, 'quotas', f, () => quotasAtRisk(this.deps.db, f)));
+  }
+
+  @Get('centres/:organisationId/timeline')
+  @Can('agrement.read')
+  @ApiOperation({
+    summary:
+      'One centre’s whole timeline: past events from every stream of the log that concerns it (agrément, sessions, remedies, statements, control visits, quality record), newest first and paged; and every deadline its workflows hold, soonest first. ?format=csv exports the past events',
+  })
+  async centreTimeline(@CurrentPrincipal() p: Principal, @Param('organisationId') organisationId: string, @Query() q: Record<string, string>, @Res({ passthrough: true }) res: Response) {
+    if (!UUID.test(organisationId)) throw new InvalidCommand('organisationId', 'organisationId must be a UUID');
+    const scope = await visibleOrganisationIds(this.deps.db, p);
+    if (scope && !scope.includes(organisationId)) throw new NotFound(`organisation ${organisationId} not found`, { organisationId });
+    const csv = q.format === 'csv';
+    const t = await centreTimeline(this.deps.db, organisationId, {
+      limit: int('limit', q.limit, csv ? 100_000 : 100, 1, 100_000),
+      offset: int('offset', q.offset, 0, 0, 10_000_000),
+      now: this.deps.now(),
+    });
+    if (csv) {
+      res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+      res.setHeader('Content-Disposition', 'attachment; filename="historique.csv"');
+      return toCsv(t.past.items.map((e) => ({ at: e.at, stream: e.stream, type: e.type, from: e.from, to: e.to, ruleIds: e.ruleIds.join(' '), actor: e.actor, reason: e.reason })));
+    }
+    if (q.format !== undefined && q.format !== 'json') throw new InvalidCommand('format', 'format must be json or csv');
+    return t;
   }
 
   @Get('watchlist')

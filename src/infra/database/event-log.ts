@@ -141,6 +141,28 @@ export async function readStream(db: DataSource | EntityManager, streamType: str
   return rows.map(toEntry);
 }
 
+/**
+ * The entries of several streams together, newest first and paged: `streams` is a SELECT of
+ * (stream_type, stream_id) pairs, bound with `params`; each pair is read through the stream index.
+ */
+export async function readLogEntries(
+  db: DataSource | EntityManager,
+  streams: string,
+  params: unknown[],
+  page: { limit: number; offset: number },
+): Promise<{ total: number; entries: LogEntry[]; streams: string[] }> {
+  const [{ total }]: { total: number }[] = await db.query(
+    `WITH streams AS (${streams}) SELECT count(*)::int AS total FROM event_log e JOIN streams s ON e.stream_type = s.stream_type AND e.stream_id = s.stream_id`,
+    params,
+  );
+  const rows: LogRow[] = await db.query(
+    `WITH streams AS (${streams}) SELECT e.* FROM event_log e JOIN streams s ON e.stream_type = s.stream_type AND e.stream_id = s.stream_id
+      ORDER BY e.occurred_at DESC, e.id DESC LIMIT ${Number(page.limit)} OFFSET ${Number(page.offset)}`,
+    params,
+  );
+  return { total, entries: rows.map(toEntry), streams: rows.map((r) => r.stream_type) };
+}
+
 export interface ChainVerification {
   valid: boolean;
   checked: number;

@@ -7,6 +7,10 @@ import { readStream } from '../../../src/infra/database/event-log';
 import { runningAgrement } from '../../support/agrement-fixtures';
 import { bearer } from '../../support/auth';
 import { createHarness, serveApi, type Harness } from '../../support/harness';
+import { reportSessions } from '../../../src/usecases/sessions/report-sessions';
+import { recordQualityEvent } from '../../../src/usecases/visits/quality-events';
+import { sessionReport } from '../../support/session-fixtures';
+import { until as waitFor } from '../../support/waiting';
 
 let h: Harness;
 let app: INestApplication;
@@ -24,6 +28,7 @@ afterAll(async () => {
 });
 
 const today = () => dateIn(new Date(), 'Europe/Paris');
+const plusDays = (day: string, n: number) => isoDate(addDays(parseIsoDate(day), n));
 const daysAgo = (n: number) => isoDate(addDays(parseIsoDate(today()), -n));
 
 const agrement = (startOn: string, kind: 'centre' | 'network' = 'centre') => runningAgrement(h, startOn, kind);
@@ -164,5 +169,37 @@ describe('operations dashboards', () => {
     const centre = await h.tokenFor('centre', mine.start.organisationId);
     const deadlines = await json('/dashboard/deadlines?days=400&limit=1000', centre);
     expect(new Set(deadlines.items.map((d: { agrementId: string }) => d.agrementId))).toEqual(new Set([mine.start.agrementId]));
+  });
+
+  it('SES-10 SES-13 AGR-2 one centre’s whole timeline: its agrément’s, sessions’ and quality record’s events, newest first, and every deadline its workflows hold, soonest first', async () => {
+    const a = await agrement(today());
+    const org = a.start.organisationId;
+    const deps = { db: h.db, temporal: h.client, taskQueue: h.taskQueue, now: () => new Date() };
+    const report = sessionReport(org, { date: plusDays(today(), 10), plannedOn: today() });
+    expect((await reportSessions(deps, [report], { actor: 'Pix Certif', source: 'api' }))[0]).toMatchObject({ outcome: 'created' });
+    await recordQualityEvent(deps, org, { kind: 'complaint', occurredOn: today(), summary: 'Salle trop bruyante' }, 'Agent Pix (operations)');
+    // The session workflow records its opening (SES-10) in its own stream.
+    const timeline = await waitFor(
+      () => json(`/dashboard/centres/${org}/timeline`),
+      (t) => t.past.items.some((e: { type: string }) => e.type === 'deadline-scheduled'),
+    );
+    expect(timeline.organisation).toMatchObject({ id: org, name: a.start.organisationName });
+    const types = timeline.past.items.map((e: { stream: string; type: string }) => `${e.stream}:${e.type}`);
+    expect(types).toEqual(expect.arrayContaining(['agrement:agrement-started', 'session:session-reported', 'session:deadline-scheduled', 'centre-quality:quality-complaint']));
+    const ats = timeline.past.items.map((e: { at: string }) => e.at);
+    expect(ats).toEqual([...ats].sort().reverse());
+    const upcoming = timeline.upcoming.map((d: { deadline: string; subjectId: string }) => `${d.deadline}:${d.subjectId}`);
+    expect(upcoming).toEqual(expect.arrayContaining([`finalisation-due:${report.id}`, `quota-checkpoint:${a.start.agrementId}`, `renewal-request-due:${a.start.agrementId}`]));
+    expect(timeline.upcoming.map((d: { at: string }) => d.at)).toEqual([...timeline.upcoming.map((d: { at: string }) => d.at)].sort());
+    expect(timeline.upcoming.every((d: { organisationId: string }) => d.organisationId === org)).toBe(true);
+    // Paged, exported, and scoped: another centre's user gets 404; a bad id 400.
+    const first = await json(`/dashboard/centres/${org}/timeline?limit=1`);
+    expect(first.past).toMatchObject({ total: timeline.past.total, limit: 1, items: [timeline.past.items[0]] });
+    const csv = await get(`/dashboard/centres/${org}/timeline?format=csv`);
+    expect(csv.text.split('\n')[0]).toBe('at,stream,type,from,to,ruleIds,actor,reason');
+    const other = await agrement(today());
+    expect((await get(`/dashboard/centres/${org}/timeline`, await h.tokenFor('centre', other.start.organisationId))).status).toBe(404);
+    expect((await get(`/dashboard/centres/${org}/timeline`, await h.tokenFor('centre', org))).status).toBe(200);
+    expect((await get('/dashboard/centres/not-a-uuid/timeline')).status).toBe(400);
   });
 });
