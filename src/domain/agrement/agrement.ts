@@ -317,7 +317,38 @@ function settledState(a: Agrement): AgrementState {
 
 export function decide(current: Agrement, command: AgrementCommand, today: string): Decision {
   // A deep copy (JSON: the workflow sandbox has no structuredClone); the current agrément stays untouched.
-  const a: Agrement = JSON.parse(JSON.stringify(current)) as Agrement;
+  return decideOn(JSON.parse(JSON.stringify(current)) as Agrement, current, command, today);
+}
+
+type SessionFinalisedCommand = Omit<Extract<AgrementCommand, { type: 'sessions-finalised' }>, 'type'>;
+
+/**
+ * QUO-3 in bulk: the decisions `decide` takes for each finalised session in turn (duplicates ignored,
+ * refusals returned, not thrown: each session stands on its own), on a single copy of the agrément —
+ * a copy per session made a batch of 1,000 copy 1,000 times a state that grows with the sessions
+ * counted. Safe because a 'sessions-finalised' decision checks everything before it changes anything.
+ */
+export function decideSessionsFinalised(
+  current: Agrement,
+  sessions: readonly SessionFinalisedCommand[],
+  today: string,
+): { decision: Decision; refused: Array<{ sessionId: unknown; error: unknown }> } {
+  const a = JSON.parse(JSON.stringify(current)) as Agrement;
+  const events: AgrementEvent[] = [];
+  const refused: Array<{ sessionId: unknown; error: unknown }> = [];
+  for (const s of sessions) {
+    try {
+      // The agrément as the previous session left it is both the state decided on and the one that changes.
+      events.push(...decideOn(a, a, { ...s, type: 'sessions-finalised' }, today).events);
+    } catch (err) {
+      refused.push({ sessionId: s?.sessionId, error: err });
+    }
+  }
+  return { decision: { agrement: events.length ? a : current, events }, refused };
+}
+
+/** The decision itself, made on `a` (a copy of `current`, or `current` itself for the bulk QUO-3 fold). */
+function decideOn(a: Agrement, current: Agrement, command: AgrementCommand, today: string): Decision {
   const events: AgrementEvent[] = [];
   const common = { organisationName: a.organisationName, agrementReference: `AGR-${a.agrementId.slice(0, 8).toUpperCase()}` };
   const emit = (type: string, ruleIds: string[], data: Record<string, unknown> = {}, emails: Email[] = []) => {

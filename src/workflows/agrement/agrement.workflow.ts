@@ -15,6 +15,7 @@ import {
   type Agrement,
   type AgrementCommand,
   decide,
+  decideSessionsFinalised,
   type Deadline,
   type Decision,
   isEnded,
@@ -133,18 +134,9 @@ export async function agrementWorkflow(input: AgrementWorkflowInput): Promise<Ag
   // QUO-3 in bulk: the sessions are decided one by one (refusals logged, duplicates ignored) and recorded in one write.
   setHandler(sessionsFinalisedSignal, (list: SessionFinalised[]) => {
     void serially(async () => {
-      let folded: Agrement = agrement;
-      const events: Decision['events'] = [];
-      for (const s of Array.isArray(list) ? list : []) {
-        try {
-          const d = decide(folded, { type: 'sessions-finalised', ...s }, today());
-          folded = d.agrement;
-          events.push(...d.events);
-        } catch (err) {
-          log.warn('finalised session not counted', { sessionId: s?.sessionId, error: err instanceof Error ? err.message : String(err) });
-        }
-      }
-      return applyAll({ agrement: folded, events } as Decision, { actor: 'Pix Certif (import)' });
+      const { decision, refused } = decideSessionsFinalised(agrement, Array.isArray(list) ? list : [], today());
+      for (const r of refused) log.warn('finalised session not counted', { sessionId: r.sessionId, error: r.error instanceof Error ? r.error.message : String(r.error) });
+      return applyAll(decision, { actor: 'Pix Certif (import)' });
     }).catch((err: unknown) => log.warn('finalised sessions not counted', { error: err instanceof Error ? err.message : String(err) }));
   });
   setHandler(agrementActionUpdate, (u: AgrementActionInput) => serially(() => apply(u.action, u)), {

@@ -3,6 +3,7 @@ import {
   type Agrement,
   type AgrementCommand,
   decide,
+  decideSessionsFinalised,
   openAgrement,
   pendingDeadlines,
   sessionBlocker,
@@ -148,6 +149,38 @@ describe('agrément state machine', () => {
     expect(check.events[0]!.emails.map((e) => e.audience)).toEqual(['centre', 'operations']);
     a = run(a, '2025-12-01', { type: 'sessions-finalised', sessionId: 's2', finalisedOn: '2025-12-01', candidates: 150 });
     expect(reach(a, 'quota-checkpoint:2026-01-31', '2026-01-31').events[0]!.type).toBe('quota-on-track');
+  });
+
+  it('QUO-3 a batch of finalised sessions is decided as each in turn would be: same events, same agrément, refusals set aside, duplicates ignored', () => {
+    const start = run(open(), '2025-06-01', { type: 'sessions-finalised', sessionId: 's0', finalisedOn: '2025-06-01', candidates: 10 });
+    const batch = [
+      { sessionId: 's1', finalisedOn: '2025-06-02', candidates: 12 },
+      { sessionId: 's0', finalisedOn: '2025-06-01', candidates: 10 }, // already counted
+      { sessionId: 's2', finalisedOn: '2024-12-01', candidates: 9 }, // before the first grant: refused
+      { sessionId: 's3', finalisedOn: '2025-06-03', candidates: -1 }, // refused
+      { sessionId: 's1', finalisedOn: '2025-06-02', candidates: 12 }, // twice in the batch
+      { sessionId: 's4', finalisedOn: '2028-03-01', candidates: 7 }, // after the 3 years: recorded, not counted
+    ];
+    let oneByOne = start;
+    const events: unknown[] = [];
+    for (const s of batch) {
+      try {
+        const d = decide(oneByOne, { type: 'sessions-finalised', ...s }, '2025-06-05');
+        oneByOne = d.agrement;
+        events.push(...d.events);
+      } catch {
+        // set aside, as the batch does
+      }
+    }
+    const snapshot = JSON.stringify(start);
+    const { decision, refused } = decideSessionsFinalised(start, batch, '2025-06-05');
+    expect(decision.events).toEqual(events);
+    expect(decision.agrement).toEqual(oneByOne);
+    expect(decision.agrement.quota).toMatchObject({ candidates: 22, sessionIds: ['s0', 's1', 's4'] });
+    expect(decision.agrement.version).toBe(start.version + 2);
+    expect(refused.map((r) => [r.sessionId, (r.error as InvalidCommand).field])).toEqual([['s2', 'finalisedOn'], ['s3', 'candidates']]);
+    expect(JSON.stringify(start)).toBe(snapshot); // the agrément it was given is untouched
+    expect(decideSessionsFinalised(start, [{ sessionId: 's0', finalisedOn: '2025-06-01', candidates: 10 }], '2025-06-05').decision).toEqual({ agrement: start, events: [] });
   });
 
   it('REF-3 a missed badge proposes a formal notice to the legal team; REF-5 a new référent must be trained (REF-2)', () => {
