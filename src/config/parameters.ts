@@ -52,6 +52,8 @@ export const PARAMETERS = {
     /** Dashboards are served from a read-through cache this fresh (0 disables it); `Cache-Control: no-cache` bypasses it. */
     dashboardCacheSeconds: 2,
   },
+  /** Dates the engine accepts in any field: outside, a year such as 0001 or 9999 is a typo (400). */
+  dates: { earliest: '2000-01-01', latest: '2199-12-31' },
   agrement: {
     /** AGR-2: the renewal request is due 3 months before the term. */
     renewalNoticeMonths: 3,
@@ -61,7 +63,7 @@ export const PARAMETERS = {
     cahierChangeMonths: 1,
     /** TER-5: confidentiality runs 5 more years after the end. */
     confidentialityYears: 5,
-    /** Dates are judged in the time zone of Pix's head office. */
+    /** The zone of a centre whose seat gives none (metropolitan France); each agrément keeps its centre's own. */
     timeZone: 'Europe/Paris',
     /** BRE-4: the engine proposes, a person decides; true confirms proposals automatically. */
     autoConfirmTerminations: false,

@@ -80,11 +80,13 @@ export function parseScenario(raw: unknown): Scenario {
     if (ev.effectiveOn !== undefined && !isIsoDate(ev.effectiveOn)) fail(label('effectiveOn'), 'must be an ISO date');
     return ev as unknown as ScenarioEvent;
   });
-  if (events[0]!.type !== 'attestation.received') fail('events[0].type', 'the first event must be attestation.received (APP-6)');
-  for (let i = 1; i < events.length; i++) {
-    if (events[i]!.on < events[i - 1]!.on) fail(`events[${i}].on (${events[i]!.type})`, 'events must be in date order');
-    if (events[i]!.type === 'attestation.received') fail(`events[${i}].type`, 'only one attestation.received');
-  }
+  // Events may come in any order: sorted by date, stably (same-day events keep the order given), the attestation opening them.
+  const attestations = events.filter((e) => e.type === 'attestation.received');
+  if (attestations.length !== 1) fail('events', 'exactly one attestation.received opens the scenario (APP-6)');
+  const opening = attestations[0]!;
+  const before = events.findIndex((e) => e.on < opening.on);
+  if (before >= 0) fail(`events[${before}].on (${events[before]!.type})`, `is before the attestation (${opening.on}, APP-6)`);
+  events.splice(0, events.length, opening, ...events.filter((e) => e !== opening).sort((x, y) => (x.on < y.on ? -1 : x.on > y.on ? 1 : 0)));
   if ((s.until as string) < events[0]!.on) fail('until', 'must not be before the attestation');
   return {
     subject: { kind: subject.kind as 'centre' | 'network', timezone: String(timezone), foreign: subject.foreign === true },

@@ -2,6 +2,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import type { AgrementEvent } from '../domain/agrement/agrement';
+import { emailsFor } from '../domain/agrement/notifications';
 import { TransitionRefused } from '../domain/errors';
 import { dateIn, endOfDay, zonedInstant } from '../domain/zoned-time';
 import type { RecordAgrementInput } from '../infra/database/agrement-store';
@@ -74,6 +75,7 @@ export async function simulate(scenario: Scenario, log: Log): Promise<TimelineEn
           email: 'centre@simulation.invalid',
           kind: scenario.subject.kind,
           foreign: scenario.subject.foreign,
+          timeZone: tz,
           startOn: first.on,
           years: first.years ?? (scenario.subject.foreign ? 1 : 3),
           referent: { name: 'Référent', email: 'referent@simulation.invalid', trainedOn: null, recognisedQualifications: false },
@@ -182,7 +184,7 @@ function timeline(records: RecordAgrementInput[], scenario: Scenario, tz: string
       if (e.type === 'agrement-started') entry(r.at, 'state', 'active', 'APP-6');
       else if (e.from !== e.to) entry(r.at, 'state', e.to, e.ruleIds[0] ?? '');
       if (e.type.endsWith('-proposed')) entry(r.at, 'proposal', e.type, e.ruleIds[0] ?? '');
-      for (const m of e.emails) out.push({ on: dateIn(new Date(r.at), tz), at: r.at, kind: 'email', name: m.template, rule: e.ruleIds[0] ?? '', to: m.audience });
+      for (const m of emailsFor(e, r.agrement)) out.push({ on: dateIn(new Date(r.at), tz), at: r.at, kind: 'email', name: m.template, rule: e.ruleIds[0] ?? '', to: m.audience });
     }
   }
   // Deadlines: those reached, and those still pending within the scenario's horizon; not those superseded.

@@ -101,3 +101,70 @@ export function cahierChangeApplyBy(notifiedOn: string): string {
 export function confidentialityUntil(endOn: string): string {
   return isoDate(addYears(d(endOn), P.agrement.confidentialityYears));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Model 2 (transition table): readings of the clauses fixed by the legal audit.
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * TER-3: "d'une durée supérieure à deux mois" is strict: force majeure may last until the end of
+ * the day 2 calendar months after it began; still ongoing after it, it terminates the convention the
+ * next day (2026-03-15 → limit 2026-05-15, terminated on 2026-05-16).
+ */
+export function forceMajeureLimitOn(since: string): string {
+  return plusMonths(since, P.termination.forceMajeureMonths);
+}
+
+export function dayAfter(date: string): string {
+  return plusDays(date, 1);
+}
+
+export function shiftDays(date: string, days: number): string {
+  return plusDays(date, days);
+}
+
+/** Days from `from` (included) to `to` (excluded); 0 when `to` is not after `from`. */
+export function daysFrom(from: string, to: string): number {
+  return Math.max(0, daysBetween(d(from), d(to)));
+}
+
+/** Days of [from, to) not covered by the given periods ([since, endedOn), endedOn null = still running). */
+export function daysOutside(from: string, to: string, periods: ReadonlyArray<{ since: string; endedOn: string | null }>): number {
+  let days = daysFrom(from, to);
+  for (const p of periods) {
+    const start = p.since > from ? p.since : from;
+    const end = p.endedOn === null || p.endedOn > to ? to : p.endedOn;
+    days -= daysFrom(start, end);
+  }
+  return Math.max(0, days);
+}
+
+/**
+ * QUO-1: the window is [first grant, first grant + 3 years) by session date; a session held on its
+ * last day may be finalised within 48 hours (SES-10), so the count is judged once those have passed.
+ */
+export function quotaWindowEndOn(firstGrantOn: string): string {
+  return quotaDeadlineOn(firstGrantOn);
+}
+
+export function quotaJudgedOn(firstGrantOn: string): string {
+  return plusDays(quotaWindowEndOn(firstGrantOn), Math.ceil(P.sessions.finalisationHours / 24));
+}
+
+/** REF-4: the agrément years of the current term end on each anniversary of its start (the last at the term). */
+export function agrementYearEnds(startOn: string, termOn: string): string[] {
+  const ends: string[] = [];
+  for (let n = 1; ; n += 1) {
+    const end = isoDate(addYears(d(startOn), n));
+    if (end > termOn) break;
+    ends.push(end);
+  }
+  return ends;
+}
+
+/** REF-4: the agrément year (1, 2, 3…) a date falls in, counted from the first grant. */
+export function agrementYearOf(firstGrantOn: string, on: string): number {
+  let n = 1;
+  while (isoDate(addYears(d(firstGrantOn), n)) <= on) n += 1;
+  return n;
+}

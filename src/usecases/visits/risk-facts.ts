@@ -134,7 +134,7 @@ export async function riskFactsFor(db: Db, subjects: readonly RiskSubject[], tod
       fraudReports: perSession('fraud_reports', 'fraud-report'),
       complaints: mine.filter((e) => e.kind === 'complaint').length,
       monthsSinceFirstGrant: wholeMonthsBetween(firstGrantOn, today),
-      pastSuspensions: Math.max(historyCount(a.organisation_id, 'suspended'), a.snapshot?.suspension?.cause === 'decision' ? 1 : 0),
+      pastSuspensions: Math.max(historyCount(a.organisation_id, 'suspended'), a.snapshot?.suspension && (a.snapshot.suspension as { cause?: string }).cause !== 'force-majeure' ? 1 : 0),
       pastBreaches: Math.max(historyCount(a.organisation_id, 'breach-notified'), a.snapshot?.breach ? 1 : 0),
       everVisited: last !== null,
       monthsWithoutVisit: wholeMonthsBetween(last ?? firstGrantOn, today),

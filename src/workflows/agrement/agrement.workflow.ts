@@ -4,6 +4,7 @@ import {
   condition,
   continueAsNew,
   log,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -22,9 +23,13 @@ import {
   openAgrement,
   pendingDeadlines,
   sessionBlocker,
+  upgradeAgrement,
 } from '../../domain/agrement/agrement';
+import { emailsFor } from '../../domain/agrement/notifications';
 import { DomainError } from '../../domain/errors';
 import { dateIn, endOfDay, startOfDay } from '../../domain/zoned-time';
+import { EMAIL_ACTIVITY, RECORD_ACTIVITY } from '../activity-options';
+import { agrementWorkflowV1 } from './agrement-v1';
 import {
   agrementActionUpdate,
   type AgrementActionInput,
@@ -36,17 +41,17 @@ import {
   sessionFinalisedSignal,
   sessionsFinalisedSignal,
 } from './definitions';
-import { EMAIL_ACTIVITY, RECORD_ACTIVITY } from '../activity-options';
 
 const { recordAgrement } = proxyActivities<AgrementActivities>(RECORD_ACTIVITY);
 const { sendEmail } = proxyActivities<EmailActivities>(EMAIL_ACTIVITY);
 
-const TZ = PARAMETERS.agrement.timeZone;
+/** Model 2: the transition table (src/domain/agrement/transitions.ts), per-centre time zones, the deadline ledger. */
+export const AGREMENT_MODEL_2 = 'agrement-model-2';
 const SYSTEM = { actor: 'system', reason: null, evidence: null };
 
-/** When a deadline's timer fires: at the start of its day, or once the day is over ("by" deadlines). */
-function instantOf(d: Deadline): Date {
-  return d.boundary === 'on' ? startOfDay(d.on, TZ) : endOfDay(d.on, TZ);
+/** When a deadline's timer fires, in the centre's zone: at the start of its day, or once the day is over ("by" deadlines). */
+function instantOf(d: Deadline, timeZone: string): Date {
+  return d.boundary === 'on' ? startOfDay(d.on, timeZone) : endOfDay(d.on, timeZone);
 }
 
 /**
@@ -55,15 +60,20 @@ function instantOf(d: Deadline): Date {
  * person's action, and lets the pure state machine decide what each means.
  */
 export async function agrementWorkflow(input: AgrementWorkflowInput): Promise<Agrement> {
+  // Runs started before model 2 replay the v1 model; a run continued as new from one is upgraded below.
+  if ((input.state as { model?: number } | undefined)?.model !== 2 && !patched(AGREMENT_MODEL_2)) {
+    return (await agrementWorkflowV1(input)) as unknown as Agrement;
+  }
   const offset = input.clockOffsetMs ?? 0;
   const now = () => new Date(Date.now() + offset);
-  const today = () => dateIn(now(), TZ);
-  let agrement: Agrement = input.state ?? openAgrement(input.start);
+  let agrement: Agrement = input.state ? upgradeAgrement(input.state, dateIn(now(), input.state.timeZone ?? PARAMETERS.agrement.timeZone)) : openAgrement(input.start);
   const id = agrement.agrementId;
+  // Every date of this agrément is a date in its centre's zone.
+  const today = () => dateIn(now(), agrement.timeZone);
 
   const snapshot = (): AgrementSnapshot => ({
     ...agrement,
-    deadlines: pendingDeadlines(agrement).map((d): DatedDeadline => ({ ...d, at: instantOf(d).toISOString() })),
+    deadlines: pendingDeadlines(agrement).map((d): DatedDeadline => ({ ...d, at: instantOf(d, agrement.timeZone).toISOString() })),
     sessionBlocker: sessionBlocker(agrement),
     today: today(),
   });
@@ -78,11 +88,10 @@ export async function agrementWorkflow(input: AgrementWorkflowInput): Promise<Ag
   const apply = async (command: AgrementCommand, by: { actor: string; reason?: string | null; evidence?: string | null }) =>
     applyAll(decideOrFail(agrement, command, today()), by);
 
-  /** Records a decision (one or several folded together) in one write, then sends its e-mails. */
+  /** Records a decision (one or several folded together) in one write, then sends the e-mails its events lead to. */
   const applyAll = async (d: Decision, by: { actor: string; reason?: string | null; evidence?: string | null }) => {
     if (d.events.length === 0) return snapshot();
     agrement = d.agrement;
-    const at = now().toISOString();
     await recordAgrement({
       agrement,
       events: d.events,
@@ -90,11 +99,11 @@ export async function agrementWorkflow(input: AgrementWorkflowInput): Promise<Ag
       actor: by.actor,
       reason: by.reason ?? null,
       evidence: by.evidence ?? null,
-      at,
+      at: now().toISOString(),
     });
     const firstSeq = agrement.version - d.events.length + 1;
     for (const [i, event] of d.events.entries()) {
-      for (const email of event.emails) {
+      for (const email of emailsFor(event, agrement)) {
         await sendEmail({
           key: `agrement:${id}:${firstSeq + i}:${email.template}:${email.audience}`,
           to: email.audience === 'centre' ? agrement.email : null,
@@ -114,7 +123,7 @@ export async function agrementWorkflow(input: AgrementWorkflowInput): Promise<Ag
     : serially(() =>
         recordAgrement({
           agrement,
-          events: [{ type: 'agrement-started', ruleIds: ['APP-6', 'AGR-1'], from: 'active', to: 'active', data: { startOn: agrement.startOn, termOn: agrement.termOn }, emails: [] }],
+          events: [{ type: 'agrement-started', ruleIds: ['APP-6', 'AGR-1'], from: 'active', to: 'active', data: { startOn: agrement.startOn, termOn: agrement.termOn, timeZone: agrement.timeZone } }],
           deadlines: snapshot().deadlines,
           actor: 'system',
           reason: null,
@@ -158,7 +167,7 @@ export async function agrementWorkflow(input: AgrementWorkflowInput): Promise<Ag
     const version = agrement.version;
     const next = pendingDeadlines(agrement)[0];
     if (next) {
-      const wait = instantOf(next).getTime() - now().getTime();
+      const wait = instantOf(next, agrement.timeZone).getTime() - now().getTime();
       const acted = await condition(() => agrement.version !== version, Math.max(wait, 1));
       if (!acted) {
         await serially(async () => {

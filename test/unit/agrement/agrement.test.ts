@@ -8,6 +8,7 @@ import {
   pendingDeadlines,
   sessionBlocker,
 } from '../../../src/domain/agrement/agrement';
+import { emailsFor } from '../../../src/domain/agrement/notifications';
 import { InvalidCommand, TransitionRefused } from '../../../src/domain/errors';
 
 function open(overrides: Partial<Parameters<typeof openAgrement>[0]> = {}): Agrement {
@@ -48,7 +49,9 @@ describe('agrément state machine', () => {
         'quota-checkpoint 2027-07-31',
         'renewal-request-due 2027-10-31',
         'term 2028-01-31',
-        'quota-deadline 2028-01-31',
+        // QUO-1: judged once the window's last sessions could be finalised (48 h, SES-10).
+        'quota-deadline 2028-02-02',
+        'referent-contribution-year 2026-01-31',
       ]),
     );
     expect(pendingDeadlines(open())[0]!.on <= '2025-07-31').toBe(true);
@@ -59,12 +62,13 @@ describe('agrément state machine', () => {
     expect(agrement.state).toBe('expired');
     expect(agrement.end).toMatchObject({ on: '2028-01-31', ruleId: 'AGR-4', confidentialityUntil: '2033-01-31' });
     expect(events[0]).toMatchObject({ type: 'expired', from: 'active', to: 'expired' });
-    expect(events[0]!.emails[0]!.template).toBe('agrement-expired');
+    expect(emailsFor(events[0]!, agrement)[0]!.template).toBe('agrement-expired');
     expect(sessionBlocker(agrement)?.ruleId).toBe('AGR-4');
   });
 
   it('AGR-3 a renewal accepted before the term starts a new term at the old term, for the initial duration by default', () => {
-    let a = run(open(), '2027-09-01', { type: 'renewal-requested', on: '2027-09-01' }, { type: 'renewal-accepted', on: '2027-12-01' });
+    let a = run(open(), '2027-09-01', { type: 'renewal-requested', on: '2027-09-01' });
+    a = run(a, '2027-12-01', { type: 'renewal-accepted', on: '2027-12-01' });
     a = reach(a, 'term:2028-01-31', '2028-01-31').agrement;
     expect(a.state).toBe('active');
     expect(a.startOn).toBe('2028-01-31');
@@ -96,7 +100,7 @@ describe('agrément state machine', () => {
     a = due.agrement;
     expect(a.state).toBe('under-notice');
     expect(a.proposals).toEqual([expect.objectContaining({ kind: 'termination', ruleId: 'BRE-1', proposedOn: '2026-03-31' })]);
-    expect(due.events.flatMap((e) => e.emails).map((e) => `${e.template}/${e.audience}`)).toEqual(['termination-proposed/legal']);
+    expect(due.events.flatMap((e) => emailsFor(e, due.agrement)).map((e) => `${e.template}/${e.audience}`)).toEqual(['termination-proposed/legal']);
     const confirmed = decide(a, { type: 'proposal-confirmed', on: '2026-04-02', proposalId: a.proposals[0]!.id }, '2026-04-02').agrement;
     expect(confirmed.state).toBe('terminated');
     expect(confirmed.end).toMatchObject({ on: '2026-04-02', ruleId: 'BRE-1' });
@@ -132,11 +136,28 @@ describe('agrément state machine', () => {
 
   it('QUO-2 below 600 at 3 years: withdrawal proposed, then 15 days after the confirmed notice', () => {
     let a = run(open(), '2026-01-01', { type: 'sessions-finalised', sessionId: 's1', finalisedOn: '2026-01-01', candidates: 120 });
-    a = reach(a, 'quota-deadline:2028-01-31', '2028-01-31').agrement;
+    a = reach(a, 'quota-deadline:2028-02-02', '2028-02-02').agrement;
     expect(a.proposals[0]).toMatchObject({ ruleId: 'QUO-2', cause: 'quota' });
-    a = decide(a, { type: 'proposal-confirmed', on: '2028-02-01', proposalId: a.proposals[0]!.id }, '2028-02-01').agrement;
+    a = decide(a, { type: 'proposal-confirmed', on: '2028-02-03', proposalId: a.proposals[0]!.id }, '2028-02-03').agrement;
     expect(a.state).toBe('terminating');
-    expect(a.termination).toMatchObject({ ruleId: 'QUO-2', effectiveOn: '2028-02-16' });
+    expect(a.termination).toMatchObject({ ruleId: 'QUO-2', effectiveOn: '2028-02-18' });
+  });
+
+  it('QUO-1 the window is [first grant, + 3 years) by session date: held on its last day and finalised after it counts, held the day after does not', () => {
+    let a = run(open(), '2028-02-01', { type: 'sessions-finalised', sessionId: 'last-day', sessionDate: '2028-01-30', finalisedOn: '2028-02-01', candidates: 20 });
+    expect(a.quota.candidates).toBe(20);
+    a = run(a, '2028-02-01', { type: 'sessions-finalised', sessionId: 'after', sessionDate: '2028-01-31', finalisedOn: '2028-02-01', candidates: 30 });
+    expect(a.quota.candidates).toBe(20);
+  });
+
+  it('QUO-1 a withdrawal proposal not yet confirmed is withdrawn when late finalisations reach the threshold', () => {
+    let a = run(open(), '2027-06-01', { type: 'sessions-finalised', sessionId: 's1', finalisedOn: '2027-06-01', candidates: 590 });
+    a = reach(a, 'quota-deadline:2028-02-02', '2028-02-02').agrement;
+    expect(a.proposals).toHaveLength(1);
+    const d = decide(a, { type: 'sessions-finalised', sessionId: 's2', sessionDate: '2028-01-30', finalisedOn: '2028-02-02', candidates: 10 }, '2028-02-02');
+    expect(d.agrement.proposals).toEqual([]);
+    expect(d.events.map((e) => e.type)).toEqual(['sessions-finalised', 'proposal-withdrawn']);
+    expect(d.agrement.ledger.find((e) => e.name === 'quota-deadline')).toMatchObject({ outcome: 'reached', on: '2028-02-02' });
   });
 
   it('QUO-3 a finalised session counts once even when reported twice; QUO-3 warns when the pace falls short', () => {
@@ -146,7 +167,7 @@ describe('agrément state machine', () => {
     expect(again.agrement.quota.candidates).toBe(100);
     const check = reach(a, 'quota-checkpoint:2026-01-31', '2026-01-31');
     expect(check.events[0]).toMatchObject({ type: 'quota-warning', data: { candidates: 100, projected: 300, target: 600, monthsElapsed: 12 } });
-    expect(check.events[0]!.emails.map((e) => e.audience)).toEqual(['centre', 'operations']);
+    expect(emailsFor(check.events[0]!, check.agrement).map((e) => e.audience)).toEqual(['centre', 'operations']);
     a = run(a, '2025-12-01', { type: 'sessions-finalised', sessionId: 's2', finalisedOn: '2025-12-01', candidates: 150 });
     expect(reach(a, 'quota-checkpoint:2026-01-31', '2026-01-31').events[0]!.type).toBe('quota-on-track');
   });
@@ -187,7 +208,13 @@ describe('agrément state machine', () => {
     const missed = reach(open(), 'badge-due:2025-07-31', '2025-08-01');
     expect(missed.agrement.proposals[0]).toMatchObject({ kind: 'breach-notice', ruleId: 'REF-3' });
     expect(missed.agrement.state).toBe('active');
-    const changed = decide(open(), { type: 'referent-changed', on: '2026-01-15', name: 'Sam', email: 'sam@test.fr', recognisedQualifications: false }, '2026-01-15').agrement;
+    // REF-5: the change comes with the new référent's CV.
+    expect(() => decide(open(), { type: 'referent-changed', on: '2026-01-15', name: 'Sam', email: 'sam@test.fr', recognisedQualifications: false }, '2026-01-15')).toThrow(/CV/);
+    const changed = decide(
+      open(),
+      { type: 'referent-changed', on: '2026-01-15', name: 'Sam', email: 'sam@test.fr', recognisedQualifications: false, cv: 'cv-sam.pdf' },
+      '2026-01-15',
+    ).agrement;
     expect(sessionBlocker(changed)?.ruleId).toBe('REF-2');
     expect(pendingDeadlines(changed).find((d) => d.name === 'badge-due')?.on).toBe('2026-07-15');
     expect(sessionBlocker(run(changed, '2026-01-20', { type: 'referent-trained', on: '2026-01-20' }))).toBeNull();
@@ -200,15 +227,19 @@ describe('agrément state machine', () => {
     expect(a.proposals[0]).toMatchObject({ ruleId: 'SUS-5' });
   });
 
-  it('TER-3 force majeure suspends the convention and terminates it when still ongoing 2 months later', () => {
+  it('TER-3 force majeure suspends the convention and terminates it only when it lasts more than 2 months', () => {
     let a = run(open(), '2026-03-15', { type: 'force-majeure-started', on: '2026-03-15' });
-    expect(a.state).toBe('suspended');
+    expect(a.state).toBe('force-majeure');
     expect(sessionBlocker(a)?.ruleId).toBe('TER-3');
     const ended = run(a, '2026-04-01', { type: 'force-majeure-ended', on: '2026-04-01' });
     expect(ended.state).toBe('active');
-    a = reach(a, 'force-majeure-limit:2026-05-15:2026-03-15', '2026-05-15').agrement;
+    // Ending exactly 2 calendar months after it began: not "more than" 2 months, no termination.
+    const limit = pendingDeadlines(a).find((d) => d.name === 'force-majeure-limit')!;
+    expect(limit).toMatchObject({ on: '2026-05-15', boundary: 'by' });
+    expect(run(a, '2026-05-15', { type: 'force-majeure-ended', on: '2026-05-15' }).state).toBe('active');
+    a = reach(a, limit.key, '2026-05-16').agrement;
     expect(a.state).toBe('terminated');
-    expect(a.end?.ruleId).toBe('TER-3');
+    expect(a.end).toMatchObject({ ruleId: 'TER-3', on: '2026-05-16' });
   });
 
   it('TER-4 labour documents not provided within 15 days are proposed for termination', () => {
@@ -219,12 +250,19 @@ describe('agrément state machine', () => {
 
   it('TER-5 nothing but reads after the end: every action is refused naming the rule', () => {
     const ended = reach(open(), 'term:2028-01-31', '2028-01-31').agrement;
-    expect(refusal(() => decide(ended, { type: 'suspended', on: '2028-02-01', reason: 'x' }, '2028-02-01')).ruleId).toBe('AGR-4');
+    expect(refusal(() => decide(ended, { type: 'suspended', on: '2028-02-01', reason: 'x' }, '2028-02-01')).ruleId).toBe('TER-5');
     expect(pendingDeadlines(ended)).toEqual([]);
   });
 
-  it('REF-4 tracks the yearly contribution against 4 days', () => {
-    const r = decide(open(), { type: 'referent-contribution', year: 2025, days: 2.5 }, '2025-06-01');
-    expect(r.events[0]!.data).toMatchObject({ total: 2.5, required: 4 });
+  it('REF-4 tracks the contribution per agrément year and judges each year at its end against 4 days', () => {
+    let a = decide(open(), { type: 'referent-contribution', on: '2025-06-01', days: 2.5 }, '2025-06-01').agrement;
+    a = decide(a, { type: 'referent-contribution', on: '2026-01-30', days: 1 }, '2026-01-30').agrement;
+    expect(a.referent.contributions).toEqual({ '1': 3.5 });
+    const yearEnd = pendingDeadlines(a).find((d) => d.name === 'referent-contribution-year')!;
+    expect(yearEnd.on).toBe('2026-01-31');
+    const judged = reach(a, yearEnd.key, '2026-01-31');
+    expect(judged.events[0]).toMatchObject({ type: 'referent-contribution-short', data: { agrementYear: 1, days: 3.5, required: 4 } });
+    const enough = decide(a, { type: 'referent-contribution', on: '2026-01-30', days: 0.5 }, '2026-01-30').agrement;
+    expect(reach(enough, yearEnd.key, '2026-01-31').events[0]).toMatchObject({ type: 'referent-contribution-met', data: { days: 4 } });
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type Agrement, type AgrementCommand, decide, openAgrement } from '../../../src/domain/agrement/agrement';
+import { emailsFor } from '../../../src/domain/agrement/notifications';
 import { InvalidCommand, TransitionRefused } from '../../../src/domain/errors';
 
 const VISIT = '7d1e0c4a-0000-4000-8000-00000000visit';
@@ -47,7 +48,7 @@ describe('VIS-4 BRE-4 a control visit’s findings reach the agrément as propos
       expect.objectContaining({ id: `VIS-4:SUS-1:${VISIT}`, kind: 'suspension', cause: 'visit-findings', ruleId: 'SUS-1', ruleIds: ['VIS-4', 'SUS-1'], visitId: VISIT, proposedOn: '2026-03-10' }),
       expect.objectContaining({ id: `VIS-4:BRE-1:${VISIT}`, kind: 'breach-notice', cause: 'visit-findings', ruleId: 'BRE-1', ruleIds: ['VIS-4', 'BRE-1'], visitId: VISIT }),
     ]);
-    expect([...first.events, ...second.events].map((e) => [e.type, e.ruleIds, e.emails.length])).toEqual([
+    expect([...first.events.map((e) => [e.type, e.ruleIds, emailsFor(e, first.agrement).length]), ...second.events.map((e) => [e.type, e.ruleIds, emailsFor(e, second.agrement).length])]).toEqual([
       ['suspension-proposed', ['VIS-4', 'SUS-1', 'BRE-4'], 0],
       ['breach-notice-proposed', ['VIS-4', 'BRE-1', 'BRE-4'], 0],
     ]);
@@ -67,12 +68,12 @@ describe('VIS-4 BRE-4 a control visit’s findings reach the agrément as propos
   it('SUS-1 BRE-4 confirmed on 2026-03-12, the suspension applies from that day and the centre is told', () => {
     const a = decide(open(), proposed('suspension'), '2026-03-10').agrement;
     const d = decide(a, { type: 'proposal-confirmed', on: '2026-03-12', proposalId: `VIS-4:SUS-1:${VISIT}` }, '2026-03-12');
-    expect(d.agrement).toMatchObject({ state: 'suspended', suspension: { since: '2026-03-12', cause: 'decision', reason: expect.stringContaining('visite de contrôle') }, proposals: [] });
+    expect(d.agrement).toMatchObject({ state: 'suspended', suspension: { since: '2026-03-12', reason: expect.stringContaining('visite de contrôle') }, proposals: [] });
     expect(d.events.map((e) => [e.type, e.ruleIds, e.from, e.to])).toEqual([
       ['proposal-confirmed', ['VIS-4', 'SUS-1', 'BRE-4'], 'active', 'active'],
       ['suspended', ['SUS-1', 'SUS-2', 'SUS-3'], 'active', 'suspended'],
     ]);
-    expect(d.events[1]!.emails).toEqual([expect.objectContaining({ template: 'agrement-suspended', audience: 'centre', data: expect.objectContaining({ since: '2026-03-12' }) })]);
+    expect(emailsFor(d.events[1]!, d.agrement)).toEqual([expect.objectContaining({ template: 'agrement-suspended', audience: 'centre', data: expect.objectContaining({ since: '2026-03-12' }) })]);
   });
 
   it('BRE-1 BRE-4 confirmed on 2026-03-10, the formal notice is sent that day: 30 days to cure, by 2026-04-09', () => {
@@ -80,7 +81,7 @@ describe('VIS-4 BRE-4 a control visit’s findings reach the agrément as propos
     const d = decide(a, { type: 'proposal-confirmed', on: '2026-03-10', proposalId: `VIS-4:BRE-1:${VISIT}` }, '2026-03-10');
     expect(d.agrement).toMatchObject({ state: 'under-notice', breach: { letterSentOn: '2026-03-10', cureDueOn: '2026-04-09', suspendedDaysDeducted: 0 } });
     expect(d.events.map((e) => e.type)).toEqual(['proposal-confirmed', 'breach-notified']);
-    expect(d.events[1]!.emails).toEqual([expect.objectContaining({ template: 'breach-notice', audience: 'centre', data: expect.objectContaining({ cureDueOn: '2026-04-09' }) })]);
+    expect(emailsFor(d.events[1]!, d.agrement)).toEqual([expect.objectContaining({ template: 'breach-notice', audience: 'centre', data: expect.objectContaining({ cureDueOn: '2026-04-09' }) })]);
   });
 
   it('refuses what the state does not allow, naming the rule, and keeps the proposal open', () => {
@@ -99,7 +100,7 @@ describe('VIS-4 BRE-4 a control visit’s findings reach the agrément as propos
     const ended = decide(open(), { type: 'deadline-reached', key: 'term:2028-01-31', on: '2028-01-31' }, '2028-01-31').agrement;
     expect(ended.state).toBe('expired');
     const late = thrown(() => decide(ended, proposed('suspension', '2028-02-01'), '2028-02-01'));
-    expect((late as TransitionRefused).ruleId).toBe('AGR-4');
+    expect((late as TransitionRefused).ruleId).toBe('TER-5');
   });
 
   it('refuses a malformed report naming the field', () => {
