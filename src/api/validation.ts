@@ -1,9 +1,16 @@
 import Ajv, { type ErrorObject, type JSONSchemaType, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import { PARAMETERS } from '../config/parameters';
+import { isIsoDate } from '../domain/dates';
 import { InvalidCommand } from '../domain/errors';
 
 const ajv = new Ajv({ allErrors: false, strict: true, useDefaults: false, allowUnionTypes: true });
 addFormats(ajv);
+// Every date field: a calendar date within the range the engine accepts (year 0001 or 9999 is a typo, not a date to act on).
+ajv.addFormat('date', {
+  type: 'string',
+  validate: (value: string) => isIsoDate(value) && value >= PARAMETERS.dates.earliest && value <= PARAMETERS.dates.latest,
+});
 
 const compiled = new WeakMap<object, ValidateFunction>();
 
@@ -19,6 +26,9 @@ function fieldOf(error: ErrorObject): string {
 function describe(error: ErrorObject): string {
   if (error.keyword === 'additionalProperties') return 'is not an accepted field';
   if (error.keyword === 'required') return 'is required';
+  if (error.keyword === 'format' && (error.params as { format: string }).format === 'date') {
+    return `must be a calendar date (YYYY-MM-DD) between ${PARAMETERS.dates.earliest} and ${PARAMETERS.dates.latest}`;
+  }
   if (error.keyword === 'enum') return `must be one of: ${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
   return error.message ?? 'is invalid';
 }

@@ -52,8 +52,8 @@ export const PARAMETERS = {
     /** Dashboards are served from a read-through cache this fresh (0 disables it); `Cache-Control: no-cache` bypasses it. */
     dashboardCacheSeconds: 2,
   },
-  /** Dates the engine accepts in any field: outside, a year such as 0001 or 9999 is a typo (400). */
-  dates: { earliest: '2000-01-01', latest: '2199-12-31' },
+  /** Dates the engine accepts in any field (birth dates included): outside, a year such as 0001 or 9999 is a typo (400). */
+  dates: { earliest: '1900-01-01', latest: '2199-12-31' },
   agrement: {
     /** AGR-2: the renewal request is due 3 months before the term. */
     renewalNoticeMonths: 3,

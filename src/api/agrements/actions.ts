@@ -4,7 +4,8 @@ import type { AgrementAction } from '../../workflows/agrement/definitions';
 /**
  * The actions people take on an agrément, as data: the route name, the permission it needs, the JSON
  * schema of its body (validation and OpenAPI), and how the body becomes a command of the state machine.
- * `on` defaults to today in Europe/Paris.
+ * `on` (a legal act may carry the day its letter was sent: never in the future) defaults to today in the centre's zone;
+ * the centre's own requests carry no `on`: they are dated when Pix receives them.
  */
 const isoDate = { type: 'string', format: 'date' } as const;
 const text = (max = 2000) => ({ type: 'string', minLength: 1, maxLength: max }) as const;
@@ -62,9 +63,9 @@ export const AGREMENT_ACTIONS: Record<string, ActionSpec> = {
   },
   'request-renewal': {
     permission: 'agrement.request-renewal',
-    summary: 'Request the renewal, at least 3 months before the term (AGR-2)',
-    schema: body([], { reason, on: isoDate }),
-    toAction: (b, today) => ({ type: 'renewal-requested', on: b.on ?? today }),
+    summary: "Request the renewal, at least 3 months before the term (AGR-2); dated when Pix receives it (no `on`)",
+    schema: body([], { reason }),
+    toAction: (_b, today) => ({ type: 'renewal-requested', on: today }),
   },
   'accept-renewal': {
     permission: 'agrement.accept-renewal',
@@ -80,15 +81,15 @@ export const AGREMENT_ACTIONS: Record<string, ActionSpec> = {
   },
   'answer-visit': {
     permission: 'agrement.answer-visit',
-    summary: 'Answer the control-visit demand; a refusal leads to a termination proposal (SUS-5)',
-    schema: body(['accepted'], { reason, on: isoDate, accepted: { type: 'boolean' } }),
-    toAction: (b, today) => ({ type: 'visit-answered', on: b.on ?? today, accepted: b.accepted }),
+    summary: 'Answer the control-visit demand, dated when Pix receives it; a refusal leads to a termination proposal (SUS-5)',
+    schema: body(['accepted'], { reason, accepted: { type: 'boolean' } }),
+    toAction: (b, today) => ({ type: 'visit-answered', on: today, accepted: b.accepted }),
   },
   'request-termination': {
     permission: 'agrement.request-termination',
-    summary: "The centre's termination for convenience: effective 30 days after notice (TER-1), or with the new cahier (AGR-5)",
-    schema: body(['reason'], { reason, on: isoDate }),
-    toAction: (b, today) => ({ type: 'termination-requested', on: b.on ?? today }),
+    summary: "The centre's termination for convenience, dated when Pix receives it: effective 30 days after notice (TER-1), or with the new cahier (AGR-5)",
+    schema: body(['reason'], { reason }),
+    toAction: (_b, today) => ({ type: 'termination-requested', on: today }),
   },
   'start-force-majeure': {
     permission: 'agrement.force-majeure',
@@ -110,19 +111,23 @@ export const AGREMENT_ACTIONS: Record<string, ActionSpec> = {
   },
   'change-referent': {
     permission: 'agrement.record-referent',
-    summary: 'Change of référent: the new one must be trained before any session (REF-5, REF-2)',
-    schema: body(['name', 'email'], {
+    summary: "Change of référent, notified in advance with the new référent's CV; the new one must be trained before any session (REF-5, REF-2)",
+    schema: body(['name', 'email', 'cv'], {
       reason,
       on: isoDate,
+      effectiveOn: { ...isoDate, description: 'The day the new référent takes over (default: the notification day)' },
       name: text(200),
       email: { type: 'string', format: 'email' },
+      cv: { ...text(500), description: "The new référent's CV (document reference), required by REF-5" },
       recognisedQualifications: { type: 'boolean' },
     }),
     toAction: (b, today) => ({
       type: 'referent-changed',
       on: b.on ?? today,
+      effectiveOn: b.effectiveOn,
       name: b.name,
       email: b.email,
+      cv: b.cv,
       recognisedQualifications: b.recognisedQualifications === true,
     }),
   },
@@ -140,9 +145,10 @@ export const AGREMENT_ACTIONS: Record<string, ActionSpec> = {
   },
   'record-contribution': {
     permission: 'agrement.record-referent',
-    summary: "Days of the référent's yearly contribution to Pix activities (REF-4)",
-    schema: body(['year', 'days'], { reason, year: { type: 'integer', minimum: 2000, maximum: 2100 }, days: { type: 'number', exclusiveMinimum: 0, maximum: 366 } }),
-    toAction: (b) => ({ type: 'referent-contribution', year: b.year, days: b.days }),
+    summary: "Days of the référent's contribution to Pix activities on a date, counted in that agrément year (REF-4: 4 days a year)",
+    schema: body(['days'], { reason, on: isoDate, days: { type: 'number', minimum: 0.5, maximum: 366 } }),
+    // `year` for agrément workflows of model 1, which count by calendar year.
+    toAction: (b, today) => ({ type: 'referent-contribution', on: b.on ?? today, year: Number((b.on ?? today).slice(0, 4)), days: b.days }),
   },
   'record-finalised-session': {
     permission: 'agrement.record-sessions',
@@ -151,9 +157,16 @@ export const AGREMENT_ACTIONS: Record<string, ActionSpec> = {
       reason,
       sessionId: text(100),
       finalisedOn: isoDate,
+      sessionDate: { ...isoDate, description: 'The day the session was held: QUO-1 counts sessions held within 3 years of the first grant' },
       candidates: { type: 'integer', minimum: 0, maximum: 10000 },
     }),
-    toAction: (b, today) => ({ type: 'sessions-finalised', sessionId: b.sessionId, finalisedOn: b.finalisedOn ?? today, candidates: b.candidates }),
+    toAction: (b, today) => ({
+      type: 'sessions-finalised',
+      sessionId: b.sessionId,
+      finalisedOn: b.finalisedOn ?? today,
+      ...(b.sessionDate ? { sessionDate: b.sessionDate } : {}),
+      candidates: b.candidates,
+    }),
   },
   'request-labour-documents': {
     permission: 'agrement.labour-documents',

@@ -84,7 +84,9 @@ export class AgrementsController {
     assertCan(principal, spec.permission);
     await this.visible(principal, id);
     const b = validateBody<Record<string, any>>(spec.schema, body ?? {});
-    const today = dateIn(this.deps.now(), PARAMETERS.agrement.timeZone);
+    // Every date of an agrément is a date in its centre's zone.
+    const row = await this.deps.db.getRepository(AgrementEntity).findOne({ where: { id }, select: { id: true, snapshot: true } });
+    const today = dateIn(this.deps.now(), (row?.snapshot as { timeZone?: string } | undefined)?.timeZone ?? PARAMETERS.agrement.timeZone);
     await actOnAgrement(this.deps, id, { action: spec.toAction(b, today, {}), actor, reason: b.reason ?? null, evidence: b.evidence ?? null }, key);
     return getAgrement(this.deps, id);
   }

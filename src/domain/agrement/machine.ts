@@ -102,8 +102,8 @@ export interface Transition<T extends CommandType = CommandType> {
   /** The rule a state outside `allowedIn` refuses by, by state (default: TER-5 in final states). */
   refusedBy: Partial<Record<AgrementState, string>>;
   guards: Guard<T>[];
-  /** The states the transition may lead to (as declared; checked by the state-walk test). */
-  next: readonly AgrementState[] | 'unchanged';
+  /** The states the transition may lead to from each state it is allowed in (checked by the state-walk test). */
+  next: (from: AgrementState) => readonly AgrementState[];
   /** Checks the command's fields (InvalidCommand, 400) before anything else. */
   validate?(c: CommandOf<T>, a: Agrement, today: string): void;
   apply(ctx: Context, c: CommandOf<T>): void;
@@ -111,6 +111,14 @@ export interface Transition<T extends CommandType = CommandType> {
 
 /** Declares a transition with its command type inferred. */
 export const transition = <T extends CommandType>(t: Transition<T>): Transition<T> => t;
+
+/** The precedence of the live states: a procedure opening a state shows only if nothing above it is in course. */
+const RANK: Record<AgrementState, number> = { active: 0, suspended: 1, 'under-notice': 2, 'force-majeure': 3, terminating: 4, expired: 5, terminated: 5 };
+export const unchanged = (from: AgrementState): readonly AgrementState[] => [from];
+/** A procedure that opens `state`: the agrément shows it unless a procedure above it is in course. */
+export const opens = (state: AgrementState) => (from: AgrementState): readonly AgrementState[] => [RANK[state] > RANK[from] ? state : from];
+/** A procedure that closes `state`: from it, the agrément falls back to what is still in course below it. */
+export const closes = (state: AgrementState, below: readonly AgrementState[]) => (from: AgrementState): readonly AgrementState[] => (from === state ? below : [from]);
 
 export const LIVE_STATES: readonly AgrementState[] = ['active', 'suspended', 'force-majeure', 'under-notice', 'terminating'];
 /** TER-5: after the end, for whatever cause, the agrément takes no action but money and records of the past. */

@@ -17,11 +17,11 @@ export const TRANSITIONS: ReadonlyMap<CommandType, Transition> = new Map(PROCEDU
 
 export const DEADLINE_HANDLERS = Object.assign({}, ...PROCEDURES.map((p) => p.onDeadline)) as Record<DeadlineName, (ctx: Context, d: Deadline, on: string) => void>;
 
-export type Cell = { allowed: true; next: readonly AgrementState[] | 'unchanged'; guards: Array<{ ruleId: string; holds: string }> } | { allowed: false; ruleId: string };
+export type Cell = { allowed: true; next: readonly AgrementState[]; guards: Array<{ ruleId: string; holds: string }> } | { allowed: false; ruleId: string };
 
 /** What the table says of a command in a state: allowed (with its guards and next states), or the rule that refuses it. */
 export function cell(state: AgrementState, t: Transition): Cell {
-  if (t.allowedIn.includes(state)) return { allowed: true, next: t.next, guards: t.guards.map(({ ruleId, holds }) => ({ ruleId, holds })) };
+  if (t.allowedIn.includes(state)) return { allowed: true, next: t.next(state), guards: t.guards.map(({ ruleId, holds }) => ({ ruleId, holds })) };
   return { allowed: false, ruleId: t.refusedBy[state] ?? 'TER-5' };
 }
 
@@ -45,9 +45,10 @@ export function transitionsMarkdown(): string {
     const cells = AGREMENT_STATES.map((s) => {
       const c = cell(s, t);
       if (!c.allowed) return `~~${c.ruleId}~~`;
-      return c.next === 'unchanged' ? '=' : c.next.join(' / ');
+      return c.next.length === 1 && c.next[0] === s ? '=' : c.next.join(' / ');
     });
-    lines.push(`| \`${t.command}\` | ${cells.join(' | ')} |`);
+    const guards = [...new Set(t.guards.map((g) => g.ruleId))];
+    lines.push(`| \`${t.command}\`${guards.length ? ` (guards: ${guards.join(', ')})` : ''} | ${cells.join(' | ')} |`);
   }
   lines.push('', '## Transitions by procedure', '');
   for (const p of PROCEDURES) {

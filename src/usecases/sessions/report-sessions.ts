@@ -124,7 +124,8 @@ export function judge(report: SessionReport, centre: SessionCentre, agrement: Ag
   if (centre.agrementOrganisationId !== null && report.date >= today && (report.status ?? 'planned') === 'planned') {
     // SES-9: only sessions still to come are refused; a history import reports past ones.
     if (!agrement) throw new TransitionRefused('SES-9', `no session may be organised: ${centre.name} holds no agrément (SES-9, AGR-1)`, { organisationId: centre.id });
-    blocker = sessionBlockerOf(agrement);
+    // Judged against the agrément as it will stand on the session's date (AGR-4 past the term, TER-5 past a notice's end).
+    blocker = sessionBlockerOf(agrement, report.date);
     if (blocker) throw new TransitionRefused(blocker.ruleId, `no session may be organised: ${blocker.reason} (${blocker.ruleId}, SES-9)`, { state: agrement.state, organisationId: centre.id });
   }
   const evaluation = evaluateSession(session, { sessionBlocker: blocker, today }, options);

@@ -1,6 +1,6 @@
 import { PARAMETERS } from '../../../config/parameters';
 import * as D from '../deadlines';
-import { actDate, AFTER_END, type Context, deadline, LIVE_STATES, type Procedure, requiredText, transition } from '../machine';
+import { actDate, AFTER_END, type Context, deadline, LIVE_STATES, type Procedure, requiredText, transition, opens, closes } from '../machine';
 import type { Agrement } from '../model';
 import { propose } from './termination';
 
@@ -27,7 +27,7 @@ const breachNotified = transition({
   allowedIn: LIVE_STATES,
   refusedBy: AFTER_END,
   guards: [{ ruleId: 'BRE-1', holds: 'no formal notice already running', check: (a) => (a.breach ? `a formal notice is already running (cure due ${a.breach.cureDueOn})` : null) }],
-  next: ['under-notice', 'force-majeure', 'terminating'],
+  next: opens('under-notice'),
   validate(c, a, today) {
     actDate('letterSentOn', c.letterSentOn, a, today);
     requiredText('reason', c.reason, 'a formal notice states the breach (BRE-1)');
@@ -45,7 +45,7 @@ const breachCured = transition({
   allowedIn: LIVE_STATES,
   refusedBy: AFTER_END,
   guards: [{ ruleId: 'BRE-3', holds: 'a formal notice is running', check: (a) => (a.breach ? null : 'no formal notice is running') }],
-  next: ['active', 'suspended', 'force-majeure', 'terminating'],
+  next: closes('under-notice', ['active', 'suspended']),
   validate(c, a, today) {
     actDate('on', c.on, a, today, [a.breach?.letterSentOn, 'the formal notice']);
     requiredText('evidence', c.evidence, 'a cure is recorded with its evidence (BRE-3)');

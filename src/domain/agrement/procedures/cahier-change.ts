@@ -1,6 +1,6 @@
 import { InvalidCommand } from '../../errors';
 import * as D from '../deadlines';
-import { actDate, AFTER_END, dateField, deadline, LIVE_STATES, type Procedure, requiredText, transition } from '../machine';
+import { actDate, AFTER_END, dateField, deadline, LIVE_STATES, type Procedure, requiredText, transition, unchanged } from '../machine';
 
 /** AGR-5, AGR-6: a substantial change of the cahier: the centre applies it within 1 month, or terminates with effect at its entry into force. */
 
@@ -12,7 +12,7 @@ const cahierChangeNotified = transition({
   allowedIn: LIVE_STATES,
   refusedBy: AFTER_END,
   guards: [],
-  next: 'unchanged',
+  next: unchanged,
   validate(c, a, today) {
     actDate('on', c.on, a, today);
     requiredText('summary', c.summary, 'describe the substantial change (AGR-5)');

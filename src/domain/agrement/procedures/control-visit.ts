@@ -1,6 +1,6 @@
 import { PARAMETERS } from '../../../config/parameters';
 import * as D from '../deadlines';
-import { actDate, AFTER_END, deadline, LIVE_STATES, type Procedure, transition } from '../machine';
+import { actDate, AFTER_END, deadline, LIVE_STATES, type Procedure, transition, unchanged } from '../machine';
 import { propose } from './termination';
 
 /** SUS-5, VIS-3: Pix demands a control visit at the centre's cost; refusal or no answer within 1 month leads to termination. */
@@ -13,7 +13,7 @@ const visitDemanded = transition({
   allowedIn: LIVE_STATES,
   refusedBy: AFTER_END,
   guards: [{ ruleId: 'SUS-5', holds: 'no demand already awaiting its answer', check: (a) => (a.visit ? `a control-visit demand is already awaiting its answer (due ${a.visit.answerDueOn})` : null) }],
-  next: 'unchanged',
+  next: unchanged,
   validate: (c, a, today) => void actDate('on', c.on, a, today),
   apply({ a, emit }, c) {
     a.visit = { demandedOn: c.on, answerDueOn: D.visitAnswerDueOn(c.on) };
@@ -29,7 +29,7 @@ const visitAnswered = transition({
   allowedIn: LIVE_STATES,
   refusedBy: AFTER_END,
   guards: [{ ruleId: 'SUS-5', holds: 'a demand awaits its answer', check: (a) => (a.visit ? null : 'no control-visit demand awaits an answer') }],
-  next: 'unchanged',
+  next: unchanged,
   validate: (c, a, today) => void actDate('on', c.on, a, today, [a.visit?.demandedOn, 'the demand']),
   apply(ctx, c) {
     ctx.a.visit = null;

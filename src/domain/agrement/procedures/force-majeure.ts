@@ -1,5 +1,5 @@
 import * as D from '../deadlines';
-import { actDate, AFTER_END, deadline, LIVE_STATES, type Procedure, transition } from '../machine';
+import { actDate, AFTER_END, deadline, LIVE_STATES, type Procedure, transition, opens, closes } from '../machine';
 import { end } from './termination';
 
 /**
@@ -13,10 +13,10 @@ const forceMajeureStarted = transition({
   procedure: 'force-majeure',
   ruleIds: ['TER-3'],
   summary: 'Force majeure begins (also while suspended): the convention is suspended, owed periods stop running',
-  allowedIn: ['active', 'suspended', 'under-notice', 'terminating'],
-  refusedBy: { 'force-majeure': 'TER-3', ...AFTER_END },
-  guards: [],
-  next: ['force-majeure', 'terminating'],
+  allowedIn: LIVE_STATES,
+  refusedBy: AFTER_END,
+  guards: [{ ruleId: 'TER-3', holds: 'no force majeure already in course', check: (a) => (a.forceMajeure ? `force majeure is already recorded (since ${a.forceMajeure.since})` : null) }],
+  next: opens('force-majeure'),
   validate: (c, a, today) => void actDate('on', c.on, a, today, [a.forceMajeurePeriods.at(-1)?.endedOn, 'the end of the previous force majeure']),
   apply({ a, emit }, c) {
     a.forceMajeure = { since: c.on, limitOn: D.forceMajeureLimitOn(c.on) };
@@ -30,10 +30,10 @@ const forceMajeureEnded = transition({
   procedure: 'force-majeure',
   ruleIds: ['TER-3'],
   summary: 'Force majeure ends: owed periods resume, moved by the days it lasted',
-  allowedIn: ['force-majeure'],
-  refusedBy: { active: 'TER-3', suspended: 'TER-3', 'under-notice': 'TER-3', terminating: 'TER-3', ...AFTER_END },
+  allowedIn: LIVE_STATES,
+  refusedBy: AFTER_END,
   guards: [{ ruleId: 'TER-3', holds: 'force majeure is in course', check: (a) => (a.forceMajeure ? null : 'no force majeure is recorded') }],
-  next: ['active', 'suspended', 'under-notice', 'terminating'],
+  next: closes('force-majeure', ['active', 'suspended', 'under-notice']),
   validate: (c, a, today) => void actDate('on', c.on, a, today, [a.forceMajeure?.since, 'the start of the force majeure']),
   apply({ a, emit }, c) {
     const { since } = a.forceMajeure!;

@@ -1,7 +1,7 @@
 import { PARAMETERS } from '../../../config/parameters';
 import { InvalidCommand } from '../../errors';
 import * as D from '../deadlines';
-import { AFTER_END, dateField, deadline, type Deadline, LIVE_STATES, type Procedure, requiredText, transition } from '../machine';
+import { AFTER_END, dateField, deadline, type Deadline, LIVE_STATES, type Procedure, requiredText, transition, unchanged } from '../machine';
 import { propose, withdrawProposals } from './termination';
 
 /**
@@ -25,7 +25,7 @@ const sessionsFinalised = transition({
       check: (a, c) => (a.end && (c.sessionDate ?? c.finalisedOn) >= a.end.on ? `the agrément ended on ${a.end.on}: no session after it (TER-5)` : null),
     },
   ],
-  next: 'unchanged',
+  next: unchanged,
   validate(c, a) {
     dateField('finalisedOn', c.finalisedOn);
     if (c.sessionDate !== undefined) dateField('sessionDate', c.sessionDate);

@@ -1,7 +1,7 @@
 import { PARAMETERS } from '../../../config/parameters';
 import { InvalidCommand } from '../../errors';
 import * as D from '../deadlines';
-import { actDate, AFTER_END, type Context, dateField, deadline, type Deadline, LIVE_STATES, type Procedure, requiredText, transition } from '../machine';
+import { actDate, AFTER_END, type Context, dateField, deadline, type Deadline, LIVE_STATES, type Procedure, requiredText, transition, unchanged } from '../machine';
 import type { Agrement } from '../model';
 import { propose } from './termination';
 
@@ -41,7 +41,7 @@ const referentChanged = transition({
   allowedIn: LIVE_STATES,
   refusedBy: AFTER_END,
   guards: [],
-  next: 'unchanged',
+  next: unchanged,
   validate(c, a, today) {
     const on = actDate('on', c.on, a, today);
     requiredText('name', c.name, 'the new référent is named (REF-5)');
@@ -74,7 +74,7 @@ const referentTrained = transition({
   allowedIn: LIVE_STATES,
   refusedBy: AFTER_END,
   guards: [{ ruleId: 'REF-2', holds: 'the référent is not trained yet', check: (a) => (a.referent.trained ? 'the référent is already trained' : null) }],
-  next: 'unchanged',
+  next: unchanged,
   validate: (c, a, today) => void actDate('on', c.on, a, today, [a.referent.appointedOn > a.startOn ? a.referent.appointedOn : null, "the référent's appointment"]),
   apply({ a, emit }, c) {
     a.referent.trained = true;
@@ -90,7 +90,7 @@ const badgeObtained = transition({
   allowedIn: LIVE_STATES,
   refusedBy: AFTER_END,
   guards: [{ ruleId: 'REF-3', holds: 'no badge recorded yet', check: (a) => (a.referent.badgeObtainedOn ? 'the badge is already recorded' : null) }],
-  next: 'unchanged',
+  next: unchanged,
   validate: (c, a, today) => void actDate('on', c.on, a, today),
   apply(ctx, c) {
     ctx.a.referent.badgeObtainedOn = c.on;
@@ -109,7 +109,7 @@ const referentContribution = transition({
   allowedIn: LIVE_STATES,
   refusedBy: AFTER_END,
   guards: [],
-  next: 'unchanged',
+  next: unchanged,
   validate(c, a, today) {
     if (typeof c.days !== 'number' || !(c.days > 0) || c.days > 366) throw new InvalidCommand('days', 'days must be a positive number of days');
     actDate('on', c.on, a, today, [a.firstGrantOn, 'the first grant']);

@@ -1,4 +1,4 @@
-import { actDate, AFTER_END, type Context, LIVE_STATES, type Procedure, requiredText, transition } from '../machine';
+import { actDate, AFTER_END, type Context, LIVE_STATES, type Procedure, requiredText, transition, opens, closes } from '../machine';
 
 /** SUS-1..4, SUS-6: Pix's suspension with immediate effect, until it is lifted (a network's as a whole). */
 
@@ -16,7 +16,7 @@ const suspended = transition({
   allowedIn: LIVE_STATES,
   refusedBy: AFTER_END,
   guards: [{ ruleId: 'SUS-1', holds: 'not already suspended', check: (a) => (a.suspension ? `the agrément is already suspended (since ${a.suspension.since})` : null) }],
-  next: ['suspended', 'force-majeure', 'under-notice', 'terminating'],
+  next: opens('suspended'),
   validate(c, a, today) {
     actDate('on', c.on, a, today);
     requiredText('reason', c.reason, 'a suspension gives its reason (SUS-1)');
@@ -34,7 +34,7 @@ const suspensionLifted = transition({
   allowedIn: LIVE_STATES,
   refusedBy: AFTER_END,
   guards: [{ ruleId: 'SUS-4', holds: 'a suspension is in force', check: (a) => (a.suspension ? null : 'the agrément is not suspended') }],
-  next: ['active', 'force-majeure', 'under-notice', 'terminating'],
+  next: closes('suspended', ['active']),
   validate: (c, a, today) => void actDate('on', c.on, a, today, [a.suspension?.since, 'the suspension']),
   apply({ a, emit }, c) {
     const since = a.suspension!.since;

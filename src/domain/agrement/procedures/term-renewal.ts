@@ -1,6 +1,6 @@
 import { grantedYears } from '../../application/procedure';
 import * as D from '../deadlines';
-import { actDate, AFTER_END, deadline, type Deadline, type Procedure, transition } from '../machine';
+import { actDate, AFTER_END, deadline, type Deadline, type Procedure, transition, unchanged } from '../machine';
 import { end } from './termination';
 
 /** AGR-1..4: the term, the renewal request 3 months before it, its acceptance before it, expiry at it. */
@@ -23,7 +23,7 @@ const renewalRequested = transition({
       },
     },
   ],
-  next: 'unchanged',
+  next: unchanged,
   validate: (c, a, today) => void actDate('on', c.on, a, today),
   apply({ a, emit }, c) {
     a.renewal.requestedOn = c.on;
@@ -43,7 +43,7 @@ const renewalAccepted = transition({
     { ruleId: 'AGR-3', holds: 'not already accepted', check: (a) => (a.renewal.acceptedOn ? 'the renewal is already accepted' : null) },
     { ruleId: 'AGR-3', holds: 'accepted before the term', check: (a, c) => (c.on >= a.termOn ? `a renewal takes effect only if accepted before the term ${a.termOn} (AGR-3)` : null) },
   ],
-  next: 'unchanged',
+  next: unchanged,
   validate: (c, a, today) => void actDate('on', c.on, a, today, [a.renewal.requestedOn, 'the renewal request']),
   apply({ a, emit }, c) {
     // AGR-3: the duration Pix states, else the initial one.

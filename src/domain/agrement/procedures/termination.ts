@@ -1,7 +1,7 @@
 import { PARAMETERS } from '../../../config/parameters';
 import { InvalidCommand } from '../../errors';
 import * as D from '../deadlines';
-import { actDate, AFTER_END, type Context, deadline, type Deadline, LIVE_STATES, openProposal, type Procedure, refuse, requiredText, transition } from '../machine';
+import { actDate, AFTER_END, type Context, deadline, type Deadline, LIVE_STATES, openProposal, type Procedure, refuse, requiredText, transition, unchanged, opens } from '../machine';
 import { CAUSE_RULE, type Proposal, type TerminationCause, visitFindingsKey, visitProposalId } from '../model';
 import { proposalReasonFr } from '../notifications';
 import { notifyBreach } from './breach';
@@ -102,7 +102,7 @@ const terminationRequested = transition({
   allowedIn: ['active', 'suspended', 'force-majeure', 'under-notice'],
   refusedBy: { terminating: 'TER-1', ...AFTER_END },
   guards: [],
-  next: ['terminating'],
+  next: opens('terminating'),
   validate: (c, a, today) => void actDate('on', c.on, a, today),
   apply(ctx, c) {
     const { a } = ctx;
@@ -128,7 +128,7 @@ const proposalConfirmed = transition({
   allowedIn: LIVE_STATES,
   refusedBy: AFTER_END,
   guards: [proposalGuard],
-  next: ['active', 'suspended', 'force-majeure', 'under-notice', 'terminating', 'terminated'],
+  next: (from) => [...new Set([from, ...opens('suspended')(from), ...opens('under-notice')(from), 'terminating', 'terminated'] as const)],
   validate(c, a, today) {
     requiredText('proposalId', c.proposalId, 'proposalId names the proposal');
     const p = openProposal(a, c.proposalId);
@@ -147,7 +147,7 @@ const proposalDeclined = transition({
   allowedIn: LIVE_STATES,
   refusedBy: AFTER_END,
   guards: [proposalGuard],
-  next: 'unchanged',
+  next: unchanged,
   validate(c, a, today) {
     requiredText('proposalId', c.proposalId, 'proposalId names the proposal');
     actDate('on', c.on, a, today, [openProposal(a, c.proposalId)?.proposedOn, 'the proposal']);
@@ -167,7 +167,7 @@ const visitFindingsProposed = transition({
   allowedIn: LIVE_STATES,
   refusedBy: AFTER_END,
   guards: [],
-  next: 'unchanged',
+  next: unchanged,
   validate(c, a, today) {
     actDate('on', c.on, a, today);
     requiredText('visitId', c.visitId, 'visitId is required');
@@ -192,7 +192,7 @@ const labourDocumentsRequested = transition({
   allowedIn: LIVE_STATES,
   refusedBy: AFTER_END,
   guards: [{ ruleId: 'TER-4', holds: 'no request already pending', check: (a) => (a.labourDocuments ? `labour documents are already requested (due ${a.labourDocuments.dueOn})` : null) }],
-  next: 'unchanged',
+  next: unchanged,
   validate: (c, a, today) => void actDate('on', c.on, a, today),
   apply({ a, emit }, c) {
     a.labourDocuments = { requestedOn: c.on, dueOn: D.labourDocumentsDueOn(c.on) };
@@ -208,7 +208,7 @@ const labourDocumentsReceived = transition({
   allowedIn: LIVE_STATES,
   refusedBy: AFTER_END,
   guards: [{ ruleId: 'TER-4', holds: 'a request is pending', check: (a) => (a.labourDocuments ? null : 'no labour documents are requested') }],
-  next: 'unchanged',
+  next: unchanged,
   validate: (c, a, today) => void actDate('on', c.on, a, today, [a.labourDocuments?.requestedOn, 'the request']),
   apply(ctx, c) {
     ctx.a.labourDocuments = null;

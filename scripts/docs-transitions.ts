@@ -1,0 +1,6 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { transitionsMarkdown } from '../src/domain/agrement/transitions';
+
+/** Writes docs/agrement-transitions.md from the transition table (test/unit/agrement/transitions.test.ts keeps it in sync). */
+writeFileSync(path.resolve(__dirname, '..', 'docs', 'agrement-transitions.md'), transitionsMarkdown());
