@@ -126,6 +126,13 @@ export interface Session {
   centreKind: CentreKind;
   /** PRI-3: public establishment (the free-of-charge cases are for public establishments only). */
   centrePublicEstablishment: boolean;
+  /**
+   * SES-5, PRI-3: a higher-education establishment, whatever network it belongs to: a university member
+   * of a type B network has centreKind network-b-member (PRI-4) and is still higher education.
+   */
+  centreHigherEducation: boolean;
+  /** PRI-3: a public establishment under the MENJ or the MESRI, EPLE (collèges, lycées) excepted: its own staff sit free. */
+  centreEducationMinistriesPublic: boolean;
   /** ISO date, local to `timeZone`: AGR-6 picks the rule set in force on it. */
   date: string;
   /** Local times HH:MM in `timeZone`. */

@@ -96,7 +96,8 @@ export function handWrittenChecks(
   }
 
   // SES-5: the exception of higher-education sessions for their own initial-training students.
-  const ownInitialTraining = session.centreKind === 'higher-education' && session.public === 'internal-initial';
+  // A higher-education establishment stays one as a member of a type B network (centreKind network-b-member).
+  const ownInitialTraining = !school && session.centreHigherEducation && session.public === 'internal-initial';
   const ses5 = ['SES-5.trained', 'SES-5.relatives', 'SES-5.subordinates'];
   if (school || ownInitialTraining) notApplicable.push(...ses5);
   else {
@@ -174,8 +175,8 @@ export function handWrittenChecks(
         if (!session.centrePublicEstablishment) return true;
         const reason = c.billing.reason;
         if (reason === 'higher-education-initial-training') return !ownInitialTraining;
-        if (reason === 'cnam-free-auditor') return !(session.centreKind === 'higher-education' && session.public === 'internal-continuing');
-        if (reason === 'public-establishment-staff') return !c.staffOfCentre;
+        if (reason === 'cnam-free-auditor') return !(session.centreHigherEducation && session.public === 'internal-continuing');
+        if (reason === 'public-establishment-staff') return !(c.staffOfCentre && session.centreEducationMinistriesPublic);
         return true;
       })
       .map((c) => c.localId);

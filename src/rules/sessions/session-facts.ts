@@ -239,12 +239,13 @@ function freeOfChargeJustified(session: Session, staffOfCentre: boolean, reason:
   switch (reason) {
     case 'higher-education-initial-training':
       // Not apprentices nor continuing education; and a university may not extend it to others' students.
-      return session.centreKind === 'higher-education' && session.public === 'internal-initial';
+      // Higher education whatever its network (a type B member stays one).
+      return session.centreHigherEducation && session.public === 'internal-initial';
     case 'cnam-free-auditor':
-      return session.centreKind === 'higher-education' && session.public === 'internal-continuing';
+      return session.centreHigherEducation && session.public === 'internal-continuing';
     case 'public-establishment-staff':
-      // Staff certified by their own establishment, EPLE (secondary schools) excepted.
-      return staffOfCentre && session.centreKind !== 'secondary-school';
+      // Staff certified by their own MENJ/MESRI public establishment, EPLE excepted.
+      return staffOfCentre && session.centreEducationMinistriesPublic && session.centreKind !== 'secondary-school';
     default:
       return false;
   }
@@ -309,7 +310,7 @@ export function sessionFacts(session: Session, context: SessionContext, paramete
     centreKind: session.centreKind,
     public: session.public,
     centrePublicEstablishment: session.centrePublicEstablishment,
-    higherEducationInitialTraining: session.centreKind === 'higher-education' && session.public === 'internal-initial',
+    higherEducationInitialTraining: session.centreHigherEducation && session.centreKind !== 'secondary-school' && session.public === 'internal-initial',
     candidateCount: n,
     hasCandidates: n > 0,
     invigilatorCount,

@@ -10,7 +10,7 @@ type SesFiveLists = 'trainedCandidateIds' | 'relativeCandidateIds' | 'subordinat
  * DATA-1: candidates carry the personal data the convention allows and nothing more; any other
  * property is refused. The centre's kind is not reported: it comes from the organisation.
  */
-export type SessionReport = Omit<Session, 'centreKind' | 'centrePublicEstablishment' | 'centreId' | 'finalisation' | 'invigilators'> & {
+export type SessionReport = Omit<Session, 'centreKind' | 'centrePublicEstablishment' | 'centreHigherEducation' | 'centreEducationMinistriesPublic' | 'centreId' | 'finalisation' | 'invigilators'> & {
   organisationId: string;
   /** SES-5 declarations are optional: none declared means no conflict. */
   invigilators: Array<Omit<Invigilator, SesFiveLists> & Partial<Pick<Invigilator, SesFiveLists>>>;
