@@ -139,9 +139,11 @@ export function handWrittenChecks(
   }
 
   // SES-8
-  if (count === 0) notApplicable.push('SES-8.certifiable');
+  // SES-8: judged on the candidates whose count is declared (DATA-1: optional in a report).
+  const declared = candidates.flatMap((c) => (c.certifiableCompetences === null ? [] : [c.certifiableCompetences]));
+  if (declared.length === 0) notApplicable.push('SES-8.certifiable');
   else {
-    const least = Math.min(...candidates.map((c) => c.certifiableCompetences));
+    const least = Math.min(...declared);
     judge('SES-8', 'SES-8.certifiable', least >= p.minCertifiableCompetences, least, p.minCertifiableCompetences, () => `Niveau 1 dans ${least} compétence(s) seulement.`);
   }
   const gaps = candidates.filter((c) => c.previousSessionDate !== null).map((c) => daysBetween(parseIsoDate(c.previousSessionDate!), onDate));

@@ -62,8 +62,9 @@ export interface SessionFacts {
   confirmationNotifiedOn: string | null;
   confirmationDeadline: string;
   today: string;
-  /** SES-8: the lowest count among candidates (null without candidates). */
+  /** SES-8: the lowest count among candidates who declare one (null when none does: DATA-1, optional). */
   minCertifiableCompetences: number | null;
+  hasDeclaredCompetences: boolean;
   hasPreviousSessions: boolean;
   /** SES-8: the shortest gap since a candidate's previous session (null when none had one). */
   minDaysSincePreviousSession: number | null;
@@ -268,7 +269,8 @@ export function sessionFacts(session: Session, context: SessionContext, paramete
   for (const c of candidates) {
     if (c.staffOfCentre) staff++;
     if (c.extraTimePercent > maxExtra) maxExtra = c.extraTimePercent;
-    if (minCompetences === null || c.certifiableCompetences < minCompetences) minCompetences = c.certifiableCompetences;
+    const competences = c.certifiableCompetences;
+    if (competences !== null && (minCompetences === null || competences < minCompetences)) minCompetences = competences;
     if (c.previousSessionDate !== null) {
       const gap = sessionDay - dayNumber(c.previousSessionDate);
       if (minGap === null || gap < minGap) minGap = gap;
@@ -337,6 +339,7 @@ export function sessionFacts(session: Session, context: SessionContext, paramete
     confirmationDeadline: isoOfDay(sessionDay - p.confirmationDaysBefore),
     today: context.today,
     minCertifiableCompetences: minCompetences,
+    hasDeclaredCompetences: minCompetences !== null,
     hasPreviousSessions: minGap !== null,
     minDaysSincePreviousSession: minGap,
     sessionBlocker: context.sessionBlocker,

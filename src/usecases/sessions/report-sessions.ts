@@ -16,7 +16,7 @@ import type { SessionDeadlineInput } from '../../workflows/session/definitions';
 import type { ApplicationDeps } from '../applications/dependencies';
 import { drainQuotaOutbox, queueQuotaReports, type QuotaReport } from './quota-outbox';
 import { deliverWorkflowSteps, type QualityRow, type QueuedStep, qualityRow, queueWorkflowSteps, quotaReport, upsertQuality, type WorkflowStep } from './session-workflow-outbox';
-import { parseSessionReport, type SessionReport } from './session-report';
+import { candidateOf, parseSessionReport, type SessionReport } from './session-report';
 import type { SessionRow, SessionStatus } from './session-row';
 
 export type { SessionStatus } from './session-row';
@@ -121,10 +121,11 @@ const contentHash = (report: SessionReport) => createHash('sha256').update(JSON.
 
 /** The session as the rules see it (the report plus what the organisation says of the centre). */
 export function sessionOf(report: SessionReport, centre: SessionCentre): Session {
-  const { organisationId: _o, status: _s, cancellation: _c, invigilators, ...rest } = report;
+  const { organisationId: _o, status: _s, cancellation: _c, invigilators, candidates, ...rest } = report;
   return {
     ...rest,
-    invigilators: invigilators.map((i) => ({ trainedCandidateIds: [], relativeCandidateIds: [], subordinateCandidateIds: [], ...i })),
+    invigilators: invigilators.map((i) => ({ referent: false, trainedCandidateIds: [], relativeCandidateIds: [], subordinateCandidateIds: [], ...i })),
+    candidates: candidates.map(candidateOf),
     centreId: centre.id,
     centreKind: centre.kind,
     centrePublicEstablishment: centre.publicEstablishment,
