@@ -126,6 +126,7 @@ export function generator(seed: number) {
     const centreKind = weighted(KINDS);
     const publicEstablishment = centreKind === 'higher-education' ? chance(0.8) : centreKind === 'secondary-school' || chance(0.3);
     const publicOf = publicFor(centreKind);
+    const centreHigherEducation = centreKind === 'higher-education' || (centreKind === 'network-b-member' && chance(0.2));
     const invigilatorCount = chance(0.01) ? 0 : weighted([[1, 55], [2, 35], [3, 10]] as const);
     // SES-2: mostly within 20 (or 15 after 2027) per invigilator, sometimes above.
     const perInvigilator = chance(0.06) ? between(16, 24) : between(4, 15);
@@ -178,6 +179,9 @@ export function generator(seed: number) {
       centreId: `centre-${between(1, 2_000)}`,
       centreKind,
       centrePublicEstablishment: publicEstablishment,
+      // SES-5, PRI-3: some type B members are universities.
+      centreHigherEducation,
+      centreEducationMinistriesPublic: publicEstablishment && centreHigherEducation,
       date,
       startTime: hhmm(start),
       endTime: hhmm(Math.min(start + duration, 23 * 60 + 59)),

@@ -125,9 +125,14 @@ export function calendarMonthsBefore(isoDate: string, months: number): string {
   return `${pad(targetYear, 4)}-${pad(targetMonth, 2)}-${pad(Math.min(day, lastDay), 2)}`;
 }
 
-/** DOC-1, DOC-2: a proof dated on or after this day is "de moins de 3 mois". */
+/**
+ * DOC-1, DOC-2: a proof dated on or after this day is "de moins de 3 mois". Strict: one dated exactly
+ * 3 calendar months before today (clamped to the month's end) is 3 months old, so stale; the day after is the oldest accepted.
+ */
 export function oldestAcceptedProofDate(today: string): string {
-  return calendarMonthsBefore(today, PARAMETERS.dossier.proofOfExistenceMaxAgeMonths);
+  const exactlyMaxAge = calendarMonthsBefore(today, PARAMETERS.dossier.proofOfExistenceMaxAgeMonths);
+  const [year, month, day] = exactlyMaxAge.split('-').map(Number);
+  return new Date(Date.UTC(year, month - 1, day + 1)).toISOString().slice(0, 10);
 }
 
 /** The day a piece is dated, or null when it has no readable date. */

@@ -1,7 +1,8 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addMonths, isoDate, MS_PER_DAY } from '../../src/domain/dates';
+import { isoDate, MS_PER_DAY } from '../../src/domain/dates';
+import { addMonthsIn } from '../../src/domain/application/procedure-clock';
 import { findApplication } from '../../src/infra/database/application-store';
 import {
   applicationStateQuery,
@@ -52,7 +53,7 @@ describe('application workflow on the time-skipping server', () => {
       const paused = resumed.clock.pausedMs;
       expect(paused).toBeGreaterThanOrEqual(10 * MS_PER_DAY);
       expect(paused).toBeLessThan(10 * MS_PER_DAY + 60_000);
-      const expectedDeadline = new Date(addMonths(receivedAt, 2).getTime() + paused);
+      const expectedDeadline = new Date(addMonthsIn(receivedAt, 2, 'Europe/Paris').getTime() + paused);
       expect(resumed.procedureDeadline).toBe(expectedDeadline.toISOString());
 
       await h.env.sleep(expectedDeadline.getTime() - (await h.env.currentTimeMs()) + 1000);
@@ -69,6 +70,33 @@ describe('application workflow on the time-skipping server', () => {
       expect(application.overdueFlaggedAt?.toISOString()).toBe(flagged.overdueFlaggedAt);
       expect(timeline.map((e) => e.type)).toEqual(['application-submitted', 'application-incomplete', 'pieces-submitted', 'procedure-overdue']);
       expect(timeline.at(-1)!.ruleIds).toContain('APP-7');
+    });
+  });
+
+  it('APP-7 the clock runs while admissible (Pix owes the référent training): flagged 2 months after receipt', async () => {
+    await h.run(async () => {
+      const { input, handle } = await start();
+      const receivedAt = new Date(input.receivedAt);
+      const now = new Date(await h.env.currentTimeMs());
+      await handle.executeUpdate(submitPiecesUpdate, { args: [{ actor: 'centre', pieces: individualPieces(isoDate(now), now.toISOString()) }] });
+      const admissible = await handle.executeUpdate(decideAdmissibilityUpdate, { args: [{ actor: 'ops', decision: 'admissible', conformityVisitRequired: true }] });
+      expect(admissible.clock.pausedSince).toBeNull();
+      const expectedDeadline = addMonthsIn(receivedAt, 2, 'Europe/Paris');
+      expect(admissible.procedureDeadline).toBe(expectedDeadline.toISOString());
+      await h.env.sleep(expectedDeadline.getTime() - (await h.env.currentTimeMs()) + 1000);
+      const flagged = await handle.query(applicationStateQuery);
+      expect(flagged.state).toBe('admissible');
+      expect(flagged.overdueFlaggedAt).not.toBeNull();
+      const { timeline } = await findApplication(h.db, input.applicationId);
+      expect(timeline.map((e) => e.type)).toEqual(['application-submitted', 'pieces-submitted', 'application-admissible', 'procedure-overdue']);
+    });
+  });
+
+  it('APP-7 the deadline is counted in the Paris calendar: received 23:30 UTC on 30 November is 1 December, due 1 February', async () => {
+    await h.run(async () => {
+      const { handle } = await start(new Date('2025-11-30T23:30:00Z'));
+      const s = await handle.query(applicationStateQuery);
+      expect(s.procedureDeadline).toBe('2026-01-31T23:30:00.000Z');
     });
   });
 

@@ -1,5 +1,6 @@
 import { PARAMETERS } from '../../config/parameters';
 import { addMonths } from '../dates';
+import { zoneOffsetMs } from '../zoned-time';
 
 /**
  * APP-7: the procedure takes 2 months, and the clock stops while the applicant
@@ -44,12 +45,26 @@ export function netElapsedMs(clock: ProcedureClock, now: Date): number {
 }
 
 /**
+ * APP-7: `months` calendar months after an instant in the calendar of `timeZone` (Pix's, Europe/Paris):
+ * same wall-clock time, the day clamped to the month's end. 2026-11-30T23:30Z is 1 December in Paris,
+ * so 2 months later is 1 February 00:30 in Paris, not 31 January.
+ */
+export function addMonthsIn(instant: Date, months: number, timeZone: string): Date {
+  const wall = addMonths(new Date(instant.getTime() + zoneOffsetMs(instant, timeZone)), months).getTime();
+  // The instant showing that wall time (the later offset wins across a DST gap, as zonedInstant).
+  let guess = wall - zoneOffsetMs(new Date(wall), timeZone);
+  guess = wall - zoneOffsetMs(new Date(guess), timeZone);
+  return new Date(guess);
+}
+
+/**
  * The instant at which the net time reaches 2 months if Pix keeps the file from now on:
- * start + 2 calendar months + every pause so far (the current one counted up to `now`).
+ * start + 2 calendar months in Pix's calendar (Europe/Paris) + every pause so far (the current one
+ * counted up to `now`).
  */
 export function procedureDeadline(clock: ProcedureClock, now: Date): Date {
   const running = clock.pausedSince ? now.getTime() - new Date(clock.pausedSince).getTime() : 0;
-  const base = addMonths(new Date(clock.startedAt), PARAMETERS.application.procedureMonths);
+  const base = addMonthsIn(new Date(clock.startedAt), PARAMETERS.application.procedureMonths, PARAMETERS.agrement.timeZone);
   return new Date(base.getTime() + clock.pausedMs + running);
 }
 

@@ -27,15 +27,16 @@ export const APPLICATION_STATES = [
 export type ApplicationState = (typeof APPLICATION_STATES)[number];
 
 /**
- * APP-7: who owes the next step in each state. The clock runs only while Pix holds the file.
- * Admissible: the applicant's référent must attend the training Pix offers (APP-4);
- * granted: the applicant must return the signed adhesion form (APP-6).
+ * APP-7: who owes the next step in each state. The clock runs while Pix owes it and stops only while
+ * the applicant does (CdC §3.2.1). Admissible: Pix owes the référent training offer (APP-4) and any
+ * conformity visit (APP-3); incomplete: the applicant owes pieces (DOC-4); granted: the applicant owes
+ * the signed adhesion form (APP-6).
  */
 export const HOLDER: Record<ApplicationState, Holder> = {
   submitted: 'pix',
   incomplete: 'applicant',
   rejected: 'none',
-  admissible: 'applicant',
+  admissible: 'pix',
   'referent-trained': 'pix',
   granted: 'applicant',
   'adhesion-received': 'pix',
@@ -62,6 +63,11 @@ export interface ConformityVisit {
 }
 
 export interface Procedure {
+  /**
+   * APP-7 as first shipped: the clock also stopped while admissible. Set only on applications whose
+   * workflow began before the fix, so that their recorded histories replay as they ran.
+   */
+  legacyAdmissibleWait?: true;
   applicationId: string;
   kind: ApplicantKind;
   foreign: boolean;
@@ -117,8 +123,11 @@ export function openProcedure(input: {
   kind: ApplicantKind;
   foreign: boolean;
   receivedAt: Date;
+  /** See Procedure.legacyAdmissibleWait. */
+  legacyAdmissibleWait?: boolean;
 }): Procedure {
   return {
+    ...(input.legacyAdmissibleWait ? { legacyAdmissibleWait: true as const } : {}),
     applicationId: input.applicationId,
     kind: input.kind,
     foreign: input.foreign,
@@ -136,6 +145,11 @@ export function openProcedure(input: {
     overdueFlaggedAt: null,
     version: 0,
   };
+}
+
+/** APP-7: who owes the next step of `p` in `state` (HOLDER, but for the legacy admissible wait). */
+export function holderOf(p: Pick<Procedure, 'legacyAdmissibleWait'>, state: ApplicationState): Holder {
+  return state === 'admissible' && p.legacyAdmissibleWait ? 'applicant' : HOLDER[state];
 }
 
 function requireState(p: Procedure, allowed: ApplicationState[], ruleId: string, action: string): void {
@@ -175,7 +189,7 @@ export function decide(p: Procedure, command: ProcedureCommand, now: Date): Tran
   let next: Procedure = { ...p };
   const moveTo = (to: ApplicationState, type: string, ruleIds: string[], data: Record<string, unknown> = {}) => {
     events.push({ type, ruleIds, from: next.state, to, data });
-    next.clock = handOver(next.clock, HOLDER[to], now);
+    next.clock = handOver(next.clock, holderOf(p, to), now);
     next.state = to;
   };
 
@@ -305,7 +319,7 @@ export function decide(p: Procedure, command: ProcedureCommand, now: Date): Tran
       break;
     }
     case 'procedure-overdue': {
-      if (p.overdueFlaggedAt || HOLDER[p.state] !== 'pix') {
+      if (p.overdueFlaggedAt || holderOf(p, p.state) !== 'pix') {
         throw new TransitionRefused('APP-7', 'the procedure cannot be flagged overdue now (APP-7)');
       }
       next.overdueFlaggedAt = now.toISOString();

@@ -5,7 +5,7 @@
  * Candidate data stays within DATA-1 (Conv annexe 3): identity, local id, extra time, session data,
  * incidents, fraud and end-of-test findings. The other candidate fields are the centre's declarations
  * the cahier asks for: staff of the centre (SES-4), billing mode (PRI-1..3, BIL-1), certifiability
- * (SES-8). Nothing else (no e-mail here: convocations are not this engine's business).
+ * (SES-8); a report may omit them (src/usecases/sessions/session-report.ts says what stands in).
  */
 
 /** SES-1: internal publics are detailed for higher education; external ones are private or open to free candidates. */
@@ -57,8 +57,8 @@ export interface SessionCandidate {
   /** SES-4: employed by the centre or working on the site, declared at registration. */
   staffOfCentre: boolean;
   billing: CandidateBilling;
-  /** SES-8: competences (of 16) in which the candidate's Pix profile has level ≥ 1. */
-  certifiableCompetences: number;
+  /** SES-8: competences (of 16) in which the candidate's Pix profile has level ≥ 1; null when not declared (DATA-1: optional). */
+  certifiableCompetences: number | null;
   /** SES-8: date of the candidate's previous certification session, if any (ISO date). */
   previousSessionDate: string | null;
 }
@@ -126,6 +126,13 @@ export interface Session {
   centreKind: CentreKind;
   /** PRI-3: public establishment (the free-of-charge cases are for public establishments only). */
   centrePublicEstablishment: boolean;
+  /**
+   * SES-5, PRI-3: a higher-education establishment, whatever network it belongs to: a university member
+   * of a type B network has centreKind network-b-member (PRI-4) and is still higher education.
+   */
+  centreHigherEducation: boolean;
+  /** PRI-3: a public establishment under the MENJ or the MESRI, EPLE (collèges, lycées) excepted: its own staff sit free. */
+  centreEducationMinistriesPublic: boolean;
   /** ISO date, local to `timeZone`: AGR-6 picks the rule set in force on it. */
   date: string;
   /** Local times HH:MM in `timeZone`. */

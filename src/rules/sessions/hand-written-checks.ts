@@ -96,7 +96,8 @@ export function handWrittenChecks(
   }
 
   // SES-5: the exception of higher-education sessions for their own initial-training students.
-  const ownInitialTraining = session.centreKind === 'higher-education' && session.public === 'internal-initial';
+  // A higher-education establishment stays one as a member of a type B network (centreKind network-b-member).
+  const ownInitialTraining = !school && session.centreHigherEducation && session.public === 'internal-initial';
   const ses5 = ['SES-5.trained', 'SES-5.relatives', 'SES-5.subordinates'];
   if (school || ownInitialTraining) notApplicable.push(...ses5);
   else {
@@ -138,9 +139,11 @@ export function handWrittenChecks(
   }
 
   // SES-8
-  if (count === 0) notApplicable.push('SES-8.certifiable');
+  // SES-8: judged on the candidates whose count is declared (DATA-1: optional in a report).
+  const declared = candidates.flatMap((c) => (c.certifiableCompetences === null ? [] : [c.certifiableCompetences]));
+  if (declared.length === 0) notApplicable.push('SES-8.certifiable');
   else {
-    const least = Math.min(...candidates.map((c) => c.certifiableCompetences));
+    const least = Math.min(...declared);
     judge('SES-8', 'SES-8.certifiable', least >= p.minCertifiableCompetences, least, p.minCertifiableCompetences, () => `Niveau 1 dans ${least} compétence(s) seulement.`);
   }
   const gaps = candidates.filter((c) => c.previousSessionDate !== null).map((c) => daysBetween(parseIsoDate(c.previousSessionDate!), onDate));
@@ -174,8 +177,8 @@ export function handWrittenChecks(
         if (!session.centrePublicEstablishment) return true;
         const reason = c.billing.reason;
         if (reason === 'higher-education-initial-training') return !ownInitialTraining;
-        if (reason === 'cnam-free-auditor') return !(session.centreKind === 'higher-education' && session.public === 'internal-continuing');
-        if (reason === 'public-establishment-staff') return !c.staffOfCentre;
+        if (reason === 'cnam-free-auditor') return !(session.centreHigherEducation && session.public === 'internal-continuing');
+        if (reason === 'public-establishment-staff') return !(c.staffOfCentre && session.centreEducationMinistriesPublic);
         return true;
       })
       .map((c) => c.localId);

@@ -62,8 +62,9 @@ export interface SessionFacts {
   confirmationNotifiedOn: string | null;
   confirmationDeadline: string;
   today: string;
-  /** SES-8: the lowest count among candidates (null without candidates). */
+  /** SES-8: the lowest count among candidates who declare one (null when none does: DATA-1, optional). */
   minCertifiableCompetences: number | null;
+  hasDeclaredCompetences: boolean;
   hasPreviousSessions: boolean;
   /** SES-8: the shortest gap since a candidate's previous session (null when none had one). */
   minDaysSincePreviousSession: number | null;
@@ -239,12 +240,13 @@ function freeOfChargeJustified(session: Session, staffOfCentre: boolean, reason:
   switch (reason) {
     case 'higher-education-initial-training':
       // Not apprentices nor continuing education; and a university may not extend it to others' students.
-      return session.centreKind === 'higher-education' && session.public === 'internal-initial';
+      // Higher education whatever its network (a type B member stays one).
+      return session.centreHigherEducation && session.public === 'internal-initial';
     case 'cnam-free-auditor':
-      return session.centreKind === 'higher-education' && session.public === 'internal-continuing';
+      return session.centreHigherEducation && session.public === 'internal-continuing';
     case 'public-establishment-staff':
-      // Staff certified by their own establishment, EPLE (secondary schools) excepted.
-      return staffOfCentre && session.centreKind !== 'secondary-school';
+      // Staff certified by their own MENJ/MESRI public establishment, EPLE excepted.
+      return staffOfCentre && session.centreEducationMinistriesPublic && session.centreKind !== 'secondary-school';
     default:
       return false;
   }
@@ -267,7 +269,8 @@ export function sessionFacts(session: Session, context: SessionContext, paramete
   for (const c of candidates) {
     if (c.staffOfCentre) staff++;
     if (c.extraTimePercent > maxExtra) maxExtra = c.extraTimePercent;
-    if (minCompetences === null || c.certifiableCompetences < minCompetences) minCompetences = c.certifiableCompetences;
+    const competences = c.certifiableCompetences;
+    if (competences !== null && (minCompetences === null || competences < minCompetences)) minCompetences = competences;
     if (c.previousSessionDate !== null) {
       const gap = sessionDay - dayNumber(c.previousSessionDate);
       if (minGap === null || gap < minGap) minGap = gap;
@@ -309,7 +312,7 @@ export function sessionFacts(session: Session, context: SessionContext, paramete
     centreKind: session.centreKind,
     public: session.public,
     centrePublicEstablishment: session.centrePublicEstablishment,
-    higherEducationInitialTraining: session.centreKind === 'higher-education' && session.public === 'internal-initial',
+    higherEducationInitialTraining: session.centreHigherEducation && session.centreKind !== 'secondary-school' && session.public === 'internal-initial',
     candidateCount: n,
     hasCandidates: n > 0,
     invigilatorCount,
@@ -336,6 +339,7 @@ export function sessionFacts(session: Session, context: SessionContext, paramete
     confirmationDeadline: isoOfDay(sessionDay - p.confirmationDaysBefore),
     today: context.today,
     minCertifiableCompetences: minCompetences,
+    hasDeclaredCompetences: minCompetences !== null,
     hasPreviousSessions: minGap !== null,
     minDaysSincePreviousSession: minGap,
     sessionBlocker: context.sessionBlocker,

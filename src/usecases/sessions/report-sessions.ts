@@ -16,7 +16,7 @@ import type { SessionDeadlineInput } from '../../workflows/session/definitions';
 import type { ApplicationDeps } from '../applications/dependencies';
 import { drainQuotaOutbox, queueQuotaReports, type QuotaReport } from './quota-outbox';
 import { deliverWorkflowSteps, type QualityRow, type QueuedStep, qualityRow, queueWorkflowSteps, quotaReport, upsertQuality, type WorkflowStep } from './session-workflow-outbox';
-import { parseSessionReport, type SessionReport } from './session-report';
+import { candidateOf, parseSessionReport, type SessionReport } from './session-report';
 import type { SessionRow, SessionStatus } from './session-row';
 
 export type { SessionStatus } from './session-row';
@@ -41,6 +41,10 @@ export interface SessionCentre {
   category: string;
   kind: CentreKind;
   publicEstablishment: boolean;
+  /** SES-5, PRI-3: from the category, whatever the network (a university in a type B network stays one). */
+  higherEducation: boolean;
+  /** PRI-3: a MENJ/MESRI public establishment, EPLE excepted. */
+  educationMinistriesPublic: boolean;
   /** QUO-3: the organisation whose agrément counts the session; null for a secondary school (SCO-1). */
   agrementOrganisationId: string | null;
 }
@@ -49,21 +53,52 @@ export interface SessionCentre {
 export const SECONDARY_SCHOOL_CATEGORIES = ['college', 'lycee', 'agricultural-lycee'] as const;
 const HIGHER_EDUCATION = ['public-higher-education', 'engineering-or-higher-technical-school', 'eespig'];
 const PUBLIC_CATEGORIES = ['public-higher-education', 'public-service-or-military-school', 'public-adult-vocational-training', 'public-establishment-with-training-mission', ...SECONDARY_SCHOOL_CATEGORIES];
+/**
+ * PRI-3: the categories known to be MENJ/MESRI public establishments other than EPLE. Only public higher
+ * education (MESRI, DOC-3) is: the other public categories (military and public-service schools, adult
+ * vocational training, other training missions) may answer to any ministry, which organisations do not record.
+ */
+const EDUCATION_MINISTRIES_PUBLIC_CATEGORIES = ['public-higher-education'];
+
+/** An organisation's row as loadCentres reads it: its category and its network's type (PRI-4). */
+export interface CentreRow {
+  id: string;
+  name: string;
+  email: string;
+  category: string;
+  network_id: string | null;
+  network_type: string | null;
+}
+
+/**
+ * What the rules need of the organisation running a session. The kind says the pricing (PRI-4, SCO-1);
+ * what the establishment is (SES-5, PRI-3) does not depend on its network.
+ */
+export function sessionCentreOf(o: CentreRow): SessionCentre {
+  const school = (SECONDARY_SCHOOL_CATEGORIES as readonly string[]).includes(o.category);
+  const higherEducation = HIGHER_EDUCATION.includes(o.category);
+  const kind: CentreKind = school ? 'secondary-school' : o.network_type === 'B' ? 'network-b-member' : higherEducation ? 'higher-education' : 'centre';
+  return {
+    id: o.id,
+    name: o.name,
+    email: o.email,
+    category: o.category,
+    kind,
+    publicEstablishment: PUBLIC_CATEGORIES.includes(o.category),
+    higherEducation,
+    educationMinistriesPublic: EDUCATION_MINISTRIES_PUBLIC_CATEGORIES.includes(o.category),
+    agrementOrganisationId: school ? null : (o.network_id ?? o.id),
+  };
+}
 
 async function loadCentres(m: EntityManager, ids: string[]): Promise<Map<string, SessionCentre>> {
-  const rows: { id: string; name: string; email: string; category: string; network_id: string | null; network_type: string | null }[] = await m.query(
+  const rows: CentreRow[] = await m.query(
     `SELECT o.id, o.name, o.email, o.category, o.network_id,
             (SELECT a.data->'network'->>'type' FROM applications a WHERE a.organisation_id = o.network_id ORDER BY a.received_at DESC LIMIT 1) AS network_type
        FROM organisations o WHERE o.id = ANY($1)`,
     [ids],
   );
-  return new Map(
-    rows.map((o) => {
-      const school = (SECONDARY_SCHOOL_CATEGORIES as readonly string[]).includes(o.category);
-      const kind: CentreKind = school ? 'secondary-school' : o.network_type === 'B' ? 'network-b-member' : HIGHER_EDUCATION.includes(o.category) ? 'higher-education' : 'centre';
-      return [o.id, { id: o.id, name: o.name, email: o.email, category: o.category, kind, publicEstablishment: PUBLIC_CATEGORIES.includes(o.category), agrementOrganisationId: school ? null : (o.network_id ?? o.id) }];
-    }),
-  );
+  return new Map(rows.map((o) => [o.id, sessionCentreOf(o)]));
 }
 
 async function loadAgrements(m: EntityManager, organisationIds: string[]): Promise<Map<string, Agrement>> {
@@ -86,12 +121,16 @@ const contentHash = (report: SessionReport) => createHash('sha256').update(JSON.
 
 /** The session as the rules see it (the report plus what the organisation says of the centre). */
 export function sessionOf(report: SessionReport, centre: SessionCentre): Session {
-  const { organisationId: _o, status: _s, cancellation: _c, invigilators, ...rest } = report;
+  const { organisationId: _o, status: _s, cancellation: _c, invigilators, candidates, ...rest } = report;
   return {
     ...rest,
-    invigilators: invigilators.map((i) => ({ trainedCandidateIds: [], relativeCandidateIds: [], subordinateCandidateIds: [], ...i })),
-    centreId: centre.id,     centreKind: centre.kind,
+    invigilators: invigilators.map((i) => ({ referent: false, trainedCandidateIds: [], relativeCandidateIds: [], subordinateCandidateIds: [], ...i })),
+    candidates: candidates.map(candidateOf),
+    centreId: centre.id,
+    centreKind: centre.kind,
     centrePublicEstablishment: centre.publicEstablishment,
+    centreHigherEducation: centre.higherEducation,
+    centreEducationMinistriesPublic: centre.educationMinistriesPublic,
     finalisation: report.finalisation ?? null,
   };
 }

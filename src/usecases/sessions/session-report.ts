@@ -1,19 +1,64 @@
 import Ajv, { type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
 import { InvalidCommand } from '../../domain/errors';
-import { BILLING_MODES, FREE_OF_CHARGE_REASONS, type Invigilator, SESSION_PUBLICS, type Session } from '../../domain/sessions/session';
+import { BILLING_MODES, FREE_OF_CHARGE_REASONS, type Invigilator, SESSION_PUBLICS, type Session, type SessionCandidate } from '../../domain/sessions/session';
 
 type SesFiveLists = 'trainedCandidateIds' | 'relativeCandidateIds' | 'subordinateCandidateIds';
+
+/**
+ * DATA-1, our reading of Conv annexe 3 art. 6 (candidates: « nom, prénom, date de naissance, lieu de
+ * naissance, email de convocation, identifiant local au prescripteur (le cas échéant), temps majoré, nom du
+ * centre agréé, nom du site, numéro de session, numéro de certification, […] description des incidents
+ * […], de la situation de fraude suspectée, constat de fin de test, signature » ; staff: « prénom et nom
+ * des surveillants, signature », members: « nom, prénom, identifiant de connexion, rôle »):
+ * - required of a candidate: name, first name, birth date only (annexe 3 data every candidate has);
+ * - optional: birth place, convocation e-mail (accepted, never used), local id (« le cas échéant »: absent,
+ *   the candidate is `#n`, its position in the report, for SES-5 lists and finalisation), extra time
+ *   (absent: none);
+ * - optional too, as not annexe 3 data: the centre's declarations staff (SES-4, absent: not staff), billing
+ *   (PRI-1..3, absent: free candidate at the public price, PRI-1), certifiable competences and previous
+ *   session (SES-8, absent: not judged);
+ * - invigilators: names required, the référent flag (their role) optional (absent: not the référent);
+ * - anything else is refused (additionalProperties: false).
+ */
+export type ReportedCandidate = Pick<SessionCandidate, 'lastName' | 'firstName' | 'birthDate' | 'birthPlace'> &
+  Partial<Pick<SessionCandidate, 'localId' | 'extraTimePercent' | 'staffOfCentre' | 'billing' | 'certifiableCompetences' | 'previousSessionDate'>> & {
+    /** Annexe 3 « email de convocation »: accepted, not used by the engine. */
+    email?: string;
+  };
+
+/** DATA-1: the candidate's key when the report gives no local id (annexe 3: « le cas échéant »). */
+export const positionalCandidateId = (index: number) => `#${index + 1}`;
+
+/** The candidate as the rules see it: what an optional field stands for when absent (see ReportedCandidate). */
+export function candidateOf(c: ReportedCandidate, index: number): SessionCandidate {
+  return {
+    localId: c.localId ?? positionalCandidateId(index),
+    lastName: c.lastName,
+    firstName: c.firstName,
+    birthDate: c.birthDate,
+    ...(c.birthPlace === undefined ? {} : { birthPlace: c.birthPlace }),
+    extraTimePercent: c.extraTimePercent ?? 0,
+    staffOfCentre: c.staffOfCentre ?? false,
+    billing: c.billing ?? { mode: 'free-candidate' },
+    certifiableCompetences: c.certifiableCompetences ?? null,
+    previousSessionDate: c.previousSessionDate ?? null,
+  };
+}
 
 /**
  * One session as Pix Certif reports it (SES-1): the body of POST /sessions and each item of an import.
  * DATA-1: candidates carry the personal data the convention allows and nothing more; any other
  * property is refused. The centre's kind is not reported: it comes from the organisation.
  */
-export type SessionReport = Omit<Session, 'centreKind' | 'centrePublicEstablishment' | 'centreId' | 'finalisation' | 'invigilators'> & {
+export type SessionReport = Omit<
+  Session,
+  'centreKind' | 'centrePublicEstablishment' | 'centreHigherEducation' | 'centreEducationMinistriesPublic' | 'centreId' | 'finalisation' | 'invigilators' | 'candidates'
+> & {
   organisationId: string;
-  /** SES-5 declarations are optional: none declared means no conflict. */
-  invigilators: Array<Omit<Invigilator, SesFiveLists> & Partial<Pick<Invigilator, SesFiveLists>>>;
+  candidates: ReportedCandidate[];
+  /** SES-5 declarations are optional: none declared means no conflict; the référent flag too (absent: false). */
+  invigilators: Array<Omit<Invigilator, SesFiveLists | 'referent'> & Partial<Pick<Invigilator, SesFiveLists | 'referent'>>>;
   status?: 'planned' | 'cancelled' | 'finalised';
   cancellation?: { reason: string };
   finalisation?: NonNullable<Session['finalisation']> & { candidatesWhoSat: number };
@@ -47,7 +92,7 @@ export const SESSION_REPORT_SCHEMA = {
       items: {
         type: 'object',
         additionalProperties: false,
-        required: ['lastName', 'firstName', 'referent'],
+        required: ['lastName', 'firstName'],
         properties: {
           lastName: text(100),
           firstName: text(100),
@@ -80,13 +125,15 @@ export const SESSION_REPORT_SCHEMA = {
       items: {
         type: 'object',
         additionalProperties: false,
-        required: ['localId', 'lastName', 'firstName', 'birthDate', 'extraTimePercent', 'staffOfCentre', 'billing', 'certifiableCompetences', 'previousSessionDate'],
+        // DATA-1: only annexe 3 data every candidate has is required (see ReportedCandidate).
+        required: ['lastName', 'firstName', 'birthDate'],
         properties: {
           localId: text(64),
           lastName: text(100),
           firstName: text(100),
           birthDate: date,
           birthPlace: text(200),
+          email: { type: 'string', format: 'email', maxLength: 254 },
           extraTimePercent: { type: 'number', minimum: 0, maximum: 100 },
           staffOfCentre: { type: 'boolean' },
           billing: {
@@ -173,12 +220,13 @@ export function parseSessionReport(raw: unknown): SessionReport {
   }
   const localIds = new Set<string>();
   for (const [i, c] of r.candidates.entries()) {
-    if (localIds.has(c.localId)) throw new InvalidCommand(`candidates.${i}.localId`, `candidates.${i}.localId ${c.localId} appears twice`);
-    localIds.add(c.localId);
-    if (c.billing.mode === 'funded-cohort' && !('agreedPriceEur' in c.billing)) {
+    const localId = c.localId ?? positionalCandidateId(i);
+    if (localIds.has(localId)) throw new InvalidCommand(`candidates.${i}.localId`, `candidates.${i}.localId ${localId} appears twice`);
+    localIds.add(localId);
+    if (c.billing?.mode === 'funded-cohort' && !('agreedPriceEur' in c.billing)) {
       throw new InvalidCommand(`candidates.${i}.billing.agreedPriceEur`, `candidates.${i}.billing.agreedPriceEur is required for a funded cohort (PRI-2; null when not recorded)`);
     }
-    if (c.billing.mode === 'free-of-charge' && !('reason' in c.billing)) {
+    if (c.billing?.mode === 'free-of-charge' && !('reason' in c.billing)) {
       throw new InvalidCommand(`candidates.${i}.billing.reason`, `candidates.${i}.billing.reason is required for a free-of-charge candidate (PRI-3; null when not given)`);
     }
   }

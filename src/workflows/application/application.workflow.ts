@@ -56,11 +56,15 @@ const SYSTEM: Attribution = { actor: 'system', reason: null };
  */
 export async function applicationWorkflow(input: ApplicationWorkflowInput): Promise<ApplicationSnapshot> {
   const { applicationId, data } = input;
+  // APP-7: the clock runs while admissible (Pix owes the training offer or the visit): this adds a timer
+  // there, so histories recorded before the patch replay with the clock stopped, as they ran.
+  const pixOwesWhileAdmissible = patched(APP7_ADMISSIBLE_PATCH);
   let procedure: Procedure = openProcedure({
     applicationId,
     kind: data.kind,
     foreign: data.organisation.foreign,
     receivedAt: new Date(input.receivedAt),
+    legacyAdmissibleWait: !pixOwesWhileAdmissible,
   });
 
   const snapshot = (): ApplicationSnapshot => {
@@ -210,6 +214,9 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
   if (procedure.state === 'attestation-issued' && patched(START_AGREMENT_PATCH)) await startAgrement(input, procedure);
   return snapshot();
 }
+
+/** APP-7: the clock no longer stops while the application is admissible (see applicationWorkflow). */
+export const APP7_ADMISSIBLE_PATCH = 'app7-clock-runs-while-admissible';
 
 /**
  * Shipped to running applications with a patch: histories recorded before it replay without the

@@ -119,6 +119,34 @@ describe('application procedure state machine', () => {
     expect(refusal(() => decide(toGranted(open()), { type: 'attestation-issued', receivedOn: '2026-02-25' }, day(37))).ruleId).toBe('APP-6');
   });
 
+  it('APP-7 the clock runs while admissible: Pix owes the référent training offer and any conformity visit', () => {
+    let p = run(open(), [{ type: 'admissibility-decided', decision: 'admissible', conformityVisitRequired: true }, day(5)]);
+    expect(p.state).toBe('admissible');
+    expect(p.clock.pausedSince).toBeNull();
+    // Two months after receipt, still admissible: overdue (Pix has not offered the training nor visited).
+    expect(decide(p, { type: 'procedure-overdue' }, day(60)).procedure.overdueFlaggedAt).toBe(day(60).toISOString());
+    p = run(
+      p,
+      [{ type: 'conformity-visit-done', on: '2026-02-10', costEur: 300, compliant: true }, day(26)],
+      [{ type: 'referent-trained', on: '2026-02-20' }, day(36)],
+    );
+    expect(p.clock.pausedMs).toBe(0);
+    // Granted: the applicant owes the signed adhesion form (APP-6); the clock stops until Pix receives it.
+    p = run(p, [{ type: 'agrement-granted' }, day(40)]);
+    expect(p.clock.pausedSince).toBe(day(40).toISOString());
+    expect(refusal(() => decide(p, { type: 'procedure-overdue' }, day(70))).ruleId).toBe('APP-7');
+    p = run(p, [{ type: 'adhesion-form-received', on: '2026-03-07' }, day(51)]);
+    expect(p.clock.pausedMs).toBe(11 * 86_400_000);
+  });
+
+  it('APP-7 a procedure opened before the fix keeps its recorded behaviour (the clock stopped while admissible)', () => {
+    const legacy = { ...openProcedure({ applicationId: 'a1', kind: 'individual', foreign: false, receivedAt: t0, legacyAdmissibleWait: true }), dossier: complete };
+    const p = run(legacy, [{ type: 'admissibility-decided', decision: 'admissible' }, day(5)]);
+    expect(p.clock.pausedSince).toBe(day(5).toISOString());
+    expect(refusal(() => decide(p, { type: 'procedure-overdue' }, day(60))).ruleId).toBe('APP-7');
+    expect('legacyAdmissibleWait' in open()).toBe(false);
+  });
+
   it('APP-7 flags an overdue procedure once, only while Pix holds the file', () => {
     const p = run(open(), [{ type: 'procedure-overdue' }, day(60)]);
     expect(p.overdueFlaggedAt).toBe(day(60).toISOString());

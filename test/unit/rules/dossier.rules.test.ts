@@ -19,7 +19,8 @@ import {
 } from '../../../src/rules';
 
 const TODAY = '2026-05-31';
-const THREE_MONTHS_AGO = '2026-02-28'; // 2026-05-31 minus 3 months, clamped to February's end
+const THREE_MONTHS_AGO = '2026-02-28'; // 2026-05-31 minus 3 months, clamped to February's end: stale (DOC-1 strict)
+const OLDEST_ACCEPTED = '2026-03-01'; // the day after: less than 3 months old
 
 function application(kind: ApplicantKind, uai: string | null = null, category: ApplicationData['organisation']['category'] = 'datadock-training-provider'): ApplicationData {
   return {
@@ -141,12 +142,13 @@ describe('dossier rules (DOC-1..4)', () => {
   });
 
   describe('DOC-4 stale or missing pieces', () => {
-    it('DOC-4 oldest accepted proof date: today minus 3 calendar months, clamped to month end', () => {
-      expect(oldestAcceptedProofDate('2026-05-31')).toBe('2026-02-28');
-      expect(oldestAcceptedProofDate('2024-05-31')).toBe('2024-02-29');
-      expect(oldestAcceptedProofDate('2026-05-15')).toBe('2026-02-15');
-      expect(oldestAcceptedProofDate('2026-01-31')).toBe('2025-10-31');
-      expect(oldestAcceptedProofDate('2026-02-28')).toBe('2025-11-28');
+    it('DOC-1 oldest accepted proof date: the day after today minus 3 calendar months, clamped to month end', () => {
+      expect(oldestAcceptedProofDate('2026-05-31')).toBe('2026-03-01');
+      expect(oldestAcceptedProofDate('2024-05-31')).toBe('2024-03-01');
+      expect(oldestAcceptedProofDate('2026-05-15')).toBe('2026-02-16');
+      expect(oldestAcceptedProofDate('2026-01-31')).toBe('2025-11-01');
+      expect(oldestAcceptedProofDate('2026-02-28')).toBe('2025-11-29');
+      expect(oldestAcceptedProofDate('2026-03-31')).toBe('2026-01-01');
       expect(calendarMonthsBefore('2026-03-31', 1)).toBe('2026-02-28');
       expect(calendarMonthsBefore('2026-03-31', 12)).toBe('2025-03-31');
       expect(PARAMETERS.dossier.proofOfExistenceMaxAgeMonths).toBe(3);
@@ -158,21 +160,25 @@ describe('dossier rules (DOC-1..4)', () => {
       expect(() => missingPieces('individual', false, [], '31/05/2026')).toThrow(RangeError);
     });
 
-    it('DOC-4 accepts a proof dated exactly 3 months before today and refuses one a day older, naming the piece', async () => {
-      const accepted = await evaluateDossier(application('individual'), pieces(INDIVIDUAL_NO_UAI, THREE_MONTHS_AGO), TODAY);
+    it('DOC-1 « de moins de 3 mois » is strict: a proof dated exactly 3 months before today is stale, the day after is accepted', async () => {
+      const accepted = await evaluateDossier(application('individual'), pieces(INDIVIDUAL_NO_UAI, OLDEST_ACCEPTED), TODAY);
       expect(accepted.passed).toBe(true);
-      const stale = await evaluateDossier(application('individual'), pieces(INDIVIDUAL_NO_UAI, '2026-02-27'), TODAY);
+      const stale = await evaluateDossier(application('individual'), pieces(INDIVIDUAL_NO_UAI, THREE_MONTHS_AGO), TODAY);
       expect(checks(stale)).toEqual(['DOC-4.proof-of-legal-existence.stale']);
       expect(stale.failures[0]).toMatchObject({
         ruleId: 'DOC-4',
         fact: 'proofOfLegalExistenceIssuedOn',
         operator: 'onOrAfter',
-        actual: '2026-02-27',
-        expected: THREE_MONTHS_AGO,
+        actual: THREE_MONTHS_AGO,
+        expected: OLDEST_ACCEPTED,
       });
       expect(stale.failures[0]!.message).toBe(
-        'Le justificatif d\'existence légale est périmé : daté du 27/02/2026, il doit dater de moins de 3 mois, soit du 28/02/2026 au plus tôt.',
+        'Le justificatif d\'existence légale est périmé : daté du 28/02/2026, il doit dater de moins de 3 mois, soit du 01/03/2026 au plus tôt.',
       );
+      // Mid-month: dated 15 February is exactly 3 months before 15 May.
+      expect(checks(await evaluateDossier(application('individual'), pieces(INDIVIDUAL_NO_UAI, '2026-02-15'), '2026-05-15'))).toEqual(['DOC-4.proof-of-legal-existence.stale']);
+      expect((await evaluateDossier(application('individual'), pieces(INDIVIDUAL_NO_UAI, '2026-02-16'), '2026-05-15')).passed).toBe(true);
+      expect(missingPieces('individual', false, pieces(INDIVIDUAL_NO_UAI, '2026-02-15'), '2026-05-15')).toEqual(['proof-of-legal-existence']);
     });
 
     it('DOC-4 a network coordinator\'s stale proof fails too', async () => {
@@ -215,14 +221,15 @@ describe('dossier rules (DOC-1..4)', () => {
         'site-control-procedures',
       ]);
       expect(missingPieces('individual', false, pieces(INDIVIDUAL_NO_UAI, '2026-02-27'), TODAY)).toEqual(['proof-of-legal-existence']);
-      expect(missingPieces('individual', false, pieces(INDIVIDUAL_NO_UAI, THREE_MONTHS_AGO), TODAY)).toEqual([]);
+      expect(missingPieces('individual', false, pieces(INDIVIDUAL_NO_UAI, THREE_MONTHS_AGO), TODAY)).toEqual(['proof-of-legal-existence']);
+      expect(missingPieces('individual', false, pieces(INDIVIDUAL_NO_UAI, OLDEST_ACCEPTED), TODAY)).toEqual([]);
       expect(missingPieces('network', true, [], TODAY)).toEqual(['adhesion-form', 'legal-status', 'site-control-procedures', 'member-list']);
       expect(missingPieces('higher-education', false, [], TODAY)).toEqual(['adhesion-form', 'referent-cv', 'site-control-procedures']);
     });
 
     it('DOC-4 missingPieces agrees with the dossier rule failures for every kind, UAI, piece set and proof date', async () => {
       const checkedPieces = new Set<string>(PIECE_TYPES);
-      const proofDates = [TODAY, THREE_MONTHS_AGO, '2026-02-27', '2026-06-01', null];
+      const proofDates = [TODAY, OLDEST_ACCEPTED, THREE_MONTHS_AGO, '2026-02-27', '2026-06-01', null];
       let combinations = 0;
       for (const kind of APPLICANT_KINDS) {
         for (const uai of [null, '0691234X']) {

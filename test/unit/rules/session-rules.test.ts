@@ -51,6 +51,8 @@ function session(overrides: Partial<Session> = {}, candidates = 10): Session {
     centreId: 'centre-1',
     centreKind: 'centre',
     centrePublicEstablishment: false,
+    centreHigherEducation: false,
+    centreEducationMinistriesPublic: false,
     date: DATE,
     startTime: '09:00',
     endTime: '11:00',
@@ -203,6 +205,7 @@ describe('SES-5: invigilators’ conflicts', () => {
   it('SES-5: not for a higher-education session of its own initial-training students', () => {
     const s = session({
       centreKind: 'higher-education',
+      centreHigherEducation: true,
       public: 'internal-initial',
       invigilators: [invigilator({ trainedCandidateIds: ['c3'] })],
     });
@@ -330,7 +333,7 @@ describe('PRI-2, PRI-3: billing modes of the candidates', () => {
   });
 
   it('PRI-3: own initial-training students of a public university sit free; charging one fails', () => {
-    const university = { centreKind: 'higher-education' as const, centrePublicEstablishment: true, public: 'internal-initial' as const };
+    const university = { centreKind: 'higher-education' as const, centrePublicEstablishment: true, centreHigherEducation: true, centreEducationMinistriesPublic: true, public: 'internal-initial' as const };
     const free = candidates(10, () => ({ billing: { mode: 'free-of-charge', reason: 'higher-education-initial-training' } }));
     expect(judge(session({ ...university, candidates: free })).failures).toEqual([]);
     const charged = free.map((c, i) => (i === 4 ? { ...c, billing: { mode: 'free-candidate' as const } } : c));
@@ -340,15 +343,49 @@ describe('PRI-2, PRI-3: billing modes of the candidates', () => {
   it('PRI-3: gratuity does not extend to apprentices, private establishments or others', () => {
     const free = candidates(10, (i) => ({ billing: { mode: 'free-of-charge', reason: i === 0 ? 'higher-education-initial-training' : i === 1 ? null : 'public-establishment-staff' } }));
     // Apprentices of a public university: none of the reasons fits (c2.. are not staff either).
-    const e = judge(session({ centreKind: 'higher-education', centrePublicEstablishment: true, public: 'internal-apprenticeship', candidates: free }));
+    const e = judge(session({ centreKind: 'higher-education', centrePublicEstablishment: true, centreHigherEducation: true, centreEducationMinistriesPublic: true, public: 'internal-apprenticeship', candidates: free }));
     expect(failure(e, 'PRI-3.free-of-charge-reason')?.actual).toEqual(free.map((c) => c.localId));
-    const privateSchool = judge(session({ centreKind: 'higher-education', centrePublicEstablishment: false, public: 'internal-initial', candidates: free.slice(0, 1) }));
+    const privateSchool = judge(session({ centreKind: 'higher-education', centrePublicEstablishment: false, centreHigherEducation: true, public: 'internal-initial', candidates: free.slice(0, 1) }));
     expect(failure(privateSchool, 'PRI-3.free-of-charge-reason')?.actual).toEqual(['c0']);
   });
 
   it('PRI-3: staff of a public establishment certified by it sit free', () => {
     const staff = candidates(3, () => ({ staffOfCentre: true, billing: { mode: 'free-of-charge', reason: 'public-establishment-staff' } }));
-    expect(judge(session({ centrePublicEstablishment: true, candidates: [...staff, ...candidates(7).map((c, i) => ({ ...c, localId: `o${i}` }))] })).failures).toEqual([]);
+    expect(judge(session({ centrePublicEstablishment: true, centreEducationMinistriesPublic: true, candidates: [...staff, ...candidates(7).map((c, i) => ({ ...c, localId: `o${i}` }))] })).failures).toEqual([]);
+  });
+});
+
+describe('PRI-3 / SES-5: what the establishment is, whatever its network', () => {
+  // A public university member of a type B network: priced as such (PRI-4), still higher education.
+  const bUniversity = {
+    centreKind: 'network-b-member' as const,
+    centrePublicEstablishment: true,
+    centreHigherEducation: true,
+    centreEducationMinistriesPublic: true,
+    public: 'internal-initial' as const,
+  };
+  const free = candidates(10, () => ({ billing: { mode: 'free-of-charge', reason: 'higher-education-initial-training' } }));
+
+  it('PRI-3: a public university in a type B network certifies its own initial-training students free', () => {
+    expect(judge(session({ ...bUniversity, candidates: free })).failures).toEqual([]);
+    const charged = free.map((c, i) => (i === 1 ? { ...c, billing: { mode: 'free-candidate' as const } } : c));
+    expect(failing(judge(session({ ...bUniversity, candidates: charged })))).toEqual(['PRI-3.own-students-free']);
+  });
+
+  it('SES-5: the exception of its own initial-training students holds in a type B network', () => {
+    const e = judge(session({ ...bUniversity, candidates: free, invigilators: [invigilator({ trainedCandidateIds: ['c3'], relativeCandidateIds: ['c4'] })] }));
+    expect(e.failures).toEqual([]);
+    expect(e.notApplicable).toEqual(expect.arrayContaining(['SES-5.trained', 'SES-5.relatives', 'SES-5.subordinates']));
+    const provider = session({ centreKind: 'network-b-member', public: 'internal-initial', invigilators: [invigilator({ trainedCandidateIds: ['c3'] })] });
+    expect(failing(judge(provider))).toEqual(['SES-5.trained']);
+  });
+
+  it('PRI-3: own staff sit free only in a MENJ/MESRI public establishment', () => {
+    const staff = candidates(3, () => ({ staffOfCentre: true, billing: { mode: 'free-of-charge', reason: 'public-establishment-staff' } }));
+    const others = candidates(7).map((c, i) => ({ ...c, localId: `o${i}` }));
+    const otherMinistry = judge(session({ centrePublicEstablishment: true, centreEducationMinistriesPublic: false, candidates: [...staff, ...others] }));
+    expect(failure(otherMinistry, 'PRI-3.free-of-charge-reason')?.actual).toEqual(['c0', 'c1', 'c2']);
+    expect(judge(session({ ...bUniversity, public: 'internal-continuing', candidates: [...staff, ...others] })).failures).toEqual([]);
   });
 });
 
@@ -452,6 +489,27 @@ describe('explanations', () => {
       [broken, { sessionBlocker: { ruleId: 'SUS-6', reason: 'x' }, today: '2026-06-12' }],
       [session({ centreKind: 'secondary-school', public: 'external-open' }, 25), CONTEXT],
       [session({ date: '2027-03-01', plannedOn: '2027-02-15', public: 'external-open' }, 16), CONTEXT],
+      // PRI-3 / SES-5: a public university member of a type B network, conflicts declared, some charged.
+      [
+        session({
+          centreKind: 'network-b-member',
+          centrePublicEstablishment: true,
+          centreHigherEducation: true,
+          centreEducationMinistriesPublic: true,
+          public: 'internal-initial',
+          invigilators: [invigilator({ trainedCandidateIds: ['c1'] })],
+          candidates: candidates(10, (i) => ({ billing: i < 8 ? { mode: 'free-of-charge', reason: 'higher-education-initial-training' } : { mode: 'free-candidate' } })),
+        }),
+        CONTEXT,
+      ],
+      // PRI-3: staff free of charge in a public establishment of another ministry.
+      [
+        session({
+          centrePublicEstablishment: true,
+          candidates: candidates(10, (i) => (i < 2 ? { staffOfCentre: true, billing: { mode: 'free-of-charge', reason: 'public-establishment-staff' } } : {})),
+        }),
+        CONTEXT,
+      ],
     ];
     for (const [s, c] of cases) {
       const engine = judge(s, c, true);

@@ -310,22 +310,24 @@ function reportOf(rows: Array<Record<string, string>>): unknown {
       return { lastName: lastName ?? '', firstName: first.join(' '), referent };
     });
   const status = s.statut || 'planned';
+  // A line names a candidate by local id or by name; DATA-1: blank optional cells are left out (session-report.ts).
   const candidates = rows
-    .filter((r) => r.candidat !== '')
+    .filter((r) => r.candidat !== '' || r.nom !== '')
     .map((r) => {
       const mode = r.facturation;
       const billing =
         mode === 'funded-cohort' ? { mode, agreedPriceEur: number(r.prix_convenu, 'prix_convenu') } : mode === 'free-of-charge' ? { mode, reason: nullable(r.motif_gratuite) } : { mode };
+      const competences = number(r.competences, 'competences');
       return {
-        localId: r.candidat,
+        ...(r.candidat ? { localId: r.candidat } : {}),
         lastName: r.nom,
         firstName: r.prenom,
         birthDate: r.naissance,
         ...(r.lieu_naissance ? { birthPlace: r.lieu_naissance } : {}),
         extraTimePercent: number(r.tiers_temps, 'tiers_temps') ?? 0,
         staffOfCentre: bool(r.personnel, 'personnel'),
-        billing,
-        certifiableCompetences: number(r.competences, 'competences'),
+        ...(mode ? { billing } : {}),
+        ...(competences === null ? {} : { certifiableCompetences: competences }),
         previousSessionDate: nullable(r.session_precedente),
       };
     });
