@@ -127,7 +127,7 @@ export function generator(seed: number) {
     const publicEstablishment = centreKind === 'higher-education' ? chance(0.8) : centreKind === 'secondary-school' || chance(0.3);
     const publicOf = publicFor(centreKind);
     const invigilatorCount = chance(0.01) ? 0 : weighted([[1, 55], [2, 35], [3, 10]] as const);
-    // SES-2: mostly within 20 (or 15 after 2027) per invigilator, sometimes above.
+    // SES-2: mostly within 20 per invigilator, sometimes above.
     const perInvigilator = chance(0.06) ? between(16, 24) : between(4, 15);
     const count = chance(0.01) ? 0 : Math.max(1, perInvigilator * Math.max(1, invigilatorCount) - between(0, 3));
     const staffOnly = chance(0.02);

@@ -173,7 +173,7 @@ export class SessionsController {
 
   @Get('rule-sets/:id')
   @Can('session.read')
-  @ApiOperation({ summary: 'One rule-set version, e.g. sessions@2027-01' })
+  @ApiOperation({ summary: 'One rule-set version, e.g. sessions@2020-01' })
   ruleSet(@Param('id') id: string) {
     const set = listRuleSets().find((s) => s.id === id);
     if (!set) throw new NotFound(`rule set ${id} not found`);
