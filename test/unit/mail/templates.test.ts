@@ -544,8 +544,8 @@ const TO_PIX: Partial<Record<TemplateName, 'operations' | 'legal'>> = {
 const LIFECYCLE = TEMPLATE_NAMES.filter((name) => 'agrementReference' in SAMPLES[name]);
 
 describe('agrément lifecycle templates (issue 3): who they address', () => {
-  it('covers the 22 lifecycle templates (VIS-4 findings included), each naming the agrément and the organisation', () => {
-    expect(LIFECYCLE).toHaveLength(22);
+  it('covers the 23 lifecycle templates (VIS-4 findings and the AGR-5 non-substantial notice included), each naming the agrément and the organisation', () => {
+    expect(LIFECYCLE).toHaveLength(23);
     for (const name of LIFECYCLE) expect(REQUIRED_FIELDS[name].slice(0, 2)).toEqual(['organisationName', 'agrementReference']);
   });
 
