@@ -15,8 +15,11 @@ import {
   windowProblems,
 } from '../../domain/sessions/campaigns';
 import { appendToLog } from '../../infra/database/event-log';
+import { uuidFromKey } from '../applications/submit-application';
 
 export const CAMPAIGN_STREAM = 'sco-campaign';
+/** One stream per school year (the log's stream ids are uuids; the year is in each entry's data). */
+export const campaignStreamId = (schoolYear: string) => uuidFromKey(CAMPAIGN_STREAM, schoolYear);
 
 export interface CampaignData {
   windows: readonly CampaignWindow[];
@@ -109,7 +112,7 @@ export async function putCampaignWindow(deps: CampaignDeps, schoolYear: string, 
       {
         eventKey: `sco-campaign:${schoolYear}:${schoolType}:${deps.now().toISOString()}:${window.from}:${window.to}:${window.derogationLimit}`,
         streamType: CAMPAIGN_STREAM,
-        streamId: schoolYear,
+        streamId: campaignStreamId(schoolYear),
         type: before ? 'campaign-window-changed' : 'campaign-window-published',
         ruleIds: ['SCO-2'],
         fromState: null,
@@ -156,14 +159,14 @@ export async function grantDerogation(deps: CampaignDeps, schoolYear: string, or
       {
         eventKey: `sco-campaign:${schoolYear}:derogation:${organisationId}:${deps.now().toISOString()}:${input.until}`,
         streamType: CAMPAIGN_STREAM,
-        streamId: schoolYear,
+        streamId: campaignStreamId(schoolYear),
         type: 'campaign-derogation-granted',
         ruleIds: ['SCO-2'],
         fromState: null,
         toState: null,
         actor,
         reason: input.reason,
-        data: { organisationId, schoolType: school.category, until: input.until, before: before?.until ?? null },
+        data: { organisationId, schoolYear, schoolType: school.category, until: input.until, before: before?.until ?? null },
         occurredAt: deps.now(),
       },
     ]);

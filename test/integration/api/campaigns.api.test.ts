@@ -83,7 +83,7 @@ describe('SCO-2 campaign windows: data entered by operations per school year and
     expect((await http('PUT', `/campaign-windows/${YEAR}/college`, collegeWindow, await h.tokenFor('centre', centre.organisationId))).status).toBe(403);
 
     const created = await http('PUT', `/campaign-windows/${YEAR}/college`, { ...collegeWindow, to: `${SPRING}-05-10` });
-    expect(created.status).toBe(201);
+    expect(created.status, created.text).toBe(201);
     const corrected = await http('PUT', `/campaign-windows/${YEAR}/college`, collegeWindow);
     expect(corrected.status).toBe(200);
     expect(corrected.body).toMatchObject({ schoolYear: YEAR, schoolType: 'college', from: `${SPRING}-03-08`, to: `${SPRING}-05-12`, derogationLimit: `${SPRING}-05-20` });
