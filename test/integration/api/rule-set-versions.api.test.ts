@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dateIn } from '../../../src/domain/zoned-time';
+import { verifyLogChain } from '../../../src/infra/database/event-log';
 import { agrementStateQuery } from '../../../src/workflows/agrement/definitions';
 import { runningAgrement } from '../../support/agrement-fixtures';
 import { createHarness, receivedMail, serveApi, type Harness } from '../../support/harness';
@@ -201,5 +202,26 @@ describe('rule-set versions API (AGR-5, AGR-6): drafted, studied, published by o
     expect(mails).toHaveLength(1);
     const read = await http('GET', `/rule-set-versions/${created.body.id}`);
     expect(read.body.notices).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'email', status: 'delivered' })]));
+    expect(await verifyLogChain(h.db)).toMatchObject({ valid: true });
+  });
+
+  it('AGR-5 AGR-6 SCO-2 the endpoints are described in the OpenAPI document with their JSON schemas', async () => {
+    const doc = (await (await fetch(`${api}/docs-json`)).json()) as Record<string, any>;
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/rule-set-versions',
+        '/rule-set-versions/{id}',
+        '/rule-set-versions/{id}/impact',
+        '/rule-set-versions/{id}/publish',
+        '/rule-set-versions/{id}/notices',
+        '/campaign-windows',
+        '/campaign-windows/{schoolYear}/{schoolType}',
+        '/campaign-windows/{schoolYear}/derogations/{organisationId}',
+      ]),
+    );
+    const draftBody = doc.paths['/rule-set-versions'].post.requestBody.content['application/json'].schema;
+    expect(draftBody.required).toEqual(['rules', 'effectiveFrom', 'substantial', 'summary']);
+    expect(doc.paths['/rule-set-versions/{id}/publish'].post.summary).toMatch(/AGR-5/);
+    expect(doc.paths['/campaign-windows/{schoolYear}/{schoolType}'].put.requestBody.content['application/json'].schema.required).toEqual(['from', 'to', 'source']);
   });
 });
