@@ -26,6 +26,8 @@ import { publishedRuleSets } from './catalogue';
 export const RULE_SET_STREAM = 'rule-set-version';
 /** Agréments still running: their centres are bound by a new cahier (Conv art. 8, 9). */
 const RUNNING_STATES = ['active', 'suspended', 'under-notice', 'terminating'];
+/** Serialises publications: two versions must not both take effect the same day (AGR-6). */
+const PUBLISH_LOCK = 748_215_020;
 
 export interface RuleSetDeps {
   db: DataSource;
@@ -259,7 +261,7 @@ export async function publishVersion(deps: RuleSetDeps, id: string, actor: strin
     }
     // Compiled again: the draft was valid when written, the engine may have changed since.
     const set = loadSessionRuleSet(r.rules, `rule_set_versions ${id}`);
-    await m.query(`SELECT pg_advisory_xact_lock(748215020)`);
+    await m.query('SELECT pg_advisory_xact_lock($1)', [PUBLISH_LOCK]);
     const all = [...BASE_RULE_CATALOGUE.sets, ...(await publishedRuleSets(m))];
     const clash = all.find((s) => s.effectiveFrom === set.effectiveFrom);
     if (clash) throw new TransitionRefused('AGR-6', `${clash.id} already takes effect on ${set.effectiveFrom}: one version per day`);
