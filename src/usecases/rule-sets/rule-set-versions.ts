@@ -290,7 +290,7 @@ export async function deliverNotices(deps: RuleSetDeps, id: string, actor: strin
   const [{ count }] = (await deps.db.query(`SELECT count(*)::int AS count FROM rule_set_notices WHERE rule_set_version_id = $1 AND status = 'delivered'`, [id])) as [{ count: number }];
   const report: NoticeReport = { delivered: 0, alreadyDelivered: count, failed: [] };
   const { sendEmail } = createEmailActivities(deps.mail);
-  const summary = `${row.summary} (version ${row.version} du cahier des charges, en vigueur le ${row.effective_from})`;
+  const summary = `${row.summary} (version ${row.version} du cahier des charges)`;
   const deliverOne = async (n: (typeof pending)[number]) => {
     try {
       if (n.kind === 'agrement-action') {
