@@ -128,7 +128,7 @@ export function generator(seed: number) {
     const publicOf = publicFor(centreKind);
     const centreHigherEducation = centreKind === 'higher-education' || (centreKind === 'network-b-member' && chance(0.2));
     const invigilatorCount = chance(0.01) ? 0 : weighted([[1, 55], [2, 35], [3, 10]] as const);
-    // SES-2: mostly within 20 (or 15 after 2027) per invigilator, sometimes above.
+    // SES-2: mostly within 20 per invigilator, sometimes above.
     const perInvigilator = chance(0.06) ? between(16, 24) : between(4, 15);
     const count = chance(0.01) ? 0 : Math.max(1, perInvigilator * Math.max(1, invigilatorCount) - between(0, 3));
     const staffOnly = chance(0.02);

@@ -20,6 +20,8 @@ import { QualityEventsController } from './visits/quality-events.controller';
 import { SessionsController } from './sessions/sessions.controller';
 import { SessionImportsController } from './sessions/imports.controller';
 import { StatementsController } from './billing/statements.controller';
+import { RuleSetVersionsController } from './sessions/rule-sets.controller';
+import { CampaignWindowsController } from './sessions/campaigns.controller';
 import { APPLICATION_DEPS, AUTHENTICATOR, DASHBOARD_CACHE, MAIL_CAPTURE } from './tokens';
 import { ReadThroughCache } from './cache/read-through-cache';
 
@@ -37,7 +39,7 @@ export class AppModule {
   static forRoot(deps: ApiDeps): DynamicModule {
     return {
       module: AppModule,
-      controllers: [ApplicationsController, AgrementsController, AuditController, MeController, WebController, DashboardController, SimulationsController, HealthController, MailController, VisitsController, InspectorsController, QualityEventsController, SessionsController, SessionImportsController, StatementsController],
+      controllers: [ApplicationsController, AgrementsController, AuditController, MeController, WebController, DashboardController, SimulationsController, HealthController, MailController, VisitsController, InspectorsController, QualityEventsController, SessionsController, SessionImportsController, StatementsController, RuleSetVersionsController, CampaignWindowsController],
       providers: [
         { provide: APPLICATION_DEPS, useValue: deps.applications },
         { provide: DASHBOARD_CACHE, useValue: new ReadThroughCache<unknown>(deps.dashboardCacheMs ?? PARAMETERS.api.dashboardCacheSeconds * 1000, 1000, Date.now, true) },

@@ -61,6 +61,8 @@ export const PARAMETERS = {
     renewalReminderDaysBefore: [60, 30, 7],
     /** AGR-5: a substantial change of the cahier is applied within 1 month of its notification. */
     cahierChangeMonths: 1,
+    /** AGR-5 (Conv art. 8.2): a non-substantial change applies after 1 month's notice. */
+    nonSubstantialChangeNoticeMonths: 1,
     /** TER-5: confidentiality runs 5 more years after the end. */
     confidentialityYears: 5,
     /** The zone of a centre whose seat gives none (metropolitan France); each agrément keeps its centre's own. */

@@ -5,6 +5,7 @@ import type { Principal } from '../../domain/access/roles';
 import { InvalidCommand, NotFound } from '../../domain/errors';
 import { visibleOrganisationIds } from '../../infra/database/access-store';
 import { listRuleSets } from '../../rules/sessions';
+import { loadRuleCatalogue } from '../../usecases/rule-sets/catalogue';
 import type { ApplicationDeps } from '../../usecases/applications/dependencies';
 import { REMEDY_KINDS, type RemedyKind } from '../../domain/sessions/remedy';
 import { getSession, listSessions, storedReport } from '../../usecases/sessions/read-sessions';
@@ -166,16 +167,16 @@ export class SessionsController {
 
   @Get('rule-sets')
   @Can('session.read')
-  @ApiOperation({ summary: 'The session rule sets (AGR-6): each version, its effective dates, source, rules with their IDs and clauses, and changed parameters' })
-  ruleSets() {
-    return listRuleSets();
+  @ApiOperation({ summary: 'The session rule sets (AGR-6): the cahier shipped with the engine, then the versions published by operations (AGR-5); each version, its effective dates, source, rules with their IDs and clauses, and changed parameters' })
+  async ruleSets() {
+    return listRuleSets(await loadRuleCatalogue(this.deps.db.manager));
   }
 
   @Get('rule-sets/:id')
   @Can('session.read')
-  @ApiOperation({ summary: 'One rule-set version, e.g. sessions@2027-01' })
-  ruleSet(@Param('id') id: string) {
-    const set = listRuleSets().find((s) => s.id === id);
+  @ApiOperation({ summary: 'One rule-set version, e.g. sessions@2020-01' })
+  async ruleSet(@Param('id') id: string) {
+    const set = listRuleSets(await loadRuleCatalogue(this.deps.db.manager)).find((s) => s.id === id);
     if (!set) throw new NotFound(`rule set ${id} not found`);
     return set;
   }

@@ -45,6 +45,12 @@ const MATRIX = {
   'agrement.record-sessions': ['operations'],
   // AGR-5: a substantial change of the cahier des charges.
   'agrement.cahier-change': ['legal', 'operations'],
+  // AGR-5, AGR-6: draft new session rule-set versions, read them and their impact on planned sessions.
+  'rule-set.draft': ['operations'],
+  // AGR-5, AGR-6: publish a version (notifies every centre whose agrément runs).
+  'rule-set.publish': ['operations'],
+  // SCO-2: campaign windows per school year and school type, and derogations per school.
+  'campaign.manage': ['operations'],
   // TER-4: labour-law documents, due within 15 days.
   'agrement.labour-documents': ['legal'],
   // The hash-chained event log: an audit act.

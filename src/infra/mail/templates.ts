@@ -44,6 +44,8 @@ export const TEMPLATE_NAMES = [
   'badge-reminder',
   'referent-training-required',
   'cahier-change-notice',
+  // AGR-5 (Conv art. 8.2): a non-substantial change, after 1 month's notice.
+  'cahier-minor-change-notice',
   'force-majeure-started',
   'force-majeure-ended',
   'labour-documents-requested',
@@ -372,6 +374,19 @@ export interface CahierChangeNoticeData extends AgrementMailData {
   applyMonths?: number;
 }
 
+/** AGR-5 (Conv art. 8.2): a non-substantial change of the cahier, applied after 1 month's notice. */
+export interface CahierMinorChangeNoticeData extends AgrementMailData {
+  notifiedOn: DateInput;
+  /** The new cahier's entry into force. */
+  effectiveOn: DateInput;
+  /** The change, in French. */
+  summary: string;
+  /** The rule-set version, e.g. "2027-09". */
+  version: string;
+  /** Default: parameters (1). */
+  noticeMonths?: number;
+}
+
 /** TER-3 */
 export interface ForceMajeureStartedData extends AgrementMailData {
   since: DateInput;
@@ -541,6 +556,7 @@ export interface TemplateDataMap {
   'badge-reminder': BadgeReminderData;
   'referent-training-required': ReferentTrainingRequiredData;
   'cahier-change-notice': CahierChangeNoticeData;
+  'cahier-minor-change-notice': CahierMinorChangeNoticeData;
   'force-majeure-started': ForceMajeureStartedData;
   'force-majeure-ended': ForceMajeureEndedData;
   'labour-documents-requested': LabourDocumentsRequestedData;
@@ -809,6 +825,9 @@ const SPECS: Record<TemplateName, TemplateSpec> = {
       ['applyMonths', 'number'],
     ],
   },
+  'cahier-minor-change-notice': {
+    required: [...AGREMENT, ['notifiedOn', 'date'], ['effectiveOn', 'date'], ['summary', 'string'], ['version', 'string'], ['noticeMonths', 'number']],
+  },
   'force-majeure-started': {
     required: [...AGREMENT, ['since', 'date'], ['terminatesOn', 'date'], ['forceMajeureMonths', 'number']],
   },
@@ -959,6 +978,7 @@ const DEFAULTS: Partial<Record<TemplateName, Record<string, unknown> | ((data: R
   'quota-warning': { audience: 'centre', quotaYears, quotaNoticeDays: P.quota.withdrawalNoticeDays },
   'badge-reminder': { badgeMonths: P.referent.badgeMonths },
   'cahier-change-notice': { applyMonths: P.agrement.cahierChangeMonths },
+  'cahier-minor-change-notice': { noticeMonths: P.agrement.nonSubstantialChangeNoticeMonths },
   'force-majeure-started': { forceMajeureMonths: P.termination.forceMajeureMonths },
   'labour-documents-requested': { dueDays: P.termination.labourDocumentsDays },
   'control-visit-notice': (data) => ({

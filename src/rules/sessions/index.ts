@@ -1,20 +1,19 @@
 /**
  * Session rules (SES-1..9, SCO-1, PRI-2..3), effective-dated (AGR-6): a session is judged by the rule set
- * in force on its date. Each version is a rule file `ses-YYYY-MM.rules.json` whose `parameters` block
- * overrides the PARAMETERS values its cahier changed. Adding a version = dropping its file here and one
- * line in RULE_FILES. Every file is validated and compiled when this module loads.
+ * in force on its date. Each version is a rule file whose `parameters` block overrides the PARAMETERS
+ * values its cahier changed. The base catalogue is the real cahier shipped here (RULE_FILES); later
+ * versions are published by operations (AGR-5, stored in PostgreSQL) and added with withRuleSets().
+ * Every function takes the catalogue to judge by (default: the base one), so tests use fixtures.
  */
 import type { Session, SessionContext } from '../../domain/sessions/session';
 import { evaluateSync, loadRuleFile, RuleFileError, type EvaluateOptions, type Evaluation, type Facts, type RuleFile } from '../rule-engine';
 import { isCalendarDate, sessionFacts } from './session-facts';
 import ses202001 from './ses-2020-01.rules.json';
-import ses202701 from './ses-2027-01.rules.json';
 import { inForceOn, resolveParameters, sortVersions, type VersionedParameters } from './versioning';
 
 /** One line per version (any order: they are sorted by effectiveFrom). */
 const RULE_FILES: ReadonlyArray<readonly [raw: unknown, label: string]> = [
   [ses202001, 'src/rules/sessions/ses-2020-01.rules.json'],
-  [ses202701, 'src/rules/sessions/ses-2027-01.rules.json'],
 ];
 
 export interface SessionRuleFile extends RuleFile {
@@ -66,18 +65,31 @@ export function loadSessionRuleSet(raw: unknown, label: string): SessionRuleSet 
   };
 }
 
-/** Every version, sorted by effectiveFrom. */
-export const SESSION_RULE_SETS: readonly SessionRuleSet[] = Object.freeze(
-  sortVersions(
-    RULE_FILES.map(([raw, label]) => loadSessionRuleSet(raw, label)),
-    'Session rule sets',
-  ),
-);
+/** AGR-6: a catalogue of versions, sorted by effectiveFrom, no two taking effect the same day. */
+export interface SessionRuleCatalogue {
+  readonly sets: readonly SessionRuleSet[];
+}
+
+/** A catalogue of these versions (any order); throws when two take effect the same day. */
+export function sessionRuleCatalogue(sets: readonly SessionRuleSet[]): SessionRuleCatalogue {
+  return Object.freeze({ sets: Object.freeze(sortVersions(sets, 'Session rule sets')) });
+}
+
+/** The base catalogue: the real cahier shipped in src/rules (January 2020). */
+export const BASE_RULE_CATALOGUE: SessionRuleCatalogue = sessionRuleCatalogue(RULE_FILES.map(([raw, label]) => loadSessionRuleSet(raw, label)));
+
+/** The base versions, sorted by effectiveFrom. */
+export const SESSION_RULE_SETS: readonly SessionRuleSet[] = BASE_RULE_CATALOGUE.sets;
+
+/** `catalogue` plus `extra` versions (published ones, a draft under study). */
+export function withRuleSets(catalogue: SessionRuleCatalogue, extra: readonly SessionRuleSet[]): SessionRuleCatalogue {
+  return extra.length === 0 ? catalogue : sessionRuleCatalogue([...catalogue.sets, ...extra]);
+}
 
 /** AGR-6: the rule set in force on `dateIso` (the session's local date). Throws before the first one. */
-export function ruleSetFor(dateIso: string): SessionRuleSet {
+export function ruleSetFor(dateIso: string, catalogue: SessionRuleCatalogue = BASE_RULE_CATALOGUE): SessionRuleSet {
   if (!isCalendarDate(dateIso)) throw new RangeError(`not an ISO date (YYYY-MM-DD): ${dateIso}`);
-  return inForceOn(SESSION_RULE_SETS, dateIso, 'session rule set');
+  return inForceOn(catalogue.sets, dateIso, 'session rule set');
 }
 
 export interface RuleSetSummary {
@@ -96,8 +108,9 @@ export interface RuleSetSummary {
 }
 
 /** For the API: every version with its dates, source and rules. */
-export function listRuleSets(): RuleSetSummary[] {
-  return SESSION_RULE_SETS.map((set, i) => {
+export function listRuleSets(catalogue: SessionRuleCatalogue = BASE_RULE_CATALOGUE): RuleSetSummary[] {
+  const sets = catalogue.sets;
+  return sets.map((set, i) => {
     const overrides: Record<string, unknown> = {};
     for (const path of set.overriddenParameters) {
       overrides[path] = path.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown>)[k], set.parameters);
@@ -107,7 +120,7 @@ export function listRuleSets(): RuleSetSummary[] {
       ruleSet: set.rules.ruleSet,
       version: set.version,
       effectiveFrom: set.effectiveFrom,
-      effectiveUntil: SESSION_RULE_SETS[i + 1]?.effectiveFrom ?? null,
+      effectiveUntil: sets[i + 1]?.effectiveFrom ?? null,
       source: set.source,
       ruleIds: [...new Set(set.rules.rules.map((r) => r.id))],
       checks: set.rules.rules.map((r) => ({ ruleId: r.id, check: r.check, clause: r.clause })),
@@ -131,8 +144,9 @@ export function evaluateSession(
   session: Session,
   context: SessionContext,
   options: EvaluateOptions = {},
+  catalogue: SessionRuleCatalogue = BASE_RULE_CATALOGUE,
 ): SessionEvaluation {
-  const set = ruleSetFor(session.date);
+  const set = ruleSetFor(session.date, catalogue);
   const facts = sessionFacts(session, context, set.parameters);
   const evaluation = evaluateSync(set.rules, facts as unknown as Facts, options) as SessionEvaluation;
   const blocker = context.sessionBlocker;

@@ -3,14 +3,16 @@ import type { EntityManager } from 'typeorm';
 import { PARAMETERS } from '../../config/parameters';
 import { type Agrement, sessionBlocker as sessionBlockerOf } from '../../domain/agrement/agrement';
 import { DomainError, InvalidCommand, NotFound, RulesFailed, TransitionRefused } from '../../domain/errors';
-import { checkCampaignWindow } from '../../domain/sessions/campaigns';
+import { checkCampaignWindow, noWindowMessage, schoolYearOf } from '../../domain/sessions/campaigns';
 import { finalisationDeadline, isTimeZone, sessionEndsAt } from '../../domain/sessions/finalisation';
 import { attributableIncidents, remedyDue } from '../../domain/sessions/remedy';
 import { priceOf } from '../../domain/sessions/pricing';
 import type { CentreKind, Session } from '../../domain/sessions/session';
 import { dateIn } from '../../domain/zoned-time';
 import { appendToLog } from '../../infra/database/event-log';
-import { evaluateSession, type SessionEvaluation } from '../../rules/sessions';
+import { evaluateSession, type SessionEvaluation, type SessionRuleCatalogue } from '../../rules/sessions';
+import { loadRuleCatalogue } from '../rule-sets/catalogue';
+import { type CampaignData, loadCampaigns } from './campaigns';
 import { sessionStreamId, SESSION_STREAM } from '../../activities/session.activities';
 import type { SessionDeadlineInput } from '../../workflows/session/definitions';
 import type { ApplicationDeps } from '../applications/dependencies';
@@ -91,7 +93,7 @@ export function sessionCentreOf(o: CentreRow): SessionCentre {
   };
 }
 
-async function loadCentres(m: EntityManager, ids: string[]): Promise<Map<string, SessionCentre>> {
+export async function loadCentres(m: EntityManager, ids: string[]): Promise<Map<string, SessionCentre>> {
   const rows: CentreRow[] = await m.query(
     `SELECT o.id, o.name, o.email, o.category, o.network_id,
             (SELECT a.data->'network'->>'type' FROM applications a WHERE a.organisation_id = o.network_id ORDER BY a.received_at DESC LIMIT 1) AS network_type
@@ -101,7 +103,7 @@ async function loadCentres(m: EntityManager, ids: string[]): Promise<Map<string,
   return new Map(rows.map((o) => [o.id, sessionCentreOf(o)]));
 }
 
-async function loadAgrements(m: EntityManager, organisationIds: string[]): Promise<Map<string, Agrement>> {
+export async function loadAgrements(m: EntityManager, organisationIds: string[]): Promise<Map<string, Agrement>> {
   if (organisationIds.length === 0) return new Map();
   const rows: { organisation_id: string; snapshot: Agrement }[] = await m.query(`SELECT organisation_id, snapshot FROM agrements WHERE organisation_id = ANY($1)`, [organisationIds]);
   return new Map(rows.map((r) => [r.organisation_id, r.snapshot]));
@@ -143,11 +145,27 @@ export interface Verdict {
   price: { priceCents: number; pixShareCents: number; payingCandidates: number };
 }
 
+/** What sessions are judged by, loaded in the caller's transaction: the rule sets in force (AGR-6) and the SCO-2 campaigns. */
+export interface JudgingData {
+  catalogue: SessionRuleCatalogue;
+  campaigns: CampaignData;
+}
+
+/** The judging data for these reports (campaigns of their schools' school years). */
+export async function loadJudgingData(m: EntityManager, reports: Array<{ report: SessionReport; centre: SessionCentre | undefined }>): Promise<JudgingData> {
+  const schools = reports.filter((r) => r.centre?.kind === 'secondary-school');
+  return {
+    catalogue: await loadRuleCatalogue(m),
+    campaigns: await loadCampaigns(m, [...new Set(schools.map((r) => schoolYearOf(r.report.date)))], [...new Set(schools.map((r) => r.report.organisationId))]),
+  };
+}
+
 /**
  * Judges a report: SES-9 (the agrément's blocker) for sessions still to be held, SCO-2 windows for
- * schools, then every SES/PRI rule in force on the session's date (AGR-6). Pure once loaded.
+ * schools (409 when none is published for the year), then every SES/PRI rule in force on the session's
+ * date (AGR-6). Pure once loaded.
  */
-export function judge(report: SessionReport, centre: SessionCentre, agrement: Agrement | null, now: Date, options: { includePassing?: boolean } = {}): Verdict {
+export function judge(report: SessionReport, centre: SessionCentre, agrement: Agrement | null, now: Date, data: JudgingData, options: { includePassing?: boolean } = {}): Verdict {
   if (!isTimeZone(report.timeZone)) throw new InvalidCommand('timeZone', `timeZone ${report.timeZone} is not an IANA time zone (e.g. Europe/Paris, Indian/Reunion)`);
   const session = sessionOf(report, centre);
   const today = dateIn(now, report.timeZone);
@@ -167,8 +185,16 @@ export function judge(report: SessionReport, centre: SessionCentre, agrement: Ag
     blocker = sessionBlockerOf(agrement, report.date);
     if (blocker) throw new TransitionRefused(blocker.ruleId, `no session may be organised: ${blocker.reason} (${blocker.ruleId}, SES-9)`, { state: agrement.state, organisationId: centre.id });
   }
-  const evaluation = evaluateSession(session, { sessionBlocker: blocker, today }, options);
-  const campaign = centre.kind === 'secondary-school' ? checkCampaignWindow(centre.category, report.date) : null;
+  let campaign = null;
+  if (centre.kind === 'secondary-school') {
+    // SCO-2: judged against its own school year's window only.
+    const year = schoolYearOf(report.date);
+    const window = data.campaigns.windows.find((w) => w.schoolYear === year && w.schoolType === centre.category);
+    if (!window) throw new TransitionRefused('SCO-2', noWindowMessage(centre.category, year), { schoolYear: year, schoolType: centre.category });
+    const derogation = data.campaigns.derogations.find((d) => d.schoolYear === year && d.organisationId === centre.id) ?? null;
+    campaign = checkCampaignWindow(report.date, window, derogation);
+  }
+  const evaluation = evaluateSession(session, { sessionBlocker: blocker, today }, options, data.catalogue);
   const failures = [...(campaign ? [campaign] : []), ...evaluation.failures];
   if (failures.length > 0) {
     throw new RulesFailed(
@@ -261,6 +287,7 @@ export async function reportSessions(deps: ApplicationDeps, raws: unknown[], opt
       [parsed.map((p) => p.report.id)],
     );
     const byId = new Map(stored.map((s) => [s.id, s]));
+    const data = await loadJudgingData(m, parsed.map((p) => ({ report: p.report, centre: centres.get(p.report.organisationId) })));
     const log: Parameters<typeof appendToLog>[1] = [];
     const rows: WrittenSession[] = [];
     const quality: QualityRow[] = [];
@@ -282,7 +309,7 @@ export async function reportSessions(deps: ApplicationDeps, raws: unknown[], opt
         const status = report.status ?? 'planned';
         if (before?.status === 'finalised') throw new TransitionRefused('SES-10', `session ${report.id} is finalised: it can no longer change`);
         if (before?.status === 'cancelled') throw new TransitionRefused('SES-7', `session ${report.id} is cancelled: it can no longer change`);
-        const verdict = judge(report, centre, centre.agrementOrganisationId ? (agrements.get(centre.agrementOrganisationId) ?? null) : null, now);
+        const verdict = judge(report, centre, centre.agrementOrganisationId ? (agrements.get(centre.agrementOrganisationId) ?? null) : null, now, data);
         const version = (before?.version ?? 0) + 1;
         rows.push({
           id: report.id, organisation_id: report.organisationId, agrement_organisation_id: centre.agrementOrganisationId, centre_kind: centre.kind,
@@ -399,8 +426,9 @@ export async function dryRunSession(deps: ApplicationDeps, raw: unknown, options
   const centre = (await loadCentres(m, [report.organisationId])).get(report.organisationId);
   if (!centre) throw new NotFound(`organisation ${report.organisationId} not found`);
   const agrement = centre.agrementOrganisationId ? ((await loadAgrements(m, [centre.agrementOrganisationId])).get(centre.agrementOrganisationId) ?? null) : null;
+  const data = await loadJudgingData(m, [{ report, centre }]);
   try {
-    const v = judge(report, centre, agrement, deps.now(), { includePassing: options.includePassing });
+    const v = judge(report, centre, agrement, deps.now(), data, { includePassing: options.includePassing });
     return {
       allowed: true,
       ruleSetId: v.evaluation.ruleSetId,

@@ -52,7 +52,7 @@ describe('sessions API (SES-1): reported as Pix Certif would, judged, followed t
     expect(res.status).toBe(201);
     expect(res.body.outcome).toBe('created');
     // Ends Friday 26 March 2027 16:00 in Paris (UTC+1); 48 elapsed hours later it is 17:00 (UTC+2) on the Sunday.
-    expect(res.body.session).toMatchObject({ id: report.id, status: 'planned', deadlineAt: '2027-03-28T15:00:00.000Z', ruleSetId: 'sessions@2027-01', candidates: 10 });
+    expect(res.body.session).toMatchObject({ id: report.id, status: 'planned', deadlineAt: '2027-03-28T15:00:00.000Z', ruleSetId: 'sessions@2020-01', candidates: 10 });
     expect(res.body.session.price).toEqual({ totalEur: 450, pixShareEur: 100, payingCandidates: 10 });
     const wf = await until(() => deadlineOf(report.id), (s) => s.state === 'scheduled');
     expect(wf.deadlineAt).toBe('2027-03-28T15:00:00.000Z');
@@ -71,8 +71,8 @@ describe('sessions API (SES-1): reported as Pix Certif would, judged, followed t
     const res = await http('POST', '/sessions', report);
     expect(res.status).toBe(422);
     expect(res.body.rules).toEqual(expect.arrayContaining(['SES-2', 'SES-3']));
-    // AGR-6: the cahier of 2027 lowered the ratio to 15 candidates per invigilator.
-    expect(res.body.failures.find((f: { ruleId: string }) => f.ruleId === 'SES-2')).toMatchObject({ actual: 20.5, expected: 15 });
+    // AGR-6: judged by the real cahier (January 2020): 20 candidates per invigilator.
+    expect(res.body.failures.find((f: { ruleId: string }) => f.ruleId === 'SES-2')).toMatchObject({ actual: 20.5, expected: 20 });
     expect(res.body.failures.find((f: { ruleId: string }) => f.ruleId === 'SES-3')).toMatchObject({ actual: 0, expected: 3 });
     expect((await http('GET', `/sessions/${report.id}`)).status).toBe(404);
     // The dry run gives the same verdict without writing, and the passing checks on request.
@@ -81,7 +81,7 @@ describe('sessions API (SES-1): reported as Pix Certif would, judged, followed t
     expect(dry.body.allowed).toBe(false);
     expect(dry.body.failures.map((f: { ruleId: string }) => f.ruleId)).toEqual(expect.arrayContaining(['SES-2', 'SES-3']));
     const ok = await http('POST', '/sessions/dry-run?includePassing=true', sessionReport(c.organisationId));
-    expect(ok.body).toMatchObject({ allowed: true, ruleSetId: 'sessions@2027-01', deadlineAt: '2027-03-28T15:00:00.000Z' });
+    expect(ok.body).toMatchObject({ allowed: true, ruleSetId: 'sessions@2020-01', deadlineAt: '2027-03-28T15:00:00.000Z' });
     expect(ok.body.passes.length).toBeGreaterThan(5);
     expect(ok.body.passes[0].message).toEqual(expect.any(String));
     expect((await http('GET', `/sessions?organisationId=${c.organisationId}`)).body.total).toBe(0);
@@ -304,13 +304,15 @@ describe('sessions API (SES-1): reported as Pix Certif would, judged, followed t
     expect((await http('POST', '/sessions', sessionReport(other.organisationId), theirs)).status).toBe(201);
   });
 
-  it('AGR-6 lists the rule sets with their versions, effective dates and rule IDs', async () => {
+  it('AGR-6 lists the rule sets with their versions, effective dates and rule IDs: the real cahier first, never the fictional 2027 one', async () => {
     const res = await http('GET', '/rule-sets');
     expect(res.status).toBe(200);
-    expect(res.body.map((s: { id: string }) => s.id)).toEqual(['sessions@2020-01', 'sessions@2027-01']);
-    expect(res.body[0]).toMatchObject({ effectiveFrom: '2020-01-01', effectiveUntil: res.body[1].effectiveFrom });
+    // Versions published through /rule-set-versions (AGR-5) follow the base one.
+    expect(res.body[0]).toMatchObject({ id: 'sessions@2020-01', effectiveFrom: '2020-01-01', effectiveUntil: res.body[1]?.effectiveFrom ?? null });
+    expect(res.body.map((s: { id: string }) => s.id)).not.toContain('sessions@2027-01');
     expect(res.body[0].ruleIds).toEqual(expect.arrayContaining(['SES-2', 'SES-3', 'SES-9', 'PRI-3']));
-    expect((await http('GET', '/rule-sets/sessions@2027-01')).body.id).toBe('sessions@2027-01');
+    expect((await http('GET', '/rule-sets/sessions@2020-01')).body.id).toBe('sessions@2020-01');
+    expect((await http('GET', '/rule-sets/sessions@2027-01')).status).toBe(404);
     expect((await http('GET', '/rule-sets/sessions@1999-01')).status).toBe(404);
   });
 });

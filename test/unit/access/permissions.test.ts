@@ -25,6 +25,14 @@ describe('permission matrix', () => {
     }
   });
 
+  it.each([
+    ['AGR-6', 'rule-set.draft'],
+    ['AGR-5', 'rule-set.publish'],
+    ['SCO-2', 'campaign.manage'],
+  ] as const)('%s only operations may %s', (_rule, action) => {
+    expect(rolesAllowed(action)).toEqual(['operations']);
+  });
+
   it('TER-1 only the centre (or its coordinator) may request a termination for convenience', () => {
     expect(rolesAllowed('agrement.request-termination')).toEqual(['centre', 'coordinator']);
   });

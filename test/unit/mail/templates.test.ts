@@ -109,6 +109,13 @@ const SAMPLES: { [N in TemplateName]: TemplateDataMap[N] } = {
     effectiveOn: '2026-03-01',
     summary: 'Un poste informatique de secours pour 10 candidats au lieu de 20.',
   },
+  'cahier-minor-change-notice': {
+    ...lc,
+    notifiedOn: '2026-01-15',
+    effectiveOn: '2026-03-01',
+    summary: 'Nouvelle configuration recommandée des navigateurs des postes de certification.',
+    version: '2026-03',
+  },
   'force-majeure-started': { ...lc, since: '2026-01-10', terminatesOn: '2026-03-10' },
   'force-majeure-ended': { ...lc, since: '2026-01-10', endedOn: '2026-02-01' },
   'labour-documents-requested': { ...lc, requestedOn: '2026-03-02', dueOn: '2026-03-17' },
@@ -210,6 +217,7 @@ const RULES_CITED: Record<TemplateName, string[]> = {
   'badge-reminder': ['REF-3'],
   'referent-training-required': ['REF-2', 'REF-5'],
   'cahier-change-notice': ['AGR-5'],
+  'cahier-minor-change-notice': ['AGR-5', 'AGR-6'],
   'force-majeure-started': ['TER-3'],
   'force-majeure-ended': ['TER-3'],
   'labour-documents-requested': ['TER-4'],
@@ -536,8 +544,8 @@ const TO_PIX: Partial<Record<TemplateName, 'operations' | 'legal'>> = {
 const LIFECYCLE = TEMPLATE_NAMES.filter((name) => 'agrementReference' in SAMPLES[name]);
 
 describe('agrément lifecycle templates (issue 3): who they address', () => {
-  it('covers the 22 lifecycle templates (VIS-4 findings included), each naming the agrément and the organisation', () => {
-    expect(LIFECYCLE).toHaveLength(22);
+  it('covers the 23 lifecycle templates (VIS-4 findings and the AGR-5 non-substantial notice included), each naming the agrément and the organisation', () => {
+    expect(LIFECYCLE).toHaveLength(23);
     for (const name of LIFECYCLE) expect(REQUIRED_FIELDS[name].slice(0, 2)).toEqual(['organisationName', 'agrementReference']);
   });
 
@@ -886,6 +894,17 @@ describe('referent-training-required (REF-2, REF-5)', () => {
     expect(text).toContain('Nous avons bien enregistré, le 2 février 2026, la désignation de Dominique Leroy comme référent Pix de votre centre');
     expect(text).toContain("avant l'organisation de toute session de certification.");
     expect(text).toContain("Tant que cette formation n'a pas été suivie, votre centre ne peut organiser aucune session.");
+  });
+});
+
+describe('cahier-minor-change-notice (AGR-5, Conv art. 8.2)', () => {
+  it("AGR-5: a non-substantial change applies after 1 month's notice (art. 8.2), from its effective date", () => {
+    const { subject, text } = render('cahier-minor-change-notice');
+    expect(subject).toBe('Agrément Pix (réf. AGR-3F2A9C1B) : évolution non substantielle du cahier des charges, applicable le 1er mars 2026');
+    expect(text).toContain('Par la présente notification en date du 15 janvier 2026');
+    expect(text).toContain("Conformément à l'article 8.2 de la convention d'agrément");
+    expect(text).toContain('Elle s\'applique après un préavis de 1 mois à compter de cette notification, soit à partir du 1er mars 2026');
+    expect(text).toContain('Nouvelle configuration recommandée des navigateurs');
   });
 });
 

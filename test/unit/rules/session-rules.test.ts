@@ -3,6 +3,7 @@ import { PARAMETERS } from '../../../src/config/parameters';
 import type { Invigilator, Session, SessionCandidate, SessionContext } from '../../../src/domain/sessions/session';
 import { RuleFileError } from '../../../src/rules/rule-engine';
 import {
+  BASE_RULE_CATALOGUE,
   evaluateSession,
   listRuleSets,
   loadSessionRuleSet,
@@ -10,9 +11,16 @@ import {
   SESSION_RULE_SETS,
   sessionFacts,
   type SessionEvaluation,
+  type SessionRuleCatalogue,
+  withRuleSets,
 } from '../../../src/rules/sessions';
 import { handWrittenChecks } from '../../../src/rules/sessions/hand-written-checks';
 import ses2020 from '../../../src/rules/sessions/ses-2020-01.rules.json';
+import ses2027 from '../../fixtures/rules/ses-2027-01.rules.json';
+
+// AGR-6: a fictional later cahier (15 candidates per invigilator from 2027-01-01), a fixture only.
+const FIXTURE_2027 = loadSessionRuleSet(ses2027, 'test/fixtures/rules/ses-2027-01.rules.json');
+const WITH_2027: SessionRuleCatalogue = withRuleSets(BASE_RULE_CATALOGUE, [FIXTURE_2027]);
 
 // A session that every rule of both versions accepts; each test breaks one thing.
 const DATE = '2026-06-15';
@@ -77,8 +85,8 @@ function session(overrides: Partial<Session> = {}, candidates = 10): Session {
 const candidates = (n: number, make: (i: number) => Partial<SessionCandidate> = () => ({})) =>
   Array.from({ length: n }, (_, i) => candidate(i, make(i)));
 
-function judge(s: Session, context: SessionContext = CONTEXT, includePassing = false): SessionEvaluation {
-  return evaluateSession(s, context, { includePassing });
+function judge(s: Session, context: SessionContext = CONTEXT, includePassing = false, catalogue?: SessionRuleCatalogue): SessionEvaluation {
+  return evaluateSession(s, context, { includePassing }, catalogue);
 }
 const failing = (e: SessionEvaluation) => e.failures.map((f) => f.check);
 const failure = (e: SessionEvaluation, check: string) => e.failures.find((f) => f.check === check);
@@ -392,35 +400,47 @@ describe('PRI-3 / SES-5: what the establishment is, whatever its network', () =>
 describe('AGR-6: the rule set in force on the session date', () => {
   const sixteen = (date: string) => session({ date, plannedOn: '2026-01-01' }, 16);
 
-  it('AGR-6: 16 candidates per invigilator pass under the 2020 cahier and fail under the 2027 one', () => {
-    const before = judge(sixteen('2026-12-31'), { ...CONTEXT, today: '2026-12-01' });
-    const after = judge(sixteen('2027-01-01'), { ...CONTEXT, today: '2026-12-01' });
+  it('AGR-6: production ships the real cahier only (January 2020); later versions are published, not shipped', () => {
+    expect(SESSION_RULE_SETS.map((s) => s.id)).toEqual(['sessions@2020-01']);
+    expect(SESSION_RULE_SETS.every((s) => !/hypoth/i.test(s.source))).toBe(true);
+    expect(ruleSetFor('2099-01-01').id).toBe('sessions@2020-01');
+  });
+
+  it('AGR-6: with the 2027 fixture, 16 candidates per invigilator pass under the 2020 cahier and fail under the 2027 one', () => {
+    const before = judge(sixteen('2026-12-31'), { ...CONTEXT, today: '2026-12-01' }, false, WITH_2027);
+    const after = judge(sixteen('2027-01-01'), { ...CONTEXT, today: '2026-12-01' }, false, WITH_2027);
     expect([before.ruleSetId, before.passed]).toEqual(['sessions@2020-01', true]);
     expect([after.ruleSetId, after.effectiveFrom]).toEqual(['sessions@2027-01', '2027-01-01']);
     expect(after.failures.map((f) => [f.check, f.actual, f.expected])).toEqual([['SES-2.candidates-per-invigilator', 16, 15]]);
+    // The base catalogue is untouched by the injected one.
+    expect(judge(sixteen('2027-01-01'), { ...CONTEXT, today: '2026-12-01' }).ruleSetId).toBe('sessions@2020-01');
   });
 
   it('AGR-6: ruleSetFor picks the latest version in force, and refuses dates before the first or malformed', () => {
-    expect(ruleSetFor('2020-01-01').version).toBe('2020-01');
-    expect(ruleSetFor('2026-12-31').version).toBe('2020-01');
-    expect(ruleSetFor('2027-01-01').version).toBe('2027-01');
+    expect(ruleSetFor('2020-01-01', WITH_2027).version).toBe('2020-01');
+    expect(ruleSetFor('2026-12-31', WITH_2027).version).toBe('2020-01');
+    expect(ruleSetFor('2027-01-01', WITH_2027).version).toBe('2027-01');
     expect(() => ruleSetFor('2019-12-31')).toThrow(/No session rule set in force on 2019-12-31/);
     expect(() => ruleSetFor('2026-02-30')).toThrow(RangeError);
   });
 
-  it('AGR-6: versions are sorted; each differing number lives in its rule file, not in code', () => {
-    expect(SESSION_RULE_SETS.map((s) => s.effectiveFrom)).toEqual(['2020-01-01', '2027-01-01']);
-    expect(SESSION_RULE_SETS[0].parameters.sessions.maxCandidatesPerInvigilator).toBe(PARAMETERS.sessions.maxCandidatesPerInvigilator);
-    expect(SESSION_RULE_SETS[1].parameters.sessions.maxCandidatesPerInvigilator).toBe(15);
-    expect(SESSION_RULE_SETS[1].parameters.sessions.maxStaffSharePercent).toBe(30);
+  it('AGR-6: versions are sorted, two versions may not take effect the same day; each differing number lives in its rule file', () => {
+    expect(withRuleSets(BASE_RULE_CATALOGUE, [FIXTURE_2027]).sets.map((s) => s.effectiveFrom)).toEqual(['2020-01-01', '2027-01-01']);
+    const [base, later] = WITH_2027.sets;
+    expect(base.parameters.sessions.maxCandidatesPerInvigilator).toBe(PARAMETERS.sessions.maxCandidatesPerInvigilator);
+    expect(later.parameters.sessions.maxCandidatesPerInvigilator).toBe(15);
+    expect(later.parameters.sessions.maxStaffSharePercent).toBe(30);
+    const sameDay = loadSessionRuleSet({ ...structuredClone(ses2027), version: '2027-01b' }, 'same day');
+    expect(() => withRuleSets(WITH_2027, [sameDay])).toThrow(/both take effect on 2027-01-01/);
   });
 
   it('AGR-6: listRuleSets gives each version with its dates, source, rule IDs and overrides', () => {
-    const [first, second] = listRuleSets();
+    const [first, second] = listRuleSets(WITH_2027);
     expect(first).toMatchObject({ id: 'sessions@2020-01', effectiveFrom: '2020-01-01', effectiveUntil: '2027-01-01', parameterOverrides: {} });
     expect(second).toMatchObject({ id: 'sessions@2027-01', effectiveUntil: null, parameterOverrides: { 'sessions.maxCandidatesPerInvigilator': 15 } });
     expect(first.ruleIds).toEqual(['SES-1', 'SES-2', 'SES-3', 'SES-4', 'SES-5', 'SES-6', 'SES-7', 'SES-8', 'REF-2', 'SUS-2', 'AGR-4', 'TER-5', 'SES-9', 'SCO-1', 'PRI-2', 'PRI-3']);
     expect(first.checks.every((c) => c.clause.length > 0)).toBe(true);
+    expect(listRuleSets().map((s) => [s.id, s.effectiveUntil])).toEqual([['sessions@2020-01', null]]);
   });
 
   it('AGR-6: a new version is a JSON file; its overrides are validated', () => {
@@ -484,11 +504,11 @@ describe('explanations', () => {
 
   it('the hand-written checks of the benchmark agree with the rule files on these sessions', () => {
     const key = (list: Array<{ check: string; actual: unknown; expected: unknown }>) => list.map((f) => JSON.stringify([f.check, f.actual, f.expected])).sort();
-    const cases: Array<[Session, SessionContext]> = [
+    const cases: Array<[Session, SessionContext, SessionRuleCatalogue?]> = [
       [session(), CONTEXT],
       [broken, { sessionBlocker: { ruleId: 'SUS-6', reason: 'x' }, today: '2026-06-12' }],
       [session({ centreKind: 'secondary-school', public: 'external-open' }, 25), CONTEXT],
-      [session({ date: '2027-03-01', plannedOn: '2027-02-15', public: 'external-open' }, 16), CONTEXT],
+      [session({ date: '2027-03-01', plannedOn: '2027-02-15', public: 'external-open' }, 16), CONTEXT, WITH_2027],
       // PRI-3 / SES-5: a public university member of a type B network, conflicts declared, some charged.
       [
         session({
@@ -511,9 +531,9 @@ describe('explanations', () => {
         CONTEXT,
       ],
     ];
-    for (const [s, c] of cases) {
-      const engine = judge(s, c, true);
-      const hand = handWrittenChecks(s, c, ruleSetFor(s.date).parameters, { includePassing: true });
+    for (const [s, c, catalogue] of cases) {
+      const engine = judge(s, c, true, catalogue);
+      const hand = handWrittenChecks(s, c, ruleSetFor(s.date, catalogue).parameters, { includePassing: true });
       expect(key(hand.failures)).toEqual(key(engine.failures));
       expect(key(hand.passes ?? [])).toEqual(key(engine.passes ?? []));
       expect([...hand.notApplicable].sort()).toEqual([...(engine.notApplicable ?? [])].sort());

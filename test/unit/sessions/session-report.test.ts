@@ -4,6 +4,11 @@ import { erasePersonalData } from '../../../src/domain/sessions/retention';
 import { judge, sessionCentreOf } from '../../../src/usecases/sessions/report-sessions';
 import { parseSessionReport, SESSION_REPORT_SCHEMA } from '../../../src/usecases/sessions/session-report';
 import { sessionReport } from '../../support/session-fixtures';
+import { BASE_RULE_CATALOGUE } from '../../../src/rules/sessions';
+import type { JudgingData } from '../../../src/usecases/sessions/report-sessions';
+
+/** The base cahier and no campaign window (these centres are not schools). */
+const DATA: JudgingData = { catalogue: BASE_RULE_CATALOGUE, campaigns: { windows: [], derogations: [] } };
 
 // DATA-1 (Conv annexe 3 art. 6): a report may be reduced to the annexe 3 data every candidate has, and
 // may carry nothing outside annexe 3.
@@ -40,7 +45,7 @@ describe('DATA-1: only annexe 3 data is required of a session report', () => {
 
   it('DATA-1: a report without local ids, extra time, e-mail nor the centre’s declarations is accepted and judged', () => {
     const report = parseSessionReport(minimalReport());
-    const verdict = judge(report, centre, null, NOW, { includePassing: true });
+    const verdict = judge(report, centre, null, NOW, DATA, { includePassing: true });
     expect(verdict.evaluation.failures).toEqual([]);
     // Absent local ids: candidates are known by their position; absent extra time: none; absent billing: PRI-1.
     expect(verdict.session.candidates.map((c) => [c.localId, c.extraTimePercent, c.staffOfCentre, c.billing.mode, c.certifiableCompetences])).toEqual([
@@ -68,7 +73,7 @@ describe('DATA-1: only annexe 3 data is required of a session report', () => {
     const candidates = raw.candidates as Array<Record<string, unknown>>;
     Object.assign(candidates[0]!, { birthPlace: 'Lyon', email: 'lea.bernard@example.fr', localId: 'ETU-1', extraTimePercent: 33 });
     const report = parseSessionReport(raw);
-    const verdict = judge({ ...report, endTime: '16:35' }, centre, null, NOW);
+    const verdict = judge({ ...report, endTime: '16:35' }, centre, null, NOW, DATA);
     expect(verdict.session.candidates.map((c) => c.localId)).toEqual(['ETU-1', '#2', '#3']);
     expect(verdict.session.candidates[0]).toMatchObject({ extraTimePercent: 33, birthPlace: 'Lyon' });
     expect(refusal({ ...raw, candidates: [{ ...candidates[0], email: 'pas une adresse' }] }).field).toBe('candidates.0.email');
