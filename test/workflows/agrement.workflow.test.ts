@@ -128,6 +128,7 @@ describe('agrément workflow on the time-skipping server, with exact dates', () 
       const renewed = agrementStart('2025-01-31', { years: 1, referent: { name: 'R', email: 'r@test.fr', trainedOn: '2025-01-10', recognisedQualifications: true } });
       const a = await startAgrement(renewed, '2025-09-01T09:00:00+02:00');
       await act(a.handle, { type: 'renewal-requested', on: '2025-09-01' }, 'Centre (centre)');
+      await sleepUntil(a.clockOffsetMs, '2025-12-01T09:00:00+01:00');
       await act(a.handle, { type: 'renewal-accepted', on: '2025-12-01', years: 2 }, 'Ops (operations)');
       await sleepUntil(a.clockOffsetMs, '2026-02-01T09:00:00+01:00');
       const s = await a.handle.query(agrementStateQuery);
@@ -152,20 +153,23 @@ describe('agrément workflow on the time-skipping server, with exact dates', () 
     });
   });
 
-  it('TER-3 force majeure from 2026-03-15 suspends the convention and, still ongoing, terminates it on 2026-05-15', async () => {
+  it('TER-3 force majeure from 2026-03-15 suspends the convention and, still ongoing after 2026-05-15 (more than 2 months), terminates it on 2026-05-16', async () => {
     await h.run(async () => {
       const start = agrementStart('2026-01-15', { referent: { name: 'R', email: 'r@test.fr', trainedOn: '2026-01-10', recognisedQualifications: true } });
       const { handle, clockOffsetMs } = await startAgrement(start, '2026-03-15T09:00:00+01:00');
       const s = await act(handle, { type: 'force-majeure-started', on: '2026-03-15' });
-      expect(s.state).toBe('suspended');
+      expect(s.state).toBe('force-majeure');
       expect(s.sessionBlocker?.ruleId).toBe('TER-3');
-      await sleepUntil(clockOffsetMs, '2026-05-15T09:00:00+02:00');
+      // Exactly 2 months: not yet "more than" 2 months.
+      await sleepUntil(clockOffsetMs, '2026-05-15T23:00:00+02:00');
+      expect((await handle.query(agrementStateQuery)).state).toBe('force-majeure');
+      await sleepUntil(clockOffsetMs, '2026-05-16T09:00:00+02:00');
       const result = await handle.result();
-      expect(result).toMatchObject({ state: 'terminated', end: { on: '2026-05-15', ruleId: 'TER-3' } });
+      expect(result).toMatchObject({ state: 'terminated', end: { on: '2026-05-16', ruleId: 'TER-3' } });
     });
   });
 
-  it('QUO-2 a centre below 600 candidates at 3 years (2028-01-31) is proposed for withdrawal; confirmed on 2028-02-01, it ends 15 days later on 2028-02-16', async () => {
+  it('QUO-2 a centre below 600 candidates in the 3 years to 2028-01-31 is proposed for withdrawal once the last finalisations are in (2028-02-02); confirmed that day, it ends 15 days later on 2028-02-17', async () => {
     await h.run(async () => {
       const start = agrementStart('2025-01-31', { referent: { name: 'R', email: 'r@test.fr', trainedOn: '2025-01-10', recognisedQualifications: true } });
       const { handle, clockOffsetMs } = await startAgrement(start, '2027-12-20T09:00:00+01:00');
@@ -174,12 +178,14 @@ describe('agrément workflow on the time-skipping server, with exact dates', () 
       await act(handle, { type: 'renewal-accepted', on: '2027-12-20' }, 'Ops (operations)');
       await act(handle, { type: 'sessions-finalised', sessionId: 'S-1', finalisedOn: '2027-12-20', candidates: 540 }, 'Ops (operations)');
       await sleepUntil(clockOffsetMs, '2028-02-01T09:00:00+01:00');
+      expect((await handle.query(agrementStateQuery)).proposals).toEqual([]);
+      await sleepUntil(clockOffsetMs, '2028-02-02T09:00:00+01:00');
       const proposed = await handle.query(agrementStateQuery);
-      expect(proposed.proposals).toEqual([expect.objectContaining({ ruleId: 'QUO-2', proposedOn: '2028-01-31' })]);
-      const notice = await act(handle, { type: 'proposal-confirmed', on: '2028-02-01', proposalId: proposed.proposals[0]!.id });
-      expect(notice).toMatchObject({ state: 'terminating', termination: { ruleId: 'QUO-2', effectiveOn: '2028-02-16' } });
-      await sleepUntil(clockOffsetMs, '2028-02-16T09:00:00+01:00');
-      expect(await handle.result()).toMatchObject({ state: 'terminated', end: { on: '2028-02-16', ruleId: 'QUO-2' } });
+      expect(proposed.proposals).toEqual([expect.objectContaining({ ruleId: 'QUO-2', proposedOn: '2028-02-02' })]);
+      const notice = await act(handle, { type: 'proposal-confirmed', on: '2028-02-02', proposalId: proposed.proposals[0]!.id });
+      expect(notice).toMatchObject({ state: 'terminating', termination: { ruleId: 'QUO-2', effectiveOn: '2028-02-17' } });
+      await sleepUntil(clockOffsetMs, '2028-02-17T09:00:00+01:00');
+      expect(await handle.result()).toMatchObject({ state: 'terminated', end: { on: '2028-02-17', ruleId: 'QUO-2' } });
     });
   });
 

@@ -396,7 +396,7 @@ describe('control-visit findings through the API (VIS-4, BRE-1, SUS-1)', () => {
     expect((await http('POST', `/agrements/${centre.agrementId}/actions/confirm-proposal`, ops, { reason: 'x', proposalId: suspensionId })).status).toBe(403);
     const suspended = await http('POST', `/agrements/${centre.agrementId}/actions/confirm-proposal`, legal, { reason: 'Constat grave lors de la visite', proposalId: suspensionId });
     expect(suspended.status).toBe(200);
-    expect(suspended.body).toMatchObject({ state: 'suspended', agrement: { suspension: { since: day, cause: 'decision' } } });
+    expect(suspended.body).toMatchObject({ state: 'suspended', agrement: { suspension: { since: day } } });
     expect(suspended.body.agrement.suspension.reason).toContain('visite de contrôle');
     expect(suspended.body.agrement.proposals.map((p: Json) => p.id)).toEqual([breachId]);
     const notice = await http('POST', `/agrements/${centre.agrementId}/actions/confirm-proposal`, legal, { reason: 'Mise en demeure', proposalId: breachId });
