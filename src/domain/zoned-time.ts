@@ -1,4 +1,4 @@
-import { isoDate, MS_PER_DAY as DAY_MS, parseIsoDate } from './dates';
+import { isoDate, MS_PER_DAY as DAY_MS, parseIsoDate, utcTime } from './dates';
 
 /**
  * Calendar dates in a time zone (IANA name), with Intl only: deterministic, so usable in workflows.
@@ -28,7 +28,7 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
 export function zoneOffsetMs(instant: Date, timeZone: string): number {
   const v = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
   for (const p of formatter(timeZone).formatToParts(instant)) if (p.type in v) v[p.type as keyof typeof v] = Number(p.value);
-  const asUtc = Date.UTC(v.year, v.month - 1, v.day, v.hour, v.minute, v.second);
+  const asUtc = utcTime(v.year, v.month - 1, v.day, v.hour, v.minute, v.second);
   return asUtc - Math.floor(instant.getTime() / 1000) * 1000;
 }
 
