@@ -44,11 +44,15 @@ export function dateIn(instant: Date, timeZone: string): string {
  * (two guesses used to land an hour early in Montreal's gap, and on the wrong day at Guadeloupe 1942-05-03).
  */
 export function zonedInstant(date: string, timeZone: string, hours = 0, minutes = 0): Date {
-  const wall = parseIsoDate(date).getTime() + (hours * 60 + minutes) * 60_000;
+  return new Date(resolve(parseIsoDate(date).getTime() + (hours * 60 + minutes) * 60_000, timeZone).instant);
+}
+
+/** The instant of a wall-clock time (ms, as if UTC); `steady` when the offset is the same a day either side. */
+function resolve(wall: number, timeZone: string): { instant: number; steady: boolean } {
   // Offsets around the wall time (offsets stay within ±24 h): any transition near it lies between them.
   const before = zoneOffsetMs(new Date(wall - DAY_MS), timeZone);
   const after = zoneOffsetMs(new Date(wall + DAY_MS), timeZone);
-  if (before === after && zoneOffsetMs(new Date(wall - before), timeZone) === before) return new Date(wall - before);
+  if (before === after && zoneOffsetMs(new Date(wall - before), timeZone) === before) return { instant: wall - before, steady: true };
   const offsets = new Set([before, after, zoneOffsetMs(new Date(wall - before), timeZone), zoneOffsetMs(new Date(wall - after), timeZone)]);
   let earliest = Number.POSITIVE_INFINITY;
   for (const offset of offsets) {
@@ -56,16 +60,16 @@ export function zonedInstant(date: string, timeZone: string, hours = 0, minutes 
     if (candidate < earliest && zoneOffsetMs(new Date(candidate), timeZone) === offset) earliest = candidate;
   }
   // No candidate: the wall time falls in a gap; the offset before it places it that far after the gap's start.
-  return new Date(Number.isFinite(earliest) ? earliest : wall - before);
+  return { instant: Number.isFinite(earliest) ? earliest : wall - before, steady: false };
 }
 
 /** The first instant of the date in the zone: an event "on D" takes effect then. */
 export function startOfDay(date: string, timeZone: string): Date {
-  const at = zonedInstant(date, timeZone, 0, 0);
-  if (dateIn(new Date(at.getTime() - 1), timeZone) !== date) return at;
+  const { instant, steady } = resolve(parseIsoDate(date).getTime(), timeZone);
+  if (steady || dateIn(new Date(instant - 1), timeZone) !== date) return new Date(instant);
   // A gap that began before midnight (Montreal, 1919-03-30 23:30 → 00:30): the day starts at the transition.
-  let lo = at.getTime() - DAY_MS;
-  let hi = at.getTime();
+  let lo = instant - DAY_MS;
+  let hi = instant;
   while (hi - lo > 1) {
     const mid = Math.floor((lo + hi) / 2);
     if (dateIn(new Date(mid), timeZone) < date) lo = mid;
