@@ -7,19 +7,19 @@ import { isTimeZone } from './sessions/finalisation';
  */
 
 /** Overseas departments (and collectivities) by INSEE code; every other department is in metropolitan France. */
-const OVERSEAS_TIME_ZONES: Readonly<Record<string, string>> = {
-  '971': 'America/Guadeloupe',
-  '972': 'America/Martinique',
-  '973': 'America/Cayenne',
-  '974': 'Indian/Reunion',
-  '976': 'Indian/Mayotte',
-  '975': 'America/Miquelon',
-  '977': 'America/St_Barthelemy',
-  '978': 'America/Marigot',
-  '986': 'Pacific/Wallis',
-  '987': 'Pacific/Tahiti',
-  '988': 'Pacific/Noumea',
-};
+const OVERSEAS_TIME_ZONES: ReadonlyMap<string, string> = new Map([
+  ['971', 'America/Guadeloupe'],
+  ['972', 'America/Martinique'],
+  ['973', 'America/Cayenne'],
+  ['974', 'Indian/Reunion'],
+  ['976', 'Indian/Mayotte'],
+  ['975', 'America/Miquelon'],
+  ['977', 'America/St_Barthelemy'],
+  ['978', 'America/Marigot'],
+  ['986', 'Pacific/Wallis'],
+  ['987', 'Pacific/Tahiti'],
+  ['988', 'Pacific/Noumea'],
+]);
 
 const METROPOLITAN_FRANCE = 'Europe/Paris';
 
@@ -40,5 +40,5 @@ export interface CentreSeat {
 export function centreTimeZone({ department, foreign, timeZone }: CentreSeat): string {
   if (isTimeZone(timeZone)) return timeZone;
   if (foreign || !department) return PARAMETERS.agrement.timeZone;
-  return OVERSEAS_TIME_ZONES[department.trim()] ?? METROPOLITAN_FRANCE;
+  return OVERSEAS_TIME_ZONES.get(department.trim()) ?? METROPOLITAN_FRANCE;
 }

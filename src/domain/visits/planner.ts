@@ -38,23 +38,23 @@ export type InspectorKind = (typeof INSPECTOR_KINDS)[number];
  * 20 December La Réunion; Good Friday in Guadeloupe and Martinique) and Alsace-Moselle (Good Friday, 26 December).
  * Any other department, or none (abroad, unknown), has France's national holidays.
  */
-const HOLIDAY_STATES: Readonly<Record<string, string>> = {
-  '971': 'GP',
-  '972': 'MQ',
-  '973': 'GF',
-  '974': 'RE',
-  '976': 'YT',
-  '57': '57',
-  '67': '67',
-  '68': '68',
-};
+const HOLIDAY_STATES: ReadonlyMap<string, string> = new Map([
+  ['971', 'GP'],
+  ['972', 'MQ'],
+  ['973', 'GF'],
+  ['974', 'RE'],
+  ['976', 'YT'],
+  ['57', '57'],
+  ['67', '67'],
+  ['68', '68'],
+]);
 
 const calendars = new Map<string, Holidays>();
 const holidaysByYear = new Map<string, ReadonlySet<string>>();
 
 /** The `date-holidays` state whose holidays a department keeps, or null for France's national ones. */
 export function holidayState(department: string | null | undefined): string | null {
-  return (department && HOLIDAY_STATES[department]) || null;
+  return (department && HOLIDAY_STATES.get(department)) || null;
 }
 
 /**

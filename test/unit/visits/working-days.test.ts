@@ -29,7 +29,7 @@ describe('VIS-2: working days exclude the public holidays of the centre’s depa
   it('VIS-2 departments map to the date-holidays states of FR (overseas, Alsace-Moselle); others keep the national holidays', () => {
     expect(OVERSEAS.map(holidayState)).toEqual(['GP', 'MQ', 'GF', 'RE', 'YT']);
     expect(ALSACE_MOSELLE.map(holidayState)).toEqual(['57', '67', '68']);
-    for (const department of ['75', '69', '2A', '01', '975', null, undefined]) expect(holidayState(department)).toBeNull();
+    for (const department of ['75', '69', '2A', '01', '975', 'constructor', '__proto__', null, undefined]) expect(holidayState(department)).toBeNull();
     expect([...publicHolidays(2026, '75')]).toEqual([...frenchPublicHolidays(2026)]);
   });
 
