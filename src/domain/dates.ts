@@ -5,8 +5,14 @@
 
 const DAY_MS = 86_400_000;
 
+/** Date.UTC without its quirk of reading years 0–99 as 1900–1999 (0050-01-31 + 1 month gave 1950-02-28). */
+export function utcTime(year: number, monthIndex: number, day: number, hours = 0, minutes = 0, seconds = 0, ms = 0): number {
+  const t = Date.UTC(year, monthIndex, day, hours, minutes, seconds, ms);
+  return year >= 0 && year < 100 ? new Date(t).setUTCFullYear(new Date(t).getUTCFullYear() - 1900) : t;
+}
+
 function daysInMonth(year: number, monthIndex: number): number {
-  return new Date(Date.UTC(year, monthIndex + 1, 0)).getUTCDate();
+  return new Date(utcTime(year, monthIndex + 1, 0)).getUTCDate();
 }
 
 /**
@@ -20,15 +26,7 @@ export function addMonths(instant: Date, months: number): Date {
   const targetMonth = ((m % 12) + 12) % 12;
   const day = Math.min(instant.getUTCDate(), daysInMonth(targetYear, targetMonth));
   return new Date(
-    Date.UTC(
-      targetYear,
-      targetMonth,
-      day,
-      instant.getUTCHours(),
-      instant.getUTCMinutes(),
-      instant.getUTCSeconds(),
-      instant.getUTCMilliseconds(),
-    ),
+    utcTime(targetYear, targetMonth, day, instant.getUTCHours(), instant.getUTCMinutes(), instant.getUTCSeconds(), instant.getUTCMilliseconds()),
   );
 }
 

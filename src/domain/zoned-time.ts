@@ -1,4 +1,4 @@
-import { isoDate, parseIsoDate } from './dates';
+import { isoDate, MS_PER_DAY as DAY_MS, parseIsoDate, utcTime } from './dates';
 
 /**
  * Calendar dates in a time zone (IANA name), with Intl only: deterministic, so usable in workflows.
@@ -28,7 +28,7 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
 export function zoneOffsetMs(instant: Date, timeZone: string): number {
   const v = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
   for (const p of formatter(timeZone).formatToParts(instant)) if (p.type in v) v[p.type as keyof typeof v] = Number(p.value);
-  const asUtc = Date.UTC(v.year, v.month - 1, v.day, v.hour, v.minute, v.second);
+  const asUtc = utcTime(v.year, v.month - 1, v.day, v.hour, v.minute, v.second);
   return asUtc - Math.floor(instant.getTime() / 1000) * 1000;
 }
 
@@ -37,19 +37,48 @@ export function dateIn(instant: Date, timeZone: string): string {
   return isoDate(new Date(instant.getTime() + zoneOffsetMs(instant, timeZone)));
 }
 
-/** The instant a local wall-clock time occurs in the zone (the later offset wins across a DST gap). */
+/**
+ * The instant a local wall-clock time occurs in the zone. Like Temporal's "compatible" disambiguation:
+ * a time repeated when clocks go back is its first occurrence; a time skipped when they go forward is
+ * moved forward by the gap (02:30 on a spring-forward night is 03:30), in every zone, east or west of UTC
+ * (two guesses used to land an hour early in Montreal's gap, and on the wrong day at Guadeloupe 1942-05-03).
+ */
 export function zonedInstant(date: string, timeZone: string, hours = 0, minutes = 0): Date {
-  const wall = parseIsoDate(date).getTime() + (hours * 60 + minutes) * 60_000;
-  let guess = wall - zoneOffsetMs(new Date(wall), timeZone);
-  guess = wall - zoneOffsetMs(new Date(guess), timeZone);
-  return new Date(guess);
+  return new Date(resolve(parseIsoDate(date).getTime() + (hours * 60 + minutes) * 60_000, timeZone).instant);
 }
 
+/** The instant of a wall-clock time (ms, as if UTC); `steady` when the offset is the same a day either side. */
+function resolve(wall: number, timeZone: string): { instant: number; steady: boolean } {
+  // Offsets around the wall time (offsets stay within ±24 h): any transition near it lies between them.
+  const before = zoneOffsetMs(new Date(wall - DAY_MS), timeZone);
+  const after = zoneOffsetMs(new Date(wall + DAY_MS), timeZone);
+  if (before === after && zoneOffsetMs(new Date(wall - before), timeZone) === before) return { instant: wall - before, steady: true };
+  const offsets = new Set([before, after, zoneOffsetMs(new Date(wall - before), timeZone), zoneOffsetMs(new Date(wall - after), timeZone)]);
+  let earliest = Number.POSITIVE_INFINITY;
+  for (const offset of offsets) {
+    const candidate = wall - offset;
+    if (candidate < earliest && zoneOffsetMs(new Date(candidate), timeZone) === offset) earliest = candidate;
+  }
+  // No candidate: the wall time falls in a gap; the offset before it places it that far after the gap's start.
+  return { instant: Number.isFinite(earliest) ? earliest : wall - before, steady: false };
+}
+
+/** The first instant of the date in the zone: an event "on D" takes effect then. */
 export function startOfDay(date: string, timeZone: string): Date {
-  return zonedInstant(date, timeZone, 0, 0);
+  const { instant, steady } = resolve(parseIsoDate(date).getTime(), timeZone);
+  if (steady || dateIn(new Date(instant - 1), timeZone) !== date) return new Date(instant);
+  // A gap that began before midnight (Montreal, 1919-03-30 23:30 → 00:30): the day starts at the transition.
+  let lo = instant - DAY_MS;
+  let hi = instant;
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (dateIn(new Date(mid), timeZone) < date) lo = mid;
+    else hi = mid;
+  }
+  return new Date(hi);
 }
 
 /** When a deadline "by D" has passed: the start of the following day. */
 export function endOfDay(date: string, timeZone: string): Date {
-  return startOfDay(isoDate(new Date(parseIsoDate(date).getTime() + 86_400_000)), timeZone);
+  return startOfDay(isoDate(new Date(parseIsoDate(date).getTime() + DAY_MS)), timeZone);
 }

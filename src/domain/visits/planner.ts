@@ -9,8 +9,9 @@
  *   nor visits on a day they declared unavailable;
  * - VIS-1: an unannounced visit takes place during one of the centre's scheduled sessions in the period;
  * - VIS-2: an announced visit (outside a session) gets a registered letter sent at least 5 working days
- *   before it (Monday–Friday, French public holidays excluded, from the `date-holidays` library), and the
- *   letter cannot go before the planning day;
+ *   before it (Monday–Friday, public holidays of the centre's department excluded, from the `date-holidays`
+ *   library: overseas departments and Alsace-Moselle have their own), and the letter cannot go before the
+ *   planning day;
  * - VIS-3, APP-3: the centre is charged the visit's estimated cost within the cap (120 €, 250 € for the
  *   conformity visit before the grant).
  *
@@ -29,72 +30,123 @@ export const INSPECTOR_KINDS = ['pix-staff', 'centre-manager', 'contractor'] as 
 export type InspectorKind = (typeof INSPECTOR_KINDS)[number];
 
 // ---------------------------------------------------------------------------------------------
-// Working days (VIS-2): Monday–Friday, French public holidays excluded.
+// Working days (VIS-2): Monday–Friday, public holidays of the centre's department excluded.
 
-const FRANCE = new Holidays('FR');
-const holidaysByYear = new Map<number, ReadonlySet<string>>();
+/**
+ * VIS-2: departments with public holidays of their own, as `date-holidays` names them (states of FR): the overseas
+ * departments (abolition of slavery: 27 April Mayotte, 22 May Martinique, 27 May Guadeloupe, 10 June Guyane,
+ * 20 December La Réunion; Good Friday in Guadeloupe and Martinique) and Alsace-Moselle (Good Friday, 26 December).
+ * Any other department, or none (abroad, unknown), has France's national holidays.
+ */
+const HOLIDAY_STATES: ReadonlyMap<string, string> = new Map([
+  ['971', 'GP'],
+  ['972', 'MQ'],
+  ['973', 'GF'],
+  ['974', 'RE'],
+  ['976', 'YT'],
+  ['57', '57'],
+  ['67', '67'],
+  ['68', '68'],
+]);
 
-/** French public holidays (type "public" in date-holidays; observances such as Mother's Day are not) of a year, as ISO dates. */
-export function frenchPublicHolidays(year: number): ReadonlySet<string> {
-  let days = holidaysByYear.get(year);
+const calendars = new Map<string, Holidays>();
+const holidaysByYear = new Map<string, ReadonlySet<string>>();
+
+/** The `date-holidays` state whose holidays a department keeps, or null for France's national ones. */
+export function holidayState(department: string | null | undefined): string | null {
+  return (department && HOLIDAY_STATES.get(department)) || null;
+}
+
+/**
+ * VIS-2: public holidays (type "public" in date-holidays; observances such as Mother's Day are not) of a year in a
+ * department (national ones without a department), as ISO dates.
+ */
+export function publicHolidays(year: number, department: string | null = null): ReadonlySet<string> {
+  const state = holidayState(department);
+  const key = `${state ?? 'FR'}:${year}`;
+  let days = holidaysByYear.get(key);
   if (!days) {
-    // `date` is the local calendar day in France ("2026-05-08 00:00:00"), whatever the process' time zone.
+    let calendar = calendars.get(state ?? 'FR');
+    if (!calendar) {
+      calendar = state ? new Holidays('FR', state) : new Holidays('FR');
+      calendars.set(state ?? 'FR', calendar);
+    }
+    // `date` is the local calendar day there ("2026-05-27 00:00:00"), whatever the process' time zone.
     days = new Set(
-      FRANCE.getHolidays(year)
+      calendar
+        .getHolidays(year)
         .filter((h) => h.type === 'public')
         .map((h) => h.date.slice(0, 10)),
     );
-    holidaysByYear.set(year, days);
+    holidaysByYear.set(key, days);
   }
   return days;
 }
 
+/** France's national public holidays of a year. */
+export function frenchPublicHolidays(year: number): ReadonlySet<string> {
+  return publicHolidays(year);
+}
+
+export function isPublicHoliday(day: string, department: string | null = null): boolean {
+  return publicHolidays(Number(day.slice(0, 4)), department).has(day);
+}
+
 export function isFrenchPublicHoliday(day: string): boolean {
-  return frenchPublicHolidays(Number(day.slice(0, 4))).has(day);
+  return isPublicHoliday(day);
 }
 
-/** VIS-2: Monday to Friday, and not a French public holiday. */
-export function isWorkingDay(day: string): boolean {
+/** VIS-2: Monday to Friday, and not a public holiday of the department (national ones without a department). */
+export function isWorkingDay(day: string, department: string | null = null): boolean {
   const weekday = parseIsoDate(day).getUTCDay();
-  return weekday !== 0 && weekday !== 6 && !isFrenchPublicHoliday(day);
+  return weekday !== 0 && weekday !== 6 && !isPublicHoliday(day, department);
 }
 
-function shiftWorkingDays(day: string, n: number, step: 1 | -1): string {
+function shiftWorkingDays(day: string, n: number, step: 1 | -1, department: string | null): string {
   let current = parseIsoDate(day);
   let counted = 0;
   while (counted < n) {
     current = addDays(current, step);
-    if (isWorkingDay(isoDate(current))) counted++;
+    if (isWorkingDay(isoDate(current), department)) counted++;
   }
   return isoDate(current);
 }
 
-/** The n-th working day after `day` (n ≥ 0; 0 gives `day` itself). */
-export function addWorkingDays(day: string, n: number): string {
-  return shiftWorkingDays(day, n, 1);
+/** The n-th working day after `day` (n ≥ 0; 0 gives `day` itself) in the department. */
+export function addWorkingDays(day: string, n: number, department: string | null = null): string {
+  return shiftWorkingDays(day, n, 1, department);
 }
 
-/** The n-th working day before `day` (n ≥ 0; 0 gives `day` itself). */
-export function subtractWorkingDays(day: string, n: number): string {
-  return shiftWorkingDays(day, n, -1);
+/** The n-th working day before `day` (n ≥ 0; 0 gives `day` itself) in the department. */
+export function subtractWorkingDays(day: string, n: number, department: string | null = null): string {
+  return shiftWorkingDays(day, n, -1, department);
 }
 
-/** The first working day on or after `day`. */
-export function nextWorkingDay(day: string): string {
-  return isWorkingDay(day) ? day : addWorkingDays(day, 1);
+/** The first working day on or after `day` in the department. */
+export function nextWorkingDay(day: string, department: string | null = null): string {
+  return isWorkingDay(day, department) ? day : addWorkingDays(day, 1, department);
 }
 
 /**
- * VIS-2: the last day the registered letter may be sent for an announced visit on `visitOn`: the
- * `workingDays`-th working day before it (a visit on Tue 2026-05-12 → Mon 2026-05-04, 2026-05-08 being a holiday).
+ * VIS-2: the last day the registered letter may be sent for an announced visit on `visitOn` to a centre of
+ * `department`: the `workingDays`-th working day before it (a visit on Tue 2026-05-12 → Mon 2026-05-04, 2026-05-08
+ * being a holiday; a visit on Tue 2026-06-02 → Tue 2026-05-26, but Fri 2026-05-22 in Guadeloupe, where 27 May is one).
  */
-export function letterDeadline(visitOn: string, workingDays: number = PARAMETERS.visits.announcementWorkingDays): string {
-  return subtractWorkingDays(visitOn, workingDays);
+export function letterDeadline(
+  visitOn: string,
+  department: string | null = null,
+  workingDays: number = PARAMETERS.visits.announcementWorkingDays,
+): string {
+  return subtractWorkingDays(visitOn, workingDays, department);
 }
 
-/** VIS-2: the first day an announced visit can take place when the letter cannot go before `today`. */
-export function earliestAnnouncedVisit(today: string, workingDays: number = PARAMETERS.visits.announcementWorkingDays): string {
-  return addWorkingDays(nextWorkingDay(today), workingDays);
+/** VIS-2: the first day an announced visit to a centre of `department` can take place when the letter cannot go before `today`. */
+export function earliestAnnouncedVisit(
+  today: string,
+  department: string | null = null,
+  workingDays: number = PARAMETERS.visits.announcementWorkingDays,
+): string {
+  return addWorkingDays(nextWorkingDay(today, department), workingDays, department);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -281,7 +333,6 @@ function validate(input: PlanInput): { from: string; to: string; today: string; 
 export function planVisits(input: PlanInput): Plan {
   const { from, to, today, share } = validate(input);
   const firstDay = maxDay(from, today);
-  const announcedFrom = earliestAnnouncedVisit(today);
 
   const slots: Slot[] = [...input.inspectors]
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
@@ -358,10 +409,12 @@ export function planVisits(input: PlanInput): Plan {
         note = "Aucune session programmée sur la période avec un inspecteur disponible : visite annoncée par lettre recommandée (VIS-2) au lieu d'une visite inopinée (VIS-1).";
       }
     }
+    // VIS-2: working days of the centre's department.
+    const announcedFrom = earliestAnnouncedVisit(today, centre.department);
     if (!chosen) {
       for (const slot of candidates) {
-        let day = nextWorkingDay(maxDay(slot.start, announcedFrom));
-        while (day <= slot.end && !free(slot, day)) day = addWorkingDays(day, 1);
+        let day = nextWorkingDay(maxDay(slot.start, announcedFrom), centre.department);
+        while (day <= slot.end && !free(slot, day)) day = addWorkingDays(day, 1, centre.department);
         if (day <= slot.end) {
           chosen = { slot, day, sessionId: null };
           break;
@@ -396,7 +449,7 @@ export function planVisits(input: PlanInput): Plan {
       inspectorKind: slot.inspector.kind,
       kind,
       plannedOn: day,
-      letterSentBy: kind === 'unannounced' ? null : letterDeadline(day),
+      letterSentBy: kind === 'unannounced' ? null : letterDeadline(day, centre.department),
       sessionId,
       riskScore: centre.riskScore,
       costEur: chargedCost(kind, estimatedCostEur),

@@ -153,12 +153,13 @@ describe('inspectors management through the API (VIS-5)', () => {
 
   it('VIS-5 the planner skips the days an inspector declared unavailable; a change stranding a planned visit is refused (409 VIS-5) and changes nothing', async () => {
     const centre = await agreedCentre('971', 'Centre de Pointe-à-Pitre');
-    const from = earliestAnnouncedVisit(today());
+    // VIS-2: Guadeloupe's working days (27 May, Good Friday).
+    const from = earliestAnnouncedVisit(today(), '971');
     const to = plusDays(from, 30);
     const created = await http('POST', '/inspectors', ops, { kind: 'pix-staff', name: 'Inès Thomas', email: email(), departments: ['971'], capacity: 1 });
     const id = created.body.id as string;
     // Unavailable on the first 3 working days an announced visit could take place.
-    const busyTo = addWorkingDays(from, 2);
+    const busyTo = addWorkingDays(from, 2, '971');
     const updated = await http('PUT', `/inspectors/${id}/availability`, ops, { unavailable: [{ from, to: busyTo, reason: 'Congés' }] });
     expect(updated).toMatchObject({ status: 200, body: { unavailable: [{ from, to: busyTo, reason: 'Congés' }], availableTo: null, capacity: 1 } });
     expect((await http('PUT', `/inspectors/${id}/availability`, ops, { unavailable: [{ from: busyTo, to: from }] })).body).toMatchObject({ statusCode: 400, field: 'unavailable[0].to' });
@@ -167,7 +168,7 @@ describe('inspectors management through the API (VIS-5)', () => {
     const plan = await http('POST', '/visit-plans', ops, { from, to, announcedShare: 1 });
     expect(plan.status).toBe(201);
     const visit = plan.body.visits.find((v: Json) => v.organisationId === centre.organisationId);
-    expect(visit).toMatchObject({ inspectorId: id, kind: 'announced', plannedOn: addWorkingDays(busyTo, 1) });
+    expect(visit).toMatchObject({ inspectorId: id, kind: 'announced', plannedOn: addWorkingDays(busyTo, 1, '971') });
 
     const seen = await http('GET', `/inspectors/${id}`, ops);
     expect(seen.body.plannedVisits).toEqual([
