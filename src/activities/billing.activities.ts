@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { statementDueAt, type StatementLine } from '../domain/billing/statement';
 import { appendToLog } from '../infra/database/event-log';
+import { type AmountsPayableNow, liftAmountsPayableNow, makeAmountsPayableNow, type PayableAtOnceRule } from '../usecases/billing/payability';
 import { centresToState, declarableLines, refreshOpenStatements, writeLines } from '../usecases/billing/statement-lines';
 
 export const STATEMENT_STREAM = 'statement';
@@ -118,6 +119,19 @@ export function createBillingActivities({ db }: { db: DataSource }) {
         ]);
         return { late };
       });
+    },
+
+    /**
+     * SUS-3, TER-5: the agrément is suspended or has ended (terminated, expired): what the centre owes Pix is
+     * payable at once from `on`. Idempotent (see makeAmountsPayableNow).
+     */
+    async makeAmountsPayableNow(input: { organisationId: string; on: string; ruleId: PayableAtOnceRule }): Promise<AmountsPayableNow> {
+      return makeAmountsPayableNow({ db }, input);
+    },
+
+    /** SUS-4: the suspension is lifted: statements prepared from now on follow the normal terms again. Idempotent. */
+    async liftAmountsPayableNow(input: { organisationId: string }): Promise<void> {
+      await liftAmountsPayableNow({ db }, input);
     },
 
     /** Counts a reminder sent (shown to operations); idempotent per reminder number. */

@@ -21,12 +21,13 @@ function declarable(org: string, month: string): string {
                                 AND x.month > to_char(s.date, 'YYYY-MM') AND x.month < ${month})))`;
 }
 
-/** BIL-1: the centres that have something to declare on their statement of `month`. */
+/** BIL-1: the centres that have something to declare on their statement of `month` and no statement of it yet. */
 export async function centresToState(m: Pick<EntityManager, 'query'>, month: string): Promise<string[]> {
   const rows: { organisation_id: string }[] = await m.query(
     `SELECT DISTINCT s.organisation_id FROM sessions s
       WHERE s.status = 'finalised' AND s.pix_share_cents > 0 AND s.statement_id IS NULL AND to_char(s.date, 'YYYY-MM') <= $1
-        AND ${declarable('s.organisation_id', '$1')} ORDER BY s.organisation_id`,
+        AND ${declarable('s.organisation_id', '$1')}
+        AND NOT EXISTS (SELECT 1 FROM monthly_statements e WHERE e.organisation_id = s.organisation_id AND e.month = $1) ORDER BY s.organisation_id`,
     [month],
   );
   return rows.map((r) => r.organisation_id);
