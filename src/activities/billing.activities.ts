@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { statementDueAt, type StatementLine } from '../domain/billing/statement';
+import { PARAMETERS } from '../config/parameters';
+import { dateIn } from '../domain/zoned-time';
 import { appendToLog } from '../infra/database/event-log';
 import { type AmountsPayableNow, liftAmountsPayableNow, makeAmountsPayableNow, type PayableAtOnceRule } from '../usecases/billing/payability';
 import { centresToState, declarableLines, refreshOpenStatements, writeLines } from '../usecases/billing/statement-lines';
@@ -44,12 +46,14 @@ export function createBillingActivities({ db }: { db: DataSource }) {
            VALUES ($1, $2, $3, 'prepared', $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (organisation_id, month) DO NOTHING`,
           [id, input.organisationId, input.month, dueAt, JSON.stringify(lines), totals.candidates, totals.priceExclVatCents, totals.priceInclVatCents, totals.pixShareExclVatCents, totals.pixShareInclVatCents, input.at],
         );
-        // SUS-3, TER-5: prepared after amounts became payable at once (an end, a suspension not yet lifted): due at once too.
+        // SUS-3, TER-5: prepared once amounts are payable at once (an end, a suspension not yet lifted): due at
+        // once too, by the end of the day it is prepared (or of the payable day, if later), Paris.
         await m.query(
           `UPDATE monthly_statements st SET payable_on = o.amounts_payable_on, payable_rule_id = o.amounts_payable_rule_id,
-                  due_at = LEAST(st.due_at, ((o.amounts_payable_on + 1)::timestamp AT TIME ZONE 'Europe/Paris') - interval '1 millisecond')
-             FROM organisations o WHERE o.id = st.organisation_id AND st.organisation_id = $1 AND st.month = $2 AND st.payable_on IS NULL AND o.amounts_payable_on IS NOT NULL`,
-          [input.organisationId, input.month],
+                  due_at = LEAST(st.due_at, ((GREATEST(o.amounts_payable_on, $3::date) + 1)::timestamp AT TIME ZONE 'Europe/Paris') - interval '1 millisecond')
+             FROM organisations o WHERE o.id = st.organisation_id AND st.organisation_id = $1 AND st.month = $2 AND st.state = 'prepared'
+              AND st.payable_on IS NULL AND o.amounts_payable_on IS NOT NULL`,
+          [input.organisationId, input.month, dateIn(new Date(input.at), PARAMETERS.agrement.timeZone)],
         );
         // A statement the centre already sent stays as sent; the open ones (this one included) follow the sessions finalised since.
         await refreshOpenStatements(m, input.organisationId);

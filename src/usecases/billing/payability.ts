@@ -17,6 +17,11 @@ function checkDate(field: string, value: string): void {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || isoDate(parseIsoDate(value)) !== value) throw new InvalidCommand(field, `${field} must be an ISO date YYYY-MM-DD (got ${value})`);
 }
 
+/** TypeORM answers an UPDATE … RETURNING on PostgreSQL with [rows, affected count]. */
+function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result) as T[];
+}
+
 export interface AmountsPayableNow {
   organisationId: string;
   on: string;
@@ -39,16 +44,16 @@ export async function makeAmountsPayableNow(deps: Pick<ApplicationDeps, 'db'>, i
   checkDate('on', input.on);
   if (!(PAYABLE_AT_ONCE_RULES as readonly string[]).includes(input.ruleId)) throw new InvalidCommand('ruleId', `ruleId must be one of ${PAYABLE_AT_ONCE_RULES.join(', ')}`);
   return deps.db.transaction(async (m) => {
-    const [org]: { id: string }[] = await m.query(
+    const [org] = rowsOf<{ id: string }>(await m.query(
       `UPDATE organisations SET amounts_payable_on = $2, amounts_payable_rule_id = $3
         WHERE id = $1 AND (amounts_payable_on IS NULL OR amounts_payable_on > $2) RETURNING id`,
       [input.organisationId, input.on, input.ruleId],
-    );
+    ));
     if (!org) {
       const [exists]: { id: string }[] = await m.query('SELECT id FROM organisations WHERE id = $1', [input.organisationId]);
       if (!exists) throw new NotFound(`organisation ${input.organisationId} not found`, { organisationId: input.organisationId });
     }
-    const statements: { id: string; month: string; state: string; payable_on: string }[] = await m.query(
+    const statements = rowsOf<{ id: string; month: string; state: string; payable_on: string }>(await m.query(
       `UPDATE monthly_statements
           SET payable_on = $2, payable_rule_id = $3,
               -- a "by D" deadline passes at the end of D, in Paris (the agrément's zone)
@@ -56,7 +61,7 @@ export async function makeAmountsPayableNow(deps: Pick<ApplicationDeps, 'db'>, i
         WHERE organisation_id = $1 AND state <> 'paid' AND (payable_on IS NULL OR payable_on > $2)
         RETURNING id, month, state, to_char(payable_on, 'YYYY-MM-DD') AS payable_on`,
       [input.organisationId, input.on, input.ruleId],
-    );
+    ));
     await appendToLog(
       m,
       statements.map((st) => ({
