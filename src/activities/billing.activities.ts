@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { statementDueAt, statementLines, type StatementLine } from '../domain/billing/statement';
+import { statementDueAt, type StatementLine } from '../domain/billing/statement';
+import { PARAMETERS } from '../config/parameters';
+import { dateIn } from '../domain/zoned-time';
 import { appendToLog } from '../infra/database/event-log';
+import { type AmountsPayableNow, liftAmountsPayableNow, makeAmountsPayableNow, type PayableAtOnceRule } from '../usecases/billing/payability';
+import { centresToState, declarableLines, refreshOpenStatements, writeLines } from '../usecases/billing/statement-lines';
 
 export const STATEMENT_STREAM = 'statement';
 
@@ -20,27 +24,20 @@ export interface PreparedStatement {
 /** Thin, idempotent activities of the BIL-1 statement workflows. */
 export function createBillingActivities({ db }: { db: DataSource }) {
   return {
-    /** BIL-1: the centres with paying finalised sessions dated in `month` (in each session's zone). */
+    /** BIL-1: the centres with paying finalised sessions held in `month` (their venue's date), or carried over to it. */
     async centresWithPayingSessions(month: string): Promise<string[]> {
-      const rows: { organisation_id: string }[] = await db.query(
-        `SELECT DISTINCT organisation_id FROM sessions
-          WHERE status = 'finalised' AND pix_share_cents > 0 AND to_char(date, 'YYYY-MM') = $1 ORDER BY organisation_id`,
-        [month],
-      );
-      return rows.map((r) => r.organisation_id);
+      return centresToState(db, month);
     },
 
-    /** Prepares (once) the centre's statement of `month`: its paying sessions, totals excl./incl. VAT. */
+    /**
+     * Prepares (once) the centre's statement of `month`: its paying sessions, totals excl./incl. VAT. A re-run
+     * (or a late start, BIL-1) recomputes the lines while the statement is still open.
+     */
     async prepareStatement(input: { organisationId: string; month: string; at: string }): Promise<PreparedStatement> {
       return db.transaction(async (m) => {
         const [org]: { name: string; email: string }[] = await m.query('SELECT name, email FROM organisations WHERE id = $1', [input.organisationId]);
         if (!org) throw new Error(`organisation ${input.organisationId} not found`);
-        const sessions: { id: string; date: string; paying_candidates: number; price_cents: number; pix_share_cents: number }[] = await m.query(
-          `SELECT id, to_char(date, 'YYYY-MM-DD') AS date, paying_candidates, price_cents, pix_share_cents FROM sessions
-            WHERE organisation_id = $1 AND status = 'finalised' AND pix_share_cents > 0 AND to_char(date, 'YYYY-MM') = $2`,
-          [input.organisationId, input.month],
-        );
-        const { lines, totals } = statementLines(sessions.map((s) => ({ sessionId: s.id, date: s.date, candidates: s.paying_candidates, priceCents: s.price_cents, pixShareCents: s.pix_share_cents })));
+        const { lines, totals } = await declarableLines(m, input.organisationId, input.month);
         const dueAt = statementDueAt(input.month);
         const id = randomUUID();
         await m.query(
@@ -49,7 +46,21 @@ export function createBillingActivities({ db }: { db: DataSource }) {
            VALUES ($1, $2, $3, 'prepared', $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (organisation_id, month) DO NOTHING`,
           [id, input.organisationId, input.month, dueAt, JSON.stringify(lines), totals.candidates, totals.priceExclVatCents, totals.priceInclVatCents, totals.pixShareExclVatCents, totals.pixShareInclVatCents, input.at],
         );
-        const [row]: { id: string; state: string }[] = await m.query('SELECT id, state FROM monthly_statements WHERE organisation_id = $1 AND month = $2', [input.organisationId, input.month]);
+        // SUS-3, TER-5: prepared once amounts are payable at once (an end, a suspension not yet lifted): due at
+        // once too, by the end of the day it is prepared (or of the payable day, if later), Paris.
+        await m.query(
+          `UPDATE monthly_statements st SET payable_on = o.amounts_payable_on, payable_rule_id = o.amounts_payable_rule_id,
+                  due_at = LEAST(st.due_at, ((GREATEST(o.amounts_payable_on, $3::date) + 1)::timestamp AT TIME ZONE 'Europe/Paris') - interval '1 millisecond')
+             FROM organisations o WHERE o.id = st.organisation_id AND st.organisation_id = $1 AND st.month = $2 AND st.state = 'prepared'
+              AND st.payable_on IS NULL AND o.amounts_payable_on IS NOT NULL`,
+          [input.organisationId, input.month, dateIn(new Date(input.at), PARAMETERS.agrement.timeZone)],
+        );
+        // A statement the centre already sent stays as sent; the open ones (this one included) follow the sessions finalised since.
+        await refreshOpenStatements(m, input.organisationId);
+        const [row]: { id: string; state: string; due_at: Date; lines: StatementLine[]; candidates: number; price_excl_vat_cents: number; price_incl_vat_cents: number; pix_share_excl_vat_cents: number; pix_share_incl_vat_cents: number }[] = await m.query(
+          'SELECT id, state, due_at, lines, candidates, price_excl_vat_cents, price_incl_vat_cents, pix_share_excl_vat_cents, pix_share_incl_vat_cents FROM monthly_statements WHERE organisation_id = $1 AND month = $2',
+          [input.organisationId, input.month],
+        );
         await appendToLog(m, [
           {
             eventKey: `statement:${row!.id}:prepared`,
@@ -65,7 +76,18 @@ export function createBillingActivities({ db }: { db: DataSource }) {
             occurredAt: new Date(input.at),
           },
         ]);
-        return { id: row!.id, organisationId: input.organisationId, organisationName: org.name, email: org.email, month: input.month, dueAt: dueAt.toISOString(), lines, totals, state: row!.state };
+        const r = row!;
+        return {
+          id: r.id,
+          organisationId: input.organisationId,
+          organisationName: org.name,
+          email: org.email,
+          month: input.month,
+          dueAt: r.due_at.toISOString(),
+          lines: r.lines,
+          totals: { candidates: r.candidates, priceExclVatCents: r.price_excl_vat_cents, priceInclVatCents: r.price_incl_vat_cents, pixShareExclVatCents: r.pix_share_excl_vat_cents, pixShareInclVatCents: r.pix_share_incl_vat_cents },
+          state: r.state,
+        };
       });
     },
 
@@ -76,7 +98,14 @@ export function createBillingActivities({ db }: { db: DataSource }) {
         if (!row) throw new Error(`statement ${input.statementId} not found`);
         if (row.state !== 'prepared') return { late: row.late };
         const late = new Date(input.sentAt).getTime() > row.due_at.getTime();
+        // BIL-1: what the centre sends is the statement as of now (sessions finalised since the 1st included);
+        // its sessions are then frozen on it, and any finalised later is carried to the next open statement.
+        const [{ organisation_id, month }]: { organisation_id: string; month: string }[] = await m.query('SELECT organisation_id, month FROM monthly_statements WHERE id = $1', [input.statementId]);
+        const current = await declarableLines(m, organisation_id, month);
+        await writeLines(m, input.statementId, current);
         await m.query(`UPDATE monthly_statements SET state = 'sent', sent_at = $2, late = $3 WHERE id = $1`, [input.statementId, input.sentAt, late]);
+        await m.query(`UPDATE sessions SET statement_id = $1 WHERE id = ANY($2) AND statement_id IS NULL`, [input.statementId, current.lines.map((l) => l.sessionId)]);
+        await refreshOpenStatements(m, organisation_id);
         await appendToLog(m, [
           {
             eventKey: `statement:${input.statementId}:sent`,
@@ -94,6 +123,19 @@ export function createBillingActivities({ db }: { db: DataSource }) {
         ]);
         return { late };
       });
+    },
+
+    /**
+     * SUS-3, TER-5: the agrément is suspended or has ended (terminated, expired): what the centre owes Pix is
+     * payable at once from `on`. Idempotent (see makeAmountsPayableNow).
+     */
+    async makeAmountsPayableNow(input: { organisationId: string; on: string; ruleId: PayableAtOnceRule }): Promise<AmountsPayableNow> {
+      return makeAmountsPayableNow({ db }, input);
+    },
+
+    /** SUS-4: the suspension is lifted: statements prepared from now on follow the normal terms again. Idempotent. */
+    async liftAmountsPayableNow(input: { organisationId: string }): Promise<void> {
+      await liftAmountsPayableNow({ db }, input);
     },
 
     /** Counts a reminder sent (shown to operations); idempotent per reminder number. */

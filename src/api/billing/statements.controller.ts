@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Principal } from '../../domain/access/roles';
@@ -7,6 +7,7 @@ import { STATEMENT_STATES } from '../../domain/billing/statement';
 import { visibleOrganisationIds } from '../../infra/database/access-store';
 import type { ApplicationDeps } from '../../usecases/applications/dependencies';
 import { toCsv } from '../../usecases/dashboard/dashboard';
+import { setInsolvencyProceedings } from '../../usecases/billing/payability';
 import { getStatement, listStatements, markSent, recordInvoiceEvent } from '../../usecases/billing/statements';
 import { Actor } from '../actor';
 import { Can, CurrentPrincipal } from '../auth';
@@ -17,6 +18,12 @@ const idParam = new ParseUUIDPipe({ exceptionFactory: () => new InvalidCommand('
 const date = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', format: 'date' } as const;
 const invoiceSchema = { type: 'object', additionalProperties: false, required: ['issuedOn', 'amountEur'], properties: { issuedOn: date, amountEur: { type: 'number', exclusiveMinimum: 0, maximum: 10_000_000 } } } as const;
 const paymentSchema = { type: 'object', additionalProperties: false, required: ['paidOn'], properties: { paidOn: date } } as const;
+const insolvencySchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['insolvencyProceedings'],
+  properties: { insolvencyProceedings: { type: 'boolean' }, openedOn: { anyOf: [date, { type: 'null' }] } },
+} as const;
 
 /** BIL-1, BIL-2: the centres' monthly statements, Pix's invoices and their payment. */
 @ApiTags('statements')
@@ -50,6 +57,18 @@ export class StatementsController {
   @ApiOperation({ summary: 'One statement: lines (session, candidates, price and Pix share excl./incl. VAT), due date, reminders, invoice, BIL-2 interest as of today' })
   async get(@CurrentPrincipal() p: Principal, @Param('id', idParam) id: string) {
     return getStatement(this.deps, id, await this.scope(p));
+  }
+
+  @Put('organisations/:organisationId/insolvency-proceedings')
+  @Can('statement.invoice')
+  @ApiOperation({
+    summary:
+      'BIL-2: operations record that insolvency proceedings (sauvegarde, redressement, liquidation judiciaire) were opened for the organisation, on openedOn (or closed: false): invoices due from then carry no 40 € recovery indemnity; interest still runs',
+  })
+  @ApiBody({ schema: insolvencySchema as object })
+  async insolvency(@Actor() actor: string, @Param('organisationId', new ParseUUIDPipe({ exceptionFactory: () => new InvalidCommand('organisationId', 'organisationId must be a UUID') })) organisationId: string, @Body() body: unknown) {
+    const b = validateBody<{ insolvencyProceedings: boolean; openedOn?: string | null }>(insolvencySchema, body ?? {});
+    return setInsolvencyProceedings(this.deps, organisationId, b, actor);
   }
 
   @Post(':id/sent')

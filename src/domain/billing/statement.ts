@@ -14,8 +14,9 @@ const B = PARAMETERS.billing;
 
 export interface PayingSession {
   sessionId: string;
+  /** The session's date in its venue's time zone: it decides the month of its statement (BIL-1). */
   date: string;
-  /** Candidates on the statement (those with a Pix share, PRI-1, PRI-2, PRI-4). */
+  /** BIL-1 (Conv annexe 1): « le nombre de candidats ayant participé à la session », those who actually sat. */
   candidates: number;
   /** PRI-1..5: totals incl. VAT, in cents. */
   priceCents: number;
@@ -137,27 +138,78 @@ export function ecbRateForHalfYear(date: string, rates: readonly RateEntry[] = R
   return entry.percent;
 }
 
+/**
+ * BIL-1: the month whose statement declares a session: the month of its date in its venue's zone (the
+ * date Pix Certif reports, never an instant converted to UTC or Paris).
+ */
+export function statementMonthOf(sessionLocalDate: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(sessionLocalDate)) throw new InvalidCommand('date', `date must be YYYY-MM-DD (got ${sessionLocalDate})`);
+  return sessionLocalDate.slice(0, 7);
+}
+
+/**
+ * BIL-2: an invoice is payable 30 days after its issue. SUS-3, TER-5: from `payableOn` (the day of the
+ * suspension or of the end) every amount owed is payable at once: the invoice is then due that day, or on
+ * its issue day when issued later; never later than its normal term.
+ */
+export function paymentDueOn(issuedOn: string, payableOn: string | null = null): string {
+  const term = isoDate(addDays(parseIsoDate(issuedOn), B.paymentTermDays));
+  if (payableOn === null) return term;
+  const atOnce = payableOn < issuedOn ? issuedOn : payableOn;
+  return atOnce < term ? atOnce : term;
+}
+
+/**
+ * BIL-2 (Conv annexe 1 §3, last sentence, as C. com. L441-10): Pix may not claim the 40 € recovery
+ * indemnity when the opening of insolvency proceedings (sauvegarde, redressement, liquidation judiciaire)
+ * forbids paying the claim at its due date, i.e. when they were opened on or before that date (an
+ * unknown opening date counts as before). Opened after a due date already missed, the indemnity had
+ * become owed de plein droit and stays owed (to be declared with the claim).
+ */
+export function recoveryIndemnityWaived(dueOn: string, insolvency: { proceedings: boolean; openedOn: string | null }): boolean {
+  return insolvency.proceedings && (insolvency.openedOn === null || insolvency.openedOn <= dueOn);
+}
+
+export interface LateInterestOptions {
+  /** SUS-3, TER-5: the day from which amounts are payable at once (see paymentDueOn). */
+  payableOn?: string | null;
+  /** BIL-2: insolvency proceedings recorded on the organisation (see recoveryIndemnityWaived). */
+  insolvency?: { proceedings: boolean; openedOn: string | null };
+  rates?: readonly RateEntry[];
+}
+
 export interface LateInterest {
+  /** The invoice's due date (BIL-2: 30 days after issue; SUS-3, TER-5: earlier when payable at once). */
+  dueOn: string;
   /** The first day interest runs: the day after the payment term. */
   runsFrom: string | null;
   daysLate: number;
   /** One period per half-year crossed, each at its own rate. */
   periods: Array<{ from: string; to: string; days: number; ratePercent: number; interestCents: number }>;
   interestCents: number;
-  /** BIL-2: fixed 40 €, once, when payment is late. */
+  /** BIL-2: fixed 40 €, once, when payment is late (0 when insolvency proceedings forbid it). */
   indemnityCents: number;
+  /** BIL-2: the indemnity is not owed because insolvency proceedings forbid paying at the due date. */
+  indemnityWaived: boolean;
   totalCents: number;
 }
 
 /**
  * BIL-2: simple interest on the amount at (ECB rate + 10 points) × days / 365, for each day after the
- * 30-day term up to and including the day of payment (or `asOf` while unpaid), split at half-years;
- * each period's interest is rounded to the cent (half up), and the 40 € indemnity once.
+ * due date (30 days after issue, earlier under SUS-3/TER-5) up to and including the day of payment (or
+ * `asOf` while unpaid), split at half-years; each period's interest is rounded to the cent (half up), and
+ * the 40 € indemnity once, unless insolvency proceedings forbid it.
+ * Reading chosen for insolvency: the convention's clause removes only the indemnity ("ces indemnités"),
+ * not the late interest, so the engine keeps computing the contractual interest: it is the amount Pix
+ * declares with its claim; whether the opening judgment stops it (C. com. L622-28, L641-3) is for the
+ * legal team to argue in the proceedings, not for the engine to decide (BRE-4's spirit).
  */
-export function lateInterest(amountCents: number, issuedOn: string, paidOrAsOf: string, rates: readonly RateEntry[] = RATES): LateInterest {
-  const dueOn = isoDate(addDays(parseIsoDate(issuedOn), B.paymentTermDays));
+export function lateInterest(amountCents: number, issuedOn: string, paidOrAsOf: string, options: LateInterestOptions = {}): LateInterest {
+  const rates = options.rates ?? RATES;
+  const dueOn = paymentDueOn(issuedOn, options.payableOn ?? null);
   const firstLate = isoDate(addDays(parseIsoDate(dueOn), 1));
-  const none = { runsFrom: null, daysLate: 0, periods: [], interestCents: 0, indemnityCents: 0, totalCents: 0 };
+  const waived = options.insolvency ? recoveryIndemnityWaived(dueOn, options.insolvency) : false;
+  const none = { dueOn, runsFrom: null, daysLate: 0, periods: [], interestCents: 0, indemnityCents: 0, indemnityWaived: false, totalCents: 0 };
   if (paidOrAsOf <= dueOn) return none;
   const periods: LateInterest['periods'] = [];
   let from = firstLate;
@@ -171,6 +223,6 @@ export function lateInterest(amountCents: number, issuedOn: string, paidOrAsOf: 
     from = isoDate(addDays(parseIsoDate(to), 1));
   }
   const interestCents = periods.reduce((t, p) => t + p.interestCents, 0);
-  const indemnityCents = B.recoveryIndemnityEur * 100;
-  return { runsFrom: firstLate, daysLate: periods.reduce((t, p) => t + p.days, 0), periods, interestCents, indemnityCents, totalCents: interestCents + indemnityCents };
+  const indemnityCents = waived ? 0 : B.recoveryIndemnityEur * 100;
+  return { dueOn, indemnityWaived: waived, runsFrom: firstLate, daysLate: periods.reduce((t, p) => t + p.days, 0), periods, interestCents, indemnityCents, totalCents: interestCents + indemnityCents };
 }

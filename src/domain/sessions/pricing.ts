@@ -190,6 +190,17 @@ export function priceTableFor(date: string, tables: readonly PriceTable[] = PRIC
 const cents = (eur: number) => Math.round(eur * 100) / 100;
 
 /**
+ * PRI-1, PRI-2, PRI-4: Pix's share of a candidate of `mode` at a centre of `centreKind`, by the tariff in
+ * force on `date`; null outside the tariff (SCO-1).
+ */
+export function pixShareOf(mode: BillingMode, centreKind: CentreKind, date: string, tables: readonly PriceTable[] = PRICE_TABLES): number | null {
+  const table = priceTableFor(date, tables);
+  if (table.notPriced.some((n) => n.centreKinds.includes(centreKind))) return null;
+  const adjustment = table.pixShareByCentreKind.find((s) => s.centreKinds.includes(centreKind) && s.billingModes.includes(mode));
+  return adjustment ? adjustment.pixShare : table.billingModes[mode].pixShare;
+}
+
+/**
  * PRI-1..5: the price of `candidate` at a centre of `centreKind`, by the tariff in force on `date` (the
  * session's date). A funded candidate without an agreed price has none: RangeError (PRI-2; the session
  * rules report it as PRI-2.agreed-price).
@@ -222,6 +233,9 @@ export function priceOf(
       throw new RangeError('PRI-2: a funded candidate needs the price agreed with the funding organisation');
     }
     price = agreed;
+    // PRI-2: the centre's share is the agreed price less Pix's: never below Pix's share (the session rules refuse it first).
+    const share = pixShareOf(billing.mode, centreKind, date, tables);
+    if (share !== null && agreed < share) throw new RangeError(`PRI-2: the agreed price (${agreed} €) is below Pix's share (${share} €)`);
   } else {
     price = tariff.price;
   }

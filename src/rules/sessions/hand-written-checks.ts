@@ -8,6 +8,7 @@
  * calendar helpers of src/domain/dates.ts. Everything else is re-derived here.
  */
 import { addDays, addMonths, daysBetween, isoDate, parseIsoDate } from '../../domain/dates';
+import { pixShareOf } from '../../domain/sessions/pricing';
 import type { Session, SessionContext } from '../../domain/sessions/session';
 import { sessionSlotMinutes } from './session-facts';
 import type { VersionedParameters } from './versioning';
@@ -165,12 +166,17 @@ export function handWrittenChecks(
   else judge('SCO-1', 'SCO-1.own-pupils', session.public === 'internal-initial', session.public, 'internal-initial', () => `Public « ${session.public} » non admis.`);
 
   // PRI-2, PRI-3
-  if (school) notApplicable.push('PRI-2.agreed-price', 'PRI-3.free-of-charge-reason');
+  if (school) notApplicable.push('PRI-2.agreed-price', 'PRI-2.agreed-price-covers-pix-share', 'PRI-3.free-of-charge-reason');
   else {
     const noPrice = candidates
       .filter((c) => c.billing.mode === 'funded-cohort' && !(typeof c.billing.agreedPriceEur === 'number' && c.billing.agreedPriceEur >= 0))
       .map((c) => c.localId);
     judge('PRI-2', 'PRI-2.agreed-price', noPrice.length === 0, noPrice, true, () => `Sans prix convenu : ${noPrice.join(', ')}.`);
+    const share = pixShareOf('funded-cohort', session.centreKind, session.date);
+    const below = candidates
+      .filter((c) => c.billing.mode === 'funded-cohort' && typeof c.billing.agreedPriceEur === 'number' && c.billing.agreedPriceEur >= 0 && share !== null && c.billing.agreedPriceEur < share)
+      .map((c) => c.localId);
+    judge('PRI-2', 'PRI-2.agreed-price-covers-pix-share', below.length === 0, below, true, () => `Prix convenu inférieur à la part Pix : ${below.join(', ')}.`);
     const unjustified = candidates
       .filter((c) => {
         if (c.billing.mode !== 'free-of-charge') return false;

@@ -7,6 +7,7 @@
  * (spare computers needed, latest planning date, confirmation deadline, required slot) read it from
  * the parameters of the rule set in force, which the caller passes.
  */
+import { pixShareOf } from '../../domain/sessions/pricing';
 import type { CentreKind, Session, SessionBlocker, SessionContext, SessionPublic } from '../../domain/sessions/session';
 import { zonedInstant, zoneOffsetMs } from '../../domain/zoned-time';
 import type { VersionedParameters } from './versioning';
@@ -72,6 +73,8 @@ export interface SessionFacts {
   sessionBlocker: SessionBlocker | null;
   /** PRI-2: local ids of funded candidates without an agreed price. */
   fundedWithoutAgreedPrice: string[];
+  /** PRI-2, PRI-4: local ids of funded candidates whose agreed price is below Pix's share (10 €, 9 € in a type B network). */
+  agreedPriceBelowPixShare: string[];
   /** PRI-3: local ids of free-of-charge candidates whose reason does not fit this session. */
   unjustifiedFreeCandidates: string[];
   /** PRI-3: local ids of candidates not free of charge. */
@@ -264,6 +267,8 @@ export function sessionFacts(session: Session, context: SessionContext, paramete
   let minGap: number | null = null;
   const sessionDay = dayNumber(session.date);
   const fundedWithoutAgreedPrice: string[] = [];
+  const agreedPriceBelowPixShare: string[] = [];
+  let fundedPixShare: number | null | undefined;
   const unjustifiedFreeCandidates: string[] = [];
   const chargedCandidates: string[] = [];
   for (const c of candidates) {
@@ -282,6 +287,9 @@ export function sessionFacts(session: Session, context: SessionContext, paramete
       chargedCandidates.push(c.localId);
       if (billing.mode === 'funded-cohort' && !(typeof billing.agreedPriceEur === 'number' && billing.agreedPriceEur >= 0)) {
         fundedWithoutAgreedPrice.push(c.localId);
+      } else if (billing.mode === 'funded-cohort') {
+        fundedPixShare ??= pixShareOf('funded-cohort', session.centreKind, session.date);
+        if (fundedPixShare !== null && (billing.agreedPriceEur as number) < fundedPixShare) agreedPriceBelowPixShare.push(c.localId);
       }
     }
   }
@@ -344,6 +352,7 @@ export function sessionFacts(session: Session, context: SessionContext, paramete
     minDaysSincePreviousSession: minGap,
     sessionBlocker: context.sessionBlocker,
     fundedWithoutAgreedPrice,
+    agreedPriceBelowPixShare,
     unjustifiedFreeCandidates,
     chargedCandidates,
   };

@@ -1,6 +1,6 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { PARAMETERS } from '../../config/parameters';
-import { assertTransition, lateInterest, type StatementState } from '../../domain/billing/statement';
+import { assertTransition, lateInterest, paymentDueOn, type StatementState } from '../../domain/billing/statement';
 import { NotFound, TransitionRefused } from '../../domain/errors';
 import { dateIn } from '../../domain/zoned-time';
 import { appendToLog } from '../../infra/database/event-log';
@@ -28,16 +28,24 @@ interface Row {
   invoice_issued_on: string | null;
   invoice_amount_cents: number | null;
   paid_on: string | null;
+  payable_on: string | null;
+  payable_rule_id: string | null;
+  insolvency_proceedings: boolean;
+  insolvency_proceedings_on: string | null;
 }
 
 const SELECT = `SELECT s.id, s.organisation_id, o.name, s.month, s.state, s.due_at, s.lines, s.candidates, s.price_excl_vat_cents, s.price_incl_vat_cents,
   s.pix_share_excl_vat_cents, s.pix_share_incl_vat_cents, s.reminders_sent, s.sent_at, s.late, to_char(s.invoice_issued_on, 'YYYY-MM-DD') AS invoice_issued_on,
-  s.invoice_amount_cents, to_char(s.paid_on, 'YYYY-MM-DD') AS paid_on
+  s.invoice_amount_cents, to_char(s.paid_on, 'YYYY-MM-DD') AS paid_on, to_char(s.payable_on, 'YYYY-MM-DD') AS payable_on, s.payable_rule_id,
+  o.insolvency_proceedings, to_char(o.insolvency_proceedings_on, 'YYYY-MM-DD') AS insolvency_proceedings_on
   FROM monthly_statements s JOIN organisations o ON o.id = s.organisation_id`;
 
 function view(r: Row, today: string, withLines: boolean) {
-  // BIL-2: interest accrued until payment, or as of today while unpaid.
-  const late = r.invoice_issued_on && r.invoice_amount_cents !== null ? lateInterest(r.invoice_amount_cents, r.invoice_issued_on, r.paid_on ?? today) : null;
+  // BIL-2: interest accrued until payment, or as of today while unpaid; due earlier under SUS-3/TER-5; no
+  // indemnity when insolvency proceedings forbid paying at the due date.
+  const insolvency = { proceedings: r.insolvency_proceedings, openedOn: r.insolvency_proceedings_on };
+  const late =
+    r.invoice_issued_on && r.invoice_amount_cents !== null ? lateInterest(r.invoice_amount_cents, r.invoice_issued_on, r.paid_on ?? today, { payableOn: r.payable_on, insolvency }) : null;
   return {
     id: r.id,
     organisationId: r.organisation_id,
@@ -55,9 +63,22 @@ function view(r: Row, today: string, withLines: boolean) {
       pixShareExclVatEur: r.pix_share_excl_vat_cents / 100,
       pixShareInclVatEur: r.pix_share_incl_vat_cents / 100,
     },
-    invoice: r.invoice_issued_on ? { issuedOn: r.invoice_issued_on, amountEur: (r.invoice_amount_cents ?? 0) / 100, paidOn: r.paid_on } : null,
+    // SUS-3, TER-5: the day from which what the statement declares is payable at once, and the rule.
+    payableAtOnce: r.payable_on ? { on: r.payable_on, ruleId: r.payable_rule_id } : null,
+    invoice: r.invoice_issued_on ? { issuedOn: r.invoice_issued_on, amountEur: (r.invoice_amount_cents ?? 0) / 100, dueOn: paymentDueOn(r.invoice_issued_on, r.payable_on), paidOn: r.paid_on } : null,
+    insolvencyProceedings: r.insolvency_proceedings ? { openedOn: r.insolvency_proceedings_on } : null,
     lateInterest: late
-      ? { asOf: r.paid_on ?? today, runsFrom: late.runsFrom, daysLate: late.daysLate, periods: late.periods.map((p) => ({ ...p, interestEur: p.interestCents / 100 })), interestEur: late.interestCents / 100, indemnityEur: late.indemnityCents / 100, totalEur: late.totalCents / 100 }
+      ? {
+          asOf: r.paid_on ?? today,
+          dueOn: late.dueOn,
+          runsFrom: late.runsFrom,
+          daysLate: late.daysLate,
+          periods: late.periods.map((p) => ({ ...p, interestEur: p.interestCents / 100 })),
+          interestEur: late.interestCents / 100,
+          indemnityEur: late.indemnityCents / 100,
+          indemnityWaived: late.indemnityWaived,
+          totalEur: late.totalCents / 100,
+        }
       : null,
     ...(withLines ? { lines: r.lines } : {}),
   };

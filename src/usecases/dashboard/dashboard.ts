@@ -115,11 +115,31 @@ const STATEMENT = 'statement-due';
 const statementsDue = (overdue: boolean): DeadlineSource => (params, f) => {
   if (f.name && f.name !== STATEMENT) return '';
   const range = overdue ? 'st.due_at < $1' : 'st.due_at >= $1 AND st.due_at < $2';
+  // SUS-3, TER-5: a statement made payable at once is due the day of the suspension or end, under that rule.
   return `SELECT 'statement' AS subject, st.id::text AS "subjectId", a.id AS "agrementId", o.id AS "organisationId", o.name AS "organisationName",
-                 o.department, a.kind, '${STATEMENT}' AS deadline, 'BIL-1' AS "ruleId",
+                 o.department, a.kind, '${STATEMENT}' AS deadline, coalesce(st.payable_rule_id, 'BIL-1') AS "ruleId",
                  to_char(st.due_at AT TIME ZONE 'Europe/Paris', 'YYYY-MM-DD') AS "on", st.due_at AS at, st.id::text AS tiebreak
             FROM monthly_statements st JOIN organisations o ON o.id = st.organisation_id LEFT JOIN agrements a ON a.organisation_id = coalesce(o.network_id, o.id)
            WHERE st.state = 'prepared' AND ${range} ${where(f, params, 'st.organisation_id')}`;
+};
+
+/**
+ * SUS-3, TER-5: statements sent or invoiced, not paid, made payable at once by a suspension or an end: due on
+ * that day (an invoice issued later: on its issue day; never later than BIL-2's 30 days), end of day in Paris.
+ */
+const PAYMENT = 'payment-due';
+const paymentsDue = (overdue: boolean): DeadlineSource => (params, f) => {
+  if (f.name && f.name !== PAYMENT) return '';
+  const term = Number(PARAMETERS.billing.paymentTermDays);
+  const dueOn = `(CASE WHEN st.invoice_issued_on IS NULL THEN st.payable_on
+                       ELSE LEAST(st.invoice_issued_on + ${term}, GREATEST(st.payable_on, st.invoice_issued_on)) END)`;
+  const at = `((${dueOn} + 1)::timestamp AT TIME ZONE 'Europe/Paris') - interval '1 millisecond'`;
+  const range = overdue ? `${at} < $1` : `${at} >= $1 AND ${at} < $2`;
+  return `SELECT 'statement' AS subject, st.id::text AS "subjectId", a.id AS "agrementId", o.id AS "organisationId", o.name AS "organisationName",
+                 o.department, a.kind, '${PAYMENT}' AS deadline, st.payable_rule_id AS "ruleId",
+                 to_char(${dueOn}, 'YYYY-MM-DD') AS "on", ${at} AS at, st.id::text AS tiebreak
+            FROM monthly_statements st JOIN organisations o ON o.id = st.organisation_id LEFT JOIN agrements a ON a.organisation_id = coalesce(o.network_id, o.id)
+           WHERE st.state IN ('sent', 'invoiced') AND st.payable_on IS NOT NULL AND ${range} ${where(f, params, 'st.organisation_id')}`;
 };
 
 /** SES-12: remedies owed after an incident attributable to the centre, due by the end of the 5th day after the session. */
@@ -137,7 +157,7 @@ const remediesDue = (overdue: boolean): DeadlineSource => (params, f) => {
 export async function upcomingDeadlines(db: DataSource, f: DashboardFilter & { days: number; name?: string; now: Date }): Promise<Page<DeadlineRow>> {
   const params: unknown[] = [f.now.toISOString(), new Date(f.now.getTime() + f.days * 86_400_000).toISOString()];
   // Counted and paged in SQL, on indexed tables (not the snapshots' JSON).
-  const union = [agrementDeadlines, sessionFinalisations(false), statementsDue(false), remediesDue(false)]
+  const union = [agrementDeadlines, sessionFinalisations(false), statementsDue(false), paymentsDue(false), remediesDue(false)]
     .map((source) => source(params, f))
     .filter(Boolean)
     .join(' UNION ALL ');
@@ -152,7 +172,7 @@ export async function upcomingDeadlines(db: DataSource, f: DashboardFilter & { d
 /** Deadlines already passed and still open, from the sources other than the agréments (sessions, statements), oldest first. */
 async function overdueDeadlines(db: DataSource, f: DashboardFilter & { now: Date }): Promise<DeadlineRow[]> {
   const params: unknown[] = [f.now.toISOString()]; // $1 only: an unused parameter has no type PostgreSQL can infer
-  const union = [sessionFinalisations(true), statementsDue(true), remediesDue(true)]
+  const union = [sessionFinalisations(true), statementsDue(true), paymentsDue(true), remediesDue(true)]
     .map((source) => source(params, f))
     .filter(Boolean)
     .join(' UNION ALL ');

@@ -16,6 +16,7 @@ import { type CampaignData, loadCampaigns } from './campaigns';
 import { sessionStreamId, SESSION_STREAM } from '../../activities/session.activities';
 import type { SessionDeadlineInput } from '../../workflows/session/definitions';
 import type { ApplicationDeps } from '../applications/dependencies';
+import { type FinalisedPayingSession, refreshStatementsAfterFinalisations, startLateStatements } from '../billing/late-finalisations';
 import { drainQuotaOutbox, queueQuotaReports, type QuotaReport } from './quota-outbox';
 import { deliverWorkflowSteps, type QualityRow, type QueuedStep, qualityRow, queueWorkflowSteps, quotaReport, upsertQuality, type WorkflowStep } from './session-workflow-outbox';
 import { candidateOf, parseSessionReport, type SessionReport } from './session-report';
@@ -277,6 +278,7 @@ export async function reportSessions(deps: ApplicationDeps, raws: unknown[], opt
   const steps: WorkflowStep[] = [];
   const quotaAgrements = new Set<string>();
   let queued: QueuedStep[] = [];
+  let finalisedPaying: FinalisedPayingSession[] = [];
   await deps.db.transaction(async (m) => {
     const centres = await loadCentres(m, [...new Set(parsed.map((p) => p.report.organisationId))]);
     // SES-9 is judged for sessions still to come only: history needs no agrément snapshot.
@@ -364,6 +366,9 @@ export async function reportSessions(deps: ApplicationDeps, raws: unknown[], opt
       }
     }
     await upsertSessions(m, rows);
+    // BIL-1: finalised paying sessions join their month's open statement now (even after the 1st).
+    finalisedPaying = rows.filter((r) => r.status === 'finalised' && r.pix_share_cents > 0).map((r) => ({ organisationId: r.organisation_id, date: r.date }));
+    await refreshStatementsAfterFinalisations(m, finalisedPaying);
     await upsertQuality(m, quality);
     await queueQuotaReports(m, quota);
     for (const q of quota) quotaAgrements.add(q.agrementOrganisationId);
@@ -373,6 +378,9 @@ export async function reportSessions(deps: ApplicationDeps, raws: unknown[], opt
   // SES-10: the workflows learn of the committed changes; what fails stays queued and is retried.
   const { error } = await deliverWorkflowSteps(deps, queued);
   if (options.deliverQuota !== false && quotaAgrements.size > 0) await drainQuotaOutbox(deps, { organisationIds: [...quotaAgrements] });
+  // BIL-1: a month whose statement run has passed gets its statement now. Live reports only: a history
+  // import must not open statements for months long settled outside the engine.
+  if (options.source === 'api' && finalisedPaying.length > 0) await startLateStatements(deps, finalisedPaying);
   if (error) throw error;
   return outcomes;
 }

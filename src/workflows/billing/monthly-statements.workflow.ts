@@ -13,16 +13,26 @@ const { centresWithPayingSessions } = proxyActivities<BillingActivities>({ start
  * BIL-1: run by the monthly Temporal schedule (1st of the month, 06:00 Europe/Paris): one statement
  * workflow per centre with paying sessions in the previous month. Ids are per centre and month, so a
  * re-run (catch-up, manual trigger) starts nothing twice.
+ * Sessions finalised after this run (held on the month's last evening, or late) are not lost: their
+ * finalisation recomputes the open statement, or starts the month's statement when the centre has none
+ * (startLateStatements); as a safety net for a start that failed then, each run also starts the month
+ * before's missing statements. A session finalised after its statement was sent is carried to the next.
  */
 export async function monthlyStatementsWorkflow(input: MonthlyStatementsInput = {}): Promise<{ month: string; started: number }> {
   const now = new Date(Date.now() + (input.clockOffsetMs ?? 0));
   const month = input.month ?? previousMonth(dateIn(now, PARAMETERS.agrement.timeZone).slice(0, 7));
   let started = 0;
+  for (const m of [previousMonth(month), month]) started += await startStatements(m, input.clockOffsetMs);
+  return { month, started };
+}
+
+async function startStatements(month: string, clockOffsetMs: number | undefined): Promise<number> {
+  let started = 0;
   for (const organisationId of await centresWithPayingSessions(month)) {
     try {
       await startChild(statementWorkflow, {
         workflowId: statementWorkflowId(organisationId, month),
-        args: [{ organisationId, month, clockOffsetMs: input.clockOffsetMs }],
+        args: [{ organisationId, month, clockOffsetMs }],
         parentClosePolicy: ParentClosePolicy.ABANDON,
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       });
@@ -31,5 +41,5 @@ export async function monthlyStatementsWorkflow(input: MonthlyStatementsInput = 
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
   }
-  return { month, started };
+  return started;
 }

@@ -5,6 +5,8 @@ import {
   exclVat,
   lateInterest,
   overdueReminderAt,
+  paymentDueOn,
+  statementMonthOf,
   statementDueAt,
   statementLines,
   statementPreparedAt,
@@ -58,5 +60,44 @@ describe('BIL-2 late-payment interest', () => {
   it('BIL-2 a half-year missing from the rate table is an error naming it, never a silent zero', () => {
     expect(ecbRateForHalfYear('2024-08-10')).toBe(4.25);
     expect(() => lateInterest(100_000, '2026-11-20', '2027-02-01')).toThrow(/half-year starting 2027-01-01/);
+  });
+});
+
+describe('BIL-1 the month of a session', () => {
+  it("BIL-1: a session is declared in the month of its date in its venue's zone, never of a UTC or Paris instant", () => {
+    // 31 January 20:00 in Papeete is 1 February 07:00 in Paris: January's statement all the same.
+    expect(statementMonthOf('2026-01-31')).toBe('2026-01');
+    expect(() => statementMonthOf('2026-01-31T22:00:00Z')).toThrow(/YYYY-MM-DD/);
+  });
+});
+
+describe('BIL-2 insolvency proceedings', () => {
+  it('BIL-2: no 40 € recovery indemnity when insolvency proceedings opened before the due date forbid paying it; interest still runs', () => {
+    // 1,000.00 € issued 1 May 2023, due 31 May; proceedings opened 20 May; paid 15 July.
+    const normal = lateInterest(100_000, '2023-05-01', '2023-07-15');
+    const insolvent = lateInterest(100_000, '2023-05-01', '2023-07-15', { insolvency: { proceedings: true, openedOn: '2023-05-20' } });
+    expect(insolvent).toMatchObject({ indemnityCents: 0, indemnityWaived: true, interestCents: normal.interestCents, totalCents: normal.interestCents, runsFrom: '2023-06-01' });
+    expect(lateInterest(100_000, '2023-05-01', '2023-07-15', { insolvency: { proceedings: true, openedOn: null } }).indemnityCents).toBe(0);
+  });
+
+  it('BIL-2: proceedings opened after a due date already missed do not remove the indemnity then owed; no proceedings, no waiver', () => {
+    expect(lateInterest(100_000, '2023-05-01', '2023-07-15', { insolvency: { proceedings: true, openedOn: '2023-06-10' } })).toMatchObject({ indemnityCents: 4_000, indemnityWaived: false });
+    expect(lateInterest(100_000, '2023-05-01', '2023-07-15', { insolvency: { proceedings: false, openedOn: null } }).indemnityCents).toBe(4_000);
+  });
+});
+
+describe('SUS-3, TER-5 amounts payable at once', () => {
+  it('SUS-3 TER-5: an invoice becomes due the day of the suspension or end (its issue day if issued later), never later than 30 days after issue', () => {
+    expect(paymentDueOn('2023-05-01')).toBe('2023-05-31');
+    expect(paymentDueOn('2023-05-01', '2023-05-10')).toBe('2023-05-10');
+    expect(paymentDueOn('2023-05-20', '2023-05-10')).toBe('2023-05-20');
+    expect(paymentDueOn('2023-05-01', '2023-07-01')).toBe('2023-05-31');
+  });
+
+  it('SUS-3 TER-5: BIL-2 interest then runs from the day after that day', () => {
+    // Terminated 10 May: due 10 May, not 31 May; paid 31 May = 21 days late at 3.75 + 10 %.
+    const late = lateInterest(100_000, '2023-05-01', '2023-05-31', { payableOn: '2023-05-10' });
+    expect(late).toMatchObject({ dueOn: '2023-05-10', runsFrom: '2023-05-11', daysLate: 21, indemnityCents: 4_000 });
+    expect(late.interestCents).toBeGreaterThan(0);
   });
 });

@@ -335,6 +335,18 @@ describe('SCO-1: secondary schools', () => {
 });
 
 describe('PRI-2, PRI-3: billing modes of the candidates', () => {
+  it("PRI-2: an agreed price below Pix's share (10 €) is refused, naming the candidates; at 10 € it passes", () => {
+    const e = judge(session({ candidates: candidates(10, (i) => ({ billing: { mode: 'funded-cohort', agreedPriceEur: i === 4 ? 8 : i === 5 ? 10 : 40 } })) }));
+    expect(e.failures.map((f) => [f.ruleId, f.check, f.actual])).toEqual([['PRI-2', 'PRI-2.agreed-price-covers-pix-share', ['c4']]]);
+    expect(e.failures[0]!.message).toMatch(/inférieur à la part revenant à Pix \(10 €/);
+  });
+
+  it("PRI-2 PRI-4: in a type B network Pix's share is 9 €: 9 € passes, 8.99 € is refused", () => {
+    const at = (price: number) => judge(session({ centreKind: 'network-b-member', candidates: candidates(10, () => ({ billing: { mode: 'funded-cohort', agreedPriceEur: price } })) }));
+    expect(at(9).failures).toEqual([]);
+    expect(at(8.99).failures.map((f) => f.check)).toEqual(['PRI-2.agreed-price-covers-pix-share']);
+  });
+
   it('PRI-2: a funded candidate needs the agreed price', () => {
     const e = judge(session({ candidates: candidates(10, (i) => ({ billing: { mode: 'funded-cohort', agreedPriceEur: i === 2 ? null : 40 } })) }));
     expect(e.failures.map((f) => [f.check, f.actual])).toEqual([['PRI-2.agreed-price', ['c2']]]);
@@ -530,6 +542,8 @@ describe('explanations', () => {
         }),
         CONTEXT,
       ],
+      // PRI-2, PRI-4: agreed prices below Pix's share.
+      [session({ centreKind: 'network-b-member', candidates: candidates(4, (i) => ({ billing: { mode: 'funded-cohort', agreedPriceEur: 7 + i } })) }), CONTEXT],
     ];
     for (const [s, c, catalogue] of cases) {
       const engine = judge(s, c, true, catalogue);

@@ -41,6 +41,11 @@ describe('PRI-2: cohorts funded by an organisation', () => {
     expect(priceOf(funded(45.01), 'centre', DATE)).toMatchObject({ priceEur: 45.01, aboveRecommendedMax: true });
   });
 
+  it("PRI-2: an agreed price below Pix's share has no price either (the centre's share would be negative)", () => {
+    expect(() => priceOf(funded(9.99), 'centre', DATE)).toThrow(/PRI-2.*below Pix's share \(10 €\)/);
+    expect(priceOf(funded(9), 'network-b-member', DATE)).toMatchObject({ pixShareEur: 9, centreShareEur: 0 });
+  });
+
   it('PRI-2: without an agreed price there is no price', () => {
     expect(() => priceOf(funded(null), 'centre', DATE)).toThrow(/PRI-2/);
     expect(() => priceOf(funded(-1), 'centre', DATE)).toThrow(RangeError);

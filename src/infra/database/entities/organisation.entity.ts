@@ -11,5 +11,8 @@ export class OrganisationEntity {
   @Column('boolean', { name: 'is_foreign', default: false }) foreign!: boolean;
   @Column('text') email!: string;
   @Column('uuid', { name: 'network_id', nullable: true }) networkId!: string | null;
+  /** BIL-2: insolvency proceedings (sauvegarde, redressement, liquidation judiciaire), recorded by operations. */
+  @Column('boolean', { name: 'insolvency_proceedings', default: false }) insolvencyProceedings!: boolean;
+  @Column('date', { name: 'insolvency_proceedings_on', nullable: true }) insolvencyProceedingsOn!: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
 }
