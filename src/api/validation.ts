@@ -3,6 +3,7 @@ import addFormats from 'ajv-formats';
 import { PARAMETERS } from '../config/parameters';
 import { isIsoDate } from '../domain/dates';
 import { InvalidCommand } from '../domain/errors';
+import { isTimeZone } from '../domain/sessions/finalisation';
 
 const ajv = new Ajv({ allErrors: false, strict: true, useDefaults: false, allowUnionTypes: true });
 addFormats(ajv);
@@ -11,6 +12,7 @@ ajv.addFormat('date', {
   type: 'string',
   validate: (value: string) => isIsoDate(value) && value >= PARAMETERS.dates.earliest && value <= PARAMETERS.dates.latest,
 });
+ajv.addFormat('time-zone', { type: 'string', validate: (value: string) => isTimeZone(value) });
 
 const compiled = new WeakMap<object, ValidateFunction>();
 

@@ -23,6 +23,12 @@ const organisation = {
     uai: { type: ['string', 'null'], pattern: '^[0-9]{7}[A-Z]$', description: 'UAI code, if any (DOC-1)' },
     department: { type: ['string', 'null'], pattern: '^(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-6])$' },
     foreign: { type: 'boolean', default: false, description: 'Outside France (APP-8)' },
+    timeZone: {
+      type: ['string', 'null'],
+      format: 'time-zone',
+      maxLength: 64,
+      description: "IANA zone of the seat (e.g. America/Montreal); default: the department's (971–976 overseas), else Europe/Paris. The agrément's dates are dates there.",
+    },
     email,
   },
 } as const;

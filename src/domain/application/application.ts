@@ -46,6 +46,8 @@ export interface Organisation {
   department?: string | null;
   /** APP-8: outside France. */
   foreign: boolean;
+  /** The IANA zone of the seat, when the department does not give it (a centre abroad, APP-8): its agrément's dates are dates there. */
+  timeZone?: string | null;
   email: string;
 }
 

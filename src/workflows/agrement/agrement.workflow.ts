@@ -10,6 +10,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { AgrementActivities } from '../../activities/agrement.activities';
+import type { BillingActivities } from '../../activities/billing.activities';
 import type { EmailActivities } from '../../activities/email.activities';
 import { PARAMETERS } from '../../config/parameters';
 import {
@@ -44,6 +45,9 @@ import {
 
 const { recordAgrement } = proxyActivities<AgrementActivities>(RECORD_ACTIVITY);
 const { sendEmail } = proxyActivities<EmailActivities>(EMAIL_ACTIVITY);
+const { makeAmountsPayableNow } = proxyActivities<BillingActivities>(RECORD_ACTIVITY);
+/** SUS-3, TER-5: a suspension or an end makes every amount owed to Pix payable at once. */
+const PAYABLE_AT_ONCE: Record<string, 'SUS-3' | 'TER-5'> = { suspended: 'SUS-3', terminated: 'TER-5', expired: 'TER-5' };
 
 /** Model 2: the transition table (src/domain/agrement/transitions.ts), per-centre time zones, the deadline ledger. */
 export const AGREMENT_MODEL_2 = 'agrement-model-2';
@@ -101,6 +105,10 @@ export async function agrementWorkflow(input: AgrementWorkflowInput): Promise<Ag
       evidence: by.evidence ?? null,
       at: now().toISOString(),
     });
+    for (const event of d.events) {
+      const ruleId = PAYABLE_AT_ONCE[event.type];
+      if (ruleId) await makeAmountsPayableNow({ organisationId: agrement.organisationId, on: String(event.data.since ?? event.data.on), ruleId });
+    }
     const firstSeq = agrement.version - d.events.length + 1;
     for (const [i, event] of d.events.entries()) {
       for (const email of emailsFor(event, agrement)) {

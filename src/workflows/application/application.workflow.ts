@@ -13,6 +13,7 @@ import { agrementWorkflowId, type AgrementWorkflowInput } from '../agrement/defi
 import type { ApplicationActivities } from '../../activities/application.activities';
 import type { EmailActivities } from '../../activities/email.activities';
 import type { Piece } from '../../domain/application/application';
+import { centreTimeZone } from '../../domain/centre-time-zone';
 import { PARAMETERS } from '../../config/parameters';
 import { dateIn } from '../../domain/zoned-time';
 import { DomainError } from '../../domain/errors';
@@ -235,6 +236,8 @@ async function startAgrement(input: ApplicationWorkflowInput, p: Procedure): Pro
       email: data.organisation.email,
       kind: data.kind === 'network' ? 'network' : 'centre',
       foreign: data.organisation.foreign,
+      // Every date of the agrément is a date at the centre's seat.
+      timeZone: centreTimeZone(data.organisation),
       startOn: p.attestationReceivedOn!,
       years: p.grantedYears!,
       referent: {
