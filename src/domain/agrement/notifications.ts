@@ -77,7 +77,7 @@ function build(event: AgrementEvent, a: Agrement, d: Record<string, any>): Email
         },
       }));
     case 'termination-proposed':
-    case 'breach-proposed':
+    case 'breach-notice-proposed':
     case 'suspension-proposed': {
       // BRE-4: nobody is asked when the engine confirms itself; VIS-4: the visits side already wrote to the legal team.
       if (d.automatic || d.cause === 'visit-findings') return [];

@@ -94,7 +94,8 @@ describe('rule-set versions API (AGR-5, AGR-6): drafted, studied, published by o
     expect(edited.status).toBe(200);
     expect(edited.body).toMatchObject({ effectiveFrom: `${Y}-01-05`, summary: 'Ratio de surveillance abaissé à 15.', status: 'draft' });
 
-    const c = await runningAgrement(h, today());
+    // An agrément whose term lies after year Y: SES-9 judges a session against the agrément as it stands on its date (AGR-4).
+    const c = await runningAgrement(h, `${Y - 1}-06-01`);
     const centre = await h.tokenFor('centre', c.organisationId);
     expect((await http('POST', '/rule-set-versions', draft(`${Y}-09`, `${Y}-09-01`), centre)).status).toBe(403);
     expect((await http('GET', '/rule-set-versions', undefined, centre)).status).toBe(403);
@@ -102,7 +103,8 @@ describe('rule-set versions API (AGR-5, AGR-6): drafted, studied, published by o
   });
 
   it('AGR-6 the impact report lists the planned sessions from the effective date that the draft would refuse, with the failing rule IDs', async () => {
-    const c = await runningAgrement(h, today());
+    // An agrément whose term lies after year Y: SES-9 judges a session against the agrément as it stands on its date (AGR-4).
+    const c = await runningAgrement(h, `${Y - 1}-06-01`);
     const created = await http('POST', '/rule-set-versions', draft(`${Y}-03`, `${Y}-03-01`));
     expect(created.status).toBe(201);
     // 16 candidates for one invigilator: accepted by the cahier in force (20), refused by the draft (15).
@@ -129,7 +131,8 @@ describe('rule-set versions API (AGR-5, AGR-6): drafted, studied, published by o
   });
 
   it('AGR-5 a substantial version is published at least 1 month ahead, then judges sessions from its effective date, never changes, and each running agrément is notified (cahier-change-notified)', async () => {
-    const c = await runningAgrement(h, today());
+    // An agrément whose term lies after year Y: SES-9 judges a session against the agrément as it stands on its date (AGR-4).
+    const c = await runningAgrement(h, `${Y - 1}-06-01`);
     const created = await http('POST', '/rule-set-versions', draft(`${Y}-05`, plusDays(today(), 20)));
     expect(created.status).toBe(201);
     const early = await http('POST', `/rule-set-versions/${created.body.id}/publish`);
@@ -174,7 +177,8 @@ describe('rule-set versions API (AGR-5, AGR-6): drafted, studied, published by o
   });
 
   it("AGR-5 a non-substantial version (Conv art. 8.2) also takes 1 month's notice and is e-mailed once to each running agrément's centre through the outbox", async () => {
-    const c = await runningAgrement(h, today());
+    // An agrément whose term lies after year Y: SES-9 judges a session against the agrément as it stands on its date (AGR-4).
+    const c = await runningAgrement(h, `${Y - 1}-06-01`);
     const created = await http('POST', '/rule-set-versions', draft(`${Y}-07`, plusDays(today(), 27), false));
     expect(created.status).toBe(201);
     const early = await http('POST', `/rule-set-versions/${created.body.id}/publish`);

@@ -266,3 +266,27 @@ describe('agrément state machine', () => {
     expect(reach(enough, yearEnd.key, '2026-01-31').events[0]).toMatchObject({ type: 'referent-contribution-met', data: { days: 4 } });
   });
 });
+
+describe('notifications built from the events (BRE-4)', () => {
+  it('BRE-4 REF-3 a formal-notice proposal writes to the legal team once, with its grounds in French', () => {
+    const missed = decide(
+      openAgrement({
+        agrementId: '3f2a9c1b-0000-4000-8000-000000000003',
+        organisationId: 'org-3',
+        organisationName: 'Centre Notif',
+        email: 'centre@test.fr',
+        kind: 'centre',
+        foreign: false,
+        startOn: '2025-01-31',
+        years: 3,
+        referent: { name: 'Alex', email: 'alex@test.fr', trainedOn: '2025-01-10', recognisedQualifications: false },
+      }),
+      { type: 'deadline-reached', key: 'badge-due:2025-07-31', on: '2025-08-01' },
+      '2025-08-01',
+    );
+    const mails = missed.events.flatMap((e) => emailsFor(e, missed.agrement));
+    expect(mails).toEqual([
+      expect.objectContaining({ template: 'breach-proposed', audience: 'legal', data: expect.objectContaining({ proposalRuleId: 'REF-3', reasonFr: expect.stringContaining('badge') }) }),
+    ]);
+  });
+});
