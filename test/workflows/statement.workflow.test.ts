@@ -18,7 +18,14 @@ afterAll(async () => {
 async function centreWithSessions(sessions: Array<{ date: string; payingCandidates: number; pixShareCents: number; priceCents: number }>) {
   const start = agrementStart('2026-01-05');
   await insertOrganisation(h.db, start);
-  for (const [i, s] of sessions.entries()) {
+  await addSessions(start.organisationId, sessions);
+  return start;
+}
+
+async function addSessions(organisationId: string, sessions: Array<{ date: string; payingCandidates: number; pixShareCents: number; priceCents: number }>, from = 0) {
+  const start = { organisationId };
+  for (const [j, s] of sessions.entries()) {
+    const i = from + j;
     await h.db.query(
       `INSERT INTO sessions (id, organisation_id, agrement_organisation_id, centre_kind, date, start_time, end_time, time_zone, status, deadline_at,
                              candidate_count, candidates_who_sat, price_cents, pix_share_cents, paying_candidates, rule_set_id, report, content_hash, source, finalised_at)
@@ -26,7 +33,6 @@ async function centreWithSessions(sessions: Array<{ date: string; payingCandidat
       [`B-${start.organisationId.slice(0, 8)}-${i}`, start.organisationId, s.date, s.payingCandidates, s.priceCents, s.pixShareCents],
     );
   }
-  return start;
 }
 
 async function startStatement(organisationId: string, month: string, clockAt: string) {
@@ -109,6 +115,38 @@ describe('monthly statement workflow on the time-skipping server (BIL-1)', () =>
       expect(await handle.result()).toMatchObject({ state: 'sent', late: false, nextReminderAt: null });
       await settle();
       expect(mails(paying.email, 'statement-reminder')).toHaveLength(1);
+    });
+  });
+
+  it('BIL-1: what the centre sends is the statement as of then: a session of October finalised after the 1st, 06:00 is on it', async () => {
+    await h.run(async () => {
+      const c = await centreWithSessions([{ date: '2026-10-09', payingCandidates: 2, priceCents: 9_000, pixShareCents: 2_000 }]);
+      const { handle } = await startStatement(c.organisationId, '2026-10', '2026-11-01T05:00:00Z');
+      await until(() => mails(c.email, 'statement-prepared').length === 1);
+      const { statementId } = await handle.query(statementStateQuery);
+      // Held on the evening of 31 October, finalised on 2 November (written here as the sessions API stores it).
+      await addSessions(c.organisationId, [{ date: '2026-10-31', payingCandidates: 3, priceCents: 13_500, pixShareCents: 3_000 }], 1);
+      expect(await handle.executeUpdate(markStatementSentUpdate, { args: [{}] })).toMatchObject({ state: 'sent', late: false });
+      const [row] = await h.db.query('SELECT lines, candidates, pix_share_incl_vat_cents FROM monthly_statements WHERE id = $1', [statementId]);
+      expect(row).toMatchObject({ candidates: 5, pix_share_incl_vat_cents: 5_000 });
+      expect(row.lines.map((l: { date: string }) => l.date)).toEqual(['2026-10-09', '2026-10-31']);
+      const frozen = await h.db.query('SELECT count(*)::int AS n FROM sessions WHERE organisation_id = $1 AND statement_id = $2', [c.organisationId, statementId]);
+      expect(frozen[0].n).toBe(2);
+    });
+  });
+
+  it("BIL-1: the monthly run also starts the month before's statement that a late finalisation could not start, so no paying session waits for ever", async () => {
+    await h.run(async () => {
+      // Held 30 September, finalised after the run of 1 October, and its statement never started.
+      const c = await centreWithSessions([{ date: '2026-09-30', payingCandidates: 4, priceCents: 18_000, pixShareCents: 4_000 }]);
+      const clockOffsetMs = Date.parse('2026-11-01T05:00:00Z') - (await h.env.currentTimeMs());
+      const run = await h.client.workflow.execute('monthlyStatementsWorkflow', { workflowId: `monthly-${randomUUID()}`, taskQueue: h.taskQueue, args: [{ clockOffsetMs }] });
+      expect(run.month).toBe('2026-10');
+      await until(() => mails(c.email, 'statement-prepared').length === 1);
+      const september = await h.client.workflow.getHandle(statementWorkflowId(c.organisationId, '2026-09')).query(statementStateQuery);
+      expect(september).toMatchObject({ month: '2026-09', state: 'prepared' });
+      const [row] = await h.db.query('SELECT month, candidates, pix_share_incl_vat_cents FROM monthly_statements WHERE id = $1', [september.statementId]);
+      expect(row).toEqual({ month: '2026-09', candidates: 4, pix_share_incl_vat_cents: 4_000 });
     });
   });
 });

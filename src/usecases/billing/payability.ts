@@ -38,7 +38,9 @@ export interface AmountsPayableNow {
  *   later) instead of 30 days after issue, so BIL-2 interest runs from the day after;
  * - statements prepared later (the sessions held before the end) are payable at once too, until
  *   `liftAmountsPayableNow` (a suspension lifted, SUS-4).
- * Idempotent: a second call with the same or a later day changes nothing; an earlier day wins.
+ * `organisationId` is the agrément's organisation: for a network (SUS-6), its coordinating entity, whose
+ * member centres' statements are covered too. Idempotent: a second call with the same or a later day
+ * changes nothing; an earlier day wins.
  */
 export async function makeAmountsPayableNow(deps: Pick<ApplicationDeps, 'db'>, input: { organisationId: string; on: string; ruleId: PayableAtOnceRule; actor?: string }): Promise<AmountsPayableNow> {
   checkDate('on', input.on);
@@ -46,20 +48,20 @@ export async function makeAmountsPayableNow(deps: Pick<ApplicationDeps, 'db'>, i
   return deps.db.transaction(async (m) => {
     const [org] = rowsOf<{ id: string }>(await m.query(
       `UPDATE organisations SET amounts_payable_on = $2, amounts_payable_rule_id = $3
-        WHERE id = $1 AND (amounts_payable_on IS NULL OR amounts_payable_on > $2) RETURNING id`,
+        WHERE (id = $1 OR network_id = $1) AND (amounts_payable_on IS NULL OR amounts_payable_on > $2) RETURNING id`,
       [input.organisationId, input.on, input.ruleId],
     ));
     if (!org) {
       const [exists]: { id: string }[] = await m.query('SELECT id FROM organisations WHERE id = $1', [input.organisationId]);
       if (!exists) throw new NotFound(`organisation ${input.organisationId} not found`, { organisationId: input.organisationId });
     }
-    const statements = rowsOf<{ id: string; month: string; state: string; payable_on: string }>(await m.query(
+    const statements = rowsOf<{ id: string; organisation_id: string; month: string; state: string; payable_on: string }>(await m.query(
       `UPDATE monthly_statements
           SET payable_on = $2, payable_rule_id = $3,
               -- a "by D" deadline passes at the end of D, in Paris (the agrément's zone)
               due_at = CASE WHEN state = 'prepared' THEN LEAST(due_at, (($2::date + 1)::timestamp AT TIME ZONE 'Europe/Paris') - interval '1 millisecond') ELSE due_at END
-        WHERE organisation_id = $1 AND state <> 'paid' AND (payable_on IS NULL OR payable_on > $2)
-        RETURNING id, month, state, to_char(payable_on, 'YYYY-MM-DD') AS payable_on`,
+        WHERE organisation_id IN (SELECT id FROM organisations WHERE id = $1 OR network_id = $1) AND state <> 'paid' AND (payable_on IS NULL OR payable_on > $2)
+        RETURNING id, organisation_id, month, state, to_char(payable_on, 'YYYY-MM-DD') AS payable_on`,
       [input.organisationId, input.on, input.ruleId],
     ));
     await appendToLog(
@@ -74,7 +76,7 @@ export async function makeAmountsPayableNow(deps: Pick<ApplicationDeps, 'db'>, i
         toState: st.state,
         actor: input.actor ?? 'system',
         reason: null,
-        data: { organisationId: input.organisationId, month: st.month, payableOn: input.on },
+        data: { organisationId: st.organisation_id, agrementOrganisationId: input.organisationId, month: st.month, payableOn: input.on },
         occurredAt: zonedInstant(input.on, PARAMETERS.agrement.timeZone),
       })),
     );
@@ -87,7 +89,7 @@ export async function makeAmountsPayableNow(deps: Pick<ApplicationDeps, 'db'>, i
  * BIL-2). What became payable at once during the suspension stays so (SUS-3). Idempotent; never undoes TER-5.
  */
 export async function liftAmountsPayableNow(deps: Pick<ApplicationDeps, 'db'>, input: { organisationId: string }): Promise<void> {
-  await deps.db.query(`UPDATE organisations SET amounts_payable_on = NULL, amounts_payable_rule_id = NULL WHERE id = $1 AND amounts_payable_rule_id = 'SUS-3'`, [input.organisationId]);
+  await deps.db.query(`UPDATE organisations SET amounts_payable_on = NULL, amounts_payable_rule_id = NULL WHERE (id = $1 OR network_id = $1) AND amounts_payable_rule_id = 'SUS-3'`, [input.organisationId]);
 }
 
 /**

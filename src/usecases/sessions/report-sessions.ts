@@ -380,7 +380,10 @@ export async function reportSessions(deps: ApplicationDeps, raws: unknown[], opt
   if (options.deliverQuota !== false && quotaAgrements.size > 0) await drainQuotaOutbox(deps, { organisationIds: [...quotaAgrements] });
   // BIL-1: a month whose statement run has passed gets its statement now. Live reports only: a history
   // import must not open statements for months long settled outside the engine.
-  if (options.source === 'api' && finalisedPaying.length > 0) await startLateStatements(deps, finalisedPaying);
+  if (options.source === 'api' && finalisedPaying.length > 0) {
+    // The sessions are committed: a failure here must not answer an error (the monthly run is the safety net).
+    await startLateStatements(deps, finalisedPaying).catch((err) => console.warn('BIL-1: late statements not started', err));
+  }
   if (error) throw error;
   return outcomes;
 }

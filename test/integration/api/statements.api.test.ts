@@ -249,4 +249,15 @@ describe('SUS-3, TER-5 amounts owed become payable at once', () => {
     const upcoming = (await http('GET', '/dashboard/deadlines?days=2&deadline=payment-due&limit=1000')).body.items as Json[];
     expect(upcoming).toEqual(expect.arrayContaining([expect.objectContaining({ subject: 'statement', subjectId: may.id, deadline: 'payment-due', ruleId: 'SUS-3', on: today })]));
   });
+
+  it("SUS-3 SUS-6: a network's agrément suspended as a whole makes its member centres' statements payable at once", async () => {
+    const coordinator = await newCentre();
+    const member = await newCentre();
+    await h.db.query('UPDATE organisations SET network_id = $2 WHERE id = $1', [member.organisationId, coordinator.organisationId]);
+    expect((await http('POST', '/sessions', finalised(member.organisationId, '2026-04-07', '09:00', '11:00', 'Europe/Paris', '2026-04-07T12:00:00.000Z', 10))).status).toBe(201);
+    const april = (await statementOf(member.token, '2026-04'))!;
+    const done = await createBillingActivities({ db: h.db }).makeAmountsPayableNow({ organisationId: coordinator.organisationId, on: '2026-04-20', ruleId: 'SUS-3' });
+    expect(done.statements.map((s) => s.id)).toEqual([april.id]);
+    expect((await http('GET', `/statements/${april.id}`, undefined, member.token)).body).toMatchObject({ payableAtOnce: { on: '2026-04-20', ruleId: 'SUS-3' } });
+  });
 });
