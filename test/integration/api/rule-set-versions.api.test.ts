@@ -131,8 +131,9 @@ describe('rule-set versions API (AGR-5, AGR-6): drafted, studied, published by o
   });
 
   it('AGR-5 a substantial version is published at least 1 month ahead, then judges sessions from its effective date, never changes, and each running agrément is notified (cahier-change-notified)', async () => {
-    // An agrément whose term lies after year Y: SES-9 judges a session against the agrément as it stands on its date (AGR-4).
-    const c = await runningAgrement(h, `${Y - 1}-06-01`);
+    const c = await runningAgrement(h, today());
+    // Sessions of year Y need an agrément whose term lies after it: SES-9 judges a session as the agrément stands on its date (AGR-4).
+    const s = await runningAgrement(h, `${Y - 1}-06-01`);
     const created = await http('POST', '/rule-set-versions', draft(`${Y}-05`, plusDays(today(), 20)));
     expect(created.status).toBe(201);
     const early = await http('POST', `/rule-set-versions/${created.body.id}/publish`);
@@ -165,10 +166,10 @@ describe('rule-set versions API (AGR-5, AGR-6): drafted, studied, published by o
     expect([(await http('POST', `/rule-set-versions/${sameDay.body.id}/publish`)).status]).toEqual([409]);
 
     // AGR-6: sessions are judged by the version in force on their date.
-    const after = await http('POST', '/sessions', sessionReport(c.organisationId, { date: `${Y}-05-10` }, 16));
+    const after = await http('POST', '/sessions', sessionReport(s.organisationId, { date: `${Y}-05-10` }, 16));
     expect(after.status).toBe(422);
     expect(after.body.failures.find((f: { ruleId: string }) => f.ruleId === 'SES-2')).toMatchObject({ actual: 16, expected: 15 });
-    const beforeIt = await http('POST', '/sessions', sessionReport(c.organisationId, { date: `${Y}-04-30` }, 16));
+    const beforeIt = await http('POST', '/sessions', sessionReport(s.organisationId, { date: `${Y}-04-30` }, 16));
     expect(beforeIt.status).toBe(201);
     expect(beforeIt.body.session.ruleSetId).toBe('sessions@2020-01');
     const sets = await http('GET', '/rule-sets');
