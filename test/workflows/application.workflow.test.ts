@@ -16,6 +16,7 @@ import {
 } from '../../src/workflows/application/definitions';
 import { agrementStateQuery, agrementWorkflowId } from '../../src/workflows/agrement/definitions';
 import { recordHistory } from '../support/histories';
+import { sleepUntil, until } from '../support/waiting';
 import { individualApplication, individualPieces, workflowInput } from '../support/fixtures';
 import { createHarness, type Harness, OPERATIONS_EMAIL, receivedMail } from '../support/harness';
 
@@ -83,11 +84,11 @@ describe('application workflow on the time-skipping server', () => {
       expect(admissible.clock.pausedSince).toBeNull();
       const expectedDeadline = addMonthsIn(receivedAt, 2, 'Europe/Paris');
       expect(admissible.procedureDeadline).toBe(expectedDeadline.toISOString());
-      await h.env.sleep(expectedDeadline.getTime() - (await h.env.currentTimeMs()) + 1000);
-      const flagged = await handle.query(applicationStateQuery);
+      await sleepUntil(h.env, 0, new Date(expectedDeadline.getTime() + 1000).toISOString());
+      const flagged = await until(() => handle.query(applicationStateQuery), (x) => x.overdueFlaggedAt !== null);
       expect(flagged.state).toBe('admissible');
       expect(flagged.overdueFlaggedAt).not.toBeNull();
-      const { timeline } = await findApplication(h.db, input.applicationId);
+      const { timeline } = await until(() => findApplication(h.db, input.applicationId), (x) => x.timeline.length >= 4);
       expect(timeline.map((e) => e.type)).toEqual(['application-submitted', 'pieces-submitted', 'application-admissible', 'procedure-overdue']);
     });
   });
