@@ -25,11 +25,13 @@ export class AgrementsController {
   constructor(@Inject(APPLICATION_DEPS) private readonly deps: ApplicationDeps) {}
 
   /** A centre sees only its own agrément, a coordinator its network's: others answer 404, as if unknown. */
-  private async visible(principal: Principal, id: string): Promise<void> {
-    const row = await this.deps.db.getRepository(AgrementEntity).findOne({ where: { id }, select: { id: true, organisationId: true } });
+  /** The agrément if the principal may see it (404 otherwise, DATA-3), with its centre's zone. */
+  private async visible(principal: Principal, id: string): Promise<{ timeZone: string }> {
+    const row = await this.deps.db.getRepository(AgrementEntity).findOne({ where: { id }, select: { id: true, organisationId: true, snapshot: true } });
     if (!row || !canSeeOrganisation(principal, row.organisationId, await organisationNetworkId(this.deps.db, row.organisationId))) {
       throw new NotFound(`agrément ${id} not found`, { agrementId: id });
     }
+    return { timeZone: (row.snapshot as { timeZone?: string } | null)?.timeZone ?? PARAMETERS.agrement.timeZone };
   }
 
   @Get()
@@ -82,11 +84,10 @@ export class AgrementsController {
     if (!spec) throw new InvalidCommand('action', `action must be one of: ${AGREMENT_ACTION_NAMES.join(', ')}`);
     // The permission depends on the action: only the legal team suspends, notifies, cures, terminates (SUS-1, BRE-1, BRE-3, BRE-4).
     assertCan(principal, spec.permission);
-    await this.visible(principal, id);
+    const { timeZone } = await this.visible(principal, id);
     const b = validateBody<Record<string, any>>(spec.schema, body ?? {});
     // Every date of an agrément is a date in its centre's zone.
-    const row = await this.deps.db.getRepository(AgrementEntity).findOne({ where: { id }, select: { id: true, snapshot: true } });
-    const today = dateIn(this.deps.now(), (row?.snapshot as { timeZone?: string } | undefined)?.timeZone ?? PARAMETERS.agrement.timeZone);
+    const today = dateIn(this.deps.now(), timeZone);
     await actOnAgrement(this.deps, id, { action: spec.toAction(b, today, {}), actor, reason: b.reason ?? null, evidence: b.evidence ?? null }, key);
     return getAgrement(this.deps, id);
   }
