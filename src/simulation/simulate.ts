@@ -9,7 +9,7 @@ import type { RecordAgrementInput } from '../infra/database/agrement-store';
 import { WORKFLOWS_PATH } from '../infra/temporal/worker';
 import type { Log } from '../infra/tools/cache-dir';
 import { ensureTestServerExecutable } from '../infra/tools/test-server';
-import { agrementActionUpdate, type AgrementAction, agrementStateQuery, type AgrementWorkflowInput, type DatedDeadline } from '../workflows/agrement/definitions';
+import { agrementActionUpdate, type AgrementAction, agrementStateQuery, type AgrementWorkflowActivities, type AgrementWorkflowInput, type DatedDeadline } from '../workflows/agrement/definitions';
 import type { Scenario, ScenarioEvent } from './scenario';
 
 export interface TimelineEntry {
@@ -24,6 +24,8 @@ export interface TimelineEntry {
 
 /** Events of a scenario happen at 09:00 local time on their day. */
 const EVENT_HOUR = 9;
+/** How many one-second nudges a past deadline gets before the simulation reports the workflow stuck. */
+const STALL_LIMIT = 60;
 
 /**
  * Replays a scenario through the production agrément workflow on the time-skipping test server:
@@ -51,14 +53,7 @@ export async function simulate(scenario: Scenario, log: Log): Promise<TimelineEn
       connection: env.nativeConnection,
       taskQueue,
       workflowsPath: WORKFLOWS_PATH,
-      activities: {
-        async recordAgrement(input: RecordAgrementInput) {
-          records.push(input);
-        },
-        async sendEmail() {
-          return { sent: true, messageId: 'simulated' };
-        },
-      },
+      activities: simulatedActivities(records),
     });
     await worker.runUntil(async () => {
       const [first, ...rest] = scenario.events as [ScenarioEvent, ...ScenarioEvent[]];
@@ -93,6 +88,7 @@ export async function simulate(scenario: Scenario, log: Log): Promise<TimelineEn
           ended = s.state === 'terminated' || s.state === 'expired';
         }
       };
+      let stalled = 0;
       const advanceTo = async (target: number) => {
         for (;;) {
           await confirmOpenProposals();
@@ -101,7 +97,10 @@ export async function simulate(scenario: Scenario, log: Log): Promise<TimelineEn
           const current = await now();
           if (ended || current >= target) return;
           const next = s.deadlines[0] ? Date.parse(s.deadlines[0].at) + 1000 : Infinity;
-          await env.sleep(Math.max(1, Math.min(target, next) - current));
+          // A deadline the workflow does not act on (a failing activity) would make this loop spin: stop and say so.
+          stalled = next <= current ? stalled + 1 : 0;
+          if (stalled > STALL_LIMIT) throw new Error(`the simulation stalled at ${new Date(current).toISOString()}: deadline ${s.deadlines[0]?.key} is past and the workflow does not move`);
+                    await env.sleep(Math.max(1, Math.min(target, next) - current));
         }
       };
 
@@ -124,6 +123,22 @@ export async function simulate(scenario: Scenario, log: Log): Promise<TimelineEn
     await env.teardown();
   }
   return timeline(records, scenario, tz);
+}
+
+/** Every activity of the agrément workflow, recording instead of writing: what-if touches no data and sends no mail. */
+function simulatedActivities(records: RecordAgrementInput[]): AgrementWorkflowActivities {
+  return {
+    async recordAgrement(input) {
+      records.push(input);
+    },
+    async sendEmail() {
+      return { sent: true, messageId: 'simulated' };
+    },
+    async makeAmountsPayableNow(input) {
+      return { ...input, statements: [] };
+    },
+    async liftAmountsPayableNow() {},
+  };
 }
 
 let sessionCounter = 0;

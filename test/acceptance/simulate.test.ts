@@ -30,12 +30,13 @@ describe('what-if timelines: the production agrément workflow on the time-skipp
     expect(entries.map((e) => e.at)).toEqual([...entries.map((e) => e.at)].sort());
   });
 
-  it('AGR-2 AGR-4 REF-3 TER-3 a centre that never renews: badge, checkpoints, renewal deadline, expiry at the term; force majeure shows as suspended', async () => {
+  it('AGR-2 AGR-4 REF-3 TER-3 a centre that never renews: badge, checkpoints, renewal deadline, expiry at the term; force majeure is its own state, not a suspension', async () => {
     const entries = await simulate(parseScenario(example('expiry-with-force-majeure.json')), () => undefined);
     expect(pick(entries, 'deadline', 'badge-due')).toEqual(['2025-07-31']);
     expect(pick(entries, 'deadline', 'quota-checkpoint')).toEqual(['2026-01-31', '2027-01-31', '2027-07-31']);
     expect(pick(entries, 'deadline', 'renewal-request-due')).toEqual(['2027-10-31']);
-    expect(pick(entries, 'state', 'suspended')).toEqual(['2026-04-01']);
+    expect(pick(entries, 'state', 'force-majeure')).toEqual(['2026-04-01']);
+    expect(pick(entries, 'state', 'suspended')).toEqual([]);
     expect(pick(entries, 'state', 'active')).toEqual(['2025-01-31', '2026-04-20']);
     expect(pick(entries, 'state', 'expired')).toEqual(['2028-01-31']);
     expect(pick(entries, 'proposal', 'breach-notice-proposed')).toEqual(['2025-08-01']);

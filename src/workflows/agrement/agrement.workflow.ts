@@ -9,9 +9,6 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { AgrementActivities } from '../../activities/agrement.activities';
-import type { BillingActivities } from '../../activities/billing.activities';
-import type { EmailActivities } from '../../activities/email.activities';
 import { PARAMETERS } from '../../config/parameters';
 import {
   type Agrement,
@@ -36,6 +33,7 @@ import {
   type AgrementActionInput,
   type AgrementSnapshot,
   agrementStateQuery,
+  type AgrementWorkflowActivities,
   type AgrementWorkflowInput,
   type DatedDeadline,
   type SessionFinalised,
@@ -43,12 +41,13 @@ import {
   sessionsFinalisedSignal,
 } from './definitions';
 
-const { recordAgrement } = proxyActivities<AgrementActivities>(RECORD_ACTIVITY);
-const { sendEmail } = proxyActivities<EmailActivities>(EMAIL_ACTIVITY);
-const { makeAmountsPayableNow } = proxyActivities<BillingActivities>(RECORD_ACTIVITY);
+const { recordAgrement, makeAmountsPayableNow, liftAmountsPayableNow } = proxyActivities<AgrementWorkflowActivities>(RECORD_ACTIVITY);
+const { sendEmail } = proxyActivities<AgrementWorkflowActivities>(EMAIL_ACTIVITY);
 /** SUS-3, TER-5: a suspension or an end makes every amount owed to Pix payable at once. */
 const PAYABLE_AT_ONCE: Record<string, 'SUS-3' | 'TER-5'> = { suspended: 'SUS-3', terminated: 'TER-5', expired: 'TER-5' };
 
+/** SUS-4: a lifted suspension ends SUS-3's "payable at once" for the statements prepared from then on. */
+export const SUSPENSION_LIFT_ENDS_PAYABILITY = 'sus4-lift-payability';
 /** Model 2: the transition table (src/domain/agrement/transitions.ts), per-centre time zones, the deadline ledger. */
 export const AGREMENT_MODEL_2 = 'agrement-model-2';
 const SYSTEM = { actor: 'system', reason: null, evidence: null };
@@ -108,6 +107,7 @@ export async function agrementWorkflow(input: AgrementWorkflowInput): Promise<Ag
     for (const event of d.events) {
       const ruleId = PAYABLE_AT_ONCE[event.type];
       if (ruleId) await makeAmountsPayableNow({ organisationId: agrement.organisationId, on: String(event.data.since ?? event.data.on), ruleId });
+      else if (event.type === 'suspension-lifted' && patched(SUSPENSION_LIFT_ENDS_PAYABILITY)) await liftAmountsPayableNow({ organisationId: agrement.organisationId });
     }
     const firstSeq = agrement.version - d.events.length + 1;
     for (const [i, event] of d.events.entries()) {

@@ -1,4 +1,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { AgrementActivities } from '../../activities/agrement.activities';
+import type { BillingActivities } from '../../activities/billing.activities';
+import type { EmailActivities } from '../../activities/email.activities';
 import type { Agrement, AgrementCommand, AgrementStart, Deadline } from '../../domain/agrement/agrement';
 
 /** Messages of the agrément workflow, shared by the workflow and its clients. */
@@ -51,3 +54,11 @@ export interface SessionFinalised {
 export const sessionFinalisedSignal = defineSignal<[SessionFinalised]>('sessionFinalised');
 /** QUO-3: many finalised sessions at once (a history import): one signal per agrément and batch, each session counted once. */
 export const sessionsFinalisedSignal = defineSignal<[SessionFinalised[]]>('sessionsFinalised');
+
+/**
+ * The activities the agrément workflow schedules: the worker registers them, and the what-if simulation
+ * implements them with recorders (a missing one then fails to compile instead of leaving a run retrying).
+ */
+export type AgrementWorkflowActivities = Pick<AgrementActivities, 'recordAgrement'> &
+  Pick<EmailActivities, 'sendEmail'> &
+  Pick<BillingActivities, 'makeAmountsPayableNow' | 'liftAmountsPayableNow'>;

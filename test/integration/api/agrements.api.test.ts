@@ -7,6 +7,7 @@ import { agrementStateQuery, agrementWorkflowId } from '../../../src/workflows/a
 import { agrementStart, insertOrganisation } from '../../support/agrement-fixtures';
 import { createHarness, serveApi, type Harness, receivedMail } from '../../support/harness';
 import { type Json, requestJson } from '../../support/http';
+import { until } from '../../support/waiting';
 
 let h: Harness;
 let app: INestApplication;
@@ -36,12 +37,21 @@ async function newAgrement() {
   const start = agrementStart(today(), { referent: { name: 'R', email: 'r@test.fr', trainedOn: today(), recognisedQualifications: true } });
   await insertOrganisation(h.db, start);
   const handle = await h.client.workflow.start('agrementWorkflow', { workflowId: agrementWorkflowId(start.organisationId), taskQueue: h.taskQueue, args: [{ start }] });
-  for (let i = 0; i < 100 && (await http('GET', `/agrements/${start.agrementId}`)).status === 404; i++) await new Promise((r) => setTimeout(r, 50));
+  await until(() => http('GET', `/agrements/${start.agrementId}`), (r) => r.status === 200);
   return { start, handle };
 }
 
+/** SUS-3: the day from which what the organisation owes Pix is payable at once (null: the normal terms). */
+async function payableAtOnce(organisationId: string): Promise<{ on: string | null; rule: string | null }> {
+  const [row]: { on: string | null; rule: string | null }[] = await h.db.query(
+    `SELECT to_char(amounts_payable_on, 'YYYY-MM-DD') AS on, amounts_payable_rule_id AS rule FROM organisations WHERE id = $1`,
+    [organisationId],
+  );
+  return row!;
+}
+
 describe('agrément API: the legal team acts, the workflow records, the centre is told', () => {
-  it('SUS-1 SUS-2 SUS-4 a suspension refuses sessions with 409 naming SUS-2 until it is lifted', async () => {
+  it('SUS-1 SUS-2 SUS-3 SUS-4 a suspension refuses sessions with 409 naming SUS-2 and makes amounts payable at once, until it is lifted', async () => {
     const { start } = await newAgrement();
     expect((await http('POST', `/agrements/${start.agrementId}/sessions/check`)).status).toBe(200);
     const suspended = await http('POST', `/agrements/${start.agrementId}/actions/suspend`, { reason: 'Fraude signalée par trois candidats', evidence: 'courriels du 2 mars' });
@@ -59,10 +69,12 @@ describe('agrément API: the legal team acts, the workflow records, the centre i
     expect(refused.body.rule).toBe('SUS-2');
     const [mail] = await receivedMail(h.smtp, (m) => m.template === 'agrement-suspended' && m.to.includes(start.email));
     expect(mail).toBeDefined();
+    expect(await until(() => payableAtOnce(start.organisationId), (p) => p.on !== null)).toEqual({ on: today(), rule: 'SUS-3' });
 
     const lifted = await http('POST', `/agrements/${start.agrementId}/actions/lift-suspension`, { reason: 'Mesures correctives constatées' });
     expect(lifted.body.state).toBe('active');
     expect((await http('POST', `/agrements/${start.agrementId}/sessions/check`)).status).toBe(200);
+    expect(await until(() => payableAtOnce(start.organisationId), (p) => p.on === null)).toEqual({ on: null, rule: null });
   });
 
   it('BRE-1 BRE-3 a formal notice gives 30 days to cure; the cure needs evidence (400 names the field) and closes the procedure', async () => {
