@@ -51,6 +51,10 @@ export const PARAMETERS = {
     principalCacheSeconds: 5,
     /** Dashboards are served from a read-through cache this fresh (0 disables it); `Cache-Control: no-cache` bypasses it. */
     dashboardCacheSeconds: 2,
+    /** Largest JSON or form body accepted (413 above it); bulk imports have their own limits. */
+    maxBodyBytes: 2 * 1024 * 1024,
+    /** Most fields a form body may carry (413 above it). */
+    maxFormFields: 1000,
   },
   /** Dates the engine accepts in any field (birth dates included): outside, a year such as 0001 or 9999 is a typo (400). */
   dates: { earliest: '1900-01-01', latest: '2199-12-31' },

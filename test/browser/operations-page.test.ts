@@ -8,6 +8,7 @@ import { readStream } from '../../src/infra/database/event-log';
 import { agrementWorkflowId } from '../../src/workflows/agrement/definitions';
 import { agrementStart, insertOrganisation } from '../support/agrement-fixtures';
 import { createHarness, serveApi, type Harness } from '../support/harness';
+import { until } from '../support/waiting';
 
 /** The operations page in headless Chromium (Debian's), against the real API, workflows and database. */
 const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts', 'browser');
@@ -27,7 +28,7 @@ beforeAll(async () => {
   start = agrementStart(today, { organisationName: 'Centre Navigateur', referent: { name: 'R', email: 'r@test.fr', trainedOn: today, recognisedQualifications: false } });
   await insertOrganisation(h.db, start);
   await h.client.workflow.start('agrementWorkflow', { workflowId: agrementWorkflowId(start.organisationId), taskQueue: h.taskQueue, args: [{ start }] });
-  for (let i = 0; i < 100 && (await readStream(h.db, 'agrement', start.agrementId)).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+  await until(() => readStream(h.db, 'agrement', start.agrementId), (log) => log.length > 0);
   browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
 });
 

@@ -7,7 +7,7 @@ import { agrementActionUpdate, type AgrementAction, agrementStateQuery, agrement
 import { agrementStart, insertOrganisation } from '../support/agrement-fixtures';
 import { createHarness, type Harness, LEGAL_EMAIL, OPERATIONS_EMAIL, receivedMail } from '../support/harness';
 import { recordHistory } from '../support/histories';
-import { sleepUntil as waitUntil } from '../support/waiting';
+import { until, sleepUntil as waitUntil } from '../support/waiting';
 
 let h: Harness;
 beforeAll(async () => {
@@ -201,9 +201,9 @@ describe('agrément workflow on the time-skipping server, with exact dates', () 
         signal: sessionsFinalisedSignal,
         signalArgs: [[{ sessionId: 'S-first', finalisedOn: '2025-02-01', candidates: 12 }]],
       });
-      for (let i = 0; i < 100 && (await handle.query(agrementStateQuery)).quota.candidates !== 12; i++) await new Promise((r) => setTimeout(r, 50));
+      await until(() => handle.query(agrementStateQuery), (a) => a.quota.candidates === 12);
       const recorded = () => timeline(start.agrementId).catch(() => []); // the row appears with the opening
-      for (let i = 0; i < 100 && (await recorded()).length < 2; i++) await new Promise((r) => setTimeout(r, 50));
+      await until(recorded, (r) => r.length >= 2);
       const events = await timeline(start.agrementId);
       expect(events.map((e) => e.type)).toEqual(['agrement-started', 'sessions-finalised']);
       expect((await findAgrement(h.db, start.agrementId)).agrement).toMatchObject({ candidates: 12 });

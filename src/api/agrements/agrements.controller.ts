@@ -13,7 +13,7 @@ import { actOnAgrement, checkSessionAllowed, getAgrement, listAgrementsView } fr
 import { Actor, IdempotencyKey } from '../actor';
 import { AuthenticatedOnly, Can, CurrentPrincipal } from '../auth';
 import { APPLICATION_DEPS } from '../tokens';
-import { intParam as int, validateBody } from '../validation';
+import { intParam as int, ownEntry, validateBody } from '../validation';
 import { AGREMENT_ACTION_NAMES, AGREMENT_ACTIONS } from './actions';
 
 const idParam = new ParseUUIDPipe({ exceptionFactory: () => new InvalidCommand('id', 'id must be a UUID') });
@@ -80,7 +80,7 @@ export class AgrementsController {
     @CurrentPrincipal() principal: Principal,
     @IdempotencyKey() key?: string,
   ) {
-    const spec = AGREMENT_ACTIONS[actionName];
+    const spec = ownEntry(AGREMENT_ACTIONS, actionName);
     if (!spec) throw new InvalidCommand('action', `action must be one of: ${AGREMENT_ACTION_NAMES.join(', ')}`);
     // The permission depends on the action: only the legal team suspends, notifies, cures, terminates (SUS-1, BRE-1, BRE-3, BRE-4).
     assertCan(principal, spec.permission);
