@@ -58,6 +58,8 @@ export const PARAMETERS = {
   },
   /** Dates the engine accepts in any field (birth dates included): outside, a year such as 0001 or 9999 is a typo (400). */
   dates: { earliest: '1900-01-01', latest: '2199-12-31' },
+  /** What-if on a real agrément: `until` at most this many years ahead (two full terms of APP-5's 3 years). */
+  simulation: { whatIfHorizonYears: 6 },
   agrement: {
     /** AGR-2: the renewal request is due 3 months before the term. */
     renewalNoticeMonths: 3,

@@ -75,6 +75,11 @@ describe('operations page in a real browser', () => {
     await page.waitForSelector('h1:has-text("Centre Navigateur")');
     expect(await page.textContent('[data-state]')).toBe('actif');
     expect(await page.locator('#quota-chart').count()).toBe(1);
+    // Issue 10 §3: the ledger, each deadline with its outcome in words (the term, still ahead).
+    await page.waitForSelector('h2:has-text("Échéances")');
+    const term = page.locator('#ledger tr', { hasText: "Terme de l'agrément" });
+    expect(await term.count()).toBe(1);
+    expect(await term.locator('[data-outcome="pending"]').textContent()).toBe('à venir');
     await page.click('#legal-actions button[data-action="suspend"]');
     await page.fill('#reason-dialog textarea[name=reason]', 'Fraude signalée par trois candidats');
     await page.click('#reason-ok');

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Logger, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { PARAMETERS } from '../../config/parameters';
 import { AGREMENT_STATES } from '../../domain/agrement/agrement';
@@ -10,11 +10,13 @@ import { AgrementEntity } from '../../infra/database/entities';
 import { dateIn } from '../../domain/zoned-time';
 import type { ApplicationDeps } from '../../usecases/applications/dependencies';
 import { actOnAgrement, checkSessionAllowed, getAgrement, listAgrementsView } from '../../usecases/agrements/agrements';
+import { whatIfOnAgrement } from '../../usecases/agrements/what-if';
 import { Actor, IdempotencyKey } from '../actor';
 import { AuthenticatedOnly, Can, CurrentPrincipal } from '../auth';
 import { APPLICATION_DEPS } from '../tokens';
 import { intParam as int, ownEntry, validateBody } from '../validation';
 import { AGREMENT_ACTION_NAMES, AGREMENT_ACTIONS } from './actions';
+import { WHAT_IF_BODY_SCHEMA, WHAT_IF_DESCRIPTION } from './what-if';
 
 const idParam = new ParseUUIDPipe({ exceptionFactory: () => new InvalidCommand('id', 'id must be a UUID') });
 
@@ -22,6 +24,8 @@ const idParam = new ParseUUIDPipe({ exceptionFactory: () => new InvalidCommand('
 @ApiBearerAuth()
 @Controller('agrements')
 export class AgrementsController {
+  private readonly logger = new Logger('WhatIf');
+
   constructor(@Inject(APPLICATION_DEPS) private readonly deps: ApplicationDeps) {}
 
   /** A centre sees only its own agrément, a coordinator its network's: others answer 404, as if unknown. */
@@ -61,6 +65,16 @@ export class AgrementsController {
   async checkSession(@CurrentPrincipal() principal: Principal, @Param('id', idParam) id: string) {
     await this.visible(principal, id);
     return checkSessionAllowed(this.deps, id);
+  }
+
+  @Post(':id/what-if')
+  @Can('simulation.run')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'What-if from the agrément as it stands: hypothetical future events, the dated timeline they lead to (nothing real changes)', description: WHAT_IF_DESCRIPTION })
+  @ApiBody({ schema: WHAT_IF_BODY_SCHEMA as object })
+  async whatIf(@CurrentPrincipal() principal: Principal, @Param('id', idParam) id: string, @Body() body: unknown) {
+    await this.visible(principal, id);
+    return whatIfOnAgrement(this.deps, id, body, (m) => this.logger.log(m));
   }
 
   @Post(':id/actions/:action')

@@ -5,6 +5,7 @@ import { findAgrement, listAgrements } from '../../infra/database/agrement-store
 import { agrementActionUpdate, type AgrementActionInput, type AgrementSnapshot, agrementWorkflowId } from '../../workflows/agrement/definitions';
 import type { ApplicationDeps } from '../applications/dependencies';
 import { translateWorkflowError } from '../workflow-errors';
+import { ledgerView } from './ledger-view';
 
 /**
  * Sends a person's action to the agrément's workflow and waits until it is recorded.
@@ -54,6 +55,8 @@ export async function getAgrement(deps: Pick<ApplicationDeps, 'db'>, agrementId:
     agrement: a.snapshot,
     sessionBlocker: sessionBlockerOf(a.snapshot),
     deadlines: a.deadlines,
+    // Issue 10 §3: each deadline once, with its date, rule and outcome (met, missed, reached, cancelled, superseded, pending).
+    ledger: ledgerView(a.snapshot, a.deadlines),
     timeline: timelineView(timeline),
   };
 }
