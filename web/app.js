@@ -225,7 +225,23 @@ function act(id, action, title, proposalId) {
   dialog.showModal();
 }
 
-async function route() {
+// Views render one at a time, in order, each for the address current when it starts; #main then says which
+// address it shows (data-rendered) and is not busy: a reader (or a test) waits for that, never for a pause.
+let routing = Promise.resolve();
+let pending = 0;
+function route() {
+  pending += 1;
+  $('#main').setAttribute('aria-busy', 'true');
+  routing = routing.then(render).finally(() => {
+    pending -= 1;
+    if (pending > 0) return; // a newer address is queued: it renders next
+    $('#main').dataset.rendered = location.hash;
+    $('#main').setAttribute('aria-busy', 'false');
+  });
+  return routing;
+}
+
+async function render() {
   const hash = location.hash || '#/';
   if (!sessionStorage.getItem('token') || hash.startsWith('#/connexion')) return signIn();
   try {

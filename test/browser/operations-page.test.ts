@@ -60,7 +60,7 @@ describe('operations page in a real browser', () => {
     const centreLinks = () => page.locator(`a[href="#/centres/${start.agrementId}"]`).count();
     await page.selectOption('#filters select[name=region]', '53');
     await page.click('#filters button');
-    await page.waitForFunction("location.hash.includes('region=53')");
+    await page.waitForFunction("location.hash.includes('region=53') && document.querySelector('#main').dataset.rendered === location.hash");
     await page.waitForSelector('#filters select[name=region] >> option[value="53"]:checked', { state: 'attached' });
     expect(await centreLinks()).toBe(0);
     await page.selectOption('#filters select[name=region]', '84');
