@@ -211,6 +211,11 @@ function simulatedActivities(records: RecordAgrementInput[]): AgrementWorkflowAc
       return { ...input, statements: [] };
     },
     async liftAmountsPayableNow() {},
+    // SES-9: a what-if holds no sessions: none is affected. The notice's e-mail is not on the timeline, which
+    // lists the agrément's own letters (emailsFor); the workflow still schedules it, as in production.
+    async notifyAffectedSessions() {
+      return { blocked: [], atRisk: [], notified: [] };
+    },
   };
 }
 

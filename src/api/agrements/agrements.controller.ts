@@ -10,6 +10,7 @@ import { AgrementEntity } from '../../infra/database/entities';
 import { dateIn } from '../../domain/zoned-time';
 import type { ApplicationDeps } from '../../usecases/applications/dependencies';
 import { actOnAgrement, checkSessionAllowed, getAgrement, listAgrementsView } from '../../usecases/agrements/agrements';
+import { listAffectedSessions } from '../../usecases/agrements/affected-sessions';
 import { whatIfOnAgrement } from '../../usecases/agrements/what-if';
 import { Actor, IdempotencyKey } from '../actor';
 import { AuthenticatedOnly, Can, CurrentPrincipal } from '../auth';
@@ -75,6 +76,23 @@ export class AgrementsController {
   async whatIf(@CurrentPrincipal() principal: Principal, @Param('id', idParam) id: string, @Body() body: unknown) {
     await this.visible(principal, id);
     return whatIfOnAgrement(this.deps, id, body, (m) => this.logger.log(m));
+  }
+
+  @Get(':id/affected-sessions')
+  @Can('agrement.affected-sessions')
+  @ApiOperation({
+    summary: 'The planned sessions the agrément blocks or puts at risk (SES-9: SUS-2, SUS-6, TER-3, TER-5, AGR-4; BRE-1 at risk)',
+    description:
+      'Sessions still planned and not yet started that the agrément as it stands blocks — while suspended (SUS-2; a network as a whole, its member centres too: SUS-6) or under force majeure (TER-3), on or after a termination\'s effective date or after the end (TER-5), on or after the term without an accepted renewal (AGR-4) — or puts at risk under a formal notice (BRE-1: after the cure is due, Pix may terminate). Each with its rule and the day from which it applies. A network\'s member centre sees its own sessions under the network\'s agrément.',
+  })
+  async affectedSessions(@CurrentPrincipal() principal: Principal, @Param('id', idParam) id: string) {
+    const row = await this.deps.db.getRepository(AgrementEntity).findOne({ where: { id }, select: { id: true, organisationId: true } });
+    if (row && canSeeOrganisation(principal, row.organisationId, await organisationNetworkId(this.deps.db, row.organisationId))) return listAffectedSessions(this.deps, id);
+    // SUS-6: a member centre of the network sees its own sessions under the network's agrément, and nothing else.
+    if (row && principal.role === 'centre' && principal.organisationId && (await organisationNetworkId(this.deps.db, principal.organisationId)) === row.organisationId) {
+      return listAffectedSessions(this.deps, id, { organisationIds: [principal.organisationId] });
+    }
+    throw new NotFound(`agrément ${id} not found`, { agrementId: id });
   }
 
   @Post(':id/actions/:action')

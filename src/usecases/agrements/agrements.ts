@@ -1,4 +1,5 @@
 import { timelineView } from '../timeline';
+import { blockerMessage, blockerRuleIds } from '../../domain/agrement/affected-sessions';
 import { type Agrement, sessionBlocker as sessionBlockerOf } from '../../domain/agrement/agrement';
 import { TransitionRefused } from '../../domain/errors';
 import { findAgrement, listAgrements } from '../../infra/database/agrement-store';
@@ -36,7 +37,7 @@ export async function actOnAgrement(
 export async function checkSessionAllowed(deps: Pick<ApplicationDeps, 'db'>, agrementId: string): Promise<{ allowed: true }> {
   const { agrement } = await findAgrement(deps.db, agrementId);
   const blocker = sessionBlockerOf(agrement.snapshot);
-  if (blocker) throw new TransitionRefused(blocker.ruleId, `no session may be organised: ${blocker.reason} (${blocker.ruleId}, SES-9)`, { state: agrement.state });
+  if (blocker) throw new TransitionRefused(blocker.ruleId, blockerMessage(agrement.snapshot, blocker), { state: agrement.state, ruleIds: blockerRuleIds(agrement.snapshot, blocker.ruleId) });
   return { allowed: true };
 }
 
