@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
@@ -107,7 +107,11 @@ export async function startSystem(config: RuntimeConfig, log: Log): Promise<Runn
       await workerRun;
     });
 
-    const connection = await Connection.connect({ address: temporal.address });
+    // Issue 11: an unreachable Temporal fails a call within seconds (503), instead of retrying for 20 s.
+    const connection = await Connection.connect({
+      address: temporal.address,
+      interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: PARAMETERS.resilience.temporalCallAttempts }))],
+    });
     stops.push(() => connection.close());
     const client = new Client({ connection, namespace: config.temporalNamespace });
     // BIL-1: the monthly statements' schedule (1st of the month, 06:00 Europe/Paris).

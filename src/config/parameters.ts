@@ -62,6 +62,8 @@ export const PARAMETERS = {
     databaseConnectTimeoutMs: 5_000,
     /** A query not answered within this time fails (503): a stopped server never holds a request. */
     databaseQueryTimeoutMs: 60_000,
+    /** Attempts of a Temporal client call while the server is unreachable (a few seconds in all), then 503. */
+    temporalCallAttempts: 4,
     /** Readiness checks give each dependency this long. */
     healthCheckTimeoutMs: 2_000,
     /** Retry-After (seconds) of a 503 answered while a dependency is down. */

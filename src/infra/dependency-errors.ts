@@ -1,12 +1,12 @@
 import { ServiceError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 
 /** Which dependency an error says is unreachable: the API then answers 503 with Retry-After (issue 11). */
-export type Dependency = 'database' | 'temporal' | 'network';
+export type Dependency = 'database' | 'temporal';
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND']);
 // PostgreSQL: admin/crash shutdown, cannot connect now, too many connections; class 08 is connection exceptions.
 const PG_UNAVAILABLE = new Set(['57P01', '57P02', '57P03', '53300']);
-const PG_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Query read timeout|Connection is not established|the database system is (starting up|shutting down)/i;
+const PG_MESSAGES = /Driver not Connected|Connection terminated|timeout exceeded when trying to connect|Query read timeout|Connection is not established|the database system is (starting up|shutting down)/i;
 // gRPC: UNAVAILABLE, DEADLINE_EXCEEDED.
 const GRPC_UNAVAILABLE = new Set([14, 4]);
 
@@ -21,7 +21,8 @@ export function unavailableDependency(err: unknown): Dependency | null {
     const code = codeOf(e);
     if (typeof code === 'number' && GRPC_UNAVAILABLE.has(code) && /grpc|UNAVAILABLE|DEADLINE/i.test(String((e as Error).message))) return 'temporal';
     if (typeof code === 'string' && (PG_UNAVAILABLE.has(code) || code.startsWith('08'))) return 'database';
-    if (typeof code === 'string' && NETWORK_CODES.has(code)) return 'network';
+    // A socket error with a text code: the API's only TCP client outside gRPC (numeric codes) is PostgreSQL's.
+    if (typeof code === 'string' && NETWORK_CODES.has(code)) return 'database';
     if (e instanceof Error && PG_MESSAGES.test(e.message)) return 'database';
   }
   return null;
