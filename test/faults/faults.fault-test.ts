@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client as PgClient } from 'pg';
@@ -35,7 +35,10 @@ class SystemUnderTest {
   child: ChildProcess | null = null;
   readonly dataDir = mkdtempSync(path.join(tmpdir(), 'pix-faults-'));
   output = '';
-  constructor(readonly ports: Ports) {}
+  constructor(readonly ports: Ports) {
+    // PostgreSQL started as root runs as the `postgres` user, which must be able to enter the data directory.
+    chmodSync(this.dataDir, 0o755);
+  }
 
   get api() {
     return `http://127.0.0.1:${this.ports.api}`;
