@@ -42,13 +42,18 @@ export function openingLedger(a: Agrement, setBy = 'agrement-started'): LedgerEn
 /** The ledger after a decision: deadlines set are added, those gone get their outcome. */
 export function nextLedger(after: Agrement, command: AgrementCommand, events: AgrementEvent[], today: string): LedgerEntry[] {
   const pending = pendingDeadlines(after);
-  const pendingKeys = new Set(pending.map((d) => d.key));
+  const pendingKeys = new Map(pending.map((d) => [d.key, d]));
+  // TER-3: a period held by force majeure stays pending while its procedure is open (cured, answered or received meanwhile, it is met).
+  const paused = new Set(after.forceMajeure ? pendingDeadlines({ ...after, forceMajeure: null }).filter((d) => PAUSED_BY_FORCE_MAJEURE.has(d.name)).map((d) => d.key) : []);
   const by = events.map((e) => e.type).join(', ') || command.type;
   const actedOn = ('on' in command && typeof command.on === 'string' ? command.on : null) ?? ('letterSentOn' in command ? command.letterSentOn : null) ?? today;
   const ledger = after.ledger.map((e): LedgerEntry => {
-    if (e.outcome !== 'pending' || pendingKeys.has(e.key)) return e;
+    if (e.outcome !== 'pending') return e;
+    // Still pending: the rule it rests on may have changed (the term: AGR-4 expiry, AGR-3 once a renewal is accepted).
+    const still = pendingKeys.get(e.key);
+    if (still) return still.ruleId === e.ruleId ? e : { ...e, ruleId: still.ruleId };
     const name = e.name as DeadlineName;
-    if (after.forceMajeure && PAUSED_BY_FORCE_MAJEURE.has(name)) return e;
+    if (paused.has(e.key)) return e;
     const closed = (outcome: DeadlineOutcome, extra: Partial<LedgerEntry> = {}): LedgerEntry => ({ ...e, outcome, outcomeOn: actedOn, outcomeBy: by, ...extra });
     if (command.type === 'deadline-reached' && command.key === e.key) return closed(OBLIGATIONS.has(name) ? 'missed' : 'reached', { outcomeOn: e.on });
     const successor = pending.find((d) => d.name === name && !after.ledger.some((x) => x.key === d.key));

@@ -36,8 +36,35 @@ export interface Deadline {
   boundary: 'by' | 'on';
 }
 
+/**
+ * The deadlines of a procedure that may open several times are keyed by their date and the procedure's
+ * own date (`cure-due:<due>:<letterSentOn>`). One opened again with the same own date as an earlier one
+ * of its kind (closed and re-opened the same day, or a letter dated as an earlier one's) gets a tag of
+ * its own (`#<version>`): sharing the earlier one's key, its deadline would count as already fired (and
+ * never fire) or stay closed on the ledger. Spread into the procedure: `{}` in every other case, so the
+ * keys of running agréments do not change.
+ */
+export function instanceTag(a: Agrement, name: DeadlineName, since: string): { tag?: string } {
+  return tagIfUsed(a, (key) => key.startsWith(`${name}:`) && key.endsWith(`:${since}`));
+}
+
+/** The same for deadlines keyed by their date alone (REF-3's badge: a référent appointed on the day an earlier one was). */
+export function keysTag(a: Agrement, keys: readonly string[]): { tag?: string } {
+  return tagIfUsed(a, (key) => keys.includes(key));
+}
+
+function tagIfUsed(a: Agrement, earlier: (key: string) => boolean): { tag?: string } {
+  const used = a.handled.some(earlier) || a.ledger.some((e) => e.outcome !== 'pending' && earlier(e.key));
+  return used ? { tag: `#${a.version + 1}` } : {};
+}
+
+/** The key suffix of a procedure's deadline: its own date, and its tag if it has one. */
+export const instanceSuffix = (since: string, tag?: string): string => `:${since}${tag ?? ''}`;
+
+export const deadlineKey = (name: DeadlineName, on: string, suffix = ''): string => `${name}:${on}${suffix}`;
+
 export const deadline = (name: DeadlineName, ruleId: string, on: string, boundary: 'by' | 'on', suffix = ''): Deadline => ({
-  key: `${name}:${on}${suffix}`,
+  key: deadlineKey(name, on, suffix),
   name,
   ruleId,
   on,

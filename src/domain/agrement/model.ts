@@ -91,6 +91,8 @@ export interface Agrement {
     trained: boolean;
     recognisedQualifications: boolean;
     appointedOn: string;
+    /** REF-3: set when an earlier référent's badge deadlines fell on the same dates (see machine.ts instanceTag). */
+    badgeTag?: string;
     badgeObtainedOn: string | null;
     /** REF-4: days contributed, by agrément year (1 = the first year from the start). */
     contributions: Record<string, number>;
@@ -101,12 +103,13 @@ export interface Agrement {
   quota: { candidates: number; sessionIds: string[] };
   /** SUS-1: Pix's suspension (force majeure is not one: TER-3, BRE-2). */
   suspension: { since: string; reason: string } | null;
-  breach: { letterSentOn: string; cureDueOn: string; suspendedDaysDeducted: number; reason: string } | null;
-  visit: { demandedOn: string; answerDueOn: string } | null;
-  labourDocuments: { requestedOn: string; dueOn: string } | null;
-  cahierChange: { notifiedOn: string; applyBy: string; effectiveOn: string; summary: string } | null;
+  /** `tag` (here and in the procedures below): set when one of its kind was opened before with the same date (see machine.ts instanceTag). */
+  breach: { letterSentOn: string; cureDueOn: string; suspendedDaysDeducted: number; reason: string; tag?: string } | null;
+  visit: { demandedOn: string; answerDueOn: string; tag?: string } | null;
+  labourDocuments: { requestedOn: string; dueOn: string; tag?: string } | null;
+  cahierChange: { notifiedOn: string; applyBy: string; effectiveOn: string; summary: string; tag?: string } | null;
   /** TER-3: the force majeure in course, if any; `limitOn` is the last day it may last without terminating. */
-  forceMajeure: { since: string; limitOn: string } | null;
+  forceMajeure: { since: string; limitOn: string; tag?: string } | null;
   forceMajeurePeriods: ForceMajeurePeriod[];
   /** A termination with its notice running (TER-1, QUO-2, AGR-5). */
   termination: { cause: TerminationCause; ruleId: string; noticeOn: string; effectiveOn: string } | null;

@@ -1,6 +1,6 @@
 import { PARAMETERS } from '../../../config/parameters';
 import * as D from '../deadlines';
-import { actDate, AFTER_END, type Context, deadline, LIVE_STATES, type Procedure, requiredText, transition, opens, closes } from '../machine';
+import { actDate, AFTER_END, type Context, deadline, instanceSuffix, instanceTag, LIVE_STATES, type Procedure, requiredText, transition, opens, closes } from '../machine';
 import type { Agrement } from '../model';
 import { propose } from './termination';
 
@@ -15,7 +15,7 @@ export function suspendedDaysToDeduct(a: Agrement, letterSentOn: string): number
 export function notifyBreach({ a, emit }: Context, letterSentOn: string, reason: string): void {
   const deducted = suspendedDaysToDeduct(a, letterSentOn);
   const cureDueOn = D.shiftDays(letterSentOn, PARAMETERS.breach.cureDays - deducted);
-  a.breach = { letterSentOn, cureDueOn, suspendedDaysDeducted: deducted, reason };
+  a.breach = { letterSentOn, cureDueOn, suspendedDaysDeducted: deducted, reason, ...instanceTag(a, 'cure-due', letterSentOn) };
   emit('breach-notified', deducted ? ['BRE-1', 'BRE-2'] : ['BRE-1'], { letterSentOn, cureDueOn, suspendedDaysDeducted: deducted, reason });
 }
 
@@ -62,7 +62,7 @@ export const breach: Procedure = {
   title: 'Breach and cure (BRE-1..3)',
   transitions: [breachNotified, breachCured],
   // TER-3: the cure period does not run under force majeure (its end moves by the days it lasted).
-  deadlines: (a) => (a.breach && !a.forceMajeure ? [deadline('cure-due', 'BRE-1', a.breach.cureDueOn, 'by', `:${a.breach.letterSentOn}`)] : []),
+  deadlines: (a) => (a.breach && !a.forceMajeure ? [deadline('cure-due', 'BRE-1', a.breach.cureDueOn, 'by', instanceSuffix(a.breach.letterSentOn, a.breach.tag))] : []),
   onDeadline: {
     'cure-due'(ctx, d, on) {
       ctx.emit('cure-deadline-passed', ['BRE-1'], { cureDueOn: d.on });

@@ -1,6 +1,6 @@
 import { InvalidCommand } from '../../errors';
 import * as D from '../deadlines';
-import { actDate, AFTER_END, dateField, deadline, LIVE_STATES, type Procedure, requiredText, transition, unchanged } from '../machine';
+import { actDate, AFTER_END, dateField, deadline, instanceSuffix, instanceTag, LIVE_STATES, type Procedure, requiredText, transition, unchanged } from '../machine';
 
 /** AGR-5, AGR-6: a substantial change of the cahier: the centre applies it within 1 month, or terminates with effect at its entry into force. */
 
@@ -22,8 +22,9 @@ const cahierChangeNotified = transition({
   },
   apply({ a, emit }, c) {
     const applyBy = D.cahierChangeApplyBy(c.on);
-    a.cahierChange = { notifiedOn: c.on, applyBy, effectiveOn: c.effectiveOn ?? applyBy, summary: c.summary.trim() };
-    emit('cahier-change-notified', ['AGR-5', 'AGR-6'], { ...a.cahierChange });
+    const change = { notifiedOn: c.on, applyBy, effectiveOn: c.effectiveOn ?? applyBy, summary: c.summary.trim() };
+    a.cahierChange = { ...change, ...instanceTag(a, 'cahier-change-apply-by', c.on) };
+    emit('cahier-change-notified', ['AGR-5', 'AGR-6'], change);
   },
 });
 
@@ -31,7 +32,7 @@ export const cahierChange: Procedure = {
   name: 'cahier-change',
   title: 'Change of the cahier des charges (AGR-5, AGR-6)',
   transitions: [cahierChangeNotified],
-  deadlines: (a) => (a.cahierChange ? [deadline('cahier-change-apply-by', 'AGR-5', a.cahierChange.applyBy, 'by', `:${a.cahierChange.notifiedOn}`)] : []),
+  deadlines: (a) => (a.cahierChange ? [deadline('cahier-change-apply-by', 'AGR-5', a.cahierChange.applyBy, 'by', instanceSuffix(a.cahierChange.notifiedOn, a.cahierChange.tag))] : []),
   onDeadline: {
     'cahier-change-apply-by'({ a, emit }, d) {
       a.cahierChange = null;

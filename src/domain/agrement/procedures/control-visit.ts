@@ -1,6 +1,6 @@
 import { PARAMETERS } from '../../../config/parameters';
 import * as D from '../deadlines';
-import { actDate, AFTER_END, deadline, LIVE_STATES, type Procedure, transition, unchanged } from '../machine';
+import { actDate, AFTER_END, deadline, instanceSuffix, instanceTag, LIVE_STATES, type Procedure, transition, unchanged } from '../machine';
 import { propose } from './termination';
 
 /** SUS-5, VIS-3: Pix demands a control visit at the centre's cost; refusal or no answer within 1 month leads to termination. */
@@ -16,8 +16,8 @@ const visitDemanded = transition({
   next: unchanged,
   validate: (c, a, today) => void actDate('on', c.on, a, today),
   apply({ a, emit }, c) {
-    a.visit = { demandedOn: c.on, answerDueOn: D.visitAnswerDueOn(c.on) };
-    emit('visit-demanded', ['SUS-5', 'VIS-3'], { ...a.visit, costCapEur: PARAMETERS.visits.controlVisitCapEur });
+    a.visit = { demandedOn: c.on, answerDueOn: D.visitAnswerDueOn(c.on), ...instanceTag(a, 'visit-answer-due', c.on) };
+    emit('visit-demanded', ['SUS-5', 'VIS-3'], { demandedOn: a.visit.demandedOn, answerDueOn: a.visit.answerDueOn, costCapEur: PARAMETERS.visits.controlVisitCapEur });
   },
 });
 
@@ -43,7 +43,7 @@ export const controlVisit: Procedure = {
   title: 'Control-visit demand (SUS-5, VIS-3)',
   transitions: [visitDemanded, visitAnswered],
   // TER-3: the answer period does not run under force majeure.
-  deadlines: (a) => (a.visit && !a.forceMajeure ? [deadline('visit-answer-due', 'SUS-5', a.visit.answerDueOn, 'by', `:${a.visit.demandedOn}`)] : []),
+  deadlines: (a) => (a.visit && !a.forceMajeure ? [deadline('visit-answer-due', 'SUS-5', a.visit.answerDueOn, 'by', instanceSuffix(a.visit.demandedOn, a.visit.tag))] : []),
   onDeadline: {
     'visit-answer-due'(ctx, d, on) {
       ctx.a.visit = null;

@@ -1,5 +1,5 @@
 import * as D from '../deadlines';
-import { actDate, AFTER_END, deadline, LIVE_STATES, type Procedure, transition, opens, closes } from '../machine';
+import { actDate, AFTER_END, deadline, deadlineKey, type DeadlineName, instanceSuffix, instanceTag, LIVE_STATES, type Procedure, transition, opens, closes } from '../machine';
 import { end } from './termination';
 
 /**
@@ -19,7 +19,7 @@ const forceMajeureStarted = transition({
   next: opens('force-majeure'),
   validate: (c, a, today) => void actDate('on', c.on, a, today, [a.forceMajeurePeriods.at(-1)?.endedOn, 'the end of the previous force majeure']),
   apply({ a, emit }, c) {
-    a.forceMajeure = { since: c.on, limitOn: D.forceMajeureLimitOn(c.on) };
+    a.forceMajeure = { since: c.on, limitOn: D.forceMajeureLimitOn(c.on), ...instanceTag(a, 'force-majeure-limit', c.on) };
     a.forceMajeurePeriods = [...a.forceMajeurePeriods, { since: c.on, endedOn: null }];
     emit('force-majeure-started', ['TER-3'], { since: c.on, limitOn: a.forceMajeure.limitOn, terminatesOn: D.dayAfter(a.forceMajeure.limitOn) });
   },
@@ -41,10 +41,14 @@ const forceMajeureEnded = transition({
     a.forceMajeurePeriods = a.forceMajeurePeriods.map((p) => (p.endedOn === null ? { ...p, endedOn: c.on } : p));
     // Each owed period resumes: its end moves by the days force majeure held it (from the later of its start and the force majeure's).
     const moved = (startedOn: string, dueOn: string) => D.shiftDays(dueOn, D.daysFrom(startedOn > since ? startedOn : since, c.on));
+    // A period whose deadline has already passed (missed, its proposal made) is not revived: it would be missed twice.
+    const missed = (name: DeadlineName, dueOn: string, startedOn: string, tag?: string) => a.handled.includes(deadlineKey(name, dueOn, instanceSuffix(startedOn, tag)));
     const extended: Record<string, string> = {};
-    if (a.breach) extended.cureDueOn = a.breach.cureDueOn = moved(a.breach.letterSentOn, a.breach.cureDueOn);
+    if (a.breach && !missed('cure-due', a.breach.cureDueOn, a.breach.letterSentOn, a.breach.tag)) extended.cureDueOn = a.breach.cureDueOn = moved(a.breach.letterSentOn, a.breach.cureDueOn);
     if (a.visit) extended.answerDueOn = a.visit.answerDueOn = moved(a.visit.demandedOn, a.visit.answerDueOn);
-    if (a.labourDocuments) extended.labourDocumentsDueOn = a.labourDocuments.dueOn = moved(a.labourDocuments.requestedOn, a.labourDocuments.dueOn);
+    if (a.labourDocuments && !missed('labour-documents-due', a.labourDocuments.dueOn, a.labourDocuments.requestedOn, a.labourDocuments.tag)) {
+      extended.labourDocumentsDueOn = a.labourDocuments.dueOn = moved(a.labourDocuments.requestedOn, a.labourDocuments.dueOn);
+    }
     emit('force-majeure-ended', ['TER-3'], { since, endedOn: c.on, days: D.daysFrom(since, c.on), ...extended });
   },
 });
@@ -53,7 +57,7 @@ export const forceMajeure: Procedure = {
   name: 'force-majeure',
   title: 'Force majeure (TER-3)',
   transitions: [forceMajeureStarted, forceMajeureEnded],
-  deadlines: (a) => (a.forceMajeure ? [deadline('force-majeure-limit', 'TER-3', a.forceMajeure.limitOn, 'by', `:${a.forceMajeure.since}`)] : []),
+  deadlines: (a) => (a.forceMajeure ? [deadline('force-majeure-limit', 'TER-3', a.forceMajeure.limitOn, 'by', instanceSuffix(a.forceMajeure.since, a.forceMajeure.tag))] : []),
   onDeadline: {
     'force-majeure-limit'(ctx, d) {
       // Still ongoing at the end of the limit day: it lasted more than 2 months; terminated the next day.

@@ -1,7 +1,7 @@
 import { PARAMETERS } from '../../../config/parameters';
 import { InvalidCommand } from '../../errors';
 import * as D from '../deadlines';
-import { actDate, AFTER_END, type Context, dateField, deadline, type Deadline, LIVE_STATES, type Procedure, requiredText, transition, unchanged } from '../machine';
+import { actDate, AFTER_END, type Context, dateField, deadline, type Deadline, keysTag, LIVE_STATES, type Procedure, requiredText, transition, unchanged } from '../machine';
 import type { Agrement } from '../model';
 import { propose } from './termination';
 
@@ -20,15 +20,20 @@ export function badgeDueOn(a: Agrement): string | null {
 function takeOver({ a, emit }: Context, on: string): void {
   const change = a.referentChange!;
   a.referentChange = null;
+  // REF-3: the new référent's badge deadlines are their own, even on the dates of an earlier référent's.
+  const due = D.badgeDueOn(on);
+  const { tag } = keysTag(a, [`badge-due:${due}`, ...D.badgeReminderDates(due).map((r) => `badge-reminder:${r}`)]);
+  const { badgeTag: _previous, ...referent } = a.referent;
   // REF-5: REF-2 applies to the new référent: untrained until Pix trains them.
   a.referent = {
-    ...a.referent,
+    ...referent,
     name: change.name,
     email: change.email,
     trained: false,
     recognisedQualifications: change.recognisedQualifications,
     appointedOn: on,
     badgeObtainedOn: null,
+    ...(tag ? { badgeTag: tag } : {}),
   };
   emit('referent-changed', ['REF-5', 'REF-2'], { on, name: change.name, notifiedOn: change.notifiedOn });
 }
@@ -130,8 +135,9 @@ export const referent: Procedure = {
     const list: Deadline[] = [];
     const badgeDue = badgeDueOn(a);
     if (badgeDue) {
-      for (const r of D.badgeReminderDates(badgeDue)) list.push(deadline('badge-reminder', 'REF-3', r, 'on'));
-      list.push(deadline('badge-due', 'REF-3', badgeDue, 'by'));
+      const tag = a.referent.badgeTag ?? '';
+      for (const r of D.badgeReminderDates(badgeDue)) list.push(deadline('badge-reminder', 'REF-3', r, 'on', tag));
+      list.push(deadline('badge-due', 'REF-3', badgeDue, 'by', tag));
     }
     if (a.referentChange) list.push(deadline('referent-change-effective', 'REF-5', a.referentChange.effectiveOn, 'on', `:${a.referentChange.notifiedOn}`));
     // REF-4: each agrément year (from the first grant) is judged when it ends.

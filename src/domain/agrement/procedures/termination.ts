@@ -1,7 +1,7 @@
 import { PARAMETERS } from '../../../config/parameters';
 import { InvalidCommand } from '../../errors';
 import * as D from '../deadlines';
-import { actDate, AFTER_END, type Context, deadline, type Deadline, LIVE_STATES, openProposal, type Procedure, refuse, requiredText, transition, unchanged, opens } from '../machine';
+import { actDate, AFTER_END, type Context, deadline, type Deadline, instanceSuffix, instanceTag, LIVE_STATES, openProposal, type Procedure, refuse, requiredText, transition, unchanged, opens } from '../machine';
 import { CAUSE_RULE, type Proposal, type TerminationCause, visitFindingsKey, visitProposalId } from '../model';
 import { proposalReasonFr } from '../notifications';
 import { notifyBreach } from './breach';
@@ -16,6 +16,7 @@ import { suspend } from './suspension';
 export function end({ a, emit }: Context, on: string, cause: TerminationCause | 'expiry'): void {
   const ruleId = cause === 'expiry' ? 'AGR-4' : CAUSE_RULE[cause];
   const confidentialityUntil = D.confidentialityUntil(on);
+  const lapsed = a.proposals;
   a.end = { on, ruleId, cause, confidentialityUntil };
   a.termination = null;
   a.proposals = [];
@@ -24,6 +25,8 @@ export function end({ a, emit }: Context, on: string, cause: TerminationCause | 
     a.forceMajeure = null;
   }
   emit(cause === 'expiry' ? 'expired' : 'terminated', [ruleId, 'TER-5'], { on, cause, causeRuleId: ruleId, termOn: a.termOn, confidentialityUntil });
+  // BRE-4: a proposal still undecided at the end lapses, on the record (none vanishes).
+  for (const p of lapsed) emit('proposal-withdrawn', [...(p.ruleIds ?? [p.ruleId]), 'BRE-4', 'TER-5'], { proposalId: p.id, cause: p.cause, because: 'agrement-ended', on });
 }
 
 export function startNotice({ a, emit }: Context, cause: TerminationCause, noticeOn: string, effectiveOn: string, extra: Record<string, unknown> = {}): void {
@@ -195,8 +198,8 @@ const labourDocumentsRequested = transition({
   next: unchanged,
   validate: (c, a, today) => void actDate('on', c.on, a, today),
   apply({ a, emit }, c) {
-    a.labourDocuments = { requestedOn: c.on, dueOn: D.labourDocumentsDueOn(c.on) };
-    emit('labour-documents-requested', ['TER-4'], { ...a.labourDocuments });
+    a.labourDocuments = { requestedOn: c.on, dueOn: D.labourDocumentsDueOn(c.on), ...instanceTag(a, 'labour-documents-due', c.on) };
+    emit('labour-documents-requested', ['TER-4'], { requestedOn: a.labourDocuments.requestedOn, dueOn: a.labourDocuments.dueOn });
   },
 });
 
@@ -224,7 +227,7 @@ export const termination: Procedure = {
   deadlines(a) {
     const list: Deadline[] = [];
     // TER-3: periods the centre owes do not run under force majeure.
-    if (a.labourDocuments && !a.forceMajeure) list.push(deadline('labour-documents-due', 'TER-4', a.labourDocuments.dueOn, 'by', `:${a.labourDocuments.requestedOn}`));
+    if (a.labourDocuments && !a.forceMajeure) list.push(deadline('labour-documents-due', 'TER-4', a.labourDocuments.dueOn, 'by', instanceSuffix(a.labourDocuments.requestedOn, a.labourDocuments.tag)));
     if (a.termination) list.push(deadline('termination-effective', a.termination.ruleId, a.termination.effectiveOn, 'on', `:${a.termination.noticeOn}`));
     return list;
   },
