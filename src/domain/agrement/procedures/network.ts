@@ -59,6 +59,7 @@ const memberJoined = transition({
     requiredText('member.organisationId', c.member.organisationId, 'the joining centre has an organisation id');
     requiredText('member.name', c.member.name, 'the joining centre is named');
     requiredText('member.category', c.member.category, "the joining centre's category is given (ELIG-1)");
+    requiredText('member.email', c.member.email, "the joining centre's e-mail is given");
     if (!c.eligibility || typeof c.eligibility.passed !== 'boolean' || !Array.isArray(c.eligibility.failedChecks)) {
       throw new InvalidCommand('eligibility', 'the verdict of the eligibility rules on the network with the centre is given (ELIG-4)');
     }
