@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Mailer } from '../infra/mail/mailer';
+import { createAffectedSessionsActivities } from './affected-sessions.activities';
 import { createAgrementActivities } from './agrement.activities';
 import { createApplicationActivities } from './application.activities';
 import { createEmailActivities } from './email.activities';
@@ -23,5 +24,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createSessionActivities(deps),
     ...createBillingActivities(deps),
     ...createRemedyActivities(deps),
+    ...createAffectedSessionsActivities(deps),
   };
 }
