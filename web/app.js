@@ -12,6 +12,7 @@ const DEADLINES = {
   'labour-documents-due': 'Documents sociaux', 'cahier-change-apply-by': 'Application du nouveau cahier', 'force-majeure-limit': 'Limite force majeure',
   'termination-effective': 'Prise d’effet de la résiliation', 'finalisation-due': 'Finalisation de session (48 h)', 'statement-due': 'Relevé mensuel',
   'remedy-due': 'Nouvelle session ou remboursement (incident)', 'referent-contribution-year': 'Contribution annuelle du référent',
+  'referent-contribution-warning': 'Alerte contribution du référent',
 };
 const OVERDUE = {
   'finalisation-overdue': 'Session non finalisée sous 48 h', 'remedy-overdue': 'Incident imputable au centre sans solution sous 5 jours', 'statement-overdue': 'Relevé mensuel non envoyé', 'renewal-request-missed': 'Demande de renouvellement manquée',
@@ -34,6 +35,8 @@ const EVENTS = {
   'remedy-required': 'Solution due aux candidats (incident)', 'remedy-overdue': 'Solution aux candidats en retard', 'remedy-recorded': 'Solution proposée aux candidats',
   'quality-complaint': 'Réclamation', 'quality-incident': 'Incident signalé', 'quality-fraud-report': 'Signalement de fraude', 'quality-data-breach': 'Violation de données',
   'personal-data-erased': 'Données personnelles effacées (2 ans)',
+  'referent-contribution-warning': 'Alerte contribution du référent', 'referent-added': 'Référent désigné', 'referent-removed': 'Référent retiré',
+  'referent-count-revised': 'Nombre de référents révisé', 'member-joined': 'Centre entré dans le réseau', 'member-left': 'Centre sorti du réseau',
 };
 // Issue 10 §3: the outcome of each deadline of the ledger, in words.
 const eventsFr = (by) => (by ? by.split(', ').map((t) => EVENTS[t] ?? t).join(', ') : '');

@@ -103,6 +103,8 @@ export const PARAMETERS = {
     badgeReminderDaysBefore: [30, 7],
     /** REF-4: yearly contribution to Pix activities. */
     yearlyContributionDays: 4,
+    /** REF-4: the centre and operations are warned this many days before an agrément year ends if its contribution falls short. */
+    contributionWarningDaysBefore: 60,
   },
   quota: {
     /** QUO-1: the count runs over 3 years after the first grant. */

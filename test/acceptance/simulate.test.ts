@@ -25,8 +25,10 @@ describe('what-if timelines: the production agrément workflow on the time-skipp
     expect(pick(entries, 'proposal', 'termination-proposed')).toEqual(['2026-03-31']);
     expect(pick(entries, 'state', 'terminated')).toEqual(['2026-03-31']);
     expect(pick(entries, 'email', 'breach-notice')).toEqual(['2026-03-10']);
-    // One entry per e-mail, saying who receives it: the QUO-3 warning goes to the centre and to operations.
+    // One entry per e-mail, saying who receives it: the REF-4 and QUO-3 warnings go to the centre and to operations.
     expect(entries.filter((e) => e.kind === 'email').map((e) => `${e.on} ${e.name} → ${e.to}`)).toEqual([
+      '2025-12-02 referent-contribution-warning → centre',
+      '2025-12-02 referent-contribution-warning → operations',
       '2026-01-31 quota-warning → centre',
       '2026-01-31 quota-warning → operations',
       '2026-02-28 agrement-suspended → centre',

@@ -271,6 +271,44 @@ describe('agrément workflow on the time-skipping server, with exact dates', () 
     });
   });
 
+  it('REF-4 short of 4 days, the centre and operations are warned on 2025-12-02, 60 days before the year ending 2026-01-30 (not the day before)', async () => {
+    await h.run(async () => {
+      const start = agrementStart('2025-01-31', { years: 1, referent: { name: 'Camille Référente', email: 'r@test.fr', trainedOn: '2025-01-10', recognisedQualifications: true } });
+      const { handle, clockOffsetMs } = await startAgrement(start, '2025-11-01T09:00:00+01:00');
+      await act(handle, { type: 'referent-contribution', on: '2025-11-01', days: 1.5 }, 'Ops (operations)');
+      const s = await handle.query(agrementStateQuery);
+      // An 'on' deadline happens at the start of its day in the centre's zone (Paris, UTC+1 in winter).
+      expect(s.deadlines.find((d) => d.name === 'referent-contribution-warning')).toMatchObject({ on: '2025-12-02', ruleId: 'REF-4', at: '2025-12-01T23:00:00.000Z' });
+      expect(s.ledger.find((e) => e.key === 'referent-contribution-warning:2025-12-02')).toMatchObject({ outcome: 'pending' });
+
+      await sleepUntil(clockOffsetMs, '2025-12-01T23:30:00+01:00');
+      expect((await timeline(start.agrementId)).some((e) => e.type === 'referent-contribution-warning')).toBe(false);
+      await sleepUntil(clockOffsetMs, '2025-12-02T09:00:00+01:00');
+      const warning = (await timeline(start.agrementId)).find((e) => e.type === 'referent-contribution-warning');
+      expect(warning).toMatchObject({ on: '2025-12-02', ruleIds: ['REF-4'], actor: 'system' });
+      expect((await handle.query(agrementStateQuery)).ledger.find((e) => e.key === 'referent-contribution-warning:2025-12-02')).toMatchObject({
+        outcome: 'reached',
+        outcomeOn: '2025-12-02',
+      });
+
+      const toCentre = await receivedMail(h.smtp, (m) => m.template === 'referent-contribution-warning' && m.to.includes(start.email));
+      expect(toCentre).toHaveLength(1);
+      const text = (h.smtp.readMessage(toCentre[0]!.id)?.text ?? '').replace(/\s+/g, ' ');
+      expect(text).toContain('1,5 jour de contribution a été enregistré pour Camille Référente, sur les 4 jours requis.');
+      expect(text).toContain('au plus tard le 30 janvier 2026');
+      const toOperations = await receivedMail(
+        h.smtp,
+        (m) => m.template === 'referent-contribution-warning' && m.to.includes(OPERATIONS_EMAIL) && (h.smtp.readMessage(m.id)?.text ?? '').includes(start.organisationName),
+      );
+      expect(toOperations).toHaveLength(1);
+
+      // Without a renewal the agrément expires at its term (AGR-4): the history replays (test/workflows/application.replay.test.ts).
+      await sleepUntil(clockOffsetMs, '2026-02-01T09:00:00+01:00');
+      expect(await handle.result()).toMatchObject({ state: 'expired', end: { on: '2026-01-31' } });
+      if (process.env.RECORD_HISTORIES) await recordHistory(handle, 'agrement-ref4-warning');
+    });
+  });
+
   it('refuses what the state does not allow, naming the rule, and changes nothing', async () => {
     await h.run(async () => {
       const start = agrementStart('2026-01-15', { referent: { name: 'R', email: 'r@test.fr', trainedOn: '2026-01-10', recognisedQualifications: true } });

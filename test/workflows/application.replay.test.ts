@@ -1,7 +1,7 @@
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AFFECTED_SESSIONS_NOTICE } from '../../src/workflows/agrement/agrement.workflow';
+import { AFFECTED_SESSIONS_NOTICE, AGREMENT_MODEL_2, REF4_CONTRIBUTION_WARNING } from '../../src/workflows/agrement/agrement.workflow';
 import { START_AGREMENT_PATCH } from '../../src/workflows/application/application.workflow';
 import { loadHistory } from '../support/histories';
 import { workflowBundle } from '../support/harness';
@@ -38,6 +38,21 @@ describe('application workflow replay', () => {
     await expect(
       Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, loadHistory('agrement-breach-termination') as never, 'agrement-breach-termination'),
     ).resolves.toBeUndefined();
+  });
+
+  it('REF-4 ships the contribution warning behind a patch: an agrément recorded before it (no warning) and one recorded after (warned) both replay', async () => {
+    const bundle = await workflowBundle();
+    type History = { events: { markerRecordedEventAttributes?: { markerName?: string; details?: Record<string, { payloads: { data: string }[] }> } }[] };
+    const patchesIn = (history: History) =>
+      history.events
+        .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')
+        .map((e) => JSON.parse(Buffer.from(e.markerRecordedEventAttributes!.details!['patch-data']!.payloads[0]!.data, 'base64').toString()).id);
+    const before = loadHistory('agrement-before-ref4-warning') as History;
+    const after = loadHistory('agrement-ref4-warning') as History;
+    expect(patchesIn(before)).toEqual([AGREMENT_MODEL_2]);
+    expect(patchesIn(after)).toEqual([AGREMENT_MODEL_2, REF4_CONTRIBUTION_WARNING]);
+    await expect(Worker.runReplayHistory({ workflowBundle: bundle }, before as never, 'agrement-before-ref4-warning')).resolves.toBeUndefined();
+    await expect(Worker.runReplayHistory({ workflowBundle: bundle }, after as never, 'agrement-ref4-warning')).resolves.toBeUndefined();
   });
 
   it('SES-9 SUS-2 TER-5 replays the committed history of an agrément whose suspension, termination notice and end each told the centre of its planned sessions (patched)', async () => {

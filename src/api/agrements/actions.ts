@@ -11,6 +11,8 @@ const isoDate = { type: 'string', format: 'date' } as const;
 const text = (max = 2000) => ({ type: 'string', minLength: 1, maxLength: max }) as const;
 const reason = { ...text(), description: 'Why: recorded in the event log' } as const;
 const evidence = { ...text(5000), description: 'Evidence: recorded in the event log' } as const;
+/** REF-1: which of a network's référents the action concerns (required when it has several). */
+const referentEmail = { type: 'string', format: 'email', description: "REF-1: the référent concerned, by e-mail (required when a network has several)" } as const;
 
 type Body = Record<string, any>;
 
@@ -111,7 +113,8 @@ export const AGREMENT_ACTIONS: Record<string, ActionSpec> = {
   },
   'change-referent': {
     permission: 'agrement.record-referent',
-    summary: "Change of référent, notified in advance with the new référent's CV; the new one must be trained before any session (REF-5, REF-2)",
+    summary:
+      "Change of référent (of one of a network's, named by referentEmail), notified in advance with the new référent's CV; the new one must be trained before any session (REF-5, REF-2, REF-1)",
     schema: body(['name', 'email', 'cv'], {
       reason,
       on: isoDate,
@@ -120,6 +123,7 @@ export const AGREMENT_ACTIONS: Record<string, ActionSpec> = {
       email: { type: 'string', format: 'email' },
       cv: { ...text(500), description: "The new référent's CV (document reference), required by REF-5" },
       recognisedQualifications: { type: 'boolean' },
+      referentEmail,
     }),
     toAction: (b, today) => ({
       type: 'referent-changed',
@@ -129,26 +133,59 @@ export const AGREMENT_ACTIONS: Record<string, ActionSpec> = {
       email: b.email,
       cv: b.cv,
       recognisedQualifications: b.recognisedQualifications === true,
+      ...(b.referentEmail ? { referentEmail: b.referentEmail } : {}),
     }),
   },
   'record-referent-training': {
     permission: 'agrement.record-referent',
-    summary: 'The référent completed the Pix training (REF-2)',
-    schema: body([], { reason, on: isoDate }),
-    toAction: (b, today) => ({ type: 'referent-trained', on: b.on ?? today }),
+    summary: "The référent (one of a network's, named by referentEmail) completed the Pix training (REF-2)",
+    schema: body([], { reason, on: isoDate, referentEmail }),
+    toAction: (b, today) => ({ type: 'referent-trained', on: b.on ?? today, ...(b.referentEmail ? { referentEmail: b.referentEmail } : {}) }),
   },
   'record-badge': {
     permission: 'agrement.record-referent',
-    summary: 'The référent showed the "Référent Pix" badge (REF-3)',
-    schema: body([], { reason, on: isoDate }),
-    toAction: (b, today) => ({ type: 'badge-obtained', on: b.on ?? today }),
+    summary: 'The référent (one of a network\'s, named by referentEmail) showed the "Référent Pix" badge (REF-3)',
+    schema: body([], { reason, on: isoDate, referentEmail }),
+    toAction: (b, today) => ({ type: 'badge-obtained', on: b.on ?? today, ...(b.referentEmail ? { referentEmail: b.referentEmail } : {}) }),
   },
   'record-contribution': {
     permission: 'agrement.record-referent',
-    summary: "Days of the référent's contribution to Pix activities on a date, counted in that agrément year (REF-4: 4 days a year)",
-    schema: body(['days'], { reason, on: isoDate, days: { type: 'number', minimum: 0.5, maximum: 366 } }),
+    summary:
+      "Days of the référent's (one of a network's, named by referentEmail) contribution to Pix activities on a date, counted in that agrément year (REF-4: 4 days a year)",
+    schema: body(['days'], { reason, on: isoDate, days: { type: 'number', minimum: 0.5, maximum: 366 }, referentEmail }),
     // `year` for agrément workflows of model 1, which count by calendar year.
-    toAction: (b, today) => ({ type: 'referent-contribution', on: b.on ?? today, year: Number((b.on ?? today).slice(0, 4)), days: b.days }),
+    toAction: (b, today) => ({
+      type: 'referent-contribution',
+      on: b.on ?? today,
+      year: Number((b.on ?? today).slice(0, 4)),
+      days: b.days,
+      ...(b.referentEmail ? { referentEmail: b.referentEmail } : {}),
+    }),
+  },
+  'add-referent': {
+    permission: 'agrement.record-referent',
+    summary: "A network designates one more référent, with their CV, within the number agreed in its convention (REF-1; a centre has one: 409 REF-1); trained before acting (REF-2)",
+    schema: body(['name', 'email', 'cv'], {
+      reason,
+      on: isoDate,
+      name: text(200),
+      email: { type: 'string', format: 'email' },
+      cv: { ...text(500), description: "The référent's CV (document reference)" },
+      recognisedQualifications: { type: 'boolean' },
+    }),
+    toAction: (b, today) => ({ type: 'referent-added', on: b.on ?? today, name: b.name, email: b.email, cv: b.cv, recognisedQualifications: b.recognisedQualifications === true }),
+  },
+  'remove-referent': {
+    permission: 'agrement.record-referent',
+    summary: "One of a network's référents leaves without a successor (REF-1: the first is replaced by change-referent, never removed)",
+    schema: body(['reason', 'referentEmail'], { reason, on: isoDate, referentEmail }),
+    toAction: (b, today) => ({ type: 'referent-removed', on: b.on ?? today, referentEmail: b.referentEmail }),
+  },
+  'revise-referent-count': {
+    permission: 'agrement.record-referent',
+    summary: 'Revise the number of référents agreed in a network\'s convention, with the number of its centres (REF-1, CdC §3.1.2)',
+    schema: body(['reason', 'count'], { reason, on: isoDate, count: { type: 'integer', minimum: 1, maximum: 1000, description: 'The number of référents agreed' } }),
+    toAction: (b, today) => ({ type: 'referent-count-revised', on: b.on ?? today, count: b.count }),
   },
   'record-finalised-session': {
     permission: 'agrement.record-sessions',

@@ -172,10 +172,10 @@ export class ApplicationsController {
   @Post(':id/grant')
   @HttpCode(200)
   @Can('application.decide')
-  @ApiOperation({ summary: 'Grant the agrément for 1 to 3 years, 3 by default (APP-5; APP-8: at most 1 abroad)' })
+  @ApiOperation({ summary: 'Grant the agrément for 1 to 3 years, 3 by default (APP-5; APP-8: at most 1 abroad), with the number of référents agreed for a network (REF-1)' })
   @ApiBody({ schema: grantSchema as object })
   async grant(@Param('id', idParam) id: string, @Body() body: unknown, @Actor() actor: string, @IdempotencyKey() key?: string) {
-    const u = validateBody<{ years?: number; reason?: string }>(grantSchema, body ?? {});
+    const u = validateBody<{ years?: number; referentCount?: number; reason?: string }>(grantSchema, body ?? {});
     await recordDecision(this.deps, id, grantAgrementUpdate, { ...u, actor, reason: u.reason ?? null }, key);
     return getApplication(this.deps, id);
   }

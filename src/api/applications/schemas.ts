@@ -176,6 +176,12 @@ export const grantSchema = {
       maximum: PARAMETERS.application.grantYears.max,
       description: `APP-5: default ${PARAMETERS.application.grantYears.default}; APP-8: at most ${PARAMETERS.application.foreignMaxYears} abroad`,
     },
+    referentCount: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 1000,
+      description: 'REF-1: the number of référents agreed in the convention; required for a network, 1 (or omitted) for a centre',
+    },
     reason,
   },
 } as const;

@@ -42,8 +42,10 @@ const MATRIX = {
   'agrement.answer-visit': ['centre', 'coordinator', 'operations'],
   // TER-1: the centre's termination for convenience.
   'agrement.request-termination': ['centre', 'coordinator'],
-  // REF-2..5: référent changes, training, badge, contribution.
+  // REF-1..5: référents designated (a network's number agreed), changes, training, badge, contribution.
   'agrement.record-referent': ['operations'],
+  // ELIG-4, CdC §3.2.2: Pix examines the coordinating entity's declaration and records a member joining or leaving.
+  'agrement.network-members': ['operations'],
   // QUO-3: finalised sessions count towards the quota.
   'agrement.record-sessions': ['operations'],
   // AGR-5: a substantial change of the cahier des charges.

@@ -2,7 +2,7 @@ import { InvalidCommand } from '../errors';
 import { forceMajeureLimitOn } from './deadlines';
 import { nextLedger, openingLedger } from './ledger';
 import { createContext, refuse, standing } from './machine';
-import { type Agrement, type AgrementCommand, type AgrementStart, type Decision, isEnded, openAgrement as openModel } from './model';
+import { type Agrement, type AgrementCommand, type AgrementStart, type Decision, isEnded, openAgrement as openModel, referentsOf } from './model';
 import { badgeDueOn } from './procedures/referent';
 import { pendingDeadlines } from './schedule';
 import { DEADLINE_HANDLERS, TRANSITIONS } from './transitions';
@@ -103,16 +103,22 @@ export function sessionBlocker(a: Agrement, sessionDate?: string): SessionBlocke
   }
   if (a.forceMajeure) return { ruleId: 'TER-3', reason: 'the convention is suspended by force majeure' };
   if (a.suspension) return { ruleId: 'SUS-2', reason: 'the agrément is suspended' };
-  if (!a.referent.trained) return { ruleId: 'REF-2', reason: 'the référent has not completed the Pix training' };
-  if (sessionDate && a.referentChange && sessionDate >= a.referentChange.effectiveOn) {
-    return { ruleId: 'REF-2', reason: `the new référent takes over on ${a.referentChange.effectiveOn} and is not trained yet` };
+  // REF-2: a centre's référent is trained; a network has at least one trained référent (REF-1: it may have several).
+  const trained = referentsOf(a).filter((r) => r.trained);
+  if (trained.length === 0) return { ruleId: 'REF-2', reason: a.kind === 'network' ? "none of the network's référents has completed the Pix training" : 'the référent has not completed the Pix training' };
+  const change = a.referentChange;
+  if (sessionDate && change && sessionDate >= change.effectiveOn) {
+    const replaced = (change.replacesEmail ?? a.referent.email).toLowerCase();
+    if (trained.every((r) => r.email.toLowerCase() === replaced)) {
+      return { ruleId: 'REF-2', reason: `the new référent takes over on ${change.effectiveOn} and is not trained yet` };
+    }
   }
   return null;
 }
 
 /** An agrément of the v1 model (workflows started before the transition table), brought to model 2 at continue-as-new. */
 export function upgradeAgrement(old: Record<string, any>, today: string): Agrement {
-  if (old.model === 2) return old as Agrement;
+  if (old.model === 2) return withDefaults(old);
   const fm = old.forceMajeure as { since: string } | null;
   const suspension = old.suspension && old.suspension.cause !== 'force-majeure' ? { since: old.suspension.since, reason: old.suspension.reason } : null;
   const a: Agrement = {
@@ -124,10 +130,47 @@ export function upgradeAgrement(old: Record<string, any>, today: string): Agreme
     forceMajeurePeriods: fm ? [{ since: fm.since, endedOn: null }] : [],
     referentChange: null,
     ledger: [],
+    ...REF1_DEFAULTS,
   };
   a.state = isEnded(old as Agrement) ? (old.state as Agrement['state']) : standing(a);
   // Deadlines of the new model already behind us (REF-4 year ends) are not acted upon retroactively.
   a.handled = [...a.handled, ...pendingDeadlines(a).filter((d) => d.on < today).map((d) => d.key)];
   a.ledger = openingLedger(a, 'model-upgrade');
   return a;
+}
+
+/** REF-1, ELIG-4: what an agrément recorded before the référent count and the network's members holds. */
+const REF1_DEFAULTS: Pick<Agrement, 'otherReferents' | 'referentCount' | 'network'> = { otherReferents: [], referentCount: 1, network: null };
+
+/** A model-2 agrément recorded before later fields existed, with their defaults (carried by continue-as-new). */
+function withDefaults(old: Record<string, any>): Agrement {
+  return {
+    ...(old as Agrement),
+    otherReferents: old.otherReferents ?? [],
+    referentCount: old.referentCount ?? 1,
+    network: old.network ?? null,
+  };
+}
+
+/**
+ * REF-4: the yearly contribution warning, for an agrément whose workflow began before it (the
+ * `legacyNoContributionWarning` flag) and now runs with it: the warnings already behind `today` are
+ * not sent retroactively; the others join the pending deadlines and the ledger.
+ */
+export function withContributionWarnings(a: Agrement, today: string): Agrement {
+  if (!a.legacyNoContributionWarning) return a;
+  const { legacyNoContributionWarning: _legacy, ...rest } = a;
+  const next: Agrement = { ...rest };
+  const warnings = pendingDeadlines(next).filter((d) => d.name === 'referent-contribution-warning');
+  next.handled = [...next.handled, ...warnings.filter((d) => d.on < today).map((d) => d.key)];
+  const known = new Set(next.ledger.map((e) => e.key));
+  const added = openingLedger({ ...next, ledger: [] }, 'ref4-contribution-warning').filter((e) => e.name === 'referent-contribution-warning' && !known.has(e.key));
+  next.ledger = [...next.ledger, ...added.map((e) => ({ ...e, setOn: today }))];
+  return next;
+}
+
+/** REF-4: an agrément whose workflow began before the contribution warning runs without it (see `legacyNoContributionWarning`). */
+export function withoutContributionWarnings(a: Agrement): Agrement {
+  if (a.legacyNoContributionWarning) return a;
+  return { ...a, legacyNoContributionWarning: true, ledger: a.ledger.filter((e) => !(e.name === 'referent-contribution-warning' && e.outcome === 'pending')) };
 }

@@ -168,3 +168,18 @@ export function agrementYearOf(firstGrantOn: string, on: string): number {
   while (isoDate(addYears(d(firstGrantOn), n)) <= on) n += 1;
   return n;
 }
+
+/** REF-4: the day after the last day of agrément year `year` (its anniversary), counted from the first grant. */
+export function agrementYearEndOn(firstGrantOn: string, year: number): string {
+  return isoDate(addYears(d(firstGrantOn), year));
+}
+
+/**
+ * REF-4: the warning before an agrément year ends (`yearEnd`, the anniversary at whose start the year is judged):
+ * `contributionWarningDaysBefore` days before it, never before the year began (2026-01-31 → 2025-12-02).
+ */
+export function contributionWarningOn(yearEnd: string): string {
+  const warning = plusDays(yearEnd, -P.referent.contributionWarningDaysBefore);
+  const yearStart = isoDate(addYears(d(yearEnd), -1));
+  return warning < yearStart ? yearStart : warning;
+}

@@ -17,6 +17,7 @@ export type DeadlineName =
   | 'badge-due'
   | 'referent-change-effective'
   | 'referent-contribution-year'
+  | 'referent-contribution-warning'
   | 'quota-checkpoint'
   | 'quota-deadline'
   | 'cure-due'
@@ -34,6 +35,8 @@ export interface Deadline {
   on: string;
   /** 'by': passes at the end of `on`; 'on': happens at its start (in the centre's zone). */
   boundary: 'by' | 'on';
+  /** REF-1: the référent a deadline concerns, when it is not the first one (a network's other référents). */
+  referentEmail?: string;
 }
 
 /**

@@ -65,6 +65,58 @@ export interface LedgerEntry {
   supersededByOn?: string;
 }
 
+/** REF-1..4: one référent, with their training (REF-2), badge (REF-3) and yearly contribution (REF-4). */
+export interface Referent {
+  name: string;
+  email: string;
+  trained: boolean;
+  recognisedQualifications: boolean;
+  appointedOn: string;
+  /** REF-3: set when an earlier référent's badge deadlines fell on the same dates (see machine.ts instanceTag). */
+  badgeTag?: string;
+  badgeObtainedOn: string | null;
+  /** REF-4: days contributed, by agrément year (1 = the first year from the first grant). */
+  contributions: Record<string, number>;
+}
+
+/** ELIG-4: a member centre of a network, as the convention lists it or as it joined since (CdC §3.2.2). */
+export interface NetworkMember {
+  organisationId: string;
+  name: string;
+  category: string;
+  department: string | null;
+  /** The day it joined; null for the members listed at the grant. */
+  joinedOn: string | null;
+}
+
+export interface NetworkRecord {
+  /** ELIG-4: A (members individually eligible) or B (dense coverage); null when the engine does not know it. */
+  type: 'A' | 'B' | null;
+  /** ELIG-4 type B: the departments the network committed to reach (its application). */
+  departmentsCommitted: string[];
+  members: NetworkMember[];
+  /** ELIG-4 type B: the departments where a member is established, recomputed at each join and leave. */
+  departmentsCovered: string[];
+  formerMembers: Array<NetworkMember & { leftOn: string }>;
+}
+
+/** What the commands joining or leaving a network carry of the members on record before them (see `Agrement.network`). */
+export interface NetworkBaseline {
+  type: 'A' | 'B' | null;
+  departmentsCommitted: string[];
+  members: Array<Omit<NetworkMember, 'joinedOn'>>;
+}
+
+/** ELIG-4: the facts of a centre joining a network (the organisation it is, or becomes, in the read model). */
+export interface JoiningMember {
+  organisationId: string;
+  name: string;
+  category: string;
+  department: string | null;
+  uai: string | null;
+  email: string;
+}
+
 export interface Agrement {
   /** 2: the transition-table model (agrément workflows started before it run the v1 model, see legacy/). */
   model: 2;
@@ -84,21 +136,27 @@ export interface Agrement {
   /** QUO-1: the quota window runs from the first grant, across renewals. */
   firstGrantOn: string;
   renewal: { requestedOn: string | null; acceptedOn: string | null; years: number | null };
-  /** REF-1: the centre's single référent (REF-5: a notified change takes over on its date). */
-  referent: {
-    name: string;
-    email: string;
-    trained: boolean;
-    recognisedQualifications: boolean;
-    appointedOn: string;
-    /** REF-3: set when an earlier référent's badge deadlines fell on the same dates (see machine.ts instanceTag). */
-    badgeTag?: string;
-    badgeObtainedOn: string | null;
-    /** REF-4: days contributed, by agrément year (1 = the first year from the start). */
-    contributions: Record<string, number>;
-  };
-  /** REF-5: a change notified in advance, with the new référent's CV. */
-  referentChange: { notifiedOn: string; effectiveOn: string; name: string; email: string; cv: string; recognisedQualifications: boolean } | null;
+  /** REF-1: the centre's single référent, or a network's first (REF-5: a notified change takes over on its date). */
+  referent: Referent;
+  /** REF-1: a network's other référents, within the number agreed in its convention; always empty for a centre. */
+  otherReferents: Referent[];
+  /** REF-1: the number of référents agreed in the convention: 1 for a centre, set at the grant for a network (CdC §3.1.2). */
+  referentCount: number;
+  /**
+   * REF-5: a change notified in advance, with the new référent's CV; `replacesEmail` names the référent it replaces
+   * (absent: the first, `referent`).
+   */
+  referentChange: { notifiedOn: string; effectiveOn: string; name: string; email: string; cv: string; recognisedQualifications: boolean; replacesEmail?: string } | null;
+  /**
+   * ELIG-4 (CdC §3.1.2): a network's type, member centres and the departments they cover; null for a centre, and for a
+   * network whose members were registered before the engine recorded them (the first join or leave brings them in).
+   */
+  network: NetworkRecord | null;
+  /**
+   * REF-4: set only on agréments whose workflow began before the yearly contribution warning existed, so that their
+   * recorded histories replay as they ran (see `patched('ref4-contribution-warning')`); cleared at continue-as-new.
+   */
+  legacyNoContributionWarning?: true;
   /** QUO-3: candidates counted (sessions held in the QUO-1 window) and the sessions already reported. */
   quota: { candidates: number; sessionIds: string[] };
   /** SUS-1: Pix's suspension (force majeure is not one: TER-3, BRE-2). */
@@ -150,11 +208,22 @@ export type AgrementCommand =
   | { type: 'force-majeure-started'; on: string }
   | { type: 'force-majeure-ended'; on: string }
   | { type: 'cahier-change-notified'; on: string; effectiveOn?: string; summary: string }
-  | { type: 'referent-changed'; on: string; name: string; email: string; recognisedQualifications: boolean; effectiveOn?: string; cv?: string }
-  | { type: 'referent-trained'; on: string }
-  | { type: 'badge-obtained'; on: string }
+  /** REF-5; `referentEmail`: the référent replaced, required when a network has several (REF-1). */
+  | { type: 'referent-changed'; on: string; name: string; email: string; recognisedQualifications: boolean; effectiveOn?: string; cv?: string; referentEmail?: string }
+  | { type: 'referent-trained'; on: string; referentEmail?: string }
+  | { type: 'badge-obtained'; on: string; referentEmail?: string }
   /** REF-4: days of Pix activities on a date (`on`), or for a calendar `year` (v1 clients). */
-  | { type: 'referent-contribution'; days: number; on?: string; year?: number }
+  | { type: 'referent-contribution'; days: number; on?: string; year?: number; referentEmail?: string }
+  /** REF-1: a network designates one more référent, within the number agreed in its convention (with their CV, as REF-5). */
+  | { type: 'referent-added'; on: string; name: string; email: string; cv: string; recognisedQualifications?: boolean }
+  /** REF-1: a network's référent leaves without a successor (at least one stays). */
+  | { type: 'referent-removed'; on: string; referentEmail: string }
+  /** REF-1 (CdC §3.1.2): the number of référents agreed for a network, revised with the number of its centres. */
+  | { type: 'referent-count-revised'; on: string; count: number }
+  /** ELIG-4, QUO-1 (CdC §3.2.2): a centre joins the network; `eligibility` is the verdict of the eligibility rules on the network with it. */
+  | { type: 'member-joined'; on: string; member: JoiningMember; eligibility: { passed: boolean; failedChecks: string[] }; baseline?: NetworkBaseline }
+  /** ELIG-4 (CdC §3.2.2): a centre leaves the network. */
+  | { type: 'member-left'; on: string; organisationId: string; baseline?: NetworkBaseline }
   /** QUO-3: `sessionDate` is the day the session was held (QUO-1 counts by it); absent, the finalisation date. */
   | { type: 'sessions-finalised'; sessionId: string; finalisedOn: string; candidates: number; sessionDate?: string }
   | { type: 'labour-documents-requested'; on: string }
@@ -179,6 +248,10 @@ export interface AgrementStart {
   startOn: string;
   years: number;
   referent: { name: string; email: string; trainedOn: string | null; recognisedQualifications: boolean };
+  /** REF-1: the number of référents agreed in the convention (default 1; a network's is set at the grant). */
+  referentCount?: number;
+  /** ELIG-4: a network's type, committed departments and the members listed in its convention. */
+  network?: NetworkBaseline;
   /** Earlier grant when this agrément continues a previous one (QUO-1 counts from the first). */
   firstGrantOn?: string;
 }
@@ -208,7 +281,10 @@ export function openAgrement(s: AgrementStart): Agrement {
       badgeObtainedOn: null,
       contributions: {},
     },
+    otherReferents: [],
+    referentCount: s.kind === 'network' ? Math.max(1, Math.floor(s.referentCount ?? 1)) : 1,
     referentChange: null,
+    network: s.kind === 'network' && s.network ? networkFrom(s.network) : null,
     quota: { candidates: 0, sessionIds: [] },
     suspension: null,
     breach: null,
@@ -225,6 +301,20 @@ export function openAgrement(s: AgrementStart): Agrement {
     version: 0,
   };
 }
+
+/** ELIG-4 type B: the distinct departments where the members are established, sorted. */
+export function departmentsOf(members: ReadonlyArray<Pick<NetworkMember, 'department'>>): string[] {
+  return [...new Set(members.map((m) => m.department?.trim().toUpperCase()).filter((d): d is string => !!d))].sort();
+}
+
+/** A network's record from what its convention lists (or what the read model holds, for an older agrément). */
+export function networkFrom(b: NetworkBaseline): NetworkRecord {
+  const members = b.members.map((m) => ({ organisationId: m.organisationId, name: m.name, category: m.category, department: m.department ?? null, joinedOn: null }));
+  return { type: b.type ?? null, departmentsCommitted: [...(b.departmentsCommitted ?? [])], members, departmentsCovered: departmentsOf(members), formerMembers: [] };
+}
+
+/** REF-1: every référent of the agrément, the first one first (tolerates snapshots recorded before `otherReferents`). */
+export const referentsOf = (a: Pick<Agrement, 'referent'> & { otherReferents?: Referent[] }): Referent[] => [a.referent, ...(a.otherReferents ?? [])];
 
 export const isEnded = (a: Pick<Agrement, 'state'>): boolean => FINAL_STATES.includes(a.state);
 

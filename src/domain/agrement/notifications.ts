@@ -65,6 +65,13 @@ function build(event: AgrementEvent, a: Agrement, d: Record<string, any>): Email
           confidentialityUntil: d.confidentialityUntil,
         }),
       ];
+    case 'referent-contribution-warning':
+      // REF-4: the days recorded for the year, the days required and the last day to reach them.
+      return (['centre', 'operations'] as const).map((audience) => ({
+        template: 'referent-contribution-warning',
+        audience,
+        data: { referentName: d.referentName, agrementYear: d.agrementYear, days: d.days, required: d.required, yearEndsOn: d.yearEndsOn, audience },
+      }));
     case 'badge-reminder':
       return [centre('badge-reminder', { referentName: d.referentName, badgeDueOn: d.badgeDueOn, daysLeft: d.daysLeft })];
     case 'quota-warning':

@@ -4,6 +4,7 @@ import { breach } from './procedures/breach';
 import { cahierChange } from './procedures/cahier-change';
 import { controlVisit } from './procedures/control-visit';
 import { forceMajeure } from './procedures/force-majeure';
+import { network } from './procedures/network';
 import { quota } from './procedures/quota';
 import { referent } from './procedures/referent';
 import { suspension } from './procedures/suspension';
@@ -11,7 +12,7 @@ import { termAndRenewal } from './procedures/term-renewal';
 import { termination } from './procedures/termination';
 
 /** The agrément's state machine: every procedure's transitions in one table (docs/agrement-transitions.md is generated from it). */
-export const PROCEDURES: readonly Procedure[] = [termAndRenewal, referent, quota, suspension, breach, controlVisit, termination, forceMajeure, cahierChange];
+export const PROCEDURES: readonly Procedure[] = [termAndRenewal, referent, network, quota, suspension, breach, controlVisit, termination, forceMajeure, cahierChange];
 
 export const TRANSITIONS: ReadonlyMap<CommandType, Transition> = new Map(PROCEDURES.flatMap((p) => p.transitions.map((t) => [t.command, t] as const)));
 

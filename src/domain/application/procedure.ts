@@ -80,6 +80,8 @@ export interface Procedure {
   conformityVisit: ConformityVisit;
   referentTrainedOn: string | null;
   grantedYears: number | null;
+  /** REF-1: the number of référents agreed in the convention (1 for a centre; absent on procedures granted before it). */
+  grantedReferentCount?: number | null;
   adhesionFormReceivedOn: string | null;
   /** APP-6: the convention enters into force on the centre's receipt of the attestation; the term runs from it. */
   attestationReceivedOn: string | null;
@@ -97,7 +99,8 @@ export type ProcedureCommand =
   | { type: 'conformity-visit-required' }
   | { type: 'conformity-visit-done'; on: string; costEur: number; compliant: boolean }
   | { type: 'referent-trained'; on: string }
-  | { type: 'agrement-granted'; years?: number }
+  /** REF-1: `referentCount`, the number of référents agreed (a network states it; a centre has one). */
+  | { type: 'agrement-granted'; years?: number; referentCount?: number }
   | { type: 'adhesion-form-received'; on: string }
   | { type: 'attestation-issued'; receivedOn: string }
   | { type: 'procedure-overdue' };
@@ -181,6 +184,31 @@ export function grantedYears(foreign: boolean, requested: number | undefined): n
     });
   }
   return years;
+}
+
+/**
+ * REF-1: the number of référents agreed at the grant: a centre designates one (another number is refused, 409 REF-1);
+ * a network the number its convention agrees, at least 1 (1 when a recorded grant gave none: see requireReferentCount).
+ */
+export function grantedReferentCount(kind: ApplicantKind, requested: unknown): number {
+  if (requested === undefined || requested === null) return 1;
+  if (typeof requested !== 'number' || !Number.isInteger(requested) || requested < 1 || requested > 1000) {
+    throw new InvalidCommand('referentCount', 'referentCount must be a whole number of référents, at least 1 (REF-1)');
+  }
+  if (kind !== 'network' && requested !== 1) {
+    throw new TransitionRefused('REF-1', 'a centre designates one référent (REF-1): only a network agrees a number of référents in its convention', { requested });
+  }
+  return requested;
+}
+
+/**
+ * REF-1: a network's grant states the number of référents agreed in its convention. Checked when the grant is
+ * decided (the workflow's validator), not when a recorded grant replays: grants recorded before it default to 1.
+ */
+export function requireReferentCount(kind: ApplicantKind, requested: unknown): void {
+  if (kind === 'network' && (requested === undefined || requested === null)) {
+    throw new InvalidCommand('referentCount', "a network's grant states the number of référents agreed in its convention (REF-1, CdC §3.1.2)");
+  }
 }
 
 /** Validates and applies a command; pure: `now` is the instant of the fact. */
@@ -293,7 +321,8 @@ export function decide(p: Procedure, command: ProcedureCommand, now: Date): Tran
         );
       }
       next.grantedYears = grantedYears(p.foreign, command.years);
-      moveTo('granted', 'agrement-granted', p.foreign ? ['APP-5', 'APP-8'] : ['APP-5'], { years: next.grantedYears });
+      next.grantedReferentCount = grantedReferentCount(p.kind, command.referentCount);
+      moveTo('granted', 'agrement-granted', p.foreign ? ['APP-5', 'APP-8'] : ['APP-5'], { years: next.grantedYears, referentCount: next.grantedReferentCount });
       break;
     }
     case 'adhesion-form-received': {

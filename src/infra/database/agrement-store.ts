@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { Agrement, AgrementEvent } from '../../domain/agrement/agrement';
 import { NotFound } from '../../domain/errors';
 import type { DatedDeadline } from '../../workflows/agrement/definitions';
@@ -64,6 +64,7 @@ export async function recordAgrement(db: DataSource, input: RecordAgrementInput)
           [a.agrementId, JSON.stringify(input.deadlines)],
         );
       }
+      await projectNetworkMembers(m, a, input.events);
     }
     await appendToLog(
       m,
@@ -82,6 +83,29 @@ export async function recordAgrement(db: DataSource, input: RecordAgrementInput)
       })),
     );
   });
+}
+
+/**
+ * ELIG-4, QUO-1: a member joining is registered as an organisation of the network (sessions then count for the
+ * network's agrément, its dashboards and visits include it; SUS-3 payability in force for the network covers it);
+ * a member leaving is detached. Idempotent: a retried activity writes the same.
+ */
+async function projectNetworkMembers(m: EntityManager, a: Agrement, events: AgrementEvent[]): Promise<void> {
+  for (const e of events) {
+    const d = e.data as Record<string, any>;
+    if (e.type === 'member-joined') {
+      await m.query(
+        `INSERT INTO organisations (id, name, category, uai, department, is_foreign, email, network_id, amounts_payable_on, amounts_payable_rule_id)
+         SELECT $1, $2, $3, $4, $5, false, $6, n.id, n.amounts_payable_on, n.amounts_payable_rule_id FROM organisations n WHERE n.id = $7
+         ON CONFLICT (id) DO UPDATE SET network_id = EXCLUDED.network_id,
+           amounts_payable_on = COALESCE(organisations.amounts_payable_on, EXCLUDED.amounts_payable_on),
+           amounts_payable_rule_id = COALESCE(organisations.amounts_payable_rule_id, EXCLUDED.amounts_payable_rule_id)`,
+        [d.organisationId, d.name, d.category, d.uai ?? null, d.department ?? null, d.email, a.organisationId],
+      );
+    } else if (e.type === 'member-left') {
+      await m.query(`UPDATE organisations SET network_id = NULL WHERE id = $1 AND network_id = $2`, [d.organisationId, a.organisationId]);
+    }
+  }
 }
 
 export interface AgrementView {

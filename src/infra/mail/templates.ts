@@ -42,6 +42,8 @@ export const TEMPLATE_NAMES = [
   'agrement-terminated',
   'quota-warning',
   'badge-reminder',
+  // REF-4: the référent's yearly contribution falls short before the year ends (centre and operations).
+  'referent-contribution-warning',
   'referent-training-required',
   'cahier-change-notice',
   // AGR-5 (Conv art. 8.2): a non-substantial change, after 1 month's notice.
@@ -358,6 +360,21 @@ export interface BadgeReminderData extends AgrementMailData {
   badgeMonths?: number;
 }
 
+/** REF-4 — the same template for the centre and for Pix operations. */
+export interface ReferentContributionWarningData extends AgrementMailData {
+  referentName: string;
+  /** The agrément year (1, 2, 3…), counted from the first grant. */
+  agrementYear: number;
+  /** Days of contribution recorded for the year so far. */
+  days: number;
+  /** REF-4; default: parameters (4). */
+  required?: number;
+  /** The last day of the agrément year: the days are due by then. */
+  yearEndsOn: DateInput;
+  /** Default 'centre'. */
+  audience?: 'centre' | 'operations';
+}
+
 /** REF-2, REF-5 */
 export interface ReferentTrainingRequiredData extends AgrementMailData {
   referentName: string;
@@ -601,6 +618,7 @@ export interface TemplateDataMap {
   'agrement-terminated': AgrementTerminatedData;
   'quota-warning': QuotaWarningData;
   'badge-reminder': BadgeReminderData;
+  'referent-contribution-warning': ReferentContributionWarningData;
   'referent-training-required': ReferentTrainingRequiredData;
   'cahier-change-notice': CahierChangeNoticeData;
   'cahier-minor-change-notice': CahierMinorChangeNoticeData;
@@ -860,6 +878,15 @@ const SPECS: Record<TemplateName, TemplateSpec> = {
     required: [...AGREMENT, ['referentName', 'string'], ['badgeDueOn', 'date'], ['daysLeft', 'number'], ['badgeMonths', 'number']],
     check: (data) => nonNegativeInteger(data, 'daysLeft'),
   },
+  'referent-contribution-warning': {
+    required: [...AGREMENT, ['referentName', 'string'], ['agrementYear', 'number'], ['days', 'number'], ['required', 'number'], ['yearEndsOn', 'date'], ['audience', 'string']],
+    check: (data) => {
+      if (data.audience !== 'centre' && data.audience !== 'operations') return `"audience" must be "centre" or "operations" (got ${describe(data.audience)})`;
+      if (!Number.isInteger(data.agrementYear) || (data.agrementYear as number) < 1) return `"agrementYear" must be a positive integer (got ${describe(data.agrementYear)})`;
+      if ((data.days as number) < 0) return `"days" must not be negative (got ${describe(data.days)})`;
+      return (data.days as number) < (data.required as number) ? null : `"days" (${describe(data.days)}) must fall short of "required" (${describe(data.required)}): the warning is for a shortfall`;
+    },
+  },
   'referent-training-required': {
     required: [...AGREMENT, ['referentName', 'string'], ['changedOn', 'date']],
   },
@@ -1061,6 +1088,7 @@ const DEFAULTS: Partial<Record<TemplateName, Record<string, unknown> | ((data: R
   'agrement-terminated': confidentiality,
   'quota-warning': { audience: 'centre', quotaYears, quotaNoticeDays: P.quota.withdrawalNoticeDays },
   'badge-reminder': { badgeMonths: P.referent.badgeMonths },
+  'referent-contribution-warning': { audience: 'centre', required: P.referent.yearlyContributionDays },
   'cahier-change-notice': { applyMonths: P.agrement.cahierChangeMonths },
   'cahier-minor-change-notice': { noticeMonths: P.agrement.nonSubstantialChangeNoticeMonths },
   'force-majeure-started': { forceMajeureMonths: P.termination.forceMajeureMonths },

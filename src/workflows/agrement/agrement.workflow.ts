@@ -22,6 +22,8 @@ import {
   pendingDeadlines,
   sessionBlocker,
   upgradeAgrement,
+  withContributionWarnings,
+  withoutContributionWarnings,
 } from '../../domain/agrement/agrement';
 import { type AffectingEvent, affectingEventOn, isAffectingEvent } from '../../domain/agrement/affected-sessions';
 import { emailsFor } from '../../domain/agrement/notifications';
@@ -64,6 +66,8 @@ export const SUSPENSION_LIFT_ENDS_PAYABILITY = 'sus4-lift-payability';
 export const AFFECTED_SESSIONS_NOTICE = 'affected-sessions-notice';
 /** Model 2: the transition table (src/domain/agrement/transitions.ts), per-centre time zones, the deadline ledger. */
 export const AGREMENT_MODEL_2 = 'agrement-model-2';
+/** REF-4: the warning before each agrément year's end adds a timer: runs begun before it keep their recorded timers. */
+export const REF4_CONTRIBUTION_WARNING = 'ref4-contribution-warning';
 const SYSTEM = { actor: 'system', reason: null, evidence: null };
 
 /** When a deadline's timer fires, in the centre's zone: at the start of its day, or once the day is over ("by" deadlines). */
@@ -84,6 +88,9 @@ export async function agrementWorkflow(input: AgrementWorkflowInput): Promise<Ag
   const offset = input.clockOffsetMs ?? 0;
   const now = () => new Date(Date.now() + offset);
   let agrement: Agrement = input.state ? upgradeAgrement(input.state, dateIn(now(), input.state.timeZone ?? PARAMETERS.agrement.timeZone)) : openAgrement(input.start);
+  // REF-4: histories recorded before the contribution warning replay without it; a run continued as new takes it up.
+  if (!patched(REF4_CONTRIBUTION_WARNING)) agrement = withoutContributionWarnings(agrement);
+  else agrement = withContributionWarnings(agrement, dateIn(now(), agrement.timeZone));
   const id = agrement.agrementId;
   // Every date of this agrément is a date in its centre's zone.
   const today = () => dateIn(now(), agrement.timeZone);

@@ -23,6 +23,7 @@ import {
   openProcedure,
   type Procedure,
   type ProcedureCommand,
+  requireReferentCount,
   type Transition,
 } from '../../domain/application/procedure';
 import { isRunning, netElapsedMs, procedureDeadline } from '../../domain/application/procedure-clock';
@@ -166,8 +167,17 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
   setHandler(recordReferentTrainedUpdate, (u) => serially(() => apply({ type: 'referent-trained', on: u.on }, u)), {
     validator: (u) => validate({ type: 'referent-trained', on: u?.on })(u),
   });
-  setHandler(grantAgrementUpdate, (u) => serially(() => apply({ type: 'agrement-granted', years: u.years }, u)), {
-    validator: (u) => validate({ type: 'agrement-granted', years: u?.years })(u),
+  setHandler(grantAgrementUpdate, (u) => serially(() => apply({ type: 'agrement-granted', years: u.years, referentCount: u.referentCount }, u)), {
+    validator: (u) => {
+      // REF-1: a network's grant states its number of référents (validators do not run when a recorded grant replays).
+      try {
+        requireReferentCount(procedure.kind, u?.referentCount);
+      } catch (err) {
+        if (err instanceof DomainError) throw ApplicationFailure.nonRetryable(err.message, err.name, err.details);
+        throw err;
+      }
+      validate({ type: 'agrement-granted', years: u?.years, referentCount: u?.referentCount })(u);
+    },
   });
   setHandler(receiveAdhesionFormUpdate, (u) => serially(() => apply({ type: 'adhesion-form-received', on: u.on }, u)), {
     validator: (u) => validate({ type: 'adhesion-form-received', on: u?.on })(u),
@@ -246,6 +256,17 @@ async function startAgrement(input: ApplicationWorkflowInput, p: Procedure): Pro
         trainedOn: p.referentTrainedOn,
         recognisedQualifications: data.referent.recognisedQualifications === true,
       },
+      // REF-1: the number of référents agreed at the grant; ELIG-4: the network's members as its convention lists them.
+      referentCount: p.grantedReferentCount ?? 1,
+      ...(data.kind === 'network' && data.network
+        ? {
+            network: {
+              type: data.network.type,
+              departmentsCommitted: data.network.departmentsCovered ?? [],
+              members: data.network.members.map((m, i) => ({ organisationId: input.memberIds[i]!, name: m.name, category: m.category, department: m.department ?? null })),
+            },
+          }
+        : {}),
     },
   };
   try {

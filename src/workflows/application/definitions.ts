@@ -36,7 +36,8 @@ export type DecideAdmissibility = Attribution &
 export type RequireConformityVisit = Attribution;
 export type RecordConformityVisit = Attribution & { on: string; costEur: number; compliant: boolean };
 export type RecordReferentTrained = Attribution & { on: string };
-export type GrantAgrement = Attribution & { years?: number };
+/** APP-5; REF-1: `referentCount`, the number of référents agreed in the convention (required for a network). */
+export type GrantAgrement = Attribution & { years?: number; referentCount?: number };
 export type ReceiveAdhesionForm = Attribution & { on: string };
 export type IssueAttestation = Attribution & { receivedOn: string };
 

@@ -34,7 +34,7 @@ const today = () => dateIn(new Date(), 'Europe/Paris');
 const setup = (handle: WorkflowHandle, action: AgrementAction) => handle.executeUpdate(agrementActionUpdate, { args: [{ action, actor: 'setup' }] });
 
 /** What must hold before each action can succeed, and a valid body for it. */
-const CASES: Record<string, { before?: (h: WorkflowHandle) => Promise<unknown>; body: () => Record<string, unknown> }> = {
+const CASES: Record<string, { before?: (h: WorkflowHandle) => Promise<unknown>; body: () => Record<string, unknown>; network?: true }> = {
   suspend: { body: () => ({ reason: 'fraude' }) },
   'lift-suspension': { before: (w) => setup(w, { type: 'suspended', on: today(), reason: 'x' }), body: () => ({ reason: 'rétabli' }) },
   'notify-breach': { body: () => ({ reason: 'manquement', letterSentOn: today() }) },
@@ -68,13 +68,24 @@ const CASES: Record<string, { before?: (h: WorkflowHandle) => Promise<unknown>; 
   },
   'record-badge': { body: () => ({}) },
   'record-contribution': { body: () => ({ days: 2 }) },
+  // REF-1: a network's référents, within the number agreed in its convention (3 here).
+  'add-referent': { network: true, body: () => ({ name: 'Lou', email: 'lou@test.fr', cv: 'cv-lou.pdf' }) },
+  'remove-referent': {
+    network: true,
+    before: (w) => setup(w, { type: 'referent-added', on: today(), name: 'Lou', email: 'lou@test.fr', cv: 'cv-lou.pdf' }),
+    body: () => ({ reason: 'départ', referentEmail: 'lou@test.fr' }),
+  },
+  'revise-referent-count': { network: true, body: () => ({ reason: 'nouveaux centres', count: 4 }) },
   'record-finalised-session': { body: () => ({ sessionId: 'S-1', candidates: 12 }) },
   'request-labour-documents': { body: () => ({ reason: 'contrôle URSSAF' }) },
   'record-labour-documents': { before: (w) => setup(w, { type: 'labour-documents-requested', on: today() }), body: () => ({}) },
 };
 
-async function freshAgrement() {
-  const start = agrementStart(today(), { referent: { name: 'R', email: 'r@test.fr', trainedOn: today(), recognisedQualifications: false } });
+async function freshAgrement(network = false) {
+  const start = agrementStart(today(), {
+    referent: { name: 'R', email: 'r@test.fr', trainedOn: today(), recognisedQualifications: false },
+    ...(network ? { kind: 'network' as const, referentCount: 3 } : {}),
+  });
   await insertOrganisation(h.db, start);
   const handle = await h.client.workflow.start('agrementWorkflow', { workflowId: agrementWorkflowId(start.organisationId), taskQueue: h.taskQueue, args: [{ start }] });
   await handle.query(agrementStateQuery);
@@ -92,7 +103,7 @@ describe('agrément role matrix', () => {
       const allowed = PERMISSIONS[spec.permission];
       const results: Record<string, number> = {};
       for (const role of ROLES) {
-        const { start, handle } = await freshAgrement();
+        const { start, handle } = await freshAgrement(CASES[name]!.network === true);
         await CASES[name]!.before?.(handle);
         const token = await h.tokenFor(role as Role, start.organisationId);
         const before = await handle.query(agrementStateQuery);

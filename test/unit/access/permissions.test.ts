@@ -29,6 +29,7 @@ describe('permission matrix', () => {
     ['AGR-6', 'rule-set.draft'],
     ['AGR-5', 'rule-set.publish'],
     ['SCO-2', 'campaign.manage'],
+    ['ELIG-4', 'agrement.network-members'],
   ] as const)('%s only operations may %s', (_rule, action) => {
     expect(rolesAllowed(action)).toEqual(['operations']);
   });

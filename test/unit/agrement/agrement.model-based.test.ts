@@ -187,6 +187,8 @@ function aimedTypes(a: Agrement): Array<PersonSpec['type']> {
   else if (!a.renewal.acceptedOn) types.push('renewal-accepted');
   if (!a.referent.trained) types.push('referent-trained');
   if (!a.referent.badgeObtainedOn && !a.referent.recognisedQualifications) types.push('badge-obtained');
+  // REF-1, ELIG-4: a network's référents within the agreed number, its members joining and leaving.
+  if (a.kind === 'network') types.push('referent-count-revised', 'referent-added', 'referent-removed', 'member-joined', 'member-left');
   return types;
 }
 
@@ -234,6 +236,31 @@ function personCommand(spec: PersonSpec, a: Agrement, today: string): AgrementCo
       return { type: s.type, sessionId: `S${s.pick % 8}`, finalisedOn: on, sessionDate: s.flag ? undefined : from(-(s.pick % 3)), candidates: s.candidates };
     case 'visit-findings-proposed':
       return { type: s.type, on, visitId: `V${s.pick % 3}`, proposal: s.flag ? 'suspension' : 'breach-notice', reasonFr: text('constats graves lors de la visite') };
+    case 'referent-count-revised':
+      return { type: s.type, on, count: s.pick % 9 === 0 ? 0 : 1 + (s.pick % 4) };
+    case 'referent-added':
+      return { type: s.type, on, name: `Référent ${s.pick % 5}`, email: `ref${s.pick % 5}@reseau.test`, cv: text('cv.pdf'), recognisedQualifications: s.flag };
+    case 'referent-removed': {
+      const others = a.otherReferents ?? [];
+      return { type: s.type, on, referentEmail: others.length && s.pick % 5 !== 0 ? others[s.pick % others.length]!.email : a.referent.email };
+    }
+    case 'member-joined': {
+      const n = s.pick % 6;
+      const baseline = a.network ? undefined : { type: 'B' as const, departmentsCommitted: ['35', '56'], members: [{ organisationId: 'member-0', name: 'Membre 0', category: 'datadock-training-provider', department: '35', uai: null }] };
+      return {
+        type: s.type,
+        on,
+        member: { organisationId: `member-${n}`, name: `Membre ${n}`, category: 'datadock-training-provider', department: ['35', '56', '29', '22'][n % 4]!, uai: null, email: `membre${n}@reseau.test` },
+        eligibility: { passed: s.pick % 7 !== 0, failedChecks: s.pick % 7 !== 0 ? [] : ['ELIG-4'] },
+        ...(baseline ? { baseline } : {}),
+      } as AgrementCommand;
+    }
+    case 'member-left': {
+      const members = a.network?.members ?? [];
+      const baseline = a.network ? undefined : { type: 'B' as const, departmentsCommitted: ['35', '56'], members: [{ organisationId: 'member-0', name: 'Membre 0', category: 'datadock-training-provider', department: '35', uai: null }, { organisationId: 'member-9', name: 'Membre 9', category: 'datadock-training-provider', department: '56', uai: null }] };
+      const organisationId = members.length ? members[s.pick % members.length]!.organisationId : 'member-9';
+      return { type: s.type, on, organisationId, ...(baseline ? { baseline } : {}) } as AgrementCommand;
+    }
     default:
       return { type: s.type, on } as AgrementCommand;
   }

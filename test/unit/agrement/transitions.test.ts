@@ -55,6 +55,21 @@ function commandFor(type: AgrementCommand['type'], a: Agrement): AgrementCommand
       return { type, on, name: 'Sam', email: 'sam@test.fr', recognisedQualifications: false, cv: 'cv.pdf' };
     case 'referent-contribution':
       return { type, on, days: 1 };
+    case 'referent-added':
+      return { type, on, name: 'Lou', email: 'lou@test.fr', cv: 'cv-lou.pdf' };
+    case 'referent-removed':
+      return { type, on, referentEmail: 'alex@test.fr' };
+    case 'referent-count-revised':
+      return { type, on, count: 2 };
+    case 'member-joined':
+      return {
+        type,
+        on,
+        member: { organisationId: 'org-member', name: 'Membre', category: 'datadock-training-provider', department: '69', uai: null, email: 'm@test.fr' },
+        eligibility: { passed: true, failedChecks: [] },
+      };
+    case 'member-left':
+      return { type, on, organisationId: 'org-member' };
     case 'sessions-finalised':
       return { type, sessionId: 's-walk', finalisedOn: '2026-01-10', sessionDate: '2026-01-09', candidates: 5 };
     case 'visit-findings-proposed':

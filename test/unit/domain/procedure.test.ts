@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decide, grantedYears, openProcedure, type DossierVerdict, type Procedure, type ProcedureCommand } from '../../../src/domain/application/procedure';
+import { decide, grantedYears, openProcedure, requireReferentCount, type DossierVerdict, type Procedure, type ProcedureCommand } from '../../../src/domain/application/procedure';
 import { InvalidCommand, TransitionRefused } from '../../../src/domain/errors';
 
 const complete: DossierVerdict = { complete: true, eligible: true, missingPieces: [], failures: [] };
@@ -111,6 +111,25 @@ describe('application procedure state machine', () => {
     expect(() => grantedYears(false, 0)).toThrow(InvalidCommand);
     expect(grantedYears(true, undefined)).toBe(1);
     expect(refusal(() => grantedYears(true, 2)).ruleId).toBe('APP-8');
+  });
+
+  it('REF-1 the grant states the référents agreed: one for a centre (another number 409 REF-1), the convention’s number for a network', () => {
+    const trained = (kind: 'individual' | 'network') =>
+      run(
+        { ...openProcedure({ applicationId: 'a1', kind, foreign: false, receivedAt: t0 }), dossier: complete },
+        [{ type: 'admissibility-decided', decision: 'admissible' }, day(5)],
+        [{ type: 'referent-trained', on: '2026-02-01' }, day(20)],
+      );
+    expect(run(trained('individual'), [{ type: 'agrement-granted' }, day(25)]).grantedReferentCount).toBe(1);
+    expect(refusal(() => decide(trained('individual'), { type: 'agrement-granted', referentCount: 2 }, day(25))).ruleId).toBe('REF-1');
+    const granted = decide(trained('network'), { type: 'agrement-granted', referentCount: 4 }, day(25));
+    expect(granted.procedure.grantedReferentCount).toBe(4);
+    expect(granted.events[0]!.data).toMatchObject({ referentCount: 4 });
+    expect(() => decide(trained('network'), { type: 'agrement-granted', referentCount: 0 }, day(25))).toThrow(InvalidCommand);
+    // A network's grant must state it when decided; a grant recorded before (replayed) counts one.
+    expect(() => requireReferentCount('network', undefined)).toThrow(/referentCount|REF-1/);
+    expect(() => requireReferentCount('individual', undefined)).not.toThrow();
+    expect(run(trained('network'), [{ type: 'agrement-granted' }, day(25)]).grantedReferentCount).toBe(1);
   });
 
   it('APP-6 the attestation follows the adhesion form, and cannot be received before it', () => {

@@ -115,6 +115,7 @@ const SAMPLES: { [N in TemplateName]: TemplateDataMap[N] } = {
     monthsElapsed: 12,
   },
   'badge-reminder': { ...lc, referentName: 'Camille Martin', badgeDueOn: '2026-09-01', daysLeft: 30 },
+  'referent-contribution-warning': { ...lc, referentName: 'Camille Martin', agrementYear: 2, days: 1.5, yearEndsOn: '2027-01-30' },
   'referent-training-required': { ...lc, referentName: 'Dominique Leroy', changedOn: '2026-02-02' },
   'cahier-change-notice': {
     ...lc,
@@ -230,6 +231,7 @@ const RULES_CITED: Record<TemplateName, string[]> = {
   'agrement-terminated': ['TER-5'],
   'quota-warning': ['QUO-1', 'QUO-3'],
   'badge-reminder': ['REF-3'],
+  'referent-contribution-warning': ['REF-4'],
   'referent-training-required': ['REF-2', 'REF-5'],
   'cahier-change-notice': ['AGR-5'],
   'cahier-minor-change-notice': ['AGR-5', 'AGR-6'],
@@ -560,8 +562,8 @@ const TO_PIX: Partial<Record<TemplateName, 'operations' | 'legal'>> = {
 const LIFECYCLE = TEMPLATE_NAMES.filter((name) => 'agrementReference' in SAMPLES[name]);
 
 describe('agrément lifecycle templates (issue 3): who they address', () => {
-  it('covers the 24 lifecycle templates (VIS-4 findings, the AGR-5 non-substantial notice and the SES-9 planned sessions affected included), each naming the agrément and the organisation', () => {
-    expect(LIFECYCLE).toHaveLength(24);
+  it('covers the 25 lifecycle templates (VIS-4 findings, the AGR-5 non-substantial notice, the SES-9 planned sessions affected and the REF-4 warning included), each naming the agrément and the organisation', () => {
+    expect(LIFECYCLE).toHaveLength(25);
     for (const name of LIFECYCLE) expect(REQUIRED_FIELDS[name].slice(0, 2)).toEqual(['organisationName', 'agrementReference']);
   });
 
@@ -900,6 +902,33 @@ describe('badge-reminder (REF-3)', () => {
     expect(text).toContain("un profil certifié Pix et le badge « Référent Pix » dans les 6 mois suivant l'agrément");
     expect(text).toContain('soit au plus tard le 1er septembre 2026.');
     expect(text).toContain('Il reste 30 jours avant cette échéance.');
+  });
+});
+
+describe('referent-contribution-warning (REF-4), to the centre and to operations', () => {
+  it('REF-4: the centre learns the days recorded, the days required and the last day of the agrément year', () => {
+    const { subject, text, html } = render('referent-contribution-warning');
+    expect(subject).toBe('Agrément Pix (réf. AGR-3F2A9C1B) : contribution du référent Pix à compléter au plus tard le 30 janvier 2027');
+    expect(flat(text)).toContain("à hauteur d'au moins 4 jours.");
+    expect(flat(text)).toContain("Pour l'année 2 de l'agrément de votre organisme, Université d'Angers (référence AGR-3F2A9C1B), 1,5 jour de contribution a été enregistré pour Camille Martin, sur les 4 jours requis.");
+    expect(text).toContain("au plus tard le 30 janvier 2027, dernier jour de cette année d'agrément");
+    expect(html).toContain('au plus tard le 30 janvier 2027</strong>');
+  });
+
+  it('REF-4: operations get the same figures in a plain note; the requirement defaults to the parameter', () => {
+    const { subject, text } = render('referent-contribution-warning', { audience: 'operations', days: 0 });
+    expect(subject).toBe("[Contribution du référent insuffisante] Agrément AGR-3F2A9C1B (Université d'Angers)");
+    expect(text).toMatch(/^Bonjour,/);
+    expect(text).toContain('- Jours de contribution enregistrés : 0');
+    expect(text).toContain(`- Jours requis par année d'agrément : ${PARAMETERS.referent.yearlyContributionDays}`);
+    expect(text).toContain("- Fin de l'année d'agrément : 30 janvier 2027");
+    expect(DEFAULTED_FIELDS['referent-contribution-warning']).toEqual(['audience', 'required']);
+  });
+
+  it('REF-4: several days take the plural; a warning without a shortfall or for another audience is refused', () => {
+    expect(flat(render('referent-contribution-warning', { days: 3 }).text)).toContain('3 jours de contribution ont été enregistrés pour Camille Martin');
+    expect(() => render('referent-contribution-warning', { days: 4 })).toThrow(/must fall short of "required"/);
+    expect(() => render('referent-contribution-warning', { audience: 'legal' as never })).toThrow(/"audience" must be "centre" or "operations"/);
   });
 });
 
