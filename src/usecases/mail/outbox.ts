@@ -160,7 +160,7 @@ export function wakeOutbox(): void {
 export interface OutboxSender {
   /** Asks for a round now (or right after the current one). */
   wake(): void;
-  /** Stops polling and waits for the round under way. */
+  /** Stops polling and waits for the e-mail being sent (at most `stopTimeoutMs`: a silent SMTP server never holds a shutdown). */
   stop(): Promise<void>;
 }
 
@@ -170,7 +170,7 @@ export interface OutboxSender {
  */
 export function startOutboxDelivery(
   deps: OutboxDeps,
-  options: Partial<OutboxOptions> & { pollIntervalMs?: number; onError?: (err: unknown) => void } = {},
+  options: Partial<OutboxOptions> & { pollIntervalMs?: number; stopTimeoutMs?: number; onError?: (err: unknown) => void } = {},
 ): OutboxSender {
   const onError = options.onError ?? ((err: unknown) => console.warn(`[outbox] ${err instanceof Error ? err.message : String(err)}`));
   let stopped = false;
@@ -207,7 +207,10 @@ export function startOutboxDelivery(
       stopped = true;
       clearInterval(timer);
       wakers.delete(round);
-      await running;
+      // An e-mail abandoned mid-send stays pending (its transaction rolls back): sent later, at worst twice (same Message-ID).
+      let bound: NodeJS.Timeout | undefined;
+      await Promise.race([running, new Promise<void>((resolve) => (bound = setTimeout(resolve, options.stopTimeoutMs ?? 10_000)))]);
+      clearTimeout(bound);
     },
   };
 }
