@@ -1,5 +1,6 @@
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../src/config/env';
+import { PARAMETERS } from '../src/config/parameters';
 import type { Role } from '../src/domain/access/roles';
 import { seedDemo } from '../src/seed/demo';
 import { seedDemoUsers } from '../src/seed/users';
@@ -15,9 +16,14 @@ async function main() {
   const system = await startSystem(config, log);
   let stopping = false;
   const shutdown = async (signal: string) => {
-    if (stopping) return;
+    // A second signal, or a stop that takes too long, exits at once (issue 11: stopping is always bounded).
+    if (stopping) process.exit(1);
     stopping = true;
     log(`${signal}: stopping…`);
+    setTimeout(() => {
+      log(`not stopped within ${PARAMETERS.resilience.stopTimeoutMs} ms: exiting`);
+      process.exit(1);
+    }, PARAMETERS.resilience.stopTimeoutMs).unref();
     await system.stop();
     process.exit(0);
   };

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
@@ -18,6 +18,8 @@ import { ensureStatementSchedule } from './infra/temporal/schedules';
 import { startSessionHousekeeping } from './usecases/sessions/housekeeping';
 import { startOutboxDelivery } from './usecases/mail/outbox';
 import type { Log } from './infra/tools/cache-dir';
+import { supervise } from './infra/tools/supervise';
+import { PARAMETERS } from './config/parameters';
 
 export interface RunningSystem {
   urls: { api: string; docs: string; temporalUi: string | null; mail: string | null };
@@ -35,29 +37,51 @@ export interface RunningSystem {
  */
 export async function startSystem(config: RuntimeConfig, log: Log): Promise<RunningSystem> {
   const stops: (() => Promise<unknown> | unknown)[] = [];
+  // Each step of the stop is bounded: a service that does not answer (PostgreSQL down) never holds the others.
   const stop = async () => {
     for (const s of stops.reverse()) {
+      let timer: NodeJS.Timeout | undefined;
       try {
-        await s();
+        await Promise.race([
+          s(),
+          new Promise((_, reject) => {
+            timer = setTimeout(() => reject(new Error(`a step did not stop within ${PARAMETERS.resilience.stopStepTimeoutMs} ms`)), PARAMETERS.resilience.stopStepTimeoutMs);
+          }),
+        ]);
       } catch (err) {
         log(`while stopping: ${err instanceof Error ? err.message : String(err)}`);
+      } finally {
+        clearTimeout(timer);
       }
     }
   };
   try {
-    const database = config.databaseUrl
-      ? { url: config.databaseUrl, stop: async () => undefined }
-      : await startDatabase({ dataDir: path.join(config.dataDir, 'postgres'), port: config.databasePort, databaseName: 'pix_agrement', log });
-    stops.push(() => database.stop());
+    const startDb = (port: number) => startDatabase({ dataDir: path.join(config.dataDir, 'postgres'), port, databaseName: 'pix_agrement', log });
+    const database = config.databaseUrl ? { url: config.databaseUrl, stop: async () => undefined } : await startDb(config.databasePort);
+    if ('exited' in database) {
+      // Embedded: restarted on its port if its process dies; connections in the pool reconnect.
+      const supervised = supervise('PostgreSQL', database, () => startDb(Number(new URL(database.url).port)), log);
+      stops.push(() => supervised.stop());
+    } else {
+      stops.push(() => database.stop());
+    }
     const applied = await migrate(database.url);
     if (applied.length) log(`migrations applied: ${applied.join(', ')}`);
     const db = await dataSourceFor(database.url);
     stops.push(() => closeDataSources());
 
+    const startTemporal = (port: number, uiPort: number) => startTemporalDevServer({ dataDir: config.dataDir, port, uiPort, log });
     const temporal = config.temporalAddress
       ? { address: config.temporalAddress, uiUrl: null, stop: async () => undefined }
-      : await startTemporalDevServer({ dataDir: config.dataDir, port: config.temporalPort, uiPort: config.temporalUiPort, log });
-    stops.push(() => temporal.stop());
+      : await startTemporal(config.temporalPort, config.temporalUiPort);
+    if ('exited' in temporal) {
+      // Embedded: restarted on the same ports and SQLite file (workflows survive); the worker and client reconnect.
+      const ports = { grpc: Number(temporal.address.split(':').at(-1)), ui: Number(new URL(temporal.uiUrl ?? 'http://x:0').port) };
+      const supervised = supervise('Temporal dev server', temporal, () => startTemporal(ports.grpc, ports.ui), log);
+      stops.push(() => supervised.stop());
+    } else {
+      stops.push(() => temporal.stop());
+    }
 
     let capture: MailCapture | undefined;
     let smtpUrl = config.smtpUrl;
@@ -89,7 +113,11 @@ export async function startSystem(config: RuntimeConfig, log: Log): Promise<Runn
       await workerRun;
     });
 
-    const connection = await Connection.connect({ address: temporal.address });
+    // Issue 11: an unreachable Temporal fails a call within seconds (503), instead of retrying for 20 s.
+    const connection = await Connection.connect({
+      address: temporal.address,
+      interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: PARAMETERS.resilience.temporalCallAttempts }))],
+    });
     stops.push(() => connection.close());
     const client = new Client({ connection, namespace: config.temporalNamespace });
     // BIL-1: the monthly statements' schedule (1st of the month, 06:00 Europe/Paris).

@@ -11,7 +11,7 @@ const DEADLINES = {
   'quota-deadline': 'Quota à 3 ans', 'cure-due': 'Fin du délai de mise en demeure', 'visit-answer-due': 'Réponse à la visite de contrôle',
   'labour-documents-due': 'Documents sociaux', 'cahier-change-apply-by': 'Application du nouveau cahier', 'force-majeure-limit': 'Limite force majeure',
   'termination-effective': 'Prise d’effet de la résiliation', 'finalisation-due': 'Finalisation de session (48 h)', 'statement-due': 'Relevé mensuel',
-  'remedy-due': 'Nouvelle session ou remboursement (incident)',
+  'remedy-due': 'Nouvelle session ou remboursement (incident)', 'referent-contribution-year': 'Contribution annuelle du référent',
 };
 const OVERDUE = {
   'finalisation-overdue': 'Session non finalisée sous 48 h', 'remedy-overdue': 'Incident imputable au centre sans solution sous 5 jours', 'statement-overdue': 'Relevé mensuel non envoyé', 'renewal-request-missed': 'Demande de renouvellement manquée',
@@ -35,6 +35,17 @@ const EVENTS = {
   'quality-complaint': 'Réclamation', 'quality-incident': 'Incident signalé', 'quality-fraud-report': 'Signalement de fraude', 'quality-data-breach': 'Violation de données',
   'personal-data-erased': 'Données personnelles effacées (2 ans)',
 };
+// Issue 10 §3: the outcome of each deadline of the ledger, in words.
+const eventsFr = (by) => (by ? by.split(', ').map((t) => EVENTS[t] ?? t).join(', ') : '');
+const OUTCOMES = {
+  pending: () => 'à venir',
+  met: (d) => `respectée le ${dateFr(d.outcomeOn)}${d.outcomeBy ? ` (${esc(eventsFr(d.outcomeBy))})` : ''}`,
+  missed: (d) => `manquée${d.outcomeBy ? ` — suite : ${esc(eventsFr(d.outcomeBy))}` : ''}`,
+  reached: (d) => `atteinte le ${dateFr(d.outcomeOn)}${d.outcomeBy ? ` — suite : ${esc(eventsFr(d.outcomeBy))}` : ''}`,
+  cancelled: (d) => `annulée${d.outcomeOn ? ` le ${dateFr(d.outcomeOn)}` : ''}${d.outcomeBy ? ` (${esc(eventsFr(d.outcomeBy))})` : ''}`,
+  superseded: (d) => `remplacée par ${d.supersededByOn ? `l’échéance du ${dateFr(d.supersededByOn)}` : 'une autre échéance'}${d.outcomeBy ? ` (${esc(eventsFr(d.outcomeBy))})` : ''}`,
+};
+const outcomeFr = (d) => `<span data-outcome="${esc(d.outcome)}">${(OUTCOMES[d.outcome] ?? (() => esc(d.outcome)))(d)}</span>`;
 const STREAMS = { agrement: 'Agrément', session: 'Session', statement: 'Relevé mensuel', 'control-visit': 'Visite de contrôle', 'centre-quality': 'Suivi qualité' };
 let me = null;
 
@@ -182,6 +193,7 @@ async function centre(id) {
     <div class="actions" id="legal-actions">${[...buttons, ...proposals].join('')}</div>
     <h2>Rythme du quota</h2>${quotaChart(a, a.timeline)}
     <h2>Échéances à venir</h2><div id="upcoming">${table(['Date', 'Échéance', 'Règle', 'Objet'], t.upcoming.map((d) => [dateFr(d.on), esc(DEADLINES[d.deadline] ?? d.deadline), esc(d.ruleId), d.subject === 'agrement' ? 'Agrément' : `${esc(STREAMS[d.subject] ?? d.subject)} <small>${esc(d.subjectId)}</small>`]))}</div>
+    <h2>Échéances</h2><div id="ledger">${table(['Date', 'Échéance', 'Règle', 'Issue'], (a.ledger ?? []).map((d) => [dateFr(d.on), esc(DEADLINES[d.name] ?? d.name), esc(d.ruleId), outcomeFr(d)]))}</div>
     <h2>Sessions <small>(${sessions.total})</small></h2><div id="sessions">${table(['Date', 'Session', 'Statut', 'Candidats', 'Finalisation (SES-10)'], sessions.items.map((x) => [
       dateFr(x.date), esc(x.id), esc(SESSION_STATUS[x.status] ?? x.status), x.candidatesWhoSat === null ? esc(x.candidates) : `${esc(x.candidatesWhoSat)} / ${esc(x.candidates)}`,
       x.status === 'planned' ? `avant le ${dateTimeFr(x.deadlineAt)} (heure de Paris)` : x.finalisedAt ? `le ${dateFr(x.finalisedAt)}` : '',
@@ -213,7 +225,23 @@ function act(id, action, title, proposalId) {
   dialog.showModal();
 }
 
-async function route() {
+// Views render one at a time, in order, each for the address current when it starts; #main then says which
+// address it shows (data-rendered) and is not busy: a reader (or a test) waits for that, never for a pause.
+let routing = Promise.resolve();
+let pending = 0;
+function route() {
+  pending += 1;
+  $('#main').setAttribute('aria-busy', 'true');
+  routing = routing.then(render).finally(() => {
+    pending -= 1;
+    if (pending > 0) return; // a newer address is queued: it renders next
+    $('#main').dataset.rendered = location.hash;
+    $('#main').setAttribute('aria-busy', 'false');
+  });
+  return routing;
+}
+
+async function render() {
   const hash = location.hash || '#/';
   if (!sessionStorage.getItem('token') || hash.startsWith('#/connexion')) return signIn();
   try {

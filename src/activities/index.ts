@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { createAffectedSessionsActivities } from './affected-sessions.activities';
 import { createAgrementActivities } from './agrement.activities';
 import { createApplicationActivities } from './application.activities';
 import { createEmailActivities } from './email.activities';
@@ -22,5 +23,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createSessionActivities(deps),
     ...createBillingActivities(deps),
     ...createRemedyActivities(deps),
+    ...createAffectedSessionsActivities(deps),
   };
 }

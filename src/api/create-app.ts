@@ -1,20 +1,18 @@
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { json, urlencoded } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { type ApiDeps, AppModule } from './app.module';
+import { bodyParsing } from './body-parsing';
 import { DomainErrorFilter } from './domain-error.filter';
+import { InputHygienePipe } from './input-hygiene';
 
 /** Builds the HTTP API over injected dependencies; OpenAPI served at /docs (JSON at /docs-json). */
 export async function createApp(deps: ApiDeps, options: { logger?: false | ('error' | 'warn' | 'log')[] } = {}): Promise<INestApplication> {
   const app = await NestFactory.create(AppModule.forRoot(deps), { logger: options.logger ?? ['error', 'warn'], bodyParser: false });
-  // Bodies are parsed as usual, except bulk imports: /session-imports reads its upload as a stream.
-  const parseJson = json({ limit: '2mb' });
-  const parseForm = urlencoded({ extended: true });
-  app.use((req: import('express').Request, res: import('express').Response, next: (err?: unknown) => void) =>
-    req.path.startsWith('/session-imports') ? next() : parseJson(req, res, (err?: unknown) => (err ? next(err) : parseForm(req, res, next))),
-  );
+  // Bodies within limits (bulk imports read theirs as a stream); then every text checked at the edge.
+  app.use(bodyParsing());
+  app.useGlobalPipes(new InputHygienePipe());
   app.useGlobalFilters(new DomainErrorFilter());
   app.enableShutdownHooks();
   const config = new DocumentBuilder()

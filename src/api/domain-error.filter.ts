@@ -1,10 +1,13 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
+import { PARAMETERS } from '../config/parameters';
 import { DomainError, Forbidden, InvalidCommand, NotFound, RulesFailed, TransitionRefused, Unauthenticated } from '../domain/errors';
+import { unavailableDependency } from '../infra/dependency-errors';
 
 /**
  * Named domain errors to HTTP: 400 with the field, 401 (bearer challenge), 403 with the action and the
- * roles allowed, 404, 409 with the rule that forbids it.
+ * roles allowed, 404, 409 with the rule that forbids it; 503 with Retry-After when PostgreSQL or Temporal
+ * cannot be reached (the outcome of an action is then unknown: retry it with the same Idempotency-Key).
  */
 @Catch()
 export class DomainErrorFilter implements ExceptionFilter {
@@ -30,6 +33,15 @@ export class DomainErrorFilter implements ExceptionFilter {
     } else if (error instanceof HttpException) {
       const body = error.getResponse();
       res.status(error.getStatus()).json(typeof body === 'string' ? { statusCode: error.getStatus(), message: body } : body);
+    } else if (unavailableDependency(error)) {
+      const dependency = unavailableDependency(error);
+      res.setHeader('Retry-After', String(PARAMETERS.resilience.retryAfterSeconds));
+      res.status(503).json({
+        statusCode: 503,
+        error: 'Service Unavailable',
+        dependency,
+        message: `${dependency} unavailable: retry later; an action may or may not have been applied, retry it with the same Idempotency-Key`,
+      });
     } else {
       this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
       res.status(500).json({ statusCode: 500, error: 'Internal Server Error', message: 'unexpected error' });

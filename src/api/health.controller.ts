@@ -1,19 +1,64 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { PARAMETERS } from '../config/parameters';
 import type { ApplicationDeps } from '../usecases/applications/dependencies';
 import { Public } from './auth/decorators';
 import { APPLICATION_DEPS } from './tokens';
 
+type Check = 'up' | 'down';
+
+/** A check that answers within the health timeout or counts as down (a stopped server must not hold the probe). */
+async function within(check: () => Promise<unknown>): Promise<{ status: Check; error?: string }> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      check(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${PARAMETERS.resilience.healthCheckTimeoutMs} ms`)), PARAMETERS.resilience.healthCheckTimeoutMs);
+      }),
+    ]);
+    return { status: 'up' };
+  } catch (err) {
+    return { status: 'down', error: err instanceof Error ? err.message : String(err) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Liveness (the process answers) and readiness (PostgreSQL and Temporal answer), for probes and operators (issue 11). */
 @ApiTags('health')
 @Public()
 @Controller('health')
 export class HealthController {
   constructor(@Inject(APPLICATION_DEPS) private readonly deps: ApplicationDeps) {}
 
-  @Get()
-  @ApiOperation({ summary: 'Liveness: the database answers' })
-  async health() {
-    await this.deps.db.query('SELECT 1');
+  @Get('live')
+  @ApiOperation({ summary: 'Liveness: the process answers (restart it if not)' })
+  live() {
     return { status: 'ok' };
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Readiness (same as /health/ready)' })
+  health(@Res({ passthrough: true }) res: Response) {
+    return this.ready(res);
+  }
+
+  @Get('ready')
+  @ApiOperation({ summary: 'Readiness: PostgreSQL and Temporal answer; 503 naming the dependency down, with Retry-After' })
+  async ready(@Res({ passthrough: true }) res: Response) {
+    const connection = this.deps.temporal.connection;
+    const [database, temporal] = await Promise.all([
+      within(() => this.deps.db.query('SELECT 1')),
+      within(() => connection.withDeadline(Date.now() + PARAMETERS.resilience.healthCheckTimeoutMs, () => connection.workflowService.getSystemInfo({}))),
+    ]);
+    const checks = { database, temporal };
+    const down = Object.entries(checks).filter(([, c]) => c.status === 'down').map(([name]) => name);
+    if (down.length) {
+      res.status(503).setHeader('Retry-After', String(PARAMETERS.resilience.retryAfterSeconds));
+      return { status: 'unavailable', down, checks };
+    }
+    return { status: 'ok', checks };
   }
 }

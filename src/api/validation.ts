@@ -53,6 +53,11 @@ export function validateBody<T>(schema: JSONSchemaType<T> | object, body: unknow
   return body as T;
 }
 
+/** A table looked up with what a client sent: only its own entries (`constructor` or `__proto__` are not actions). */
+export function ownEntry<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
 /** A query parameter that must be an integer within bounds (limit, offset, days…); absent: the fallback. */
 export function intParam(field: string, raw: string | undefined, fallback: number, min: number, max: number): number {
   if (raw === undefined) return fallback;

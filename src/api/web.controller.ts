@@ -6,10 +6,11 @@ import path from 'node:path';
 import { findProjectRoot } from '../infra/mail/templates';
 import { Public } from './auth';
 
-const FILES: Record<string, string> = {
-  'app.js': 'application/javascript; charset=utf-8',
-  'app.css': 'text/css; charset=utf-8',
-};
+// A Map, not an object: `constructor`, `__proto__` or `toString` are names like any other, hence 404.
+const FILES = new Map<string, string>([
+  ['app.js', 'application/javascript; charset=utf-8'],
+  ['app.css', 'text/css; charset=utf-8'],
+]);
 
 /** The operations web page (French), a static page over the same API. */
 @ApiExcludeController()
@@ -26,7 +27,7 @@ export class WebController {
 
   @Get('web/:file')
   asset(@Param('file') file: string, @Res({ passthrough: true }) res: Response): string {
-    const type = FILES[file];
+    const type = FILES.get(file);
     if (!type) throw new NotFoundException();
     res.setHeader('Content-Type', type);
     return readFileSync(path.join(this.dir, file), 'utf8');

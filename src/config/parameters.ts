@@ -51,9 +51,33 @@ export const PARAMETERS = {
     principalCacheSeconds: 5,
     /** Dashboards are served from a read-through cache this fresh (0 disables it); `Cache-Control: no-cache` bypasses it. */
     dashboardCacheSeconds: 2,
+    /** Largest JSON or form body accepted (413 above it); bulk imports have their own limits. */
+    maxBodyBytes: 2 * 1024 * 1024,
+    /** Most fields a form body may carry (413 above it). */
+    maxFormFields: 1000,
+  },
+  /** Issue 11: how the engine behaves when PostgreSQL, Temporal or an embedded service fails. */
+  resilience: {
+    /** A PostgreSQL connection not obtained within this time fails the call (503), instead of hanging. */
+    databaseConnectTimeoutMs: 5_000,
+    /** A query not answered within this time fails (503): a stopped server never holds a request. */
+    databaseQueryTimeoutMs: 60_000,
+    /** Attempts of a Temporal client call while the server is unreachable (a few seconds in all), then 503. */
+    temporalCallAttempts: 4,
+    /** Readiness checks give each dependency this long. */
+    healthCheckTimeoutMs: 2_000,
+    /** Retry-After (seconds) of a 503 answered while a dependency is down. */
+    retryAfterSeconds: 5,
+    /** Each step of a stop (API, worker, services) gets this long; the whole stop at most `stopTimeoutMs`. */
+    stopStepTimeoutMs: 10_000,
+    stopTimeoutMs: 30_000,
+    /** An embedded service (PostgreSQL, Temporal dev server) that exits is restarted after this delay, doubled up to 30 s. */
+    restartDelayMs: 1_000,
   },
   /** Dates the engine accepts in any field (birth dates included): outside, a year such as 0001 or 9999 is a typo (400). */
   dates: { earliest: '1900-01-01', latest: '2199-12-31' },
+  /** What-if on a real agrément: `until` at most this many years ahead (two full terms of APP-5's 3 years). */
+  simulation: { whatIfHorizonYears: 6 },
   agrement: {
     /** AGR-2: the renewal request is due 3 months before the term. */
     renewalNoticeMonths: 3,

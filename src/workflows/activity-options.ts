@@ -24,10 +24,11 @@ const UNBOUNDED_WRITE: RetryPolicy = { initialInterval: '1 second', maximumInter
 /**
  * E-mails are queued in the outbox and sent by the worker's sender (src/usecases/mail/outbox.ts): the activity
  * is one INSERT, so an SMTP outage delays a letter without holding the workflow. Not bounded in attempts
- * (queuing the e-mail is part of recording the decision: see above); 30 s per attempt.
+ * (queuing the e-mail is part of recording the decision: see above); 1 minute per attempt (notifyAffectedSessions,
+ * which queues one e-mail per centre concerned, shares these options).
  */
 export const EMAIL_ACTIVITY: ActivityOptions = {
-  startToCloseTimeout: '30 seconds',
+  startToCloseTimeout: '1 minute',
   retry: UNBOUNDED_WRITE,
 };
 

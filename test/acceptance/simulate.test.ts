@@ -15,6 +15,13 @@ describe('what-if timelines: the production agrément workflow on the time-skipp
     expect(pick(entries, 'state', 'suspended')).toEqual(['2026-02-28']);
     expect(pick(entries, 'state', 'under-notice')).toEqual(['2026-03-10']);
     expect(pick(entries, 'deadline', 'cure-due')).toEqual(['2026-03-30']);
+    // Issue 10 §3: each deadline once, with its outcome from the ledger — also those met in time (REF-3 badge obtained early).
+    const deadline = (name: string) => entries.filter((e) => e.kind === 'deadline' && e.name === name).map((e) => ({ on: e.on, outcome: e.outcome, outcomeOn: e.outcomeOn, outcomeBy: e.outcomeBy }));
+    expect(deadline('cure-due')).toEqual([{ on: '2026-03-30', outcome: 'missed', outcomeOn: '2026-03-30', outcomeBy: expect.stringContaining('termination-proposed') }]);
+    expect(deadline('badge-due')).toEqual([{ on: '2025-07-31', outcome: 'met', outcomeOn: '2025-05-15', outcomeBy: 'badge-obtained' }]);
+    expect(deadline('badge-reminder').map((d) => d.outcome)).toEqual(['cancelled', 'cancelled']);
+    const keys = entries.filter((e) => e.kind === 'deadline').map((e) => `${e.name} ${e.on}`);
+    expect(new Set(keys).size).toBe(keys.length);
     expect(pick(entries, 'proposal', 'termination-proposed')).toEqual(['2026-03-31']);
     expect(pick(entries, 'state', 'terminated')).toEqual(['2026-03-31']);
     expect(pick(entries, 'email', 'breach-notice')).toEqual(['2026-03-10']);
@@ -67,9 +74,15 @@ describe('what-if timelines through the API', () => {
           headers: { 'content-type': 'application/json', authorization: `Bearer ${await h.tokenFor(role)}` },
           body: JSON.stringify(body),
         });
-      const ok = await post(example('breach-after-suspension.json'), 'legal');
+      // Issue 10 §3: events in any order, sorted by date (the attestation given last still opens the scenario).
+      const shuffled = example('breach-after-suspension.json');
+      shuffled.events.reverse();
+      const ok = await post(shuffled, 'legal');
       expect(ok.status).toBe(200);
-      expect(pick((await ok.json()) as TimelineEntry[], 'state', 'terminated')).toEqual(['2026-03-31']);
+      const timeline = (await ok.json()) as TimelineEntry[];
+      expect(pick(timeline, 'state', 'under-notice')).toEqual(['2026-03-10']);
+      expect(pick(timeline, 'deadline', 'cure-due')).toEqual(['2026-03-30']);
+      expect(pick(timeline, 'state', 'terminated')).toEqual(['2026-03-31']);
       const bad = await post({ ...example('breach-after-suspension.json'), until: 'soon' }, 'legal');
       expect(bad.status).toBe(400);
       expect(((await bad.json()) as { field: string }).field).toBe('until');

@@ -8,6 +8,7 @@ import { readStream } from '../../src/infra/database/event-log';
 import { agrementWorkflowId } from '../../src/workflows/agrement/definitions';
 import { agrementStart, insertOrganisation } from '../support/agrement-fixtures';
 import { createHarness, serveApi, type Harness } from '../support/harness';
+import { until } from '../support/waiting';
 
 /** The operations page in headless Chromium (Debian's), against the real API, workflows and database. */
 const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts', 'browser');
@@ -27,7 +28,7 @@ beforeAll(async () => {
   start = agrementStart(today, { organisationName: 'Centre Navigateur', referent: { name: 'R', email: 'r@test.fr', trainedOn: today, recognisedQualifications: false } });
   await insertOrganisation(h.db, start);
   await h.client.workflow.start('agrementWorkflow', { workflowId: agrementWorkflowId(start.organisationId), taskQueue: h.taskQueue, args: [{ start }] });
-  for (let i = 0; i < 100 && (await readStream(h.db, 'agrement', start.agrementId)).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+  await until(() => readStream(h.db, 'agrement', start.agrementId), (log) => log.length > 0);
   browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
 });
 
@@ -59,7 +60,7 @@ describe('operations page in a real browser', () => {
     const centreLinks = () => page.locator(`a[href="#/centres/${start.agrementId}"]`).count();
     await page.selectOption('#filters select[name=region]', '53');
     await page.click('#filters button');
-    await page.waitForFunction("location.hash.includes('region=53')");
+    await page.waitForFunction("location.hash.includes('region=53') && document.querySelector('#main').dataset.rendered === location.hash");
     await page.waitForSelector('#filters select[name=region] >> option[value="53"]:checked', { state: 'attached' });
     expect(await centreLinks()).toBe(0);
     await page.selectOption('#filters select[name=region]', '84');
@@ -74,6 +75,11 @@ describe('operations page in a real browser', () => {
     await page.waitForSelector('h1:has-text("Centre Navigateur")');
     expect(await page.textContent('[data-state]')).toBe('actif');
     expect(await page.locator('#quota-chart').count()).toBe(1);
+    // Issue 10 §3: the ledger, each deadline with its outcome in words (the term, still ahead).
+    await page.waitForSelector('h2:has-text("Échéances")');
+    const term = page.locator('#ledger tr', { hasText: "Terme de l'agrément" });
+    expect(await term.count()).toBe(1);
+    expect(await term.locator('[data-outcome="pending"]').textContent()).toBe('à venir');
     await page.click('#legal-actions button[data-action="suspend"]');
     await page.fill('#reason-dialog textarea[name=reason]', 'Fraude signalée par trois candidats');
     await page.click('#reason-ok');

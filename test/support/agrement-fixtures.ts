@@ -5,6 +5,7 @@ import type { AgrementStart } from '../../src/domain/agrement/agrement';
 import { readStream } from '../../src/infra/database/event-log';
 import { agrementActionUpdate, type AgrementAction, agrementWorkflowId } from '../../src/workflows/agrement/definitions';
 import type { Harness } from './harness';
+import { until } from './waiting';
 
 /** An agrément starting on `startOn`, for a centre whose référent has no recognised qualifications (REF-3 applies). */
 export function agrementStart(startOn: string, overrides: Partial<AgrementStart> = {}): AgrementStart {
@@ -45,7 +46,7 @@ export async function runningAgrement(h: Pick<Harness, 'db' | 'client' | 'taskQu
   const start = agrementStart(startOn, { kind, referent: { name: 'R', email: 'r@test.fr', trainedOn: startOn, recognisedQualifications: true } });
   await insertOrganisation(h.db, start);
   const handle = await h.client.workflow.start('agrementWorkflow', { workflowId: agrementWorkflowId(start.organisationId), taskQueue: h.taskQueue, args: [{ start }] });
-  for (let i = 0; i < 100 && (await readStream(h.db, 'agrement', start.agrementId)).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+  await until(() => readStream(h.db, 'agrement', start.agrementId), (log) => log.length > 0);
   const act = (action: AgrementAction) => handle.executeUpdate(agrementActionUpdate, { args: [{ action, actor: 'setup' }] });
   return { start, handle, act, organisationId: start.organisationId };
 }

@@ -1,9 +1,14 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 
-/** Polls `what` until `ok` holds (or about `tries × everyMs` have passed); returns the last value for the test to assert on. */
-export async function until<T>(what: () => Promise<T>, ok: (v: T) => boolean, tries = 100, everyMs = 50): Promise<T> {
+/**
+ * Polls `what` until `ok` holds and returns that value; fails the test, with the last value read, when it
+ * does not hold within `timeoutMs` (generous: the shared CI machine is slow, and a condition met returns at once).
+ */
+export async function until<T>(what: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000, everyMs = 50): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
   let v = await what();
-  for (let i = 0; i < tries && !ok(v); i++) {
+  while (!ok(v)) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(v)?.slice(0, 2000)}`);
     await new Promise((r) => setTimeout(r, everyMs));
     v = await what();
   }

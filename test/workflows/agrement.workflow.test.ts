@@ -7,7 +7,7 @@ import { agrementActionUpdate, type AgrementAction, agrementStateQuery, agrement
 import { agrementStart, insertOrganisation } from '../support/agrement-fixtures';
 import { createHarness, type Harness, LEGAL_EMAIL, OPERATIONS_EMAIL, receivedMail } from '../support/harness';
 import { recordHistory } from '../support/histories';
-import { sleepUntil as waitUntil } from '../support/waiting';
+import { until, sleepUntil as waitUntil } from '../support/waiting';
 
 let h: Harness;
 beforeAll(async () => {
@@ -153,6 +153,50 @@ describe('agrément workflow on the time-skipping server, with exact dates', () 
     });
   });
 
+  it('SES-9 SUS-2 TER-5 after a suspension on 2026-02-28, a termination notice and its end on 2026-03-30, the centre is told each time which planned sessions are affected (on the workflow\'s clock, once each)', async () => {
+    await h.run(async () => {
+      const start = agrementStart('2026-02-01', { referent: { name: 'R', email: 'r@test.fr', trainedOn: '2026-01-15', recognisedQualifications: true } });
+      const { handle, clockOffsetMs } = await startAgrement(start, '2026-02-28T10:00:00+01:00');
+      // Planned sessions as Pix Certif reported them: one to come on 2026-04-10, one dated before the clock (held, not affected).
+      const sessionId = `S-${start.agrementId.slice(0, 8)}`;
+      for (const [id, date] of [[sessionId, '2026-04-10'], [`${sessionId}-past`, '2026-02-20']] as const) {
+        await h.db.query(
+          `INSERT INTO sessions (id, organisation_id, agrement_organisation_id, centre_kind, date, start_time, end_time, time_zone, status, deadline_at,
+                                 candidate_count, rule_set_id, report, content_hash, source)
+           VALUES ($1, $2, $2, 'centre', $3, '14:00', '16:00', 'Europe/Paris', 'planned', $4, 10, 'sessions@2020-01', $5, 'test', 'api')`,
+          [id, start.organisationId, date, `${date}T14:00:00Z`, JSON.stringify({ address: '12 rue des Écoles, 69007 Lyon', room: 'Salle B12' })],
+        );
+      }
+      const mails = () => h.smtp.messages().filter((m) => m.template === 'planned-sessions-affected' && m.to.includes(start.email));
+
+      await act(handle, { type: 'suspended', on: '2026-02-28', reason: 'fraude signalée' });
+      const [suspended] = await receivedMail(h.smtp, (m) => m.template === 'planned-sessions-affected' && m.to.includes(start.email));
+      const text = (h.smtp.readMessage(suspended!.id)?.text ?? '').replace(/\s+/g, ' ');
+      expect(text).toContain(`session ${sessionId} : le 10 avril 2026, de 14 h à 16 h (heure locale, fuseau Europe/Paris), Salle B12, 12 rue des Écoles, 69007 Lyon — motif : agrément suspendu (SUS-2), à compter du 28 février 2026`);
+      expect(text).not.toContain(`${sessionId}-past`);
+      await act(handle, { type: 'suspension-lifted', on: '2026-02-28' });
+      await act(handle, { type: 'termination-requested', on: '2026-02-28' }, 'Centre (centre)');
+      await sleepUntil(clockOffsetMs, '2026-03-30T09:00:00+02:00');
+      expect(await handle.result()).toMatchObject({ state: 'terminated', end: { on: '2026-03-30', ruleId: 'TER-1' } });
+
+      // Suspension, termination notice, end: one notice each (the lift affects nothing).
+      const all = await receivedMail(h.smtp, (m) => m.template === 'planned-sessions-affected' && m.to.includes(start.email), 3);
+      expect(all).toHaveLength(3);
+      const texts = all.map((m) => (h.smtp.readMessage(m.id)?.text ?? '').replace(/\s+/g, ' '));
+      expect(texts[1]).toContain('prendra fin le 30 mars 2026');
+      expect(texts[1]).toContain("fin de la convention d'agrément (TER-5), à compter du 30 mars 2026");
+      expect(texts[2]).toContain('a pris fin le 30 mars 2026');
+      expect(mails()).toHaveLength(3);
+      const logged = await h.db.query(`SELECT type, rule_ids FROM event_log WHERE stream_type = 'session' AND data->>'sessionId' = $1 ORDER BY id`, [sessionId]);
+      expect(logged.map((e: { type: string; rule_ids: string[] }) => `${e.type} ${e.rule_ids[0]}`)).toEqual([
+        'session-blocked-by-agrement SUS-2',
+        'session-blocked-by-agrement TER-5',
+        'session-blocked-by-agrement TER-5',
+      ]);
+      if (process.env.RECORD_HISTORIES) await recordHistory(handle, 'agrement-affected-sessions');
+    });
+  });
+
   it('TER-3 force majeure from 2026-03-15 suspends the convention and, still ongoing after 2026-05-15 (more than 2 months), terminates it on 2026-05-16', async () => {
     await h.run(async () => {
       const start = agrementStart('2026-01-15', { referent: { name: 'R', email: 'r@test.fr', trainedOn: '2026-01-10', recognisedQualifications: true } });
@@ -201,9 +245,9 @@ describe('agrément workflow on the time-skipping server, with exact dates', () 
         signal: sessionsFinalisedSignal,
         signalArgs: [[{ sessionId: 'S-first', finalisedOn: '2025-02-01', candidates: 12 }]],
       });
-      for (let i = 0; i < 100 && (await handle.query(agrementStateQuery)).quota.candidates !== 12; i++) await new Promise((r) => setTimeout(r, 50));
+      await until(() => handle.query(agrementStateQuery), (a) => a.quota.candidates === 12);
       const recorded = () => timeline(start.agrementId).catch(() => []); // the row appears with the opening
-      for (let i = 0; i < 100 && (await recorded()).length < 2; i++) await new Promise((r) => setTimeout(r, 50));
+      await until(recorded, (r) => r.length >= 2);
       const events = await timeline(start.agrementId);
       expect(events.map((e) => e.type)).toEqual(['agrement-started', 'sessions-finalised']);
       expect((await findAgrement(h.db, start.agrementId)).agrement).toMatchObject({ candidates: 12 });

@@ -1,6 +1,7 @@
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { AFFECTED_SESSIONS_NOTICE } from '../../src/workflows/agrement/agrement.workflow';
 import { START_AGREMENT_PATCH } from '../../src/workflows/application/application.workflow';
 import { loadHistory } from '../support/histories';
 import { workflowBundle } from '../support/harness';
@@ -37,6 +38,18 @@ describe('application workflow replay', () => {
     await expect(
       Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, loadHistory('agrement-breach-termination') as never, 'agrement-breach-termination'),
     ).resolves.toBeUndefined();
+  });
+
+  it('SES-9 SUS-2 TER-5 replays the committed history of an agrément whose suspension, termination notice and end each told the centre of its planned sessions (patched)', async () => {
+    const history = loadHistory('agrement-affected-sessions') as {
+      events: Array<{ activityTaskScheduledEventAttributes?: { activityType: { name: string } }; markerRecordedEventAttributes?: { markerName?: string; details?: Record<string, { payloads: { data: string }[] }> } }>;
+    };
+    const patches = history.events
+      .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')
+      .map((e) => JSON.parse(Buffer.from(e.markerRecordedEventAttributes!.details!['patch-data']!.payloads[0]!.data, 'base64').toString()).id);
+    expect(patches).toContain(AFFECTED_SESSIONS_NOTICE);
+    expect(history.events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType.name === 'notifyAffectedSessions')).toHaveLength(3);
+    await expect(Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history as never, 'agrement-affected-sessions')).resolves.toBeUndefined();
   });
 
   it('SES-10 replays the committed history of a session reminded, overdue and finalised late', async () => {

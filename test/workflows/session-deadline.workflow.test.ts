@@ -17,7 +17,7 @@ import {
 import { agrementStart, insertOrganisation } from '../support/agrement-fixtures';
 import { createHarness, type Harness, OPERATIONS_EMAIL, receivedMail } from '../support/harness';
 import { recordHistory } from '../support/histories';
-import { sleepUntil as waitUntil } from '../support/waiting';
+import { until, sleepUntil as waitUntil } from '../support/waiting';
 
 let h: Harness;
 beforeAll(async () => {
@@ -79,8 +79,11 @@ async function quality(sessionId: string) {
 
 const mailsTo = (address: string, template: string) => h.smtp.messages().filter((m) => m.template === template && m.to.includes(address));
 const textOf = (id: string) => h.smtp.readMessage(id)?.text ?? '';
-/** A mail that should NOT come: give the worker a moment, then look. */
-const settle = () => new Promise((r) => setTimeout(r, 1500));
+/** What has not happened yet, read on the workflow's state and the session's log (never after a pause). */
+async function notYet(handle: WorkflowHandle, sessionId: string) {
+  const s = await handle.query(sessionStateQuery);
+  return { state: s.state, reminders: s.pendingReminders.map((r) => r.at), log: (await sessionLog(sessionId)).map((e) => e.type) };
+}
 
 describe('session-deadline workflow on the time-skipping server, with exact instants (SES-10)', () => {
   it('SES-10 a Paris session ending 2026-03-28 16:00: reminders at 2026-03-29T15:00Z (24 h) and 2026-03-30T11:00Z (4 h), escalation to operations at 2026-03-30T15:00Z (17:00 Paris summer time), late finalisation in the quality record', async () => {
@@ -94,7 +97,7 @@ describe('session-deadline workflow on the time-skipping server, with exact inst
       ]);
 
       await sleepUntil(clockOffsetMs, '2026-03-29T14:59:00Z');
-      await settle();
+      expect(await notYet(handle, input.sessionId)).toEqual({ state: 'scheduled', reminders: ['2026-03-29T15:00:00.000Z', '2026-03-30T11:00:00.000Z'], log: ['deadline-scheduled'] });
       expect(mailsTo(input.centreEmail, 'session-finalisation-reminder')).toHaveLength(0);
 
       await sleepUntil(clockOffsetMs, '2026-03-29T15:01:00Z');
@@ -104,7 +107,7 @@ describe('session-deadline workflow on the time-skipping server, with exact inst
       expect(textOf(first[0]!.id)).toContain('Il reste 24 heures avant cette échéance.');
 
       await sleepUntil(clockOffsetMs, '2026-03-30T10:59:00Z');
-      await settle();
+      expect(await notYet(handle, input.sessionId)).toEqual({ state: 'scheduled', reminders: ['2026-03-30T11:00:00.000Z'], log: ['deadline-scheduled', 'finalisation-reminder'] });
       expect(mailsTo(input.centreEmail, 'session-finalisation-reminder')).toHaveLength(1);
       await sleepUntil(clockOffsetMs, '2026-03-30T11:01:00Z');
       const reminders = await receivedMail(h.smtp, (m) => m.template === 'session-finalisation-reminder' && m.to.includes(input.centreEmail), 2);
@@ -112,7 +115,7 @@ describe('session-deadline workflow on the time-skipping server, with exact inst
       expect(textOf(reminders[1]!.id)).toContain('Il reste 4 heures avant cette échéance.');
 
       await sleepUntil(clockOffsetMs, '2026-03-30T14:59:00Z');
-      await settle();
+      expect(await notYet(handle, input.sessionId)).toEqual({ state: 'scheduled', reminders: [], log: ['deadline-scheduled', 'finalisation-reminder', 'finalisation-reminder'] });
       expect(h.smtp.messages().filter((m) => m.template === 'session-finalisation-overdue' && m.subject.includes(input.sessionId))).toHaveLength(0);
       await sleepUntil(clockOffsetMs, '2026-03-30T15:01:00Z');
       const overdue = await receivedMail(h.smtp, (m) => m.template === 'session-finalisation-overdue' && m.subject.includes(input.sessionId));
@@ -182,8 +185,8 @@ describe('session-deadline workflow on the time-skipping server, with exact inst
       expect((await handle.result()).state).toBe('finalised');
       expect((await handle.describe()).status.name).toBe('COMPLETED');
 
+      // Completed: no timer is left that could remind or escalate, however much time passes.
       await h.env.sleep(5 * 24 * 3_600_000);
-      await settle();
       expect(mailsTo(input.centreEmail, 'session-finalisation-reminder')).toHaveLength(1);
       expect(h.smtp.messages().filter((m) => m.template === 'session-finalisation-overdue' && m.subject.includes(input.sessionId))).toHaveLength(0);
       const log = await sessionLog(input.sessionId);
@@ -201,9 +204,8 @@ describe('session-deadline workflow on the time-skipping server, with exact inst
       expect(moved.pendingReminders.map((r) => r.at)).toEqual(['2026-04-03T09:30:00.000Z', '2026-04-04T05:30:00.000Z']);
 
       await sleepUntil(clockOffsetMs, '2026-03-31T12:00:00Z');
-      await settle();
+      expect(await notYet(handle, input.sessionId)).toEqual({ state: 'scheduled', reminders: ['2026-04-03T09:30:00.000Z', '2026-04-04T05:30:00.000Z'], log: ['deadline-scheduled', 'moved'] });
       expect(mailsTo(input.centreEmail, 'session-finalisation-reminder')).toHaveLength(0);
-      expect((await handle.query(sessionStateQuery)).state).toBe('scheduled');
 
       await sleepUntil(clockOffsetMs, '2026-04-04T09:31:00Z');
       expect(await receivedMail(h.smtp, (m) => m.template === 'session-finalisation-overdue' && m.subject.includes(input.sessionId))).toHaveLength(1);
@@ -239,8 +241,8 @@ describe('session-deadline workflow on the time-skipping server, with exact inst
       expect(cancelled).toMatchObject({ state: 'cancelled', cancellation: { reason: 'Salle indisponible' }, agrementReport: 'skipped' });
       const result: SessionDeadlineSnapshot = await handle.result();
       expect(result.state).toBe('cancelled');
+      // Completed: nothing is left to fire at the old instants.
       await sleepUntil(clockOffsetMs, '2026-04-01T12:00:00Z');
-      await settle();
       expect(mailsTo(input.centreEmail, 'session-finalisation-reminder')).toHaveLength(0);
       expect(h.smtp.messages().filter((m) => m.subject.includes(input.sessionId))).toHaveLength(0);
       const log = await sessionLog(input.sessionId);
@@ -278,12 +280,7 @@ describe('session-deadline workflow on the time-skipping server, with exact inst
       expect(await finalise()).toEqual(a);
       expect((await handle.result()).state).toBe('finalised');
 
-      const deadline = Date.now() + 10_000;
-      let quota = (await agrement.query(agrementStateQuery)).quota;
-      while (!quota.sessionIds.includes(input.sessionId) && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 100));
-        quota = (await agrement.query(agrementStateQuery)).quota;
-      }
+      const quota = await until(async () => (await agrement.query(agrementStateQuery)).quota, (q) => q.sessionIds.includes(input.sessionId));
       expect(quota).toEqual({ candidates: 17, sessionIds: [input.sessionId] });
 
       // One signal in the session's history, one count in the agrément's log.

@@ -67,10 +67,11 @@ describe('SES-12 remedy follow-up on the time-skipping server, with exact dates'
       expect(late).toMatchObject({ state: 'remedied-late', remedy: { kind: 'refund', candidateLocalIds: ['c3', 'c7'] } });
       await handle.result();
       if (process.env.RECORD_HISTORIES) await recordHistory(handle, 'session-remedy-late');
+      // The deadline's entry to the second; those the test causes to the minute (they happen a moment after it acts).
       expect(await remedyLog(input.sessionId)).toEqual([
-        { type: 'remedy-required', at: '2026-03-28T17:00:00Z', to: 'awaiting', ruleIds: ['SES-12'] },
+        { type: 'remedy-required', at: expect.stringMatching(/^2026-03-28T17:00:/), to: 'awaiting', ruleIds: ['SES-12'] },
         { type: 'remedy-overdue', at: '2026-04-02T22:00:00Z', to: 'overdue', ruleIds: ['SES-12'] },
-        { type: 'remedy-recorded', at: '2026-04-04T09:00:00Z', to: 'remedied-late', ruleIds: ['SES-12'] },
+        { type: 'remedy-recorded', at: expect.stringMatching(/^2026-04-04T09:00:/), to: 'remedied-late', ruleIds: ['SES-12'] },
       ]);
       expect(await row(input.sessionId)).toMatchObject({ state: 'remedied-late', version: 3 });
     });

@@ -4,7 +4,7 @@ import { readStream } from '../../src/infra/database/event-log';
 import { markStatementSentUpdate, statementStateQuery, statementWorkflowId } from '../../src/workflows/billing/definitions';
 import { agrementStart, insertOrganisation } from '../support/agrement-fixtures';
 import { createHarness, type Harness, OPERATIONS_EMAIL } from '../support/harness';
-import { sleepUntil as waitUntil } from '../support/waiting';
+import { sleepUntil as waitUntil, until as waitFor } from '../support/waiting';
 
 let h: Harness;
 beforeAll(async () => {
@@ -44,10 +44,8 @@ async function startStatement(organisationId: string, month: string, clockAt: st
 const sleepUntil = (clockOffsetMs: number, instant: string) => waitUntil(h.env, clockOffsetMs, instant);
 
 const mails = (to: string, template: string) => h.smtp.messages().filter((m) => m.template === template && m.to.includes(to));
-const settle = () => new Promise((r) => setTimeout(r, 1500));
-async function until(what: () => boolean) {
-  for (let i = 0; i < 100 && !what(); i++) await new Promise((r) => setTimeout(r, 100));
-}
+/** Waits until the SMTP server has what `what` looks for (fails the test otherwise). */
+const until = (what: () => boolean) => waitFor(async () => what(), (ok) => ok);
 
 describe('monthly statement workflow on the time-skipping server (BIL-1)', () => {
   it('BIL-1 October 2026: prepared 1 Nov 06:00 Paris, reminders 2 Nov and 5 Nov 09:00, overdue after the 5th (operations told), weekly reminders, sent late on the 13th', async () => {
@@ -59,14 +57,16 @@ describe('monthly statement workflow on the time-skipping server (BIL-1)', () =>
       ]);
       const { handle, clockOffsetMs } = await startStatement(c.organisationId, '2026-10', '2026-11-01T05:00:00Z');
       await until(() => mails(c.email, 'statement-prepared').length === 1);
-      const prepared = await handle.query(statementStateQuery);
+      // The reminder is planned once the preparation's e-mail is sent: wait for it on the workflow's state.
+      const prepared = await waitFor(() => handle.query(statementStateQuery), (s) => s.nextReminderAt !== null);
       expect(prepared).toMatchObject({ state: 'prepared', dueAt: '2026-11-05T22:59:59.999Z', nextReminderAt: '2026-11-02T08:00:00.000Z', remindersSent: 0 });
       const [row] = await h.db.query('SELECT * FROM monthly_statements WHERE id = $1', [prepared.statementId]);
       expect(row).toMatchObject({ state: 'prepared', candidates: 4, price_incl_vat_cents: 18_000, price_excl_vat_cents: 15_000, pix_share_incl_vat_cents: 4_000, pix_share_excl_vat_cents: 3_333 });
       expect(row.lines.map((l: { sessionId: string }) => l.sessionId)).toEqual([`B-${c.organisationId.slice(0, 8)}-0`, `B-${c.organisationId.slice(0, 8)}-1`]);
 
+      // Not yet: the first reminder is still the one pending, none was counted.
       await sleepUntil(clockOffsetMs, '2026-11-02T07:59:00Z');
-      await settle();
+      expect(await handle.query(statementStateQuery)).toMatchObject({ state: 'prepared', remindersSent: 0, nextReminderAt: '2026-11-02T08:00:00.000Z' });
       expect(mails(c.email, 'statement-reminder')).toHaveLength(0);
       await sleepUntil(clockOffsetMs, '2026-11-02T08:00:01Z');
       await until(() => mails(c.email, 'statement-reminder').length === 1);
@@ -76,7 +76,7 @@ describe('monthly statement workflow on the time-skipping server (BIL-1)', () =>
       expect((await handle.query(statementStateQuery)).nextReminderAt).toBe('2026-11-05T22:59:59.999Z');
 
       await sleepUntil(clockOffsetMs, '2026-11-05T22:59:00Z');
-      await settle();
+      expect(await handle.query(statementStateQuery)).toMatchObject({ state: 'prepared', nextReminderAt: '2026-11-05T22:59:59.999Z' });
       expect(mails(OPERATIONS_EMAIL, 'statement-overdue')).toHaveLength(0);
       await sleepUntil(clockOffsetMs, '2026-11-05T23:00:00Z');
       await until(() => mails(OPERATIONS_EMAIL, 'statement-overdue').length === 1);
@@ -113,7 +113,6 @@ describe('monthly statement workflow on the time-skipping server (BIL-1)', () =>
       expect(await handle.executeUpdate(markStatementSentUpdate, { args: [{}] })).toMatchObject({ state: 'sent', late: false, remindersSent: 1 });
       // Sent: the workflow is over, nothing can remind the centre any more.
       expect(await handle.result()).toMatchObject({ state: 'sent', late: false, nextReminderAt: null });
-      await settle();
       expect(mails(paying.email, 'statement-reminder')).toHaveLength(1);
     });
   });

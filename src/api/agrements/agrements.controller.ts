@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Logger, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { PARAMETERS } from '../../config/parameters';
 import { AGREMENT_STATES } from '../../domain/agrement/agrement';
@@ -10,11 +10,14 @@ import { AgrementEntity } from '../../infra/database/entities';
 import { dateIn } from '../../domain/zoned-time';
 import type { ApplicationDeps } from '../../usecases/applications/dependencies';
 import { actOnAgrement, checkSessionAllowed, getAgrement, listAgrementsView } from '../../usecases/agrements/agrements';
+import { listAffectedSessions } from '../../usecases/agrements/affected-sessions';
+import { whatIfOnAgrement } from '../../usecases/agrements/what-if';
 import { Actor, IdempotencyKey } from '../actor';
 import { AuthenticatedOnly, Can, CurrentPrincipal } from '../auth';
 import { APPLICATION_DEPS } from '../tokens';
-import { intParam as int, validateBody } from '../validation';
+import { intParam as int, ownEntry, validateBody } from '../validation';
 import { AGREMENT_ACTION_NAMES, AGREMENT_ACTIONS } from './actions';
+import { WHAT_IF_BODY_SCHEMA, WHAT_IF_DESCRIPTION } from './what-if';
 
 const idParam = new ParseUUIDPipe({ exceptionFactory: () => new InvalidCommand('id', 'id must be a UUID') });
 
@@ -22,6 +25,8 @@ const idParam = new ParseUUIDPipe({ exceptionFactory: () => new InvalidCommand('
 @ApiBearerAuth()
 @Controller('agrements')
 export class AgrementsController {
+  private readonly logger = new Logger('WhatIf');
+
   constructor(@Inject(APPLICATION_DEPS) private readonly deps: ApplicationDeps) {}
 
   /** A centre sees only its own agrément, a coordinator its network's: others answer 404, as if unknown. */
@@ -63,6 +68,33 @@ export class AgrementsController {
     return checkSessionAllowed(this.deps, id);
   }
 
+  @Post(':id/what-if')
+  @Can('simulation.run')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'What-if from the agrément as it stands: hypothetical future events, the dated timeline they lead to (nothing real changes)', description: WHAT_IF_DESCRIPTION })
+  @ApiBody({ schema: WHAT_IF_BODY_SCHEMA as object })
+  async whatIf(@CurrentPrincipal() principal: Principal, @Param('id', idParam) id: string, @Body() body: unknown) {
+    await this.visible(principal, id);
+    return whatIfOnAgrement(this.deps, id, body, (m) => this.logger.log(m));
+  }
+
+  @Get(':id/affected-sessions')
+  @Can('agrement.affected-sessions')
+  @ApiOperation({
+    summary: 'The planned sessions the agrément blocks or puts at risk (SES-9: SUS-2, SUS-6, TER-3, TER-5, AGR-4; BRE-1 at risk)',
+    description:
+      'Sessions still planned and not yet started that the agrément as it stands blocks — while suspended (SUS-2; a network as a whole, its member centres too: SUS-6) or under force majeure (TER-3), on or after a termination\'s effective date or after the end (TER-5), on or after the term without an accepted renewal (AGR-4) — or puts at risk under a formal notice (BRE-1: after the cure is due, Pix may terminate). Each with its rule and the day from which it applies. A network\'s member centre sees its own sessions under the network\'s agrément.',
+  })
+  async affectedSessions(@CurrentPrincipal() principal: Principal, @Param('id', idParam) id: string) {
+    const row = await this.deps.db.getRepository(AgrementEntity).findOne({ where: { id }, select: { id: true, organisationId: true } });
+    if (row && canSeeOrganisation(principal, row.organisationId, await organisationNetworkId(this.deps.db, row.organisationId))) return listAffectedSessions(this.deps, id);
+    // SUS-6: a member centre of the network sees its own sessions under the network's agrément, and nothing else.
+    if (row && principal.role === 'centre' && principal.organisationId && (await organisationNetworkId(this.deps.db, principal.organisationId)) === row.organisationId) {
+      return listAffectedSessions(this.deps, id, { organisationIds: [principal.organisationId] });
+    }
+    throw new NotFound(`agrément ${id} not found`, { agrementId: id });
+  }
+
   @Post(':id/actions/:action')
   @AuthenticatedOnly()
   @HttpCode(200)
@@ -80,7 +112,7 @@ export class AgrementsController {
     @CurrentPrincipal() principal: Principal,
     @IdempotencyKey() key?: string,
   ) {
-    const spec = AGREMENT_ACTIONS[actionName];
+    const spec = ownEntry(AGREMENT_ACTIONS, actionName);
     if (!spec) throw new InvalidCommand('action', `action must be one of: ${AGREMENT_ACTION_NAMES.join(', ')}`);
     // The permission depends on the action: only the legal team suspends, notifies, cures, terminates (SUS-1, BRE-1, BRE-3, BRE-4).
     assertCan(principal, spec.permission);

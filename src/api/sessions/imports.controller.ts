@@ -13,7 +13,7 @@ import { csvSessions, jsonArraySessions, ndjsonSessions, type ParsedItem } from 
 import { createImport, getImport, type ImportFormat, importErrors, listImports, runImport } from '../../usecases/sessions/import/run-import';
 import { Actor } from '../actor';
 import { Can } from '../auth';
-import { intParam as int } from '../validation';
+import { intParam as int, ownEntry } from '../validation';
 import { APPLICATION_DEPS } from '../tokens';
 
 const FORMATS: Record<string, ImportFormat> = { 'text/csv': 'csv', 'application/json': 'json', 'application/x-ndjson': 'ndjson', 'application/ndjson': 'ndjson' };
@@ -38,7 +38,7 @@ export class SessionImportsController {
   @ApiOperation({ summary: 'Import sessions from a CSV (one line per candidate, docs/session-import.md), NDJSON or JSON file; 202 with the job to follow' })
   async create(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Actor() actor: string, @Query('fileName') fileName?: string) {
     const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-    const format = FORMATS[type];
+    const format = ownEntry(FORMATS, type);
     if (!format) throw new InvalidCommand('content-type', `content-type must be one of: ${Object.keys(FORMATS).join(', ')}`);
     const dir = mkdtempSync(path.join(tmpdir(), 'pix-import-'));
     const file = path.join(dir, 'upload');

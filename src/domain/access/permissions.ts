@@ -17,6 +17,9 @@ const MATRIX = {
 
   // Centres and coordinators: scoped to their organisation / network.
   'agrement.read': ['operations', 'legal', 'centre', 'coordinator', 'inspector', 'read-only'],
+  // SES-9, SUS-2, SUS-6, TER-5, AGR-4, BRE-1: the planned sessions a suspension, a notice or an end affects (the
+  // centre its own, a coordinator its network's, a network's member centre its own sessions under the network's agrément).
+  'agrement.affected-sessions': ['operations', 'legal', 'centre', 'coordinator'],
   // SUS-1: suspension with immediate effect; BRE-4: only the legal team qualifies a serious breach.
   'agrement.suspend': ['legal'],
   // SUS-4: Pix notifies the end of the suspension.

@@ -30,12 +30,17 @@ export function proposalReasonFr(cause: Proposal['cause'], grounds: Record<strin
   return CAUSE_FR[cause];
 }
 
+/** The reference every lifecycle e-mail carries, e.g. "AGR-3F2A9C1B". */
+export function agrementReference(a: Pick<Agrement, 'agrementId'>): string {
+  return `AGR-${a.agrementId.slice(0, 8).toUpperCase()}`;
+}
+
 const centre = (template: string, data: Record<string, unknown>): Email => ({ template, audience: 'centre', data });
 
 export function emailsFor(event: AgrementEvent, a: Agrement): Email[] {
   const d = event.data as Record<string, any>;
   const emails = build(event, a, d);
-  const common = { organisationName: a.organisationName, agrementReference: `AGR-${a.agrementId.slice(0, 8).toUpperCase()}` };
+  const common = { organisationName: a.organisationName, agrementReference: agrementReference(a) };
   return emails.map((e) => ({ ...e, data: { ...common, ...e.data } }));
 }
 

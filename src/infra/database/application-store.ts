@@ -5,6 +5,7 @@ import { procedureDeadline } from '../../domain/application/procedure-clock';
 import { NotFound } from '../../domain/errors';
 import { ApplicationEntity, OrganisationEntity, PieceEntity } from './entities';
 import { appendToLog, type LogEntry, readStream } from './event-log';
+import { queueWorkflowStart, type QueuedWorkflowStart } from './workflow-start-outbox';
 
 export const APPLICATION_STREAM = 'application';
 
@@ -23,7 +24,7 @@ export function eventKey(applicationId: string, seq: number): string {
 }
 
 /** Writes the organisation(s), the application and its opening event, all or nothing; a repeat is a no-op. */
-export async function registerApplication(db: DataSource, input: RegisterApplicationInput): Promise<boolean> {
+export async function registerApplication(db: DataSource, input: RegisterApplicationInput, thenStart?: QueuedWorkflowStart): Promise<boolean> {
   return db.transaction(async (m) => {
     // The API and the workflow's first activity both register: the lock makes the second one a no-op.
     await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [input.applicationId]);
@@ -80,6 +81,7 @@ export async function registerApplication(db: DataSource, input: RegisterApplica
         occurredAt: new Date(input.receivedAt),
       },
     ]);
+    if (thenStart) await queueWorkflowStart(m, thenStart);
     return true;
   });
 }
@@ -190,9 +192,6 @@ export async function findApplication(db: DataSource, applicationId: string): Pr
   return { application, organisation, members, pieces, timeline };
 }
 
-export async function applicationExists(db: DataSource, applicationId: string): Promise<boolean> {
-  return (await db.getRepository(ApplicationEntity).count({ where: { id: applicationId } })) > 0;
-}
 
 export async function listApplications(
   db: DataSource,

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
+import { PARAMETERS } from '../../config/parameters';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 
@@ -12,7 +13,12 @@ export function createDataSource(url: string, options: { poolSize?: number } = {
     migrations: MIGRATIONS,
     synchronize: false,
     migrationsRun: false,
-    extra: { max: options.poolSize ?? 10 },
+    // Fail fast when PostgreSQL is down or stopped (issue 11): the API answers 503, the activity retries.
+    extra: {
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: PARAMETERS.resilience.databaseConnectTimeoutMs,
+      query_timeout: PARAMETERS.resilience.databaseQueryTimeoutMs,
+    },
   });
 }
 

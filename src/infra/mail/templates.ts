@@ -49,6 +49,8 @@ export const TEMPLATE_NAMES = [
   'force-majeure-started',
   'force-majeure-ended',
   'labour-documents-requested',
+  // SES-9, SUS-2, SUS-6, TER-3, TER-5, AGR-4, BRE-1: the planned sessions a suspension, a notice or an end affects.
+  'planned-sessions-affected',
   // Control visits (issue 5, VIS-1..5).
   'control-visit-notice',
   'inspector-assignment',
@@ -409,6 +411,51 @@ export interface LabourDocumentsRequestedData extends AgrementMailData {
   dueDays?: number;
 }
 
+/** One planned session in planned-sessions-affected (its date and times local to its venue). */
+export interface AffectedSessionLineData {
+  sessionId: string;
+  /** The centre that runs it (a network's member, SUS-6). */
+  centreName: string;
+  date: DateInput;
+  /** "HH:MM", local to the venue. */
+  startTime: string;
+  endTime: string;
+  /** The venue's IANA zone. */
+  timeZone: string;
+  /** Room and address. */
+  place: string;
+  /** The rule that blocks it ("SUS-2", "SUS-2, SUS-6", "TER-3", "TER-5", "AGR-4"), or BRE-1 when at risk. */
+  ruleId: string;
+  /** Why, in French. */
+  reasonFr: string;
+  /** The first day the rule applies. */
+  fromOn: DateInput;
+}
+
+export const AFFECTED_SESSIONS_TRIGGERS = ['suspended', 'force-majeure-started', 'breach-notified', 'termination-notice', 'terminated', 'expired'] as const;
+
+/** SES-9 (SUS-2, SUS-6, TER-3, TER-5, AGR-4), BRE-1 — « Sessions planifiées concernées », sent to the centre. */
+export interface PlannedSessionsAffectedData extends AgrementMailData {
+  /** What happened to the agrément. */
+  trigger: (typeof AFFECTED_SESSIONS_TRIGGERS)[number];
+  /** Its date: the suspension's or force majeure's start, the formal notice's letter, the (coming) end. */
+  eventOn: DateInput;
+  /** The recipient: the agrément's holder, or a member centre of its network; default: organisationName. */
+  centreName?: string;
+  /** SUS-6: the agrément is a network's; default false. */
+  network?: boolean;
+  /** SUS-6: sent to a member centre of the network (its own sessions only); default false. */
+  member?: boolean;
+  /** BRE-1: when the cure is due (required for a formal notice, and when a session is at risk). */
+  cureDueOn?: DateInput;
+  /** Sessions that may not be held (SES-9). */
+  blocked: AffectedSessionLineData[];
+  /** BRE-1: sessions after the cure is due, which a termination would cancel. */
+  atRisk: AffectedSessionLineData[];
+  /** blocked + atRisk; default: computed. */
+  count?: number;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Control visits (issue 5): VIS-1..5, APP-3.
 // ---------------------------------------------------------------------------------------------
@@ -560,6 +607,7 @@ export interface TemplateDataMap {
   'force-majeure-started': ForceMajeureStartedData;
   'force-majeure-ended': ForceMajeureEndedData;
   'labour-documents-requested': LabourDocumentsRequestedData;
+  'planned-sessions-affected': PlannedSessionsAffectedData;
   'control-visit-notice': ControlVisitNoticeData;
   'inspector-assignment': InspectorAssignmentData;
   'visit-findings-proposal': VisitFindingsProposalData;
@@ -837,6 +885,42 @@ const SPECS: Record<TemplateName, TemplateSpec> = {
   'labour-documents-requested': {
     required: [...AGREMENT, ['requestedOn', 'date'], ['dueOn', 'date'], ['dueDays', 'number']],
   },
+  'planned-sessions-affected': {
+    required: [
+      ...AGREMENT,
+      ['centreName', 'string'],
+      ['trigger', 'string'],
+      ['eventOn', 'date'],
+      ['network', 'boolean'],
+      ['member', 'boolean'],
+      ['blocked', 'array'],
+      ['atRisk', 'array'],
+      ['count', 'number'],
+    ],
+    check: (data) => {
+      if (!(AFFECTED_SESSIONS_TRIGGERS as readonly unknown[]).includes(data.trigger)) {
+        return `"trigger" must be one of ${AFFECTED_SESSIONS_TRIGGERS.join(', ')} (got ${describe(data.trigger)})`;
+      }
+      const lines = [...(data.blocked as unknown[]), ...(data.atRisk as unknown[])];
+      if (data.count !== lines.length) return `"count" must be the number of sessions listed (${lines.length}, got ${describe(data.count)})`;
+      if ((data.trigger === 'breach-notified' || (data.atRisk as unknown[]).length > 0) && !checkField(data.cureDueOn, 'date')) {
+        return '"cureDueOn" is required for a formal notice and for sessions at risk (BRE-1)';
+      }
+      for (const [i, line] of lines.entries()) {
+        const l = (line ?? {}) as Record<string, unknown>;
+        for (const field of ['sessionId', 'centreName', 'place', 'ruleId', 'reasonFr'] as const) {
+          if (!checkField(l[field], 'string')) return `session ${i}: "${field}" must be a non-empty string (got ${describe(l[field])})`;
+        }
+        for (const field of ['date', 'fromOn'] as const) if (!checkField(l[field], 'date')) return `session ${i}: "${field}" must be an ISO date (got ${describe(l[field])})`;
+        for (const field of ['startTime', 'endTime'] as const) {
+          if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(String(l[field]))) return `session ${i}: "${field}" must be HH:MM (got ${describe(l[field])})`;
+        }
+        const zone = timeZoneProblem(l);
+        if (zone) return `session ${i}: ${zone}`;
+      }
+      return null;
+    },
+  },
   'control-visit-notice': {
     required: [
       ['organisationName', 'string'],
@@ -981,6 +1065,12 @@ const DEFAULTS: Partial<Record<TemplateName, Record<string, unknown> | ((data: R
   'cahier-minor-change-notice': { noticeMonths: P.agrement.nonSubstantialChangeNoticeMonths },
   'force-majeure-started': { forceMajeureMonths: P.termination.forceMajeureMonths },
   'labour-documents-requested': { dueDays: P.termination.labourDocumentsDays },
+  'planned-sessions-affected': (data) => ({
+    centreName: data.organisationName,
+    network: false,
+    member: false,
+    count: (Array.isArray(data.blocked) ? data.blocked.length : 0) + (Array.isArray(data.atRisk) ? data.atRisk.length : 0),
+  }),
   'control-visit-notice': (data) => ({
     conformity: false,
     costCapEur: data.conformity === true ? P.application.conformityVisitCapEur : P.visits.controlVisitCapEur,
@@ -1234,6 +1324,12 @@ function createEnvironment(dir: string): typeof Handlebars {
       throw helperError('numberFr', `expected a number, got ${describe(value)}`);
     }
     return NUMBER_FORMAT.format(value);
+  });
+  /** {{timeFr "14:00"}} → "14 h", {{timeFr "09:30"}} → "9 h 30" (a local time of day, as typed). */
+  hb.registerHelper('timeFr', (value: unknown) => {
+    const m = typeof value === 'string' ? /^(\d{2}):(\d{2})$/.exec(value) : null;
+    if (!m) throw helperError('timeFr', `expected HH:MM, got ${describe(value)}`);
+    return `${Number(m[1])} h${m[2] === '00' ? '' : ` ${m[2]}`}`;
   });
   /** {{#if (eq cause "quota")}}: strict equality, for codes chosen among a few known values. */
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);

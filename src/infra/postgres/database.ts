@@ -20,6 +20,8 @@ export interface DatabaseHandle {
   url: string;
   /** False when DATABASE_URL pointed at an external server that we do not manage. */
   embedded: boolean;
+  /** Settles when the embedded server's process exits (never for an external one): for supervision. */
+  exited: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -35,7 +37,7 @@ export async function startDatabase(options: StartDatabaseOptions): Promise<Data
   const external = process.env.DATABASE_URL;
   if (external) {
     options.log(`Using DATABASE_URL (${redact(external)}).`);
-    return { url: external, embedded: false, stop: async () => undefined };
+    return { url: external, embedded: false, exited: new Promise(() => undefined), stop: async () => undefined };
   }
 
   let dataDir = path.resolve(options.dataDir);
@@ -117,9 +119,11 @@ export async function startDatabase(options: StartDatabaseOptions): Promise<Data
       throw error;
     }
     options.log(`PostgreSQL ${initialised ? 'started' : 'initialised and started'} on 127.0.0.1:${port} (${dataDir}) in ${Date.now() - started} ms.`);
+    const child = (server as unknown as { process?: ChildProcess }).process;
     return {
       url: databaseUrl(port, options.databaseName),
       embedded: true,
+      exited: child ? new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve()))) : new Promise(() => undefined),
       stop: async () => {
         await stopIfRunning(server);
         if (!persistent) await fs.rm(dataDir, { recursive: true, force: true });

@@ -33,6 +33,8 @@ export interface DevServerHandle {
   address: string;
   /** Web UI, when we started the server with one. */
   uiUrl: string | null;
+  /** Settles when the server we started exits (never for an external one): for supervision. */
+  exited: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -47,7 +49,7 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
   const external = process.env.TEMPORAL_ADDRESS;
   if (external) {
     options.log(`Using TEMPORAL_ADDRESS (${external}).`);
-    return { address: external, uiUrl: null, stop: async () => undefined };
+    return { address: external, uiUrl: null, exited: new Promise(() => undefined), stop: async () => undefined };
   }
 
   const namespace = options.namespace ?? 'default';
@@ -125,7 +127,7 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
   }
   const uiUrl = `http://127.0.0.1:${uiPort}`;
   options.log(`Temporal dev server ready on ${address} (UI ${uiUrl}, data ${dbFile}) in ${Date.now() - started} ms.`);
-  return { address, uiUrl, stop };
+  return { address, uiUrl, exited, stop };
 }
 
 async function waitUntilServing(
@@ -202,5 +204,5 @@ async function startWithSdkDownload(options: DevServerOptions, namespace: string
     },
   });
   options.log(`Temporal dev server (SDK download) ready on ${env.address}.`);
-  return { address: env.address, uiUrl: `http://127.0.0.1:${uiPort}`, stop: () => env.teardown() };
+  return { address: env.address, uiUrl: `http://127.0.0.1:${uiPort}`, exited: new Promise(() => undefined), stop: () => env.teardown() };
 }

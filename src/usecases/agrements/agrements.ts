@@ -1,10 +1,12 @@
 import { timelineView } from '../timeline';
+import { blockerMessage, blockerRuleIds } from '../../domain/agrement/affected-sessions';
 import { type Agrement, sessionBlocker as sessionBlockerOf } from '../../domain/agrement/agrement';
 import { TransitionRefused } from '../../domain/errors';
 import { findAgrement, listAgrements } from '../../infra/database/agrement-store';
 import { agrementActionUpdate, type AgrementActionInput, type AgrementSnapshot, agrementWorkflowId } from '../../workflows/agrement/definitions';
 import type { ApplicationDeps } from '../applications/dependencies';
 import { translateWorkflowError } from '../workflow-errors';
+import { ledgerView } from './ledger-view';
 
 /**
  * Sends a person's action to the agrément's workflow and waits until it is recorded.
@@ -35,7 +37,7 @@ export async function actOnAgrement(
 export async function checkSessionAllowed(deps: Pick<ApplicationDeps, 'db'>, agrementId: string): Promise<{ allowed: true }> {
   const { agrement } = await findAgrement(deps.db, agrementId);
   const blocker = sessionBlockerOf(agrement.snapshot);
-  if (blocker) throw new TransitionRefused(blocker.ruleId, `no session may be organised: ${blocker.reason} (${blocker.ruleId}, SES-9)`, { state: agrement.state });
+  if (blocker) throw new TransitionRefused(blocker.ruleId, blockerMessage(agrement.snapshot, blocker), { state: agrement.state, ruleIds: blockerRuleIds(agrement.snapshot, blocker.ruleId) });
   return { allowed: true };
 }
 
@@ -54,6 +56,8 @@ export async function getAgrement(deps: Pick<ApplicationDeps, 'db'>, agrementId:
     agrement: a.snapshot,
     sessionBlocker: sessionBlockerOf(a.snapshot),
     deadlines: a.deadlines,
+    // Issue 10 §3: each deadline once, with its date, rule and outcome (met, missed, reached, cancelled, superseded, pending).
+    ledger: ledgerView(a.snapshot, a.deadlines),
     timeline: timelineView(timeline),
   };
 }

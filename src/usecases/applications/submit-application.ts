@@ -1,8 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { ApplicationData } from '../../domain/application/application';
 import { InvalidCommand } from '../../domain/errors';
-import { applicationExists, registerApplication } from '../../infra/database/application-store';
+import { registerApplication } from '../../infra/database/application-store';
 import { applicationWorkflowId, type ApplicationWorkflowInput } from '../../workflows/application/definitions';
+import { deliverWorkflowStarts } from '../workflow-starts';
 import type { ApplicationDeps } from './dependencies';
 
 /** A UUID derived from a client's idempotency key, so a retried request names the same application. */
@@ -12,9 +13,11 @@ export function uuidFromKey(namespace: string, key: string): string {
 }
 
 /**
- * APP-1: receives an application. Cross-field checks the schema cannot express come first;
- * then the workflow starts (its id derives from the application id, so starting twice is
- * harmless) and the read model is written at once so the application can be read back.
+ * APP-1: receives an application. Cross-field checks the schema cannot express come first; then the
+ * application is committed with its workflow's start queued in the same transaction, and only then is the
+ * workflow started (issue 11: nothing runs for input that is not stored). Should Temporal not answer, the
+ * application stands and housekeeping starts its workflow later (its id derives from the application id,
+ * so a start repeated finds the running workflow).
  */
 export async function submitApplication(
   deps: ApplicationDeps,
@@ -38,15 +41,9 @@ export async function submitApplication(
     actor,
   };
   const workflowId = applicationWorkflowId(applicationId);
-  // A retried request (same idempotency key) finds its application: 200, not 201. The workflow's own
-  // first activity may register the application before we do, so ask before starting it.
-  const existed = idempotencyKey ? await applicationExists(deps.db, applicationId) : false;
-  const handle = await deps.temporal.workflow.start('applicationWorkflow', {
-    workflowId,
-    taskQueue: deps.taskQueue,
-    args: [input],
-    workflowIdConflictPolicy: 'USE_EXISTING',
-  });
-  await registerApplication(deps.db, input);
-  return { applicationId, workflowId: handle.workflowId, created: !existed };
+  // A retried request (same idempotency key) finds its application: 200, not 201.
+  const created = await registerApplication(deps.db, input, { workflowId, workflowType: 'applicationWorkflow', args: [input] });
+  // A failed start stays queued with its error (workflow_start_outbox); housekeeping retries it.
+  await deliverWorkflowStarts(deps, { workflowIds: [workflowId] });
+  return { applicationId, workflowId, created };
 }

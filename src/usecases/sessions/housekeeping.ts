@@ -4,10 +4,11 @@ import { failStalledImports } from './import/run-import';
 import { eraseExpiredSessionData } from './retention';
 import { drainQuotaOutbox } from './quota-outbox';
 import { drainWorkflowOutbox } from './session-workflow-outbox';
+import { deliverWorkflowStarts } from '../workflow-starts';
 
 /**
  * What the sessions leave behind when a call fails or the service stops, taken up at start and then
- * periodically, one round at a time: SES-10 workflow steps still queued (first: a finalisation may
+ * periodically, one round at a time: workflows whose start is still queued (applications, issue 11), SES-10 workflow steps still queued (first: a finalisation may
  * feed QUO-3), QUO-3 counts still queued, imports that stopped progressing, and (hourly) the personal
  * data of sessions past their 2 years of retention (SES-11). Returns the stop.
  */
@@ -16,6 +17,7 @@ export function startSessionHousekeeping(deps: Pick<ApplicationDeps, 'db' | 'tem
   let lastRetentionCheck = 0;
   const round = () => {
     running ??= (async () => {
+      await deliverWorkflowStarts(deps, { olderThanSeconds: 30 });
       await drainWorkflowOutbox(deps, { olderThanSeconds: 30 });
       await drainQuotaOutbox(deps);
       await failStalledImports(deps);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { PARAMETERS } from '../../config/parameters';
+import { blockerMessage, blockerRuleIds } from '../../domain/agrement/affected-sessions';
 import { type Agrement, sessionBlocker as sessionBlockerOf } from '../../domain/agrement/agrement';
 import { DomainError, InvalidCommand, NotFound, RulesFailed, TransitionRefused } from '../../domain/errors';
 import { checkCampaignWindow, noWindowMessage, schoolYearOf } from '../../domain/sessions/campaigns';
@@ -28,6 +29,8 @@ export interface Refusal {
   name: 'InvalidCommand' | 'TransitionRefused' | 'RulesFailed' | 'NotFound';
   field?: string;
   ruleId?: string;
+  /** TransitionRefused: every rule the refusal cites (SES-9: the blocking rule, SUS-6 for a network, SES-9). */
+  ruleIds?: string[];
   message: string;
   failures?: Array<{ ruleId: string; check: string; clause: string; message: string; actual: unknown; expected: unknown }>;
 }
@@ -184,7 +187,8 @@ export function judge(report: SessionReport, centre: SessionCentre, agrement: Ag
     if (!agrement) throw new TransitionRefused('SES-9', `no session may be organised: ${centre.name} holds no agrément (SES-9, AGR-1)`, { organisationId: centre.id });
     // Judged against the agrément as it will stand on the session's date (AGR-4 past the term, TER-5 past a notice's end).
     blocker = sessionBlockerOf(agrement, report.date);
-    if (blocker) throw new TransitionRefused(blocker.ruleId, `no session may be organised: ${blocker.reason} (${blocker.ruleId}, SES-9)`, { state: agrement.state, organisationId: centre.id });
+    // SUS-6: a member centre's session is judged by its network's agrément: suspended as a whole, it is refused by SUS-2 too.
+    if (blocker) throw new TransitionRefused(blocker.ruleId, blockerMessage(agrement, blocker), { state: agrement.state, organisationId: centre.id, ruleIds: blockerRuleIds(agrement, blocker.ruleId) });
   }
   let campaign = null;
   if (centre.kind === 'secondary-school') {
@@ -219,7 +223,10 @@ export function judge(report: SessionReport, centre: SessionCentre, agrement: Ag
 
 function refusalOf(err: unknown): Refusal {
   if (err instanceof RulesFailed) return { name: 'RulesFailed', message: err.message, failures: [...err.failures] };
-  if (err instanceof TransitionRefused) return { name: 'TransitionRefused', ruleId: err.ruleId, message: err.message };
+  if (err instanceof TransitionRefused) {
+    const ruleIds = err.details.ruleIds;
+    return { name: 'TransitionRefused', ruleId: err.ruleId, ...(Array.isArray(ruleIds) ? { ruleIds: ruleIds as string[] } : {}), message: err.message };
+  }
   if (err instanceof InvalidCommand) return { name: 'InvalidCommand', field: err.field, message: err.message };
   if (err instanceof NotFound) return { name: 'NotFound', message: err.message };
   throw err;
@@ -230,7 +237,7 @@ export function errorOf(refusal: Refusal): DomainError {
     case 'RulesFailed':
       return new RulesFailed(refusal.message, refusal.failures ?? []);
     case 'TransitionRefused':
-      return new TransitionRefused(refusal.ruleId ?? 'SES-1', refusal.message);
+      return new TransitionRefused(refusal.ruleId ?? 'SES-1', refusal.message, refusal.ruleIds ? { ruleIds: refusal.ruleIds } : {});
     case 'InvalidCommand':
       return new InvalidCommand(refusal.field ?? '(body)', refusal.message);
     default:

@@ -23,6 +23,7 @@ import {
   sessionBlocker,
   upgradeAgrement,
 } from '../../domain/agrement/agrement';
+import { type AffectingEvent, affectingEventOn, isAffectingEvent } from '../../domain/agrement/affected-sessions';
 import { emailsFor } from '../../domain/agrement/notifications';
 import { DomainError } from '../../domain/errors';
 import { dateIn, endOfDay, startOfDay } from '../../domain/zoned-time';
@@ -42,12 +43,25 @@ import {
 } from './definitions';
 
 const { recordAgrement, makeAmountsPayableNow, liftAmountsPayableNow } = proxyActivities<AgrementWorkflowActivities>(RECORD_ACTIVITY);
-const { sendEmail } = proxyActivities<AgrementWorkflowActivities>(EMAIL_ACTIVITY);
+const { sendEmail, notifyAffectedSessions } = proxyActivities<AgrementWorkflowActivities>(EMAIL_ACTIVITY);
 /** SUS-3, TER-5: a suspension or an end makes every amount owed to Pix payable at once. */
 const PAYABLE_AT_ONCE: Record<string, 'SUS-3' | 'TER-5'> = { suspended: 'SUS-3', terminated: 'TER-5', expired: 'TER-5' };
 
 /** SUS-4: a lifted suspension ends SUS-3's "payable at once" for the statements prepared from then on. */
 export const SUSPENSION_LIFT_ENDS_PAYABILITY = 'sus4-lift-payability';
+/**
+ * SES-9, SUS-2, SUS-6, TER-3, TER-5, AGR-4, BRE-1: after a suspension, force majeure, a formal notice, a
+ * termination notice or the end, the planned sessions this affects are recorded and the centre is told which.
+ *
+ * A separate activity after the state change and its e-mails, rather than the list added to the suspension or
+ * termination letters: the letters stay what they are (their data and templates unchanged, old histories
+ * replay) and are sent before it, so reading or sending the list never holds them up (a transient failure is
+ * retried like any e-mail, a permanent one — data a template refuses — is caught and logged below); the list is
+ * read from the database in one place (idempotent: the log by key, the e-mails through the outbox);
+ * and a network's member centres (SUS-6) each receive their own sessions, which the letter to the
+ * coordinating organisation could not give them.
+ */
+export const AFFECTED_SESSIONS_NOTICE = 'affected-sessions-notice';
 /** Model 2: the transition table (src/domain/agrement/transitions.ts), per-centre time zones, the deadline ledger. */
 export const AGREMENT_MODEL_2 = 'agrement-model-2';
 const SYSTEM = { actor: 'system', reason: null, evidence: null };
@@ -120,6 +134,19 @@ export async function agrementWorkflow(input: AgrementWorkflowInput): Promise<Ag
           data: email.data,
         });
       }
+    }
+    // The last event of the decision that blocks or endangers planned sessions (one notice per decision).
+    const affecting = [...d.events.entries()].reverse().find(([, e]) => isAffectingEvent(e.type));
+    if (affecting && patched(AFFECTED_SESSIONS_NOTICE)) {
+      const [i, event] = affecting;
+      const type = event.type as AffectingEvent;
+      await notifyAffectedSessions({
+        key: `agrement:${id}:${firstSeq + i}:planned-sessions-affected`,
+        // What sessionBlocker reads; the quota's session ids, the ledger and the handled keys may be long and are not needed.
+        agrement: { ...agrement, quota: { ...agrement.quota, sessionIds: [] }, ledger: [], handled: [] },
+        event: { type, on: affectingEventOn(type, event.data) ?? today() },
+        at: now().toISOString(),
+      }).catch((err: unknown) => log.warn('planned sessions affected: notice not sent', { event: type, error: err instanceof Error ? err.message : String(err) }));
     }
     return snapshot();
   };

@@ -1,4 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { AffectedSessionsActivities } from '../../activities/affected-sessions.activities';
 import type { AgrementActivities } from '../../activities/agrement.activities';
 import type { BillingActivities } from '../../activities/billing.activities';
 import type { EmailActivities } from '../../activities/email.activities';
@@ -61,4 +62,5 @@ export const sessionsFinalisedSignal = defineSignal<[SessionFinalised[]]>('sessi
  */
 export type AgrementWorkflowActivities = Pick<AgrementActivities, 'recordAgrement'> &
   Pick<EmailActivities, 'sendEmail'> &
-  Pick<BillingActivities, 'makeAmountsPayableNow' | 'liftAmountsPayableNow'>;
+  Pick<BillingActivities, 'makeAmountsPayableNow' | 'liftAmountsPayableNow'> &
+  Pick<AffectedSessionsActivities, 'notifyAffectedSessions'>;

@@ -10,6 +10,7 @@ import { agrementActionUpdate, type AgrementAction, agrementStateQuery, agrement
 import { agrementStart, insertOrganisation } from '../../support/agrement-fixtures';
 import { bearer } from '../../support/auth';
 import { createHarness, serveApi, type Harness } from '../../support/harness';
+import { until } from '../../support/waiting';
 
 /**
  * Every agrément action tried by every role, each on an agrément in a state where the action is
@@ -77,7 +78,7 @@ async function freshAgrement() {
   await insertOrganisation(h.db, start);
   const handle = await h.client.workflow.start('agrementWorkflow', { workflowId: agrementWorkflowId(start.organisationId), taskQueue: h.taskQueue, args: [{ start }] });
   await handle.query(agrementStateQuery);
-  for (let i = 0; i < 100 && (await readStream(h.db, 'agrement', start.agrementId)).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+  await until(() => readStream(h.db, 'agrement', start.agrementId), (log) => log.length > 0);
   return { start, handle };
 }
 

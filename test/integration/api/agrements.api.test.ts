@@ -92,6 +92,22 @@ describe('agrément API: the legal team acts, the workflow records, the centre i
     expect(cured.body.deadlines.map((d: Json) => d.name)).not.toContain('cure-due');
   });
 
+  it('BRE-1 BRE-3 the deadline ledger: GET lists each deadline once with its date, rule and outcome, the cure due on its day even though it came in time', async () => {
+    const { start } = await newAgrement();
+    await http('POST', `/agrements/${start.agrementId}/actions/notify-breach`, { reason: 'Surveillance insuffisante', letterSentOn: today() });
+    await http('POST', `/agrements/${start.agrementId}/actions/record-cure`, { reason: 'corrigé', evidence: 'rapport de visite du 12 mars' });
+    const got = await http('GET', `/agrements/${start.agrementId}`, undefined, {}, operations);
+    expect(got.status).toBe(200);
+    const ledger = got.body.ledger as Json[];
+    expect(ledger.filter((d) => d.name === 'cure-due')).toEqual([
+      expect.objectContaining({ on: isoDate(addDays(parseIsoDate(today()), 30)), ruleId: 'BRE-1', outcome: 'met', outcomeOn: today(), outcomeBy: 'breach-cured', setOn: today(), setBy: 'breach-notified' }),
+    ]);
+    // Still ahead: the term (AGR-4), pending; each deadline once, soonest first.
+    expect(ledger.find((d) => d.name === 'term')).toMatchObject({ on: got.body.termOn, ruleId: 'AGR-4', outcome: 'pending', outcomeOn: null, outcomeBy: null });
+    expect(new Set(ledger.map((d) => d.key)).size).toBe(ledger.length);
+    expect(ledger.map((d) => d.on)).toEqual([...ledger.map((d) => d.on)].sort());
+  });
+
   it('409 names the rule and changes nothing; 400 for an unknown action; 404 for an unknown agrément', async () => {
     const { start, handle } = await newAgrement();
     const before = await handle.query(agrementStateQuery);

@@ -1,9 +1,13 @@
 import type { INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyLogChain } from '../../../src/infra/database/event-log';
+import { submitApplication } from '../../../src/usecases/applications/submit-application';
+import { deliverWorkflowStarts } from '../../../src/usecases/workflow-starts';
+import { applicationStateQuery } from '../../../src/workflows/application/definitions';
 import { individualApplication } from '../../support/fixtures';
 import { createHarness, serveApi, type Harness, receivedMail } from '../../support/harness';
 import { type Json, requestJson } from '../../support/http';
+import { until as waitFor } from '../../support/waiting';
 
 let h: Harness;
 let app: INestApplication;
@@ -214,6 +218,26 @@ describe('application API: HTTP → workflow → PostgreSQL → SMTP', () => {
     expect(again.body.pieces).toHaveLength(5);
   });
 
+  it('APP-1 an application committed while Temporal cannot be reached keeps its workflow start queued; the next round starts it', async () => {
+    const workflow = h.client.workflow;
+    const unreachable = Object.assign(Object.create(Object.getPrototypeOf(workflow)), workflow, {
+      start: () => Promise.reject(new Error('Temporal unreachable')),
+    }) as typeof workflow;
+    const deps = { db: h.db, temporal: h.client, taskQueue: h.taskQueue, now: () => new Date() };
+    const data = individualApplication();
+    const { applicationId, workflowId, created } = await submitApplication({ ...deps, temporal: { workflow: unreachable } as typeof h.client }, data, ACTOR);
+    expect(created).toBe(true);
+    // Stored, readable, its start kept with the reason; no workflow yet.
+    expect((await http('GET', `/applications/${applicationId}`)).body.state).toBe('submitted');
+    expect(await h.db.query('SELECT attempts, last_error FROM workflow_start_outbox WHERE workflow_id = $1', [workflowId])).toEqual([{ attempts: 1, last_error: 'Temporal unreachable' }]);
+    await expect(h.client.workflow.getHandle(workflowId).describe()).rejects.toThrow();
+    // Housekeeping's round: the workflow starts, once, and acknowledges the application.
+    expect((await deliverWorkflowStarts(deps, { olderThanSeconds: 0 })).started).toBeGreaterThanOrEqual(1);
+    expect(await h.db.query('SELECT 1 FROM workflow_start_outbox WHERE workflow_id = $1', [workflowId])).toEqual([]);
+    expect((await h.client.workflow.getHandle(workflowId).query(applicationStateQuery)).applicationId).toBe(applicationId);
+    expect(await receivedMail(h.smtp, (m) => m.template === 'application-acknowledged' && m.to.includes(data.organisation.email))).toHaveLength(1);
+  });
+
   it('lists applications by state, and the event log chain verifies', async () => {
     const res = await http('GET', '/applications?state=incomplete&limit=100');
     expect(res.status).toBe(200);
@@ -230,11 +254,3 @@ describe('application API: HTTP → workflow → PostgreSQL → SMTP', () => {
   });
 });
 
-async function waitFor<T>(fn: () => Promise<T>, until: (v: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (until(v) || Date.now() > deadline) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}

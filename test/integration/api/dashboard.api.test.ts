@@ -124,11 +124,10 @@ describe('operations dashboards', () => {
     const slow = await agrement(daysAgo(400));
     // Its first year's checkpoint (QUO-3) is already past: let the workflow catch up and send its e-mails
     // before acting, as an update racing that catch-up trips the time-skipping test server.
-    for (let i = 0; i < 200; i++) {
-      const caughtUp = (await readStream(h.db, 'agrement', slow.start.agrementId)).some((e) => e.type === 'quota-warning');
-      if (caughtUp && (await slow.handle.describe()).raw.pendingActivities?.length === 0) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await waitFor(
+      async () => (await readStream(h.db, 'agrement', slow.start.agrementId)).some((e) => e.type === 'quota-warning') && (await slow.handle.describe()).raw.pendingActivities?.length === 0,
+      (caughtUp) => caughtUp,
+    );
     await slow.act({ type: 'sessions-finalised', sessionId: 'S-1', finalisedOn: daysAgo(300), candidates: 40 });
 
     const watch = await json('/dashboard/watchlist?limit=1000');

@@ -11,6 +11,7 @@ import { agrementWorkflowId } from '../../../src/workflows/agrement/definitions'
 import { agrementStart } from '../../support/agrement-fixtures';
 import { createHarness, type Harness, LEGAL_EMAIL, OPERATIONS_EMAIL } from '../../support/harness';
 import { type Json, requestJson } from '../../support/http';
+import { until } from '../../support/waiting';
 
 let h: Harness;
 let app: INestApplication;
@@ -59,11 +60,7 @@ async function agreedCentre(department: string, name: string, networkId: string 
     networkId,
   });
   await h.client.workflow.start('agrementWorkflow', { workflowId: agrementWorkflowId(start.organisationId), taskQueue: h.taskQueue, args: [{ start }] });
-  for (let i = 0; i < 200; i++) {
-    const rows: unknown[] = await h.db.query('SELECT 1 FROM agrements WHERE id = $1', [start.agrementId]);
-    if (rows.length) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await until(() => h.db.query('SELECT 1 FROM agrements WHERE id = $1', [start.agrementId]), (rows: unknown[]) => rows.length > 0);
   return start;
 }
 

@@ -8,6 +8,7 @@ import { runningAgrement } from '../../support/agrement-fixtures';
 import { bearer } from '../../support/auth';
 import { createHarness, serveApi, type Harness } from '../../support/harness';
 import { sessionReport } from '../../support/session-fixtures';
+import { until } from '../../support/waiting';
 
 let h: Harness;
 let app: INestApplication;
@@ -54,12 +55,7 @@ async function upload(body: string, type: string) {
 }
 
 async function finished(id: string) {
-  for (let i = 0; i < 300; i++) {
-    const job = (await (await fetch(`${api}/session-imports/${id}`, { headers: bearer(ops) })).json()) as Record<string, unknown>;
-    if (job.status !== 'running') return job;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('import still running');
+  return until(async () => (await (await fetch(`${api}/session-imports/${id}`, { headers: bearer(ops) })).json()) as Record<string, unknown>, (job) => job.status !== 'running', 60_000);
 }
 
 describe('bulk import of sessions (SES-1, QUO-3)', () => {
@@ -103,7 +99,7 @@ describe('bulk import of sessions (SES-1, QUO-3)', () => {
     expect(a.report.address).toBe('12 rue des Écoles; bâtiment "B"');
     expect(a.report.invigilators).toEqual([{ lastName: 'Martin', firstName: 'Jeanne', referent: true }, { lastName: 'Durand', firstName: 'Paul', referent: false }]);
     // QUO-3: the two finalised sessions count once each.
-    for (let i = 0; i < 100 && (await c.handle.query(agrementStateQuery)).quota.candidates !== 7; i++) await new Promise((r) => setTimeout(r, 100));
+    await until(() => c.handle.query(agrementStateQuery), (a) => a.quota.candidates === 7);
     expect((await c.handle.query(agrementStateQuery)).quota).toMatchObject({ candidates: 7 });
 
     const log = async () => (await h.db.query(`SELECT count(*)::int AS n FROM event_log`))[0].n as number;

@@ -188,7 +188,7 @@ describe('sessions API (SES-1): reported as Pix Certif would, judged, followed t
     // Delivered twice (a drain interrupted after its signal, before its delete): the agrément counts each session once.
     await h.db.transaction((m) => queueQuotaReports(m, [{ agrementOrganisationId: c.organisationId, session: { sessionId: past(c.organisationId, 0).id, finalisedOn: daysAgo(29), candidates: 4 } }]));
     expect(await drainQuotaOutbox(deps, { organisationIds: [c.organisationId] })).toBe(1);
-    await new Promise((r) => setTimeout(r, 300));
+    // The drain returns once the signal is in the agrément's history; a query reads the state after it was handled.
     expect((await c.handle.query(agrementStateQuery)).quota).toMatchObject({ candidates: 8 });
     expect((await c.handle.query(agrementStateQuery)).quota.sessionIds).toHaveLength(2);
   });

@@ -40,12 +40,8 @@ async function statementOfOctober() {
     [`ST-${start.organisationId.slice(0, 8)}`, start.organisationId],
   );
   const handle = await h.client.workflow.start('statementWorkflow', { workflowId: statementWorkflowId(start.organisationId, '2026-10'), taskQueue: h.taskQueue, args: [{ organisationId: start.organisationId, month: '2026-10' }] });
-  let id: string | null = null;
-  for (let i = 0; i < 100 && !id; i++) {
-    id = (await handle.query(statementStateQuery)).statementId;
-    if (!id) await new Promise((r) => setTimeout(r, 100));
-  }
-  return { start, handle, id: id! };
+  const { statementId } = await until(() => handle.query(statementStateQuery), (s) => s.statementId !== null);
+  return { start, handle, id: statementId! };
 }
 
 describe('statements API (BIL-1, BIL-2)', () => {
@@ -108,7 +104,7 @@ async function statementOf(token: string, month: string, ok: (s: Json | undefine
     const [item] = (await http('GET', `/statements?month=${month}`, undefined, token)).body.items as Json[];
     return item ? (await http('GET', `/statements/${item.id}`, undefined, token)).body : undefined;
   };
-  return until(read, ok, 200, 50);
+  return until(read, ok);
 }
 
 /** Waits until the statement's workflow accepts the centre's report (it has prepared the statement). */

@@ -17,6 +17,7 @@ import { sessionReport } from '../../support/session-fixtures';
 import { type Json, requestJson } from '../../support/http';
 import { createRemedyActivities } from '../../../src/activities/remedy.activities';
 import { decideRemedy, openRemedy } from '../../../src/domain/sessions/remedy';
+import { until } from '../../support/waiting';
 
 let h: Harness;
 let app: INestApplication;
@@ -67,11 +68,7 @@ async function agreedCentre(department: string, name: string) {
     networkId: null,
   });
   await h.client.workflow.start('agrementWorkflow', { workflowId: agrementWorkflowId(start.organisationId), taskQueue: h.taskQueue, args: [{ start }] });
-  for (let i = 0; i < 200; i++) {
-    const rows: unknown[] = await h.db.query('SELECT 1 FROM agrements WHERE id = $1', [start.agrementId]);
-    if (rows.length) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await until(() => h.db.query('SELECT 1 FROM agrements WHERE id = $1', [start.agrementId]), (rows: unknown[]) => rows.length > 0);
   return start;
 }
 

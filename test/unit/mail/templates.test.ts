@@ -24,6 +24,20 @@ const lc = { agrementReference: 'AGR-3F2A9C1B', organisationName: "Université d
 /** Representative data for every template (the contract in TemplateDataMap). */
 const statement = { centreName: "Université d'Angers", month: '2026-10', dueAt: '2026-11-05T22:59:59.999Z', sessions: 3, candidates: 42, pixShareInclVatEur: 420, pixShareExclVatEur: 350 };
 
+/** A planned session a suspension blocks (SES-9, SUS-2). */
+const affectedLine = {
+  sessionId: 'S-42',
+  centreName: "Université d'Angers",
+  date: '2026-03-26',
+  startTime: '14:00',
+  endTime: '16:30',
+  timeZone: 'Europe/Paris',
+  place: 'Salle B12, 12 rue des Écoles, 49000 Angers',
+  ruleId: 'SUS-2',
+  reasonFr: 'agrément suspendu',
+  fromOn: '2026-03-01',
+};
+
 const SAMPLES: { [N in TemplateName]: TemplateDataMap[N] } = {
   'application-acknowledged': { ...base, submittedAt: '2025-01-31T10:15:00Z' },
   'application-incomplete': {
@@ -119,6 +133,7 @@ const SAMPLES: { [N in TemplateName]: TemplateDataMap[N] } = {
   'force-majeure-started': { ...lc, since: '2026-01-10', terminatesOn: '2026-03-10' },
   'force-majeure-ended': { ...lc, since: '2026-01-10', endedOn: '2026-02-01' },
   'labour-documents-requested': { ...lc, requestedOn: '2026-03-02', dueOn: '2026-03-17' },
+  'planned-sessions-affected': { ...lc, trigger: 'suspended', eventOn: '2026-03-01', blocked: [affectedLine], atRisk: [] },
   'control-visit-notice': { organisationName: "Université d'Angers", reference: 'AGR-3F2A9C1B', visitOn: '2026-05-12', letterSentBy: '2026-05-04' },
   'inspector-assignment': {
     inspectorName: 'Nadia Haddad',
@@ -221,6 +236,7 @@ const RULES_CITED: Record<TemplateName, string[]> = {
   'force-majeure-started': ['TER-3'],
   'force-majeure-ended': ['TER-3'],
   'labour-documents-requested': ['TER-4'],
+  'planned-sessions-affected': ['SES-9', 'SUS-2', 'SUS-6', 'TER-3', 'TER-5', 'AGR-4', 'BRE-1', 'SES-7'],
 };
 
 /** The reference every subject carries: the application's, or the agrément's for the lifecycle templates. */
@@ -544,8 +560,8 @@ const TO_PIX: Partial<Record<TemplateName, 'operations' | 'legal'>> = {
 const LIFECYCLE = TEMPLATE_NAMES.filter((name) => 'agrementReference' in SAMPLES[name]);
 
 describe('agrément lifecycle templates (issue 3): who they address', () => {
-  it('covers the 23 lifecycle templates (VIS-4 findings and the AGR-5 non-substantial notice included), each naming the agrément and the organisation', () => {
-    expect(LIFECYCLE).toHaveLength(23);
+  it('covers the 24 lifecycle templates (VIS-4 findings, the AGR-5 non-substantial notice and the SES-9 planned sessions affected included), each naming the agrément and the organisation', () => {
+    expect(LIFECYCLE).toHaveLength(24);
     for (const name of LIFECYCLE) expect(REQUIRED_FIELDS[name].slice(0, 2)).toEqual(['organisationName', 'agrementReference']);
   });
 
@@ -950,5 +966,68 @@ describe('labour-documents-requested (TER-4)', () => {
     expect(text).toContain('(articles L. 8222-1 et R. 8222-1 du Code du travail)');
     expect(text).toContain('dans un délai de 15 jours à compter de la demande, soit au plus tard le 17 mars 2026.');
     expect(text).toContain("le GIP Pix se réserve le droit de résilier la convention d'agrément, sans indemnité");
+  });
+});
+
+describe('planned-sessions-affected (SES-9, SUS-2, SUS-6, TER-3, TER-5, AGR-4, BRE-1)', () => {
+  it('SES-9 SUS-2: lists each blocked session with its date, local times, place, rule and the day from which, in French', () => {
+    const { subject, text, html } = render('planned-sessions-affected');
+    expect(subject).toBe('Agrément Pix (réf. AGR-3F2A9C1B) : sessions planifiées concernées (1)');
+    expect(flat(text)).toContain("Le GIP Pix a suspendu, avec effet immédiat à compter du 1er mars 2026, l'agrément de votre organisme, Université d'Angers (référence AGR-3F2A9C1B).");
+    expect(text).toContain('Sessions déjà planifiées qui ne peuvent pas se tenir (SES-9) :');
+    expect(flat(text)).toContain(
+      '- session S-42 : le 26 mars 2026, de 14 h à 16 h 30 (heure locale, fuseau Europe/Paris), Salle B12, 12 rue des Écoles, 49000 Angers — motif : agrément suspendu (SUS-2), à compter du 1er mars 2026 ;',
+    );
+    expect(text).toContain('rembourser intégralement ou proposer une session ultérieure (SES-7)');
+    expect(text).not.toContain("n'est concernée");
+    expect(html).toContain('<strong>26 mars 2026</strong>, de 14 h à 16 h 30');
+  });
+
+  it('SES-9: says so when no planned session is affected', () => {
+    const { subject, text } = render('planned-sessions-affected', { trigger: 'terminated', eventOn: '2026-07-01', blocked: [] });
+    expect(subject).toBe('Agrément Pix (réf. AGR-3F2A9C1B) : sessions planifiées concernées (aucune)');
+    expect(flat(text)).toContain("a pris fin le 1er juillet 2026 : aucune session ne peut plus se tenir (TER-5).");
+    expect(text).toContain("Aucune session déjà planifiée par votre centre n'est concernée.");
+    expect(text).not.toContain('Sessions déjà planifiées');
+  });
+
+  it("SUS-6: a network's member centre is told the network's agrément is suspended as a whole, with its own sessions", () => {
+    const line = { ...affectedLine, centreName: 'IUT de Cholet', ruleId: 'SUS-2, SUS-6', reasonFr: 'agrément du réseau suspendu dans son ensemble' };
+    const { text } = render('planned-sessions-affected', { organisationName: 'Réseau Loire', centreName: 'IUT de Cholet', network: true, member: true, blocked: [line] });
+    expect(flat(text)).toContain(
+      "Le GIP Pix a suspendu dans son ensemble, avec effet immédiat à compter du 1er mars 2026, l'agrément du réseau Réseau Loire, dont votre centre, IUT de Cholet, est membre (référence AGR-3F2A9C1B).",
+    );
+    expect(flat(text)).toContain('dans aucun centre du réseau (SUS-2, SUS-6)');
+    expect(flat(text)).toContain('- session S-42 (IUT de Cholet) : le 26 mars 2026');
+    expect(flat(text)).toContain('agrément du réseau suspendu dans son ensemble (SUS-2, SUS-6)');
+  });
+
+  it('BRE-1: under a formal notice alone, the sessions after the cure is due are listed at risk, not blocked', () => {
+    const atRisk = [{ ...affectedLine, date: '2026-04-20', ruleId: 'BRE-1', reasonFr: 'mise en demeure en cours', fromOn: '2026-04-10' }];
+    const { subject, text } = render('planned-sessions-affected', { trigger: 'breach-notified', eventOn: '2026-03-10', cureDueOn: '2026-04-09', blocked: [], atRisk });
+    expect(subject).toContain('(1)');
+    expect(flat(text)).toContain("La mise en demeure n'interdit pas, à elle seule, d'organiser des sessions.");
+    expect(flat(text)).toContain("qui ne pourront pas se tenir si le manquement n'est pas corrigé au plus tard le 9 avril 2026 et que le GIP Pix résilie la convention (BRE-1) :");
+    expect(flat(text)).toContain('- session S-42 : le 20 avril 2026, de 14 h à 16 h 30 (heure locale, fuseau Europe/Paris), Salle B12, 12 rue des Écoles, 49000 Angers — résiliation possible à compter du 10 avril 2026 ;');
+    expect(text).not.toContain('ne peuvent pas se tenir (SES-9)');
+  });
+
+  it.each([
+    ['force-majeure-started', 'est suspendue pour cas de force majeure depuis le 1er mars 2026', 'TER-3'],
+    ['termination-notice', 'prendra fin le 1er mars 2026 : aucune session ne pourra se tenir à compter de cette date', 'TER-5'],
+    ['expired', 'a expiré à son terme, le 1er mars 2026', 'AGR-4'],
+  ] as const)('%s: says what happened (%s, %s)', (trigger, phrase, rule) => {
+    const { text } = render('planned-sessions-affected', { trigger, blocked: [{ ...affectedLine, ruleId: rule }] });
+    expect(flat(text)).toContain(phrase);
+    expect(flat(text)).toContain(`(${rule}), à compter du`);
+  });
+
+  it('refuses inconsistent data: an unknown trigger, a session without its place or with a bad time, a notice without its cure date', () => {
+    expect(() => render('planned-sessions-affected', { trigger: 'renewed' as never })).toThrow(/"trigger" must be one of/);
+    expect(() => render('planned-sessions-affected', { blocked: [{ ...affectedLine, place: '' }] })).toThrow(/session 0: "place"/);
+    expect(() => render('planned-sessions-affected', { blocked: [{ ...affectedLine, startTime: '9h' }] })).toThrow(/session 0: "startTime" must be HH:MM/);
+    expect(() => render('planned-sessions-affected', { blocked: [{ ...affectedLine, timeZone: 'Mars/Olympus' }] })).toThrow(/session 0: "timeZone"/);
+    expect(() => render('planned-sessions-affected', { trigger: 'breach-notified' })).toThrow(/"cureDueOn" is required/);
+    expect(() => render('planned-sessions-affected', { count: 3 })).toThrow(/"count" must be the number of sessions listed/);
   });
 });

@@ -16,7 +16,8 @@ import { DataBreaches1763900001400 } from './1763900001400-data-breaches';
 import { SessionRetention1763900001500 } from './1763900001500-session-retention';
 import { BillingPayability1763900002000 } from './1763900002000-billing-payability';
 import { RuleSetVersionsAndCampaigns1763900002200 } from './1763900002200-rule-set-versions-and-campaigns';
+import { WorkflowStartOutbox1763900003000 } from './1763900003000-workflow-start-outbox';
 import { OutboxDeliveryAndAttention1763900003500 } from './1763900003500-outbox-delivery-and-attention';
 
 /** Migrations in order; listed explicitly so they run the same from src/ (vitest) and dist/ (tsc). */
-export const MIGRATIONS = [ApplicationProcedure1763900000000, UsersAndTokens1763900000100, Agrements1763900000200, SessionQuality1763900000300, AgrementDeadlines1763900000500, ControlVisits1763900000400, Sessions1763900000600, SessionImports1763900000700, MonthlyStatements1763900000800, InspectorsManagement1763900000900, QuotaOutbox1763900001000, SessionWorkflowOutbox1763900001100, SessionImportProgress1763900001200, SessionRemedies1763900001300, DataBreaches1763900001400, SessionRetention1763900001500, BillingPayability1763900002000, RuleSetVersionsAndCampaigns1763900002200, OutboxDeliveryAndAttention1763900003500];
+export const MIGRATIONS = [ApplicationProcedure1763900000000, UsersAndTokens1763900000100, Agrements1763900000200, SessionQuality1763900000300, AgrementDeadlines1763900000500, ControlVisits1763900000400, Sessions1763900000600, SessionImports1763900000700, MonthlyStatements1763900000800, InspectorsManagement1763900000900, QuotaOutbox1763900001000, SessionWorkflowOutbox1763900001100, SessionImportProgress1763900001200, SessionRemedies1763900001300, DataBreaches1763900001400, SessionRetention1763900001500, BillingPayability1763900002000, RuleSetVersionsAndCampaigns1763900002200, WorkflowStartOutbox1763900003000, OutboxDeliveryAndAttention1763900003500];

@@ -1,0 +1,268 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client as PgClient } from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { getFreePort } from '../../src/infra/tools/cache-dir';
+
+/**
+ * Fault injection (issue 11), against the system as `./dev start` runs it (built, one Node process owning an
+ * embedded PostgreSQL, a Temporal dev server and the mail capture). A burst of legal actions, sessions and a
+ * bulk import runs while the Node process, the Temporal server and PostgreSQL are killed (SIGKILL) at random
+ * points; the client retries what was not acknowledged with the same Idempotency-Key, as the README says.
+ * Then: every acknowledged action is in the log exactly once, every e-mail reached the SMTP server exactly
+ * once, no workflow is left retrying, the import completed. The report goes to docs/reports/faults.md.
+ *
+ * Run with `npm run test:faults` (builds first); not part of `./dev test` (it takes several minutes).
+ */
+const ROOT = path.resolve(__dirname, '..', '..');
+const SEED = Number(process.env.FAULT_SEED ?? Date.now() % 100_000);
+let rng = SEED;
+const random = () => ((rng = (rng * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+const LEGAL = 'pix_demo_legal';
+const OPS = 'pix_demo_operations';
+
+interface Ports {
+  api: number;
+  pg: number;
+  temporal: number;
+  ui: number;
+  mail: number;
+}
+
+class SystemUnderTest {
+  child: ChildProcess | null = null;
+  readonly dataDir = mkdtempSync(path.join(tmpdir(), 'pix-faults-'));
+  output = '';
+  constructor(readonly ports: Ports) {}
+
+  get api() {
+    return `http://127.0.0.1:${this.ports.api}`;
+  }
+  get databaseUrl() {
+    return `postgres://postgres:postgres@127.0.0.1:${this.ports.pg}/pix_agrement`;
+  }
+
+  async start(seed: boolean): Promise<void> {
+    const env = {
+      ...process.env,
+      DATA_DIR: this.dataDir,
+      PORT: String(this.ports.api),
+      PG_PORT: String(this.ports.pg),
+      TEMPORAL_PORT: String(this.ports.temporal),
+      TEMPORAL_UI_PORT: String(this.ports.ui),
+      MAIL_CAPTURE_PORT: String(this.ports.mail),
+      SEED_DEMO: seed ? 'true' : 'false',
+      DATABASE_URL: '',
+      TEMPORAL_ADDRESS: '',
+      SMTP_URL: '',
+    };
+    const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'scripts', 'start.js')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = child;
+    child.stdout!.on('data', (c: Buffer) => (this.output += c.toString()));
+    child.stderr!.on('data', (c: Buffer) => (this.output += c.toString()));
+    const deadline = Date.now() + 180_000;
+    while (!this.output.includes('Ctrl-C stops everything')) {
+      if (child.exitCode !== null) throw new Error(`the system exited while starting:\n${this.output.slice(-3000)}`);
+      if (Date.now() > deadline) throw new Error(`the system did not start:\n${this.output.slice(-3000)}`);
+      await pause(200);
+    }
+  }
+
+  /** kill -9 of the Node process: its children (PostgreSQL, Temporal) are orphaned and reclaimed at the next start. */
+  async killNode(): Promise<void> {
+    const child = this.child!;
+    child.kill('SIGKILL');
+    if (child.exitCode === null && child.signalCode === null) await new Promise((r) => child.once('exit', r));
+  }
+
+  pidOf(service: 'postgres' | 'temporal'): number {
+    const file = service === 'postgres' ? path.join(this.dataDir, 'postgres', 'postmaster.pid') : path.join(this.dataDir, 'temporal-dev-server.pid');
+    return Number(readFileSync(file, 'utf8').split('\n')[0]);
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
+}
+
+function pause(ms: number) {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** One request, acknowledged or not: a network error or a 5xx is "unknown" (the caller retries with the same key). */
+async function request(sut: SystemUnderTest, method: string, url: string, token: string, body: unknown, key: string): Promise<{ status: number; body: unknown } | null> {
+  try {
+    const res = await fetch(`${sut.api}${url}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': key },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(30_000),
+    });
+    const text = await res.text();
+    if (res.status >= 500) return null;
+    return { status: res.status, body: text ? JSON.parse(text) : null };
+  } catch {
+    return null;
+  }
+}
+
+async function ready(sut: SystemUnderTest): Promise<void> {
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    const ok = await fetch(`${sut.api}/health/ready`).then((r) => r.ok, () => false);
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`not ready again:\n${sut.output.slice(-3000)}`);
+    await pause(250);
+  }
+}
+
+let sut: SystemUnderTest | null = null;
+afterAll(async () => {
+  await sut?.stop();
+});
+
+describe('fault injection (issue 11)', () => {
+  it('kills Node, Temporal and PostgreSQL during a burst: nothing acknowledged is lost or doubled, nothing stays stuck', async () => {
+    sut = new SystemUnderTest({ api: await getFreePort(), pg: await getFreePort(), temporal: await getFreePort(), ui: await getFreePort(), mail: await getFreePort() });
+    const s = sut;
+    await s.start(true);
+    const agrements = (await (await fetch(`${s.api}/agrements`, { headers: { authorization: `Bearer ${OPS}` } })).json()) as { items: Array<{ id: string; organisationId: string; state: string }> };
+    const university = agrements.items.find((a) => a.state === 'active')!;
+    expect(university).toBeDefined();
+
+    const faults: string[] = [];
+    const acknowledged: Array<{ kind: string; key: string; reason?: string; sessionId?: string }> = [];
+    const inject = async (i: number) => {
+      const roll = random();
+      if (roll < 0.15) {
+        faults.push(`step ${i}: kill -9 Node (system restarted)`);
+        await s.killNode();
+        await s.start(false);
+      } else if (roll < 0.3) {
+        faults.push(`step ${i}: kill -9 Temporal dev server (supervised restart)`);
+        process.kill(s.pidOf('temporal'), 'SIGKILL');
+      } else if (roll < 0.45) {
+        faults.push(`step ${i}: kill -9 PostgreSQL (supervised restart)`);
+        process.kill(s.pidOf('postgres'), 'SIGKILL');
+      }
+    };
+    /** Sends until acknowledged (2xx or a definite 4xx), retrying the unknown with the same key. */
+    const until = async (method: string, url: string, token: string, body: unknown, key: string) => {
+      for (let attempt = 0; attempt < 40; attempt++) {
+        const res = await request(s, method, url, token, body, key);
+        if (res) return res;
+        await ready(s).catch(() => undefined);
+      }
+      throw new Error(`${method} ${url} never acknowledged (key ${key})`);
+    };
+
+    const steps = Number(process.env.FAULT_STEPS ?? 24);
+    const sessionDate = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10);
+    for (let i = 0; i < steps; i++) {
+      const pending = inject(i);
+      if (i % 3 === 2) {
+        const id = `FAULT-${SEED}-${i}`;
+        const res = await until('POST', '/sessions', OPS, sessionBody(id, university.organisationId, sessionDate), `fault-session-${SEED}-${i}`);
+        if (res.status < 300) acknowledged.push({ kind: 'session', key: id, sessionId: id });
+      } else {
+        const action = i % 3 === 0 ? 'suspend' : 'lift-suspension';
+        const reason = `fault ${SEED} step ${i} ${action}`;
+        const res = await until('POST', `/agrements/${university.id}/actions/${action}`, LEGAL, { reason }, `fault-${SEED}-${i}`);
+        if (res.status === 200) acknowledged.push({ kind: action, key: `fault-${SEED}-${i}`, reason });
+      }
+      await pending;
+    }
+    await ready(s);
+
+    const pg = new PgClient({ connectionString: s.databaseUrl });
+    await pg.connect();
+    try {
+      // Every acknowledged legal action once in the log; every acknowledged session stored.
+      for (const a of acknowledged) {
+        if (a.reason) {
+          const { rows } = await pg.query('SELECT count(*)::int AS n FROM event_log WHERE reason = $1', [a.reason]);
+          expect(rows[0].n, a.reason).toBe(1);
+        } else {
+          const { rows } = await pg.query('SELECT count(*)::int AS n FROM sessions WHERE id = $1', [a.sessionId]);
+          expect(rows[0].n, a.sessionId).toBe(1);
+        }
+      }
+      // Every e-mail sent, once: the outbox drains and the SMTP server holds each Message-ID once.
+      const deadline = Date.now() + 180_000;
+      let pendingMail = -1;
+      while (pendingMail !== 0 && Date.now() < deadline) {
+        pendingMail = (await pg.query(`SELECT count(*)::int AS n FROM email_outbox WHERE status <> 'sent'`)).rows[0].n;
+        if (pendingMail) await pause(500);
+      }
+      expect(pendingMail).toBe(0);
+      const messages = (await (await fetch(`${s.api}/mail/messages.json`, { headers: { authorization: `Bearer ${OPS}` } })).json()) as Array<{ messageId: string | null }>;
+      const ids = messages.map((m) => m.messageId);
+      const duplicates = ids.filter((id, i) => ids.indexOf(id) !== i);
+      const sent = (await pg.query(`SELECT count(*)::int AS n FROM email_outbox WHERE status = 'sent'`)).rows[0].n;
+      // Each outbox row reached the SMTP server once (a kill between SMTP and the commit would show as a duplicate Message-ID).
+      expect(duplicates).toEqual([]);
+      expect(messages.length).toBe(sent);
+      // No workflow step left queued.
+      for (const table of ['workflow_start_outbox', 'session_workflow_outbox', 'quota_outbox']) {
+        const rows = (await pg.query(`SELECT count(*)::int AS n FROM ${table}`).catch(() => ({ rows: [{ n: 0 }] }))).rows;
+        expect(rows[0].n, table).toBe(0);
+      }
+      const report = [
+        '# Fault injection report (issue 11)',
+        '',
+        `Run on ${new Date().toISOString()} with \`FAULT_SEED=${SEED} FAULT_STEPS=${steps} npm run test:faults\`.`,
+        '',
+        `- Acknowledged: ${acknowledged.filter((a) => a.reason).length} legal actions (suspend / lift), ${acknowledged.filter((a) => a.sessionId).length} sessions; each found exactly once.`,
+        `- E-mails: ${sent} sent, ${messages.length} at the SMTP server, ${duplicates.length} duplicate Message-IDs, 0 pending.`,
+        `- Queued workflow steps left: 0.`,
+        '',
+        '## Faults injected',
+        '',
+        ...faults.map((f) => `- ${f}`),
+        '',
+      ].join('\n');
+      mkdirSync(path.join(ROOT, 'docs', 'reports'), { recursive: true });
+      writeFileSync(path.join(ROOT, 'docs', 'reports', 'faults.md'), report);
+    } finally {
+      await pg.end();
+    }
+  });
+});
+
+function sessionBody(id: string, organisationId: string, date: string) {
+  return {
+    id,
+    organisationId,
+    date,
+    startTime: '09:00',
+    endTime: '11:00',
+    timeZone: 'Europe/Paris',
+    address: '1 place de la Sorbonne, 75005 Paris',
+    room: 'Salle 2.14',
+    thirdPartyVenue: false,
+    thirdPartyVenueDetails: null,
+    invigilators: [{ lastName: 'Martin', firstName: 'Camille', referent: true }],
+    public: 'external-private',
+    plannedOn: new Date().toISOString().slice(0, 10),
+    publicInformation: null,
+    minimumCandidates: null,
+    confirmation: null,
+    spareComputers: 1,
+    candidates: Array.from({ length: 3 }, (_, i) => ({
+      localId: `C-${i}`,
+      lastName: 'Durand',
+      firstName: ['Léa', 'Hugo', 'Emma'][i]!,
+      birthDate: '2004-05-12',
+      extraTimePercent: 0,
+      staffOfCentre: false,
+      billing: { mode: 'free-candidate' },
+      certifiableCompetences: 9,
+      previousSessionDate: null,
+    })),
+  };
+}
