@@ -87,11 +87,9 @@ describe('SMTP down: legal actions answer at once, their e-mails go once when SM
     let item: Json | undefined;
     try {
       expect((await http('POST', `/agrements/${start.agrementId}/actions/suspend`, legal, { reason: 'Risque imminent' })).status).toBe(200);
-      const listed = await until(
-        () => http('GET', `/attention?kind=email-undelivered&workflowId=${encodeURIComponent(workflowId)}`, operations),
-        (r) => r.body.items?.length > 0,
-      );
-      item = listed.body.items[0];
+      const suspendedMail = (r: { body: Json }) => (r.body.items as Json[] | undefined)?.find((i) => i.details.template === 'agrement-suspended');
+      const listed = await until(() => http('GET', `/attention?kind=email-undelivered&workflowId=${encodeURIComponent(workflowId)}`, operations), (r) => suspendedMail(r) !== undefined);
+      item = suspendedMail(listed);
       expect(item).toMatchObject({ kind: 'email-undelivered', workflowId, workflowType: 'agrementWorkflow', activityType: 'sendEmail', errorType: 'SmtpUnavailable', resolvedAt: null });
       expect(item!.attempts).toBeGreaterThanOrEqual(PARAMETERS.mail.attentionAfterAttempts);
       expect(item!.details).toMatchObject({ template: 'agrement-suspended', recipient: start.email });
