@@ -92,8 +92,19 @@ function view(r: AttentionRow): AttentionItem {
   };
 }
 
+/**
+ * What PostgreSQL can store: an error may quote the very input that caused it (a NUL byte, a lone surrogate),
+ * which text and jsonb refuse; the item must still be recorded.
+ */
+function storable(value: unknown): unknown {
+  if (typeof value === 'string') return value.replace(/\u0000/g, '\\0').replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+  if (Array.isArray(value)) return value.map(storable);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [storable(k) as string, storable(v)]));
+  return value;
+}
+
 /** Error messages can be long (stack-like SQL): the list keeps what a person reads. */
-const clip = (s: string, max = 4000) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
+const clip = (s: string, max = 4000) => storable(s.length > max ? `${s.slice(0, max - 1)}…` : s) as string;
 
 export async function recordAttention(db: DataSource | EntityManager, r: AttentionReport): Promise<void> {
   await db.query(
@@ -113,7 +124,7 @@ export async function recordAttention(db: DataSource | EntityManager, r: Attenti
       clip(r.errorType, 200),
       clip(r.errorMessage),
       r.action,
-      JSON.stringify(r.details ?? {}),
+      JSON.stringify(storable(r.details ?? {})),
       r.attempts ?? null,
     ],
   );

@@ -80,4 +80,17 @@ describe('attention interceptor: transient failures are retried, and listed once
     const [item] = await items(workflowId, 'open');
     expect(item).toMatchObject({ kind: 'activity-failed', activityType: 'makeAmountsPayableNow', errorType: 'NotFound' });
   });
+
+  it('an error quoting the invalid input itself (a NUL byte, a lone surrogate) is still listed, the characters made visible', async () => {
+    const workflowId = `agrement-${randomUUID()}`;
+    const on = '2026-01-0\u0000\ud800';
+    const failure = await run(1, db, workflowId, { activityType: 'makeAmountsPayableNow' }, (a) => a.makeAmountsPayableNow({ organisationId: randomUUID(), on, ruleId: 'SUS-3' })).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(failure).toMatchObject({ type: 'InvalidCommand', nonRetryable: true, details: [{ field: 'on' }] });
+    const [item] = await items(workflowId, 'open');
+    expect(item).toMatchObject({ errorType: 'InvalidCommand', details: { field: 'on' } });
+    expect(item!.errorMessage).toContain('2026-01-0\\0\ufffd');
+  });
 });
