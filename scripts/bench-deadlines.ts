@@ -39,13 +39,16 @@ async function workerMain(): Promise<void> {
   const { dataSourceFor, closeDataSources } = await import('../src/infra/database/data-source');
   const { createMailer } = await import('../src/infra/mail/mailer');
   const { createWorker } = await import('../src/infra/temporal/worker');
+  const { startOutboxDelivery } = await import('../src/usecases/mail/outbox');
   const db = await dataSourceFor(process.env.BENCH_DATABASE_URL!);
   const mailer = createMailer({ smtpUrl: process.env.BENCH_SMTP_URL!, from: '"Pix bench" <bench@pix.fr>' });
+  const outbox = startOutboxDelivery({ db, mailer });
   const connection = await NativeConnection.connect({ address: process.env.BENCH_TEMPORAL_ADDRESS! });
   const worker = await createWorker({
     connection,
     taskQueue: TASK_QUEUE,
-    activities: createActivities({ db, mailer, operationsEmail: 'ops@bench.test', legalEmail: 'legal@bench.test' }),
+    db,
+    activities: createActivities({ db, operationsEmail: 'ops@bench.test', legalEmail: 'legal@bench.test' }),
   });
   let peak = 0;
   const sample = () => (peak = Math.max(peak, process.memoryUsage().rss));
@@ -63,6 +66,7 @@ async function workerMain(): Promise<void> {
   process.send!({ type: 'ready' });
   await running;
   await connection.close();
+  await outbox.stop();
   mailer.close();
   await closeDataSources();
   process.exit(0);

@@ -16,6 +16,7 @@ import { startTemporalDevServer } from './infra/temporal/dev-server';
 import { createWorker } from './infra/temporal/worker';
 import { ensureStatementSchedule } from './infra/temporal/schedules';
 import { startSessionHousekeeping } from './usecases/sessions/housekeeping';
+import { startOutboxDelivery } from './usecases/mail/outbox';
 import type { Log } from './infra/tools/cache-dir';
 import { supervise } from './infra/tools/supervise';
 import { PARAMETERS } from './config/parameters';
@@ -91,6 +92,10 @@ export async function startSystem(config: RuntimeConfig, log: Log): Promise<Runn
     }
     const mailer: Mailer = createMailer({ smtpUrl, from: config.mailFrom });
     stops.push(() => mailer.close());
+    // The e-mail outbox's sender: what the workflows and the API queued goes out from here, once each,
+    // whenever SMTP answers (stopped before the mailer closes).
+    const outbox = startOutboxDelivery({ db, mailer }, { onError: (err) => log(`e-mail outbox: ${err instanceof Error ? err.message : String(err)}`) });
+    stops.push(() => outbox.stop());
 
     const nativeConnection = await NativeConnection.connect({ address: temporal.address });
     stops.push(() => nativeConnection.close());
@@ -98,7 +103,8 @@ export async function startSystem(config: RuntimeConfig, log: Log): Promise<Runn
       connection: nativeConnection,
       namespace: config.temporalNamespace,
       taskQueue: config.taskQueue,
-      activities: createActivities({ db, mailer, operationsEmail: config.operationsEmail, legalEmail: config.legalEmail }),
+      db,
+      activities: createActivities({ db, operationsEmail: config.operationsEmail, legalEmail: config.legalEmail }),
     });
     const workerRun = worker.run();
     stops.push(async () => {

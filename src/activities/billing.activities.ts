@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { statementDueAt, type StatementLine } from '../domain/billing/statement';
 import { PARAMETERS } from '../config/parameters';
+import { NotFound } from '../domain/errors';
 import { dateIn } from '../domain/zoned-time';
 import { appendToLog } from '../infra/database/event-log';
 import { type AmountsPayableNow, liftAmountsPayableNow, makeAmountsPayableNow, type PayableAtOnceRule } from '../usecases/billing/payability';
@@ -36,7 +37,7 @@ export function createBillingActivities({ db }: { db: DataSource }) {
     async prepareStatement(input: { organisationId: string; month: string; at: string }): Promise<PreparedStatement> {
       return db.transaction(async (m) => {
         const [org]: { name: string; email: string }[] = await m.query('SELECT name, email FROM organisations WHERE id = $1', [input.organisationId]);
-        if (!org) throw new Error(`organisation ${input.organisationId} not found`);
+        if (!org) throw new NotFound(`organisation ${input.organisationId} not found`, { organisationId: input.organisationId });
         const { lines, totals } = await declarableLines(m, input.organisationId, input.month);
         const dueAt = statementDueAt(input.month);
         const id = randomUUID();
@@ -95,7 +96,7 @@ export function createBillingActivities({ db }: { db: DataSource }) {
     async markStatementSent(input: { statementId: string; sentAt: string; actor: string }): Promise<{ late: boolean }> {
       return db.transaction(async (m) => {
         const [row]: { due_at: Date; state: string; sent_at: Date | null; late: boolean }[] = await m.query('SELECT due_at, state, sent_at, late FROM monthly_statements WHERE id = $1 FOR UPDATE', [input.statementId]);
-        if (!row) throw new Error(`statement ${input.statementId} not found`);
+        if (!row) throw new NotFound(`statement ${input.statementId} not found`, { statementId: input.statementId });
         if (row.state !== 'prepared') return { late: row.late };
         const late = new Date(input.sentAt).getTime() > row.due_at.getTime();
         // BIL-1: what the centre sends is the statement as of now (sessions finalised since the 1st included);

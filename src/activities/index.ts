@@ -1,5 +1,4 @@
 import type { DataSource } from 'typeorm';
-import type { Mailer } from '../infra/mail/mailer';
 import { createAffectedSessionsActivities } from './affected-sessions.activities';
 import { createAgrementActivities } from './agrement.activities';
 import { createApplicationActivities } from './application.activities';
@@ -10,7 +9,7 @@ import { createRemedyActivities } from './remedy.activities';
 
 export interface ActivityDeps {
   db: DataSource;
-  mailer: Mailer;
+  /** E-mails are only queued by the activities; the outbox sender (src/usecases/mail/outbox.ts) holds the mailer. */
   operationsEmail: string;
   legalEmail: string;
 }

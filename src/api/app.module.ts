@@ -5,6 +5,7 @@ import type { ApplicationDeps } from '../usecases/applications/dependencies';
 import { AgrementsController } from './agrements/agrements.controller';
 import { NetworkMembersController } from './agrements/network-members.controller';
 import { ApplicationsController } from './applications/applications.controller';
+import { AttentionController } from './attention.controller';
 import { AuditController } from './audit.controller';
 import { MeController } from './me.controller';
 import { WebController } from './web.controller';
@@ -40,7 +41,7 @@ export class AppModule {
   static forRoot(deps: ApiDeps): DynamicModule {
     return {
       module: AppModule,
-      controllers: [ApplicationsController, AgrementsController, NetworkMembersController, AuditController, MeController, WebController, DashboardController, SimulationsController, HealthController, MailController, VisitsController, InspectorsController, QualityEventsController, SessionsController, SessionImportsController, StatementsController, RuleSetVersionsController, CampaignWindowsController],
+      controllers: [ApplicationsController, AgrementsController, NetworkMembersController, AttentionController, AuditController, MeController, WebController, DashboardController, SimulationsController, HealthController, MailController, VisitsController, InspectorsController, QualityEventsController, SessionsController, SessionImportsController, StatementsController, RuleSetVersionsController, CampaignWindowsController],
       providers: [
         { provide: APPLICATION_DEPS, useValue: deps.applications },
         { provide: DASHBOARD_CACHE, useValue: new ReadThroughCache<unknown>(deps.dashboardCacheMs ?? PARAMETERS.api.dashboardCacheSeconds * 1000, 1000, Date.now, true) },

@@ -240,6 +240,28 @@ export const PARAMETERS = {
     /** DATA-2: a personal-data breach is notified to the controller (the GIP Pix) within this many hours of its discovery. */
     breachNotificationHours: 72,
   },
+  /** The e-mail outbox (src/infra/mail/outbox.ts): what the engine decided to send is sent by the worker, outside the workflows. */
+  mail: {
+    /** How often the sender looks for pending e-mails, in ms (an e-mail queued in the process wakes it at once). */
+    pollIntervalMs: 1000,
+    /** E-mails sent per round, and how many at a time (each is its own transaction, row-locked while the SMTP server answers). */
+    batchSize: 50,
+    parallel: 2,
+    /** After a failed delivery the e-mail waits this long before its next attempt, doubled each time, up to the maximum (ms). */
+    retryInitialMs: 5_000,
+    retryMaxMs: 10 * 60_000,
+    /** An e-mail still undelivered after this many attempts is shown to operations (GET /attention); the sender keeps trying. */
+    attentionAfterAttempts: 5,
+    /** SMTP timeouts (ms): a silent server must not hold an outbox row's lock for nodemailer's default 10 minutes. */
+    smtpConnectionTimeoutMs: 10_000,
+    smtpGreetingTimeoutMs: 10_000,
+    smtpSocketTimeoutMs: 60_000,
+  },
+  /** The "needs attention" list (GET /attention): what the engine cannot finish alone. */
+  attention: {
+    /** An activity that keeps failing with a transient error is shown to operations from this attempt on (it is still retried). */
+    retryingActivityAttempts: 10,
+  },
 } as const;
 
 export type Parameters = typeof PARAMETERS;

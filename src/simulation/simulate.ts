@@ -205,7 +205,7 @@ function simulatedActivities(records: RecordAgrementInput[]): AgrementWorkflowAc
       records.push(input);
     },
     async sendEmail() {
-      return { sent: true, messageId: 'simulated' };
+      return { queued: true, messageId: 'simulated' };
     },
     async makeAmountsPayableNow(input) {
       return { ...input, statements: [] };

@@ -12,8 +12,10 @@ import { createActivities } from '../../src/activities';
 import { createApp } from '../../src/api/create-app';
 import { dataSourceFor } from '../../src/infra/database/data-source';
 import { type MailCapture, startMailCapture } from '../../src/infra/mail/capture-server';
-import { createMailer, type Mailer } from '../../src/infra/mail/mailer';
+import { createMailer, type Mailer, type SendMailInput } from '../../src/infra/mail/mailer';
+import { attentionInterceptors } from '../../src/infra/temporal/attention-interceptor';
 import { WORKFLOWS_PATH } from '../../src/infra/temporal/worker';
+import { type OutboxSender, startOutboxDelivery } from '../../src/usecases/mail/outbox';
 import type { Role } from '../../src/domain/access/roles';
 import { tokenFor } from './auth';
 import { createTestEnv } from './temporal';
@@ -36,6 +38,13 @@ export interface Harness {
   mailer: Mailer;
   taskQueue: string;
   worker: Worker;
+  /** The e-mail outbox's sender, delivering to `smtp` (started with the harness, stopped by close()). */
+  outbox: OutboxSender;
+  /** SMTP outage: the sender's mailer points at a closed port until smtpUp() (the real mailer again). */
+  smtpDown(): void;
+  smtpUp(): void;
+  /** Waits until no e-mail is pending in the outbox (all sent, or failed for good): what the SMTP server will ever receive is there. */
+  mailSettled(timeoutMs?: number): Promise<void>;
   /** A token of a new user with this role (see support/auth.ts), for API tests. */
   tokenFor(role: Role, organisationId?: string | null): Promise<string>;
   /** Runs fn while the worker polls (the worker keeps polling until close()). */
@@ -57,8 +66,24 @@ export async function createHarness(): Promise<Harness> {
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: createActivities({ db, mailer, operationsEmail: OPERATIONS_EMAIL, legalEmail: LEGAL_EMAIL }),
+    activities: createActivities({ db, operationsEmail: OPERATIONS_EMAIL, legalEmail: LEGAL_EMAIL }),
+    interceptors: { activity: [attentionInterceptors(db)] },
   });
+  // The outbox's sender, as the worker process runs it, over a mailer that a test may cut off. Retries are
+  // quicker than in production (PARAMETERS.mail), so that a test sees several attempts within seconds.
+  const closedPort = createMailer({ smtpUrl: 'smtp://127.0.0.1:1', from: '"Pix – Agrément" <agrement@pix.fr>' });
+  let current: Mailer = mailer;
+  const switchable: Mailer = { send: (input: SendMailInput) => current.send(input), close: () => undefined };
+  const outbox = startOutboxDelivery({ db, mailer: switchable }, { pollIntervalMs: 200, retryInitialMs: 100, retryMaxMs: 1_000 });
+  async function mailSettled(timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const [{ n }]: { n: number }[] = await db.query(`SELECT count(*)::int AS n FROM email_outbox WHERE status = 'pending'`);
+      if (n === 0) return;
+      if (Date.now() > deadline) throw new Error(`${n} e-mail(s) still pending in the outbox after ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
   let running: Promise<void> | undefined;
   return {
     env,
@@ -68,6 +93,13 @@ export async function createHarness(): Promise<Harness> {
     mailer,
     taskQueue,
     worker,
+    outbox,
+    smtpDown: () => void (current = closedPort),
+    smtpUp: () => {
+      current = mailer;
+      outbox.wake();
+    },
+    mailSettled,
     tokenFor: (role, organisationId) => tokenFor(db, role, organisationId),
     run(fn) {
       running ??= worker.run();
@@ -78,6 +110,11 @@ export async function createHarness(): Promise<Harness> {
         worker.shutdown();
         await running;
       }
+      // What this file's tests queued goes to this file's SMTP capture, not to the next file's.
+      current = mailer;
+      await mailSettled().catch((err: unknown) => console.warn(`[harness] ${err instanceof Error ? err.message : String(err)}`));
+      await outbox.stop();
+      closedPort.close();
       mailer.close();
       await smtp.close();
       await env.teardown();

@@ -8,7 +8,9 @@ import { departmentsOfRegion, REGIONS } from '../../domain/regions';
 import { dateIn } from '../../domain/zoned-time';
 import { visibleOrganisationIds } from '../../infra/database/access-store';
 import type { ApplicationDeps } from '../../usecases/applications/dependencies';
+import { listAttention } from '../../usecases/attention/attention';
 import { centreTimeline } from '../../usecases/dashboard/centre-timeline';
+import { attentionFilter } from '../attention.controller';
 import { type DashboardFilter, overdue, overview, type Page, quotasAtRisk, toCsv, upcomingDeadlines, watchlist } from '../../usecases/dashboard/dashboard';
 import { Can, CurrentPrincipal } from '../auth';
 import type { ReadThroughCache } from '../cache/read-through-cache';
@@ -135,6 +137,19 @@ export class DashboardController {
     }
     if (q.format !== undefined && q.format !== 'json') throw new InvalidCommand('format', 'format must be json or csv');
     return t;
+  }
+
+  @Get('attention')
+  @Can('attention.read')
+  @ApiOperation({
+    summary:
+      'Operations: what needs attention (GET /attention, open items by default): workflows whose activity failed for good, activities still failing, e-mails undelivered; ?format=csv',
+  })
+  @ApiQuery({ name: 'status', required: false, enum: ['open', 'resolved', 'all'] })
+  async attention(@Query() q: Record<string, string>, @Res({ passthrough: true }) res: Response) {
+    const data = await listAttention(this.deps.db, attentionFilter(q));
+    const rows = data.items.map(({ details, ...item }) => ({ ...item, details: JSON.stringify(details) }));
+    return this.reply(res, q.format, 'attention', { ...data, items: rows });
   }
 
   @Get('watchlist')

@@ -1,9 +1,7 @@
-import { Body, Controller, Get, HttpCode, Inject, type OnModuleDestroy, Optional, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { loadConfig } from '../../config/env';
 import { InvalidCommand } from '../../domain/errors';
-import type { MailCapture } from '../../infra/mail/capture-server';
-import { createMailer, type Mailer } from '../../infra/mail/mailer';
 import type { ApplicationDeps } from '../../usecases/applications/dependencies';
 import {
   createDraft,
@@ -18,7 +16,7 @@ import {
 } from '../../usecases/rule-sets/rule-set-versions';
 import { Actor } from '../actor';
 import { Can } from '../auth';
-import { APPLICATION_DEPS, MAIL_CAPTURE } from '../tokens';
+import { APPLICATION_DEPS } from '../tokens';
 import { validateBody } from '../validation';
 
 const uuid = new ParseUUIDPipe({ exceptionFactory: () => new InvalidCommand('id', 'id must be a UUID') });
@@ -44,27 +42,17 @@ const STATUSES = ['draft', 'published'] as const;
 /**
  * AGR-5, AGR-6: operations draft, study and publish new versions of the session rules. Publishing notifies
  * every centre whose agrément runs: substantial changes through the agrément's action (cahier-change-notified),
- * the others by e-mail through the outbox (over SMTP_URL, else the embedded mail capture).
+ * the others by e-mail, queued in the outbox that the worker's sender delivers.
  */
 @ApiTags('rule-sets')
 @ApiBearerAuth()
 @Controller('rule-set-versions')
-export class RuleSetVersionsController implements OnModuleDestroy {
-  private mailer: Mailer | undefined;
-
-  constructor(
-    @Inject(APPLICATION_DEPS) private readonly deps: ApplicationDeps,
-    @Optional() @Inject(MAIL_CAPTURE) private readonly capture?: MailCapture,
-  ) {}
+export class RuleSetVersionsController {
+  constructor(@Inject(APPLICATION_DEPS) private readonly deps: ApplicationDeps) {}
 
   private ruleSetDeps(): RuleSetDeps {
     const config = loadConfig();
-    this.mailer ??= createMailer({ smtpUrl: config.smtpUrl ?? this.capture?.url ?? `smtp://127.0.0.1:${config.mailCapturePort}`, from: config.mailFrom });
-    return { ...this.deps, mail: { db: this.deps.db, mailer: this.mailer, operationsEmail: config.operationsEmail, legalEmail: config.legalEmail } };
-  }
-
-  onModuleDestroy(): void {
-    this.mailer?.close();
+    return { ...this.deps, mail: { db: this.deps.db, operationsEmail: config.operationsEmail, legalEmail: config.legalEmail } };
   }
 
   @Post()

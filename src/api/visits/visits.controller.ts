@@ -1,15 +1,13 @@
-import { Body, Controller, Get, HttpCode, Inject, type OnModuleDestroy, Optional, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { loadConfig } from '../../config/env';
 import type { Principal } from '../../domain/access/roles';
 import { InvalidCommand, NotFound } from '../../domain/errors';
 import { CHECKLIST_ITEMS, type FindingsInput } from '../../domain/visits/findings';
-import type { MailCapture } from '../../infra/mail/capture-server';
-import { createMailer, type Mailer } from '../../infra/mail/mailer';
 import type { ApplicationDeps } from '../../usecases/applications/dependencies';
 import { centreRisk, inspectorAssignedTo, listVisits, planPeriod, recordFindings, type VisitDeps } from '../../usecases/visits/visits';
 import { Can, CurrentPrincipal } from '../auth';
-import { APPLICATION_DEPS, MAIL_CAPTURE } from '../tokens';
+import { APPLICATION_DEPS } from '../tokens';
 import { validateBody } from '../validation';
 
 const uuid = (field: string) => new ParseUUIDPipe({ exceptionFactory: () => new InvalidCommand(field, `${field} must be a UUID`) });
@@ -58,37 +56,24 @@ export const findingsSchema = {
 } as const;
 
 /**
- * Control visits (VIS-1..5, APP-3): risk scores, plans, findings. E-mails go through the outbox (exactly once per key)
- * over SMTP_URL, else the embedded mail capture the system started (MAIL_CAPTURE), else the capture's configured port.
+ * Control visits (VIS-1..5, APP-3): risk scores, plans, findings. E-mails are queued in the outbox (once per key);
+ * the worker's sender delivers them (src/usecases/mail/outbox.ts).
  */
 @ApiTags('visits')
 @ApiBearerAuth()
 @Controller()
-export class VisitsController implements OnModuleDestroy {
-  private mailer: Mailer | undefined;
-
-  constructor(
-    @Inject(APPLICATION_DEPS) private readonly deps: ApplicationDeps,
-    @Optional() @Inject(MAIL_CAPTURE) private readonly capture?: MailCapture,
-  ) {}
+export class VisitsController {
+  constructor(@Inject(APPLICATION_DEPS) private readonly deps: ApplicationDeps) {}
 
   private visitDeps(): VisitDeps {
     const config = loadConfig();
-    this.mailer ??= createMailer({
-      smtpUrl: config.smtpUrl ?? this.capture?.url ?? `smtp://127.0.0.1:${config.mailCapturePort}`,
-      from: config.mailFrom,
-    });
     return {
       db: this.deps.db,
       now: this.deps.now,
       temporal: this.deps.temporal,
       taskQueue: this.deps.taskQueue,
-      mail: { db: this.deps.db, mailer: this.mailer, operationsEmail: config.operationsEmail, legalEmail: config.legalEmail },
+      mail: { db: this.deps.db, operationsEmail: config.operationsEmail, legalEmail: config.legalEmail },
     };
-  }
-
-  onModuleDestroy(): void {
-    this.mailer?.close();
   }
 
   @Get('centres/:organisationId/risk')

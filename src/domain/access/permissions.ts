@@ -87,6 +87,10 @@ const MATRIX = {
   // SES-13, SES-12, SUS-1: complaints, incidents and fraud reports about a centre that reach Pix otherwise than
   // through Pix Certif; they weigh in the control-visit risk score (VIS-1).
   'quality.record': ['operations', 'legal'],
+  // The "needs attention" list: what the engine cannot finish alone (a failed activity, an e-mail undelivered); Pix operations.
+  'attention.read': ['operations'],
+  // …and mark an item resolved, saying what was done (audited).
+  'attention.resolve': ['operations'],
 } satisfies Record<string, Role[]>;
 
 export type Action = keyof typeof MATRIX;

@@ -8,6 +8,7 @@
  * `X-Pix-Template: <template name>`.
  */
 import nodemailer from 'nodemailer';
+import { PARAMETERS } from '../../config/parameters';
 import { renderEmail, type TemplateName } from './templates';
 
 export interface MailerOptions {
@@ -15,6 +16,8 @@ export interface MailerOptions {
   smtpUrl: string;
   /** Sender, e.g. '"GIP Pix – Centres de certification" <agrement@pix.fr>'. */
   from: string;
+  /** SMTP timeouts in ms (default PARAMETERS.mail): a silent server fails the attempt instead of holding it for minutes. */
+  timeouts?: { connectionMs?: number; greetingMs?: number; socketMs?: number };
 }
 
 export interface SendMailInput {
@@ -68,10 +71,16 @@ function addresses(list: Array<string | { address: string }> | undefined): strin
   return (list ?? []).map((entry) => (typeof entry === 'string' ? entry : entry.address));
 }
 
-export function createMailer({ smtpUrl, from }: MailerOptions): Mailer {
+export function createMailer({ smtpUrl, from, timeouts = {} }: MailerOptions): Mailer {
   if (!smtpUrl) throw new Error('createMailer: smtpUrl is required');
   if (!from) throw new Error('createMailer: from is required');
-  const transport = nodemailer.createTransport(smtpUrl);
+  // Options given with the url apply where the url does not set them (a ?connectionTimeout= in SMTP_URL wins).
+  const transport = nodemailer.createTransport({
+    url: smtpUrl,
+    connectionTimeout: timeouts.connectionMs ?? PARAMETERS.mail.smtpConnectionTimeoutMs,
+    greetingTimeout: timeouts.greetingMs ?? PARAMETERS.mail.smtpGreetingTimeoutMs,
+    socketTimeout: timeouts.socketMs ?? PARAMETERS.mail.smtpSocketTimeoutMs,
+  } as Parameters<typeof nodemailer.createTransport>[0]);
 
   return {
     async send({ to, template, data, messageId, headers = {} }: SendMailInput): Promise<SendMailResult> {

@@ -1,13 +1,17 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { DataSource } from 'typeorm';
 import { APPLICATION_TASK_QUEUE } from '../../workflows/application/definitions';
+import { attentionInterceptors } from './attention-interceptor';
 
 export interface WorkerConfig {
   connection: NativeConnection;
   namespace?: string;
   taskQueue?: string;
   activities: object;
+  /** Where deterministic and persistent activity failures are listed for operations (attention_items). */
+  db: DataSource;
   /** Prebuilt bundle (tests share one); otherwise the workflows are bundled from source. */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
@@ -23,6 +27,8 @@ export async function createWorker(config: WorkerConfig): Promise<Worker> {
     namespace: config.namespace ?? 'default',
     taskQueue: config.taskQueue ?? APPLICATION_TASK_QUEUE,
     activities: config.activities,
+    // Deterministic failures stop retrying and are listed; persistent ones are listed while retried.
+    interceptors: { activity: [attentionInterceptors(config.db)] },
     ...(config.workflowBundle ? { workflowBundle: config.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
   });
 }

@@ -236,6 +236,7 @@ export function earliestEffectiveDate(publishedOn: string, substantial: boolean)
 }
 
 export interface NoticeReport {
+  /** Notices delivered by this call: an agrément action recorded by its workflow, or an e-mail queued in the outbox (which sends it once). */
   delivered: number;
   alreadyDelivered: number;
   failed: Array<{ agrementId: string; organisationId: string; error: string }>;

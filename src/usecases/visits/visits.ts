@@ -127,10 +127,12 @@ export interface PlanResult extends Omit<Plan, 'visits'> {
   emails: EmailReport;
 }
 
+/** The e-mails a plan or findings decided: queued in the outbox, which sends each once (src/usecases/mail/outbox.ts). */
 export interface EmailReport {
-  sent: number;
-  /** Already sent for the same key (a retried plan): not sent again. */
-  alreadySent: number;
+  /** Queued by this request. */
+  queued: number;
+  /** Already queued for the same key (a retried plan or findings): not queued, nor sent, again. */
+  alreadyQueued: number;
   failed: Array<{ key: string; error: string }>;
 }
 
@@ -152,8 +154,8 @@ interface InspectorRow {
 /**
  * VIS-1..5, APP-3: plans the period. The riskiest centres without a visit in the period get one, within the
  * active inspectors' capacity left (their unavailable days excluded); the visits and their audit entries are written in one transaction; then the
- * centre's notice (announced visits, VIS-2) and each inspector's assignment are sent through the outbox,
- * once per visit whatever the retries (a repeated request plans nothing twice and re-sends only what failed).
+ * centre's notice (announced visits, VIS-2) and each inspector's assignment are queued in the outbox, which
+ * sends each once per visit whatever the retries (a repeated request plans nothing twice and re-queues only what failed).
  */
 export async function planPeriod(deps: VisitDeps, request: PlanRequest, principal: Principal): Promise<PlanResult> {
   const from = requireDate('from', request.from);
@@ -340,12 +342,12 @@ const VISIT_SELECT = `
 
 async function sendAll(deps: VisitDeps, messages: SendEmailInput[]): Promise<EmailReport> {
   const { sendEmail } = createEmailActivities(deps.mail);
-  const report: EmailReport = { sent: 0, alreadySent: 0, failed: [] };
+  const report: EmailReport = { queued: 0, alreadyQueued: 0, failed: [] };
   for (const message of messages) {
     try {
-      const { sent } = await sendEmail(message);
-      if (sent) report.sent++;
-      else report.alreadySent++;
+      const { queued } = await sendEmail(message);
+      if (queued) report.queued++;
+      else report.alreadyQueued++;
     } catch (error) {
       report.failed.push({ key: message.key, error: error instanceof Error ? error.message : String(error) });
     }
@@ -355,7 +357,7 @@ async function sendAll(deps: VisitDeps, messages: SendEmailInput[]): Promise<Ema
 
 /** VIS-2: the centre's notice of an announced (or conformity) visit; VIS-5: each inspector's assignment. One e-mail per key, ever. */
 async function sendPlanEmails(deps: VisitDeps, visitIds: string[]): Promise<EmailReport> {
-  if (visitIds.length === 0) return { sent: 0, alreadySent: 0, failed: [] };
+  if (visitIds.length === 0) return { queued: 0, alreadyQueued: 0, failed: [] };
   const rows: VisitRow[] = await deps.db.query(`${VISIT_SELECT} WHERE v.id = ANY($1) AND v.status = 'planned' ORDER BY v.planned_on, v.id`, [visitIds]);
   const messages: SendEmailInput[] = [];
   for (const v of rows) {
@@ -501,7 +503,7 @@ async function findVisit(db: DataSource | EntityManager, visitId: string, lock =
 /**
  * VIS-4: records the findings (audited), marks the visit done and, when they are serious, records a proposal for the
  * legal team (BRE-1 breach notice, SUS-1 suspension) and e-mails it. An inspector records only their own visits. The
- * same findings sent again (a retry) answer the recorded result and re-send only an e-mail that failed.
+ * same findings sent again (a retry) answer the recorded result and re-queue only an e-mail that failed to be queued.
  */
 export async function recordFindings(deps: VisitDeps, visitId: string, input: FindingsInput, principal: Principal): Promise<FindingsResult> {
   const inspectorId = await inspectorIdOf(deps.db, principal);

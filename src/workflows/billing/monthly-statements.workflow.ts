@@ -4,10 +4,11 @@ import type { BillingActivities } from '../../activities/billing.activities';
 import { PARAMETERS } from '../../config/parameters';
 import { previousMonth } from '../../domain/billing/statement';
 import { dateIn } from '../../domain/zoned-time';
+import { LISTING_ACTIVITY } from '../activity-options';
 import { type MonthlyStatementsInput, statementWorkflowId } from './definitions';
 import { statementWorkflow } from './statement.workflow';
 
-const { centresWithPayingSessions } = proxyActivities<BillingActivities>({ startToCloseTimeout: '5 minutes' });
+const { centresWithPayingSessions } = proxyActivities<BillingActivities>(LISTING_ACTIVITY);
 
 /**
  * BIL-1: run by the monthly Temporal schedule (1st of the month, 06:00 Europe/Paris): one statement

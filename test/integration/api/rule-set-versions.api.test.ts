@@ -7,6 +7,7 @@ import { runningAgrement } from '../../support/agrement-fixtures';
 import { createHarness, receivedMail, serveApi, type Harness } from '../../support/harness';
 import { requestJson } from '../../support/http';
 import { sessionReport } from '../../support/session-fixtures';
+import { until } from '../../support/waiting';
 import ses2020 from '../../../src/rules/sessions/ses-2020-01.rules.json';
 import ses2027 from '../../fixtures/rules/ses-2027-01.rules.json';
 
@@ -193,8 +194,12 @@ describe('rule-set versions API (AGR-5, AGR-6): drafted, studied, published by o
     const [mail] = await receivedMail(h.smtp, (m) => m.template === 'cahier-minor-change-notice' && m.to.includes(c.start.email));
     expect(mail?.subject).toMatch(/évolution non substantielle du cahier des charges, applicable le 1er juillet/);
     expect(h.smtp.readMessage(mail!.id)?.text).toMatch(/article 8\.2/);
-    const [outbox] = await h.db.query(`SELECT status FROM email_outbox WHERE template = 'cahier-minor-change-notice' AND recipient = $1`, [c.start.email]);
-    expect(outbox.status).toBe('sent');
+    // The outbox marks the row sent right after the SMTP server accepted it.
+    const outbox = await until(
+      () => h.db.query(`SELECT status FROM email_outbox WHERE template = 'cahier-minor-change-notice' AND recipient = $1`, [c.start.email]),
+      (rows: { status: string }[]) => rows.length === 1 && rows[0]!.status === 'sent',
+    );
+    expect(outbox).toEqual([{ status: 'sent' }]);
     // Not a substantial change: the agrément records no cahier change.
     expect((await c.handle.query(agrementStateQuery)).cahierChange).toBeNull();
 

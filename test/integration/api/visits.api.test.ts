@@ -24,13 +24,12 @@ let app: INestApplication;
 let api: string;
 let ops: string;
 let legal: string;
-const saved = { SMTP_URL: process.env.SMTP_URL, LEGAL_EMAIL: process.env.LEGAL_EMAIL, OPERATIONS_EMAIL: process.env.OPERATIONS_EMAIL };
+const saved = { LEGAL_EMAIL: process.env.LEGAL_EMAIL, OPERATIONS_EMAIL: process.env.OPERATIONS_EMAIL };
 
 beforeAll(async () => {
   h = await createHarness();
   void h.run(async () => undefined);
-  // The API sends its e-mails through the outbox over SMTP_URL: here, the harness' SMTP capture.
-  process.env.SMTP_URL = h.smtp.url;
+  // The API queues its e-mails in the outbox (to these mailboxes); the harness' sender delivers them to its SMTP capture.
   process.env.LEGAL_EMAIL = LEGAL_EMAIL;
   process.env.OPERATIONS_EMAIL = OPERATIONS_EMAIL;
   app = await createApp({ applications: { db: h.db, temporal: h.client, taskQueue: h.taskQueue, now: () => new Date() } }, { logger: false });
@@ -232,8 +231,9 @@ describe('control-visit planning through the API (VIS-1..5)', () => {
     expect(again.status).toBe(201);
     expect(again.body.visits.filter((v: Json) => [risky, medium, calm].some((c) => c.organisationId === v.organisationId))).toEqual([]);
     expect(again.body.alreadyPlanned.map((v: Json) => v.visitId)).toEqual(expect.arrayContaining([r.id, m.id]));
-    // The plan's e-mails are sent before it answers: what it reports is what the SMTP server has.
-    expect(again.body.emails.sent).toBe(0);
+    expect(again.body.emails).toMatchObject({ queued: 0, failed: [] });
+    // Every e-mail queued has gone (the outbox holds one row per key): what the SMTP server has is all it will get.
+    await h.mailSettled();
     expect(mails((x) => x.template === 'control-visit-notice' && x.to.includes(risky.email))).toHaveLength(1);
     expect(mails((x) => x.template === 'inspector-assignment' && x.to.includes(staff.email))).toHaveLength(1);
     const count: Json[] = await h.db.query('SELECT count(*)::int AS n FROM control_visits WHERE organisation_id = ANY($1)', [[risky.organisationId, medium.organisationId, calm.organisationId]]);
@@ -316,7 +316,7 @@ describe('control-visit findings through the API (VIS-4, BRE-1, SUS-1)', () => {
       ['suspension', 'SUS-1'],
       ['breach-notice', 'BRE-1'],
     ]);
-    expect(res.body.emails).toMatchObject({ sent: 2, failed: [] });
+    expect(res.body.emails).toMatchObject({ queued: 2, failed: [] });
 
     const [row]: Json[] = await h.db.query('SELECT status, cost_eur::float AS cost FROM control_visits WHERE id = $1', [visit.id]);
     expect(row).toMatchObject({ status: 'done', cost: 120 });
@@ -339,8 +339,9 @@ describe('control-visit findings through the API (VIS-4, BRE-1, SUS-1)', () => {
     // The same findings again (a retry): the recorded result, no second e-mail. Different findings: 409 VIS-4.
     const retry = await http('POST', path, token, findings);
     expect(retry.status).toBe(200);
-    expect(retry.body.emails).toMatchObject({ sent: 0, alreadySent: 2 });
+    expect(retry.body.emails).toMatchObject({ queued: 0, alreadyQueued: 2 });
     expect((await http('POST', path, token, { checklist: allOk })).body).toMatchObject({ statusCode: 409, rule: 'VIS-4' });
+    await h.mailSettled();
     expect(mails((x) => x.template === 'visit-findings-proposal' && x.subject.includes('Centre visité'))).toHaveLength(2);
 
     // VIS-1: the visit done resets the risk factor "never visited".
