@@ -15,9 +15,18 @@ import ts from 'typescript';
 
 export const ROOT = path.resolve(__dirname, '..');
 
-/** The DOMAIN.md this repository implements: DOMAIN_MD, else ../shared/DOMAIN.md beside the repository (as README.md links it). */
+/**
+ * The DOMAIN.md this repository implements: DOMAIN_MD, else shared/DOMAIN.md beside the repository (README.md
+ * links ../shared/DOMAIN.md) or beside one of its parent directories (a clone nested deeper in the same tree).
+ */
 export function domainMarkdownPath(env: NodeJS.ProcessEnv = process.env): string {
-  return env.DOMAIN_MD ? path.resolve(env.DOMAIN_MD) : path.resolve(ROOT, '..', 'shared', 'DOMAIN.md');
+  if (env.DOMAIN_MD) return path.resolve(env.DOMAIN_MD);
+  const beside = path.resolve(ROOT, '..', 'shared', 'DOMAIN.md');
+  for (let dir = path.dirname(ROOT); ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'shared', 'DOMAIN.md');
+    if (existsSync(candidate)) return candidate;
+    if (path.dirname(dir) === dir) return beside;
+  }
 }
 
 export function readDomainMarkdown(file = domainMarkdownPath()): string {

@@ -306,3 +306,26 @@ describe('force majeure and the periods the centre owes (TER-3, BRE-2)', () => {
     expect(run(suspendedFirst, '2026-03-09', { type: 'force-majeure-ended', on: '2026-03-09' })).toMatchObject({ state: 'suspended', suspension: { since: '2026-03-01' } });
   });
 });
+
+describe('labour-law documents (TER-4)', () => {
+  it('TER-4 documents requested are due within 15 days: received by then nothing follows; missed, termination is proposed, withdrawn if they come, else confirmed', () => {
+    const requested = decide(open(), { type: 'labour-documents-requested', on: '2026-05-01' }, '2026-05-01');
+    expect(mails(requested)).toEqual([expect.objectContaining({ template: 'labour-documents-requested', data: expect.objectContaining({ dueOn: '2026-05-16' }) })]);
+    const due = deadlineNamed(requested.agrement, 'labour-documents-due')!;
+    expect(due).toMatchObject({ on: '2026-05-16', boundary: 'by', ruleId: 'TER-4' });
+
+    const inTime = run(requested.agrement, '2026-05-16', { type: 'labour-documents-received', on: '2026-05-16' });
+    expect(deadlineNamed(inTime, 'labour-documents-due')).toBeUndefined();
+    expect(inTime.proposals).toEqual([]);
+
+    const missed = reach(requested.agrement, due.key, '2026-05-17').agrement;
+    expect(missed.proposals).toEqual([expect.objectContaining({ kind: 'termination', cause: 'labour-documents', ruleId: 'TER-4' })]);
+    expect(missed.state).toBe('active');
+    const late = decide(missed, { type: 'labour-documents-received', on: '2026-05-20' }, '2026-05-20');
+    expect(late.agrement.proposals).toEqual([]);
+    expect(late.events.map((e) => e.type)).toEqual(['labour-documents-received', 'proposal-withdrawn']);
+
+    const confirmed = decide(missed, { type: 'proposal-confirmed', on: '2026-05-18', proposalId: missed.proposals[0]!.id }, '2026-05-18').agrement;
+    expect(confirmed.end).toMatchObject({ on: '2026-05-18', ruleId: 'TER-4', cause: 'labour-documents' });
+  });
+});
