@@ -12,6 +12,7 @@ import {
   type SessionSchedule,
   sessionEndsAt,
 } from '../../../src/domain/sessions/finalisation';
+import { renderEmail } from '../../../src/infra/mail/templates';
 
 const iso = (d: Date) => d.toISOString();
 const at = (instant: string) => new Date(instant);
@@ -204,5 +205,31 @@ describe('SES-10 the deadline’s state machine', () => {
     expect(invalid(() => decide(s, { type: 'move', date: '2026-04-31', endTime: '10:00' }, before)).field).toBe('date');
     expect(invalid(() => decide(s, { type: 'move', date: '2026-04-02', endTime: '10h' }, before)).field).toBe('endTime');
     expect(invalid(() => decide(s, { type: 'move', date: '2026-03-26', endTime: '10:00' }, before)).field).toBe('date'); // already past
+  });
+});
+
+describe('SCO-3: in collèges and lycées the 48 hours matter doubly', () => {
+  const rendered = (d: ReturnType<typeof decide>) => d.events.flatMap((e) => e.emails).map((m) => ({ audience: m.audience, text: renderEmail(m.template, m.data).text.replace(/\s+/g, ' ') }));
+
+  it('SCO-3 a secondary school’s reminder and overdue alert say the results feed the pupils’ school records; an agreed centre’s do not', () => {
+    const school = open({ secondarySchool: true });
+    const reminder = rendered(decide(school, { type: 'reminder-due' }, at('2026-03-29T15:00:00Z')));
+    expect(reminder).toEqual([{ audience: 'centre', text: expect.stringContaining('Les résultats de vos élèves alimentent leur livret scolaire') }]);
+    const overdue = rendered(decide(school, { type: 'deadline-passed' }, at('2026-03-30T15:00:00Z')));
+    expect(overdue).toEqual([{ audience: 'operations', text: expect.stringContaining('les résultats alimentent le livret scolaire des élèves') }]);
+
+    const centre = open();
+    for (const d of [decide(centre, { type: 'reminder-due' }, at('2026-03-29T15:00:00Z')), decide(centre, { type: 'deadline-passed' }, at('2026-03-30T15:00:00Z'))]) {
+      const [mail] = rendered(d);
+      expect(mail!.text).toContain('S-42');
+      expect(mail!.text).not.toMatch(/livret scolaire/);
+      expect(d.events[0]!.ruleIds).not.toContain('SCO-3');
+    }
+  });
+
+  it('SCO-3 a secondary school is held to the same 48 hours (SES-10): no extra time because it has no agrément', () => {
+    expect(open({ secondarySchool: true }).deadlineAt).toBe(open().deadlineAt);
+    const late = decide(open({ secondarySchool: true }), finalise('2026-03-30T15:00:01Z'), at('2026-03-30T15:00:01Z'));
+    expect(late.session.finalisation).toMatchObject({ late: true });
   });
 });

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { PARAMETERS } from '../../../src/config/parameters';
 import { loadPriceTable, PRICE_TABLES, priceOf, priceTableFor } from '../../../src/domain/sessions/pricing';
-import type { CandidateBilling } from '../../../src/domain/sessions/session';
+import { InvalidCommand } from '../../../src/domain/errors';
+import { type CandidateBilling, CENTRE_KINDS } from '../../../src/domain/sessions/session';
+import { parseSessionReport } from '../../../src/usecases/sessions/session-report';
+import { sessionReport } from '../../support/session-fixtures';
 import { RuleFileError } from '../../../src/rules/rule-engine';
 import prices2020 from '../../../src/rules/sessions/prices-2020-01.json';
 
@@ -80,8 +83,34 @@ describe('PRI-4: members of a type B network', () => {
 });
 
 describe('PRI-5 and SCO-1', () => {
-  it('PRI-5: every price is one flat price per candidate, cited with its rule', () => {
-    for (const c of [FREE, funded(30), FREE_OF_CHARGE]) expect(priceOf(c, 'centre', DATE).ruleIds).toContain('PRI-5');
+  it('PRI-5: one flat price per candidate: the centre’s and Pix’s shares make the whole price, whatever the mode and the centre', () => {
+    const billings = [FREE, funded(30), funded(45.01), FREE_OF_CHARGE, as({ mode: 'free-of-charge', reason: 'public-establishment-staff' })];
+    for (const kind of CENTRE_KINDS.filter((k) => k !== 'secondary-school')) {
+      for (const c of billings) {
+        const price = priceOf(c, kind, DATE);
+        expect(price.centreShareEur + price.pixShareEur, `${kind} ${c.billing.mode}`).toBeCloseTo(price.priceEur, 9);
+        expect(price.centreShareEur).toBeGreaterThanOrEqual(0);
+        expect(price.ruleIds).toContain('PRI-5');
+        // Nothing but the price and its split: no fee on top.
+        expect(Object.keys(price).sort()).toEqual(['aboveRecommendedMax', 'centreShareEur', 'pixShareEur', 'priceEur', 'recommendedMaxPriceEur', 'ruleIds', 'tariffVersion']);
+      }
+    }
+  });
+
+  it('PRI-5: no other fee can be reported: a candidate’s billing is its mode, the agreed price or the free-of-charge reason, nothing else (400 naming the field)', () => {
+    const report = sessionReport('0b6f0d4e-1c1a-4c55-9a4b-3d1f7f1c2a11', {}, 2);
+    expect(parseSessionReport(report).candidates).toHaveLength(2);
+    for (const fee of ['registrationFeeEur', 'examFeeEur', 'extraFeeEur']) {
+      const withFee = { ...report, candidates: [report.candidates[0], { ...report.candidates[1]!, billing: { mode: 'funded-cohort', agreedPriceEur: 40, [fee]: 15 } }] };
+      let error: unknown;
+      try {
+        parseSessionReport(withFee);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(InvalidCommand);
+      expect((error as InvalidCommand).field).toBe(`candidates.1.billing.${fee}`);
+    }
   });
 
   it('SCO-1: secondary schools are outside the agreed centres’ tariff', () => {
