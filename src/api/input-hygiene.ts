@@ -31,21 +31,25 @@ function cleanText(value: string, field: string, blank: 'refuse' | 'absent'): st
 }
 
 /** The JSON a client sent, its texts cleaned; throws InvalidCommand naming the first offending field. */
-export function cleanInput(value: unknown, field = '', depth = 0): unknown {
+export function cleanInput(value: unknown, field = '', depth = 0, nullsAllowed = false): unknown {
   if (depth > MAX_DEPTH) throw new InvalidCommand(field, `${field || 'the body'} is nested too deeply (at most ${MAX_DEPTH} levels)`);
   if (typeof value === 'string') return cleanText(value, field, 'refuse');
   if (Array.isArray(value)) {
     return value.map((item, i) => {
-      if (item === null || item === undefined) throw new InvalidCommand(join(field, i), `${join(field, i)} must not be null`);
+      if ((item === null && !nullsAllowed) || item === undefined) throw new InvalidCommand(join(field, i), `${join(field, i)} must not be null`);
       return cleanInput(item, join(field, i), depth + 1);
     });
   }
   if (value !== null && typeof value === 'object') {
+    // A json-rules-engine condition ({ fact, operator, value }) compares facts with its value list, where null
+    // stands for a fact that is absent (e.g. SES-9: "no blocker"): the one list that may hold null (AGR-6 drafts).
+    const condition = 'fact' in value && 'operator' in value;
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {
       cleanText(key, join(field, key), 'refuse');
       // Defined as own data properties: a key "__proto__" stays a key (refused by the schemas), never a prototype.
-      Object.defineProperty(out, key, { value: cleanInput(item, join(field, key), depth + 1), enumerable: true, writable: true, configurable: true });
+      const clean = cleanInput(item, join(field, key), depth + 1, condition && key === 'value');
+      Object.defineProperty(out, key, { value: clean, enumerable: true, writable: true, configurable: true });
     }
     return out;
   }

@@ -69,7 +69,7 @@ describe('every text accepted is valid for the whole pipeline (issue 11)', () =>
     expect(row.name).toBe('Lycée');
   });
 
-  it('ELIG-3 a network whose departments hold a null: 400 naming the item, nothing stored', async () => {
+  it('ELIG-4 a network whose departments hold a null: 400 naming the item, nothing stored', async () => {
     const before = await footprint();
     const data = individualApplication();
     const res = await http('POST', '/applications', {
