@@ -49,6 +49,8 @@ const { sendEmail, notifyAffectedSessions } = proxyActivities<AgrementWorkflowAc
 /** SUS-3, TER-5: a suspension or an end makes every amount owed to Pix payable at once. */
 const PAYABLE_AT_ONCE: Record<string, 'SUS-3' | 'TER-5'> = { suspended: 'SUS-3', terminated: 'TER-5', expired: 'TER-5' };
 
+/** Issue 11: an e-mail that fails for good is listed for operations (attention list) without failing the decision. */
+export const EMAIL_FAILURE_LISTED = 'email-failure-listed';
 /** SUS-4: a lifted suspension ends SUS-3's "payable at once" for the statements prepared from then on. */
 export const SUSPENSION_LIFT_ENDS_PAYABILITY = 'sus4-lift-payability';
 /**
@@ -133,13 +135,20 @@ export async function agrementWorkflow(input: AgrementWorkflowInput): Promise<Ag
     const firstSeq = agrement.version - d.events.length + 1;
     for (const [i, event] of d.events.entries()) {
       for (const email of emailsFor(event, agrement)) {
-        await sendEmail({
-          key: `agrement:${id}:${firstSeq + i}:${email.template}:${email.audience}`,
-          to: email.audience === 'centre' ? agrement.email : null,
-          audience: email.audience,
-          template: email.template as never,
-          data: email.data,
-        });
+        try {
+          await sendEmail({
+            key: `agrement:${id}:${firstSeq + i}:${email.template}:${email.audience}`,
+            to: email.audience === 'centre' ? agrement.email : null,
+            audience: email.audience,
+            template: email.template as never,
+            data: email.data,
+          });
+        } catch (err) {
+          // Issue 11: the decision is recorded; a letter that cannot be queued (its data refused: non-retryable) is on
+          // the needs-attention list, and neither fails the person's action nor stops the agrément's clocks.
+          if (!patched(EMAIL_FAILURE_LISTED)) throw err;
+          log.error('e-mail not queued: listed for operations', { template: email.template, error: err instanceof Error ? err.message : String(err) });
+        }
       }
     }
     // The last event of the decision that blocks or endangers planned sessions (one notice per decision).
