@@ -189,9 +189,22 @@ export const PARAMETERS = {
     retentionCheckMinutes: 60,
     /** SES-13: a complaint reaches the jury within this many months of the results' publication. */
     complaintMonths: 2,
-    /** Bulk import: a job without progress for this long is marked failed as interrupted (its chunks are whole). */
-    importStallMinutes: 10,
-    /** Sessions housekeeping: how often the system retries what a failed call or a stop left undelivered (SES-10, QUO-3) and fails stalled imports, in seconds. */
+    /** Bulk import: a running import proves its process alive this often (its heartbeat), in seconds. */
+    importHeartbeatSeconds: 5,
+    /**
+     * Bulk import: a job whose heartbeat is older than this (its process died: kill, crash, lost host) is
+     * resumed by the housekeeping of any process, from the first session not committed, in seconds.
+     */
+    importResumeAfterSeconds: 60,
+    /** Bulk import: a job resumed this many times in a row without committing a chunk is marked failed (a file that brings its process down). */
+    importMaxResumesWithoutProgress: 3,
+    /** Bulk import: the upload is spooled in PostgreSQL (every replica can resume it) in parts of this many bytes. */
+    importSpoolPartBytes: 1024 * 1024,
+    /** Bulk import: the largest file accepted, in bytes (413 above it). */
+    importMaxBytes: 1024 * 1024 * 1024,
+    /** Bulk import: the spooled parts of an upload never completed (its request died) are removed after this many minutes. */
+    importAbandonedUploadMinutes: 60,
+    /** Sessions housekeeping: how often the system retries what a failed call or a stop left undelivered (SES-10, QUO-3) and resumes imports whose process died, in seconds. */
     housekeepingIntervalSeconds: 60,
     // SES-1..8: the values of the cahier of January 2020 (CdC §1.4, §2; Conv art. 9). A later cahier's
     // rule file (src/rules/sessions/ses-*.rules.json) overrides the ones it changes, AGR-6.

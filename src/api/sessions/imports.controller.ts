@@ -1,16 +1,13 @@
-import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { pipeline } from 'node:stream/promises';
-import { Controller, Get, HttpCode, Inject, Logger, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Controller, Get, HttpCode, Inject, Logger, type OnApplicationShutdown, Param, ParseUUIDPipe, PayloadTooLargeException, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { PARAMETERS } from '../../config/parameters';
 import { InvalidCommand } from '../../domain/errors';
 import type { ApplicationDeps } from '../../usecases/applications/dependencies';
 import { toCsv } from '../../usecases/dashboard/dashboard';
-import { csvSessions, jsonArraySessions, ndjsonSessions, type ParsedItem } from '../../usecases/sessions/import/parse';
-import { createImport, getImport, type ImportFormat, importErrors, listImports, runImport } from '../../usecases/sessions/import/run-import';
+import { createImport, getImport, type ImportFormat, importErrors, listImports, startImportRun, stopImportRuns } from '../../usecases/sessions/import/run-import';
+import { removeSpool, spoolUpload, UploadTooLarge } from '../../usecases/sessions/import/spool';
 import { Actor } from '../actor';
 import { Can } from '../auth';
 import { intParam as int, ownEntry } from '../validation';
@@ -20,16 +17,23 @@ const FORMATS: Record<string, ImportFormat> = { 'text/csv': 'csv', 'application/
 const idParam = new ParseUUIDPipe({ exceptionFactory: () => new InvalidCommand('id', 'id must be a UUID') });
 
 /**
- * Bulk import of sessions (SES-1): the upload is spooled to a temporary file (never held in memory), the
- * answer is 202 with the job, and the sessions are judged and stored in the background, in chunks, with
- * progress and every refused line kept. The same file imported again changes nothing.
+ * Bulk import of sessions (SES-1): the upload is spooled in PostgreSQL (never held in memory, kept
+ * across restarts and readable by every replica), the answer is 202 with the job, and the sessions are
+ * judged and stored in the background, in chunks, with progress and every refused line kept. A job whose
+ * process dies is resumed from its first uncommitted session (issue 11). The same file imported again
+ * changes nothing.
  */
 @ApiTags('sessions')
 @ApiBearerAuth()
 @Controller('session-imports')
-export class SessionImportsController {
+export class SessionImportsController implements OnApplicationShutdown {
   private readonly logger = new Logger('SessionImports');
   constructor(@Inject(APPLICATION_DEPS) private readonly deps: ApplicationDeps) {}
+
+  /** A stop ends this process's imports after their current chunk, released for another process to resume. */
+  async onApplicationShutdown() {
+    await stopImportRuns();
+  }
 
   @Post()
   @Can('session.import')
@@ -40,23 +44,20 @@ export class SessionImportsController {
     const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     const format = ownEntry(FORMATS, type);
     if (!format) throw new InvalidCommand('content-type', `content-type must be one of: ${Object.keys(FORMATS).join(', ')}`);
-    const dir = mkdtempSync(path.join(tmpdir(), 'pix-import-'));
-    const file = path.join(dir, 'upload');
-    try {
-      await pipeline(req, createWriteStream(file));
-    } catch (err) {
-      rmSync(dir, { recursive: true, force: true });
-      throw err;
-    }
-    const id = await createImport(this.deps, { format, fileName: fileName ?? null, actor });
-    const items = (): AsyncIterable<ParsedItem> | Iterable<ParsedItem> => {
-      if (format === 'json') return jsonArraySessions(createReadStream(file, 'utf8'));
-      const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
-      return format === 'csv' ? csvSessions(lines) : ndjsonSessions(lines);
+    const tooLarge = () => {
+      res.setHeader('Connection', 'close');
+      return new PayloadTooLargeException(`the file exceeds ${PARAMETERS.sessions.importMaxBytes} bytes`);
     };
-    void runImport(this.deps, id, items(), actor)
-      .catch((err: unknown) => this.logger.error(`import ${id} failed: ${err instanceof Error ? err.message : String(err)}`))
-      .finally(() => rmSync(dir, { recursive: true, force: true }));
+    if (Number(req.headers['content-length'] ?? 0) > PARAMETERS.sessions.importMaxBytes) throw tooLarge();
+    const id = randomUUID();
+    const spool = await spoolUpload(this.deps, id, req).catch((err: unknown) => {
+      throw err instanceof UploadTooLarge ? tooLarge() : err;
+    });
+    const run = await createImport(this.deps, { id, format, fileName: fileName ?? null, actor, spool }).catch(async (err: unknown) => {
+      await removeSpool(this.deps.db.manager, id).catch(() => undefined);
+      throw err;
+    });
+    void startImportRun(this.deps, run, (err) => this.logger.error(`import ${id} failed: ${err instanceof Error ? err.message : String(err)}`));
     res.setHeader('Location', `/session-imports/${id}`);
     return getImport(this.deps, id);
   }

@@ -1,6 +1,7 @@
 import { PARAMETERS } from '../../config/parameters';
 import type { ApplicationDeps } from '../applications/dependencies';
-import { failStalledImports } from './import/run-import';
+import { resumeStalledImports, stopImportRuns } from './import/run-import';
+import { removeAbandonedUploads } from './import/spool';
 import { eraseExpiredSessionData } from './retention';
 import { drainQuotaOutbox } from './quota-outbox';
 import { drainWorkflowOutbox } from './session-workflow-outbox';
@@ -9,10 +10,12 @@ import { deliverWorkflowStarts } from '../workflow-starts';
 /**
  * What the sessions leave behind when a call fails or the service stops, taken up at start and then
  * periodically, one round at a time: workflows whose start is still queued (applications, issue 11), SES-10 workflow steps still queued (first: a finalisation may
- * feed QUO-3), QUO-3 counts still queued, imports that stopped progressing, and (hourly) the personal
- * data of sessions past their 2 years of retention (SES-11). Returns the stop.
+ * feed QUO-3), QUO-3 counts still queued, imports whose process died (resumed here from their first
+ * uncommitted session, issue 11) and uploads never completed, and (hourly) the personal data of sessions
+ * past their 2 years of retention (SES-11). Returns the stop, which also stops this process's imports
+ * (released for another process).
  */
-export function startSessionHousekeeping(deps: Pick<ApplicationDeps, 'db' | 'temporal' | 'taskQueue' | 'now'>, onError: (err: unknown) => void): () => Promise<void> {
+export function startSessionHousekeeping(deps: ApplicationDeps, onError: (err: unknown) => void): () => Promise<void> {
   let running: Promise<unknown> | null = null;
   let lastRetentionCheck = 0;
   const round = () => {
@@ -20,7 +23,8 @@ export function startSessionHousekeeping(deps: Pick<ApplicationDeps, 'db' | 'tem
       await deliverWorkflowStarts(deps, { olderThanSeconds: 30 });
       await drainWorkflowOutbox(deps, { olderThanSeconds: 30 });
       await drainQuotaOutbox(deps);
-      await failStalledImports(deps);
+      await resumeStalledImports(deps, onError);
+      await removeAbandonedUploads(deps);
       if (Date.now() - lastRetentionCheck >= PARAMETERS.sessions.retentionCheckMinutes * 60_000) {
         lastRetentionCheck = Date.now();
         await eraseExpiredSessionData(deps);
@@ -35,5 +39,6 @@ export function startSessionHousekeeping(deps: Pick<ApplicationDeps, 'db' | 'tem
   return async () => {
     clearInterval(timer);
     await running;
+    await stopImportRuns();
   };
 }

@@ -254,6 +254,11 @@ export interface ReportOptions {
   mode?: 'create' | 'update' | 'upsert';
   /** QUO-3: deliver the queued counts right after the commit (default); a bulk import delivers them in larger batches itself. */
   deliverQuota?: boolean;
+  /**
+   * Runs last in the batch's transaction, with every outcome known: a bulk import commits its progress
+   * (lines done, counters, refusals) with the rows it counts, so a crash never leaves one without the other.
+   */
+  inTransaction?: (m: EntityManager, outcomes: ReportOutcome[]) => Promise<void>;
 }
 
 /**
@@ -381,6 +386,7 @@ export async function reportSessions(deps: ApplicationDeps, raws: unknown[], opt
     for (const q of quota) quotaAgrements.add(q.agrementOrganisationId);
     queued = await queueWorkflowSteps(m, steps);
     await appendToLog(m, log);
+    if (options.inTransaction) await options.inTransaction(m, outcomes);
   });
   // SES-10: the workflows learn of the committed changes; what fails stays queued and is retried.
   const { error } = await deliverWorkflowSteps(deps, queued);

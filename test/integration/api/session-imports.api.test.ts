@@ -2,7 +2,11 @@ import type { INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dateIn } from '../../../src/domain/zoned-time';
 import { CSV_COLUMNS } from '../../../src/usecases/sessions/import/parse';
-import { createImport, failStalledImports } from '../../../src/usecases/sessions/import/run-import';
+import { request } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { PARAMETERS } from '../../../src/config/parameters';
+import { createImport, resumeStalledImports } from '../../../src/usecases/sessions/import/run-import';
+import { spoolUpload } from '../../../src/usecases/sessions/import/spool';
 import { agrementStateQuery } from '../../../src/workflows/agrement/definitions';
 import { runningAgrement } from '../../support/agrement-fixtures';
 import { bearer } from '../../support/auth';
@@ -88,7 +92,9 @@ describe('bulk import of sessions (SES-1, QUO-3)', () => {
     expect(first.status).toBe(202);
     expect(first.location).toBe(`/session-imports/${first.body.id}`);
     const job = await finished(first.body.id);
-    expect(job).toMatchObject({ status: 'completed', sessionsRead: 4, processed: 4, total: 4, percent: 100, created: 2, updated: 0, unchanged: 0, refused: 2 });
+    expect(job).toMatchObject({ status: 'completed', sessionsRead: 4, processed: 4, total: 4, percent: 100, created: 2, updated: 0, unchanged: 0, refused: 2, linesDone: 31, attempts: 1, resumedAt: null });
+    // Issue 11: the upload was spooled in PostgreSQL; the job's end removed it.
+    expect((await h.db.query(`SELECT count(*)::int AS n FROM session_import_spool WHERE import_id = $1`, [first.body.id]))[0].n).toBe(0);
     const errors = (await (await fetch(`${api}/session-imports/${first.body.id}/errors`, { headers: bearer(ops) })).json()) as { items: Array<Record<string, unknown>> };
     expect(errors.items).toEqual([
       expect.objectContaining({ line: 5, lineTo: 6, sessionId: `${tag}-B`, field: 'candidates.1.birthDate' }),
@@ -123,23 +129,49 @@ describe('bulk import of sessions (SES-1, QUO-3)', () => {
     expect((await upload('x', 'text/plain')).status).toBe(400);
   });
 
-  it('lists the imports newest first; an import whose service stopped mid-file is marked failed after 10 minutes without progress', async () => {
+  it('lists the imports newest first; a job whose process died is resumed (attempts, resumedAt, exact counters); one left by a service without a spooled upload is failed; a live one is left alone', async () => {
     const c = await centre();
+    const deps = { db: h.db, temporal: h.client, taskQueue: h.taskQueue, now: () => new Date() };
+    const errors: unknown[] = [];
     const done = await finished((await upload(JSON.stringify([sessionReport(c.organisationId)]), 'application/json')).body.id);
-    // An import left running by a stopped service: its last progress 11 minutes ago.
-    const stalled = await createImport(h, { format: 'ndjson', fileName: 'arret.ndjson', actor: 'Agent Pix (operations)' });
-    await h.db.query(`UPDATE session_imports SET processed = 1500, sessions_read = 1500, progressed_at = now() - interval '11 minutes' WHERE id = $1`, [stalled]);
-    const fresh = await createImport(h, { format: 'csv', fileName: 'en-cours.csv', actor: 'Agent Pix (operations)' });
-    expect(await failStalledImports(h)).toBe(1);
-    const list = (await (await fetch(`${api}/session-imports?limit=3`, { headers: bearer(ops) })).json()) as { total: number; items: Array<Record<string, unknown>> };
-    expect(list.items.map((i) => i.id)).toEqual([fresh, stalled, done.id]);
-    expect(list.items[0]).toMatchObject({ status: 'running', failure: null });
-    expect(list.items[1]).toMatchObject({ status: 'failed', processed: 1500, failure: expect.stringMatching(/^interrupted: no progress for 10 minutes .* import the same file again/) });
+    // A job whose process died before reading its spooled upload (its heartbeat stopped a while ago).
+    const id = randomUUID();
+    const spool = await spoolUpload(h, id, [`${JSON.stringify(sessionReport(c.organisationId))}\n{broken\n${JSON.stringify(sessionReport(c.organisationId))}\n`]);
+    const died = await createImport(h, { id, format: 'ndjson', fileName: 'mort.ndjson', actor: 'Agent Pix (operations)', spool });
+    // An import left running by a service that predates spooled uploads: nothing to resume from.
+    const stalled = await createImport(h, { format: 'ndjson', fileName: 'arret.ndjson', actor: 'Agent Pix (operations)', spool: null });
+    await h.db.query(`UPDATE session_imports SET processed = 1500, sessions_read = 1500 WHERE id = $1`, [stalled.id]);
+    const aged = `UPDATE session_imports SET heartbeat_at = now() - make_interval(secs => ${PARAMETERS.sessions.importResumeAfterSeconds + 1}) WHERE id = ANY($1)`;
+    await h.db.query(aged, [[died.id, stalled.id]]);
+    const fresh = await createImport(h, { format: 'csv', fileName: 'en-cours.csv', actor: 'Agent Pix (operations)', spool: null });
+    const round = await resumeStalledImports(deps, (err) => errors.push(err));
+    expect(round).toEqual({ resumed: [died.id], failed: [stalled.id] });
+    const resumed = await finished(died.id);
+    expect(resumed).toMatchObject({ status: 'completed', attempts: 2, resumedAt: expect.any(String), sessionsRead: 3, processed: 3, total: 3, linesDone: 3, created: 2, refused: 1, failure: null });
+    expect(errors).toEqual([]);
+    const list = (await (await fetch(`${api}/session-imports?limit=4`, { headers: bearer(ops) })).json()) as { total: number; items: Array<Record<string, unknown>> };
+    expect(list.items.map((i) => i.id)).toEqual([fresh.id, stalled.id, died.id, done.id]);
+    expect(list.items[0]).toMatchObject({ status: 'running', failure: null, attempts: 1 });
+    expect(list.items[1]).toMatchObject({ status: 'failed', processed: 1500, attempts: 2, failure: expect.stringMatching(/^interrupted \(the service stopped during the import\) and its upload was not kept .* import the same file again/) });
     const failed = (await (await fetch(`${api}/session-imports?status=failed`, { headers: bearer(ops) })).json()) as { items: Array<{ id: string }> };
-    expect(failed.items.map((i) => i.id)).toContain(stalled);
-    expect(failed.items.map((i) => i.id)).not.toContain(fresh);
+    expect(failed.items.map((i) => i.id)).toContain(stalled.id);
+    expect(failed.items.map((i) => i.id)).not.toContain(fresh.id);
     expect((await fetch(`${api}/session-imports?status=paused`, { headers: bearer(ops) })).status).toBe(400);
-    // A running import that progresses is left alone.
-    expect(await failStalledImports(h)).toBe(0);
+    // A running import whose process beats is left alone.
+    expect(await resumeStalledImports(deps, (err) => errors.push(err))).toEqual({ resumed: [], failed: [] });
+  });
+
+  it('a file declared over the import limit is 413 before it is read', async () => {
+    const res = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(`${api}/session-imports`, { method: 'POST', headers: { 'content-type': 'text/csv', 'content-length': String(PARAMETERS.sessions.importMaxBytes + 1), ...bearer(ops) } }, (r) => {
+        let body = '';
+        r.on('data', (b: Buffer) => (body += b.toString()));
+        r.on('end', () => resolve({ status: r.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      req.write('session;organisation\r\n');
+    });
+    expect(res.status).toBe(413);
+    expect(res.body).toContain(`${PARAMETERS.sessions.importMaxBytes} bytes`);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CSV_COLUMNS, csvSessions, jsonArraySessions, ndjsonSessions, type ParsedItem } from '../../../src/usecases/sessions/import/parse';
+import { CSV_COLUMNS, csvSessions, jsonArraySessions, ndjsonSessions, type ParsedItem, sessionsOf } from '../../../src/usecases/sessions/import/parse';
 
 async function* linesOf(text: string) {
   for (const line of text.split(/\r?\n/)) yield line;
@@ -97,5 +97,57 @@ describe('JSON array import read as a stream (SES-1: a 100,000-session array nev
     expect(await last('[{"id":"S-1"} {"id":"S-2"}]')).toEqual({ kept: ['S-1'], fault: { field: '(file)', message: "not valid JSON: expected ',' or ']' after item 1, found '{'" } });
     expect(await last('[{"id":"S-1"},]')).toEqual({ kept: ['S-1'], fault: { field: '(file)', message: "not valid JSON: unexpected ']' after item 1" } });
     expect(await last('[,{"id":"S-1"}]')).toEqual({ kept: [], fault: { field: '(file)', message: "not valid JSON: unexpected ',' after item 0" } });
+  });
+});
+
+describe('a spooled upload read back in parts (issue 11: a resumed import re-reads its file and skips what it committed)', () => {
+  async function* partsOf(bytes: Buffer, cuts: number[]) {
+    let from = 0;
+    for (const to of [...cuts, bytes.length]) {
+      yield bytes.subarray(from, to);
+      from = to;
+    }
+  }
+  const seen = (items: ParsedItem[]) => items.map((i) => [i.lineFrom, i.lineTo, i.sessionId ?? null, i.error?.field ?? null]);
+
+  it('yields the same sessions, lines and refusals wherever the parts are cut (inside a multi-byte character, a CRLF, a quoted line break)', async () => {
+    const s1 = { session: 'S1', organisation: 'o', date: '2026-10-01', adresse: '"Bâtiment « Érable »\r\nescalier 2"', surveillants: 'Lefèvre Zoé', statut: 'planned' };
+    const csv = Buffer.from(
+      ['\uFEFF' + header(';'), line(';', { ...s1, candidat: 'c1', nom: 'Ærø', personnel: 'non' }), line(';', { ...s1, candidat: 'c2', nom: 'Noël', personnel: 'non' }), line(';', { session: 'S2', candidat: 'x', personnel: 'peut-être' }), ''].join('\r\n'),
+      'utf8',
+    );
+    const ndjson = Buffer.from('{"id":"É1","room":"Salle ①"}\r\n\r\n{oops « »}\n{"id":"É2"}', 'utf8');
+    const json = Buffer.from('\uFEFF[{"id":"Ω1","room":"à"}, 7, {"id":"Ω2"}]', 'utf8');
+    for (const [format, bytes] of [['csv', csv], ['ndjson', ndjson], ['json', json]] as const) {
+      const whole = await all(sessionsOf(format, partsOf(bytes, [])));
+      expect(whole.length).toBeGreaterThan(1);
+      for (let cut = 1; cut < bytes.length; cut++) {
+        expect(seen(await all(sessionsOf(format, partsOf(bytes, [cut]))))).toEqual(seen(whole));
+      }
+      // Byte by byte: every character straddles parts.
+      const bytewise = await all(sessionsOf(format, partsOf(bytes, Array.from({ length: bytes.length - 1 }, (_, i) => i + 1))));
+      expect(bytewise.map((i) => i.raw)).toEqual(whole.map((i) => i.raw));
+    }
+    const csvItems = await all(sessionsOf('csv', partsOf(csv, [])));
+    expect(seen(csvItems)).toEqual([[2, 5, 'S1', null], [6, 6, 'S2', 'personnel']]);
+    expect((csvItems[0]!.raw as { address: string; candidates: Array<{ lastName: string }> }).candidates.map((c) => c.lastName)).toEqual(['Ærø', 'Noël']);
+    expect(seen(await all(sessionsOf('ndjson', partsOf(ndjson, []))))).toEqual([[1, 1, 'É1', null], [3, 3, null, '(line)'], [4, 4, 'É2', null]]);
+  });
+
+  it('stops reading the parts when the reader stops early (an import stopping between two chunks)', async () => {
+    let pulled = 0;
+    async function* endless() {
+      for (let i = 0; i < 10_000; i++) {
+        pulled++;
+        yield Buffer.from(`{"id":"S${i}"}\n`);
+      }
+    }
+    let n = 0;
+    for await (const _ of sessionsOf('ndjson', endless())) if (++n === 3) break;
+    const after = pulled;
+    // A stream left flowing would go on pulling parts on the next turns of the event loop.
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    expect(pulled).toBe(after);
+    expect(pulled).toBeLessThan(100);
   });
 });

@@ -3,6 +3,8 @@
  * physical lines it came from, so a 100,000-session file never sits in memory and every refusal can
  * name its lines. Pure (no I/O beyond the async iterable of lines they are given).
  */
+import { createInterface } from 'node:readline';
+import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 
 export interface ParsedItem {
@@ -12,6 +14,25 @@ export interface ParsedItem {
   raw?: unknown;
   error?: { field: string; message: string };
   sessionId?: string | null;
+}
+
+/**
+ * The sessions of a file of `format` read from its bytes, however they are cut (a spooled upload's
+ * parts): a multi-byte character or a line may straddle two chunks. The same bytes always yield the same
+ * items in the same order, which is what lets an interrupted import skip the ones it has committed.
+ */
+export async function* sessionsOf(format: 'csv' | 'json' | 'ndjson', bytes: AsyncIterable<Buffer>): AsyncGenerator<ParsedItem> {
+  if (format === 'json') return yield* jsonArraySessions(bytes);
+  const input = Readable.from(bytes, { objectMode: false });
+  input.setEncoding('utf8');
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  try {
+    yield* format === 'csv' ? csvSessions(lines) : ndjsonSessions(lines);
+  } finally {
+    // A reader that stops early (an import stopping) stops the bytes too: the rest is not read for nothing.
+    lines.close();
+    input.destroy();
+  }
 }
 
 /** NDJSON: one session report per line; blank lines are skipped. */
