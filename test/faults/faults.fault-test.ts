@@ -164,9 +164,28 @@ describe('fault injection (issue 11)', () => {
       throw new Error(`${method} ${url} never acknowledged (key ${key})`);
     };
 
+    // A bulk import (JSON array of session reports) uploaded during the burst: it must complete, each session once.
+    const importIds = Array.from({ length: 60 }, (_, i) => `FAULT-IMPORT-${SEED}-${i}`);
+    const importDate = new Date(Date.now() + 25 * 86_400_000).toISOString().slice(0, 10);
+    const importBody = JSON.stringify(importIds.map((id) => sessionBody(id, university.organisationId, importDate)));
+    let importJob: string | null = null;
+    const upload = async () => {
+      for (let attempt = 0; attempt < 40 && !importJob; attempt++) {
+        const res = await fetch(`${s.api}/session-imports?fileName=fautes.json`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${OPS}`, 'content-type': 'application/json' },
+          body: importBody,
+          signal: AbortSignal.timeout(30_000),
+        }).catch(() => null);
+        if (res && res.status < 300) importJob = ((await res.json()) as { id: string }).id;
+        else await ready(s).catch(() => undefined);
+      }
+    };
+
     const steps = Number(process.env.FAULT_STEPS ?? 24);
     const sessionDate = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10);
     for (let i = 0; i < steps; i++) {
+      if (i === 2) await upload();
       const pending = inject(i);
       if (i % 3 === 2) {
         const id = `FAULT-${SEED}-${i}`;
@@ -181,6 +200,18 @@ describe('fault injection (issue 11)', () => {
       await pending;
     }
     await ready(s);
+    expect(importJob).not.toBeNull();
+    // The import ends (resumed after a kill if need be).
+    const importDeadline = Date.now() + 300_000;
+    let job: { status?: string; created?: number; updated?: number; unchanged?: number; refused?: number } = {};
+    while (job.status !== 'completed' && job.status !== 'failed' && Date.now() < importDeadline) {
+      job = (await (await fetch(`${s.api}/session-imports/${importJob}`, { headers: { authorization: `Bearer ${OPS}` } }).catch(() => null))?.json().catch(() => ({}))) ?? {};
+      if (job.status !== 'completed') await pause(500);
+    }
+    expect(job.status).toBe('completed');
+    // Each session of the file accounted for once: stored (created) or refused with its rule (SUS-2 while suspended).
+    const stored = (job.created ?? 0) + (job.updated ?? 0) + (job.unchanged ?? 0);
+    expect(stored + (job.refused ?? 0)).toBe(60);
 
     const pg = new PgClient({ connectionString: s.databaseUrl });
     await pg.connect();
@@ -195,6 +226,8 @@ describe('fault injection (issue 11)', () => {
           expect(rows[0].n, a.sessionId).toBe(1);
         }
       }
+      // Every session of the import the job counts as stored is stored (once: the primary key), none lost.
+      expect((await pg.query('SELECT count(*)::int AS n FROM sessions WHERE id = ANY($1)', [importIds])).rows[0].n).toBe(stored);
       // Every e-mail sent, once: the outbox drains and the SMTP server holds each Message-ID once.
       const deadline = Date.now() + 180_000;
       let pendingMail = -1;
@@ -221,6 +254,7 @@ describe('fault injection (issue 11)', () => {
         `Run on ${new Date().toISOString()} with \`FAULT_SEED=${SEED} FAULT_STEPS=${steps} npm run test:faults\`.`,
         '',
         `- Acknowledged: ${acknowledged.filter((a) => a.reason).length} legal actions (suspend / lift), ${acknowledged.filter((a) => a.sessionId).length} sessions; each found exactly once.`,
+        `- Bulk import of ${importIds.length} sessions: completed, ${stored} stored once each, ${job.refused ?? 0} refused with their rule (SUS-2 while suspended).`,
         `- E-mails: ${sent} sent, ${messages.length} at the SMTP server, ${duplicates.length} duplicate Message-IDs, 0 pending.`,
         `- Queued workflow steps left: 0.`,
         '',
