@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
 import type { MailCapture } from '../infra/mail/capture-server';
 import type { ApplicationDeps } from '../usecases/applications/dependencies';
 import { AgrementsController } from './agrements/agrements.controller';
@@ -26,6 +27,7 @@ import { RuleSetVersionsController } from './sessions/rule-sets.controller';
 import { CampaignWindowsController } from './sessions/campaigns.controller';
 import { APPLICATION_DEPS, AUTHENTICATOR, DASHBOARD_CACHE, MAIL_CAPTURE } from './tokens';
 import { ReadThroughCache } from './cache/read-through-cache';
+import { FailedAuthThrottle, type ThrottleLimits, THROTTLE_LIMITS } from './security/throttling';
 
 export interface ApiDeps {
   applications: ApplicationDeps;
@@ -34,13 +36,23 @@ export interface ApiDeps {
   principalCacheMs?: number;
   /** How long a dashboard answer is reused (default PARAMETERS.api.dashboardCacheSeconds; 0: always computed). */
   dashboardCacheMs?: number;
+  /** Issue 12: throttling limits (default PARAMETERS.api.failedAuthThrottle and expensiveThrottle). */
+  throttle?: Partial<ThrottleLimits>;
+  /** Issue 12: origins allowed by CORS besides the API's own (default none; CORS_ALLOWED_ORIGINS). */
+  corsAllowedOrigins?: string[];
 }
 
 @Module({})
 export class AppModule {
   static forRoot(deps: ApiDeps): DynamicModule {
+    const limits: ThrottleLimits = {
+      failedAuth: deps.throttle?.failedAuth ?? PARAMETERS.api.failedAuthThrottle,
+      expensive: deps.throttle?.expensive ?? PARAMETERS.api.expensiveThrottle,
+    };
     return {
       module: AppModule,
+      // Issue 12: the storage both limits count in; 'default' so a 429 carries a plain Retry-After.
+      imports: [ThrottlerModule.forRoot({ throttlers: [{ name: 'default', limit: limits.expensive.limit, ttl: limits.expensive.windowSeconds * 1000 }] })],
       controllers: [ApplicationsController, AgrementsController, NetworkMembersController, AttentionController, AuditController, MeController, WebController, DashboardController, SimulationsController, HealthController, MailController, VisitsController, InspectorsController, QualityEventsController, SessionsController, SessionImportsController, StatementsController, RuleSetVersionsController, CampaignWindowsController],
       providers: [
         { provide: APPLICATION_DEPS, useValue: deps.applications },
@@ -53,6 +65,8 @@ export class AppModule {
           inject: [APPLICATION_DEPS],
         },
         // Every route authenticates unless marked @Public (see auth/auth.guard.ts).
+        { provide: THROTTLE_LIMITS, useValue: limits },
+        FailedAuthThrottle,
         { provide: APP_GUARD, useClass: AuthGuard },
         ...(deps.mailCapture ? [{ provide: MAIL_CAPTURE, useValue: deps.mailCapture }] : []),
       ],

@@ -6,10 +6,15 @@ import { type ApiDeps, AppModule } from './app.module';
 import { bodyParsing } from './body-parsing';
 import { DomainErrorFilter } from './domain-error.filter';
 import { InputHygienePipe } from './input-hygiene';
+import { applyHttpSecurity } from './security/http-headers';
+import { methodNotAllowed } from './security/method-not-allowed';
 
 /** Builds the HTTP API over injected dependencies; OpenAPI served at /docs (JSON at /docs-json). */
 export async function createApp(deps: ApiDeps, options: { logger?: false | ('error' | 'warn' | 'log')[] } = {}): Promise<INestApplication> {
   const app = await NestFactory.create(AppModule.forRoot(deps), { logger: options.logger ?? ['error', 'warn'], bodyParser: false });
+  // Issue 12: security headers and CORS on every answer (errors included); then 405 for a method a known path does not take.
+  applyHttpSecurity(app, deps.corsAllowedOrigins ?? []);
+  app.use(methodNotAllowed(app));
   // Bodies within limits (bulk imports read theirs as a stream); then every text checked at the edge.
   app.use(bodyParsing());
   app.useGlobalPipes(new InputHygienePipe());

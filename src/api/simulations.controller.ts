@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { parseScenario } from '../simulation/scenario';
 import { simulate } from '../simulation/simulate';
 import { Can } from './auth';
+import { Expensive } from './security/throttling';
 
 @ApiTags('simulations')
 @ApiBearerAuth()
@@ -13,6 +14,7 @@ export class SimulationsController {
   @Post()
   @HttpCode(200)
   @Can('simulation.run')
+  @Expensive()
   @ApiOperation({
     summary: 'What-if timeline: replay a scenario through the production agrément workflow on the time-skipping server (see README, examples/)',
   })

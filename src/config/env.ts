@@ -21,6 +21,8 @@ export interface RuntimeConfig {
   operationsEmail: string;
   legalEmail: string;
   seedDemo: boolean;
+  /** Issue 12: origins (scheme://host[:port]) whose pages may call the API from a browser; empty: same origin only. */
+  corsAllowedOrigins: string[];
 }
 
 function int(name: string, fallback: number): number {
@@ -29,6 +31,24 @@ function int(name: string, fallback: number): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${name} must be a port number, got ${raw}`);
   return n;
+}
+
+/** CORS_ALLOWED_ORIGINS: a comma-separated list of origins, each exactly `scheme://host[:port]` (no path, no `*`). */
+export function parseOrigins(raw: string | undefined): string[] {
+  if (!raw || raw.trim() === '') return [];
+  return raw.split(',').map((item) => {
+    const origin = item.trim();
+    let parsed: URL | null = null;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = null;
+    }
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
+      throw new Error(`CORS_ALLOWED_ORIGINS must list origins such as https://agrement.pix.fr, got ${JSON.stringify(origin)}`);
+    }
+    return origin;
+  });
 }
 
 export function loadConfig(root = process.cwd()): RuntimeConfig {
@@ -49,5 +69,6 @@ export function loadConfig(root = process.cwd()): RuntimeConfig {
     operationsEmail: env.OPERATIONS_EMAIL || 'operations-certification@pix.fr',
     legalEmail: env.LEGAL_EMAIL || 'juridique@pix.fr',
     seedDemo: env.SEED_DEMO !== 'false',
+    corsAllowedOrigins: parseOrigins(env.CORS_ALLOWED_ORIGINS),
   };
 }

@@ -55,6 +55,17 @@ export const PARAMETERS = {
     maxBodyBytes: 2 * 1024 * 1024,
     /** Most fields a form body may carry (413 above it). */
     maxFormFields: 1000,
+    /**
+     * Issue 12: failed authentications per client address. Past `limit` failures within `windowSeconds`
+     * the address is answered 429 (Retry-After) on every authenticated route for `blockSeconds`.
+     * Counted in the API process's memory (see README, Security).
+     */
+    failedAuthThrottle: { limit: 20, windowSeconds: 60, blockSeconds: 60 },
+    /**
+     * Issue 12: expensive endpoints (simulations, what-if, session imports, dashboards): at most `limit`
+     * calls per route and per user within `windowSeconds`, then 429 (Retry-After) for `windowSeconds`.
+     */
+    expensiveThrottle: { limit: 30, windowSeconds: 60 },
   },
   /** Issue 11: how the engine behaves when PostgreSQL, Temporal or an embedded service fails. */
   resilience: {

@@ -38,8 +38,18 @@ afterAll(async () => {
   await h?.close();
 });
 
+/** Issue 12: what the browser refuses under the page's CSP (it must be nothing: the CSP allows exactly what the page loads). */
+function cspViolations(page: Page): string[] {
+  const refused: string[] = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) refused.push(m.text());
+  });
+  return refused;
+}
+
 async function signIn(page: Page, token: string) {
-  await page.goto(`${api}/#/connexion`);
+  const res = await page.goto(`${api}/#/connexion`);
+  expect(res?.headers()['content-security-policy']).toContain("script-src 'self'");
   await page.fill('input[name=token]', token);
   await page.click('form#signin button');
   await page.waitForSelector('#nav:not([hidden])');
@@ -48,6 +58,7 @@ async function signIn(page: Page, token: string) {
 describe('operations page in a real browser', () => {
   it('SUS-1 the legal team signs in, opens the deadlines and a centre, suspends it with a reason, and sees the new state', async () => {
     const page = await browser.newPage();
+    const refused = cspViolations(page);
     await signIn(page, await h.tokenFor('legal'));
     await page.screenshot({ path: path.join(ARTIFACTS, '1-overview.png') });
     await page.click('a[href="#/echeances"]');
@@ -87,6 +98,7 @@ describe('operations page in a real browser', () => {
     expect(await page.textContent('[data-state]')).toBe('suspendu');
     expect(await page.textContent('main')).toContain('Fraude signalée par trois candidats');
     await page.screenshot({ path: path.join(ARTIFACTS, '3-centre-suspended.png'), fullPage: true });
+    expect(refused).toEqual([]);
     await page.close();
   });
 

@@ -9,6 +9,7 @@ import type { DataSource } from 'typeorm';
 import { inject } from 'vitest';
 import type { INestApplication } from '@nestjs/common';
 import { createActivities } from '../../src/activities';
+import type { ApiDeps } from '../../src/api/app.module';
 import { createApp } from '../../src/api/create-app';
 import { dataSourceFor } from '../../src/infra/database/data-source';
 import { type MailCapture, startMailCapture } from '../../src/infra/mail/capture-server';
@@ -133,7 +134,10 @@ export async function receivedMail(smtp: MailCapture, filter: (m: ReturnType<Mai
 }
 
 /** The HTTP API over the harness's real components, on a free port, with the worker polling. */
-export async function serveApi(h: Harness, options: { principalCacheMs?: number; dashboardCacheMs?: number } = {}): Promise<{ app: INestApplication; url: string }> {
+export async function serveApi(
+  h: Harness,
+  options: Pick<ApiDeps, 'principalCacheMs' | 'dashboardCacheMs' | 'throttle' | 'corsAllowedOrigins'> = {},
+): Promise<{ app: INestApplication; url: string }> {
   void h.run(async () => undefined);
   // Dashboards computed on every request unless a test asks for the cache (dashboard.api.test.ts tests it).
   const app = await createApp(

@@ -14,6 +14,7 @@ import { listAffectedSessions } from '../../usecases/agrements/affected-sessions
 import { whatIfOnAgrement } from '../../usecases/agrements/what-if';
 import { Actor, IdempotencyKey } from '../actor';
 import { AuthenticatedOnly, Can, CurrentPrincipal } from '../auth';
+import { Expensive } from '../security/throttling';
 import { APPLICATION_DEPS } from '../tokens';
 import { intParam as int, ownEntry, validateBody } from '../validation';
 import { AGREMENT_ACTION_NAMES, AGREMENT_ACTIONS } from './actions';
@@ -69,6 +70,7 @@ export class AgrementsController {
   }
 
   @Post(':id/what-if')
+  @Expensive()
   @Can('simulation.run')
   @HttpCode(200)
   @ApiOperation({ summary: 'What-if from the agrément as it stands: hypothetical future events, the dated timeline they lead to (nothing real changes)', description: WHAT_IF_DESCRIPTION })

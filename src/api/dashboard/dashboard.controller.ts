@@ -15,6 +15,7 @@ import { type DashboardFilter, overdue, overview, type Page, quotasAtRisk, toCsv
 import { Can, CurrentPrincipal } from '../auth';
 import type { ReadThroughCache } from '../cache/read-through-cache';
 import { intParam as int } from '../validation';
+import { Expensive } from '../security/throttling';
 import { APPLICATION_DEPS, DASHBOARD_CACHE } from '../tokens';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -27,6 +28,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 @ApiQuery({ name: 'kind', required: false, enum: ['centre', 'network'] })
 @ApiQuery({ name: 'network', required: false, description: 'Coordinating organisation id' })
 @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
+@Expensive()
 @Controller('dashboard')
 export class DashboardController {
   constructor(

@@ -11,6 +11,7 @@ import { removeSpool, spoolUpload, UploadTooLarge } from '../../usecases/session
 import { Actor } from '../actor';
 import { Can } from '../auth';
 import { intParam as int, ownEntry } from '../validation';
+import { Expensive } from '../security/throttling';
 import { APPLICATION_DEPS } from '../tokens';
 
 const FORMATS: Record<string, ImportFormat> = { 'text/csv': 'csv', 'application/json': 'json', 'application/x-ndjson': 'ndjson', 'application/ndjson': 'ndjson' };
@@ -37,6 +38,7 @@ export class SessionImportsController implements OnApplicationShutdown {
 
   @Post()
   @Can('session.import')
+  @Expensive()
   @HttpCode(202)
   @ApiConsumes('text/csv', 'application/x-ndjson', 'application/json')
   @ApiOperation({ summary: 'Import sessions from a CSV (one line per candidate, docs/session-import.md), NDJSON or JSON file; 202 with the job to follow' })

@@ -1,0 +1,58 @@
+import type { INestApplication } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
+
+/**
+ * Issue 12: the operations page (web/index.html) loads only its own /web/app.js and /web/app.css, draws
+ * its charts as inline SVG markup (no style attribute, no data: URI), and calls the API on the same
+ * origin: nothing inline, nothing from elsewhere.
+ */
+const PAGE_DIRECTIVES = {
+  defaultSrc: ["'none'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'"],
+  connectSrc: ["'self'"],
+  formAction: ["'self'"],
+  baseUri: ["'none'"],
+  objectSrc: ["'none'"],
+  frameAncestors: ["'none'"],
+};
+
+/** Swagger UI (/docs) writes inline <style> and uses data: images; its scripts are files served by /docs. */
+const DOCS_DIRECTIVES = { ...PAGE_DIRECTIVES, styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] };
+
+function headers(directives: Record<string, string[]>) {
+  return helmet({
+    contentSecurityPolicy: { useDefaults: false, directives },
+    // X-Frame-Options for browsers that predate frame-ancestors.
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+    // nosniff (X-Content-Type-Options) and no X-Powered-By are helmet defaults, kept.
+  });
+}
+
+const isDocs = (path: string): boolean => path === '/docs' || path.startsWith('/docs/') || path === '/docs-json' || path === '/docs-yaml';
+
+/**
+ * Security headers on every answer (helmet): CSP, nosniff, frame-ancestors 'none', no referrer; and an
+ * explicit CORS policy: same origin only, unless CORS_ALLOWED_ORIGINS lists other origins (README, Configuration).
+ */
+export function applyHttpSecurity(app: INestApplication, corsAllowedOrigins: readonly string[]): void {
+  const express = app.getHttpAdapter().getInstance() as { disable(setting: string): void };
+  express.disable('x-powered-by');
+  const page = headers(PAGE_DIRECTIVES);
+  const docs = headers(DOCS_DIRECTIVES);
+  app.use((req: Request, res: Response, next: NextFunction) => (isDocs(req.path) ? docs(req, res, next) : page(req, res, next)));
+
+  const allowed = new Set(corsAllowedOrigins);
+  app.enableCors({
+    // An origin not listed gets no Access-Control-Allow-Origin: the browser keeps the answer from its page.
+    origin: (origin: string | undefined, callback: (err: Error | null, allow?: boolean) => void) => callback(null, origin !== undefined && allowed.has(origin)),
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'Cache-Control'],
+    exposedHeaders: ['Location', 'Retry-After', 'Content-Disposition'],
+    credentials: false,
+    maxAge: 600,
+  });
+}
