@@ -4,7 +4,6 @@ import { PARAMETERS } from '../../../src/config/parameters';
 import {
   type Agrement,
   type AgrementCommand,
-  badgeDueOn,
   type AgrementEvent,
   AGREMENT_STATES,
   type AgrementState,
@@ -15,11 +14,14 @@ import {
   type Deadline,
   FINAL_STATES,
   type LedgerEntry,
+  type Referent,
+  referentsOf,
   openAgrement,
   pendingDeadlines,
   sessionBlocker,
 } from '../../../src/domain/agrement/agrement';
 import { standing } from '../../../src/domain/agrement/machine';
+import { badgeDueOnFor } from '../../../src/domain/agrement/procedures/referent';
 import { TRANSITIONS } from '../../../src/domain/agrement/transitions';
 import { addDays, addYears, isIsoDate, isoDate, parseIsoDate } from '../../../src/domain/dates';
 import { DomainError, TransitionRefused } from '../../../src/domain/errors';
@@ -31,7 +33,8 @@ import { dateIn, endOfDay, startOfDay } from '../../../src/domain/zoned-time';
  * one and in bulk) and time elapsing, and the pure domain decides each one as the agrément workflow
  * would (src/workflows/agrement/agrement.workflow.ts): a clock in the centre's own zone, and each
  * pending deadline sent as `deadline-reached` when its instant comes (the start of its day for "on"
- * deadlines, the end of it for "by" ones), dated that day. Agréments of both kinds, for 1 to 3 years,
+ * deadlines, the end of it for "by" ones), dated that day. Agréments of both kinds (a network agreeing
+ * 1 to 4 référents, each named by `referentEmail` in the commands about one), for 1 to 3 years,
  * in zones east and west of Paris (DST, half-hour offsets), sometimes continuing an earlier grant.
  *
  * Checked after every decision:
@@ -45,7 +48,8 @@ import { dateIn, endOfDay, startOfDay } from '../../../src/domain/zoned-time';
  *   withdrawn or still open on the record, none vanishes;
  * - the ledger holds each deadline once, with one outcome that never changes once given (met only by
  *   the command that meets it, missed or reached only when it fires); it matches the schedule;
- * - every procedure in course holds its deadline until it fires, a missed one is never set again,
+ * - every procedure in course holds its deadline until it fires (each référent of a network their own badge's,
+ *   REF-1 REF-3), a missed one is never set again,
  *   nothing pending lies in the past once the workflow has fired what was due; `today` never goes back;
  * - QUO-3 counts each session once; SES-9 blocks sessions when the standing says so.
  * Seeded: a failure prints its seed, path and shrunk command sequence, and reproduces. Coverage is
@@ -111,6 +115,8 @@ function objectsOf(x: unknown, into = new Set<object>()): Set<object> {
 
 interface StartSpec {
   kind: 'centre' | 'network';
+  /** REF-1: the number of référents a network's convention agrees (a centre: one). */
+  referentCount: number;
   years: number;
   foreign: boolean;
   timeZone: string;
@@ -132,6 +138,7 @@ const startOnArb = fc.oneof(
 
 const startArb: fc.Arbitrary<StartSpec> = fc.record({
   kind: fc.constantFrom('centre' as const, 'network' as const),
+  referentCount: fc.integer({ min: 1, max: 4 }),
   years: fc.integer({ min: 1, max: 3 }),
   foreign: fc.boolean(),
   timeZone: fc.constantFrom(...ZONES),
@@ -185,11 +192,28 @@ function aimedTypes(a: Agrement): Array<PersonSpec['type']> {
   if (a.proposals.length) types.push('proposal-confirmed', 'proposal-declined');
   if (!a.renewal.requestedOn) types.push('renewal-requested');
   else if (!a.renewal.acceptedOn) types.push('renewal-accepted');
-  if (!a.referent.trained) types.push('referent-trained');
-  if (!a.referent.badgeObtainedOn && !a.referent.recognisedQualifications) types.push('badge-obtained');
+  if (referentsOf(a).some((r) => !r.trained)) types.push('referent-trained');
+  if (referentsOf(a).some((r) => !r.badgeObtainedOn && !r.recognisedQualifications)) types.push('badge-obtained');
   // REF-1, ELIG-4: a network's référents within the agreed number, its members joining and leaving.
-  if (a.kind === 'network') types.push('referent-count-revised', 'referent-added', 'referent-removed', 'member-joined', 'member-left');
+  if (a.kind === 'network') {
+    // Often enough for a network to hold several référents, each with a badge to show (REF-3) and a seat to leave.
+    const n = referentsOf(a).length;
+    types.push(n < a.referentCount ? 'referent-added' : 'referent-count-revised', 'referent-added', 'member-joined', 'member-left');
+    if (n > 1) types.push('referent-removed', 'referent-removed', 'badge-obtained', 'referent-trained', 'referent-changed');
+  }
   return types;
+}
+
+/**
+ * REF-1: the référent a command about one référent names: a network with several says which (as the page does); now and
+ * then none (400 when there are several) or an e-mail that is nobody's (400). A centre's mostly name none.
+ */
+function referentEmailOf(s: PersonSpec, a: Agrement): string | undefined {
+  const all = referentsOf(a);
+  const choice = Math.floor(s.pick / 7);
+  if (choice % 19 === 0) return 'personne@reseau.test';
+  if (all.length === 1 ? choice % 3 !== 0 : s.pick % 7 === 0) return undefined;
+  return all[choice % all.length]!.email;
 }
 
 /** The command a person sends, built against the agrément as it stands (proposal ids, today). */
@@ -225,13 +249,18 @@ function personCommand(spec: PersonSpec, a: Agrement, today: string): AgrementCo
         type: s.type,
         on,
         name: 'Sam Martin',
-        email: 'sam@centre.test',
+        // REF-1: now and then the e-mail of a network's référent (refused: one person, one seat).
+        email: a.kind === 'network' && s.pick % 4 === 0 ? `ref${s.pick % 5}@reseau.test` : 'sam@centre.test',
+        referentEmail: referentEmailOf(s, a),
         recognisedQualifications: s.flag,
         cv: blank ? undefined : 'cv-sam.pdf',
         effectiveOn: s.pick % 3 === 0 ? undefined : from((s.pick % 60) - 3),
       };
     case 'referent-contribution':
-      return { type: s.type, on, days: s.pick % 13 === 0 ? 0 : 1 + (s.pick % 4) };
+      return { type: s.type, on, days: s.pick % 13 === 0 ? 0 : 1 + (s.pick % 4), referentEmail: referentEmailOf(s, a) };
+    case 'referent-trained':
+    case 'badge-obtained':
+      return { type: s.type, on, referentEmail: referentEmailOf(s, a) };
     case 'sessions-finalised':
       return { type: s.type, sessionId: `S${s.pick % 8}`, finalisedOn: on, sessionDate: s.flag ? undefined : from(-(s.pick % 3)), candidates: s.candidates };
     case 'visit-findings-proposed':
@@ -299,6 +328,7 @@ function setup(s: StartSpec): { model: Model; real: Real } {
       organisationName: 'Centre modèle',
       email: 'centre@modele.test',
       kind: s.kind,
+      ...(s.kind === 'network' ? { referentCount: s.referentCount } : {}),
       foreign: s.foreign,
       timeZone: s.timeZone,
       startOn: s.startOn,
@@ -429,7 +459,7 @@ function check(m: Model, before: Agrement, command: AgrementCommand, { agrement:
   checkProposals(m, after, events);
   checkQuota(m, after, events);
   checkLedger(before, after, command, events);
-  checkScheduled(m, after, command, events);
+  checkScheduled(m, before, after, command, events);
   checkDates(after, m.today);
   checkSessionBlocker(after);
 }
@@ -527,9 +557,17 @@ function checkLedger(before: Agrement, after: Agrement, command: AgrementCommand
   // An obligation met closes its deadline as met, even when force majeure holds it (TER-3).
   const metBy = Object.entries(MET_BY).filter(([, type]) => type === command.type && events.some((e) => e.type === type));
   for (const [name] of metBy) {
-    const open = before.ledger.filter((e) => e.name === name && e.outcome === 'pending');
+    // REF-1, REF-3: a badge meets the deadline of the référent who showed it, not another's.
+    const scope = name === 'badge-due' ? badgeKeysMet(before, after) : null;
+    const open = before.ledger.filter((e) => e.name === name && e.outcome === 'pending' && (!scope || scope.has(e.key)));
     for (const e of open) ok(afterByKey.get(e.key)!.outcome === 'met', () => `${e.key} ${afterByKey.get(e.key)!.outcome} after ${command.type}, not met`);
   }
+}
+
+/** The badge deadlines (keys) of the référents whose badge a decision recorded. */
+function badgeKeysMet(before: Agrement, after: Agrement): Set<string> {
+  const showed = referentsOf(after).filter((r) => r.badgeObtainedOn && referentsOf(before).some((x) => sameEmail(x.email, r.email) && !x.badgeObtainedOn));
+  return new Set(pendingDeadlines(before).filter((d) => d.name === 'badge-due' && showed.some((r) => sameEmail(r.email, referentOfDeadline(before, d)?.email ?? ''))).map((d) => d.key));
 }
 
 function checkOutcome(e: LedgerEntry, after: Agrement, command: AgrementCommand): void {
@@ -552,17 +590,38 @@ function checkOutcome(e: LedgerEntry, after: Agrement, command: AgrementCommand)
   }
 }
 
-/** Opening events, and the obligation deadline each (re)starts. */
-const OPENS: Record<string, string> = { 'breach-notified': 'cure-due', 'labour-documents-requested': 'labour-documents-due', 'referent-changed': 'badge-due' };
+/** Opening events, and the obligation deadline each (re)starts (the badge: per référent's appointment, below). */
+const OPENS: Record<string, string> = { 'breach-notified': 'cure-due', 'labour-documents-requested': 'labour-documents-due' };
+
+/**
+ * REF-1, REF-3: each référent's appointment owes its own badge (a network's other référents too): the référent's
+ * e-mail, the day appointed and the tag of its own keys (one appointed again on the day of an earlier appointment).
+ */
+const appointmentOf = (r: Referent) => `badge-due@${r.email.trim().toLowerCase()}|${r.appointedOn}|${r.badgeTag ?? ''}`;
+const sameEmail = (x: string, y: string) => x.trim().toLowerCase() === y.trim().toLowerCase();
+/** The référent a badge deadline concerns: the one it names, else the first. */
+const referentOfDeadline = (a: Agrement, d: Deadline): Referent | undefined =>
+  d.referentEmail ? referentsOf(a).find((r) => sameEmail(r.email, d.referentEmail!)) : a.referent;
 
 /** Every procedure in course holds its deadline on the schedule, until it fires (or while force majeure holds it, TER-3). */
-function checkScheduled(m: Model, a: Agrement, command: AgrementCommand, events: AgrementEvent[]): void {
-  if (command.type === 'deadline-reached') m.fired.add(command.key.split(':')[0]!);
+function checkScheduled(m: Model, before: Agrement, a: Agrement, command: AgrementCommand, events: AgrementEvent[]): void {
+  if (command.type === 'deadline-reached') {
+    const fired = pendingDeadlines(before).find((d) => d.key === command.key);
+    if (fired?.name === 'badge-due') m.fired.add(appointmentOf(referentOfDeadline(before, fired)!));
+    else m.fired.add(command.key.split(':')[0]!);
+  }
   for (const e of events) if (OPENS[e.type]) m.fired.delete(OPENS[e.type]!);
+  // REF-1, REF-5: a référent designated (or taking over) owes the badge afresh, whatever an earlier appointment's keys.
+  for (const e of events) {
+    if (e.type !== 'referent-added' && e.type !== 'referent-changed') continue;
+    const appointed = referentsOf(a).find((r) => r.appointedOn === e.data.on && (e.type === 'referent-added' ? sameEmail(r.email, e.data.email as string) : r.name === e.data.name));
+    if (appointed) m.fired.delete(appointmentOf(appointed));
+  }
   if (FINAL_STATES.includes(a.state)) return;
   const pending = pendingDeadlines(a);
+  const keys = () => pending.map((d) => d.key).join(', ');
   const holds = (name: string, on: string | null | undefined, why: string) =>
-    ok(on && pending.some((d) => d.name === name && d.on === on), () => `${why}, yet no ${name} on ${on} is pending: ${pending.map((d) => d.key).join(', ')}`);
+    ok(on && pending.some((d) => d.name === name && d.on === on), () => `${why}, yet no ${name} on ${on} is pending: ${keys()}`);
   holds('term', a.termOn, 'the agrément runs');
   if (a.termination) holds('termination-effective', a.termination.effectiveOn, 'a termination notice runs');
   if (a.forceMajeure) holds('force-majeure-limit', a.forceMajeure.limitOn, 'force majeure is in course');
@@ -573,10 +632,19 @@ function checkScheduled(m: Model, a: Agrement, command: AgrementCommand, events:
     if (a.visit) holds('visit-answer-due', a.visit.answerDueOn, 'a control visit awaits its answer');
     if (a.labourDocuments && !m.fired.has('labour-documents-due')) holds('labour-documents-due', a.labourDocuments.dueOn, 'labour documents are requested');
   }
-  const badgeDue = badgeDueOn(a);
-  if (badgeDue && !m.fired.has('badge-due')) holds('badge-due', badgeDue, 'the référent owes the badge');
+  // REF-3: each référent owing the badge holds one deadline of their own, until it fires; one missed is never set again.
+  const badges = pending.filter((d) => d.name === 'badge-due');
+  for (const r of referentsOf(a)) {
+    const theirs = badges.filter((d) => referentOfDeadline(a, d) === r);
+    const due = badgeDueOnFor(r);
+    ok(theirs.length <= 1, () => `${r.email} holds ${theirs.length} badge deadlines: ${keys()}`);
+    if (m.fired.has(appointmentOf(r))) ok(theirs.length === 0, () => `badge-due of ${r.email} already missed, yet set again: ${keys()}`);
+    else if (due) ok(theirs[0]?.on === due, () => `${r.email} owes the badge by ${due}, yet no badge-due of theirs on that day is pending: ${keys()}`);
+    else ok(theirs.length === 0, () => `${r.email} owes no badge, yet a badge-due of theirs is pending: ${keys()}`);
+  }
+  for (const d of badges) ok(referentOfDeadline(a, d), () => `${d.key} pending for no référent of the agrément`);
   // An obligation missed stays missed: its procedure gets no second deadline (until a new one opens).
-  for (const name of m.fired) if (Object.values(OPENS).includes(name)) ok(!pending.some((d) => d.name === name), () => `${name} already missed, yet set again: ${pending.map((d) => d.key).join(', ')}`);
+  for (const name of m.fired) if (Object.values(OPENS).includes(name)) ok(!pending.some((d) => d.name === name), () => `${name} already missed, yet set again: ${keys()}`);
 }
 
 /** Who dates what: nothing on the record after today; a termination never takes effect before its request (AGR-5, TER-1). */

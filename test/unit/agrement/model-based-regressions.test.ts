@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type Agrement, type AgrementCommand, decide, openAgrement, pendingDeadlines } from '../../../src/domain/agrement/agrement';
+import { type Agrement, type AgrementCommand, decide, openAgrement, pendingDeadlines, referentsOf } from '../../../src/domain/agrement/agrement';
+import { TransitionRefused } from '../../../src/domain/errors';
 
 /**
  * Defects the model-based test (agrement.model-based.test.ts) found, each pinned at its boundary.
@@ -25,6 +26,9 @@ const reach = (a: Agrement, name: string, today: string) => {
   if (!d) throw new Error(`no ${name} pending: ${pendingDeadlines(a).map((x) => x.key).join(', ')}`);
   return decide(a, { type: 'deadline-reached', key: d.key, on: today }, today);
 };
+/** A network with room for more référents, its first one owing the badge (REF-3). */
+const network = (referentCount = 3) =>
+  open({ kind: 'network', startOn: '2024-01-01', years: 1, referentCount, referent: { name: 'Alex', email: 'alex@test.fr', trainedOn: null, recognisedQualifications: false } });
 const ledgerOf = (a: Agrement, name: string) => a.ledger.filter((e) => e.name === name).map((e) => `${e.key} ${e.outcome}${e.outcomeBy ? ` by ${e.outcomeBy}` : ''}`);
 
 describe('model-based findings', () => {
@@ -95,5 +99,49 @@ describe('model-based findings', () => {
     expect(a.ledger.find((e) => e.name === 'term')).toMatchObject({ key: 'term:2028-01-31', ruleId: 'AGR-4' });
     a = run(a, '2027-09-01', { type: 'renewal-requested', on: '2027-09-01' }, { type: 'renewal-accepted', on: '2027-09-01' });
     expect(a.ledger.find((e) => e.name === 'term')).toMatchObject({ key: 'term:2028-01-31', ruleId: 'AGR-3', outcome: 'pending' });
+  });
+
+  it('REF-1 REF-3 two référents whose badges fall due the same day each miss their own, once: the first one\'s miss leaves the other\'s pending', () => {
+    let a = run(network(2), '2024-01-01', { type: 'referent-added', on: '2024-01-01', name: 'Lou', email: 'lou@reseau.test', cv: 'cv.pdf', recognisedQualifications: false });
+    expect(pendingDeadlines(a).filter((d) => d.name === 'badge-due').map((d) => d.key)).toEqual(['badge-due:2024-07-01', 'badge-due:2024-07-01:lou@reseau.test']);
+    let fired = decide(a, { type: 'deadline-reached', key: 'badge-due:2024-07-01', on: '2024-07-01' }, '2024-07-01');
+    expect(fired.events.map((e) => e.type)).toEqual(['badge-missed', 'breach-notice-proposed']);
+    a = fired.agrement;
+    expect(pendingDeadlines(a).filter((d) => d.name === 'badge-due').map((d) => [d.key, d.referentEmail])).toEqual([['badge-due:2024-07-01:lou@reseau.test', 'lou@reseau.test']]);
+    fired = decide(a, { type: 'deadline-reached', key: 'badge-due:2024-07-01:lou@reseau.test', on: '2024-07-01' }, '2024-07-01');
+    // The same day: one proposal (REF-3:2024-07-01) stands for both.
+    expect(fired.events).toMatchObject([{ type: 'badge-missed', data: { referentName: 'Lou', badgeDueOn: '2024-07-01' } }]);
+    a = fired.agrement;
+    expect(pendingDeadlines(a).some((d) => d.name === 'badge-due')).toBe(false);
+    expect(ledgerOf(a, 'badge-due')).toEqual([
+      'badge-due:2024-07-01 missed by badge-missed, breach-notice-proposed',
+      'badge-due:2024-07-01:lou@reseau.test missed by badge-missed',
+    ]);
+    // Lou's badge meets Lou's deadline only: Alex's stays missed (and the proposal stands while Alex owes it).
+    a = run(a, '2024-07-02', { type: 'badge-obtained', on: '2024-07-02', referentEmail: 'lou@reseau.test' });
+    expect(ledgerOf(a, 'badge-due')).toEqual([
+      'badge-due:2024-07-01 missed by badge-missed, breach-notice-proposed',
+      'badge-due:2024-07-01:lou@reseau.test missed by badge-missed',
+    ]);
+    expect(a.proposals.map((p) => p.id)).toEqual(['REF-3:2024-07-01']);
+  });
+
+  it('REF-1 REF-5 the person a pending change of référent brings in cannot be designated another référent meanwhile (409 REF-1)', () => {
+    // The change of the first référent to Sam takes effect on 2024-03-20.
+    let a = run(network(), '2024-02-01', { type: 'referent-changed', on: '2024-02-01', effectiveOn: '2024-03-20', name: 'Sam', email: 'sam@reseau.test', cv: 'cv.pdf', recognisedQualifications: false });
+    let refusal: unknown;
+    try {
+      decide(a, { type: 'referent-added', on: '2024-02-02', name: 'Sam', email: ' SAM@reseau.test ', cv: 'cv.pdf' }, '2024-02-02');
+    } catch (e) {
+      refusal = e;
+    }
+    expect(refusal).toBeInstanceOf(TransitionRefused);
+    expect(refusal).toMatchObject({ ruleId: 'REF-1', message: expect.stringContaining('takes over as référent on 2024-03-20') });
+    // Another person is designated; once the change takes effect each seat has its holder and one badge deadline of its own.
+    a = run(a, '2024-02-02', { type: 'referent-added', on: '2024-02-02', name: 'Lou', email: 'lou@reseau.test', cv: 'cv.pdf' });
+    const change = pendingDeadlines(a).find((d) => d.name === 'referent-change-effective')!;
+    a = decide(a, { type: 'deadline-reached', key: change.key, on: '2024-03-20' }, '2024-03-20').agrement;
+    expect(referentsOf(a).map((r) => r.email)).toEqual(['sam@reseau.test', 'lou@reseau.test']);
+    expect(pendingDeadlines(a).filter((d) => d.name === 'badge-due').map((d) => d.key)).toEqual(['badge-due:2024-08-02:lou@reseau.test', 'badge-due:2024-09-20']);
   });
 });

@@ -243,6 +243,15 @@ const referentAdded = transition({
       },
     },
     { ruleId: 'REF-1', holds: 'the new référent is not already one', check: (a, c) => (otherSeatHolder(a, c.email) ? `${c.email} is already a référent of this agrément` : null) },
+    {
+      // One person, one seat: designated now, they would hold two once the change takes effect (both with their own REF-3 badge deadlines).
+      ruleId: 'REF-1',
+      holds: 'the new référent is not the one a pending change (REF-5) brings in',
+      check: (a, c) =>
+        a.referentChange && sameEmail(a.referentChange.email, c.email)
+          ? `${c.email} takes over as référent on ${a.referentChange.effectiveOn} (change notified on ${a.referentChange.notifiedOn}, REF-5)`
+          : null,
+    },
   ],
   next: unchanged,
   validate(c, a, today) {
