@@ -34,6 +34,22 @@ export function readDomainMarkdown(file = domainMarkdownPath()): string {
   return readFileSync(file, 'utf8');
 }
 
+/**
+ * The rule IDs this repository implements, as committed in docs/rule-ids.json (a fresh clone has no DOMAIN.md
+ * beside it: CI). `npm run rules:coverage -- --write` refreshes the file from DOMAIN.md when it is at hand.
+ */
+export const RULE_IDS_FILE = path.join(ROOT, 'docs', 'rule-ids.json');
+
+export function committedRuleIds(): string[] {
+  return JSON.parse(readFileSync(RULE_IDS_FILE, 'utf8')) as string[];
+}
+
+/** DOMAIN.md's rule IDs when it can be read (a working copy beside ../shared), else null. */
+export function domainRuleIdsIfAtHand(): string[] | null {
+  const file = domainMarkdownPath();
+  return existsSync(file) ? ruleIdsOf(readFileSync(file, 'utf8')) : null;
+}
+
 /** The rule IDs DOMAIN.md defines, in its order: each catalogue entry opens with `- **ID**`. */
 export function ruleIdsOf(markdown: string): string[] {
   const ids: string[] = [];

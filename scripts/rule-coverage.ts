@@ -1,15 +1,17 @@
 /**
  * `npm run rules:coverage`: per DOMAIN.md rule ID, the tests named with it (issue 10 §4), then the IDs that
- * no test is named with; exits 1 when there are any. DOMAIN.md is read from DOMAIN_MD, else from
- * shared/DOMAIN.md beside the repository (see domainMarkdownPath). test/unit/rules/rule-coverage.test.ts
- * runs the same scan.
+ * no test is named with; exits 1 when there are any. The IDs are docs/rule-ids.json; `-- --write` refreshes it
+ * from DOMAIN.md (DOMAIN_MD, else shared/DOMAIN.md beside the repository, see domainMarkdownPath).
+ * test/unit/rules/rule-coverage.test.ts runs the same scan.
  */
-import { fullName, readDomainMarkdown, ruleCoverage, ruleIdsOf, scanTestTitles } from './rule-coverage-scan';
+import { writeFileSync } from 'node:fs';
+import { committedRuleIds, fullName, readDomainMarkdown, RULE_IDS_FILE, ruleCoverage, ruleIdsOf, scanTestTitles } from './rule-coverage-scan';
 import { runMain } from './run-main';
 
 runMain(
   async () => {
-    const coverage = ruleCoverage(ruleIdsOf(readDomainMarkdown()), scanTestTitles());
+    if (process.argv.includes('--write')) writeFileSync(RULE_IDS_FILE, `${JSON.stringify(ruleIdsOf(readDomainMarkdown()), null, 2)}\n`);
+    const coverage = ruleCoverage(committedRuleIds(), scanTestTitles());
     const out: string[] = [];
     for (const { ruleId, tests } of coverage) {
       out.push(`${ruleId} (${tests.length})`);

@@ -36,6 +36,9 @@ describe('what-if from a real agrément', () => {
     await act({ type: 'suspended', on: plus(-10), reason: 'Fraude signalée par trois candidats' });
     // The suspension is recorded and its e-mail delivered: nothing real is in flight when the what-if runs.
     await receivedMail(h.smtp, (m) => m.template === 'agrement-suspended' && m.to.includes(start.email));
+    // …and the notice of the planned sessions it affects (SUS-2), queued after it, delivered too.
+    await receivedMail(h.smtp, (m) => m.template === 'planned-sessions-affected' && m.to.includes(start.email));
+    await h.mailSettled();
     const real = async () => ({
       workflowVersion: (await handle.query(agrementStateQuery)).version,
       readModel: (await requestJson(`${api}/agrements/${id}`, 'GET', { token: await h.tokenFor('legal') })).body.agrement as Json,
