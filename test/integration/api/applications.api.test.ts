@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyLogChain } from '../../../src/infra/database/event-log';
 import { submitApplication } from '../../../src/usecases/applications/submit-application';
 import { deliverWorkflowStarts } from '../../../src/usecases/workflow-starts';
-import { applicationStateQuery } from '../../../src/workflows/application/definitions';
+import { applicationStateQuery, applicationWorkflowId } from '../../../src/workflows/application/definitions';
 import { individualApplication } from '../../support/fixtures';
 import { createHarness, serveApi, type Harness, receivedMail } from '../../support/harness';
 import { type Json, requestJson } from '../../support/http';
@@ -216,6 +216,23 @@ describe('application API: HTTP → workflow → PostgreSQL → SMTP', () => {
     const again = await http('POST', `/applications/${first.body.id}/pieces`, { pieces: allPieces() }, { 'idempotency-key': `${key}-pieces` });
     expect(again.status).toBe(200);
     expect(again.body.pieces).toHaveLength(5);
+  });
+
+  it('APP-1 a request retried with its Idempotency-Key after the procedure closed starts no second procedure (a re-seed)', async () => {
+    const key = `test-${Date.now()}-closed`;
+    const data = individualApplication();
+    const first = await http('POST', '/applications', data, { 'idempotency-key': key });
+    expect(first.status).toBe(201);
+    const handle = h.client.workflow.getHandle(applicationWorkflowId(first.body.id));
+    const { runId } = await handle.describe();
+    // The procedure is over (here: closed by hand, as a completed one is); the client retries, or the demo seeds again.
+    await handle.terminate('test: the procedure is over');
+    const retried = await http('POST', '/applications', data, { 'idempotency-key': key });
+    expect(retried.status).toBe(200);
+    expect(retried.body.id).toBe(first.body.id);
+    const after = await handle.describe();
+    expect(after.runId).toBe(runId);
+    expect(after.status.name).toBe('TERMINATED');
   });
 
   it('APP-1 an application committed while Temporal cannot be reached keeps its workflow start queued; the next round starts it', async () => {
