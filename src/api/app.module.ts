@@ -41,7 +41,9 @@ export class AppModule {
   static forRoot(deps: ApiDeps): DynamicModule {
     return {
       module: AppModule,
-      controllers: [ApplicationsController, AgrementsController, NetworkMembersController, AttentionController, AuditController, MeController, WebController, DashboardController, SimulationsController, HealthController, MailController, VisitsController, InspectorsController, QualityEventsController, SessionsController, SessionImportsController, StatementsController, RuleSetVersionsController, CampaignWindowsController],
+      controllers: [ApplicationsController, AgrementsController, NetworkMembersController, AttentionController, AuditController, MeController, WebController, DashboardController, SimulationsController, HealthController, VisitsController, InspectorsController, QualityEventsController, SessionsController, SessionImportsController, StatementsController, RuleSetVersionsController, CampaignWindowsController,
+        // The captured mail exists only with the capture (`./dev start` without SMTP_URL): otherwise /mail is 404 for everyone.
+        ...(deps.mailCapture ? [MailController] : [])],
       providers: [
         { provide: APPLICATION_DEPS, useValue: deps.applications },
         { provide: DASHBOARD_CACHE, useValue: new ReadThroughCache<unknown>(deps.dashboardCacheMs ?? PARAMETERS.api.dashboardCacheSeconds * 1000, 1000, Date.now, true) },
