@@ -55,8 +55,14 @@ export async function overview(db: DataSource, f: DashboardFilter) {
   );
   const agrements: Record<string, Record<string, number>> = { centre: {}, network: {} };
   for (const r of rows) agrements[r.kind]![r.state] = r.n;
+  // A centre or a coordinator counts only its own applications (its organisation, its network's members), as for the
+  // agréments above; Pix staff count them all. The place filters apply too (kind is the agrément's, not the application's).
+  const appParams: unknown[] = [];
+  const appWhere = where({ ...f, kind: undefined }, appParams, 'ap.organisation_id');
   const apps: { state: string; n: number; overdue: number }[] = await db.query(
-    `SELECT state, count(*)::int AS n, count(overdue_flagged_at)::int AS overdue FROM applications GROUP BY 1`,
+    `SELECT ap.state, count(*)::int AS n, count(ap.overdue_flagged_at)::int AS overdue
+       FROM applications ap JOIN organisations o ON o.id = ap.organisation_id WHERE true ${appWhere} GROUP BY 1`,
+    appParams,
   );
   return {
     agrements,

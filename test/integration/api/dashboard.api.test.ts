@@ -170,6 +170,24 @@ describe('operations dashboards', () => {
     expect(new Set(deadlines.items.map((d: { agrementId: string }) => d.agrementId))).toEqual(new Set([mine.start.agrementId]));
   });
 
+  it('DATA-3 the overview counts, for a centre, only its own agrément and applications; Pix staff count them all', async () => {
+    const mine = await agrement(today());
+    const other = await agrement(today());
+    const application = (organisationId: string) =>
+      h.db.query(`INSERT INTO applications (id, organisation_id, kind, state, data, received_at) VALUES (gen_random_uuid(), $1, 'individual', 'received', '{}', now())`, [organisationId]);
+    await application(mine.organisationId);
+    await application(other.organisationId);
+    await application(other.organisationId);
+    const sum = (counts: Record<string, number>) => Object.values(counts).reduce((s, n) => s + n, 0);
+
+    const own = await json('/dashboard/overview', await h.tokenFor('centre', mine.organisationId));
+    expect(sum(own.agrements.centre) + sum(own.agrements.network)).toBe(1);
+    expect(own.applications).toEqual({ received: 1 });
+    const all = await json('/dashboard/overview', await h.tokenFor('read-only'));
+    expect(sum(all.agrements.centre)).toBeGreaterThanOrEqual(2);
+    expect(all.applications.received).toBeGreaterThanOrEqual(3);
+  });
+
   it('SES-10 SES-13 AGR-2 one centre’s whole timeline: its agrément’s, sessions’ and quality record’s events, newest first, and every deadline its workflows hold, soonest first', async () => {
     const a = await agrement(today());
     const org = a.start.organisationId;
