@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import type { MailCapture } from '../infra/mail/capture-server';
 import type { ApplicationDeps } from '../usecases/applications/dependencies';
 import { AgrementsController } from './agrements/agrements.controller';
@@ -16,6 +16,7 @@ import { cachingAuthenticator, databaseAuthenticator } from './auth/authenticato
 import { PARAMETERS } from '../config/parameters';
 import { HealthController } from './health.controller';
 import { MailController } from './mail.controller';
+import { IdempotencyInterceptor } from './idempotency.interceptor';
 import { VisitsController } from './visits/visits.controller';
 import { InspectorsController } from './visits/inspectors.controller';
 import { QualityEventsController } from './visits/quality-events.controller';
@@ -56,6 +57,8 @@ export class AppModule {
         },
         // Every route authenticates unless marked @Public (see auth/auth.guard.ts).
         { provide: APP_GUARD, useClass: AuthGuard },
+        // Issue 12: an Idempotency-Key is bound to its first request; reused for another: 422.
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         ...(deps.mailCapture ? [{ provide: MAIL_CAPTURE, useValue: deps.mailCapture }] : []),
       ],
     };
