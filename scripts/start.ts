@@ -44,7 +44,7 @@ async function main() {
     `  API                ${system.urls.api}`,
     `  API docs (OpenAPI) ${system.urls.docs}`,
     `  Temporal Web UI    ${system.urls.temporalUi ?? '(external Temporal: see its own UI)'}`,
-    `  Captured mail      ${system.urls.mail ?? '(sent to SMTP_URL)'}`,
+    `  Captured mail      ${system.urls.mail ? `${system.urls.mail} (operations token)` : '(sent to SMTP_URL)'}`,
     `  PostgreSQL         ${system.databaseUrl.replace(/:[^:@/]*@/, ':***@')}`,
     ...(tokens
       ? ['', 'Demo bearer tokens (Authorization: Bearer <token>):', ...Object.entries(tokens).map(([role, t]) => `  ${role.padEnd(18)} ${t}`)]

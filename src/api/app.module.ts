@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import type { MailCapture } from '../infra/mail/capture-server';
 import type { ApplicationDeps } from '../usecases/applications/dependencies';
@@ -17,6 +17,7 @@ import { cachingAuthenticator, databaseAuthenticator } from './auth/authenticato
 import { PARAMETERS } from '../config/parameters';
 import { HealthController } from './health.controller';
 import { MailController } from './mail.controller';
+import { IdempotencyInterceptor } from './idempotency.interceptor';
 import { VisitsController } from './visits/visits.controller';
 import { InspectorsController } from './visits/inspectors.controller';
 import { QualityEventsController } from './visits/quality-events.controller';
@@ -53,7 +54,9 @@ export class AppModule {
       module: AppModule,
       // Issue 12: the storage both limits count in; 'default' so a 429 carries a plain Retry-After.
       imports: [ThrottlerModule.forRoot({ throttlers: [{ name: 'default', limit: limits.expensive.limit, ttl: limits.expensive.windowSeconds * 1000 }] })],
-      controllers: [ApplicationsController, AgrementsController, NetworkMembersController, AttentionController, AuditController, MeController, WebController, DashboardController, SimulationsController, HealthController, MailController, VisitsController, InspectorsController, QualityEventsController, SessionsController, SessionImportsController, StatementsController, RuleSetVersionsController, CampaignWindowsController],
+      controllers: [ApplicationsController, AgrementsController, NetworkMembersController, AttentionController, AuditController, MeController, WebController, DashboardController, SimulationsController, HealthController, VisitsController, InspectorsController, QualityEventsController, SessionsController, SessionImportsController, StatementsController, RuleSetVersionsController, CampaignWindowsController,
+        // The captured mail exists only with the capture (`./dev start` without SMTP_URL): otherwise /mail is 404 for everyone.
+        ...(deps.mailCapture ? [MailController] : [])],
       providers: [
         { provide: APPLICATION_DEPS, useValue: deps.applications },
         { provide: DASHBOARD_CACHE, useValue: new ReadThroughCache<unknown>(deps.dashboardCacheMs ?? PARAMETERS.api.dashboardCacheSeconds * 1000, 1000, Date.now, true) },
@@ -68,6 +71,8 @@ export class AppModule {
         { provide: THROTTLE_LIMITS, useValue: limits },
         FailedAuthThrottle,
         { provide: APP_GUARD, useClass: AuthGuard },
+        // Issue 12: an Idempotency-Key is bound to its first request; reused for another: 422.
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         ...(deps.mailCapture ? [{ provide: MAIL_CAPTURE, useValue: deps.mailCapture }] : []),
       ],
     };

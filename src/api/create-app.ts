@@ -25,7 +25,10 @@ export async function createApp(deps: ApiDeps, options: { logger?: false | ('err
     .setDescription(
       'Application procedure (APP-1..8), eligibility (ELIG-1..5) and dossier (DOC-1..4) rules. ' +
         'Errors: 400 names the field, 401 a missing or invalid bearer token, 403 the action and the roles allowed, ' +
-        '404 an unknown id, 409 the rule that forbids the transition.',
+        '404 an unknown id, 409 the rule that forbids the transition. ' +
+        'Idempotency-Key (POST of applications, decisions, agrément actions, network members; honoured on any POST, PUT, PATCH, DELETE): ' +
+        'at most 200 characters (8–200 of [A-Za-z0-9._:-]), new for each request, kept for good (no expiry); the same request again with it is applied once, ' +
+        'another request with it is refused with 422 ("used for another request").',
     )
     // DATA-3: bearer tokens in the Authorization header, never in URLs.
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API token (pix_…), issued with `npm run token`' })

@@ -1,13 +1,16 @@
 import { Controller, Get, Header, Inject, NotFoundException, Optional, Param } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { MailCapture } from '../infra/mail/capture-server';
-import { Public } from './auth/decorators';
+import { Can } from './auth/decorators';
 import { MAIL_CAPTURE } from './tokens';
 
-/** The captured mail of a local run (no SMTP_URL): what the engine would have sent. */
+/**
+ * The captured mail of a local run (no SMTP_URL): what the engine would have sent. It holds every
+ * e-mail, an unannounced visit's notice to an inspector included: Pix operations only (bearer token).
+ * Registered only when the capture runs (see AppModule): with a real SMTP_URL, /mail does not exist (404).
+ */
 @ApiExcludeController()
-// Local runs only (no SMTP_URL): the capture holds demo mail, read in a browser.
-@Public()
+@Can('mail.read')
 @Controller('mail')
 export class MailController {
   constructor(@Optional() @Inject(MAIL_CAPTURE) private readonly capture?: MailCapture) {}

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Log } from '../infra/tools/cache-dir';
 import { dateIn } from '../domain/zoned-time';
 
@@ -27,7 +28,9 @@ let token = '';
 async function call(api: string, method: string, url: string, body: unknown, key: string): Promise<Created> {
   const res = await fetch(`${api}${url}`, {
     method,
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'idempotency-key': key },
+    // A key is bound to its request (422 for another body): a step dated today, seeded again on a later day, is another
+    // request, hence its own key (the procedure then refuses it, 409, as already done).
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'idempotency-key': `${key}-${createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 12)}` },
     body: JSON.stringify(body),
   });
   const json = (await res.json()) as Created & { message?: string };

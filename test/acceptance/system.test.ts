@@ -80,9 +80,11 @@ describe('the system as `./dev start` brings it up', () => {
 
   it('serves the API docs and the captured mail in French', async () => {
     expect((await fetch(system.urls.docs)).status).toBe(200);
-    const page = await (await fetch(system.urls.mail!)).text();
+    // Issue 12: the captured mail is for Pix operations only.
+    expect((await fetch(`${system.urls.mail}/messages.json`)).status).toBe(401);
+    const page = await (await get(system.urls.mail!)).text();
     expect(page).toContain('Courriels');
-    const list = (await (await fetch(`${system.urls.mail}/messages.json`)).json()) as { template: string }[];
+    const list = (await (await get(`${system.urls.mail}/messages.json`)).json()) as { template: string }[];
     expect(list.map((m) => m.template)).toEqual(expect.arrayContaining(['application-acknowledged', 'attestation-issued', 'application-incomplete']));
   });
 });

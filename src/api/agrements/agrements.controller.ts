@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Logger, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { PARAMETERS } from '../../config/parameters';
 import { AGREMENT_STATES } from '../../domain/agrement/agrement';
 import { assertCan, canSeeOrganisation } from '../../domain/access/permissions';
@@ -12,7 +12,7 @@ import type { ApplicationDeps } from '../../usecases/applications/dependencies';
 import { actOnAgrement, checkSessionAllowed, getAgrement, listAgrementsView } from '../../usecases/agrements/agrements';
 import { listAffectedSessions } from '../../usecases/agrements/affected-sessions';
 import { whatIfOnAgrement } from '../../usecases/agrements/what-if';
-import { Actor, IdempotencyKey } from '../actor';
+import { Actor, IDEMPOTENCY_KEY_RULES, IdempotencyKey } from '../actor';
 import { AuthenticatedOnly, Can, CurrentPrincipal } from '../auth';
 import { Expensive } from '../security/throttling';
 import { APPLICATION_DEPS } from '../tokens';
@@ -106,6 +106,7 @@ export class AgrementsController {
   })
   @ApiParam({ name: 'action', enum: AGREMENT_ACTION_NAMES })
   @ApiBody({ schema: { oneOf: AGREMENT_ACTION_NAMES.map((n) => ({ title: n, ...AGREMENT_ACTIONS[n]!.schema }) as object) } })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: IDEMPOTENCY_KEY_RULES })
   async act(
     @Param('id', idParam) id: string,
     @Param('action') actionName: string,

@@ -23,7 +23,7 @@ import {
   requireConformityVisitUpdate,
   submitPiecesUpdate,
 } from '../../workflows/application/definitions';
-import { Actor, IdempotencyKey } from '../actor';
+import { Actor, IDEMPOTENCY_KEY_RULES, IdempotencyKey } from '../actor';
 import { Can, CurrentPrincipal } from '../auth/decorators';
 import { APPLICATION_DEPS } from '../tokens';
 import { intParam, validateBody } from '../validation';
@@ -42,7 +42,7 @@ const idParam = new ParseUUIDPipe({ version: undefined, exceptionFactory: () => 
 
 @ApiTags('applications')
 @ApiBearerAuth()
-@ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Makes a retried request apply once' })
+@ApiHeader({ name: 'Idempotency-Key', required: false, description: IDEMPOTENCY_KEY_RULES })
 @Controller('applications')
 export class ApplicationsController {
   constructor(@Inject(APPLICATION_DEPS) private readonly deps: ApplicationDeps) {}

@@ -81,7 +81,7 @@ export class DashboardController {
 
   @Get('overview')
   @Can('agrement.read')
-  @ApiOperation({ summary: 'Counts of centres and networks by state, applications by state and overdue (APP-7)' })
+  @ApiOperation({ summary: 'Counts of centres and networks by state, applications by state and overdue (APP-7); a centre counts only its own, a coordinator its network’s (Pix staff: all)' })
   async overview(@CurrentPrincipal() p: Principal, @Query() q: Record<string, string>, @Res({ passthrough: true }) res: Response, @Headers('cache-control') cc?: string) {
     const f = await this.filter(p, q);
     return json(res, await this.cached(cc, 'overview', f, () => overview(this.deps.db, f)));

@@ -1,11 +1,13 @@
 import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { InvalidCommand } from '../../domain/errors';
+import type { Principal } from '../../domain/access/roles';
+import { InvalidCommand, NotFound } from '../../domain/errors';
 import { QUALITY_EVENT_KINDS, type QualityEventInput } from '../../domain/visits/quality-events';
 import type { ApplicationDeps } from '../../usecases/applications/dependencies';
 import { listQualityEvents, recordQualityEvent } from '../../usecases/visits/quality-events';
+import { inspectorAssignedTo } from '../../usecases/visits/visits';
 import { Actor } from '../actor';
-import { Can } from '../auth';
+import { Can, CurrentPrincipal } from '../auth';
 import { APPLICATION_DEPS } from '../tokens';
 import { intParam as int, validateBody } from '../validation';
 
@@ -46,9 +48,19 @@ export class QualityEventsController {
 
   @Get()
   @Can('visits.read')
-  @ApiOperation({ summary: 'The centre’s quality record, newest first' })
+  @ApiOperation({ summary: 'The centre’s quality record, newest first (an inspector: only a centre of their assigned visits, as for its risk score; otherwise 404)' })
   @ApiQuery({ name: 'kind', required: false, enum: [...QUALITY_EVENT_KINDS] })
-  list(@Param('organisationId', organisationParam) organisationId: string, @Query('kind') kind?: string, @Query('limit') limit?: string, @Query('offset') offset?: string) {
+  async list(
+    @CurrentPrincipal() principal: Principal,
+    @Param('organisationId', organisationParam) organisationId: string,
+    @Query('kind') kind?: string,
+    @Query('limit') limit?: string,
+    @Query('offset') offset?: string,
+  ) {
+    // VIS-1..5: an inspector sees only the centres of their own assignments, the same scope as GET /centres/:id/risk.
+    if (!(await inspectorAssignedTo(this.deps.db, principal, organisationId))) {
+      throw new NotFound(`no agreed centre ${organisationId}`, { organisationId });
+    }
     if (kind !== undefined && !(QUALITY_EVENT_KINDS as readonly string[]).includes(kind)) throw new InvalidCommand('kind', `kind must be one of: ${QUALITY_EVENT_KINDS.join(', ')}`);
     return listQualityEvents(this.deps, organisationId, { kind, limit: int('limit', limit, 50, 1, 1000), offset: int('offset', offset, 0, 0, 10_000_000) });
   }

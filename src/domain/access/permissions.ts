@@ -91,6 +91,9 @@ const MATRIX = {
   'attention.read': ['operations'],
   // …and mark an item resolved, saying what was done (audited).
   'attention.resolve': ['operations'],
+  // The mail captured by a local run (`./dev start` without SMTP_URL): every e-mail sent, an inspector's
+  // unannounced-visit notice (VIS-2) included, hence Pix operations only.
+  'mail.read': ['operations'],
 } satisfies Record<string, Role[]>;
 
 export type Action = keyof typeof MATRIX;

@@ -55,8 +55,14 @@ export async function overview(db: DataSource, f: DashboardFilter) {
   );
   const agrements: Record<string, Record<string, number>> = { centre: {}, network: {} };
   for (const r of rows) agrements[r.kind]![r.state] = r.n;
+  // A centre or a coordinator counts only its own applications (its organisation, its network's members), as for the
+  // agréments above; Pix staff count them all. The place filters apply too (kind is the agrément's, not the application's).
+  const appParams: unknown[] = [];
+  const appWhere = where({ ...f, kind: undefined }, appParams, 'ap.organisation_id');
   const apps: { state: string; n: number; overdue: number }[] = await db.query(
-    `SELECT state, count(*)::int AS n, count(overdue_flagged_at)::int AS overdue FROM applications GROUP BY 1`,
+    `SELECT ap.state, count(*)::int AS n, count(ap.overdue_flagged_at)::int AS overdue
+       FROM applications ap JOIN organisations o ON o.id = ap.organisation_id WHERE true ${appWhere} GROUP BY 1`,
+    appParams,
   );
   return {
     agrements,
@@ -293,13 +299,26 @@ export async function watchlist(db: DataSource, f: DashboardFilter) {
   return page(rows as Record<string, unknown>[], f);
 }
 
-/** CSV (RFC 4180, `;`-free so that French spreadsheets open it as is). */
+/** A text cell a spreadsheet would run as a formula: it starts with =, +, -, @, a tab or a carriage return (OWASP CSV injection). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * One CSV cell. Text that a spreadsheet would read as a formula (a centre's name `=cmd|…`, a reason `@SUM(…)`) is
+ * neutralised with a leading single quote, as OWASP advises; numbers are written as numbers (-12.5 stays a number).
+ */
+export function csvCell(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  let s = typeof v === 'object' ? JSON.stringify(v) : String(v);
+  if (typeof v !== 'number' && typeof v !== 'bigint' && FORMULA_START.test(s)) s = `'${s}`;
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/**
+ * CSV (RFC 4180, `;`-free so that French spreadsheets open it as is): every export of the API goes through here
+ * (dashboards, timeline, attention, statements, import errors), so every cell is neutralised (csvCell).
+ */
 export function toCsv(items: Record<string, unknown>[]): string {
   if (items.length === 0) return '';
   const columns = Object.keys(items[0]!);
-  const cell = (v: unknown) => {
-    const s = v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
-    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  return [columns.join(','), ...items.map((row) => columns.map((c) => cell(row[c])).join(','))].join('\n') + '\n';
+  return [columns.map(csvCell).join(','), ...items.map((row) => columns.map((c) => csvCell(row[c])).join(','))].join('\n') + '\n';
 }

@@ -312,7 +312,12 @@ export async function reportSessions(deps: ApplicationDeps, raws: unknown[], opt
         if (!centre) throw new NotFound(`organisation ${report.organisationId} not found`);
         const before = byId.get(report.id);
         const hash = contentHash(report);
-        if (before && before.organisation_id !== report.organisationId) throw new TransitionRefused('SES-1', `session ${report.id} belongs to another organisation`);
+        if (before && before.organisation_id !== report.organisationId) {
+          // DATA-3: a session outside the caller's scope does not exist for them (404, as GET /sessions/:id answers), lest
+          // its id confirm another centre's session; a caller who sees both organisations is told the session is not theirs.
+          if (options.organisationIds && !options.organisationIds.includes(before.organisation_id)) throw new NotFound(`session ${report.id} not found`);
+          throw new TransitionRefused('SES-1', `session ${report.id} belongs to another organisation`);
+        }
         if (before && before.content_hash === hash) {
           const deadlineAt = finalisationDeadline(report.date, report.endTime, report.timeZone, PARAMETERS.sessions.finalisationHours);
           outcomes[i] = { sessionId: report.id, outcome: 'unchanged', status: before.status, ruleSetId: '', deadlineAt: deadlineAt.toISOString() };

@@ -207,11 +207,12 @@ describe('scopes: a centre sees its own, a coordinator its network', () => {
     const key = `scope-${Date.now()}-key`;
     const first = await http('POST', '/applications', operations, individualApplication(), { 'idempotency-key': key });
     const centre = await tokenFor(h.db, 'centre');
-    const replay = await http('POST', '/applications', centre, individualApplication(), { 'idempotency-key': key });
+    const data = individualApplication();
+    const replay = await http('POST', '/applications', centre, data, { 'idempotency-key': key });
     expect(replay.status).toBe(201);
     expect(replay.body.id).not.toBe(first.body.id);
-    // Its own retry still applies once.
-    const retry = await http('POST', '/applications', centre, individualApplication(), { 'idempotency-key': key });
+    // Its own retry (the same request: issue 12 refuses another body with the key, 422) still applies once.
+    const retry = await http('POST', '/applications', centre, data, { 'idempotency-key': key });
     expect(retry.status).toBe(200);
     expect(retry.body.id).toBe(replay.body.id);
   });

@@ -170,6 +170,44 @@ describe('operations dashboards', () => {
     expect(new Set(deadlines.items.map((d: { agrementId: string }) => d.agrementId))).toEqual(new Set([mine.start.agrementId]));
   });
 
+  it('DATA-3 the overview counts, for a centre, only its own agrément and applications; Pix staff count them all', async () => {
+    const mine = await agrement(today());
+    const other = await agrement(today());
+    const application = (organisationId: string) =>
+      h.db.query(`INSERT INTO applications (id, organisation_id, kind, state, data, received_at) VALUES (gen_random_uuid(), $1, 'individual', 'received', '{}', now())`, [organisationId]);
+    await application(mine.organisationId);
+    await application(other.organisationId);
+    await application(other.organisationId);
+    const sum = (counts: Record<string, number>) => Object.values(counts).reduce((s, n) => s + n, 0);
+
+    const own = await json('/dashboard/overview', await h.tokenFor('centre', mine.organisationId));
+    expect(sum(own.agrements.centre) + sum(own.agrements.network)).toBe(1);
+    expect(own.applications).toEqual({ received: 1 });
+    const all = await json('/dashboard/overview', await h.tokenFor('read-only'));
+    expect(sum(all.agrements.centre)).toBeGreaterThanOrEqual(2);
+    expect(all.applications.received).toBeGreaterThanOrEqual(3);
+  });
+
+  it('CSV exports neutralise formula cells (OWASP CSV injection): a centre’s name in the deadlines, a reason in the timeline', async () => {
+    const a = await agrement(today());
+    const org = a.start.organisationId;
+    const name = '=cmd|\' /C calc\'!A0';
+    await h.db.query(`UPDATE organisations SET name = $2 WHERE id = $1`, [org, name]);
+    const deps = { db: h.db, temporal: h.client, taskQueue: h.taskQueue, now: () => new Date() };
+    await recordQualityEvent(deps, org, { kind: 'complaint', occurredOn: today(), summary: '@SUM(1+1)*cmd|\' /C calc\'!A0' }, 'Agent Pix (operations)');
+
+    const deadlines = await get('/dashboard/deadlines?days=400&format=csv&limit=1000');
+    const rows = deadlines.text.trim().split('\n').filter((line) => line.includes(org));
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) expect(row.split(',')[4]).toBe(`'${name}`);
+    const timeline = await get(`/dashboard/centres/${org}/timeline?format=csv`);
+    expect(timeline.text).toContain(`,'@SUM(1+1)*cmd|' /C calc'!A0`);
+    // No cell of either export starts a formula.
+    for (const text of [deadlines.text, timeline.text]) {
+      for (const line of text.trim().split('\n')) for (const cell of line.split(',')) expect(cell, line).not.toMatch(/^"?[=+@\t\r]/);
+    }
+  });
+
   it('SES-10 SES-13 AGR-2 one centre’s whole timeline: its agrément’s, sessions’ and quality record’s events, newest first, and every deadline its workflows hold, soonest first', async () => {
     const a = await agrement(today());
     const org = a.start.organisationId;

@@ -304,6 +304,36 @@ describe('sessions API (SES-1): reported as Pix Certif would, judged, followed t
     expect((await http('POST', '/sessions', sessionReport(other.organisationId), theirs)).status).toBe(201);
   });
 
+  it('DATA-3 another centre’s session id is 404 on every sessions endpoint, exactly like an unknown id: its existence is not confirmed', async () => {
+    const mine = await centre();
+    const other = await centre();
+    const theirs = sessionReport(other.organisationId);
+    expect((await http('POST', '/sessions', theirs)).status).toBe(201);
+    const token = await h.tokenFor('centre', mine.organisationId);
+    const unknown = `S-unknown-${mine.organisationId.slice(0, 8)}`;
+    const probes = (id: string): Array<[string, string, unknown]> => [
+      ['POST', '/sessions', { ...sessionReport(mine.organisationId), id }],
+      ['PUT', `/sessions/${id}`, { ...sessionReport(mine.organisationId), id }],
+      ['GET', `/sessions/${id}`, undefined],
+      ['POST', `/sessions/${id}/cancel`, { reason: 'Salle indisponible' }],
+      ['POST', `/sessions/${id}/finalise`, { candidatesWhoSat: 1 }],
+      ['POST', `/sessions/${id}/remedy`, { kind: 'refund', candidateLocalIds: ['c1'] }],
+    ];
+    for (const [i, [method, path, body]] of probes(theirs.id).entries()) {
+      const res = await http(method, path, body, token);
+      expect(res.status, `${method} ${path}`).toBe(404);
+      expect(res.text, `${method} ${path}`).not.toMatch(/another organisation/);
+      // The same answer as for an id that does not exist (POST creates that one: its own answer differs by nature).
+      if (method !== 'POST' || path !== '/sessions') {
+        const [, unknownPath, unknownBody] = probes(unknown)[i]!;
+        expect((await http(method, unknownPath, unknownBody, token)).body.message.replace(unknown, 'ID')).toBe(res.body.message.replace(theirs.id, 'ID'));
+      }
+    }
+    // Their session is untouched; operations, who see both, are told it belongs to another organisation (409).
+    expect((await http('GET', `/sessions/${theirs.id}`)).body).toMatchObject({ status: 'planned', organisationId: other.organisationId });
+    expect((await http('PUT', `/sessions/${theirs.id}`, { ...sessionReport(mine.organisationId), id: theirs.id })).status).toBe(409);
+  });
+
   it('AGR-6 lists the rule sets with their versions, effective dates and rule IDs: the real cahier first, never the fictional 2027 one', async () => {
     const res = await http('GET', '/rule-sets');
     expect(res.status).toBe(200);

@@ -83,10 +83,15 @@ async function inspector(fields: { kind: string; organisationId?: string | null;
   return { id, email };
 }
 
-/** A user with the inspector role who signs in with the inspector's e-mail. */
-async function inspectorToken(email: string) {
-  const user = await createUser(h.db, { name: 'Inspecteur Pix', email, role: 'inspector', organisationId: null });
-  return (await issueToken(h.db, user.id, 'test')).token;
+/** A user with the inspector role who signs in with the inspector's e-mail (one user per e-mail: the same token again). */
+const inspectorTokens = new Map<string, Promise<string>>();
+function inspectorToken(email: string): Promise<string> {
+  let token = inspectorTokens.get(email);
+  if (!token) {
+    token = createUser(h.db, { name: 'Inspecteur Pix', email, role: 'inspector', organisationId: null }).then(async (user) => (await issueToken(h.db, user.id, 'test')).token);
+    inspectorTokens.set(email, token);
+  }
+  return token;
 }
 
 async function qualityEvent(organisationId: string, kind: string, details: Record<string, unknown> = {}, occurredOn = today()) {
@@ -253,6 +258,17 @@ describe('control-visit planning through the API (VIS-1..5)', () => {
     const centre = await http('GET', `/visit-plans?from=${from}&to=${to}`, await h.tokenFor('centre', risky.organisationId));
     expect(centre).toMatchObject({ status: 403, body: { action: 'visits.read' } });
     expect((await http('GET', `/visit-plans?from=${from}`, ops)).body).toMatchObject({ statusCode: 400, field: 'to' });
+  });
+
+  it('DATA-3 VIS-1 an inspector reads the risk score and the quality record of the centres of their assignments only, both alike (404 otherwise)', async () => {
+    const token = await inspectorToken(staff.email);
+    const stranger = await h.tokenFor('inspector');
+    for (const view of ['risk', 'quality-events']) {
+      expect((await http('GET', `/centres/${risky.organisationId}/${view}`, token)).status, view).toBe(200);
+      expect((await http('GET', `/centres/${medium.organisationId}/${view}`, token)).status, view).toBe(404);
+      expect((await http('GET', `/centres/${risky.organisationId}/${view}`, stranger)).status, view).toBe(404);
+      expect((await http('GET', `/centres/${medium.organisationId}/${view}`, ops)).status, view).toBe(200);
+    }
   });
 
   it('VIS-1 refuses malformed plans naming the field, and anyone but operations', async () => {
