@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Client as PgClient } from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { getFreePort } from '../../src/infra/tools/cache-dir';
+import { until } from '../support/waiting';
 
 /**
  * Fault injection (issue 11), against the system as `./dev start` runs it (built, one Node process owning an
@@ -65,12 +66,10 @@ class SystemUnderTest {
     this.child = child;
     child.stdout!.on('data', (c: Buffer) => (this.output += c.toString()));
     child.stderr!.on('data', (c: Buffer) => (this.output += c.toString()));
-    const deadline = Date.now() + 180_000;
-    while (!this.output.includes('Ctrl-C stops everything')) {
-      if (child.exitCode !== null) throw new Error(`the system exited while starting:\n${this.output.slice(-3000)}`);
-      if (Date.now() > deadline) throw new Error(`the system did not start:\n${this.output.slice(-3000)}`);
-      await pause(200);
-    }
+    const started = await until(async () => ({ up: this.output.includes('Ctrl-C stops everything'), exited: child.exitCode !== null }), (v) => v.up || v.exited, 180_000, 200).catch(
+      () => ({ up: false, exited: false }),
+    );
+    if (!started.up) throw new Error(`the system ${started.exited ? 'exited while starting' : 'did not start'}:\n${this.output.slice(-3000)}`);
   }
 
   /** kill -9 of the Node process: its children (PostgreSQL, Temporal) are orphaned and reclaimed at the next start. */
@@ -93,9 +92,6 @@ class SystemUnderTest {
   }
 }
 
-function pause(ms: number) {
-  return new Promise((r) => setTimeout(r, ms));
-}
 
 /** One request, acknowledged or not: a network error or a 5xx is "unknown" (the caller retries with the same key). */
 async function request(sut: SystemUnderTest, method: string, url: string, token: string, body: unknown, key: string): Promise<{ status: number; body: unknown } | null> {
@@ -115,13 +111,9 @@ async function request(sut: SystemUnderTest, method: string, url: string, token:
 }
 
 async function ready(sut: SystemUnderTest): Promise<void> {
-  const deadline = Date.now() + 180_000;
-  for (;;) {
-    const ok = await fetch(`${sut.api}/health/ready`).then((r) => r.ok, () => false);
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`not ready again:\n${sut.output.slice(-3000)}`);
-    await pause(250);
-  }
+  await until(() => fetch(`${sut.api}/health/ready`).then((r) => r.ok, () => false), (ok) => ok, 180_000, 250).catch(() => {
+    throw new Error(`not ready again:\n${sut.output.slice(-3000)}`);
+  });
 }
 
 let sut: SystemUnderTest | null = null;
@@ -155,7 +147,7 @@ describe('fault injection (issue 11)', () => {
       }
     };
     /** Sends until acknowledged (2xx or a definite 4xx), retrying the unknown with the same key. */
-    const until = async (method: string, url: string, token: string, body: unknown, key: string) => {
+    const acknowledgedAnswer = async (method: string, url: string, token: string, body: unknown, key: string) => {
       for (let attempt = 0; attempt < 40; attempt++) {
         const res = await request(s, method, url, token, body, key);
         if (res) return res;
@@ -189,12 +181,12 @@ describe('fault injection (issue 11)', () => {
       const pending = inject(i);
       if (i % 3 === 2) {
         const id = `FAULT-${SEED}-${i}`;
-        const res = await until('POST', '/sessions', OPS, sessionBody(id, university.organisationId, sessionDate), `fault-session-${SEED}-${i}`);
+        const res = await acknowledgedAnswer('POST', '/sessions', OPS, sessionBody(id, university.organisationId, sessionDate), `fault-session-${SEED}-${i}`);
         if (res.status < 300) acknowledged.push({ kind: 'session', key: id, sessionId: id });
       } else {
         const action = i % 3 === 0 ? 'suspend' : 'lift-suspension';
         const reason = `fault ${SEED} step ${i} ${action}`;
-        const res = await until('POST', `/agrements/${university.id}/actions/${action}`, LEGAL, { reason }, `fault-${SEED}-${i}`);
+        const res = await acknowledgedAnswer('POST', `/agrements/${university.id}/actions/${action}`, LEGAL, { reason }, `fault-${SEED}-${i}`);
         if (res.status === 200) acknowledged.push({ kind: action, key: `fault-${SEED}-${i}`, reason });
       }
       await pending;
@@ -202,12 +194,10 @@ describe('fault injection (issue 11)', () => {
     await ready(s);
     expect(importJob).not.toBeNull();
     // The import ends (resumed after a kill if need be).
-    const importDeadline = Date.now() + 300_000;
-    let job: { status?: string; created?: number; updated?: number; unchanged?: number; refused?: number } = {};
-    while (job.status !== 'completed' && job.status !== 'failed' && Date.now() < importDeadline) {
-      job = (await (await fetch(`${s.api}/session-imports/${importJob}`, { headers: { authorization: `Bearer ${OPS}` } }).catch(() => null))?.json().catch(() => ({}))) ?? {};
-      if (job.status !== 'completed') await pause(500);
-    }
+    type Job = { status?: string; created?: number; updated?: number; unchanged?: number; refused?: number };
+    const readJob = async (): Promise<Job> =>
+      ((await (await fetch(`${s.api}/session-imports/${importJob}`, { headers: { authorization: `Bearer ${OPS}` } }).catch(() => null))?.json().catch(() => ({}))) ?? {}) as Job;
+    const job = await until(readJob, (j) => j.status === 'completed' || j.status === 'failed', 300_000, 500);
     expect(job.status).toBe('completed');
     // Each session of the file accounted for once: stored (created) or refused with its rule (SUS-2 while suspended).
     const stored = (job.created ?? 0) + (job.updated ?? 0) + (job.unchanged ?? 0);
@@ -229,12 +219,7 @@ describe('fault injection (issue 11)', () => {
       // Every session of the import the job counts as stored is stored (once: the primary key), none lost.
       expect((await pg.query('SELECT count(*)::int AS n FROM sessions WHERE id = ANY($1)', [importIds])).rows[0].n).toBe(stored);
       // Every e-mail sent, once: the outbox drains and the SMTP server holds each Message-ID once.
-      const deadline = Date.now() + 180_000;
-      let pendingMail = -1;
-      while (pendingMail !== 0 && Date.now() < deadline) {
-        pendingMail = (await pg.query(`SELECT count(*)::int AS n FROM email_outbox WHERE status <> 'sent'`)).rows[0].n;
-        if (pendingMail) await pause(500);
-      }
+      const pendingMail = await until(async () => (await pg.query(`SELECT count(*)::int AS n FROM email_outbox WHERE status <> 'sent'`)).rows[0].n as number, (n) => n === 0, 180_000, 500);
       expect(pendingMail).toBe(0);
       const messages = (await (await fetch(`${s.api}/mail/messages.json`, { headers: { authorization: `Bearer ${OPS}` } })).json()) as Array<{ messageId: string | null }>;
       const ids = messages.map((m) => m.messageId);

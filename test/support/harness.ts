@@ -20,6 +20,7 @@ import { type OutboxSender, startOutboxDelivery } from '../../src/usecases/mail/
 import type { Role } from '../../src/domain/access/roles';
 import { tokenFor } from './auth';
 import { createTestEnv } from './temporal';
+import { until } from './waiting';
 
 export const OPERATIONS_EMAIL = 'operations@pix.test';
 export const LEGAL_EMAIL = 'juridique@pix.test';
@@ -77,13 +78,7 @@ export async function createHarness(): Promise<Harness> {
   const switchable: Mailer = { send: (input: SendMailInput) => current.send(input), close: () => undefined };
   const outbox = startOutboxDelivery({ db, mailer: switchable }, { pollIntervalMs: 200, retryInitialMs: 100, retryMaxMs: 1_000 });
   async function mailSettled(timeoutMs = 20_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const [{ n }]: { n: number }[] = await db.query(`SELECT count(*)::int AS n FROM email_outbox WHERE status = 'pending'`);
-      if (n === 0) return;
-      if (Date.now() > deadline) throw new Error(`${n} e-mail(s) still pending in the outbox after ${timeoutMs} ms`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await until(async () => ((await db.query(`SELECT count(*)::int AS n FROM email_outbox WHERE status = 'pending'`)) as { n: number }[])[0]!.n, (n) => n === 0, timeoutMs);
   }
   let running: Promise<void> | undefined;
   return {
