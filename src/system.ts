@@ -19,6 +19,7 @@ import { startSessionHousekeeping } from './usecases/sessions/housekeeping';
 import { startOutboxDelivery } from './usecases/mail/outbox';
 import type { Log } from './infra/tools/cache-dir';
 import { supervise } from './infra/tools/supervise';
+import { withTimeout } from './infra/tools/with-timeout';
 import { PARAMETERS } from './config/parameters';
 
 export interface RunningSystem {
@@ -39,19 +40,12 @@ export async function startSystem(config: RuntimeConfig, log: Log): Promise<Runn
   const stops: (() => Promise<unknown> | unknown)[] = [];
   // Each step of the stop is bounded: a service that does not answer (PostgreSQL down) never holds the others.
   const stop = async () => {
+    const ms = PARAMETERS.resilience.stopStepTimeoutMs;
     for (const s of stops.reverse()) {
-      let timer: NodeJS.Timeout | undefined;
       try {
-        await Promise.race([
-          s(),
-          new Promise((_, reject) => {
-            timer = setTimeout(() => reject(new Error(`a step did not stop within ${PARAMETERS.resilience.stopStepTimeoutMs} ms`)), PARAMETERS.resilience.stopStepTimeoutMs);
-          }),
-        ]);
+        await withTimeout(Promise.resolve(s()), ms, `a step did not stop within ${ms} ms`);
       } catch (err) {
         log(`while stopping: ${err instanceof Error ? err.message : String(err)}`);
-      } finally {
-        clearTimeout(timer);
       }
     }
   };

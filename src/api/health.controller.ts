@@ -2,6 +2,7 @@ import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { PARAMETERS } from '../config/parameters';
+import { withTimeout } from '../infra/tools/with-timeout';
 import type { ApplicationDeps } from '../usecases/applications/dependencies';
 import { Public } from './auth/decorators';
 import { APPLICATION_DEPS } from './tokens';
@@ -10,19 +11,12 @@ type Check = 'up' | 'down';
 
 /** A check that answers within the health timeout or counts as down (a stopped server must not hold the probe). */
 async function within(check: () => Promise<unknown>): Promise<{ status: Check; error?: string }> {
-  let timer: NodeJS.Timeout | undefined;
+  const ms = PARAMETERS.resilience.healthCheckTimeoutMs;
   try {
-    await Promise.race([
-      check(),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${PARAMETERS.resilience.healthCheckTimeoutMs} ms`)), PARAMETERS.resilience.healthCheckTimeoutMs);
-      }),
-    ]);
+    await withTimeout(check(), ms, `no answer within ${ms} ms`);
     return { status: 'up' };
   } catch (err) {
     return { status: 'down', error: err instanceof Error ? err.message : String(err) };
-  } finally {
-    clearTimeout(timer);
   }
 }
 
