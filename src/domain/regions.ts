@@ -1,28 +1,31 @@
+import departements from '@etalab/decoupage-administratif/data/departements.json';
+import regions from '@etalab/decoupage-administratif/data/regions.json';
+
 /**
- * France's 18 regions and their departments (INSEE codes, Code officiel géographique), for the
- * operations dashboards' region filter. Reference data, kept here once; departments as organisations
- * record them ('01'…'95', '2A', '2B', '971'…'976').
+ * France's regions and their departments (INSEE codes, Code officiel géographique) for the operations
+ * dashboards' region filter and ELIG-4's department count. The data is INSEE's geography as published by
+ * Etalab (@etalab/decoupage-administratif), not a hand list. Departments are those organisations record
+ * ('01'…'95', '2A', '2B', '971'…'976'): the 18 regions of metropolitan France and its overseas regions
+ * (DROM); overseas collectivities (COM, 975 and above) have no department of this kind.
  */
-export const REGIONS: ReadonlyArray<{ code: string; name: string; departments: readonly string[] }> = [
-  { code: '84', name: 'Auvergne-Rhône-Alpes', departments: ['01', '03', '07', '15', '26', '38', '42', '43', '63', '69', '73', '74'] },
-  { code: '27', name: 'Bourgogne-Franche-Comté', departments: ['21', '25', '39', '58', '70', '71', '89', '90'] },
-  { code: '53', name: 'Bretagne', departments: ['22', '29', '35', '56'] },
-  { code: '24', name: 'Centre-Val de Loire', departments: ['18', '28', '36', '37', '41', '45'] },
-  { code: '94', name: 'Corse', departments: ['2A', '2B'] },
-  { code: '44', name: 'Grand Est', departments: ['08', '10', '51', '52', '54', '55', '57', '67', '68', '88'] },
-  { code: '32', name: 'Hauts-de-France', departments: ['02', '59', '60', '62', '80'] },
-  { code: '11', name: 'Île-de-France', departments: ['75', '77', '78', '91', '92', '93', '94', '95'] },
-  { code: '28', name: 'Normandie', departments: ['14', '27', '50', '61', '76'] },
-  { code: '75', name: 'Nouvelle-Aquitaine', departments: ['16', '17', '19', '23', '24', '33', '40', '47', '64', '79', '86', '87'] },
-  { code: '76', name: 'Occitanie', departments: ['09', '11', '12', '30', '31', '32', '34', '46', '48', '65', '66', '81', '82'] },
-  { code: '52', name: 'Pays de la Loire', departments: ['44', '49', '53', '72', '85'] },
-  { code: '93', name: "Provence-Alpes-Côte d'Azur", departments: ['04', '05', '06', '13', '83', '84'] },
-  { code: '01', name: 'Guadeloupe', departments: ['971'] },
-  { code: '02', name: 'Martinique', departments: ['972'] },
-  { code: '03', name: 'Guyane', departments: ['973'] },
-  { code: '04', name: 'La Réunion', departments: ['974'] },
-  { code: '06', name: 'Mayotte', departments: ['976'] },
-];
+type Zone = 'metro' | 'drom' | 'com';
+const DEPARTMENT_ZONES: ReadonlySet<Zone> = new Set(['metro', 'drom']);
+
+export const REGIONS: ReadonlyArray<{ code: string; name: string; departments: readonly string[] }> = regions
+  .filter((r) => DEPARTMENT_ZONES.has(r.zone as Zone))
+  .map((r) => ({
+    code: r.code,
+    name: r.nom,
+    departments: departements.filter((d) => d.region === r.code && DEPARTMENT_ZONES.has(d.zone as Zone)).map((d) => d.code),
+  }));
+
+/** Every department code (101: 96 in metropolitan France with 2A/2B, 5 overseas), ELIG-4 type B's universe. */
+export const DEPARTMENTS: ReadonlySet<string> = new Set(
+  departements.filter((d) => DEPARTMENT_ZONES.has(d.zone as Zone)).map((d) => d.code),
+);
+
+/** The same list as a JSON Schema / RegExp pattern, for the API's request schemas. */
+export const DEPARTMENT_PATTERN = `^(${[...DEPARTMENTS].join('|')})$`;
 
 const BY_CODE = new Map(REGIONS.map((r) => [r.code, r]));
 const BY_DEPARTMENT = new Map(REGIONS.flatMap((r) => r.departments.map((d) => [d, r] as const)));

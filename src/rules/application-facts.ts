@@ -14,23 +14,15 @@ import {
   type Piece,
   type PieceType,
 } from '../domain/application/application';
+import { DEPARTMENTS } from '../domain/regions';
 
 /** ELIG-1 (CdC §3.1.1): every category but `other` may apply individually. */
 export const INDIVIDUALLY_ELIGIBLE_CATEGORIES: readonly EligibilityCategory[] = ELIGIBILITY_CATEGORIES.filter(
   (category) => category !== 'other',
 );
 
-/** ELIG-4 type B: the 101 departments of metropolitan France (2A/2B for Corsica) and overseas. */
-export const FRENCH_DEPARTMENTS: ReadonlySet<string> = new Set([
-  ...Array.from({ length: 95 }, (_, i) => String(i + 1).padStart(2, '0')).filter((code) => code !== '20'),
-  '2A',
-  '2B',
-  '971',
-  '972',
-  '973',
-  '974',
-  '976',
-]);
+/** ELIG-4 type B: the 101 departments of metropolitan France (2A/2B for Corsica) and overseas (INSEE). */
+export const FRENCH_DEPARTMENTS: ReadonlySet<string> = DEPARTMENTS;
 
 /** DOC-1..3 (CdC annexes 1–3, §3.2.2): the pieces each kind of applicant must provide. */
 interface PieceRequirement {

@@ -5,6 +5,7 @@ import {
   PIECE_TYPES,
 } from '../../domain/application/application';
 import { PARAMETERS } from '../../config/parameters';
+import { DEPARTMENT_PATTERN } from '../../domain/regions';
 
 /** JSON schemas of the application API: they validate requests (400 with the field) and document them (OpenAPI). */
 
@@ -21,7 +22,7 @@ const organisation = {
     name: text(300),
     category: { type: 'string', enum: [...ELIGIBILITY_CATEGORIES], description: 'ELIG-1 category' },
     uai: { type: ['string', 'null'], pattern: '^[0-9]{7}[A-Z]$', description: 'UAI code, if any (DOC-1)' },
-    department: { type: ['string', 'null'], pattern: '^(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-6])$' },
+    department: { type: ['string', 'null'], pattern: DEPARTMENT_PATTERN },
     foreign: { type: 'boolean', default: false, description: 'Outside France (APP-8)' },
     timeZone: {
       type: ['string', 'null'],

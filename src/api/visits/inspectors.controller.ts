@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Pu
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '../../domain/access/roles';
 import { InvalidCommand } from '../../domain/errors';
-import { DEPARTMENT_PATTERN } from '../../domain/visits/inspectors';
+import { DEPARTMENT_PATTERN } from '../../domain/regions';
 import { INSPECTOR_KINDS } from '../../domain/visits/planner';
 import type { ApplicationDeps } from '../../usecases/applications/dependencies';
 import {

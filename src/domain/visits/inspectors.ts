@@ -4,11 +4,10 @@
  * inspect: the planner's conflictOfInterest) and contractors.
  */
 import { isIsoDate } from '../dates';
+import { DEPARTMENT_PATTERN } from '../regions';
 import { InvalidCommand, TransitionRefused } from '../errors';
 import { INSPECTOR_KINDS, type InspectorKind } from './planner';
 
-/** Department codes, as organisations store them: 01–95 (Corsica as 2A/2B), overseas 971–976. */
-export const DEPARTMENT_PATTERN = '^(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-6])$';
 const DEPARTMENT = new RegExp(DEPARTMENT_PATTERN);
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { departmentsOfRegion, REGIONS, regionOfDepartment } from '../../../src/domain/regions';
+import { DEPARTMENT_PATTERN, DEPARTMENTS, departmentsOfRegion, REGIONS, regionOfDepartment } from '../../../src/domain/regions';
 
 describe('regions and departments (dashboard filter)', () => {
   it('places each of the 101 departments in exactly one of the 18 regions', () => {
@@ -18,5 +18,14 @@ describe('regions and departments (dashboard filter)', () => {
     expect(regionOfDepartment('99')).toBeNull();
     expect(departmentsOfRegion('53')).toEqual(['22', '29', '35', '56']);
     expect(departmentsOfRegion('99')).toBeNull();
+  });
+});
+
+describe('department codes (ELIG-4, VIS-5, organisation seats)', () => {
+  it('the request pattern accepts exactly the 101 departments', () => {
+    const pattern = new RegExp(DEPARTMENT_PATTERN);
+    expect(DEPARTMENTS.size).toBe(101);
+    for (const d of DEPARTMENTS) expect(pattern.test(d)).toBe(true);
+    for (const d of ['20', '00', '96', '975', '988', '1', '2a', '01 ', '9711']) expect(pattern.test(d)).toBe(false);
   });
 });
