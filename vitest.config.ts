@@ -5,12 +5,24 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   plugins: [swc.vite({ module: { type: 'es6' } })],
   test: {
-    include: ['test/**/*.test.ts'],
-    globalSetup: ['test/support/global-setup.ts'],
     // Generous: workflow tests wait on real activities, and CI's 2 cores may be busy.
     testTimeout: 180_000,
     hookTimeout: 180_000,
     pool: 'forks',
     fileParallelism: false,
+    projects: [
+      // Pure code: no PostgreSQL, no Temporal (`npm run test:unit` runs in seconds).
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: {
+          name: 'system',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/unit/**'],
+          // Once per run: a real PostgreSQL with a fresh migrated database and the Temporal test server.
+          globalSetup: ['test/support/global-setup.ts'],
+        },
+      },
+    ],
   },
 });
