@@ -74,3 +74,13 @@ export class Forbidden extends DomainError {
 }
 
 export const DOMAIN_ERROR_NAMES = ['TransitionRefused', 'InvalidCommand', 'NotFound'] as const;
+
+export class RuleFileError extends Error {
+  constructor(
+    readonly label: string,
+    readonly problems: string[],
+  ) {
+    super(`Invalid rule file ${label}:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'RuleFileError';
+  }
+}

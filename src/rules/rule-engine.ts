@@ -18,6 +18,7 @@
 import { Engine, Fact, Operator, Rule } from 'json-rules-engine';
 import type { TopLevelCondition } from 'json-rules-engine';
 import { PARAMETERS } from '../config/parameters';
+import { RuleFileError } from '../domain/errors';
 
 /** A leaf condition, as json-rules-engine writes it. */
 export interface LeafCondition {
@@ -88,15 +89,8 @@ export interface EvaluateOptions {
 
 export type Facts = Readonly<Record<string, unknown>>;
 
-export class RuleFileError extends Error {
-  constructor(
-    readonly label: string,
-    readonly problems: string[],
-  ) {
-    super(`Invalid rule file ${label}:\n  - ${problems.join('\n  - ')}`);
-    this.name = 'RuleFileError';
-  }
-}
+/** Rule-data errors are domain errors (versioned tariffs raise them too); re-exported for the rule loaders. */
+export { RuleFileError };
 
 // ---------------------------------------------------------------------------
 // Custom operators

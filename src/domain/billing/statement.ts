@@ -7,7 +7,6 @@ import { PARAMETERS } from '../../config/parameters';
 import { addDays, isoDate, parseIsoDate } from '../dates';
 import { InvalidCommand, TransitionRefused } from '../errors';
 import { zonedInstant } from '../zoned-time';
-import rateTable from '../../rules/billing/ecb-main-refinancing-rates.json';
 
 const TZ = PARAMETERS.agrement.timeZone;
 const B = PARAMETERS.billing;
@@ -123,14 +122,14 @@ export function assertTransition(from: StatementState, to: StatementState): void
 // BIL-2: late-payment interest.
 // ------------------------------------------------------------------------------------------------
 
-interface RateEntry {
+/** One ECB main refinancing rate, published for a half-year (data: src/rules/billing/ecb-rates.ts). */
+export interface RateEntry {
   from: string;
   percent: number;
 }
-const RATES: readonly RateEntry[] = [...(rateTable.rates as RateEntry[])].sort((a, b) => (a.from < b.from ? -1 : 1));
 
 /** The ECB rate that applies to a half-year: the rate of 1 January for the first, of 1 July for the second. */
-export function ecbRateForHalfYear(date: string, rates: readonly RateEntry[] = RATES): number {
+export function ecbRateForHalfYear(date: string, rates: readonly RateEntry[]): number {
   const year = date.slice(0, 4);
   const start = date.slice(5, 7) <= '06' ? `${year}-01-01` : `${year}-07-01`;
   const entry = rates.find((r) => r.from === start);
@@ -175,7 +174,6 @@ export interface LateInterestOptions {
   payableOn?: string | null;
   /** BIL-2: insolvency proceedings recorded on the organisation (see recoveryIndemnityWaived). */
   insolvency?: { proceedings: boolean; openedOn: string | null };
-  rates?: readonly RateEntry[];
 }
 
 export interface LateInterest {
@@ -204,8 +202,13 @@ export interface LateInterest {
  * declares with its claim; whether the opening judgment stops it (C. com. L622-28, L641-3) is for the
  * legal team to argue in the proceedings, not for the engine to decide (BRE-4's spirit).
  */
-export function lateInterest(amountCents: number, issuedOn: string, paidOrAsOf: string, options: LateInterestOptions = {}): LateInterest {
-  const rates = options.rates ?? RATES;
+export function lateInterest(
+  amountCents: number,
+  issuedOn: string,
+  paidOrAsOf: string,
+  rates: readonly RateEntry[],
+  options: LateInterestOptions = {},
+): LateInterest {
   const dueOn = paymentDueOn(issuedOn, options.payableOn ?? null);
   const firstLate = isoDate(addDays(parseIsoDate(dueOn), 1));
   const waived = options.insolvency ? recoveryIndemnityWaived(dueOn, options.insolvency) : false;

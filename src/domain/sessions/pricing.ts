@@ -2,17 +2,11 @@
  * PRI-1..5: what a candidate's certification costs and what Pix receives from it, by the tariff in
  * force on the session's date (AGR-6). Tariffs are data (src/rules/sessions/prices-YYYY-MM.json) whose
  * amounts come from PARAMETERS.prices, overridden by a later tariff's `parameters` block; adding a
- * tariff = its file + one line in TARIFF_FILES.
+ * tariff = its file + one line in src/rules/sessions/price-tables.ts, which loads them.
  */
-import { RuleFileError } from '../../rules/rule-engine';
-import prices202001 from '../../rules/sessions/prices-2020-01.json';
-import { inForceOn, resolveParameters, sortVersions, type VersionedParameters } from '../../rules/sessions/versioning';
+import { RuleFileError } from '../errors';
+import { inForceOn, resolveParameters, type VersionedParameters } from '../versioning';
 import { BILLING_MODES, CENTRE_KINDS, type BillingMode, type CentreKind, type SessionCandidate } from './session';
-
-/** One line per tariff (any order: sorted by effectiveFrom). */
-const TARIFF_FILES: ReadonlyArray<readonly [raw: unknown, label: string]> = [
-  [prices202001, 'src/rules/sessions/prices-2020-01.json'],
-];
 
 export interface BillingModeTariff {
   ruleIds: string[];
@@ -174,16 +168,8 @@ export function loadPriceTable(raw: unknown, label: string): PriceTable {
   });
 }
 
-/** Every tariff, sorted by effectiveFrom. */
-export const PRICE_TABLES: readonly PriceTable[] = Object.freeze(
-  sortVersions(
-    TARIFF_FILES.map(([raw, label]) => loadPriceTable(raw, label)),
-    'Tariffs',
-  ),
-);
-
 /** AGR-6: the tariff in force on `date` (ISO). */
-export function priceTableFor(date: string, tables: readonly PriceTable[] = PRICE_TABLES): PriceTable {
+export function priceTableFor(date: string, tables: readonly PriceTable[]): PriceTable {
   return inForceOn(tables, date, 'tariff');
 }
 
@@ -193,7 +179,7 @@ const cents = (eur: number) => Math.round(eur * 100) / 100;
  * PRI-1, PRI-2, PRI-4: Pix's share of a candidate of `mode` at a centre of `centreKind`, by the tariff in
  * force on `date`; null outside the tariff (SCO-1).
  */
-export function pixShareOf(mode: BillingMode, centreKind: CentreKind, date: string, tables: readonly PriceTable[] = PRICE_TABLES): number | null {
+export function pixShareOf(mode: BillingMode, centreKind: CentreKind, date: string, tables: readonly PriceTable[]): number | null {
   const table = priceTableFor(date, tables);
   if (table.notPriced.some((n) => n.centreKinds.includes(centreKind))) return null;
   const adjustment = table.pixShareByCentreKind.find((s) => s.centreKinds.includes(centreKind) && s.billingModes.includes(mode));
@@ -209,7 +195,7 @@ export function priceOf(
   candidate: Pick<SessionCandidate, 'billing'>,
   centreKind: CentreKind,
   date: string,
-  tables: readonly PriceTable[] = PRICE_TABLES,
+  tables: readonly PriceTable[],
 ): CandidatePrice {
   const table = priceTableFor(date, tables);
   const outside = table.notPriced.find((n) => n.centreKinds.includes(centreKind));

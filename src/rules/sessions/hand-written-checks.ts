@@ -9,9 +9,10 @@
  */
 import { addDays, addMonths, daysBetween, isoDate, parseIsoDate } from '../../domain/dates';
 import { pixShareOf } from '../../domain/sessions/pricing';
+import { PRICE_TABLES } from './price-tables';
 import type { Session, SessionContext } from '../../domain/sessions/session';
 import { sessionSlotMinutes } from './session-facts';
-import type { VersionedParameters } from './versioning';
+import type { VersionedParameters } from '../../domain/versioning';
 
 export interface HandVerdict {
   ruleId: string;
@@ -172,7 +173,7 @@ export function handWrittenChecks(
       .filter((c) => c.billing.mode === 'funded-cohort' && !(typeof c.billing.agreedPriceEur === 'number' && c.billing.agreedPriceEur >= 0))
       .map((c) => c.localId);
     judge('PRI-2', 'PRI-2.agreed-price', noPrice.length === 0, noPrice, true, () => `Sans prix convenu : ${noPrice.join(', ')}.`);
-    const share = pixShareOf('funded-cohort', session.centreKind, session.date);
+    const share = pixShareOf('funded-cohort', session.centreKind, session.date, PRICE_TABLES);
     const below = candidates
       .filter((c) => c.billing.mode === 'funded-cohort' && typeof c.billing.agreedPriceEur === 'number' && c.billing.agreedPriceEur >= 0 && share !== null && c.billing.agreedPriceEur < share)
       .map((c) => c.localId);

@@ -9,7 +9,7 @@ import type { Session, SessionContext } from '../../domain/sessions/session';
 import { evaluateSync, loadRuleFile, RuleFileError, type EvaluateOptions, type Evaluation, type Facts, type RuleFile } from '../rule-engine';
 import { isCalendarDate, sessionFacts } from './session-facts';
 import ses202001 from './ses-2020-01.rules.json';
-import { inForceOn, resolveParameters, sortVersions, type VersionedParameters } from './versioning';
+import { inForceOn, resolveParameters, sortVersions, type VersionedParameters } from '../../domain/versioning';
 
 /** One line per version (any order: they are sorted by effectiveFrom). */
 const RULE_FILES: ReadonlyArray<readonly [raw: unknown, label: string]> = [
@@ -163,4 +163,4 @@ export function evaluateSession(
 }
 
 export { dayNumber, isCalendarDate, sessionFacts, sessionSlotMinutes, type InvigilatorConflicts, type SessionFacts } from './session-facts';
-export { inForceOn, resolveParameters, type VersionedParameters } from './versioning';
+export { inForceOn, resolveParameters, type VersionedParameters } from '../../domain/versioning';

@@ -8,9 +8,10 @@
  * the parameters of the rule set in force, which the caller passes.
  */
 import { pixShareOf } from '../../domain/sessions/pricing';
+import { PRICE_TABLES } from './price-tables';
 import type { CentreKind, Session, SessionBlocker, SessionContext, SessionPublic } from '../../domain/sessions/session';
 import { zonedInstant, zoneOffsetMs } from '../../domain/zoned-time';
-import type { VersionedParameters } from './versioning';
+import type { VersionedParameters } from '../../domain/versioning';
 
 export interface InvigilatorConflicts {
   /** "Prénom Nom → localId": SES-5, trained in the last 6 months. */
@@ -288,7 +289,7 @@ export function sessionFacts(session: Session, context: SessionContext, paramete
       if (billing.mode === 'funded-cohort' && !(typeof billing.agreedPriceEur === 'number' && billing.agreedPriceEur >= 0)) {
         fundedWithoutAgreedPrice.push(c.localId);
       } else if (billing.mode === 'funded-cohort') {
-        fundedPixShare ??= pixShareOf('funded-cohort', session.centreKind, session.date);
+        fundedPixShare ??= pixShareOf('funded-cohort', session.centreKind, session.date, PRICE_TABLES);
         if (fundedPixShare !== null && (billing.agreedPriceEur as number) < fundedPixShare) agreedPriceBelowPixShare.push(c.localId);
       }
     }

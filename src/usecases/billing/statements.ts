@@ -1,6 +1,7 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { PARAMETERS } from '../../config/parameters';
 import { assertTransition, lateInterest, paymentDueOn, type StatementState } from '../../domain/billing/statement';
+import { ECB_RATES } from '../../rules/billing/ecb-rates';
 import { NotFound, TransitionRefused } from '../../domain/errors';
 import { dateIn } from '../../domain/zoned-time';
 import { appendToLog } from '../../infra/database/event-log';
@@ -45,7 +46,7 @@ function view(r: Row, today: string, withLines: boolean) {
   // indemnity when insolvency proceedings forbid paying at the due date.
   const insolvency = { proceedings: r.insolvency_proceedings, openedOn: r.insolvency_proceedings_on };
   const late =
-    r.invoice_issued_on && r.invoice_amount_cents !== null ? lateInterest(r.invoice_amount_cents, r.invoice_issued_on, r.paid_on ?? today, { payableOn: r.payable_on, insolvency }) : null;
+    r.invoice_issued_on && r.invoice_amount_cents !== null ? lateInterest(r.invoice_amount_cents, r.invoice_issued_on, r.paid_on ?? today, ECB_RATES, { payableOn: r.payable_on, insolvency }) : null;
   return {
     id: r.id,
     organisationId: r.organisation_id,

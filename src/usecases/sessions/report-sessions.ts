@@ -8,6 +8,7 @@ import { checkCampaignWindow, noWindowMessage, schoolYearOf } from '../../domain
 import { finalisationDeadline, isTimeZone, sessionEndsAt } from '../../domain/sessions/finalisation';
 import { attributableIncidents, remedyDue } from '../../domain/sessions/remedy';
 import { priceOf } from '../../domain/sessions/pricing';
+import { PRICE_TABLES } from '../../rules/sessions/price-tables';
 import type { CentreKind, Session } from '../../domain/sessions/session';
 import { dateIn } from '../../domain/zoned-time';
 import { appendToLog } from '../../infra/database/event-log';
@@ -212,7 +213,7 @@ export function judge(report: SessionReport, centre: SessionCentre, agrement: Ag
   let pixShareCents = 0;
   let payingCandidates = 0;
   for (const c of session.candidates) {
-    const p = priceOf(c, centre.kind, report.date);
+    const p = priceOf(c, centre.kind, report.date, PRICE_TABLES);
     priceCents += Math.round(p.priceEur * 100);
     pixShareCents += Math.round(p.pixShareEur * 100);
     if (p.pixShareEur > 0) payingCandidates++;

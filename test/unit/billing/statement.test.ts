@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ECB_RATES } from '../../../src/rules/billing/ecb-rates';
 import {
   assertTransition,
   ecbRateForHalfYear,
@@ -44,12 +45,12 @@ describe('BIL-1 the monthly statement', () => {
 
 describe('BIL-2 late-payment interest', () => {
   it('BIL-2 nothing is owed when paid within 30 days of the invoice', () => {
-    expect(lateInterest(100_000, '2023-05-01', '2023-05-31')).toMatchObject({ interestCents: 0, indemnityCents: 0, totalCents: 0, runsFrom: null });
+    expect(lateInterest(100_000, '2023-05-01', '2023-05-31', ECB_RATES)).toMatchObject({ interestCents: 0, indemnityCents: 0, totalCents: 0, runsFrom: null });
   });
 
   it('BIL-2 ECB rate + 10 points, the rate of 1 January for June and of 1 July for July, plus the 40 € indemnity', () => {
     // 1,000.00 € issued 1 May 2023, due 31 May, paid 15 July: 30 days at 12.5 %, 15 days at 14 %.
-    const late = lateInterest(100_000, '2023-05-01', '2023-07-15');
+    const late = lateInterest(100_000, '2023-05-01', '2023-07-15', ECB_RATES);
     expect(late.periods).toEqual([
       { from: '2023-06-01', to: '2023-06-30', days: 30, ratePercent: 12.5, interestCents: 1_027 },
       { from: '2023-07-01', to: '2023-07-15', days: 15, ratePercent: 14, interestCents: 575 },
@@ -58,8 +59,8 @@ describe('BIL-2 late-payment interest', () => {
   });
 
   it('BIL-2 a half-year missing from the rate table is an error naming it, never a silent zero', () => {
-    expect(ecbRateForHalfYear('2024-08-10')).toBe(4.25);
-    expect(() => lateInterest(100_000, '2026-11-20', '2027-02-01')).toThrow(/half-year starting 2027-01-01/);
+    expect(ecbRateForHalfYear('2024-08-10', ECB_RATES)).toBe(4.25);
+    expect(() => lateInterest(100_000, '2026-11-20', '2027-02-01', ECB_RATES)).toThrow(/half-year starting 2027-01-01/);
   });
 });
 
@@ -74,15 +75,15 @@ describe('BIL-1 the month of a session', () => {
 describe('BIL-2 insolvency proceedings', () => {
   it('BIL-2: no 40 € recovery indemnity when insolvency proceedings opened before the due date forbid paying it; interest still runs', () => {
     // 1,000.00 € issued 1 May 2023, due 31 May; proceedings opened 20 May; paid 15 July.
-    const normal = lateInterest(100_000, '2023-05-01', '2023-07-15');
-    const insolvent = lateInterest(100_000, '2023-05-01', '2023-07-15', { insolvency: { proceedings: true, openedOn: '2023-05-20' } });
+    const normal = lateInterest(100_000, '2023-05-01', '2023-07-15', ECB_RATES);
+    const insolvent = lateInterest(100_000, '2023-05-01', '2023-07-15', ECB_RATES, { insolvency: { proceedings: true, openedOn: '2023-05-20' } });
     expect(insolvent).toMatchObject({ indemnityCents: 0, indemnityWaived: true, interestCents: normal.interestCents, totalCents: normal.interestCents, runsFrom: '2023-06-01' });
-    expect(lateInterest(100_000, '2023-05-01', '2023-07-15', { insolvency: { proceedings: true, openedOn: null } }).indemnityCents).toBe(0);
+    expect(lateInterest(100_000, '2023-05-01', '2023-07-15', ECB_RATES, { insolvency: { proceedings: true, openedOn: null } }).indemnityCents).toBe(0);
   });
 
   it('BIL-2: proceedings opened after a due date already missed do not remove the indemnity then owed; no proceedings, no waiver', () => {
-    expect(lateInterest(100_000, '2023-05-01', '2023-07-15', { insolvency: { proceedings: true, openedOn: '2023-06-10' } })).toMatchObject({ indemnityCents: 4_000, indemnityWaived: false });
-    expect(lateInterest(100_000, '2023-05-01', '2023-07-15', { insolvency: { proceedings: false, openedOn: null } }).indemnityCents).toBe(4_000);
+    expect(lateInterest(100_000, '2023-05-01', '2023-07-15', ECB_RATES, { insolvency: { proceedings: true, openedOn: '2023-06-10' } })).toMatchObject({ indemnityCents: 4_000, indemnityWaived: false });
+    expect(lateInterest(100_000, '2023-05-01', '2023-07-15', ECB_RATES, { insolvency: { proceedings: false, openedOn: null } }).indemnityCents).toBe(4_000);
   });
 });
 
@@ -96,7 +97,7 @@ describe('SUS-3, TER-5 amounts payable at once', () => {
 
   it('SUS-3 TER-5: BIL-2 interest then runs from the day after that day', () => {
     // Terminated 10 May: due 10 May, not 31 May; paid 31 May = 21 days late at 3.75 + 10 %.
-    const late = lateInterest(100_000, '2023-05-01', '2023-05-31', { payableOn: '2023-05-10' });
+    const late = lateInterest(100_000, '2023-05-01', '2023-05-31', ECB_RATES, { payableOn: '2023-05-10' });
     expect(late).toMatchObject({ dueOn: '2023-05-10', runsFrom: '2023-05-11', daysLate: 21, indemnityCents: 4_000 });
     expect(late.interestCents).toBeGreaterThan(0);
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PARAMETERS } from '../../../src/config/parameters';
-import { loadPriceTable, PRICE_TABLES, priceOf, priceTableFor } from '../../../src/domain/sessions/pricing';
+import { loadPriceTable, priceOf, priceTableFor } from '../../../src/domain/sessions/pricing';
+import { PRICE_TABLES } from '../../../src/rules/sessions/price-tables';
 import { InvalidCommand } from '../../../src/domain/errors';
 import { type CandidateBilling, CENTRE_KINDS } from '../../../src/domain/sessions/session';
 import { parseSessionReport } from '../../../src/usecases/sessions/session-report';
@@ -16,7 +17,7 @@ const FREE_OF_CHARGE = as({ mode: 'free-of-charge', reason: 'higher-education-in
 
 describe('PRI-1: free candidates', () => {
   it('PRI-1: recommended 45 € incl. VAT, 35 € to the centre, 10 € to Pix', () => {
-    expect(priceOf(FREE, 'centre', DATE)).toEqual({
+    expect(priceOf(FREE, 'centre', DATE, PRICE_TABLES)).toEqual({
       priceEur: 45,
       centreShareEur: 35,
       pixShareEur: 10,
@@ -28,7 +29,7 @@ describe('PRI-1: free candidates', () => {
   });
 
   it('PRI-1: the amounts come from PARAMETERS.prices, not from code', () => {
-    const price = priceOf(FREE, 'higher-education', DATE);
+    const price = priceOf(FREE, 'higher-education', DATE, PRICE_TABLES);
     expect(price.priceEur).toBe(PARAMETERS.prices.freeCandidatePriceEur);
     expect(price.pixShareEur).toBe(PARAMETERS.prices.pixShareEur);
   });
@@ -36,32 +37,32 @@ describe('PRI-1: free candidates', () => {
 
 describe('PRI-2: cohorts funded by an organisation', () => {
   it('PRI-2: the agreed price, Pix’s share 10 €, the rest to the centre', () => {
-    expect(priceOf(funded(39.9), 'centre', DATE)).toMatchObject({ priceEur: 39.9, centreShareEur: 29.9, pixShareEur: 10, ruleIds: ['PRI-2', 'PRI-5'] });
+    expect(priceOf(funded(39.9), 'centre', DATE, PRICE_TABLES)).toMatchObject({ priceEur: 39.9, centreShareEur: 29.9, pixShareEur: 10, ruleIds: ['PRI-2', 'PRI-5'] });
   });
 
   it('PRI-2: 45 € is the recommended maximum: at it passes, above is flagged (a recommendation, not a refusal)', () => {
-    expect(priceOf(funded(45), 'centre', DATE)).toMatchObject({ recommendedMaxPriceEur: 45, aboveRecommendedMax: false });
-    expect(priceOf(funded(45.01), 'centre', DATE)).toMatchObject({ priceEur: 45.01, aboveRecommendedMax: true });
+    expect(priceOf(funded(45), 'centre', DATE, PRICE_TABLES)).toMatchObject({ recommendedMaxPriceEur: 45, aboveRecommendedMax: false });
+    expect(priceOf(funded(45.01), 'centre', DATE, PRICE_TABLES)).toMatchObject({ priceEur: 45.01, aboveRecommendedMax: true });
   });
 
   it("PRI-2: an agreed price below Pix's share has no price either (the centre's share would be negative)", () => {
-    expect(() => priceOf(funded(9.99), 'centre', DATE)).toThrow(/PRI-2.*below Pix's share \(10 €\)/);
-    expect(priceOf(funded(9), 'network-b-member', DATE)).toMatchObject({ pixShareEur: 9, centreShareEur: 0 });
+    expect(() => priceOf(funded(9.99), 'centre', DATE, PRICE_TABLES)).toThrow(/PRI-2.*below Pix's share \(10 €\)/);
+    expect(priceOf(funded(9), 'network-b-member', DATE, PRICE_TABLES)).toMatchObject({ pixShareEur: 9, centreShareEur: 0 });
   });
 
   it('PRI-2: without an agreed price there is no price', () => {
-    expect(() => priceOf(funded(null), 'centre', DATE)).toThrow(/PRI-2/);
-    expect(() => priceOf(funded(-1), 'centre', DATE)).toThrow(RangeError);
+    expect(() => priceOf(funded(null), 'centre', DATE, PRICE_TABLES)).toThrow(/PRI-2/);
+    expect(() => priceOf(funded(-1), 'centre', DATE, PRICE_TABLES)).toThrow(RangeError);
   });
 });
 
 describe('PRI-3: free of charge', () => {
   it('PRI-3: nothing charged, nothing owed to Pix', () => {
-    expect(priceOf(FREE_OF_CHARGE, 'higher-education', DATE)).toMatchObject({ priceEur: 0, centreShareEur: 0, pixShareEur: 0, ruleIds: ['PRI-3', 'PRI-5'] });
+    expect(priceOf(FREE_OF_CHARGE, 'higher-education', DATE, PRICE_TABLES)).toMatchObject({ priceEur: 0, centreShareEur: 0, pixShareEur: 0, ruleIds: ['PRI-3', 'PRI-5'] });
   });
 
   it('PRI-3: no PRI-4 reduction applies to a free certification (the share is already 0)', () => {
-    expect(priceOf(as({ mode: 'free-of-charge', reason: 'public-establishment-staff' }), 'network-b-member', DATE)).toMatchObject({
+    expect(priceOf(as({ mode: 'free-of-charge', reason: 'public-establishment-staff' }), 'network-b-member', DATE, PRICE_TABLES)).toMatchObject({
       pixShareEur: 0,
       ruleIds: ['PRI-3', 'PRI-5'],
     });
@@ -70,15 +71,15 @@ describe('PRI-3: free of charge', () => {
 
 describe('PRI-4: members of a type B network', () => {
   it('PRI-4: Pix’s share is 9 € for a free candidate (the centre keeps 36 €)', () => {
-    expect(priceOf(FREE, 'network-b-member', DATE)).toMatchObject({ priceEur: 45, centreShareEur: 36, pixShareEur: 9, ruleIds: ['PRI-1', 'PRI-4', 'PRI-5'] });
+    expect(priceOf(FREE, 'network-b-member', DATE, PRICE_TABLES)).toMatchObject({ priceEur: 45, centreShareEur: 36, pixShareEur: 9, ruleIds: ['PRI-1', 'PRI-4', 'PRI-5'] });
   });
 
   it('PRI-4: and for a funded cohort', () => {
-    expect(priceOf(funded(40), 'network-b-member', DATE)).toMatchObject({ priceEur: 40, centreShareEur: 31, pixShareEur: 9, ruleIds: ['PRI-2', 'PRI-4', 'PRI-5'] });
+    expect(priceOf(funded(40), 'network-b-member', DATE, PRICE_TABLES)).toMatchObject({ priceEur: 40, centreShareEur: 31, pixShareEur: 9, ruleIds: ['PRI-2', 'PRI-4', 'PRI-5'] });
   });
 
   it('PRI-4: not for other centres', () => {
-    expect(priceOf(FREE, 'centre', DATE).pixShareEur).toBe(10);
+    expect(priceOf(FREE, 'centre', DATE, PRICE_TABLES).pixShareEur).toBe(10);
   });
 });
 
@@ -87,7 +88,7 @@ describe('PRI-5 and SCO-1', () => {
     const billings = [FREE, funded(30), funded(45.01), FREE_OF_CHARGE, as({ mode: 'free-of-charge', reason: 'public-establishment-staff' })];
     for (const kind of CENTRE_KINDS.filter((k) => k !== 'secondary-school')) {
       for (const c of billings) {
-        const price = priceOf(c, kind, DATE);
+        const price = priceOf(c, kind, DATE, PRICE_TABLES);
         expect(price.centreShareEur + price.pixShareEur, `${kind} ${c.billing.mode}`).toBeCloseTo(price.priceEur, 9);
         expect(price.centreShareEur).toBeGreaterThanOrEqual(0);
         expect(price.ruleIds).toContain('PRI-5');
@@ -114,7 +115,7 @@ describe('PRI-5 and SCO-1', () => {
   });
 
   it('SCO-1: secondary schools are outside the agreed centres’ tariff', () => {
-    expect(priceOf(FREE, 'secondary-school', DATE)).toMatchObject({ priceEur: 0, pixShareEur: 0, ruleIds: ['SCO-1'] });
+    expect(priceOf(FREE, 'secondary-school', DATE, PRICE_TABLES)).toMatchObject({ priceEur: 0, pixShareEur: 0, ruleIds: ['SCO-1'] });
   });
 });
 
@@ -134,8 +135,8 @@ describe('AGR-6: tariffs are effective-dated data', () => {
   });
 
   it('AGR-6: no tariff before the first one', () => {
-    expect(() => priceTableFor('2019-12-31')).toThrow(/No tariff in force on 2019-12-31/);
-    expect(priceTableFor('2020-01-01').version).toBe('2020-01');
+    expect(() => priceTableFor('2019-12-31', PRICE_TABLES)).toThrow(/No tariff in force on 2019-12-31/);
+    expect(priceTableFor('2020-01-01', PRICE_TABLES).version).toBe('2020-01');
   });
 
   it('a tariff file writes no amount itself and overrides only existing parameters', () => {

@@ -4,8 +4,8 @@
  * from PARAMETERS (the cahier of January 2020). The override lives in the file so that a new
  * version is one JSON file plus one line in its registry, and no code.
  */
-import { PARAMETERS, type Parameters } from '../../config/parameters';
-import { RuleFileError } from '../rule-engine';
+import { PARAMETERS, type Parameters } from '../config/parameters';
+import { RuleFileError } from './errors';
 
 /** PARAMETERS with numbers widened, as a version's overrides may change them. */
 export type Widen<T> = T extends number
