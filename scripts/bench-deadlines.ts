@@ -48,6 +48,7 @@ async function workerMain(): Promise<void> {
     connection,
     taskQueue: TASK_QUEUE,
     db,
+    workflowsPath: require.resolve('./bench/workflows'),
     activities: createActivities({ db, operationsEmail: 'ops@bench.test', legalEmail: 'legal@bench.test' }),
   });
   let peak = 0;

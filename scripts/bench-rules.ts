@@ -1,7 +1,7 @@
 /**
  * `npm run bench:rules`: judges generated sessions through the declarative session rules (facts +
  * json-rules-engine rule files, src/rules/sessions) and through the same checks written by hand
- * (src/rules/sessions/hand-written-checks.ts), both with complete explanations: every failing check with
+ * (test/support/hand-written-checks.ts), both with complete explanations: every failing check with
  * its actual/expected values and the checks that do not apply (the API's default), then again with the
  * passing checks explained too. Prints sessions/second and sampled peak memory of each path, their ratio,
  * and the number of sessions whose verdicts differ; exits 1 if any does. Rates are wall-clock and per
@@ -29,7 +29,7 @@ import type {
   SessionPublic,
 } from '../src/domain/sessions/session';
 import { evaluateSession, ruleSetFor, type SessionEvaluation } from '../src/rules/sessions';
-import { handWrittenChecks, type HandEvaluation } from '../src/rules/sessions/hand-written-checks';
+import { handWrittenChecks, type HandEvaluation } from '../test/support/hand-written-checks';
 
 const int = (name: string, fallback: number) => {
   const v = Number.parseInt(process.env[name] ?? '', 10);

@@ -1,7 +1,8 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { TemplateError } from '../infra/mail/templates';
 import { type AffectedSessionsNotice, notifyAffectedSessions, type NotifyAffectedSessionsInput } from '../usecases/agrements/affected-sessions';
-import { createEmailActivities, type EmailDeps } from './email.activities';
+import type { EmailDeps } from '../usecases/mail/queue-email';
+import { createEmailActivities } from './email.activities';
 
 /**
  * SES-9, SUS-2, SUS-6, TER-3, TER-5, AGR-4, BRE-1: the agrément workflow's notice of the planned sessions its

@@ -1,3 +1,4 @@
+import { STATEMENT_STREAM } from '../usecases/billing/statement-stream';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { statementDueAt, type StatementLine } from '../domain/billing/statement';
@@ -7,8 +8,6 @@ import { dateIn } from '../domain/zoned-time';
 import { appendToLog } from '../infra/database/event-log';
 import { type AmountsPayableNow, liftAmountsPayableNow, makeAmountsPayableNow, type PayableAtOnceRule } from '../usecases/billing/payability';
 import { centresToState, declarableLines, refreshOpenStatements, writeLines } from '../usecases/billing/statement-lines';
-
-export const STATEMENT_STREAM = 'statement';
 
 export interface PreparedStatement {
   id: string;

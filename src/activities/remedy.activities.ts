@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { RemedyEvent, SessionRemedy } from '../domain/sessions/remedy';
 import { appendToLog } from '../infra/database/event-log';
-import { SESSION_STREAM, sessionStreamId } from './session.activities';
+import { SESSION_STREAM, sessionStreamId } from '../usecases/sessions/session-stream';
 
 export interface RecordRemedyInput {
   centreId: string;

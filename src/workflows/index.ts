@@ -5,4 +5,3 @@ export { sessionDeadlineWorkflow } from './session/session-deadline.workflow';
 export { sessionRemedyWorkflow } from './session/remedy.workflow';
 export { statementWorkflow } from './billing/statement.workflow';
 export { monthlyStatementsWorkflow } from './billing/monthly-statements.workflow';
-export { noopWorkflow } from './bench/noop.workflow';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SESSION_STREAM, sessionStreamId } from '../../src/activities/session.activities';
+import { SESSION_STREAM, sessionStreamId } from '../../src/usecases/sessions/session-stream';
 import { findAgrement } from '../../src/infra/database/agrement-store';
 import { readStream } from '../../src/infra/database/event-log';
 import { agrementStateQuery, agrementWorkflowId } from '../../src/workflows/agrement/definitions';

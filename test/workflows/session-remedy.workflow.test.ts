@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SESSION_STREAM, sessionStreamId } from '../../src/activities/session.activities';
+import { SESSION_STREAM, sessionStreamId } from '../../src/usecases/sessions/session-stream';
 import { readStream } from '../../src/infra/database/event-log';
 import { recordRemedyUpdate, remedyStateQuery, type SessionRemedyInput, sessionRemedyWorkflowId } from '../../src/workflows/session/remedy-definitions';
 import { createHarness, type Harness, OPERATIONS_EMAIL, receivedMail } from '../support/harness';

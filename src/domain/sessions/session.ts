@@ -176,3 +176,19 @@ export interface SessionContext {
   /** ISO date of the evaluation (SES-7: is the confirmation overdue?). */
   today: string;
 }
+
+/** The organisation running a session, as the rules need it (centre kind from its category, SCO-1, PRI-3, PRI-4). */
+export interface SessionCentre {
+  id: string;
+  name: string;
+  email: string;
+  category: string;
+  kind: CentreKind;
+  publicEstablishment: boolean;
+  /** SES-5, PRI-3: from the category, whatever the network (a university in a type B network stays one). */
+  higherEducation: boolean;
+  /** PRI-3: a MENJ/MESRI public establishment, EPLE excepted. */
+  educationMinistriesPublic: boolean;
+  /** QUO-3: the organisation whose agrément counts the session; null for a secondary school (SCO-1). */
+  agrementOrganisationId: string | null;
+}

@@ -14,6 +14,8 @@ export interface WorkerConfig {
   db: DataSource;
   /** Prebuilt bundle (tests share one); otherwise the workflows are bundled from source. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** The bundle's entry point when bundled from source (default: src/workflows/index.ts; the bench adds its baseline). */
+  workflowsPath?: string;
 }
 
 /** src/workflows/index.ts under vitest and tsx, dist/src/workflows/index.js once compiled. */
@@ -29,6 +31,6 @@ export async function createWorker(config: WorkerConfig): Promise<Worker> {
     activities: config.activities,
     // Deterministic failures stop retrying and are listed; persistent ones are listed while retried.
     interceptors: { activity: [attentionInterceptors(config.db)] },
-    ...(config.workflowBundle ? { workflowBundle: config.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    ...(config.workflowBundle ? { workflowBundle: config.workflowBundle } : { workflowsPath: config.workflowsPath ?? WORKFLOWS_PATH }),
   });
 }

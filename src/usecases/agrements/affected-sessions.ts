@@ -12,8 +12,8 @@ import { shiftDays } from '../../domain/agrement/deadlines';
 import { dateIn } from '../../domain/zoned-time';
 import { findAgrement } from '../../infra/database/agrement-store';
 import { appendToLog } from '../../infra/database/event-log';
-import { SESSION_STREAM, sessionStreamId } from '../../activities/session.activities';
-import type { SendEmailInput } from '../../activities/email.activities';
+import { SESSION_STREAM, sessionStreamId } from '../sessions/session-stream';
+import type { SendEmailInput } from '../mail/queue-email';
 import type { ApplicationDeps } from '../applications/dependencies';
 
 /**

@@ -4,7 +4,7 @@ import { InvalidCommand, NotFound } from '../../domain/errors';
 import { PARAMETERS } from '../../config/parameters';
 import { zonedInstant } from '../../domain/zoned-time';
 import { appendToLog } from '../../infra/database/event-log';
-import { STATEMENT_STREAM } from '../../activities/billing.activities';
+import { STATEMENT_STREAM } from './statement-stream';
 import type { ApplicationDeps } from '../applications/dependencies';
 
 /** The rules that make what a centre owes payable at once. */

@@ -5,7 +5,7 @@ import { ECB_RATES } from '../../rules/billing/ecb-rates';
 import { NotFound, TransitionRefused } from '../../domain/errors';
 import { dateIn } from '../../domain/zoned-time';
 import { appendToLog } from '../../infra/database/event-log';
-import { STATEMENT_STREAM } from '../../activities/billing.activities';
+import { STATEMENT_STREAM } from './statement-stream';
 import { markStatementSentUpdate, statementWorkflowId } from '../../workflows/billing/definitions';
 import type { ApplicationDeps } from '../applications/dependencies';
 import { translateWorkflowError } from '../workflow-errors';

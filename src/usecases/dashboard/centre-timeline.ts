@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { sessionStreamId } from '../../activities/session.activities';
+import { sessionStreamId } from '../sessions/session-stream';
 import { NotFound } from '../../domain/errors';
 import { readLogEntries } from '../../infra/database/event-log';
 import { timelineView } from '../timeline';

@@ -14,7 +14,7 @@ import { PARAMETERS } from '../../config/parameters';
 import { addMonths, isoDate, parseIsoDate } from '../../domain/dates';
 import { InvalidCommand, NotFound, TransitionRefused } from '../../domain/errors';
 import { dateIn } from '../../domain/zoned-time';
-import { createEmailActivities, type EmailDeps } from '../../activities/email.activities';
+import { queueEmail, type EmailDeps } from '../mail/queue-email';
 import { appendToLog } from '../../infra/database/event-log';
 import { RuleFileError } from '../../rules/rule-engine';
 import { BASE_RULE_CATALOGUE, evaluateSession, loadSessionRuleSet, type SessionRuleSet, sessionRuleCatalogue } from '../../rules/sessions';
@@ -290,7 +290,6 @@ export async function deliverNotices(deps: RuleSetDeps, id: string, actor: strin
   );
   const [{ count }] = (await deps.db.query(`SELECT count(*)::int AS count FROM rule_set_notices WHERE rule_set_version_id = $1 AND status = 'delivered'`, [id])) as [{ count: number }];
   const report: NoticeReport = { delivered: 0, alreadyDelivered: count, failed: [] };
-  const { sendEmail } = createEmailActivities(deps.mail);
   const summary = `${row.summary} (version ${row.version} du cahier des charges)`;
   const deliverOne = async (n: (typeof pending)[number]) => {
     try {
@@ -307,7 +306,7 @@ export async function deliverNotices(deps: RuleSetDeps, id: string, actor: strin
           `rule-set-version:${id}:${n.agrement_id}`,
         );
       } else {
-        await sendEmail({
+        await queueEmail(deps.mail, {
           key: `${RULE_SET_STREAM}:${id}:notice:${n.agrement_id}`,
           to: n.email,
           audience: 'centre',

@@ -9,13 +9,13 @@ import { finalisationDeadline, isTimeZone, sessionEndsAt } from '../../domain/se
 import { attributableIncidents, remedyDue } from '../../domain/sessions/remedy';
 import { priceOf } from '../../domain/sessions/pricing';
 import { PRICE_TABLES } from '../../rules/sessions/price-tables';
-import type { CentreKind, Session } from '../../domain/sessions/session';
+import type { CentreKind, Session, SessionCentre } from '../../domain/sessions/session';
 import { dateIn } from '../../domain/zoned-time';
 import { appendToLog } from '../../infra/database/event-log';
 import { evaluateSession, type SessionEvaluation, type SessionRuleCatalogue } from '../../rules/sessions';
 import { loadRuleCatalogue } from '../rule-sets/catalogue';
 import { type CampaignData, loadCampaigns } from './campaigns';
-import { sessionStreamId, SESSION_STREAM } from '../../activities/session.activities';
+import { sessionStreamId, SESSION_STREAM } from './session-stream';
 import type { SessionDeadlineInput } from '../../workflows/session/definitions';
 import type { ApplicationDeps } from '../applications/dependencies';
 import { type FinalisedPayingSession, refreshStatementsAfterFinalisations, startLateStatements } from '../billing/late-finalisations';
@@ -39,22 +39,6 @@ export interface Refusal {
 export type ReportOutcome =
   | { sessionId: string; outcome: 'created' | 'updated' | 'unchanged'; status: SessionStatus; ruleSetId: string; deadlineAt: string }
   | { sessionId: string | null; outcome: 'refused'; error: Refusal };
-
-/** The organisation running a session, as the rules need it (centre kind from its category, SCO-1, PRI-3, PRI-4). */
-export interface SessionCentre {
-  id: string;
-  name: string;
-  email: string;
-  category: string;
-  kind: CentreKind;
-  publicEstablishment: boolean;
-  /** SES-5, PRI-3: from the category, whatever the network (a university in a type B network stays one). */
-  higherEducation: boolean;
-  /** PRI-3: a MENJ/MESRI public establishment, EPLE excepted. */
-  educationMinistriesPublic: boolean;
-  /** QUO-3: the organisation whose agrément counts the session; null for a secondary school (SCO-1). */
-  agrementOrganisationId: string | null;
-}
 
 /** SCO-1: collèges and lycées (their category in the organisations table). */
 export const SECONDARY_SCHOOL_CATEGORIES = ['college', 'lycee', 'agricultural-lycee'] as const;

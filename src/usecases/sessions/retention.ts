@@ -2,7 +2,7 @@ import { PARAMETERS } from '../../config/parameters';
 import { erasePersonalData, retentionCutoff } from '../../domain/sessions/retention';
 import { dateIn } from '../../domain/zoned-time';
 import { appendToLog } from '../../infra/database/event-log';
-import { SESSION_STREAM, sessionStreamId } from '../../activities/session.activities';
+import { SESSION_STREAM, sessionStreamId } from './session-stream';
 import type { ApplicationDeps } from '../applications/dependencies';
 import type { SessionReport } from './session-report';
 

@@ -6,7 +6,7 @@ import { cancelSessionUpdate, finaliseSessionUpdate, moveSessionUpdate, type Ses
 import { type SessionRemedyInput, sessionRemedyWorkflowId } from '../../workflows/session/remedy-definitions';
 import type { ApplicationDeps } from '../applications/dependencies';
 import { drainQuotaOutbox, type QuotaReport, queueQuotaReports } from './quota-outbox';
-import type { SessionCentre } from './report-sessions';
+import type { SessionCentre } from '../../domain/sessions/session';
 import type { SessionReport } from './session-report';
 
 /** What a committed change means for the session's SES-10 workflow. */

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { DataSource, EntityManager } from 'typeorm';
-import { createEmailActivities, type EmailDeps, type SendEmailInput } from '../../activities/email.activities';
+import { queueEmail, type EmailDeps, type SendEmailInput } from '../mail/queue-email';
 import { PARAMETERS } from '../../config/parameters';
 import { actorLabel, type Principal } from '../../domain/access/roles';
 import { visitFindingsKey, visitProposalId } from '../../domain/agrement/agrement';
@@ -29,7 +29,7 @@ const LIVE_STATES = ['active', 'suspended', 'under-notice', 'terminating'];
 export interface VisitDeps {
   db: DataSource;
   now: () => Date;
-  /** The e-mail outbox (createEmailActivities' dependencies). */
+  /** The e-mail outbox (see queueEmail). */
   mail: EmailDeps;
   /** The agrément workflows, which receive the findings' proposals (VIS-4, BRE-4). */
   temporal: Client;
@@ -341,11 +341,10 @@ const VISIT_SELECT = `
     FROM control_visits v JOIN organisations o ON o.id = v.organisation_id JOIN inspectors i ON i.id = v.inspector_id`;
 
 async function sendAll(deps: VisitDeps, messages: SendEmailInput[]): Promise<EmailReport> {
-  const { sendEmail } = createEmailActivities(deps.mail);
   const report: EmailReport = { queued: 0, alreadyQueued: 0, failed: [] };
   for (const message of messages) {
     try {
-      const { queued } = await sendEmail(message);
+      const { queued } = await queueEmail(deps.mail, message);
       if (queued) report.queued++;
       else report.alreadyQueued++;
     } catch (error) {

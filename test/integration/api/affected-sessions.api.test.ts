@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dateIn } from '../../../src/domain/zoned-time';
 import { readStream } from '../../../src/infra/database/event-log';
 import { OrganisationEntity } from '../../../src/infra/database/entities';
-import { sessionStreamId } from '../../../src/activities/session.activities';
+import { sessionStreamId } from '../../../src/usecases/sessions/session-stream';
 import { runningAgrement } from '../../support/agrement-fixtures';
 import { createHarness, receivedMail, serveApi, type Harness } from '../../support/harness';
 import { type Json, requestJson } from '../../support/http';

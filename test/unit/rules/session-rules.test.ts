@@ -14,7 +14,7 @@ import {
   type SessionRuleCatalogue,
   withRuleSets,
 } from '../../../src/rules/sessions';
-import { handWrittenChecks } from '../../../src/rules/sessions/hand-written-checks';
+import { handWrittenChecks } from '../../support/hand-written-checks';
 import ses2020 from '../../../src/rules/sessions/ses-2020-01.rules.json';
 import ses2027 from '../../fixtures/rules/ses-2027-01.rules.json';
 

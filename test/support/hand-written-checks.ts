@@ -7,12 +7,12 @@
  * Shared with the engine path: the time-zone plumbing of the slot (sessionSlotMinutes) and the
  * calendar helpers of src/domain/dates.ts. Everything else is re-derived here.
  */
-import { addDays, addMonths, daysBetween, isoDate, parseIsoDate } from '../../domain/dates';
-import { pixShareOf } from '../../domain/sessions/pricing';
-import { PRICE_TABLES } from './price-tables';
-import type { Session, SessionContext } from '../../domain/sessions/session';
-import { sessionSlotMinutes } from './session-facts';
-import type { VersionedParameters } from '../../domain/versioning';
+import { addDays, addMonths, daysBetween, isoDate, parseIsoDate } from '../../src/domain/dates';
+import { pixShareOf } from '../../src/domain/sessions/pricing';
+import { PRICE_TABLES } from '../../src/rules/sessions/price-tables';
+import type { Session, SessionContext } from '../../src/domain/sessions/session';
+import { sessionSlotMinutes } from '../../src/rules/sessions/session-facts';
+import type { VersionedParameters } from '../../src/domain/versioning';
 
 export interface HandVerdict {
   ruleId: string;
