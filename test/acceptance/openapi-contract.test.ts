@@ -97,7 +97,9 @@ function runSchemathesis(role: Role): Promise<{ code: number | null; report: str
   ];
   return new Promise((resolve, reject) => {
     const tail = new OutputTail(400);
-    const child = spawn(schemathesis, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SCHEMATHESIS_TELEMETRY: 'false' } });
+    // Its working directory is a scratch one: schemathesis keeps a cache (.schemathesis/) there, never in the clone.
+    const cwd = mkdtempSync(path.join(tmpdir(), 'pix-schemathesis-'));
+    const child = spawn(schemathesis, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SCHEMATHESIS_TELEMETRY: 'false' } });
     child.stdout.on('data', (c: Buffer) => tail.push(c));
     child.stderr.on('data', (c: Buffer) => tail.push(c));
     child.once('error', reject);
