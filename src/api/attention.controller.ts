@@ -7,6 +7,8 @@ import { Actor } from './actor';
 import { Can } from './auth';
 import { APPLICATION_DEPS } from './tokens';
 import { intParam as int, validateBody } from './validation';
+import { ApiErrors, ApiSuccess } from './openapi';
+import * as v from './openapi/views';
 
 const idParam = new ParseUUIDPipe({ exceptionFactory: () => new InvalidCommand('id', 'id must be a UUID') });
 const STATUSES = ['open', 'resolved', 'all'] as const;
@@ -47,6 +49,7 @@ export function attentionFilter(q: Record<string, string | undefined>): Attentio
 export class AttentionController {
   constructor(@Inject(APPLICATION_DEPS) private readonly deps: ApplicationDeps) {}
 
+  @ApiSuccess(v.attentionList)
   @Get()
   @Can('attention.read')
   @ApiOperation({ summary: 'What needs attention (open items first, most recent first): workflow, activity, error, what to do (French), first and last seen' })
@@ -59,6 +62,8 @@ export class AttentionController {
     return listAttention(this.deps.db, attentionFilter(q));
   }
 
+  @ApiSuccess(v.attentionItem)
+  @ApiErrors(404)
   @Get(':id')
   @Can('attention.read')
   @ApiOperation({ summary: 'One item' })
@@ -66,6 +71,8 @@ export class AttentionController {
     return findAttention(this.deps.db, id);
   }
 
+  @ApiSuccess(v.attentionItem)
+  @ApiErrors(404)
   @Post(':id/resolve')
   @HttpCode(200)
   @Can('attention.resolve')

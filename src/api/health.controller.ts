@@ -1,11 +1,13 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { PARAMETERS } from '../config/parameters';
 import { withTimeout } from '../infra/tools/with-timeout';
 import type { ApplicationDeps } from '../usecases/applications/dependencies';
 import { Public } from './auth/decorators';
 import { APPLICATION_DEPS } from './tokens';
+import { ApiSuccess } from './openapi';
+import * as v from './openapi/views';
 
 type Check = 'up' | 'down';
 
@@ -27,18 +29,23 @@ async function within(check: () => Promise<unknown>): Promise<{ status: Check; e
 export class HealthController {
   constructor(@Inject(APPLICATION_DEPS) private readonly deps: ApplicationDeps) {}
 
+  @ApiSuccess(v.live)
   @Get('live')
   @ApiOperation({ summary: 'Liveness: the process answers (restart it if not)' })
   live() {
     return { status: 'ok' };
   }
 
+  @ApiSuccess(v.ready)
+  @ApiResponse({ status: 503, description: 'A dependency is down (named in `down`): retry after `Retry-After` seconds', content: { 'application/json': { schema: v.ready } } } as never)
   @Get()
   @ApiOperation({ summary: 'Readiness (same as /health/ready)' })
   health(@Res({ passthrough: true }) res: Response) {
     return this.ready(res);
   }
 
+  @ApiSuccess(v.ready)
+  @ApiResponse({ status: 503, description: 'A dependency is down (named in `down`): retry after `Retry-After` seconds', content: { 'application/json': { schema: v.ready } } } as never)
   @Get('ready')
   @ApiOperation({ summary: 'Readiness: PostgreSQL and Temporal answer; 503 naming the dependency down, with Retry-After' })
   async ready(@Res({ passthrough: true }) res: Response) {

@@ -4,6 +4,8 @@ import { parseScenario } from '../simulation/scenario';
 import { simulate } from '../simulation/simulate';
 import { Can } from './auth';
 import { Expensive } from './security/throttling';
+import { ApiSuccess } from './openapi';
+import * as v from './openapi/views';
 
 @ApiTags('simulations')
 @ApiBearerAuth()
@@ -18,6 +20,7 @@ export class SimulationsController {
   @ApiOperation({
     summary: 'What-if timeline: replay a scenario through the production agrément workflow on the time-skipping server (see README, examples/)',
   })
+  @ApiSuccess(v.simulatedTimeline)
   run(@Body() body: unknown) {
     // 400 naming the event and field at fault when the scenario is malformed.
     const scenario = parseScenario(body);

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Logger, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiHeader, ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { PARAMETERS } from '../../config/parameters';
 import { AGREMENT_STATES } from '../../domain/agrement/agrement';
 import { assertCan, canSeeOrganisation } from '../../domain/access/permissions';
@@ -12,13 +12,15 @@ import type { ApplicationDeps } from '../../usecases/applications/dependencies';
 import { actOnAgrement, checkSessionAllowed, getAgrement, listAgrementsView } from '../../usecases/agrements/agrements';
 import { listAffectedSessions } from '../../usecases/agrements/affected-sessions';
 import { whatIfOnAgrement } from '../../usecases/agrements/what-if';
-import { Actor, IDEMPOTENCY_KEY_RULES, IdempotencyKey } from '../actor';
+import { Actor, IdempotencyKey } from '../actor';
 import { AuthenticatedOnly, Can, CurrentPrincipal } from '../auth';
 import { Expensive } from '../security/throttling';
 import { APPLICATION_DEPS } from '../tokens';
 import { intParam as int, ownEntry, validateBody } from '../validation';
 import { AGREMENT_ACTION_NAMES, AGREMENT_ACTIONS } from './actions';
 import { WHAT_IF_BODY_SCHEMA, WHAT_IF_DESCRIPTION } from './what-if';
+import { ApiErrors, ApiSuccess } from '../openapi';
+import * as v from '../openapi/views';
 
 const idParam = new ParseUUIDPipe({ exceptionFactory: () => new InvalidCommand('id', 'id must be a UUID') });
 
@@ -40,10 +42,13 @@ export class AgrementsController {
     return { timeZone: (row.snapshot as { timeZone?: string } | null)?.timeZone ?? PARAMETERS.agrement.timeZone };
   }
 
+  @ApiSuccess(v.agrementList)
   @Get()
   @Can('agrement.read')
   @ApiOperation({ summary: 'List agréments, optionally by state, soonest deadline first' })
   @ApiQuery({ name: 'state', required: false, enum: [...AGREMENT_STATES] })
+  @ApiQuery({ name: 'limit', required: false, type: Number })
+  @ApiQuery({ name: 'offset', required: false, type: Number })
   async list(@CurrentPrincipal() principal: Principal, @Query('state') state?: string, @Query('limit') limit?: string, @Query('offset') offset?: string) {
     if (state !== undefined && !(AGREMENT_STATES as readonly string[]).includes(state)) {
       throw new InvalidCommand('state', `state must be one of: ${AGREMENT_STATES.join(', ')}`);
@@ -52,6 +57,8 @@ export class AgrementsController {
     return listAgrementsView(this.deps, { state, organisationIds, limit: int('limit', limit, 50, 1, 500), offset: int('offset', offset, 0, 0, 1_000_000) });
   }
 
+  @ApiSuccess(v.agrementView)
+  @ApiErrors(404)
   @Get(':id')
   @Can('agrement.read')
   @ApiOperation({ summary: 'One agrément: state, term, référent, quota, open procedures, pending deadlines and the audited timeline' })
@@ -60,6 +67,8 @@ export class AgrementsController {
     return getAgrement(this.deps, id);
   }
 
+  @ApiSuccess(v.sessionAllowed)
+  @ApiErrors(404, [409, 'SES-9: the rule that blocks sessions now (SUS-2, REF-2, AGR-4, TER-5)'])
   @Post(':id/sessions/check')
   @Can('agrement.read')
   @HttpCode(200)
@@ -69,6 +78,8 @@ export class AgrementsController {
     return checkSessionAllowed(this.deps, id);
   }
 
+  @ApiSuccess(v.simulatedTimeline)
+  @ApiErrors(404)
   @Post(':id/what-if')
   @Expensive()
   @Can('simulation.run')
@@ -87,6 +98,8 @@ export class AgrementsController {
     description:
       'Sessions still planned and not yet started that the agrément as it stands blocks — while suspended (SUS-2; a network as a whole, its member centres too: SUS-6) or under force majeure (TER-3), on or after a termination\'s effective date or after the end (TER-5), on or after the term without an accepted renewal (AGR-4) — or puts at risk under a formal notice (BRE-1: after the cure is due, Pix may terminate). Each with its rule and the day from which it applies. A network\'s member centre sees its own sessions under the network\'s agrément.',
   })
+  @ApiSuccess(v.affectedSessions)
+  @ApiErrors(404)
   async affectedSessions(@CurrentPrincipal() principal: Principal, @Param('id', idParam) id: string) {
     const row = await this.deps.db.getRepository(AgrementEntity).findOne({ where: { id }, select: { id: true, organisationId: true } });
     if (row && canSeeOrganisation(principal, row.organisationId, await organisationNetworkId(this.deps.db, row.organisationId))) return listAffectedSessions(this.deps, id);
@@ -104,9 +117,10 @@ export class AgrementsController {
     summary: 'Act on an agrément (audited: actor, time, reason, evidence)',
     description: AGREMENT_ACTION_NAMES.map((n) => `- \`${n}\` (${AGREMENT_ACTIONS[n]!.permission}): ${AGREMENT_ACTIONS[n]!.summary}`).join('\n'),
   })
+  @ApiSuccess(v.agrementView)
+  @ApiErrors(403, 404, 409)
   @ApiParam({ name: 'action', enum: AGREMENT_ACTION_NAMES })
   @ApiBody({ schema: { oneOf: AGREMENT_ACTION_NAMES.map((n) => ({ title: n, ...AGREMENT_ACTIONS[n]!.schema }) as object) } })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: IDEMPOTENCY_KEY_RULES })
   async act(
     @Param('id', idParam) id: string,
     @Param('action') actionName: string,

@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiHeader, ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { canSeeOrganisation } from '../../domain/access/permissions';
 import type { Principal } from '../../domain/access/roles';
 import { InvalidCommand, NotFound } from '../../domain/errors';
@@ -8,11 +8,13 @@ import { AgrementEntity } from '../../infra/database/entities';
 import { getAgrement } from '../../usecases/agrements/agrements';
 import { joinNetwork, leaveNetwork, type MemberDetails } from '../../usecases/agrements/network-members';
 import type { ApplicationDeps } from '../../usecases/applications/dependencies';
-import { Actor, IDEMPOTENCY_KEY_RULES, IdempotencyKey } from '../actor';
+import { Actor, IdempotencyKey } from '../actor';
 import { createApplicationSchema } from '../applications/schemas';
 import { Can, CurrentPrincipal } from '../auth';
 import { APPLICATION_DEPS } from '../tokens';
 import { validateBody } from '../validation';
+import { ApiErrors, ApiSuccess } from '../openapi';
+import * as v from '../openapi/views';
 
 const uuid = (field: string) => new ParseUUIDPipe({ exceptionFactory: () => new InvalidCommand(field, `${field} must be a UUID`) });
 const isoDate = { type: 'string', format: 'date', description: 'The day of the change (default: today in the centre’s zone); never in the future' } as const;
@@ -61,8 +63,9 @@ export class NetworkMembersController {
     summary:
       'A centre joins an agreed network (ELIG-4: a type A network admits only centres individually eligible, ELIG-1; a type B network’s coverage is recomputed). Its finalised sessions count for the network (QUO-1). 409 ELIG-4 names the failing checks.',
   })
+  @ApiSuccess(v.agrementView)
+  @ApiErrors(404, 409)
   @ApiBody({ schema: joinSchema as object })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: IDEMPOTENCY_KEY_RULES })
   async join(@CurrentPrincipal() principal: Principal, @Param('id', uuid('id')) id: string, @Body() body: unknown, @Actor() actor: string, @IdempotencyKey() key?: string) {
     await this.visible(principal, id);
     const b = validateBody<{ organisationId?: string; member?: MemberDetails; on?: string; reason: string; evidence?: string }>(joinSchema, body ?? {});
@@ -71,12 +74,13 @@ export class NetworkMembersController {
     return getAgrement(this.deps, id);
   }
 
+  @ApiSuccess(v.agrementView)
+  @ApiErrors(404, 409)
   @Post(':id/members/:organisationId/remove')
   @Can('agrement.network-members')
   @HttpCode(200)
   @ApiOperation({ summary: 'A centre leaves an agreed network (ELIG-4: the network keeps at least one member; a type B network’s coverage is recomputed)' })
   @ApiBody({ schema: leaveSchema as object })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: IDEMPOTENCY_KEY_RULES })
   async leave(
     @CurrentPrincipal() principal: Principal,
     @Param('id', uuid('id')) id: string,

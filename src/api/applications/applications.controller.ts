@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { APPLICATION_STATES } from '../../domain/application/procedure';
@@ -23,7 +23,7 @@ import {
   requireConformityVisitUpdate,
   submitPiecesUpdate,
 } from '../../workflows/application/definitions';
-import { Actor, IDEMPOTENCY_KEY_RULES, IdempotencyKey } from '../actor';
+import { Actor, IdempotencyKey } from '../actor';
 import { Can, CurrentPrincipal } from '../auth/decorators';
 import { APPLICATION_DEPS } from '../tokens';
 import { intParam, validateBody } from '../validation';
@@ -37,16 +37,19 @@ import {
   reasonOnlySchema,
   submitPiecesSchema,
 } from './schemas';
+import { ApiErrors, ApiSuccess } from '../openapi';
+import * as v from '../openapi/views';
 
 const idParam = new ParseUUIDPipe({ version: undefined, exceptionFactory: () => new InvalidCommand('id', 'id must be a UUID') });
 
 @ApiTags('applications')
 @ApiBearerAuth()
-@ApiHeader({ name: 'Idempotency-Key', required: false, description: IDEMPOTENCY_KEY_RULES })
 @Controller('applications')
 export class ApplicationsController {
   constructor(@Inject(APPLICATION_DEPS) private readonly deps: ApplicationDeps) {}
 
+  @ApiSuccess(v.applicationView, { status: [201, 200], description: '201 received (its workflow runs); 200 the same request again (Idempotency-Key)' })
+  @ApiErrors(409)
   @Post()
   @Can('application.create')
   @ApiOperation({ summary: 'Submit an agrément application (APP-1): individual, network with its members, or higher-education (DOC-3)' })
@@ -69,6 +72,7 @@ export class ApplicationsController {
     return getApplication(this.deps, applicationId);
   }
 
+  @ApiSuccess(v.applicationList)
   @Get()
   @Can('application.read')
   @ApiOperation({ summary: 'List applications, optionally by state or overdue (APP-7); a centre or coordinator sees only its own' })
@@ -96,6 +100,8 @@ export class ApplicationsController {
     });
   }
 
+  @ApiSuccess(v.applicationView)
+  @ApiErrors(404)
   @Get(':id')
   @Can('application.read')
   @ApiOperation({ summary: 'One application: state, APP-7 clock, pieces, timeline (event log) and rule explanations (DOC, ELIG)' })
@@ -105,6 +111,8 @@ export class ApplicationsController {
     return getApplication(this.deps, id);
   }
 
+  @ApiSuccess(v.applicationView)
+  @ApiErrors(404, 409)
   @Post(':id/pieces')
   @HttpCode(200)
   @Can('application.add-pieces')
@@ -125,6 +133,8 @@ export class ApplicationsController {
     return getApplication(this.deps, id);
   }
 
+  @ApiSuccess(v.applicationView)
+  @ApiErrors(404, 409)
   @Post(':id/admissibility')
   @HttpCode(200)
   @Can('application.decide')
@@ -136,6 +146,8 @@ export class ApplicationsController {
     return getApplication(this.deps, id);
   }
 
+  @ApiSuccess(v.applicationView)
+  @ApiErrors(404, 409)
   @Post(':id/conformity-visit/requirement')
   @HttpCode(200)
   @Can('application.decide')
@@ -147,6 +159,8 @@ export class ApplicationsController {
     return getApplication(this.deps, id);
   }
 
+  @ApiSuccess(v.applicationView)
+  @ApiErrors(404, 409)
   @Post(':id/conformity-visit')
   @HttpCode(200)
   @Can('application.decide')
@@ -158,6 +172,8 @@ export class ApplicationsController {
     return getApplication(this.deps, id);
   }
 
+  @ApiSuccess(v.applicationView)
+  @ApiErrors(404, 409)
   @Post(':id/referent-training')
   @HttpCode(200)
   @Can('application.decide')
@@ -169,6 +185,8 @@ export class ApplicationsController {
     return getApplication(this.deps, id);
   }
 
+  @ApiSuccess(v.applicationView)
+  @ApiErrors(404, 409)
   @Post(':id/grant')
   @HttpCode(200)
   @Can('application.decide')
@@ -180,6 +198,8 @@ export class ApplicationsController {
     return getApplication(this.deps, id);
   }
 
+  @ApiSuccess(v.applicationView)
+  @ApiErrors(404, 409)
   @Post(':id/adhesion-form')
   @HttpCode(200)
   @Can('application.decide')
@@ -191,6 +211,8 @@ export class ApplicationsController {
     return getApplication(this.deps, id);
   }
 
+  @ApiSuccess(v.applicationView)
+  @ApiErrors(404, 409)
   @Post(':id/attestation')
   @HttpCode(200)
   @Can('application.decide')

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Principal } from '../../domain/access/roles';
 import { InvalidCommand } from '../../domain/errors';
@@ -13,6 +13,8 @@ import { Actor } from '../actor';
 import { Can, CurrentPrincipal } from '../auth';
 import { APPLICATION_DEPS } from '../tokens';
 import { intParam, validateBody } from '../validation';
+import { ApiErrors, ApiSuccess } from '../openapi';
+import * as v from '../openapi/views';
 
 const idParam = new ParseUUIDPipe({ exceptionFactory: () => new InvalidCommand('id', 'id must be a UUID') });
 const date = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', format: 'date' } as const;
@@ -36,9 +38,15 @@ export class StatementsController {
     return (await visibleOrganisationIds(this.deps.db, p)) ?? undefined;
   }
 
+  @ApiSuccess(v.statementList, { csv: true })
   @Get()
   @Can('statement.read')
   @ApiOperation({ summary: 'Monthly statements (BIL-1), latest month first; filters month (YYYY-MM), state; ?format=csv' })
+  @ApiQuery({ name: 'month', required: false, description: 'YYYY-MM' })
+  @ApiQuery({ name: 'state', required: false, enum: [...STATEMENT_STATES] })
+  @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
+  @ApiQuery({ name: 'limit', required: false, type: Number })
+  @ApiQuery({ name: 'offset', required: false, type: Number })
   async list(@CurrentPrincipal() p: Principal, @Query() q: Record<string, string | undefined>, @Res({ passthrough: true }) res: Response) {
     if (q.month !== undefined && !/^\d{4}-(0[1-9]|1[0-2])$/.test(q.month)) throw new InvalidCommand('month', 'month must be YYYY-MM');
     if (q.state !== undefined && !(STATEMENT_STATES as readonly string[]).includes(q.state)) throw new InvalidCommand('state', `state must be one of: ${STATEMENT_STATES.join(', ')}`);
@@ -52,6 +60,8 @@ export class StatementsController {
     return page;
   }
 
+  @ApiSuccess(v.statementView)
+  @ApiErrors(404)
   @Get(':id')
   @Can('statement.read')
   @ApiOperation({ summary: 'One statement: lines (session, candidates, price and Pix share excl./incl. VAT), due date, reminders, invoice, BIL-2 interest as of today' })
@@ -65,12 +75,16 @@ export class StatementsController {
     summary:
       'BIL-2: operations record that insolvency proceedings (sauvegarde, redressement, liquidation judiciaire) were opened for the organisation, on openedOn (or closed: false): invoices due from then carry no 40 € recovery indemnity; interest still runs',
   })
+  @ApiSuccess(v.insolvency)
+  @ApiErrors(404)
   @ApiBody({ schema: insolvencySchema as object })
   async insolvency(@Actor() actor: string, @Param('organisationId', new ParseUUIDPipe({ exceptionFactory: () => new InvalidCommand('organisationId', 'organisationId must be a UUID') })) organisationId: string, @Body() body: unknown) {
     const b = validateBody<{ insolvencyProceedings: boolean; openedOn?: string | null }>(insolvencySchema, body ?? {});
     return setInsolvencyProceedings(this.deps, organisationId, b, actor);
   }
 
+  @ApiSuccess(v.statementView)
+  @ApiErrors(404, 409)
   @Post(':id/sent')
   @Can('statement.send')
   @HttpCode(200)
@@ -79,6 +93,8 @@ export class StatementsController {
     return markSent(this.deps, id, actor, await this.scope(p));
   }
 
+  @ApiSuccess(v.statementView)
+  @ApiErrors(404, 409)
   @Post(':id/invoice')
   @Can('statement.invoice')
   @HttpCode(200)
@@ -89,6 +105,8 @@ export class StatementsController {
     return recordInvoiceEvent(this.deps, id, { kind: 'invoiced', ...b }, actor);
   }
 
+  @ApiSuccess(v.statementView)
+  @ApiErrors(404, 409)
   @Post(':id/payment')
   @Can('statement.invoice')
   @HttpCode(200)

@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { PARAMETERS } from '../../config/parameters';
 import type { Principal } from '../../domain/access/roles';
@@ -17,6 +17,8 @@ import type { ReadThroughCache } from '../cache/read-through-cache';
 import { intParam as int } from '../validation';
 import { Expensive } from '../security/throttling';
 import { APPLICATION_DEPS, DASHBOARD_CACHE } from '../tokens';
+import { ApiErrors, ApiSuccess } from '../openapi';
+import * as v from '../openapi/views';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -28,6 +30,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 @ApiQuery({ name: 'kind', required: false, enum: ['centre', 'network'] })
 @ApiQuery({ name: 'network', required: false, description: 'Coordinating organisation id' })
 @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
+@ApiQuery({ name: 'limit', required: false, type: Number })
+@ApiQuery({ name: 'offset', required: false, type: Number })
 @Expensive()
 @Controller('dashboard')
 export class DashboardController {
@@ -72,6 +76,7 @@ export class DashboardController {
     return json(res, data);
   }
 
+  @ApiSuccess(v.regions)
   @Get('regions')
   @Can('agrement.read')
   @ApiOperation({ summary: 'The regions and their departments, for the region filter (INSEE codes)' })
@@ -79,19 +84,23 @@ export class DashboardController {
     return REGIONS;
   }
 
+  @ApiSuccess(v.overview)
   @Get('overview')
   @Can('agrement.read')
   @ApiOperation({ summary: 'Counts of centres and networks by state, applications by state and overdue (APP-7); a centre counts only its own, a coordinator its network’s (Pix staff: all)' })
+  @ApiHeader({ name: 'cache-control', required: false, description: '`no-cache`: a fresh answer rather than the cached one' })
   async overview(@CurrentPrincipal() p: Principal, @Query() q: Record<string, string>, @Res({ passthrough: true }) res: Response, @Headers('cache-control') cc?: string) {
     const f = await this.filter(p, q);
     return json(res, await this.cached(cc, 'overview', f, () => overview(this.deps.db, f)));
   }
 
+  @ApiSuccess(v.deadlineList, { csv: true })
   @Get('deadlines')
   @Can('agrement.read')
   @ApiOperation({ summary: 'Every deadline due in the next N days (default 30), soonest first: renewal, badge, quota checkpoints, cure, visit answer, notices, session finalisations (SES-10), monthly statements (BIL-1)…' })
   @ApiQuery({ name: 'days', required: false, type: Number })
   @ApiQuery({ name: 'deadline', required: false, description: 'e.g. cure-due, renewal-request-due' })
+  @ApiHeader({ name: 'cache-control', required: false, description: '`no-cache`: a fresh answer rather than the cached one' })
   async deadlines(@CurrentPrincipal() p: Principal, @Query() q: Record<string, string>, @Res({ passthrough: true }) res: Response, @Headers('cache-control') cc?: string) {
     const days = int('days', q.days, 30, 1, 3660);
     const f = { ...(await this.filter(p, q)), days, name: q.deadline };
@@ -99,17 +108,21 @@ export class DashboardController {
     return this.reply(res, q.format, 'echeances', data);
   }
 
+  @ApiSuccess(v.overdueList, { csv: true })
   @Get('overdue')
   @Can('agrement.read')
   @ApiOperation({ summary: 'Everything overdue: undecided proposals (BRE-4), missed renewal requests (AGR-2), applications beyond 2 months (APP-7), sessions not finalised within 48 hours (SES-10), statements not sent by the 5th (BIL-1)' })
+  @ApiHeader({ name: 'cache-control', required: false, description: '`no-cache`: a fresh answer rather than the cached one' })
   async overdue(@CurrentPrincipal() p: Principal, @Query() q: Record<string, string>, @Res({ passthrough: true }) res: Response, @Headers('cache-control') cc?: string) {
     const f = await this.filter(p, q);
     return this.reply(res, q.format, 'en-retard', await this.cached(cc, 'overdue', f, () => overdue(this.deps.db, { ...f, now: this.deps.now() })));
   }
 
+  @ApiSuccess(v.quotaList, { csv: true })
   @Get('quotas-at-risk')
   @Can('agrement.read')
   @ApiOperation({ summary: 'QUO-3: agréments whose pace projects fewer than 600 / 2,500 candidates at 3 years, biggest shortfall first' })
+  @ApiHeader({ name: 'cache-control', required: false, description: '`no-cache`: a fresh answer rather than the cached one' })
   async quotas(@CurrentPrincipal() p: Principal, @Query() q: Record<string, string>, @Res({ passthrough: true }) res: Response, @Headers('cache-control') cc?: string) {
     const today = dateIn(this.deps.now(), PARAMETERS.agrement.timeZone);
     const f = { ...(await this.filter(p, q)), today };
@@ -122,6 +135,8 @@ export class DashboardController {
     summary:
       'One centre’s whole timeline: past events from every stream of the log that concerns it (agrément, sessions, remedies, statements, control visits, quality record), newest first and paged; and every deadline its workflows hold, soonest first. ?format=csv exports the past events',
   })
+  @ApiSuccess(v.centreTimeline, { csv: true })
+  @ApiErrors(404)
   async centreTimeline(@CurrentPrincipal() p: Principal, @Param('organisationId') organisationId: string, @Query() q: Record<string, string>, @Res({ passthrough: true }) res: Response) {
     if (!UUID.test(organisationId)) throw new InvalidCommand('organisationId', 'organisationId must be a UUID');
     const scope = await visibleOrganisationIds(this.deps.db, p);
@@ -147,6 +162,7 @@ export class DashboardController {
     summary:
       'Operations: what needs attention (GET /attention, open items by default): workflows whose activity failed for good, activities still failing, e-mails undelivered; ?format=csv',
   })
+  @ApiSuccess(v.dashboardAttention, { csv: true })
   @ApiQuery({ name: 'status', required: false, enum: ['open', 'resolved', 'all'] })
   async attention(@Query() q: Record<string, string>, @Res({ passthrough: true }) res: Response) {
     const data = await listAttention(this.deps.db, attentionFilter(q));
@@ -154,9 +170,11 @@ export class DashboardController {
     return this.reply(res, q.format, 'attention', { ...data, items: rows });
   }
 
+  @ApiSuccess(v.watchList, { csv: true })
   @Get('watchlist')
   @Can('agrement.read')
   @ApiOperation({ summary: 'Centres suspended, under notice or terminating' })
+  @ApiHeader({ name: 'cache-control', required: false, description: '`no-cache`: a fresh answer rather than the cached one' })
   async watchlist(@CurrentPrincipal() p: Principal, @Query() q: Record<string, string>, @Res({ passthrough: true }) res: Response, @Headers('cache-control') cc?: string) {
     const f = await this.filter(p, q);
     return this.reply(res, q.format, 'surveillance', await this.cached(cc, 'watchlist', f, () => watchlist(this.deps.db, f)));

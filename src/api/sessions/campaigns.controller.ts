@@ -9,6 +9,8 @@ import { Actor } from '../actor';
 import { Can } from '../auth';
 import { APPLICATION_DEPS } from '../tokens';
 import { validateBody } from '../validation';
+import { ApiErrors, ApiSuccess } from '../openapi';
+import * as v from '../openapi/views';
 
 const isoDate = { type: 'string', format: 'date', description: 'ISO date (YYYY-MM-DD)' } as const;
 const uuid = new ParseUUIDPipe({ exceptionFactory: () => new InvalidCommand('organisationId', 'organisationId must be a UUID') });
@@ -44,6 +46,7 @@ export const derogationSchema = {
 export class CampaignWindowsController {
   constructor(@Inject(APPLICATION_DEPS) private readonly deps: ApplicationDeps) {}
 
+  @ApiSuccess(v.campaignWindowList)
   @Get()
   @Can('session.read')
   @ApiOperation({ summary: 'SCO-2: the published campaign windows, latest school year first' })
@@ -57,6 +60,8 @@ export class CampaignWindowsController {
   @ApiOperation({
     summary: `SCO-2: publish (201) or correct (200) the window of a school year (e.g. 2026-2027) and school type (${SCHOOL_TYPES.join(', ')}); 400 names the field, 409 SCO-2 when a granted derogation would no longer fit`,
   })
+  @ApiSuccess(v.campaignWindow, { status: [201, 200], description: '201 published; 200 corrected' })
+  @ApiErrors(409)
   @ApiBody({ schema: windowSchema as object })
   async put(@Actor() actor: string, @Param('schoolYear') schoolYear: string, @Param('schoolType') schoolType: string, @Body() body: unknown, @Res({ passthrough: true }) res: Response) {
     const input = validateBody<WindowInput>(windowSchema, body ?? {});
@@ -65,6 +70,7 @@ export class CampaignWindowsController {
     return window;
   }
 
+  @ApiSuccess(v.derogationList)
   @Get(':schoolYear/derogations')
   @Can('campaign.manage')
   @ApiOperation({ summary: 'SCO-2: the derogations granted for a school year' })
@@ -77,6 +83,8 @@ export class CampaignWindowsController {
   @ApiOperation({
     summary: "SCO-2: grant (201) or change (200) a school's derogation (e.g. a collège up to 20 May); 404 unknown school, 409 SCO-2 without a published window or beyond its derogation limit",
   })
+  @ApiSuccess(v.derogationView, { status: [201, 200], description: '201 granted; 200 changed' })
+  @ApiErrors(404, 409)
   @ApiBody({ schema: derogationSchema as object })
   async derogate(
     @Actor() actor: string,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Controller, Get, HttpCode, Inject, Logger, type OnApplicationShutdown, Param, ParseUUIDPipe, PayloadTooLargeException, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { PARAMETERS } from '../../config/parameters';
 import { InvalidCommand } from '../../domain/errors';
@@ -13,6 +13,8 @@ import { Can } from '../auth';
 import { intParam as int, ownEntry } from '../validation';
 import { Expensive } from '../security/throttling';
 import { APPLICATION_DEPS } from '../tokens';
+import { ApiErrors, ApiSuccess } from '../openapi';
+import * as v from '../openapi/views';
 
 const FORMATS: Record<string, ImportFormat> = { 'text/csv': 'csv', 'application/json': 'json', 'application/x-ndjson': 'ndjson', 'application/ndjson': 'ndjson' };
 const idParam = new ParseUUIDPipe({ exceptionFactory: () => new InvalidCommand('id', 'id must be a UUID') });
@@ -36,12 +38,14 @@ export class SessionImportsController implements OnApplicationShutdown {
     await stopImportRuns();
   }
 
+  @ApiSuccess(v.sessionImport, { status: 202, headers: { Location: { description: 'The job: /session-imports/{id}', schema: { type: 'string' } } } })
   @Post()
   @Can('session.import')
   @Expensive()
   @HttpCode(202)
   @ApiConsumes('text/csv', 'application/x-ndjson', 'application/json')
   @ApiOperation({ summary: 'Import sessions from a CSV (one line per candidate, docs/session-import.md), NDJSON or JSON file; 202 with the job to follow' })
+  @ApiQuery({ name: 'fileName', required: false, description: 'The name of the uploaded file, kept with the job' })
   async create(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Actor() actor: string, @Query('fileName') fileName?: string) {
     const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     const format = ownEntry(FORMATS, type);
@@ -64,14 +68,20 @@ export class SessionImportsController implements OnApplicationShutdown {
     return getImport(this.deps, id);
   }
 
+  @ApiSuccess(v.sessionImportList)
   @Get()
   @Can('session.import')
   @ApiOperation({ summary: 'The imports, newest first (?status=running|completed|failed, ?limit=, ?offset=)' })
+  @ApiQuery({ name: 'status', required: false, enum: ['running', 'completed', 'failed'] })
+  @ApiQuery({ name: 'limit', required: false, type: Number })
+  @ApiQuery({ name: 'offset', required: false, type: Number })
   list(@Query('status') status?: string, @Query('limit') limit?: string, @Query('offset') offset?: string) {
     if (status !== undefined && !['running', 'completed', 'failed'].includes(status)) throw new InvalidCommand('status', 'status must be running, completed or failed');
     return listImports(this.deps, { status, limit: int('limit', limit, 50, 1, 1000), offset: int('offset', offset, 0, 0, 10_000_000) });
   }
 
+  @ApiSuccess(v.sessionImport)
+  @ApiErrors(404)
   @Get(':id')
   @Can('session.import')
   @ApiOperation({ summary: 'Progress of an import: sessions read and processed, percentage once the file is read, created / updated / unchanged / refused' })
@@ -79,9 +89,14 @@ export class SessionImportsController implements OnApplicationShutdown {
     return getImport(this.deps, id);
   }
 
+  @ApiSuccess(v.importErrorList, { csv: true })
+  @ApiErrors(404)
   @Get(':id/errors')
   @Can('session.import')
   @ApiOperation({ summary: 'Refused sessions with their line numbers and reasons (field, or rule IDs); ?format=csv' })
+  @ApiQuery({ name: 'limit', required: false, type: Number })
+  @ApiQuery({ name: 'offset', required: false, type: Number })
+  @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
   async errors(@Param('id', idParam) id: string, @Res({ passthrough: true }) res: Response, @Query('limit') limit?: string, @Query('offset') offset?: string, @Query('format') format?: string) {
     const page = await importErrors(this.deps, id, { limit: int('limit', limit, format === 'csv' ? 1_000_000 : 100, 1, 1_000_000), offset: int('offset', offset, 0, 0, 10_000_000) });
     if (format === 'csv') {

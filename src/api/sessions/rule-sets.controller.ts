@@ -18,6 +18,8 @@ import { Actor } from '../actor';
 import { Can } from '../auth';
 import { APPLICATION_DEPS } from '../tokens';
 import { validateBody } from '../validation';
+import { ApiErrors, ApiSuccess } from '../openapi';
+import * as v from '../openapi/views';
 
 const uuid = new ParseUUIDPipe({ exceptionFactory: () => new InvalidCommand('id', 'id must be a UUID') });
 
@@ -55,6 +57,8 @@ export class RuleSetVersionsController {
     return { ...this.deps, mail: { db: this.deps.db, operationsEmail: config.operationsEmail, legalEmail: config.legalEmail } };
   }
 
+  @ApiSuccess(v.ruleSetVersion, { status: 201 })
+  @ApiErrors(409)
   @Post()
   @Can('rule-set.draft')
   @ApiOperation({ summary: 'AGR-6: draft a new version of the session rules (201); 400 names the field (the rule file\'s problems under "rules"), 409 AGR-6 when the version label exists' })
@@ -63,6 +67,7 @@ export class RuleSetVersionsController {
     return createDraft(this.deps, validateBody<DraftInput>(draftSchema, body ?? {}), actor);
   }
 
+  @ApiSuccess(v.ruleSetVersionList)
   @Get()
   @Can('rule-set.draft')
   @ApiOperation({ summary: 'AGR-6: the versions drafted or published through the API, by effective date (the base cahier is in GET /rule-sets)' })
@@ -72,6 +77,8 @@ export class RuleSetVersionsController {
     return listVersions(this.deps, status as (typeof STATUSES)[number] | undefined);
   }
 
+  @ApiSuccess(v.ruleSetVersion)
+  @ApiErrors(404)
   @Get(':id')
   @Can('rule-set.draft')
   @ApiOperation({ summary: 'One version: its rules, effective date, status, and its notices to the centres once published' })
@@ -79,6 +86,8 @@ export class RuleSetVersionsController {
     return getVersion(this.deps, id);
   }
 
+  @ApiSuccess(v.ruleSetVersion)
+  @ApiErrors(404, 409)
   @Put(':id')
   @Can('rule-set.draft')
   @ApiOperation({ summary: 'Edit a draft; 409 AGR-6 once published (a published version never changes)' })
@@ -87,6 +96,8 @@ export class RuleSetVersionsController {
     return updateDraft(this.deps, id, validateBody<DraftInput>(draftSchema, body ?? {}), actor);
   }
 
+  @ApiSuccess(v.impactReport)
+  @ApiErrors(404)
   @Get(':id/impact')
   @Can('rule-set.draft')
   @ApiOperation({ summary: 'AGR-6: the planned sessions dated from the effective date (until the next published version) that this version would refuse, with the failing rule IDs' })
@@ -101,10 +112,14 @@ export class RuleSetVersionsController {
     summary:
       'Publish a draft (AGR-5, AGR-6): 409 AGR-5 when the effective date is less than 1 month away (Conv art. 8.1, 8.2), 409 AGR-6 when already published or another version takes effect that day. Notifies every running agrément: substantial → cahier-change-notified action; otherwise the e-mail cahier-minor-change-notice',
   })
+  @ApiSuccess(v.ruleSetPublished)
+  @ApiErrors(404, 409)
   publish(@Actor() actor: string, @Param('id', uuid) id: string) {
     return publishVersion(this.ruleSetDeps(), id, actor);
   }
 
+  @ApiSuccess(v.noticeReport)
+  @ApiErrors(404, 409)
   @Post(':id/notices')
   @Can('rule-set.publish')
   @HttpCode(200)

@@ -16,6 +16,8 @@ import { Actor } from '../actor';
 import { Can, CurrentPrincipal } from '../auth';
 import { APPLICATION_DEPS } from '../tokens';
 import { intParam as int, validateBody } from '../validation';
+import { ApiErrors, ApiSuccess } from '../openapi';
+import * as v from '../openapi/views';
 
 const SESSION_ID = /^[A-Za-z0-9_.-]{1,64}$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -70,11 +72,15 @@ export class SessionsController {
   @ApiOperation({
     summary: 'Report a new session (SES-1): 201; the same report again: 200 unchanged. 409 names the rule (SES-9: SUS-2, REF-2, AGR-4, TER-5), 422 lists every failing rule with actual and expected values',
   })
+  @ApiSuccess(v.sessionReported, { status: [201, 200], description: '201 created; 200 the same report again (unchanged)' })
+  @ApiErrors(404, 409, 422)
   @ApiBody({ schema: SESSION_REPORT_SCHEMA as object })
   create(@CurrentPrincipal() p: Principal, @Actor() actor: string, @Body() body: unknown, @Res({ passthrough: true }) res: Response) {
     return this.report(p, actor, body, 'create', res);
   }
 
+  @ApiSuccess(v.sessionDryRun)
+  @ApiErrors(404)
   @Post('sessions/dry-run')
   @Can('session.report')
   @HttpCode(200)
@@ -85,6 +91,8 @@ export class SessionsController {
     return dryRunSession(this.deps, body, { organisationIds: await this.scope(p), includePassing: includePassing === 'true' });
   }
 
+  @ApiSuccess(v.sessionReported, { status: [200, 201] })
+  @ApiErrors(404, 409, 422)
   @Put('sessions/:id')
   @Can('session.report')
   @ApiOperation({ summary: 'Update a session as Pix Certif reports it again (moving it moves its SES-10 deadline); finalised or cancelled sessions no longer change (409)' })
@@ -97,6 +105,8 @@ export class SessionsController {
     return this.report(p, actor, { ...(body as object), id }, 'update', res);
   }
 
+  @ApiSuccess(v.sessionReported, { status: [200, 201] })
+  @ApiErrors(404, 409, 422)
   @Post('sessions/:id/cancel')
   @Can('session.report')
   @ApiOperation({ summary: 'Cancel a session (SES-7): its SES-10 workflow ends' })
@@ -108,6 +118,8 @@ export class SessionsController {
     return this.report(p, actor, { ...report, status: 'cancelled', cancellation: { reason } } satisfies SessionReport, 'update', res);
   }
 
+  @ApiSuccess(v.sessionReported, { status: [200, 201] })
+  @ApiErrors(404, 409, 422)
   @Post('sessions/:id/finalise')
   @Can('session.report')
   @ApiOperation({ summary: 'Finalise a session (SES-10): incidents, fraud reports, end-of-test checks; the candidates who sat count once in the quota (QUO-3)' })
@@ -132,6 +144,8 @@ export class SessionsController {
   @ApiOperation({
     summary: 'SES-12: record the free new session or full refund offered, within 5 days, to the candidates an incident attributable to the centre concerned; 409 SES-12 when there is nothing to remedy or it is already recorded',
   })
+  @ApiSuccess(v.sessionRemedy)
+  @ApiErrors(404, 409)
   @ApiBody({ schema: remedySchema as object })
   async remedy(@CurrentPrincipal() p: Principal, @Actor() actor: string, @Param('id') id: string, @Body() body: unknown) {
     checkId(id);
@@ -139,6 +153,8 @@ export class SessionsController {
     return recordSessionRemedy(this.deps, id, b, actor, await this.scope(p));
   }
 
+  @ApiSuccess(v.sessionView)
+  @ApiErrors(404)
   @Get('sessions/:id')
   @Can('session.read')
   @ApiOperation({ summary: 'One session: the report, its price, and its SES-10 deadline as its workflow holds it' })
@@ -147,9 +163,16 @@ export class SessionsController {
     return getSession(this.deps, id, await this.scope(p));
   }
 
+  @ApiSuccess(v.sessionList)
   @Get('sessions')
   @Can('session.read')
   @ApiOperation({ summary: 'Sessions, latest first; filters organisationId, status, from, to (dates)' })
+  @ApiQuery({ name: 'organisationId', required: false, description: 'uuid' })
+  @ApiQuery({ name: 'status', required: false, enum: STATUSES })
+  @ApiQuery({ name: 'from', required: false, description: 'ISO date' })
+  @ApiQuery({ name: 'to', required: false, description: 'ISO date' })
+  @ApiQuery({ name: 'limit', required: false, type: Number })
+  @ApiQuery({ name: 'offset', required: false, type: Number })
   async list(@CurrentPrincipal() p: Principal, @Query() q: Record<string, string | undefined>) {
     if (q.status !== undefined && !STATUSES.includes(q.status)) throw new InvalidCommand('status', `status must be one of: ${STATUSES.join(', ')}`);
     for (const f of ['from', 'to'] as const) if (q[f] !== undefined && !DATE.test(q[f]!)) throw new InvalidCommand(f, `${f} must be a date (YYYY-MM-DD)`);
@@ -165,6 +188,7 @@ export class SessionsController {
     });
   }
 
+  @ApiSuccess(v.ruleSetList)
   @Get('rule-sets')
   @Can('session.read')
   @ApiOperation({ summary: 'The session rule sets (AGR-6): the cahier shipped with the engine, then the versions published by operations (AGR-5); each version, its effective dates, source, rules with their IDs and clauses, and changed parameters' })
@@ -172,6 +196,8 @@ export class SessionsController {
     return listRuleSets(await loadRuleCatalogue(this.deps.db.manager));
   }
 
+  @ApiSuccess(v.ruleSet)
+  @ApiErrors(404)
   @Get('rule-sets/:id')
   @Can('session.read')
   @ApiOperation({ summary: 'One rule-set version, e.g. sessions@2020-01' })

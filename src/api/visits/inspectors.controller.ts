@@ -18,6 +18,8 @@ import {
 import { Can, CurrentPrincipal } from '../auth';
 import { APPLICATION_DEPS } from '../tokens';
 import { validateBody } from '../validation';
+import { ApiErrors, ApiSuccess } from '../openapi';
+import * as v from '../openapi/views';
 
 const uuid = (field: string) => new ParseUUIDPipe({ exceptionFactory: () => new InvalidCommand(field, `${field} must be a UUID`) });
 const isoDate = { type: 'string', format: 'date', description: 'ISO date (YYYY-MM-DD)' } as const;
@@ -94,6 +96,8 @@ export const deactivateSchema = {
 export class InspectorsController {
   constructor(@Inject(APPLICATION_DEPS) private readonly deps: ApplicationDeps) {}
 
+  @ApiSuccess(v.inspectorView, { status: 201 })
+  @ApiErrors(404, 409)
   @Post()
   @Can('inspectors.manage')
   @HttpCode(201)
@@ -103,6 +107,7 @@ export class InspectorsController {
     return createInspector(this.deps, validateBody<CreateInspectorBody>(createInspectorSchema, body ?? {}), principal);
   }
 
+  @ApiSuccess(v.inspectorList)
   @Get()
   @Can('inspectors.manage')
   @ApiOperation({ summary: 'The inspectors, with their planned visits' })
@@ -113,6 +118,8 @@ export class InspectorsController {
     return listInspectors(this.deps.db, { active, department, kind });
   }
 
+  @ApiSuccess(v.inspectorView)
+  @ApiErrors(404)
   @Get(':id')
   @Can('inspectors.manage')
   @ApiOperation({ summary: 'One inspector, with their planned visits and how many are done' })
@@ -126,6 +133,8 @@ export class InspectorsController {
     summary: 'VIS-5: the days the inspector cannot visit (and optionally the engagement window and capacity)',
     description: '409 VIS-5 when a planned visit would fall on a day no longer available: cancel or reassign it first.',
   })
+  @ApiSuccess(v.inspectorView)
+  @ApiErrors(404, 409)
   @ApiBody({ schema: availabilitySchema as object })
   async availability(@CurrentPrincipal() principal: Principal, @Param('id', uuid('id')) id: string, @Body() body: unknown) {
     return updateAvailability(this.deps, id, validateBody<AvailabilityBody>(availabilitySchema, body ?? {}), principal);
@@ -137,6 +146,8 @@ export class InspectorsController {
     summary: 'VIS-5: the departments the inspector covers',
     description: '409 VIS-5 when a planned visit is in a department no longer covered.',
   })
+  @ApiSuccess(v.inspectorView)
+  @ApiErrors(404, 409)
   @ApiBody({ schema: areasSchema as object })
   async areas(@CurrentPrincipal() principal: Principal, @Param('id', uuid('id')) id: string, @Body() body: unknown) {
     return updateAreas(this.deps, id, validateBody<{ departments: string[] }>(areasSchema, body ?? {}), principal);
@@ -149,6 +160,8 @@ export class InspectorsController {
     summary: 'VIS-5: deactivate an inspector: kept for history, never assigned again',
     description: '409 VIS-5 while the inspector has planned visits (listed); 409 VIS-5 when already deactivated.',
   })
+  @ApiSuccess(v.inspectorView)
+  @ApiErrors(404, 409)
   @ApiBody({ schema: deactivateSchema as object })
   async deactivate(@CurrentPrincipal() principal: Principal, @Param('id', uuid('id')) id: string, @Body() body: unknown) {
     return deactivateInspector(this.deps, id, validateBody<{ reason: string }>(deactivateSchema, body ?? {}), principal);

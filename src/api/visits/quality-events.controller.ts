@@ -10,6 +10,8 @@ import { Actor } from '../actor';
 import { Can, CurrentPrincipal } from '../auth';
 import { APPLICATION_DEPS } from '../tokens';
 import { intParam as int, validateBody } from '../validation';
+import { ApiErrors, ApiSuccess } from '../openapi';
+import * as v from '../openapi/views';
 
 const organisationParam = new ParseUUIDPipe({ exceptionFactory: () => new InvalidCommand('organisationId', 'organisationId must be a UUID') });
 
@@ -41,15 +43,21 @@ export class QualityEventsController {
     summary:
       'Record a complaint (SES-13: says whether it reached the jury within 2 months of the results), an incident (SES-12), a fraud report (SUS-1), a late finalisation (SES-10) or a personal-data breach (DATA-2: says whether Pix was notified within 72 hours); audited',
   })
+  @ApiSuccess(v.qualityEvent, { status: 201 })
+  @ApiErrors(404)
   @ApiBody({ schema: qualityEventSchema as object })
   record(@Param('organisationId', organisationParam) organisationId: string, @Body() body: unknown, @Actor() actor: string) {
     return recordQualityEvent(this.deps, organisationId, validateBody<QualityEventInput>(qualityEventSchema, body ?? {}), actor);
   }
 
+  @ApiSuccess(v.qualityEventList)
+  @ApiErrors(404)
   @Get()
   @Can('visits.read')
   @ApiOperation({ summary: 'The centre’s quality record, newest first (an inspector: only a centre of their assigned visits, as for its risk score; otherwise 404)' })
   @ApiQuery({ name: 'kind', required: false, enum: [...QUALITY_EVENT_KINDS] })
+  @ApiQuery({ name: 'limit', required: false, type: Number })
+  @ApiQuery({ name: 'offset', required: false, type: Number })
   async list(
     @CurrentPrincipal() principal: Principal,
     @Param('organisationId', organisationParam) organisationId: string,

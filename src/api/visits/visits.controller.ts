@@ -9,6 +9,8 @@ import { centreRisk, inspectorAssignedTo, listVisits, planPeriod, recordFindings
 import { Can, CurrentPrincipal } from '../auth';
 import { APPLICATION_DEPS } from '../tokens';
 import { validateBody } from '../validation';
+import { ApiErrors, ApiSuccess } from '../openapi';
+import * as v from '../openapi/views';
 
 const uuid = (field: string) => new ParseUUIDPipe({ exceptionFactory: () => new InvalidCommand(field, `${field} must be a UUID`) });
 const isoDate = { type: 'string', format: 'date', description: 'ISO date (YYYY-MM-DD)' } as const;
@@ -76,6 +78,8 @@ export class VisitsController {
     };
   }
 
+  @ApiSuccess(v.centreRisk)
+  @ApiErrors(404)
   @Get('centres/:organisationId/risk')
   @Can('visits.read')
   @ApiOperation({ summary: 'VIS-1: the centre’s risk score, every contributing factor explained (rule, clause, points, value seen, threshold)' })
@@ -97,12 +101,15 @@ export class VisitsController {
       'letter at least 5 working days before (VIS-2); cost within 120 € (250 € for a conformity visit: VIS-3, APP-3). Centres left out are ' +
       'explained. The centre’s notice and the inspector’s assignment are e-mailed once; planning the same period again plans nothing twice.',
   })
+  @ApiSuccess(v.visitPlan, { status: 201 })
+  @ApiErrors(409)
   @ApiBody({ schema: planSchema as object })
   async plan(@CurrentPrincipal() principal: Principal, @Body() body: unknown) {
     const request = validateBody<{ from: string; to: string; announcedShare?: number }>(planSchema, body ?? {});
     return planPeriod(this.visitDeps(), request, principal);
   }
 
+  @ApiSuccess(v.visitList)
   @Get('visit-plans')
   @Can('visits.read')
   @ApiOperation({ summary: 'The visits planned in a period (an inspector sees only their own)' })
@@ -121,6 +128,8 @@ export class VisitsController {
       'as open proposals of the agrément, confirmed or declined through its confirm-proposal / decline-proposal actions (BRE-4)',
     description: '409 names the rule: VIS-4 (not yet visited, already recorded, cancelled, a proposal without a failed item), APP-3 (a proposal after a conformity visit).',
   })
+  @ApiSuccess(v.findingsResult)
+  @ApiErrors(404, 409)
   @ApiBody({ schema: findingsSchema as object })
   async findings(@CurrentPrincipal() principal: Principal, @Param('id', uuid('id')) id: string, @Body() body: unknown) {
     const input = validateBody<FindingsInput>(findingsSchema, body ?? {});

@@ -1,0 +1,3 @@
+export { ApiErrors, ERROR_DESCRIPTIONS, errorRef, errorSchema, type ErrorStatus } from './errors';
+export { ApiSuccess, ApiText, component, s, type Schema } from './responses';
+export { buildOpenApiDocument, completeDocument, idempotencyKeyHeader } from './document';

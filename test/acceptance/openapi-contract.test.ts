@@ -1,0 +1,119 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { loadConfig } from '../../src/config/env';
+import { ROLES, type Role } from '../../src/domain/access/roles';
+import { migrate } from '../../src/infra/database/migrate';
+import { createScratchDatabase, dropDatabase } from '../../src/infra/postgres/database';
+import { getFreePort, OutputTail } from '../../src/infra/tools/cache-dir';
+import { ensureSchemathesis } from '../../src/infra/tools/schemathesis';
+import { seedDemo } from '../../src/seed/demo';
+import { seedDemoUsers } from '../../src/seed/users';
+import { type RunningSystem, startSystem } from '../../src/system';
+
+/**
+ * Issue 12, "the OpenAPI document is the contract": schemathesis (pinned in tools/schemathesis/requirements.txt,
+ * installed once into a virtual environment cached outside the clone, src/infra/tools/schemathesis.ts) generates
+ * requests for every operation of /docs-json, valid and invalid, and sends them to the system as `./dev start`
+ * brings it up with its demo data, once with the token of each role. Each answer is checked: no server error
+ * (5xx), a status the document lists for the operation, a body that matches its schema. Bounded and
+ * deterministic: a fixed seed, the schema's examples then a few generated cases per operation (CONTRACT_MAX_EXAMPLES to
+ * explore more; the `coverage` phase, which enumerates every boundary of every parameter, is left to a longer run).
+ * Nothing is excluded: every operation of the document is exercised with every role.
+ */
+const MAX_EXAMPLES = Number(process.env.CONTRACT_MAX_EXAMPLES ?? 4);
+const SEED = 12;
+const CHECKS = 'not_a_server_error,status_code_conformance,response_schema_conformance';
+
+let system: RunningSystem;
+let tokens: Record<Role, string>;
+let schemathesis: string;
+let adminUrl: string;
+let databaseName: string;
+const log = (m: string) => process.stderr.write(`[contract] ${m}\n`);
+
+beforeAll(async () => {
+  schemathesis = await ensureSchemathesis(log);
+  // A database of its own: the demo data is seeded as `./dev start` seeds it, whatever other files left in the run's database.
+  const shared = new URL(inject('databaseUrl'));
+  databaseName = `pix_contract_${randomBytes(4).toString('hex')}`;
+  adminUrl = new URL('/postgres', shared).toString();
+  const databaseUrl = await createScratchDatabase(adminUrl, databaseName);
+  await migrate(databaseUrl);
+  system = await startSystem(
+    {
+      ...loadConfig(),
+      dataDir: mkdtempSync(path.join(tmpdir(), 'pix-contract-')),
+      apiPort: await getFreePort(),
+      databaseUrl,
+      temporalAddress: null,
+      temporalPort: await getFreePort(),
+      temporalUiPort: await getFreePort(),
+      smtpUrl: null,
+      mailCapturePort: 0,
+      taskQueue: 'contract',
+    },
+    log,
+  );
+  tokens = await seedDemoUsers(system.db);
+  const { organisationIds } = await seedDemo(system.urls.api, tokens.operations, () => undefined);
+  // As `./dev start`: the centre user is the university's référent, the coordinator leads the Breton network.
+  await seedDemoUsers(system.db, { centre: organisationIds[0], coordinator: organisationIds[2] });
+}, 15 * 60_000);
+
+afterAll(async () => {
+  await system?.stop();
+  if (databaseName) await dropDatabase(adminUrl, databaseName);
+});
+
+/** One schemathesis run over the whole document with a role's token; its exit code and report. */
+function runSchemathesis(role: Role): Promise<{ code: number | null; report: string }> {
+  const args = [
+    'run',
+    `${system.urls.api}/docs-json`,
+    '--url',
+    system.urls.api,
+    '--checks',
+    CHECKS,
+    '--max-examples',
+    String(MAX_EXAMPLES),
+    '--seed',
+    String(SEED),
+    '--generation-deterministic',
+    '--phases',
+    'examples,fuzzing',
+    '--workers',
+    '2',
+    '--request-timeout',
+    '30',
+    '--header',
+    `Authorization: Bearer ${tokens[role]}`,
+    '--no-color',
+    '--output-truncate',
+    'true',
+  ];
+  return new Promise((resolve, reject) => {
+    const tail = new OutputTail(400);
+    // Its working directory is a scratch one: schemathesis keeps a cache (.schemathesis/) there, never in the clone.
+    const cwd = mkdtempSync(path.join(tmpdir(), 'pix-schemathesis-'));
+    const child = spawn(schemathesis, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SCHEMATHESIS_TELEMETRY: 'false' } });
+    child.stdout.on('data', (c: Buffer) => tail.push(c));
+    child.stderr.on('data', (c: Buffer) => tail.push(c));
+    child.once('error', reject);
+    child.once('exit', (code) => resolve({ code, report: tail.toString() }));
+  });
+}
+
+describe('the OpenAPI document is the contract (issue 12): schemathesis against the started system', () => {
+  for (const role of ROLES) {
+    it(`as ${role}: no 5xx, every status documented, every body matching its schema`, async () => {
+      const { code, report } = await runSchemathesis(role);
+      // Its summary either way (operations, test cases, time); the whole report when it failed.
+      log(`schemathesis as ${role} (exit ${code}):\n${code === 0 ? report.split('\n').slice(-25).join('\n') : report}`);
+      expect(code, report).toBe(0);
+    }, 15 * 60_000);
+  }
+});
