@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config/env';
+import { PARAMETERS } from '../src/config/parameters';
 import { isRole, ROLES } from '../src/domain/access/roles';
 import { createUser, findUserByEmail, issueToken } from '../src/infra/database/access-store';
 import { closeDataSources, dataSourceFor } from '../src/infra/database/data-source';
@@ -11,11 +12,11 @@ import { isPortFree } from '../src/infra/tools/cache-dir';
 import { runMain } from './run-main';
 
 /**
- * `npm run token -- --name "Jeanne Martin" --email j@pix.fr --role legal [--organisation <uuid>] [--label <why>]`
+ * `npm run token -- --name "Jeanne Martin" --email j@pix.fr --role legal [--organisation <uuid>] [--label <why>] [--lifetime-days <n>]`
  * Issues an API token for a new or existing user (found by e-mail) and prints it once, on stdout:
  * only its SHA-256 is stored, it cannot be shown again.
  */
-const USAGE = `usage: npm run token -- --email <e-mail> [--name <name> --role <${ROLES.join('|')}>] [--organisation <uuid>] [--label <label>]`;
+const USAGE = `usage: npm run token -- --email <e-mail> [--name <name> --role <${ROLES.join('|')}>] [--organisation <uuid>] [--label <label>] [--lifetime-days <1-${PARAMETERS.access.tokenMaxLifetimeDays}, default ${PARAMETERS.access.tokenDefaultLifetimeDays}>]`;
 const log = (message: string) => process.stderr.write(`[token] ${message}\n`);
 
 async function databaseUrl(): Promise<{ url: string; stop: () => Promise<void> }> {
@@ -37,6 +38,7 @@ async function main(): Promise<void> {
       role: { type: 'string' },
       organisation: { type: 'string' },
       label: { type: 'string' },
+      'lifetime-days': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -61,8 +63,12 @@ async function main(): Promise<void> {
       user = await createUser(db, { name: values.name, email: values.email, role: values.role, organisationId: values.organisation ?? null });
       log(`created user ${user.name} (${user.role})${user.organisationId ? ` for organisation ${user.organisationId}` : ''}`);
     }
-    const { token, tokenId } = await issueToken(db, user.id, values.label ?? `issued by npm run token on ${new Date().toISOString().slice(0, 10)}`);
-    log(`token ${tokenId} issued; it is shown once, store it now (only its hash is kept):`);
+    const lifetime = values['lifetime-days'];
+    if (lifetime !== undefined && !/^\d+$/.test(lifetime)) throw new Error(`--lifetime-days must be a whole number of days\n${USAGE}`);
+    const { token, tokenId, expiresAt } = await issueToken(db, user.id, values.label ?? `issued by npm run token on ${new Date().toISOString().slice(0, 10)}`, {
+      lifetimeDays: lifetime === undefined ? undefined : Number(lifetime),
+    });
+    log(`token ${tokenId} issued, valid until ${expiresAt.toISOString()} (DATA-3); it is shown once, store it now (only its hash is kept):`);
     process.stdout.write(`${token}\n`);
   } finally {
     await closeDataSources();

@@ -121,6 +121,7 @@ export async function startSystem(config: RuntimeConfig, log: Log): Promise<Runn
       applications: { db, temporal: client, taskQueue: config.taskQueue, now: () => new Date() },
       mailCapture: capture,
       corsAllowedOrigins: config.corsAllowedOrigins,
+      importLimits: config.importLimits,
     });
     await app.listen(config.apiPort, '127.0.0.1');
     stops.push(() => app.close());

@@ -9,6 +9,8 @@ import { ApplicationsController } from './applications/applications.controller';
 import { AttentionController } from './attention.controller';
 import { AuditController } from './audit.controller';
 import { MeController } from './me.controller';
+import { AccessReviewsController } from './access/access-reviews.controller';
+import { UsersController } from './access/users.controller';
 import { WebController } from './web.controller';
 import { DashboardController } from './dashboard/dashboard.controller';
 import { SimulationsController } from './simulations.controller';
@@ -22,11 +24,11 @@ import { VisitsController } from './visits/visits.controller';
 import { InspectorsController } from './visits/inspectors.controller';
 import { QualityEventsController } from './visits/quality-events.controller';
 import { SessionsController } from './sessions/sessions.controller';
-import { SessionImportsController } from './sessions/imports.controller';
+import { type ImportLimits, SessionImportsController } from './sessions/imports.controller';
 import { StatementsController } from './billing/statements.controller';
 import { RuleSetVersionsController } from './sessions/rule-sets.controller';
 import { CampaignWindowsController } from './sessions/campaigns.controller';
-import { APPLICATION_DEPS, AUTHENTICATOR, DASHBOARD_CACHE, MAIL_CAPTURE } from './tokens';
+import { APPLICATION_DEPS, AUTHENTICATOR, DASHBOARD_CACHE, IMPORT_LIMITS, MAIL_CAPTURE } from './tokens';
 import { ReadThroughCache } from './cache/read-through-cache';
 import { FailedAuthThrottle, type ThrottleLimits, THROTTLE_LIMITS } from './security/throttling';
 
@@ -41,6 +43,8 @@ export interface ApiDeps {
   throttle?: Partial<ThrottleLimits>;
   /** Issue 12: origins allowed by CORS besides the API's own (default none; CORS_ALLOWED_ORIGINS). */
   corsAllowedOrigins?: string[];
+  /** Issue 12: bulk import limits in bytes (default PARAMETERS.sessions.importMaxBytes / importMaxLineBytes; IMPORT_MAX_BYTES, IMPORT_MAX_LINE_BYTES). */
+  importLimits?: Partial<ImportLimits>;
 }
 
 @Module({})
@@ -54,7 +58,7 @@ export class AppModule {
       module: AppModule,
       // Issue 12: the storage both limits count in; 'default' so a 429 carries a plain Retry-After.
       imports: [ThrottlerModule.forRoot({ throttlers: [{ name: 'default', limit: limits.expensive.limit, ttl: limits.expensive.windowSeconds * 1000 }] })],
-      controllers: [ApplicationsController, AgrementsController, NetworkMembersController, AttentionController, AuditController, MeController, WebController, DashboardController, SimulationsController, HealthController, VisitsController, InspectorsController, QualityEventsController, SessionsController, SessionImportsController, StatementsController, RuleSetVersionsController, CampaignWindowsController,
+      controllers: [ApplicationsController, AgrementsController, NetworkMembersController, AttentionController, AuditController, MeController, WebController, DashboardController, SimulationsController, HealthController, VisitsController, InspectorsController, QualityEventsController, SessionsController, SessionImportsController, StatementsController, RuleSetVersionsController, CampaignWindowsController, UsersController, AccessReviewsController,
         // The captured mail exists only with the capture (`./dev start` without SMTP_URL): otherwise /mail is 404 for everyone.
         ...(deps.mailCapture ? [MailController] : [])],
       providers: [
@@ -69,6 +73,13 @@ export class AppModule {
         },
         // Every route authenticates unless marked @Public (see auth/auth.guard.ts).
         { provide: THROTTLE_LIMITS, useValue: limits },
+        {
+          provide: IMPORT_LIMITS,
+          useValue: {
+            maxBytes: deps.importLimits?.maxBytes ?? PARAMETERS.sessions.importMaxBytes,
+            maxLineBytes: deps.importLimits?.maxLineBytes ?? PARAMETERS.sessions.importMaxLineBytes,
+          } satisfies ImportLimits,
+        },
         FailedAuthThrottle,
         { provide: APP_GUARD, useClass: AuthGuard },
         // Issue 12: an Idempotency-Key is bound to its first request; reused for another: 422.

@@ -5,3 +5,5 @@ export const MAIL_CAPTURE = Symbol('MAIL_CAPTURE');
 export const AUTHENTICATOR = Symbol('AUTHENTICATOR');
 /** Dashboards' read-through cache (see cache/read-through-cache.ts). */
 export const DASHBOARD_CACHE = Symbol('DASHBOARD_CACHE');
+/** Issue 12: bulk import limits, in bytes (the file, a line): see ImportLimits in sessions/imports.controller.ts. */
+export const IMPORT_LIMITS = Symbol('IMPORT_LIMITS');

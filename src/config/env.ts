@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { PARAMETERS } from './parameters';
 
 /** Runtime configuration from the environment, with embedded defaults for a local run. */
 export interface RuntimeConfig {
@@ -23,6 +24,16 @@ export interface RuntimeConfig {
   seedDemo: boolean;
   /** Issue 12: origins (scheme://host[:port]) whose pages may call the API from a browser; empty: same origin only. */
   corsAllowedOrigins: string[];
+  /** Issue 12: bulk import limits, in bytes: IMPORT_MAX_BYTES (the file) and IMPORT_MAX_LINE_BYTES (a line); default PARAMETERS.sessions. */
+  importLimits: { maxBytes: number; maxLineBytes: number };
+}
+
+/** A positive whole number of bytes from the environment (IMPORT_MAX_BYTES, IMPORT_MAX_LINE_BYTES), or the default. */
+export function byteLimit(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const n = Number(raw.trim());
+  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${name} must be a positive whole number of bytes, got ${raw}`);
+  return n;
 }
 
 function int(name: string, fallback: number): number {
@@ -70,5 +81,9 @@ export function loadConfig(root = process.cwd()): RuntimeConfig {
     legalEmail: env.LEGAL_EMAIL || 'juridique@pix.fr',
     seedDemo: env.SEED_DEMO !== 'false',
     corsAllowedOrigins: parseOrigins(env.CORS_ALLOWED_ORIGINS),
+    importLimits: {
+      maxBytes: byteLimit('IMPORT_MAX_BYTES', env.IMPORT_MAX_BYTES, PARAMETERS.sessions.importMaxBytes),
+      maxLineBytes: byteLimit('IMPORT_MAX_LINE_BYTES', env.IMPORT_MAX_LINE_BYTES, PARAMETERS.sessions.importMaxLineBytes),
+    },
   };
 }

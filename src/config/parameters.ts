@@ -67,6 +67,25 @@ export const PARAMETERS = {
      */
     expensiveThrottle: { limit: 30, windowSeconds: 60 },
   },
+  /** DATA-3: accesses (API tokens) and their annual review. Pix's policy, not the documents'. */
+  access: {
+    /**
+     * A token issued to a person lives this many days unless a shorter lifetime is asked: a quarter, the
+     * usual rotation period of a personal credential (a leaked token is useful for weeks, not years), and
+     * short enough that a forgotten token dies before the next annual review.
+     */
+    tokenDefaultLifetimeDays: 90,
+    /** No token lives longer than a year: none outlives the annual access review that must see it (DATA-3). */
+    tokenMaxLifetimeDays: 365,
+    /** The demo tokens (src/seed/users.ts, public in the README) live this long after each start that seeds them. */
+    demoTokenLifetimeDays: 30,
+    /** last_used_at is written at most this often per token: a busy client does not write on every request. */
+    lastUsedResolutionSeconds: 60,
+    /** DATA-3: the access review is annual: due this many months after the last one (the first: after the first user). */
+    reviewIntervalMonths: 12,
+    /** The review flags an access unused for this many days (a token never used counts from its issue) as obsolete. */
+    unusedAfterDays: 90,
+  },
   /** Issue 11: how the engine behaves when PostgreSQL, Temporal or an embedded service fails. */
   resilience: {
     /** A PostgreSQL connection not obtained within this time fails the call (503), instead of hanging. */
@@ -211,8 +230,14 @@ export const PARAMETERS = {
     importMaxResumesWithoutProgress: 3,
     /** Bulk import: the upload is spooled in PostgreSQL (every replica can resume it) in parts of this many bytes. */
     importSpoolPartBytes: 1024 * 1024,
-    /** Bulk import: the largest file accepted, in bytes (413 above it). */
+    /** Bulk import: the largest file accepted, in bytes (413 above it); IMPORT_MAX_BYTES overrides it. */
     importMaxBytes: 1024 * 1024 * 1024,
+    /**
+     * Bulk import: the longest line accepted, in bytes (413 naming the line above it, nothing stored); a JSON
+     * array's element counts as its line. A session line is a few hundred bytes; 64 KiB leaves room for long
+     * names and comments while a 50 MB "line" is refused. IMPORT_MAX_LINE_BYTES overrides it.
+     */
+    importMaxLineBytes: 64 * 1024,
     /** Bulk import: the spooled parts of an upload never completed (its request died) are removed after this many minutes. */
     importAbandonedUploadMinutes: 60,
     /** Sessions housekeeping: how often the system retries what a failed call or a stop left undelivered (SES-10, QUO-3) and resumes imports whose process died, in seconds. */

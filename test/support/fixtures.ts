@@ -23,6 +23,12 @@ export function individualApplication(overrides: Partial<ApplicationData> = {}):
   };
 }
 
+/** APP-1: a centre applies only for its own organisation, as Pix recorded it: an application naming it (name, UAI, e-mail). */
+export function ownApplication(organisation: { name: string; uai?: string | null; email: string }, overrides: Partial<ApplicationData> = {}): ApplicationData {
+  const data = individualApplication(overrides);
+  return { ...data, organisation: { ...data.organisation, name: organisation.name, uai: organisation.uai ?? null, email: organisation.email } };
+}
+
 /** The DOC-1 pieces of an individual applicant without UAI, dated `today`. */
 export function individualPieces(today: string, receivedAt: string, types?: PieceType[]): Piece[] {
   const all: PieceType[] = types ?? ['adhesion-form', 'referent-cv', 'proof-of-legal-existence', 'legal-status', 'site-control-procedures'];

@@ -131,7 +131,7 @@ export async function receivedMail(smtp: MailCapture, filter: (m: ReturnType<Mai
 /** The HTTP API over the harness's real components, on a free port, with the worker polling. */
 export async function serveApi(
   h: Harness,
-  options: Pick<ApiDeps, 'principalCacheMs' | 'dashboardCacheMs' | 'throttle' | 'corsAllowedOrigins' | 'mailCapture'> = {},
+  options: Pick<ApiDeps, 'principalCacheMs' | 'dashboardCacheMs' | 'throttle' | 'corsAllowedOrigins' | 'mailCapture' | 'importLimits'> = {},
 ): Promise<{ app: INestApplication; url: string }> {
   void h.run(async () => undefined);
   // Dashboards computed on every request unless a test asks for the cache (dashboard.api.test.ts tests it).

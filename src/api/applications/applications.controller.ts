@@ -11,7 +11,7 @@ import { applicationOrganisation, visibleOrganisationIds } from '../../infra/dat
 import type { ApplicationDeps } from '../../usecases/applications/dependencies';
 import { getApplication, listApplicationsView } from '../../usecases/applications/read-applications';
 import { recordDecision } from '../../usecases/applications/record-decision';
-import { submitApplication } from '../../usecases/applications/submit-application';
+import { applicantOrganisationId, submitApplication } from '../../usecases/applications/submit-application';
 import {
   decideAdmissibilityUpdate,
   type DecideAdmissibility,
@@ -52,10 +52,14 @@ export class ApplicationsController {
   @ApiErrors(409)
   @Post()
   @Can('application.create')
-  @ApiOperation({ summary: 'Submit an agrément application (APP-1): individual, network with its members, or higher-education (DOC-3)' })
+  @ApiOperation({ summary: 'Submit an agrément application (APP-1): individual, network with its members, or higher-education (DOC-3). Pix operations enter any (a new organisation is created); a centre applies only for its own organisation' })
   @ApiBody({ schema: createApplicationSchema as object })
   @ApiResponse({ status: 201, description: 'Application received; its workflow runs' })
   @ApiResponse({ status: 400, description: 'Invalid field (named in `field`)' })
+  @ApiResponse({
+    status: 409,
+    description: 'APP-1: a centre applies only for its own organisation as Pix recorded it (same name, UAI and e-mail); new organisations and network applications are entered by Pix operations',
+  })
   async create(
     @Body() body: unknown,
     @CurrentPrincipal() principal: Principal,
@@ -67,7 +71,9 @@ export class ApplicationsController {
     // Keys name applications globally: a centre's are namespaced by its user, so replaying someone
     // else's key cannot return their application.
     const ownKey = key !== undefined && SCOPED_ROLES.includes(principal.role) ? `${principal.userId}:${key}` : key;
-    const { applicationId, created } = await submitApplication(this.deps, data, actor, ownKey);
+    // APP-1: a centre applies only for its own organisation (409 otherwise, before anything is stored).
+    const organisationId = await applicantOrganisationId(this.deps, principal, data);
+    const { applicationId, created } = await submitApplication(this.deps, data, actor, ownKey, organisationId);
     res.status(created ? 201 : 200);
     return getApplication(this.deps, applicationId);
   }

@@ -2,22 +2,28 @@ import { randomUUID } from 'node:crypto';
 import { Controller, Get, HttpCode, Inject, Logger, type OnApplicationShutdown, Param, ParseUUIDPipe, PayloadTooLargeException, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { PARAMETERS } from '../../config/parameters';
 import { InvalidCommand } from '../../domain/errors';
 import type { ApplicationDeps } from '../../usecases/applications/dependencies';
 import { toCsv } from '../../usecases/dashboard/dashboard';
 import { createImport, getImport, type ImportFormat, importErrors, listImports, startImportRun, stopImportRuns } from '../../usecases/sessions/import/run-import';
+import { LineTooLong } from '../../usecases/sessions/import/line-limit';
 import { removeSpool, spoolUpload, UploadTooLarge } from '../../usecases/sessions/import/spool';
 import { Actor } from '../actor';
 import { Can } from '../auth';
 import { intParam as int, ownEntry } from '../validation';
 import { Expensive } from '../security/throttling';
-import { APPLICATION_DEPS } from '../tokens';
+import { APPLICATION_DEPS, IMPORT_LIMITS } from '../tokens';
 import { ApiErrors, ApiSuccess } from '../openapi';
 import * as v from '../openapi/views';
 
 const FORMATS: Record<string, ImportFormat> = { 'text/csv': 'csv', 'application/json': 'json', 'application/x-ndjson': 'ndjson', 'application/ndjson': 'ndjson' };
 const idParam = new ParseUUIDPipe({ exceptionFactory: () => new InvalidCommand('id', 'id must be a UUID') });
+
+/** Issue 12: the largest file and the longest line (a JSON array's element) an import accepts, in bytes. */
+export interface ImportLimits {
+  maxBytes: number;
+  maxLineBytes: number;
+}
 
 /**
  * Bulk import of sessions (SES-1): the upload is spooled in PostgreSQL (never held in memory, kept
@@ -31,7 +37,10 @@ const idParam = new ParseUUIDPipe({ exceptionFactory: () => new InvalidCommand('
 @Controller('session-imports')
 export class SessionImportsController implements OnApplicationShutdown {
   private readonly logger = new Logger('SessionImports');
-  constructor(@Inject(APPLICATION_DEPS) private readonly deps: ApplicationDeps) {}
+  constructor(
+    @Inject(APPLICATION_DEPS) private readonly deps: ApplicationDeps,
+    @Inject(IMPORT_LIMITS) private readonly limits: ImportLimits,
+  ) {}
 
   /** A stop ends this process's imports after their current chunk, released for another process to resume. */
   async onApplicationShutdown() {
@@ -46,18 +55,27 @@ export class SessionImportsController implements OnApplicationShutdown {
   @ApiConsumes('text/csv', 'application/x-ndjson', 'application/json')
   @ApiOperation({ summary: 'Import sessions from a CSV (one line per candidate, docs/session-import.md), NDJSON or JSON file; 202 with the job to follow' })
   @ApiQuery({ name: 'fileName', required: false, description: 'The name of the uploaded file, kept with the job' })
+  @ApiErrors([
+    413,
+    'The file exceeds the import size limit (IMPORT_MAX_BYTES, default 1 GiB), or a line (a JSON array’s element) exceeds the line limit ' +
+      '(IMPORT_MAX_LINE_BYTES, default 64 KiB): the message names the line; nothing is imported',
+  ])
   async create(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Actor() actor: string, @Query('fileName') fileName?: string) {
     const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     const format = ownEntry(FORMATS, type);
     if (!format) throw new InvalidCommand('content-type', `content-type must be one of: ${Object.keys(FORMATS).join(', ')}`);
-    const tooLarge = () => {
+    // Issue 12: 413 as soon as the limit is passed; the rest of the upload is not read (the connection closes).
+    const tooLarge = (message: string) => {
       res.setHeader('Connection', 'close');
-      return new PayloadTooLargeException(`the file exceeds ${PARAMETERS.sessions.importMaxBytes} bytes`);
+      return new PayloadTooLargeException(message);
     };
-    if (Number(req.headers['content-length'] ?? 0) > PARAMETERS.sessions.importMaxBytes) throw tooLarge();
+    const { maxBytes, maxLineBytes } = this.limits;
+    if (Number(req.headers['content-length'] ?? 0) > maxBytes) throw tooLarge(`the file exceeds ${maxBytes} bytes, the largest import accepted`);
     const id = randomUUID();
-    const spool = await spoolUpload(this.deps, id, req).catch((err: unknown) => {
-      throw err instanceof UploadTooLarge ? tooLarge() : err;
+    const spool = await spoolUpload(this.deps, id, req, { maxBytes, format, maxLineBytes }).catch((err: unknown) => {
+      if (err instanceof UploadTooLarge) throw tooLarge(`the file exceeds ${maxBytes} bytes, the largest import accepted`);
+      if (err instanceof LineTooLong) throw tooLarge(err.message);
+      throw err;
     });
     const run = await createImport(this.deps, { id, format, fileName: fileName ?? null, actor, spool }).catch(async (err: unknown) => {
       await removeSpool(this.deps.db.manager, id).catch(() => undefined);

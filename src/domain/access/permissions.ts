@@ -62,8 +62,18 @@ const MATRIX = {
   'log.verify': ['legal', 'operations'],
   // "If we send the letter today, when can we terminate?": what-if timelines for the legal team and operations.
   'simulation.run': ['legal', 'operations'],
-  // DATA-3: issue and revoke accesses.
+  // DATA-3: issue and revoke a user's tokens.
   'tokens.manage': ['operations'],
+  // DATA-3: every holder lists, issues (lifetime bounded) and revokes their own tokens.
+  'tokens.own': ['operations', 'legal', 'centre', 'coordinator', 'inspector', 'read-only'],
+  // DATA-3: create users (one login each, an access profile) and remove obsolete accesses.
+  'users.manage': ['operations'],
+  // DATA-3: the users and their accesses; read-only reads everything, changes nothing.
+  'users.read': ['operations', 'read-only'],
+  // DATA-3: the annual access review (every user, role, tokens, last use, obsolete accesses flagged) and its history.
+  'access-review.read': ['operations', 'read-only'],
+  // DATA-3: record a review and remove the obsolete accesses it found.
+  'access-review.record': ['operations'],
   // VIS-1..5: Pix operations schedule control visits (DOMAIN "Actors").
   'visits.plan': ['operations'],
   // VIS-1..5: plans and risk scores; an inspector sees only their own assignments.

@@ -33,6 +33,10 @@ export interface Principal {
   role: Role;
   /** The organisation a centre or coordinator acts for; null for Pix staff. */
   organisationId: string | null;
+  /** The token the request came with (DATA-3: the holder sees which of their tokens is the current one). */
+  tokenId?: string;
+  /** When that token expires (ISO): a cached principal is not served past it. */
+  tokenExpiresAt?: string;
 }
 
 /** How a principal is named in the event log: "<name> (<role>)". */

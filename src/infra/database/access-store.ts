@@ -1,15 +1,15 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
+import { PARAMETERS } from '../../config/parameters';
 import { isRole, type Principal, type Role } from '../../domain/access/roles';
-import { InvalidCommand, NotFound } from '../../domain/errors';
+import { lastUseIsStale, tokenExpiresAt, tokenLifetimeDays } from '../../domain/access/tokens';
+import { InvalidCommand, NotFound, TransitionRefused } from '../../domain/errors';
 import { ApiTokenEntity, UserEntity } from './entities';
 
 /** Every token starts with this prefix, so a leaked one is recognisable (secret scanners, logs). */
 export const TOKEN_PREFIX = 'pix_';
 /** Loose on purpose: issued tokens are pix_ + 43 base64url characters; demo tokens are shorter. */
 const TOKEN_SHAPE = /^pix_[A-Za-z0-9_-]{8,200}$/;
-/** last_used_at is refreshed at most this often: a busy client does not write on every request. */
-const LAST_USED_RESOLUTION_MS = 60_000;
 const NAME = /^[\p{L}\p{N} ._@'-]{1,120}$/u;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -66,35 +66,59 @@ export async function findUserByEmail(db: Db, email: string): Promise<UserEntity
   return db.getRepository(UserEntity).createQueryBuilder('u').where('lower(u.email) = lower(:email)', { email: email.trim() }).getOne();
 }
 
-/** DATA-3: an obsolete access is removed; its tokens stop working at once. The user stays, named in the log. */
-export async function deactivateUser(db: Db, userId: string): Promise<void> {
-  await db.query('UPDATE users SET active = false WHERE id = $1', [userId]);
+/**
+ * DATA-3: an obsolete access is removed: the user is deactivated and every token of theirs revoked, at
+ * once. The user stays, named in the log. Returns the ids of the tokens revoked now (none if the user was
+ * already inactive).
+ */
+export async function deactivateUser(db: Db, userId: string): Promise<{ deactivated: boolean; revokedTokenIds: string[] }> {
+  if (!UUID.test(userId)) return { deactivated: false, revokedTokenIds: [] };
+  const users: unknown[] = await db.query('UPDATE users SET active = false, deactivated_at = now() WHERE id = $1 AND active RETURNING id', [userId]);
+  const tokens: { id: string }[] = await db.query('UPDATE api_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL RETURNING id', [userId]);
+  return { deactivated: rowsOf(users).length > 0, revokedTokenIds: rowsOf(tokens).map((t) => (t as { id: string }).id) };
 }
 
-/** Stores a token's hash for a user; the token itself is not kept anywhere. */
-async function storeToken(db: Db, userId: string, label: string, token: string): Promise<string> {
-  const tokenId = randomUUID();
-  await db.query('INSERT INTO api_tokens (id, user_id, token_hash, label) VALUES ($1, $2, $3, $4)', [tokenId, userId, hashToken(token), label]);
-  return tokenId;
+/** UPDATE … RETURNING answers [rows, count] through TypeORM's query(); SELECT answers rows. */
+function rowsOf(result: unknown[]): unknown[] {
+  return Array.isArray(result[0]) ? (result[0] as unknown[]) : result;
 }
 
-/** Issues a token for a user: returned once, to be handed to its holder; only its hash is stored. */
-export async function issueToken(db: Db, userId: string, label: string): Promise<{ token: string; tokenId: string }> {
-  if (typeof label !== 'string' || label.trim().length === 0 || label.length > 200) throw new InvalidCommand('label', 'label must be 1–200 characters');
-  if (!UUID.test(userId) || !(await db.getRepository(UserEntity).existsBy({ id: userId }))) throw new NotFound(`user ${userId} not found`, { userId });
-  const token = generateToken();
-  const tokenId = await storeToken(db, userId, label.trim(), token);
-  return { token, tokenId };
+export interface IssuedToken {
+  /** The secret: shown once, to be handed to its holder; only its hash is stored. */
+  token: string;
+  tokenId: string;
+  expiresAt: Date;
 }
 
 /**
- * Stores a chosen token (idempotently): only for demo data, whose tokens are printed in the README.
- * Never use it for real accesses.
+ * Issues a token for an active user: returned once; only its hash is stored. DATA-3: it lives
+ * `lifetimeDays` (default PARAMETERS.access.tokenDefaultLifetimeDays, at most tokenMaxLifetimeDays).
  */
-export async function ensureDemoToken(db: Db, userId: string, label: string, token: string): Promise<void> {
+export async function issueToken(db: Db, userId: string, label: string, options: { lifetimeDays?: number; now?: Date } = {}): Promise<IssuedToken> {
+  if (typeof label !== 'string' || label.trim().length === 0 || label.length > 200) throw new InvalidCommand('label', 'label must be 1–200 characters');
+  const days = tokenLifetimeDays(options.lifetimeDays);
+  const user = UUID.test(userId) ? await db.getRepository(UserEntity).findOneBy({ id: userId }) : null;
+  if (!user) throw new NotFound(`user ${userId} not found`, { userId });
+  if (!user.active) throw new TransitionRefused('DATA-3', `user ${userId} is deactivated: no token is issued to a removed access`, { userId });
+  const now = options.now ?? new Date();
+  const token = generateToken();
+  const tokenId = randomUUID();
+  const expiresAt = tokenExpiresAt(now, days);
+  await db.query('INSERT INTO api_tokens (id, user_id, token_hash, label, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)', [tokenId, userId, hashToken(token), label.trim(), now, expiresAt]);
+  return { token, tokenId, expiresAt };
+}
+
+/**
+ * Stores a chosen token: only for demo data, whose tokens are printed in the README. Never use it for
+ * real accesses. Each seeding restores it for PARAMETERS.access.demoTokenLifetimeDays from now (a demo
+ * restarted keeps its published tokens working; one left unstarted sees them expire) and un-revokes it,
+ * as seedDemoUsers reactivates the demo users: the seed restores the demo as the README describes it.
+ */
+export async function ensureDemoToken(db: Db, userId: string, label: string, token: string, lifetimeDays: number = PARAMETERS.access.demoTokenLifetimeDays): Promise<void> {
   await db.query(
-    `INSERT INTO api_tokens (id, user_id, token_hash, label) VALUES ($1, $2, $3, $4) ON CONFLICT (token_hash) DO NOTHING`,
-    [randomUUID(), userId, hashToken(token), label],
+    `INSERT INTO api_tokens (id, user_id, token_hash, label, expires_at) VALUES ($1, $2, $3, $4, now() + make_interval(days => $5::int))
+     ON CONFLICT (token_hash) DO UPDATE SET expires_at = EXCLUDED.expires_at, revoked_at = NULL`,
+    [randomUUID(), userId, hashToken(token), label, lifetimeDays],
   );
 }
 
@@ -114,6 +138,7 @@ interface TokenRow {
   token_id: string;
   token_hash: string;
   last_used_at: Date | null;
+  expires_at: Date;
   user_id: string;
   name: string;
   role: string;
@@ -121,7 +146,7 @@ interface TokenRow {
 }
 
 /**
- * The principal a bearer token stands for, or null (unknown, revoked, inactive user).
+ * The principal a bearer token stands for, or null (unknown, revoked, expired, inactive user).
  * The lookup is by SHA-256, so timing reveals nothing about the token; the hashes are
  * compared again in constant time.
  */
@@ -129,17 +154,21 @@ export async function findPrincipalByToken(db: Db, token: string): Promise<Princ
   if (typeof token !== 'string' || !TOKEN_SHAPE.test(token)) return null;
   const hash = hashToken(token);
   const rows: TokenRow[] = await db.query(
-    `SELECT t.id AS token_id, t.token_hash, t.last_used_at, u.id AS user_id, u.name, u.role, u.organisation_id
+    `SELECT t.id AS token_id, t.token_hash, t.last_used_at, t.expires_at, u.id AS user_id, u.name, u.role, u.organisation_id
        FROM api_tokens t JOIN users u ON u.id = t.user_id
-      WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active`,
+      WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > now() AND u.active`,
     [hash],
   );
   const row = rows[0];
   if (!row || !timingSafeEqual(Buffer.from(row.token_hash, 'hex'), Buffer.from(hash, 'hex')) || !isRole(row.role)) return null;
-  if (!row.last_used_at || Date.now() - new Date(row.last_used_at).getTime() >= LAST_USED_RESOLUTION_MS) {
-    await db.query(`UPDATE api_tokens SET last_used_at = now() WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`, [row.token_id]);
+  // DATA-3: the last use feeds the access review; written at most once a minute per token (cheap under load).
+  if (lastUseIsStale(row.last_used_at ? new Date(row.last_used_at) : null, new Date())) {
+    await db.query(
+      `UPDATE api_tokens SET last_used_at = now() WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - make_interval(secs => $2::int))`,
+      [row.token_id, PARAMETERS.access.lastUsedResolutionSeconds],
+    );
   }
-  return { userId: row.user_id, name: row.name, role: row.role, organisationId: row.organisation_id };
+  return { userId: row.user_id, name: row.name, role: row.role, organisationId: row.organisation_id, tokenId: row.token_id, tokenExpiresAt: new Date(row.expires_at).toISOString() };
 }
 
 /** The network an organisation belongs to (its coordinating organisation), or null. */

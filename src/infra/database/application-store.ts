@@ -32,7 +32,9 @@ export async function registerApplication(db: DataSource, input: RegisterApplica
     if (exists) return false;
     const { data } = input;
     const org = data.organisation;
-    await m.insert(OrganisationEntity, {
+    // APP-1: a centre applies for its own organisation, already recorded (renewal or new application): it is reused as it stands.
+    const orgExists = await m.exists(OrganisationEntity, { where: { id: input.organisationId } });
+    if (!orgExists) await m.insert(OrganisationEntity, {
       id: input.organisationId,
       name: org.name,
       category: org.category,

@@ -1,6 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { ApplicationData } from '../../domain/application/application';
-import { InvalidCommand } from '../../domain/errors';
+import { identityMismatches } from '../../domain/application/applicant';
+import type { Principal } from '../../domain/access/roles';
+import { InvalidCommand, TransitionRefused } from '../../domain/errors';
 import { registerApplication } from '../../infra/database/application-store';
 import { applicationWorkflowId, type ApplicationWorkflowInput } from '../../workflows/application/definitions';
 import { deliverWorkflowStarts } from '../workflow-starts';
@@ -10,6 +12,36 @@ import type { ApplicationDeps } from './dependencies';
 export function uuidFromKey(namespace: string, key: string): string {
   const h = createHash('sha256').update(`${namespace}:${key}`).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/**
+ * APP-1: the organisation a centre applies for: its own, as Pix recorded it (renewal or new application),
+ * never another one and never a new one. New organisations come from Pix operations, who enter the
+ * applications received on paper or by e-mail; a coordinator does not submit applications (its network's
+ * are entered by operations, the members being organisations created on their behalf). Refusals name APP-1
+ * (409); nothing is stored and no e-mail sent. Returns null for Pix staff (a new organisation is created).
+ */
+export async function applicantOrganisationId(deps: Pick<ApplicationDeps, 'db'>, principal: Pick<Principal, 'role' | 'organisationId'>, data: ApplicationData): Promise<string | null> {
+  if (principal.role !== 'centre' && principal.role !== 'coordinator') return null;
+  if (!principal.organisationId) {
+    throw new TransitionRefused('APP-1', 'this account acts for no organisation: a centre applies only for its own organisation; ask Pix operations to bind your account or to enter the application');
+  }
+  if (data.kind === 'network') {
+    throw new TransitionRefused('APP-1', "a network application creates its members' organisations: it is entered by Pix operations, not by a centre", { field: 'kind' });
+  }
+  const rows: { name: string; uai: string | null; email: string }[] = await deps.db.query('SELECT name, uai, email FROM organisations WHERE id = $1', [principal.organisationId]);
+  const recorded = rows[0];
+  if (!recorded) throw new TransitionRefused('APP-1', `the organisation of this account (${principal.organisationId}) is not recorded: ask Pix operations`);
+  const differs = identityMismatches(recorded, data.organisation);
+  if (differs.length > 0) {
+    throw new TransitionRefused(
+      'APP-1',
+      `a centre applies only for its own organisation: organisation.${differs.join(', organisation.')} ${differs.length > 1 ? 'differ' : 'differs'} from the organisation of this account as Pix recorded it ` +
+        `(to change them, or to apply for another organisation, write to Pix operations)`,
+      { fields: differs.map((f) => `organisation.${f}`), organisationId: principal.organisationId },
+    );
+  }
+  return principal.organisationId;
 }
 
 /**
@@ -24,6 +56,8 @@ export async function submitApplication(
   data: ApplicationData,
   actor: string,
   idempotencyKey?: string,
+  /** The applicant's own organisation, already recorded (a centre applying: see applicantOrganisationId); absent, a new one is created. */
+  existingOrganisationId?: string | null,
 ): Promise<{ applicationId: string; workflowId: string; created: boolean }> {
   if (data.kind === 'network' && !data.network) throw new InvalidCommand('network', 'network is required for a network application (APP-1, ELIG-4)');
   if (data.kind !== 'network' && data.network) throw new InvalidCommand('network', 'network is only for a network application (APP-1)');
@@ -34,7 +68,7 @@ export async function submitApplication(
   const members = data.network?.members ?? [];
   const input: ApplicationWorkflowInput = {
     applicationId,
-    organisationId: idempotencyKey ? uuidFromKey('organisation', idempotencyKey) : randomUUID(),
+    organisationId: existingOrganisationId ?? (idempotencyKey ? uuidFromKey('organisation', idempotencyKey) : randomUUID()),
     memberIds: members.map((_, i) => (idempotencyKey ? uuidFromKey(`member-${i}`, idempotencyKey) : randomUUID())),
     data: { ...data, organisation: { ...data.organisation, foreign: data.organisation.foreign ?? false } },
     receivedAt: deps.now().toISOString(),

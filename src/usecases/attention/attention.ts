@@ -11,7 +11,8 @@ import { appendToLog } from '../../infra/database/event-log';
  * the e-mail was sent) are resolved by the system.
  */
 export const ATTENTION_STREAM = 'attention';
-export const ATTENTION_KINDS = ['activity-failed', 'activity-retrying', 'email-undelivered'] as const;
+/** access-review-due: DATA-3's annual access review is overdue (src/usecases/access/access-review.ts). */
+export const ATTENTION_KINDS = ['activity-failed', 'activity-retrying', 'email-undelivered', 'access-review-due'] as const;
 export type AttentionKind = (typeof ATTENTION_KINDS)[number];
 
 export interface AttentionReport {

@@ -10,7 +10,7 @@ import { AUTHENTICATOR } from '../../../src/api/tokens';
 import { deactivateUser, findPrincipalByToken, revokeToken } from '../../../src/infra/database/access-store';
 import { seedDemoUsers } from '../../../src/seed/users';
 import { bearer, tokenFor, userWithToken } from '../../support/auth';
-import { individualApplication } from '../../support/fixtures';
+import { individualApplication, ownApplication } from '../../support/fixtures';
 import { createHarness, serveApi, type Harness } from '../../support/harness';
 import { type Json, requestJson } from '../../support/http';
 
@@ -140,8 +140,9 @@ describe('authorisation: the role decides, the refusal names the action', () => 
   it('the event log names the authenticated principal; X-Actor is ignored', async () => {
     const res = await http('POST', '/applications', operations, individualApplication(), { 'x-actor': 'Someone Else' });
     expect(res.body.timeline[0].actor).toBe('Agent Pix (operations)');
-    const centre = await tokenFor(h.db, 'centre');
-    const own = await http('POST', '/applications', centre, individualApplication());
+    // APP-1: a centre applies for its own organisation.
+    const centre = await tokenFor(h.db, 'centre', res.body.organisation.id);
+    const own = await http('POST', '/applications', centre, ownApplication(res.body.organisation));
     expect(own.status).toBe(201);
     expect(own.body.timeline[0].actor).toBe('Référent Centre (centre)');
   });
@@ -206,8 +207,9 @@ describe('scopes: a centre sees its own, a coordinator its network', () => {
   it('a centre replaying another user’s Idempotency-Key gets its own application, not theirs', async () => {
     const key = `scope-${Date.now()}-key`;
     const first = await http('POST', '/applications', operations, individualApplication(), { 'idempotency-key': key });
-    const centre = await tokenFor(h.db, 'centre');
-    const data = individualApplication();
+    const mine = await createApplication();
+    const centre = await tokenFor(h.db, 'centre', mine.organisationId);
+    const data = ownApplication((await http('GET', `/applications/${mine.id}`, operations)).body.organisation);
     const replay = await http('POST', '/applications', centre, data, { 'idempotency-key': key });
     expect(replay.status).toBe(201);
     expect(replay.body.id).not.toBe(first.body.id);

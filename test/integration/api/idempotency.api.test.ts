@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dateIn } from '../../../src/domain/zoned-time';
 import { agrementStateQuery } from '../../../src/workflows/agrement/definitions';
 import { runningAgrement } from '../../support/agrement-fixtures';
-import { individualApplication } from '../../support/fixtures';
+import { individualApplication, ownApplication } from '../../support/fixtures';
 import { createHarness, serveApi, type Harness } from '../../support/harness';
 import { type Json, requestJson } from '../../support/http';
 
@@ -79,9 +79,11 @@ describe('Idempotency-Key: bound to its first request (issue 12)', () => {
 
   it('a centre’s keys are its own: another user’s key does not refuse its request', async () => {
     const key = `own-${randomUUID()}`;
-    expect((await http('POST', '/applications', operations, individualApplication(), key)).status).toBe(201);
-    const centre = await h.tokenFor('centre');
-    expect((await http('POST', '/applications', centre, individualApplication(), key)).status).toBe(201);
+    const first = await http('POST', '/applications', operations, individualApplication(), key);
+    expect(first.status).toBe(201);
+    // APP-1: a centre applies for its own organisation.
+    const centre = await h.tokenFor('centre', first.body.organisation.id);
+    expect((await http('POST', '/applications', centre, ownApplication(first.body.organisation), key)).status).toBe(201);
   });
 
   it('the OpenAPI document states the key’s rules: length, lifetime, 422 on reuse', async () => {

@@ -174,4 +174,31 @@ describe('bulk import of sessions (SES-1, QUO-3)', () => {
     expect(res.status).toBe(413);
     expect(res.body).toContain(`${PARAMETERS.sessions.importMaxBytes} bytes`);
   });
+  it('issue 12: a line longer than the line limit (64 KiB by default) is 413 naming the line; nothing is imported', async () => {
+    const before = (await h.db.query('SELECT (SELECT count(*) FROM session_imports)::int AS jobs, (SELECT count(*) FROM session_import_spool)::int AS parts'))[0];
+    const long = 'x'.repeat(PARAMETERS.sessions.importMaxLineBytes + 1000);
+    const body = `${CSV_COLUMNS.join(';')}\r\n${CSV_COLUMNS.map(() => 'a').join(';')}\r\n${long};${CSV_COLUMNS.slice(1).map(() => 'b').join(';')}\r\nfin\r\n`;
+    const res = await fetch(`${api}/session-imports?fileName=longue.csv`, { method: 'POST', headers: { 'content-type': 'text/csv', ...bearer(ops) }, body });
+    expect(res.status).toBe(413);
+    const answer = (await res.json()) as { message: string };
+    expect(answer.message).toBe(`line 3 is longer than ${PARAMETERS.sessions.importMaxLineBytes} bytes, the longest line an import accepts: nothing was imported`);
+    const after = (await h.db.query('SELECT (SELECT count(*) FROM session_imports)::int AS jobs, (SELECT count(*) FROM session_import_spool)::int AS parts'))[0];
+    expect(after).toEqual(before);
+  });
+
+  it('issue 12: the size and line limits are configurable (IMPORT_MAX_BYTES, IMPORT_MAX_LINE_BYTES): NDJSON lines, JSON elements, the file', async () => {
+    const small = await serveApi(h, { importLimits: { maxBytes: 5000, maxLineBytes: 200 } });
+    try {
+      const post = async (type: string, body: string) => {
+        const res = await fetch(`${small.url}/session-imports`, { method: 'POST', headers: { 'content-type': type, ...bearer(ops) }, body });
+        return { status: res.status, message: ((await res.json()) as { message: string }).message };
+      };
+      const line = (n: number) => JSON.stringify({ id: `s${n}`, note: 'y'.repeat(250) });
+      expect(await post('application/x-ndjson', `{"id":"a"}\n${line(1)}\n`)).toEqual({ status: 413, message: expect.stringMatching(/^line 2 is longer than 200 bytes/) });
+      expect(await post('application/json', `[{"id":"a"}, {"id":"b"}, ${line(3)}]`)).toEqual({ status: 413, message: expect.stringMatching(/^element 3 of the JSON array is longer than 200 bytes/) });
+      expect(await post('application/x-ndjson', `${'{"id":"short"}\n'.repeat(400)}`)).toEqual({ status: 413, message: 'the file exceeds 5000 bytes, the largest import accepted' });
+    } finally {
+      await small.app.close();
+    }
+  });
 });

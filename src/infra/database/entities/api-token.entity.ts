@@ -10,4 +10,6 @@ export class ApiTokenEntity {
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @Column('timestamptz', { name: 'last_used_at', nullable: true }) lastUsedAt!: Date | null;
   @Column('timestamptz', { name: 'revoked_at', nullable: true }) revokedAt!: Date | null;
+  /** DATA-3: the token stops working at this instant (PARAMETERS.access). */
+  @Column('timestamptz', { name: 'expires_at' }) expiresAt!: Date;
 }

@@ -13,5 +13,6 @@ export class UserEntity {
   @Column('uuid', { name: 'organisation_id', nullable: true }) organisationId!: string | null;
   /** DATA-3: an obsolete access is deactivated, not deleted (the event log still names the person). */
   @Column('boolean', { default: true }) active!: boolean;
+  @Column('timestamptz', { name: 'deactivated_at', nullable: true }) deactivatedAt!: Date | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
 }

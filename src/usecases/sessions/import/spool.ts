@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { PARAMETERS } from '../../../config/parameters';
 import type { ApplicationDeps } from '../../applications/dependencies';
+import { lineGuardFor } from './line-limit';
 
 /**
  * The upload of a bulk import, spooled in PostgreSQL (issue 11): parts of
@@ -24,16 +25,18 @@ export interface Spooled {
 
 /**
  * Writes the body, as it arrives, into the spool of `importId` (one part at a time in memory). An upload
- * that fails or is too large leaves nothing; one whose process dies leaves parts without a job, removed
+ * that fails, is too large or has a line too long (given its `format`) leaves nothing; one whose process dies leaves parts without a job, removed
  * by `removeAbandonedUploads`.
  */
 export async function spoolUpload(
   deps: Pick<ApplicationDeps, 'db'>,
   importId: string,
   body: AsyncIterable<Buffer | string> | Iterable<Buffer | string>,
-  options: { maxBytes?: number; partBytes?: number } = {},
+  options: { maxBytes?: number; partBytes?: number; format?: 'csv' | 'json' | 'ndjson'; maxLineBytes?: number } = {},
 ): Promise<Spooled> {
   const maxBytes = options.maxBytes ?? PARAMETERS.sessions.importMaxBytes;
+  // Issue 12: a line over the limit (LineTooLong, 413) stops the upload as it arrives; its parts are removed.
+  const lines = options.format ? lineGuardFor(options.format, options.maxLineBytes ?? PARAMETERS.sessions.importMaxLineBytes) : null;
   const partBytes = options.partBytes ?? PARAMETERS.sessions.importSpoolPartBytes;
   let parts = 0;
   let bytes = 0;
@@ -56,6 +59,7 @@ export async function spoolUpload(
       const b = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
       bytes += b.length;
       if (bytes > maxBytes) throw new UploadTooLarge(maxBytes);
+      lines?.feed(b);
       pending.push(b);
       pendingBytes += b.length;
       if (pendingBytes >= partBytes) await flush(false);
