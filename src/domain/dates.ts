@@ -1,7 +1,8 @@
 /**
  * Calendar arithmetic shared by every clock of the domain.
- * Pure, no dependencies: usable in workflows (deterministic), activities, API and tests.
+ * Pure (only the domain errors): usable in workflows (deterministic), activities, API and tests.
  */
+import { InvalidCommand } from './errors';
 
 const DAY_MS = 86_400_000;
 
@@ -61,6 +62,12 @@ export function isIsoDate(value: unknown): value is string {
   } catch {
     return false;
   }
+}
+
+/** A date field of a command: an ISO calendar date, else 400 naming the field. */
+export function requireDate(field: string, value: unknown): string {
+  if (!isIsoDate(value)) throw new InvalidCommand(field, `${field} must be an ISO date (YYYY-MM-DD)`);
+  return value;
 }
 
 /** Whole days from a to b (b − a), rounded down. */

@@ -1,5 +1,5 @@
 import { PARAMETERS } from '../../config/parameters';
-import { addYears, isIsoDate, isoDate, parseIsoDate } from '../dates';
+import { addYears, requireDate, isoDate, parseIsoDate } from '../dates';
 import { InvalidCommand, TransitionRefused } from '../errors';
 import type { ApplicantKind, PieceType } from './application';
 import { handOver, type Holder, type ProcedureClock, startClock } from './procedure-clock';
@@ -162,11 +162,6 @@ function requireState(p: Procedure, allowed: ApplicationState[], ruleId: string,
       allowedStates: allowed,
     });
   }
-}
-
-function requireDate(field: string, value: unknown): string {
-  if (!isIsoDate(value)) throw new InvalidCommand(field, `${field} must be an ISO date (YYYY-MM-DD)`);
-  return value;
 }
 
 /** APP-5, APP-8: the granted duration, checked against the allowed range. */

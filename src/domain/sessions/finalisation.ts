@@ -1,5 +1,5 @@
 import { PARAMETERS } from '../../config/parameters';
-import { isIsoDate } from '../dates';
+import { requireDate } from '../dates';
 import { InvalidCommand, TransitionRefused } from '../errors';
 import { zonedInstant } from '../zoned-time';
 
@@ -47,11 +47,6 @@ function parseTime(field: string, value: unknown): { hours: number; minutes: num
   return { hours: Number(m[1]), minutes: Number(m[2]) };
 }
 
-function checkDate(field: string, value: unknown): string {
-  if (!isIsoDate(value)) throw new InvalidCommand(field, `${field} must be an ISO date (YYYY-MM-DD)`);
-  return value;
-}
-
 function checkZone(value: unknown): string {
   if (!isTimeZone(value)) throw new InvalidCommand('timeZone', 'timeZone must be an IANA time zone (e.g. Europe/Paris)');
   return value;
@@ -60,7 +55,7 @@ function checkZone(value: unknown): string {
 /** The instant the session ends: its date and end time, local to the centre's zone (SES-1). */
 export function sessionEndsAt(date: string, endTime: string, timeZone: string): Date {
   const { hours, minutes } = parseTime('endTime', endTime);
-  return zonedInstant(checkDate('date', date), checkZone(timeZone), hours, minutes);
+  return zonedInstant(requireDate('date', date), checkZone(timeZone), hours, minutes);
 }
 
 /** SES-10: 48 elapsed hours after the session's end in the centre's zone. */
@@ -287,7 +282,7 @@ export function decide(current: SessionDeadline, command: SessionDeadlineCommand
     case 'move': {
       if (s.state !== 'scheduled') refuse(`a ${s.state} session cannot be moved`, { state: s.state });
       if (ended) refuse('the session has already taken place: it is finalised, not moved', { endsAt: s.endsAt });
-      const date = checkDate('date', command.date);
+      const date = requireDate('date', command.date);
       parseTime('endTime', command.endTime);
       if (date === s.date && command.endTime === s.endTime) break; // a retried move: nothing changes
       const endsAt = sessionEndsAt(date, command.endTime, s.timeZone);

@@ -3,7 +3,7 @@
  * retire one. Pix staff, managers of other centres (their own centre and network are never theirs to
  * inspect: the planner's conflictOfInterest) and contractors.
  */
-import { isIsoDate } from '../dates';
+import { requireDate } from '../dates';
 import { DEPARTMENT_PATTERN } from '../regions';
 import { InvalidCommand, TransitionRefused } from '../errors';
 import { INSPECTOR_KINDS, type InspectorKind } from './planner';
@@ -34,11 +34,6 @@ export interface InspectorInput {
   /** Null: open-ended. */
   availableTo: string | null;
   unavailable: Unavailability[];
-}
-
-function requireDate(field: string, value: unknown): string {
-  if (!isIsoDate(value)) throw new InvalidCommand(field, `${field} must be an ISO date (YYYY-MM-DD)`);
-  return value;
 }
 
 /** Departments: at least one, each a known code; duplicates dropped, sorted. */

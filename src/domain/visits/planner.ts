@@ -20,7 +20,7 @@
  */
 import Holidays from 'date-holidays';
 import { PARAMETERS } from '../../config/parameters';
-import { addDays, isIsoDate, isoDate, parseIsoDate } from '../dates';
+import { addDays, requireDate, isoDate, parseIsoDate } from '../dates';
 import { InvalidCommand } from '../errors';
 
 export const VISIT_KINDS = ['announced', 'unannounced', 'conformity'] as const;
@@ -281,11 +281,6 @@ export function chargedCost(kind: VisitKind, costEur: number): number {
 
 // ---------------------------------------------------------------------------------------------
 // Planning
-
-function requireDate(field: string, value: unknown): string {
-  if (!isIsoDate(value)) throw new InvalidCommand(field, `${field} must be an ISO date (YYYY-MM-DD)`);
-  return value;
-}
 
 const maxDay = (a: string, b: string) => (a > b ? a : b);
 const minDay = (a: string, b: string) => (a < b ? a : b);

@@ -10,7 +10,7 @@ import { queueEmail, type EmailDeps, type SendEmailInput } from '../mail/queue-e
 import { PARAMETERS } from '../../config/parameters';
 import { actorLabel, type Principal } from '../../domain/access/roles';
 import { visitFindingsKey, visitProposalId } from '../../domain/agrement/agrement';
-import { isIsoDate } from '../../domain/dates';
+import { requireDate } from '../../domain/dates';
 import { DomainError, InvalidCommand, NotFound, TransitionRefused } from '../../domain/errors';
 import { assessFindings, CHECKLIST_LABELS, type FindingsAssessment, type FindingsInput } from '../../domain/visits/findings';
 import { type InspectorKind, type Plan, type PlannedVisit, type PlannerCentre, type PlannerInspector, planVisits, type VisitKind } from '../../domain/visits/planner';
@@ -39,11 +39,6 @@ export interface VisitDeps {
 const todayOf = (now: Date) => dateIn(now, PARAMETERS.agrement.timeZone);
 export const agrementReference = (agrementId: string) => `AGR-${agrementId.slice(0, 8).toUpperCase()}`;
 const applicationReference = (applicationId: string) => applicationId.slice(0, 8).toUpperCase();
-
-function requireDate(field: string, value: unknown): string {
-  if (!isIsoDate(value)) throw new InvalidCommand(field, `${field} must be an ISO date (YYYY-MM-DD)`);
-  return value;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Who is being visited
