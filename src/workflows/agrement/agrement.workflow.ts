@@ -27,7 +27,6 @@ import {
 } from '../../domain/agrement/agrement';
 import { type AffectingEvent, affectingEventOn, isAffectingEvent } from '../../domain/agrement/affected-sessions';
 import { emailsFor } from '../../domain/agrement/notifications';
-import { DomainError } from '../../domain/errors';
 import { dateIn, endOfDay, startOfDay } from '../../domain/zoned-time';
 import { EMAIL_ACTIVITY, RECORD_ACTIVITY } from '../activity-options';
 import { agrementWorkflowV1 } from './agrement-v1';
@@ -43,6 +42,8 @@ import {
   sessionFinalisedSignal,
   sessionsFinalisedSignal,
 } from './definitions';
+import { orFailure } from '../shared/domain-failure';
+import { serialQueue } from '../shared/serial';
 
 const { recordAgrement, makeAmountsPayableNow, liftAmountsPayableNow } = proxyActivities<AgrementWorkflowActivities>(RECORD_ACTIVITY);
 const { sendEmail, notifyAffectedSessions } = proxyActivities<AgrementWorkflowActivities>(EMAIL_ACTIVITY);
@@ -104,12 +105,7 @@ export async function agrementWorkflow(input: AgrementWorkflowInput): Promise<Ag
     today: today(),
   });
 
-  let queue: Promise<unknown> = Promise.resolve();
-  const serially = <T>(fn: () => Promise<T>): Promise<T> => {
-    const run = queue.then(fn);
-    queue = run.catch(() => undefined);
-    return run;
-  };
+  const serially = serialQueue();
 
   const apply = async (command: AgrementCommand, by: { actor: string; reason?: string | null; evidence?: string | null }) =>
     applyAll(decideOrFail(agrement, command, today()), by);
@@ -240,10 +236,5 @@ export async function agrementWorkflow(input: AgrementWorkflowInput): Promise<Ag
 }
 
 function decideOrFail(a: Agrement, command: AgrementCommand, today: string): Decision {
-  try {
-    return decide(a, command, today);
-  } catch (err) {
-    if (err instanceof DomainError) throw ApplicationFailure.nonRetryable(err.message, err.name, err.details);
-    throw err;
-  }
+  return orFailure(() => decide(a, command, today));
 }

@@ -16,7 +16,6 @@ import type { Piece } from '../../domain/application/application';
 import { centreTimeZone } from '../../domain/centre-time-zone';
 import { PARAMETERS } from '../../config/parameters';
 import { dateIn } from '../../domain/zoned-time';
-import { DomainError } from '../../domain/errors';
 import {
   decide,
   isFinal,
@@ -44,6 +43,8 @@ import {
   submitPiecesUpdate,
 } from './definitions';
 import { EMAIL_ACTIVITY, RECORD_ACTIVITY } from '../activity-options';
+import { orFailure } from '../shared/domain-failure';
+import { serialQueue } from '../shared/serial';
 
 const { registerApplication, recordPiecesAndEvaluate, recordTransition } = proxyActivities<ApplicationActivities>(RECORD_ACTIVITY);
 const { sendEmail } = proxyActivities<EmailActivities>(EMAIL_ACTIVITY);
@@ -81,12 +82,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
 
   let opened = false;
   // Updates run one at a time, so each is decided against the state the previous one left.
-  let queue: Promise<unknown> = Promise.resolve();
-  const serially = <T>(fn: () => Promise<T>): Promise<T> => {
-    const run = queue.then(fn);
-    queue = run.catch(() => undefined);
-    return run;
-  };
+  const serially = serialQueue();
 
   const notify = async (n: Notification, seq: number) => {
     await sendEmail({
@@ -170,12 +166,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
   setHandler(grantAgrementUpdate, (u) => serially(() => apply({ type: 'agrement-granted', years: u.years, referentCount: u.referentCount }, u)), {
     validator: (u) => {
       // REF-1: a network's grant states its number of référents (validators do not run when a recorded grant replays).
-      try {
-        requireReferentCount(procedure.kind, u?.referentCount);
-      } catch (err) {
-        if (err instanceof DomainError) throw ApplicationFailure.nonRetryable(err.message, err.name, err.details);
-        throw err;
-      }
+      orFailure(() => requireReferentCount(procedure.kind, u?.referentCount));
       validate({ type: 'agrement-granted', years: u?.years, referentCount: u?.referentCount })(u);
     },
   });
@@ -301,10 +292,5 @@ function admissibilityCommand(u: { decision: string; conformityVisitRequired?: b
 
 /** Domain errors become non-retryable failures that keep their name and details for the API. */
 function decideOrFail(p: Procedure, command: ProcedureCommand, now: Date): Transition {
-  try {
-    return decide(p, command, now);
-  } catch (err) {
-    if (err instanceof DomainError) throw ApplicationFailure.nonRetryable(err.message, err.name, err.details);
-    throw err;
-  }
+  return orFailure(() => decide(p, command, now));
 }

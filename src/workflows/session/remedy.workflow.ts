@@ -1,11 +1,12 @@
-import { allHandlersFinished, ApplicationFailure, condition, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
 import type { EmailActivities } from '../../activities/email.activities';
 import type { RemedyActivities } from '../../activities/remedy.activities';
 import { PARAMETERS } from '../../config/parameters';
-import { DomainError } from '../../domain/errors';
 import { decideRemedy, isRemedyClosed, openRemedy, type RemedyCommand, type RemedyEvent, type SessionRemedy } from '../../domain/sessions/remedy';
 import { type RecordRemedy, recordRemedyUpdate, remedyStateQuery, type SessionRemedyInput, type SessionRemedySnapshot } from './remedy-definitions';
 import { EMAIL_ACTIVITY, RECORD_LOCAL_ACTIVITY } from '../activity-options';
+import { orFailure } from '../shared/domain-failure';
+import { serialQueue } from '../shared/serial';
 
 const { recordRemedy } = proxyLocalActivities<RemedyActivities>(RECORD_LOCAL_ACTIVITY);
 const { sendEmail } = proxyActivities<EmailActivities>(EMAIL_ACTIVITY);
@@ -25,12 +26,7 @@ export async function sessionRemedyWorkflow(input: SessionRemedyInput): Promise<
   let remedy: SessionRemedy = opening.remedy;
   const snapshot = (): SessionRemedySnapshot => ({ ...remedy, centreId: input.centreId, asOf: now().toISOString() });
 
-  let queue: Promise<unknown> = Promise.resolve();
-  const serially = <T>(fn: () => Promise<T>): Promise<T> => {
-    const run = queue.then(fn);
-    queue = run.catch(() => undefined);
-    return run;
-  };
+  const serially = serialQueue();
 
   const record = async (events: RemedyEvent[], firstSeq: number, actor: string) => {
     await recordRemedy({ centreId: input.centreId, remedy, events: events.map(({ emails: _e, ...e }) => e), firstSeq, actor, at: now().toISOString() });
@@ -46,14 +42,7 @@ export async function sessionRemedyWorkflow(input: SessionRemedyInput): Promise<
       }
     }
   };
-  const decide = (command: RemedyCommand) => {
-    try {
-      return decideRemedy(remedy, command);
-    } catch (err) {
-      if (err instanceof DomainError) throw ApplicationFailure.nonRetryable(err.message, err.name, err.details);
-      throw err;
-    }
-  };
+  const decide = (command: RemedyCommand) => orFailure(() => decideRemedy(remedy, command));
   const apply = async (command: RemedyCommand, actor: string) => {
     const d = decide(command);
     if (d.events.length === 0) return snapshot();

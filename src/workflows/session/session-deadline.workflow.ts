@@ -11,7 +11,7 @@ import {
 import type { EmailActivities } from '../../activities/email.activities';
 import type { SessionActivities } from '../../activities/session.activities';
 import { PARAMETERS } from '../../config/parameters';
-import { DomainError, InvalidCommand } from '../../domain/errors';
+import { InvalidCommand } from '../../domain/errors';
 import {
   decide,
   isClosed,
@@ -36,6 +36,8 @@ import {
   sessionStateQuery,
 } from './definitions';
 import { EMAIL_ACTIVITY, RECORD_LOCAL_ACTIVITY } from '../activity-options';
+import { orFailure } from '../shared/domain-failure';
+import { serialQueue } from '../shared/serial';
 
 // A local activity: one short, idempotent database write per transition, run inside the workflow task
 // instead of a round trip through the server, so starting a session costs about what starting any workflow costs.
@@ -55,7 +57,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export async function sessionDeadlineWorkflow(input: SessionDeadlineInput): Promise<SessionDeadlineSnapshot> {
   const offset = input.clockOffsetMs ?? 0;
   const now = () => new Date(Date.now() + offset);
-  const opening = orFail(() => {
+  const opening = orFailure(() => {
     checkInput(input);
     return openSessionDeadline(
       {
@@ -84,12 +86,7 @@ export async function sessionDeadlineWorkflow(input: SessionDeadlineInput): Prom
   });
 
   // Updates run one at a time, each decided against the state the previous one left.
-  let queue: Promise<unknown> = Promise.resolve();
-  const serially = <T>(fn: () => Promise<T>): Promise<T> => {
-    const run = queue.then(fn);
-    queue = run.catch(() => undefined);
-    return run;
-  };
+  const serially = serialQueue();
 
   /** Records the events (event log, quality record), then sends their e-mails through the outbox. */
   const record = async (events: SessionEvent[], firstSeq: number, actor: string, reason: string | null) => {
@@ -143,7 +140,7 @@ export async function sessionDeadlineWorkflow(input: SessionDeadlineInput): Prom
   };
 
   const apply = async (command: SessionDeadlineCommand, actor: string, reason: string | null = null): Promise<SessionDeadlineSnapshot> => {
-    const d = orFail(() => decide(session, command, now()));
+    const d = orFailure(() => decide(session, command, now()));
     if (d.events.length === 0) return snapshot();
     session = d.session;
     await record(d.events, session.version - d.events.length + 1, actor, reason);
@@ -166,7 +163,7 @@ export async function sessionDeadlineWorkflow(input: SessionDeadlineInput): Prom
     if (u?.actor !== undefined && (typeof u.actor !== 'string' || u.actor.trim() === '')) {
       throw ApplicationFailure.nonRetryable('actor must be a non-empty text', 'InvalidCommand', { field: 'actor' });
     }
-    orFail(() => decide(session, command, now()));
+    orFailure(() => decide(session, command, now()));
   };
 
   // The opening (sequence 0) is queued before any handler exists: an update delivered with the first
@@ -217,12 +214,3 @@ function checkInput(input: SessionDeadlineInput): void {
   if (!Number.isInteger(input.candidates) || input.candidates < 0) throw new InvalidCommand('candidates', 'candidates must be a non-negative integer');
 }
 
-/** Domain errors become non-retryable failures that keep their name and details (the API maps them). */
-function orFail<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    if (err instanceof DomainError) throw ApplicationFailure.nonRetryable(err.message, err.name, err.details);
-    throw err;
-  }
-}
