@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { type AuditKeyring, auditKeysFromEnv } from '../infra/audit/keys';
+import { APP_ROLE_PATTERN } from '../infra/database/app-role';
 
 /** Runtime configuration from the environment, with embedded defaults for a local run. */
 export interface RuntimeConfig {
@@ -23,6 +25,18 @@ export interface RuntimeConfig {
   seedDemo: boolean;
   /** Issue 12: origins (scheme://host[:port]) whose pages may call the API from a browser; empty: same origin only. */
   corsAllowedOrigins: string[];
+  /**
+   * Issue 12: the API and worker's PostgreSQL connection, a least-privilege role (INSERT and SELECT on the
+   * audit log). APP_DATABASE_URL when a DBA provisions it; otherwise the owner (DATABASE_URL or the embedded
+   * superuser) creates APP_DATABASE_ROLE with APP_DATABASE_PASSWORD (generated in dataDir when absent).
+   */
+  appDatabaseUrl: string | null;
+  appDatabaseRole: string;
+  appDatabasePassword: string | null;
+  /** Issue 12: the audit log's HMAC keys (AUDIT_LOG_KEYS, AUDIT_LOG_KEY_ID); null: a key generated once in dataDir. */
+  auditKeyring: AuditKeyring | null;
+  /** Issue 12: the checkpoint sink's directory (AUDIT_CHECKPOINT_DIR, default dataDir/audit-checkpoints). */
+  auditCheckpointDir: string;
 }
 
 function int(name: string, fallback: number): number {
@@ -53,8 +67,11 @@ export function parseOrigins(raw: string | undefined): string[] {
 
 export function loadConfig(root = process.cwd()): RuntimeConfig {
   const env = process.env;
+  const dataDir = path.resolve(root, env.DATA_DIR ?? '.data');
+  const appDatabaseRole = env.APP_DATABASE_ROLE || 'pix_agrement_app';
+  if (!APP_ROLE_PATTERN.test(appDatabaseRole)) throw new Error(`APP_DATABASE_ROLE must be a lower-case SQL identifier, got ${JSON.stringify(appDatabaseRole)}`);
   return {
-    dataDir: path.resolve(root, env.DATA_DIR ?? '.data'),
+    dataDir,
     apiPort: int('PORT', 3000),
     databaseUrl: env.DATABASE_URL || null,
     databasePort: int('PG_PORT', 54329),
@@ -70,5 +87,11 @@ export function loadConfig(root = process.cwd()): RuntimeConfig {
     legalEmail: env.LEGAL_EMAIL || 'juridique@pix.fr',
     seedDemo: env.SEED_DEMO !== 'false',
     corsAllowedOrigins: parseOrigins(env.CORS_ALLOWED_ORIGINS),
+    appDatabaseUrl: env.APP_DATABASE_URL || null,
+    appDatabaseRole,
+    appDatabasePassword: env.APP_DATABASE_PASSWORD || null,
+    // Validated here: a malformed key stops the start with a message naming the variable.
+    auditKeyring: auditKeysFromEnv(env),
+    auditCheckpointDir: path.resolve(root, env.AUDIT_CHECKPOINT_DIR || path.join(dataDir, 'audit-checkpoints')),
   };
 }

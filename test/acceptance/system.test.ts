@@ -25,7 +25,7 @@ beforeAll(async () => {
     ...loadConfig(),
     dataDir,
     apiPort: await getFreePort(),
-    databaseUrl: inject('databaseUrl'),
+    databaseUrl: inject('ownerDatabaseUrl'), // the owner: startSystem migrates, then connects as the app role (issue 12)
     temporalAddress: null,
     temporalPort: await getFreePort(),
     temporalUiPort: await getFreePort(),
