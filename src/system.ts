@@ -77,7 +77,7 @@ export async function startSystem(config: RuntimeConfig, log: Log): Promise<Runn
     const db = await dataSourceFor(appDatabaseUrl);
     stops.push(() => closeDataSources());
     // Issue 12: the audit log's keys (outside the database) and its checkpoint sink.
-    configureAudit({ keyring: config.auditKeyring ?? localAuditKeyring(config.dataDir), checkpointDir: config.auditCheckpointDir });
+    configureAudit({ keyring: config.auditKeyring ?? localAuditKeyring(config.dataDir), checkpointDir: config.auditCheckpointDir ?? path.join(config.dataDir, 'audit-checkpoints') });
 
     const startTemporal = (port: number, uiPort: number) => startTemporalDevServer({ dataDir: config.dataDir, port, uiPort, log });
     const temporal = config.temporalAddress

@@ -35,8 +35,8 @@ export interface RuntimeConfig {
   appDatabasePassword: string | null;
   /** Issue 12: the audit log's HMAC keys (AUDIT_LOG_KEYS, AUDIT_LOG_KEY_ID); null: a key generated once in dataDir. */
   auditKeyring: AuditKeyring | null;
-  /** Issue 12: the checkpoint sink's directory (AUDIT_CHECKPOINT_DIR, default dataDir/audit-checkpoints). */
-  auditCheckpointDir: string;
+  /** Issue 12: the checkpoint sink's directory (AUDIT_CHECKPOINT_DIR); null: `<dataDir>/audit-checkpoints`. */
+  auditCheckpointDir: string | null;
 }
 
 function int(name: string, fallback: number): number {
@@ -92,6 +92,6 @@ export function loadConfig(root = process.cwd()): RuntimeConfig {
     appDatabasePassword: env.APP_DATABASE_PASSWORD || null,
     // Validated here: a malformed key stops the start with a message naming the variable.
     auditKeyring: auditKeysFromEnv(env),
-    auditCheckpointDir: path.resolve(root, env.AUDIT_CHECKPOINT_DIR || path.join(dataDir, 'audit-checkpoints')),
+    auditCheckpointDir: env.AUDIT_CHECKPOINT_DIR ? path.resolve(root, env.AUDIT_CHECKPOINT_DIR) : null,
   };
 }

