@@ -10,6 +10,11 @@ export default defineConfig({
     hookTimeout: 180_000,
     pool: 'forks',
     fileParallelism: false,
+    // Issue 12: the audit log's fixed test key (production reads AUDIT_LOG_KEYS; ./dev start generates one in .data).
+    env: {
+      AUDIT_LOG_KEYS: 'test-1:dGVzdCBrZXkgb2YgdGhlIGF1ZGl0IGxvZywgMzIgYnl0ZXMgb3IgbW9yZQ==',
+      AUDIT_LOG_KEY_ID: 'test-1',
+    },
     projects: [
       // Pure code: no PostgreSQL, no Temporal (`npm run test:unit` runs in seconds).
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },

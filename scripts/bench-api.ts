@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Client } from '@temporalio/client';
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
@@ -110,6 +111,8 @@ Promise.all(Array.from({ length: concurrency }, worker)).then(() => {
 async function main() {
   const dir = mkdtempSync(path.join(tmpdir(), 'pix-bench-api-'));
   chmodSync(dir, 0o755); // PostgreSQL runs as the postgres user when started by root
+  // Issue 12: a throwaway audit key for the bench's throwaway database (inherited by its child processes).
+  process.env.AUDIT_LOG_KEYS ||= `bench:${randomBytes(32).toString('base64')}`;
   const database = await startDatabase({ dataDir: path.join(dir, 'pg'), databaseName: 'bench', log });
   try {
     await migrate(database.url);

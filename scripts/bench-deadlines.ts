@@ -10,7 +10,7 @@
  * 10,000 sessions into a shared database or server.
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -158,6 +158,8 @@ async function main(): Promise<void> {
   process.once('SIGTERM', onSignal);
 
   try {
+    // Issue 12: a throwaway audit key for the bench's throwaway database (inherited by its child processes).
+    process.env.AUDIT_LOG_KEYS ||= `bench:${randomBytes(32).toString('base64')}`;
     const database = await startDatabase({ dataDir: path.join(dir, 'postgres'), databaseName: 'pix_bench', log });
     stops.push(() => database.stop());
     await migrate(database.url);

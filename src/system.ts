@@ -21,10 +21,17 @@ import type { Log } from './infra/tools/cache-dir';
 import { supervise } from './infra/tools/supervise';
 import { withTimeout } from './infra/tools/with-timeout';
 import { PARAMETERS } from './config/parameters';
+import { localAuditKeyring } from './infra/audit/keys';
+import { configureAudit } from './infra/audit/settings';
+import { localAppPassword, prepareAppDatabase } from './infra/database/app-role';
+import { startAuditCheckpoints } from './usecases/audit/checkpoints';
 
 export interface RunningSystem {
   urls: { api: string; docs: string; temporalUi: string | null; mail: string | null };
+  /** The owner's URL (migrations). */
   databaseUrl: string;
+  /** Issue 12: the least-privilege role's URL, which `db` (the API and worker) uses. */
+  appDatabaseUrl: string;
   temporalAddress: string;
   db: DataSource;
   client: Client;
@@ -61,8 +68,16 @@ export async function startSystem(config: RuntimeConfig, log: Log): Promise<Runn
     }
     const applied = await migrate(database.url);
     if (applied.length) log(`migrations applied: ${applied.join(', ')}`);
-    const db = await dataSourceFor(database.url);
+    // Issue 12: migrations run as the owner; the API and worker as a role that may only INSERT and SELECT the log.
+    const appDatabaseUrl = await prepareAppDatabase(database.url, {
+      appDatabaseUrl: config.appDatabaseUrl,
+      role: config.appDatabaseRole,
+      password: () => config.appDatabasePassword ?? localAppPassword(config.dataDir),
+    });
+    const db = await dataSourceFor(appDatabaseUrl);
     stops.push(() => closeDataSources());
+    // Issue 12: the audit log's keys (outside the database) and its checkpoint sink.
+    configureAudit({ keyring: config.auditKeyring ?? localAuditKeyring(config.dataDir), checkpointDir: config.auditCheckpointDir ?? path.join(config.dataDir, 'audit-checkpoints') });
 
     const startTemporal = (port: number, uiPort: number) => startTemporalDevServer({ dataDir: config.dataDir, port, uiPort, log });
     const temporal = config.temporalAddress
@@ -90,6 +105,12 @@ export async function startSystem(config: RuntimeConfig, log: Log): Promise<Runn
     // whenever SMTP answers (stopped before the mailer closes).
     const outbox = startOutboxDelivery({ db, mailer }, { onError: (err) => log(`e-mail outbox: ${err instanceof Error ? err.message : String(err)}`) });
     stops.push(() => outbox.stop());
+    // Issue 12: signed checkpoints of the log's head, to the sink and the legal team: now, periodically, and at stop.
+    const stopCheckpoints = await startAuditCheckpoints(
+      { db, operationsEmail: config.operationsEmail, legalEmail: config.legalEmail, now: () => new Date() },
+      (err) => log(`audit checkpoint: ${err instanceof Error ? err.message : String(err)}`),
+    );
+    stops.push(stopCheckpoints);
 
     const nativeConnection = await NativeConnection.connect({ address: temporal.address });
     stops.push(() => nativeConnection.close());
@@ -135,6 +156,7 @@ export async function startSystem(config: RuntimeConfig, log: Log): Promise<Runn
     return {
       urls: { api, docs: `${api}/docs`, temporalUi: temporal.uiUrl, mail: capture ? `${api}/mail` : null },
       databaseUrl: database.url,
+      appDatabaseUrl,
       temporalAddress: temporal.address,
       db,
       client,

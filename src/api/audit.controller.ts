@@ -16,7 +16,11 @@ export class AuditController {
   @ApiSuccess(v.chainVerification)
   @Get('log/verification')
   @Can('log.verify')
-  @ApiOperation({ summary: 'Recompute the hash chain of the whole event log: valid, or the first entry that was altered' })
+  @ApiOperation({
+    summary: 'Verify the audit log: every HMAC link, the signed checkpoints of the sink, and that each checkpoint head is still there',
+    description:
+      'Issue 12. valid, the entries checked, the checkpoints checked (count, latest time, sink), or brokenAt: the first check that failed (reason) and where (entry id, checkpoint file).',
+  })
   verify() {
     return verifyLogChain(this.deps.db);
   }

@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { type AuditKeyring, auditKeysFromEnv } from '../infra/audit/keys';
+import { APP_ROLE_PATTERN } from '../infra/database/app-role';
 import { PARAMETERS } from './parameters';
 
 /** Runtime configuration from the environment, with embedded defaults for a local run. */
@@ -26,6 +28,18 @@ export interface RuntimeConfig {
   corsAllowedOrigins: string[];
   /** Issue 12: bulk import limits, in bytes: IMPORT_MAX_BYTES (the file) and IMPORT_MAX_LINE_BYTES (a line); default PARAMETERS.sessions. */
   importLimits: { maxBytes: number; maxLineBytes: number };
+  /**
+   * Issue 12: the API and worker's PostgreSQL connection, a least-privilege role (INSERT and SELECT on the
+   * audit log). APP_DATABASE_URL when a DBA provisions it; otherwise the owner (DATABASE_URL or the embedded
+   * superuser) creates APP_DATABASE_ROLE with APP_DATABASE_PASSWORD (generated in dataDir when absent).
+   */
+  appDatabaseUrl: string | null;
+  appDatabaseRole: string;
+  appDatabasePassword: string | null;
+  /** Issue 12: the audit log's HMAC keys (AUDIT_LOG_KEYS, AUDIT_LOG_KEY_ID); null: a key generated once in dataDir. */
+  auditKeyring: AuditKeyring | null;
+  /** Issue 12: the checkpoint sink's directory (AUDIT_CHECKPOINT_DIR); null: `<dataDir>/audit-checkpoints`. */
+  auditCheckpointDir: string | null;
 }
 
 /** A positive whole number of bytes from the environment (IMPORT_MAX_BYTES, IMPORT_MAX_LINE_BYTES), or the default. */
@@ -64,8 +78,11 @@ export function parseOrigins(raw: string | undefined): string[] {
 
 export function loadConfig(root = process.cwd()): RuntimeConfig {
   const env = process.env;
+  const dataDir = path.resolve(root, env.DATA_DIR ?? '.data');
+  const appDatabaseRole = env.APP_DATABASE_ROLE || 'pix_agrement_app';
+  if (!APP_ROLE_PATTERN.test(appDatabaseRole)) throw new Error(`APP_DATABASE_ROLE must be a lower-case SQL identifier, got ${JSON.stringify(appDatabaseRole)}`);
   return {
-    dataDir: path.resolve(root, env.DATA_DIR ?? '.data'),
+    dataDir,
     apiPort: int('PORT', 3000),
     databaseUrl: env.DATABASE_URL || null,
     databasePort: int('PG_PORT', 54329),
@@ -85,5 +102,11 @@ export function loadConfig(root = process.cwd()): RuntimeConfig {
       maxBytes: byteLimit('IMPORT_MAX_BYTES', env.IMPORT_MAX_BYTES, PARAMETERS.sessions.importMaxBytes),
       maxLineBytes: byteLimit('IMPORT_MAX_LINE_BYTES', env.IMPORT_MAX_LINE_BYTES, PARAMETERS.sessions.importMaxLineBytes),
     },
+    appDatabaseUrl: env.APP_DATABASE_URL || null,
+    appDatabaseRole,
+    appDatabasePassword: env.APP_DATABASE_PASSWORD || null,
+    // Validated here: a malformed key stops the start with a message naming the variable.
+    auditKeyring: auditKeysFromEnv(env),
+    auditCheckpointDir: env.AUDIT_CHECKPOINT_DIR ? path.resolve(root, env.AUDIT_CHECKPOINT_DIR) : null,
   };
 }

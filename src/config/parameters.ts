@@ -86,6 +86,15 @@ export const PARAMETERS = {
     /** The review flags an access unused for this many days (a token never used counts from its issue) as obsolete. */
     unusedAfterDays: 90,
   },
+  /** Issue 12: the tamper-evident audit log (see README, Security). */
+  audit: {
+    /** HMAC keys of the log chain and its checkpoints: at least this many random bytes. */
+    keyMinBytes: 32,
+    /** A signed checkpoint of the log's head is exported to the sink this often (and at start and stop), when the log grew. */
+    checkpointIntervalMinutes: 60,
+    /** The legal team receives at most one checkpoint e-mail per this many hours (the first checkpoint of the period). */
+    checkpointEmailEveryHours: 24,
+  },
   /** Issue 11: how the engine behaves when PostgreSQL, Temporal or an embedded service fails. */
   resilience: {
     /** A PostgreSQL connection not obtained within this time fails the call (503), instead of hanging. */

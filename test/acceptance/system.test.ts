@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
@@ -15,17 +15,18 @@ import { type RunningSystem, startSystem } from '../../src/system';
  * Go module on a machine that lacks it), PostgreSQL, the worker, the API and the mail capture.
  */
 let system: RunningSystem;
+let dataDir: string;
 let ids: string[];
 let tokens: Record<Role, string>;
 const get = (url: string) => fetch(url, { headers: { authorization: `Bearer ${tokens.operations}` } });
 
 beforeAll(async () => {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'pix-system-'));
+  dataDir = mkdtempSync(path.join(tmpdir(), 'pix-system-'));
   const config = {
     ...loadConfig(),
     dataDir,
     apiPort: await getFreePort(),
-    databaseUrl: inject('databaseUrl'),
+    databaseUrl: inject('ownerDatabaseUrl'), // the owner: startSystem migrates, then connects as the app role (issue 12)
     temporalAddress: null,
     temporalPort: await getFreePort(),
     temporalUiPort: await getFreePort(),
@@ -86,6 +87,19 @@ describe('the system as `./dev start` brings it up', () => {
     expect(page).toContain('Courriels');
     const list = (await (await get(`${system.urls.mail}/messages.json`)).json()) as { template: string }[];
     expect(list.map((m) => m.template)).toEqual(expect.arrayContaining(['application-acknowledged', 'attestation-issued', 'application-incomplete']));
+  });
+
+  it('issue 12: the API and worker connect as the least-privilege role; a signed checkpoint is exported at start and checked by verification', async () => {
+    const [{ role }] = (await system.db.query('SELECT current_user AS role')) as { role: string }[];
+    expect(role).toBe(loadConfig().appDatabaseRole);
+    expect(system.appDatabaseUrl).not.toBe(system.databaseUrl);
+    // A checkpoint at start when the log has entries (none on an empty log), every hour when it grew, and at stop.
+    const sink = path.join(dataDir, 'audit-checkpoints');
+    const files = existsSync(sink) ? readdirSync(sink).filter((f) => f.startsWith('checkpoint-')) : [];
+    const res = await get(`${system.urls.api}/audit/log/verification`);
+    const body = (await res.json()) as { valid: boolean; checkpoints: { checked: number; latestAt: string | null } };
+    expect(body).toMatchObject({ valid: true, checkpoints: { checked: files.length } });
+    expect(body.checkpoints.latestAt === null).toBe(files.length === 0);
   });
 });
 

@@ -5,6 +5,7 @@ import type { TestProject } from 'vitest/node';
 import { createScratchDatabase, type DatabaseHandle, dropDatabase, listDatabases, startDatabase } from '../../src/infra/postgres/database';
 import { resolveTemporalCli } from '../../src/infra/tools/temporal-cli';
 import { ensureTestServerExecutable } from '../../src/infra/tools/test-server';
+import { TEST_APP_ROLE } from './app-role';
 
 const ROOT = path.resolve(__dirname, '../..');
 const SCRATCH_PREFIX = 'pix_test_';
@@ -34,6 +35,7 @@ export default async function setup({ provide }: TestProject): Promise<() => Pro
 
   const scratchName = `${SCRATCH_PREFIX}${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
   let databaseUrl: string;
+  let appDatabaseUrl: string;
   try {
     if (database.embedded) {
       // Only this run uses the embedded cluster: databases of killed runs can go.
@@ -41,15 +43,19 @@ export default async function setup({ provide }: TestProject): Promise<() => Pro
     }
     databaseUrl = await createScratchDatabase(database.url, scratchName);
     await runMigrations(databaseUrl);
+    appDatabaseUrl = await prepareTestAppRole(databaseUrl);
   } catch (error) {
     await dropDatabase(database.url, scratchName).catch(() => undefined);
     await database.stop();
     throw error;
   }
 
-  process.env.TEST_DATABASE_URL = databaseUrl;
+  process.env.TEST_DATABASE_URL = appDatabaseUrl;
   process.env.TEMPORAL_TEST_SERVER_PATH = testServerPath;
-  provide('databaseUrl', databaseUrl);
+  // Issue 12: the app's components connect as the least-privilege role, as in production; a test that plays
+  // a database writer bypassing the app (tampering with the audit log) uses the owner's URL explicitly.
+  provide('databaseUrl', appDatabaseUrl);
+  provide('ownerDatabaseUrl', databaseUrl);
   provide('temporalTestServerPath', testServerPath);
   log(`ready in ${Date.now() - started} ms: database ${scratchName}, test server ${testServerPath}`);
 
@@ -60,6 +66,11 @@ export default async function setup({ provide }: TestProject): Promise<() => Pro
       await database.stop();
     }
   };
+}
+
+async function prepareTestAppRole(ownerUrl: string): Promise<string> {
+  const { prepareAppDatabase } = await import('../../src/infra/database/app-role');
+  return prepareAppDatabase(ownerUrl, { appDatabaseUrl: null, role: TEST_APP_ROLE.role, password: () => TEST_APP_ROLE.password });
 }
 
 async function runMigrations(url: string): Promise<void> {

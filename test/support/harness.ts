@@ -118,6 +118,14 @@ export async function createHarness(): Promise<Harness> {
   };
 }
 
+/**
+ * Issue 12: the run's database as its owner (a superuser), for a test that plays a database writer who
+ * bypasses the app (e.g. tampers with the audit log). The harness's `db` is the app's least-privilege role.
+ */
+export function ownerDb(): Promise<DataSource> {
+  return dataSourceFor(inject('ownerDatabaseUrl'));
+}
+
 /** Waits until the SMTP server has received `count` messages matching the filter. */
 export async function receivedMail(smtp: MailCapture, filter: (m: ReturnType<MailCapture['messages']>[number]) => boolean, count = 1, timeoutMs = 10_000) {
   const deadline = Date.now() + timeoutMs;

@@ -1,10 +1,11 @@
-import { createHash } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
+import { type ChainBreak, ChainChecker, type ChainPosition, checkCheckpointSignatures, GENESIS_HASH, keyedEntryHash } from '../audit/chain';
+import { readCheckpoints } from '../audit/checkpoints';
+import { auditSettings, type AuditSettings } from '../audit/settings';
 
-/** Hash of the chain's first link. */
-export const GENESIS_HASH = '0'.repeat(64);
-/** Serialises appends so that each entry chains the one before it. */
-const EVENT_LOG_LOCK = 748_215_001;
+export { canonicalJson, GENESIS_HASH } from '../audit/chain';
+/** Serialises appends so that each entry chains the one before it (checkpoints take it too, to read a settled head). */
+export const EVENT_LOG_LOCK = 748_215_001;
 
 export interface NewLogEntry {
   /** Idempotency key: an entry already recorded under this key is not recorded again. */
@@ -26,41 +27,14 @@ export interface LogEntry extends NewLogEntry {
   recordedAt: Date;
   prevHash: string;
   hash: string;
-}
-
-/** JSON with object keys sorted at every depth, so jsonb round trips give the same hash. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object' && !(value instanceof Date)) {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  if (value instanceof Date) return JSON.stringify(value.toISOString());
-  return JSON.stringify(value ?? null);
-}
-
-export function entryHash(prevHash: string, e: NewLogEntry): string {
-  const body = canonicalJson({
-    eventKey: e.eventKey,
-    streamType: e.streamType,
-    streamId: e.streamId,
-    type: e.type,
-    ruleIds: e.ruleIds,
-    fromState: e.fromState,
-    toState: e.toState,
-    actor: e.actor,
-    reason: e.reason,
-    data: e.data,
-    occurredAt: e.occurredAt.toISOString(),
-  });
-  return createHash('sha256').update(prevHash).update(body).digest('hex');
+  /** Issue 12: the key of the entry's HMAC link; null for a legacy SHA-256 link (before migration 1763900003800). */
+  keyId: string | null;
 }
 
 /**
  * Appends entries inside the caller's transaction; entries whose key is already
- * recorded are skipped (an activity retried by Temporal records its facts once).
+ * recorded are skipped (an activity retried by Temporal records its facts once). Each entry is linked
+ * to the previous one by an HMAC under the current audit key (issue 12, src/infra/audit/chain.ts).
  */
 export async function appendToLog(manager: EntityManager, entries: NewLogEntry[]): Promise<number> {
   if (entries.length === 0) return 0;
@@ -72,11 +46,14 @@ export async function appendToLog(manager: EntityManager, entries: NewLogEntry[]
   const known = new Set(existing.map((r) => r.event_key));
   const last: { hash: string }[] = await manager.query('SELECT hash FROM event_log ORDER BY id DESC LIMIT 1');
   let prev = last[0]?.hash ?? GENESIS_HASH;
+  const { keyring } = auditSettings();
+  const keyId = keyring.currentId;
+  const key = keyring.keys.get(keyId)!;
   const rows: unknown[][] = [];
   for (const e of entries) {
     if (known.has(e.eventKey)) continue;
-    const hash = entryHash(prev, e);
-    rows.push([e.eventKey, e.streamType, e.streamId, e.type, e.ruleIds, e.fromState, e.toState, e.actor, e.reason, JSON.stringify(e.data), e.occurredAt, prev, hash]);
+    const hash = keyedEntryHash(key, keyId, prev, e);
+    rows.push([e.eventKey, e.streamType, e.streamId, e.type, e.ruleIds, e.fromState, e.toState, e.actor, e.reason, JSON.stringify(e.data), e.occurredAt, prev, hash, keyId]);
     known.add(e.eventKey);
     prev = hash;
   }
@@ -84,15 +61,15 @@ export async function appendToLog(manager: EntityManager, entries: NewLogEntry[]
   for (let from = 0; from < rows.length; from += LOG_ROWS_PER_STATEMENT) {
     const slice = rows.slice(from, from + LOG_ROWS_PER_STATEMENT);
     await manager.query(
-      `INSERT INTO event_log (event_key, stream_type, stream_id, type, rule_ids, from_state, to_state, actor, reason, data, occurred_at, prev_hash, hash)
-       VALUES ${slice.map((_, r) => `(${Array.from({ length: 13 }, (_, k) => `$${r * 13 + k + 1}`).join(',')})`).join(',')}`,
+      `INSERT INTO event_log (event_key, stream_type, stream_id, type, rule_ids, from_state, to_state, actor, reason, data, occurred_at, prev_hash, hash, key_id)
+       VALUES ${slice.map((_, r) => `(${Array.from({ length: 14 }, (_, k) => `$${r * 14 + k + 1}`).join(',')})`).join(',')}`,
       slice.flat(),
     );
   }
   return rows.length;
 }
 
-/** 13 parameters a row: well under PostgreSQL's 65,535 per statement. */
+/** 14 parameters a row: well under PostgreSQL's 65,535 per statement. */
 const LOG_ROWS_PER_STATEMENT = 1000;
 
 interface LogRow {
@@ -111,6 +88,7 @@ interface LogRow {
   recorded_at: Date;
   prev_hash: string;
   hash: string;
+  key_id: string | null;
 }
 
 function toEntry(r: LogRow): LogEntry {
@@ -130,6 +108,7 @@ function toEntry(r: LogRow): LogEntry {
     recordedAt: r.recorded_at,
     prevHash: r.prev_hash,
     hash: r.hash,
+    keyId: r.key_id ?? null,
   };
 }
 
@@ -165,26 +144,45 @@ export async function readLogEntries(
 
 export interface ChainVerification {
   valid: boolean;
+  /** Entries whose link was checked. */
   checked: number;
-  /** First entry whose link or hash does not match. */
-  brokenAt?: { id: string; reason: 'prev-hash' | 'hash' };
+  /** Issue 12: the signed checkpoints read from the sink and checked against the log. */
+  checkpoints: { checked: number; latestAt: string | null; sink: string | null };
+  /** The first check that failed: which (reason) and where (entry id, checkpoint file). */
+  brokenAt?: ChainBreak;
 }
 
-/** Recomputes the whole chain in id order, in batches. */
-export async function verifyLogChain(db: DataSource, batchSize = 5000): Promise<ChainVerification> {
-  let prev = GENESIS_HASH;
-  let lastId = '0';
-  let checked = 0;
+/**
+ * Recomputes the whole chain in id order, in batches (issue 12): every link and its HMAC under the key it
+ * names, legacy links only where they may be, the signature of every checkpoint in the sink, and that each
+ * checkpoint's head is still in the log with the signed hash and position.
+ */
+export async function verifyLogChain(db: DataSource | EntityManager, options: Partial<AuditSettings> & { batchSize?: number } = {}): Promise<ChainVerification> {
+  const settings = { ...auditSettings(), ...options };
+  const files = settings.checkpointDir ? await readCheckpoints(settings.checkpointDir) : [];
+  const latestAt = files.reduce<string | null>((max, f) => (f.checkpoint && (!max || f.checkpoint.at > max) ? f.checkpoint.at : max), null);
+  const summary = { checked: files.length, latestAt, sink: settings.checkpointDir };
+  const signatures = checkCheckpointSignatures(settings.keyring, files);
+  if (signatures) return { valid: false, checked: 0, checkpoints: summary, brokenAt: signatures };
+  const checker = new ChainChecker(settings.keyring, files);
+  const broken = await walkLog(db, checker, '0', options.batchSize);
+  return { valid: !broken, checked: checker.checked, checkpoints: summary, ...(broken ? { brokenAt: broken } : {}) };
+}
+
+/** Feeds the entries after `afterId` (up to `untilId` if given) to the checker; the first break, or finish()'s. */
+export async function walkLog(db: DataSource | EntityManager, checker: ChainChecker, afterId: string, batchSize = 5000, untilId?: string): Promise<ChainBreak | null> {
+  let lastId = afterId;
   for (;;) {
-    const rows: LogRow[] = await db.query('SELECT * FROM event_log WHERE id > $1 ORDER BY id LIMIT $2', [lastId, batchSize]);
-    if (rows.length === 0) return { valid: true, checked };
+    const rows: LogRow[] = untilId
+      ? await db.query('SELECT * FROM event_log WHERE id > $1 AND id <= $3 ORDER BY id LIMIT $2', [lastId, batchSize, untilId])
+      : await db.query('SELECT * FROM event_log WHERE id > $1 ORDER BY id LIMIT $2', [lastId, batchSize]);
+    if (rows.length === 0) return checker.finish();
     for (const r of rows) {
-      const e = toEntry(r);
-      if (e.prevHash !== prev) return { valid: false, checked, brokenAt: { id: e.id, reason: 'prev-hash' } };
-      if (entryHash(prev, e) !== e.hash) return { valid: false, checked, brokenAt: { id: e.id, reason: 'hash' } };
-      prev = e.hash;
-      lastId = e.id;
-      checked++;
+      const broken = checker.feed(toEntry(r));
+      if (broken) return broken;
+      lastId = String(r.id);
     }
   }
 }
+
+export type { ChainPosition };

@@ -67,6 +67,8 @@ export const TEMPLATE_NAMES = [
   'statement-prepared',
   'statement-reminder',
   'statement-overdue',
+  // Issue 12: a signed checkpoint of the audit log, for the legal team to keep.
+  'audit-checkpoint',
 ] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 
@@ -594,6 +596,22 @@ export interface StatementData {
   overdue?: boolean;
 }
 
+/** Issue 12: a signed checkpoint of the audit log (src/infra/audit/chain.ts), sent to the legal team. */
+export interface AuditCheckpointData {
+  /** The log's last entry. */
+  headId: string;
+  headHash: string;
+  count: number;
+  at: DateInput;
+  keyId: string;
+  signature: string;
+  /** The checkpoint's file in the sink, and the sink's directory. */
+  file: string;
+  sink: string;
+  /** The checkpoint as written (JSON). */
+  json: string;
+}
+
 export interface TemplateDataMap {
   'application-acknowledged': ApplicationAcknowledgedData;
   'application-incomplete': ApplicationIncompleteData;
@@ -636,6 +654,7 @@ export interface TemplateDataMap {
   'statement-prepared': StatementData;
   'statement-reminder': StatementData;
   'statement-overdue': StatementData;
+  'audit-checkpoint': AuditCheckpointData;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1024,6 +1043,19 @@ const SPECS: Record<TemplateName, TemplateSpec> = {
   'statement-prepared': STATEMENT_SPEC,
   'statement-reminder': STATEMENT_SPEC,
   'statement-overdue': STATEMENT_SPEC,
+  'audit-checkpoint': {
+    required: [
+      ['headId', 'string'],
+      ['headHash', 'string'],
+      ['count', 'number'],
+      ['at', 'date'],
+      ['keyId', 'string'],
+      ['signature', 'string'],
+      ['file', 'string'],
+      ['sink', 'string'],
+      ['json', 'string'],
+    ],
+  },
 };
 
 /** SES-10: the deadline is an instant, shown in a real IANA zone. */

@@ -5,7 +5,7 @@ import { dateIn } from '../../../src/domain/zoned-time';
 import { verifyLogChain } from '../../../src/infra/database/event-log';
 import { agrementStateQuery, agrementWorkflowId } from '../../../src/workflows/agrement/definitions';
 import { agrementStart, insertOrganisation } from '../../support/agrement-fixtures';
-import { createHarness, serveApi, type Harness, receivedMail } from '../../support/harness';
+import { createHarness, ownerDb, serveApi, type Harness, receivedMail } from '../../support/harness';
 import { type Json, requestJson } from '../../support/http';
 import { until } from '../../support/waiting';
 
@@ -155,9 +155,11 @@ describe('the tamper-evident log', () => {
     expect(ok.body.valid).toBe(true);
     expect((await http('GET', '/audit/log/verification', undefined, {}, await h.tokenFor('centre', start.organisationId))).status).toBe(403);
 
-    // The database refuses UPDATE on the log; a superuser who disables the trigger is still caught.
+    // The database refuses UPDATE on the log; a superuser who disables the trigger is still caught (issue 12:
+    // the app's own role cannot even do that, so the tampering goes through the owner's connection).
+    const owner = await ownerDb();
     const [row] = await h.db.query(`SELECT id FROM event_log WHERE stream_id = $1 AND type = 'suspended'`, [start.agrementId]);
-    await h.db.transaction(async (m) => {
+    await owner.transaction(async (m) => {
       await m.query('ALTER TABLE event_log DISABLE TRIGGER event_log_no_rewrite');
       await m.query(`UPDATE event_log SET reason = 'rien à signaler' WHERE id = $1`, [row.id]);
       await m.query('ALTER TABLE event_log ENABLE TRIGGER event_log_no_rewrite');
@@ -167,7 +169,7 @@ describe('the tamper-evident log', () => {
       expect(broken.body).toMatchObject({ valid: false, brokenAt: { id: String(row.id), reason: 'hash' } });
     } finally {
       // Put the entry back so that later tests of this run see a valid chain.
-      await h.db.transaction(async (m) => {
+      await owner.transaction(async (m) => {
         await m.query('ALTER TABLE event_log DISABLE TRIGGER event_log_no_rewrite');
         await m.query(`UPDATE event_log SET reason = 'Fraude' WHERE id = $1`, [row.id]);
         await m.query('ALTER TABLE event_log ENABLE TRIGGER event_log_no_rewrite');
@@ -176,8 +178,11 @@ describe('the tamper-evident log', () => {
     expect((await http('GET', '/audit/log/verification', undefined, {}, operations)).body.valid).toBe(true);
   });
 
-  it('the database refuses to rewrite the log', async () => {
-    await expect(h.db.query(`UPDATE event_log SET reason = 'x' WHERE id = (SELECT min(id) FROM event_log)`)).rejects.toThrow(/append-only/);
-    await expect(h.db.query(`DELETE FROM event_log`)).rejects.toThrow(/append-only/);
+  it('the database refuses to rewrite the log: the app role has no right to, and the trigger stops even the owner', async () => {
+    await expect(h.db.query(`UPDATE event_log SET reason = 'x' WHERE id = (SELECT min(id) FROM event_log)`)).rejects.toThrow(/permission denied/);
+    await expect(h.db.query(`DELETE FROM event_log`)).rejects.toThrow(/permission denied/);
+    const owner = await ownerDb();
+    await expect(owner.query(`UPDATE event_log SET reason = 'x' WHERE id = (SELECT min(id) FROM event_log)`)).rejects.toThrow(/append-only/);
+    await expect(owner.query(`DELETE FROM event_log`)).rejects.toThrow(/append-only/);
   });
 });

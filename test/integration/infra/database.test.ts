@@ -91,7 +91,7 @@ describe('scratch databases', () => {
   });
 
   it('creates and drops a database next to the run database, even with open sessions', async () => {
-    const adminUrl = withDatabase(inject('databaseUrl'), 'postgres');
+    const adminUrl = withDatabase(inject('ownerDatabaseUrl'), 'postgres');
     const name = `pix_scratch_${Date.now().toString(36)}`;
     const url = await createScratchDatabase(adminUrl, name);
     expect(await listDatabases(adminUrl, name)).toEqual([name]);

@@ -191,6 +191,17 @@ const SAMPLES: { [N in TemplateName]: TemplateDataMap[N] } = {
   'statement-prepared': statement,
   'statement-reminder': { ...statement, overdue: true },
   'statement-overdue': statement,
+  'audit-checkpoint': {
+    headId: '4821',
+    headHash: 'a'.repeat(64),
+    count: 4821,
+    at: '2026-03-02T09:00:00.000Z',
+    keyId: 'prod-2026',
+    signature: 'b'.repeat(64),
+    file: 'checkpoint-20260302T090000000Z-4821.json',
+    sink: '/var/lib/pix/audit-checkpoints',
+    json: '{"headId":"4821"}',
+  },
 };
 
 function render<N extends TemplateName>(name: N, overrides: Partial<TemplateDataMap[N]> = {}) {
@@ -201,6 +212,8 @@ const RULES_CITED: Record<TemplateName, string[]> = {
   'statement-prepared': ['BIL-1', 'BIL-2'],
   'statement-reminder': ['BIL-1'],
   'statement-overdue': ['BIL-1'],
+  // No rule ID covers the log itself; DOMAIN's actors section: the legal team's acts are audited.
+  'audit-checkpoint': ['issue 12', 'SUS-', 'BRE-', 'TER-'],
   'application-acknowledged': ['APP-1', 'APP-7'],
   'application-incomplete': ['DOC-4', 'APP-7'],
   'application-admissible': ['APP-2', 'APP-4', 'APP-3'],
@@ -245,6 +258,7 @@ const RULES_CITED: Record<TemplateName, string[]> = {
 /** What the subject names: the agrément or application reference, or the visit's centre, or the session. */
 const referenceOf = (name: TemplateName): string => {
   const sample = SAMPLES[name] as { agrementReference?: string; reference?: string; sessionId?: string; inspectorName?: string; month?: string };
+  if (name === 'audit-checkpoint') return '4821'; // issue 12: the checkpoint's head entry
   if (sample.sessionId) return sample.sessionId;
   if (sample.month) return sample.month; // BIL-1: the statement's month
   if (sample.inspectorName && !sample.agrementReference) return "Université d'Angers";
@@ -275,9 +289,11 @@ describe('renderEmail: every template renders in French (html and text)', () => 
     expect(subject).toContain(referenceOf(name));
     expect(html).toMatch(/^<!DOCTYPE html>\n<html lang="fr"/);
     expect(html).toContain(`<title>${subject.replace(/'/g, '&#x27;')}</title>`);
-    expect(html).toContain('Université d&#x27;Angers');
+    // Who or what the e-mail is about: the centre, or (issue 12) the audit log checkpoint's file.
+    const about = name === 'audit-checkpoint' ? ['checkpoint-20260302T090000000Z-4821.json', 'checkpoint-20260302T090000000Z-4821.json'] : ['Université d&#x27;Angers', "Université d'Angers"];
+    expect(html).toContain(about[0]);
     expect(html).not.toMatch(/\{\{|\}\}/);
-    expect(text).toContain("Université d'Angers");
+    expect(text).toContain(about[1]);
     expect(text).not.toMatch(/<[a-z]+[ >]|&#x27;|&nbsp;|\{\{|\}\}/);
     expect(text).not.toMatch(/\n{3,}/);
   });

@@ -2,7 +2,7 @@ import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
  * The append-only operation log: every transition with its actor, time and reason.
- * The database refuses UPDATE and DELETE; each entry chains the hash of the previous one.
+ * The database refuses UPDATE and DELETE (and the app's role may not); each entry chains the previous one by an HMAC.
  */
 @Entity({ name: 'event_log' })
 export class EventLogEntity {
@@ -22,4 +22,6 @@ export class EventLogEntity {
   @Column('timestamptz', { name: 'recorded_at', default: () => 'now()' }) recordedAt!: Date;
   @Column('text', { name: 'prev_hash' }) prevHash!: string;
   @Column('text') hash!: string;
+  /** Issue 12: the key of the HMAC link; null for a legacy SHA-256 link. */
+  @Column('text', { name: 'key_id', nullable: true }) keyId!: string | null;
 }
