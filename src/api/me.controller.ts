@@ -6,6 +6,7 @@ import { InvalidCommand } from '../domain/errors';
 import { issueTokenAudited, ownTokens, revokeTokenAudited } from '../usecases/access/accesses';
 import type { ApplicationDeps } from '../usecases/applications/dependencies';
 import { issueTokenSchema } from './access/schemas';
+import { IdempotencyKey } from './actor';
 import { AuthenticatedOnly, Can, CurrentPrincipal } from './auth';
 import type { Authenticator } from './auth/authenticator';
 import { APPLICATION_DEPS, AUTHENTICATOR } from './tokens';
@@ -49,9 +50,9 @@ export class MeController {
   @ApiBody({ schema: issueTokenSchema as object })
   @ApiResponse({ status: 201, description: 'The token (secret shown once), its id and expiry' })
   @ApiResponse({ status: 400, description: 'Invalid field (named in `field`), e.g. lifetimeDays beyond the maximum' })
-  issue(@Body() body: unknown, @CurrentPrincipal() p: Principal) {
+  issue(@Body() body: unknown, @CurrentPrincipal() p: Principal, @IdempotencyKey() key?: string) {
     const input = validateBody<{ label: string; lifetimeDays?: number }>(issueTokenSchema, body ?? {});
-    return issueTokenAudited(this.deps.db, p.userId, input, actorLabel(p), this.deps.now());
+    return issueTokenAudited(this.deps.db, p.userId, input, actorLabel(p), this.deps.now(), key);
   }
 
   @Delete('tokens/:id')

@@ -38,7 +38,7 @@ const log = (m: string) => process.stderr.write(`[contract] ${m}\n`);
 beforeAll(async () => {
   schemathesis = await ensureSchemathesis(log);
   // A database of its own: the demo data is seeded as `./dev start` seeds it, whatever other files left in the run's database.
-  const shared = new URL(inject('databaseUrl'));
+  const shared = new URL(inject('ownerDatabaseUrl')); // the owner creates it; startSystem then connects as the app role (issue 12)
   databaseName = `pix_contract_${randomBytes(4).toString('hex')}`;
   adminUrl = new URL('/postgres', shared).toString();
   const databaseUrl = await createScratchDatabase(adminUrl, databaseName);

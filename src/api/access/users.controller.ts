@@ -4,7 +4,7 @@ import { isRole, ROLES, type Role } from '../../domain/access/roles';
 import { InvalidCommand } from '../../domain/errors';
 import { createUserAudited, deactivateUserAudited, getUser, issueTokenAudited, listUsers, revokeTokenAudited } from '../../usecases/access/accesses';
 import type { ApplicationDeps } from '../../usecases/applications/dependencies';
-import { Actor } from '../actor';
+import { Actor, IdempotencyKey } from '../actor';
 import { Can } from '../auth';
 import type { Authenticator } from '../auth/authenticator';
 import { APPLICATION_DEPS, AUTHENTICATOR } from '../tokens';
@@ -86,9 +86,9 @@ export class UsersController {
   @ApiResponse({ status: 400, description: 'Invalid field (named in `field`), e.g. lifetimeDays beyond the maximum' })
   @ApiResponse({ status: 404, description: 'Unknown user' })
   @ApiResponse({ status: 409, description: 'DATA-3: the user is deactivated' })
-  issue(@Param('id', idParam('id')) id: string, @Body() body: unknown, @Actor() actor: string) {
+  issue(@Param('id', idParam('id')) id: string, @Body() body: unknown, @Actor() actor: string, @IdempotencyKey() key?: string) {
     const input = validateBody<{ label: string; lifetimeDays?: number }>(issueTokenSchema, body ?? {});
-    return issueTokenAudited(this.deps.db, id, input, actor, this.deps.now());
+    return issueTokenAudited(this.deps.db, id, input, actor, this.deps.now(), key);
   }
 
   @Post(':id/tokens/:tokenId/revoke')

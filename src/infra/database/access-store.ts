@@ -94,7 +94,12 @@ export interface IssuedToken {
  * Issues a token for an active user: returned once; only its hash is stored. DATA-3: it lives
  * `lifetimeDays` (default PARAMETERS.access.tokenDefaultLifetimeDays, at most tokenMaxLifetimeDays).
  */
-export async function issueToken(db: Db, userId: string, label: string, options: { lifetimeDays?: number; now?: Date } = {}): Promise<IssuedToken> {
+export async function issueToken(
+  db: Db,
+  userId: string,
+  label: string,
+  options: { lifetimeDays?: number; now?: Date; tokenId?: string } = {},
+): Promise<IssuedToken> {
   if (typeof label !== 'string' || label.trim().length === 0 || label.length > 200) throw new InvalidCommand('label', 'label must be 1–200 characters');
   const days = tokenLifetimeDays(options.lifetimeDays);
   const user = UUID.test(userId) ? await db.getRepository(UserEntity).findOneBy({ id: userId }) : null;
@@ -102,7 +107,13 @@ export async function issueToken(db: Db, userId: string, label: string, options:
   if (!user.active) throw new TransitionRefused('DATA-3', `user ${userId} is deactivated: no token is issued to a removed access`, { userId });
   const now = options.now ?? new Date();
   const token = generateToken();
-  const tokenId = randomUUID();
+  const tokenId = options.tokenId ?? randomUUID();
+  // A retried request (same Idempotency-Key, same token id): the secret was shown once and is not stored, so
+  // it cannot be shown again; a second token is not issued either.
+  const [existing]: { id: string }[] = await db.query('SELECT id FROM api_tokens WHERE id = $1', [tokenId]);
+  if (existing) {
+    throw new TransitionRefused('DATA-3', `DATA-3: token ${tokenId} was already issued for this Idempotency-Key; its secret is shown once only: revoke it if it was lost and issue another`, { tokenId });
+  }
   const expiresAt = tokenExpiresAt(now, days);
   await db.query('INSERT INTO api_tokens (id, user_id, token_hash, label, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)', [tokenId, userId, hashToken(token), label.trim(), now, expiresAt]);
   return { token, tokenId, expiresAt };

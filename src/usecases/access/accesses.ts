@@ -5,6 +5,7 @@ import { type TokenFlag, tokenFlags, tokenStatus, type TokenStatus, type UserFla
 import { InvalidCommand, NotFound } from '../../domain/errors';
 import { createUser, deactivateUser, issueToken, type NewUser, revokeToken } from '../../infra/database/access-store';
 import { appendToLog } from '../../infra/database/event-log';
+import { uuidFromKey } from '../idempotent-ids';
 
 /**
  * DATA-3: accesses managed by Pix operations (users and their tokens) and by each holder (their own
@@ -181,9 +182,12 @@ export async function issueTokenAudited(
   input: { label: string; lifetimeDays?: number },
   actor: string,
   now: Date,
+  idempotencyKey?: string,
 ): Promise<{ token: string; id: string; label: string; createdAt: string; expiresAt: string }> {
+  // With an Idempotency-Key, the token's id derives from it: a retry finds the token instead of issuing a second one.
+  const tokenId = idempotencyKey === undefined ? undefined : uuidFromKey(`token:${userId}`, idempotencyKey);
   return db.transaction(async (m) => {
-    const issued = await issueToken(m, userId, input.label, { lifetimeDays: input.lifetimeDays, now });
+    const issued = await issueToken(m, userId, input.label, { lifetimeDays: input.lifetimeDays, now, tokenId });
     await appendToLog(m, [logEntry(userId, 'token-issued', actor, null, { tokenId: issued.tokenId, label: input.label.trim(), expiresAt: issued.expiresAt.toISOString() }, now, issued.tokenId)]);
     return { token: issued.token, id: issued.tokenId, label: input.label.trim(), createdAt: now.toISOString(), expiresAt: issued.expiresAt.toISOString() };
   });

@@ -7,7 +7,7 @@ import { findAgrement } from '../../infra/database/agrement-store';
 import { OrganisationEntity } from '../../infra/database/entities';
 import { evaluateEligibility, type Verdict } from '../../rules';
 import type { ApplicationDeps } from '../applications/dependencies';
-import { uuidFromKey } from '../applications/submit-application';
+import { uuidFromKey } from '../idempotent-ids';
 import type { AgrementSnapshot } from '../../workflows/agrement/definitions';
 import { actOnAgrement } from './agrements';
 

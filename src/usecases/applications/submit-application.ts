@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { ApplicationData } from '../../domain/application/application';
 import { identityMismatches } from '../../domain/application/applicant';
 import type { Principal } from '../../domain/access/roles';
@@ -7,12 +7,7 @@ import { registerApplication } from '../../infra/database/application-store';
 import { applicationWorkflowId, type ApplicationWorkflowInput } from '../../workflows/application/definitions';
 import { deliverWorkflowStarts } from '../workflow-starts';
 import type { ApplicationDeps } from './dependencies';
-
-/** A UUID derived from a client's idempotency key, so a retried request names the same application. */
-export function uuidFromKey(namespace: string, key: string): string {
-  const h = createHash('sha256').update(`${namespace}:${key}`).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
+import { uuidFromKey } from '../idempotent-ids';
 
 /**
  * APP-1: the organisation a centre applies for: its own, as Pix recorded it (renewal or new application),

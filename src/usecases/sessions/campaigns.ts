@@ -15,7 +15,7 @@ import {
   windowProblems,
 } from '../../domain/sessions/campaigns';
 import { appendToLog } from '../../infra/database/event-log';
-import { uuidFromKey } from '../applications/submit-application';
+import { uuidFromKey } from '../idempotent-ids';
 
 export const CAMPAIGN_STREAM = 'sco-campaign';
 /** One stream per school year (the log's stream ids are uuids; the year is in each entry's data). */

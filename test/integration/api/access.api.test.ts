@@ -111,6 +111,20 @@ describe('DATA-3 the holder lists and revokes their own tokens', () => {
     expect(JSON.stringify(log)).not.toContain(second.body.token);
   });
 
+  it('a retried issue (same Idempotency-Key) issues no second token: 409 DATA-3, the secret is never shown twice', async () => {
+    const me = await userWithToken(h.db, 'legal');
+    const headers = { 'idempotency-key': `issue-${randomUUID()}` };
+    const first = await requestJson(`${api}/me/tokens`, 'POST', { token: me.token, body: { label: 'laptop' }, headers });
+    expect(first.status).toBe(201);
+    const retry = await requestJson(`${api}/me/tokens`, 'POST', { token: me.token, body: { label: 'laptop' }, headers });
+    expect(retry.status).toBe(409);
+    expect(retry.body).toMatchObject({ details: { ruleId: 'DATA-3' }, message: expect.stringContaining('DATA-3') });
+    expect(retry.text).not.toContain(first.body.token);
+    const [{ count }] = await h.db.query(`SELECT count(*)::int AS count FROM api_tokens WHERE user_id = $1 AND label = 'laptop'`, [me.userId]);
+    expect(count).toBe(1);
+    expect((await http('GET', '/me', first.body.token)).status).toBe(200);
+  });
+
   it('another user’s token is 404 and keeps working', async () => {
     const me = await userWithToken(h.db, 'inspector');
     const other = await userWithToken(h.db, 'inspector');
