@@ -1,6 +1,7 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { SessionDeadline, SessionEvent } from '../domain/sessions/finalisation';
 import { appendToLog } from '../infra/database/event-log';
+import { upsertQuality } from '../infra/database/session-quality-store';
 import { SESSION_STREAM, sessionStreamId } from '../usecases/sessions/session-stream';
 
 export interface RecordSessionInput {
@@ -14,22 +15,6 @@ export interface RecordSessionInput {
   reason: string | null;
   /** The workflow's clock. */
   at: string;
-}
-
-/** SES-10: the centre's quality record, one row per session once its deadline has passed or it is finalised. */
-async function upsertQuality(m: EntityManager, centreId: string, s: SessionDeadline, at: string): Promise<void> {
-  // A stale write (finalised_at null) never undoes a recorded finalisation.
-  await m.query(
-    `INSERT INTO session_quality (session_id, organisation_id, deadline_at, finalised_at, late, recorded_at)
-     VALUES ($1, $2, $3, $4, $5, $6)
-     ON CONFLICT (session_id) DO UPDATE SET
-       organisation_id = EXCLUDED.organisation_id,
-       deadline_at = EXCLUDED.deadline_at,
-       finalised_at = COALESCE(EXCLUDED.finalised_at, session_quality.finalised_at),
-       late = CASE WHEN EXCLUDED.finalised_at IS NOT NULL OR session_quality.finalised_at IS NULL THEN EXCLUDED.late ELSE session_quality.late END,
-       recorded_at = EXCLUDED.recorded_at`,
-    [s.sessionId, centreId, s.deadlineAt, s.finalisation?.finalisedAt ?? null, s.finalisation ? s.finalisation.late : s.state === 'overdue', at],
-  );
 }
 
 /** Thin, idempotent activities of the session-deadline workflow. */
@@ -55,7 +40,16 @@ export function createSessionActivities({ db }: { db: DataSource }) {
             occurredAt: new Date(input.at),
           })),
         );
-        if (s.state === 'overdue' || s.state === 'finalised' || s.state === 'finalised-late') await upsertQuality(m, input.centreId, s, input.at);
+        if (s.state === 'overdue' || s.state === 'finalised' || s.state === 'finalised-late') await upsertQuality(m, [
+            {
+              session_id: s.sessionId,
+              organisation_id: input.centreId,
+              deadline_at: s.deadlineAt,
+              finalised_at: s.finalisation?.finalisedAt ?? null,
+              late: s.finalisation ? s.finalisation.late : s.state === 'overdue',
+              recorded_at: input.at,
+            },
+          ]);
       });
     },
   };

@@ -20,7 +20,8 @@ import type { SessionDeadlineInput } from '../../workflows/session/definitions';
 import type { ApplicationDeps } from '../applications/dependencies';
 import { type FinalisedPayingSession, refreshStatementsAfterFinalisations, startLateStatements } from '../billing/late-finalisations';
 import { drainQuotaOutbox, queueQuotaReports, type QuotaReport } from './quota-outbox';
-import { deliverWorkflowSteps, type QualityRow, type QueuedStep, qualityRow, queueWorkflowSteps, quotaReport, upsertQuality, type WorkflowStep } from './session-workflow-outbox';
+import { type QualityRow, upsertQuality } from '../../infra/database/session-quality-store';
+import { deliverWorkflowSteps, type QueuedStep, qualityRow, queueWorkflowSteps, quotaReport, type WorkflowStep } from './session-workflow-outbox';
 import { candidateOf, parseSessionReport, type SessionReport } from './session-report';
 import type { SessionRow, SessionStatus } from './session-row';
 

@@ -5,6 +5,7 @@ import { dateIn } from '../../domain/zoned-time';
 import { cancelSessionUpdate, finaliseSessionUpdate, moveSessionUpdate, type SessionDeadlineInput, sessionWorkflowId } from '../../workflows/session/definitions';
 import { type SessionRemedyInput, sessionRemedyWorkflowId } from '../../workflows/session/remedy-definitions';
 import type { ApplicationDeps } from '../applications/dependencies';
+import { type QualityRow, upsertQuality } from '../../infra/database/session-quality-store';
 import { drainQuotaOutbox, type QuotaReport, queueQuotaReports } from './quota-outbox';
 import type { SessionCentre } from '../../domain/sessions/session';
 import type { SessionReport } from './session-report';
@@ -130,29 +131,10 @@ async function applyStep(deps: Deps, step: WorkflowStep): Promise<void> {
   }
 }
 
-export interface QualityRow {
-  session_id: string;
-  organisation_id: string;
-  deadline_at: string;
-  finalised_at: string;
-  late: boolean;
-}
-
 /** SES-10: a session reported already finalised goes straight into the centre's quality record (late or not). */
 export function qualityRow(step: Extract<WorkflowStep, { kind: 'finalise' }>): QualityRow {
   const f = step.report.finalisation!;
   return { session_id: step.sessionId, organisation_id: step.centre.id, deadline_at: step.deadlineAt, finalised_at: f.finalisedAt, late: Date.parse(f.finalisedAt) > Date.parse(step.deadlineAt) };
-}
-
-export async function upsertQuality(m: EntityManager, rows: QualityRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  await m.query(
-    `INSERT INTO session_quality (session_id, organisation_id, deadline_at, finalised_at, late)
-     SELECT x.session_id, x.organisation_id, x.deadline_at, x.finalised_at, x.late
-       FROM jsonb_to_recordset($1::jsonb) AS x(session_id text, organisation_id uuid, deadline_at timestamptz, finalised_at timestamptz, late boolean)
-     ON CONFLICT (session_id) DO UPDATE SET finalised_at = EXCLUDED.finalised_at, late = EXCLUDED.late, deadline_at = EXCLUDED.deadline_at`,
-    [JSON.stringify(rows)],
-  );
 }
 
 /** QUO-3: what the agrément counts for a finalised session; a secondary school has no agrément (SCO-1). */
