@@ -1,3 +1,6 @@
+import { ROLES } from '../../domain/access/roles';
+import type { ReviewDue } from '../../domain/access/review';
+import type { TokenFlag, TokenStatus, UserFlag } from '../../domain/access/tokens';
 import { component, s } from './responses';
 
 /**
@@ -293,3 +296,82 @@ export const watchList = s.page(s.object('A centre suspended, under notice or te
 export const dashboardAttention = s.page({ ...attentionItem, description: 'An attention item (details as JSON text in this view)' });
 export const centreTimeline = s.obj({ past: s.page(s.object('An event of the log concerning the centre')) });
 export const ruleSetPublished = s.obj({ version: ruleSetVersion, notices: noticeReport });
+
+/** Every value of a string union, checked by the compiler both ways (none missing, none unknown). */
+const valuesOf = <T extends string>(all: Record<T, true>) => Object.keys(all) as T[];
+
+/** usecases/access/accesses.ts TokenView (DATA-3): never the secret. */
+const tokenFields = {
+  id: s.uuid,
+  label: s.string,
+  createdAt: s.dateTime,
+  expiresAt: s.dateTime,
+  lastUsedAt: s.nullableDateTime,
+  revokedAt: s.nullableDateTime,
+  status: { type: 'string', enum: valuesOf<TokenStatus>({ active: true, expired: true, revoked: true }) },
+};
+export const tokenView = component('Token', s.obj(tokenFields));
+/** ownTokens: mine, newest first, the one of this request marked. */
+export const ownTokenList = s.arrayOf(s.obj({ ...tokenFields, current: s.boolean }), 'My tokens, newest first');
+/** issueTokenAudited: the secret, answered once. */
+export const issuedToken = s.obj({
+  token: { type: 'string', pattern: '^pix_', description: 'The secret, shown once: only its hash is stored (DATA-3)' },
+  id: s.uuid,
+  label: s.string,
+  createdAt: s.dateTime,
+  expiresAt: s.dateTime,
+});
+
+/** usecases/access/accesses.ts UserView (DATA-3) */
+const userFields = {
+  id: s.uuid,
+  name: s.string,
+  email: s.string,
+  role: { type: 'string', enum: [...ROLES] },
+  organisationId: { type: ['string', 'null'], format: 'uuid' },
+  organisationName: s.nullableString,
+  active: s.boolean,
+  createdAt: s.dateTime,
+  deactivatedAt: s.nullableDateTime,
+};
+export const userView = component('User', s.obj({ ...userFields, tokens: s.arrayOf(tokenView) }));
+export const userList = s.arrayOf(userView, 'Active users first, then by name');
+
+/** usecases/access/access-review.ts (DATA-3): when the annual review is due. */
+const reviewDue = s.obj({
+  dueAt: s.nullableDateTime,
+  overdue: s.boolean,
+  basis: { type: 'string', enum: valuesOf<ReviewDue['basis']>({ 'last-review': true, 'first-user': true, none: true }) },
+  lastReviewedAt: s.nullableDateTime,
+});
+/** ReviewRecord */
+export const accessReview = component(
+  'AccessReview',
+  s.obj({
+    id: s.uuid,
+    reviewedAt: s.dateTime,
+    reviewer: s.string,
+    notes: s.nullableString,
+    usersReviewed: s.integer,
+    tokensReviewed: s.integer,
+    flagged: s.integer,
+    removed: s.arrayOf(
+      s.obj({ kind: { type: 'string', enum: ['user', 'token'] }, id: s.uuid, reason: s.string, revokedTokenIds: s.arrayOf(s.uuid, 'The tokens revoked with a user deactivated') }, ['revokedTokenIds']),
+    ),
+  }),
+);
+/** listAccessReviews: a page, and when the next is due. */
+export const accessReviewList = { ...s.page(accessReview), required: [...s.page(accessReview).required, 'due'], properties: { ...s.page(accessReview).properties, due: reviewDue } };
+/** currentAccessReview: every user and token, each obsolete access flagged. */
+export const currentAccessReview = s.obj({
+  generatedAt: s.dateTime,
+  due: reviewDue,
+  summary: s.obj({ users: s.integer, activeUsers: s.integer, tokens: s.integer, activeTokens: s.integer, flaggedUsers: s.integer }),
+  users: s.arrayOf(
+    s.obj({
+      ...userFields,
+      flags: s.arrayOf({ type: 'string', enum: valuesOf<UserFlag>({ 'no-active-token': true, unused: true, 'no-organisation': true, 'organisation-agrement-ended': true }) }),
+      tokens: s.arrayOf(s.obj({ ...tokenFields, flags: s.arrayOf({ type: 'string', enum: valuesOf<TokenFlag>({ expired: true, unused: true }) }) })),
+    }),
+  ),
+});
