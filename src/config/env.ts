@@ -26,6 +26,14 @@ export interface RuntimeConfig {
   corsAllowedOrigins: string[];
   /** Issue 12: bulk import limits, in bytes: IMPORT_MAX_BYTES (the file) and IMPORT_MAX_LINE_BYTES (a line); default PARAMETERS.sessions. */
   importLimits: { maxBytes: number; maxLineBytes: number };
+  /**
+   * Issue 12: the API's throttling limits when not PARAMETERS.api's (failedAuthThrottle, expensiveThrottle). Not read
+   * from the environment: only a test sets it (the contract test, whose generated requests include unauthenticated ones).
+   */
+  throttle?: {
+    failedAuth?: { limit: number; windowSeconds: number; blockSeconds: number };
+    expensive?: { limit: number; windowSeconds: number };
+  };
 }
 
 /** A positive whole number of bytes from the environment (IMPORT_MAX_BYTES, IMPORT_MAX_LINE_BYTES), or the default. */

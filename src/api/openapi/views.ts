@@ -136,7 +136,7 @@ const agrementSnapshot = {
       ),
       end: nullableObj({ on: s.date, ruleId: s.string, cause: s.string, confidentialityUntil: s.date }),
       handled: s.strings,
-      ledger: s.arrayOf(s.object('A deadline and its outcome (see `ledger` beside)')),
+      ledger: s.arrayOf({ ...ledgerEntry, required: ledgerEntry.required.filter((k) => k !== 'supersededByOn') }, 'Every deadline the engine set, with its outcome'),
       version: s.integer,
     },
     ['model', 'timeZone', 'otherReferents', 'referentCount', 'referentChange', 'network', 'forceMajeurePeriods', 'ledger'],
