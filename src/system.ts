@@ -143,6 +143,7 @@ export async function startSystem(config: RuntimeConfig, log: Log): Promise<Runn
       mailCapture: capture,
       corsAllowedOrigins: config.corsAllowedOrigins,
       importLimits: config.importLimits,
+      throttle: config.throttle,
     });
     await app.listen(config.apiPort, '127.0.0.1');
     stops.push(() => app.close());

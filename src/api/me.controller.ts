@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { PERMISSIONS } from '../domain/access/permissions';
 import { actorLabel, type Principal } from '../domain/access/roles';
 import { InvalidCommand } from '../domain/errors';
@@ -11,7 +11,7 @@ import { AuthenticatedOnly, Can, CurrentPrincipal } from './auth';
 import type { Authenticator } from './auth/authenticator';
 import { APPLICATION_DEPS, AUTHENTICATOR } from './tokens';
 import { validateBody } from './validation';
-import { ApiSuccess } from './openapi';
+import { ApiErrors, ApiSuccess } from './openapi';
 import * as v from './openapi/views';
 
 const idParam = new ParseUUIDPipe({ exceptionFactory: () => new InvalidCommand('id', 'id must be a UUID') });
@@ -39,7 +39,7 @@ export class MeController {
   @Get('tokens')
   @Can('tokens.own')
   @ApiOperation({ summary: 'My tokens (DATA-3): label, created, expires, last use, revoked; the one of this request marked current. Never the secrets.' })
-  @ApiResponse({ status: 200, description: 'My tokens, newest first' })
+  @ApiSuccess(v.ownTokenList, { description: 'My tokens, newest first' })
   tokens(@CurrentPrincipal() p: Principal) {
     return ownTokens(this.deps.db, p, this.deps.now());
   }
@@ -48,8 +48,11 @@ export class MeController {
   @Can('tokens.own')
   @ApiOperation({ summary: 'Issue myself a new token (DATA-3), e.g. before mine expires: the secret is answered once; lifetime bounded' })
   @ApiBody({ schema: issueTokenSchema as object })
-  @ApiResponse({ status: 201, description: 'The token (secret shown once), its id and expiry' })
-  @ApiResponse({ status: 400, description: 'Invalid field (named in `field`), e.g. lifetimeDays beyond the maximum' })
+  @ApiSuccess(v.issuedToken, { status: 201, description: 'The token (secret shown once), its id and expiry' })
+  @ApiErrors(
+    [400, 'Invalid field (named in `field`), e.g. lifetimeDays beyond the maximum'],
+    [409, 'DATA-3: a token was already issued for this Idempotency-Key (its secret is shown once only)'],
+  )
   issue(@Body() body: unknown, @CurrentPrincipal() p: Principal, @IdempotencyKey() key?: string) {
     const input = validateBody<{ label: string; lifetimeDays?: number }>(issueTokenSchema, body ?? {});
     return issueTokenAudited(this.deps.db, p.userId, input, actorLabel(p), this.deps.now(), key);
@@ -59,8 +62,8 @@ export class MeController {
   @Can('tokens.own')
   @ApiOperation({ summary: 'Revoke one of my tokens (DATA-3), the current one included: refused from the next request on' })
   @ApiParam({ name: 'id', format: 'uuid' })
-  @ApiResponse({ status: 200, description: 'The token as it now stands (revoking again changes nothing)' })
-  @ApiResponse({ status: 404, description: 'Not one of my tokens' })
+  @ApiSuccess(v.tokenView, { description: 'The token as it now stands (revoking again changes nothing)' })
+  @ApiErrors([404, 'Not one of my tokens'])
   async revoke(@Param('id', idParam) id: string, @CurrentPrincipal() p: Principal) {
     const token = await revokeTokenAudited(this.deps.db, p.userId, id, 'révoqué par son titulaire', actorLabel(p), this.deps.now());
     this.authenticator.invalidate?.();

@@ -40,6 +40,14 @@ export interface RuntimeConfig {
   auditKeyring: AuditKeyring | null;
   /** Issue 12: the checkpoint sink's directory (AUDIT_CHECKPOINT_DIR); null: `<dataDir>/audit-checkpoints`. */
   auditCheckpointDir: string | null;
+  /**
+   * Issue 12: the API's throttling limits when not PARAMETERS.api's (failedAuthThrottle, expensiveThrottle). Not read
+   * from the environment: only a test sets it (the contract test, whose generated requests include unauthenticated ones).
+   */
+  throttle?: {
+    failedAuth?: { limit: number; windowSeconds: number; blockSeconds: number };
+    expensive?: { limit: number; windowSeconds: number };
+  };
 }
 
 /** A positive whole number of bytes from the environment (IMPORT_MAX_BYTES, IMPORT_MAX_LINE_BYTES), or the default. */

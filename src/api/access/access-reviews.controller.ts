@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '../../domain/access/roles';
 import { InvalidCommand } from '../../domain/errors';
 import { currentAccessReview, getAccessReview, listAccessReviews, type RecordReviewInput, recordAccessReview } from '../../usecases/access/access-review';
@@ -7,6 +7,8 @@ import type { ApplicationDeps } from '../../usecases/applications/dependencies';
 import { Can, CurrentPrincipal } from '../auth';
 import type { Authenticator } from '../auth/authenticator';
 import { APPLICATION_DEPS, AUTHENTICATOR } from '../tokens';
+import { ApiErrors, ApiSuccess } from '../openapi';
+import * as v from '../openapi/views';
 import { intParam as int, validateBody } from '../validation';
 import { recordReviewSchema } from './schemas';
 
@@ -33,7 +35,7 @@ export class AccessReviewsController {
       'The review to carry out (DATA-3): every user with role, organisation, active flag, tokens (label, created, expires, last use, revoked), ' +
       'flags of obsolete accesses (unused, expired, no active token, no organisation, organisation’s agrément ended) and the due date (last review + 1 year)',
   })
-  @ApiResponse({ status: 200, description: 'The users, flagged, and the review’s due date' })
+  @ApiSuccess(v.currentAccessReview, { description: 'The users, flagged, and the review’s due date' })
   current() {
     return currentAccessReview(this.deps.db, this.deps.now());
   }
@@ -43,8 +45,8 @@ export class AccessReviewsController {
   @ApiOperation({ summary: 'The reviews recorded, newest first: who reviewed, when, what was removed; and when the next is due' })
   @ApiQuery({ name: 'limit', required: false, type: Number })
   @ApiQuery({ name: 'offset', required: false, type: Number })
-  @ApiResponse({ status: 200, description: 'The reviews' })
-  @ApiResponse({ status: 400, description: 'Invalid query parameter (named in `field`)' })
+  @ApiSuccess(v.accessReviewList, { description: 'The reviews' })
+  @ApiErrors([400, 'Invalid query parameter (named in `field`)'])
   list(@Query('limit') limit?: string, @Query('offset') offset?: string) {
     return listAccessReviews(this.deps.db, { limit: int('limit', limit, 50, 1, 500), offset: int('offset', offset, 0, 0, 1_000_000) }, this.deps.now());
   }
@@ -53,8 +55,8 @@ export class AccessReviewsController {
   @Can('access-review.read')
   @ApiOperation({ summary: 'One review' })
   @ApiParam({ name: 'id', format: 'uuid' })
-  @ApiResponse({ status: 200, description: 'The review' })
-  @ApiResponse({ status: 404, description: 'Unknown review' })
+  @ApiSuccess(v.accessReview, { description: 'The review' })
+  @ApiErrors([404, 'Unknown review'])
   one(@Param('id', idParam) id: string) {
     return getAccessReview(this.deps.db, id);
   }
@@ -63,9 +65,8 @@ export class AccessReviewsController {
   @Can('access-review.record')
   @ApiOperation({ summary: 'Record the review (DATA-3): the reviewer is the caller; the accesses named are removed in the same transaction (each with its reason)' })
   @ApiBody({ schema: recordReviewSchema as object })
-  @ApiResponse({ status: 201, description: 'The review recorded' })
-  @ApiResponse({ status: 400, description: 'Invalid field (named in `field`): a removal names exactly one of userId or tokenId, with a reason' })
-  @ApiResponse({ status: 404, description: 'A removal names an unknown user or token: nothing is recorded' })
+  @ApiSuccess(v.accessReview, { status: 201, description: 'The review recorded' })
+  @ApiErrors([400, 'Invalid field (named in `field`): a removal names exactly one of userId or tokenId, with a reason'], [404, 'A removal names an unknown user or token: nothing is recorded'])
   async record(@Body() body: unknown, @CurrentPrincipal() principal: Principal) {
     const input = validateBody<RecordReviewInput>(recordReviewSchema, body ?? {});
     const review = await recordAccessReview(this.deps.db, input, principal, this.deps.now());

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { isRole, ROLES, type Role } from '../../domain/access/roles';
 import { InvalidCommand } from '../../domain/errors';
 import { createUserAudited, deactivateUserAudited, getUser, issueTokenAudited, listUsers, revokeTokenAudited } from '../../usecases/access/accesses';
@@ -8,6 +8,8 @@ import { Actor, IdempotencyKey } from '../actor';
 import { Can } from '../auth';
 import type { Authenticator } from '../auth/authenticator';
 import { APPLICATION_DEPS, AUTHENTICATOR } from '../tokens';
+import { ApiErrors, ApiSuccess } from '../openapi';
+import * as v from '../openapi/views';
 import { validateBody } from '../validation';
 import { createUserSchema, issueTokenSchema, reasonSchema } from './schemas';
 
@@ -32,8 +34,8 @@ export class UsersController {
   @ApiOperation({ summary: 'Users with role, organisation, active flag and tokens (label, created, expires, last use, revoked) (DATA-3)' })
   @ApiQuery({ name: 'active', required: false, enum: ['true', 'false'] })
   @ApiQuery({ name: 'role', required: false, enum: [...ROLES] })
-  @ApiResponse({ status: 200, description: 'The users' })
-  @ApiResponse({ status: 400, description: 'Invalid query parameter (named in `field`)' })
+  @ApiSuccess(v.userList, { description: 'The users' })
+  @ApiErrors([400, 'Invalid query parameter (named in `field`)'])
   list(@Query('active') active?: string, @Query('role') role?: string) {
     if (active !== undefined && active !== 'true' && active !== 'false') throw new InvalidCommand('active', 'active must be true or false');
     if (role !== undefined && !isRole(role)) throw new InvalidCommand('role', 'role is not a known role');
@@ -44,8 +46,8 @@ export class UsersController {
   @Can('users.read')
   @ApiOperation({ summary: 'One user and their tokens (DATA-3)' })
   @ApiParam({ name: 'id', format: 'uuid' })
-  @ApiResponse({ status: 200, description: 'The user' })
-  @ApiResponse({ status: 404, description: 'Unknown user' })
+  @ApiSuccess(v.userView, { description: 'The user' })
+  @ApiErrors([404, 'Unknown user'])
   one(@Param('id', idParam('id')) id: string) {
     return getUser(this.deps.db, id, this.deps.now());
   }
@@ -54,8 +56,8 @@ export class UsersController {
   @Can('users.manage')
   @ApiOperation({ summary: 'Create a user (DATA-3: one login per e-mail address); a centre or coordinator names its organisation' })
   @ApiBody({ schema: createUserSchema as object })
-  @ApiResponse({ status: 201, description: 'The user, without token (issue one with POST /users/{id}/tokens)' })
-  @ApiResponse({ status: 400, description: 'Invalid field (named in `field`), e-mail already used, unknown organisation' })
+  @ApiSuccess(v.userView, { status: 201, description: 'The user, without token (issue one with POST /users/{id}/tokens)' })
+  @ApiErrors([400, 'Invalid field (named in `field`), e-mail already used, unknown organisation'])
   create(@Body() body: unknown, @Actor() actor: string) {
     const input = validateBody<{ name: string; email: string; role: Role; organisationId?: string }>(createUserSchema, body ?? {});
     return createUserAudited(this.deps.db, input, actor, this.deps.now());
@@ -67,9 +69,8 @@ export class UsersController {
   @ApiOperation({ summary: 'Remove an obsolete access (DATA-3): the user is deactivated and every token of theirs revoked at once; a reason is required' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiBody({ schema: reasonSchema as object })
-  @ApiResponse({ status: 200, description: 'The user as it now stands (deactivating again changes nothing)' })
-  @ApiResponse({ status: 400, description: 'reason missing' })
-  @ApiResponse({ status: 404, description: 'Unknown user' })
+  @ApiSuccess(v.userView, { description: 'The user as it now stands (deactivating again changes nothing)' })
+  @ApiErrors([400, 'reason missing'], [404, 'Unknown user'])
   async deactivate(@Param('id', idParam('id')) id: string, @Body() body: unknown, @Actor() actor: string) {
     const { reason } = validateBody<{ reason: string }>(reasonSchema, body ?? {});
     const user = await deactivateUserAudited(this.deps.db, id, reason.trim(), actor, this.deps.now());
@@ -82,10 +83,8 @@ export class UsersController {
   @ApiOperation({ summary: 'Issue a token to a user (DATA-3): the secret is answered once, only its hash is stored; lifetime bounded' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiBody({ schema: issueTokenSchema as object })
-  @ApiResponse({ status: 201, description: 'The token (secret shown once), its id and expiry' })
-  @ApiResponse({ status: 400, description: 'Invalid field (named in `field`), e.g. lifetimeDays beyond the maximum' })
-  @ApiResponse({ status: 404, description: 'Unknown user' })
-  @ApiResponse({ status: 409, description: 'DATA-3: the user is deactivated' })
+  @ApiSuccess(v.issuedToken, { status: 201, description: 'The token (secret shown once), its id and expiry' })
+  @ApiErrors([400, 'Invalid field (named in `field`), e.g. lifetimeDays beyond the maximum'], [404, 'Unknown user'], [409, 'DATA-3: the user is deactivated, or a token was already issued for this Idempotency-Key'])
   issue(@Param('id', idParam('id')) id: string, @Body() body: unknown, @Actor() actor: string, @IdempotencyKey() key?: string) {
     const input = validateBody<{ label: string; lifetimeDays?: number }>(issueTokenSchema, body ?? {});
     return issueTokenAudited(this.deps.db, id, input, actor, this.deps.now(), key);
@@ -98,9 +97,8 @@ export class UsersController {
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiParam({ name: 'tokenId', format: 'uuid' })
   @ApiBody({ schema: reasonSchema as object })
-  @ApiResponse({ status: 200, description: 'The token as it now stands (revoking again changes nothing)' })
-  @ApiResponse({ status: 400, description: 'reason missing' })
-  @ApiResponse({ status: 404, description: 'Unknown user or token, or a token of another user' })
+  @ApiSuccess(v.tokenView, { description: 'The token as it now stands (revoking again changes nothing)' })
+  @ApiErrors([400, 'reason missing'], [404, 'Unknown user or token, or a token of another user'])
   async revoke(@Param('id', idParam('id')) id: string, @Param('tokenId', idParam('tokenId')) tokenId: string, @Body() body: unknown, @Actor() actor: string) {
     const { reason } = validateBody<{ reason: string }>(reasonSchema, body ?? {});
     const token = await revokeTokenAudited(this.deps.db, id, tokenId, reason.trim(), actor, this.deps.now());

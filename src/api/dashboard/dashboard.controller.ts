@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { PARAMETERS } from '../../config/parameters';
 import type { Principal } from '../../domain/access/roles';
@@ -137,6 +137,7 @@ export class DashboardController {
   })
   @ApiSuccess(v.centreTimeline, { csv: true })
   @ApiErrors(404)
+  @ApiParam({ name: 'organisationId', format: 'uuid' })
   async centreTimeline(@CurrentPrincipal() p: Principal, @Param('organisationId') organisationId: string, @Query() q: Record<string, string>, @Res({ passthrough: true }) res: Response) {
     if (!UUID.test(organisationId)) throw new InvalidCommand('organisationId', 'organisationId must be a UUID');
     const scope = await visibleOrganisationIds(this.deps.db, p);

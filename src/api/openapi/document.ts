@@ -1,4 +1,7 @@
-import type { INestApplication } from '@nestjs/common';
+import { type INestApplication, ParseUUIDPipe } from '@nestjs/common';
+import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
+import { ModulesContainer } from '@nestjs/core';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { IDEMPOTENCY_KEY_RULES } from '../actor';
 import { ERROR_SCHEMA_NAME, errorResponse, type ErrorStatus, errorSchema } from './errors';
@@ -41,11 +44,37 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     })
     .setVersion('0.1.0')
     .build();
-  return completeDocument(SwaggerModule.createDocument(app, config));
+  return completeDocument(SwaggerModule.createDocument(app, config), uuidPathParameters(app));
+}
+
+/**
+ * The path parameters each route validates with ParseUUIDPipe (400 otherwise), by operation id
+ * (`<Controller>_<method>`, @nestjs/swagger's default): the document gives them `format: uuid`, read from
+ * the routes themselves so that no route can forget it.
+ */
+export function uuidPathParameters(app: INestApplication): Map<string, Set<string>> {
+  const found = new Map<string, Set<string>>();
+  for (const module of app.get(ModulesContainer).values()) {
+    for (const wrapper of module.controllers.values()) {
+      const controller = wrapper.metatype as (new (...args: never[]) => unknown) | null;
+      if (!controller?.prototype) continue;
+      for (const method of Object.getOwnPropertyNames(controller.prototype)) {
+        const args: Record<string, { data?: unknown; pipes?: unknown[] }> | undefined = Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, method);
+        for (const [key, arg] of Object.entries(args ?? {})) {
+          if (key.split(':')[0] !== String(RouteParamtypes.PARAM) || typeof arg.data !== 'string') continue;
+          if (!(arg.pipes ?? []).some((pipe) => pipe instanceof ParseUUIDPipe || pipe === ParseUUIDPipe)) continue;
+          const id = `${controller.name}_${method}`;
+          found.set(id, (found.get(id) ?? new Set()).add(arg.data));
+        }
+      }
+    }
+  }
+  return found;
 }
 
 type Operation = {
-  parameters?: { name: string; in: string; required?: boolean }[];
+  operationId?: string;
+  parameters?: { name: string; in: string; required?: boolean; schema?: Record<string, unknown> }[];
   requestBody?: unknown;
   security?: unknown[];
   responses: Record<string, { description?: string; content?: unknown }>;
@@ -56,11 +85,15 @@ type Operation = {
  * on authenticated routes; 400 where there is input (parameters, body); 413 and 415 with a body; the
  * Idempotency-Key header and its 422 on mutating routes. Every error response gets the shared Error schema.
  */
-export function completeDocument(doc: OpenAPIObject): OpenAPIObject {
+export function completeDocument(doc: OpenAPIObject, uuidParameters: Map<string, Set<string>> = new Map()): OpenAPIObject {
   doc.components = { ...doc.components, schemas: { ...doc.components?.schemas, [ERROR_SCHEMA_NAME]: errorSchema as never, ...(registeredComponents() as Record<string, never>) } };
   for (const item of Object.values(doc.paths)) {
     for (const [method, op] of Object.entries(item) as [string, Operation][]) {
       if (!op || typeof op !== 'object' || !('responses' in op)) continue;
+      const uuids = uuidParameters.get(op.operationId ?? '');
+      for (const p of op.parameters ?? []) {
+        if (p.in === 'path' && uuids?.has(p.name)) p.schema = { ...p.schema, type: 'string', format: 'uuid' };
+      }
       const add = (status: ErrorStatus) => {
         op.responses[status] ??= errorResponse(status) as never;
       };

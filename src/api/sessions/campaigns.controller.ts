@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Put, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { SCHOOL_TYPES } from '../../domain/sessions/campaigns';
 import { InvalidCommand } from '../../domain/errors';
@@ -13,6 +13,8 @@ import { ApiErrors, ApiSuccess } from '../openapi';
 import * as v from '../openapi/views';
 
 const isoDate = { type: 'string', format: 'date', description: 'ISO date (YYYY-MM-DD)' } as const;
+/** SCO-2: a school year is two consecutive years (400 naming schoolYear otherwise); a school type one of SCHOOL_TYPES. */
+const SchoolYearParam = () => ApiParam({ name: 'schoolYear', schema: { type: 'string', pattern: '^\\d{4}-\\d{4}$', description: 'Two consecutive years, e.g. 2026-2027' } });
 const uuid = new ParseUUIDPipe({ exceptionFactory: () => new InvalidCommand('organisationId', 'organisationId must be a UUID') });
 
 /** PUT /campaign-windows/:schoolYear/:schoolType (SCO-2) */
@@ -62,6 +64,8 @@ export class CampaignWindowsController {
   })
   @ApiSuccess(v.campaignWindow, { status: [201, 200], description: '201 published; 200 corrected' })
   @ApiErrors(409)
+  @SchoolYearParam()
+  @ApiParam({ name: 'schoolType', enum: [...SCHOOL_TYPES] })
   @ApiBody({ schema: windowSchema as object })
   async put(@Actor() actor: string, @Param('schoolYear') schoolYear: string, @Param('schoolType') schoolType: string, @Body() body: unknown, @Res({ passthrough: true }) res: Response) {
     const input = validateBody<WindowInput>(windowSchema, body ?? {});
@@ -74,6 +78,7 @@ export class CampaignWindowsController {
   @Get(':schoolYear/derogations')
   @Can('campaign.manage')
   @ApiOperation({ summary: 'SCO-2: the derogations granted for a school year' })
+  @SchoolYearParam()
   derogations(@Param('schoolYear') schoolYear: string) {
     return listDerogations(this.deps, schoolYear);
   }
@@ -85,6 +90,7 @@ export class CampaignWindowsController {
   })
   @ApiSuccess(v.derogationView, { status: [201, 200], description: '201 granted; 200 changed' })
   @ApiErrors(404, 409)
+  @SchoolYearParam()
   @ApiBody({ schema: derogationSchema as object })
   async derogate(
     @Actor() actor: string,

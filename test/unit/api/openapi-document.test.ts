@@ -68,6 +68,31 @@ describe('the OpenAPI document (issue 12)', () => {
     expect(headers).toEqual([]);
   });
 
+  it('path parameters validated as UUIDs (ParseUUIDPipe or in the controller) are documented `format: uuid`; the others say what they take', () => {
+    const path = operations.flatMap(([name, op]) => (op.parameters ?? []).filter((p) => p.in === 'path').map((p) => [`${name} ${p.name}`, p.schema ?? {}] as const));
+    const notUuid = path.filter(([, schema]) => schema.format !== 'uuid').map(([name]) => name);
+    // Session ids are the centres' own (SES-1); rule-set ids read e.g. sessions@2020-01; school years and types per SCO-2.
+    expect(notUuid.sort()).toEqual(
+      [
+        'POST /agrements/{id}/actions/{action} action',
+        'PUT /sessions/{id} id',
+        'GET /sessions/{id} id',
+        'POST /sessions/{id}/cancel id',
+        'POST /sessions/{id}/finalise id',
+        'POST /sessions/{id}/remedy id',
+        'GET /rule-sets/{id} id',
+        'PUT /campaign-windows/{schoolYear}/{schoolType} schoolYear',
+        'PUT /campaign-windows/{schoolYear}/{schoolType} schoolType',
+        'GET /campaign-windows/{schoolYear}/derogations schoolYear',
+        'PUT /campaign-windows/{schoolYear}/derogations/{organisationId} schoolYear',
+      ].sort(),
+    );
+    expect(path.filter(([, schema]) => schema.format === 'uuid').length).toBeGreaterThan(40);
+    expect(Object.fromEntries(path)['POST /users/{id}/tokens/{tokenId}/revoke tokenId']).toMatchObject({ type: 'string', format: 'uuid' });
+    expect(Object.fromEntries(path)['PUT /campaign-windows/{schoolYear}/{schoolType} schoolYear']).toMatchObject({ pattern: '^\\d{4}-\\d{4}$' });
+    expect(Object.fromEntries(path)['PUT /campaign-windows/{schoolYear}/{schoolType} schoolType'].enum).toContain('college');
+  });
+
   it('the bearer scheme is an opaque pix_ token, not a JWT', () => {
     const scheme = doc.components.securitySchemes.bearer;
     expect(scheme).toMatchObject({ type: 'http', scheme: 'bearer' });
