@@ -1,11 +1,12 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { isRole, ROLES, type Role } from '../../domain/access/roles';
+import { assertNotOwnAccess } from '../../domain/access/review';
+import { isRole, type Principal, ROLES, type Role } from '../../domain/access/roles';
 import { InvalidCommand } from '../../domain/errors';
 import { createUserAudited, deactivateUserAudited, getUser, issueTokenAudited, listUsers, revokeTokenAudited } from '../../usecases/access/accesses';
 import type { ApplicationDeps } from '../../usecases/applications/dependencies';
 import { Actor, IdempotencyKey } from '../actor';
-import { Can } from '../auth';
+import { Can, CurrentPrincipal } from '../auth';
 import type { Authenticator } from '../auth/authenticator';
 import { APPLICATION_DEPS, AUTHENTICATOR } from '../tokens';
 import { ApiErrors, ApiSuccess } from '../openapi';
@@ -70,9 +71,10 @@ export class UsersController {
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiBody({ schema: reasonSchema as object })
   @ApiSuccess(v.userView, { description: 'The user as it now stands (deactivating again changes nothing)' })
-  @ApiErrors([400, 'reason missing'], [404, 'Unknown user'])
-  async deactivate(@Param('id', idParam('id')) id: string, @Body() body: unknown, @Actor() actor: string) {
+  @ApiErrors([400, 'reason missing'], [404, 'Unknown user'], [409, 'DATA-3: an operator does not deactivate their own access'])
+  async deactivate(@Param('id', idParam('id')) id: string, @Body() body: unknown, @Actor() actor: string, @CurrentPrincipal() p: Principal) {
     const { reason } = validateBody<{ reason: string }>(reasonSchema, body ?? {});
+    assertNotOwnAccess(id, p.userId, 'id');
     const user = await deactivateUserAudited(this.deps.db, id, reason.trim(), actor, this.deps.now());
     this.authenticator.invalidate?.();
     return user;

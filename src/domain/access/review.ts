@@ -3,6 +3,7 @@
  */
 import { PARAMETERS } from '../../config/parameters';
 import { addMonths } from '../dates';
+import { TransitionRefused } from '../errors';
 
 export interface ReviewDue {
   /** The instant the review is due: the last review + 12 months; never reviewed, the first user's creation + 12 months. */
@@ -22,4 +23,14 @@ export function accessReviewDue(lastReviewAt: Date | null, firstUserAt: Date | n
   if (!basisAt) return { dueAt: null, overdue: false, basis: 'none' };
   const dueAt = addMonths(basisAt, intervalMonths);
   return { dueAt, overdue: dueAt.getTime() <= now.getTime(), basis: lastReviewAt ? 'last-review' : 'first-user' };
+}
+
+/**
+ * DATA-3: an operator never removes their own access (deactivating oneself would leave nobody to undo it,
+ * and the review is of others' accesses); another operations member does.
+ */
+export function assertNotOwnAccess(targetUserId: string, byUserId: string, field: string): void {
+  if (targetUserId === byUserId) {
+    throw new TransitionRefused('DATA-3', `DATA-3: you cannot deactivate your own access (${field}); another operations member must`, { field });
+  }
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import { accessReviewDue } from '../../domain/access/review';
+import { accessReviewDue, assertNotOwnAccess } from '../../domain/access/review';
 import { actorLabel, type Principal } from '../../domain/access/roles';
 import { InvalidCommand, NotFound } from '../../domain/errors';
 import { appendToLog } from '../../infra/database/event-log';
@@ -105,6 +105,7 @@ export async function recordAccessReview(db: DataSource, input: RecordReviewInpu
   for (const [i, r] of removals.entries()) {
     if ((r.userId === undefined) === (r.tokenId === undefined)) throw new InvalidCommand(`removals.${i}`, `removals.${i} names exactly one of userId or tokenId`);
     if (typeof r.reason !== 'string' || r.reason.trim() === '') throw new InvalidCommand(`removals.${i}.reason`, `removals.${i}.reason is required: say why the access is obsolete`);
+    if (r.userId !== undefined) assertNotOwnAccess(r.userId, principal.userId, `removals.${i}.userId`);
   }
   const id = randomUUID();
   const row = await db.transaction(async (m) => {

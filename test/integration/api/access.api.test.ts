@@ -191,6 +191,18 @@ describe('DATA-3 operations manage users and tokens, audited', () => {
     expect((await http('GET', '/access-reviews/current', readOnly.token)).status).toBe(200);
     expect((await http('POST', '/access-reviews', readOnly.token, {})).status).toBe(403);
   });
+
+  it('DATA-3 an operator cannot remove their own access (neither directly nor in a review): 409, still active', async () => {
+    const me = await userWithToken(h.db, 'operations');
+    const direct = await http('POST', `/users/${me.userId}/deactivate`, me.token, { reason: 'erreur' });
+    expect(direct.status).toBe(409);
+    expect(direct.body.message).toContain('DATA-3');
+    const inReview = await http('POST', '/access-reviews', me.token, { removals: [{ userId: me.userId, reason: 'erreur' }] });
+    expect(inReview.status).toBe(409);
+    expect(inReview.body).toMatchObject({ details: { field: 'removals.0.userId' } });
+    expect((await http('GET', '/me', me.token)).status).toBe(200);
+    expect((await logOf(me.userId)).map((e) => e.type)).not.toContain('user-deactivated');
+  });
 });
 
 describe('DATA-3 the annual access review', () => {
