@@ -126,7 +126,7 @@ export function ownerDb(): Promise<DataSource> {
   return dataSourceFor(inject('ownerDatabaseUrl'));
 }
 
-/** Waits until the SMTP server has received `count` messages matching the filter (a generous bound: the outbox delivers within a second or two, far more on a loaded CI machine); returns what arrived.*/
+/** Waits until the SMTP server has received `count` messages matching the filter (a generous bound: the outbox delivers within a second or two, far more on a loaded CI machine); returns what arrived. */
 export async function receivedMail(smtp: MailCapture, filter: (m: ReturnType<MailCapture['messages']>[number]) => boolean, count = 1, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

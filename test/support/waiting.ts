@@ -4,7 +4,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
  * Polls `what` until `ok` holds and returns that value; fails the test, with the last value read, when it
  * does not hold within `timeoutMs` (generous: the shared CI machine is slow, and a condition met returns at once).
  */
-export async function until<T>(what: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000, everyMs = 50): Promise<T> {
+export async function until<T>(what: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 60_000, everyMs = 50): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let v = await what();
   while (!ok(v)) {
