@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Client } from 'pg';
+import { withClient } from '../postgres/database';
 
 /**
  * Issue 12: the API and the worker connect as a least-privilege PostgreSQL role. It may only INSERT and
@@ -12,16 +12,6 @@ import { Client } from 'pg';
  * creates later).
  */
 export const APP_ROLE_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
-
-async function withClient<T>(url: string, fn: (c: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
 
 /** Creates the role (or resets it to a plain login role with this password) on the owner's server. */
 export async function provisionAppRole(ownerUrl: string, role: string, password: string): Promise<void> {

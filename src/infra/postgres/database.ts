@@ -181,7 +181,8 @@ async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
   });
 }
 
-async function withClient<T>(url: string, fn: (client: Client) => Promise<T>): Promise<T> {
+/** One connection for one piece of administration (create a database, provision a role), always closed. */
+export async function withClient<T>(url: string, fn: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {

@@ -132,6 +132,14 @@ export async function isExecutable(file: string): Promise<boolean> {
   }
 }
 
+/** The executable an environment variable names (TEMPORAL_CLI_PATH…): its path, null when unset, an error when it is not one. */
+export async function explicitExecutable(variable: string): Promise<string | null> {
+  const explicit = process.env[variable];
+  if (!explicit) return null;
+  if (await isExecutable(explicit)) return explicit;
+  throw new Error(`${variable}=${explicit} is not an executable file.`);
+}
+
 /**
  * Asks the OS for a currently free TCP port on 127.0.0.1. There is a small window
  * before the caller binds it; callers that spawn servers retry on bind failures.

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
-import { findOnPath, isExecutable, type Log, OutputTail, toolsCacheDir, withFileLock } from './cache-dir';
+import { findOnPath, explicitExecutable, isExecutable, type Log, OutputTail, toolsCacheDir, withFileLock } from './cache-dir';
 
 /**
  * Schemathesis (PyPI), the generator of the OpenAPI contract test (test/acceptance/openapi-contract.test.ts),
@@ -47,11 +47,8 @@ export async function schemathesisLayout(): Promise<SchemathesisLayout> {
  * environment, created the first time (python3 -m venv, then pip install -r requirements.txt).
  */
 export async function ensureSchemathesis(log: Log): Promise<string> {
-  const explicit = process.env.SCHEMATHESIS_PATH;
-  if (explicit) {
-    if (await isExecutable(explicit)) return explicit;
-    throw new Error(`SCHEMATHESIS_PATH=${explicit} is not an executable file.`);
-  }
+  const explicit = await explicitExecutable('SCHEMATHESIS_PATH');
+  if (explicit) return explicit;
   const layout = await schemathesisLayout();
   if (existsSync(layout.marker) && (await isExecutable(layout.executable))) return layout.executable;
   const python = (await findOnPath('python3')) ?? (await findOnPath('python'));

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { findOnPath, isExecutable, Log, OutputTail, toolsCacheDir, withFileLock } from './cache-dir';
+import { findOnPath, explicitExecutable, isExecutable, Log, OutputTail, toolsCacheDir, withFileLock } from './cache-dir';
 
 /**
  * Temporal CLI version built from source when no binary is available. Later tags
@@ -21,11 +21,8 @@ export function cachedTemporalCliPath(): string {
  * SDK's own download, which needs internet access).
  */
 export async function resolveTemporalCli(log: Log): Promise<string | null> {
-  const explicit = process.env.TEMPORAL_CLI_PATH;
-  if (explicit) {
-    if (await isExecutable(explicit)) return explicit;
-    throw new Error(`TEMPORAL_CLI_PATH=${explicit} is not an executable file.`);
-  }
+  const explicit = await explicitExecutable('TEMPORAL_CLI_PATH');
+  if (explicit) return explicit;
 
   const onPath = await findOnPath('temporal');
   if (onPath) return onPath;

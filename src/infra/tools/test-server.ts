@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { delay, findOnPath, getFreePort, isExecutable, Log, OutputTail, toolsCacheDir, withFileLock } from './cache-dir';
+import { delay, findOnPath, getFreePort, explicitExecutable, isExecutable, Log, OutputTail, toolsCacheDir, withFileLock } from './cache-dir';
 
 /**
  * The Temporal time-skipping test server is a Java program (part of the Java SDK).
@@ -65,11 +65,8 @@ export async function testServerLayout(): Promise<TestServerLayout> {
  * jars with Maven the first time).
  */
 export async function ensureTestServerExecutable(log: Log): Promise<string> {
-  const explicit = process.env.TEMPORAL_TEST_SERVER_PATH;
-  if (explicit) {
-    if (await isExecutable(explicit)) return explicit;
-    throw new Error(`TEMPORAL_TEST_SERVER_PATH=${explicit} is not an executable file.`);
-  }
+  const explicit = await explicitExecutable('TEMPORAL_TEST_SERVER_PATH');
+  if (explicit) return explicit;
 
   const layout = await testServerLayout();
   const java = await findJava();

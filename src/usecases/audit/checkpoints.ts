@@ -5,6 +5,7 @@ import { type Checkpoint, ChainChecker, type CheckpointFile, checkCheckpointSign
 import { readCheckpoints, writeCheckpointFile } from '../../infra/audit/checkpoints';
 import { auditSettings } from '../../infra/audit/settings';
 import { EVENT_LOG_LOCK, GENESIS_HASH, walkLog } from '../../infra/database/event-log';
+import { periodically } from '../../infra/tools/periodic';
 
 export interface CheckpointDeps {
   db: DataSource;
@@ -72,14 +73,10 @@ export async function writeCheckpoint(deps: CheckpointDeps): Promise<{ file: str
  * (src/system.ts). Returns the stop.
  */
 export async function startAuditCheckpoints(deps: CheckpointDeps, onError: (err: unknown) => void): Promise<() => Promise<void>> {
-  let running: Promise<unknown> | null = null;
-  const round = () => (running ??= writeCheckpoint(deps).catch(onError).finally(() => (running = null)));
-  await round();
-  const timer = setInterval(round, PARAMETERS.audit.checkpointIntervalMinutes * 60_000);
-  timer.unref();
+  const checkpoints = periodically(() => writeCheckpoint(deps), PARAMETERS.audit.checkpointIntervalMinutes * 60_000, onError);
+  await checkpoints.round();
   return async () => {
-    clearInterval(timer);
-    await running;
-    await round();
+    await checkpoints.stop();
+    await checkpoints.round();
   };
 }

@@ -7,6 +7,7 @@ import { drainQuotaOutbox } from './quota-outbox';
 import { drainWorkflowOutbox } from './session-workflow-outbox';
 import { deliverWorkflowStarts } from '../workflow-starts';
 import { checkAccessReviewDue } from '../access/access-review';
+import { periodically } from '../../infra/tools/periodic';
 
 /**
  * What the sessions leave behind when a call fails or the service stops, taken up at start and then
@@ -17,10 +18,9 @@ import { checkAccessReviewDue } from '../access/access-review';
  * (released for another process).
  */
 export function startSessionHousekeeping(deps: ApplicationDeps, onError: (err: unknown) => void): () => Promise<void> {
-  let running: Promise<unknown> | null = null;
   let lastRetentionCheck = 0;
-  const round = () => {
-    running ??= (async () => {
+  const housekeeping = periodically(
+    async () => {
       await deliverWorkflowStarts(deps, { olderThanSeconds: 30 });
       await drainWorkflowOutbox(deps, { olderThanSeconds: 30 });
       await drainQuotaOutbox(deps);
@@ -32,16 +32,13 @@ export function startSessionHousekeeping(deps: ApplicationDeps, onError: (err: u
         // DATA-3: an overdue annual access review is shown to operations (GET /attention).
         await checkAccessReviewDue(deps.db, deps.now());
       }
-    })()
-      .catch(onError)
-      .finally(() => (running = null));
-  };
-  round();
-  const timer = setInterval(round, PARAMETERS.sessions.housekeepingIntervalSeconds * 1000);
-  timer.unref();
+    },
+    PARAMETERS.sessions.housekeepingIntervalSeconds * 1000,
+    onError,
+  );
+  void housekeeping.round();
   return async () => {
-    clearInterval(timer);
-    await running;
+    await housekeeping.stop();
     await stopImportRuns();
   };
 }
