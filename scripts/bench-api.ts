@@ -4,12 +4,12 @@ import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createApp } from '../src/api/create-app';
-import { dataSourceFor, closeDataSources } from '../src/infra/database/data-source';
-import { migrate } from '../src/infra/database/migrate';
-import { startDatabase } from '../src/infra/postgres/database';
+import { createApp } from '../src/http/create-app';
+import { dataSourceFor, closeDataSources } from '../src/shared/database/data-source';
+import { migrate } from '../src/shared/database/migrate';
+import { startDatabase } from '../src/shared/database/postgres';
 import { seedDemoUsers } from '../src/seed/users';
-import { overdue, overview, quotasAtRisk, upcomingDeadlines, watchlist } from '../src/usecases/dashboard/dashboard';
+import { overdue, overview, quotasAtRisk, upcomingDeadlines, watchlist } from '../src/dashboard/usecases/dashboard';
 import { runMain } from './run-main';
 
 /**

@@ -15,9 +15,9 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { isoDate } from '../src/domain/dates';
-import type { SessionDeadlineInput } from '../src/workflows/session/definitions';
-import { sessionWorkflowId } from '../src/workflows/session/definitions';
+import { isoDate } from '../src/shared/domain/dates';
+import type { SessionDeadlineInput } from '../src/sessions/workflows/definitions';
+import { sessionWorkflowId } from '../src/sessions/workflows/definitions';
 import { runMain } from './run-main';
 
 const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
@@ -36,10 +36,10 @@ async function workerMain(): Promise<void> {
   const { NativeConnection, Runtime, DefaultLogger } = await import('@temporalio/worker');
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const { createActivities } = await import('../src/activities');
-  const { dataSourceFor, closeDataSources } = await import('../src/infra/database/data-source');
-  const { createMailer } = await import('../src/infra/mail/mailer');
-  const { createWorker } = await import('../src/infra/temporal/worker');
-  const { startOutboxDelivery } = await import('../src/usecases/mail/outbox');
+  const { dataSourceFor, closeDataSources } = await import('../src/shared/database/data-source');
+  const { createMailer } = await import('../src/mail/infra/mailer');
+  const { createWorker } = await import('../src/worker');
+  const { startOutboxDelivery } = await import('../src/mail/usecases/outbox');
   const db = await dataSourceFor(process.env.BENCH_DATABASE_URL!);
   const mailer = createMailer({ smtpUrl: process.env.BENCH_SMTP_URL!, from: '"Pix bench" <bench@pix.fr>' });
   const outbox = startOutboxDelivery({ db, mailer });
@@ -129,11 +129,11 @@ async function main(): Promise<void> {
   delete process.env.DATABASE_URL;
   delete process.env.TEMPORAL_ADDRESS;
 
-  const { startDatabase } = await import('../src/infra/postgres/database');
-  const { migrate } = await import('../src/infra/database/migrate');
-  const { dataSourceFor, closeDataSources } = await import('../src/infra/database/data-source');
-  const { startTemporalDevServer } = await import('../src/infra/temporal/dev-server');
-  const { startMailCapture } = await import('../src/infra/mail/capture-server');
+  const { startDatabase } = await import('../src/shared/database/postgres');
+  const { migrate } = await import('../src/shared/database/migrate');
+  const { dataSourceFor, closeDataSources } = await import('../src/shared/database/data-source');
+  const { startTemporalDevServer } = await import('../src/shared/temporal/dev-server');
+  const { startMailCapture } = await import('../src/mail/infra/capture-server');
 
   const dir = mkdtempSync(path.join(process.env.BENCH_DIR || tmpdir(), 'pix-bench-'));
   chmodSync(dir, 0o755); // PostgreSQL runs as the postgres user when started by root

@@ -18,10 +18,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../src/config/env';
 import { PARAMETERS } from '../src/config/parameters';
-import type { AgrementStart } from '../src/domain/agrement/agrement';
-import { dateIn } from '../src/domain/zoned-time';
-import { IMPORT_CHUNK } from '../src/usecases/sessions/import/run-import';
-import { agrementWorkflowId } from '../src/workflows/agrement/definitions';
+import type { AgrementStart } from '../src/agrement/domain/agrement';
+import { dateIn } from '../src/shared/domain/zoned-time';
+import { IMPORT_CHUNK } from '../src/sessions/usecases/import/run-import';
+import { agrementWorkflowId } from '../src/agrement/workflows/definitions';
 import { runMain } from './run-main';
 
 const log = (m: string) => process.stderr.write(`[bench:import] ${m}\n`);

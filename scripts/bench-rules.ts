@@ -18,7 +18,7 @@
 import { availableParallelism, loadavg } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { addDays, isoDate, parseIsoDate } from '../src/domain/dates';
+import { addDays, isoDate, parseIsoDate } from '../src/shared/domain/dates';
 import type {
   CandidateBilling,
   CentreKind,
@@ -27,8 +27,8 @@ import type {
   SessionCandidate,
   SessionContext,
   SessionPublic,
-} from '../src/domain/sessions/session';
-import { evaluateSession, ruleSetFor, type SessionEvaluation } from '../src/rules/sessions';
+} from '../src/sessions/domain/session';
+import { evaluateSession, ruleSetFor, type SessionEvaluation } from '../src/sessions/rules';
 import { handWrittenChecks, type HandEvaluation } from '../test/support/hand-written-checks';
 
 const int = (name: string, fallback: number) => {

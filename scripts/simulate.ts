@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { DomainError } from '../src/domain/errors';
-import { parseScenario } from '../src/simulation/scenario';
-import { simulate } from '../src/simulation/simulate';
+import { DomainError } from '../src/shared/domain/errors';
+import { parseScenario } from '../src/agrement/simulation/scenario';
+import { simulate } from '../src/agrement/simulation/simulate';
 import { runMain } from './run-main';
 
 /** `npm run simulate -- scenario.json`: prints the dated timeline as JSON on stdout; logs go to stderr. */

@@ -1,7 +1,7 @@
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../src/config/env';
 import { PARAMETERS } from '../src/config/parameters';
-import type { Role } from '../src/domain/access/roles';
+import type { Role } from '../src/access/domain/roles';
 import { seedDemo } from '../src/seed/demo';
 import { seedDemoUsers } from '../src/seed/users';
 import { startSystem } from '../src/system';

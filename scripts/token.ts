@@ -3,12 +3,12 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config/env';
 import { PARAMETERS } from '../src/config/parameters';
-import { isRole, ROLES } from '../src/domain/access/roles';
-import { createUser, findUserByEmail, issueToken } from '../src/infra/database/access-store';
-import { closeDataSources, dataSourceFor } from '../src/infra/database/data-source';
-import { migrate } from '../src/infra/database/migrate';
-import { startDatabase } from '../src/infra/postgres/database';
-import { isPortFree } from '../src/infra/tools/cache-dir';
+import { isRole, ROLES } from '../src/access/domain/roles';
+import { createUser, findUserByEmail, issueToken } from '../src/access/infra/access-store';
+import { closeDataSources, dataSourceFor } from '../src/shared/database/data-source';
+import { migrate } from '../src/shared/database/migrate';
+import { startDatabase } from '../src/shared/database/postgres';
+import { isPortFree } from '../src/shared/tools/cache-dir';
 import { runMain } from './run-main';
 
 /**

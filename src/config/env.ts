@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { type AuditKeyring, auditKeysFromEnv } from '../infra/audit/keys';
-import { APP_ROLE_PATTERN } from '../infra/database/app-role';
+import { type AuditKeyring, auditKeysFromEnv } from '../shared/event-log/keys';
+import { APP_ROLE_PATTERN } from '../shared/database/app-role';
 import { PARAMETERS } from './parameters';
 
 /** Runtime configuration from the environment, with embedded defaults for a local run. */

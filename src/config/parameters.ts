@@ -183,7 +183,7 @@ export const PARAMETERS = {
     estimatedCostEur: { 'pix-staff': 120, 'centre-manager': 100, contractor: 180 },
     /** VIS-4: this many failed checklist items make the findings serious: a breach notice (BRE-1) is proposed. */
     findingsKoForBreachProposal: 2,
-    /** VIS-1: risk factors of the control-visit planning (src/rules/visits/risk.rules.json); Pix's policy, not the documents'. */
+    /** VIS-1: risk factors of the control-visit planning (src/visits/rules/risk.rules.json); Pix's policy, not the documents'. */
     risk: {
       /** Quality events (late finalisations, incidents, fraud reports, complaints) count over this many months. */
       lookbackMonths: 24,

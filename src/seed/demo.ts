@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Log } from '../infra/tools/cache-dir';
-import { dateIn } from '../domain/zoned-time';
+import type { Log } from '../shared/tools/cache-dir';
+import { dateIn } from '../shared/domain/zoned-time';
 
 /**
  * Demo data, seeded through the public API exactly as Pix operations would enter it:

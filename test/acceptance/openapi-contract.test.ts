@@ -7,11 +7,11 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { loadConfig } from '../../src/config/env';
-import { ROLES, type Role } from '../../src/domain/access/roles';
-import { migrate } from '../../src/infra/database/migrate';
-import { createScratchDatabase, dropDatabase } from '../../src/infra/postgres/database';
-import { getFreePort, OutputTail } from '../../src/infra/tools/cache-dir';
-import { ensureSchemathesis } from '../../src/infra/tools/schemathesis';
+import { ROLES, type Role } from '../../src/access/domain/roles';
+import { migrate } from '../../src/shared/database/migrate';
+import { createScratchDatabase, dropDatabase } from '../../src/shared/database/postgres';
+import { getFreePort, OutputTail } from '../../src/shared/tools/cache-dir';
+import { ensureSchemathesis } from '../../src/shared/tools/schemathesis';
 import { seedDemo } from '../../src/seed/demo';
 import { seedDemoUsers } from '../../src/seed/users';
 import { type RunningSystem, startSystem } from '../../src/system';
@@ -19,7 +19,7 @@ import { until } from '../support/waiting';
 
 /**
  * Issue 12, "the OpenAPI document is the contract": schemathesis (pinned in tools/schemathesis/requirements.txt,
- * installed once into a virtual environment cached outside the clone, src/infra/tools/schemathesis.ts) generates
+ * installed once into a virtual environment cached outside the clone, src/shared/tools/schemathesis.ts) generates
  * requests for every operation of /docs-json, valid and invalid, and sends them to the system as `./dev start`
  * brings it up with its demo data, once with the token of each role. Each answer is checked: no server error
  * (5xx), a status the document lists for the operation, a body that matches its schema. Bounded and

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InvalidCommand } from '../../src/domain/errors';
-import { parseScenario } from '../../src/simulation/scenario';
-import { simulate, type TimelineEntry } from '../../src/simulation/simulate';
+import { InvalidCommand } from '../../src/shared/domain/errors';
+import { parseScenario } from '../../src/agrement/simulation/scenario';
+import { simulate, type TimelineEntry } from '../../src/agrement/simulation/simulate';
 
 const example = (name: string) => JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'examples', name), 'utf8'));
 const pick = (entries: TimelineEntry[], kind: TimelineEntry['kind'], name: string) => entries.filter((e) => e.kind === kind && e.name === name).map((e) => e.on);
@@ -63,7 +63,7 @@ describe('what-if timelines: the production agrément workflow on the time-skipp
 describe('what-if timelines through the API', () => {
   it('POST /simulations answers the timeline to the legal team, 400 naming the field to a malformed scenario, 403 to a centre', async () => {
     const { createHarness } = await import('../support/harness');
-    const { createApp } = await import('../../src/api/create-app');
+    const { createApp } = await import('../../src/http/create-app');
     const h = await createHarness();
     void h.run(async () => undefined);
     const app = await createApp({ applications: { db: h.db, temporal: h.client, taskQueue: h.taskQueue, now: () => new Date() } }, { logger: false });

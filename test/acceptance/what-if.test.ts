@@ -1,10 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, isoDate, parseIsoDate } from '../../src/domain/dates';
-import { dateIn } from '../../src/domain/zoned-time';
-import { readStream } from '../../src/infra/database/event-log';
-import type { TimelineEntry } from '../../src/simulation/simulate';
-import { agrementStateQuery } from '../../src/workflows/agrement/definitions';
+import { addDays, isoDate, parseIsoDate } from '../../src/shared/domain/dates';
+import { dateIn } from '../../src/shared/domain/zoned-time';
+import { readStream } from '../../src/shared/event-log/event-log';
+import type { TimelineEntry } from '../../src/agrement/simulation/simulate';
+import { agrementStateQuery } from '../../src/agrement/workflows/definitions';
 import { runningAgrement } from '../support/agrement-fixtures';
 import { createHarness, type Harness, receivedMail, serveApi } from '../support/harness';
 import { type Json, requestJson } from '../support/http';

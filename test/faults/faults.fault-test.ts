@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client as PgClient } from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { getFreePort } from '../../src/infra/tools/cache-dir';
+import { getFreePort } from '../../src/shared/tools/cache-dir';
 import { until } from '../support/waiting';
 
 /**

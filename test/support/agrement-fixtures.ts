@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { OrganisationEntity } from '../../src/infra/database/entities';
-import type { AgrementStart } from '../../src/domain/agrement/agrement';
-import { readStream } from '../../src/infra/database/event-log';
-import { agrementActionUpdate, type AgrementAction, agrementWorkflowId } from '../../src/workflows/agrement/definitions';
+import { OrganisationEntity } from '../../src/entities';
+import type { AgrementStart } from '../../src/agrement/domain/agrement';
+import { readStream } from '../../src/shared/event-log/event-log';
+import { agrementActionUpdate, type AgrementAction, agrementWorkflowId } from '../../src/agrement/workflows/definitions';
 import type { Harness } from './harness';
 import { until } from './waiting';
 

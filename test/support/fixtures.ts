@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { ApplicationData, Piece, PieceType } from '../../src/domain/application/application';
-import type { ApplicationWorkflowInput } from '../../src/workflows/application/definitions';
+import type { ApplicationData, Piece, PieceType } from '../../src/application/domain/application';
+import type { ApplicationWorkflowInput } from '../../src/application/workflows/definitions';
 
 /** An individual training provider (ELIG-1 Datadock) meeting ELIG-2/3, without UAI (DOC-1 asks for a proof of existence). */
 export function individualApplication(overrides: Partial<ApplicationData> = {}): ApplicationData {

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { createScratchDatabase, type DatabaseHandle, dropDatabase, listDatabases, startDatabase } from '../../src/infra/postgres/database';
-import { resolveTemporalCli } from '../../src/infra/tools/temporal-cli';
-import { ensureTestServerExecutable } from '../../src/infra/tools/test-server';
+import { createScratchDatabase, type DatabaseHandle, dropDatabase, listDatabases, startDatabase } from '../../src/shared/database/postgres';
+import { resolveTemporalCli } from '../../src/shared/tools/temporal-cli';
+import { ensureTestServerExecutable } from '../../src/shared/tools/test-server';
 import { TEST_APP_ROLE } from './app-role';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -69,14 +69,14 @@ export default async function setup({ provide }: TestProject): Promise<() => Pro
 }
 
 async function prepareTestAppRole(ownerUrl: string): Promise<string> {
-  const { prepareAppDatabase } = await import('../../src/infra/database/app-role');
+  const { prepareAppDatabase } = await import('../../src/shared/database/app-role');
   return prepareAppDatabase(ownerUrl, { appDatabaseUrl: null, role: TEST_APP_ROLE.role, password: () => TEST_APP_ROLE.password });
 }
 
 async function runMigrations(url: string): Promise<void> {
   const modulePath = path.join(ROOT, 'src', 'infra', 'database', 'migrate');
   if (!existsSync(`${modulePath}.ts`) && !existsSync(`${modulePath}.js`)) {
-    console.warn('[global-setup] src/infra/database/migrate not found: the test database is NOT migrated.');
+    console.warn('[global-setup] src/shared/database/migrate not found: the test database is NOT migrated.');
     return;
   }
   // Non-literal specifier: this file must type-check before that module exists.

@@ -2,17 +2,17 @@
  * The session checks of ses-*.rules.json written by hand in TypeScript, straight from the session
  * (not from session-facts.ts). Used ONLY by `npm run bench:rules`, to cross-check the rules engine's
  * verdicts (same check names, same actual and expected values) and to measure what the declarative
- * path costs. Production code evaluates the rule files (src/rules/sessions/index.ts).
+ * path costs. Production code evaluates the rule files (src/sessions/rules/index.ts).
  *
  * Shared with the engine path: the time-zone plumbing of the slot (sessionSlotMinutes) and the
- * calendar helpers of src/domain/dates.ts. Everything else is re-derived here.
+ * calendar helpers of src/shared/domain/dates.ts. Everything else is re-derived here.
  */
-import { addDays, addMonths, daysBetween, isoDate, parseIsoDate } from '../../src/domain/dates';
-import { pixShareOf } from '../../src/domain/sessions/pricing';
-import { PRICE_TABLES } from '../../src/rules/sessions/price-tables';
-import type { Session, SessionContext } from '../../src/domain/sessions/session';
-import { sessionSlotMinutes } from '../../src/rules/sessions/session-facts';
-import type { VersionedParameters } from '../../src/domain/versioning';
+import { addDays, addMonths, daysBetween, isoDate, parseIsoDate } from '../../src/shared/domain/dates';
+import { pixShareOf } from '../../src/sessions/domain/pricing';
+import { PRICE_TABLES } from '../../src/sessions/rules/price-tables';
+import type { Session, SessionContext } from '../../src/sessions/domain/session';
+import { sessionSlotMinutes } from '../../src/sessions/rules/session-facts';
+import type { VersionedParameters } from '../../src/shared/domain/versioning';
 
 export interface HandVerdict {
   ruleId: string;

@@ -5,8 +5,8 @@
  * but not committed, it prints `hanging in chunk k` and waits for its SIGKILL).
  */
 import { Client, Connection } from '@temporalio/client';
-import { dataSourceFor } from '../../src/infra/database/data-source';
-import { runImport } from '../../src/usecases/sessions/import/run-import';
+import { dataSourceFor } from '../../src/shared/database/data-source';
+import { runImport } from '../../src/sessions/usecases/import/run-import';
 
 async function main() {
   const env = (name: string): string => {

@@ -1,4 +1,4 @@
-import type { SessionReport } from '../../src/usecases/sessions/session-report';
+import type { SessionReport } from '../../src/sessions/usecases/session-report';
 
 /** A session every rule of every version accepts (SES-1..9, PRI), for `organisationId`; tests break one thing at a time. */
 export function sessionReport(organisationId: string, overrides: Partial<SessionReport> = {}, candidates = 10): SessionReport {

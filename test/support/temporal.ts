@@ -3,8 +3,8 @@ import { Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, type LogLevel, Runtime } from '@temporalio/worker';
 import { inject } from 'vitest';
-import { delay, getFreePort, OutputTail } from '../../src/infra/tools/cache-dir';
-import { ensureTestServerExecutable } from '../../src/infra/tools/test-server';
+import { delay, getFreePort, OutputTail } from '../../src/shared/tools/cache-dir';
+import { ensureTestServerExecutable } from '../../src/shared/tools/test-server';
 
 const log = (message: string): void => void process.stderr.write(`[temporal] ${message}\n`);
 

@@ -1,8 +1,8 @@
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AFFECTED_SESSIONS_NOTICE, AGREMENT_MODEL_2, REF4_CONTRIBUTION_WARNING } from '../../src/workflows/agrement/agrement.workflow';
-import { START_AGREMENT_PATCH } from '../../src/workflows/application/application.workflow';
+import { AFFECTED_SESSIONS_NOTICE, AGREMENT_MODEL_2, REF4_CONTRIBUTION_WARNING } from '../../src/agrement/workflows/agrement.workflow';
+import { START_AGREMENT_PATCH } from '../../src/application/workflows/application.workflow';
 import { loadHistory } from '../support/histories';
 import { workflowBundle } from '../support/harness';
 

@@ -1,9 +1,9 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isoDate, MS_PER_DAY } from '../../src/domain/dates';
-import { addMonthsIn } from '../../src/domain/application/procedure-clock';
-import { findApplication } from '../../src/infra/database/application-store';
+import { isoDate, MS_PER_DAY } from '../../src/shared/domain/dates';
+import { addMonthsIn } from '../../src/application/domain/procedure-clock';
+import { findApplication } from '../../src/application/infra/application-store';
 import {
   applicationStateQuery,
   applicationWorkflowId,
@@ -13,8 +13,8 @@ import {
   receiveAdhesionFormUpdate,
   recordReferentTrainedUpdate,
   submitPiecesUpdate,
-} from '../../src/workflows/application/definitions';
-import { agrementStateQuery, agrementWorkflowId } from '../../src/workflows/agrement/definitions';
+} from '../../src/application/workflows/definitions';
+import { agrementStateQuery, agrementWorkflowId } from '../../src/agrement/workflows/definitions';
 import { recordHistory } from '../support/histories';
 import { sleepUntil, until } from '../support/waiting';
 import { individualApplication, individualPieces, workflowInput } from '../support/fixtures';

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SESSION_STREAM, sessionStreamId } from '../../src/usecases/sessions/session-stream';
-import { findAgrement } from '../../src/infra/database/agrement-store';
-import { readStream } from '../../src/infra/database/event-log';
-import { agrementStateQuery, agrementWorkflowId } from '../../src/workflows/agrement/definitions';
+import { SESSION_STREAM, sessionStreamId } from '../../src/sessions/usecases/session-stream';
+import { findAgrement } from '../../src/agrement/infra/agrement-store';
+import { readStream } from '../../src/shared/event-log/event-log';
+import { agrementStateQuery, agrementWorkflowId } from '../../src/agrement/workflows/definitions';
 import {
   cancelSessionUpdate,
   finaliseSessionUpdate,
@@ -13,7 +13,7 @@ import {
   type SessionDeadlineSnapshot,
   sessionStateQuery,
   sessionWorkflowId,
-} from '../../src/workflows/session/definitions';
+} from '../../src/sessions/workflows/definitions';
 import { agrementStart, insertOrganisation } from '../support/agrement-fixtures';
 import { createHarness, type Harness, OPERATIONS_EMAIL, receivedMail } from '../support/harness';
 import { recordHistory } from '../support/histories';

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SESSION_STREAM, sessionStreamId } from '../../src/usecases/sessions/session-stream';
-import { readStream } from '../../src/infra/database/event-log';
-import { recordRemedyUpdate, remedyStateQuery, type SessionRemedyInput, sessionRemedyWorkflowId } from '../../src/workflows/session/remedy-definitions';
+import { SESSION_STREAM, sessionStreamId } from '../../src/sessions/usecases/session-stream';
+import { readStream } from '../../src/shared/event-log/event-log';
+import { recordRemedyUpdate, remedyStateQuery, type SessionRemedyInput, sessionRemedyWorkflowId } from '../../src/sessions/workflows/remedy-definitions';
 import { createHarness, type Harness, OPERATIONS_EMAIL, receivedMail } from '../support/harness';
 import { recordHistory } from '../support/histories';
 import { until, sleepUntil as waitUntil } from '../support/waiting';

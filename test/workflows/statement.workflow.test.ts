@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readStream } from '../../src/infra/database/event-log';
-import { markStatementSentUpdate, statementStateQuery, statementWorkflowId } from '../../src/workflows/billing/definitions';
+import { readStream } from '../../src/shared/event-log/event-log';
+import { markStatementSentUpdate, statementStateQuery, statementWorkflowId } from '../../src/billing/workflows/definitions';
 import { agrementStart, insertOrganisation } from '../support/agrement-fixtures';
 import { createHarness, type Harness, OPERATIONS_EMAIL } from '../support/harness';
 import { sleepUntil as waitUntil, until as waitFor } from '../support/waiting';

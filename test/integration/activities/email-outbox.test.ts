@@ -7,11 +7,11 @@ import { ApplicationFailure } from '@temporalio/common';
 import { SMTPServer } from 'smtp-server';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createEmailActivities } from '../../../src/activities/email.activities';
-import { dataSourceFor } from '../../../src/infra/database/data-source';
-import { type MailCapture, startMailCapture } from '../../../src/infra/mail/capture-server';
-import { createMailer, type Mailer } from '../../../src/infra/mail/mailer';
-import { deliverOutbox, emailAttentionKey, retryDelayMs } from '../../../src/usecases/mail/outbox';
+import { createEmailActivities } from '../../../src/mail/activities/email.activities';
+import { dataSourceFor } from '../../../src/shared/database/data-source';
+import { type MailCapture, startMailCapture } from '../../../src/mail/infra/capture-server';
+import { createMailer, type Mailer } from '../../../src/mail/infra/mailer';
+import { deliverOutbox, emailAttentionKey, retryDelayMs } from '../../../src/mail/usecases/outbox';
 
 let db: DataSource;
 let smtp: MailCapture;

@@ -1,9 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dateIn } from '../../../src/domain/zoned-time';
-import { readStream } from '../../../src/infra/database/event-log';
-import { OrganisationEntity } from '../../../src/infra/database/entities';
-import { sessionStreamId } from '../../../src/usecases/sessions/session-stream';
+import { dateIn } from '../../../src/shared/domain/zoned-time';
+import { readStream } from '../../../src/shared/event-log/event-log';
+import { OrganisationEntity } from '../../../src/entities';
+import { sessionStreamId } from '../../../src/sessions/usecases/session-stream';
 import { runningAgrement } from '../../support/agrement-fixtures';
 import { createHarness, receivedMail, serveApi, type Harness } from '../../support/harness';
 import { type Json, requestJson } from '../../support/http';

@@ -1,12 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
 import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AGREMENT_ACTIONS } from '../../../src/api/agrements/actions';
-import { PERMISSIONS } from '../../../src/domain/access/permissions';
-import { ROLES, type Role } from '../../../src/domain/access/roles';
-import { dateIn } from '../../../src/domain/zoned-time';
-import { readStream } from '../../../src/infra/database/event-log';
-import { agrementActionUpdate, type AgrementAction, agrementStateQuery, agrementWorkflowId } from '../../../src/workflows/agrement/definitions';
+import { AGREMENT_ACTIONS } from '../../../src/agrement/api/actions';
+import { PERMISSIONS } from '../../../src/access/domain/permissions';
+import { ROLES, type Role } from '../../../src/access/domain/roles';
+import { dateIn } from '../../../src/shared/domain/zoned-time';
+import { readStream } from '../../../src/shared/event-log/event-log';
+import { agrementActionUpdate, type AgrementAction, agrementStateQuery, agrementWorkflowId } from '../../../src/agrement/workflows/definitions';
 import { agrementStart, insertOrganisation } from '../../support/agrement-fixtures';
 import { bearer } from '../../support/auth';
 import { createHarness, serveApi, type Harness } from '../../support/harness';

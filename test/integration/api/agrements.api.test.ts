@@ -1,9 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, isoDate, parseIsoDate } from '../../../src/domain/dates';
-import { dateIn } from '../../../src/domain/zoned-time';
-import { verifyLogChain } from '../../../src/infra/database/event-log';
-import { agrementStateQuery, agrementWorkflowId } from '../../../src/workflows/agrement/definitions';
+import { addDays, isoDate, parseIsoDate } from '../../../src/shared/domain/dates';
+import { dateIn } from '../../../src/shared/domain/zoned-time';
+import { verifyLogChain } from '../../../src/shared/event-log/event-log';
+import { agrementStateQuery, agrementWorkflowId } from '../../../src/agrement/workflows/definitions';
 import { agrementStart, insertOrganisation } from '../../support/agrement-fixtures';
 import { createHarness, ownerDb, serveApi, type Harness, receivedMail } from '../../support/harness';
 import { type Json, requestJson } from '../../support/http';

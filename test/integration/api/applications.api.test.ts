@@ -1,9 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyLogChain } from '../../../src/infra/database/event-log';
-import { submitApplication } from '../../../src/usecases/applications/submit-application';
-import { deliverWorkflowStarts } from '../../../src/usecases/workflow-starts';
-import { applicationStateQuery, applicationWorkflowId } from '../../../src/workflows/application/definitions';
+import { verifyLogChain } from '../../../src/shared/event-log/event-log';
+import { submitApplication } from '../../../src/application/usecases/submit-application';
+import { deliverWorkflowStarts } from '../../../src/shared/usecases/workflow-starts';
+import { applicationStateQuery, applicationWorkflowId } from '../../../src/application/workflows/definitions';
 import { individualApplication } from '../../support/fixtures';
 import { createHarness, serveApi, type Harness, receivedMail } from '../../support/harness';
 import { type Json, requestJson } from '../../support/http';

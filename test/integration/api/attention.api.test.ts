@@ -1,9 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PARAMETERS } from '../../../src/config/parameters';
-import { dateIn } from '../../../src/domain/zoned-time';
-import { readStream, verifyLogChain } from '../../../src/infra/database/event-log';
-import { agrementWorkflowId } from '../../../src/workflows/agrement/definitions';
+import { dateIn } from '../../../src/shared/domain/zoned-time';
+import { readStream, verifyLogChain } from '../../../src/shared/event-log/event-log';
+import { agrementWorkflowId } from '../../../src/agrement/workflows/definitions';
 import { agrementStart, insertOrganisation } from '../../support/agrement-fixtures';
 import { createHarness, type Harness, serveApi } from '../../support/harness';
 import { type Json, requestJson } from '../../support/http';

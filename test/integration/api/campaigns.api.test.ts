@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OrganisationEntity } from '../../../src/infra/database/entities';
+import { OrganisationEntity } from '../../../src/entities';
 import { runningAgrement } from '../../support/agrement-fixtures';
 import { createHarness, serveApi, type Harness } from '../../support/harness';
 import { requestJson } from '../../support/http';
 import { sessionReport } from '../../support/session-fixtures';
-import { dateIn } from '../../../src/domain/zoned-time';
+import { dateIn } from '../../../src/shared/domain/zoned-time';
 
 let h: Harness;
 let app: INestApplication;

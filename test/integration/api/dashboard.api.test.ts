@@ -1,14 +1,14 @@
 import type { INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectedCandidates } from '../../../src/domain/agrement/deadlines';
-import { addDays, isoDate, parseIsoDate } from '../../../src/domain/dates';
-import { dateIn } from '../../../src/domain/zoned-time';
-import { readStream } from '../../../src/infra/database/event-log';
+import { projectedCandidates } from '../../../src/agrement/domain/deadlines';
+import { addDays, isoDate, parseIsoDate } from '../../../src/shared/domain/dates';
+import { dateIn } from '../../../src/shared/domain/zoned-time';
+import { readStream } from '../../../src/shared/event-log/event-log';
 import { runningAgrement } from '../../support/agrement-fixtures';
 import { bearer } from '../../support/auth';
 import { createHarness, serveApi, type Harness } from '../../support/harness';
-import { reportSessions } from '../../../src/usecases/sessions/report-sessions';
-import { recordQualityEvent } from '../../../src/usecases/visits/quality-events';
+import { reportSessions } from '../../../src/sessions/usecases/report-sessions';
+import { recordQualityEvent } from '../../../src/visits/usecases/quality-events';
 import { sessionReport } from '../../support/session-fixtures';
 import { until as waitFor } from '../../support/waiting';
 

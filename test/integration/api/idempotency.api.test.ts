@@ -1,8 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dateIn } from '../../../src/domain/zoned-time';
-import { agrementStateQuery } from '../../../src/workflows/agrement/definitions';
+import { dateIn } from '../../../src/shared/domain/zoned-time';
+import { agrementStateQuery } from '../../../src/agrement/workflows/definitions';
 import { runningAgrement } from '../../support/agrement-fixtures';
 import { individualApplication, ownApplication } from '../../support/fixtures';
 import { createHarness, serveApi, type Harness } from '../../support/harness';

@@ -1,8 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Role } from '../../../src/domain/access/roles';
-import { ROLES } from '../../../src/domain/access/roles';
+import type { Role } from '../../../src/access/domain/roles';
+import { ROLES } from '../../../src/access/domain/roles';
 import { createHarness, receivedMail, serveApi, type Harness } from '../../support/harness';
 import { requestJson } from '../../support/http';
 

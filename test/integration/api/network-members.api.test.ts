@@ -1,8 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dateIn } from '../../../src/domain/zoned-time';
-import { verifyLogChain } from '../../../src/infra/database/event-log';
-import { agrementStateQuery, agrementWorkflowId } from '../../../src/workflows/agrement/definitions';
+import { dateIn } from '../../../src/shared/domain/zoned-time';
+import { verifyLogChain } from '../../../src/shared/event-log/event-log';
+import { agrementStateQuery, agrementWorkflowId } from '../../../src/agrement/workflows/definitions';
 import { runningAgrement } from '../../support/agrement-fixtures';
 import { individualApplication } from '../../support/fixtures';
 import { createHarness, serveApi, type Harness } from '../../support/harness';

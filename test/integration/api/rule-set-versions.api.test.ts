@@ -1,14 +1,14 @@
 import type { INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dateIn } from '../../../src/domain/zoned-time';
-import { verifyLogChain } from '../../../src/infra/database/event-log';
-import { agrementStateQuery } from '../../../src/workflows/agrement/definitions';
+import { dateIn } from '../../../src/shared/domain/zoned-time';
+import { verifyLogChain } from '../../../src/shared/event-log/event-log';
+import { agrementStateQuery } from '../../../src/agrement/workflows/definitions';
 import { runningAgrement } from '../../support/agrement-fixtures';
 import { createHarness, receivedMail, serveApi, type Harness } from '../../support/harness';
 import { requestJson } from '../../support/http';
 import { sessionReport } from '../../support/session-fixtures';
 import { until } from '../../support/waiting';
-import ses2020 from '../../../src/rules/sessions/ses-2020-01.rules.json';
+import ses2020 from '../../../src/sessions/rules/ses-2020-01.rules.json';
 import ses2027 from '../../fixtures/rules/ses-2027-01.rules.json';
 
 let h: Harness;

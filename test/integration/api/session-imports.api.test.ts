@@ -1,13 +1,13 @@
 import type { INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dateIn } from '../../../src/domain/zoned-time';
-import { CSV_COLUMNS } from '../../../src/usecases/sessions/import/parse';
+import { dateIn } from '../../../src/shared/domain/zoned-time';
+import { CSV_COLUMNS } from '../../../src/sessions/usecases/import/parse';
 import { request } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { PARAMETERS } from '../../../src/config/parameters';
-import { createImport, resumeStalledImports } from '../../../src/usecases/sessions/import/run-import';
-import { spoolUpload } from '../../../src/usecases/sessions/import/spool';
-import { agrementStateQuery } from '../../../src/workflows/agrement/definitions';
+import { createImport, resumeStalledImports } from '../../../src/sessions/usecases/import/run-import';
+import { spoolUpload } from '../../../src/sessions/usecases/import/spool';
+import { agrementStateQuery } from '../../../src/agrement/workflows/definitions';
 import { runningAgrement } from '../../support/agrement-fixtures';
 import { bearer } from '../../support/auth';
 import { createHarness, serveApi, type Harness } from '../../support/harness';

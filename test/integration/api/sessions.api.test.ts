@@ -1,19 +1,19 @@
 import type { INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dateIn } from '../../../src/domain/zoned-time';
-import { verifyLogChain } from '../../../src/infra/database/event-log';
-import { drainQuotaOutbox, queueQuotaReports } from '../../../src/usecases/sessions/quota-outbox';
-import { reportSessions } from '../../../src/usecases/sessions/report-sessions';
-import { drainWorkflowOutbox } from '../../../src/usecases/sessions/session-workflow-outbox';
-import { agrementStateQuery } from '../../../src/workflows/agrement/definitions';
-import { sessionStateQuery, sessionWorkflowId } from '../../../src/workflows/session/definitions';
+import { dateIn } from '../../../src/shared/domain/zoned-time';
+import { verifyLogChain } from '../../../src/shared/event-log/event-log';
+import { drainQuotaOutbox, queueQuotaReports } from '../../../src/sessions/usecases/quota-outbox';
+import { reportSessions } from '../../../src/sessions/usecases/report-sessions';
+import { drainWorkflowOutbox } from '../../../src/sessions/usecases/session-workflow-outbox';
+import { agrementStateQuery } from '../../../src/agrement/workflows/definitions';
+import { sessionStateQuery, sessionWorkflowId } from '../../../src/sessions/workflows/definitions';
 import { runningAgrement } from '../../support/agrement-fixtures';
 import { createHarness, serveApi, type Harness } from '../../support/harness';
 import { sessionReport } from '../../support/session-fixtures';
 import { requestJson } from '../../support/http';
 import { until as waitFor } from '../../support/waiting';
-import { ERASED, retentionCutoff } from '../../../src/domain/sessions/retention';
-import { eraseExpiredSessionData } from '../../../src/usecases/sessions/retention';
+import { ERASED, retentionCutoff } from '../../../src/sessions/domain/retention';
+import { eraseExpiredSessionData } from '../../../src/sessions/usecases/retention';
 
 let h: Harness;
 let app: INestApplication;

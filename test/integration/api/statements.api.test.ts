@@ -1,9 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBillingActivities } from '../../../src/activities/billing.activities';
-import { dateIn } from '../../../src/domain/zoned-time';
-import type { SessionReport } from '../../../src/usecases/sessions/session-report';
-import { statementStateQuery, statementWorkflowId } from '../../../src/workflows/billing/definitions';
+import { createBillingActivities } from '../../../src/billing/activities/billing.activities';
+import { dateIn } from '../../../src/shared/domain/zoned-time';
+import type { SessionReport } from '../../../src/sessions/usecases/session-report';
+import { statementStateQuery, statementWorkflowId } from '../../../src/billing/workflows/definitions';
 import { agrementStart, insertOrganisation } from '../../support/agrement-fixtures';
 import { createHarness, serveApi, type Harness } from '../../support/harness';
 import { requestJson, type Json } from '../../support/http';

@@ -5,16 +5,16 @@ import path from 'node:path';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
-import { keyedEntryHash, legacyEntryHash } from '../../../src/infra/audit/chain';
-import { type AuditKeyring, parseAuditKeys } from '../../../src/infra/audit/keys';
-import { configureAudit } from '../../../src/infra/audit/settings';
-import { assertLeastPrivilege, prepareAppDatabase, rolePrivileges } from '../../../src/infra/database/app-role';
-import { createDataSource } from '../../../src/infra/database/data-source';
-import { appendToLog, GENESIS_HASH, type LogEntry, type NewLogEntry, verifyLogChain } from '../../../src/infra/database/event-log';
-import { migrate } from '../../../src/infra/database/migrate';
-import { renderEmail } from '../../../src/infra/mail/templates';
-import { createScratchDatabase, dropDatabase, withDatabase } from '../../../src/infra/postgres/database';
-import { CheckpointRefusedError, writeCheckpoint } from '../../../src/usecases/audit/checkpoints';
+import { keyedEntryHash, legacyEntryHash } from '../../../src/shared/event-log/chain';
+import { type AuditKeyring, parseAuditKeys } from '../../../src/shared/event-log/keys';
+import { configureAudit } from '../../../src/shared/event-log/settings';
+import { assertLeastPrivilege, prepareAppDatabase, rolePrivileges } from '../../../src/shared/database/app-role';
+import { createDataSource } from '../../../src/shared/database/data-source';
+import { appendToLog, GENESIS_HASH, type LogEntry, type NewLogEntry, verifyLogChain } from '../../../src/shared/event-log/event-log';
+import { migrate } from '../../../src/shared/database/migrate';
+import { renderEmail } from '../../../src/mail/infra/templates';
+import { createScratchDatabase, dropDatabase, withDatabase } from '../../../src/shared/database/postgres';
+import { CheckpointRefusedError, writeCheckpoint } from '../../../src/audit/usecases/checkpoint-round';
 import { TEST_APP_ROLE } from '../../support/app-role';
 
 /**

@@ -3,11 +3,11 @@ import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createBillingActivities } from '../../../src/activities/billing.activities';
+import { createBillingActivities } from '../../../src/billing/activities/billing.activities';
 import { PARAMETERS } from '../../../src/config/parameters';
-import { createDataSource, dataSourceFor } from '../../../src/infra/database/data-source';
-import { attentionInterceptors } from '../../../src/infra/temporal/attention-interceptor';
-import { listAttention } from '../../../src/usecases/attention/attention';
+import { createDataSource, dataSourceFor } from '../../../src/shared/database/data-source';
+import { attentionInterceptors } from '../../../src/attention/infra/attention-interceptor';
+import { listAttention } from '../../../src/attention/usecases/attention';
 
 /**
  * The worker's activity interceptor, run by Temporal's activity test environment around real activities:

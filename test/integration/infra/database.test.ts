@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createScratchDatabase, dropDatabase, listDatabases, startDatabase, withDatabase } from '../../../src/infra/postgres/database';
+import { createScratchDatabase, dropDatabase, listDatabases, startDatabase, withDatabase } from '../../../src/shared/database/postgres';
 
 async function query<T>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
   const client = new Client({ connectionString: url });

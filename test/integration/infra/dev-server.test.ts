@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTemporalDevServer } from '../../../src/infra/temporal/dev-server';
-import { resolveTemporalCli } from '../../../src/infra/tools/temporal-cli';
+import { startTemporalDevServer } from '../../../src/shared/temporal/dev-server';
+import { resolveTemporalCli } from '../../../src/shared/tools/temporal-cli';
 
 describe('Temporal CLI dev server (startTemporalDevServer)', () => {
   let dataDir: string;

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { closeDataSources, dataSourceFor } from '../../../src/infra/database/data-source';
-import { upsertQuality } from '../../../src/infra/database/session-quality-store';
+import { closeDataSources, dataSourceFor } from '../../../src/shared/database/data-source';
+import { upsertQuality } from '../../../src/sessions/infra/session-quality-store';
 
 let db: DataSource;
 beforeAll(async () => {

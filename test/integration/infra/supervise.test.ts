@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startDatabase } from '../../../src/infra/postgres/database';
-import { supervise } from '../../../src/infra/tools/supervise';
+import { startDatabase } from '../../../src/shared/database/postgres';
+import { supervise } from '../../../src/shared/tools/supervise';
 import { until } from '../../support/waiting';
 
 /** Issue 11: `./dev start`'s embedded services come back on their own when their process is killed. */

@@ -10,9 +10,9 @@ import path from 'node:path';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type MailCapture, startMailCapture } from '../../../src/infra/mail/capture-server';
-import { createMailer, type Mailer, toMessageIdHeader } from '../../../src/infra/mail/mailer';
-import { type TemplateDataMap, type TemplateName } from '../../../src/infra/mail/templates';
+import { type MailCapture, startMailCapture } from '../../../src/mail/infra/capture-server';
+import { createMailer, type Mailer, toMessageIdHeader } from '../../../src/mail/infra/mailer';
+import { type TemplateDataMap, type TemplateName } from '../../../src/mail/infra/templates';
 
 interface Received {
   envelopeFrom: string;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type Action, ACTIONS, allowedRoles, assertCan, can, canSeeOrganisation, PERMISSIONS } from '../../../src/domain/access/permissions';
-import { actorLabel, isRole, type Principal, type Role, ROLES } from '../../../src/domain/access/roles';
-import { Forbidden } from '../../../src/domain/errors';
+import { type Action, ACTIONS, allowedRoles, assertCan, can, canSeeOrganisation, PERMISSIONS } from '../../../src/access/domain/permissions';
+import { actorLabel, isRole, type Principal, type Role, ROLES } from '../../../src/access/domain/roles';
+import { Forbidden } from '../../../src/shared/domain/errors';
 
 const as = (role: Role, organisationId: string | null = null): Principal => ({ userId: 'u', name: 'N', role, organisationId });
 const rolesAllowed = (action: Action) => ROLES.filter((role) => can(as(role), action));

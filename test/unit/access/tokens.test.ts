@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { PARAMETERS } from '../../../src/config/parameters';
-import { accessReviewDue } from '../../../src/domain/access/review';
-import { lastUseIsStale, tokenExpiresAt, tokenFlags, tokenLifetimeDays, tokenStatus, userFlags } from '../../../src/domain/access/tokens';
-import { identityMismatches } from '../../../src/domain/application/applicant';
-import { InvalidCommand } from '../../../src/domain/errors';
+import { accessReviewDue } from '../../../src/access/domain/review';
+import { lastUseIsStale, tokenExpiresAt, tokenFlags, tokenLifetimeDays, tokenStatus, userFlags } from '../../../src/access/domain/tokens';
+import { identityMismatches } from '../../../src/application/domain/applicant';
+import { InvalidCommand } from '../../../src/shared/domain/errors';
 
 const at = (iso: string) => new Date(iso);
 const DAY = 86_400_000;

@@ -5,9 +5,9 @@ import {
   affectingEventOn,
   blockerMessage,
   type PlannedSession,
-} from '../../../src/domain/agrement/affected-sessions';
-import { type Agrement, type AgrementCommand, decide, openAgrement, pendingDeadlines, sessionBlocker } from '../../../src/domain/agrement/agrement';
-import { renderEmail } from '../../../src/infra/mail/templates';
+} from '../../../src/agrement/domain/affected-sessions';
+import { type Agrement, type AgrementCommand, decide, openAgrement, pendingDeadlines, sessionBlocker } from '../../../src/agrement/domain/agrement';
+import { renderEmail } from '../../../src/mail/infra/templates';
 
 function open(overrides: Partial<Parameters<typeof openAgrement>[0]> = {}): Agrement {
   return openAgrement({

@@ -19,19 +19,19 @@ import {
   openAgrement,
   pendingDeadlines,
   sessionBlocker,
-} from '../../../src/domain/agrement/agrement';
-import { standing } from '../../../src/domain/agrement/machine';
-import { badgeDueOnFor } from '../../../src/domain/agrement/procedures/referent';
-import { TRANSITIONS } from '../../../src/domain/agrement/transitions';
-import { addDays, addYears, isIsoDate, isoDate, parseIsoDate } from '../../../src/domain/dates';
-import { DomainError, TransitionRefused } from '../../../src/domain/errors';
-import { dateIn, endOfDay, startOfDay } from '../../../src/domain/zoned-time';
+} from '../../../src/agrement/domain/agrement';
+import { standing } from '../../../src/agrement/domain/machine';
+import { badgeDueOnFor } from '../../../src/agrement/domain/procedures/referent';
+import { TRANSITIONS } from '../../../src/agrement/domain/transitions';
+import { addDays, addYears, isIsoDate, isoDate, parseIsoDate } from '../../../src/shared/domain/dates';
+import { DomainError, TransitionRefused } from '../../../src/shared/domain/errors';
+import { dateIn, endOfDay, startOfDay } from '../../../src/shared/domain/zoned-time';
 
 /**
  * Model-based tests of the agrément state machine (issue 10 §4): fast-check generates sequences of
  * everything a person can send (every command of the transition table), finalised sessions (one by
  * one and in bulk) and time elapsing, and the pure domain decides each one as the agrément workflow
- * would (src/workflows/agrement/agrement.workflow.ts): a clock in the centre's own zone, and each
+ * would (src/agrement/workflows/agrement.workflow.ts): a clock in the centre's own zone, and each
  * pending deadline sent as `deadline-reached` when its instant comes (the start of its day for "on"
  * deadlines, the end of it for "by" ones), dated that day. Agréments of both kinds (a network agreeing
  * 1 to 4 référents, each named by `referentEmail` in the commands about one), for 1 to 3 years,

@@ -7,9 +7,9 @@ import {
   openAgrement,
   pendingDeadlines,
   sessionBlocker,
-} from '../../../src/domain/agrement/agrement';
-import { emailsFor } from '../../../src/domain/agrement/notifications';
-import { InvalidCommand, TransitionRefused } from '../../../src/domain/errors';
+} from '../../../src/agrement/domain/agrement';
+import { emailsFor } from '../../../src/agrement/domain/notifications';
+import { InvalidCommand, TransitionRefused } from '../../../src/shared/domain/errors';
 
 function open(overrides: Partial<Parameters<typeof openAgrement>[0]> = {}): Agrement {
   return openAgrement({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import * as D from '../../../src/domain/agrement/deadlines';
-import { endOfDay, startOfDay, dateIn } from '../../../src/domain/zoned-time';
+import * as D from '../../../src/agrement/domain/deadlines';
+import { endOfDay, startOfDay, dateIn } from '../../../src/shared/domain/zoned-time';
 
 describe('agrément deadlines', () => {
   it('AGR-2 APP-5 attestation 2025-01-31 for 3 years: term 2028-01-31, renewal request due 2027-10-31', () => {

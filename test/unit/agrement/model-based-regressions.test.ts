@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type Agrement, type AgrementCommand, decide, openAgrement, pendingDeadlines, referentsOf } from '../../../src/domain/agrement/agrement';
-import { TransitionRefused } from '../../../src/domain/errors';
+import { type Agrement, type AgrementCommand, decide, openAgrement, pendingDeadlines, referentsOf } from '../../../src/agrement/domain/agrement';
+import { TransitionRefused } from '../../../src/shared/domain/errors';
 
 /**
  * Defects the model-based test (agrement.model-based.test.ts) found, each pinned at its boundary.

@@ -10,9 +10,9 @@ import {
   upgradeAgrement,
   withContributionWarnings,
   withoutContributionWarnings,
-} from '../../../src/domain/agrement/agrement';
-import { emailsFor } from '../../../src/domain/agrement/notifications';
-import { InvalidCommand, TransitionRefused } from '../../../src/domain/errors';
+} from '../../../src/agrement/domain/agrement';
+import { emailsFor } from '../../../src/agrement/domain/notifications';
+import { InvalidCommand, TransitionRefused } from '../../../src/shared/domain/errors';
 
 const START: AgrementStart = {
   agrementId: '3f2a9c1b-0000-4000-8000-000000000010',

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type Agrement, type AgrementCommand, AGREMENT_STATES, type AgrementState, decide, openAgrement, pendingDeadlines } from '../../../src/domain/agrement/agrement';
-import { InvalidCommand, TransitionRefused } from '../../../src/domain/errors';
-import { cell, TRANSITIONS, transitionsMarkdown } from '../../../src/domain/agrement/transitions';
+import { type Agrement, type AgrementCommand, AGREMENT_STATES, type AgrementState, decide, openAgrement, pendingDeadlines } from '../../../src/agrement/domain/agrement';
+import { InvalidCommand, TransitionRefused } from '../../../src/shared/domain/errors';
+import { cell, TRANSITIONS, transitionsMarkdown } from '../../../src/agrement/domain/transitions';
 
 const TODAY = '2026-06-01';
 const open = (): Agrement =>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type Agrement, type AgrementCommand, decide, openAgrement } from '../../../src/domain/agrement/agrement';
-import { emailsFor } from '../../../src/domain/agrement/notifications';
-import { InvalidCommand, TransitionRefused } from '../../../src/domain/errors';
+import { type Agrement, type AgrementCommand, decide, openAgrement } from '../../../src/agrement/domain/agrement';
+import { emailsFor } from '../../../src/agrement/domain/notifications';
+import { InvalidCommand, TransitionRefused } from '../../../src/shared/domain/errors';
 
 const VISIT = '7d1e0c4a-0000-4000-8000-00000000visit';
 

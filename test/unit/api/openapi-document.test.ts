@@ -1,9 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../../src/api/create-app';
-import type { ApplicationDeps } from '../../../src/usecases/applications/dependencies';
-import { buildOpenApiDocument } from '../../../src/api/openapi';
+import { createApp } from '../../../src/http/create-app';
+import type { ApplicationDeps } from '../../../src/shared/usecases/dependencies';
+import { buildOpenApiDocument } from '../../../src/http/openapi';
 
 /**
  * Issue 12: the OpenAPI document (served at /docs-json) is valid OpenAPI 3.1 and documents every answer:

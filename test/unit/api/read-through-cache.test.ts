@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { cachingAuthenticator, type Authenticator } from '../../../src/api/auth/authenticator';
-import { ReadThroughCache } from '../../../src/api/cache/read-through-cache';
-import type { Principal } from '../../../src/domain/access/roles';
+import { cachingAuthenticator, type Authenticator } from '../../../src/http/auth/authenticator';
+import { ReadThroughCache } from '../../../src/shared/cache/read-through-cache';
+import type { Principal } from '../../../src/access/domain/roles';
 
 describe('read-through cache (dashboards, bench:api)', () => {
   it('shares one computation between concurrent callers, serves it until the TTL, then serves it once more while one refresh runs', async () => {

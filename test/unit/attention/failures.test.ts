@@ -1,9 +1,9 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { QueryFailedError } from 'typeorm';
 import { describe, expect, it } from 'vitest';
-import { InvalidCommand, NotFound, TransitionRefused } from '../../../src/domain/errors';
-import { MissingTemplateDataError } from '../../../src/infra/mail/templates';
-import { actionForFailure, classifyActivityError, sqlStateOf } from '../../../src/usecases/attention/failures';
+import { InvalidCommand, NotFound, TransitionRefused } from '../../../src/shared/domain/errors';
+import { MissingTemplateDataError } from '../../../src/mail/infra/templates';
+import { actionForFailure, classifyActivityError, sqlStateOf } from '../../../src/attention/usecases/failures';
 
 /** A PostgreSQL error as the driver reports it, wrapped by TypeORM. */
 function pgError(code: string, message: string, extra: Record<string, unknown> = {}) {

@@ -2,9 +2,9 @@ import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ChainChecker, type CheckpointFile, checkCheckpointSignatures, GENESIS_HASH, keyedEntryHash, legacyEntryHash, parseCheckpoint, signCheckpoint } from '../../../src/infra/audit/chain';
-import { AUDIT_KEY_FILE, localAuditKeyring, parseAuditKeys } from '../../../src/infra/audit/keys';
-import type { LogEntry } from '../../../src/infra/database/event-log';
+import { ChainChecker, type CheckpointFile, checkCheckpointSignatures, GENESIS_HASH, keyedEntryHash, legacyEntryHash, parseCheckpoint, signCheckpoint } from '../../../src/shared/event-log/chain';
+import { AUDIT_KEY_FILE, localAuditKeyring, parseAuditKeys } from '../../../src/shared/event-log/keys';
+import type { LogEntry } from '../../../src/shared/event-log/event-log';
 
 /** Issue 12: the pure parts of the tamper-evident log (keys, links, checkpoints, the chain walk). */
 const key = (s: string) => Buffer.from(s.padEnd(32, '.')).toString('base64');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ECB_RATES } from '../../../src/rules/billing/ecb-rates';
+import { ECB_RATES } from '../../../src/billing/rules/ecb-rates';
 import {
   assertTransition,
   ecbRateForHalfYear,
@@ -12,7 +12,7 @@ import {
   statementLines,
   statementPreparedAt,
   statementReminders,
-} from '../../../src/domain/billing/statement';
+} from '../../../src/billing/domain/statement';
 
 describe('BIL-1 the monthly statement', () => {
   it('BIL-1 lists each paying session with its totals excl. and incl. VAT (20 %), sorted by date', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvCell, toCsv } from '../../../src/usecases/dashboard/dashboard';
+import { csvCell, toCsv } from '../../../src/dashboard/usecases/dashboard';
 
 describe('CSV exports neutralise formula cells (OWASP CSV injection)', () => {
   it.each([

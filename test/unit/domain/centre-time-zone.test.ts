@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { PARAMETERS } from '../../../src/config/parameters';
-import { centreTimeZone } from '../../../src/domain/centre-time-zone';
-import { isTimeZone } from '../../../src/domain/sessions/finalisation';
-import { dateIn, endOfDay } from '../../../src/domain/zoned-time';
+import { centreTimeZone } from '../../../src/shared/domain/centre-time-zone';
+import { isTimeZone } from '../../../src/shared/domain/zoned-time';
+import { dateIn, endOfDay } from '../../../src/shared/domain/zoned-time';
 
 describe('centreTimeZone: a deadline "by D" passes at the end of D in the zone of the centre’s seat', () => {
   it('AGR-2 overseas departments have their own zone', () => {

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PARAMETERS } from '../../../src/config/parameters';
-import * as deadlines from '../../../src/domain/agrement/deadlines';
-import { addDays, addMonths, addYears, daysBetween, isoDate, MS_PER_DAY, parseIsoDate, utcTime } from '../../../src/domain/dates';
-import { dateIn, endOfDay, startOfDay, zonedInstant, zoneOffsetMs } from '../../../src/domain/zoned-time';
+import * as deadlines from '../../../src/agrement/domain/deadlines';
+import { addDays, addMonths, addYears, daysBetween, isoDate, MS_PER_DAY, parseIsoDate, utcTime } from '../../../src/shared/domain/dates';
+import { dateIn, endOfDay, startOfDay, zonedInstant, zoneOffsetMs } from '../../../src/shared/domain/zoned-time';
 
 /**
  * Property-based tests of the calendar arithmetic every dated rule relies on (DOMAIN.md, "Time conventions").

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, addMonths, addYears, isoDate, parseIsoDate } from '../../../src/domain/dates';
+import { addDays, addMonths, addYears, isoDate, parseIsoDate } from '../../../src/shared/domain/dates';
 
 const d = (s: string) => parseIsoDate(s);
 

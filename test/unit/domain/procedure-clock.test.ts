@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addMonthsIn, handOver, netElapsedMs, procedureDeadline, startClock } from '../../../src/domain/application/procedure-clock';
-import { MS_PER_DAY } from '../../../src/domain/dates';
+import { addMonthsIn, handOver, netElapsedMs, procedureDeadline, startClock } from '../../../src/application/domain/procedure-clock';
+import { MS_PER_DAY } from '../../../src/shared/domain/dates';
 
 const at = (s: string) => new Date(s);
 

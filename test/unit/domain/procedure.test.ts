@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decide, grantedYears, openProcedure, requireReferentCount, type DossierVerdict, type Procedure, type ProcedureCommand } from '../../../src/domain/application/procedure';
-import { InvalidCommand, TransitionRefused } from '../../../src/domain/errors';
+import { decide, grantedYears, openProcedure, requireReferentCount, type DossierVerdict, type Procedure, type ProcedureCommand } from '../../../src/application/domain/procedure';
+import { InvalidCommand, TransitionRefused } from '../../../src/shared/domain/errors';
 
 const complete: DossierVerdict = { complete: true, eligible: true, missingPieces: [], failures: [] };
 const t0 = new Date('2026-01-15T09:00:00Z');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEPARTMENT_PATTERN, DEPARTMENTS, departmentsOfRegion, REGIONS, regionOfDepartment } from '../../../src/domain/regions';
+import { DEPARTMENT_PATTERN, DEPARTMENTS, departmentsOfRegion, REGIONS, regionOfDepartment } from '../../../src/shared/domain/regions';
 
 describe('regions and departments (dashboard filter)', () => {
   it('places each of the 101 departments in exactly one of the 18 regions', () => {

@@ -15,7 +15,7 @@ import {
   TemplateRenderError,
   templatesDir,
   UnknownTemplateError,
-} from '../../../src/infra/mail/templates';
+} from '../../../src/mail/infra/templates';
 
 const base = { applicationReference: 'AGR-2025-0042', organisationName: "Université d'Angers" };
 /** The agrément lifecycle templates (issue 3) name the agrément, not the application. */

@@ -7,7 +7,7 @@ import {
   type ApplicationData,
   type Piece,
   type PieceType,
-} from '../../../src/domain/application/application';
+} from '../../../src/application/domain/application';
 import {
   applicationFacts,
   calendarMonthsBefore,
@@ -16,7 +16,7 @@ import {
   missingPieces,
   oldestAcceptedProofDate,
   type Evaluation,
-} from '../../../src/rules';
+} from '../../../src/application/rules';
 
 const TODAY = '2026-05-31';
 const THREE_MONTHS_AGO = '2026-02-28'; // 2026-05-31 minus 3 months, clamped to February's end: stale (DOC-1 strict)

@@ -5,14 +5,14 @@ import type {
   ApplicationData,
   EligibilityCategory,
   NetworkMember,
-} from '../../../src/domain/application/application';
+} from '../../../src/application/domain/application';
 import {
   ELIGIBILITY_RULES,
   evaluateEligibility,
   FRENCH_DEPARTMENTS,
   INDIVIDUALLY_ELIGIBLE_CATEGORIES,
   type Evaluation,
-} from '../../../src/rules';
+} from '../../../src/application/rules';
 
 const TODAY = '2026-05-31';
 

@@ -6,7 +6,7 @@ import {
   type ApplicantKind,
   type ApplicationData,
   type Piece,
-} from '../../../src/domain/application/application';
+} from '../../../src/application/domain/application';
 import {
   applicationFacts,
   DOSSIER_RULES,
@@ -19,9 +19,9 @@ import {
   type Facts,
   type RuleDefinition,
   type RuleFile,
-} from '../../../src/rules';
-import dossierJson from '../../../src/rules/dossier.rules.json';
-import eligibilityJson from '../../../src/rules/eligibility.rules.json';
+} from '../../../src/application/rules';
+import dossierJson from '../../../src/application/rules/dossier.rules.json';
+import eligibilityJson from '../../../src/application/rules/eligibility.rules.json';
 
 const CENTRE = { fact: 'parameters', path: '$.eligibility.centreCandidates' };
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PARAMETERS } from '../../../src/config/parameters';
-import type { Invigilator, Session, SessionCandidate, SessionContext } from '../../../src/domain/sessions/session';
-import { RuleFileError } from '../../../src/rules/rule-engine';
+import type { Invigilator, Session, SessionCandidate, SessionContext } from '../../../src/sessions/domain/session';
+import { RuleFileError } from '../../../src/shared/rules/rule-engine';
 import {
   BASE_RULE_CATALOGUE,
   evaluateSession,
@@ -13,9 +13,9 @@ import {
   type SessionEvaluation,
   type SessionRuleCatalogue,
   withRuleSets,
-} from '../../../src/rules/sessions';
+} from '../../../src/sessions/rules';
 import { handWrittenChecks } from '../../support/hand-written-checks';
-import ses2020 from '../../../src/rules/sessions/ses-2020-01.rules.json';
+import ses2020 from '../../../src/sessions/rules/ses-2020-01.rules.json';
 import ses2027 from '../../fixtures/rules/ses-2027-01.rules.json';
 
 // AGR-6: a fictional later cahier (15 candidates per invigilator from 2027-01-01), a fixture only.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type CampaignWindow, checkCampaignWindow, derogationProblem, isSchoolYear, noWindowMessage, schoolYearOf, windowProblems } from '../../../src/domain/sessions/campaigns';
+import { type CampaignWindow, checkCampaignWindow, derogationProblem, isSchoolYear, noWindowMessage, schoolYearOf, windowProblems } from '../../../src/sessions/domain/campaigns';
 
 // SCO-2, the 2020-2021 campaign of the FAQ (seeded by the migration; operations enter the other years).
 const lycee: CampaignWindow = { schoolYear: '2020-2021', schoolType: 'lycee', from: '2021-01-11', to: '2021-05-20', derogationLimit: null };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PARAMETERS } from '../../../src/config/parameters';
-import { InvalidCommand, TransitionRefused } from '../../../src/domain/errors';
+import { InvalidCommand, TransitionRefused } from '../../../src/shared/domain/errors';
 import {
   decide,
   finalisationDeadline,
@@ -11,8 +11,8 @@ import {
   type SessionDeadlineCommand,
   type SessionSchedule,
   sessionEndsAt,
-} from '../../../src/domain/sessions/finalisation';
-import { renderEmail } from '../../../src/infra/mail/templates';
+} from '../../../src/sessions/domain/finalisation';
+import { renderEmail } from '../../../src/mail/infra/templates';
 
 const iso = (d: Date) => d.toISOString();
 const at = (instant: string) => new Date(instant);

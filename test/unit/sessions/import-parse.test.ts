@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CSV_COLUMNS, csvSessions, jsonArraySessions, ndjsonSessions, type ParsedItem, sessionsOf } from '../../../src/usecases/sessions/import/parse';
+import { CSV_COLUMNS, csvSessions, jsonArraySessions, ndjsonSessions, type ParsedItem, sessionsOf } from '../../../src/sessions/usecases/import/parse';
 
 async function* linesOf(text: string) {
   for (const line of text.split(/\r?\n/)) yield line;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jsonElementGuard, LineTooLong, physicalLineGuard } from '../../../src/usecases/sessions/import/line-limit';
+import { jsonElementGuard, LineTooLong, physicalLineGuard } from '../../../src/sessions/usecases/import/line-limit';
 
 /** Feeds `text` in chunks of `size` bytes; returns the error thrown, if any. */
 function feed(guard: { feed(b: Buffer): void }, text: string, size = 3): LineTooLong | null {

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { PARAMETERS } from '../../../src/config/parameters';
-import { loadPriceTable, priceOf, priceTableFor } from '../../../src/domain/sessions/pricing';
-import { PRICE_TABLES } from '../../../src/rules/sessions/price-tables';
-import { InvalidCommand } from '../../../src/domain/errors';
-import { type CandidateBilling, CENTRE_KINDS } from '../../../src/domain/sessions/session';
-import { parseSessionReport } from '../../../src/usecases/sessions/session-report';
+import { loadPriceTable, priceOf, priceTableFor } from '../../../src/sessions/domain/pricing';
+import { PRICE_TABLES } from '../../../src/sessions/rules/price-tables';
+import { InvalidCommand } from '../../../src/shared/domain/errors';
+import { type CandidateBilling, CENTRE_KINDS } from '../../../src/sessions/domain/session';
+import { parseSessionReport } from '../../../src/sessions/usecases/session-report';
 import { sessionReport } from '../../support/session-fixtures';
-import { RuleFileError } from '../../../src/rules/rule-engine';
-import prices2020 from '../../../src/rules/sessions/prices-2020-01.json';
+import { RuleFileError } from '../../../src/shared/rules/rule-engine';
+import prices2020 from '../../../src/sessions/rules/prices-2020-01.json';
 
 const DATE = '2026-06-15';
 const as = (billing: CandidateBilling) => ({ billing });

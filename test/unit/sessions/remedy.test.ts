@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidCommand, TransitionRefused } from '../../../src/domain/errors';
-import { attributableIncidents, decideRemedy, openRemedy, remedyDue } from '../../../src/domain/sessions/remedy';
+import { InvalidCommand, TransitionRefused } from '../../../src/shared/domain/errors';
+import { attributableIncidents, decideRemedy, openRemedy, remedyDue } from '../../../src/sessions/domain/remedy';
 
 const open = (affected: string[] | 'all' = ['c3', 'c7'], timeZone = 'Europe/Paris') =>
   openRemedy({ sessionId: 'S-1', centreName: 'Centre', date: '2026-03-28', timeZone, affected, incidents: ['Coupure du réseau'] });

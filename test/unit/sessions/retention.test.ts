@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ERASED, erasePersonalData, retentionCutoff } from '../../../src/domain/sessions/retention';
+import { ERASED, erasePersonalData, retentionCutoff } from '../../../src/sessions/domain/retention';
 import { sessionReport } from '../../support/session-fixtures';
 
 describe('SES-11 session minutes kept 2 years, then the people forgotten (DATA-1)', () => {

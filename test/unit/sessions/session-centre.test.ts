@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { RulesFailed } from '../../../src/domain/errors';
-import { judge, sessionCentreOf, type CentreRow } from '../../../src/usecases/sessions/report-sessions';
+import { RulesFailed } from '../../../src/shared/domain/errors';
+import { judge, sessionCentreOf, type CentreRow } from '../../../src/sessions/usecases/report-sessions';
 import { sessionReport } from '../../support/session-fixtures';
-import { BASE_RULE_CATALOGUE } from '../../../src/rules/sessions';
-import type { JudgingData } from '../../../src/usecases/sessions/report-sessions';
+import { BASE_RULE_CATALOGUE } from '../../../src/sessions/rules';
+import type { JudgingData } from '../../../src/sessions/usecases/report-sessions';
 
 /** The base cahier and no campaign window (these centres are not schools). */
 const DATA: JudgingData = { catalogue: BASE_RULE_CATALOGUE, campaigns: { windows: [], derogations: [] } };

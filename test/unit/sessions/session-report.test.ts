@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidCommand } from '../../../src/domain/errors';
-import { erasePersonalData } from '../../../src/domain/sessions/retention';
-import { judge, sessionCentreOf } from '../../../src/usecases/sessions/report-sessions';
-import { parseSessionReport, SESSION_REPORT_SCHEMA } from '../../../src/usecases/sessions/session-report';
+import { InvalidCommand } from '../../../src/shared/domain/errors';
+import { erasePersonalData } from '../../../src/sessions/domain/retention';
+import { judge, sessionCentreOf } from '../../../src/sessions/usecases/report-sessions';
+import { parseSessionReport, SESSION_REPORT_SCHEMA } from '../../../src/sessions/usecases/session-report';
 import { sessionReport } from '../../support/session-fixtures';
-import { BASE_RULE_CATALOGUE } from '../../../src/rules/sessions';
-import type { JudgingData } from '../../../src/usecases/sessions/report-sessions';
+import { BASE_RULE_CATALOGUE } from '../../../src/sessions/rules';
+import type { JudgingData } from '../../../src/sessions/usecases/report-sessions';
 
 /** The base cahier and no campaign window (these centres are not schools). */
 const DATA: JudgingData = { catalogue: BASE_RULE_CATALOGUE, campaigns: { windows: [], derogations: [] } };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidCommand } from '../../../src/domain/errors';
-import { parseScenario, parseWhatIf, sortByDate } from '../../../src/simulation/scenario';
+import { InvalidCommand } from '../../../src/shared/domain/errors';
+import { parseScenario, parseWhatIf, sortByDate } from '../../../src/agrement/simulation/scenario';
 
 const subject = { kind: 'centre', timezone: 'Europe/Paris', foreign: false };
 const fieldOf = (fn: () => unknown): string => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { periodically } from '../../../src/infra/tools/periodic';
+import { periodically } from '../../../src/shared/tools/periodic';
 
 function deferred() {
   let resolve!: () => void;

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidCommand, TransitionRefused } from '../../../src/domain/errors';
+import { InvalidCommand, TransitionRefused } from '../../../src/shared/domain/errors';
 import {
   assertCanDeactivate,
   assertPlannedVisitsKept,
   isUnavailable,
   normaliseUnavailability,
   validateInspector,
-} from '../../../src/domain/visits/inspectors';
-import { letterDeadline, type PlannerCentre, type PlannerInspector, planVisits } from '../../../src/domain/visits/planner';
+} from '../../../src/visits/domain/inspectors';
+import { letterDeadline, type PlannerCentre, type PlannerInspector, planVisits } from '../../../src/visits/domain/planner';
 
 function fieldOf(fn: () => unknown): string {
   try {

@@ -1,8 +1,8 @@
 import Holidays from 'date-holidays';
 import { describe, expect, it } from 'vitest';
 import { PARAMETERS } from '../../../src/config/parameters';
-import { addDays, isoDate, parseIsoDate } from '../../../src/domain/dates';
-import { InvalidCommand } from '../../../src/domain/errors';
+import { addDays, isoDate, parseIsoDate } from '../../../src/shared/domain/dates';
+import { InvalidCommand } from '../../../src/shared/domain/errors';
 import {
   conflictOfInterest,
   earliestAnnouncedVisit,
@@ -12,7 +12,7 @@ import {
   type PlannerCentre,
   type PlannerInspector,
   planVisits,
-} from '../../../src/domain/visits/planner';
+} from '../../../src/visits/domain/planner';
 
 /** The library, asked directly: is this day a French public holiday? */
 const library = new Holidays('FR');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidCommand } from '../../../src/domain/errors';
-import { qualityEvent } from '../../../src/domain/visits/quality-events';
+import { InvalidCommand } from '../../../src/shared/domain/errors';
+import { qualityEvent } from '../../../src/visits/domain/quality-events';
 
 const field = (f: () => unknown) => {
   try {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { PARAMETERS } from '../../../src/config/parameters';
-import { engineFor } from '../../../src/rules/rule-engine';
-import { RISK_RULES, type RiskFacts, riskScore } from '../../../src/rules/visits';
-import { wholeMonthsBetween } from '../../../src/usecases/visits/risk-facts';
+import { engineFor } from '../../../src/shared/rules/rule-engine';
+import { RISK_RULES, type RiskFacts, riskScore } from '../../../src/visits/rules';
+import { wholeMonthsBetween } from '../../../src/visits/usecases/risk-facts';
 
 const R = PARAMETERS.visits.risk;
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PARAMETERS } from '../../../src/config/parameters';
-import { addDays, isoDate, MS_PER_DAY, parseIsoDate } from '../../../src/domain/dates';
+import { addDays, isoDate, MS_PER_DAY, parseIsoDate } from '../../../src/shared/domain/dates';
 import {
   earliestAnnouncedVisit,
   frenchPublicHolidays,
@@ -13,7 +13,7 @@ import {
   type PlannerInspector,
   planVisits,
   publicHolidays,
-} from '../../../src/domain/visits/planner';
+} from '../../../src/visits/domain/planner';
 
 /** Working days of the department strictly after `a` up to and including `b`. */
 function workingDaysAfter(a: string, b: string, department: string | null): number {

@@ -1,0 +1,77 @@
+import { PARAMETERS } from '../../../config/parameters';
+import { InvalidCommand } from '../../../shared/domain/errors';
+import * as D from '../deadlines';
+import { AFTER_END, dateField, deadline, type Deadline, LIVE_STATES, type Procedure, requiredText, transition, unchanged } from '../machine';
+import { propose, withdrawProposals } from './termination';
+
+/**
+ * QUO-1..3: candidates who sat in finalised sessions held within [first grant, first grant + 3 years)
+ * count towards 600 (a centre) or 2,500 (a network); the pace is checked and warned about; the count is
+ * judged once the window's last sessions could be finalised (48 h, SES-10); a withdrawal proposal not
+ * yet confirmed is withdrawn when the count reaches the threshold.
+ */
+
+const sessionsFinalised = transition({
+  command: 'sessions-finalised',
+  procedure: 'quota',
+  ruleIds: ['QUO-3', 'QUO-1'],
+  summary: 'A finalised session reports its candidates who sat: counted once, if held within the 3-year window',
+  allowedIn: [...LIVE_STATES, 'expired', 'terminated'],
+  refusedBy: {},
+  guards: [
+    {
+      ruleId: 'TER-5',
+      holds: 'after the end, only a session held before it is recorded',
+      check: (a, c) => (a.end && (c.sessionDate ?? c.finalisedOn) >= a.end.on ? `the agrément ended on ${a.end.on}: no session after it (TER-5)` : null),
+    },
+  ],
+  next: unchanged,
+  validate(c, a) {
+    dateField('finalisedOn', c.finalisedOn);
+    if (c.sessionDate !== undefined) dateField('sessionDate', c.sessionDate);
+    if (!Number.isInteger(c.candidates) || c.candidates < 0) throw new InvalidCommand('candidates', 'candidates must be a non-negative integer');
+    requiredText('sessionId', c.sessionId, 'sessionId is required');
+    const held = c.sessionDate ?? c.finalisedOn;
+    if (held < a.firstGrantOn) throw new InvalidCommand(c.sessionDate ? 'sessionDate' : 'finalisedOn', 'the session was held before the first grant');
+  },
+  apply(ctx, c) {
+    const { a, emit } = ctx;
+    // QUO-3: each finalised session counts once, even when reported again.
+    if (a.quota.sessionIds.includes(c.sessionId)) return;
+    const held = c.sessionDate ?? c.finalisedOn;
+    const counted = held < D.quotaWindowEndOn(a.firstGrantOn);
+    a.quota = { candidates: a.quota.candidates + (counted ? c.candidates : 0), sessionIds: [...a.quota.sessionIds, c.sessionId] };
+    emit('sessions-finalised', ['QUO-3'], { sessionId: c.sessionId, sessionDate: held, candidates: c.candidates, counted, total: a.quota.candidates });
+    if (counted && a.quota.candidates >= D.quotaTarget(a.kind)) withdrawProposals(ctx, 'quota', 'quota-reached', c.finalisedOn);
+  },
+});
+
+export const quota: Procedure = {
+  name: 'quota',
+  title: 'Candidate quotas (QUO-1..3)',
+  transitions: [sessionsFinalised],
+  deadlines(a) {
+    const list: Deadline[] = D.quotaCheckpoints(a.firstGrantOn).map((c) => deadline('quota-checkpoint', 'QUO-3', c, 'on'));
+    list.push(deadline('quota-deadline', 'QUO-2', D.quotaJudgedOn(a.firstGrantOn), 'on'));
+    return list;
+  },
+  onDeadline: {
+    'quota-checkpoint'({ a, emit }, d) {
+      const target = D.quotaTarget(a.kind);
+      const projected = D.projectedCandidates(a.quota.candidates, a.firstGrantOn, d.on);
+      const monthsElapsed = PARAMETERS.quota.checkpointMonths[D.quotaCheckpoints(a.firstGrantOn).indexOf(d.on)] ?? null;
+      const data = { checkpointOn: d.on, candidates: a.quota.candidates, target, projected, deadlineOn: D.quotaWindowEndOn(a.firstGrantOn), monthsElapsed };
+      if (projected < target) emit('quota-warning', ['QUO-3', 'QUO-1'], data);
+      else emit('quota-on-track', ['QUO-3'], data);
+    },
+    'quota-deadline'(ctx, d, on) {
+      const { a, emit } = ctx;
+      const target = D.quotaTarget(a.kind);
+      const windowEndOn = D.quotaWindowEndOn(a.firstGrantOn);
+      if (a.quota.candidates < target) {
+        emit('quota-missed', ['QUO-1', 'QUO-2'], { candidates: a.quota.candidates, target, windowEndOn, judgedOn: d.on });
+        propose(ctx, { kind: 'termination', cause: 'quota', ruleId: 'QUO-2', proposedOn: on, grounds: { candidates: a.quota.candidates, target } });
+      } else emit('quota-met', ['QUO-1'], { candidates: a.quota.candidates, target, windowEndOn, judgedOn: d.on });
+    },
+  },
+};

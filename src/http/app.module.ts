@@ -1,0 +1,91 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
+import type { MailCapture } from '../mail/infra/capture-server';
+import type { ApplicationDeps } from '../shared/usecases/dependencies';
+import { AgrementsController } from '../agrement/api/agrements.controller';
+import { NetworkMembersController } from '../agrement/api/network-members.controller';
+import { ApplicationsController } from '../application/api/applications.controller';
+import { AttentionController } from '../attention/api/attention.controller';
+import { AuditController } from '../audit/api/audit.controller';
+import { MeController } from '../access/api/me.controller';
+import { AccessReviewsController } from '../access/api/access-reviews.controller';
+import { UsersController } from '../access/api/users.controller';
+import { WebController } from './web.controller';
+import { DashboardController } from '../dashboard/api/dashboard.controller';
+import { SimulationsController } from '../agrement/api/simulations.controller';
+import { AuthGuard } from './auth/auth.guard';
+import { cachingAuthenticator, databaseAuthenticator } from './auth/authenticator';
+import { PARAMETERS } from '../config/parameters';
+import { HealthController } from './health.controller';
+import { MailController } from '../mail/api/mail.controller';
+import { IdempotencyInterceptor } from './idempotency.interceptor';
+import { VisitsController } from '../visits/api/visits.controller';
+import { InspectorsController } from '../visits/api/inspectors.controller';
+import { QualityEventsController } from '../visits/api/quality-events.controller';
+import { SessionsController } from '../sessions/api/sessions.controller';
+import { type ImportLimits, SessionImportsController } from '../sessions/api/imports.controller';
+import { StatementsController } from '../billing/api/statements.controller';
+import { RuleSetVersionsController } from '../sessions/api/rule-sets.controller';
+import { CampaignWindowsController } from '../sessions/api/campaigns.controller';
+import { APPLICATION_DEPS, AUTHENTICATOR, DASHBOARD_CACHE, IMPORT_LIMITS, MAIL_CAPTURE } from './tokens';
+import { ReadThroughCache } from '../shared/cache/read-through-cache';
+import { FailedAuthThrottle, type ThrottleLimits, THROTTLE_LIMITS } from './security/throttling';
+
+export interface ApiDeps {
+  applications: ApplicationDeps;
+  mailCapture?: MailCapture;
+  /** How long a token's principal is remembered (default PARAMETERS.api.principalCacheSeconds; 0: looked up on every request). */
+  principalCacheMs?: number;
+  /** How long a dashboard answer is reused (default PARAMETERS.api.dashboardCacheSeconds; 0: always computed). */
+  dashboardCacheMs?: number;
+  /** Issue 12: throttling limits (default PARAMETERS.api.failedAuthThrottle and expensiveThrottle). */
+  throttle?: Partial<ThrottleLimits>;
+  /** Issue 12: origins allowed by CORS besides the API's own (default none; CORS_ALLOWED_ORIGINS). */
+  corsAllowedOrigins?: string[];
+  /** Issue 12: bulk import limits in bytes (default PARAMETERS.sessions.importMaxBytes / importMaxLineBytes; IMPORT_MAX_BYTES, IMPORT_MAX_LINE_BYTES). */
+  importLimits?: Partial<ImportLimits>;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(deps: ApiDeps): DynamicModule {
+    const limits: ThrottleLimits = {
+      failedAuth: deps.throttle?.failedAuth ?? PARAMETERS.api.failedAuthThrottle,
+      expensive: deps.throttle?.expensive ?? PARAMETERS.api.expensiveThrottle,
+    };
+    return {
+      module: AppModule,
+      // Issue 12: the storage both limits count in; 'default' so a 429 carries a plain Retry-After.
+      imports: [ThrottlerModule.forRoot({ throttlers: [{ name: 'default', limit: limits.expensive.limit, ttl: limits.expensive.windowSeconds * 1000 }] })],
+      controllers: [ApplicationsController, AgrementsController, NetworkMembersController, AttentionController, AuditController, MeController, WebController, DashboardController, SimulationsController, HealthController, VisitsController, InspectorsController, QualityEventsController, SessionsController, SessionImportsController, StatementsController, RuleSetVersionsController, CampaignWindowsController, UsersController, AccessReviewsController,
+        // The captured mail exists only with the capture (`./dev start` without SMTP_URL): otherwise /mail is 404 for everyone.
+        ...(deps.mailCapture ? [MailController] : [])],
+      providers: [
+        { provide: APPLICATION_DEPS, useValue: deps.applications },
+        { provide: DASHBOARD_CACHE, useValue: new ReadThroughCache<unknown>(deps.dashboardCacheMs ?? PARAMETERS.api.dashboardCacheSeconds * 1000, 1000, Date.now, true) },
+        // Tokens are checked against the same database the use cases write to.
+        {
+          provide: AUTHENTICATOR,
+          useFactory: (d: ApplicationDeps) =>
+            cachingAuthenticator(databaseAuthenticator(d.db), deps.principalCacheMs ?? PARAMETERS.api.principalCacheSeconds * 1000),
+          inject: [APPLICATION_DEPS],
+        },
+        // Every route authenticates unless marked @Public (see auth/auth.guard.ts).
+        { provide: THROTTLE_LIMITS, useValue: limits },
+        {
+          provide: IMPORT_LIMITS,
+          useValue: {
+            maxBytes: deps.importLimits?.maxBytes ?? PARAMETERS.sessions.importMaxBytes,
+            maxLineBytes: deps.importLimits?.maxLineBytes ?? PARAMETERS.sessions.importMaxLineBytes,
+          } satisfies ImportLimits,
+        },
+        FailedAuthThrottle,
+        { provide: APP_GUARD, useClass: AuthGuard },
+        // Issue 12: an Idempotency-Key is bound to its first request; reused for another: 422.
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+        ...(deps.mailCapture ? [{ provide: MAIL_CAPTURE, useValue: deps.mailCapture }] : []),
+      ],
+    };
+  }
+}

@@ -1,0 +1,78 @@
+import { type CanActivate, type ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request, Response } from 'express';
+import { type Action, assertCan } from '../../access/domain/permissions';
+import type { Principal } from '../../access/domain/roles';
+import { Forbidden, Unauthenticated } from '../../shared/domain/errors';
+import { clientAddress, FailedAuthThrottle, tooManyRequests } from '../security/throttling';
+import { AUTHENTICATOR } from '../tokens';
+import type { Authenticator } from './authenticator';
+import { AUTHENTICATED_ONLY_KEY, CAN_KEY, PUBLIC_KEY } from './decorators';
+import { setPrincipal } from './principal';
+
+/** Query parameters that would carry a secret in a URL (DATA-3 forbids it). */
+const URL_SECRET_PARAMS = ['access_token', 'token', 'api_key', 'apikey'];
+
+/**
+ * Global guard: every route needs a bearer token except those marked @Public; the route's @Can
+ * action must be allowed to the principal's role. A route that declares nothing is refused.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(AUTHENTICATOR) private readonly authenticator: Authenticator,
+    // Issue 12: without it (a test module), failures are not counted.
+    @Optional() private readonly failures?: FailedAuthThrottle,
+  ) {}
+
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    const targets = [ctx.getHandler(), ctx.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+    const req = ctx.switchToHttp().getRequest<Request>();
+    const res = ctx.switchToHttp().getResponse<Response>();
+    // Issue 12: what an authenticated route answers is for its caller only, never for a cache.
+    res.setHeader('Cache-Control', 'no-store');
+    const principal = await this.authenticate(req, res);
+    setPrincipal(req, principal);
+
+    const action = this.reflector.getAllAndOverride<Action | undefined>(CAN_KEY, targets);
+    if (action !== undefined) {
+      assertCan(principal, action);
+      return true;
+    }
+    if (this.reflector.getAllAndOverride<boolean>(AUTHENTICATED_ONLY_KEY, targets)) return true;
+    // Fail closed: a route without a declared permission is a mistake, not an open door.
+    throw new Forbidden(`${req.method} ${req.route?.path ?? req.path}`, []);
+  }
+
+  /** The request's principal; a failure counts against the client's address (issue 12: 429 past the limit). */
+  private async authenticate(req: Request, res: Response): Promise<Principal> {
+    const address = clientAddress(req);
+    const blocked = this.failures?.blockedFor(address) ?? 0;
+    if (blocked > 0) throw tooManyRequests(res, blocked, `too many failed authentications from this address: retry after ${blocked} s`);
+    try {
+      const principal = await this.authenticator.principalFor(bearerToken(req));
+      if (!principal) throw new Unauthenticated('the bearer token is unknown or revoked, or its user is inactive');
+      return principal;
+    } catch (err) {
+      if (!(err instanceof Unauthenticated) || !this.failures) throw err;
+      const wait = await this.failures.failed(address);
+      if (wait > 0) throw tooManyRequests(res, wait, `too many failed authentications from this address: retry after ${wait} s`);
+      throw err;
+    }
+  }
+}
+
+/** The token of `Authorization: Bearer <token>`; a token in the URL is refused (DATA-3). */
+function bearerToken(req: Request): string {
+  const query = (req.query ?? {}) as Record<string, unknown>;
+  if (URL_SECRET_PARAMS.some((p) => p in query)) {
+    throw new Unauthenticated('credentials are refused in URLs (DATA-3): send Authorization: Bearer <token>');
+  }
+  const header = req.headers.authorization;
+  if (!header) throw new Unauthenticated();
+  const match = /^Bearer +(\S+) *$/i.exec(header);
+  if (!match) throw new Unauthenticated('the Authorization header must be "Bearer <token>"');
+  return match[1]!;
+}

@@ -1,0 +1,41 @@
+import { createHash } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import type { Principal } from '../../access/domain/roles';
+import { findPrincipalByToken } from '../../access/infra/access-store';
+import { ReadThroughCache } from '../../shared/cache/read-through-cache';
+
+/** Turns a bearer token into a principal (null: unknown, revoked, expired, or an inactive user). */
+export interface Authenticator {
+  principalFor(token: string): Promise<Principal | null>;
+  /**
+   * Forgets what is remembered (DATA-3): called after a revocation or a deactivation, so the token stops
+   * working at once in this process; other processes refuse it within their cache's ttl.
+   */
+  invalidate?(): void;
+}
+
+/** Tokens stored hashed in PostgreSQL (api_tokens). */
+export function databaseAuthenticator(db: DataSource): Authenticator {
+  return { principalFor: (token) => findPrincipalByToken(db, token) };
+}
+
+/**
+ * Remembers each token's principal for a few seconds, so a dashboard's burst of requests costs one
+ * lookup. DATA-3: a token revoked or a user deactivated through this process is refused at once
+ * (`invalidate`), through another process (or the database directly) at most `ttlMs` later; a token is
+ * never served past its expiry. Keys are hashes: no token is kept in memory in clear.
+ */
+export function cachingAuthenticator(inner: Authenticator, ttlMs: number, clock: () => number = Date.now): Authenticator {
+  const cache = new ReadThroughCache<Principal | null>(ttlMs, 10_000, clock);
+  return {
+    principalFor: async (token) => {
+      const principal = await cache.get(createHash('sha256').update(token).digest('base64url'), () => inner.principalFor(token));
+      if (principal?.tokenExpiresAt && Date.parse(principal.tokenExpiresAt) <= clock()) return null;
+      return principal;
+    },
+    invalidate: () => {
+      cache.clear();
+      inner.invalidate?.();
+    },
+  };
+}

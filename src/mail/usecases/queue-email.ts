@@ -1,0 +1,87 @@
+import { createHash } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { renderEmail, TemplateError, type TemplateName } from '../infra/templates';
+import { TEMPLATE_DATA_INVALID } from '../../attention/usecases/failures';
+import { wakeOutbox } from './outbox';
+
+export interface SendEmailInput {
+  /** Idempotency key: one e-mail per key, ever. */
+  key: string;
+  /** Recipient; null sends to the Pix mailbox of the audience (operations or legal). */
+  to: string | null;
+  audience: 'applicant' | 'centre' | 'operations' | 'legal';
+  template: TemplateName;
+  data: Record<string, unknown>;
+}
+
+export interface EmailDeps {
+  db: DataSource;
+  operationsEmail: string;
+  /** The legal team's mailbox: termination and breach proposals (BRE-4). */
+  legalEmail: string;
+}
+
+export interface EmailQueued {
+  /** True when this call queued it; false when the key was already queued (a retried activity, a retried request). */
+  queued: boolean;
+  messageId: string;
+}
+
+/** Who queues the e-mail: a workflow's activity, or nobody (a use case of the API). */
+export interface EmailOrigin {
+  workflowId: string | null;
+  workflowType: string | null;
+}
+
+/** An e-mail no retry could queue (no key, no recipient, template data missing): `type` names the failure kind. */
+export class EmailNotQueueable extends Error {
+  constructor(
+    message: string,
+    readonly type: string,
+    readonly details: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'EmailNotQueueable';
+  }
+}
+
+export function messageIdFor(key: string): string {
+  return `<${createHash('sha256').update(key).digest('hex').slice(0, 32)}@agrement.pix.fr>`;
+}
+
+/**
+ * Queues an e-mail in the outbox and returns at once: the sender (src/mail/usecases/outbox.ts) delivers it
+ * outside any workflow or request, so an SMTP outage never holds a decision, an update's answer or a deadline.
+ *
+ * The template is rendered first, to check its data: data missing or invalid is EmailNotQueueable, since no
+ * retry would fix it. The row is then inserted once per key (ON CONFLICT DO NOTHING): a retried activity or
+ * request, or two at once, queue one e-mail. The Message-ID derives from the key, so even a resend after a
+ * crash is recognisable downstream. Used by the e-mail activity and by the API's use cases alike.
+ */
+export async function queueEmail(
+  { db, operationsEmail, legalEmail }: EmailDeps,
+  input: SendEmailInput,
+  origin: EmailOrigin = { workflowId: null, workflowType: null },
+): Promise<EmailQueued> {
+  if (typeof input?.key !== 'string' || input.key.trim() === '') {
+    throw new EmailNotQueueable('an e-mail needs a non-empty key', 'InvalidCommand', { field: 'key' });
+  }
+  const to = input.to ?? (input.audience === 'legal' ? legalEmail : operationsEmail);
+  const messageId = messageIdFor(input.key);
+  if (typeof to !== 'string' || to.trim() === '') {
+    throw new EmailNotQueueable(`e-mail ${input.key} (${input.template}) has no recipient`, TEMPLATE_DATA_INVALID, { field: 'to', template: input.template, key: input.key });
+  }
+  try {
+    renderEmail(input.template, input.data);
+  } catch (err) {
+    if (!(err instanceof TemplateError)) throw err;
+    throw new EmailNotQueueable(err.message, TEMPLATE_DATA_INVALID, { template: input.template, key: input.key });
+  }
+  const rows: unknown[] = await db.query(
+    `INSERT INTO email_outbox (key, template, recipient, audience, data, message_id, workflow_id, workflow_type)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (key) DO NOTHING RETURNING key`,
+    [input.key, input.template, to, input.audience, JSON.stringify(input.data ?? {}), messageId, origin.workflowId, origin.workflowType],
+  );
+  if (rows.length > 0) wakeOutbox();
+  return { queued: rows.length > 0, messageId };
+}

@@ -1,0 +1,56 @@
+import type { DataSource } from 'typeorm';
+import type { RemedyEvent, SessionRemedy } from '../domain/remedy';
+import { appendToLog } from '../../shared/event-log/event-log';
+import { SESSION_STREAM, sessionStreamId } from '../usecases/session-stream';
+
+export interface RecordRemedyInput {
+  centreId: string;
+  /** The follow-up after the events. */
+  remedy: SessionRemedy;
+  events: Array<Omit<RemedyEvent, 'emails'>>;
+  /** Sequence of the first event (0: the opening); keys derive from it. */
+  firstSeq: number;
+  actor: string;
+  /** The workflow's clock. */
+  at: string;
+}
+
+/** Thin, idempotent activities of the SES-12 remedy follow-up. */
+export function createRemedyActivities({ db }: { db: DataSource }) {
+  return {
+    /**
+     * The session's log entries (its own stream, so its timeline shows the remedy) and the row the
+     * dashboards read, in one transaction; keyed by sequence and version, so a retry writes nothing twice.
+     */
+    async recordRemedy(input: RecordRemedyInput): Promise<void> {
+      const r = input.remedy;
+      await db.transaction(async (m) => {
+        await m.query(
+          `INSERT INTO session_remedies (session_id, organisation_id, due_at, state, snapshot, version, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+           ON CONFLICT (session_id) DO UPDATE SET due_at = EXCLUDED.due_at, state = EXCLUDED.state, snapshot = EXCLUDED.snapshot, version = EXCLUDED.version,
+             updated_at = EXCLUDED.updated_at
+           WHERE session_remedies.version <= EXCLUDED.version`,
+          [r.sessionId, input.centreId, r.dueAt, r.state, JSON.stringify(r), r.version, input.at],
+        );
+        await appendToLog(
+          m,
+          input.events.map((e, i) => ({
+            eventKey: `session-remedy:${r.sessionId}:${input.firstSeq + i}`,
+            streamType: SESSION_STREAM,
+            streamId: sessionStreamId(r.sessionId),
+            type: e.type,
+            ruleIds: e.ruleIds,
+            fromState: e.from,
+            toState: e.to,
+            actor: input.actor,
+            reason: null,
+            data: { sessionId: r.sessionId, centreId: input.centreId, ...e.data },
+            occurredAt: new Date(input.at),
+          })),
+        );
+      });
+    },
+  };
+}
+
+export type RemedyActivities = ReturnType<typeof createRemedyActivities>;

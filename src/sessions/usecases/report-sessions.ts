@@ -1,0 +1,463 @@
+import { createHash } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { PARAMETERS } from '../../config/parameters';
+import { blockerMessage, blockerRuleIds } from '../../agrement/domain/affected-sessions';
+import { type Agrement, sessionBlocker as sessionBlockerOf } from '../../agrement/domain/agrement';
+import { DomainError, InvalidCommand, NotFound, RulesFailed, TransitionRefused } from '../../shared/domain/errors';
+import { checkCampaignWindow, noWindowMessage, schoolYearOf } from '../domain/campaigns';
+import { finalisationDeadline, sessionEndsAt } from '../domain/finalisation';
+import { isTimeZone } from '../../shared/domain/zoned-time';
+import { attributableIncidents, remedyDue } from '../domain/remedy';
+import { priceOf } from '../domain/pricing';
+import { PRICE_TABLES } from '../rules/price-tables';
+import type { CentreKind, Session, SessionCentre } from '../domain/session';
+import { dateIn } from '../../shared/domain/zoned-time';
+import { appendToLog } from '../../shared/event-log/event-log';
+import { evaluateSession, type SessionEvaluation, type SessionRuleCatalogue } from '../rules';
+import { loadRuleCatalogue } from './rule-sets/catalogue';
+import { type CampaignData, loadCampaigns } from './campaigns';
+import { sessionStreamId, SESSION_STREAM } from './session-stream';
+import type { SessionDeadlineInput } from '../workflows/definitions';
+import type { ApplicationDeps } from '../../shared/usecases/dependencies';
+import { type FinalisedPayingSession, refreshStatementsAfterFinalisations, startLateStatements } from '../../billing/usecases/late-finalisations';
+import { drainQuotaOutbox, queueQuotaReports, type QuotaReport } from './quota-outbox';
+import { type QualityRow, upsertQuality } from '../infra/session-quality-store';
+import { deliverWorkflowSteps, type QueuedStep, qualityRow, queueWorkflowSteps, quotaReport, type WorkflowStep } from './session-workflow-outbox';
+import { candidateOf, parseSessionReport, type SessionReport } from './session-report';
+import type { SessionRow, SessionStatus } from './session-row';
+
+export type { SessionStatus } from './session-row';
+
+export interface Refusal {
+  name: 'InvalidCommand' | 'TransitionRefused' | 'RulesFailed' | 'NotFound';
+  field?: string;
+  ruleId?: string;
+  /** TransitionRefused: every rule the refusal cites (SES-9: the blocking rule, SUS-6 for a network, SES-9). */
+  ruleIds?: string[];
+  message: string;
+  failures?: Array<{ ruleId: string; check: string; clause: string; message: string; actual: unknown; expected: unknown }>;
+}
+
+export type ReportOutcome =
+  | { sessionId: string; outcome: 'created' | 'updated' | 'unchanged'; status: SessionStatus; ruleSetId: string; deadlineAt: string }
+  | { sessionId: string | null; outcome: 'refused'; error: Refusal };
+
+/** SCO-1: collèges and lycées (their category in the organisations table). */
+export const SECONDARY_SCHOOL_CATEGORIES = ['college', 'lycee', 'agricultural-lycee'] as const;
+const HIGHER_EDUCATION = ['public-higher-education', 'engineering-or-higher-technical-school', 'eespig'];
+const PUBLIC_CATEGORIES = ['public-higher-education', 'public-service-or-military-school', 'public-adult-vocational-training', 'public-establishment-with-training-mission', ...SECONDARY_SCHOOL_CATEGORIES];
+/**
+ * PRI-3: the categories known to be MENJ/MESRI public establishments other than EPLE. Only public higher
+ * education (MESRI, DOC-3) is: the other public categories (military and public-service schools, adult
+ * vocational training, other training missions) may answer to any ministry, which organisations do not record.
+ */
+const EDUCATION_MINISTRIES_PUBLIC_CATEGORIES = ['public-higher-education'];
+
+/** An organisation's row as loadCentres reads it: its category and its network's type (PRI-4). */
+export interface CentreRow {
+  id: string;
+  name: string;
+  email: string;
+  category: string;
+  network_id: string | null;
+  network_type: string | null;
+}
+
+/**
+ * What the rules need of the organisation running a session. The kind says the pricing (PRI-4, SCO-1);
+ * what the establishment is (SES-5, PRI-3) does not depend on its network.
+ */
+export function sessionCentreOf(o: CentreRow): SessionCentre {
+  const school = (SECONDARY_SCHOOL_CATEGORIES as readonly string[]).includes(o.category);
+  const higherEducation = HIGHER_EDUCATION.includes(o.category);
+  const kind: CentreKind = school ? 'secondary-school' : o.network_type === 'B' ? 'network-b-member' : higherEducation ? 'higher-education' : 'centre';
+  return {
+    id: o.id,
+    name: o.name,
+    email: o.email,
+    category: o.category,
+    kind,
+    publicEstablishment: PUBLIC_CATEGORIES.includes(o.category),
+    higherEducation,
+    educationMinistriesPublic: EDUCATION_MINISTRIES_PUBLIC_CATEGORIES.includes(o.category),
+    agrementOrganisationId: school ? null : (o.network_id ?? o.id),
+  };
+}
+
+export async function loadCentres(m: EntityManager, ids: string[]): Promise<Map<string, SessionCentre>> {
+  const rows: CentreRow[] = await m.query(
+    `SELECT o.id, o.name, o.email, o.category, o.network_id,
+            (SELECT a.data->'network'->>'type' FROM applications a WHERE a.organisation_id = o.network_id ORDER BY a.received_at DESC LIMIT 1) AS network_type
+       FROM organisations o WHERE o.id = ANY($1)`,
+    [ids],
+  );
+  return new Map(rows.map((o) => [o.id, sessionCentreOf(o)]));
+}
+
+export async function loadAgrements(m: EntityManager, organisationIds: string[]): Promise<Map<string, Agrement>> {
+  if (organisationIds.length === 0) return new Map();
+  const rows: { organisation_id: string; snapshot: Agrement }[] = await m.query(`SELECT organisation_id, snapshot FROM agrements WHERE organisation_id = ANY($1)`, [organisationIds]);
+  return new Map(rows.map((r) => [r.organisation_id, r.snapshot]));
+}
+
+interface StoredSession {
+  id: string;
+  organisation_id: string;
+  status: SessionStatus;
+  content_hash: string;
+  date: string;
+  end_time: string;
+  version: number;
+}
+
+const contentHash = (report: SessionReport) => createHash('sha256').update(JSON.stringify(report)).digest('hex');
+
+/** The session as the rules see it (the report plus what the organisation says of the centre). */
+export function sessionOf(report: SessionReport, centre: SessionCentre): Session {
+  const { organisationId: _o, status: _s, cancellation: _c, invigilators, candidates, ...rest } = report;
+  return {
+    ...rest,
+    invigilators: invigilators.map((i) => ({ referent: false, trainedCandidateIds: [], relativeCandidateIds: [], subordinateCandidateIds: [], ...i })),
+    candidates: candidates.map(candidateOf),
+    centreId: centre.id,
+    centreKind: centre.kind,
+    centrePublicEstablishment: centre.publicEstablishment,
+    centreHigherEducation: centre.higherEducation,
+    centreEducationMinistriesPublic: centre.educationMinistriesPublic,
+    finalisation: report.finalisation ?? null,
+  };
+}
+
+export interface Verdict {
+  session: Session;
+  centre: SessionCentre;
+  evaluation: SessionEvaluation;
+  deadlineAt: Date;
+  price: { priceCents: number; pixShareCents: number; payingCandidates: number };
+}
+
+/** What sessions are judged by, loaded in the caller's transaction: the rule sets in force (AGR-6) and the SCO-2 campaigns. */
+export interface JudgingData {
+  catalogue: SessionRuleCatalogue;
+  campaigns: CampaignData;
+}
+
+/** The judging data for these reports (campaigns of their schools' school years). */
+export async function loadJudgingData(m: EntityManager, reports: Array<{ report: SessionReport; centre: SessionCentre | undefined }>): Promise<JudgingData> {
+  const schools = reports.filter((r) => r.centre?.kind === 'secondary-school');
+  return {
+    catalogue: await loadRuleCatalogue(m),
+    campaigns: await loadCampaigns(m, [...new Set(schools.map((r) => schoolYearOf(r.report.date)))], [...new Set(schools.map((r) => r.report.organisationId))]),
+  };
+}
+
+/**
+ * Judges a report: SES-9 (the agrément's blocker) for sessions still to be held, SCO-2 windows for
+ * schools (409 when none is published for the year), then every SES/PRI rule in force on the session's
+ * date (AGR-6). Pure once loaded.
+ */
+export function judge(report: SessionReport, centre: SessionCentre, agrement: Agrement | null, now: Date, data: JudgingData, options: { includePassing?: boolean } = {}): Verdict {
+  if (!isTimeZone(report.timeZone)) throw new InvalidCommand('timeZone', `timeZone ${report.timeZone} is not an IANA time zone (e.g. Europe/Paris, Indian/Reunion)`);
+  const session = sessionOf(report, centre);
+  const today = dateIn(now, report.timeZone);
+  if (report.finalisation) {
+    // SES-10: finalised after the session started, and not in the future.
+    const at = new Date(report.finalisation.finalisedAt).getTime();
+    if (at > now.getTime()) throw new InvalidCommand('finalisation.finalisedAt', 'finalisation.finalisedAt is in the future');
+    if (at < sessionEndsAt(report.date, report.startTime, report.timeZone).getTime()) {
+      throw new InvalidCommand('finalisation.finalisedAt', 'finalisation.finalisedAt is before the session started');
+    }
+  }
+  let blocker = null;
+  if (centre.agrementOrganisationId !== null && report.date >= today && (report.status ?? 'planned') === 'planned') {
+    // SES-9: only sessions still to come are refused; a history import reports past ones.
+    if (!agrement) throw new TransitionRefused('SES-9', `no session may be organised: ${centre.name} holds no agrément (SES-9, AGR-1)`, { organisationId: centre.id });
+    // Judged against the agrément as it will stand on the session's date (AGR-4 past the term, TER-5 past a notice's end).
+    blocker = sessionBlockerOf(agrement, report.date);
+    // SUS-6: a member centre's session is judged by its network's agrément: suspended as a whole, it is refused by SUS-2 too.
+    if (blocker) throw new TransitionRefused(blocker.ruleId, blockerMessage(agrement, blocker), { state: agrement.state, organisationId: centre.id, ruleIds: blockerRuleIds(agrement, blocker.ruleId) });
+  }
+  let campaign = null;
+  if (centre.kind === 'secondary-school') {
+    // SCO-2: judged against its own school year's window only.
+    const year = schoolYearOf(report.date);
+    const window = data.campaigns.windows.find((w) => w.schoolYear === year && w.schoolType === centre.category);
+    if (!window) throw new TransitionRefused('SCO-2', noWindowMessage(centre.category, year), { schoolYear: year, schoolType: centre.category });
+    const derogation = data.campaigns.derogations.find((d) => d.schoolYear === year && d.organisationId === centre.id) ?? null;
+    campaign = checkCampaignWindow(report.date, window, derogation);
+  }
+  const evaluation = evaluateSession(session, { sessionBlocker: blocker, today }, options, data.catalogue);
+  const failures = [...(campaign ? [campaign] : []), ...evaluation.failures];
+  if (failures.length > 0) {
+    throw new RulesFailed(
+      `the session breaks ${failures.length} rule${failures.length > 1 ? 's' : ''} of ${evaluation.ruleSetId}: ${[...new Set(failures.map((f) => f.ruleId))].join(', ')}`,
+      failures.map((f) => ({ ruleId: f.ruleId, check: f.check, clause: f.clause, message: f.message, actual: f.actual, expected: f.expected })),
+      { sessionId: report.id, ruleSetId: evaluation.ruleSetId },
+    );
+  }
+  let priceCents = 0;
+  let pixShareCents = 0;
+  let payingCandidates = 0;
+  for (const c of session.candidates) {
+    const p = priceOf(c, centre.kind, report.date, PRICE_TABLES);
+    priceCents += Math.round(p.priceEur * 100);
+    pixShareCents += Math.round(p.pixShareEur * 100);
+    if (p.pixShareEur > 0) payingCandidates++;
+  }
+  const deadlineAt = finalisationDeadline(report.date, report.endTime, report.timeZone, PARAMETERS.sessions.finalisationHours);
+  return { session, centre, evaluation, deadlineAt, price: { priceCents, pixShareCents, payingCandidates } };
+}
+
+function refusalOf(err: unknown): Refusal {
+  if (err instanceof RulesFailed) return { name: 'RulesFailed', message: err.message, failures: [...err.failures] };
+  if (err instanceof TransitionRefused) {
+    const ruleIds = err.details.ruleIds;
+    return { name: 'TransitionRefused', ruleId: err.ruleId, ...(Array.isArray(ruleIds) ? { ruleIds: ruleIds as string[] } : {}), message: err.message };
+  }
+  if (err instanceof InvalidCommand) return { name: 'InvalidCommand', field: err.field, message: err.message };
+  if (err instanceof NotFound) return { name: 'NotFound', message: err.message };
+  throw err;
+}
+
+export function errorOf(refusal: Refusal): DomainError {
+  switch (refusal.name) {
+    case 'RulesFailed':
+      return new RulesFailed(refusal.message, refusal.failures ?? []);
+    case 'TransitionRefused':
+      return new TransitionRefused(refusal.ruleId ?? 'SES-1', refusal.message, refusal.ruleIds ? { ruleIds: refusal.ruleIds } : {});
+    case 'InvalidCommand':
+      return new InvalidCommand(refusal.field ?? '(body)', refusal.message);
+    default:
+      return new NotFound(refusal.message);
+  }
+}
+
+export interface ReportOptions {
+  actor: string;
+  source: 'api' | 'import';
+  /** Organisations the reporter may act for (centres, coordinators); undefined: Pix staff, all. */
+  organisationIds?: string[];
+  /** PUT /sessions/:id: the session must exist; POST /sessions: a different report for an existing id is refused. */
+  mode?: 'create' | 'update' | 'upsert';
+  /** QUO-3: deliver the queued counts right after the commit (default); a bulk import delivers them in larger batches itself. */
+  deliverQuota?: boolean;
+  /**
+   * Runs last in the batch's transaction, with every outcome known: a bulk import commits its progress
+   * (lines done, counters, refusals) with the rows it counts, so a crash never leaves one without the other.
+   */
+  inTransaction?: (m: EntityManager, outcomes: ReportOutcome[]) => Promise<void>;
+}
+
+/**
+ * Validates, judges and stores a batch of reports (SES-1): each is accepted or refused on its own, the
+ * accepted ones are written in one transaction with their event-log entries, and an identical report
+ * changes nothing. A session reported already finalised (a history import) has no workflow of its own:
+ * its quality record (SES-10) and its QUO-3 count (through the outbox) are written in that same
+ * transaction, as is what each change means for its SES-10 workflow (start, move, cancel, finalise).
+ * After the commit the workflows and the agréments are told; a call that fails stays queued and the
+ * system retries it (session_workflow_outbox, quota_outbox), so no committed session misses its deadline.
+ */
+export async function reportSessions(deps: ApplicationDeps, raws: unknown[], options: ReportOptions): Promise<ReportOutcome[]> {
+  const now = deps.now();
+  const outcomes: ReportOutcome[] = new Array(raws.length);
+  const parsed: Array<{ i: number; report: SessionReport }> = [];
+  const seen = new Set<string>();
+  for (const [i, raw] of raws.entries()) {
+    try {
+      const report = parseSessionReport(raw);
+      if (seen.has(report.id)) throw new InvalidCommand('id', `session ${report.id} appears twice in the same batch`);
+      seen.add(report.id);
+      if (options.organisationIds && !options.organisationIds.includes(report.organisationId)) throw new NotFound(`organisation ${report.organisationId} not found`);
+      parsed.push({ i, report });
+    } catch (err) {
+      const id = raw && typeof raw === 'object' && typeof (raw as { id?: unknown }).id === 'string' ? (raw as { id: string }).id : null;
+      outcomes[i] = { sessionId: id, outcome: 'refused', error: refusalOf(err) };
+    }
+  }
+  const steps: WorkflowStep[] = [];
+  const quotaAgrements = new Set<string>();
+  let queued: QueuedStep[] = [];
+  let finalisedPaying: FinalisedPayingSession[] = [];
+  await deps.db.transaction(async (m) => {
+    const centres = await loadCentres(m, [...new Set(parsed.map((p) => p.report.organisationId))]);
+    // SES-9 is judged for sessions still to come only: history needs no agrément snapshot.
+    const planned = parsed.filter((p) => (p.report.status ?? 'planned') === 'planned').map((p) => centres.get(p.report.organisationId)?.agrementOrganisationId);
+    const agrements = await loadAgrements(m, [...new Set(planned.filter((x): x is string => typeof x === 'string'))]);
+    const stored: StoredSession[] = await m.query(
+      `SELECT id, organisation_id, status, content_hash, to_char(date, 'YYYY-MM-DD') AS date, end_time, version FROM sessions WHERE id = ANY($1) FOR UPDATE`,
+      [parsed.map((p) => p.report.id)],
+    );
+    const byId = new Map(stored.map((s) => [s.id, s]));
+    const data = await loadJudgingData(m, parsed.map((p) => ({ report: p.report, centre: centres.get(p.report.organisationId) })));
+    const log: Parameters<typeof appendToLog>[1] = [];
+    const rows: WrittenSession[] = [];
+    const quality: QualityRow[] = [];
+    const quota: QuotaReport[] = [];
+    for (const { i, report } of parsed) {
+      try {
+        const centre = centres.get(report.organisationId);
+        if (!centre) throw new NotFound(`organisation ${report.organisationId} not found`);
+        const before = byId.get(report.id);
+        const hash = contentHash(report);
+        if (before && before.organisation_id !== report.organisationId) {
+          // DATA-3: a session outside the caller's scope does not exist for them (404, as GET /sessions/:id answers), lest
+          // its id confirm another centre's session; a caller who sees both organisations is told the session is not theirs.
+          if (options.organisationIds && !options.organisationIds.includes(before.organisation_id)) throw new NotFound(`session ${report.id} not found`);
+          throw new TransitionRefused('SES-1', `session ${report.id} belongs to another organisation`);
+        }
+        if (before && before.content_hash === hash) {
+          const deadlineAt = finalisationDeadline(report.date, report.endTime, report.timeZone, PARAMETERS.sessions.finalisationHours);
+          outcomes[i] = { sessionId: report.id, outcome: 'unchanged', status: before.status, ruleSetId: '', deadlineAt: deadlineAt.toISOString() };
+          continue;
+        }
+        if (before && options.mode === 'create') throw new TransitionRefused('SES-1', `session ${report.id} already exists with other content: update it with PUT /sessions/${report.id}`);
+        if (!before && options.mode === 'update') throw new NotFound(`session ${report.id} not found`);
+        const status = report.status ?? 'planned';
+        if (before?.status === 'finalised') throw new TransitionRefused('SES-10', `session ${report.id} is finalised: it can no longer change`);
+        if (before?.status === 'cancelled') throw new TransitionRefused('SES-7', `session ${report.id} is cancelled: it can no longer change`);
+        const verdict = judge(report, centre, centre.agrementOrganisationId ? (agrements.get(centre.agrementOrganisationId) ?? null) : null, now, data);
+        const version = (before?.version ?? 0) + 1;
+        rows.push({
+          id: report.id, organisation_id: report.organisationId, agrement_organisation_id: centre.agrementOrganisationId, centre_kind: centre.kind,
+          date: report.date, start_time: report.startTime, end_time: report.endTime, time_zone: report.timeZone, status, deadline_at: verdict.deadlineAt,
+          candidate_count: report.candidates.length, candidates_who_sat: report.finalisation?.candidatesWhoSat ?? null, price_cents: verdict.price.priceCents,
+          pix_share_cents: verdict.price.pixShareCents, paying_candidates: verdict.price.payingCandidates, rule_set_id: verdict.evaluation.ruleSetId, report,
+          content_hash: hash, source: options.source, finalised_at: report.finalisation ? new Date(report.finalisation.finalisedAt) : null, cancelled_at: status === 'cancelled' ? now : null,
+          cancellation_reason: report.cancellation?.reason ?? null, version,
+        });
+        const type = !before ? 'session-reported' : status === 'cancelled' ? 'session-cancelled' : status === 'finalised' ? 'session-finalised' : 'session-updated';
+        log.push({
+          eventKey: `session-report:${report.id}:${version}`,
+          streamType: SESSION_STREAM,
+          streamId: sessionStreamId(report.id),
+          type,
+          ruleIds: status === 'finalised' ? ['SES-1', 'SES-10', 'QUO-3'] : ['SES-1', verdict.evaluation.ruleSetId],
+          fromState: before?.status ?? null,
+          toState: status,
+          actor: options.actor,
+          reason: report.cancellation?.reason ?? null,
+          data: { sessionId: report.id, organisationId: report.organisationId, date: report.date, ruleSetId: verdict.evaluation.ruleSetId, candidates: report.candidates.length, source: options.source },
+          occurredAt: now,
+        });
+        // SES-10: what the session's workflow must learn.
+        const moved = before && (before.date !== report.date || before.end_time !== report.endTime);
+        if (!before && status === 'planned') steps.push({ kind: 'start', input: workflowInput(report, centre) });
+        else if (before && status === 'planned' && moved) steps.push({ kind: 'move', sessionId: report.id, date: report.date, endTime: report.endTime });
+        if (status === 'cancelled') steps.push({ kind: 'cancel', sessionId: report.id, reason: report.cancellation!.reason });
+        if (status === 'finalised') {
+          // SES-12: an incident attributable to the centre opens the remedy follow-up, unless its 5 days are long
+          // gone (a history import): reported through the API it is followed even late.
+          const owed = attributableIncidents(report.finalisation?.incidents);
+          if (owed && (options.source === 'api' || remedyDue(report.date, report.timeZone).at.getTime() > now.getTime())) {
+            steps.push({
+              kind: 'remedy',
+              input: { sessionId: report.id, centreId: centre.id, centreName: centre.name, centreEmail: centre.email, date: report.date, timeZone: report.timeZone, ...owed },
+            });
+          }
+          const step = { kind: 'finalise', sessionId: report.id, report, centre, deadlineAt: verdict.deadlineAt.toISOString() } as const;
+          // Only a session we started as planned has a workflow; one reported already over (history) has none:
+          // its quality record and its quota count are written here, with its row.
+          if (before?.status === 'planned') steps.push(step);
+          else {
+            quality.push(qualityRow(step));
+            const q = quotaReport(report, centre);
+            if (q) quota.push(q);
+          }
+        }
+        outcomes[i] = { sessionId: report.id, outcome: before ? 'updated' : 'created', status, ruleSetId: verdict.evaluation.ruleSetId, deadlineAt: verdict.deadlineAt.toISOString() };
+      } catch (err) {
+        outcomes[i] = { sessionId: report.id, outcome: 'refused', error: refusalOf(err) };
+      }
+    }
+    await upsertSessions(m, rows);
+    // BIL-1: finalised paying sessions join their month's open statement now (even after the 1st).
+    finalisedPaying = rows.filter((r) => r.status === 'finalised' && r.pix_share_cents > 0).map((r) => ({ organisationId: r.organisation_id, date: r.date }));
+    await refreshStatementsAfterFinalisations(m, finalisedPaying);
+    await upsertQuality(m, quality);
+    await queueQuotaReports(m, quota);
+    for (const q of quota) quotaAgrements.add(q.agrementOrganisationId);
+    queued = await queueWorkflowSteps(m, steps);
+    await appendToLog(m, log);
+    if (options.inTransaction) await options.inTransaction(m, outcomes);
+  });
+  // SES-10: the workflows learn of the committed changes; what fails stays queued and is retried.
+  const { error } = await deliverWorkflowSteps(deps, queued);
+  if (options.deliverQuota !== false && quotaAgrements.size > 0) await drainQuotaOutbox(deps, { organisationIds: [...quotaAgrements] });
+  // BIL-1: a month whose statement run has passed gets its statement now. Live reports only: a history
+  // import must not open statements for months long settled outside the engine.
+  if (options.source === 'api' && finalisedPaying.length > 0) {
+    // The sessions are committed: a failure here must not answer an error (the monthly run is the safety net).
+    await startLateStatements(deps, finalisedPaying).catch((err) => console.warn('BIL-1: late statements not started', err));
+  }
+  if (error) throw error;
+  return outcomes;
+}
+
+/** As written: the columns read back only (times of day, zone, content hash) come along. */
+type WrittenSession = SessionRow & { start_time: string; end_time: string; time_zone: string; content_hash: string };
+
+/** A batch's sessions in one statement (a history import writes 500 at a time). */
+async function upsertSessions(m: EntityManager, rows: WrittenSession[]): Promise<void> {
+  if (rows.length === 0) return;
+  await m.query(
+    `INSERT INTO sessions (id, organisation_id, agrement_organisation_id, centre_kind, date, start_time, end_time, time_zone, status, deadline_at,
+                           candidate_count, candidates_who_sat, price_cents, pix_share_cents, paying_candidates, rule_set_id, report, content_hash, source,
+                           finalised_at, cancelled_at, cancellation_reason, version, updated_at)
+     SELECT x.id, x.organisation_id, x.agrement_organisation_id, x.centre_kind, x.date, x.start_time, x.end_time, x.time_zone, x.status, x.deadline_at,
+            x.candidate_count, x.candidates_who_sat, x.price_cents, x.pix_share_cents, x.paying_candidates, x.rule_set_id, x.report, x.content_hash, x.source,
+            x.finalised_at, x.cancelled_at, x.cancellation_reason, x.version, now()
+       FROM jsonb_to_recordset($1::jsonb) AS x(id text, organisation_id uuid, agrement_organisation_id uuid, centre_kind text, date date, start_time text, end_time text,
+            time_zone text, status text, deadline_at timestamptz, candidate_count integer, candidates_who_sat integer, price_cents integer, pix_share_cents integer,
+            paying_candidates integer, rule_set_id text, report jsonb, content_hash text, source text, finalised_at timestamptz, cancelled_at timestamptz,
+            cancellation_reason text, version integer)
+     ON CONFLICT (id) DO UPDATE SET agrement_organisation_id = EXCLUDED.agrement_organisation_id, centre_kind = EXCLUDED.centre_kind, date = EXCLUDED.date,
+       start_time = EXCLUDED.start_time, end_time = EXCLUDED.end_time, time_zone = EXCLUDED.time_zone, status = EXCLUDED.status, deadline_at = EXCLUDED.deadline_at,
+       candidate_count = EXCLUDED.candidate_count, candidates_who_sat = EXCLUDED.candidates_who_sat, price_cents = EXCLUDED.price_cents,
+       pix_share_cents = EXCLUDED.pix_share_cents, paying_candidates = EXCLUDED.paying_candidates, rule_set_id = EXCLUDED.rule_set_id, report = EXCLUDED.report,
+       content_hash = EXCLUDED.content_hash, source = EXCLUDED.source, finalised_at = EXCLUDED.finalised_at, cancelled_at = EXCLUDED.cancelled_at,
+       cancellation_reason = EXCLUDED.cancellation_reason, version = EXCLUDED.version, updated_at = now()`,
+    [JSON.stringify(rows)],
+  );
+}
+
+function workflowInput(report: SessionReport, centre: SessionCentre): SessionDeadlineInput {
+  return {
+    sessionId: report.id,
+    centreId: centre.id,
+    agrementOrganisationId: centre.agrementOrganisationId,
+    centreName: centre.name,
+    centreEmail: centre.email,
+    date: report.date,
+    endTime: report.endTime,
+    timeZone: report.timeZone,
+    candidates: report.candidates.length,
+  };
+}
+
+/** POST /sessions/dry-run: the whole verdict, nothing written. Rule failures are part of the answer, not an error. */
+export async function dryRunSession(deps: ApplicationDeps, raw: unknown, options: { organisationIds?: string[]; includePassing?: boolean }) {
+  const report = parseSessionReport(raw);
+  if (options.organisationIds && !options.organisationIds.includes(report.organisationId)) throw new NotFound(`organisation ${report.organisationId} not found`);
+  const m = deps.db.manager;
+  const centre = (await loadCentres(m, [report.organisationId])).get(report.organisationId);
+  if (!centre) throw new NotFound(`organisation ${report.organisationId} not found`);
+  const agrement = centre.agrementOrganisationId ? ((await loadAgrements(m, [centre.agrementOrganisationId])).get(centre.agrementOrganisationId) ?? null) : null;
+  const data = await loadJudgingData(m, [{ report, centre }]);
+  try {
+    const v = judge(report, centre, agrement, deps.now(), data, { includePassing: options.includePassing });
+    return {
+      allowed: true,
+      ruleSetId: v.evaluation.ruleSetId,
+      effectiveFrom: v.evaluation.effectiveFrom,
+      failures: [],
+      passes: v.evaluation.passes,
+      notApplicable: v.evaluation.notApplicable,
+      deadlineAt: v.deadlineAt.toISOString(),
+      price: { totalEur: v.price.priceCents / 100, pixShareEur: v.price.pixShareCents / 100, payingCandidates: v.price.payingCandidates },
+    };
+  } catch (err) {
+    if (err instanceof RulesFailed) return { allowed: false, blockedBy: null, ruleSetId: err.details.ruleSetId, failures: err.failures };
+    if (err instanceof TransitionRefused) return { allowed: false, blockedBy: { ruleId: err.ruleId, message: err.message }, failures: [] };
+    throw err;
+  }
+}

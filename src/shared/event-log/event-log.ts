@@ -1,0 +1,188 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { type ChainBreak, ChainChecker, type ChainPosition, checkCheckpointSignatures, GENESIS_HASH, keyedEntryHash } from './chain';
+import { readCheckpoints } from './checkpoints';
+import { auditSettings, type AuditSettings } from './settings';
+
+export { canonicalJson, GENESIS_HASH } from './chain';
+/** Serialises appends so that each entry chains the one before it (checkpoints take it too, to read a settled head). */
+export const EVENT_LOG_LOCK = 748_215_001;
+
+export interface NewLogEntry {
+  /** Idempotency key: an entry already recorded under this key is not recorded again. */
+  eventKey: string;
+  streamType: string;
+  streamId: string;
+  type: string;
+  ruleIds: string[];
+  fromState: string | null;
+  toState: string | null;
+  actor: string;
+  reason: string | null;
+  data: Record<string, unknown>;
+  occurredAt: Date;
+}
+
+export interface LogEntry extends NewLogEntry {
+  id: string;
+  recordedAt: Date;
+  prevHash: string;
+  hash: string;
+  /** Issue 12: the key of the entry's HMAC link; null for a legacy SHA-256 link (before migration 1763900003800). */
+  keyId: string | null;
+}
+
+/**
+ * Appends entries inside the caller's transaction; entries whose key is already
+ * recorded are skipped (an activity retried by Temporal records its facts once). Each entry is linked
+ * to the previous one by an HMAC under the current audit key (issue 12, src/shared/event-log/chain.ts).
+ */
+export async function appendToLog(manager: EntityManager, entries: NewLogEntry[]): Promise<number> {
+  if (entries.length === 0) return 0;
+  await manager.query('SELECT pg_advisory_xact_lock($1)', [EVENT_LOG_LOCK]);
+  const existing: { event_key: string }[] = await manager.query(
+    'SELECT event_key FROM event_log WHERE event_key = ANY($1)',
+    [entries.map((e) => e.eventKey)],
+  );
+  const known = new Set(existing.map((r) => r.event_key));
+  const last: { hash: string }[] = await manager.query('SELECT hash FROM event_log ORDER BY id DESC LIMIT 1');
+  let prev = last[0]?.hash ?? GENESIS_HASH;
+  const { keyring } = auditSettings();
+  const keyId = keyring.currentId;
+  const key = keyring.keys.get(keyId)!;
+  const rows: unknown[][] = [];
+  for (const e of entries) {
+    if (known.has(e.eventKey)) continue;
+    const hash = keyedEntryHash(key, keyId, prev, e);
+    rows.push([e.eventKey, e.streamType, e.streamId, e.type, e.ruleIds, e.fromState, e.toState, e.actor, e.reason, JSON.stringify(e.data), e.occurredAt, prev, hash, keyId]);
+    known.add(e.eventKey);
+    prev = hash;
+  }
+  // Many rows per statement; a VALUES list takes its ids from the sequence in order, so the chain reads back by id.
+  for (let from = 0; from < rows.length; from += LOG_ROWS_PER_STATEMENT) {
+    const slice = rows.slice(from, from + LOG_ROWS_PER_STATEMENT);
+    await manager.query(
+      `INSERT INTO event_log (event_key, stream_type, stream_id, type, rule_ids, from_state, to_state, actor, reason, data, occurred_at, prev_hash, hash, key_id)
+       VALUES ${slice.map((_, r) => `(${Array.from({ length: 14 }, (_, k) => `$${r * 14 + k + 1}`).join(',')})`).join(',')}`,
+      slice.flat(),
+    );
+  }
+  return rows.length;
+}
+
+/** 14 parameters a row: well under PostgreSQL's 65,535 per statement. */
+const LOG_ROWS_PER_STATEMENT = 1000;
+
+interface LogRow {
+  id: string;
+  event_key: string;
+  stream_type: string;
+  stream_id: string;
+  type: string;
+  rule_ids: string[];
+  from_state: string | null;
+  to_state: string | null;
+  actor: string;
+  reason: string | null;
+  data: Record<string, unknown>;
+  occurred_at: Date;
+  recorded_at: Date;
+  prev_hash: string;
+  hash: string;
+  key_id: string | null;
+}
+
+function toEntry(r: LogRow): LogEntry {
+  return {
+    id: String(r.id),
+    eventKey: r.event_key,
+    streamType: r.stream_type,
+    streamId: r.stream_id,
+    type: r.type,
+    ruleIds: r.rule_ids,
+    fromState: r.from_state,
+    toState: r.to_state,
+    actor: r.actor,
+    reason: r.reason,
+    data: r.data,
+    occurredAt: r.occurred_at,
+    recordedAt: r.recorded_at,
+    prevHash: r.prev_hash,
+    hash: r.hash,
+    keyId: r.key_id ?? null,
+  };
+}
+
+export async function readStream(db: DataSource | EntityManager, streamType: string, streamId: string): Promise<LogEntry[]> {
+  const rows: LogRow[] = await db.query(
+    'SELECT * FROM event_log WHERE stream_type = $1 AND stream_id = $2 ORDER BY id',
+    [streamType, streamId],
+  );
+  return rows.map(toEntry);
+}
+
+/**
+ * The entries of several streams together, newest first and paged: `streams` is a SELECT of
+ * (stream_type, stream_id) pairs, bound with `params`; each pair is read through the stream index.
+ */
+export async function readLogEntries(
+  db: DataSource | EntityManager,
+  streams: string,
+  params: unknown[],
+  page: { limit: number; offset: number },
+): Promise<{ total: number; entries: LogEntry[]; streams: string[] }> {
+  const [{ total }]: { total: number }[] = await db.query(
+    `WITH streams AS (${streams}) SELECT count(*)::int AS total FROM event_log e JOIN streams s ON e.stream_type = s.stream_type AND e.stream_id = s.stream_id`,
+    params,
+  );
+  const rows: LogRow[] = await db.query(
+    `WITH streams AS (${streams}) SELECT e.* FROM event_log e JOIN streams s ON e.stream_type = s.stream_type AND e.stream_id = s.stream_id
+      ORDER BY e.occurred_at DESC, e.id DESC LIMIT ${Number(page.limit)} OFFSET ${Number(page.offset)}`,
+    params,
+  );
+  return { total, entries: rows.map(toEntry), streams: rows.map((r) => r.stream_type) };
+}
+
+export interface ChainVerification {
+  valid: boolean;
+  /** Entries whose link was checked. */
+  checked: number;
+  /** Issue 12: the signed checkpoints read from the sink and checked against the log. */
+  checkpoints: { checked: number; latestAt: string | null; sink: string | null };
+  /** The first check that failed: which (reason) and where (entry id, checkpoint file). */
+  brokenAt?: ChainBreak;
+}
+
+/**
+ * Recomputes the whole chain in id order, in batches (issue 12): every link and its HMAC under the key it
+ * names, legacy links only where they may be, the signature of every checkpoint in the sink, and that each
+ * checkpoint's head is still in the log with the signed hash and position.
+ */
+export async function verifyLogChain(db: DataSource | EntityManager, options: Partial<AuditSettings> & { batchSize?: number } = {}): Promise<ChainVerification> {
+  const settings = { ...auditSettings(), ...options };
+  const files = settings.checkpointDir ? await readCheckpoints(settings.checkpointDir) : [];
+  const latestAt = files.reduce<string | null>((max, f) => (f.checkpoint && (!max || f.checkpoint.at > max) ? f.checkpoint.at : max), null);
+  const summary = { checked: files.length, latestAt, sink: settings.checkpointDir };
+  const signatures = checkCheckpointSignatures(settings.keyring, files);
+  if (signatures) return { valid: false, checked: 0, checkpoints: summary, brokenAt: signatures };
+  const checker = new ChainChecker(settings.keyring, files);
+  const broken = await walkLog(db, checker, '0', options.batchSize);
+  return { valid: !broken, checked: checker.checked, checkpoints: summary, ...(broken ? { brokenAt: broken } : {}) };
+}
+
+/** Feeds the entries after `afterId` (up to `untilId` if given) to the checker; the first break, or finish()'s. */
+export async function walkLog(db: DataSource | EntityManager, checker: ChainChecker, afterId: string, batchSize = 5000, untilId?: string): Promise<ChainBreak | null> {
+  let lastId = afterId;
+  for (;;) {
+    const rows: LogRow[] = untilId
+      ? await db.query('SELECT * FROM event_log WHERE id > $1 AND id <= $3 ORDER BY id LIMIT $2', [lastId, batchSize, untilId])
+      : await db.query('SELECT * FROM event_log WHERE id > $1 ORDER BY id LIMIT $2', [lastId, batchSize]);
+    if (rows.length === 0) return checker.finish();
+    for (const r of rows) {
+      const broken = checker.feed(toEntry(r));
+      if (broken) return broken;
+      lastId = String(r.id);
+    }
+  }
+}
+
+export type { ChainPosition };
