@@ -8,7 +8,7 @@ import { emailsFor } from '../domain/agrement/notifications';
 import { InvalidCommand, TransitionRefused } from '../domain/errors';
 import { dateIn, endOfDay, startOfDay, zonedInstant } from '../domain/zoned-time';
 import type { RecordAgrementInput } from '../infra/database/agrement-store';
-import { WORKFLOWS_PATH } from '../infra/temporal/worker';
+import { workflowCode } from '../infra/temporal/workflow-code';
 import type { Log } from '../infra/tools/cache-dir';
 import { ensureTestServerExecutable } from '../infra/tools/test-server';
 import { agrementActionUpdate, type AgrementAction, agrementStateQuery, type AgrementWorkflowActivities, type AgrementWorkflowInput } from '../workflows/agrement/definitions';
@@ -129,7 +129,7 @@ async function run(r: Run, log: Log): Promise<RecordAgrementInput[]> {
     const worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue,
-      workflowsPath: WORKFLOWS_PATH,
+      ...workflowCode(),
       activities: simulatedActivities(records),
     });
     await worker.runUntil(async () => {
