@@ -1,9 +1,12 @@
-import { existsSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { DataSource } from 'typeorm';
 import { APPLICATION_TASK_QUEUE } from './shared/temporal/task-queue';
 import { attentionInterceptors } from './attention/infra/attention-interceptor';
+import { WORKFLOWS_PATH, workflowCode } from './workflow-code';
+
+export { WORKFLOWS_PATH } from './workflow-code';
 
 export interface WorkerConfig {
   connection: NativeConnection;
@@ -12,16 +15,11 @@ export interface WorkerConfig {
   activities: object;
   /** Where deterministic and persistent activity failures are listed for operations (attention_items). */
   db: DataSource;
-  /** Prebuilt bundle (tests share one); otherwise the workflows are bundled from source. */
+  /** Prebuilt bundle; otherwise workflowsPath, else the process's workflow code (workflowCode(): `npm run build`'s bundle from dist). */
   workflowBundle?: WorkerOptions['workflowBundle'];
-  /** The bundle's entry point when bundled from source (default: src/workflows.ts; the bench adds its baseline). */
+  /** The bundle's entry point when bundled from source (the bench adds its baseline). */
   workflowsPath?: string;
 }
-
-/** src/workflows.ts under vitest and tsx, dist/src/workflows.js once compiled. */
-export const WORKFLOWS_PATH = ['workflows.js', 'workflows.ts']
-  .map((file) => path.join(__dirname, file))
-  .find((file) => existsSync(file))!;
 
 export async function createWorker(config: WorkerConfig): Promise<Worker> {
   return Worker.create({
@@ -31,6 +29,25 @@ export async function createWorker(config: WorkerConfig): Promise<Worker> {
     activities: config.activities,
     // Deterministic failures stop retrying and are listed; persistent ones are listed while retried.
     interceptors: { activity: [attentionInterceptors(config.db)] },
-    ...(config.workflowBundle ? { workflowBundle: config.workflowBundle } : { workflowsPath: config.workflowsPath ?? WORKFLOWS_PATH }),
+    ...(config.workflowBundle
+      ? { workflowBundle: config.workflowBundle }
+      : config.workflowsPath
+        ? { workflowsPath: config.workflowsPath }
+        : workflowCode()),
   });
+}
+
+/**
+ * Issue 15: bundles the workflows (webpack) into `codePath`, which workers then load without bundling: by
+ * `npm run build` (scripts/bundle-workflows.ts) and once per test run (test/support/global-setup.ts).
+ */
+export async function writeWorkflowBundle(codePath: string, workflowsPath: string = WORKFLOWS_PATH): Promise<{ bytes: number; ms: number }> {
+  const started = Date.now();
+  const { code } = await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') });
+  mkdirSync(path.dirname(codePath), { recursive: true });
+  // Written aside then renamed: a worker never reads half a bundle.
+  const partial = `${codePath}.${process.pid}.partial`;
+  writeFileSync(partial, code);
+  renameSync(partial, codePath);
+  return { bytes: Buffer.byteLength(code), ms: Date.now() - started };
 }

@@ -1,39 +1,46 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { createScratchDatabase, type DatabaseHandle, dropDatabase, listDatabases, startDatabase } from '../../src/shared/database/postgres';
+import { WORKFLOWS_PATH, writeWorkflowBundle } from '../../src/worker';
 import { resolveTemporalCli } from '../../src/shared/tools/temporal-cli';
 import { ensureTestServerExecutable } from '../../src/shared/tools/test-server';
 import { TEST_APP_ROLE } from './app-role';
 
 const ROOT = path.resolve(__dirname, '../..');
 const SCRATCH_PREFIX = 'pix_test_';
+const BUNDLE_DIR = path.join(ROOT, '.data', 'test-workflow-bundle');
+const DAY_MS = 24 * 60 * 60 * 1000;
 const log = (message: string): void => void process.stderr.write(`[global-setup] ${message}\n`);
 
 /**
  * Once per `vitest run`: a real PostgreSQL (embedded in .data/test-postgres, or
  * DATABASE_URL) with a fresh migrated database for the run, and the Temporal
- * time-skipping test server executable. Both are provided to the test files.
+ * time-skipping test server executable, and the production workflows bundled once (issue 13). All are provided
+ * to the test files.
  */
 export default async function setup({ provide }: TestProject): Promise<() => Promise<void>> {
   const started = Date.now();
-  const [databaseResult, testServerResult, cliResult] = await Promise.allSettled([
+  const scratchName = `${SCRATCH_PREFIX}${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  const bundlePath = path.join(BUNDLE_DIR, `${scratchName}.js`);
+  const [databaseResult, testServerResult, cliResult, bundleResult] = await Promise.allSettled([
     startDatabase({ dataDir: path.join(ROOT, '.data', 'test-postgres'), databaseName: 'postgres', log }),
     ensureTestServerExecutable(log),
     // The dev server's CLI is built here, once and outside any test's timeout (minutes on a fresh machine).
     resolveTemporalCli(log),
+    bundleWorkflows(bundlePath),
   ]);
   if (cliResult.status === 'fulfilled' && cliResult.value) process.env.TEMPORAL_CLI_PATH = cliResult.value;
   else log(`Temporal CLI unavailable: ${cliResult.status === 'rejected' ? String(cliResult.reason) : 'no Go toolchain'}; dev-server tests will try the SDK download.`);
-  if (databaseResult.status === 'rejected' || testServerResult.status === 'rejected') {
+  if (databaseResult.status === 'rejected' || testServerResult.status === 'rejected' || bundleResult.status === 'rejected') {
     if (databaseResult.status === 'fulfilled') await databaseResult.value.stop();
-    throw databaseResult.status === 'rejected' ? databaseResult.reason : (testServerResult as PromiseRejectedResult).reason;
+    rmSync(bundlePath, { force: true });
+    throw ([databaseResult, testServerResult, bundleResult].find((result) => result.status === 'rejected') as PromiseRejectedResult).reason;
   }
   const database: DatabaseHandle = databaseResult.value;
   const testServerPath = testServerResult.value;
 
-  const scratchName = `${SCRATCH_PREFIX}${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
   let databaseUrl: string;
   let appDatabaseUrl: string;
   try {
@@ -47,6 +54,7 @@ export default async function setup({ provide }: TestProject): Promise<() => Pro
   } catch (error) {
     await dropDatabase(database.url, scratchName).catch(() => undefined);
     await database.stop();
+    rmSync(bundlePath, { force: true });
     throw error;
   }
 
@@ -57,15 +65,31 @@ export default async function setup({ provide }: TestProject): Promise<() => Pro
   provide('databaseUrl', appDatabaseUrl);
   provide('ownerDatabaseUrl', databaseUrl);
   provide('temporalTestServerPath', testServerPath);
+  provide('workflowBundlePath', bundlePath);
+  // Issue 15: src code that creates its own worker (createWorker, the what-if simulation) loads it too (workflowCode()).
+  process.env.WORKFLOW_BUNDLE_PATH = bundlePath;
   log(`ready in ${Date.now() - started} ms: database ${scratchName}, test server ${testServerPath}`);
 
   return async () => {
     try {
       await dropDatabase(database.url, scratchName);
     } finally {
+      rmSync(bundlePath, { force: true });
       await database.stop();
     }
   };
+}
+
+/** The production workflows bundled once for the whole run (issue 13): each test file's workers load this file. */
+async function bundleWorkflows(bundlePath: string): Promise<void> {
+  // Bundles of killed runs (a day old: a run still going keeps its own).
+  for (const file of existsSync(BUNDLE_DIR) ? readdirSync(BUNDLE_DIR) : []) {
+    const stale = path.join(BUNDLE_DIR, file);
+    const modified = statSync(stale, { throwIfNoEntry: false })?.mtimeMs;
+    if (modified !== undefined && Date.now() - modified > DAY_MS) rmSync(stale, { force: true });
+  }
+  const { bytes, ms } = await writeWorkflowBundle(bundlePath, WORKFLOWS_PATH);
+  log(`workflow bundle: ${Math.round(bytes / 1024)} KiB in ${ms} ms (${path.relative(ROOT, bundlePath)})`);
 }
 
 async function prepareTestAppRole(ownerUrl: string): Promise<string> {

@@ -1,6 +1,6 @@
 import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, type WorkflowBundleWithSourceMap, Worker } from '@temporalio/worker';
+import { type WorkflowBundlePath, Worker } from '@temporalio/worker';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,7 +15,6 @@ import { dataSourceFor } from '../../src/shared/database/data-source';
 import { type MailCapture, startMailCapture } from '../../src/mail/infra/capture-server';
 import { createMailer, type Mailer, type SendMailInput } from '../../src/mail/infra/mailer';
 import { attentionInterceptors } from '../../src/attention/infra/attention-interceptor';
-import { WORKFLOWS_PATH } from '../../src/worker';
 import { type OutboxSender, startOutboxDelivery } from '../../src/mail/usecases/outbox';
 import type { Role } from '../../src/access/domain/roles';
 import { tokenFor } from './auth';
@@ -25,11 +24,9 @@ import { until } from './waiting';
 export const OPERATIONS_EMAIL = 'operations@pix.test';
 export const LEGAL_EMAIL = 'juridique@pix.test';
 
-let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
-/** The production workflow code, bundled once per test file. */
-export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never });
-  return bundle;
+/** The production workflow code, bundled once per `vitest run` by global setup (issue 13). */
+export async function workflowBundle(): Promise<WorkflowBundlePath> {
+  return { codePath: inject('workflowBundlePath') };
 }
 
 export interface Harness {

@@ -9,5 +9,7 @@ declare module 'vitest' {
     ownerDatabaseUrl: string;
     /** Executable of the Temporal time-skipping test server (`<path> <port>`). */
     temporalTestServerPath: string;
+    /** The production workflows bundled once for the run (issue 13): workers load it as `workflowBundle: { codePath }`. */
+    workflowBundlePath: string;
   }
 }

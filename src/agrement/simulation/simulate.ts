@@ -8,7 +8,7 @@ import { emailsFor } from '../domain/notifications';
 import { InvalidCommand, TransitionRefused } from '../../shared/domain/errors';
 import { dateIn, endOfDay, startOfDay, zonedInstant } from '../../shared/domain/zoned-time';
 import type { RecordAgrementInput } from '../infra/agrement-store';
-import { WORKFLOWS_PATH } from '../../worker';
+import { workflowCode } from '../../workflow-code';
 import type { Log } from '../../shared/tools/cache-dir';
 import { ensureTestServerExecutable } from '../../shared/tools/test-server';
 import { agrementActionUpdate, type AgrementAction, agrementStateQuery, type AgrementWorkflowActivities, type AgrementWorkflowInput } from '../workflows/definitions';
@@ -129,7 +129,7 @@ async function run(r: Run, log: Log): Promise<RecordAgrementInput[]> {
     const worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue,
-      workflowsPath: WORKFLOWS_PATH,
+      ...workflowCode(),
       activities: simulatedActivities(records),
     });
     await worker.runUntil(async () => {
