@@ -3,6 +3,7 @@ import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { createScratchDatabase, type DatabaseHandle, dropDatabase, listDatabases, startDatabase } from '../../src/shared/database/postgres';
+import { migrate } from '../../src/shared/database/migrate';
 import { WORKFLOWS_PATH, writeWorkflowBundle } from '../../src/worker';
 import { resolveTemporalCli } from '../../src/shared/tools/temporal-cli';
 import { ensureTestServerExecutable } from '../../src/shared/tools/test-server';
@@ -98,12 +99,5 @@ async function prepareTestAppRole(ownerUrl: string): Promise<string> {
 }
 
 async function runMigrations(url: string): Promise<void> {
-  const modulePath = path.join(ROOT, 'src', 'infra', 'database', 'migrate');
-  if (!existsSync(`${modulePath}.ts`) && !existsSync(`${modulePath}.js`)) {
-    console.warn('[global-setup] src/shared/database/migrate not found: the test database is NOT migrated.');
-    return;
-  }
-  // Non-literal specifier: this file must type-check before that module exists.
-  const { migrate } = (await import(modulePath)) as { migrate: (url: string) => Promise<unknown> };
   await migrate(url);
 }
