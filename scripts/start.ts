@@ -4,7 +4,7 @@ import { PARAMETERS } from '../src/config/parameters';
 import type { Role } from '../src/access/domain/roles';
 import { seedDemo } from '../src/seed/demo';
 import { seedDemoUsers } from '../src/seed/users';
-import { startSystem } from '../src/system';
+import { type RunningSystem, StartAborted, startSystem } from '../src/system';
 
 /** `npm start`: the whole system on embedded defaults, demo data, and its URLs. Logs go to stderr. */
 const log = (message: string) => process.stderr.write(`[start] ${message}\n`);
@@ -13,31 +13,59 @@ async function main() {
   // The worker's own logs (bundling, state changes) only when something goes wrong.
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const config = loadConfig();
-  const system = await startSystem(config, log);
-  let stopping = false;
-  const shutdown = async (signal: string) => {
+  // Signals are handled from the first moment: Ctrl-C reaches the whole process group, so PostgreSQL and the
+  // Temporal dev server may stop on it by themselves; whatever step the start is at, it ends, and what started
+  // is stopped (bounded), never left running or restarted.
+  const shutdownRequested = new AbortController();
+  let system: RunningSystem | null = null;
+  let exitCode = 0;
+  const shutdown = async (reason: string, code = 0) => {
     // A second signal, or a stop that takes too long, exits at once (issue 11: stopping is always bounded).
-    if (stopping) process.exit(1);
-    stopping = true;
-    log(`${signal}: stopping…`);
+    if (shutdownRequested.signal.aborted) process.exit(1);
+    exitCode = code;
+    shutdownRequested.abort();
+    log(`${reason}: stopping…`);
     setTimeout(() => {
       log(`not stopped within ${PARAMETERS.resilience.stopTimeoutMs} ms: exiting`);
       process.exit(1);
     }, PARAMETERS.resilience.stopTimeoutMs).unref();
+    // Still starting: startSystem sees the abort at its next step, stops what it started and rejects (below).
+    if (!system) return;
     await system.stop();
-    process.exit(0);
+    process.exit(exitCode);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  // An error escaping while stopping (e.g. a Temporal client's retry timer firing after its channel closed) must
+  // not end the process before PostgreSQL and Temporal are stopped; one escaping otherwise stops everything too.
+  process.on('uncaughtException', (err) => {
+    log(`${shutdownRequested.signal.aborted ? 'while stopping' : 'unexpected error'}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    if (!shutdownRequested.signal.aborted) void shutdown('unexpected error', 1);
+  });
+
+  try {
+    system = await startSystem(config, log, shutdownRequested.signal);
+  } catch (err) {
+    if (err instanceof StartAborted) process.exit(exitCode);
+    throw err;
+  }
+  if (shutdownRequested.signal.aborted) return void (await system.stop(), process.exit(exitCode));
 
   let tokens: Record<Role, string> | null = null;
   if (config.seedDemo) {
-    // Demo people first (their tokens are public: demo data only), then the applications, entered by operations.
-    tokens = await seedDemoUsers(system.db);
-    const { organisationIds } = await seedDemo(system.urls.api, tokens.operations, log);
-    // The centre user is the university's référent; the coordinator leads the Breton network.
-    await seedDemoUsers(system.db, { centre: organisationIds[0], coordinator: organisationIds[2] });
+    try {
+      // Demo people first (their tokens are public: demo data only), then the applications, entered by operations.
+      tokens = await seedDemoUsers(system.db);
+      const { organisationIds } = await seedDemo(system.urls.api, tokens.operations, log);
+      // The centre user is the university's référent; the coordinator leads the Breton network.
+      await seedDemoUsers(system.db, { centre: organisationIds[0], coordinator: organisationIds[2] });
+    } catch (err) {
+      // Stopped while seeding: the stop in progress ends the process; the seed's failure is its consequence.
+      if (shutdownRequested.signal.aborted) return;
+      throw err;
+    }
   }
+  if (shutdownRequested.signal.aborted) return;
   const lines = [
     '',
     'Pix agrément engine is up:',

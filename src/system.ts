@@ -39,11 +39,19 @@ export interface RunningSystem {
   stop(): Promise<void>;
 }
 
+/** A stop was asked (a signal) while the system was starting: what had started is stopped again. */
+export class StartAborted extends Error {
+  constructor() {
+    super('stopped during start-up');
+  }
+}
+
 /**
  * The composition root: brings up (or connects to) PostgreSQL, Temporal and SMTP,
  * then the worker and the API over them. Everything it started, it stops, in reverse.
+ * `shutdown` aborted during start-up (Ctrl-C) stops what has started and rejects with StartAborted.
  */
-export async function startSystem(config: RuntimeConfig, log: Log): Promise<RunningSystem> {
+export async function startSystem(config: RuntimeConfig, log: Log, shutdown?: AbortSignal): Promise<RunningSystem> {
   const stops: (() => Promise<unknown> | unknown)[] = [];
   // Each step of the stop is bounded: a service that does not answer (PostgreSQL down) never holds the others.
   const stop = async () => {
@@ -56,16 +64,21 @@ export async function startSystem(config: RuntimeConfig, log: Log): Promise<Runn
       }
     }
   };
+  // Between the steps of the start: a stop asked meanwhile ends it there.
+  const proceed = () => {
+    if (shutdown?.aborted) throw new StartAborted();
+  };
   try {
     const startDb = (port: number) => startDatabase({ dataDir: path.join(config.dataDir, 'postgres'), port, databaseName: 'pix_agrement', log });
     const database = config.databaseUrl ? { url: config.databaseUrl, stop: async () => undefined } : await startDb(config.databasePort);
     if ('exited' in database) {
       // Embedded: restarted on its port if its process dies; connections in the pool reconnect.
-      const supervised = supervise('PostgreSQL', database, () => startDb(Number(new URL(database.url).port)), log);
+      const supervised = supervise('PostgreSQL', database, () => startDb(Number(new URL(database.url).port)), log, shutdown);
       stops.push(() => supervised.stop());
     } else {
       stops.push(() => database.stop());
     }
+    proceed();
     const applied = await migrate(database.url);
     if (applied.length) log(`migrations applied: ${applied.join(', ')}`);
     // Issue 12: migrations run as the owner; the API and worker as a role that may only INSERT and SELECT the log.
@@ -79,6 +92,7 @@ export async function startSystem(config: RuntimeConfig, log: Log): Promise<Runn
     // Issue 12: the audit log's keys (outside the database) and its checkpoint sink.
     configureAudit({ keyring: config.auditKeyring ?? localAuditKeyring(config.dataDir), checkpointDir: config.auditCheckpointDir ?? path.join(config.dataDir, 'audit-checkpoints') });
 
+    proceed();
     const startTemporal = (port: number, uiPort: number) => startTemporalDevServer({ dataDir: config.dataDir, port, uiPort, log });
     const temporal = config.temporalAddress
       ? { address: config.temporalAddress, uiUrl: null, stop: async () => undefined }
@@ -86,12 +100,13 @@ export async function startSystem(config: RuntimeConfig, log: Log): Promise<Runn
     if ('exited' in temporal) {
       // Embedded: restarted on the same ports and SQLite file (workflows survive); the worker and client reconnect.
       const ports = { grpc: Number(temporal.address.split(':').at(-1)), ui: Number(new URL(temporal.uiUrl ?? 'http://x:0').port) };
-      const supervised = supervise('Temporal dev server', temporal, () => startTemporal(ports.grpc, ports.ui), log);
+      const supervised = supervise('Temporal dev server', temporal, () => startTemporal(ports.grpc, ports.ui), log, shutdown);
       stops.push(() => supervised.stop());
     } else {
       stops.push(() => temporal.stop());
     }
 
+    proceed();
     let capture: MailCapture | undefined;
     let smtpUrl = config.smtpUrl;
     if (!smtpUrl) {
@@ -112,6 +127,7 @@ export async function startSystem(config: RuntimeConfig, log: Log): Promise<Runn
     );
     stops.push(stopCheckpoints);
 
+    proceed();
     const nativeConnection = await NativeConnection.connect({ address: temporal.address });
     stops.push(() => nativeConnection.close());
     const worker: Worker = await createWorker({
@@ -138,6 +154,7 @@ export async function startSystem(config: RuntimeConfig, log: Log): Promise<Runn
     // BIL-1: the monthly statements' schedule (1st of the month, 06:00 Europe/Paris).
     await ensureStatementSchedule(client, config.taskQueue);
 
+    proceed();
     const app = await createApp({
       applications: { db, temporal: client, taskQueue: config.taskQueue, now: () => new Date() },
       mailCapture: capture,
@@ -152,6 +169,7 @@ export async function startSystem(config: RuntimeConfig, log: Log): Promise<Runn
       log(`sessions housekeeping: ${err instanceof Error ? err.message : String(err)}`),
     );
     stops.push(stopHousekeeping);
+    proceed();
     const api = (await app.getUrl()).replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
 
     return {

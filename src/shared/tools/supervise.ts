@@ -11,11 +11,19 @@ export interface SupervisedService {
  * Restarts an embedded service (PostgreSQL, the Temporal dev server) whenever its process ends without
  * being asked to (issue 11: `./dev start` recovers from a killed service on its own). Restarts on the same
  * ports and data, with a delay doubling up to 30 s while it fails. `stop()` stops the current instance and
- * ends supervision.
+ * ends supervision. Once `shutdown` is aborted (Ctrl-C reaches the whole process group, so the service may
+ * stop on the same signal before the system's stop gets to it), an exit is expected: no restart.
  */
-export function supervise<S extends SupervisedService>(name: string, first: S, restart: () => Promise<S>, log: Log): { stop(): Promise<void> } {
+export function supervise<S extends SupervisedService>(
+  name: string,
+  first: S,
+  restart: () => Promise<S>,
+  log: Log,
+  shutdown?: AbortSignal,
+): { stop(): Promise<void> } {
   let current: S | null = first;
   let stopping = false;
+  shutdown?.addEventListener('abort', () => (stopping = true), { once: true });
   const watch = (service: S): void => {
     void service.exited.then(async () => {
       if (stopping || current !== service) return;
