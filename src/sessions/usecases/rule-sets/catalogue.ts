@@ -3,8 +3,10 @@
  * operations published (AGR-5), each judging sessions from its effective date. A published version never
  * changes, so its compiled form is kept by id.
  */
-import type { EntityManager } from 'typeorm';
+import type { Db } from '../../../shared/database/db';
 import { BASE_RULE_CATALOGUE, loadSessionRuleSet, type SessionRuleCatalogue, type SessionRuleSet, withRuleSets } from '../../rules';
+import { ruleSetVersionsRepository } from '../../infra/rule-set-versions.repository';
+import type { RuleSetVersionsRepository } from './ports';
 
 const compiled = new Map<string, SessionRuleSet>();
 
@@ -13,8 +15,9 @@ export function compileStoredVersion(id: string, rules: unknown): SessionRuleSet
   return loadSessionRuleSet(rules, `rule_set_versions ${id}`);
 }
 
-export async function publishedRuleSets(m: EntityManager): Promise<SessionRuleSet[]> {
-  const rows: Array<{ id: string; rules: unknown }> = await m.query(`SELECT id, rules FROM rule_set_versions WHERE status = 'published' AND rule_set = 'sessions'`);
+/** The published versions, compiled once each. */
+export async function compiledPublishedVersions(versions: Pick<RuleSetVersionsRepository, 'publishedSessionRules'>): Promise<SessionRuleSet[]> {
+  const rows = await versions.publishedSessionRules();
   return rows.map((r) => {
     let set = compiled.get(r.id);
     if (!set) {
@@ -25,7 +28,11 @@ export async function publishedRuleSets(m: EntityManager): Promise<SessionRuleSe
   });
 }
 
+export async function publishedRuleSets(m: Db): Promise<SessionRuleSet[]> {
+  return compiledPublishedVersions(ruleSetVersionsRepository(m));
+}
+
 /** The catalogue sessions are judged by: base plus published versions. */
-export async function loadRuleCatalogue(m: EntityManager): Promise<SessionRuleCatalogue> {
+export async function loadRuleCatalogue(m: Db): Promise<SessionRuleCatalogue> {
   return withRuleSets(BASE_RULE_CATALOGUE, await publishedRuleSets(m));
 }
