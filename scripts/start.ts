@@ -9,33 +9,41 @@ import { type RunningSystem, StartAborted, startSystem } from '../src/system';
 /** `npm start`: the whole system on embedded defaults, demo data, and its URLs. Logs go to stderr. */
 const log = (message: string) => process.stderr.write(`[start] ${message}\n`);
 
+// Signals are handled from the first moment: Ctrl-C reaches the whole process group, so PostgreSQL and the
+// Temporal dev server may stop on it by themselves; whatever step the start is at, it ends, and what started
+// is stopped (bounded), never left running or restarted.
+const shutdownRequested = new AbortController();
+let system: RunningSystem | null = null;
+let exitCode = 0;
+
+/** Stops once, whoever asks first (a signal, a failure); a stop that takes too long exits (issue 11: bounded). */
+async function shutdown(reason: string, code = 0): Promise<void> {
+  if (shutdownRequested.signal.aborted) return;
+  exitCode = code;
+  shutdownRequested.abort();
+  log(`${reason}: stopping…`);
+  setTimeout(() => {
+    log(`not stopped within ${PARAMETERS.resilience.stopTimeoutMs} ms: exiting`);
+    process.exit(1);
+  }, PARAMETERS.resilience.stopTimeoutMs).unref();
+  // Still starting: startSystem sees the abort at its next step, stops what it started and rejects (below).
+  if (!system) return;
+  await system.stop();
+  process.exit(exitCode);
+}
+
 async function main() {
   // The worker's own logs (bundling, state changes) only when something goes wrong.
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const config = loadConfig();
-  // Signals are handled from the first moment: Ctrl-C reaches the whole process group, so PostgreSQL and the
-  // Temporal dev server may stop on it by themselves; whatever step the start is at, it ends, and what started
-  // is stopped (bounded), never left running or restarted.
-  const shutdownRequested = new AbortController();
-  let system: RunningSystem | null = null;
-  let exitCode = 0;
-  const shutdown = async (reason: string, code = 0) => {
-    // A second signal, or a stop that takes too long, exits at once (issue 11: stopping is always bounded).
-    if (shutdownRequested.signal.aborted) process.exit(1);
-    exitCode = code;
-    shutdownRequested.abort();
-    log(`${reason}: stopping…`);
-    setTimeout(() => {
-      log(`not stopped within ${PARAMETERS.resilience.stopTimeoutMs} ms: exiting`);
-      process.exit(1);
-    }, PARAMETERS.resilience.stopTimeoutMs).unref();
-    // Still starting: startSystem sees the abort at its next step, stops what it started and rejects (below).
-    if (!system) return;
-    await system.stop();
-    process.exit(exitCode);
+  let signals = 0;
+  const onSignal = (name: string) => {
+    // A second signal exits at once: whoever presses Ctrl-C twice wants out now.
+    if (++signals > 1) process.exit(1);
+    void shutdown(name);
   };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
   // An error escaping while stopping (e.g. a Temporal client's retry timer firing after its channel closed) must
   // not end the process before PostgreSQL and Temporal are stopped; one escaping otherwise stops everything too.
   process.on('uncaughtException', (err) => {
@@ -46,7 +54,11 @@ async function main() {
   try {
     system = await startSystem(config, log, shutdownRequested.signal);
   } catch (err) {
-    if (err instanceof StartAborted) process.exit(exitCode);
+    // Asked to stop while starting: a step may fail first on a service the signal already stopped.
+    if (err instanceof StartAborted || shutdownRequested.signal.aborted) {
+      log('stopped during start-up.');
+      process.exit(exitCode);
+    }
     throw err;
   }
   if (shutdownRequested.signal.aborted) return void (await system.stop(), process.exit(exitCode));
@@ -86,5 +98,7 @@ async function main() {
 
 main().catch((err) => {
   log(`failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-  process.exit(1);
+  // Started but failed afterwards (seeding): stop everything, bounded; a failed start has stopped its part already.
+  if (system) void shutdown('failure', 1);
+  else process.exit(1);
 });
