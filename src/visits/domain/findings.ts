@@ -55,6 +55,14 @@ export interface FindingsAssessment {
   chargedCostEur: number | null;
 }
 
+/** VIS-4: the findings as recorded on the visit (control_visits.findings). */
+export interface StoredFindings extends FindingsAssessment {
+  input: FindingsInput;
+  visitedOn: string;
+  recordedBy: string;
+  recordedAt: string;
+}
+
 export interface VisitForFindings {
   kind: VisitKind;
   status: 'planned' | 'done' | 'cancelled';
