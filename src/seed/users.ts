@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { ROLES, type Role } from '../access/domain/roles';
-import { ensureDemoToken, findUserByEmail, createUser } from '../access/infra/access-store';
+import { ensureDemoToken, findUserByEmail, createUser } from '../access/infra/access.repository';
 
 /** Demo people, one per role. Their tokens are public (README): demo data only, never production. */
 const DEMO_NAMES: Record<Role, string> = {

@@ -3,7 +3,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { SCOPED_ROLES, type Principal, type Role } from '../domain/roles';
 import { type TokenFlag, tokenFlags, tokenStatus, type TokenStatus, type UserFlag, userFlags } from '../domain/tokens';
 import { InvalidCommand, NotFound } from '../../shared/domain/errors';
-import { createUser, deactivateUser, issueToken, type NewUser, revokeToken } from '../infra/access-store';
+import { createUser, deactivateUser, issueToken, type NewUser, revokeToken } from '../infra/access.repository';
 import { appendToLog } from '../../shared/event-log/event-log';
 import { uuidFromKey } from '../../shared/usecases/idempotent-ids';
 

@@ -3,4 +3,4 @@
  * its organisation (and, for a network head, its members); Pix roles see every organisation.
  * The queries live in the access repository; this is the context's published entry to them.
  */
-export { applicationOrganisation, organisationNetworkId, visibleOrganisationIds } from '../infra/access-store';
+export { applicationOrganisation, organisationNetworkId, visibleOrganisationIds } from '../infra/access.repository';
