@@ -3,7 +3,7 @@ import type { PayingSession, StatementLine, StatementState } from '../domain/sta
 import type { Db } from '../../shared/database/db';
 import { appendToLog } from '../../shared/event-log/event-log';
 import { STATEMENT_STREAM } from '../usecases/statement-stream';
-import type { MonthStatement, OrganisationMonth, StatementFilter, StatementRecord, StatementsRepository } from '../usecases/ports';
+import type { MonthStatement, OrganisationMonth, StatementFilter, StatementRecord, StatementsRepository, StatementTotals } from '../usecases/ports';
 
 interface StatementRow {
   id: string;
@@ -36,6 +36,16 @@ const SELECT = `SELECT s.id, s.organisation_id, o.name, s.month, s.state, s.due_
   o.insolvency_proceedings, to_char(o.insolvency_proceedings_on, 'YYYY-MM-DD') AS insolvency_proceedings_on
   FROM monthly_statements s JOIN organisations o ON o.id = s.organisation_id`;
 
+type TotalsRow = Pick<StatementRow, 'candidates' | 'price_excl_vat_cents' | 'price_incl_vat_cents' | 'pix_share_excl_vat_cents' | 'pix_share_incl_vat_cents'>;
+
+const totalsOf = (r: TotalsRow): StatementTotals => ({
+  candidates: r.candidates,
+  priceExclVatCents: r.price_excl_vat_cents,
+  priceInclVatCents: r.price_incl_vat_cents,
+  pixShareExclVatCents: r.pix_share_excl_vat_cents,
+  pixShareInclVatCents: r.pix_share_incl_vat_cents,
+});
+
 function statementRecord(r: StatementRow): StatementRecord {
   return {
     id: r.id,
@@ -45,13 +55,7 @@ function statementRecord(r: StatementRow): StatementRecord {
     state: r.state,
     dueAt: r.due_at,
     lines: r.lines,
-    totals: {
-      candidates: r.candidates,
-      priceExclVatCents: r.price_excl_vat_cents,
-      priceInclVatCents: r.price_incl_vat_cents,
-      pixShareExclVatCents: r.pix_share_excl_vat_cents,
-      pixShareInclVatCents: r.pix_share_incl_vat_cents,
-    },
+    totals: totalsOf(r),
     remindersSent: r.reminders_sent,
     sentAt: r.sent_at,
     late: r.late,
@@ -226,35 +230,11 @@ export function statementsRepository(db: Db): StatementsRepository {
     },
 
     async findMonthStatement(organisationId, month): Promise<MonthStatement | undefined> {
-      const [r]: {
-        id: string;
-        state: string;
-        due_at: Date;
-        lines: StatementLine[];
-        candidates: number;
-        price_excl_vat_cents: number;
-        price_incl_vat_cents: number;
-        pix_share_excl_vat_cents: number;
-        pix_share_incl_vat_cents: number;
-      }[] = await db.query(
+      const [r]: (TotalsRow & { id: string; state: string; due_at: Date; lines: StatementLine[] })[] = await db.query(
         'SELECT id, state, due_at, lines, candidates, price_excl_vat_cents, price_incl_vat_cents, pix_share_excl_vat_cents, pix_share_incl_vat_cents FROM monthly_statements WHERE organisation_id = $1 AND month = $2',
         [organisationId, month],
       );
-      return (
-        r && {
-          id: r.id,
-          state: r.state,
-          dueAt: r.due_at,
-          lines: r.lines,
-          totals: {
-            candidates: r.candidates,
-            priceExclVatCents: r.price_excl_vat_cents,
-            priceInclVatCents: r.price_incl_vat_cents,
-            pixShareExclVatCents: r.pix_share_excl_vat_cents,
-            pixShareInclVatCents: r.pix_share_incl_vat_cents,
-          },
-        }
-      );
+      return r && { id: r.id, state: r.state, dueAt: r.due_at, lines: r.lines, totals: totalsOf(r) };
     },
 
     async logStatementPrepared(statementId, data, at) {
