@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config/env';
 import { PARAMETERS } from '../src/config/parameters';
 import { isRole, ROLES } from '../src/access/domain/roles';
-import { createUser, findUserByEmail, issueToken } from '../src/access/infra/access-store';
+import { createUser, findUserByEmail, issueToken } from '../src/access/usecases/credentials';
 import { closeDataSources, dataSourceFor } from '../src/shared/database/data-source';
 import { migrate } from '../src/shared/database/migrate';
 import { startDatabase } from '../src/shared/database/postgres';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { Role } from '../../src/access/domain/roles';
-import { createUser, issueToken } from '../../src/access/infra/access-store';
+import { createUser, issueToken } from '../../src/access/usecases/credentials';
 
 /** The name each test user gets: the event log records "<name> (<role>)". */
 export const TEST_NAMES: Record<Role, string> = {

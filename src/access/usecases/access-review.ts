@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { accessReviewDue, assertNotOwnAccess } from '../domain/review';
 import { actorLabel, type Principal } from '../domain/roles';
 import { InvalidCommand, NotFound } from '../../shared/domain/errors';
-import { appendToLog } from '../../shared/event-log/event-log';
 import { recordAttention, resolveAttentionAutomatically } from '../../attention/usecases/attention';
+import { accessRepository } from '../infra/access.repository';
+import { accessReviewsRepository } from '../infra/access-reviews.repository';
 import { deactivateInTransaction, type ReviewedUserView, reviewedUsers, revokeInTransaction } from './accesses';
+import type { AccessReviewsRepository, Removal, ReviewRecord } from './ports';
 
 /**
  * DATA-3: the annual review of accesses. Operations read every user with role, organisation, tokens and
@@ -14,27 +16,9 @@ import { deactivateInTransaction, type ReviewedUserView, reviewedUsers, revokeIn
  * /access-reviews); the reviews are kept and listed. The next one is due a year after the last: overdue,
  * it is shown in GET /attention (kind access-review-due) until a review is recorded.
  */
-export const ACCESS_REVIEW_STREAM = 'access-review';
+export { ACCESS_REVIEW_STREAM } from './access-streams';
+export type { Removal, ReviewRecord } from './ports';
 const ATTENTION_KEY = 'access-review-due';
-
-export interface ReviewRecord {
-  id: string;
-  reviewedAt: string;
-  reviewer: string;
-  notes: string | null;
-  usersReviewed: number;
-  tokensReviewed: number;
-  flagged: number;
-  removed: Removal[];
-}
-
-export interface Removal {
-  kind: 'user' | 'token';
-  id: string;
-  reason: string;
-  /** The tokens revoked with a user deactivated. */
-  revokedTokenIds?: string[];
-}
 
 export interface RecordReviewInput {
   notes?: string | null;
@@ -42,34 +26,8 @@ export interface RecordReviewInput {
   removals?: Array<{ userId?: string; tokenId?: string; reason: string }>;
 }
 
-interface ReviewRow {
-  id: string;
-  reviewed_at: Date;
-  reviewer: string;
-  notes: string | null;
-  users_reviewed: number;
-  tokens_reviewed: number;
-  flagged: number;
-  removed: Removal[];
-}
-
-function view(r: ReviewRow): ReviewRecord {
-  return {
-    id: r.id,
-    reviewedAt: new Date(r.reviewed_at).toISOString(),
-    reviewer: r.reviewer,
-    notes: r.notes,
-    usersReviewed: r.users_reviewed,
-    tokensReviewed: r.tokens_reviewed,
-    flagged: r.flagged,
-    removed: r.removed,
-  };
-}
-
-async function dueOf(db: DataSource | EntityManager, now: Date) {
-  const [{ last, first }]: { last: Date | null; first: Date | null }[] = await db.query(
-    `SELECT (SELECT max(reviewed_at) FROM access_reviews) AS last, (SELECT min(created_at) FROM users) AS first`,
-  );
+async function dueOf(reviews: AccessReviewsRepository, now: Date) {
+  const { lastReviewedAt: last, firstUserCreatedAt: first } = await reviews.reviewClock();
   const due = accessReviewDue(last ? new Date(last) : null, first ? new Date(first) : null, now);
   return { dueAt: due.dueAt?.toISOString() ?? null, overdue: due.overdue, basis: due.basis, lastReviewedAt: last ? new Date(last).toISOString() : null };
 }
@@ -78,11 +36,11 @@ const flagged = (users: ReviewedUserView[]) => users.filter((u) => u.flags.lengt
 
 /** The review to carry out now: every user and token, flagged, and when it is due. */
 export async function currentAccessReview(db: DataSource, now: Date) {
-  const users = await reviewedUsers(db, now);
+  const users = await reviewedUsers(accessRepository(db), now);
   const tokens = users.flatMap((u) => u.tokens);
   return {
     generatedAt: now.toISOString(),
-    due: await dueOf(db, now),
+    due: await dueOf(accessReviewsRepository(db), now),
     summary: {
       users: users.length,
       activeUsers: users.filter((u) => u.active).length,
@@ -108,59 +66,52 @@ export async function recordAccessReview(db: DataSource, input: RecordReviewInpu
     if (r.userId !== undefined) assertNotOwnAccess(r.userId, principal.userId, `removals.${i}.userId`);
   }
   const id = randomUUID();
-  const row = await db.transaction(async (m) => {
+  return db.transaction(async (m) => {
+    const users = accessRepository(m);
+    const reviews = accessReviewsRepository(m);
     // One review at a time: two operators recording at once would both count the same removals.
-    await m.query(`SELECT pg_advisory_xact_lock(hashtext('access-review'))`);
-    const before = await reviewedUsers(m, now);
+    await reviews.lockReviews();
+    const before = await reviewedUsers(users, now);
     const removed: Removal[] = [];
     for (const r of removals) {
       const reason = r.reason.trim();
       if (r.userId !== undefined) {
-        const result = await deactivateInTransaction(m, r.userId, reason, actor, now);
+        const result = await deactivateInTransaction(users, r.userId, reason, actor, now);
         removed.push({ kind: 'user', id: r.userId, reason, revokedTokenIds: result.revokedTokenIds });
       } else {
-        await revokeInTransaction(m, null, r.tokenId!, reason, actor, now);
+        await revokeInTransaction(users, null, r.tokenId!, reason, actor, now);
         removed.push({ kind: 'token', id: r.tokenId!, reason });
       }
     }
     const notes = input.notes?.trim() || null;
     const counts = { users: before.length, tokens: before.reduce((n, u) => n + u.tokens.length, 0), flagged: flagged(before) };
-    const [inserted]: ReviewRow[] = await m.query(
-      `INSERT INTO access_reviews (id, reviewed_at, reviewer, reviewer_user_id, notes, users_reviewed, tokens_reviewed, flagged, removed)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
-      [id, now, actor, principal.userId, notes, counts.users, counts.tokens, counts.flagged, JSON.stringify(removed)],
-    );
-    await appendToLog(m, [
-      {
-        eventKey: `${ACCESS_REVIEW_STREAM}:${id}:recorded`,
-        streamType: ACCESS_REVIEW_STREAM,
-        streamId: id,
-        type: 'access-review-recorded',
-        ruleIds: ['DATA-3'],
-        fromState: null,
-        toState: null,
-        actor,
-        reason: notes,
-        data: { usersReviewed: counts.users, tokensReviewed: counts.tokens, flagged: counts.flagged, removed },
-        occurredAt: now,
-      },
-    ]);
+    const review = await reviews.insertReview({
+      id,
+      reviewedAt: now,
+      reviewer: actor,
+      reviewerUserId: principal.userId,
+      notes,
+      usersReviewed: counts.users,
+      tokensReviewed: counts.tokens,
+      flagged: counts.flagged,
+      removed,
+    });
     await resolveAttentionAutomatically(m, ATTENTION_KEY, `revue des accès enregistrée le ${now.toISOString().slice(0, 10)} par ${actor}`);
-    return inserted!;
+    return review;
   });
-  return view(row);
 }
 
 export async function listAccessReviews(db: DataSource, page: { limit: number; offset: number }, now: Date) {
-  const [{ total }]: { total: number }[] = await db.query('SELECT count(*)::int AS total FROM access_reviews');
-  const rows: ReviewRow[] = await db.query('SELECT * FROM access_reviews ORDER BY reviewed_at DESC, id LIMIT $1 OFFSET $2', [page.limit, page.offset]);
-  return { total, limit: page.limit, offset: page.offset, due: await dueOf(db, now), items: rows.map(view) };
+  const reviews = accessReviewsRepository(db);
+  const total = await reviews.countReviews();
+  const items = await reviews.listReviews(page);
+  return { total, limit: page.limit, offset: page.offset, due: await dueOf(reviews, now), items };
 }
 
 export async function getAccessReview(db: DataSource, id: string): Promise<ReviewRecord> {
-  const [row]: ReviewRow[] = await db.query('SELECT * FROM access_reviews WHERE id = $1', [id]);
-  if (!row) throw new NotFound(`access review ${id} not found`, { id });
-  return view(row);
+  const review = await accessReviewsRepository(db).findReview(id);
+  if (!review) throw new NotFound(`access review ${id} not found`, { id });
+  return review;
 }
 
 /**
@@ -168,7 +119,7 @@ export async function getAccessReview(db: DataSource, id: string): Promise<Revie
  * once it is no longer overdue. Run by the housekeeping; returns whether the review is overdue.
  */
 export async function checkAccessReviewDue(db: DataSource, now: Date): Promise<boolean> {
-  const due = await dueOf(db, now);
+  const due = await dueOf(accessReviewsRepository(db), now);
   if (!due.overdue) {
     await resolveAttentionAutomatically(db, ATTENTION_KEY, 'revue des accès à jour');
     return false;

@@ -1,8 +1,9 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import type { EntityManager } from 'typeorm';
 import { statementMonthOf, statementPreparedAt } from '../domain/statement';
 import { statementWorkflowId, type StatementWorkflowInput } from '../workflows/definitions';
 import type { ApplicationDeps } from '../../shared/usecases/dependencies';
+import type { Db } from '../../shared/database/db';
+import { statementsRepository } from '../infra/statements.repository';
 import { refreshOpenStatements } from './statement-lines';
 
 export interface FinalisedPayingSession {
@@ -16,8 +17,9 @@ export interface FinalisedPayingSession {
  * (prepared, not sent) are recomputed, so a session finalised after the 1st is on its month's statement
  * (or, its month's statement already sent, on the next open one) as soon as it is finalised.
  */
-export async function refreshStatementsAfterFinalisations(m: Pick<EntityManager, 'query'>, sessions: readonly FinalisedPayingSession[]): Promise<void> {
-  for (const organisationId of [...new Set(sessions.map((s) => s.organisationId))].sort()) await refreshOpenStatements(m, organisationId);
+export async function refreshStatementsAfterFinalisations(m: Db, sessions: readonly FinalisedPayingSession[]): Promise<void> {
+  const statements = statementsRepository(m);
+  for (const organisationId of [...new Set(sessions.map((s) => s.organisationId))].sort()) await refreshOpenStatements(statements, organisationId);
 }
 
 /**
@@ -35,11 +37,8 @@ export async function startLateStatements(deps: Pick<ApplicationDeps, 'db' | 'te
     if (statementPreparedAt(month).getTime() <= now.getTime()) pairs.set(`${s.organisationId}:${month}`, { organisationId: s.organisationId, month });
   }
   if (pairs.size === 0) return [];
-  const existing: { organisation_id: string; month: string }[] = await deps.db.query(
-    `SELECT organisation_id, month FROM monthly_statements WHERE (organisation_id, month) IN (SELECT * FROM unnest($1::uuid[], $2::text[]))`,
-    [[...pairs.values()].map((p) => p.organisationId), [...pairs.values()].map((p) => p.month)],
-  );
-  for (const e of existing) pairs.delete(`${e.organisation_id}:${e.month}`);
+  const existing = await statementsRepository(deps.db).existingStatements([...pairs.values()]);
+  for (const e of existing) pairs.delete(`${e.organisationId}:${e.month}`);
   const started: string[] = [];
   // What-if runs and tests shift the clock; ~0 in production.
   const clockOffsetMs = now.getTime() - Date.now();

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { Principal } from '../../access/domain/roles';
-import { findPrincipalByToken } from '../../access/infra/access-store';
+import { findPrincipalByToken } from '../../access/usecases/credentials';
 import { ReadThroughCache } from '../../shared/cache/read-through-cache';
 
 /** Turns a bearer token into a principal (null: unknown, revoked, expired, or an inactive user). */

@@ -7,7 +7,7 @@ import type { Authenticator } from '../../../src/http/auth/authenticator';
 import { Can } from '../../../src/http/auth/decorators';
 import { DomainErrorFilter } from '../../../src/http/domain-error.filter';
 import { AUTHENTICATOR } from '../../../src/http/tokens';
-import { deactivateUser, findPrincipalByToken, revokeToken } from '../../../src/access/infra/access-store';
+import { deactivateUser, findPrincipalByToken, revokeToken } from '../../../src/access/usecases/credentials';
 import { seedDemoUsers } from '../../../src/seed/users';
 import { bearer, tokenFor, userWithToken } from '../../support/auth';
 import { individualApplication, ownApplication } from '../../support/fixtures';

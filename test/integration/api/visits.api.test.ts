@@ -5,7 +5,7 @@ import { createApp } from '../../../src/http/create-app';
 import { addDays, isoDate, parseIsoDate } from '../../../src/shared/domain/dates';
 import { earliestAnnouncedVisit, isWorkingDay, letterDeadline } from '../../../src/visits/domain/planner';
 import { dateIn } from '../../../src/shared/domain/zoned-time';
-import { createUser, issueToken } from '../../../src/access/infra/access-store';
+import { createUser, issueToken } from '../../../src/access/usecases/credentials';
 import { OrganisationEntity } from '../../../src/entities';
 import type { CapturedMail } from '../../../src/mail/infra/capture-server';
 import { appendToLog, readStream, verifyLogChain } from '../../../src/shared/event-log/event-log';
