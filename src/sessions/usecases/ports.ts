@@ -1,5 +1,5 @@
 /**
- * The sessions context's ports: what its use cases and activities need of storage, as plain types. The
+ * The sessions context's ports: what its use cases and activities need of storage, as plain types (no TypeORM). The
  * PostgreSQL implementations are the `*.repository.ts` factories of src/sessions/infra, each built over the
  * data source or a transaction's manager (`sessionsRepository(m)`); unit tests give in-memory ones.
  */
