@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { RemedyEvent, SessionRemedy } from '../domain/remedy';
-import { appendToLog } from '../../shared/event-log/event-log';
+import { sessionRemediesRepository } from '../infra/session-remedies.repository';
 import { SESSION_STREAM, sessionStreamId } from '../usecases/session-stream';
 
 export interface RecordRemedyInput {
@@ -25,15 +25,10 @@ export function createRemedyActivities({ db }: { db: DataSource }) {
     async recordRemedy(input: RecordRemedyInput): Promise<void> {
       const r = input.remedy;
       await db.transaction(async (m) => {
-        await m.query(
-          `INSERT INTO session_remedies (session_id, organisation_id, due_at, state, snapshot, version, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
-           ON CONFLICT (session_id) DO UPDATE SET due_at = EXCLUDED.due_at, state = EXCLUDED.state, snapshot = EXCLUDED.snapshot, version = EXCLUDED.version,
-             updated_at = EXCLUDED.updated_at
-           WHERE session_remedies.version <= EXCLUDED.version`,
-          [r.sessionId, input.centreId, r.dueAt, r.state, JSON.stringify(r), r.version, input.at],
-        );
-        await appendToLog(
-          m,
+        await sessionRemediesRepository(m).saveRemedy(
+          input.centreId,
+          r,
+          input.at,
           input.events.map((e, i) => ({
             eventKey: `session-remedy:${r.sessionId}:${input.firstSeq + i}`,
             streamType: SESSION_STREAM,

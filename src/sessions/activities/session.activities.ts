@@ -1,7 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { SessionDeadline, SessionEvent } from '../domain/finalisation';
-import { appendToLog } from '../../shared/event-log/event-log';
-import { upsertQuality } from '../infra/session-quality-store';
+import { sessionQualityRepository } from '../infra/session-quality.repository';
 import { SESSION_STREAM, sessionStreamId } from '../usecases/session-stream';
 
 export interface RecordSessionInput {
@@ -24,8 +23,7 @@ export function createSessionActivities({ db }: { db: DataSource }) {
     async recordSession(input: RecordSessionInput): Promise<void> {
       const s = input.session;
       await db.transaction(async (m) => {
-        await appendToLog(
-          m,
+        await sessionQualityRepository(m).recordDeadline(
           input.events.map((e, i) => ({
             eventKey: `${SESSION_STREAM}:${s.sessionId}:${input.firstSeq + i}`,
             streamType: SESSION_STREAM,
@@ -39,17 +37,17 @@ export function createSessionActivities({ db }: { db: DataSource }) {
             data: { sessionId: s.sessionId, centreId: input.centreId, ...e.data },
             occurredAt: new Date(input.at),
           })),
+          s.state === 'overdue' || s.state === 'finalised' || s.state === 'finalised-late'
+            ? {
+                session_id: s.sessionId,
+                organisation_id: input.centreId,
+                deadline_at: s.deadlineAt,
+                finalised_at: s.finalisation?.finalisedAt ?? null,
+                late: s.finalisation ? s.finalisation.late : s.state === 'overdue',
+                recorded_at: input.at,
+              }
+            : null,
         );
-        if (s.state === 'overdue' || s.state === 'finalised' || s.state === 'finalised-late') await upsertQuality(m, [
-            {
-              session_id: s.sessionId,
-              organisation_id: input.centreId,
-              deadline_at: s.deadlineAt,
-              finalised_at: s.finalisation?.finalisedAt ?? null,
-              late: s.finalisation ? s.finalisation.late : s.state === 'overdue',
-              recorded_at: input.at,
-            },
-          ]);
       });
     },
   };

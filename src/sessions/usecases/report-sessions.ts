@@ -12,7 +12,7 @@ import { priceOf } from '../domain/pricing';
 import { PRICE_TABLES } from '../rules/price-tables';
 import type { CentreKind, Session, SessionCentre } from '../domain/session';
 import { dateIn } from '../../shared/domain/zoned-time';
-import { appendToLog } from '../../shared/event-log/event-log';
+import type { NewLogEntry } from '../../shared/event-log/event-log';
 import { evaluateSession, type SessionEvaluation, type SessionRuleCatalogue } from '../rules';
 import { loadRuleCatalogue } from './rule-sets/catalogue';
 import { type CampaignData, loadCampaigns } from './campaigns';
@@ -20,13 +20,20 @@ import { sessionStreamId, SESSION_STREAM } from './session-stream';
 import type { SessionDeadlineInput } from '../workflows/definitions';
 import type { ApplicationDeps } from '../../shared/usecases/dependencies';
 import { type FinalisedPayingSession, refreshStatementsAfterFinalisations, startLateStatements } from '../../billing/usecases/late-finalisations';
-import { drainQuotaOutbox, queueQuotaReports, type QuotaReport } from './quota-outbox';
-import { type QualityRow, upsertQuality } from '../infra/session-quality-store';
-import { deliverWorkflowSteps, type QueuedStep, qualityRow, queueWorkflowSteps, quotaReport, type WorkflowStep } from './session-workflow-outbox';
+import type { Db } from '../../shared/database/db';
+import { drainQuotaOutbox } from './quota-outbox';
+import { quotaOutboxRepository } from '../infra/quota-outbox.repository';
+import { sessionCentresRepository } from '../infra/session-centres.repository';
+import { sessionQualityRepository } from '../infra/session-quality.repository';
+import { sessionWorkflowOutboxRepository } from '../infra/session-workflow-outbox.repository';
+import { sessionsRepository } from '../infra/sessions.repository';
+import { deliverWorkflowSteps, qualityRow, quotaReport } from './session-workflow-outbox';
 import { candidateOf, parseSessionReport, type SessionReport } from './session-report';
-import type { SessionRow, SessionStatus } from './session-row';
+import type { SessionStatus } from './session-row';
+import type { CentreRow, QualityRow, QueuedStep, QuotaReport, WorkflowStep, WrittenSession } from './ports';
 
 export type { SessionStatus } from './session-row';
+export type { CentreRow } from './ports';
 
 export interface Refusal {
   name: 'InvalidCommand' | 'TransitionRefused' | 'RulesFailed' | 'NotFound';
@@ -53,16 +60,6 @@ const PUBLIC_CATEGORIES = ['public-higher-education', 'public-service-or-militar
  */
 const EDUCATION_MINISTRIES_PUBLIC_CATEGORIES = ['public-higher-education'];
 
-/** An organisation's row as loadCentres reads it: its category and its network's type (PRI-4). */
-export interface CentreRow {
-  id: string;
-  name: string;
-  email: string;
-  category: string;
-  network_id: string | null;
-  network_type: string | null;
-}
-
 /**
  * What the rules need of the organisation running a session. The kind says the pricing (PRI-4, SCO-1);
  * what the establishment is (SES-5, PRI-3) does not depend on its network.
@@ -84,30 +81,13 @@ export function sessionCentreOf(o: CentreRow): SessionCentre {
   };
 }
 
-export async function loadCentres(m: EntityManager, ids: string[]): Promise<Map<string, SessionCentre>> {
-  const rows: CentreRow[] = await m.query(
-    `SELECT o.id, o.name, o.email, o.category, o.network_id,
-            (SELECT a.data->'network'->>'type' FROM applications a WHERE a.organisation_id = o.network_id ORDER BY a.received_at DESC LIMIT 1) AS network_type
-       FROM organisations o WHERE o.id = ANY($1)`,
-    [ids],
-  );
+export async function loadCentres(m: Db, ids: string[]): Promise<Map<string, SessionCentre>> {
+  const rows = await sessionCentresRepository(m).findCentres(ids);
   return new Map(rows.map((o) => [o.id, sessionCentreOf(o)]));
 }
 
-export async function loadAgrements(m: EntityManager, organisationIds: string[]): Promise<Map<string, Agrement>> {
-  if (organisationIds.length === 0) return new Map();
-  const rows: { organisation_id: string; snapshot: Agrement }[] = await m.query(`SELECT organisation_id, snapshot FROM agrements WHERE organisation_id = ANY($1)`, [organisationIds]);
-  return new Map(rows.map((r) => [r.organisation_id, r.snapshot]));
-}
-
-interface StoredSession {
-  id: string;
-  organisation_id: string;
-  status: SessionStatus;
-  content_hash: string;
-  date: string;
-  end_time: string;
-  version: number;
+export async function loadAgrements(m: Db, organisationIds: string[]): Promise<Map<string, Agrement>> {
+  return sessionCentresRepository(m).findAgrements(organisationIds);
 }
 
 const contentHash = (report: SessionReport) => createHash('sha256').update(JSON.stringify(report)).digest('hex');
@@ -283,13 +263,11 @@ export async function reportSessions(deps: ApplicationDeps, raws: unknown[], opt
     // SES-9 is judged for sessions still to come only: history needs no agrément snapshot.
     const planned = parsed.filter((p) => (p.report.status ?? 'planned') === 'planned').map((p) => centres.get(p.report.organisationId)?.agrementOrganisationId);
     const agrements = await loadAgrements(m, [...new Set(planned.filter((x): x is string => typeof x === 'string'))]);
-    const stored: StoredSession[] = await m.query(
-      `SELECT id, organisation_id, status, content_hash, to_char(date, 'YYYY-MM-DD') AS date, end_time, version FROM sessions WHERE id = ANY($1) FOR UPDATE`,
-      [parsed.map((p) => p.report.id)],
-    );
+    const sessions = sessionsRepository(m);
+    const stored = await sessions.lockStoredSessions(parsed.map((p) => p.report.id));
     const byId = new Map(stored.map((s) => [s.id, s]));
     const data = await loadJudgingData(m, parsed.map((p) => ({ report: p.report, centre: centres.get(p.report.organisationId) })));
-    const log: Parameters<typeof appendToLog>[1] = [];
+    const log: NewLogEntry[] = [];
     const rows: WrittenSession[] = [];
     const quality: QualityRow[] = [];
     const quota: QuotaReport[] = [];
@@ -369,15 +347,16 @@ export async function reportSessions(deps: ApplicationDeps, raws: unknown[], opt
         outcomes[i] = { sessionId: report.id, outcome: 'refused', error: refusalOf(err) };
       }
     }
-    await upsertSessions(m, rows);
+    await sessions.upsertSessions(rows);
     // BIL-1: finalised paying sessions join their month's open statement now (even after the 1st).
     finalisedPaying = rows.filter((r) => r.status === 'finalised' && r.pix_share_cents > 0).map((r) => ({ organisationId: r.organisation_id, date: r.date }));
     await refreshStatementsAfterFinalisations(m, finalisedPaying);
-    await upsertQuality(m, quality);
-    await queueQuotaReports(m, quota);
+    await sessionQualityRepository(m).upsertQuality(quality);
+    await quotaOutboxRepository(m).queueReports(quota);
     for (const q of quota) quotaAgrements.add(q.agrementOrganisationId);
-    queued = await queueWorkflowSteps(m, steps);
-    await appendToLog(m, log);
+    queued = await sessionWorkflowOutboxRepository(m).queueSteps(steps);
+    // Last, as the event log's lock is held until the commit.
+    await sessions.logReports(log);
     if (options.inTransaction) await options.inTransaction(m, outcomes);
   });
   // SES-10: the workflows learn of the committed changes; what fails stays queued and is retried.
@@ -391,33 +370,6 @@ export async function reportSessions(deps: ApplicationDeps, raws: unknown[], opt
   }
   if (error) throw error;
   return outcomes;
-}
-
-/** As written: the columns read back only (times of day, zone, content hash) come along. */
-type WrittenSession = SessionRow & { start_time: string; end_time: string; time_zone: string; content_hash: string };
-
-/** A batch's sessions in one statement (a history import writes 500 at a time). */
-async function upsertSessions(m: EntityManager, rows: WrittenSession[]): Promise<void> {
-  if (rows.length === 0) return;
-  await m.query(
-    `INSERT INTO sessions (id, organisation_id, agrement_organisation_id, centre_kind, date, start_time, end_time, time_zone, status, deadline_at,
-                           candidate_count, candidates_who_sat, price_cents, pix_share_cents, paying_candidates, rule_set_id, report, content_hash, source,
-                           finalised_at, cancelled_at, cancellation_reason, version, updated_at)
-     SELECT x.id, x.organisation_id, x.agrement_organisation_id, x.centre_kind, x.date, x.start_time, x.end_time, x.time_zone, x.status, x.deadline_at,
-            x.candidate_count, x.candidates_who_sat, x.price_cents, x.pix_share_cents, x.paying_candidates, x.rule_set_id, x.report, x.content_hash, x.source,
-            x.finalised_at, x.cancelled_at, x.cancellation_reason, x.version, now()
-       FROM jsonb_to_recordset($1::jsonb) AS x(id text, organisation_id uuid, agrement_organisation_id uuid, centre_kind text, date date, start_time text, end_time text,
-            time_zone text, status text, deadline_at timestamptz, candidate_count integer, candidates_who_sat integer, price_cents integer, pix_share_cents integer,
-            paying_candidates integer, rule_set_id text, report jsonb, content_hash text, source text, finalised_at timestamptz, cancelled_at timestamptz,
-            cancellation_reason text, version integer)
-     ON CONFLICT (id) DO UPDATE SET agrement_organisation_id = EXCLUDED.agrement_organisation_id, centre_kind = EXCLUDED.centre_kind, date = EXCLUDED.date,
-       start_time = EXCLUDED.start_time, end_time = EXCLUDED.end_time, time_zone = EXCLUDED.time_zone, status = EXCLUDED.status, deadline_at = EXCLUDED.deadline_at,
-       candidate_count = EXCLUDED.candidate_count, candidates_who_sat = EXCLUDED.candidates_who_sat, price_cents = EXCLUDED.price_cents,
-       pix_share_cents = EXCLUDED.pix_share_cents, paying_candidates = EXCLUDED.paying_candidates, rule_set_id = EXCLUDED.rule_set_id, report = EXCLUDED.report,
-       content_hash = EXCLUDED.content_hash, source = EXCLUDED.source, finalised_at = EXCLUDED.finalised_at, cancelled_at = EXCLUDED.cancelled_at,
-       cancellation_reason = EXCLUDED.cancellation_reason, version = EXCLUDED.version, updated_at = now()`,
-    [JSON.stringify(rows)],
-  );
 }
 
 function workflowInput(report: SessionReport, centre: SessionCentre): SessionDeadlineInput {

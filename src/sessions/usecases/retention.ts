@@ -1,10 +1,10 @@
 import { PARAMETERS } from '../../config/parameters';
 import { erasePersonalData, retentionCutoff } from '../domain/retention';
 import { dateIn } from '../../shared/domain/zoned-time';
-import { appendToLog } from '../../shared/event-log/event-log';
 import { SESSION_STREAM, sessionStreamId } from './session-stream';
 import type { ApplicationDeps } from '../../shared/usecases/dependencies';
-import type { SessionReport } from './session-report';
+import { sessionsRepository } from '../infra/sessions.repository';
+import type { InTransaction, SessionsRepository } from './ports';
 
 const BATCH = 1000;
 
@@ -14,24 +14,24 @@ const BATCH = 1000;
  * history imported again is still 'unchanged'. Returns how many sessions were erased.
  */
 export async function eraseExpiredSessionData(deps: Pick<ApplicationDeps, 'db' | 'now'>): Promise<number> {
-  const now = deps.now();
+  return eraseExpiredSessions((work) => deps.db.transaction((m) => work(sessionsRepository(m))), deps.now());
+}
+
+/** eraseExpiredSessionData over its port: batches of `batch` sessions until a batch comes back short. */
+export async function eraseExpiredSessions(
+  inTransaction: InTransaction<Pick<SessionsRepository, 'lockExpiredSessions' | 'erasePersonalData'>>,
+  now: Date,
+  batch = BATCH,
+): Promise<number> {
   const cutoff = retentionCutoff(dateIn(now, PARAMETERS.agrement.timeZone));
   let erased = 0;
   for (;;) {
-    const n = await deps.db.transaction(async (m) => {
-      const rows: { id: string; organisation_id: string; date: string; report: SessionReport }[] = await m.query(
-        `SELECT id, organisation_id, to_char(date, 'YYYY-MM-DD') AS date, report FROM sessions
-          WHERE date < $1 AND personal_data_erased_at IS NULL AND status <> 'planned' ORDER BY date, id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
-        [cutoff],
-      );
+    const n = await inTransaction(async (sessions) => {
+      const rows = await sessions.lockExpiredSessions(cutoff, batch);
       if (rows.length === 0) return 0;
-      await m.query(
-        `UPDATE sessions s SET report = x.report, personal_data_erased_at = $2
-           FROM jsonb_to_recordset($1::jsonb) AS x(id text, report jsonb) WHERE s.id = x.id`,
-        [JSON.stringify(rows.map((r) => ({ id: r.id, report: erasePersonalData(r.report) }))), now],
-      );
-      await appendToLog(
-        m,
+      await sessions.erasePersonalData(
+        rows.map((r) => ({ id: r.id, report: erasePersonalData(r.report) })),
+        now,
         rows.map((r) => ({
           eventKey: `session-erasure:${r.id}`,
           streamType: SESSION_STREAM,
@@ -49,6 +49,6 @@ export async function eraseExpiredSessionData(deps: Pick<ApplicationDeps, 'db' |
       return rows.length;
     });
     erased += n;
-    if (n < BATCH) return erased;
+    if (n < batch) return erased;
   }
 }

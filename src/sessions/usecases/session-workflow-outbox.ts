@@ -1,47 +1,23 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
-import type { EntityManager } from 'typeorm';
 import { PARAMETERS } from '../../config/parameters';
 import { dateIn } from '../../shared/domain/zoned-time';
-import { cancelSessionUpdate, finaliseSessionUpdate, moveSessionUpdate, type SessionDeadlineInput, sessionWorkflowId } from '../workflows/definitions';
-import { type SessionRemedyInput, sessionRemedyWorkflowId } from '../workflows/remedy-definitions';
+import { cancelSessionUpdate, finaliseSessionUpdate, moveSessionUpdate, sessionWorkflowId } from '../workflows/definitions';
+import { sessionRemedyWorkflowId } from '../workflows/remedy-definitions';
 import type { ApplicationDeps } from '../../shared/usecases/dependencies';
-import { type QualityRow, upsertQuality } from '../infra/session-quality-store';
-import { drainQuotaOutbox, type QuotaReport, queueQuotaReports } from './quota-outbox';
+import { quotaOutboxRepository } from '../infra/quota-outbox.repository';
+import { sessionQualityRepository } from '../infra/session-quality.repository';
+import { sessionWorkflowOutboxRepository } from '../infra/session-workflow-outbox.repository';
+import { drainQuotaOutbox } from './quota-outbox';
 import type { SessionCentre } from '../domain/session';
 import type { SessionReport } from './session-report';
+import { type QualityRow, type QueuedStep, type QuotaReport, type SessionWorkflowOutboxRepository, sessionOfStep, type WorkflowStep } from './ports';
 
-/** What a committed change means for the session's SES-10 workflow. */
-export type WorkflowStep =
-  | { kind: 'start'; input: SessionDeadlineInput }
-  | { kind: 'move'; sessionId: string; date: string; endTime: string }
-  | { kind: 'cancel'; sessionId: string; reason: string }
-  | { kind: 'finalise'; sessionId: string; report: SessionReport; centre: SessionCentre; deadlineAt: string }
-  | { kind: 'remedy'; input: SessionRemedyInput };
+export type { QueuedStep, WorkflowStep } from './ports';
 
 type Deps = Pick<ApplicationDeps, 'db' | 'temporal' | 'taskQueue'>;
-export interface QueuedStep {
-  id: string;
-  step: WorkflowStep;
-}
-
-const sessionOfStep = (step: WorkflowStep) => (step.kind === 'start' || step.kind === 'remedy' ? step.input.sessionId : step.sessionId);
 
 /** SES-10 workflow calls in flight at once (each is one round trip to Temporal); a session's own steps go in order. */
 const CALLS_IN_FLIGHT = 16;
-
-/** Written in the caller's transaction: the steps exist if and only if the rows they follow are committed. */
-export async function queueWorkflowSteps(m: EntityManager, steps: WorkflowStep[]): Promise<QueuedStep[]> {
-  if (steps.length === 0) return [];
-  const rows: { id: string; ord: number }[] = await m.query(
-    `INSERT INTO session_workflow_outbox (session_id, step)
-     SELECT e.v->>'session_id', e.v->'step' FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(v, ord) ORDER BY e.ord
-     RETURNING id`,
-    [JSON.stringify(steps.map((step) => ({ session_id: sessionOfStep(step), step })))],
-  );
-  // RETURNING follows insertion order, which follows ORDER BY ord: ids rise with the steps.
-  const ids = rows.map((r) => r.id).sort((a, b) => Number(a) - Number(b));
-  return steps.map((step, i) => ({ id: ids[i]!, step }));
-}
 
 /**
  * Applies queued steps, each session's in order, sessions in parallel; a delivered step's row goes.
@@ -49,6 +25,15 @@ export async function queueWorkflowSteps(m: EntityManager, steps: WorkflowStep[]
  * recorded). Returns the first error, if any, after recording what was delivered.
  */
 export async function deliverWorkflowSteps(deps: Deps, queued: QueuedStep[]): Promise<{ delivered: number; error: unknown }> {
+  return deliverSteps(sessionWorkflowOutboxRepository(deps.db), (step) => applyStep(deps, step), queued);
+}
+
+/** deliverWorkflowSteps over its ports: `apply` makes one step's workflow call. */
+export async function deliverSteps(
+  outbox: Pick<SessionWorkflowOutboxRepository, 'removeSteps' | 'recordFailure'>,
+  apply: (step: WorkflowStep) => Promise<void>,
+  queued: QueuedStep[],
+): Promise<{ delivered: number; error: unknown }> {
   const bySession = new Map<string, QueuedStep[]>();
   for (const q of queued) bySession.set(sessionOfStep(q.step), [...(bySession.get(sessionOfStep(q.step)) ?? []), q]);
   const done: string[] = [];
@@ -61,7 +46,7 @@ export async function deliverWorkflowSteps(deps: Deps, queued: QueuedStep[]): Pr
       for (let i = next++; i < sessions.length; i = next++) {
         for (const q of sessions[i]!) {
           try {
-            await applyStep(deps, q.step);
+            await apply(q.step);
             done.push(q.id);
           } catch (err) {
             firstError ??= err;
@@ -72,8 +57,8 @@ export async function deliverWorkflowSteps(deps: Deps, queued: QueuedStep[]): Pr
       }
     }),
   );
-  if (done.length) await deps.db.query(`DELETE FROM session_workflow_outbox WHERE id = ANY($1::bigint[])`, [done]);
-  for (const f of failed) await deps.db.query(`UPDATE session_workflow_outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, [f.id, f.error]);
+  if (done.length) await outbox.removeSteps(done);
+  for (const f of failed) await outbox.recordFailure(f.id, f.error);
   return { delivered: done.length, error: firstError };
 }
 
@@ -82,13 +67,11 @@ export async function deliverWorkflowSteps(deps: Deps, queued: QueuedStep[]): Pr
  * delivered. `olderThanSeconds` leaves alone the steps their own request is still delivering.
  */
 export async function drainWorkflowOutbox(deps: Deps, options: { olderThanSeconds?: number } = {}): Promise<number> {
+  const outbox = sessionWorkflowOutboxRepository(deps.db);
   let delivered = 0;
   let after = '0';
   for (;;) {
-    const rows: { id: string; step: WorkflowStep }[] = await deps.db.query(
-      `SELECT id, step FROM session_workflow_outbox WHERE id > $1 AND created_at <= now() - make_interval(secs => $2) ORDER BY id LIMIT 500`,
-      [after, options.olderThanSeconds ?? 0],
-    );
+    const rows = await outbox.waitingSteps(after, options.olderThanSeconds ?? 0);
     if (rows.length === 0) return delivered;
     after = rows[rows.length - 1]!.id;
     delivered += (await deliverWorkflowSteps(deps, rows)).delivered;
@@ -123,8 +106,8 @@ async function applyStep(deps: Deps, step: WorkflowStep): Promise<void> {
     if (step.kind === 'finalise') {
       const q = quotaReport(step.report, step.centre);
       await deps.db.transaction(async (m) => {
-        await upsertQuality(m, [qualityRow(step)]);
-        await queueQuotaReports(m, q ? [q] : []);
+        await sessionQualityRepository(m).upsertQuality([qualityRow(step)]);
+        await quotaOutboxRepository(m).queueReports(q ? [q] : []);
       });
       if (q) await drainQuotaOutbox(deps, { organisationIds: [q.agrementOrganisationId] });
     }

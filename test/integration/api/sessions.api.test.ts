@@ -2,7 +2,8 @@ import type { INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dateIn } from '../../../src/shared/domain/zoned-time';
 import { verifyLogChain } from '../../../src/shared/event-log/event-log';
-import { drainQuotaOutbox, queueQuotaReports } from '../../../src/sessions/usecases/quota-outbox';
+import { drainQuotaOutbox } from '../../../src/sessions/usecases/quota-outbox';
+import { quotaOutboxRepository } from '../../../src/sessions/infra/quota-outbox.repository';
 import { reportSessions } from '../../../src/sessions/usecases/report-sessions';
 import { drainWorkflowOutbox } from '../../../src/sessions/usecases/session-workflow-outbox';
 import { agrementStateQuery } from '../../../src/agrement/workflows/definitions';
@@ -186,7 +187,7 @@ describe('sessions API (SES-1): reported as Pix Certif would, judged, followed t
     expect(counted.quota.candidates).toBe(8);
     expect(await outbox([c.organisationId, ended.organisationId])).toBe(0);
     // Delivered twice (a drain interrupted after its signal, before its delete): the agrément counts each session once.
-    await h.db.transaction((m) => queueQuotaReports(m, [{ agrementOrganisationId: c.organisationId, session: { sessionId: past(c.organisationId, 0).id, finalisedOn: daysAgo(29), candidates: 4 } }]));
+    await h.db.transaction((m) => quotaOutboxRepository(m).queueReports([{ agrementOrganisationId: c.organisationId, session: { sessionId: past(c.organisationId, 0).id, finalisedOn: daysAgo(29), candidates: 4 } }]));
     expect(await drainQuotaOutbox(deps, { organisationIds: [c.organisationId] })).toBe(1);
     // The drain returns once the signal is in the agrément's history; a query reads the state after it was handled.
     expect((await c.handle.query(agrementStateQuery)).quota).toMatchObject({ candidates: 8 });

@@ -4,21 +4,17 @@ import { NotFound } from '../../../shared/domain/errors';
 import { unavailableDependency } from '../../../shared/dependency-errors';
 import type { ApplicationDeps } from '../../../shared/usecases/dependencies';
 import { PARAMETERS } from '../../../config/parameters';
+import { sessionImportsRepository } from '../../infra/session-imports.repository';
+import type { ImportErrorRow, ImportFormat, ImportRun } from '../ports';
 import { drainQuotaOutbox } from '../quota-outbox';
 import { type ReportOutcome, reportSessions } from '../report-sessions';
 import { type ParsedItem, sessionsOf } from './parse';
-import { readSpool, removeSpool, type Spooled } from './spool';
+import { readSpool, type Spooled } from './spool';
 
-export type ImportFormat = 'csv' | 'json' | 'ndjson';
+export type { ImportFormat, ImportRun } from '../ports';
 
 /** Sessions handed to reportSessions at once: each chunk is one transaction, with the import's progress, so a crash leaves whole chunks only. */
 export const IMPORT_CHUNK = 500;
-
-/** A run of an import: the job and the token of the one run allowed to write its progress (issue 11). */
-export interface ImportRun {
-  id: string;
-  runToken: string;
-}
 
 /** Creates the job of an upload already spooled (spool.ts), owned by the run about to start. */
 export async function createImport(
@@ -26,10 +22,7 @@ export async function createImport(
   input: { id?: string; format: ImportFormat; fileName: string | null; actor: string; spool: Spooled | null },
 ): Promise<ImportRun> {
   const run = { id: input.id ?? randomUUID(), runToken: randomUUID() };
-  await deps.db.query(
-    `INSERT INTO session_imports (id, format, file_name, actor, status, run_token, heartbeat_at, spool_parts, spool_bytes) VALUES ($1, $2, $3, $4, 'running', $5, now(), $6, $7)`,
-    [run.id, input.format, input.fileName, input.actor, run.runToken, input.spool?.parts ?? null, input.spool?.bytes ?? null],
-  );
+  await sessionImportsRepository(deps.db).createImport(run, input);
   return run;
 }
 
@@ -48,22 +41,6 @@ export type RunResult = 'completed' | 'failed' | 'released' | 'lost';
 /** The run no longer owns the job (another process resumed it): its transaction rolls back. */
 class ImportClaimLost extends Error {}
 
-interface JobRow {
-  format: ImportFormat;
-  actor: string;
-  spool_parts: number | null;
-  sessions_read: number;
-  lines_done: number;
-  processed: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  refused: number;
-  seq: number;
-}
-
-type ErrorRow = [number, number, number, string | null, string | null, string[] | null, string];
-
 /**
  * Runs an import from its spooled upload: sessions are read one at a time, judged and stored in chunks
  * through the same path as the API (SES-1..9, SES-10 workflows, QUO-3 once per session through the
@@ -76,12 +53,8 @@ type ErrorRow = [number, number, number, string | null, string | null, string[] 
  */
 export async function runImport(deps: ApplicationDeps, run: ImportRun, options: RunImportOptions = {}): Promise<RunResult> {
   const chunkSize = options.chunkSize ?? IMPORT_CHUNK;
-  const [job]: JobRow[] = await deps.db.query(
-    `SELECT format, actor, spool_parts, sessions_read, lines_done, processed, created, updated, unchanged, refused,
-            (SELECT coalesce(max(seq), 0) FROM session_import_errors e WHERE e.import_id = i.id)::int AS seq
-       FROM session_imports i WHERE id = $1 AND run_token = $2 AND status = 'running'`,
-    [run.id, run.runToken],
-  );
+  const imports = sessionImportsRepository(deps.db);
+  const job = await imports.findRunningImport(run);
   if (!job) return 'lost';
   // What is committed: a resumed run starts from there.
   const committed = job.sessions_read;
@@ -93,14 +66,14 @@ export async function runImport(deps: ApplicationDeps, run: ImportRun, options: 
   let lost = false;
   const counts = { processed: job.processed, created: job.created, updated: job.updated, unchanged: job.unchanged, refused: job.refused };
   /** Refusals read since the last commit: written with the progress that counts them. */
-  const errors: ErrorRow[] = [];
+  const errors: ImportErrorRow[] = [];
   let chunk: ParsedItem[] = [];
 
   const heartbeat = setInterval(() => {
-    deps.db
-      .query(`WITH beat AS (UPDATE session_imports SET heartbeat_at = now() WHERE id = $1 AND run_token = $2 AND status = 'running' RETURNING 1) SELECT count(*)::int AS n FROM beat`, [run.id, run.runToken])
-      .then((rows: { n: number }[]) => {
-        if (rows[0]?.n === 0) lost = true;
+    imports
+      .beat(run)
+      .then((owned) => {
+        if (!owned) lost = true;
       })
       .catch(() => undefined); // PostgreSQL down: the next chunk's commit says what to do
   }, PARAMETERS.sessions.importHeartbeatSeconds * 1000);
@@ -108,21 +81,8 @@ export async function runImport(deps: ApplicationDeps, run: ImportRun, options: 
 
   /** The progress, fenced by the run token, then the refusals it counts; in the caller's transaction. */
   const commitProgress = async (m: EntityManager, done: boolean) => {
-    const [{ n }]: { n: number }[] = await m.query(
-      `WITH progress AS (
-         UPDATE session_imports SET sessions_read = $3, lines_done = $4, processed = $5, created = $6, updated = $7, unchanged = $8, refused = $9,
-                progressed_at = now(), heartbeat_at = now(),
-                total = CASE WHEN $10 THEN $3 ELSE total END, status = CASE WHEN $10 THEN 'completed' ELSE status END,
-                finished_at = CASE WHEN $10 THEN now() END, failure = CASE WHEN $10 THEN NULL ELSE failure END
-          WHERE id = $1 AND run_token = $2 AND status = 'running' RETURNING 1)
-       SELECT count(*)::int AS n FROM progress`,
-      [run.id, run.runToken, read, linesDone, counts.processed, counts.created, counts.updated, counts.unchanged, counts.refused, done],
-    );
-    if (n === 0) throw new ImportClaimLost();
-    if (errors.length > 0) {
-      const values = errors.map((_, i) => `($1, $${i * 7 + 2}, $${i * 7 + 3}, $${i * 7 + 4}, $${i * 7 + 5}, $${i * 7 + 6}, $${i * 7 + 7}, $${i * 7 + 8})`).join(', ');
-      await m.query(`INSERT INTO session_import_errors (import_id, seq, line_from, line_to, session_id, field, rule_ids, message) VALUES ${values}`, [run.id, ...errors.flat()]);
-    }
+    const progress = { sessionsRead: read, linesDone, ...counts, done };
+    if (!(await sessionImportsRepository(m).saveProgress(run, progress, errors))) throw new ImportClaimLost();
   };
   const committedNow = () => {
     errors.length = 0;
@@ -209,7 +169,7 @@ export async function runImport(deps: ApplicationDeps, run: ImportRun, options: 
     await deliverQuota();
     await deps.db.transaction(async (m) => {
       await commitProgress(m, true);
-      await removeSpool(m, run.id);
+      await sessionImportsRepository(m).removeSpool(run.id);
     });
     return 'completed';
   } catch (err) {
@@ -221,12 +181,8 @@ export async function runImport(deps: ApplicationDeps, run: ImportRun, options: 
     }
     const failure = err instanceof Error ? err.message : String(err);
     await deps.db.transaction(async (m) => {
-      const [{ n }]: { n: number }[] = await m.query(
-        `WITH failed AS (UPDATE session_imports SET status = 'failed', failure = $3, finished_at = now() WHERE id = $1 AND run_token = $2 AND status = 'running' RETURNING 1)
-         SELECT count(*)::int AS n FROM failed`,
-        [run.id, run.runToken, failure],
-      );
-      if (n > 0) await removeSpool(m, run.id);
+      const jobs = sessionImportsRepository(m);
+      if (await jobs.failRun(run, failure)) await jobs.removeSpool(run.id);
     });
     throw err;
   } finally {
@@ -236,7 +192,7 @@ export async function runImport(deps: ApplicationDeps, run: ImportRun, options: 
 
 /** Gives the job up without ending it: any process's housekeeping resumes it at its next round. */
 async function release(deps: Pick<ApplicationDeps, 'db'>, run: ImportRun): Promise<void> {
-  await deps.db.query(`UPDATE session_imports SET run_token = NULL WHERE id = $1 AND run_token = $2 AND status = 'running'`, [run.id, run.runToken]);
+  await sessionImportsRepository(deps.db).release(run);
 }
 
 /** Runs in this process, so that a stop (SIGTERM, app close) ends them between two chunks. */
@@ -281,19 +237,8 @@ export async function resumeStalledImports(
   for (;;) {
     const runToken = randomUUID();
     const claimed = await deps.db.transaction(async (m) => {
-      const [job]: { id: string; spool_parts: number | null; idle_resumes: number }[] = await m.query(
-        `WITH stale AS (
-           SELECT id FROM session_imports
-            WHERE status = 'running' AND (run_token IS NULL OR heartbeat_at < now() - make_interval(secs => $1))
-            ORDER BY heartbeat_at, id LIMIT 1 FOR UPDATE SKIP LOCKED),
-         claimed AS (
-           UPDATE session_imports i SET run_token = $2, heartbeat_at = now(), attempts = i.attempts + 1, resumed_at = now(),
-                  idle_resumes = CASE WHEN i.sessions_read > i.claimed_read THEN 0 ELSE i.idle_resumes + 1 END, claimed_read = i.sessions_read
-             FROM stale WHERE i.id = stale.id
-           RETURNING i.id, i.spool_parts, i.idle_resumes)
-         SELECT * FROM claimed`,
-        [options.olderThanSeconds ?? PARAMETERS.sessions.importResumeAfterSeconds, runToken],
-      );
+      const jobs = sessionImportsRepository(m);
+      const job = await jobs.claimStalledImport(options.olderThanSeconds ?? PARAMETERS.sessions.importResumeAfterSeconds, runToken);
       if (!job) return null;
       const max = PARAMETERS.sessions.importMaxResumesWithoutProgress;
       const failure =
@@ -303,8 +248,8 @@ export async function resumeStalledImports(
             ? `interrupted ${job.idle_resumes} times in a row without committing a session (the file may bring its process down): fix the cause, then import the same file again; the sessions already imported are left unchanged`
             : null;
       if (failure) {
-        await m.query(`UPDATE session_imports SET status = 'failed', failure = $2, finished_at = now(), run_token = NULL WHERE id = $1`, [job.id, failure]);
-        await removeSpool(m, job.id);
+        await jobs.failImport(job.id, failure);
+        await jobs.removeSpool(job.id);
       }
       return { id: job.id, resume: failure === null };
     });
@@ -320,57 +265,19 @@ export async function resumeStalledImports(
 }
 
 export async function getImport(deps: Pick<ApplicationDeps, 'db'>, id: string) {
-  const rows: Array<Record<string, unknown>> = await deps.db.query(`SELECT * FROM session_imports WHERE id = $1`, [id]);
-  const r = rows[0];
-  if (!r) throw new NotFound(`import ${id} not found`);
-  return importView(r);
+  const found = await sessionImportsRepository(deps.db).findImport(id);
+  if (!found) throw new NotFound(`import ${id} not found`);
+  return found;
 }
 
 /** The imports, newest first (GET /session-imports), optionally of one status. */
 export async function listImports(deps: Pick<ApplicationDeps, 'db'>, filter: { status?: string; limit: number; offset: number }) {
-  const [{ total }]: { total: number }[] = await deps.db.query(`SELECT count(*)::int AS total FROM session_imports WHERE $1::text IS NULL OR status = $1`, [filter.status ?? null]);
-  const rows: Array<Record<string, unknown>> = await deps.db.query(
-    `SELECT * FROM session_imports WHERE $1::text IS NULL OR status = $1 ORDER BY started_at DESC, id LIMIT $2 OFFSET $3`,
-    [filter.status ?? null, filter.limit, filter.offset],
-  );
-  return { total, limit: filter.limit, offset: filter.offset, items: rows.map(importView) };
-}
-
-function importView(r: Record<string, unknown>) {
-  const total = r.total as number | null;
-  return {
-    id: r.id as string,
-    format: r.format,
-    fileName: r.file_name,
-    status: r.status,
-    sessionsRead: r.sessions_read,
-    processed: r.processed,
-    total,
-    /** Known once the whole file has been read; until then the count read so far shows progress. */
-    percent: total ? Math.round(((r.processed as number) / total) * 100) : r.status === 'completed' ? 100 : null,
-    created: r.created,
-    updated: r.updated,
-    unchanged: r.unchanged,
-    refused: r.refused,
-    /** The last physical line (JSON: item) whose session is committed: a resumed run starts after it. */
-    linesDone: r.lines_done,
-    failure: r.failure,
-    /** Runs of the job: 1, plus one per resume after its process died or stopped (issue 11). */
-    attempts: r.attempts,
-    resumedAt: (r.resumed_at as Date | null)?.toISOString() ?? null,
-    startedAt: (r.started_at as Date).toISOString(),
-    finishedAt: (r.finished_at as Date | null)?.toISOString() ?? null,
-    actor: r.actor,
-  };
+  const { total, items } = await sessionImportsRepository(deps.db).listImports(filter);
+  return { total, limit: filter.limit, offset: filter.offset, items };
 }
 
 export async function importErrors(deps: Pick<ApplicationDeps, 'db'>, id: string, page: { limit: number; offset: number }) {
   await getImport(deps, id);
-  const [{ total }]: { total: number }[] = await deps.db.query(`SELECT count(*)::int AS total FROM session_import_errors WHERE import_id = $1`, [id]);
-  const items: Array<{ line: number; lineTo: number; sessionId: string | null; field: string | null; ruleIds: string[] | null; message: string }> = await deps.db.query(
-    `SELECT line_from AS line, line_to AS "lineTo", session_id AS "sessionId", field, rule_ids AS "ruleIds", message
-       FROM session_import_errors WHERE import_id = $1 ORDER BY seq LIMIT ${Number(page.limit)} OFFSET ${Number(page.offset)}`,
-    [id],
-  );
+  const { total, items } = await sessionImportsRepository(deps.db).listRefusals(id, page);
   return { total, limit: page.limit, offset: page.offset, items };
 }

@@ -1,6 +1,7 @@
-import type { EntityManager } from 'typeorm';
 import { PARAMETERS } from '../../../config/parameters';
+import type { Db } from '../../../shared/database/db';
 import type { ApplicationDeps } from '../../../shared/usecases/dependencies';
+import { sessionImportsRepository } from '../../infra/session-imports.repository';
 import { lineGuardFor } from './line-limit';
 
 /**
@@ -38,6 +39,7 @@ export async function spoolUpload(
   // Issue 12: a line over the limit (LineTooLong, 413) stops the upload as it arrives; its parts are removed.
   const lines = options.format ? lineGuardFor(options.format, options.maxLineBytes ?? PARAMETERS.sessions.importMaxLineBytes) : null;
   const partBytes = options.partBytes ?? PARAMETERS.sessions.importSpoolPartBytes;
+  const spool = sessionImportsRepository(deps.db);
   let parts = 0;
   let bytes = 0;
   let pending: Buffer[] = [];
@@ -47,7 +49,7 @@ export async function spoolUpload(
     if (pendingBytes === 0) return;
     let data = Buffer.concat(pending, pendingBytes);
     while (data.length >= partBytes || (end && data.length > 0)) {
-      await deps.db.query(`INSERT INTO session_import_spool (import_id, part, data) VALUES ($1, $2, $3)`, [importId, parts, data.subarray(0, partBytes)]);
+      await spool.writeSpoolPart(importId, parts, data.subarray(0, partBytes));
       parts++;
       data = data.subarray(partBytes);
     }
@@ -74,16 +76,17 @@ export async function spoolUpload(
 
 /** The spooled bytes of an import, part after part (one part in memory at a time). */
 export async function* readSpool(deps: Pick<ApplicationDeps, 'db'>, importId: string, parts: number): AsyncGenerator<Buffer> {
+  const spool = sessionImportsRepository(deps.db);
   for (let part = 0; part < parts; part++) {
-    const rows: { data: Buffer }[] = await deps.db.query(`SELECT data FROM session_import_spool WHERE import_id = $1 AND part = $2`, [importId, part]);
-    if (!rows[0]) throw new Error(`the spooled upload of import ${importId} is incomplete: part ${part + 1} of ${parts} is missing`);
-    yield rows[0].data;
+    const data = await spool.readSpoolPart(importId, part);
+    if (!data) throw new Error(`the spooled upload of import ${importId} is incomplete: part ${part + 1} of ${parts} is missing`);
+    yield data;
   }
 }
 
 /** Removes an import's spool, in the caller's transaction (the one that ends the job). */
-export async function removeSpool(m: EntityManager, importId: string): Promise<void> {
-  await m.query(`DELETE FROM session_import_spool WHERE import_id = $1`, [importId]);
+export async function removeSpool(m: Db, importId: string): Promise<void> {
+  await sessionImportsRepository(m).removeSpool(importId);
 }
 
 /**
@@ -92,14 +95,5 @@ export async function removeSpool(m: EntityManager, importId: string): Promise<v
  * `PARAMETERS.sessions.importAbandonedUploadMinutes`. Returns the number of uploads removed.
  */
 export async function removeAbandonedUploads(deps: Pick<ApplicationDeps, 'db'>): Promise<number> {
-  const [{ n }]: { n: number }[] = await deps.db.query(
-    `WITH abandoned AS (
-       SELECT s.import_id FROM session_import_spool s
-        WHERE NOT EXISTS (SELECT 1 FROM session_imports i WHERE i.id = s.import_id AND i.status = 'running')
-        GROUP BY s.import_id HAVING max(s.created_at) < now() - make_interval(mins => $1::int)),
-     removed AS (DELETE FROM session_import_spool s USING abandoned a WHERE s.import_id = a.import_id RETURNING s.import_id)
-     SELECT count(DISTINCT import_id)::int AS n FROM removed`,
-    [PARAMETERS.sessions.importAbandonedUploadMinutes],
-  );
-  return n;
+  return sessionImportsRepository(deps.db).removeAbandonedUploads(PARAMETERS.sessions.importAbandonedUploadMinutes);
 }

@@ -1,26 +1,18 @@
-import type { EntityManager } from 'typeorm';
-
-/** A row of the centre's quality record (SES-10): one per session, once its deadline passed or it was finalised. */
-export interface QualityRow {
-  session_id: string;
-  organisation_id: string;
-  deadline_at: string;
-  /** Null while overdue and not finalised. */
-  finalised_at: string | null;
-  late: boolean;
-  /** When the engine recorded it (the workflow's clock); absent: now. */
-  recorded_at?: string | null;
-}
+import type { Db } from '../../shared/database/db';
+import { appendToLog } from '../../shared/event-log/event-log';
+import type { QualityRow, SessionQualityRepository } from '../usecases/ports';
+import { transactionManager } from './transaction-manager';
 
 /**
  * SES-10: the one writer of session_quality, for both the session workflow's activity and a report of a
  * session already finalised. A stale write (no finalisation) never undoes a recorded finalisation, nor its
  * lateness; a finalisation always wins.
  */
-export async function upsertQuality(m: EntityManager, rows: readonly QualityRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  await m.query(
-    `INSERT INTO session_quality (session_id, organisation_id, deadline_at, finalised_at, late, recorded_at)
+export function sessionQualityRepository(db: Db): SessionQualityRepository {
+  const upsertQuality = async (rows: readonly QualityRow[]): Promise<void> => {
+    if (rows.length === 0) return;
+    await db.query(
+      `INSERT INTO session_quality (session_id, organisation_id, deadline_at, finalised_at, late, recorded_at)
      SELECT x.session_id, x.organisation_id, x.deadline_at, x.finalised_at, x.late, COALESCE(x.recorded_at, now())
        FROM jsonb_to_recordset($1::jsonb)
          AS x(session_id text, organisation_id uuid, deadline_at timestamptz, finalised_at timestamptz, late boolean, recorded_at timestamptz)
@@ -30,6 +22,15 @@ export async function upsertQuality(m: EntityManager, rows: readonly QualityRow[
        finalised_at = COALESCE(EXCLUDED.finalised_at, session_quality.finalised_at),
        late = CASE WHEN EXCLUDED.finalised_at IS NOT NULL OR session_quality.finalised_at IS NULL THEN EXCLUDED.late ELSE session_quality.late END,
        recorded_at = EXCLUDED.recorded_at`,
-    [JSON.stringify(rows)],
-  );
+      [JSON.stringify(rows)],
+    );
+  };
+  return {
+    upsertQuality,
+
+    async recordDeadline(entries, quality) {
+      await appendToLog(transactionManager(db), entries);
+      if (quality) await upsertQuality([quality]);
+    },
+  };
 }
