@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { ROLES, type Role } from '../access/domain/roles';
 import { ensureDemoToken, findUserByEmail, createUser } from '../access/infra/access-store';
+import { demoUsersRepository } from './infra/demo-users.repository';
 
 /** Demo people, one per role. Their tokens are public (README): demo data only, never production. */
 const DEMO_NAMES: Record<Role, string> = {
@@ -31,7 +32,7 @@ export async function seedDemoUsers(db: DataSource, organisations: { centre?: st
     const organisationId = role === 'centre' ? (organisations.centre ?? null) : role === 'coordinator' ? (organisations.coordinator ?? null) : null;
     let user = await findUserByEmail(db, demoEmail(role));
     if (!user) user = await createUser(db, { name: DEMO_NAMES[role], email: demoEmail(role), role, organisationId });
-    else if (user.organisationId !== organisationId || !user.active) await db.query('UPDATE users SET organisation_id = $2, active = true WHERE id = $1', [user.id, organisationId]);
+    else if (user.organisationId !== organisationId || !user.active) await demoUsersRepository(db).rebind(user.id, organisationId);
     tokens[role] = demoToken(role);
     await ensureDemoToken(db, user.id, 'demo', tokens[role]);
   }
