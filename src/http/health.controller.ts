@@ -2,6 +2,7 @@ import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { PARAMETERS } from '../config/parameters';
+import { pingDatabase } from '../shared/database/ping';
 import { withTimeout } from '../shared/tools/with-timeout';
 import type { ApplicationDeps } from '../shared/usecases/dependencies';
 import { Public } from './auth/decorators';
@@ -51,7 +52,7 @@ export class HealthController {
   async ready(@Res({ passthrough: true }) res: Response) {
     const connection = this.deps.temporal.connection;
     const [database, temporal] = await Promise.all([
-      within(() => this.deps.db.query('SELECT 1')),
+      within(() => pingDatabase(this.deps.db)),
       within(() => connection.withDeadline(Date.now() + PARAMETERS.resilience.healthCheckTimeoutMs, () => connection.workflowService.getSystemInfo({}))),
     ]);
     const checks = { database, temporal };

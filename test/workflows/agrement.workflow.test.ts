@@ -2,7 +2,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgrementStart } from '../../src/agrement/domain/agrement';
 import { dateIn } from '../../src/shared/domain/zoned-time';
-import { findAgrement } from '../../src/agrement/infra/agrement-store';
+import { findAgrement } from '../../src/agrement/infra/agrement.repository';
 import { agrementActionUpdate, type AgrementAction, agrementStateQuery, agrementWorkflowId, sessionsFinalisedSignal } from '../../src/agrement/workflows/definitions';
 import { agrementStart, insertOrganisation } from '../support/agrement-fixtures';
 import { createHarness, type Harness, LEGAL_EMAIL, OPERATIONS_EMAIL, receivedMail } from '../support/harness';

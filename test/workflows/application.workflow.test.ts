@@ -3,7 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isoDate, MS_PER_DAY } from '../../src/shared/domain/dates';
 import { addMonthsIn } from '../../src/application/domain/procedure-clock';
-import { findApplication } from '../../src/application/infra/application-store';
+import { findApplication } from '../../src/application/infra/application.repository';
 import {
   applicationStateQuery,
   applicationWorkflowId,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_STREAM, sessionStreamId } from '../../src/sessions/usecases/session-stream';
-import { findAgrement } from '../../src/agrement/infra/agrement-store';
+import { findAgrement } from '../../src/agrement/infra/agrement.repository';
 import { readStream } from '../../src/shared/event-log/event-log';
 import { agrementStateQuery, agrementWorkflowId } from '../../src/agrement/workflows/definitions';
 import {

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { recordAgrement, type RecordAgrementInput } from '../infra/agrement-store';
+import { recordAgrement, type RecordAgrementInput } from '../infra/agrement.repository';
 
 /** Thin, idempotent activities of the agrément workflow. */
 export function createAgrementActivities({ db }: { db: DataSource }) {

@@ -7,11 +7,12 @@ import type { Agrement, AgrementEvent, AgrementStart, DeadlineOutcome } from '..
 import { emailsFor } from '../domain/notifications';
 import { InvalidCommand, TransitionRefused } from '../../shared/domain/errors';
 import { dateIn, endOfDay, startOfDay, zonedInstant } from '../../shared/domain/zoned-time';
-import type { RecordAgrementInput } from '../infra/agrement-store';
+import type { RecordAgrementInput } from '../infra/agrement.repository';
+import { agrementWorkflowRepository } from '../infra/agrement-workflow.repository';
 import { workflowCode } from '../../workflow-code';
 import type { Log } from '../../shared/tools/cache-dir';
 import { ensureTestServerExecutable } from '../../shared/tools/test-server';
-import { agrementActionUpdate, type AgrementAction, agrementStateQuery, type AgrementWorkflowActivities, type AgrementWorkflowInput } from '../workflows/definitions';
+import { agrementActionUpdate, type AgrementAction, type AgrementWorkflowActivities, type AgrementWorkflowInput } from '../workflows/definitions';
 import { indexOfEvent, type Scenario, type ScenarioEvent, type WhatIf } from './scenario';
 
 export interface TimelineEntry {
@@ -137,7 +138,8 @@ async function run(r: Run, log: Log): Promise<RecordAgrementInput[]> {
       const now = async () => (await env.currentTimeMs()) + offset;
       const input: AgrementWorkflowInput = { ...r.input, clockOffsetMs: offset };
       const handle = await env.client.workflow.start('agrementWorkflow', { workflowId: `agrement-${r.input.start.agrementId}`, taskQueue, args: [input] });
-      const state = () => handle.query(agrementStateQuery);
+      const workflow = agrementWorkflowRepository(env.client);
+      const state = () => workflow.currentState(handle.workflowId);
       const act = (action: AgrementAction) => handle.executeUpdate(agrementActionUpdate, { args: [{ action, actor: 'simulation', reason: 'scénario' }] });
       let ended = false;
 

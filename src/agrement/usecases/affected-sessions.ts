@@ -1,57 +1,17 @@
-import type { DataSource, EntityManager } from 'typeorm';
-import {
-  type AffectedSession,
-  affectedSessions,
-  affectedSessionsEmails,
-  type AffectingEvent,
-  type PlannedSession,
-  type Recipient,
-} from '../domain/affected-sessions';
+import type { DataSource } from 'typeorm';
+import { type AffectedSession, affectedSessions, affectedSessionsEmails, type AffectingEvent } from '../domain/affected-sessions';
 import type { Agrement } from '../domain/agrement';
-import { shiftDays } from '../domain/deadlines';
 import { dateIn } from '../../shared/domain/zoned-time';
-import { findAgrement } from '../infra/agrement-store';
-import { appendToLog } from '../../shared/event-log/event-log';
-import { SESSION_STREAM, sessionStreamId } from '../../sessions/usecases/session-stream';
+import { findAgrement } from '../infra/agrement.repository';
+import { affectedSessionsRepository } from '../infra/affected-sessions.repository';
 import type { SendEmailInput } from '../../mail/usecases/queue-email';
 import type { ApplicationDeps } from '../../shared/usecases/dependencies';
+import type { AffectedSessionsRepository } from './ports';
 
 /**
  * The planned sessions an agrément's suspension, notice or end affects (SES-9, SUS-2, SUS-6, TER-3, TER-5,
- * AGR-4, BRE-1), read from the database and judged by src/agrement/domain/affected-sessions.ts.
+ * AGR-4, BRE-1), read through AffectedSessionsRepository and judged by src/agrement/domain/affected-sessions.ts.
  */
-
-type Db = DataSource | EntityManager;
-
-/**
- * The sessions still planned under the agrément of `organisationId`, dated from the day before `today` on
- * (venues' zones differ from the agrément's; the domain keeps those not yet started): the centre's own, or for
- * a network (SUS-6) its coordinating organisation's and its member centres'. Secondary schools need no agrément
- * (SCO-1) and are left out.
- */
-export async function plannedSessionsUnder(db: Db, organisationId: string, today: string): Promise<PlannedSession[]> {
-  const rows: Array<{ id: string; organisation_id: string; name: string; date: string; start_time: string; end_time: string; time_zone: string; address: string | null; room: string | null }> =
-    await db.query(
-      `SELECT s.id, s.organisation_id, o.name, to_char(s.date, 'YYYY-MM-DD') AS date, s.start_time, s.end_time, s.time_zone,
-              s.report->>'address' AS address, s.report->>'room' AS room
-         FROM sessions s JOIN organisations o ON o.id = s.organisation_id
-        WHERE s.status = 'planned' AND s.date >= $2::date AND s.agrement_organisation_id IS NOT NULL
-          AND (s.agrement_organisation_id = $1 OR o.id = $1 OR o.network_id = $1)
-        ORDER BY s.date, s.start_time, s.id`,
-      [organisationId, shiftDays(today, -1)],
-    );
-  return rows.map((r) => ({
-    sessionId: r.id,
-    organisationId: r.organisation_id,
-    organisationName: r.name,
-    date: r.date,
-    startTime: r.start_time,
-    endTime: r.end_time,
-    timeZone: r.time_zone,
-    address: r.address ?? '',
-    room: r.room ?? '',
-  }));
-}
 
 /** The affected sessions as the API gives them. */
 function view(s: AffectedSession) {
@@ -83,7 +43,7 @@ export async function listAffectedSessions(deps: Pick<ApplicationDeps, 'db' | 'n
   const a = agrement.snapshot as Agrement;
   const now = deps.now();
   const today = dateIn(now, a.timeZone);
-  const planned = (await plannedSessionsUnder(deps.db, a.organisationId, today)).filter((s) => !scope.organisationIds || scope.organisationIds.includes(s.organisationId));
+  const planned = (await affectedSessionsRepository(deps.db).plannedSessionsUnder(a.organisationId, today)).filter((s) => !scope.organisationIds || scope.organisationIds.includes(s.organisationId));
   const affected = affectedSessions(a, planned, now);
   return {
     agrementId: a.agrementId,
@@ -128,44 +88,22 @@ export async function notifyAffectedSessions(
   deps: { db: DataSource; sendEmail: (input: SendEmailInput) => Promise<unknown> },
   input: NotifyAffectedSessionsInput,
 ): Promise<AffectedSessionsNotice> {
+  return noticeAffectedSessions({ sessions: affectedSessionsRepository(deps.db), sendEmail: deps.sendEmail }, input);
+}
+
+/** notifyAffectedSessions over its ports: the sessions' repository and the e-mail outbox. */
+export async function noticeAffectedSessions(
+  deps: { sessions: AffectedSessionsRepository; sendEmail: (input: SendEmailInput) => Promise<unknown> },
+  input: NotifyAffectedSessionsInput,
+): Promise<AffectedSessionsNotice> {
   const a = input.agrement;
   const now = new Date(input.at);
-  const planned = await plannedSessionsUnder(deps.db, a.organisationId, dateIn(now, a.timeZone));
+  const planned = await deps.sessions.plannedSessionsUnder(a.organisationId, dateIn(now, a.timeZone));
   const affected = affectedSessions(a, planned, now);
   const memberIds = [...new Set(affected.map((s) => s.organisationId))].filter((id) => id !== a.organisationId);
-  const members: Recipient[] = memberIds.length
-    ? ((await deps.db.query('SELECT id, name, email FROM organisations WHERE id = ANY($1)', [memberIds])) as Array<{ id: string; name: string; email: string }>).map((o) => ({
-        organisationId: o.id,
-        name: o.name,
-        email: o.email,
-      }))
-    : [];
-  await deps.db.transaction((m) =>
-    appendToLog(
-      m,
-      affected.map((s) => ({
-        eventKey: `${input.key}:${s.sessionId}`,
-        streamType: SESSION_STREAM,
-        streamId: sessionStreamId(s.sessionId),
-        type: s.status === 'blocked' ? 'session-blocked-by-agrement' : 'session-at-risk',
-        ruleIds: s.ruleIds,
-        fromState: 'planned',
-        toState: 'planned',
-        actor: 'system',
-        reason: null,
-        data: {
-          sessionId: s.sessionId,
-          organisationId: s.organisationId,
-          date: s.date,
-          agrementId: a.agrementId,
-          agrementOrganisationId: a.organisationId,
-          agrementEvent: input.event.type,
-          ruleId: s.ruleId,
-          from: s.from,
-        },
-        occurredAt: now,
-      })),
-    ),
+  const members = memberIds.length ? await deps.sessions.recipients(memberIds) : [];
+  await deps.sessions.transaction((sessions) =>
+    sessions.recordNotices({ key: input.key, agrementId: a.agrementId, agrementOrganisationId: a.organisationId, event: input.event.type, sessions: affected, at: now }),
   );
   const emails = affectedSessionsEmails(a, input.event, affected, members);
   for (const e of emails) {

@@ -2,7 +2,7 @@ import { timelineView } from '../../audit/usecases/timeline';
 import { blockerMessage, blockerRuleIds } from '../domain/affected-sessions';
 import { type Agrement, sessionBlocker as sessionBlockerOf } from '../domain/agrement';
 import { TransitionRefused } from '../../shared/domain/errors';
-import { findAgrement, listAgrements } from '../infra/agrement-store';
+import { findAgrement, listAgrements } from '../infra/agrement.repository';
 import { agrementActionUpdate, type AgrementActionInput, type AgrementSnapshot, agrementWorkflowId } from '../workflows/definitions';
 import type { ApplicationDeps } from '../../shared/usecases/dependencies';
 import { translateWorkflowError } from '../../shared/usecases/workflow-errors';

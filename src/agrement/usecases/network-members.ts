@@ -3,7 +3,7 @@ import type { Agrement, JoiningMember, NetworkBaseline } from '../domain/agremen
 import type { ApplicationData, EligibilityCategory, NetworkMember as ApplicationMember } from '../../application/domain/application';
 import { NotFound, TransitionRefused } from '../../shared/domain/errors';
 import { dateIn } from '../../shared/domain/zoned-time';
-import { findAgrement } from '../infra/agrement-store';
+import { agrementRepository, findAgrement } from '../infra/agrement.repository';
 import { OrganisationEntity } from '../../entities';
 import { evaluateEligibility, type Verdict } from '../../application/rules';
 import type { ApplicationDeps } from '../../shared/usecases/dependencies';
@@ -67,11 +67,10 @@ async function networkOf(deps: ApplicationDeps, agrementId: string): Promise<Net
   if (row.state === 'expired' || row.state === 'terminated') {
     throw new TransitionRefused('TER-5', `the agrément has ${row.state === 'expired' ? 'expired' : 'ended'}: its members no longer change (TER-5)`, { state: row.state });
   }
-  const [members, applications] = await Promise.all([
+  const [members, application] = await Promise.all([
     deps.db.getRepository(OrganisationEntity).find({ where: { networkId: row.organisationId }, order: { name: 'ASC' } }),
-    deps.db.query(`SELECT data FROM applications WHERE organisation_id = $1 AND kind = 'network' ORDER BY received_at DESC LIMIT 1`, [row.organisationId]) as Promise<{ data: ApplicationData }[]>,
+    agrementRepository(deps.db).latestNetworkApplication(row.organisationId),
   ]);
-  const application = applications[0]?.data ?? null;
   const baseline: NetworkBaseline = {
     type: a.network?.type ?? application?.network?.type ?? null,
     departmentsCommitted: a.network?.departmentsCommitted ?? application?.network?.departmentsCovered ?? [],
@@ -132,8 +131,8 @@ export async function joinNetwork(deps: ApplicationDeps, agrementId: string, inp
     if (org.id === ctx.networkId) throw refused('the coordinating entity is not one of its own members (ELIG-4)');
     if (org.networkId === ctx.networkId) throw refused(`${org.name} is already a member of the network (ELIG-4)`);
     if (org.networkId) throw refused(`${org.name} is a member of another network: it leaves it first (ELIG-4)`, { networkId: org.networkId });
-    const own: { id: string }[] = await deps.db.query(`SELECT id FROM agrements WHERE organisation_id = $1 AND state NOT IN ('expired', 'terminated')`, [org.id]);
-    if (own.length) throw refused(`${org.name} holds an agrément of its own (${own[0]!.id}): it ends before the centre joins a network (ELIG-4, QUO-1)`, { agrementId: own[0]!.id });
+    const [own] = await agrementRepository(deps.db).runningAgrementIdsOf(org.id);
+    if (own) throw refused(`${org.name} holds an agrément of its own (${own}): it ends before the centre joins a network (ELIG-4, QUO-1)`, { agrementId: own });
     member = { organisationId: org.id, name: org.name, category: org.category, department: org.department, uai: org.uai, email: org.email };
   } else {
     const m = input.member!;

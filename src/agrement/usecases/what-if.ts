@@ -3,11 +3,12 @@ import { type Agrement, isEnded } from '../domain/agrement';
 import { addYears, isoDate, parseIsoDate } from '../../shared/domain/dates';
 import { TransitionRefused } from '../../shared/domain/errors';
 import { dateIn } from '../../shared/domain/zoned-time';
-import { findAgrement } from '../infra/agrement-store';
+import { findAgrement } from '../infra/agrement.repository';
+import { agrementWorkflowRepository } from '../infra/agrement-workflow.repository';
 import type { Log } from '../../shared/tools/cache-dir';
 import { parseWhatIf } from '../simulation/scenario';
 import { simulateFrom, type TimelineEntry } from '../simulation/simulate';
-import { agrementStateQuery, agrementWorkflowId } from '../workflows/definitions';
+import { agrementWorkflowId } from '../workflows/definitions';
 import type { ApplicationDeps } from '../../shared/usecases/dependencies';
 
 /**
@@ -41,7 +42,7 @@ function ended(a: Agrement): TransitionRefused {
 /** The agrément as its workflow holds it now (the read model may lag behind an action in flight). */
 async function currentAgrement(deps: Pick<ApplicationDeps, 'temporal'>, recorded: Agrement): Promise<Agrement> {
   try {
-    const snapshot = await deps.temporal.workflow.getHandle(agrementWorkflowId(recorded.organisationId)).query(agrementStateQuery);
+    const snapshot = await agrementWorkflowRepository(deps.temporal).currentState(agrementWorkflowId(recorded.organisationId));
     const { deadlines: _deadlines, sessionBlocker: _blocker, today: _today, ...agrement } = snapshot;
     // The organisation's workflow carries a later agrément: this one is what the read model recorded.
     return agrement.agrementId === recorded.agrementId ? (agrement as Agrement) : recorded;

@@ -9,7 +9,7 @@ import {
   type RegisterApplicationInput,
   saveEvaluation,
   savePieces,
-} from '../infra/application-store';
+} from '../infra/application.repository';
 import { applicationHasUai, evaluateDossier, evaluateEligibility, missingPieces } from '../rules';
 
 /** Thin, idempotent activities over the read model; the rules run here, never in workflow code. */

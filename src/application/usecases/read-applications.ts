@@ -1,5 +1,5 @@
 import { timelineView } from '../../audit/usecases/timeline';
-import { findApplication, listApplications } from '../infra/application-store';
+import { findApplication, listApplications } from '../infra/application.repository';
 import { applicationWorkflowId } from '../workflows/definitions';
 import type { ApplicationDeps } from '../../shared/usecases/dependencies';
 

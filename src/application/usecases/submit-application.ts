@@ -3,11 +3,12 @@ import type { ApplicationData } from '../domain/application';
 import { identityMismatches } from '../domain/applicant';
 import type { Principal } from '../../access/domain/roles';
 import { InvalidCommand, TransitionRefused } from '../../shared/domain/errors';
-import { registerApplication } from '../infra/application-store';
+import { applicationRepository, registerApplication } from '../infra/application.repository';
 import { applicationWorkflowId, type ApplicationWorkflowInput } from '../workflows/definitions';
 import { deliverWorkflowStarts } from '../../shared/usecases/workflow-starts';
 import type { ApplicationDeps } from '../../shared/usecases/dependencies';
 import { uuidFromKey } from '../../shared/usecases/idempotent-ids';
+import type { ApplicationRepository } from './ports';
 
 /**
  * APP-1: the organisation a centre applies for: its own, as Pix recorded it (renewal or new application),
@@ -17,6 +18,15 @@ import { uuidFromKey } from '../../shared/usecases/idempotent-ids';
  * (409); nothing is stored and no e-mail sent. Returns null for Pix staff (a new organisation is created).
  */
 export async function applicantOrganisationId(deps: Pick<ApplicationDeps, 'db'>, principal: Pick<Principal, 'role' | 'organisationId'>, data: ApplicationData): Promise<string | null> {
+  return resolveApplicantOrganisation(applicationRepository(deps.db), principal, data);
+}
+
+/** applicantOrganisationId over its port (APP-1). */
+export async function resolveApplicantOrganisation(
+  applications: ApplicationRepository,
+  principal: Pick<Principal, 'role' | 'organisationId'>,
+  data: ApplicationData,
+): Promise<string | null> {
   if (principal.role !== 'centre' && principal.role !== 'coordinator') return null;
   if (!principal.organisationId) {
     throw new TransitionRefused('APP-1', 'this account acts for no organisation: a centre applies only for its own organisation; ask Pix operations to bind your account or to enter the application');
@@ -24,8 +34,7 @@ export async function applicantOrganisationId(deps: Pick<ApplicationDeps, 'db'>,
   if (data.kind === 'network') {
     throw new TransitionRefused('APP-1', "a network application creates its members' organisations: it is entered by Pix operations, not by a centre", { field: 'kind' });
   }
-  const rows: { name: string; uai: string | null; email: string }[] = await deps.db.query('SELECT name, uai, email FROM organisations WHERE id = $1', [principal.organisationId]);
-  const recorded = rows[0];
+  const recorded = await applications.recordedOrganisation(principal.organisationId);
   if (!recorded) throw new TransitionRefused('APP-1', `the organisation of this account (${principal.organisationId}) is not recorded: ask Pix operations`);
   const differs = identityMismatches(recorded, data.organisation);
   if (differs.length > 0) {

@@ -4,7 +4,7 @@ import { PARAMETERS } from '../../config/parameters';
 import { type Checkpoint, ChainChecker, type CheckpointFile, checkCheckpointSignatures, signCheckpoint } from '../../shared/event-log/chain';
 import { readCheckpoints, writeCheckpointFile } from '../../shared/event-log/checkpoints';
 import { auditSettings } from '../../shared/event-log/settings';
-import { EVENT_LOG_LOCK, GENESIS_HASH, walkLog } from '../../shared/event-log/event-log';
+import { readSettledHead, walkLog } from '../../shared/event-log/event-log';
 import { periodically } from '../../shared/tools/periodic';
 
 export interface CheckpointDeps {
@@ -35,12 +35,7 @@ export async function writeCheckpoint(deps: CheckpointDeps): Promise<{ file: str
   if (!checkpointDir) return null;
   const previous = latest(keyring, await readCheckpoints(checkpointDir));
   // Read under the appends' lock: the head and the count describe one settled state.
-  const head = await deps.db.transaction(async (m) => {
-    await m.query('SELECT pg_advisory_xact_lock($1)', [EVENT_LOG_LOCK]);
-    const [last]: { head_id: string; hash: string }[] = await m.query('SELECT e.id::text AS head_id, e.hash FROM event_log e ORDER BY e.id DESC LIMIT 1');
-    const [{ n }]: { n: number }[] = await m.query('SELECT count(*)::int AS n FROM event_log');
-    return { headId: last?.head_id ?? null, headHash: last?.hash ?? GENESIS_HASH, count: n };
-  });
+  const head = await deps.db.transaction((m) => readSettledHead(m));
   if (head.headId === null) return null; // an empty log: nothing to pin
   if (previous && previous.headId === head.headId && previous.count === head.count && previous.headHash === head.headHash) return null;
 

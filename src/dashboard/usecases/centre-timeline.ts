@@ -1,8 +1,7 @@
 import type { DataSource } from 'typeorm';
-import { sessionStreamId } from '../../sessions/usecases/session-stream';
 import { NotFound } from '../../shared/domain/errors';
-import { readLogEntries } from '../../shared/event-log/event-log';
 import { timelineView } from '../../audit/usecases/timeline';
+import { dashboardRepository } from '../infra/dashboard.repository';
 import { type DeadlineRow, type Page, upcomingDeadlines } from './dashboard';
 
 /** How far ahead a centre's timeline looks: past the end of a 3-year agrément. */
@@ -15,16 +14,10 @@ const HORIZON_DAYS = 4 * 366;
  * (agrément, SES-10 finalisations, SES-12 remedies, BIL-1 statements), soonest first.
  */
 export async function centreTimeline(db: DataSource, organisationId: string, page: { limit: number; offset: number; now: Date }) {
-  const [organisation]: { id: string; name: string; department: string | null }[] = await db.query(`SELECT id, name, department FROM organisations WHERE id = $1`, [organisationId]);
+  const readModel = dashboardRepository(db);
+  const organisation = await readModel.organisation(organisationId);
   if (!organisation) throw new NotFound(`organisation ${organisationId} not found`, { organisationId });
-  const sessions: { id: string }[] = await db.query(`SELECT id FROM sessions WHERE organisation_id = $1`, [organisationId]);
-  const streams = `
-    SELECT 'agrement' AS stream_type, id AS stream_id FROM agrements WHERE organisation_id = $1
-    UNION ALL SELECT 'statement', id FROM monthly_statements WHERE organisation_id = $1
-    UNION ALL SELECT 'control-visit', id FROM control_visits WHERE organisation_id = $1
-    UNION ALL SELECT 'centre-quality', $1::uuid
-    UNION ALL SELECT 'session', unnest($2::uuid[])`;
-  const past = await readLogEntries(db, streams, [organisationId, sessions.map((s) => sessionStreamId(s.id))], page);
+  const past = await readModel.centreHistory(organisationId, page);
   const upcoming: Page<DeadlineRow> = await upcomingDeadlines(db, { organisationIds: [organisationId], days: HORIZON_DAYS, now: page.now, limit: 500, offset: 0 });
   return {
     organisation,

@@ -1,7 +1,8 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { PARAMETERS } from '../../config/parameters';
 import type { Mailer } from '../infra/mailer';
-import { TemplateError, type TemplateName } from '../infra/templates';
+import { outboxRepository } from '../infra/outbox.repository';
+import { TemplateError } from '../infra/templates';
 import { recordAttention, resolveAttentionAutomatically } from '../../attention/usecases/attention';
 import { ACTION_FOR_REJECTED_EMAIL, actionForUndeliveredEmail, TEMPLATE_DATA_INVALID } from '../../attention/usecases/failures';
 
@@ -69,56 +70,35 @@ function isPermanent(err: unknown): boolean {
   return typeof e?.responseCode === 'number' && e.responseCode >= 500 && (e.code === 'EENVELOPE' || e.code === 'EMESSAGE');
 }
 
-interface PendingRow {
-  key: string;
-  template: TemplateName;
-  recipient: string;
-  data: Record<string, unknown>;
-  message_id: string;
-  attempts: number;
-  workflow_id: string | null;
-  workflow_type: string | null;
-}
-
 type Outcome = 'sent' | 'retried' | 'failed' | 'none';
 
 async function deliverOne(deps: OutboxDeps, o: OutboxOptions): Promise<Outcome> {
   return deps.db.transaction(async (m: EntityManager): Promise<Outcome> => {
-    const [row]: PendingRow[] = await m.query(
-      `SELECT key, template, recipient, data, message_id, attempts, workflow_id, workflow_type FROM email_outbox
-        WHERE status = 'pending' AND data IS NOT NULL AND next_attempt_at <= now()
-        ORDER BY next_attempt_at, created_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
-    );
+    const outbox = outboxRepository(m);
+    const row = await outbox.claimNextDue();
     if (!row) return 'none';
     const attempts = row.attempts + 1;
     try {
-      const result = await deps.mailer.send({ to: row.recipient, template: row.template, data: row.data, messageId: row.message_id });
-      await m.query(
-        `UPDATE email_outbox SET status = 'sent', sent_at = now(), last_attempt_at = now(), attempts = $2, subject = $3, last_error = NULL WHERE key = $1`,
-        [row.key, attempts, result.subject],
-      );
+      const result = await deps.mailer.send({ to: row.recipient, template: row.template, data: row.data, messageId: row.messageId });
+      await outbox.markSent(row.key, attempts, result.subject);
       if (attempts >= o.attentionAfterAttempts) await resolveAttentionAutomatically(m, emailAttentionKey(row.key), `Courriel envoyé à la tentative ${attempts}.`);
       return 'sent';
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       const permanent = isPermanent(err);
-      await m.query(
-        `UPDATE email_outbox SET attempts = $2, last_error = $3, last_attempt_at = now(), status = $4,
-                next_attempt_at = now() + $5::double precision * interval '1 millisecond' WHERE key = $1`,
-        [row.key, attempts, message.slice(0, 2000), permanent ? 'failed' : 'pending', retryDelayMs(attempts, o)],
-      );
+      await outbox.markAttemptFailed(row.key, { attempts, error: message, status: permanent ? 'failed' : 'pending', retryInMs: retryDelayMs(attempts, o) });
       if (permanent || attempts >= o.attentionAfterAttempts) {
         const e = err as { code?: unknown; responseCode?: unknown };
         await recordAttention(m, {
           key: emailAttentionKey(row.key),
           kind: 'email-undelivered',
-          workflowId: row.workflow_id,
-          workflowType: row.workflow_type,
+          workflowId: row.workflowId,
+          workflowType: row.workflowType,
           activityType: 'sendEmail',
           errorType: err instanceof TemplateError ? TEMPLATE_DATA_INVALID : permanent ? 'SmtpRejected' : 'SmtpUnavailable',
           errorMessage: message,
           action: permanent ? ACTION_FOR_REJECTED_EMAIL : actionForUndeliveredEmail(attempts),
-          details: { emailKey: row.key, template: row.template, recipient: row.recipient, messageId: row.message_id, smtpCode: e?.code ?? null, smtpResponseCode: e?.responseCode ?? null },
+          details: { emailKey: row.key, template: row.template, recipient: row.recipient, messageId: row.messageId, smtpCode: e?.code ?? null, smtpResponseCode: e?.responseCode ?? null },
           attempts,
         });
       }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { outboxRepository } from '../infra/outbox.repository';
 import { renderEmail, TemplateError, type TemplateName } from '../infra/templates';
 import { TEMPLATE_DATA_INVALID } from '../../attention/usecases/failures';
 import { wakeOutbox } from './outbox';
@@ -77,11 +78,16 @@ export async function queueEmail(
     if (!(err instanceof TemplateError)) throw err;
     throw new EmailNotQueueable(err.message, TEMPLATE_DATA_INVALID, { template: input.template, key: input.key });
   }
-  const rows: unknown[] = await db.query(
-    `INSERT INTO email_outbox (key, template, recipient, audience, data, message_id, workflow_id, workflow_type)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (key) DO NOTHING RETURNING key`,
-    [input.key, input.template, to, input.audience, JSON.stringify(input.data ?? {}), messageId, origin.workflowId, origin.workflowType],
-  );
-  if (rows.length > 0) wakeOutbox();
-  return { queued: rows.length > 0, messageId };
+  const queued = await outboxRepository(db).enqueue({
+    key: input.key,
+    template: input.template,
+    recipient: to,
+    audience: input.audience,
+    data: input.data,
+    messageId,
+    workflowId: origin.workflowId,
+    workflowType: origin.workflowType,
+  });
+  if (queued) wakeOutbox();
+  return { queued, messageId };
 }

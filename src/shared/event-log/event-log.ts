@@ -142,6 +142,25 @@ export async function readLogEntries(
   return { total, entries: rows.map(toEntry), streams: rows.map((r) => r.stream_type) };
 }
 
+/** The log's last entry and its length, as a checkpoint pins them (issue 12). */
+export interface LogHead {
+  /** null: the log is empty. */
+  headId: string | null;
+  headHash: string;
+  count: number;
+}
+
+/**
+ * The head and the count read under the appends' lock (EVENT_LOG_LOCK), so that they describe one settled state:
+ * call it in a transaction (the lock is held until it ends).
+ */
+export async function readSettledHead(manager: EntityManager): Promise<LogHead> {
+  await manager.query('SELECT pg_advisory_xact_lock($1)', [EVENT_LOG_LOCK]);
+  const [last]: { head_id: string; hash: string }[] = await manager.query('SELECT e.id::text AS head_id, e.hash FROM event_log e ORDER BY e.id DESC LIMIT 1');
+  const [{ n }]: { n: number }[] = await manager.query('SELECT count(*)::int AS n FROM event_log');
+  return { headId: last?.head_id ?? null, headHash: last?.hash ?? GENESIS_HASH, count: n };
+}
+
 export interface ChainVerification {
   valid: boolean;
   /** Entries whose link was checked. */

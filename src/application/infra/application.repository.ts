@@ -5,7 +5,10 @@ import { procedureDeadline } from '../domain/procedure-clock';
 import { NotFound } from '../../shared/domain/errors';
 import { ApplicationEntity, OrganisationEntity, PieceEntity } from '../../entities';
 import { appendToLog, type LogEntry, readStream } from '../../shared/event-log/event-log';
+import type { Db } from '../../shared/database/db';
 import { queueWorkflowStart, type QueuedWorkflowStart } from '../../shared/database/workflow-start-outbox';
+import type { RecordedOrganisation } from '../domain/applicant';
+import type { ApplicationRepository } from '../usecases/ports';
 
 export const APPLICATION_STREAM = 'application';
 
@@ -215,5 +218,15 @@ export async function listApplications(
   return {
     total,
     items: entities.map((e, i) => Object.assign(e, { organisationName: String(raw[i]?.organisation_name ?? '') })),
+  };
+}
+
+/** What the application use cases read besides the functions above. */
+export function applicationRepository(db: Db): ApplicationRepository {
+  return {
+    async recordedOrganisation(organisationId: string): Promise<RecordedOrganisation | null> {
+      const rows: RecordedOrganisation[] = await db.query('SELECT name, uai, email FROM organisations WHERE id = $1', [organisationId]);
+      return rows[0] ?? null;
+    },
   };
 }

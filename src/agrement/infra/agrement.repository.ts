@@ -1,9 +1,12 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import type { ApplicationData } from '../../application/domain/application';
 import type { Agrement, AgrementEvent } from '../domain/agrement';
 import { NotFound } from '../../shared/domain/errors';
 import type { DatedDeadline } from '../workflows/definitions';
 import { AgrementEntity, OrganisationEntity } from '../../entities';
+import type { Db } from '../../shared/database/db';
 import { appendToLog, type LogEntry, readStream } from '../../shared/event-log/event-log';
+import type { AgrementRepository } from '../usecases/ports';
 
 export const AGREMENT_STREAM = 'agrement';
 
@@ -133,6 +136,24 @@ export async function listAgrements(
   if (filter.organisationIds) qb.andWhere('a.organisation_id = ANY(:ids)', { ids: filter.organisationIds });
   const [items, total] = await qb.offset(filter.offset).limit(filter.limit).getManyAndCount();
   return { total, items };
+}
+
+/** The read model's answers to the checks made before a workflow is asked anything (ELIG-4, QUO-1). */
+export function agrementRepository(db: Db): AgrementRepository {
+  return {
+    async latestNetworkApplication(organisationId: string): Promise<ApplicationData | null> {
+      const rows: { data: ApplicationData }[] = await db.query(
+        `SELECT data FROM applications WHERE organisation_id = $1 AND kind = 'network' ORDER BY received_at DESC LIMIT 1`,
+        [organisationId],
+      );
+      return rows[0]?.data ?? null;
+    },
+
+    async runningAgrementIdsOf(organisationId: string): Promise<string[]> {
+      const rows: { id: string }[] = await db.query(`SELECT id FROM agrements WHERE organisation_id = $1 AND state NOT IN ('expired', 'terminated')`, [organisationId]);
+      return rows.map((r) => r.id);
+    },
+  };
 }
 
 /** AGR-2: the renewal deadline passed with no request (the workflow has handled its key). */

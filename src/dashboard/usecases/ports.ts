@@ -1,0 +1,87 @@
+import type { Agrement } from '../../agrement/domain/agrement';
+import type { LogEntry } from '../../shared/event-log/event-log';
+
+/**
+ * The dashboards' port: read models over the tables the workflows keep (agréments and their deadlines,
+ * applications, sessions, statements, remedies, the event log), as plain types. Implemented over PostgreSQL in
+ * src/dashboard/infra/dashboard.repository.ts (counted, filtered and paged in SQL, on indexed tables).
+ */
+export interface DashboardFilter {
+  department?: string;
+  /** An INSEE region code: its departments (src/shared/domain/regions.ts). */
+  region?: string;
+  kind?: 'centre' | 'network';
+  /** The coordinating organisation of a network: its agrément and its members'. */
+  networkId?: string;
+  /** Restricts to these organisations (centre and coordinator users). */
+  organisationIds?: string[];
+  limit: number;
+  offset: number;
+}
+
+export interface Page<T> {
+  total: number;
+  limit: number;
+  offset: number;
+  items: T[];
+}
+
+
+export interface DeadlineRow {
+  /** What holds the deadline: an agrément's workflow, a session's (SES-10), a monthly statement (BIL-1). */
+  subject: 'agrement' | 'session' | 'statement';
+  /** The agrément, session or statement id. */
+  subjectId: string;
+  /** The agrément that counts it, when there is one (secondary schools have none, SCO-1). */
+  agrementId: string | null;
+  organisationId: string;
+  organisationName: string;
+  department: string | null;
+  kind: string | null;
+  deadline: string;
+  ruleId: string;
+  on: string;
+  at: string;
+}
+
+/** QUO-3's projection of an agrément not yet at its 3-year deadline. */
+export interface QuotaProjection {
+  agrementId: string;
+  organisationName: string;
+  kind: string;
+  candidates: number;
+  target: number;
+  projected: number;
+  deadlineOn: string;
+}
+
+/** What waits on a person in an agrément: its open proposals (BRE-4) and a renewal deadline missed (AGR-2). */
+export interface AgrementAwaiting {
+  agrementId: string;
+  organisationName: string;
+  proposals: Agrement['proposals'];
+  renewalMissedOn: string | null;
+}
+
+export interface DashboardRepository {
+  /** The agréments counted by kind and state. */
+  agrementCounts(f: DashboardFilter): Promise<{ kind: string; state: string; n: number }[]>;
+  /** The applications counted by state, with those flagged overdue (APP-7); the place and scope filters apply, not the kind. */
+  applicationCounts(f: DashboardFilter): Promise<{ state: string; n: number; overdue: number }[]>;
+  /** Every deadline held from `now` to `days` days later, all sources together, soonest first, paged, with their count. */
+  upcomingDeadlines(f: DashboardFilter & { days: number; name?: string; now: Date }): Promise<{ total: number; items: DeadlineRow[] }>;
+  /** Deadlines passed before `now` and still open, from the sources other than the agréments (sessions, statements), oldest first. */
+  overdueDeadlines(f: DashboardFilter & { now: Date }): Promise<DeadlineRow[]>;
+  /** Running agréments with an open proposal or a renewal deadline missed. */
+  agrementsAwaiting(f: DashboardFilter): Promise<AgrementAwaiting[]>;
+  /** APP-7: applications flagged overdue and not yet decided, in the department or region given. */
+  overdueApplications(place: Pick<DashboardFilter, 'department' | 'region'>): Promise<{ applicationId: string; organisationName: string; flaggedAt: Date }[]>;
+  /** QUO-3: running agréments whose projection falls short of their target, biggest shortfall first, paged, with their count. */
+  quotasAtRisk(f: DashboardFilter & { today: string; targets: { centre: number; network: number } }): Promise<{ total: number; items: QuotaProjection[] }>;
+  /** Agréments suspended, under notice or terminating, by state then name. */
+  watchlist(f: DashboardFilter): Promise<Record<string, unknown>[]>;
+  /** An organisation's name and department, or null. */
+  organisation(organisationId: string): Promise<{ id: string; name: string; department: string | null } | null>;
+  /** The event log's entries of every stream that concerns the organisation (its agrément, sessions, statements, visits, quality), newest first, paged. */
+  centreHistory(organisationId: string, page: { limit: number; offset: number }): Promise<{ total: number; entries: LogEntry[]; streams: string[] }>;
+}
