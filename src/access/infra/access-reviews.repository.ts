@@ -1,5 +1,4 @@
-import { DataSource, type EntityManager } from 'typeorm';
-import type { Db } from '../../shared/database/db';
+import { type Db, entityManager } from '../../shared/database/db';
 import { appendToLog } from '../../shared/event-log/event-log';
 import { ACCESS_REVIEW_STREAM } from '../usecases/access-streams';
 import type { AccessReviewsRepository, Removal, ReviewRecord } from '../usecases/ports';
@@ -29,7 +28,6 @@ function reviewRecord(r: ReviewRow): ReviewRecord {
 }
 
 /** The event log is appended on the caller's transaction manager. */
-const manager = (db: Db): EntityManager => (db instanceof DataSource ? db.manager : db);
 
 export function accessReviewsRepository(db: Db): AccessReviewsRepository {
   return {
@@ -50,7 +48,7 @@ export function accessReviewsRepository(db: Db): AccessReviewsRepository {
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
         [review.id, review.reviewedAt, review.reviewer, review.reviewerUserId, review.notes, review.usersReviewed, review.tokensReviewed, review.flagged, JSON.stringify(review.removed)],
       );
-      await appendToLog(manager(db), [
+      await appendToLog(entityManager(db), [
         {
           eventKey: `${ACCESS_REVIEW_STREAM}:${review.id}:recorded`,
           streamType: ACCESS_REVIEW_STREAM,

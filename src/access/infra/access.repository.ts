@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DataSource, type EntityManager } from 'typeorm';
-import type { Db } from '../../shared/database/db';
+import { type Db, entityManager } from '../../shared/database/db';
 import { InvalidCommand } from '../../shared/domain/errors';
 import { appendToLog } from '../../shared/event-log/event-log';
 import { ApiTokenEntity, UserEntity } from '../../entities';
@@ -71,7 +70,6 @@ function rowsOf(result: unknown[]): unknown[] {
 }
 
 /** The event log is appended on the caller's transaction manager. */
-const manager = (db: Db): EntityManager => (db instanceof DataSource ? db.manager : db);
 
 /** DATA-3: one entry of a user's access stream, with its actor and, for a removal by operations, its reason. No token is ever logged. */
 function logEntry(userId: string, type: string, audit: AccessAudit, data: Record<string, unknown>, key: string = randomUUID()) {
@@ -104,7 +102,7 @@ export function accessRepository(db: Db): AccessRepository {
       }
       const created = await db.getRepository(UserEntity).findOneByOrFail({ id: user.id });
       if (audit) {
-        await appendToLog(manager(db), [logEntry(created.id, 'user-created', { ...audit, reason: null }, { role: created.role, organisationId: created.organisationId, email: created.email }, 'once')]);
+        await appendToLog(entityManager(db), [logEntry(created.id, 'user-created', { ...audit, reason: null }, { role: created.role, organisationId: created.organisationId, email: created.email }, 'once')]);
       }
       return created;
     },
@@ -146,7 +144,7 @@ export function accessRepository(db: Db): AccessRepository {
       const result = { deactivated: rowsOf(users).length > 0, revokedTokenIds: rowsOf(tokens).map((t) => (t as { id: string }).id) };
       // Deactivating a user already inactive changes nothing and records nothing (a retried request).
       if (audit && (result.deactivated || result.revokedTokenIds.length)) {
-        await appendToLog(manager(db), [logEntry(userId, 'user-deactivated', audit, { revokedTokenIds: result.revokedTokenIds })]);
+        await appendToLog(entityManager(db), [logEntry(userId, 'user-deactivated', audit, { revokedTokenIds: result.revokedTokenIds })]);
       }
       return result;
     },
@@ -187,7 +185,7 @@ export function accessRepository(db: Db): AccessRepository {
         token.expiresAt,
       ]);
       if (audit) {
-        await appendToLog(manager(db), [
+        await appendToLog(entityManager(db), [
           logEntry(token.userId, 'token-issued', { actor: audit.actor, reason: null, at: token.createdAt }, { tokenId: token.id, label: token.label, expiresAt: token.expiresAt.toISOString() }, token.id),
         ]);
       }
@@ -209,7 +207,7 @@ export function accessRepository(db: Db): AccessRepository {
         .where('id = :tokenId AND revoked_at IS NULL', { tokenId })
         .execute();
       const revoked = result.affected === 1;
-      if (audit && revoked) await appendToLog(manager(db), [logEntry(audit.userId, 'token-revoked', audit, { tokenId, label: audit.label }, tokenId)]);
+      if (audit && revoked) await appendToLog(entityManager(db), [logEntry(audit.userId, 'token-revoked', audit, { tokenId, label: audit.label }, tokenId)]);
       return revoked;
     },
 

@@ -1,7 +1,7 @@
 import type { PlannedSession, Recipient } from '../domain/affected-sessions';
 import { shiftDays } from '../domain/deadlines';
 import type { Db } from '../../shared/database/db';
-import { transactionManager } from '../../shared/database/in-transaction';
+import { transactionManager } from '../../shared/database/db';
 import { appendToLog } from '../../shared/event-log/event-log';
 import { SESSION_STREAM, sessionStreamId } from '../../sessions/usecases/session-stream';
 import type { AffectedSessionsNoticeRecord, AffectedSessionsRepository } from '../usecases/ports';

@@ -1,5 +1,5 @@
 import type { Db } from '../../shared/database/db';
-import { transactionManager } from '../../shared/database/in-transaction';
+import { transactionManager } from '../../shared/database/db';
 import { appendToLog } from '../../shared/event-log/event-log';
 import type { AttentionFilter, AttentionItem, AttentionKind, AttentionReport } from '../usecases/attention';
 import type { AttentionRepository } from '../usecases/ports';

@@ -1,6 +1,5 @@
-import { DataSource, type EntityManager } from 'typeorm';
 import { PARAMETERS } from '../../config/parameters';
-import type { Db } from '../../shared/database/db';
+import { type Db, entityManager } from '../../shared/database/db';
 import { zonedInstant } from '../../shared/domain/zoned-time';
 import { appendToLog } from '../../shared/event-log/event-log';
 import { ORGANISATION_STREAM, STATEMENT_STREAM } from '../usecases/statement-stream';
@@ -12,7 +11,6 @@ function rowsOf<T>(result: unknown): T[] {
 }
 
 /** The event log is appended on the caller's transaction manager. */
-const manager = (db: Db): EntityManager => (db instanceof DataSource ? db.manager : db);
 
 export function payabilityRepository(db: Db): PayabilityRepository {
   return {
@@ -45,7 +43,7 @@ export function payabilityRepository(db: Db): PayabilityRepository {
         ),
       );
       await appendToLog(
-        manager(db),
+        entityManager(db),
         statements.map((st) => ({
           eventKey: `statement:${st.id}:payable-at-once:${on}`,
           streamType: STATEMENT_STREAM,
@@ -74,7 +72,7 @@ export function payabilityRepository(db: Db): PayabilityRepository {
 
     async recordInsolvencyProceedings(organisationId, change, before, actor, at) {
       await db.query('UPDATE organisations SET insolvency_proceedings = $2, insolvency_proceedings_on = $3 WHERE id = $1', [organisationId, change.insolvencyProceedings, change.openedOn]);
-      await appendToLog(manager(db), [
+      await appendToLog(entityManager(db), [
         {
           eventKey: `organisation:${organisationId}:insolvency:${at.toISOString()}`,
           streamType: ORGANISATION_STREAM,

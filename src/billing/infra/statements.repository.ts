@@ -1,6 +1,5 @@
-import { DataSource, type EntityManager } from 'typeorm';
 import type { PayingSession, StatementLine, StatementState } from '../domain/statement';
-import type { Db } from '../../shared/database/db';
+import { type Db, entityManager } from '../../shared/database/db';
 import { appendToLog } from '../../shared/event-log/event-log';
 import { STATEMENT_STREAM } from '../usecases/statement-stream';
 import type { MonthStatement, OrganisationMonth, StatementFilter, StatementRecord, StatementsRepository, StatementTotals } from '../usecases/ports';
@@ -101,7 +100,6 @@ function declarable(org: string, month: string): string {
 }
 
 /** The event log is appended on the caller's transaction manager. */
-const manager = (db: Db): EntityManager => (db instanceof DataSource ? db.manager : db);
 
 export function statementsRepository(db: Db): StatementsRepository {
   return {
@@ -134,7 +132,7 @@ export function statementsRepository(db: Db): StatementsRepository {
       } else {
         await db.query(`UPDATE monthly_statements SET state = 'paid', paid_on = $2 WHERE id = $1`, [id, event.paidOn]);
       }
-      await appendToLog(manager(db), [
+      await appendToLog(entityManager(db), [
         {
           eventKey: `statement:${id}:${event.kind}`,
           streamType: STATEMENT_STREAM,
@@ -238,7 +236,7 @@ export function statementsRepository(db: Db): StatementsRepository {
     },
 
     async logStatementPrepared(statementId, data, at) {
-      await appendToLog(manager(db), [
+      await appendToLog(entityManager(db), [
         {
           eventKey: `statement:${statementId}:prepared`,
           streamType: STATEMENT_STREAM,
@@ -271,7 +269,7 @@ export function statementsRepository(db: Db): StatementsRepository {
     },
 
     async logStatementSent(statementId, late, actor, sentAt) {
-      await appendToLog(manager(db), [
+      await appendToLog(entityManager(db), [
         {
           eventKey: `statement:${statementId}:sent`,
           streamType: STATEMENT_STREAM,

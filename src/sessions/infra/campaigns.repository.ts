@@ -2,8 +2,7 @@
  * SCO-2: the SQL of the campaign windows (sco_campaign_windows) and derogations (sco_campaign_derogations),
  * and the event-log entries their changes produce (stream "sco-campaign").
  */
-import { EntityManager } from 'typeorm';
-import type { Db } from '../../shared/database/db';
+import { type Db, entityManager } from '../../shared/database/db';
 import { appendToLog } from '../../shared/event-log/event-log';
 import { uuidFromKey } from '../../shared/usecases/idempotent-ids';
 import type { CampaignWindow } from '../domain/campaigns';
@@ -32,7 +31,6 @@ const windowRecordOf = (r: WindowRow): CampaignWindowRecord => ({ ...windowOf(r)
 
 export function campaignsRepository(db: Db): CampaignsRepository {
   /** The log is appended in the caller's transaction (the writes below are always given one). */
-  const manager = () => (db instanceof EntityManager ? db : db.manager);
   return {
     async windowsOf(schoolYears) {
       const rows: WindowRow[] = await db.query(`${WINDOW_SELECT} WHERE school_year = ANY($1)`, [schoolYears]);
@@ -74,7 +72,7 @@ export function campaignsRepository(db: Db): CampaignsRepository {
          source = EXCLUDED.source, updated_by = EXCLUDED.updated_by, updated_at = now()`,
         [schoolYear, schoolType, window.from, window.to, window.derogationLimit, source, actor],
       );
-      await appendToLog(manager(), [
+      await appendToLog(entityManager(db), [
         {
           eventKey: `sco-campaign:${schoolYear}:${schoolType}:${at.toISOString()}:${window.from}:${window.to}:${window.derogationLimit}`,
           streamType: CAMPAIGN_STREAM,
@@ -110,7 +108,7 @@ export function campaignsRepository(db: Db): CampaignsRepository {
        ON CONFLICT (organisation_id, school_year) DO UPDATE SET until = EXCLUDED.until, reason = EXCLUDED.reason, granted_by = EXCLUDED.granted_by, granted_at = now()`,
         [organisationId, schoolYear, until, reason, actor],
       );
-      await appendToLog(manager(), [
+      await appendToLog(entityManager(db), [
         {
           eventKey: `sco-campaign:${schoolYear}:derogation:${organisationId}:${at.toISOString()}:${until}`,
           streamType: CAMPAIGN_STREAM,

@@ -4,8 +4,7 @@
  * planned sessions the impact report judges.
  */
 import { randomUUID } from 'node:crypto';
-import { EntityManager } from 'typeorm';
-import type { Db } from '../../shared/database/db';
+import { type Db, entityManager } from '../../shared/database/db';
 import { appendToLog, type NewLogEntry } from '../../shared/event-log/event-log';
 import type { PendingNotice, PlannedSession, RuleSetVersionRecord, RuleSetVersionsRepository } from '../usecases/rule-sets/ports';
 import type { SessionReport } from '../usecases/session-report';
@@ -77,7 +76,6 @@ function logEntry(
 
 export function ruleSetVersionsRepository(db: Db): RuleSetVersionsRepository {
   /** The log is appended in the caller's transaction (the writes below are always given one). */
-  const manager = () => (db instanceof EntityManager ? db : db.manager);
   return {
     async findVersion(id, options = {}) {
       const [row] = (await db.query(`${SELECT} WHERE id = $1${options.lock ? ' FOR UPDATE' : ''}`, [id])) as VersionRow[];
@@ -99,7 +97,7 @@ export function ruleSetVersionsRepository(db: Db): RuleSetVersionsRepository {
         `INSERT INTO rule_set_versions (id, rule_set, version, effective_from, substantial, summary, rules, created_by, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)`,
         [id, draft.ruleSet, draft.version, draft.effectiveFrom, draft.substantial, draft.summary, JSON.stringify(draft.rules), actor],
       );
-      await appendToLog(manager(), [logEntry({ id, ...draft }, 'rule-set-version-drafted', actor, at)]);
+      await appendToLog(entityManager(db), [logEntry({ id, ...draft }, 'rule-set-version-drafted', actor, at)]);
     },
 
     async updateDraft(id, draft, actor, at) {
@@ -107,7 +105,7 @@ export function ruleSetVersionsRepository(db: Db): RuleSetVersionsRepository {
         `UPDATE rule_set_versions SET version = $2, effective_from = $3, substantial = $4, summary = $5, rules = $6, updated_by = $7, updated_at = now() WHERE id = $1`,
         [id, draft.version, draft.effectiveFrom, draft.substantial, draft.summary, JSON.stringify(draft.rules), actor],
       );
-      await appendToLog(manager(), [logEntry({ id, ...draft }, 'rule-set-version-edited', actor, at)]);
+      await appendToLog(entityManager(db), [logEntry({ id, ...draft }, 'rule-set-version-edited', actor, at)]);
     },
 
     async publishedSessionRules() {
@@ -130,7 +128,7 @@ export function ruleSetVersionsRepository(db: Db): RuleSetVersionsRepository {
        SELECT $1, a.id, a.organisation_id, $2 FROM agrements a WHERE a.state = ANY($3) RETURNING agrement_id AS id`,
         [version.id, noticeKind, agrementStates],
       );
-      await appendToLog(manager(), [logEntry(version, 'rule-set-version-published', actor, at, { publishedOn, noticesQueued: queued.length })]);
+      await appendToLog(entityManager(db), [logEntry(version, 'rule-set-version-published', actor, at, { publishedOn, noticesQueued: queued.length })]);
       return queued.length;
     },
 

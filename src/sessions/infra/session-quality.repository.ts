@@ -1,7 +1,7 @@
 import type { Db } from '../../shared/database/db';
 import { appendToLog } from '../../shared/event-log/event-log';
 import type { QualityRow, SessionQualityRepository } from '../usecases/ports';
-import { transactionManager } from './transaction-manager';
+import { transactionManager } from '../../shared/database/db';
 
 /**
  * SES-10: the one writer of session_quality, for both the session workflow's activity and a report of a

@@ -2,7 +2,7 @@ import type { Db } from '../../shared/database/db';
 import { appendToLog } from '../../shared/event-log/event-log';
 import type { SessionRemedy } from '../domain/remedy';
 import type { SessionRemediesRepository } from '../usecases/ports';
-import { transactionManager } from './transaction-manager';
+import { transactionManager } from '../../shared/database/db';
 
 /** SES-12: the remedy follow-up of each session as last recorded (session_remedies), the row the dashboards read. */
 export function sessionRemediesRepository(db: Db): SessionRemediesRepository {

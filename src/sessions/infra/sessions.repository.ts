@@ -3,7 +3,7 @@ import { appendToLog } from '../../shared/event-log/event-log';
 import type { ExpiredSession, SessionView, SessionsRepository, StoredSession } from '../usecases/ports';
 import type { SessionReport } from '../usecases/session-report';
 import type { SessionRow } from '../usecases/session-row';
-import { transactionManager } from './transaction-manager';
+import { transactionManager } from '../../shared/database/db';
 
 type ReadSession = SessionRow & { updated_at: Date; personal_data_erased_at: Date | null };
 

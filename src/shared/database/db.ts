@@ -1,4 +1,18 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 
 /** What a repository runs its SQL on: the data source, or a transaction's manager (so one use case's writes commit together). */
 export type Db = DataSource | EntityManager;
+
+/**
+ * The transaction's manager, for a write that must commit with the use case's other writes (a change and its
+ * event-log entries, chained under a transaction-scoped lock): a repository built over the data source refuses it.
+ */
+export function transactionManager(db: Db, what = 'this write'): EntityManager {
+  if (db instanceof DataSource) throw new Error(`${what} runs inside the use case's transaction: build the repository over its EntityManager`);
+  return db;
+}
+
+/** An EntityManager for a single statement: the transaction's when there is one, else the data source's. */
+export function entityManager(db: Db): EntityManager {
+  return db instanceof DataSource ? db.manager : db;
+}

@@ -8,7 +8,7 @@ import type { Unavailability } from '../domain/inspectors';
 import type { InspectorKind } from '../domain/planner';
 import { appendToLog } from '../../shared/event-log/event-log';
 import type { AvailableInspector, InspectorAudit, InspectorPatch, InspectorPlannedVisit, InspectorRecord, InspectorsRepository } from '../usecases/ports';
-import { inTransaction } from './in-transaction';
+import { transactionManager } from '../../shared/database/db';
 import { PLANNING_LOCK } from './visits.repository';
 
 export const INSPECTOR_STREAM = 'inspector';
@@ -72,7 +72,7 @@ const PATCH_COLUMNS: Record<keyof InspectorPatch, string> = {
 };
 
 function audit(db: Db, inspectorId: string, entry: InspectorAudit) {
-  return appendToLog(inTransaction(db), [
+  return appendToLog(transactionManager(db), [
     {
       eventKey: `${INSPECTOR_STREAM}:${inspectorId}:${entry.type}:${entry.type === 'inspector-created' ? 'once' : randomUUID()}`,
       streamType: INSPECTOR_STREAM,
@@ -183,7 +183,7 @@ export function inspectorsRepository(db: Db): InspectorsRepository {
     },
 
     async create(input, entry) {
-      await inTransaction(db).query(
+      await transactionManager(db).query(
         `INSERT INTO inspectors (id, name, email, kind, organisation_id, network_id, departments, available_from, available_to, capacity, unavailable, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
         [
@@ -207,12 +207,12 @@ export function inspectorsRepository(db: Db): InspectorsRepository {
     async update(id, patch, entry) {
       const fields = Object.keys(patch) as Array<keyof InspectorPatch>;
       const values = fields.map((f) => (f === 'unavailable' ? JSON.stringify(patch[f]) : patch[f]));
-      await inTransaction(db).query(`UPDATE inspectors SET ${fields.map((f, i) => `${PATCH_COLUMNS[f]} = $${i + 2}`).join(', ')} WHERE id = $1`, [id, ...values]);
+      await transactionManager(db).query(`UPDATE inspectors SET ${fields.map((f, i) => `${PATCH_COLUMNS[f]} = $${i + 2}`).join(', ')} WHERE id = $1`, [id, ...values]);
       await audit(db, id, entry);
     },
 
     async deactivate(id, { at, reason }, entry) {
-      await inTransaction(db).query(`UPDATE inspectors SET active = false, deactivated_at = $2, deactivation_reason = $3 WHERE id = $1`, [id, at, reason]);
+      await transactionManager(db).query(`UPDATE inspectors SET active = false, deactivated_at = $2, deactivation_reason = $3 WHERE id = $1`, [id, at, reason]);
       await audit(db, id, entry);
     },
   };

@@ -2,7 +2,7 @@
 import type { Db } from '../../shared/database/db';
 import { appendToLog } from '../../shared/event-log/event-log';
 import type { QualityEventRecord, QualityEventsRepository } from '../usecases/ports';
-import { inTransaction } from './in-transaction';
+import { transactionManager } from '../../shared/database/db';
 
 export const QUALITY_STREAM = 'centre-quality';
 
@@ -19,7 +19,7 @@ export function qualityEventsRepository(db: Db): QualityEventsRepository {
     },
 
     async record({ id, organisationId, kind, occurredOn, details }, log) {
-      const m = inTransaction(db);
+      const m = transactionManager(db);
       await m.query(`INSERT INTO centre_quality_events (id, organisation_id, kind, occurred_on, details) VALUES ($1, $2, $3, $4, $5)`, [
         id,
         organisationId,

@@ -7,7 +7,7 @@ import type { StoredFindings } from '../domain/findings';
 import type { InspectorKind, VisitKind } from '../domain/planner';
 import { appendToLog } from '../../shared/event-log/event-log';
 import type { ConformityVisitDue, PersistedVisit, PlannedVisitSlot, ScheduledSession, VisitRecord, VisitsRepository, VisitTarget } from '../usecases/ports';
-import { inTransaction } from './in-transaction';
+import { transactionManager } from '../../shared/database/db';
 
 export const CONTROL_VISIT_STREAM = 'control-visit';
 /** Serialises plannings: two plans at once would book the same inspectors twice. */
@@ -144,7 +144,7 @@ export function visitsRepository(db: Db): VisitsRepository {
     },
 
     async recordPlannedVisits(visits: readonly PersistedVisit[], { actor, at, period }) {
-      const m = inTransaction(db);
+      const m = transactionManager(db);
       for (const v of visits) {
         await m.query(
           `INSERT INTO control_visits (id, organisation_id, agrement_id, application_id, inspector_id, kind, planned_on, letter_sent_by, session_id, cost_eur, status)
@@ -205,7 +205,7 @@ export function visitsRepository(db: Db): VisitsRepository {
     },
 
     async recordFindings(visitId, v, findings, { actor, at }) {
-      const m = inTransaction(db);
+      const m = transactionManager(db);
       const { input } = findings;
       await m.query(`UPDATE control_visits SET status = 'done', findings = $2, cost_eur = COALESCE($3, cost_eur) WHERE id = $1`, [
         visitId,
