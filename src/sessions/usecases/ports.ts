@@ -8,7 +8,7 @@ import type { SessionFinalised } from '../../agrement/workflows/definitions';
 import type { NewLogEntry } from '../../shared/event-log/event-log';
 import type { SessionRemedy } from '../domain/remedy';
 import type { SessionCentre } from '../domain/session';
-import type { SessionDeadlineInput } from '../workflows/definitions';
+import type { SessionDeadlineInput, SessionDeadlineSnapshot } from '../workflows/definitions';
 import type { SessionRemedyInput } from '../workflows/remedy-definitions';
 import type { SessionReport } from './session-report';
 import type { SessionRow, SessionStatus } from './session-row';
@@ -317,4 +317,10 @@ export interface SessionImportsRepository {
   removeSpool(importId: string): Promise<void>;
   /** Removes the parts of uploads that never became a running job once their newest part is `minutes` old; returns how many uploads. */
   removeAbandonedUploads(minutes: number): Promise<number>;
+}
+
+/** SES-10: a session's deadline as its running workflow holds it (the workflow's state query). */
+export interface SessionWorkflowsRepository {
+  /** Null when the workflow answers no more (closed long ago, or never started): the stored row stands. */
+  deadlineOf(sessionId: string): Promise<SessionDeadlineSnapshot | null>;
 }

@@ -1,8 +1,8 @@
 import { NotFound } from '../../shared/domain/errors';
-import { sessionStateQuery, sessionWorkflowId, type SessionDeadlineSnapshot } from '../workflows/definitions';
 import type { ApplicationDeps } from '../../shared/usecases/dependencies';
 import { sessionsRepository } from '../infra/sessions.repository';
 import { sessionRemediesRepository } from '../infra/session-remedies.repository';
+import { sessionWorkflowsRepository } from '../infra/session-workflows.repository';
 import type { SessionReport } from './session-report';
 import type { SessionFilter, SessionsRepository } from './ports';
 import type { SessionRemedy } from '../domain/remedy';
@@ -23,12 +23,7 @@ export async function reportInScope(sessions: Pick<SessionsRepository, 'findStor
 export async function getSession(deps: Pick<ApplicationDeps, 'db' | 'temporal'>, id: string, organisationIds?: string[]) {
   const session = await sessionsRepository(deps.db).findSession(id);
   if (!session || (organisationIds && !organisationIds.includes(session.organisationId))) throw new NotFound(`session ${id} not found`, { sessionId: id });
-  let deadline: SessionDeadlineSnapshot | null = null;
-  try {
-    deadline = await deps.temporal.workflow.getHandle(sessionWorkflowId(id)).query(sessionStateQuery);
-  } catch {
-    deadline = null; // reported already over (history), or its workflow closed long ago: the row stands
-  }
+  const deadline = await sessionWorkflowsRepository(deps.temporal).deadlineOf(id);
   return { ...session, deadline, remedy: await sessionRemedy(deps, id) };
 }
 
