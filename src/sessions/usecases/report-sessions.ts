@@ -108,7 +108,8 @@ export function sessionOf(report: SessionReport, centre: SessionCentre): Session
   };
 }
 
-export interface Verdict {
+/** A session report judged: the session, its rule evaluation, deadline and price (one rule's outcome is a rule-engine Verdict). */
+export interface SessionJudgement {
   session: Session;
   centre: SessionCentre;
   evaluation: SessionEvaluation;
@@ -136,7 +137,7 @@ export async function loadJudgingData(m: EntityManager, reports: Array<{ report:
  * schools (409 when none is published for the year), then every SES/PRI rule in force on the session's
  * date (AGR-6). Pure once loaded.
  */
-export function judge(report: SessionReport, centre: SessionCentre, agrement: Agrement | null, now: Date, data: JudgingData, options: { includePassing?: boolean } = {}): Verdict {
+export function judge(report: SessionReport, centre: SessionCentre, agrement: Agrement | null, now: Date, data: JudgingData, options: { includePassing?: boolean } = {}): SessionJudgement {
   if (!isTimeZone(report.timeZone)) throw new InvalidCommand('timeZone', `timeZone ${report.timeZone} is not an IANA time zone (e.g. Europe/Paris, Indian/Reunion)`);
   const session = sessionOf(report, centre);
   const today = dateIn(now, report.timeZone);

@@ -56,6 +56,7 @@ export interface RuleFile {
   rules: RuleDefinition[];
 }
 
+/** One check of one rule on one set of facts: passed or failed, with actual vs expected and the clause it cites. */
 export interface Verdict {
   ruleId: string;
   check: string;
