@@ -8,6 +8,7 @@ import { InvalidCommand } from '../shared/domain/errors';
  * surrogates and texts blank once trimmed (spaces, no-break spaces, BOM, zero-width characters) are refused
  * with 400 naming the field; texts are trimmed and normalised (Unicode NFC); lists may not hold nulls.
  */
+// eslint-disable-next-line no-control-regex -- matching control characters is this pattern's purpose.
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 const INVISIBLE = /[\u200B-\u200D\u2060\uFEFF]/g;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;

@@ -166,7 +166,6 @@ type OpenApiDoc = {
   paths: Record<string, Record<string, { parameters?: { in: string; name: string; required?: boolean }[]; responses: Record<string, { content?: Record<string, { schema?: object }> }> }>>;
   components?: object;
 };
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Ids found in an answer: by field name (`id`, `organisationId`, `sessionId`…), every string value, in order. */
 function collectIds(value: unknown, into: Map<string, string[]>, depth = 0): void {

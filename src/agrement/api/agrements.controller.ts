@@ -17,7 +17,7 @@ import { AuthenticatedOnly, Can, CurrentPrincipal } from '../../http/auth';
 import { Expensive } from '../../http/security/throttling';
 import { APPLICATION_DEPS } from '../../http/tokens';
 import { intParam as int, ownEntry, validateBody } from '../../http/validation';
-import { AGREMENT_ACTION_NAMES, AGREMENT_ACTIONS } from './actions';
+import { type ActionBody, AGREMENT_ACTION_NAMES, AGREMENT_ACTIONS } from './actions';
 import { WHAT_IF_BODY_SCHEMA, WHAT_IF_DESCRIPTION } from './what-if';
 import { ApiErrors, ApiSuccess } from '../../http/openapi';
 import * as v from '../../http/openapi/views';
@@ -134,7 +134,7 @@ export class AgrementsController {
     // The permission depends on the action: only the legal team suspends, notifies, cures, terminates (SUS-1, BRE-1, BRE-3, BRE-4).
     assertCan(principal, spec.permission);
     const { timeZone } = await this.visible(principal, id);
-    const b = validateBody<Record<string, any>>(spec.schema, body ?? {});
+    const b = validateBody<ActionBody>(spec.schema, body ?? {});
     // Every date of an agrément is a date in its centre's zone.
     const today = dateIn(this.deps.now(), timeZone);
     await actOnAgrement(this.deps, id, { action: spec.toAction(b, today, {}), actor, reason: b.reason ?? null, evidence: b.evidence ?? null }, key);

@@ -1,5 +1,6 @@
 import { InvalidCommand } from '../../shared/domain/errors';
 import { forceMajeureLimitOn } from './deadlines';
+import type { Agrement as AgrementV1 } from './legacy/agrement-v1';
 import { nextLedger, openingLedger } from './ledger';
 import { createContext, refuse, standing } from './machine';
 import { type Agrement, type AgrementCommand, type AgrementStart, type Decision, isEnded, openAgrement as openModel, referentsOf } from './model';
@@ -116,13 +117,23 @@ export function sessionBlocker(a: Agrement, sessionDate?: string): SessionBlocke
   return null;
 }
 
+/** REF-1, ELIG-4: the fields an agrément recorded before the référent count and the network's members lacks. */
+type LaterFields = 'otherReferents' | 'referentCount' | 'network';
+
+/**
+ * What a run carries over continue-as-new: a model-2 agrément, perhaps recorded before its later fields existed,
+ * or one of the v1 model (legacy/).
+ */
+export type RecordedAgrement = (Omit<Agrement, LaterFields> & Partial<Pick<Agrement, LaterFields>>) | (AgrementV1 & { model?: undefined; timeZone?: string });
+
 /** An agrément of the v1 model (workflows started before the transition table), brought to model 2 at continue-as-new. */
-export function upgradeAgrement(old: Record<string, any>, today: string): Agrement {
+export function upgradeAgrement(old: RecordedAgrement, today: string): Agrement {
   if (old.model === 2) return withDefaults(old);
   const fm = old.forceMajeure as { since: string } | null;
   const suspension = old.suspension && old.suspension.cause !== 'force-majeure' ? { since: old.suspension.since, reason: old.suspension.reason } : null;
   const a: Agrement = {
-    ...(old as Agrement),
+    // Model 2 reads the v1 record's fields as its own, but for those set below.
+    ...(old as unknown as Agrement),
     model: 2,
     timeZone: old.timeZone ?? 'Europe/Paris',
     suspension,
@@ -132,7 +143,7 @@ export function upgradeAgrement(old: Record<string, any>, today: string): Agreme
     ledger: [],
     ...REF1_DEFAULTS,
   };
-  a.state = isEnded(old as Agrement) ? (old.state as Agrement['state']) : standing(a);
+  a.state = isEnded(old) ? (old.state as Agrement['state']) : standing(a);
   // Deadlines of the new model already behind us (REF-4 year ends) are not acted upon retroactively.
   a.handled = [...a.handled, ...pendingDeadlines(a).filter((d) => d.on < today).map((d) => d.key)];
   a.ledger = openingLedger(a, 'model-upgrade');
@@ -140,10 +151,10 @@ export function upgradeAgrement(old: Record<string, any>, today: string): Agreme
 }
 
 /** REF-1, ELIG-4: what an agrément recorded before the référent count and the network's members holds. */
-const REF1_DEFAULTS: Pick<Agrement, 'otherReferents' | 'referentCount' | 'network'> = { otherReferents: [], referentCount: 1, network: null };
+const REF1_DEFAULTS: Pick<Agrement, LaterFields> = { otherReferents: [], referentCount: 1, network: null };
 
 /** A model-2 agrément recorded before later fields existed, with their defaults (carried by continue-as-new). */
-function withDefaults(old: Record<string, any>): Agrement {
+function withDefaults(old: Extract<RecordedAgrement, { model: 2 }>): Agrement {
   return {
     ...(old as Agrement),
     otherReferents: old.otherReferents ?? [],

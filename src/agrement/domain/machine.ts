@@ -139,6 +139,9 @@ export interface Transition<T extends CommandType = CommandType> {
   apply(ctx: Context, c: CommandOf<T>): void;
 }
 
+/** A transition of one command type or another: a procedure's list mixes them. */
+export type AnyTransition = { [T in CommandType]: Transition<T> }[CommandType];
+
 /** Declares a transition with its command type inferred. */
 export const transition = <T extends CommandType>(t: Transition<T>): Transition<T> => t;
 
@@ -197,7 +200,7 @@ export interface Procedure {
   name: string;
   /** The clauses it carries, for the table's heading. */
   title: string;
-  transitions: Transition<any>[];
+  transitions: AnyTransition[];
   /** The deadlines it holds now (pending or not: the schedule drops those already handled). */
   deadlines(a: Agrement): Deadline[];
   /** What happens when one of its deadlines passes. */

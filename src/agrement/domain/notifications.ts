@@ -38,13 +38,13 @@ export function agrementReference(a: Pick<Agrement, 'agrementId'>): string {
 const centre = (template: string, data: Record<string, unknown>): Email => ({ template, audience: 'centre', data });
 
 export function emailsFor(event: AgrementEvent, a: Agrement): Email[] {
-  const d = event.data as Record<string, any>;
+  const d = event.data as Record<string, unknown>;
   const emails = build(event, a, d);
   const common = { organisationName: a.organisationName, agrementReference: agrementReference(a) };
   return emails.map((e) => ({ ...e, data: { ...common, ...e.data } }));
 }
 
-function build(event: AgrementEvent, a: Agrement, d: Record<string, any>): Email[] {
+function build(event: AgrementEvent, a: Agrement, d: Record<string, unknown>): Email[] {
   switch (event.type) {
     case 'renewal-reminder':
       return [centre('agrement-renewal-reminder', { termOn: d.termOn, renewalDueOn: d.renewalDueOn, daysLeft: d.daysLeft })];
@@ -98,7 +98,7 @@ function build(event: AgrementEvent, a: Agrement, d: Record<string, any>): Email
         {
           template: event.type === 'termination-proposed' ? 'termination-proposed' : 'breach-proposed',
           audience: 'legal',
-          data: { proposalRuleId: d.proposalRuleId, reasonFr: p?.reasonFr ?? proposalReasonFr(d.cause, d), proposedOn: d.proposedOn },
+          data: { proposalRuleId: d.proposalRuleId, reasonFr: p?.reasonFr ?? proposalReasonFr(d.cause as Proposal['cause'], d), proposedOn: d.proposedOn },
         },
       ];
     }

@@ -14,7 +14,8 @@ import { termination } from './procedures/termination';
 /** The agrément's state machine: every procedure's transitions in one table (docs/agrement-transitions.md is generated from it). */
 export const PROCEDURES: readonly Procedure[] = [termAndRenewal, referent, network, quota, suspension, breach, controlVisit, termination, forceMajeure, cahierChange];
 
-export const TRANSITIONS: ReadonlyMap<CommandType, Transition> = new Map(PROCEDURES.flatMap((p) => p.transitions.map((t) => [t.command, t] as const)));
+/** Keyed by each transition's own command type: `decide` hands a transition only the command it was declared for. */
+export const TRANSITIONS: ReadonlyMap<CommandType, Transition> = new Map(PROCEDURES.flatMap((p) => p.transitions.map((t) => [t.command, t as Transition] as const)));
 
 export const DEADLINE_HANDLERS = Object.assign({}, ...PROCEDURES.map((p) => p.onDeadline)) as Record<DeadlineName, (ctx: Context, d: Deadline, on: string) => void>;
 

@@ -209,7 +209,7 @@ export function requireReferentCount(kind: ApplicantKind, requested: unknown): v
 /** Validates and applies a command; pure: `now` is the instant of the fact. */
 export function decide(p: Procedure, command: ProcedureCommand, now: Date): Transition {
   const events: ProcedureEvent[] = [];
-  let next: Procedure = { ...p };
+  const next: Procedure = { ...p };
   const moveTo = (to: ApplicationState, type: string, ruleIds: string[], data: Record<string, unknown> = {}) => {
     events.push({ type, ruleIds, from: next.state, to, data });
     next.clock = handOver(next.clock, holderOf(p, to), now);

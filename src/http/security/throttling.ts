@@ -67,9 +67,10 @@ export class FailedAuthThrottle {
 /** Limits an expensive route per user (per address before authentication), with Retry-After on 429. */
 @Injectable()
 export class ExpensiveRouteGuard extends ThrottlerGuard {
-  protected override async getTracker(req: Record<string, any>): Promise<string> {
-    const principal = principalOf(req as Request);
-    return principal ? `user:${principal.userId}` : `address:${clientAddress(req as Request)}`;
+  // The throttler hands its guard the HTTP request (typed Record<string, any> by @nestjs/throttler).
+  protected override async getTracker(req: Request): Promise<string> {
+    const principal = principalOf(req);
+    return principal ? `user:${principal.userId}` : `address:${clientAddress(req)}`;
   }
 
   protected override async throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {

@@ -5,7 +5,7 @@ import { PARAMETERS } from '../../../src/config/parameters';
 import { addMonths } from '../../../src/shared/domain/dates';
 import { checkAccessReviewDue, recordAccessReview } from '../../../src/access/usecases/access-review';
 import { seedDemoUsers } from '../../../src/seed/users';
-import { bearer, userWithToken } from '../../support/auth';
+import { userWithToken } from '../../support/auth';
 import { individualApplication } from '../../support/fixtures';
 import { createHarness, serveApi, type Harness } from '../../support/harness';
 import { type Json, requestJson } from '../../support/http';

@@ -46,7 +46,7 @@ describe('VIS-2: working days exclude the public holidays of the centre’s depa
         expect(publicHolidays(year, department).has(`${year}-${day}`), `${department} ${year}-${day}`).toBe(true);
         expect(frenchPublicHolidays(year).has(`${year}-${day}`)).toBe(false);
         // Only that department's date.
-        for (const [other, otherDay] of cases) if (otherDay !== day) expect(publicHolidays(year, department).has(`${year}-${otherDay}`)).toBe(false);
+        for (const [, otherDay] of cases) if (otherDay !== day) expect(publicHolidays(year, department).has(`${year}-${otherDay}`)).toBe(false);
         expect(isWorkingDay(`${year}-${day}`, department)).toBe(false);
       }
     }

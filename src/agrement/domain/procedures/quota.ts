@@ -1,7 +1,7 @@
 import { PARAMETERS } from '../../../config/parameters';
 import { InvalidCommand } from '../../../shared/domain/errors';
 import * as D from '../deadlines';
-import { AFTER_END, dateField, deadline, type Deadline, LIVE_STATES, type Procedure, requiredText, transition, unchanged } from '../machine';
+import { dateField, deadline, type Deadline, LIVE_STATES, type Procedure, requiredText, transition, unchanged } from '../machine';
 import { propose, withdrawProposals } from './termination';
 
 /**
