@@ -69,7 +69,7 @@ function signIn() {
   $('#signin').addEventListener('submit', async (e) => {
     e.preventDefault();
     sessionStorage.setItem('token', new FormData(e.target).get('token').trim());
-    try { await loadMe(); location.hash = '#/'; route(); } catch (err) { $('#signin-error').textContent = 'Jeton refusé.'; sessionStorage.removeItem('token'); }
+    try { await loadMe(); location.hash = '#/'; route(); } catch { $('#signin-error').textContent = 'Jeton refusé.'; sessionStorage.removeItem('token'); }
   });
 }
 

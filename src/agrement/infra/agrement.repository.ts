@@ -95,7 +95,8 @@ export async function recordAgrement(db: DataSource, input: RecordAgrementInput)
  */
 async function projectNetworkMembers(m: EntityManager, a: Agrement, events: AgrementEvent[]): Promise<void> {
   for (const e of events) {
-    const d = e.data as Record<string, any>;
+    // The member as the NET events record it (procedures/network.ts).
+    const d = e.data as { organisationId: string; name?: string; category?: string; uai?: string | null; department?: string | null; email?: string };
     if (e.type === 'member-joined') {
       await m.query(
         `INSERT INTO organisations (id, name, category, uai, department, is_foreign, email, network_id, amounts_payable_on, amounts_payable_rule_id)

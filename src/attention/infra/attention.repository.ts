@@ -54,6 +54,7 @@ function view(r: AttentionRow): AttentionItem {
  * which text and jsonb refuse; the item must still be recorded.
  */
 function storable(value: unknown): unknown {
+  // eslint-disable-next-line no-control-regex -- NUL is exactly what PostgreSQL refuses in text.
   if (typeof value === 'string') return value.replace(/\u0000/g, '\\0').replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
   if (Array.isArray(value)) return value.map(storable);
   if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [storable(k) as string, storable(v)]));

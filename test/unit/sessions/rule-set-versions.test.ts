@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { InvalidCommand, NotFound, TransitionRefused } from '../../../src/shared/domain/errors';
+import { NotFound, TransitionRefused } from '../../../src/shared/domain/errors';
 import type { SessionCentre } from '../../../src/sessions/domain/session';
 import type {
   DraftContent,
