@@ -1,7 +1,7 @@
 /**
  * Which tests are named with which DOMAIN.md rule ID (issue 10 §4: every rule ID has at least one
  * behavioural test named with it). Used by `npm run rules:coverage` (scripts/rule-coverage.ts) and by
- * test/unit/rules/rule-coverage.test.ts, which fails naming the IDs that no test is named with.
+ * test/unit/rule-coverage.test.ts, which fails naming the IDs that no test is named with.
  *
  * The scan is static (the TypeScript compiler API, no test file is run): it reads the titles of `describe`,
  * `it` and `test` calls (with `.skip`/`.only`/`.concurrent`… modifiers, and `.each(table)(title, …)` whose

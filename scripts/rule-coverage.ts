@@ -2,7 +2,7 @@
  * `npm run rules:coverage`: per DOMAIN.md rule ID, the tests named with it (issue 10 §4), then the IDs that
  * no test is named with; exits 1 when there are any. The IDs are docs/rule-ids.json; `-- --write` refreshes it
  * from DOMAIN.md (DOMAIN_MD, else shared/DOMAIN.md beside the repository, see domainMarkdownPath).
- * test/unit/rules/rule-coverage.test.ts runs the same scan.
+ * test/unit/rule-coverage.test.ts runs the same scan.
  */
 import { writeFileSync } from 'node:fs';
 import { committedRuleIds, fullName, readDomainMarkdown, RULE_IDS_FILE, ruleCoverage, ruleIdsOf, scanTestTitles } from './rule-coverage-scan';

@@ -1,5 +1,5 @@
 /**
- * A process that runs one bulk import and dies where a test says (test/integration/sessions/import-resume.test.ts):
+ * A process that runs one bulk import and dies where a test says (test/integration/sessions/usecases/import/import-resume.test.ts):
  * `tsx test/support/import-child.ts` with DATABASE_URL, TEMPORAL_ADDRESS, TASK_QUEUE, IMPORT_ID, RUN_TOKEN,
  * CHUNK (sessions per chunk) and HANG_IN_CHUNK (k: inside chunk k's transaction, rows and progress written
  * but not committed, it prints `hanging in chunk k` and waits for its SIGKILL).

@@ -1,0 +1,82 @@
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { describe, expect, it } from 'vitest';
+import type { SessionFinalised } from '../../../../src/agrement/workflows/definitions';
+import type { InTransaction, QuotaOutboxRepository, QuotaReport } from '../../../../src/sessions/usecases/ports';
+import { deliverQuotaReports } from '../../../../src/sessions/usecases/quota-outbox';
+
+const A = '00000000-0000-4000-8000-00000000000a';
+const B = '00000000-0000-4000-8000-00000000000b';
+
+/** The outbox in memory: a transaction works on a copy, kept only if it commits. */
+function inMemoryOutbox(reports: QuotaReport[]) {
+  const state = { rows: [...reports] };
+  const inTransaction: InTransaction<QuotaOutboxRepository> = async (work) => {
+    let rows = [...state.rows];
+    const repository: QuotaOutboxRepository = {
+      async queueReports(more) {
+        for (const r of more) if (!rows.some((x) => x.session.sessionId === r.session.sessionId)) rows.push(r);
+      },
+      async lockWaitingReports(limit, organisationIds) {
+        return rows
+          .filter((r) => organisationIds === null || organisationIds.includes(r.agrementOrganisationId))
+          .sort((x, y) => x.agrementOrganisationId.localeCompare(y.agrementOrganisationId))
+          .slice(0, limit);
+      },
+      async removeReports(sessionIds) {
+        rows = rows.filter((r) => !sessionIds.includes(r.session.sessionId));
+      },
+    };
+    const result = await work(repository);
+    state.rows = rows;
+    return result;
+  };
+  return { state, inTransaction };
+}
+
+const report = (agrementOrganisationId: string, n: number): QuotaReport => ({
+  agrementOrganisationId,
+  session: { sessionId: `${agrementOrganisationId.slice(-1)}-${n}`, finalisedOn: '2026-11-02', candidates: n },
+});
+
+describe('QUO-3 the outbox of finalised sessions, delivered to their agréments', () => {
+  it('QUO-3 one signal per agrément and batch, then the delivered rows go', async () => {
+    const outbox = inMemoryOutbox([report(A, 1), report(B, 2), report(A, 3), report(A, 4)]);
+    const signals: Array<[string, SessionFinalised[]]> = [];
+    const delivered = await deliverQuotaReports(outbox.inTransaction, async (id, sessions) => void signals.push([id, sessions]), { batch: 2 });
+    expect(delivered).toBe(4);
+    expect(signals.map(([id, s]) => [id, s.map((x) => x.sessionId)])).toEqual([
+      [A, ['a-1', 'a-3']],
+      [A, ['a-4']],
+      [B, ['b-2']],
+    ]);
+    expect(outbox.state.rows).toEqual([]);
+  });
+
+  it('QUO-3 only the agréments asked for are delivered; the others wait', async () => {
+    const outbox = inMemoryOutbox([report(A, 1), report(B, 2)]);
+    const signalled: string[] = [];
+    expect(await deliverQuotaReports(outbox.inTransaction, async (id) => void signalled.push(id), { organisationIds: [B] })).toBe(1);
+    expect(signalled).toEqual([B]);
+    expect(outbox.state.rows.map((r) => r.session.sessionId)).toEqual(['a-1']);
+  });
+
+  it('QUO-3 an agrément whose workflow has ended counts nothing more: its rows are dropped', async () => {
+    const outbox = inMemoryOutbox([report(A, 1), report(B, 2)]);
+    const signal = async (id: string) => {
+      if (id === A) throw new WorkflowNotFoundError('ended', `agrement-${A}`, undefined);
+    };
+    expect(await deliverQuotaReports(outbox.inTransaction, signal)).toBe(2);
+    expect(outbox.state.rows).toEqual([]);
+  });
+
+  it('QUO-3 a signal that fails otherwise (Temporal down) keeps every row of the round for the next drain', async () => {
+    const outbox = inMemoryOutbox([report(A, 1), report(B, 2)]);
+    const down = new Error('connection refused');
+    await expect(
+      deliverQuotaReports(outbox.inTransaction, async (id) => {
+        if (id === B) throw down;
+      }),
+    ).rejects.toBe(down);
+    expect(outbox.state.rows.map((r) => r.session.sessionId)).toEqual(['a-1', 'b-2']);
+  });
+});
