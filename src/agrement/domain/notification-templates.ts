@@ -424,5 +424,3 @@ export type AgrementTemplateName = keyof typeof AGREMENT_TEMPLATES;
 export type AgrementTemplateData = DataOfTemplates<typeof AGREMENT_TEMPLATES>;
 /** An agrément lifecycle e-mail: its template and that template's data. */
 export type AgrementLetter<N extends AgrementTemplateName = AgrementTemplateName> = Letter<typeof AGREMENT_TEMPLATES, N>;
-/** One planned session a decision affects (SES-9), as planned-sessions-affected lists it. */
-export type AffectedSessionLineData = DataOf<typeof affectedSessionLine>;

@@ -1,5 +1,5 @@
 import { PARAMETERS } from '../../config/parameters';
-import { type DataOf, type DataOfTemplates, dateOrInstant, finite, flag, type Letter, text } from '../../shared/domain/notification';
+import { type DataOf, dateOrInstant, finite, flag, type Letter, text } from '../../shared/domain/notification';
 
 /**
  * The application procedure's e-mails (APP-*, DOC-*, ELIG-*): the data each template renders, as a JSON Schema
@@ -154,6 +154,5 @@ export const APPLICATION_TEMPLATES = {
 } as const;
 
 export type ApplicationTemplateName = keyof typeof APPLICATION_TEMPLATES;
-export type ApplicationTemplateData = DataOfTemplates<typeof APPLICATION_TEMPLATES>;
 /** An application e-mail: its template and that template's data. */
 export type ApplicationLetter<N extends ApplicationTemplateName = ApplicationTemplateName> = Letter<typeof APPLICATION_TEMPLATES, N>;

@@ -1,4 +1,4 @@
-import { type DataOfTemplates, dateOrInstant, finite, text } from '../../shared/domain/notification';
+import { dateOrInstant, finite, text } from '../../shared/domain/notification';
 
 /**
  * Issue 12: a signed checkpoint of the audit log (src/shared/event-log/chain.ts), sent to the legal team by
@@ -27,5 +27,3 @@ const auditCheckpoint = {
 export const AUDIT_TEMPLATES = {
   'audit-checkpoint': { schema: auditCheckpoint },
 } as const;
-
-export type AuditTemplateData = DataOfTemplates<typeof AUDIT_TEMPLATES>;

@@ -1,4 +1,4 @@
-import { type DataOfTemplates, dateOrInstant, finite, flag, type Letter, text } from '../../shared/domain/notification';
+import { dateOrInstant, finite, flag, text } from '../../shared/domain/notification';
 
 /**
  * BIL-1: a centre's monthly statement of its paying sessions, prepared, reminded and overdue: the data the three
@@ -29,5 +29,3 @@ export const BILLING_TEMPLATES = {
 } as const;
 
 export type BillingTemplateName = keyof typeof BILLING_TEMPLATES;
-export type BillingTemplateData = DataOfTemplates<typeof BILLING_TEMPLATES>;
-export type BillingLetter<N extends BillingTemplateName = BillingTemplateName> = Letter<typeof BILLING_TEMPLATES, N>;

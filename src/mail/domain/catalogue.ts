@@ -74,6 +74,3 @@ type DataOfCatalogue = DataOfTemplates<typeof TEMPLATES>;
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- the interface is the point (see above)
 export interface TemplateDataMap extends DataOfCatalogue {}
 export type TemplateData<N extends TemplateName> = TemplateDataMap[N];
-
-/** An e-mail: a template and that template's data (`template` decides the type of `data`). */
-export type TemplateMessage<N extends TemplateName = TemplateName> = { [K in N]: { template: K; data: TemplateData<K> } }[N];

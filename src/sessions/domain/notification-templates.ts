@@ -1,5 +1,5 @@
 import { PARAMETERS } from '../../config/parameters';
-import { agrementLetter, type DataOfTemplates, dateOrInstant, finite, flag, instant, type Letter, naturalNumber, text, timeZone } from '../../shared/domain/notification';
+import { agrementLetter, dateOrInstant, finite, flag, instant, type Letter, naturalNumber, text, timeZone } from '../../shared/domain/notification';
 
 /**
  * The sessions' e-mails: the data each template renders, as a JSON Schema from which its type and its runtime
@@ -96,5 +96,4 @@ export const SESSION_TEMPLATES = {
 } as const;
 
 export type SessionTemplateName = keyof typeof SESSION_TEMPLATES;
-export type SessionTemplateData = DataOfTemplates<typeof SESSION_TEMPLATES>;
 export type SessionLetter<N extends SessionTemplateName = SessionTemplateName> = Letter<typeof SESSION_TEMPLATES, N>;

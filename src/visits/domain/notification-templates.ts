@@ -1,5 +1,5 @@
 import { PARAMETERS } from '../../config/parameters';
-import { agrementLetter, type DataOf, type DataOfTemplates, dateOrInstant, finite, flag, type Letter, readDateInput, text } from '../../shared/domain/notification';
+import { agrementLetter, type DataOf, dateOrInstant, finite, flag, readDateInput, text } from '../../shared/domain/notification';
 
 /**
  * The control visits' e-mails (issue 5: VIS-1..5, APP-3): the data each template renders, as a JSON Schema from
@@ -94,14 +94,11 @@ export const VISIT_TEMPLATES = {
   'inspector-assignment': {
     schema: inspectorAssignment,
     refine: (data: DataOf<typeof inspectorAssignment>) => {
-      if (data.kind === 'unannounced' && !(typeof data.sessionId === 'string' && data.sessionId.trim() !== '')) return '"sessionId" is required for an unannounced visit (VIS-1)';
+      const hasSession = typeof data.sessionId === 'string' && data.sessionId.trim() !== '';
+      if (data.kind === 'unannounced' && !hasSession) return '"sessionId" is required for an unannounced visit (VIS-1)';
       if (data.kind !== 'unannounced' && !isDateInput(data.letterSentBy)) return '"letterSentBy" is required for an announced visit (VIS-2)';
       return null;
     },
   },
   'visit-findings-proposal': { schema: visitFindingsProposal, defaults: { cureDays: PARAMETERS.breach.cureDays } },
 } as const;
-
-export type VisitTemplateName = keyof typeof VISIT_TEMPLATES;
-export type VisitTemplateData = DataOfTemplates<typeof VISIT_TEMPLATES>;
-export type VisitLetter<N extends VisitTemplateName = VisitTemplateName> = Letter<typeof VISIT_TEMPLATES, N>;
