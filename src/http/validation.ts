@@ -1,18 +1,10 @@
-import Ajv, { type ErrorObject, type JSONSchemaType, type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
+import type { ErrorObject, JSONSchemaType, ValidateFunction } from 'ajv';
 import { PARAMETERS } from '../config/parameters';
-import { isIsoDate } from '../shared/domain/dates';
 import { InvalidCommand } from '../shared/domain/errors';
-import { isTimeZone } from '../shared/domain/zoned-time';
+import { createAjv } from '../shared/validation/ajv';
 
-const ajv = new Ajv({ allErrors: false, strict: true, useDefaults: false, allowUnionTypes: true });
-addFormats(ajv);
-// Every date field: a calendar date within the range the engine accepts (year 0001 or 9999 is a typo, not a date to act on).
-ajv.addFormat('date', {
-  type: 'string',
-  validate: (value: string) => isIsoDate(value) && value >= PARAMETERS.dates.earliest && value <= PARAMETERS.dates.latest,
-});
-ajv.addFormat('time-zone', { type: 'string', validate: (value: string) => isTimeZone(value) });
+// Every date field is a calendar date within the range the engine accepts (format `date`); zones are IANA (`time-zone`).
+const ajv = createAjv();
 
 const compiled = new WeakMap<object, ValidateFunction>();
 

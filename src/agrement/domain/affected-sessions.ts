@@ -1,6 +1,7 @@
 import { zonedInstant } from '../../shared/domain/zoned-time';
 import { type Agrement, sessionBlocker } from './agrement';
 import { shiftDays } from './deadlines';
+import type { AgrementTemplateData } from './notification-templates';
 import { agrementReference } from './notifications';
 
 /**
@@ -186,7 +187,7 @@ export interface AffectedSessionsEmail {
   organisationId: string;
   to: string;
   /** The data of the `planned-sessions-affected` template. */
-  data: Record<string, unknown>;
+  data: AgrementTemplateData['planned-sessions-affected'];
 }
 
 /**

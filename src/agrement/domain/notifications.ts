@@ -1,4 +1,5 @@
 import type { Agrement, AgrementEvent, Proposal, TerminationCause } from './model';
+import type { AgrementLetter, AgrementTemplateData, AgrementTemplateName } from './notification-templates';
 
 /**
  * The e-mails the agrément's events lead to: who receives which template with which data. Built
@@ -6,11 +7,14 @@ import type { Agrement, AgrementEvent, Proposal, TerminationCause } from './mode
  * wording of causes and grounds lives here, beside the templates' data.
  */
 
-export interface Email {
-  template: string;
-  audience: 'centre' | 'operations' | 'legal';
-  data: Record<string, unknown>;
-}
+/** A letter of the lifecycle: its template, its data typed by the template's definition (notification-templates.ts), and to whom. */
+export type Email = AgrementLetter & { audience: 'centre' | 'operations' | 'legal' };
+
+/** What build() writes of a letter: every field but the two the lifecycle letters share, added by emailsFor. */
+type Common = 'organisationName' | 'agrementReference';
+export type LetterDraft<N extends AgrementTemplateName = AgrementTemplateName> = {
+  [K in N]: { template: K; audience: Email['audience']; data: Omit<AgrementTemplateData[K], Common> };
+}[N];
 
 const CAUSE_FR: Record<TerminationCause, string> = {
   convenience: 'résiliation pour convenance à la demande du centre',
@@ -35,16 +39,20 @@ export function agrementReference(a: Pick<Agrement, 'agrementId'>): string {
   return `AGR-${a.agrementId.slice(0, 8).toUpperCase()}`;
 }
 
-const centre = (template: string, data: Record<string, unknown>): Email => ({ template, audience: 'centre', data });
+const centre = <N extends AgrementTemplateName>(template: N, data: Omit<AgrementTemplateData[N], Common>) => ({ template, audience: 'centre' as const, data });
 
 export function emailsFor(event: AgrementEvent, a: Agrement): Email[] {
   const d = event.data as Record<string, unknown>;
   const emails = build(event, a, d);
   const common = { organisationName: a.organisationName, agrementReference: agrementReference(a) };
-  return emails.map((e) => ({ ...e, data: { ...common, ...e.data } }));
+  // Each draft is typed by its template; the shared fields complete it (a join TypeScript cannot follow).
+  return emails.map((e) => ({ ...e, data: { ...common, ...e.data } }) as Email);
 }
 
-function build(event: AgrementEvent, a: Agrement, d: Record<string, unknown>): Email[] {
+// Event data is typed per event type only by the procedure that wrote it; each letter built from it is checked
+// against its template's schema when queued (mail/infra/template-data.ts), so a missing field is refused there.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function build(event: AgrementEvent, a: Agrement, d: Record<string, any>): LetterDraft[] {
   switch (event.type) {
     case 'renewal-reminder':
       return [centre('agrement-renewal-reminder', { termOn: d.termOn, renewalDueOn: d.renewalDueOn, daysLeft: d.daysLeft })];

@@ -100,7 +100,7 @@ export async function agrementWorkflowV1(input: AgrementWorkflowInput): Promise<
           key: `agrement:${id}:${firstSeq + i}:${email.template}:${email.audience}`,
           to: email.audience === 'centre' ? agrement.email : null,
           audience: email.audience,
-          template: email.template as never,
+          template: email.template,
           data: email.data,
         });
       }

@@ -136,7 +136,7 @@ export async function agrementWorkflow(input: AgrementWorkflowInput): Promise<Ag
             key: `agrement:${id}:${firstSeq + i}:${email.template}:${email.audience}`,
             to: email.audience === 'centre' ? agrement.email : null,
             audience: email.audience,
-            template: email.template as never,
+            template: email.template,
             data: email.data,
           });
         } catch (err) {

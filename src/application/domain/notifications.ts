@@ -1,5 +1,6 @@
 import { PARAMETERS } from '../../config/parameters';
 import type { ApplicationData, PieceType } from './application';
+import type { ApplicationLetter } from './notification-templates';
 import type { Procedure, ProcedureEvent } from './procedure';
 
 /** French names of the dossier pieces, as the applicant reads them (DOC-1..4). */
@@ -13,19 +14,11 @@ export const PIECE_LABELS_FR: Record<PieceType, string> = {
   'member-list': 'Liste des centres membres du réseau',
 };
 
-export interface Notification {
-  /** Stable within the application: with the event sequence it makes the e-mail's idempotency key. */
-  template:
-    | 'application-acknowledged'
-    | 'application-incomplete'
-    | 'application-admissible'
-    | 'application-rejected'
-    | 'agrement-granted'
-    | 'attestation-issued'
-    | 'application-overdue';
-  audience: 'applicant' | 'operations';
-  data: Record<string, unknown>;
-}
+/**
+ * An e-mail of the procedure: its template (stable within the application: with the event sequence it makes the
+ * e-mail's idempotency key), its data, typed by the template's definition (notification-templates.ts), and to whom.
+ */
+export type Notification = ApplicationLetter & { audience: 'applicant' | 'operations' };
 
 interface Context {
   applicationId: string;
@@ -33,7 +26,7 @@ interface Context {
   procedure: Procedure;
 }
 
-function common(ctx: Context): Record<string, unknown> {
+function common(ctx: Context) {
   return {
     applicationId: ctx.applicationId,
     applicationReference: ctx.applicationId.slice(0, 8).toUpperCase(),
@@ -81,12 +74,13 @@ export function notificationFor(event: ProcedureEvent, ctx: Context, extra: { ne
         data: { ...base, reasons: p.rejectionReasons, failures: (p.dossier?.failures ?? []).map(({ ruleId, message }) => ({ ruleId, message })) },
       };
     case 'agrement-granted':
-      return { template: 'agrement-granted', audience: 'applicant', data: { ...base, years: p.grantedYears } };
+      // APP-5, APP-6: the grant and the attestation's receipt set these before their events.
+      return { template: 'agrement-granted', audience: 'applicant', data: { ...base, years: p.grantedYears! } };
     case 'attestation-issued':
       return {
         template: 'attestation-issued',
         audience: 'applicant',
-        data: { ...base, receivedOn: p.attestationReceivedOn, termOn: p.termOn, years: p.grantedYears },
+        data: { ...base, receivedOn: p.attestationReceivedOn!, termOn: p.termOn!, years: p.grantedYears },
       };
     case 'procedure-overdue':
       return {
@@ -96,7 +90,7 @@ export function notificationFor(event: ProcedureEvent, ctx: Context, extra: { ne
           ...base,
           currentState: p.state,
           netElapsedDays: extra.netElapsedDays ?? 0,
-          deadline: extra.deadline ?? p.overdueFlaggedAt,
+          deadline: (extra.deadline ?? p.overdueFlaggedAt)!, // APP-7: flagged before this event
           submittedAt: p.clock.startedAt,
           pausedDays: Math.floor(p.clock.pausedMs / 86_400_000),
         },

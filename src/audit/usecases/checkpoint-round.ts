@@ -58,7 +58,8 @@ export async function writeCheckpoint(deps: CheckpointDeps): Promise<{ file: str
     to: null,
     audience: 'legal',
     template: 'audit-checkpoint',
-    data: { ...checkpoint, file, sink: checkpointDir, json: JSON.stringify(checkpoint) },
+    // headId: an empty log has no checkpoint (returned above).
+    data: { ...checkpoint, headId: checkpoint.headId!, file, sink: checkpointDir, json: JSON.stringify(checkpoint) },
   });
   return { file, checkpoint };
 }

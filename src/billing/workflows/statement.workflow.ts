@@ -4,6 +4,7 @@ import type { EmailActivities } from '../../mail/activities/email.activities';
 import { overdueReminderAt, statementDueAt, statementReminders } from '../domain/statement';
 import { markStatementSentUpdate, type StatementSnapshot, statementStateQuery, type StatementWorkflowInput } from './definitions';
 import { EMAIL_ACTIVITY, RECORD_ACTIVITY } from '../../shared/workflows/activity-options';
+import type { BillingTemplateName } from '../domain/notification-templates';
 
 const { prepareStatement, markStatementSent, recordStatementReminder } = proxyActivities<BillingActivities>(RECORD_ACTIVITY);
 const { sendEmail } = proxyActivities<EmailActivities>(EMAIL_ACTIVITY);
@@ -65,7 +66,7 @@ export async function statementWorkflow(input: StatementWorkflowInput): Promise<
     return snapshot();
   }
   state = 'prepared';
-  const mail = async (key: string, template: 'statement-prepared' | 'statement-reminder' | 'statement-overdue', audience: 'centre' | 'operations', extra: Record<string, unknown> = {}) =>
+  const mail = async (key: string, template: BillingTemplateName, audience: 'centre' | 'operations', extra: { overdue?: boolean } = {}) =>
     sendEmail({
       key: `statement:${s.id}:${key}`,
       to: audience === 'centre' ? s.email : null,

@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { EmailNotQueueable, queueEmail, type EmailDeps, type EmailOrigin, type SendEmailInput } from '../usecases/queue-email';
+import type { TemplateName } from '../domain/catalogue';
+import { EmailNotQueueable, queueEmail, type EmailDeps, type EmailOf, type EmailOrigin } from '../usecases/queue-email';
 
 /** The workflow whose activity queues the e-mail. */
 function callingWorkflow(): EmailOrigin {
@@ -18,7 +19,7 @@ function callingWorkflow(): EmailOrigin {
  */
 export function createEmailActivities(deps: EmailDeps) {
   return {
-    async sendEmail(input: SendEmailInput) {
+    async sendEmail<N extends TemplateName>(input: EmailOf<N>) {
       try {
         return await queueEmail(deps, input, callingWorkflow());
       } catch (err) {

@@ -1,19 +1,27 @@
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import type { TemplateData, TemplateName } from '../domain/catalogue';
 import { outboxRepository } from '../infra/outbox.repository';
-import { renderEmail, TemplateError, type TemplateName } from '../infra/templates';
+import { renderEmail, TemplateError } from '../infra/templates';
 import { TEMPLATE_DATA_INVALID } from '../../attention/usecases/failures';
 import { wakeOutbox } from './outbox';
 
-export interface SendEmailInput {
+export interface EmailEnvelope {
   /** Idempotency key: one e-mail per key, ever. */
   key: string;
   /** Recipient; null sends to the Pix mailbox of the audience (operations or legal). */
   to: string | null;
   audience: 'applicant' | 'centre' | 'operations' | 'legal';
-  template: TemplateName;
-  data: Record<string, unknown>;
 }
+
+/**
+ * An e-mail to queue: `template` decides the type of `data` (src/mail/domain/catalogue.ts), so a producer's
+ * misspelt or missing field is a compile error; the same definition checks the data at run time.
+ */
+export type EmailOf<N extends TemplateName> = EmailEnvelope & { template: N; data: TemplateData<N> };
+
+/** Any e-mail to queue (a union over the templates: a list of e-mails keeps each one's data tied to its template). */
+export type SendEmailInput<N extends TemplateName = TemplateName> = { [K in N]: EmailOf<K> }[N];
 
 export interface EmailDeps {
   db: DataSource;
@@ -59,9 +67,9 @@ export function messageIdFor(key: string): string {
  * request, or two at once, queue one e-mail. The Message-ID derives from the key, so even a resend after a
  * crash is recognisable downstream. Used by the e-mail activity and by the API's use cases alike.
  */
-export async function queueEmail(
+export async function queueEmail<N extends TemplateName>(
   { db, operationsEmail, legalEmail }: EmailDeps,
-  input: SendEmailInput,
+  input: EmailOf<N>,
   origin: EmailOrigin = { workflowId: null, workflowType: null },
 ): Promise<EmailQueued> {
   if (typeof input?.key !== 'string' || input.key.trim() === '') {

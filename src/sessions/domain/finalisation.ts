@@ -2,6 +2,7 @@ import { PARAMETERS } from '../../config/parameters';
 import { requireDate } from '../../shared/domain/dates';
 import { InvalidCommand, TransitionRefused } from '../../shared/domain/errors';
 import { isTimeZone, zonedInstant } from '../../shared/domain/zoned-time';
+import type { SessionLetter } from './notification-templates';
 
 /**
  * SES-10: a session is finalised within 48 hours of its end. Pure and deterministic (Intl only),
@@ -105,11 +106,8 @@ export interface SessionDeadline {
   version: number;
 }
 
-export interface SessionEmail {
-  template: 'session-finalisation-reminder' | 'session-finalisation-overdue';
-  audience: 'centre' | 'operations';
-  data: Record<string, unknown>;
-}
+/** SES-10: a reminder to the centre, or the overdue alert to operations, with its typed data (notification-templates.ts). */
+export type SessionEmail = SessionLetter<'session-finalisation-reminder' | 'session-finalisation-overdue'> & { audience: 'centre' | 'operations' };
 
 export interface SessionEvent {
   type: 'deadline-scheduled' | 'finalisation-reminder' | 'deadline-missed' | 'finalised' | 'finalised-late' | 'moved' | 'cancelled';

@@ -7,6 +7,7 @@ import { PARAMETERS } from '../../config/parameters';
 import { addDays, isoDate, parseIsoDate } from '../../shared/domain/dates';
 import { InvalidCommand, TransitionRefused } from '../../shared/domain/errors';
 import { endOfDay } from '../../shared/domain/zoned-time';
+import type { SessionLetter } from './notification-templates';
 import type { SessionIncident } from './session';
 
 export type RemedyKind = 'new-session' | 'refund';
@@ -36,7 +37,7 @@ export interface RemedyEvent {
   from: RemedyState | null;
   to: RemedyState;
   data: Record<string, unknown>;
-  emails: Array<{ template: 'session-remedy-required' | 'session-remedy-overdue'; audience: 'centre' | 'operations'; data: Record<string, unknown> }>;
+  emails: Array<SessionLetter<'session-remedy-required' | 'session-remedy-overdue'> & { audience: 'centre' | 'operations' }>;
 }
 
 export type RemedyCommand =

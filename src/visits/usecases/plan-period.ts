@@ -156,7 +156,7 @@ async function sendPlanEmails(deps: VisitDeps, visitIds: string[]): Promise<Emai
           organisationName: v.organisationName,
           reference: v.agrementId ? agrementReference(v.agrementId) : applicationReference(v.applicationId!),
           visitOn: v.plannedOn,
-          letterSentBy: v.letterSentBy,
+          letterSentBy: v.letterSentBy!, // VIS-2: set for every announced or conformity visit
           conformity: v.kind === 'conformity',
           costCapEur: v.kind === 'conformity' ? PARAMETERS.application.conformityVisitCapEur : PARAMETERS.visits.controlVisitCapEur,
         },

@@ -3,6 +3,8 @@ import { isIsoDate } from '../../../shared/domain/dates';
 import { InvalidCommand, TransitionRefused } from '../../../shared/domain/errors';
 import { grantedYears } from '../../../application/domain/procedure';
 import * as D from '../deadlines';
+import type { AgrementLetter, NoticeCause } from '../notification-templates';
+import type { LetterDraft } from '../notifications';
 
 /**
  * The agrément of a centre or network once its attestation is received (APP-6), as an explicit
@@ -100,11 +102,8 @@ export interface Agrement {
   version: number;
 }
 
-export interface Email {
-  template: string;
-  audience: 'centre' | 'operations' | 'legal';
-  data: Record<string, unknown>;
-}
+/** A letter, typed by its template's definition (../notification-templates.ts), as model 2 writes it. */
+export type Email = AgrementLetter & { audience: 'centre' | 'operations' | 'legal' };
 
 export interface AgrementEvent {
   type: string;
@@ -351,10 +350,11 @@ export function decideSessionsFinalised(
 function decideOn(a: Agrement, current: Agrement, command: AgrementCommand, today: string): Decision {
   const events: AgrementEvent[] = [];
   const common = { organisationName: a.organisationName, agrementReference: `AGR-${a.agrementId.slice(0, 8).toUpperCase()}` };
-  const emit = (type: string, ruleIds: string[], data: Record<string, unknown> = {}, emails: Email[] = []) => {
+  const emit = (type: string, ruleIds: string[], data: Record<string, unknown> = {}, emails: LetterDraft[] = []) => {
     const from = a.state;
     a.state = settledState(a);
-    events.push({ type, ruleIds, from, to: a.state, data, emails: emails.map((e) => ({ ...e, data: { ...common, ...e.data } })) });
+    // Each draft is typed by its template; the shared fields complete it (a join TypeScript cannot follow).
+    events.push({ type, ruleIds, from, to: a.state, data, emails: emails.map((e) => ({ ...e, data: { ...common, ...e.data } }) as Email) });
   };
   const end = (on: string, cause: TerminationCause | 'expiry') => {
     const ruleId = cause === 'expiry' ? 'AGR-4' : CAUSE_RULE[cause];
@@ -364,7 +364,7 @@ function decideOn(a: Agrement, current: Agrement, command: AgrementCommand, toda
     a.state = cause === 'expiry' ? 'expired' : 'terminated';
     a.termination = null;
     a.proposals = [];
-    const email: Email =
+    const email: LetterDraft =
       cause === 'expiry'
         ? { template: 'agrement-expired', audience: 'centre', data: { termOn: a.termOn, confidentialityUntil } }
         : {
@@ -419,7 +419,7 @@ function decideOn(a: Agrement, current: Agrement, command: AgrementCommand, toda
       end(on, cause);
     }
   };
-  const startNotice = (cause: TerminationCause, noticeOn: string, effectiveOn: string, extra: Record<string, unknown> = {}) => {
+  const startNotice = (cause: NoticeCause, noticeOn: string, effectiveOn: string, extra: { candidates?: number; target?: number } = {}) => {
     a.termination = { cause, ruleId: CAUSE_RULE[cause], noticeOn, effectiveOn };
     emit('termination-notice', [CAUSE_RULE[cause]], { cause, noticeOn, effectiveOn }, [
       { template: 'termination-notice', audience: 'centre', data: { cause, noticeOn, effectiveOn, ...extra } },

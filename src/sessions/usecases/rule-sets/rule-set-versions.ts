@@ -273,7 +273,7 @@ export async function deliverPendingNotices(versions: RuleSetVersionsRepository,
           data: {
             organisationName: n.organisationName,
             agrementReference: `AGR-${n.agrementId.slice(0, 8).toUpperCase()}`,
-            notifiedOn: row.publishedOn,
+            notifiedOn: row.publishedOn!, // AGR-5: the notices of a version go out once it is published
             effectiveOn: row.effectiveFrom,
             summary: row.summary,
             version: row.version,
