@@ -53,11 +53,15 @@ function view(r: AttentionRow): AttentionItem {
  * What PostgreSQL can store: an error may quote the very input that caused it (a NUL byte, a lone surrogate),
  * which text and jsonb refuse; the item must still be recorded.
  */
+// eslint-disable-next-line no-control-regex -- NUL is exactly what PostgreSQL refuses in text.
+const NUL = /\u0000/g;
+
 function storable(value: unknown): unknown {
-  // eslint-disable-next-line no-control-regex -- NUL is exactly what PostgreSQL refuses in text.
-  if (typeof value === 'string') return value.replace(/\u0000/g, '\\0').replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+  if (typeof value === 'string')
+    return value.replace(NUL, '\\0').replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
   if (Array.isArray(value)) return value.map(storable);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [storable(k) as string, storable(v)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [storable(k) as string, storable(v)]));
   return value;
 }
 
@@ -127,7 +131,12 @@ export function attentionRepository(db: Db): AttentionRepository {
 
     async markResolved(item: AttentionItem, { at, actor, reason }: { at: Date; actor: string; reason: string }): Promise<void> {
       const m = transactionManager(db, "an item's resolution");
-      await m.query(`UPDATE attention_items SET resolved_at = $2, resolved_by = $3, resolution = $4 WHERE id = $1`, [item.id, at, actor, reason]);
+      await m.query(`UPDATE attention_items SET resolved_at = $2, resolved_by = $3, resolution = $4 WHERE id = $1`, [
+        item.id,
+        at,
+        actor,
+        reason,
+      ]);
       await appendToLog(m, [
         {
           eventKey: `${ATTENTION_STREAM}:${item.id}:resolved:${item.occurrences}`,
@@ -139,7 +148,14 @@ export function attentionRepository(db: Db): AttentionRepository {
           toState: 'resolved',
           actor,
           reason,
-          data: { kind: item.kind, workflowId: item.workflowId, workflowType: item.workflowType, activityType: item.activityType, errorType: item.errorType, occurrences: item.occurrences },
+          data: {
+            kind: item.kind,
+            workflowId: item.workflowId,
+            workflowType: item.workflowType,
+            activityType: item.activityType,
+            errorType: item.errorType,
+            occurrences: item.occurrences,
+          },
           occurredAt: at,
         },
       ]);
