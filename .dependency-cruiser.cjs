@@ -14,7 +14,8 @@ module.exports = {
   forbidden: [
     {
       name: 'domain-is-pure',
-      comment: 'A domain folder holds dates, deadlines, rules and transitions without frameworks, I/O or other layers (shared by workflows, API and tests).',
+      comment:
+        'A domain folder holds dates, deadlines, rules and transitions without frameworks, I/O or other layers (shared by workflows, API and tests).',
       severity: 'error',
       from: { path: '^src/[^/]+/domain/' },
       to: {

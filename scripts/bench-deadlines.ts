@@ -211,16 +211,26 @@ async function main(): Promise<void> {
         timeZone: 'Europe/Paris',
         candidates: 20,
       };
-      return client.workflow.start('sessionDeadlineWorkflow', { workflowId: sessionWorkflowId(input.sessionId), taskQueue: TASK_QUEUE, args: [input] });
+      return client.workflow.start('sessionDeadlineWorkflow', {
+        workflowId: sessionWorkflowId(input.sessionId),
+        taskQueue: TASK_QUEUE,
+        args: [input],
+      });
     };
     const startNoop = (prefix: string) => (i: number) =>
       client.workflow.start('noopWorkflow', { workflowId: `${prefix}-${tag}-${i}`, taskQueue: TASK_QUEUE, args: [] });
     const openings = async () => {
-      const [row]: { n: string }[] = await db.query(`SELECT count(*) AS n FROM event_log WHERE stream_type = 'session' AND type = 'deadline-scheduled'`);
+      const [row]: { n: string }[] = await db.query(
+        `SELECT count(*) AS n FROM event_log WHERE stream_type = 'session' AND type = 'deadline-scheduled'`,
+      );
       return Number(row!.n);
     };
     const noopsCompleted = async (prefix: string) =>
-      (await client.workflow.count(`WorkflowType = 'noopWorkflow' AND ExecutionStatus = 'Completed' AND WorkflowId STARTS_WITH '${prefix}-${tag}'`)).count;
+      (
+        await client.workflow.count(
+          `WorkflowType = 'noopWorkflow' AND ExecutionStatus = 'Completed' AND WorkflowId STARTS_WITH '${prefix}-${tag}'`,
+        )
+      ).count;
 
     if (warmup > 0) {
       log(`warm-up: ${warmup} of each kind`);
@@ -240,8 +250,10 @@ async function main(): Promise<void> {
     for (let r = 0; r < rounds; r++) {
       const from = Math.floor((total * r) / rounds);
       const count = Math.floor((total * (r + 1)) / rounds) - from;
-      const noop = async () => (noopMs += await pool(count, concurrency, (i) => startNoop('noop')(from + i), `round ${r + 1}/${rounds} noop`));
-      const sessions = async () => (sessionMs += await pool(count, concurrency, (i) => startSession('session')(from + i), `round ${r + 1}/${rounds} sessions`));
+      const noop = async () =>
+        (noopMs += await pool(count, concurrency, (i) => startNoop('noop')(from + i), `round ${r + 1}/${rounds} noop`));
+      const sessions = async () =>
+        (sessionMs += await pool(count, concurrency, (i) => startSession('session')(from + i), `round ${r + 1}/${rounds} sessions`));
       if (r % 2 === 0) {
         await noop();
         await sessions();
@@ -249,14 +261,18 @@ async function main(): Promise<void> {
         await sessions();
         await noop();
       }
-      log(`round ${r + 1}/${rounds}: ${(((total * (r + 1)) / rounds) / (noopMs / 1000)).toFixed(1)} noop starts/s, ${(((total * (r + 1)) / rounds) / (sessionMs / 1000)).toFixed(1)} session starts/s so far`);
+      log(
+        `round ${r + 1}/${rounds}: ${((total * (r + 1)) / rounds / (noopMs / 1000)).toFixed(1)} noop starts/s, ${((total * (r + 1)) / rounds / (sessionMs / 1000)).toFixed(1)} session starts/s so far`,
+      );
     }
     const lastStart = performance.now();
     const sessionDrainMs = await waitFor('session openings recorded', drainTimeoutMs, async () => (await openings()) - before >= total);
-    const noopsDone = await waitFor('noop completions', drainTimeoutMs, async () => (await noopsCompleted('noop')) >= total).catch((err: unknown) => {
-      log(`counting completions failed (${err instanceof Error ? err.message : String(err)})`);
-      return null;
-    });
+    const noopsDone = await waitFor('noop completions', drainTimeoutMs, async () => (await noopsCompleted('noop')) >= total).catch(
+      (err: unknown) => {
+        log(`counting completions failed (${err instanceof Error ? err.message : String(err)})`);
+        return null;
+      },
+    );
     const noopDrainMs = noopsDone === null ? null : performance.now() - lastStart;
     const settledMs = sessionDrainMs === null || noopsDone === null ? null : performance.now() - startedAt;
     const afterAll = await askWorker(child, 'rss');
@@ -269,9 +285,14 @@ async function main(): Promise<void> {
       `  noop workflow             ${noopRate.toFixed(1).padStart(7)} starts/s  (${(noopMs / 1000).toFixed(1)} s of starts${noopDrainMs === null ? '' : `; all completed ${(noopDrainMs / 1000).toFixed(1)} s after the last start`})`,
       `  session-deadline (SES-10) ${sessionRate.toFixed(1).padStart(7)} starts/s  (${(sessionMs / 1000).toFixed(1)} s of starts${sessionDrainMs === null ? '' : `; all openings recorded ${(sessionDrainMs / 1000).toFixed(1)} s after the last start`})`,
       `  ratio                     ${((sessionRate / noopRate) * 100).toFixed(1).padStart(7)} %         (target ≥ 70 %: ${sessionRate / noopRate >= 0.7 ? 'met' : 'NOT met'})`,
-      settledMs === null ? '' : `  end to end                ${((2 * total) / (settledMs / 1000)).toFixed(1).padStart(7)} workflows/s (both kinds, from the first start until every noop completed and every session recorded its opening)`,
+      settledMs === null
+        ? ''
+        : `  end to end                ${((2 * total) / (settledMs / 1000)).toFixed(1).padStart(7)} workflows/s (both kinds, from the first start until every noop completed and every session recorded its opening)`,
       `  worker RSS                ${mb(idle.rss)} idle, ${mb(afterAll.rss)} with ${total} sessions waiting (peak ${mb(afterAll.peak)})`,
-      `  machine                   ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; data in ${dir}`,
+      `  machine                   ${os.cpus().length} CPUs, load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}; data in ${dir}`,
       '',
     ];
     process.stdout.write(lines.join('\n'));

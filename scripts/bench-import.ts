@@ -161,9 +161,14 @@ async function main(): Promise<void> {
         years: 3,
         referent: { name: 'Référent', email: `referent${c + 1}@bench.test`, trainedOn: startOn, recognisedQualifications: true },
       };
-      await client.workflow.start('agrementWorkflow', { workflowId: agrementWorkflowId(id), taskQueue: config.taskQueue, args: [{ start }] });
+      await client.workflow.start('agrementWorkflow', {
+        workflowId: agrementWorkflowId(id),
+        taskQueue: config.taskQueue,
+        args: [{ start }],
+      });
     }
-    while (((await db.query(`SELECT count(*)::int AS n FROM agrements`)) as { n: number }[])[0]!.n < CENTRES) await new Promise((r) => setTimeout(r, 250));
+    while (((await db.query(`SELECT count(*)::int AS n FROM agrements`)) as { n: number }[])[0]!.n < CENTRES)
+      await new Promise((r) => setTimeout(r, 250));
     log(`${CENTRES} centres with their agrément workflows in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
     const file = path.join(dir, 'history.ndjson');
@@ -183,38 +188,52 @@ async function main(): Promise<void> {
       } as RequestInit);
       if (res.status !== 202) throw new Error(`${label}: POST /session-imports answered ${res.status}: ${await res.text()}`);
       const { id } = (await res.json()) as { id: string };
-      for (let last = 0; ; ) {
+      for (let last = 0; ;) {
         await new Promise((r) => setTimeout(r, 1000));
-        const job = (await (await fetch(`${system.urls.api}/session-imports/${id}`, { headers: { authorization: `Bearer ${tokens.operations}` } })).json()) as Record<string, number | string | null>;
+        const job = (await (
+          await fetch(`${system.urls.api}/session-imports/${id}`, { headers: { authorization: `Bearer ${tokens.operations}` } })
+        ).json()) as Record<string, number | string | null>;
         if (job.status !== 'running') {
           if (job.status !== 'completed') throw new Error(`${label}: import ${job.status}: ${job.failure}`);
           return { ms: performance.now() - started, job };
         }
         if (performance.now() - last > 10_000) {
           last = performance.now();
-          log(`${label}: ${job.processed}/${SESSIONS} processed (${rate(Number(job.processed), performance.now() - started)} sessions/s), ${mb(peak)} peak RSS, ${mb(process.memoryUsage().heapUsed)} heap used`);
+          log(
+            `${label}: ${job.processed}/${SESSIONS} processed (${rate(Number(job.processed), performance.now() - started)} sessions/s), ${mb(peak)} peak RSS, ${mb(process.memoryUsage().heapUsed)} heap used`,
+          );
         }
       }
     };
 
     const first = await importFile('import');
     if (first.job.refused !== bad || first.job.created !== SESSIONS - bad) {
-      const errors = await (await fetch(`${system.urls.api}/session-imports/${first.job.id}/errors?limit=1000`, { headers: { authorization: `Bearer ${tokens.operations}` } })).json();
+      const errors = await (
+        await fetch(`${system.urls.api}/session-imports/${first.job.id}/errors?limit=1000`, {
+          headers: { authorization: `Bearer ${tokens.operations}` },
+        })
+      ).json();
       const unexpected = (errors as { items: Array<{ line: number; message: string }> }).items.filter((e) => e.line % BAD_EVERY !== 0);
-      throw new Error(`import: expected ${SESSIONS - bad} created and ${bad} refused, got ${JSON.stringify(first.job)}; unexpected refusals: ${JSON.stringify(unexpected.slice(0, 5))}`);
+      throw new Error(
+        `import: expected ${SESSIONS - bad} created and ${bad} refused, got ${JSON.stringify(first.job)}; unexpected refusals: ${JSON.stringify(unexpected.slice(0, 5))}`,
+      );
     }
     // QUO-3: every agrément has counted its sessions (the signals are asynchronous).
     const settleStarted = performance.now();
     for (;;) {
       const [{ n }] = (await db.query(`SELECT COALESCE(sum(candidates), 0)::int AS n FROM agrements`)) as { n: number }[];
       if (n - countsBefore[0]!.n === expectedTotal) break;
-      if (performance.now() - settleStarted > 600_000) throw new Error(`QUO-3: ${n - countsBefore[0]!.n} candidates counted of ${expectedTotal} after 10 minutes`);
+      if (performance.now() - settleStarted > 600_000)
+        throw new Error(`QUO-3: ${n - countsBefore[0]!.n} candidates counted of ${expectedTotal} after 10 minutes`);
       await new Promise((r) => setTimeout(r, 500));
     }
     const settleMs = performance.now() - settleStarted;
     const perAgrement = (await db.query(`SELECT organisation_id AS id, candidates FROM agrements`)) as { id: string; candidates: number }[];
     const wrong = perAgrement.filter((a) => a.candidates !== (expected.get(a.id) ?? 0));
-    if (wrong.length) throw new Error(`QUO-3: ${wrong.length} agréments counted other than expected, e.g. ${JSON.stringify(wrong[0])} vs ${expected.get(wrong[0]!.id)}`);
+    if (wrong.length)
+      throw new Error(
+        `QUO-3: ${wrong.length} agréments counted other than expected, e.g. ${JSON.stringify(wrong[0])} vs ${expected.get(wrong[0]!.id)}`,
+      );
     const peakFirst = peak;
 
     // Re-import: nothing changes.
@@ -224,7 +243,9 @@ async function main(): Promise<void> {
     const logAfter = ((await db.query(`SELECT count(*)::int AS n FROM event_log`)) as { n: number }[])[0]!.n;
     const [{ n: countedAfter }] = (await db.query(`SELECT COALESCE(sum(candidates), 0)::int AS n FROM agrements`)) as { n: number }[];
     if (second.job.unchanged !== SESSIONS - bad || logAfter !== logBefore || countedAfter - countsBefore[0]!.n !== expectedTotal) {
-      throw new Error(`re-import changed something: ${JSON.stringify(second.job)}, log ${logBefore} → ${logAfter}, counted ${countedAfter}`);
+      throw new Error(
+        `re-import changed something: ${JSON.stringify(second.job)}, log ${logBefore} → ${logAfter}, counted ${countedAfter}`,
+      );
     }
 
     // Baseline: the same rows written straight into a copy of the sessions table, same chunk size.
@@ -245,8 +266,32 @@ async function main(): Promise<void> {
       rows = [];
     };
     for await (const line of createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity })) {
-      const r = JSON.parse(line) as { id: string; organisationId: string; date: string; startTime: string; endTime: string; timeZone: string; candidates: unknown[] };
-      rows.push([r.id, r.organisationId, r.organisationId, 'centre', r.date, r.startTime, r.endTime, r.timeZone, 'finalised', `${r.date}T11:00:00Z`, r.candidates.length, line, 'sessions@2020-01', r.id, 'import']);
+      const r = JSON.parse(line) as {
+        id: string;
+        organisationId: string;
+        date: string;
+        startTime: string;
+        endTime: string;
+        timeZone: string;
+        candidates: unknown[];
+      };
+      rows.push([
+        r.id,
+        r.organisationId,
+        r.organisationId,
+        'centre',
+        r.date,
+        r.startTime,
+        r.endTime,
+        r.timeZone,
+        'finalised',
+        `${r.date}T11:00:00Z`,
+        r.candidates.length,
+        line,
+        'sessions@2020-01',
+        r.id,
+        'import',
+      ]);
       if (rows.length >= IMPORT_CHUNK) await flush();
     }
     await flush();
@@ -255,12 +300,24 @@ async function main(): Promise<void> {
     clearInterval(sampler);
     const importRate = SESSIONS / (first.ms / 1000);
     const rawRate = SESSIONS / (rawMs / 1000);
-    console.log(`session import (SES-1..10, QUO-3), ${SESSIONS} finalised sessions for ${CENTRES} centres, NDJSON ${mb(size)}, chunks of ${IMPORT_CHUNK}:`);
-    console.log(`  import      ${(first.ms / 1000).toFixed(1).padStart(7)} s   ${rate(SESSIONS, first.ms).padStart(6)} sessions/s   (${first.job.created} created, ${first.job.refused} refused with their lines)`);
-    console.log(`  QUO-3       ${(settleMs / 1000).toFixed(1).padStart(7)} s   after the import until ${CENTRES} agréments counted ${expectedTotal} candidates (each checked)`);
-    console.log(`  re-import   ${(second.ms / 1000).toFixed(1).padStart(7)} s   ${rate(SESSIONS, second.ms).padStart(6)} sessions/s   (${second.job.unchanged} unchanged, no log entry, same quotas)`);
-    console.log(`  baseline    ${(rawMs / 1000).toFixed(1).padStart(7)} s   ${rate(SESSIONS, rawMs).padStart(6)} rows/s       (the same rows inserted straight into PostgreSQL)`);
-    console.log(`  ratio import / baseline: ${((importRate / rawRate) * 100).toFixed(1)} %   peak RSS (API + worker + bench): ${mb(peakFirst)} during the import, ${mb(peak)} overall`);
+    console.log(
+      `session import (SES-1..10, QUO-3), ${SESSIONS} finalised sessions for ${CENTRES} centres, NDJSON ${mb(size)}, chunks of ${IMPORT_CHUNK}:`,
+    );
+    console.log(
+      `  import      ${(first.ms / 1000).toFixed(1).padStart(7)} s   ${rate(SESSIONS, first.ms).padStart(6)} sessions/s   (${first.job.created} created, ${first.job.refused} refused with their lines)`,
+    );
+    console.log(
+      `  QUO-3       ${(settleMs / 1000).toFixed(1).padStart(7)} s   after the import until ${CENTRES} agréments counted ${expectedTotal} candidates (each checked)`,
+    );
+    console.log(
+      `  re-import   ${(second.ms / 1000).toFixed(1).padStart(7)} s   ${rate(SESSIONS, second.ms).padStart(6)} sessions/s   (${second.job.unchanged} unchanged, no log entry, same quotas)`,
+    );
+    console.log(
+      `  baseline    ${(rawMs / 1000).toFixed(1).padStart(7)} s   ${rate(SESSIONS, rawMs).padStart(6)} rows/s       (the same rows inserted straight into PostgreSQL)`,
+    );
+    console.log(
+      `  ratio import / baseline: ${((importRate / rawRate) * 100).toFixed(1)} %   peak RSS (API + worker + bench): ${mb(peakFirst)} during the import, ${mb(peak)} overall`,
+    );
   } finally {
     clearInterval(sampler);
     await system.stop();

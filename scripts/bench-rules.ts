@@ -40,7 +40,9 @@ const BATCH = Math.max(1, int('BENCH_BATCH', 2_000));
 const SEED = int('BENCH_SEED', 20_200_101);
 const WARMUP = int('BENCH_WARMUP', 5_000);
 /** `failures`: failing checks and non-applicable ones explained (the API's default); `passing`: passing checks too. */
-const MODES = (process.env.BENCH_MODES ?? 'failures,passing').split(',').filter((m): m is 'failures' | 'passing' => m === 'failures' || m === 'passing');
+const MODES = (process.env.BENCH_MODES ?? 'failures,passing')
+  .split(',')
+  .filter((m): m is 'failures' | 'passing' => m === 'failures' || m === 'passing');
 const TARGET = int('BENCH_TARGET', 20_000);
 
 // ---------------------------------------------------------------------------------------------
@@ -127,7 +129,13 @@ export function generator(seed: number) {
     const publicEstablishment = centreKind === 'higher-education' ? chance(0.8) : centreKind === 'secondary-school' || chance(0.3);
     const publicOf = publicFor(centreKind);
     const centreHigherEducation = centreKind === 'higher-education' || (centreKind === 'network-b-member' && chance(0.2));
-    const invigilatorCount = chance(0.01) ? 0 : weighted([[1, 55], [2, 35], [3, 10]] as const);
+    const invigilatorCount = chance(0.01)
+      ? 0
+      : weighted([
+          [1, 55],
+          [2, 35],
+          [3, 10],
+        ] as const);
     // SES-2: mostly within 20 per invigilator, sometimes above.
     const perInvigilator = chance(0.06) ? between(16, 24) : between(4, 15);
     const count = chance(0.01) ? 0 : Math.max(1, perInvigilator * Math.max(1, invigilatorCount) - between(0, 3));
@@ -195,7 +203,11 @@ export function generator(seed: number) {
       plannedOn: shift(date, -(open ? between(10, 90) : between(0, 60))),
       publicInformation:
         open && chance(0.95)
-          ? { equipment: 'Windows 11, LibreOffice, Firefox', registrationTerms: chance(0.97) ? 'Inscription en ligne' : null, contact: 'certif@centre.fr' }
+          ? {
+              equipment: 'Windows 11, LibreOffice, Firefox',
+              registrationTerms: chance(0.97) ? 'Inscription en ligne' : null,
+              contact: 'certif@centre.fr',
+            }
           : null,
       minimumCandidates,
       confirmation,
@@ -240,7 +252,10 @@ function sample(stats: PathStats): void {
 
 type Explained = { check: string; actual: unknown; expected: unknown };
 const explain = (list: Explained[] | undefined) =>
-  (list ?? []).map((f) => `${f.check}=${JSON.stringify(f.actual)}/${JSON.stringify(f.expected)}`).sort().join(';');
+  (list ?? [])
+    .map((f) => `${f.check}=${JSON.stringify(f.actual)}/${JSON.stringify(f.expected)}`)
+    .sort()
+    .join(';');
 /** The verdict compared: failing checks with actual/expected, non-applicable checks, passing ones when explained. */
 function verdictKey(e: { failures: Explained[]; passes?: Explained[]; notApplicable?: string[] }): string {
   return `${explain(e.failures)}|${[...(e.notApplicable ?? [])].sort().join(',')}|${explain(e.passes)}`;
@@ -335,11 +350,21 @@ function main(): void {
   const onCpu = cpuRate(stats.failures.engine);
   const lines = [
     '',
-    `sessions judged   ${TOTAL.toLocaleString('en')} (${candidatesTotal.toLocaleString('en')} candidates; ${[...byRuleSet].sort().map(([k, v]) => `${k}: ${v.toLocaleString('en')}`).join(', ')})`,
+    `sessions judged   ${TOTAL.toLocaleString('en')} (${candidatesTotal.toLocaleString('en')} candidates; ${[...byRuleSet]
+      .sort()
+      .map(([k, v]) => `${k}: ${v.toLocaleString('en')}`)
+      .join(', ')})`,
     `failing sessions  ${failingSessions.toLocaleString('en')} (${((100 * failingSessions) / TOTAL).toFixed(1)} %)`,
-    `failures by check ${[...failuresByCheck].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    `failures by check ${[...failuresByCheck]
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
     '',
-    `load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${availableParallelism()} CPU(s); baseline RSS ${mib(baseline.rss)}, heap ${mib(baseline.heapUsed)}; peaks sampled every 256 evaluations, batch and results live`,
+    `load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(
+        ' ',
+      )} on ${availableParallelism()} CPU(s); baseline RSS ${mib(baseline.rss)}, heap ${mib(baseline.heapUsed)}; peaks sampled every 256 evaluations, batch and results live`,
     `${'path (explanations)'.padEnd(42)}${'sessions/s'.padStart(10)}  ${'µs/session'.padStart(10)}  ${'sessions/CPU-s'.padStart(12)}  ${'peak RSS'.padStart(9)}  ${'peak heap'.padStart(9)}`,
     ...MODES.flatMap((mode) => {
       const what = mode === 'failures' ? 'failures + n/a' : 'failures + n/a + passes';

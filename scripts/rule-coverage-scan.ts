@@ -70,7 +70,8 @@ export const fullName = (test: TestTitle): string => test.path.join(' > ');
 /** Every test (`it`/`test` call) in the `*.test.ts` files under `dir`, with its describe path. */
 export function scanTestTitles(dir = path.join(ROOT, 'test')): TestTitle[] {
   const tests: TestTitle[] = [];
-  for (const file of testFiles(dir)) tests.push(...testTitlesOf(path.relative(ROOT, file).split(path.sep).join('/'), readFileSync(file, 'utf8')));
+  for (const file of testFiles(dir))
+    tests.push(...testTitlesOf(path.relative(ROOT, file).split(path.sep).join('/'), readFileSync(file, 'utf8')));
   return tests;
 }
 
@@ -94,7 +95,8 @@ export function testTitlesOf(file: string, source: string): TestTitle[] {
   const consts = new Map<string, ts.Expression>();
   const collectConsts = (node: ts.Node): void => {
     if (ts.isVariableDeclarationList(node) && node.flags & ts.NodeFlags.Const) {
-      for (const d of node.declarations) if (ts.isIdentifier(d.name) && d.initializer && !consts.has(d.name.text)) consts.set(d.name.text, d.initializer);
+      for (const d of node.declarations)
+        if (ts.isIdentifier(d.name) && d.initializer && !consts.has(d.name.text)) consts.set(d.name.text, d.initializer);
     }
     ts.forEachChild(node, collectConsts);
   };
@@ -102,7 +104,13 @@ export function testTitlesOf(file: string, source: string): TestTitle[] {
 
   const evaluate = (node: ts.Expression, depth = 0): Value => {
     if (depth > 20) return UNKNOWN;
-    if (ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isSatisfiesExpression(node) || ts.isTypeAssertionExpression(node)) return evaluate(node.expression, depth + 1);
+    if (
+      ts.isParenthesizedExpression(node) ||
+      ts.isAsExpression(node) ||
+      ts.isSatisfiesExpression(node) ||
+      ts.isTypeAssertionExpression(node)
+    )
+      return evaluate(node.expression, depth + 1);
     if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return node.text;
     if (ts.isNumericLiteral(node)) return Number(node.text);
     if (node.kind === ts.SyntaxKind.TrueKeyword) return true;
@@ -146,7 +154,8 @@ export function testTitlesOf(file: string, source: string): TestTitle[] {
     if (ts.isObjectLiteralExpression(node)) {
       const out: { [key: string]: Value } = {};
       for (const p of node.properties) {
-        if (ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))) out[p.name.text] = evaluate(p.initializer, depth + 1);
+        if (ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)))
+          out[p.name.text] = evaluate(p.initializer, depth + 1);
         else if (ts.isShorthandPropertyAssignment(p)) out[p.name.text] = evaluate(p.name, depth + 1);
       }
       return out;
@@ -213,13 +222,16 @@ function titlesOf(call: TestCall, evaluate: (node: ts.Expression) => Value): str
 
 /** Vitest's `.each` title formatting, for the values the scan can know. */
 export function formatEachTitle(title: string, row: unknown, index: number): string {
-  const show = (v: unknown): string => (v === UNKNOWN ? '…' : typeof v === 'string' ? v : JSON.stringify(v) ?? String(v));
+  const show = (v: unknown): string => (v === UNKNOWN ? '…' : typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v)));
   if (row !== null && typeof row === 'object' && !Array.isArray(row)) {
-    return title.replace(/\$([A-Za-z_][\w.]*)/g, (whole, key: string) => {
-      let v: unknown = row;
-      for (const part of key.split('.')) v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[part] : undefined;
-      return v === undefined ? whole : show(v);
-    }).replace(/%#/g, String(index)).replace(/%\$/g, String(index + 1));
+    return title
+      .replace(/\$([A-Za-z_][\w.]*)/g, (whole, key: string) => {
+        let v: unknown = row;
+        for (const part of key.split('.')) v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[part] : undefined;
+        return v === undefined ? whole : show(v);
+      })
+      .replace(/%#/g, String(index))
+      .replace(/%\$/g, String(index + 1));
   }
   const args = Array.isArray(row) ? [...row] : [row];
   return title.replace(/%([sdifjoO#$%])/g, (whole, spec: string) => {

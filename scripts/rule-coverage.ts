@@ -5,7 +5,15 @@
  * test/unit/rule-coverage.test.ts runs the same scan.
  */
 import { writeFileSync } from 'node:fs';
-import { committedRuleIds, fullName, readDomainMarkdown, RULE_IDS_FILE, ruleCoverage, ruleIdsOf, scanTestTitles } from './rule-coverage-scan';
+import {
+  committedRuleIds,
+  fullName,
+  readDomainMarkdown,
+  RULE_IDS_FILE,
+  ruleCoverage,
+  ruleIdsOf,
+  scanTestTitles,
+} from './rule-coverage-scan';
 import { runMain } from './run-main';
 
 runMain(

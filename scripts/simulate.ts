@@ -18,5 +18,7 @@ async function main() {
 }
 
 runMain(main, log, (err) =>
-  err instanceof DomainError ? { message: `invalid scenario: ${err.message}`, code: 2 } : { message: err instanceof Error ? (err.stack ?? err.message) : String(err), code: 2 },
+  err instanceof DomainError
+    ? { message: `invalid scenario: ${err.message}`, code: 2 }
+    : { message: err instanceof Error ? (err.stack ?? err.message) : String(err), code: 2 },
 );

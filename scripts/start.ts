@@ -47,7 +47,9 @@ async function main() {
   // An error escaping while stopping (e.g. a Temporal client's retry timer firing after its channel closed) must
   // not end the process before PostgreSQL and Temporal are stopped; one escaping otherwise stops everything too.
   process.on('uncaughtException', (err) => {
-    log(`${shutdownRequested.signal.aborted ? 'while stopping' : 'unexpected error'}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    log(
+      `${shutdownRequested.signal.aborted ? 'while stopping' : 'unexpected error'}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+    );
     if (!shutdownRequested.signal.aborted) void shutdown('unexpected error', 1);
   });
 
@@ -87,7 +89,11 @@ async function main() {
     `  Captured mail      ${system.urls.mail ? `${system.urls.mail} (operations token)` : '(sent to SMTP_URL)'}`,
     `  PostgreSQL         ${system.databaseUrl.replace(/:[^:@/]*@/, ':***@')}`,
     ...(tokens
-      ? ['', 'Demo bearer tokens (Authorization: Bearer <token>):', ...Object.entries(tokens).map(([role, t]) => `  ${role.padEnd(18)} ${t}`)]
+      ? [
+          '',
+          'Demo bearer tokens (Authorization: Bearer <token>):',
+          ...Object.entries(tokens).map(([role, t]) => `  ${role.padEnd(18)} ${t}`),
+        ]
       : []),
     '',
     'Ctrl-C stops everything.',

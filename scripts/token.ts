@@ -26,7 +26,12 @@ async function databaseUrl(): Promise<{ url: string; stop: () => Promise<void> }
   if (!(await isPortFree(config.databasePort))) {
     return { url: `postgres://postgres:postgres@127.0.0.1:${config.databasePort}/pix_agrement`, stop: async () => undefined };
   }
-  const db = await startDatabase({ dataDir: path.join(config.dataDir, 'postgres'), port: config.databasePort, databaseName: 'pix_agrement', log });
+  const db = await startDatabase({
+    dataDir: path.join(config.dataDir, 'postgres'),
+    port: config.databasePort,
+    databaseName: 'pix_agrement',
+    log,
+  });
   return { url: db.url, stop: () => db.stop() };
 }
 
@@ -53,22 +58,38 @@ async function main(): Promise<void> {
     const db = await dataSourceFor(database.url);
     let user = await findUserByEmail(db, values.email);
     if (user) {
-      if (values.role && values.role !== user.role) throw new Error(`${user.email} already exists with role ${user.role}; roles are not changed here`);
+      if (values.role && values.role !== user.role)
+        throw new Error(`${user.email} already exists with role ${user.role}; roles are not changed here`);
       if (!user.active) throw new Error(`${user.email} is deactivated`);
-      if (values.organisation && values.organisation !== user.organisationId) throw new Error(`${user.email} already exists for organisation ${user.organisationId ?? '(none)'}; organisations are not changed here`);
+      if (values.organisation && values.organisation !== user.organisationId)
+        throw new Error(
+          `${user.email} already exists for organisation ${user.organisationId ?? '(none)'}; organisations are not changed here`,
+        );
       log(`existing user ${user.name} (${user.role})`);
     } else {
       if (!values.name || !values.role) throw new Error(`a new user needs --name and --role\n${USAGE}`);
       if (!isRole(values.role)) throw new Error(`--role must be one of: ${ROLES.join(', ')}`);
-      user = await createUser(db, { name: values.name, email: values.email, role: values.role, organisationId: values.organisation ?? null });
+      user = await createUser(db, {
+        name: values.name,
+        email: values.email,
+        role: values.role,
+        organisationId: values.organisation ?? null,
+      });
       log(`created user ${user.name} (${user.role})${user.organisationId ? ` for organisation ${user.organisationId}` : ''}`);
     }
     const lifetime = values['lifetime-days'];
     if (lifetime !== undefined && !/^\d+$/.test(lifetime)) throw new Error(`--lifetime-days must be a whole number of days\n${USAGE}`);
-    const { token, tokenId, expiresAt } = await issueToken(db, user.id, values.label ?? `issued by npm run token on ${new Date().toISOString().slice(0, 10)}`, {
-      lifetimeDays: lifetime === undefined ? undefined : Number(lifetime),
-    });
-    log(`token ${tokenId} issued, valid until ${expiresAt.toISOString()} (DATA-3); it is shown once, store it now (only its hash is kept):`);
+    const { token, tokenId, expiresAt } = await issueToken(
+      db,
+      user.id,
+      values.label ?? `issued by npm run token on ${new Date().toISOString().slice(0, 10)}`,
+      {
+        lifetimeDays: lifetime === undefined ? undefined : Number(lifetime),
+      },
+    );
+    log(
+      `token ${tokenId} issued, valid until ${expiresAt.toISOString()} (DATA-3); it is shown once, store it now (only its hash is kept):`,
+    );
     process.stdout.write(`${token}\n`);
   } finally {
     await closeDataSources();

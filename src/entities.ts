@@ -7,5 +7,23 @@ import { OrganisationEntity } from './application/infra/organisation.entity';
 import { PieceEntity } from './application/infra/piece.entity';
 import { UserEntity } from './access/infra/user.entity';
 
-export { AgrementEntity, ApiTokenEntity, ApplicationEntity, EmailOutboxEntity, EventLogEntity, OrganisationEntity, PieceEntity, UserEntity };
-export const ENTITIES = [AgrementEntity, OrganisationEntity, ApplicationEntity, PieceEntity, EventLogEntity, EmailOutboxEntity, UserEntity, ApiTokenEntity];
+export {
+  AgrementEntity,
+  ApiTokenEntity,
+  ApplicationEntity,
+  EmailOutboxEntity,
+  EventLogEntity,
+  OrganisationEntity,
+  PieceEntity,
+  UserEntity,
+};
+export const ENTITIES = [
+  AgrementEntity,
+  OrganisationEntity,
+  ApplicationEntity,
+  PieceEntity,
+  EventLogEntity,
+  EmailOutboxEntity,
+  UserEntity,
+  ApiTokenEntity,
+];

@@ -69,7 +69,8 @@ export async function startSystem(config: RuntimeConfig, log: Log, shutdown?: Ab
     if (shutdown?.aborted) throw new StartAborted();
   };
   try {
-    const startDb = (port: number) => startDatabase({ dataDir: path.join(config.dataDir, 'postgres'), port, databaseName: 'pix_agrement', log });
+    const startDb = (port: number) =>
+      startDatabase({ dataDir: path.join(config.dataDir, 'postgres'), port, databaseName: 'pix_agrement', log });
     const database = config.databaseUrl ? { url: config.databaseUrl, stop: async () => undefined } : await startDb(config.databasePort);
     if ('exited' in database) {
       // Embedded: restarted on its port if its process dies; connections in the pool reconnect.
@@ -90,7 +91,10 @@ export async function startSystem(config: RuntimeConfig, log: Log, shutdown?: Ab
     const db = await dataSourceFor(appDatabaseUrl);
     stops.push(() => closeDataSources());
     // Issue 12: the audit log's keys (outside the database) and its checkpoint sink.
-    configureAudit({ keyring: config.auditKeyring ?? localAuditKeyring(config.dataDir), checkpointDir: config.auditCheckpointDir ?? path.join(config.dataDir, 'audit-checkpoints') });
+    configureAudit({
+      keyring: config.auditKeyring ?? localAuditKeyring(config.dataDir),
+      checkpointDir: config.auditCheckpointDir ?? path.join(config.dataDir, 'audit-checkpoints'),
+    });
 
     proceed();
     const startTemporal = (port: number, uiPort: number) => startTemporalDevServer({ dataDir: config.dataDir, port, uiPort, log });
@@ -118,7 +122,10 @@ export async function startSystem(config: RuntimeConfig, log: Log, shutdown?: Ab
     stops.push(() => mailer.close());
     // The e-mail outbox's sender: what the workflows and the API queued goes out from here, once each,
     // whenever SMTP answers (stopped before the mailer closes).
-    const outbox = startOutboxDelivery({ db, mailer }, { onError: (err) => log(`e-mail outbox: ${err instanceof Error ? err.message : String(err)}`) });
+    const outbox = startOutboxDelivery(
+      { db, mailer },
+      { onError: (err) => log(`e-mail outbox: ${err instanceof Error ? err.message : String(err)}`) },
+    );
     stops.push(() => outbox.stop());
     // Issue 12: signed checkpoints of the log's head, to the sink and the legal team: now, periodically, and at stop.
     const stopCheckpoints = await startAuditCheckpoints(

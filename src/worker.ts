@@ -41,7 +41,10 @@ export async function createWorker(config: WorkerConfig): Promise<Worker> {
  * Issue 15: bundles the workflows (webpack) into `codePath`, which workers then load without bundling: by
  * `npm run build` (scripts/bundle-workflows.ts) and once per test run (test/support/global-setup.ts).
  */
-export async function writeWorkflowBundle(codePath: string, workflowsPath: string = WORKFLOWS_PATH): Promise<{ bytes: number; ms: number }> {
+export async function writeWorkflowBundle(
+  codePath: string,
+  workflowsPath: string = WORKFLOWS_PATH,
+): Promise<{ bytes: number; ms: number }> {
   const started = Date.now();
   const { code } = await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') });
   mkdirSync(path.dirname(codePath), { recursive: true });

@@ -2,9 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 /** src/workflows.ts under vitest and tsx, dist/src/workflows.js once compiled. */
-export const WORKFLOWS_PATH = ['workflows.js', 'workflows.ts']
-  .map((file) => path.join(__dirname, file))
-  .find((file) => existsSync(file))!;
+export const WORKFLOWS_PATH = ['workflows.js', 'workflows.ts'].map((file) => path.join(__dirname, file)).find((file) => existsSync(file))!;
 
 /** Issue 15: the bundle `npm run build` writes (scripts/bundle-workflows.ts), dist/workflow-bundle.js next to dist/src. */
 export const PREBUILT_WORKFLOW_BUNDLE = path.join(__dirname, '..', 'workflow-bundle.js');

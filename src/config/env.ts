@@ -88,7 +88,8 @@ export function loadConfig(root = process.cwd()): RuntimeConfig {
   const env = process.env;
   const dataDir = path.resolve(root, env.DATA_DIR ?? '.data');
   const appDatabaseRole = env.APP_DATABASE_ROLE || 'pix_agrement_app';
-  if (!APP_ROLE_PATTERN.test(appDatabaseRole)) throw new Error(`APP_DATABASE_ROLE must be a lower-case SQL identifier, got ${JSON.stringify(appDatabaseRole)}`);
+  if (!APP_ROLE_PATTERN.test(appDatabaseRole))
+    throw new Error(`APP_DATABASE_ROLE must be a lower-case SQL identifier, got ${JSON.stringify(appDatabaseRole)}`);
   return {
     dataDir,
     apiPort: int('PORT', 3000),

@@ -8,7 +8,9 @@ import { requirePrincipal } from './auth/principal';
  * Who acts: every transition is attributed in the event log to the authenticated principal,
  * as "<name> (<role>)". The X-Actor header is no longer read: a caller cannot name someone else.
  */
-export const Actor = createParamDecorator((_: unknown, ctx: ExecutionContext): string => actorLabel(requirePrincipal(ctx.switchToHttp().getRequest<Request>())));
+export const Actor = createParamDecorator((_: unknown, ctx: ExecutionContext): string =>
+  actorLabel(requirePrincipal(ctx.switchToHttp().getRequest<Request>())),
+);
 
 /** The rules of the Idempotency-Key header, for the OpenAPI document (issue 12). */
 export const IDEMPOTENCY_KEY_RULES =
@@ -21,7 +23,8 @@ export const IDEMPOTENCY_KEY_RULES =
 /** The Idempotency-Key header, or undefined; 400 unless 8–200 characters of [A-Za-z0-9._:-]. */
 export function parseIdempotencyKey(key: string | undefined): string | undefined {
   if (key === undefined) return undefined;
-  if (!/^[A-Za-z0-9._:-]{8,200}$/.test(key)) throw new InvalidCommand('Idempotency-Key', 'Idempotency-Key must be 8–200 characters of [A-Za-z0-9._:-]');
+  if (!/^[A-Za-z0-9._:-]{8,200}$/.test(key))
+    throw new InvalidCommand('Idempotency-Key', 'Idempotency-Key must be 8–200 characters of [A-Za-z0-9._:-]');
   return key;
 }
 

@@ -57,13 +57,46 @@ export class AppModule {
     return {
       module: AppModule,
       // Issue 12: the storage both limits count in; 'default' so a 429 carries a plain Retry-After.
-      imports: [ThrottlerModule.forRoot({ throttlers: [{ name: 'default', limit: limits.expensive.limit, ttl: limits.expensive.windowSeconds * 1000 }] })],
-      controllers: [ApplicationsController, AgrementsController, NetworkMembersController, AttentionController, AuditController, MeController, WebController, DashboardController, SimulationsController, HealthController, VisitsController, InspectorsController, QualityEventsController, SessionsController, SessionImportsController, StatementsController, RuleSetVersionsController, CampaignWindowsController, UsersController, AccessReviewsController,
+      imports: [
+        ThrottlerModule.forRoot({
+          throttlers: [{ name: 'default', limit: limits.expensive.limit, ttl: limits.expensive.windowSeconds * 1000 }],
+        }),
+      ],
+      controllers: [
+        ApplicationsController,
+        AgrementsController,
+        NetworkMembersController,
+        AttentionController,
+        AuditController,
+        MeController,
+        WebController,
+        DashboardController,
+        SimulationsController,
+        HealthController,
+        VisitsController,
+        InspectorsController,
+        QualityEventsController,
+        SessionsController,
+        SessionImportsController,
+        StatementsController,
+        RuleSetVersionsController,
+        CampaignWindowsController,
+        UsersController,
+        AccessReviewsController,
         // The captured mail exists only with the capture (`./dev start` without SMTP_URL): otherwise /mail is 404 for everyone.
-        ...(deps.mailCapture ? [MailController] : [])],
+        ...(deps.mailCapture ? [MailController] : []),
+      ],
       providers: [
         { provide: APPLICATION_DEPS, useValue: deps.applications },
-        { provide: DASHBOARD_CACHE, useValue: new ReadThroughCache<unknown>(deps.dashboardCacheMs ?? PARAMETERS.api.dashboardCacheSeconds * 1000, 1000, Date.now, true) },
+        {
+          provide: DASHBOARD_CACHE,
+          useValue: new ReadThroughCache<unknown>(
+            deps.dashboardCacheMs ?? PARAMETERS.api.dashboardCacheSeconds * 1000,
+            1000,
+            Date.now,
+            true,
+          ),
+        },
         // Tokens are checked against the same database the use cases write to.
         {
           provide: AUTHENTICATOR,

@@ -18,10 +18,17 @@ function answer(res: Response, err: BodyParserError): void {
       res.status(413).json({ statusCode: 413, error: 'Payload Too Large', message: `the body exceeds ${limit}` });
       return;
     case 'parameters.too.many':
-      res.status(413).json({ statusCode: 413, error: 'Payload Too Large', message: `a form may carry at most ${PARAMETERS.api.maxFormFields} fields` });
+      res
+        .status(413)
+        .json({ statusCode: 413, error: 'Payload Too Large', message: `a form may carry at most ${PARAMETERS.api.maxFormFields} fields` });
       return;
     case 'entity.parse.failed':
-      res.status(400).json({ statusCode: 400, error: 'Bad Request', field: '(body)', message: `the body is not valid JSON: ${err.message ?? ''}`.trim() });
+      res.status(400).json({
+        statusCode: 400,
+        error: 'Bad Request',
+        field: '(body)',
+        message: `the body is not valid JSON: ${err.message ?? ''}`.trim(),
+      });
       return;
     case 'encoding.unsupported':
     case 'charset.unsupported':

@@ -21,13 +21,21 @@ export class DomainErrorFilter implements ExceptionFilter {
       res.setHeader('WWW-Authenticate', 'Bearer realm="pix-agrement"');
       res.status(401).json({ statusCode: 401, error: 'Unauthorized', message: error.message });
     } else if (error instanceof Forbidden) {
-      res.status(403).json({ statusCode: 403, error: 'Forbidden', action: error.action, allowedRoles: error.allowedRoles, message: error.message });
+      res
+        .status(403)
+        .json({ statusCode: 403, error: 'Forbidden', action: error.action, allowedRoles: error.allowedRoles, message: error.message });
     } else if (error instanceof NotFound) {
       res.status(404).json({ statusCode: 404, error: 'Not Found', message: error.message });
     } else if (error instanceof TransitionRefused) {
       res.status(409).json({ statusCode: 409, error: 'Conflict', rule: error.ruleId, message: error.message, details: error.details });
     } else if (error instanceof RulesFailed) {
-      res.status(422).json({ statusCode: 422, error: 'Unprocessable Entity', message: error.message, rules: error.details.ruleIds, failures: error.failures });
+      res.status(422).json({
+        statusCode: 422,
+        error: 'Unprocessable Entity',
+        message: error.message,
+        rules: error.details.ruleIds,
+        failures: error.failures,
+      });
     } else if (error instanceof DomainError) {
       res.status(422).json({ statusCode: 422, error: 'Unprocessable Entity', message: error.message, details: error.details });
     } else if (error instanceof HttpException) {

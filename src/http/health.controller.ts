@@ -38,7 +38,11 @@ export class HealthController {
   }
 
   @ApiSuccess(v.ready)
-  @ApiResponse({ status: 503, description: 'A dependency is down (named in `down`): retry after `Retry-After` seconds', content: { 'application/json': { schema: v.ready } } } as never)
+  @ApiResponse({
+    status: 503,
+    description: 'A dependency is down (named in `down`): retry after `Retry-After` seconds',
+    content: { 'application/json': { schema: v.ready } },
+  } as never)
   @Get()
   @ApiOperation({ summary: 'Readiness (same as /health/ready)' })
   health(@Res({ passthrough: true }) res: Response) {
@@ -46,17 +50,27 @@ export class HealthController {
   }
 
   @ApiSuccess(v.ready)
-  @ApiResponse({ status: 503, description: 'A dependency is down (named in `down`): retry after `Retry-After` seconds', content: { 'application/json': { schema: v.ready } } } as never)
+  @ApiResponse({
+    status: 503,
+    description: 'A dependency is down (named in `down`): retry after `Retry-After` seconds',
+    content: { 'application/json': { schema: v.ready } },
+  } as never)
   @Get('ready')
   @ApiOperation({ summary: 'Readiness: PostgreSQL and Temporal answer; 503 naming the dependency down, with Retry-After' })
   async ready(@Res({ passthrough: true }) res: Response) {
     const connection = this.deps.temporal.connection;
     const [database, temporal] = await Promise.all([
       within(() => pingDatabase(this.deps.db)),
-      within(() => connection.withDeadline(Date.now() + PARAMETERS.resilience.healthCheckTimeoutMs, () => connection.workflowService.getSystemInfo({}))),
+      within(() =>
+        connection.withDeadline(Date.now() + PARAMETERS.resilience.healthCheckTimeoutMs, () =>
+          connection.workflowService.getSystemInfo({}),
+        ),
+      ),
     ]);
     const checks = { database, temporal };
-    const down = Object.entries(checks).filter(([, c]) => c.status === 'down').map(([name]) => name);
+    const down = Object.entries(checks)
+      .filter(([, c]) => c.status === 'down')
+      .map(([name]) => name);
     if (down.length) {
       res.status(503).setHeader('Retry-After', String(PARAMETERS.resilience.retryAfterSeconds));
       return { status: 'unavailable', down, checks };

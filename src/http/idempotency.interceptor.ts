@@ -32,7 +32,8 @@ function canonical(value: unknown): string {
 
 /** A refusal: nothing was applied, so the key is free for the corrected request. 5xx and unknown errors keep it (outcome unknown). */
 function refused(err: unknown): boolean {
-  if (err instanceof InvalidCommand || err instanceof NotFound || err instanceof TransitionRefused || err instanceof RulesFailed) return true;
+  if (err instanceof InvalidCommand || err instanceof NotFound || err instanceof TransitionRefused || err instanceof RulesFailed)
+    return true;
   if (err instanceof Forbidden || err instanceof Unauthenticated || err instanceof IdempotencyKeyReused) return true;
   return err instanceof HttpException && err.getStatus() < 500;
 }
@@ -57,7 +58,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const owner = principal && SCOPED_ROLES.includes(principal.role) ? `user:${principal.userId}` : 'pix';
     const method = req.method;
     const path = req.originalUrl;
-    const requestHash = createHash('sha256').update(`${method}\n${path}\n${canonical(req.body)}`).digest('hex');
+    const requestHash = createHash('sha256')
+      .update(`${method}\n${path}\n${canonical(req.body)}`)
+      .digest('hex');
     const claim = { owner, key: key!, requestHash, method, path };
     return from(claimIdempotencyKey(this.deps.db, claim)).pipe(
       mergeMap((found) => {
@@ -71,7 +74,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
         if (found.outcome === 'same') return handled;
         return handled.pipe(
           catchError((err: unknown) =>
-            refused(err) ? from(releaseIdempotencyKey(this.deps.db, claim)).pipe(mergeMap(() => throwError(() => err))) : throwError(() => err),
+            refused(err)
+              ? from(releaseIdempotencyKey(this.deps.db, claim)).pipe(mergeMap(() => throwError(() => err)))
+              : throwError(() => err),
           ),
         );
       }),

@@ -37,7 +37,8 @@ export function cleanInput(value: unknown, field = '', depth = 0, nullsAllowed =
   if (typeof value === 'string') return cleanText(value, field, 'refuse');
   if (Array.isArray(value)) {
     return value.map((item, i) => {
-      if ((item === null && !nullsAllowed) || item === undefined) throw new InvalidCommand(join(field, i), `${join(field, i)} must not be null`);
+      if ((item === null && !nullsAllowed) || item === undefined)
+        throw new InvalidCommand(join(field, i), `${join(field, i)} must not be null`);
       return cleanInput(item, join(field, i), depth + 1);
     });
   }

@@ -30,7 +30,11 @@ async function call(api: string, method: string, url: string, body: unknown, key
     method,
     // A key is bound to its request (422 for another body): a step dated today, seeded again on a later day, is another
     // request, hence its own key (the procedure then refuses it, 409, as already done).
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'idempotency-key': `${key}-${createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 12)}` },
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${token}`,
+      'idempotency-key': `${key}-${createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 12)}`,
+    },
     body: JSON.stringify(body),
   });
   const json = (await res.json()) as Created & { message?: string };
@@ -39,7 +43,11 @@ async function call(api: string, method: string, url: string, body: unknown, key
 }
 
 /** Seeds as Pix operations (the token of a demo operations user); returns the applications and their organisations. */
-export async function seedDemo(api: string, operationsToken: string, log: Log): Promise<{ applicationIds: string[]; organisationIds: string[] }> {
+export async function seedDemo(
+  api: string,
+  operationsToken: string,
+  log: Log,
+): Promise<{ applicationIds: string[]; organisationIds: string[] }> {
   token = operationsToken;
   const today = dateIn(new Date(), 'Europe/Paris'); // the date in France, as Pix operations would enter it
 
@@ -50,7 +58,13 @@ export async function seedDemo(api: string, operationsToken: string, log: Log): 
     '/applications',
     {
       kind: 'higher-education',
-      organisation: { name: 'Université de Démonstration', category: 'public-higher-education', uai: '0751717J', department: '75', email: 'certification@univ-demo.fr' },
+      organisation: {
+        name: 'Université de Démonstration',
+        category: 'public-higher-education',
+        uai: '0751717J',
+        department: '75',
+        email: 'certification@univ-demo.fr',
+      },
       argument: 'Certifier les compétences numériques de nos 30 000 étudiants en formation initiale.',
       referent: { name: 'Camille Martin', email: 'camille.martin@univ-demo.fr', recognisedQualifications: true },
       commitments: { ...commitments, committedCandidates: 3000 },
@@ -58,14 +72,24 @@ export async function seedDemo(api: string, operationsToken: string, log: Log): 
     'demo-university-application',
   );
   const steps: [string, unknown][] = [
-    ['pieces', { pieces: [{ type: 'adhesion-form', filename: 'formulaire-adhesion.pdf' }, { type: 'referent-cv', filename: 'cv-referent.pdf' }, { type: 'site-control-procedures', filename: 'procedures-controle.pdf' }] }],
+    [
+      'pieces',
+      {
+        pieces: [
+          { type: 'adhesion-form', filename: 'formulaire-adhesion.pdf' },
+          { type: 'referent-cv', filename: 'cv-referent.pdf' },
+          { type: 'site-control-procedures', filename: 'procedures-controle.pdf' },
+        ],
+      },
+    ],
     ['admissibility', { decision: 'admissible', reason: 'Dossier complet et conforme au cahier des charges' }],
     ['referent-training', { on: today }],
     ['grant', { years: 3, reason: 'Dossier de grande qualité' }],
     ['adhesion-form', { on: today }],
     ['attestation', { receivedOn: today }],
   ];
-  for (const [i, [path, body]] of steps.entries()) await call(api, 'POST', `/applications/${uni.id}/${path}`, body, `demo-university-step-${i}`);
+  for (const [i, [path, body]] of steps.entries())
+    await call(api, 'POST', `/applications/${uni.id}/${path}`, body, `demo-university-step-${i}`);
 
   // 2. A training provider whose dossier lacks pieces (DOC-4: the APP-7 clock stops).
   const provider = await call(
@@ -74,14 +98,25 @@ export async function seedDemo(api: string, operationsToken: string, log: Log): 
     '/applications',
     {
       kind: 'individual',
-      organisation: { name: 'Numérique Formation Conseil', category: 'datadock-training-provider', department: '69', email: 'contact@nfc-formation.fr' },
+      organisation: {
+        name: 'Numérique Formation Conseil',
+        category: 'datadock-training-provider',
+        department: '69',
+        email: 'contact@nfc-formation.fr',
+      },
       argument: 'Organisme de formation continue référencé Datadock, 1 200 stagiaires par an.',
       referent: { name: 'Yanis Benali', email: 'y.benali@nfc-formation.fr' },
       commitments,
     },
     'demo-provider-application',
   );
-  await call(api, 'POST', `/applications/${provider.id}/pieces`, { pieces: [{ type: 'adhesion-form', filename: 'adhesion.pdf' }] }, 'demo-provider-pieces');
+  await call(
+    api,
+    'POST',
+    `/applications/${provider.id}/pieces`,
+    { pieces: [{ type: 'adhesion-form', filename: 'adhesion.pdf' }] },
+    'demo-provider-pieces',
+  );
   await call(api, 'POST', `/applications/${provider.id}/admissibility`, { decision: 'incomplete' }, 'demo-provider-incomplete');
 
   // 3. A network of apprentice training centres, just received (APP-1, ELIG-4, ELIG-5).
@@ -91,7 +126,12 @@ export async function seedDemo(api: string, operationsToken: string, log: Log): 
     '/applications',
     {
       kind: 'network',
-      organisation: { name: 'Réseau des CFA de Bretagne', category: 'apprentice-training-centre', department: '35', email: 'coordination@cfa-bretagne.fr' },
+      organisation: {
+        name: 'Réseau des CFA de Bretagne',
+        category: 'apprentice-training-centre',
+        department: '35',
+        email: 'coordination@cfa-bretagne.fr',
+      },
       argument: 'Réseau de 4 CFA fonctionnant en réseau depuis 2015.',
       referent: { name: 'Maël Le Goff', email: 'm.legoff@cfa-bretagne.fr' },
       commitments: { ...commitments, committedCandidates: 2600, priorNetworkOperation: true },

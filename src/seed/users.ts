@@ -25,10 +25,14 @@ export function demoEmail(role: Role): string {
  * other. Idempotent: a second run keeps the users and tokens, and re-binds the centre and the
  * coordinator to the organisations given. Returns each role's token.
  */
-export async function seedDemoUsers(db: DataSource, organisations: { centre?: string | null; coordinator?: string | null } = {}): Promise<Record<Role, string>> {
+export async function seedDemoUsers(
+  db: DataSource,
+  organisations: { centre?: string | null; coordinator?: string | null } = {},
+): Promise<Record<Role, string>> {
   const tokens = {} as Record<Role, string>;
   for (const role of ROLES) {
-    const organisationId = role === 'centre' ? (organisations.centre ?? null) : role === 'coordinator' ? (organisations.coordinator ?? null) : null;
+    const organisationId =
+      role === 'centre' ? (organisations.centre ?? null) : role === 'coordinator' ? (organisations.coordinator ?? null) : null;
     let user = await findUserByEmail(db, demoEmail(role));
     if (!user) user = await createUser(db, { name: DEMO_NAMES[role], email: demoEmail(role), role, organisationId });
     else if (user.organisationId !== organisationId || !user.active) await restoreDemoUser(db, user.id, organisationId);

@@ -6,7 +6,8 @@ export type Dependency = 'database' | 'temporal';
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND']);
 // PostgreSQL: admin/crash shutdown, cannot connect now, too many connections; class 08 is connection exceptions.
 const PG_UNAVAILABLE = new Set(['57P01', '57P02', '57P03', '53300']);
-const PG_MESSAGES = /Driver not Connected|Connection terminated|timeout exceeded when trying to connect|Query read timeout|Connection is not established|the database system is (starting up|shutting down)/i;
+const PG_MESSAGES =
+  /Driver not Connected|Connection terminated|timeout exceeded when trying to connect|Query read timeout|Connection is not established|the database system is (starting up|shutting down)/i;
 // gRPC: UNAVAILABLE, DEADLINE_EXCEEDED.
 const GRPC_UNAVAILABLE = new Set([14, 4]);
 
@@ -15,11 +16,16 @@ function codeOf(err: unknown): unknown {
 }
 
 export function unavailableDependency(err: unknown): Dependency | null {
-  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown; driverError?: unknown }).driverError ?? (e as { cause?: unknown }).cause, depth++) {
+  for (
+    let e: unknown = err, depth = 0;
+    e && depth < 5;
+    e = (e as { cause?: unknown; driverError?: unknown }).driverError ?? (e as { cause?: unknown }).cause, depth++
+  ) {
     if (e instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return 'temporal';
     if (e instanceof ServiceError && GRPC_UNAVAILABLE.has(codeOf((e as { cause?: unknown }).cause) as number)) return 'temporal';
     const code = codeOf(e);
-    if (typeof code === 'number' && GRPC_UNAVAILABLE.has(code) && /grpc|UNAVAILABLE|DEADLINE/i.test(String((e as Error).message))) return 'temporal';
+    if (typeof code === 'number' && GRPC_UNAVAILABLE.has(code) && /grpc|UNAVAILABLE|DEADLINE/i.test(String((e as Error).message)))
+      return 'temporal';
     if (typeof code === 'string' && (PG_UNAVAILABLE.has(code) || code.startsWith('08'))) return 'database';
     // A socket error with a text code: the API's only TCP client outside gRPC (numeric codes) is PostgreSQL's.
     if (typeof code === 'string' && NETWORK_CODES.has(code)) return 'database';

@@ -70,7 +70,10 @@ beforeAll(async () => {
       // Schemathesis sends each operation once without a token (the coverage phase) and many calls to the expensive
       // routes: with the limits of production, the address would be blocked (429 on every route) after 20 of them and
       // the rest of the run would check nothing. The limits and their 429 are tested in test/integration/api/http-security.
-      throttle: { failedAuth: { limit: 1_000_000, windowSeconds: 60, blockSeconds: 1 }, expensive: { limit: 1_000_000, windowSeconds: 60 } },
+      throttle: {
+        failedAuth: { limit: 1_000_000, windowSeconds: 60, blockSeconds: 1 },
+        expensive: { limit: 1_000_000, windowSeconds: 60 },
+      },
     },
     log,
   );
@@ -125,7 +128,11 @@ function runSchemathesis(role: Role, filter: string[]): Promise<{ code: number |
     const tail = new OutputTail(400);
     // Its working directory is a scratch one: schemathesis keeps a cache (.schemathesis/) there, never in the clone.
     const cwd = mkdtempSync(path.join(tmpdir(), 'pix-schemathesis-'));
-    const child = spawn(schemathesis, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SCHEMATHESIS_TELEMETRY: 'false' } });
+    const child = spawn(schemathesis, args, {
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, SCHEMATHESIS_TELEMETRY: 'false' },
+    });
     child.stdout.on('data', (c: Buffer) => tail.push(c));
     child.stderr.on('data', (c: Buffer) => tail.push(c));
     child.once('error', reject);
@@ -135,24 +142,28 @@ function runSchemathesis(role: Role, filter: string[]): Promise<{ code: number |
 
 describe('the OpenAPI document is the contract (issue 12): schemathesis against the started system', () => {
   for (const role of SELECTED_ROLES as Role[]) {
-    it(`as ${role}: no 5xx, every status documented, every body matching its schema`, async () => {
-      // The demo accesses as `./dev start` leaves them (tokens un-revoked, users reactivated), whatever an earlier role did.
-      await seedDemoUsers(system.db, demoOrganisations);
-      // The API caches principals for a few seconds: the restored token works once GET /me answers 200 with it.
-      await until(
-        () => fetch(`${system.urls.api}/me`, { headers: { Authorization: `Bearer ${tokens[role]}` } }).then((r) => r.status),
-        (status) => status === 200,
-      );
-      for (const [pass, filter] of [
-        ['all but the access-removing operations', ACCESS_REMOVING.flatMap((id) => ['--exclude-operation-id', id])],
-        ['the access-removing operations', ACCESS_REMOVING.flatMap((id) => ['--include-operation-id', id])],
-      ] as const) {
-        const { code, report } = await runSchemathesis(role, [...filter]);
-        // Its summary either way (operations, test cases, time); the whole report when it failed.
-        log(`schemathesis as ${role}, ${pass} (exit ${code}):\n${code === 0 ? report.split('\n').slice(-25).join('\n') : report}`);
-        expect(code, report).toBe(0);
-      }
-    }, ROLE_TIMEOUT);
+    it(
+      `as ${role}: no 5xx, every status documented, every body matching its schema`,
+      async () => {
+        // The demo accesses as `./dev start` leaves them (tokens un-revoked, users reactivated), whatever an earlier role did.
+        await seedDemoUsers(system.db, demoOrganisations);
+        // The API caches principals for a few seconds: the restored token works once GET /me answers 200 with it.
+        await until(
+          () => fetch(`${system.urls.api}/me`, { headers: { Authorization: `Bearer ${tokens[role]}` } }).then((r) => r.status),
+          (status) => status === 200,
+        );
+        for (const [pass, filter] of [
+          ['all but the access-removing operations', ACCESS_REMOVING.flatMap((id) => ['--exclude-operation-id', id])],
+          ['the access-removing operations', ACCESS_REMOVING.flatMap((id) => ['--include-operation-id', id])],
+        ] as const) {
+          const { code, report } = await runSchemathesis(role, [...filter]);
+          // Its summary either way (operations, test cases, time); the whole report when it failed.
+          log(`schemathesis as ${role}, ${pass} (exit ${code}):\n${code === 0 ? report.split('\n').slice(-25).join('\n') : report}`);
+          expect(code, report).toBe(0);
+        }
+      },
+      ROLE_TIMEOUT,
+    );
   }
 });
 
@@ -163,7 +174,16 @@ describe('the OpenAPI document is the contract (issue 12): schemathesis against 
 // ------------------------------------------------------------------------------------------------------------------
 
 type OpenApiDoc = {
-  paths: Record<string, Record<string, { parameters?: { in: string; name: string; required?: boolean }[]; responses: Record<string, { content?: Record<string, { schema?: object }> }> }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        parameters?: { in: string; name: string; required?: boolean }[];
+        responses: Record<string, { content?: Record<string, { schema?: object }> }>;
+      }
+    >
+  >;
   components?: object;
 };
 
@@ -189,7 +209,9 @@ describe('real answers on the demo data’s ids match the document (issue 12)', 
     const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
     addFormats(ajv);
     ajv.addFormat('time-zone', true);
-    const gets = Object.entries(doc.paths).filter(([, ops]) => ops.get).map(([p, ops]) => [p, ops.get!] as const);
+    const gets = Object.entries(doc.paths)
+      .filter(([, ops]) => ops.get)
+      .map(([p, ops]) => [p, ops.get!] as const);
     const requiredQuery = (op: (typeof gets)[number][1]) => (op.parameters ?? []).some((x) => x.in === 'query' && x.required);
 
     // The ids: per collection (`/agrements` → its items' ids) and per field name, from every parameter-less GET.
@@ -240,7 +262,9 @@ describe('real answers on the demo data’s ids match the document (issue 12)', 
         if (res.status < 300) bodiesChecked++;
       }
     }
-    log(`real answers: ${bodiesChecked} success bodies checked; no demo id for ${unresolved.length} operation(s): ${unresolved.join(', ')}`);
+    log(
+      `real answers: ${bodiesChecked} success bodies checked; no demo id for ${unresolved.length} operation(s): ${unresolved.join(', ')}`,
+    );
     expect(problems).toEqual([]);
     // Not vacuous: the demo data must give most reads a real answer to check.
     expect(bodiesChecked).toBeGreaterThan(gets.length);

@@ -6,7 +6,8 @@ import { parseScenario } from '../../src/agrement/simulation/scenario';
 import { simulate, type TimelineEntry } from '../../src/agrement/simulation/simulate';
 
 const example = (name: string) => JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'examples', name), 'utf8'));
-const pick = (entries: TimelineEntry[], kind: TimelineEntry['kind'], name: string) => entries.filter((e) => e.kind === kind && e.name === name).map((e) => e.on);
+const pick = (entries: TimelineEntry[], kind: TimelineEntry['kind'], name: string) =>
+  entries.filter((e) => e.kind === kind && e.name === name).map((e) => e.on);
 
 describe('what-if timelines: the production agrément workflow on the time-skipping server', () => {
   it('BRE-2 BRE-4 a letter sent 2026-03-10 after 10 days of suspension: cure due 2026-03-30, termination proposed and confirmed on 2026-03-31', async () => {
@@ -16,8 +17,13 @@ describe('what-if timelines: the production agrément workflow on the time-skipp
     expect(pick(entries, 'state', 'under-notice')).toEqual(['2026-03-10']);
     expect(pick(entries, 'deadline', 'cure-due')).toEqual(['2026-03-30']);
     // Issue 10 §3: each deadline once, with its outcome from the ledger — also those met in time (REF-3 badge obtained early).
-    const deadline = (name: string) => entries.filter((e) => e.kind === 'deadline' && e.name === name).map((e) => ({ on: e.on, outcome: e.outcome, outcomeOn: e.outcomeOn, outcomeBy: e.outcomeBy }));
-    expect(deadline('cure-due')).toEqual([{ on: '2026-03-30', outcome: 'missed', outcomeOn: '2026-03-30', outcomeBy: expect.stringContaining('termination-proposed') }]);
+    const deadline = (name: string) =>
+      entries
+        .filter((e) => e.kind === 'deadline' && e.name === name)
+        .map((e) => ({ on: e.on, outcome: e.outcome, outcomeOn: e.outcomeOn, outcomeBy: e.outcomeBy }));
+    expect(deadline('cure-due')).toEqual([
+      { on: '2026-03-30', outcome: 'missed', outcomeOn: '2026-03-30', outcomeBy: expect.stringContaining('termination-proposed') },
+    ]);
     expect(deadline('badge-due')).toEqual([{ on: '2025-07-31', outcome: 'met', outcomeOn: '2025-05-15', outcomeBy: 'badge-obtained' }]);
     expect(deadline('badge-reminder').map((d) => d.outcome)).toEqual(['cancelled', 'cancelled']);
     const keys = entries.filter((e) => e.kind === 'deadline').map((e) => `${e.name} ${e.on}`);
@@ -66,7 +72,10 @@ describe('what-if timelines through the API', () => {
     const { createApp } = await import('../../src/http/create-app');
     const h = await createHarness();
     void h.run(async () => undefined);
-    const app = await createApp({ applications: { db: h.db, temporal: h.client, taskQueue: h.taskQueue, now: () => new Date() } }, { logger: false });
+    const app = await createApp(
+      { applications: { db: h.db, temporal: h.client, taskQueue: h.taskQueue, now: () => new Date() } },
+      { logger: false },
+    );
     await app.listen(0, '127.0.0.1');
     try {
       const api = (await app.getUrl()).replace('[::1]', '127.0.0.1');

@@ -86,7 +86,9 @@ describe('the system as `./dev start` brings it up', () => {
     const page = await (await get(system.urls.mail!)).text();
     expect(page).toContain('Courriels');
     const list = (await (await get(`${system.urls.mail}/messages.json`)).json()) as { template: string }[];
-    expect(list.map((m) => m.template)).toEqual(expect.arrayContaining(['application-acknowledged', 'attestation-issued', 'application-incomplete']));
+    expect(list.map((m) => m.template)).toEqual(
+      expect.arrayContaining(['application-acknowledged', 'attestation-issued', 'application-incomplete']),
+    );
   });
 
   it('issue 12: the API and worker connect as the least-privilege role; a signed checkpoint is exported at start and checked by verification', async () => {
@@ -106,13 +108,24 @@ describe('the system as `./dev start` brings it up', () => {
 /** Issue 5: the page, tried as a new user would, in a real browser against the system `./dev start` brings up. */
 describe('the operations page against the running system', () => {
   const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts', 'acceptance');
-  const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+  const CHROMIUM_ARGS = [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ];
 
   it('SUS-1 the legal team signs in with the demo token, opens the deadlines and the university, suspends it; operations see no legal button', async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     // The database is the test run's, shared with the other files' agréments: find the university by its application.
     const application = (await (await get(`${system.urls.api}/applications/${ids[0]}`)).json()) as { organisation: { id: string } };
-    const university = (await (await get(`${system.urls.api}/agrements/${application.organisation.id}`)).json()) as { id: string; organisation: { name: string }; state: string };
+    const university = (await (await get(`${system.urls.api}/agrements/${application.organisation.id}`)).json()) as {
+      id: string;
+      organisation: { name: string };
+      state: string;
+    };
     expect(university).toMatchObject({ organisation: { name: 'Université de Démonstration' }, state: 'active' });
     const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
     try {

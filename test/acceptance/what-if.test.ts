@@ -25,7 +25,8 @@ afterAll(async () => {
 
 const today = () => dateIn(new Date(), 'Europe/Paris');
 const plus = (days: number) => isoDate(addDays(parseIsoDate(today()), days));
-const pick = (entries: TimelineEntry[], kind: TimelineEntry['kind'], name: string) => entries.filter((e) => e.kind === kind && e.name === name).map((e) => e.on);
+const pick = (entries: TimelineEntry[], kind: TimelineEntry['kind'], name: string) =>
+  entries.filter((e) => e.kind === kind && e.name === name).map((e) => e.on);
 const whatIf = async (id: string, body: unknown, role: 'legal' | 'operations' | 'centre' = 'legal', organisationId?: string) =>
   requestJson(`${api}/agrements/${id}/what-if`, 'POST', { token: await h.tokenFor(role, organisationId), body });
 
@@ -60,9 +61,11 @@ describe('what-if from a real agrément', () => {
     expect(res.status).toBe(200);
     const timeline = res.body as unknown as TimelineEntry[];
     expect(pick(timeline, 'state', 'under-notice')).toEqual([today()]);
-    expect(timeline.filter((e) => e.kind === 'deadline').map((e) => ({ on: e.on, name: e.name, rule: e.rule, outcome: e.outcome, outcomeOn: e.outcomeOn }))).toEqual([
-      { on: plus(20), name: 'cure-due', rule: 'BRE-1', outcome: 'missed', outcomeOn: plus(20) },
-    ]);
+    expect(
+      timeline
+        .filter((e) => e.kind === 'deadline')
+        .map((e) => ({ on: e.on, name: e.name, rule: e.rule, outcome: e.outcome, outcomeOn: e.outcomeOn })),
+    ).toEqual([{ on: plus(20), name: 'cure-due', rule: 'BRE-1', outcome: 'missed', outcomeOn: plus(20) }]);
     expect(timeline.find((e) => e.name === 'cure-due')!.outcomeBy).toContain('termination-proposed');
     expect(pick(timeline, 'proposal', 'termination-proposed')).toEqual([plus(21)]);
     expect(pick(timeline, 'state', 'terminated')).toEqual([plus(22)]);

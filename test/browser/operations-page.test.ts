@@ -12,7 +12,14 @@ import { until } from '../support/waiting';
 
 /** The operations page in headless Chromium (Debian's), against the real API, workflows and database. */
 const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts', 'browser');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 let h: Harness;
 let app: INestApplication;
@@ -25,10 +32,20 @@ beforeAll(async () => {
   h = await createHarness();
   ({ app, url: api } = await serveApi(h));
   const today = dateIn(new Date(), 'Europe/Paris');
-  start = agrementStart(today, { organisationName: 'Centre Navigateur', referent: { name: 'R', email: 'r@test.fr', trainedOn: today, recognisedQualifications: false } });
+  start = agrementStart(today, {
+    organisationName: 'Centre Navigateur',
+    referent: { name: 'R', email: 'r@test.fr', trainedOn: today, recognisedQualifications: false },
+  });
   await insertOrganisation(h.db, start);
-  await h.client.workflow.start('agrementWorkflow', { workflowId: agrementWorkflowId(start.organisationId), taskQueue: h.taskQueue, args: [{ start }] });
-  await until(() => readStream(h.db, 'agrement', start.agrementId), (log) => log.length > 0);
+  await h.client.workflow.start('agrementWorkflow', {
+    workflowId: agrementWorkflowId(start.organisationId),
+    taskQueue: h.taskQueue,
+    args: [{ start }],
+  });
+  await until(
+    () => readStream(h.db, 'agrement', start.agrementId),
+    (log) => log.length > 0,
+  );
   browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
 });
 
@@ -75,7 +92,10 @@ describe('operations page in a real browser', () => {
     const rendered = (...parts: string[]) =>
       page.waitForFunction((want) => {
         // Runs in the page (this project compiles without the DOM library).
-        const { location, document } = globalThis as unknown as { location: { hash: string }; document: { querySelector(s: string): { dataset: Record<string, string> } | null } };
+        const { location, document } = globalThis as unknown as {
+          location: { hash: string };
+          document: { querySelector(s: string): { dataset: Record<string, string> } | null };
+        };
         return want.every((p) => location.hash.includes(p)) && document.querySelector('#main')?.dataset.rendered === location.hash;
       }, parts);
     await rendered('region=53');
@@ -118,7 +138,14 @@ describe('operations page in a real browser', () => {
     expect(await page.locator('#legal-actions button').count()).toBe(0);
     await page.screenshot({ path: path.join(ARTIFACTS, '4-centre-as-operations.png'), fullPage: true });
     const status = await page.evaluate(
-      async ([url, t]) => (await fetch(url!, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${t}` }, body: '{"reason":"x"}' })).status,
+      async ([url, t]) =>
+        (
+          await fetch(url!, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${t}` },
+            body: '{"reason":"x"}',
+          })
+        ).status,
       [`${api}/agrements/${start.agrementId}/actions/lift-suspension`, token],
     );
     expect(status).toBe(403);

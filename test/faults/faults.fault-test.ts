@@ -20,7 +20,7 @@ import { until } from '../support/waiting';
 const ROOT = path.resolve(__dirname, '..', '..');
 const SEED = Number(process.env.FAULT_SEED ?? Date.now() % 100_000);
 let rng = SEED;
-const random = () => ((rng = (rng * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+const random = () => (rng = (rng * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
 const LEGAL = 'pix_demo_legal';
 const OPS = 'pix_demo_operations';
 
@@ -62,14 +62,22 @@ class SystemUnderTest {
       TEMPORAL_ADDRESS: '',
       SMTP_URL: '',
     };
-    const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'scripts', 'start.js')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'scripts', 'start.js')], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.child = child;
     child.stdout!.on('data', (c: Buffer) => (this.output += c.toString()));
     child.stderr!.on('data', (c: Buffer) => (this.output += c.toString()));
-    const started = await until(async () => ({ up: this.output.includes('Ctrl-C stops everything'), exited: child.exitCode !== null }), (v) => v.up || v.exited, 180_000, 200).catch(
-      () => ({ up: false, exited: false }),
-    );
-    if (!started.up) throw new Error(`the system ${started.exited ? 'exited while starting' : 'did not start'}:\n${this.output.slice(-3000)}`);
+    const started = await until(
+      async () => ({ up: this.output.includes('Ctrl-C stops everything'), exited: child.exitCode !== null }),
+      (v) => v.up || v.exited,
+      180_000,
+      200,
+    ).catch(() => ({ up: false, exited: false }));
+    if (!started.up)
+      throw new Error(`the system ${started.exited ? 'exited while starting' : 'did not start'}:\n${this.output.slice(-3000)}`);
   }
 
   /** kill -9 of the Node process: its children (PostgreSQL, Temporal) are orphaned and reclaimed at the next start. */
@@ -80,7 +88,8 @@ class SystemUnderTest {
   }
 
   pidOf(service: 'postgres' | 'temporal'): number {
-    const file = service === 'postgres' ? path.join(this.dataDir, 'postgres', 'postmaster.pid') : path.join(this.dataDir, 'temporal-dev-server.pid');
+    const file =
+      service === 'postgres' ? path.join(this.dataDir, 'postgres', 'postmaster.pid') : path.join(this.dataDir, 'temporal-dev-server.pid');
     return Number(readFileSync(file, 'utf8').split('\n')[0]);
   }
 
@@ -92,9 +101,15 @@ class SystemUnderTest {
   }
 }
 
-
 /** One request, acknowledged or not: a network error or a 5xx is "unknown" (the caller retries with the same key). */
-async function request(sut: SystemUnderTest, method: string, url: string, token: string, body: unknown, key: string): Promise<{ status: number; body: unknown } | null> {
+async function request(
+  sut: SystemUnderTest,
+  method: string,
+  url: string,
+  token: string,
+  body: unknown,
+  key: string,
+): Promise<{ status: number; body: unknown } | null> {
   try {
     const res = await fetch(`${sut.api}${url}`, {
       method,
@@ -111,7 +126,16 @@ async function request(sut: SystemUnderTest, method: string, url: string, token:
 }
 
 async function ready(sut: SystemUnderTest): Promise<void> {
-  await until(() => fetch(`${sut.api}/health/ready`).then((r) => r.ok, () => false), (ok) => ok, 180_000, 250).catch(() => {
+  await until(
+    () =>
+      fetch(`${sut.api}/health/ready`).then(
+        (r) => r.ok,
+        () => false,
+      ),
+    (ok) => ok,
+    180_000,
+    250,
+  ).catch(() => {
     throw new Error(`not ready again:\n${sut.output.slice(-3000)}`);
   });
 }
@@ -123,10 +147,18 @@ afterAll(async () => {
 
 describe('fault injection (issue 11)', () => {
   it('kills Node, Temporal and PostgreSQL during a burst: nothing acknowledged is lost or doubled, nothing stays stuck', async () => {
-    sut = new SystemUnderTest({ api: await getFreePort(), pg: await getFreePort(), temporal: await getFreePort(), ui: await getFreePort(), mail: await getFreePort() });
+    sut = new SystemUnderTest({
+      api: await getFreePort(),
+      pg: await getFreePort(),
+      temporal: await getFreePort(),
+      ui: await getFreePort(),
+      mail: await getFreePort(),
+    });
     const s = sut;
     await s.start(true);
-    const agrements = (await (await fetch(`${s.api}/agrements`, { headers: { authorization: `Bearer ${OPS}` } })).json()) as { items: Array<{ id: string; organisationId: string; state: string }> };
+    const agrements = (await (await fetch(`${s.api}/agrements`, { headers: { authorization: `Bearer ${OPS}` } })).json()) as {
+      items: Array<{ id: string; organisationId: string; state: string }>;
+    };
     const university = agrements.items.find((a) => a.state === 'active')!;
     expect(university).toBeDefined();
 
@@ -181,12 +213,24 @@ describe('fault injection (issue 11)', () => {
       const pending = inject(i);
       if (i % 3 === 2) {
         const id = `FAULT-${SEED}-${i}`;
-        const res = await acknowledgedAnswer('POST', '/sessions', OPS, sessionBody(id, university.organisationId, sessionDate), `fault-session-${SEED}-${i}`);
+        const res = await acknowledgedAnswer(
+          'POST',
+          '/sessions',
+          OPS,
+          sessionBody(id, university.organisationId, sessionDate),
+          `fault-session-${SEED}-${i}`,
+        );
         if (res.status < 300) acknowledged.push({ kind: 'session', key: id, sessionId: id });
       } else {
         const action = i % 3 === 0 ? 'suspend' : 'lift-suspension';
         const reason = `fault ${SEED} step ${i} ${action}`;
-        const res = await acknowledgedAnswer('POST', `/agrements/${university.id}/actions/${action}`, LEGAL, { reason }, `fault-${SEED}-${i}`);
+        const res = await acknowledgedAnswer(
+          'POST',
+          `/agrements/${university.id}/actions/${action}`,
+          LEGAL,
+          { reason },
+          `fault-${SEED}-${i}`,
+        );
         if (res.status === 200) acknowledged.push({ kind: action, key: `fault-${SEED}-${i}`, reason });
       }
       await pending;
@@ -196,7 +240,11 @@ describe('fault injection (issue 11)', () => {
     // The import ends (resumed after a kill if need be).
     type Job = { status?: string; created?: number; updated?: number; unchanged?: number; refused?: number };
     const readJob = async (): Promise<Job> =>
-      ((await (await fetch(`${s.api}/session-imports/${importJob}`, { headers: { authorization: `Bearer ${OPS}` } }).catch(() => null))?.json().catch(() => ({}))) ?? {}) as Job;
+      ((await (
+        await fetch(`${s.api}/session-imports/${importJob}`, { headers: { authorization: `Bearer ${OPS}` } }).catch(() => null)
+      )
+        ?.json()
+        .catch(() => ({}))) ?? {}) as Job;
     const job = await until(readJob, (j) => j.status === 'completed' || j.status === 'failed', 300_000, 500);
     expect(job.status).toBe('completed');
     // Each session of the file accounted for once: stored (created) or refused with its rule (SUS-2 while suspended).
@@ -219,9 +267,16 @@ describe('fault injection (issue 11)', () => {
       // Every session of the import the job counts as stored is stored (once: the primary key), none lost.
       expect((await pg.query('SELECT count(*)::int AS n FROM sessions WHERE id = ANY($1)', [importIds])).rows[0].n).toBe(stored);
       // Every e-mail sent, once: the outbox drains and the SMTP server holds each Message-ID once.
-      const pendingMail = await until(async () => (await pg.query(`SELECT count(*)::int AS n FROM email_outbox WHERE status <> 'sent'`)).rows[0].n as number, (n) => n === 0, 180_000, 500);
+      const pendingMail = await until(
+        async () => (await pg.query(`SELECT count(*)::int AS n FROM email_outbox WHERE status <> 'sent'`)).rows[0].n as number,
+        (n) => n === 0,
+        180_000,
+        500,
+      );
       expect(pendingMail).toBe(0);
-      const messages = (await (await fetch(`${s.api}/mail/messages.json`, { headers: { authorization: `Bearer ${OPS}` } })).json()) as Array<{ messageId: string | null }>;
+      const messages = (await (
+        await fetch(`${s.api}/mail/messages.json`, { headers: { authorization: `Bearer ${OPS}` } })
+      ).json()) as Array<{ messageId: string | null }>;
       const ids = messages.map((m) => m.messageId);
       const duplicates = ids.filter((id, i) => ids.indexOf(id) !== i);
       const sent = (await pg.query(`SELECT count(*)::int AS n FROM email_outbox WHERE status = 'sent'`)).rows[0].n;

@@ -42,11 +42,25 @@ export async function insertOrganisation(db: DataSource, start: AgrementStart): 
  * A running agrément granted on `startOn` (trained référent with recognised qualifications), its
  * organisation registered and its opening recorded; `act` sends a legal or operations action.
  */
-export async function runningAgrement(h: Pick<Harness, 'db' | 'client' | 'taskQueue'>, startOn: string, kind: 'centre' | 'network' = 'centre') {
-  const start = agrementStart(startOn, { kind, referent: { name: 'R', email: 'r@test.fr', trainedOn: startOn, recognisedQualifications: true } });
+export async function runningAgrement(
+  h: Pick<Harness, 'db' | 'client' | 'taskQueue'>,
+  startOn: string,
+  kind: 'centre' | 'network' = 'centre',
+) {
+  const start = agrementStart(startOn, {
+    kind,
+    referent: { name: 'R', email: 'r@test.fr', trainedOn: startOn, recognisedQualifications: true },
+  });
   await insertOrganisation(h.db, start);
-  const handle = await h.client.workflow.start('agrementWorkflow', { workflowId: agrementWorkflowId(start.organisationId), taskQueue: h.taskQueue, args: [{ start }] });
-  await until(() => readStream(h.db, 'agrement', start.agrementId), (log) => log.length > 0);
+  const handle = await h.client.workflow.start('agrementWorkflow', {
+    workflowId: agrementWorkflowId(start.organisationId),
+    taskQueue: h.taskQueue,
+    args: [{ start }],
+  });
+  await until(
+    () => readStream(h.db, 'agrement', start.agrementId),
+    (log) => log.length > 0,
+  );
   const act = (action: AgrementAction) => handle.executeUpdate(agrementActionUpdate, { args: [{ action, actor: 'setup' }] });
   return { start, handle, act, organisationId: start.organisationId };
 }

@@ -19,7 +19,12 @@ export async function tokenFor(db: DataSource, role: Role, organisationId?: stri
 }
 
 export async function userWithToken(db: DataSource, role: Role, organisationId?: string | null) {
-  const user = await createUser(db, { name: TEST_NAMES[role], email: `${role}-${randomUUID()}@pix.test`, role, organisationId: organisationId ?? null });
+  const user = await createUser(db, {
+    name: TEST_NAMES[role],
+    email: `${role}-${randomUUID()}@pix.test`,
+    role,
+    organisationId: organisationId ?? null,
+  });
   // DATA-3: every token has a lifetime; a test run lasts minutes, a day is ample.
   const { token, tokenId } = await issueToken(db, user.id, 'test', { lifetimeDays: 1 });
   return { userId: user.id, name: user.name, token, tokenId };

@@ -33,7 +33,10 @@ export default async function setup({ provide }: TestProject): Promise<() => Pro
     bundleWorkflows(bundlePath),
   ]);
   if (cliResult.status === 'fulfilled' && cliResult.value) process.env.TEMPORAL_CLI_PATH = cliResult.value;
-  else log(`Temporal CLI unavailable: ${cliResult.status === 'rejected' ? String(cliResult.reason) : 'no Go toolchain'}; dev-server tests will try the SDK download.`);
+  else
+    log(
+      `Temporal CLI unavailable: ${cliResult.status === 'rejected' ? String(cliResult.reason) : 'no Go toolchain'}; dev-server tests will try the SDK download.`,
+    );
   if (databaseResult.status === 'rejected' || testServerResult.status === 'rejected' || bundleResult.status === 'rejected') {
     if (databaseResult.status === 'fulfilled') await databaseResult.value.stop();
     rmSync(bundlePath, { force: true });

@@ -63,7 +63,14 @@ export function handWrittenChecks(
 
   // SES-1
   const invigilators = session.invigilators.filter((i) => !empty(i.firstName) || !empty(i.lastName)).length;
-  judge('SES-1', 'SES-1.invigilators', invigilators >= p.minInvigilators, invigilators, p.minInvigilators, () => `Aucun surveillant nommé (${invigilators}).`);
+  judge(
+    'SES-1',
+    'SES-1.invigilators',
+    invigilators >= p.minInvigilators,
+    invigilators,
+    p.minInvigilators,
+    () => `Aucun surveillant nommé (${invigilators}).`,
+  );
   const place: string[] = [];
   if (empty(session.address)) place.push('adresse');
   if (empty(session.room)) place.push('salle');
@@ -77,11 +84,25 @@ export function handWrittenChecks(
 
   // SES-2
   const perInvigilator = invigilators === 0 ? count : count / invigilators;
-  judge('SES-2', 'SES-2.candidates-per-invigilator', perInvigilator <= p.maxCandidatesPerInvigilator, perInvigilator, p.maxCandidatesPerInvigilator, () => `${perInvigilator} candidats par surveillant : au plus ${p.maxCandidatesPerInvigilator}.`);
+  judge(
+    'SES-2',
+    'SES-2.candidates-per-invigilator',
+    perInvigilator <= p.maxCandidatesPerInvigilator,
+    perInvigilator,
+    p.maxCandidatesPerInvigilator,
+    () => `${perInvigilator} candidats par surveillant : au plus ${p.maxCandidatesPerInvigilator}.`,
+  );
 
   // SES-3
   const sparesNeeded = Math.ceil(count / p.candidatesPerSpareComputer);
-  judge('SES-3', 'SES-3.spare-computers', session.spareComputers >= sparesNeeded, session.spareComputers, sparesNeeded, () => `${session.spareComputers} poste(s) de secours : il en faut ${sparesNeeded}.`);
+  judge(
+    'SES-3',
+    'SES-3.spare-computers',
+    session.spareComputers >= sparesNeeded,
+    session.spareComputers,
+    sparesNeeded,
+    () => `${session.spareComputers} poste(s) de secours : il en faut ${sparesNeeded}.`,
+  );
 
   // SES-4
   const staff = candidates.filter((c) => c.staffOfCentre).length;
@@ -89,12 +110,26 @@ export function handWrittenChecks(
   if (school || staffOnly) notApplicable.push('SES-4.staff-share');
   else {
     const share = count === 0 ? 0 : (staff * 100) / count;
-    judge('SES-4', 'SES-4.staff-share', share <= p.maxStaffSharePercent, share, p.maxStaffSharePercent, () => `Personnels du centre : ${share} % des candidats.`);
+    judge(
+      'SES-4',
+      'SES-4.staff-share',
+      share <= p.maxStaffSharePercent,
+      share,
+      p.maxStaffSharePercent,
+      () => `Personnels du centre : ${share} % des candidats.`,
+    );
   }
   if (school || !staffOnly) notApplicable.push('SES-4.dedicated-session-referent');
   else {
     const referent = session.invigilators.some((i) => i.referent);
-    judge('SES-4', 'SES-4.dedicated-session-referent', referent === true, referent, true, () => 'Session dédiée aux personnels : le référent Pix doit la surveiller.');
+    judge(
+      'SES-4',
+      'SES-4.dedicated-session-referent',
+      referent === true,
+      referent,
+      true,
+      () => 'Session dédiée aux personnels : le référent Pix doit la surveiller.',
+    );
   }
 
   // SES-5: the exception of higher-education sessions for their own initial-training students.
@@ -105,38 +140,80 @@ export function handWrittenChecks(
   else {
     const present = new Set(candidates.map((c) => c.localId));
     const pairs = (pick: (i: Session['invigilators'][number]) => readonly string[]) =>
-      session.invigilators.flatMap((i) => pick(i).filter((id) => present.has(id)).map((id) => `${`${i.firstName} ${i.lastName}`.trim()} → ${id}`));
+      session.invigilators.flatMap((i) =>
+        pick(i)
+          .filter((id) => present.has(id))
+          .map((id) => `${`${i.firstName} ${i.lastName}`.trim()} → ${id}`),
+      );
     const lists = [pairs((i) => i.trainedCandidateIds), pairs((i) => i.relativeCandidateIds), pairs((i) => i.subordinateCandidateIds)];
-    lists.forEach((list, k) => judge('SES-5', ses5[k], list.length === 0, list, true, () => `Conflit surveillant/candidat : ${list.join(', ')}.`));
+    lists.forEach((list, k) =>
+      judge('SES-5', ses5[k], list.length === 0, list, true, () => `Conflit surveillant/candidat : ${list.join(', ')}.`),
+    );
   }
 
   // SES-6
   if (school || session.public !== 'external-open') notApplicable.push('SES-6.notice', 'SES-6.public-information');
   else {
     const latest = isoDate(addMonths(onDate, -p.openSessionNoticeMonths));
-    judge('SES-6', 'SES-6.notice', session.plannedOn <= latest, session.plannedOn, latest, () => `Planifiée le ${session.plannedOn}, au plus tard le ${latest}.`);
+    judge(
+      'SES-6',
+      'SES-6.notice',
+      session.plannedOn <= latest,
+      session.plannedOn,
+      latest,
+      () => `Planifiée le ${session.plannedOn}, au plus tard le ${latest}.`,
+    );
     const info = session.publicInformation;
     const missing = [
       ...(empty(info?.equipment) ? ['matériel informatique'] : []),
       ...(empty(info?.registrationTerms) ? ["modalités d'inscription"] : []),
       ...(empty(info?.contact) ? ['contact'] : []),
     ];
-    judge('SES-6', 'SES-6.public-information', missing.length === 0, missing, true, () => `Informations manquantes : ${missing.join(', ')}.`);
+    judge(
+      'SES-6',
+      'SES-6.public-information',
+      missing.length === 0,
+      missing,
+      true,
+      () => `Informations manquantes : ${missing.join(', ')}.`,
+    );
   }
 
   // SES-7
-  if (school || session.minimumCandidates === null) notApplicable.push('SES-7.minimum-threshold', 'SES-7.confirmation-notice', 'SES-7.confirmation-due');
+  if (school || session.minimumCandidates === null)
+    notApplicable.push('SES-7.minimum-threshold', 'SES-7.confirmation-notice', 'SES-7.confirmation-due');
   else {
     const min = session.minimumCandidates;
-    judge('SES-7', 'SES-7.minimum-threshold', min <= p.maxMinimumCandidates, min, p.maxMinimumCandidates, () => `Seuil minimal de ${min} : au plus ${p.maxMinimumCandidates}.`);
+    judge(
+      'SES-7',
+      'SES-7.minimum-threshold',
+      min <= p.maxMinimumCandidates,
+      min,
+      p.maxMinimumCandidates,
+      () => `Seuil minimal de ${min} : au plus ${p.maxMinimumCandidates}.`,
+    );
     const deadline = isoDate(addDays(onDate, -p.confirmationDaysBefore));
     if (session.confirmation !== null) {
       const on = session.confirmation.notifiedOn;
-      judge('SES-7', 'SES-7.confirmation-notice', on <= deadline, on, deadline, () => `Confirmation envoyée le ${on}, au plus tard le ${deadline}.`);
+      judge(
+        'SES-7',
+        'SES-7.confirmation-notice',
+        on <= deadline,
+        on,
+        deadline,
+        () => `Confirmation envoyée le ${on}, au plus tard le ${deadline}.`,
+      );
       notApplicable.push('SES-7.confirmation-due');
     } else {
       notApplicable.push('SES-7.confirmation-notice');
-      judge('SES-7', 'SES-7.confirmation-due', context.today <= deadline, context.today, deadline, () => `Confirmation non envoyée, due au plus tard le ${deadline}.`);
+      judge(
+        'SES-7',
+        'SES-7.confirmation-due',
+        context.today <= deadline,
+        context.today,
+        deadline,
+        () => `Confirmation non envoyée, due au plus tard le ${deadline}.`,
+      );
     }
   }
 
@@ -146,13 +223,29 @@ export function handWrittenChecks(
   if (declared.length === 0) notApplicable.push('SES-8.certifiable');
   else {
     const least = Math.min(...declared);
-    judge('SES-8', 'SES-8.certifiable', least >= p.minCertifiableCompetences, least, p.minCertifiableCompetences, () => `Niveau 1 dans ${least} compétence(s) seulement.`);
+    judge(
+      'SES-8',
+      'SES-8.certifiable',
+      least >= p.minCertifiableCompetences,
+      least,
+      p.minCertifiableCompetences,
+      () => `Niveau 1 dans ${least} compétence(s) seulement.`,
+    );
   }
-  const gaps = candidates.filter((c) => c.previousSessionDate !== null).map((c) => daysBetween(parseIsoDate(c.previousSessionDate!), onDate));
+  const gaps = candidates
+    .filter((c) => c.previousSessionDate !== null)
+    .map((c) => daysBetween(parseIsoDate(c.previousSessionDate!), onDate));
   if (gaps.length === 0) notApplicable.push('SES-8.days-between-sessions');
   else {
     const shortest = Math.min(...gaps);
-    judge('SES-8', 'SES-8.days-between-sessions', shortest >= p.minDaysBetweenSessions, shortest, p.minDaysBetweenSessions, () => `Session précédente ${shortest} jour(s) avant.`);
+    judge(
+      'SES-8',
+      'SES-8.days-between-sessions',
+      shortest >= p.minDaysBetweenSessions,
+      shortest,
+      p.minDaysBetweenSessions,
+      () => `Session précédente ${shortest} jour(s) avant.`,
+    );
   }
 
   // SES-9: the blocker fed by the caller fails the check of the rule it names.
@@ -160,11 +253,26 @@ export function handWrittenChecks(
   for (const [ruleId, check, message] of KNOWN_BLOCKERS) {
     judge(ruleId, check, blockerRule !== ruleId, blockerRule, ruleId, () => `${message} Motif : ${context.sessionBlocker?.reason}`);
   }
-  judge('SES-9', 'SES-9.other-blocker', ALLOWED_BLOCKER_IDS.includes(blockerRule), blockerRule, ALLOWED_BLOCKER_IDS, () => `Aucune session (${blockerRule}).`);
+  judge(
+    'SES-9',
+    'SES-9.other-blocker',
+    ALLOWED_BLOCKER_IDS.includes(blockerRule),
+    blockerRule,
+    ALLOWED_BLOCKER_IDS,
+    () => `Aucune session (${blockerRule}).`,
+  );
 
   // SCO-1
   if (!school) notApplicable.push('SCO-1.own-pupils');
-  else judge('SCO-1', 'SCO-1.own-pupils', session.public === 'internal-initial', session.public, 'internal-initial', () => `Public « ${session.public} » non admis.`);
+  else
+    judge(
+      'SCO-1',
+      'SCO-1.own-pupils',
+      session.public === 'internal-initial',
+      session.public,
+      'internal-initial',
+      () => `Public « ${session.public} » non admis.`,
+    );
 
   // PRI-2, PRI-3
   if (school) notApplicable.push('PRI-2.agreed-price', 'PRI-2.agreed-price-covers-pix-share', 'PRI-3.free-of-charge-reason');
@@ -175,9 +283,23 @@ export function handWrittenChecks(
     judge('PRI-2', 'PRI-2.agreed-price', noPrice.length === 0, noPrice, true, () => `Sans prix convenu : ${noPrice.join(', ')}.`);
     const share = pixShareOf('funded-cohort', session.centreKind, session.date, PRICE_TABLES);
     const below = candidates
-      .filter((c) => c.billing.mode === 'funded-cohort' && typeof c.billing.agreedPriceEur === 'number' && c.billing.agreedPriceEur >= 0 && share !== null && c.billing.agreedPriceEur < share)
+      .filter(
+        (c) =>
+          c.billing.mode === 'funded-cohort' &&
+          typeof c.billing.agreedPriceEur === 'number' &&
+          c.billing.agreedPriceEur >= 0 &&
+          share !== null &&
+          c.billing.agreedPriceEur < share,
+      )
       .map((c) => c.localId);
-    judge('PRI-2', 'PRI-2.agreed-price-covers-pix-share', below.length === 0, below, true, () => `Prix convenu inférieur à la part Pix : ${below.join(', ')}.`);
+    judge(
+      'PRI-2',
+      'PRI-2.agreed-price-covers-pix-share',
+      below.length === 0,
+      below,
+      true,
+      () => `Prix convenu inférieur à la part Pix : ${below.join(', ')}.`,
+    );
     const unjustified = candidates
       .filter((c) => {
         if (c.billing.mode !== 'free-of-charge') return false;
@@ -189,7 +311,14 @@ export function handWrittenChecks(
         return true;
       })
       .map((c) => c.localId);
-    judge('PRI-3', 'PRI-3.free-of-charge-reason', unjustified.length === 0, unjustified, true, () => `Gratuité sans motif : ${unjustified.join(', ')}.`);
+    judge(
+      'PRI-3',
+      'PRI-3.free-of-charge-reason',
+      unjustified.length === 0,
+      unjustified,
+      true,
+      () => `Gratuité sans motif : ${unjustified.join(', ')}.`,
+    );
   }
   if (!(ownInitialTraining && session.centrePublicEstablishment)) notApplicable.push('PRI-3.own-students-free');
   else {

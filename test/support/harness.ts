@@ -75,7 +75,11 @@ export async function createHarness(): Promise<Harness> {
   const switchable: Mailer = { send: (input: SendMailInput) => current.send(input), close: () => undefined };
   const outbox = startOutboxDelivery({ db, mailer: switchable }, { pollIntervalMs: 200, retryInitialMs: 100, retryMaxMs: 1_000 });
   async function mailSettled(timeoutMs = 20_000): Promise<void> {
-    await until(async () => ((await db.query(`SELECT count(*)::int AS n FROM email_outbox WHERE status = 'pending'`)) as { n: number }[])[0]!.n, (n) => n === 0, timeoutMs);
+    await until(
+      async () => ((await db.query(`SELECT count(*)::int AS n FROM email_outbox WHERE status = 'pending'`)) as { n: number }[])[0]!.n,
+      (n) => n === 0,
+      timeoutMs,
+    );
   }
   let running: Promise<void> | undefined;
   return {
@@ -124,7 +128,12 @@ export function ownerDb(): Promise<DataSource> {
 }
 
 /** Waits until the SMTP server has received `count` messages matching the filter (a generous bound: the outbox delivers within a second or two, far more on a loaded CI machine); returns what arrived. */
-export async function receivedMail(smtp: MailCapture, filter: (m: ReturnType<MailCapture['messages']>[number]) => boolean, count = 1, timeoutMs = 60_000) {
+export async function receivedMail(
+  smtp: MailCapture,
+  filter: (m: ReturnType<MailCapture['messages']>[number]) => boolean,
+  count = 1,
+  timeoutMs = 60_000,
+) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const found = smtp.messages().filter(filter);

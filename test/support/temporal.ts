@@ -61,7 +61,12 @@ export async function createTestEnvWithOwnServer(executable: string, startTimeou
     }
     // `create` is private; it is what createTimeSkipping uses, minus spawning the server.
     const factory = TestWorkflowEnvironment as unknown as {
-      create(options: { server: { type: 'existing' }; supportsTimeSkipping: boolean; address: string; namespace: string }): Promise<TestWorkflowEnvironment>;
+      create(options: {
+        server: { type: 'existing' };
+        supportsTimeSkipping: boolean;
+        address: string;
+        namespace: string;
+      }): Promise<TestWorkflowEnvironment>;
     };
     const env = await factory.create({ server: { type: 'existing' }, supportsTimeSkipping: true, address, namespace: 'default' });
     const teardown = env.teardown.bind(env);

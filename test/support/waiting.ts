@@ -8,7 +8,8 @@ export async function until<T>(what: () => Promise<T>, ok: (v: T) => boolean, ti
   const deadline = Date.now() + timeoutMs;
   let v = await what();
   while (!ok(v)) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(v)?.slice(0, 2000)}`);
+    if (Date.now() > deadline)
+      throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(v)?.slice(0, 2000)}`);
     await new Promise((r) => setTimeout(r, everyMs));
     v = await what();
   }

@@ -89,7 +89,10 @@ describe('rule coverage: the static scan of test titles', () => {
 
   it('matches a rule ID whole: the first rule is not the tenth, nor part of a reference', () => {
     const named = (...titles: string[]) => titles.map((title, i) => ({ file: 'f', line: i, path: [title] }));
-    const coverage = ruleCoverage(['XYZ-1', 'XYZ-10', 'XYZ-2'], named('XYZ-10 only', 'ref XYZ-2025-0042', 'AXYZ-1 is another family', 'XYZ-1: itself', '(XYZ-10, XYZ-2)'));
+    const coverage = ruleCoverage(
+      ['XYZ-1', 'XYZ-10', 'XYZ-2'],
+      named('XYZ-10 only', 'ref XYZ-2025-0042', 'AXYZ-1 is another family', 'XYZ-1: itself', '(XYZ-10, XYZ-2)'),
+    );
     expect(Object.fromEntries(coverage.map((c) => [c.ruleId, c.tests.map((t) => t.path[0])]))).toEqual({
       'XYZ-1': ['XYZ-1: itself'],
       'XYZ-10': ['XYZ-10 only', '(XYZ-10, XYZ-2)'],
@@ -105,7 +108,11 @@ describe('rule coverage: the static scan of test titles', () => {
 
   it('scans the repository’s test files, this one included', () => {
     const all = repositoryTests();
-    expect(all.some((t) => t.file === 'test/unit/rule-coverage.test.ts' && t.path.at(-1) === 'scans the repository’s test files, this one included')).toBe(true);
+    expect(
+      all.some(
+        (t) => t.file === 'test/unit/rule-coverage.test.ts' && t.path.at(-1) === 'scans the repository’s test files, this one included',
+      ),
+    ).toBe(true);
     expect(new Set(all.map((t) => t.file)).size).toBeGreaterThan(20);
   });
 });

@@ -2,7 +2,13 @@ import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Post, Query } from
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '../domain/roles';
 import { InvalidCommand } from '../../shared/domain/errors';
-import { currentAccessReview, getAccessReview, listAccessReviews, type RecordReviewInput, recordAccessReview } from '../usecases/access-review';
+import {
+  currentAccessReview,
+  getAccessReview,
+  listAccessReviews,
+  type RecordReviewInput,
+  recordAccessReview,
+} from '../usecases/access-review';
 import type { ApplicationDeps } from '../../shared/usecases/dependencies';
 import { Can, CurrentPrincipal } from '../../http/auth';
 import type { Authenticator } from '../../http/auth/authenticator';
@@ -48,7 +54,11 @@ export class AccessReviewsController {
   @ApiSuccess(v.accessReviewList, { description: 'The reviews' })
   @ApiErrors([400, 'Invalid query parameter (named in `field`)'])
   list(@Query('limit') limit?: string, @Query('offset') offset?: string) {
-    return listAccessReviews(this.deps.db, { limit: int('limit', limit, 50, 1, 500), offset: int('offset', offset, 0, 0, 1_000_000) }, this.deps.now());
+    return listAccessReviews(
+      this.deps.db,
+      { limit: int('limit', limit, 50, 1, 500), offset: int('offset', offset, 0, 0, 1_000_000) },
+      this.deps.now(),
+    );
   }
 
   @Get(':id')
@@ -63,10 +73,16 @@ export class AccessReviewsController {
 
   @Post()
   @Can('access-review.record')
-  @ApiOperation({ summary: 'Record the review (DATA-3): the reviewer is the caller; the accesses named are removed in the same transaction (each with its reason)' })
+  @ApiOperation({
+    summary:
+      'Record the review (DATA-3): the reviewer is the caller; the accesses named are removed in the same transaction (each with its reason)',
+  })
   @ApiBody({ schema: recordReviewSchema as object })
   @ApiSuccess(v.accessReview, { status: 201, description: 'The review recorded' })
-  @ApiErrors([400, 'Invalid field (named in `field`): a removal names exactly one of userId or tokenId, with a reason'], [404, 'A removal names an unknown user or token: nothing is recorded'])
+  @ApiErrors(
+    [400, 'Invalid field (named in `field`): a removal names exactly one of userId or tokenId, with a reason'],
+    [404, 'A removal names an unknown user or token: nothing is recorded'],
+  )
   async record(@Body() body: unknown, @CurrentPrincipal() principal: Principal) {
     const input = validateBody<RecordReviewInput>(recordReviewSchema, body ?? {});
     const review = await recordAccessReview(this.deps.db, input, principal, this.deps.now());

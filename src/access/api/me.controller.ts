@@ -38,7 +38,9 @@ export class MeController {
 
   @Get('tokens')
   @Can('tokens.own')
-  @ApiOperation({ summary: 'My tokens (DATA-3): label, created, expires, last use, revoked; the one of this request marked current. Never the secrets.' })
+  @ApiOperation({
+    summary: 'My tokens (DATA-3): label, created, expires, last use, revoked; the one of this request marked current. Never the secrets.',
+  })
   @ApiSuccess(v.ownTokenList, { description: 'My tokens, newest first' })
   tokens(@CurrentPrincipal() p: Principal) {
     return ownTokens(this.deps.db, p, this.deps.now());

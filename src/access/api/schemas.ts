@@ -10,7 +10,13 @@ export const issueTokenSchema = {
   additionalProperties: false,
   required: ['label'],
   properties: {
-    label: { type: 'string', minLength: 1, maxLength: 200, pattern: '\\S', description: 'What the token is for, e.g. « poste de Claire », « script d’export »' },
+    label: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 200,
+      pattern: '\\S',
+      description: 'What the token is for, e.g. « poste de Claire », « script d’export »',
+    },
     lifetimeDays: {
       type: 'integer',
       minimum: 1,

@@ -40,7 +40,11 @@ export class UsersController {
   list(@Query('active') active?: string, @Query('role') role?: string) {
     if (active !== undefined && active !== 'true' && active !== 'false') throw new InvalidCommand('active', 'active must be true or false');
     if (role !== undefined && !isRole(role)) throw new InvalidCommand('role', 'role is not a known role');
-    return listUsers(this.deps.db, { active: active === undefined ? undefined : active === 'true', role: role as Role | undefined }, this.deps.now());
+    return listUsers(
+      this.deps.db,
+      { active: active === undefined ? undefined : active === 'true', role: role as Role | undefined },
+      this.deps.now(),
+    );
   }
 
   @Get(':id')
@@ -67,12 +71,19 @@ export class UsersController {
   @Post(':id/deactivate')
   @HttpCode(200)
   @Can('users.manage')
-  @ApiOperation({ summary: 'Remove an obsolete access (DATA-3): the user is deactivated and every token of theirs revoked at once; a reason is required' })
+  @ApiOperation({
+    summary: 'Remove an obsolete access (DATA-3): the user is deactivated and every token of theirs revoked at once; a reason is required',
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiBody({ schema: reasonSchema as object })
   @ApiSuccess(v.userView, { description: 'The user as it now stands (deactivating again changes nothing)' })
   @ApiErrors([400, 'reason missing'], [404, 'Unknown user'], [409, 'DATA-3: an operator does not deactivate their own access'])
-  async deactivate(@Param('id', idParam('id')) id: string, @Body() body: unknown, @Actor() actor: string, @CurrentPrincipal() p: Principal) {
+  async deactivate(
+    @Param('id', idParam('id')) id: string,
+    @Body() body: unknown,
+    @Actor() actor: string,
+    @CurrentPrincipal() p: Principal,
+  ) {
     const { reason } = validateBody<{ reason: string }>(reasonSchema, body ?? {});
     assertNotOwnAccess(id, p.userId, 'id');
     const user = await deactivateUserAudited(this.deps.db, id, reason.trim(), actor, this.deps.now());
@@ -86,7 +97,11 @@ export class UsersController {
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiBody({ schema: issueTokenSchema as object })
   @ApiSuccess(v.issuedToken, { status: 201, description: 'The token (secret shown once), its id and expiry' })
-  @ApiErrors([400, 'Invalid field (named in `field`), e.g. lifetimeDays beyond the maximum'], [404, 'Unknown user'], [409, 'DATA-3: the user is deactivated, or a token was already issued for this Idempotency-Key'])
+  @ApiErrors(
+    [400, 'Invalid field (named in `field`), e.g. lifetimeDays beyond the maximum'],
+    [404, 'Unknown user'],
+    [409, 'DATA-3: the user is deactivated, or a token was already issued for this Idempotency-Key'],
+  )
   issue(@Param('id', idParam('id')) id: string, @Body() body: unknown, @Actor() actor: string, @IdempotencyKey() key?: string) {
     const input = validateBody<{ label: string; lifetimeDays?: number }>(issueTokenSchema, body ?? {});
     return issueTokenAudited(this.deps.db, id, input, actor, this.deps.now(), key);
@@ -101,7 +116,12 @@ export class UsersController {
   @ApiBody({ schema: reasonSchema as object })
   @ApiSuccess(v.tokenView, { description: 'The token as it now stands (revoking again changes nothing)' })
   @ApiErrors([400, 'reason missing'], [404, 'Unknown user or token, or a token of another user'])
-  async revoke(@Param('id', idParam('id')) id: string, @Param('tokenId', idParam('tokenId')) tokenId: string, @Body() body: unknown, @Actor() actor: string) {
+  async revoke(
+    @Param('id', idParam('id')) id: string,
+    @Param('tokenId', idParam('tokenId')) tokenId: string,
+    @Body() body: unknown,
+    @Actor() actor: string,
+  ) {
     const { reason } = validateBody<{ reason: string }>(reasonSchema, body ?? {});
     const token = await revokeTokenAudited(this.deps.db, id, tokenId, reason.trim(), actor, this.deps.now());
     this.authenticator.invalidate?.();

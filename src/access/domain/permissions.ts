@@ -110,7 +110,10 @@ export type Action = keyof typeof MATRIX;
 
 /** Frozen: nothing at run time can grant a role an action. */
 export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = Object.freeze(
-  Object.fromEntries(Object.entries(MATRIX).map(([action, roles]) => [action, Object.freeze([...roles])])) as Record<Action, readonly Role[]>,
+  Object.fromEntries(Object.entries(MATRIX).map(([action, roles]) => [action, Object.freeze([...roles])])) as Record<
+    Action,
+    readonly Role[]
+  >,
 );
 
 export const ACTIONS = Object.freeze(Object.keys(PERMISSIONS) as Action[]);
@@ -136,12 +139,19 @@ export function assertCan(principal: Pick<Principal, 'role'>, action: Action): v
  * Whether a principal sees an organisation's data. A centre sees only its own; a coordinator its
  * network: the coordinating organisation and the members whose network points to it. Pix staff see all.
  */
-export function canSeeOrganisation(principal: Pick<Principal, 'role' | 'organisationId'>, organisationId: string, organisationNetworkId: string | null): boolean {
+export function canSeeOrganisation(
+  principal: Pick<Principal, 'role' | 'organisationId'>,
+  organisationId: string,
+  organisationNetworkId: string | null,
+): boolean {
   switch (principal.role) {
     case 'centre':
       return principal.organisationId !== null && organisationId === principal.organisationId;
     case 'coordinator':
-      return principal.organisationId !== null && (organisationId === principal.organisationId || organisationNetworkId === principal.organisationId);
+      return (
+        principal.organisationId !== null &&
+        (organisationId === principal.organisationId || organisationNetworkId === principal.organisationId)
+      );
     default:
       return true;
   }

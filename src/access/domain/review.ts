@@ -18,7 +18,12 @@ export interface ReviewDue {
  * the first user was created when none was recorded yet (a fresh system is not overdue on day one). No
  * user at all: nothing to review.
  */
-export function accessReviewDue(lastReviewAt: Date | null, firstUserAt: Date | null, now: Date, intervalMonths: number = PARAMETERS.access.reviewIntervalMonths): ReviewDue {
+export function accessReviewDue(
+  lastReviewAt: Date | null,
+  firstUserAt: Date | null,
+  now: Date,
+  intervalMonths: number = PARAMETERS.access.reviewIntervalMonths,
+): ReviewDue {
   const basisAt = lastReviewAt ?? firstUserAt;
   if (!basisAt) return { dueAt: null, overdue: false, basis: 'none' };
   const dueAt = addMonths(basisAt, intervalMonths);
@@ -31,6 +36,8 @@ export function accessReviewDue(lastReviewAt: Date | null, firstUserAt: Date | n
  */
 export function assertNotOwnAccess(targetUserId: string, byUserId: string, field: string): void {
   if (targetUserId === byUserId) {
-    throw new TransitionRefused('DATA-3', `DATA-3: you cannot deactivate your own access (${field}); another operations member must`, { field });
+    throw new TransitionRefused('DATA-3', `DATA-3: you cannot deactivate your own access (${field}); another operations member must`, {
+      field,
+    });
   }
 }

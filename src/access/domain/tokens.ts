@@ -12,7 +12,10 @@ export interface TokenLifetimeLimits {
   maxDays: number;
 }
 
-const LIMITS: TokenLifetimeLimits = { defaultDays: PARAMETERS.access.tokenDefaultLifetimeDays, maxDays: PARAMETERS.access.tokenMaxLifetimeDays };
+const LIMITS: TokenLifetimeLimits = {
+  defaultDays: PARAMETERS.access.tokenDefaultLifetimeDays,
+  maxDays: PARAMETERS.access.tokenMaxLifetimeDays,
+};
 
 /**
  * The lifetime of a new token, in days: the one asked (a whole number from 1 to the maximum), or the
@@ -47,7 +50,11 @@ export function tokenStatus(t: Pick<TokenFacts, 'expiresAt' | 'revokedAt'>, now:
 }
 
 /** Whether last_used_at is worth writing again: at most once per `resolutionSeconds` per token. */
-export function lastUseIsStale(lastUsedAt: Date | null, now: Date, resolutionSeconds: number = PARAMETERS.access.lastUsedResolutionSeconds): boolean {
+export function lastUseIsStale(
+  lastUsedAt: Date | null,
+  now: Date,
+  resolutionSeconds: number = PARAMETERS.access.lastUsedResolutionSeconds,
+): boolean {
   return !lastUsedAt || now.getTime() - lastUsedAt.getTime() >= resolutionSeconds * 1000;
 }
 
@@ -93,7 +100,7 @@ export function userFlags(u: ReviewedUser, now: Date, unusedAfterDays: number = 
   const flags: UserFlag[] = [];
   const active = u.tokens.filter((t) => tokenStatus(t, now) === 'active');
   if (active.length === 0) flags.push('no-active-token');
-  const uses = u.tokens.map((t) => (t.lastUsedAt ?? null)).filter((d): d is Date => d !== null);
+  const uses = u.tokens.map((t) => t.lastUsedAt ?? null).filter((d): d is Date => d !== null);
   const lastSign = uses.length ? new Date(Math.max(...uses.map((d) => d.getTime()))) : u.createdAt;
   if (addDays(lastSign, unusedAfterDays).getTime() <= now.getTime()) flags.push('unused');
   if (SCOPED_ROLES.includes(u.role) && !u.organisationId) flags.push('no-organisation');

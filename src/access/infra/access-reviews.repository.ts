@@ -46,7 +46,17 @@ export function accessReviewsRepository(db: Db): AccessReviewsRepository {
       const [inserted]: ReviewRow[] = await db.query(
         `INSERT INTO access_reviews (id, reviewed_at, reviewer, reviewer_user_id, notes, users_reviewed, tokens_reviewed, flagged, removed)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
-        [review.id, review.reviewedAt, review.reviewer, review.reviewerUserId, review.notes, review.usersReviewed, review.tokensReviewed, review.flagged, JSON.stringify(review.removed)],
+        [
+          review.id,
+          review.reviewedAt,
+          review.reviewer,
+          review.reviewerUserId,
+          review.notes,
+          review.usersReviewed,
+          review.tokensReviewed,
+          review.flagged,
+          JSON.stringify(review.removed),
+        ],
       );
       await appendToLog(entityManager(db), [
         {
@@ -59,7 +69,12 @@ export function accessReviewsRepository(db: Db): AccessReviewsRepository {
           toState: null,
           actor: review.reviewer,
           reason: review.notes,
-          data: { usersReviewed: review.usersReviewed, tokensReviewed: review.tokensReviewed, flagged: review.flagged, removed: review.removed },
+          data: {
+            usersReviewed: review.usersReviewed,
+            tokensReviewed: review.tokensReviewed,
+            flagged: review.flagged,
+            removed: review.removed,
+          },
           occurredAt: review.reviewedAt,
         },
       ]);
@@ -72,7 +87,10 @@ export function accessReviewsRepository(db: Db): AccessReviewsRepository {
     },
 
     async listReviews(page) {
-      const rows: ReviewRow[] = await db.query('SELECT * FROM access_reviews ORDER BY reviewed_at DESC, id LIMIT $1 OFFSET $2', [page.limit, page.offset]);
+      const rows: ReviewRow[] = await db.query('SELECT * FROM access_reviews ORDER BY reviewed_at DESC, id LIMIT $1 OFFSET $2', [
+        page.limit,
+        page.offset,
+      ]);
       return rows.map(reviewRecord);
     },
 

@@ -102,7 +102,15 @@ export function accessRepository(db: Db): AccessRepository {
       }
       const created = await db.getRepository(UserEntity).findOneByOrFail({ id: user.id });
       if (audit) {
-        await appendToLog(entityManager(db), [logEntry(created.id, 'user-created', { ...audit, reason: null }, { role: created.role, organisationId: created.organisationId, email: created.email }, 'once')]);
+        await appendToLog(entityManager(db), [
+          logEntry(
+            created.id,
+            'user-created',
+            { ...audit, reason: null },
+            { role: created.role, organisationId: created.organisationId, email: created.email },
+            'once',
+          ),
+        ]);
       }
       return created;
     },
@@ -139,8 +147,14 @@ export function accessRepository(db: Db): AccessRepository {
     },
 
     async deactivateUser(userId, audit) {
-      const users: unknown[] = await db.query('UPDATE users SET active = false, deactivated_at = now() WHERE id = $1 AND active RETURNING id', [userId]);
-      const tokens: { id: string }[] = await db.query('UPDATE api_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL RETURNING id', [userId]);
+      const users: unknown[] = await db.query(
+        'UPDATE users SET active = false, deactivated_at = now() WHERE id = $1 AND active RETURNING id',
+        [userId],
+      );
+      const tokens: { id: string }[] = await db.query(
+        'UPDATE api_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL RETURNING id',
+        [userId],
+      );
       const result = { deactivated: rowsOf(users).length > 0, revokedTokenIds: rowsOf(tokens).map((t) => (t as { id: string }).id) };
       // Deactivating a user already inactive changes nothing and records nothing (a retried request).
       if (audit && (result.deactivated || result.revokedTokenIds.length)) {
@@ -155,7 +169,10 @@ export function accessRepository(db: Db): AccessRepository {
 
     async tokensOf(userIds) {
       const rows: TokenRow[] = userIds.length
-        ? await db.query(`SELECT id, user_id, label, created_at, expires_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = ANY($1) ORDER BY created_at DESC, id`, [userIds])
+        ? await db.query(
+            `SELECT id, user_id, label, created_at, expires_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = ANY($1) ORDER BY created_at DESC, id`,
+            [userIds],
+          )
         : [];
       return rows.map(tokenRecord);
     },
@@ -186,7 +203,13 @@ export function accessRepository(db: Db): AccessRepository {
       ]);
       if (audit) {
         await appendToLog(entityManager(db), [
-          logEntry(token.userId, 'token-issued', { actor: audit.actor, reason: null, at: token.createdAt }, { tokenId: token.id, label: token.label, expiresAt: token.expiresAt.toISOString() }, token.id),
+          logEntry(
+            token.userId,
+            'token-issued',
+            { actor: audit.actor, reason: null, at: token.createdAt },
+            { tokenId: token.id, label: token.label, expiresAt: token.expiresAt.toISOString() },
+            token.id,
+          ),
         ]);
       }
     },
@@ -207,7 +230,8 @@ export function accessRepository(db: Db): AccessRepository {
         .where('id = :tokenId AND revoked_at IS NULL', { tokenId })
         .execute();
       const revoked = result.affected === 1;
-      if (audit && revoked) await appendToLog(entityManager(db), [logEntry(audit.userId, 'token-revoked', audit, { tokenId, label: audit.label }, tokenId)]);
+      if (audit && revoked)
+        await appendToLog(entityManager(db), [logEntry(audit.userId, 'token-revoked', audit, { tokenId, label: audit.label }, tokenId)]);
       return revoked;
     },
 
@@ -234,7 +258,10 @@ export function accessRepository(db: Db): AccessRepository {
     },
 
     async recordTokenUse(tokenId, resolutionSeconds) {
-      await db.query(`UPDATE api_tokens SET last_used_at = now() WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - make_interval(secs => $2::int))`, [tokenId, resolutionSeconds]);
+      await db.query(
+        `UPDATE api_tokens SET last_used_at = now() WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - make_interval(secs => $2::int))`,
+        [tokenId, resolutionSeconds],
+      );
     },
   };
 }

@@ -9,7 +9,9 @@ export function scopeRepository(db: Db): ScopeRepository {
     },
 
     async organisationAndMembers(organisationId) {
-      const rows: { id: string }[] = await db.query('SELECT id FROM organisations WHERE id = $1 OR network_id = $1 ORDER BY id', [organisationId]);
+      const rows: { id: string }[] = await db.query('SELECT id FROM organisations WHERE id = $1 OR network_id = $1 ORDER BY id', [
+        organisationId,
+      ]);
       return rows.map((r) => r.id);
     },
 

@@ -29,7 +29,12 @@ export interface RecordReviewInput {
 async function dueOf(reviews: AccessReviewsRepository, now: Date) {
   const { lastReviewedAt: last, firstUserCreatedAt: first } = await reviews.reviewClock();
   const due = accessReviewDue(last ? new Date(last) : null, first ? new Date(first) : null, now);
-  return { dueAt: due.dueAt?.toISOString() ?? null, overdue: due.overdue, basis: due.basis, lastReviewedAt: last ? new Date(last).toISOString() : null };
+  return {
+    dueAt: due.dueAt?.toISOString() ?? null,
+    overdue: due.overdue,
+    basis: due.basis,
+    lastReviewedAt: last ? new Date(last).toISOString() : null,
+  };
 }
 
 const flagged = (users: ReviewedUserView[]) => users.filter((u) => u.flags.length > 0 || u.tokens.some((t) => t.flags.length > 0)).length;
@@ -61,8 +66,10 @@ export async function recordAccessReview(db: DataSource, input: RecordReviewInpu
   const actor = actorLabel(principal);
   const removals = input.removals ?? [];
   for (const [i, r] of removals.entries()) {
-    if ((r.userId === undefined) === (r.tokenId === undefined)) throw new InvalidCommand(`removals.${i}`, `removals.${i} names exactly one of userId or tokenId`);
-    if (typeof r.reason !== 'string' || r.reason.trim() === '') throw new InvalidCommand(`removals.${i}.reason`, `removals.${i}.reason is required: say why the access is obsolete`);
+    if ((r.userId === undefined) === (r.tokenId === undefined))
+      throw new InvalidCommand(`removals.${i}`, `removals.${i} names exactly one of userId or tokenId`);
+    if (typeof r.reason !== 'string' || r.reason.trim() === '')
+      throw new InvalidCommand(`removals.${i}.reason`, `removals.${i}.reason is required: say why the access is obsolete`);
     if (r.userId !== undefined) assertNotOwnAccess(r.userId, principal.userId, `removals.${i}.userId`);
   }
   const id = randomUUID();
@@ -129,7 +136,8 @@ export async function checkAccessReviewDue(db: DataSource, now: Date): Promise<b
     kind: 'access-review-due',
     errorType: 'AccessReviewOverdue',
     errorMessage: `la revue annuelle des accès (DATA-3) était due le ${due.dueAt!.slice(0, 10)}${due.lastReviewedAt ? ` (dernière revue le ${due.lastReviewedAt.slice(0, 10)})` : ' (aucune revue enregistrée)'}`,
-    action: 'Réaliser la revue des accès : GET /access-reviews/current liste chaque utilisateur, ses jetons et leur dernier usage, les accès obsolètes signalés ; puis POST /access-reviews (accès retirés, notes).',
+    action:
+      'Réaliser la revue des accès : GET /access-reviews/current liste chaque utilisateur, ses jetons et leur dernier usage, les accès obsolètes signalés ; puis POST /access-reviews (accès retirés, notes).',
     details: { dueAt: due.dueAt, lastReviewedAt: due.lastReviewedAt },
   });
   return true;

@@ -76,7 +76,10 @@ function userView(u: UserRecord, tokens: TokenRecord[], now: Date): UserView {
 export async function listUsers(db: Db, filter: { active?: boolean; role?: Role }, now: Date): Promise<UserView[]> {
   const repository = accessRepository(db);
   const users = await repository.userRecords(filter);
-  const tokens = await tokensOf(repository, users.map((u) => u.id));
+  const tokens = await tokensOf(
+    repository,
+    users.map((u) => u.id),
+  );
   return users.map((u) => userView(u, tokens.get(u.id) ?? [], now));
 }
 
@@ -100,8 +103,10 @@ export async function ownTokens(db: Db, principal: Principal, now: Date): Promis
  */
 export async function createUserAudited(db: DataSource, input: NewUser, actor: string, now: Date): Promise<UserView> {
   const scoped = SCOPED_ROLES.includes(input.role);
-  if (scoped && !input.organisationId) throw new InvalidCommand('organisationId', `a ${input.role} acts for one organisation: organisationId is required`);
-  if (!scoped && input.organisationId) throw new InvalidCommand('organisationId', `a ${input.role} is Pix staff and acts for no organisation: leave organisationId out`);
+  if (scoped && !input.organisationId)
+    throw new InvalidCommand('organisationId', `a ${input.role} acts for one organisation: organisationId is required`);
+  if (!scoped && input.organisationId)
+    throw new InvalidCommand('organisationId', `a ${input.role} is Pix staff and acts for no organisation: leave organisationId out`);
   const user = await db.transaction((m) => createUser(m, input, { actor, at: now }));
   return getUser(db, user.id, now);
 }
@@ -116,7 +121,13 @@ export async function deactivateUserAudited(db: DataSource, userId: string, reas
  * DATA-3: the user is deactivated and all their tokens revoked, logged, in the caller's transaction (a user
  * already inactive: nothing changes, nothing is logged).
  */
-export async function deactivateInTransaction(users: AccessRepository, userId: string, reason: string, actor: string, now: Date): Promise<{ deactivated: boolean; revokedTokenIds: string[] }> {
+export async function deactivateInTransaction(
+  users: AccessRepository,
+  userId: string,
+  reason: string,
+  actor: string,
+  now: Date,
+): Promise<{ deactivated: boolean; revokedTokenIds: string[] }> {
   if (!(isUuid(userId) && (await users.lockUser(userId)))) throw new NotFound(`user ${userId} not found`, { userId });
   return users.deactivateUser(userId, { actor, reason, at: now });
 }
@@ -134,7 +145,13 @@ export async function issueTokenAudited(
   const tokenId = idempotencyKey === undefined ? undefined : uuidFromKey(`token:${userId}`, idempotencyKey);
   return db.transaction(async (m) => {
     const issued = await issueToken(m, userId, input.label, { lifetimeDays: input.lifetimeDays, now, tokenId, audit: { actor } });
-    return { token: issued.token, id: issued.tokenId, label: input.label.trim(), createdAt: now.toISOString(), expiresAt: issued.expiresAt.toISOString() };
+    return {
+      token: issued.token,
+      id: issued.tokenId,
+      label: input.label.trim(),
+      createdAt: now.toISOString(),
+      expiresAt: issued.expiresAt.toISOString(),
+    };
   });
 }
 
@@ -142,12 +159,26 @@ export async function issueTokenAudited(
  * Revokes a token of `userId` (404 if it is not theirs: a holder cannot even learn that another's token
  * exists). Revoking a revoked token changes nothing (a retried request). Returns the token as it stands.
  */
-export async function revokeTokenAudited(db: DataSource, userId: string, tokenId: string, reason: string | null, actor: string, now: Date): Promise<TokenView> {
+export async function revokeTokenAudited(
+  db: DataSource,
+  userId: string,
+  tokenId: string,
+  reason: string | null,
+  actor: string,
+  now: Date,
+): Promise<TokenView> {
   return db.transaction((m) => revokeInTransaction(accessRepository(m), userId, tokenId, reason, actor, now));
 }
 
 /** Revokes a token of `userId` (null: of anyone, for the access review), logged, in the caller's transaction. */
-export async function revokeInTransaction(users: AccessRepository, userId: string | null, tokenId: string, reason: string | null, actor: string, now: Date): Promise<TokenView> {
+export async function revokeInTransaction(
+  users: AccessRepository,
+  userId: string | null,
+  tokenId: string,
+  reason: string | null,
+  actor: string,
+  now: Date,
+): Promise<TokenView> {
   const row = isUuid(tokenId) ? await users.lockToken(tokenId) : undefined;
   if (!row || (userId !== null && row.userId !== userId)) throw new NotFound(`token ${tokenId} not found`, { tokenId });
   await users.revokeToken(tokenId, { actor, reason, at: now, userId: row.userId, label: row.label });
@@ -167,14 +198,32 @@ export interface ReviewedUserView extends Omit<UserView, 'tokens'> {
 /** Every user with role, organisation, active flag and tokens, each with its obsolete-access flags (DATA-3). */
 export async function reviewedUsers(repository: AccessRepository, now: Date): Promise<ReviewedUserView[]> {
   const users = await repository.userRecords();
-  const tokens = await tokensOf(repository, users.map((u) => u.id));
+  const tokens = await tokensOf(
+    repository,
+    users.map((u) => u.id),
+  );
   return users.map((u) => {
     const rows = tokens.get(u.id) ?? [];
-    const facts = rows.map((t) => ({ createdAt: new Date(t.createdAt), expiresAt: new Date(t.expiresAt), lastUsedAt: t.lastUsedAt ? new Date(t.lastUsedAt) : null, revokedAt: t.revokedAt ? new Date(t.revokedAt) : null }));
+    const facts = rows.map((t) => ({
+      createdAt: new Date(t.createdAt),
+      expiresAt: new Date(t.expiresAt),
+      lastUsedAt: t.lastUsedAt ? new Date(t.lastUsedAt) : null,
+      revokedAt: t.revokedAt ? new Date(t.revokedAt) : null,
+    }));
     const view = userView(u, rows, now);
     return {
       ...view,
-      flags: userFlags({ role: u.role, active: u.active, organisationId: u.organisationId, createdAt: new Date(u.createdAt), organisationAgrementEnded: u.agrementEnded, tokens: facts }, now),
+      flags: userFlags(
+        {
+          role: u.role,
+          active: u.active,
+          organisationId: u.organisationId,
+          createdAt: new Date(u.createdAt),
+          organisationAgrementEnded: u.agrementEnded,
+          tokens: facts,
+        },
+        now,
+      ),
       tokens: view.tokens.map((t, i) => ({ ...t, flags: u.active ? tokenFlags(facts[i]!, now) : [] })),
     };
   });

@@ -36,16 +36,28 @@ export interface NewUser {
 }
 
 function validateUser(input: NewUser): void {
-  if (typeof input.name !== 'string' || !NAME.test(input.name.trim())) throw new InvalidCommand('name', 'name must name a person (1–120 letters, digits, spaces, ._@\'-)');
-  if (typeof input.email !== 'string' || input.email.length > 254 || !EMAIL.test(input.email)) throw new InvalidCommand('email', 'email must be an e-mail address');
+  if (typeof input.name !== 'string' || !NAME.test(input.name.trim()))
+    throw new InvalidCommand('name', "name must name a person (1–120 letters, digits, spaces, ._@'-)");
+  if (typeof input.email !== 'string' || input.email.length > 254 || !EMAIL.test(input.email))
+    throw new InvalidCommand('email', 'email must be an e-mail address');
   if (!isRole(input.role)) throw new InvalidCommand('role', 'role is not a known role');
-  if (input.organisationId != null && !UUID.test(input.organisationId)) throw new InvalidCommand('organisationId', 'organisationId must be a UUID');
+  if (input.organisationId != null && !UUID.test(input.organisationId))
+    throw new InvalidCommand('organisationId', 'organisationId must be a UUID');
 }
 
 /** Creates a user (DATA-3: one login per e-mail address, case-insensitively); logged when audited. */
 export async function createUser(db: Db, input: NewUser, audit?: Pick<AccessAudit, 'actor' | 'at'>): Promise<User> {
   validateUser(input);
-  return accessRepository(db).insertUser({ id: randomUUID(), name: input.name.trim(), email: input.email.trim(), role: input.role, organisationId: input.organisationId ?? null }, audit);
+  return accessRepository(db).insertUser(
+    {
+      id: randomUUID(),
+      name: input.name.trim(),
+      email: input.email.trim(),
+      role: input.role,
+      organisationId: input.organisationId ?? null,
+    },
+    audit,
+  );
 }
 
 export async function findUserByEmail(db: Db, email: string): Promise<User | null> {
@@ -85,19 +97,25 @@ export async function issueToken(
   label: string,
   options: { lifetimeDays?: number; now?: Date; tokenId?: string; audit?: Pick<AccessAudit, 'actor'> } = {},
 ): Promise<IssuedToken> {
-  if (typeof label !== 'string' || label.trim().length === 0 || label.length > 200) throw new InvalidCommand('label', 'label must be 1–200 characters');
+  if (typeof label !== 'string' || label.trim().length === 0 || label.length > 200)
+    throw new InvalidCommand('label', 'label must be 1–200 characters');
   const days = tokenLifetimeDays(options.lifetimeDays);
   const users = accessRepository(db);
   const user = UUID.test(userId) ? await users.findUser(userId) : null;
   if (!user) throw new NotFound(`user ${userId} not found`, { userId });
-  if (!user.active) throw new TransitionRefused('DATA-3', `user ${userId} is deactivated: no token is issued to a removed access`, { userId });
+  if (!user.active)
+    throw new TransitionRefused('DATA-3', `user ${userId} is deactivated: no token is issued to a removed access`, { userId });
   const now = options.now ?? new Date();
   const token = generateToken();
   const tokenId = options.tokenId ?? randomUUID();
   // A retried request (same Idempotency-Key, same token id): the secret was shown once and is not stored, so
   // it cannot be shown again; a second token is not issued either.
   if (await users.tokenExists(tokenId)) {
-    throw new TransitionRefused('DATA-3', `DATA-3: token ${tokenId} was already issued for this Idempotency-Key; its secret is shown once only: revoke it if it was lost and issue another`, { tokenId });
+    throw new TransitionRefused(
+      'DATA-3',
+      `DATA-3: token ${tokenId} was already issued for this Idempotency-Key; its secret is shown once only: revoke it if it was lost and issue another`,
+      { tokenId },
+    );
   }
   const expiresAt = tokenExpiresAt(now, days);
   await users.insertToken({ id: tokenId, userId, hash: hashToken(token), label: label.trim(), createdAt: now, expiresAt }, options.audit);
@@ -110,7 +128,13 @@ export async function issueToken(
  * restarted keeps its published tokens working; one left unstarted sees them expire) and un-revokes it,
  * as seedDemoUsers reactivates the demo users: the seed restores the demo as the README describes it.
  */
-export async function ensureDemoToken(db: Db, userId: string, label: string, token: string, lifetimeDays: number = PARAMETERS.access.demoTokenLifetimeDays): Promise<void> {
+export async function ensureDemoToken(
+  db: Db,
+  userId: string,
+  label: string,
+  token: string,
+  lifetimeDays: number = PARAMETERS.access.demoTokenLifetimeDays,
+): Promise<void> {
   await accessRepository(db).upsertDemoToken({ id: randomUUID(), userId, hash: hashToken(token), label }, lifetimeDays);
 }
 
@@ -135,5 +159,12 @@ export async function findPrincipalByToken(db: Db, token: string): Promise<Princ
   if (lastUseIsStale(row.lastUsedAt ? new Date(row.lastUsedAt) : null, new Date())) {
     await tokens.recordTokenUse(row.tokenId, PARAMETERS.access.lastUsedResolutionSeconds);
   }
-  return { userId: row.userId, name: row.name, role: row.role, organisationId: row.organisationId, tokenId: row.tokenId, tokenExpiresAt: new Date(row.expiresAt).toISOString() };
+  return {
+    userId: row.userId,
+    name: row.name,
+    role: row.role,
+    organisationId: row.organisationId,
+    tokenId: row.tokenId,
+    tokenExpiresAt: new Date(row.expiresAt).toISOString(),
+  };
 }

@@ -61,7 +61,10 @@ export interface TokenHolder {
 /** Users and their tokens (DATA-3); each audited change writes its event-log entry (stream "access"). */
 export interface AccessRepository {
   /** DATA-3: one login per e-mail address: a duplicate (or an unknown organisation) is refused (InvalidCommand). */
-  insertUser(user: { id: string; name: string; email: string; role: Role; organisationId: string | null }, audit?: Pick<AccessAudit, 'actor' | 'at'>): Promise<User>;
+  insertUser(
+    user: { id: string; name: string; email: string; role: Role; organisationId: string | null },
+    audit?: Pick<AccessAudit, 'actor' | 'at'>,
+  ): Promise<User>;
   findUser(id: string): Promise<User | null>;
   findUserByEmail(email: string): Promise<User | null>;
   /** Locks the user; false when unknown. */
@@ -82,7 +85,10 @@ export interface AccessRepository {
   findToken(tokenId: string): Promise<TokenRecord | undefined>;
   /** The token, locked. */
   lockToken(tokenId: string): Promise<TokenRecord | undefined>;
-  insertToken(token: { id: string; userId: string; hash: string; label: string; createdAt: Date; expiresAt: Date }, audit?: Pick<AccessAudit, 'actor'>): Promise<void>;
+  insertToken(
+    token: { id: string; userId: string; hash: string; label: string; createdAt: Date; expiresAt: Date },
+    audit?: Pick<AccessAudit, 'actor'>,
+  ): Promise<void>;
   /** Demo data only: stores a chosen token (its hash) for `lifetimeDays` from now, un-revoked. */
   upsertDemoToken(token: { id: string; userId: string; hash: string; label: string }, lifetimeDays: number): Promise<void>;
   /** Revokes a token; false when it is already revoked (or unknown). An audited revocation names the token's holder and label in the log. */

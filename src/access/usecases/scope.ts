@@ -27,7 +27,10 @@ export async function visibleOrganisationIds(db: Db, principal: Pick<Principal, 
 }
 
 /** The organisation an application belongs to, with that organisation's network, or null if unknown. */
-export async function applicationOrganisation(db: Db, applicationId: string): Promise<{ organisationId: string; networkId: string | null } | null> {
+export async function applicationOrganisation(
+  db: Db,
+  applicationId: string,
+): Promise<{ organisationId: string; networkId: string | null } | null> {
   if (!isUuid(applicationId)) return null;
   return scopeRepository(db).applicationOrganisation(applicationId);
 }

@@ -12,7 +12,11 @@ const text = (max = 2000) => ({ type: 'string', minLength: 1, maxLength: max }) 
 const reason = { ...text(), description: 'Why: recorded in the event log' } as const;
 const evidence = { ...text(5000), description: 'Evidence: recorded in the event log' } as const;
 /** REF-1: which of a network's référents the action concerns (required when it has several). */
-const referentEmail = { type: 'string', format: 'email', description: "REF-1: the référent concerned, by e-mail (required when a network has several)" } as const;
+const referentEmail = {
+  type: 'string',
+  format: 'email',
+  description: 'REF-1: the référent concerned, by e-mail (required when a network has several)',
+} as const;
 
 /** The fields of the actions' bodies, typed as their schemas declare them. */
 interface BodyFields {
@@ -90,7 +94,12 @@ export const AGREMENT_ACTIONS: Record<string, ActionSpec> = {
   'record-cure': action({
     permission: 'agrement.record-cure',
     summary: 'Record the cure of a breach, with its evidence: closes the procedure (BRE-3)',
-    schema: { type: 'object', additionalProperties: false, required: ['reason', 'evidence'], properties: { reason, evidence, on: isoDate } },
+    schema: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['reason', 'evidence'],
+      properties: { reason, evidence, on: isoDate },
+    },
     toAction: (b, today) => ({ type: 'breach-cured', on: b.on ?? today, evidence: b.evidence }),
   }),
   'confirm-proposal': action({
@@ -107,13 +116,13 @@ export const AGREMENT_ACTIONS: Record<string, ActionSpec> = {
   }),
   'request-renewal': action({
     permission: 'agrement.request-renewal',
-    summary: "Request the renewal, at least 3 months before the term (AGR-2); dated when Pix receives it (no `on`)",
+    summary: 'Request the renewal, at least 3 months before the term (AGR-2); dated when Pix receives it (no `on`)',
     schema: body([], { reason }),
     toAction: (_b, today) => ({ type: 'renewal-requested', on: today }),
   }),
   'accept-renewal': action({
     permission: 'agrement.accept-renewal',
-    summary: "Accept the renewal before the term, for the duration Pix states or the initial one (AGR-3)",
+    summary: 'Accept the renewal before the term, for the duration Pix states or the initial one (AGR-3)',
     schema: body([], { reason, on: isoDate, years: { type: 'integer', minimum: 1, maximum: 3 } }),
     toAction: (b, today) => ({ type: 'renewal-accepted', on: b.on ?? today, years: b.years }),
   }),
@@ -131,7 +140,8 @@ export const AGREMENT_ACTIONS: Record<string, ActionSpec> = {
   }),
   'request-termination': action({
     permission: 'agrement.request-termination',
-    summary: "The centre's termination for convenience, dated when Pix receives it: effective 30 days after notice (TER-1), or with the new cahier (AGR-5)",
+    summary:
+      "The centre's termination for convenience, dated when Pix receives it: effective 30 days after notice (TER-1), or with the new cahier (AGR-5)",
     schema: body(['reason'], { reason }),
     toAction: (_b, today) => ({ type: 'termination-requested', on: today }),
   }),
@@ -182,7 +192,11 @@ export const AGREMENT_ACTIONS: Record<string, ActionSpec> = {
     permission: 'agrement.record-referent',
     summary: "The référent (one of a network's, named by referentEmail) completed the Pix training (REF-2)",
     schema: body([], { reason, on: isoDate, referentEmail }),
-    toAction: (b, today) => ({ type: 'referent-trained', on: b.on ?? today, ...(b.referentEmail ? { referentEmail: b.referentEmail } : {}) }),
+    toAction: (b, today) => ({
+      type: 'referent-trained',
+      on: b.on ?? today,
+      ...(b.referentEmail ? { referentEmail: b.referentEmail } : {}),
+    }),
   }),
   'record-badge': action({
     permission: 'agrement.record-referent',
@@ -206,7 +220,8 @@ export const AGREMENT_ACTIONS: Record<string, ActionSpec> = {
   }),
   'add-referent': action({
     permission: 'agrement.record-referent',
-    summary: "A network designates one more référent, with their CV, within the number agreed in its convention (REF-1; a centre has one: 409 REF-1); trained before acting (REF-2)",
+    summary:
+      'A network designates one more référent, with their CV, within the number agreed in its convention (REF-1; a centre has one: 409 REF-1); trained before acting (REF-2)',
     schema: body(['name', 'email', 'cv'], {
       reason,
       on: isoDate,
@@ -215,7 +230,14 @@ export const AGREMENT_ACTIONS: Record<string, ActionSpec> = {
       cv: { ...text(500), description: "The référent's CV (document reference)" },
       recognisedQualifications: { type: 'boolean' },
     }),
-    toAction: (b, today) => ({ type: 'referent-added', on: b.on ?? today, name: b.name, email: b.email, cv: b.cv, recognisedQualifications: b.recognisedQualifications === true }),
+    toAction: (b, today) => ({
+      type: 'referent-added',
+      on: b.on ?? today,
+      name: b.name,
+      email: b.email,
+      cv: b.cv,
+      recognisedQualifications: b.recognisedQualifications === true,
+    }),
   }),
   'remove-referent': action({
     permission: 'agrement.record-referent',
@@ -225,8 +247,12 @@ export const AGREMENT_ACTIONS: Record<string, ActionSpec> = {
   }),
   'revise-referent-count': action({
     permission: 'agrement.record-referent',
-    summary: 'Revise the number of référents agreed in a network\'s convention, with the number of its centres (REF-1, CdC §3.1.2)',
-    schema: body(['reason', 'count'], { reason, on: isoDate, count: { type: 'integer', minimum: 1, maximum: 1000, description: 'The number of référents agreed' } }),
+    summary: "Revise the number of référents agreed in a network's convention, with the number of its centres (REF-1, CdC §3.1.2)",
+    schema: body(['reason', 'count'], {
+      reason,
+      on: isoDate,
+      count: { type: 'integer', minimum: 1, maximum: 1000, description: 'The number of référents agreed' },
+    }),
     toAction: (b, today) => ({ type: 'referent-count-revised', on: b.on ?? today, count: b.count }),
   }),
   'record-finalised-session': action({
@@ -236,7 +262,10 @@ export const AGREMENT_ACTIONS: Record<string, ActionSpec> = {
       reason,
       sessionId: text(100),
       finalisedOn: isoDate,
-      sessionDate: { ...isoDate, description: 'The day the session was held: QUO-1 counts sessions held within 3 years of the first grant' },
+      sessionDate: {
+        ...isoDate,
+        description: 'The day the session was held: QUO-1 counts sessions held within 3 years of the first grant',
+      },
       candidates: { type: 'integer', minimum: 0, maximum: 10000 },
     }),
     toAction: (b, today) => ({

@@ -35,7 +35,9 @@ export class AgrementsController {
   /** A centre sees only its own agrément, a coordinator its network's: others answer 404, as if unknown. */
   /** The agrément if the principal may see it (404 otherwise, DATA-3), with its centre's zone. */
   private async visible(principal: Principal, id: string): Promise<{ timeZone: string }> {
-    const row = await this.deps.db.getRepository(AgrementEntity).findOne({ where: { id }, select: { id: true, organisationId: true, snapshot: true } });
+    const row = await this.deps.db
+      .getRepository(AgrementEntity)
+      .findOne({ where: { id }, select: { id: true, organisationId: true, snapshot: true } });
     if (!row || !canSeeOrganisation(principal, row.organisationId, await organisationNetworkId(this.deps.db, row.organisationId))) {
       throw new NotFound(`agrément ${id} not found`, { agrementId: id });
     }
@@ -49,12 +51,22 @@ export class AgrementsController {
   @ApiQuery({ name: 'state', required: false, enum: [...AGREMENT_STATES] })
   @ApiQuery({ name: 'limit', required: false, type: Number })
   @ApiQuery({ name: 'offset', required: false, type: Number })
-  async list(@CurrentPrincipal() principal: Principal, @Query('state') state?: string, @Query('limit') limit?: string, @Query('offset') offset?: string) {
+  async list(
+    @CurrentPrincipal() principal: Principal,
+    @Query('state') state?: string,
+    @Query('limit') limit?: string,
+    @Query('offset') offset?: string,
+  ) {
     if (state !== undefined && !(AGREMENT_STATES as readonly string[]).includes(state)) {
       throw new InvalidCommand('state', `state must be one of: ${AGREMENT_STATES.join(', ')}`);
     }
     const organisationIds = (await visibleOrganisationIds(this.deps.db, principal)) ?? undefined;
-    return listAgrementsView(this.deps, { state, organisationIds, limit: int('limit', limit, 50, 1, 500), offset: int('offset', offset, 0, 0, 1_000_000) });
+    return listAgrementsView(this.deps, {
+      state,
+      organisationIds,
+      limit: int('limit', limit, 50, 1, 500),
+      offset: int('offset', offset, 0, 0, 1_000_000),
+    });
   }
 
   @ApiSuccess(v.agrementView)
@@ -72,7 +84,9 @@ export class AgrementsController {
   @Post(':id/sessions/check')
   @Can('agrement.read')
   @HttpCode(200)
-  @ApiOperation({ summary: 'May the centre organise a session or register candidates now? 409 names the rule (SES-9: SUS-2, REF-2, AGR-4, TER-5)' })
+  @ApiOperation({
+    summary: 'May the centre organise a session or register candidates now? 409 names the rule (SES-9: SUS-2, REF-2, AGR-4, TER-5)',
+  })
   async checkSession(@CurrentPrincipal() principal: Principal, @Param('id', idParam) id: string) {
     await this.visible(principal, id);
     return checkSessionAllowed(this.deps, id);
@@ -84,7 +98,10 @@ export class AgrementsController {
   @Expensive()
   @Can('simulation.run')
   @HttpCode(200)
-  @ApiOperation({ summary: 'What-if from the agrément as it stands: hypothetical future events, the dated timeline they lead to (nothing real changes)', description: WHAT_IF_DESCRIPTION })
+  @ApiOperation({
+    summary: 'What-if from the agrément as it stands: hypothetical future events, the dated timeline they lead to (nothing real changes)',
+    description: WHAT_IF_DESCRIPTION,
+  })
   @ApiBody({ schema: WHAT_IF_BODY_SCHEMA as object })
   async whatIf(@CurrentPrincipal() principal: Principal, @Param('id', idParam) id: string, @Body() body: unknown) {
     await this.visible(principal, id);
@@ -96,15 +113,21 @@ export class AgrementsController {
   @ApiOperation({
     summary: 'The planned sessions the agrément blocks or puts at risk (SES-9: SUS-2, SUS-6, TER-3, TER-5, AGR-4; BRE-1 at risk)',
     description:
-      'Sessions still planned and not yet started that the agrément as it stands blocks — while suspended (SUS-2; a network as a whole, its member centres too: SUS-6) or under force majeure (TER-3), on or after a termination\'s effective date or after the end (TER-5), on or after the term without an accepted renewal (AGR-4) — or puts at risk under a formal notice (BRE-1: after the cure is due, Pix may terminate). Each with its rule and the day from which it applies. A network\'s member centre sees its own sessions under the network\'s agrément.',
+      "Sessions still planned and not yet started that the agrément as it stands blocks — while suspended (SUS-2; a network as a whole, its member centres too: SUS-6) or under force majeure (TER-3), on or after a termination's effective date or after the end (TER-5), on or after the term without an accepted renewal (AGR-4) — or puts at risk under a formal notice (BRE-1: after the cure is due, Pix may terminate). Each with its rule and the day from which it applies. A network's member centre sees its own sessions under the network's agrément.",
   })
   @ApiSuccess(v.affectedSessions)
   @ApiErrors(404)
   async affectedSessions(@CurrentPrincipal() principal: Principal, @Param('id', idParam) id: string) {
     const row = await this.deps.db.getRepository(AgrementEntity).findOne({ where: { id }, select: { id: true, organisationId: true } });
-    if (row && canSeeOrganisation(principal, row.organisationId, await organisationNetworkId(this.deps.db, row.organisationId))) return listAffectedSessions(this.deps, id);
+    if (row && canSeeOrganisation(principal, row.organisationId, await organisationNetworkId(this.deps.db, row.organisationId)))
+      return listAffectedSessions(this.deps, id);
     // SUS-6: a member centre of the network sees its own sessions under the network's agrément, and nothing else.
-    if (row && principal.role === 'centre' && principal.organisationId && (await organisationNetworkId(this.deps.db, principal.organisationId)) === row.organisationId) {
+    if (
+      row &&
+      principal.role === 'centre' &&
+      principal.organisationId &&
+      (await organisationNetworkId(this.deps.db, principal.organisationId)) === row.organisationId
+    ) {
       return listAffectedSessions(this.deps, id, { organisationIds: [principal.organisationId] });
     }
     throw new NotFound(`agrément ${id} not found`, { agrementId: id });
@@ -115,7 +138,9 @@ export class AgrementsController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Act on an agrément (audited: actor, time, reason, evidence)',
-    description: AGREMENT_ACTION_NAMES.map((n) => `- \`${n}\` (${AGREMENT_ACTIONS[n]!.permission}): ${AGREMENT_ACTIONS[n]!.summary}`).join('\n'),
+    description: AGREMENT_ACTION_NAMES.map((n) => `- \`${n}\` (${AGREMENT_ACTIONS[n]!.permission}): ${AGREMENT_ACTIONS[n]!.summary}`).join(
+      '\n',
+    ),
   })
   @ApiSuccess(v.agrementView)
   @ApiErrors(403, 404, 409)
@@ -137,8 +162,12 @@ export class AgrementsController {
     const b = validateBody<ActionBody>(spec.schema, body ?? {});
     // Every date of an agrément is a date in its centre's zone.
     const today = dateIn(this.deps.now(), timeZone);
-    await actOnAgrement(this.deps, id, { action: spec.toAction(b, today, {}), actor, reason: b.reason ?? null, evidence: b.evidence ?? null }, key);
+    await actOnAgrement(
+      this.deps,
+      id,
+      { action: spec.toAction(b, today, {}), actor, reason: b.reason ?? null, evidence: b.evidence ?? null },
+      key,
+    );
     return getAgrement(this.deps, id);
   }
 }
-

@@ -17,8 +17,17 @@ import { ApiErrors, ApiSuccess } from '../../http/openapi';
 import * as v from '../../http/openapi/views';
 
 const uuid = (field: string) => new ParseUUIDPipe({ exceptionFactory: () => new InvalidCommand(field, `${field} must be a UUID`) });
-const isoDate = { type: 'string', format: 'date', description: 'The day of the change (default: today in the centre’s zone); never in the future' } as const;
-const reason = { type: 'string', minLength: 1, maxLength: 2000, description: "Why (the coordinating entity's declaration, Pix's examination): recorded in the event log" } as const;
+const isoDate = {
+  type: 'string',
+  format: 'date',
+  description: 'The day of the change (default: today in the centre’s zone); never in the future',
+} as const;
+const reason = {
+  type: 'string',
+  minLength: 1,
+  maxLength: 2000,
+  description: "Why (the coordinating entity's declaration, Pix's examination): recorded in the event log",
+} as const;
 const evidence = { type: 'string', minLength: 1, maxLength: 5000, description: 'Evidence: recorded in the event log' } as const;
 /** The member as a network application lists it (APP-1, ELIG-1 category, DOC-1 UAI, department). */
 const member = createApplicationSchema.properties.network.properties.members.items;
@@ -28,7 +37,11 @@ const joinSchema = {
   additionalProperties: false,
   required: ['reason'],
   properties: {
-    organisationId: { type: 'string', format: 'uuid', description: 'An organisation already registered (e.g. a centre that left); or give `member`' },
+    organisationId: {
+      type: 'string',
+      format: 'uuid',
+      description: 'An organisation already registered (e.g. a centre that left); or give `member`',
+    },
     member: { ...member, description: 'The joining centre, when it is not registered yet' },
     on: isoDate,
     reason,
@@ -36,7 +49,12 @@ const joinSchema = {
   },
 } as const;
 
-const leaveSchema = { type: 'object', additionalProperties: false, required: ['reason'], properties: { on: isoDate, reason, evidence } } as const;
+const leaveSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['reason'],
+  properties: { on: isoDate, reason, evidence },
+} as const;
 
 /**
  * Network members during the agrément (ELIG-4, QUO-1; CdC §3.1.2, §3.2.2): Pix operations record a centre joining or
@@ -66,11 +84,26 @@ export class NetworkMembersController {
   @ApiSuccess(v.agrementView)
   @ApiErrors(404, 409)
   @ApiBody({ schema: joinSchema as object })
-  async join(@CurrentPrincipal() principal: Principal, @Param('id', uuid('id')) id: string, @Body() body: unknown, @Actor() actor: string, @IdempotencyKey() key?: string) {
+  async join(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', uuid('id')) id: string,
+    @Body() body: unknown,
+    @Actor() actor: string,
+    @IdempotencyKey() key?: string,
+  ) {
     await this.visible(principal, id);
-    const b = validateBody<{ organisationId?: string; member?: MemberDetails; on?: string; reason: string; evidence?: string }>(joinSchema, body ?? {});
-    if (!b.organisationId === !b.member) throw new InvalidCommand('member', 'give either organisationId (a registered organisation) or member (a new one)');
-    await joinNetwork(this.deps, id, { organisationId: b.organisationId, member: b.member, on: b.on, actor, reason: b.reason, evidence: b.evidence ?? null }, key);
+    const b = validateBody<{ organisationId?: string; member?: MemberDetails; on?: string; reason: string; evidence?: string }>(
+      joinSchema,
+      body ?? {},
+    );
+    if (!b.organisationId === !b.member)
+      throw new InvalidCommand('member', 'give either organisationId (a registered organisation) or member (a new one)');
+    await joinNetwork(
+      this.deps,
+      id,
+      { organisationId: b.organisationId, member: b.member, on: b.on, actor, reason: b.reason, evidence: b.evidence ?? null },
+      key,
+    );
     return getAgrement(this.deps, id);
   }
 
@@ -79,7 +112,9 @@ export class NetworkMembersController {
   @Post(':id/members/:organisationId/remove')
   @Can('agrement.network-members')
   @HttpCode(200)
-  @ApiOperation({ summary: 'A centre leaves an agreed network (ELIG-4: the network keeps at least one member; a type B network’s coverage is recomputed)' })
+  @ApiOperation({
+    summary: 'A centre leaves an agreed network (ELIG-4: the network keeps at least one member; a type B network’s coverage is recomputed)',
+  })
   @ApiBody({ schema: leaveSchema as object })
   async leave(
     @CurrentPrincipal() principal: Principal,

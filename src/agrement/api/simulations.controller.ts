@@ -18,7 +18,8 @@ export class SimulationsController {
   @Can('simulation.run')
   @Expensive()
   @ApiOperation({
-    summary: 'What-if timeline: replay a scenario through the production agrément workflow on the time-skipping server (see README, examples/)',
+    summary:
+      'What-if timeline: replay a scenario through the production agrément workflow on the time-skipping server (see README, examples/)',
   })
   @ApiSuccess(v.simulatedTimeline)
   run(@Body() body: unknown) {

@@ -9,7 +9,8 @@ export const WHAT_IF_BODY_SCHEMA = {
   properties: {
     events: {
       type: 'array',
-      description: "Hypothetical events, dated today or later in the agrément's time zone and not after `until`; given in any order, sorted by date (same-day events keep the order given)",
+      description:
+        "Hypothetical events, dated today or later in the agrément's time zone and not after `until`; given in any order, sorted by date (same-day events keep the order given)",
       items: {
         type: 'object',
         required: ['on', 'type'],
@@ -25,10 +26,18 @@ export const WHAT_IF_BODY_SCHEMA = {
         },
       },
     },
-    until: { type: 'string', format: 'date', description: `Last day of the timeline, today to ${PARAMETERS.simulation.whatIfHorizonYears} years ahead` },
+    until: {
+      type: 'string',
+      format: 'date',
+      description: `Last day of the timeline, today to ${PARAMETERS.simulation.whatIfHorizonYears} years ahead`,
+    },
     confirmProposals: { type: 'boolean', description: 'The legal team confirms each termination proposal the day it is made (BRE-4)' },
   },
-  example: { events: [{ on: '2026-12-01', type: 'breach.notified', reason: 'surveillance insuffisante' }], until: '2027-03-31', confirmProposals: true },
+  example: {
+    events: [{ on: '2026-12-01', type: 'breach.notified', reason: 'surveillance insuffisante' }],
+    until: '2027-03-31',
+    confirmProposals: true,
+  },
 } as const;
 
 export const WHAT_IF_DESCRIPTION = [

@@ -98,7 +98,14 @@ export function affectedSessions(a: Agrement, planned: readonly PlannedSession[]
     const blocker = sessionBlocker(a, s.date);
     if (blocker && LISTED.has(blocker.ruleId)) {
       const ruleId = blocker.ruleId as AffectingRule;
-      out.push({ ...s, status: 'blocked', ruleId, ruleIds: blockerRuleIds(a, ruleId), from: fromOf(a, ruleId, s.date), reason: blocker.reason });
+      out.push({
+        ...s,
+        status: 'blocked',
+        ruleId,
+        ruleIds: blockerRuleIds(a, ruleId),
+        from: fromOf(a, ruleId, s.date),
+        reason: blocker.reason,
+      });
     } else if (!blocker && a.breach && s.date > a.breach.cureDueOn) {
       out.push({
         ...s,
@@ -110,11 +117,30 @@ export function affectedSessions(a: Agrement, planned: readonly PlannedSession[]
       });
     }
   }
-  return out.sort((x, y) => (x.date !== y.date ? (x.date < y.date ? -1 : 1) : x.startTime !== y.startTime ? (x.startTime < y.startTime ? -1 : 1) : x.sessionId < y.sessionId ? -1 : 1));
+  return out.sort((x, y) =>
+    x.date !== y.date
+      ? x.date < y.date
+        ? -1
+        : 1
+      : x.startTime !== y.startTime
+        ? x.startTime < y.startTime
+          ? -1
+          : 1
+        : x.sessionId < y.sessionId
+          ? -1
+          : 1,
+  );
 }
 
 /** The agrément events after which the centre is told which planned sessions are affected. */
-export const AFFECTING_EVENTS = ['suspended', 'force-majeure-started', 'breach-notified', 'termination-notice', 'terminated', 'expired'] as const;
+export const AFFECTING_EVENTS = [
+  'suspended',
+  'force-majeure-started',
+  'breach-notified',
+  'termination-notice',
+  'terminated',
+  'expired',
+] as const;
 export type AffectingEvent = (typeof AFFECTING_EVENTS)[number];
 
 export function isAffectingEvent(type: string): type is AffectingEvent {
@@ -219,7 +245,9 @@ export function affectedSessionsEmails(
       count: blocked.length + atRisk.length,
     };
   };
-  const emails: AffectedSessionsEmail[] = [{ organisationId: a.organisationId, to: a.email, data: dataFor(a.organisationName, false, affected) }];
+  const emails: AffectedSessionsEmail[] = [
+    { organisationId: a.organisationId, to: a.email, data: dataFor(a.organisationName, false, affected) },
+  ];
   if (network) {
     for (const m of members) {
       if (m.organisationId === a.organisationId) continue;

@@ -3,7 +3,15 @@ import { forceMajeureLimitOn } from './deadlines';
 import type { Agrement as AgrementV1 } from './legacy/agrement-v1';
 import { nextLedger, openingLedger } from './ledger';
 import { createContext, refuse, standing } from './machine';
-import { type Agrement, type AgrementCommand, type AgrementStart, type Decision, isEnded, openAgrement as openModel, referentsOf } from './model';
+import {
+  type Agrement,
+  type AgrementCommand,
+  type AgrementStart,
+  type Decision,
+  isEnded,
+  openAgrement as openModel,
+  referentsOf,
+} from './model';
 import { badgeDueOn } from './procedures/referent';
 import { pendingDeadlines } from './schedule';
 import { DEADLINE_HANDLERS, TRANSITIONS } from './transitions';
@@ -42,9 +50,13 @@ function decideOn(a: Agrement, current: Agrement, command: AgrementCommand, toda
     const t = TRANSITIONS.get(command?.type);
     if (!t) throw new InvalidCommand('type', `unknown action ${String(command?.type)}`);
     // TER-5: after the end, nothing but the records of the past (the table's final columns).
-    if (isEnded(a) && !t.allowedIn.includes(a.state)) refuse(t.refusedBy[a.state] ?? 'TER-5', `${command.type}: the agrément has ${a.state === 'expired' ? 'expired' : 'ended'} (TER-5)`, { state: a.state });
+    if (isEnded(a) && !t.allowedIn.includes(a.state))
+      refuse(t.refusedBy[a.state] ?? 'TER-5', `${command.type}: the agrément has ${a.state === 'expired' ? 'expired' : 'ended'} (TER-5)`, {
+        state: a.state,
+      });
     t.validate?.(command, a, today);
-    if (!t.allowedIn.includes(a.state)) refuse(t.refusedBy[a.state] ?? 'TER-5', `${command.type} is not allowed while the agrément is ${a.state}`, { state: a.state });
+    if (!t.allowedIn.includes(a.state))
+      refuse(t.refusedBy[a.state] ?? 'TER-5', `${command.type} is not allowed while the agrément is ${a.state}`, { state: a.state });
     for (const g of t.guards) {
       const refusal = g.check(a, command, today);
       if (refusal) refuse(g.ruleId, refusal, { state: a.state });
@@ -97,16 +109,27 @@ export function sessionBlocker(a: Agrement, sessionDate?: string): SessionBlocke
   if (a.state === 'expired') return { ruleId: 'AGR-4', reason: 'the agrément has expired' };
   if (a.state === 'terminated') return { ruleId: 'TER-5', reason: 'the agrément has ended' };
   if (sessionDate) {
-    if (!a.renewal.acceptedOn && sessionDate >= a.termOn) return { ruleId: 'AGR-4', reason: `the session falls on or after the term ${a.termOn}, with no accepted renewal` };
+    if (!a.renewal.acceptedOn && sessionDate >= a.termOn)
+      return { ruleId: 'AGR-4', reason: `the session falls on or after the term ${a.termOn}, with no accepted renewal` };
     if (a.termination && sessionDate >= a.termination.effectiveOn) {
-      return { ruleId: 'TER-5', reason: `the session falls on or after the end of the agrément on ${a.termination.effectiveOn} (${a.termination.ruleId})` };
+      return {
+        ruleId: 'TER-5',
+        reason: `the session falls on or after the end of the agrément on ${a.termination.effectiveOn} (${a.termination.ruleId})`,
+      };
     }
   }
   if (a.forceMajeure) return { ruleId: 'TER-3', reason: 'the convention is suspended by force majeure' };
   if (a.suspension) return { ruleId: 'SUS-2', reason: 'the agrément is suspended' };
   // REF-2: a centre's référent is trained; a network has at least one trained référent (REF-1: it may have several).
   const trained = referentsOf(a).filter((r) => r.trained);
-  if (trained.length === 0) return { ruleId: 'REF-2', reason: a.kind === 'network' ? "none of the network's référents has completed the Pix training" : 'the référent has not completed the Pix training' };
+  if (trained.length === 0)
+    return {
+      ruleId: 'REF-2',
+      reason:
+        a.kind === 'network'
+          ? "none of the network's référents has completed the Pix training"
+          : 'the référent has not completed the Pix training',
+    };
   const change = a.referentChange;
   if (sessionDate && change && sessionDate >= change.effectiveOn) {
     const replaced = (change.replacesEmail ?? a.referent.email).toLowerCase();
@@ -124,13 +147,15 @@ type LaterFields = 'otherReferents' | 'referentCount' | 'network';
  * What a run carries over continue-as-new: a model-2 agrément, perhaps recorded before its later fields existed,
  * or one of the v1 model (legacy/).
  */
-export type RecordedAgrement = (Omit<Agrement, LaterFields> & Partial<Pick<Agrement, LaterFields>>) | (AgrementV1 & { model?: undefined; timeZone?: string });
+export type RecordedAgrement =
+  (Omit<Agrement, LaterFields> & Partial<Pick<Agrement, LaterFields>>) | (AgrementV1 & { model?: undefined; timeZone?: string });
 
 /** An agrément of the v1 model (workflows started before the transition table), brought to model 2 at continue-as-new. */
 export function upgradeAgrement(old: RecordedAgrement, today: string): Agrement {
   if (old.model === 2) return withDefaults(old);
   const fm = old.forceMajeure as { since: string } | null;
-  const suspension = old.suspension && old.suspension.cause !== 'force-majeure' ? { since: old.suspension.since, reason: old.suspension.reason } : null;
+  const suspension =
+    old.suspension && old.suspension.cause !== 'force-majeure' ? { since: old.suspension.since, reason: old.suspension.reason } : null;
   const a: Agrement = {
     // Model 2 reads the v1 record's fields as its own, but for those set below.
     ...(old as unknown as Agrement),
@@ -145,7 +170,12 @@ export function upgradeAgrement(old: RecordedAgrement, today: string): Agrement 
   };
   a.state = isEnded(old) ? (old.state as Agrement['state']) : standing(a);
   // Deadlines of the new model already behind us (REF-4 year ends) are not acted upon retroactively.
-  a.handled = [...a.handled, ...pendingDeadlines(a).filter((d) => d.on < today).map((d) => d.key)];
+  a.handled = [
+    ...a.handled,
+    ...pendingDeadlines(a)
+      .filter((d) => d.on < today)
+      .map((d) => d.key),
+  ];
   a.ledger = openingLedger(a, 'model-upgrade');
   return a;
 }
@@ -175,7 +205,9 @@ export function withContributionWarnings(a: Agrement, today: string): Agrement {
   const warnings = pendingDeadlines(next).filter((d) => d.name === 'referent-contribution-warning');
   next.handled = [...next.handled, ...warnings.filter((d) => d.on < today).map((d) => d.key)];
   const known = new Set(next.ledger.map((e) => e.key));
-  const added = openingLedger({ ...next, ledger: [] }, 'ref4-contribution-warning').filter((e) => e.name === 'referent-contribution-warning' && !known.has(e.key));
+  const added = openingLedger({ ...next, ledger: [] }, 'ref4-contribution-warning').filter(
+    (e) => e.name === 'referent-contribution-warning' && !known.has(e.key),
+  );
   next.ledger = [...next.ledger, ...added.map((e) => ({ ...e, setOn: today }))];
   return next;
 }
@@ -183,5 +215,9 @@ export function withContributionWarnings(a: Agrement, today: string): Agrement {
 /** REF-4: an agrément whose workflow began before the contribution warning runs without it (see `legacyNoContributionWarning`). */
 export function withoutContributionWarnings(a: Agrement): Agrement {
   if (a.legacyNoContributionWarning) return a;
-  return { ...a, legacyNoContributionWarning: true, ledger: a.ledger.filter((e) => !(e.name === 'referent-contribution-warning' && e.outcome === 'pending')) };
+  return {
+    ...a,
+    legacyNoContributionWarning: true,
+    ledger: a.ledger.filter((e) => !(e.name === 'referent-contribution-warning' && e.outcome === 'pending')),
+  };
 }

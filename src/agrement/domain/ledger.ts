@@ -9,7 +9,13 @@ import { pendingDeadlines } from './schedule';
  */
 
 /** Obligations of the centre: passing them is a miss. */
-const OBLIGATIONS: ReadonlySet<DeadlineName> = new Set(['renewal-request-due', 'badge-due', 'cure-due', 'visit-answer-due', 'labour-documents-due']);
+const OBLIGATIONS: ReadonlySet<DeadlineName> = new Set([
+  'renewal-request-due',
+  'badge-due',
+  'cure-due',
+  'visit-answer-due',
+  'labour-documents-due',
+]);
 /** The command that fulfils each obligation. */
 const MET_BY: Partial<Record<DeadlineName, AgrementCommand['type']>> = {
   'renewal-request-due': 'renewal-requested',
@@ -44,9 +50,18 @@ export function nextLedger(after: Agrement, command: AgrementCommand, events: Ag
   const pending = pendingDeadlines(after);
   const pendingKeys = new Map(pending.map((d) => [d.key, d]));
   // TER-3: a period held by force majeure stays pending while its procedure is open (cured, answered or received meanwhile, it is met).
-  const paused = new Set(after.forceMajeure ? pendingDeadlines({ ...after, forceMajeure: null }).filter((d) => PAUSED_BY_FORCE_MAJEURE.has(d.name)).map((d) => d.key) : []);
+  const paused = new Set(
+    after.forceMajeure
+      ? pendingDeadlines({ ...after, forceMajeure: null })
+          .filter((d) => PAUSED_BY_FORCE_MAJEURE.has(d.name))
+          .map((d) => d.key)
+      : [],
+  );
   const by = events.map((e) => e.type).join(', ') || command.type;
-  const actedOn = ('on' in command && typeof command.on === 'string' ? command.on : null) ?? ('letterSentOn' in command ? command.letterSentOn : null) ?? today;
+  const actedOn =
+    ('on' in command && typeof command.on === 'string' ? command.on : null) ??
+    ('letterSentOn' in command ? command.letterSentOn : null) ??
+    today;
   const ledger = after.ledger.map((e): LedgerEntry => {
     if (e.outcome !== 'pending') return e;
     // Still pending: the rule it rests on may have changed (the term: AGR-4 expiry, AGR-3 once a renewal is accepted).
@@ -54,8 +69,15 @@ export function nextLedger(after: Agrement, command: AgrementCommand, events: Ag
     if (still) return still.ruleId === e.ruleId ? e : { ...e, ruleId: still.ruleId };
     const name = e.name as DeadlineName;
     if (paused.has(e.key)) return e;
-    const closed = (outcome: DeadlineOutcome, extra: Partial<LedgerEntry> = {}): LedgerEntry => ({ ...e, outcome, outcomeOn: actedOn, outcomeBy: by, ...extra });
-    if (command.type === 'deadline-reached' && command.key === e.key) return closed(OBLIGATIONS.has(name) ? 'missed' : 'reached', { outcomeOn: e.on });
+    const closed = (outcome: DeadlineOutcome, extra: Partial<LedgerEntry> = {}): LedgerEntry => ({
+      ...e,
+      outcome,
+      outcomeOn: actedOn,
+      outcomeBy: by,
+      ...extra,
+    });
+    if (command.type === 'deadline-reached' && command.key === e.key)
+      return closed(OBLIGATIONS.has(name) ? 'missed' : 'reached', { outcomeOn: e.on });
     const successor = pending.find((d) => d.name === name && !after.ledger.some((x) => x.key === d.key));
     if (successor) return closed('superseded', { supersededByOn: successor.on });
     if (MET_BY[name] === command.type) return closed('met');

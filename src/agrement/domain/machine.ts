@@ -146,12 +146,25 @@ export type AnyTransition = { [T in CommandType]: Transition<T> }[CommandType];
 export const transition = <T extends CommandType>(t: Transition<T>): Transition<T> => t;
 
 /** The precedence of the live states: a procedure opening a state shows only if nothing above it is in course. */
-const RANK: Record<AgrementState, number> = { active: 0, suspended: 1, 'under-notice': 2, 'force-majeure': 3, terminating: 4, expired: 5, terminated: 5 };
+const RANK: Record<AgrementState, number> = {
+  active: 0,
+  suspended: 1,
+  'under-notice': 2,
+  'force-majeure': 3,
+  terminating: 4,
+  expired: 5,
+  terminated: 5,
+};
 export const unchanged = (from: AgrementState): readonly AgrementState[] => [from];
 /** A procedure that opens `state`: the agrément shows it unless a procedure above it is in course. */
-export const opens = (state: AgrementState) => (from: AgrementState): readonly AgrementState[] => [RANK[state] > RANK[from] ? state : from];
+export const opens =
+  (state: AgrementState) =>
+  (from: AgrementState): readonly AgrementState[] => [RANK[state] > RANK[from] ? state : from];
 /** A procedure that closes `state`: from it, the agrément falls back to what is still in course below it. */
-export const closes = (state: AgrementState, below: readonly AgrementState[]) => (from: AgrementState): readonly AgrementState[] => (from === state ? below : [from]);
+export const closes =
+  (state: AgrementState, below: readonly AgrementState[]) =>
+  (from: AgrementState): readonly AgrementState[] =>
+    from === state ? below : [from];
 
 export const LIVE_STATES: readonly AgrementState[] = ['active', 'suspended', 'force-majeure', 'under-notice', 'terminating'];
 /** TER-5: after the end, for whatever cause, the agrément takes no action but money and records of the past. */
@@ -174,7 +187,13 @@ export function dateField(field: string, value: unknown): string {
  * never a day in the future, never before the agrément's start nor before the previous step of
  * its procedure (`after`: [date, what it is]).
  */
-export function actDate(field: string, value: unknown, a: Agrement, today: string, ...after: Array<[string | null | undefined, string]>): string {
+export function actDate(
+  field: string,
+  value: unknown,
+  a: Agrement,
+  today: string,
+  ...after: Array<[string | null | undefined, string]>
+): string {
   const on = dateField(field, value);
   if (on > today) throw new InvalidCommand(field, `${field} ${on} is in the future (today is ${today} in ${a.timeZone})`, { today });
   if (on < a.startOn) throw new InvalidCommand(field, `${field} ${on} is before the agrément's start ${a.startOn}`, { startOn: a.startOn });

@@ -146,7 +146,15 @@ export interface Agrement {
    * REF-5: a change notified in advance, with the new référent's CV; `replacesEmail` names the référent it replaces
    * (absent: the first, `referent`).
    */
-  referentChange: { notifiedOn: string; effectiveOn: string; name: string; email: string; cv: string; recognisedQualifications: boolean; replacesEmail?: string } | null;
+  referentChange: {
+    notifiedOn: string;
+    effectiveOn: string;
+    name: string;
+    email: string;
+    cv: string;
+    recognisedQualifications: boolean;
+    replacesEmail?: string;
+  } | null;
   /**
    * ELIG-4 (CdC §3.1.2): a network's type, member centres and the departments they cover; null for a centre, and for a
    * network whose members were registered before the engine recorded them (the first join or leave brings them in).
@@ -209,7 +217,16 @@ export type AgrementCommand =
   | { type: 'force-majeure-ended'; on: string }
   | { type: 'cahier-change-notified'; on: string; effectiveOn?: string; summary: string }
   /** REF-5; `referentEmail`: the référent replaced, required when a network has several (REF-1). */
-  | { type: 'referent-changed'; on: string; name: string; email: string; recognisedQualifications: boolean; effectiveOn?: string; cv?: string; referentEmail?: string }
+  | {
+      type: 'referent-changed';
+      on: string;
+      name: string;
+      email: string;
+      recognisedQualifications: boolean;
+      effectiveOn?: string;
+      cv?: string;
+      referentEmail?: string;
+    }
   | { type: 'referent-trained'; on: string; referentEmail?: string }
   | { type: 'badge-obtained'; on: string; referentEmail?: string }
   /** REF-4: days of Pix activities on a date (`on`), or for a calendar `year` (v1 clients). */
@@ -221,7 +238,13 @@ export type AgrementCommand =
   /** REF-1 (CdC §3.1.2): the number of référents agreed for a network, revised with the number of its centres. */
   | { type: 'referent-count-revised'; on: string; count: number }
   /** ELIG-4, QUO-1 (CdC §3.2.2): a centre joins the network; `eligibility` is the verdict of the eligibility rules on the network with it. */
-  | { type: 'member-joined'; on: string; member: JoiningMember; eligibility: { passed: boolean; failedChecks: string[] }; baseline?: NetworkBaseline }
+  | {
+      type: 'member-joined';
+      on: string;
+      member: JoiningMember;
+      eligibility: { passed: boolean; failedChecks: string[] };
+      baseline?: NetworkBaseline;
+    }
   /** ELIG-4 (CdC §3.2.2): a centre leaves the network. */
   | { type: 'member-left'; on: string; organisationId: string; baseline?: NetworkBaseline }
   /** QUO-3: `sessionDate` is the day the session was held (QUO-1 counts by it); absent, the finalisation date. */
@@ -309,16 +332,32 @@ export function departmentsOf(members: ReadonlyArray<Pick<NetworkMember, 'depart
 
 /** A network's record from what its convention lists (or what the read model holds, for an older agrément). */
 export function networkFrom(b: NetworkBaseline): NetworkRecord {
-  const members = b.members.map((m) => ({ organisationId: m.organisationId, name: m.name, category: m.category, department: m.department ?? null, joinedOn: null }));
-  return { type: b.type ?? null, departmentsCommitted: [...(b.departmentsCommitted ?? [])], members, departmentsCovered: departmentsOf(members), formerMembers: [] };
+  const members = b.members.map((m) => ({
+    organisationId: m.organisationId,
+    name: m.name,
+    category: m.category,
+    department: m.department ?? null,
+    joinedOn: null,
+  }));
+  return {
+    type: b.type ?? null,
+    departmentsCommitted: [...(b.departmentsCommitted ?? [])],
+    members,
+    departmentsCovered: departmentsOf(members),
+    formerMembers: [],
+  };
 }
 
 /** REF-1: every référent of the agrément, the first one first (tolerates snapshots recorded before `otherReferents`). */
-export const referentsOf = (a: Pick<Agrement, 'referent'> & { otherReferents?: Referent[] }): Referent[] => [a.referent, ...(a.otherReferents ?? [])];
+export const referentsOf = (a: Pick<Agrement, 'referent'> & { otherReferents?: Referent[] }): Referent[] => [
+  a.referent,
+  ...(a.otherReferents ?? []),
+];
 
 export const isEnded = (a: Pick<Agrement, 'state'>): boolean => FINAL_STATES.includes(a.state);
 
 /** VIS-4: a proposal that a control visit's findings lead to, at most once per visit and kind. */
 export const visitFindingsKey = (visitId: string, proposal: 'breach-notice' | 'suspension') => `visit-findings:${visitId}:${proposal}`;
 /** VIS-4: the id of a control visit's proposal, keyed by the visit (two visits, or a BRE-1 cure-due proposal, on one day stay apart). */
-export const visitProposalId = (proposal: 'breach-notice' | 'suspension', visitId: string) => `VIS-4:${proposal === 'suspension' ? 'SUS-1' : 'BRE-1'}:${visitId}`;
+export const visitProposalId = (proposal: 'breach-notice' | 'suspension', visitId: string) =>
+  `VIS-4:${proposal === 'suspension' ? 'SUS-1' : 'BRE-1'}:${visitId}`;

@@ -37,7 +37,14 @@ const NOTICE_DAYS: Partial<Record<NoticeCause, number>> = {
   quota: P.quota.withdrawalNoticeDays,
 };
 
-export const AFFECTED_SESSIONS_TRIGGERS = ['suspended', 'force-majeure-started', 'breach-notified', 'termination-notice', 'terminated', 'expired'] as const;
+export const AFFECTED_SESSIONS_TRIGGERS = [
+  'suspended',
+  'force-majeure-started',
+  'breach-notified',
+  'termination-notice',
+  'terminated',
+  'expired',
+] as const;
 
 /** Who reads a letter written for both (QUO-1, REF-4). */
 const audience = { enum: ['centre', 'operations'], description: '"centre" or "operations"' } as const;
@@ -294,7 +301,12 @@ const cahierChangeNotice = {
 /** TER-3 */
 const forceMajeureStarted = {
   type: 'object',
-  properties: { ...agrementLetter, since: dateOrInstant, terminatesOn: dateOrInstant, /** TER-3; default: parameters. */ forceMajeureMonths: finite },
+  properties: {
+    ...agrementLetter,
+    since: dateOrInstant,
+    terminatesOn: dateOrInstant,
+    /** TER-3; default: parameters. */ forceMajeureMonths: finite,
+  },
   required: ['organisationName', 'agrementReference', 'since', 'terminatesOn'],
 } as const;
 
@@ -383,7 +395,11 @@ export const AGREMENT_TEMPLATES = {
   'breach-proposed': { schema: breachProposed, defaults: { cureDays: P.breach.cureDays } },
   'termination-notice': {
     schema: terminationNotice,
-    defaults: (data: Readonly<Record<string, unknown>>) => ({ ...confidentiality, quotaYears, noticeDays: NOTICE_DAYS[data.cause as NoticeCause] }),
+    defaults: (data: Readonly<Record<string, unknown>>) => ({
+      ...confidentiality,
+      quotaYears,
+      noticeDays: NOTICE_DAYS[data.cause as NoticeCause],
+    }),
   },
   'agrement-terminated': { schema: terminated, defaults: confidentiality },
   'quota-warning': { schema: quotaWarning, defaults: { audience: 'centre', quotaYears, quotaNoticeDays: P.quota.withdrawalNoticeDays } },

@@ -39,7 +39,11 @@ export function agrementReference(a: Pick<Agrement, 'agrementId'>): string {
   return `AGR-${a.agrementId.slice(0, 8).toUpperCase()}`;
 }
 
-const centre = <N extends AgrementTemplateName>(template: N, data: Omit<AgrementTemplateData[N], Common>) => ({ template, audience: 'centre' as const, data });
+const centre = <N extends AgrementTemplateName>(template: N, data: Omit<AgrementTemplateData[N], Common>) => ({
+  template,
+  audience: 'centre' as const,
+  data,
+});
 
 export function emailsFor(event: AgrementEvent, a: Agrement): Email[] {
   const d = event.data as Record<string, unknown>;
@@ -78,7 +82,14 @@ function build(event: AgrementEvent, a: Agrement, d: Record<string, any>): Lette
       return (['centre', 'operations'] as const).map((audience) => ({
         template: 'referent-contribution-warning',
         audience,
-        data: { referentName: d.referentName, agrementYear: d.agrementYear, days: d.days, required: d.required, yearEndsOn: d.yearEndsOn, audience },
+        data: {
+          referentName: d.referentName,
+          agrementYear: d.agrementYear,
+          days: d.days,
+          required: d.required,
+          yearEndsOn: d.yearEndsOn,
+          audience,
+        },
       }));
     case 'badge-reminder':
       return [centre('badge-reminder', { referentName: d.referentName, badgeDueOn: d.badgeDueOn, daysLeft: d.daysLeft })];
@@ -106,7 +117,11 @@ function build(event: AgrementEvent, a: Agrement, d: Record<string, any>): Lette
         {
           template: event.type === 'termination-proposed' ? 'termination-proposed' : 'breach-proposed',
           audience: 'legal',
-          data: { proposalRuleId: d.proposalRuleId, reasonFr: p?.reasonFr ?? proposalReasonFr(d.cause as Proposal['cause'], d), proposedOn: d.proposedOn },
+          data: {
+            proposalRuleId: d.proposalRuleId,
+            reasonFr: p?.reasonFr ?? proposalReasonFr(d.cause as Proposal['cause'], d),
+            proposedOn: d.proposedOn,
+          },
         },
       ];
     }
@@ -119,7 +134,14 @@ function build(event: AgrementEvent, a: Agrement, d: Record<string, any>): Lette
     case 'suspension-lifted':
       return [centre('agrement-suspension-lifted', { since: d.since, liftedOn: d.liftedOn })];
     case 'breach-notified':
-      return [centre('breach-notice', { letterSentOn: d.letterSentOn, cureDueOn: d.cureDueOn, reason: d.reason, suspendedDaysDeducted: d.suspendedDaysDeducted })];
+      return [
+        centre('breach-notice', {
+          letterSentOn: d.letterSentOn,
+          cureDueOn: d.cureDueOn,
+          reason: d.reason,
+          suspendedDaysDeducted: d.suspendedDaysDeducted,
+        }),
+      ];
     case 'breach-cured':
       return [centre('breach-cured', { curedOn: d.curedOn, evidence: d.evidence })];
     case 'visit-demanded':
@@ -129,7 +151,9 @@ function build(event: AgrementEvent, a: Agrement, d: Record<string, any>): Lette
     case 'force-majeure-ended':
       return [centre('force-majeure-ended', { since: d.since, endedOn: d.endedOn })];
     case 'cahier-change-notified':
-      return [centre('cahier-change-notice', { notifiedOn: d.notifiedOn, applyBy: d.applyBy, effectiveOn: d.effectiveOn, summary: d.summary })];
+      return [
+        centre('cahier-change-notice', { notifiedOn: d.notifiedOn, applyBy: d.applyBy, effectiveOn: d.effectiveOn, summary: d.summary }),
+      ];
     case 'referent-changed':
       return [centre('referent-training-required', { referentName: d.name, changedOn: d.on })];
     case 'labour-documents-requested':

@@ -12,18 +12,36 @@ import { termAndRenewal } from './procedures/term-renewal';
 import { termination } from './procedures/termination';
 
 /** The agrément's state machine: every procedure's transitions in one table (docs/agrement-transitions.md is generated from it). */
-export const PROCEDURES: readonly Procedure[] = [termAndRenewal, referent, network, quota, suspension, breach, controlVisit, termination, forceMajeure, cahierChange];
+export const PROCEDURES: readonly Procedure[] = [
+  termAndRenewal,
+  referent,
+  network,
+  quota,
+  suspension,
+  breach,
+  controlVisit,
+  termination,
+  forceMajeure,
+  cahierChange,
+];
 
 /** Keyed by each transition's own command type: `decide` hands a transition only the command it was declared for. */
-export const TRANSITIONS: ReadonlyMap<CommandType, Transition> = new Map(PROCEDURES.flatMap((p) => p.transitions.map((t) => [t.command, t as Transition] as const)));
+export const TRANSITIONS: ReadonlyMap<CommandType, Transition> = new Map(
+  PROCEDURES.flatMap((p) => p.transitions.map((t) => [t.command, t as Transition] as const)),
+);
 
-export const DEADLINE_HANDLERS = Object.assign({}, ...PROCEDURES.map((p) => p.onDeadline)) as Record<DeadlineName, (ctx: Context, d: Deadline, on: string) => void>;
+export const DEADLINE_HANDLERS = Object.assign({}, ...PROCEDURES.map((p) => p.onDeadline)) as Record<
+  DeadlineName,
+  (ctx: Context, d: Deadline, on: string) => void
+>;
 
-export type Cell = { allowed: true; next: readonly AgrementState[]; guards: Array<{ ruleId: string; holds: string }> } | { allowed: false; ruleId: string };
+export type Cell =
+  { allowed: true; next: readonly AgrementState[]; guards: Array<{ ruleId: string; holds: string }> } | { allowed: false; ruleId: string };
 
 /** What the table says of a command in a state: allowed (with its guards and next states), or the rule that refuses it. */
 export function cell(state: AgrementState, t: Transition): Cell {
-  if (t.allowedIn.includes(state)) return { allowed: true, next: t.next(state), guards: t.guards.map(({ ruleId, holds }) => ({ ruleId, holds })) };
+  if (t.allowedIn.includes(state))
+    return { allowed: true, next: t.next(state), guards: t.guards.map(({ ruleId, holds }) => ({ ruleId, holds })) };
   return { allowed: false, ruleId: t.refusedBy[state] ?? 'TER-5' };
 }
 
@@ -63,6 +81,9 @@ export function transitionsMarkdown(): string {
     if (names.length) lines.push(`- deadlines: ${names.map((n) => `\`${n}\``).join(', ')}`);
     lines.push('');
   }
-  lines.push(`Live states: ${LIVE_STATES.map((s) => `\`${s}\``).join(', ')}. After the end (TER-5) only a finalised session held before it is recorded.`, '');
+  lines.push(
+    `Live states: ${LIVE_STATES.map((s) => `\`${s}\``).join(', ')}. After the end (TER-5) only a finalised session held before it is recorded.`,
+    '',
+  );
   return lines.join('\n');
 }

@@ -53,7 +53,10 @@ export function affectedSessionsRepository(db: Db): AffectedSessionsRepository {
     },
 
     async recipients(organisationIds: string[]): Promise<Recipient[]> {
-      const rows: Array<{ id: string; name: string; email: string }> = await db.query('SELECT id, name, email FROM organisations WHERE id = ANY($1)', [organisationIds]);
+      const rows: Array<{ id: string; name: string; email: string }> = await db.query(
+        'SELECT id, name, email FROM organisations WHERE id = ANY($1)',
+        [organisationIds],
+      );
       return rows.map((o) => ({ organisationId: o.id, name: o.name, email: o.email }));
     },
 

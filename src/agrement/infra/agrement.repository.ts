@@ -96,7 +96,14 @@ export async function recordAgrement(db: DataSource, input: RecordAgrementInput)
 async function projectNetworkMembers(m: EntityManager, a: Agrement, events: AgrementEvent[]): Promise<void> {
   for (const e of events) {
     // The member as the NET events record it (procedures/network.ts).
-    const d = e.data as { organisationId: string; name?: string; category?: string; uai?: string | null; department?: string | null; email?: string };
+    const d = e.data as {
+      organisationId: string;
+      name?: string;
+      category?: string;
+      uai?: string | null;
+      department?: string | null;
+      email?: string;
+    };
     if (e.type === 'member-joined') {
       await m.query(
         `INSERT INTO organisations (id, name, category, uai, department, is_foreign, email, network_id, amounts_payable_on, amounts_payable_rule_id)
@@ -151,7 +158,10 @@ export function agrementRepository(db: Db): AgrementRepository {
     },
 
     async runningAgrementIdsOf(organisationId: string): Promise<string[]> {
-      const rows: { id: string }[] = await db.query(`SELECT id FROM agrements WHERE organisation_id = $1 AND state NOT IN ('expired', 'terminated')`, [organisationId]);
+      const rows: { id: string }[] = await db.query(
+        `SELECT id FROM agrements WHERE organisation_id = $1 AND state NOT IN ('expired', 'terminated')`,
+        [organisationId],
+      );
       return rows.map((r) => r.id);
     },
   };

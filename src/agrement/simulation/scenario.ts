@@ -70,8 +70,16 @@ function parseEvents(raw: unknown, allowed: readonly string[], allowEmpty: boole
     };
     if (!allowed.includes(String(ev.type))) fail(at('type'), `must be one of ${allowed.join(', ')}`);
     check('on', isSaneDate(ev.on), DATE_EXPECTED);
-    check('years', ev.years === undefined || (Number.isInteger(ev.years) && (ev.years as number) >= 1 && (ev.years as number) <= 3), 'must be an integer from 1 to 3 (APP-5)');
-    check('candidates', ev.type !== 'sessions.finalised' || (Number.isInteger(ev.candidates) && (ev.candidates as number) >= 0), 'must be a non-negative integer');
+    check(
+      'years',
+      ev.years === undefined || (Number.isInteger(ev.years) && (ev.years as number) >= 1 && (ev.years as number) <= 3),
+      'must be an integer from 1 to 3 (APP-5)',
+    );
+    check(
+      'candidates',
+      ev.type !== 'sessions.finalised' || (Number.isInteger(ev.candidates) && (ev.candidates as number) >= 0),
+      'must be a non-negative integer',
+    );
     check('effectiveOn', ev.effectiveOn === undefined || isSaneDate(ev.effectiveOn), DATE_EXPECTED);
     const parsed = ev as unknown as ScenarioEvent;
     givenIndex.set(parsed, i);
@@ -108,7 +116,8 @@ export function parseScenario(raw: unknown): Scenario {
   if (attestations.length !== 1) fail('events', 'exactly one attestation.received opens the scenario (APP-6)');
   const opening = attestations[0]!;
   const before = given.findIndex((e) => e.on < opening.on);
-  if (before >= 0) fail(`events[${before}].on`, `is before the attestation (${opening.on}, APP-6)`, `events[${before}].on (${given[before]!.type})`);
+  if (before >= 0)
+    fail(`events[${before}].on`, `is before the attestation (${opening.on}, APP-6)`, `events[${before}].on (${given[before]!.type})`);
   const events = [opening, ...sortByDate(given.filter((e) => e !== opening))];
   if ((s.until as string) < opening.on) fail('until', 'must not be before the attestation');
   return {
@@ -146,7 +155,8 @@ export function parseWhatIf(raw: unknown, today: string, horizon: string): WhatI
   const given = parseEvents(s.events ?? [], WHAT_IF_EVENT_TYPES, true);
   given.forEach((e, i) => {
     const label = `events[${i}].on (${e.type})`;
-    if (e.on < today) fail(`events[${i}].on`, `is before today (${today} in the agrément's time zone): a what-if adds future events only`, label);
+    if (e.on < today)
+      fail(`events[${i}].on`, `is before today (${today} in the agrément's time zone): a what-if adds future events only`, label);
     if (e.on > until) fail(`events[${i}].on`, `is after until (${until})`, label);
   });
   return { confirmProposals: s.confirmProposals === true, until, events: sortByDate(given) };

@@ -12,7 +12,12 @@ import { agrementWorkflowRepository } from '../infra/agrement-workflow.repositor
 import { workflowCode } from '../../workflow-code';
 import type { Log } from '../../shared/tools/cache-dir';
 import { ensureTestServerExecutable } from '../../shared/tools/test-server';
-import { agrementActionUpdate, type AgrementAction, type AgrementWorkflowActivities, type AgrementWorkflowInput } from '../workflows/definitions';
+import {
+  agrementActionUpdate,
+  type AgrementAction,
+  type AgrementWorkflowActivities,
+  type AgrementWorkflowInput,
+} from '../workflows/definitions';
 import { indexOfEvent, type Scenario, type ScenarioEvent, type WhatIf } from './scenario';
 
 export interface TimelineEntry {
@@ -104,9 +109,24 @@ export async function simulateFrom(agrement: Agrement, whatIf: WhatIf, now: Date
     timeZone: tz,
     startOn: agrement.startOn,
     years: agrement.initialYears,
-    referent: { name: agrement.referent.name, email: agrement.referent.email, trainedOn: null, recognisedQualifications: agrement.referent.recognisedQualifications },
+    referent: {
+      name: agrement.referent.name,
+      email: agrement.referent.email,
+      trainedOn: null,
+      recognisedQualifications: agrement.referent.recognisedQualifications,
+    },
   };
-  const records = await run({ startAt: now.getTime(), input: { start, state: agrement }, events: whatIf.events, until: whatIf.until, confirmProposals: whatIf.confirmProposals, timeZone: tz }, log);
+  const records = await run(
+    {
+      startAt: now.getTime(),
+      input: { start, state: agrement },
+      events: whatIf.events,
+      until: whatIf.until,
+      confirmProposals: whatIf.confirmProposals,
+      timeZone: tz,
+    },
+    log,
+  );
   return timeline(records, agrement, whatIf.until, tz);
 }
 
@@ -137,10 +157,15 @@ async function run(r: Run, log: Log): Promise<RecordAgrementInput[]> {
       const offset = r.startAt - (await env.currentTimeMs());
       const now = async () => (await env.currentTimeMs()) + offset;
       const input: AgrementWorkflowInput = { ...r.input, clockOffsetMs: offset };
-      const handle = await env.client.workflow.start('agrementWorkflow', { workflowId: `agrement-${r.input.start.agrementId}`, taskQueue, args: [input] });
+      const handle = await env.client.workflow.start('agrementWorkflow', {
+        workflowId: `agrement-${r.input.start.agrementId}`,
+        taskQueue,
+        args: [input],
+      });
       const workflow = agrementWorkflowRepository(env.client);
       const state = () => workflow.currentState(handle.workflowId);
-      const act = (action: AgrementAction) => handle.executeUpdate(agrementActionUpdate, { args: [{ action, actor: 'simulation', reason: 'scénario' }] });
+      const act = (action: AgrementAction) =>
+        handle.executeUpdate(agrementActionUpdate, { args: [{ action, actor: 'simulation', reason: 'scénario' }] });
       let ended = false;
 
       const confirmOpenProposals = async () => {
@@ -161,7 +186,10 @@ async function run(r: Run, log: Log): Promise<RecordAgrementInput[]> {
           const next = s.deadlines[0] ? Date.parse(s.deadlines[0].at) + 1000 : Infinity;
           // A deadline the workflow does not act on (a failing activity) would make this loop spin: stop and say so.
           stalled = next <= current ? stalled + 1 : 0;
-          if (stalled > STALL_LIMIT) throw new Error(`the simulation stalled at ${new Date(current).toISOString()}: deadline ${s.deadlines[0]?.key} is past and the workflow does not move`);
+          if (stalled > STALL_LIMIT)
+            throw new Error(
+              `the simulation stalled at ${new Date(current).toISOString()}: deadline ${s.deadlines[0]?.key} is past and the workflow does not move`,
+            );
           await env.sleep(Math.max(1, Math.min(target, next) - current));
         }
       };
@@ -194,7 +222,8 @@ function refusal(err: unknown, i: number, ev: ScenarioEvent): Error {
   const failure = (err as { cause?: unknown }).cause;
   if (failure instanceof ApplicationFailure) {
     const details: Record<string, unknown> = { ...((failure.details?.[0] ?? {}) as Record<string, unknown>), event: i };
-    if (failure.type === 'InvalidCommand') return new InvalidCommand(`events[${i}]${details.field ? `.${String(details.field)}` : ''}`, `${what}: ${failure.message}`, details);
+    if (failure.type === 'InvalidCommand')
+      return new InvalidCommand(`events[${i}]${details.field ? `.${String(details.field)}` : ''}`, `${what}: ${failure.message}`, details);
     return new TransitionRefused(String(details.ruleId ?? 'SIM'), `${what}: ${failure.message}`, details);
   }
   return new TransitionRefused('SIM', `${what}: ${err instanceof Error ? err.message : String(err)}`);
@@ -231,7 +260,12 @@ function toAction(ev: ScenarioEvent, index: number, s: { proposals: { id: string
     case 'referent.badge-obtained':
       return { type: 'badge-obtained', on };
     case 'sessions.finalised':
-      return { type: 'sessions-finalised', sessionId: `scenario-${index}-${++sessionCounter}`, finalisedOn: on, candidates: ev.candidates! };
+      return {
+        type: 'sessions-finalised',
+        sessionId: `scenario-${index}-${++sessionCounter}`,
+        finalisedOn: on,
+        candidates: ev.candidates!,
+      };
     case 'renewal.requested':
       return { type: 'renewal-requested', on };
     case 'renewal.accepted':
@@ -262,7 +296,12 @@ function toAction(ev: ScenarioEvent, index: number, s: { proposals: { id: string
     case 'force-majeure.ended':
       return { type: 'force-majeure-ended', on };
     case 'cahier.substantial-change':
-      return { type: 'cahier-change-notified', on, effectiveOn: ev.effectiveOn, summary: ev.summary ?? 'modification substantielle (scénario)' };
+      return {
+        type: 'cahier-change-notified',
+        on,
+        effectiveOn: ev.effectiveOn,
+        summary: ev.summary ?? 'modification substantielle (scénario)',
+      };
     case 'attestation.received':
       return null;
   }
@@ -275,13 +314,15 @@ function toAction(ev: ScenarioEvent, index: number, s: { proposals: { id: string
  */
 function timeline(records: RecordAgrementInput[], initial: Agrement | null, until: string, tz: string): TimelineEntry[] {
   const out: TimelineEntry[] = [];
-  const entry = (at: string, kind: TimelineEntry['kind'], name: string, rule: string) => out.push({ on: dateIn(new Date(at), tz), at, kind, name, rule });
+  const entry = (at: string, kind: TimelineEntry['kind'], name: string, rule: string) =>
+    out.push({ on: dateIn(new Date(at), tz), at, kind, name, rule });
   for (const r of records) {
     for (const e of r.events as AgrementEvent[]) {
       if (e.type === 'agrement-started') entry(r.at, 'state', 'active', 'APP-6');
       else if (e.from !== e.to) entry(r.at, 'state', e.to, e.ruleIds[0] ?? '');
       if (e.type.endsWith('-proposed')) entry(r.at, 'proposal', e.type, e.ruleIds[0] ?? '');
-      for (const m of emailsFor(e, r.agrement)) out.push({ on: dateIn(new Date(r.at), tz), at: r.at, kind: 'email', name: m.template, rule: e.ruleIds[0] ?? '', to: m.audience });
+      for (const m of emailsFor(e, r.agrement))
+        out.push({ on: dateIn(new Date(r.at), tz), at: r.at, kind: 'email', name: m.template, rule: e.ruleIds[0] ?? '', to: m.audience });
     }
   }
   // Deadlines: each once, from the last ledger, those dated within the horizon.

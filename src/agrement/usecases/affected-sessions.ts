@@ -38,12 +38,18 @@ function view(s: AffectedSession) {
  * stands blocks (SES-9: SUS-2, SUS-6, TER-3, TER-5, AGR-4) or puts at risk (BRE-1), each with its rule and the
  * day from which it applies. `organisationIds` narrows it to a member centre's own sessions.
  */
-export async function listAffectedSessions(deps: Pick<ApplicationDeps, 'db' | 'now'>, agrementId: string, scope: { organisationIds?: string[] } = {}) {
+export async function listAffectedSessions(
+  deps: Pick<ApplicationDeps, 'db' | 'now'>,
+  agrementId: string,
+  scope: { organisationIds?: string[] } = {},
+) {
   const { agrement } = await findAgrement(deps.db, agrementId);
   const a = agrement.snapshot as Agrement;
   const now = deps.now();
   const today = dateIn(now, a.timeZone);
-  const planned = (await affectedSessionsRepository(deps.db).plannedSessionsUnder(a.organisationId, today)).filter((s) => !scope.organisationIds || scope.organisationIds.includes(s.organisationId));
+  const planned = (await affectedSessionsRepository(deps.db).plannedSessionsUnder(a.organisationId, today)).filter(
+    (s) => !scope.organisationIds || scope.organisationIds.includes(s.organisationId),
+  );
   const affected = affectedSessions(a, planned, now);
   return {
     agrementId: a.agrementId,
@@ -103,11 +109,24 @@ export async function noticeAffectedSessions(
   const memberIds = [...new Set(affected.map((s) => s.organisationId))].filter((id) => id !== a.organisationId);
   const members = memberIds.length ? await deps.sessions.recipients(memberIds) : [];
   await deps.sessions.transaction((sessions) =>
-    sessions.recordNotices({ key: input.key, agrementId: a.agrementId, agrementOrganisationId: a.organisationId, event: input.event.type, sessions: affected, at: now }),
+    sessions.recordNotices({
+      key: input.key,
+      agrementId: a.agrementId,
+      agrementOrganisationId: a.organisationId,
+      event: input.event.type,
+      sessions: affected,
+      at: now,
+    }),
   );
   const emails = affectedSessionsEmails(a, input.event, affected, members);
   for (const e of emails) {
-    await deps.sendEmail({ key: `${input.key}:${e.organisationId}`, to: e.to, audience: 'centre', template: 'planned-sessions-affected', data: e.data });
+    await deps.sendEmail({
+      key: `${input.key}:${e.organisationId}`,
+      to: e.to,
+      audience: 'centre',
+      template: 'planned-sessions-affected',
+      data: e.data,
+    });
   }
   return {
     blocked: affected.filter((s) => s.status === 'blocked').map((s) => s.sessionId),

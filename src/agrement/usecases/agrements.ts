@@ -26,9 +26,13 @@ export async function actOnAgrement(
     throw translateWorkflowError(err, () => {
       const end = (agrement.snapshot as Agrement).end;
       const ruleId = agrement.state === 'expired' ? 'AGR-4' : 'TER-5';
-      return new TransitionRefused(ruleId, `the agrément has ${agrement.state === 'expired' ? 'expired' : 'ended'}${end ? ` on ${end.on}` : ''} (${ruleId})`, {
-        state: agrement.state,
-      });
+      return new TransitionRefused(
+        ruleId,
+        `the agrément has ${agrement.state === 'expired' ? 'expired' : 'ended'}${end ? ` on ${end.on}` : ''} (${ruleId})`,
+        {
+          state: agrement.state,
+        },
+      );
     });
   }
 }
@@ -37,7 +41,11 @@ export async function actOnAgrement(
 export async function checkSessionAllowed(deps: Pick<ApplicationDeps, 'db'>, agrementId: string): Promise<{ allowed: true }> {
   const { agrement } = await findAgrement(deps.db, agrementId);
   const blocker = sessionBlockerOf(agrement.snapshot);
-  if (blocker) throw new TransitionRefused(blocker.ruleId, blockerMessage(agrement.snapshot, blocker), { state: agrement.state, ruleIds: blockerRuleIds(agrement.snapshot, blocker.ruleId) });
+  if (blocker)
+    throw new TransitionRefused(blocker.ruleId, blockerMessage(agrement.snapshot, blocker), {
+      state: agrement.state,
+      ruleIds: blockerRuleIds(agrement.snapshot, blocker.ruleId),
+    });
   return { allowed: true };
 }
 
@@ -62,7 +70,10 @@ export async function getAgrement(deps: Pick<ApplicationDeps, 'db'>, agrementId:
   };
 }
 
-export async function listAgrementsView(deps: Pick<ApplicationDeps, 'db'>, query: { state?: string; organisationIds?: string[]; limit: number; offset: number }) {
+export async function listAgrementsView(
+  deps: Pick<ApplicationDeps, 'db'>,
+  query: { state?: string; organisationIds?: string[]; limit: number; offset: number },
+) {
   const { total, items } = await listAgrements(deps.db, query);
   return {
     total,

@@ -23,7 +23,10 @@ export interface LedgerView {
  * cure due?" has an answer even when the cure came in time — soonest first. An agrément of the v1 model
  * (no ledger yet: it gets one at continue-as-new) shows its pending deadlines.
  */
-export function ledgerView(a: Pick<Agrement, 'ledger'>, pending: ReadonlyArray<{ key: string; name: string; ruleId: string; on: string; boundary: 'by' | 'on' }>): LedgerView[] {
+export function ledgerView(
+  a: Pick<Agrement, 'ledger'>,
+  pending: ReadonlyArray<{ key: string; name: string; ruleId: string; on: string; boundary: 'by' | 'on' }>,
+): LedgerView[] {
   const ledger: LedgerEntry[] = Array.isArray(a.ledger)
     ? a.ledger
     : pending.map((d) => ({ ...d, setOn: '', setBy: '', outcome: 'pending', outcomeOn: null, outcomeBy: null }));

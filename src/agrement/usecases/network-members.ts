@@ -63,9 +63,14 @@ const refused = (message: string, details: Record<string, unknown> = {}) => new 
 async function networkOf(deps: ApplicationDeps, agrementId: string): Promise<NetworkContext> {
   const { agrement: row } = await findAgrement(deps.db, agrementId);
   const a = row.snapshot as Agrement;
-  if (row.kind !== 'network') throw refused("a centre's agrément has no member centres: only a network's does (ELIG-4, CdC §3.1.2)", { kind: row.kind });
+  if (row.kind !== 'network')
+    throw refused("a centre's agrément has no member centres: only a network's does (ELIG-4, CdC §3.1.2)", { kind: row.kind });
   if (row.state === 'expired' || row.state === 'terminated') {
-    throw new TransitionRefused('TER-5', `the agrément has ${row.state === 'expired' ? 'expired' : 'ended'}: its members no longer change (TER-5)`, { state: row.state });
+    throw new TransitionRefused(
+      'TER-5',
+      `the agrément has ${row.state === 'expired' ? 'expired' : 'ended'}: its members no longer change (TER-5)`,
+      { state: row.state },
+    );
   }
   const [members, application] = await Promise.all([
     deps.db.getRepository(OrganisationEntity).find({ where: { networkId: row.organisationId }, order: { name: 'ASC' } }),
@@ -79,7 +84,13 @@ async function networkOf(deps: ApplicationDeps, agrementId: string): Promise<Net
   return { agrement: a, networkId: row.organisationId, today: dateIn(deps.now(), a.timeZone), baseline, members, application };
 }
 
-const asMember = (m: { name: string; category: string; uai?: string | null; department?: string | null; email: string }): ApplicationMember => ({
+const asMember = (m: {
+  name: string;
+  category: string;
+  uai?: string | null;
+  department?: string | null;
+  email: string;
+}): ApplicationMember => ({
   name: m.name,
   category: m.category as EligibilityCategory,
   uai: m.uai ?? null,
@@ -97,7 +108,12 @@ async function membershipFailures(ctx: NetworkContext, members: ApplicationMembe
   const memberDepartments = members.map((m) => m.department).filter((d): d is string => !!d && d.trim() !== '');
   const data: ApplicationData = {
     kind: 'network',
-    organisation: base?.organisation ?? { name: ctx.agrement.organisationName, category: 'other', foreign: ctx.agrement.foreign, email: ctx.agrement.email },
+    organisation: base?.organisation ?? {
+      name: ctx.agrement.organisationName,
+      category: 'other',
+      foreign: ctx.agrement.foreign,
+      email: ctx.agrement.email,
+    },
     argument: base?.argument ?? '',
     referent: base?.referent ?? { name: ctx.agrement.referent.name, email: ctx.agrement.referent.email },
     commitments: base?.commitments ?? {
@@ -120,9 +136,15 @@ async function membershipFailures(ctx: NetworkContext, members: ApplicationMembe
   return evaluation.failures.filter((f) => f.ruleId === 'ELIG-4');
 }
 
-const failuresView = (failures: Verdict[]) => failures.map(({ ruleId, check, clause, message, actual, expected }) => ({ ruleId, check, clause, message, actual, expected }));
+const failuresView = (failures: Verdict[]) =>
+  failures.map(({ ruleId, check, clause, message, actual, expected }) => ({ ruleId, check, clause, message, actual, expected }));
 
-export async function joinNetwork(deps: ApplicationDeps, agrementId: string, input: JoinNetworkInput, idempotencyKey?: string): Promise<AgrementSnapshot> {
+export async function joinNetwork(
+  deps: ApplicationDeps,
+  agrementId: string,
+  input: JoinNetworkInput,
+  idempotencyKey?: string,
+): Promise<AgrementSnapshot> {
   const ctx = await networkOf(deps, agrementId);
   let member: JoiningMember;
   if (input.organisationId) {
@@ -130,9 +152,13 @@ export async function joinNetwork(deps: ApplicationDeps, agrementId: string, inp
     if (!org) throw new NotFound(`organisation ${input.organisationId} not found`, { organisationId: input.organisationId });
     if (org.id === ctx.networkId) throw refused('the coordinating entity is not one of its own members (ELIG-4)');
     if (org.networkId === ctx.networkId) throw refused(`${org.name} is already a member of the network (ELIG-4)`);
-    if (org.networkId) throw refused(`${org.name} is a member of another network: it leaves it first (ELIG-4)`, { networkId: org.networkId });
+    if (org.networkId)
+      throw refused(`${org.name} is a member of another network: it leaves it first (ELIG-4)`, { networkId: org.networkId });
     const [own] = await agrementRepository(deps.db).runningAgrementIdsOf(org.id);
-    if (own) throw refused(`${org.name} holds an agrément of its own (${own}): it ends before the centre joins a network (ELIG-4, QUO-1)`, { agrementId: own });
+    if (own)
+      throw refused(`${org.name} holds an agrément of its own (${own}): it ends before the centre joins a network (ELIG-4, QUO-1)`, {
+        agrementId: own,
+      });
     member = { organisationId: org.id, name: org.name, category: org.category, department: org.department, uai: org.uai, email: org.email };
   } else {
     const m = input.member!;
@@ -147,13 +173,21 @@ export async function joinNetwork(deps: ApplicationDeps, agrementId: string, inp
   }
   const failures = await membershipFailures(ctx, [...ctx.members.map(asMember), asMember(member)]);
   if (failures.length) {
-    throw refused(`${member.name} cannot join the network: ${failures.map((f) => f.message).join(' ')}`, { failures: failuresView(failures) });
+    throw refused(`${member.name} cannot join the network: ${failures.map((f) => f.message).join(' ')}`, {
+      failures: failuresView(failures),
+    });
   }
   return actOnAgrement(
     deps,
     agrementId,
     {
-      action: { type: 'member-joined', on: input.on ?? ctx.today, member, eligibility: { passed: true, failedChecks: [] }, baseline: ctx.baseline },
+      action: {
+        type: 'member-joined',
+        on: input.on ?? ctx.today,
+        member,
+        eligibility: { passed: true, failedChecks: [] },
+        baseline: ctx.baseline,
+      },
       actor: input.actor,
       reason: input.reason,
       evidence: input.evidence ?? null,
@@ -162,17 +196,21 @@ export async function joinNetwork(deps: ApplicationDeps, agrementId: string, inp
   );
 }
 
-export async function leaveNetwork(deps: ApplicationDeps, agrementId: string, input: LeaveNetworkInput, idempotencyKey?: string): Promise<AgrementSnapshot> {
+export async function leaveNetwork(
+  deps: ApplicationDeps,
+  agrementId: string,
+  input: LeaveNetworkInput,
+  idempotencyKey?: string,
+): Promise<AgrementSnapshot> {
   const ctx = await networkOf(deps, agrementId);
   const org = await deps.db.getRepository(OrganisationEntity).findOne({ where: { id: input.organisationId } });
   if (!org) throw new NotFound(`organisation ${input.organisationId} not found`, { organisationId: input.organisationId });
   if (org.networkId !== ctx.networkId) throw refused(`${org.name} is not a member of the network (ELIG-4)`);
-  const failures = await membershipFailures(
-    ctx,
-    ctx.members.filter((m) => m.id !== org.id).map(asMember),
-  );
+  const failures = await membershipFailures(ctx, ctx.members.filter((m) => m.id !== org.id).map(asMember));
   if (failures.length) {
-    throw refused(`${org.name} cannot leave the network: ${failures.map((f) => f.message).join(' ')}`, { failures: failuresView(failures) });
+    throw refused(`${org.name} cannot leave the network: ${failures.map((f) => f.message).join(' ')}`, {
+      failures: failuresView(failures),
+    });
   }
   return actOnAgrement(
     deps,

@@ -17,7 +17,12 @@ import type { ApplicationDeps } from '../../shared/usecases/dependencies';
  * starts from the agrément's current state, read from its running workflow (the read model when the
  * workflow does not answer), and changes nothing real: no write, no e-mail, no message to the workflow.
  */
-export async function whatIfOnAgrement(deps: Pick<ApplicationDeps, 'db' | 'temporal' | 'now'>, agrementId: string, body: unknown, log: Log): Promise<TimelineEntry[]> {
+export async function whatIfOnAgrement(
+  deps: Pick<ApplicationDeps, 'db' | 'temporal' | 'now'>,
+  agrementId: string,
+  body: unknown,
+  log: Log,
+): Promise<TimelineEntry[]> {
   const { agrement: row } = await findAgrement(deps.db, agrementId);
   const recorded = row.snapshot;
   const timeZone = recorded.timeZone ?? PARAMETERS.agrement.timeZone;
@@ -34,9 +39,13 @@ export async function whatIfOnAgrement(deps: Pick<ApplicationDeps, 'db' | 'tempo
 /** AGR-4, TER-5: an ended agrément has no future to simulate. */
 function ended(a: Agrement): TransitionRefused {
   const ruleId = a.state === 'expired' ? 'AGR-4' : 'TER-5';
-  return new TransitionRefused(ruleId, `the agrément has ${a.state === 'expired' ? 'expired' : 'ended'}${a.end ? ` on ${a.end.on}` : ''}: a what-if starts from a running agrément (${ruleId})`, {
-    state: a.state,
-  });
+  return new TransitionRefused(
+    ruleId,
+    `the agrément has ${a.state === 'expired' ? 'expired' : 'ended'}${a.end ? ` on ${a.end.on}` : ''}: a what-if starts from a running agrément (${ruleId})`,
+    {
+      state: a.state,
+    },
+  );
 }
 
 /** The agrément as its workflow holds it now (the read model may lag behind an action in flight). */

@@ -115,7 +115,16 @@ export async function agrementWorkflowV1(input: AgrementWorkflowInput): Promise<
     : serially(() =>
         recordAgrement({
           agrement: agrement as never,
-          events: [{ type: 'agrement-started', ruleIds: ['APP-6', 'AGR-1'], from: 'active', to: 'active', data: { startOn: agrement.startOn, termOn: agrement.termOn }, emails: [] }] as never,
+          events: [
+            {
+              type: 'agrement-started',
+              ruleIds: ['APP-6', 'AGR-1'],
+              from: 'active',
+              to: 'active',
+              data: { startOn: agrement.startOn, termOn: agrement.termOn },
+              emails: [],
+            },
+          ] as never,
           deadlines: snapshot().deadlines,
           actor: 'system',
           reason: null,
@@ -136,7 +145,11 @@ export async function agrementWorkflowV1(input: AgrementWorkflowInput): Promise<
   setHandler(sessionsFinalisedSignal, (list: SessionFinalised[]) => {
     void serially(async () => {
       const { decision, refused } = decideSessionsFinalised(agrement, Array.isArray(list) ? list : [], today());
-      for (const r of refused) log.warn('finalised session not counted', { sessionId: r.sessionId, error: r.error instanceof Error ? r.error.message : String(r.error) });
+      for (const r of refused)
+        log.warn('finalised session not counted', {
+          sessionId: r.sessionId,
+          error: r.error instanceof Error ? r.error.message : String(r.error),
+        });
       return applyAll(decision, { actor: 'Pix Certif (import)' });
     }).catch((err: unknown) => log.warn('finalised sessions not counted', { error: err instanceof Error ? err.message : String(err) }));
   });

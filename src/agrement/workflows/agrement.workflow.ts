@@ -90,7 +90,9 @@ export async function agrementWorkflow(input: AgrementWorkflowInput): Promise<Ag
   }
   const offset = input.clockOffsetMs ?? 0;
   const now = () => new Date(Date.now() + offset);
-  let agrement: Agrement = input.state ? upgradeAgrement(input.state, dateIn(now(), input.state.timeZone ?? PARAMETERS.agrement.timeZone)) : openAgrement(input.start);
+  let agrement: Agrement = input.state
+    ? upgradeAgrement(input.state, dateIn(now(), input.state.timeZone ?? PARAMETERS.agrement.timeZone))
+    : openAgrement(input.start);
   // REF-4: histories recorded before the contribution warning replay without it; a run continued as new takes it up.
   if (!patched(REF4_CONTRIBUTION_WARNING)) agrement = withoutContributionWarnings(agrement);
   else agrement = withContributionWarnings(agrement, dateIn(now(), agrement.timeZone));
@@ -125,8 +127,10 @@ export async function agrementWorkflow(input: AgrementWorkflowInput): Promise<Ag
     });
     for (const event of d.events) {
       const ruleId = PAYABLE_AT_ONCE[event.type];
-      if (ruleId) await makeAmountsPayableNow({ organisationId: agrement.organisationId, on: String(event.data.since ?? event.data.on), ruleId });
-      else if (event.type === 'suspension-lifted' && patched(SUSPENSION_LIFT_ENDS_PAYABILITY)) await liftAmountsPayableNow({ organisationId: agrement.organisationId });
+      if (ruleId)
+        await makeAmountsPayableNow({ organisationId: agrement.organisationId, on: String(event.data.since ?? event.data.on), ruleId });
+      else if (event.type === 'suspension-lifted' && patched(SUSPENSION_LIFT_ENDS_PAYABILITY))
+        await liftAmountsPayableNow({ organisationId: agrement.organisationId });
     }
     const firstSeq = agrement.version - d.events.length + 1;
     for (const [i, event] of d.events.entries()) {
@@ -143,7 +147,10 @@ export async function agrementWorkflow(input: AgrementWorkflowInput): Promise<Ag
           // Issue 11: the decision is recorded; a letter that cannot be queued (its data refused: non-retryable) is on
           // the needs-attention list, and neither fails the person's action nor stops the agrément's clocks.
           if (!patched(EMAIL_FAILURE_LISTED)) throw err;
-          log.error('e-mail not queued: listed for operations', { template: email.template, error: err instanceof Error ? err.message : String(err) });
+          log.error('e-mail not queued: listed for operations', {
+            template: email.template,
+            error: err instanceof Error ? err.message : String(err),
+          });
         }
       }
     }
@@ -158,7 +165,9 @@ export async function agrementWorkflow(input: AgrementWorkflowInput): Promise<Ag
         agrement: { ...agrement, quota: { ...agrement.quota, sessionIds: [] }, ledger: [], handled: [] },
         event: { type, on: affectingEventOn(type, event.data) ?? today() },
         at: now().toISOString(),
-      }).catch((err: unknown) => log.warn('planned sessions affected: notice not sent', { event: type, error: err instanceof Error ? err.message : String(err) }));
+      }).catch((err: unknown) =>
+        log.warn('planned sessions affected: notice not sent', { event: type, error: err instanceof Error ? err.message : String(err) }),
+      );
     }
     return snapshot();
   };
@@ -170,7 +179,15 @@ export async function agrementWorkflow(input: AgrementWorkflowInput): Promise<Ag
     : serially(() =>
         recordAgrement({
           agrement,
-          events: [{ type: 'agrement-started', ruleIds: ['APP-6', 'AGR-1'], from: 'active', to: 'active', data: { startOn: agrement.startOn, termOn: agrement.termOn, timeZone: agrement.timeZone } }],
+          events: [
+            {
+              type: 'agrement-started',
+              ruleIds: ['APP-6', 'AGR-1'],
+              from: 'active',
+              to: 'active',
+              data: { startOn: agrement.startOn, termOn: agrement.termOn, timeZone: agrement.timeZone },
+            },
+          ],
           deadlines: snapshot().deadlines,
           actor: 'system',
           reason: null,
@@ -191,7 +208,11 @@ export async function agrementWorkflow(input: AgrementWorkflowInput): Promise<Ag
   setHandler(sessionsFinalisedSignal, (list: SessionFinalised[]) => {
     void serially(async () => {
       const { decision, refused } = decideSessionsFinalised(agrement, Array.isArray(list) ? list : [], today());
-      for (const r of refused) log.warn('finalised session not counted', { sessionId: r.sessionId, error: r.error instanceof Error ? r.error.message : String(r.error) });
+      for (const r of refused)
+        log.warn('finalised session not counted', {
+          sessionId: r.sessionId,
+          error: r.error instanceof Error ? r.error.message : String(r.error),
+        });
       return applyAll(decision, { actor: 'Pix Certif (import)' });
     }).catch((err: unknown) => log.warn('finalised sessions not counted', { error: err instanceof Error ? err.message : String(err) }));
   });

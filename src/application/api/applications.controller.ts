@@ -48,17 +48,24 @@ const idParam = new ParseUUIDPipe({ version: undefined, exceptionFactory: () => 
 export class ApplicationsController {
   constructor(@Inject(APPLICATION_DEPS) private readonly deps: ApplicationDeps) {}
 
-  @ApiSuccess(v.applicationView, { status: [201, 200], description: '201 received (its workflow runs); 200 the same request again (Idempotency-Key)' })
+  @ApiSuccess(v.applicationView, {
+    status: [201, 200],
+    description: '201 received (its workflow runs); 200 the same request again (Idempotency-Key)',
+  })
   @ApiErrors(409)
   @Post()
   @Can('application.create')
-  @ApiOperation({ summary: 'Submit an agrément application (APP-1): individual, network with its members, or higher-education (DOC-3). Pix operations enter any (a new organisation is created); a centre applies only for its own organisation' })
+  @ApiOperation({
+    summary:
+      'Submit an agrément application (APP-1): individual, network with its members, or higher-education (DOC-3). Pix operations enter any (a new organisation is created); a centre applies only for its own organisation',
+  })
   @ApiBody({ schema: createApplicationSchema as object })
   @ApiResponse({ status: 201, description: 'Application received; its workflow runs' })
   @ApiResponse({ status: 400, description: 'Invalid field (named in `field`)' })
   @ApiResponse({
     status: 409,
-    description: 'APP-1: a centre applies only for its own organisation as Pix recorded it (same name, UAI and e-mail); new organisations and network applications are entered by Pix operations',
+    description:
+      'APP-1: a centre applies only for its own organisation as Pix recorded it (same name, UAI and e-mail); new organisations and network applications are entered by Pix operations',
   })
   async create(
     @Body() body: unknown,
@@ -96,7 +103,8 @@ export class ApplicationsController {
     if (state !== undefined && !(APPLICATION_STATES as readonly string[]).includes(state)) {
       throw new InvalidCommand('state', `state must be one of: ${APPLICATION_STATES.join(', ')}`);
     }
-    if (overdue !== undefined && overdue !== 'true' && overdue !== 'false') throw new InvalidCommand('overdue', 'overdue must be true or false');
+    if (overdue !== undefined && overdue !== 'true' && overdue !== 'false')
+      throw new InvalidCommand('overdue', 'overdue must be true or false');
     return listApplicationsView(this.deps, {
       state,
       overdue: overdue === 'true',
@@ -144,7 +152,9 @@ export class ApplicationsController {
   @Post(':id/admissibility')
   @HttpCode(200)
   @Can('application.decide')
-  @ApiOperation({ summary: 'Decide admissibility (APP-2): admissible, incomplete with the missing pieces (DOC-4), or rejected with reasons' })
+  @ApiOperation({
+    summary: 'Decide admissibility (APP-2): admissible, incomplete with the missing pieces (DOC-4), or rejected with reasons',
+  })
   @ApiBody({ schema: admissibilitySchema as object })
   async admissibility(@Param('id', idParam) id: string, @Body() body: unknown, @Actor() actor: string, @IdempotencyKey() key?: string) {
     const u = validateBody<Omit<DecideAdmissibility, 'actor'>>(admissibilitySchema, body);
@@ -196,7 +206,10 @@ export class ApplicationsController {
   @Post(':id/grant')
   @HttpCode(200)
   @Can('application.decide')
-  @ApiOperation({ summary: 'Grant the agrément for 1 to 3 years, 3 by default (APP-5; APP-8: at most 1 abroad), with the number of référents agreed for a network (REF-1)' })
+  @ApiOperation({
+    summary:
+      'Grant the agrément for 1 to 3 years, 3 by default (APP-5; APP-8: at most 1 abroad), with the number of référents agreed for a network (REF-1)',
+  })
   @ApiBody({ schema: grantSchema as object })
   async grant(@Param('id', idParam) id: string, @Body() body: unknown, @Actor() actor: string, @IdempotencyKey() key?: string) {
     const u = validateBody<{ years?: number; referentCount?: number; reason?: string }>(grantSchema, body ?? {});
@@ -242,4 +255,3 @@ export class ApplicationsController {
     }
   }
 }
-

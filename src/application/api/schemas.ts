@@ -1,9 +1,4 @@
-import {
-  APPLICANT_KINDS,
-  ELIGIBILITY_CATEGORIES,
-  NETWORK_TYPES,
-  PIECE_TYPES,
-} from '../domain/application';
+import { APPLICANT_KINDS, ELIGIBILITY_CATEGORIES, NETWORK_TYPES, PIECE_TYPES } from '../domain/application';
 import { PARAMETERS } from '../../config/parameters';
 import { DEPARTMENT_PATTERN } from '../../shared/domain/regions';
 
@@ -28,7 +23,8 @@ const organisation = {
       type: ['string', 'null'],
       format: 'time-zone',
       maxLength: 64,
-      description: "IANA zone of the seat (e.g. America/Montreal); default: the department's (971–976 overseas), else Europe/Paris. The agrément's dates are dates there.",
+      description:
+        "IANA zone of the seat (e.g. America/Montreal); default: the department's (971–976 overseas), else Europe/Paris. The agrément's dates are dates there.",
     },
     email,
   },
@@ -154,7 +150,12 @@ export const conformityVisitSchema = {
   required: ['on', 'costEur', 'compliant'],
   properties: {
     on: isoDate,
-    costEur: { type: 'number', minimum: 0, maximum: 100000, description: `APP-3: charged up to ${PARAMETERS.application.conformityVisitCapEur} €` },
+    costEur: {
+      type: 'number',
+      minimum: 0,
+      maximum: 100000,
+      description: `APP-3: charged up to ${PARAMETERS.application.conformityVisitCapEur} €`,
+    },
     compliant: { type: 'boolean' },
     reason,
   },

@@ -23,6 +23,9 @@ const normalise: Record<IdentityField, (v: string | null | undefined) => string>
 };
 
 /** The identity fields in which the declared organisation differs from the recorded one (none: the same organisation). */
-export function identityMismatches(recorded: RecordedOrganisation, declared: Pick<Organisation, 'name' | 'uai' | 'email'>): IdentityField[] {
+export function identityMismatches(
+  recorded: RecordedOrganisation,
+  declared: Pick<Organisation, 'name' | 'uai' | 'email'>,
+): IdentityField[] {
   return IDENTITY_FIELDS.filter((f) => normalise[f](recorded[f]) !== normalise[f](declared[f]));
 }

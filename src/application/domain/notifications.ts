@@ -44,7 +44,11 @@ export function acknowledgement(ctx: Context): Notification {
 }
 
 /** Which e-mail, if any, an event of the procedure sends, and to whom. */
-export function notificationFor(event: ProcedureEvent, ctx: Context, extra: { netElapsedDays?: number; deadline?: string | null } = {}): Notification | null {
+export function notificationFor(
+  event: ProcedureEvent,
+  ctx: Context,
+  extra: { netElapsedDays?: number; deadline?: string | null } = {},
+): Notification | null {
   const base = common(ctx);
   const p = ctx.procedure;
   switch (event.type) {
@@ -71,7 +75,11 @@ export function notificationFor(event: ProcedureEvent, ctx: Context, extra: { ne
       return {
         template: 'application-rejected',
         audience: 'applicant',
-        data: { ...base, reasons: p.rejectionReasons, failures: (p.dossier?.failures ?? []).map(({ ruleId, message }) => ({ ruleId, message })) },
+        data: {
+          ...base,
+          reasons: p.rejectionReasons,
+          failures: (p.dossier?.failures ?? []).map(({ ruleId, message }) => ({ ruleId, message })),
+        },
       };
     case 'agrement-granted':
       // APP-5, APP-6: the grant and the attestation's receipt set these before their events.

@@ -191,7 +191,11 @@ export function grantedReferentCount(kind: ApplicantKind, requested: unknown): n
     throw new InvalidCommand('referentCount', 'referentCount must be a whole number of référents, at least 1 (REF-1)');
   }
   if (kind !== 'network' && requested !== 1) {
-    throw new TransitionRefused('REF-1', 'a centre designates one référent (REF-1): only a network agrees a number of référents in its convention', { requested });
+    throw new TransitionRefused(
+      'REF-1',
+      'a centre designates one référent (REF-1): only a network agrees a number of référents in its convention',
+      { requested },
+    );
   }
   return requested;
 }
@@ -202,7 +206,10 @@ export function grantedReferentCount(kind: ApplicantKind, requested: unknown): n
  */
 export function requireReferentCount(kind: ApplicantKind, requested: unknown): void {
   if (kind === 'network' && (requested === undefined || requested === null)) {
-    throw new InvalidCommand('referentCount', "a network's grant states the number of référents agreed in its convention (REF-1, CdC §3.1.2)");
+    throw new InvalidCommand(
+      'referentCount',
+      "a network's grant states the number of référents agreed in its convention (REF-1, CdC §3.1.2)",
+    );
   }
 }
 
@@ -312,12 +319,17 @@ export function decide(p: Procedure, command: ProcedureCommand, now: Date): Tran
       if (visit.required && (!visit.on || !visit.compliant)) {
         throw new TransitionRefused(
           'APP-3',
-          visit.on ? 'the conformity visit found the centre non-compliant (APP-3)' : 'the required conformity visit has not taken place (APP-3)',
+          visit.on
+            ? 'the conformity visit found the centre non-compliant (APP-3)'
+            : 'the required conformity visit has not taken place (APP-3)',
         );
       }
       next.grantedYears = grantedYears(p.foreign, command.years);
       next.grantedReferentCount = grantedReferentCount(p.kind, command.referentCount);
-      moveTo('granted', 'agrement-granted', p.foreign ? ['APP-5', 'APP-8'] : ['APP-5'], { years: next.grantedYears, referentCount: next.grantedReferentCount });
+      moveTo('granted', 'agrement-granted', p.foreign ? ['APP-5', 'APP-8'] : ['APP-5'], {
+        years: next.grantedYears,
+        referentCount: next.grantedReferentCount,
+      });
       break;
     }
     case 'adhesion-form-received': {

@@ -27,7 +27,11 @@ export function eventKey(applicationId: string, seq: number): string {
 }
 
 /** Writes the organisation(s), the application and its opening event, all or nothing; a repeat is a no-op. */
-export async function registerApplication(db: DataSource, input: RegisterApplicationInput, thenStart?: QueuedWorkflowStart): Promise<boolean> {
+export async function registerApplication(
+  db: DataSource,
+  input: RegisterApplicationInput,
+  thenStart?: QueuedWorkflowStart,
+): Promise<boolean> {
   return db.transaction(async (m) => {
     // The API and the workflow's first activity both register: the lock makes the second one a no-op.
     await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [input.applicationId]);
@@ -37,16 +41,17 @@ export async function registerApplication(db: DataSource, input: RegisterApplica
     const org = data.organisation;
     // APP-1: a centre applies for its own organisation, already recorded (renewal or new application): it is reused as it stands.
     const orgExists = await m.exists(OrganisationEntity, { where: { id: input.organisationId } });
-    if (!orgExists) await m.insert(OrganisationEntity, {
-      id: input.organisationId,
-      name: org.name,
-      category: org.category,
-      uai: org.uai ?? null,
-      department: org.department ?? null,
-      foreign: org.foreign,
-      email: org.email,
-      networkId: null,
-    });
+    if (!orgExists)
+      await m.insert(OrganisationEntity, {
+        id: input.organisationId,
+        name: org.name,
+        category: org.category,
+        uai: org.uai ?? null,
+        department: org.department ?? null,
+        foreign: org.foreign,
+        email: org.email,
+        networkId: null,
+      });
     const members = data.network?.members ?? [];
     for (const [i, member] of members.entries()) {
       await m.insert(OrganisationEntity, {
@@ -196,7 +201,6 @@ export async function findApplication(db: DataSource, applicationId: string): Pr
   ]);
   return { application, organisation, members, pieces, timeline };
 }
-
 
 export async function listApplications(
   db: DataSource,

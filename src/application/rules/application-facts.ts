@@ -158,10 +158,7 @@ function presentTypes(pieces: readonly Piece[]): Set<PieceType> {
 
 function required(kind: ApplicantKind, hasUai: boolean, present: ReadonlySet<PieceType>): PieceType[] {
   return DOSSIER_REQUIREMENTS[kind]
-    .filter(
-      (r) =>
-        (r.when !== 'no-uai' || !hasUai) && (r.when !== 'no-proof' || !present.has('proof-of-legal-existence')),
-    )
+    .filter((r) => (r.when !== 'no-uai' || !hasUai) && (r.when !== 'no-proof' || !present.has('proof-of-legal-existence')))
     .map((r) => r.piece);
 }
 
@@ -189,12 +186,7 @@ function missing(
  * `oldestAcceptedProofDate(today)`, after today, or undated), in PIECE_TYPES order.
  * Agrees with the failures of dossier.rules.json (a test checks every combination).
  */
-export function missingPieces(
-  kind: ApplicantKind,
-  hasUai: boolean,
-  pieces: readonly Piece[],
-  today: string,
-): PieceType[] {
+export function missingPieces(kind: ApplicantKind, hasUai: boolean, pieces: readonly Piece[], today: string): PieceType[] {
   assertIsoDate(today, 'today');
   const present = presentTypes(pieces);
   return missing(required(kind, hasUai, present), present, proofIssuedOn(pieces, today), oldestAcceptedProofDate(today), today);

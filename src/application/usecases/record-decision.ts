@@ -18,7 +18,9 @@ export async function recordDecision<A>(
   args: A,
   idempotencyKey?: string,
 ): Promise<ApplicationSnapshot> {
-  const application = await deps.db.getRepository(ApplicationEntity).findOne({ where: { id: applicationId }, select: { id: true, state: true } });
+  const application = await deps.db
+    .getRepository(ApplicationEntity)
+    .findOne({ where: { id: applicationId }, select: { id: true, state: true } });
   if (!application) throw new NotFound(`application ${applicationId} not found`, { applicationId });
   const handle: WorkflowHandle = deps.temporal.workflow.getHandle(applicationWorkflowId(applicationId));
   try {

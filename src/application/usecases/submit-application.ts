@@ -17,7 +17,11 @@ import type { ApplicationRepository } from './ports';
  * are entered by operations, the members being organisations created on their behalf). Refusals name APP-1
  * (409); nothing is stored and no e-mail sent. Returns null for Pix staff (a new organisation is created).
  */
-export async function applicantOrganisationId(deps: Pick<ApplicationDeps, 'db'>, principal: Pick<Principal, 'role' | 'organisationId'>, data: ApplicationData): Promise<string | null> {
+export async function applicantOrganisationId(
+  deps: Pick<ApplicationDeps, 'db'>,
+  principal: Pick<Principal, 'role' | 'organisationId'>,
+  data: ApplicationData,
+): Promise<string | null> {
   return resolveApplicantOrganisation(applicationRepository(deps.db), principal, data);
 }
 
@@ -29,13 +33,24 @@ export async function resolveApplicantOrganisation(
 ): Promise<string | null> {
   if (principal.role !== 'centre' && principal.role !== 'coordinator') return null;
   if (!principal.organisationId) {
-    throw new TransitionRefused('APP-1', 'this account acts for no organisation: a centre applies only for its own organisation; ask Pix operations to bind your account or to enter the application');
+    throw new TransitionRefused(
+      'APP-1',
+      'this account acts for no organisation: a centre applies only for its own organisation; ask Pix operations to bind your account or to enter the application',
+    );
   }
   if (data.kind === 'network') {
-    throw new TransitionRefused('APP-1', "a network application creates its members' organisations: it is entered by Pix operations, not by a centre", { field: 'kind' });
+    throw new TransitionRefused(
+      'APP-1',
+      "a network application creates its members' organisations: it is entered by Pix operations, not by a centre",
+      { field: 'kind' },
+    );
   }
   const recorded = await applications.recordedOrganisation(principal.organisationId);
-  if (!recorded) throw new TransitionRefused('APP-1', `the organisation of this account (${principal.organisationId}) is not recorded: ask Pix operations`);
+  if (!recorded)
+    throw new TransitionRefused(
+      'APP-1',
+      `the organisation of this account (${principal.organisationId}) is not recorded: ask Pix operations`,
+    );
   const differs = identityMismatches(recorded, data.organisation);
   if (differs.length > 0) {
     throw new TransitionRefused(
@@ -63,7 +78,8 @@ export async function submitApplication(
   /** The applicant's own organisation, already recorded (a centre applying: see applicantOrganisationId); absent, a new one is created. */
   existingOrganisationId?: string | null,
 ): Promise<{ applicationId: string; workflowId: string; created: boolean }> {
-  if (data.kind === 'network' && !data.network) throw new InvalidCommand('network', 'network is required for a network application (APP-1, ELIG-4)');
+  if (data.kind === 'network' && !data.network)
+    throw new InvalidCommand('network', 'network is required for a network application (APP-1, ELIG-4)');
   if (data.kind !== 'network' && data.network) throw new InvalidCommand('network', 'network is only for a network application (APP-1)');
   if (data.kind === 'higher-education' && data.organisation.category !== 'public-higher-education') {
     throw new InvalidCommand('organisation.category', 'the DOC-3 dossier is for public higher-education establishments only');

@@ -1,12 +1,4 @@
-import {
-  allHandlersFinished,
-  ApplicationFailure,
-  condition,
-  patched,
-  proxyActivities,
-  setHandler,
-  startChild,
-} from '@temporalio/workflow';
+import { allHandlersFinished, ApplicationFailure, condition, patched, proxyActivities, setHandler, startChild } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { agrementWorkflow } from '../../agrement/workflows/agrement.workflow';
 import { agrementWorkflowId, type AgrementWorkflowInput } from '../../agrement/workflows/definitions';
@@ -109,10 +101,14 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
     const firstSeq = procedure.version - t.events.length + 1;
     const snap = snapshot();
     for (const [i, event] of t.events.entries()) {
-      const n = notificationFor(event, { applicationId, data, procedure }, {
-        netElapsedDays: snap.netElapsedDays,
-        deadline: snap.procedureDeadline,
-      });
+      const n = notificationFor(
+        event,
+        { applicationId, data, procedure },
+        {
+          netElapsedDays: snap.netElapsedDays,
+          deadline: snap.procedureDeadline,
+        },
+      );
       if (n) await notify(n, firstSeq + i);
     }
     return snap;
@@ -134,13 +130,22 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
     (u) =>
       serially(async () => {
         // Check the state before storing anything, then evaluate DOC/ELIG on the whole dossier.
-        decideOrFail(procedure, { type: 'pieces-submitted', verdict: placeholderVerdict, pieceTypes: u.pieces.map((p) => p.type) }, new Date());
-        const verdict = await recordPiecesAndEvaluate({ applicationId, pieces: u.pieces, today: dateIn(new Date(), PARAMETERS.agrement.timeZone) }); // DOC-*: validity judged on the date in France, not UTC
+        decideOrFail(
+          procedure,
+          { type: 'pieces-submitted', verdict: placeholderVerdict, pieceTypes: u.pieces.map((p) => p.type) },
+          new Date(),
+        );
+        const verdict = await recordPiecesAndEvaluate({
+          applicationId,
+          pieces: u.pieces,
+          today: dateIn(new Date(), PARAMETERS.agrement.timeZone),
+        }); // DOC-*: validity judged on the date in France, not UTC
         return apply({ type: 'pieces-submitted', verdict, pieceTypes: u.pieces.map((p) => p.type) }, u);
       }),
     {
       validator: (u) => {
-        if (!Array.isArray(u?.pieces)) throw ApplicationFailure.nonRetryable('pieces must be a list', 'InvalidCommand', { field: 'pieces' });
+        if (!Array.isArray(u?.pieces))
+          throw ApplicationFailure.nonRetryable('pieces must be a list', 'InvalidCommand', { field: 'pieces' });
         validate({ type: 'pieces-submitted', verdict: placeholderVerdict, pieceTypes: u.pieces.map((p: Piece) => p.type) })(u);
       },
     },
@@ -163,13 +168,17 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
   setHandler(recordReferentTrainedUpdate, (u) => serially(() => apply({ type: 'referent-trained', on: u.on }, u)), {
     validator: (u) => validate({ type: 'referent-trained', on: u?.on })(u),
   });
-  setHandler(grantAgrementUpdate, (u) => serially(() => apply({ type: 'agrement-granted', years: u.years, referentCount: u.referentCount }, u)), {
-    validator: (u) => {
-      // REF-1: a network's grant states its number of référents (validators do not run when a recorded grant replays).
-      orFailure(() => requireReferentCount(procedure.kind, u?.referentCount));
-      validate({ type: 'agrement-granted', years: u?.years, referentCount: u?.referentCount })(u);
+  setHandler(
+    grantAgrementUpdate,
+    (u) => serially(() => apply({ type: 'agrement-granted', years: u.years, referentCount: u.referentCount }, u)),
+    {
+      validator: (u) => {
+        // REF-1: a network's grant states its number of référents (validators do not run when a recorded grant replays).
+        orFailure(() => requireReferentCount(procedure.kind, u?.referentCount));
+        validate({ type: 'agrement-granted', years: u?.years, referentCount: u?.referentCount })(u);
+      },
     },
-  });
+  );
   setHandler(receiveAdhesionFormUpdate, (u) => serially(() => apply({ type: 'adhesion-form-received', on: u.on }, u)), {
     validator: (u) => validate({ type: 'adhesion-form-received', on: u?.on })(u),
   });
@@ -188,13 +197,16 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
       receivedAt: input.receivedAt,
       actor: input.actor,
     });
-    const verdict = await recordPiecesAndEvaluate({ applicationId, pieces: [], today: dateIn(new Date(input.receivedAt), PARAMETERS.agrement.timeZone) });
+    const verdict = await recordPiecesAndEvaluate({
+      applicationId,
+      pieces: [],
+      today: dateIn(new Date(input.receivedAt), PARAMETERS.agrement.timeZone),
+    });
     procedure = { ...procedure, dossier: verdict };
     await recordTransition({ procedure, events: [], actor: input.actor, reason: null, at: input.receivedAt });
     await notify(acknowledgement({ applicationId, data, procedure }), 0);
     opened = true;
   });
-
 
   // APP-7: while Pix holds the file, wait for the next decision or the net 2-month deadline.
   while (!isFinal(procedure.state)) {
@@ -254,7 +266,12 @@ async function startAgrement(input: ApplicationWorkflowInput, p: Procedure): Pro
             network: {
               type: data.network.type,
               departmentsCommitted: data.network.departmentsCovered ?? [],
-              members: data.network.members.map((m, i) => ({ organisationId: input.memberIds[i]!, name: m.name, category: m.category, department: m.department ?? null })),
+              members: data.network.members.map((m, i) => ({
+                organisationId: input.memberIds[i]!,
+                name: m.name,
+                category: m.category,
+                department: m.department ?? null,
+              })),
             },
           }
         : {}),
@@ -276,7 +293,12 @@ async function startAgrement(input: ApplicationWorkflowInput, p: Procedure): Pro
 
 const placeholderVerdict = { complete: true, eligible: true, missingPieces: [], failures: [] };
 
-function admissibilityCommand(u: { decision: string; conformityVisitRequired?: boolean; missingPieces?: unknown; reasons?: unknown }): ProcedureCommand {
+function admissibilityCommand(u: {
+  decision: string;
+  conformityVisitRequired?: boolean;
+  missingPieces?: unknown;
+  reasons?: unknown;
+}): ProcedureCommand {
   switch (u?.decision) {
     case 'admissible':
       return { type: 'admissibility-decided', decision: 'admissible', conformityVisitRequired: u.conformityVisitRequired === true };

@@ -1,7 +1,14 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { InvalidCommand } from '../../shared/domain/errors';
-import { ATTENTION_KINDS, type AttentionFilter, type AttentionKind, findAttention, listAttention, resolveAttention } from '../usecases/attention';
+import {
+  ATTENTION_KINDS,
+  type AttentionFilter,
+  type AttentionKind,
+  findAttention,
+  listAttention,
+  resolveAttention,
+} from '../usecases/attention';
 import type { ApplicationDeps } from '../../shared/usecases/dependencies';
 import { Actor } from '../../http/actor';
 import { Can } from '../../http/auth';
@@ -18,16 +25,25 @@ const resolveSchema = {
   additionalProperties: false,
   required: ['reason'],
   properties: {
-    reason: { type: 'string', minLength: 1, maxLength: 2000, pattern: '\\S', description: 'What was done (French), e.g. « adresse corrigée, courriel renvoyé à la main »' },
+    reason: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 2000,
+      pattern: '\\S',
+      description: 'What was done (French), e.g. « adresse corrigée, courriel renvoyé à la main »',
+    },
   },
 } as const;
 
 /** Parses the list's query (shared with the operations dashboard). */
 export function attentionFilter(q: Record<string, string | undefined>): AttentionFilter {
   const status = q.status ?? 'open';
-  if (!(STATUSES as readonly string[]).includes(status)) throw new InvalidCommand('status', `status must be one of: ${STATUSES.join(', ')}`);
-  if (q.kind !== undefined && !(ATTENTION_KINDS as readonly string[]).includes(q.kind)) throw new InvalidCommand('kind', `kind must be one of: ${ATTENTION_KINDS.join(', ')}`);
-  if (q.workflowId !== undefined && (q.workflowId.length === 0 || q.workflowId.length > 300)) throw new InvalidCommand('workflowId', 'workflowId must be 1–300 characters');
+  if (!(STATUSES as readonly string[]).includes(status))
+    throw new InvalidCommand('status', `status must be one of: ${STATUSES.join(', ')}`);
+  if (q.kind !== undefined && !(ATTENTION_KINDS as readonly string[]).includes(q.kind))
+    throw new InvalidCommand('kind', `kind must be one of: ${ATTENTION_KINDS.join(', ')}`);
+  if (q.workflowId !== undefined && (q.workflowId.length === 0 || q.workflowId.length > 300))
+    throw new InvalidCommand('workflowId', 'workflowId must be 1–300 characters');
   return {
     status: status as AttentionFilter['status'],
     kind: q.kind as AttentionKind | undefined,
@@ -52,7 +68,10 @@ export class AttentionController {
   @ApiSuccess(v.attentionList)
   @Get()
   @Can('attention.read')
-  @ApiOperation({ summary: 'What needs attention (open items first, most recent first): workflow, activity, error, what to do (French), first and last seen' })
+  @ApiOperation({
+    summary:
+      'What needs attention (open items first, most recent first): workflow, activity, error, what to do (French), first and last seen',
+  })
   @ApiQuery({ name: 'status', required: false, enum: [...STATUSES], description: 'open (default), resolved or all' })
   @ApiQuery({ name: 'kind', required: false, enum: [...ATTENTION_KINDS] })
   @ApiQuery({ name: 'workflowId', required: false })
@@ -76,7 +95,9 @@ export class AttentionController {
   @Post(':id/resolve')
   @HttpCode(200)
   @Can('attention.resolve')
-  @ApiOperation({ summary: 'Mark an item resolved, saying what was done (recorded in the event log); an item already resolved is answered as it stands' })
+  @ApiOperation({
+    summary: 'Mark an item resolved, saying what was done (recorded in the event log); an item already resolved is answered as it stands',
+  })
   @ApiBody({ schema: resolveSchema as object })
   resolve(@Param('id', idParam) id: string, @Body() body: unknown, @Actor() actor: string) {
     return resolveAttention(this.deps.db, id, validateBody<{ reason: string }>(resolveSchema, body ?? {}), actor, this.deps.now());

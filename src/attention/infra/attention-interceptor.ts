@@ -68,17 +68,39 @@ export function attentionInterceptors(db: DataSource, options: AttentionIntercep
           const exhausted = max > 0 && info.attempt >= max;
           if (exhausted || info.attempt >= retryingAttempts) {
             const report: AttentionReport = exhausted
-              ? { key: activityAttentionKey('activity-failed', info), kind: 'activity-failed', ...about, errorType: c.type, errorMessage: c.message, action: actionForExhausted(info.attempt) }
-              : { key: activityAttentionKey('activity-retrying', info), kind: 'activity-retrying', ...about, errorType: c.type, errorMessage: c.message, action: actionForRetrying(info.attempt) };
+              ? {
+                  key: activityAttentionKey('activity-failed', info),
+                  kind: 'activity-failed',
+                  ...about,
+                  errorType: c.type,
+                  errorMessage: c.message,
+                  action: actionForExhausted(info.attempt),
+                }
+              : {
+                  key: activityAttentionKey('activity-retrying', info),
+                  kind: 'activity-retrying',
+                  ...about,
+                  errorType: c.type,
+                  errorMessage: c.message,
+                  action: actionForRetrying(info.attempt),
+                };
             await safely('a retried activity', () =>
-              recordAttention(db, { ...report, details: { ...c.details, activityId: info.activityId, attempt: info.attempt, local: info.isLocal }, attempts: info.attempt }),
+              recordAttention(db, {
+                ...report,
+                details: { ...c.details, activityId: info.activityId, attempt: info.attempt, local: info.isLocal },
+                attempts: info.attempt,
+              }),
             );
           }
           throw err;
         }
         if (info.attempt > retryingAttempts) {
           await safely('a recovered activity', () =>
-            resolveAttentionAutomatically(db, activityAttentionKey('activity-retrying', info), `L'activité a réussi à la tentative ${info.attempt}.`),
+            resolveAttentionAutomatically(
+              db,
+              activityAttentionKey('activity-retrying', info),
+              `L'activité a réussi à la tentative ${info.attempt}.`,
+            ),
           );
         }
         return result;

@@ -69,7 +69,10 @@ export interface AttentionFilter {
   offset: number;
 }
 
-export async function listAttention(db: DataSource, f: AttentionFilter): Promise<{ total: number; limit: number; offset: number; items: AttentionItem[] }> {
+export async function listAttention(
+  db: DataSource,
+  f: AttentionFilter,
+): Promise<{ total: number; limit: number; offset: number; items: AttentionItem[] }> {
   const { total, items } = await attentionRepository(db).list(f);
   return { total, limit: f.limit, offset: f.offset, items };
 }
@@ -86,12 +89,24 @@ export async function findAttention(db: DataSource | EntityManager, id: string):
  * Operations mark an item resolved, saying what they did; recorded in the event log (stream "attention").
  * Resolving an item already resolved changes nothing and answers it as it stands (a retried request).
  */
-export async function resolveAttention(db: DataSource, id: string, input: { reason: string }, actor: string, now: Date = new Date()): Promise<AttentionItem> {
+export async function resolveAttention(
+  db: DataSource,
+  id: string,
+  input: { reason: string },
+  actor: string,
+  now: Date = new Date(),
+): Promise<AttentionItem> {
   return resolveAttentionIn(attentionRepository(db), id, input, actor, now);
 }
 
 /** resolveAttention over its port. */
-export async function resolveAttentionIn(attention: AttentionRepository, id: string, input: { reason: string }, actor: string, now: Date): Promise<AttentionItem> {
+export async function resolveAttentionIn(
+  attention: AttentionRepository,
+  id: string,
+  input: { reason: string },
+  actor: string,
+  now: Date,
+): Promise<AttentionItem> {
   const reason = typeof input?.reason === 'string' ? input.reason.trim() : '';
   if (!reason) throw new InvalidCommand('reason', 'reason is required: say what was done');
   return attention.transaction(async (items) => {

@@ -39,20 +39,47 @@ export function classifyActivityError(err: unknown): ActivityErrorClass {
   if (err instanceof ApplicationFailure) {
     const details = (err.details?.[0] && typeof err.details[0] === 'object' ? err.details[0] : {}) as Record<string, unknown>;
     const type = err.type ?? 'ApplicationFailure';
-    return err.nonRetryable ? { deterministic: true, type, message: err.message, details, failure: err } : { deterministic: false, type, message: err.message, details };
+    return err.nonRetryable
+      ? { deterministic: true, type, message: err.message, details, failure: err }
+      : { deterministic: false, type, message: err.message, details };
   }
   const deterministic = (type: string, details: Record<string, unknown>): ActivityErrorClass => {
     const message = messageOf(err);
-    return { deterministic: true, type, message, details, failure: ApplicationFailure.create({ message, type, nonRetryable: true, details: [details], cause: err instanceof Error ? err : undefined }) };
+    return {
+      deterministic: true,
+      type,
+      message,
+      details,
+      failure: ApplicationFailure.create({
+        message,
+        type,
+        nonRetryable: true,
+        details: [details],
+        cause: err instanceof Error ? err : undefined,
+      }),
+    };
   };
   if (err instanceof DomainError) return deterministic(err.name, { ...err.details });
-  if (err instanceof TemplateError) return deterministic(TEMPLATE_DATA_INVALID, { template: (err as { template?: string }).template ?? null });
+  if (err instanceof TemplateError)
+    return deterministic(TEMPLATE_DATA_INVALID, { template: (err as { template?: string }).template ?? null });
   const sqlState = sqlStateOf(err);
   if (sqlState && (sqlState.startsWith('22') || sqlState.startsWith('23'))) {
-    const driver = (err as { driverError?: { constraint?: string; column?: string; table?: string } }).driverError ?? (err as { constraint?: string; column?: string; table?: string });
-    return deterministic(DATABASE_DATA_ERROR, { sqlState, constraint: driver.constraint ?? null, table: driver.table ?? null, column: driver.column ?? null });
+    const driver =
+      (err as { driverError?: { constraint?: string; column?: string; table?: string } }).driverError ??
+      (err as { constraint?: string; column?: string; table?: string });
+    return deterministic(DATABASE_DATA_ERROR, {
+      sqlState,
+      constraint: driver.constraint ?? null,
+      table: driver.table ?? null,
+      column: driver.column ?? null,
+    });
   }
-  return { deterministic: false, type: err instanceof Error ? err.name : typeof err, message: messageOf(err), details: sqlState ? { sqlState } : {} };
+  return {
+    deterministic: false,
+    type: err instanceof Error ? err.name : typeof err,
+    message: messageOf(err),
+    details: sqlState ? { sqlState } : {},
+  };
 }
 
 /** What operations should do, by failure type (French). */
@@ -65,7 +92,8 @@ const ACTIONS: Record<string, string> = {
     "L'élément référencé n'existe pas (son identifiant est dans le message) : vérifier qu'il n'a pas été mal saisi ou supprimé, le créer si besoin, puis relancer le workflow (reset) s'il a échoué ou refaire l'action.",
   TransitionRefused:
     "La machine à états refuse cette étape (la règle est citée dans le message) : vérifier l'état du dossier ; l'étape n'a pas été appliquée. Refaire l'action si elle est encore due.",
-  RulesFailed: 'Les règles refusent la donnée (les règles sont citées) : corriger la donnée, puis refaire l’action ou relancer le workflow (reset).',
+  RulesFailed:
+    'Les règles refusent la donnée (les règles sont citées) : corriger la donnée, puis refaire l’action ou relancer le workflow (reset).',
   [DATABASE_DATA_ERROR]:
     "PostgreSQL refuse la donnée (SQLSTATE dans le détail : classe 22, valeur invalide comme un caractère nul ou une date hors limites ; classe 23, contrainte violée comme une référence à un organisme absent) : corriger la donnée ou créer la référence manquante, puis relancer le workflow (reset) s'il a échoué.",
 };

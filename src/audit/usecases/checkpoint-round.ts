@@ -1,7 +1,13 @@
 import type { DataSource } from 'typeorm';
 import { queueEmail } from '../../mail/usecases/queue-email';
 import { PARAMETERS } from '../../config/parameters';
-import { type Checkpoint, ChainChecker, type CheckpointFile, checkCheckpointSignatures, signCheckpoint } from '../../shared/event-log/chain';
+import {
+  type Checkpoint,
+  ChainChecker,
+  type CheckpointFile,
+  checkCheckpointSignatures,
+  signCheckpoint,
+} from '../../shared/event-log/chain';
 import { readCheckpoints, writeCheckpointFile } from '../../shared/event-log/checkpoints';
 import { auditSettings } from '../../shared/event-log/settings';
 import { readSettledHead, walkLog } from '../../shared/event-log/event-log';
@@ -20,7 +26,13 @@ export class CheckpointRefusedError extends Error {}
 /** The newest checkpoint of the sink whose signature holds (null: none yet). */
 function latest(keyring: ReturnType<typeof auditSettings>['keyring'], files: CheckpointFile[]): Checkpoint | null {
   const valid = files.filter((f) => f.checkpoint && !checkCheckpointSignatures(keyring, [f])).map((f) => f.checkpoint!);
-  return valid.sort((a, b) => (BigInt(a.headId ?? 0) === BigInt(b.headId ?? 0) ? a.at.localeCompare(b.at) : BigInt(a.headId ?? 0) < BigInt(b.headId ?? 0) ? -1 : 1)).at(-1) ?? null;
+  return (
+    valid
+      .sort((a, b) =>
+        BigInt(a.headId ?? 0) === BigInt(b.headId ?? 0) ? a.at.localeCompare(b.at) : BigInt(a.headId ?? 0) < BigInt(b.headId ?? 0) ? -1 : 1,
+      )
+      .at(-1) ?? null
+  );
 }
 
 /**

@@ -18,7 +18,12 @@ import * as v from '../../http/openapi/views';
 
 const idParam = new ParseUUIDPipe({ exceptionFactory: () => new InvalidCommand('id', 'id must be a UUID') });
 const date = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', format: 'date' } as const;
-const invoiceSchema = { type: 'object', additionalProperties: false, required: ['issuedOn', 'amountEur'], properties: { issuedOn: date, amountEur: { type: 'number', exclusiveMinimum: 0, maximum: 10_000_000 } } } as const;
+const invoiceSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['issuedOn', 'amountEur'],
+  properties: { issuedOn: date, amountEur: { type: 'number', exclusiveMinimum: 0, maximum: 10_000_000 } },
+} as const;
 const paymentSchema = { type: 'object', additionalProperties: false, required: ['paidOn'], properties: { paidOn: date } } as const;
 const insolvencySchema = {
   type: 'object',
@@ -49,13 +54,22 @@ export class StatementsController {
   @ApiQuery({ name: 'offset', required: false, type: Number })
   async list(@CurrentPrincipal() p: Principal, @Query() q: Record<string, string | undefined>, @Res({ passthrough: true }) res: Response) {
     if (q.month !== undefined && !/^\d{4}-(0[1-9]|1[0-2])$/.test(q.month)) throw new InvalidCommand('month', 'month must be YYYY-MM');
-    if (q.state !== undefined && !(STATEMENT_STATES as readonly string[]).includes(q.state)) throw new InvalidCommand('state', `state must be one of: ${STATEMENT_STATES.join(', ')}`);
+    if (q.state !== undefined && !(STATEMENT_STATES as readonly string[]).includes(q.state))
+      throw new InvalidCommand('state', `state must be one of: ${STATEMENT_STATES.join(', ')}`);
     const limit = intParam('limit', q.limit, 50, 1, 1000);
     const offset = intParam('offset', q.offset, 0, 0, 10_000_000);
     const page = await listStatements(this.deps, { organisationIds: await this.scope(p), month: q.month, state: q.state, limit, offset });
     if (q.format === 'csv') {
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-      return toCsv(page.items.map(({ totals, invoice, lateInterest, ...s }) => ({ ...s, ...totals, invoiceIssuedOn: invoice?.issuedOn ?? '', paidOn: invoice?.paidOn ?? '', lateTotalEur: lateInterest?.totalEur ?? 0 })));
+      return toCsv(
+        page.items.map(({ totals, invoice, lateInterest, ...s }) => ({
+          ...s,
+          ...totals,
+          invoiceIssuedOn: invoice?.issuedOn ?? '',
+          paidOn: invoice?.paidOn ?? '',
+          lateTotalEur: lateInterest?.totalEur ?? 0,
+        })),
+      );
     }
     return page;
   }
@@ -64,7 +78,10 @@ export class StatementsController {
   @ApiErrors(404)
   @Get(':id')
   @Can('statement.read')
-  @ApiOperation({ summary: 'One statement: lines (session, candidates, price and Pix share excl./incl. VAT), due date, reminders, invoice, BIL-2 interest as of today' })
+  @ApiOperation({
+    summary:
+      'One statement: lines (session, candidates, price and Pix share excl./incl. VAT), due date, reminders, invoice, BIL-2 interest as of today',
+  })
   async get(@CurrentPrincipal() p: Principal, @Param('id', idParam) id: string) {
     return getStatement(this.deps, id, await this.scope(p));
   }
@@ -78,7 +95,15 @@ export class StatementsController {
   @ApiSuccess(v.insolvency)
   @ApiErrors(404)
   @ApiBody({ schema: insolvencySchema as object })
-  async insolvency(@Actor() actor: string, @Param('organisationId', new ParseUUIDPipe({ exceptionFactory: () => new InvalidCommand('organisationId', 'organisationId must be a UUID') })) organisationId: string, @Body() body: unknown) {
+  async insolvency(
+    @Actor() actor: string,
+    @Param(
+      'organisationId',
+      new ParseUUIDPipe({ exceptionFactory: () => new InvalidCommand('organisationId', 'organisationId must be a UUID') }),
+    )
+    organisationId: string,
+    @Body() body: unknown,
+  ) {
     const b = validateBody<{ insolvencyProceedings: boolean; openedOn?: string | null }>(insolvencySchema, body ?? {});
     return setInsolvencyProceedings(this.deps, organisationId, b, actor);
   }
@@ -110,7 +135,9 @@ export class StatementsController {
   @Post(':id/payment')
   @Can('statement.invoice')
   @HttpCode(200)
-  @ApiOperation({ summary: 'The payment of the invoice (BIL-2): interest at the ECB rate + 10 points beyond 30 days, and the 40 € indemnity' })
+  @ApiOperation({
+    summary: 'The payment of the invoice (BIL-2): interest at the ECB rate + 10 points beyond 30 days, and the 40 € indemnity',
+  })
   @ApiBody({ schema: paymentSchema as object })
   async payment(@Actor() actor: string, @Param('id', idParam) id: string, @Body() body: unknown) {
     const b = validateBody<{ paidOn: string }>(paymentSchema, body ?? {});

@@ -37,7 +37,10 @@ export function exclVat(inclCents: number, vatRatePercent: number = B.vatRatePer
   return Math.round((inclCents * 100) / (100 + vatRatePercent));
 }
 
-export function statementLines(sessions: readonly PayingSession[]): { lines: StatementLine[]; totals: Omit<StatementLine, 'sessionId' | 'date'> } {
+export function statementLines(sessions: readonly PayingSession[]): {
+  lines: StatementLine[];
+  totals: Omit<StatementLine, 'sessionId' | 'date'>;
+} {
   const lines = [...sessions]
     .sort((a, b) => (a.date === b.date ? a.sessionId.localeCompare(b.sessionId) : a.date < b.date ? -1 : 1))
     .map((s) => ({
@@ -92,7 +95,9 @@ export function statementPreparedAt(month: string): Date {
 
 /** Reminders before the due day, at 09:00 Paris (0 = the due day itself). */
 export function statementReminders(month: string): Date[] {
-  return B.reminderDaysBefore.map((d) => zonedInstant(isoDate(addDays(parseIsoDate(`${nextMonth(month)}-${String(B.statementDueDay).padStart(2, '0')}`), -d)), TZ, 9, 0));
+  return B.reminderDaysBefore.map((d) =>
+    zonedInstant(isoDate(addDays(parseIsoDate(`${nextMonth(month)}-${String(B.statementDueDay).padStart(2, '0')}`), -d)), TZ, 9, 0),
+  );
 }
 
 /** Once overdue: the n-th reminder (n ≥ 1) every `overdueReminderEveryDays` days after the due day, 09:00 Paris. */
@@ -133,7 +138,11 @@ export function ecbRateForHalfYear(date: string, rates: readonly RateEntry[]): n
   const year = date.slice(0, 4);
   const start = date.slice(5, 7) <= '06' ? `${year}-01-01` : `${year}-07-01`;
   const entry = rates.find((r) => r.from === start);
-  if (!entry) throw new InvalidCommand('rate', `no ECB main refinancing rate for the half-year starting ${start}: add it to src/billing/rules/ecb-main-refinancing-rates.json (BIL-2)`);
+  if (!entry)
+    throw new InvalidCommand(
+      'rate',
+      `no ECB main refinancing rate for the half-year starting ${start}: add it to src/billing/rules/ecb-main-refinancing-rates.json (BIL-2)`,
+    );
   return entry.percent;
 }
 
@@ -212,7 +221,16 @@ export function lateInterest(
   const dueOn = paymentDueOn(issuedOn, options.payableOn ?? null);
   const firstLate = isoDate(addDays(parseIsoDate(dueOn), 1));
   const waived = options.insolvency ? recoveryIndemnityWaived(dueOn, options.insolvency) : false;
-  const none = { dueOn, runsFrom: null, daysLate: 0, periods: [], interestCents: 0, indemnityCents: 0, indemnityWaived: false, totalCents: 0 };
+  const none = {
+    dueOn,
+    runsFrom: null,
+    daysLate: 0,
+    periods: [],
+    interestCents: 0,
+    indemnityCents: 0,
+    indemnityWaived: false,
+    totalCents: 0,
+  };
   if (paidOrAsOf <= dueOn) return none;
   const periods: LateInterest['periods'] = [];
   let from = firstLate;
@@ -227,5 +245,14 @@ export function lateInterest(
   }
   const interestCents = periods.reduce((t, p) => t + p.interestCents, 0);
   const indemnityCents = waived ? 0 : B.recoveryIndemnityEur * 100;
-  return { dueOn, indemnityWaived: waived, runsFrom: firstLate, daysLate: periods.reduce((t, p) => t + p.days, 0), periods, interestCents, indemnityCents, totalCents: interestCents + indemnityCents };
+  return {
+    dueOn,
+    indemnityWaived: waived,
+    runsFrom: firstLate,
+    daysLate: periods.reduce((t, p) => t + p.days, 0),
+    periods,
+    interestCents,
+    indemnityCents,
+    totalCents: interestCents + indemnityCents,
+  };
 }

@@ -58,20 +58,36 @@ export function payabilityRepository(db: Db): PayabilityRepository {
           occurredAt: zonedInstant(on, PARAMETERS.agrement.timeZone),
         })),
       );
-      return statements.map((st) => ({ id: st.id, organisationId: st.organisation_id, month: st.month, state: st.state, payableOn: st.payable_on }));
+      return statements.map((st) => ({
+        id: st.id,
+        organisationId: st.organisation_id,
+        month: st.month,
+        state: st.state,
+        payableOn: st.payable_on,
+      }));
     },
 
     async liftSuspensionPayability(organisationId) {
-      await db.query(`UPDATE organisations SET amounts_payable_on = NULL, amounts_payable_rule_id = NULL WHERE (id = $1 OR network_id = $1) AND amounts_payable_rule_id = 'SUS-3'`, [organisationId]);
+      await db.query(
+        `UPDATE organisations SET amounts_payable_on = NULL, amounts_payable_rule_id = NULL WHERE (id = $1 OR network_id = $1) AND amounts_payable_rule_id = 'SUS-3'`,
+        [organisationId],
+      );
     },
 
     async lockInsolvencyProceedings(organisationId) {
-      const [before]: { insolvency_proceedings: boolean }[] = await db.query('SELECT insolvency_proceedings FROM organisations WHERE id = $1 FOR UPDATE', [organisationId]);
+      const [before]: { insolvency_proceedings: boolean }[] = await db.query(
+        'SELECT insolvency_proceedings FROM organisations WHERE id = $1 FOR UPDATE',
+        [organisationId],
+      );
       return before?.insolvency_proceedings;
     },
 
     async recordInsolvencyProceedings(organisationId, change, before, actor, at) {
-      await db.query('UPDATE organisations SET insolvency_proceedings = $2, insolvency_proceedings_on = $3 WHERE id = $1', [organisationId, change.insolvencyProceedings, change.openedOn]);
+      await db.query('UPDATE organisations SET insolvency_proceedings = $2, insolvency_proceedings_on = $3 WHERE id = $1', [
+        organisationId,
+        change.insolvencyProceedings,
+        change.openedOn,
+      ]);
       await appendToLog(entityManager(db), [
         {
           eventKey: `organisation:${organisationId}:insolvency:${at.toISOString()}`,

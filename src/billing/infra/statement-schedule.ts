@@ -9,7 +9,9 @@ import { STATEMENT_SCHEDULE_ID } from '../workflows/definitions';
  */
 export function statementScheduleSpec() {
   return {
-    calendars: [{ dayOfMonth: 1, hour: PARAMETERS.billing.statementPreparedHour, minute: 0, comment: 'BIL-1: statements of the previous month' }],
+    calendars: [
+      { dayOfMonth: 1, hour: PARAMETERS.billing.statementPreparedHour, minute: 0, comment: 'BIL-1: statements of the previous month' },
+    ],
     timezone: PARAMETERS.agrement.timeZone,
   };
 }
@@ -21,6 +23,8 @@ export async function ensureStatementSchedule(client: Client, taskQueue: string)
     await client.schedule.create({ scheduleId: STATEMENT_SCHEDULE_ID, spec: statementScheduleSpec(), action, policies });
   } catch (err) {
     if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-    await client.schedule.getHandle(STATEMENT_SCHEDULE_ID).update((previous) => ({ ...previous, spec: statementScheduleSpec(), action, policies }));
+    await client.schedule
+      .getHandle(STATEMENT_SCHEDULE_ID)
+      .update((previous) => ({ ...previous, spec: statementScheduleSpec(), action, policies }));
   }
 }

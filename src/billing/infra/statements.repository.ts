@@ -2,7 +2,14 @@ import type { PayingSession, StatementLine, StatementState } from '../domain/sta
 import { type Db, entityManager } from '../../shared/database/db';
 import { appendToLog } from '../../shared/event-log/event-log';
 import { STATEMENT_STREAM } from '../usecases/statement-stream';
-import type { MonthStatement, OrganisationMonth, StatementFilter, StatementRecord, StatementsRepository, StatementTotals } from '../usecases/ports';
+import type {
+  MonthStatement,
+  OrganisationMonth,
+  StatementFilter,
+  StatementRecord,
+  StatementsRepository,
+  StatementTotals,
+} from '../usecases/ports';
 
 interface StatementRow {
   id: string;
@@ -35,7 +42,10 @@ const SELECT = `SELECT s.id, s.organisation_id, o.name, s.month, s.state, s.due_
   o.insolvency_proceedings, to_char(o.insolvency_proceedings_on, 'YYYY-MM-DD') AS insolvency_proceedings_on
   FROM monthly_statements s JOIN organisations o ON o.id = s.organisation_id`;
 
-type TotalsRow = Pick<StatementRow, 'candidates' | 'price_excl_vat_cents' | 'price_incl_vat_cents' | 'pix_share_excl_vat_cents' | 'pix_share_incl_vat_cents'>;
+type TotalsRow = Pick<
+  StatementRow,
+  'candidates' | 'price_excl_vat_cents' | 'price_incl_vat_cents' | 'pix_share_excl_vat_cents' | 'pix_share_incl_vat_cents'
+>;
 
 const totalsOf = (r: TotalsRow): StatementTotals => ({
   candidates: r.candidates,
@@ -121,14 +131,20 @@ export function statementsRepository(db: Db): StatementsRepository {
 
     async listStatements(filter, page) {
       const { clause, params } = whereOf(filter);
-      const rows: StatementRow[] = await db.query(`${SELECT} ${clause} ORDER BY s.month DESC, o.name LIMIT ${Number(page.limit)} OFFSET ${Number(page.offset)}`, params);
+      const rows: StatementRow[] = await db.query(
+        `${SELECT} ${clause} ORDER BY s.month DESC, o.name LIMIT ${Number(page.limit)} OFFSET ${Number(page.offset)}`,
+        params,
+      );
       return rows.map(statementRecord);
     },
 
     async recordInvoiceEvent(statement, event, actor, at) {
       const { id } = statement;
       if (event.kind === 'invoiced') {
-        await db.query(`UPDATE monthly_statements SET state = 'invoiced', invoice_issued_on = $2, invoice_amount_cents = $3 WHERE id = $1`, [id, event.issuedOn, Math.round(event.amountEur * 100)]);
+        await db.query(
+          `UPDATE monthly_statements SET state = 'invoiced', invoice_issued_on = $2, invoice_amount_cents = $3 WHERE id = $1`,
+          [id, event.issuedOn, Math.round(event.amountEur * 100)],
+        );
       } else {
         await db.query(`UPDATE monthly_statements SET state = 'paid', paid_on = $2 WHERE id = $1`, [id, event.paidOn]);
       }
@@ -161,24 +177,42 @@ export function statementsRepository(db: Db): StatementsRepository {
     },
 
     async declarableSessions(organisationId, month): Promise<PayingSession[]> {
-      const sessions: { id: string; date: string; candidates_who_sat: number | null; price_cents: number; pix_share_cents: number }[] = await db.query(
-        `SELECT s.id, to_char(s.date, 'YYYY-MM-DD') AS date, s.candidates_who_sat, s.price_cents, s.pix_share_cents FROM sessions s WHERE ${declarable('$1', '$2')}`,
-        [organisationId, month],
-      );
+      const sessions: { id: string; date: string; candidates_who_sat: number | null; price_cents: number; pix_share_cents: number }[] =
+        await db.query(
+          `SELECT s.id, to_char(s.date, 'YYYY-MM-DD') AS date, s.candidates_who_sat, s.price_cents, s.pix_share_cents FROM sessions s WHERE ${declarable('$1', '$2')}`,
+          [organisationId, month],
+        );
       // Conv annexe 1: « le nombre de candidats ayant participé à la session » (reported at finalisation); the
       // amounts are « le prix global facturé aux candidats » and Pix's share of it, as priced when registered.
-      return sessions.map((s) => ({ sessionId: s.id, date: s.date, candidates: s.candidates_who_sat ?? 0, priceCents: s.price_cents, pixShareCents: s.pix_share_cents }));
+      return sessions.map((s) => ({
+        sessionId: s.id,
+        date: s.date,
+        candidates: s.candidates_who_sat ?? 0,
+        priceCents: s.price_cents,
+        pixShareCents: s.pix_share_cents,
+      }));
     },
 
     async lockOpenStatements(organisationId) {
-      return db.query(`SELECT id, month FROM monthly_statements WHERE organisation_id = $1 AND state = 'prepared' ORDER BY month FOR UPDATE`, [organisationId]);
+      return db.query(
+        `SELECT id, month FROM monthly_statements WHERE organisation_id = $1 AND state = 'prepared' ORDER BY month FOR UPDATE`,
+        [organisationId],
+      );
     },
 
     async writeLines(statementId, { lines, totals }) {
       await db.query(
         `UPDATE monthly_statements SET lines = $2, candidates = $3, price_excl_vat_cents = $4, price_incl_vat_cents = $5, pix_share_excl_vat_cents = $6, pix_share_incl_vat_cents = $7
           WHERE id = $1 AND state = 'prepared'`,
-        [statementId, JSON.stringify(lines), totals.candidates, totals.priceExclVatCents, totals.priceInclVatCents, totals.pixShareExclVatCents, totals.pixShareInclVatCents],
+        [
+          statementId,
+          JSON.stringify(lines),
+          totals.candidates,
+          totals.priceExclVatCents,
+          totals.priceInclVatCents,
+          totals.pixShareExclVatCents,
+          totals.pixShareInclVatCents,
+        ],
       );
     },
 
@@ -191,7 +225,9 @@ export function statementsRepository(db: Db): StatementsRepository {
     },
 
     async statementRecipient(organisationId) {
-      const [org]: { name: string; email: string }[] = await db.query('SELECT name, email FROM organisations WHERE id = $1', [organisationId]);
+      const [org]: { name: string; email: string }[] = await db.query('SELECT name, email FROM organisations WHERE id = $1', [
+        organisationId,
+      ]);
       return org;
     },
 
@@ -254,12 +290,18 @@ export function statementsRepository(db: Db): StatementsRepository {
     },
 
     async lockForSending(statementId) {
-      const [r]: { due_at: Date; state: string; sent_at: Date | null; late: boolean }[] = await db.query('SELECT due_at, state, sent_at, late FROM monthly_statements WHERE id = $1 FOR UPDATE', [statementId]);
+      const [r]: { due_at: Date; state: string; sent_at: Date | null; late: boolean }[] = await db.query(
+        'SELECT due_at, state, sent_at, late FROM monthly_statements WHERE id = $1 FOR UPDATE',
+        [statementId],
+      );
       return r && { dueAt: r.due_at, state: r.state, sentAt: r.sent_at, late: r.late };
     },
 
     async statementMonth(statementId) {
-      const [{ organisation_id, month }]: { organisation_id: string; month: string }[] = await db.query('SELECT organisation_id, month FROM monthly_statements WHERE id = $1', [statementId]);
+      const [{ organisation_id, month }]: { organisation_id: string; month: string }[] = await db.query(
+        'SELECT organisation_id, month FROM monthly_statements WHERE id = $1',
+        [statementId],
+      );
       return { organisationId: organisation_id, month };
     },
 

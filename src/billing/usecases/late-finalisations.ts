@@ -19,7 +19,8 @@ export interface FinalisedPayingSession {
  */
 export async function refreshStatementsAfterFinalisations(m: Db, sessions: readonly FinalisedPayingSession[]): Promise<void> {
   const statements = statementsRepository(m);
-  for (const organisationId of [...new Set(sessions.map((s) => s.organisationId))].sort()) await refreshOpenStatements(statements, organisationId);
+  for (const organisationId of [...new Set(sessions.map((s) => s.organisationId))].sort())
+    await refreshOpenStatements(statements, organisationId);
 }
 
 /**
@@ -29,12 +30,16 @@ export async function refreshStatementsAfterFinalisations(m: Db, sessions: reado
  * workflow id is per centre and month: a concurrent start is a no-op. A failed start is only logged: the
  * session then waits for its carrying over (next statements) and nothing is lost.
  */
-export async function startLateStatements(deps: Pick<ApplicationDeps, 'db' | 'temporal' | 'taskQueue' | 'now'>, sessions: readonly FinalisedPayingSession[]): Promise<string[]> {
+export async function startLateStatements(
+  deps: Pick<ApplicationDeps, 'db' | 'temporal' | 'taskQueue' | 'now'>,
+  sessions: readonly FinalisedPayingSession[],
+): Promise<string[]> {
   const now = deps.now();
   const pairs = new Map<string, { organisationId: string; month: string }>();
   for (const s of sessions) {
     const month = statementMonthOf(s.date);
-    if (statementPreparedAt(month).getTime() <= now.getTime()) pairs.set(`${s.organisationId}:${month}`, { organisationId: s.organisationId, month });
+    if (statementPreparedAt(month).getTime() <= now.getTime())
+      pairs.set(`${s.organisationId}:${month}`, { organisationId: s.organisationId, month });
   }
   if (pairs.size === 0) return [];
   const existing = await statementsRepository(deps.db).existingStatements([...pairs.values()]);
@@ -49,7 +54,8 @@ export async function startLateStatements(deps: Pick<ApplicationDeps, 'db' | 'te
       await deps.temporal.workflow.start('statementWorkflow', { workflowId, taskQueue: deps.taskQueue, args: [input] });
       started.push(workflowId);
     } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) console.warn(`BIL-1: statement ${workflowId} not started after a late finalisation`, err);
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError))
+        console.warn(`BIL-1: statement ${workflowId} not started after a late finalisation`, err);
     }
   }
   return started;

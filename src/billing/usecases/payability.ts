@@ -11,7 +11,8 @@ export type PayableAtOnceRule = (typeof PAYABLE_AT_ONCE_RULES)[number];
 export { ORGANISATION_STREAM } from './statement-stream';
 
 function checkDate(field: string, value: string): void {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || isoDate(parseIsoDate(value)) !== value) throw new InvalidCommand(field, `${field} must be an ISO date YYYY-MM-DD (got ${value})`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || isoDate(parseIsoDate(value)) !== value)
+    throw new InvalidCommand(field, `${field} must be an ISO date YYYY-MM-DD (got ${value})`);
 }
 
 export interface AmountsPayableNow {
@@ -34,19 +35,32 @@ export interface AmountsPayableNow {
  * member centres' statements are covered too. Idempotent: a second call with the same or a later day
  * changes nothing; an earlier day wins.
  */
-export async function makeAmountsPayableNow(deps: Pick<ApplicationDeps, 'db'>, input: { organisationId: string; on: string; ruleId: PayableAtOnceRule; actor?: string }): Promise<AmountsPayableNow> {
+export async function makeAmountsPayableNow(
+  deps: Pick<ApplicationDeps, 'db'>,
+  input: { organisationId: string; on: string; ruleId: PayableAtOnceRule; actor?: string },
+): Promise<AmountsPayableNow> {
   checkDate('on', input.on);
-  if (!(PAYABLE_AT_ONCE_RULES as readonly string[]).includes(input.ruleId)) throw new InvalidCommand('ruleId', `ruleId must be one of ${PAYABLE_AT_ONCE_RULES.join(', ')}`);
+  if (!(PAYABLE_AT_ONCE_RULES as readonly string[]).includes(input.ruleId))
+    throw new InvalidCommand('ruleId', `ruleId must be one of ${PAYABLE_AT_ONCE_RULES.join(', ')}`);
   return deps.db.transaction((m) => amountsPayableNow(payabilityRepository(m), { ...input, actor: input.actor ?? 'system' }));
 }
 
 /** The core of makeAmountsPayableNow, over its repository (the caller's transaction). */
-export async function amountsPayableNow(payability: PayabilityRepository, input: { organisationId: string; on: string; ruleId: PayableAtOnceRule; actor: string }): Promise<AmountsPayableNow> {
+export async function amountsPayableNow(
+  payability: PayabilityRepository,
+  input: { organisationId: string; on: string; ruleId: PayableAtOnceRule; actor: string },
+): Promise<AmountsPayableNow> {
   if (!(await payability.makeOrganisationsPayableFrom(input.organisationId, input.on, input.ruleId))) {
-    if (!(await payability.organisationExists(input.organisationId))) throw new NotFound(`organisation ${input.organisationId} not found`, { organisationId: input.organisationId });
+    if (!(await payability.organisationExists(input.organisationId)))
+      throw new NotFound(`organisation ${input.organisationId} not found`, { organisationId: input.organisationId });
   }
   const statements = await payability.makeStatementsPayableFrom(input.organisationId, input.on, input.ruleId, input.actor);
-  return { organisationId: input.organisationId, on: input.on, ruleId: input.ruleId, statements: statements.map((st) => ({ id: st.id, month: st.month, state: st.state, payableOn: st.payableOn })) };
+  return {
+    organisationId: input.organisationId,
+    on: input.on,
+    ruleId: input.ruleId,
+    statements: statements.map((st) => ({ id: st.id, month: st.month, state: st.state, payableOn: st.payableOn })),
+  };
 }
 
 /**
@@ -74,7 +88,13 @@ export async function setInsolvencyProceedings(
     const payability = payabilityRepository(m);
     const before = await payability.lockInsolvencyProceedings(organisationId);
     if (before === undefined) throw new NotFound(`organisation ${organisationId} not found`, { organisationId });
-    await payability.recordInsolvencyProceedings(organisationId, { insolvencyProceedings: body.insolvencyProceedings, openedOn }, before, actor, deps.now());
+    await payability.recordInsolvencyProceedings(
+      organisationId,
+      { insolvencyProceedings: body.insolvencyProceedings, openedOn },
+      before,
+      actor,
+      deps.now(),
+    );
     return { organisationId, insolvencyProceedings: body.insolvencyProceedings, openedOn };
   });
 }

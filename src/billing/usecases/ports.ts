@@ -83,12 +83,19 @@ export interface StatementsRepository {
   /** Whom the statement is addressed to; undefined for an unknown organisation. */
   statementRecipient(organisationId: string): Promise<{ name: string; email: string } | undefined>;
   /** BIL-1: inserts the prepared statement, unless the centre already has one for the month. */
-  insertPreparedStatement(statement: { id: string; organisationId: string; month: string; dueAt: Date; preparedAt: string }, content: StatementContent): Promise<void>;
+  insertPreparedStatement(
+    statement: { id: string; organisationId: string; month: string; dueAt: Date; preparedAt: string },
+    content: StatementContent,
+  ): Promise<void>;
   /** SUS-3, TER-5: a statement prepared once amounts are payable at once is due at once too (`day`: the day it is prepared, Paris). */
   applyAmountsPayableNow(organisationId: string, month: string, day: string): Promise<void>;
   findMonthStatement(organisationId: string, month: string): Promise<MonthStatement | undefined>;
   /** The event-log entry of a statement prepared. */
-  logStatementPrepared(statementId: string, data: { organisationId: string; month: string; sessions: number; pixShareInclVatCents: number }, at: Date): Promise<void>;
+  logStatementPrepared(
+    statementId: string,
+    data: { organisationId: string; month: string; sessions: number; pixShareInclVatCents: number },
+    at: Date,
+  ): Promise<void>;
   /** The statement's sending facts, locked (FOR UPDATE). */
   lockForSending(statementId: string): Promise<{ dueAt: Date; state: string; sentAt: Date | null; late: boolean } | undefined>;
   statementMonth(statementId: string): Promise<OrganisationMonth>;

@@ -23,12 +23,18 @@ export interface PreparedStatement {
  * BIL-1: prepares (once) the centre's statement of `month`: its paying sessions, totals excl./incl. VAT. A re-run
  * (or a late start) recomputes the lines while the statement is still open. Runs in the caller's transaction.
  */
-export async function prepareStatement(statements: StatementsRepository, input: { organisationId: string; month: string; at: string }): Promise<PreparedStatement> {
+export async function prepareStatement(
+  statements: StatementsRepository,
+  input: { organisationId: string; month: string; at: string },
+): Promise<PreparedStatement> {
   const org = await statements.statementRecipient(input.organisationId);
   if (!org) throw new NotFound(`organisation ${input.organisationId} not found`, { organisationId: input.organisationId });
   const content = await declarableLines(statements, input.organisationId, input.month);
   const dueAt = statementDueAt(input.month);
-  await statements.insertPreparedStatement({ id: randomUUID(), organisationId: input.organisationId, month: input.month, dueAt, preparedAt: input.at }, content);
+  await statements.insertPreparedStatement(
+    { id: randomUUID(), organisationId: input.organisationId, month: input.month, dueAt, preparedAt: input.at },
+    content,
+  );
   // SUS-3, TER-5: prepared once amounts are payable at once (an end, a suspension not yet lifted): due at
   // once too, by the end of the day it is prepared (or of the payable day, if later), Paris.
   await statements.applyAmountsPayableNow(input.organisationId, input.month, dateIn(new Date(input.at), PARAMETERS.agrement.timeZone));
@@ -37,7 +43,12 @@ export async function prepareStatement(statements: StatementsRepository, input: 
   const r = (await statements.findMonthStatement(input.organisationId, input.month))!;
   await statements.logStatementPrepared(
     r.id,
-    { organisationId: input.organisationId, month: input.month, sessions: content.lines.length, pixShareInclVatCents: content.totals.pixShareInclVatCents },
+    {
+      organisationId: input.organisationId,
+      month: input.month,
+      sessions: content.lines.length,
+      pixShareInclVatCents: content.totals.pixShareInclVatCents,
+    },
     new Date(input.at),
   );
   return {
@@ -58,7 +69,10 @@ export async function prepareStatement(statements: StatementsRepository, input: 
  * statement as of now (sessions finalised since the 1st included); its sessions are then frozen on it, and
  * any finalised later is carried to the next open statement. Runs in the caller's transaction.
  */
-export async function markStatementSent(statements: StatementsRepository, input: { statementId: string; sentAt: string; actor: string }): Promise<{ late: boolean }> {
+export async function markStatementSent(
+  statements: StatementsRepository,
+  input: { statementId: string; sentAt: string; actor: string },
+): Promise<{ late: boolean }> {
   const row = await statements.lockForSending(input.statementId);
   if (!row) throw new NotFound(`statement ${input.statementId} not found`, { statementId: input.statementId });
   if (row.state !== 'prepared') return { late: row.late };
@@ -66,7 +80,12 @@ export async function markStatementSent(statements: StatementsRepository, input:
   const { organisationId, month } = await statements.statementMonth(input.statementId);
   const current = await declarableLines(statements, organisationId, month);
   await statements.writeLines(input.statementId, current);
-  await statements.markSent(input.statementId, input.sentAt, late, current.lines.map((l) => l.sessionId));
+  await statements.markSent(
+    input.statementId,
+    input.sentAt,
+    late,
+    current.lines.map((l) => l.sessionId),
+  );
   await refreshOpenStatements(statements, organisationId);
   await statements.logStatementSent(input.statementId, late, input.actor, new Date(input.sentAt));
   return { late };

@@ -15,7 +15,9 @@ function view(r: StatementRecord, today: string, withLines: boolean) {
   // indemnity when insolvency proceedings forbid paying at the due date.
   const insolvency = { proceedings: r.insolvencyProceedings, openedOn: r.insolvencyProceedingsOn };
   const late =
-    r.invoiceIssuedOn && r.invoiceAmountCents !== null ? lateInterest(r.invoiceAmountCents, r.invoiceIssuedOn, r.paidOn ?? today, ECB_RATES, { payableOn: r.payableOn, insolvency }) : null;
+    r.invoiceIssuedOn && r.invoiceAmountCents !== null
+      ? lateInterest(r.invoiceAmountCents, r.invoiceIssuedOn, r.paidOn ?? today, ECB_RATES, { payableOn: r.payableOn, insolvency })
+      : null;
   return {
     id: r.id,
     organisationId: r.organisationId,
@@ -35,7 +37,14 @@ function view(r: StatementRecord, today: string, withLines: boolean) {
     },
     // SUS-3, TER-5: the day from which what the statement declares is payable at once, and the rule.
     payableAtOnce: r.payableOn ? { on: r.payableOn, ruleId: r.payableRuleId } : null,
-    invoice: r.invoiceIssuedOn ? { issuedOn: r.invoiceIssuedOn, amountEur: (r.invoiceAmountCents ?? 0) / 100, dueOn: paymentDueOn(r.invoiceIssuedOn, r.payableOn), paidOn: r.paidOn } : null,
+    invoice: r.invoiceIssuedOn
+      ? {
+          issuedOn: r.invoiceIssuedOn,
+          amountEur: (r.invoiceAmountCents ?? 0) / 100,
+          dueOn: paymentDueOn(r.invoiceIssuedOn, r.payableOn),
+          paidOn: r.paidOn,
+        }
+      : null,
     insolvencyProceedings: r.insolvencyProceedings ? { openedOn: r.insolvencyProceedingsOn } : null,
     lateInterest: late
       ? {
@@ -58,7 +67,8 @@ const today = (deps: Pick<ApplicationDeps, 'now'>) => dateIn(deps.now(), PARAMET
 
 async function row(deps: Pick<ApplicationDeps, 'db'>, id: string, organisationIds?: string[]): Promise<StatementRecord> {
   const r = await statementsRepository(deps.db).findStatement(id);
-  if (!r || (organisationIds && !organisationIds.includes(r.organisationId))) throw new NotFound(`statement ${id} not found`, { statementId: id });
+  if (!r || (organisationIds && !organisationIds.includes(r.organisationId)))
+    throw new NotFound(`statement ${id} not found`, { statementId: id });
   return r;
 }
 
@@ -66,7 +76,10 @@ export async function getStatement(deps: Pick<ApplicationDeps, 'db' | 'now'>, id
   return view(await row(deps, id, organisationIds), today(deps), true);
 }
 
-export async function listStatements(deps: Pick<ApplicationDeps, 'db' | 'now'>, q: { organisationIds?: string[]; month?: string; state?: string; limit: number; offset: number }) {
+export async function listStatements(
+  deps: Pick<ApplicationDeps, 'db' | 'now'>,
+  q: { organisationIds?: string[]; month?: string; state?: string; limit: number; offset: number },
+) {
   const statements = statementsRepository(deps.db);
   const filter = { organisationIds: q.organisationIds, month: q.month, state: q.state };
   const total = await statements.countStatements(filter);
@@ -79,7 +92,9 @@ export async function markSent(deps: ApplicationDeps, id: string, actor: string,
   const r = await row(deps, id, organisationIds);
   assertTransition(r.state, 'sent');
   try {
-    await deps.temporal.workflow.getHandle(statementWorkflowId(r.organisationId, r.month)).executeUpdate(markStatementSentUpdate, { args: [{ actor }], updateId: `sent:${id}` });
+    await deps.temporal.workflow
+      .getHandle(statementWorkflowId(r.organisationId, r.month))
+      .executeUpdate(markStatementSentUpdate, { args: [{ actor }], updateId: `sent:${id}` });
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) throw new TransitionRefused('BIL-1', `the statement's workflow is not running`);
     throw translateWorkflowError(err, () => new TransitionRefused('BIL-1', 'the statement was already sent'));
@@ -88,21 +103,23 @@ export async function markSent(deps: ApplicationDeps, id: string, actor: string,
 }
 
 /** BIL-2: Pix records its invoice (from the statement), then the payment; interest and indemnity follow from the dates. */
-export async function recordInvoiceEvent(
-  deps: Pick<ApplicationDeps, 'db' | 'now'>,
-  id: string,
-  event: InvoiceEvent,
-  actor: string,
-) {
+export async function recordInvoiceEvent(deps: Pick<ApplicationDeps, 'db' | 'now'>, id: string, event: InvoiceEvent, actor: string) {
   await deps.db.transaction((m) => applyInvoiceEvent(statementsRepository(m), id, event, actor, () => deps.now()));
   return getStatement(deps, id);
 }
 
 /** The core of recordInvoiceEvent, over its repository (the caller's transaction). */
-export async function applyInvoiceEvent(statements: StatementsRepository, id: string, event: InvoiceEvent, actor: string, now: () => Date): Promise<void> {
+export async function applyInvoiceEvent(
+  statements: StatementsRepository,
+  id: string,
+  event: InvoiceEvent,
+  actor: string,
+  now: () => Date,
+): Promise<void> {
   const r = await statements.lockStatement(id);
   if (!r) throw new NotFound(`statement ${id} not found`, { statementId: id });
   assertTransition(r.state, event.kind);
-  if (event.kind === 'paid' && r.invoiceIssuedOn && event.paidOn < r.invoiceIssuedOn) throw new TransitionRefused('BIL-2', `paid on ${event.paidOn}, before the invoice of ${r.invoiceIssuedOn}`);
+  if (event.kind === 'paid' && r.invoiceIssuedOn && event.paidOn < r.invoiceIssuedOn)
+    throw new TransitionRefused('BIL-2', `paid on ${event.paidOn}, before the invoice of ${r.invoiceIssuedOn}`);
   await statements.recordInvoiceEvent(r, event, actor, now());
 }

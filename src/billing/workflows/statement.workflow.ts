@@ -49,8 +49,10 @@ export async function statementWorkflow(input: StatementWorkflowInput): Promise<
     },
     {
       validator: (u) => {
-        if (state === 'preparing') throw ApplicationFailure.nonRetryable('the statement is being prepared', 'TransitionRefused', { ruleId: 'BIL-1' });
-        if (state === 'sent') throw ApplicationFailure.nonRetryable('the statement was already sent', 'TransitionRefused', { ruleId: 'BIL-1' });
+        if (state === 'preparing')
+          throw ApplicationFailure.nonRetryable('the statement is being prepared', 'TransitionRefused', { ruleId: 'BIL-1' });
+        if (state === 'sent')
+          throw ApplicationFailure.nonRetryable('the statement was already sent', 'TransitionRefused', { ruleId: 'BIL-1' });
         if (u?.sentAt !== undefined && (Number.isNaN(Date.parse(u.sentAt)) || Date.parse(u.sentAt) > now().getTime())) {
           throw ApplicationFailure.nonRetryable('sentAt must be an ISO instant, not in the future', 'InvalidCommand', { field: 'sentAt' });
         }
@@ -72,7 +74,16 @@ export async function statementWorkflow(input: StatementWorkflowInput): Promise<
       to: audience === 'centre' ? s.email : null,
       audience,
       template,
-      data: { centreName: s.organisationName, month: input.month, dueAt: s.dueAt, sessions: s.lines.length, candidates: s.totals.candidates, pixShareInclVatEur: s.totals.pixShareInclVatCents / 100, pixShareExclVatEur: s.totals.pixShareExclVatCents / 100, ...extra },
+      data: {
+        centreName: s.organisationName,
+        month: input.month,
+        dueAt: s.dueAt,
+        sessions: s.lines.length,
+        candidates: s.totals.candidates,
+        pixShareInclVatEur: s.totals.pixShareInclVatCents / 100,
+        pixShareExclVatEur: s.totals.pixShareExclVatCents / 100,
+        ...extra,
+      },
     });
   await mail('prepared', 'statement-prepared', 'centre');
 

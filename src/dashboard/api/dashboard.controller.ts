@@ -11,7 +11,16 @@ import type { ApplicationDeps } from '../../shared/usecases/dependencies';
 import { listAttention } from '../../attention/usecases/attention';
 import { centreTimeline } from '../usecases/centre-timeline';
 import { attentionFilter } from '../../attention/api/attention.controller';
-import { type DashboardFilter, overdue, overview, type Page, quotasAtRisk, toCsv, upcomingDeadlines, watchlist } from '../usecases/dashboard';
+import {
+  type DashboardFilter,
+  overdue,
+  overview,
+  type Page,
+  quotasAtRisk,
+  toCsv,
+  upcomingDeadlines,
+  watchlist,
+} from '../usecases/dashboard';
 import { Can, CurrentPrincipal } from '../../http/auth';
 import type { ReadThroughCache } from '../../shared/cache/read-through-cache';
 import { intParam as int } from '../../http/validation';
@@ -50,10 +59,13 @@ export class DashboardController {
   }
 
   private async filter(principal: Principal, q: Record<string, string | undefined>): Promise<DashboardFilter> {
-    if (q.kind !== undefined && q.kind !== 'centre' && q.kind !== 'network') throw new InvalidCommand('kind', 'kind must be centre or network');
+    if (q.kind !== undefined && q.kind !== 'centre' && q.kind !== 'network')
+      throw new InvalidCommand('kind', 'kind must be centre or network');
     if (q.network !== undefined && !UUID.test(q.network)) throw new InvalidCommand('network', 'network must be an organisation id');
-    if (q.department !== undefined && !/^(\d{2,3}|2A|2B)$/.test(q.department)) throw new InvalidCommand('department', 'department must be a department code');
-    if (q.region !== undefined && !departmentsOfRegion(q.region)) throw new InvalidCommand('region', 'region must be an INSEE region code (GET /dashboard/regions), e.g. 84 for Auvergne-Rhône-Alpes');
+    if (q.department !== undefined && !/^(\d{2,3}|2A|2B)$/.test(q.department))
+      throw new InvalidCommand('department', 'department must be a department code');
+    if (q.region !== undefined && !departmentsOfRegion(q.region))
+      throw new InvalidCommand('region', 'region must be an INSEE region code (GET /dashboard/regions), e.g. 84 for Auvergne-Rhône-Alpes');
     const organisationIds = (await visibleOrganisationIds(this.deps.db, principal)) ?? undefined;
     return {
       department: q.department,
@@ -87,9 +99,17 @@ export class DashboardController {
   @ApiSuccess(v.overview)
   @Get('overview')
   @Can('agrement.read')
-  @ApiOperation({ summary: 'Counts of centres and networks by state, applications by state and overdue (APP-7); a centre counts only its own, a coordinator its network’s (Pix staff: all)' })
+  @ApiOperation({
+    summary:
+      'Counts of centres and networks by state, applications by state and overdue (APP-7); a centre counts only its own, a coordinator its network’s (Pix staff: all)',
+  })
   @ApiHeader({ name: 'cache-control', required: false, description: '`no-cache`: a fresh answer rather than the cached one' })
-  async overview(@CurrentPrincipal() p: Principal, @Query() q: Record<string, string>, @Res({ passthrough: true }) res: Response, @Headers('cache-control') cc?: string) {
+  async overview(
+    @CurrentPrincipal() p: Principal,
+    @Query() q: Record<string, string>,
+    @Res({ passthrough: true }) res: Response,
+    @Headers('cache-control') cc?: string,
+  ) {
     const f = await this.filter(p, q);
     return json(res, await this.cached(cc, 'overview', f, () => overview(this.deps.db, f)));
   }
@@ -97,11 +117,19 @@ export class DashboardController {
   @ApiSuccess(v.deadlineList, { csv: true })
   @Get('deadlines')
   @Can('agrement.read')
-  @ApiOperation({ summary: 'Every deadline due in the next N days (default 30), soonest first: renewal, badge, quota checkpoints, cure, visit answer, notices, session finalisations (SES-10), monthly statements (BIL-1)…' })
+  @ApiOperation({
+    summary:
+      'Every deadline due in the next N days (default 30), soonest first: renewal, badge, quota checkpoints, cure, visit answer, notices, session finalisations (SES-10), monthly statements (BIL-1)…',
+  })
   @ApiQuery({ name: 'days', required: false, type: Number })
   @ApiQuery({ name: 'deadline', required: false, description: 'e.g. cure-due, renewal-request-due' })
   @ApiHeader({ name: 'cache-control', required: false, description: '`no-cache`: a fresh answer rather than the cached one' })
-  async deadlines(@CurrentPrincipal() p: Principal, @Query() q: Record<string, string>, @Res({ passthrough: true }) res: Response, @Headers('cache-control') cc?: string) {
+  async deadlines(
+    @CurrentPrincipal() p: Principal,
+    @Query() q: Record<string, string>,
+    @Res({ passthrough: true }) res: Response,
+    @Headers('cache-control') cc?: string,
+  ) {
     const days = int('days', q.days, 30, 1, 3660);
     const f = { ...(await this.filter(p, q)), days, name: q.deadline };
     const data = await this.cached(cc, 'deadlines', f, () => upcomingDeadlines(this.deps.db, { ...f, now: this.deps.now() }));
@@ -111,11 +139,24 @@ export class DashboardController {
   @ApiSuccess(v.overdueList, { csv: true })
   @Get('overdue')
   @Can('agrement.read')
-  @ApiOperation({ summary: 'Everything overdue: undecided proposals (BRE-4), missed renewal requests (AGR-2), applications beyond 2 months (APP-7), sessions not finalised within 48 hours (SES-10), statements not sent by the 5th (BIL-1)' })
+  @ApiOperation({
+    summary:
+      'Everything overdue: undecided proposals (BRE-4), missed renewal requests (AGR-2), applications beyond 2 months (APP-7), sessions not finalised within 48 hours (SES-10), statements not sent by the 5th (BIL-1)',
+  })
   @ApiHeader({ name: 'cache-control', required: false, description: '`no-cache`: a fresh answer rather than the cached one' })
-  async overdue(@CurrentPrincipal() p: Principal, @Query() q: Record<string, string>, @Res({ passthrough: true }) res: Response, @Headers('cache-control') cc?: string) {
+  async overdue(
+    @CurrentPrincipal() p: Principal,
+    @Query() q: Record<string, string>,
+    @Res({ passthrough: true }) res: Response,
+    @Headers('cache-control') cc?: string,
+  ) {
     const f = await this.filter(p, q);
-    return this.reply(res, q.format, 'en-retard', await this.cached(cc, 'overdue', f, () => overdue(this.deps.db, { ...f, now: this.deps.now() })));
+    return this.reply(
+      res,
+      q.format,
+      'en-retard',
+      await this.cached(cc, 'overdue', f, () => overdue(this.deps.db, { ...f, now: this.deps.now() })),
+    );
   }
 
   @ApiSuccess(v.quotaList, { csv: true })
@@ -123,7 +164,12 @@ export class DashboardController {
   @Can('agrement.read')
   @ApiOperation({ summary: 'QUO-3: agréments whose pace projects fewer than 600 / 2,500 candidates at 3 years, biggest shortfall first' })
   @ApiHeader({ name: 'cache-control', required: false, description: '`no-cache`: a fresh answer rather than the cached one' })
-  async quotas(@CurrentPrincipal() p: Principal, @Query() q: Record<string, string>, @Res({ passthrough: true }) res: Response, @Headers('cache-control') cc?: string) {
+  async quotas(
+    @CurrentPrincipal() p: Principal,
+    @Query() q: Record<string, string>,
+    @Res({ passthrough: true }) res: Response,
+    @Headers('cache-control') cc?: string,
+  ) {
     const today = dateIn(this.deps.now(), PARAMETERS.agrement.timeZone);
     const f = { ...(await this.filter(p, q)), today };
     return this.reply(res, q.format, 'quotas', await this.cached(cc, 'quotas', f, () => quotasAtRisk(this.deps.db, f)));
@@ -138,7 +184,12 @@ export class DashboardController {
   @ApiSuccess(v.centreTimeline, { csv: true })
   @ApiErrors(404)
   @ApiParam({ name: 'organisationId', format: 'uuid' })
-  async centreTimeline(@CurrentPrincipal() p: Principal, @Param('organisationId') organisationId: string, @Query() q: Record<string, string>, @Res({ passthrough: true }) res: Response) {
+  async centreTimeline(
+    @CurrentPrincipal() p: Principal,
+    @Param('organisationId') organisationId: string,
+    @Query() q: Record<string, string>,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     if (!UUID.test(organisationId)) throw new InvalidCommand('organisationId', 'organisationId must be a UUID');
     const scope = await visibleOrganisationIds(this.deps.db, p);
     if (scope && !scope.includes(organisationId)) throw new NotFound(`organisation ${organisationId} not found`, { organisationId });
@@ -151,7 +202,18 @@ export class DashboardController {
     if (csv) {
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');
       res.setHeader('Content-Disposition', 'attachment; filename="historique.csv"');
-      return toCsv(t.past.items.map((e) => ({ at: e.at, stream: e.stream, type: e.type, from: e.from, to: e.to, ruleIds: e.ruleIds.join(' '), actor: e.actor, reason: e.reason })));
+      return toCsv(
+        t.past.items.map((e) => ({
+          at: e.at,
+          stream: e.stream,
+          type: e.type,
+          from: e.from,
+          to: e.to,
+          ruleIds: e.ruleIds.join(' '),
+          actor: e.actor,
+          reason: e.reason,
+        })),
+      );
     }
     if (q.format !== undefined && q.format !== 'json') throw new InvalidCommand('format', 'format must be json or csv');
     return t;
@@ -176,7 +238,12 @@ export class DashboardController {
   @Can('agrement.read')
   @ApiOperation({ summary: 'Centres suspended, under notice or terminating' })
   @ApiHeader({ name: 'cache-control', required: false, description: '`no-cache`: a fresh answer rather than the cached one' })
-  async watchlist(@CurrentPrincipal() p: Principal, @Query() q: Record<string, string>, @Res({ passthrough: true }) res: Response, @Headers('cache-control') cc?: string) {
+  async watchlist(
+    @CurrentPrincipal() p: Principal,
+    @Query() q: Record<string, string>,
+    @Res({ passthrough: true }) res: Response,
+    @Headers('cache-control') cc?: string,
+  ) {
     const f = await this.filter(p, q);
     return this.reply(res, q.format, 'surveillance', await this.cached(cc, 'watchlist', f, () => watchlist(this.deps.db, f)));
   }
@@ -193,4 +260,3 @@ function json(res: Response, data: object): string {
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
   return body;
 }
-

@@ -42,58 +42,68 @@ const agrementDeadlines: DeadlineSource = (params, f) => {
 
 /** SES-10: sessions not yet finalised, due 48 hours after their end (the date shown is the venue's). */
 const FINALISATION = 'finalisation-due';
-const sessionFinalisations = (overdue: boolean): DeadlineSource => (params, f) => {
-  if (f.name && f.name !== FINALISATION) return '';
-  const range = overdue ? 's.deadline_at < $1' : 's.deadline_at >= $1 AND s.deadline_at < $2';
-  return `SELECT 'session' AS subject, s.id AS "subjectId", a.id AS "agrementId", o.id AS "organisationId", o.name AS "organisationName",
+const sessionFinalisations =
+  (overdue: boolean): DeadlineSource =>
+  (params, f) => {
+    if (f.name && f.name !== FINALISATION) return '';
+    const range = overdue ? 's.deadline_at < $1' : 's.deadline_at >= $1 AND s.deadline_at < $2';
+    return `SELECT 'session' AS subject, s.id AS "subjectId", a.id AS "agrementId", o.id AS "organisationId", o.name AS "organisationName",
                  o.department, a.kind, '${FINALISATION}' AS deadline, 'SES-10' AS "ruleId",
                  to_char(s.deadline_at AT TIME ZONE s.time_zone, 'YYYY-MM-DD') AS "on", s.deadline_at AS at, s.id AS tiebreak
             FROM sessions s JOIN organisations o ON o.id = s.organisation_id LEFT JOIN agrements a ON a.organisation_id = s.agrement_organisation_id
            WHERE s.status = 'planned' AND ${range} ${where(f, params, 's.organisation_id')}`;
-};
+  };
 
 /** BIL-1: monthly statements not yet sent, due by the 5th (end of day, Paris). */
 const STATEMENT = 'statement-due';
-const statementsDue = (overdue: boolean): DeadlineSource => (params, f) => {
-  if (f.name && f.name !== STATEMENT) return '';
-  const range = overdue ? 'st.due_at < $1' : 'st.due_at >= $1 AND st.due_at < $2';
-  // SUS-3, TER-5: a statement made payable at once is due the day of the suspension or end, under that rule.
-  return `SELECT 'statement' AS subject, st.id::text AS "subjectId", a.id AS "agrementId", o.id AS "organisationId", o.name AS "organisationName",
+const statementsDue =
+  (overdue: boolean): DeadlineSource =>
+  (params, f) => {
+    if (f.name && f.name !== STATEMENT) return '';
+    const range = overdue ? 'st.due_at < $1' : 'st.due_at >= $1 AND st.due_at < $2';
+    // SUS-3, TER-5: a statement made payable at once is due the day of the suspension or end, under that rule.
+    return `SELECT 'statement' AS subject, st.id::text AS "subjectId", a.id AS "agrementId", o.id AS "organisationId", o.name AS "organisationName",
                  o.department, a.kind, '${STATEMENT}' AS deadline, coalesce(st.payable_rule_id, 'BIL-1') AS "ruleId",
                  to_char(st.due_at AT TIME ZONE 'Europe/Paris', 'YYYY-MM-DD') AS "on", st.due_at AS at, st.id::text AS tiebreak
             FROM monthly_statements st JOIN organisations o ON o.id = st.organisation_id LEFT JOIN agrements a ON a.organisation_id = coalesce(o.network_id, o.id)
            WHERE st.state = 'prepared' AND ${range} ${where(f, params, 'st.organisation_id')}`;
-};
+  };
 
 /**
  * SUS-3, TER-5: statements sent or invoiced, not paid, made payable at once by a suspension or an end: due on
  * that day (an invoice issued later: on its issue day; never later than BIL-2's 30 days), end of day in Paris.
  */
 const PAYMENT = 'payment-due';
-const paymentsDue = (overdue: boolean): DeadlineSource => (params, f) => {
-  if (f.name && f.name !== PAYMENT) return '';
-  const term = Number(PARAMETERS.billing.paymentTermDays);
-  const dueOn = `(CASE WHEN st.invoice_issued_on IS NULL THEN st.payable_on
+const paymentsDue =
+  (overdue: boolean): DeadlineSource =>
+  (params, f) => {
+    if (f.name && f.name !== PAYMENT) return '';
+    const term = Number(PARAMETERS.billing.paymentTermDays);
+    const dueOn = `(CASE WHEN st.invoice_issued_on IS NULL THEN st.payable_on
                        ELSE LEAST(st.invoice_issued_on + ${term}, GREATEST(st.payable_on, st.invoice_issued_on)) END)`;
-  const at = `((${dueOn} + 1)::timestamp AT TIME ZONE 'Europe/Paris') - interval '1 millisecond'`;
-  const range = overdue ? `${at} < $1` : `${at} >= $1 AND ${at} < $2`;
-  return `SELECT 'statement' AS subject, st.id::text AS "subjectId", a.id AS "agrementId", o.id AS "organisationId", o.name AS "organisationName",
+    const at = `((${dueOn} + 1)::timestamp AT TIME ZONE 'Europe/Paris') - interval '1 millisecond'`;
+    const range = overdue ? `${at} < $1` : `${at} >= $1 AND ${at} < $2`;
+    return `SELECT 'statement' AS subject, st.id::text AS "subjectId", a.id AS "agrementId", o.id AS "organisationId", o.name AS "organisationName",
                  o.department, a.kind, '${PAYMENT}' AS deadline, st.payable_rule_id AS "ruleId",
                  to_char(${dueOn}, 'YYYY-MM-DD') AS "on", ${at} AS at, st.id::text AS tiebreak
             FROM monthly_statements st JOIN organisations o ON o.id = st.organisation_id LEFT JOIN agrements a ON a.organisation_id = coalesce(o.network_id, o.id)
            WHERE st.state IN ('sent', 'invoiced') AND st.payable_on IS NOT NULL AND ${range} ${where(f, params, 'st.organisation_id')}`;
-};
+  };
 
 /** SES-12: remedies owed after an incident attributable to the centre, due by the end of the 5th day after the session. */
 const REMEDY = 'remedy-due';
-const remediesDue = (overdue: boolean): DeadlineSource => (params, f) => {
-  if (f.name && f.name !== REMEDY) return '';
-  const range = overdue ? `r.state IN ('awaiting', 'overdue') AND r.due_at < $1` : `r.state = 'awaiting' AND r.due_at >= $1 AND r.due_at < $2`;
-  return `SELECT 'session' AS subject, r.session_id AS "subjectId", a.id AS "agrementId", o.id AS "organisationId", o.name AS "organisationName",
+const remediesDue =
+  (overdue: boolean): DeadlineSource =>
+  (params, f) => {
+    if (f.name && f.name !== REMEDY) return '';
+    const range = overdue
+      ? `r.state IN ('awaiting', 'overdue') AND r.due_at < $1`
+      : `r.state = 'awaiting' AND r.due_at >= $1 AND r.due_at < $2`;
+    return `SELECT 'session' AS subject, r.session_id AS "subjectId", a.id AS "agrementId", o.id AS "organisationId", o.name AS "organisationName",
                  o.department, a.kind, '${REMEDY}' AS deadline, 'SES-12' AS "ruleId", r.snapshot->>'dueOn' AS "on", r.due_at AS at, r.session_id AS tiebreak
             FROM session_remedies r JOIN organisations o ON o.id = r.organisation_id LEFT JOIN agrements a ON a.organisation_id = coalesce(o.network_id, o.id)
            WHERE ${range} ${where(f, params, 'r.organisation_id')}`;
-};
+  };
 
 export function dashboardRepository(db: Db): DashboardRepository {
   return {
@@ -139,19 +149,28 @@ export function dashboardRepository(db: Db): DashboardRepository {
         .map((source) => source(params, f))
         .filter(Boolean)
         .join(' UNION ALL ');
-      const rows: Array<DeadlineRow & { tiebreak?: string }> = await db.query(`SELECT u.*, ${ISO_AT('u.at')} AS at FROM (${union}) u ORDER BY u.at, u.tiebreak`, params);
+      const rows: Array<DeadlineRow & { tiebreak?: string }> = await db.query(
+        `SELECT u.*, ${ISO_AT('u.at')} AS at FROM (${union}) u ORDER BY u.at, u.tiebreak`,
+        params,
+      );
       return rows.map(({ tiebreak: _t, ...r }) => r);
     },
 
     async agrementsAwaiting(f: DashboardFilter): Promise<AgrementAwaiting[]> {
       const params: unknown[] = [];
-      const rows: { id: string; name: string; proposals: AgrementAwaiting['proposals']; renewal_missed_on: string | null }[] = await db.query(
-        `SELECT a.id, o.name, a.snapshot->'proposals' AS proposals, to_char(a.renewal_missed_on, 'YYYY-MM-DD') AS renewal_missed_on
+      const rows: { id: string; name: string; proposals: AgrementAwaiting['proposals']; renewal_missed_on: string | null }[] =
+        await db.query(
+          `SELECT a.id, o.name, a.snapshot->'proposals' AS proposals, to_char(a.renewal_missed_on, 'YYYY-MM-DD') AS renewal_missed_on
        FROM agrements a JOIN organisations o ON o.id = a.organisation_id
       WHERE (a.open_proposals > 0 OR a.renewal_missed_on IS NOT NULL) AND a.state NOT IN ('expired', 'terminated') ${where(f, params)}`,
-        params,
-      );
-      return rows.map((r) => ({ agrementId: r.id, organisationName: r.name, proposals: r.proposals, renewalMissedOn: r.renewal_missed_on }));
+          params,
+        );
+      return rows.map((r) => ({
+        agrementId: r.id,
+        organisationName: r.name,
+        proposals: r.proposals,
+        renewalMissedOn: r.renewal_missed_on,
+      }));
     },
 
     async overdueApplications(place: Pick<DashboardFilter, 'department' | 'region'>) {
@@ -164,7 +183,9 @@ export function dashboardRepository(db: Db): DashboardRepository {
       return apps.map((a) => ({ applicationId: a.id, organisationName: a.name, flaggedAt: a.since }));
     },
 
-    async quotasAtRisk(f: DashboardFilter & { today: string; targets: { centre: number; network: number } }): Promise<{ total: number; items: QuotaProjection[] }> {
+    async quotasAtRisk(
+      f: DashboardFilter & { today: string; targets: { centre: number; network: number } },
+    ): Promise<{ total: number; items: QuotaProjection[] }> {
       // QUO-3's projection (projectedCandidates) done in SQL so that the shortfall can be sorted and paged there:
       // candidates × (window in days) ÷ (days elapsed), over the 3-year window from the first grant.
       const months = PARAMETERS.quota.months;
@@ -180,11 +201,12 @@ export function dashboardRepository(db: Db): DashboardRepository {
        WHERE a.state NOT IN ('expired', 'terminated') ${where(f, params)}) q
     WHERE $1::date < q.deadline_on AND q.projected < q.target`;
       const [{ total }]: { total: number }[] = await db.query(`SELECT count(*)::int AS total ${from}`, params);
-      const rows: { id: string; name: string; kind: string; candidates: number; target: number; projected: number; deadline_on: string }[] = await db.query(
-        `SELECT q.id, q.name, q.kind, q.candidates, q.target, q.projected, to_char(q.deadline_on, 'YYYY-MM-DD') AS deadline_on
+      const rows: { id: string; name: string; kind: string; candidates: number; target: number; projected: number; deadline_on: string }[] =
+        await db.query(
+          `SELECT q.id, q.name, q.kind, q.candidates, q.target, q.projected, to_char(q.deadline_on, 'YYYY-MM-DD') AS deadline_on
        ${from} ORDER BY q.target - q.projected DESC, q.name LIMIT ${Number(f.limit)} OFFSET ${Number(f.offset)}`,
-        params,
-      );
+          params,
+        );
       return {
         total,
         items: rows.map((r) => ({
@@ -212,7 +234,10 @@ export function dashboardRepository(db: Db): DashboardRepository {
     },
 
     async organisation(organisationId: string) {
-      const [organisation]: { id: string; name: string; department: string | null }[] = await db.query(`SELECT id, name, department FROM organisations WHERE id = $1`, [organisationId]);
+      const [organisation]: { id: string; name: string; department: string | null }[] = await db.query(
+        `SELECT id, name, department FROM organisations WHERE id = $1`,
+        [organisationId],
+      );
       return organisation ?? null;
     },
 

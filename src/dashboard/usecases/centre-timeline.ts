@@ -18,10 +18,21 @@ export async function centreTimeline(db: DataSource, organisationId: string, pag
   const organisation = await readModel.organisation(organisationId);
   if (!organisation) throw new NotFound(`organisation ${organisationId} not found`, { organisationId });
   const past = await readModel.centreHistory(organisationId, page);
-  const upcoming: Page<DeadlineRow> = await upcomingDeadlines(db, { organisationIds: [organisationId], days: HORIZON_DAYS, now: page.now, limit: 500, offset: 0 });
+  const upcoming: Page<DeadlineRow> = await upcomingDeadlines(db, {
+    organisationIds: [organisationId],
+    days: HORIZON_DAYS,
+    now: page.now,
+    limit: 500,
+    offset: 0,
+  });
   return {
     organisation,
-    past: { total: past.total, limit: page.limit, offset: page.offset, items: past.entries.map((e, i) => ({ stream: past.streams[i], ...timelineView([e])[0]! })) },
+    past: {
+      total: past.total,
+      limit: page.limit,
+      offset: page.offset,
+      items: past.entries.map((e, i) => ({ stream: past.streams[i], ...timelineView([e])[0]! })),
+    },
     upcoming: upcoming.items,
   };
 }

@@ -32,7 +32,10 @@ export async function overview(db: DataSource, f: DashboardFilter) {
 }
 
 /** Every deadline held within the next `days` days, all kinds together, soonest first. */
-export async function upcomingDeadlines(db: DataSource, f: DashboardFilter & { days: number; name?: string; now: Date }): Promise<Page<DeadlineRow>> {
+export async function upcomingDeadlines(
+  db: DataSource,
+  f: DashboardFilter & { days: number; name?: string; now: Date },
+): Promise<Page<DeadlineRow>> {
   const { total, items } = await dashboardRepository(db).upcomingDeadlines(f);
   return { total, limit: f.limit, offset: f.offset, items };
 }
@@ -63,19 +66,51 @@ export async function overdueIn(readModel: DashboardRepository, f: DashboardFilt
   const out: OverdueRow[] = [];
   for (const r of await readModel.agrementsAwaiting(f)) {
     for (const p of r.proposals) {
-      out.push({ subject: 'agrement', id: r.agrementId, agrementId: r.agrementId, organisationName: r.organisationName, what: `${p.kind}-proposed`, ruleId: p.ruleId, since: p.proposedOn });
+      out.push({
+        subject: 'agrement',
+        id: r.agrementId,
+        agrementId: r.agrementId,
+        organisationName: r.organisationName,
+        what: `${p.kind}-proposed`,
+        ruleId: p.ruleId,
+        since: p.proposedOn,
+      });
     }
     if (r.renewalMissedOn) {
-      out.push({ subject: 'agrement', id: r.agrementId, agrementId: r.agrementId, organisationName: r.organisationName, what: 'renewal-request-missed', ruleId: 'AGR-2', since: r.renewalMissedOn });
+      out.push({
+        subject: 'agrement',
+        id: r.agrementId,
+        agrementId: r.agrementId,
+        organisationName: r.organisationName,
+        what: 'renewal-request-missed',
+        ruleId: 'AGR-2',
+        since: r.renewalMissedOn,
+      });
     }
   }
   if (!f.organisationIds && !f.kind && !f.networkId) {
     for (const a of await readModel.overdueApplications(f)) {
-      out.push({ subject: 'application', id: a.applicationId, agrementId: null, organisationName: a.organisationName, what: 'procedure-overdue', ruleId: 'APP-7', since: dateIn(a.flaggedAt, PARAMETERS.agrement.timeZone) });
+      out.push({
+        subject: 'application',
+        id: a.applicationId,
+        agrementId: null,
+        organisationName: a.organisationName,
+        what: 'procedure-overdue',
+        ruleId: 'APP-7',
+        since: dateIn(a.flaggedAt, PARAMETERS.agrement.timeZone),
+      });
     }
   }
   for (const d of await readModel.overdueDeadlines(f)) {
-    out.push({ subject: d.subject as OverdueRow['subject'], id: d.subjectId, agrementId: d.agrementId, organisationName: d.organisationName, what: d.deadline.replace(/-due$/, '-overdue'), ruleId: d.ruleId, since: d.on });
+    out.push({
+      subject: d.subject as OverdueRow['subject'],
+      id: d.subjectId,
+      agrementId: d.agrementId,
+      organisationName: d.organisationName,
+      what: d.deadline.replace(/-due$/, '-overdue'),
+      ruleId: d.ruleId,
+      since: d.on,
+    });
   }
   out.sort((x, y) => (x.since < y.since ? -1 : x.since > y.since ? 1 : x.organisationName.localeCompare(y.organisationName)));
   return page(out, f);
@@ -94,7 +129,10 @@ export interface QuotaRow {
 
 /** QUO-3: agréments whose pace projects fewer candidates than the target at 3 years, biggest shortfall first. */
 export async function quotasAtRisk(db: DataSource, f: DashboardFilter & { today: string }): Promise<Page<QuotaRow>> {
-  const { total, items } = await dashboardRepository(db).quotasAtRisk({ ...f, targets: { centre: quotaTarget('centre'), network: quotaTarget('network') } });
+  const { total, items } = await dashboardRepository(db).quotasAtRisk({
+    ...f,
+    targets: { centre: quotaTarget('centre'), network: quotaTarget('network') },
+  });
   return {
     total,
     limit: f.limit,

@@ -26,7 +26,6 @@ export interface Page<T> {
   items: T[];
 }
 
-
 export interface DeadlineRow {
   /** What holds the deadline: an agrément's workflow, a session's (SES-10), a monthly statement (BIL-1). */
   subject: 'agrement' | 'session' | 'statement';
@@ -75,13 +74,20 @@ export interface DashboardRepository {
   /** Running agréments with an open proposal or a renewal deadline missed. */
   agrementsAwaiting(f: DashboardFilter): Promise<AgrementAwaiting[]>;
   /** APP-7: applications flagged overdue and not yet decided, in the department or region given. */
-  overdueApplications(place: Pick<DashboardFilter, 'department' | 'region'>): Promise<{ applicationId: string; organisationName: string; flaggedAt: Date }[]>;
+  overdueApplications(
+    place: Pick<DashboardFilter, 'department' | 'region'>,
+  ): Promise<{ applicationId: string; organisationName: string; flaggedAt: Date }[]>;
   /** QUO-3: running agréments whose projection falls short of their target, biggest shortfall first, paged, with their count. */
-  quotasAtRisk(f: DashboardFilter & { today: string; targets: { centre: number; network: number } }): Promise<{ total: number; items: QuotaProjection[] }>;
+  quotasAtRisk(
+    f: DashboardFilter & { today: string; targets: { centre: number; network: number } },
+  ): Promise<{ total: number; items: QuotaProjection[] }>;
   /** Agréments suspended, under notice or terminating, by state then name. */
   watchlist(f: DashboardFilter): Promise<Record<string, unknown>[]>;
   /** An organisation's name and department, or null. */
   organisation(organisationId: string): Promise<{ id: string; name: string; department: string | null } | null>;
   /** The event log's entries of every stream that concerns the organisation (its agrément, sessions, statements, visits, quality), newest first, paged. */
-  centreHistory(organisationId: string, page: { limit: number; offset: number }): Promise<{ total: number; entries: LogEntry[]; streams: string[] }>;
+  centreHistory(
+    organisationId: string,
+    page: { limit: number; offset: number },
+  ): Promise<{ total: number; entries: LogEntry[]; streams: string[] }>;
 }

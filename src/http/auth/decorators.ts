@@ -34,4 +34,6 @@ export function AuthenticatedOnly(): MethodDecorator & ClassDecorator {
 }
 
 /** The authenticated principal of the request. */
-export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal => requirePrincipal(ctx.switchToHttp().getRequest<Request>()));
+export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal =>
+  requirePrincipal(ctx.switchToHttp().getRequest<Request>()),
+);

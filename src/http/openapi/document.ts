@@ -59,7 +59,11 @@ export function uuidPathParameters(app: INestApplication): Map<string, Set<strin
       const controller = wrapper.metatype as (new (...args: never[]) => unknown) | null;
       if (!controller?.prototype) continue;
       for (const method of Object.getOwnPropertyNames(controller.prototype)) {
-        const args: Record<string, { data?: unknown; pipes?: unknown[] }> | undefined = Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, method);
+        const args: Record<string, { data?: unknown; pipes?: unknown[] }> | undefined = Reflect.getMetadata(
+          ROUTE_ARGS_METADATA,
+          controller,
+          method,
+        );
         for (const [key, arg] of Object.entries(args ?? {})) {
           if (key.split(':')[0] !== String(RouteParamtypes.PARAM) || typeof arg.data !== 'string') continue;
           if (!(arg.pipes ?? []).some((pipe) => pipe instanceof ParseUUIDPipe || pipe === ParseUUIDPipe)) continue;
@@ -86,7 +90,14 @@ type Operation = {
  * Idempotency-Key header and its 422 on mutating routes. Every error response gets the shared Error schema.
  */
 export function completeDocument(doc: OpenAPIObject, uuidParameters: Map<string, Set<string>> = new Map()): OpenAPIObject {
-  doc.components = { ...doc.components, schemas: { ...doc.components?.schemas, [ERROR_SCHEMA_NAME]: errorSchema as never, ...(registeredComponents() as Record<string, never>) } };
+  doc.components = {
+    ...doc.components,
+    schemas: {
+      ...doc.components?.schemas,
+      [ERROR_SCHEMA_NAME]: errorSchema as never,
+      ...(registeredComponents() as Record<string, never>),
+    },
+  };
   for (const item of Object.values(doc.paths)) {
     for (const [method, op] of Object.entries(item) as [string, Operation][]) {
       if (!op || typeof op !== 'object' || !('responses' in op)) continue;
@@ -113,7 +124,8 @@ export function completeDocument(doc: OpenAPIObject, uuidParameters: Map<string,
         add(415);
       }
       for (const [status, response] of Object.entries(op.responses)) {
-        if (Number(status) >= 400 && !response.content) op.responses[status] = { ...errorResponse(Number(status) as ErrorStatus), description: response.description ?? '' } as never;
+        if (Number(status) >= 400 && !response.content)
+          op.responses[status] = { ...errorResponse(Number(status) as ErrorStatus), description: response.description ?? '' } as never;
       }
     }
   }

@@ -14,7 +14,10 @@ export const errorSchema = {
     statusCode: { type: 'integer', minimum: 400, maximum: 599 },
     error: { type: 'string', description: 'The HTTP reason phrase' },
     message: { type: 'string', description: 'What is wrong, for a person to read' },
-    field: { type: ['string', 'null'], description: '400: the field at fault (dotted path, `(body)`, a query or path parameter, a header)' },
+    field: {
+      type: ['string', 'null'],
+      description: '400: the field at fault (dotted path, `(body)`, a query or path parameter, a header)',
+    },
     action: { type: 'string', description: '403: the action refused' },
     allowedRoles: { type: 'array', items: { type: 'string' }, description: '403: the roles that may take it' },
     rule: { type: 'string', description: '409: the rule that forbids it (e.g. SUS-2)' },

@@ -39,17 +39,27 @@ export interface SuccessOptions {
 export function ApiSuccess(schema: Schema, options: SuccessOptions = {}): MethodDecorator {
   const statuses = Array.isArray(options.status) ? options.status : [options.status ?? 200];
   const content: Record<string, { schema: Schema }> = { 'application/json': { schema } };
-  if (options.csv) content['text/csv'] = { schema: { type: 'string', description: 'CSV (UTF-8, header line; formula-like cells neutralised)' } };
+  if (options.csv)
+    content['text/csv'] = { schema: { type: 'string', description: 'CSV (UTF-8, header line; formula-like cells neutralised)' } };
   return applyDecorators(
     ...statuses.map((status) =>
-      ApiResponse({ status, description: options.description ?? 'OK', content, ...(options.headers ? { headers: options.headers } : {}) } as never),
+      ApiResponse({
+        status,
+        description: options.description ?? 'OK',
+        content,
+        ...(options.headers ? { headers: options.headers } : {}),
+      } as never),
     ),
   );
 }
 
 /** A success answer that is not JSON (HTML, CSV, iCal…), e.g. `@ApiText('text/html')`. */
 export function ApiText(contentType: string, options: { status?: number; description?: string } = {}): MethodDecorator {
-  return ApiResponse({ status: options.status ?? 200, description: options.description ?? 'OK', content: { [contentType]: { schema: { type: 'string' } } } } as never);
+  return ApiResponse({
+    status: options.status ?? 200,
+    description: options.description ?? 'OK',
+    content: { [contentType]: { schema: { type: 'string' } } },
+  } as never);
 }
 
 /** Building blocks of response schemas. */
@@ -82,6 +92,11 @@ export const s = {
   page: (item: Schema) => ({
     type: 'object',
     required: ['total', 'limit', 'offset', 'items'],
-    properties: { total: { type: 'integer', minimum: 0 }, limit: { type: 'integer' }, offset: { type: 'integer' }, items: { type: 'array', items: item } },
+    properties: {
+      total: { type: 'integer', minimum: 0 },
+      limit: { type: 'integer' },
+      offset: { type: 'integer' },
+      items: { type: 'array', items: item },
+    },
   }),
 } as const;

@@ -8,15 +8,28 @@ import { component, type Schema, s } from './responses';
 /** Every value of a string union, checked by the compiler both ways (none missing, none unknown). */
 const valuesOf = <T extends string>(all: Record<T, true>) => Object.keys(all) as T[];
 /** An object or null: its properties as s.obj (all required unless listed in `optional`). */
-const nullableObj = (properties: Record<string, Schema>, optional: string[] = []) => ({ ...s.obj(properties, optional), type: ['object', 'null'] });
+const nullableObj = (properties: Record<string, Schema>, optional: string[] = []) => ({
+  ...s.obj(properties, optional),
+  type: ['object', 'null'],
+});
 /** A map of counts by name (e.g. by state). */
 const counts = (description: string) => ({ type: 'object', additionalProperties: s.integer, description });
 /** rules/rule-engine.ts Verdict: one check judged, with the value seen and the value required. */
 // `actual` is absent when the fact is (JSON drops undefined).
-const verdict = s.obj({ ruleId: s.string, check: s.string, clause: s.string, message: s.string, actual: {}, expected: {} }, ['actual', 'expected']);
+const verdict = s.obj({ ruleId: s.string, check: s.string, clause: s.string, message: s.string, actual: {}, expected: {} }, [
+  'actual',
+  'expected',
+]);
 /** rules/rule-engine.ts Evaluation: a rule set's judgement of some facts. */
 const evaluation = s.obj(
-  { ruleSet: s.string, version: s.string, passed: s.boolean, failures: s.arrayOf(verdict), passes: s.arrayOf(verdict), notApplicable: s.strings },
+  {
+    ruleSet: s.string,
+    version: s.string,
+    passed: s.boolean,
+    failures: s.arrayOf(verdict),
+    passes: s.arrayOf(verdict),
+    notApplicable: s.strings,
+  },
   ['passes', 'notApplicable'],
 );
 const agrementState = { type: 'string', enum: [...AGREMENT_STATES] };
@@ -50,14 +63,25 @@ export const applicationView = component(
     kind: s.string,
     state: s.string,
     receivedAt: s.dateTime,
-    organisation: s.obj({ id: s.uuid, name: s.string, category: s.string, uai: s.nullableString, department: s.nullableString, foreign: s.boolean, email: s.string }),
-    members: s.arrayOf(s.obj({ id: s.uuid, name: s.string, category: s.string, uai: s.nullableString, department: s.nullableString, email: s.string })),
+    organisation: s.obj({
+      id: s.uuid,
+      name: s.string,
+      category: s.string,
+      uai: s.nullableString,
+      department: s.nullableString,
+      foreign: s.boolean,
+      email: s.string,
+    }),
+    members: s.arrayOf(
+      s.obj({ id: s.uuid, name: s.string, category: s.string, uai: s.nullableString, department: s.nullableString, email: s.string }),
+    ),
     data: s.object('The application as submitted (POST /applications body)'),
     pieces: s.arrayOf(s.object('A piece of the dossier (DOC-1..4)')),
     procedure: s.nullableObject('APP-2..7: the APP-7 clock, deadlines and decisions'),
     evaluation: {
       ...nullableObj({ evaluatedOn: s.date, eligibility: evaluation, dossier: evaluation }),
-      description: 'ELIG-1..5 and DOC-1..4 as last judged on the whole dossier (activities/application.activities.ts); null before the first evaluation',
+      description:
+        'ELIG-1..5 and DOC-1..4 as last judged on the whole dossier (activities/application.activities.ts); null before the first evaluation',
     },
     timeline,
   }),
@@ -65,7 +89,15 @@ export const applicationView = component(
 
 /** usecases/applications/read-applications.ts listApplicationsView */
 export const applicationList = s.page(
-  s.obj({ id: s.uuid, kind: s.string, state: s.string, organisationName: s.string, receivedAt: s.dateTime, procedureDeadline: s.nullableDateTime, overdueFlaggedAt: s.nullableDateTime }),
+  s.obj({
+    id: s.uuid,
+    kind: s.string,
+    state: s.string,
+    organisationName: s.string,
+    receivedAt: s.dateTime,
+    procedureDeadline: s.nullableDateTime,
+    overdueFlaggedAt: s.nullableDateTime,
+  }),
 );
 
 /** usecases/agrements/ledger-view.ts LedgerView */
@@ -85,10 +117,25 @@ const ledgerEntry = s.obj({
 
 /** domain/agrement/model.ts Referent (REF-1..4) */
 const referent = s.obj(
-  { name: s.string, email: s.string, trained: s.boolean, recognisedQualifications: s.boolean, appointedOn: s.date, badgeObtainedOn: s.nullableDate, contributions: counts('REF-4: days contributed, by agrément year'), badgeTag: s.string },
+  {
+    name: s.string,
+    email: s.string,
+    trained: s.boolean,
+    recognisedQualifications: s.boolean,
+    appointedOn: s.date,
+    badgeObtainedOn: s.nullableDate,
+    contributions: counts('REF-4: days contributed, by agrément year'),
+    badgeTag: s.string,
+  },
   ['badgeTag'],
 );
-const networkMember = s.obj({ organisationId: s.uuid, name: s.string, category: s.string, department: s.nullableString, joinedOn: s.nullableDate });
+const networkMember = s.obj({
+  organisationId: s.uuid,
+  name: s.string,
+  category: s.string,
+  department: s.nullableString,
+  joinedOn: s.nullableDate,
+});
 const tag = { tag: s.string };
 /**
  * domain/agrement/model.ts Agrement: the agrément as its workflow holds it. The fields marked optional are
@@ -114,13 +161,28 @@ const agrementSnapshot = {
       referent,
       otherReferents: s.arrayOf(referent, 'REF-1: a network’s other référents'),
       referentCount: s.integer,
-      referentChange: nullableObj({ notifiedOn: s.date, effectiveOn: s.date, name: s.string, email: s.string, cv: s.string, recognisedQualifications: s.boolean, replacesEmail: s.string }, ['replacesEmail']),
+      referentChange: nullableObj(
+        {
+          notifiedOn: s.date,
+          effectiveOn: s.date,
+          name: s.string,
+          email: s.string,
+          cv: s.string,
+          recognisedQualifications: s.boolean,
+          replacesEmail: s.string,
+        },
+        ['replacesEmail'],
+      ),
       network: nullableObj({
         type: { type: ['string', 'null'], enum: ['A', 'B', null] },
         departmentsCommitted: s.strings,
         members: s.arrayOf(networkMember),
         departmentsCovered: s.strings,
-        formerMembers: s.arrayOf({ ...networkMember, required: [...networkMember.required, 'leftOn'], properties: { ...networkMember.properties, leftOn: s.date } }),
+        formerMembers: s.arrayOf({
+          ...networkMember,
+          required: [...networkMember.required, 'leftOn'],
+          properties: { ...networkMember.properties, leftOn: s.date },
+        }),
       }),
       quota: s.obj({ candidates: s.integer, sessionIds: s.strings }),
       suspension: nullableObj({ since: s.date, reason: s.string }),
@@ -132,11 +194,26 @@ const agrementSnapshot = {
       forceMajeurePeriods: s.arrayOf(s.obj({ since: s.date, endedOn: s.nullableDate })),
       termination: nullableObj({ cause: s.string, ruleId: s.string, noticeOn: s.date, effectiveOn: s.date }),
       proposals: s.arrayOf(
-        s.obj({ id: s.string, kind: { type: 'string', enum: ['termination', 'breach-notice', 'suspension'] }, cause: s.string, ruleId: s.string, proposedOn: s.date, reasonFr: s.string, ruleIds: s.strings, visitId: s.uuid }, ['ruleIds', 'visitId']),
+        s.obj(
+          {
+            id: s.string,
+            kind: { type: 'string', enum: ['termination', 'breach-notice', 'suspension'] },
+            cause: s.string,
+            ruleId: s.string,
+            proposedOn: s.date,
+            reasonFr: s.string,
+            ruleIds: s.strings,
+            visitId: s.uuid,
+          },
+          ['ruleIds', 'visitId'],
+        ),
       ),
       end: nullableObj({ on: s.date, ruleId: s.string, cause: s.string, confidentialityUntil: s.date }),
       handled: s.strings,
-      ledger: s.arrayOf({ ...ledgerEntry, required: ledgerEntry.required.filter((k) => k !== 'supersededByOn') }, 'Every deadline the engine set, with its outcome'),
+      ledger: s.arrayOf(
+        { ...ledgerEntry, required: ledgerEntry.required.filter((k) => k !== 'supersededByOn') },
+        'Every deadline the engine set, with its outcome',
+      ),
       version: s.integer,
     },
     ['model', 'timeZone', 'otherReferents', 'referentCount', 'referentChange', 'network', 'forceMajeurePeriods', 'ledger'],
@@ -144,7 +221,18 @@ const agrementSnapshot = {
   description: 'The agrément as its workflow holds it (src/agrement/domain/model.ts)',
 };
 /** workflows/agrement/definitions.ts DatedDeadline: a deadline the workflow's timers hold. */
-const datedDeadline = s.obj({ key: s.string, name: s.string, ruleId: s.string, on: s.date, boundary: { type: 'string', enum: ['by', 'on'] }, at: s.dateTime, referentEmail: s.string }, ['referentEmail']);
+const datedDeadline = s.obj(
+  {
+    key: s.string,
+    name: s.string,
+    ruleId: s.string,
+    on: s.date,
+    boundary: { type: 'string', enum: ['by', 'on'] },
+    at: s.dateTime,
+    referentEmail: s.string,
+  },
+  ['referentEmail'],
+);
 
 /** usecases/agrements/agrements.ts getAgrement */
 export const agrementView = component(
@@ -160,7 +248,10 @@ export const agrementView = component(
     firstGrantOn: s.nullableString,
     candidates: s.integer,
     agrement: agrementSnapshot,
-    sessionBlocker: { ...nullableObj({ ruleId: s.string, reason: s.string }), description: 'SES-9: the rule blocking sessions now, if any' },
+    sessionBlocker: {
+      ...nullableObj({ ruleId: s.string, reason: s.string }),
+      description: 'SES-9: the rule blocking sessions now, if any',
+    },
     deadlines: s.arrayOf(datedDeadline, 'Pending deadlines, soonest first'),
     ledger: s.arrayOf(ledgerEntry, 'Every deadline once, with its outcome (issue 10 §3)'),
     timeline,
@@ -169,7 +260,16 @@ export const agrementView = component(
 
 /** usecases/agrements/agrements.ts listAgrementsView */
 export const agrementList = s.page(
-  s.obj({ id: s.uuid, organisationId: s.uuid, organisationName: s.string, kind: s.string, state: s.string, termOn: s.nullableString, candidates: s.integer, nextDeadline: { ...datedDeadline, type: ['object', 'null'] } }),
+  s.obj({
+    id: s.uuid,
+    organisationId: s.uuid,
+    organisationName: s.string,
+    kind: s.string,
+    state: s.string,
+    termOn: s.nullableString,
+    candidates: s.integer,
+    nextDeadline: { ...datedDeadline, type: ['object', 'null'] },
+  }),
 );
 
 /** checkSessionAllowed */
@@ -265,7 +365,10 @@ export const me = s.obj({ name: s.string, role: s.string, organisationId: s.null
 /** api/health.controller.ts */
 const check = s.obj({ status: { type: 'string', enum: ['up', 'down'] }, error: s.string }, ['error']);
 export const live = s.obj({ status: { type: 'string', const: 'ok' } });
-export const ready = s.obj({ status: { type: 'string', enum: ['ok', 'unavailable'] }, down: s.strings, checks: s.obj({ database: check, temporal: check }) }, ['down']);
+export const ready = s.obj(
+  { status: { type: 'string', enum: ['ok', 'unavailable'] }, down: s.strings, checks: s.obj({ database: check, temporal: check }) },
+  ['down'],
+);
 
 /** usecases/visits/inspectors.ts InspectorView */
 export const inspectorView = component(
@@ -316,15 +419,39 @@ export const centreRisk = {
     ruleSet: s.string,
     version: s.string,
     score: s.number,
-    factors: s.arrayOf(s.obj({ check: s.string, ruleId: s.string, clause: s.string, points: s.number, actual: {}, expected: {}, message: s.string }, ['actual', 'expected']), 'Every contributing factor, highest points first'),
+    factors: s.arrayOf(
+      s.obj({ check: s.string, ruleId: s.string, clause: s.string, points: s.number, actual: {}, expected: {}, message: s.string }, [
+        'actual',
+        'expected',
+      ]),
+      'Every contributing factor, highest points first',
+    ),
     notContributing: s.arrayOf(s.obj({ check: s.string, ruleId: s.string, actual: {}, expected: {} }, ['actual', 'expected'])),
   }),
   description: 'VIS-1 risk score with every contributing factor',
 };
 /** PlanResult */
-export const visitPlan = s.obj({ visits: s.arrayOf(s.object()), alreadyPlanned: s.arrayOf(s.object()), emails: s.obj({ queued: s.integer, alreadyQueued: s.integer, failed: s.arrayOf(s.object()) }) });
+export const visitPlan = s.obj({
+  visits: s.arrayOf(s.object()),
+  alreadyPlanned: s.arrayOf(s.object()),
+  emails: s.obj({ queued: s.integer, alreadyQueued: s.integer, failed: s.arrayOf(s.object()) }),
+});
 /** listVisits */
-export const visitList = s.obj({ from: s.date, to: s.date, visits: s.arrayOf(s.obj({ id: s.uuid, organisationId: s.uuid, organisationName: s.string, kind: s.string, plannedOn: s.date, status: s.string, costEur: s.number })) });
+export const visitList = s.obj({
+  from: s.date,
+  to: s.date,
+  visits: s.arrayOf(
+    s.obj({
+      id: s.uuid,
+      organisationId: s.uuid,
+      organisationName: s.string,
+      kind: s.string,
+      plannedOn: s.date,
+      status: s.string,
+      costEur: s.number,
+    }),
+  ),
+});
 /** FindingsResult */
 export const findingsResult = s.obj({
   visitId: s.uuid,
@@ -348,15 +475,43 @@ const remedyFields = {
   dueAt: s.dateTime,
   affected: { oneOf: [s.strings, { type: 'string', const: 'all' }], description: 'The candidates concerned (local ids), or all' },
   incidents: s.strings,
-  state: { type: 'string', enum: valuesOf<RemedyState>({ awaiting: true, overdue: true, remedied: true, 'remedied-late': true, unremedied: true }) },
-  remedy: nullableObj({ kind: { type: 'string', enum: [...REMEDY_KINDS] }, candidateLocalIds: s.strings, note: s.nullableString, recordedAt: s.dateTime }),
+  state: {
+    type: 'string',
+    enum: valuesOf<RemedyState>({ awaiting: true, overdue: true, remedied: true, 'remedied-late': true, unremedied: true }),
+  },
+  remedy: nullableObj({
+    kind: { type: 'string', enum: [...REMEDY_KINDS] },
+    candidateLocalIds: s.strings,
+    note: s.nullableString,
+    recordedAt: s.dateTime,
+  }),
   version: s.integer,
 };
 const remedyFollowUp = s.obj(remedyFields);
 /** usecases/sessions/read-sessions.ts view (list) and getSession */
-const sessionSummary = s.obj({ id: s.string, organisationId: s.uuid, date: s.date, status: s.string, deadlineAt: s.dateTime, candidates: s.integer });
+const sessionSummary = s.obj({
+  id: s.string,
+  organisationId: s.uuid,
+  date: s.date,
+  status: s.string,
+  deadlineAt: s.dateTime,
+  candidates: s.integer,
+});
 export const sessionList = s.page(sessionSummary);
-export const sessionView = component('Session', { ...sessionSummary, required: [...sessionSummary.required, 'report', 'deadline', 'remedy'], properties: { ...sessionSummary.properties, report: s.object('SES-1: the report as received'), deadline: s.nullableObject('SES-10 as the workflow holds it'), remedy: { ...remedyFollowUp, type: ['object', 'null'], description: 'SES-12: the remedy follow-up, null when no incident was attributable to the centre' } } });
+export const sessionView = component('Session', {
+  ...sessionSummary,
+  required: [...sessionSummary.required, 'report', 'deadline', 'remedy'],
+  properties: {
+    ...sessionSummary.properties,
+    report: s.object('SES-1: the report as received'),
+    deadline: s.nullableObject('SES-10 as the workflow holds it'),
+    remedy: {
+      ...remedyFollowUp,
+      type: ['object', 'null'],
+      description: 'SES-12: the remedy follow-up, null when no incident was attributable to the centre',
+    },
+  },
+});
 /** SessionsController.report */
 export const sessionReported = s.obj({ outcome: { type: 'string', enum: ['created', 'updated', 'unchanged'] }, session: sessionView });
 /** report-sessions.ts dryRunSession: allowed (price, deadline), or refused by the rules or by the agrément (SES-9). */
@@ -379,7 +534,10 @@ export const sessionDryRun = {
     s.obj(
       {
         allowed: { type: 'boolean', const: false },
-        blockedBy: { ...nullableObj({ ruleId: s.string, message: s.string }), description: 'SES-9: the agrément forbids the session (null: rules failed)' },
+        blockedBy: {
+          ...nullableObj({ ruleId: s.string, message: s.string }),
+          description: 'SES-9: the agrément forbids the session (null: rules failed)',
+        },
         ruleSetId: s.string,
         failures: s.arrayOf(verdict),
       },
@@ -387,7 +545,10 @@ export const sessionDryRun = {
     ),
   ],
 };
-export const sessionRemedy = { ...s.obj({ ...remedyFields, centreId: s.uuid, asOf: s.dateTime }), description: 'SES-12: the remedy as recorded' };
+export const sessionRemedy = {
+  ...s.obj({ ...remedyFields, centreId: s.uuid, asOf: s.dateTime }),
+  description: 'SES-12: the remedy as recorded',
+};
 
 /** rules/sessions/index.ts RuleSetSummary */
 export const ruleSet = component(
@@ -426,18 +587,32 @@ export const impactReport = {
         organisationName: s.string,
         date: s.date,
         ruleIds: s.strings,
-        failures: s.arrayOf(s.obj({ ruleId: s.string, check: s.string, message: s.string, actual: {}, expected: {} }, ['actual', 'expected'])),
+        failures: s.arrayOf(
+          s.obj({ ruleId: s.string, check: s.string, message: s.string, actual: {}, expected: {} }, ['actual', 'expected']),
+        ),
       }),
     ),
   }),
   description: 'AGR-6: the planned sessions this version would refuse, with the failing rule IDs',
 };
-export const noticeReport = s.obj({ delivered: s.integer, alreadyDelivered: s.integer, failed: s.arrayOf(s.obj({ agrementId: s.string, organisationId: s.string, error: s.string })) });
+export const noticeReport = s.obj({
+  delivered: s.integer,
+  alreadyDelivered: s.integer,
+  failed: s.arrayOf(s.obj({ agrementId: s.string, organisationId: s.string, error: s.string })),
+});
 
 /** usecases/sessions/campaigns.ts */
 export const campaignWindow = s.obj({ schoolYear: s.string, schoolType: s.string, from: s.date, to: s.date });
 export const campaignWindowList = s.arrayOf(campaignWindow);
-const derogation = s.obj({ organisationId: s.uuid, organisationName: s.string, schoolYear: s.string, schoolType: s.string, until: s.date, reason: s.string, grantedBy: s.string });
+const derogation = s.obj({
+  organisationId: s.uuid,
+  organisationName: s.string,
+  schoolYear: s.string,
+  schoolType: s.string,
+  until: s.date,
+  reason: s.string,
+  grantedBy: s.string,
+});
 export const derogationView = derogation;
 export const derogationList = s.arrayOf({ ...derogation, properties: { ...derogation.properties, grantedAt: s.dateTime } });
 
@@ -472,7 +647,10 @@ export const importErrorList = s.page(s.object('A refused session: its line, fie
 /** usecases/billing/statements.ts */
 export const statementView = component('Statement', s.obj({ id: s.uuid, organisationId: s.uuid, month: s.string, state: s.string }));
 export const statementList = s.page(statementView);
-export const insolvency = { ...s.obj({ organisationId: s.uuid, insolvencyProceedings: s.boolean, openedOn: s.nullableDate }), description: 'BIL-2: the organisation’s insolvency proceedings as recorded' };
+export const insolvency = {
+  ...s.obj({ organisationId: s.uuid, insolvencyProceedings: s.boolean, openedOn: s.nullableDate }),
+  description: 'BIL-2: the organisation’s insolvency proceedings as recorded',
+};
 
 /** usecases/dashboard/dashboard.ts */
 export const regions = s.arrayOf(s.object('An INSEE region and its departments'));
@@ -500,10 +678,27 @@ export const deadlineList = s.page(
   }),
 );
 export const overdueList = s.page(
-  s.obj({ subject: { type: 'string', enum: ['agrement', 'application', 'session', 'statement'] }, id: s.string, agrementId: s.nullableString, organisationName: s.string, what: s.string, ruleId: s.string, since: s.string }),
+  s.obj({
+    subject: { type: 'string', enum: ['agrement', 'application', 'session', 'statement'] },
+    id: s.string,
+    agrementId: s.nullableString,
+    organisationName: s.string,
+    what: s.string,
+    ruleId: s.string,
+    since: s.string,
+  }),
 );
 export const quotaList = s.page(
-  s.obj({ agrementId: s.string, organisationName: s.string, kind: s.string, candidates: s.integer, target: s.integer, projected: s.integer, shortfall: s.integer, deadlineOn: s.string }),
+  s.obj({
+    agrementId: s.string,
+    organisationName: s.string,
+    kind: s.string,
+    candidates: s.integer,
+    target: s.integer,
+    projected: s.integer,
+    shortfall: s.integer,
+    deadlineOn: s.string,
+  }),
 );
 export const watchList = s.page({
   ...s.obj({
@@ -514,7 +709,10 @@ export const watchList = s.page({
     state: { type: 'string', enum: ['suspended', 'under-notice', 'terminating'] },
     suspension: { ...nullableObj({ since: s.date, reason: s.string }), description: 'SUS-1' },
     breach: { ...nullableObj({ letterSentOn: s.date, cureDueOn: s.date, reason: s.string }), description: 'BRE-1' },
-    termination: { ...nullableObj({ cause: s.string, ruleId: s.string, noticeOn: s.date, effectiveOn: s.date }), description: 'TER-1, QUO-2, AGR-5' },
+    termination: {
+      ...nullableObj({ cause: s.string, ruleId: s.string, noticeOn: s.date, effectiveOn: s.date }),
+      description: 'TER-1, QUO-2, AGR-5',
+    },
   }),
   description: 'A centre suspended, under notice or terminating',
 });
@@ -578,12 +776,24 @@ export const accessReview = component(
     tokensReviewed: s.integer,
     flagged: s.integer,
     removed: s.arrayOf(
-      s.obj({ kind: { type: 'string', enum: ['user', 'token'] }, id: s.uuid, reason: s.string, revokedTokenIds: s.arrayOf(s.uuid, 'The tokens revoked with a user deactivated') }, ['revokedTokenIds']),
+      s.obj(
+        {
+          kind: { type: 'string', enum: ['user', 'token'] },
+          id: s.uuid,
+          reason: s.string,
+          revokedTokenIds: s.arrayOf(s.uuid, 'The tokens revoked with a user deactivated'),
+        },
+        ['revokedTokenIds'],
+      ),
     ),
   }),
 );
 /** listAccessReviews: a page, and when the next is due. */
-export const accessReviewList = { ...s.page(accessReview), required: [...s.page(accessReview).required, 'due'], properties: { ...s.page(accessReview).properties, due: reviewDue } };
+export const accessReviewList = {
+  ...s.page(accessReview),
+  required: [...s.page(accessReview).required, 'due'],
+  properties: { ...s.page(accessReview).properties, due: reviewDue },
+};
 /** currentAccessReview: every user and token, each obsolete access flagged. */
 export const currentAccessReview = s.obj({
   generatedAt: s.dateTime,
@@ -592,8 +802,13 @@ export const currentAccessReview = s.obj({
   users: s.arrayOf(
     s.obj({
       ...userFields,
-      flags: s.arrayOf({ type: 'string', enum: valuesOf<UserFlag>({ 'no-active-token': true, unused: true, 'no-organisation': true, 'organisation-agrement-ended': true }) }),
-      tokens: s.arrayOf(s.obj({ ...tokenFields, flags: s.arrayOf({ type: 'string', enum: valuesOf<TokenFlag>({ expired: true, unused: true }) }) })),
+      flags: s.arrayOf({
+        type: 'string',
+        enum: valuesOf<UserFlag>({ 'no-active-token': true, unused: true, 'no-organisation': true, 'organisation-agrement-ended': true }),
+      }),
+      tokens: s.arrayOf(
+        s.obj({ ...tokenFields, flags: s.arrayOf({ type: 'string', enum: valuesOf<TokenFlag>({ expired: true, unused: true }) }) }),
+      ),
     }),
   ),
 });

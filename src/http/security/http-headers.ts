@@ -48,7 +48,8 @@ export function applyHttpSecurity(app: INestApplication, corsAllowedOrigins: rea
   const allowed = new Set(corsAllowedOrigins);
   app.enableCors({
     // An origin not listed gets no Access-Control-Allow-Origin: the browser keeps the answer from its page.
-    origin: (origin: string | undefined, callback: (err: Error | null, allow?: boolean) => void) => callback(null, origin !== undefined && allowed.has(origin)),
+    origin: (origin: string | undefined, callback: (err: Error | null, allow?: boolean) => void) =>
+      callback(null, origin !== undefined && allowed.has(origin)),
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
     allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'Cache-Control'],
     exposedHeaders: ['Location', 'Retry-After', 'Content-Disposition'],

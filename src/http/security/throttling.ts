@@ -87,5 +87,8 @@ export class ExpensiveRouteGuard extends ThrottlerGuard {
 
 /** Marks a route (or a controller) as expensive: limited per user (PARAMETERS.api.expensiveThrottle). */
 export function Expensive(): MethodDecorator & ClassDecorator {
-  return applyDecorators(UseGuards(ExpensiveRouteGuard), ApiTooManyRequestsResponse({ description: 'Too many calls: retry after `Retry-After` seconds' }));
+  return applyDecorators(
+    UseGuards(ExpensiveRouteGuard),
+    ApiTooManyRequestsResponse({ description: 'Too many calls: retry after `Retry-After` seconds' }),
+  );
 }

@@ -143,12 +143,7 @@ function timestampForFile(date: Date): string {
 }
 
 export function escapeHtml(value: string): string {
-  return value
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
 function formatDateTimeFr(iso: string): string {
@@ -292,9 +287,7 @@ export async function startMailCapture(options: MailCaptureOptions): Promise<Mai
       const mails = [...index].reverse();
       const rows = mails
         .map((mail) => {
-          const raw = render.rawHref
-            ? ` <a href="${escapeHtml(render.rawHref(mail))}" style="color:#1d5bbf;">(source .eml)</a>`
-            : '';
+          const raw = render.rawHref ? ` <a href="${escapeHtml(render.rawHref(mail))}" style="color:#1d5bbf;">(source .eml)</a>` : '';
           return [
             '<tr>',
             `<td style="padding:6px 10px;border:1px solid #d8dbe0;white-space:nowrap;"><time datetime="${escapeHtml(mail.date)}">${escapeHtml(formatDateTimeFr(mail.date))}</time></td>`,

@@ -52,7 +52,10 @@ export function outboxRepository(db: Db): OutboxRepository {
     },
 
     /** The error is kept to its first 2,000 characters. */
-    async markAttemptFailed(key: string, a: { attempts: number; error: string; status: 'pending' | 'failed'; retryInMs: number }): Promise<void> {
+    async markAttemptFailed(
+      key: string,
+      a: { attempts: number; error: string; status: 'pending' | 'failed'; retryInMs: number },
+    ): Promise<void> {
       await db.query(
         `UPDATE email_outbox SET attempts = $2, last_error = $3, last_attempt_at = now(), status = $4,
                 next_attempt_at = now() + $5::double precision * interval '1 millisecond' WHERE key = $1`,

@@ -106,7 +106,8 @@ function expected(schema: Schema): string {
   if (schema.enum) return `one of ${schema.enum.join(', ')}`;
   const types = typeof schema.type === 'string' ? [schema.type] : (schema.type ?? []);
   if (types.includes('string')) return schema.pattern === '\\S' ? 'a non-empty string' : 'a string';
-  if (types.includes('integer')) return schema.minimum === 0 ? 'a non-negative integer' : schema.minimum === 1 ? 'a positive integer' : 'an integer';
+  if (types.includes('integer'))
+    return schema.minimum === 0 ? 'a non-negative integer' : schema.minimum === 1 ? 'a positive integer' : 'an integer';
   if (types.includes('number')) return schema.minimum === 0 ? 'a non-negative number' : 'a finite number';
   if (types.includes('boolean')) return 'a boolean';
   if (types.includes('array')) return schema.minItems ? 'a non-empty array' : 'an array';

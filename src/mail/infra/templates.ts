@@ -64,10 +64,7 @@ export class TemplateRenderError extends TemplateError {
     readonly part: string,
     cause: unknown,
   ) {
-    super(
-      `E-mail template "${template}" (${part}) failed to render: ${cause instanceof Error ? cause.message : String(cause)}`,
-      { cause },
-    );
+    super(`E-mail template "${template}" (${part}) failed to render: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
   }
 }
 
@@ -89,7 +86,6 @@ export const REQUIRED_FIELDS: Readonly<Record<TemplateName, readonly string[]>> 
 export const DEFAULTED_FIELDS: Readonly<Record<TemplateName, readonly string[]>> = Object.freeze(
   Object.fromEntries(TEMPLATE_NAMES.map((name) => [name, defaultedFields(name)])) as Record<TemplateName, string[]>,
 );
-
 
 // ---------------------------------------------------------------------------------------------
 // Formatting (also exported for other French pages, e.g. the mail capture index)

@@ -81,12 +81,18 @@ async function deliverOne(deps: OutboxDeps, o: OutboxOptions): Promise<Outcome> 
     try {
       const result = await deps.mailer.send({ to: row.recipient, template: row.template, data: row.data, messageId: row.messageId });
       await outbox.markSent(row.key, attempts, result.subject);
-      if (attempts >= o.attentionAfterAttempts) await resolveAttentionAutomatically(m, emailAttentionKey(row.key), `Courriel envoyé à la tentative ${attempts}.`);
+      if (attempts >= o.attentionAfterAttempts)
+        await resolveAttentionAutomatically(m, emailAttentionKey(row.key), `Courriel envoyé à la tentative ${attempts}.`);
       return 'sent';
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       const permanent = isPermanent(err);
-      await outbox.markAttemptFailed(row.key, { attempts, error: message, status: permanent ? 'failed' : 'pending', retryInMs: retryDelayMs(attempts, o) });
+      await outbox.markAttemptFailed(row.key, {
+        attempts,
+        error: message,
+        status: permanent ? 'failed' : 'pending',
+        retryInMs: retryDelayMs(attempts, o),
+      });
       if (permanent || attempts >= o.attentionAfterAttempts) {
         const e = err as { code?: unknown; responseCode?: unknown };
         await recordAttention(m, {
@@ -98,7 +104,14 @@ async function deliverOne(deps: OutboxDeps, o: OutboxOptions): Promise<Outcome> 
           errorType: err instanceof TemplateError ? TEMPLATE_DATA_INVALID : permanent ? 'SmtpRejected' : 'SmtpUnavailable',
           errorMessage: message,
           action: permanent ? ACTION_FOR_REJECTED_EMAIL : actionForUndeliveredEmail(attempts),
-          details: { emailKey: row.key, template: row.template, recipient: row.recipient, messageId: row.messageId, smtpCode: e?.code ?? null, smtpResponseCode: e?.responseCode ?? null },
+          details: {
+            emailKey: row.key,
+            template: row.template,
+            recipient: row.recipient,
+            messageId: row.messageId,
+            smtpCode: e?.code ?? null,
+            smtpResponseCode: e?.responseCode ?? null,
+          },
           attempts,
         });
       }
@@ -111,7 +124,10 @@ async function deliverOne(deps: OutboxDeps, o: OutboxOptions): Promise<Outcome> 
  * One round: sends what is due (at most `batchSize`, `parallel` at a time). A transient failure ends the
  * round (SMTP is likely down: the next round tries again), a refusal for good does not.
  */
-export async function deliverOutbox(deps: OutboxDeps, options: Partial<OutboxOptions> & { shouldStop?: () => boolean } = {}): Promise<DeliveryReport> {
+export async function deliverOutbox(
+  deps: OutboxDeps,
+  options: Partial<OutboxOptions> & { shouldStop?: () => boolean } = {},
+): Promise<DeliveryReport> {
   const o: OutboxOptions = { ...OUTBOX_DEFAULTS, ...options };
   const report: DeliveryReport = { sent: 0, retried: 0, failed: 0 };
   let budget = o.batchSize;

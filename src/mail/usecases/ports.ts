@@ -41,5 +41,8 @@ export interface OutboxRepository {
   /** SMTP accepted it (at attempt `attempts`, under `subject`). */
   markSent(key: string, attempts: number, subject: string): Promise<void>;
   /** The attempt failed: counted with its error; `failed` for good, or pending again after `retryInMs`. */
-  markAttemptFailed(key: string, attempt: { attempts: number; error: string; status: 'pending' | 'failed'; retryInMs: number }): Promise<void>;
+  markAttemptFailed(
+    key: string,
+    attempt: { attempts: number; error: string; status: 'pending' | 'failed'; retryInMs: number },
+  ): Promise<void>;
 }

@@ -78,7 +78,11 @@ export async function queueEmail<N extends TemplateName>(
   const to = input.to ?? (input.audience === 'legal' ? legalEmail : operationsEmail);
   const messageId = messageIdFor(input.key);
   if (typeof to !== 'string' || to.trim() === '') {
-    throw new EmailNotQueueable(`e-mail ${input.key} (${input.template}) has no recipient`, TEMPLATE_DATA_INVALID, { field: 'to', template: input.template, key: input.key });
+    throw new EmailNotQueueable(`e-mail ${input.key} (${input.template}) has no recipient`, TEMPLATE_DATA_INVALID, {
+      field: 'to',
+      template: input.template,
+      key: input.key,
+    });
   }
   try {
     renderEmail(input.template, input.data);

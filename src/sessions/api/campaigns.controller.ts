@@ -4,7 +4,14 @@ import type { Response } from 'express';
 import { SCHOOL_TYPES } from '../domain/campaigns';
 import { InvalidCommand } from '../../shared/domain/errors';
 import type { ApplicationDeps } from '../../shared/usecases/dependencies';
-import { type DerogationInput, grantDerogation, listCampaignWindows, listDerogations, putCampaignWindow, type WindowInput } from '../usecases/campaigns';
+import {
+  type DerogationInput,
+  grantDerogation,
+  listCampaignWindows,
+  listDerogations,
+  putCampaignWindow,
+  type WindowInput,
+} from '../usecases/campaigns';
 import { Actor } from '../../http/actor';
 import { Can } from '../../http/auth';
 import { APPLICATION_DEPS } from '../../http/tokens';
@@ -14,7 +21,11 @@ import * as v from '../../http/openapi/views';
 
 const isoDate = { type: 'string', format: 'date', description: 'ISO date (YYYY-MM-DD)' } as const;
 /** SCO-2: a school year is two consecutive years (400 naming schoolYear otherwise); a school type one of SCHOOL_TYPES. */
-const SchoolYearParam = () => ApiParam({ name: 'schoolYear', schema: { type: 'string', pattern: '^\\d{4}-\\d{4}$', description: 'Two consecutive years, e.g. 2026-2027' } });
+const SchoolYearParam = () =>
+  ApiParam({
+    name: 'schoolYear',
+    schema: { type: 'string', pattern: '^\\d{4}-\\d{4}$', description: 'Two consecutive years, e.g. 2026-2027' },
+  });
 const uuid = new ParseUUIDPipe({ exceptionFactory: () => new InvalidCommand('organisationId', 'organisationId must be a UUID') });
 
 /** PUT /campaign-windows/:schoolYear/:schoolType (SCO-2) */
@@ -25,7 +36,11 @@ export const windowSchema = {
   properties: {
     from: isoDate,
     to: isoDate,
-    derogationLimit: { type: ['string', 'null'], format: 'date', description: 'The latest date a derogation may grant (e.g. collèges: 20 May); null or absent: no limit' },
+    derogationLimit: {
+      type: ['string', 'null'],
+      format: 'date',
+      description: 'The latest date a derogation may grant (e.g. collèges: 20 May); null or absent: no limit',
+    },
     source: { type: 'string', minLength: 1, maxLength: 1000, description: 'Where the window comes from (note de service, FAQ…)' },
   },
 } as const;
@@ -67,7 +82,13 @@ export class CampaignWindowsController {
   @SchoolYearParam()
   @ApiParam({ name: 'schoolType', enum: [...SCHOOL_TYPES] })
   @ApiBody({ schema: windowSchema as object })
-  async put(@Actor() actor: string, @Param('schoolYear') schoolYear: string, @Param('schoolType') schoolType: string, @Body() body: unknown, @Res({ passthrough: true }) res: Response) {
+  async put(
+    @Actor() actor: string,
+    @Param('schoolYear') schoolYear: string,
+    @Param('schoolType') schoolType: string,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     const input = validateBody<WindowInput>(windowSchema, body ?? {});
     const { created, window } = await putCampaignWindow(this.deps, schoolYear, schoolType, input, actor);
     res.status(created ? 201 : 200);
@@ -86,7 +107,8 @@ export class CampaignWindowsController {
   @Put(':schoolYear/derogations/:organisationId')
   @Can('campaign.manage')
   @ApiOperation({
-    summary: "SCO-2: grant (201) or change (200) a school's derogation (e.g. a collège up to 20 May); 404 unknown school, 409 SCO-2 without a published window or beyond its derogation limit",
+    summary:
+      "SCO-2: grant (201) or change (200) a school's derogation (e.g. a collège up to 20 May); 404 unknown school, 409 SCO-2 without a published window or beyond its derogation limit",
   })
   @ApiSuccess(v.derogationView, { status: [201, 200], description: '201 granted; 200 changed' })
   @ApiErrors(404, 409)

@@ -31,10 +31,18 @@ export const draftSchema = {
   properties: {
     rules: {
       type: 'object',
-      description: 'A session rule file like src/sessions/rules/ses-2020-01.rules.json: ruleSet "sessions", version, source, rules, optional parameters overriding PARAMETERS',
+      description:
+        'A session rule file like src/sessions/rules/ses-2020-01.rules.json: ruleSet "sessions", version, source, rules, optional parameters overriding PARAMETERS',
     },
-    effectiveFrom: { type: 'string', format: 'date', description: 'AGR-6: the day the version starts judging sessions; at least 1 month after publication (AGR-5, Conv art. 8.1 and 8.2)' },
-    substantial: { type: 'boolean', description: 'AGR-5: equipment per candidate, invigilator ratio, staff profiles, premises (Conv art. 8.1)' },
+    effectiveFrom: {
+      type: 'string',
+      format: 'date',
+      description: 'AGR-6: the day the version starts judging sessions; at least 1 month after publication (AGR-5, Conv art. 8.1 and 8.2)',
+    },
+    substantial: {
+      type: 'boolean',
+      description: 'AGR-5: equipment per candidate, invigilator ratio, staff profiles, premises (Conv art. 8.1)',
+    },
     summary: { type: 'string', minLength: 1, maxLength: 4000, description: 'The change, in French, as the centres read it in the notice' },
   },
 } as const;
@@ -61,7 +69,10 @@ export class RuleSetVersionsController {
   @ApiErrors(409)
   @Post()
   @Can('rule-set.draft')
-  @ApiOperation({ summary: 'AGR-6: draft a new version of the session rules (201); 400 names the field (the rule file\'s problems under "rules"), 409 AGR-6 when the version label exists' })
+  @ApiOperation({
+    summary:
+      'AGR-6: draft a new version of the session rules (201); 400 names the field (the rule file\'s problems under "rules"), 409 AGR-6 when the version label exists',
+  })
   @ApiBody({ schema: draftSchema as object })
   create(@Actor() actor: string, @Body() body: unknown) {
     return createDraft(this.deps, validateBody<DraftInput>(draftSchema, body ?? {}), actor);
@@ -70,10 +81,13 @@ export class RuleSetVersionsController {
   @ApiSuccess(v.ruleSetVersionList)
   @Get()
   @Can('rule-set.draft')
-  @ApiOperation({ summary: 'AGR-6: the versions drafted or published through the API, by effective date (the base cahier is in GET /rule-sets)' })
+  @ApiOperation({
+    summary: 'AGR-6: the versions drafted or published through the API, by effective date (the base cahier is in GET /rule-sets)',
+  })
   @ApiQuery({ name: 'status', required: false, enum: STATUSES })
   list(@Query('status') status?: string) {
-    if (status !== undefined && !(STATUSES as readonly string[]).includes(status)) throw new InvalidCommand('status', `status must be one of: ${STATUSES.join(', ')}`);
+    if (status !== undefined && !(STATUSES as readonly string[]).includes(status))
+      throw new InvalidCommand('status', `status must be one of: ${STATUSES.join(', ')}`);
     return listVersions(this.deps, status as (typeof STATUSES)[number] | undefined);
   }
 
@@ -100,7 +114,10 @@ export class RuleSetVersionsController {
   @ApiErrors(404)
   @Get(':id/impact')
   @Can('rule-set.draft')
-  @ApiOperation({ summary: 'AGR-6: the planned sessions dated from the effective date (until the next published version) that this version would refuse, with the failing rule IDs' })
+  @ApiOperation({
+    summary:
+      'AGR-6: the planned sessions dated from the effective date (until the next published version) that this version would refuse, with the failing rule IDs',
+  })
   impact(@Param('id', uuid) id: string) {
     return impactReport(this.deps, id);
   }

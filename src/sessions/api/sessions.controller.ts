@@ -23,7 +23,12 @@ const SESSION_ID = /^[A-Za-z0-9_.-]{1,64}$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const STATUSES = ['planned', 'finalised', 'cancelled'];
 
-const cancelSchema = { type: 'object', additionalProperties: false, required: ['reason'], properties: { reason: { type: 'string', minLength: 1, maxLength: 1000 } } } as const;
+const cancelSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['reason'],
+  properties: { reason: { type: 'string', minLength: 1, maxLength: 1000 } },
+} as const;
 const finaliseSchema = {
   type: 'object',
   additionalProperties: false,
@@ -61,7 +66,12 @@ export class SessionsController {
 
   /** One report through the same path as an import; a refusal becomes its HTTP error (400, 404, 409, 422). */
   private async report(principal: Principal, actor: string, body: unknown, mode: 'create' | 'update', res: Response) {
-    const [outcome] = (await reportSessions(this.deps, [body], { actor, source: 'api', mode, organisationIds: await this.scope(principal) })) as [ReportOutcome];
+    const [outcome] = (await reportSessions(this.deps, [body], {
+      actor,
+      source: 'api',
+      mode,
+      organisationIds: await this.scope(principal),
+    })) as [ReportOutcome];
     if (outcome.outcome === 'refused') throw errorOf(outcome.error);
     res.status(outcome.outcome === 'created' ? 201 : 200);
     return { outcome: outcome.outcome, session: await getSession(this.deps, outcome.sessionId) };
@@ -70,7 +80,8 @@ export class SessionsController {
   @Post('sessions')
   @Can('session.report')
   @ApiOperation({
-    summary: 'Report a new session (SES-1): 201; the same report again: 200 unchanged. 409 names the rule (SES-9: SUS-2, REF-2, AGR-4, TER-5), 422 lists every failing rule with actual and expected values',
+    summary:
+      'Report a new session (SES-1): 201; the same report again: 200 unchanged. 409 names the rule (SES-9: SUS-2, REF-2, AGR-4, TER-5), 422 lists every failing rule with actual and expected values',
   })
   @ApiSuccess(v.sessionReported, { status: [201, 200], description: '201 created; 200 the same report again (unchanged)' })
   @ApiErrors(404, 409, 422)
@@ -84,7 +95,10 @@ export class SessionsController {
   @Post('sessions/dry-run')
   @Can('session.report')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Judge a session without recording it: blocker (SES-9), every failing rule, the passing ones with ?includePassing=true, price and deadline' })
+  @ApiOperation({
+    summary:
+      'Judge a session without recording it: blocker (SES-9), every failing rule, the passing ones with ?includePassing=true, price and deadline',
+  })
   @ApiQuery({ name: 'includePassing', required: false, type: Boolean })
   @ApiBody({ schema: SESSION_REPORT_SCHEMA as object })
   async dryRun(@CurrentPrincipal() p: Principal, @Body() body: unknown, @Query('includePassing') includePassing?: string) {
@@ -95,9 +109,18 @@ export class SessionsController {
   @ApiErrors(404, 409, 422)
   @Put('sessions/:id')
   @Can('session.report')
-  @ApiOperation({ summary: 'Update a session as Pix Certif reports it again (moving it moves its SES-10 deadline); finalised or cancelled sessions no longer change (409)' })
+  @ApiOperation({
+    summary:
+      'Update a session as Pix Certif reports it again (moving it moves its SES-10 deadline); finalised or cancelled sessions no longer change (409)',
+  })
   @ApiBody({ schema: SESSION_REPORT_SCHEMA as object })
-  update(@CurrentPrincipal() p: Principal, @Actor() actor: string, @Param('id') id: string, @Body() body: unknown, @Res({ passthrough: true }) res: Response) {
+  update(
+    @CurrentPrincipal() p: Principal,
+    @Actor() actor: string,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     checkId(id);
     if (body && typeof body === 'object' && (body as { id?: unknown }).id !== undefined && (body as { id?: unknown }).id !== id) {
       throw new InvalidCommand('id', `id in the body (${String((body as { id: unknown }).id)}) differs from the path (${id})`);
@@ -111,7 +134,13 @@ export class SessionsController {
   @Can('session.report')
   @ApiOperation({ summary: 'Cancel a session (SES-7): its SES-10 workflow ends' })
   @ApiBody({ schema: cancelSchema as object })
-  async cancel(@CurrentPrincipal() p: Principal, @Actor() actor: string, @Param('id') id: string, @Body() body: unknown, @Res({ passthrough: true }) res: Response) {
+  async cancel(
+    @CurrentPrincipal() p: Principal,
+    @Actor() actor: string,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     checkId(id);
     const { reason } = validateBody<{ reason: string }>(cancelSchema, body ?? {});
     const report = await storedReport(this.deps, id, await this.scope(p));
@@ -122,11 +151,26 @@ export class SessionsController {
   @ApiErrors(404, 409, 422)
   @Post('sessions/:id/finalise')
   @Can('session.report')
-  @ApiOperation({ summary: 'Finalise a session (SES-10): incidents, fraud reports, end-of-test checks; the candidates who sat count once in the quota (QUO-3)' })
+  @ApiOperation({
+    summary:
+      'Finalise a session (SES-10): incidents, fraud reports, end-of-test checks; the candidates who sat count once in the quota (QUO-3)',
+  })
   @ApiBody({ schema: finaliseSchema as object })
-  async finalise(@CurrentPrincipal() p: Principal, @Actor() actor: string, @Param('id') id: string, @Body() body: unknown, @Res({ passthrough: true }) res: Response) {
+  async finalise(
+    @CurrentPrincipal() p: Principal,
+    @Actor() actor: string,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     checkId(id);
-    const b = validateBody<{ finalisedAt?: string; candidatesWhoSat: number; incidents?: never[]; fraudReports?: never[]; endOfTestChecks?: never[] }>(finaliseSchema, body ?? {});
+    const b = validateBody<{
+      finalisedAt?: string;
+      candidatesWhoSat: number;
+      incidents?: never[];
+      fraudReports?: never[];
+      endOfTestChecks?: never[];
+    }>(finaliseSchema, body ?? {});
     const report = await storedReport(this.deps, id, await this.scope(p));
     const finalisation = {
       finalisedAt: b.finalisedAt ?? this.deps.now().toISOString(),
@@ -142,7 +186,8 @@ export class SessionsController {
   @Can('session.report')
   @HttpCode(200)
   @ApiOperation({
-    summary: 'SES-12: record the free new session or full refund offered, within 5 days, to the candidates an incident attributable to the centre concerned; 409 SES-12 when there is nothing to remedy or it is already recorded',
+    summary:
+      'SES-12: record the free new session or full refund offered, within 5 days, to the candidates an incident attributable to the centre concerned; 409 SES-12 when there is nothing to remedy or it is already recorded',
   })
   @ApiSuccess(v.sessionRemedy)
   @ApiErrors(404, 409)
@@ -174,9 +219,12 @@ export class SessionsController {
   @ApiQuery({ name: 'limit', required: false, type: Number })
   @ApiQuery({ name: 'offset', required: false, type: Number })
   async list(@CurrentPrincipal() p: Principal, @Query() q: Record<string, string | undefined>) {
-    if (q.status !== undefined && !STATUSES.includes(q.status)) throw new InvalidCommand('status', `status must be one of: ${STATUSES.join(', ')}`);
-    for (const f of ['from', 'to'] as const) if (q[f] !== undefined && !DATE.test(q[f]!)) throw new InvalidCommand(f, `${f} must be a date (YYYY-MM-DD)`);
-    if (q.organisationId !== undefined && !/^[0-9a-f-]{36}$/i.test(q.organisationId)) throw new InvalidCommand('organisationId', 'organisationId must be a uuid');
+    if (q.status !== undefined && !STATUSES.includes(q.status))
+      throw new InvalidCommand('status', `status must be one of: ${STATUSES.join(', ')}`);
+    for (const f of ['from', 'to'] as const)
+      if (q[f] !== undefined && !DATE.test(q[f]!)) throw new InvalidCommand(f, `${f} must be a date (YYYY-MM-DD)`);
+    if (q.organisationId !== undefined && !/^[0-9a-f-]{36}$/i.test(q.organisationId))
+      throw new InvalidCommand('organisationId', 'organisationId must be a uuid');
     return listSessions(this.deps, {
       organisationIds: await this.scope(p),
       organisationId: q.organisationId,
@@ -191,7 +239,10 @@ export class SessionsController {
   @ApiSuccess(v.ruleSetList)
   @Get('rule-sets')
   @Can('session.read')
-  @ApiOperation({ summary: 'The session rule sets (AGR-6): the cahier shipped with the engine, then the versions published by operations (AGR-5); each version, its effective dates, source, rules with their IDs and clauses, and changed parameters' })
+  @ApiOperation({
+    summary:
+      'The session rule sets (AGR-6): the cahier shipped with the engine, then the versions published by operations (AGR-5); each version, its effective dates, source, rules with their IDs and clauses, and changed parameters',
+  })
   async ruleSets() {
     return listRuleSets(await loadRuleCatalogue(this.deps.db.manager));
   }
@@ -211,4 +262,3 @@ export class SessionsController {
 function checkId(id: string): void {
   if (!SESSION_ID.test(id)) throw new InvalidCommand('id', 'id must be 1–64 characters of [A-Za-z0-9_.-]');
 }
-

@@ -69,10 +69,12 @@ export function windowProblems(w: CampaignWindow): Array<[string, string]> {
   const year = schoolYearBounds(w.schoolYear);
   for (const field of ['from', 'to', 'derogationLimit'] as const) {
     const value = w[field];
-    if (value !== null && (value < year.from || value > year.to)) problems.push([field, `${field} ${value} is outside the school year ${w.schoolYear} (${year.from} to ${year.to})`]);
+    if (value !== null && (value < year.from || value > year.to))
+      problems.push([field, `${field} ${value} is outside the school year ${w.schoolYear} (${year.from} to ${year.to})`]);
   }
   if (w.from > w.to) problems.push(['to', `to (${w.to}) is before from (${w.from})`]);
-  if (w.derogationLimit !== null && w.derogationLimit < w.to) problems.push(['derogationLimit', `derogationLimit (${w.derogationLimit}) is before the end of the window (${w.to})`]);
+  if (w.derogationLimit !== null && w.derogationLimit < w.to)
+    problems.push(['derogationLimit', `derogationLimit (${w.derogationLimit}) is before the end of the window (${w.to})`]);
   return problems;
 }
 

@@ -64,7 +64,11 @@ export interface Reminder {
  * SES-10: reminder instants before the deadline, soonest first. Reminders that would fall before the
  * session's end are dropped (nothing to finalise yet).
  */
-export function reminderInstants(deadline: Date, hoursBefore: readonly number[] = DEFAULT_SCHEDULE.reminderHoursBefore, endsAt?: Date): Reminder[] {
+export function reminderInstants(
+  deadline: Date,
+  hoursBefore: readonly number[] = DEFAULT_SCHEDULE.reminderHoursBefore,
+  endsAt?: Date,
+): Reminder[] {
   return [...new Set(hoursBefore)]
     .filter((h) => Number.isFinite(h) && h > 0)
     .map((h) => ({ hoursBefore: h, at: new Date(deadline.getTime() - h * HOUR_MS) }))
@@ -107,7 +111,9 @@ export interface SessionDeadline {
 }
 
 /** SES-10: a reminder to the centre, or the overdue alert to operations, with its typed data (notification-templates.ts). */
-export type SessionEmail = SessionLetter<'session-finalisation-reminder' | 'session-finalisation-overdue'> & { audience: 'centre' | 'operations' };
+export type SessionEmail = SessionLetter<'session-finalisation-reminder' | 'session-finalisation-overdue'> & {
+  audience: 'centre' | 'operations';
+};
 
 export interface SessionEvent {
   type: 'deadline-scheduled' | 'finalisation-reminder' | 'deadline-missed' | 'finalised' | 'finalised-late' | 'moved' | 'cancelled';
@@ -155,7 +161,8 @@ function checkSchedule(schedule: SessionSchedule): SessionSchedule {
 /** Opens the deadline of a session at its creation; throws InvalidCommand on malformed input. */
 export function openSessionDeadline(start: SessionStart, schedule: SessionSchedule = DEFAULT_SCHEDULE): SessionDecision {
   if (typeof start?.sessionId !== 'string' || start.sessionId.trim() === '') throw new InvalidCommand('sessionId', 'sessionId is required');
-  if (typeof start.centreName !== 'string' || start.centreName.trim() === '') throw new InvalidCommand('centreName', 'centreName is required');
+  if (typeof start.centreName !== 'string' || start.centreName.trim() === '')
+    throw new InvalidCommand('centreName', 'centreName is required');
   const s = checkSchedule(schedule);
   const endsAt = sessionEndsAt(start.date, start.endTime, start.timeZone);
   const deadlineAt = new Date(endsAt.getTime() + s.finalisationHours * HOUR_MS);
@@ -184,7 +191,13 @@ export function openSessionDeadline(start: SessionStart, schedule: SessionSchedu
         ruleIds: [RULE],
         from: null,
         to: 'scheduled',
-        data: { date: session.date, endTime: session.endTime, timeZone: session.timeZone, endsAt: session.endsAt, deadlineAt: session.deadlineAt },
+        data: {
+          date: session.date,
+          endTime: session.endTime,
+          timeZone: session.timeZone,
+          endsAt: session.endsAt,
+          deadlineAt: session.deadlineAt,
+        },
         emails: [],
       },
     ],
@@ -194,7 +207,9 @@ export function openSessionDeadline(start: SessionStart, schedule: SessionSchedu
 /** Reminders of the current deadline not sent yet, soonest first. */
 export function pendingReminders(s: SessionDeadline): Reminder[] {
   if (s.state !== 'scheduled') return [];
-  return reminderInstants(new Date(s.deadlineAt), s.schedule.reminderHoursBefore, new Date(s.endsAt)).filter((r) => !s.reminded.includes(r.hoursBefore));
+  return reminderInstants(new Date(s.deadlineAt), s.schedule.reminderHoursBefore, new Date(s.endsAt)).filter(
+    (r) => !s.reminded.includes(r.hoursBefore),
+  );
 }
 
 /** What the workflow waits for next: a reminder, the deadline, or (overdue) only people. */
@@ -231,7 +246,13 @@ export function decide(current: SessionDeadline, command: SessionDeadlineCommand
   // A deep copy (JSON: the workflow sandbox has no structuredClone).
   const s: SessionDeadline = JSON.parse(JSON.stringify(current)) as SessionDeadline;
   const events: SessionEvent[] = [];
-  const emit = (type: SessionEvent['type'], to: SessionDeadlineState, ruleIds: string[], data: Record<string, unknown>, emails: SessionEmail[] = []) => {
+  const emit = (
+    type: SessionEvent['type'],
+    to: SessionDeadlineState,
+    ruleIds: string[],
+    data: Record<string, unknown>,
+    emails: SessionEmail[] = [],
+  ) => {
     events.push({ type, ruleIds, from: s.state, to, data, emails });
     s.state = to;
     s.version++;
@@ -242,12 +263,15 @@ export function decide(current: SessionDeadline, command: SessionDeadlineCommand
   switch (command?.type) {
     case 'finalise': {
       if (s.state === 'cancelled') refuse('the session is cancelled: there is nothing to finalise', { state: s.state });
-      if (s.state === 'finalised' || s.state === 'finalised-late') refuse('the session is already finalised', { state: s.state, finalisedAt: s.finalisation?.finalisedAt });
+      if (s.state === 'finalised' || s.state === 'finalised-late')
+        refuse('the session is already finalised', { state: s.state, finalisedAt: s.finalisation?.finalisedAt });
       const finalisedAt = parseInstant('finalisedAt', command.finalisedAt);
       if (finalisedAt.getTime() > now.getTime()) throw new InvalidCommand('finalisedAt', 'finalisedAt is in the future');
-      if (finalisedAt.getTime() < Date.parse(s.endsAt)) refuse('a session is finalised once it has ended', { endsAt: s.endsAt, finalisedAt: finalisedAt.toISOString() });
+      if (finalisedAt.getTime() < Date.parse(s.endsAt))
+        refuse('a session is finalised once it has ended', { endsAt: s.endsAt, finalisedAt: finalisedAt.toISOString() });
       const candidatesWhoSat = command.candidatesWhoSat;
-      if (!Number.isInteger(candidatesWhoSat) || candidatesWhoSat < 0) throw new InvalidCommand('candidatesWhoSat', 'candidatesWhoSat must be a non-negative integer');
+      if (!Number.isInteger(candidatesWhoSat) || candidatesWhoSat < 0)
+        throw new InvalidCommand('candidatesWhoSat', 'candidatesWhoSat must be a non-negative integer');
       const incidents = textList('incidents', command.incidents);
       const fraudReports = textList('fraudReports', command.fraudReports);
       // Late is judged on the finalisation instant, not on whether the workflow's timer has fired yet.
@@ -295,13 +319,19 @@ export function decide(current: SessionDeadline, command: SessionDeadlineCommand
       const latest = due[due.length - 1]!;
       s.reminded.push(...due.map((r) => r.hoursBefore));
       const hoursLeft = Math.max(0, Math.round((Date.parse(s.deadlineAt) - now.getTime()) / HOUR_MS));
-      emit('finalisation-reminder', 'scheduled', s.secondarySchool ? [RULE, 'SCO-3'] : [RULE], { hoursBefore: latest.hoursBefore, dueAt: latest.at.toISOString(), hoursLeft, deadlineAt: s.deadlineAt }, [
-        {
-          template: 'session-finalisation-reminder',
-          audience: 'centre',
-          data: { ...common, hoursLeft, centreName: s.centreName, secondarySchool: s.secondarySchool },
-        },
-      ]);
+      emit(
+        'finalisation-reminder',
+        'scheduled',
+        s.secondarySchool ? [RULE, 'SCO-3'] : [RULE],
+        { hoursBefore: latest.hoursBefore, dueAt: latest.at.toISOString(), hoursLeft, deadlineAt: s.deadlineAt },
+        [
+          {
+            template: 'session-finalisation-reminder',
+            audience: 'centre',
+            data: { ...common, hoursLeft, centreName: s.centreName, secondarySchool: s.secondarySchool },
+          },
+        ],
+      );
       break;
     }
     case 'deadline-passed': {

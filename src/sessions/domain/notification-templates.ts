@@ -1,5 +1,15 @@
 import { PARAMETERS } from '../../config/parameters';
-import { agrementLetter, dateOrInstant, finite, flag, instant, type Letter, naturalNumber, text, timeZone } from '../../shared/domain/notification';
+import {
+  agrementLetter,
+  dateOrInstant,
+  finite,
+  flag,
+  instant,
+  type Letter,
+  naturalNumber,
+  text,
+  timeZone,
+} from '../../shared/domain/notification';
 
 /**
  * The sessions' e-mails: the data each template renders, as a JSON Schema from which its type and its runtime
@@ -92,7 +102,10 @@ export const SESSION_TEMPLATES = {
   'session-finalisation-overdue': { schema: finalisationOverdue, defaults: { finalisationHours: PARAMETERS.sessions.finalisationHours } },
   'session-remedy-required': { schema: remedy, defaults: { remedyDays: PARAMETERS.sessions.remedyDays } },
   'session-remedy-overdue': { schema: remedy, defaults: { remedyDays: PARAMETERS.sessions.remedyDays } },
-  'cahier-minor-change-notice': { schema: cahierMinorChangeNotice, defaults: { noticeMonths: PARAMETERS.agrement.nonSubstantialChangeNoticeMonths } },
+  'cahier-minor-change-notice': {
+    schema: cahierMinorChangeNotice,
+    defaults: { noticeMonths: PARAMETERS.agrement.nonSubstantialChangeNoticeMonths },
+  },
 } as const;
 
 export type SessionTemplateName = keyof typeof SESSION_TEMPLATES;

@@ -20,7 +20,11 @@ interface ErasableReport {
   /** A report's candidates: SessionCandidate's identity, its other fields optional, and the convocation e-mail (DATA-1). */
   candidates: ReadonlyArray<Pick<SessionCandidate, 'lastName' | 'firstName' | 'birthDate' | 'birthPlace'> & { email?: string }>;
   invigilators: ReadonlyArray<{ lastName: string; firstName: string }>;
-  finalisation?: { incidents?: readonly SessionIncident[]; fraudReports?: readonly FraudReport[]; endOfTestChecks?: readonly EndOfTestCheck[] } | null;
+  finalisation?: {
+    incidents?: readonly SessionIncident[];
+    fraudReports?: readonly FraudReport[];
+    endOfTestChecks?: readonly EndOfTestCheck[];
+  } | null;
 }
 
 /** The report without the personal data: local ids, counts, extra time, billing and dates stay. */
@@ -28,7 +32,12 @@ export function erasePersonalData<R extends ErasableReport>(report: R): R {
   const f = report.finalisation;
   return {
     ...report,
-    candidates: report.candidates.map(({ lastName: _l, firstName: _f, birthDate: _b, birthPlace: _p, email: _e, ...c }) => ({ ...c, lastName: ERASED, firstName: ERASED, birthDate: '1900-01-01' })),
+    candidates: report.candidates.map(({ lastName: _l, firstName: _f, birthDate: _b, birthPlace: _p, email: _e, ...c }) => ({
+      ...c,
+      lastName: ERASED,
+      firstName: ERASED,
+      birthDate: '1900-01-01',
+    })),
     invigilators: report.invigilators.map((i) => ({ ...i, lastName: ERASED, firstName: ERASED })),
     ...(f
       ? {

@@ -26,8 +26,19 @@ interface WindowRow {
 const WINDOW_SELECT = `SELECT school_year, school_type, to_char(starts_on, 'YYYY-MM-DD') AS starts_on, to_char(ends_on, 'YYYY-MM-DD') AS ends_on,
   to_char(derogation_limit, 'YYYY-MM-DD') AS derogation_limit, source, updated_by, updated_at FROM sco_campaign_windows`;
 
-const windowOf = (r: WindowRow): CampaignWindow => ({ schoolYear: r.school_year, schoolType: r.school_type, from: r.starts_on, to: r.ends_on, derogationLimit: r.derogation_limit });
-const windowRecordOf = (r: WindowRow): CampaignWindowRecord => ({ ...windowOf(r), source: r.source, updatedBy: r.updated_by, updatedAt: r.updated_at });
+const windowOf = (r: WindowRow): CampaignWindow => ({
+  schoolYear: r.school_year,
+  schoolType: r.school_type,
+  from: r.starts_on,
+  to: r.ends_on,
+  derogationLimit: r.derogation_limit,
+});
+const windowRecordOf = (r: WindowRow): CampaignWindowRecord => ({
+  ...windowOf(r),
+  source: r.source,
+  updatedBy: r.updated_by,
+  updatedAt: r.updated_at,
+});
 
 export function campaignsRepository(db: Db): CampaignsRepository {
   /** The log is appended in the caller's transaction (the writes below are always given one). */
@@ -46,12 +57,18 @@ export function campaignsRepository(db: Db): CampaignsRepository {
     },
 
     async listWindows(schoolYear) {
-      const rows: WindowRow[] = await db.query(`${WINDOW_SELECT} ${schoolYear ? 'WHERE school_year = $1' : ''} ORDER BY school_year DESC, school_type`, schoolYear ? [schoolYear] : []);
+      const rows: WindowRow[] = await db.query(
+        `${WINDOW_SELECT} ${schoolYear ? 'WHERE school_year = $1' : ''} ORDER BY school_year DESC, school_type`,
+        schoolYear ? [schoolYear] : [],
+      );
       return rows.map(windowRecordOf);
     },
 
     async findWindow(schoolYear, schoolType, options = {}) {
-      const [row]: WindowRow[] = await db.query(`${WINDOW_SELECT} WHERE school_year = $1 AND school_type = $2${options.lock ? ' FOR UPDATE' : ''}`, [schoolYear, schoolType]);
+      const [row]: WindowRow[] = await db.query(
+        `${WINDOW_SELECT} WHERE school_year = $1 AND school_type = $2${options.lock ? ' FOR UPDATE' : ''}`,
+        [schoolYear, schoolType],
+      );
       return row ? windowRecordOf(row) : null;
     },
 
@@ -90,7 +107,10 @@ export function campaignsRepository(db: Db): CampaignsRepository {
     },
 
     async findSchool(organisationId) {
-      const [school]: Array<{ id: string; name: string; category: string }> = await db.query(`SELECT id, name, category FROM organisations WHERE id = $1`, [organisationId]);
+      const [school]: Array<{ id: string; name: string; category: string }> = await db.query(
+        `SELECT id, name, category FROM organisations WHERE id = $1`,
+        [organisationId],
+      );
       return school ?? null;
     },
 
@@ -126,7 +146,15 @@ export function campaignsRepository(db: Db): CampaignsRepository {
     },
 
     async listDerogations(schoolYear) {
-      const rows: Array<{ organisation_id: string; name: string; category: string; until: string; reason: string; granted_by: string; granted_at: Date }> = await db.query(
+      const rows: Array<{
+        organisation_id: string;
+        name: string;
+        category: string;
+        until: string;
+        reason: string;
+        granted_by: string;
+        granted_at: Date;
+      }> = await db.query(
         `SELECT d.organisation_id, o.name, o.category, to_char(d.until, 'YYYY-MM-DD') AS until, d.reason, d.granted_by, d.granted_at
        FROM sco_campaign_derogations d JOIN organisations o ON o.id = d.organisation_id WHERE d.school_year = $1 ORDER BY o.name`,
         [schoolYear],

@@ -11,20 +11,31 @@ export function quotaOutboxRepository(db: Db): QuotaOutboxRepository {
      SELECT x.session_id, x.agrement_organisation_id, x.finalised_on, x.candidates
        FROM jsonb_to_recordset($1::jsonb) AS x(session_id text, agrement_organisation_id uuid, finalised_on date, candidates integer)
      ON CONFLICT (session_id) DO NOTHING`,
-        [JSON.stringify(reports.map((r) => ({ session_id: r.session.sessionId, agrement_organisation_id: r.agrementOrganisationId, finalised_on: r.session.finalisedOn, candidates: r.session.candidates })))],
+        [
+          JSON.stringify(
+            reports.map((r) => ({
+              session_id: r.session.sessionId,
+              agrement_organisation_id: r.agrementOrganisationId,
+              finalised_on: r.session.finalisedOn,
+              candidates: r.session.candidates,
+            })),
+          ),
+        ],
       );
     },
 
     async lockWaitingReports(limit, organisationIds) {
-      const rows: Array<{ session_id: string; agrement_organisation_id: string; finalised_on: string; candidates: number }> = await db.query(
-        `SELECT session_id, agrement_organisation_id, to_char(finalised_on, 'YYYY-MM-DD') AS finalised_on, candidates FROM quota_outbox
+      const rows: Array<{ session_id: string; agrement_organisation_id: string; finalised_on: string; candidates: number }> =
+        await db.query(
+          `SELECT session_id, agrement_organisation_id, to_char(finalised_on, 'YYYY-MM-DD') AS finalised_on, candidates FROM quota_outbox
           WHERE ($2::uuid[] IS NULL OR agrement_organisation_id = ANY($2))
           ORDER BY agrement_organisation_id, created_at, session_id LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        [limit, organisationIds],
-      );
-      return rows.map(
-        (r): QuotaReport => ({ agrementOrganisationId: r.agrement_organisation_id, session: { sessionId: r.session_id, finalisedOn: r.finalised_on, candidates: r.candidates } }),
-      );
+          [limit, organisationIds],
+        );
+      return rows.map((r): QuotaReport => ({
+        agrementOrganisationId: r.agrement_organisation_id,
+        session: { sessionId: r.session_id, finalisedOn: r.finalised_on, candidates: r.candidates },
+      }));
     },
 
     async removeReports(sessionIds) {

@@ -83,12 +83,18 @@ export function ruleSetVersionsRepository(db: Db): RuleSetVersionsRepository {
     },
 
     async listVersions(status) {
-      const rows = (await db.query(`${SELECT} ${status ? 'WHERE status = $1' : ''} ORDER BY effective_from, created_at`, status ? [status] : [])) as VersionRow[];
+      const rows = (await db.query(
+        `${SELECT} ${status ? 'WHERE status = $1' : ''} ORDER BY effective_from, created_at`,
+        status ? [status] : [],
+      )) as VersionRow[];
       return rows.map(recordOf);
     },
 
     async otherVersionLabelled(version, exceptId) {
-      const [row]: Array<{ id: string }> = await db.query(`SELECT id FROM rule_set_versions WHERE rule_set = 'sessions' AND version = $1 AND id <> $2`, [version, exceptId ?? randomUUID()]);
+      const [row]: Array<{ id: string }> = await db.query(
+        `SELECT id FROM rule_set_versions WHERE rule_set = 'sessions' AND version = $1 AND id <> $2`,
+        [version, exceptId ?? randomUUID()],
+      );
       return row?.id ?? null;
     },
 
@@ -117,23 +123,26 @@ export function ruleSetVersionsRepository(db: Db): RuleSetVersionsRepository {
     },
 
     async publish(version, { publishedOn, actor, at, noticeKind, agrementStates }) {
-      await db.query(`UPDATE rule_set_versions SET status = 'published', published_on = $2, published_by = $3, published_at = $4 WHERE id = $1`, [
-        version.id,
-        publishedOn,
-        actor,
-        at,
-      ]);
+      await db.query(
+        `UPDATE rule_set_versions SET status = 'published', published_on = $2, published_by = $3, published_at = $4 WHERE id = $1`,
+        [version.id, publishedOn, actor, at],
+      );
       const queued: Array<{ id: string }> = await db.query(
         `INSERT INTO rule_set_notices (rule_set_version_id, agrement_id, organisation_id, kind)
        SELECT $1, a.id, a.organisation_id, $2 FROM agrements a WHERE a.state = ANY($3) RETURNING agrement_id AS id`,
         [version.id, noticeKind, agrementStates],
       );
-      await appendToLog(entityManager(db), [logEntry(version, 'rule-set-version-published', actor, at, { publishedOn, noticesQueued: queued.length })]);
+      await appendToLog(entityManager(db), [
+        logEntry(version, 'rule-set-version-published', actor, at, { publishedOn, noticesQueued: queued.length }),
+      ]);
       return queued.length;
     },
 
     async noticeCounts(id) {
-      return db.query(`SELECT kind, status, count(*)::int AS count FROM rule_set_notices WHERE rule_set_version_id = $1 GROUP BY kind, status ORDER BY kind, status`, [id]);
+      return db.query(
+        `SELECT kind, status, count(*)::int AS count FROM rule_set_notices WHERE rule_set_version_id = $1 GROUP BY kind, status ORDER BY kind, status`,
+        [id],
+      );
     },
 
     async pendingNotices(id) {
@@ -142,23 +151,35 @@ export function ruleSetVersionsRepository(db: Db): RuleSetVersionsRepository {
       WHERE n.rule_set_version_id = $1 AND n.status = 'pending' ORDER BY n.agrement_id`,
         [id],
       );
-      return rows.map((n): PendingNotice => ({ agrementId: n.agrement_id, organisationId: n.organisation_id, kind: n.kind, organisationName: n.name, email: n.email }));
+      return rows.map((n): PendingNotice => ({
+        agrementId: n.agrement_id,
+        organisationId: n.organisation_id,
+        kind: n.kind,
+        organisationName: n.name,
+        email: n.email,
+      }));
     },
 
     async deliveredNoticeCount(id) {
-      const [{ count }] = (await db.query(`SELECT count(*)::int AS count FROM rule_set_notices WHERE rule_set_version_id = $1 AND status = 'delivered'`, [id])) as [{ count: number }];
+      const [{ count }] = (await db.query(
+        `SELECT count(*)::int AS count FROM rule_set_notices WHERE rule_set_version_id = $1 AND status = 'delivered'`,
+        [id],
+      )) as [{ count: number }];
       return count;
     },
 
     async markNoticeDelivered(id, agrementId) {
-      await db.query(`UPDATE rule_set_notices SET status = 'delivered', delivered_at = now(), attempts = attempts + 1, last_error = NULL WHERE rule_set_version_id = $1 AND agrement_id = $2`, [
-        id,
-        agrementId,
-      ]);
+      await db.query(
+        `UPDATE rule_set_notices SET status = 'delivered', delivered_at = now(), attempts = attempts + 1, last_error = NULL WHERE rule_set_version_id = $1 AND agrement_id = $2`,
+        [id, agrementId],
+      );
     },
 
     async markNoticeFailed(id, agrementId, error) {
-      await db.query(`UPDATE rule_set_notices SET attempts = attempts + 1, last_error = $3 WHERE rule_set_version_id = $1 AND agrement_id = $2`, [id, agrementId, error]);
+      await db.query(
+        `UPDATE rule_set_notices SET attempts = attempts + 1, last_error = $3 WHERE rule_set_version_id = $1 AND agrement_id = $2`,
+        [id, agrementId, error],
+      );
     },
 
     async plannedSessions(from, until) {

@@ -20,7 +20,10 @@ export function sessionCentresRepository(db: Db): SessionCentresRepository {
 
     async findAgrements(organisationIds) {
       if (organisationIds.length === 0) return new Map();
-      const rows: { organisation_id: string; snapshot: Agrement }[] = await db.query(`SELECT organisation_id, snapshot FROM agrements WHERE organisation_id = ANY($1)`, [organisationIds]);
+      const rows: { organisation_id: string; snapshot: Agrement }[] = await db.query(
+        `SELECT organisation_id, snapshot FROM agrements WHERE organisation_id = ANY($1)`,
+        [organisationIds],
+      );
       return new Map(rows.map((r) => [r.organisation_id, r.snapshot]));
     },
   };

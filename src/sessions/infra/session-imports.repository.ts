@@ -45,8 +45,13 @@ export function sessionImportsRepository(db: Db): SessionImportsRepository {
       );
       if (n === 0) return false;
       if (errors.length > 0) {
-        const values = errors.map((_, i) => `($1, $${i * 7 + 2}, $${i * 7 + 3}, $${i * 7 + 4}, $${i * 7 + 5}, $${i * 7 + 6}, $${i * 7 + 7}, $${i * 7 + 8})`).join(', ');
-        await db.query(`INSERT INTO session_import_errors (import_id, seq, line_from, line_to, session_id, field, rule_ids, message) VALUES ${values}`, [run.id, ...errors.flat()]);
+        const values = errors
+          .map((_, i) => `($1, $${i * 7 + 2}, $${i * 7 + 3}, $${i * 7 + 4}, $${i * 7 + 5}, $${i * 7 + 6}, $${i * 7 + 7}, $${i * 7 + 8})`)
+          .join(', ');
+        await db.query(
+          `INSERT INTO session_import_errors (import_id, seq, line_from, line_to, session_id, field, rule_ids, message) VALUES ${values}`,
+          [run.id, ...errors.flat()],
+        );
       }
       return true;
     },
@@ -61,7 +66,10 @@ export function sessionImportsRepository(db: Db): SessionImportsRepository {
     },
 
     async release(run) {
-      await db.query(`UPDATE session_imports SET run_token = NULL WHERE id = $1 AND run_token = $2 AND status = 'running'`, [run.id, run.runToken]);
+      await db.query(`UPDATE session_imports SET run_token = NULL WHERE id = $1 AND run_token = $2 AND status = 'running'`, [
+        run.id,
+        run.runToken,
+      ]);
     },
 
     async claimStalledImport(olderThanSeconds, runToken) {
@@ -82,7 +90,10 @@ export function sessionImportsRepository(db: Db): SessionImportsRepository {
     },
 
     async failImport(id, failure) {
-      await db.query(`UPDATE session_imports SET status = 'failed', failure = $2, finished_at = now(), run_token = NULL WHERE id = $1`, [id, failure]);
+      await db.query(`UPDATE session_imports SET status = 'failed', failure = $2, finished_at = now(), run_token = NULL WHERE id = $1`, [
+        id,
+        failure,
+      ]);
     },
 
     async findImport(id) {
@@ -91,7 +102,10 @@ export function sessionImportsRepository(db: Db): SessionImportsRepository {
     },
 
     async listImports(filter) {
-      const [{ total }]: { total: number }[] = await db.query(`SELECT count(*)::int AS total FROM session_imports WHERE $1::text IS NULL OR status = $1`, [filter.status ?? null]);
+      const [{ total }]: { total: number }[] = await db.query(
+        `SELECT count(*)::int AS total FROM session_imports WHERE $1::text IS NULL OR status = $1`,
+        [filter.status ?? null],
+      );
       const rows: Array<Record<string, unknown>> = await db.query(
         `SELECT * FROM session_imports WHERE $1::text IS NULL OR status = $1 ORDER BY started_at DESC, id LIMIT $2 OFFSET $3`,
         [filter.status ?? null, filter.limit, filter.offset],
@@ -100,7 +114,10 @@ export function sessionImportsRepository(db: Db): SessionImportsRepository {
     },
 
     async listRefusals(id, page) {
-      const [{ total }]: { total: number }[] = await db.query(`SELECT count(*)::int AS total FROM session_import_errors WHERE import_id = $1`, [id]);
+      const [{ total }]: { total: number }[] = await db.query(
+        `SELECT count(*)::int AS total FROM session_import_errors WHERE import_id = $1`,
+        [id],
+      );
       const items: ImportRefusal[] = await db.query(
         `SELECT line_from AS line, line_to AS "lineTo", session_id AS "sessionId", field, rule_ids AS "ruleIds", message
        FROM session_import_errors WHERE import_id = $1 ORDER BY seq LIMIT ${Number(page.limit)} OFFSET ${Number(page.offset)}`,
@@ -114,7 +131,10 @@ export function sessionImportsRepository(db: Db): SessionImportsRepository {
     },
 
     async readSpoolPart(importId, part) {
-      const rows: { data: Buffer }[] = await db.query(`SELECT data FROM session_import_spool WHERE import_id = $1 AND part = $2`, [importId, part]);
+      const rows: { data: Buffer }[] = await db.query(`SELECT data FROM session_import_spool WHERE import_id = $1 AND part = $2`, [
+        importId,
+        part,
+      ]);
       return rows[0]?.data ?? null;
     },
 

@@ -8,7 +8,9 @@ import { transactionManager } from '../../shared/database/db';
 export function sessionRemediesRepository(db: Db): SessionRemediesRepository {
   return {
     async findRemedy(sessionId) {
-      const rows: { snapshot: SessionRemedy }[] = await db.query(`SELECT snapshot FROM session_remedies WHERE session_id = $1`, [sessionId]);
+      const rows: { snapshot: SessionRemedy }[] = await db.query(`SELECT snapshot FROM session_remedies WHERE session_id = $1`, [
+        sessionId,
+      ]);
       return rows[0]?.snapshot ?? null;
     },
 

@@ -72,7 +72,10 @@ export function sessionsRepository(db: Db): SessionsRepository {
     },
 
     async findStoredReport(id) {
-      const rows: { report: SessionReport; organisation_id: string }[] = await db.query('SELECT report, organisation_id FROM sessions WHERE id = $1', [id]);
+      const rows: { report: SessionReport; organisation_id: string }[] = await db.query(
+        'SELECT report, organisation_id FROM sessions WHERE id = $1',
+        [id],
+      );
       const row = rows[0];
       return row ? { report: row.report, organisationId: row.organisation_id } : null;
     },
@@ -94,7 +97,10 @@ export function sessionsRepository(db: Db): SessionsRepository {
       if (q.to) add('date <= ?', q.to);
       const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
       const [{ total }]: { total: number }[] = await db.query(`SELECT count(*)::int AS total FROM sessions ${clause}`, params);
-      const rows: ReadSession[] = await db.query(`SELECT ${COLUMNS} FROM sessions ${clause} ORDER BY date DESC, id LIMIT ${Number(q.limit)} OFFSET ${Number(q.offset)}`, params);
+      const rows: ReadSession[] = await db.query(
+        `SELECT ${COLUMNS} FROM sessions ${clause} ORDER BY date DESC, id LIMIT ${Number(q.limit)} OFFSET ${Number(q.offset)}`,
+        params,
+      );
       return { total, items: rows.map(view) };
     },
 

@@ -6,15 +6,21 @@
  * Every function takes the catalogue to judge by (default: the base one), so tests use fixtures.
  */
 import type { Session, SessionContext } from '../domain/session';
-import { evaluateSync, loadRuleFile, RuleFileError, type EvaluateOptions, type Evaluation, type Facts, type RuleFile } from '../../shared/rules/rule-engine';
+import {
+  evaluateSync,
+  loadRuleFile,
+  RuleFileError,
+  type EvaluateOptions,
+  type Evaluation,
+  type Facts,
+  type RuleFile,
+} from '../../shared/rules/rule-engine';
 import { isCalendarDate, sessionFacts } from './session-facts';
 import ses202001 from './ses-2020-01.rules.json';
 import { inForceOn, resolveParameters, sortVersions, type VersionedParameters } from '../../shared/domain/versioning';
 
 /** One line per version (any order: they are sorted by effectiveFrom). */
-const RULE_FILES: ReadonlyArray<readonly [raw: unknown, label: string]> = [
-  [ses202001, 'src/sessions/rules/ses-2020-01.rules.json'],
-];
+const RULE_FILES: ReadonlyArray<readonly [raw: unknown, label: string]> = [[ses202001, 'src/sessions/rules/ses-2020-01.rules.json']];
 
 export interface SessionRuleFile extends RuleFile {
   /** Overrides of PARAMETERS for this cahier (e.g. {"sessions": {"maxCandidatesPerInvigilator": 15}}). */
@@ -76,7 +82,9 @@ export function sessionRuleCatalogue(sets: readonly SessionRuleSet[]): SessionRu
 }
 
 /** The base catalogue: the real cahier shipped in src/rules (January 2020). */
-export const BASE_RULE_CATALOGUE: SessionRuleCatalogue = sessionRuleCatalogue(RULE_FILES.map(([raw, label]) => loadSessionRuleSet(raw, label)));
+export const BASE_RULE_CATALOGUE: SessionRuleCatalogue = sessionRuleCatalogue(
+  RULE_FILES.map(([raw, label]) => loadSessionRuleSet(raw, label)),
+);
 
 /** The base versions, sorted by effectiveFrom. */
 export const SESSION_RULE_SETS: readonly SessionRuleSet[] = BASE_RULE_CATALOGUE.sets;

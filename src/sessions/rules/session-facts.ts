@@ -146,7 +146,10 @@ function isoOfDay(day: number): string {
 
 /** `months` calendar months before an ISO date, the day clamped to the month's end (as dates.addMonths). */
 function monthsBefore(iso: string, months: number): string {
-  const index = (digit(iso, 0) * 1000 + digit(iso, 1) * 100 + digit(iso, 2) * 10 + digit(iso, 3)) * 12 + (digit(iso, 5) * 10 + digit(iso, 6) - 1) - months;
+  const index =
+    (digit(iso, 0) * 1000 + digit(iso, 1) * 100 + digit(iso, 2) * 10 + digit(iso, 3)) * 12 +
+    (digit(iso, 5) * 10 + digit(iso, 6) - 1) -
+    months;
   const year = Math.floor(index / 12);
   const month = index - year * 12 + 1;
   const day = Math.min(digit(iso, 8) * 10 + digit(iso, 9), daysInMonth(year, month));
@@ -321,7 +324,8 @@ export function sessionFacts(session: Session, context: SessionContext, paramete
     centreKind: session.centreKind,
     public: session.public,
     centrePublicEstablishment: session.centrePublicEstablishment,
-    higherEducationInitialTraining: session.centreHigherEducation && session.centreKind !== 'secondary-school' && session.public === 'internal-initial',
+    higherEducationInitialTraining:
+      session.centreHigherEducation && session.centreKind !== 'secondary-school' && session.public === 'internal-initial',
     candidateCount: n,
     hasCandidates: n > 0,
     invigilatorCount,

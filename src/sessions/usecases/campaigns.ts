@@ -30,7 +30,13 @@ export interface CampaignDeps {
   now: () => Date;
 }
 
-const windowOf = (r: CampaignWindow): CampaignWindow => ({ schoolYear: r.schoolYear, schoolType: r.schoolType, from: r.from, to: r.to, derogationLimit: r.derogationLimit });
+const windowOf = (r: CampaignWindow): CampaignWindow => ({
+  schoolYear: r.schoolYear,
+  schoolType: r.schoolType,
+  from: r.from,
+  to: r.to,
+  derogationLimit: r.derogationLimit,
+});
 const windowView = (r: CampaignWindowRecord) => ({ ...windowOf(r), source: r.source, updatedBy: r.updatedBy, updatedAt: r.updatedAt });
 
 /** The windows of these school years and the derogations of these schools, for judging sessions. */
@@ -46,7 +52,8 @@ function checkSchoolYear(schoolYear: string): void {
 }
 
 function checkSchoolType(schoolType: string): void {
-  if (!(SCHOOL_TYPES as readonly string[]).includes(schoolType)) throw new InvalidCommand('schoolType', `schoolType must be one of: ${SCHOOL_TYPES.join(', ')}`);
+  if (!(SCHOOL_TYPES as readonly string[]).includes(schoolType))
+    throw new InvalidCommand('schoolType', `schoolType must be one of: ${SCHOOL_TYPES.join(', ')}`);
 }
 
 export async function listCampaignWindows(deps: CampaignDeps, schoolYear?: string) {
@@ -75,13 +82,20 @@ export function windowOfInput(schoolYear: string, schoolType: string, input: Win
  * SCO-2: publishes (or replaces) a checked window, inside the caller's transaction, unless a derogation
  * already granted to a school of that type would no longer fit it.
  */
-export async function publishWindow(campaigns: CampaignsRepository, window: CampaignWindow, source: string, actor: string, now: () => Date) {
+export async function publishWindow(
+  campaigns: CampaignsRepository,
+  window: CampaignWindow,
+  source: string,
+  actor: string,
+  now: () => Date,
+) {
   const { schoolYear, schoolType } = window;
   const before = await campaigns.findWindow(schoolYear, schoolType, { lock: true });
   // A narrower window or limit must not leave a granted derogation beyond it.
   for (const d of await campaigns.derogationsOfSchoolType(schoolYear, schoolType)) {
     const why = derogationProblem(window, d.until);
-    if (why) throw new TransitionRefused('SCO-2', `the derogation granted to ${d.organisationId} (until ${d.until}) would no longer fit: ${why}`);
+    if (why)
+      throw new TransitionRefused('SCO-2', `the derogation granted to ${d.organisationId} (until ${d.until}) would no longer fit: ${why}`);
   }
   await campaigns.saveWindow(window, { source, actor, before: before ? windowOf(before) : null, at: now() });
   const row = await campaigns.findWindow(schoolYear, schoolType);
@@ -100,26 +114,53 @@ export interface DerogationInput {
 }
 
 /** SCO-2: grants a derogation inside the caller's transaction (the school year already checked). */
-export async function grantDerogationTo(campaigns: CampaignsRepository, schoolYear: string, organisationId: string, input: DerogationInput, actor: string, now: () => Date) {
+export async function grantDerogationTo(
+  campaigns: CampaignsRepository,
+  schoolYear: string,
+  organisationId: string,
+  input: DerogationInput,
+  actor: string,
+  now: () => Date,
+) {
   const school = await campaigns.findSchool(organisationId);
   if (!school) throw new NotFound(`organisation ${organisationId} not found`);
   if (!(SCHOOL_TYPES as readonly string[]).includes(school.category)) {
-    throw new TransitionRefused('SCO-2', `${school.name} is not a secondary school (category ${school.category}): campaign derogations are for collèges and lycées (SCO-1, SCO-2)`);
+    throw new TransitionRefused(
+      'SCO-2',
+      `${school.name} is not a secondary school (category ${school.category}): campaign derogations are for collèges and lycées (SCO-1, SCO-2)`,
+    );
   }
   const window = await campaigns.findWindow(schoolYear, school.category);
   if (!window) throw new TransitionRefused('SCO-2', noWindowMessage(school.category, schoolYear));
   const why = derogationProblem(windowOf(window), input.until);
   if (why) throw new TransitionRefused('SCO-2', why);
   const before = await campaigns.lockDerogation(organisationId, schoolYear);
-  await campaigns.saveDerogation({ organisationId, schoolYear, until: input.until }, { schoolType: school.category, reason: input.reason, actor, before, at: now() });
+  await campaigns.saveDerogation(
+    { organisationId, schoolYear, until: input.until },
+    { schoolType: school.category, reason: input.reason, actor, before, at: now() },
+  );
   return {
     created: before === null,
-    derogation: { organisationId, organisationName: school.name, schoolYear, schoolType: school.category, until: input.until, reason: input.reason, grantedBy: actor },
+    derogation: {
+      organisationId,
+      organisationName: school.name,
+      schoolYear,
+      schoolType: school.category,
+      until: input.until,
+      reason: input.reason,
+      grantedBy: actor,
+    },
   };
 }
 
 /** SCO-2: a derogation granted to one school (e.g. a collège up to 20 May), within its window's limit. */
-export async function grantDerogation(deps: CampaignDeps, schoolYear: string, organisationId: string, input: DerogationInput, actor: string) {
+export async function grantDerogation(
+  deps: CampaignDeps,
+  schoolYear: string,
+  organisationId: string,
+  input: DerogationInput,
+  actor: string,
+) {
   checkSchoolYear(schoolYear);
   return deps.db.transaction((m) => grantDerogationTo(campaignsRepository(m), schoolYear, organisationId, input, actor, deps.now));
 }
@@ -127,5 +168,14 @@ export async function grantDerogation(deps: CampaignDeps, schoolYear: string, or
 export async function listDerogations(deps: CampaignDeps, schoolYear: string) {
   checkSchoolYear(schoolYear);
   const rows = await campaignsRepository(deps.db).listDerogations(schoolYear);
-  return rows.map((r) => ({ organisationId: r.organisationId, organisationName: r.organisationName, schoolYear, schoolType: r.schoolType, until: r.until, reason: r.reason, grantedBy: r.grantedBy, grantedAt: r.grantedAt }));
+  return rows.map((r) => ({
+    organisationId: r.organisationId,
+    organisationName: r.organisationName,
+    schoolYear,
+    schoolType: r.schoolType,
+    until: r.until,
+    reason: r.reason,
+    grantedBy: r.grantedBy,
+    grantedAt: r.grantedAt,
+  }));
 }

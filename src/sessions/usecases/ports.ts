@@ -181,7 +181,8 @@ export type WorkflowStep =
   | { kind: 'remedy'; input: SessionRemedyInput };
 
 /** The session a step is for (the outbox's session_id; a session's steps go in order). */
-export const sessionOfStep = (step: WorkflowStep): string => (step.kind === 'start' || step.kind === 'remedy' ? step.input.sessionId : step.sessionId);
+export const sessionOfStep = (step: WorkflowStep): string =>
+  step.kind === 'start' || step.kind === 'remedy' ? step.input.sessionId : step.sessionId;
 
 export interface QueuedStep {
   id: string;

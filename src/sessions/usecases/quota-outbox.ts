@@ -13,10 +13,14 @@ export type { QuotaReport } from './ports';
  * agrément whose workflow has ended counts nothing more, so its rows are dropped. Returns the number of
  * sessions delivered.
  */
-export async function drainQuotaOutbox(deps: Pick<ApplicationDeps, 'db' | 'temporal'>, options: { organisationIds?: string[] } = {}): Promise<number> {
+export async function drainQuotaOutbox(
+  deps: Pick<ApplicationDeps, 'db' | 'temporal'>,
+  options: { organisationIds?: string[] } = {},
+): Promise<number> {
   return deliverQuotaReports(
     (work) => deps.db.transaction((m) => work(quotaOutboxRepository(m))),
-    (organisationId, sessions) => deps.temporal.workflow.getHandle(agrementWorkflowId(organisationId)).signal(sessionsFinalisedSignal, sessions),
+    (organisationId, sessions) =>
+      deps.temporal.workflow.getHandle(agrementWorkflowId(organisationId)).signal(sessionsFinalisedSignal, sessions),
     options,
   );
 }

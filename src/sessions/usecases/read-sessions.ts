@@ -13,16 +13,22 @@ export async function storedReport(deps: Pick<ApplicationDeps, 'db'>, id: string
 }
 
 /** storedReport over its port: a session of an organisation outside `organisationIds` does not exist for the caller (DATA-3). */
-export async function reportInScope(sessions: Pick<SessionsRepository, 'findStoredReport'>, id: string, organisationIds?: string[]): Promise<SessionReport> {
+export async function reportInScope(
+  sessions: Pick<SessionsRepository, 'findStoredReport'>,
+  id: string,
+  organisationIds?: string[],
+): Promise<SessionReport> {
   const row = await sessions.findStoredReport(id);
-  if (!row || (organisationIds && !organisationIds.includes(row.organisationId))) throw new NotFound(`session ${id} not found`, { sessionId: id });
+  if (!row || (organisationIds && !organisationIds.includes(row.organisationId)))
+    throw new NotFound(`session ${id} not found`, { sessionId: id });
   return row.report;
 }
 
 /** One session: what was reported, its price, and its SES-10 deadline as its workflow holds it (while it runs). */
 export async function getSession(deps: Pick<ApplicationDeps, 'db' | 'temporal'>, id: string, organisationIds?: string[]) {
   const session = await sessionsRepository(deps.db).findSession(id);
-  if (!session || (organisationIds && !organisationIds.includes(session.organisationId))) throw new NotFound(`session ${id} not found`, { sessionId: id });
+  if (!session || (organisationIds && !organisationIds.includes(session.organisationId)))
+    throw new NotFound(`session ${id} not found`, { sessionId: id });
   const deadline = await sessionWorkflowsRepository(deps.temporal).deadlineOf(id);
   return { ...session, deadline, remedy: await sessionRemedy(deps, id) };
 }

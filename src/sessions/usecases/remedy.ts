@@ -19,13 +19,18 @@ export async function recordSessionRemedy(
 ): Promise<SessionRemedySnapshot> {
   await storedReport(deps, sessionId, organisationIds); // 404 outside the caller's scope
   try {
-    return await deps.temporal.workflow.getHandle(sessionRemedyWorkflowId(sessionId)).executeUpdate(recordRemedyUpdate, { args: [{ ...remedy, actor }] });
+    return await deps.temporal.workflow
+      .getHandle(sessionRemedyWorkflowId(sessionId))
+      .executeUpdate(recordRemedyUpdate, { args: [{ ...remedy, actor }] });
   } catch (err) {
     const known = await sessionRemedy(deps, sessionId);
     throw translateWorkflowError(err, () =>
       known
         ? new TransitionRefused('SES-12', `the remedy follow-up of session ${sessionId} is closed (${known.state})`, { state: known.state })
-        : new TransitionRefused('SES-12', `no incident attributable to the centre was reported for session ${sessionId}: there is no remedy to record`),
+        : new TransitionRefused(
+            'SES-12',
+            `no incident attributable to the centre was reported for session ${sessionId}: there is no remedy to record`,
+          ),
     );
   }
 }

@@ -19,7 +19,11 @@ import { type CampaignData, loadCampaigns } from './campaigns';
 import { sessionStreamId, SESSION_STREAM } from './session-stream';
 import type { SessionDeadlineInput } from '../workflows/definitions';
 import type { ApplicationDeps } from '../../shared/usecases/dependencies';
-import { type FinalisedPayingSession, refreshStatementsAfterFinalisations, startLateStatements } from '../../billing/usecases/late-finalisations';
+import {
+  type FinalisedPayingSession,
+  refreshStatementsAfterFinalisations,
+  startLateStatements,
+} from '../../billing/usecases/late-finalisations';
 import type { Db } from '../../shared/database/db';
 import { drainQuotaOutbox } from './quota-outbox';
 import { quotaOutboxRepository } from '../infra/quota-outbox.repository';
@@ -52,7 +56,13 @@ export type ReportOutcome =
 /** SCO-1: collèges and lycées (their category in the organisations table). */
 export const SECONDARY_SCHOOL_CATEGORIES = ['college', 'lycee', 'agricultural-lycee'] as const;
 const HIGHER_EDUCATION = ['public-higher-education', 'engineering-or-higher-technical-school', 'eespig'];
-const PUBLIC_CATEGORIES = ['public-higher-education', 'public-service-or-military-school', 'public-adult-vocational-training', 'public-establishment-with-training-mission', ...SECONDARY_SCHOOL_CATEGORIES];
+const PUBLIC_CATEGORIES = [
+  'public-higher-education',
+  'public-service-or-military-school',
+  'public-adult-vocational-training',
+  'public-establishment-with-training-mission',
+  ...SECONDARY_SCHOOL_CATEGORIES,
+];
 /**
  * PRI-3: the categories known to be MENJ/MESRI public establishments other than EPLE. Only public higher
  * education (MESRI, DOC-3) is: the other public categories (military and public-service schools, adult
@@ -67,7 +77,13 @@ const EDUCATION_MINISTRIES_PUBLIC_CATEGORIES = ['public-higher-education'];
 export function sessionCentreOf(o: CentreRow): SessionCentre {
   const school = (SECONDARY_SCHOOL_CATEGORIES as readonly string[]).includes(o.category);
   const higherEducation = HIGHER_EDUCATION.includes(o.category);
-  const kind: CentreKind = school ? 'secondary-school' : o.network_type === 'B' ? 'network-b-member' : higherEducation ? 'higher-education' : 'centre';
+  const kind: CentreKind = school
+    ? 'secondary-school'
+    : o.network_type === 'B'
+      ? 'network-b-member'
+      : higherEducation
+        ? 'higher-education'
+        : 'centre';
   return {
     id: o.id,
     name: o.name,
@@ -97,7 +113,13 @@ export function sessionOf(report: SessionReport, centre: SessionCentre): Session
   const { organisationId: _o, status: _s, cancellation: _c, invigilators, candidates, ...rest } = report;
   return {
     ...rest,
-    invigilators: invigilators.map((i) => ({ referent: false, trainedCandidateIds: [], relativeCandidateIds: [], subordinateCandidateIds: [], ...i })),
+    invigilators: invigilators.map((i) => ({
+      referent: false,
+      trainedCandidateIds: [],
+      relativeCandidateIds: [],
+      subordinateCandidateIds: [],
+      ...i,
+    })),
     candidates: candidates.map(candidateOf),
     centreId: centre.id,
     centreKind: centre.kind,
@@ -124,11 +146,18 @@ export interface JudgingData {
 }
 
 /** The judging data for these reports (campaigns of their schools' school years). */
-export async function loadJudgingData(m: EntityManager, reports: Array<{ report: SessionReport; centre: SessionCentre | undefined }>): Promise<JudgingData> {
+export async function loadJudgingData(
+  m: EntityManager,
+  reports: Array<{ report: SessionReport; centre: SessionCentre | undefined }>,
+): Promise<JudgingData> {
   const schools = reports.filter((r) => r.centre?.kind === 'secondary-school');
   return {
     catalogue: await loadRuleCatalogue(m),
-    campaigns: await loadCampaigns(m, [...new Set(schools.map((r) => schoolYearOf(r.report.date)))], [...new Set(schools.map((r) => r.report.organisationId))]),
+    campaigns: await loadCampaigns(
+      m,
+      [...new Set(schools.map((r) => schoolYearOf(r.report.date)))],
+      [...new Set(schools.map((r) => r.report.organisationId))],
+    ),
   };
 }
 
@@ -137,8 +166,16 @@ export async function loadJudgingData(m: EntityManager, reports: Array<{ report:
  * schools (409 when none is published for the year), then every SES/PRI rule in force on the session's
  * date (AGR-6). Pure once loaded.
  */
-export function judge(report: SessionReport, centre: SessionCentre, agrement: Agrement | null, now: Date, data: JudgingData, options: { includePassing?: boolean } = {}): SessionJudgement {
-  if (!isTimeZone(report.timeZone)) throw new InvalidCommand('timeZone', `timeZone ${report.timeZone} is not an IANA time zone (e.g. Europe/Paris, Indian/Reunion)`);
+export function judge(
+  report: SessionReport,
+  centre: SessionCentre,
+  agrement: Agrement | null,
+  now: Date,
+  data: JudgingData,
+  options: { includePassing?: boolean } = {},
+): SessionJudgement {
+  if (!isTimeZone(report.timeZone))
+    throw new InvalidCommand('timeZone', `timeZone ${report.timeZone} is not an IANA time zone (e.g. Europe/Paris, Indian/Reunion)`);
   const session = sessionOf(report, centre);
   const today = dateIn(now, report.timeZone);
   if (report.finalisation) {
@@ -152,18 +189,27 @@ export function judge(report: SessionReport, centre: SessionCentre, agrement: Ag
   let blocker = null;
   if (centre.agrementOrganisationId !== null && report.date >= today && (report.status ?? 'planned') === 'planned') {
     // SES-9: only sessions still to come are refused; a history import reports past ones.
-    if (!agrement) throw new TransitionRefused('SES-9', `no session may be organised: ${centre.name} holds no agrément (SES-9, AGR-1)`, { organisationId: centre.id });
+    if (!agrement)
+      throw new TransitionRefused('SES-9', `no session may be organised: ${centre.name} holds no agrément (SES-9, AGR-1)`, {
+        organisationId: centre.id,
+      });
     // Judged against the agrément as it will stand on the session's date (AGR-4 past the term, TER-5 past a notice's end).
     blocker = sessionBlockerOf(agrement, report.date);
     // SUS-6: a member centre's session is judged by its network's agrément: suspended as a whole, it is refused by SUS-2 too.
-    if (blocker) throw new TransitionRefused(blocker.ruleId, blockerMessage(agrement, blocker), { state: agrement.state, organisationId: centre.id, ruleIds: blockerRuleIds(agrement, blocker.ruleId) });
+    if (blocker)
+      throw new TransitionRefused(blocker.ruleId, blockerMessage(agrement, blocker), {
+        state: agrement.state,
+        organisationId: centre.id,
+        ruleIds: blockerRuleIds(agrement, blocker.ruleId),
+      });
   }
   let campaign = null;
   if (centre.kind === 'secondary-school') {
     // SCO-2: judged against its own school year's window only.
     const year = schoolYearOf(report.date);
     const window = data.campaigns.windows.find((w) => w.schoolYear === year && w.schoolType === centre.category);
-    if (!window) throw new TransitionRefused('SCO-2', noWindowMessage(centre.category, year), { schoolYear: year, schoolType: centre.category });
+    if (!window)
+      throw new TransitionRefused('SCO-2', noWindowMessage(centre.category, year), { schoolYear: year, schoolType: centre.category });
     const derogation = data.campaigns.derogations.find((d) => d.schoolYear === year && d.organisationId === centre.id) ?? null;
     campaign = checkCampaignWindow(report.date, window, derogation);
   }
@@ -172,7 +218,14 @@ export function judge(report: SessionReport, centre: SessionCentre, agrement: Ag
   if (failures.length > 0) {
     throw new RulesFailed(
       `the session breaks ${failures.length} rule${failures.length > 1 ? 's' : ''} of ${evaluation.ruleSetId}: ${[...new Set(failures.map((f) => f.ruleId))].join(', ')}`,
-      failures.map((f) => ({ ruleId: f.ruleId, check: f.check, clause: f.clause, message: f.message, actual: f.actual, expected: f.expected })),
+      failures.map((f) => ({
+        ruleId: f.ruleId,
+        check: f.check,
+        clause: f.clause,
+        message: f.message,
+        actual: f.actual,
+        expected: f.expected,
+      })),
       { sessionId: report.id, ruleSetId: evaluation.ruleSetId },
     );
   }
@@ -193,7 +246,12 @@ function refusalOf(err: unknown): Refusal {
   if (err instanceof RulesFailed) return { name: 'RulesFailed', message: err.message, failures: [...err.failures] };
   if (err instanceof TransitionRefused) {
     const ruleIds = err.details.ruleIds;
-    return { name: 'TransitionRefused', ruleId: err.ruleId, ...(Array.isArray(ruleIds) ? { ruleIds: ruleIds as string[] } : {}), message: err.message };
+    return {
+      name: 'TransitionRefused',
+      ruleId: err.ruleId,
+      ...(Array.isArray(ruleIds) ? { ruleIds: ruleIds as string[] } : {}),
+      message: err.message,
+    };
   }
   if (err instanceof InvalidCommand) return { name: 'InvalidCommand', field: err.field, message: err.message };
   if (err instanceof NotFound) return { name: 'NotFound', message: err.message };
@@ -248,7 +306,8 @@ export async function reportSessions(deps: ApplicationDeps, raws: unknown[], opt
       const report = parseSessionReport(raw);
       if (seen.has(report.id)) throw new InvalidCommand('id', `session ${report.id} appears twice in the same batch`);
       seen.add(report.id);
-      if (options.organisationIds && !options.organisationIds.includes(report.organisationId)) throw new NotFound(`organisation ${report.organisationId} not found`);
+      if (options.organisationIds && !options.organisationIds.includes(report.organisationId))
+        throw new NotFound(`organisation ${report.organisationId} not found`);
       parsed.push({ i, report });
     } catch (err) {
       const id = raw && typeof raw === 'object' && typeof (raw as { id?: unknown }).id === 'string' ? (raw as { id: string }).id : null;
@@ -262,12 +321,17 @@ export async function reportSessions(deps: ApplicationDeps, raws: unknown[], opt
   await deps.db.transaction(async (m) => {
     const centres = await loadCentres(m, [...new Set(parsed.map((p) => p.report.organisationId))]);
     // SES-9 is judged for sessions still to come only: history needs no agrément snapshot.
-    const planned = parsed.filter((p) => (p.report.status ?? 'planned') === 'planned').map((p) => centres.get(p.report.organisationId)?.agrementOrganisationId);
+    const planned = parsed
+      .filter((p) => (p.report.status ?? 'planned') === 'planned')
+      .map((p) => centres.get(p.report.organisationId)?.agrementOrganisationId);
     const agrements = await loadAgrements(m, [...new Set(planned.filter((x): x is string => typeof x === 'string'))]);
     const sessions = sessionsRepository(m);
     const stored = await sessions.lockStoredSessions(parsed.map((p) => p.report.id));
     const byId = new Map(stored.map((s) => [s.id, s]));
-    const data = await loadJudgingData(m, parsed.map((p) => ({ report: p.report, centre: centres.get(p.report.organisationId) })));
+    const data = await loadJudgingData(
+      m,
+      parsed.map((p) => ({ report: p.report, centre: centres.get(p.report.organisationId) })),
+    );
     const log: NewLogEntry[] = [];
     const rows: WrittenSession[] = [];
     const quality: QualityRow[] = [];
@@ -281,30 +345,72 @@ export async function reportSessions(deps: ApplicationDeps, raws: unknown[], opt
         if (before && before.organisation_id !== report.organisationId) {
           // DATA-3: a session outside the caller's scope does not exist for them (404, as GET /sessions/:id answers), lest
           // its id confirm another centre's session; a caller who sees both organisations is told the session is not theirs.
-          if (options.organisationIds && !options.organisationIds.includes(before.organisation_id)) throw new NotFound(`session ${report.id} not found`);
+          if (options.organisationIds && !options.organisationIds.includes(before.organisation_id))
+            throw new NotFound(`session ${report.id} not found`);
           throw new TransitionRefused('SES-1', `session ${report.id} belongs to another organisation`);
         }
         if (before && before.content_hash === hash) {
           const deadlineAt = finalisationDeadline(report.date, report.endTime, report.timeZone, PARAMETERS.sessions.finalisationHours);
-          outcomes[i] = { sessionId: report.id, outcome: 'unchanged', status: before.status, ruleSetId: '', deadlineAt: deadlineAt.toISOString() };
+          outcomes[i] = {
+            sessionId: report.id,
+            outcome: 'unchanged',
+            status: before.status,
+            ruleSetId: '',
+            deadlineAt: deadlineAt.toISOString(),
+          };
           continue;
         }
-        if (before && options.mode === 'create') throw new TransitionRefused('SES-1', `session ${report.id} already exists with other content: update it with PUT /sessions/${report.id}`);
+        if (before && options.mode === 'create')
+          throw new TransitionRefused(
+            'SES-1',
+            `session ${report.id} already exists with other content: update it with PUT /sessions/${report.id}`,
+          );
         if (!before && options.mode === 'update') throw new NotFound(`session ${report.id} not found`);
         const status = report.status ?? 'planned';
-        if (before?.status === 'finalised') throw new TransitionRefused('SES-10', `session ${report.id} is finalised: it can no longer change`);
-        if (before?.status === 'cancelled') throw new TransitionRefused('SES-7', `session ${report.id} is cancelled: it can no longer change`);
-        const verdict = judge(report, centre, centre.agrementOrganisationId ? (agrements.get(centre.agrementOrganisationId) ?? null) : null, now, data);
+        if (before?.status === 'finalised')
+          throw new TransitionRefused('SES-10', `session ${report.id} is finalised: it can no longer change`);
+        if (before?.status === 'cancelled')
+          throw new TransitionRefused('SES-7', `session ${report.id} is cancelled: it can no longer change`);
+        const verdict = judge(
+          report,
+          centre,
+          centre.agrementOrganisationId ? (agrements.get(centre.agrementOrganisationId) ?? null) : null,
+          now,
+          data,
+        );
         const version = (before?.version ?? 0) + 1;
         rows.push({
-          id: report.id, organisation_id: report.organisationId, agrement_organisation_id: centre.agrementOrganisationId, centre_kind: centre.kind,
-          date: report.date, start_time: report.startTime, end_time: report.endTime, time_zone: report.timeZone, status, deadline_at: verdict.deadlineAt,
-          candidate_count: report.candidates.length, candidates_who_sat: report.finalisation?.candidatesWhoSat ?? null, price_cents: verdict.price.priceCents,
-          pix_share_cents: verdict.price.pixShareCents, paying_candidates: verdict.price.payingCandidates, rule_set_id: verdict.evaluation.ruleSetId, report,
-          content_hash: hash, source: options.source, finalised_at: report.finalisation ? new Date(report.finalisation.finalisedAt) : null, cancelled_at: status === 'cancelled' ? now : null,
-          cancellation_reason: report.cancellation?.reason ?? null, version,
+          id: report.id,
+          organisation_id: report.organisationId,
+          agrement_organisation_id: centre.agrementOrganisationId,
+          centre_kind: centre.kind,
+          date: report.date,
+          start_time: report.startTime,
+          end_time: report.endTime,
+          time_zone: report.timeZone,
+          status,
+          deadline_at: verdict.deadlineAt,
+          candidate_count: report.candidates.length,
+          candidates_who_sat: report.finalisation?.candidatesWhoSat ?? null,
+          price_cents: verdict.price.priceCents,
+          pix_share_cents: verdict.price.pixShareCents,
+          paying_candidates: verdict.price.payingCandidates,
+          rule_set_id: verdict.evaluation.ruleSetId,
+          report,
+          content_hash: hash,
+          source: options.source,
+          finalised_at: report.finalisation ? new Date(report.finalisation.finalisedAt) : null,
+          cancelled_at: status === 'cancelled' ? now : null,
+          cancellation_reason: report.cancellation?.reason ?? null,
+          version,
         });
-        const type = !before ? 'session-reported' : status === 'cancelled' ? 'session-cancelled' : status === 'finalised' ? 'session-finalised' : 'session-updated';
+        const type = !before
+          ? 'session-reported'
+          : status === 'cancelled'
+            ? 'session-cancelled'
+            : status === 'finalised'
+              ? 'session-finalised'
+              : 'session-updated';
         log.push({
           eventKey: `session-report:${report.id}:${version}`,
           streamType: SESSION_STREAM,
@@ -315,13 +421,21 @@ export async function reportSessions(deps: ApplicationDeps, raws: unknown[], opt
           toState: status,
           actor: options.actor,
           reason: report.cancellation?.reason ?? null,
-          data: { sessionId: report.id, organisationId: report.organisationId, date: report.date, ruleSetId: verdict.evaluation.ruleSetId, candidates: report.candidates.length, source: options.source },
+          data: {
+            sessionId: report.id,
+            organisationId: report.organisationId,
+            date: report.date,
+            ruleSetId: verdict.evaluation.ruleSetId,
+            candidates: report.candidates.length,
+            source: options.source,
+          },
           occurredAt: now,
         });
         // SES-10: what the session's workflow must learn.
         const moved = before && (before.date !== report.date || before.end_time !== report.endTime);
         if (!before && status === 'planned') steps.push({ kind: 'start', input: workflowInput(report, centre) });
-        else if (before && status === 'planned' && moved) steps.push({ kind: 'move', sessionId: report.id, date: report.date, endTime: report.endTime });
+        else if (before && status === 'planned' && moved)
+          steps.push({ kind: 'move', sessionId: report.id, date: report.date, endTime: report.endTime });
         if (status === 'cancelled') steps.push({ kind: 'cancel', sessionId: report.id, reason: report.cancellation!.reason });
         if (status === 'finalised') {
           // SES-12: an incident attributable to the centre opens the remedy follow-up, unless its 5 days are long
@@ -330,7 +444,15 @@ export async function reportSessions(deps: ApplicationDeps, raws: unknown[], opt
           if (owed && (options.source === 'api' || remedyDue(report.date, report.timeZone).at.getTime() > now.getTime())) {
             steps.push({
               kind: 'remedy',
-              input: { sessionId: report.id, centreId: centre.id, centreName: centre.name, centreEmail: centre.email, date: report.date, timeZone: report.timeZone, ...owed },
+              input: {
+                sessionId: report.id,
+                centreId: centre.id,
+                centreName: centre.name,
+                centreEmail: centre.email,
+                date: report.date,
+                timeZone: report.timeZone,
+                ...owed,
+              },
             });
           }
           const step = { kind: 'finalise', sessionId: report.id, report, centre, deadlineAt: verdict.deadlineAt.toISOString() } as const;
@@ -343,14 +465,22 @@ export async function reportSessions(deps: ApplicationDeps, raws: unknown[], opt
             if (q) quota.push(q);
           }
         }
-        outcomes[i] = { sessionId: report.id, outcome: before ? 'updated' : 'created', status, ruleSetId: verdict.evaluation.ruleSetId, deadlineAt: verdict.deadlineAt.toISOString() };
+        outcomes[i] = {
+          sessionId: report.id,
+          outcome: before ? 'updated' : 'created',
+          status,
+          ruleSetId: verdict.evaluation.ruleSetId,
+          deadlineAt: verdict.deadlineAt.toISOString(),
+        };
       } catch (err) {
         outcomes[i] = { sessionId: report.id, outcome: 'refused', error: refusalOf(err) };
       }
     }
     await sessions.upsertSessions(rows);
     // BIL-1: finalised paying sessions join their month's open statement now (even after the 1st).
-    finalisedPaying = rows.filter((r) => r.status === 'finalised' && r.pix_share_cents > 0).map((r) => ({ organisationId: r.organisation_id, date: r.date }));
+    finalisedPaying = rows
+      .filter((r) => r.status === 'finalised' && r.pix_share_cents > 0)
+      .map((r) => ({ organisationId: r.organisation_id, date: r.date }));
     await refreshStatementsAfterFinalisations(m, finalisedPaying);
     await sessionQualityRepository(m).upsertQuality(quality);
     await quotaOutboxRepository(m).queueReports(quota);
@@ -388,13 +518,20 @@ function workflowInput(report: SessionReport, centre: SessionCentre): SessionDea
 }
 
 /** POST /sessions/dry-run: the whole verdict, nothing written. Rule failures are part of the answer, not an error. */
-export async function dryRunSession(deps: ApplicationDeps, raw: unknown, options: { organisationIds?: string[]; includePassing?: boolean }) {
+export async function dryRunSession(
+  deps: ApplicationDeps,
+  raw: unknown,
+  options: { organisationIds?: string[]; includePassing?: boolean },
+) {
   const report = parseSessionReport(raw);
-  if (options.organisationIds && !options.organisationIds.includes(report.organisationId)) throw new NotFound(`organisation ${report.organisationId} not found`);
+  if (options.organisationIds && !options.organisationIds.includes(report.organisationId))
+    throw new NotFound(`organisation ${report.organisationId} not found`);
   const m = deps.db.manager;
   const centre = (await loadCentres(m, [report.organisationId])).get(report.organisationId);
   if (!centre) throw new NotFound(`organisation ${report.organisationId} not found`);
-  const agrement = centre.agrementOrganisationId ? ((await loadAgrements(m, [centre.agrementOrganisationId])).get(centre.agrementOrganisationId) ?? null) : null;
+  const agrement = centre.agrementOrganisationId
+    ? ((await loadAgrements(m, [centre.agrementOrganisationId])).get(centre.agrementOrganisationId) ?? null)
+    : null;
   const data = await loadJudgingData(m, [{ report, centre }]);
   try {
     const v = judge(report, centre, agrement, deps.now(), data, { includePassing: options.includePassing });

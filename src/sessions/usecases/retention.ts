@@ -42,7 +42,12 @@ export async function eraseExpiredSessions(
           toState: null,
           actor: 'system',
           reason: null,
-          data: { sessionId: r.id, organisationId: r.organisation_id, date: r.date, retentionYears: PARAMETERS.sessions.minutesRetentionYears },
+          data: {
+            sessionId: r.id,
+            organisationId: r.organisation_id,
+            date: r.date,
+            retentionYears: PARAMETERS.sessions.minutesRetentionYears,
+          },
           occurredAt: now,
         })),
       );

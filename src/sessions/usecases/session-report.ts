@@ -1,7 +1,14 @@
 import Ajv, { type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
 import { InvalidCommand } from '../../shared/domain/errors';
-import { BILLING_MODES, FREE_OF_CHARGE_REASONS, type Invigilator, SESSION_PUBLICS, type Session, type SessionCandidate } from '../domain/session';
+import {
+  BILLING_MODES,
+  FREE_OF_CHARGE_REASONS,
+  type Invigilator,
+  SESSION_PUBLICS,
+  type Session,
+  type SessionCandidate,
+} from '../domain/session';
 
 type SesFiveLists = 'trainedCandidateIds' | 'relativeCandidateIds' | 'subordinateCandidateIds';
 
@@ -22,7 +29,9 @@ type SesFiveLists = 'trainedCandidateIds' | 'relativeCandidateIds' | 'subordinat
  * - anything else is refused (additionalProperties: false).
  */
 export type ReportedCandidate = Pick<SessionCandidate, 'lastName' | 'firstName' | 'birthDate' | 'birthPlace'> &
-  Partial<Pick<SessionCandidate, 'localId' | 'extraTimePercent' | 'staffOfCentre' | 'billing' | 'certifiableCompetences' | 'previousSessionDate'>> & {
+  Partial<
+    Pick<SessionCandidate, 'localId' | 'extraTimePercent' | 'staffOfCentre' | 'billing' | 'certifiableCompetences' | 'previousSessionDate'>
+  > & {
     /** Annexe 3 « email de convocation »: accepted, not used by the engine. */
     email?: string;
   };
@@ -53,7 +62,14 @@ export function candidateOf(c: ReportedCandidate, index: number): SessionCandida
  */
 export type SessionReport = Omit<
   Session,
-  'centreKind' | 'centrePublicEstablishment' | 'centreHigherEducation' | 'centreEducationMinistriesPublic' | 'centreId' | 'finalisation' | 'invigilators' | 'candidates'
+  | 'centreKind'
+  | 'centrePublicEstablishment'
+  | 'centreHigherEducation'
+  | 'centreEducationMinistriesPublic'
+  | 'centreId'
+  | 'finalisation'
+  | 'invigilators'
+  | 'candidates'
 > & {
   organisationId: string;
   candidates: ReportedCandidate[];
@@ -74,7 +90,22 @@ const candidateId = { type: ['string', 'null'], maxLength: 64 };
 export const SESSION_REPORT_SCHEMA = {
   type: 'object',
   additionalProperties: false,
-  required: ['id', 'organisationId', 'date', 'startTime', 'endTime', 'timeZone', 'address', 'room', 'thirdPartyVenue', 'invigilators', 'public', 'plannedOn', 'spareComputers', 'candidates'],
+  required: [
+    'id',
+    'organisationId',
+    'date',
+    'startTime',
+    'endTime',
+    'timeZone',
+    'address',
+    'room',
+    'thirdPartyVenue',
+    'invigilators',
+    'public',
+    'plannedOn',
+    'spareComputers',
+    'candidates',
+  ],
   properties: {
     id: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,64}$' },
     organisationId: { type: 'string', format: 'uuid' },
@@ -173,12 +204,22 @@ export const SESSION_REPORT_SCHEMA = {
         fraudReports: {
           type: 'array',
           maxItems: 1000,
-          items: { type: 'object', additionalProperties: false, required: ['candidateLocalId', 'description'], properties: { candidateLocalId: text(64), description: text(2000) } },
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['candidateLocalId', 'description'],
+            properties: { candidateLocalId: text(64), description: text(2000) },
+          },
         },
         endOfTestChecks: {
           type: 'array',
           maxItems: 1000,
-          items: { type: 'object', additionalProperties: false, required: ['candidateLocalId', 'finding'], properties: { candidateLocalId: text(64), finding: text(500) } },
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['candidateLocalId', 'finding'],
+            properties: { candidateLocalId: text(64), finding: text(500) },
+          },
         },
       },
     },
@@ -191,7 +232,12 @@ const validate = ajv.compile(SESSION_REPORT_SCHEMA);
 
 function fieldOf(error: ErrorObject): string {
   const path = error.instancePath.replace(/^\//, '').replace(/\//g, '.');
-  const extra = error.keyword === 'required' ? (error.params as { missingProperty: string }).missingProperty : error.keyword === 'additionalProperties' ? (error.params as { additionalProperty: string }).additionalProperty : '';
+  const extra =
+    error.keyword === 'required'
+      ? (error.params as { missingProperty: string }).missingProperty
+      : error.keyword === 'additionalProperties'
+        ? (error.params as { additionalProperty: string }).additionalProperty
+        : '';
   return [path, extra].filter(Boolean).join('.') || '(body)';
 }
 
@@ -212,11 +258,16 @@ export function parseSessionReport(raw: unknown): SessionReport {
   }
   const r = raw as unknown as SessionReport;
   const status = r.status ?? 'planned';
-  if (status === 'cancelled' && !r.cancellation) throw new InvalidCommand('cancellation', 'cancellation.reason is required for a cancelled session');
-  if (status === 'finalised' && !r.finalisation) throw new InvalidCommand('finalisation', 'finalisation is required for a finalised session (SES-10)');
+  if (status === 'cancelled' && !r.cancellation)
+    throw new InvalidCommand('cancellation', 'cancellation.reason is required for a cancelled session');
+  if (status === 'finalised' && !r.finalisation)
+    throw new InvalidCommand('finalisation', 'finalisation is required for a finalised session (SES-10)');
   if (status !== 'finalised' && r.finalisation) throw new InvalidCommand('finalisation', 'finalisation is only for a finalised session');
   if (r.finalisation && r.finalisation.candidatesWhoSat > r.candidates.length) {
-    throw new InvalidCommand('finalisation.candidatesWhoSat', `finalisation.candidatesWhoSat (${r.finalisation.candidatesWhoSat}) exceeds the ${r.candidates.length} registered candidates (QUO-3)`);
+    throw new InvalidCommand(
+      'finalisation.candidatesWhoSat',
+      `finalisation.candidatesWhoSat (${r.finalisation.candidatesWhoSat}) exceeds the ${r.candidates.length} registered candidates (QUO-3)`,
+    );
   }
   const localIds = new Set<string>();
   for (const [i, c] of r.candidates.entries()) {
@@ -224,10 +275,16 @@ export function parseSessionReport(raw: unknown): SessionReport {
     if (localIds.has(localId)) throw new InvalidCommand(`candidates.${i}.localId`, `candidates.${i}.localId ${localId} appears twice`);
     localIds.add(localId);
     if (c.billing?.mode === 'funded-cohort' && !('agreedPriceEur' in c.billing)) {
-      throw new InvalidCommand(`candidates.${i}.billing.agreedPriceEur`, `candidates.${i}.billing.agreedPriceEur is required for a funded cohort (PRI-2; null when not recorded)`);
+      throw new InvalidCommand(
+        `candidates.${i}.billing.agreedPriceEur`,
+        `candidates.${i}.billing.agreedPriceEur is required for a funded cohort (PRI-2; null when not recorded)`,
+      );
     }
     if (c.billing?.mode === 'free-of-charge' && !('reason' in c.billing)) {
-      throw new InvalidCommand(`candidates.${i}.billing.reason`, `candidates.${i}.billing.reason is required for a free-of-charge candidate (PRI-3; null when not given)`);
+      throw new InvalidCommand(
+        `candidates.${i}.billing.reason`,
+        `candidates.${i}.billing.reason is required for a free-of-charge candidate (PRI-3; null when not given)`,
+      );
     }
   }
   return { ...r, status };

@@ -10,7 +10,14 @@ import { sessionWorkflowOutboxRepository } from '../infra/session-workflow-outbo
 import { drainQuotaOutbox } from './quota-outbox';
 import type { SessionCentre } from '../domain/session';
 import type { SessionReport } from './session-report';
-import { type QualityRow, type QueuedStep, type QuotaReport, type SessionWorkflowOutboxRepository, sessionOfStep, type WorkflowStep } from './ports';
+import {
+  type QualityRow,
+  type QueuedStep,
+  type QuotaReport,
+  type SessionWorkflowOutboxRepository,
+  sessionOfStep,
+  type WorkflowStep,
+} from './ports';
 
 export type { QueuedStep, WorkflowStep } from './ports';
 
@@ -82,8 +89,18 @@ async function applyStep(deps: Deps, step: WorkflowStep): Promise<void> {
   const wf = deps.temporal.workflow;
   if (step.kind === 'start' || step.kind === 'remedy') {
     try {
-      if (step.kind === 'start') await wf.start('sessionDeadlineWorkflow', { workflowId: sessionWorkflowId(step.input.sessionId), taskQueue: deps.taskQueue, args: [step.input] });
-      else await wf.start('sessionRemedyWorkflow', { workflowId: sessionRemedyWorkflowId(step.input.sessionId), taskQueue: deps.taskQueue, args: [step.input] });
+      if (step.kind === 'start')
+        await wf.start('sessionDeadlineWorkflow', {
+          workflowId: sessionWorkflowId(step.input.sessionId),
+          taskQueue: deps.taskQueue,
+          args: [step.input],
+        });
+      else
+        await wf.start('sessionRemedyWorkflow', {
+          workflowId: sessionRemedyWorkflowId(step.input.sessionId),
+          taskQueue: deps.taskQueue,
+          args: [step.input],
+        });
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
@@ -91,12 +108,23 @@ async function applyStep(deps: Deps, step: WorkflowStep): Promise<void> {
   }
   const handle = wf.getHandle(sessionWorkflowId(step.sessionId));
   try {
-    if (step.kind === 'move') await handle.executeUpdate(moveSessionUpdate, { args: [{ date: step.date, endTime: step.endTime }], updateId: `move:${step.date}:${step.endTime}` });
+    if (step.kind === 'move')
+      await handle.executeUpdate(moveSessionUpdate, {
+        args: [{ date: step.date, endTime: step.endTime }],
+        updateId: `move:${step.date}:${step.endTime}`,
+      });
     if (step.kind === 'cancel') await handle.executeUpdate(cancelSessionUpdate, { args: [{ reason: step.reason }], updateId: 'cancel' });
     if (step.kind === 'finalise') {
       const f = step.report.finalisation!;
       await handle.executeUpdate(finaliseSessionUpdate, {
-        args: [{ finalisedAt: f.finalisedAt, candidatesWhoSat: f.candidatesWhoSat, incidents: (f.incidents ?? []).map((x) => x.description), fraudReports: (f.fraudReports ?? []).map((x) => x.description) }],
+        args: [
+          {
+            finalisedAt: f.finalisedAt,
+            candidatesWhoSat: f.candidatesWhoSat,
+            incidents: (f.incidents ?? []).map((x) => x.description),
+            fraudReports: (f.fraudReports ?? []).map((x) => x.description),
+          },
+        ],
         updateId: 'finalise',
       });
     }
@@ -117,7 +145,13 @@ async function applyStep(deps: Deps, step: WorkflowStep): Promise<void> {
 /** SES-10: a session reported already finalised goes straight into the centre's quality record (late or not). */
 export function qualityRow(step: Extract<WorkflowStep, { kind: 'finalise' }>): QualityRow {
   const f = step.report.finalisation!;
-  return { session_id: step.sessionId, organisation_id: step.centre.id, deadline_at: step.deadlineAt, finalised_at: f.finalisedAt, late: Date.parse(f.finalisedAt) > Date.parse(step.deadlineAt) };
+  return {
+    session_id: step.sessionId,
+    organisation_id: step.centre.id,
+    deadline_at: step.deadlineAt,
+    finalised_at: f.finalisedAt,
+    late: Date.parse(f.finalisedAt) > Date.parse(step.deadlineAt),
+  };
 }
 
 /** QUO-3: what the agrément counts for a finalised session; a secondary school has no agrément (SCO-1). */
@@ -126,6 +160,10 @@ export function quotaReport(report: SessionReport, centre: SessionCentre): Quota
   if (centre.agrementOrganisationId === null) return null;
   return {
     agrementOrganisationId: centre.agrementOrganisationId,
-    session: { sessionId: report.id, finalisedOn: dateIn(new Date(f.finalisedAt), PARAMETERS.agrement.timeZone), candidates: f.candidatesWhoSat },
+    session: {
+      sessionId: report.id,
+      finalisedOn: dateIn(new Date(f.finalisedAt), PARAMETERS.agrement.timeZone),
+      candidates: f.candidatesWhoSat,
+    },
   };
 }

@@ -3,7 +3,13 @@ import type { EmailActivities } from '../../mail/activities/email.activities';
 import type { RemedyActivities } from '../activities/remedy.activities';
 import { PARAMETERS } from '../../config/parameters';
 import { decideRemedy, isRemedyClosed, openRemedy, type RemedyCommand, type RemedyEvent, type SessionRemedy } from '../domain/remedy';
-import { type RecordRemedy, recordRemedyUpdate, remedyStateQuery, type SessionRemedyInput, type SessionRemedySnapshot } from './remedy-definitions';
+import {
+  type RecordRemedy,
+  recordRemedyUpdate,
+  remedyStateQuery,
+  type SessionRemedyInput,
+  type SessionRemedySnapshot,
+} from './remedy-definitions';
 import { EMAIL_ACTIVITY, RECORD_LOCAL_ACTIVITY } from '../../shared/workflows/activity-options';
 import { orFailure } from '../../shared/workflows/shared/domain-failure';
 import { serialQueue } from '../../shared/workflows/shared/serial';
@@ -29,7 +35,14 @@ export async function sessionRemedyWorkflow(input: SessionRemedyInput): Promise<
   const serially = serialQueue();
 
   const record = async (events: RemedyEvent[], firstSeq: number, actor: string) => {
-    await recordRemedy({ centreId: input.centreId, remedy, events: events.map(({ emails: _e, ...e }) => e), firstSeq, actor, at: now().toISOString() });
+    await recordRemedy({
+      centreId: input.centreId,
+      remedy,
+      events: events.map(({ emails: _e, ...e }) => e),
+      firstSeq,
+      actor,
+      at: now().toISOString(),
+    });
     for (const [i, event] of events.entries()) {
       for (const email of event.emails) {
         await sendEmail({
@@ -50,7 +63,13 @@ export async function sessionRemedyWorkflow(input: SessionRemedyInput): Promise<
     await record(d.events, remedy.version - d.events.length, actor);
     return snapshot();
   };
-  const recordCommand = (u: RecordRemedy): RemedyCommand => ({ type: 'record', kind: u?.kind, candidateLocalIds: u?.candidateLocalIds, note: u?.note, at: now() });
+  const recordCommand = (u: RecordRemedy): RemedyCommand => ({
+    type: 'record',
+    kind: u?.kind,
+    candidateLocalIds: u?.candidateLocalIds,
+    note: u?.note,
+    at: now(),
+  });
 
   // The opening is queued before the handlers exist, so a remedy recorded at once is logged after it.
   const opened = serially(() => record(opening.events, 0, SYSTEM));

@@ -192,7 +192,8 @@ export async function sessionDeadlineWorkflow(input: SessionDeadlineInput): Prom
       if (!acted) {
         await serially(async () => {
           // Only if nothing moved it meanwhile (a move, a finalisation queued at the same instant).
-          if (session.version === version) await apply(next.kind === 'reminder' ? { type: 'reminder-due' } : { type: 'deadline-passed' }, SYSTEM);
+          if (session.version === version)
+            await apply(next.kind === 'reminder' ? { type: 'reminder-due' } : { type: 'deadline-passed' }, SYSTEM);
         });
       }
     } else {
@@ -206,11 +207,19 @@ export async function sessionDeadlineWorkflow(input: SessionDeadlineInput): Prom
 
 function checkInput(input: SessionDeadlineInput): void {
   if (!input || typeof input !== 'object') throw new InvalidCommand('input', 'the workflow input is required');
-  if (typeof input.centreId !== 'string' || !UUID.test(input.centreId)) throw new InvalidCommand('centreId', 'centreId must be the organisation uuid');
-  if (input.agrementOrganisationId !== null && (typeof input.agrementOrganisationId !== 'string' || input.agrementOrganisationId.trim() === '')) {
-    throw new InvalidCommand('agrementOrganisationId', 'agrementOrganisationId must be an organisation id, or null for a secondary school (SCO-1)');
+  if (typeof input.centreId !== 'string' || !UUID.test(input.centreId))
+    throw new InvalidCommand('centreId', 'centreId must be the organisation uuid');
+  if (
+    input.agrementOrganisationId !== null &&
+    (typeof input.agrementOrganisationId !== 'string' || input.agrementOrganisationId.trim() === '')
+  ) {
+    throw new InvalidCommand(
+      'agrementOrganisationId',
+      'agrementOrganisationId must be an organisation id, or null for a secondary school (SCO-1)',
+    );
   }
-  if (typeof input.centreEmail !== 'string' || !input.centreEmail.includes('@')) throw new InvalidCommand('centreEmail', 'centreEmail must be an e-mail address');
-  if (!Number.isInteger(input.candidates) || input.candidates < 0) throw new InvalidCommand('candidates', 'candidates must be a non-negative integer');
+  if (typeof input.centreEmail !== 'string' || !input.centreEmail.includes('@'))
+    throw new InvalidCommand('centreEmail', 'centreEmail must be an e-mail address');
+  if (!Number.isInteger(input.candidates) || input.candidates < 0)
+    throw new InvalidCommand('candidates', 'candidates must be a non-negative integer');
 }
-

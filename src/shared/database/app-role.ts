@@ -72,7 +72,12 @@ export async function rolePrivileges(url: string): Promise<RolePrivileges> {
              has_table_privilege('event_log', 'TRUNCATE') AS "truncate"
         FROM pg_roles r, pg_class t WHERE r.rolname = current_user AND t.oid = 'event_log'::regclass`);
     const row = rows[0];
-    return { role: row.role, superuser: row.superuser, ownsEventLog: row.owns, eventLog: { select: row.select, insert: row.insert, update: row.update, delete: row.delete, truncate: row.truncate } };
+    return {
+      role: row.role,
+      superuser: row.superuser,
+      ownsEventLog: row.owns,
+      eventLog: { select: row.select, insert: row.insert, update: row.update, delete: row.delete, truncate: row.truncate },
+    };
   });
 }
 
@@ -89,7 +94,9 @@ export async function assertLeastPrivilege(url: string): Promise<void> {
     !p.eventLog.select && 'may not SELECT event_log',
   ].filter(Boolean);
   if (problems.length) {
-    throw new Error(`The application's database role "${p.role}" ${problems.join(', ')}: the API and worker need a role that may only INSERT and SELECT the audit log (see README, Security; APP_DATABASE_URL or APP_DATABASE_ROLE).`);
+    throw new Error(
+      `The application's database role "${p.role}" ${problems.join(', ')}: the API and worker need a role that may only INSERT and SELECT the audit log (see README, Security; APP_DATABASE_URL or APP_DATABASE_ROLE).`,
+    );
   }
 }
 

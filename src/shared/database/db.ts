@@ -8,7 +8,8 @@ export type Db = DataSource | EntityManager;
  * event-log entries, chained under a transaction-scoped lock): a repository built over the data source refuses it.
  */
 export function transactionManager(db: Db, what = 'this write'): EntityManager {
-  if (db instanceof DataSource) throw new Error(`${what} runs inside the use case's transaction: build the repository over its EntityManager`);
+  if (db instanceof DataSource)
+    throw new Error(`${what} runs inside the use case's transaction: build the repository over its EntityManager`);
   return db;
 }
 

@@ -8,7 +8,10 @@ export type KeyClaim = { outcome: 'new' } | { outcome: 'same' } | { outcome: 'ot
  * later one with the same hash is a retry; another hash is another request. Atomic under concurrency
  * (INSERT … ON CONFLICT DO NOTHING on the primary key (owner, key)).
  */
-export async function claimIdempotencyKey(db: DataSource, claim: { owner: string; key: string; requestHash: string; method: string; path: string }): Promise<KeyClaim> {
+export async function claimIdempotencyKey(
+  db: DataSource,
+  claim: { owner: string; key: string; requestHash: string; method: string; path: string },
+): Promise<KeyClaim> {
   const inserted: unknown[] = await db.query(
     `INSERT INTO idempotency_keys (owner, key, request_hash, method, path) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (owner, key) DO NOTHING RETURNING 1`,
     [claim.owner, claim.key, claim.requestHash, claim.method, claim.path],
@@ -26,5 +29,9 @@ export async function claimIdempotencyKey(db: DataSource, claim: { owner: string
 
 /** Frees a key whose first request was refused (4xx: nothing applied), so that the corrected request may use it. */
 export async function releaseIdempotencyKey(db: DataSource, claim: { owner: string; key: string; requestHash: string }): Promise<void> {
-  await db.query(`DELETE FROM idempotency_keys WHERE owner = $1 AND key = $2 AND request_hash = $3`, [claim.owner, claim.key, claim.requestHash]);
+  await db.query(`DELETE FROM idempotency_keys WHERE owner = $1 AND key = $2 AND request_hash = $3`, [
+    claim.owner,
+    claim.key,
+    claim.requestHash,
+  ]);
 }

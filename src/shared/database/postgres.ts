@@ -118,12 +118,18 @@ export async function startDatabase(options: StartDatabaseOptions): Promise<Data
       await stopIfRunning(server);
       throw error;
     }
-    options.log(`PostgreSQL ${initialised ? 'started' : 'initialised and started'} on 127.0.0.1:${port} (${dataDir}) in ${Date.now() - started} ms.`);
+    options.log(
+      `PostgreSQL ${initialised ? 'started' : 'initialised and started'} on 127.0.0.1:${port} (${dataDir}) in ${Date.now() - started} ms.`,
+    );
     const child = (server as unknown as { process?: ChildProcess }).process;
     return {
       url: databaseUrl(port, options.databaseName),
       embedded: true,
-      exited: child ? new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve()))) : new Promise(() => undefined),
+      exited: child
+        ? new Promise<void>((resolve) =>
+            child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve()),
+          )
+        : new Promise(() => undefined),
       stop: async () => {
         await stopIfRunning(server);
         if (!persistent) await fs.rm(dataDir, { recursive: true, force: true });
@@ -156,7 +162,10 @@ export async function dropDatabase(adminUrl: string, name: string): Promise<void
 /** Lists databases whose name starts with `prefix` (e.g. scratch databases left by a killed test run). */
 export async function listDatabases(adminUrl: string, prefix: string): Promise<string[]> {
   return withClient(adminUrl, async (client) => {
-    const { rows } = await client.query<{ datname: string }>('SELECT datname FROM pg_database WHERE starts_with(datname, $1) ORDER BY datname', [prefix]);
+    const { rows } = await client.query<{ datname: string }>(
+      'SELECT datname FROM pg_database WHERE starts_with(datname, $1) ORDER BY datname',
+      [prefix],
+    );
     return rows.map((row) => row.datname);
   });
 }

@@ -9,17 +9,21 @@ export interface QueuedWorkflowStart {
 
 /** In the caller's transaction: the start exists if and only if the rows it follows are committed. */
 export async function queueWorkflowStart(m: EntityManager, start: QueuedWorkflowStart): Promise<void> {
-  await m.query(`INSERT INTO workflow_start_outbox (workflow_id, workflow_type, args) VALUES ($1, $2, $3) ON CONFLICT (workflow_id) DO NOTHING`, [
-    start.workflowId,
-    start.workflowType,
-    JSON.stringify(start.args),
-  ]);
+  await m.query(
+    `INSERT INTO workflow_start_outbox (workflow_id, workflow_type, args) VALUES ($1, $2, $3) ON CONFLICT (workflow_id) DO NOTHING`,
+    [start.workflowId, start.workflowType, JSON.stringify(start.args)],
+  );
 }
 
 /** Queued starts, oldest first: those named, or those older than `olderThanSeconds` (their own request may still be starting them). */
-export async function queuedWorkflowStarts(db: DataSource, options: { workflowIds?: string[]; olderThanSeconds?: number; limit?: number }): Promise<QueuedWorkflowStart[]> {
+export async function queuedWorkflowStarts(
+  db: DataSource,
+  options: { workflowIds?: string[]; olderThanSeconds?: number; limit?: number },
+): Promise<QueuedWorkflowStart[]> {
   const rows: { workflow_id: string; workflow_type: string; args: unknown[] }[] = options.workflowIds
-    ? await db.query(`SELECT workflow_id, workflow_type, args FROM workflow_start_outbox WHERE workflow_id = ANY($1) ORDER BY created_at`, [options.workflowIds])
+    ? await db.query(`SELECT workflow_id, workflow_type, args FROM workflow_start_outbox WHERE workflow_id = ANY($1) ORDER BY created_at`, [
+        options.workflowIds,
+      ])
     : await db.query(
         `SELECT workflow_id, workflow_type, args FROM workflow_start_outbox WHERE created_at <= now() - make_interval(secs => $1) ORDER BY created_at LIMIT $2`,
         [options.olderThanSeconds ?? 0, options.limit ?? 500],

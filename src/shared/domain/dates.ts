@@ -27,7 +27,15 @@ export function addMonths(instant: Date, months: number): Date {
   const targetMonth = ((m % 12) + 12) % 12;
   const day = Math.min(instant.getUTCDate(), daysInMonth(targetYear, targetMonth));
   return new Date(
-    utcTime(targetYear, targetMonth, day, instant.getUTCHours(), instant.getUTCMinutes(), instant.getUTCSeconds(), instant.getUTCMilliseconds()),
+    utcTime(
+      targetYear,
+      targetMonth,
+      day,
+      instant.getUTCHours(),
+      instant.getUTCMinutes(),
+      instant.getUTCSeconds(),
+      instant.getUTCMilliseconds(),
+    ),
   );
 }
 

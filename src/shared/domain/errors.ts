@@ -42,7 +42,14 @@ export class RulesFailed extends DomainError {
   readonly code = 'rules-failed';
   constructor(
     message: string,
-    readonly failures: ReadonlyArray<{ ruleId: string; check: string; clause: string; message: string; actual: unknown; expected: unknown }>,
+    readonly failures: ReadonlyArray<{
+      ruleId: string;
+      check: string;
+      clause: string;
+      message: string;
+      actual: unknown;
+      expected: unknown;
+    }>,
     details: Record<string, unknown> = {},
   ) {
     super(message, { ruleIds: [...new Set(failures.map((f) => f.ruleId))], ...details });
@@ -69,7 +76,10 @@ export class Forbidden extends DomainError {
     readonly allowedRoles: readonly string[],
     role?: string,
   ) {
-    super(`${action} is reserved to: ${allowedRoles.join(', ') || 'no role'}${role ? ` (you are ${role})` : ''}`, { action, allowedRoles: [...allowedRoles] });
+    super(`${action} is reserved to: ${allowedRoles.join(', ') || 'no role'}${role ? ` (you are ${role})` : ''}`, {
+      action,
+      allowedRoles: [...allowedRoles],
+    });
   }
 }
 

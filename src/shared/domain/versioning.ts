@@ -29,10 +29,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
  * same type (a number by a number…), so a typo cannot create a parameter no rule reads.
  * Returns the merged parameters and the overridden paths ("sessions.maxCandidatesPerInvigilator").
  */
-export function resolveParameters(
-  overrides: unknown,
-  label: string,
-): { parameters: VersionedParameters; overridden: string[] } {
+export function resolveParameters(overrides: unknown, label: string): { parameters: VersionedParameters; overridden: string[] } {
   if (overrides === undefined) return { parameters: PARAMETERS, overridden: [] };
   const problems: string[] = [];
   const overridden: string[] = [];

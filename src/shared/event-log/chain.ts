@@ -78,8 +78,18 @@ function checkpointPayload(c: Omit<Checkpoint, 'signature'>): string {
   return canonicalJson({ version: c.version, headId: c.headId, headHash: c.headHash, count: c.count, at: c.at, keyId: c.keyId });
 }
 
-export function signCheckpoint(keyring: AuditKeyring, head: { headId: string | null; headHash: string; count: number; at: Date }): Checkpoint {
-  const unsigned = { version: 1 as const, headId: head.headId, headHash: head.headHash, count: head.count, at: head.at.toISOString(), keyId: keyring.currentId };
+export function signCheckpoint(
+  keyring: AuditKeyring,
+  head: { headId: string | null; headHash: string; count: number; at: Date },
+): Checkpoint {
+  const unsigned = {
+    version: 1 as const,
+    headId: head.headId,
+    headHash: head.headHash,
+    count: head.count,
+    at: head.at.toISOString(),
+    keyId: keyring.currentId,
+  };
   const signature = createHmac('sha256', keyring.keys.get(keyring.currentId)!).update(checkpointPayload(unsigned)).digest('hex');
   return { ...unsigned, signature };
 }
@@ -152,11 +162,24 @@ export interface CheckpointFile {
 /** Checks the checkpoint files' signatures; the first problem found, in file order. */
 export function checkCheckpointSignatures(keyring: AuditKeyring, files: CheckpointFile[]): ChainBreak | null {
   for (const { file, checkpoint: c } of files) {
-    if (!c) return { reason: 'checkpoint-unreadable', checkpoint: file, detail: `Le fichier ${file} n'est pas un point de contrôle lisible.` };
+    if (!c)
+      return { reason: 'checkpoint-unreadable', checkpoint: file, detail: `Le fichier ${file} n'est pas un point de contrôle lisible.` };
     const key = keyring.keys.get(c.keyId);
-    if (!key) return { reason: 'checkpoint-unknown-key', checkpoint: file, id: c.headId ?? undefined, detail: `Le point de contrôle ${file} est signé par la clé inconnue « ${c.keyId} ».` };
+    if (!key)
+      return {
+        reason: 'checkpoint-unknown-key',
+        checkpoint: file,
+        id: c.headId ?? undefined,
+        detail: `Le point de contrôle ${file} est signé par la clé inconnue « ${c.keyId} ».`,
+      };
     const expected = createHmac('sha256', key).update(checkpointPayload(c)).digest('hex');
-    if (!sameHex(expected, c.signature)) return { reason: 'checkpoint-signature', checkpoint: file, id: c.headId ?? undefined, detail: `La signature du point de contrôle ${file} ne correspond pas à son contenu.` };
+    if (!sameHex(expected, c.signature))
+      return {
+        reason: 'checkpoint-signature',
+        checkpoint: file,
+        id: c.headId ?? undefined,
+        detail: `La signature du point de contrôle ${file} ne correspond pas à son contenu.`,
+      };
   }
   return null;
 }
@@ -211,28 +234,59 @@ export class ChainChecker {
   feed(e: LogEntry): ChainBreak | null {
     const at = { id: e.id };
     if (e.keyId === null) {
-      if (this.position.keyed) return { ...at, reason: 'unkeyed-entry', detail: `L'entrée ${e.id} n'est pas chaînée par HMAC alors qu'une entrée antérieure l'est : elle a été écrite sans la clé.` };
+      if (this.position.keyed)
+        return {
+          ...at,
+          reason: 'unkeyed-entry',
+          detail: `L'entrée ${e.id} n'est pas chaînée par HMAC alors qu'une entrée antérieure l'est : elle a été écrite sans la clé.`,
+        };
       if (this.legacyUpTo !== 'any' && (this.legacyUpTo === null || BigInt(e.id) > this.legacyUpTo)) {
-        return { ...at, reason: 'unkeyed-entry', detail: `L'entrée ${e.id} n'est pas chaînée par HMAC et n'est couverte par aucun point de contrôle : elle a été écrite sans la clé.` };
+        return {
+          ...at,
+          reason: 'unkeyed-entry',
+          detail: `L'entrée ${e.id} n'est pas chaînée par HMAC et n'est couverte par aucun point de contrôle : elle a été écrite sans la clé.`,
+        };
       }
     }
-    if (e.prevHash !== this.position.prevHash) return { ...at, reason: 'prev-hash', detail: `L'entrée ${e.id} ne suit pas l'entrée précédente : une entrée a été supprimée ou insérée avant elle.` };
+    if (e.prevHash !== this.position.prevHash)
+      return {
+        ...at,
+        reason: 'prev-hash',
+        detail: `L'entrée ${e.id} ne suit pas l'entrée précédente : une entrée a été supprimée ou insérée avant elle.`,
+      };
     let expected: string;
     if (e.keyId === null) {
       expected = legacyEntryHash(this.position.prevHash, e);
     } else {
       const key = this.keyring.keys.get(e.keyId);
-      if (!key) return { ...at, reason: 'unknown-key', detail: `L'entrée ${e.id} est chaînée avec la clé « ${e.keyId} », absente du trousseau (AUDIT_LOG_KEYS).` };
+      if (!key)
+        return {
+          ...at,
+          reason: 'unknown-key',
+          detail: `L'entrée ${e.id} est chaînée avec la clé « ${e.keyId} », absente du trousseau (AUDIT_LOG_KEYS).`,
+        };
       expected = keyedEntryHash(key, e.keyId, this.position.prevHash, e);
     }
-    if (!sameHex(expected, e.hash)) return { ...at, reason: 'hash', detail: `Le contenu de l'entrée ${e.id} ne correspond pas à son empreinte : elle a été modifiée.` };
+    if (!sameHex(expected, e.hash))
+      return { ...at, reason: 'hash', detail: `Le contenu de l'entrée ${e.id} ne correspond pas à son empreinte : elle a été modifiée.` };
     this.position = { prevHash: e.hash, count: this.position.count + 1, keyed: this.position.keyed || e.keyId !== null };
     for (const f of this.pins.get(e.id) ?? []) {
       this.reached.add(e.id);
       const c = f.checkpoint!;
-      if (c.headHash !== e.hash) return { ...at, checkpoint: f.file, reason: 'checkpoint-head-hash', detail: `L'entrée ${e.id}, tête du point de contrôle ${f.file}, n'a plus l'empreinte signée.` };
+      if (c.headHash !== e.hash)
+        return {
+          ...at,
+          checkpoint: f.file,
+          reason: 'checkpoint-head-hash',
+          detail: `L'entrée ${e.id}, tête du point de contrôle ${f.file}, n'a plus l'empreinte signée.`,
+        };
       if (c.count !== this.position.count) {
-        return { ...at, checkpoint: f.file, reason: 'checkpoint-count', detail: `L'entrée ${e.id} est la ${this.position.count}e du journal ; le point de contrôle ${f.file} la signe comme la ${c.count}e.` };
+        return {
+          ...at,
+          checkpoint: f.file,
+          reason: 'checkpoint-count',
+          detail: `L'entrée ${e.id} est la ${this.position.count}e du journal ; le point de contrôle ${f.file} la signe comme la ${c.count}e.`,
+        };
       }
     }
     return null;
@@ -243,6 +297,11 @@ export class ChainChecker {
     const first = missing[0];
     if (!first) return null;
     const [id, files] = first;
-    return { id, checkpoint: files[0]!.file, reason: 'checkpoint-head-missing', detail: `L'entrée ${id}, tête du point de contrôle ${files[0]!.file}, a disparu du journal : sa fin a été supprimée.` };
+    return {
+      id,
+      checkpoint: files[0]!.file,
+      reason: 'checkpoint-head-missing',
+      detail: `L'entrée ${id}, tête du point de contrôle ${files[0]!.file}, a disparu du journal : sa fin a été supprimée.`,
+    };
   }
 }

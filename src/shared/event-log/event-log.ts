@@ -39,10 +39,9 @@ export interface LogEntry extends NewLogEntry {
 export async function appendToLog(manager: EntityManager, entries: NewLogEntry[]): Promise<number> {
   if (entries.length === 0) return 0;
   await manager.query('SELECT pg_advisory_xact_lock($1)', [EVENT_LOG_LOCK]);
-  const existing: { event_key: string }[] = await manager.query(
-    'SELECT event_key FROM event_log WHERE event_key = ANY($1)',
-    [entries.map((e) => e.eventKey)],
-  );
+  const existing: { event_key: string }[] = await manager.query('SELECT event_key FROM event_log WHERE event_key = ANY($1)', [
+    entries.map((e) => e.eventKey),
+  ]);
   const known = new Set(existing.map((r) => r.event_key));
   const last: { hash: string }[] = await manager.query('SELECT hash FROM event_log ORDER BY id DESC LIMIT 1');
   let prev = last[0]?.hash ?? GENESIS_HASH;
@@ -53,7 +52,22 @@ export async function appendToLog(manager: EntityManager, entries: NewLogEntry[]
   for (const e of entries) {
     if (known.has(e.eventKey)) continue;
     const hash = keyedEntryHash(key, keyId, prev, e);
-    rows.push([e.eventKey, e.streamType, e.streamId, e.type, e.ruleIds, e.fromState, e.toState, e.actor, e.reason, JSON.stringify(e.data), e.occurredAt, prev, hash, keyId]);
+    rows.push([
+      e.eventKey,
+      e.streamType,
+      e.streamId,
+      e.type,
+      e.ruleIds,
+      e.fromState,
+      e.toState,
+      e.actor,
+      e.reason,
+      JSON.stringify(e.data),
+      e.occurredAt,
+      prev,
+      hash,
+      keyId,
+    ]);
     known.add(e.eventKey);
     prev = hash;
   }
@@ -113,10 +127,10 @@ function toEntry(r: LogRow): LogEntry {
 }
 
 export async function readStream(db: DataSource | EntityManager, streamType: string, streamId: string): Promise<LogEntry[]> {
-  const rows: LogRow[] = await db.query(
-    'SELECT * FROM event_log WHERE stream_type = $1 AND stream_id = $2 ORDER BY id',
-    [streamType, streamId],
-  );
+  const rows: LogRow[] = await db.query('SELECT * FROM event_log WHERE stream_type = $1 AND stream_id = $2 ORDER BY id', [
+    streamType,
+    streamId,
+  ]);
   return rows.map(toEntry);
 }
 
@@ -156,7 +170,9 @@ export interface LogHead {
  */
 export async function readSettledHead(manager: EntityManager): Promise<LogHead> {
   await manager.query('SELECT pg_advisory_xact_lock($1)', [EVENT_LOG_LOCK]);
-  const [last]: { head_id: string; hash: string }[] = await manager.query('SELECT e.id::text AS head_id, e.hash FROM event_log e ORDER BY e.id DESC LIMIT 1');
+  const [last]: { head_id: string; hash: string }[] = await manager.query(
+    'SELECT e.id::text AS head_id, e.hash FROM event_log e ORDER BY e.id DESC LIMIT 1',
+  );
   const [{ n }]: { n: number }[] = await manager.query('SELECT count(*)::int AS n FROM event_log');
   return { headId: last?.head_id ?? null, headHash: last?.hash ?? GENESIS_HASH, count: n };
 }
@@ -176,7 +192,10 @@ export interface ChainVerification {
  * names, legacy links only where they may be, the signature of every checkpoint in the sink, and that each
  * checkpoint's head is still in the log with the signed hash and position.
  */
-export async function verifyLogChain(db: DataSource | EntityManager, options: Partial<AuditSettings> & { batchSize?: number } = {}): Promise<ChainVerification> {
+export async function verifyLogChain(
+  db: DataSource | EntityManager,
+  options: Partial<AuditSettings> & { batchSize?: number } = {},
+): Promise<ChainVerification> {
   const settings = { ...auditSettings(), ...options };
   const files = settings.checkpointDir ? await readCheckpoints(settings.checkpointDir) : [];
   const latestAt = files.reduce<string | null>((max, f) => (f.checkpoint && (!max || f.checkpoint.at > max) ? f.checkpoint.at : max), null);
@@ -189,7 +208,13 @@ export async function verifyLogChain(db: DataSource | EntityManager, options: Pa
 }
 
 /** Feeds the entries after `afterId` (up to `untilId` if given) to the checker; the first break, or finish()'s. */
-export async function walkLog(db: DataSource | EntityManager, checker: ChainChecker, afterId: string, batchSize = 5000, untilId?: string): Promise<ChainBreak | null> {
+export async function walkLog(
+  db: DataSource | EntityManager,
+  checker: ChainChecker,
+  afterId: string,
+  batchSize = 5000,
+  untilId?: string,
+): Promise<ChainBreak | null> {
   let lastId = afterId;
   for (;;) {
     const rows: LogRow[] = untilId

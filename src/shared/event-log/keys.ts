@@ -27,10 +27,16 @@ const KEY_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 /** Parses AUDIT_LOG_KEYS ("id:base64,…") and AUDIT_LOG_KEY_ID; every problem is named. */
 export function parseAuditKeys(raw: string, currentId: string | undefined | null): AuditKeyring {
   const keys = new Map<string, Buffer>();
-  for (const item of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const item of raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const colon = item.indexOf(':');
     const id = colon > 0 ? item.slice(0, colon) : '';
-    if (!KEY_ID.test(id)) throw new AuditKeyConfigError(`AUDIT_LOG_KEYS: each key is "id:base64secret" with an id of letters, digits, ".", "_" or "-" (got ${JSON.stringify(item.slice(0, 20))}…)`);
+    if (!KEY_ID.test(id))
+      throw new AuditKeyConfigError(
+        `AUDIT_LOG_KEYS: each key is "id:base64secret" with an id of letters, digits, ".", "_" or "-" (got ${JSON.stringify(item.slice(0, 20))}…)`,
+      );
     const b64 = item.slice(colon + 1);
     const secret = Buffer.from(b64, 'base64');
     if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64) || secret.length < PARAMETERS.audit.keyMinBytes) {
@@ -42,7 +48,8 @@ export function parseAuditKeys(raw: string, currentId: string | undefined | null
   if (keys.size === 0) throw new AuditKeyConfigError('AUDIT_LOG_KEYS is empty');
   const current = currentId?.trim() || (keys.size === 1 ? [...keys.keys()][0]! : '');
   if (!current) throw new AuditKeyConfigError('AUDIT_LOG_KEY_ID must name the current key when AUDIT_LOG_KEYS holds several');
-  if (!keys.has(current)) throw new AuditKeyConfigError(`AUDIT_LOG_KEY_ID "${current}" is not among the ids of AUDIT_LOG_KEYS (${[...keys.keys()].join(', ')})`);
+  if (!keys.has(current))
+    throw new AuditKeyConfigError(`AUDIT_LOG_KEY_ID "${current}" is not among the ids of AUDIT_LOG_KEYS (${[...keys.keys()].join(', ')})`);
   return { currentId: current, keys };
 }
 
@@ -73,7 +80,10 @@ export function localAuditKeyring(dataDir: string): AuditKeyring {
       if ((err as { code?: string }).code !== 'EEXIST') throw err;
     }
   }
-  const lines = readFileSync(file, 'utf8').split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = readFileSync(file, 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const last = lines.at(-1)?.split(':')[0];
   return parseAuditKeys(lines.join(','), last);
 }

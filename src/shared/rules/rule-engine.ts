@@ -218,13 +218,7 @@ function parameterAt(path: string): unknown {
 }
 
 /** Collects the problems of a condition tree into `problems`, and the facts it reads into `facts`. */
-function validateCondition(
-  condition: unknown,
-  where: string,
-  engine: Engine,
-  problems: string[],
-  facts: Set<string>,
-): void {
+function validateCondition(condition: unknown, where: string, engine: Engine, problems: string[], facts: Set<string>): void {
   if (!isObject(condition)) {
     problems.push(`${where}: a condition must be an object`);
     return;
@@ -251,13 +245,7 @@ function validateCondition(
   validateLeaf(condition, where, engine, problems, facts);
 }
 
-function validateLeaf(
-  leaf: Record<string, unknown>,
-  where: string,
-  engine: Engine,
-  problems: string[],
-  facts: Set<string>,
-): void {
+function validateLeaf(leaf: Record<string, unknown>, where: string, engine: Engine, problems: string[], facts: Set<string>): void {
   if (!isNonEmptyString(leaf.fact)) problems.push(`${where}: "fact" is required`);
   else if (leaf.fact !== 'parameters') facts.add(leaf.fact);
   if (!isNonEmptyString(leaf.operator)) problems.push(`${where}: "operator" is required`);
@@ -280,9 +268,7 @@ function validateLeaf(
 function validateValue(value: unknown, where: string, problems: string[], facts: Set<string>): void {
   if (typeof value === 'number') {
     // DOMAIN.md: numbers are parameters the GIP Pix changes (Conv art. 8), never literals in rules.
-    problems.push(
-      `${where}: number ${value} written in the rule file; reference it as {"fact":"parameters","path":"$..."}`,
-    );
+    problems.push(`${where}: number ${value} written in the rule file; reference it as {"fact":"parameters","path":"$..."}`);
   } else if (Array.isArray(value)) {
     value.forEach((v, i) => validateValue(v, `${where}[${i}]`, problems, facts));
   } else if (isFactReference(value)) {
@@ -394,10 +380,7 @@ interface CompiledLeaf {
 }
 
 /** A condition tree whose leaves are indexes into CompiledRuleFile.leaves. */
-type ConditionNode =
-  | { op: 'all' | 'any'; children: ConditionNode[] }
-  | { op: 'not'; child: ConditionNode }
-  | { op: 'leaf'; index: number };
+type ConditionNode = { op: 'all' | 'any'; children: ConditionNode[] } | { op: 'not'; child: ConditionNode } | { op: 'leaf'; index: number };
 
 interface CompiledCheck {
   definition: RuleDefinition;
@@ -457,14 +440,15 @@ function compile(raw: unknown, label: string): CompiledRuleFile {
     const key = JSON.stringify([fact, operator, value, path]);
     let index = leafIndex.get(key);
     if (index === undefined) {
-      index = leaves.push({
-        fact: fact as string,
-        ...(path ? { path } : {}),
-        operatorName: operator as string,
-        operator: operators.get(operator as string) as EngineOperator,
-        // Verdicts hand this out as `expected`: frozen, so a caller cannot alter the compiled rule.
-        value: deepFreeze(value),
-      }) - 1;
+      index =
+        leaves.push({
+          fact: fact as string,
+          ...(path ? { path } : {}),
+          operatorName: operator as string,
+          operator: operators.get(operator as string) as EngineOperator,
+          // Verdicts hand this out as `expected`: frozen, so a caller cannot alter the compiled rule.
+          value: deepFreeze(value),
+        }) - 1;
       leafIndex.set(key, index);
     }
     return index;
@@ -548,9 +532,7 @@ function formatValue(value: unknown): string {
   if (value === null || value === undefined) return '—';
   if (typeof value === 'number') {
     // Intl costs ~1 µs a call; small integers read the same in French without it (-0 excepted: "-0").
-    return Number.isInteger(value) && value > -1000 && value < 1000 && !Object.is(value, -0)
-      ? String(value)
-      : FRENCH_NUMBER.format(value);
+    return Number.isInteger(value) && value > -1000 && value < 1000 && !Object.is(value, -0) ? String(value) : FRENCH_NUMBER.format(value);
   }
   if (typeof value === 'boolean') return value ? 'oui' : 'non';
   if (typeof value === 'string') {

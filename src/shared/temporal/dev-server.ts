@@ -3,16 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import {
-  delay,
-  getFreePort,
-  isAlive,
-  isOrphanProcess,
-  isPortFree,
-  Log,
-  OutputTail,
-  terminateProcess,
-} from '../tools/cache-dir';
+import { delay, getFreePort, isAlive, isOrphanProcess, isPortFree, Log, OutputTail, terminateProcess } from '../tools/cache-dir';
 import { resolveTemporalCli } from '../tools/temporal-cli';
 
 export interface DevServerOptions {
@@ -66,7 +57,9 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
     ['Web UI', options.uiPort],
   ] as const) {
     if (port && !(await isPortFree(port))) {
-      throw new Error(`Port ${port} for the Temporal ${name} is already in use (another Temporal server?); choose another port or set TEMPORAL_ADDRESS.`);
+      throw new Error(
+        `Port ${port} for the Temporal ${name} is already in use (another Temporal server?); choose another port or set TEMPORAL_ADDRESS.`,
+      );
     }
   }
   const port = options.port || (await getFreePort());
@@ -123,7 +116,9 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
     await waitUntilServing(child, address, namespace, options.startTimeoutMs ?? 60_000, () => spawnError);
   } catch (error) {
     await stop();
-    throw new Error(`Temporal dev server (${cli} ${args.join(' ')}) did not start: ${(error as Error).message}\n--- server output ---\n${tail.toString()}`);
+    throw new Error(
+      `Temporal dev server (${cli} ${args.join(' ')}) did not start: ${(error as Error).message}\n--- server output ---\n${tail.toString()}`,
+    );
   }
   const uiUrl = `http://127.0.0.1:${uiPort}`;
   options.log(`Temporal dev server ready on ${address} (UI ${uiUrl}, data ${dbFile}) in ${Date.now() - started} ms.`);
@@ -158,7 +153,9 @@ async function waitUntilServing(
     }
     await delay(250);
   }
-  throw new Error(`not serving namespace "${namespace}" on ${address} after ${Math.round(timeoutMs / 1000)} s (last error: ${(lastError as Error | null)?.message ?? 'none'})`);
+  throw new Error(
+    `not serving namespace "${namespace}" on ${address} after ${Math.round(timeoutMs / 1000)} s (last error: ${(lastError as Error | null)?.message ?? 'none'})`,
+  );
 }
 
 /** Stops a dev server orphaned on this data directory by a killed process; refuses to share a live one. */
@@ -175,7 +172,9 @@ async function reclaimDataDir(dataDir: string, log: Log): Promise<void> {
     await fs.rm(pidFile, { force: true });
     return;
   }
-  throw new Error(`Temporal dev server pid ${pid} is already using ${dataDir}; stop it, use another data directory, or set TEMPORAL_ADDRESS to share it.`);
+  throw new Error(
+    `Temporal dev server pid ${pid} is already using ${dataDir}; stop it, use another data directory, or set TEMPORAL_ADDRESS to share it.`,
+  );
 }
 
 async function looksLikeDevServer(pid: number): Promise<boolean> {
@@ -185,12 +184,16 @@ async function looksLikeDevServer(pid: number): Promise<boolean> {
 
 /** Last resort without a CLI: the SDK downloads one (works only with internet access). */
 async function startWithSdkDownload(options: DevServerOptions, namespace: string, dbFile: string): Promise<DevServerHandle> {
-  options.log('Falling back to the Temporal SDK dev server download (needs internet access; set TEMPORAL_CLI_PATH or install Go to avoid it)…');
+  options.log(
+    'Falling back to the Temporal SDK dev server download (needs internet access; set TEMPORAL_CLI_PATH or install Go to avoid it)…',
+  );
   let testing: typeof import('@temporalio/testing');
   try {
     testing = await import('@temporalio/testing');
   } catch {
-    throw new Error('No Temporal CLI available and @temporalio/testing (dev dependency) is not installed: set TEMPORAL_CLI_PATH or TEMPORAL_ADDRESS.');
+    throw new Error(
+      'No Temporal CLI available and @temporalio/testing (dev dependency) is not installed: set TEMPORAL_CLI_PATH or TEMPORAL_ADDRESS.',
+    );
   }
   const uiPort = options.uiPort || (await getFreePort());
   const env: TestWorkflowEnvironment = await testing.TestWorkflowEnvironment.createLocal({

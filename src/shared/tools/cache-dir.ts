@@ -70,7 +70,9 @@ export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, op
       log?.(`Waiting for another process (pid ${owner.pid}) to finish ${what}…`);
     }
     if (Date.now() - started > timeoutMs) {
-      throw new Error(`Timed out after ${Math.round(timeoutMs / 1000)} s waiting for lock ${lockPath}; remove it if no other process is running.`);
+      throw new Error(
+        `Timed out after ${Math.round(timeoutMs / 1000)} s waiting for lock ${lockPath}; remove it if no other process is running.`,
+      );
     }
     await delay(500);
   }

@@ -60,7 +60,16 @@ export async function ensureSchemathesis(log: Log): Promise<string> {
       log(`Installing schemathesis ${layout.version} into ${layout.dir} (once)…`);
       await fs.rm(layout.dir, { recursive: true, force: true });
       await run(python, ['-m', 'venv', layout.dir]);
-      await run(path.join(layout.dir, 'bin', 'python'), ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-input', '-r', layout.requirements]);
+      await run(path.join(layout.dir, 'bin', 'python'), [
+        '-m',
+        'pip',
+        'install',
+        '--quiet',
+        '--disable-pip-version-check',
+        '--no-input',
+        '-r',
+        layout.requirements,
+      ]);
       if (!(await isExecutable(layout.executable))) throw new Error(`schemathesis was installed but ${layout.executable} is missing`);
       await fs.writeFile(layout.marker, `schemathesis ${layout.version}\n`);
       log(`schemathesis ${layout.version} ready.`);
@@ -77,6 +86,8 @@ function run(command: string, args: string[]): Promise<void> {
     child.stdout.on('data', (c: Buffer) => tail.push(c));
     child.stderr.on('data', (c: Buffer) => tail.push(c));
     child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${tail.toString()}`))));
+    child.once('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${tail.toString()}`)),
+    );
   });
 }

@@ -3,7 +3,17 @@ import { createHash } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { delay, findOnPath, getFreePort, explicitExecutable, isExecutable, Log, OutputTail, toolsCacheDir, withFileLock } from './cache-dir';
+import {
+  delay,
+  findOnPath,
+  getFreePort,
+  explicitExecutable,
+  isExecutable,
+  Log,
+  OutputTail,
+  toolsCacheDir,
+  withFileLock,
+} from './cache-dir';
 
 /**
  * The Temporal time-skipping test server is a Java program (part of the Java SDK).
@@ -150,7 +160,16 @@ async function createCdsArchive(java: string, layout: TestServerLayout, log: Log
   const port = await getFreePort();
   const child = spawn(
     java,
-    [`-XX:ArchiveClassesAtExit=${layout.cdsArchive}`, '-Xlog:cds=off', '-Xlog:cds+dynamic=off', ...JVM_FLAGS, '-cp', path.join(layout.lib, '*'), TEST_SERVER_MAIN_CLASS, String(port)],
+    [
+      `-XX:ArchiveClassesAtExit=${layout.cdsArchive}`,
+      '-Xlog:cds=off',
+      '-Xlog:cds+dynamic=off',
+      ...JVM_FLAGS,
+      '-cp',
+      path.join(layout.lib, '*'),
+      TEST_SERVER_MAIN_CLASS,
+      String(port),
+    ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   const tail = new OutputTail(20);

@@ -17,9 +17,20 @@ import type { ActivityOptions, LocalActivityOptions, RetryPolicy } from '@tempor
  * the database does; from PARAMETERS.attention.retryingActivityAttempts attempts on they are listed (alerting).
  * Their time per attempt is bounded (startToCloseTimeout), so a hung call is retried, not waited for.
  */
-export const NON_RETRYABLE_ERROR_TYPES = ['TemplateDataInvalid', 'InvalidCommand', 'NotFound', 'TransitionRefused', 'RulesFailed', 'DatabaseDataError'];
+export const NON_RETRYABLE_ERROR_TYPES = [
+  'TemplateDataInvalid',
+  'InvalidCommand',
+  'NotFound',
+  'TransitionRefused',
+  'RulesFailed',
+  'DatabaseDataError',
+];
 
-const UNBOUNDED_WRITE: RetryPolicy = { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES };
+const UNBOUNDED_WRITE: RetryPolicy = {
+  initialInterval: '1 second',
+  maximumInterval: '1 minute',
+  nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
+};
 
 /**
  * E-mails are queued in the outbox and sent by the worker's sender (src/mail/usecases/outbox.ts): the activity
@@ -52,5 +63,10 @@ export const RECORD_LOCAL_ACTIVITY: LocalActivityOptions = {
  */
 export const LISTING_ACTIVITY: ActivityOptions = {
   startToCloseTimeout: '5 minutes',
-  retry: { initialInterval: '5 seconds', maximumInterval: '10 minutes', maximumAttempts: 20, nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES },
+  retry: {
+    initialInterval: '5 seconds',
+    maximumInterval: '10 minutes',
+    maximumAttempts: 20,
+    nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
+  },
 };

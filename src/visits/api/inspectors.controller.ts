@@ -101,7 +101,9 @@ export class InspectorsController {
   @Post()
   @Can('inspectors.manage')
   @HttpCode(201)
-  @ApiOperation({ summary: 'VIS-5: add an inspector (Pix staff, manager of another centre, contractor); 409 DATA-3 when the e-mail is taken' })
+  @ApiOperation({
+    summary: 'VIS-5: add an inspector (Pix staff, manager of another centre, contractor); 409 DATA-3 when the e-mail is taken',
+  })
   @ApiBody({ schema: createInspectorSchema as object })
   async create(@CurrentPrincipal() principal: Principal, @Body() body: unknown) {
     return createInspector(this.deps, validateBody<CreateInspectorBody>(createInspectorSchema, body ?? {}), principal);

@@ -13,20 +13,38 @@ import { intParam as int, validateBody } from '../../http/validation';
 import { ApiErrors, ApiSuccess } from '../../http/openapi';
 import * as v from '../../http/openapi/views';
 
-const organisationParam = new ParseUUIDPipe({ exceptionFactory: () => new InvalidCommand('organisationId', 'organisationId must be a UUID') });
+const organisationParam = new ParseUUIDPipe({
+  exceptionFactory: () => new InvalidCommand('organisationId', 'organisationId must be a UUID'),
+});
 
 const qualityEventSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['kind', 'occurredOn', 'summary'],
   properties: {
-    kind: { type: 'string', enum: [...QUALITY_EVENT_KINDS], description: 'complaint (SES-13), incident (SES-12), fraud-report (SUS-1), late-finalisation (SES-10), data-breach (DATA-2)' },
+    kind: {
+      type: 'string',
+      enum: [...QUALITY_EVENT_KINDS],
+      description: 'complaint (SES-13), incident (SES-12), fraud-report (SUS-1), late-finalisation (SES-10), data-breach (DATA-2)',
+    },
     occurredOn: { type: 'string', format: 'date', description: 'When it happened, or the complaint was received (ISO date)' },
     summary: { type: 'string', minLength: 1, maxLength: 2000, description: 'What happened, in French' },
     sessionId: { type: ['string', 'null'], pattern: '^[A-Za-z0-9_.-]{1,64}$', description: 'The session concerned, one of the centre’s' },
-    resultsPublishedOn: { type: ['string', 'null'], format: 'date', description: 'SES-13: when the results complained about were published' },
-    discoveredAt: { type: ['string', 'null'], format: 'date-time', description: 'DATA-2: when the centre discovered the personal-data breach' },
-    notifiedAt: { type: ['string', 'null'], format: 'date-time', description: 'DATA-2: when the centre notified Pix of it (due within 72 hours)' },
+    resultsPublishedOn: {
+      type: ['string', 'null'],
+      format: 'date',
+      description: 'SES-13: when the results complained about were published',
+    },
+    discoveredAt: {
+      type: ['string', 'null'],
+      format: 'date-time',
+      description: 'DATA-2: when the centre discovered the personal-data breach',
+    },
+    notifiedAt: {
+      type: ['string', 'null'],
+      format: 'date-time',
+      description: 'DATA-2: when the centre notified Pix of it (due within 72 hours)',
+    },
   },
 } as const;
 
@@ -54,7 +72,10 @@ export class QualityEventsController {
   @ApiErrors(404)
   @Get()
   @Can('visits.read')
-  @ApiOperation({ summary: 'The centre’s quality record, newest first (an inspector: only a centre of their assigned visits, as for its risk score; otherwise 404)' })
+  @ApiOperation({
+    summary:
+      'The centre’s quality record, newest first (an inspector: only a centre of their assigned visits, as for its risk score; otherwise 404)',
+  })
   @ApiQuery({ name: 'kind', required: false, enum: [...QUALITY_EVENT_KINDS] })
   @ApiQuery({ name: 'limit', required: false, type: Number })
   @ApiQuery({ name: 'offset', required: false, type: Number })
@@ -69,7 +90,12 @@ export class QualityEventsController {
     if (!(await inspectorAssignedTo(this.deps.db, principal, organisationId))) {
       throw new NotFound(`no agreed centre ${organisationId}`, { organisationId });
     }
-    if (kind !== undefined && !(QUALITY_EVENT_KINDS as readonly string[]).includes(kind)) throw new InvalidCommand('kind', `kind must be one of: ${QUALITY_EVENT_KINDS.join(', ')}`);
-    return listQualityEvents(this.deps, organisationId, { kind, limit: int('limit', limit, 50, 1, 1000), offset: int('offset', offset, 0, 0, 10_000_000) });
+    if (kind !== undefined && !(QUALITY_EVENT_KINDS as readonly string[]).includes(kind))
+      throw new InvalidCommand('kind', `kind must be one of: ${QUALITY_EVENT_KINDS.join(', ')}`);
+    return listQualityEvents(this.deps, organisationId, {
+      kind,
+      limit: int('limit', limit, 50, 1, 1000),
+      offset: int('offset', offset, 0, 0, 10_000_000),
+    });
   }
 }

@@ -23,7 +23,12 @@ export const planSchema = {
   properties: {
     from: isoDate,
     to: isoDate,
-    announcedShare: { type: 'number', minimum: 0, maximum: 1, description: 'VIS-1, VIS-2: share of announced control visits (default: parameters)' },
+    announcedShare: {
+      type: 'number',
+      minimum: 0,
+      maximum: 1,
+      description: 'VIS-1, VIS-2: share of announced control visits (default: parameters)',
+    },
   },
 } as const;
 
@@ -82,7 +87,9 @@ export class VisitsController {
   @ApiErrors(404)
   @Get('centres/:organisationId/risk')
   @Can('visits.read')
-  @ApiOperation({ summary: 'VIS-1: the centre’s risk score, every contributing factor explained (rule, clause, points, value seen, threshold)' })
+  @ApiOperation({
+    summary: 'VIS-1: the centre’s risk score, every contributing factor explained (rule, clause, points, value seen, threshold)',
+  })
   async risk(@CurrentPrincipal() principal: Principal, @Param('organisationId', uuid('organisationId')) organisationId: string) {
     if (!(await inspectorAssignedTo(this.deps.db, principal, organisationId))) {
       throw new NotFound(`no agreed centre ${organisationId}`, { organisationId });
@@ -126,7 +133,8 @@ export class VisitsController {
     summary:
       'VIS-4: record a visit’s findings (audited); serious findings are proposed to the legal team (BRE-1 breach notice, SUS-1 suspension) ' +
       'as open proposals of the agrément, confirmed or declined through its confirm-proposal / decline-proposal actions (BRE-4)',
-    description: '409 names the rule: VIS-4 (not yet visited, already recorded, cancelled, a proposal without a failed item), APP-3 (a proposal after a conformity visit).',
+    description:
+      '409 names the rule: VIS-4 (not yet visited, already recorded, cancelled, a proposal without a failed item), APP-3 (a proposal after a conformity visit).',
   })
   @ApiSuccess(v.findingsResult)
   @ApiErrors(404, 409)

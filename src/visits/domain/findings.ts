@@ -71,14 +71,20 @@ export interface VisitForFindings {
 
 /** VIS-4: checks the findings against the visit, and decides whether they are serious enough for a proposal. */
 export function assessFindings(visit: VisitForFindings, input: FindingsInput, today: string): FindingsAssessment {
-  if (visit.status === 'cancelled') throw new TransitionRefused('VIS-4', 'the visit was cancelled: there are no findings to record', { status: visit.status });
-  if (visit.status === 'done') throw new TransitionRefused('VIS-4', 'the findings of this visit are already recorded', { status: visit.status });
+  if (visit.status === 'cancelled')
+    throw new TransitionRefused('VIS-4', 'the visit was cancelled: there are no findings to record', { status: visit.status });
+  if (visit.status === 'done')
+    throw new TransitionRefused('VIS-4', 'the findings of this visit are already recorded', { status: visit.status });
   if (today < visit.plannedOn) {
-    throw new TransitionRefused('VIS-4', `the visit has not taken place yet: it is planned on ${visit.plannedOn}`, { plannedOn: visit.plannedOn, today });
+    throw new TransitionRefused('VIS-4', `the visit has not taken place yet: it is planned on ${visit.plannedOn}`, {
+      plannedOn: visit.plannedOn,
+      today,
+    });
   }
   for (const item of CHECKLIST_ITEMS) {
     const entry = input.checklist?.[item];
-    if (!entry || (entry.result !== 'ok' && entry.result !== 'ko')) throw new InvalidCommand(`checklist.${item}.result`, `checklist.${item}.result must be ok or ko`);
+    if (!entry || (entry.result !== 'ok' && entry.result !== 'ko'))
+      throw new InvalidCommand(`checklist.${item}.result`, `checklist.${item}.result must be ok or ko`);
     if (entry.result === 'ko' && !entry.notes?.trim()) {
       throw new InvalidCommand(`checklist.${item}.notes`, `checklist.${item}.notes must say what was found when the item is ko`);
     }
@@ -99,7 +105,12 @@ export function assessFindings(visit: VisitForFindings, input: FindingsInput, to
   const items = failed.map((item) => CHECKLIST_LABELS[item].toLowerCase()).join(' ; ');
   const proposals: FindingsProposal[] = [];
   if (input.proposeSuspension === true) {
-    proposals.push({ kind: 'suspension', ruleId: 'SUS-1', automatic: false, reasonFr: `visite de contrôle : manquement grave ou risque imminent constaté (${items})` });
+    proposals.push({
+      kind: 'suspension',
+      ruleId: 'SUS-1',
+      automatic: false,
+      reasonFr: `visite de contrôle : manquement grave ou risque imminent constaté (${items})`,
+    });
   }
   const automaticBreach = visit.kind !== 'conformity' && failed.length >= PARAMETERS.visits.findingsKoForBreachProposal;
   if (input.proposeBreach === true || (automaticBreach && !asked)) {

@@ -40,7 +40,8 @@ export interface InspectorInput {
 export function normaliseDepartments(value: unknown, field = 'departments'): string[] {
   if (!Array.isArray(value) || value.length === 0) throw new InvalidCommand(field, `${field} must list at least one department`);
   value.forEach((d, i) => {
-    if (typeof d !== 'string' || !DEPARTMENT.test(d)) throw new InvalidCommand(`${field}[${i}]`, `${field}[${i}] must be a department code such as 75, 2A or 974`);
+    if (typeof d !== 'string' || !DEPARTMENT.test(d))
+      throw new InvalidCommand(`${field}[${i}]`, `${field}[${i}] must be a department code such as 75, 2A or 974`);
   });
   return [...new Set(value as string[])].sort();
 }
@@ -60,7 +61,8 @@ export function normaliseUnavailability(value: unknown, field = 'unavailable'): 
 }
 
 export function validateCapacity(value: unknown, field = 'capacity'): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw new InvalidCommand(field, `${field} must be a non-negative integer`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
+    throw new InvalidCommand(field, `${field} must be a non-negative integer`);
   return value;
 }
 
@@ -78,11 +80,14 @@ export function validateInspector(input: Readonly<Record<string, unknown>>): Ins
   }
   const kind = input.kind as InspectorKind;
   if (typeof input.name !== 'string' || !input.name.trim()) throw new InvalidCommand('name', 'name is required');
-  if (typeof input.email !== 'string' || !EMAIL.test(input.email.trim())) throw new InvalidCommand('email', 'email must be an e-mail address');
+  if (typeof input.email !== 'string' || !EMAIL.test(input.email.trim()))
+    throw new InvalidCommand('email', 'email must be an e-mail address');
   const organisationId = (input.organisationId as string | null | undefined) ?? null;
   // VIS-5: a centre manager inspects other centres; which one is theirs must be known to keep them away from it.
-  if (kind === 'centre-manager' && !organisationId) throw new InvalidCommand('organisationId', 'a centre manager names the centre they manage (VIS-5)');
-  if (kind !== 'centre-manager' && organisationId) throw new InvalidCommand('organisationId', 'only a centre manager belongs to a centre; use networkId for a network');
+  if (kind === 'centre-manager' && !organisationId)
+    throw new InvalidCommand('organisationId', 'a centre manager names the centre they manage (VIS-5)');
+  if (kind !== 'centre-manager' && organisationId)
+    throw new InvalidCommand('organisationId', 'only a centre manager belongs to a centre; use networkId for a network');
   return {
     kind,
     name: input.name.trim(),

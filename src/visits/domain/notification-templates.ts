@@ -74,7 +74,16 @@ const visitFindingsProposal = {
     /** BRE-1; default: parameters. */
     cureDays: finite,
   },
-  required: ['organisationName', 'agrementReference', 'visitOn', 'inspectorName', 'proposalKind', 'proposalRuleId', 'proposedOn', 'failedItems'],
+  required: [
+    'organisationName',
+    'agrementReference',
+    'visitOn',
+    'inspectorName',
+    'proposalKind',
+    'proposalRuleId',
+    'proposedOn',
+    'failedItems',
+  ],
 } as const;
 
 const isDateInput = (value: unknown) => readDateInput(value) !== null;
@@ -89,14 +98,17 @@ export const VISIT_TEMPLATES = {
       announcementWorkingDays: PARAMETERS.visits.announcementWorkingDays,
     }),
     refine: (data: DataOf<typeof controlVisitNotice>) =>
-      readDateInput(data.letterSentBy)!.date.getTime() < readDateInput(data.visitOn)!.date.getTime() ? null : '"letterSentBy" must be before "visitOn" (VIS-2)',
+      readDateInput(data.letterSentBy)!.date.getTime() < readDateInput(data.visitOn)!.date.getTime()
+        ? null
+        : '"letterSentBy" must be before "visitOn" (VIS-2)',
   },
   'inspector-assignment': {
     schema: inspectorAssignment,
     refine: (data: DataOf<typeof inspectorAssignment>) => {
       const hasSession = typeof data.sessionId === 'string' && data.sessionId.trim() !== '';
       if (data.kind === 'unannounced' && !hasSession) return '"sessionId" is required for an unannounced visit (VIS-1)';
-      if (data.kind !== 'unannounced' && !isDateInput(data.letterSentBy)) return '"letterSentBy" is required for an announced visit (VIS-2)';
+      if (data.kind !== 'unannounced' && !isDateInput(data.letterSentBy))
+        return '"letterSentBy" is required for an announced visit (VIS-2)';
       return null;
     },
   },

@@ -353,10 +353,21 @@ export function planVisits(input: PlanInput): Plan {
 
   for (const centre of centres) {
     const leave = (reason: UnassignedReason, ruleId: string, message: string) =>
-      plan.unassigned.push({ organisationId: centre.organisationId, centreName: centre.name, riskScore: centre.riskScore, reason, ruleId, message });
+      plan.unassigned.push({
+        organisationId: centre.organisationId,
+        centreName: centre.name,
+        riskScore: centre.riskScore,
+        reason,
+        ruleId,
+        message,
+      });
 
     if (capacity === 0) {
-      leave('capacity', 'VIS-1', `Capacité des inspecteurs atteinte sur la période (${plan.capacity} visite(s)) : centre moins prioritaire.`);
+      leave(
+        'capacity',
+        'VIS-1',
+        `Capacité des inspecteurs atteinte sur la période (${plan.capacity} visite(s)) : centre moins prioritaire.`,
+      );
       continue;
     }
     const covering = slots.filter((s) => centre.department !== null && s.inspector.departments.includes(centre.department));
@@ -372,14 +383,22 @@ export function planVisits(input: PlanInput): Plan {
     }
     const independent = covering.filter((s) => conflictOfInterest(s.inspector, centre) === null);
     if (independent.length === 0) {
-      leave('conflict-of-interest', 'VIS-5', `Les seuls inspecteurs du département ${centre.department} relèvent de ce centre ou de son réseau : un inspecteur ne contrôle jamais son propre centre ni son réseau.`);
+      leave(
+        'conflict-of-interest',
+        'VIS-5',
+        `Les seuls inspecteurs du département ${centre.department} relèvent de ce centre ou de son réseau : un inspecteur ne contrôle jamais son propre centre ni son réseau.`,
+      );
       continue;
     }
     const candidates = independent
       .filter((s) => s.remaining > 0 && s.start <= s.end)
       .sort((a, b) => b.remaining - a.remaining || (a.inspector.id < b.inspector.id ? -1 : 1));
     if (candidates.length === 0) {
-      leave('inspectors-full', 'VIS-5', `Les inspecteurs indépendants du département ${centre.department} n'ont plus de disponibilité sur la période.`);
+      leave(
+        'inspectors-full',
+        'VIS-5',
+        `Les inspecteurs indépendants du département ${centre.department} n'ont plus de disponibilité sur la période.`,
+      );
       continue;
     }
 
@@ -391,7 +410,9 @@ export function planVisits(input: PlanInput): Plan {
     let chosen: { slot: Slot; day: string; sessionId: string | null } | null = null;
     let note: string | undefined;
     if (kind === 'unannounced') {
-      const sessions = [...centre.sessions].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.sessionId < b.sessionId ? -1 : 1));
+      const sessions = [...centre.sessions].sort((a, b) =>
+        a.date < b.date ? -1 : a.date > b.date ? 1 : a.sessionId < b.sessionId ? -1 : 1,
+      );
       for (const slot of candidates) {
         const session = sessions.find((s) => s.date >= slot.start && s.date <= slot.end && free(slot, s.date));
         if (session) {
@@ -401,7 +422,8 @@ export function planVisits(input: PlanInput): Plan {
       }
       if (!chosen) {
         kind = 'announced';
-        note = "Aucune session programmée sur la période avec un inspecteur disponible : visite annoncée par lettre recommandée (VIS-2) au lieu d'une visite inopinée (VIS-1).";
+        note =
+          "Aucune session programmée sur la période avec un inspecteur disponible : visite annoncée par lettre recommandée (VIS-2) au lieu d'une visite inopinée (VIS-1).";
       }
     }
     // VIS-2: working days of the centre's department.

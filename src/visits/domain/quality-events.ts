@@ -46,9 +46,12 @@ export function qualityEvent(input: QualityEventInput, today: string): QualityEv
   if (!isIsoDate(input.occurredOn)) throw new InvalidCommand('occurredOn', 'occurredOn must be a date (YYYY-MM-DD)');
   if (input.occurredOn > today) throw new InvalidCommand('occurredOn', `occurredOn (${input.occurredOn}) is in the future`);
   const published = input.resultsPublishedOn ?? null;
-  if (published !== null && input.kind !== 'complaint') throw new InvalidCommand('resultsPublishedOn', 'resultsPublishedOn is for complaints only (SES-13)');
-  if (published !== null && !isIsoDate(published)) throw new InvalidCommand('resultsPublishedOn', 'resultsPublishedOn must be a date (YYYY-MM-DD)');
-  if (published !== null && published > today) throw new InvalidCommand('resultsPublishedOn', `resultsPublishedOn (${published}) is in the future`);
+  if (published !== null && input.kind !== 'complaint')
+    throw new InvalidCommand('resultsPublishedOn', 'resultsPublishedOn is for complaints only (SES-13)');
+  if (published !== null && !isIsoDate(published))
+    throw new InvalidCommand('resultsPublishedOn', 'resultsPublishedOn must be a date (YYYY-MM-DD)');
+  if (published !== null && published > today)
+    throw new InvalidCommand('resultsPublishedOn', `resultsPublishedOn (${published}) is in the future`);
   const breach = dataBreachOf(input, today);
   // SES-13: received after the 2 months it is out of time for the jury; it is recorded all the same (it tells about the centre).
   const deadline = published === null ? null : isoDate(addMonths(parseIsoDate(published), PARAMETERS.sessions.complaintMonths));
@@ -70,13 +73,18 @@ export function qualityEvent(input: QualityEventInput, today: string): QualityEv
 function dataBreachOf(input: QualityEventInput, today: string) {
   const given = input.discoveredAt != null || input.notifiedAt != null;
   if (input.kind !== 'data-breach') {
-    if (given) throw new InvalidCommand(input.discoveredAt != null ? 'discoveredAt' : 'notifiedAt', 'discoveredAt and notifiedAt are for data breaches only (DATA-2)');
+    if (given)
+      throw new InvalidCommand(
+        input.discoveredAt != null ? 'discoveredAt' : 'notifiedAt',
+        'discoveredAt and notifiedAt are for data breaches only (DATA-2)',
+      );
     return null;
   }
   const instant = (field: 'discoveredAt' | 'notifiedAt') => {
     const v = input[field];
     const t = typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(v) ? Date.parse(v) : Number.NaN;
-    if (Number.isNaN(t)) throw new InvalidCommand(field, `${field} must be an ISO instant (e.g. 2026-11-20T14:30:00+01:00) for a data breach (DATA-2)`);
+    if (Number.isNaN(t))
+      throw new InvalidCommand(field, `${field} must be an ISO instant (e.g. 2026-11-20T14:30:00+01:00) for a data breach (DATA-2)`);
     if (new Date(t).toISOString().slice(0, 10) > today) throw new InvalidCommand(field, `${field} is in the future`);
     return t;
   };
@@ -84,5 +92,10 @@ function dataBreachOf(input: QualityEventInput, today: string) {
   const notified = instant('notifiedAt');
   if (notified < discovered) throw new InvalidCommand('notifiedAt', 'notifiedAt is before discoveredAt');
   const notifyBy = discovered + PARAMETERS.dataProtection.breachNotificationHours * 3_600_000;
-  return { discoveredAt: new Date(discovered).toISOString(), notifiedAt: new Date(notified).toISOString(), notifyBy: new Date(notifyBy).toISOString(), withinTime: notified <= notifyBy };
+  return {
+    discoveredAt: new Date(discovered).toISOString(),
+    notifiedAt: new Date(notified).toISOString(),
+    notifyBy: new Date(notifyBy).toISOString(),
+    withinTime: notified <= notifyBy,
+  };
 }

@@ -7,7 +7,14 @@ import type { Db } from '../../shared/database/db';
 import type { Unavailability } from '../domain/inspectors';
 import type { InspectorKind } from '../domain/planner';
 import { appendToLog } from '../../shared/event-log/event-log';
-import type { AvailableInspector, InspectorAudit, InspectorPatch, InspectorPlannedVisit, InspectorRecord, InspectorsRepository } from '../usecases/ports';
+import type {
+  AvailableInspector,
+  InspectorAudit,
+  InspectorPatch,
+  InspectorPlannedVisit,
+  InspectorRecord,
+  InspectorsRepository,
+} from '../usecases/ports';
 import { transactionManager } from '../../shared/database/db';
 import { PLANNING_LOCK } from './visits.repository';
 
@@ -106,25 +113,42 @@ export function inspectorsRepository(db: Db): InspectorsRepository {
       if (filter.active !== undefined) where.push(`i.active = $${params.push(filter.active)}`);
       if (filter.department !== undefined) where.push(`$${params.push(filter.department)} = ANY(i.departments)`);
       if (filter.kind !== undefined) where.push(`i.kind = $${params.push(filter.kind)}`);
-      const rows: InspectorRow[] = await db.query(`${INSPECTOR_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY i.name, i.id`, params);
+      const rows: InspectorRow[] = await db.query(
+        `${INSPECTOR_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY i.name, i.id`,
+        params,
+      );
       return rows.map(toInspector);
     },
 
     async plannedVisits(inspectorIds) {
       const result = new Map<string, InspectorPlannedVisit[]>();
       if (inspectorIds.length === 0) return result;
-      const rows: Array<{ visit_id: string; inspector_id: string; organisation_id: string; organisation_name: string; department: string | null; planned_on: string; kind: string }> =
-        await db.query(
-          `SELECT v.id AS visit_id, v.inspector_id, v.organisation_id, o.name AS organisation_name, o.department,
+      const rows: Array<{
+        visit_id: string;
+        inspector_id: string;
+        organisation_id: string;
+        organisation_name: string;
+        department: string | null;
+        planned_on: string;
+        kind: string;
+      }> = await db.query(
+        `SELECT v.id AS visit_id, v.inspector_id, v.organisation_id, o.name AS organisation_name, o.department,
                   to_char(v.planned_on, 'YYYY-MM-DD') AS planned_on, v.kind
              FROM control_visits v JOIN organisations o ON o.id = v.organisation_id
             WHERE v.inspector_id = ANY($1) AND v.status = 'planned'
             ORDER BY v.planned_on, v.id`,
-          [inspectorIds],
-        );
+        [inspectorIds],
+      );
       for (const r of rows) {
         const list = result.get(r.inspector_id) ?? [];
-        list.push({ visitId: r.visit_id, organisationId: r.organisation_id, organisationName: r.organisation_name, department: r.department, plannedOn: r.planned_on, kind: r.kind });
+        list.push({
+          visitId: r.visit_id,
+          organisationId: r.organisation_id,
+          organisationName: r.organisation_name,
+          department: r.department,
+          plannedOn: r.planned_on,
+          kind: r.kind,
+        });
         result.set(r.inspector_id, list);
       }
       return result;
@@ -141,7 +165,10 @@ export function inspectorsRepository(db: Db): InspectorsRepository {
     },
 
     async idOfUser(userId) {
-      const [row]: { id: string }[] = await db.query(`SELECT i.id FROM inspectors i JOIN users u ON lower(u.email) = lower(i.email) WHERE u.id = $1`, [userId]);
+      const [row]: { id: string }[] = await db.query(
+        `SELECT i.id FROM inspectors i JOIN users u ON lower(u.email) = lower(i.email) WHERE u.id = $1`,
+        [userId],
+      );
       return row?.id ?? null;
     },
 
@@ -207,12 +234,18 @@ export function inspectorsRepository(db: Db): InspectorsRepository {
     async update(id, patch, entry) {
       const fields = Object.keys(patch) as Array<keyof InspectorPatch>;
       const values = fields.map((f) => (f === 'unavailable' ? JSON.stringify(patch[f]) : patch[f]));
-      await transactionManager(db).query(`UPDATE inspectors SET ${fields.map((f, i) => `${PATCH_COLUMNS[f]} = $${i + 2}`).join(', ')} WHERE id = $1`, [id, ...values]);
+      await transactionManager(db).query(
+        `UPDATE inspectors SET ${fields.map((f, i) => `${PATCH_COLUMNS[f]} = $${i + 2}`).join(', ')} WHERE id = $1`,
+        [id, ...values],
+      );
       await audit(db, id, entry);
     },
 
     async deactivate(id, { at, reason }, entry) {
-      await transactionManager(db).query(`UPDATE inspectors SET active = false, deactivated_at = $2, deactivation_reason = $3 WHERE id = $1`, [id, at, reason]);
+      await transactionManager(db).query(
+        `UPDATE inspectors SET active = false, deactivated_at = $2, deactivation_reason = $3 WHERE id = $1`,
+        [id, at, reason],
+      );
       await audit(db, id, entry);
     },
   };

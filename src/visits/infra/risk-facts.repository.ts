@@ -10,11 +10,18 @@ import type { RiskFactsRepository } from '../usecases/ports';
 export function riskFactsRepository(db: Db): RiskFactsRepository {
   return {
     async agrements(agrementIds) {
-      const rows: Array<{ id: string; organisation_id: string; first_grant_on: string; candidates: number; snapshot: Agrement }> = await db.query(
-        `SELECT id, organisation_id, to_char(first_grant_on, 'YYYY-MM-DD') AS first_grant_on, candidates, snapshot FROM agrements WHERE id = ANY($1)`,
-        [agrementIds],
-      );
-      return rows.map((a) => ({ id: a.id, organisationId: a.organisation_id, firstGrantOn: a.first_grant_on, candidates: Number(a.candidates), snapshot: a.snapshot }));
+      const rows: Array<{ id: string; organisation_id: string; first_grant_on: string; candidates: number; snapshot: Agrement }> =
+        await db.query(
+          `SELECT id, organisation_id, to_char(first_grant_on, 'YYYY-MM-DD') AS first_grant_on, candidates, snapshot FROM agrements WHERE id = ANY($1)`,
+          [agrementIds],
+        );
+      return rows.map((a) => ({
+        id: a.id,
+        organisationId: a.organisation_id,
+        firstGrantOn: a.first_grant_on,
+        candidates: Number(a.candidates),
+        snapshot: a.snapshot,
+      }));
     },
 
     /** Across renewals: every agrément the owner holds. */
@@ -47,7 +54,12 @@ export function riskFactsRepository(db: Db): RiskFactsRepository {
           ORDER BY data->>'sessionId', id DESC`,
         [organisationIds, since],
       );
-      return rows.map((r) => ({ centreId: r.centre_id, sessionId: r.session_id, incidents: Number(r.incidents), fraudReports: Number(r.fraud_reports) }));
+      return rows.map((r) => ({
+        centreId: r.centre_id,
+        sessionId: r.session_id,
+        incidents: Number(r.incidents),
+        fraudReports: Number(r.fraud_reports),
+      }));
     },
 
     /** The follow-up workflows' read model. */

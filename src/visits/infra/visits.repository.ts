@@ -6,7 +6,15 @@ import type { Db } from '../../shared/database/db';
 import type { StoredFindings } from '../domain/findings';
 import type { InspectorKind, VisitKind } from '../domain/planner';
 import { appendToLog } from '../../shared/event-log/event-log';
-import type { ConformityVisitDue, PersistedVisit, PlannedVisitSlot, ScheduledSession, VisitRecord, VisitsRepository, VisitTarget } from '../usecases/ports';
+import type {
+  ConformityVisitDue,
+  PersistedVisit,
+  PlannedVisitSlot,
+  ScheduledSession,
+  VisitRecord,
+  VisitsRepository,
+  VisitTarget,
+} from '../usecases/ports';
 import { transactionManager } from '../../shared/database/db';
 
 export const CONTROL_VISIT_STREAM = 'control-visit';
@@ -81,7 +89,14 @@ export function visitsRepository(db: Db): VisitsRepository {
     async agrementTargets(filter): Promise<VisitTarget[]> {
       const params: unknown[] = [LIVE_STATES];
       const organisationClause = filter.organisationId ? `AND o.id = $${params.push(filter.organisationId)}` : '';
-      const rows: Array<{ organisation_id: string; name: string; email: string; department: string | null; network_id: string | null; agrement_id: string }> = await db.query(
+      const rows: Array<{
+        organisation_id: string;
+        name: string;
+        email: string;
+        department: string | null;
+        network_id: string | null;
+        agrement_id: string;
+      }> = await db.query(
         `SELECT DISTINCT ON (o.id) o.id AS organisation_id, o.name, o.email, o.department, a.id AS agrement_id,
                 CASE WHEN a.kind = 'network' THEN a.organisation_id ELSE o.network_id END AS network_id
            FROM agrements a
@@ -104,16 +119,29 @@ export function visitsRepository(db: Db): VisitsRepository {
     },
 
     async visitsPlannedBetween(from, to): Promise<PlannedVisitSlot[]> {
-      const rows: Array<{ id: string; organisation_id: string; inspector_id: string; planned_on: string; kind: VisitKind }> = await db.query(
-        `SELECT id, organisation_id, inspector_id, to_char(planned_on, 'YYYY-MM-DD') AS planned_on, kind
+      const rows: Array<{ id: string; organisation_id: string; inspector_id: string; planned_on: string; kind: VisitKind }> =
+        await db.query(
+          `SELECT id, organisation_id, inspector_id, to_char(planned_on, 'YYYY-MM-DD') AS planned_on, kind
            FROM control_visits WHERE status <> 'cancelled' AND planned_on BETWEEN $1 AND $2 ORDER BY planned_on, id`,
-        [from, to],
-      );
-      return rows.map((r) => ({ id: r.id, organisationId: r.organisation_id, inspectorId: r.inspector_id, plannedOn: r.planned_on, kind: r.kind }));
+          [from, to],
+        );
+      return rows.map((r) => ({
+        id: r.id,
+        organisationId: r.organisation_id,
+        inspectorId: r.inspector_id,
+        plannedOn: r.planned_on,
+        kind: r.kind,
+      }));
     },
 
     async conformityVisitsDue(): Promise<ConformityVisitDue[]> {
-      const rows: Array<{ application_id: string; organisation_id: string; name: string; department: string | null; network_id: string | null }> = await db.query(
+      const rows: Array<{
+        application_id: string;
+        organisation_id: string;
+        name: string;
+        department: string | null;
+        network_id: string | null;
+      }> = await db.query(
         `SELECT ap.id AS application_id, o.id AS organisation_id, o.name, o.department,
                 CASE WHEN ap.kind = 'network' THEN o.id ELSE o.network_id END AS network_id
            FROM applications ap JOIN organisations o ON o.id = ap.organisation_id
@@ -123,7 +151,13 @@ export function visitsRepository(db: Db): VisitsRepository {
             AND NOT EXISTS (SELECT 1 FROM control_visits v WHERE v.application_id = ap.id AND v.status <> 'cancelled')
           ORDER BY ap.id`,
       );
-      return rows.map((r) => ({ applicationId: r.application_id, organisationId: r.organisation_id, name: r.name, department: r.department, networkId: r.network_id }));
+      return rows.map((r) => ({
+        applicationId: r.application_id,
+        organisationId: r.organisation_id,
+        name: r.name,
+        department: r.department,
+        networkId: r.network_id,
+      }));
     },
 
     /** VIS-1: the sessions still planned in the period, per centre, as reported through the sessions API (SES-1). */
@@ -149,7 +183,18 @@ export function visitsRepository(db: Db): VisitsRepository {
         await m.query(
           `INSERT INTO control_visits (id, organisation_id, agrement_id, application_id, inspector_id, kind, planned_on, letter_sent_by, session_id, cost_eur, status)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'planned')`,
-          [v.id, v.organisationId, v.agrementId, v.applicationId, v.inspectorId, v.kind, v.plannedOn, v.letterSentBy, v.sessionId, v.costEur],
+          [
+            v.id,
+            v.organisationId,
+            v.agrementId,
+            v.applicationId,
+            v.inspectorId,
+            v.kind,
+            v.plannedOn,
+            v.letterSentBy,
+            v.sessionId,
+            v.costEur,
+          ],
         );
       }
       await appendToLog(
@@ -188,19 +233,27 @@ export function visitsRepository(db: Db): VisitsRepository {
     },
 
     async plannedVisits(visitIds) {
-      const rows: VisitRow[] = await db.query(`${VISIT_SELECT} WHERE v.id = ANY($1) AND v.status = 'planned' ORDER BY v.planned_on, v.id`, [visitIds]);
+      const rows: VisitRow[] = await db.query(`${VISIT_SELECT} WHERE v.id = ANY($1) AND v.status = 'planned' ORDER BY v.planned_on, v.id`, [
+        visitIds,
+      ]);
       return rows.map(toVisit);
     },
 
     async visitsBetween(from, to, inspectorId) {
       const params: unknown[] = [from, to];
       const mine = inspectorId ? `AND v.inspector_id = $${params.push(inspectorId)}` : '';
-      const rows: VisitRow[] = await db.query(`${VISIT_SELECT} WHERE v.planned_on BETWEEN $1 AND $2 ${mine} ORDER BY v.planned_on, o.name, v.id`, params);
+      const rows: VisitRow[] = await db.query(
+        `${VISIT_SELECT} WHERE v.planned_on BETWEEN $1 AND $2 ${mine} ORDER BY v.planned_on, o.name, v.id`,
+        params,
+      );
       return rows.map(toVisit);
     },
 
     async inspectorHasVisited(inspectorId, organisationId) {
-      const rows: unknown[] = await db.query(`SELECT 1 FROM control_visits WHERE inspector_id = $1 AND organisation_id = $2 LIMIT 1`, [inspectorId, organisationId]);
+      const rows: unknown[] = await db.query(`SELECT 1 FROM control_visits WHERE inspector_id = $1 AND organisation_id = $2 LIMIT 1`, [
+        inspectorId,
+        organisationId,
+      ]);
       return rows.length > 0;
     },
 

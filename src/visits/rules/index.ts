@@ -68,7 +68,8 @@ function validatePoints(file: RuleFile, label: string): RiskRuleDefinition[] {
   for (const rule of file.rules as RiskRuleDefinition[]) {
     const p = rule.points as unknown;
     if (positive(p)) continue;
-    if (p !== null && typeof p === 'object' && positive((p as { perUnit?: unknown }).perUnit) && positive((p as { max?: unknown }).max)) continue;
+    if (p !== null && typeof p === 'object' && positive((p as { perUnit?: unknown }).perUnit) && positive((p as { max?: unknown }).max))
+      continue;
     problems.push(`${rule.check}: "points" must be a positive number or {"perUnit": n, "max": n}`);
   }
   if (problems.length > 0) throw new RuleFileError(label, problems);

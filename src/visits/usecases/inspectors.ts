@@ -93,9 +93,13 @@ const todayOf = (now: Date) => dateIn(now, PARAMETERS.agrement.timeZone);
 
 function refuseInactive(row: InspectorRecord): void {
   if (!row.active) {
-    throw new TransitionRefused('VIS-5', `the inspector was deactivated on ${row.deactivatedAt!.toISOString().slice(0, 10)}: kept for history, no longer assigned or changed`, {
-      inspectorId: row.id,
-    });
+    throw new TransitionRefused(
+      'VIS-5',
+      `the inspector was deactivated on ${row.deactivatedAt!.toISOString().slice(0, 10)}: kept for history, no longer assigned or changed`,
+      {
+        inspectorId: row.id,
+      },
+    );
   }
 }
 
@@ -118,7 +122,10 @@ export async function createInspector(deps: InspectorDeps, body: CreateInspector
     }
     const taken = await inspectors.idByEmail(input.email);
     if (taken) throw new TransitionRefused('DATA-3', `an inspector with the e-mail ${input.email} already exists`, { inspectorId: taken });
-    await inspectors.create({ ...input, id, createdAt: deps.now() }, { type: 'inspector-created', actor: actorLabel(principal), at: deps.now(), data: { ...input } });
+    await inspectors.create(
+      { ...input, id, createdAt: deps.now() },
+      { type: 'inspector-created', actor: actorLabel(principal), at: deps.now(), data: { ...input } },
+    );
   });
   return view(inspectorsRepository(deps.db), id);
 }
@@ -140,7 +147,8 @@ export async function listInspectors(db: DataSource, query: InspectorQuery): Pro
   if (active !== 'all') filter.active = active === 'true';
   if (query.department !== undefined) filter.department = normaliseDepartments([query.department], 'department')[0];
   if (query.kind !== undefined) {
-    if (!INSPECTOR_KINDS.includes(query.kind as InspectorKind)) throw new InvalidCommand('kind', `kind must be one of: ${INSPECTOR_KINDS.join(', ')}`);
+    if (!INSPECTOR_KINDS.includes(query.kind as InspectorKind))
+      throw new InvalidCommand('kind', `kind must be one of: ${INSPECTOR_KINDS.join(', ')}`);
     filter.kind = query.kind as InspectorKind;
   }
   const inspectors = inspectorsRepository(db);
@@ -188,11 +196,19 @@ async function change(
 }
 
 /** VIS-5: the days the inspector cannot visit (replaced as a whole), and optionally the engagement window and capacity. */
-export async function updateAvailability(deps: InspectorDeps, id: string, body: AvailabilityBody, principal: Principal): Promise<InspectorView> {
+export async function updateAvailability(
+  deps: InspectorDeps,
+  id: string,
+  body: AvailabilityBody,
+  principal: Principal,
+): Promise<InspectorView> {
   const unavailable = normaliseUnavailability(body.unavailable);
   const capacity = body.capacity === undefined ? undefined : validateCapacity(body.capacity);
   return change(deps, id, principal, (row) => {
-    const window = validateWindow(body.availableFrom ?? row.availableFrom, body.availableTo === undefined ? row.availableTo : body.availableTo);
+    const window = validateWindow(
+      body.availableFrom ?? row.availableFrom,
+      body.availableTo === undefined ? row.availableTo : body.availableTo,
+    );
     const set: InspectorPatch = { unavailable, availableFrom: window.availableFrom, availableTo: window.availableTo };
     if (capacity !== undefined) set.capacity = capacity;
     return { set, type: 'availability-changed', data: { ...window, unavailable, ...(capacity !== undefined ? { capacity } : {}) } };
@@ -200,16 +216,30 @@ export async function updateAvailability(deps: InspectorDeps, id: string, body: 
 }
 
 /** VIS-5: the departments the inspector covers. */
-export async function updateAreas(deps: InspectorDeps, id: string, body: { departments: string[] }, principal: Principal): Promise<InspectorView> {
+export async function updateAreas(
+  deps: InspectorDeps,
+  id: string,
+  body: { departments: string[] },
+  principal: Principal,
+): Promise<InspectorView> {
   const departments = normaliseDepartments(body.departments);
-  return change(deps, id, principal, (row) => ({ set: { departments }, type: 'areas-changed', data: { departments, previous: row.departments } }));
+  return change(deps, id, principal, (row) => ({
+    set: { departments },
+    type: 'areas-changed',
+    data: { departments, previous: row.departments },
+  }));
 }
 
 // ---------------------------------------------------------------------------------------------
 // POST /inspectors/:id/deactivate
 
 /** VIS-5: retires the inspector: kept for history (past visits, the log), never assigned again. Refused while visits are planned. */
-export async function deactivateInspector(deps: InspectorDeps, id: string, body: { reason: string }, principal: Principal): Promise<InspectorView> {
+export async function deactivateInspector(
+  deps: InspectorDeps,
+  id: string,
+  body: { reason: string },
+  principal: Principal,
+): Promise<InspectorView> {
   if (typeof body.reason !== 'string' || !body.reason.trim()) throw new InvalidCommand('reason', 'reason is required');
   await deps.db.transaction(async (m) => {
     const inspectors = inspectorsRepository(m);

@@ -47,7 +47,11 @@ function toView(v: VisitRecord): VisitView {
 }
 
 /** The visits planned in [from, to] (any status); an inspector sees only their own. */
-export async function listVisits(db: DataSource, query: { from: string; to: string }, principal: Principal): Promise<{ from: string; to: string; visits: VisitView[] }> {
+export async function listVisits(
+  db: DataSource,
+  query: { from: string; to: string },
+  principal: Principal,
+): Promise<{ from: string; to: string; visits: VisitView[] }> {
   const from = requireDate('from', query.from);
   const to = requireDate('to', query.to);
   if (to < from) throw new InvalidCommand('to', 'to must be on or after from');

@@ -85,7 +85,10 @@ export interface VisitsRepository {
   /** VIS-1: the sessions still planned in [from, to], per centre. */
   scheduledSessions(organisationIds: string[], from: string, to: string): Promise<Map<string, ScheduledSession[]>>;
   /** Writes the plan's visits (status planned) and their 'visit-planned' entries. */
-  recordPlannedVisits(visits: readonly PersistedVisit[], context: { actor: string; at: Date; period: { from: string; to: string } }): Promise<void>;
+  recordPlannedVisits(
+    visits: readonly PersistedVisit[],
+    context: { actor: string; at: Date; period: { from: string; to: string } },
+  ): Promise<void>;
   /** With lock, the visit's row stays locked until the transaction ends. */
   findVisit(visitId: string, options?: { lock?: boolean }): Promise<VisitRecord | null>;
   /** Those of the visits still planned, soonest first. */
@@ -205,7 +208,10 @@ export interface QualityEventsRepository {
   /** The centre a session belongs to; null when there is no such session. */
   sessionOrganisation(sessionId: string): Promise<string | null>;
   /** Writes the event and its entry (stream "centre-quality"). */
-  record(event: QualityEventRecord & { organisationId: string }, log: { ruleIds: string[]; actor: string; reason: string; at: Date }): Promise<void>;
+  record(
+    event: QualityEventRecord & { organisationId: string },
+    log: { ruleIds: string[]; actor: string; reason: string; at: Date },
+  ): Promise<void>;
   count(organisationId: string, kind: string | null): Promise<number>;
   /** Newest first. */
   list(organisationId: string, kind: string | null, page: { limit: number; offset: number }): Promise<QualityEventRecord[]>;
@@ -229,11 +235,18 @@ export interface RiskFactsRepository {
   /** SES-10: the sessions finalised late (session_quality) whose deadline is on or after `since`. */
   lateSessions(organisationIds: string[], since: string): Promise<Array<{ organisationId: string; sessionId: string }>>;
   /** SES-12, SUS-1: the incidents and fraud reports of each session's last finalisation since `since`. */
-  finalisationReports(organisationIds: string[], since: string): Promise<Array<{ centreId: string; sessionId: string; incidents: number; fraudReports: number }>>;
+  finalisationReports(
+    organisationIds: string[],
+    since: string,
+  ): Promise<Array<{ centreId: string; sessionId: string; incidents: number; fraudReports: number }>>;
   /** SES-12: the remedies not offered within their 5 days, due since `since`. */
   lateRemedies(organisationIds: string[], since: string): Promise<Array<{ organisationId: string; count: number }>>;
   /** The quality events that occurred in [since, today]. */
-  qualityEvents(organisationIds: string[], since: string, today: string): Promise<Array<{ organisationId: string; kind: string; sessionId: string | null }>>;
+  qualityEvents(
+    organisationIds: string[],
+    since: string,
+    today: string,
+  ): Promise<Array<{ organisationId: string; kind: string; sessionId: string | null }>>;
   /** The day of each centre's last visit done, on or before today. */
   lastVisitsDone(organisationIds: string[], today: string): Promise<Map<string, string>>;
 }

@@ -16,10 +16,16 @@ const view = (r: QualityEventRecord) => ({ id: r.id, kind: r.kind, occurredOn: r
  * SUS-1, SES-10) in its quality record, with its event-log entry, in one transaction; the control-visit
  * risk score reads it (VIS-1). A session named must be the centre's.
  */
-export async function recordQualityEvent(deps: Pick<ApplicationDeps, 'db' | 'now'>, organisationId: string, input: QualityEventInput, actor: string) {
+export async function recordQualityEvent(
+  deps: Pick<ApplicationDeps, 'db' | 'now'>,
+  organisationId: string,
+  input: QualityEventInput,
+  actor: string,
+) {
   const event = qualityEvent(input, dateIn(deps.now(), PARAMETERS.agrement.timeZone));
   const quality = qualityEventsRepository(deps.db);
-  if (!(await quality.organisationExists(organisationId))) throw new NotFound(`organisation ${organisationId} not found`, { organisationId });
+  if (!(await quality.organisationExists(organisationId)))
+    throw new NotFound(`organisation ${organisationId} not found`, { organisationId });
   if (event.sessionId) {
     if ((await quality.sessionOrganisation(event.sessionId)) !== organisationId) {
       throw new InvalidCommand('sessionId', `session ${event.sessionId} is not one of this centre's sessions`);
@@ -37,7 +43,11 @@ export async function recordQualityEvent(deps: Pick<ApplicationDeps, 'db' | 'now
 }
 
 /** A centre's quality record, newest first (?kind=). */
-export async function listQualityEvents(deps: Pick<ApplicationDeps, 'db'>, organisationId: string, filter: { kind?: string; limit: number; offset: number }) {
+export async function listQualityEvents(
+  deps: Pick<ApplicationDeps, 'db'>,
+  organisationId: string,
+  filter: { kind?: string; limit: number; offset: number },
+) {
   const quality = qualityEventsRepository(deps.db);
   const kind = filter.kind ?? null;
   const total = await quality.count(organisationId, kind);

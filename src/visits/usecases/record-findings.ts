@@ -40,7 +40,12 @@ async function findVisit(visits: VisitsRepository, visitId: string, lock = false
  * legal team (BRE-1 breach notice, SUS-1 suspension) and e-mails it. An inspector records only their own visits. The
  * same findings sent again (a retry) answer the recorded result and re-queue only an e-mail that failed to be queued.
  */
-export async function recordFindings(deps: VisitDeps, visitId: string, input: FindingsInput, principal: Principal): Promise<FindingsResult> {
+export async function recordFindings(
+  deps: VisitDeps,
+  visitId: string,
+  input: FindingsInput,
+  principal: Principal,
+): Promise<FindingsResult> {
   const inspectorId = await inspectorIdOf(deps.db, principal);
   const visible = async (v: VisitRecord) => {
     if (inspectorId && v.inspectorId !== inspectorId) throw new NotFound(`control visit ${visitId} not found`, { visitId });
@@ -54,7 +59,13 @@ export async function recordFindings(deps: VisitDeps, visitId: string, input: Fi
     const v = await findVisit(visits, visitId, true);
     if (v.status === 'done' && v.findings && canonicalJson(v.findings.input) === canonicalJson(input)) return v.findings;
     const assessment = assessFindings({ kind: v.kind, status: v.status, plannedOn: v.plannedOn }, input, today);
-    const stored: StoredFindings = { ...assessment, input, visitedOn: v.plannedOn, recordedBy: actor, recordedAt: deps.now().toISOString() };
+    const stored: StoredFindings = {
+      ...assessment,
+      input,
+      visitedOn: v.plannedOn,
+      recordedBy: actor,
+      recordedAt: deps.now().toISOString(),
+    };
     await visits.recordFindings(visitId, v, stored, { actor, at: deps.now() });
     return stored;
   });
@@ -75,7 +86,10 @@ export async function recordFindings(deps: VisitDeps, visitId: string, input: Fi
         proposalKind: p.kind,
         proposalRuleId: p.ruleId,
         proposedOn: todayOf(new Date(findings.recordedAt)),
-        failedItems: findings.failed.map((item) => ({ label: CHECKLIST_LABELS[item], notes: findings.input.checklist[item].notes ?? null })),
+        failedItems: findings.failed.map((item) => ({
+          label: CHECKLIST_LABELS[item],
+          notes: findings.input.checklist[item].notes ?? null,
+        })),
         summary: findings.input.summary ?? null,
       },
     })),
@@ -89,7 +103,12 @@ export async function recordFindings(deps: VisitDeps, visitId: string, input: Fi
  * suspension then applies) or declines it like the engine's other proposals. Once per visit and kind: the
  * update id and the agrément's own record of visits proposed make a retry harmless.
  */
-async function proposeToAgrement(deps: VisitDeps, v: VisitRecord, findings: StoredFindings, actor: string): Promise<AgrementProposalsReport> {
+async function proposeToAgrement(
+  deps: VisitDeps,
+  v: VisitRecord,
+  findings: StoredFindings,
+  actor: string,
+): Promise<AgrementProposalsReport> {
   const report: AgrementProposalsReport = { recorded: [], failed: [] };
   if (!v.agrementId) return report;
   const proposedOn = todayOf(new Date(findings.recordedAt));

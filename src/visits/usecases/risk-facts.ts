@@ -38,7 +38,11 @@ function key(s: RiskSubject): string {
 }
 
 /** The risk facts of each subject on `today`; a subject whose agrément is unknown throws NotFound. */
-export async function riskFactsFor(sources: RiskFactsRepository, subjects: readonly RiskSubject[], today: string): Promise<Map<string, RiskFacts>> {
+export async function riskFactsFor(
+  sources: RiskFactsRepository,
+  subjects: readonly RiskSubject[],
+  today: string,
+): Promise<Map<string, RiskFacts>> {
   const result = new Map<string, RiskFacts>();
   if (subjects.length === 0) return result;
   const organisations = [...new Set(subjects.map((s) => s.organisationId))];
@@ -47,7 +51,8 @@ export async function riskFactsFor(sources: RiskFactsRepository, subjects: reado
 
   const agrements = await sources.agrements(agrementIds);
   const agrementById = new Map(agrements.map((a) => [a.id, a]));
-  for (const s of subjects) if (!agrementById.has(s.agrementId)) throw new NotFound(`agrément ${s.agrementId} not found`, { agrementId: s.agrementId });
+  for (const s of subjects)
+    if (!agrementById.has(s.agrementId)) throw new NotFound(`agrément ${s.agrementId} not found`, { agrementId: s.agrementId });
 
   // SUS-1, BRE-1: every suspension and breach notice of the agréments held by the same organisations (across renewals).
   const owners = [...new Set(agrements.map((a) => a.organisationId))];
@@ -99,7 +104,10 @@ export async function riskFactsFor(sources: RiskFactsRepository, subjects: reado
       fraudReports: perSession('fraudReports', 'fraud-report'),
       complaints: mine.filter((e) => e.kind === 'complaint').length,
       monthsSinceFirstGrant: wholeMonthsBetween(firstGrantOn, today),
-      pastSuspensions: Math.max(historyCount(a.organisationId, 'suspended'), a.snapshot?.suspension && (a.snapshot.suspension as { cause?: string }).cause !== 'force-majeure' ? 1 : 0),
+      pastSuspensions: Math.max(
+        historyCount(a.organisationId, 'suspended'),
+        a.snapshot?.suspension && (a.snapshot.suspension as { cause?: string }).cause !== 'force-majeure' ? 1 : 0,
+      ),
       pastBreaches: Math.max(historyCount(a.organisationId, 'breach-notified'), a.snapshot?.breach ? 1 : 0),
       everVisited: last !== null,
       monthsWithoutVisit: wholeMonthsBetween(last ?? firstGrantOn, today),

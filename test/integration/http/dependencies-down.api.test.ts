@@ -26,11 +26,18 @@ let unreachable: Client;
 beforeAll(async () => {
   h = await createHarness();
   // A real PostgreSQL server of its own, stopped once the pool is connected: the outage as production sees it.
-  const server = await startDatabase({ dataDir: mkdtempSync(path.join(tmpdir(), 'pix-down-')), databaseName: 'down', log: () => undefined });
+  const server = await startDatabase({
+    dataDir: mkdtempSync(path.join(tmpdir(), 'pix-down-')),
+    databaseName: 'down',
+    log: () => undefined,
+  });
   deadDb = createDataSource(server.url);
   await deadDb.initialize();
   await server.stop();
-  const connection = await Connection.lazy({ address: '127.0.0.1:1', interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: 2 }))] });
+  const connection = await Connection.lazy({
+    address: '127.0.0.1:1',
+    interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: 2 }))],
+  });
   unreachable = new Client({ connection });
 });
 afterAll(async () => {
@@ -41,7 +48,11 @@ afterAll(async () => {
 
 async function serve(deps: { db?: DataSource; temporal?: Client }): Promise<string> {
   const app = await createApp(
-    { applications: { db: deps.db ?? h.db, temporal: deps.temporal ?? h.client, taskQueue: h.taskQueue, now: () => new Date() }, dashboardCacheMs: 0, principalCacheMs: 0 },
+    {
+      applications: { db: deps.db ?? h.db, temporal: deps.temporal ?? h.client, taskQueue: h.taskQueue, now: () => new Date() },
+      dashboardCacheMs: 0,
+      principalCacheMs: 0,
+    },
     { logger: false },
   );
   await app.listen(0, '127.0.0.1');
@@ -66,9 +77,16 @@ describe('dependencies down (issue 11)', () => {
     const ready = await requestJson(`${url}/health/ready`, 'GET');
     expect(ready.status).toBe(503);
     expect(ready.headers.get('retry-after')).toBe(String(PARAMETERS.resilience.retryAfterSeconds));
-    expect(ready.body).toMatchObject({ status: 'unavailable', down: ['temporal'], checks: { database: { status: 'up' }, temporal: { status: 'down' } } });
+    expect(ready.body).toMatchObject({
+      status: 'unavailable',
+      down: ['temporal'],
+      checks: { database: { status: 'up' }, temporal: { status: 'down' } },
+    });
     const token = await h.tokenFor('legal');
-    const suspend = await requestJson(`${url}/agrements/${start.agrementId}/actions/suspend`, 'POST', { token, body: { reason: 'Fraude signalée' } });
+    const suspend = await requestJson(`${url}/agrements/${start.agrementId}/actions/suspend`, 'POST', {
+      token,
+      body: { reason: 'Fraude signalée' },
+    });
     expect(suspend.status).toBe(503);
     expect(suspend.headers.get('retry-after')).toBe(String(PARAMETERS.resilience.retryAfterSeconds));
     expect(suspend.body).toMatchObject({ dependency: 'temporal' });

@@ -39,7 +39,12 @@ const count = async (table: string): Promise<number> => (await h.db.query(`SELEC
 
 /** What an accepted application leaves: rows, and its workflow's start (queued in the same transaction, started after the commit). */
 async function footprint() {
-  return { applications: await count('applications'), organisations: await count('organisations'), starts: await count('workflow_start_outbox'), log: await count('event_log') };
+  return {
+    applications: await count('applications'),
+    organisations: await count('organisations'),
+    starts: await count('workflow_start_outbox'),
+    log: await count('event_log'),
+  };
 }
 
 describe('every text accepted is valid for the whole pipeline (issue 11)', () => {
@@ -84,7 +89,11 @@ describe('every text accepted is valid for the whole pipeline (issue 11)', () =>
 
   it('SES-13 a quality event whose summary holds a NUL: 400, nothing recorded', async () => {
     const before = await count('centre_quality_events');
-    const res = await http('POST', `/centres/${randomUUID()}/quality-events`, { kind: 'complaint', occurredOn: '2026-01-10', summary: 'Plainte\u0000' });
+    const res = await http('POST', `/centres/${randomUUID()}/quality-events`, {
+      kind: 'complaint',
+      occurredOn: '2026-01-10',
+      summary: 'Plainte\u0000',
+    });
     expect(res.status).toBe(400);
     expect(res.body.field).toBe('summary');
     expect(await count('centre_quality_events')).toBe(before);
@@ -113,7 +122,11 @@ describe('bodies: limits, malformed JSON, and no work for anonymous requests (is
 
   it('a body over the limit is 413, with a token or without', async () => {
     for (const token of [ops, null]) {
-      const res = await raw('/applications', { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: big() });
+      const res = await raw('/applications', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: big(),
+      });
       expect(res.status).toBe(413);
       expect(res.body.message).toContain(`${PARAMETERS.api.maxBodyBytes} bytes`);
     }
@@ -121,9 +134,17 @@ describe('bodies: limits, malformed JSON, and no work for anonymous requests (is
 
   it('more form fields than allowed is 413; malformed JSON is 400 naming the body', async () => {
     const fields = Array.from({ length: PARAMETERS.api.maxFormFields + 1 }, (_, i) => `f${i}=1`).join('&');
-    const form = await raw('/applications', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Bearer ${ops}` }, body: fields });
+    const form = await raw('/applications', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Bearer ${ops}` },
+      body: fields,
+    });
     expect(form.status).toBe(413);
-    const malformed = await raw('/applications', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ops}` }, body: '{"kind": ' });
+    const malformed = await raw('/applications', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ops}` },
+      body: '{"kind": ',
+    });
     expect(malformed.status).toBe(400);
     expect(malformed.body.field).toBe('(body)');
   });

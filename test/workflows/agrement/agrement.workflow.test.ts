@@ -3,7 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgrementStart } from '../../../src/agrement/domain/agrement';
 import { dateIn } from '../../../src/shared/domain/zoned-time';
 import { findAgrement } from '../../../src/agrement/infra/agrement.repository';
-import { agrementActionUpdate, type AgrementAction, agrementStateQuery, agrementWorkflowId, sessionsFinalisedSignal } from '../../../src/agrement/workflows/definitions';
+import {
+  agrementActionUpdate,
+  type AgrementAction,
+  agrementStateQuery,
+  agrementWorkflowId,
+  sessionsFinalisedSignal,
+} from '../../../src/agrement/workflows/definitions';
 import { agrementStart, insertOrganisation } from '../../support/agrement-fixtures';
 import { createHarness, type Harness, LEGAL_EMAIL, OPERATIONS_EMAIL, receivedMail } from '../../support/harness';
 import { recordHistory } from '../../support/histories';
@@ -66,10 +72,16 @@ describe('agrément workflow on the time-skipping server, with exact dates', () 
       expect(toCentre).toHaveLength(1);
       const toOperations = await receivedMail(
         h.smtp,
-        (m) => m.template === 'quota-warning' && m.to.includes(OPERATIONS_EMAIL) && (h.smtp.readMessage(m.id)?.text ?? '').includes(start.organisationName),
+        (m) =>
+          m.template === 'quota-warning' &&
+          m.to.includes(OPERATIONS_EMAIL) &&
+          (h.smtp.readMessage(m.id)?.text ?? '').includes(start.organisationName),
       );
       expect(toOperations).toHaveLength(1);
-      const proposal = await receivedMail(h.smtp, (m) => m.template === 'breach-proposed' && (h.smtp.readMessage(m.id)?.text ?? '').includes(start.organisationName));
+      const proposal = await receivedMail(
+        h.smtp,
+        (m) => m.template === 'breach-proposed' && (h.smtp.readMessage(m.id)?.text ?? '').includes(start.organisationName),
+      );
       expect(proposal[0]!.to).toEqual([LEGAL_EMAIL]);
       const state = await handle.query(agrementStateQuery);
       expect(state.state).toBe('active');
@@ -79,7 +91,9 @@ describe('agrément workflow on the time-skipping server, with exact dates', () 
 
   it('BRE-2 BRE-4 a letter sent 2026-03-10 after 10 days of suspension must be cured by 2026-03-30; uncured, termination is proposed on 2026-03-31 and confirmed by the legal team', async () => {
     await h.run(async () => {
-      const start = agrementStart('2026-02-01', { referent: { name: 'R', email: 'r@test.fr', trainedOn: '2026-01-15', recognisedQualifications: true } });
+      const start = agrementStart('2026-02-01', {
+        referent: { name: 'R', email: 'r@test.fr', trainedOn: '2026-01-15', recognisedQualifications: true },
+      });
       const { handle, clockOffsetMs } = await startAgrement(start, '2026-02-28T10:00:00+01:00');
       await act(handle, { type: 'suspended', on: '2026-02-28', reason: 'fraude signalée par des candidats' });
       expect((await handle.query(agrementStateQuery)).sessionBlocker?.ruleId).toBe('SUS-2');
@@ -98,7 +112,15 @@ describe('agrément workflow on the time-skipping server, with exact dates', () 
       expect(done.end).toMatchObject({ on: '2026-03-31', ruleId: 'BRE-1', confidentialityUntil: '2031-03-31' });
       await handle.result();
       const events = await timeline(start.agrementId);
-      expect(events.map((e) => e.type)).toEqual(['agrement-started', 'suspended', 'breach-notified', 'cure-deadline-passed', 'termination-proposed', 'termination-confirmed', 'terminated']);
+      expect(events.map((e) => e.type)).toEqual([
+        'agrement-started',
+        'suspended',
+        'breach-notified',
+        'cure-deadline-passed',
+        'termination-proposed',
+        'termination-confirmed',
+        'terminated',
+      ]);
       expect(events.find((e) => e.type === 'breach-notified')!.ruleIds).toEqual(['BRE-1', 'BRE-2']);
       const notice = await receivedMail(h.smtp, (m) => m.template === 'breach-notice' && m.to.includes(start.email));
       expect(h.smtp.readMessage(notice[0]!.id)!.text).toContain('30 mars 2026');
@@ -110,22 +132,34 @@ describe('agrément workflow on the time-skipping server, with exact dates', () 
 
   it('TER-1 a termination for convenience notified 2026-06-01 takes effect on 2026-07-01', async () => {
     await h.run(async () => {
-      const start = agrementStart('2026-01-15', { referent: { name: 'R', email: 'r@test.fr', trainedOn: '2026-01-10', recognisedQualifications: true } });
+      const start = agrementStart('2026-01-15', {
+        referent: { name: 'R', email: 'r@test.fr', trainedOn: '2026-01-10', recognisedQualifications: true },
+      });
       const { handle, clockOffsetMs } = await startAgrement(start, '2026-06-01T09:00:00+02:00');
       const notice = await act(handle, { type: 'termination-requested', on: '2026-06-01' }, 'Centre (centre)');
       expect(notice.state).toBe('terminating');
-      expect(notice.deadlines.find((d) => d.name === 'termination-effective')).toMatchObject({ on: '2026-07-01', at: '2026-06-30T22:00:00.000Z' });
+      expect(notice.deadlines.find((d) => d.name === 'termination-effective')).toMatchObject({
+        on: '2026-07-01',
+        at: '2026-06-30T22:00:00.000Z',
+      });
       await sleepUntil(clockOffsetMs, '2026-07-01T09:00:00+02:00');
       const result = await handle.result();
       expect(result.state).toBe('terminated');
       expect(result.end).toMatchObject({ on: '2026-07-01', ruleId: 'TER-1' });
-      expect((await timeline(start.agrementId)).at(-1)).toMatchObject({ type: 'terminated', on: '2026-07-01', ruleIds: ['TER-1', 'TER-5'] });
+      expect((await timeline(start.agrementId)).at(-1)).toMatchObject({
+        type: 'terminated',
+        on: '2026-07-01',
+        ruleIds: ['TER-1', 'TER-5'],
+      });
     });
   });
 
   it('AGR-3 a renewal accepted before the term starts a new term at the old term; AGR-4 otherwise the agrément expires at its term', async () => {
     await h.run(async () => {
-      const renewed = agrementStart('2025-01-31', { years: 1, referent: { name: 'R', email: 'r@test.fr', trainedOn: '2025-01-10', recognisedQualifications: true } });
+      const renewed = agrementStart('2025-01-31', {
+        years: 1,
+        referent: { name: 'R', email: 'r@test.fr', trainedOn: '2025-01-10', recognisedQualifications: true },
+      });
       const a = await startAgrement(renewed, '2025-09-01T09:00:00+02:00');
       await act(a.handle, { type: 'renewal-requested', on: '2025-09-01' }, 'Centre (centre)');
       await sleepUntil(a.clockOffsetMs, '2025-12-01T09:00:00+01:00');
@@ -135,7 +169,10 @@ describe('agrément workflow on the time-skipping server, with exact dates', () 
       expect(s).toMatchObject({ state: 'active', startOn: '2026-01-31', termOn: '2028-01-31' });
       expect(s.deadlines.find((d) => d.name === 'renewal-request-due')?.on).toBe('2027-10-31');
 
-      const expiring = agrementStart('2025-01-31', { years: 1, referent: { name: 'R', email: 'r@test.fr', trainedOn: '2025-01-10', recognisedQualifications: true } });
+      const expiring = agrementStart('2025-01-31', {
+        years: 1,
+        referent: { name: 'R', email: 'r@test.fr', trainedOn: '2025-01-10', recognisedQualifications: true },
+      });
       const b = await startAgrement(expiring, '2025-09-01T09:00:00+02:00');
       await sleepUntil(b.clockOffsetMs, '2026-02-01T09:00:00+01:00');
       const result = await b.handle.result();
@@ -146,25 +183,37 @@ describe('agrément workflow on the time-skipping server, with exact dates', () 
       expect(events.find((e) => e.type === 'renewal-request-missed')?.on).toBe('2025-11-01');
       const missedOps = await receivedMail(
         h.smtp,
-        (m) => m.template === 'agrement-renewal-missed-operations' && (h.smtp.readMessage(m.id)?.text ?? '').includes(expiring.organisationName),
+        (m) =>
+          m.template === 'agrement-renewal-missed-operations' && (h.smtp.readMessage(m.id)?.text ?? '').includes(expiring.organisationName),
       );
       expect(missedOps).toHaveLength(1);
       expect(missedOps[0]!.to).toEqual([OPERATIONS_EMAIL]);
     });
   });
 
-  it('SES-9 SUS-2 TER-5 after a suspension on 2026-02-28, a termination notice and its end on 2026-03-30, the centre is told each time which planned sessions are affected (on the workflow\'s clock, once each)', async () => {
+  it("SES-9 SUS-2 TER-5 after a suspension on 2026-02-28, a termination notice and its end on 2026-03-30, the centre is told each time which planned sessions are affected (on the workflow's clock, once each)", async () => {
     await h.run(async () => {
-      const start = agrementStart('2026-02-01', { referent: { name: 'R', email: 'r@test.fr', trainedOn: '2026-01-15', recognisedQualifications: true } });
+      const start = agrementStart('2026-02-01', {
+        referent: { name: 'R', email: 'r@test.fr', trainedOn: '2026-01-15', recognisedQualifications: true },
+      });
       const { handle, clockOffsetMs } = await startAgrement(start, '2026-02-28T10:00:00+01:00');
       // Planned sessions as Pix Certif reported them: one to come on 2026-04-10, one dated before the clock (held, not affected).
       const sessionId = `S-${start.agrementId.slice(0, 8)}`;
-      for (const [id, date] of [[sessionId, '2026-04-10'], [`${sessionId}-past`, '2026-02-20']] as const) {
+      for (const [id, date] of [
+        [sessionId, '2026-04-10'],
+        [`${sessionId}-past`, '2026-02-20'],
+      ] as const) {
         await h.db.query(
           `INSERT INTO sessions (id, organisation_id, agrement_organisation_id, centre_kind, date, start_time, end_time, time_zone, status, deadline_at,
                                  candidate_count, rule_set_id, report, content_hash, source)
            VALUES ($1, $2, $2, 'centre', $3, '14:00', '16:00', 'Europe/Paris', 'planned', $4, 10, 'sessions@2020-01', $5, 'test', 'api')`,
-          [id, start.organisationId, date, `${date}T14:00:00Z`, JSON.stringify({ address: '12 rue des Écoles, 69007 Lyon', room: 'Salle B12' })],
+          [
+            id,
+            start.organisationId,
+            date,
+            `${date}T14:00:00Z`,
+            JSON.stringify({ address: '12 rue des Écoles, 69007 Lyon', room: 'Salle B12' }),
+          ],
         );
       }
       const mails = () => h.smtp.messages().filter((m) => m.template === 'planned-sessions-affected' && m.to.includes(start.email));
@@ -172,7 +221,9 @@ describe('agrément workflow on the time-skipping server, with exact dates', () 
       await act(handle, { type: 'suspended', on: '2026-02-28', reason: 'fraude signalée' });
       const [suspended] = await receivedMail(h.smtp, (m) => m.template === 'planned-sessions-affected' && m.to.includes(start.email));
       const text = (h.smtp.readMessage(suspended!.id)?.text ?? '').replace(/\s+/g, ' ');
-      expect(text).toContain(`session ${sessionId} : le 10 avril 2026, de 14 h à 16 h (heure locale, fuseau Europe/Paris), Salle B12, 12 rue des Écoles, 69007 Lyon — motif : agrément suspendu (SUS-2), à compter du 28 février 2026`);
+      expect(text).toContain(
+        `session ${sessionId} : le 10 avril 2026, de 14 h à 16 h (heure locale, fuseau Europe/Paris), Salle B12, 12 rue des Écoles, 69007 Lyon — motif : agrément suspendu (SUS-2), à compter du 28 février 2026`,
+      );
       expect(text).not.toContain(`${sessionId}-past`);
       await act(handle, { type: 'suspension-lifted', on: '2026-02-28' });
       await act(handle, { type: 'termination-requested', on: '2026-02-28' }, 'Centre (centre)');
@@ -187,7 +238,10 @@ describe('agrément workflow on the time-skipping server, with exact dates', () 
       expect(texts[1]).toContain("fin de la convention d'agrément (TER-5), à compter du 30 mars 2026");
       expect(texts[2]).toContain('a pris fin le 30 mars 2026');
       expect(mails()).toHaveLength(3);
-      const logged = await h.db.query(`SELECT type, rule_ids FROM event_log WHERE stream_type = 'session' AND data->>'sessionId' = $1 ORDER BY id`, [sessionId]);
+      const logged = await h.db.query(
+        `SELECT type, rule_ids FROM event_log WHERE stream_type = 'session' AND data->>'sessionId' = $1 ORDER BY id`,
+        [sessionId],
+      );
       expect(logged.map((e: { type: string; rule_ids: string[] }) => `${e.type} ${e.rule_ids[0]}`)).toEqual([
         'session-blocked-by-agrement SUS-2',
         'session-blocked-by-agrement TER-5',
@@ -199,7 +253,9 @@ describe('agrément workflow on the time-skipping server, with exact dates', () 
 
   it('TER-3 force majeure from 2026-03-15 suspends the convention and, still ongoing after 2026-05-15 (more than 2 months), terminates it on 2026-05-16', async () => {
     await h.run(async () => {
-      const start = agrementStart('2026-01-15', { referent: { name: 'R', email: 'r@test.fr', trainedOn: '2026-01-10', recognisedQualifications: true } });
+      const start = agrementStart('2026-01-15', {
+        referent: { name: 'R', email: 'r@test.fr', trainedOn: '2026-01-10', recognisedQualifications: true },
+      });
       const { handle, clockOffsetMs } = await startAgrement(start, '2026-03-15T09:00:00+01:00');
       const s = await act(handle, { type: 'force-majeure-started', on: '2026-03-15' });
       expect(s.state).toBe('force-majeure');
@@ -215,7 +271,9 @@ describe('agrément workflow on the time-skipping server, with exact dates', () 
 
   it('QUO-2 a centre below 600 candidates in the 3 years to 2028-01-31 is proposed for withdrawal once the last finalisations are in (2028-02-02); confirmed that day, it ends 15 days later on 2028-02-17', async () => {
     await h.run(async () => {
-      const start = agrementStart('2025-01-31', { referent: { name: 'R', email: 'r@test.fr', trainedOn: '2025-01-10', recognisedQualifications: true } });
+      const start = agrementStart('2025-01-31', {
+        referent: { name: 'R', email: 'r@test.fr', trainedOn: '2025-01-10', recognisedQualifications: true },
+      });
       const { handle, clockOffsetMs } = await startAgrement(start, '2027-12-20T09:00:00+01:00');
       // Renewed at its term (AGR-3): the quota still counts from the first grant (QUO-1).
       await act(handle, { type: 'renewal-requested', on: '2027-10-01' }, 'Centre (centre)');
@@ -233,9 +291,11 @@ describe('agrément workflow on the time-skipping server, with exact dates', () 
     });
   });
 
-  it('QUO-3 a count delivered with the workflow\'s first activation is recorded after the opening (agrement-started is the first event)', async () => {
+  it("QUO-3 a count delivered with the workflow's first activation is recorded after the opening (agrement-started is the first event)", async () => {
     await h.run(async () => {
-      const start = agrementStart('2025-01-31', { referent: { name: 'R', email: 'r@test.fr', trainedOn: '2025-01-10', recognisedQualifications: true } });
+      const start = agrementStart('2025-01-31', {
+        referent: { name: 'R', email: 'r@test.fr', trainedOn: '2025-01-10', recognisedQualifications: true },
+      });
       await insertOrganisation(h.db, start);
       const clockOffsetMs = Date.parse('2025-02-03T09:00:00+01:00') - (await h.env.currentTimeMs());
       const handle = await h.client.workflow.signalWithStart('agrementWorkflow', {
@@ -245,7 +305,10 @@ describe('agrément workflow on the time-skipping server, with exact dates', () 
         signal: sessionsFinalisedSignal,
         signalArgs: [[{ sessionId: 'S-first', finalisedOn: '2025-02-01', candidates: 12 }]],
       });
-      await until(() => handle.query(agrementStateQuery), (a) => a.quota.candidates === 12);
+      await until(
+        () => handle.query(agrementStateQuery),
+        (a) => a.quota.candidates === 12,
+      );
       const recorded = () => timeline(start.agrementId).catch(() => []); // the row appears with the opening
       await until(recorded, (r) => r.length >= 2);
       const events = await timeline(start.agrementId);
@@ -256,11 +319,17 @@ describe('agrément workflow on the time-skipping server, with exact dates', () 
 
   it('continues as new before its history grows large, and loses nothing', async () => {
     await h.run(async () => {
-      const start = agrementStart('2025-01-31', { referent: { name: 'R', email: 'r@test.fr', trainedOn: '2025-01-10', recognisedQualifications: true } });
+      const start = agrementStart('2025-01-31', {
+        referent: { name: 'R', email: 'r@test.fr', trainedOn: '2025-01-10', recognisedQualifications: true },
+      });
       const { handle } = await startAgrement(start, '2025-02-01T09:00:00+01:00', { continueAsNewAfterEvents: 40 });
       const firstRun = (await handle.describe()).runId;
       for (let i = 0; i < 12; i++) {
-        await act(handle, { type: 'sessions-finalised', sessionId: `S-${i}`, finalisedOn: '2025-02-01', candidates: 10 }, 'Ops (operations)');
+        await act(
+          handle,
+          { type: 'sessions-finalised', sessionId: `S-${i}`, finalisedOn: '2025-02-01', candidates: 10 },
+          'Ops (operations)',
+        );
       }
       await act(handle, { type: 'sessions-finalised', sessionId: 'S-0', finalisedOn: '2025-02-01', candidates: 10 }, 'Ops (operations)');
       const latest = h.client.workflow.getHandle(agrementWorkflowId(start.organisationId));
@@ -273,12 +342,19 @@ describe('agrément workflow on the time-skipping server, with exact dates', () 
 
   it('REF-4 short of 4 days, the centre and operations are warned on 2025-12-02, 60 days before the year ending 2026-01-30 (not the day before)', async () => {
     await h.run(async () => {
-      const start = agrementStart('2025-01-31', { years: 1, referent: { name: 'Camille Référente', email: 'r@test.fr', trainedOn: '2025-01-10', recognisedQualifications: true } });
+      const start = agrementStart('2025-01-31', {
+        years: 1,
+        referent: { name: 'Camille Référente', email: 'r@test.fr', trainedOn: '2025-01-10', recognisedQualifications: true },
+      });
       const { handle, clockOffsetMs } = await startAgrement(start, '2025-11-01T09:00:00+01:00');
       await act(handle, { type: 'referent-contribution', on: '2025-11-01', days: 1.5 }, 'Ops (operations)');
       const s = await handle.query(agrementStateQuery);
       // An 'on' deadline happens at the start of its day in the centre's zone (Paris, UTC+1 in winter).
-      expect(s.deadlines.find((d) => d.name === 'referent-contribution-warning')).toMatchObject({ on: '2025-12-02', ruleId: 'REF-4', at: '2025-12-01T23:00:00.000Z' });
+      expect(s.deadlines.find((d) => d.name === 'referent-contribution-warning')).toMatchObject({
+        on: '2025-12-02',
+        ruleId: 'REF-4',
+        at: '2025-12-01T23:00:00.000Z',
+      });
       expect(s.ledger.find((e) => e.key === 'referent-contribution-warning:2025-12-02')).toMatchObject({ outcome: 'pending' });
 
       await sleepUntil(clockOffsetMs, '2025-12-01T23:30:00+01:00');
@@ -286,7 +362,9 @@ describe('agrément workflow on the time-skipping server, with exact dates', () 
       await sleepUntil(clockOffsetMs, '2025-12-02T09:00:00+01:00');
       const warning = (await timeline(start.agrementId)).find((e) => e.type === 'referent-contribution-warning');
       expect(warning).toMatchObject({ on: '2025-12-02', ruleIds: ['REF-4'], actor: 'system' });
-      expect((await handle.query(agrementStateQuery)).ledger.find((e) => e.key === 'referent-contribution-warning:2025-12-02')).toMatchObject({
+      expect(
+        (await handle.query(agrementStateQuery)).ledger.find((e) => e.key === 'referent-contribution-warning:2025-12-02'),
+      ).toMatchObject({
         outcome: 'reached',
         outcomeOn: '2025-12-02',
       });
@@ -298,7 +376,10 @@ describe('agrément workflow on the time-skipping server, with exact dates', () 
       expect(text).toContain('au plus tard le 30 janvier 2026');
       const toOperations = await receivedMail(
         h.smtp,
-        (m) => m.template === 'referent-contribution-warning' && m.to.includes(OPERATIONS_EMAIL) && (h.smtp.readMessage(m.id)?.text ?? '').includes(start.organisationName),
+        (m) =>
+          m.template === 'referent-contribution-warning' &&
+          m.to.includes(OPERATIONS_EMAIL) &&
+          (h.smtp.readMessage(m.id)?.text ?? '').includes(start.organisationName),
       );
       expect(toOperations).toHaveLength(1);
 
@@ -311,10 +392,14 @@ describe('agrément workflow on the time-skipping server, with exact dates', () 
 
   it('refuses what the state does not allow, naming the rule, and changes nothing', async () => {
     await h.run(async () => {
-      const start = agrementStart('2026-01-15', { referent: { name: 'R', email: 'r@test.fr', trainedOn: '2026-01-10', recognisedQualifications: true } });
+      const start = agrementStart('2026-01-15', {
+        referent: { name: 'R', email: 'r@test.fr', trainedOn: '2026-01-10', recognisedQualifications: true },
+      });
       const { handle } = await startAgrement(start, '2026-02-01T09:00:00+01:00');
       const before = await handle.query(agrementStateQuery);
-      const error = await act(handle, { type: 'suspension-lifted', on: '2026-02-01' }).catch((e: unknown) => e as { cause: { type: string; details: unknown[] } });
+      const error = await act(handle, { type: 'suspension-lifted', on: '2026-02-01' }).catch(
+        (e: unknown) => e as { cause: { type: string; details: unknown[] } },
+      );
       expect((error as { cause: { type: string } }).cause.type).toBe('TransitionRefused');
       expect((error as { cause: { details: unknown[] } }).cause.details[0]).toMatchObject({ ruleId: 'SUS-4' });
       expect((await handle.query(agrementStateQuery)).version).toBe(before.version);

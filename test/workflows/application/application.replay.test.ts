@@ -15,12 +15,16 @@ const quietLogger = { trace() {}, debug() {}, info() {}, warn() {}, error: conso
 describe('application workflow replay', () => {
   it('APP-2..6 replays the committed history of a complete procedure without non-determinism', async () => {
     const history = loadHistory('application-happy-path');
-    await expect(Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history as never, 'application-happy-path')).resolves.toBeUndefined();
+    await expect(
+      Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history as never, 'application-happy-path'),
+    ).resolves.toBeUndefined();
   });
 
   it('ships the hand-over to the agrément behind a patch: a history recorded before it and one recorded after both replay', async () => {
     const bundle = await workflowBundle();
-    await expect(Worker.runReplayHistory({ workflowBundle: bundle }, loadHistory('application-happy-path') as never, 'before-patch')).resolves.toBeUndefined();
+    await expect(
+      Worker.runReplayHistory({ workflowBundle: bundle }, loadHistory('application-happy-path') as never, 'before-patch'),
+    ).resolves.toBeUndefined();
     const after = loadHistory('application-with-agrement') as {
       events: { markerRecordedEventAttributes?: { markerName?: string; details?: Record<string, { payloads: { data: string }[] }> } }[];
     };
@@ -28,7 +32,10 @@ describe('application workflow replay', () => {
     const patchesIn = (history: typeof after) =>
       history.events
         .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')
-        .map((e) => JSON.parse(Buffer.from(e.markerRecordedEventAttributes!.details!['patch-data']!.payloads[0]!.data, 'base64').toString()).id);
+        .map(
+          (e) =>
+            JSON.parse(Buffer.from(e.markerRecordedEventAttributes!.details!['patch-data']!.payloads[0]!.data, 'base64').toString()).id,
+        );
     expect(patchesIn(after)).toEqual([START_AGREMENT_PATCH]);
     expect(patchesIn(loadHistory('application-happy-path') as typeof after)).toEqual([]);
     await expect(Worker.runReplayHistory({ workflowBundle: bundle }, after as never, 'after-patch')).resolves.toBeUndefined();
@@ -36,43 +43,75 @@ describe('application workflow replay', () => {
 
   it('AGR-1..6 BRE-1..4 replays the committed history of an agrément suspended, notified, proposed for termination and terminated', async () => {
     await expect(
-      Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, loadHistory('agrement-breach-termination') as never, 'agrement-breach-termination'),
+      Worker.runReplayHistory(
+        { workflowBundle: await workflowBundle() },
+        loadHistory('agrement-breach-termination') as never,
+        'agrement-breach-termination',
+      ),
     ).resolves.toBeUndefined();
   });
 
   it('REF-4 ships the contribution warning behind a patch: an agrément recorded before it (no warning) and one recorded after (warned) both replay', async () => {
     const bundle = await workflowBundle();
-    type History = { events: { markerRecordedEventAttributes?: { markerName?: string; details?: Record<string, { payloads: { data: string }[] }> } }[] };
+    type History = {
+      events: { markerRecordedEventAttributes?: { markerName?: string; details?: Record<string, { payloads: { data: string }[] }> } }[];
+    };
     const patchesIn = (history: History) =>
       history.events
         .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')
-        .map((e) => JSON.parse(Buffer.from(e.markerRecordedEventAttributes!.details!['patch-data']!.payloads[0]!.data, 'base64').toString()).id);
+        .map(
+          (e) =>
+            JSON.parse(Buffer.from(e.markerRecordedEventAttributes!.details!['patch-data']!.payloads[0]!.data, 'base64').toString()).id,
+        );
     const before = loadHistory('agrement-before-ref4-warning') as History;
     const after = loadHistory('agrement-ref4-warning') as History;
     expect(patchesIn(before)).toEqual([AGREMENT_MODEL_2]);
     expect(patchesIn(after)).toEqual([AGREMENT_MODEL_2, REF4_CONTRIBUTION_WARNING]);
-    await expect(Worker.runReplayHistory({ workflowBundle: bundle }, before as never, 'agrement-before-ref4-warning')).resolves.toBeUndefined();
+    await expect(
+      Worker.runReplayHistory({ workflowBundle: bundle }, before as never, 'agrement-before-ref4-warning'),
+    ).resolves.toBeUndefined();
     await expect(Worker.runReplayHistory({ workflowBundle: bundle }, after as never, 'agrement-ref4-warning')).resolves.toBeUndefined();
   });
 
   it('SES-9 SUS-2 TER-5 replays the committed history of an agrément whose suspension, termination notice and end each told the centre of its planned sessions (patched)', async () => {
     const history = loadHistory('agrement-affected-sessions') as {
-      events: Array<{ activityTaskScheduledEventAttributes?: { activityType: { name: string } }; markerRecordedEventAttributes?: { markerName?: string; details?: Record<string, { payloads: { data: string }[] }> } }>;
+      events: Array<{
+        activityTaskScheduledEventAttributes?: { activityType: { name: string } };
+        markerRecordedEventAttributes?: { markerName?: string; details?: Record<string, { payloads: { data: string }[] }> };
+      }>;
     };
     const patches = history.events
       .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')
-      .map((e) => JSON.parse(Buffer.from(e.markerRecordedEventAttributes!.details!['patch-data']!.payloads[0]!.data, 'base64').toString()).id);
+      .map(
+        (e) => JSON.parse(Buffer.from(e.markerRecordedEventAttributes!.details!['patch-data']!.payloads[0]!.data, 'base64').toString()).id,
+      );
     expect(patches).toContain(AFFECTED_SESSIONS_NOTICE);
-    expect(history.events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType.name === 'notifyAffectedSessions')).toHaveLength(3);
-    await expect(Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history as never, 'agrement-affected-sessions')).resolves.toBeUndefined();
+    expect(
+      history.events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType.name === 'notifyAffectedSessions'),
+    ).toHaveLength(3);
+    await expect(
+      Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history as never, 'agrement-affected-sessions'),
+    ).resolves.toBeUndefined();
   });
 
   it('SES-10 replays the committed history of a session reminded, overdue and finalised late', async () => {
-    await expect(Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, loadHistory('session-finalised-late') as never, 'session-finalised-late')).resolves.toBeUndefined();
+    await expect(
+      Worker.runReplayHistory(
+        { workflowBundle: await workflowBundle() },
+        loadHistory('session-finalised-late') as never,
+        'session-finalised-late',
+      ),
+    ).resolves.toBeUndefined();
   });
 
   it('SES-12 replays the committed history of a remedy follow-up alerted to operations and remedied late', async () => {
-    await expect(Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, loadHistory('session-remedy-late') as never, 'session-remedy-late')).resolves.toBeUndefined();
+    await expect(
+      Worker.runReplayHistory(
+        { workflowBundle: await workflowBundle() },
+        loadHistory('session-remedy-late') as never,
+        'session-remedy-late',
+      ),
+    ).resolves.toBeUndefined();
   });
 
   it('detects a non-deterministic change: the same history against a workflow that schedules other activities fails', async () => {
@@ -81,6 +120,8 @@ describe('application workflow replay', () => {
       workflowsPath: path.join(__dirname, '..', '..', 'fixtures', 'workflows', 'changed-application.workflow.ts'),
       logger: quietLogger,
     });
-    await expect(Worker.runReplayHistory({ workflowBundle: changed }, history as never, 'application-happy-path')).rejects.toThrow(/[Nn]ondeterminism|DeterminismViolation/);
+    await expect(Worker.runReplayHistory({ workflowBundle: changed }, history as never, 'application-happy-path')).rejects.toThrow(
+      /[Nn]ondeterminism|DeterminismViolation/,
+    );
   });
 });

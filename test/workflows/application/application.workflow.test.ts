@@ -47,7 +47,9 @@ describe('application workflow on the time-skipping server', () => {
       await handle.executeUpdate(decideAdmissibilityUpdate, { args: [{ actor: 'ops', decision: 'incomplete' }] });
       await h.env.sleep('10 days');
       const now = new Date(await h.env.currentTimeMs());
-      await handle.executeUpdate(submitPiecesUpdate, { args: [{ actor: 'centre', pieces: individualPieces(isoDate(now), now.toISOString()) }] });
+      await handle.executeUpdate(submitPiecesUpdate, {
+        args: [{ actor: 'centre', pieces: individualPieces(isoDate(now), now.toISOString()) }],
+      });
       const resumed = await handle.query(applicationStateQuery);
       expect(resumed.state).toBe('submitted');
       // The pause is what the server measured between the two updates: 10 days and the test's own latency.
@@ -64,12 +66,20 @@ describe('application workflow on the time-skipping server', () => {
       expect(lag).toBeGreaterThanOrEqual(0);
       expect(lag).toBeLessThan(1000);
 
-      const overdue = await receivedMail(h.smtp, (m) => m.template === 'application-overdue' && m.subject.includes(input.data.organisation.name));
+      const overdue = await receivedMail(
+        h.smtp,
+        (m) => m.template === 'application-overdue' && m.subject.includes(input.data.organisation.name),
+      );
       expect(overdue).toHaveLength(1);
       expect(overdue[0]!.to).toEqual([OPERATIONS_EMAIL]);
       const { application, timeline } = await findApplication(h.db, input.applicationId);
       expect(application.overdueFlaggedAt?.toISOString()).toBe(flagged.overdueFlaggedAt);
-      expect(timeline.map((e) => e.type)).toEqual(['application-submitted', 'application-incomplete', 'pieces-submitted', 'procedure-overdue']);
+      expect(timeline.map((e) => e.type)).toEqual([
+        'application-submitted',
+        'application-incomplete',
+        'pieces-submitted',
+        'procedure-overdue',
+      ]);
       expect(timeline.at(-1)!.ruleIds).toContain('APP-7');
     });
   });
@@ -79,17 +89,32 @@ describe('application workflow on the time-skipping server', () => {
       const { input, handle } = await start();
       const receivedAt = new Date(input.receivedAt);
       const now = new Date(await h.env.currentTimeMs());
-      await handle.executeUpdate(submitPiecesUpdate, { args: [{ actor: 'centre', pieces: individualPieces(isoDate(now), now.toISOString()) }] });
-      const admissible = await handle.executeUpdate(decideAdmissibilityUpdate, { args: [{ actor: 'ops', decision: 'admissible', conformityVisitRequired: true }] });
+      await handle.executeUpdate(submitPiecesUpdate, {
+        args: [{ actor: 'centre', pieces: individualPieces(isoDate(now), now.toISOString()) }],
+      });
+      const admissible = await handle.executeUpdate(decideAdmissibilityUpdate, {
+        args: [{ actor: 'ops', decision: 'admissible', conformityVisitRequired: true }],
+      });
       expect(admissible.clock.pausedSince).toBeNull();
       const expectedDeadline = addMonthsIn(receivedAt, 2, 'Europe/Paris');
       expect(admissible.procedureDeadline).toBe(expectedDeadline.toISOString());
       await sleepUntil(h.env, 0, new Date(expectedDeadline.getTime() + 1000).toISOString());
-      const flagged = await until(() => handle.query(applicationStateQuery), (x) => x.overdueFlaggedAt !== null);
+      const flagged = await until(
+        () => handle.query(applicationStateQuery),
+        (x) => x.overdueFlaggedAt !== null,
+      );
       expect(flagged.state).toBe('admissible');
       expect(flagged.overdueFlaggedAt).not.toBeNull();
-      const { timeline } = await until(() => findApplication(h.db, input.applicationId), (x) => x.timeline.length >= 4);
-      expect(timeline.map((e) => e.type)).toEqual(['application-submitted', 'pieces-submitted', 'application-admissible', 'procedure-overdue']);
+      const { timeline } = await until(
+        () => findApplication(h.db, input.applicationId),
+        (x) => x.timeline.length >= 4,
+      );
+      expect(timeline.map((e) => e.type)).toEqual([
+        'application-submitted',
+        'pieces-submitted',
+        'application-admissible',
+        'procedure-overdue',
+      ]);
     });
   });
 
@@ -117,7 +142,9 @@ describe('application workflow on the time-skipping server', () => {
     await h.run(async () => {
       const { input, handle } = await start();
       const now = new Date(await h.env.currentTimeMs());
-      await handle.executeUpdate(submitPiecesUpdate, { args: [{ actor: 'centre', pieces: individualPieces(isoDate(now), now.toISOString()) }] });
+      await handle.executeUpdate(submitPiecesUpdate, {
+        args: [{ actor: 'centre', pieces: individualPieces(isoDate(now), now.toISOString()) }],
+      });
       await handle.executeUpdate(decideAdmissibilityUpdate, { args: [{ actor: 'ops', decision: 'admissible' }] });
       await handle.executeUpdate(recordReferentTrainedUpdate, { args: [{ actor: 'ops', on: '2026-03-02' }] });
       await handle.executeUpdate(grantAgrementUpdate, { args: [{ actor: 'director', reason: 'dossier solide' }] });
@@ -140,7 +167,11 @@ describe('application workflow on the time-skipping server', () => {
         expect.arrayContaining(['application-acknowledged', 'application-admissible', 'agrement-granted', 'attestation-issued']),
       );
       const { timeline } = await findApplication(h.db, input.applicationId);
-      expect(timeline.find((e) => e.type === 'agrement-granted')).toMatchObject({ actor: 'director', reason: 'dossier solide', ruleIds: ['APP-5'] });
+      expect(timeline.find((e) => e.type === 'agrement-granted')).toMatchObject({
+        actor: 'director',
+        reason: 'dossier solide',
+        ruleIds: ['APP-5'],
+      });
     });
   });
 
@@ -148,7 +179,9 @@ describe('application workflow on the time-skipping server', () => {
     await h.run(async () => {
       const { input, handle } = await start();
       const now = new Date(await h.env.currentTimeMs());
-      await handle.executeUpdate(submitPiecesUpdate, { args: [{ actor: 'centre', pieces: individualPieces(isoDate(now), now.toISOString()) }] });
+      await handle.executeUpdate(submitPiecesUpdate, {
+        args: [{ actor: 'centre', pieces: individualPieces(isoDate(now), now.toISOString()) }],
+      });
       await handle.executeUpdate(decideAdmissibilityUpdate, { args: [{ actor: 'ops', decision: 'admissible' }] });
       const before = await handle.query(applicationStateQuery);
       const error = await handle.executeUpdate(grantAgrementUpdate, { args: [{ actor: 'director' }] }).catch((e: unknown) => e);
@@ -166,7 +199,9 @@ describe('application workflow on the time-skipping server', () => {
   it('DOC-4 without pieces the dossier cannot be declared admissible; the refusal lists the missing pieces', async () => {
     await h.run(async () => {
       const { handle } = await start();
-      const error = (await handle.executeUpdate(decideAdmissibilityUpdate, { args: [{ actor: 'ops', decision: 'admissible' }] }).catch((e) => e)) as WorkflowUpdateFailedError;
+      const error = (await handle
+        .executeUpdate(decideAdmissibilityUpdate, { args: [{ actor: 'ops', decision: 'admissible' }] })
+        .catch((e) => e)) as WorkflowUpdateFailedError;
       const cause = error.cause as ApplicationFailure;
       expect(cause.details?.[0]).toMatchObject({ ruleId: 'DOC-4' });
       expect((cause.details?.[0] as { missingPieces: string[] }).missingPieces).toEqual(
@@ -187,10 +222,16 @@ describe('application workflow on the time-skipping server', () => {
       const s = await again.query(applicationStateQuery);
       expect(s.applicationId).toBe(input.applicationId);
       // The same run answered both starts: one submission on the record, one acknowledgement in the outbox and at the SMTP server.
-      const acks = await receivedMail(h.smtp, (m) => m.template === 'application-acknowledged' && m.to.includes(input.data.organisation.email));
+      const acks = await receivedMail(
+        h.smtp,
+        (m) => m.template === 'application-acknowledged' && m.to.includes(input.data.organisation.email),
+      );
       const { timeline } = await findApplication(h.db, input.applicationId);
       expect(timeline.filter((e) => e.type === 'application-submitted')).toHaveLength(1);
-      const outbox: unknown[] = await h.db.query(`SELECT key FROM email_outbox WHERE template = 'application-acknowledged' AND recipient = $1`, [input.data.organisation.email]);
+      const outbox: unknown[] = await h.db.query(
+        `SELECT key FROM email_outbox WHERE template = 'application-acknowledged' AND recipient = $1`,
+        [input.data.organisation.email],
+      );
       expect(outbox).toHaveLength(1);
       expect(acks).toHaveLength(1);
     });

@@ -44,7 +44,10 @@ async function itemsOf(workflowId: string) {
 describe('deterministic failures end the workflow and land on the attention list', () => {
   it('APP-1 template data missing (an organisation name of only spaces): the acknowledgement is refused for good, the application workflow fails and is listed', async () => {
     await h.run(async () => {
-      const input = workflowInput(individualApplication({ organisation: { ...individualApplication().organisation, name: ' \u00a0 ' } }), new Date(await h.env.currentTimeMs()));
+      const input = workflowInput(
+        individualApplication({ organisation: { ...individualApplication().organisation, name: ' \u00a0 ' } }),
+        new Date(await h.env.currentTimeMs()),
+      );
       const workflowId = applicationWorkflowId(input.applicationId);
       const handle = await h.client.workflow.start('applicationWorkflow', { workflowId, taskQueue: h.taskQueue, args: [input] });
       const failure = await failureOf(handle.result());
@@ -52,7 +55,14 @@ describe('deterministic failures end the workflow and land on the attention list
       expect(failure.message).toContain('organisationName');
 
       const [item] = await itemsOf(workflowId);
-      expect(item).toMatchObject({ kind: 'activity-failed', workflowType: 'applicationWorkflow', activityType: 'sendEmail', errorType: 'TemplateDataInvalid', attempts: 1, resolvedAt: null });
+      expect(item).toMatchObject({
+        kind: 'activity-failed',
+        workflowType: 'applicationWorkflow',
+        activityType: 'sendEmail',
+        errorType: 'TemplateDataInvalid',
+        attempts: 1,
+        resolvedAt: null,
+      });
       expect(item!.action).toMatch(/corriger la donnée à la source/);
       const queued = await h.db.query(`SELECT 1 FROM email_outbox WHERE key LIKE $1`, [`application:${input.applicationId}:%`]);
       expect(queued).toEqual([]);
@@ -63,12 +73,22 @@ describe('deterministic failures end the workflow and land on the attention list
     await h.run(async () => {
       const organisationId = randomUUID();
       const workflowId = statementWorkflowId(organisationId, '2026-01');
-      const handle = await h.client.workflow.start('statementWorkflow', { workflowId, taskQueue: h.taskQueue, args: [{ organisationId, month: '2026-01' }] });
+      const handle = await h.client.workflow.start('statementWorkflow', {
+        workflowId,
+        taskQueue: h.taskQueue,
+        args: [{ organisationId, month: '2026-01' }],
+      });
       const failure = await failureOf(handle.result());
       expect(failure).toMatchObject({ type: 'NotFound', nonRetryable: true });
 
       const [item] = await itemsOf(workflowId);
-      expect(item).toMatchObject({ kind: 'activity-failed', workflowType: 'statementWorkflow', activityType: 'prepareStatement', errorType: 'NotFound', attempts: 1 });
+      expect(item).toMatchObject({
+        kind: 'activity-failed',
+        workflowType: 'statementWorkflow',
+        activityType: 'prepareStatement',
+        errorType: 'NotFound',
+        attempts: 1,
+      });
       expect(item!.errorMessage).toContain(organisationId);
       expect(item!.action).toMatch(/n'existe pas/);
     });
@@ -83,7 +103,13 @@ describe('deterministic failures end the workflow and land on the attention list
       expect(failure).toMatchObject({ type: 'DatabaseDataError', nonRetryable: true });
 
       const [item] = await itemsOf(workflowId);
-      expect(item).toMatchObject({ kind: 'activity-failed', workflowType: 'agrementWorkflow', activityType: 'recordAgrement', errorType: 'DatabaseDataError', attempts: 1 });
+      expect(item).toMatchObject({
+        kind: 'activity-failed',
+        workflowType: 'agrementWorkflow',
+        activityType: 'recordAgrement',
+        errorType: 'DatabaseDataError',
+        attempts: 1,
+      });
       expect(item!.details).toMatchObject({ sqlState: '23503' });
       expect(item!.action).toMatch(/SQLSTATE/);
     });

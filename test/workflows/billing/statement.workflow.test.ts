@@ -22,7 +22,11 @@ async function centreWithSessions(sessions: Array<{ date: string; payingCandidat
   return start;
 }
 
-async function addSessions(organisationId: string, sessions: Array<{ date: string; payingCandidates: number; pixShareCents: number; priceCents: number }>, from = 0) {
+async function addSessions(
+  organisationId: string,
+  sessions: Array<{ date: string; payingCandidates: number; pixShareCents: number; priceCents: number }>,
+  from = 0,
+) {
   const start = { organisationId };
   for (const [j, s] of sessions.entries()) {
     const i = from + j;
@@ -37,7 +41,11 @@ async function addSessions(organisationId: string, sessions: Array<{ date: strin
 
 async function startStatement(organisationId: string, month: string, clockAt: string) {
   const clockOffsetMs = Date.parse(clockAt) - (await h.env.currentTimeMs());
-  const handle = await h.client.workflow.start('statementWorkflow', { workflowId: statementWorkflowId(organisationId, month), taskQueue: h.taskQueue, args: [{ organisationId, month, clockOffsetMs }] });
+  const handle = await h.client.workflow.start('statementWorkflow', {
+    workflowId: statementWorkflowId(organisationId, month),
+    taskQueue: h.taskQueue,
+    args: [{ organisationId, month, clockOffsetMs }],
+  });
   return { handle, clockOffsetMs };
 }
 
@@ -45,7 +53,11 @@ const sleepUntil = (clockOffsetMs: number, instant: string) => waitUntil(h.env, 
 
 const mails = (to: string, template: string) => h.smtp.messages().filter((m) => m.template === template && m.to.includes(to));
 /** Waits until the SMTP server has what `what` looks for (fails the test otherwise). */
-const until = (what: () => boolean) => waitFor(async () => what(), (ok) => ok);
+const until = (what: () => boolean) =>
+  waitFor(
+    async () => what(),
+    (ok) => ok,
+  );
 
 describe('monthly statement workflow on the time-skipping server (BIL-1)', () => {
   it('BIL-1 October 2026: prepared 1 Nov 06:00 Paris, reminders 2 Nov and 5 Nov 09:00, overdue after the 5th (operations told), weekly reminders, sent late on the 13th', async () => {
@@ -58,15 +70,37 @@ describe('monthly statement workflow on the time-skipping server (BIL-1)', () =>
       const { handle, clockOffsetMs } = await startStatement(c.organisationId, '2026-10', '2026-11-01T05:00:00Z');
       await until(() => mails(c.email, 'statement-prepared').length === 1);
       // The reminder is planned once the preparation's e-mail is sent: wait for it on the workflow's state.
-      const prepared = await waitFor(() => handle.query(statementStateQuery), (s) => s.nextReminderAt !== null);
-      expect(prepared).toMatchObject({ state: 'prepared', dueAt: '2026-11-05T22:59:59.999Z', nextReminderAt: '2026-11-02T08:00:00.000Z', remindersSent: 0 });
+      const prepared = await waitFor(
+        () => handle.query(statementStateQuery),
+        (s) => s.nextReminderAt !== null,
+      );
+      expect(prepared).toMatchObject({
+        state: 'prepared',
+        dueAt: '2026-11-05T22:59:59.999Z',
+        nextReminderAt: '2026-11-02T08:00:00.000Z',
+        remindersSent: 0,
+      });
       const [row] = await h.db.query('SELECT * FROM monthly_statements WHERE id = $1', [prepared.statementId]);
-      expect(row).toMatchObject({ state: 'prepared', candidates: 4, price_incl_vat_cents: 18_000, price_excl_vat_cents: 15_000, pix_share_incl_vat_cents: 4_000, pix_share_excl_vat_cents: 3_333 });
-      expect(row.lines.map((l: { sessionId: string }) => l.sessionId)).toEqual([`B-${c.organisationId.slice(0, 8)}-0`, `B-${c.organisationId.slice(0, 8)}-1`]);
+      expect(row).toMatchObject({
+        state: 'prepared',
+        candidates: 4,
+        price_incl_vat_cents: 18_000,
+        price_excl_vat_cents: 15_000,
+        pix_share_incl_vat_cents: 4_000,
+        pix_share_excl_vat_cents: 3_333,
+      });
+      expect(row.lines.map((l: { sessionId: string }) => l.sessionId)).toEqual([
+        `B-${c.organisationId.slice(0, 8)}-0`,
+        `B-${c.organisationId.slice(0, 8)}-1`,
+      ]);
 
       // Not yet: the first reminder is still the one pending, none was counted.
       await sleepUntil(clockOffsetMs, '2026-11-02T07:59:00Z');
-      expect(await handle.query(statementStateQuery)).toMatchObject({ state: 'prepared', remindersSent: 0, nextReminderAt: '2026-11-02T08:00:00.000Z' });
+      expect(await handle.query(statementStateQuery)).toMatchObject({
+        state: 'prepared',
+        remindersSent: 0,
+        nextReminderAt: '2026-11-02T08:00:00.000Z',
+      });
       expect(mails(c.email, 'statement-reminder')).toHaveLength(0);
       await sleepUntil(clockOffsetMs, '2026-11-02T08:00:01Z');
       await until(() => mails(c.email, 'statement-reminder').length === 1);
@@ -103,14 +137,22 @@ describe('monthly statement workflow on the time-skipping server (BIL-1)', () =>
       const paying = await centreWithSessions([{ date: '2026-10-09', payingCandidates: 2, priceCents: 9_000, pixShareCents: 2_000 }]);
       const free = await centreWithSessions([{ date: '2026-10-09', payingCandidates: 0, priceCents: 0, pixShareCents: 0 }]);
       const clockOffsetMs = Date.parse('2026-11-01T05:00:00Z') - (await h.env.currentTimeMs());
-      const run = await h.client.workflow.execute('monthlyStatementsWorkflow', { workflowId: `monthly-${randomUUID()}`, taskQueue: h.taskQueue, args: [{ clockOffsetMs }] });
+      const run = await h.client.workflow.execute('monthlyStatementsWorkflow', {
+        workflowId: `monthly-${randomUUID()}`,
+        taskQueue: h.taskQueue,
+        args: [{ clockOffsetMs }],
+      });
       expect(run.month).toBe('2026-10');
       const handle = h.client.workflow.getHandle(statementWorkflowId(paying.organisationId, '2026-10'));
       await until(() => mails(paying.email, 'statement-prepared').length === 1);
       await expect(h.client.workflow.getHandle(statementWorkflowId(free.organisationId, '2026-10')).describe()).rejects.toThrow();
       await sleepUntil(clockOffsetMs, '2026-11-03T10:00:00Z');
       await until(() => mails(paying.email, 'statement-reminder').length === 1);
-      expect(await handle.executeUpdate(markStatementSentUpdate, { args: [{}] })).toMatchObject({ state: 'sent', late: false, remindersSent: 1 });
+      expect(await handle.executeUpdate(markStatementSentUpdate, { args: [{}] })).toMatchObject({
+        state: 'sent',
+        late: false,
+        remindersSent: 1,
+      });
       // Sent: the workflow is over, nothing can remind the centre any more.
       expect(await handle.result()).toMatchObject({ state: 'sent', late: false, nextReminderAt: null });
       expect(mails(paying.email, 'statement-reminder')).toHaveLength(1);
@@ -126,10 +168,15 @@ describe('monthly statement workflow on the time-skipping server (BIL-1)', () =>
       // Held on the evening of 31 October, finalised on 2 November (written here as the sessions API stores it).
       await addSessions(c.organisationId, [{ date: '2026-10-31', payingCandidates: 3, priceCents: 13_500, pixShareCents: 3_000 }], 1);
       expect(await handle.executeUpdate(markStatementSentUpdate, { args: [{}] })).toMatchObject({ state: 'sent', late: false });
-      const [row] = await h.db.query('SELECT lines, candidates, pix_share_incl_vat_cents FROM monthly_statements WHERE id = $1', [statementId]);
+      const [row] = await h.db.query('SELECT lines, candidates, pix_share_incl_vat_cents FROM monthly_statements WHERE id = $1', [
+        statementId,
+      ]);
       expect(row).toMatchObject({ candidates: 5, pix_share_incl_vat_cents: 5_000 });
       expect(row.lines.map((l: { date: string }) => l.date)).toEqual(['2026-10-09', '2026-10-31']);
-      const frozen = await h.db.query('SELECT count(*)::int AS n FROM sessions WHERE organisation_id = $1 AND statement_id = $2', [c.organisationId, statementId]);
+      const frozen = await h.db.query('SELECT count(*)::int AS n FROM sessions WHERE organisation_id = $1 AND statement_id = $2', [
+        c.organisationId,
+        statementId,
+      ]);
       expect(frozen[0].n).toBe(2);
     });
   });
@@ -139,12 +186,18 @@ describe('monthly statement workflow on the time-skipping server (BIL-1)', () =>
       // Held 30 September, finalised after the run of 1 October, and its statement never started.
       const c = await centreWithSessions([{ date: '2026-09-30', payingCandidates: 4, priceCents: 18_000, pixShareCents: 4_000 }]);
       const clockOffsetMs = Date.parse('2026-11-01T05:00:00Z') - (await h.env.currentTimeMs());
-      const run = await h.client.workflow.execute('monthlyStatementsWorkflow', { workflowId: `monthly-${randomUUID()}`, taskQueue: h.taskQueue, args: [{ clockOffsetMs }] });
+      const run = await h.client.workflow.execute('monthlyStatementsWorkflow', {
+        workflowId: `monthly-${randomUUID()}`,
+        taskQueue: h.taskQueue,
+        args: [{ clockOffsetMs }],
+      });
       expect(run.month).toBe('2026-10');
       await until(() => mails(c.email, 'statement-prepared').length === 1);
       const september = await h.client.workflow.getHandle(statementWorkflowId(c.organisationId, '2026-09')).query(statementStateQuery);
       expect(september).toMatchObject({ month: '2026-09', state: 'prepared' });
-      const [row] = await h.db.query('SELECT month, candidates, pix_share_incl_vat_cents FROM monthly_statements WHERE id = $1', [september.statementId]);
+      const [row] = await h.db.query('SELECT month, candidates, pix_share_incl_vat_cents FROM monthly_statements WHERE id = $1', [
+        september.statementId,
+      ]);
       expect(row).toEqual({ month: '2026-09', candidates: 4, pix_share_incl_vat_cents: 4_000 });
     });
   });

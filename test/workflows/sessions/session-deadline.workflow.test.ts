@@ -74,7 +74,12 @@ async function quality(sessionId: string) {
     'SELECT organisation_id, deadline_at, finalised_at, late FROM session_quality WHERE session_id = $1',
     [sessionId],
   );
-  return rows.map((r) => ({ organisationId: r.organisation_id, deadlineAt: r.deadline_at.toISOString(), finalisedAt: r.finalised_at?.toISOString() ?? null, late: r.late }));
+  return rows.map((r) => ({
+    organisationId: r.organisation_id,
+    deadlineAt: r.deadline_at.toISOString(),
+    finalisedAt: r.finalised_at?.toISOString() ?? null,
+    late: r.late,
+  }));
 }
 
 const mailsTo = (address: string, template: string) => h.smtp.messages().filter((m) => m.template === template && m.to.includes(address));
@@ -97,7 +102,11 @@ describe('session-deadline workflow on the time-skipping server, with exact inst
       ]);
 
       await sleepUntil(clockOffsetMs, '2026-03-29T14:59:00Z');
-      expect(await notYet(handle, input.sessionId)).toEqual({ state: 'scheduled', reminders: ['2026-03-29T15:00:00.000Z', '2026-03-30T11:00:00.000Z'], log: ['deadline-scheduled'] });
+      expect(await notYet(handle, input.sessionId)).toEqual({
+        state: 'scheduled',
+        reminders: ['2026-03-29T15:00:00.000Z', '2026-03-30T11:00:00.000Z'],
+        log: ['deadline-scheduled'],
+      });
       expect(mailsTo(input.centreEmail, 'session-finalisation-reminder')).toHaveLength(0);
 
       await sleepUntil(clockOffsetMs, '2026-03-29T15:01:00Z');
@@ -107,31 +116,54 @@ describe('session-deadline workflow on the time-skipping server, with exact inst
       expect(textOf(first[0]!.id)).toContain('Il reste 24 heures avant cette échéance.');
 
       await sleepUntil(clockOffsetMs, '2026-03-30T10:59:00Z');
-      expect(await notYet(handle, input.sessionId)).toEqual({ state: 'scheduled', reminders: ['2026-03-30T11:00:00.000Z'], log: ['deadline-scheduled', 'finalisation-reminder'] });
+      expect(await notYet(handle, input.sessionId)).toEqual({
+        state: 'scheduled',
+        reminders: ['2026-03-30T11:00:00.000Z'],
+        log: ['deadline-scheduled', 'finalisation-reminder'],
+      });
       expect(mailsTo(input.centreEmail, 'session-finalisation-reminder')).toHaveLength(1);
       await sleepUntil(clockOffsetMs, '2026-03-30T11:01:00Z');
-      const reminders = await receivedMail(h.smtp, (m) => m.template === 'session-finalisation-reminder' && m.to.includes(input.centreEmail), 2);
+      const reminders = await receivedMail(
+        h.smtp,
+        (m) => m.template === 'session-finalisation-reminder' && m.to.includes(input.centreEmail),
+        2,
+      );
       expect(reminders).toHaveLength(2);
       expect(textOf(reminders[1]!.id)).toContain('Il reste 4 heures avant cette échéance.');
 
       await sleepUntil(clockOffsetMs, '2026-03-30T14:59:00Z');
-      expect(await notYet(handle, input.sessionId)).toEqual({ state: 'scheduled', reminders: [], log: ['deadline-scheduled', 'finalisation-reminder', 'finalisation-reminder'] });
-      expect(h.smtp.messages().filter((m) => m.template === 'session-finalisation-overdue' && m.subject.includes(input.sessionId))).toHaveLength(0);
+      expect(await notYet(handle, input.sessionId)).toEqual({
+        state: 'scheduled',
+        reminders: [],
+        log: ['deadline-scheduled', 'finalisation-reminder', 'finalisation-reminder'],
+      });
+      expect(
+        h.smtp.messages().filter((m) => m.template === 'session-finalisation-overdue' && m.subject.includes(input.sessionId)),
+      ).toHaveLength(0);
       await sleepUntil(clockOffsetMs, '2026-03-30T15:01:00Z');
-      const overdue = await receivedMail(h.smtp, (m) => m.template === 'session-finalisation-overdue' && m.subject.includes(input.sessionId));
+      const overdue = await receivedMail(
+        h.smtp,
+        (m) => m.template === 'session-finalisation-overdue' && m.subject.includes(input.sessionId),
+      );
       expect(overdue).toHaveLength(1);
       expect(overdue[0]!.to).toEqual([OPERATIONS_EMAIL]);
       expect(textOf(overdue[0]!.id)).toContain(input.centreName);
       expect(textOf(overdue[0]!.id)).toContain('Échéance (heure locale du centre) : 30 mars 2026 à 17 h (fuseau Europe/Paris)');
       expect((await handle.query(sessionStateQuery)).state).toBe('overdue');
-      expect(await quality(input.sessionId)).toEqual([{ organisationId: input.centreId, deadlineAt: '2026-03-30T15:00:00.000Z', finalisedAt: null, late: true }]);
+      expect(await quality(input.sessionId)).toEqual([
+        { organisationId: input.centreId, deadlineAt: '2026-03-30T15:00:00.000Z', finalisedAt: null, late: true },
+      ]);
 
       // Overdue, the workflow keeps waiting for the late finalisation.
       await sleepUntil(clockOffsetMs, '2026-03-31T09:00:00+02:00');
       const done = await handle.executeUpdate(finaliseSessionUpdate, {
         args: [{ finalisedAt: '2026-03-31T07:00:00Z', candidatesWhoSat: 14, incidents: ['Coupure réseau de 10 minutes'] }],
       });
-      expect(done).toMatchObject({ state: 'finalised-late', finalisation: { finalisedAt: '2026-03-31T07:00:00.000Z', late: true, candidatesWhoSat: 14 }, agrementReport: 'skipped' });
+      expect(done).toMatchObject({
+        state: 'finalised-late',
+        finalisation: { finalisedAt: '2026-03-31T07:00:00.000Z', late: true, candidatesWhoSat: 14 },
+        agrementReport: 'skipped',
+      });
       expect((await handle.result()).state).toBe('finalised-late');
       if (process.env.RECORD_HISTORIES) await recordHistory(handle, 'session-finalised-late');
       expect(await quality(input.sessionId)).toEqual([
@@ -154,7 +186,9 @@ describe('session-deadline workflow on the time-skipping server, with exact inst
       expect(log.every((e) => e.ruleIds.includes('SES-10') && e.data.sessionId === input.sessionId)).toBe(true);
       // Exactly once each, through the outbox.
       expect(mailsTo(input.centreEmail, 'session-finalisation-reminder')).toHaveLength(2);
-      expect(h.smtp.messages().filter((m) => m.template === 'session-finalisation-overdue' && m.subject.includes(input.sessionId))).toHaveLength(1);
+      expect(
+        h.smtp.messages().filter((m) => m.template === 'session-finalisation-overdue' && m.subject.includes(input.sessionId)),
+      ).toHaveLength(1);
     });
   });
 
@@ -163,7 +197,10 @@ describe('session-deadline workflow on the time-skipping server, with exact inst
       const { handle, input, clockOffsetMs } = await startSession('2026-03-28T10:00:00+04:00', { timeZone: 'Indian/Reunion' });
       expect((await handle.query(sessionStateQuery)).deadlineAt).toBe('2026-03-30T12:00:00.000Z');
       await sleepUntil(clockOffsetMs, '2026-03-29T12:01:00Z');
-      const reminder = await receivedMail(h.smtp, (m) => m.template === 'session-finalisation-reminder' && m.to.includes(input.centreEmail));
+      const reminder = await receivedMail(
+        h.smtp,
+        (m) => m.template === 'session-finalisation-reminder' && m.to.includes(input.centreEmail),
+      );
       expect(reminder[0]!.subject).toContain('au plus tard le 30 mars 2026 à 16 h');
       expect(textOf(reminder[0]!.id)).toContain('(heure locale, fuseau Indian/Reunion)');
       await sleepUntil(clockOffsetMs, '2026-03-30T12:01:00Z');
@@ -180,7 +217,9 @@ describe('session-deadline workflow on the time-skipping server, with exact inst
       expect((await handle.query(sessionStateQuery)).deadlineAt).toBe('2026-03-30T20:00:00.000Z');
       await sleepUntil(clockOffsetMs, '2026-03-29T21:00:00Z');
       await receivedMail(h.smtp, (m) => m.template === 'session-finalisation-reminder' && m.to.includes(input.centreEmail));
-      const done = await handle.executeUpdate(finaliseSessionUpdate, { args: [{ finalisedAt: '2026-03-29T20:30:00Z', candidatesWhoSat: 18, actor: 'Camille (centre)' }] });
+      const done = await handle.executeUpdate(finaliseSessionUpdate, {
+        args: [{ finalisedAt: '2026-03-29T20:30:00Z', candidatesWhoSat: 18, actor: 'Camille (centre)' }],
+      });
       expect(done).toMatchObject({ state: 'finalised', finalisation: { late: false, candidatesWhoSat: 18 }, agrementReport: 'skipped' });
       expect((await handle.result()).state).toBe('finalised');
       expect((await handle.describe()).status.name).toBe('COMPLETED');
@@ -188,11 +227,15 @@ describe('session-deadline workflow on the time-skipping server, with exact inst
       // Completed: no timer is left that could remind or escalate, however much time passes.
       await h.env.sleep(5 * 24 * 3_600_000);
       expect(mailsTo(input.centreEmail, 'session-finalisation-reminder')).toHaveLength(1);
-      expect(h.smtp.messages().filter((m) => m.template === 'session-finalisation-overdue' && m.subject.includes(input.sessionId))).toHaveLength(0);
+      expect(
+        h.smtp.messages().filter((m) => m.template === 'session-finalisation-overdue' && m.subject.includes(input.sessionId)),
+      ).toHaveLength(0);
       const log = await sessionLog(input.sessionId);
       expect(log.map((e) => e.type)).toEqual(['deadline-scheduled', 'finalisation-reminder', 'finalised']);
       expect(log.at(-1)).toMatchObject({ from: 'scheduled', to: 'finalised', ruleIds: ['SES-10', 'QUO-3'] });
-      expect(await quality(input.sessionId)).toEqual([{ organisationId: input.centreId, deadlineAt: '2026-03-30T20:00:00.000Z', finalisedAt: '2026-03-29T20:30:00.000Z', late: false }]);
+      expect(await quality(input.sessionId)).toEqual([
+        { organisationId: input.centreId, deadlineAt: '2026-03-30T20:00:00.000Z', finalisedAt: '2026-03-29T20:30:00.000Z', late: false },
+      ]);
     });
   });
 
@@ -200,15 +243,26 @@ describe('session-deadline workflow on the time-skipping server, with exact inst
     await h.run(async () => {
       const { handle, input, clockOffsetMs } = await startSession('2026-03-27T10:00:00+01:00');
       const moved = await handle.executeUpdate(moveSessionUpdate, { args: [{ date: '2026-04-02', endTime: '11:30' }] });
-      expect(moved).toMatchObject({ state: 'scheduled', date: '2026-04-02', endsAt: '2026-04-02T09:30:00.000Z', deadlineAt: '2026-04-04T09:30:00.000Z' });
+      expect(moved).toMatchObject({
+        state: 'scheduled',
+        date: '2026-04-02',
+        endsAt: '2026-04-02T09:30:00.000Z',
+        deadlineAt: '2026-04-04T09:30:00.000Z',
+      });
       expect(moved.pendingReminders.map((r) => r.at)).toEqual(['2026-04-03T09:30:00.000Z', '2026-04-04T05:30:00.000Z']);
 
       await sleepUntil(clockOffsetMs, '2026-03-31T12:00:00Z');
-      expect(await notYet(handle, input.sessionId)).toEqual({ state: 'scheduled', reminders: ['2026-04-03T09:30:00.000Z', '2026-04-04T05:30:00.000Z'], log: ['deadline-scheduled', 'moved'] });
+      expect(await notYet(handle, input.sessionId)).toEqual({
+        state: 'scheduled',
+        reminders: ['2026-04-03T09:30:00.000Z', '2026-04-04T05:30:00.000Z'],
+        log: ['deadline-scheduled', 'moved'],
+      });
       expect(mailsTo(input.centreEmail, 'session-finalisation-reminder')).toHaveLength(0);
 
       await sleepUntil(clockOffsetMs, '2026-04-04T09:31:00Z');
-      expect(await receivedMail(h.smtp, (m) => m.template === 'session-finalisation-overdue' && m.subject.includes(input.sessionId))).toHaveLength(1);
+      expect(
+        await receivedMail(h.smtp, (m) => m.template === 'session-finalisation-overdue' && m.subject.includes(input.sessionId)),
+      ).toHaveLength(1);
       expect(mailsTo(input.centreEmail, 'session-finalisation-reminder')).toHaveLength(2);
       expect((await handle.query(sessionStateQuery)).state).toBe('overdue');
       const log = await sessionLog(input.sessionId);
@@ -219,7 +273,10 @@ describe('session-deadline workflow on the time-skipping server, with exact inst
         ['finalisation-reminder', '2026-04-04T05:30'],
         ['deadline-missed', '2026-04-04T09:30'],
       ]);
-      expect(log[1]!.data).toMatchObject({ previous: { date: '2026-03-28', endTime: '16:00', deadlineAt: '2026-03-30T15:00:00.000Z' }, deadlineAt: '2026-04-04T09:30:00.000Z' });
+      expect(log[1]!.data).toMatchObject({
+        previous: { date: '2026-03-28', endTime: '16:00', deadlineAt: '2026-03-30T15:00:00.000Z' },
+        deadlineAt: '2026-04-04T09:30:00.000Z',
+      });
       await handle.executeUpdate(finaliseSessionUpdate, { args: [{ candidatesWhoSat: 0 }] });
       await handle.result();
     });
@@ -229,15 +286,21 @@ describe('session-deadline workflow on the time-skipping server, with exact inst
     await h.run(async () => {
       const { handle, input, clockOffsetMs } = await startSession('2026-03-27T10:00:00+01:00');
       // Not yet held: it cannot be finalised (refused by the validator, no trace in history).
-      const refused = await handle.executeUpdate(finaliseSessionUpdate, { args: [{ candidatesWhoSat: 5 }] }).catch((e: unknown) => e as { cause?: { type?: string; details?: unknown[] } });
+      const refused = await handle
+        .executeUpdate(finaliseSessionUpdate, { args: [{ candidatesWhoSat: 5 }] })
+        .catch((e: unknown) => e as { cause?: { type?: string; details?: unknown[] } });
       expect((refused as { cause: { type: string } }).cause.type).toBe('TransitionRefused');
       expect((refused as { cause: { details: unknown[] } }).cause.details[0]).toMatchObject({ ruleId: 'SES-10' });
-      const invalid = await handle.executeUpdate(cancelSessionUpdate, { args: [{ reason: '' }] }).catch((e: unknown) => e as { cause?: { type?: string; details?: unknown[] } });
+      const invalid = await handle
+        .executeUpdate(cancelSessionUpdate, { args: [{ reason: '' }] })
+        .catch((e: unknown) => e as { cause?: { type?: string; details?: unknown[] } });
       expect((invalid as { cause: { type: string } }).cause.type).toBe('InvalidCommand');
       expect((invalid as { cause: { details: unknown[] } }).cause.details[0]).toMatchObject({ field: 'reason' });
       expect((await handle.query(sessionStateQuery)).version).toBe(0);
 
-      const cancelled = await handle.executeUpdate(cancelSessionUpdate, { args: [{ reason: 'Salle indisponible', actor: 'Camille (centre)' }] });
+      const cancelled = await handle.executeUpdate(cancelSessionUpdate, {
+        args: [{ reason: 'Salle indisponible', actor: 'Camille (centre)' }],
+      });
       expect(cancelled).toMatchObject({ state: 'cancelled', cancellation: { reason: 'Salle indisponible' }, agrementReport: 'skipped' });
       const result: SessionDeadlineSnapshot = await handle.result();
       expect(result.state).toBe('cancelled');
@@ -253,7 +316,9 @@ describe('session-deadline workflow on the time-skipping server, with exact inst
 
   it('QUO-3 SES-10 the agrément counts the finalised session’s candidates exactly once, even when finalise is retried with the same update id', async () => {
     await h.run(async () => {
-      const start = agrementStart('2026-01-15', { referent: { name: 'R', email: 'r@test.fr', trainedOn: '2026-01-10', recognisedQualifications: true } });
+      const start = agrementStart('2026-01-15', {
+        referent: { name: 'R', email: 'r@test.fr', trainedOn: '2026-01-10', recognisedQualifications: true },
+      });
       await insertOrganisation(h.db, start);
       const agrementClock = Date.parse('2026-03-28T10:00:00+01:00') - (await h.env.currentTimeMs());
       const agrement = await h.client.workflow.start('agrementWorkflow', {
@@ -280,7 +345,10 @@ describe('session-deadline workflow on the time-skipping server, with exact inst
       expect(await finalise()).toEqual(a);
       expect((await handle.result()).state).toBe('finalised');
 
-      const quota = await until(async () => (await agrement.query(agrementStateQuery)).quota, (q) => q.sessionIds.includes(input.sessionId));
+      const quota = await until(
+        async () => (await agrement.query(agrementStateQuery)).quota,
+        (q) => q.sessionIds.includes(input.sessionId),
+      );
       expect(quota).toEqual({ candidates: 17, sessionIds: [input.sessionId] });
 
       // One signal in the session's history, one count in the agrément's log.

@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_STREAM, sessionStreamId } from '../../../src/sessions/usecases/session-stream';
 import { readStream } from '../../../src/shared/event-log/event-log';
-import { recordRemedyUpdate, remedyStateQuery, type SessionRemedyInput, sessionRemedyWorkflowId } from '../../../src/sessions/workflows/remedy-definitions';
+import {
+  recordRemedyUpdate,
+  remedyStateQuery,
+  type SessionRemedyInput,
+  sessionRemedyWorkflowId,
+} from '../../../src/sessions/workflows/remedy-definitions';
 import { createHarness, type Harness, OPERATIONS_EMAIL, receivedMail } from '../../support/harness';
 import { recordHistory } from '../../support/histories';
 import { until, sleepUntil as waitUntil } from '../../support/waiting';
@@ -30,7 +35,11 @@ async function startRemedy(clockAt: string, overrides: Partial<SessionRemedyInpu
     ...overrides,
   };
   const clockOffsetMs = Date.parse(clockAt) - (await h.env.currentTimeMs());
-  const handle = await h.client.workflow.start('sessionRemedyWorkflow', { workflowId: sessionRemedyWorkflowId(input.sessionId), taskQueue: h.taskQueue, args: [{ ...input, clockOffsetMs }] });
+  const handle = await h.client.workflow.start('sessionRemedyWorkflow', {
+    workflowId: sessionRemedyWorkflowId(input.sessionId),
+    taskQueue: h.taskQueue,
+    args: [{ ...input, clockOffsetMs }],
+  });
   return { handle, input, clockOffsetMs };
 }
 
@@ -41,7 +50,8 @@ async function remedyLog(sessionId: string) {
   return entries.map((e) => ({ type: e.type, at: `${e.occurredAt.toISOString().slice(0, 19)}Z`, to: e.toState, ruleIds: e.ruleIds }));
 }
 
-const row = async (sessionId: string) => (await h.db.query(`SELECT state, due_at, version FROM session_remedies WHERE session_id = $1`, [sessionId]))[0];
+const row = async (sessionId: string) =>
+  (await h.db.query(`SELECT state, due_at, version FROM session_remedies WHERE session_id = $1`, [sessionId]))[0];
 
 describe('SES-12 remedy follow-up on the time-skipping server, with exact dates', () => {
   it('SES-12 a session of 2026-03-28 in Paris: the centre is told at once; nothing recorded by the end of 2026-04-02 (22:00 UTC, summer time), operations are alerted; a late remedy is recorded as late', async () => {
@@ -51,8 +61,12 @@ describe('SES-12 remedy follow-up on the time-skipping server, with exact dates'
       expect(state).toMatchObject({ state: 'awaiting', dueOn: '2026-04-02', dueAt: '2026-04-02T22:00:00.000Z' });
       const told = await receivedMail(h.smtp, (m) => m.template === 'session-remedy-required' && m.to.includes(input.centreEmail));
       expect(told).toHaveLength(1);
-      expect(told[0]!.subject).toBe(`Session ${input.sessionId} : nouvelle session gratuite ou remboursement à proposer au plus tard le 2 avril 2026`);
-      expect(h.smtp.readMessage(told[0]!.id)?.text).toContain('les candidats concernés (c3, c7) doivent se voir proposer une nouvelle session gratuite ou le remboursement intégral dans les 5 jours');
+      expect(told[0]!.subject).toBe(
+        `Session ${input.sessionId} : nouvelle session gratuite ou remboursement à proposer au plus tard le 2 avril 2026`,
+      );
+      expect(h.smtp.readMessage(told[0]!.id)?.text).toContain(
+        'les candidats concernés (c3, c7) doivent se voir proposer une nouvelle session gratuite ou le remboursement intégral dans les 5 jours',
+      );
 
       await sleepUntil(clockOffsetMs, '2026-04-02T21:59:00Z');
       expect((await handle.query(remedyStateQuery)).state).toBe('awaiting');
@@ -60,10 +74,19 @@ describe('SES-12 remedy follow-up on the time-skipping server, with exact dates'
       const alerted = await receivedMail(h.smtp, (m) => m.template === 'session-remedy-overdue' && m.subject.includes(input.sessionId));
       expect(alerted).toHaveLength(1);
       expect(alerted[0]!.to).toEqual([OPERATIONS_EMAIL]);
-      expect((await until(() => row(input.sessionId), (r) => r?.state === 'overdue')).state).toBe('overdue');
+      expect(
+        (
+          await until(
+            () => row(input.sessionId),
+            (r) => r?.state === 'overdue',
+          )
+        ).state,
+      ).toBe('overdue');
 
       await sleepUntil(clockOffsetMs, '2026-04-04T09:00:00Z');
-      const late = await handle.executeUpdate(recordRemedyUpdate, { args: [{ kind: 'refund', candidateLocalIds: ['c3', 'c7'], note: 'Remboursés le 4 avril', actor: 'Référent (centre)' }] });
+      const late = await handle.executeUpdate(recordRemedyUpdate, {
+        args: [{ kind: 'refund', candidateLocalIds: ['c3', 'c7'], note: 'Remboursés le 4 avril', actor: 'Référent (centre)' }],
+      });
       expect(late).toMatchObject({ state: 'remedied-late', remedy: { kind: 'refund', candidateLocalIds: ['c3', 'c7'] } });
       await handle.result();
       if (process.env.RECORD_HISTORIES) await recordHistory(handle, 'session-remedy-late');
@@ -79,15 +102,22 @@ describe('SES-12 remedy follow-up on the time-skipping server, with exact dates'
 
   it('SES-12 in Réunion (UTC+4) a remedy recorded on 2026-04-02 at 23:30 local time is on time; a second one, or one for a stranger, is refused', async () => {
     await h.run(async () => {
-      const { handle, input, clockOffsetMs } = await startRemedy('2026-03-28T18:00:00+04:00', { timeZone: 'Indian/Reunion', affected: 'all' });
+      const { handle, input, clockOffsetMs } = await startRemedy('2026-03-28T18:00:00+04:00', {
+        timeZone: 'Indian/Reunion',
+        affected: 'all',
+      });
       expect((await handle.query(remedyStateQuery)).dueAt).toBe('2026-04-02T20:00:00.000Z');
       await sleepUntil(clockOffsetMs, '2026-04-02T19:30:00Z');
       const done = await handle.executeUpdate(recordRemedyUpdate, { args: [{ kind: 'new-session', candidateLocalIds: ['c1', 'c2'] }] });
       expect(done.state).toBe('remedied');
       await handle.result();
-      expect(h.smtp.messages().filter((m) => m.template === 'session-remedy-overdue' && m.subject.includes(input.sessionId))).toHaveLength(0);
+      expect(h.smtp.messages().filter((m) => m.template === 'session-remedy-overdue' && m.subject.includes(input.sessionId))).toHaveLength(
+        0,
+      );
       const other = await startRemedy('2026-03-28T18:00:00+01:00');
-      await expect(other.handle.executeUpdate(recordRemedyUpdate, { args: [{ kind: 'refund', candidateLocalIds: ['c9'] }] })).rejects.toThrow();
+      await expect(
+        other.handle.executeUpdate(recordRemedyUpdate, { args: [{ kind: 'refund', candidateLocalIds: ['c9'] }] }),
+      ).rejects.toThrow();
       expect((await other.handle.query(remedyStateQuery)).state).toBe('awaiting');
       await other.handle.terminate('test over');
     });

@@ -58,7 +58,8 @@ export interface Proposal {
 /** VIS-4: a proposal that a control visit's findings lead to, at most once per visit and kind. */
 export const visitFindingsKey = (visitId: string, proposal: 'breach-notice' | 'suspension') => `visit-findings:${visitId}:${proposal}`;
 /** VIS-4: the id of a control visit's proposal, keyed by the visit (two visits, or a BRE-1 cure-due proposal, on one day stay apart). */
-export const visitProposalId = (proposal: 'breach-notice' | 'suspension', visitId: string) => `VIS-4:${proposal === 'suspension' ? 'SUS-1' : 'BRE-1'}:${visitId}`;
+export const visitProposalId = (proposal: 'breach-notice' | 'suspension', visitId: string) =>
+  `VIS-4:${proposal === 'suspension' ? 'SUS-1' : 'BRE-1'}:${visitId}`;
 
 export interface Agrement {
   agrementId: string;
@@ -270,7 +271,8 @@ export function pendingDeadlines(a: Agrement): Deadline[] {
   if (a.labourDocuments) list.push(dl('labour-documents-due', 'TER-4', a.labourDocuments.dueOn, 'by', `:${a.labourDocuments.requestedOn}`));
   if (a.cahierChange) list.push(dl('cahier-change-apply-by', 'AGR-5', a.cahierChange.applyBy, 'by', `:${a.cahierChange.notifiedOn}`));
   if (a.forceMajeure) list.push(dl('force-majeure-limit', 'TER-3', a.forceMajeure.terminatesOn, 'on', `:${a.forceMajeure.since}`));
-  if (a.termination) list.push(dl('termination-effective', a.termination.ruleId, a.termination.effectiveOn, 'on', `:${a.termination.noticeOn}`));
+  if (a.termination)
+    list.push(dl('termination-effective', a.termination.ruleId, a.termination.effectiveOn, 'on', `:${a.termination.noticeOn}`));
   const handled = new Set(a.handled);
   return list
     .filter((d) => !handled.has(d.key))
@@ -294,10 +296,14 @@ function need(field: string, value: unknown): string {
 
 function notEnded(a: Agrement, ruleId: string, action: string): void {
   if (isEnded(a)) {
-    throw new TransitionRefused(a.state === 'expired' ? 'AGR-4' : 'TER-5', `${action}: the agrément has ${a.state === 'expired' ? 'expired' : 'ended'}`, {
-      state: a.state,
-      requestedBy: ruleId,
-    });
+    throw new TransitionRefused(
+      a.state === 'expired' ? 'AGR-4' : 'TER-5',
+      `${action}: the agrément has ${a.state === 'expired' ? 'expired' : 'ended'}`,
+      {
+        state: a.state,
+        requestedBy: ruleId,
+      },
+    );
   }
 }
 
@@ -388,9 +394,12 @@ function decideOn(a: Agrement, current: Agrement, command: AgrementCommand, toda
     const template = p.kind === 'termination' ? 'termination-proposed' : 'breach-proposed';
     // VIS-4: the visits side already e-mailed the legal team the findings behind the proposal.
     const mailed = automatic || p.cause === 'visit-findings';
-    emit(`${p.kind}-proposed`, [...(p.ruleIds ?? [p.ruleId]), 'BRE-4'], { proposalId: proposal.id, cause: p.cause, automatic, ...(p.visitId ? { visitId: p.visitId } : {}) }, mailed
-      ? []
-      : [{ template, audience: 'legal', data: { proposalRuleId: p.ruleId, reasonFr: p.reasonFr, proposedOn: p.proposedOn } }]);
+    emit(
+      `${p.kind}-proposed`,
+      [...(p.ruleIds ?? [p.ruleId]), 'BRE-4'],
+      { proposalId: proposal.id, cause: p.cause, automatic, ...(p.visitId ? { visitId: p.visitId } : {}) },
+      mailed ? [] : [{ template, audience: 'legal', data: { proposalRuleId: p.ruleId, reasonFr: p.reasonFr, proposedOn: p.proposedOn } }],
+    );
     if (automatic) confirm(proposal, p.proposedOn);
   };
   const confirm = (p: Proposal, on: string) => {
@@ -621,8 +630,10 @@ function decideOn(a: Agrement, current: Agrement, command: AgrementCommand, toda
       break;
     }
     case 'referent-contribution': {
-      if (!Number.isInteger(command.year) || command.year < 2000 || command.year > 2100) throw new InvalidCommand('year', 'year must be a calendar year');
-      if (typeof command.days !== 'number' || !(command.days > 0) || command.days > 366) throw new InvalidCommand('days', 'days must be a positive number');
+      if (!Number.isInteger(command.year) || command.year < 2000 || command.year > 2100)
+        throw new InvalidCommand('year', 'year must be a calendar year');
+      if (typeof command.days !== 'number' || !(command.days > 0) || command.days > 366)
+        throw new InvalidCommand('days', 'days must be a positive number');
       const key = String(command.year);
       a.referent.contributions[key] = (a.referent.contributions[key] ?? 0) + command.days;
       // REF-4: at least 4 days a year.
@@ -636,7 +647,8 @@ function decideOn(a: Agrement, current: Agrement, command: AgrementCommand, toda
     }
     case 'sessions-finalised': {
       const finalisedOn = need('finalisedOn', command.finalisedOn);
-      if (!Number.isInteger(command.candidates) || command.candidates < 0) throw new InvalidCommand('candidates', 'candidates must be a non-negative integer');
+      if (!Number.isInteger(command.candidates) || command.candidates < 0)
+        throw new InvalidCommand('candidates', 'candidates must be a non-negative integer');
       if (!command.sessionId?.trim()) throw new InvalidCommand('sessionId', 'sessionId is required');
       // QUO-3: each finalised session counts once, even when reported again.
       if (a.quota.sessionIds.includes(command.sessionId)) return { agrement: current, events: [] };
@@ -644,7 +656,12 @@ function decideOn(a: Agrement, current: Agrement, command: AgrementCommand, toda
       a.quota.sessionIds.push(command.sessionId);
       const counted = finalisedOn <= D.quotaDeadlineOn(a.firstGrantOn);
       if (counted) a.quota.candidates += command.candidates;
-      emit('sessions-finalised', ['QUO-3'], { sessionId: command.sessionId, candidates: command.candidates, counted, total: a.quota.candidates });
+      emit('sessions-finalised', ['QUO-3'], {
+        sessionId: command.sessionId,
+        candidates: command.candidates,
+        counted,
+        total: a.quota.candidates,
+      });
       break;
     }
     case 'labour-documents-requested': {
@@ -669,8 +686,10 @@ function decideOn(a: Agrement, current: Agrement, command: AgrementCommand, toda
       notEnded(a, 'VIS-4', 'proposing from a control visit');
       const on = need('on', command.on);
       if (typeof command.visitId !== 'string' || !command.visitId.trim()) throw new InvalidCommand('visitId', 'visitId is required');
-      if (command.proposal !== 'breach-notice' && command.proposal !== 'suspension') throw new InvalidCommand('proposal', 'proposal must be breach-notice or suspension');
-      if (typeof command.reasonFr !== 'string' || !command.reasonFr.trim()) throw new InvalidCommand('reasonFr', 'reasonFr states the findings');
+      if (command.proposal !== 'breach-notice' && command.proposal !== 'suspension')
+        throw new InvalidCommand('proposal', 'proposal must be breach-notice or suspension');
+      if (typeof command.reasonFr !== 'string' || !command.reasonFr.trim())
+        throw new InvalidCommand('reasonFr', 'reasonFr states the findings');
       // Once per visit and kind: a retried report, or one after the legal team decided, proposes nothing again.
       const key = visitFindingsKey(command.visitId, command.proposal);
       if (a.handled.includes(key)) return { agrement: current, events: [] };
@@ -739,13 +758,26 @@ function decideOn(a: Agrement, current: Agrement, command: AgrementCommand, toda
       }
       case 'badge-due':
         emit('badge-missed', ['REF-3'], { badgeDueOn: d.on });
-        propose({ kind: 'breach-notice', cause: 'badge', ruleId: 'REF-3', proposedOn: on, reasonFr: `badge « Référent Pix » non présenté au ${d.on}, 6 mois après l'agrément` });
+        propose({
+          kind: 'breach-notice',
+          cause: 'badge',
+          ruleId: 'REF-3',
+          proposedOn: on,
+          reasonFr: `badge « Référent Pix » non présenté au ${d.on}, 6 mois après l'agrément`,
+        });
         break;
       case 'quota-checkpoint': {
         const target = D.quotaTarget(a.kind);
         const projected = D.projectedCandidates(a.quota.candidates, a.firstGrantOn, d.on);
         const monthsElapsed = PARAMETERS.quota.checkpointMonths[D.quotaCheckpoints(a.firstGrantOn).indexOf(d.on)] ?? null;
-        const data = { checkpointOn: d.on, candidates: a.quota.candidates, target, projected, deadlineOn: D.quotaDeadlineOn(a.firstGrantOn), monthsElapsed };
+        const data = {
+          checkpointOn: d.on,
+          candidates: a.quota.candidates,
+          target,
+          projected,
+          deadlineOn: D.quotaDeadlineOn(a.firstGrantOn),
+          monthsElapsed,
+        };
         if (projected < target) {
           emit('quota-warning', ['QUO-3', 'QUO-1'], data, [
             { template: 'quota-warning', audience: 'centre', data: { ...data, audience: 'centre' } },
@@ -758,7 +790,13 @@ function decideOn(a: Agrement, current: Agrement, command: AgrementCommand, toda
         const target = D.quotaTarget(a.kind);
         if (a.quota.candidates < target) {
           emit('quota-missed', ['QUO-1', 'QUO-2'], { candidates: a.quota.candidates, target });
-          propose({ kind: 'termination', cause: 'quota', ruleId: 'QUO-2', proposedOn: on, reasonFr: `${a.quota.candidates} candidats en 3 ans pour un seuil de ${target}` });
+          propose({
+            kind: 'termination',
+            cause: 'quota',
+            ruleId: 'QUO-2',
+            proposedOn: on,
+            reasonFr: `${a.quota.candidates} candidats en 3 ans pour un seuil de ${target}`,
+          });
         } else emit('quota-met', ['QUO-1'], { candidates: a.quota.candidates, target });
         break;
       }
@@ -773,7 +811,13 @@ function decideOn(a: Agrement, current: Agrement, command: AgrementCommand, toda
         break;
       case 'labour-documents-due':
         emit('labour-documents-missed', ['TER-4'], { dueOn: d.on });
-        propose({ kind: 'termination', cause: 'labour-documents', ruleId: 'TER-4', proposedOn: on, reasonFr: CAUSE_FR['labour-documents'] });
+        propose({
+          kind: 'termination',
+          cause: 'labour-documents',
+          ruleId: 'TER-4',
+          proposedOn: on,
+          reasonFr: CAUSE_FR['labour-documents'],
+        });
         break;
       case 'cahier-change-apply-by':
         a.cahierChange = null;

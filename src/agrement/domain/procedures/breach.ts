@@ -1,6 +1,19 @@
 import { PARAMETERS } from '../../../config/parameters';
 import * as D from '../deadlines';
-import { actDate, AFTER_END, type Context, deadline, instanceSuffix, instanceTag, LIVE_STATES, type Procedure, requiredText, transition, opens, closes } from '../machine';
+import {
+  actDate,
+  AFTER_END,
+  type Context,
+  deadline,
+  instanceSuffix,
+  instanceTag,
+  LIVE_STATES,
+  type Procedure,
+  requiredText,
+  transition,
+  opens,
+  closes,
+} from '../machine';
 import type { Agrement } from '../model';
 import { propose } from './termination';
 
@@ -23,10 +36,17 @@ const breachNotified = transition({
   command: 'breach-notified',
   procedure: 'breach',
   ruleIds: ['BRE-1', 'BRE-2'],
-  summary: 'The legal team records the formal notice, dated the day its registered letter was sent: 30 days to cure, less the days already suspended',
+  summary:
+    'The legal team records the formal notice, dated the day its registered letter was sent: 30 days to cure, less the days already suspended',
   allowedIn: LIVE_STATES,
   refusedBy: AFTER_END,
-  guards: [{ ruleId: 'BRE-1', holds: 'no formal notice already running', check: (a) => (a.breach ? `a formal notice is already running (cure due ${a.breach.cureDueOn})` : null) }],
+  guards: [
+    {
+      ruleId: 'BRE-1',
+      holds: 'no formal notice already running',
+      check: (a) => (a.breach ? `a formal notice is already running (cure due ${a.breach.cureDueOn})` : null),
+    },
+  ],
   next: opens('under-notice'),
   validate(c, a, today) {
     actDate('letterSentOn', c.letterSentOn, a, today);
@@ -62,7 +82,10 @@ export const breach: Procedure = {
   title: 'Breach and cure (BRE-1..3)',
   transitions: [breachNotified, breachCured],
   // TER-3: the cure period does not run under force majeure (its end moves by the days it lasted).
-  deadlines: (a) => (a.breach && !a.forceMajeure ? [deadline('cure-due', 'BRE-1', a.breach.cureDueOn, 'by', instanceSuffix(a.breach.letterSentOn, a.breach.tag))] : []),
+  deadlines: (a) =>
+    a.breach && !a.forceMajeure
+      ? [deadline('cure-due', 'BRE-1', a.breach.cureDueOn, 'by', instanceSuffix(a.breach.letterSentOn, a.breach.tag))]
+      : [],
   onDeadline: {
     'cure-due'(ctx, d, on) {
       ctx.emit('cure-deadline-passed', ['BRE-1'], { cureDueOn: d.on });

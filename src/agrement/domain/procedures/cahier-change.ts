@@ -1,6 +1,18 @@
 import { InvalidCommand } from '../../../shared/domain/errors';
 import * as D from '../deadlines';
-import { actDate, AFTER_END, dateField, deadline, instanceSuffix, instanceTag, LIVE_STATES, type Procedure, requiredText, transition, unchanged } from '../machine';
+import {
+  actDate,
+  AFTER_END,
+  dateField,
+  deadline,
+  instanceSuffix,
+  instanceTag,
+  LIVE_STATES,
+  type Procedure,
+  requiredText,
+  transition,
+  unchanged,
+} from '../machine';
 
 /** AGR-5, AGR-6: a substantial change of the cahier: the centre applies it within 1 month, or terminates with effect at its entry into force. */
 
@@ -32,7 +44,18 @@ export const cahierChange: Procedure = {
   name: 'cahier-change',
   title: 'Change of the cahier des charges (AGR-5, AGR-6)',
   transitions: [cahierChangeNotified],
-  deadlines: (a) => (a.cahierChange ? [deadline('cahier-change-apply-by', 'AGR-5', a.cahierChange.applyBy, 'by', instanceSuffix(a.cahierChange.notifiedOn, a.cahierChange.tag))] : []),
+  deadlines: (a) =>
+    a.cahierChange
+      ? [
+          deadline(
+            'cahier-change-apply-by',
+            'AGR-5',
+            a.cahierChange.applyBy,
+            'by',
+            instanceSuffix(a.cahierChange.notifiedOn, a.cahierChange.tag),
+          ),
+        ]
+      : [],
   onDeadline: {
     'cahier-change-apply-by'({ a, emit }, d) {
       a.cahierChange = null;

@@ -16,7 +16,8 @@ function recordOf(a: Agrement, baseline: NetworkBaseline | undefined): NetworkRe
   return a.network ?? (baseline ? networkFrom(baseline) : null);
 }
 
-const notANetwork = (a: Agrement) => (a.kind !== 'network' ? "a centre's agrément has no member centres (only a network's, CdC §3.1.2)" : null);
+const notANetwork = (a: Agrement) =>
+  a.kind !== 'network' ? "a centre's agrément has no member centres (only a network's, CdC §3.1.2)" : null;
 
 /** ELIG-4 type B: the coverage facts every change records. */
 function coverage(n: NetworkRecord): Record<string, unknown> {
@@ -32,7 +33,8 @@ const memberJoined = transition({
   command: 'member-joined',
   procedure: 'network',
   ruleIds: ['ELIG-4', 'QUO-1'],
-  summary: "A centre joins the network (type A: individually eligible; type B: its coverage recomputed); its sessions count for the network's quota",
+  summary:
+    "A centre joins the network (type A: individually eligible; type B: its coverage recomputed); its sessions count for the network's quota",
   allowedIn: LIVE_STATES,
   refusedBy: AFTER_END,
   guards: [
@@ -43,13 +45,16 @@ const memberJoined = transition({
       check: (a, c) => {
         if (c.member.organisationId === a.organisationId) return 'the coordinating entity is not one of its own members';
         const n = recordOf(a, c.baseline);
-        return n?.members.some((m) => m.organisationId === c.member.organisationId) ? `${c.member.name} is already a member of the network` : null;
+        return n?.members.some((m) => m.organisationId === c.member.organisationId)
+          ? `${c.member.name} is already a member of the network`
+          : null;
       },
     },
     {
       ruleId: 'ELIG-4',
       holds: 'the network with the centre passes the eligibility rules (type A: every member individually eligible, ELIG-1)',
-      check: (_a, c) => (c.eligibility.passed ? null : `${c.member.name} cannot join the network: ${c.eligibility.failedChecks.join(', ')}`),
+      check: (_a, c) =>
+        c.eligibility.passed ? null : `${c.member.name} cannot join the network: ${c.eligibility.failedChecks.join(', ')}`,
     },
   ],
   next: unchanged,
@@ -67,7 +72,10 @@ const memberJoined = transition({
   apply({ a, emit }, c) {
     const n = recordOf(a, c.baseline) ?? { type: null, departmentsCommitted: [], members: [], departmentsCovered: [], formerMembers: [] };
     const m = c.member;
-    const members = [...n.members, { organisationId: m.organisationId, name: m.name.trim(), category: m.category, department: m.department ?? null, joinedOn: c.on }];
+    const members = [
+      ...n.members,
+      { organisationId: m.organisationId, name: m.name.trim(), category: m.category, department: m.department ?? null, joinedOn: c.on },
+    ];
     a.network = { ...n, members, departmentsCovered: departmentsOf(members) };
     // The member's facts, so that the read model registers the organisation with the network.
     emit('member-joined', ['ELIG-4', 'QUO-1'], {
@@ -96,12 +104,18 @@ const memberLeft = transition({
     {
       ruleId: 'ELIG-4',
       holds: 'the centre is a member of the network',
-      check: (a, c) => (recordOf(a, c.baseline)?.members.some((m) => m.organisationId === c.organisationId) ? null : 'the centre is not a member of the network'),
+      check: (a, c) =>
+        recordOf(a, c.baseline)?.members.some((m) => m.organisationId === c.organisationId)
+          ? null
+          : 'the centre is not a member of the network',
     },
     {
       ruleId: 'ELIG-4',
       holds: 'a network keeps at least one member centre',
-      check: (a, c) => ((recordOf(a, c.baseline)?.members.length ?? 0) <= 1 ? 'the last member centre cannot leave: a network is made of centres (terminate instead, TER-1)' : null),
+      check: (a, c) =>
+        (recordOf(a, c.baseline)?.members.length ?? 0) <= 1
+          ? 'the last member centre cannot leave: a network is made of centres (terminate instead, TER-1)'
+          : null,
     },
   ],
   next: unchanged,
@@ -113,8 +127,19 @@ const memberLeft = transition({
     const n = recordOf(a, c.baseline)!;
     const leaving = n.members.find((m) => m.organisationId === c.organisationId)!;
     const members = n.members.filter((m) => m !== leaving);
-    a.network = { ...n, members, departmentsCovered: departmentsOf(members), formerMembers: [...n.formerMembers, { ...leaving, leftOn: c.on }] };
-    emit('member-left', ['ELIG-4'], { on: c.on, organisationId: leaving.organisationId, name: leaving.name, networkType: a.network.type, ...coverage(a.network) });
+    a.network = {
+      ...n,
+      members,
+      departmentsCovered: departmentsOf(members),
+      formerMembers: [...n.formerMembers, { ...leaving, leftOn: c.on }],
+    };
+    emit('member-left', ['ELIG-4'], {
+      on: c.on,
+      organisationId: leaving.organisationId,
+      name: leaving.name,
+      networkType: a.network.type,
+      ...coverage(a.network),
+    });
   },
 });
 

@@ -22,17 +22,20 @@ const sessionsFinalised = transition({
     {
       ruleId: 'TER-5',
       holds: 'after the end, only a session held before it is recorded',
-      check: (a, c) => (a.end && (c.sessionDate ?? c.finalisedOn) >= a.end.on ? `the agrément ended on ${a.end.on}: no session after it (TER-5)` : null),
+      check: (a, c) =>
+        a.end && (c.sessionDate ?? c.finalisedOn) >= a.end.on ? `the agrément ended on ${a.end.on}: no session after it (TER-5)` : null,
     },
   ],
   next: unchanged,
   validate(c, a) {
     dateField('finalisedOn', c.finalisedOn);
     if (c.sessionDate !== undefined) dateField('sessionDate', c.sessionDate);
-    if (!Number.isInteger(c.candidates) || c.candidates < 0) throw new InvalidCommand('candidates', 'candidates must be a non-negative integer');
+    if (!Number.isInteger(c.candidates) || c.candidates < 0)
+      throw new InvalidCommand('candidates', 'candidates must be a non-negative integer');
     requiredText('sessionId', c.sessionId, 'sessionId is required');
     const held = c.sessionDate ?? c.finalisedOn;
-    if (held < a.firstGrantOn) throw new InvalidCommand(c.sessionDate ? 'sessionDate' : 'finalisedOn', 'the session was held before the first grant');
+    if (held < a.firstGrantOn)
+      throw new InvalidCommand(c.sessionDate ? 'sessionDate' : 'finalisedOn', 'the session was held before the first grant');
   },
   apply(ctx, c) {
     const { a, emit } = ctx;
@@ -41,7 +44,13 @@ const sessionsFinalised = transition({
     const held = c.sessionDate ?? c.finalisedOn;
     const counted = held < D.quotaWindowEndOn(a.firstGrantOn);
     a.quota = { candidates: a.quota.candidates + (counted ? c.candidates : 0), sessionIds: [...a.quota.sessionIds, c.sessionId] };
-    emit('sessions-finalised', ['QUO-3'], { sessionId: c.sessionId, sessionDate: held, candidates: c.candidates, counted, total: a.quota.candidates });
+    emit('sessions-finalised', ['QUO-3'], {
+      sessionId: c.sessionId,
+      sessionDate: held,
+      candidates: c.candidates,
+      counted,
+      total: a.quota.candidates,
+    });
     if (counted && a.quota.candidates >= D.quotaTarget(a.kind)) withdrawProposals(ctx, 'quota', 'quota-reached', c.finalisedOn);
   },
 });
@@ -60,7 +69,14 @@ export const quota: Procedure = {
       const target = D.quotaTarget(a.kind);
       const projected = D.projectedCandidates(a.quota.candidates, a.firstGrantOn, d.on);
       const monthsElapsed = PARAMETERS.quota.checkpointMonths[D.quotaCheckpoints(a.firstGrantOn).indexOf(d.on)] ?? null;
-      const data = { checkpointOn: d.on, candidates: a.quota.candidates, target, projected, deadlineOn: D.quotaWindowEndOn(a.firstGrantOn), monthsElapsed };
+      const data = {
+        checkpointOn: d.on,
+        candidates: a.quota.candidates,
+        target,
+        projected,
+        deadlineOn: D.quotaWindowEndOn(a.firstGrantOn),
+        monthsElapsed,
+      };
       if (projected < target) emit('quota-warning', ['QUO-3', 'QUO-1'], data);
       else emit('quota-on-track', ['QUO-3'], data);
     },
@@ -70,7 +86,13 @@ export const quota: Procedure = {
       const windowEndOn = D.quotaWindowEndOn(a.firstGrantOn);
       if (a.quota.candidates < target) {
         emit('quota-missed', ['QUO-1', 'QUO-2'], { candidates: a.quota.candidates, target, windowEndOn, judgedOn: d.on });
-        propose(ctx, { kind: 'termination', cause: 'quota', ruleId: 'QUO-2', proposedOn: on, grounds: { candidates: a.quota.candidates, target } });
+        propose(ctx, {
+          kind: 'termination',
+          cause: 'quota',
+          ruleId: 'QUO-2',
+          proposedOn: on,
+          grounds: { candidates: a.quota.candidates, target },
+        });
       } else emit('quota-met', ['QUO-1'], { candidates: a.quota.candidates, target, windowEndOn, judgedOn: d.on });
     },
   },

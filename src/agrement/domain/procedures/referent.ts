@@ -1,7 +1,20 @@
 import { PARAMETERS } from '../../../config/parameters';
 import { InvalidCommand } from '../../../shared/domain/errors';
 import * as D from '../deadlines';
-import { actDate, AFTER_END, type Context, dateField, deadline, type Deadline, keysTag, LIVE_STATES, type Procedure, requiredText, transition, unchanged } from '../machine';
+import {
+  actDate,
+  AFTER_END,
+  type Context,
+  dateField,
+  deadline,
+  type Deadline,
+  keysTag,
+  LIVE_STATES,
+  type Procedure,
+  requiredText,
+  transition,
+  unchanged,
+} from '../machine';
 import { type Agrement, type Referent, referentsOf } from '../model';
 import { propose } from './termination';
 
@@ -32,12 +45,16 @@ export function badgeDueOn(a: Agrement): string | null {
 export function addressedReferent(a: Agrement, email: unknown, field = 'referentEmail'): Referent {
   const all = referentsOf(a);
   if (email === undefined || email === null) {
-    if (all.length > 1) throw new InvalidCommand(field, `the network has ${all.length} référents: ${field} says which one (REF-1)`, { referents: all.map((r) => r.email) });
+    if (all.length > 1)
+      throw new InvalidCommand(field, `the network has ${all.length} référents: ${field} says which one (REF-1)`, {
+        referents: all.map((r) => r.email),
+      });
     return a.referent;
   }
   if (typeof email !== 'string' || !email.trim()) throw new InvalidCommand(field, `${field} must be a référent's e-mail`);
   const found = all.find((r) => sameEmail(r.email, email));
-  if (!found) throw new InvalidCommand(field, `no référent of this agrément has the e-mail ${email} (REF-1)`, { referents: all.map((r) => r.email) });
+  if (!found)
+    throw new InvalidCommand(field, `no référent of this agrément has the e-mail ${email} (REF-1)`, { referents: all.map((r) => r.email) });
   return found;
 }
 
@@ -90,7 +107,8 @@ const referentChanged = transition({
   command: 'referent-changed',
   procedure: 'referent',
   ruleIds: ['REF-5', 'REF-2', 'REF-1'],
-  summary: "A change of référent (of one of a network's, by `referentEmail`), notified in advance with the new référent's CV; the new one is trained before any session",
+  summary:
+    "A change of référent (of one of a network's, by `referentEmail`), notified in advance with the new référent's CV; the new one is trained before any session",
   allowedIn: LIVE_STATES,
   refusedBy: AFTER_END,
   guards: [
@@ -122,7 +140,10 @@ const referentChanged = transition({
     requiredText('email', c.email, "the new référent's e-mail is given (REF-5)");
     requiredText('cv', c.cv, "a change of référent is notified with the new référent's CV (REF-5)");
     if (c.effectiveOn !== undefined && dateField('effectiveOn', c.effectiveOn) < on) {
-      throw new InvalidCommand('effectiveOn', 'a change of référent is notified in advance: effectiveOn cannot precede the notification (REF-5)');
+      throw new InvalidCommand(
+        'effectiveOn',
+        'a change of référent is notified in advance: effectiveOn cannot precede the notification (REF-5)',
+      );
     }
     addressedReferent(a, c.referentEmail);
   },
@@ -147,10 +168,16 @@ const referentTrained = transition({
   command: 'referent-trained',
   procedure: 'referent',
   ruleIds: ['REF-2'],
-  summary: 'The référent (one of a network\'s, by `referentEmail`) completed the Pix training',
+  summary: "The référent (one of a network's, by `referentEmail`) completed the Pix training",
   allowedIn: LIVE_STATES,
   refusedBy: AFTER_END,
-  guards: [{ ruleId: 'REF-2', holds: 'the référent is not trained yet', check: (a, c) => (addressedReferent(a, c.referentEmail).trained ? 'the référent is already trained' : null) }],
+  guards: [
+    {
+      ruleId: 'REF-2',
+      holds: 'the référent is not trained yet',
+      check: (a, c) => (addressedReferent(a, c.referentEmail).trained ? 'the référent is already trained' : null),
+    },
+  ],
   next: unchanged,
   validate(c, a, today) {
     const r = addressedReferent(a, c.referentEmail);
@@ -176,7 +203,13 @@ const badgeObtained = transition({
   summary: 'The référent (one of a network\'s, by `referentEmail`) showed the "Référent Pix" badge',
   allowedIn: LIVE_STATES,
   refusedBy: AFTER_END,
-  guards: [{ ruleId: 'REF-3', holds: 'no badge recorded yet', check: (a, c) => (addressedReferent(a, c.referentEmail).badgeObtainedOn ? 'the badge is already recorded' : null) }],
+  guards: [
+    {
+      ruleId: 'REF-3',
+      holds: 'no badge recorded yet',
+      check: (a, c) => (addressedReferent(a, c.referentEmail).badgeObtainedOn ? 'the badge is already recorded' : null),
+    },
+  ],
   next: unchanged,
   validate(c, a, today) {
     actDate('on', c.on, a, today);
@@ -190,7 +223,8 @@ const badgeObtained = transition({
     if (referentsOf(ctx.a).some((x) => owesOverdueBadge(x, c.on))) return;
     const withdrawn = ctx.a.proposals.filter((p) => p.cause === 'badge');
     ctx.a.proposals = ctx.a.proposals.filter((p) => p.cause !== 'badge');
-    for (const p of withdrawn) ctx.emit('proposal-withdrawn', [p.ruleId, 'BRE-4'], { proposalId: p.id, cause: 'badge', because: 'badge-obtained', on: c.on });
+    for (const p of withdrawn)
+      ctx.emit('proposal-withdrawn', [p.ruleId, 'BRE-4'], { proposalId: p.id, cause: 'badge', because: 'badge-obtained', on: c.on });
   },
 });
 
@@ -198,13 +232,15 @@ const referentContribution = transition({
   command: 'referent-contribution',
   procedure: 'referent',
   ruleIds: ['REF-4'],
-  summary: "Days of the référent's (one of a network's, by `referentEmail`) contribution to Pix activities, counted in the agrément year of their date",
+  summary:
+    "Days of the référent's (one of a network's, by `referentEmail`) contribution to Pix activities, counted in the agrément year of their date",
   allowedIn: LIVE_STATES,
   refusedBy: AFTER_END,
   guards: [],
   next: unchanged,
   validate(c, a, today) {
-    if (typeof c.days !== 'number' || !(c.days > 0) || c.days > 366) throw new InvalidCommand('days', 'days must be a positive number of days');
+    if (typeof c.days !== 'number' || !(c.days > 0) || c.days > 366)
+      throw new InvalidCommand('days', 'days must be a positive number of days');
     actDate('on', c.on, a, today, [a.firstGrantOn, 'the first grant']);
     addressedReferent(a, c.referentEmail);
   },
@@ -229,7 +265,8 @@ const referentAdded = transition({
   command: 'referent-added',
   procedure: 'referent',
   ruleIds: ['REF-1', 'REF-2'],
-  summary: "A network designates one more référent, within the number agreed in its convention, with the référent's CV; trained before acting (REF-2)",
+  summary:
+    "A network designates one more référent, within the number agreed in its convention, with the référent's CV; trained before acting (REF-2)",
   allowedIn: LIVE_STATES,
   refusedBy: AFTER_END,
   guards: [
@@ -242,7 +279,11 @@ const referentAdded = transition({
         return n >= a.referentCount ? `the network already has the ${a.referentCount} référent(s) agreed in its convention` : null;
       },
     },
-    { ruleId: 'REF-1', holds: 'the new référent is not already one', check: (a, c) => (otherSeatHolder(a, c.email) ? `${c.email} is already a référent of this agrément` : null) },
+    {
+      ruleId: 'REF-1',
+      holds: 'the new référent is not already one',
+      check: (a, c) => (otherSeatHolder(a, c.email) ? `${c.email} is already a référent of this agrément` : null),
+    },
     {
       // One person, one seat: designated now, they would hold two once the change takes effect (both with their own REF-3 badge deadlines).
       ruleId: 'REF-1',
@@ -258,7 +299,7 @@ const referentAdded = transition({
     actDate('on', c.on, a, today);
     requiredText('name', c.name, 'the référent is named (REF-1)');
     requiredText('email', c.email, "the référent's e-mail is given (REF-1)");
-    requiredText('cv', c.cv, "a référent is designated with their CV (REF-1, REF-5)");
+    requiredText('cv', c.cv, 'a référent is designated with their CV (REF-1, REF-5)');
   },
   apply({ a, emit }, c) {
     const r: Referent = {
@@ -272,7 +313,13 @@ const referentAdded = transition({
     };
     const tag = freshBadgeTag(a, c.on, r.email);
     a.otherReferents = [...(a.otherReferents ?? []), tag ? { ...r, badgeTag: tag } : r];
-    emit('referent-added', ['REF-1', 'REF-2'], { on: c.on, name: r.name, email: r.email, referents: referentsOf(a).length, agreed: a.referentCount });
+    emit('referent-added', ['REF-1', 'REF-2'], {
+      on: c.on,
+      name: r.name,
+      email: r.email,
+      referents: referentsOf(a).length,
+      agreed: a.referentCount,
+    });
   },
 });
 
@@ -280,7 +327,8 @@ const referentRemoved = transition({
   command: 'referent-removed',
   procedure: 'referent',
   ruleIds: ['REF-1'],
-  summary: "One of a network's référents leaves without a successor; the first (Pix's contact) is replaced by a change (REF-5), never removed",
+  summary:
+    "One of a network's référents leaves without a successor; the first (Pix's contact) is replaced by a change (REF-5), never removed",
   allowedIn: LIVE_STATES,
   refusedBy: AFTER_END,
   guards: [
@@ -289,14 +337,18 @@ const referentRemoved = transition({
       holds: "one of a network's other référents (a centre keeps its one référent; the first is replaced, REF-5)",
       check: (a, c) => {
         if (a.kind !== 'network') return 'a centre keeps its one référent: notify a change of référent instead (REF-5)';
-        return addressedReferent(a, c.referentEmail) === a.referent ? "the network's first référent is Pix's contact: notify a change instead (REF-5)" : null;
+        return addressedReferent(a, c.referentEmail) === a.referent
+          ? "the network's first référent is Pix's contact: notify a change instead (REF-5)"
+          : null;
       },
     },
     {
       ruleId: 'REF-5',
       holds: 'no change of this référent is pending',
       check: (a, c) =>
-        a.referentChange && replacedBy(a, a.referentChange) === addressedReferent(a, c.referentEmail) ? `a change of this référent takes effect on ${a.referentChange.effectiveOn}` : null,
+        a.referentChange && replacedBy(a, a.referentChange) === addressedReferent(a, c.referentEmail)
+          ? `a change of this référent takes effect on ${a.referentChange.effectiveOn}`
+          : null,
     },
   ],
   next: unchanged,
@@ -308,7 +360,13 @@ const referentRemoved = transition({
   apply({ a, emit }, c) {
     const r = addressedReferent(a, c.referentEmail);
     a.otherReferents = (a.otherReferents ?? []).filter((x) => x !== r);
-    emit('referent-removed', ['REF-1'], { on: c.on, name: r.name, email: r.email, referents: referentsOf(a).length, agreed: a.referentCount });
+    emit('referent-removed', ['REF-1'], {
+      on: c.on,
+      name: r.name,
+      email: r.email,
+      referents: referentsOf(a).length,
+      agreed: a.referentCount,
+    });
   },
 });
 
@@ -320,7 +378,11 @@ const referentCountRevised = transition({
   allowedIn: LIVE_STATES,
   refusedBy: AFTER_END,
   guards: [
-    { ruleId: 'REF-1', holds: "a network's agrément (a centre has one référent)", check: (a) => (a.kind !== 'network' ? 'a centre designates one référent' : null) },
+    {
+      ruleId: 'REF-1',
+      holds: "a network's agrément (a centre has one référent)",
+      check: (a) => (a.kind !== 'network' ? 'a centre designates one référent' : null),
+    },
     {
       ruleId: 'REF-1',
       holds: 'not below the référents designated',
@@ -333,7 +395,8 @@ const referentCountRevised = transition({
   next: unchanged,
   validate(c, a, today) {
     actDate('on', c.on, a, today);
-    if (!Number.isInteger(c.count) || c.count < 1 || c.count > 1000) throw new InvalidCommand('count', 'count must be a whole number of référents, at least 1 (REF-1)');
+    if (!Number.isInteger(c.count) || c.count < 1 || c.count > 1000)
+      throw new InvalidCommand('count', 'count must be a whole number of référents, at least 1 (REF-1)');
   },
   apply({ a, emit }, c) {
     const previous = a.referentCount;
@@ -354,15 +417,25 @@ function badgeDeadlines(r: Referent, first: boolean): Deadline[] {
   ];
 }
 
-const concerned = (a: Agrement, d: Deadline): Referent => (d.referentEmail && referentsOf(a).find((r) => sameEmail(r.email, d.referentEmail!))) || a.referent;
+const concerned = (a: Agrement, d: Deadline): Referent =>
+  (d.referentEmail && referentsOf(a).find((r) => sameEmail(r.email, d.referentEmail!))) || a.referent;
 
 export const referent: Procedure = {
   name: 'referent',
   title: 'Référent (REF-1..5)',
-  transitions: [referentChanged, referentTrained, badgeObtained, referentContribution, referentAdded, referentRemoved, referentCountRevised],
+  transitions: [
+    referentChanged,
+    referentTrained,
+    badgeObtained,
+    referentContribution,
+    referentAdded,
+    referentRemoved,
+    referentCountRevised,
+  ],
   deadlines(a) {
     const list: Deadline[] = referentsOf(a).flatMap((r, i) => badgeDeadlines(r, i === 0));
-    if (a.referentChange) list.push(deadline('referent-change-effective', 'REF-5', a.referentChange.effectiveOn, 'on', `:${a.referentChange.notifiedOn}`));
+    if (a.referentChange)
+      list.push(deadline('referent-change-effective', 'REF-5', a.referentChange.effectiveOn, 'on', `:${a.referentChange.notifiedOn}`));
     // REF-4: each agrément year (from the first grant) is judged when it ends…
     const yearEnds = D.agrementYearEnds(a.firstGrantOn, a.termOn);
     for (const end of yearEnds) list.push(deadline('referent-contribution-year', 'REF-4', end, 'on'));
@@ -394,7 +467,13 @@ export const referent: Procedure = {
       const required = PARAMETERS.referent.yearlyContributionDays;
       for (const r of referentsOf(a)) {
         const days = r.contributions[String(year)] ?? 0;
-        emit(days < required ? 'referent-contribution-short' : 'referent-contribution-met', ['REF-4'], { agrementYear: year, yearEndedOn: d.on, days, required, referentName: r.name });
+        emit(days < required ? 'referent-contribution-short' : 'referent-contribution-met', ['REF-4'], {
+          agrementYear: year,
+          yearEndedOn: d.on,
+          days,
+          required,
+          referentName: r.name,
+        });
       }
     },
     'referent-contribution-warning'({ a, emit }, d) {
@@ -405,7 +484,14 @@ export const referent: Procedure = {
       const short = referentsOf(a).filter((r) => (r.contributions[String(year)] ?? 0) < required);
       for (const r of short) {
         const days = r.contributions[String(year)] ?? 0;
-        emit('referent-contribution-warning', ['REF-4'], { agrementYear: year, yearEndsOn: lastDay, days, required, referentName: r.name, referentEmail: r.email });
+        emit('referent-contribution-warning', ['REF-4'], {
+          agrementYear: year,
+          yearEndsOn: lastDay,
+          days,
+          required,
+          referentName: r.name,
+          referentEmail: r.email,
+        });
       }
       // Every deadline reached leaves a trace (and moves the workflow on), even when nobody falls short.
       if (short.length === 0) emit('referent-contribution-on-track', ['REF-4'], { agrementYear: year, yearEndsOn: lastDay, required });

@@ -15,7 +15,13 @@ const suspended = transition({
   summary: 'The legal team suspends with immediate effect, giving its reason (possible under force majeure, TER-3)',
   allowedIn: LIVE_STATES,
   refusedBy: AFTER_END,
-  guards: [{ ruleId: 'SUS-1', holds: 'not already suspended', check: (a) => (a.suspension ? `the agrément is already suspended (since ${a.suspension.since})` : null) }],
+  guards: [
+    {
+      ruleId: 'SUS-1',
+      holds: 'not already suspended',
+      check: (a) => (a.suspension ? `the agrément is already suspended (since ${a.suspension.since})` : null),
+    },
+  ],
   next: opens('suspended'),
   validate(c, a, today) {
     actDate('on', c.on, a, today);

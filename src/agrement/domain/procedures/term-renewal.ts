@@ -13,7 +13,11 @@ const renewalRequested = transition({
   allowedIn: ['active', 'suspended', 'force-majeure', 'under-notice'],
   refusedBy: { terminating: 'TER-5', ...AFTER_END },
   guards: [
-    { ruleId: 'AGR-2', holds: 'no renewal already requested', check: (a) => (a.renewal.requestedOn ? `a renewal is already requested (${a.renewal.requestedOn})` : null) },
+    {
+      ruleId: 'AGR-2',
+      holds: 'no renewal already requested',
+      check: (a) => (a.renewal.requestedOn ? `a renewal is already requested (${a.renewal.requestedOn})` : null),
+    },
     {
       ruleId: 'AGR-2',
       holds: 'received at least 3 months before the term',
@@ -39,9 +43,17 @@ const renewalAccepted = transition({
   allowedIn: ['active', 'suspended', 'force-majeure', 'under-notice'],
   refusedBy: { terminating: 'TER-5', ...AFTER_END },
   guards: [
-    { ruleId: 'AGR-2', holds: 'a renewal was requested (AGR-1: no tacit renewal)', check: (a) => (a.renewal.requestedOn ? null : 'no renewal request to accept (AGR-1: no tacit renewal)') },
+    {
+      ruleId: 'AGR-2',
+      holds: 'a renewal was requested (AGR-1: no tacit renewal)',
+      check: (a) => (a.renewal.requestedOn ? null : 'no renewal request to accept (AGR-1: no tacit renewal)'),
+    },
     { ruleId: 'AGR-3', holds: 'not already accepted', check: (a) => (a.renewal.acceptedOn ? 'the renewal is already accepted' : null) },
-    { ruleId: 'AGR-3', holds: 'accepted before the term', check: (a, c) => (c.on >= a.termOn ? `a renewal takes effect only if accepted before the term ${a.termOn} (AGR-3)` : null) },
+    {
+      ruleId: 'AGR-3',
+      holds: 'accepted before the term',
+      check: (a, c) => (c.on >= a.termOn ? `a renewal takes effect only if accepted before the term ${a.termOn} (AGR-3)` : null),
+    },
   ],
   next: unchanged,
   validate: (c, a, today) => void actDate('on', c.on, a, today, [a.renewal.requestedOn, 'the renewal request']),
@@ -88,4 +100,3 @@ export const termAndRenewal: Procedure = {
     },
   },
 };
-

@@ -1,7 +1,23 @@
 import { PARAMETERS } from '../../../config/parameters';
 import { InvalidCommand } from '../../../shared/domain/errors';
 import * as D from '../deadlines';
-import { actDate, AFTER_END, type Context, deadline, type Deadline, instanceSuffix, instanceTag, LIVE_STATES, openProposal, type Procedure, refuse, requiredText, transition, unchanged, opens } from '../machine';
+import {
+  actDate,
+  AFTER_END,
+  type Context,
+  deadline,
+  type Deadline,
+  instanceSuffix,
+  instanceTag,
+  LIVE_STATES,
+  openProposal,
+  type Procedure,
+  refuse,
+  requiredText,
+  transition,
+  unchanged,
+  opens,
+} from '../machine';
 import { CAUSE_RULE, type Proposal, type TerminationCause, visitFindingsKey, visitProposalId } from '../model';
 import { proposalReasonFr } from '../notifications';
 import { notifyBreach } from './breach';
@@ -24,18 +40,39 @@ export function end({ a, emit }: Context, on: string, cause: TerminationCause | 
     a.forceMajeurePeriods = a.forceMajeurePeriods.map((p) => (p.endedOn === null ? { ...p, endedOn: on } : p));
     a.forceMajeure = null;
   }
-  emit(cause === 'expiry' ? 'expired' : 'terminated', [ruleId, 'TER-5'], { on, cause, causeRuleId: ruleId, termOn: a.termOn, confidentialityUntil });
+  emit(cause === 'expiry' ? 'expired' : 'terminated', [ruleId, 'TER-5'], {
+    on,
+    cause,
+    causeRuleId: ruleId,
+    termOn: a.termOn,
+    confidentialityUntil,
+  });
   // BRE-4: a proposal still undecided at the end lapses, on the record (none vanishes).
-  for (const p of lapsed) emit('proposal-withdrawn', [...(p.ruleIds ?? [p.ruleId]), 'BRE-4', 'TER-5'], { proposalId: p.id, cause: p.cause, because: 'agrement-ended', on });
+  for (const p of lapsed)
+    emit('proposal-withdrawn', [...(p.ruleIds ?? [p.ruleId]), 'BRE-4', 'TER-5'], {
+      proposalId: p.id,
+      cause: p.cause,
+      because: 'agrement-ended',
+      on,
+    });
 }
 
-export function startNotice({ a, emit }: Context, cause: TerminationCause, noticeOn: string, effectiveOn: string, extra: Record<string, unknown> = {}): void {
+export function startNotice(
+  { a, emit }: Context,
+  cause: TerminationCause,
+  noticeOn: string,
+  effectiveOn: string,
+  extra: Record<string, unknown> = {},
+): void {
   a.termination = { cause, ruleId: CAUSE_RULE[cause], noticeOn, effectiveOn };
   emit('termination-notice', [CAUSE_RULE[cause]], { cause, noticeOn, effectiveOn, ...extra });
 }
 
 /** BRE-4: the engine proposes, a person decides (unless a setting confirms terminations automatically). */
-export function propose(ctx: Context, p: Omit<Proposal, 'id' | 'reasonFr'> & { reasonFr?: string; grounds?: Record<string, unknown> }): void {
+export function propose(
+  ctx: Context,
+  p: Omit<Proposal, 'id' | 'reasonFr'> & { reasonFr?: string; grounds?: Record<string, unknown> },
+): void {
   const { a, emit } = ctx;
   const { grounds, ...rest } = p;
   const proposal: Proposal = {
@@ -101,7 +138,8 @@ const terminationRequested = transition({
   command: 'termination-requested',
   procedure: 'termination',
   ruleIds: ['TER-1', 'AGR-5'],
-  summary: "The centre's termination for convenience, dated when Pix receives it: 30 days' notice, or with the new cahier within AGR-5's month",
+  summary:
+    "The centre's termination for convenience, dated when Pix receives it: 30 days' notice, or with the new cahier within AGR-5's month",
   allowedIn: ['active', 'suspended', 'force-majeure', 'under-notice'],
   refusedBy: { terminating: 'TER-1', ...AFTER_END },
   guards: [],
@@ -174,7 +212,8 @@ const visitFindingsProposed = transition({
   validate(c, a, today) {
     actDate('on', c.on, a, today);
     requiredText('visitId', c.visitId, 'visitId is required');
-    if (c.proposal !== 'breach-notice' && c.proposal !== 'suspension') throw new InvalidCommand('proposal', 'proposal must be breach-notice or suspension');
+    if (c.proposal !== 'breach-notice' && c.proposal !== 'suspension')
+      throw new InvalidCommand('proposal', 'proposal must be breach-notice or suspension');
     requiredText('reasonFr', c.reasonFr, 'reasonFr states the findings');
   },
   apply(ctx, c) {
@@ -183,7 +222,15 @@ const visitFindingsProposed = transition({
     if (ctx.a.handled.includes(key)) return;
     ctx.a.handled.push(key);
     const ruleId = c.proposal === 'suspension' ? 'SUS-1' : 'BRE-1';
-    propose(ctx, { kind: c.proposal, cause: 'visit-findings', ruleId, ruleIds: ['VIS-4', ruleId], visitId: c.visitId, proposedOn: c.on, reasonFr: c.reasonFr.trim() });
+    propose(ctx, {
+      kind: c.proposal,
+      cause: 'visit-findings',
+      ruleId,
+      ruleIds: ['VIS-4', ruleId],
+      visitId: c.visitId,
+      proposedOn: c.on,
+      reasonFr: c.reasonFr.trim(),
+    });
   },
 });
 
@@ -194,7 +241,13 @@ const labourDocumentsRequested = transition({
   summary: 'Pix requests the labour-law documents: due within 15 days',
   allowedIn: LIVE_STATES,
   refusedBy: AFTER_END,
-  guards: [{ ruleId: 'TER-4', holds: 'no request already pending', check: (a) => (a.labourDocuments ? `labour documents are already requested (due ${a.labourDocuments.dueOn})` : null) }],
+  guards: [
+    {
+      ruleId: 'TER-4',
+      holds: 'no request already pending',
+      check: (a) => (a.labourDocuments ? `labour documents are already requested (due ${a.labourDocuments.dueOn})` : null),
+    },
+  ],
   next: unchanged,
   validate: (c, a, today) => void actDate('on', c.on, a, today),
   apply({ a, emit }, c) {
@@ -210,7 +263,9 @@ const labourDocumentsReceived = transition({
   summary: 'The labour-law documents are received',
   allowedIn: LIVE_STATES,
   refusedBy: AFTER_END,
-  guards: [{ ruleId: 'TER-4', holds: 'a request is pending', check: (a) => (a.labourDocuments ? null : 'no labour documents are requested') }],
+  guards: [
+    { ruleId: 'TER-4', holds: 'a request is pending', check: (a) => (a.labourDocuments ? null : 'no labour documents are requested') },
+  ],
   next: unchanged,
   validate: (c, a, today) => void actDate('on', c.on, a, today, [a.labourDocuments?.requestedOn, 'the request']),
   apply(ctx, c) {
@@ -223,12 +278,29 @@ const labourDocumentsReceived = transition({
 export const termination: Procedure = {
   name: 'termination',
   title: 'Terminations, proposals and the end (TER-1, TER-4, TER-5, BRE-4, VIS-4)',
-  transitions: [terminationRequested, proposalConfirmed, proposalDeclined, visitFindingsProposed, labourDocumentsRequested, labourDocumentsReceived],
+  transitions: [
+    terminationRequested,
+    proposalConfirmed,
+    proposalDeclined,
+    visitFindingsProposed,
+    labourDocumentsRequested,
+    labourDocumentsReceived,
+  ],
   deadlines(a) {
     const list: Deadline[] = [];
     // TER-3: periods the centre owes do not run under force majeure.
-    if (a.labourDocuments && !a.forceMajeure) list.push(deadline('labour-documents-due', 'TER-4', a.labourDocuments.dueOn, 'by', instanceSuffix(a.labourDocuments.requestedOn, a.labourDocuments.tag)));
-    if (a.termination) list.push(deadline('termination-effective', a.termination.ruleId, a.termination.effectiveOn, 'on', `:${a.termination.noticeOn}`));
+    if (a.labourDocuments && !a.forceMajeure)
+      list.push(
+        deadline(
+          'labour-documents-due',
+          'TER-4',
+          a.labourDocuments.dueOn,
+          'by',
+          instanceSuffix(a.labourDocuments.requestedOn, a.labourDocuments.tag),
+        ),
+      );
+    if (a.termination)
+      list.push(deadline('termination-effective', a.termination.ruleId, a.termination.effectiveOn, 'on', `:${a.termination.noticeOn}`));
     return list;
   },
   onDeadline: {

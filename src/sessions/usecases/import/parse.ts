@@ -72,7 +72,11 @@ export async function* jsonArraySessions(chunks: AsyncIterable<string | Buffer> 
   let bom = true;
   /** Where scanning resumes in an item carried over from the previous chunk. */
   let scanFrom = 0;
-  const fault = (message: string): ParsedItem => ({ lineFrom: Math.max(n, 1), lineTo: Math.max(n, 1), error: { field: '(file)', message } });
+  const fault = (message: string): ParsedItem => ({
+    lineFrom: Math.max(n, 1),
+    lineTo: Math.max(n, 1),
+    error: { field: '(file)', message },
+  });
   const item = (text: string): ParsedItem => {
     n++;
     try {
@@ -196,9 +200,36 @@ function idOf(raw: unknown): string | null {
  * docs/session-import.md.
  */
 export const CSV_COLUMNS = [
-  'session', 'organisation', 'date', 'debut', 'fin', 'fuseau', 'adresse', 'salle', 'lieu_tiers', 'public', 'planifiee_le', 'ordinateurs_secours',
-  'minimum_candidats', 'surveillants', 'statut', 'finalisee_le', 'presents', 'motif_annulation',
-  'candidat', 'nom', 'prenom', 'naissance', 'lieu_naissance', 'tiers_temps', 'personnel', 'facturation', 'prix_convenu', 'motif_gratuite', 'competences', 'session_precedente',
+  'session',
+  'organisation',
+  'date',
+  'debut',
+  'fin',
+  'fuseau',
+  'adresse',
+  'salle',
+  'lieu_tiers',
+  'public',
+  'planifiee_le',
+  'ordinateurs_secours',
+  'minimum_candidats',
+  'surveillants',
+  'statut',
+  'finalisee_le',
+  'presents',
+  'motif_annulation',
+  'candidat',
+  'nom',
+  'prenom',
+  'naissance',
+  'lieu_naissance',
+  'tiers_temps',
+  'personnel',
+  'facturation',
+  'prix_convenu',
+  'motif_gratuite',
+  'competences',
+  'session_precedente',
 ] as const;
 type Column = (typeof CSV_COLUMNS)[number];
 const SESSION_COLUMNS: readonly Column[] = CSV_COLUMNS.slice(0, CSV_COLUMNS.indexOf('candidat'));
@@ -337,7 +368,11 @@ function reportOf(rows: Array<Record<string, string>>): unknown {
     .map((r) => {
       const mode = r.facturation;
       const billing =
-        mode === 'funded-cohort' ? { mode, agreedPriceEur: number(r.prix_convenu, 'prix_convenu') } : mode === 'free-of-charge' ? { mode, reason: nullable(r.motif_gratuite) } : { mode };
+        mode === 'funded-cohort'
+          ? { mode, agreedPriceEur: number(r.prix_convenu, 'prix_convenu') }
+          : mode === 'free-of-charge'
+            ? { mode, reason: nullable(r.motif_gratuite) }
+            : { mode };
       const competences = number(r.competences, 'competences');
       return {
         ...(r.candidat ? { localId: r.candidat } : {}),
@@ -374,7 +409,15 @@ function reportOf(rows: Array<Record<string, string>>): unknown {
     status,
     ...(status === 'cancelled' ? { cancellation: { reason: s.motif_annulation } } : {}),
     ...(status === 'finalised'
-      ? { finalisation: { finalisedAt: s.finalisee_le, candidatesWhoSat: number(s.presents, 'presents'), incidents: [], fraudReports: [], endOfTestChecks: [] } }
+      ? {
+          finalisation: {
+            finalisedAt: s.finalisee_le,
+            candidatesWhoSat: number(s.presents, 'presents'),
+            incidents: [],
+            fraudReports: [],
+            endOfTestChecks: [],
+          },
+        }
       : {}),
   };
 }

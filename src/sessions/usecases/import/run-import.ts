@@ -124,18 +124,22 @@ export async function runImport(deps: ApplicationDeps, run: ImportRun, options: 
     const n = ++chunks;
     let written = false;
     try {
-      await reportSessions(deps, batch.map((b) => b.raw), {
-        actor: job.actor,
-        source: 'import',
-        mode: 'upsert',
-        deliverQuota: false,
-        inTransaction: async (m, outcomes) => {
-          tally(batch, outcomes);
-          await commitProgress(m, false);
-          if (options.beforeCommit) await options.beforeCommit(n);
-          written = true;
+      await reportSessions(
+        deps,
+        batch.map((b) => b.raw),
+        {
+          actor: job.actor,
+          source: 'import',
+          mode: 'upsert',
+          deliverQuota: false,
+          inTransaction: async (m, outcomes) => {
+            tally(batch, outcomes);
+            await commitProgress(m, false);
+            if (options.beforeCommit) await options.beforeCommit(n);
+            written = true;
+          },
         },
-      });
+      );
     } catch (err) {
       // SES-10: the chunk is committed and its workflow calls wait in the outbox, delivered when Temporal returns.
       if (!(written && unavailableDependency(err) === 'temporal')) throw err;
@@ -150,7 +154,8 @@ export async function runImport(deps: ApplicationDeps, run: ImportRun, options: 
   const stopped = () => lost || options.signal?.aborted === true;
 
   try {
-    if (job.spool_parts === null) throw new Error('the upload was not kept (an import started before uploads were spooled): import the same file again');
+    if (job.spool_parts === null)
+      throw new Error('the upload was not kept (an import started before uploads were spooled): import the same file again');
     for await (const item of sessionsOf(job.format, readSpool(deps, run.id, job.spool_parts))) {
       if (stopped()) break;
       read++;
@@ -199,7 +204,12 @@ async function release(deps: Pick<ApplicationDeps, 'db'>, run: ImportRun): Promi
 const runs = new Map<string, { abort: AbortController; done: Promise<RunResult | undefined> }>();
 
 /** Starts a run in the background; its failure (recorded on the job) is reported to `onError`. */
-export function startImportRun(deps: ApplicationDeps, run: ImportRun, onError: (err: unknown) => void, options: Omit<RunImportOptions, 'signal'> = {}): Promise<RunResult | undefined> {
+export function startImportRun(
+  deps: ApplicationDeps,
+  run: ImportRun,
+  onError: (err: unknown) => void,
+  options: Omit<RunImportOptions, 'signal'> = {},
+): Promise<RunResult | undefined> {
   const abort = new AbortController();
   const done = runImport(deps, run, { ...options, signal: abort.signal })
     .catch((err: unknown) => {

@@ -16,7 +16,9 @@ export function compileStoredVersion(id: string, rules: unknown): SessionRuleSet
 }
 
 /** The published versions, compiled once each. */
-export async function compiledPublishedVersions(versions: Pick<RuleSetVersionsRepository, 'publishedSessionRules'>): Promise<SessionRuleSet[]> {
+export async function compiledPublishedVersions(
+  versions: Pick<RuleSetVersionsRepository, 'publishedSessionRules'>,
+): Promise<SessionRuleSet[]> {
   const rows = await versions.publishedSessionRules();
   return rows.map((r) => {
     let set = compiled.get(r.id);

@@ -73,23 +73,36 @@ function view(r: RuleSetVersionRecord, withRules = true) {
 /** The draft's rule file with its effective date, validated and compiled: 400 naming the field. */
 export function draftOf(input: DraftInput): DraftContent {
   if (input.rules.effectiveFrom !== undefined && input.rules.effectiveFrom !== input.effectiveFrom) {
-    throw new InvalidCommand('rules.effectiveFrom', `rules.effectiveFrom (${String(input.rules.effectiveFrom)}) differs from effectiveFrom (${input.effectiveFrom}); give it once`);
+    throw new InvalidCommand(
+      'rules.effectiveFrom',
+      `rules.effectiveFrom (${String(input.rules.effectiveFrom)}) differs from effectiveFrom (${input.effectiveFrom}); give it once`,
+    );
   }
   const rules = { ...input.rules, effectiveFrom: input.effectiveFrom };
   let set: SessionRuleSet;
   try {
     set = loadSessionRuleSet(rules, 'rules');
   } catch (err) {
-    if (err instanceof RuleFileError) throw new InvalidCommand('rules', `the rule file is invalid: ${err.problems.join('; ')}`, { problems: err.problems });
+    if (err instanceof RuleFileError)
+      throw new InvalidCommand('rules', `the rule file is invalid: ${err.problems.join('; ')}`, { problems: err.problems });
     throw err;
   }
-  return { ruleSet: set.rules.ruleSet, version: set.version, effectiveFrom: set.effectiveFrom, substantial: input.substantial, summary: input.summary.trim(), rules };
+  return {
+    ruleSet: set.rules.ruleSet,
+    version: set.version,
+    effectiveFrom: set.effectiveFrom,
+    substantial: input.substantial,
+    summary: input.summary.trim(),
+    rules,
+  };
 }
 
 async function versionTaken(versions: RuleSetVersionsRepository, version: string, exceptId: string | null): Promise<void> {
-  if (BASE_RULE_CATALOGUE.sets.some((s) => s.version === version)) throw new TransitionRefused('AGR-6', `version ${version} is the cahier shipped with the engine: choose another version label`);
+  if (BASE_RULE_CATALOGUE.sets.some((s) => s.version === version))
+    throw new TransitionRefused('AGR-6', `version ${version} is the cahier shipped with the engine: choose another version label`);
   const other = await versions.otherVersionLabelled(version, exceptId);
-  if (other) throw new TransitionRefused('AGR-6', `version ${version} already exists (${other}): edit that draft or choose another version label`);
+  if (other)
+    throw new TransitionRefused('AGR-6', `version ${version} already exists (${other}): edit that draft or choose another version label`);
 }
 
 async function findVersion(versions: RuleSetVersionsRepository, id: string, lock = false): Promise<RuleSetVersionRecord> {
@@ -116,7 +129,10 @@ export async function editDraft(versions: RuleSetVersionsRepository, id: string,
   const before = await versions.findVersion(id, { lock: true });
   if (!before) throw new NotFound(`rule-set version ${id} not found`);
   if (before.status === 'published') {
-    throw new TransitionRefused('AGR-6', `version ${before.version} was published on ${before.publishedOn}: a published version never changes; draft a new version instead`);
+    throw new TransitionRefused(
+      'AGR-6',
+      `version ${before.version} was published on ${before.publishedOn}: a published version never changes; draft a new version instead`,
+    );
   }
   await versionTaken(versions, draft.version, id);
   await versions.updateDraft(id, draft, actor, now());
@@ -174,7 +190,13 @@ export async function impactOf(
       organisationName: centre.name,
       date: s.date,
       ruleIds: [...new Set(evaluation.failures.map((f) => f.ruleId))],
-      failures: evaluation.failures.map((f) => ({ ruleId: f.ruleId, check: f.check, message: f.message, actual: f.actual, expected: f.expected })),
+      failures: evaluation.failures.map((f) => ({
+        ruleId: f.ruleId,
+        check: f.check,
+        message: f.message,
+        actual: f.actual,
+        expected: f.expected,
+      })),
     });
   }
   return {
@@ -211,17 +233,32 @@ export interface NoticeReport {
  * Publishes a draft inside the caller's transaction: checks the notice period (AGR-5) and that no other
  * version takes effect the same day (AGR-6), freezes it and queues a notice per running agrément.
  */
-export async function publishDraft(versions: RuleSetVersionsRepository, id: string, actor: string, now: Date): Promise<RuleSetVersionRecord> {
+export async function publishDraft(
+  versions: RuleSetVersionsRepository,
+  id: string,
+  actor: string,
+  now: Date,
+): Promise<RuleSetVersionRecord> {
   const publishedOn = todayOf(now);
   const r = await findVersion(versions, id, true);
-  if (r.status === 'published') throw new TransitionRefused('AGR-6', `version ${r.version} is already published (on ${r.publishedOn}); a published version never changes`);
+  if (r.status === 'published')
+    throw new TransitionRefused(
+      'AGR-6',
+      `version ${r.version} is already published (on ${r.publishedOn}); a published version never changes`,
+    );
   const earliest = earliestEffectiveDate(publishedOn, r.substantial);
   if (r.effectiveFrom < earliest) {
-    const clause = r.substantial ? 'Conv art. 8.1: the centres apply a substantial change within 1 month of its notification' : "Conv art. 8.2: a non-substantial change applies after 1 month's notice";
-    throw new TransitionRefused('AGR-5', `effectiveFrom ${r.effectiveFrom} is too early: published on ${publishedOn}, the version may take effect on ${earliest} at the earliest (${clause})`, {
-      effectiveFrom: r.effectiveFrom,
-      earliest,
-    });
+    const clause = r.substantial
+      ? 'Conv art. 8.1: the centres apply a substantial change within 1 month of its notification'
+      : "Conv art. 8.2: a non-substantial change applies after 1 month's notice";
+    throw new TransitionRefused(
+      'AGR-5',
+      `effectiveFrom ${r.effectiveFrom} is too early: published on ${publishedOn}, the version may take effect on ${earliest} at the earliest (${clause})`,
+      {
+        effectiveFrom: r.effectiveFrom,
+        earliest,
+      },
+    );
   }
   // Compiled again: the draft was valid when written, the engine may have changed since.
   const set = loadSessionRuleSet(r.rules, `rule_set_versions ${id}`);
@@ -229,7 +266,13 @@ export async function publishDraft(versions: RuleSetVersionsRepository, id: stri
   const all = [...BASE_RULE_CATALOGUE.sets, ...(await compiledPublishedVersions(versions))];
   const clash = all.find((s) => s.effectiveFrom === set.effectiveFrom);
   if (clash) throw new TransitionRefused('AGR-6', `${clash.id} already takes effect on ${set.effectiveFrom}: one version per day`);
-  await versions.publish(r, { publishedOn, actor, at: now, noticeKind: r.substantial ? 'agrement-action' : 'email', agrementStates: RUNNING_STATES });
+  await versions.publish(r, {
+    publishedOn,
+    actor,
+    at: now,
+    noticeKind: r.substantial ? 'agrement-action' : 'email',
+    agrementStates: RUNNING_STATES,
+  });
   return findVersion(versions, id);
 }
 
@@ -245,7 +288,12 @@ export async function publishVersion(deps: RuleSetDeps, id: string, actor: strin
 }
 
 /** Delivers the pending notices of a published version through the channels; a failed one stays pending, its error recorded. */
-export async function deliverPendingNotices(versions: RuleSetVersionsRepository, channels: RuleSetNoticeChannels, id: string, actor: string): Promise<NoticeReport> {
+export async function deliverPendingNotices(
+  versions: RuleSetVersionsRepository,
+  channels: RuleSetNoticeChannels,
+  id: string,
+  actor: string,
+): Promise<NoticeReport> {
   const row = await findVersion(versions, id);
   if (row.status !== 'published') throw new TransitionRefused('AGR-5', `version ${row.version} is not published: nothing to notify yet`);
   const pending = await versions.pendingNotices(id);

@@ -61,8 +61,12 @@ export class ControlVisits1763900000400 implements MigrationInterface {
         CHECK (kind <> 'unannounced' OR session_id IS NOT NULL)
       )`);
     // One visit a day per inspector and per centre.
-    await q.query(`CREATE UNIQUE INDEX control_visits_inspector_day_idx ON control_visits(inspector_id, planned_on) WHERE status <> 'cancelled'`);
-    await q.query(`CREATE UNIQUE INDEX control_visits_centre_day_idx ON control_visits(organisation_id, planned_on) WHERE status <> 'cancelled'`);
+    await q.query(
+      `CREATE UNIQUE INDEX control_visits_inspector_day_idx ON control_visits(inspector_id, planned_on) WHERE status <> 'cancelled'`,
+    );
+    await q.query(
+      `CREATE UNIQUE INDEX control_visits_centre_day_idx ON control_visits(organisation_id, planned_on) WHERE status <> 'cancelled'`,
+    );
     await q.query(`CREATE INDEX control_visits_planned_on_idx ON control_visits(planned_on)`);
   }
 

@@ -14,6 +14,8 @@ export class DataBreaches1763900001400 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DELETE FROM centre_quality_events WHERE kind = 'data-breach'`);
     await q.query(`ALTER TABLE centre_quality_events DROP CONSTRAINT centre_quality_events_kind_check`);
-    await q.query(`ALTER TABLE centre_quality_events ADD CONSTRAINT centre_quality_events_kind_check CHECK (kind IN ('late-finalisation', 'incident', 'fraud-report', 'complaint'))`);
+    await q.query(
+      `ALTER TABLE centre_quality_events ADD CONSTRAINT centre_quality_events_kind_check CHECK (kind IN ('late-finalisation', 'incident', 'fraud-report', 'complaint'))`,
+    );
   }
 }

@@ -17,7 +17,9 @@ export class BillingPayability1763900002000 implements MigrationInterface {
     await q.query(`ALTER TABLE organisations ADD COLUMN amounts_payable_on date`);
     await q.query(`ALTER TABLE organisations ADD COLUMN amounts_payable_rule_id text`);
     await q.query(`ALTER TABLE sessions ADD COLUMN statement_id uuid`);
-    await q.query(`CREATE INDEX sessions_undeclared_idx ON sessions(organisation_id, date) WHERE status = 'finalised' AND pix_share_cents > 0 AND statement_id IS NULL`);
+    await q.query(
+      `CREATE INDEX sessions_undeclared_idx ON sessions(organisation_id, date) WHERE status = 'finalised' AND pix_share_cents > 0 AND statement_id IS NULL`,
+    );
     await q.query(`ALTER TABLE monthly_statements ADD COLUMN payable_on date`);
     await q.query(`ALTER TABLE monthly_statements ADD COLUMN payable_rule_id text`);
     await q.query(`CREATE INDEX monthly_statements_unpaid_idx ON monthly_statements(organisation_id) WHERE state <> 'paid'`);

@@ -32,7 +32,9 @@ export class RuleSetVersionsAndCampaigns1763900002200 implements MigrationInterf
         CHECK ((status = 'published') = (published_on IS NOT NULL))
       )`);
     // AGR-6: one version in force per day.
-    await q.query(`CREATE UNIQUE INDEX rule_set_versions_published_day ON rule_set_versions(rule_set, effective_from) WHERE status = 'published'`);
+    await q.query(
+      `CREATE UNIQUE INDEX rule_set_versions_published_day ON rule_set_versions(rule_set, effective_from) WHERE status = 'published'`,
+    );
     await q.query(`
       CREATE TABLE rule_set_notices (
         rule_set_version_id uuid NOT NULL REFERENCES rule_set_versions(id),
@@ -70,7 +72,7 @@ export class RuleSetVersionsAndCampaigns1763900002200 implements MigrationInterf
         granted_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (organisation_id, school_year)
       )`);
-    const faq = "FAQ Pix « collèges et lycées », campagne 2020-2021";
+    const faq = 'FAQ Pix « collèges et lycées », campagne 2020-2021';
     await q.query(
       `INSERT INTO sco_campaign_windows (school_year, school_type, starts_on, ends_on, derogation_limit, source, updated_by) VALUES
          ('2020-2021', 'lycee', '2021-01-11', '2021-05-20', NULL, $1, 'migration'),

@@ -30,13 +30,17 @@ export class TokenLifetimeAndAccessReviews1763900003900 implements MigrationInte
       )`);
     await q.query(`CREATE INDEX access_reviews_reviewed_at_idx ON access_reviews (reviewed_at DESC)`);
     await q.query(`ALTER TABLE attention_items DROP CONSTRAINT IF EXISTS attention_items_kind_check`);
-    await q.query(`ALTER TABLE attention_items ADD CONSTRAINT attention_items_kind_check CHECK (kind IN ('activity-failed', 'activity-retrying', 'email-undelivered', 'access-review-due'))`);
+    await q.query(
+      `ALTER TABLE attention_items ADD CONSTRAINT attention_items_kind_check CHECK (kind IN ('activity-failed', 'activity-retrying', 'email-undelivered', 'access-review-due'))`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DELETE FROM attention_items WHERE kind = 'access-review-due'`);
     await q.query(`ALTER TABLE attention_items DROP CONSTRAINT IF EXISTS attention_items_kind_check`);
-    await q.query(`ALTER TABLE attention_items ADD CONSTRAINT attention_items_kind_check CHECK (kind IN ('activity-failed', 'activity-retrying', 'email-undelivered'))`);
+    await q.query(
+      `ALTER TABLE attention_items ADD CONSTRAINT attention_items_kind_check CHECK (kind IN ('activity-failed', 'activity-retrying', 'email-undelivered'))`,
+    );
     await q.query(`DROP TABLE access_reviews`);
     await q.query(`ALTER TABLE users DROP COLUMN deactivated_at`);
     await q.query(`ALTER TABLE api_tokens DROP CONSTRAINT api_tokens_expiry_after_creation`);

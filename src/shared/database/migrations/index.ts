@@ -24,4 +24,29 @@ import { AuditLogKeys1763900003800 } from './1763900003800-audit-log-keys';
 import { TokenLifetimeAndAccessReviews1763900003900 } from './1763900003900-token-lifetime-and-access-reviews';
 
 /** Migrations in order; listed explicitly so they run the same from src/ (vitest) and dist/ (tsc). */
-export const MIGRATIONS = [ApplicationProcedure1763900000000, UsersAndTokens1763900000100, Agrements1763900000200, SessionQuality1763900000300, AgrementDeadlines1763900000500, ControlVisits1763900000400, Sessions1763900000600, SessionImports1763900000700, MonthlyStatements1763900000800, InspectorsManagement1763900000900, QuotaOutbox1763900001000, SessionWorkflowOutbox1763900001100, SessionImportProgress1763900001200, SessionRemedies1763900001300, DataBreaches1763900001400, SessionRetention1763900001500, BillingPayability1763900002000, RuleSetVersionsAndCampaigns1763900002200, WorkflowStartOutbox1763900003000, OutboxDeliveryAndAttention1763900003500, SessionImportResume1763900003600, IdempotencyKeys1763900003700, AuditLogKeys1763900003800, TokenLifetimeAndAccessReviews1763900003900];
+export const MIGRATIONS = [
+  ApplicationProcedure1763900000000,
+  UsersAndTokens1763900000100,
+  Agrements1763900000200,
+  SessionQuality1763900000300,
+  AgrementDeadlines1763900000500,
+  ControlVisits1763900000400,
+  Sessions1763900000600,
+  SessionImports1763900000700,
+  MonthlyStatements1763900000800,
+  InspectorsManagement1763900000900,
+  QuotaOutbox1763900001000,
+  SessionWorkflowOutbox1763900001100,
+  SessionImportProgress1763900001200,
+  SessionRemedies1763900001300,
+  DataBreaches1763900001400,
+  SessionRetention1763900001500,
+  BillingPayability1763900002000,
+  RuleSetVersionsAndCampaigns1763900002200,
+  WorkflowStartOutbox1763900003000,
+  OutboxDeliveryAndAttention1763900003500,
+  SessionImportResume1763900003600,
+  IdempotencyKeys1763900003700,
+  AuditLogKeys1763900003800,
+  TokenLifetimeAndAccessReviews1763900003900,
+];

@@ -30,7 +30,9 @@ afterAll(async () => {
 
 const http = (method: string, path: string, token: string | null, body?: unknown) => requestJson(`${api}${path}`, method, { token, body });
 const logOf = (userId: string): Promise<Json[]> =>
-  h.db.query(`SELECT type, actor, reason, rule_ids, data FROM event_log WHERE stream_type = 'access' AND stream_id = $1 ORDER BY id`, [userId]);
+  h.db.query(`SELECT type, actor, reason, rule_ids, data FROM event_log WHERE stream_type = 'access' AND stream_id = $1 ORDER BY id`, [
+    userId,
+  ]);
 const hash = (token: string) => createHash('sha256').update(token).digest('hex');
 
 async function organisation(): Promise<{ id: string; name: string; email: string }> {
@@ -47,7 +49,10 @@ describe('DATA-3 tokens have a lifetime', () => {
     expect(issued.body.token).toMatch(/^pix_[A-Za-z0-9_-]{43}$/);
     const days = (Date.parse(issued.body.expiresAt) - Date.parse(issued.body.createdAt)) / 86_400_000;
     expect(days).toBe(PARAMETERS.access.tokenDefaultLifetimeDays);
-    const tooLong = await http('POST', '/me/tokens', me.token, { label: 'pour toujours', lifetimeDays: PARAMETERS.access.tokenMaxLifetimeDays + 1 });
+    const tooLong = await http('POST', '/me/tokens', me.token, {
+      label: 'pour toujours',
+      lifetimeDays: PARAMETERS.access.tokenMaxLifetimeDays + 1,
+    });
     expect(tooLong.status).toBe(400);
     expect(tooLong.body.field).toBe('lifetimeDays');
     const short = await http('POST', '/me/tokens', me.token, { label: 'une semaine', lifetimeDays: 7 });
@@ -57,7 +62,10 @@ describe('DATA-3 tokens have a lifetime', () => {
 
   it('an expired token is 401, even though never revoked', async () => {
     const { token, tokenId } = await userWithToken(h.db, 'read-only');
-    await h.db.query(`UPDATE api_tokens SET created_at = now() - interval '2 days', expires_at = now() - interval '1 second' WHERE id = $1`, [tokenId]);
+    await h.db.query(
+      `UPDATE api_tokens SET created_at = now() - interval '2 days', expires_at = now() - interval '1 second' WHERE id = $1`,
+      [tokenId],
+    );
     const res = await http('GET', '/applications', token);
     expect(res.status).toBe(401);
   });
@@ -68,7 +76,11 @@ describe('DATA-3 tokens have a lifetime', () => {
     const cachedAt = Date.now();
     expect((await http('GET', '/me', token)).status).toBe(200);
     // Refused once past the expiry, while the principal is still within the cache's ttl.
-    await until(() => http('GET', '/me', token).then((r) => r.status), (status) => status === 401, 4000);
+    await until(
+      () => http('GET', '/me', token).then((r) => r.status),
+      (status) => status === 401,
+      4000,
+    );
     expect(Date.now() - cachedAt).toBeLessThan(PARAMETERS.api.principalCacheSeconds * 1000);
   });
 
@@ -120,7 +132,9 @@ describe('DATA-3 the holder lists and revokes their own tokens', () => {
     expect(retry.status).toBe(409);
     expect(retry.body).toMatchObject({ details: { ruleId: 'DATA-3' }, message: expect.stringContaining('DATA-3') });
     expect(retry.text).not.toContain(first.body.token);
-    const [{ count }] = await h.db.query(`SELECT count(*)::int AS count FROM api_tokens WHERE user_id = $1 AND label = 'laptop'`, [me.userId]);
+    const [{ count }] = await h.db.query(`SELECT count(*)::int AS count FROM api_tokens WHERE user_id = $1 AND label = 'laptop'`, [
+      me.userId,
+    ]);
     expect(count).toBe(1);
     expect((await http('GET', '/me', first.body.token)).status).toBe(200);
   });
@@ -137,13 +151,33 @@ describe('DATA-3 operations manage users and tokens, audited', () => {
   it('creates a centre user for its organisation, issues a token, revokes it with a reason, deactivates the user', async () => {
     const org = await organisation();
     const email = `referent-${randomUUID().slice(0, 8)}@centre.fr`;
-    expect((await http('POST', '/users', operations.token, { name: 'Léa Martin', email, role: 'centre' })).body.field).toBe('organisationId');
-    expect((await http('POST', '/users', operations.token, { name: 'Léa Martin', email, role: 'legal', organisationId: org.id })).body.field).toBe('organisationId');
+    expect((await http('POST', '/users', operations.token, { name: 'Léa Martin', email, role: 'centre' })).body.field).toBe(
+      'organisationId',
+    );
+    expect(
+      (await http('POST', '/users', operations.token, { name: 'Léa Martin', email, role: 'legal', organisationId: org.id })).body.field,
+    ).toBe('organisationId');
     const created = await http('POST', '/users', operations.token, { name: 'Léa Martin', email, role: 'centre', organisationId: org.id });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ name: 'Léa Martin', role: 'centre', organisationId: org.id, organisationName: org.name, active: true, tokens: [] });
+    expect(created.body).toMatchObject({
+      name: 'Léa Martin',
+      role: 'centre',
+      organisationId: org.id,
+      organisationName: org.name,
+      active: true,
+      tokens: [],
+    });
     const userId = created.body.id as string;
-    expect((await http('POST', '/users', operations.token, { name: 'Léa Martin', email: email.toUpperCase(), role: 'centre', organisationId: org.id })).body.field).toBe('email');
+    expect(
+      (
+        await http('POST', '/users', operations.token, {
+          name: 'Léa Martin',
+          email: email.toUpperCase(),
+          role: 'centre',
+          organisationId: org.id,
+        })
+      ).body.field,
+    ).toBe('email');
 
     const first = await http('POST', `/users/${userId}/tokens`, operations.token, { label: 'poste accueil', lifetimeDays: 30 });
     const second = await http('POST', `/users/${userId}/tokens`, operations.token, { label: 'poste direction' });
@@ -153,7 +187,9 @@ describe('DATA-3 operations manage users and tokens, audited', () => {
     const noReason = await http('POST', `/users/${userId}/tokens/${first.body.id}/revoke`, operations.token, {});
     expect(noReason.status).toBe(400);
     expect(noReason.body.field).toBe('reason');
-    expect((await http('POST', `/users/${randomUUID()}/tokens/${first.body.id}/revoke`, operations.token, { reason: 'x' })).status).toBe(404);
+    expect((await http('POST', `/users/${randomUUID()}/tokens/${first.body.id}/revoke`, operations.token, { reason: 'x' })).status).toBe(
+      404,
+    );
     const revoke = await http('POST', `/users/${userId}/tokens/${first.body.id}/revoke`, operations.token, { reason: 'poste réaffecté' });
     expect(revoke.body.status).toBe('revoked');
     expect((await http('GET', '/me', first.body.token)).status).toBe(401);
@@ -208,9 +244,15 @@ describe('DATA-3 operations manage users and tokens, audited', () => {
 describe('DATA-3 the annual access review', () => {
   it('lists every user with tokens and last use, flags obsolete accesses, records who removed what, in one transaction', async () => {
     const stale = await userWithToken(h.db, 'inspector');
-    await h.db.query(`UPDATE api_tokens SET created_at = now() - interval '200 days', last_used_at = now() - interval '120 days', expires_at = now() + interval '10 days' WHERE id = $1`, [stale.tokenId]);
+    await h.db.query(
+      `UPDATE api_tokens SET created_at = now() - interval '200 days', last_used_at = now() - interval '120 days', expires_at = now() + interval '10 days' WHERE id = $1`,
+      [stale.tokenId],
+    );
     const expired = await userWithToken(h.db, 'legal');
-    await h.db.query(`UPDATE api_tokens SET created_at = now() - interval '100 days', expires_at = now() - interval '1 day' WHERE id = $1`, [expired.tokenId]);
+    await h.db.query(
+      `UPDATE api_tokens SET created_at = now() - interval '100 days', expires_at = now() - interval '1 day' WHERE id = $1`,
+      [expired.tokenId],
+    );
     const unbound = await userWithToken(h.db, 'centre');
     const fine = await userWithToken(h.db, 'legal');
     expect((await http('GET', '/me', fine.token)).status).toBe(200);
@@ -218,7 +260,12 @@ describe('DATA-3 the annual access review', () => {
     const current = await http('GET', '/access-reviews/current', operations.token);
     expect(current.status).toBe(200);
     const byId = new Map<string, Json>(current.body.users.map((u: Json) => [u.id, u]));
-    expect(byId.get(stale.userId)).toMatchObject({ role: 'inspector', active: true, flags: ['unused'], tokens: [{ id: stale.tokenId, flags: ['unused'], lastUsedAt: expect.any(String) }] });
+    expect(byId.get(stale.userId)).toMatchObject({
+      role: 'inspector',
+      active: true,
+      flags: ['unused'],
+      tokens: [{ id: stale.tokenId, flags: ['unused'], lastUsedAt: expect.any(String) }],
+    });
     expect(byId.get(expired.userId)).toMatchObject({ flags: ['no-active-token'], tokens: [{ status: 'expired', flags: ['expired'] }] });
     expect(byId.get(unbound.userId)!.flags).toEqual(['no-organisation']);
     expect(byId.get(fine.userId)).toMatchObject({ flags: [], tokens: [{ flags: [], status: 'active' }] });
@@ -237,8 +284,16 @@ describe('DATA-3 the annual access review', () => {
     expect(bad.status).toBe(404);
     expect((await http('GET', '/access-reviews', operations.token)).body.total).toBe(before);
     expect((await http('GET', '/me', stale.token)).status).toBe(200);
-    expect((await http('POST', '/access-reviews', operations.token, { removals: [{ userId: stale.userId }] })).body.field).toBe('removals.0.reason');
-    expect((await http('POST', '/access-reviews', operations.token, { removals: [{ userId: stale.userId, tokenId: stale.tokenId, reason: 'x' }] })).body.field).toBe('removals.0');
+    expect((await http('POST', '/access-reviews', operations.token, { removals: [{ userId: stale.userId }] })).body.field).toBe(
+      'removals.0.reason',
+    );
+    expect(
+      (
+        await http('POST', '/access-reviews', operations.token, {
+          removals: [{ userId: stale.userId, tokenId: stale.tokenId, reason: 'x' }],
+        })
+      ).body.field,
+    ).toBe('removals.0');
 
     const recorded = await http('POST', '/access-reviews', operations.token, {
       notes: 'Revue annuelle 2026 : inspecteurs et juristes vérifiés avec leurs responsables.',
@@ -258,13 +313,23 @@ describe('DATA-3 the annual access review', () => {
     });
     expect((await http('GET', '/me', stale.token)).status).toBe(401);
     expect((await http('GET', '/me', fine.token)).status).toBe(401);
-    expect((await logOf(stale.userId)).at(-1)).toMatchObject({ type: 'user-deactivated', reason: 'n’inspecte plus pour Pix', actor: 'Agent Pix (operations)' });
+    expect((await logOf(stale.userId)).at(-1)).toMatchObject({
+      type: 'user-deactivated',
+      reason: 'n’inspecte plus pour Pix',
+      actor: 'Agent Pix (operations)',
+    });
 
     const history = await http('GET', '/access-reviews', operations.token);
     expect(history.body.items[0]).toMatchObject({ id: recorded.body.id, reviewer: 'Agent Pix (operations)' });
-    expect(history.body.due).toMatchObject({ overdue: false, basis: 'last-review', dueAt: addMonths(new Date(history.body.items[0].reviewedAt), 12).toISOString() });
+    expect(history.body.due).toMatchObject({
+      overdue: false,
+      basis: 'last-review',
+      dueAt: addMonths(new Date(history.body.items[0].reviewedAt), 12).toISOString(),
+    });
     expect((await http('GET', `/access-reviews/${recorded.body.id}`, operations.token)).body.notes).toMatch(/^Revue annuelle 2026/);
-    const [entry] = await h.db.query(`SELECT actor, type, data FROM event_log WHERE stream_type = 'access-review' AND stream_id = $1`, [recorded.body.id]);
+    const [entry] = await h.db.query(`SELECT actor, type, data FROM event_log WHERE stream_type = 'access-review' AND stream_id = $1`, [
+      recorded.body.id,
+    ]);
     expect(entry).toMatchObject({ actor: 'Agent Pix (operations)', type: 'access-review-recorded' });
   });
 
@@ -277,9 +342,19 @@ describe('DATA-3 the annual access review', () => {
     expect(await checkAccessReviewDue(h.db, new Date(dueAt.getTime() + 1000))).toBe(true);
     const open = await http('GET', '/attention?kind=access-review-due', operations.token);
     expect(open.body.items).toHaveLength(1);
-    expect(open.body.items[0]).toMatchObject({ kind: 'access-review-due', resolvedAt: null, errorMessage: expect.stringContaining('DATA-3'), action: expect.stringContaining('/access-reviews') });
+    expect(open.body.items[0]).toMatchObject({
+      kind: 'access-review-due',
+      resolvedAt: null,
+      errorMessage: expect.stringContaining('DATA-3'),
+      action: expect.stringContaining('/access-reviews'),
+    });
 
-    await recordAccessReview(h.db, { notes: 'revue' }, { userId: operations.userId, name: 'Agent Pix', role: 'operations', organisationId: null }, new Date());
+    await recordAccessReview(
+      h.db,
+      { notes: 'revue' },
+      { userId: operations.userId, name: 'Agent Pix', role: 'operations', organisationId: null },
+      new Date(),
+    );
     const after = await http('GET', '/attention?kind=access-review-due&status=all', operations.token);
     expect(after.body.items[0]).toMatchObject({ resolvedBy: 'system', resolvedAt: expect.any(String) });
   });

@@ -35,10 +35,12 @@ afterAll(async () => {
 const today = () => dateIn(new Date(), 'Europe/Paris');
 const plusDays = (day: string, n: number) => new Date(Date.parse(`${day}T12:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 const http = (method: string, path: string, body?: unknown, token = ops) => requestJson(`${api}${path}`, method, { token, body });
-const agrementIdOf = async (organisationId: string): Promise<string> => (await h.db.query('SELECT id FROM agrements WHERE organisation_id = $1', [organisationId]))[0].id;
+const agrementIdOf = async (organisationId: string): Promise<string> =>
+  (await h.db.query('SELECT id FROM agrements WHERE organisation_id = $1', [organisationId]))[0].id;
 const mailText = (id: string) => h.smtp.readMessage(id)?.text ?? '';
 /** A session planned today for `date` (SES-1), every rule of the cahier met. */
-const planned = (organisationId: string, date: string, overrides: Record<string, unknown> = {}) => sessionReport(organisationId, { date, plannedOn: today(), ...overrides });
+const planned = (organisationId: string, date: string, overrides: Record<string, unknown> = {}) =>
+  sessionReport(organisationId, { date, plannedOn: today(), ...overrides });
 
 async function plan(organisationId: string, date: string, token = ops, overrides: Record<string, unknown> = {}) {
   const report = planned(organisationId, date, overrides);
@@ -72,15 +74,34 @@ describe('planned sessions affected by a suspension, a notice or an end (SES-9)'
     const cancelled = await plan(c.organisationId, plusDays(today(), 75));
     expect((await http('POST', `/sessions/${cancelled.id}/cancel`, { reason: 'Trop peu de candidats inscrits' })).status).toBe(200);
 
-    expect((await http('GET', `/agrements/${agrementId}/affected-sessions`)).body).toMatchObject({ state: 'active', blocked: 0, atRisk: 0, sessions: [] });
-    const suspended = await http('POST', `/agrements/${agrementId}/actions/suspend`, { reason: 'Fraude signalée par des candidats' }, legal);
+    expect((await http('GET', `/agrements/${agrementId}/affected-sessions`)).body).toMatchObject({
+      state: 'active',
+      blocked: 0,
+      atRisk: 0,
+      sessions: [],
+    });
+    const suspended = await http(
+      'POST',
+      `/agrements/${agrementId}/actions/suspend`,
+      { reason: 'Fraude signalée par des candidats' },
+      legal,
+    );
     expect(suspended.status).toBe(200);
 
     const list = await http('GET', `/agrements/${agrementId}/affected-sessions`);
     expect(list.status).toBe(200);
     expect(list.body).toMatchObject({ agrementId, state: 'suspended', plannedSessions: 2, blocked: 2, atRisk: 0 });
     expect(list.body.sessions).toEqual([
-      expect.objectContaining({ sessionId: first.id, date: first.date, startTime: '09:30', room: 'Salle A1', status: 'blocked', ruleId: 'SUS-2', ruleIds: ['SUS-2', 'SES-9'], from: today() }),
+      expect.objectContaining({
+        sessionId: first.id,
+        date: first.date,
+        startTime: '09:30',
+        room: 'Salle A1',
+        status: 'blocked',
+        ruleId: 'SUS-2',
+        ruleIds: ['SUS-2', 'SES-9'],
+        from: today(),
+      }),
       expect.objectContaining({ sessionId: second.id, date: second.date, status: 'blocked', ruleId: 'SUS-2', from: today() }),
     ]);
 
@@ -89,21 +110,31 @@ describe('planned sessions affected by a suspension, a notice or an end (SES-9)'
     expect(mail!.subject).toContain('sessions planifiées concernées (2)');
     const text = mailText(mail!.id).replace(/\s+/g, ' ');
     expect(text).toContain(`session ${first.id} : le `);
-    expect(text).toContain('de 9 h 30 à 11 h 30 (heure locale, fuseau Europe/Paris), Salle A1, 12 rue des Écoles, 69007 Lyon — motif : agrément suspendu (SUS-2)');
+    expect(text).toContain(
+      'de 9 h 30 à 11 h 30 (heure locale, fuseau Europe/Paris), Salle A1, 12 rue des Écoles, 69007 Lyon — motif : agrément suspendu (SUS-2)',
+    );
     expect(text).toContain(`session ${second.id}`);
     expect(text).not.toContain(cancelled.id);
 
     const log = await readStream(h.db, 'session', sessionStreamId(first.id));
-    expect(log.find((e) => e.type === 'session-blocked-by-agrement')).toMatchObject({ ruleIds: ['SUS-2', 'SES-9'], data: expect.objectContaining({ agrementId, ruleId: 'SUS-2', from: today() }) });
+    expect(log.find((e) => e.type === 'session-blocked-by-agrement')).toMatchObject({
+      ruleIds: ['SUS-2', 'SES-9'],
+      data: expect.objectContaining({ agrementId, ruleId: 'SUS-2', from: today() }),
+    });
 
     // The centre sees its own list; another centre does not see it (404), an inspector may not ask (403).
-    expect((await http('GET', `/agrements/${agrementId}/affected-sessions`, undefined, await h.tokenFor('centre', c.organisationId))).body.blocked).toBe(2);
+    expect(
+      (await http('GET', `/agrements/${agrementId}/affected-sessions`, undefined, await h.tokenFor('centre', c.organisationId))).body
+        .blocked,
+    ).toBe(2);
     expect((await http('GET', `/agrements/${agrementId}/affected-sessions`, undefined, (await organisation(null)).token)).status).toBe(404);
     expect((await http('GET', `/agrements/${agrementId}/affected-sessions`, undefined, await h.tokenFor('inspector'))).status).toBe(403);
     expect((await http('GET', `/agrements/${agrementId}/affected-sessions`, undefined, legal)).status).toBe(200);
 
     // SUS-4: lifted, nothing is blocked any more.
-    expect((await http('POST', `/agrements/${agrementId}/actions/lift-suspension`, { reason: 'Obligations rétablies' }, legal)).status).toBe(200);
+    expect(
+      (await http('POST', `/agrements/${agrementId}/actions/lift-suspension`, { reason: 'Obligations rétablies' }, legal)).status,
+    ).toBe(200);
     expect((await http('GET', `/agrements/${agrementId}/affected-sessions`)).body).toMatchObject({ blocked: 0, sessions: [] });
   });
 
@@ -113,9 +144,13 @@ describe('planned sessions affected by a suspension, a notice or an end (SES-9)'
     const member = await organisation(network.organisationId);
     const other = await organisation(network.organisationId);
     const held = await plan(member.organisationId, plusDays(today(), 45), member.token);
-    expect((await h.db.query('SELECT agrement_organisation_id FROM sessions WHERE id = $1', [held.id]))[0].agrement_organisation_id).toBe(network.organisationId);
+    expect((await h.db.query('SELECT agrement_organisation_id FROM sessions WHERE id = $1', [held.id]))[0].agrement_organisation_id).toBe(
+      network.organisationId,
+    );
 
-    expect((await http('POST', `/agrements/${agrementId}/actions/suspend`, { reason: 'Fraude dans un centre du réseau' }, legal)).status).toBe(200);
+    expect(
+      (await http('POST', `/agrements/${agrementId}/actions/suspend`, { reason: 'Fraude dans un centre du réseau' }, legal)).status,
+    ).toBe(200);
 
     // SES-9 at creation and at report (moving a planned session): refused by SUS-2, the network's suspension reaching its members (SUS-6).
     const created = await http('POST', '/sessions', planned(member.organisationId, plusDays(today(), 50)), member.token);
@@ -129,12 +164,23 @@ describe('planned sessions affected by a suspension, a notice or an end (SES-9)'
     expect(moved.body.details.ruleIds).toContain('SUS-6');
     const dry = await http('POST', '/sessions/dry-run', planned(other.organisationId, plusDays(today(), 50)), other.token);
     expect(dry.body).toMatchObject({ allowed: false, blockedBy: { ruleId: 'SUS-2' } });
-    expect((await http('POST', `/agrements/${agrementId}/sessions/check`)).body).toMatchObject({ rule: 'SUS-2', details: { ruleIds: ['SUS-2', 'SUS-6', 'SES-9'] } });
+    expect((await http('POST', `/agrements/${agrementId}/sessions/check`)).body).toMatchObject({
+      rule: 'SUS-2',
+      details: { ruleIds: ['SUS-2', 'SUS-6', 'SES-9'] },
+    });
 
     const list = await http('GET', `/agrements/${agrementId}/affected-sessions`);
     expect(list.body).toMatchObject({ kind: 'network', state: 'suspended', blocked: 1 });
     expect(list.body.sessions).toEqual([
-      expect.objectContaining({ sessionId: held.id, organisationId: member.organisationId, date: held.date, status: 'blocked', ruleId: 'SUS-2', ruleIds: ['SUS-2', 'SUS-6', 'SES-9'], from: today() }),
+      expect.objectContaining({
+        sessionId: held.id,
+        organisationId: member.organisationId,
+        date: held.date,
+        status: 'blocked',
+        ruleId: 'SUS-2',
+        ruleIds: ['SUS-2', 'SUS-6', 'SES-9'],
+        from: today(),
+      }),
     ]);
     // The member centre sees its own sessions under its network's agrément; another member sees none of them.
     const own = await http('GET', `/agrements/${agrementId}/affected-sessions`, undefined, member.token);
@@ -157,14 +203,27 @@ describe('planned sessions affected by a suspension, a notice or an end (SES-9)'
     const agrementId = await agrementIdOf(c.organisationId);
     const before = await plan(c.organisationId, plusDays(today(), 20));
     const after = await plan(c.organisationId, plusDays(today(), 45));
-    const notified = await http('POST', `/agrements/${agrementId}/actions/notify-breach`, { letterSentOn: today(), reason: 'Surveillant absent lors de la session' }, legal);
+    const notified = await http(
+      'POST',
+      `/agrements/${agrementId}/actions/notify-breach`,
+      { letterSentOn: today(), reason: 'Surveillant absent lors de la session' },
+      legal,
+    );
     expect(notified.status).toBe(200);
     const cureDueOn = notified.body.agrement.breach.cureDueOn as string;
     expect(cureDueOn).toBe(plusDays(today(), 30));
 
     const list = await http('GET', `/agrements/${agrementId}/affected-sessions`);
     expect(list.body).toMatchObject({ state: 'under-notice', blocked: 0, atRisk: 1 });
-    expect(list.body.sessions).toEqual([expect.objectContaining({ sessionId: after.id, status: 'at-risk', ruleId: 'BRE-1', ruleIds: ['BRE-1', 'BRE-4'], from: plusDays(cureDueOn, 1) })]);
+    expect(list.body.sessions).toEqual([
+      expect.objectContaining({
+        sessionId: after.id,
+        status: 'at-risk',
+        ruleId: 'BRE-1',
+        ruleIds: ['BRE-1', 'BRE-4'],
+        from: plusDays(cureDueOn, 1),
+      }),
+    ]);
     // Not blocked: a new session after the cure date is still accepted (SES-9 does not name BRE-1).
     expect((await http('POST', '/sessions', planned(c.organisationId, plusDays(today(), 50)))).status).toBe(201);
 
@@ -181,14 +240,21 @@ describe('planned sessions affected by a suspension, a notice or an end (SES-9)'
     const centreToken = await h.tokenFor('centre', c.organisationId);
     const before = await plan(c.organisationId, plusDays(today(), 20));
     const onEnd = await plan(c.organisationId, plusDays(today(), 30));
-    const noticed = await http('POST', `/agrements/${agrementId}/actions/request-termination`, { reason: 'Cessation de l’activité de certification' }, centreToken);
+    const noticed = await http(
+      'POST',
+      `/agrements/${agrementId}/actions/request-termination`,
+      { reason: 'Cessation de l’activité de certification' },
+      centreToken,
+    );
     expect(noticed.status).toBe(200);
     const effectiveOn = noticed.body.agrement.termination.effectiveOn as string;
     expect(effectiveOn).toBe(plusDays(today(), 30));
 
     const list = await http('GET', `/agrements/${agrementId}/affected-sessions`, undefined, centreToken);
     expect(list.body).toMatchObject({ state: 'terminating', blocked: 1 });
-    expect(list.body.sessions).toEqual([expect.objectContaining({ sessionId: onEnd.id, status: 'blocked', ruleId: 'TER-5', from: effectiveOn })]);
+    expect(list.body.sessions).toEqual([
+      expect.objectContaining({ sessionId: onEnd.id, status: 'blocked', ruleId: 'TER-5', from: effectiveOn }),
+    ]);
     const [mail] = await receivedMail(h.smtp, (m) => m.template === 'planned-sessions-affected' && m.to.includes(c.start.email));
     const text = mailText(mail!.id).replace(/\s+/g, ' ');
     expect(text).toContain(`session ${onEnd.id}`);

@@ -6,7 +6,12 @@ import { PERMISSIONS } from '../../../../src/access/domain/permissions';
 import { ROLES, type Role } from '../../../../src/access/domain/roles';
 import { dateIn } from '../../../../src/shared/domain/zoned-time';
 import { readStream } from '../../../../src/shared/event-log/event-log';
-import { agrementActionUpdate, type AgrementAction, agrementStateQuery, agrementWorkflowId } from '../../../../src/agrement/workflows/definitions';
+import {
+  agrementActionUpdate,
+  type AgrementAction,
+  agrementStateQuery,
+  agrementWorkflowId,
+} from '../../../../src/agrement/workflows/definitions';
 import { agrementStart, insertOrganisation } from '../../../support/agrement-fixtures';
 import { bearer } from '../../../support/auth';
 import { createHarness, serveApi, type Harness } from '../../../support/harness';
@@ -31,14 +36,18 @@ afterAll(async () => {
 });
 
 const today = () => dateIn(new Date(), 'Europe/Paris');
-const setup = (handle: WorkflowHandle, action: AgrementAction) => handle.executeUpdate(agrementActionUpdate, { args: [{ action, actor: 'setup' }] });
+const setup = (handle: WorkflowHandle, action: AgrementAction) =>
+  handle.executeUpdate(agrementActionUpdate, { args: [{ action, actor: 'setup' }] });
 
 /** What must hold before each action can succeed, and a valid body for it. */
 const CASES: Record<string, { before?: (h: WorkflowHandle) => Promise<unknown>; body: () => Record<string, unknown>; network?: true }> = {
   suspend: { body: () => ({ reason: 'fraude' }) },
   'lift-suspension': { before: (w) => setup(w, { type: 'suspended', on: today(), reason: 'x' }), body: () => ({ reason: 'rétabli' }) },
   'notify-breach': { body: () => ({ reason: 'manquement', letterSentOn: today() }) },
-  'record-cure': { before: (w) => setup(w, { type: 'breach-notified', letterSentOn: today(), reason: 'x' }), body: () => ({ reason: 'ok', evidence: 'rapport' }) },
+  'record-cure': {
+    before: (w) => setup(w, { type: 'breach-notified', letterSentOn: today(), reason: 'x' }),
+    body: () => ({ reason: 'ok', evidence: 'rapport' }),
+  },
   'confirm-proposal': {
     before: async (w) => {
       await setup(w, { type: 'visit-demanded', on: today() });
@@ -63,7 +72,8 @@ const CASES: Record<string, { before?: (h: WorkflowHandle) => Promise<unknown>; 
   'notify-cahier-change': { body: () => ({ summary: '1 surveillant pour 15 candidats' }) },
   'change-referent': { body: () => ({ name: 'Nouvelle Référente', email: 'nr@test.fr', cv: 'cv-nouvelle-referente.pdf' }) },
   'record-referent-training': {
-    before: (w) => setup(w, { type: 'referent-changed', on: today(), name: 'N', email: 'n@test.fr', recognisedQualifications: true, cv: 'cv-n.pdf' }),
+    before: (w) =>
+      setup(w, { type: 'referent-changed', on: today(), name: 'N', email: 'n@test.fr', recognisedQualifications: true, cv: 'cv-n.pdf' }),
     body: () => ({}),
   },
   'record-badge': { body: () => ({}) },
@@ -87,9 +97,16 @@ async function freshAgrement(network = false) {
     ...(network ? { kind: 'network' as const, referentCount: 3 } : {}),
   });
   await insertOrganisation(h.db, start);
-  const handle = await h.client.workflow.start('agrementWorkflow', { workflowId: agrementWorkflowId(start.organisationId), taskQueue: h.taskQueue, args: [{ start }] });
+  const handle = await h.client.workflow.start('agrementWorkflow', {
+    workflowId: agrementWorkflowId(start.organisationId),
+    taskQueue: h.taskQueue,
+    args: [{ start }],
+  });
   await handle.query(agrementStateQuery);
-  await until(() => readStream(h.db, 'agrement', start.agrementId), (log) => log.length > 0);
+  await until(
+    () => readStream(h.db, 'agrement', start.agrementId),
+    (log) => log.length > 0,
+  );
   return { start, handle };
 }
 
@@ -113,7 +130,8 @@ describe('agrément role matrix', () => {
           body: JSON.stringify(CASES[name]!.body()),
         });
         results[role] = res.status;
-        if (!allowed.includes(role)) expect((await handle.query(agrementStateQuery)).version, `${role} changed the agrément`).toBe(before.version);
+        if (!allowed.includes(role))
+          expect((await handle.query(agrementStateQuery)).version, `${role} changed the agrément`).toBe(before.version);
       }
       expect(results).toEqual(Object.fromEntries(ROLES.map((r) => [r, allowed.includes(r) ? 200 : 403])));
     });

@@ -26,7 +26,13 @@ afterAll(async () => {
   await h?.close();
 });
 
-async function http(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, token = legal): Promise<{ status: number; body: Json }> {
+async function http(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+  token = legal,
+): Promise<{ status: number; body: Json }> {
   return requestJson(`${api}${path}`, method, { token, body, headers });
 }
 
@@ -36,8 +42,15 @@ const today = () => dateIn(new Date(), 'Europe/Paris');
 async function newAgrement() {
   const start = agrementStart(today(), { referent: { name: 'R', email: 'r@test.fr', trainedOn: today(), recognisedQualifications: true } });
   await insertOrganisation(h.db, start);
-  const handle = await h.client.workflow.start('agrementWorkflow', { workflowId: agrementWorkflowId(start.organisationId), taskQueue: h.taskQueue, args: [{ start }] });
-  await until(() => http('GET', `/agrements/${start.agrementId}`), (r) => r.status === 200);
+  const handle = await h.client.workflow.start('agrementWorkflow', {
+    workflowId: agrementWorkflowId(start.organisationId),
+    taskQueue: h.taskQueue,
+    args: [{ start }],
+  });
+  await until(
+    () => http('GET', `/agrements/${start.agrementId}`),
+    (r) => r.status === 200,
+  );
   return { start, handle };
 }
 
@@ -54,7 +67,10 @@ describe('agrément API: the legal team acts, the workflow records, the centre i
   it('SUS-1 SUS-2 SUS-3 SUS-4 a suspension refuses sessions with 409 naming SUS-2 and makes amounts payable at once, until it is lifted', async () => {
     const { start } = await newAgrement();
     expect((await http('POST', `/agrements/${start.agrementId}/sessions/check`)).status).toBe(200);
-    const suspended = await http('POST', `/agrements/${start.agrementId}/actions/suspend`, { reason: 'Fraude signalée par trois candidats', evidence: 'courriels du 2 mars' });
+    const suspended = await http('POST', `/agrements/${start.agrementId}/actions/suspend`, {
+      reason: 'Fraude signalée par trois candidats',
+      evidence: 'courriels du 2 mars',
+    });
     expect(suspended.status).toBe(200);
     expect(suspended.body.state).toBe('suspended');
     expect(suspended.body.timeline.at(-1)).toMatchObject({
@@ -69,17 +85,32 @@ describe('agrément API: the legal team acts, the workflow records, the centre i
     expect(refused.body.rule).toBe('SUS-2');
     const [mail] = await receivedMail(h.smtp, (m) => m.template === 'agrement-suspended' && m.to.includes(start.email));
     expect(mail).toBeDefined();
-    expect(await until(() => payableAtOnce(start.organisationId), (p) => p.on !== null)).toEqual({ on: today(), rule: 'SUS-3' });
+    expect(
+      await until(
+        () => payableAtOnce(start.organisationId),
+        (p) => p.on !== null,
+      ),
+    ).toEqual({ on: today(), rule: 'SUS-3' });
 
-    const lifted = await http('POST', `/agrements/${start.agrementId}/actions/lift-suspension`, { reason: 'Mesures correctives constatées' });
+    const lifted = await http('POST', `/agrements/${start.agrementId}/actions/lift-suspension`, {
+      reason: 'Mesures correctives constatées',
+    });
     expect(lifted.body.state).toBe('active');
     expect((await http('POST', `/agrements/${start.agrementId}/sessions/check`)).status).toBe(200);
-    expect(await until(() => payableAtOnce(start.organisationId), (p) => p.on === null)).toEqual({ on: null, rule: null });
+    expect(
+      await until(
+        () => payableAtOnce(start.organisationId),
+        (p) => p.on === null,
+      ),
+    ).toEqual({ on: null, rule: null });
   });
 
   it('BRE-1 BRE-3 a formal notice gives 30 days to cure; the cure needs evidence (400 names the field) and closes the procedure', async () => {
     const { start } = await newAgrement();
-    const notified = await http('POST', `/agrements/${start.agrementId}/actions/notify-breach`, { reason: 'Surveillance insuffisante', letterSentOn: today() });
+    const notified = await http('POST', `/agrements/${start.agrementId}/actions/notify-breach`, {
+      reason: 'Surveillance insuffisante',
+      letterSentOn: today(),
+    });
     expect(notified.status).toBe(200);
     expect(notified.body.state).toBe('under-notice');
     expect(notified.body.agrement.breach.cureDueOn).toBe(isoDate(addDays(parseIsoDate(today()), 30)));
@@ -87,23 +118,46 @@ describe('agrément API: the legal team acts, the workflow records, the centre i
     const noEvidence = await http('POST', `/agrements/${start.agrementId}/actions/record-cure`, { reason: 'corrigé' });
     expect(noEvidence.status).toBe(400);
     expect(noEvidence.body.field).toBe('evidence');
-    const cured = await http('POST', `/agrements/${start.agrementId}/actions/record-cure`, { reason: 'corrigé', evidence: 'rapport de visite du 12 mars' });
+    const cured = await http('POST', `/agrements/${start.agrementId}/actions/record-cure`, {
+      reason: 'corrigé',
+      evidence: 'rapport de visite du 12 mars',
+    });
     expect(cured.body.state).toBe('active');
     expect(cured.body.deadlines.map((d: Json) => d.name)).not.toContain('cure-due');
   });
 
   it('BRE-1 BRE-3 the deadline ledger: GET lists each deadline once with its date, rule and outcome, the cure due on its day even though it came in time', async () => {
     const { start } = await newAgrement();
-    await http('POST', `/agrements/${start.agrementId}/actions/notify-breach`, { reason: 'Surveillance insuffisante', letterSentOn: today() });
-    await http('POST', `/agrements/${start.agrementId}/actions/record-cure`, { reason: 'corrigé', evidence: 'rapport de visite du 12 mars' });
+    await http('POST', `/agrements/${start.agrementId}/actions/notify-breach`, {
+      reason: 'Surveillance insuffisante',
+      letterSentOn: today(),
+    });
+    await http('POST', `/agrements/${start.agrementId}/actions/record-cure`, {
+      reason: 'corrigé',
+      evidence: 'rapport de visite du 12 mars',
+    });
     const got = await http('GET', `/agrements/${start.agrementId}`, undefined, {}, operations);
     expect(got.status).toBe(200);
     const ledger = got.body.ledger as Json[];
     expect(ledger.filter((d) => d.name === 'cure-due')).toEqual([
-      expect.objectContaining({ on: isoDate(addDays(parseIsoDate(today()), 30)), ruleId: 'BRE-1', outcome: 'met', outcomeOn: today(), outcomeBy: 'breach-cured', setOn: today(), setBy: 'breach-notified' }),
+      expect.objectContaining({
+        on: isoDate(addDays(parseIsoDate(today()), 30)),
+        ruleId: 'BRE-1',
+        outcome: 'met',
+        outcomeOn: today(),
+        outcomeBy: 'breach-cured',
+        setOn: today(),
+        setBy: 'breach-notified',
+      }),
     ]);
     // Still ahead: the term (AGR-4), pending; each deadline once, soonest first.
-    expect(ledger.find((d) => d.name === 'term')).toMatchObject({ on: got.body.termOn, ruleId: 'AGR-4', outcome: 'pending', outcomeOn: null, outcomeBy: null });
+    expect(ledger.find((d) => d.name === 'term')).toMatchObject({
+      on: got.body.termOn,
+      ruleId: 'AGR-4',
+      outcome: 'pending',
+      outcomeOn: null,
+      outcomeBy: null,
+    });
     expect(new Set(ledger.map((d) => d.key)).size).toBe(ledger.length);
     expect(ledger.map((d) => d.on)).toEqual([...ledger.map((d) => d.on)].sort());
   });
@@ -124,8 +178,18 @@ describe('agrément API: the legal team acts, the workflow records, the centre i
   it('an action retried with the same Idempotency-Key is applied once', async () => {
     const { start } = await newAgrement();
     const key = `suspend-${start.agrementId}`;
-    const first = await http('POST', `/agrements/${start.agrementId}/actions/suspend`, { reason: 'Risque imminent' }, { 'idempotency-key': key });
-    const again = await http('POST', `/agrements/${start.agrementId}/actions/suspend`, { reason: 'Risque imminent' }, { 'idempotency-key': key });
+    const first = await http(
+      'POST',
+      `/agrements/${start.agrementId}/actions/suspend`,
+      { reason: 'Risque imminent' },
+      { 'idempotency-key': key },
+    );
+    const again = await http(
+      'POST',
+      `/agrements/${start.agrementId}/actions/suspend`,
+      { reason: 'Risque imminent' },
+      { 'idempotency-key': key },
+    );
     expect(first.status).toBe(200);
     expect(again.status).toBe(200);
     expect(again.body.timeline.filter((e: Json) => e.type === 'suspended')).toHaveLength(1);
@@ -134,14 +198,28 @@ describe('agrément API: the legal team acts, the workflow records, the centre i
   it('QUO-3 finalised sessions count once; TER-1 the centre terminates with 30 days notice', async () => {
     const { start } = await newAgrement();
     for (let i = 0; i < 2; i++) {
-      await http('POST', `/agrements/${start.agrementId}/actions/record-finalised-session`, { sessionId: 'S-42', candidates: 18 }, {}, operations);
+      await http(
+        'POST',
+        `/agrements/${start.agrementId}/actions/record-finalised-session`,
+        { sessionId: 'S-42', candidates: 18 },
+        {},
+        operations,
+      );
     }
     const view = await http('GET', `/agrements/${start.agrementId}`);
     expect(view.body.candidates).toBe(18);
     const centre = await h.tokenFor('centre', start.organisationId);
-    const terminating = await http('POST', `/agrements/${start.agrementId}/actions/request-termination`, { reason: 'cessation de l’activité' }, {}, centre);
+    const terminating = await http(
+      'POST',
+      `/agrements/${start.agrementId}/actions/request-termination`,
+      { reason: 'cessation de l’activité' },
+      {},
+      centre,
+    );
     expect(terminating.body.state).toBe('terminating');
-    expect(terminating.body.deadlines.find((d: Json) => d.name === 'termination-effective').on).toBe(isoDate(addDays(parseIsoDate(today()), 30)));
+    expect(terminating.body.deadlines.find((d: Json) => d.name === 'termination-effective').on).toBe(
+      isoDate(addDays(parseIsoDate(today()), 30)),
+    );
     expect(await verifyLogChain(h.db)).toMatchObject({ valid: true });
   });
 });
@@ -153,7 +231,9 @@ describe('the tamper-evident log', () => {
     const ok = await http('GET', '/audit/log/verification', undefined, {}, operations);
     expect(ok.status).toBe(200);
     expect(ok.body.valid).toBe(true);
-    expect((await http('GET', '/audit/log/verification', undefined, {}, await h.tokenFor('centre', start.organisationId))).status).toBe(403);
+    expect((await http('GET', '/audit/log/verification', undefined, {}, await h.tokenFor('centre', start.organisationId))).status).toBe(
+      403,
+    );
 
     // The database refuses UPDATE on the log; a superuser who disables the trigger is still caught (issue 12:
     // the app's own role cannot even do that, so the tampering goes through the owner's connection).
@@ -179,10 +259,14 @@ describe('the tamper-evident log', () => {
   });
 
   it('the database refuses to rewrite the log: the app role has no right to, and the trigger stops even the owner', async () => {
-    await expect(h.db.query(`UPDATE event_log SET reason = 'x' WHERE id = (SELECT min(id) FROM event_log)`)).rejects.toThrow(/permission denied/);
+    await expect(h.db.query(`UPDATE event_log SET reason = 'x' WHERE id = (SELECT min(id) FROM event_log)`)).rejects.toThrow(
+      /permission denied/,
+    );
     await expect(h.db.query(`DELETE FROM event_log`)).rejects.toThrow(/permission denied/);
     const owner = await ownerDb();
-    await expect(owner.query(`UPDATE event_log SET reason = 'x' WHERE id = (SELECT min(id) FROM event_log)`)).rejects.toThrow(/append-only/);
+    await expect(owner.query(`UPDATE event_log SET reason = 'x' WHERE id = (SELECT min(id) FROM event_log)`)).rejects.toThrow(
+      /append-only/,
+    );
     await expect(owner.query(`DELETE FROM event_log`)).rejects.toThrow(/append-only/);
   });
 });

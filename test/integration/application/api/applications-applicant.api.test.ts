@@ -21,11 +21,17 @@ afterAll(async () => {
 });
 
 const http = (method: string, path: string, token: string, body?: unknown) => requestJson(`${api}${path}`, method, { token, body });
-const count = async (sql: string, params: unknown[] = []): Promise<number> => (await h.db.query(`SELECT count(*)::int AS n FROM ${sql}`, params))[0].n;
+const count = async (sql: string, params: unknown[] = []): Promise<number> =>
+  (await h.db.query(`SELECT count(*)::int AS n FROM ${sql}`, params))[0].n;
 
 /** An organisation entered by operations (APP-1), and a centre user bound to it. */
 async function centreOf(): Promise<{ organisation: Json; centre: string }> {
-  const res = await http('POST', '/applications', operations, individualApplication({ organisation: { ...individualApplication().organisation, uai: '0691234A' } }));
+  const res = await http(
+    'POST',
+    '/applications',
+    operations,
+    individualApplication({ organisation: { ...individualApplication().organisation, uai: '0691234A' } }),
+  );
   expect(res.status).toBe(201);
   return { organisation: res.body.organisation, centre: await tokenFor(h.db, 'centre', res.body.organisation.id) };
 }
@@ -42,7 +48,12 @@ describe('APP-1 who may create organisations', () => {
     const { organisation, centre } = await centreOf();
     const before = await count('organisations');
     const own = individualApplication({
-      organisation: { ...individualApplication().organisation, name: ` ${organisation.name.toUpperCase()} `, uai: '0691234A', email: organisation.email.toUpperCase() },
+      organisation: {
+        ...individualApplication().organisation,
+        name: ` ${organisation.name.toUpperCase()} `,
+        uai: '0691234A',
+        email: organisation.email.toUpperCase(),
+      },
     });
     const res = await http('POST', '/applications', centre, own);
     expect(res.status).toBe(201);
@@ -63,7 +74,12 @@ describe('APP-1 who may create organisations', () => {
     const organisations = await count('organisations');
     const applications = await count('applications');
     for (const [identity, fields] of attempts) {
-      const res = await http('POST', '/applications', centre, individualApplication({ organisation: { ...individualApplication().organisation, ...identity } }));
+      const res = await http(
+        'POST',
+        '/applications',
+        centre,
+        individualApplication({ organisation: { ...individualApplication().organisation, ...identity } }),
+      );
       expect(res.status, JSON.stringify(identity)).toBe(409);
       expect(res.body.rule).toBe('APP-1');
       expect(res.body.message).toMatch(/a centre applies only for its own organisation/);
@@ -90,7 +106,12 @@ describe('APP-1 who may create organisations', () => {
         kind: 'network',
         organisation: { ...individualApplication().organisation, name: organisation.name, uai: '0691234A', email: organisation.email },
         commitments: { ...individualApplication().commitments, committedCandidates: 3000, priorNetworkOperation: true },
-        network: { type: 'A', coordinatingEntity: 'Fédération', departmentsCovered: ['01'], members: [{ name: 'Membre', category: 'datadock-training-provider', department: '01', email: 'membre@ailleurs.fr' }] },
+        network: {
+          type: 'A',
+          coordinatingEntity: 'Fédération',
+          departmentsCovered: ['01'],
+          members: [{ name: 'Membre', category: 'datadock-training-provider', department: '01', email: 'membre@ailleurs.fr' }],
+        },
       }),
     );
     expect(network.status).toBe(409);

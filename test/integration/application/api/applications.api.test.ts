@@ -26,7 +26,12 @@ afterAll(async () => {
   await h?.close();
 });
 
-async function http(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Json }> {
+async function http(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: Json }> {
   return requestJson(`${api}${path}`, method, { token, body, headers });
 }
 
@@ -58,7 +63,10 @@ describe('application API: HTTP → workflow → PostgreSQL → SMTP', () => {
     expect(message.text).toContain(data.organisation.name);
 
     // The first DOC evaluation, stored by the workflow's activity: every missing piece, not just the first.
-    const view = await waitFor(() => http('GET', `/applications/${res.body.id}`), (r) => r.body.evaluation !== null);
+    const view = await waitFor(
+      () => http('GET', `/applications/${res.body.id}`),
+      (r) => r.body.evaluation !== null,
+    );
     const failures = view.body.evaluation.dossier.failures as Json[];
     expect(failures.map((f) => f.ruleId)).toEqual(expect.arrayContaining(['DOC-1']));
     expect(failures.length).toBeGreaterThanOrEqual(4);
@@ -106,7 +114,10 @@ describe('application API: HTTP → workflow → PostgreSQL → SMTP', () => {
     const cases: [unknown, string][] = [
       [noEmail, 'organisation.email'],
       [{ ...individualApplication(), kind: 'franchise' }, 'kind'],
-      [{ ...individualApplication(), commitments: { ...individualApplication().commitments, committedCandidates: -1 } }, 'commitments.committedCandidates'],
+      [
+        { ...individualApplication(), commitments: { ...individualApplication().commitments, committedCandidates: -1 } },
+        'commitments.committedCandidates',
+      ],
       [{ ...individualApplication(), extra: 1 }, 'extra'],
       [{ ...individualApplication(), kind: 'network' }, 'network'],
     ];
@@ -154,7 +165,10 @@ describe('application API: HTTP → workflow → PostgreSQL → SMTP', () => {
     const refused = await http('POST', `/applications/${created.id}/admissibility`, { decision: 'admissible' });
     expect(refused.status).toBe(409);
     expect(refused.body.rule).toBe('ELIG-1');
-    const rejected = await http('POST', `/applications/${created.id}/admissibility`, { decision: 'rejected', reasons: ["L'organisme n'est pas éligible individuellement (ELIG-1)"] });
+    const rejected = await http('POST', `/applications/${created.id}/admissibility`, {
+      decision: 'rejected',
+      reasons: ["L'organisme n'est pas éligible individuellement (ELIG-1)"],
+    });
     expect(rejected.body.state).toBe('rejected');
     const [mail] = await receivedMail(h.smtp, (m) => m.template === 'application-rejected' && m.to.includes(data.organisation.email));
     expect(h.smtp.readMessage(mail!.id)!.text).toContain("n'est pas éligible individuellement");
@@ -180,7 +194,10 @@ describe('application API: HTTP → workflow → PostgreSQL → SMTP', () => {
     const { status, body } = await http('POST', '/applications', data);
     expect(status).toBe(201);
     expect(body.members.map((m: Json) => m.name)).toEqual(['Membre 1', 'Membre 2']);
-    const view = await waitFor(() => http('GET', `/applications/${body.id}`), (r) => r.body.evaluation !== null);
+    const view = await waitFor(
+      () => http('GET', `/applications/${body.id}`),
+      (r) => r.body.evaluation !== null,
+    );
     const elig4 = (view.body.evaluation.eligibility.failures as Json[]).find((f) => f.ruleId === 'ELIG-4');
     expect(elig4).toMatchObject({ actual: 3, expected: 51 });
   });
@@ -188,7 +205,14 @@ describe('application API: HTTP → workflow → PostgreSQL → SMTP', () => {
   it('DOC-3 a public higher-education establishment only owes the form, the référent CV and the control procedures', async () => {
     const data = individualApplication({
       kind: 'higher-education',
-      organisation: { name: 'Université Test', category: 'public-higher-education', uai: '0751717J', department: '75', foreign: false, email: `u-${Date.now()}@univ.fr` },
+      organisation: {
+        name: 'Université Test',
+        category: 'public-higher-education',
+        uai: '0751717J',
+        department: '75',
+        foreign: false,
+        email: `u-${Date.now()}@univ.fr`,
+      },
     });
     const { body } = await http('POST', '/applications', data);
     const res = await http('POST', `/applications/${body.id}/pieces`, {
@@ -213,7 +237,12 @@ describe('application API: HTTP → workflow → PostgreSQL → SMTP', () => {
     expect(rows[0].n).toBe(1);
 
     await http('POST', `/applications/${first.body.id}/pieces`, { pieces: allPieces() }, { 'idempotency-key': `${key}-pieces` });
-    const again = await http('POST', `/applications/${first.body.id}/pieces`, { pieces: allPieces() }, { 'idempotency-key': `${key}-pieces` });
+    const again = await http(
+      'POST',
+      `/applications/${first.body.id}/pieces`,
+      { pieces: allPieces() },
+      { 'idempotency-key': `${key}-pieces` },
+    );
     expect(again.status).toBe(200);
     expect(again.body.pieces).toHaveLength(5);
   });
@@ -242,17 +271,25 @@ describe('application API: HTTP → workflow → PostgreSQL → SMTP', () => {
     }) as typeof workflow;
     const deps = { db: h.db, temporal: h.client, taskQueue: h.taskQueue, now: () => new Date() };
     const data = individualApplication();
-    const { applicationId, workflowId, created } = await submitApplication({ ...deps, temporal: { workflow: unreachable } as typeof h.client }, data, ACTOR);
+    const { applicationId, workflowId, created } = await submitApplication(
+      { ...deps, temporal: { workflow: unreachable } as typeof h.client },
+      data,
+      ACTOR,
+    );
     expect(created).toBe(true);
     // Stored, readable, its start kept with the reason; no workflow yet.
     expect((await http('GET', `/applications/${applicationId}`)).body.state).toBe('submitted');
-    expect(await h.db.query('SELECT attempts, last_error FROM workflow_start_outbox WHERE workflow_id = $1', [workflowId])).toEqual([{ attempts: 1, last_error: 'Temporal unreachable' }]);
+    expect(await h.db.query('SELECT attempts, last_error FROM workflow_start_outbox WHERE workflow_id = $1', [workflowId])).toEqual([
+      { attempts: 1, last_error: 'Temporal unreachable' },
+    ]);
     await expect(h.client.workflow.getHandle(workflowId).describe()).rejects.toThrow();
     // Housekeeping's round: the workflow starts, once, and acknowledges the application.
     expect((await deliverWorkflowStarts(deps, { olderThanSeconds: 0 })).started).toBeGreaterThanOrEqual(1);
     expect(await h.db.query('SELECT 1 FROM workflow_start_outbox WHERE workflow_id = $1', [workflowId])).toEqual([]);
     expect((await h.client.workflow.getHandle(workflowId).query(applicationStateQuery)).applicationId).toBe(applicationId);
-    expect(await receivedMail(h.smtp, (m) => m.template === 'application-acknowledged' && m.to.includes(data.organisation.email))).toHaveLength(1);
+    expect(
+      await receivedMail(h.smtp, (m) => m.template === 'application-acknowledged' && m.to.includes(data.organisation.email)),
+    ).toHaveLength(1);
   });
 
   it('lists applications by state, and the event log chain verifies', async () => {
@@ -270,4 +307,3 @@ describe('application API: HTTP → workflow → PostgreSQL → SMTP', () => {
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/applications', '/applications/{id}', '/applications/{id}/grant']));
   });
 });
-

@@ -37,14 +37,24 @@ const today = () => dateIn(new Date(), 'Europe/Paris');
 async function newAgrement() {
   const start = agrementStart(today(), { referent: { name: 'R', email: 'r@test.fr', trainedOn: today(), recognisedQualifications: true } });
   await insertOrganisation(h.db, start);
-  await h.client.workflow.start('agrementWorkflow', { workflowId: agrementWorkflowId(start.organisationId), taskQueue: h.taskQueue, args: [{ start }] });
-  await until(() => http('GET', `/agrements/${start.agrementId}`, legal), (r) => r.status === 200);
+  await h.client.workflow.start('agrementWorkflow', {
+    workflowId: agrementWorkflowId(start.organisationId),
+    taskQueue: h.taskQueue,
+    args: [{ start }],
+  });
+  await until(
+    () => http('GET', `/agrements/${start.agrementId}`, legal),
+    (r) => r.status === 200,
+  );
   return start;
 }
 
 /** The outbox row of the agrément's e-mail of this template (keys: agrement:<id>:<seq>:<template>:<audience>). */
 async function outboxRow(agrementId: string, template: string): Promise<Json | undefined> {
-  const rows: Json[] = await h.db.query(`SELECT * FROM email_outbox WHERE key LIKE $1 AND template = $2`, [`agrement:${agrementId}:%`, template]);
+  const rows: Json[] = await h.db.query(`SELECT * FROM email_outbox WHERE key LIKE $1 AND template = $2`, [
+    `agrement:${agrementId}:%`,
+    template,
+  ]);
   return rows[0];
 }
 const received = (to: string, template: string) => h.smtp.messages().filter((m) => m.to.includes(to) && m.template === template);
@@ -55,15 +65,28 @@ describe('SMTP down: legal actions answer at once, their e-mails go once when SM
     h.smtpDown();
     try {
       const before = Date.now();
-      const suspended = await http('POST', `/agrements/${start.agrementId}/actions/suspend`, legal, { reason: 'Fraude signalée', evidence: 'courriels du 2 mars' });
+      const suspended = await http('POST', `/agrements/${start.agrementId}/actions/suspend`, legal, {
+        reason: 'Fraude signalée',
+        evidence: 'courriels du 2 mars',
+      });
       expect(suspended.status).toBe(200);
       expect(suspended.body.state).toBe('suspended');
       // The sender tried and failed: the e-mail waits in the outbox, the action did not.
-      const waiting = await until(() => outboxRow(start.agrementId, 'agrement-suspended'), (r) => (r?.attempts ?? 0) >= 1);
-      expect(waiting).toMatchObject({ status: 'pending', recipient: start.email, workflow_id: agrementWorkflowId(start.organisationId), workflow_type: 'agrementWorkflow' });
+      const waiting = await until(
+        () => outboxRow(start.agrementId, 'agrement-suspended'),
+        (r) => (r?.attempts ?? 0) >= 1,
+      );
+      expect(waiting).toMatchObject({
+        status: 'pending',
+        recipient: start.email,
+        workflow_id: agrementWorkflowId(start.organisationId),
+        workflow_type: 'agrementWorkflow',
+      });
       expect(waiting!.last_error).toMatch(/ECONNREFUSED|connect/i);
       // A later action is not queued behind the undelivered e-mail either.
-      const lifted = await http('POST', `/agrements/${start.agrementId}/actions/lift-suspension`, legal, { reason: 'Mesures correctives constatées' });
+      const lifted = await http('POST', `/agrements/${start.agrementId}/actions/lift-suspension`, legal, {
+        reason: 'Mesures correctives constatées',
+      });
       expect(lifted.status).toBe(200);
       expect(lifted.body.state).toBe('active');
       expect(Date.now() - before).toBeLessThan(15_000);
@@ -87,10 +110,21 @@ describe('SMTP down: legal actions answer at once, their e-mails go once when SM
     let item: Json | undefined;
     try {
       expect((await http('POST', `/agrements/${start.agrementId}/actions/suspend`, legal, { reason: 'Risque imminent' })).status).toBe(200);
-      const suspendedMail = (r: { body: Json }) => (r.body.items as Json[] | undefined)?.find((i) => i.details.template === 'agrement-suspended');
-      const listed = await until(() => http('GET', `/attention?kind=email-undelivered&workflowId=${encodeURIComponent(workflowId)}`, operations), (r) => suspendedMail(r) !== undefined);
+      const suspendedMail = (r: { body: Json }) =>
+        (r.body.items as Json[] | undefined)?.find((i) => i.details.template === 'agrement-suspended');
+      const listed = await until(
+        () => http('GET', `/attention?kind=email-undelivered&workflowId=${encodeURIComponent(workflowId)}`, operations),
+        (r) => suspendedMail(r) !== undefined,
+      );
       item = suspendedMail(listed);
-      expect(item).toMatchObject({ kind: 'email-undelivered', workflowId, workflowType: 'agrementWorkflow', activityType: 'sendEmail', errorType: 'SmtpUnavailable', resolvedAt: null });
+      expect(item).toMatchObject({
+        kind: 'email-undelivered',
+        workflowId,
+        workflowType: 'agrementWorkflow',
+        activityType: 'sendEmail',
+        errorType: 'SmtpUnavailable',
+        resolvedAt: null,
+      });
       expect(item!.attempts).toBeGreaterThanOrEqual(PARAMETERS.mail.attentionAfterAttempts);
       expect(item!.details).toMatchObject({ template: 'agrement-suspended', recipient: start.email });
       expect(item!.action).toContain('SMTP');
@@ -115,10 +149,20 @@ describe('the attention list (operations)', () => {
     const start = agrementStart(today());
     const workflowId = agrementWorkflowId(start.organisationId);
     await h.client.workflow.start('agrementWorkflow', { workflowId, taskQueue: h.taskQueue, args: [{ start }] });
-    const listed = await until(() => http('GET', `/attention?workflowId=${encodeURIComponent(workflowId)}`, operations), (r) => r.body.items?.length > 0);
+    const listed = await until(
+      () => http('GET', `/attention?workflowId=${encodeURIComponent(workflowId)}`, operations),
+      (r) => r.body.items?.length > 0,
+    );
     expect(listed.status).toBe(200);
     const [item] = listed.body.items as Json[];
-    expect(item).toMatchObject({ kind: 'activity-failed', workflowId, workflowType: 'agrementWorkflow', activityType: 'recordAgrement', errorType: 'DatabaseDataError', resolvedAt: null });
+    expect(item).toMatchObject({
+      kind: 'activity-failed',
+      workflowId,
+      workflowType: 'agrementWorkflow',
+      activityType: 'recordAgrement',
+      errorType: 'DatabaseDataError',
+      resolvedAt: null,
+    });
     expect(item!.action).toMatch(/relancer le workflow/);
 
     // Operations only; 400 names the field; 404 for an unknown item.
@@ -128,24 +172,40 @@ describe('the attention list (operations)', () => {
     expect((await http('GET', '/attention/not-a-uuid', operations)).body).toMatchObject({ statusCode: 400, field: 'id' });
     expect((await http('GET', '/attention/5b0e9c2e-9f7a-4c47-9a77-3c1f0b0f0f0f', operations)).status).toBe(404);
     expect((await http('POST', `/attention/${item!.id}/resolve`, operations, {})).body).toMatchObject({ statusCode: 400, field: 'reason' });
-    expect((await http('POST', `/attention/${item!.id}/resolve`, operations, { reason: '   ' })).body).toMatchObject({ statusCode: 400, field: 'reason' });
+    expect((await http('POST', `/attention/${item!.id}/resolve`, operations, { reason: '   ' })).body).toMatchObject({
+      statusCode: 400,
+      field: 'reason',
+    });
 
     // On the operations dashboard too (JSON and CSV).
     const dashboard = await http('GET', '/dashboard/attention', operations);
     expect(dashboard.body.items.map((i: Json) => i.id)).toContain(item!.id);
-    const text = await (await fetch(`${api}/dashboard/attention?format=csv`, { headers: { authorization: `Bearer ${operations}` } })).text();
+    const text = await (
+      await fetch(`${api}/dashboard/attention?format=csv`, { headers: { authorization: `Bearer ${operations}` } })
+    ).text();
     expect(text).toContain(workflowId);
     expect((await http('GET', '/dashboard/attention', legal)).status).toBe(403);
 
-    const resolved = await http('POST', `/attention/${item!.id}/resolve`, operations, { reason: 'Organisme enregistré, workflow relancé (reset)' });
+    const resolved = await http('POST', `/attention/${item!.id}/resolve`, operations, {
+      reason: 'Organisme enregistré, workflow relancé (reset)',
+    });
     expect(resolved.status).toBe(200);
-    expect(resolved.body).toMatchObject({ id: item!.id, resolvedBy: expect.stringContaining('(operations)'), resolution: 'Organisme enregistré, workflow relancé (reset)' });
+    expect(resolved.body).toMatchObject({
+      id: item!.id,
+      resolvedBy: expect.stringContaining('(operations)'),
+      resolution: 'Organisme enregistré, workflow relancé (reset)',
+    });
     expect(resolved.body.resolvedAt).not.toBeNull();
     const again = await http('POST', `/attention/${item!.id}/resolve`, operations, { reason: 'autre chose' });
-    expect(again.body).toMatchObject({ resolvedAt: resolved.body.resolvedAt, resolution: 'Organisme enregistré, workflow relancé (reset)' });
+    expect(again.body).toMatchObject({
+      resolvedAt: resolved.body.resolvedAt,
+      resolution: 'Organisme enregistré, workflow relancé (reset)',
+    });
 
     const log = await readStream(h.db, 'attention', item!.id);
-    expect(log.map((e) => [e.type, e.fromState, e.toState, e.reason])).toEqual([['attention-resolved', 'open', 'resolved', 'Organisme enregistré, workflow relancé (reset)']]);
+    expect(log.map((e) => [e.type, e.fromState, e.toState, e.reason])).toEqual([
+      ['attention-resolved', 'open', 'resolved', 'Organisme enregistré, workflow relancé (reset)'],
+    ]);
     expect(log[0]!.actor).toContain('(operations)');
     expect(log[0]!.data).toMatchObject({ workflowId, errorType: 'DatabaseDataError' });
     expect((await verifyLogChain(h.db)).valid).toBe(true);

@@ -28,29 +28,54 @@ afterAll(async () => {
   await gone?.destroy().catch(() => undefined);
 });
 
-function run<R>(attempt: number, over: DataSource, workflowId: string, extra: Record<string, unknown> = {}, fn?: (a: ReturnType<typeof createBillingActivities>) => Promise<R>) {
+function run<R>(
+  attempt: number,
+  over: DataSource,
+  workflowId: string,
+  extra: Record<string, unknown> = {},
+  fn?: (a: ReturnType<typeof createBillingActivities>) => Promise<R>,
+) {
   const env = new MockActivityEnvironment(
-    { attempt, activityType: 'recordStatementReminder', workflowType: 'statementWorkflow', workflowExecution: { workflowId, runId: 'run-1' }, ...extra },
+    {
+      attempt,
+      activityType: 'recordStatementReminder',
+      workflowType: 'statementWorkflow',
+      workflowExecution: { workflowId, runId: 'run-1' },
+      ...extra,
+    },
     { interceptors: [attentionInterceptors(db)] },
   );
   const activities = createBillingActivities({ db: over });
   return env.run(() => (fn ? fn(activities) : activities.recordStatementReminder({ statementId: randomUUID(), n: 1 })));
 }
-const items = async (workflowId: string, status: 'open' | 'resolved' | 'all' = 'all') => (await listAttention(db, { status, workflowId, limit: 10, offset: 0 })).items;
+const items = async (workflowId: string, status: 'open' | 'resolved' | 'all' = 'all') =>
+  (await listAttention(db, { status, workflowId, limit: 10, offset: 0 })).items;
 
 describe('attention interceptor: transient failures are retried, and listed once they persist', () => {
   it(`a transient failure stays retryable and is listed from attempt ${THRESHOLD} on; the item resolves itself when the activity succeeds`, async () => {
     const workflowId = `statement-${randomUUID()}`;
-    const early = await run(THRESHOLD - 1, gone, workflowId).then(() => null, (e: unknown) => e);
+    const early = await run(THRESHOLD - 1, gone, workflowId).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(early).toBeInstanceOf(Error);
     expect(early).not.toBeInstanceOf(ApplicationFailure);
     expect(await items(workflowId)).toEqual([]);
 
-    const persistent = await run(THRESHOLD, gone, workflowId).then(() => null, (e: unknown) => e);
+    const persistent = await run(THRESHOLD, gone, workflowId).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(persistent).not.toBeInstanceOf(ApplicationFailure);
     await run(THRESHOLD + 1, gone, workflowId).catch(() => undefined);
     const [item] = await items(workflowId, 'open');
-    expect(item).toMatchObject({ kind: 'activity-retrying', workflowType: 'statementWorkflow', activityType: 'recordStatementReminder', attempts: THRESHOLD + 1, occurrences: 2 });
+    expect(item).toMatchObject({
+      kind: 'activity-retrying',
+      workflowType: 'statementWorkflow',
+      activityType: 'recordStatementReminder',
+      attempts: THRESHOLD + 1,
+      occurrences: 2,
+    });
     expect(item!.errorMessage).toMatch(/not connected/i);
     expect(item!.action).toMatch(/continue de la relancer/);
 
@@ -71,7 +96,9 @@ describe('attention interceptor: transient failures are retried, and listed once
   it('a DomainError thrown by a use case inside an activity becomes a non-retryable failure of its name, with its details', async () => {
     const workflowId = `agrement-${randomUUID()}`;
     const organisationId = randomUUID();
-    const failure = await run(1, db, workflowId, { activityType: 'makeAmountsPayableNow' }, (a) => a.makeAmountsPayableNow({ organisationId, on: '2026-01-05', ruleId: 'SUS-3' })).then(
+    const failure = await run(1, db, workflowId, { activityType: 'makeAmountsPayableNow' }, (a) =>
+      a.makeAmountsPayableNow({ organisationId, on: '2026-01-05', ruleId: 'SUS-3' }),
+    ).then(
       () => null,
       (e: unknown) => e,
     );
@@ -84,7 +111,9 @@ describe('attention interceptor: transient failures are retried, and listed once
   it('an error quoting the invalid input itself (a NUL byte, a lone surrogate) is still listed, the characters made visible', async () => {
     const workflowId = `agrement-${randomUUID()}`;
     const on = '2026-01-0\u0000\ud800';
-    const failure = await run(1, db, workflowId, { activityType: 'makeAmountsPayableNow' }, (a) => a.makeAmountsPayableNow({ organisationId: randomUUID(), on, ruleId: 'SUS-3' })).then(
+    const failure = await run(1, db, workflowId, { activityType: 'makeAmountsPayableNow' }, (a) =>
+      a.makeAmountsPayableNow({ organisationId: randomUUID(), on, ruleId: 'SUS-3' }),
+    ).then(
       () => null,
       (e: unknown) => e,
     );

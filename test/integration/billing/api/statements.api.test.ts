@@ -39,8 +39,15 @@ async function statementOfOctober() {
      VALUES ($1, $2, $2, 'centre', '2026-10-14', '14:00', '16:00', 'Europe/Paris', 'finalised', '2026-10-16T14:00:00Z', 2, 2, 9000, 2000, 2, 'sessions@2020-01', '{}', 'h', 'api', '2026-10-14T18:00:00Z')`,
     [`ST-${start.organisationId.slice(0, 8)}`, start.organisationId],
   );
-  const handle = await h.client.workflow.start('statementWorkflow', { workflowId: statementWorkflowId(start.organisationId, '2026-10'), taskQueue: h.taskQueue, args: [{ organisationId: start.organisationId, month: '2026-10' }] });
-  const { statementId } = await until(() => handle.query(statementStateQuery), (s) => s.statementId !== null);
+  const handle = await h.client.workflow.start('statementWorkflow', {
+    workflowId: statementWorkflowId(start.organisationId, '2026-10'),
+    taskQueue: h.taskQueue,
+    args: [{ organisationId: start.organisationId, month: '2026-10' }],
+  });
+  const { statementId } = await until(
+    () => handle.query(statementStateQuery),
+    (s) => s.statementId !== null,
+  );
   return { start, handle, id: statementId! };
 }
 
@@ -49,10 +56,22 @@ describe('statements API (BIL-1, BIL-2)', () => {
     const { start, handle, id } = await statementOfOctober();
     const centre = await h.tokenFor('centre', start.organisationId);
     const mine = await http('GET', '/statements', undefined, centre);
-    expect(mine.body.items).toEqual([expect.objectContaining({ id, month: '2026-10', state: 'prepared', dueAt: '2026-11-05T22:59:59.999Z' })]);
-    expect(mine.body.items[0].totals).toEqual({ candidates: 2, priceExclVatEur: 75, priceInclVatEur: 90, pixShareExclVatEur: 16.67, pixShareInclVatEur: 20 });
+    expect(mine.body.items).toEqual([
+      expect.objectContaining({ id, month: '2026-10', state: 'prepared', dueAt: '2026-11-05T22:59:59.999Z' }),
+    ]);
+    expect(mine.body.items[0].totals).toEqual({
+      candidates: 2,
+      priceExclVatEur: 75,
+      priceInclVatEur: 90,
+      pixShareExclVatEur: 16.67,
+      pixShareInclVatEur: 20,
+    });
     const late = await http('GET', '/dashboard/overdue?limit=1000');
-    expect(late.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ subject: 'statement', id, what: 'statement-overdue', ruleId: 'BIL-1', since: '2026-11-05' })]));
+    expect(late.body.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ subject: 'statement', id, what: 'statement-overdue', ruleId: 'BIL-1', since: '2026-11-05' }),
+      ]),
+    );
     const stranger = agrementStart('2026-01-05');
     await insertOrganisation(h.db, stranger);
     const other = await h.tokenFor('centre', stranger.organisationId);
@@ -77,7 +96,13 @@ describe('statements API (BIL-1, BIL-2)', () => {
     const paid = await http('POST', `/statements/${id}/payment`, { paidOn: '2026-03-15' });
     expect(paid.status).toBe(200);
     // Due 9 February; late 10 February – 15 March = 34 days at 12.15 %: 1,000 × 12.15 % × 34 / 365 = 11.32 €.
-    expect(paid.body.lateInterest).toMatchObject({ runsFrom: '2026-02-10', daysLate: 34, interestEur: 11.32, indemnityEur: 40, totalEur: 51.32 });
+    expect(paid.body.lateInterest).toMatchObject({
+      runsFrom: '2026-02-10',
+      daysLate: 34,
+      interestEur: 11.32,
+      indemnityEur: 40,
+      totalEur: 51.32,
+    });
     expect((await http('POST', `/statements/${id}/payment`, { paidOn: '2026-03-16' })).status).toBe(409);
   });
 });
@@ -90,7 +115,16 @@ async function newCentre() {
 }
 
 /** A paying session held on `date` from `startTime` to `endTime` in `timeZone`, reported finalised (as Pix Certif does) at `finalisedAt`. */
-function finalised(organisationId: string, date: string, startTime: string, endTime: string, timeZone: string, finalisedAt: string, candidatesWhoSat: number, overrides: Partial<SessionReport> = {}): SessionReport {
+function finalised(
+  organisationId: string,
+  date: string,
+  startTime: string,
+  endTime: string,
+  timeZone: string,
+  finalisedAt: string,
+  candidatesWhoSat: number,
+  overrides: Partial<SessionReport> = {},
+): SessionReport {
   return {
     ...sessionReport(organisationId, { date, startTime, endTime, timeZone, plannedOn: '2025-12-01', ...overrides }),
     status: 'finalised',
@@ -99,7 +133,11 @@ function finalised(organisationId: string, date: string, startTime: string, endT
 }
 
 /** The centre's statement of `month` as the API shows it, once it matches `ok`. */
-async function statementOf(token: string, month: string, ok: (s: Json | undefined) => boolean = (s) => s?.state === 'prepared' && s.lines.length > 0): Promise<Json | undefined> {
+async function statementOf(
+  token: string,
+  month: string,
+  ok: (s: Json | undefined) => boolean = (s) => s?.state === 'prepared' && s.lines.length > 0,
+): Promise<Json | undefined> {
   const read = async () => {
     const [item] = (await http('GET', `/statements?month=${month}`, undefined, token)).body.items as Json[];
     return item ? (await http('GET', `/statements/${item.id}`, undefined, token)).body : undefined;
@@ -110,7 +148,12 @@ async function statementOf(token: string, month: string, ok: (s: Json | undefine
 /** Waits until the statement's workflow accepts the centre's report (it has prepared the statement). */
 async function sendable(organisationId: string, month: string) {
   const handle = h.client.workflow.getHandle(statementWorkflowId(organisationId, month));
-  await until(() => handle.query(statementStateQuery).catch(() => null), (s) => s?.state === 'prepared', 200, 50);
+  await until(
+    () => handle.query(statementStateQuery).catch(() => null),
+    (s) => s?.state === 'prepared',
+    200,
+    50,
+  );
 }
 
 const daysAgo = (n: number) => dateIn(new Date(Date.now() - n * 86_400_000), 'Europe/Paris');
@@ -125,9 +168,19 @@ describe('BIL-1 every paying session held in a month is on that month’s statem
     const jan = await statementOf(c.token, '2026-01');
     expect(jan).toMatchObject({ month: '2026-01', state: 'prepared', dueAt: '2026-02-05T22:59:59.999Z' });
     // Annexe 1: « le nombre de candidats ayant participé à la session »: 8 of the 10 registered; the price is what they were charged.
-    expect(jan!.lines).toEqual([{ sessionId: s.id, date: '2026-01-31', candidates: 8, priceExclVatCents: 37_500, priceInclVatCents: 45_000, pixShareExclVatCents: 8_333, pixShareInclVatCents: 10_000 }]);
+    expect(jan!.lines).toEqual([
+      {
+        sessionId: s.id,
+        date: '2026-01-31',
+        candidates: 8,
+        priceExclVatCents: 37_500,
+        priceInclVatCents: 45_000,
+        pixShareExclVatCents: 8_333,
+        pixShareInclVatCents: 10_000,
+      },
+    ]);
     expect(jan!.totals).toMatchObject({ candidates: 8, pixShareInclVatEur: 100 });
-    expect((await statementOf(c.token, '2026-02', () => true))).toBeUndefined();
+    expect(await statementOf(c.token, '2026-02', () => true)).toBeUndefined();
   });
 
   it("BIL-1: overseas venues: 31 January 20:00 in Papeete (1 February 06:00 UTC) is January's, 1 February 08:00 in Nouméa (31 January 21:00 UTC) is February's", async () => {
@@ -156,7 +209,10 @@ describe('BIL-1 every paying session held in a month is on that month’s statem
     await statementOf(c.token, '2026-04');
     const late = finalised(c.organisationId, '2026-03-20', '09:00', '11:00', 'Europe/Paris', '2026-05-02T08:00:00.000Z', 7);
     expect((await http('POST', '/sessions', late)).status).toBe(201);
-    expect((await http('GET', `/statements/${march.id}`, undefined, c.token)).body).toMatchObject({ state: 'sent', totals: { candidates: 15 } });
+    expect((await http('GET', `/statements/${march.id}`, undefined, c.token)).body).toMatchObject({
+      state: 'sent',
+      totals: { candidates: 15 },
+    });
     const next = (await statementOf(c.token, '2026-04', (s) => s?.lines.length === 2))!;
     expect(next.lines.map((l: Json) => [l.sessionId, l.date, l.candidates])).toEqual([
       [late.id, '2026-03-20', 7],
@@ -173,7 +229,9 @@ describe('PRI-2 agreed prices', () => {
     const res = await http('POST', '/sessions', s);
     expect(res.status).toBe(422);
     expect(res.body.rules).toEqual(['PRI-2']);
-    expect(res.body.failures).toEqual([expect.objectContaining({ ruleId: 'PRI-2', check: 'PRI-2.agreed-price-covers-pix-share', actual: ['c0'] })]);
+    expect(res.body.failures).toEqual([
+      expect.objectContaining({ ruleId: 'PRI-2', check: 'PRI-2.agreed-price-covers-pix-share', actual: ['c0'] }),
+    ]);
     expect((await http('GET', `/sessions/${s.id}`)).status).toBe(404);
   });
 });
@@ -183,15 +241,40 @@ describe('BIL-2 insolvency proceedings', () => {
     const { start, id } = await statementOfOctober();
     const centre = await h.tokenFor('centre', start.organisationId);
     expect((await http('POST', `/statements/${id}/sent`, {}, centre)).status).toBe(200);
-    expect((await http('PUT', `/statements/organisations/${start.organisationId}/insolvency-proceedings`, { insolvencyProceedings: true, openedOn: '2026-01-20' }, centre)).status).toBe(403);
-    expect((await http('PUT', `/statements/organisations/${start.organisationId}/insolvency-proceedings`, { insolvencyProceedings: 'yes' })).body.field).toBe('insolvencyProceedings');
-    const set = await http('PUT', `/statements/organisations/${start.organisationId}/insolvency-proceedings`, { insolvencyProceedings: true, openedOn: '2026-01-20' });
-    expect(set).toMatchObject({ status: 200, body: { organisationId: start.organisationId, insolvencyProceedings: true, openedOn: '2026-01-20' } });
+    expect(
+      (
+        await http(
+          'PUT',
+          `/statements/organisations/${start.organisationId}/insolvency-proceedings`,
+          { insolvencyProceedings: true, openedOn: '2026-01-20' },
+          centre,
+        )
+      ).status,
+    ).toBe(403);
+    expect(
+      (await http('PUT', `/statements/organisations/${start.organisationId}/insolvency-proceedings`, { insolvencyProceedings: 'yes' })).body
+        .field,
+    ).toBe('insolvencyProceedings');
+    const set = await http('PUT', `/statements/organisations/${start.organisationId}/insolvency-proceedings`, {
+      insolvencyProceedings: true,
+      openedOn: '2026-01-20',
+    });
+    expect(set).toMatchObject({
+      status: 200,
+      body: { organisationId: start.organisationId, insolvencyProceedings: true, openedOn: '2026-01-20' },
+    });
     expect((await http('POST', `/statements/${id}/invoice`, { issuedOn: '2026-01-10', amountEur: 1000 })).status).toBe(200);
     const paid = await http('POST', `/statements/${id}/payment`, { paidOn: '2026-03-15' });
     expect(paid.body.insolvencyProceedings).toEqual({ openedOn: '2026-01-20' });
     // Same 34 days at 12.15 % as without proceedings (11.32 €), but no indemnity.
-    expect(paid.body.lateInterest).toMatchObject({ dueOn: '2026-02-09', daysLate: 34, interestEur: 11.32, indemnityEur: 0, indemnityWaived: true, totalEur: 11.32 });
+    expect(paid.body.lateInterest).toMatchObject({
+      dueOn: '2026-02-09',
+      daysLate: 34,
+      interestEur: 11.32,
+      indemnityEur: 0,
+      indemnityWaived: true,
+      totalEur: 11.32,
+    });
   });
 });
 
@@ -199,8 +282,24 @@ describe('SUS-3, TER-5 amounts owed become payable at once', () => {
   it('SUS-3 TER-5: makeAmountsPayableNow gives the open statement and the unpaid invoice the day of the end as due date, in the statements API and on the dashboards; a second call changes nothing', async () => {
     const c = await newCentre();
     const activities = createBillingActivities({ db: h.db });
-    expect((await http('POST', '/sessions', finalised(c.organisationId, '2026-06-10', '09:00', '11:00', 'Europe/Paris', '2026-06-10T12:00:00.000Z', 10))).status).toBe(201);
-    expect((await http('POST', '/sessions', finalised(c.organisationId, '2026-07-10', '09:00', '11:00', 'Europe/Paris', '2026-07-10T12:00:00.000Z', 10))).status).toBe(201);
+    expect(
+      (
+        await http(
+          'POST',
+          '/sessions',
+          finalised(c.organisationId, '2026-06-10', '09:00', '11:00', 'Europe/Paris', '2026-06-10T12:00:00.000Z', 10),
+        )
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await http(
+          'POST',
+          '/sessions',
+          finalised(c.organisationId, '2026-07-10', '09:00', '11:00', 'Europe/Paris', '2026-07-10T12:00:00.000Z', 10),
+        )
+      ).status,
+    ).toBe(201);
     const june = (await statementOf(c.token, '2026-06'))!;
     const july = (await statementOf(c.token, '2026-07'))!;
     await sendable(c.organisationId, '2026-06');
@@ -229,31 +328,61 @@ describe('SUS-3, TER-5 amounts owed become payable at once', () => {
       ]),
     );
     // Idempotent: the same call again (a retried activity) changes nothing, nor does a later day.
-    expect((await activities.makeAmountsPayableNow({ organisationId: c.organisationId, on: endedOn, ruleId: 'TER-5' })).statements).toEqual([]);
-    expect((await activities.makeAmountsPayableNow({ organisationId: c.organisationId, on: '2026-07-25', ruleId: 'TER-5' })).statements).toEqual([]);
+    expect((await activities.makeAmountsPayableNow({ organisationId: c.organisationId, on: endedOn, ruleId: 'TER-5' })).statements).toEqual(
+      [],
+    );
+    expect(
+      (await activities.makeAmountsPayableNow({ organisationId: c.organisationId, on: '2026-07-25', ruleId: 'TER-5' })).statements,
+    ).toEqual([]);
     expect((await http('GET', `/statements/${june.id}`, undefined, c.token)).body.invoice.dueOn).toBe(endedOn);
   });
 
   it('SUS-3: a suspension today puts a payment due today on the deadlines list', async () => {
     const c = await newCentre();
-    expect((await http('POST', '/sessions', finalised(c.organisationId, '2026-05-12', '09:00', '11:00', 'Europe/Paris', '2026-05-12T12:00:00.000Z', 10))).status).toBe(201);
+    expect(
+      (
+        await http(
+          'POST',
+          '/sessions',
+          finalised(c.organisationId, '2026-05-12', '09:00', '11:00', 'Europe/Paris', '2026-05-12T12:00:00.000Z', 10),
+        )
+      ).status,
+    ).toBe(201);
     const may = (await statementOf(c.token, '2026-05'))!;
     await sendable(c.organisationId, '2026-05');
     expect((await http('POST', `/statements/${may.id}/sent`, {}, c.token)).status).toBe(200);
     const today = daysAgo(0);
     await createBillingActivities({ db: h.db }).makeAmountsPayableNow({ organisationId: c.organisationId, on: today, ruleId: 'SUS-3' });
     const upcoming = (await http('GET', '/dashboard/deadlines?days=2&deadline=payment-due&limit=1000')).body.items as Json[];
-    expect(upcoming).toEqual(expect.arrayContaining([expect.objectContaining({ subject: 'statement', subjectId: may.id, deadline: 'payment-due', ruleId: 'SUS-3', on: today })]));
+    expect(upcoming).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ subject: 'statement', subjectId: may.id, deadline: 'payment-due', ruleId: 'SUS-3', on: today }),
+      ]),
+    );
   });
 
   it("SUS-3 SUS-6: a network's agrément suspended as a whole makes its member centres' statements payable at once", async () => {
     const coordinator = await newCentre();
     const member = await newCentre();
     await h.db.query('UPDATE organisations SET network_id = $2 WHERE id = $1', [member.organisationId, coordinator.organisationId]);
-    expect((await http('POST', '/sessions', finalised(member.organisationId, '2026-04-07', '09:00', '11:00', 'Europe/Paris', '2026-04-07T12:00:00.000Z', 10))).status).toBe(201);
+    expect(
+      (
+        await http(
+          'POST',
+          '/sessions',
+          finalised(member.organisationId, '2026-04-07', '09:00', '11:00', 'Europe/Paris', '2026-04-07T12:00:00.000Z', 10),
+        )
+      ).status,
+    ).toBe(201);
     const april = (await statementOf(member.token, '2026-04'))!;
-    const done = await createBillingActivities({ db: h.db }).makeAmountsPayableNow({ organisationId: coordinator.organisationId, on: '2026-04-20', ruleId: 'SUS-3' });
+    const done = await createBillingActivities({ db: h.db }).makeAmountsPayableNow({
+      organisationId: coordinator.organisationId,
+      on: '2026-04-20',
+      ruleId: 'SUS-3',
+    });
     expect(done.statements.map((s) => s.id)).toEqual([april.id]);
-    expect((await http('GET', `/statements/${april.id}`, undefined, member.token)).body).toMatchObject({ payableAtOnce: { on: '2026-04-20', ruleId: 'SUS-3' } });
+    expect((await http('GET', `/statements/${april.id}`, undefined, member.token)).body).toMatchObject({
+      payableAtOnce: { on: '2026-04-20', ruleId: 'SUS-3' },
+    });
   });
 });

@@ -77,11 +77,21 @@ describe('operations dashboards', () => {
     const late2 = await json('/dashboard/overdue?limit=1000');
     const overdueMine = late2.items.filter((d: { agrementId: string }) => d.agrementId === a.start.agrementId);
     expect(overdueMine).toEqual([
-      expect.objectContaining({ subject: 'session', id: `late-${a.start.agrementId}`, what: 'finalisation-overdue', ruleId: 'SES-10', since: dateIn(late, 'Europe/Paris') }),
+      expect.objectContaining({
+        subject: 'session',
+        id: `late-${a.start.agrementId}`,
+        what: 'finalisation-overdue',
+        ruleId: 'SES-10',
+        since: dateIn(late, 'Europe/Paris'),
+      }),
     ]);
     // Finalised sessions are neither due nor overdue; agrément deadlines still come with them when unfiltered.
     const all = await json('/dashboard/deadlines?days=400&limit=1000');
-    const kinds = new Set(all.items.filter((d: { organisationId: string }) => d.organisationId === a.start.organisationId).map((d: { subject: string }) => d.subject));
+    const kinds = new Set(
+      all.items
+        .filter((d: { organisationId: string }) => d.organisationId === a.start.organisationId)
+        .map((d: { subject: string }) => d.subject),
+    );
     expect(kinds).toEqual(new Set(['agrement', 'session']));
   });
 
@@ -98,13 +108,19 @@ describe('operations dashboards', () => {
     expect(networks.items.some((d: { agrementId: string }) => d.agrementId === n.start.agrementId)).toBe(true);
     const csv = await get('/dashboard/deadlines?days=400&format=csv&limit=1000');
     expect(csv.type).toContain('text/csv');
-    expect(csv.text.split('\n')[0]).toBe('subject,subjectId,agrementId,organisationId,organisationName,department,kind,deadline,ruleId,on,at');
+    expect(csv.text.split('\n')[0]).toBe(
+      'subject,subjectId,agrementId,organisationId,organisationName,department,kind,deadline,ruleId,on,at',
+    );
     expect(csv.text).toContain(a.start.organisationName);
     expect((await get('/dashboard/deadlines?days=0')).status).toBe(400);
     // By region: the centre is in the Rhône (69), in Auvergne-Rhône-Alpes (84), not in Île-de-France (11).
     const inRegion = await json('/dashboard/deadlines?days=400&region=84&limit=1000');
     expect(inRegion.items.some((d: { agrementId: string }) => d.agrementId === a.start.agrementId)).toBe(true);
-    expect(inRegion.items.every((d: { department: string }) => ['01', '03', '07', '15', '26', '38', '42', '43', '63', '69', '73', '74'].includes(d.department))).toBe(true);
+    expect(
+      inRegion.items.every((d: { department: string }) =>
+        ['01', '03', '07', '15', '26', '38', '42', '43', '63', '69', '73', '74'].includes(d.department),
+      ),
+    ).toBe(true);
     const elsewhere = await json('/dashboard/deadlines?days=400&region=11&limit=1000');
     expect(elsewhere.items.some((d: { agrementId: string }) => d.agrementId === a.start.agrementId)).toBe(false);
     const badRegion = await get('/dashboard/overdue?region=99');
@@ -125,15 +141,22 @@ describe('operations dashboards', () => {
     // Its first year's checkpoint (QUO-3) is already past: let the workflow catch up and send its e-mails
     // before acting, as an update racing that catch-up trips the time-skipping test server.
     await waitFor(
-      async () => (await readStream(h.db, 'agrement', slow.start.agrementId)).some((e) => e.type === 'quota-warning') && (await slow.handle.describe()).raw.pendingActivities?.length === 0,
+      async () =>
+        (await readStream(h.db, 'agrement', slow.start.agrementId)).some((e) => e.type === 'quota-warning') &&
+        (await slow.handle.describe()).raw.pendingActivities?.length === 0,
       (caughtUp) => caughtUp,
     );
     await slow.act({ type: 'sessions-finalised', sessionId: 'S-1', finalisedOn: daysAgo(300), candidates: 40 });
 
     const watch = await json('/dashboard/watchlist?limit=1000');
-    expect(watch.items.find((w: { agrementId: string }) => w.agrementId === suspended.start.agrementId)).toMatchObject({ state: 'suspended' });
+    expect(watch.items.find((w: { agrementId: string }) => w.agrementId === suspended.start.agrementId)).toMatchObject({
+      state: 'suspended',
+    });
     const late = await json('/dashboard/overdue?limit=1000');
-    expect(late.items.find((o: { id: string }) => o.id === refused.start.agrementId)).toMatchObject({ what: 'termination-proposed', ruleId: 'SUS-5' });
+    expect(late.items.find((o: { id: string }) => o.id === refused.start.agrementId)).toMatchObject({
+      what: 'termination-proposed',
+      ruleId: 'SUS-5',
+    });
     const quotas = await json('/dashboard/quotas-at-risk?limit=1000');
     const row = quotas.items.find((q: { agrementId: string }) => q.agrementId === slow.start.agrementId);
     expect(row).toMatchObject({ candidates: 40, target: 600 });
@@ -150,7 +173,9 @@ describe('operations dashboards', () => {
     const cached = await serveApi(h, { dashboardCacheMs: 60_000 });
     try {
       const overviewAt = async (headers: Record<string, string> = {}) => {
-        const body = (await (await fetch(`${cached.url}/dashboard/overview`, { headers: { ...bearer(ops), ...headers } })).json()) as { agrements: { centre: { active?: number } } };
+        const body = (await (await fetch(`${cached.url}/dashboard/overview`, { headers: { ...bearer(ops), ...headers } })).json()) as {
+          agrements: { centre: { active?: number } };
+        };
         return body.agrements.centre.active ?? 0;
       };
       const before = await overviewAt();
@@ -174,7 +199,10 @@ describe('operations dashboards', () => {
     const mine = await agrement(today());
     const other = await agrement(today());
     const application = (organisationId: string) =>
-      h.db.query(`INSERT INTO applications (id, organisation_id, kind, state, data, received_at) VALUES (gen_random_uuid(), $1, 'individual', 'received', '{}', now())`, [organisationId]);
+      h.db.query(
+        `INSERT INTO applications (id, organisation_id, kind, state, data, received_at) VALUES (gen_random_uuid(), $1, 'individual', 'received', '{}', now())`,
+        [organisationId],
+      );
     await application(mine.organisationId);
     await application(other.organisationId);
     await application(other.organisationId);
@@ -191,13 +219,21 @@ describe('operations dashboards', () => {
   it('CSV exports neutralise formula cells (OWASP CSV injection): a centre’s name in the deadlines, a reason in the timeline', async () => {
     const a = await agrement(today());
     const org = a.start.organisationId;
-    const name = '=cmd|\' /C calc\'!A0';
+    const name = "=cmd|' /C calc'!A0";
     await h.db.query(`UPDATE organisations SET name = $2 WHERE id = $1`, [org, name]);
     const deps = { db: h.db, temporal: h.client, taskQueue: h.taskQueue, now: () => new Date() };
-    await recordQualityEvent(deps, org, { kind: 'complaint', occurredOn: today(), summary: '@SUM(1+1)*cmd|\' /C calc\'!A0' }, 'Agent Pix (operations)');
+    await recordQualityEvent(
+      deps,
+      org,
+      { kind: 'complaint', occurredOn: today(), summary: "@SUM(1+1)*cmd|' /C calc'!A0" },
+      'Agent Pix (operations)',
+    );
 
     const deadlines = await get('/dashboard/deadlines?days=400&format=csv&limit=1000');
-    const rows = deadlines.text.trim().split('\n').filter((line) => line.includes(org));
+    const rows = deadlines.text
+      .trim()
+      .split('\n')
+      .filter((line) => line.includes(org));
     expect(rows.length).toBeGreaterThan(0);
     for (const row of rows) expect(row.split(',')[4]).toBe(`'${name}`);
     const timeline = await get(`/dashboard/centres/${org}/timeline?format=csv`);
@@ -214,7 +250,12 @@ describe('operations dashboards', () => {
     const deps = { db: h.db, temporal: h.client, taskQueue: h.taskQueue, now: () => new Date() };
     const report = sessionReport(org, { date: plusDays(today(), 10), plannedOn: today() });
     expect((await reportSessions(deps, [report], { actor: 'Pix Certif', source: 'api' }))[0]).toMatchObject({ outcome: 'created' });
-    await recordQualityEvent(deps, org, { kind: 'complaint', occurredOn: today(), summary: 'Salle trop bruyante' }, 'Agent Pix (operations)');
+    await recordQualityEvent(
+      deps,
+      org,
+      { kind: 'complaint', occurredOn: today(), summary: 'Salle trop bruyante' },
+      'Agent Pix (operations)',
+    );
     // The session workflow records its opening (SES-10) in its own stream.
     const timeline = await waitFor(
       () => json(`/dashboard/centres/${org}/timeline`),
@@ -222,11 +263,24 @@ describe('operations dashboards', () => {
     );
     expect(timeline.organisation).toMatchObject({ id: org, name: a.start.organisationName });
     const types = timeline.past.items.map((e: { stream: string; type: string }) => `${e.stream}:${e.type}`);
-    expect(types).toEqual(expect.arrayContaining(['agrement:agrement-started', 'session:session-reported', 'session:deadline-scheduled', 'centre-quality:quality-complaint']));
+    expect(types).toEqual(
+      expect.arrayContaining([
+        'agrement:agrement-started',
+        'session:session-reported',
+        'session:deadline-scheduled',
+        'centre-quality:quality-complaint',
+      ]),
+    );
     const ats = timeline.past.items.map((e: { at: string }) => e.at);
     expect(ats).toEqual([...ats].sort().reverse());
     const upcoming = timeline.upcoming.map((d: { deadline: string; subjectId: string }) => `${d.deadline}:${d.subjectId}`);
-    expect(upcoming).toEqual(expect.arrayContaining([`finalisation-due:${report.id}`, `quota-checkpoint:${a.start.agrementId}`, `renewal-request-due:${a.start.agrementId}`]));
+    expect(upcoming).toEqual(
+      expect.arrayContaining([
+        `finalisation-due:${report.id}`,
+        `quota-checkpoint:${a.start.agrementId}`,
+        `renewal-request-due:${a.start.agrementId}`,
+      ]),
+    );
     expect(timeline.upcoming.map((d: { at: string }) => d.at)).toEqual([...timeline.upcoming.map((d: { at: string }) => d.at)].sort());
     expect(timeline.upcoming.every((d: { organisationId: string }) => d.organisationId === org)).toBe(true);
     // Paged, exported, and scoped: another centre's user gets 404; a bad id 400.

@@ -45,7 +45,12 @@ const UNKNOWN = '5b0e9c2e-9f7a-4c47-9a77-3c1f0b0f0f0f';
 
 describe('authentication: bearer tokens stored hashed (DATA-3)', () => {
   it('401 with a Bearer challenge without a token, with a malformed header or an unknown token', async () => {
-    const attempts: Record<string, string>[] = [{}, { authorization: 'Basic dXNlcjpwYXNz' }, { authorization: 'Bearer' }, { authorization: 'Bearer pix_not-a-real-token-at-all' }];
+    const attempts: Record<string, string>[] = [
+      {},
+      { authorization: 'Basic dXNlcjpwYXNz' },
+      { authorization: 'Bearer' },
+      { authorization: 'Bearer pix_not-a-real-token-at-all' },
+    ];
     for (const headers of attempts) {
       const res = await http('GET', '/applications', null, undefined, headers);
       expect(res.status, JSON.stringify(headers)).toBe(401);
@@ -112,7 +117,9 @@ describe('authentication: bearer tokens stored hashed (DATA-3)', () => {
     expect(tokens.legal).toBe('pix_demo_legal');
     const [{ n }] = await h.db.query(`SELECT count(*)::int AS n FROM users WHERE email LIKE 'demo.%@pix.test'`);
     expect(n).toBe(6);
-    const [{ stored }] = await h.db.query('SELECT count(*)::int AS stored FROM api_tokens WHERE token_hash = $1', [createHash('sha256').update(tokens.legal).digest('hex')]);
+    const [{ stored }] = await h.db.query('SELECT count(*)::int AS stored FROM api_tokens WHERE token_hash = $1', [
+      createHash('sha256').update(tokens.legal).digest('hex'),
+    ]);
     expect(stored).toBe(1);
     expect(await findPrincipalByToken(h.db, tokens['read-only'])).toMatchObject({ role: 'read-only' });
   });
@@ -134,7 +141,8 @@ describe('authorisation: the role decides, the refusal names the action', () => 
     expect(decide.body).toMatchObject({ action: 'application.decide', allowedRoles: ['operations'] });
     expect((await http('GET', `/applications/${id}`, operations)).body.state).toBe('submitted');
     // Pix staff of every role read.
-    for (const role of ['legal', 'inspector', 'read-only'] as const) expect((await http('GET', `/applications/${id}`, await tokenFor(h.db, role))).status, role).toBe(200);
+    for (const role of ['legal', 'inspector', 'read-only'] as const)
+      expect((await http('GET', `/applications/${id}`, await tokenFor(h.db, role))).status, role).toBe(200);
   });
 
   it('the event log names the authenticated principal; X-Actor is ignored', async () => {
@@ -160,8 +168,17 @@ describe('authorisation: the role decides, the refusal names the action', () => 
         return { ok: true };
       }
     }
-    const authenticator: Authenticator = { principalFor: async (t) => (t === 'pix_stub-operations' ? { userId: 'u', name: 'Stub', role: 'operations', organisationId: null } : null) };
-    @Module({ controllers: [UndeclaredController], providers: [{ provide: AUTHENTICATOR, useValue: authenticator }, { provide: APP_GUARD, useClass: AuthGuard }] })
+    const authenticator: Authenticator = {
+      principalFor: async (t) =>
+        t === 'pix_stub-operations' ? { userId: 'u', name: 'Stub', role: 'operations', organisationId: null } : null,
+    };
+    @Module({
+      controllers: [UndeclaredController],
+      providers: [
+        { provide: AUTHENTICATOR, useValue: authenticator },
+        { provide: APP_GUARD, useClass: AuthGuard },
+      ],
+    })
     class StubModule {}
     const stub = await NestFactory.create(StubModule, { logger: false });
     stub.useGlobalFilters(new DomainErrorFilter());
@@ -193,7 +210,9 @@ describe('scopes: a centre sees its own, a coordinator its network', () => {
     expect(Object.keys(hidden.body).sort()).toEqual(Object.keys(unknown.body).sort());
     expect(hidden.body.message).toBe(`application ${theirs.id} not found`);
     // Nor may it add pieces to another centre's dossier.
-    expect((await http('POST', `/applications/${theirs.id}/pieces`, centre, { pieces: [{ type: 'referent-cv', filename: 'cv.pdf' }] })).status).toBe(404);
+    expect(
+      (await http('POST', `/applications/${theirs.id}/pieces`, centre, { pieces: [{ type: 'referent-cv', filename: 'cv.pdf' }] })).status,
+    ).toBe(404);
 
     const list = await http('GET', '/applications?limit=500', centre);
     expect(list.status).toBe(200);

@@ -205,7 +205,8 @@ describe('throttling: failed authentication per client address (issue 12)', () =
   });
 
   it(`successes never count: ${failedAuth.limit * 5} authenticated calls all answer 200 (defaults: ${PARAMETERS.api.failedAuthThrottle.limit} failures per ${PARAMETERS.api.failedAuthThrottle.windowSeconds} s)`, async () => {
-    for (let i = 0; i < failedAuth.limit * 5; i++) expect((await requestJson(`${url}/applications`, 'GET', { token: operations })).status).toBe(200);
+    for (let i = 0; i < failedAuth.limit * 5; i++)
+      expect((await requestJson(`${url}/applications`, 'GET', { token: operations })).status).toBe(200);
   });
 
   it('past the limit, wrong tokens get 429 with Retry-After; the address is then refused even with a valid token; another address and public routes are not', async () => {
@@ -247,7 +248,10 @@ describe('throttling: expensive endpoints per user (issue 12)', () => {
       const token = await tokenFor(h.db, 'operations');
       const first: number[] = [];
       for (let i = 0; i < expensive.limit; i++) first.push((await requestJson(`${url}${path}`, method, { token, body })).status);
-      expect(first.every((s) => s !== 429), String(first)).toBe(true);
+      expect(
+        first.every((s) => s !== 429),
+        String(first),
+      ).toBe(true);
       const over = await requestJson(`${url}${path}`, method, { token, body });
       expect(over.status).toBe(429);
       expect(over.body).toMatchObject({ statusCode: 429, error: 'Too Many Requests' });

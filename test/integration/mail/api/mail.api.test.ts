@@ -20,7 +20,12 @@ beforeAll(async () => {
   for (const role of ROLES) tokens[role] = await h.tokenFor(role);
   // An e-mail as secret as the capture holds: an inspector's notice of an unannounced visit.
   const transport = nodemailer.createTransport(h.smtp.url);
-  await transport.sendMail({ from: 'agrement@pix.fr', to: 'inspecteur@example.test', subject: 'Visite de contrôle inopinée (VIS-2)', text: 'Visite demain à 9 h.' });
+  await transport.sendMail({
+    from: 'agrement@pix.fr',
+    to: 'inspecteur@example.test',
+    subject: 'Visite de contrôle inopinée (VIS-2)',
+    text: 'Visite demain à 9 h.',
+  });
   transport.close();
   const [captured] = await receivedMail(h.smtp, (m) => m.subject.includes('inopinée'));
   messageId = captured!.id;

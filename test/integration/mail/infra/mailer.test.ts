@@ -203,10 +203,22 @@ describe('createMailer over a real SMTP server', () => {
     expect(received[0].envelopeTo).toEqual([OPERATIONS, 'second@pix.example']);
 
     await expect(
-      mailer.send({ to: OPERATIONS, template: 'application-overdue', data, messageId: 'x@pix.example', headers: { 'x-pix-template': 'other' } }),
+      mailer.send({
+        to: OPERATIONS,
+        template: 'application-overdue',
+        data,
+        messageId: 'x@pix.example',
+        headers: { 'x-pix-template': 'other' },
+      }),
     ).rejects.toThrow(/cannot be overridden/);
     await expect(
-      mailer.send({ to: OPERATIONS, template: 'application-overdue', data, messageId: 'x@pix.example', headers: { 'Message-ID': '<y@z>' } }),
+      mailer.send({
+        to: OPERATIONS,
+        template: 'application-overdue',
+        data,
+        messageId: 'x@pix.example',
+        headers: { 'Message-ID': '<y@z>' },
+      }),
     ).rejects.toThrow(/cannot be overridden/);
     expect(received).toHaveLength(1);
   });

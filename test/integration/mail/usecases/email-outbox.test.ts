@@ -50,9 +50,19 @@ describe('e-mail outbox: the activity queues, the sender delivers each e-mail ex
   it('the activity only queues (pending, with its data), returns at once, and a retry with the same key queues nothing more', async () => {
     const to = `retry-${randomUUID()}@test.fr`;
     const key = `test:${randomUUID()}`;
-    expect(await activities().sendEmail(input(key, to))).toMatchObject({ queued: true, messageId: expect.stringMatching(/^<[0-9a-f]{32}@agrement\.pix\.fr>$/) });
+    expect(await activities().sendEmail(input(key, to))).toMatchObject({
+      queued: true,
+      messageId: expect.stringMatching(/^<[0-9a-f]{32}@agrement\.pix\.fr>$/),
+    });
     expect(await activities().sendEmail(input(key, to))).toMatchObject({ queued: false });
-    expect(await row(key)).toMatchObject({ status: 'pending', attempts: 0, recipient: to, template: 'application-acknowledged', audience: 'applicant', data: input(key, to).data });
+    expect(await row(key)).toMatchObject({
+      status: 'pending',
+      attempts: 0,
+      recipient: to,
+      template: 'application-acknowledged',
+      audience: 'applicant',
+      data: input(key, to).data,
+    });
     expect(smtp.messages().filter((m) => m.to.includes(to))).toHaveLength(0);
 
     await drain();
@@ -83,15 +93,25 @@ describe('e-mail outbox: the activity queues, the sender delivers each e-mail ex
     } finally {
       other.close();
     }
-    for (const to of tos) expect(smtp.messages().filter((m) => m.to.includes(to)), to).toHaveLength(1);
+    for (const to of tos)
+      expect(
+        smtp.messages().filter((m) => m.to.includes(to)),
+        to,
+      ).toHaveLength(1);
   });
 
   it('template data missing is refused for good when queued (non-retryable TemplateDataInvalid), and nothing is queued', async () => {
     const key = `test:${randomUUID()}`;
-    const bad = { ...input(key, `blank-${randomUUID()}@test.fr`), data: { applicationReference: 'X', organisationName: '   ', submittedAt: '2026-01-15T09:00:00Z' } };
+    const bad = {
+      ...input(key, `blank-${randomUUID()}@test.fr`),
+      data: { applicationReference: 'X', organisationName: '   ', submittedAt: '2026-01-15T09:00:00Z' },
+    };
     const failure = await activities()
       .sendEmail(bad)
-      .then(() => null, (err: unknown) => err);
+      .then(
+        () => null,
+        (err: unknown) => err,
+      );
     expect(failure).toBeInstanceOf(ApplicationFailure);
     expect(failure).toMatchObject({ type: 'TemplateDataInvalid', nonRetryable: true });
     expect((failure as Error).message).toContain('organisationName');
@@ -104,7 +124,10 @@ describe('e-mail outbox: the activity queues, the sender delivers each e-mail ex
     const key = `test:${randomUUID()}`;
     await activities().sendEmail(input(key, to));
     try {
-      expect(await deliverOutbox({ db, mailer: broken }, { retryInitialMs: 60_000, retryMaxMs: 60_000 })).toMatchObject({ sent: 0, retried: 1 });
+      expect(await deliverOutbox({ db, mailer: broken }, { retryInitialMs: 60_000, retryMaxMs: 60_000 })).toMatchObject({
+        sent: 0,
+        retried: 1,
+      });
       const after = await row(key);
       expect(after).toMatchObject({ status: 'pending', attempts: 1 });
       expect(after.last_error).toMatch(/ECONNREFUSED|connect/i);
@@ -137,7 +160,10 @@ describe('e-mail outbox: the activity queues, the sender delivers each e-mail ex
       },
     });
     await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', resolve));
-    const refusingMailer = createMailer({ smtpUrl: `smtp://127.0.0.1:${(refusing.server.address() as AddressInfo).port}`, from: 'agrement@pix.fr' });
+    const refusingMailer = createMailer({
+      smtpUrl: `smtp://127.0.0.1:${(refusing.server.address() as AddressInfo).port}`,
+      from: 'agrement@pix.fr',
+    });
     const key = `test:${randomUUID()}`;
     try {
       await activities().sendEmail(input(key, `nobody-${randomUUID()}@test.fr`));
@@ -163,7 +189,13 @@ describe('e-mail outbox: the activity queues, the sender delivers each e-mail ex
       to: null,
       audience: 'operations',
       template: 'application-overdue',
-      data: { applicationReference: 'X', organisationName: 'Y', netElapsedDays: 61, deadline: '2026-03-25T09:00:00Z', currentState: 'submitted' },
+      data: {
+        applicationReference: 'X',
+        organisationName: 'Y',
+        netElapsedDays: 61,
+        deadline: '2026-03-25T09:00:00Z',
+        currentState: 'submitted',
+      },
     });
     expect(await row(key)).toMatchObject({ recipient: ops });
     await drain();

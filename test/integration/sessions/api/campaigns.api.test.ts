@@ -35,14 +35,28 @@ async function http(method: string, path: string, body?: unknown, token = ops) {
 /** A secondary school (SCO-1: no agrément). */
 async function school(category: 'college' | 'lycee' | 'agricultural-lycee'): Promise<string> {
   const id = randomUUID();
-  await h.db.getRepository(OrganisationEntity).insert({ id, name: `Collège ${id.slice(0, 6)}`, category, uai: `0${id.slice(0, 6)}X`, department: '69', foreign: false, email: `ce-${id.slice(0, 8)}@ac-lyon.fr`, networkId: null });
+  await h.db.getRepository(OrganisationEntity).insert({
+    id,
+    name: `Collège ${id.slice(0, 6)}`,
+    category,
+    uai: `0${id.slice(0, 6)}X`,
+    department: '69',
+    foreign: false,
+    email: `ce-${id.slice(0, 8)}@ac-lyon.fr`,
+    networkId: null,
+  });
   return id;
 }
 
 /** SCO-1: a school certifies its own pupils. */
 const pupils = (organisationId: string, date: string) => sessionReport(organisationId, { date, public: 'internal-initial' });
 
-const collegeWindow = { from: `${SPRING}-03-08`, to: `${SPRING}-05-12`, derogationLimit: `${SPRING}-05-20`, source: 'Note de service DGESCO (essai)' };
+const collegeWindow = {
+  from: `${SPRING}-03-08`,
+  to: `${SPRING}-05-12`,
+  derogationLimit: `${SPRING}-05-20`,
+  source: 'Note de service DGESCO (essai)',
+};
 
 describe('SCO-2 campaign windows: data entered by operations per school year and school type', () => {
   it('SCO-2 the known 2020-2021 windows are seeded and judge sessions of that year only', async () => {
@@ -57,7 +71,9 @@ describe('SCO-2 campaign windows: data entered by operations per school year and
     expect((await http('POST', '/sessions/dry-run', pupils(college, '2021-04-01'))).body.allowed).toBe(true);
     const late = await http('POST', '/sessions/dry-run', pupils(college, '2021-05-18'));
     expect(late.body.allowed).toBe(false);
-    expect(late.body.failures).toEqual([expect.objectContaining({ ruleId: 'SCO-2', actual: '2021-05-18', expected: { from: '2021-03-08', to: '2021-05-12' } })]);
+    expect(late.body.failures).toEqual([
+      expect.objectContaining({ ruleId: 'SCO-2', actual: '2021-05-18', expected: { from: '2021-03-08', to: '2021-05-12' } }),
+    ]);
   });
 
   it('SCO-2 a school session in a school year without published windows is refused with 409 naming SCO-2, never judged against another year', async () => {
@@ -80,13 +96,21 @@ describe('SCO-2 campaign windows: data entered by operations per school year and
     expect((await http('PUT', `/campaign-windows/${YEAR}/ecole`, collegeWindow)).body.field).toBe('schoolType');
     expect((await http('PUT', `/campaign-windows/${Z}-${Z + 2}/college`, collegeWindow)).body.field).toBe('schoolYear');
     const centre = await runningAgrement(h, dateIn(new Date(), 'Europe/Paris'));
-    expect((await http('PUT', `/campaign-windows/${YEAR}/college`, collegeWindow, await h.tokenFor('centre', centre.organisationId))).status).toBe(403);
+    expect(
+      (await http('PUT', `/campaign-windows/${YEAR}/college`, collegeWindow, await h.tokenFor('centre', centre.organisationId))).status,
+    ).toBe(403);
 
     const created = await http('PUT', `/campaign-windows/${YEAR}/college`, { ...collegeWindow, to: `${SPRING}-05-10` });
     expect(created.status, created.text).toBe(201);
     const corrected = await http('PUT', `/campaign-windows/${YEAR}/college`, collegeWindow);
     expect(corrected.status).toBe(200);
-    expect(corrected.body).toMatchObject({ schoolYear: YEAR, schoolType: 'college', from: `${SPRING}-03-08`, to: `${SPRING}-05-12`, derogationLimit: `${SPRING}-05-20` });
+    expect(corrected.body).toMatchObject({
+      schoolYear: YEAR,
+      schoolType: 'college',
+      from: `${SPRING}-03-08`,
+      to: `${SPRING}-05-12`,
+      derogationLimit: `${SPRING}-05-20`,
+    });
     expect((await http('GET', `/campaign-windows?schoolYear=${YEAR}`)).body).toHaveLength(1);
 
     const college = await school('college');
@@ -94,7 +118,10 @@ describe('SCO-2 campaign windows: data entered by operations per school year and
     const late = await http('POST', '/sessions', pupils(college, `${SPRING}-05-13`));
     expect(late.status).toBe(422);
     expect(late.body.rules).toEqual(['SCO-2']);
-    expect(late.body.failures[0]).toMatchObject({ check: 'SCO-2.campaign-window', expected: { from: `${SPRING}-03-08`, to: `${SPRING}-05-12` } });
+    expect(late.body.failures[0]).toMatchObject({
+      check: 'SCO-2.campaign-window',
+      expected: { from: `${SPRING}-03-08`, to: `${SPRING}-05-12` },
+    });
     // The lycées' window of that year is not published yet.
     const lycee = await school('lycee');
     const noWindow = await http('POST', '/sessions', pupils(lycee, `${SPRING}-04-01`));
@@ -106,7 +133,10 @@ describe('SCO-2 campaign windows: data entered by operations per school year and
     expect((await http('PUT', `/campaign-windows/${YEAR}/college`, collegeWindow)).status).toBeLessThan(300);
     const granted = await school('college');
     const other = await school('college');
-    const res = await http('PUT', `/campaign-windows/${YEAR}/derogations/${granted}`, { until: `${SPRING}-05-20`, reason: "Accordée par l'académie (voyage scolaire)" });
+    const res = await http('PUT', `/campaign-windows/${YEAR}/derogations/${granted}`, {
+      until: `${SPRING}-05-20`,
+      reason: "Accordée par l'académie (voyage scolaire)",
+    });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ organisationId: granted, schoolYear: YEAR, schoolType: 'college', until: `${SPRING}-05-20` });
 
@@ -121,12 +151,20 @@ describe('SCO-2 campaign windows: data entered by operations per school year and
     expect([beyond.status, beyond.body.rule]).toEqual([409, 'SCO-2']);
     expect(beyond.body.message).toMatch(new RegExp(`limited to ${SPRING}-05-20`));
     expect((await http('PUT', `/campaign-windows/${YEAR}/derogations/${other}`, { until: `${SPRING}-05-20` })).body.field).toBe('reason');
-    const noWindowYear = await http('PUT', `/campaign-windows/${Z + 1}-${Z + 2}/derogations/${other}`, { until: `${Z + 2}-05-20`, reason: 'x' });
+    const noWindowYear = await http('PUT', `/campaign-windows/${Z + 1}-${Z + 2}/derogations/${other}`, {
+      until: `${Z + 2}-05-20`,
+      reason: 'x',
+    });
     expect([noWindowYear.status, noWindowYear.body.rule]).toEqual([409, 'SCO-2']);
     expect(noWindowYear.body.message).toMatch(/Aucune fenêtre de campagne n'est publiée/);
     const centre = await runningAgrement(h, dateIn(new Date(), 'Europe/Paris'));
-    expect((await http('PUT', `/campaign-windows/${YEAR}/derogations/${centre.organisationId}`, { until: `${SPRING}-05-20`, reason: 'x' })).body.rule).toBe('SCO-2');
-    expect((await http('PUT', `/campaign-windows/${YEAR}/derogations/${randomUUID()}`, { until: `${SPRING}-05-20`, reason: 'x' })).status).toBe(404);
+    expect(
+      (await http('PUT', `/campaign-windows/${YEAR}/derogations/${centre.organisationId}`, { until: `${SPRING}-05-20`, reason: 'x' })).body
+        .rule,
+    ).toBe('SCO-2');
+    expect(
+      (await http('PUT', `/campaign-windows/${YEAR}/derogations/${randomUUID()}`, { until: `${SPRING}-05-20`, reason: 'x' })).status,
+    ).toBe(404);
 
     // Narrowing the limit below a granted derogation is refused.
     const narrow = await http('PUT', `/campaign-windows/${YEAR}/college`, { ...collegeWindow, derogationLimit: `${SPRING}-05-15` });

@@ -63,20 +63,32 @@ const draft = (version: string, effectiveFrom: string, substantial = true) => ({
 
 describe('rule-set versions API (AGR-5, AGR-6): drafted, studied, published by operations', () => {
   it('AGR-6 a draft is validated (400 names the field), listed, read and edited; operations only', async () => {
-    const bad = await http('POST', '/rule-set-versions', { ...draft(`${Y}-01`, `${Y}-01-01`), rules: { ...fixtureRules(`${Y}-01`), ruleSet: 'dossier' } });
+    const bad = await http('POST', '/rule-set-versions', {
+      ...draft(`${Y}-01`, `${Y}-01-01`),
+      rules: { ...fixtureRules(`${Y}-01`), ruleSet: 'dossier' },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.field).toBe('rules');
     expect(bad.body.message).toMatch(/ruleSet/);
     const noSummary = await http('POST', '/rule-set-versions', { ...draft(`${Y}-01`, `${Y}-01-01`), summary: undefined });
     expect([noSummary.status, noSummary.body.field]).toEqual([400, 'summary']);
-    const twoDates = await http('POST', '/rule-set-versions', { ...draft(`${Y}-01`, `${Y}-01-01`), rules: { ...fixtureRules(`${Y}-01`), effectiveFrom: `${Y}-02-01` } });
+    const twoDates = await http('POST', '/rule-set-versions', {
+      ...draft(`${Y}-01`, `${Y}-01-01`),
+      rules: { ...fixtureRules(`${Y}-01`), effectiveFrom: `${Y}-02-01` },
+    });
     expect([twoDates.status, twoDates.body.field]).toEqual([400, 'rules.effectiveFrom']);
     const badDate = await http('POST', '/rule-set-versions', draft(`${Y}-01`, `${Y}-13-01`));
     expect([badDate.status, badDate.body.field]).toEqual([400, 'effectiveFrom']);
 
     const created = await http('POST', '/rule-set-versions', draft(`${Y}-01`, `${Y}-01-01`));
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ ruleSetId: `sessions@${Y}-01`, status: 'draft', effectiveFrom: `${Y}-01-01`, substantial: true, publishedOn: null });
+    expect(created.body).toMatchObject({
+      ruleSetId: `sessions@${Y}-01`,
+      status: 'draft',
+      effectiveFrom: `${Y}-01-01`,
+      substantial: true,
+      publishedOn: null,
+    });
     expect(created.body.rules.effectiveFrom).toBe(`${Y}-01-01`);
     const again = await http('POST', '/rule-set-versions', draft(`${Y}-01`, `${Y}-01-02`));
     expect([again.status, again.body.rule]).toEqual([409, 'AGR-6']);
@@ -91,7 +103,10 @@ describe('rule-set versions API (AGR-5, AGR-6): drafted, studied, published by o
     expect((await http('GET', '/rule-set-versions/00000000-0000-4000-8000-000000000000')).status).toBe(404);
     expect((await http('GET', '/rule-set-versions/nope')).body.field).toBe('id');
 
-    const edited = await http('PUT', `/rule-set-versions/${created.body.id}`, { ...draft(`${Y}-01`, `${Y}-01-05`), summary: 'Ratio de surveillance abaissé à 15.' });
+    const edited = await http('PUT', `/rule-set-versions/${created.body.id}`, {
+      ...draft(`${Y}-01`, `${Y}-01-05`),
+      summary: 'Ratio de surveillance abaissé à 15.',
+    });
     expect(edited.status).toBe(200);
     expect(edited.body).toMatchObject({ effectiveFrom: `${Y}-01-05`, summary: 'Ratio de surveillance abaissé à 15.', status: 'draft' });
 
@@ -128,7 +143,10 @@ describe('rule-set versions API (AGR-5, AGR-6): drafted, studied, published by o
     expect(refused).toMatchObject({ organisationId: c.organisationId, date: `${Y}-03-10`, ruleIds: ['SES-2'] });
     expect(refused.failures[0]).toMatchObject({ ruleId: 'SES-2', check: 'SES-2.candidates-per-invigilator', actual: 16, expected: 15 });
     // Studying a draft changes nothing: the session is still judged by the cahier in force.
-    expect((await http('POST', '/sessions/dry-run', sessionReport(c.organisationId, { date: `${Y}-03-10` }, 16))).body).toMatchObject({ allowed: true, ruleSetId: 'sessions@2020-01' });
+    expect((await http('POST', '/sessions/dry-run', sessionReport(c.organisationId, { date: `${Y}-03-10` }, 16))).body).toMatchObject({
+      allowed: true,
+      ruleSetId: 'sessions@2020-01',
+    });
   });
 
   it('AGR-5 a substantial version is published at least 1 month ahead, then judges sessions from its effective date, never changes, and each running agrément is notified (cahier-change-notified)', async () => {
@@ -175,7 +193,10 @@ describe('rule-set versions API (AGR-5, AGR-6): drafted, studied, published by o
     expect(beforeIt.body.session.ruleSetId).toBe('sessions@2020-01');
     const sets = await http('GET', '/rule-sets');
     expect(sets.body[0].id).toBe('sessions@2020-01');
-    expect(sets.body.find((s: { id: string }) => s.id === `sessions@${Y}-05`)).toMatchObject({ effectiveFrom: `${Y}-05-01`, parameterOverrides: { 'sessions.maxCandidatesPerInvigilator': 15 } });
+    expect(sets.body.find((s: { id: string }) => s.id === `sessions@${Y}-05`)).toMatchObject({
+      effectiveFrom: `${Y}-05-01`,
+      parameterOverrides: { 'sessions.maxCandidatesPerInvigilator': 15 },
+    });
   });
 
   it("AGR-5 a non-substantial version (Conv art. 8.2) also takes 1 month's notice and is e-mailed once to each running agrément's centre through the outbox", async () => {
@@ -232,6 +253,10 @@ describe('rule-set versions API (AGR-5, AGR-6): drafted, studied, published by o
     const draftBody = doc.paths['/rule-set-versions'].post.requestBody.content['application/json'].schema;
     expect(draftBody.required).toEqual(['rules', 'effectiveFrom', 'substantial', 'summary']);
     expect(doc.paths['/rule-set-versions/{id}/publish'].post.summary).toMatch(/AGR-5/);
-    expect(doc.paths['/campaign-windows/{schoolYear}/{schoolType}'].put.requestBody.content['application/json'].schema.required).toEqual(['from', 'to', 'source']);
+    expect(doc.paths['/campaign-windows/{schoolYear}/{schoolType}'].put.requestBody.content['application/json'].schema.required).toEqual([
+      'from',
+      'to',
+      'source',
+    ]);
   });
 });

@@ -35,7 +35,8 @@ const centre = () => runningAgrement(h, daysAgo(60));
 
 type Row = Partial<Record<(typeof CSV_COLUMNS)[number], string>>;
 const cell = (v: string) => (/[;"\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-const csv = (rows: Row[]) => [CSV_COLUMNS.join(';'), ...rows.map((r) => CSV_COLUMNS.map((c) => cell(r[c] ?? '')).join(';'))].join('\r\n') + '\r\n';
+const csv = (rows: Row[]) =>
+  [CSV_COLUMNS.join(';'), ...rows.map((r) => CSV_COLUMNS.map((c) => cell(r[c] ?? '')).join(';'))].join('\r\n') + '\r\n';
 
 /** The lines of one session: its columns repeated on each candidate's line. */
 function sessionLines(session: Row, candidates: number, candidate: (i: number) => Row = () => ({})): Row[] {
@@ -54,12 +55,20 @@ function sessionLines(session: Row, candidates: number, candidate: (i: number) =
 }
 
 async function upload(body: string, type: string) {
-  const res = await fetch(`${api}/session-imports?fileName=historique.csv`, { method: 'POST', headers: { 'content-type': type, ...bearer(ops) }, body });
+  const res = await fetch(`${api}/session-imports?fileName=historique.csv`, {
+    method: 'POST',
+    headers: { 'content-type': type, ...bearer(ops) },
+    body,
+  });
   return { status: res.status, location: res.headers.get('location'), body: (await res.json()) as { id: string; status: string } };
 }
 
 async function finished(id: string) {
-  return until(async () => (await (await fetch(`${api}/session-imports/${id}`, { headers: bearer(ops) })).json()) as Record<string, unknown>, (job) => job.status !== 'running', 60_000);
+  return until(
+    async () => (await (await fetch(`${api}/session-imports/${id}`, { headers: bearer(ops) })).json()) as Record<string, unknown>,
+    (job) => job.status !== 'running',
+    60_000,
+  );
 }
 
 describe('bulk import of sessions (SES-1, QUO-3)', () => {
@@ -80,7 +89,12 @@ describe('bulk import of sessions (SES-1, QUO-3)', () => {
       surveillants: 'Martin Jeanne (référent)|Durand Paul',
     });
     const tag = c.organisationId.slice(0, 8);
-    const finalised = (id: string, n: number, sat: number): Row => ({ ...base(id, daysAgo(n)), statut: 'finalised', finalisee_le: new Date(Date.now() - (n - 1) * 86_400_000).toISOString(), presents: String(sat) });
+    const finalised = (id: string, n: number, sat: number): Row => ({
+      ...base(id, daysAgo(n)),
+      statut: 'finalised',
+      finalisee_le: new Date(Date.now() - (n - 1) * 86_400_000).toISOString(),
+      presents: String(sat),
+    });
     const rows = [
       ...sessionLines(finalised(`${tag}-A`, 30, 3), 3), // lines 2–4: good
       ...sessionLines(base(`${tag}-B`, daysAgo(29)), 2, (i) => (i === 1 ? { naissance: '02/04/2001' } : {})), // lines 5–6: bad birth date
@@ -92,20 +106,45 @@ describe('bulk import of sessions (SES-1, QUO-3)', () => {
     expect(first.status).toBe(202);
     expect(first.location).toBe(`/session-imports/${first.body.id}`);
     const job = await finished(first.body.id);
-    expect(job).toMatchObject({ status: 'completed', sessionsRead: 4, processed: 4, total: 4, percent: 100, created: 2, updated: 0, unchanged: 0, refused: 2, linesDone: 31, attempts: 1, resumedAt: null });
+    expect(job).toMatchObject({
+      status: 'completed',
+      sessionsRead: 4,
+      processed: 4,
+      total: 4,
+      percent: 100,
+      created: 2,
+      updated: 0,
+      unchanged: 0,
+      refused: 2,
+      linesDone: 31,
+      attempts: 1,
+      resumedAt: null,
+    });
     // Issue 11: the upload was spooled in PostgreSQL; the job's end removed it.
     expect((await h.db.query(`SELECT count(*)::int AS n FROM session_import_spool WHERE import_id = $1`, [first.body.id]))[0].n).toBe(0);
-    const errors = (await (await fetch(`${api}/session-imports/${first.body.id}/errors`, { headers: bearer(ops) })).json()) as { items: Array<Record<string, unknown>> };
+    const errors = (await (await fetch(`${api}/session-imports/${first.body.id}/errors`, { headers: bearer(ops) })).json()) as {
+      items: Array<Record<string, unknown>>;
+    };
     expect(errors.items).toEqual([
       expect.objectContaining({ line: 5, lineTo: 6, sessionId: `${tag}-B`, field: 'candidates.1.birthDate' }),
       expect.objectContaining({ line: 7, lineTo: 27, sessionId: `${tag}-C`, ruleIds: ['SES-2', 'SES-3'] }),
     ]);
-    const a = (await (await fetch(`${api}/sessions/${tag}-A`, { headers: bearer(ops) })).json()) as { status: string; candidatesWhoSat: number; report: { address: string; invigilators: unknown[] } };
+    const a = (await (await fetch(`${api}/sessions/${tag}-A`, { headers: bearer(ops) })).json()) as {
+      status: string;
+      candidatesWhoSat: number;
+      report: { address: string; invigilators: unknown[] };
+    };
     expect(a).toMatchObject({ status: 'finalised', candidatesWhoSat: 3 });
     expect(a.report.address).toBe('12 rue des Écoles; bâtiment "B"');
-    expect(a.report.invigilators).toEqual([{ lastName: 'Martin', firstName: 'Jeanne', referent: true }, { lastName: 'Durand', firstName: 'Paul', referent: false }]);
+    expect(a.report.invigilators).toEqual([
+      { lastName: 'Martin', firstName: 'Jeanne', referent: true },
+      { lastName: 'Durand', firstName: 'Paul', referent: false },
+    ]);
     // QUO-3: the two finalised sessions count once each.
-    await until(() => c.handle.query(agrementStateQuery), (a) => a.quota.candidates === 7);
+    await until(
+      () => c.handle.query(agrementStateQuery),
+      (a) => a.quota.candidates === 7,
+    );
     expect((await c.handle.query(agrementStateQuery)).quota).toMatchObject({ candidates: 7 });
 
     const log = async () => (await h.db.query(`SELECT count(*)::int AS n FROM event_log`))[0].n as number;
@@ -120,11 +159,17 @@ describe('bulk import of sessions (SES-1, QUO-3)', () => {
     const c = await centre();
     const tag = c.organisationId.slice(0, 8);
     const good = sessionReport(c.organisationId, { id: `${tag}-J1` });
-    const json = await finished((await upload(JSON.stringify([good, { ...good, id: `${tag}-J2`, public: 'everyone' }]), 'application/json')).body.id);
+    const json = await finished(
+      (await upload(JSON.stringify([good, { ...good, id: `${tag}-J2`, public: 'everyone' }]), 'application/json')).body.id,
+    );
     expect(json).toMatchObject({ status: 'completed', created: 1, refused: 1 });
-    const ndjson = await finished((await upload(`${JSON.stringify({ ...good, id: `${tag}-N1` })}\n{not json\n`, 'application/x-ndjson')).body.id);
+    const ndjson = await finished(
+      (await upload(`${JSON.stringify({ ...good, id: `${tag}-N1` })}\n{not json\n`, 'application/x-ndjson')).body.id,
+    );
     expect(ndjson).toMatchObject({ status: 'completed', created: 1, refused: 1 });
-    const errors = (await (await fetch(`${api}/session-imports/${(ndjson as { id: string }).id}/errors`, { headers: bearer(ops) })).json()) as { items: Array<{ line: number; message: string }> };
+    const errors = (await (
+      await fetch(`${api}/session-imports/${(ndjson as { id: string }).id}/errors`, { headers: bearer(ops) })
+    ).json()) as { items: Array<{ line: number; message: string }> };
     expect(errors.items[0]).toMatchObject({ line: 2, message: expect.stringMatching(/not valid JSON/) });
     expect((await upload('x', 'text/plain')).status).toBe(400);
   });
@@ -136,7 +181,9 @@ describe('bulk import of sessions (SES-1, QUO-3)', () => {
     const done = await finished((await upload(JSON.stringify([sessionReport(c.organisationId)]), 'application/json')).body.id);
     // A job whose process died before reading its spooled upload (its heartbeat stopped a while ago).
     const id = randomUUID();
-    const spool = await spoolUpload(h, id, [`${JSON.stringify(sessionReport(c.organisationId))}\n{broken\n${JSON.stringify(sessionReport(c.organisationId))}\n`]);
+    const spool = await spoolUpload(h, id, [
+      `${JSON.stringify(sessionReport(c.organisationId))}\n{broken\n${JSON.stringify(sessionReport(c.organisationId))}\n`,
+    ]);
     const died = await createImport(h, { id, format: 'ndjson', fileName: 'mort.ndjson', actor: 'Agent Pix (operations)', spool });
     // An import left running by a service that predates spooled uploads: nothing to resume from.
     const stalled = await createImport(h, { format: 'ndjson', fileName: 'arret.ndjson', actor: 'Agent Pix (operations)', spool: null });
@@ -147,13 +194,36 @@ describe('bulk import of sessions (SES-1, QUO-3)', () => {
     const round = await resumeStalledImports(deps, (err) => errors.push(err));
     expect(round).toEqual({ resumed: [died.id], failed: [stalled.id] });
     const resumed = await finished(died.id);
-    expect(resumed).toMatchObject({ status: 'completed', attempts: 2, resumedAt: expect.any(String), sessionsRead: 3, processed: 3, total: 3, linesDone: 3, created: 2, refused: 1, failure: null });
+    expect(resumed).toMatchObject({
+      status: 'completed',
+      attempts: 2,
+      resumedAt: expect.any(String),
+      sessionsRead: 3,
+      processed: 3,
+      total: 3,
+      linesDone: 3,
+      created: 2,
+      refused: 1,
+      failure: null,
+    });
     expect(errors).toEqual([]);
-    const list = (await (await fetch(`${api}/session-imports?limit=4`, { headers: bearer(ops) })).json()) as { total: number; items: Array<Record<string, unknown>> };
+    const list = (await (await fetch(`${api}/session-imports?limit=4`, { headers: bearer(ops) })).json()) as {
+      total: number;
+      items: Array<Record<string, unknown>>;
+    };
     expect(list.items.map((i) => i.id)).toEqual([fresh.id, stalled.id, died.id, done.id]);
     expect(list.items[0]).toMatchObject({ status: 'running', failure: null, attempts: 1 });
-    expect(list.items[1]).toMatchObject({ status: 'failed', processed: 1500, attempts: 2, failure: expect.stringMatching(/^interrupted \(the service stopped during the import\) and its upload was not kept .* import the same file again/) });
-    const failed = (await (await fetch(`${api}/session-imports?status=failed`, { headers: bearer(ops) })).json()) as { items: Array<{ id: string }> };
+    expect(list.items[1]).toMatchObject({
+      status: 'failed',
+      processed: 1500,
+      attempts: 2,
+      failure: expect.stringMatching(
+        /^interrupted \(the service stopped during the import\) and its upload was not kept .* import the same file again/,
+      ),
+    });
+    const failed = (await (await fetch(`${api}/session-imports?status=failed`, { headers: bearer(ops) })).json()) as {
+      items: Array<{ id: string }>;
+    };
     expect(failed.items.map((i) => i.id)).toContain(stalled.id);
     expect(failed.items.map((i) => i.id)).not.toContain(fresh.id);
     expect((await fetch(`${api}/session-imports?status=paused`, { headers: bearer(ops) })).status).toBe(400);
@@ -163,11 +233,18 @@ describe('bulk import of sessions (SES-1, QUO-3)', () => {
 
   it('a file declared over the import limit is 413 before it is read', async () => {
     const res = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = request(`${api}/session-imports`, { method: 'POST', headers: { 'content-type': 'text/csv', 'content-length': String(PARAMETERS.sessions.importMaxBytes + 1), ...bearer(ops) } }, (r) => {
-        let body = '';
-        r.on('data', (b: Buffer) => (body += b.toString()));
-        r.on('end', () => resolve({ status: r.statusCode ?? 0, body }));
-      });
+      const req = request(
+        `${api}/session-imports`,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'text/csv', 'content-length': String(PARAMETERS.sessions.importMaxBytes + 1), ...bearer(ops) },
+        },
+        (r) => {
+          let body = '';
+          r.on('data', (b: Buffer) => (body += b.toString()));
+          r.on('end', () => resolve({ status: r.statusCode ?? 0, body }));
+        },
+      );
       req.on('error', reject);
       req.write('session;organisation\r\n');
     });
@@ -175,14 +252,30 @@ describe('bulk import of sessions (SES-1, QUO-3)', () => {
     expect(res.body).toContain(`${PARAMETERS.sessions.importMaxBytes} bytes`);
   });
   it('issue 12: a line longer than the line limit (64 KiB by default) is 413 naming the line; nothing is imported', async () => {
-    const before = (await h.db.query('SELECT (SELECT count(*) FROM session_imports)::int AS jobs, (SELECT count(*) FROM session_import_spool)::int AS parts'))[0];
+    const before = (
+      await h.db.query(
+        'SELECT (SELECT count(*) FROM session_imports)::int AS jobs, (SELECT count(*) FROM session_import_spool)::int AS parts',
+      )
+    )[0];
     const long = 'x'.repeat(PARAMETERS.sessions.importMaxLineBytes + 1000);
-    const body = `${CSV_COLUMNS.join(';')}\r\n${CSV_COLUMNS.map(() => 'a').join(';')}\r\n${long};${CSV_COLUMNS.slice(1).map(() => 'b').join(';')}\r\nfin\r\n`;
-    const res = await fetch(`${api}/session-imports?fileName=longue.csv`, { method: 'POST', headers: { 'content-type': 'text/csv', ...bearer(ops) }, body });
+    const body = `${CSV_COLUMNS.join(';')}\r\n${CSV_COLUMNS.map(() => 'a').join(';')}\r\n${long};${CSV_COLUMNS.slice(1)
+      .map(() => 'b')
+      .join(';')}\r\nfin\r\n`;
+    const res = await fetch(`${api}/session-imports?fileName=longue.csv`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv', ...bearer(ops) },
+      body,
+    });
     expect(res.status).toBe(413);
     const answer = (await res.json()) as { message: string };
-    expect(answer.message).toBe(`line 3 is longer than ${PARAMETERS.sessions.importMaxLineBytes} bytes, the longest line an import accepts: nothing was imported`);
-    const after = (await h.db.query('SELECT (SELECT count(*) FROM session_imports)::int AS jobs, (SELECT count(*) FROM session_import_spool)::int AS parts'))[0];
+    expect(answer.message).toBe(
+      `line 3 is longer than ${PARAMETERS.sessions.importMaxLineBytes} bytes, the longest line an import accepts: nothing was imported`,
+    );
+    const after = (
+      await h.db.query(
+        'SELECT (SELECT count(*) FROM session_imports)::int AS jobs, (SELECT count(*) FROM session_import_spool)::int AS parts',
+      )
+    )[0];
     expect(after).toEqual(before);
   });
 
@@ -190,13 +283,26 @@ describe('bulk import of sessions (SES-1, QUO-3)', () => {
     const small = await serveApi(h, { importLimits: { maxBytes: 5000, maxLineBytes: 200 } });
     try {
       const post = async (type: string, body: string) => {
-        const res = await fetch(`${small.url}/session-imports`, { method: 'POST', headers: { 'content-type': type, ...bearer(ops) }, body });
+        const res = await fetch(`${small.url}/session-imports`, {
+          method: 'POST',
+          headers: { 'content-type': type, ...bearer(ops) },
+          body,
+        });
         return { status: res.status, message: ((await res.json()) as { message: string }).message };
       };
       const line = (n: number) => JSON.stringify({ id: `s${n}`, note: 'y'.repeat(250) });
-      expect(await post('application/x-ndjson', `{"id":"a"}\n${line(1)}\n`)).toEqual({ status: 413, message: expect.stringMatching(/^line 2 is longer than 200 bytes/) });
-      expect(await post('application/json', `[{"id":"a"}, {"id":"b"}, ${line(3)}]`)).toEqual({ status: 413, message: expect.stringMatching(/^element 3 of the JSON array is longer than 200 bytes/) });
-      expect(await post('application/x-ndjson', `${'{"id":"short"}\n'.repeat(400)}`)).toEqual({ status: 413, message: 'the file exceeds 5000 bytes, the largest import accepted' });
+      expect(await post('application/x-ndjson', `{"id":"a"}\n${line(1)}\n`)).toEqual({
+        status: 413,
+        message: expect.stringMatching(/^line 2 is longer than 200 bytes/),
+      });
+      expect(await post('application/json', `[{"id":"a"}, {"id":"b"}, ${line(3)}]`)).toEqual({
+        status: 413,
+        message: expect.stringMatching(/^element 3 of the JSON array is longer than 200 bytes/),
+      });
+      expect(await post('application/x-ndjson', `${'{"id":"short"}\n'.repeat(400)}`)).toEqual({
+        status: 413,
+        message: 'the file exceeds 5000 bytes, the largest import accepted',
+      });
     } finally {
       await small.app.close();
     }

@@ -53,9 +53,18 @@ describe('sessions API (SES-1): reported as Pix Certif would, judged, followed t
     expect(res.status).toBe(201);
     expect(res.body.outcome).toBe('created');
     // Ends Friday 26 March 2027 16:00 in Paris (UTC+1); 48 elapsed hours later it is 17:00 (UTC+2) on the Sunday.
-    expect(res.body.session).toMatchObject({ id: report.id, status: 'planned', deadlineAt: '2027-03-28T15:00:00.000Z', ruleSetId: 'sessions@2020-01', candidates: 10 });
+    expect(res.body.session).toMatchObject({
+      id: report.id,
+      status: 'planned',
+      deadlineAt: '2027-03-28T15:00:00.000Z',
+      ruleSetId: 'sessions@2020-01',
+      candidates: 10,
+    });
     expect(res.body.session.price).toEqual({ totalEur: 450, pixShareEur: 100, payingCandidates: 10 });
-    const wf = await until(() => deadlineOf(report.id), (s) => s.state === 'scheduled');
+    const wf = await until(
+      () => deadlineOf(report.id),
+      (s) => s.state === 'scheduled',
+    );
     expect(wf.deadlineAt).toBe('2027-03-28T15:00:00.000Z');
 
     const again = await http('POST', '/sessions', report);
@@ -68,7 +77,17 @@ describe('sessions API (SES-1): reported as Pix Certif would, judged, followed t
 
   it('SES-2 SES-3 a session breaking several rules gets 422 listing every failing rule with actual and expected values, and nothing is written', async () => {
     const c = await centre();
-    const report = sessionReport(c.organisationId, { spareComputers: 0, invigilators: [{ lastName: 'A', firstName: 'B', referent: false }, { lastName: 'C', firstName: 'D', referent: false }] }, 41);
+    const report = sessionReport(
+      c.organisationId,
+      {
+        spareComputers: 0,
+        invigilators: [
+          { lastName: 'A', firstName: 'B', referent: false },
+          { lastName: 'C', firstName: 'D', referent: false },
+        ],
+      },
+      41,
+    );
     const res = await http('POST', '/sessions', report);
     expect(res.status).toBe(422);
     expect(res.body.rules).toEqual(expect.arrayContaining(['SES-2', 'SES-3']));
@@ -91,7 +110,10 @@ describe('sessions API (SES-1): reported as Pix Certif would, judged, followed t
   it('SES-9 SUS-2 a suspended centre may not report a session: 409 names the rule', async () => {
     const c = await centre();
     await c.act({ type: 'suspended', on: today(), reason: 'fraude' });
-    await until(async () => (await h.db.query('SELECT state FROM agrements WHERE organisation_id = $1', [c.organisationId]))[0]?.state, (s) => s === 'suspended');
+    await until(
+      async () => (await h.db.query('SELECT state FROM agrements WHERE organisation_id = $1', [c.organisationId]))[0]?.state,
+      (s) => s === 'suspended',
+    );
     const res = await http('POST', '/sessions', sessionReport(c.organisationId));
     expect(res.status).toBe(409);
     expect(res.body.rule).toBe('SUS-2');
@@ -102,7 +124,10 @@ describe('sessions API (SES-1): reported as Pix Certif would, judged, followed t
     const c = await centre();
     const report = sessionReport(c.organisationId);
     expect((await http('POST', '/sessions', report)).status).toBe(201);
-    await until(() => deadlineOf(report.id), (s) => s.state === 'scheduled');
+    await until(
+      () => deadlineOf(report.id),
+      (s) => s.state === 'scheduled',
+    );
     const moved = await http('PUT', `/sessions/${report.id}`, { ...report, date: '2027-04-09', endTime: '17:00' });
     expect(moved.status).toBe(200);
     expect(moved.body.session.deadlineAt).toBe('2027-04-11T15:00:00.000Z');
@@ -110,7 +135,10 @@ describe('sessions API (SES-1): reported as Pix Certif would, judged, followed t
     const cancelled = await http('POST', `/sessions/${report.id}/cancel`, { reason: 'Trop peu de candidats inscrits' });
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.session).toMatchObject({ status: 'cancelled', cancellationReason: 'Trop peu de candidats inscrits' });
-    const described = await until(() => h.client.workflow.getHandle(sessionWorkflowId(report.id)).describe(), (d) => d.status.name === 'COMPLETED');
+    const described = await until(
+      () => h.client.workflow.getHandle(sessionWorkflowId(report.id)).describe(),
+      (d) => d.status.name === 'COMPLETED',
+    );
     expect(described.status.name).toBe('COMPLETED');
     expect((await http('POST', `/sessions/${report.id}/finalise`, { candidatesWhoSat: 3 })).body.rule).toBe('SES-7');
   });
@@ -120,15 +148,25 @@ describe('sessions API (SES-1): reported as Pix Certif would, judged, followed t
     // Held yesterday, reported since: its 48 hours are still running.
     const report = sessionReport(c.organisationId, { date: daysAgo(1), plannedOn: daysAgo(9), startTime: '08:00', endTime: '10:00' });
     expect((await http('POST', '/sessions', report)).status).toBe(201);
-    await until(() => deadlineOf(report.id), (s) => s.state === 'scheduled');
+    await until(
+      () => deadlineOf(report.id),
+      (s) => s.state === 'scheduled',
+    );
     const future = await http('POST', `/sessions/${report.id}/finalise`, { finalisedAt: '2099-01-01T00:00:00.000Z', candidatesWhoSat: 9 });
     expect(future.status).toBe(400);
     expect(future.body.field).toBe('finalisation.finalisedAt');
-    const body = { finalisedAt: new Date(Date.now() - 60_000).toISOString(), candidatesWhoSat: 9, incidents: [{ candidateLocalId: 'c3', description: 'Coupure réseau 5 min', attributableToCentre: true }] };
+    const body = {
+      finalisedAt: new Date(Date.now() - 60_000).toISOString(),
+      candidatesWhoSat: 9,
+      incidents: [{ candidateLocalId: 'c3', description: 'Coupure réseau 5 min', attributableToCentre: true }],
+    };
     const fin = await http('POST', `/sessions/${report.id}/finalise`, body);
     expect(fin.status).toBe(200);
     expect(fin.body.session).toMatchObject({ status: 'finalised', candidatesWhoSat: 9 });
-    const quota = await until(() => c.handle.query(agrementStateQuery), (a) => a.quota.candidates === 9);
+    const quota = await until(
+      () => c.handle.query(agrementStateQuery),
+      (a) => a.quota.candidates === 9,
+    );
     expect(quota.quota).toMatchObject({ candidates: 9, sessionIds: [report.id] });
     expect((await http('POST', `/sessions/${report.id}/finalise`, body)).status).toBe(409);
     expect((await c.handle.query(agrementStateQuery)).quota.candidates).toBe(9);
@@ -142,20 +180,31 @@ describe('sessions API (SES-1): reported as Pix Certif would, judged, followed t
         date: daysAgo(40 - i),
         plannedOn: daysAgo(50),
         status: 'finalised',
-        finalisation: { finalisedAt: new Date(Date.now() - (39 - i) * 86_400_000).toISOString(), candidatesWhoSat: 5 + i, incidents: [], fraudReports: [], endOfTestChecks: [] },
+        finalisation: {
+          finalisedAt: new Date(Date.now() - (39 - i) * 86_400_000).toISOString(),
+          candidatesWhoSat: 5 + i,
+          incidents: [],
+          fraudReports: [],
+          endOfTestChecks: [],
+        },
       });
     const batch = [past(0), past(1), past(2)];
     const deps = { db: h.db, temporal: h.client, taskQueue: h.taskQueue, now: () => new Date() };
     const first = await reportSessions(deps, batch, { actor: 'Import (operations)', source: 'import' });
     expect(first.map((o) => o.outcome)).toEqual(['created', 'created', 'created']);
-    const counted = await until(() => c.handle.query(agrementStateQuery), (a) => a.quota.candidates === 18);
+    const counted = await until(
+      () => c.handle.query(agrementStateQuery),
+      (a) => a.quota.candidates === 18,
+    );
     expect(counted.quota.candidates).toBe(18);
     const logBefore = (await h.db.query(`SELECT count(*)::int AS n FROM event_log WHERE stream_type = 'session'`))[0].n;
     const second = await reportSessions(deps, batch, { actor: 'Import (operations)', source: 'import' });
     expect(second.map((o) => o.outcome)).toEqual(['unchanged', 'unchanged', 'unchanged']);
     expect((await h.db.query(`SELECT count(*)::int AS n FROM event_log WHERE stream_type = 'session'`))[0].n).toBe(logBefore);
     expect((await c.handle.query(agrementStateQuery)).quota.candidates).toBe(18);
-    const quality = await h.db.query(`SELECT count(*)::int AS n FROM session_quality WHERE organisation_id = $1 AND NOT late`, [c.organisationId]);
+    const quality = await h.db.query(`SELECT count(*)::int AS n FROM session_quality WHERE organisation_id = $1 AND NOT late`, [
+      c.organisationId,
+    ]);
     expect(quality[0].n).toBe(3);
     // The batch's log entries are appended in one statement: the hash chain still reads back whole.
     expect(await verifyLogChain(h.db)).toMatchObject({ valid: true });
@@ -170,24 +219,44 @@ describe('sessions API (SES-1): reported as Pix Certif would, judged, followed t
         date: daysAgo(30 - i),
         plannedOn: daysAgo(50),
         status: 'finalised',
-        finalisation: { finalisedAt: new Date(Date.now() - (29 - i) * 86_400_000).toISOString(), candidatesWhoSat: 4, incidents: [], fraudReports: [], endOfTestChecks: [] },
+        finalisation: {
+          finalisedAt: new Date(Date.now() - (29 - i) * 86_400_000).toISOString(),
+          candidatesWhoSat: 4,
+          incidents: [],
+          fraudReports: [],
+          endOfTestChecks: [],
+        },
       });
     const deps = { db: h.db, temporal: h.client, taskQueue: h.taskQueue, now: () => new Date() };
     const outbox = async (orgs: string[]) =>
       (await h.db.query(`SELECT count(*)::int AS n FROM quota_outbox WHERE agrement_organisation_id = ANY($1)`, [orgs]))[0].n as number;
     // A bulk import's chunk commits its rows and its counts, then the process stops before delivering them.
-    const outcomes = await reportSessions(deps, [past(c.organisationId, 0), past(c.organisationId, 1), past(ended.organisationId, 0)], { actor: 'Import (operations)', source: 'import', deliverQuota: false });
+    const outcomes = await reportSessions(deps, [past(c.organisationId, 0), past(c.organisationId, 1), past(ended.organisationId, 0)], {
+      actor: 'Import (operations)',
+      source: 'import',
+      deliverQuota: false,
+    });
     expect(outcomes.map((o) => o.outcome)).toEqual(['created', 'created', 'created']);
     expect(await outbox([c.organisationId, ended.organisationId])).toBe(3);
     expect((await c.handle.query(agrementStateQuery)).quota.candidates).toBe(0);
     // Meanwhile one agrément ended: its workflow is gone, so its count has nowhere to go and is dropped.
     await ended.handle.terminate('test: agrément over');
     expect(await drainQuotaOutbox(deps, { organisationIds: [c.organisationId, ended.organisationId] })).toBe(3);
-    const counted = await until(() => c.handle.query(agrementStateQuery), (a) => a.quota.candidates === 8);
+    const counted = await until(
+      () => c.handle.query(agrementStateQuery),
+      (a) => a.quota.candidates === 8,
+    );
     expect(counted.quota.candidates).toBe(8);
     expect(await outbox([c.organisationId, ended.organisationId])).toBe(0);
     // Delivered twice (a drain interrupted after its signal, before its delete): the agrément counts each session once.
-    await h.db.transaction((m) => quotaOutboxRepository(m).queueReports([{ agrementOrganisationId: c.organisationId, session: { sessionId: past(c.organisationId, 0).id, finalisedOn: daysAgo(29), candidates: 4 } }]));
+    await h.db.transaction((m) =>
+      quotaOutboxRepository(m).queueReports([
+        {
+          agrementOrganisationId: c.organisationId,
+          session: { sessionId: past(c.organisationId, 0).id, finalisedOn: daysAgo(29), candidates: 4 },
+        },
+      ]),
+    );
     expect(await drainQuotaOutbox(deps, { organisationIds: [c.organisationId] })).toBe(1);
     // The drain returns once the signal is in the agrément's history; a query reads the state after it was handled.
     expect((await c.handle.query(agrementStateQuery)).quota).toMatchObject({ candidates: 8 });
@@ -205,7 +274,10 @@ describe('sessions API (SES-1): reported as Pix Certif would, judged, followed t
     await expect(reportSessions(failing, [report], { actor: 'Pix Certif', source: 'api' })).rejects.toThrow('Temporal unreachable');
     // The row is committed, its step kept with the reason; no workflow yet.
     expect((await h.db.query(`SELECT status FROM sessions WHERE id = $1`, [report.id]))[0]).toEqual({ status: 'planned' });
-    const [queued] = await h.db.query(`SELECT attempts, last_error, step->>'kind' AS kind FROM session_workflow_outbox WHERE session_id = $1`, [report.id]);
+    const [queued] = await h.db.query(
+      `SELECT attempts, last_error, step->>'kind' AS kind FROM session_workflow_outbox WHERE session_id = $1`,
+      [report.id],
+    );
     expect(queued).toEqual({ attempts: 1, last_error: 'Temporal unreachable', kind: 'start' });
     await expect(h.client.workflow.getHandle(sessionWorkflowId(report.id)).describe()).rejects.toThrow();
     // Reported again, unchanged: nothing new is queued (the queued step is the one to deliver).
@@ -213,7 +285,10 @@ describe('sessions API (SES-1): reported as Pix Certif would, judged, followed t
     const deps = { db: h.db, temporal: h.client, taskQueue: h.taskQueue, now: () => new Date() };
     expect(await drainWorkflowOutbox(deps)).toBeGreaterThanOrEqual(1);
     expect(await h.db.query(`SELECT id FROM session_workflow_outbox WHERE session_id = $1`, [report.id])).toEqual([]);
-    const state = await until(() => deadlineOf(report.id), (s) => s.state === 'scheduled');
+    const state = await until(
+      () => deadlineOf(report.id),
+      (s) => s.state === 'scheduled',
+    );
     expect(state.deadlineAt).toBe('2027-03-28T15:00:00.000Z');
   });
 
@@ -227,31 +302,59 @@ describe('sessions API (SES-1): reported as Pix Certif would, judged, followed t
       { candidateLocalId: 'c3', description: 'Poste informatique en panne', attributableToCentre: true },
       { candidateLocalId: 'c5', description: 'Malaise du candidat', attributableToCentre: false },
     ];
-    const fin = await http('POST', `/sessions/${report.id}/finalise`, { finalisedAt: new Date(Date.now() - 60_000).toISOString(), candidatesWhoSat: 10, incidents });
+    const fin = await http('POST', `/sessions/${report.id}/finalise`, {
+      finalisedAt: new Date(Date.now() - 60_000).toISOString(),
+      candidatesWhoSat: 10,
+      incidents,
+    });
     expect(fin.status).toBe(200);
     expect((await http('POST', `/sessions/${plain.id}/finalise`, { candidatesWhoSat: 10 })).status).toBe(200);
     // SES-12: due by the end of the 5th day after the session, Paris time.
-    const owed = await until(async () => (await http('GET', `/sessions/${report.id}`)).body.remedy, (r) => r?.state === 'awaiting');
-    expect(owed).toMatchObject({ state: 'awaiting', affected: ['c3'], incidents: ['Poste informatique en panne'], dueOn: plusDays(daysAgo(1), 5) });
+    const owed = await until(
+      async () => (await http('GET', `/sessions/${report.id}`)).body.remedy,
+      (r) => r?.state === 'awaiting',
+    );
+    expect(owed).toMatchObject({
+      state: 'awaiting',
+      affected: ['c3'],
+      incidents: ['Poste informatique en panne'],
+      dueOn: plusDays(daysAgo(1), 5),
+    });
     const due = await http('GET', '/dashboard/deadlines?days=10&deadline=remedy-due&limit=1000');
     expect(due.body.items.filter((d: { subjectId: string }) => d.subjectId === report.id)).toEqual([
-      expect.objectContaining({ subject: 'session', deadline: 'remedy-due', ruleId: 'SES-12', on: owed.dueOn, at: owed.dueAt, organisationId: c.organisationId }),
+      expect.objectContaining({
+        subject: 'session',
+        deadline: 'remedy-due',
+        ruleId: 'SES-12',
+        on: owed.dueOn,
+        at: owed.dueAt,
+        organisationId: c.organisationId,
+      }),
     ]);
     // Nothing to remedy without an attributable incident; a candidate the incident did not concern is refused with the field.
     const none = await http('POST', `/sessions/${plain.id}/remedy`, { kind: 'refund', candidateLocalIds: ['c1'] });
     expect(none.status).toBe(409);
     expect(none.body).toMatchObject({ rule: 'SES-12' });
-    expect((await http('POST', `/sessions/${report.id}/remedy`, { kind: 'voucher', candidateLocalIds: ['c3'] })).body).toMatchObject({ field: 'kind' });
+    expect((await http('POST', `/sessions/${report.id}/remedy`, { kind: 'voucher', candidateLocalIds: ['c3'] })).body).toMatchObject({
+      field: 'kind',
+    });
     const stranger = await http('POST', `/sessions/${report.id}/remedy`, { kind: 'refund', candidateLocalIds: ['c5'] });
     expect(stranger.status).toBe(400);
     expect(stranger.body).toMatchObject({ field: 'candidateLocalIds' });
-    const done = await http('POST', `/sessions/${report.id}/remedy`, { kind: 'new-session', candidateLocalIds: ['c3'], note: 'Nouvelle session gratuite le 12' });
+    const done = await http('POST', `/sessions/${report.id}/remedy`, {
+      kind: 'new-session',
+      candidateLocalIds: ['c3'],
+      note: 'Nouvelle session gratuite le 12',
+    });
     expect(done.status).toBe(200);
     expect(done.body).toMatchObject({ state: 'remedied', remedy: { kind: 'new-session', candidateLocalIds: ['c3'] } });
     const again = await http('POST', `/sessions/${report.id}/remedy`, { kind: 'refund', candidateLocalIds: ['c3'] });
     expect(again.status).toBe(409);
     expect(again.body).toMatchObject({ rule: 'SES-12' });
-    await until(async () => (await http('GET', `/sessions/${report.id}`)).body.remedy, (r) => r?.state === 'remedied');
+    await until(
+      async () => (await http('GET', `/sessions/${report.id}`)).body.remedy,
+      (r) => r?.state === 'remedied',
+    );
     const after = await http('GET', '/dashboard/deadlines?days=10&deadline=remedy-due&limit=1000');
     expect(after.body.items.some((d: { subjectId: string }) => d.subjectId === report.id)).toBe(false);
   });
@@ -265,26 +368,41 @@ describe('sessions API (SES-1): reported as Pix Certif would, judged, followed t
         date,
         plannedOn: plusDays(date, -40),
         status: 'finalised',
-        finalisation: { finalisedAt: `${plusDays(date, 1)}T09:00:00.000Z`, candidatesWhoSat: 8, incidents: [], fraudReports: [], endOfTestChecks: [] },
+        finalisation: {
+          finalisedAt: `${plusDays(date, 1)}T09:00:00.000Z`,
+          candidatesWhoSat: 8,
+          incidents: [],
+          fraudReports: [],
+          endOfTestChecks: [],
+        },
       });
     const tag = c.organisationId.slice(0, 8);
     const old = held(`R-${tag}-old`, plusDays(cutoff, -1));
     const kept = held(`R-${tag}-kept`, cutoff);
     const deps = { db: h.db, temporal: h.client, taskQueue: h.taskQueue, now: () => new Date() };
-    expect((await reportSessions(deps, [old, kept], { actor: 'Import (operations)', source: 'import' })).map((o) => o.outcome)).toEqual(['created', 'created']);
+    expect((await reportSessions(deps, [old, kept], { actor: 'Import (operations)', source: 'import' })).map((o) => o.outcome)).toEqual([
+      'created',
+      'created',
+    ]);
     expect(await eraseExpiredSessionData(deps)).toBeGreaterThanOrEqual(1);
     const erased = (await http('GET', `/sessions/${old.id}`)).body;
     expect(erased.personalDataErasedAt).not.toBeNull();
     expect(erased.report.candidates[0]).toMatchObject({ localId: 'c0', lastName: ERASED, firstName: ERASED });
     expect(erased).toMatchObject({ status: 'finalised', candidates: 10, candidatesWhoSat: 8 });
     const still = (await http('GET', `/sessions/${kept.id}`)).body;
-    expect(still).toMatchObject({ personalDataErasedAt: null, report: { candidates: expect.arrayContaining([expect.objectContaining({ lastName: 'Nom0' })]) } });
+    expect(still).toMatchObject({
+      personalDataErasedAt: null,
+      report: { candidates: expect.arrayContaining([expect.objectContaining({ lastName: 'Nom0' })]) },
+    });
     const logged = await h.db.query(`SELECT type, rule_ids FROM event_log WHERE event_key = $1`, [`session-erasure:${old.id}`]);
     expect(logged).toEqual([{ type: 'personal-data-erased', rule_ids: ['SES-11', 'DATA-1'] }]);
     // Once: a second pass finds nothing of this centre; re-importing the original history changes nothing.
     await eraseExpiredSessionData(deps);
     expect((await h.db.query(`SELECT count(*)::int AS n FROM event_log WHERE event_key = $1`, [`session-erasure:${old.id}`]))[0].n).toBe(1);
-    expect((await reportSessions(deps, [old, kept], { actor: 'Import (operations)', source: 'import' })).map((o) => o.outcome)).toEqual(['unchanged', 'unchanged']);
+    expect((await reportSessions(deps, [old, kept], { actor: 'Import (operations)', source: 'import' })).map((o) => o.outcome)).toEqual([
+      'unchanged',
+      'unchanged',
+    ]);
     expect((await http('GET', `/sessions/${old.id}`)).body.report.candidates[0].lastName).toBe(ERASED);
   });
 
@@ -295,7 +413,10 @@ describe('sessions API (SES-1): reported as Pix Certif would, judged, followed t
     const res = await http('POST', '/sessions', bad);
     expect(res.status).toBe(400);
     expect(res.body.field).toBe('candidates.2.birthDate');
-    const extra = await http('POST', '/sessions', { ...sessionReport(c.organisationId), candidates: [{ ...sessionReport(c.organisationId).candidates[0], socialSecurityNumber: '1 01 04' }] });
+    const extra = await http('POST', '/sessions', {
+      ...sessionReport(c.organisationId),
+      candidates: [{ ...sessionReport(c.organisationId).candidates[0], socialSecurityNumber: '1 01 04' }],
+    });
     expect(extra.status).toBe(400);
     expect(extra.body.message).toMatch(/DATA-1/);
     expect((await http('POST', '/sessions', sessionReport('00000000-0000-4000-8000-000000000000'))).status).toBe(404);
@@ -327,7 +448,9 @@ describe('sessions API (SES-1): reported as Pix Certif would, judged, followed t
       // The same answer as for an id that does not exist (POST creates that one: its own answer differs by nature).
       if (method !== 'POST' || path !== '/sessions') {
         const [, unknownPath, unknownBody] = probes(unknown)[i]!;
-        expect((await http(method, unknownPath, unknownBody, token)).body.message.replace(unknown, 'ID')).toBe(res.body.message.replace(theirs.id, 'ID'));
+        expect((await http(method, unknownPath, unknownBody, token)).body.message.replace(unknown, 'ID')).toBe(
+          res.body.message.replace(theirs.id, 'ID'),
+        );
       }
     }
     // Their session is untouched; operations, who see both, are told it belongs to another organisation (409).
@@ -339,7 +462,11 @@ describe('sessions API (SES-1): reported as Pix Certif would, judged, followed t
     const res = await http('GET', '/rule-sets');
     expect(res.status).toBe(200);
     // Versions published through /rule-set-versions (AGR-5) follow the base one.
-    expect(res.body[0]).toMatchObject({ id: 'sessions@2020-01', effectiveFrom: '2020-01-01', effectiveUntil: res.body[1]?.effectiveFrom ?? null });
+    expect(res.body[0]).toMatchObject({
+      id: 'sessions@2020-01',
+      effectiveFrom: '2020-01-01',
+      effectiveUntil: res.body[1]?.effectiveFrom ?? null,
+    });
     expect(res.body.map((s: { id: string }) => s.id)).not.toContain('sessions@2027-01');
     expect(res.body[0].ruleIds).toEqual(expect.arrayContaining(['SES-2', 'SES-3', 'SES-9', 'PRI-3']));
     expect((await http('GET', '/rule-sets/sessions@2020-01')).body.id).toBe('sessions@2020-01');

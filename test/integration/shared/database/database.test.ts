@@ -66,7 +66,9 @@ describe('embedded PostgreSQL (startDatabase)', () => {
     const dataDir = path.join(workDir, 'not-pg');
     await fs.mkdir(dataDir);
     await fs.writeFile(path.join(dataDir, 'something.txt'), 'hello');
-    await expect(startDatabase({ dataDir, databaseName: 'x', log: () => undefined })).rejects.toThrow(/neither empty nor a PostgreSQL data directory/);
+    await expect(startDatabase({ dataDir, databaseName: 'x', log: () => undefined })).rejects.toThrow(
+      /neither empty nor a PostgreSQL data directory/,
+    );
   });
 
   it('returns DATABASE_URL as is when set', async () => {

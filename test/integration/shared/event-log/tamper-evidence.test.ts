@@ -44,7 +44,11 @@ async function freshLog(keyring: AuditKeyring = K1): Promise<Scratch> {
   const name = `pix_audit_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
   const ownerUrl = await createScratchDatabase(admin, name);
   await migrate(ownerUrl);
-  const appUrl = await prepareAppDatabase(ownerUrl, { appDatabaseUrl: null, role: TEST_APP_ROLE.role, password: () => TEST_APP_ROLE.password });
+  const appUrl = await prepareAppDatabase(ownerUrl, {
+    appDatabaseUrl: null,
+    role: TEST_APP_ROLE.role,
+    password: () => TEST_APP_ROLE.password,
+  });
   const app = await createDataSource(appUrl, { poolSize: 2 }).initialize();
   const owner = new Client({ connectionString: ownerUrl });
   await owner.connect();
@@ -89,8 +93,22 @@ async function append(s: Scratch, count: number): Promise<void> {
 async function entries(s: Scratch): Promise<LogEntry[]> {
   const rows = await s.owner.query('SELECT * FROM event_log ORDER BY id');
   return rows.rows.map((r) => ({
-    id: String(r.id), eventKey: r.event_key, streamType: r.stream_type, streamId: r.stream_id, type: r.type, ruleIds: r.rule_ids, fromState: r.from_state,
-    toState: r.to_state, actor: r.actor, reason: r.reason, data: r.data, occurredAt: r.occurred_at, recordedAt: r.recorded_at, prevHash: r.prev_hash, hash: r.hash, keyId: r.key_id,
+    id: String(r.id),
+    eventKey: r.event_key,
+    streamType: r.stream_type,
+    streamId: r.stream_id,
+    type: r.type,
+    ruleIds: r.rule_ids,
+    fromState: r.from_state,
+    toState: r.to_state,
+    actor: r.actor,
+    reason: r.reason,
+    data: r.data,
+    occurredAt: r.occurred_at,
+    recordedAt: r.recorded_at,
+    prevHash: r.prev_hash,
+    hash: r.hash,
+    keyId: r.key_id,
   }));
 }
 
@@ -116,7 +134,13 @@ async function editAndRelink(s: Scratch, at: number, link: Linker): Promise<stri
     let prev = at === 0 ? GENESIS_HASH : all[at - 1]!.hash;
     for (const e of all.slice(at)) {
       const { hash, keyId } = link(prev, e);
-      await c.query('UPDATE event_log SET reason = $2, prev_hash = $3, hash = $4, key_id = $5 WHERE id = $1', [e.id, e.reason, prev, hash, keyId]);
+      await c.query('UPDATE event_log SET reason = $2, prev_hash = $3, hash = $4, key_id = $5 WHERE id = $1', [
+        e.id,
+        e.reason,
+        prev,
+        hash,
+        keyId,
+      ]);
       prev = hash;
     }
   });
@@ -147,12 +171,35 @@ describe('issue 12: the audit log is tamper-evident against a database writer', 
     const [{ gap }] = (await s.app.query(`SELECT nextval('event_log_id_seq')::text AS gap`)) as { gap: string }[];
     await append(s, 2);
     const before = await entries(s);
-    const forged = { ...entry('Retrait de la suspension'), id: gap, recordedAt: new Date(), prevHash: before[1]!.hash, hash: '', keyId: 'k1' };
+    const forged = {
+      ...entry('Retrait de la suspension'),
+      id: gap,
+      recordedAt: new Date(),
+      prevHash: before[1]!.hash,
+      hash: '',
+      keyId: 'k1',
+    };
     const insert = (c: Client, e: typeof forged) =>
       c.query(
         `INSERT INTO event_log (id, event_key, stream_type, stream_id, type, rule_ids, from_state, to_state, actor, reason, data, occurred_at, prev_hash, hash, key_id)
          VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)`,
-        [e.id, e.eventKey, e.streamType, e.streamId, e.type, e.ruleIds, e.fromState, e.toState, e.actor, e.reason, JSON.stringify(e.data), e.occurredAt, e.prevHash, e.hash, e.keyId],
+        [
+          e.id,
+          e.eventKey,
+          e.streamType,
+          e.streamId,
+          e.type,
+          e.ruleIds,
+          e.fromState,
+          e.toState,
+          e.actor,
+          e.reason,
+          JSON.stringify(e.data),
+          e.occurredAt,
+          e.prevHash,
+          e.hash,
+          e.keyId,
+        ],
       );
     // INSERT is allowed by the trigger: no need to disable it.
     await insert(s.owner, { ...forged, hash: keyedEntryHash(ATTACKER_KEY, 'k1', forged.prevHash, forged) });
@@ -162,7 +209,13 @@ describe('issue 12: the audit log is tamper-evident against a database writer', 
     const t = await freshLog();
     await append(t, 3);
     const tail = (await entries(t)).at(-1)!;
-    const legacy = { ...forged, id: String(Number(tail.id) + 100), eventKey: `forged:${randomUUID()}`, prevHash: tail.hash, keyId: null as unknown as string };
+    const legacy = {
+      ...forged,
+      id: String(Number(tail.id) + 100),
+      eventKey: `forged:${randomUUID()}`,
+      prevHash: tail.hash,
+      keyId: null as unknown as string,
+    };
     await insert(t.owner, { ...legacy, hash: legacyEntryHash(tail.hash, legacy) });
     expect(await verifyLogChain(t.app)).toMatchObject({ valid: false, checked: 3, brokenAt: { id: legacy.id, reason: 'unkeyed-entry' } });
   });
@@ -174,17 +227,27 @@ describe('issue 12: the audit log is tamper-evident against a database writer', 
     expect(written).toMatchObject({ checkpoint: { count: 4, keyId: 'k1' } });
     const head = written!.checkpoint.headId!;
     await append(s, 2);
-    expect(await verifyLogChain(s.app)).toMatchObject({ valid: true, checked: 6, checkpoints: { checked: 1, latestAt: written!.checkpoint.at } });
+    expect(await verifyLogChain(s.app)).toMatchObject({
+      valid: true,
+      checked: 6,
+      checkpoints: { checked: 1, latestAt: written!.checkpoint.at },
+    });
 
     // Deleting what no checkpoint covers yet goes unseen (README, Security: the limit)…
     await behindTheAppsBack(s, (c) => c.query('DELETE FROM event_log WHERE id > $1', [head]));
     expect(await verifyLogChain(s.app)).toMatchObject({ valid: true, checked: 4 });
     // …deleting what a checkpoint covers does not.
     await behindTheAppsBack(s, (c) => c.query('DELETE FROM event_log WHERE id >= (SELECT id FROM event_log ORDER BY id OFFSET 2 LIMIT 1)'));
-    expect(await verifyLogChain(s.app)).toMatchObject({ valid: false, checked: 2, brokenAt: { id: head, checkpoint: written!.file, reason: 'checkpoint-head-missing' } });
+    expect(await verifyLogChain(s.app)).toMatchObject({
+      valid: false,
+      checked: 2,
+      brokenAt: { id: head, checkpoint: written!.file, reason: 'checkpoint-head-missing' },
+    });
     // And no new checkpoint vouches for the truncated log.
     await append(s, 1);
-    await expect(writeCheckpoint({ db: s.app, operationsEmail: 'ops@pix.test', legalEmail: LEGAL, now: () => new Date() })).rejects.toThrow(CheckpointRefusedError);
+    await expect(writeCheckpoint({ db: s.app, operationsEmail: 'ops@pix.test', legalEmail: LEGAL, now: () => new Date() })).rejects.toThrow(
+      CheckpointRefusedError,
+    );
   });
 
   it('(c) an entry rewritten before a checkpoint and the whole chain re-linked from the genesis as legacy links: the checkpoint head hash no longer matches', async () => {
@@ -193,7 +256,10 @@ describe('issue 12: the audit log is tamper-evident against a database writer', 
     const written = await writeCheckpoint({ db: s.app, operationsEmail: 'ops@pix.test', legalEmail: LEGAL, now: () => new Date() });
     await editAndRelink(s, 0, plainSha256);
     // Legacy links are allowed up to the checkpoint's head (pre-migration entries), so the head's hash is what gives it away.
-    expect(await verifyLogChain(s.app)).toMatchObject({ valid: false, brokenAt: { id: written!.checkpoint.headId, checkpoint: written!.file, reason: 'checkpoint-head-hash' } });
+    expect(await verifyLogChain(s.app)).toMatchObject({
+      valid: false,
+      brokenAt: { id: written!.checkpoint.headId, checkpoint: written!.file, reason: 'checkpoint-head-hash' },
+    });
   });
 
   it('(d) the app role may INSERT and SELECT the log, and neither UPDATE, DELETE, TRUNCATE it nor ALTER it or disable its trigger', async () => {
@@ -201,7 +267,10 @@ describe('issue 12: the audit log is tamper-evident against a database writer', 
     await append(s, 1);
     expect(await s.app.query('SELECT count(*)::int AS n FROM event_log')).toEqual([{ n: 1 }]);
     const refused = async (sql: string, message: RegExp) => {
-      const err = (await s.app.query(sql).then(() => null, (e: unknown) => e)) as { code?: string; message?: string } | null;
+      const err = (await s.app.query(sql).then(
+        () => null,
+        (e: unknown) => e,
+      )) as { code?: string; message?: string } | null;
       expect(err, sql).not.toBeNull();
       expect(err!.code, sql).toBe('42501'); // insufficient_privilege
       expect(err!.message, sql).toMatch(message);
@@ -218,7 +287,12 @@ describe('issue 12: the audit log is tamper-evident against a database writer', 
     await s.app.query(`UPDATE email_outbox SET attempts = attempts WHERE false`);
     await s.app.query(`DELETE FROM email_outbox WHERE false`);
     const privileges = await rolePrivileges(s.appUrl);
-    expect(privileges).toMatchObject({ role: TEST_APP_ROLE.role, superuser: false, ownsEventLog: false, eventLog: { select: true, insert: true, update: false, delete: false, truncate: false } });
+    expect(privileges).toMatchObject({
+      role: TEST_APP_ROLE.role,
+      superuser: false,
+      ownsEventLog: false,
+      eventLog: { select: true, insert: true, update: false, delete: false, truncate: false },
+    });
     // The start refuses a connection that could rewrite the log (APP_DATABASE_URL set to the owner, say).
     await expect(assertLeastPrivilege(s.ownerUrl)).rejects.toThrow(/is a superuser.*may UPDATE event_log/);
   });
@@ -240,31 +314,57 @@ describe('issue 12: the audit log is tamper-evident against a database writer', 
     expect(await verifyLogChain(s.app, { keyring: K12 })).toMatchObject({ valid: true, checked: 4 });
     const onlyK2 = parseAuditKeys(`k2:${b64('second audit key')}`, 'k2');
     const first = (await entries(s))[0]!.id;
-    expect(await verifyLogChain(s.app, { keyring: onlyK2 })).toMatchObject({ valid: false, checked: 0, brokenAt: { id: first, reason: 'unknown-key' } });
+    expect(await verifyLogChain(s.app, { keyring: onlyK2 })).toMatchObject({
+      valid: false,
+      checked: 0,
+      brokenAt: { id: first, reason: 'unknown-key' },
+    });
     // A checkpoint signed with the new key verifies with it; without it, it is reported.
     const written = await writeCheckpoint({ db: s.app, operationsEmail: 'ops@pix.test', legalEmail: LEGAL, now: () => new Date() });
     expect(written!.checkpoint.keyId).toBe('k2');
-    expect(await verifyLogChain(s.app, { keyring: K1 })).toMatchObject({ valid: false, brokenAt: { checkpoint: written!.file, reason: 'checkpoint-unknown-key' } });
+    expect(await verifyLogChain(s.app, { keyring: K1 })).toMatchObject({
+      valid: false,
+      brokenAt: { checkpoint: written!.file, reason: 'checkpoint-unknown-key' },
+    });
   });
 
   it('(f) a checkpoint file whose content no longer matches its signature, or that is not a checkpoint, is reported', async () => {
     const s = await freshLog();
     await append(s, 3);
-    const written = await writeCheckpoint({ db: s.app, operationsEmail: 'ops@pix.test', legalEmail: LEGAL, now: () => new Date('2026-03-02T09:00:00Z') });
+    const written = await writeCheckpoint({
+      db: s.app,
+      operationsEmail: 'ops@pix.test',
+      legalEmail: LEGAL,
+      now: () => new Date('2026-03-02T09:00:00Z'),
+    });
     const file = path.join(s.dir, written!.file);
     // Written once, readable by its owner only.
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const original = readFileSync(file, 'utf8');
     writeFileSync(file, original.replace('"count": 3', '"count": 2'));
-    expect(await verifyLogChain(s.app)).toMatchObject({ valid: false, checked: 0, brokenAt: { checkpoint: written!.file, reason: 'checkpoint-signature' } });
+    expect(await verifyLogChain(s.app)).toMatchObject({
+      valid: false,
+      checked: 0,
+      brokenAt: { checkpoint: written!.file, reason: 'checkpoint-signature' },
+    });
     writeFileSync(file, original);
     expect(await verifyLogChain(s.app)).toMatchObject({ valid: true, checkpoints: { checked: 1 } });
     writeFileSync(path.join(s.dir, 'checkpoint-zz.json'), 'not json');
-    expect(await verifyLogChain(s.app)).toMatchObject({ valid: false, brokenAt: { checkpoint: 'checkpoint-zz.json', reason: 'checkpoint-unreadable' } });
+    expect(await verifyLogChain(s.app)).toMatchObject({
+      valid: false,
+      brokenAt: { checkpoint: 'checkpoint-zz.json', reason: 'checkpoint-unreadable' },
+    });
 
     // The checkpoint went to the legal team too (the e-mail outbox), in French.
-    const [mail] = (await s.app.query(`SELECT recipient, template, data FROM email_outbox WHERE template = 'audit-checkpoint'`)) as { recipient: string; template: 'audit-checkpoint'; data: Record<string, unknown> }[];
-    expect(mail).toMatchObject({ recipient: LEGAL, data: { headId: written!.checkpoint.headId, signature: written!.checkpoint.signature, file: written!.file } });
+    const [mail] = (await s.app.query(`SELECT recipient, template, data FROM email_outbox WHERE template = 'audit-checkpoint'`)) as {
+      recipient: string;
+      template: 'audit-checkpoint';
+      data: Record<string, unknown>;
+    }[];
+    expect(mail).toMatchObject({
+      recipient: LEGAL,
+      data: { headId: written!.checkpoint.headId, signature: written!.checkpoint.signature, file: written!.file },
+    });
     const rendered = renderEmail('audit-checkpoint', mail!.data);
     expect(rendered.subject).toContain(`Point de contrôle du journal d'audit n° ${written!.checkpoint.headId}`);
     expect(rendered.text).toContain(written!.checkpoint.signature);
@@ -293,7 +393,21 @@ describe('issue 12: the audit log is tamper-evident against a database writer', 
       await s.owner.query(
         `INSERT INTO event_log (event_key, stream_type, stream_id, type, rule_ids, from_state, to_state, actor, reason, data, occurred_at, prev_hash, hash)
          VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)`,
-        [e.eventKey, e.streamType, e.streamId, e.type, e.ruleIds, e.fromState, e.toState, e.actor, e.reason, JSON.stringify(e.data), e.occurredAt, prev, hash],
+        [
+          e.eventKey,
+          e.streamType,
+          e.streamId,
+          e.type,
+          e.ruleIds,
+          e.fromState,
+          e.toState,
+          e.actor,
+          e.reason,
+          JSON.stringify(e.data),
+          e.occurredAt,
+          prev,
+          hash,
+        ],
       );
       prev = hash;
     }

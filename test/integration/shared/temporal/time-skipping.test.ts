@@ -18,7 +18,12 @@ beforeAll(async () => {
 async function sleepThirtyDays(env: TestWorkflowEnvironment) {
   const taskQueue = `time-skipping-${randomUUID()}`;
   // A no-op activity only keeps the worker from warning that it polls no activity queue.
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: { noop: async () => undefined } });
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: bundle,
+    activities: { noop: async () => undefined },
+  });
   const serverTimeBefore = await env.currentTimeMs();
   const wallBefore = Date.now();
   const workflowElapsed = await worker.runUntil(

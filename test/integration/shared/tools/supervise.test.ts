@@ -33,14 +33,26 @@ describe('supervised embedded services', () => {
     const start = (port?: number) => startDatabase({ dataDir, port, databaseName: 'supervised', log: (m) => log.push(m) });
     const first = await start();
     const port = Number(new URL(first.url).port);
-    const supervisor = supervise('PostgreSQL', first, () => start(port), (m) => log.push(m));
+    const supervisor = supervise(
+      'PostgreSQL',
+      first,
+      () => start(port),
+      (m) => log.push(m),
+    );
     stops.push(() => supervisor.stop());
     expect(await answers(first.url)).toBe(true);
 
     const postmaster = Number(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
     process.kill(postmaster, 'SIGKILL');
     await first.exited;
-    expect(await until(() => answers(first.url), (ok) => ok, 60_000, 250)).toBe(true);
+    expect(
+      await until(
+        () => answers(first.url),
+        (ok) => ok,
+        60_000,
+        250,
+      ),
+    ).toBe(true);
     expect(log.some((m) => m.includes('PostgreSQL restarted'))).toBe(true);
 
     await supervisor.stop();

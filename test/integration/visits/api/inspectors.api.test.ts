@@ -25,7 +25,10 @@ beforeAll(async () => {
   process.env.SMTP_URL = h.smtp.url;
   process.env.LEGAL_EMAIL = LEGAL_EMAIL;
   process.env.OPERATIONS_EMAIL = OPERATIONS_EMAIL;
-  app = await createApp({ applications: { db: h.db, temporal: h.client, taskQueue: h.taskQueue, now: () => new Date() } }, { logger: false });
+  app = await createApp(
+    { applications: { db: h.db, temporal: h.client, taskQueue: h.taskQueue, now: () => new Date() } },
+    { logger: false },
+  );
   await app.listen(0, '127.0.0.1');
   api = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   ops = await h.tokenFor('operations');
@@ -48,7 +51,10 @@ const plusDays = (day: string, n: number) => isoDate(addDays(parseIsoDate(day), 
 
 /** A centre in `department`, agreed today: its agrément workflow runs and writes the read model. */
 async function agreedCentre(department: string, name: string, networkId: string | null = null) {
-  const start = agrementStart(today(), { organisationName: name, referent: { name: 'R', email: 'r@test.fr', trainedOn: today(), recognisedQualifications: true } });
+  const start = agrementStart(today(), {
+    organisationName: name,
+    referent: { name: 'R', email: 'r@test.fr', trainedOn: today(), recognisedQualifications: true },
+  });
   await h.db.getRepository(OrganisationEntity).insert({
     id: start.organisationId,
     name,
@@ -59,8 +65,15 @@ async function agreedCentre(department: string, name: string, networkId: string 
     email: start.email,
     networkId,
   });
-  await h.client.workflow.start('agrementWorkflow', { workflowId: agrementWorkflowId(start.organisationId), taskQueue: h.taskQueue, args: [{ start }] });
-  await until(() => h.db.query('SELECT 1 FROM agrements WHERE id = $1', [start.agrementId]), (rows: unknown[]) => rows.length > 0);
+  await h.client.workflow.start('agrementWorkflow', {
+    workflowId: agrementWorkflowId(start.organisationId),
+    taskQueue: h.taskQueue,
+    args: [{ start }],
+  });
+  await until(
+    () => h.db.query('SELECT 1 FROM agrements WHERE id = $1', [start.agrementId]),
+    (rows: unknown[]) => rows.length > 0,
+  );
   return start;
 }
 
@@ -69,7 +82,13 @@ const email = () => `inspecteur-${randomUUID().slice(0, 8)}@pix.test`;
 describe('inspectors management through the API (VIS-5)', () => {
   it('VIS-5 creates a Pix staff inspector: open-ended from today, active, audited; reads and lists it', async () => {
     const address = email();
-    const res = await http('POST', '/inspectors', ops, { kind: 'pix-staff', name: 'Camille Martin', email: address.toUpperCase(), departments: ['75', '2A', '75'], capacity: 4 });
+    const res = await http('POST', '/inspectors', ops, {
+      kind: 'pix-staff',
+      name: 'Camille Martin',
+      email: address.toUpperCase(),
+      departments: ['75', '2A', '75'],
+      capacity: 4,
+    });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({
       kind: 'pix-staff',
@@ -99,10 +118,26 @@ describe('inspectors management through the API (VIS-5)', () => {
   it('VIS-5 a centre manager names the centre they manage; a contractor may belong to a network, for a fixed engagement', async () => {
     const network = await agreedCentre('69', 'Réseau Rhône');
     const centre = await agreedCentre('69', 'Centre membre', network.organisationId);
-    const manager = await http('POST', '/inspectors', ops, { kind: 'centre-manager', name: 'Gérante', email: email(), organisationId: centre.organisationId, departments: ['69'], capacity: 2 });
+    const manager = await http('POST', '/inspectors', ops, {
+      kind: 'centre-manager',
+      name: 'Gérante',
+      email: email(),
+      organisationId: centre.organisationId,
+      departments: ['69'],
+      capacity: 2,
+    });
     expect(manager.status).toBe(201);
     expect(manager.body.organisation).toEqual({ id: centre.organisationId, name: 'Centre membre' });
-    const contractor = await http('POST', '/inspectors', ops, { kind: 'contractor', name: 'Prestataire', email: email(), networkId: network.organisationId, departments: ['69'], capacity: 1, availableFrom: today(), availableTo: plusDays(today(), 90) });
+    const contractor = await http('POST', '/inspectors', ops, {
+      kind: 'contractor',
+      name: 'Prestataire',
+      email: email(),
+      networkId: network.organisationId,
+      departments: ['69'],
+      capacity: 1,
+      availableFrom: today(),
+      availableTo: plusDays(today(), 90),
+    });
     expect(contractor.body).toMatchObject({ networkId: network.organisationId, availableTo: plusDays(today(), 90) });
   });
 
@@ -153,13 +188,25 @@ describe('inspectors management through the API (VIS-5)', () => {
     // VIS-2: Guadeloupe's working days (27 May, Good Friday).
     const from = earliestAnnouncedVisit(today(), '971');
     const to = plusDays(from, 30);
-    const created = await http('POST', '/inspectors', ops, { kind: 'pix-staff', name: 'Inès Thomas', email: email(), departments: ['971'], capacity: 1 });
+    const created = await http('POST', '/inspectors', ops, {
+      kind: 'pix-staff',
+      name: 'Inès Thomas',
+      email: email(),
+      departments: ['971'],
+      capacity: 1,
+    });
     const id = created.body.id as string;
     // Unavailable on the first 3 working days an announced visit could take place.
     const busyTo = addWorkingDays(from, 2, '971');
     const updated = await http('PUT', `/inspectors/${id}/availability`, ops, { unavailable: [{ from, to: busyTo, reason: 'Congés' }] });
-    expect(updated).toMatchObject({ status: 200, body: { unavailable: [{ from, to: busyTo, reason: 'Congés' }], availableTo: null, capacity: 1 } });
-    expect((await http('PUT', `/inspectors/${id}/availability`, ops, { unavailable: [{ from: busyTo, to: from }] })).body).toMatchObject({ statusCode: 400, field: 'unavailable[0].to' });
+    expect(updated).toMatchObject({
+      status: 200,
+      body: { unavailable: [{ from, to: busyTo, reason: 'Congés' }], availableTo: null, capacity: 1 },
+    });
+    expect((await http('PUT', `/inspectors/${id}/availability`, ops, { unavailable: [{ from: busyTo, to: from }] })).body).toMatchObject({
+      statusCode: 400,
+      field: 'unavailable[0].to',
+    });
     expect((await http('PUT', `/inspectors/${id}/availability`, ops, {})).body).toMatchObject({ statusCode: 400, field: 'unavailable' });
 
     const plan = await http('POST', '/visit-plans', ops, { from, to, announcedShare: 1 });
@@ -169,7 +216,14 @@ describe('inspectors management through the API (VIS-5)', () => {
 
     const seen = await http('GET', `/inspectors/${id}`, ops);
     expect(seen.body.plannedVisits).toEqual([
-      { visitId: visit.id, organisationId: centre.organisationId, organisationName: 'Centre de Pointe-à-Pitre', department: '971', plannedOn: visit.plannedOn, kind: 'announced' },
+      {
+        visitId: visit.id,
+        organisationId: centre.organisationId,
+        organisationName: 'Centre de Pointe-à-Pitre',
+        department: '971',
+        plannedOn: visit.plannedOn,
+        kind: 'announced',
+      },
     ]);
 
     // The visit's day made unavailable, its department dropped, the engagement ended before it, deactivation: 409 VIS-5.
@@ -180,24 +234,43 @@ describe('inspectors management through the API (VIS-5)', () => {
       await http('POST', `/inspectors/${id}/deactivate`, ops, { reason: 'Fin de mission' }),
     ];
     for (const res of refusals) {
-      expect(res).toMatchObject({ status: 409, body: { rule: 'VIS-5', details: { plannedVisits: [expect.objectContaining({ visitId: visit.id, plannedOn: visit.plannedOn })] } } });
+      expect(res).toMatchObject({
+        status: 409,
+        body: { rule: 'VIS-5', details: { plannedVisits: [expect.objectContaining({ visitId: visit.id, plannedOn: visit.plannedOn })] } },
+      });
     }
     expect(refusals[3]!.body.message).toContain('planned visit');
     const after = await http('GET', `/inspectors/${id}`, ops);
-    expect(after.body).toMatchObject({ departments: ['971'], unavailable: [{ from, to: busyTo, reason: 'Congés' }], availableTo: null, active: true });
+    expect(after.body).toMatchObject({
+      departments: ['971'],
+      unavailable: [{ from, to: busyTo, reason: 'Congés' }],
+      availableTo: null,
+      active: true,
+    });
 
     // Changes that keep the visit are accepted.
     const areas = await http('PUT', `/inspectors/${id}/areas`, ops, { departments: ['972', '971'] });
     expect(areas).toMatchObject({ status: 200, body: { departments: ['971', '972'] } });
     const capacity = await http('PUT', `/inspectors/${id}/availability`, ops, { unavailable: [], capacity: 3 });
     expect(capacity.body).toMatchObject({ unavailable: [], capacity: 3 });
-    expect((await readStream(h.db, 'inspector', id)).map((e) => e.type)).toEqual(['inspector-created', 'availability-changed', 'areas-changed', 'availability-changed']);
+    expect((await readStream(h.db, 'inspector', id)).map((e) => e.type)).toEqual([
+      'inspector-created',
+      'availability-changed',
+      'areas-changed',
+      'availability-changed',
+    ]);
     expect((await verifyLogChain(h.db)).valid).toBe(true);
   });
 
   it('VIS-5 a deactivated inspector is kept for history but no longer assigned nor changed', async () => {
     const centre = await agreedCentre('973', 'Centre de Cayenne');
-    const created = await http('POST', '/inspectors', ops, { kind: 'contractor', name: 'Noah Petit', email: email(), departments: ['973'], capacity: 5 });
+    const created = await http('POST', '/inspectors', ops, {
+      kind: 'contractor',
+      name: 'Noah Petit',
+      email: email(),
+      departments: ['973'],
+      capacity: 5,
+    });
     const id = created.body.id as string;
     expect((await http('POST', `/inspectors/${id}/deactivate`, ops, {})).body).toMatchObject({ statusCode: 400, field: 'reason' });
     const res = await http('POST', `/inspectors/${id}/deactivate`, ops, { reason: 'Contrat terminé' });
@@ -211,7 +284,9 @@ describe('inspectors management through the API (VIS-5)', () => {
     const from = earliestAnnouncedVisit(today());
     const plan = await http('POST', '/visit-plans', ops, { from, to: plusDays(from, 20), announcedShare: 1 });
     expect(plan.body.visits.map((v: Json) => v.organisationId)).not.toContain(centre.organisationId);
-    expect(plan.body.unassigned).toContainEqual(expect.objectContaining({ organisationId: centre.organisationId, reason: 'no-inspector-for-department', ruleId: 'VIS-5' }));
+    expect(plan.body.unassigned).toContainEqual(
+      expect.objectContaining({ organisationId: centre.organisationId, reason: 'no-inspector-for-department', ruleId: 'VIS-5' }),
+    );
 
     for (const again of [
       await http('POST', `/inspectors/${id}/deactivate`, ops, { reason: 'encore' }),

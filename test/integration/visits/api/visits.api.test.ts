@@ -32,7 +32,10 @@ beforeAll(async () => {
   // The API queues its e-mails in the outbox (to these mailboxes); the harness' sender delivers them to its SMTP capture.
   process.env.LEGAL_EMAIL = LEGAL_EMAIL;
   process.env.OPERATIONS_EMAIL = OPERATIONS_EMAIL;
-  app = await createApp({ applications: { db: h.db, temporal: h.client, taskQueue: h.taskQueue, now: () => new Date() } }, { logger: false });
+  app = await createApp(
+    { applications: { db: h.db, temporal: h.client, taskQueue: h.taskQueue, now: () => new Date() } },
+    { logger: false },
+  );
   await app.listen(0, '127.0.0.1');
   api = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   ops = await h.tokenFor('operations');
@@ -56,7 +59,10 @@ const plusDays = (day: string, n: number) => isoDate(addDays(parseIsoDate(day), 
 
 /** A centre in `department`, agreed today: its agrément workflow runs and writes the read model. */
 async function agreedCentre(department: string, name: string) {
-  const start = agrementStart(today(), { organisationName: name, referent: { name: 'R', email: 'r@test.fr', trainedOn: today(), recognisedQualifications: true } });
+  const start = agrementStart(today(), {
+    organisationName: name,
+    referent: { name: 'R', email: 'r@test.fr', trainedOn: today(), recognisedQualifications: true },
+  });
   await h.db.getRepository(OrganisationEntity).insert({
     id: start.organisationId,
     name,
@@ -67,18 +73,42 @@ async function agreedCentre(department: string, name: string) {
     email: start.email,
     networkId: null,
   });
-  await h.client.workflow.start('agrementWorkflow', { workflowId: agrementWorkflowId(start.organisationId), taskQueue: h.taskQueue, args: [{ start }] });
-  await until(() => h.db.query('SELECT 1 FROM agrements WHERE id = $1', [start.agrementId]), (rows: unknown[]) => rows.length > 0);
+  await h.client.workflow.start('agrementWorkflow', {
+    workflowId: agrementWorkflowId(start.organisationId),
+    taskQueue: h.taskQueue,
+    args: [{ start }],
+  });
+  await until(
+    () => h.db.query('SELECT 1 FROM agrements WHERE id = $1', [start.agrementId]),
+    (rows: unknown[]) => rows.length > 0,
+  );
   return start;
 }
 
-async function inspector(fields: { kind: string; organisationId?: string | null; departments: string[]; from: string; to: string; capacity: number }) {
+async function inspector(fields: {
+  kind: string;
+  organisationId?: string | null;
+  departments: string[];
+  from: string;
+  to: string;
+  capacity: number;
+}) {
   const id = randomUUID();
   const email = `inspecteur-${id.slice(0, 8)}@pix.test`;
   await h.db.query(
     `INSERT INTO inspectors (id, name, email, kind, organisation_id, network_id, departments, available_from, available_to, capacity)
      VALUES ($1, $2, $3, $4, $5, NULL, $6, $7, $8, $9)`,
-    [id, `Inspecteur ${id.slice(0, 4)}`, email, fields.kind, fields.organisationId ?? null, fields.departments, fields.from, fields.to, fields.capacity],
+    [
+      id,
+      `Inspecteur ${id.slice(0, 4)}`,
+      email,
+      fields.kind,
+      fields.organisationId ?? null,
+      fields.departments,
+      fields.from,
+      fields.to,
+      fields.capacity,
+    ],
   );
   return { id, email };
 }
@@ -88,14 +118,21 @@ const inspectorTokens = new Map<string, Promise<string>>();
 function inspectorToken(email: string): Promise<string> {
   let token = inspectorTokens.get(email);
   if (!token) {
-    token = createUser(h.db, { name: 'Inspecteur Pix', email, role: 'inspector', organisationId: null }).then(async (user) => (await issueToken(h.db, user.id, 'test')).token);
+    token = createUser(h.db, { name: 'Inspecteur Pix', email, role: 'inspector', organisationId: null }).then(
+      async (user) => (await issueToken(h.db, user.id, 'test')).token,
+    );
     inspectorTokens.set(email, token);
   }
   return token;
 }
 
 async function qualityEvent(organisationId: string, kind: string, details: Record<string, unknown> = {}, occurredOn = today()) {
-  await h.db.query(`INSERT INTO centre_quality_events (organisation_id, kind, occurred_on, details) VALUES ($1, $2, $3, $4)`, [organisationId, kind, occurredOn, JSON.stringify(details)]);
+  await h.db.query(`INSERT INTO centre_quality_events (organisation_id, kind, occurred_on, details) VALUES ($1, $2, $3, $4)`, [
+    organisationId,
+    kind,
+    occurredOn,
+    JSON.stringify(details),
+  ]);
 }
 
 /** SES-10, SES-12: a session finalised late with an incident, as the session workflow records it (quality record and log). */
@@ -117,7 +154,14 @@ async function lateSessionWithIncident(centreId: string) {
         toState: 'finalised-late',
         actor: 'test',
         reason: null,
-        data: { sessionId, centreId, late: true, candidatesWhoSat: 12, incidents: ['Coupure du réseau pendant 30 minutes'], fraudReports: [] },
+        data: {
+          sessionId,
+          centreId,
+          late: true,
+          candidatesWhoSat: 12,
+          incidents: ['Coupure du réseau pendant 30 minutes'],
+          fraudReports: [],
+        },
         occurredAt: new Date(),
       },
     ]),
@@ -128,7 +172,10 @@ async function lateSessionWithIncident(centreId: string) {
 /** A session planned at the centre, reported as Pix Certif would (SES-1): its row and its SES-10 workflow. */
 async function scheduledSession(centreId: string, date: string) {
   const report = sessionReport(centreId, { date, plannedOn: plusDays(today(), -40) });
-  const [outcome] = await reportSessions({ db: h.db, temporal: h.client, taskQueue: h.taskQueue, now: () => new Date() }, [report], { actor: 'Pix Certif', source: 'api' });
+  const [outcome] = await reportSessions({ db: h.db, temporal: h.client, taskQueue: h.taskQueue, now: () => new Date() }, [report], {
+    actor: 'Pix Certif',
+    source: 'api',
+  });
   expect(outcome).toMatchObject({ outcome: 'created', status: 'planned' });
   return report.id;
 }
@@ -154,7 +201,9 @@ describe('control-visit planning through the API (VIS-1..5)', () => {
     await qualityEvent(risky.organisationId, 'fraud-report');
     await qualityEvent(risky.organisationId, 'incident');
     await qualityEvent(risky.organisationId, 'incident');
-    const suspended = await http('POST', `/agrements/${risky.agrementId}/actions/suspend`, legal, { reason: 'Fraude signalée par des candidats' });
+    const suspended = await http('POST', `/agrements/${risky.agrementId}/actions/suspend`, legal, {
+      reason: 'Fraude signalée par des candidats',
+    });
     expect(suspended.status).toBe(200);
     await qualityEvent(medium.organisationId, 'complaint');
     await qualityEvent(medium.organisationId, 'complaint');
@@ -163,11 +212,32 @@ describe('control-visit planning through the API (VIS-1..5)', () => {
     await qualityEvent(medium.organisationId, 'late-finalisation', { sessionId: late });
     await qualityEvent(medium.organisationId, 'incident', { sessionId: late });
     // SES-12: no remedy offered within the 5 days after that incident, as its follow-up workflow records it.
-    const owed = openRemedy({ sessionId: late, centreName: 'Centre moyen', date: plusDays(today(), -10), timeZone: 'Europe/Paris', affected: 'all', incidents: ['Coupure du réseau'] });
+    const owed = openRemedy({
+      sessionId: late,
+      centreName: 'Centre moyen',
+      date: plusDays(today(), -10),
+      timeZone: 'Europe/Paris',
+      affected: 'all',
+      incidents: ['Coupure du réseau'],
+    });
     const overdue = decideRemedy(owed.remedy, { type: 'deadline-reached', at: new Date() });
     const { recordRemedy } = createRemedyActivities({ db: h.db });
-    await recordRemedy({ centreId: medium.organisationId, remedy: owed.remedy, events: owed.events, firstSeq: 0, actor: 'system', at: new Date().toISOString() });
-    await recordRemedy({ centreId: medium.organisationId, remedy: overdue.remedy, events: overdue.events, firstSeq: 1, actor: 'system', at: new Date().toISOString() });
+    await recordRemedy({
+      centreId: medium.organisationId,
+      remedy: owed.remedy,
+      events: owed.events,
+      firstSeq: 0,
+      actor: 'system',
+      at: new Date().toISOString(),
+    });
+    await recordRemedy({
+      centreId: medium.organisationId,
+      remedy: overdue.remedy,
+      events: overdue.events,
+      firstSeq: 1,
+      actor: 'system',
+      at: new Date().toISOString(),
+    });
     sessionId = await scheduledSession(medium.organisationId, plusDays(from, 9));
     // Capacity 2 for 3 centres; the manager of the risky centre also covers Corse-du-Sud.
     staff = await inspector({ kind: 'pix-staff', departments: ['2A'], from, to, capacity: 1 });
@@ -186,7 +256,9 @@ describe('control-visit planning through the API (VIS-1..5)', () => {
     expect(res.body.facts).toMatchObject({ fraudReports: 1, incidents: 2, pastSuspensions: 1, everVisited: false });
     const other = await http('GET', `/centres/${medium.organisationId}/risk`, ops);
     expect(other.body.facts).toMatchObject({ complaints: 2, lateFinalisations: 1, incidents: 1, remediesLate: 1, fraudReports: 0 });
-    expect(other.body.factors.map((f: Json) => f.check)).toEqual(expect.arrayContaining(['SES-13.complaints', 'SES-10.late-finalisations', 'SES-12.incidents', 'SES-12.remedies-late']));
+    expect(other.body.factors.map((f: Json) => f.check)).toEqual(
+      expect.arrayContaining(['SES-13.complaints', 'SES-10.late-finalisations', 'SES-12.incidents', 'SES-12.remedies-late']),
+    );
     expect(res.body.facts).toMatchObject({ remediesLate: 0 });
     expect(res.body.score).toBeGreaterThan(other.body.score);
     expect((await http('GET', `/centres/${randomUUID()}/risk`, ops)).status).toBe(404);
@@ -208,8 +280,17 @@ describe('control-visit planning through the API (VIS-1..5)', () => {
     expect(r.plannedOn >= earliestAnnouncedVisit(today())).toBe(true);
     expect(r.note).toContain('VIS-1');
     // VIS-1: unannounced, on the centre's scheduled session; VIS-3: the manager's estimate, within 120 €.
-    expect(m).toMatchObject({ inspectorId: manager.id, kind: 'unannounced', sessionId, plannedOn: plusDays(from, 9), letterSentBy: null, costEur: 100 });
-    expect(plan.unassigned).toContainEqual(expect.objectContaining({ organisationId: calm.organisationId, reason: 'capacity', ruleId: 'VIS-1' }));
+    expect(m).toMatchObject({
+      inspectorId: manager.id,
+      kind: 'unannounced',
+      sessionId,
+      plannedOn: plusDays(from, 9),
+      letterSentBy: null,
+      costEur: 100,
+    });
+    expect(plan.unassigned).toContainEqual(
+      expect.objectContaining({ organisationId: calm.organisationId, reason: 'capacity', ruleId: 'VIS-1' }),
+    );
 
     const rows: Json[] = await h.db.query(
       `SELECT id, organisation_id, inspector_id, kind, to_char(planned_on, 'YYYY-MM-DD') AS planned_on, to_char(letter_sent_by, 'YYYY-MM-DD') AS letter_sent_by, session_id, cost_eur::float AS cost_eur, status
@@ -217,8 +298,17 @@ describe('control-visit planning through the API (VIS-1..5)', () => {
       [[r.id, m.id]],
     );
     expect(rows).toHaveLength(2);
-    expect(rows.find((x) => x.id === r.id)).toMatchObject({ inspector_id: staff.id, kind: 'announced', planned_on: r.plannedOn, letter_sent_by: r.letterSentBy, cost_eur: 120, status: 'planned' });
-    expect((await readStream(h.db, 'control-visit', r.id)).map((e) => [e.type, e.actor])).toEqual([['visit-planned', 'Agent Pix (operations)']]);
+    expect(rows.find((x) => x.id === r.id)).toMatchObject({
+      inspector_id: staff.id,
+      kind: 'announced',
+      planned_on: r.plannedOn,
+      letter_sent_by: r.letterSentBy,
+      cost_eur: 120,
+      status: 'planned',
+    });
+    expect((await readStream(h.db, 'control-visit', r.id)).map((e) => [e.type, e.actor])).toEqual([
+      ['visit-planned', 'Agent Pix (operations)'],
+    ]);
 
     // VIS-2: the notice to the centre of the announced visit; no notice for the unannounced one; each inspector's assignment.
     const [notice] = await receivedMail(h.smtp, (x) => x.template === 'control-visit-notice' && x.to.includes(risky.email));
@@ -241,14 +331,18 @@ describe('control-visit planning through the API (VIS-1..5)', () => {
     await h.mailSettled();
     expect(mails((x) => x.template === 'control-visit-notice' && x.to.includes(risky.email))).toHaveLength(1);
     expect(mails((x) => x.template === 'inspector-assignment' && x.to.includes(staff.email))).toHaveLength(1);
-    const count: Json[] = await h.db.query('SELECT count(*)::int AS n FROM control_visits WHERE organisation_id = ANY($1)', [[risky.organisationId, medium.organisationId, calm.organisationId]]);
+    const count: Json[] = await h.db.query('SELECT count(*)::int AS n FROM control_visits WHERE organisation_id = ANY($1)', [
+      [risky.organisationId, medium.organisationId, calm.organisationId],
+    ]);
     expect(count[0]!.n).toBe(2);
   });
 
   it('VIS-1 lists the plan; an inspector sees only their own assignments; a centre may not', async () => {
     const all = await http('GET', `/visit-plans?from=${from}&to=${to}`, ops);
     expect(all.status).toBe(200);
-    expect(all.body.visits.map((v: Json) => v.organisationId)).toEqual(expect.arrayContaining([risky.organisationId, medium.organisationId]));
+    expect(all.body.visits.map((v: Json) => v.organisationId)).toEqual(
+      expect.arrayContaining([risky.organisationId, medium.organisationId]),
+    );
     const mine = await http('GET', `/visit-plans?from=${from}&to=${to}`, await inspectorToken(staff.email));
     expect(mine.status).toBe(200);
     expect(mine.body.visits.map((v: Json) => v.organisationId)).toEqual([risky.organisationId]);
@@ -274,7 +368,10 @@ describe('control-visit planning through the API (VIS-1..5)', () => {
   it('VIS-1 refuses malformed plans naming the field, and anyone but operations', async () => {
     expect((await http('POST', '/visit-plans', ops, { to })).body).toMatchObject({ statusCode: 400, field: 'from' });
     expect((await http('POST', '/visit-plans', ops, { from: to, to: from })).body).toMatchObject({ statusCode: 400, field: 'to' });
-    expect((await http('POST', '/visit-plans', ops, { from, to, announcedShare: 2 })).body).toMatchObject({ statusCode: 400, field: 'announcedShare' });
+    expect((await http('POST', '/visit-plans', ops, { from, to, announcedShare: 2 })).body).toMatchObject({
+      statusCode: 400,
+      field: 'announcedShare',
+    });
     expect((await http('POST', '/visit-plans', legal, { from, to })).status).toBe(403);
     expect((await http('POST', '/visit-plans', await inspectorToken(`x-${randomUUID()}@pix.test`), { from, to })).status).toBe(403);
   });
@@ -308,9 +405,18 @@ describe('control-visit findings through the API (VIS-4, BRE-1, SUS-1)', () => {
     const token = await inspectorToken(visitor.email);
     const path = `/control-visits/${visit.id}/findings`;
     // 400 naming the field; 404 for another inspector's visit.
-    expect((await http('POST', path, token, { checklist: { ...allOk, staffing: undefined } })).body).toMatchObject({ statusCode: 400, field: 'checklist.staffing' });
-    expect((await http('POST', path, token, { checklist: { ...allOk, premises: { result: 'ko' } } })).body).toMatchObject({ statusCode: 400, field: 'checklist.premises.notes' });
-    expect((await http('POST', path, token, { checklist: allOk, proposeBreach: true })).body).toMatchObject({ statusCode: 409, rule: 'VIS-4' });
+    expect((await http('POST', path, token, { checklist: { ...allOk, staffing: undefined } })).body).toMatchObject({
+      statusCode: 400,
+      field: 'checklist.staffing',
+    });
+    expect((await http('POST', path, token, { checklist: { ...allOk, premises: { result: 'ko' } } })).body).toMatchObject({
+      statusCode: 400,
+      field: 'checklist.premises.notes',
+    });
+    expect((await http('POST', path, token, { checklist: allOk, proposeBreach: true })).body).toMatchObject({
+      statusCode: 409,
+      rule: 'VIS-4',
+    });
     expect((await http('POST', path, await h.tokenFor('inspector'), { checklist: allOk })).status).toBe(404);
     expect((await http('POST', path, legal, { checklist: allOk })).status).toBe(403);
 
@@ -327,7 +433,10 @@ describe('control-visit findings through the API (VIS-4, BRE-1, SUS-1)', () => {
     };
     const res = await http('POST', path, token, findings);
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ status: 'done', findings: { failed: ['premises', 'sessionOrganisation'], serious: true, chargedCostEur: 120 } });
+    expect(res.body).toMatchObject({
+      status: 'done',
+      findings: { failed: ['premises', 'sessionOrganisation'], serious: true, chargedCostEur: 120 },
+    });
     expect(res.body.findings.proposals.map((p: Json) => [p.kind, p.ruleId])).toEqual([
       ['suspension', 'SUS-1'],
       ['breach-notice', 'BRE-1'],
@@ -343,10 +452,19 @@ describe('control-visit findings through the API (VIS-4, BRE-1, SUS-1)', () => {
       ['suspension-proposed', ['SUS-1', 'VIS-4', 'BRE-4']],
       ['breach-notice-proposed', ['BRE-1', 'VIS-4', 'BRE-4']],
     ]);
-    expect(log[1]).toMatchObject({ actor: 'Inspecteur Pix (inspector)', fromState: 'planned', toState: 'done', reason: 'Session tenue sans surveillance effective.' });
+    expect(log[1]).toMatchObject({
+      actor: 'Inspecteur Pix (inspector)',
+      fromState: 'planned',
+      toState: 'done',
+      reason: 'Session tenue sans surveillance effective.',
+    });
     expect((await verifyLogChain(h.db)).valid).toBe(true);
 
-    const proposals = await receivedMail(h.smtp, (x) => x.template === 'visit-findings-proposal' && x.to.includes(LEGAL_EMAIL) && x.subject.includes('Centre visité'), 2);
+    const proposals = await receivedMail(
+      h.smtp,
+      (x) => x.template === 'visit-findings-proposal' && x.to.includes(LEGAL_EMAIL) && x.subject.includes('Centre visité'),
+      2,
+    );
     expect(proposals).toHaveLength(2);
     const text = h.smtp.readMessage(proposals.find((p) => p.subject.includes('suspension'))!.id)!.text!;
     expect(text).toContain('Aucun surveillant pendant 20 minutes');
@@ -397,8 +515,24 @@ describe('control-visit findings through the API (VIS-4, BRE-1, SUS-1)', () => {
     const seen = await http('GET', `/agrements/${centre.agrementId}`, legal);
     expect(seen.body.state).toBe('active');
     expect(seen.body.agrement.proposals).toEqual([
-      expect.objectContaining({ id: suspensionId, kind: 'suspension', cause: 'visit-findings', ruleId: 'SUS-1', ruleIds: ['VIS-4', 'SUS-1'], visitId: visit.id, proposedOn: day }),
-      expect.objectContaining({ id: breachId, kind: 'breach-notice', cause: 'visit-findings', ruleId: 'BRE-1', ruleIds: ['VIS-4', 'BRE-1'], visitId: visit.id, proposedOn: day }),
+      expect.objectContaining({
+        id: suspensionId,
+        kind: 'suspension',
+        cause: 'visit-findings',
+        ruleId: 'SUS-1',
+        ruleIds: ['VIS-4', 'SUS-1'],
+        visitId: visit.id,
+        proposedOn: day,
+      }),
+      expect.objectContaining({
+        id: breachId,
+        kind: 'breach-notice',
+        cause: 'visit-findings',
+        ruleId: 'BRE-1',
+        ruleIds: ['VIS-4', 'BRE-1'],
+        visitId: visit.id,
+        proposedOn: day,
+      }),
     ]);
     // A retry of the same findings proposes nothing twice.
     const retry = await http('POST', `/control-visits/${visit.id}/findings`, token, findings);
@@ -406,25 +540,41 @@ describe('control-visit findings through the API (VIS-4, BRE-1, SUS-1)', () => {
     expect((await http('GET', `/agrements/${centre.agrementId}`, legal)).body.agrement.proposals).toHaveLength(2);
 
     // BRE-4: only the legal team decides.
-    expect((await http('POST', `/agrements/${centre.agrementId}/actions/confirm-proposal`, ops, { reason: 'x', proposalId: suspensionId })).status).toBe(403);
-    const suspended = await http('POST', `/agrements/${centre.agrementId}/actions/confirm-proposal`, legal, { reason: 'Constat grave lors de la visite', proposalId: suspensionId });
+    expect(
+      (await http('POST', `/agrements/${centre.agrementId}/actions/confirm-proposal`, ops, { reason: 'x', proposalId: suspensionId }))
+        .status,
+    ).toBe(403);
+    const suspended = await http('POST', `/agrements/${centre.agrementId}/actions/confirm-proposal`, legal, {
+      reason: 'Constat grave lors de la visite',
+      proposalId: suspensionId,
+    });
     expect(suspended.status).toBe(200);
     expect(suspended.body).toMatchObject({ state: 'suspended', agrement: { suspension: { since: day } } });
     expect(suspended.body.agrement.suspension.reason).toContain('visite de contrôle');
     expect(suspended.body.agrement.proposals.map((p: Json) => p.id)).toEqual([breachId]);
-    const notice = await http('POST', `/agrements/${centre.agrementId}/actions/confirm-proposal`, legal, { reason: 'Mise en demeure', proposalId: breachId });
+    const notice = await http('POST', `/agrements/${centre.agrementId}/actions/confirm-proposal`, legal, {
+      reason: 'Mise en demeure',
+      proposalId: breachId,
+    });
     expect(notice.status).toBe(200);
     expect(notice.body).toMatchObject({ state: 'under-notice', agrement: { breach: { letterSentOn: day }, proposals: [] } });
     // Decided: the same proposal cannot be decided twice, and the findings sent again propose nothing.
-    expect((await http('POST', `/agrements/${centre.agrementId}/actions/decline-proposal`, legal, { reason: 'x', proposalId: breachId })).body).toMatchObject({ statusCode: 409, rule: 'BRE-4' });
+    expect(
+      (await http('POST', `/agrements/${centre.agrementId}/actions/decline-proposal`, legal, { reason: 'x', proposalId: breachId })).body,
+    ).toMatchObject({ statusCode: 409, rule: 'BRE-4' });
     await http('POST', `/control-visits/${visit.id}/findings`, token, findings);
     expect((await http('GET', `/agrements/${centre.agrementId}`, legal)).body.agrement.proposals).toEqual([]);
 
     // The centre is told of the suspension and of the formal notice.
     expect(await receivedMail(h.smtp, (x) => x.template === 'agrement-suspended' && x.to.includes(centre.email))).toHaveLength(1);
     expect(await receivedMail(h.smtp, (x) => x.template === 'breach-notice' && x.to.includes(centre.email))).toHaveLength(1);
-    const events: Json[] = await h.db.query(`SELECT type, rule_ids FROM event_log WHERE stream_type = 'agrement' AND stream_id = $1 ORDER BY id`, [centre.agrementId]);
-    expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['suspension-proposed', 'breach-notice-proposed', 'proposal-confirmed', 'suspended', 'breach-notified']));
+    const events: Json[] = await h.db.query(
+      `SELECT type, rule_ids FROM event_log WHERE stream_type = 'agrement' AND stream_id = $1 ORDER BY id`,
+      [centre.agrementId],
+    );
+    expect(events.map((e) => e.type)).toEqual(
+      expect.arrayContaining(['suspension-proposed', 'breach-notice-proposed', 'proposal-confirmed', 'suspended', 'breach-notified']),
+    );
     expect(events.find((e) => e.type === 'suspension-proposed')!.rule_ids).toEqual(['VIS-4', 'SUS-1', 'BRE-4']);
   });
 });
@@ -442,8 +592,18 @@ describe('a centre’s quality record through the API (SES-13, SES-12, SUS-1 →
       sessionId: session,
     });
     expect(complaint.status).toBe(201);
-    expect(complaint.body).toMatchObject({ kind: 'complaint', occurredOn: today(), ruleId: 'SES-13', sessionId: session, complaint: { withinTime: false } });
-    const incident = await http('POST', `/centres/${centre.organisationId}/quality-events`, legal, { kind: 'incident', occurredOn: plusDays(today(), -3), summary: 'Panne de courant' });
+    expect(complaint.body).toMatchObject({
+      kind: 'complaint',
+      occurredOn: today(),
+      ruleId: 'SES-13',
+      sessionId: session,
+      complaint: { withinTime: false },
+    });
+    const incident = await http('POST', `/centres/${centre.organisationId}/quality-events`, legal, {
+      kind: 'incident',
+      occurredOn: plusDays(today(), -3),
+      summary: 'Panne de courant',
+    });
     expect(incident.status).toBe(201);
     // DATA-2: a breach notified 4 days after its discovery is recorded as late.
     const breach = await http('POST', `/centres/${centre.organisationId}/quality-events`, legal, {
@@ -458,20 +618,61 @@ describe('a centre’s quality record through the API (SES-13, SES-12, SUS-1 →
     const after = (await http('GET', `/centres/${centre.organisationId}/risk`, ops)).body.facts;
     expect(after).toMatchObject({ complaints: before.complaints + 1, incidents: before.incidents + 1 });
     const list = await http('GET', `/centres/${centre.organisationId}/quality-events?kind=complaint`, ops);
-    expect(list.body).toMatchObject({ total: 1, items: [{ id: complaint.body.id, summary: 'Candidat interrompu par des travaux dans la salle' }] });
-    const [logged] = await h.db.query(`SELECT type, rule_ids, actor, reason FROM event_log WHERE stream_type = 'centre-quality' AND data->>'id' = $1`, [complaint.body.id]);
-    expect(logged).toMatchObject({ type: 'quality-complaint', rule_ids: ['SES-13', 'VIS-1'], reason: 'Candidat interrompu par des travaux dans la salle' });
+    expect(list.body).toMatchObject({
+      total: 1,
+      items: [{ id: complaint.body.id, summary: 'Candidat interrompu par des travaux dans la salle' }],
+    });
+    const [logged] = await h.db.query(
+      `SELECT type, rule_ids, actor, reason FROM event_log WHERE stream_type = 'centre-quality' AND data->>'id' = $1`,
+      [complaint.body.id],
+    );
+    expect(logged).toMatchObject({
+      type: 'quality-complaint',
+      rule_ids: ['SES-13', 'VIS-1'],
+      reason: 'Candidat interrompu par des travaux dans la salle',
+    });
     expect(logged.actor).toMatch(/\(operations\)$/);
 
     // Bad input changes nothing: 400 with the field, 404 an unknown centre, 403 a centre user.
-    const count = async () => (await h.db.query(`SELECT count(*)::int AS n FROM centre_quality_events WHERE organisation_id = $1`, [centre.organisationId]))[0].n;
+    const count = async () =>
+      (await h.db.query(`SELECT count(*)::int AS n FROM centre_quality_events WHERE organisation_id = $1`, [centre.organisationId]))[0].n;
     const n = await count();
-    expect((await http('POST', `/centres/${centre.organisationId}/quality-events`, ops, { kind: 'incident', occurredOn: plusDays(today(), 1), summary: 'x' })).body).toMatchObject({ statusCode: 400, field: 'occurredOn' });
-    expect((await http('POST', `/centres/${centre.organisationId}/quality-events`, ops, { kind: 'incident', occurredOn: today(), summary: 'x', sessionId: 'S-of-another' })).body).toMatchObject({ statusCode: 400, field: 'sessionId' });
-    expect((await http('POST', `/centres/${centre.organisationId}/quality-events`, ops, { kind: 'gossip', occurredOn: today(), summary: 'x' })).body).toMatchObject({ statusCode: 400, field: 'kind' });
-    expect((await http('POST', `/centres/${randomUUID()}/quality-events`, ops, { kind: 'incident', occurredOn: today(), summary: 'x' })).status).toBe(404);
+    expect(
+      (
+        await http('POST', `/centres/${centre.organisationId}/quality-events`, ops, {
+          kind: 'incident',
+          occurredOn: plusDays(today(), 1),
+          summary: 'x',
+        })
+      ).body,
+    ).toMatchObject({ statusCode: 400, field: 'occurredOn' });
+    expect(
+      (
+        await http('POST', `/centres/${centre.organisationId}/quality-events`, ops, {
+          kind: 'incident',
+          occurredOn: today(),
+          summary: 'x',
+          sessionId: 'S-of-another',
+        })
+      ).body,
+    ).toMatchObject({ statusCode: 400, field: 'sessionId' });
+    expect(
+      (await http('POST', `/centres/${centre.organisationId}/quality-events`, ops, { kind: 'gossip', occurredOn: today(), summary: 'x' }))
+        .body,
+    ).toMatchObject({ statusCode: 400, field: 'kind' });
+    expect(
+      (await http('POST', `/centres/${randomUUID()}/quality-events`, ops, { kind: 'incident', occurredOn: today(), summary: 'x' })).status,
+    ).toBe(404);
     const centreUser = await h.tokenFor('centre', centre.organisationId);
-    expect((await http('POST', `/centres/${centre.organisationId}/quality-events`, centreUser, { kind: 'incident', occurredOn: today(), summary: 'x' })).status).toBe(403);
+    expect(
+      (
+        await http('POST', `/centres/${centre.organisationId}/quality-events`, centreUser, {
+          kind: 'incident',
+          occurredOn: today(),
+          summary: 'x',
+        })
+      ).status,
+    ).toBe(403);
     expect(await count()).toBe(n);
   });
 });

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { type Action, ACTIONS, allowedRoles, assertCan, can, canSeeOrganisation, PERMISSIONS } from '../../../../src/access/domain/permissions';
+import {
+  type Action,
+  ACTIONS,
+  allowedRoles,
+  assertCan,
+  can,
+  canSeeOrganisation,
+  PERMISSIONS,
+} from '../../../../src/access/domain/permissions';
 import { actorLabel, isRole, type Principal, type Role, ROLES } from '../../../../src/access/domain/roles';
 import { Forbidden } from '../../../../src/shared/domain/errors';
 
@@ -21,7 +29,8 @@ describe('permission matrix', () => {
 
   it('BRE-4 neither operations nor the centre may qualify a breach or confirm a termination', () => {
     for (const action of ['agrement.suspend', 'agrement.notify-breach', 'agrement.confirm-termination'] as const) {
-      for (const role of ['operations', 'centre', 'coordinator', 'inspector', 'read-only'] as const) expect(can(as(role), action), `${role} ${action}`).toBe(false);
+      for (const role of ['operations', 'centre', 'coordinator', 'inspector', 'read-only'] as const)
+        expect(can(as(role), action), `${role} ${action}`).toBe(false);
     }
   });
 

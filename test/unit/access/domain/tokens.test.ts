@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { PARAMETERS } from '../../../../src/config/parameters';
 import { accessReviewDue } from '../../../../src/access/domain/review';
-import { lastUseIsStale, tokenExpiresAt, tokenFlags, tokenLifetimeDays, tokenStatus, userFlags } from '../../../../src/access/domain/tokens';
+import {
+  lastUseIsStale,
+  tokenExpiresAt,
+  tokenFlags,
+  tokenLifetimeDays,
+  tokenStatus,
+  userFlags,
+} from '../../../../src/access/domain/tokens';
 import { identityMismatches } from '../../../../src/application/domain/applicant';
 import { InvalidCommand } from '../../../../src/shared/domain/errors';
 
@@ -66,7 +73,13 @@ describe('DATA-3 obsolete accesses flagged by the annual review', () => {
   });
 
   it('a user: no active token, unused, scoped without organisation, organisation whose agrément ended; none once deactivated', () => {
-    const user = { role: 'centre' as const, active: true, organisationId: 'org', createdAt: new Date(now.getTime() - 400 * DAY), tokens: [token()] };
+    const user = {
+      role: 'centre' as const,
+      active: true,
+      organisationId: 'org',
+      createdAt: new Date(now.getTime() - 400 * DAY),
+      tokens: [token()],
+    };
     expect(userFlags(user, now, 90)).toEqual([]);
     expect(userFlags({ ...user, tokens: [token({ revokedAt: now })] }, now, 90)).toEqual(['no-active-token']);
     expect(userFlags({ ...user, tokens: [] }, now, 90)).toEqual(['no-active-token', 'unused']);
@@ -82,9 +95,17 @@ describe('DATA-3 obsolete accesses flagged by the annual review', () => {
 describe('DATA-3 the annual review is due a year after the last one', () => {
   it('last review + 12 months; never reviewed: first user + 12 months; no user: nothing due', () => {
     const last = at('2025-03-31T09:00:00Z');
-    expect(accessReviewDue(last, at('2024-01-01T00:00:00Z'), at('2026-03-30T00:00:00Z'))).toEqual({ dueAt: at('2026-03-31T09:00:00Z'), overdue: false, basis: 'last-review' });
+    expect(accessReviewDue(last, at('2024-01-01T00:00:00Z'), at('2026-03-30T00:00:00Z'))).toEqual({
+      dueAt: at('2026-03-31T09:00:00Z'),
+      overdue: false,
+      basis: 'last-review',
+    });
     expect(accessReviewDue(last, null, at('2026-03-31T09:00:00Z')).overdue).toBe(true);
-    expect(accessReviewDue(null, at('2025-02-28T00:00:00Z'), at('2026-03-01T00:00:00Z'))).toEqual({ dueAt: at('2026-02-28T00:00:00Z'), overdue: true, basis: 'first-user' });
+    expect(accessReviewDue(null, at('2025-02-28T00:00:00Z'), at('2026-03-01T00:00:00Z'))).toEqual({
+      dueAt: at('2026-02-28T00:00:00Z'),
+      overdue: true,
+      basis: 'first-user',
+    });
     expect(accessReviewDue(null, null, at('2026-03-01T00:00:00Z'))).toEqual({ dueAt: null, overdue: false, basis: 'none' });
   });
 });
@@ -92,11 +113,16 @@ describe('DATA-3 the annual review is due a year after the last one', () => {
 describe('APP-1 a centre applies for its own organisation: identity fields compared', () => {
   const recorded = { name: 'Formation Numérique Lyon', uai: '0691234A', email: 'contact@fn-lyon.fr' };
   it('case, spacing and e-mail case do not make another organisation', () => {
-    expect(identityMismatches(recorded, { name: '  formation  numérique LYON ', uai: '0691234a', email: 'Contact@FN-Lyon.fr' })).toEqual([]);
+    expect(identityMismatches(recorded, { name: '  formation  numérique LYON ', uai: '0691234a', email: 'Contact@FN-Lyon.fr' })).toEqual(
+      [],
+    );
   });
   it('another name, UAI or address does', () => {
     expect(identityMismatches(recorded, { name: 'Autre Centre', uai: '0691234A', email: 'contact@fn-lyon.fr' })).toEqual(['name']);
     expect(identityMismatches(recorded, { name: recorded.name, uai: null, email: 'contact@fn-lyon.fr' })).toEqual(['uai']);
-    expect(identityMismatches({ ...recorded, uai: null }, { name: recorded.name, uai: '0750001X', email: 'victime@ailleurs.fr' })).toEqual(['uai', 'email']);
+    expect(identityMismatches({ ...recorded, uai: null }, { name: recorded.name, uai: '0750001X', email: 'victime@ailleurs.fr' })).toEqual([
+      'uai',
+      'email',
+    ]);
   });
 });

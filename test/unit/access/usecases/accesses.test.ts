@@ -18,13 +18,34 @@ class InMemoryAccesses implements AccessRepository {
   log: Array<{ userId: string; type: string; reason: string | null; data: Record<string, unknown> }> = [];
 
   user(n: number, role: Role, extra: Partial<UserRecord> = {}): UserRecord {
-    const u: UserRecord = { id: uuid(n), name: `User ${n}`, email: `u${n}@pix.test`, role, organisationId: null, organisationName: null, active: true, createdAt: ago(400), deactivatedAt: null, agrementEnded: false, ...extra };
+    const u: UserRecord = {
+      id: uuid(n),
+      name: `User ${n}`,
+      email: `u${n}@pix.test`,
+      role,
+      organisationId: null,
+      organisationName: null,
+      active: true,
+      createdAt: ago(400),
+      deactivatedAt: null,
+      agrementEnded: false,
+      ...extra,
+    };
     this.users.push(u);
     return u;
   }
 
   token(n: number, userId: string, extra: Partial<TokenRecord> = {}): TokenRecord {
-    const t: TokenRecord = { id: uuid(1000 + n), userId, label: `token ${n}`, createdAt: ago(10), expiresAt: new Date(NOW.getTime() + 30 * DAY), lastUsedAt: ago(1), revokedAt: null, ...extra };
+    const t: TokenRecord = {
+      id: uuid(1000 + n),
+      userId,
+      label: `token ${n}`,
+      createdAt: ago(10),
+      expiresAt: new Date(NOW.getTime() + 30 * DAY),
+      lastUsedAt: ago(1),
+      revokedAt: null,
+      ...extra,
+    };
     this.tokens.push(t);
     return t;
   }
@@ -50,7 +71,8 @@ class InMemoryAccesses implements AccessRepository {
     const revoked = this.tokens.filter((t) => t.userId === userId && !t.revokedAt);
     for (const t of revoked) t.revokedAt = NOW;
     const result = { deactivated: user !== undefined, revokedTokenIds: revoked.map((t) => t.id) };
-    if (audit && (result.deactivated || result.revokedTokenIds.length)) this.log.push({ userId, type: 'user-deactivated', reason: audit.reason, data: { revokedTokenIds: result.revokedTokenIds } });
+    if (audit && (result.deactivated || result.revokedTokenIds.length))
+      this.log.push({ userId, type: 'user-deactivated', reason: audit.reason, data: { revokedTokenIds: result.revokedTokenIds } });
     return result;
   }
   async restoreDemoUser(): Promise<void> {}
@@ -98,7 +120,9 @@ describe('DATA-3 removing accesses (use cases over the repository port)', () => 
     expect(revoked).toMatchObject({ id: token.id, status: 'revoked', revokedAt: NOW.toISOString() });
     // A retried request: the token as it stands, nothing logged again.
     expect(await revokeInTransaction(repo, holder.id, token.id, 'perdu', 'User 1', NOW)).toEqual(revoked);
-    expect(repo.log).toEqual([{ userId: holder.id, type: 'token-revoked', reason: 'perdu', data: { tokenId: token.id, label: 'token 1' } }]);
+    expect(repo.log).toEqual([
+      { userId: holder.id, type: 'token-revoked', reason: 'perdu', data: { tokenId: token.id, label: 'token 1' } },
+    ]);
     // Operations reviewing accesses revoke any holder's token (userId null).
     const second = repo.token(2, other.id);
     expect(await revokeInTransaction(repo, null, second.id, 'obsolète', 'Agent Pix', NOW)).toMatchObject({ status: 'revoked' });
@@ -126,7 +150,10 @@ describe('DATA-3 the annual review flags obsolete accesses (use case over the re
     const busy = repo.user(1, 'operations');
     repo.token(1, busy.id);
     const idle = repo.user(2, 'centre', { organisationId: uuid(99), agrementEnded: true });
-    repo.token(2, idle.id, { lastUsedAt: ago(PARAMETERS.access.unusedAfterDays + 1), createdAt: ago(PARAMETERS.access.unusedAfterDays + 2) });
+    repo.token(2, idle.id, {
+      lastUsedAt: ago(PARAMETERS.access.unusedAfterDays + 1),
+      createdAt: ago(PARAMETERS.access.unusedAfterDays + 2),
+    });
     repo.token(3, idle.id, { expiresAt: ago(1), createdAt: ago(3), lastUsedAt: null });
     const gone = repo.user(3, 'inspector', { active: false, deactivatedAt: ago(2) });
     repo.token(4, gone.id, { expiresAt: ago(1), lastUsedAt: null });

@@ -6,7 +6,14 @@ import {
   blockerMessage,
   type PlannedSession,
 } from '../../../../src/agrement/domain/affected-sessions';
-import { type Agrement, type AgrementCommand, decide, openAgrement, pendingDeadlines, sessionBlocker } from '../../../../src/agrement/domain/agrement';
+import {
+  type Agrement,
+  type AgrementCommand,
+  decide,
+  openAgrement,
+  pendingDeadlines,
+  sessionBlocker,
+} from '../../../../src/agrement/domain/agrement';
 import { renderEmail } from '../../../../src/mail/infra/templates';
 
 function open(overrides: Partial<Parameters<typeof openAgrement>[0]> = {}): Agrement {
@@ -41,7 +48,12 @@ const session = (sessionId: string, date: string, overrides: Partial<PlannedSess
 
 /** 2026-03-02 at 10:00 in Paris. */
 const NOW = new Date('2026-03-02T09:00:00Z');
-const planned = [session('S-today-morning', '2026-03-02', { startTime: '08:00', endTime: '10:00' }), session('S-today', '2026-03-02'), session('S-april', '2026-04-15'), session('S-june', '2026-06-10')];
+const planned = [
+  session('S-today-morning', '2026-03-02', { startTime: '08:00', endTime: '10:00' }),
+  session('S-today', '2026-03-02'),
+  session('S-april', '2026-04-15'),
+  session('S-june', '2026-06-10'),
+];
 const summary = (a: Agrement, list = planned) => affectedSessions(a, list, NOW).map((s) => [s.sessionId, s.status, s.ruleId, s.from]);
 
 describe('planned sessions affected by a suspension, a notice or an end (SES-9)', () => {
@@ -68,9 +80,19 @@ describe('planned sessions affected by a suspension, a notice or an end (SES-9)'
     const a = run(open({ kind: 'network' }), '2026-03-02', { type: 'suspended', on: '2026-03-02', reason: 'fraude dans un centre membre' });
     const member = session('S-member', '2026-05-05', { organisationId: 'member-1', organisationName: 'IUT membre' });
     const [s] = affectedSessions(a, [member], NOW);
-    expect(s).toMatchObject({ sessionId: 'S-member', status: 'blocked', ruleId: 'SUS-2', ruleIds: ['SUS-2', 'SUS-6', 'SES-9'], from: '2026-03-02' });
-    expect(blockerMessage(a, sessionBlocker(a, '2026-05-05')!)).toBe("no session may be organised: the network's agrément is suspended as a whole (SUS-2, SUS-6, SES-9)");
-    expect(blockerMessage(open(), { ruleId: 'SUS-2', reason: 'the agrément is suspended' })).toBe('no session may be organised: the agrément is suspended (SUS-2, SES-9)');
+    expect(s).toMatchObject({
+      sessionId: 'S-member',
+      status: 'blocked',
+      ruleId: 'SUS-2',
+      ruleIds: ['SUS-2', 'SUS-6', 'SES-9'],
+      from: '2026-03-02',
+    });
+    expect(blockerMessage(a, sessionBlocker(a, '2026-05-05')!)).toBe(
+      "no session may be organised: the network's agrément is suspended as a whole (SUS-2, SUS-6, SES-9)",
+    );
+    expect(blockerMessage(open(), { ruleId: 'SUS-2', reason: 'the agrément is suspended' })).toBe(
+      'no session may be organised: the agrément is suspended (SUS-2, SES-9)',
+    );
   });
 
   it('TER-3: force majeure blocks every planned session while it lasts', () => {
@@ -135,8 +157,15 @@ describe('planned sessions affected by a suspension, a notice or an end (SES-9)'
 
 describe('« Sessions planifiées concernées » e-mails (SES-9, SUS-6)', () => {
   it("SUS-6: the network's coordinating organisation gets every session, each member centre its own; a member with none gets nothing", () => {
-    const a = run(open({ kind: 'network', organisationName: 'Réseau Loire', email: 'reseau@test.fr' }), '2026-03-02', { type: 'suspended', on: '2026-03-02', reason: 'fraude' });
-    const list = [session('S-1', '2026-04-01', { organisationId: 'm-1', organisationName: 'IUT Cholet' }), session('S-2', '2026-04-02', { organisationId: 'org-1', organisationName: 'Réseau Loire' })];
+    const a = run(open({ kind: 'network', organisationName: 'Réseau Loire', email: 'reseau@test.fr' }), '2026-03-02', {
+      type: 'suspended',
+      on: '2026-03-02',
+      reason: 'fraude',
+    });
+    const list = [
+      session('S-1', '2026-04-01', { organisationId: 'm-1', organisationName: 'IUT Cholet' }),
+      session('S-2', '2026-04-02', { organisationId: 'org-1', organisationName: 'Réseau Loire' }),
+    ];
     const affected = affectedSessions(a, list, NOW);
     const emails = affectedSessionsEmails(a, { type: 'suspended', on: affectingEventOn('suspended', { since: '2026-03-02' })! }, affected, [
       { organisationId: 'm-1', name: 'IUT Cholet', email: 'iut@test.fr' },
@@ -157,7 +186,9 @@ describe('« Sessions planifiées concernées » e-mails (SES-9, SUS-6)', () => 
     const a = run(open(), '2026-03-02', { type: 'suspended', on: '2026-03-02', reason: 'fraude' });
     const [only, ...rest] = affectedSessionsEmails(a, { type: 'suspended', on: '2026-03-02' }, [], []);
     expect(rest).toEqual([]);
-    expect(renderEmail('planned-sessions-affected', only!.data).text).toContain("Aucune session déjà planifiée par votre centre n'est concernée.");
+    expect(renderEmail('planned-sessions-affected', only!.data).text).toContain(
+      "Aucune session déjà planifiée par votre centre n'est concernée.",
+    );
   });
 
   it('the day each event speaks of', () => {

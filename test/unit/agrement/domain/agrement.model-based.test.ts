@@ -60,7 +60,17 @@ const SEED = Number(process.env.AGREMENT_MBT_SEED ?? 20261004);
 const NUM_RUNS = Number(process.env.AGREMENT_MBT_RUNS ?? 200);
 const MAX_COMMANDS = 120;
 
-const ZONES = ['Europe/Paris', 'America/Montreal', 'America/Guadeloupe', 'America/Cayenne', 'Indian/Reunion', 'Pacific/Noumea', 'Pacific/Tahiti', 'Pacific/Auckland', 'America/St_Johns'];
+const ZONES = [
+  'Europe/Paris',
+  'America/Montreal',
+  'America/Guadeloupe',
+  'America/Cayenne',
+  'Indian/Reunion',
+  'Pacific/Noumea',
+  'Pacific/Tahiti',
+  'Pacific/Auckland',
+  'America/St_Johns',
+];
 const PERSON_COMMANDS = [...TRANSITIONS.keys()] as Array<Exclude<CommandType, 'deadline-reached'>>;
 const CLOSING_EVENTS = new Set(['proposal-confirmed', 'termination-confirmed', 'proposal-declined', 'proposal-withdrawn']);
 /** The centre's obligations and the command that meets each (the ledger's 'met'). */
@@ -131,9 +141,19 @@ interface StartSpec {
 }
 
 const startOnArb = fc.oneof(
-  { weight: 3, arbitrary: fc.integer({ min: Date.UTC(2024, 0, 1) / 864e5, max: Date.UTC(2032, 11, 31) / 864e5 }).map((n) => isoDate(new Date(n * 864e5))) },
+  {
+    weight: 3,
+    arbitrary: fc
+      .integer({ min: Date.UTC(2024, 0, 1) / 864e5, max: Date.UTC(2032, 11, 31) / 864e5 })
+      .map((n) => isoDate(new Date(n * 864e5))),
+  },
   // Month ends and 29 February: the clamping edges of every "n months" deadline.
-  { weight: 1, arbitrary: fc.record({ y: fc.integer({ min: 2024, max: 2032 }), m: fc.integer({ min: 0, max: 11 }), back: fc.integer({ min: 0, max: 2 }) }).map(({ y, m, back }) => isoDate(new Date(Date.UTC(y, m + 1, -back)))) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .record({ y: fc.integer({ min: 2024, max: 2032 }), m: fc.integer({ min: 0, max: 11 }), back: fc.integer({ min: 0, max: 2 }) })
+      .map(({ y, m, back }) => isoDate(new Date(Date.UTC(y, m + 1, -back)))),
+  },
 );
 
 const startArb: fc.Arbitrary<StartSpec> = fc.record({
@@ -157,7 +177,16 @@ const dateSpecArb: fc.Arbitrary<DateSpec> = fc.oneof(
   { weight: 4, arbitrary: fc.integer({ min: 1, max: 45 }) },
   { weight: 1, arbitrary: fc.integer({ min: -3, max: -1 }) },
   { weight: 1, arbitrary: fc.integer({ min: 100, max: 1500 }) },
-  { weight: 1, arbitrary: fc.constantFrom<DateSpec>({ raw: '9999-12-31' }, { raw: '0001-01-01' }, { raw: '2026-02-30' }, { raw: 'demain' }, { raw: undefined }) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom<DateSpec>(
+      { raw: '9999-12-31' },
+      { raw: '0001-01-01' },
+      { raw: '2026-02-30' },
+      { raw: 'demain' },
+      { raw: undefined },
+    ),
+  },
 );
 const dateOf = (spec: DateSpec, today: string): string => (typeof spec === 'number' ? shift(today, -spec) : (spec.raw as string));
 
@@ -178,12 +207,22 @@ const personSpecArb: fc.Arbitrary<PersonSpec> = fc.record({
   date: dateSpecArb,
   pick: fc.nat(10_000),
   flag: fc.boolean(),
-  candidates: fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 0, max: 300 }) }, { weight: 1, arbitrary: fc.integer({ min: 300, max: 2500 }) }, { weight: 1, arbitrary: fc.constant(-1) }),
+  candidates: fc.oneof(
+    { weight: 4, arbitrary: fc.integer({ min: 0, max: 300 }) },
+    { weight: 1, arbitrary: fc.integer({ min: 300, max: 2500 }) },
+    { weight: 1, arbitrary: fc.constant(-1) },
+  ),
 });
 
 /** The commands the open procedures make relevant: random types alone are mostly refused by their guards. */
 function aimedTypes(a: Agrement): Array<PersonSpec['type']> {
-  const types: Array<PersonSpec['type']> = ['sessions-finalised', 'referent-contribution', 'cahier-change-notified', 'referent-changed', 'visit-findings-proposed'];
+  const types: Array<PersonSpec['type']> = [
+    'sessions-finalised',
+    'referent-contribution',
+    'cahier-change-notified',
+    'referent-changed',
+    'visit-findings-proposed',
+  ];
   types.push(a.breach ? 'breach-cured' : 'breach-notified');
   types.push(a.visit ? 'visit-answered' : 'visit-demanded');
   types.push(a.labourDocuments ? 'labour-documents-received' : 'labour-documents-requested');
@@ -262,31 +301,78 @@ function personCommand(spec: PersonSpec, a: Agrement, today: string): AgrementCo
     case 'badge-obtained':
       return { type: s.type, on, referentEmail: referentEmailOf(s, a) };
     case 'sessions-finalised':
-      return { type: s.type, sessionId: `S${s.pick % 8}`, finalisedOn: on, sessionDate: s.flag ? undefined : from(-(s.pick % 3)), candidates: s.candidates };
+      return {
+        type: s.type,
+        sessionId: `S${s.pick % 8}`,
+        finalisedOn: on,
+        sessionDate: s.flag ? undefined : from(-(s.pick % 3)),
+        candidates: s.candidates,
+      };
     case 'visit-findings-proposed':
-      return { type: s.type, on, visitId: `V${s.pick % 3}`, proposal: s.flag ? 'suspension' : 'breach-notice', reasonFr: text('constats graves lors de la visite') };
-    case 'referent-count-revised':
-      return { type: s.type, on, count: s.pick % 9 === 0 ? 0 : 1 + (s.pick % 4) };
-    case 'referent-added':
-      return { type: s.type, on, name: `Référent ${s.pick % 5}`, email: `ref${s.pick % 5}@reseau.test`, cv: text('cv.pdf'), recognisedQualifications: s.flag };
-    case 'referent-removed': {
-      const others = a.otherReferents ?? [];
-      return { type: s.type, on, referentEmail: others.length && s.pick % 5 !== 0 ? others[s.pick % others.length]!.email : a.referent.email };
-    }
-    case 'member-joined': {
-      const n = s.pick % 6;
-      const baseline = a.network ? undefined : { type: 'B' as const, departmentsCommitted: ['35', '56'], members: [{ organisationId: 'member-0', name: 'Membre 0', category: 'datadock-training-provider', department: '35', uai: null }] };
       return {
         type: s.type,
         on,
-        member: { organisationId: `member-${n}`, name: `Membre ${n}`, category: 'datadock-training-provider', department: ['35', '56', '29', '22'][n % 4]!, uai: null, email: `membre${n}@reseau.test` },
+        visitId: `V${s.pick % 3}`,
+        proposal: s.flag ? 'suspension' : 'breach-notice',
+        reasonFr: text('constats graves lors de la visite'),
+      };
+    case 'referent-count-revised':
+      return { type: s.type, on, count: s.pick % 9 === 0 ? 0 : 1 + (s.pick % 4) };
+    case 'referent-added':
+      return {
+        type: s.type,
+        on,
+        name: `Référent ${s.pick % 5}`,
+        email: `ref${s.pick % 5}@reseau.test`,
+        cv: text('cv.pdf'),
+        recognisedQualifications: s.flag,
+      };
+    case 'referent-removed': {
+      const others = a.otherReferents ?? [];
+      return {
+        type: s.type,
+        on,
+        referentEmail: others.length && s.pick % 5 !== 0 ? others[s.pick % others.length]!.email : a.referent.email,
+      };
+    }
+    case 'member-joined': {
+      const n = s.pick % 6;
+      const baseline = a.network
+        ? undefined
+        : {
+            type: 'B' as const,
+            departmentsCommitted: ['35', '56'],
+            members: [
+              { organisationId: 'member-0', name: 'Membre 0', category: 'datadock-training-provider', department: '35', uai: null },
+            ],
+          };
+      return {
+        type: s.type,
+        on,
+        member: {
+          organisationId: `member-${n}`,
+          name: `Membre ${n}`,
+          category: 'datadock-training-provider',
+          department: ['35', '56', '29', '22'][n % 4]!,
+          uai: null,
+          email: `membre${n}@reseau.test`,
+        },
         eligibility: { passed: s.pick % 7 !== 0, failedChecks: s.pick % 7 !== 0 ? [] : ['ELIG-4'] },
         ...(baseline ? { baseline } : {}),
       } as AgrementCommand;
     }
     case 'member-left': {
       const members = a.network?.members ?? [];
-      const baseline = a.network ? undefined : { type: 'B' as const, departmentsCommitted: ['35', '56'], members: [{ organisationId: 'member-0', name: 'Membre 0', category: 'datadock-training-provider', department: '35', uai: null }, { organisationId: 'member-9', name: 'Membre 9', category: 'datadock-training-provider', department: '56', uai: null }] };
+      const baseline = a.network
+        ? undefined
+        : {
+            type: 'B' as const,
+            departmentsCommitted: ['35', '56'],
+            members: [
+              { organisationId: 'member-0', name: 'Membre 0', category: 'datadock-training-provider', department: '35', uai: null },
+              { organisationId: 'member-9', name: 'Membre 9', category: 'datadock-training-provider', department: '56', uai: null },
+            ],
+          };
       const organisationId = members.length ? members[s.pick % members.length]!.organisationId : 'member-9';
       return { type: s.type, on, organisationId, ...(baseline ? { baseline } : {}) } as AgrementCommand;
     }
@@ -317,7 +403,15 @@ interface Real {
 }
 
 /** Coverage across all runs: a model-based test that never reaches a state or never accepts a command proves nothing of it. */
-const coverage = { states: new Set<AgrementState>(), accepted: new Set<string>(), refused: new Set<string>(), events: new Set<string>(), steps: 0, refusals: 0, commands: 0 };
+const coverage = {
+  states: new Set<AgrementState>(),
+  accepted: new Set<string>(),
+  refused: new Set<string>(),
+  events: new Set<string>(),
+  steps: 0,
+  refusals: 0,
+  commands: 0,
+};
 
 function setup(s: StartSpec): { model: Model; real: Real } {
   const years = s.foreign ? Math.min(s.years, PARAMETERS.application.foreignMaxYears) : s.years;
@@ -333,7 +427,12 @@ function setup(s: StartSpec): { model: Model; real: Real } {
       timeZone: s.timeZone,
       startOn: s.startOn,
       years,
-      referent: { name: 'Alex Durand', email: 'alex@centre.test', trainedOn: s.trained ? s.startOn : null, recognisedQualifications: s.qualified },
+      referent: {
+        name: 'Alex Durand',
+        email: 'alex@centre.test',
+        trainedOn: s.trained ? s.startOn : null,
+        recognisedQualifications: s.qualified,
+      },
       firstGrantOn: s.firstGrantYearsBefore ? isoDate(addYears(parseIsoDate(s.startOn), -s.firstGrantYearsBefore)) : undefined,
     }),
   );
@@ -402,7 +501,10 @@ function act(m: Model, r: Real, command: AgrementCommand): Decision | null {
 function checkRefusalAfterEnd(before: Agrement, command: AgrementCommand, err: DomainError): void {
   if (!FINAL_STATES.includes(before.state) || command.type === 'sessions-finalised') return;
   // TER-5: after the end, every action is refused naming TER-5, whatever its fields.
-  ok(err instanceof TransitionRefused && err.ruleId === 'TER-5', () => `${command.type} after the end refused by ${err.name} ${json(err.details)}, not TER-5`);
+  ok(
+    err instanceof TransitionRefused && err.ruleId === 'TER-5',
+    () => `${command.type} after the end refused by ${err.name} ${json(err.details)}, not TER-5`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -439,7 +541,10 @@ function check(m: Model, before: Agrement, command: AgrementCommand, { agrement:
   ok(after.state === standing(after), () => `state ${after.state}, but the procedures in course make it ${standing(after)}`);
   // The transition table: a person's command leads only to the states its cell names.
   if (command.type !== 'deadline-reached' && !FINAL_STATES.includes(before.state)) {
-    ok(TRANSITIONS.get(command.type)!.next(before.state).includes(after.state), () => `${command.type} led from ${before.state} to ${after.state}, not in its cell of the table`);
+    ok(
+      TRANSITIONS.get(command.type)!.next(before.state).includes(after.state),
+      () => `${command.type} led from ${before.state} to ${after.state}, not in its cell of the table`,
+    );
   }
 
   // TER-5: terminated and expired are final; after the end only a session held before it is recorded.
@@ -490,7 +595,11 @@ function checkProposals(m: Model, after: Agrement, events: AgrementEvent[]): voi
   ok(new Set(open).size === open.length, 'a proposal open twice');
   for (const [id, balance] of m.proposals) {
     ok(balance === 0 || balance === 1, () => `proposal ${id}: ${balance > 0 ? 'made' : 'closed'} once too often on the record`);
-    ok(open.includes(id) === (balance === 1), () => (balance ? `proposal ${id} vanished without an answer or a withdrawal on the record` : `proposal ${id} is open though closed on the record`));
+    ok(open.includes(id) === (balance === 1), () =>
+      balance
+        ? `proposal ${id} vanished without an answer or a withdrawal on the record`
+        : `proposal ${id} is open though closed on the record`,
+    );
   }
   for (const id of open) ok(m.proposals.get(id) === 1, () => `proposal ${id} open but never proposed on the record`);
 }
@@ -508,7 +617,8 @@ function pausedKeys(a: Agrement): Set<string> {
   if (!a.forceMajeure) return keys;
   if (a.breach) keys.add(`cure-due:${a.breach.cureDueOn}:${a.breach.letterSentOn}${a.breach.tag ?? ''}`);
   if (a.visit) keys.add(`visit-answer-due:${a.visit.answerDueOn}:${a.visit.demandedOn}${a.visit.tag ?? ''}`);
-  if (a.labourDocuments) keys.add(`labour-documents-due:${a.labourDocuments.dueOn}:${a.labourDocuments.requestedOn}${a.labourDocuments.tag ?? ''}`);
+  if (a.labourDocuments)
+    keys.add(`labour-documents-due:${a.labourDocuments.dueOn}:${a.labourDocuments.requestedOn}${a.labourDocuments.tag ?? ''}`);
   return keys;
 }
 
@@ -521,13 +631,20 @@ function checkLedgerMatchesSchedule(a: Agrement): void {
   for (const d of pending) {
     const e = byKey.get(d.key);
     ok(e, () => `pending deadline ${d.key} missing from the ledger`);
-    same({ outcome: e.outcome, on: e.on, name: e.name, boundary: e.boundary, ruleId: e.ruleId }, { outcome: 'pending', on: d.on, name: d.name, boundary: d.boundary, ruleId: d.ruleId }, d.key);
+    same(
+      { outcome: e.outcome, on: e.on, name: e.name, boundary: e.boundary, ruleId: e.ruleId },
+      { outcome: 'pending', on: d.on, name: d.name, boundary: d.boundary, ruleId: d.ruleId },
+      d.key,
+    );
   }
   const pendingKeys = new Set(pending.map((d) => d.key));
   const paused = pausedKeys(a);
   for (const e of a.ledger) {
     if (e.outcome !== 'pending' || pendingKeys.has(e.key)) continue;
-    ok(PAUSED_BY_FORCE_MAJEURE.has(e.name) && paused.has(e.key), () => `ledger entry ${e.key} is pending but the agrément no longer holds it`);
+    ok(
+      PAUSED_BY_FORCE_MAJEURE.has(e.name) && paused.has(e.key),
+      () => `ledger entry ${e.key} is pending but the agrément no longer holds it`,
+    );
   }
   if (FINAL_STATES.includes(a.state)) ok(!a.ledger.some((e) => e.outcome === 'pending'), 'a deadline pending on the ledger after the end');
 }
@@ -544,7 +661,11 @@ function checkLedger(before: Agrement, after: Agrement, command: AgrementCommand
       continue;
     }
     // While pending, only the rule it rests on may change (the term: AGR-4, AGR-3 once a renewal is accepted).
-    same({ ...now, ruleId: null, outcome: 'pending', outcomeOn: null, outcomeBy: null, supersededByOn: undefined }, { ...old, ruleId: null, supersededByOn: undefined }, `ledger entry ${old.key}`);
+    same(
+      { ...now, ruleId: null, outcome: 'pending', outcomeOn: null, outcomeBy: null, supersededByOn: undefined },
+      { ...old, ruleId: null, supersededByOn: undefined },
+      `ledger entry ${old.key}`,
+    );
     if (now.outcome === 'pending') continue;
     ok(now.outcomeOn && now.outcomeBy, () => `${old.key} ${now.outcome} without when or by what`);
     checkOutcome(now, after, command);
@@ -560,14 +681,21 @@ function checkLedger(before: Agrement, after: Agrement, command: AgrementCommand
     // REF-1, REF-3: a badge meets the deadline of the référent who showed it, not another's.
     const scope = name === 'badge-due' ? badgeKeysMet(before, after) : null;
     const open = before.ledger.filter((e) => e.name === name && e.outcome === 'pending' && (!scope || scope.has(e.key)));
-    for (const e of open) ok(afterByKey.get(e.key)!.outcome === 'met', () => `${e.key} ${afterByKey.get(e.key)!.outcome} after ${command.type}, not met`);
+    for (const e of open)
+      ok(afterByKey.get(e.key)!.outcome === 'met', () => `${e.key} ${afterByKey.get(e.key)!.outcome} after ${command.type}, not met`);
   }
 }
 
 /** The badge deadlines (keys) of the référents whose badge a decision recorded. */
 function badgeKeysMet(before: Agrement, after: Agrement): Set<string> {
-  const showed = referentsOf(after).filter((r) => r.badgeObtainedOn && referentsOf(before).some((x) => sameEmail(x.email, r.email) && !x.badgeObtainedOn));
-  return new Set(pendingDeadlines(before).filter((d) => d.name === 'badge-due' && showed.some((r) => sameEmail(r.email, referentOfDeadline(before, d)?.email ?? ''))).map((d) => d.key));
+  const showed = referentsOf(after).filter(
+    (r) => r.badgeObtainedOn && referentsOf(before).some((x) => sameEmail(x.email, r.email) && !x.badgeObtainedOn),
+  );
+  return new Set(
+    pendingDeadlines(before)
+      .filter((d) => d.name === 'badge-due' && showed.some((r) => sameEmail(r.email, referentOfDeadline(before, d)?.email ?? '')))
+      .map((d) => d.key),
+  );
 }
 
 function checkOutcome(e: LedgerEntry, after: Agrement, command: AgrementCommand): void {
@@ -581,7 +709,10 @@ function checkOutcome(e: LedgerEntry, after: Agrement, command: AgrementCommand)
       ok(MET_BY[e.name] === command.type, () => `${e.key} met by ${command.type}`);
       break;
     case 'superseded':
-      ok(after.ledger.some((x) => x.name === e.name && x.on === e.supersededByOn && x.key !== e.key), () => `${e.key} superseded by ${e.supersededByOn}, not on the ledger`);
+      ok(
+        after.ledger.some((x) => x.name === e.name && x.on === e.supersededByOn && x.key !== e.key),
+        () => `${e.key} superseded by ${e.supersededByOn}, not on the ledger`,
+      );
       break;
     case 'cancelled':
       break;
@@ -614,7 +745,10 @@ function checkScheduled(m: Model, before: Agrement, a: Agrement, command: Agreme
   // REF-1, REF-5: a référent designated (or taking over) owes the badge afresh, whatever an earlier appointment's keys.
   for (const e of events) {
     if (e.type !== 'referent-added' && e.type !== 'referent-changed') continue;
-    const appointed = referentsOf(a).find((r) => r.appointedOn === e.data.on && (e.type === 'referent-added' ? sameEmail(r.email, e.data.email as string) : r.name === e.data.name));
+    const appointed = referentsOf(a).find(
+      (r) =>
+        r.appointedOn === e.data.on && (e.type === 'referent-added' ? sameEmail(r.email, e.data.email as string) : r.name === e.data.name),
+    );
     if (appointed) m.fired.delete(appointmentOf(appointed));
   }
   if (FINAL_STATES.includes(a.state)) return;
@@ -630,7 +764,8 @@ function checkScheduled(m: Model, before: Agrement, a: Agrement, command: Agreme
   if (!a.forceMajeure) {
     if (a.breach && !m.fired.has('cure-due')) holds('cure-due', a.breach.cureDueOn, 'a formal notice runs');
     if (a.visit) holds('visit-answer-due', a.visit.answerDueOn, 'a control visit awaits its answer');
-    if (a.labourDocuments && !m.fired.has('labour-documents-due')) holds('labour-documents-due', a.labourDocuments.dueOn, 'labour documents are requested');
+    if (a.labourDocuments && !m.fired.has('labour-documents-due'))
+      holds('labour-documents-due', a.labourDocuments.dueOn, 'labour documents are requested');
   }
   // REF-3: each référent owing the badge holds one deadline of their own, until it fires; one missed is never set again.
   const badges = pending.filter((d) => d.name === 'badge-due');
@@ -639,26 +774,38 @@ function checkScheduled(m: Model, before: Agrement, a: Agrement, command: Agreme
     const due = badgeDueOnFor(r);
     ok(theirs.length <= 1, () => `${r.email} holds ${theirs.length} badge deadlines: ${keys()}`);
     if (m.fired.has(appointmentOf(r))) ok(theirs.length === 0, () => `badge-due of ${r.email} already missed, yet set again: ${keys()}`);
-    else if (due) ok(theirs[0]?.on === due, () => `${r.email} owes the badge by ${due}, yet no badge-due of theirs on that day is pending: ${keys()}`);
+    else if (due)
+      ok(theirs[0]?.on === due, () => `${r.email} owes the badge by ${due}, yet no badge-due of theirs on that day is pending: ${keys()}`);
     else ok(theirs.length === 0, () => `${r.email} owes no badge, yet a badge-due of theirs is pending: ${keys()}`);
   }
   for (const d of badges) ok(referentOfDeadline(a, d), () => `${d.key} pending for no référent of the agrément`);
   // An obligation missed stays missed: its procedure gets no second deadline (until a new one opens).
-  for (const name of m.fired) if (Object.values(OPENS).includes(name)) ok(!pending.some((d) => d.name === name), () => `${name} already missed, yet set again: ${keys()}`);
+  for (const name of m.fired)
+    if (Object.values(OPENS).includes(name))
+      ok(!pending.some((d) => d.name === name), () => `${name} already missed, yet set again: ${keys()}`);
 }
 
 /** Who dates what: nothing on the record after today; a termination never takes effect before its request (AGR-5, TER-1). */
 function checkDates(a: Agrement, today: string): void {
-  if (a.termination) ok(a.termination.effectiveOn >= a.termination.noticeOn, () => `termination effective ${a.termination!.effectiveOn} before its notice ${a.termination!.noticeOn}`);
+  if (a.termination)
+    ok(
+      a.termination.effectiveOn >= a.termination.noticeOn,
+      () => `termination effective ${a.termination!.effectiveOn} before its notice ${a.termination!.noticeOn}`,
+    );
   if (a.end) ok(a.end.on <= today, () => `ended on ${a.end!.on}, after today ${today}`);
-  for (const e of a.ledger) ok(e.setOn <= today && (e.outcomeOn ?? '') <= today, () => `ledger entry ${e.key} set on ${e.setOn}, closed on ${e.outcomeOn}: after today ${today}`);
+  for (const e of a.ledger)
+    ok(
+      e.setOn <= today && (e.outcomeOn ?? '') <= today,
+      () => `ledger entry ${e.key} set on ${e.setOn}, closed on ${e.outcomeOn}: after today ${today}`,
+    );
 }
 
 /** SES-9: no session while the agrément cannot hold one. */
 function checkSessionBlocker(a: Agrement): void {
   // As the agrément stands now (SUS-2, TER-3, TER-5, AGR-4).
   const blocker = sessionBlocker(a);
-  const expected = a.state === 'expired' ? 'AGR-4' : a.state === 'terminated' ? 'TER-5' : a.forceMajeure ? 'TER-3' : a.suspension ? 'SUS-2' : undefined;
+  const expected =
+    a.state === 'expired' ? 'AGR-4' : a.state === 'terminated' ? 'TER-5' : a.forceMajeure ? 'TER-3' : a.suspension ? 'SUS-2' : undefined;
   if (expected) ok(blocker?.ruleId === expected, () => `sessions blocked by ${blocker?.ruleId} in state ${a.state}, not ${expected}`);
   if (!FINAL_STATES.includes(a.state)) {
     // AGR-4, TER-5: a session on or after the term without an accepted renewal, or on or after a termination's effect.
@@ -708,7 +855,10 @@ class SessionsImported implements Cmd {
     const before = r.a;
     const snapshot = json(before);
     const sessions = this.specs.map((s) => {
-      const { type: _type, ...session } = personCommand({ ...s, aim: false, type: 'sessions-finalised' }, before, m.today) as Extract<AgrementCommand, { type: 'sessions-finalised' }>;
+      const { type: _type, ...session } = personCommand({ ...s, aim: false, type: 'sessions-finalised' }, before, m.today) as Extract<
+        AgrementCommand,
+        { type: 'sessions-finalised' }
+      >;
       return session;
     });
     const { decision, refused } = decideSessionsFinalised(before, sessions, m.today);
@@ -727,7 +877,11 @@ class SessionsImported implements Cmd {
         refusedOneByOne.push(s.sessionId);
       }
     }
-    same(refused.map((x) => x.sessionId), refusedOneByOne, 'refused in bulk and one by one');
+    same(
+      refused.map((x) => x.sessionId),
+      refusedOneByOne,
+      'refused in bulk and one by one',
+    );
     same(decision.events, events, 'events in bulk and one by one');
     same(decision.agrement, one, 'agrément in bulk and one by one');
     check(m, before, { ...sessions[0]!, type: 'sessions-finalised' }, decision);
@@ -777,7 +931,15 @@ const commandArb: fc.Arbitrary<Cmd> = fc.oneof(
   { weight: 1, arbitrary: fc.array(personSpecArb, { minLength: 1, maxLength: 4 }).map((s) => new SessionsImported(s)) },
   { weight: 4, arbitrary: fc.constant(null).map(() => new NextDeadline()) },
   { weight: 2, arbitrary: fc.integer({ min: 1, max: 48 * 60 }).map((m) => new Elapse(m)) },
-  { weight: 1, arbitrary: fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 2 * 24 * 60, max: 90 * 24 * 60 }) }, { weight: 1, arbitrary: fc.integer({ min: 90 * 24 * 60, max: 400 * 24 * 60 }) }).map((m) => new Elapse(m)) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .oneof(
+        { weight: 4, arbitrary: fc.integer({ min: 2 * 24 * 60, max: 90 * 24 * 60 }) },
+        { weight: 1, arbitrary: fc.integer({ min: 90 * 24 * 60, max: 400 * 24 * 60 }) },
+      )
+      .map((m) => new Elapse(m)),
+  },
   { weight: 1, arbitrary: fc.nat(1000).map((p) => new StaleDeadline(p)) },
 );
 

@@ -93,14 +93,21 @@ describe('agrément state machine', () => {
   });
 
   it('BRE-2 a notice after 10 days of suspension is due 2026-03-30; BRE-1 uncured, it is proposed for termination; BRE-4 a person confirms', () => {
-    let a = run(open(), '2026-03-10', { type: 'suspended', on: '2026-02-28', reason: 'fraude' }, { type: 'breach-notified', letterSentOn: '2026-03-10', reason: 'fraude avérée' });
+    let a = run(
+      open(),
+      '2026-03-10',
+      { type: 'suspended', on: '2026-02-28', reason: 'fraude' },
+      { type: 'breach-notified', letterSentOn: '2026-03-10', reason: 'fraude avérée' },
+    );
     expect(a.state).toBe('under-notice');
     expect(a.breach).toMatchObject({ cureDueOn: '2026-03-30', suspendedDaysDeducted: 10 });
     const due = reach(a, 'cure-due:2026-03-30:2026-03-10', '2026-03-31');
     a = due.agrement;
     expect(a.state).toBe('under-notice');
     expect(a.proposals).toEqual([expect.objectContaining({ kind: 'termination', ruleId: 'BRE-1', proposedOn: '2026-03-31' })]);
-    expect(due.events.flatMap((e) => emailsFor(e, due.agrement)).map((e) => `${e.template}/${e.audience}`)).toEqual(['termination-proposed/legal']);
+    expect(due.events.flatMap((e) => emailsFor(e, due.agrement)).map((e) => `${e.template}/${e.audience}`)).toEqual([
+      'termination-proposed/legal',
+    ]);
     const confirmed = decide(a, { type: 'proposal-confirmed', on: '2026-04-02', proposalId: a.proposals[0]!.id }, '2026-04-02').agrement;
     expect(confirmed.state).toBe('terminated');
     expect(confirmed.end).toMatchObject({ on: '2026-04-02', ruleId: 'BRE-1' });
@@ -144,9 +151,21 @@ describe('agrément state machine', () => {
   });
 
   it('QUO-1 the window is [first grant, + 3 years) by session date: held on its last day and finalised after it counts, held the day after does not', () => {
-    let a = run(open(), '2028-02-01', { type: 'sessions-finalised', sessionId: 'last-day', sessionDate: '2028-01-30', finalisedOn: '2028-02-01', candidates: 20 });
+    let a = run(open(), '2028-02-01', {
+      type: 'sessions-finalised',
+      sessionId: 'last-day',
+      sessionDate: '2028-01-30',
+      finalisedOn: '2028-02-01',
+      candidates: 20,
+    });
     expect(a.quota.candidates).toBe(20);
-    a = run(a, '2028-02-01', { type: 'sessions-finalised', sessionId: 'after', sessionDate: '2028-01-31', finalisedOn: '2028-02-01', candidates: 30 });
+    a = run(a, '2028-02-01', {
+      type: 'sessions-finalised',
+      sessionId: 'after',
+      sessionDate: '2028-01-31',
+      finalisedOn: '2028-02-01',
+      candidates: 30,
+    });
     expect(a.quota.candidates).toBe(20);
   });
 
@@ -154,7 +173,11 @@ describe('agrément state machine', () => {
     let a = run(open(), '2027-06-01', { type: 'sessions-finalised', sessionId: 's1', finalisedOn: '2027-06-01', candidates: 590 });
     a = reach(a, 'quota-deadline:2028-02-02', '2028-02-02').agrement;
     expect(a.proposals).toHaveLength(1);
-    const d = decide(a, { type: 'sessions-finalised', sessionId: 's2', sessionDate: '2028-01-30', finalisedOn: '2028-02-02', candidates: 10 }, '2028-02-02');
+    const d = decide(
+      a,
+      { type: 'sessions-finalised', sessionId: 's2', sessionDate: '2028-01-30', finalisedOn: '2028-02-02', candidates: 10 },
+      '2028-02-02',
+    );
     expect(d.agrement.proposals).toEqual([]);
     expect(d.events.map((e) => e.type)).toEqual(['sessions-finalised', 'proposal-withdrawn']);
     expect(d.agrement.ledger.find((e) => e.name === 'quota-deadline')).toMatchObject({ outcome: 'reached', on: '2028-02-02' });
@@ -166,7 +189,10 @@ describe('agrément state machine', () => {
     expect(again.events).toEqual([]);
     expect(again.agrement.quota.candidates).toBe(100);
     const check = reach(a, 'quota-checkpoint:2026-01-31', '2026-01-31');
-    expect(check.events[0]).toMatchObject({ type: 'quota-warning', data: { candidates: 100, projected: 300, target: 600, monthsElapsed: 12 } });
+    expect(check.events[0]).toMatchObject({
+      type: 'quota-warning',
+      data: { candidates: 100, projected: 300, target: 600, monthsElapsed: 12 },
+    });
     expect(emailsFor(check.events[0]!, check.agrement).map((e) => e.audience)).toEqual(['centre', 'operations']);
     a = run(a, '2025-12-01', { type: 'sessions-finalised', sessionId: 's2', finalisedOn: '2025-12-01', candidates: 150 });
     expect(reach(a, 'quota-checkpoint:2026-01-31', '2026-01-31').events[0]!.type).toBe('quota-on-track');
@@ -199,9 +225,14 @@ describe('agrément state machine', () => {
     expect(decision.agrement).toEqual(oneByOne);
     expect(decision.agrement.quota).toMatchObject({ candidates: 22, sessionIds: ['s0', 's1', 's4'] });
     expect(decision.agrement.version).toBe(start.version + 2);
-    expect(refused.map((r) => [r.sessionId, (r.error as InvalidCommand).field])).toEqual([['s2', 'finalisedOn'], ['s3', 'candidates']]);
+    expect(refused.map((r) => [r.sessionId, (r.error as InvalidCommand).field])).toEqual([
+      ['s2', 'finalisedOn'],
+      ['s3', 'candidates'],
+    ]);
     expect(JSON.stringify(start)).toBe(snapshot); // the agrément it was given is untouched
-    expect(decideSessionsFinalised(start, [{ sessionId: 's0', finalisedOn: '2025-06-01', candidates: 10 }], '2025-06-05').decision).toEqual({ agrement: start, events: [] });
+    expect(decideSessionsFinalised(start, [{ sessionId: 's0', finalisedOn: '2025-06-01', candidates: 10 }], '2025-06-05').decision).toEqual(
+      { agrement: start, events: [] },
+    );
   });
 
   it('REF-3 a missed badge proposes a formal notice to the legal team; REF-5 a new référent must be trained (REF-2)', () => {
@@ -209,7 +240,13 @@ describe('agrément state machine', () => {
     expect(missed.agrement.proposals[0]).toMatchObject({ kind: 'breach-notice', ruleId: 'REF-3' });
     expect(missed.agrement.state).toBe('active');
     // REF-5: the change comes with the new référent's CV.
-    expect(() => decide(open(), { type: 'referent-changed', on: '2026-01-15', name: 'Sam', email: 'sam@test.fr', recognisedQualifications: false }, '2026-01-15')).toThrow(/CV/);
+    expect(() =>
+      decide(
+        open(),
+        { type: 'referent-changed', on: '2026-01-15', name: 'Sam', email: 'sam@test.fr', recognisedQualifications: false },
+        '2026-01-15',
+      ),
+    ).toThrow(/CV/);
     const changed = decide(
       open(),
       { type: 'referent-changed', on: '2026-01-15', name: 'Sam', email: 'sam@test.fr', recognisedQualifications: false, cv: 'cv-sam.pdf' },
@@ -286,7 +323,11 @@ describe('notifications built from the events (BRE-4)', () => {
     );
     const mails = missed.events.flatMap((e) => emailsFor(e, missed.agrement));
     expect(mails).toEqual([
-      expect.objectContaining({ template: 'breach-proposed', audience: 'legal', data: expect.objectContaining({ proposalRuleId: 'REF-3', reasonFr: expect.stringContaining('badge') }) }),
+      expect.objectContaining({
+        template: 'breach-proposed',
+        audience: 'legal',
+        data: expect.objectContaining({ proposalRuleId: 'REF-3', reasonFr: expect.stringContaining('badge') }),
+      }),
     ]);
   });
 });

@@ -1,7 +1,15 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type Agrement, type AgrementCommand, AGREMENT_STATES, type AgrementState, decide, openAgrement, pendingDeadlines } from '../../../../src/agrement/domain/agrement';
+import {
+  type Agrement,
+  type AgrementCommand,
+  AGREMENT_STATES,
+  type AgrementState,
+  decide,
+  openAgrement,
+  pendingDeadlines,
+} from '../../../../src/agrement/domain/agrement';
 import { InvalidCommand, TransitionRefused } from '../../../../src/shared/domain/errors';
 import { cell, TRANSITIONS, transitionsMarkdown } from '../../../../src/agrement/domain/transitions';
 
@@ -65,7 +73,14 @@ function commandFor(type: AgrementCommand['type'], a: Agrement): AgrementCommand
       return {
         type,
         on,
-        member: { organisationId: 'org-member', name: 'Membre', category: 'datadock-training-provider', department: '69', uai: null, email: 'm@test.fr' },
+        member: {
+          organisationId: 'org-member',
+          name: 'Membre',
+          category: 'datadock-training-provider',
+          department: '69',
+          uai: null,
+          email: 'm@test.fr',
+        },
         eligibility: { passed: true, failedChecks: [] },
       };
     case 'member-left':

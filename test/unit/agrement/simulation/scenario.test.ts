@@ -58,7 +58,9 @@ describe('what-if scenarios: events in any order (issue 10 §3)', () => {
     expect(fieldOf(() => parseScenario({ subject, until: '2026-06-30', events }))).toBe('events[2].on');
     expect(() => parseScenario({ subject, until: '2026-06-30', events })).toThrow('events[2].on (referent.trained)');
     expect(fieldOf(() => parseScenario({ subject, until: '9999-12-31', events: events.slice(0, 2) }))).toBe('until');
-    expect(fieldOf(() => parseScenario({ subject, until: '2026-06-30', events: [events[1], { on: '0001-01-01', type: 'breach.notified' }] }))).toBe('events[1].on');
+    expect(
+      fieldOf(() => parseScenario({ subject, until: '2026-06-30', events: [events[1], { on: '0001-01-01', type: 'breach.notified' }] })),
+    ).toBe('events[1].on');
   });
 });
 

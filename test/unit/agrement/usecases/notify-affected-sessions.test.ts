@@ -36,7 +36,11 @@ const session = (sessionId: string, date: string, organisationId: string, organi
 
 /** The sessions and organisations the database would hold; what the use case asked and recorded. */
 function inMemory(planned: PlannedSession[], organisations: Recipient[]) {
-  const calls = { plannedUnder: [] as Array<[string, string]>, recipients: [] as string[][], notices: [] as Array<{ notice: AffectedSessionsNoticeRecord; inTransaction: boolean }> };
+  const calls = {
+    plannedUnder: [] as Array<[string, string]>,
+    recipients: [] as string[][],
+    notices: [] as Array<{ notice: AffectedSessionsNoticeRecord; inTransaction: boolean }>,
+  };
   const repository = (inTransaction: boolean): AffectedSessionsRepository => ({
     async plannedSessionsUnder(organisationId, today) {
       calls.plannedUnder.push([organisationId, today]);
@@ -68,7 +72,10 @@ describe('notifying the planned sessions an agrément affects (SES-9), over its 
       ],
     );
     const sent: SendEmailInput[] = [];
-    const notice = await noticeAffectedSessions({ sessions, sendEmail: async (e) => sent.push(e) }, { key: KEY, agrement: a, event: { type: 'suspended', on: '2026-03-02' }, at: AT });
+    const notice = await noticeAffectedSessions(
+      { sessions, sendEmail: async (e) => sent.push(e) },
+      { key: KEY, agrement: a, event: { type: 'suspended', on: '2026-03-02' }, at: AT },
+    );
 
     expect(calls.plannedUnder).toEqual([['network-1', '2026-03-02']]);
     // The holder is no recipient to look up; a member without affected sessions is not asked for.
@@ -76,7 +83,13 @@ describe('notifying the planned sessions an agrément affects (SES-9), over its 
     expect(calls.notices).toHaveLength(1);
     const [{ notice: recorded, inTransaction }] = calls.notices as [{ notice: AffectedSessionsNoticeRecord; inTransaction: boolean }];
     expect(inTransaction).toBe(true);
-    expect(recorded).toMatchObject({ key: KEY, agrementId: a.agrementId, agrementOrganisationId: 'network-1', event: 'suspended', at: new Date(AT) });
+    expect(recorded).toMatchObject({
+      key: KEY,
+      agrementId: a.agrementId,
+      agrementOrganisationId: 'network-1',
+      event: 'suspended',
+      at: new Date(AT),
+    });
     expect(recorded.sessions.map((s) => [s.sessionId, s.status, s.ruleIds])).toEqual([
       ['S-1', 'blocked', ['SUS-2', 'SUS-6', 'SES-9']],
       ['S-2', 'blocked', ['SUS-2', 'SUS-6', 'SES-9']],
@@ -89,19 +102,36 @@ describe('notifying the planned sessions an agrément affects (SES-9), over its 
   });
 
   it('BRE-1: under a formal notice the sessions after the cure is due are at risk, not blocked', async () => {
-    const a = run(open({ kind: 'centre', organisationId: 'centre-1', email: 'centre@test.fr' }), '2026-03-02', { type: 'breach-notified', letterSentOn: '2026-03-02', reason: 'surveillant absent' });
-    const { sessions, calls } = inMemory([session('S-before', '2026-03-20', 'centre-1', 'Centre'), session('S-after', '2026-04-15', 'centre-1', 'Centre')], []);
-    const notice = await noticeAffectedSessions({ sessions, sendEmail: async () => undefined }, { key: KEY, agrement: a, event: { type: 'breach-notified', on: '2026-03-02' }, at: AT });
+    const a = run(open({ kind: 'centre', organisationId: 'centre-1', email: 'centre@test.fr' }), '2026-03-02', {
+      type: 'breach-notified',
+      letterSentOn: '2026-03-02',
+      reason: 'surveillant absent',
+    });
+    const { sessions, calls } = inMemory(
+      [session('S-before', '2026-03-20', 'centre-1', 'Centre'), session('S-after', '2026-04-15', 'centre-1', 'Centre')],
+      [],
+    );
+    const notice = await noticeAffectedSessions(
+      { sessions, sendEmail: async () => undefined },
+      { key: KEY, agrement: a, event: { type: 'breach-notified', on: '2026-03-02' }, at: AT },
+    );
     expect(notice).toEqual({ blocked: [], atRisk: ['S-after'], notified: ['centre-1'] });
     expect(calls.recipients).toEqual([]);
     expect(calls.notices[0]!.notice.sessions.map((s) => [s.sessionId, s.ruleId, s.from])).toEqual([['S-after', 'BRE-1', '2026-04-02']]);
   });
 
   it('SES-9: with no session affected the holder is still told, and nothing is written on any session', async () => {
-    const a = run(open({ kind: 'centre', organisationId: 'centre-1', email: 'centre@test.fr' }), '2026-03-02', { type: 'suspended', on: '2026-03-02', reason: 'fraude' });
+    const a = run(open({ kind: 'centre', organisationId: 'centre-1', email: 'centre@test.fr' }), '2026-03-02', {
+      type: 'suspended',
+      on: '2026-03-02',
+      reason: 'fraude',
+    });
     const { sessions, calls } = inMemory([], []);
     const sent: SendEmailInput[] = [];
-    const notice = await noticeAffectedSessions({ sessions, sendEmail: async (e) => sent.push(e) }, { key: KEY, agrement: a, event: { type: 'suspended', on: '2026-03-02' }, at: AT });
+    const notice = await noticeAffectedSessions(
+      { sessions, sendEmail: async (e) => sent.push(e) },
+      { key: KEY, agrement: a, event: { type: 'suspended', on: '2026-03-02' }, at: AT },
+    );
     expect(notice).toEqual({ blocked: [], atRisk: [], notified: ['centre-1'] });
     expect(calls.notices.map((n) => n.notice.sessions)).toEqual([[]]);
     expect(sent.map((e) => e.to)).toEqual(['centre@test.fr']);

@@ -12,9 +12,13 @@ describe('APP-7 procedure clock', () => {
 
   it('APP-7 months are counted in the Europe/Paris calendar: received 23:30 UTC on 31 January is received on 1 February', () => {
     // 1 February 00:30 in Paris (UTC+1) + 2 months = 1 April 00:30 in Paris (UTC+2, summer time).
-    expect(procedureDeadline(startClock(at('2026-01-31T23:30:00Z')), at('2026-02-01T00:00:00Z')).toISOString()).toBe('2026-03-31T22:30:00.000Z');
+    expect(procedureDeadline(startClock(at('2026-01-31T23:30:00Z')), at('2026-02-01T00:00:00Z')).toISOString()).toBe(
+      '2026-03-31T22:30:00.000Z',
+    );
     // 1 December 00:30 in Paris + 2 months = 1 February, not 31 January (2 UTC months from 30 November).
-    expect(procedureDeadline(startClock(at('2026-11-30T23:30:00Z')), at('2026-12-01T00:00:00Z')).toISOString()).toBe('2027-01-31T23:30:00.000Z');
+    expect(procedureDeadline(startClock(at('2026-11-30T23:30:00Z')), at('2026-12-01T00:00:00Z')).toISOString()).toBe(
+      '2027-01-31T23:30:00.000Z',
+    );
     // Received 31 December in Paris: the month's end clamps in Paris's calendar (28 February).
     expect(addMonthsIn(at('2026-12-31T10:00:00Z'), 2, 'Europe/Paris').toISOString()).toBe('2027-02-28T10:00:00.000Z');
     // Pauses still move the deadline by their length.

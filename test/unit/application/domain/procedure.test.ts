@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { decide, grantedYears, openProcedure, requireReferentCount, type DossierVerdict, type Procedure, type ProcedureCommand } from '../../../../src/application/domain/procedure';
+import {
+  decide,
+  grantedYears,
+  openProcedure,
+  requireReferentCount,
+  type DossierVerdict,
+  type Procedure,
+  type ProcedureCommand,
+} from '../../../../src/application/domain/procedure';
 import { InvalidCommand, TransitionRefused } from '../../../../src/shared/domain/errors';
 
 const complete: DossierVerdict = { complete: true, eligible: true, missingPieces: [], failures: [] };
@@ -67,7 +75,12 @@ describe('application procedure state machine', () => {
   it('ELIG-3 an ineligible applicant cannot be declared admissible: the refusal names the failing rule', () => {
     const p = {
       ...open(),
-      dossier: { complete: true, eligible: false, missingPieces: [], failures: [{ ruleId: 'ELIG-3', check: 'ELIG-3.commitment', message: '…' }] },
+      dossier: {
+        complete: true,
+        eligible: false,
+        missingPieces: [],
+        failures: [{ ruleId: 'ELIG-3', check: 'ELIG-3.commitment', message: '…' }],
+      },
     };
     expect(refusal(() => decide(p, { type: 'admissibility-decided', decision: 'admissible' }, day(1))).ruleId).toBe('ELIG-3');
   });
@@ -99,8 +112,14 @@ describe('application procedure state machine', () => {
 
   it('APP-3 a cost under the cap is charged in full; a visit not required cannot be recorded', () => {
     const p = run(open(), [{ type: 'admissibility-decided', decision: 'admissible' }, day(1)]);
-    expect(refusal(() => decide(p, { type: 'conformity-visit-done', on: '2026-01-22', costEur: 100, compliant: true }, day(2))).ruleId).toBe('APP-3');
-    const q = run(p, [{ type: 'conformity-visit-required' }, day(2)], [{ type: 'conformity-visit-done', on: '2026-01-22', costEur: 180, compliant: true }, day(3)]);
+    expect(
+      refusal(() => decide(p, { type: 'conformity-visit-done', on: '2026-01-22', costEur: 100, compliant: true }, day(2))).ruleId,
+    ).toBe('APP-3');
+    const q = run(
+      p,
+      [{ type: 'conformity-visit-required' }, day(2)],
+      [{ type: 'conformity-visit-done', on: '2026-01-22', costEur: 180, compliant: true }, day(3)],
+    );
     expect(q.conformityVisit.chargedEur).toBe(180);
   });
 
@@ -135,7 +154,9 @@ describe('application procedure state machine', () => {
   it('APP-6 the attestation follows the adhesion form, and cannot be received before it', () => {
     const p = run(toGranted(open()), [{ type: 'adhesion-form-received', on: '2026-02-20' }, day(36)]);
     expect(() => decide(p, { type: 'attestation-issued', receivedOn: '2026-02-19' }, day(37))).toThrow(InvalidCommand);
-    expect(refusal(() => decide(toGranted(open()), { type: 'attestation-issued', receivedOn: '2026-02-25' }, day(37))).ruleId).toBe('APP-6');
+    expect(refusal(() => decide(toGranted(open()), { type: 'attestation-issued', receivedOn: '2026-02-25' }, day(37))).ruleId).toBe(
+      'APP-6',
+    );
   });
 
   it('APP-7 the clock runs while admissible: Pix owes the référent training offer and any conformity visit', () => {
@@ -159,7 +180,10 @@ describe('application procedure state machine', () => {
   });
 
   it('APP-7 a procedure opened before the fix keeps its recorded behaviour (the clock stopped while admissible)', () => {
-    const legacy = { ...openProcedure({ applicationId: 'a1', kind: 'individual', foreign: false, receivedAt: t0, legacyAdmissibleWait: true }), dossier: complete };
+    const legacy = {
+      ...openProcedure({ applicationId: 'a1', kind: 'individual', foreign: false, receivedAt: t0, legacyAdmissibleWait: true }),
+      dossier: complete,
+    };
     const p = run(legacy, [{ type: 'admissibility-decided', decision: 'admissible' }, day(5)]);
     expect(p.clock.pausedSince).toBe(day(5).toISOString());
     expect(refusal(() => decide(p, { type: 'procedure-overdue' }, day(60))).ruleId).toBe('APP-7');

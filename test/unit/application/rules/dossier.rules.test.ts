@@ -22,7 +22,11 @@ const TODAY = '2026-05-31';
 const THREE_MONTHS_AGO = '2026-02-28'; // 2026-05-31 minus 3 months, clamped to February's end: stale (DOC-1 strict)
 const OLDEST_ACCEPTED = '2026-03-01'; // the day after: less than 3 months old
 
-function application(kind: ApplicantKind, uai: string | null = null, category: ApplicationData['organisation']['category'] = 'datadock-training-provider'): ApplicationData {
+function application(
+  kind: ApplicantKind,
+  uai: string | null = null,
+  category: ApplicationData['organisation']['category'] = 'datadock-training-provider',
+): ApplicationData {
   return {
     kind,
     organisation: { name: 'Organisme Test', category, uai, department: '69', foreign: false, email: 'o@test.fr' },
@@ -40,7 +44,12 @@ function application(kind: ApplicantKind, uai: string | null = null, category: A
     },
     network:
       kind === 'network'
-        ? { type: 'A', coordinatingEntity: 'Organisme Test', members: [{ name: 'CFA', category: 'apprentice-training-centre', email: 'c@test.fr' }], departmentsCovered: [] }
+        ? {
+            type: 'A',
+            coordinatingEntity: 'Organisme Test',
+            members: [{ name: 'CFA', category: 'apprentice-training-centre', email: 'c@test.fr' }],
+            departmentsCovered: [],
+          }
         : null,
   };
 }
@@ -87,7 +96,11 @@ describe('dossier rules (DOC-1..4)', () => {
     });
 
     it('DOC-1 a blank UAI is no UAI', async () => {
-      const evaluation = await evaluateDossier(application('individual', '  '), pieces(['adhesion-form', 'referent-cv', 'site-control-procedures']), TODAY);
+      const evaluation = await evaluateDossier(
+        application('individual', '  '),
+        pieces(['adhesion-form', 'referent-cv', 'site-control-procedures']),
+        TODAY,
+      );
       expect(checks(evaluation)).toEqual(['DOC-1.proof-of-legal-existence', 'DOC-1.legal-status']);
     });
 
@@ -100,7 +113,9 @@ describe('dossier rules (DOC-1..4)', () => {
         'DOC-1.legal-status',
         'DOC-1.site-control-procedures',
       ]);
-      expect(evaluation.notApplicable).toEqual(expect.arrayContaining(['DOC-2.member-list', 'DOC-3.referent-cv', 'DOC-4.proof-of-legal-existence.stale']));
+      expect(evaluation.notApplicable).toEqual(
+        expect.arrayContaining(['DOC-2.member-list', 'DOC-3.referent-cv', 'DOC-4.proof-of-legal-existence.stale']),
+      );
     });
   });
 
@@ -118,7 +133,11 @@ describe('dossier rules (DOC-1..4)', () => {
     });
 
     it('DOC-2 a coordinator with a UAI code needs no proof, but the legal status', async () => {
-      const evaluation = await evaluateDossier(application('network', '0751234A'), pieces(['adhesion-form', 'site-control-procedures', 'member-list']), TODAY);
+      const evaluation = await evaluateDossier(
+        application('network', '0751234A'),
+        pieces(['adhesion-form', 'site-control-procedures', 'member-list']),
+        TODAY,
+      );
       expect(checks(evaluation)).toEqual(['DOC-2.legal-status']);
     });
   });
@@ -173,15 +192,19 @@ describe('dossier rules (DOC-1..4)', () => {
         expected: OLDEST_ACCEPTED,
       });
       expect(stale.failures[0]!.message).toBe(
-        'Le justificatif d\'existence légale est périmé : daté du 28/02/2026, il doit dater de moins de 3 mois, soit du 01/03/2026 au plus tôt.',
+        "Le justificatif d'existence légale est périmé : daté du 28/02/2026, il doit dater de moins de 3 mois, soit du 01/03/2026 au plus tôt.",
       );
       // Mid-month: dated 15 February is exactly 3 months before 15 May.
-      expect(checks(await evaluateDossier(application('individual'), pieces(INDIVIDUAL_NO_UAI, '2026-02-15'), '2026-05-15'))).toEqual(['DOC-4.proof-of-legal-existence.stale']);
+      expect(checks(await evaluateDossier(application('individual'), pieces(INDIVIDUAL_NO_UAI, '2026-02-15'), '2026-05-15'))).toEqual([
+        'DOC-4.proof-of-legal-existence.stale',
+      ]);
       expect((await evaluateDossier(application('individual'), pieces(INDIVIDUAL_NO_UAI, '2026-02-16'), '2026-05-15')).passed).toBe(true);
-      expect(missingPieces('individual', false, pieces(INDIVIDUAL_NO_UAI, '2026-02-15'), '2026-05-15')).toEqual(['proof-of-legal-existence']);
+      expect(missingPieces('individual', false, pieces(INDIVIDUAL_NO_UAI, '2026-02-15'), '2026-05-15')).toEqual([
+        'proof-of-legal-existence',
+      ]);
     });
 
-    it('DOC-4 a network coordinator\'s stale proof fails too', async () => {
+    it("DOC-4 a network coordinator's stale proof fails too", async () => {
       const stale = await evaluateDossier(application('network'), pieces(NETWORK_NO_UAI, '2025-12-01'), TODAY);
       expect(checks(stale)).toEqual(['DOC-4.proof-of-legal-existence.stale']);
     });
@@ -223,7 +246,12 @@ describe('dossier rules (DOC-1..4)', () => {
       expect(missingPieces('individual', false, pieces(INDIVIDUAL_NO_UAI, '2026-02-27'), TODAY)).toEqual(['proof-of-legal-existence']);
       expect(missingPieces('individual', false, pieces(INDIVIDUAL_NO_UAI, THREE_MONTHS_AGO), TODAY)).toEqual(['proof-of-legal-existence']);
       expect(missingPieces('individual', false, pieces(INDIVIDUAL_NO_UAI, OLDEST_ACCEPTED), TODAY)).toEqual([]);
-      expect(missingPieces('network', true, [], TODAY)).toEqual(['adhesion-form', 'legal-status', 'site-control-procedures', 'member-list']);
+      expect(missingPieces('network', true, [], TODAY)).toEqual([
+        'adhesion-form',
+        'legal-status',
+        'site-control-procedures',
+        'member-list',
+      ]);
       expect(missingPieces('higher-education', false, [], TODAY)).toEqual(['adhesion-form', 'referent-cv', 'site-control-procedures']);
     });
 

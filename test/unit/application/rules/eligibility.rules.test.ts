@@ -29,7 +29,14 @@ const COMMITMENTS: ApplicantCommitments = {
 function individual(overrides: Partial<ApplicationData> = {}, commitments: Partial<ApplicantCommitments> = {}): ApplicationData {
   return {
     kind: 'individual',
-    organisation: { name: 'Formation Test', category: 'datadock-training-provider', uai: null, department: '69', foreign: false, email: 'centre@test.fr' },
+    organisation: {
+      name: 'Formation Test',
+      category: 'datadock-training-provider',
+      uai: null,
+      department: '69',
+      foreign: false,
+      email: 'centre@test.fr',
+    },
     argument: 'Organisme de formation continue, 800 stagiaires par an.',
     referent: { name: 'Alex Dupont', email: 'alex@test.fr' },
     commitments: { ...COMMITMENTS, ...commitments },
@@ -121,7 +128,13 @@ describe('eligibility rules (APP-1, ELIG-1..5)', () => {
   ] as const)('ELIG-2 reports %s as its own check %s', async (key, check) => {
     const evaluation = await evaluateEligibility(individual({}, { [key]: false }), [], TODAY);
     expect(checks(evaluation)).toEqual([check]);
-    expect(failure(evaluation, check)).toMatchObject({ ruleId: 'ELIG-2', fact: 'commitments', path: `$.${key}`, actual: false, expected: true });
+    expect(failure(evaluation, check)).toMatchObject({
+      ruleId: 'ELIG-2',
+      fact: 'commitments',
+      path: `$.${key}`,
+      actual: false,
+      expected: true,
+    });
   });
 
   it('ELIG-2 applies to networks too (CdC §3.1.2: every criterion applies to every member)', async () => {
@@ -144,7 +157,10 @@ describe('eligibility rules (APP-1, ELIG-1..5)', () => {
   });
 
   it('ELIG-3 applies to higher-education applicants, not to networks (their threshold is ELIG-5)', async () => {
-    const he = individual({ kind: 'higher-education', organisation: { ...individual().organisation, category: 'public-higher-education' } }, { committedCandidates: 599 });
+    const he = individual(
+      { kind: 'higher-education', organisation: { ...individual().organisation, category: 'public-higher-education' } },
+      { committedCandidates: 599 },
+    );
     expect(checks(await evaluateEligibility(he, [], TODAY))).toEqual(['ELIG-3.committed-candidates']);
     const net = await evaluateEligibility(network('A', {}, { committedCandidates: 2500 }), [], TODAY);
     expect(net.notApplicable).toContain('ELIG-3.committed-candidates');
@@ -209,7 +225,10 @@ describe('eligibility rules (APP-1, ELIG-1..5)', () => {
   it('ELIG-5 refuses 2499 committed candidates for a network and accepts 2500', async () => {
     const refused = await evaluateEligibility(network('A', {}, { committedCandidates: 2499 }), [], TODAY);
     expect(checks(refused)).toEqual(['ELIG-5.committed-candidates']);
-    expect(failure(refused, 'ELIG-5.committed-candidates')).toMatchObject({ actual: 2499, expected: PARAMETERS.eligibility.networkCandidates });
+    expect(failure(refused, 'ELIG-5.committed-candidates')).toMatchObject({
+      actual: 2499,
+      expected: PARAMETERS.eligibility.networkCandidates,
+    });
     expect((await evaluateEligibility(network('A', {}, { committedCandidates: 2500 }), [], TODAY)).passed).toBe(true);
   });
 

@@ -23,7 +23,14 @@ function organisations(recorded: Record<string, RecordedOrganisation>) {
 const data = (organisation: Partial<ApplicationData['organisation']> = {}, kind: ApplicationData['kind'] = 'individual'): ApplicationData =>
   ({
     kind,
-    organisation: { name: 'Lycée Jean Moulin', category: 'other', uai: '0690001A', email: 'contact@jean-moulin.fr', foreign: false, ...organisation },
+    organisation: {
+      name: 'Lycée Jean Moulin',
+      category: 'other',
+      uai: '0690001A',
+      email: 'contact@jean-moulin.fr',
+      foreign: false,
+      ...organisation,
+    },
   }) as ApplicationData;
 
 const recorded = { [ORG]: { name: 'Lycée Jean Moulin', uai: '0690001A', email: 'contact@jean-moulin.fr' } };
@@ -46,14 +53,24 @@ describe('APP-1: the organisation a centre applies for', () => {
 
   it('a centre applies for its own organisation as recorded (case, spacing and accents aside)', async () => {
     const { repository, asked } = organisations(recorded);
-    expect(await resolveApplicantOrganisation(repository, { role: 'centre', organisationId: ORG }, data({ name: '  lycée jean  MOULIN ', email: 'Contact@Jean-Moulin.fr' }))).toBe(ORG);
+    expect(
+      await resolveApplicantOrganisation(
+        repository,
+        { role: 'centre', organisationId: ORG },
+        data({ name: '  lycée jean  MOULIN ', email: 'Contact@Jean-Moulin.fr' }),
+      ),
+    ).toBe(ORG);
     expect(asked).toEqual([ORG]);
   });
 
   it('a centre whose account acts for no organisation, or a coordinator entering a network application, is refused before anything is read', async () => {
     const { repository, asked } = organisations(recorded);
-    expect((await refusal(resolveApplicantOrganisation(repository, { role: 'centre', organisationId: null }, data()))).ruleId).toBe('APP-1');
-    expect((await refusal(resolveApplicantOrganisation(repository, { role: 'coordinator', organisationId: ORG }, data({}, 'network')))).ruleId).toBe('APP-1');
+    expect((await refusal(resolveApplicantOrganisation(repository, { role: 'centre', organisationId: null }, data()))).ruleId).toBe(
+      'APP-1',
+    );
+    expect(
+      (await refusal(resolveApplicantOrganisation(repository, { role: 'coordinator', organisationId: ORG }, data({}, 'network')))).ruleId,
+    ).toBe('APP-1');
     expect(asked).toEqual([]);
   });
 
@@ -65,7 +82,9 @@ describe('APP-1: the organisation a centre applies for', () => {
 
   it('another identity is refused, naming the fields that differ', async () => {
     const { repository } = organisations(recorded);
-    const err = await refusal(resolveApplicantOrganisation(repository, { role: 'centre', organisationId: ORG }, data({ uai: '0690002B', email: 'autre@test.fr' })));
+    const err = await refusal(
+      resolveApplicantOrganisation(repository, { role: 'centre', organisationId: ORG }, data({ uai: '0690002B', email: 'autre@test.fr' })),
+    );
     expect(err.ruleId).toBe('APP-1');
     expect(err.details).toMatchObject({ fields: ['organisation.uai', 'organisation.email'], organisationId: ORG });
   });

@@ -25,7 +25,9 @@ describe('which activity failures no retry fixes', () => {
   });
 
   it('template data missing is TemplateDataInvalid', () => {
-    const c = classifyActivityError(new MissingTemplateDataError('application-acknowledged', ['"organisationName" must be a non-empty string']));
+    const c = classifyActivityError(
+      new MissingTemplateDataError('application-acknowledged', ['"organisationName" must be a non-empty string']),
+    );
     expect(c).toMatchObject({ deterministic: true, type: 'TemplateDataInvalid', details: { template: 'application-acknowledged' } });
   });
 
@@ -53,7 +55,12 @@ describe('which activity failures no retry fixes', () => {
     expect(sqlStateOf(Object.assign(new Error('broken pipe'), { code: 'EPIPE' }))).toBeNull();
     expect(classifyActivityError(ApplicationFailure.retryable('busy', 'Busy'))).toMatchObject({ deterministic: false, type: 'Busy' });
     const fatal = ApplicationFailure.nonRetryable('no', 'InvalidCommand', { field: 'x' });
-    expect(classifyActivityError(fatal)).toMatchObject({ deterministic: true, type: 'InvalidCommand', details: { field: 'x' }, failure: fatal });
+    expect(classifyActivityError(fatal)).toMatchObject({
+      deterministic: true,
+      type: 'InvalidCommand',
+      details: { field: 'x' },
+      failure: fatal,
+    });
   });
 
   it('each failure says what to do, in French', () => {

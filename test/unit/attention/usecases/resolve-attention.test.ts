@@ -31,7 +31,10 @@ const item = (overrides: Partial<AttentionItem> = {}): AttentionItem => ({
 
 function inMemory(items: AttentionItem[]) {
   const rows = new Map(items.map((i) => [i.id, { ...i }]));
-  const log = { locked: [] as Array<{ id: string; inTransaction: boolean }>, resolutions: [] as Array<{ id: string; occurrences: number; actor: string; reason: string; at: Date }> };
+  const log = {
+    locked: [] as Array<{ id: string; inTransaction: boolean }>,
+    resolutions: [] as Array<{ id: string; occurrences: number; actor: string; reason: string; at: Date }>,
+  };
   const repository = (inTransaction: boolean): AttentionRepository => ({
     record: async () => undefined,
     resolveAutomatically: async () => false,
@@ -55,8 +58,14 @@ describe('resolving an item of the attention list', () => {
     const { repository, log } = inMemory([item()]);
     const resolved = await resolveAttentionIn(repository, 'item-1', { reason: '  Adresse corrigée avec le centre.  ' }, 'ops@pix.fr', NOW);
     expect(log.locked).toEqual([{ id: 'item-1', inTransaction: true }]);
-    expect(log.resolutions).toEqual([{ id: 'item-1', occurrences: 2, actor: 'ops@pix.fr', reason: 'Adresse corrigée avec le centre.', at: NOW }]);
-    expect(resolved).toMatchObject({ resolvedAt: NOW.toISOString(), resolvedBy: 'ops@pix.fr', resolution: 'Adresse corrigée avec le centre.' });
+    expect(log.resolutions).toEqual([
+      { id: 'item-1', occurrences: 2, actor: 'ops@pix.fr', reason: 'Adresse corrigée avec le centre.', at: NOW },
+    ]);
+    expect(resolved).toMatchObject({
+      resolvedAt: NOW.toISOString(),
+      resolvedBy: 'ops@pix.fr',
+      resolution: 'Adresse corrigée avec le centre.',
+    });
   });
 
   it('an item already resolved is answered as it stands, and nothing is written (a retried request)', async () => {

@@ -21,8 +21,22 @@ describe('BIL-1 the monthly statement', () => {
       { sessionId: 'S-1', date: '2026-10-02', candidates: 1, priceCents: 4_500, pixShareCents: 1_000 },
     ]);
     expect(lines.map((l) => l.sessionId)).toEqual(['S-1', 'S-2']);
-    expect(lines[0]).toEqual({ sessionId: 'S-1', date: '2026-10-02', candidates: 1, priceExclVatCents: 3_750, priceInclVatCents: 4_500, pixShareExclVatCents: 833, pixShareInclVatCents: 1_000 });
-    expect(totals).toEqual({ candidates: 4, priceExclVatCents: 15_000, priceInclVatCents: 18_000, pixShareExclVatCents: 3_333, pixShareInclVatCents: 4_000 });
+    expect(lines[0]).toEqual({
+      sessionId: 'S-1',
+      date: '2026-10-02',
+      candidates: 1,
+      priceExclVatCents: 3_750,
+      priceInclVatCents: 4_500,
+      pixShareExclVatCents: 833,
+      pixShareInclVatCents: 1_000,
+    });
+    expect(totals).toEqual({
+      candidates: 4,
+      priceExclVatCents: 15_000,
+      priceInclVatCents: 18_000,
+      pixShareExclVatCents: 3_333,
+      pixShareInclVatCents: 4_000,
+    });
     expect(exclVat(900)).toBe(750); // PRI-4: 9 € incl. VAT
   });
 
@@ -45,7 +59,12 @@ describe('BIL-1 the monthly statement', () => {
 
 describe('BIL-2 late-payment interest', () => {
   it('BIL-2 nothing is owed when paid within 30 days of the invoice', () => {
-    expect(lateInterest(100_000, '2023-05-01', '2023-05-31', ECB_RATES)).toMatchObject({ interestCents: 0, indemnityCents: 0, totalCents: 0, runsFrom: null });
+    expect(lateInterest(100_000, '2023-05-01', '2023-05-31', ECB_RATES)).toMatchObject({
+      interestCents: 0,
+      indemnityCents: 0,
+      totalCents: 0,
+      runsFrom: null,
+    });
   });
 
   it('BIL-2 ECB rate + 10 points, the rate of 1 January for June and of 1 July for July, plus the 40 € indemnity', () => {
@@ -76,14 +95,28 @@ describe('BIL-2 insolvency proceedings', () => {
   it('BIL-2: no 40 € recovery indemnity when insolvency proceedings opened before the due date forbid paying it; interest still runs', () => {
     // 1,000.00 € issued 1 May 2023, due 31 May; proceedings opened 20 May; paid 15 July.
     const normal = lateInterest(100_000, '2023-05-01', '2023-07-15', ECB_RATES);
-    const insolvent = lateInterest(100_000, '2023-05-01', '2023-07-15', ECB_RATES, { insolvency: { proceedings: true, openedOn: '2023-05-20' } });
-    expect(insolvent).toMatchObject({ indemnityCents: 0, indemnityWaived: true, interestCents: normal.interestCents, totalCents: normal.interestCents, runsFrom: '2023-06-01' });
-    expect(lateInterest(100_000, '2023-05-01', '2023-07-15', ECB_RATES, { insolvency: { proceedings: true, openedOn: null } }).indemnityCents).toBe(0);
+    const insolvent = lateInterest(100_000, '2023-05-01', '2023-07-15', ECB_RATES, {
+      insolvency: { proceedings: true, openedOn: '2023-05-20' },
+    });
+    expect(insolvent).toMatchObject({
+      indemnityCents: 0,
+      indemnityWaived: true,
+      interestCents: normal.interestCents,
+      totalCents: normal.interestCents,
+      runsFrom: '2023-06-01',
+    });
+    expect(
+      lateInterest(100_000, '2023-05-01', '2023-07-15', ECB_RATES, { insolvency: { proceedings: true, openedOn: null } }).indemnityCents,
+    ).toBe(0);
   });
 
   it('BIL-2: proceedings opened after a due date already missed do not remove the indemnity then owed; no proceedings, no waiver', () => {
-    expect(lateInterest(100_000, '2023-05-01', '2023-07-15', ECB_RATES, { insolvency: { proceedings: true, openedOn: '2023-06-10' } })).toMatchObject({ indemnityCents: 4_000, indemnityWaived: false });
-    expect(lateInterest(100_000, '2023-05-01', '2023-07-15', ECB_RATES, { insolvency: { proceedings: false, openedOn: null } }).indemnityCents).toBe(4_000);
+    expect(
+      lateInterest(100_000, '2023-05-01', '2023-07-15', ECB_RATES, { insolvency: { proceedings: true, openedOn: '2023-06-10' } }),
+    ).toMatchObject({ indemnityCents: 4_000, indemnityWaived: false });
+    expect(
+      lateInterest(100_000, '2023-05-01', '2023-07-15', ECB_RATES, { insolvency: { proceedings: false, openedOn: null } }).indemnityCents,
+    ).toBe(4_000);
   });
 });
 

@@ -78,7 +78,10 @@ class InMemoryStatements implements StatementsRepository {
   async listStatements(): Promise<StatementRecord[]> {
     throw new Error('not used');
   }
-  async recordInvoiceEvent(statement: { id: string }, event: { kind: 'invoiced'; issuedOn: string } | { kind: 'paid'; paidOn: string }): Promise<void> {
+  async recordInvoiceEvent(
+    statement: { id: string },
+    event: { kind: 'invoiced'; issuedOn: string } | { kind: 'paid'; paidOn: string },
+  ): Promise<void> {
     const s = this.statements.find((x) => x.id === statement.id)!;
     s.state = event.kind;
     if (event.kind === 'invoiced') s.invoiceIssuedOn = event.issuedOn;
@@ -94,7 +97,9 @@ class InMemoryStatements implements StatementsRepository {
         const own = month(s.date);
         if (own === m) return true;
         const sentOwn = this.of(organisationId, own) && this.of(organisationId, own)!.state !== 'prepared';
-        const openBetween = this.statements.some((x) => x.organisationId === organisationId && x.state === 'prepared' && x.month > own && x.month < m);
+        const openBetween = this.statements.some(
+          (x) => x.organisationId === organisationId && x.state === 'prepared' && x.month > own && x.month < m,
+        );
         return own < m && sentOwn && !openBetween;
       })
       .map(({ sessionId, date, candidates, priceCents, pixShareCents }) => ({ sessionId, date, candidates, priceCents, pixShareCents }));
@@ -115,9 +120,22 @@ class InMemoryStatements implements StatementsRepository {
   async statementRecipient(organisationId: string) {
     return this.organisations.get(organisationId);
   }
-  async insertPreparedStatement(statement: { id: string; organisationId: string; month: string; dueAt: Date }, content: StatementContent): Promise<void> {
+  async insertPreparedStatement(
+    statement: { id: string; organisationId: string; month: string; dueAt: Date },
+    content: StatementContent,
+  ): Promise<void> {
     if (this.of(statement.organisationId, statement.month)) return;
-    this.statements.push({ id: `st-${++this.next}`, organisationId: statement.organisationId, month: statement.month, state: 'prepared', dueAt: statement.dueAt, content, late: false, sentAt: null, invoiceIssuedOn: null });
+    this.statements.push({
+      id: `st-${++this.next}`,
+      organisationId: statement.organisationId,
+      month: statement.month,
+      state: 'prepared',
+      dueAt: statement.dueAt,
+      content,
+      late: false,
+      sentAt: null,
+      invoiceIssuedOn: null,
+    });
   }
   async applyAmountsPayableNow(): Promise<void> {}
   async findMonthStatement(organisationId: string, m: string) {
@@ -125,7 +143,8 @@ class InMemoryStatements implements StatementsRepository {
     return s && { id: s.id, state: s.state, dueAt: s.dueAt, ...s.content };
   }
   async logStatementPrepared(statementId: string, data: unknown): Promise<void> {
-    if (!this.log.some((e) => e.type === 'statement-prepared' && e.statementId === statementId)) this.log.push({ type: 'statement-prepared', statementId, data });
+    if (!this.log.some((e) => e.type === 'statement-prepared' && e.statementId === statementId))
+      this.log.push({ type: 'statement-prepared', statementId, data });
   }
   async lockForSending(statementId: string) {
     const s = this.statements.find((x) => x.id === statementId);
@@ -136,7 +155,10 @@ class InMemoryStatements implements StatementsRepository {
     return { organisationId: s.organisationId, month: s.month };
   }
   async markSent(statementId: string, sentAt: string, late: boolean, sessionIds: string[]): Promise<void> {
-    Object.assign(this.statements.find((x) => x.id === statementId)!, { state: 'sent', sentAt, late });
+    Object.assign(
+      this.statements.find((x) => x.id === statementId)!,
+      { state: 'sent', sentAt, late },
+    );
     for (const s of this.sessions) if (sessionIds.includes(s.sessionId) && s.statementId === null) s.statementId = statementId;
   }
   async logStatementSent(statementId: string, late: boolean): Promise<void> {
@@ -153,7 +175,13 @@ describe('BIL-1 preparing and sending a statement (use cases over the repository
     repo.session('S-1', '2026-10-14');
     repo.session('S-SEPT', '2026-09-30');
     const first = await prepareStatement(repo, { organisationId: ORG, month: '2026-10', at: '2026-11-01T05:00:00Z' });
-    expect(first).toMatchObject({ organisationName: 'Centre Pix de Lyon', email: 'centre@lyon.test', month: '2026-10', state: 'prepared', dueAt: statementDueAt('2026-10').toISOString() });
+    expect(first).toMatchObject({
+      organisationName: 'Centre Pix de Lyon',
+      email: 'centre@lyon.test',
+      month: '2026-10',
+      state: 'prepared',
+      dueAt: statementDueAt('2026-10').toISOString(),
+    });
     expect(sessionIds(first)).toEqual(['S-1']);
     expect(first.totals).toMatchObject({ candidates: 2, pixShareInclVatCents: 2000 });
 
@@ -162,12 +190,20 @@ describe('BIL-1 preparing and sending a statement (use cases over the repository
     expect(again.id).toBe(first.id);
     expect(sessionIds(again)).toEqual(['S-1', 'S-2']);
     expect(repo.statements).toHaveLength(1);
-    expect(repo.log.filter((e) => e.type === 'statement-prepared')).toEqual([{ type: 'statement-prepared', statementId: first.id, data: { organisationId: ORG, month: '2026-10', sessions: 1, pixShareInclVatCents: 2000 } }]);
+    expect(repo.log.filter((e) => e.type === 'statement-prepared')).toEqual([
+      {
+        type: 'statement-prepared',
+        statementId: first.id,
+        data: { organisationId: ORG, month: '2026-10', sessions: 1, pixShareInclVatCents: 2000 },
+      },
+    ]);
   });
 
   it('BIL-1 refuses to prepare the statement of an unknown organisation', async () => {
     const repo = new InMemoryStatements();
-    await expect(prepareStatement(repo, { organisationId: '00000000-0000-4000-8000-00000000dead', month: '2026-10', at: '2026-11-01T05:00:00Z' })).rejects.toThrow(NotFound);
+    await expect(
+      prepareStatement(repo, { organisationId: '00000000-0000-4000-8000-00000000dead', month: '2026-10', at: '2026-11-01T05:00:00Z' }),
+    ).rejects.toThrow(NotFound);
     expect(repo.statements).toEqual([]);
   });
 
@@ -179,7 +215,9 @@ describe('BIL-1 preparing and sending a statement (use cases over the repository
     const november = await prepareStatement(repo, { organisationId: ORG, month: '2026-11', at: '2026-12-01T05:00:00Z' });
     expect(sessionIds(november)).toEqual([]);
 
-    expect(await markStatementSent(repo, { statementId: october.id, sentAt: '2026-12-02T10:00:00Z', actor: 'centre' })).toEqual({ late: true });
+    expect(await markStatementSent(repo, { statementId: october.id, sentAt: '2026-12-02T10:00:00Z', actor: 'centre' })).toEqual({
+      late: true,
+    });
     const sent = repo.statements.find((s) => s.id === october.id)!;
     expect(sent.state).toBe('sent');
     expect(sessionIds(sent.content)).toEqual(['S-1', 'S-2']);
@@ -197,12 +235,18 @@ describe('BIL-1 preparing and sending a statement (use cases over the repository
     const repo = new InMemoryStatements();
     repo.session('S-1', '2026-10-14');
     const october = await prepareStatement(repo, { organisationId: ORG, month: '2026-10', at: '2026-11-01T05:00:00Z' });
-    expect(await markStatementSent(repo, { statementId: october.id, sentAt: '2026-11-03T10:00:00Z', actor: 'centre' })).toEqual({ late: false });
+    expect(await markStatementSent(repo, { statementId: october.id, sentAt: '2026-11-03T10:00:00Z', actor: 'centre' })).toEqual({
+      late: false,
+    });
     const logged = repo.log.length;
-    expect(await markStatementSent(repo, { statementId: october.id, sentAt: '2026-11-20T10:00:00Z', actor: 'centre' })).toEqual({ late: false });
+    expect(await markStatementSent(repo, { statementId: october.id, sentAt: '2026-11-20T10:00:00Z', actor: 'centre' })).toEqual({
+      late: false,
+    });
     expect(repo.log).toHaveLength(logged);
     expect(repo.statements[0]!.sentAt).toBe('2026-11-03T10:00:00Z');
-    await expect(markStatementSent(repo, { statementId: 'unknown', sentAt: '2026-11-03T10:00:00Z', actor: 'centre' })).rejects.toThrow(NotFound);
+    await expect(markStatementSent(repo, { statementId: 'unknown', sentAt: '2026-11-03T10:00:00Z', actor: 'centre' })).rejects.toThrow(
+      NotFound,
+    );
   });
 });
 
@@ -217,7 +261,9 @@ describe('BIL-2 invoice and payment (use case over the repository port)', () => 
 
   it('BIL-2 no invoice before the centre sent its statement; no payment dated before the invoice', async () => {
     const { repo, id } = await sentStatement();
-    await expect(applyInvoiceEvent(repo, id, { kind: 'invoiced', issuedOn: '2026-11-10', amountEur: 20 }, 'ops', now)).rejects.toMatchObject({ ruleId: 'BIL-2' });
+    await expect(
+      applyInvoiceEvent(repo, id, { kind: 'invoiced', issuedOn: '2026-11-10', amountEur: 20 }, 'ops', now),
+    ).rejects.toMatchObject({ ruleId: 'BIL-2' });
     await markStatementSent(repo, { statementId: id, sentAt: '2026-11-03T10:00:00Z', actor: 'centre' });
     await applyInvoiceEvent(repo, id, { kind: 'invoiced', issuedOn: '2026-11-10', amountEur: 20 }, 'ops', now);
     const early = applyInvoiceEvent(repo, id, { kind: 'paid', paidOn: '2026-11-09' }, 'ops', now);
@@ -258,10 +304,19 @@ describe('SUS-3 TER-5 amounts payable at once (use case over the repository port
 
   it('SUS-3 an unknown organisation is refused; a later day than the one recorded changes nothing but is no error (idempotent)', async () => {
     const repo = payability(new Map([[ORG, null]]));
-    await expect(amountsPayableNow(repo, { organisationId: 'unknown', on: '2026-05-01', ruleId: 'SUS-3', actor: 'system' })).rejects.toThrow(NotFound);
+    await expect(
+      amountsPayableNow(repo, { organisationId: 'unknown', on: '2026-05-01', ruleId: 'SUS-3', actor: 'system' }),
+    ).rejects.toThrow(NotFound);
     expect(repo.calls).toEqual([]);
-    expect(await amountsPayableNow(repo, { organisationId: ORG, on: '2026-05-01', ruleId: 'SUS-3', actor: 'system' })).toEqual({ organisationId: ORG, on: '2026-05-01', ruleId: 'SUS-3', statements: [] });
-    expect(await amountsPayableNow(repo, { organisationId: ORG, on: '2026-06-01', ruleId: 'TER-5', actor: 'system' })).toMatchObject({ statements: [] });
+    expect(await amountsPayableNow(repo, { organisationId: ORG, on: '2026-05-01', ruleId: 'SUS-3', actor: 'system' })).toEqual({
+      organisationId: ORG,
+      on: '2026-05-01',
+      ruleId: 'SUS-3',
+      statements: [],
+    });
+    expect(await amountsPayableNow(repo, { organisationId: ORG, on: '2026-06-01', ruleId: 'TER-5', actor: 'system' })).toMatchObject({
+      statements: [],
+    });
     expect(repo.calls).toEqual([`statements ${ORG} 2026-05-01`, `statements ${ORG} 2026-06-01`]);
   });
 });

@@ -6,7 +6,11 @@ import type { AgrementAwaiting, DashboardFilter, DashboardRepository, DeadlineRo
 
 const NOW = new Date('2026-03-02T09:00:00Z');
 
-const proposal = (kind: 'termination' | 'breach-notice' | 'suspension', ruleId: string, proposedOn: string): AgrementAwaiting['proposals'][number] => ({
+const proposal = (
+  kind: 'termination' | 'breach-notice' | 'suspension',
+  ruleId: string,
+  proposedOn: string,
+): AgrementAwaiting['proposals'][number] => ({
   id: `${kind}-${proposedOn}`,
   kind,
   cause: 'badge',
@@ -15,7 +19,14 @@ const proposal = (kind: 'termination' | 'breach-notice' | 'suspension', ruleId: 
   reasonFr: 'motif',
 });
 
-const deadline = (subject: DeadlineRow['subject'], subjectId: string, name: string, ruleId: string, on: string, organisationName: string): DeadlineRow => ({
+const deadline = (
+  subject: DeadlineRow['subject'],
+  subjectId: string,
+  name: string,
+  ruleId: string,
+  on: string,
+  organisationName: string,
+): DeadlineRow => ({
   subject,
   subjectId,
   agrementId: subject === 'agrement' ? subjectId : null,
@@ -46,7 +57,12 @@ function readModel() {
     async agrementsAwaiting() {
       asked.push('agrements');
       return [
-        { agrementId: 'agr-1', organisationName: 'Centre B', proposals: [proposal('termination', 'BRE-4', '2026-02-10')], renewalMissedOn: '2026-01-31' },
+        {
+          agrementId: 'agr-1',
+          organisationName: 'Centre B',
+          proposals: [proposal('termination', 'BRE-4', '2026-02-10')],
+          renewalMissedOn: '2026-01-31',
+        },
         { agrementId: 'agr-2', organisationName: 'Centre A', proposals: [], renewalMissedOn: '2026-02-10' },
       ];
     },
@@ -57,7 +73,10 @@ function readModel() {
     },
     async overdueDeadlines() {
       asked.push('deadlines');
-      return [deadline('session', 'ses-1', 'finalisation-due', 'SES-10', '2026-02-20', 'Centre A'), deadline('statement', '42', 'statement-due', 'BIL-1', '2026-02-05', 'Centre D')];
+      return [
+        deadline('session', 'ses-1', 'finalisation-due', 'SES-10', '2026-02-20', 'Centre A'),
+        deadline('statement', '42', 'statement-due', 'BIL-1', '2026-02-05', 'Centre D'),
+      ];
     },
   };
   return { repository, asked };

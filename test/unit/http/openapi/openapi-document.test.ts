@@ -62,14 +62,20 @@ describe('the OpenAPI document (issue 12)', () => {
   });
 
   it('query parameters are optional except the period of GET /visit-plans; path parameters required', () => {
-    const required = operations.flatMap(([name, op]) => (op.parameters ?? []).filter((p) => p.in === 'query' && p.required).map((p) => `${name} ${p.name}`));
+    const required = operations.flatMap(([name, op]) =>
+      (op.parameters ?? []).filter((p) => p.in === 'query' && p.required).map((p) => `${name} ${p.name}`),
+    );
     expect(required).toEqual(['GET /visit-plans from', 'GET /visit-plans to']);
-    const headers = operations.flatMap(([name, op]) => (op.parameters ?? []).filter((p) => p.in === 'header' && p.required).map((p) => `${name} ${p.name}`));
+    const headers = operations.flatMap(([name, op]) =>
+      (op.parameters ?? []).filter((p) => p.in === 'header' && p.required).map((p) => `${name} ${p.name}`),
+    );
     expect(headers).toEqual([]);
   });
 
   it('path parameters validated as UUIDs (ParseUUIDPipe or in the controller) are documented `format: uuid`; the others say what they take', () => {
-    const path = operations.flatMap(([name, op]) => (op.parameters ?? []).filter((p) => p.in === 'path').map((p) => [`${name} ${p.name}`, p.schema ?? {}] as const));
+    const path = operations.flatMap(([name, op]) =>
+      (op.parameters ?? []).filter((p) => p.in === 'path').map((p) => [`${name} ${p.name}`, p.schema ?? {}] as const),
+    );
     const notUuid = path.filter(([, schema]) => schema.format !== 'uuid').map(([name]) => name);
     // Session ids are the centres' own (SES-1); rule-set ids read e.g. sessions@2020-01; school years and types per SCO-2.
     expect(notUuid.sort()).toEqual(
@@ -89,7 +95,9 @@ describe('the OpenAPI document (issue 12)', () => {
     );
     expect(path.filter(([, schema]) => schema.format === 'uuid').length).toBeGreaterThan(40);
     expect(Object.fromEntries(path)['POST /users/{id}/tokens/{tokenId}/revoke tokenId']).toMatchObject({ type: 'string', format: 'uuid' });
-    expect(Object.fromEntries(path)['PUT /campaign-windows/{schoolYear}/{schoolType} schoolYear']).toMatchObject({ pattern: '^\\d{4}-\\d{4}$' });
+    expect(Object.fromEntries(path)['PUT /campaign-windows/{schoolYear}/{schoolType} schoolYear']).toMatchObject({
+      pattern: '^\\d{4}-\\d{4}$',
+    });
     expect(Object.fromEntries(path)['PUT /campaign-windows/{schoolYear}/{schoolType} schoolType'].enum).toContain('college');
   });
 

@@ -22,7 +22,15 @@ const base = { applicationReference: 'AGR-2025-0042', organisationName: "Univers
 const lc = { agrementReference: 'AGR-3F2A9C1B', organisationName: "Université d'Angers" };
 
 /** Representative data for every template (the contract in TemplateDataMap). */
-const statement = { centreName: "Université d'Angers", month: '2026-10', dueAt: '2026-11-05T22:59:59.999Z', sessions: 3, candidates: 42, pixShareInclVatEur: 420, pixShareExclVatEur: 350 };
+const statement = {
+  centreName: "Université d'Angers",
+  month: '2026-10',
+  dueAt: '2026-11-05T22:59:59.999Z',
+  sessions: 3,
+  candidates: 42,
+  pixShareInclVatEur: 420,
+  pixShareExclVatEur: 350,
+};
 
 /** A planned session a suspension blocks (SES-9, SUS-2). */
 const affectedLine = {
@@ -135,7 +143,12 @@ const SAMPLES: { [N in TemplateName]: TemplateDataMap[N] } = {
   'force-majeure-ended': { ...lc, since: '2026-01-10', endedOn: '2026-02-01' },
   'labour-documents-requested': { ...lc, requestedOn: '2026-03-02', dueOn: '2026-03-17' },
   'planned-sessions-affected': { ...lc, trigger: 'suspended', eventOn: '2026-03-01', blocked: [affectedLine], atRisk: [] },
-  'control-visit-notice': { organisationName: "Université d'Angers", reference: 'AGR-3F2A9C1B', visitOn: '2026-05-12', letterSentBy: '2026-05-04' },
+  'control-visit-notice': {
+    organisationName: "Université d'Angers",
+    reference: 'AGR-3F2A9C1B',
+    visitOn: '2026-05-12',
+    letterSentBy: '2026-05-04',
+  },
   'inspector-assignment': {
     inspectorName: 'Nadia Haddad',
     organisationName: "Université d'Angers",
@@ -257,7 +270,13 @@ const RULES_CITED: Record<TemplateName, string[]> = {
 /** The reference every subject carries: the application's, or the agrément's for the lifecycle templates. */
 /** What the subject names: the agrément or application reference, or the visit's centre, or the session. */
 const referenceOf = (name: TemplateName): string => {
-  const sample = SAMPLES[name] as { agrementReference?: string; reference?: string; sessionId?: string; inspectorName?: string; month?: string };
+  const sample = SAMPLES[name] as {
+    agrementReference?: string;
+    reference?: string;
+    sessionId?: string;
+    inspectorName?: string;
+    month?: string;
+  };
   if (name === 'audit-checkpoint') return '4821'; // issue 12: the checkpoint's head entry
   if (sample.sessionId) return sample.sessionId;
   if (sample.month) return sample.month; // BIL-1: the statement's month
@@ -290,7 +309,10 @@ describe('renderEmail: every template renders in French (html and text)', () => 
     expect(html).toMatch(/^<!DOCTYPE html>\n<html lang="fr"/);
     expect(html).toContain(`<title>${subject.replace(/'/g, '&#x27;')}</title>`);
     // Who or what the e-mail is about: the centre, or (issue 12) the audit log checkpoint's file.
-    const about = name === 'audit-checkpoint' ? ['checkpoint-20260302T090000000Z-4821.json', 'checkpoint-20260302T090000000Z-4821.json'] : ['Université d&#x27;Angers', "Université d'Angers"];
+    const about =
+      name === 'audit-checkpoint'
+        ? ['checkpoint-20260302T090000000Z-4821.json', 'checkpoint-20260302T090000000Z-4821.json']
+        : ['Université d&#x27;Angers', "Université d'Angers"];
     expect(html).toContain(about[0]);
     expect(html).not.toMatch(/\{\{|\}\}/);
     expect(text).toContain(about[1]);
@@ -449,7 +471,9 @@ describe('attestation-issued (APP-6)', () => {
   it('APP-6: the convention enters into force on receipt of the attestation; the term is given', () => {
     const { subject, text, html } = render('attestation-issued');
     expect(subject).toBe("Attestation d'agrément Pix : Université d'Angers (réf. AGR-2025-0042)");
-    expect(text).toContain("- Entrée en vigueur de la convention d'agrément : 1er mars 2025, date de réception de la présente attestation.");
+    expect(text).toContain(
+      "- Entrée en vigueur de la convention d'agrément : 1er mars 2025, date de réception de la présente attestation.",
+    );
     expect(text).toContain("- Terme de l'agrément : 29 février 2028.");
     expect(html).toContain('<strong>1er mars 2025</strong>');
   });
@@ -533,9 +557,9 @@ describe('renderEmail fails loudly', () => {
   });
 
   it('DOC-4: a missing piece without its label is refused (strict templates)', () => {
-    expect(() =>
-      render('application-incomplete', { missingPieces: [{ type: 'referent-cv', reason: 'missing' } as never] }),
-    ).toThrow(TemplateRenderError);
+    expect(() => render('application-incomplete', { missingPieces: [{ type: 'referent-cv', reason: 'missing' } as never] })).toThrow(
+      TemplateRenderError,
+    );
     expect(() =>
       render('application-incomplete', { missingPieces: [{ type: 'referent-cv', label: 'CV', reason: undefined } as never] }),
     ).toThrow(/pieceReason/);
@@ -613,9 +637,7 @@ describe('agrément lifecycle templates (issue 3): who they address', () => {
 describe('agrement-renewal-reminder (AGR-1, AGR-2)', () => {
   it('AGR-1, AGR-2: no tacit renewal; the request is due 3 months before the term, with the days left', () => {
     const { subject, text, html } = render('agrement-renewal-reminder');
-    expect(subject).toBe(
-      'Renouvellement de votre agrément Pix (réf. AGR-3F2A9C1B) : demande à déposer au plus tard le 29 février 2028',
-    );
+    expect(subject).toBe('Renouvellement de votre agrément Pix (réf. AGR-3F2A9C1B) : demande à déposer au plus tard le 29 février 2028');
     expect(text).toContain("votre organisme, Université d'Angers (référence AGR-3F2A9C1B), arrive à son terme le 31 mai 2028.");
     expect(text).toContain('Cet agrément ne peut être ni renouvelé ni prorogé de manière tacite.');
     expect(text).toContain('au moins 3 mois avant son terme, soit au plus tard le 29 février 2028.');
@@ -675,7 +697,7 @@ describe('agrement-expired (AGR-4, TER-5)', () => {
   it('AGR-4, TER-5: no more sessions, sums payable at once, confidentiality for 5 more years', () => {
     const { subject, text } = render('agrement-expired');
     expect(subject).toBe("Agrément Pix (réf. AGR-3F2A9C1B) : fin de l'agrément au 31 mai 2028");
-    expect(text).toContain("(référence AGR-3F2A9C1B), a pris fin le 31 mai 2028.");
+    expect(text).toContain('(référence AGR-3F2A9C1B), a pris fin le 31 mai 2028.');
     expect(text).toContain('- votre organisme ne peut plus organiser de sessions de certification Pix');
     expect(text).toContain('- toutes les sommes dues au GIP Pix restent dues et deviennent immédiatement exigibles ;');
     expect(text).toContain("- les obligations de confidentialité continuent de s'appliquer pendant 5 ans, soit jusqu'au 31 mai 2033.");
@@ -695,7 +717,9 @@ describe('agrement-suspended (SUS-1, SUS-2, SUS-3)', () => {
     expect(text).toContain('- votre centre ne peut organiser aucune session de certification Pix ;');
     expect(text).toContain("- il ne peut procéder à aucune inscription de candidats en vue d'une session ;");
     expect(text).toContain("- il ne peut se prévaloir de l'agrément ni de la convention d'agrément auprès de tiers ;");
-    expect(text).toContain('Toutes les sommes dues au GIP Pix restent dues et deviennent immédiatement exigibles du seul fait de la suspension.');
+    expect(text).toContain(
+      'Toutes les sommes dues au GIP Pix restent dues et deviennent immédiatement exigibles du seul fait de la suspension.',
+    );
   });
 
   it('SUS-1: the reason is HTML-escaped in the html part', () => {
@@ -742,15 +766,17 @@ describe('control-visit-demanded (SUS-5, VIS-3)', () => {
 describe('breach-notice (BRE-1, BRE-2)', () => {
   it('BRE-1: letter sent 10 March 2026 → cure due 9 April 2026 (30 days from sending)', () => {
     const { subject, text, html } = render('breach-notice');
-    expect(subject).toBe(
-      'Mise en demeure : manquement grave (agrément Pix réf. AGR-3F2A9C1B), à corriger au plus tard le 9 avril 2026',
+    expect(subject).toBe('Mise en demeure : manquement grave (agrément Pix réf. AGR-3F2A9C1B), à corriger au plus tard le 9 avril 2026');
+    expect(text).toContain(
+      'Par lettre recommandée avec accusé de réception envoyée le 10 mars 2026, le GIP Pix a mis en demeure votre organisme',
     );
-    expect(text).toContain('Par lettre recommandée avec accusé de réception envoyée le 10 mars 2026, le GIP Pix a mis en demeure votre organisme');
     expect(text).toContain('« Absence de surveillant lors de la session du 2 mars 2026. »');
     expect(text).toContain(
       "Votre organisme dispose d'un délai de 30 jours à compter de l'envoi de cette lettre pour remédier à ce manquement. Le manquement doit être corrigé au plus tard le 9 avril 2026.",
     );
-    expect(text).toContain("À défaut, le GIP Pix pourra prononcer de plein droit la résiliation de la convention d'agrément, avec effet immédiat.");
+    expect(text).toContain(
+      "À défaut, le GIP Pix pourra prononcer de plein droit la résiliation de la convention d'agrément, avec effet immédiat.",
+    );
     expect(text).toContain('seule la lettre recommandée fait foi.');
     expect(html).toContain('<strong>Le manquement doit être corrigé au plus tard le 9 avril 2026.</strong>');
   });
@@ -818,8 +844,12 @@ describe('termination-proposed (BRE-4 …), to the Pix legal team', () => {
 describe('breach-proposed (REF-3, BRE-4), to the Pix legal team', () => {
   it('REF-3, BRE-4: a formal notice is proposed; the legal team qualifies the breach', () => {
     const { subject, text } = render('breach-proposed');
-    expect(subject).toBe("[Qualification requise] Proposition de mise en demeure : agrément AGR-3F2A9C1B (Université d'Angers), règle REF-3");
-    expect(text).toContain("Le moteur d'agrément propose l'envoi d'une mise en demeure à l'organisme Université d'Angers (agrément AGR-3F2A9C1B).");
+    expect(subject).toBe(
+      "[Qualification requise] Proposition de mise en demeure : agrément AGR-3F2A9C1B (Université d'Angers), règle REF-3",
+    );
+    expect(text).toContain(
+      "Le moteur d'agrément propose l'envoi d'une mise en demeure à l'organisme Université d'Angers (agrément AGR-3F2A9C1B).",
+    );
     expect(text).toContain("- Motif : badge « Référent Pix » non présenté au 2026-09-01, 6 mois après l'agrément");
     expect(text).toContain("Il revient à l'équipe juridique, et non au moteur, de qualifier ou non ce fait de manquement grave.");
     expect(text).toContain("le délai de 30 jours pour y remédier court à compter de l'envoi de la lettre.");
@@ -831,7 +861,9 @@ describe('termination-notice (TER-1, QUO-2, AGR-5)', () => {
     const { subject, text } = render('termination-notice');
     expect(subject).toBe("Résiliation de votre convention d'agrément Pix (réf. AGR-3F2A9C1B) : prise d'effet le 3 juin 2026");
     expect(text).toContain('Nous accusons réception de la résiliation pour convenance');
-    expect(text).toContain("que vous nous avez notifiée le 4 mai 2026. Conformément à la convention, cette résiliation prend effet à l'issue d'un préavis de 30 jours, soit le 3 juin 2026.");
+    expect(text).toContain(
+      "que vous nous avez notifiée le 4 mai 2026. Conformément à la convention, cette résiliation prend effet à l'issue d'un préavis de 30 jours, soit le 3 juin 2026.",
+    );
     expect(text).toContain('À compter du 3 juin 2026 :');
     expect(text).toContain('- toutes les sommes dues au GIP Pix deviendront immédiatement exigibles ;');
   });
@@ -839,9 +871,13 @@ describe('termination-notice (TER-1, QUO-2, AGR-5)', () => {
   it('QUO-2: Pix withdraws the agrément with 15 days of notice, with the count and the threshold', () => {
     const { subject, text } = render('termination-notice', { cause: 'quota', effectiveOn: '2026-05-19', candidates: 412, target: 600 });
     expect(subject).toBe("Retrait de votre agrément Pix (réf. AGR-3F2A9C1B) : prise d'effet le 19 mai 2026");
-    expect(text).toContain('au cours des 3 années suivant son premier agrément, le nombre minimal de candidats prévu par le cahier des charges : 412 candidats pour un seuil de 600.');
+    expect(text).toContain(
+      'au cours des 3 années suivant son premier agrément, le nombre minimal de candidats prévu par le cahier des charges : 412 candidats pour un seuil de 600.',
+    );
     expect(text).toContain("le GIP Pix retire l'agrément de votre organisme");
-    expect(text).toContain("par notification du 4 mai 2026. Cette résiliation prend effet à l'issue d'un préavis de 15 jours, soit le 19 mai 2026.");
+    expect(text).toContain(
+      "par notification du 4 mai 2026. Cette résiliation prend effet à l'issue d'un préavis de 15 jours, soit le 19 mai 2026.",
+    );
     expect(text).not.toContain('Nous accusons réception');
     expect(flat(render('termination-notice', { cause: 'quota', candidates: 2140, target: 2500 }).text)).toContain(
       '2 140 candidats pour un seuil de 2 500.',
@@ -850,13 +886,19 @@ describe('termination-notice (TER-1, QUO-2, AGR-5)', () => {
 
   it("AGR-5: after a substantial change of the cahier, effective on the new cahier's entry into force", () => {
     const { text } = render('termination-notice', { cause: 'cahier-change', noticeOn: '2026-02-01', effectiveOn: '2026-03-01' });
-    expect(text).toContain('que vous nous avez notifiée le 1er février 2026 à la suite de la modification substantielle du cahier des charges.');
-    expect(text).toContain("cette résiliation prend effet à la date d'entrée en vigueur du nouveau cahier des charges, soit le 1er mars 2026.");
+    expect(text).toContain(
+      'que vous nous avez notifiée le 1er février 2026 à la suite de la modification substantielle du cahier des charges.',
+    );
+    expect(text).toContain(
+      "cette résiliation prend effet à la date d'entrée en vigueur du nouveau cahier des charges, soit le 1er mars 2026.",
+    );
     expect(text).not.toContain('préavis');
   });
 
   it('TER-1, QUO-2, AGR-5: an unknown cause, or a count without its threshold, is refused', () => {
-    expect(() => render('termination-notice', { cause: 'breach' as never })).toThrow(/"cause" must be one of convenience, quota, cahier-change/);
+    expect(() => render('termination-notice', { cause: 'breach' as never })).toThrow(
+      /"cause" must be one of convenience, quota, cahier-change/,
+    );
     expect(() => render('termination-notice', { cause: 'quota', candidates: 412 })).toThrow(/"candidates" and "target" go together/);
   });
 });
@@ -885,8 +927,12 @@ describe('quota-warning (QUO-1, QUO-3), to the centre and to operations', () => 
   it('QUO-1, QUO-3: the centre gets its count, the projection, the target and the deadline', () => {
     const { subject, text } = render('quota-warning');
     expect(subject).toBe('Agrément Pix (réf. AGR-3F2A9C1B) : nombre de candidats inférieur au rythme attendu');
-    expect(text).toContain("Au 1er mars 2026, 12 mois après le premier agrément de votre organisme, Université d'Angers (référence AGR-3F2A9C1B), 150 candidats ont passé la certification Pix dans des sessions finalisées");
-    expect(text).toContain("vous accueilleriez environ 450 candidats d'ici au 1er mars 2028, terme de la période de 3 ans suivant le premier agrément");
+    expect(text).toContain(
+      "Au 1er mars 2026, 12 mois après le premier agrément de votre organisme, Université d'Angers (référence AGR-3F2A9C1B), 150 candidats ont passé la certification Pix dans des sessions finalisées",
+    );
+    expect(text).toContain(
+      "vous accueilleriez environ 450 candidats d'ici au 1er mars 2028, terme de la période de 3 ans suivant le premier agrément",
+    );
     expect(text).toContain('un minimum de 600 candidats sur cette période.');
     expect(text).toContain('avec un préavis de 15 jours.');
   });
@@ -926,7 +972,9 @@ describe('referent-contribution-warning (REF-4), to the centre and to operations
     const { subject, text, html } = render('referent-contribution-warning');
     expect(subject).toBe('Agrément Pix (réf. AGR-3F2A9C1B) : contribution du référent Pix à compléter au plus tard le 30 janvier 2027');
     expect(flat(text)).toContain("à hauteur d'au moins 4 jours.");
-    expect(flat(text)).toContain("Pour l'année 2 de l'agrément de votre organisme, Université d'Angers (référence AGR-3F2A9C1B), 1,5 jour de contribution a été enregistré pour Camille Martin, sur les 4 jours requis.");
+    expect(flat(text)).toContain(
+      "Pour l'année 2 de l'agrément de votre organisme, Université d'Angers (référence AGR-3F2A9C1B), 1,5 jour de contribution a été enregistré pour Camille Martin, sur les 4 jours requis.",
+    );
     expect(text).toContain("au plus tard le 30 janvier 2027, dernier jour de cette année d'agrément");
     expect(html).toContain('au plus tard le 30 janvier 2027</strong>');
   });
@@ -942,9 +990,13 @@ describe('referent-contribution-warning (REF-4), to the centre and to operations
   });
 
   it('REF-4: several days take the plural; a warning without a shortfall or for another audience is refused', () => {
-    expect(flat(render('referent-contribution-warning', { days: 3 }).text)).toContain('3 jours de contribution ont été enregistrés pour Camille Martin');
+    expect(flat(render('referent-contribution-warning', { days: 3 }).text)).toContain(
+      '3 jours de contribution ont été enregistrés pour Camille Martin',
+    );
     expect(() => render('referent-contribution-warning', { days: 4 })).toThrow(/must fall short of "required"/);
-    expect(() => render('referent-contribution-warning', { audience: 'legal' as never })).toThrow(/"audience" must be "centre" or "operations"/);
+    expect(() => render('referent-contribution-warning', { audience: 'legal' as never })).toThrow(
+      /"audience" must be "centre" or "operations"/,
+    );
   });
 });
 
@@ -952,7 +1004,9 @@ describe('referent-training-required (REF-2, REF-5)', () => {
   it('REF-5, REF-2: a new référent completes the Pix training before any session', () => {
     const { subject, text } = render('referent-training-required');
     expect(subject).toBe('Agrément Pix (réf. AGR-3F2A9C1B) : formation obligatoire du nouveau référent Pix');
-    expect(text).toContain('Nous avons bien enregistré, le 2 février 2026, la désignation de Dominique Leroy comme référent Pix de votre centre');
+    expect(text).toContain(
+      'Nous avons bien enregistré, le 2 février 2026, la désignation de Dominique Leroy comme référent Pix de votre centre',
+    );
     expect(text).toContain("avant l'organisation de toute session de certification.");
     expect(text).toContain("Tant que cette formation n'a pas été suivie, votre centre ne peut organiser aucune session.");
   });
@@ -961,10 +1015,12 @@ describe('referent-training-required (REF-2, REF-5)', () => {
 describe('cahier-minor-change-notice (AGR-5, Conv art. 8.2)', () => {
   it("AGR-5: a non-substantial change applies after 1 month's notice (art. 8.2), from its effective date", () => {
     const { subject, text } = render('cahier-minor-change-notice');
-    expect(subject).toBe('Agrément Pix (réf. AGR-3F2A9C1B) : évolution non substantielle du cahier des charges, applicable le 1er mars 2026');
+    expect(subject).toBe(
+      'Agrément Pix (réf. AGR-3F2A9C1B) : évolution non substantielle du cahier des charges, applicable le 1er mars 2026',
+    );
     expect(text).toContain('Par la présente notification en date du 15 janvier 2026');
     expect(text).toContain("Conformément à l'article 8.2 de la convention d'agrément");
-    expect(text).toContain('Elle s\'applique après un préavis de 1 mois à compter de cette notification, soit à partir du 1er mars 2026');
+    expect(text).toContain("Elle s'applique après un préavis de 1 mois à compter de cette notification, soit à partir du 1er mars 2026");
     expect(text).toContain('Nouvelle configuration recommandée des navigateurs');
   });
 });
@@ -980,7 +1036,9 @@ describe('cahier-change-notice (AGR-5)', () => {
     expect(text).toContain('Un poste informatique de secours pour 10 candidats au lieu de 20.');
     expect(text).toContain("dispose d'un délai de 1 mois à compter de cette notification, soit jusqu'au 15 février 2026, pour :");
     expect(text).toContain('- appliquer le nouveau cahier des charges ;');
-    expect(text).toContain("Cette résiliation prendra effet à la date d'entrée en vigueur du nouveau cahier des charges, le 1er mars 2026.");
+    expect(text).toContain(
+      "Cette résiliation prendra effet à la date d'entrée en vigueur du nouveau cahier des charges, le 1er mars 2026.",
+    );
   });
 });
 
@@ -989,7 +1047,9 @@ describe('force-majeure-started and force-majeure-ended (TER-3)', () => {
     const { subject, text } = render('force-majeure-started');
     expect(subject).toBe('Agrément Pix (réf. AGR-3F2A9C1B) : convention suspendue pour force majeure depuis le 10 janvier 2026');
     expect(text).toContain('a été constaté à compter du 10 janvier 2026.');
-    expect(text).toContain('son exécution est suspendue : pendant cette période, votre centre ne peut pas organiser de sessions de certification Pix.');
+    expect(text).toContain(
+      'son exécution est suspendue : pendant cette période, votre centre ne peut pas organiser de sessions de certification Pix.',
+    );
     expect(text).toContain(
       'Si la force majeure dure plus de 2 mois, la convention sera résiliée automatiquement le 10 mars 2026, sauf accord contraire des parties.',
     );
@@ -1018,7 +1078,9 @@ describe('planned-sessions-affected (SES-9, SUS-2, SUS-6, TER-3, TER-5, AGR-4, B
   it('SES-9 SUS-2: lists each blocked session with its date, local times, place, rule and the day from which, in French', () => {
     const { subject, text, html } = render('planned-sessions-affected');
     expect(subject).toBe('Agrément Pix (réf. AGR-3F2A9C1B) : sessions planifiées concernées (1)');
-    expect(flat(text)).toContain("Le GIP Pix a suspendu, avec effet immédiat à compter du 1er mars 2026, l'agrément de votre organisme, Université d'Angers (référence AGR-3F2A9C1B).");
+    expect(flat(text)).toContain(
+      "Le GIP Pix a suspendu, avec effet immédiat à compter du 1er mars 2026, l'agrément de votre organisme, Université d'Angers (référence AGR-3F2A9C1B).",
+    );
     expect(text).toContain('Sessions déjà planifiées qui ne peuvent pas se tenir (SES-9) :');
     expect(flat(text)).toContain(
       '- session S-42 : le 26 mars 2026, de 14 h à 16 h 30 (heure locale, fuseau Europe/Paris), Salle B12, 12 rue des Écoles, 49000 Angers — motif : agrément suspendu (SUS-2), à compter du 1er mars 2026 ;',
@@ -1031,14 +1093,25 @@ describe('planned-sessions-affected (SES-9, SUS-2, SUS-6, TER-3, TER-5, AGR-4, B
   it('SES-9: says so when no planned session is affected', () => {
     const { subject, text } = render('planned-sessions-affected', { trigger: 'terminated', eventOn: '2026-07-01', blocked: [] });
     expect(subject).toBe('Agrément Pix (réf. AGR-3F2A9C1B) : sessions planifiées concernées (aucune)');
-    expect(flat(text)).toContain("a pris fin le 1er juillet 2026 : aucune session ne peut plus se tenir (TER-5).");
+    expect(flat(text)).toContain('a pris fin le 1er juillet 2026 : aucune session ne peut plus se tenir (TER-5).');
     expect(text).toContain("Aucune session déjà planifiée par votre centre n'est concernée.");
     expect(text).not.toContain('Sessions déjà planifiées');
   });
 
   it("SUS-6: a network's member centre is told the network's agrément is suspended as a whole, with its own sessions", () => {
-    const line = { ...affectedLine, centreName: 'IUT de Cholet', ruleId: 'SUS-2, SUS-6', reasonFr: 'agrément du réseau suspendu dans son ensemble' };
-    const { text } = render('planned-sessions-affected', { organisationName: 'Réseau Loire', centreName: 'IUT de Cholet', network: true, member: true, blocked: [line] });
+    const line = {
+      ...affectedLine,
+      centreName: 'IUT de Cholet',
+      ruleId: 'SUS-2, SUS-6',
+      reasonFr: 'agrément du réseau suspendu dans son ensemble',
+    };
+    const { text } = render('planned-sessions-affected', {
+      organisationName: 'Réseau Loire',
+      centreName: 'IUT de Cholet',
+      network: true,
+      member: true,
+      blocked: [line],
+    });
     expect(flat(text)).toContain(
       "Le GIP Pix a suspendu dans son ensemble, avec effet immédiat à compter du 1er mars 2026, l'agrément du réseau Réseau Loire, dont votre centre, IUT de Cholet, est membre (référence AGR-3F2A9C1B).",
     );
@@ -1049,11 +1122,21 @@ describe('planned-sessions-affected (SES-9, SUS-2, SUS-6, TER-3, TER-5, AGR-4, B
 
   it('BRE-1: under a formal notice alone, the sessions after the cure is due are listed at risk, not blocked', () => {
     const atRisk = [{ ...affectedLine, date: '2026-04-20', ruleId: 'BRE-1', reasonFr: 'mise en demeure en cours', fromOn: '2026-04-10' }];
-    const { subject, text } = render('planned-sessions-affected', { trigger: 'breach-notified', eventOn: '2026-03-10', cureDueOn: '2026-04-09', blocked: [], atRisk });
+    const { subject, text } = render('planned-sessions-affected', {
+      trigger: 'breach-notified',
+      eventOn: '2026-03-10',
+      cureDueOn: '2026-04-09',
+      blocked: [],
+      atRisk,
+    });
     expect(subject).toContain('(1)');
     expect(flat(text)).toContain("La mise en demeure n'interdit pas, à elle seule, d'organiser des sessions.");
-    expect(flat(text)).toContain("qui ne pourront pas se tenir si le manquement n'est pas corrigé au plus tard le 9 avril 2026 et que le GIP Pix résilie la convention (BRE-1) :");
-    expect(flat(text)).toContain('- session S-42 : le 20 avril 2026, de 14 h à 16 h 30 (heure locale, fuseau Europe/Paris), Salle B12, 12 rue des Écoles, 49000 Angers — résiliation possible à compter du 10 avril 2026 ;');
+    expect(flat(text)).toContain(
+      "qui ne pourront pas se tenir si le manquement n'est pas corrigé au plus tard le 9 avril 2026 et que le GIP Pix résilie la convention (BRE-1) :",
+    );
+    expect(flat(text)).toContain(
+      '- session S-42 : le 20 avril 2026, de 14 h à 16 h 30 (heure locale, fuseau Europe/Paris), Salle B12, 12 rue des Écoles, 49000 Angers — résiliation possible à compter du 10 avril 2026 ;',
+    );
     expect(text).not.toContain('ne peuvent pas se tenir (SES-9)');
   });
 
@@ -1070,8 +1153,12 @@ describe('planned-sessions-affected (SES-9, SUS-2, SUS-6, TER-3, TER-5, AGR-4, B
   it('refuses inconsistent data: an unknown trigger, a session without its place or with a bad time, a notice without its cure date', () => {
     expect(() => render('planned-sessions-affected', { trigger: 'renewed' as never })).toThrow(/"trigger" must be one of/);
     expect(() => render('planned-sessions-affected', { blocked: [{ ...affectedLine, place: '' }] })).toThrow(/session 0: "place"/);
-    expect(() => render('planned-sessions-affected', { blocked: [{ ...affectedLine, startTime: '9h' }] })).toThrow(/session 0: "startTime" must be HH:MM/);
-    expect(() => render('planned-sessions-affected', { blocked: [{ ...affectedLine, timeZone: 'Mars/Olympus' }] })).toThrow(/session 0: "timeZone"/);
+    expect(() => render('planned-sessions-affected', { blocked: [{ ...affectedLine, startTime: '9h' }] })).toThrow(
+      /session 0: "startTime" must be HH:MM/,
+    );
+    expect(() => render('planned-sessions-affected', { blocked: [{ ...affectedLine, timeZone: 'Mars/Olympus' }] })).toThrow(
+      /session 0: "timeZone"/,
+    );
     expect(() => render('planned-sessions-affected', { trigger: 'breach-notified' })).toThrow(/"cureDueOn" is required/);
     expect(() => render('planned-sessions-affected', { count: 3 })).toThrow(/"count" must be the number of sessions listed/);
   });

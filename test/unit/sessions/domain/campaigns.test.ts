@@ -1,10 +1,30 @@
 import { describe, expect, it } from 'vitest';
-import { type CampaignWindow, checkCampaignWindow, derogationProblem, isSchoolYear, noWindowMessage, schoolYearOf, windowProblems } from '../../../../src/sessions/domain/campaigns';
+import {
+  type CampaignWindow,
+  checkCampaignWindow,
+  derogationProblem,
+  isSchoolYear,
+  noWindowMessage,
+  schoolYearOf,
+  windowProblems,
+} from '../../../../src/sessions/domain/campaigns';
 
 // SCO-2, the 2020-2021 campaign of the FAQ (seeded by the migration; operations enter the other years).
 const lycee: CampaignWindow = { schoolYear: '2020-2021', schoolType: 'lycee', from: '2021-01-11', to: '2021-05-20', derogationLimit: null };
-const college: CampaignWindow = { schoolYear: '2020-2021', schoolType: 'college', from: '2021-03-08', to: '2021-05-12', derogationLimit: '2021-05-20' };
-const agricultural: CampaignWindow = { schoolYear: '2020-2021', schoolType: 'agricultural-lycee', from: '2021-03-15', to: '2021-05-20', derogationLimit: null };
+const college: CampaignWindow = {
+  schoolYear: '2020-2021',
+  schoolType: 'college',
+  from: '2021-03-08',
+  to: '2021-05-12',
+  derogationLimit: '2021-05-20',
+};
+const agricultural: CampaignWindow = {
+  schoolYear: '2020-2021',
+  schoolType: 'agricultural-lycee',
+  from: '2021-03-15',
+  to: '2021-05-20',
+  derogationLimit: null,
+};
 
 describe('SCO-2 campaign windows (data entered per school year and school type)', () => {
   it('SCO-2 the school year runs from September to August', () => {
@@ -17,7 +37,11 @@ describe('SCO-2 campaign windows (data entered per school year and school type)'
   it('SCO-2 2021: lycées 11 January–20 May, boundaries included', () => {
     expect(checkCampaignWindow('2021-01-11', lycee, null)).toBeNull();
     expect(checkCampaignWindow('2021-05-20', lycee, null)).toBeNull();
-    expect(checkCampaignWindow('2021-01-10', lycee, null)).toMatchObject({ ruleId: 'SCO-2', actual: '2021-01-10', expected: { from: '2021-01-11', to: '2021-05-20' } });
+    expect(checkCampaignWindow('2021-01-10', lycee, null)).toMatchObject({
+      ruleId: 'SCO-2',
+      actual: '2021-01-10',
+      expected: { from: '2021-01-11', to: '2021-05-20' },
+    });
     expect(checkCampaignWindow('2021-05-21', lycee, null)?.ruleId).toBe('SCO-2');
   });
 
@@ -47,6 +71,8 @@ describe('SCO-2 campaign windows (data entered per school year and school type)'
   });
 
   it('SCO-2 no window published: the message says so, naming the year and the school type', () => {
-    expect(noWindowMessage('lycee', '2022-2023')).toMatch(/Aucune fenêtre de campagne n'est publiée pour l'année scolaire 2022-2023.*lycée.*SCO-2/);
+    expect(noWindowMessage('lycee', '2022-2023')).toMatch(
+      /Aucune fenêtre de campagne n'est publiée pour l'année scolaire 2022-2023.*lycée.*SCO-2/,
+    );
   });
 });

@@ -18,7 +18,10 @@ const iso = (d: Date) => d.toISOString();
 const at = (instant: string) => new Date(instant);
 
 /** A session of 2026-03-28 ending 16:00 in Paris (UTC+1, the night before the switch to summer time). */
-function open(overrides: Partial<{ date: string; endTime: string; timeZone: string; secondarySchool: boolean }> = {}, schedule: SessionSchedule = PARAMETERS.sessions): SessionDeadline {
+function open(
+  overrides: Partial<{ date: string; endTime: string; timeZone: string; secondarySchool: boolean }> = {},
+  schedule: SessionSchedule = PARAMETERS.sessions,
+): SessionDeadline {
   return openSessionDeadline(
     { sessionId: 'S-42', centreName: 'Centre Pasteur', date: '2026-03-28', endTime: '16:00', timeZone: 'Europe/Paris', ...overrides },
     schedule,
@@ -45,7 +48,11 @@ function invalid(fn: () => unknown): InvalidCommand {
   throw new Error('expected an InvalidCommand');
 }
 
-const finalise = (finalisedAt: string, candidatesWhoSat = 12): SessionDeadlineCommand => ({ type: 'finalise', finalisedAt, candidatesWhoSat });
+const finalise = (finalisedAt: string, candidatesWhoSat = 12): SessionDeadlineCommand => ({
+  type: 'finalise',
+  finalisedAt,
+  candidatesWhoSat,
+});
 
 describe('SES-10 the finalisation deadline: 48 elapsed hours after the end, in the centre’s zone', () => {
   it('SES-10 Paris across the switch to summer time: ending 2026-03-28 16:00 (UTC+1) is due 2026-03-30 17:00 Paris time (UTC+2), 2026-03-30T15:00:00Z', () => {
@@ -112,7 +119,13 @@ describe('SES-10 reminders', () => {
       {
         template: 'session-finalisation-reminder',
         audience: 'centre',
-        data: expect.objectContaining({ sessionId: 'S-42', sessionDate: '2026-03-28', deadlineAt: '2026-03-30T15:00:00.000Z', timeZone: 'Europe/Paris', hoursLeft: 24 }),
+        data: expect.objectContaining({
+          sessionId: 'S-42',
+          sessionDate: '2026-03-28',
+          deadlineAt: '2026-03-30T15:00:00.000Z',
+          timeZone: 'Europe/Paris',
+          hoursLeft: 24,
+        }),
       },
     ]);
     s = first.session;
@@ -134,7 +147,9 @@ describe('SES-10 the deadline’s state machine', () => {
     const d = decide(open(), finalise('2026-03-29T09:00:00Z'), at('2026-03-29T09:05:00Z'));
     expect(d.session.state).toBe('finalised');
     expect(d.session.finalisation).toMatchObject({ finalisedAt: '2026-03-29T09:00:00.000Z', candidatesWhoSat: 12, late: false });
-    expect(d.events).toEqual([expect.objectContaining({ type: 'finalised', ruleIds: ['SES-10', 'QUO-3'], from: 'scheduled', to: 'finalised', emails: [] })]);
+    expect(d.events).toEqual([
+      expect.objectContaining({ type: 'finalised', ruleIds: ['SES-10', 'QUO-3'], from: 'scheduled', to: 'finalised', emails: [] }),
+    ]);
     expect(nextTimer(d.session)).toBeNull();
   });
 
@@ -145,7 +160,11 @@ describe('SES-10 the deadline’s state machine', () => {
     expect(missed.session).toMatchObject({ state: 'overdue', overdueAt: '2026-03-30T15:00:00.000Z' });
     expect(missed.events[0]).toMatchObject({ type: 'deadline-missed', from: 'scheduled', to: 'overdue' });
     expect(missed.events[0]!.emails).toEqual([
-      expect.objectContaining({ template: 'session-finalisation-overdue', audience: 'operations', data: expect.objectContaining({ centreName: 'Centre Pasteur', deadlineAt: '2026-03-30T15:00:00.000Z' }) }),
+      expect.objectContaining({
+        template: 'session-finalisation-overdue',
+        audience: 'operations',
+        data: expect.objectContaining({ centreName: 'Centre Pasteur', deadlineAt: '2026-03-30T15:00:00.000Z' }),
+      }),
     ]);
     expect(nextTimer(missed.session)).toBeNull();
     const late = decide(missed.session, finalise('2026-03-31T08:00:00Z', 9), at('2026-03-31T08:00:00Z'));
@@ -162,8 +181,17 @@ describe('SES-10 the deadline’s state machine', () => {
     let s = decide(open(), { type: 'reminder-due' }, at('2026-03-28T09:00:00Z')).session; // too early: nothing
     const moved = decide(s, { type: 'move', date: '2026-04-02', endTime: '11:30' }, at('2026-03-27T10:00:00Z'));
     s = moved.session;
-    expect(s).toMatchObject({ state: 'scheduled', date: '2026-04-02', endTime: '11:30', endsAt: '2026-04-02T09:30:00.000Z', deadlineAt: '2026-04-04T09:30:00.000Z' });
-    expect(moved.events[0]).toMatchObject({ type: 'moved', data: { previous: { date: '2026-03-28', endTime: '16:00', deadlineAt: '2026-03-30T15:00:00.000Z' } } });
+    expect(s).toMatchObject({
+      state: 'scheduled',
+      date: '2026-04-02',
+      endTime: '11:30',
+      endsAt: '2026-04-02T09:30:00.000Z',
+      deadlineAt: '2026-04-04T09:30:00.000Z',
+    });
+    expect(moved.events[0]).toMatchObject({
+      type: 'moved',
+      data: { previous: { date: '2026-03-28', endTime: '16:00', deadlineAt: '2026-03-30T15:00:00.000Z' } },
+    });
     expect(nextTimer(s)).toEqual({ kind: 'reminder', at: at('2026-04-03T09:30:00Z') });
     expect(decide(s, { type: 'move', date: '2026-04-02', endTime: '11:30' }, at('2026-03-27T11:00:00Z')).events).toEqual([]);
   });
@@ -181,11 +209,15 @@ describe('SES-10 the deadline’s state machine', () => {
     expect(early.details).toMatchObject({ ruleId: 'SES-10' });
     const done = decide(s, finalise('2026-03-29T09:00:00Z'), at('2026-03-29T09:00:00Z')).session;
     expect(refusal(() => decide(done, finalise('2026-03-29T10:00:00Z'), at('2026-03-29T10:00:00Z'))).ruleId).toBe('SES-10');
-    expect(refusal(() => decide(done, { type: 'move', date: '2026-04-02', endTime: '11:30' }, at('2026-03-29T10:00:00Z'))).ruleId).toBe('SES-10');
+    expect(refusal(() => decide(done, { type: 'move', date: '2026-04-02', endTime: '11:30' }, at('2026-03-29T10:00:00Z'))).ruleId).toBe(
+      'SES-10',
+    );
     const cancelled = decide(s, { type: 'cancel', reason: 'salle indisponible' }, at('2026-03-27T10:00:00Z')).session;
     expect(refusal(() => decide(cancelled, finalise('2026-03-29T10:00:00Z'), at('2026-03-29T10:00:00Z'))).ruleId).toBe('SES-10');
     expect(refusal(() => decide(s, { type: 'cancel', reason: 'trop tard' }, at('2026-03-28T15:00:00Z'))).ruleId).toBe('SES-10');
-    expect(refusal(() => decide(s, { type: 'move', date: '2026-04-02', endTime: '11:30' }, at('2026-03-29T10:00:00Z'))).ruleId).toBe('SES-10');
+    expect(refusal(() => decide(s, { type: 'move', date: '2026-04-02', endTime: '11:30' }, at('2026-03-29T10:00:00Z'))).ruleId).toBe(
+      'SES-10',
+    );
     const overdue = decide(s, { type: 'deadline-passed' }, at('2026-03-30T15:00:00Z')).session;
     expect(refusal(() => decide(overdue, { type: 'cancel', reason: 'oubli' }, at('2026-03-30T16:00:00Z'))).ruleId).toBe('SES-10');
     // Refusals leave the deadline untouched.
@@ -199,7 +231,9 @@ describe('SES-10 the deadline’s state machine', () => {
     expect(invalid(() => decide(s, finalise('2026-03-29T09:00:00Z', -1), now)).field).toBe('candidatesWhoSat');
     expect(invalid(() => decide(s, finalise('hier'), now)).field).toBe('finalisedAt');
     expect(invalid(() => decide(s, finalise('2026-03-29T10:00:00Z'), now)).field).toBe('finalisedAt'); // in the future
-    expect(invalid(() => decide(s, { type: 'finalise', finalisedAt: '2026-03-29T09:00:00Z', candidatesWhoSat: 3, incidents: [''] }, now)).field).toBe('incidents');
+    expect(
+      invalid(() => decide(s, { type: 'finalise', finalisedAt: '2026-03-29T09:00:00Z', candidatesWhoSat: 3, incidents: [''] }, now)).field,
+    ).toBe('incidents');
     const before = at('2026-03-27T09:00:00Z');
     expect(invalid(() => decide(s, { type: 'cancel', reason: ' ' }, before)).field).toBe('reason');
     expect(invalid(() => decide(s, { type: 'move', date: '2026-04-31', endTime: '10:00' }, before)).field).toBe('date');
@@ -209,17 +243,27 @@ describe('SES-10 the deadline’s state machine', () => {
 });
 
 describe('SCO-3: in collèges and lycées the 48 hours matter doubly', () => {
-  const rendered = (d: ReturnType<typeof decide>) => d.events.flatMap((e) => e.emails).map((m) => ({ audience: m.audience, text: renderEmail(m.template, m.data).text.replace(/\s+/g, ' ') }));
+  const rendered = (d: ReturnType<typeof decide>) =>
+    d.events
+      .flatMap((e) => e.emails)
+      .map((m) => ({ audience: m.audience, text: renderEmail(m.template, m.data).text.replace(/\s+/g, ' ') }));
 
   it('SCO-3 a secondary school’s reminder and overdue alert say the results feed the pupils’ school records; an agreed centre’s do not', () => {
     const school = open({ secondarySchool: true });
     const reminder = rendered(decide(school, { type: 'reminder-due' }, at('2026-03-29T15:00:00Z')));
-    expect(reminder).toEqual([{ audience: 'centre', text: expect.stringContaining('Les résultats de vos élèves alimentent leur livret scolaire') }]);
+    expect(reminder).toEqual([
+      { audience: 'centre', text: expect.stringContaining('Les résultats de vos élèves alimentent leur livret scolaire') },
+    ]);
     const overdue = rendered(decide(school, { type: 'deadline-passed' }, at('2026-03-30T15:00:00Z')));
-    expect(overdue).toEqual([{ audience: 'operations', text: expect.stringContaining('les résultats alimentent le livret scolaire des élèves') }]);
+    expect(overdue).toEqual([
+      { audience: 'operations', text: expect.stringContaining('les résultats alimentent le livret scolaire des élèves') },
+    ]);
 
     const centre = open();
-    for (const d of [decide(centre, { type: 'reminder-due' }, at('2026-03-29T15:00:00Z')), decide(centre, { type: 'deadline-passed' }, at('2026-03-30T15:00:00Z'))]) {
+    for (const d of [
+      decide(centre, { type: 'reminder-due' }, at('2026-03-29T15:00:00Z')),
+      decide(centre, { type: 'deadline-passed' }, at('2026-03-30T15:00:00Z')),
+    ]) {
       const [mail] = rendered(d);
       expect(mail!.text).toContain('S-42');
       expect(mail!.text).not.toMatch(/livret scolaire/);

@@ -37,7 +37,12 @@ describe('PRI-1: free candidates', () => {
 
 describe('PRI-2: cohorts funded by an organisation', () => {
   it('PRI-2: the agreed price, Pix’s share 10 €, the rest to the centre', () => {
-    expect(priceOf(funded(39.9), 'centre', DATE, PRICE_TABLES)).toMatchObject({ priceEur: 39.9, centreShareEur: 29.9, pixShareEur: 10, ruleIds: ['PRI-2', 'PRI-5'] });
+    expect(priceOf(funded(39.9), 'centre', DATE, PRICE_TABLES)).toMatchObject({
+      priceEur: 39.9,
+      centreShareEur: 29.9,
+      pixShareEur: 10,
+      ruleIds: ['PRI-2', 'PRI-5'],
+    });
   });
 
   it('PRI-2: 45 € is the recommended maximum: at it passes, above is flagged (a recommendation, not a refusal)', () => {
@@ -58,11 +63,18 @@ describe('PRI-2: cohorts funded by an organisation', () => {
 
 describe('PRI-3: free of charge', () => {
   it('PRI-3: nothing charged, nothing owed to Pix', () => {
-    expect(priceOf(FREE_OF_CHARGE, 'higher-education', DATE, PRICE_TABLES)).toMatchObject({ priceEur: 0, centreShareEur: 0, pixShareEur: 0, ruleIds: ['PRI-3', 'PRI-5'] });
+    expect(priceOf(FREE_OF_CHARGE, 'higher-education', DATE, PRICE_TABLES)).toMatchObject({
+      priceEur: 0,
+      centreShareEur: 0,
+      pixShareEur: 0,
+      ruleIds: ['PRI-3', 'PRI-5'],
+    });
   });
 
   it('PRI-3: no PRI-4 reduction applies to a free certification (the share is already 0)', () => {
-    expect(priceOf(as({ mode: 'free-of-charge', reason: 'public-establishment-staff' }), 'network-b-member', DATE, PRICE_TABLES)).toMatchObject({
+    expect(
+      priceOf(as({ mode: 'free-of-charge', reason: 'public-establishment-staff' }), 'network-b-member', DATE, PRICE_TABLES),
+    ).toMatchObject({
       pixShareEur: 0,
       ruleIds: ['PRI-3', 'PRI-5'],
     });
@@ -71,11 +83,21 @@ describe('PRI-3: free of charge', () => {
 
 describe('PRI-4: members of a type B network', () => {
   it('PRI-4: Pix’s share is 9 € for a free candidate (the centre keeps 36 €)', () => {
-    expect(priceOf(FREE, 'network-b-member', DATE, PRICE_TABLES)).toMatchObject({ priceEur: 45, centreShareEur: 36, pixShareEur: 9, ruleIds: ['PRI-1', 'PRI-4', 'PRI-5'] });
+    expect(priceOf(FREE, 'network-b-member', DATE, PRICE_TABLES)).toMatchObject({
+      priceEur: 45,
+      centreShareEur: 36,
+      pixShareEur: 9,
+      ruleIds: ['PRI-1', 'PRI-4', 'PRI-5'],
+    });
   });
 
   it('PRI-4: and for a funded cohort', () => {
-    expect(priceOf(funded(40), 'network-b-member', DATE, PRICE_TABLES)).toMatchObject({ priceEur: 40, centreShareEur: 31, pixShareEur: 9, ruleIds: ['PRI-2', 'PRI-4', 'PRI-5'] });
+    expect(priceOf(funded(40), 'network-b-member', DATE, PRICE_TABLES)).toMatchObject({
+      priceEur: 40,
+      centreShareEur: 31,
+      pixShareEur: 9,
+      ruleIds: ['PRI-2', 'PRI-4', 'PRI-5'],
+    });
   });
 
   it('PRI-4: not for other centres', () => {
@@ -85,7 +107,13 @@ describe('PRI-4: members of a type B network', () => {
 
 describe('PRI-5 and SCO-1', () => {
   it('PRI-5: one flat price per candidate: the centre’s and Pix’s shares make the whole price, whatever the mode and the centre', () => {
-    const billings = [FREE, funded(30), funded(45.01), FREE_OF_CHARGE, as({ mode: 'free-of-charge', reason: 'public-establishment-staff' })];
+    const billings = [
+      FREE,
+      funded(30),
+      funded(45.01),
+      FREE_OF_CHARGE,
+      as({ mode: 'free-of-charge', reason: 'public-establishment-staff' }),
+    ];
     for (const kind of CENTRE_KINDS.filter((k) => k !== 'secondary-school')) {
       for (const c of billings) {
         const price = priceOf(c, kind, DATE, PRICE_TABLES);
@@ -93,7 +121,15 @@ describe('PRI-5 and SCO-1', () => {
         expect(price.centreShareEur).toBeGreaterThanOrEqual(0);
         expect(price.ruleIds).toContain('PRI-5');
         // Nothing but the price and its split: no fee on top.
-        expect(Object.keys(price).sort()).toEqual(['aboveRecommendedMax', 'centreShareEur', 'pixShareEur', 'priceEur', 'recommendedMaxPriceEur', 'ruleIds', 'tariffVersion']);
+        expect(Object.keys(price).sort()).toEqual([
+          'aboveRecommendedMax',
+          'centreShareEur',
+          'pixShareEur',
+          'priceEur',
+          'recommendedMaxPriceEur',
+          'ruleIds',
+          'tariffVersion',
+        ]);
       }
     }
   });
@@ -102,7 +138,10 @@ describe('PRI-5 and SCO-1', () => {
     const report = sessionReport('0b6f0d4e-1c1a-4c55-9a4b-3d1f7f1c2a11', {}, 2);
     expect(parseSessionReport(report).candidates).toHaveLength(2);
     for (const fee of ['registrationFeeEur', 'examFeeEur', 'extraFeeEur']) {
-      const withFee = { ...report, candidates: [report.candidates[0], { ...report.candidates[1]!, billing: { mode: 'funded-cohort', agreedPriceEur: 40, [fee]: 15 } }] };
+      const withFee = {
+        ...report,
+        candidates: [report.candidates[0], { ...report.candidates[1]!, billing: { mode: 'funded-cohort', agreedPriceEur: 40, [fee]: 15 } }],
+      };
       let error: unknown;
       try {
         parseSessionReport(withFee);
@@ -129,7 +168,12 @@ describe('AGR-6: tariffs are effective-dated data', () => {
 
   it('AGR-6: the tariff in force on the session date decides', () => {
     expect(priceOf(FREE, 'centre', '2027-12-31', tables)).toMatchObject({ priceEur: 45, pixShareEur: 10, tariffVersion: '2020-01' });
-    expect(priceOf(FREE, 'centre', '2028-01-01', tables)).toMatchObject({ priceEur: 50, centreShareEur: 38, pixShareEur: 12, tariffVersion: '2028-01' });
+    expect(priceOf(FREE, 'centre', '2028-01-01', tables)).toMatchObject({
+      priceEur: 50,
+      centreShareEur: 38,
+      pixShareEur: 12,
+      tariffVersion: '2028-01',
+    });
     // PRI-4 kept its own amount in the later tariff.
     expect(priceOf(FREE, 'network-b-member', '2028-06-01', tables).pixShareEur).toBe(9);
   });

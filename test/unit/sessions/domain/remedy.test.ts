@@ -6,7 +6,7 @@ const open = (affected: string[] | 'all' = ['c3', 'c7'], timeZone = 'Europe/Pari
   openRemedy({ sessionId: 'S-1', centreName: 'Centre', date: '2026-03-28', timeZone, affected, incidents: ['Coupure du réseau'] });
 
 describe('SES-12 remedy after an incident attributable to the centre', () => {
-  it('SES-12 is due by the end of the 5th day after the session, in the centre\'s zone (summer time in Paris, none in Réunion)', () => {
+  it("SES-12 is due by the end of the 5th day after the session, in the centre's zone (summer time in Paris, none in Réunion)", () => {
     expect(remedyDue('2026-03-28', 'Europe/Paris')).toEqual({ on: '2026-04-02', at: new Date('2026-04-02T22:00:00.000Z') });
     expect(remedyDue('2026-03-28', 'Indian/Reunion')).toEqual({ on: '2026-04-02', at: new Date('2026-04-02T20:00:00.000Z') });
     expect(remedyDue('2026-03-28', 'America/Guadeloupe').at.toISOString()).toBe('2026-04-03T04:00:00.000Z');
@@ -23,17 +23,38 @@ describe('SES-12 remedy after an incident attributable to the centre', () => {
         { candidateLocalId: 'c9', description: 'Malaise', attributableToCentre: false },
       ]),
     ).toEqual({ affected: ['c3', 'c7'], incidents: ['Poste en panne', 'Poste en panne', 'Second redémarrage'] });
-    expect(attributableIncidents([{ candidateLocalId: null, description: 'Coupure générale', attributableToCentre: true }])).toEqual({ affected: 'all', incidents: ['Coupure générale'] });
+    expect(attributableIncidents([{ candidateLocalId: null, description: 'Coupure générale', attributableToCentre: true }])).toEqual({
+      affected: 'all',
+      incidents: ['Coupure générale'],
+    });
   });
 
   it('SES-12 tells the centre at once, and records a remedy in time once', () => {
     const { remedy, events } = open();
     expect(remedy).toMatchObject({ state: 'awaiting', dueOn: '2026-04-02', dueAt: '2026-04-02T22:00:00.000Z', version: 1 });
-    expect(events).toEqual([expect.objectContaining({ type: 'remedy-required', ruleIds: ['SES-12'], emails: [expect.objectContaining({ template: 'session-remedy-required', audience: 'centre' })] })]);
-    const d = decideRemedy(remedy, { type: 'record', kind: 'new-session', candidateLocalIds: ['c3', 'c7', 'c3'], note: 'Session du 4 avril', at: new Date('2026-04-02T21:59:59Z') });
-    expect(d.remedy).toMatchObject({ state: 'remedied', version: 2, remedy: { kind: 'new-session', candidateLocalIds: ['c3', 'c7'], note: 'Session du 4 avril' } });
+    expect(events).toEqual([
+      expect.objectContaining({
+        type: 'remedy-required',
+        ruleIds: ['SES-12'],
+        emails: [expect.objectContaining({ template: 'session-remedy-required', audience: 'centre' })],
+      }),
+    ]);
+    const d = decideRemedy(remedy, {
+      type: 'record',
+      kind: 'new-session',
+      candidateLocalIds: ['c3', 'c7', 'c3'],
+      note: 'Session du 4 avril',
+      at: new Date('2026-04-02T21:59:59Z'),
+    });
+    expect(d.remedy).toMatchObject({
+      state: 'remedied',
+      version: 2,
+      remedy: { kind: 'new-session', candidateLocalIds: ['c3', 'c7'], note: 'Session du 4 avril' },
+    });
     expect(d.events[0]).toMatchObject({ type: 'remedy-recorded', from: 'awaiting', to: 'remedied', data: { late: false } });
-    expect(() => decideRemedy(d.remedy, { type: 'record', kind: 'refund', candidateLocalIds: ['c3'], at: new Date('2026-04-03T00:00:00Z') })).toThrow(TransitionRefused);
+    expect(() =>
+      decideRemedy(d.remedy, { type: 'record', kind: 'refund', candidateLocalIds: ['c3'], at: new Date('2026-04-03T00:00:00Z') }),
+    ).toThrow(TransitionRefused);
   });
 
   it('SES-12 past the deadline it alerts operations (not before), and a later remedy is recorded late', () => {
@@ -42,7 +63,12 @@ describe('SES-12 remedy after an incident attributable to the centre', () => {
     const overdue = decideRemedy(remedy, { type: 'deadline-reached', at: new Date('2026-04-02T22:00:00Z') });
     expect(overdue.remedy.state).toBe('overdue');
     expect(overdue.events[0]!.emails).toEqual([expect.objectContaining({ template: 'session-remedy-overdue', audience: 'operations' })]);
-    const late = decideRemedy(overdue.remedy, { type: 'record', kind: 'refund', candidateLocalIds: ['anyone'], at: new Date('2026-04-05T08:00:00Z') });
+    const late = decideRemedy(overdue.remedy, {
+      type: 'record',
+      kind: 'refund',
+      candidateLocalIds: ['anyone'],
+      at: new Date('2026-04-05T08:00:00Z'),
+    });
     expect(late.remedy.state).toBe('remedied-late');
     expect(decideRemedy(overdue.remedy, { type: 'follow-up-ended', at: new Date('2026-06-01T00:00:00Z') }).remedy.state).toBe('unremedied');
   });

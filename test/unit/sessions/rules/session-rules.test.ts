@@ -108,7 +108,9 @@ describe('SES-1: the session as declared', () => {
   it('SES-1: address, room and, in a third-party venue, its material conditions', () => {
     const e = judge(session({ address: '', thirdPartyVenue: true, thirdPartyVenueDetails: null }));
     expect(failure(e, 'SES-1.place')?.actual).toEqual(['adresse', "conditions d'accueil du lieu tiers"]);
-    expect(failing(judge(session({ thirdPartyVenue: true, thirdPartyVenueDetails: 'Médiathèque, 12 postes' })))).not.toContain('SES-1.place');
+    expect(failing(judge(session({ thirdPartyVenue: true, thirdPartyVenueDetails: 'Médiathèque, 12 postes' })))).not.toContain(
+      'SES-1.place',
+    );
   });
 
   it('SES-1: a 2 h slot passes, 1 h 59 fails', () => {
@@ -124,12 +126,17 @@ describe('SES-1: the session as declared', () => {
 
   it('SES-1: the slot is elapsed time in the venue zone (Paris springs forward on 2026-03-29)', () => {
     const dst = { date: '2026-03-29', plannedOn: '2026-03-01' };
-    expect(failure(judge(session({ ...dst, startTime: '01:00', endTime: '03:00' }), { ...CONTEXT, today: '2026-03-20' }), 'SES-1.slot')).toMatchObject({
+    expect(
+      failure(judge(session({ ...dst, startTime: '01:00', endTime: '03:00' }), { ...CONTEXT, today: '2026-03-20' }), 'SES-1.slot'),
+    ).toMatchObject({
       actual: 60,
       expected: 120,
     });
     // Réunion has no DST: the same wall-clock slot is 2 h there.
-    const reunion = judge(session({ ...dst, startTime: '01:00', endTime: '03:00', timeZone: 'Indian/Reunion' }), { ...CONTEXT, today: '2026-03-20' });
+    const reunion = judge(session({ ...dst, startTime: '01:00', endTime: '03:00', timeZone: 'Indian/Reunion' }), {
+      ...CONTEXT,
+      today: '2026-03-20',
+    });
     expect(failing(reunion)).not.toContain('SES-1.slot');
   });
 });
@@ -160,7 +167,10 @@ describe('SES-3: spare computers', () => {
 
   it('SES-3: 21 candidates need 2 spare computers', () => {
     const two = [invigilator(), invigilator({ firstName: 'Paul' })];
-    expect(failure(judge(session({ invigilators: two, spareComputers: 1 }, 21)), 'SES-3.spare-computers')).toMatchObject({ actual: 1, expected: 2 });
+    expect(failure(judge(session({ invigilators: two, spareComputers: 1 }, 21)), 'SES-3.spare-computers')).toMatchObject({
+      actual: 1,
+      expected: 2,
+    });
     expect(failing(judge(session({ invigilators: two, spareComputers: 2 }, 21)))).not.toContain('SES-3.spare-computers');
   });
 
@@ -180,7 +190,13 @@ describe('SES-4: the centre’s own staff', () => {
       actual: 40,
       expected: 30,
     });
-    const e = judge(session({ invigilators: [invigilator(), invigilator()], spareComputers: 2, candidates: candidates(23, (i) => ({ staffOfCentre: i < 7 })) }));
+    const e = judge(
+      session({
+        invigilators: [invigilator(), invigilator()],
+        spareComputers: 2,
+        candidates: candidates(23, (i) => ({ staffOfCentre: i < 7 })),
+      }),
+    );
     expect(failure(e, 'SES-4.staff-share')?.actual).toBeCloseTo(30.43, 2);
   });
 
@@ -207,7 +223,9 @@ describe('SES-5: invigilators’ conflicts', () => {
   });
 
   it('SES-5: declared people who do not sit this session are no conflict', () => {
-    expect(judge(session({ invigilators: [invigilator({ trainedCandidateIds: ['x'], relativeCandidateIds: ['y'] })] })).failures).toEqual([]);
+    expect(judge(session({ invigilators: [invigilator({ trainedCandidateIds: ['x'], relativeCandidateIds: ['y'] })] })).failures).toEqual(
+      [],
+    );
   });
 
   it('SES-5: not for a higher-education session of its own initial-training students', () => {
@@ -225,7 +243,11 @@ describe('SES-5: invigilators’ conflicts', () => {
 });
 
 describe('SES-6: sessions open to all', () => {
-  const info = { equipment: 'Windows 11, LibreOffice, Firefox', registrationTerms: 'En ligne sur le site du centre', contact: 'certif@centre.fr' };
+  const info = {
+    equipment: 'Windows 11, LibreOffice, Firefox',
+    registrationTerms: 'En ligne sur le site du centre',
+    contact: 'certif@centre.fr',
+  };
 
   it('SES-6: planned one month ahead passes', () => {
     expect(judge(session({ public: 'external-open', plannedOn: '2026-05-15', publicInformation: info })).failures).toEqual([]);
@@ -239,12 +261,17 @@ describe('SES-6: sessions open to all', () => {
   });
 
   it('SES-6: one month before 31 March is 28 February (calendar months, clamped)', () => {
-    const e = judge(session({ date: '2026-03-31', public: 'external-open', plannedOn: '2026-03-01', publicInformation: info }), { ...CONTEXT, today: '2026-03-20' });
+    const e = judge(session({ date: '2026-03-31', public: 'external-open', plannedOn: '2026-03-01', publicInformation: info }), {
+      ...CONTEXT,
+      today: '2026-03-20',
+    });
     expect(failure(e, 'SES-6.notice')?.expected).toBe('2026-02-28');
   });
 
   it('SES-6: the public information must be complete', () => {
-    const e = judge(session({ public: 'external-open', plannedOn: '2026-05-01', publicInformation: { ...info, contact: ' ', equipment: null } }));
+    const e = judge(
+      session({ public: 'external-open', plannedOn: '2026-05-01', publicInformation: { ...info, contact: ' ', equipment: null } }),
+    );
     expect(failure(e, 'SES-6.public-information')?.actual).toEqual(['matériel informatique', 'contact']);
   });
 
@@ -266,7 +293,9 @@ describe('SES-7: minimum number of candidates', () => {
 
   it('SES-7: confirmation 5 days before passes, 4 days before fails', () => {
     expect(failing(judge(session({ minimumCandidates: 5, confirmation: confirmed('2026-06-10') })))).toEqual([]);
-    expect(failure(judge(session({ minimumCandidates: 5, confirmation: confirmed('2026-06-11') })), 'SES-7.confirmation-notice')).toMatchObject({
+    expect(
+      failure(judge(session({ minimumCandidates: 5, confirmation: confirmed('2026-06-11') })), 'SES-7.confirmation-notice'),
+    ).toMatchObject({
       actual: '2026-06-11',
       expected: '2026-06-10',
     });
@@ -280,7 +309,9 @@ describe('SES-7: minimum number of candidates', () => {
 
   it('SES-7: without a minimum nothing is checked', () => {
     const e = judge(session({ minimumCandidates: null }), { ...CONTEXT, today: '2026-06-14' });
-    expect(e.notApplicable).toEqual(expect.arrayContaining(['SES-7.minimum-threshold', 'SES-7.confirmation-notice', 'SES-7.confirmation-due']));
+    expect(e.notApplicable).toEqual(
+      expect.arrayContaining(['SES-7.minimum-threshold', 'SES-7.confirmation-notice', 'SES-7.confirmation-due']),
+    );
   });
 });
 
@@ -292,7 +323,9 @@ describe('SES-8: certifiable candidates', () => {
   });
 
   it('SES-8: 15 days since the previous session pass, 14 fail', () => {
-    expect(judge(session({ candidates: candidates(10, (i) => ({ previousSessionDate: i === 0 ? '2026-05-31' : null })) })).failures).toEqual([]);
+    expect(
+      judge(session({ candidates: candidates(10, (i) => ({ previousSessionDate: i === 0 ? '2026-05-31' : null })) })).failures,
+    ).toEqual([]);
     const e = judge(session({ candidates: candidates(10, (i) => ({ previousSessionDate: i === 0 ? '2026-06-01' : '2026-01-01' })) }));
     expect(e.failures.map((f) => [f.check, f.actual, f.expected])).toEqual([['SES-8.days-between-sessions', 14, 15]]);
   });
@@ -322,56 +355,117 @@ describe('SCO-1: secondary schools', () => {
 
   it('SCO-1: a school certifies its own pupils only', () => {
     expect(judge(school()).failures).toEqual([]);
-    expect(failure(judge(school({ public: 'external-open' })), 'SCO-1.own-pupils')).toMatchObject({ ruleId: 'SCO-1', actual: 'external-open' });
+    expect(failure(judge(school({ public: 'external-open' })), 'SCO-1.own-pupils')).toMatchObject({
+      ruleId: 'SCO-1',
+      actual: 'external-open',
+    });
   });
 
   it('SCO-1: the agreed centres’ rules (SES-4..7, PRI) do not apply, the session rules do (SES-2)', () => {
     const e = judge(school({ minimumCandidates: 9, candidates: candidates(21, () => ({ staffOfCentre: true })), spareComputers: 2 }));
     expect(failing(e)).toEqual(['SES-2.candidates-per-invigilator']);
     expect(e.notApplicable).toEqual(
-      expect.arrayContaining(['SES-4.staff-share', 'SES-4.dedicated-session-referent', 'SES-5.trained', 'SES-6.notice', 'SES-7.minimum-threshold', 'PRI-2.agreed-price', 'PRI-3.free-of-charge-reason']),
+      expect.arrayContaining([
+        'SES-4.staff-share',
+        'SES-4.dedicated-session-referent',
+        'SES-5.trained',
+        'SES-6.notice',
+        'SES-7.minimum-threshold',
+        'PRI-2.agreed-price',
+        'PRI-3.free-of-charge-reason',
+      ]),
     );
   });
 });
 
 describe('PRI-2, PRI-3: billing modes of the candidates', () => {
   it("PRI-2: an agreed price below Pix's share (10 €) is refused, naming the candidates; at 10 € it passes", () => {
-    const e = judge(session({ candidates: candidates(10, (i) => ({ billing: { mode: 'funded-cohort', agreedPriceEur: i === 4 ? 8 : i === 5 ? 10 : 40 } })) }));
+    const e = judge(
+      session({
+        candidates: candidates(10, (i) => ({ billing: { mode: 'funded-cohort', agreedPriceEur: i === 4 ? 8 : i === 5 ? 10 : 40 } })),
+      }),
+    );
     expect(e.failures.map((f) => [f.ruleId, f.check, f.actual])).toEqual([['PRI-2', 'PRI-2.agreed-price-covers-pix-share', ['c4']]]);
     expect(e.failures[0]!.message).toMatch(/inférieur à la part revenant à Pix \(10 €/);
   });
 
   it("PRI-2 PRI-4: in a type B network Pix's share is 9 €: 9 € passes, 8.99 € is refused", () => {
-    const at = (price: number) => judge(session({ centreKind: 'network-b-member', candidates: candidates(10, () => ({ billing: { mode: 'funded-cohort', agreedPriceEur: price } })) }));
+    const at = (price: number) =>
+      judge(
+        session({
+          centreKind: 'network-b-member',
+          candidates: candidates(10, () => ({ billing: { mode: 'funded-cohort', agreedPriceEur: price } })),
+        }),
+      );
     expect(at(9).failures).toEqual([]);
     expect(at(8.99).failures.map((f) => f.check)).toEqual(['PRI-2.agreed-price-covers-pix-share']);
   });
 
   it('PRI-2: a funded candidate needs the agreed price', () => {
-    const e = judge(session({ candidates: candidates(10, (i) => ({ billing: { mode: 'funded-cohort', agreedPriceEur: i === 2 ? null : 40 } })) }));
+    const e = judge(
+      session({ candidates: candidates(10, (i) => ({ billing: { mode: 'funded-cohort', agreedPriceEur: i === 2 ? null : 40 } })) }),
+    );
     expect(e.failures.map((f) => [f.check, f.actual])).toEqual([['PRI-2.agreed-price', ['c2']]]);
   });
 
   it('PRI-3: own initial-training students of a public university sit free; charging one fails', () => {
-    const university = { centreKind: 'higher-education' as const, centrePublicEstablishment: true, centreHigherEducation: true, centreEducationMinistriesPublic: true, public: 'internal-initial' as const };
+    const university = {
+      centreKind: 'higher-education' as const,
+      centrePublicEstablishment: true,
+      centreHigherEducation: true,
+      centreEducationMinistriesPublic: true,
+      public: 'internal-initial' as const,
+    };
     const free = candidates(10, () => ({ billing: { mode: 'free-of-charge', reason: 'higher-education-initial-training' } }));
     expect(judge(session({ ...university, candidates: free })).failures).toEqual([]);
     const charged = free.map((c, i) => (i === 4 ? { ...c, billing: { mode: 'free-candidate' as const } } : c));
-    expect(judge(session({ ...university, candidates: charged })).failures.map((f) => [f.check, f.actual])).toEqual([['PRI-3.own-students-free', ['c4']]]);
+    expect(judge(session({ ...university, candidates: charged })).failures.map((f) => [f.check, f.actual])).toEqual([
+      ['PRI-3.own-students-free', ['c4']],
+    ]);
   });
 
   it('PRI-3: gratuity does not extend to apprentices, private establishments or others', () => {
-    const free = candidates(10, (i) => ({ billing: { mode: 'free-of-charge', reason: i === 0 ? 'higher-education-initial-training' : i === 1 ? null : 'public-establishment-staff' } }));
+    const free = candidates(10, (i) => ({
+      billing: {
+        mode: 'free-of-charge',
+        reason: i === 0 ? 'higher-education-initial-training' : i === 1 ? null : 'public-establishment-staff',
+      },
+    }));
     // Apprentices of a public university: none of the reasons fits (c2.. are not staff either).
-    const e = judge(session({ centreKind: 'higher-education', centrePublicEstablishment: true, centreHigherEducation: true, centreEducationMinistriesPublic: true, public: 'internal-apprenticeship', candidates: free }));
+    const e = judge(
+      session({
+        centreKind: 'higher-education',
+        centrePublicEstablishment: true,
+        centreHigherEducation: true,
+        centreEducationMinistriesPublic: true,
+        public: 'internal-apprenticeship',
+        candidates: free,
+      }),
+    );
     expect(failure(e, 'PRI-3.free-of-charge-reason')?.actual).toEqual(free.map((c) => c.localId));
-    const privateSchool = judge(session({ centreKind: 'higher-education', centrePublicEstablishment: false, centreHigherEducation: true, public: 'internal-initial', candidates: free.slice(0, 1) }));
+    const privateSchool = judge(
+      session({
+        centreKind: 'higher-education',
+        centrePublicEstablishment: false,
+        centreHigherEducation: true,
+        public: 'internal-initial',
+        candidates: free.slice(0, 1),
+      }),
+    );
     expect(failure(privateSchool, 'PRI-3.free-of-charge-reason')?.actual).toEqual(['c0']);
   });
 
   it('PRI-3: staff of a public establishment certified by it sit free', () => {
     const staff = candidates(3, () => ({ staffOfCentre: true, billing: { mode: 'free-of-charge', reason: 'public-establishment-staff' } }));
-    expect(judge(session({ centrePublicEstablishment: true, centreEducationMinistriesPublic: true, candidates: [...staff, ...candidates(7).map((c, i) => ({ ...c, localId: `o${i}` }))] })).failures).toEqual([]);
+    expect(
+      judge(
+        session({
+          centrePublicEstablishment: true,
+          centreEducationMinistriesPublic: true,
+          candidates: [...staff, ...candidates(7).map((c, i) => ({ ...c, localId: `o${i}` }))],
+        }),
+      ).failures,
+    ).toEqual([]);
   });
 });
 
@@ -393,17 +487,29 @@ describe('PRI-3 / SES-5: what the establishment is, whatever its network', () =>
   });
 
   it('SES-5: the exception of its own initial-training students holds in a type B network', () => {
-    const e = judge(session({ ...bUniversity, candidates: free, invigilators: [invigilator({ trainedCandidateIds: ['c3'], relativeCandidateIds: ['c4'] })] }));
+    const e = judge(
+      session({
+        ...bUniversity,
+        candidates: free,
+        invigilators: [invigilator({ trainedCandidateIds: ['c3'], relativeCandidateIds: ['c4'] })],
+      }),
+    );
     expect(e.failures).toEqual([]);
     expect(e.notApplicable).toEqual(expect.arrayContaining(['SES-5.trained', 'SES-5.relatives', 'SES-5.subordinates']));
-    const provider = session({ centreKind: 'network-b-member', public: 'internal-initial', invigilators: [invigilator({ trainedCandidateIds: ['c3'] })] });
+    const provider = session({
+      centreKind: 'network-b-member',
+      public: 'internal-initial',
+      invigilators: [invigilator({ trainedCandidateIds: ['c3'] })],
+    });
     expect(failing(judge(provider))).toEqual(['SES-5.trained']);
   });
 
   it('PRI-3: own staff sit free only in a MENJ/MESRI public establishment', () => {
     const staff = candidates(3, () => ({ staffOfCentre: true, billing: { mode: 'free-of-charge', reason: 'public-establishment-staff' } }));
     const others = candidates(7).map((c, i) => ({ ...c, localId: `o${i}` }));
-    const otherMinistry = judge(session({ centrePublicEstablishment: true, centreEducationMinistriesPublic: false, candidates: [...staff, ...others] }));
+    const otherMinistry = judge(
+      session({ centrePublicEstablishment: true, centreEducationMinistriesPublic: false, candidates: [...staff, ...others] }),
+    );
     expect(failure(otherMinistry, 'PRI-3.free-of-charge-reason')?.actual).toEqual(['c0', 'c1', 'c2']);
     expect(judge(session({ ...bUniversity, public: 'internal-continuing', candidates: [...staff, ...others] })).failures).toEqual([]);
   });
@@ -448,33 +554,66 @@ describe('AGR-6: the rule set in force on the session date', () => {
 
   it('AGR-6: listRuleSets gives each version with its dates, source, rule IDs and overrides', () => {
     const [first, second] = listRuleSets(WITH_2027);
-    expect(first).toMatchObject({ id: 'sessions@2020-01', effectiveFrom: '2020-01-01', effectiveUntil: '2027-01-01', parameterOverrides: {} });
-    expect(second).toMatchObject({ id: 'sessions@2027-01', effectiveUntil: null, parameterOverrides: { 'sessions.maxCandidatesPerInvigilator': 15 } });
-    expect(first.ruleIds).toEqual(['SES-1', 'SES-2', 'SES-3', 'SES-4', 'SES-5', 'SES-6', 'SES-7', 'SES-8', 'REF-2', 'SUS-2', 'AGR-4', 'TER-5', 'SES-9', 'SCO-1', 'PRI-2', 'PRI-3']);
+    expect(first).toMatchObject({
+      id: 'sessions@2020-01',
+      effectiveFrom: '2020-01-01',
+      effectiveUntil: '2027-01-01',
+      parameterOverrides: {},
+    });
+    expect(second).toMatchObject({
+      id: 'sessions@2027-01',
+      effectiveUntil: null,
+      parameterOverrides: { 'sessions.maxCandidatesPerInvigilator': 15 },
+    });
+    expect(first.ruleIds).toEqual([
+      'SES-1',
+      'SES-2',
+      'SES-3',
+      'SES-4',
+      'SES-5',
+      'SES-6',
+      'SES-7',
+      'SES-8',
+      'REF-2',
+      'SUS-2',
+      'AGR-4',
+      'TER-5',
+      'SES-9',
+      'SCO-1',
+      'PRI-2',
+      'PRI-3',
+    ]);
     expect(first.checks.every((c) => c.clause.length > 0)).toBe(true);
     expect(listRuleSets().map((s) => [s.id, s.effectiveUntil])).toEqual([['sessions@2020-01', null]]);
   });
 
   it('AGR-6: a new version is a JSON file; its overrides are validated', () => {
     const copy = () => structuredClone(ses2020) as Record<string, unknown>;
-    const later = loadSessionRuleSet({ ...copy(), version: '2030-01', effectiveFrom: '2030-01-01', parameters: { sessions: { minDaysBetweenSessions: 30 } } }, 'test');
+    const later = loadSessionRuleSet(
+      { ...copy(), version: '2030-01', effectiveFrom: '2030-01-01', parameters: { sessions: { minDaysBetweenSessions: 30 } } },
+      'test',
+    );
     expect(later.parameters.sessions.minDaysBetweenSessions).toBe(30);
-    expect(() => loadSessionRuleSet({ ...copy(), parameters: { sessions: { maxCandidatsParSurveillant: 15 } } }, 'typo')).toThrow(/no such parameter/);
-    expect(() => loadSessionRuleSet({ ...copy(), parameters: { sessions: { maxCandidatesPerInvigilator: '15' } } }, 'type')).toThrow(RuleFileError);
+    expect(() => loadSessionRuleSet({ ...copy(), parameters: { sessions: { maxCandidatsParSurveillant: 15 } } }, 'typo')).toThrow(
+      /no such parameter/,
+    );
+    expect(() => loadSessionRuleSet({ ...copy(), parameters: { sessions: { maxCandidatesPerInvigilator: '15' } } }, 'type')).toThrow(
+      RuleFileError,
+    );
     // A message showing an overridden parameter would show the old value: refused.
-    expect(() => loadSessionRuleSet({ ...copy(), parameters: { sessions: { invigilatorTrainingMonths: 12 } } }, 'message')).toThrow(/use \{expected\}/);
+    expect(() => loadSessionRuleSet({ ...copy(), parameters: { sessions: { invigilatorTrainingMonths: 12 } } }, 'message')).toThrow(
+      /use \{expected\}/,
+    );
   });
 });
 
 describe('explanations', () => {
-  const broken = session(
-    {
-      invigilators: [invigilator({ relativeCandidateIds: ['c0'] })],
-      spareComputers: 0,
-      minimumCandidates: 9,
-      candidates: candidates(22, (i) => ({ staffOfCentre: i < 8, certifiableCompetences: i === 5 ? 3 : 9 })),
-    },
-  );
+  const broken = session({
+    invigilators: [invigilator({ relativeCandidateIds: ['c0'] })],
+    spareComputers: 0,
+    minimumCandidates: 9,
+    candidates: candidates(22, (i) => ({ staffOfCentre: i < 8, certifiableCompetences: i === 5 ? 3 : 9 })),
+  });
 
   it('every failing rule is returned at once, in rule-file order, with actual and expected', () => {
     const e = judge(broken, { sessionBlocker: { ruleId: 'REF-2', reason: 'Formation prévue le 20 juin' }, today: '2026-06-12' });
@@ -515,7 +654,8 @@ describe('explanations', () => {
   });
 
   it('the hand-written checks of the benchmark agree with the rule files on these sessions', () => {
-    const key = (list: Array<{ check: string; actual: unknown; expected: unknown }>) => list.map((f) => JSON.stringify([f.check, f.actual, f.expected])).sort();
+    const key = (list: Array<{ check: string; actual: unknown; expected: unknown }>) =>
+      list.map((f) => JSON.stringify([f.check, f.actual, f.expected])).sort();
     const cases: Array<[Session, SessionContext, SessionRuleCatalogue?]> = [
       [session(), CONTEXT],
       [broken, { sessionBlocker: { ruleId: 'SUS-6', reason: 'x' }, today: '2026-06-12' }],
@@ -530,7 +670,9 @@ describe('explanations', () => {
           centreEducationMinistriesPublic: true,
           public: 'internal-initial',
           invigilators: [invigilator({ trainedCandidateIds: ['c1'] })],
-          candidates: candidates(10, (i) => ({ billing: i < 8 ? { mode: 'free-of-charge', reason: 'higher-education-initial-training' } : { mode: 'free-candidate' } })),
+          candidates: candidates(10, (i) => ({
+            billing: i < 8 ? { mode: 'free-of-charge', reason: 'higher-education-initial-training' } : { mode: 'free-candidate' },
+          })),
         }),
         CONTEXT,
       ],
@@ -538,12 +680,20 @@ describe('explanations', () => {
       [
         session({
           centrePublicEstablishment: true,
-          candidates: candidates(10, (i) => (i < 2 ? { staffOfCentre: true, billing: { mode: 'free-of-charge', reason: 'public-establishment-staff' } } : {})),
+          candidates: candidates(10, (i) =>
+            i < 2 ? { staffOfCentre: true, billing: { mode: 'free-of-charge', reason: 'public-establishment-staff' } } : {},
+          ),
         }),
         CONTEXT,
       ],
       // PRI-2, PRI-4: agreed prices below Pix's share.
-      [session({ centreKind: 'network-b-member', candidates: candidates(4, (i) => ({ billing: { mode: 'funded-cohort', agreedPriceEur: 7 + i } })) }), CONTEXT],
+      [
+        session({
+          centreKind: 'network-b-member',
+          candidates: candidates(4, (i) => ({ billing: { mode: 'funded-cohort', agreedPriceEur: 7 + i } })),
+        }),
+        CONTEXT,
+      ],
     ];
     for (const [s, c, catalogue] of cases) {
       const engine = judge(s, c, true, catalogue);

@@ -16,7 +16,8 @@ interface Saved {
 function memoryCampaigns(initial: { windows?: CampaignWindow[]; schools?: CampaignSchool[]; derogations?: CampaignDerogation[] } = {}) {
   const windows = new Map<string, CampaignWindowRecord>();
   const key = (year: string, type: string) => `${year}/${type}`;
-  for (const w of initial.windows ?? []) windows.set(key(w.schoolYear, w.schoolType), { ...w, source: 'BO', updatedBy: 'ops', updatedAt: NOW });
+  for (const w of initial.windows ?? [])
+    windows.set(key(w.schoolYear, w.schoolType), { ...w, source: 'BO', updatedBy: 'ops', updatedAt: NOW });
   const schools = new Map((initial.schools ?? []).map((s) => [s.id, s]));
   const derogations = [...(initial.derogations ?? [])];
   const saved: Saved = { windows: [], derogations: [] };
@@ -26,7 +27,9 @@ function memoryCampaigns(initial: { windows?: CampaignWindow[]; schools?: Campai
     listWindows: async (year) => [...windows.values()].filter((w) => !year || w.schoolYear === year),
     findWindow: async (year, type) => windows.get(key(year, type)) ?? null,
     derogationsOfSchoolType: async (year, type) =>
-      derogations.filter((d) => d.schoolYear === year && schools.get(d.organisationId)?.category === type).map((d) => ({ organisationId: d.organisationId, until: d.until })),
+      derogations
+        .filter((d) => d.schoolYear === year && schools.get(d.organisationId)?.category === type)
+        .map((d) => ({ organisationId: d.organisationId, until: d.until })),
     saveWindow: async (window, { source, actor, before, at }) => {
       saved.windows.push({ window, before, source, actor });
       windows.set(key(window.schoolYear, window.schoolType), { ...window, source, updatedBy: actor, updatedAt: at });
@@ -44,7 +47,13 @@ function memoryCampaigns(initial: { windows?: CampaignWindow[]; schools?: Campai
   return { repo, saved };
 }
 
-const college2027: CampaignWindow = { schoolYear: '2026-2027', schoolType: 'college', from: '2027-03-08', to: '2027-05-12', derogationLimit: '2027-05-20' };
+const college2027: CampaignWindow = {
+  schoolYear: '2026-2027',
+  schoolType: 'college',
+  from: '2027-03-08',
+  to: '2027-05-12',
+  derogationLimit: '2027-05-20',
+};
 const school: CampaignSchool = { id: 'c0113e9e-0000-4000-8000-000000000001', name: 'Collège Jean Moulin', category: 'college' };
 
 describe('SCO-2 publishing a campaign window', () => {
@@ -75,7 +84,9 @@ describe('SCO-2 publishing a campaign window', () => {
     });
     const narrower = { ...college2027, derogationLimit: '2027-05-16' };
     await expect(publishWindow(repo, narrower, 'BO n° 15', 'ops@pix.fr', now)).rejects.toThrow(TransitionRefused);
-    await expect(publishWindow(repo, narrower, 'BO n° 15', 'ops@pix.fr', now)).rejects.toThrow(new RegExp(`derogation granted to ${school.id} \\(until 2027-05-20\\)`));
+    await expect(publishWindow(repo, narrower, 'BO n° 15', 'ops@pix.fr', now)).rejects.toThrow(
+      new RegExp(`derogation granted to ${school.id} \\(until 2027-05-20\\)`),
+    );
     expect(saved.windows).toEqual([]);
   });
 });
@@ -84,16 +95,22 @@ describe('SCO-2 granting a derogation', () => {
   const input = { until: '2027-05-19', reason: 'Voyage scolaire en avril' };
 
   it('SCO-2 refuses an unknown organisation (404), a centre that is not a secondary school, a year without a window', async () => {
-    const { repo, saved } = memoryCampaigns({ schools: [school, { id: 'c0113e9e-0000-4000-8000-000000000002', name: 'Formapro', category: 'datadock-training-provider' }] });
+    const { repo, saved } = memoryCampaigns({
+      schools: [school, { id: 'c0113e9e-0000-4000-8000-000000000002', name: 'Formapro', category: 'datadock-training-provider' }],
+    });
     await expect(grantDerogationTo(repo, '2026-2027', 'c0113e9e-0000-4000-8000-00000000dead', input, 'ops', now)).rejects.toThrow(NotFound);
-    await expect(grantDerogationTo(repo, '2026-2027', 'c0113e9e-0000-4000-8000-000000000002', input, 'ops', now)).rejects.toThrow(/not a secondary school/);
+    await expect(grantDerogationTo(repo, '2026-2027', 'c0113e9e-0000-4000-8000-000000000002', input, 'ops', now)).rejects.toThrow(
+      /not a secondary school/,
+    );
     await expect(grantDerogationTo(repo, '2026-2027', school.id, input, 'ops', now)).rejects.toMatchObject({ ruleId: 'SCO-2' });
     expect(saved.derogations).toEqual([]);
   });
 
   it("SCO-2 refuses a date beyond the window's derogation limit", async () => {
     const { repo, saved } = memoryCampaigns({ windows: [college2027], schools: [school] });
-    await expect(grantDerogationTo(repo, '2026-2027', school.id, { ...input, until: '2027-05-21' }, 'ops', now)).rejects.toMatchObject({ ruleId: 'SCO-2' });
+    await expect(grantDerogationTo(repo, '2026-2027', school.id, { ...input, until: '2027-05-21' }, 'ops', now)).rejects.toMatchObject({
+      ruleId: 'SCO-2',
+    });
     expect(saved.derogations).toEqual([]);
   });
 
@@ -102,7 +119,15 @@ describe('SCO-2 granting a derogation', () => {
     const first = await grantDerogationTo(repo, '2026-2027', school.id, input, 'ops@pix.fr', now);
     expect(first).toEqual({
       created: true,
-      derogation: { organisationId: school.id, organisationName: school.name, schoolYear: '2026-2027', schoolType: 'college', until: '2027-05-19', reason: input.reason, grantedBy: 'ops@pix.fr' },
+      derogation: {
+        organisationId: school.id,
+        organisationName: school.name,
+        schoolYear: '2026-2027',
+        schoolType: 'college',
+        until: '2027-05-19',
+        reason: input.reason,
+        grantedBy: 'ops@pix.fr',
+      },
     });
     const second = await grantDerogationTo(repo, '2026-2027', school.id, { ...input, until: '2027-05-20' }, 'ops@pix.fr', now);
     expect(second.created).toBe(false);

@@ -42,7 +42,9 @@ describe('QUO-3 the outbox of finalised sessions, delivered to their agréments'
   it('QUO-3 one signal per agrément and batch, then the delivered rows go', async () => {
     const outbox = inMemoryOutbox([report(A, 1), report(B, 2), report(A, 3), report(A, 4)]);
     const signals: Array<[string, SessionFinalised[]]> = [];
-    const delivered = await deliverQuotaReports(outbox.inTransaction, async (id, sessions) => void signals.push([id, sessions]), { batch: 2 });
+    const delivered = await deliverQuotaReports(outbox.inTransaction, async (id, sessions) => void signals.push([id, sessions]), {
+      batch: 2,
+    });
     expect(delivered).toBe(4);
     expect(signals.map(([id, s]) => [id, s.map((x) => x.sessionId)])).toEqual([
       [A, ['a-1', 'a-3']],

@@ -31,7 +31,11 @@ function inMemorySessions(sessions: Stored[]) {
         .map((s): ExpiredSession => ({ id: s.id, organisation_id: ORG, date: s.date, report: s.report }));
     },
     async erasePersonalData(erased, erasedAt, entries) {
-      for (const e of erased) Object.assign(sessions.find((s) => s.id === e.id)!, { report: e.report, erasedAt });
+      for (const e of erased)
+        Object.assign(
+          sessions.find((s) => s.id === e.id)!,
+          { report: e.report, erasedAt },
+        );
       log.push(...entries);
     },
   };

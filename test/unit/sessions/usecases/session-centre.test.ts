@@ -38,7 +38,12 @@ describe('PRI-3 / SES-5: a public university member of a type B network', () => 
   const university = sessionCentreOf(row('public-higher-education', 'B'));
 
   it('PRI-4: is priced as a type B member, and stays higher education under the MESRI', () => {
-    expect(university).toMatchObject({ kind: 'network-b-member', publicEstablishment: true, higherEducation: true, educationMinistriesPublic: true });
+    expect(university).toMatchObject({
+      kind: 'network-b-member',
+      publicEstablishment: true,
+      higherEducation: true,
+      educationMinistriesPublic: true,
+    });
   });
 
   it('PRI-3: certifies its own initial-training students free of charge, nothing owed to Pix', () => {
@@ -55,16 +60,25 @@ describe('PRI-3 / SES-5: a public university member of a type B network', () => 
     const report = sessionReport(university.id, {
       public: 'internal-initial',
       candidates: freeStudents(10),
-      invigilators: [{ lastName: 'Martin', firstName: 'Jeanne', referent: false, trainedCandidateIds: ['c1'], subordinateCandidateIds: ['c2'] }],
+      invigilators: [
+        { lastName: 'Martin', firstName: 'Jeanne', referent: false, trainedCandidateIds: ['c1'], subordinateCandidateIds: ['c2'] },
+      ],
     });
     const verdict = judge(report, university, null, NOW, DATA, { includePassing: true });
     expect(verdict.evaluation.notApplicable).toEqual(expect.arrayContaining(['SES-5.trained', 'SES-5.relatives', 'SES-5.subordinates']));
     // A non-university member of the same network does not get the exception.
     const provider = sessionCentreOf(row('datadock-training-provider', 'B'));
-    expect(failedChecks(() => judge({ ...report, candidates: report.candidates.map((c) => ({ ...c, billing: { mode: 'free-candidate' as const } })) }, provider, null, NOW, DATA))).toEqual([
-      'SES-5.trained',
-      'SES-5.subordinates',
-    ]);
+    expect(
+      failedChecks(() =>
+        judge(
+          { ...report, candidates: report.candidates.map((c) => ({ ...c, billing: { mode: 'free-candidate' as const } })) },
+          provider,
+          null,
+          NOW,
+          DATA,
+        ),
+      ),
+    ).toEqual(['SES-5.trained', 'SES-5.subordinates']);
   });
 });
 
@@ -73,7 +87,9 @@ describe('PRI-3: free staff certification only for MENJ/MESRI public establishme
     sessionReport(organisationId, {
       public: 'internal-continuing',
       candidates: sessionReport(organisationId).candidates.map((c, i) =>
-        i < 2 ? { ...c, staffOfCentre: true, billing: { mode: 'free-of-charge' as const, reason: 'public-establishment-staff' as const } } : c,
+        i < 2
+          ? { ...c, staffOfCentre: true, billing: { mode: 'free-of-charge' as const, reason: 'public-establishment-staff' as const } }
+          : c,
       ),
     });
 
@@ -91,7 +107,11 @@ describe('PRI-3: free staff certification only for MENJ/MESRI public establishme
 
   it('PRI-3: collèges and lycées are EPLE: never a MENJ/MESRI establishment whose staff sit free', () => {
     for (const category of ['college', 'lycee', 'agricultural-lycee']) {
-      expect(sessionCentreOf(row(category))).toMatchObject({ kind: 'secondary-school', publicEstablishment: true, educationMinistriesPublic: false });
+      expect(sessionCentreOf(row(category))).toMatchObject({
+        kind: 'secondary-school',
+        publicEstablishment: true,
+        educationMinistriesPublic: false,
+      });
     }
   });
 });

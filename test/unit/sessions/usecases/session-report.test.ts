@@ -13,7 +13,14 @@ const DATA: JudgingData = { catalogue: BASE_RULE_CATALOGUE, campaigns: { windows
 // DATA-1 (Conv annexe 3 art. 6): a report may be reduced to the annexe 3 data every candidate has, and
 // may carry nothing outside annexe 3.
 const ORG = '0b6f0d4e-1c1a-4c55-9a4b-3d1f7f1c2a11';
-const centre = sessionCentreOf({ id: ORG, name: 'Centre', email: 'pix@centre.fr', category: 'datadock-training-provider', network_id: null, network_type: null });
+const centre = sessionCentreOf({
+  id: ORG,
+  name: 'Centre',
+  email: 'pix@centre.fr',
+  category: 'datadock-training-provider',
+  network_id: null,
+  network_type: null,
+});
 const NOW = new Date('2027-04-10T08:00:00Z');
 
 /** A report whose candidates and invigilators carry only what annexe 3 requires of every person. */
@@ -48,7 +55,9 @@ describe('DATA-1: only annexe 3 data is required of a session report', () => {
     const verdict = judge(report, centre, null, NOW, DATA, { includePassing: true });
     expect(verdict.evaluation.failures).toEqual([]);
     // Absent local ids: candidates are known by their position; absent extra time: none; absent billing: PRI-1.
-    expect(verdict.session.candidates.map((c) => [c.localId, c.extraTimePercent, c.staffOfCentre, c.billing.mode, c.certifiableCompetences])).toEqual([
+    expect(
+      verdict.session.candidates.map((c) => [c.localId, c.extraTimePercent, c.staffOfCentre, c.billing.mode, c.certifiableCompetences]),
+    ).toEqual([
       ['#1', 0, false, 'free-candidate', null],
       ['#2', 0, false, 'free-candidate', null],
       ['#3', 0, false, 'free-candidate', null],
@@ -82,12 +91,19 @@ describe('DATA-1: only annexe 3 data is required of a session report', () => {
   it('DATA-1: nothing outside annexe 3 is collected', () => {
     const raw = minimalReport();
     const candidates = raw.candidates as Array<Record<string, unknown>>;
-    for (const [field, value] of [['socialSecurityNumber', '1 01 04'], ['phone', '0600000000'], ['address', '1 rue X'], ['nationality', 'FR']] as const) {
+    for (const [field, value] of [
+      ['socialSecurityNumber', '1 01 04'],
+      ['phone', '0600000000'],
+      ['address', '1 rue X'],
+      ['nationality', 'FR'],
+    ] as const) {
       const e = refusal({ ...raw, candidates: [{ ...candidates[0], [field]: value }] });
       expect(e.field).toBe(`candidates.0.${field}`);
       expect(e.message).toMatch(/DATA-1/);
     }
-    expect(refusal({ ...raw, invigilators: [{ lastName: 'Martin', firstName: 'Jeanne', email: 'j@x.fr' }] }).field).toBe('invigilators.0.email');
+    expect(refusal({ ...raw, invigilators: [{ lastName: 'Martin', firstName: 'Jeanne', email: 'j@x.fr' }] }).field).toBe(
+      'invigilators.0.email',
+    );
   });
 
   it('DATA-1: a positional candidate id that clashes with a local id is refused', () => {

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { QueuedStep, WorkflowStep } from '../../../../src/sessions/usecases/ports';
 import { deliverSteps } from '../../../../src/sessions/usecases/session-workflow-outbox';
 
-const move = (id: string, sessionId: string, date: string): QueuedStep => ({ id, step: { kind: 'move', sessionId, date, endTime: '16:00' } });
+const move = (id: string, sessionId: string, date: string): QueuedStep => ({
+  id,
+  step: { kind: 'move', sessionId, date, endTime: '16:00' },
+});
 const cancel = (id: string, sessionId: string): QueuedStep => ({ id, step: { kind: 'cancel', sessionId, reason: 'annulée' } });
 
 function recordingOutbox() {

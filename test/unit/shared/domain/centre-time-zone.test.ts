@@ -14,7 +14,8 @@ describe('centreTimeZone: a deadline "by D" passes at the end of D in the zone o
   });
 
   it('AGR-2 metropolitan departments (Corsica and Alsace-Moselle included) are in Europe/Paris', () => {
-    for (const department of ['01', '2A', '2B', '57', '67', '75', '95']) expect(centreTimeZone({ department, foreign: false })).toBe('Europe/Paris');
+    for (const department of ['01', '2A', '2B', '57', '67', '75', '95'])
+      expect(centreTimeZone({ department, foreign: false })).toBe('Europe/Paris');
     // Not a department: no zone from the object's prototype.
     for (const department of ['constructor', 'toString', '__proto__']) expect(centreTimeZone({ department })).toBe('Europe/Paris');
   });

@@ -17,9 +17,7 @@ const MAX_YEAR = 2200;
 
 /** Midnight UTC of a calendar date (the domain's dates), as an arbitrary. */
 const dayArb = (fromYear = MIN_YEAR, toYear = MAX_YEAR) =>
-  fc
-    .integer({ min: utcTime(fromYear, 0, 1) / MS_PER_DAY, max: utcTime(toYear, 11, 31) / MS_PER_DAY })
-    .map((n) => new Date(n * MS_PER_DAY));
+  fc.integer({ min: utcTime(fromYear, 0, 1) / MS_PER_DAY, max: utcTime(toYear, 11, 31) / MS_PER_DAY }).map((n) => new Date(n * MS_PER_DAY));
 /** A calendar date YYYY-MM-DD; month ends and 29 February come often. */
 const isoDayArb = fc.oneof(
   { weight: 3, arbitrary: dayArb().map(isoDate) },
@@ -40,20 +38,15 @@ const ordered = ([a, b]: [string, string]): [string, string] => (a <= b ? [a, b]
 describe('dates.ts: calendar months clamp to the month end (AGR-2, APP-7, QUO-1, TER-3)', () => {
   it('AGR-2 D + n months is in the target month, on min(day, last day), at the same UTC time of day', () => {
     run(
-      fc.property(
-        dayArb(),
-        monthsArb,
-        fc.integer({ min: 0, max: MS_PER_DAY - 1 }),
-        (day, months, timeOfDay) => {
-          const instant = new Date(day.getTime() + timeOfDay);
-          const result = addMonths(instant, months);
-          const target = instant.getUTCFullYear() * 12 + instant.getUTCMonth() + months;
-          const [year, month] = [Math.floor(target / 12), ((target % 12) + 12) % 12];
-          expect([result.getUTCFullYear(), result.getUTCMonth()]).toEqual([year, month]);
-          expect(result.getUTCDate()).toBe(Math.min(instant.getUTCDate(), lastDay(year, month)));
-          expect(((result.getTime() % MS_PER_DAY) + MS_PER_DAY) % MS_PER_DAY).toBe(timeOfDay);
-        },
-      ),
+      fc.property(dayArb(), monthsArb, fc.integer({ min: 0, max: MS_PER_DAY - 1 }), (day, months, timeOfDay) => {
+        const instant = new Date(day.getTime() + timeOfDay);
+        const result = addMonths(instant, months);
+        const target = instant.getUTCFullYear() * 12 + instant.getUTCMonth() + months;
+        const [year, month] = [Math.floor(target / 12), ((target % 12) + 12) % 12];
+        expect([result.getUTCFullYear(), result.getUTCMonth()]).toEqual([year, month]);
+        expect(result.getUTCDate()).toBe(Math.min(instant.getUTCDate(), lastDay(year, month)));
+        expect(((result.getTime() % MS_PER_DAY) + MS_PER_DAY) % MS_PER_DAY).toBe(timeOfDay);
+      }),
     );
   });
 
@@ -82,15 +75,22 @@ describe('dates.ts: calendar months clamp to the month end (AGR-2, APP-7, QUO-1,
 
   it('APP-6 years are 12 months; adding months is monotonic on dates and, with a time of day, on the calendar day', () => {
     run(
-      fc.property(dayArb(), dayArb(), monthsArb, fc.integer({ min: 0, max: MS_PER_DAY - 1 }), fc.integer({ min: 0, max: MS_PER_DAY - 1 }), (a, b, months, ta, tb) => {
-        const [lo, hi] = a <= b ? [a, b] : [b, a];
-        expect(addMonths(lo, months).getTime()).toBeLessThanOrEqual(addMonths(hi, months).getTime());
-        expect(addYears(lo, months).getTime()).toBe(addMonths(lo, months * 12).getTime());
-        // With times of day, 30 January 23:00 + 1 month can come after 31 January 01:00 + 1 month (both 28 February):
-        // only the calendar day is monotonic.
-        const [x, y] = [new Date(lo.getTime() + ta), new Date(hi.getTime() + tb)];
-        if (x <= y) expect(isoDate(addMonths(x, months)) <= isoDate(addMonths(y, months))).toBe(true);
-      }),
+      fc.property(
+        dayArb(),
+        dayArb(),
+        monthsArb,
+        fc.integer({ min: 0, max: MS_PER_DAY - 1 }),
+        fc.integer({ min: 0, max: MS_PER_DAY - 1 }),
+        (a, b, months, ta, tb) => {
+          const [lo, hi] = a <= b ? [a, b] : [b, a];
+          expect(addMonths(lo, months).getTime()).toBeLessThanOrEqual(addMonths(hi, months).getTime());
+          expect(addYears(lo, months).getTime()).toBe(addMonths(lo, months * 12).getTime());
+          // With times of day, 30 January 23:00 + 1 month can come after 31 January 01:00 + 1 month (both 28 February):
+          // only the calendar day is monotonic.
+          const [x, y] = [new Date(lo.getTime() + ta), new Date(hi.getTime() + tb)];
+          if (x <= y) expect(isoDate(addMonths(x, months)) <= isoDate(addMonths(y, months))).toBe(true);
+        },
+      ),
     );
   });
 
@@ -154,7 +154,9 @@ describe('deadlines.ts: every deadline is monotonic in its fact and follows the 
 
   it('BRE-2 the deduction stays within 0–30 days, the cure date within the letter + 0–30 days, never before the letter', () => {
     const cureDays = PARAMETERS.breach.cureDays;
-    const near = fc.tuple(isoDayArb, fc.integer({ min: -60, max: 60 })).map(([letter, k]) => [letter, isoDate(addDays(parseIsoDate(letter), -k))] as const);
+    const near = fc
+      .tuple(isoDayArb, fc.integer({ min: -60, max: 60 }))
+      .map(([letter, k]) => [letter, isoDate(addDays(parseIsoDate(letter), -k))] as const);
     run(
       fc.property(fc.oneof(near, fc.tuple(isoDayArb, isoDayArb)), fc.boolean(), ([letter, since], suspended) => {
         const { cureDueOn, suspendedDaysDeducted } = deadlines.cureDueOn(letter, suspended ? since : null);
@@ -216,14 +218,35 @@ describe('zoned-time.ts: deadline instants fall at local midnight, in metropolit
   ] as const;
   // Days when clocks change (and their neighbours), including historical ones where midnight was skipped or repeated.
   const TRANSITIONS = [
-    '2026-03-29', '2026-10-25', '2027-03-28', '2027-10-31', '2030-03-31', '2030-10-27', // Paris
-    '2026-03-08', '2026-11-01', '2027-03-14', '2027-11-07', // Montreal
-    '1976-09-26', '1944-10-08', '1940-06-15', // Paris: midnight repeated, late changes
-    '1942-05-03', '1980-04-06', '1911-05-01', '1967-10-01', '1919-03-31', '1997-03-02', '1996-12-01', // overseas, Montreal, Noumea
+    '2026-03-29',
+    '2026-10-25',
+    '2027-03-28',
+    '2027-10-31',
+    '2030-03-31',
+    '2030-10-27', // Paris
+    '2026-03-08',
+    '2026-11-01',
+    '2027-03-14',
+    '2027-11-07', // Montreal
+    '1976-09-26',
+    '1944-10-08',
+    '1940-06-15', // Paris: midnight repeated, late changes
+    '1942-05-03',
+    '1980-04-06',
+    '1911-05-01',
+    '1967-10-01',
+    '1919-03-31',
+    '1997-03-02',
+    '1996-12-01', // overseas, Montreal, Noumea
   ];
   const zonedDayArb = fc.oneof(
     { weight: 2, arbitrary: isoDayArb },
-    { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...TRANSITIONS), fc.integer({ min: -1, max: 1 })).map(([d, k]) => isoDate(addDays(parseIsoDate(d), k))) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(fc.constantFrom(...TRANSITIONS), fc.integer({ min: -1, max: 1 }))
+        .map(([d, k]) => isoDate(addDays(parseIsoDate(d), k))),
+    },
   );
   const localClock = (instant: Date, timeZone: string) =>
     new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(instant);
@@ -247,7 +270,8 @@ describe('zoned-time.ts: deadline instants fall at local midnight, in metropolit
         expect(dateIn(new Date(start.getTime() - 1), zone)).toBe(previous(day));
         expect(endOfDay(previous(day), zone).getTime()).toBe(start.getTime());
         // Not at 00:00:00 only when the clocks changed at that very instant (midnight skipped: Guadeloupe 1942-05-03).
-        if (localClock(start, zone) !== '00:00:00') expect(zoneOffsetMs(new Date(start.getTime() - 1000), zone)).not.toBe(zoneOffsetMs(start, zone));
+        if (localClock(start, zone) !== '00:00:00')
+          expect(zoneOffsetMs(new Date(start.getTime() - 1000), zone)).not.toBe(zoneOffsetMs(start, zone));
       }),
       1000,
     );
@@ -255,21 +279,27 @@ describe('zoned-time.ts: deadline instants fall at local midnight, in metropolit
 
   it('SES-10 a local time maps back to itself, at its first occurrence when repeated, in every zone', () => {
     run(
-      fc.property(zonedDayArb, fc.constantFrom(...ZONES), fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }), (day, zone, h, m) => {
-        const at = zonedInstant(day, zone, h, m);
-        const hhmm = `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}:00`;
-        if (localClock(at, zone) === hhmm && dateIn(at, zone) === day) {
-          // First occurrence: an hour (or half an hour) earlier the clock did not show the same time.
-          for (const earlier of [1_800_000, 3_600_000]) {
-            const before = new Date(at.getTime() - earlier);
-            expect(localClock(before, zone) === hhmm && dateIn(before, zone) === day).toBe(false);
+      fc.property(
+        zonedDayArb,
+        fc.constantFrom(...ZONES),
+        fc.integer({ min: 0, max: 23 }),
+        fc.integer({ min: 0, max: 59 }),
+        (day, zone, h, m) => {
+          const at = zonedInstant(day, zone, h, m);
+          const hhmm = `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}:00`;
+          if (localClock(at, zone) === hhmm && dateIn(at, zone) === day) {
+            // First occurrence: an hour (or half an hour) earlier the clock did not show the same time.
+            for (const earlier of [1_800_000, 3_600_000]) {
+              const before = new Date(at.getTime() - earlier);
+              expect(localClock(before, zone) === hhmm && dateIn(before, zone) === day).toBe(false);
+            }
+          } else {
+            // Skipped by a change of clocks: moved forward past the gap (on that day, or the next one for 23:xx).
+            expect(dateIn(at, zone) > day || (dateIn(at, zone) === day && localClock(at, zone) > hhmm)).toBe(true);
+            expect(zoneOffsetMs(new Date(at.getTime() - 3 * 3_600_000), zone)).toBeLessThan(zoneOffsetMs(at, zone));
           }
-        } else {
-          // Skipped by a change of clocks: moved forward past the gap (on that day, or the next one for 23:xx).
-          expect(dateIn(at, zone) > day || (dateIn(at, zone) === day && localClock(at, zone) > hhmm)).toBe(true);
-          expect(zoneOffsetMs(new Date(at.getTime() - 3 * 3_600_000), zone)).toBeLessThan(zoneOffsetMs(at, zone));
-        }
-      }),
+        },
+      ),
       500,
     );
   });

@@ -2,7 +2,16 @@ import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ChainChecker, type CheckpointFile, checkCheckpointSignatures, GENESIS_HASH, keyedEntryHash, legacyEntryHash, parseCheckpoint, signCheckpoint } from '../../../../src/shared/event-log/chain';
+import {
+  ChainChecker,
+  type CheckpointFile,
+  checkCheckpointSignatures,
+  GENESIS_HASH,
+  keyedEntryHash,
+  legacyEntryHash,
+  parseCheckpoint,
+  signCheckpoint,
+} from '../../../../src/shared/event-log/chain';
 import { AUDIT_KEY_FILE, localAuditKeyring, parseAuditKeys } from '../../../../src/shared/event-log/keys';
 import type { LogEntry } from '../../../../src/shared/event-log/event-log';
 
@@ -14,8 +23,19 @@ function chain(kinds: ('legacy' | 'a' | 'b')[]): LogEntry[] {
   let prev = GENESIS_HASH;
   return kinds.map((kind, i) => {
     const body = {
-      id: String(i + 1), eventKey: `k${i}`, streamType: 'agrement', streamId: '00000000-0000-0000-0000-000000000001', type: 't', ruleIds: ['SUS-1'],
-      fromState: null, toState: null, actor: 'x', reason: null, data: { i }, occurredAt: new Date(Date.UTC(2026, 0, 1, i)), recordedAt: new Date(),
+      id: String(i + 1),
+      eventKey: `k${i}`,
+      streamType: 'agrement',
+      streamId: '00000000-0000-0000-0000-000000000001',
+      type: 't',
+      ruleIds: ['SUS-1'],
+      fromState: null,
+      toState: null,
+      actor: 'x',
+      reason: null,
+      data: { i },
+      occurredAt: new Date(Date.UTC(2026, 0, 1, i)),
+      recordedAt: new Date(),
     };
     const keyId = kind === 'legacy' ? null : kind;
     const hash = keyId ? keyedEntryHash(RING.keys.get(keyId)!, keyId, prev, body) : legacyEntryHash(prev, body);
@@ -36,7 +56,12 @@ function walk(entries: LogEntry[], checkpoints: CheckpointFile[] = [], options: 
 
 const pin = (entries: LogEntry[], upTo: number, file = 'checkpoint-1.json'): CheckpointFile => ({
   file,
-  checkpoint: signCheckpoint(RING, { headId: entries[upTo - 1]!.id, headHash: entries[upTo - 1]!.hash, count: upTo, at: new Date('2026-01-01T00:00:00Z') }),
+  checkpoint: signCheckpoint(RING, {
+    headId: entries[upTo - 1]!.id,
+    headHash: entries[upTo - 1]!.hash,
+    count: upTo,
+    at: new Date('2026-01-01T00:00:00Z'),
+  }),
 });
 
 describe('audit keys (AUDIT_LOG_KEYS, AUDIT_LOG_KEY_ID)', () => {
@@ -83,9 +108,13 @@ describe('links and checkpoints', () => {
     expect(file.checkpoint).toMatchObject({ version: 1, headId: '2', count: 2, keyId: 'b' });
     expect(checkCheckpointSignatures(RING, [file])).toBeNull();
     for (const change of [{ count: 3 }, { headId: '1' }, { headHash: GENESIS_HASH }, { at: '2027-01-01T00:00:00.000Z' }, { keyId: 'a' }]) {
-      expect(checkCheckpointSignatures(RING, [{ ...file, checkpoint: { ...file.checkpoint!, ...change } }])?.reason).toBe('checkpoint-signature');
+      expect(checkCheckpointSignatures(RING, [{ ...file, checkpoint: { ...file.checkpoint!, ...change } }])?.reason).toBe(
+        'checkpoint-signature',
+      );
     }
-    expect(checkCheckpointSignatures(RING, [{ ...file, checkpoint: { ...file.checkpoint!, keyId: 'gone' } }])?.reason).toBe('checkpoint-unknown-key');
+    expect(checkCheckpointSignatures(RING, [{ ...file, checkpoint: { ...file.checkpoint!, keyId: 'gone' } }])?.reason).toBe(
+      'checkpoint-unknown-key',
+    );
     expect(parseCheckpoint(JSON.stringify(file.checkpoint))).toEqual(file.checkpoint);
     expect(parseCheckpoint('{"version":1}')).toBeNull();
     expect(parseCheckpoint('nope')).toBeNull();
@@ -118,7 +147,11 @@ describe('the chain walk', () => {
     const entries = chain(['b', 'b', 'b', 'b']);
     const file = pin(entries, 3);
     expect(walk(entries, [file])).toBeNull();
-    expect(walk(entries.slice(0, 2), [file])).toMatchObject({ id: '3', checkpoint: 'checkpoint-1.json', reason: 'checkpoint-head-missing' });
+    expect(walk(entries.slice(0, 2), [file])).toMatchObject({
+      id: '3',
+      checkpoint: 'checkpoint-1.json',
+      reason: 'checkpoint-head-missing',
+    });
     const other = chain(['a', 'a', 'a']);
     const wrongHash = { file: 'x.json', checkpoint: { ...file.checkpoint!, headHash: other[2]!.hash } };
     expect(walk(entries, [wrongHash])).toMatchObject({ id: '3', reason: 'checkpoint-head-hash' });

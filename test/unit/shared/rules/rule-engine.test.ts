@@ -71,16 +71,56 @@ describe('rule engine', () => {
       ['a missing clause', file([rule({ clause: undefined })]), /"clause" is required/],
       ['a blank message', file([rule({ message: ' ' })]), /"message" is required/],
       ['a missing check', file([rule({ check: undefined })]), /"check" is required/],
-      ['an "any" in requires (its leaves cannot be explained one by one)', file([rule({ requires: { any: [{ fact: 'a', operator: 'equal', value: true }] } as never })]), /must be a leaf condition or \{"all"/],
-      ['a "not" in requires', file([rule({ requires: { not: { fact: 'a', operator: 'equal', value: true } } as never })]), /must be a leaf condition or \{"all"/],
-      ['a number written in the file instead of a parameter', file([rule({ requires: { fact: 'committed', operator: 'greaterThanInclusive', value: 600 } })]), /number 600 written in the rule file/],
-      ['a parameter path that does not exist', file([rule({ requires: { fact: 'committed', operator: 'greaterThanInclusive', value: { fact: 'parameters', path: '$.eligibility.centreCandidate' } } })]), /no parameter at path "\$\.eligibility\.centreCandidate"/],
-      ['an unknown operator', file([rule({ requires: { fact: 'committed', operator: 'atLeast', value: CENTRE } })]), /unknown operator "atLeast"/],
+      [
+        'an "any" in requires (its leaves cannot be explained one by one)',
+        file([rule({ requires: { any: [{ fact: 'a', operator: 'equal', value: true }] } as never })]),
+        /must be a leaf condition or \{"all"/,
+      ],
+      [
+        'a "not" in requires',
+        file([rule({ requires: { not: { fact: 'a', operator: 'equal', value: true } } as never })]),
+        /must be a leaf condition or \{"all"/,
+      ],
+      [
+        'a number written in the file instead of a parameter',
+        file([rule({ requires: { fact: 'committed', operator: 'greaterThanInclusive', value: 600 } })]),
+        /number 600 written in the rule file/,
+      ],
+      [
+        'a parameter path that does not exist',
+        file([
+          rule({
+            requires: {
+              fact: 'committed',
+              operator: 'greaterThanInclusive',
+              value: { fact: 'parameters', path: '$.eligibility.centreCandidate' },
+            },
+          }),
+        ]),
+        /no parameter at path "\$\.eligibility\.centreCandidate"/,
+      ],
+      [
+        'an unknown operator',
+        file([rule({ requires: { fact: 'committed', operator: 'atLeast', value: CENTRE } })]),
+        /unknown operator "atLeast"/,
+      ],
       ['an unknown message placeholder', file([rule({ message: 'Voir {seuil}.' })]), /unknown placeholder \{seuil\}/],
       ['a message placeholder naming no parameter', file([rule({ message: '{parameters.eligibility.nope}' })]), /unknown placeholder/],
-      ['a JSONPath the engine does not resolve', file([rule({ requires: { fact: 'c', path: '$..x', operator: 'equal', value: true } })]), /path "\$\.\.x" must look like/],
-      ['fact params (facts are constants)', file([rule({ requires: { fact: 'c', params: { a: 'b' }, operator: 'equal', value: true } })]), /"params" is not supported/],
-      ['isEmpty without a boolean', file([rule({ requires: { fact: 'c', operator: 'isEmpty', value: 'yes' } })]), /isEmpty takes true or false/],
+      [
+        'a JSONPath the engine does not resolve',
+        file([rule({ requires: { fact: 'c', path: '$..x', operator: 'equal', value: true } })]),
+        /path "\$\.\.x" must look like/,
+      ],
+      [
+        'fact params (facts are constants)',
+        file([rule({ requires: { fact: 'c', params: { a: 'b' }, operator: 'equal', value: true } })]),
+        /"params" is not supported/,
+      ],
+      [
+        'isEmpty without a boolean',
+        file([rule({ requires: { fact: 'c', operator: 'isEmpty', value: 'yes' } })]),
+        /isEmpty takes true or false/,
+      ],
       ['a condition reference', file([rule({ appliesWhen: { condition: 'shared' } })]), /condition references are not supported/],
       ['an invalid effectiveFrom (AGR-6)', file([rule()], { effectiveFrom: '2020-02-30' }), /"effectiveFrom" must be an ISO date/],
       ['no rules', file([]), /"rules" must be a non-empty array/],
@@ -91,7 +131,10 @@ describe('rule engine', () => {
     });
 
     it('lists every problem of a file at once, with its location', () => {
-      const raw = file([rule({ id: 'X', clause: '' }), rule({ check: 'ELIG-3.other', requires: { fact: 'a', operator: 'equal', value: 3 } })]);
+      const raw = file([
+        rule({ id: 'X', clause: '' }),
+        rule({ check: 'ELIG-3.other', requires: { fact: 'a', operator: 'equal', value: 3 } }),
+      ]);
       const problems = problemsOf(raw);
       expect(problems).toHaveLength(4);
       expect(problems[0]).toMatch(/^rules\[0\] \(ELIG-3\.committed\): id "X"/);
@@ -171,7 +214,15 @@ describe('rule engine', () => {
     it('a check whose appliesWhen does not hold is not applicable, never a failure', async () => {
       const raw = file([
         rule({ appliesWhen: { all: [{ fact: 'kind', operator: 'equal', value: 'network' }] } }),
-        rule({ check: 'ELIG-3.any', appliesWhen: { any: [{ fact: 'kind', operator: 'equal', value: 'x' }, { fact: 'kind', operator: 'equal', value: 'individual' }] } }),
+        rule({
+          check: 'ELIG-3.any',
+          appliesWhen: {
+            any: [
+              { fact: 'kind', operator: 'equal', value: 'x' },
+              { fact: 'kind', operator: 'equal', value: 'individual' },
+            ],
+          },
+        }),
         rule({ check: 'ELIG-3.not', appliesWhen: { not: { fact: 'kind', operator: 'equal', value: 'individual' } } }),
       ]);
       const evaluation = await evaluate(raw, { kind: 'individual', committed: 0 });
@@ -183,7 +234,10 @@ describe('rule engine', () => {
     });
 
     it('includePassing returns the passing leaves too, with their values', async () => {
-      const raw = file([rule(), rule({ id: 'APP-1', check: 'APP-1.argued', requires: { fact: 'argued', operator: 'equal', value: true } })]);
+      const raw = file([
+        rule(),
+        rule({ id: 'APP-1', check: 'APP-1.argued', requires: { fact: 'argued', operator: 'equal', value: true } }),
+      ]);
       const evaluation = await evaluate(raw, { committed: 600, argued: false }, { includePassing: true });
       expect(evaluation.passes).toEqual([expect.objectContaining({ check: 'ELIG-3.committed', actual: 600, expected: 600 })]);
       expect(evaluation.failures).toEqual([expect.objectContaining({ check: 'APP-1.argued' })]);
@@ -197,10 +251,21 @@ describe('rule engine', () => {
 
     it('follows json-rules-engine fact semantics: paths into objects, fact references in values', async () => {
       const raw = file([
-        rule({ requires: { fact: 'commitments', path: '$.committedCandidates', operator: 'greaterThanInclusive', value: { fact: 'threshold' } } }),
-        rule({ id: 'DOC-4', check: 'DOC-4.fresh', requires: { fact: 'pieces', path: '$[0].issuedOn', operator: 'onOrAfter', value: { fact: 'limits', path: '$.oldest' } } }),
+        rule({
+          requires: { fact: 'commitments', path: '$.committedCandidates', operator: 'greaterThanInclusive', value: { fact: 'threshold' } },
+        }),
+        rule({
+          id: 'DOC-4',
+          check: 'DOC-4.fresh',
+          requires: { fact: 'pieces', path: '$[0].issuedOn', operator: 'onOrAfter', value: { fact: 'limits', path: '$.oldest' } },
+        }),
       ]);
-      const facts = { commitments: { committedCandidates: 9 }, threshold: 10, pieces: [{ issuedOn: '2026-01-01' }], limits: { oldest: '2026-01-02' } };
+      const facts = {
+        commitments: { committedCandidates: 9 },
+        threshold: 10,
+        pieces: [{ issuedOn: '2026-01-01' }],
+        limits: { oldest: '2026-01-02' },
+      };
       const evaluation = await evaluate(raw, facts);
       expect(evaluation.failures.map((f) => [f.path, f.actual, f.expected])).toEqual([
         ['$.committedCandidates', 9, 10],
@@ -213,14 +278,40 @@ describe('rule engine', () => {
     it('fills messages in French: numbers, ISO dates, lists, missing values, parameters', async () => {
       const raw = file([
         rule({
-          message: '{actual} / {expected} / {parameters.eligibility.networkCandidates} / {parameters.dossier.proofOfExistenceMaxAgeMonths} mois',
-          requires: { fact: 'committed', operator: 'greaterThanInclusive', value: { fact: 'parameters', path: '$.eligibility.networkCandidates' } },
+          message:
+            '{actual} / {expected} / {parameters.eligibility.networkCandidates} / {parameters.dossier.proofOfExistenceMaxAgeMonths} mois',
+          requires: {
+            fact: 'committed',
+            operator: 'greaterThanInclusive',
+            value: { fact: 'parameters', path: '$.eligibility.networkCandidates' },
+          },
         }),
-        rule({ id: 'DOC-4', check: 'DOC-4.date', message: 'daté du {actual}, au plus tôt le {expected}', requires: { fact: 'd', operator: 'onOrAfter', value: { fact: 'oldest' } } }),
-        rule({ id: 'ELIG-4', check: 'ELIG-4.list', message: 'membres : {actual}', requires: { fact: 'names', operator: 'isEmpty', value: true } }),
-        rule({ id: 'ELIG-4', check: 'ELIG-4.null', message: 'type : {actual}', requires: { fact: 'type', operator: 'in', value: ['A', 'B'] } }),
+        rule({
+          id: 'DOC-4',
+          check: 'DOC-4.date',
+          message: 'daté du {actual}, au plus tôt le {expected}',
+          requires: { fact: 'd', operator: 'onOrAfter', value: { fact: 'oldest' } },
+        }),
+        rule({
+          id: 'ELIG-4',
+          check: 'ELIG-4.list',
+          message: 'membres : {actual}',
+          requires: { fact: 'names', operator: 'isEmpty', value: true },
+        }),
+        rule({
+          id: 'ELIG-4',
+          check: 'ELIG-4.null',
+          message: 'type : {actual}',
+          requires: { fact: 'type', operator: 'in', value: ['A', 'B'] },
+        }),
       ]);
-      const evaluation = await evaluate(raw, { committed: 1999, d: '2026-02-27', oldest: '2026-02-28', names: ['Club', 'Asso'], type: null });
+      const evaluation = await evaluate(raw, {
+        committed: 1999,
+        d: '2026-02-27',
+        oldest: '2026-02-28',
+        names: ['Club', 'Asso'],
+        type: null,
+      });
       expect(evaluation.failures.map((f) => f.message)).toEqual([
         `1\u202f999 / 2\u202f500 / 2\u202f500 / 3 mois`,
         'daté du 27/02/2026, au plus tôt le 28/02/2026',
@@ -230,56 +321,64 @@ describe('rule engine', () => {
     });
   });
 
-    it('passing verdicts: the same French message as a failure (formatted when read), and JSON includes it', async () => {
-      const raw = file([
-        rule({ message: 'Au moins {expected} candidats (déclaré : {actual}).' }),
-        rule({ id: 'DOC-4', check: 'DOC-4.date', message: 'daté du {actual}', requires: { fact: 'commitments', path: '$.on', operator: 'onOrAfter', value: '2026-01-01' } }),
-      ]);
-      // Two checks with one message and opposite conditions: for every value one passes, one fails.
-      // Numbers on both sides of the small-integer shortcut, and -0 which Intl writes "-0".
-      const opposite = file([rule(), rule({ check: 'ELIG-3.opposite', requires: { fact: 'committed', operator: 'lessThan', value: CENTRE } })]);
-      const french = new Intl.NumberFormat('fr-FR');
-      for (const committed of [0, -0, 7, 599, 999, 1000, 2500, 12345.5, -999, -1000]) {
-        const evaluation = await evaluate(opposite, { committed }, { includePassing: true });
-        expect(evaluation.passes).toHaveLength(1);
-        expect(evaluation.failures).toHaveLength(1);
-        const expected = `Au moins 600 candidats (déclaré : ${french.format(committed)}).`;
-        expect([evaluation.passes![0]!.message, evaluation.failures[0]!.message]).toEqual([expected, expected]);
-      }
-      const evaluation = await evaluate(raw, { committed: 600, commitments: { on: '2026-03-02' } }, { includePassing: true });
-      const json = JSON.parse(JSON.stringify(evaluation)) as { passes: Array<Record<string, unknown>> };
-      expect(json.passes).toEqual([
-        {
-          ruleId: 'ELIG-3',
-          check: 'ELIG-3.committed',
-          clause: 'CdC §3.1.1',
-          description: 'Commits to enough candidates.',
-          message: 'Au moins 600 candidats (déclaré : 600).',
-          fact: 'committed',
-          operator: 'greaterThanInclusive',
-          actual: 600,
-          expected: 600,
-        },
-        {
-          ruleId: 'DOC-4',
-          check: 'DOC-4.date',
-          clause: 'CdC §3.1.1',
-          description: 'Commits to enough candidates.',
-          message: 'daté du 02/03/2026',
-          fact: 'commitments',
-          operator: 'onOrAfter',
-          actual: '2026-03-02',
-          expected: '2026-01-01',
-          path: '$.on',
-        },
-      ]);
-      // Same keys, same order as a failure's JSON.
-      const failed = await evaluate(raw, { committed: 1, commitments: { on: '2025-03-02' } });
-      expect(Object.keys(JSON.parse(JSON.stringify(failed.failures[1])))).toEqual(Object.keys(json.passes[1]!));
-      // A caller may still amend the message (as SES-9 does for failures).
-      evaluation.passes![0]!.message += ' Motif : test';
-      expect(evaluation.passes![0]!.message).toBe('Au moins 600 candidats (déclaré : 600). Motif : test');
-    });
+  it('passing verdicts: the same French message as a failure (formatted when read), and JSON includes it', async () => {
+    const raw = file([
+      rule({ message: 'Au moins {expected} candidats (déclaré : {actual}).' }),
+      rule({
+        id: 'DOC-4',
+        check: 'DOC-4.date',
+        message: 'daté du {actual}',
+        requires: { fact: 'commitments', path: '$.on', operator: 'onOrAfter', value: '2026-01-01' },
+      }),
+    ]);
+    // Two checks with one message and opposite conditions: for every value one passes, one fails.
+    // Numbers on both sides of the small-integer shortcut, and -0 which Intl writes "-0".
+    const opposite = file([
+      rule(),
+      rule({ check: 'ELIG-3.opposite', requires: { fact: 'committed', operator: 'lessThan', value: CENTRE } }),
+    ]);
+    const french = new Intl.NumberFormat('fr-FR');
+    for (const committed of [0, -0, 7, 599, 999, 1000, 2500, 12345.5, -999, -1000]) {
+      const evaluation = await evaluate(opposite, { committed }, { includePassing: true });
+      expect(evaluation.passes).toHaveLength(1);
+      expect(evaluation.failures).toHaveLength(1);
+      const expected = `Au moins 600 candidats (déclaré : ${french.format(committed)}).`;
+      expect([evaluation.passes![0]!.message, evaluation.failures[0]!.message]).toEqual([expected, expected]);
+    }
+    const evaluation = await evaluate(raw, { committed: 600, commitments: { on: '2026-03-02' } }, { includePassing: true });
+    const json = JSON.parse(JSON.stringify(evaluation)) as { passes: Array<Record<string, unknown>> };
+    expect(json.passes).toEqual([
+      {
+        ruleId: 'ELIG-3',
+        check: 'ELIG-3.committed',
+        clause: 'CdC §3.1.1',
+        description: 'Commits to enough candidates.',
+        message: 'Au moins 600 candidats (déclaré : 600).',
+        fact: 'committed',
+        operator: 'greaterThanInclusive',
+        actual: 600,
+        expected: 600,
+      },
+      {
+        ruleId: 'DOC-4',
+        check: 'DOC-4.date',
+        clause: 'CdC §3.1.1',
+        description: 'Commits to enough candidates.',
+        message: 'daté du 02/03/2026',
+        fact: 'commitments',
+        operator: 'onOrAfter',
+        actual: '2026-03-02',
+        expected: '2026-01-01',
+        path: '$.on',
+      },
+    ]);
+    // Same keys, same order as a failure's JSON.
+    const failed = await evaluate(raw, { committed: 1, commitments: { on: '2025-03-02' } });
+    expect(Object.keys(JSON.parse(JSON.stringify(failed.failures[1])))).toEqual(Object.keys(json.passes[1]!));
+    // A caller may still amend the message (as SES-9 does for failures).
+    evaluation.passes![0]!.message += ' Motif : test';
+    expect(evaluation.passes![0]!.message).toBe('Au moins 600 candidats (déclaré : 600). Motif : test');
+  });
 
   describe('custom operators', () => {
     const op = (operator: string, value: unknown) =>
@@ -334,7 +433,13 @@ describe('rule engine', () => {
         const networkType = pick(['A', 'B', undefined] as const);
         const data: ApplicationData = {
           kind,
-          organisation: { name: `Org ${i}`, category: pick(ELIGIBILITY_CATEGORIES), uai: pick([null, '', '0691234X']), foreign: false, email: 'o@test.fr' },
+          organisation: {
+            name: `Org ${i}`,
+            category: pick(ELIGIBILITY_CATEGORIES),
+            uai: pick([null, '', '0691234X']),
+            foreign: false,
+            email: 'o@test.fr',
+          },
           argument: pick(['', '  ', 'Argumentée.']),
           referent: { name: 'R', email: 'r@test.fr' },
           commitments: {
@@ -352,7 +457,11 @@ describe('rule engine', () => {
               ? {
                   type: networkType as 'A',
                   coordinatingEntity: pick(['', 'Coordinateur']),
-                  members: Array.from({ length: Math.floor(next() * 3) }, (_, j) => ({ name: `M${j}`, category: pick(ELIGIBILITY_CATEGORIES), email: 'm@test.fr' })),
+                  members: Array.from({ length: Math.floor(next() * 3) }, (_, j) => ({
+                    name: `M${j}`,
+                    category: pick(ELIGIBILITY_CATEGORIES),
+                    email: 'm@test.fr',
+                  })),
                   departmentsCovered: Array.from({ length: pick([0, 50, 51, 60]) }, () => pick(departments)),
                 }
               : null,
@@ -389,7 +498,8 @@ describe('rule engine', () => {
             const leaf = (result.conditions as unknown as { all: Array<{ factResult: unknown; valueResult: unknown }> }).all[0]!;
             expected[result.result ? 'passes' : 'failures'].push([leaf.factResult, leaf.valueResult]);
           }
-          const pairs = (verdicts: typeof ours.failures) => verdicts.filter((v) => v.check === definition.check).map((v) => [v.actual, v.expected]);
+          const pairs = (verdicts: typeof ours.failures) =>
+            verdicts.filter((v) => v.check === definition.check).map((v) => [v.actual, v.expected]);
           expect(pairs(ours.failures)).toEqual(expected.failures);
           expect(pairs(ours.passes!)).toEqual(expected.passes);
           failures += expected.failures.length;

@@ -37,7 +37,11 @@ describe('periodically (housekeeping, audit checkpoints)', () => {
 
   it('a failing round goes to onError and does not reject', async () => {
     const errors: unknown[] = [];
-    const loop = periodically(() => Promise.reject(new Error('down')), 3_600_000, (e) => errors.push(e));
+    const loop = periodically(
+      () => Promise.reject(new Error('down')),
+      3_600_000,
+      (e) => errors.push(e),
+    );
     await expect(loop.round()).resolves.toBeUndefined();
     await loop.stop();
     expect(errors).toEqual([new Error('down')]);

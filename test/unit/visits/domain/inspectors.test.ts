@@ -19,7 +19,14 @@ function fieldOf(fn: () => unknown): string {
   throw new Error('accepted');
 }
 
-const valid = { kind: 'contractor', name: ' Léa Dubois ', email: ' Lea@Pix.test ', departments: ['75', '2A', '75'], capacity: 2, availableFrom: '2026-05-04' };
+const valid = {
+  kind: 'contractor',
+  name: ' Léa Dubois ',
+  email: ' Lea@Pix.test ',
+  departments: ['75', '2A', '75'],
+  capacity: 2,
+  availableFrom: '2026-05-04',
+};
 
 describe('VIS-5 inspectors: who may be one', () => {
   it('normalises a new inspector: trimmed name, lower-case e-mail, departments once and sorted, open-ended, no unavailability', () => {
@@ -63,7 +70,9 @@ describe('VIS-5 inspectors: who may be one', () => {
       { from: '2026-05-12', to: '2026-05-12' },
       { from: '2026-07-01', to: '2026-07-31', reason: 'Congés' },
     ]);
-    expect(['2026-05-11', '2026-05-12', '2026-05-13', '2026-07-01', '2026-07-31', '2026-08-01'].map((d) => isUnavailable(ranges, d))).toEqual([false, true, false, true, true, false]);
+    expect(
+      ['2026-05-11', '2026-05-12', '2026-05-13', '2026-07-01', '2026-07-31', '2026-08-01'].map((d) => isUnavailable(ranges, d)),
+    ).toEqual([false, true, false, true, true, false]);
   });
 });
 
@@ -82,7 +91,11 @@ describe('VIS-5 changes that would strand a planned visit are refused', () => {
 
   it('VIS-5 keeps a change that leaves the visit possible', () => {
     expect(refusal(() => assertPlannedVisitsKept(planned, keep))).toBeNull();
-    expect(refusal(() => assertPlannedVisitsKept(planned, { ...keep, availableTo: '2026-05-20', unavailable: [{ from: '2026-05-21', to: '2026-05-30' }] }))).toBeNull();
+    expect(
+      refusal(() =>
+        assertPlannedVisitsKept(planned, { ...keep, availableTo: '2026-05-20', unavailable: [{ from: '2026-05-21', to: '2026-05-30' }] }),
+      ),
+    ).toBeNull();
   });
 
   it('VIS-5 refuses the visit day made unavailable, the engagement ending the day before, the department dropped', () => {
@@ -92,12 +105,18 @@ describe('VIS-5 changes that would strand a planned visit are refused', () => {
       { ...keep, availableFrom: '2026-05-21' },
       { ...keep, departments: ['92'] },
     ]) {
-      expect(refusal(() => assertPlannedVisitsKept(planned, next))).toEqual({ rule: 'VIS-5', details: { ruleId: 'VIS-5', plannedVisits: [{ visitId: 'v1', plannedOn: '2026-05-20', department: '75' }] } });
+      expect(refusal(() => assertPlannedVisitsKept(planned, next))).toEqual({
+        rule: 'VIS-5',
+        details: { ruleId: 'VIS-5', plannedVisits: [{ visitId: 'v1', plannedOn: '2026-05-20', department: '75' }] },
+      });
     }
   });
 
   it('VIS-5 deactivation waits until no visit is planned', () => {
-    expect(refusal(() => assertCanDeactivate(planned))).toEqual({ rule: 'VIS-5', details: { ruleId: 'VIS-5', plannedVisits: [{ visitId: 'v1', plannedOn: '2026-05-20' }] } });
+    expect(refusal(() => assertCanDeactivate(planned))).toEqual({
+      rule: 'VIS-5',
+      details: { ruleId: 'VIS-5', plannedVisits: [{ visitId: 'v1', plannedOn: '2026-05-20' }] },
+    });
     expect(refusal(() => assertCanDeactivate([]))).toBeNull();
   });
 });
@@ -128,8 +147,15 @@ describe('VIS-5 the planner honours unavailable days', () => {
   const MAY = { from: '2026-05-04', to: '2026-05-29', today: '2026-05-04' };
 
   it('VIS-2 VIS-5 the earliest announced visit (Tue 2026-05-12) moves to Fri 2026-05-15 when the inspector is away 12–14 May', () => {
-    expect(planVisits({ ...MAY, announcedShare: 1, centres: [centre()], inspectors: [inspector()] }).visits[0]!.plannedOn).toBe('2026-05-12');
-    const plan = planVisits({ ...MAY, announcedShare: 1, centres: [centre()], inspectors: [inspector({ unavailable: [{ from: '2026-05-12', to: '2026-05-14' }] })] });
+    expect(planVisits({ ...MAY, announcedShare: 1, centres: [centre()], inspectors: [inspector()] }).visits[0]!.plannedOn).toBe(
+      '2026-05-12',
+    );
+    const plan = planVisits({
+      ...MAY,
+      announcedShare: 1,
+      centres: [centre()],
+      inspectors: [inspector({ unavailable: [{ from: '2026-05-12', to: '2026-05-14' }] })],
+    });
     expect(plan.visits[0]).toMatchObject({ inspectorId: 'i1', plannedOn: '2026-05-15', letterSentBy: letterDeadline('2026-05-15') });
   });
 
@@ -151,7 +177,12 @@ describe('VIS-5 the planner honours unavailable days', () => {
   });
 
   it('VIS-2 no available working day left in the period: the centre is left out, explained', () => {
-    const plan = planVisits({ ...MAY, announcedShare: 1, centres: [centre()], inspectors: [inspector({ unavailable: [{ from: '2026-05-01', to: '2026-05-31' }] })] });
+    const plan = planVisits({
+      ...MAY,
+      announcedShare: 1,
+      centres: [centre()],
+      inspectors: [inspector({ unavailable: [{ from: '2026-05-01', to: '2026-05-31' }] })],
+    });
     expect(plan.visits).toEqual([]);
     expect(plan.unassigned[0]).toMatchObject({ organisationId: 'c1', reason: 'no-date', ruleId: 'VIS-2' });
   });

@@ -30,7 +30,16 @@ function workingDaysAfter(a: string, b: string): number {
 }
 
 function centre(id: string, overrides: Partial<PlannerCentre> = {}): PlannerCentre {
-  return { organisationId: id, name: `Centre ${id}`, agrementId: `agr-${id}`, department: '69', networkId: null, riskScore: 10, sessions: [], ...overrides };
+  return {
+    organisationId: id,
+    name: `Centre ${id}`,
+    agrementId: `agr-${id}`,
+    department: '69',
+    networkId: null,
+    riskScore: 10,
+    sessions: [],
+    ...overrides,
+  };
 }
 
 function inspector(id: string, overrides: Partial<PlannerInspector> = {}): PlannerInspector {
@@ -54,7 +63,8 @@ describe('VIS-2: the registered letter goes at least 5 working days before an an
   it('VIS-2 a visit on Tue 2026-05-12 needs the letter by Mon 2026-05-04: Fri 2026-05-08 (Victoire 1945) is a public holiday', () => {
     // The library, not a hand list, says 8 May 2026 is a public holiday and 4–7 and 11 May are not.
     expect(publicHoliday('2026-05-08')).toBe(true);
-    for (const day of ['2026-05-04', '2026-05-05', '2026-05-06', '2026-05-07', '2026-05-11', '2026-05-12']) expect(publicHoliday(day), day).toBe(false);
+    for (const day of ['2026-05-04', '2026-05-05', '2026-05-06', '2026-05-07', '2026-05-11', '2026-05-12'])
+      expect(publicHoliday(day), day).toBe(false);
     expect(isWorkingDay('2026-05-08')).toBe(false);
     expect(letterDeadline('2026-05-12')).toBe('2026-05-04');
     expect(workingDaysAfter('2026-05-04', '2026-05-12')).toBe(PARAMETERS.visits.announcementWorkingDays);
@@ -74,7 +84,14 @@ describe('VIS-2: the registered letter goes at least 5 working days before an an
 
   it('VIS-2 every announced visit is on a working day, its letter on a working day at least 5 working days before and not before the planning day', () => {
     const centres = Array.from({ length: 12 }, (_, i) => centre(`c${String(i).padStart(2, '0')}`, { riskScore: 50 - i }));
-    const plan = planVisits({ from: '2026-04-27', to: '2026-06-05', today: '2026-04-29', announcedShare: 1, centres, inspectors: [inspector('i1', { capacity: 6 }), inspector('i2', { capacity: 6 })] });
+    const plan = planVisits({
+      from: '2026-04-27',
+      to: '2026-06-05',
+      today: '2026-04-29',
+      announcedShare: 1,
+      centres,
+      inspectors: [inspector('i1', { capacity: 6 }), inspector('i2', { capacity: 6 })],
+    });
     expect(plan.visits).toHaveLength(12);
     for (const v of plan.visits) {
       expect(v.kind).toBe('announced');
@@ -89,7 +106,14 @@ describe('VIS-2: the registered letter goes at least 5 working days before an an
   });
 
   it('VIS-2 a period too short for the letter leaves the centre unassigned, explained', () => {
-    const plan = planVisits({ from: '2026-05-04', to: '2026-05-08', today: '2026-05-04', announcedShare: 1, centres: [centre('a')], inspectors: [inspector('i')] });
+    const plan = planVisits({
+      from: '2026-05-04',
+      to: '2026-05-08',
+      today: '2026-05-04',
+      announcedShare: 1,
+      centres: [centre('a')],
+      inspectors: [inspector('i')],
+    });
     expect(plan.visits).toEqual([]);
     expect(plan.unassigned).toEqual([expect.objectContaining({ organisationId: 'a', reason: 'no-date', ruleId: 'VIS-2' })]);
     expect(plan.unassigned[0]!.message).toContain('2026-05-12');
@@ -102,7 +126,10 @@ describe('VIS-5: an inspector never inspects their own centre or network', () =>
       ...MAY,
       announcedShare: 1,
       centres: [centre('own', { riskScore: 90 })],
-      inspectors: [inspector('a-manager', { kind: 'centre-manager', organisationId: 'own', capacity: 10 }), inspector('z-staff', { capacity: 1 })],
+      inspectors: [
+        inspector('a-manager', { kind: 'centre-manager', organisationId: 'own', capacity: 10 }),
+        inspector('z-staff', { capacity: 1 }),
+      ],
     });
     expect(plan.visits.map((v) => [v.organisationId, v.inspectorId])).toEqual([['own', 'z-staff']]);
   });
@@ -113,14 +140,21 @@ describe('VIS-5: an inspector never inspects their own centre or network', () =>
       centre('net', { networkId: 'net', riskScore: 40 }),
       centre('outside', { riskScore: 30 }),
     ];
-    const plan = planVisits({ ...MAY, announcedShare: 1, centres, inspectors: [inspector('manager', { kind: 'centre-manager', organisationId: 'other-member', networkId: 'net' })] });
+    const plan = planVisits({
+      ...MAY,
+      announcedShare: 1,
+      centres,
+      inspectors: [inspector('manager', { kind: 'centre-manager', organisationId: 'other-member', networkId: 'net' })],
+    });
     expect(plan.visits.map((v) => v.organisationId)).toEqual(['outside']);
     expect(plan.unassigned.map((u) => [u.organisationId, u.reason, u.ruleId])).toEqual([
       ['member', 'conflict-of-interest', 'VIS-5'],
       ['net', 'conflict-of-interest', 'VIS-5'],
     ]);
     // An inspector employed by the coordinating entity is of the network too.
-    expect(conflictOfInterest({ organisationId: 'net', networkId: null }, { organisationId: 'member', networkId: 'net' })).toBe('own-network');
+    expect(conflictOfInterest({ organisationId: 'net', networkId: null }, { organisationId: 'member', networkId: 'net' })).toBe(
+      'own-network',
+    );
     expect(conflictOfInterest({ organisationId: 'x', networkId: null }, { organisationId: 'member', networkId: 'net' })).toBeNull();
   });
 
@@ -132,7 +166,9 @@ describe('VIS-5: an inspector never inspects their own centre or network', () =>
     };
     const networks = ['n1', 'n2', null];
     for (let run = 0; run < 30; run++) {
-      const centres = Array.from({ length: 15 }, (_, i) => centre(`c${i}`, { networkId: networks[rand(3)]!, department: ['69', '01'][rand(2)]!, riskScore: rand(100) }));
+      const centres = Array.from({ length: 15 }, (_, i) =>
+        centre(`c${i}`, { networkId: networks[rand(3)]!, department: ['69', '01'][rand(2)]!, riskScore: rand(100) }),
+      );
       const inspectors = Array.from({ length: 5 }, (_, i) =>
         inspector(`i${i}`, {
           kind: i % 2 ? 'centre-manager' : 'contractor',
@@ -158,8 +194,18 @@ describe('VIS-5: an inspector never inspects their own centre or network', () =>
 
 describe('VIS-1: the riskiest centres, up to the inspectors’ capacity', () => {
   it('VIS-1 plans the riskiest centres up to the total capacity and explains the others', () => {
-    const centres = [centre('low', { riskScore: 5 }), centre('high', { riskScore: 80 }), centre('mid', { riskScore: 30 }), centre('none', { riskScore: 0 })];
-    const plan = planVisits({ ...MAY, announcedShare: 1, centres, inspectors: [inspector('i1', { capacity: 1 }), inspector('i2', { capacity: 1 })] });
+    const centres = [
+      centre('low', { riskScore: 5 }),
+      centre('high', { riskScore: 80 }),
+      centre('mid', { riskScore: 30 }),
+      centre('none', { riskScore: 0 }),
+    ];
+    const plan = planVisits({
+      ...MAY,
+      announcedShare: 1,
+      centres,
+      inspectors: [inspector('i1', { capacity: 1 }), inspector('i2', { capacity: 1 })],
+    });
     expect(plan.capacity).toBe(2);
     expect(plan.visits.map((v) => v.organisationId)).toEqual(['high', 'mid']);
     expect(plan.unassigned.map((u) => [u.organisationId, u.reason])).toEqual([
@@ -174,7 +220,10 @@ describe('VIS-1: the riskiest centres, up to the inspectors’ capacity', () => 
       ...MAY,
       announcedShare: 1,
       centres: [centre('a', { riskScore: 3 }), centre('b', { riskScore: 2 })],
-      inspectors: [inspector('busy', { capacity: 2, booked: ['2026-05-20'] }), inspector('away', { availableFrom: '2026-07-01', availableTo: '2026-07-31' })],
+      inspectors: [
+        inspector('busy', { capacity: 2, booked: ['2026-05-20'] }),
+        inspector('away', { availableFrom: '2026-07-01', availableTo: '2026-07-31' }),
+      ],
     });
     expect(plan.capacity).toBe(1);
     expect(plan.visits.map((v) => [v.organisationId, v.inspectorId])).toEqual([['a', 'busy']]);
@@ -182,7 +231,12 @@ describe('VIS-1: the riskiest centres, up to the inspectors’ capacity', () => 
   });
 
   it('VIS-5 a centre whose department no inspector covers is explained, and the next one takes the slot', () => {
-    const plan = planVisits({ ...MAY, announcedShare: 1, centres: [centre('far', { department: '974', riskScore: 99 }), centre('near', { riskScore: 1 })], inspectors: [inspector('i', { capacity: 1 })] });
+    const plan = planVisits({
+      ...MAY,
+      announcedShare: 1,
+      centres: [centre('far', { department: '974', riskScore: 99 }), centre('near', { riskScore: 1 })],
+      inspectors: [inspector('i', { capacity: 1 })],
+    });
     expect(plan.visits.map((v) => v.organisationId)).toEqual(['near']);
     expect(plan.unassigned).toEqual([expect.objectContaining({ organisationId: 'far', reason: 'no-inspector-for-department' })]);
   });
@@ -210,8 +264,15 @@ describe('VIS-1: the riskiest centres, up to the inspectors’ capacity', () => 
   });
 
   it('VIS-1 VIS-2 the announced share splits the visits, the riskiest unannounced first', () => {
-    const centres = ['a', 'b', 'c', 'd'].map((id, i) => centre(id, { riskScore: 40 - i, sessions: [{ sessionId: `S-${id}`, date: '2026-05-20' }] }));
-    const plan = planVisits({ ...MAY, announcedShare: 0.5, centres, inspectors: [inspector('i1'), inspector('i2'), inspector('i3'), inspector('i4')] });
+    const centres = ['a', 'b', 'c', 'd'].map((id, i) =>
+      centre(id, { riskScore: 40 - i, sessions: [{ sessionId: `S-${id}`, date: '2026-05-20' }] }),
+    );
+    const plan = planVisits({
+      ...MAY,
+      announcedShare: 0.5,
+      centres,
+      inspectors: [inspector('i1'), inspector('i2'), inspector('i3'), inspector('i4')],
+    });
     expect(plan.visits.map((v) => [v.organisationId, v.kind])).toEqual([
       ['a', 'unannounced'],
       ['b', 'announced'],
@@ -229,13 +290,26 @@ describe('VIS-3, APP-3: the centre bears the cost within the cap', () => {
     const plan = planVisits({
       ...MAY,
       announcedShare: 1,
-      centres: [centre('contr', { riskScore: 3 }), centre('manag', { riskScore: 2 }), centre('conf', { agrementId: null, applicationId: 'app-1', conformity: true, riskScore: 0 })],
-      inspectors: [inspector('1-contractor', { kind: 'contractor', capacity: 2 }), inspector('2-manager', { kind: 'centre-manager', organisationId: 'elsewhere', capacity: 1 })],
+      centres: [
+        centre('contr', { riskScore: 3 }),
+        centre('manag', { riskScore: 2 }),
+        centre('conf', { agrementId: null, applicationId: 'app-1', conformity: true, riskScore: 0 }),
+      ],
+      inspectors: [
+        inspector('1-contractor', { kind: 'contractor', capacity: 2 }),
+        inspector('2-manager', { kind: 'centre-manager', organisationId: 'elsewhere', capacity: 1 }),
+      ],
     });
     const byCentre = Object.fromEntries(plan.visits.map((v) => [v.organisationId, v]));
     // APP-3 first: the conformity visit precedes the grant.
     expect(plan.visits[0]!.organisationId).toBe('conf');
-    expect(byCentre.conf).toMatchObject({ kind: 'conformity', inspectorKind: 'contractor', estimatedCostEur: est.contractor, costEur: Math.min(est.contractor, 250), costCapEur: 250 });
+    expect(byCentre.conf).toMatchObject({
+      kind: 'conformity',
+      inspectorKind: 'contractor',
+      estimatedCostEur: est.contractor,
+      costEur: Math.min(est.contractor, 250),
+      costCapEur: 250,
+    });
     expect(byCentre.conf!.costEur).toBe(180);
     expect(byCentre.conf!.letterSentBy).toBe(letterDeadline(byCentre.conf!.plannedOn));
     expect(byCentre.contr).toMatchObject({ kind: 'announced', inspectorKind: 'contractor', costEur: 120, costCapEur: 120 });
@@ -247,8 +321,14 @@ describe('VIS-3, APP-3: the centre bears the cost within the cap', () => {
 
 describe('the planner is deterministic and checks its input', () => {
   it('VIS-1 the same centres and inspectors, in any order, give the same plan', () => {
-    const centres = Array.from({ length: 8 }, (_, i) => centre(`c${i}`, { riskScore: i % 3, sessions: [{ sessionId: `S${i}`, date: '2026-05-1' + (i % 9) }] }));
-    const inspectors = [inspector('x', { capacity: 2 }), inspector('y', { capacity: 3 }), inspector('z', { capacity: 1, kind: 'contractor' })];
+    const centres = Array.from({ length: 8 }, (_, i) =>
+      centre(`c${i}`, { riskScore: i % 3, sessions: [{ sessionId: `S${i}`, date: '2026-05-1' + (i % 9) }] }),
+    );
+    const inspectors = [
+      inspector('x', { capacity: 2 }),
+      inspector('y', { capacity: 3 }),
+      inspector('z', { capacity: 1, kind: 'contractor' }),
+    ];
     const one = planVisits({ ...MAY, centres, inspectors });
     const two = planVisits({ ...MAY, centres: [...centres].reverse(), inspectors: [...inspectors].reverse() });
     expect(two).toEqual(one);

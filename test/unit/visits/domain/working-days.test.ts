@@ -29,7 +29,8 @@ describe('VIS-2: working days exclude the public holidays of the centre’s depa
   it('VIS-2 departments map to the date-holidays states of FR (overseas, Alsace-Moselle); others keep the national holidays', () => {
     expect(OVERSEAS.map(holidayState)).toEqual(['GP', 'MQ', 'GF', 'RE', 'YT']);
     expect(ALSACE_MOSELLE.map(holidayState)).toEqual(['57', '67', '68']);
-    for (const department of ['75', '69', '2A', '01', '975', 'constructor', '__proto__', null, undefined]) expect(holidayState(department)).toBeNull();
+    for (const department of ['75', '69', '2A', '01', '975', 'constructor', '__proto__', null, undefined])
+      expect(holidayState(department)).toBeNull();
     expect([...publicHolidays(2026, '75')]).toEqual([...frenchPublicHolidays(2026)]);
   });
 
@@ -46,7 +47,8 @@ describe('VIS-2: working days exclude the public holidays of the centre’s depa
         expect(publicHolidays(year, department).has(`${year}-${day}`), `${department} ${year}-${day}`).toBe(true);
         expect(frenchPublicHolidays(year).has(`${year}-${day}`)).toBe(false);
         // Only that department's date.
-        for (const [, otherDay] of cases) if (otherDay !== day) expect(publicHolidays(year, department).has(`${year}-${otherDay}`)).toBe(false);
+        for (const [, otherDay] of cases)
+          if (otherDay !== day) expect(publicHolidays(year, department).has(`${year}-${otherDay}`)).toBe(false);
         expect(isWorkingDay(`${year}-${day}`, department)).toBe(false);
       }
     }

@@ -31,25 +31,133 @@ describe('VIS-1: the risk score of a centre, every factor explained', () => {
   });
 
   // Each factor alone: the rule that fires, its clause, points (rule data), the value seen, the threshold, a French message.
-  const cases: Array<[string, Partial<RiskFacts>, { check: string; ruleId: string; points: number; actual: unknown; expected: unknown; message: RegExp }]> = [
-    ['SES-10 late finalisations, per session', { lateFinalisations: 2 }, { check: 'SES-10.late-finalisations', ruleId: 'SES-10', points: 4, actual: 2, expected: R.lateFinalisationsFrom, message: /2 session\(s\) finalisée\(s\) hors délai sur les 24 derniers mois/ }],
-    ['SES-12 incidents, per incident', { incidents: 3 }, { check: 'SES-12.incidents', ruleId: 'SES-12', points: 9, actual: 3, expected: R.incidentsFrom, message: /3 incident\(s\)/ }],
-    ['SES-12 remedies not offered within 5 days, per session', { remediesLate: 4 }, { check: 'SES-12.remedies-late', ruleId: 'SES-12', points: 12, actual: 4, expected: R.remediesLateFrom, message: /4 incident\(s\) imputable\(s\) au centre sans solution proposée aux candidats dans les 5 jours, sur les 24 derniers mois/ }],
-    ['SUS-1 fraud reports, per report', { fraudReports: 1 }, { check: 'SUS-1.fraud-reports', ruleId: 'SUS-1', points: 10, actual: 1, expected: R.fraudReportsFrom, message: /1 signalement\(s\) de fraude/ }],
-    ['SES-13 complaints, per complaint', { complaints: 4 }, { check: 'SES-13.complaints', ruleId: 'SES-13', points: 8, actual: 4, expected: R.complaintsFrom, message: /4 réclamation\(s\)/ }],
-    ['VIS-1 first year of agrément', { monthsSinceFirstGrant: 4 }, { check: 'VIS-1.first-year', ruleId: 'VIS-1', points: 10, actual: 4, expected: R.firstYearMonths, message: /agréé depuis 4 mois seulement/ }],
-    ['SUS-5 past suspensions', { pastSuspensions: 1 }, { check: 'SUS-5.past-suspensions', ruleId: 'SUS-5', points: 15, actual: 1, expected: R.pastSuspensionsFrom, message: /1 suspension\(s\)/ }],
-    ['BRE-1 past breach notices', { pastBreaches: 2 }, { check: 'BRE-1.past-breaches', ruleId: 'BRE-1', points: 30, actual: 2, expected: R.pastBreachesFrom, message: /2 mise\(s\) en demeure/ }],
-    ['VIS-1 never visited', { everVisited: false }, { check: 'VIS-1.never-visited', ruleId: 'VIS-1', points: 5, actual: false, expected: false, message: /Aucune visite de contrôle/ }],
-    ['VIS-1 time since the last visit', { monthsWithoutVisit: 30 }, { check: 'VIS-1.time-since-last-visit', ruleId: 'VIS-1', points: 10, actual: 30, expected: R.monthsWithoutVisit, message: /30 mois sans visite de contrôle \(seuil : 24 mois\)/ }],
-    ['VIS-1 candidate volume', { candidates: 1200 }, { check: 'VIS-1.candidate-volume', ruleId: 'VIS-1', points: 5, actual: 1200, expected: R.candidateVolume, message: /1\s200 candidats comptés pour l'agrément \(seuil : 300\)/ }],
+  const cases: Array<
+    [string, Partial<RiskFacts>, { check: string; ruleId: string; points: number; actual: unknown; expected: unknown; message: RegExp }]
+  > = [
+    [
+      'SES-10 late finalisations, per session',
+      { lateFinalisations: 2 },
+      {
+        check: 'SES-10.late-finalisations',
+        ruleId: 'SES-10',
+        points: 4,
+        actual: 2,
+        expected: R.lateFinalisationsFrom,
+        message: /2 session\(s\) finalisée\(s\) hors délai sur les 24 derniers mois/,
+      },
+    ],
+    [
+      'SES-12 incidents, per incident',
+      { incidents: 3 },
+      { check: 'SES-12.incidents', ruleId: 'SES-12', points: 9, actual: 3, expected: R.incidentsFrom, message: /3 incident\(s\)/ },
+    ],
+    [
+      'SES-12 remedies not offered within 5 days, per session',
+      { remediesLate: 4 },
+      {
+        check: 'SES-12.remedies-late',
+        ruleId: 'SES-12',
+        points: 12,
+        actual: 4,
+        expected: R.remediesLateFrom,
+        message: /4 incident\(s\) imputable\(s\) au centre sans solution proposée aux candidats dans les 5 jours, sur les 24 derniers mois/,
+      },
+    ],
+    [
+      'SUS-1 fraud reports, per report',
+      { fraudReports: 1 },
+      {
+        check: 'SUS-1.fraud-reports',
+        ruleId: 'SUS-1',
+        points: 10,
+        actual: 1,
+        expected: R.fraudReportsFrom,
+        message: /1 signalement\(s\) de fraude/,
+      },
+    ],
+    [
+      'SES-13 complaints, per complaint',
+      { complaints: 4 },
+      { check: 'SES-13.complaints', ruleId: 'SES-13', points: 8, actual: 4, expected: R.complaintsFrom, message: /4 réclamation\(s\)/ },
+    ],
+    [
+      'VIS-1 first year of agrément',
+      { monthsSinceFirstGrant: 4 },
+      {
+        check: 'VIS-1.first-year',
+        ruleId: 'VIS-1',
+        points: 10,
+        actual: 4,
+        expected: R.firstYearMonths,
+        message: /agréé depuis 4 mois seulement/,
+      },
+    ],
+    [
+      'SUS-5 past suspensions',
+      { pastSuspensions: 1 },
+      {
+        check: 'SUS-5.past-suspensions',
+        ruleId: 'SUS-5',
+        points: 15,
+        actual: 1,
+        expected: R.pastSuspensionsFrom,
+        message: /1 suspension\(s\)/,
+      },
+    ],
+    [
+      'BRE-1 past breach notices',
+      { pastBreaches: 2 },
+      {
+        check: 'BRE-1.past-breaches',
+        ruleId: 'BRE-1',
+        points: 30,
+        actual: 2,
+        expected: R.pastBreachesFrom,
+        message: /2 mise\(s\) en demeure/,
+      },
+    ],
+    [
+      'VIS-1 never visited',
+      { everVisited: false },
+      { check: 'VIS-1.never-visited', ruleId: 'VIS-1', points: 5, actual: false, expected: false, message: /Aucune visite de contrôle/ },
+    ],
+    [
+      'VIS-1 time since the last visit',
+      { monthsWithoutVisit: 30 },
+      {
+        check: 'VIS-1.time-since-last-visit',
+        ruleId: 'VIS-1',
+        points: 10,
+        actual: 30,
+        expected: R.monthsWithoutVisit,
+        message: /30 mois sans visite de contrôle \(seuil : 24 mois\)/,
+      },
+    ],
+    [
+      'VIS-1 candidate volume',
+      { candidates: 1200 },
+      {
+        check: 'VIS-1.candidate-volume',
+        ruleId: 'VIS-1',
+        points: 5,
+        actual: 1200,
+        expected: R.candidateVolume,
+        message: /1\s200 candidats comptés pour l'agrément \(seuil : 300\)/,
+      },
+    ],
   ];
 
   it.each(cases)('%s: the factor alone makes the score, explained', (_, facts, expected) => {
     const result = riskScore({ ...CALM, ...facts });
     expect(result.factors).toHaveLength(1);
     const [factor] = result.factors;
-    expect(factor).toMatchObject({ check: expected.check, ruleId: expected.ruleId, points: expected.points, actual: expected.actual, expected: expected.expected });
+    expect(factor).toMatchObject({
+      check: expected.check,
+      ruleId: expected.ruleId,
+      points: expected.points,
+      actual: expected.actual,
+      expected: expected.expected,
+    });
     expect(factor!.message).toMatch(expected.message);
     expect(factor!.clause.length).toBeGreaterThan(10);
     expect(result.score).toBe(expected.points);
@@ -74,7 +182,9 @@ describe('VIS-1: the risk score of a centre, every factor explained', () => {
     expect(riskScore({ ...CALM, monthsSinceFirstGrant: R.firstYearMonths }).factors).toEqual([]);
     expect(riskScore({ ...CALM, monthsSinceFirstGrant: R.firstYearMonths - 1 }).factors.map((f) => f.check)).toEqual(['VIS-1.first-year']);
     expect(riskScore({ ...CALM, monthsWithoutVisit: R.monthsWithoutVisit - 1 }).factors).toEqual([]);
-    expect(riskScore({ ...CALM, monthsWithoutVisit: R.monthsWithoutVisit }).factors.map((f) => f.check)).toEqual(['VIS-1.time-since-last-visit']);
+    expect(riskScore({ ...CALM, monthsWithoutVisit: R.monthsWithoutVisit }).factors.map((f) => f.check)).toEqual([
+      'VIS-1.time-since-last-visit',
+    ]);
     expect(riskScore({ ...CALM, candidates: R.candidateVolume - 1 }).factors).toEqual([]);
   });
 

@@ -102,7 +102,9 @@ function ports(world: World) {
       return [];
     },
     async qualityEvents(organisationIds) {
-      return organisationIds.flatMap((organisationId) => Array.from({ length: world.complaints[organisationId] ?? 0 }, () => ({ organisationId, kind: 'complaint', sessionId: null })));
+      return organisationIds.flatMap((organisationId) =>
+        Array.from({ length: world.complaints[organisationId] ?? 0 }, () => ({ organisationId, kind: 'complaint', sessionId: null })),
+      );
     },
     async lastVisitsDone(organisationIds) {
       return new Map(organisationIds.map((id) => [id, '2026-01-15']));
@@ -112,7 +114,14 @@ function ports(world: World) {
   return { planning, calls, recorded };
 }
 
-const target = (id: string): VisitTarget => ({ organisationId: id, name: `Centre ${id}`, email: `${id}@example.org`, department: '69', networkId: null, agrementId: `agr-${id}` });
+const target = (id: string): VisitTarget => ({
+  organisationId: id,
+  name: `Centre ${id}`,
+  email: `${id}@example.org`,
+  department: '69',
+  networkId: null,
+  agrementId: `agr-${id}`,
+});
 
 const MAY = { from: '2026-05-04', to: '2026-05-29', today: '2026-05-04' };
 const AT = new Date('2026-05-04T08:00:00Z');
@@ -153,7 +162,9 @@ describe('VIS-1..5, APP-3: planning a period over the ports', () => {
     const result = await planAndRecord(planning, { ...MAY, announcedShare: 0 }, { actor: 'operations:ops@example.org', now: () => AT });
 
     // The centre visited by the earlier plan is covered: not planned again, reported as already planned.
-    expect(result.alreadyPlanned).toEqual([{ visitId: 'visit-earlier', organisationId: 'covered', plannedOn: '2026-05-12', kind: 'announced' }]);
+    expect(result.alreadyPlanned).toEqual([
+      { visitId: 'visit-earlier', organisationId: 'covered', plannedOn: '2026-05-12', kind: 'announced' },
+    ]);
     expect(result.plan.unassigned.map((u) => u.organisationId)).not.toContain('covered');
     // Capacity 3, one day already booked: two visits left, the conformity visit and the riskier of the two centres.
     expect(result.plan.capacity).toBe(2);

@@ -16,7 +16,16 @@ interface Sources {
 }
 
 function memory(sources: Partial<Sources>): RiskFactsRepository & { reads: number } {
-  const s: Sources = { agrements: [], sanctions: [], lateSessions: [], finalisations: [], remedies: [], events: [], lastVisits: {}, ...sources };
+  const s: Sources = {
+    agrements: [],
+    sanctions: [],
+    lateSessions: [],
+    finalisations: [],
+    remedies: [],
+    events: [],
+    lastVisits: {},
+    ...sources,
+  };
   const port = {
     reads: 0,
     async agrements(ids: string[]) {

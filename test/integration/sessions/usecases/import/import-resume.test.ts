@@ -6,7 +6,14 @@ import { inject } from 'vitest';
 import { PARAMETERS } from '../../../../../src/config/parameters';
 import { dateIn } from '../../../../../src/shared/domain/zoned-time';
 import type { ApplicationDeps } from '../../../../../src/shared/usecases/dependencies';
-import { createImport, type ImportRun, resumeStalledImports, runImport, startImportRun, stopImportRuns } from '../../../../../src/sessions/usecases/import/run-import';
+import {
+  createImport,
+  type ImportRun,
+  resumeStalledImports,
+  runImport,
+  startImportRun,
+  stopImportRuns,
+} from '../../../../../src/sessions/usecases/import/run-import';
 import { removeAbandonedUploads, spoolUpload, UploadTooLarge } from '../../../../../src/sessions/usecases/import/spool';
 import { agrementStateQuery } from '../../../../../src/agrement/workflows/definitions';
 import { runningAgrement } from '../../../../support/agrement-fixtures';
@@ -79,14 +86,26 @@ async function upload(text: string, options: { partBytes?: number } = {}): Promi
 }
 
 const job = async (id: string) => (await h.db.query(`SELECT * FROM session_imports WHERE id = $1`, [id]))[0] as Record<string, unknown>;
-const spoolParts = async (id: string) => (await h.db.query(`SELECT count(*)::int AS n FROM session_import_spool WHERE import_id = $1`, [id]))[0].n as number;
-const stored = async (ids: string[]) => (await h.db.query(`SELECT count(*)::int AS n FROM sessions WHERE id = ANY($1)`, [ids]))[0].n as number;
+const spoolParts = async (id: string) =>
+  (await h.db.query(`SELECT count(*)::int AS n FROM session_import_spool WHERE import_id = $1`, [id]))[0].n as number;
+const stored = async (ids: string[]) =>
+  (await h.db.query(`SELECT count(*)::int AS n FROM sessions WHERE id = ANY($1)`, [ids]))[0].n as number;
 const refusals = async (id: string) =>
-  (await h.db.query(`SELECT line_from AS line FROM session_import_errors WHERE import_id = $1 ORDER BY seq`, [id])).map((r: { line: number }) => r.line) as number[];
+  (await h.db.query(`SELECT line_from AS line FROM session_import_errors WHERE import_id = $1 ORDER BY seq`, [id])).map(
+    (r: { line: number }) => r.line,
+  ) as number[];
 /** As if the process had been dead for longer than the resume delay. */
 const ageHeartbeat = (id: string) =>
-  h.db.query(`UPDATE session_imports SET heartbeat_at = now() - make_interval(secs => $2) WHERE id = $1`, [id, PARAMETERS.sessions.importResumeAfterSeconds + 1]);
-const completed = (id: string) => until(() => job(id), (j) => j.status !== 'running', 60_000);
+  h.db.query(`UPDATE session_imports SET heartbeat_at = now() - make_interval(secs => $2) WHERE id = $1`, [
+    id,
+    PARAMETERS.sessions.importResumeAfterSeconds + 1,
+  ]);
+const completed = (id: string) =>
+  until(
+    () => job(id),
+    (j) => j.status !== 'running',
+    60_000,
+  );
 
 const lineOf = (sessionId: string) => Number(sessionId.split('-').at(-1)) + 1;
 const unreadable = (line: number) => (line - 1) % 7 === 3;
@@ -100,7 +119,16 @@ const linesAfter = (chunks: number, size: number) => {
 async function expectCommittedUpTo(id: string, file: ReturnType<typeof history>, read: number) {
   const good = file.good.filter((g) => lineOf(g.id) <= read);
   const bad = file.bad.filter((l) => l <= read);
-  expect(await job(id)).toMatchObject({ status: 'running', sessions_read: read, lines_done: read, processed: read, created: good.length, updated: 0, unchanged: 0, refused: bad.length });
+  expect(await job(id)).toMatchObject({
+    status: 'running',
+    sessions_read: read,
+    lines_done: read,
+    processed: read,
+    created: good.length,
+    updated: 0,
+    unchanged: 0,
+    refused: bad.length,
+  });
   expect(await stored(file.good.map((g) => g.id))).toBe(good.length);
   expect(await stored(good.map((g) => g.id))).toBe(good.length);
   expect((await refusals(id)).sort((a, b) => a - b)).toEqual(bad);
@@ -109,13 +137,21 @@ async function expectCommittedUpTo(id: string, file: ReturnType<typeof history>,
 /** Every session of the file once: counters equal to the rows, each refusal once with its line, the spool gone. */
 async function expectExactlyOnce(id: string, file: ReturnType<typeof history>) {
   const j = await job(id);
-  expect(j).toMatchObject({ status: 'completed', failure: null, total: file.lines, sessions_read: file.lines, processed: file.lines, lines_done: file.lines });
+  expect(j).toMatchObject({
+    status: 'completed',
+    failure: null,
+    total: file.lines,
+    sessions_read: file.lines,
+    processed: file.lines,
+    lines_done: file.lines,
+  });
   expect(j).toMatchObject({ created: file.good.length, updated: 0, unchanged: 0, refused: file.bad.length });
   expect(await stored(file.good.map((g) => g.id))).toBe(file.good.length);
   // Each session reported once: one log entry (version 1), never an update of itself.
-  const log = await h.db.query(`SELECT data->>'sessionId' AS id, count(*)::int AS n FROM event_log WHERE stream_type = 'session' AND data->>'sessionId' = ANY($1) GROUP BY 1`, [
-    file.good.map((g) => g.id),
-  ]);
+  const log = await h.db.query(
+    `SELECT data->>'sessionId' AS id, count(*)::int AS n FROM event_log WHERE stream_type = 'session' AND data->>'sessionId' = ANY($1) GROUP BY 1`,
+    [file.good.map((g) => g.id)],
+  );
   expect(log).toHaveLength(file.good.length);
   expect(log.every((r: { n: number }) => r.n === 1)).toBe(true);
   expect((await refusals(id)).sort((a, b) => a - b)).toEqual(file.bad);
@@ -150,7 +186,11 @@ describe('a bulk import killed mid-file resumes exactly (issue 11, SES-1, QUO-3)
     child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     // Chunks 1 and 2 committed; chunk 3's rows and progress written in its transaction, not committed.
-    await until(async () => out, (o) => /hanging in chunk 3/.test(o) || child.exitCode !== null, 120_000);
+    await until(
+      async () => out,
+      (o) => /hanging in chunk 3/.test(o) || child.exitCode !== null,
+      120_000,
+    );
     expect(out).toMatch(/hanging in chunk 3/);
     child.kill('SIGKILL');
     await exited;
@@ -167,15 +207,23 @@ describe('a bulk import killed mid-file resumes exactly (issue 11, SES-1, QUO-3)
     expect(await resumeStalledImports(deps, failed, { olderThanSeconds: 3600 })).toEqual({ resumed: [], failed: [] });
     await ageHeartbeat(run.id);
     // PostgreSQL drops the dead process's transaction (and its lock on the job) as it sees the connection close.
-    const resumed = await until(() => resumeStalledImports(deps, failed, { run: { chunkSize: chunk } }), (r) => r.resumed.length > 0);
+    const resumed = await until(
+      () => resumeStalledImports(deps, failed, { run: { chunkSize: chunk } }),
+      (r) => r.resumed.length > 0,
+    );
     expect(resumed).toEqual({ resumed: [run.id], failed: [] });
     await completed(run.id);
     await expectExactlyOnce(run.id, file);
     expect(await job(run.id)).toMatchObject({ attempts: 2, resumed_at: expect.any(Date) });
     // QUO-3: each finalised session counted once by the agrément, none lost, none doubled.
     const sat = file.good.reduce((n, g) => n + g.sat, 0);
-    await until(() => c.handle.query(agrementStateQuery), (a) => a.quota.candidates === sat);
-    expect((await h.db.query(`SELECT count(*)::int AS n FROM quota_outbox WHERE agrement_organisation_id = $1`, [c.organisationId]))[0].n).toBe(0);
+    await until(
+      () => c.handle.query(agrementStateQuery),
+      (a) => a.quota.candidates === sat,
+    );
+    expect(
+      (await h.db.query(`SELECT count(*)::int AS n FROM quota_outbox WHERE agrement_organisation_id = $1`, [c.organisationId]))[0].n,
+    ).toBe(0);
     expect((await c.handle.query(agrementStateQuery)).quota.candidates).toBe(sat);
   });
 
@@ -184,7 +232,10 @@ describe('a bulk import killed mid-file resumes exactly (issue 11, SES-1, QUO-3)
     const file = history(c.organisationId, 12);
     const run = await upload(file.text);
     await ageHeartbeat(run.id);
-    const [a, b] = await Promise.all([resumeStalledImports(deps, failed, { run: { chunkSize: 5 } }), resumeStalledImports(deps, failed, { run: { chunkSize: 5 } })]);
+    const [a, b] = await Promise.all([
+      resumeStalledImports(deps, failed, { run: { chunkSize: 5 } }),
+      resumeStalledImports(deps, failed, { run: { chunkSize: 5 } }),
+    ]);
     expect([...a.resumed, ...b.resumed]).toEqual([run.id]);
     await completed(run.id);
     await expectExactlyOnce(run.id, file);
@@ -206,7 +257,12 @@ describe('a bulk import killed mid-file resumes exactly (issue 11, SES-1, QUO-3)
         // Another process takes the job: it waits on the row this chunk's transaction holds, then takes it.
         taking = h.db.query(`UPDATE session_imports SET run_token = $2 WHERE id = $1`, [run.id, thief]);
         await until(
-          async () => (await h.db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE session_imports SET run_token = $2%'`))[0].n as number,
+          async () =>
+            (
+              await h.db.query(
+                `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE session_imports SET run_token = $2%'`,
+              )
+            )[0].n as number,
           (n) => n > 0,
         );
       },
@@ -250,7 +306,11 @@ describe('a bulk import killed mid-file resumes exactly (issue 11, SES-1, QUO-3)
     const max = PARAMETERS.sessions.importMaxResumesWithoutProgress;
     await h.db.query(`UPDATE session_imports SET run_token = NULL, attempts = $2, idle_resumes = $3 WHERE id = $1`, [run.id, max + 1, max]);
     expect(await resumeStalledImports(deps, failed)).toEqual({ resumed: [], failed: [run.id] });
-    expect(await job(run.id)).toMatchObject({ status: 'failed', finished_at: expect.any(Date), failure: expect.stringMatching(new RegExp(`^interrupted ${max + 1} times in a row without committing a session`)) });
+    expect(await job(run.id)).toMatchObject({
+      status: 'failed',
+      finished_at: expect.any(Date),
+      failure: expect.stringMatching(new RegExp(`^interrupted ${max + 1} times in a row without committing a session`)),
+    });
     expect(await spoolParts(run.id)).toBe(0);
   });
 
@@ -259,14 +319,19 @@ describe('a bulk import killed mid-file resumes exactly (issue 11, SES-1, QUO-3)
     await spoolUpload(deps, orphan, ['{"id":"x"}\n'.repeat(50)], { partBytes: 100 });
     const live = randomUUID();
     await spoolUpload(deps, live, ['{"id":"y"}\n'], { partBytes: 100 });
-    await h.db.query(`UPDATE session_import_spool SET created_at = now() - make_interval(mins => $2) WHERE import_id = $1`, [orphan, PARAMETERS.sessions.importAbandonedUploadMinutes + 1]);
+    await h.db.query(`UPDATE session_import_spool SET created_at = now() - make_interval(mins => $2) WHERE import_id = $1`, [
+      orphan,
+      PARAMETERS.sessions.importAbandonedUploadMinutes + 1,
+    ]);
     expect(await removeAbandonedUploads(deps)).toBe(1);
     expect(await spoolParts(orphan)).toBe(0);
     // An upload still arriving is left alone.
     expect(await spoolParts(live)).toBe(1);
     // One over the limit while it arrives (no length declared) is refused, its parts removed.
     const large = randomUUID();
-    await expect(spoolUpload(deps, large, ['{"id":"z"}\n'.repeat(50)], { partBytes: 100, maxBytes: 300 })).rejects.toBeInstanceOf(UploadTooLarge);
+    await expect(spoolUpload(deps, large, ['{"id":"z"}\n'.repeat(50)], { partBytes: 100, maxBytes: 300 })).rejects.toBeInstanceOf(
+      UploadTooLarge,
+    );
     expect(await spoolParts(large)).toBe(0);
   });
 });

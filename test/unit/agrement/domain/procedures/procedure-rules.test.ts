@@ -76,7 +76,12 @@ describe('term and renewal (AGR-1, AGR-3)', () => {
   });
 
   it('AGR-3 the renewal lasts the duration Pix states (2 years here), from the old term; a centre abroad is renewed for 1 year at most (APP-8)', () => {
-    let a = run(open(), '2027-12-01', { type: 'renewal-requested', on: '2027-09-01' }, { type: 'renewal-accepted', on: '2027-12-01', years: 2 });
+    let a = run(
+      open(),
+      '2027-12-01',
+      { type: 'renewal-requested', on: '2027-09-01' },
+      { type: 'renewal-accepted', on: '2027-12-01', years: 2 },
+    );
     expect(deadlineNamed(a, 'term')).toMatchObject({ on: '2028-01-31', ruleId: 'AGR-3' });
     // Accepted before the term, it takes effect at the term, not at the acceptance.
     expect(a.startOn).toBe('2025-01-31');
@@ -88,7 +93,10 @@ describe('term and renewal (AGR-1, AGR-3)', () => {
     expect(sessionBlocker(a, '2029-12-31')).toBeNull();
     expect(sessionBlocker(a, '2030-01-31')?.ruleId).toBe('AGR-4');
 
-    const abroad = run(open({ foreign: true, years: 1, timeZone: 'America/Montreal' }), '2025-10-01', { type: 'renewal-requested', on: '2025-10-01' });
+    const abroad = run(open({ foreign: true, years: 1, timeZone: 'America/Montreal' }), '2025-10-01', {
+      type: 'renewal-requested',
+      on: '2025-10-01',
+    });
     expect(abroad.termOn).toBe('2026-01-31');
     expect(refusal(() => decide(abroad, { type: 'renewal-accepted', on: '2025-11-01', years: 2 }, '2025-11-01')).ruleId).toBe('APP-8');
     const oneYear = run(abroad, '2025-11-01', { type: 'renewal-accepted', on: '2025-11-01' });
@@ -99,18 +107,39 @@ describe('term and renewal (AGR-1, AGR-3)', () => {
 describe('the référent (REF-1, REF-2, REF-5)', () => {
   it('REF-1 a centre has one référent: a change replaces it rather than adding one, and only the one in post owes the badge', () => {
     const before = open();
-    expect(pendingDeadlines(before).filter((d) => d.name === 'badge-due').map((d) => d.on)).toEqual(['2025-07-31']);
+    expect(
+      pendingDeadlines(before)
+        .filter((d) => d.name === 'badge-due')
+        .map((d) => d.on),
+    ).toEqual(['2025-07-31']);
     const changed = decide(
       before,
-      { type: 'referent-changed', on: '2025-03-03', name: 'Sam', email: 'sam@regles.fr', recognisedQualifications: false, cv: 'cv-sam.pdf' },
+      {
+        type: 'referent-changed',
+        on: '2025-03-03',
+        name: 'Sam',
+        email: 'sam@regles.fr',
+        recognisedQualifications: false,
+        cv: 'cv-sam.pdf',
+      },
       '2025-03-03',
     );
     expect(changed.agrement.referent).toMatchObject({ name: 'Sam', email: 'sam@regles.fr', appointedOn: '2025-03-03' });
     expect(JSON.stringify(changed.agrement.referent)).not.toContain('alex@regles.fr');
     // One référent, one badge deadline: Alex's is gone with Alex, Sam's runs from Sam's appointment.
-    expect(pendingDeadlines(changed.agrement).filter((d) => d.name === 'badge-due').map((d) => d.on)).toEqual(['2025-09-03']);
+    expect(
+      pendingDeadlines(changed.agrement)
+        .filter((d) => d.name === 'badge-due')
+        .map((d) => d.on),
+    ).toEqual(['2025-09-03']);
     // The centre is told the new référent, by name, must be trained.
-    expect(mails(changed)).toEqual([expect.objectContaining({ template: 'referent-training-required', audience: 'centre', data: expect.objectContaining({ referentName: 'Sam' }) })]);
+    expect(mails(changed)).toEqual([
+      expect.objectContaining({
+        template: 'referent-training-required',
+        audience: 'centre',
+        data: expect.objectContaining({ referentName: 'Sam' }),
+      }),
+    ]);
   });
 
   it('REF-2 an agrément whose référent is not trained refuses every session, naming REF-2, until the training is recorded (once)', () => {
@@ -126,7 +155,14 @@ describe('the référent (REF-1, REF-2, REF-5)', () => {
   });
 
   it('REF-5 a change notified in advance takes effect on its date: the trained référent stays until then; from it the new one must be trained (REF-2)', () => {
-    const change = { type: 'referent-changed', on: '2026-01-15', name: 'Sam', email: 'sam@regles.fr', recognisedQualifications: true, cv: 'cv-sam.pdf' } as const;
+    const change = {
+      type: 'referent-changed',
+      on: '2026-01-15',
+      name: 'Sam',
+      email: 'sam@regles.fr',
+      recognisedQualifications: true,
+      cv: 'cv-sam.pdf',
+    } as const;
     // The new référent's details and CV come with the notice, which precedes the change.
     expect(invalid(() => decide(open(), { ...change, cv: undefined }, '2026-01-15')).field).toBe('cv');
     expect(invalid(() => decide(open(), { ...change, name: ' ' }, '2026-01-15')).field).toBe('name');
@@ -179,10 +215,17 @@ describe('quota failure (TER-2, QUO-1)', () => {
     expect(confirmed.agrement.state).toBe('terminating');
     expect(confirmed.agrement.termination).toEqual({ cause: 'quota', ruleId: 'QUO-2', noticeOn: '2028-02-03', effectiveOn: '2028-02-18' });
     expect(mails(confirmed)).toEqual([
-      expect.objectContaining({ template: 'termination-notice', audience: 'centre', data: expect.objectContaining({ cause: 'quota', effectiveOn: '2028-02-18', candidates: 100, target: 600 }) }),
+      expect.objectContaining({
+        template: 'termination-notice',
+        audience: 'centre',
+        data: expect.objectContaining({ cause: 'quota', effectiveOn: '2028-02-18', candidates: 100, target: 600 }),
+      }),
     ]);
     // The centre's own termination on the same day would take 30 days (TER-1): quota failure is its own cause.
-    expect(run(judged.agrement, '2028-02-03', { type: 'termination-requested', on: '2028-02-03' }).termination).toMatchObject({ ruleId: 'TER-1', effectiveOn: '2028-03-04' });
+    expect(run(judged.agrement, '2028-02-03', { type: 'termination-requested', on: '2028-02-03' }).termination).toMatchObject({
+      ruleId: 'TER-1',
+      effectiveOn: '2028-03-04',
+    });
 
     expect(sessionBlocker(confirmed.agrement, '2028-02-17')).toBeNull();
     expect(sessionBlocker(confirmed.agrement, '2028-02-18')?.ruleId).toBe('TER-5');
@@ -195,7 +238,13 @@ describe('quota failure (TER-2, QUO-1)', () => {
 
   it('QUO-1 a network answers for 2,500 candidates as a whole: 2,000 meet a centre’s 600, not a network’s; 2,500 do', () => {
     const counted = (kind: 'centre' | 'network', candidates: number) =>
-      run(open({ kind }), '2027-06-02', { type: 'sessions-finalised', sessionId: 'all', sessionDate: '2027-06-01', finalisedOn: '2027-06-02', candidates });
+      run(open({ kind }), '2027-06-02', {
+        type: 'sessions-finalised',
+        sessionId: 'all',
+        sessionDate: '2027-06-01',
+        finalisedOn: '2027-06-02',
+        candidates,
+      });
     const judge = (a: Agrement) => reach(a, 'quota-deadline:2028-02-02', '2028-02-02');
 
     const centre = judge(counted('centre', 2000));
@@ -226,13 +275,22 @@ describe('suspension and control-visit demand (SUS-4, SUS-5)', () => {
     expect(lifted.agrement.state).toBe('active');
     expect(sessionBlocker(lifted.agrement, '2026-03-06')).toBeNull();
     expect(mails(lifted)).toEqual([
-      expect.objectContaining({ template: 'agrement-suspension-lifted', audience: 'centre', data: expect.objectContaining({ since: '2026-02-28', liftedOn: '2026-03-05' }) }),
+      expect.objectContaining({
+        template: 'agrement-suspension-lifted',
+        audience: 'centre',
+        data: expect.objectContaining({ since: '2026-02-28', liftedOn: '2026-03-05' }),
+      }),
     ]);
     expect(refusal(() => decide(lifted.agrement, { type: 'suspension-lifted', on: '2026-03-06' }, '2026-03-06')).ruleId).toBe('SUS-4');
   });
 
   it('SUS-4 the suspension may instead end in a termination for breach, which the centre is told of', () => {
-    let a = run(open(), '2026-03-10', { type: 'suspended', on: '2026-02-28', reason: 'fraude' }, { type: 'breach-notified', letterSentOn: '2026-03-10', reason: 'fraude avérée' });
+    let a = run(
+      open(),
+      '2026-03-10',
+      { type: 'suspended', on: '2026-02-28', reason: 'fraude' },
+      { type: 'breach-notified', letterSentOn: '2026-03-10', reason: 'fraude avérée' },
+    );
     a = reach(a, 'cure-due:2026-03-30:2026-03-10', '2026-03-31').agrement;
     const ended = decide(a, { type: 'proposal-confirmed', on: '2026-04-01', proposalId: a.proposals[0]!.id }, '2026-04-01');
     expect(ended.agrement.state).toBe('terminated');
@@ -244,19 +302,30 @@ describe('suspension and control-visit demand (SUS-4, SUS-5)', () => {
   it('SUS-5 a control visit demanded at the centre’s cost: refusing it proposes termination at once; accepting it closes the demand', () => {
     const demanded = decide(open(), { type: 'visit-demanded', on: '2026-01-31' }, '2026-01-31');
     expect(mails(demanded)).toEqual([
-      expect.objectContaining({ template: 'control-visit-demanded', data: expect.objectContaining({ answerDueOn: '2026-02-28', costCapEur: 120 }) }),
+      expect.objectContaining({
+        template: 'control-visit-demanded',
+        data: expect.objectContaining({ answerDueOn: '2026-02-28', costCapEur: 120 }),
+      }),
     ]);
 
     const refused = decide(demanded.agrement, { type: 'visit-answered', on: '2026-02-10', accepted: false }, '2026-02-10');
-    expect(refused.agrement.proposals).toEqual([expect.objectContaining({ kind: 'termination', cause: 'visit', ruleId: 'SUS-5', proposedOn: '2026-02-10' })]);
+    expect(refused.agrement.proposals).toEqual([
+      expect.objectContaining({ kind: 'termination', cause: 'visit', ruleId: 'SUS-5', proposedOn: '2026-02-10' }),
+    ]);
     expect(deadlineNamed(refused.agrement, 'visit-answer-due')).toBeUndefined();
-    const terminated = decide(refused.agrement, { type: 'proposal-confirmed', on: '2026-02-11', proposalId: refused.agrement.proposals[0]!.id }, '2026-02-11').agrement;
+    const terminated = decide(
+      refused.agrement,
+      { type: 'proposal-confirmed', on: '2026-02-11', proposalId: refused.agrement.proposals[0]!.id },
+      '2026-02-11',
+    ).agrement;
     expect(terminated.end).toMatchObject({ on: '2026-02-11', ruleId: 'SUS-5', cause: 'visit' });
 
     const accepted = decide(demanded.agrement, { type: 'visit-answered', on: '2026-02-10', accepted: true }, '2026-02-10').agrement;
     expect(accepted.proposals).toEqual([]);
     expect(deadlineNamed(accepted, 'visit-answer-due')).toBeUndefined();
-    expect(refusal(() => decide(accepted, { type: 'visit-answered', on: '2026-02-11', accepted: true }, '2026-02-11')).ruleId).toBe('SUS-5');
+    expect(refusal(() => decide(accepted, { type: 'visit-answered', on: '2026-02-11', accepted: true }, '2026-02-11')).ruleId).toBe(
+      'SUS-5',
+    );
   });
 });
 
@@ -276,7 +345,10 @@ describe('force majeure and the periods the centre owes (TER-3, BRE-2)', () => {
     const ended = decide(a, { type: 'force-majeure-ended', on: '2026-04-19' }, '2026-04-19');
     a = ended.agrement;
     expect(a.state).toBe('under-notice');
-    expect(ended.events[0]).toMatchObject({ type: 'force-majeure-ended', data: { days: 30, cureDueOn: '2026-05-09', answerDueOn: '2026-05-10' } });
+    expect(ended.events[0]).toMatchObject({
+      type: 'force-majeure-ended',
+      data: { days: 30, cureDueOn: '2026-05-09', answerDueOn: '2026-05-10' },
+    });
     expect([deadlineNamed(a, 'cure-due')?.on, deadlineNamed(a, 'visit-answer-due')?.on]).toEqual(['2026-05-09', '2026-05-10']);
     expect(a.proposals).toEqual([]);
   });
@@ -293,7 +365,12 @@ describe('force majeure and the periods the centre owes (TER-3, BRE-2)', () => {
     expect(afterForceMajeure.breach).toMatchObject({ suspendedDaysDeducted: 0, cureDueOn: '2026-04-19' });
 
     // A suspension decided during force majeure (allowed), which then ends: 20 days suspended, 10 of them under force majeure.
-    const during = run(open(), '2026-03-05', { type: 'force-majeure-started', on: '2026-03-01' }, { type: 'suspended', on: '2026-03-05', reason: 'fraude' });
+    const during = run(
+      open(),
+      '2026-03-05',
+      { type: 'force-majeure-started', on: '2026-03-01' },
+      { type: 'suspended', on: '2026-03-05', reason: 'fraude' },
+    );
     expect(during.state).toBe('force-majeure');
     const suspendedAfter = run(during, '2026-03-15', { type: 'force-majeure-ended', on: '2026-03-15' });
     expect(suspendedAfter.state).toBe('suspended');
@@ -301,16 +378,26 @@ describe('force majeure and the periods the centre owes (TER-3, BRE-2)', () => {
     expect(notified.breach).toMatchObject({ suspendedDaysDeducted: 10, cureDueOn: '2026-04-14' });
 
     // Force majeure may also begin while suspended; the convention is then suspended by it, and Pix's suspension remains after it.
-    const suspendedFirst = run(open(), '2026-03-05', { type: 'suspended', on: '2026-03-01', reason: 'fraude' }, { type: 'force-majeure-started', on: '2026-03-05' });
+    const suspendedFirst = run(
+      open(),
+      '2026-03-05',
+      { type: 'suspended', on: '2026-03-01', reason: 'fraude' },
+      { type: 'force-majeure-started', on: '2026-03-05' },
+    );
     expect(suspendedFirst.state).toBe('force-majeure');
-    expect(run(suspendedFirst, '2026-03-09', { type: 'force-majeure-ended', on: '2026-03-09' })).toMatchObject({ state: 'suspended', suspension: { since: '2026-03-01' } });
+    expect(run(suspendedFirst, '2026-03-09', { type: 'force-majeure-ended', on: '2026-03-09' })).toMatchObject({
+      state: 'suspended',
+      suspension: { since: '2026-03-01' },
+    });
   });
 });
 
 describe('labour-law documents (TER-4)', () => {
   it('TER-4 documents requested are due within 15 days: received by then nothing follows; missed, termination is proposed, withdrawn if they come, else confirmed', () => {
     const requested = decide(open(), { type: 'labour-documents-requested', on: '2026-05-01' }, '2026-05-01');
-    expect(mails(requested)).toEqual([expect.objectContaining({ template: 'labour-documents-requested', data: expect.objectContaining({ dueOn: '2026-05-16' }) })]);
+    expect(mails(requested)).toEqual([
+      expect.objectContaining({ template: 'labour-documents-requested', data: expect.objectContaining({ dueOn: '2026-05-16' }) }),
+    ]);
     const due = deadlineNamed(requested.agrement, 'labour-documents-due')!;
     expect(due).toMatchObject({ on: '2026-05-16', boundary: 'by', ruleId: 'TER-4' });
 
@@ -325,7 +412,11 @@ describe('labour-law documents (TER-4)', () => {
     expect(late.agrement.proposals).toEqual([]);
     expect(late.events.map((e) => e.type)).toEqual(['labour-documents-received', 'proposal-withdrawn']);
 
-    const confirmed = decide(missed, { type: 'proposal-confirmed', on: '2026-05-18', proposalId: missed.proposals[0]!.id }, '2026-05-18').agrement;
+    const confirmed = decide(
+      missed,
+      { type: 'proposal-confirmed', on: '2026-05-18', proposalId: missed.proposals[0]!.id },
+      '2026-05-18',
+    ).agrement;
     expect(confirmed.end).toMatchObject({ on: '2026-05-18', ruleId: 'TER-4', cause: 'labour-documents' });
   });
 });

@@ -35,7 +35,8 @@ const START: AgrementStart = {
   },
 };
 const network = (overrides: Partial<AgrementStart> = {}) => openAgrement({ ...START, ...overrides });
-const centre = (overrides: Partial<AgrementStart> = {}) => openAgrement({ ...START, kind: 'centre', network: undefined, referentCount: undefined, organisationId: 'org-centre', ...overrides });
+const centre = (overrides: Partial<AgrementStart> = {}) =>
+  openAgrement({ ...START, kind: 'centre', network: undefined, referentCount: undefined, organisationId: 'org-centre', ...overrides });
 
 const run = (a: Agrement, today: string, ...commands: AgrementCommand[]) => commands.reduce((x, c) => decide(x, c, today).agrement, a);
 const reach = (a: Agrement, key: string, on: string) => decide(a, { type: 'deadline-reached', key, on }, on);
@@ -74,7 +75,9 @@ describe('REF-1: one référent per centre, the number agreed in a network’s c
     expect(r.ruleId).toBe('REF-1');
     expect(r.message).toMatch(/REF-5/);
     expect(refusal(() => run(centre(), TODAY, { type: 'referent-count-revised', on: TODAY, count: 2 })).ruleId).toBe('REF-1');
-    expect(refusal(() => run(centre(), TODAY, { type: 'referent-removed', on: TODAY, referentEmail: 'alex@test.fr' })).ruleId).toBe('REF-1');
+    expect(refusal(() => run(centre(), TODAY, { type: 'referent-removed', on: TODAY, referentEmail: 'alex@test.fr' })).ruleId).toBe(
+      'REF-1',
+    );
   });
 
   it('REF-1 a network designates référents up to the number agreed, never beyond, each person once', () => {
@@ -83,9 +86,19 @@ describe('REF-1: one référent per centre, the number agreed in a network’s c
     const third = refusal(() => run(a, TODAY, { type: 'referent-added', on: TODAY, name: 'Sam', email: 'sam@test.fr', cv: 'cv.pdf' }));
     expect(third.ruleId).toBe('REF-1');
     expect(third.message).toMatch(/2 référent/);
-    const twice = refusal(() => run(network({ referentCount: 3 }), TODAY, { type: 'referent-added', on: TODAY, name: 'Alex bis', email: 'ALEX@test.fr', cv: 'cv.pdf' }));
+    const twice = refusal(() =>
+      run(network({ referentCount: 3 }), TODAY, {
+        type: 'referent-added',
+        on: TODAY,
+        name: 'Alex bis',
+        email: 'ALEX@test.fr',
+        cv: 'cv.pdf',
+      }),
+    );
     expect(twice.ruleId).toBe('REF-1');
-    expect(invalid(() => run(network(), TODAY, { type: 'referent-added', on: TODAY, name: 'Lou', email: 'lou@test.fr', cv: ' ' })).field).toBe('cv');
+    expect(
+      invalid(() => run(network(), TODAY, { type: 'referent-added', on: TODAY, name: 'Lou', email: 'lou@test.fr', cv: ' ' })).field,
+    ).toBe('cv');
   });
 
   it('REF-1 the number agreed is revised with the network (CdC §3.1.2), never below the référents designated', () => {
@@ -94,24 +107,36 @@ describe('REF-1: one référent per centre, the number agreed in a network’s c
     expect(invalid(() => run(a, TODAY, { type: 'referent-count-revised', on: TODAY, count: 0 })).field).toBe('count');
     const revised = decide(a, { type: 'referent-count-revised', on: TODAY, count: 3 }, TODAY);
     expect(revised.agrement.referentCount).toBe(3);
-    expect(revised.events[0]).toMatchObject({ type: 'referent-count-revised', ruleIds: ['REF-1'], data: { previous: 2, count: 3, referents: 2 } });
+    expect(revised.events[0]).toMatchObject({
+      type: 'referent-count-revised',
+      ruleIds: ['REF-1'],
+      data: { previous: 2, count: 3, referents: 2 },
+    });
   });
 
   it('REF-2 REF-3 commands address one référent of a network by e-mail: required when it has several (400 naming referentEmail)', () => {
     const a = addLou(network());
     expect(invalid(() => run(a, TODAY, { type: 'referent-trained', on: TODAY })).field).toBe('referentEmail');
-    expect(invalid(() => run(a, TODAY, { type: 'badge-obtained', on: TODAY, referentEmail: 'nobody@test.fr' })).field).toBe('referentEmail');
+    expect(invalid(() => run(a, TODAY, { type: 'badge-obtained', on: TODAY, referentEmail: 'nobody@test.fr' })).field).toBe(
+      'referentEmail',
+    );
     const trained = run(a, TODAY, { type: 'referent-trained', on: TODAY, referentEmail: 'lou@test.fr' });
     expect(trained.otherReferents[0]!.trained).toBe(true);
     expect(refusal(() => run(trained, TODAY, { type: 'referent-trained', on: TODAY, referentEmail: 'Lou@test.fr' })).ruleId).toBe('REF-2');
     // A centre's single référent needs no e-mail.
-    expect(run(centre({ referent: { ...START.referent, trainedOn: null } }), TODAY, { type: 'referent-trained', on: TODAY }).referent.trained).toBe(true);
+    expect(
+      run(centre({ referent: { ...START.referent, trainedOn: null } }), TODAY, { type: 'referent-trained', on: TODAY }).referent.trained,
+    ).toBe(true);
   });
 
   it('REF-3 each référent of a network owes the badge 6 months after their own appointment; a missed one names them', () => {
     const a = addLou(network());
     const lous = pendingDeadlines(a).filter((d) => d.referentEmail === 'lou@test.fr');
-    expect(lous.map((d) => `${d.name} ${d.on}`)).toEqual(['badge-reminder 2025-08-02', 'badge-reminder 2025-08-25', 'badge-due 2025-09-01']);
+    expect(lous.map((d) => `${d.name} ${d.on}`)).toEqual([
+      'badge-reminder 2025-08-02',
+      'badge-reminder 2025-08-25',
+      'badge-due 2025-09-01',
+    ]);
     expect(lous.find((d) => d.name === 'badge-due')!.key).toBe('badge-due:2025-09-01:lou@test.fr');
     // Alex (recognised qualifications) owes none.
     expect(pendingDeadlines(a).filter((d) => d.name === 'badge-due')).toHaveLength(1);
@@ -124,12 +149,47 @@ describe('REF-1: one référent per centre, the number agreed in a network’s c
   });
 
   it('REF-5 a change replaces the référent it names; a person is one référent; one change at a time in a network', () => {
-    const a = run(addLou(network({ referentCount: 3 })), TODAY, { type: 'referent-added', on: TODAY, name: 'Sam', email: 'sam@test.fr', cv: 'cv.pdf' });
-    const toAlex = refusal(() => run(a, TODAY, { type: 'referent-changed', on: TODAY, referentEmail: 'lou@test.fr', name: 'Alex', email: 'alex@test.fr', cv: 'cv.pdf', recognisedQualifications: false }));
+    const a = run(addLou(network({ referentCount: 3 })), TODAY, {
+      type: 'referent-added',
+      on: TODAY,
+      name: 'Sam',
+      email: 'sam@test.fr',
+      cv: 'cv.pdf',
+    });
+    const toAlex = refusal(() =>
+      run(a, TODAY, {
+        type: 'referent-changed',
+        on: TODAY,
+        referentEmail: 'lou@test.fr',
+        name: 'Alex',
+        email: 'alex@test.fr',
+        cv: 'cv.pdf',
+        recognisedQualifications: false,
+      }),
+    );
     expect(toAlex.ruleId).toBe('REF-1');
-    const notified = run(a, TODAY, { type: 'referent-changed', on: TODAY, effectiveOn: '2025-04-01', referentEmail: 'lou@test.fr', name: 'Noa', email: 'noa@test.fr', cv: 'cv-noa.pdf', recognisedQualifications: true });
+    const notified = run(a, TODAY, {
+      type: 'referent-changed',
+      on: TODAY,
+      effectiveOn: '2025-04-01',
+      referentEmail: 'lou@test.fr',
+      name: 'Noa',
+      email: 'noa@test.fr',
+      cv: 'cv-noa.pdf',
+      recognisedQualifications: true,
+    });
     expect(notified.referentChange).toMatchObject({ replacesEmail: 'lou@test.fr', effectiveOn: '2025-04-01' });
-    const other = refusal(() => run(notified, TODAY, { type: 'referent-changed', on: TODAY, referentEmail: 'sam@test.fr', name: 'Zoé', email: 'zoe@test.fr', cv: 'cv.pdf', recognisedQualifications: true }));
+    const other = refusal(() =>
+      run(notified, TODAY, {
+        type: 'referent-changed',
+        on: TODAY,
+        referentEmail: 'sam@test.fr',
+        name: 'Zoé',
+        email: 'zoe@test.fr',
+        cv: 'cv.pdf',
+        recognisedQualifications: true,
+      }),
+    );
     expect(other.ruleId).toBe('REF-5');
     expect(refusal(() => run(notified, TODAY, { type: 'referent-removed', on: TODAY, referentEmail: 'lou@test.fr' })).ruleId).toBe('REF-5');
     const taken = reach(notified, pendingDeadlines(notified).find((d) => d.name === 'referent-change-effective')!.key, '2025-04-01');
@@ -160,7 +220,12 @@ describe('REF-1: one référent per centre, the number agreed in a network’s c
 
   it('REF-4 each référent’s days count in their own record and each is judged at the year’s end', () => {
     let a = addLou(network());
-    a = run(a, '2025-06-01', { type: 'referent-contribution', on: '2025-06-01', days: 4, referentEmail: 'alex@test.fr' }, { type: 'referent-contribution', on: '2025-06-01', days: 1, referentEmail: 'lou@test.fr' });
+    a = run(
+      a,
+      '2025-06-01',
+      { type: 'referent-contribution', on: '2025-06-01', days: 4, referentEmail: 'alex@test.fr' },
+      { type: 'referent-contribution', on: '2025-06-01', days: 1, referentEmail: 'lou@test.fr' },
+    );
     expect(a.referent.contributions).toEqual({ '1': 4 });
     expect(a.otherReferents[0]!.contributions).toEqual({ '1': 1 });
     const judged = reach(a, 'referent-contribution-year:2026-01-31', '2026-01-31');
@@ -175,8 +240,16 @@ describe('REF-4: the warning before each agrément year ends', () => {
   it('REF-4 is due 60 days before each year’s end (2026-01-31 → 2025-12-02), on the record as a pending deadline', () => {
     const a = centre();
     const warnings = pendingDeadlines(a).filter((d) => d.name === 'referent-contribution-warning');
-    expect(warnings.map((d) => `${d.on} ${d.boundary} ${d.ruleId}`)).toEqual(['2025-12-02 on REF-4', '2026-12-02 on REF-4', '2027-12-02 on REF-4']);
-    expect(a.ledger.filter((e) => e.name === 'referent-contribution-warning').map((e) => e.on)).toEqual(['2025-12-02', '2026-12-02', '2027-12-02']);
+    expect(warnings.map((d) => `${d.on} ${d.boundary} ${d.ruleId}`)).toEqual([
+      '2025-12-02 on REF-4',
+      '2026-12-02 on REF-4',
+      '2027-12-02 on REF-4',
+    ]);
+    expect(a.ledger.filter((e) => e.name === 'referent-contribution-warning').map((e) => e.on)).toEqual([
+      '2025-12-02',
+      '2026-12-02',
+      '2027-12-02',
+    ]);
   });
 
   it('REF-4 short of 4 days, the centre and operations are told the days recorded, the days required and the last day of the year', () => {
@@ -190,11 +263,25 @@ describe('REF-4: the warning before each agrément year ends', () => {
       }),
     ]);
     const mails = emailsFor(warned.events[0]!, warned.agrement);
-    expect(mails.map((m) => `${m.template}/${m.audience}`)).toEqual(['referent-contribution-warning/centre', 'referent-contribution-warning/operations']);
-    expect(mails[0]!.data).toMatchObject({ organisationName: 'Réseau Test', days: 1.5, required: 4, yearEndsOn: '2026-01-30', agrementYear: 1 });
-    expect(warned.agrement.ledger.find((e) => e.key === 'referent-contribution-warning:2025-12-02')).toMatchObject({ outcome: 'reached', outcomeOn: '2025-12-02' });
+    expect(mails.map((m) => `${m.template}/${m.audience}`)).toEqual([
+      'referent-contribution-warning/centre',
+      'referent-contribution-warning/operations',
+    ]);
+    expect(mails[0]!.data).toMatchObject({
+      organisationName: 'Réseau Test',
+      days: 1.5,
+      required: 4,
+      yearEndsOn: '2026-01-30',
+      agrementYear: 1,
+    });
+    expect(warned.agrement.ledger.find((e) => e.key === 'referent-contribution-warning:2025-12-02')).toMatchObject({
+      outcome: 'reached',
+      outcomeOn: '2025-12-02',
+    });
     // The days still count until the year's last day, 2026-01-30.
-    expect(run(warned.agrement, '2026-01-30', { type: 'referent-contribution', on: '2026-01-30', days: 3 }).referent.contributions).toEqual({ '1': 4.5 });
+    expect(run(warned.agrement, '2026-01-30', { type: 'referent-contribution', on: '2026-01-30', days: 3 }).referent.contributions).toEqual(
+      { '1': 4.5 },
+    );
   });
 
   it('REF-4 when the days are already there, nothing is sent but the deadline is on the record as reached', () => {
@@ -206,7 +293,12 @@ describe('REF-4: the warning before each agrément year ends', () => {
   });
 
   it('REF-4 a network warns of each référent short of days', () => {
-    const a = run(addLou(network()), '2025-06-01', { type: 'referent-contribution', on: '2025-06-01', days: 5, referentEmail: 'alex@test.fr' });
+    const a = run(addLou(network()), '2025-06-01', {
+      type: 'referent-contribution',
+      on: '2025-06-01',
+      days: 5,
+      referentEmail: 'alex@test.fr',
+    });
     const warned = reach(a, 'referent-contribution-warning:2025-12-02', '2025-12-02');
     expect(warned.events.map((e) => [e.type, e.data.referentName, e.data.days])).toEqual([['referent-contribution-warning', 'Lou', 0]]);
   });
@@ -217,7 +309,11 @@ describe('REF-4: the warning before each agrément year ends', () => {
     expect(legacy.ledger.some((e) => e.name === 'referent-contribution-warning')).toBe(false);
     const upgraded = withContributionWarnings(legacy, '2026-03-01');
     expect(upgraded.legacyNoContributionWarning).toBeUndefined();
-    expect(pendingDeadlines(upgraded).filter((d) => d.name === 'referent-contribution-warning').map((d) => d.on)).toEqual(['2026-12-02', '2027-12-02']);
+    expect(
+      pendingDeadlines(upgraded)
+        .filter((d) => d.name === 'referent-contribution-warning')
+        .map((d) => d.on),
+    ).toEqual(['2026-12-02', '2027-12-02']);
     expect(upgraded.ledger.filter((e) => e.name === 'referent-contribution-warning').map((e) => `${e.on} ${e.setBy}`)).toEqual([
       '2026-12-02 ref4-contribution-warning',
       '2027-12-02 ref4-contribution-warning',
@@ -233,7 +329,14 @@ describe('REF-4: the warning before each agrément year ends', () => {
 });
 
 describe('ELIG-4 QUO-1: members join and leave a network during the agrément (CdC §3.1.2, §3.2.2)', () => {
-  const joining = { organisationId: 'm-3', name: 'Membre Allier', category: 'datadock-training-provider', department: '03', uai: null, email: 'allier@test.fr' };
+  const joining = {
+    organisationId: 'm-3',
+    name: 'Membre Allier',
+    category: 'datadock-training-provider',
+    department: '03',
+    uai: null,
+    email: 'allier@test.fr',
+  };
   const join = (a: Agrement, passed = true, member = joining): AgrementCommand => ({
     type: 'member-joined',
     on: TODAY,
@@ -253,7 +356,15 @@ describe('ELIG-4 QUO-1: members join and leave a network during the agrément (C
     expect(joined.events[0]).toMatchObject({
       type: 'member-joined',
       ruleIds: ['ELIG-4', 'QUO-1'],
-      data: { organisationId: 'm-3', category: 'datadock-training-provider', email: 'allier@test.fr', members: 3, departmentsCoveredCount: 3, departmentsTarget: 51, networkType: 'B' },
+      data: {
+        organisationId: 'm-3',
+        category: 'datadock-training-provider',
+        email: 'allier@test.fr',
+        members: 3,
+        departmentsCoveredCount: 3,
+        departmentsTarget: 51,
+        networkType: 'B',
+      },
     });
   });
 
@@ -262,22 +373,41 @@ describe('ELIG-4 QUO-1: members join and leave a network during the agrément (C
     const r = refusal(() => decide(typeA, join(typeA, false, { ...joining, category: 'other' }), TODAY));
     expect(r.ruleId).toBe('ELIG-4');
     expect(r.message).toMatch(/ELIG-4\.type-a\.members-individually-eligible/);
-    expect(refusal(() => decide(network(), join(network(), true, { ...joining, organisationId: 'm-1' }), TODAY)).message).toMatch(/already a member/);
-    expect(refusal(() => decide(network(), join(network(), true, { ...joining, organisationId: 'org-network' }), TODAY)).ruleId).toBe('ELIG-4');
+    expect(refusal(() => decide(network(), join(network(), true, { ...joining, organisationId: 'm-1' }), TODAY)).message).toMatch(
+      /already a member/,
+    );
+    expect(refusal(() => decide(network(), join(network(), true, { ...joining, organisationId: 'org-network' }), TODAY)).ruleId).toBe(
+      'ELIG-4',
+    );
   });
 
   it('ELIG-4 a member leaves: coverage recomputed, kept among former members; a non-member or the last member is refused', () => {
     const left = decide(network(), { type: 'member-left', on: TODAY, organisationId: 'm-2' }, TODAY);
-    expect(left.agrement.network).toMatchObject({ departmentsCovered: ['01'], formerMembers: [expect.objectContaining({ organisationId: 'm-2', leftOn: TODAY })] });
-    expect(left.events[0]).toMatchObject({ type: 'member-left', ruleIds: ['ELIG-4'], data: { organisationId: 'm-2', members: 1, departmentsCoveredCount: 1 } });
-    expect(refusal(() => decide(left.agrement, { type: 'member-left', on: TODAY, organisationId: 'm-2' }, TODAY)).message).toMatch(/not a member/);
-    expect(refusal(() => decide(left.agrement, { type: 'member-left', on: TODAY, organisationId: 'm-1' }, TODAY)).message).toMatch(/last member/);
+    expect(left.agrement.network).toMatchObject({
+      departmentsCovered: ['01'],
+      formerMembers: [expect.objectContaining({ organisationId: 'm-2', leftOn: TODAY })],
+    });
+    expect(left.events[0]).toMatchObject({
+      type: 'member-left',
+      ruleIds: ['ELIG-4'],
+      data: { organisationId: 'm-2', members: 1, departmentsCoveredCount: 1 },
+    });
+    expect(refusal(() => decide(left.agrement, { type: 'member-left', on: TODAY, organisationId: 'm-2' }, TODAY)).message).toMatch(
+      /not a member/,
+    );
+    expect(refusal(() => decide(left.agrement, { type: 'member-left', on: TODAY, organisationId: 'm-1' }, TODAY)).message).toMatch(
+      /last member/,
+    );
   });
 
   it('ELIG-4 a network whose members the engine has not recorded yet takes them from the command’s baseline', () => {
     const unknown = network({ network: undefined });
     expect(unknown.network).toBeNull();
-    const baseline = { type: 'A' as const, departmentsCommitted: [], members: [{ organisationId: 'm-9', name: 'Ancien membre', category: 'eespig', department: '75' }] };
+    const baseline = {
+      type: 'A' as const,
+      departmentsCommitted: [],
+      members: [{ organisationId: 'm-9', name: 'Ancien membre', category: 'eespig', department: '75' }],
+    };
     const joined = decide(unknown, { ...(join(unknown) as Extract<AgrementCommand, { type: 'member-joined' }>), baseline }, TODAY).agrement;
     expect(joined.network).toMatchObject({ type: 'A', departmentsCovered: ['03', '75'] });
     expect(joined.network!.members.map((m) => [m.organisationId, m.joinedOn])).toEqual([

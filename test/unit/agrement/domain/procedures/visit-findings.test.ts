@@ -45,10 +45,28 @@ describe('VIS-4 BRE-4 a control visit’s findings reach the agrément as propos
     expect(a.suspension).toBeNull();
     expect(a.breach).toBeNull();
     expect(a.proposals).toEqual([
-      expect.objectContaining({ id: `VIS-4:SUS-1:${VISIT}`, kind: 'suspension', cause: 'visit-findings', ruleId: 'SUS-1', ruleIds: ['VIS-4', 'SUS-1'], visitId: VISIT, proposedOn: '2026-03-10' }),
-      expect.objectContaining({ id: `VIS-4:BRE-1:${VISIT}`, kind: 'breach-notice', cause: 'visit-findings', ruleId: 'BRE-1', ruleIds: ['VIS-4', 'BRE-1'], visitId: VISIT }),
+      expect.objectContaining({
+        id: `VIS-4:SUS-1:${VISIT}`,
+        kind: 'suspension',
+        cause: 'visit-findings',
+        ruleId: 'SUS-1',
+        ruleIds: ['VIS-4', 'SUS-1'],
+        visitId: VISIT,
+        proposedOn: '2026-03-10',
+      }),
+      expect.objectContaining({
+        id: `VIS-4:BRE-1:${VISIT}`,
+        kind: 'breach-notice',
+        cause: 'visit-findings',
+        ruleId: 'BRE-1',
+        ruleIds: ['VIS-4', 'BRE-1'],
+        visitId: VISIT,
+      }),
     ]);
-    expect([...first.events.map((e) => [e.type, e.ruleIds, emailsFor(e, first.agrement).length]), ...second.events.map((e) => [e.type, e.ruleIds, emailsFor(e, second.agrement).length])]).toEqual([
+    expect([
+      ...first.events.map((e) => [e.type, e.ruleIds, emailsFor(e, first.agrement).length]),
+      ...second.events.map((e) => [e.type, e.ruleIds, emailsFor(e, second.agrement).length]),
+    ]).toEqual([
       ['suspension-proposed', ['VIS-4', 'SUS-1', 'BRE-4'], 0],
       ['breach-notice-proposed', ['VIS-4', 'BRE-1', 'BRE-4'], 0],
     ]);
@@ -68,20 +86,39 @@ describe('VIS-4 BRE-4 a control visit’s findings reach the agrément as propos
   it('SUS-1 BRE-4 confirmed on 2026-03-12, the suspension applies from that day and the centre is told', () => {
     const a = decide(open(), proposed('suspension'), '2026-03-10').agrement;
     const d = decide(a, { type: 'proposal-confirmed', on: '2026-03-12', proposalId: `VIS-4:SUS-1:${VISIT}` }, '2026-03-12');
-    expect(d.agrement).toMatchObject({ state: 'suspended', suspension: { since: '2026-03-12', reason: expect.stringContaining('visite de contrôle') }, proposals: [] });
+    expect(d.agrement).toMatchObject({
+      state: 'suspended',
+      suspension: { since: '2026-03-12', reason: expect.stringContaining('visite de contrôle') },
+      proposals: [],
+    });
     expect(d.events.map((e) => [e.type, e.ruleIds, e.from, e.to])).toEqual([
       ['proposal-confirmed', ['VIS-4', 'SUS-1', 'BRE-4'], 'active', 'active'],
       ['suspended', ['SUS-1', 'SUS-2', 'SUS-3'], 'active', 'suspended'],
     ]);
-    expect(emailsFor(d.events[1]!, d.agrement)).toEqual([expect.objectContaining({ template: 'agrement-suspended', audience: 'centre', data: expect.objectContaining({ since: '2026-03-12' }) })]);
+    expect(emailsFor(d.events[1]!, d.agrement)).toEqual([
+      expect.objectContaining({
+        template: 'agrement-suspended',
+        audience: 'centre',
+        data: expect.objectContaining({ since: '2026-03-12' }),
+      }),
+    ]);
   });
 
   it('BRE-1 BRE-4 confirmed on 2026-03-10, the formal notice is sent that day: 30 days to cure, by 2026-04-09', () => {
     const a = decide(open(), proposed('breach-notice'), '2026-03-10').agrement;
     const d = decide(a, { type: 'proposal-confirmed', on: '2026-03-10', proposalId: `VIS-4:BRE-1:${VISIT}` }, '2026-03-10');
-    expect(d.agrement).toMatchObject({ state: 'under-notice', breach: { letterSentOn: '2026-03-10', cureDueOn: '2026-04-09', suspendedDaysDeducted: 0 } });
+    expect(d.agrement).toMatchObject({
+      state: 'under-notice',
+      breach: { letterSentOn: '2026-03-10', cureDueOn: '2026-04-09', suspendedDaysDeducted: 0 },
+    });
     expect(d.events.map((e) => e.type)).toEqual(['proposal-confirmed', 'breach-notified']);
-    expect(emailsFor(d.events[1]!, d.agrement)).toEqual([expect.objectContaining({ template: 'breach-notice', audience: 'centre', data: expect.objectContaining({ cureDueOn: '2026-04-09' }) })]);
+    expect(emailsFor(d.events[1]!, d.agrement)).toEqual([
+      expect.objectContaining({
+        template: 'breach-notice',
+        audience: 'centre',
+        data: expect.objectContaining({ cureDueOn: '2026-04-09' }),
+      }),
+    ]);
   });
 
   it('refuses what the state does not allow, naming the rule, and keeps the proposal open', () => {
@@ -93,7 +130,9 @@ describe('VIS-4 BRE-4 a control visit’s findings reach the agrément as propos
     expect(a.proposals.map((p) => p.id)).toEqual([`VIS-4:SUS-1:${VISIT}`]);
 
     const b = decide(open(), proposed('breach-notice'), '2026-03-10').agrement;
-    const future = thrown(() => decide(b, { type: 'proposal-confirmed', on: '2026-03-11', proposalId: `VIS-4:BRE-1:${VISIT}` }, '2026-03-10'));
+    const future = thrown(() =>
+      decide(b, { type: 'proposal-confirmed', on: '2026-03-11', proposalId: `VIS-4:BRE-1:${VISIT}` }, '2026-03-10'),
+    );
     expect(future).toBeInstanceOf(InvalidCommand);
     expect((future as InvalidCommand).field).toBe('on');
 

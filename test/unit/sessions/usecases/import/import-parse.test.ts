@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { CSV_COLUMNS, csvSessions, jsonArraySessions, ndjsonSessions, type ParsedItem, sessionsOf } from '../../../../../src/sessions/usecases/import/parse';
+import {
+  CSV_COLUMNS,
+  csvSessions,
+  jsonArraySessions,
+  ndjsonSessions,
+  type ParsedItem,
+  sessionsOf,
+} from '../../../../../src/sessions/usecases/import/parse';
 
 async function* linesOf(text: string) {
   for (const line of text.split(/\r?\n/)) yield line;
@@ -10,18 +17,39 @@ async function all(items: AsyncIterable<ParsedItem>) {
   return out;
 }
 const header = (sep: string) => CSV_COLUMNS.join(sep);
-const line = (sep: string, values: Partial<Record<(typeof CSV_COLUMNS)[number], string>>) => CSV_COLUMNS.map((c) => values[c] ?? '').join(sep);
+const line = (sep: string, values: Partial<Record<(typeof CSV_COLUMNS)[number], string>>) =>
+  CSV_COLUMNS.map((c) => values[c] ?? '').join(sep);
 
 describe('session import readers (SES-1)', () => {
   it('groups consecutive lines of a session, tolerates a BOM and the comma separator, and keeps quoted separators and line breaks', async () => {
-    const s1 = { session: 'S1', organisation: 'o', date: '2026-10-01', debut: '14:00', fin: '16:00', adresse: '"1 rue A, bât. ""B""\nesc. 2"', statut: 'planned', surveillants: 'Martin Jeanne' };
-    const text = ['\uFEFF' + header(','), line(',', { ...s1, candidat: 'c1', personnel: 'non', facturation: 'free-candidate', competences: '8' }), line(',', { ...s1, candidat: 'c2', personnel: 'oui', facturation: 'free-candidate', competences: '6' }), line(',', { session: 'S2', candidat: 'x', personnel: 'peut-être' })].join('\n');
+    const s1 = {
+      session: 'S1',
+      organisation: 'o',
+      date: '2026-10-01',
+      debut: '14:00',
+      fin: '16:00',
+      adresse: '"1 rue A, bât. ""B""\nesc. 2"',
+      statut: 'planned',
+      surveillants: 'Martin Jeanne',
+    };
+    const text = [
+      '\uFEFF' + header(','),
+      line(',', { ...s1, candidat: 'c1', personnel: 'non', facturation: 'free-candidate', competences: '8' }),
+      line(',', { ...s1, candidat: 'c2', personnel: 'oui', facturation: 'free-candidate', competences: '6' }),
+      line(',', { session: 'S2', candidat: 'x', personnel: 'peut-être' }),
+    ].join('\n');
     const items = await all(csvSessions(linesOf(text)));
     // The quoted address spans two physical lines: S1 is lines 2–5, S2 line 6.
-    expect(items.map((i) => [i.sessionId, i.lineFrom, i.lineTo])).toEqual([['S1', 2, 5], ['S2', 6, 6]]);
+    expect(items.map((i) => [i.sessionId, i.lineFrom, i.lineTo])).toEqual([
+      ['S1', 2, 5],
+      ['S2', 6, 6],
+    ]);
     const s1Report = items[0]!.raw as { address: string; candidates: Array<{ localId: string; staffOfCentre: boolean }> };
     expect(s1Report.address).toBe('1 rue A, bât. "B"\nesc. 2');
-    expect(s1Report.candidates.map((c) => [c.localId, c.staffOfCentre])).toEqual([['c1', false], ['c2', true]]);
+    expect(s1Report.candidates.map((c) => [c.localId, c.staffOfCentre])).toEqual([
+      ['c1', false],
+      ['c2', true],
+    ]);
     expect(items[1]!.error).toEqual({ field: 'personnel', message: 'personnel must be oui or non' });
   });
 
@@ -33,7 +61,11 @@ describe('session import readers (SES-1)', () => {
 
   it('reads NDJSON line by line, naming the line of a malformed one', async () => {
     const items = await all(ndjsonSessions(linesOf('{"id":"A"}\n\n{oops}\n{"id":"B"}')));
-    expect(items.map((i) => [i.lineFrom, i.sessionId ?? null, i.error?.field ?? null])).toEqual([[1, 'A', null], [3, null, '(line)'], [4, 'B', null]]);
+    expect(items.map((i) => [i.lineFrom, i.sessionId ?? null, i.error?.field ?? null])).toEqual([
+      [1, 'A', null],
+      [3, null, '(line)'],
+      [4, 'B', null],
+    ]);
   });
 });
 
@@ -44,7 +76,8 @@ describe('JSON array import read as a stream (SES-1: a 100,000-session array nev
     return out;
   }
   /** The same text cut into chunks of `size` characters. */
-  const cut = (text: string, size: number) => Array.from({ length: Math.ceil(text.length / size) }, (_, i) => text.slice(i * size, (i + 1) * size));
+  const cut = (text: string, size: number) =>
+    Array.from({ length: Math.ceil(text.length / size) }, (_, i) => text.slice(i * size, (i + 1) * size));
 
   const tricky = [
     { id: 'S-1', room: 'Salle "B" ] } [ {', address: 'C:\\dossier\\', note: 'café \u00e9\u00e8 — \ud83d\ude00' },
@@ -59,7 +92,14 @@ describe('JSON array import read as a stream (SES-1: a 100,000-session array nev
   it('yields each element with its number, whatever the chunk boundaries (every cut, and one character at a time)', async () => {
     const whole = await read([text]);
     expect(whole.map((i) => i.raw)).toEqual(tricky);
-    expect(whole.map((i) => [i.lineFrom, i.sessionId])).toEqual([[1, 'S-1'], [2, 'S-2'], [3, null], [4, null], [5, null], [6, 'S-4']]);
+    expect(whole.map((i) => [i.lineFrom, i.sessionId])).toEqual([
+      [1, 'S-1'],
+      [2, 'S-2'],
+      [3, null],
+      [4, null],
+      [5, null],
+      [6, 'S-4'],
+    ]);
     expect(await read(cut(text, 1))).toEqual(whole);
     for (let at = 1; at < text.length; at++) expect(await read([text.slice(0, at), text.slice(at)])).toEqual(whole);
     for (const size of [2, 3, 7, 16]) expect(await read(cut(text, size))).toEqual(whole);
@@ -76,13 +116,21 @@ describe('JSON array import read as a stream (SES-1: a 100,000-session array nev
   it('an empty array yields nothing; a file that is not an array is refused as a whole', async () => {
     expect(await read(['[', ' ', ']'])).toEqual([]);
     for (const bad of ['{"id":"S-1"}', '', '   ', '"sessions"']) {
-      expect(await read([bad])).toEqual([{ lineFrom: 1, lineTo: 1, error: { field: '(file)', message: 'a JSON import is an array of sessions' } }]);
+      expect(await read([bad])).toEqual([
+        { lineFrom: 1, lineTo: 1, error: { field: '(file)', message: 'a JSON import is an array of sessions' } },
+      ]);
     }
   });
 
   it('an element that is not valid JSON is refused with its number, and the next ones are read', async () => {
     const out = await read(['[{"id":"S-1"}, {"id": }, {"id":"S-3"}, tru, 7]']);
-    expect(out.map((i) => [i.lineFrom, i.sessionId ?? null, i.error?.field ?? null])).toEqual([[1, 'S-1', null], [2, null, '(item)'], [3, 'S-3', null], [4, null, '(item)'], [5, null, null]]);
+    expect(out.map((i) => [i.lineFrom, i.sessionId ?? null, i.error?.field ?? null])).toEqual([
+      [1, 'S-1', null],
+      [2, null, '(item)'],
+      [3, 'S-3', null],
+      [4, null, '(item)'],
+      [5, null, null],
+    ]);
     expect(out[1]!.error!.message).toMatch(/^not valid JSON: /);
   });
 
@@ -91,12 +139,30 @@ describe('JSON array import read as a stream (SES-1: a 100,000-session array nev
       const out = await read(cut(t, 3));
       return { kept: out.filter((i) => !i.error).map((i) => i.sessionId), fault: out.at(-1)!.error };
     };
-    expect(await last('[{"id":"S-1"}, {"id":"S-2"}')).toEqual({ kept: ['S-1', 'S-2'], fault: { field: '(file)', message: 'not valid JSON: unterminated array after item 2' } });
-    expect(await last('[{"id":"S-1"}, {"id":"S-2')).toEqual({ kept: ['S-1'], fault: { field: '(file)', message: 'not valid JSON: unterminated array after item 1' } });
-    expect(await last('[{"id":"S-1"}] {"id":"S-2"}')).toEqual({ kept: ['S-1'], fault: { field: '(file)', message: "not valid JSON: unexpected text after the closing ']' (after item 1)" } });
-    expect(await last('[{"id":"S-1"} {"id":"S-2"}]')).toEqual({ kept: ['S-1'], fault: { field: '(file)', message: "not valid JSON: expected ',' or ']' after item 1, found '{'" } });
-    expect(await last('[{"id":"S-1"},]')).toEqual({ kept: ['S-1'], fault: { field: '(file)', message: "not valid JSON: unexpected ']' after item 1" } });
-    expect(await last('[,{"id":"S-1"}]')).toEqual({ kept: [], fault: { field: '(file)', message: "not valid JSON: unexpected ',' after item 0" } });
+    expect(await last('[{"id":"S-1"}, {"id":"S-2"}')).toEqual({
+      kept: ['S-1', 'S-2'],
+      fault: { field: '(file)', message: 'not valid JSON: unterminated array after item 2' },
+    });
+    expect(await last('[{"id":"S-1"}, {"id":"S-2')).toEqual({
+      kept: ['S-1'],
+      fault: { field: '(file)', message: 'not valid JSON: unterminated array after item 1' },
+    });
+    expect(await last('[{"id":"S-1"}] {"id":"S-2"}')).toEqual({
+      kept: ['S-1'],
+      fault: { field: '(file)', message: "not valid JSON: unexpected text after the closing ']' (after item 1)" },
+    });
+    expect(await last('[{"id":"S-1"} {"id":"S-2"}]')).toEqual({
+      kept: ['S-1'],
+      fault: { field: '(file)', message: "not valid JSON: expected ',' or ']' after item 1, found '{'" },
+    });
+    expect(await last('[{"id":"S-1"},]')).toEqual({
+      kept: ['S-1'],
+      fault: { field: '(file)', message: "not valid JSON: unexpected ']' after item 1" },
+    });
+    expect(await last('[,{"id":"S-1"}]')).toEqual({
+      kept: [],
+      fault: { field: '(file)', message: "not valid JSON: unexpected ',' after item 0" },
+    });
   });
 });
 
@@ -111,27 +177,62 @@ describe('a spooled upload read back in parts (issue 11: a resumed import re-rea
   const seen = (items: ParsedItem[]) => items.map((i) => [i.lineFrom, i.lineTo, i.sessionId ?? null, i.error?.field ?? null]);
 
   it('yields the same sessions, lines and refusals wherever the parts are cut (inside a multi-byte character, a CRLF, a quoted line break)', async () => {
-    const s1 = { session: 'S1', organisation: 'o', date: '2026-10-01', adresse: '"Bâtiment « Érable »\r\nescalier 2"', surveillants: 'Lefèvre Zoé', statut: 'planned' };
+    const s1 = {
+      session: 'S1',
+      organisation: 'o',
+      date: '2026-10-01',
+      adresse: '"Bâtiment « Érable »\r\nescalier 2"',
+      surveillants: 'Lefèvre Zoé',
+      statut: 'planned',
+    };
     const csv = Buffer.from(
-      ['\uFEFF' + header(';'), line(';', { ...s1, candidat: 'c1', nom: 'Ærø', personnel: 'non' }), line(';', { ...s1, candidat: 'c2', nom: 'Noël', personnel: 'non' }), line(';', { session: 'S2', candidat: 'x', personnel: 'peut-être' }), ''].join('\r\n'),
+      [
+        '\uFEFF' + header(';'),
+        line(';', { ...s1, candidat: 'c1', nom: 'Ærø', personnel: 'non' }),
+        line(';', { ...s1, candidat: 'c2', nom: 'Noël', personnel: 'non' }),
+        line(';', { session: 'S2', candidat: 'x', personnel: 'peut-être' }),
+        '',
+      ].join('\r\n'),
       'utf8',
     );
     const ndjson = Buffer.from('{"id":"É1","room":"Salle ①"}\r\n\r\n{oops « »}\n{"id":"É2"}', 'utf8');
     const json = Buffer.from('\uFEFF[{"id":"Ω1","room":"à"}, 7, {"id":"Ω2"}]', 'utf8');
-    for (const [format, bytes] of [['csv', csv], ['ndjson', ndjson], ['json', json]] as const) {
+    for (const [format, bytes] of [
+      ['csv', csv],
+      ['ndjson', ndjson],
+      ['json', json],
+    ] as const) {
       const whole = await all(sessionsOf(format, partsOf(bytes, [])));
       expect(whole.length).toBeGreaterThan(1);
       for (let cut = 1; cut < bytes.length; cut++) {
         expect(seen(await all(sessionsOf(format, partsOf(bytes, [cut]))))).toEqual(seen(whole));
       }
       // Byte by byte: every character straddles parts.
-      const bytewise = await all(sessionsOf(format, partsOf(bytes, Array.from({ length: bytes.length - 1 }, (_, i) => i + 1))));
+      const bytewise = await all(
+        sessionsOf(
+          format,
+          partsOf(
+            bytes,
+            Array.from({ length: bytes.length - 1 }, (_, i) => i + 1),
+          ),
+        ),
+      );
       expect(bytewise.map((i) => i.raw)).toEqual(whole.map((i) => i.raw));
     }
     const csvItems = await all(sessionsOf('csv', partsOf(csv, [])));
-    expect(seen(csvItems)).toEqual([[2, 5, 'S1', null], [6, 6, 'S2', 'personnel']]);
-    expect((csvItems[0]!.raw as { address: string; candidates: Array<{ lastName: string }> }).candidates.map((c) => c.lastName)).toEqual(['Ærø', 'Noël']);
-    expect(seen(await all(sessionsOf('ndjson', partsOf(ndjson, []))))).toEqual([[1, 1, 'É1', null], [3, 3, null, '(line)'], [4, 4, 'É2', null]]);
+    expect(seen(csvItems)).toEqual([
+      [2, 5, 'S1', null],
+      [6, 6, 'S2', 'personnel'],
+    ]);
+    expect((csvItems[0]!.raw as { address: string; candidates: Array<{ lastName: string }> }).candidates.map((c) => c.lastName)).toEqual([
+      'Ærø',
+      'Noël',
+    ]);
+    expect(seen(await all(sessionsOf('ndjson', partsOf(ndjson, []))))).toEqual([
+      [1, 1, 'É1', null],
+      [3, 3, null, '(line)'],
+      [4, 4, 'É2', null],
+    ]);
   });
 
   it('stops reading the parts when the reader stops early (an import stopping between two chunks)', async () => {
