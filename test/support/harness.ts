@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import type { INestApplication } from '@nestjs/common';
 import { createActivities } from '../../src/activities';
 import type { ApiDeps } from '../../src/http/app.module';
@@ -155,4 +155,31 @@ export async function serveApi(
   );
   await app.listen(0, '127.0.0.1');
   return { app, url: (await app.getUrl()).replace('[::1]', '127.0.0.1') };
+}
+
+/** What an API test file works with: the harness, the served API's URL, and an operations token. */
+export interface ServedApi {
+  h: Harness;
+  app: INestApplication;
+  api: string;
+  ops: string;
+}
+
+/**
+ * One harness and one served API for the whole test file, with an operations token: started before its tests,
+ * closed after them. `assign` hands them to the file's variables (`useApi((s) => ({ h, api, ops } = s))`).
+ */
+export function useApi(assign: (served: ServedApi) => void): void {
+  let served: Partial<ServedApi> = {};
+  beforeAll(async () => {
+    const h = await createHarness();
+    served = { h };
+    const { app, url } = await serveApi(h);
+    served = { h, app, api: url, ops: await h.tokenFor('operations') };
+    assign(served as ServedApi);
+  });
+  afterAll(async () => {
+    await served.app?.close();
+    await served.h?.close();
+  });
 }

@@ -1,9 +1,8 @@
-import type { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PARAMETERS } from '../../../src/config/parameters';
 import { individualApplication } from '../../support/fixtures';
-import { createHarness, type Harness, serveApi } from '../../support/harness';
+import { type Harness, useApi } from '../../support/harness';
 import { type Json, requestJson } from '../../support/http';
 
 /**
@@ -12,19 +11,9 @@ import { type Json, requestJson } from '../../support/http';
  * workflow started for input that fails later.
  */
 let h: Harness;
-let app: INestApplication;
 let api: string;
 let ops: string;
-
-beforeAll(async () => {
-  h = await createHarness();
-  ({ app, url: api } = await serveApi(h));
-  ops = await h.tokenFor('operations');
-});
-afterAll(async () => {
-  await app?.close();
-  await h?.close();
-});
+useApi((served) => ({ h, api, ops } = served));
 
 const http = (method: string, path: string, body?: unknown, token: string | null = ops, headers: Record<string, string> = {}) =>
   requestJson(`${api}${path}`, method, { token, body, headers });

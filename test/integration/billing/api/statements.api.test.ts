@@ -1,29 +1,18 @@
-import type { INestApplication } from '@nestjs/common';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createBillingActivities } from '../../../../src/billing/activities/billing.activities';
 import { dateIn } from '../../../../src/shared/domain/zoned-time';
 import type { SessionReport } from '../../../../src/sessions/usecases/session-report';
 import { statementStateQuery, statementWorkflowId } from '../../../../src/billing/workflows/definitions';
 import { agrementStart, insertOrganisation } from '../../../support/agrement-fixtures';
-import { createHarness, serveApi, type Harness } from '../../../support/harness';
+import { type Harness, useApi } from '../../../support/harness';
 import { requestJson, type Json } from '../../../support/http';
 import { sessionReport } from '../../../support/session-fixtures';
 import { until } from '../../../support/waiting';
 
 let h: Harness;
-let app: INestApplication;
 let api: string;
 let ops: string;
-
-beforeAll(async () => {
-  h = await createHarness();
-  ({ app, url: api } = await serveApi(h));
-  ops = await h.tokenFor('operations');
-});
-afterAll(async () => {
-  await app?.close();
-  await h?.close();
-});
+useApi((served) => ({ h, api, ops } = served));
 
 async function http(method: string, path: string, body?: unknown, token = ops) {
   return requestJson(`${api}${path}`, method, { token, body });

@@ -1,31 +1,20 @@
-import type { INestApplication } from '@nestjs/common';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { projectedCandidates } from '../../../../src/agrement/domain/deadlines';
 import { addDays, isoDate, parseIsoDate } from '../../../../src/shared/domain/dates';
 import { dateIn } from '../../../../src/shared/domain/zoned-time';
 import { readStream } from '../../../../src/shared/event-log/event-log';
 import { runningAgrement } from '../../../support/agrement-fixtures';
 import { bearer } from '../../../support/auth';
-import { createHarness, serveApi, type Harness } from '../../../support/harness';
+import { serveApi, type Harness, useApi } from '../../../support/harness';
 import { reportSessions } from '../../../../src/sessions/usecases/report-sessions';
 import { recordQualityEvent } from '../../../../src/visits/usecases/quality-events';
 import { sessionReport } from '../../../support/session-fixtures';
 import { until as waitFor } from '../../../support/waiting';
 
 let h: Harness;
-let app: INestApplication;
 let api: string;
 let ops: string;
-
-beforeAll(async () => {
-  h = await createHarness();
-  ({ app, url: api } = await serveApi(h));
-  ops = await h.tokenFor('operations');
-});
-afterAll(async () => {
-  await app?.close();
-  await h?.close();
-});
+useApi((served) => ({ h, api, ops } = served));
 
 const today = () => dateIn(new Date(), 'Europe/Paris');
 const plusDays = (day: string, n: number) => isoDate(addDays(parseIsoDate(day), n));

@@ -1,5 +1,4 @@
-import type { INestApplication } from '@nestjs/common';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dateIn } from '../../../../src/shared/domain/zoned-time';
 import { CSV_COLUMNS } from '../../../../src/sessions/usecases/import/parse';
 import { request } from 'node:http';
@@ -10,24 +9,14 @@ import { spoolUpload } from '../../../../src/sessions/usecases/import/spool';
 import { agrementStateQuery } from '../../../../src/agrement/workflows/definitions';
 import { runningAgrement } from '../../../support/agrement-fixtures';
 import { bearer } from '../../../support/auth';
-import { createHarness, serveApi, type Harness } from '../../../support/harness';
+import { serveApi, type Harness, useApi } from '../../../support/harness';
 import { sessionReport } from '../../../support/session-fixtures';
 import { until } from '../../../support/waiting';
 
 let h: Harness;
-let app: INestApplication;
 let api: string;
 let ops: string;
-
-beforeAll(async () => {
-  h = await createHarness();
-  ({ app, url: api } = await serveApi(h));
-  ops = await h.tokenFor('operations');
-});
-afterAll(async () => {
-  await app?.close();
-  await h?.close();
-});
+useApi((served) => ({ h, api, ops } = served));
 
 const daysAgo = (n: number) => dateIn(new Date(Date.now() - n * 86_400_000), 'Europe/Paris');
 

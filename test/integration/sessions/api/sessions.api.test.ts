@@ -1,5 +1,4 @@
-import type { INestApplication } from '@nestjs/common';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dateIn } from '../../../../src/shared/domain/zoned-time';
 import { verifyLogChain } from '../../../../src/shared/event-log/event-log';
 import { drainQuotaOutbox } from '../../../../src/sessions/usecases/quota-outbox';
@@ -9,7 +8,7 @@ import { drainWorkflowOutbox } from '../../../../src/sessions/usecases/session-w
 import { agrementStateQuery } from '../../../../src/agrement/workflows/definitions';
 import { sessionStateQuery, sessionWorkflowId } from '../../../../src/sessions/workflows/definitions';
 import { runningAgrement } from '../../../support/agrement-fixtures';
-import { createHarness, serveApi, type Harness } from '../../../support/harness';
+import { type Harness, useApi } from '../../../support/harness';
 import { sessionReport } from '../../../support/session-fixtures';
 import { requestJson } from '../../../support/http';
 import { until as waitFor } from '../../../support/waiting';
@@ -17,19 +16,9 @@ import { ERASED, retentionCutoff } from '../../../../src/sessions/domain/retenti
 import { eraseExpiredSessionData } from '../../../../src/sessions/usecases/retention';
 
 let h: Harness;
-let app: INestApplication;
 let api: string;
 let ops: string;
-
-beforeAll(async () => {
-  h = await createHarness();
-  ({ app, url: api } = await serveApi(h));
-  ops = await h.tokenFor('operations');
-});
-afterAll(async () => {
-  await app?.close();
-  await h?.close();
-});
+useApi((served) => ({ h, api, ops } = served));
 
 const today = () => dateIn(new Date(), 'Europe/Paris');
 
