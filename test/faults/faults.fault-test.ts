@@ -1,10 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client as PgClient } from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { getFreePort } from '../../src/shared/tools/cache-dir';
+import { ROOT, SystemUnderTest } from './system-under-test';
 import { until } from '../support/waiting';
 
 /**
@@ -17,89 +15,11 @@ import { until } from '../support/waiting';
  *
  * Run with `npm run test:faults` (builds first); not part of `./dev test` (it takes several minutes).
  */
-const ROOT = path.resolve(__dirname, '..', '..');
 const SEED = Number(process.env.FAULT_SEED ?? Date.now() % 100_000);
 let rng = SEED;
 const random = () => (rng = (rng * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
 const LEGAL = 'pix_demo_legal';
 const OPS = 'pix_demo_operations';
-
-interface Ports {
-  api: number;
-  pg: number;
-  temporal: number;
-  ui: number;
-  mail: number;
-}
-
-class SystemUnderTest {
-  child: ChildProcess | null = null;
-  readonly dataDir = mkdtempSync(path.join(tmpdir(), 'pix-faults-'));
-  output = '';
-  constructor(readonly ports: Ports) {
-    // PostgreSQL started as root runs as the `postgres` user, which must be able to enter the data directory.
-    chmodSync(this.dataDir, 0o755);
-  }
-
-  get api() {
-    return `http://127.0.0.1:${this.ports.api}`;
-  }
-  get databaseUrl() {
-    return `postgres://postgres:postgres@127.0.0.1:${this.ports.pg}/pix_agrement`;
-  }
-
-  async start(seed: boolean): Promise<void> {
-    const env = {
-      ...process.env,
-      DATA_DIR: this.dataDir,
-      PORT: String(this.ports.api),
-      PG_PORT: String(this.ports.pg),
-      TEMPORAL_PORT: String(this.ports.temporal),
-      TEMPORAL_UI_PORT: String(this.ports.ui),
-      MAIL_CAPTURE_PORT: String(this.ports.mail),
-      SEED_DEMO: seed ? 'true' : 'false',
-      DATABASE_URL: '',
-      TEMPORAL_ADDRESS: '',
-      SMTP_URL: '',
-    };
-    const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'scripts', 'start.js')], {
-      cwd: ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.child = child;
-    child.stdout!.on('data', (c: Buffer) => (this.output += c.toString()));
-    child.stderr!.on('data', (c: Buffer) => (this.output += c.toString()));
-    const started = await until(
-      async () => ({ up: this.output.includes('Ctrl-C stops everything'), exited: child.exitCode !== null }),
-      (v) => v.up || v.exited,
-      180_000,
-      200,
-    ).catch(() => ({ up: false, exited: false }));
-    if (!started.up)
-      throw new Error(`the system ${started.exited ? 'exited while starting' : 'did not start'}:\n${this.output.slice(-3000)}`);
-  }
-
-  /** kill -9 of the Node process: its children (PostgreSQL, Temporal) are orphaned and reclaimed at the next start. */
-  async killNode(): Promise<void> {
-    const child = this.child!;
-    child.kill('SIGKILL');
-    if (child.exitCode === null && child.signalCode === null) await new Promise((r) => child.once('exit', r));
-  }
-
-  pidOf(service: 'postgres' | 'temporal'): number {
-    const file =
-      service === 'postgres' ? path.join(this.dataDir, 'postgres', 'postmaster.pid') : path.join(this.dataDir, 'temporal-dev-server.pid');
-    return Number(readFileSync(file, 'utf8').split('\n')[0]);
-  }
-
-  async stop(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
-  }
-}
 
 /** One request, acknowledged or not: a network error or a 5xx is "unknown" (the caller retries with the same key). */
 async function request(
@@ -147,13 +67,7 @@ afterAll(async () => {
 
 describe('fault injection (issue 11)', () => {
   it('kills Node, Temporal and PostgreSQL during a burst: nothing acknowledged is lost or doubled, nothing stays stuck', async () => {
-    sut = new SystemUnderTest({
-      api: await getFreePort(),
-      pg: await getFreePort(),
-      temporal: await getFreePort(),
-      ui: await getFreePort(),
-      mail: await getFreePort(),
-    });
+    sut = await SystemUnderTest.create();
     const s = sut;
     await s.start(true);
     const agrements = (await (await fetch(`${s.api}/agrements`, { headers: { authorization: `Bearer ${OPS}` } })).json()) as {
