@@ -31,7 +31,13 @@ describe('Ctrl-C during ./dev start', () => {
       sut = await SystemUnderTest.create();
       await sut.start(true, { until: moment.until, group: true });
       sut.signalGroup('SIGINT');
-      await sut.exited();
+      // Bounded: a start that ignores the signal fails here, not at the suite's timeout.
+      await until(
+        async () => sut!.child!.exitCode !== null || sut!.child!.signalCode !== null,
+        (done) => done,
+        60_000,
+        100,
+      );
       const left = await until(
         async () => sut!.survivors(),
         (survivors) => survivors.length === 0,

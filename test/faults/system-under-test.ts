@@ -100,13 +100,6 @@ export class SystemUnderTest {
     process.kill(-this.child!.pid!, signal);
   }
 
-  /** Resolves with the exit code once the Node process has exited. */
-  exited(): Promise<number | null> {
-    const child = this.child!;
-    if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
-    return new Promise((r) => child.once('exit', (code) => r(code)));
-  }
-
   /** Processes still running over this system's data directory (PostgreSQL, the Temporal server, their children). */
   survivors(): string[] {
     const found: string[] = [];
