@@ -20,7 +20,8 @@ export async function createApp(deps: ApiDeps, options: { logger?: false | ('err
   app.use(bodyParsing());
   app.useGlobalPipes(new InputHygienePipe());
   app.useGlobalFilters(new DomainErrorFilter());
-  app.enableShutdownHooks();
+  // No enableShutdownHooks(): the process entry (scripts/start.ts) owns the signals and closes the app in its
+  // ordered stop; Nest's hook re-raised the signal after closing, which ended the process before PostgreSQL stopped.
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app));
   return app;
 }
