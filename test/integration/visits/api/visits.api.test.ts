@@ -239,6 +239,11 @@ describe('control-visit planning through the API (VIS-1..5)', () => {
       at: new Date().toISOString(),
     });
     sessionId = await scheduledSession(medium.organisationId, plusDays(from, 9));
+    // A plan covers every active inspector of the run's database, which the test files share: inspectors left by a
+    // file run earlier (inspectors.api.test.ts) would add capacity. This plan counts on its own inspectors only.
+    await h.db.query(
+      `UPDATE inspectors SET active = false, deactivated_at = now(), deactivation_reason = 'left by another test file' WHERE active`,
+    );
     // Capacity 2 for 3 centres; the manager of the risky centre also covers Corse-du-Sud.
     staff = await inspector({ kind: 'pix-staff', departments: ['2A'], from, to, capacity: 1 });
     manager = await inspector({ kind: 'centre-manager', organisationId: risky.organisationId, departments: ['2A'], from, to, capacity: 1 });
