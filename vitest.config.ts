@@ -10,6 +10,8 @@ export default defineConfig({
     hookTimeout: 180_000,
     pool: 'forks',
     fileParallelism: false,
+    // CI reads a plain closing line to know tests ran (test/support/closing-line-reporter.ts).
+    reporters: ['default', './test/support/closing-line-reporter.ts'],
     // Issue 12: the audit log's fixed test key (production reads AUDIT_LOG_KEYS; ./dev start generates one in .data).
     env: {
       AUDIT_LOG_KEYS: 'test-1:dGVzdCBrZXkgb2YgdGhlIGF1ZGl0IGxvZywgMzIgYnl0ZXMgb3IgbW9yZQ==',

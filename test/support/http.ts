@@ -17,3 +17,18 @@ export async function requestJson(
   const text = await res.text();
   return { status: res.status, body: text ? (JSON.parse(text) as Json) : {}, text, headers: res.headers };
 }
+
+/**
+ * Every item of a paged list (`{ total, items }`), page after page. The test files share the run's database, so the
+ * rows a test looks for may lie past the first page of a list that also holds what earlier files left.
+ */
+export async function everyItem(page: (path: string) => Promise<Json>, path: string, pageSize = 500): Promise<any[]> {
+  const items: any[] = [];
+  const separator = path.includes('?') ? '&' : '?';
+  for (;;) {
+    const body = await page(`${path}${separator}limit=${pageSize}&offset=${items.length}`);
+    if (!Array.isArray(body.items)) throw new Error(`${path} answered no list: ${JSON.stringify(body).slice(0, 200)}`);
+    items.push(...body.items);
+    if (body.items.length === 0 || items.length >= body.total) return items;
+  }
+}

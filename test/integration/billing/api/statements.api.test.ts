@@ -5,7 +5,7 @@ import type { SessionReport } from '../../../../src/sessions/usecases/session-re
 import { statementStateQuery, statementWorkflowId } from '../../../../src/billing/workflows/definitions';
 import { agrementStart, insertOrganisation } from '../../../support/agrement-fixtures';
 import { type Harness, useApi } from '../../../support/harness';
-import { requestJson, type Json } from '../../../support/http';
+import { everyItem, requestJson, type Json } from '../../../support/http';
 import { sessionReport } from '../../../support/session-fixtures';
 import { until } from '../../../support/waiting';
 
@@ -17,6 +17,9 @@ useApi((served) => ({ h, api, ops } = served));
 async function http(method: string, path: string, body?: unknown, token = ops) {
   return requestJson(`${api}${path}`, method, { token, body });
 }
+
+/** Every item of a list, all pages (other files' rows share the run's database). */
+const listed = (path: string, token = ops) => everyItem(async (page) => (await http('GET', page, undefined, token)).body, path);
 
 /** A centre with one paying session in October 2026, and its statement workflow started on the real clock (so already past the 5th). */
 async function statementOfOctober() {
@@ -55,8 +58,8 @@ describe('statements API (BIL-1, BIL-2)', () => {
       pixShareExclVatEur: 16.67,
       pixShareInclVatEur: 20,
     });
-    const late = await http('GET', '/dashboard/overdue?limit=1000');
-    expect(late.body.items).toEqual(
+    const late = await listed('/dashboard/overdue');
+    expect(late).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ subject: 'statement', id, what: 'statement-overdue', ruleId: 'BIL-1', since: '2026-11-05' }),
       ]),
@@ -309,7 +312,7 @@ describe('SUS-3, TER-5 amounts owed become payable at once', () => {
     expect(dateIn(new Date(open.dueAt), 'Europe/Paris')).toBe(endedOn);
     expect(Date.parse(open.dueAt)).toBeLessThan(Date.parse(july.dueAt));
 
-    const overdue = (await http('GET', '/dashboard/overdue?limit=1000')).body.items as Json[];
+    const overdue = await listed('/dashboard/overdue');
     expect(overdue).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ subject: 'statement', id: june.id, what: 'payment-overdue', ruleId: 'TER-5', since: endedOn }),
@@ -342,7 +345,7 @@ describe('SUS-3, TER-5 amounts owed become payable at once', () => {
     expect((await http('POST', `/statements/${may.id}/sent`, {}, c.token)).status).toBe(200);
     const today = daysAgo(0);
     await createBillingActivities({ db: h.db }).makeAmountsPayableNow({ organisationId: c.organisationId, on: today, ruleId: 'SUS-3' });
-    const upcoming = (await http('GET', '/dashboard/deadlines?days=2&deadline=payment-due&limit=1000')).body.items as Json[];
+    const upcoming = await listed('/dashboard/deadlines?days=2&deadline=payment-due');
     expect(upcoming).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ subject: 'statement', subjectId: may.id, deadline: 'payment-due', ruleId: 'SUS-3', on: today }),

@@ -5,6 +5,7 @@ import { dateIn } from '../../../../src/shared/domain/zoned-time';
 import { readStream } from '../../../../src/shared/event-log/event-log';
 import { runningAgrement } from '../../../support/agrement-fixtures';
 import { bearer } from '../../../support/auth';
+import { everyItem } from '../../../support/http';
 import { serveApi, type Harness, useApi } from '../../../support/harness';
 import { reportSessions } from '../../../../src/sessions/usecases/report-sessions';
 import { recordQualityEvent } from '../../../../src/visits/usecases/quality-events';
@@ -27,6 +28,18 @@ async function get(path: string, token = ops) {
   return { status: res.status, type: res.headers.get('content-type') ?? '', text: await res.text() };
 }
 const json = async (path: string, token = ops) => JSON.parse((await get(path, token)).text);
+/** Every item of a dashboard list, all pages (other files' rows share the run's database). */
+const items = (path: string, token = ops) => everyItem((page) => json(page, token), path);
+/** Every page of a CSV export: its content type, its header, and the rows of all pages. */
+async function csvPages(path: string, pageSize = 500) {
+  const rows: string[] = [];
+  for (;;) {
+    const page = await get(`${path}&limit=${pageSize}&offset=${rows.length}`);
+    const [header, ...lines] = page.text.trim().split('\n');
+    rows.push(...lines);
+    if (lines.length < pageSize) return { type: page.type, header, rows };
+  }
+}
 
 /** A session row as the sessions API stores it (the table is the contract the dashboards read). */
 async function session(organisationId: string, id: string, status: 'planned' | 'finalised', deadlineAt: Date, timeZone = 'Europe/Paris') {
@@ -46,8 +59,8 @@ describe('operations dashboards', () => {
     await session(a.start.organisationId, `due-${a.start.agrementId}`, 'planned', soon, 'Indian/Reunion');
     await session(a.start.organisationId, `late-${a.start.agrementId}`, 'planned', late);
     await session(a.start.organisationId, `done-${a.start.agrementId}`, 'finalised', soon);
-    const deadlines = await json('/dashboard/deadlines?days=2&deadline=finalisation-due&limit=1000');
-    const mine = deadlines.items.filter((d: { organisationId: string }) => d.organisationId === a.start.organisationId);
+    const deadlines = await items('/dashboard/deadlines?days=2&deadline=finalisation-due');
+    const mine = deadlines.filter((d: { organisationId: string }) => d.organisationId === a.start.organisationId);
     expect(mine).toEqual([
       {
         subject: 'session',
@@ -63,8 +76,8 @@ describe('operations dashboards', () => {
         at: soon.toISOString(),
       },
     ]);
-    const late2 = await json('/dashboard/overdue?limit=1000');
-    const overdueMine = late2.items.filter((d: { agrementId: string }) => d.agrementId === a.start.agrementId);
+    const late2 = await items('/dashboard/overdue');
+    const overdueMine = late2.filter((d: { agrementId: string }) => d.agrementId === a.start.agrementId);
     expect(overdueMine).toEqual([
       expect.objectContaining({
         subject: 'session',
@@ -75,11 +88,9 @@ describe('operations dashboards', () => {
       }),
     ]);
     // Finalised sessions are neither due nor overdue; agrément deadlines still come with them when unfiltered.
-    const all = await json('/dashboard/deadlines?days=400&limit=1000');
+    const all = await items('/dashboard/deadlines?days=400');
     const kinds = new Set(
-      all.items
-        .filter((d: { organisationId: string }) => d.organisationId === a.start.organisationId)
-        .map((d: { subject: string }) => d.subject),
+      all.filter((d: { organisationId: string }) => d.organisationId === a.start.organisationId).map((d: { subject: string }) => d.subject),
     );
     expect(kinds).toEqual(new Set(['agrement', 'session']));
   });
@@ -87,31 +98,29 @@ describe('operations dashboards', () => {
   it('QUO-3 AGR-2 lists the deadlines of the next N days soonest first, filtered by kind, and exports them as CSV', async () => {
     const a = await agrement(today());
     const n = await agrement(today(), 'network');
-    const all = await json('/dashboard/deadlines?days=400&limit=1000');
-    const mine = all.items.filter((d: { agrementId: string }) => d.agrementId === a.start.agrementId);
+    const all = await items('/dashboard/deadlines?days=400');
+    const mine = all.filter((d: { agrementId: string }) => d.agrementId === a.start.agrementId);
     expect(mine.map((d: { deadline: string }) => d.deadline)).toContain('quota-checkpoint');
-    const ats = all.items.map((d: { at: string }) => d.at);
+    const ats = all.map((d: { at: string }) => d.at);
     expect(ats).toEqual([...ats].sort());
-    const networks = await json('/dashboard/deadlines?days=400&kind=network&limit=1000');
-    expect(networks.items.every((d: { kind: string }) => d.kind === 'network')).toBe(true);
-    expect(networks.items.some((d: { agrementId: string }) => d.agrementId === n.start.agrementId)).toBe(true);
-    const csv = await get('/dashboard/deadlines?days=400&format=csv&limit=1000');
+    const networks = await items('/dashboard/deadlines?days=400&kind=network');
+    expect(networks.every((d: { kind: string }) => d.kind === 'network')).toBe(true);
+    expect(networks.some((d: { agrementId: string }) => d.agrementId === n.start.agrementId)).toBe(true);
+    const csv = await csvPages('/dashboard/deadlines?days=400&format=csv');
     expect(csv.type).toContain('text/csv');
-    expect(csv.text.split('\n')[0]).toBe(
-      'subject,subjectId,agrementId,organisationId,organisationName,department,kind,deadline,ruleId,on,at',
-    );
-    expect(csv.text).toContain(a.start.organisationName);
+    expect(csv.header).toBe('subject,subjectId,agrementId,organisationId,organisationName,department,kind,deadline,ruleId,on,at');
+    expect(csv.rows.some((row) => row.includes(a.start.organisationName))).toBe(true);
     expect((await get('/dashboard/deadlines?days=0')).status).toBe(400);
     // By region: the centre is in the Rhône (69), in Auvergne-Rhône-Alpes (84), not in Île-de-France (11).
-    const inRegion = await json('/dashboard/deadlines?days=400&region=84&limit=1000');
-    expect(inRegion.items.some((d: { agrementId: string }) => d.agrementId === a.start.agrementId)).toBe(true);
+    const inRegion = await items('/dashboard/deadlines?days=400&region=84');
+    expect(inRegion.some((d: { agrementId: string }) => d.agrementId === a.start.agrementId)).toBe(true);
     expect(
-      inRegion.items.every((d: { department: string }) =>
+      inRegion.every((d: { department: string }) =>
         ['01', '03', '07', '15', '26', '38', '42', '43', '63', '69', '73', '74'].includes(d.department),
       ),
     ).toBe(true);
-    const elsewhere = await json('/dashboard/deadlines?days=400&region=11&limit=1000');
-    expect(elsewhere.items.some((d: { agrementId: string }) => d.agrementId === a.start.agrementId)).toBe(false);
+    const elsewhere = await items('/dashboard/deadlines?days=400&region=11');
+    expect(elsewhere.some((d: { agrementId: string }) => d.agrementId === a.start.agrementId)).toBe(false);
     const badRegion = await get('/dashboard/overdue?region=99');
     expect(badRegion.status).toBe(400);
     expect(JSON.parse(badRegion.text)).toMatchObject({ field: 'region' });
@@ -137,17 +146,17 @@ describe('operations dashboards', () => {
     );
     await slow.act({ type: 'sessions-finalised', sessionId: 'S-1', finalisedOn: daysAgo(300), candidates: 40 });
 
-    const watch = await json('/dashboard/watchlist?limit=1000');
-    expect(watch.items.find((w: { agrementId: string }) => w.agrementId === suspended.start.agrementId)).toMatchObject({
+    const watch = await items('/dashboard/watchlist');
+    expect(watch.find((w: { agrementId: string }) => w.agrementId === suspended.start.agrementId)).toMatchObject({
       state: 'suspended',
     });
-    const late = await json('/dashboard/overdue?limit=1000');
-    expect(late.items.find((o: { id: string }) => o.id === refused.start.agrementId)).toMatchObject({
+    const late = await items('/dashboard/overdue');
+    expect(late.find((o: { id: string }) => o.id === refused.start.agrementId)).toMatchObject({
       what: 'termination-proposed',
       ruleId: 'SUS-5',
     });
-    const quotas = await json('/dashboard/quotas-at-risk?limit=1000');
-    const row = quotas.items.find((q: { agrementId: string }) => q.agrementId === slow.start.agrementId);
+    const quotas = await items('/dashboard/quotas-at-risk');
+    const row = quotas.find((q: { agrementId: string }) => q.agrementId === slow.start.agrementId);
     expect(row).toMatchObject({ candidates: 40, target: 600 });
     // The SQL projection agrees with the domain's (QUO-3).
     expect(row.projected).toBe(projectedCandidates(40, daysAgo(400), today()));
@@ -180,8 +189,8 @@ describe('operations dashboards', () => {
     const mine = await agrement(today());
     await agrement(today());
     const centre = await h.tokenFor('centre', mine.start.organisationId);
-    const deadlines = await json('/dashboard/deadlines?days=400&limit=1000', centre);
-    expect(new Set(deadlines.items.map((d: { agrementId: string }) => d.agrementId))).toEqual(new Set([mine.start.agrementId]));
+    const deadlines = await items('/dashboard/deadlines?days=400', centre);
+    expect(new Set(deadlines.map((d: { agrementId: string }) => d.agrementId))).toEqual(new Set([mine.start.agrementId]));
   });
 
   it('DATA-3 the overview counts, for a centre, only its own agrément and applications; Pix staff count them all', async () => {
@@ -218,18 +227,15 @@ describe('operations dashboards', () => {
       'Agent Pix (operations)',
     );
 
-    const deadlines = await get('/dashboard/deadlines?days=400&format=csv&limit=1000');
-    const rows = deadlines.text
-      .trim()
-      .split('\n')
-      .filter((line) => line.includes(org));
+    const deadlines = await csvPages('/dashboard/deadlines?days=400&format=csv');
+    const rows = deadlines.rows.filter((line) => line.includes(org));
     expect(rows.length).toBeGreaterThan(0);
     for (const row of rows) expect(row.split(',')[4]).toBe(`'${name}`);
     const timeline = await get(`/dashboard/centres/${org}/timeline?format=csv`);
     expect(timeline.text).toContain(`,'@SUM(1+1)*cmd|' /C calc'!A0`);
     // No cell of either export starts a formula.
-    for (const text of [deadlines.text, timeline.text]) {
-      for (const line of text.trim().split('\n')) for (const cell of line.split(',')) expect(cell, line).not.toMatch(/^"?[=+@\t\r]/);
+    for (const line of [deadlines.header, ...deadlines.rows, ...timeline.text.trim().split('\n')]) {
+      for (const cell of line.split(',')) expect(cell, line).not.toMatch(/^"?[=+@\t\r]/);
     }
   });
 

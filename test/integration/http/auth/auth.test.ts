@@ -12,7 +12,7 @@ import { seedDemoUsers } from '../../../../src/seed/users';
 import { bearer, tokenFor, userWithToken } from '../../../support/auth';
 import { individualApplication, ownApplication } from '../../../support/fixtures';
 import { createHarness, serveApi, type Harness } from '../../../support/harness';
-import { type Json, requestJson } from '../../../support/http';
+import { everyItem, type Json, requestJson } from '../../../support/http';
 
 let h: Harness;
 let app: INestApplication;
@@ -219,7 +219,7 @@ describe('scopes: a centre sees its own, a coordinator its network', () => {
     expect(list.body.items.map((a: Json) => a.id)).toEqual([mine.id]);
     expect(list.body.total).toBe(1);
     // Pix staff see both.
-    const all = (await http('GET', '/applications?limit=500', operations)).body.items.map((a: Json) => a.id);
+    const all = (await everyItem(async (page) => (await http('GET', page, operations)).body, '/applications')).map((a: Json) => a.id);
     expect(all).toEqual(expect.arrayContaining([mine.id, theirs.id]));
   });
 
