@@ -5,6 +5,8 @@ import type { MailCapture } from '../mail/infra/capture-server';
 import type { ApplicationDeps } from '../shared/usecases/dependencies';
 import { AgrementsController } from '../agrement/api/agrements.controller';
 import { NetworkMembersController } from '../agrement/api/network-members.controller';
+import { CentresController } from '../agrement/api/centres.controller';
+import { ProposalsController } from '../agrement/api/proposals.controller';
 import { ApplicationsController } from '../application/api/applications.controller';
 import { AttentionController } from '../attention/api/attention.controller';
 import { AuditController } from '../audit/api/audit.controller';
@@ -66,6 +68,8 @@ export class AppModule {
         ApplicationsController,
         AgrementsController,
         NetworkMembersController,
+        CentresController,
+        ProposalsController,
         AttentionController,
         AuditController,
         MeController,

@@ -272,6 +272,61 @@ export const agrementList = s.page(
   }),
 );
 
+/** agrement/usecases/portfolio.ts searchCentres (GET /centres, issue 14): flat, one CSV column per field. */
+export const centreSearch = s.page({
+  ...s.obj({
+    organisationId: s.uuid,
+    name: s.string,
+    uai: { type: ['string', 'null'], description: 'DOC-1' },
+    department: s.nullableString,
+    region: { type: ['string', 'null'], description: 'INSEE region code of the department (GET /dashboard/regions)' },
+    regionName: s.nullableString,
+    kind: { type: 'string', enum: ['centre', 'network'] },
+    networkId: { type: ['string', 'null'], description: "A member centre's network (its coordinating organisation)" },
+    networkName: s.nullableString,
+    agrementId: s.uuid,
+    agrementHeldBy: {
+      type: 'string',
+      enum: ['self', 'network'],
+      description: "The organisation's own agrément, or its network's (a member centre holds none: ELIG-4, QUO-1)",
+    },
+    state: agrementState,
+    termOn: s.date,
+    nextDeadline: { type: ['string', 'null'], description: "The agrément's next pending deadline, e.g. renewal-request-due" },
+    nextDeadlineRuleId: s.nullableString,
+    nextDeadlineOn: s.nullableDate,
+    candidates: { type: ['integer', 'null'], description: 'QUO-3: candidates counted under its own agrément (null for a member centre)' },
+    quotaTarget: { type: ['integer', 'null'], description: 'QUO-1: the 3-year target of its own agrément (null for a member centre)' },
+  }),
+  description: 'A centre or network and the agrément that covers it',
+});
+
+/** agrement/usecases/portfolio.ts pendingProposals (GET /proposals, issue 14): BRE-4's queue. */
+export const proposalQueue = s.page({
+  ...s.obj({
+    proposalId: { type: 'string', description: 'What confirm-proposal / decline-proposal name' },
+    agrementId: s.uuid,
+    agrementState: agrementState,
+    agrementKind: { type: 'string', enum: ['centre', 'network'] },
+    organisationId: s.uuid,
+    organisationName: s.string,
+    department: s.nullableString,
+    region: { type: ['string', 'null'], description: 'INSEE region code of the department' },
+    kind: { type: 'string', enum: ['termination', 'breach-notice', 'suspension'] },
+    cause: s.string,
+    ruleId: s.string,
+    ruleIds: {
+      type: 'array',
+      items: { type: 'string' },
+      description: "Every rule it rests on (a control visit's: VIS-4 and BRE-1 or SUS-1); space-separated in CSV",
+    },
+    reason: s.text("The grounds the legal team reads (French): the engine's, or the inspector's findings (VIS-4)"),
+    proposedOn: s.date,
+    visitId: { type: ['string', 'null'], description: 'VIS-4: the control visit whose findings led to it' },
+  }),
+  description: 'A proposal waiting for the legal team (BRE-4)',
+});
+
 /** checkSessionAllowed */
 export const sessionAllowed = s.obj({ allowed: { type: 'boolean', const: true } });
 
