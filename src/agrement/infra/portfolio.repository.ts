@@ -69,7 +69,6 @@ export function portfolioRepository(db: Db): PortfolioRepository {
       // The agrément that covers the organisation: its own (a running one before an ended one, the latest first), else its
       // network's (ELIG-4: a member holds none). An organisation covered by none (an applicant) is not a centre yet.
       const from = `FROM organisations o
-        LEFT JOIN organisations n ON n.id = o.network_id
         CROSS JOIN LATERAL (
           SELECT a.* FROM agrements a
            WHERE a.organisation_id = o.id OR a.organisation_id = o.network_id
@@ -92,7 +91,8 @@ export function portfolioRepository(db: Db): PortfolioRepository {
         next: { name: string; ruleId: string; on: string } | null;
         candidates: number;
       }[] = await db.query(
-        `SELECT o.id AS organisation_id, o.name, o.uai, o.department, o.network_id, n.name AS network_name, a.id AS agrement_id,
+        `SELECT o.id AS organisation_id, o.name, o.uai, o.department, o.network_id,
+                (SELECT n.name FROM organisations n WHERE n.id = o.network_id) AS network_name, a.id AS agrement_id,
                 a.organisation_id = o.id AS own, a.kind AS agrement_kind, a.state, to_char(a.term_on, 'YYYY-MM-DD') AS term_on,
                 a.deadlines->0 AS next, a.candidates
            ${from}

@@ -112,6 +112,10 @@ export async function pendingProposalsIn(repository: PortfolioRepository, q: Pro
     total,
     limit: q.limit,
     offset: q.offset,
-    items: items.map((p) => ({ ...p, region: region(p.department)?.code ?? null })),
+    items: items.map(({ department, ...p }) => {
+      const { proposalId, agrementId, agrementState, agrementKind, organisationId, organisationName, ...proposal } = p;
+      const place = { department, region: region(department)?.code ?? null };
+      return { proposalId, agrementId, agrementState, agrementKind, organisationId, organisationName, ...place, ...proposal };
+    }),
   };
 }
