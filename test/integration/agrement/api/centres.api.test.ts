@@ -7,6 +7,7 @@ import { quotaTarget } from '../../../../src/agrement/domain/deadlines';
 import { runningAgrement } from '../../../support/agrement-fixtures';
 import { type Harness, useApi } from '../../../support/harness';
 import { everyItem, type Json, requestJson } from '../../../support/http';
+import { documentComplaints } from '../../../support/openapi-schema';
 
 /**
  * Issue 14, the "Centres et réseaux" screen: GET /centres searches the centres and networks by name (whatever its case
@@ -107,6 +108,9 @@ describe('GET /centres (issue 14)', () => {
       quotaTarget: null,
     });
     expect(byNetwork[1]).toMatchObject({ kind: 'network', agrementHeldBy: 'self', quotaTarget: quotaTarget('network') });
+    // The answer, a member centre's row included, is what the OpenAPI document says (issue 12).
+    const answer = await get(`/centres?network=${network.organisationId}&name=${P}`);
+    expect(await documentComplaints(api, 'GET /centres', 200, answer.body)).toEqual([]);
     expect(names(await search(`/centres?name=${P}&kind=network`))).toEqual([NETWORK]);
     expect(names(await search(`/centres?name=${P}&kind=centre`))).toEqual([AMPERE, MEMBER, LYCEE]);
     // DOC-1: the UAI, whole or its start, in any case.

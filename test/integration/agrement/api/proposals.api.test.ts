@@ -5,6 +5,7 @@ import { dateIn } from '../../../../src/shared/domain/zoned-time';
 import { runningAgrement } from '../../../support/agrement-fixtures';
 import { type Harness, useApi } from '../../../support/harness';
 import { everyItem, type Json, requestJson } from '../../../support/http';
+import { documentComplaints } from '../../../support/openapi-schema';
 import { until } from '../../../support/waiting';
 
 /**
@@ -101,6 +102,14 @@ describe('GET /proposals (issue 14, BRE-4)', () => {
       reason: expect.any(String),
       visitId: null,
     });
+    // Every page, each kind of proposal's row among them, is what the OpenAPI document says (issue 12).
+    const complaints: string[] = [];
+    await everyItem(async (path) => {
+      const page = await get(path);
+      complaints.push(...(await documentComplaints(api, 'GET /proposals', page.status, page.body)));
+      return page.body;
+    }, '/proposals');
+    expect(complaints).toEqual([]);
   });
 
   it('filters by kind, department and region, and pages without overlap', async () => {
