@@ -414,6 +414,33 @@ export const chainVerification = s.obj(
   ['brokenAt'],
 );
 
+/** audit/usecases/journal.ts JournalPage (issue 14): the audit log filtered and paged, newest first. */
+export const journalPage = s.page(
+  s.obj({
+    sequence: s.text('The entry’s position in the chain (its id; entries chain in this order)'),
+    occurredAt: s.dateTime,
+    recordedAt: s.dateTime,
+    actor: s.obj({
+      label: s.text('As the log stores it: "<name> (<role>)" for a person, else a system’s name'),
+      userId: { type: ['string', 'null'], format: 'uuid', description: 'The user with this name and role, when exactly one has them' },
+      name: s.string,
+      role: { type: ['string', 'null'], enum: [...ROLES, null], description: 'null: a system (the engine, Pix Certif…)' },
+    }),
+    type: s.string,
+    subject: s.obj({ type: s.text('The stream: agrement, application, session, statement, access…'), id: s.uuid }),
+    ruleIds: s.strings,
+    from: s.nullableString,
+    to: s.nullableString,
+    reason: s.nullableString,
+    data: s.object('What the entry records, as the log stores it'),
+    chain: s.obj({
+      prevHash: s.string,
+      hash: s.string,
+      keyId: { type: ['string', 'null'], description: 'The key of the HMAC link; null: a legacy SHA-256 link (issue 12)' },
+    }),
+  }),
+);
+
 /** api/me.controller.ts */
 export const me = s.obj({ name: s.string, role: s.string, organisationId: s.nullableString, actions: s.strings });
 
