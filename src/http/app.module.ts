@@ -15,6 +15,7 @@ import { AccessReviewsController } from '../access/api/access-reviews.controller
 import { UsersController } from '../access/api/users.controller';
 import { WebController } from './web.controller';
 import { DashboardController } from '../dashboard/api/dashboard.controller';
+import { DeadlineCalendarController } from '../dashboard/api/deadline-calendar.controller';
 import { SimulationsController } from '../agrement/api/simulations.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { cachingAuthenticator, databaseAuthenticator } from './auth/authenticator';
@@ -75,6 +76,7 @@ export class AppModule {
         MeController,
         WebController,
         DashboardController,
+        DeadlineCalendarController,
         SimulationsController,
         HealthController,
         VisitsController,

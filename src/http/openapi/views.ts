@@ -1,6 +1,6 @@
 import { ROLES } from '../../access/domain/roles';
 import type { ReviewDue } from '../../access/domain/review';
-import type { TokenFlag, TokenStatus, UserFlag } from '../../access/domain/tokens';
+import { TOKEN_SCOPES, type TokenFlag, type TokenStatus, type UserFlag } from '../../access/domain/tokens';
 import { REMEDY_KINDS, type RemedyState } from '../../sessions/domain/remedy';
 import { AGREMENT_STATES } from '../../agrement/domain/model';
 import { component, type Schema, s } from './responses';
@@ -806,6 +806,7 @@ export const ruleSetPublished = s.obj({ version: ruleSetVersion, notices: notice
 const tokenFields = {
   id: s.uuid,
   label: s.string,
+  scope: { type: 'string', enum: [...TOKEN_SCOPES], description: 'api: bearer header; calendar: the iCalendar feed only (issue 14)' },
   createdAt: s.dateTime,
   expiresAt: s.dateTime,
   lastUsedAt: s.nullableDateTime,
@@ -820,6 +821,7 @@ export const issuedToken = s.obj({
   token: { type: 'string', pattern: '^pix_', description: 'The secret, shown once: only its hash is stored (DATA-3)' },
   id: s.uuid,
   label: s.string,
+  scope: { type: 'string', enum: [...TOKEN_SCOPES] },
   createdAt: s.dateTime,
   expiresAt: s.dateTime,
 });

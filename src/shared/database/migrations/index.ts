@@ -24,6 +24,7 @@ import { AuditLogKeys1763900003800 } from './1763900003800-audit-log-keys';
 import { TokenLifetimeAndAccessReviews1763900003900 } from './1763900003900-token-lifetime-and-access-reviews';
 import { CentreSearch1763900004000 } from './1763900004000-centre-search';
 import { JournalIndex1763900005000 } from './1763900005000-journal-index';
+import { TokenScopes1763900005010 } from './1763900005010-token-scopes';
 
 /** Migrations in order; listed explicitly so they run the same from src/ (vitest) and dist/ (tsc). */
 export const MIGRATIONS = [
@@ -53,4 +54,5 @@ export const MIGRATIONS = [
   TokenLifetimeAndAccessReviews1763900003900,
   CentreSearch1763900004000,
   JournalIndex1763900005000,
+  TokenScopes1763900005010,
 ];
