@@ -4,6697 +4,1705 @@
  */
 
 export interface paths {
-  '/access-reviews': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** The reviews recorded, newest first: who reviewed, when, what was removed; and when the next is due */
-    get: operations['AccessReviewsController_list'];
-    put?: never;
-    /** Record the review (DATA-3): the reviewer is the caller; the accesses named are removed in the same transaction (each with its reason) */
-    post: operations['AccessReviewsController_record'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/access-reviews/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** One review */
-    get: operations['AccessReviewsController_one'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/access-reviews/current': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** The review to carry out (DATA-3): every user with role, organisation, active flag, tokens (label, created, expires, last use, revoked), flags of obsolete accesses (unused, expired, no active token, no organisation, organisation’s agrément ended) and the due date (last review + 1 year) */
-    get: operations['AccessReviewsController_current'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/agrements': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** List agréments, optionally by state, soonest deadline first */
-    get: operations['AgrementsController_list'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/agrements/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** One agrément: state, term, référent, quota, open procedures, pending deadlines and the audited timeline */
-    get: operations['AgrementsController_get'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/agrements/{id}/actions/{action}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Act on an agrément (audited: actor, time, reason, evidence)
-     * @description - `suspend` (agrement.suspend): Suspend with immediate effect (SUS-1): no sessions, no registrations (SUS-2); sums payable (SUS-3)
-     *     - `lift-suspension` (agrement.lift-suspension): Lift the suspension (SUS-4)
-     *     - `notify-breach` (agrement.notify-breach): Record a formal notice sent by registered letter: 30 days to cure, less days already suspended (BRE-1, BRE-2)
-     *     - `record-cure` (agrement.record-cure): Record the cure of a breach, with its evidence: closes the procedure (BRE-3)
-     *     - `confirm-proposal` (agrement.confirm-termination): Confirm the engine's proposal (BRE-4: the engine proposes, a person decides)
-     *     - `decline-proposal` (agrement.confirm-termination): Decline the engine's proposal (BRE-4)
-     *     - `request-renewal` (agrement.request-renewal): Request the renewal, at least 3 months before the term (AGR-2); dated when Pix receives it (no `on`)
-     *     - `accept-renewal` (agrement.accept-renewal): Accept the renewal before the term, for the duration Pix states or the initial one (AGR-3)
-     *     - `demand-visit` (agrement.demand-visit): Demand a control visit at the centre’s cost: answer due within 1 month (SUS-5, VIS-3)
-     *     - `answer-visit` (agrement.answer-visit): Answer the control-visit demand, dated when Pix receives it; a refusal leads to a termination proposal (SUS-5)
-     *     - `request-termination` (agrement.request-termination): The centre's termination for convenience, dated when Pix receives it: effective 30 days after notice (TER-1), or with the new cahier (AGR-5)
-     *     - `start-force-majeure` (agrement.force-majeure): Force majeure suspends the convention; still ongoing after 2 months it terminates it (TER-3)
-     *     - `end-force-majeure` (agrement.force-majeure): End of force majeure (TER-3)
-     *     - `notify-cahier-change` (agrement.cahier-change): Notify a substantial change of the cahier: 1 month to apply it or terminate (AGR-5)
-     *     - `change-referent` (agrement.record-referent): Change of référent (of one of a network's, named by referentEmail), notified in advance with the new référent's CV; the new one must be trained before any session (REF-5, REF-2, REF-1)
-     *     - `record-referent-training` (agrement.record-referent): The référent (one of a network's, named by referentEmail) completed the Pix training (REF-2)
-     *     - `record-badge` (agrement.record-referent): The référent (one of a network's, named by referentEmail) showed the "Référent Pix" badge (REF-3)
-     *     - `record-contribution` (agrement.record-referent): Days of the référent's (one of a network's, named by referentEmail) contribution to Pix activities on a date, counted in that agrément year (REF-4: 4 days a year)
-     *     - `add-referent` (agrement.record-referent): A network designates one more référent, with their CV, within the number agreed in its convention (REF-1; a centre has one: 409 REF-1); trained before acting (REF-2)
-     *     - `remove-referent` (agrement.record-referent): One of a network's référents leaves without a successor (REF-1: the first is replaced by change-referent, never removed)
-     *     - `revise-referent-count` (agrement.record-referent): Revise the number of référents agreed in a network's convention, with the number of its centres (REF-1, CdC §3.1.2)
-     *     - `record-finalised-session` (agrement.record-sessions): Candidates who sat a finalised session: counted once towards the quota (QUO-3)
-     *     - `request-labour-documents` (agrement.labour-documents): Request labour-law documents: due within 15 days (TER-4)
-     *     - `record-labour-documents` (agrement.labour-documents): Labour-law documents received (TER-4)
-     */
-    post: operations['AgrementsController_act'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/agrements/{id}/affected-sessions': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * The planned sessions the agrément blocks or puts at risk (SES-9: SUS-2, SUS-6, TER-3, TER-5, AGR-4; BRE-1 at risk)
-     * @description Sessions still planned and not yet started that the agrément as it stands blocks — while suspended (SUS-2; a network as a whole, its member centres too: SUS-6) or under force majeure (TER-3), on or after a termination's effective date or after the end (TER-5), on or after the term without an accepted renewal (AGR-4) — or puts at risk under a formal notice (BRE-1: after the cure is due, Pix may terminate). Each with its rule and the day from which it applies. A network's member centre sees its own sessions under the network's agrément.
-     */
-    get: operations['AgrementsController_affectedSessions'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/agrements/{id}/members': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** A centre joins an agreed network (ELIG-4: a type A network admits only centres individually eligible, ELIG-1; a type B network’s coverage is recomputed). Its finalised sessions count for the network (QUO-1). 409 ELIG-4 names the failing checks. */
-    post: operations['NetworkMembersController_join'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/agrements/{id}/members/{organisationId}/remove': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** A centre leaves an agreed network (ELIG-4: the network keeps at least one member; a type B network’s coverage is recomputed) */
-    post: operations['NetworkMembersController_leave'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/agrements/{id}/sessions/check': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** May the centre organise a session or register candidates now? 409 names the rule (SES-9: SUS-2, REF-2, AGR-4, TER-5) */
-    post: operations['AgrementsController_checkSession'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/agrements/{id}/what-if': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * What-if from the agrément as it stands: hypothetical future events, the dated timeline they lead to (nothing real changes)
-     * @description Simulates the agrément's future from its current state (read from its workflow) with the clock at now in its centre's time zone: the production agrément workflow runs on the time-skipping test server with the hypothetical events, its activities only record (no database write, no e-mail, nothing sent to the real workflow). Answers the dated timeline, sorted by time: `{ on, at, kind: state | deadline | proposal | email, name, rule }`, with `to` for an e-mail, and for each deadline (once) its `outcome` from the ledger — `met`, `missed`, `reached`, `cancelled`, `superseded` (with `supersededByOn`) or `pending` — with `outcomeOn` and `outcomeBy` (the events that met, followed, cancelled or superseded it). E.g. a suspended centre, `breach.notified` today: the cure-due deadline (BRE-2: 30 days less the days suspended) and the termination proposed the day after (BRE-4). 400 names the field (`until`, `events[i].on`, `events[i].type`…); 409 names the rule when the agrément has ended or an event is refused.
-     */
-    post: operations['AgrementsController_whatIf'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/applications': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** List applications, optionally by state or overdue (APP-7); a centre or coordinator sees only its own */
-    get: operations['ApplicationsController_list'];
-    put?: never;
-    /** Submit an agrément application (APP-1): individual, network with its members, or higher-education (DOC-3). Pix operations enter any (a new organisation is created); a centre applies only for its own organisation */
-    post: operations['ApplicationsController_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/applications/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** One application: state, APP-7 clock, pieces, timeline (event log) and rule explanations (DOC, ELIG) */
-    get: operations['ApplicationsController_get'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/applications/{id}/adhesion-form': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Record receipt of the signed adhesion form (APP-6) */
-    post: operations['ApplicationsController_adhesionForm'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/applications/{id}/admissibility': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Decide admissibility (APP-2): admissible, incomplete with the missing pieces (DOC-4), or rejected with reasons */
-    post: operations['ApplicationsController_admissibility'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/applications/{id}/attestation': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Issue the attestation d'agrément; the term runs from its receipt (APP-6) */
-    post: operations['ApplicationsController_attestation'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/applications/{id}/conformity-visit': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Record the conformity visit, its outcome and cost (charged within the APP-3 cap) */
-    post: operations['ApplicationsController_recordVisit'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/applications/{id}/conformity-visit/requirement': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Require a conformity visit before the grant (APP-3) */
-    post: operations['ApplicationsController_requireVisit'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/applications/{id}/grant': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Grant the agrément for 1 to 3 years, 3 by default (APP-5; APP-8: at most 1 abroad), with the number of référents agreed for a network (REF-1) */
-    post: operations['ApplicationsController_grant'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/applications/{id}/pieces': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Add pieces to the dossier (DOC-1..4); an incomplete application goes back to Pix */
-    post: operations['ApplicationsController_addPieces'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/applications/{id}/referent-training': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Record that the référent completed the training (APP-4, REF-2) */
-    post: operations['ApplicationsController_referentTrained'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/attention': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** What needs attention (open items first, most recent first): workflow, activity, error, what to do (French), first and last seen */
-    get: operations['AttentionController_list'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/attention/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** One item */
-    get: operations['AttentionController_one'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/attention/{id}/resolve': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Mark an item resolved, saying what was done (recorded in the event log); an item already resolved is answered as it stands */
-    post: operations['AttentionController_resolve'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/audit/log/verification': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Verify the audit log: every HMAC link, the signed checkpoints of the sink, and that each checkpoint head is still there
-     * @description Issue 12. valid, the entries checked, the checkpoints checked (count, latest time, sink), or brokenAt: the first check that failed (reason) and where (entry id, checkpoint file).
-     */
-    get: operations['AuditController_verify'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/campaign-windows': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** SCO-2: the published campaign windows, latest school year first */
-    get: operations['CampaignWindowsController_list'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/campaign-windows/{schoolYear}/{schoolType}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    /** SCO-2: publish (201) or correct (200) the window of a school year (e.g. 2026-2027) and school type (college, lycee, agricultural-lycee); 400 names the field, 409 SCO-2 when a granted derogation would no longer fit */
-    put: operations['CampaignWindowsController_put'];
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/campaign-windows/{schoolYear}/derogations': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** SCO-2: the derogations granted for a school year */
-    get: operations['CampaignWindowsController_derogations'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/campaign-windows/{schoolYear}/derogations/{organisationId}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    /** SCO-2: grant (201) or change (200) a school's derogation (e.g. a collège up to 20 May); 404 unknown school, 409 SCO-2 without a published window or beyond its derogation limit */
-    put: operations['CampaignWindowsController_derogate'];
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/centres/{organisationId}/quality-events': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** The centre’s quality record, newest first (an inspector: only a centre of their assigned visits, as for its risk score; otherwise 404) */
-    get: operations['QualityEventsController_list'];
-    put?: never;
-    /** Record a complaint (SES-13: says whether it reached the jury within 2 months of the results), an incident (SES-12), a fraud report (SUS-1), a late finalisation (SES-10) or a personal-data breach (DATA-2: says whether Pix was notified within 72 hours); audited */
-    post: operations['QualityEventsController_record'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/centres/{organisationId}/risk': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** VIS-1: the centre’s risk score, every contributing factor explained (rule, clause, points, value seen, threshold) */
-    get: operations['VisitsController_risk'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/control-visits/{id}/findings': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * VIS-4: record a visit’s findings (audited); serious findings are proposed to the legal team (BRE-1 breach notice, SUS-1 suspension) as open proposals of the agrément, confirmed or declined through its confirm-proposal / decline-proposal actions (BRE-4)
-     * @description 409 names the rule: VIS-4 (not yet visited, already recorded, cancelled, a proposal without a failed item), APP-3 (a proposal after a conformity visit).
-     */
-    post: operations['VisitsController_findings'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/dashboard/attention': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Operations: what needs attention (GET /attention, open items by default): workflows whose activity failed for good, activities still failing, e-mails undelivered; ?format=csv */
-    get: operations['DashboardController_attention'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/dashboard/centres/{organisationId}/timeline': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** One centre’s whole timeline: past events from every stream of the log that concerns it (agrément, sessions, remedies, statements, control visits, quality record), newest first and paged; and every deadline its workflows hold, soonest first. ?format=csv exports the past events */
-    get: operations['DashboardController_centreTimeline'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/dashboard/deadlines': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Every deadline due in the next N days (default 30), soonest first: renewal, badge, quota checkpoints, cure, visit answer, notices, session finalisations (SES-10), monthly statements (BIL-1)… */
-    get: operations['DashboardController_deadlines'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/dashboard/overdue': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Everything overdue: undecided proposals (BRE-4), missed renewal requests (AGR-2), applications beyond 2 months (APP-7), sessions not finalised within 48 hours (SES-10), statements not sent by the 5th (BIL-1) */
-    get: operations['DashboardController_overdue'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/dashboard/overview': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Counts of centres and networks by state, applications by state and overdue (APP-7); a centre counts only its own, a coordinator its network’s (Pix staff: all) */
-    get: operations['DashboardController_overview'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/dashboard/quotas-at-risk': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** QUO-3: agréments whose pace projects fewer than 600 / 2,500 candidates at 3 years, biggest shortfall first */
-    get: operations['DashboardController_quotas'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/dashboard/regions': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** The regions and their departments, for the region filter (INSEE codes) */
-    get: operations['DashboardController_regions'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/dashboard/watchlist': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Centres suspended, under notice or terminating */
-    get: operations['DashboardController_watchlist'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/health': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Readiness (same as /health/ready) */
-    get: operations['HealthController_health'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/health/live': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Liveness: the process answers (restart it if not) */
-    get: operations['HealthController_live'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/health/ready': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Readiness: PostgreSQL and Temporal answer; 503 naming the dependency down, with Retry-After */
-    get: operations['HealthController_ready'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/inspectors': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** The inspectors, with their planned visits */
-    get: operations['InspectorsController_list'];
-    put?: never;
-    /** VIS-5: add an inspector (Pix staff, manager of another centre, contractor); 409 DATA-3 when the e-mail is taken */
-    post: operations['InspectorsController_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/inspectors/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** One inspector, with their planned visits and how many are done */
-    get: operations['InspectorsController_get'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/inspectors/{id}/areas': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    /**
-     * VIS-5: the departments the inspector covers
-     * @description 409 VIS-5 when a planned visit is in a department no longer covered.
-     */
-    put: operations['InspectorsController_areas'];
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/inspectors/{id}/availability': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    /**
-     * VIS-5: the days the inspector cannot visit (and optionally the engagement window and capacity)
-     * @description 409 VIS-5 when a planned visit would fall on a day no longer available: cancel or reassign it first.
-     */
-    put: operations['InspectorsController_availability'];
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/inspectors/{id}/deactivate': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * VIS-5: deactivate an inspector: kept for history, never assigned again
-     * @description 409 VIS-5 while the inspector has planned visits (listed); 409 VIS-5 when already deactivated.
-     */
-    post: operations['InspectorsController_deactivate'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/me': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Who I am, and the actions my role may take (the web page shows only those) */
-    get: operations['MeController_me'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/me/tokens': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** My tokens (DATA-3): label, created, expires, last use, revoked; the one of this request marked current. Never the secrets. */
-    get: operations['MeController_tokens'];
-    put?: never;
-    /** Issue myself a new token (DATA-3), e.g. before mine expires: the secret is answered once; lifetime bounded */
-    post: operations['MeController_issue'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/me/tokens/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    post?: never;
-    /** Revoke one of my tokens (DATA-3), the current one included: refused from the next request on */
-    delete: operations['MeController_revoke'];
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/rule-set-versions': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** AGR-6: the versions drafted or published through the API, by effective date (the base cahier is in GET /rule-sets) */
-    get: operations['RuleSetVersionsController_list'];
-    put?: never;
-    /** AGR-6: draft a new version of the session rules (201); 400 names the field (the rule file's problems under "rules"), 409 AGR-6 when the version label exists */
-    post: operations['RuleSetVersionsController_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/rule-set-versions/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** One version: its rules, effective date, status, and its notices to the centres once published */
-    get: operations['RuleSetVersionsController_get'];
-    /** Edit a draft; 409 AGR-6 once published (a published version never changes) */
-    put: operations['RuleSetVersionsController_update'];
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/rule-set-versions/{id}/impact': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** AGR-6: the planned sessions dated from the effective date (until the next published version) that this version would refuse, with the failing rule IDs */
-    get: operations['RuleSetVersionsController_impact'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/rule-set-versions/{id}/notices': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** AGR-5: deliver again the notices of a published version that failed (each is delivered once only) */
-    post: operations['RuleSetVersionsController_notices'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/rule-set-versions/{id}/publish': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Publish a draft (AGR-5, AGR-6): 409 AGR-5 when the effective date is less than 1 month away (Conv art. 8.1, 8.2), 409 AGR-6 when already published or another version takes effect that day. Notifies every running agrément: substantial → cahier-change-notified action; otherwise the e-mail cahier-minor-change-notice */
-    post: operations['RuleSetVersionsController_publish'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/rule-sets': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** The session rule sets (AGR-6): the cahier shipped with the engine, then the versions published by operations (AGR-5); each version, its effective dates, source, rules with their IDs and clauses, and changed parameters */
-    get: operations['SessionsController_ruleSets'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/rule-sets/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** One rule-set version, e.g. sessions@2020-01 */
-    get: operations['SessionsController_ruleSet'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/session-imports': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** The imports, newest first (?status=running|completed|failed, ?limit=, ?offset=) */
-    get: operations['SessionImportsController_list'];
-    put?: never;
-    /** Import sessions from a CSV (one line per candidate, docs/session-import.md), NDJSON or JSON file; 202 with the job to follow */
-    post: operations['SessionImportsController_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/session-imports/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Progress of an import: sessions read and processed, percentage once the file is read, created / updated / unchanged / refused */
-    get: operations['SessionImportsController_get'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/session-imports/{id}/errors': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Refused sessions with their line numbers and reasons (field, or rule IDs); ?format=csv */
-    get: operations['SessionImportsController_errors'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/sessions': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Sessions, latest first; filters organisationId, status, from, to (dates) */
-    get: operations['SessionsController_list'];
-    put?: never;
-    /** Report a new session (SES-1): 201; the same report again: 200 unchanged. 409 names the rule (SES-9: SUS-2, REF-2, AGR-4, TER-5), 422 lists every failing rule with actual and expected values */
-    post: operations['SessionsController_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/sessions/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** One session: the report, its price, and its SES-10 deadline as its workflow holds it */
-    get: operations['SessionsController_get'];
-    /** Update a session as Pix Certif reports it again (moving it moves its SES-10 deadline); finalised or cancelled sessions no longer change (409) */
-    put: operations['SessionsController_update'];
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/sessions/{id}/cancel': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Cancel a session (SES-7): its SES-10 workflow ends */
-    post: operations['SessionsController_cancel'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/sessions/{id}/finalise': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Finalise a session (SES-10): incidents, fraud reports, end-of-test checks; the candidates who sat count once in the quota (QUO-3) */
-    post: operations['SessionsController_finalise'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/sessions/{id}/remedy': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** SES-12: record the free new session or full refund offered, within 5 days, to the candidates an incident attributable to the centre concerned; 409 SES-12 when there is nothing to remedy or it is already recorded */
-    post: operations['SessionsController_remedy'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/sessions/dry-run': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Judge a session without recording it: blocker (SES-9), every failing rule, the passing ones with ?includePassing=true, price and deadline */
-    post: operations['SessionsController_dryRun'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/simulations': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** What-if timeline: replay a scenario through the production agrément workflow on the time-skipping server (see README, examples/) */
-    post: operations['SimulationsController_run'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/statements': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Monthly statements (BIL-1), latest month first; filters month (YYYY-MM), state; ?format=csv */
-    get: operations['StatementsController_list'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/statements/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** One statement: lines (session, candidates, price and Pix share excl./incl. VAT), due date, reminders, invoice, BIL-2 interest as of today */
-    get: operations['StatementsController_get'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/statements/{id}/invoice': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Pix's invoice from the statement (BIL-2): payable within 30 days */
-    post: operations['StatementsController_invoice'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/statements/{id}/payment': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** The payment of the invoice (BIL-2): interest at the ECB rate + 10 points beyond 30 days, and the 40 € indemnity */
-    post: operations['StatementsController_payment'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/statements/{id}/sent': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** The centre has sent the statement (BIL-1): reminders stop; late when after the 5th */
-    post: operations['StatementsController_sent'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/statements/organisations/{organisationId}/insolvency-proceedings': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    /** BIL-2: operations record that insolvency proceedings (sauvegarde, redressement, liquidation judiciaire) were opened for the organisation, on openedOn (or closed: false): invoices due from then carry no 40 € recovery indemnity; interest still runs */
-    put: operations['StatementsController_insolvency'];
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/users': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Users with role, organisation, active flag and tokens (label, created, expires, last use, revoked) (DATA-3) */
-    get: operations['UsersController_list'];
-    put?: never;
-    /** Create a user (DATA-3: one login per e-mail address); a centre or coordinator names its organisation */
-    post: operations['UsersController_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/users/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** One user and their tokens (DATA-3) */
-    get: operations['UsersController_one'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/users/{id}/deactivate': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Remove an obsolete access (DATA-3): the user is deactivated and every token of theirs revoked at once; a reason is required */
-    post: operations['UsersController_deactivate'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/users/{id}/tokens': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Issue a token to a user (DATA-3): the secret is answered once, only its hash is stored; lifetime bounded */
-    post: operations['UsersController_issue'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/users/{id}/tokens/{tokenId}/revoke': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Revoke a user’s token (DATA-3): refused at once; a reason is required */
-    post: operations['UsersController_revoke'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/visit-plans': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** The visits planned in a period (an inspector sees only their own) */
-    get: operations['VisitsController_list'];
-    put?: never;
-    /**
-     * VIS-1..5, APP-3: plan the control visits of a period
-     * @description The riskiest centres without a visit in the period, within the inspectors’ capacity; each to an inspector covering its department, never of its own centre or network (VIS-5); unannounced visits during a scheduled session (VIS-1), announced ones with a registered letter at least 5 working days before (VIS-2); cost within 120 € (250 € for a conformity visit: VIS-3, APP-3). Centres left out are explained. The centre’s notice and the inspector’s assignment are e-mailed once; planning the same period again plans nothing twice.
-     */
-    post: operations['VisitsController_plan'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
+    "/access-reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The reviews recorded, newest first: who reviewed, when, what was removed; and when the next is due */
+        get: operations["AccessReviewsController_list"];
+        put?: never;
+        /** Record the review (DATA-3): the reviewer is the caller; the accesses named are removed in the same transaction (each with its reason) */
+        post: operations["AccessReviewsController_record"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/access-reviews/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One review */
+        get: operations["AccessReviewsController_one"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/access-reviews/current": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The review to carry out (DATA-3): every user with role, organisation, active flag, tokens (label, created, expires, last use, revoked), flags of obsolete accesses (unused, expired, no active token, no organisation, organisation’s agrément ended) and the due date (last review + 1 year) */
+        get: operations["AccessReviewsController_current"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/agrements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List agréments, optionally by state, soonest deadline first */
+        get: operations["AgrementsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/agrements/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One agrément: state, term, référent, quota, open procedures, pending deadlines and the audited timeline */
+        get: operations["AgrementsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/agrements/{id}/actions/{action}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Act on an agrément (audited: actor, time, reason, evidence)
+         * @description - `suspend` (agrement.suspend): Suspend with immediate effect (SUS-1): no sessions, no registrations (SUS-2); sums payable (SUS-3)
+         *     - `lift-suspension` (agrement.lift-suspension): Lift the suspension (SUS-4)
+         *     - `notify-breach` (agrement.notify-breach): Record a formal notice sent by registered letter: 30 days to cure, less days already suspended (BRE-1, BRE-2)
+         *     - `record-cure` (agrement.record-cure): Record the cure of a breach, with its evidence: closes the procedure (BRE-3)
+         *     - `confirm-proposal` (agrement.confirm-termination): Confirm the engine's proposal (BRE-4: the engine proposes, a person decides)
+         *     - `decline-proposal` (agrement.confirm-termination): Decline the engine's proposal (BRE-4)
+         *     - `request-renewal` (agrement.request-renewal): Request the renewal, at least 3 months before the term (AGR-2); dated when Pix receives it (no `on`)
+         *     - `accept-renewal` (agrement.accept-renewal): Accept the renewal before the term, for the duration Pix states or the initial one (AGR-3)
+         *     - `demand-visit` (agrement.demand-visit): Demand a control visit at the centre’s cost: answer due within 1 month (SUS-5, VIS-3)
+         *     - `answer-visit` (agrement.answer-visit): Answer the control-visit demand, dated when Pix receives it; a refusal leads to a termination proposal (SUS-5)
+         *     - `request-termination` (agrement.request-termination): The centre's termination for convenience, dated when Pix receives it: effective 30 days after notice (TER-1), or with the new cahier (AGR-5)
+         *     - `start-force-majeure` (agrement.force-majeure): Force majeure suspends the convention; still ongoing after 2 months it terminates it (TER-3)
+         *     - `end-force-majeure` (agrement.force-majeure): End of force majeure (TER-3)
+         *     - `notify-cahier-change` (agrement.cahier-change): Notify a substantial change of the cahier: 1 month to apply it or terminate (AGR-5)
+         *     - `change-referent` (agrement.record-referent): Change of référent (of one of a network's, named by referentEmail), notified in advance with the new référent's CV; the new one must be trained before any session (REF-5, REF-2, REF-1)
+         *     - `record-referent-training` (agrement.record-referent): The référent (one of a network's, named by referentEmail) completed the Pix training (REF-2)
+         *     - `record-badge` (agrement.record-referent): The référent (one of a network's, named by referentEmail) showed the "Référent Pix" badge (REF-3)
+         *     - `record-contribution` (agrement.record-referent): Days of the référent's (one of a network's, named by referentEmail) contribution to Pix activities on a date, counted in that agrément year (REF-4: 4 days a year)
+         *     - `add-referent` (agrement.record-referent): A network designates one more référent, with their CV, within the number agreed in its convention (REF-1; a centre has one: 409 REF-1); trained before acting (REF-2)
+         *     - `remove-referent` (agrement.record-referent): One of a network's référents leaves without a successor (REF-1: the first is replaced by change-referent, never removed)
+         *     - `revise-referent-count` (agrement.record-referent): Revise the number of référents agreed in a network's convention, with the number of its centres (REF-1, CdC §3.1.2)
+         *     - `record-finalised-session` (agrement.record-sessions): Candidates who sat a finalised session: counted once towards the quota (QUO-3)
+         *     - `request-labour-documents` (agrement.labour-documents): Request labour-law documents: due within 15 days (TER-4)
+         *     - `record-labour-documents` (agrement.labour-documents): Labour-law documents received (TER-4)
+         */
+        post: operations["AgrementsController_act"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/agrements/{id}/affected-sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The planned sessions the agrément blocks or puts at risk (SES-9: SUS-2, SUS-6, TER-3, TER-5, AGR-4; BRE-1 at risk)
+         * @description Sessions still planned and not yet started that the agrément as it stands blocks — while suspended (SUS-2; a network as a whole, its member centres too: SUS-6) or under force majeure (TER-3), on or after a termination's effective date or after the end (TER-5), on or after the term without an accepted renewal (AGR-4) — or puts at risk under a formal notice (BRE-1: after the cure is due, Pix may terminate). Each with its rule and the day from which it applies. A network's member centre sees its own sessions under the network's agrément.
+         */
+        get: operations["AgrementsController_affectedSessions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/agrements/{id}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A centre joins an agreed network (ELIG-4: a type A network admits only centres individually eligible, ELIG-1; a type B network’s coverage is recomputed). Its finalised sessions count for the network (QUO-1). 409 ELIG-4 names the failing checks. */
+        post: operations["NetworkMembersController_join"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/agrements/{id}/members/{organisationId}/remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A centre leaves an agreed network (ELIG-4: the network keeps at least one member; a type B network’s coverage is recomputed) */
+        post: operations["NetworkMembersController_leave"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/agrements/{id}/sessions/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** May the centre organise a session or register candidates now? 409 names the rule (SES-9: SUS-2, REF-2, AGR-4, TER-5) */
+        post: operations["AgrementsController_checkSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/agrements/{id}/what-if": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What-if from the agrément as it stands: hypothetical future events, the dated timeline they lead to (nothing real changes)
+         * @description Simulates the agrément's future from its current state (read from its workflow) with the clock at now in its centre's time zone: the production agrément workflow runs on the time-skipping test server with the hypothetical events, its activities only record (no database write, no e-mail, nothing sent to the real workflow). Answers the dated timeline, sorted by time: `{ on, at, kind: state | deadline | proposal | email, name, rule }`, with `to` for an e-mail, and for each deadline (once) its `outcome` from the ledger — `met`, `missed`, `reached`, `cancelled`, `superseded` (with `supersededByOn`) or `pending` — with `outcomeOn` and `outcomeBy` (the events that met, followed, cancelled or superseded it). E.g. a suspended centre, `breach.notified` today: the cure-due deadline (BRE-2: 30 days less the days suspended) and the termination proposed the day after (BRE-4). 400 names the field (`until`, `events[i].on`, `events[i].type`…); 409 names the rule when the agrément has ended or an event is refused.
+         */
+        post: operations["AgrementsController_whatIf"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List applications, optionally by state or overdue (APP-7); a centre or coordinator sees only its own */
+        get: operations["ApplicationsController_list"];
+        put?: never;
+        /** Submit an agrément application (APP-1): individual, network with its members, or higher-education (DOC-3). Pix operations enter any (a new organisation is created); a centre applies only for its own organisation */
+        post: operations["ApplicationsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/applications/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One application: state, APP-7 clock, pieces, timeline (event log) and rule explanations (DOC, ELIG) */
+        get: operations["ApplicationsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/applications/{id}/adhesion-form": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record receipt of the signed adhesion form (APP-6) */
+        post: operations["ApplicationsController_adhesionForm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/applications/{id}/admissibility": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Decide admissibility (APP-2): admissible, incomplete with the missing pieces (DOC-4), or rejected with reasons */
+        post: operations["ApplicationsController_admissibility"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/applications/{id}/attestation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Issue the attestation d'agrément; the term runs from its receipt (APP-6) */
+        post: operations["ApplicationsController_attestation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/applications/{id}/conformity-visit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record the conformity visit, its outcome and cost (charged within the APP-3 cap) */
+        post: operations["ApplicationsController_recordVisit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/applications/{id}/conformity-visit/requirement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Require a conformity visit before the grant (APP-3) */
+        post: operations["ApplicationsController_requireVisit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/applications/{id}/grant": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Grant the agrément for 1 to 3 years, 3 by default (APP-5; APP-8: at most 1 abroad), with the number of référents agreed for a network (REF-1) */
+        post: operations["ApplicationsController_grant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/applications/{id}/pieces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add pieces to the dossier (DOC-1..4); an incomplete application goes back to Pix */
+        post: operations["ApplicationsController_addPieces"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/applications/{id}/referent-training": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record that the référent completed the training (APP-4, REF-2) */
+        post: operations["ApplicationsController_referentTrained"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/attention": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What needs attention (open items first, most recent first): workflow, activity, error, what to do (French), first and last seen */
+        get: operations["AttentionController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/attention/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One item */
+        get: operations["AttentionController_one"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/attention/{id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark an item resolved, saying what was done (recorded in the event log); an item already resolved is answered as it stands */
+        post: operations["AttentionController_resolve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/audit/log/verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Verify the audit log: every HMAC link, the signed checkpoints of the sink, and that each checkpoint head is still there
+         * @description Issue 12. valid, the entries checked, the checkpoints checked (count, latest time, sink), or brokenAt: the first check that failed (reason) and where (entry id, checkpoint file).
+         */
+        get: operations["AuditController_verify"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/campaign-windows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SCO-2: the published campaign windows, latest school year first */
+        get: operations["CampaignWindowsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/campaign-windows/{schoolYear}/{schoolType}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** SCO-2: publish (201) or correct (200) the window of a school year (e.g. 2026-2027) and school type (college, lycee, agricultural-lycee); 400 names the field, 409 SCO-2 when a granted derogation would no longer fit */
+        put: operations["CampaignWindowsController_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/campaign-windows/{schoolYear}/derogations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SCO-2: the derogations granted for a school year */
+        get: operations["CampaignWindowsController_derogations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/campaign-windows/{schoolYear}/derogations/{organisationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** SCO-2: grant (201) or change (200) a school's derogation (e.g. a collège up to 20 May); 404 unknown school, 409 SCO-2 without a published window or beyond its derogation limit */
+        put: operations["CampaignWindowsController_derogate"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/centres/{organisationId}/quality-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The centre’s quality record, newest first (an inspector: only a centre of their assigned visits, as for its risk score; otherwise 404) */
+        get: operations["QualityEventsController_list"];
+        put?: never;
+        /** Record a complaint (SES-13: says whether it reached the jury within 2 months of the results), an incident (SES-12), a fraud report (SUS-1), a late finalisation (SES-10) or a personal-data breach (DATA-2: says whether Pix was notified within 72 hours); audited */
+        post: operations["QualityEventsController_record"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/centres/{organisationId}/risk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** VIS-1: the centre’s risk score, every contributing factor explained (rule, clause, points, value seen, threshold) */
+        get: operations["VisitsController_risk"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/control-visits/{id}/findings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * VIS-4: record a visit’s findings (audited); serious findings are proposed to the legal team (BRE-1 breach notice, SUS-1 suspension) as open proposals of the agrément, confirmed or declined through its confirm-proposal / decline-proposal actions (BRE-4)
+         * @description 409 names the rule: VIS-4 (not yet visited, already recorded, cancelled, a proposal without a failed item), APP-3 (a proposal after a conformity visit).
+         */
+        post: operations["VisitsController_findings"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dashboard/attention": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Operations: what needs attention (GET /attention, open items by default): workflows whose activity failed for good, activities still failing, e-mails undelivered; ?format=csv */
+        get: operations["DashboardController_attention"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dashboard/centres/{organisationId}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One centre’s whole timeline: past events from every stream of the log that concerns it (agrément, sessions, remedies, statements, control visits, quality record), newest first and paged; and every deadline its workflows hold, soonest first. ?format=csv exports the past events */
+        get: operations["DashboardController_centreTimeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dashboard/deadlines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every deadline due in the next N days (default 30), soonest first: renewal, badge, quota checkpoints, cure, visit answer, notices, session finalisations (SES-10), monthly statements (BIL-1)… */
+        get: operations["DashboardController_deadlines"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dashboard/overdue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Everything overdue: undecided proposals (BRE-4), missed renewal requests (AGR-2), applications beyond 2 months (APP-7), sessions not finalised within 48 hours (SES-10), statements not sent by the 5th (BIL-1) */
+        get: operations["DashboardController_overdue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dashboard/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Counts of centres and networks by state, applications by state and overdue (APP-7); a centre counts only its own, a coordinator its network’s (Pix staff: all) */
+        get: operations["DashboardController_overview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dashboard/quotas-at-risk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** QUO-3: agréments whose pace projects fewer than 600 / 2,500 candidates at 3 years, biggest shortfall first */
+        get: operations["DashboardController_quotas"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dashboard/regions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The regions and their departments, for the region filter (INSEE codes) */
+        get: operations["DashboardController_regions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dashboard/watchlist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Centres suspended, under notice or terminating */
+        get: operations["DashboardController_watchlist"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readiness (same as /health/ready) */
+        get: operations["HealthController_health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness: the process answers (restart it if not) */
+        get: operations["HealthController_live"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readiness: PostgreSQL and Temporal answer; 503 naming the dependency down, with Retry-After */
+        get: operations["HealthController_ready"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inspectors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The inspectors, with their planned visits */
+        get: operations["InspectorsController_list"];
+        put?: never;
+        /** VIS-5: add an inspector (Pix staff, manager of another centre, contractor); 409 DATA-3 when the e-mail is taken */
+        post: operations["InspectorsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inspectors/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One inspector, with their planned visits and how many are done */
+        get: operations["InspectorsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inspectors/{id}/areas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * VIS-5: the departments the inspector covers
+         * @description 409 VIS-5 when a planned visit is in a department no longer covered.
+         */
+        put: operations["InspectorsController_areas"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inspectors/{id}/availability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * VIS-5: the days the inspector cannot visit (and optionally the engagement window and capacity)
+         * @description 409 VIS-5 when a planned visit would fall on a day no longer available: cancel or reassign it first.
+         */
+        put: operations["InspectorsController_availability"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inspectors/{id}/deactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * VIS-5: deactivate an inspector: kept for history, never assigned again
+         * @description 409 VIS-5 while the inspector has planned visits (listed); 409 VIS-5 when already deactivated.
+         */
+        post: operations["InspectorsController_deactivate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who I am, and the actions my role may take (the web page shows only those) */
+        get: operations["MeController_me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My tokens (DATA-3): label, created, expires, last use, revoked; the one of this request marked current. Never the secrets. */
+        get: operations["MeController_tokens"];
+        put?: never;
+        /** Issue myself a new token (DATA-3), e.g. before mine expires: the secret is answered once; lifetime bounded */
+        post: operations["MeController_issue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/tokens/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke one of my tokens (DATA-3), the current one included: refused from the next request on */
+        delete: operations["MeController_revoke"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rule-set-versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** AGR-6: the versions drafted or published through the API, by effective date (the base cahier is in GET /rule-sets) */
+        get: operations["RuleSetVersionsController_list"];
+        put?: never;
+        /** AGR-6: draft a new version of the session rules (201); 400 names the field (the rule file's problems under "rules"), 409 AGR-6 when the version label exists */
+        post: operations["RuleSetVersionsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rule-set-versions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One version: its rules, effective date, status, and its notices to the centres once published */
+        get: operations["RuleSetVersionsController_get"];
+        /** Edit a draft; 409 AGR-6 once published (a published version never changes) */
+        put: operations["RuleSetVersionsController_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rule-set-versions/{id}/impact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** AGR-6: the planned sessions dated from the effective date (until the next published version) that this version would refuse, with the failing rule IDs */
+        get: operations["RuleSetVersionsController_impact"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rule-set-versions/{id}/notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** AGR-5: deliver again the notices of a published version that failed (each is delivered once only) */
+        post: operations["RuleSetVersionsController_notices"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rule-set-versions/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish a draft (AGR-5, AGR-6): 409 AGR-5 when the effective date is less than 1 month away (Conv art. 8.1, 8.2), 409 AGR-6 when already published or another version takes effect that day. Notifies every running agrément: substantial → cahier-change-notified action; otherwise the e-mail cahier-minor-change-notice */
+        post: operations["RuleSetVersionsController_publish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rule-sets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The session rule sets (AGR-6): the cahier shipped with the engine, then the versions published by operations (AGR-5); each version, its effective dates, source, rules with their IDs and clauses, and changed parameters */
+        get: operations["SessionsController_ruleSets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rule-sets/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One rule-set version, e.g. sessions@2020-01 */
+        get: operations["SessionsController_ruleSet"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/session-imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The imports, newest first (?status=running|completed|failed, ?limit=, ?offset=) */
+        get: operations["SessionImportsController_list"];
+        put?: never;
+        /** Import sessions from a CSV (one line per candidate, docs/session-import.md), NDJSON or JSON file; 202 with the job to follow */
+        post: operations["SessionImportsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/session-imports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Progress of an import: sessions read and processed, percentage once the file is read, created / updated / unchanged / refused */
+        get: operations["SessionImportsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/session-imports/{id}/errors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Refused sessions with their line numbers and reasons (field, or rule IDs); ?format=csv */
+        get: operations["SessionImportsController_errors"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sessions, latest first; filters organisationId, status, from, to (dates) */
+        get: operations["SessionsController_list"];
+        put?: never;
+        /** Report a new session (SES-1): 201; the same report again: 200 unchanged. 409 names the rule (SES-9: SUS-2, REF-2, AGR-4, TER-5), 422 lists every failing rule with actual and expected values */
+        post: operations["SessionsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One session: the report, its price, and its SES-10 deadline as its workflow holds it */
+        get: operations["SessionsController_get"];
+        /** Update a session as Pix Certif reports it again (moving it moves its SES-10 deadline); finalised or cancelled sessions no longer change (409) */
+        put: operations["SessionsController_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sessions/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a session (SES-7): its SES-10 workflow ends */
+        post: operations["SessionsController_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sessions/{id}/finalise": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Finalise a session (SES-10): incidents, fraud reports, end-of-test checks; the candidates who sat count once in the quota (QUO-3) */
+        post: operations["SessionsController_finalise"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sessions/{id}/remedy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** SES-12: record the free new session or full refund offered, within 5 days, to the candidates an incident attributable to the centre concerned; 409 SES-12 when there is nothing to remedy or it is already recorded */
+        post: operations["SessionsController_remedy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sessions/dry-run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Judge a session without recording it: blocker (SES-9), every failing rule, the passing ones with ?includePassing=true, price and deadline */
+        post: operations["SessionsController_dryRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/simulations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** What-if timeline: replay a scenario through the production agrément workflow on the time-skipping server (see README, examples/) */
+        post: operations["SimulationsController_run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/statements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Monthly statements (BIL-1), latest month first; filters month (YYYY-MM), state; ?format=csv */
+        get: operations["StatementsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/statements/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One statement: lines (session, candidates, price and Pix share excl./incl. VAT), due date, reminders, invoice, BIL-2 interest as of today */
+        get: operations["StatementsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/statements/{id}/invoice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pix's invoice from the statement (BIL-2): payable within 30 days */
+        post: operations["StatementsController_invoice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/statements/{id}/payment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The payment of the invoice (BIL-2): interest at the ECB rate + 10 points beyond 30 days, and the 40 € indemnity */
+        post: operations["StatementsController_payment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/statements/{id}/sent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The centre has sent the statement (BIL-1): reminders stop; late when after the 5th */
+        post: operations["StatementsController_sent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/statements/organisations/{organisationId}/insolvency-proceedings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** BIL-2: operations record that insolvency proceedings (sauvegarde, redressement, liquidation judiciaire) were opened for the organisation, on openedOn (or closed: false): invoices due from then carry no 40 € recovery indemnity; interest still runs */
+        put: operations["StatementsController_insolvency"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Users with role, organisation, active flag and tokens (label, created, expires, last use, revoked) (DATA-3) */
+        get: operations["UsersController_list"];
+        put?: never;
+        /** Create a user (DATA-3: one login per e-mail address); a centre or coordinator names its organisation */
+        post: operations["UsersController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One user and their tokens (DATA-3) */
+        get: operations["UsersController_one"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/{id}/deactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Remove an obsolete access (DATA-3): the user is deactivated and every token of theirs revoked at once; a reason is required */
+        post: operations["UsersController_deactivate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/{id}/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Issue a token to a user (DATA-3): the secret is answered once, only its hash is stored; lifetime bounded */
+        post: operations["UsersController_issue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/{id}/tokens/{tokenId}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke a user’s token (DATA-3): refused at once; a reason is required */
+        post: operations["UsersController_revoke"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/visit-plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The visits planned in a period (an inspector sees only their own) */
+        get: operations["VisitsController_list"];
+        put?: never;
+        /**
+         * VIS-1..5, APP-3: plan the control visits of a period
+         * @description The riskiest centres without a visit in the period, within the inspectors’ capacity; each to an inspector covering its department, never of its own centre or network (VIS-5); unannounced visits during a scheduled session (VIS-1), announced ones with a registered letter at least 5 working days before (VIS-2); cost within 120 € (250 € for a conformity visit: VIS-3, APP-3). Centres left out are explained. The centre’s notice and the inspector’s assignment are e-mailed once; planning the same period again plans nothing twice.
+         */
+        post: operations["VisitsController_plan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
-  schemas: {
-    AccessReview: {
-      flagged: number;
-      /** Format: uuid */
-      id: string;
-      notes: string | null;
-      removed: {
-        /** Format: uuid */
-        id: string;
-        /** @enum {string} */
-        kind: 'user' | 'token';
-        reason: string;
-        /** @description The tokens revoked with a user deactivated */
-        revokedTokenIds?: string[];
-      }[];
-      /** @description ISO date-time */
-      reviewedAt: string;
-      reviewer: string;
-      tokensReviewed: number;
-      usersReviewed: number;
-    };
-    Agrement: {
-      /** @description The agrément as its workflow holds it (src/agrement/domain/model.ts) */
-      agrement: {
-        /** Format: uuid */
-        agrementId: string;
-        breach: {
-          /** @description ISO date (YYYY-MM-DD) */
-          cureDueOn: string;
-          /** @description ISO date (YYYY-MM-DD) */
-          letterSentOn: string;
-          reason: string;
-          suspendedDaysDeducted: number;
-          tag?: string;
-        } | null;
-        cahierChange: {
-          /** @description ISO date (YYYY-MM-DD) */
-          applyBy: string;
-          /** @description ISO date (YYYY-MM-DD) */
-          effectiveOn: string;
-          /** @description ISO date (YYYY-MM-DD) */
-          notifiedOn: string;
-          summary: string;
-          tag?: string;
-        } | null;
-        email: string;
-        end: {
-          cause: string;
-          /** @description ISO date (YYYY-MM-DD) */
-          confidentialityUntil: string;
-          /** @description ISO date (YYYY-MM-DD) */
-          on: string;
-          ruleId: string;
-        } | null;
-        /** @description ISO date (YYYY-MM-DD) */
-        firstGrantOn: string;
-        forceMajeure: {
-          /** @description ISO date (YYYY-MM-DD) */
-          since: string;
-        } | null;
-        forceMajeurePeriods?: {
-          /** @description ISO date (YYYY-MM-DD) */
-          endedOn: string | null;
-          /** @description ISO date (YYYY-MM-DD) */
-          since: string;
-        }[];
-        foreign: boolean;
-        handled: string[];
-        initialYears: number;
-        /** @enum {string} */
-        kind: 'centre' | 'network';
-        labourDocuments: {
-          /** @description ISO date (YYYY-MM-DD) */
-          dueOn: string;
-          /** @description ISO date (YYYY-MM-DD) */
-          requestedOn: string;
-          tag?: string;
-        } | null;
-        /** @description Every deadline the engine set, with its outcome */
-        ledger?: {
-          /** @enum {string} */
-          boundary: 'by' | 'on';
-          key: string;
-          name: string;
-          /** @description ISO date (YYYY-MM-DD) */
-          on: string;
-          outcome: string;
-          outcomeBy: string | null;
-          outcomeOn: string | null;
-          ruleId: string;
-          setBy: string;
-          setOn: string;
-          supersededByOn?: string | null;
-        }[];
-        /** @constant */
-        model?: 2;
-        network?: {
-          departmentsCommitted: string[];
-          departmentsCovered: string[];
-          formerMembers: {
-            category: string;
-            department: string | null;
-            /** @description ISO date (YYYY-MM-DD) */
-            joinedOn: string | null;
-            /** @description ISO date (YYYY-MM-DD) */
-            leftOn: string;
-            name: string;
+    schemas: {
+        AccessReview: {
+            flagged: number;
             /** Format: uuid */
-            organisationId: string;
-          }[];
-          members: {
-            category: string;
-            department: string | null;
-            /** @description ISO date (YYYY-MM-DD) */
-            joinedOn: string | null;
-            name: string;
-            /** Format: uuid */
-            organisationId: string;
-          }[];
-          /** @enum {string|null} */
-          type: 'A' | 'B' | null;
-        } | null;
-        /** Format: uuid */
-        organisationId: string;
-        organisationName: string;
-        /** @description REF-1: a network’s other référents */
-        otherReferents?: {
-          /** @description ISO date (YYYY-MM-DD) */
-          appointedOn: string;
-          /** @description ISO date (YYYY-MM-DD) */
-          badgeObtainedOn: string | null;
-          badgeTag?: string;
-          /** @description REF-4: days contributed, by agrément year */
-          contributions: {
-            [key: string]: number;
-          };
-          email: string;
-          name: string;
-          recognisedQualifications: boolean;
-          trained: boolean;
-        }[];
-        proposals: {
-          cause: string;
-          id: string;
-          /** @enum {string} */
-          kind: 'termination' | 'breach-notice' | 'suspension';
-          /** @description ISO date (YYYY-MM-DD) */
-          proposedOn: string;
-          reasonFr: string;
-          ruleId: string;
-          ruleIds?: string[];
-          /** Format: uuid */
-          visitId?: string;
-        }[];
-        quota: {
-          candidates: number;
-          sessionIds: string[];
-        };
-        referent: {
-          /** @description ISO date (YYYY-MM-DD) */
-          appointedOn: string;
-          /** @description ISO date (YYYY-MM-DD) */
-          badgeObtainedOn: string | null;
-          badgeTag?: string;
-          /** @description REF-4: days contributed, by agrément year */
-          contributions: {
-            [key: string]: number;
-          };
-          email: string;
-          name: string;
-          recognisedQualifications: boolean;
-          trained: boolean;
-        };
-        referentChange?: {
-          cv: string;
-          /** @description ISO date (YYYY-MM-DD) */
-          effectiveOn: string;
-          email: string;
-          name: string;
-          /** @description ISO date (YYYY-MM-DD) */
-          notifiedOn: string;
-          recognisedQualifications: boolean;
-          replacesEmail?: string;
-        } | null;
-        referentCount?: number;
-        renewal: {
-          /** @description ISO date (YYYY-MM-DD) */
-          acceptedOn: string | null;
-          /** @description ISO date (YYYY-MM-DD) */
-          requestedOn: string | null;
-          years: number | null;
-        };
-        /** @description ISO date (YYYY-MM-DD) */
-        startOn: string;
-        /** @enum {string} */
-        state: 'active' | 'suspended' | 'force-majeure' | 'under-notice' | 'terminating' | 'expired' | 'terminated';
-        suspension: {
-          reason: string;
-          /** @description ISO date (YYYY-MM-DD) */
-          since: string;
-        } | null;
-        termination: {
-          cause: string;
-          /** @description ISO date (YYYY-MM-DD) */
-          effectiveOn: string;
-          /** @description ISO date (YYYY-MM-DD) */
-          noticeOn: string;
-          ruleId: string;
-        } | null;
-        /** @description ISO date (YYYY-MM-DD) */
-        termOn: string;
-        /** @description IANA zone of the centre’s seat: every date of the agrément is a date there */
-        timeZone?: string;
-        version: number;
-        visit: {
-          /** @description ISO date (YYYY-MM-DD) */
-          answerDueOn: string;
-          /** @description ISO date (YYYY-MM-DD) */
-          demandedOn: string;
-          tag?: string;
-        } | null;
-      };
-      candidates: number;
-      /** @description Pending deadlines, soonest first */
-      deadlines: {
-        /** @description ISO date-time */
-        at: string;
-        /** @enum {string} */
-        boundary: 'by' | 'on';
-        key: string;
-        name: string;
-        /** @description ISO date (YYYY-MM-DD) */
-        on: string;
-        referentEmail?: string;
-        ruleId: string;
-      }[];
-      firstGrantOn: string | null;
-      /** Format: uuid */
-      id: string;
-      kind: string;
-      /** @description Every deadline once, with its outcome (issue 10 §3) */
-      ledger: {
-        /** @enum {string} */
-        boundary: 'by' | 'on';
-        key: string;
-        name: string;
-        /** @description ISO date (YYYY-MM-DD) */
-        on: string;
-        outcome: string;
-        outcomeBy: string | null;
-        outcomeOn: string | null;
-        ruleId: string;
-        setBy: string;
-        setOn: string;
-        supersededByOn: string | null;
-      }[];
-      organisation: {
-        department: string | null;
-        email: string;
-        /** Format: uuid */
-        id: string;
-        name: string;
-      };
-      /** @description SES-9: the rule blocking sessions now, if any */
-      sessionBlocker: {
-        reason: string;
-        ruleId: string;
-      } | null;
-      startOn: string | null;
-      /** @enum {string} */
-      state: 'active' | 'suspended' | 'force-majeure' | 'under-notice' | 'terminating' | 'expired' | 'terminated';
-      termOn: string | null;
-      /** @description The event log, oldest first: what happened, when, by whom, why, under which rules */
-      timeline: {
-        actor: string | null;
-        /** @description ISO date-time */
-        at: string;
-        data: unknown;
-        from: string | null;
-        reason: string | null;
-        ruleIds: string[];
-        to: string | null;
-        type: string;
-      }[];
-      workflowId: string;
-    };
-    Application: {
-      /** @description The application as submitted (POST /applications body) */
-      data: Record<string, never>;
-      /** @description ELIG-1..5 and DOC-1..4 as last judged on the whole dossier (activities/application.activities.ts); null before the first evaluation */
-      evaluation: {
-        dossier: {
-          failures: {
-            actual?: unknown;
-            check: string;
-            clause: string;
-            expected?: unknown;
-            message: string;
-            ruleId: string;
-          }[];
-          notApplicable?: string[];
-          passed: boolean;
-          passes?: {
-            actual?: unknown;
-            check: string;
-            clause: string;
-            expected?: unknown;
-            message: string;
-            ruleId: string;
-          }[];
-          ruleSet: string;
-          version: string;
-        };
-        eligibility: {
-          failures: {
-            actual?: unknown;
-            check: string;
-            clause: string;
-            expected?: unknown;
-            message: string;
-            ruleId: string;
-          }[];
-          notApplicable?: string[];
-          passed: boolean;
-          passes?: {
-            actual?: unknown;
-            check: string;
-            clause: string;
-            expected?: unknown;
-            message: string;
-            ruleId: string;
-          }[];
-          ruleSet: string;
-          version: string;
-        };
-        /** @description ISO date (YYYY-MM-DD) */
-        evaluatedOn: string;
-      } | null;
-      /** Format: uuid */
-      id: string;
-      kind: string;
-      members: {
-        category: string;
-        department: string | null;
-        email: string;
-        /** Format: uuid */
-        id: string;
-        name: string;
-        uai: string | null;
-      }[];
-      organisation: {
-        category: string;
-        department: string | null;
-        email: string;
-        foreign: boolean;
-        /** Format: uuid */
-        id: string;
-        name: string;
-        uai: string | null;
-      };
-      pieces: Record<string, never>[];
-      /** @description APP-2..7: the APP-7 clock, deadlines and decisions */
-      procedure: Record<string, never> | null;
-      /** @description ISO date-time */
-      receivedAt: string;
-      state: string;
-      /** @description The event log, oldest first: what happened, when, by whom, why, under which rules */
-      timeline: {
-        actor: string | null;
-        /** @description ISO date-time */
-        at: string;
-        data: unknown;
-        from: string | null;
-        reason: string | null;
-        ruleIds: string[];
-        to: string | null;
-        type: string;
-      }[];
-      workflowId: string;
-    };
-    AttentionItem: {
-      action: string;
-      activityType: string | null;
-      attempts: number | null;
-      details: unknown;
-      errorMessage: string;
-      errorType: string;
-      /** @description ISO date-time */
-      firstSeenAt: string;
-      /** Format: uuid */
-      id: string;
-      kind: string;
-      /** @description ISO date-time */
-      lastSeenAt: string;
-      occurrences: number;
-      resolution: string | null;
-      /** @description ISO date-time */
-      resolvedAt: string | null;
-      resolvedBy: string | null;
-      runId: string | null;
-      workflowId: string | null;
-      workflowType: string | null;
-    };
-    Error: {
-      /** @description 403: the action refused */
-      action?: string;
-      /** @description 403: the roles that may take it */
-      allowedRoles?: string[];
-      /** @description 503: what cannot be reached (database, temporal) */
-      dependency?: string;
-      /** @description More about the error (ids, rule ids, the first request of a reused Idempotency-Key…) */
-      details?: unknown;
-      /** @description The HTTP reason phrase */
-      error?: string;
-      /** @description 422: each failing rule with the actual and expected values */
-      failures?: Record<string, never>[];
-      /** @description 400: the field at fault (dotted path, `(body)`, a query or path parameter, a header) */
-      field?: string | null;
-      /** @description What is wrong, for a person to read */
-      message: string;
-      /** @description 409: the rule that forbids it (e.g. SUS-2) */
-      rule?: string;
-      /** @description 422: every failing rule */
-      rules?: string[];
-      statusCode: number;
-    };
-    Inspector: {
-      active: boolean;
-      /** @description ISO date (YYYY-MM-DD) */
-      availableFrom: string;
-      /** @description ISO date (YYYY-MM-DD) */
-      availableTo: string | null;
-      capacity: number;
-      /** @description ISO date-time */
-      createdAt: string;
-      /** @description ISO date-time */
-      deactivatedAt: string | null;
-      deactivationReason: string | null;
-      departments: string[];
-      email: string;
-      /** Format: uuid */
-      id: string;
-      kind: string;
-      name: string;
-      networkId: string | null;
-      organisation: {
-        /** Format: uuid */
-        id: string;
-        name: string;
-      } | null;
-      plannedVisits: Record<string, never>[];
-      unavailable: Record<string, never>[];
-      visitsDone: number;
-    };
-    RuleSet: {
-      checks: {
-        check: string;
-        clause: string;
-        ruleId: string;
-      }[];
-      /** @description ISO date (YYYY-MM-DD) */
-      effectiveFrom: string;
-      /** @description ISO date (YYYY-MM-DD) */
-      effectiveUntil: string | null;
-      id: string;
-      parameterOverrides: Record<string, never>;
-      ruleIds: string[];
-      ruleSet: string;
-      source: string;
-      version: string;
-    };
-    RuleSetVersion: {
-      /** Format: uuid */
-      id: string;
-      /** @enum {string} */
-      status: 'draft' | 'published';
-    };
-    Session: {
-      candidates: number;
-      /** @description ISO date (YYYY-MM-DD) */
-      date: string;
-      /** @description SES-10 as the workflow holds it */
-      deadline: Record<string, never> | null;
-      /** @description ISO date-time */
-      deadlineAt: string;
-      id: string;
-      /** Format: uuid */
-      organisationId: string;
-      /** @description SES-12: the remedy follow-up, null when no incident was attributable to the centre */
-      remedy: {
-        /** @description The candidates concerned (local ids), or all */
-        affected: string[] | 'all';
-        centreName: string;
-        /** @description ISO date (YYYY-MM-DD) */
-        date: string;
-        /** @description ISO date-time */
-        dueAt: string;
-        /** @description ISO date (YYYY-MM-DD) */
-        dueOn: string;
-        incidents: string[];
-        remedy: {
-          candidateLocalIds: string[];
-          /** @enum {string} */
-          kind: 'new-session' | 'refund';
-          note: string | null;
-          /** @description ISO date-time */
-          recordedAt: string;
-        } | null;
-        sessionId: string;
-        /** @enum {string} */
-        state: 'awaiting' | 'overdue' | 'remedied' | 'remedied-late' | 'unremedied';
-        timeZone: string;
-        version: number;
-      } | null;
-      /** @description SES-1: the report as received */
-      report: Record<string, never>;
-      status: string;
-    };
-    SessionImport: {
-      actor: string;
-      attempts: number;
-      created: number;
-      failure: unknown;
-      fileName: string | null;
-      /** @description ISO date-time */
-      finishedAt: string | null;
-      format: string;
-      /** Format: uuid */
-      id: string;
-      linesDone: number;
-      percent: number | null;
-      processed: number;
-      refused: number;
-      /** @description ISO date-time */
-      resumedAt: string | null;
-      sessionsRead: number;
-      /** @description ISO date-time */
-      startedAt: string;
-      /** @enum {string} */
-      status: 'running' | 'completed' | 'failed';
-      total: number | null;
-      unchanged: number;
-      updated: number;
-    };
-    Statement: {
-      /** Format: uuid */
-      id: string;
-      month: string;
-      /** Format: uuid */
-      organisationId: string;
-      state: string;
-    };
-    Token: {
-      /** @description ISO date-time */
-      createdAt: string;
-      /** @description ISO date-time */
-      expiresAt: string;
-      /** Format: uuid */
-      id: string;
-      label: string;
-      /** @description ISO date-time */
-      lastUsedAt: string | null;
-      /** @description ISO date-time */
-      revokedAt: string | null;
-      /** @enum {string} */
-      status: 'active' | 'expired' | 'revoked';
-    };
-    User: {
-      active: boolean;
-      /** @description ISO date-time */
-      createdAt: string;
-      /** @description ISO date-time */
-      deactivatedAt: string | null;
-      email: string;
-      /** Format: uuid */
-      id: string;
-      name: string;
-      /** Format: uuid */
-      organisationId: string | null;
-      organisationName: string | null;
-      /** @enum {string} */
-      role: 'operations' | 'legal' | 'centre' | 'coordinator' | 'inspector' | 'read-only';
-      tokens: components['schemas']['Token'][];
-    };
-  };
-  responses: never;
-  parameters: never;
-  requestBodies: never;
-  headers: never;
-  pathItems: never;
-}
-export type $defs = Record<string, never>;
-export interface operations {
-  AccessReviewsController_list: {
-    parameters: {
-      query?: {
-        limit?: number;
-        offset?: number;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The reviews */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            due: {
-              /** @enum {string} */
-              basis: 'last-review' | 'first-user' | 'none';
-              /** @description ISO date-time */
-              dueAt: string | null;
-              /** @description ISO date-time */
-              lastReviewedAt: string | null;
-              overdue: boolean;
-            };
-            items: components['schemas']['AccessReview'][];
-            limit: number;
-            offset: number;
-            total: number;
-          };
-        };
-      };
-      /** @description Invalid query parameter (named in `field`) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `access-review.read` is reserved to: operations, read-only */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  AccessReviewsController_record: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
-        'Idempotency-Key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          /** @description What was checked (French) */
-          notes?: string;
-          /** @description Obsolete accesses removed by this review: a user (deactivated, all tokens revoked) or one token (revoked) */
-          removals?: {
-            reason: string;
-            /** Format: uuid */
-            tokenId?: string;
-            /** Format: uuid */
-            userId?: string;
-          }[];
-        };
-      };
-    };
-    responses: {
-      /** @description The review recorded */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AccessReview'];
-        };
-      };
-      /** @description Invalid field (named in `field`): a removal names exactly one of userId or tokenId, with a reason */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `access-review.record` is reserved to: operations */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description A removal names an unknown user or token: nothing is recorded */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The body exceeds the size limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unsupported body encoding or charset */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  AccessReviewsController_one: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The review */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AccessReview'];
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `access-review.read` is reserved to: operations, read-only */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown review */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  AccessReviewsController_current: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The users, flagged, and the review’s due date */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            due: {
-              /** @enum {string} */
-              basis: 'last-review' | 'first-user' | 'none';
-              /** @description ISO date-time */
-              dueAt: string | null;
-              /** @description ISO date-time */
-              lastReviewedAt: string | null;
-              overdue: boolean;
-            };
-            /** @description ISO date-time */
-            generatedAt: string;
-            summary: {
-              activeTokens: number;
-              activeUsers: number;
-              flaggedUsers: number;
-              tokens: number;
-              users: number;
-            };
-            users: {
-              active: boolean;
-              /** @description ISO date-time */
-              createdAt: string;
-              /** @description ISO date-time */
-              deactivatedAt: string | null;
-              email: string;
-              flags: ('no-active-token' | 'unused' | 'no-organisation' | 'organisation-agrement-ended')[];
-              /** Format: uuid */
-              id: string;
-              name: string;
-              /** Format: uuid */
-              organisationId: string | null;
-              organisationName: string | null;
-              /** @enum {string} */
-              role: 'operations' | 'legal' | 'centre' | 'coordinator' | 'inspector' | 'read-only';
-              tokens: {
-                /** @description ISO date-time */
-                createdAt: string;
-                /** @description ISO date-time */
-                expiresAt: string;
-                flags: ('expired' | 'unused')[];
+            id: string;
+            notes: string | null;
+            removed: {
                 /** Format: uuid */
                 id: string;
-                label: string;
-                /** @description ISO date-time */
-                lastUsedAt: string | null;
-                /** @description ISO date-time */
-                revokedAt: string | null;
                 /** @enum {string} */
-                status: 'active' | 'expired' | 'revoked';
-              }[];
+                kind: "user" | "token";
+                reason: string;
+                /** @description The tokens revoked with a user deactivated */
+                revokedTokenIds?: string[];
             }[];
-          };
+            /** @description ISO date-time */
+            reviewedAt: string;
+            reviewer: string;
+            tokensReviewed: number;
+            usersReviewed: number;
         };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `access-review.read` is reserved to: operations, read-only */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  AgrementsController_list: {
-    parameters: {
-      query?: {
-        limit?: number;
-        offset?: number;
-        state?: 'active' | 'suspended' | 'force-majeure' | 'under-notice' | 'terminating' | 'expired' | 'terminated';
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            items: {
-              candidates: number;
-              /** Format: uuid */
-              id: string;
-              kind: string;
-              nextDeadline: {
+        Agrement: {
+            /** @description The agrément as its workflow holds it (src/agrement/domain/model.ts) */
+            agrement: {
+                /** Format: uuid */
+                agrementId: string;
+                breach: {
+                    /** @description ISO date (YYYY-MM-DD) */
+                    cureDueOn: string;
+                    /** @description ISO date (YYYY-MM-DD) */
+                    letterSentOn: string;
+                    reason: string;
+                    suspendedDaysDeducted: number;
+                    tag?: string;
+                } | null;
+                cahierChange: {
+                    /** @description ISO date (YYYY-MM-DD) */
+                    applyBy: string;
+                    /** @description ISO date (YYYY-MM-DD) */
+                    effectiveOn: string;
+                    /** @description ISO date (YYYY-MM-DD) */
+                    notifiedOn: string;
+                    summary: string;
+                    tag?: string;
+                } | null;
+                email: string;
+                end: {
+                    cause: string;
+                    /** @description ISO date (YYYY-MM-DD) */
+                    confidentialityUntil: string;
+                    /** @description ISO date (YYYY-MM-DD) */
+                    on: string;
+                    ruleId: string;
+                } | null;
+                /** @description ISO date (YYYY-MM-DD) */
+                firstGrantOn: string;
+                forceMajeure: {
+                    /** @description ISO date (YYYY-MM-DD) */
+                    since: string;
+                } | null;
+                forceMajeurePeriods?: {
+                    /** @description ISO date (YYYY-MM-DD) */
+                    endedOn: string | null;
+                    /** @description ISO date (YYYY-MM-DD) */
+                    since: string;
+                }[];
+                foreign: boolean;
+                handled: string[];
+                initialYears: number;
+                /** @enum {string} */
+                kind: "centre" | "network";
+                labourDocuments: {
+                    /** @description ISO date (YYYY-MM-DD) */
+                    dueOn: string;
+                    /** @description ISO date (YYYY-MM-DD) */
+                    requestedOn: string;
+                    tag?: string;
+                } | null;
+                /** @description Every deadline the engine set, with its outcome */
+                ledger?: {
+                    /** @enum {string} */
+                    boundary: "by" | "on";
+                    key: string;
+                    name: string;
+                    /** @description ISO date (YYYY-MM-DD) */
+                    on: string;
+                    outcome: string;
+                    outcomeBy: string | null;
+                    outcomeOn: string | null;
+                    ruleId: string;
+                    setBy: string;
+                    setOn: string;
+                    supersededByOn?: string | null;
+                }[];
+                /** @constant */
+                model?: 2;
+                network?: {
+                    departmentsCommitted: string[];
+                    departmentsCovered: string[];
+                    formerMembers: {
+                        category: string;
+                        department: string | null;
+                        /** @description ISO date (YYYY-MM-DD) */
+                        joinedOn: string | null;
+                        /** @description ISO date (YYYY-MM-DD) */
+                        leftOn: string;
+                        name: string;
+                        /** Format: uuid */
+                        organisationId: string;
+                    }[];
+                    members: {
+                        category: string;
+                        department: string | null;
+                        /** @description ISO date (YYYY-MM-DD) */
+                        joinedOn: string | null;
+                        name: string;
+                        /** Format: uuid */
+                        organisationId: string;
+                    }[];
+                    /** @enum {string|null} */
+                    type: "A" | "B" | null;
+                } | null;
+                /** Format: uuid */
+                organisationId: string;
+                organisationName: string;
+                /** @description REF-1: a network’s other référents */
+                otherReferents?: {
+                    /** @description ISO date (YYYY-MM-DD) */
+                    appointedOn: string;
+                    /** @description ISO date (YYYY-MM-DD) */
+                    badgeObtainedOn: string | null;
+                    badgeTag?: string;
+                    /** @description REF-4: days contributed, by agrément year */
+                    contributions: {
+                        [key: string]: number;
+                    };
+                    email: string;
+                    name: string;
+                    recognisedQualifications: boolean;
+                    trained: boolean;
+                }[];
+                proposals: {
+                    cause: string;
+                    id: string;
+                    /** @enum {string} */
+                    kind: "termination" | "breach-notice" | "suspension";
+                    /** @description ISO date (YYYY-MM-DD) */
+                    proposedOn: string;
+                    reasonFr: string;
+                    ruleId: string;
+                    ruleIds?: string[];
+                    /** Format: uuid */
+                    visitId?: string;
+                }[];
+                quota: {
+                    candidates: number;
+                    sessionIds: string[];
+                };
+                referent: {
+                    /** @description ISO date (YYYY-MM-DD) */
+                    appointedOn: string;
+                    /** @description ISO date (YYYY-MM-DD) */
+                    badgeObtainedOn: string | null;
+                    badgeTag?: string;
+                    /** @description REF-4: days contributed, by agrément year */
+                    contributions: {
+                        [key: string]: number;
+                    };
+                    email: string;
+                    name: string;
+                    recognisedQualifications: boolean;
+                    trained: boolean;
+                };
+                referentChange?: {
+                    cv: string;
+                    /** @description ISO date (YYYY-MM-DD) */
+                    effectiveOn: string;
+                    email: string;
+                    name: string;
+                    /** @description ISO date (YYYY-MM-DD) */
+                    notifiedOn: string;
+                    recognisedQualifications: boolean;
+                    replacesEmail?: string;
+                } | null;
+                referentCount?: number;
+                renewal: {
+                    /** @description ISO date (YYYY-MM-DD) */
+                    acceptedOn: string | null;
+                    /** @description ISO date (YYYY-MM-DD) */
+                    requestedOn: string | null;
+                    years: number | null;
+                };
+                /** @description ISO date (YYYY-MM-DD) */
+                startOn: string;
+                /** @enum {string} */
+                state: "active" | "suspended" | "force-majeure" | "under-notice" | "terminating" | "expired" | "terminated";
+                suspension: {
+                    reason: string;
+                    /** @description ISO date (YYYY-MM-DD) */
+                    since: string;
+                } | null;
+                termination: {
+                    cause: string;
+                    /** @description ISO date (YYYY-MM-DD) */
+                    effectiveOn: string;
+                    /** @description ISO date (YYYY-MM-DD) */
+                    noticeOn: string;
+                    ruleId: string;
+                } | null;
+                /** @description ISO date (YYYY-MM-DD) */
+                termOn: string;
+                /** @description IANA zone of the centre’s seat: every date of the agrément is a date there */
+                timeZone?: string;
+                version: number;
+                visit: {
+                    /** @description ISO date (YYYY-MM-DD) */
+                    answerDueOn: string;
+                    /** @description ISO date (YYYY-MM-DD) */
+                    demandedOn: string;
+                    tag?: string;
+                } | null;
+            };
+            candidates: number;
+            /** @description Pending deadlines, soonest first */
+            deadlines: {
                 /** @description ISO date-time */
                 at: string;
                 /** @enum {string} */
-                boundary: 'by' | 'on';
+                boundary: "by" | "on";
                 key: string;
                 name: string;
                 /** @description ISO date (YYYY-MM-DD) */
                 on: string;
                 referentEmail?: string;
                 ruleId: string;
-              } | null;
-              /** Format: uuid */
-              organisationId: string;
-              organisationName: string;
-              state: string;
-              termOn: string | null;
             }[];
-            limit: number;
-            offset: number;
-            total: number;
-          };
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `agrement.read` is reserved to: operations, legal, centre, coordinator, inspector, read-only */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  AgrementsController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Agrement'];
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `agrement.read` is reserved to: operations, legal, centre, coordinator, inspector, read-only */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id, or not visible to the caller (answered as if unknown) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  AgrementsController_act: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        action:
-          | 'suspend'
-          | 'lift-suspension'
-          | 'notify-breach'
-          | 'record-cure'
-          | 'confirm-proposal'
-          | 'decline-proposal'
-          | 'request-renewal'
-          | 'accept-renewal'
-          | 'demand-visit'
-          | 'answer-visit'
-          | 'request-termination'
-          | 'start-force-majeure'
-          | 'end-force-majeure'
-          | 'notify-cahier-change'
-          | 'change-referent'
-          | 'record-referent-training'
-          | 'record-badge'
-          | 'record-contribution'
-          | 'add-referent'
-          | 'remove-referent'
-          | 'revise-referent-count'
-          | 'record-finalised-session'
-          | 'request-labour-documents'
-          | 'record-labour-documents';
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json':
-          | {
-              /** @description Evidence: recorded in the event log */
-              evidence?: string;
-              /** Format: date */
-              on?: string;
-              /** @description Why: recorded in the event log */
-              reason: string;
-            }
-          | {
-              /** @description Evidence: recorded in the event log */
-              evidence?: string;
-              /** Format: date */
-              on?: string;
-              /** @description Why: recorded in the event log */
-              reason: string;
-            }
-          | {
-              /** @description Evidence: recorded in the event log */
-              evidence?: string;
-              /**
-               * Format: date
-               * @description Date the registered letter was sent
-               */
-              letterSentOn: string;
-              /** @description Why: recorded in the event log */
-              reason: string;
-            }
-          | {
-              /** @description Evidence: recorded in the event log */
-              evidence: string;
-              /** Format: date */
-              on?: string;
-              /** @description Why: recorded in the event log */
-              reason: string;
-            }
-          | {
-              /** @description Evidence: recorded in the event log */
-              evidence?: string;
-              /** Format: date */
-              on?: string;
-              proposalId: string;
-              /** @description Why: recorded in the event log */
-              reason: string;
-            }
-          | {
-              /** @description Evidence: recorded in the event log */
-              evidence?: string;
-              /** Format: date */
-              on?: string;
-              proposalId: string;
-              /** @description Why: recorded in the event log */
-              reason: string;
-            }
-          | {
-              /** @description Evidence: recorded in the event log */
-              evidence?: string;
-              /** @description Why: recorded in the event log */
-              reason?: string;
-            }
-          | {
-              /** @description Evidence: recorded in the event log */
-              evidence?: string;
-              /** Format: date */
-              on?: string;
-              /** @description Why: recorded in the event log */
-              reason?: string;
-              years?: number;
-            }
-          | {
-              /** @description Evidence: recorded in the event log */
-              evidence?: string;
-              /** Format: date */
-              on?: string;
-              /** @description Why: recorded in the event log */
-              reason: string;
-            }
-          | {
-              accepted: boolean;
-              /** @description Evidence: recorded in the event log */
-              evidence?: string;
-              /** @description Why: recorded in the event log */
-              reason?: string;
-            }
-          | {
-              /** @description Evidence: recorded in the event log */
-              evidence?: string;
-              /** @description Why: recorded in the event log */
-              reason: string;
-            }
-          | {
-              /** @description Evidence: recorded in the event log */
-              evidence?: string;
-              /** Format: date */
-              on?: string;
-              /** @description Why: recorded in the event log */
-              reason: string;
-            }
-          | {
-              /** @description Evidence: recorded in the event log */
-              evidence?: string;
-              /** Format: date */
-              on?: string;
-              /** @description Why: recorded in the event log */
-              reason: string;
-            }
-          | {
-              /** Format: date */
-              effectiveOn?: string;
-              /** @description Evidence: recorded in the event log */
-              evidence?: string;
-              /** Format: date */
-              on?: string;
-              /** @description Why: recorded in the event log */
-              reason?: string;
-              summary: string;
-            }
-          | {
-              /** @description The new référent's CV (document reference), required by REF-5 */
-              cv: string;
-              /**
-               * Format: date
-               * @description The day the new référent takes over (default: the notification day)
-               */
-              effectiveOn?: string;
-              /** Format: email */
-              email: string;
-              /** @description Evidence: recorded in the event log */
-              evidence?: string;
-              name: string;
-              /** Format: date */
-              on?: string;
-              /** @description Why: recorded in the event log */
-              reason?: string;
-              recognisedQualifications?: boolean;
-              /**
-               * Format: email
-               * @description REF-1: the référent concerned, by e-mail (required when a network has several)
-               */
-              referentEmail?: string;
-            }
-          | {
-              /** @description Evidence: recorded in the event log */
-              evidence?: string;
-              /** Format: date */
-              on?: string;
-              /** @description Why: recorded in the event log */
-              reason?: string;
-              /**
-               * Format: email
-               * @description REF-1: the référent concerned, by e-mail (required when a network has several)
-               */
-              referentEmail?: string;
-            }
-          | {
-              /** @description Evidence: recorded in the event log */
-              evidence?: string;
-              /** Format: date */
-              on?: string;
-              /** @description Why: recorded in the event log */
-              reason?: string;
-              /**
-               * Format: email
-               * @description REF-1: the référent concerned, by e-mail (required when a network has several)
-               */
-              referentEmail?: string;
-            }
-          | {
-              days: number;
-              /** @description Evidence: recorded in the event log */
-              evidence?: string;
-              /** Format: date */
-              on?: string;
-              /** @description Why: recorded in the event log */
-              reason?: string;
-              /**
-               * Format: email
-               * @description REF-1: the référent concerned, by e-mail (required when a network has several)
-               */
-              referentEmail?: string;
-            }
-          | {
-              /** @description The référent's CV (document reference) */
-              cv: string;
-              /** Format: email */
-              email: string;
-              /** @description Evidence: recorded in the event log */
-              evidence?: string;
-              name: string;
-              /** Format: date */
-              on?: string;
-              /** @description Why: recorded in the event log */
-              reason?: string;
-              recognisedQualifications?: boolean;
-            }
-          | {
-              /** @description Evidence: recorded in the event log */
-              evidence?: string;
-              /** Format: date */
-              on?: string;
-              /** @description Why: recorded in the event log */
-              reason: string;
-              /**
-               * Format: email
-               * @description REF-1: the référent concerned, by e-mail (required when a network has several)
-               */
-              referentEmail: string;
-            }
-          | {
-              /** @description The number of référents agreed */
-              count: number;
-              /** @description Evidence: recorded in the event log */
-              evidence?: string;
-              /** Format: date */
-              on?: string;
-              /** @description Why: recorded in the event log */
-              reason: string;
-            }
-          | {
-              candidates: number;
-              /** @description Evidence: recorded in the event log */
-              evidence?: string;
-              /** Format: date */
-              finalisedOn?: string;
-              /** @description Why: recorded in the event log */
-              reason?: string;
-              /**
-               * Format: date
-               * @description The day the session was held: QUO-1 counts sessions held within 3 years of the first grant
-               */
-              sessionDate?: string;
-              sessionId: string;
-            }
-          | {
-              /** @description Evidence: recorded in the event log */
-              evidence?: string;
-              /** Format: date */
-              on?: string;
-              /** @description Why: recorded in the event log */
-              reason: string;
-            }
-          | {
-              /** @description Evidence: recorded in the event log */
-              evidence?: string;
-              /** Format: date */
-              on?: string;
-              /** @description Why: recorded in the event log */
-              reason?: string;
-            };
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Agrement'];
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The role may not take this action: `action` and `allowedRoles` */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id, or not visible to the caller (answered as if unknown) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description A rule forbids it now: `rule` names it */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The body exceeds the size limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unsupported body encoding or charset */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  AgrementsController_affectedSessions: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** Format: uuid */
-            agrementId: string;
-            /** @description ISO date-time */
-            asOf: string;
-            atRisk: number;
-            blocked: number;
-            kind: string;
-            /** Format: uuid */
-            organisationId: string;
-            plannedSessions: number;
-            sessions: {
-              address: string;
-              /** @description ISO date (YYYY-MM-DD) */
-              date: string;
-              endTime: string;
-              /** @description ISO date (YYYY-MM-DD) */
-              from: string;
-              /** Format: uuid */
-              organisationId: string;
-              organisationName: string;
-              reason: string;
-              room: string;
-              ruleId: string;
-              ruleIds: string[];
-              sessionId: string;
-              startTime: string;
-              /** @enum {string} */
-              status: 'blocked' | 'at-risk';
-              timeZone: string;
-            }[];
-            /** @enum {string} */
-            state: 'active' | 'suspended' | 'force-majeure' | 'under-notice' | 'terminating' | 'expired' | 'terminated';
-            /** @description ISO date (YYYY-MM-DD) */
-            today: string;
-          };
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `agrement.affected-sessions` is reserved to: operations, legal, centre, coordinator */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id, or not visible to the caller (answered as if unknown) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  NetworkMembersController_join: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          /** @description Evidence: recorded in the event log */
-          evidence?: string;
-          /** @description The joining centre, when it is not registered yet */
-          member?: {
-            /** @enum {string} */
-            category:
-              | 'public-higher-education'
-              | 'engineering-or-higher-technical-school'
-              | 'eespig'
-              | 'public-service-or-military-school'
-              | 'public-adult-vocational-training'
-              | 'public-establishment-with-training-mission'
-              | 'datadock-training-provider'
-              | 'apprentice-training-centre'
-              | 'other';
-            department?: string | null;
-            /** Format: email */
-            email: string;
-            name: string;
-            /** @description UAI code, if any (DOC-1) */
-            uai?: string | null;
-          };
-          /**
-           * Format: date
-           * @description The day of the change (default: today in the centre’s zone); never in the future
-           */
-          on?: string;
-          /**
-           * Format: uuid
-           * @description An organisation already registered (e.g. a centre that left); or give `member`
-           */
-          organisationId?: string;
-          /** @description Why (the coordinating entity's declaration, Pix's examination): recorded in the event log */
-          reason: string;
-        };
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Agrement'];
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `agrement.network-members` is reserved to: operations */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id, or not visible to the caller (answered as if unknown) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description A rule forbids it now: `rule` names it */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The body exceeds the size limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unsupported body encoding or charset */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  NetworkMembersController_leave: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-        organisationId: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          /** @description Evidence: recorded in the event log */
-          evidence?: string;
-          /**
-           * Format: date
-           * @description The day of the change (default: today in the centre’s zone); never in the future
-           */
-          on?: string;
-          /** @description Why (the coordinating entity's declaration, Pix's examination): recorded in the event log */
-          reason: string;
-        };
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Agrement'];
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `agrement.network-members` is reserved to: operations */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id, or not visible to the caller (answered as if unknown) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description A rule forbids it now: `rule` names it */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The body exceeds the size limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unsupported body encoding or charset */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  AgrementsController_checkSession: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** @constant */
-            allowed: true;
-          };
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `agrement.read` is reserved to: operations, legal, centre, coordinator, inspector, read-only */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id, or not visible to the caller (answered as if unknown) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description SES-9: the rule that blocks sessions now (SUS-2, REF-2, AGR-4, TER-5) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  AgrementsController_whatIf: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          /** @description The legal team confirms each termination proposal the day it is made (BRE-4) */
-          confirmProposals?: boolean;
-          /** @description Hypothetical events, dated today or later in the agrément's time zone and not after `until`; given in any order, sorted by date (same-day events keep the order given) */
-          events?: {
-            /** @description sessions.finalised: required (QUO-3) */
-            candidates?: number;
-            /**
-             * Format: date
-             * @description cahier.substantial-change (AGR-5)
-             */
-            effectiveOn?: string;
-            evidence?: string;
-            /** Format: date */
-            on: string;
-            reason?: string;
-            summary?: string;
-            /** @enum {string} */
-            type:
-              | 'referent.trained'
-              | 'referent.badge-obtained'
-              | 'sessions.finalised'
-              | 'renewal.requested'
-              | 'renewal.accepted'
-              | 'suspension.started'
-              | 'suspension.lifted'
-              | 'breach.notified'
-              | 'breach.cured'
-              | 'visit.demanded'
-              | 'visit.accepted'
-              | 'visit.refused'
-              | 'termination.requested'
-              | 'termination.confirmed'
-              | 'force-majeure.started'
-              | 'force-majeure.ended'
-              | 'cahier.substantial-change';
-            /** @description renewal.accepted (AGR-3) */
-            years?: number;
-          }[];
-          /**
-           * Format: date
-           * @description Last day of the timeline, today to 6 years ahead
-           */
-          until: string;
-        };
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** @description ISO date-time */
-            at: string;
-            /** @enum {string} */
-            kind: 'state' | 'deadline' | 'proposal' | 'email';
-            name: string;
-            /** @description ISO date (YYYY-MM-DD) */
-            on: string;
-            outcome?: string;
-            outcomeBy?: string | null;
-            outcomeOn?: string | null;
-            rule: string;
-            supersededByOn?: string;
-            /** @enum {string} */
-            to?: 'centre' | 'operations' | 'legal';
-          }[];
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `simulation.run` is reserved to: legal, operations */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id, or not visible to the caller (answered as if unknown) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The body exceeds the size limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unsupported body encoding or charset */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many calls: retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  ApplicationsController_list: {
-    parameters: {
-      query?: {
-        limit?: number;
-        offset?: number;
-        overdue?: boolean;
-        state?:
-          | 'submitted'
-          | 'incomplete'
-          | 'rejected'
-          | 'admissible'
-          | 'referent-trained'
-          | 'granted'
-          | 'adhesion-received'
-          | 'attestation-issued';
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            items: {
-              /** Format: uuid */
-              id: string;
-              kind: string;
-              organisationName: string;
-              /** @description ISO date-time */
-              overdueFlaggedAt: string | null;
-              /** @description ISO date-time */
-              procedureDeadline: string | null;
-              /** @description ISO date-time */
-              receivedAt: string;
-              state: string;
-            }[];
-            limit: number;
-            offset: number;
-            total: number;
-          };
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `application.read` is reserved to: operations, legal, inspector, read-only, centre, coordinator */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  ApplicationsController_create: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
-        'Idempotency-Key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          /** @description APP-1: the argued application */
-          argument: string;
-          commitments: {
-            /** @description ELIG-3/ELIG-5: candidates within 3 years (600 for a centre, 2500 for a network) */
-            committedCandidates: number;
-            compliantEnvironment: boolean;
-            consistentMeans: boolean;
-            noReputationalRisk: boolean;
-            priorNetworkOperation?: boolean;
-            qualifiedTeam: boolean;
-            similarServiceReferences: boolean;
-            siteControlProcedures: boolean;
-          };
-          /**
-           * @description APP-1: individual, network, or DOC-3 higher-education
-           * @enum {string}
-           */
-          kind: 'individual' | 'network' | 'higher-education';
-          network?: {
-            coordinatingEntity: string;
-            departmentsCovered: (string | null)[];
-            members: {
-              /** @enum {string} */
-              category:
-                | 'public-higher-education'
-                | 'engineering-or-higher-technical-school'
-                | 'eespig'
-                | 'public-service-or-military-school'
-                | 'public-adult-vocational-training'
-                | 'public-establishment-with-training-mission'
-                | 'datadock-training-provider'
-                | 'apprentice-training-centre'
-                | 'other';
-              department?: string | null;
-              /** Format: email */
-              email: string;
-              name: string;
-              /** @description UAI code, if any (DOC-1) */
-              uai?: string | null;
-            }[];
-            /** @enum {string} */
-            type: 'A' | 'B';
-          } | null;
-          organisation: {
-            /**
-             * @description ELIG-1 category
-             * @enum {string}
-             */
-            category:
-              | 'public-higher-education'
-              | 'engineering-or-higher-technical-school'
-              | 'eespig'
-              | 'public-service-or-military-school'
-              | 'public-adult-vocational-training'
-              | 'public-establishment-with-training-mission'
-              | 'datadock-training-provider'
-              | 'apprentice-training-centre'
-              | 'other';
-            department?: string | null;
-            /** Format: email */
-            email: string;
-            /**
-             * @description Outside France (APP-8)
-             * @default false
-             */
-            foreign?: boolean;
-            name: string;
-            /**
-             * Format: time-zone
-             * @description IANA zone of the seat (e.g. America/Montreal); default: the department's (971–976 overseas), else Europe/Paris. The agrément's dates are dates there.
-             */
-            timeZone?: string | null;
-            /** @description UAI code, if any (DOC-1) */
-            uai?: string | null;
-          };
-          referent: {
-            /** Format: email */
-            email: string;
-            name: string;
-            recognisedQualifications?: boolean;
-          };
-        };
-      };
-    };
-    responses: {
-      /** @description 201 received (its workflow runs); 200 the same request again (Idempotency-Key) */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Application'];
-        };
-      };
-      /**
-       * @description Application received; its workflow runs
-       *
-       *     201 received (its workflow runs); 200 the same request again (Idempotency-Key)
-       */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Application'];
-        };
-      };
-      /** @description Invalid field (named in `field`) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `application.create` is reserved to: operations, centre */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /**
-       * @description APP-1: a centre applies only for its own organisation as Pix recorded it (same name, UAI and e-mail); new organisations and network applications are entered by Pix operations
-       *
-       *     A rule forbids it now: `rule` names it
-       */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The body exceeds the size limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unsupported body encoding or charset */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  ApplicationsController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Application'];
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `application.read` is reserved to: operations, legal, inspector, read-only, centre, coordinator */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id, or not visible to the caller (answered as if unknown) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  ApplicationsController_adhesionForm: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          /**
-           * Format: date
-           * @description ISO date (YYYY-MM-DD)
-           */
-          on: string;
-          /** @description Why: recorded in the event log */
-          reason?: string;
-        };
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Application'];
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `application.decide` is reserved to: operations */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id, or not visible to the caller (answered as if unknown) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description A rule forbids it now: `rule` names it */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The body exceeds the size limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unsupported body encoding or charset */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  ApplicationsController_admissibility: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          /** @description APP-3 */
-          conformityVisitRequired?: boolean;
-          /**
-           * @description APP-2
-           * @enum {string}
-           */
-          decision: 'admissible' | 'incomplete' | 'rejected';
-          missingPieces?: (
-            | 'adhesion-form'
-            | 'referent-cv'
-            | 'reference-attestations'
-            | 'proof-of-legal-existence'
-            | 'legal-status'
-            | 'site-control-procedures'
-            | 'member-list'
-          )[];
-          /** @description Why: recorded in the event log */
-          reason?: string;
-          reasons?: string[];
-        };
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Application'];
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `application.decide` is reserved to: operations */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id, or not visible to the caller (answered as if unknown) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description A rule forbids it now: `rule` names it */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The body exceeds the size limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unsupported body encoding or charset */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  ApplicationsController_attestation: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          /** @description Why: recorded in the event log */
-          reason?: string;
-          /**
-           * Format: date
-           * @description APP-6: date the centre received the attestation
-           */
-          receivedOn: string;
-        };
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Application'];
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `application.decide` is reserved to: operations */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id, or not visible to the caller (answered as if unknown) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description A rule forbids it now: `rule` names it */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The body exceeds the size limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unsupported body encoding or charset */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  ApplicationsController_recordVisit: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          compliant: boolean;
-          /** @description APP-3: charged up to 250 € */
-          costEur: number;
-          /**
-           * Format: date
-           * @description ISO date (YYYY-MM-DD)
-           */
-          on: string;
-          /** @description Why: recorded in the event log */
-          reason?: string;
-        };
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Application'];
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `application.decide` is reserved to: operations */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id, or not visible to the caller (answered as if unknown) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description A rule forbids it now: `rule` names it */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The body exceeds the size limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unsupported body encoding or charset */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  ApplicationsController_requireVisit: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          /** @description Why: recorded in the event log */
-          reason?: string;
-        };
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Application'];
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `application.decide` is reserved to: operations */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id, or not visible to the caller (answered as if unknown) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description A rule forbids it now: `rule` names it */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The body exceeds the size limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unsupported body encoding or charset */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  ApplicationsController_grant: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          /** @description Why: recorded in the event log */
-          reason?: string;
-          /** @description REF-1: the number of référents agreed in the convention; required for a network, 1 (or omitted) for a centre */
-          referentCount?: number;
-          /** @description APP-5: default 3; APP-8: at most 1 abroad */
-          years?: number;
-        };
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Application'];
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `application.decide` is reserved to: operations */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id, or not visible to the caller (answered as if unknown) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description A rule forbids it now: `rule` names it */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The body exceeds the size limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unsupported body encoding or charset */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  ApplicationsController_addPieces: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          pieces: {
-            filename: string;
-            /**
-             * Format: date
-             * @description Date on the document (DOC-1: proof of legal existence < 3 months)
-             */
-            issuedOn?: string;
-            /** @enum {string} */
-            type:
-              | 'adhesion-form'
-              | 'referent-cv'
-              | 'reference-attestations'
-              | 'proof-of-legal-existence'
-              | 'legal-status'
-              | 'site-control-procedures'
-              | 'member-list';
-          }[];
-          /** @description Why: recorded in the event log */
-          reason?: string;
-        };
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Application'];
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `application.add-pieces` is reserved to: operations, centre, coordinator */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id, or not visible to the caller (answered as if unknown) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description A rule forbids it now: `rule` names it */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The body exceeds the size limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unsupported body encoding or charset */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  ApplicationsController_referentTrained: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          /**
-           * Format: date
-           * @description ISO date (YYYY-MM-DD)
-           */
-          on: string;
-          /** @description Why: recorded in the event log */
-          reason?: string;
-        };
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Application'];
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `application.decide` is reserved to: operations */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id, or not visible to the caller (answered as if unknown) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description A rule forbids it now: `rule` names it */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The body exceeds the size limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unsupported body encoding or charset */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  AttentionController_list: {
-    parameters: {
-      query?: {
-        kind?: 'activity-failed' | 'activity-retrying' | 'email-undelivered' | 'access-review-due';
-        limit?: number;
-        offset?: number;
-        /** @description open (default), resolved or all */
-        status?: 'open' | 'resolved' | 'all';
-        workflowId?: unknown;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            items: components['schemas']['AttentionItem'][];
-            limit: number;
-            offset: number;
-            total: number;
-          };
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `attention.read` is reserved to: operations */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  AttentionController_one: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AttentionItem'];
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `attention.read` is reserved to: operations */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id, or not visible to the caller (answered as if unknown) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  AttentionController_resolve: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          /** @description What was done (French), e.g. « adresse corrigée, courriel renvoyé à la main » */
-          reason: string;
-        };
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AttentionItem'];
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `attention.resolve` is reserved to: operations */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id, or not visible to the caller (answered as if unknown) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The body exceeds the size limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unsupported body encoding or charset */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  AuditController_verify: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            brokenAt?: {
-              id: string;
-              /** @enum {string} */
-              reason: 'prev-hash' | 'hash';
-            };
-            checked: number;
-            valid: boolean;
-          };
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `log.verify` is reserved to: legal, operations */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  CampaignWindowsController_list: {
-    parameters: {
-      query?: {
-        /** @description e.g. 2026-2027 */
-        schoolYear?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** @description ISO date (YYYY-MM-DD) */
-            from: string;
-            schoolType: string;
-            schoolYear: string;
-            /** @description ISO date (YYYY-MM-DD) */
-            to: string;
-          }[];
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `session.read` is reserved to: operations, legal, inspector, read-only, centre, coordinator */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  CampaignWindowsController_put: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        schoolType: 'college' | 'lycee' | 'agricultural-lycee';
-        schoolYear: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          /**
-           * Format: date
-           * @description The latest date a derogation may grant (e.g. collèges: 20 May); null or absent: no limit
-           */
-          derogationLimit?: string | null;
-          /**
-           * Format: date
-           * @description ISO date (YYYY-MM-DD)
-           */
-          from: string;
-          /** @description Where the window comes from (note de service, FAQ…) */
-          source: string;
-          /**
-           * Format: date
-           * @description ISO date (YYYY-MM-DD)
-           */
-          to: string;
-        };
-      };
-    };
-    responses: {
-      /** @description 201 published; 200 corrected */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** @description ISO date (YYYY-MM-DD) */
-            from: string;
-            schoolType: string;
-            schoolYear: string;
-            /** @description ISO date (YYYY-MM-DD) */
-            to: string;
-          };
-        };
-      };
-      /** @description 201 published; 200 corrected */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** @description ISO date (YYYY-MM-DD) */
-            from: string;
-            schoolType: string;
-            schoolYear: string;
-            /** @description ISO date (YYYY-MM-DD) */
-            to: string;
-          };
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `campaign.manage` is reserved to: operations */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description A rule forbids it now: `rule` names it */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The body exceeds the size limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unsupported body encoding or charset */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  CampaignWindowsController_derogations: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        schoolYear: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** @description ISO date-time */
-            grantedAt?: string;
-            grantedBy: string;
-            /** Format: uuid */
-            organisationId: string;
-            organisationName: string;
-            reason: string;
-            schoolType: string;
-            schoolYear: string;
-            /** @description ISO date (YYYY-MM-DD) */
-            until: string;
-          }[];
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `campaign.manage` is reserved to: operations */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  CampaignWindowsController_derogate: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        organisationId: string;
-        schoolYear: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          reason: string;
-          /**
-           * Format: date
-           * @description The school's last day of campaign: after the window's end, within its derogation limit
-           */
-          until: string;
-        };
-      };
-    };
-    responses: {
-      /** @description 201 granted; 200 changed */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            grantedBy: string;
-            /** Format: uuid */
-            organisationId: string;
-            organisationName: string;
-            reason: string;
-            schoolType: string;
-            schoolYear: string;
-            /** @description ISO date (YYYY-MM-DD) */
-            until: string;
-          };
-        };
-      };
-      /** @description 201 granted; 200 changed */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            grantedBy: string;
-            /** Format: uuid */
-            organisationId: string;
-            organisationName: string;
-            reason: string;
-            schoolType: string;
-            schoolYear: string;
-            /** @description ISO date (YYYY-MM-DD) */
-            until: string;
-          };
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `campaign.manage` is reserved to: operations */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id, or not visible to the caller (answered as if unknown) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description A rule forbids it now: `rule` names it */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The body exceeds the size limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unsupported body encoding or charset */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  QualityEventsController_list: {
-    parameters: {
-      query?: {
-        kind?: 'complaint' | 'incident' | 'fraud-report' | 'late-finalisation' | 'data-breach';
-        limit?: number;
-        offset?: number;
-      };
-      header?: never;
-      path: {
-        organisationId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            items: {
-              /** Format: uuid */
-              id: string;
-              kind: string;
-              /** @description ISO date (YYYY-MM-DD) */
-              occurredOn: string;
-            }[];
-            limit: number;
-            offset: number;
-            total: number;
-          };
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `visits.read` is reserved to: operations, legal, inspector */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id, or not visible to the caller (answered as if unknown) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  QualityEventsController_record: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        organisationId: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          /**
-           * Format: date-time
-           * @description DATA-2: when the centre discovered the personal-data breach
-           */
-          discoveredAt?: string | null;
-          /**
-           * @description complaint (SES-13), incident (SES-12), fraud-report (SUS-1), late-finalisation (SES-10), data-breach (DATA-2)
-           * @enum {string}
-           */
-          kind: 'complaint' | 'incident' | 'fraud-report' | 'late-finalisation' | 'data-breach';
-          /**
-           * Format: date-time
-           * @description DATA-2: when the centre notified Pix of it (due within 72 hours)
-           */
-          notifiedAt?: string | null;
-          /**
-           * Format: date
-           * @description When it happened, or the complaint was received (ISO date)
-           */
-          occurredOn: string;
-          /**
-           * Format: date
-           * @description SES-13: when the results complained about were published
-           */
-          resultsPublishedOn?: string | null;
-          /** @description The session concerned, one of the centre’s */
-          sessionId?: string | null;
-          /** @description What happened, in French */
-          summary: string;
-        };
-      };
-    };
-    responses: {
-      /** @description OK */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
+            firstGrantOn: string | null;
             /** Format: uuid */
             id: string;
             kind: string;
-            /** @description ISO date (YYYY-MM-DD) */
-            occurredOn: string;
-          };
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `quality.record` is reserved to: operations, legal */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id, or not visible to the caller (answered as if unknown) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The body exceeds the size limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unsupported body encoding or charset */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  VisitsController_risk: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        organisationId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** Format: uuid */
-            agrementId: string;
-            /** @description ISO date (YYYY-MM-DD) */
-            asOf: string;
-            /** @description Every contributing factor, highest points first */
-            factors: {
-              actual?: unknown;
-              check: string;
-              clause: string;
-              expected?: unknown;
-              message: string;
-              points: number;
-              ruleId: string;
+            /** @description Every deadline once, with its outcome (issue 10 §3) */
+            ledger: {
+                /** @enum {string} */
+                boundary: "by" | "on";
+                key: string;
+                name: string;
+                /** @description ISO date (YYYY-MM-DD) */
+                on: string;
+                outcome: string;
+                outcomeBy: string | null;
+                outcomeOn: string | null;
+                ruleId: string;
+                setBy: string;
+                setOn: string;
+                supersededByOn: string | null;
             }[];
-            /** @description VIS-1: what the score reads (rules/visits RiskFacts) */
-            facts: {
-              candidates: number;
-              complaints: number;
-              everVisited: boolean;
-              fraudReports: number;
-              incidents: number;
-              lateFinalisations: number;
-              monthsSinceFirstGrant: number;
-              monthsWithoutVisit: number;
-              pastBreaches: number;
-              pastSuspensions: number;
-              remediesLate: number;
-            };
-            notContributing: {
-              actual?: unknown;
-              check: string;
-              expected?: unknown;
-              ruleId: string;
-            }[];
-            /** Format: uuid */
-            organisationId: string;
-            organisationName: string;
-            ruleSet: string;
-            score: number;
-            version: string;
-          };
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `visits.read` is reserved to: operations, legal, inspector */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id, or not visible to the caller (answered as if unknown) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  VisitsController_findings: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          /** @description VIS-4: premises; connection and equipment; staffing; mastery of session organisation */
-          checklist: {
-            connectionAndEquipment: {
-              /** @description What was found; required when ko */
-              notes?: string;
-              /** @enum {string} */
-              result: 'ok' | 'ko';
-            };
-            premises: {
-              /** @description What was found; required when ko */
-              notes?: string;
-              /** @enum {string} */
-              result: 'ok' | 'ko';
-            };
-            sessionOrganisation: {
-              /** @description What was found; required when ko */
-              notes?: string;
-              /** @enum {string} */
-              result: 'ok' | 'ko';
-            };
-            staffing: {
-              /** @description What was found; required when ko */
-              notes?: string;
-              /** @enum {string} */
-              result: 'ok' | 'ko';
-            };
-          };
-          /** @description VIS-3, APP-3: actual cost; the centre is charged within the cap */
-          costEur?: number;
-          /** @description BRE-1: propose a breach notice to the legal team */
-          proposeBreach?: boolean;
-          /** @description SUS-1: propose a suspension to the legal team */
-          proposeSuspension?: boolean;
-          summary?: string;
-        };
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            agrementProposals: {
-              failed: Record<string, never>[];
-              recorded: Record<string, never>[];
-            };
-            emails: Record<string, never>;
-            findings: Record<string, never>;
-            /** @constant */
-            status: 'done';
-            /** Format: uuid */
-            visitId: string;
-          };
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `visits.record-findings` is reserved to: inspector, operations */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id, or not visible to the caller (answered as if unknown) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description A rule forbids it now: `rule` names it */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The body exceeds the size limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unsupported body encoding or charset */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  DashboardController_attention: {
-    parameters: {
-      query?: {
-        department?: unknown;
-        format?: 'json' | 'csv';
-        kind?: 'centre' | 'network';
-        limit?: number;
-        /** @description Coordinating organisation id */
-        network?: unknown;
-        offset?: number;
-        /** @description INSEE region code (GET /dashboard/regions) */
-        region?: unknown;
-        status?: 'open' | 'resolved' | 'all';
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            items: components['schemas']['AttentionItem'][];
-            limit: number;
-            offset: number;
-            total: number;
-          };
-          'text/csv': string;
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `attention.read` is reserved to: operations */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many calls: retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  DashboardController_centreTimeline: {
-    parameters: {
-      query?: {
-        department?: unknown;
-        format?: 'json' | 'csv';
-        kind?: 'centre' | 'network';
-        limit?: number;
-        /** @description Coordinating organisation id */
-        network?: unknown;
-        offset?: number;
-        /** @description INSEE region code (GET /dashboard/regions) */
-        region?: unknown;
-      };
-      header?: never;
-      path: {
-        organisationId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
             organisation: {
-              department: string | null;
-              /** Format: uuid */
-              id: string;
-              name: string;
+                department: string | null;
+                email: string;
+                /** Format: uuid */
+                id: string;
+                name: string;
             };
-            past: {
-              items: {
+            /** @description SES-9: the rule blocking sessions now, if any */
+            sessionBlocker: {
+                reason: string;
+                ruleId: string;
+            } | null;
+            startOn: string | null;
+            /** @enum {string} */
+            state: "active" | "suspended" | "force-majeure" | "under-notice" | "terminating" | "expired" | "terminated";
+            termOn: string | null;
+            /** @description The event log, oldest first: what happened, when, by whom, why, under which rules */
+            timeline: {
                 actor: string | null;
                 /** @description ISO date-time */
                 at: string;
@@ -6702,1669 +1710,280 @@ export interface operations {
                 from: string | null;
                 reason: string | null;
                 ruleIds: string[];
-                /** @description agrement, session, statement, control-visit or centre-quality */
-                stream: string;
                 to: string | null;
                 type: string;
-              }[];
-              limit: number;
-              offset: number;
-              total: number;
-            };
-            /** @description Every deadline its workflows hold, soonest first */
-            upcoming: {
-              agrementId: string | null;
-              at: string;
-              deadline: string;
-              department: string | null;
-              kind: string | null;
-              on: string;
-              organisationId: string;
-              organisationName: string;
-              ruleId: string;
-              /** @enum {string} */
-              subject: 'agrement' | 'session' | 'statement';
-              subjectId: string;
             }[];
-          };
-          'text/csv': string;
+            workflowId: string;
         };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `agrement.read` is reserved to: operations, legal, centre, coordinator, inspector, read-only */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id, or not visible to the caller (answered as if unknown) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many calls: retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  DashboardController_deadlines: {
-    parameters: {
-      query?: {
-        days?: number;
-        /** @description e.g. cure-due, renewal-request-due */
-        deadline?: unknown;
-        department?: unknown;
-        format?: 'json' | 'csv';
-        kind?: 'centre' | 'network';
-        limit?: number;
-        /** @description Coordinating organisation id */
-        network?: unknown;
-        offset?: number;
-        /** @description INSEE region code (GET /dashboard/regions) */
-        region?: unknown;
-      };
-      header?: {
-        /** @description `no-cache`: a fresh answer rather than the cached one */
-        'cache-control'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            items: {
-              agrementId: string | null;
-              at: string;
-              deadline: string;
-              department: string | null;
-              kind: string | null;
-              on: string;
-              organisationId: string;
-              organisationName: string;
-              ruleId: string;
-              /** @enum {string} */
-              subject: 'agrement' | 'session' | 'statement';
-              subjectId: string;
+        Application: {
+            /** @description The application as submitted (POST /applications body) */
+            data: Record<string, never>;
+            /** @description ELIG-1..5 and DOC-1..4 as last judged on the whole dossier (activities/application.activities.ts); null before the first evaluation */
+            evaluation: {
+                dossier: {
+                    failures: {
+                        actual?: unknown;
+                        check: string;
+                        clause: string;
+                        expected?: unknown;
+                        message: string;
+                        ruleId: string;
+                    }[];
+                    notApplicable?: string[];
+                    passed: boolean;
+                    passes?: {
+                        actual?: unknown;
+                        check: string;
+                        clause: string;
+                        expected?: unknown;
+                        message: string;
+                        ruleId: string;
+                    }[];
+                    ruleSet: string;
+                    version: string;
+                };
+                eligibility: {
+                    failures: {
+                        actual?: unknown;
+                        check: string;
+                        clause: string;
+                        expected?: unknown;
+                        message: string;
+                        ruleId: string;
+                    }[];
+                    notApplicable?: string[];
+                    passed: boolean;
+                    passes?: {
+                        actual?: unknown;
+                        check: string;
+                        clause: string;
+                        expected?: unknown;
+                        message: string;
+                        ruleId: string;
+                    }[];
+                    ruleSet: string;
+                    version: string;
+                };
+                /** @description ISO date (YYYY-MM-DD) */
+                evaluatedOn: string;
+            } | null;
+            /** Format: uuid */
+            id: string;
+            kind: string;
+            members: {
+                category: string;
+                department: string | null;
+                email: string;
+                /** Format: uuid */
+                id: string;
+                name: string;
+                uai: string | null;
             }[];
-            limit: number;
-            offset: number;
-            total: number;
-          };
-          'text/csv': string;
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `agrement.read` is reserved to: operations, legal, centre, coordinator, inspector, read-only */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many calls: retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  DashboardController_overdue: {
-    parameters: {
-      query?: {
-        department?: unknown;
-        format?: 'json' | 'csv';
-        kind?: 'centre' | 'network';
-        limit?: number;
-        /** @description Coordinating organisation id */
-        network?: unknown;
-        offset?: number;
-        /** @description INSEE region code (GET /dashboard/regions) */
-        region?: unknown;
-      };
-      header?: {
-        /** @description `no-cache`: a fresh answer rather than the cached one */
-        'cache-control'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            items: {
-              agrementId: string | null;
-              id: string;
-              organisationName: string;
-              ruleId: string;
-              since: string;
-              /** @enum {string} */
-              subject: 'agrement' | 'application' | 'session' | 'statement';
-              what: string;
+            organisation: {
+                category: string;
+                department: string | null;
+                email: string;
+                foreign: boolean;
+                /** Format: uuid */
+                id: string;
+                name: string;
+                uai: string | null;
+            };
+            pieces: Record<string, never>[];
+            /** @description APP-2..7: the APP-7 clock, deadlines and decisions */
+            procedure: Record<string, never> | null;
+            /** @description ISO date-time */
+            receivedAt: string;
+            state: string;
+            /** @description The event log, oldest first: what happened, when, by whom, why, under which rules */
+            timeline: {
+                actor: string | null;
+                /** @description ISO date-time */
+                at: string;
+                data: unknown;
+                from: string | null;
+                reason: string | null;
+                ruleIds: string[];
+                to: string | null;
+                type: string;
             }[];
-            limit: number;
-            offset: number;
-            total: number;
-          };
-          'text/csv': string;
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `agrement.read` is reserved to: operations, legal, centre, coordinator, inspector, read-only */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many calls: retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  DashboardController_overview: {
-    parameters: {
-      query?: {
-        department?: unknown;
-        format?: 'json' | 'csv';
-        kind?: 'centre' | 'network';
-        limit?: number;
-        /** @description Coordinating organisation id */
-        network?: unknown;
-        offset?: number;
-        /** @description INSEE region code (GET /dashboard/regions) */
-        region?: unknown;
-      };
-      header?: {
-        /** @description `no-cache`: a fresh answer rather than the cached one */
-        'cache-control'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            agrements: {
-              /** @description Centres’ agréments by state */
-              centre: {
-                [key: string]: number;
-              };
-              /** @description Networks’ agréments by state */
-              network: {
-                [key: string]: number;
-              };
-            };
-            /** @description Applications by state */
-            applications: {
-              [key: string]: number;
-            };
-            applicationsOverdue: number;
-          };
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `agrement.read` is reserved to: operations, legal, centre, coordinator, inspector, read-only */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many calls: retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  DashboardController_quotas: {
-    parameters: {
-      query?: {
-        department?: unknown;
-        format?: 'json' | 'csv';
-        kind?: 'centre' | 'network';
-        limit?: number;
-        /** @description Coordinating organisation id */
-        network?: unknown;
-        offset?: number;
-        /** @description INSEE region code (GET /dashboard/regions) */
-        region?: unknown;
-      };
-      header?: {
-        /** @description `no-cache`: a fresh answer rather than the cached one */
-        'cache-control'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            items: {
-              agrementId: string;
-              candidates: number;
-              deadlineOn: string;
-              kind: string;
-              organisationName: string;
-              projected: number;
-              shortfall: number;
-              target: number;
-            }[];
-            limit: number;
-            offset: number;
-            total: number;
-          };
-          'text/csv': string;
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `agrement.read` is reserved to: operations, legal, centre, coordinator, inspector, read-only */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many calls: retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  DashboardController_regions: {
-    parameters: {
-      query?: {
-        department?: unknown;
-        format?: 'json' | 'csv';
-        kind?: 'centre' | 'network';
-        limit?: number;
-        /** @description Coordinating organisation id */
-        network?: unknown;
-        offset?: number;
-        /** @description INSEE region code (GET /dashboard/regions) */
-        region?: unknown;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            code: string;
-            departments: string[];
-            name: string;
-          }[];
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `agrement.read` is reserved to: operations, legal, centre, coordinator, inspector, read-only */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many calls: retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  DashboardController_watchlist: {
-    parameters: {
-      query?: {
-        department?: unknown;
-        format?: 'json' | 'csv';
-        kind?: 'centre' | 'network';
-        limit?: number;
-        /** @description Coordinating organisation id */
-        network?: unknown;
-        offset?: number;
-        /** @description INSEE region code (GET /dashboard/regions) */
-        region?: unknown;
-      };
-      header?: {
-        /** @description `no-cache`: a fresh answer rather than the cached one */
-        'cache-control'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            items: {
-              /** Format: uuid */
-              agrementId: string;
-              /** @description BRE-1 */
-              breach: {
-                /** @description ISO date (YYYY-MM-DD) */
-                cureDueOn: string;
-                /** @description ISO date (YYYY-MM-DD) */
-                letterSentOn: string;
-                reason: string;
-              } | null;
-              department: string | null;
-              kind: string;
-              organisationName: string;
-              /** @enum {string} */
-              state: 'suspended' | 'under-notice' | 'terminating';
-              /** @description SUS-1 */
-              suspension: {
-                reason: string;
-                /** @description ISO date (YYYY-MM-DD) */
-                since: string;
-              } | null;
-              /** @description TER-1, QUO-2, AGR-5 */
-              termination: {
-                cause: string;
-                /** @description ISO date (YYYY-MM-DD) */
-                effectiveOn: string;
-                /** @description ISO date (YYYY-MM-DD) */
-                noticeOn: string;
-                ruleId: string;
-              } | null;
-            }[];
-            limit: number;
-            offset: number;
-            total: number;
-          };
-          'text/csv': string;
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `agrement.read` is reserved to: operations, legal, centre, coordinator, inspector, read-only */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many calls: retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  HealthController_health: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            checks: {
-              database: {
-                error?: string;
-                /** @enum {string} */
-                status: 'up' | 'down';
-              };
-              temporal: {
-                error?: string;
-                /** @enum {string} */
-                status: 'up' | 'down';
-              };
-            };
-            down?: string[];
-            /** @enum {string} */
-            status: 'ok' | 'unavailable';
-          };
-        };
-      };
-      /** @description A dependency is down (named in `down`): retry after `Retry-After` seconds */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            checks: {
-              database: {
-                error?: string;
-                /** @enum {string} */
-                status: 'up' | 'down';
-              };
-              temporal: {
-                error?: string;
-                /** @enum {string} */
-                status: 'up' | 'down';
-              };
-            };
-            down?: string[];
-            /** @enum {string} */
-            status: 'ok' | 'unavailable';
-          };
-        };
-      };
-    };
-  };
-  HealthController_live: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** @constant */
-            status: 'ok';
-          };
-        };
-      };
-    };
-  };
-  HealthController_ready: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            checks: {
-              database: {
-                error?: string;
-                /** @enum {string} */
-                status: 'up' | 'down';
-              };
-              temporal: {
-                error?: string;
-                /** @enum {string} */
-                status: 'up' | 'down';
-              };
-            };
-            down?: string[];
-            /** @enum {string} */
-            status: 'ok' | 'unavailable';
-          };
-        };
-      };
-      /** @description A dependency is down (named in `down`): retry after `Retry-After` seconds */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            checks: {
-              database: {
-                error?: string;
-                /** @enum {string} */
-                status: 'up' | 'down';
-              };
-              temporal: {
-                error?: string;
-                /** @enum {string} */
-                status: 'up' | 'down';
-              };
-            };
-            down?: string[];
-            /** @enum {string} */
-            status: 'ok' | 'unavailable';
-          };
-        };
-      };
-    };
-  };
-  InspectorsController_list: {
-    parameters: {
-      query?: {
-        /** @description true (default), false or all */
-        active?: string;
-        department?: string;
-        kind?: 'pix-staff' | 'centre-manager' | 'contractor';
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            items: components['schemas']['Inspector'][];
-          };
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `inspectors.manage` is reserved to: operations */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  InspectorsController_create: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
-        'Idempotency-Key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          /**
-           * Format: date
-           * @description Start of the engagement (default: today)
-           */
-          availableFrom?: string;
-          /**
-           * Format: date
-           * @description End of the engagement; null or absent: open-ended
-           */
-          availableTo?: string | null;
-          /** @description Visits the inspector can make in a planned period */
-          capacity: number;
-          /** @description Department codes covered (01–95, 2A, 2B, 971–976) */
-          departments: string[];
-          /**
-           * Format: email
-           * @description Unique; the inspector signs in as the user with this e-mail
-           */
-          email: string;
-          /**
-           * @description VIS-5: Pix staff, manager of another centre, contractor
-           * @enum {string}
-           */
-          kind: 'pix-staff' | 'centre-manager' | 'contractor';
-          name: string;
-          /**
-           * Format: uuid
-           * @description VIS-5: the network (coordinating organisation) the inspector belongs to
-           */
-          networkId?: string;
-          /**
-           * Format: uuid
-           * @description VIS-5: the centre a centre manager manages (required for them only)
-           */
-          organisationId?: string;
-          /** @description Days the inspector cannot visit, both ends included; replaces the previous list */
-          unavailable?: {
-            /**
-             * Format: date
-             * @description ISO date (YYYY-MM-DD)
-             */
-            from: string;
-            reason?: string;
-            /**
-             * Format: date
-             * @description ISO date (YYYY-MM-DD)
-             */
-            to: string;
-          }[];
-        };
-      };
-    };
-    responses: {
-      /** @description OK */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Inspector'];
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `inspectors.manage` is reserved to: operations */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id, or not visible to the caller (answered as if unknown) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description A rule forbids it now: `rule` names it */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The body exceeds the size limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unsupported body encoding or charset */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  InspectorsController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Inspector'];
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `inspectors.manage` is reserved to: operations */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id, or not visible to the caller (answered as if unknown) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  InspectorsController_areas: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          /** @description Department codes covered (01–95, 2A, 2B, 971–976) */
-          departments: string[];
-        };
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Inspector'];
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `inspectors.manage` is reserved to: operations */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id, or not visible to the caller (answered as if unknown) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description A rule forbids it now: `rule` names it */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The body exceeds the size limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unsupported body encoding or charset */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  InspectorsController_availability: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          /**
-           * Format: date
-           * @description ISO date (YYYY-MM-DD)
-           */
-          availableFrom?: string;
-          /**
-           * Format: date
-           * @description null: open-ended; absent: unchanged
-           */
-          availableTo?: string | null;
-          /** @description Visits the inspector can make in a planned period */
-          capacity?: number;
-          /** @description Days the inspector cannot visit, both ends included; replaces the previous list */
-          unavailable: {
-            /**
-             * Format: date
-             * @description ISO date (YYYY-MM-DD)
-             */
-            from: string;
-            reason?: string;
-            /**
-             * Format: date
-             * @description ISO date (YYYY-MM-DD)
-             */
-            to: string;
-          }[];
-        };
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Inspector'];
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `inspectors.manage` is reserved to: operations */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id, or not visible to the caller (answered as if unknown) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description A rule forbids it now: `rule` names it */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The body exceeds the size limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unsupported body encoding or charset */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  InspectorsController_deactivate: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          /** @description Why: recorded in the event log */
-          reason: string;
-        };
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Inspector'];
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `inspectors.manage` is reserved to: operations */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id, or not visible to the caller (answered as if unknown) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description A rule forbids it now: `rule` names it */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The body exceeds the size limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unsupported body encoding or charset */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  MeController_me: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            actions: string[];
-            name: string;
-            organisationId: string | null;
-            role: string;
-          };
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  MeController_tokens: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description My tokens, newest first */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
+            workflowId: string;
+        };
+        AttentionItem: {
+            action: string;
+            activityType: string | null;
+            attempts: number | null;
+            details: unknown;
+            errorMessage: string;
+            errorType: string;
+            /** @description ISO date-time */
+            firstSeenAt: string;
+            /** Format: uuid */
+            id: string;
+            kind: string;
+            /** @description ISO date-time */
+            lastSeenAt: string;
+            occurrences: number;
+            resolution: string | null;
+            /** @description ISO date-time */
+            resolvedAt: string | null;
+            resolvedBy: string | null;
+            runId: string | null;
+            workflowId: string | null;
+            workflowType: string | null;
+        };
+        Error: {
+            /** @description 403: the action refused */
+            action?: string;
+            /** @description 403: the roles that may take it */
+            allowedRoles?: string[];
+            /** @description 503: what cannot be reached (database, temporal) */
+            dependency?: string;
+            /** @description More about the error (ids, rule ids, the first request of a reused Idempotency-Key…) */
+            details?: unknown;
+            /** @description The HTTP reason phrase */
+            error?: string;
+            /** @description 422: each failing rule with the actual and expected values */
+            failures?: Record<string, never>[];
+            /** @description 400: the field at fault (dotted path, `(body)`, a query or path parameter, a header) */
+            field?: string | null;
+            /** @description What is wrong, for a person to read */
+            message: string;
+            /** @description 409: the rule that forbids it (e.g. SUS-2) */
+            rule?: string;
+            /** @description 422: every failing rule */
+            rules?: string[];
+            statusCode: number;
+        };
+        Inspector: {
+            active: boolean;
+            /** @description ISO date (YYYY-MM-DD) */
+            availableFrom: string;
+            /** @description ISO date (YYYY-MM-DD) */
+            availableTo: string | null;
+            capacity: number;
             /** @description ISO date-time */
             createdAt: string;
-            current: boolean;
+            /** @description ISO date-time */
+            deactivatedAt: string | null;
+            deactivationReason: string | null;
+            departments: string[];
+            email: string;
+            /** Format: uuid */
+            id: string;
+            kind: string;
+            name: string;
+            networkId: string | null;
+            organisation: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            } | null;
+            plannedVisits: Record<string, never>[];
+            unavailable: Record<string, never>[];
+            visitsDone: number;
+        };
+        RuleSet: {
+            checks: {
+                check: string;
+                clause: string;
+                ruleId: string;
+            }[];
+            /** @description ISO date (YYYY-MM-DD) */
+            effectiveFrom: string;
+            /** @description ISO date (YYYY-MM-DD) */
+            effectiveUntil: string | null;
+            id: string;
+            parameterOverrides: Record<string, never>;
+            ruleIds: string[];
+            ruleSet: string;
+            source: string;
+            version: string;
+        };
+        RuleSetVersion: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            status: "draft" | "published";
+        };
+        Session: {
+            candidates: number;
+            /** @description ISO date (YYYY-MM-DD) */
+            date: string;
+            /** @description SES-10 as the workflow holds it */
+            deadline: Record<string, never> | null;
+            /** @description ISO date-time */
+            deadlineAt: string;
+            id: string;
+            /** Format: uuid */
+            organisationId: string;
+            /** @description SES-12: the remedy follow-up, null when no incident was attributable to the centre */
+            remedy: {
+                /** @description The candidates concerned (local ids), or all */
+                affected: string[] | "all";
+                centreName: string;
+                /** @description ISO date (YYYY-MM-DD) */
+                date: string;
+                /** @description ISO date-time */
+                dueAt: string;
+                /** @description ISO date (YYYY-MM-DD) */
+                dueOn: string;
+                incidents: string[];
+                remedy: {
+                    candidateLocalIds: string[];
+                    /** @enum {string} */
+                    kind: "new-session" | "refund";
+                    note: string | null;
+                    /** @description ISO date-time */
+                    recordedAt: string;
+                } | null;
+                sessionId: string;
+                /** @enum {string} */
+                state: "awaiting" | "overdue" | "remedied" | "remedied-late" | "unremedied";
+                timeZone: string;
+                version: number;
+            } | null;
+            /** @description SES-1: the report as received */
+            report: Record<string, never>;
+            status: string;
+        };
+        SessionImport: {
+            actor: string;
+            attempts: number;
+            created: number;
+            failure: unknown;
+            fileName: string | null;
+            /** @description ISO date-time */
+            finishedAt: string | null;
+            format: string;
+            /** Format: uuid */
+            id: string;
+            linesDone: number;
+            percent: number | null;
+            processed: number;
+            refused: number;
+            /** @description ISO date-time */
+            resumedAt: string | null;
+            sessionsRead: number;
+            /** @description ISO date-time */
+            startedAt: string;
+            /** @enum {string} */
+            status: "running" | "completed" | "failed";
+            total: number | null;
+            unchanged: number;
+            updated: number;
+        };
+        Statement: {
+            /** Format: uuid */
+            id: string;
+            month: string;
+            /** Format: uuid */
+            organisationId: string;
+            state: string;
+        };
+        Token: {
+            /** @description ISO date-time */
+            createdAt: string;
             /** @description ISO date-time */
             expiresAt: string;
             /** Format: uuid */
@@ -8375,4487 +1994,10751 @@ export interface operations {
             /** @description ISO date-time */
             revokedAt: string | null;
             /** @enum {string} */
-            status: 'active' | 'expired' | 'revoked';
-          }[];
+            status: "active" | "expired" | "revoked";
         };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `tokens.own` is reserved to: operations, legal, centre, coordinator, inspector, read-only */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  MeController_issue: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
-        'Idempotency-Key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          /** @description What the token is for, e.g. « poste de Claire », « script d’export » */
-          label: string;
-          /** @description Days the token lives (default 90, at most 365: none outlives the annual review, DATA-3) */
-          lifetimeDays?: number;
-        };
-      };
-    };
-    responses: {
-      /** @description The token (secret shown once), its id and expiry */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
+        User: {
+            active: boolean;
             /** @description ISO date-time */
             createdAt: string;
             /** @description ISO date-time */
-            expiresAt: string;
+            deactivatedAt: string | null;
+            email: string;
             /** Format: uuid */
             id: string;
-            label: string;
-            /** @description The secret, shown once: only its hash is stored (DATA-3) */
-            token: string;
-          };
-        };
-      };
-      /** @description Invalid field (named in `field`), e.g. lifetimeDays beyond the maximum */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `tokens.own` is reserved to: operations, legal, centre, coordinator, inspector, read-only */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description DATA-3: a token was already issued for this Idempotency-Key (its secret is shown once only) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The body exceeds the size limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unsupported body encoding or charset */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  MeController_revoke: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The token as it now stands (revoking again changes nothing) */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Token'];
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `tokens.own` is reserved to: operations, legal, centre, coordinator, inspector, read-only */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Not one of my tokens */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  RuleSetVersionsController_list: {
-    parameters: {
-      query?: {
-        status?: 'draft' | 'published';
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['RuleSetVersion'][];
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `rule-set.draft` is reserved to: operations */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  RuleSetVersionsController_create: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
-        'Idempotency-Key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          /**
-           * Format: date
-           * @description AGR-6: the day the version starts judging sessions; at least 1 month after publication (AGR-5, Conv art. 8.1 and 8.2)
-           */
-          effectiveFrom: string;
-          /** @description A session rule file like src/sessions/rules/ses-2020-01.rules.json: ruleSet "sessions", version, source, rules, optional parameters overriding PARAMETERS */
-          rules: Record<string, never>;
-          /** @description AGR-5: equipment per candidate, invigilator ratio, staff profiles, premises (Conv art. 8.1) */
-          substantial: boolean;
-          /** @description The change, in French, as the centres read it in the notice */
-          summary: string;
-        };
-      };
-    };
-    responses: {
-      /** @description OK */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['RuleSetVersion'];
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `rule-set.draft` is reserved to: operations */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description A rule forbids it now: `rule` names it */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The body exceeds the size limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unsupported body encoding or charset */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  RuleSetVersionsController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['RuleSetVersion'];
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `rule-set.draft` is reserved to: operations */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id, or not visible to the caller (answered as if unknown) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  RuleSetVersionsController_update: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          /**
-           * Format: date
-           * @description AGR-6: the day the version starts judging sessions; at least 1 month after publication (AGR-5, Conv art. 8.1 and 8.2)
-           */
-          effectiveFrom: string;
-          /** @description A session rule file like src/sessions/rules/ses-2020-01.rules.json: ruleSet "sessions", version, source, rules, optional parameters overriding PARAMETERS */
-          rules: Record<string, never>;
-          /** @description AGR-5: equipment per candidate, invigilator ratio, staff profiles, premises (Conv art. 8.1) */
-          substantial: boolean;
-          /** @description The change, in French, as the centres read it in the notice */
-          summary: string;
-        };
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['RuleSetVersion'];
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `rule-set.draft` is reserved to: operations */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id, or not visible to the caller (answered as if unknown) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description A rule forbids it now: `rule` names it */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The body exceeds the size limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unsupported body encoding or charset */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  RuleSetVersionsController_impact: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** @description ISO date (YYYY-MM-DD) */
-            effectiveFrom: string;
-            /** @description ISO date (YYYY-MM-DD) */
-            effectiveUntil: string | null;
-            /** @description ISO date (YYYY-MM-DD) */
-            judgedOn: string;
-            plannedSessions: number;
-            refused: {
-              /** @description ISO date (YYYY-MM-DD) */
-              date: string;
-              failures: {
-                actual?: unknown;
-                check: string;
-                expected?: unknown;
-                message: string;
-                ruleId: string;
-              }[];
-              /** Format: uuid */
-              organisationId: string;
-              organisationName: string;
-              ruleIds: string[];
-              sessionId: string;
-            }[];
-            refusedSessions: number;
-            ruleSetId: string;
-            /** @enum {string} */
-            status: 'draft' | 'published';
-            /** Format: uuid */
-            versionId: string;
-          };
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `rule-set.draft` is reserved to: operations */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id, or not visible to the caller (answered as if unknown) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  RuleSetVersionsController_notices: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            alreadyDelivered: number;
-            delivered: number;
-            failed: {
-              agrementId: string;
-              error: string;
-              organisationId: string;
-            }[];
-          };
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `rule-set.publish` is reserved to: operations */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id, or not visible to the caller (answered as if unknown) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description A rule forbids it now: `rule` names it */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  RuleSetVersionsController_publish: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            notices: {
-              alreadyDelivered: number;
-              delivered: number;
-              failed: {
-                agrementId: string;
-                error: string;
-                organisationId: string;
-              }[];
-            };
-            version: components['schemas']['RuleSetVersion'];
-          };
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `rule-set.publish` is reserved to: operations */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id, or not visible to the caller (answered as if unknown) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description A rule forbids it now: `rule` names it */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  SessionsController_ruleSets: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['RuleSet'][];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `session.read` is reserved to: operations, legal, inspector, read-only, centre, coordinator */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  SessionsController_ruleSet: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['RuleSet'];
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `session.read` is reserved to: operations, legal, inspector, read-only, centre, coordinator */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id, or not visible to the caller (answered as if unknown) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  SessionImportsController_list: {
-    parameters: {
-      query?: {
-        limit?: number;
-        offset?: number;
-        status?: 'running' | 'completed' | 'failed';
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            items: components['schemas']['SessionImport'][];
-            limit: number;
-            offset: number;
-            total: number;
-          };
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `session.import` is reserved to: operations */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  SessionImportsController_create: {
-    parameters: {
-      query?: {
-        /** @description The name of the uploaded file, kept with the job */
-        fileName?: string;
-      };
-      header?: {
-        /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
-        'Idempotency-Key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      202: {
-        headers: {
-          /** @description The job: /session-imports/{id} */
-          Location?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['SessionImport'];
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `session.import` is reserved to: operations */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The file exceeds the import size limit (IMPORT_MAX_BYTES, default 1 GiB), or a line (a JSON array’s element) exceeds the line limit (IMPORT_MAX_LINE_BYTES, default 64 KiB): the message names the line; nothing is imported */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many calls: retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  SessionImportsController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['SessionImport'];
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `session.import` is reserved to: operations */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id, or not visible to the caller (answered as if unknown) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  SessionImportsController_errors: {
-    parameters: {
-      query?: {
-        format?: 'json' | 'csv';
-        limit?: number;
-        offset?: number;
-      };
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            items: Record<string, never>[];
-            limit: number;
-            offset: number;
-            total: number;
-          };
-          'text/csv': string;
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `session.import` is reserved to: operations */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id, or not visible to the caller (answered as if unknown) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  SessionsController_list: {
-    parameters: {
-      query?: {
-        /** @description ISO date */
-        from?: unknown;
-        limit?: number;
-        offset?: number;
-        /** @description uuid */
-        organisationId?: unknown;
-        status?: 'planned' | 'finalised' | 'cancelled';
-        /** @description ISO date */
-        to?: unknown;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            items: {
-              candidates: number;
-              /** @description ISO date (YYYY-MM-DD) */
-              date: string;
-              /** @description ISO date-time */
-              deadlineAt: string;
-              id: string;
-              /** Format: uuid */
-              organisationId: string;
-              status: string;
-            }[];
-            limit: number;
-            offset: number;
-            total: number;
-          };
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `session.read` is reserved to: operations, legal, inspector, read-only, centre, coordinator */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  SessionsController_create: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
-        'Idempotency-Key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          address: string;
-          cancellation?: {
-            reason: string;
-          };
-          candidates: {
-            billing?: {
-              agreedPriceEur?: number | null;
-              /** @enum {string} */
-              mode: 'free-candidate' | 'funded-cohort' | 'free-of-charge';
-              /** @enum {string|null} */
-              reason?: 'higher-education-initial-training' | 'cnam-free-auditor' | 'public-establishment-staff' | null;
-            };
-            /** Format: date */
-            birthDate: string;
-            birthPlace?: string;
-            certifiableCompetences?: number;
-            /** Format: email */
-            email?: string;
-            extraTimePercent?: number;
-            firstName: string;
-            lastName: string;
-            localId?: string;
-            previousSessionDate?: string | null;
-            staffOfCentre?: boolean;
-          }[];
-          confirmation?: {
-            /** @enum {string} */
-            decision: 'confirmed' | 'cancelled';
-            /** Format: date */
-            notifiedOn: string;
-          } | null;
-          /** Format: date */
-          date: string;
-          endTime: string;
-          finalisation?: {
-            candidatesWhoSat: number;
-            endOfTestChecks?: {
-              candidateLocalId: string;
-              finding: string;
-            }[];
-            /** Format: date-time */
-            finalisedAt: string;
-            fraudReports?: {
-              candidateLocalId: string;
-              description: string;
-            }[];
-            incidents?: {
-              attributableToCentre: boolean;
-              candidateLocalId: string | null;
-              description: string;
-            }[];
-          };
-          id: string;
-          invigilators: {
-            firstName: string;
-            lastName: string;
-            referent?: boolean;
-            relativeCandidateIds?: string[];
-            subordinateCandidateIds?: string[];
-            trainedCandidateIds?: string[];
-          }[];
-          minimumCandidates?: number | null;
-          /** Format: uuid */
-          organisationId: string;
-          /** Format: date */
-          plannedOn: string;
-          /** @enum {string} */
-          public: 'internal-initial' | 'internal-continuing' | 'internal-apprenticeship' | 'external-private' | 'external-open';
-          publicInformation?: {
-            contact: string | null;
-            equipment: string | null;
-            registrationTerms: string | null;
-          } | null;
-          room: string;
-          spareComputers: number;
-          startTime: string;
-          /** @enum {string} */
-          status?: 'planned' | 'cancelled' | 'finalised';
-          thirdPartyVenue: boolean;
-          thirdPartyVenueDetails?: string | null;
-          timeZone: string;
-        };
-      };
-    };
-    responses: {
-      /** @description 201 created; 200 the same report again (unchanged) */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** @enum {string} */
-            outcome: 'created' | 'updated' | 'unchanged';
-            session: components['schemas']['Session'];
-          };
-        };
-      };
-      /** @description 201 created; 200 the same report again (unchanged) */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** @enum {string} */
-            outcome: 'created' | 'updated' | 'unchanged';
-            session: components['schemas']['Session'];
-          };
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `session.report` is reserved to: operations, centre, coordinator */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id, or not visible to the caller (answered as if unknown) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description A rule forbids it now: `rule` names it */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The body exceeds the size limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unsupported body encoding or charset */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  SessionsController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Session'];
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `session.read` is reserved to: operations, legal, inspector, read-only, centre, coordinator */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id, or not visible to the caller (answered as if unknown) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  SessionsController_update: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          address: string;
-          cancellation?: {
-            reason: string;
-          };
-          candidates: {
-            billing?: {
-              agreedPriceEur?: number | null;
-              /** @enum {string} */
-              mode: 'free-candidate' | 'funded-cohort' | 'free-of-charge';
-              /** @enum {string|null} */
-              reason?: 'higher-education-initial-training' | 'cnam-free-auditor' | 'public-establishment-staff' | null;
-            };
-            /** Format: date */
-            birthDate: string;
-            birthPlace?: string;
-            certifiableCompetences?: number;
-            /** Format: email */
-            email?: string;
-            extraTimePercent?: number;
-            firstName: string;
-            lastName: string;
-            localId?: string;
-            previousSessionDate?: string | null;
-            staffOfCentre?: boolean;
-          }[];
-          confirmation?: {
-            /** @enum {string} */
-            decision: 'confirmed' | 'cancelled';
-            /** Format: date */
-            notifiedOn: string;
-          } | null;
-          /** Format: date */
-          date: string;
-          endTime: string;
-          finalisation?: {
-            candidatesWhoSat: number;
-            endOfTestChecks?: {
-              candidateLocalId: string;
-              finding: string;
-            }[];
-            /** Format: date-time */
-            finalisedAt: string;
-            fraudReports?: {
-              candidateLocalId: string;
-              description: string;
-            }[];
-            incidents?: {
-              attributableToCentre: boolean;
-              candidateLocalId: string | null;
-              description: string;
-            }[];
-          };
-          id: string;
-          invigilators: {
-            firstName: string;
-            lastName: string;
-            referent?: boolean;
-            relativeCandidateIds?: string[];
-            subordinateCandidateIds?: string[];
-            trainedCandidateIds?: string[];
-          }[];
-          minimumCandidates?: number | null;
-          /** Format: uuid */
-          organisationId: string;
-          /** Format: date */
-          plannedOn: string;
-          /** @enum {string} */
-          public: 'internal-initial' | 'internal-continuing' | 'internal-apprenticeship' | 'external-private' | 'external-open';
-          publicInformation?: {
-            contact: string | null;
-            equipment: string | null;
-            registrationTerms: string | null;
-          } | null;
-          room: string;
-          spareComputers: number;
-          startTime: string;
-          /** @enum {string} */
-          status?: 'planned' | 'cancelled' | 'finalised';
-          thirdPartyVenue: boolean;
-          thirdPartyVenueDetails?: string | null;
-          timeZone: string;
-        };
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** @enum {string} */
-            outcome: 'created' | 'updated' | 'unchanged';
-            session: components['schemas']['Session'];
-          };
-        };
-      };
-      /** @description OK */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** @enum {string} */
-            outcome: 'created' | 'updated' | 'unchanged';
-            session: components['schemas']['Session'];
-          };
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `session.report` is reserved to: operations, centre, coordinator */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id, or not visible to the caller (answered as if unknown) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description A rule forbids it now: `rule` names it */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The body exceeds the size limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unsupported body encoding or charset */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  SessionsController_cancel: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          reason: string;
-        };
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** @enum {string} */
-            outcome: 'created' | 'updated' | 'unchanged';
-            session: components['schemas']['Session'];
-          };
-        };
-      };
-      /** @description OK */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** @enum {string} */
-            outcome: 'created' | 'updated' | 'unchanged';
-            session: components['schemas']['Session'];
-          };
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `session.report` is reserved to: operations, centre, coordinator */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id, or not visible to the caller (answered as if unknown) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description A rule forbids it now: `rule` names it */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The body exceeds the size limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unsupported body encoding or charset */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  SessionsController_finalise: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          candidatesWhoSat: number;
-          endOfTestChecks?: {
-            candidateLocalId: string;
-            finding: string;
-          }[];
-          /** Format: date-time */
-          finalisedAt?: string;
-          fraudReports?: {
-            candidateLocalId: string;
-            description: string;
-          }[];
-          incidents?: {
-            attributableToCentre: boolean;
-            candidateLocalId: string | null;
-            description: string;
-          }[];
-        };
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** @enum {string} */
-            outcome: 'created' | 'updated' | 'unchanged';
-            session: components['schemas']['Session'];
-          };
-        };
-      };
-      /** @description OK */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** @enum {string} */
-            outcome: 'created' | 'updated' | 'unchanged';
-            session: components['schemas']['Session'];
-          };
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `session.report` is reserved to: operations, centre, coordinator */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id, or not visible to the caller (answered as if unknown) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description A rule forbids it now: `rule` names it */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The body exceeds the size limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unsupported body encoding or charset */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  SessionsController_remedy: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          candidateLocalIds: string[];
-          /** @enum {string} */
-          kind: 'new-session' | 'refund';
-          note?: string | null;
-        };
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** @description The candidates concerned (local ids), or all */
-            affected: string[] | 'all';
-            /** @description ISO date-time */
-            asOf: string;
-            /** Format: uuid */
-            centreId: string;
-            centreName: string;
-            /** @description ISO date (YYYY-MM-DD) */
-            date: string;
-            /** @description ISO date-time */
-            dueAt: string;
-            /** @description ISO date (YYYY-MM-DD) */
-            dueOn: string;
-            incidents: string[];
-            remedy: {
-              candidateLocalIds: string[];
-              /** @enum {string} */
-              kind: 'new-session' | 'refund';
-              note: string | null;
-              /** @description ISO date-time */
-              recordedAt: string;
-            } | null;
-            sessionId: string;
-            /** @enum {string} */
-            state: 'awaiting' | 'overdue' | 'remedied' | 'remedied-late' | 'unremedied';
-            timeZone: string;
-            version: number;
-          };
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `session.report` is reserved to: operations, centre, coordinator */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id, or not visible to the caller (answered as if unknown) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description A rule forbids it now: `rule` names it */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The body exceeds the size limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unsupported body encoding or charset */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  SessionsController_dryRun: {
-    parameters: {
-      query?: {
-        includePassing?: boolean;
-      };
-      header?: {
-        /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
-        'Idempotency-Key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          address: string;
-          cancellation?: {
-            reason: string;
-          };
-          candidates: {
-            billing?: {
-              agreedPriceEur?: number | null;
-              /** @enum {string} */
-              mode: 'free-candidate' | 'funded-cohort' | 'free-of-charge';
-              /** @enum {string|null} */
-              reason?: 'higher-education-initial-training' | 'cnam-free-auditor' | 'public-establishment-staff' | null;
-            };
-            /** Format: date */
-            birthDate: string;
-            birthPlace?: string;
-            certifiableCompetences?: number;
-            /** Format: email */
-            email?: string;
-            extraTimePercent?: number;
-            firstName: string;
-            lastName: string;
-            localId?: string;
-            previousSessionDate?: string | null;
-            staffOfCentre?: boolean;
-          }[];
-          confirmation?: {
-            /** @enum {string} */
-            decision: 'confirmed' | 'cancelled';
-            /** Format: date */
-            notifiedOn: string;
-          } | null;
-          /** Format: date */
-          date: string;
-          endTime: string;
-          finalisation?: {
-            candidatesWhoSat: number;
-            endOfTestChecks?: {
-              candidateLocalId: string;
-              finding: string;
-            }[];
-            /** Format: date-time */
-            finalisedAt: string;
-            fraudReports?: {
-              candidateLocalId: string;
-              description: string;
-            }[];
-            incidents?: {
-              attributableToCentre: boolean;
-              candidateLocalId: string | null;
-              description: string;
-            }[];
-          };
-          id: string;
-          invigilators: {
-            firstName: string;
-            lastName: string;
-            referent?: boolean;
-            relativeCandidateIds?: string[];
-            subordinateCandidateIds?: string[];
-            trainedCandidateIds?: string[];
-          }[];
-          minimumCandidates?: number | null;
-          /** Format: uuid */
-          organisationId: string;
-          /** Format: date */
-          plannedOn: string;
-          /** @enum {string} */
-          public: 'internal-initial' | 'internal-continuing' | 'internal-apprenticeship' | 'external-private' | 'external-open';
-          publicInformation?: {
-            contact: string | null;
-            equipment: string | null;
-            registrationTerms: string | null;
-          } | null;
-          room: string;
-          spareComputers: number;
-          startTime: string;
-          /** @enum {string} */
-          status?: 'planned' | 'cancelled' | 'finalised';
-          thirdPartyVenue: boolean;
-          thirdPartyVenueDetails?: string | null;
-          timeZone: string;
-        };
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json':
-            | {
-                /** @constant */
-                allowed: true;
-                /** @description ISO date-time */
-                deadlineAt: string;
-                /** @description ISO date (YYYY-MM-DD) */
-                effectiveFrom: string;
-                failures: unknown[];
-                notApplicable?: string[];
-                passes?: {
-                  actual?: unknown;
-                  check: string;
-                  clause: string;
-                  expected?: unknown;
-                  message: string;
-                  ruleId: string;
-                }[];
-                price: {
-                  payingCandidates: number;
-                  pixShareEur: number;
-                  totalEur: number;
-                };
-                ruleSetId: string;
-              }
-            | {
-                /** @constant */
-                allowed: false;
-                /** @description SES-9: the agrément forbids the session (null: rules failed) */
-                blockedBy: {
-                  message: string;
-                  ruleId: string;
-                } | null;
-                failures: {
-                  actual?: unknown;
-                  check: string;
-                  clause: string;
-                  expected?: unknown;
-                  message: string;
-                  ruleId: string;
-                }[];
-                ruleSetId?: string;
-              };
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `session.report` is reserved to: operations, centre, coordinator */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id, or not visible to the caller (answered as if unknown) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The body exceeds the size limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unsupported body encoding or charset */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  SimulationsController_run: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
-        'Idempotency-Key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** @description ISO date-time */
-            at: string;
-            /** @enum {string} */
-            kind: 'state' | 'deadline' | 'proposal' | 'email';
             name: string;
-            /** @description ISO date (YYYY-MM-DD) */
-            on: string;
-            outcome?: string;
-            outcomeBy?: string | null;
-            outcomeOn?: string | null;
-            rule: string;
-            supersededByOn?: string;
+            /** Format: uuid */
+            organisationId: string | null;
+            organisationName: string | null;
             /** @enum {string} */
-            to?: 'centre' | 'operations' | 'legal';
-          }[];
+            role: "operations" | "legal" | "centre" | "coordinator" | "inspector" | "read-only";
+            tokens: components["schemas"]["Token"][];
         };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `simulation.run` is reserved to: legal, operations */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many calls: retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
     };
-  };
-  StatementsController_list: {
-    parameters: {
-      query?: {
-        format?: 'json' | 'csv';
-        limit?: number;
-        /** @description YYYY-MM */
-        month?: unknown;
-        offset?: number;
-        state?: 'prepared' | 'sent' | 'invoiced' | 'paid';
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            items: components['schemas']['Statement'][];
-            limit: number;
-            offset: number;
-            total: number;
-          };
-          'text/csv': string;
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `statement.read` is reserved to: operations, legal, read-only, centre, coordinator */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  StatementsController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Statement'];
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `statement.read` is reserved to: operations, legal, read-only, centre, coordinator */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id, or not visible to the caller (answered as if unknown) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  StatementsController_invoice: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          amountEur: number;
-          /** Format: date */
-          issuedOn: string;
-        };
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Statement'];
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `statement.invoice` is reserved to: operations */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id, or not visible to the caller (answered as if unknown) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description A rule forbids it now: `rule` names it */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The body exceeds the size limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unsupported body encoding or charset */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  StatementsController_payment: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          /** Format: date */
-          paidOn: string;
-        };
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Statement'];
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `statement.invoice` is reserved to: operations */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id, or not visible to the caller (answered as if unknown) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description A rule forbids it now: `rule` names it */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The body exceeds the size limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unsupported body encoding or charset */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  StatementsController_sent: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Statement'];
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `statement.send` is reserved to: centre, coordinator, operations */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id, or not visible to the caller (answered as if unknown) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description A rule forbids it now: `rule` names it */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  StatementsController_insolvency: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        organisationId: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          insolvencyProceedings: boolean;
-          openedOn?: string | null;
-        };
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            insolvencyProceedings: boolean;
-            /** @description ISO date (YYYY-MM-DD) */
-            openedOn: string | null;
-            /** Format: uuid */
-            organisationId: string;
-          };
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `statement.invoice` is reserved to: operations */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown id, or not visible to the caller (answered as if unknown) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The body exceeds the size limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unsupported body encoding or charset */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  UsersController_list: {
-    parameters: {
-      query?: {
-        active?: 'true' | 'false';
-        role?: 'operations' | 'legal' | 'centre' | 'coordinator' | 'inspector' | 'read-only';
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The users */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['User'][];
-        };
-      };
-      /** @description Invalid query parameter (named in `field`) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `users.read` is reserved to: operations, read-only */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  UsersController_create: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
-        'Idempotency-Key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          /** @description The login: one user per address (DATA-3) */
-          email: string;
-          name: string;
-          /**
-           * Format: uuid
-           * @description Required for a centre or coordinator (its scope); absent for Pix staff
-           */
-          organisationId?: string;
-          /** @enum {string} */
-          role: 'operations' | 'legal' | 'centre' | 'coordinator' | 'inspector' | 'read-only';
-        };
-      };
-    };
-    responses: {
-      /** @description The user, without token (issue one with POST /users/{id}/tokens) */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['User'];
-        };
-      };
-      /** @description Invalid field (named in `field`), e-mail already used, unknown organisation */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `users.manage` is reserved to: operations */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The body exceeds the size limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unsupported body encoding or charset */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  UsersController_one: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The user */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['User'];
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `users.read` is reserved to: operations, read-only */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown user */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  UsersController_deactivate: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          /** @description Why the access is removed (recorded in the event log) */
-          reason: string;
-        };
-      };
-    };
-    responses: {
-      /** @description The user as it now stands (deactivating again changes nothing) */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['User'];
-        };
-      };
-      /** @description reason missing */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `users.manage` is reserved to: operations */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown user */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description DATA-3: an operator does not deactivate their own access */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The body exceeds the size limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unsupported body encoding or charset */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  UsersController_issue: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          /** @description What the token is for, e.g. « poste de Claire », « script d’export » */
-          label: string;
-          /** @description Days the token lives (default 90, at most 365: none outlives the annual review, DATA-3) */
-          lifetimeDays?: number;
-        };
-      };
-    };
-    responses: {
-      /** @description The token (secret shown once), its id and expiry */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** @description ISO date-time */
-            createdAt: string;
-            /** @description ISO date-time */
-            expiresAt: string;
-            /** Format: uuid */
-            id: string;
-            label: string;
-            /** @description The secret, shown once: only its hash is stored (DATA-3) */
-            token: string;
-          };
-        };
-      };
-      /** @description Invalid field (named in `field`), e.g. lifetimeDays beyond the maximum */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `tokens.manage` is reserved to: operations */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown user */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description DATA-3: the user is deactivated, or a token was already issued for this Idempotency-Key */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The body exceeds the size limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unsupported body encoding or charset */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  UsersController_revoke: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-        tokenId: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          /** @description Why the access is removed (recorded in the event log) */
-          reason: string;
-        };
-      };
-    };
-    responses: {
-      /** @description The token as it now stands (revoking again changes nothing) */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Token'];
-        };
-      };
-      /** @description reason missing */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `tokens.manage` is reserved to: operations */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unknown user or token, or a token of another user */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The body exceeds the size limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unsupported body encoding or charset */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  VisitsController_list: {
-    parameters: {
-      query: {
-        /** @description ISO date */
-        from: string;
-        /** @description ISO date */
-        to: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** @description ISO date (YYYY-MM-DD) */
-            from: string;
-            /** @description ISO date (YYYY-MM-DD) */
-            to: string;
-            visits: {
-              costEur: number;
-              /** Format: uuid */
-              id: string;
-              kind: string;
-              /** Format: uuid */
-              organisationId: string;
-              organisationName: string;
-              /** @description ISO date (YYYY-MM-DD) */
-              plannedOn: string;
-              status: string;
-            }[];
-          };
-        };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `visits.read` is reserved to: operations, legal, inspector */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  VisitsController_plan: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
-        'Idempotency-Key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          /** @description VIS-1, VIS-2: share of announced control visits (default: parameters) */
-          announcedShare?: number;
-          /**
-           * Format: date
-           * @description ISO date (YYYY-MM-DD)
-           */
-          from: string;
-          /**
-           * Format: date
-           * @description ISO date (YYYY-MM-DD)
-           */
-          to: string;
-        };
-      };
-    };
-    responses: {
-      /** @description OK */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            alreadyPlanned: Record<string, never>[];
-            emails: {
-              alreadyQueued: number;
-              failed: Record<string, never>[];
-              queued: number;
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    AccessReviewsController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
             };
-            visits: Record<string, never>[];
-          };
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-      };
-      /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
+        requestBody?: never;
+        responses: {
+            /** @description The reviews */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        due: {
+                            /** @enum {string} */
+                            basis: "last-review" | "first-user" | "none";
+                            /** @description ISO date-time */
+                            dueAt: string | null;
+                            /** @description ISO date-time */
+                            lastReviewedAt: string | null;
+                            overdue: boolean;
+                        };
+                        items: components["schemas"]["AccessReview"][];
+                        limit: number;
+                        offset: number;
+                        total: number;
+                    };
+                };
+            };
+            /** @description Invalid query parameter (named in `field`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `access-review.read` is reserved to: operations, read-only */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description No valid bearer token */
-      401: {
-        headers: {
-          /** @description Bearer realm="pix-agrement" */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description `visits.plan` is reserved to: operations */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description A rule forbids it now: `rule` names it */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description The body exceeds the size limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Unsupported body encoding or charset */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
-      503: {
-        headers: {
-          /** @description Seconds to wait before retrying */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error'];
-        };
-      };
     };
-  };
+    AccessReviewsController_record: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description What was checked (French) */
+                    notes?: string;
+                    /** @description Obsolete accesses removed by this review: a user (deactivated, all tokens revoked) or one token (revoked) */
+                    removals?: {
+                        reason: string;
+                        /** Format: uuid */
+                        tokenId?: string;
+                        /** Format: uuid */
+                        userId?: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description The review recorded */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessReview"];
+                };
+            };
+            /** @description Invalid field (named in `field`): a removal names exactly one of userId or tokenId, with a reason */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `access-review.record` is reserved to: operations */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A removal names an unknown user or token: nothing is recorded */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body exceeds the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported body encoding or charset */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    AccessReviewsController_one: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The review */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessReview"];
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `access-review.read` is reserved to: operations, read-only */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown review */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    AccessReviewsController_current: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The users, flagged, and the review’s due date */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        due: {
+                            /** @enum {string} */
+                            basis: "last-review" | "first-user" | "none";
+                            /** @description ISO date-time */
+                            dueAt: string | null;
+                            /** @description ISO date-time */
+                            lastReviewedAt: string | null;
+                            overdue: boolean;
+                        };
+                        /** @description ISO date-time */
+                        generatedAt: string;
+                        summary: {
+                            activeTokens: number;
+                            activeUsers: number;
+                            flaggedUsers: number;
+                            tokens: number;
+                            users: number;
+                        };
+                        users: {
+                            active: boolean;
+                            /** @description ISO date-time */
+                            createdAt: string;
+                            /** @description ISO date-time */
+                            deactivatedAt: string | null;
+                            email: string;
+                            flags: ("no-active-token" | "unused" | "no-organisation" | "organisation-agrement-ended")[];
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            /** Format: uuid */
+                            organisationId: string | null;
+                            organisationName: string | null;
+                            /** @enum {string} */
+                            role: "operations" | "legal" | "centre" | "coordinator" | "inspector" | "read-only";
+                            tokens: {
+                                /** @description ISO date-time */
+                                createdAt: string;
+                                /** @description ISO date-time */
+                                expiresAt: string;
+                                flags: ("expired" | "unused")[];
+                                /** Format: uuid */
+                                id: string;
+                                label: string;
+                                /** @description ISO date-time */
+                                lastUsedAt: string | null;
+                                /** @description ISO date-time */
+                                revokedAt: string | null;
+                                /** @enum {string} */
+                                status: "active" | "expired" | "revoked";
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `access-review.read` is reserved to: operations, read-only */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    AgrementsController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+                state?: "active" | "suspended" | "force-majeure" | "under-notice" | "terminating" | "expired" | "terminated";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            candidates: number;
+                            /** Format: uuid */
+                            id: string;
+                            kind: string;
+                            nextDeadline: {
+                                /** @description ISO date-time */
+                                at: string;
+                                /** @enum {string} */
+                                boundary: "by" | "on";
+                                key: string;
+                                name: string;
+                                /** @description ISO date (YYYY-MM-DD) */
+                                on: string;
+                                referentEmail?: string;
+                                ruleId: string;
+                            } | null;
+                            /** Format: uuid */
+                            organisationId: string;
+                            organisationName: string;
+                            state: string;
+                            termOn: string | null;
+                        }[];
+                        limit: number;
+                        offset: number;
+                        total: number;
+                    };
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `agrement.read` is reserved to: operations, legal, centre, coordinator, inspector, read-only */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    AgrementsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Agrement"];
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `agrement.read` is reserved to: operations, legal, centre, coordinator, inspector, read-only */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to the caller (answered as if unknown) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    AgrementsController_act: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                action: "suspend" | "lift-suspension" | "notify-breach" | "record-cure" | "confirm-proposal" | "decline-proposal" | "request-renewal" | "accept-renewal" | "demand-visit" | "answer-visit" | "request-termination" | "start-force-majeure" | "end-force-majeure" | "notify-cahier-change" | "change-referent" | "record-referent-training" | "record-badge" | "record-contribution" | "add-referent" | "remove-referent" | "revise-referent-count" | "record-finalised-session" | "request-labour-documents" | "record-labour-documents";
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Evidence: recorded in the event log */
+                    evidence?: string;
+                    /** Format: date */
+                    on?: string;
+                    /** @description Why: recorded in the event log */
+                    reason: string;
+                } | {
+                    /** @description Evidence: recorded in the event log */
+                    evidence?: string;
+                    /** Format: date */
+                    on?: string;
+                    /** @description Why: recorded in the event log */
+                    reason: string;
+                } | {
+                    /** @description Evidence: recorded in the event log */
+                    evidence?: string;
+                    /**
+                     * Format: date
+                     * @description Date the registered letter was sent
+                     */
+                    letterSentOn: string;
+                    /** @description Why: recorded in the event log */
+                    reason: string;
+                } | {
+                    /** @description Evidence: recorded in the event log */
+                    evidence: string;
+                    /** Format: date */
+                    on?: string;
+                    /** @description Why: recorded in the event log */
+                    reason: string;
+                } | {
+                    /** @description Evidence: recorded in the event log */
+                    evidence?: string;
+                    /** Format: date */
+                    on?: string;
+                    proposalId: string;
+                    /** @description Why: recorded in the event log */
+                    reason: string;
+                } | {
+                    /** @description Evidence: recorded in the event log */
+                    evidence?: string;
+                    /** Format: date */
+                    on?: string;
+                    proposalId: string;
+                    /** @description Why: recorded in the event log */
+                    reason: string;
+                } | {
+                    /** @description Evidence: recorded in the event log */
+                    evidence?: string;
+                    /** @description Why: recorded in the event log */
+                    reason?: string;
+                } | {
+                    /** @description Evidence: recorded in the event log */
+                    evidence?: string;
+                    /** Format: date */
+                    on?: string;
+                    /** @description Why: recorded in the event log */
+                    reason?: string;
+                    years?: number;
+                } | {
+                    /** @description Evidence: recorded in the event log */
+                    evidence?: string;
+                    /** Format: date */
+                    on?: string;
+                    /** @description Why: recorded in the event log */
+                    reason: string;
+                } | {
+                    accepted: boolean;
+                    /** @description Evidence: recorded in the event log */
+                    evidence?: string;
+                    /** @description Why: recorded in the event log */
+                    reason?: string;
+                } | {
+                    /** @description Evidence: recorded in the event log */
+                    evidence?: string;
+                    /** @description Why: recorded in the event log */
+                    reason: string;
+                } | {
+                    /** @description Evidence: recorded in the event log */
+                    evidence?: string;
+                    /** Format: date */
+                    on?: string;
+                    /** @description Why: recorded in the event log */
+                    reason: string;
+                } | {
+                    /** @description Evidence: recorded in the event log */
+                    evidence?: string;
+                    /** Format: date */
+                    on?: string;
+                    /** @description Why: recorded in the event log */
+                    reason: string;
+                } | {
+                    /** Format: date */
+                    effectiveOn?: string;
+                    /** @description Evidence: recorded in the event log */
+                    evidence?: string;
+                    /** Format: date */
+                    on?: string;
+                    /** @description Why: recorded in the event log */
+                    reason?: string;
+                    summary: string;
+                } | {
+                    /** @description The new référent's CV (document reference), required by REF-5 */
+                    cv: string;
+                    /**
+                     * Format: date
+                     * @description The day the new référent takes over (default: the notification day)
+                     */
+                    effectiveOn?: string;
+                    /** Format: email */
+                    email: string;
+                    /** @description Evidence: recorded in the event log */
+                    evidence?: string;
+                    name: string;
+                    /** Format: date */
+                    on?: string;
+                    /** @description Why: recorded in the event log */
+                    reason?: string;
+                    recognisedQualifications?: boolean;
+                    /**
+                     * Format: email
+                     * @description REF-1: the référent concerned, by e-mail (required when a network has several)
+                     */
+                    referentEmail?: string;
+                } | {
+                    /** @description Evidence: recorded in the event log */
+                    evidence?: string;
+                    /** Format: date */
+                    on?: string;
+                    /** @description Why: recorded in the event log */
+                    reason?: string;
+                    /**
+                     * Format: email
+                     * @description REF-1: the référent concerned, by e-mail (required when a network has several)
+                     */
+                    referentEmail?: string;
+                } | {
+                    /** @description Evidence: recorded in the event log */
+                    evidence?: string;
+                    /** Format: date */
+                    on?: string;
+                    /** @description Why: recorded in the event log */
+                    reason?: string;
+                    /**
+                     * Format: email
+                     * @description REF-1: the référent concerned, by e-mail (required when a network has several)
+                     */
+                    referentEmail?: string;
+                } | {
+                    days: number;
+                    /** @description Evidence: recorded in the event log */
+                    evidence?: string;
+                    /** Format: date */
+                    on?: string;
+                    /** @description Why: recorded in the event log */
+                    reason?: string;
+                    /**
+                     * Format: email
+                     * @description REF-1: the référent concerned, by e-mail (required when a network has several)
+                     */
+                    referentEmail?: string;
+                } | {
+                    /** @description The référent's CV (document reference) */
+                    cv: string;
+                    /** Format: email */
+                    email: string;
+                    /** @description Evidence: recorded in the event log */
+                    evidence?: string;
+                    name: string;
+                    /** Format: date */
+                    on?: string;
+                    /** @description Why: recorded in the event log */
+                    reason?: string;
+                    recognisedQualifications?: boolean;
+                } | {
+                    /** @description Evidence: recorded in the event log */
+                    evidence?: string;
+                    /** Format: date */
+                    on?: string;
+                    /** @description Why: recorded in the event log */
+                    reason: string;
+                    /**
+                     * Format: email
+                     * @description REF-1: the référent concerned, by e-mail (required when a network has several)
+                     */
+                    referentEmail: string;
+                } | {
+                    /** @description The number of référents agreed */
+                    count: number;
+                    /** @description Evidence: recorded in the event log */
+                    evidence?: string;
+                    /** Format: date */
+                    on?: string;
+                    /** @description Why: recorded in the event log */
+                    reason: string;
+                } | {
+                    candidates: number;
+                    /** @description Evidence: recorded in the event log */
+                    evidence?: string;
+                    /** Format: date */
+                    finalisedOn?: string;
+                    /** @description Why: recorded in the event log */
+                    reason?: string;
+                    /**
+                     * Format: date
+                     * @description The day the session was held: QUO-1 counts sessions held within 3 years of the first grant
+                     */
+                    sessionDate?: string;
+                    sessionId: string;
+                } | {
+                    /** @description Evidence: recorded in the event log */
+                    evidence?: string;
+                    /** Format: date */
+                    on?: string;
+                    /** @description Why: recorded in the event log */
+                    reason: string;
+                } | {
+                    /** @description Evidence: recorded in the event log */
+                    evidence?: string;
+                    /** Format: date */
+                    on?: string;
+                    /** @description Why: recorded in the event log */
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Agrement"];
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role may not take this action: `action` and `allowedRoles` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to the caller (answered as if unknown) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A rule forbids it now: `rule` names it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body exceeds the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported body encoding or charset */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    AgrementsController_affectedSessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        agrementId: string;
+                        /** @description ISO date-time */
+                        asOf: string;
+                        atRisk: number;
+                        blocked: number;
+                        kind: string;
+                        /** Format: uuid */
+                        organisationId: string;
+                        plannedSessions: number;
+                        sessions: {
+                            address: string;
+                            /** @description ISO date (YYYY-MM-DD) */
+                            date: string;
+                            endTime: string;
+                            /** @description ISO date (YYYY-MM-DD) */
+                            from: string;
+                            /** Format: uuid */
+                            organisationId: string;
+                            organisationName: string;
+                            reason: string;
+                            room: string;
+                            ruleId: string;
+                            ruleIds: string[];
+                            sessionId: string;
+                            startTime: string;
+                            /** @enum {string} */
+                            status: "blocked" | "at-risk";
+                            timeZone: string;
+                        }[];
+                        /** @enum {string} */
+                        state: "active" | "suspended" | "force-majeure" | "under-notice" | "terminating" | "expired" | "terminated";
+                        /** @description ISO date (YYYY-MM-DD) */
+                        today: string;
+                    };
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `agrement.affected-sessions` is reserved to: operations, legal, centre, coordinator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to the caller (answered as if unknown) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    NetworkMembersController_join: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Evidence: recorded in the event log */
+                    evidence?: string;
+                    /** @description The joining centre, when it is not registered yet */
+                    member?: {
+                        /** @enum {string} */
+                        category: "public-higher-education" | "engineering-or-higher-technical-school" | "eespig" | "public-service-or-military-school" | "public-adult-vocational-training" | "public-establishment-with-training-mission" | "datadock-training-provider" | "apprentice-training-centre" | "other";
+                        department?: string | null;
+                        /** Format: email */
+                        email: string;
+                        name: string;
+                        /** @description UAI code, if any (DOC-1) */
+                        uai?: string | null;
+                    };
+                    /**
+                     * Format: date
+                     * @description The day of the change (default: today in the centre’s zone); never in the future
+                     */
+                    on?: string;
+                    /**
+                     * Format: uuid
+                     * @description An organisation already registered (e.g. a centre that left); or give `member`
+                     */
+                    organisationId?: string;
+                    /** @description Why (the coordinating entity's declaration, Pix's examination): recorded in the event log */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Agrement"];
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `agrement.network-members` is reserved to: operations */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to the caller (answered as if unknown) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A rule forbids it now: `rule` names it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body exceeds the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported body encoding or charset */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    NetworkMembersController_leave: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+                organisationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Evidence: recorded in the event log */
+                    evidence?: string;
+                    /**
+                     * Format: date
+                     * @description The day of the change (default: today in the centre’s zone); never in the future
+                     */
+                    on?: string;
+                    /** @description Why (the coordinating entity's declaration, Pix's examination): recorded in the event log */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Agrement"];
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `agrement.network-members` is reserved to: operations */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to the caller (answered as if unknown) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A rule forbids it now: `rule` names it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body exceeds the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported body encoding or charset */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    AgrementsController_checkSession: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        allowed: true;
+                    };
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `agrement.read` is reserved to: operations, legal, centre, coordinator, inspector, read-only */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to the caller (answered as if unknown) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description SES-9: the rule that blocks sessions now (SUS-2, REF-2, AGR-4, TER-5) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    AgrementsController_whatIf: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The legal team confirms each termination proposal the day it is made (BRE-4) */
+                    confirmProposals?: boolean;
+                    /** @description Hypothetical events, dated today or later in the agrément's time zone and not after `until`; given in any order, sorted by date (same-day events keep the order given) */
+                    events?: {
+                        /** @description sessions.finalised: required (QUO-3) */
+                        candidates?: number;
+                        /**
+                         * Format: date
+                         * @description cahier.substantial-change (AGR-5)
+                         */
+                        effectiveOn?: string;
+                        evidence?: string;
+                        /** Format: date */
+                        on: string;
+                        reason?: string;
+                        summary?: string;
+                        /** @enum {string} */
+                        type: "referent.trained" | "referent.badge-obtained" | "sessions.finalised" | "renewal.requested" | "renewal.accepted" | "suspension.started" | "suspension.lifted" | "breach.notified" | "breach.cured" | "visit.demanded" | "visit.accepted" | "visit.refused" | "termination.requested" | "termination.confirmed" | "force-majeure.started" | "force-majeure.ended" | "cahier.substantial-change";
+                        /** @description renewal.accepted (AGR-3) */
+                        years?: number;
+                    }[];
+                    /**
+                     * Format: date
+                     * @description Last day of the timeline, today to 6 years ahead
+                     */
+                    until: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description ISO date-time */
+                        at: string;
+                        /** @enum {string} */
+                        kind: "state" | "deadline" | "proposal" | "email";
+                        name: string;
+                        /** @description ISO date (YYYY-MM-DD) */
+                        on: string;
+                        outcome?: string;
+                        outcomeBy?: string | null;
+                        outcomeOn?: string | null;
+                        rule: string;
+                        supersededByOn?: string;
+                        /** @enum {string} */
+                        to?: "centre" | "operations" | "legal";
+                    }[];
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `simulation.run` is reserved to: legal, operations */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to the caller (answered as if unknown) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body exceeds the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported body encoding or charset */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many calls: retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ApplicationsController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+                overdue?: boolean;
+                state?: "submitted" | "incomplete" | "rejected" | "admissible" | "referent-trained" | "granted" | "adhesion-received" | "attestation-issued";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: uuid */
+                            id: string;
+                            kind: string;
+                            organisationName: string;
+                            /** @description ISO date-time */
+                            overdueFlaggedAt: string | null;
+                            /** @description ISO date-time */
+                            procedureDeadline: string | null;
+                            /** @description ISO date-time */
+                            receivedAt: string;
+                            state: string;
+                        }[];
+                        limit: number;
+                        offset: number;
+                        total: number;
+                    };
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `application.read` is reserved to: operations, legal, inspector, read-only, centre, coordinator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ApplicationsController_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description APP-1: the argued application */
+                    argument: string;
+                    commitments: {
+                        /** @description ELIG-3/ELIG-5: candidates within 3 years (600 for a centre, 2500 for a network) */
+                        committedCandidates: number;
+                        compliantEnvironment: boolean;
+                        consistentMeans: boolean;
+                        noReputationalRisk: boolean;
+                        priorNetworkOperation?: boolean;
+                        qualifiedTeam: boolean;
+                        similarServiceReferences: boolean;
+                        siteControlProcedures: boolean;
+                    };
+                    /**
+                     * @description APP-1: individual, network, or DOC-3 higher-education
+                     * @enum {string}
+                     */
+                    kind: "individual" | "network" | "higher-education";
+                    network?: {
+                        coordinatingEntity: string;
+                        departmentsCovered: (string | null)[];
+                        members: {
+                            /** @enum {string} */
+                            category: "public-higher-education" | "engineering-or-higher-technical-school" | "eespig" | "public-service-or-military-school" | "public-adult-vocational-training" | "public-establishment-with-training-mission" | "datadock-training-provider" | "apprentice-training-centre" | "other";
+                            department?: string | null;
+                            /** Format: email */
+                            email: string;
+                            name: string;
+                            /** @description UAI code, if any (DOC-1) */
+                            uai?: string | null;
+                        }[];
+                        /** @enum {string} */
+                        type: "A" | "B";
+                    } | null;
+                    organisation: {
+                        /**
+                         * @description ELIG-1 category
+                         * @enum {string}
+                         */
+                        category: "public-higher-education" | "engineering-or-higher-technical-school" | "eespig" | "public-service-or-military-school" | "public-adult-vocational-training" | "public-establishment-with-training-mission" | "datadock-training-provider" | "apprentice-training-centre" | "other";
+                        department?: string | null;
+                        /** Format: email */
+                        email: string;
+                        /**
+                         * @description Outside France (APP-8)
+                         * @default false
+                         */
+                        foreign?: boolean;
+                        name: string;
+                        /**
+                         * Format: time-zone
+                         * @description IANA zone of the seat (e.g. America/Montreal); default: the department's (971–976 overseas), else Europe/Paris. The agrément's dates are dates there.
+                         */
+                        timeZone?: string | null;
+                        /** @description UAI code, if any (DOC-1) */
+                        uai?: string | null;
+                    };
+                    referent: {
+                        /** Format: email */
+                        email: string;
+                        name: string;
+                        recognisedQualifications?: boolean;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description 201 received (its workflow runs); 200 the same request again (Idempotency-Key) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+            /**
+             * @description Application received; its workflow runs
+             *
+             *     201 received (its workflow runs); 200 the same request again (Idempotency-Key)
+             */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+            /** @description Invalid field (named in `field`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `application.create` is reserved to: operations, centre */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /**
+             * @description APP-1: a centre applies only for its own organisation as Pix recorded it (same name, UAI and e-mail); new organisations and network applications are entered by Pix operations
+             *
+             *     A rule forbids it now: `rule` names it
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body exceeds the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported body encoding or charset */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ApplicationsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `application.read` is reserved to: operations, legal, inspector, read-only, centre, coordinator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to the caller (answered as if unknown) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ApplicationsController_adhesionForm: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: date
+                     * @description ISO date (YYYY-MM-DD)
+                     */
+                    on: string;
+                    /** @description Why: recorded in the event log */
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `application.decide` is reserved to: operations */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to the caller (answered as if unknown) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A rule forbids it now: `rule` names it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body exceeds the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported body encoding or charset */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ApplicationsController_admissibility: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description APP-3 */
+                    conformityVisitRequired?: boolean;
+                    /**
+                     * @description APP-2
+                     * @enum {string}
+                     */
+                    decision: "admissible" | "incomplete" | "rejected";
+                    missingPieces?: ("adhesion-form" | "referent-cv" | "reference-attestations" | "proof-of-legal-existence" | "legal-status" | "site-control-procedures" | "member-list")[];
+                    /** @description Why: recorded in the event log */
+                    reason?: string;
+                    reasons?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `application.decide` is reserved to: operations */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to the caller (answered as if unknown) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A rule forbids it now: `rule` names it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body exceeds the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported body encoding or charset */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ApplicationsController_attestation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Why: recorded in the event log */
+                    reason?: string;
+                    /**
+                     * Format: date
+                     * @description APP-6: date the centre received the attestation
+                     */
+                    receivedOn: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `application.decide` is reserved to: operations */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to the caller (answered as if unknown) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A rule forbids it now: `rule` names it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body exceeds the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported body encoding or charset */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ApplicationsController_recordVisit: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    compliant: boolean;
+                    /** @description APP-3: charged up to 250 € */
+                    costEur: number;
+                    /**
+                     * Format: date
+                     * @description ISO date (YYYY-MM-DD)
+                     */
+                    on: string;
+                    /** @description Why: recorded in the event log */
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `application.decide` is reserved to: operations */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to the caller (answered as if unknown) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A rule forbids it now: `rule` names it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body exceeds the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported body encoding or charset */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ApplicationsController_requireVisit: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Why: recorded in the event log */
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `application.decide` is reserved to: operations */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to the caller (answered as if unknown) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A rule forbids it now: `rule` names it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body exceeds the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported body encoding or charset */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ApplicationsController_grant: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Why: recorded in the event log */
+                    reason?: string;
+                    /** @description REF-1: the number of référents agreed in the convention; required for a network, 1 (or omitted) for a centre */
+                    referentCount?: number;
+                    /** @description APP-5: default 3; APP-8: at most 1 abroad */
+                    years?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `application.decide` is reserved to: operations */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to the caller (answered as if unknown) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A rule forbids it now: `rule` names it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body exceeds the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported body encoding or charset */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ApplicationsController_addPieces: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    pieces: {
+                        filename: string;
+                        /**
+                         * Format: date
+                         * @description Date on the document (DOC-1: proof of legal existence < 3 months)
+                         */
+                        issuedOn?: string;
+                        /** @enum {string} */
+                        type: "adhesion-form" | "referent-cv" | "reference-attestations" | "proof-of-legal-existence" | "legal-status" | "site-control-procedures" | "member-list";
+                    }[];
+                    /** @description Why: recorded in the event log */
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `application.add-pieces` is reserved to: operations, centre, coordinator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to the caller (answered as if unknown) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A rule forbids it now: `rule` names it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body exceeds the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported body encoding or charset */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ApplicationsController_referentTrained: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: date
+                     * @description ISO date (YYYY-MM-DD)
+                     */
+                    on: string;
+                    /** @description Why: recorded in the event log */
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `application.decide` is reserved to: operations */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to the caller (answered as if unknown) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A rule forbids it now: `rule` names it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body exceeds the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported body encoding or charset */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    AttentionController_list: {
+        parameters: {
+            query?: {
+                kind?: "activity-failed" | "activity-retrying" | "email-undelivered" | "access-review-due";
+                limit?: number;
+                offset?: number;
+                /** @description open (default), resolved or all */
+                status?: "open" | "resolved" | "all";
+                workflowId?: unknown;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AttentionItem"][];
+                        limit: number;
+                        offset: number;
+                        total: number;
+                    };
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `attention.read` is reserved to: operations */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    AttentionController_one: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttentionItem"];
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `attention.read` is reserved to: operations */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to the caller (answered as if unknown) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    AttentionController_resolve: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description What was done (French), e.g. « adresse corrigée, courriel renvoyé à la main » */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttentionItem"];
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `attention.resolve` is reserved to: operations */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to the caller (answered as if unknown) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body exceeds the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported body encoding or charset */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    AuditController_verify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        brokenAt?: {
+                            id: string;
+                            /** @enum {string} */
+                            reason: "prev-hash" | "hash";
+                        };
+                        checked: number;
+                        valid: boolean;
+                    };
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `log.verify` is reserved to: legal, operations */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    CampaignWindowsController_list: {
+        parameters: {
+            query?: {
+                /** @description e.g. 2026-2027 */
+                schoolYear?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description ISO date (YYYY-MM-DD) */
+                        from: string;
+                        schoolType: string;
+                        schoolYear: string;
+                        /** @description ISO date (YYYY-MM-DD) */
+                        to: string;
+                    }[];
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `session.read` is reserved to: operations, legal, inspector, read-only, centre, coordinator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    CampaignWindowsController_put: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                schoolType: "college" | "lycee" | "agricultural-lycee";
+                schoolYear: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: date
+                     * @description The latest date a derogation may grant (e.g. collèges: 20 May); null or absent: no limit
+                     */
+                    derogationLimit?: string | null;
+                    /**
+                     * Format: date
+                     * @description ISO date (YYYY-MM-DD)
+                     */
+                    from: string;
+                    /** @description Where the window comes from (note de service, FAQ…) */
+                    source: string;
+                    /**
+                     * Format: date
+                     * @description ISO date (YYYY-MM-DD)
+                     */
+                    to: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 201 published; 200 corrected */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description ISO date (YYYY-MM-DD) */
+                        from: string;
+                        schoolType: string;
+                        schoolYear: string;
+                        /** @description ISO date (YYYY-MM-DD) */
+                        to: string;
+                    };
+                };
+            };
+            /** @description 201 published; 200 corrected */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description ISO date (YYYY-MM-DD) */
+                        from: string;
+                        schoolType: string;
+                        schoolYear: string;
+                        /** @description ISO date (YYYY-MM-DD) */
+                        to: string;
+                    };
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `campaign.manage` is reserved to: operations */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A rule forbids it now: `rule` names it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body exceeds the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported body encoding or charset */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    CampaignWindowsController_derogations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                schoolYear: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description ISO date-time */
+                        grantedAt?: string;
+                        grantedBy: string;
+                        /** Format: uuid */
+                        organisationId: string;
+                        organisationName: string;
+                        reason: string;
+                        schoolType: string;
+                        schoolYear: string;
+                        /** @description ISO date (YYYY-MM-DD) */
+                        until: string;
+                    }[];
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `campaign.manage` is reserved to: operations */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    CampaignWindowsController_derogate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                organisationId: string;
+                schoolYear: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                    /**
+                     * Format: date
+                     * @description The school's last day of campaign: after the window's end, within its derogation limit
+                     */
+                    until: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 201 granted; 200 changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        grantedBy: string;
+                        /** Format: uuid */
+                        organisationId: string;
+                        organisationName: string;
+                        reason: string;
+                        schoolType: string;
+                        schoolYear: string;
+                        /** @description ISO date (YYYY-MM-DD) */
+                        until: string;
+                    };
+                };
+            };
+            /** @description 201 granted; 200 changed */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        grantedBy: string;
+                        /** Format: uuid */
+                        organisationId: string;
+                        organisationName: string;
+                        reason: string;
+                        schoolType: string;
+                        schoolYear: string;
+                        /** @description ISO date (YYYY-MM-DD) */
+                        until: string;
+                    };
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `campaign.manage` is reserved to: operations */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to the caller (answered as if unknown) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A rule forbids it now: `rule` names it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body exceeds the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported body encoding or charset */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    QualityEventsController_list: {
+        parameters: {
+            query?: {
+                kind?: "complaint" | "incident" | "fraud-report" | "late-finalisation" | "data-breach";
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                organisationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: uuid */
+                            id: string;
+                            kind: string;
+                            /** @description ISO date (YYYY-MM-DD) */
+                            occurredOn: string;
+                        }[];
+                        limit: number;
+                        offset: number;
+                        total: number;
+                    };
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `visits.read` is reserved to: operations, legal, inspector */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to the caller (answered as if unknown) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    QualityEventsController_record: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                organisationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: date-time
+                     * @description DATA-2: when the centre discovered the personal-data breach
+                     */
+                    discoveredAt?: string | null;
+                    /**
+                     * @description complaint (SES-13), incident (SES-12), fraud-report (SUS-1), late-finalisation (SES-10), data-breach (DATA-2)
+                     * @enum {string}
+                     */
+                    kind: "complaint" | "incident" | "fraud-report" | "late-finalisation" | "data-breach";
+                    /**
+                     * Format: date-time
+                     * @description DATA-2: when the centre notified Pix of it (due within 72 hours)
+                     */
+                    notifiedAt?: string | null;
+                    /**
+                     * Format: date
+                     * @description When it happened, or the complaint was received (ISO date)
+                     */
+                    occurredOn: string;
+                    /**
+                     * Format: date
+                     * @description SES-13: when the results complained about were published
+                     */
+                    resultsPublishedOn?: string | null;
+                    /** @description The session concerned, one of the centre’s */
+                    sessionId?: string | null;
+                    /** @description What happened, in French */
+                    summary: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        kind: string;
+                        /** @description ISO date (YYYY-MM-DD) */
+                        occurredOn: string;
+                    };
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `quality.record` is reserved to: operations, legal */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to the caller (answered as if unknown) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body exceeds the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported body encoding or charset */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    VisitsController_risk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organisationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        agrementId: string;
+                        /** @description ISO date (YYYY-MM-DD) */
+                        asOf: string;
+                        /** @description Every contributing factor, highest points first */
+                        factors: {
+                            actual?: unknown;
+                            check: string;
+                            clause: string;
+                            expected?: unknown;
+                            message: string;
+                            points: number;
+                            ruleId: string;
+                        }[];
+                        /** @description VIS-1: what the score reads (rules/visits RiskFacts) */
+                        facts: {
+                            candidates: number;
+                            complaints: number;
+                            everVisited: boolean;
+                            fraudReports: number;
+                            incidents: number;
+                            lateFinalisations: number;
+                            monthsSinceFirstGrant: number;
+                            monthsWithoutVisit: number;
+                            pastBreaches: number;
+                            pastSuspensions: number;
+                            remediesLate: number;
+                        };
+                        notContributing: {
+                            actual?: unknown;
+                            check: string;
+                            expected?: unknown;
+                            ruleId: string;
+                        }[];
+                        /** Format: uuid */
+                        organisationId: string;
+                        organisationName: string;
+                        ruleSet: string;
+                        score: number;
+                        version: string;
+                    };
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `visits.read` is reserved to: operations, legal, inspector */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to the caller (answered as if unknown) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    VisitsController_findings: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description VIS-4: premises; connection and equipment; staffing; mastery of session organisation */
+                    checklist: {
+                        connectionAndEquipment: {
+                            /** @description What was found; required when ko */
+                            notes?: string;
+                            /** @enum {string} */
+                            result: "ok" | "ko";
+                        };
+                        premises: {
+                            /** @description What was found; required when ko */
+                            notes?: string;
+                            /** @enum {string} */
+                            result: "ok" | "ko";
+                        };
+                        sessionOrganisation: {
+                            /** @description What was found; required when ko */
+                            notes?: string;
+                            /** @enum {string} */
+                            result: "ok" | "ko";
+                        };
+                        staffing: {
+                            /** @description What was found; required when ko */
+                            notes?: string;
+                            /** @enum {string} */
+                            result: "ok" | "ko";
+                        };
+                    };
+                    /** @description VIS-3, APP-3: actual cost; the centre is charged within the cap */
+                    costEur?: number;
+                    /** @description BRE-1: propose a breach notice to the legal team */
+                    proposeBreach?: boolean;
+                    /** @description SUS-1: propose a suspension to the legal team */
+                    proposeSuspension?: boolean;
+                    summary?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        agrementProposals: {
+                            failed: Record<string, never>[];
+                            recorded: Record<string, never>[];
+                        };
+                        emails: Record<string, never>;
+                        findings: Record<string, never>;
+                        /** @constant */
+                        status: "done";
+                        /** Format: uuid */
+                        visitId: string;
+                    };
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `visits.record-findings` is reserved to: inspector, operations */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to the caller (answered as if unknown) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A rule forbids it now: `rule` names it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body exceeds the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported body encoding or charset */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    DashboardController_attention: {
+        parameters: {
+            query?: {
+                department?: unknown;
+                format?: "json" | "csv";
+                kind?: "centre" | "network";
+                limit?: number;
+                /** @description Coordinating organisation id */
+                network?: unknown;
+                offset?: number;
+                /** @description INSEE region code (GET /dashboard/regions) */
+                region?: unknown;
+                status?: "open" | "resolved" | "all";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AttentionItem"][];
+                        limit: number;
+                        offset: number;
+                        total: number;
+                    };
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `attention.read` is reserved to: operations */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many calls: retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    DashboardController_centreTimeline: {
+        parameters: {
+            query?: {
+                department?: unknown;
+                format?: "json" | "csv";
+                kind?: "centre" | "network";
+                limit?: number;
+                /** @description Coordinating organisation id */
+                network?: unknown;
+                offset?: number;
+                /** @description INSEE region code (GET /dashboard/regions) */
+                region?: unknown;
+            };
+            header?: never;
+            path: {
+                organisationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        organisation: {
+                            department: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                        };
+                        past: {
+                            items: {
+                                actor: string | null;
+                                /** @description ISO date-time */
+                                at: string;
+                                data: unknown;
+                                from: string | null;
+                                reason: string | null;
+                                ruleIds: string[];
+                                /** @description agrement, session, statement, control-visit or centre-quality */
+                                stream: string;
+                                to: string | null;
+                                type: string;
+                            }[];
+                            limit: number;
+                            offset: number;
+                            total: number;
+                        };
+                        /** @description Every deadline its workflows hold, soonest first */
+                        upcoming: {
+                            agrementId: string | null;
+                            at: string;
+                            deadline: string;
+                            department: string | null;
+                            kind: string | null;
+                            on: string;
+                            organisationId: string;
+                            organisationName: string;
+                            ruleId: string;
+                            /** @enum {string} */
+                            subject: "agrement" | "session" | "statement";
+                            subjectId: string;
+                        }[];
+                    };
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `agrement.read` is reserved to: operations, legal, centre, coordinator, inspector, read-only */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to the caller (answered as if unknown) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many calls: retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    DashboardController_deadlines: {
+        parameters: {
+            query?: {
+                days?: number;
+                /** @description e.g. cure-due, renewal-request-due */
+                deadline?: unknown;
+                department?: unknown;
+                format?: "json" | "csv";
+                kind?: "centre" | "network";
+                limit?: number;
+                /** @description Coordinating organisation id */
+                network?: unknown;
+                offset?: number;
+                /** @description INSEE region code (GET /dashboard/regions) */
+                region?: unknown;
+            };
+            header?: {
+                /** @description `no-cache`: a fresh answer rather than the cached one */
+                "cache-control"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            agrementId: string | null;
+                            at: string;
+                            deadline: string;
+                            department: string | null;
+                            kind: string | null;
+                            on: string;
+                            organisationId: string;
+                            organisationName: string;
+                            ruleId: string;
+                            /** @enum {string} */
+                            subject: "agrement" | "session" | "statement";
+                            subjectId: string;
+                        }[];
+                        limit: number;
+                        offset: number;
+                        total: number;
+                    };
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `agrement.read` is reserved to: operations, legal, centre, coordinator, inspector, read-only */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many calls: retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    DashboardController_overdue: {
+        parameters: {
+            query?: {
+                department?: unknown;
+                format?: "json" | "csv";
+                kind?: "centre" | "network";
+                limit?: number;
+                /** @description Coordinating organisation id */
+                network?: unknown;
+                offset?: number;
+                /** @description INSEE region code (GET /dashboard/regions) */
+                region?: unknown;
+            };
+            header?: {
+                /** @description `no-cache`: a fresh answer rather than the cached one */
+                "cache-control"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            agrementId: string | null;
+                            id: string;
+                            organisationName: string;
+                            ruleId: string;
+                            since: string;
+                            /** @enum {string} */
+                            subject: "agrement" | "application" | "session" | "statement";
+                            what: string;
+                        }[];
+                        limit: number;
+                        offset: number;
+                        total: number;
+                    };
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `agrement.read` is reserved to: operations, legal, centre, coordinator, inspector, read-only */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many calls: retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    DashboardController_overview: {
+        parameters: {
+            query?: {
+                department?: unknown;
+                format?: "json" | "csv";
+                kind?: "centre" | "network";
+                limit?: number;
+                /** @description Coordinating organisation id */
+                network?: unknown;
+                offset?: number;
+                /** @description INSEE region code (GET /dashboard/regions) */
+                region?: unknown;
+            };
+            header?: {
+                /** @description `no-cache`: a fresh answer rather than the cached one */
+                "cache-control"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        agrements: {
+                            /** @description Centres’ agréments by state */
+                            centre: {
+                                [key: string]: number;
+                            };
+                            /** @description Networks’ agréments by state */
+                            network: {
+                                [key: string]: number;
+                            };
+                        };
+                        /** @description Applications by state */
+                        applications: {
+                            [key: string]: number;
+                        };
+                        applicationsOverdue: number;
+                    };
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `agrement.read` is reserved to: operations, legal, centre, coordinator, inspector, read-only */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many calls: retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    DashboardController_quotas: {
+        parameters: {
+            query?: {
+                department?: unknown;
+                format?: "json" | "csv";
+                kind?: "centre" | "network";
+                limit?: number;
+                /** @description Coordinating organisation id */
+                network?: unknown;
+                offset?: number;
+                /** @description INSEE region code (GET /dashboard/regions) */
+                region?: unknown;
+            };
+            header?: {
+                /** @description `no-cache`: a fresh answer rather than the cached one */
+                "cache-control"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            agrementId: string;
+                            candidates: number;
+                            deadlineOn: string;
+                            kind: string;
+                            organisationName: string;
+                            projected: number;
+                            shortfall: number;
+                            target: number;
+                        }[];
+                        limit: number;
+                        offset: number;
+                        total: number;
+                    };
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `agrement.read` is reserved to: operations, legal, centre, coordinator, inspector, read-only */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many calls: retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    DashboardController_regions: {
+        parameters: {
+            query?: {
+                department?: unknown;
+                format?: "json" | "csv";
+                kind?: "centre" | "network";
+                limit?: number;
+                /** @description Coordinating organisation id */
+                network?: unknown;
+                offset?: number;
+                /** @description INSEE region code (GET /dashboard/regions) */
+                region?: unknown;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        departments: string[];
+                        name: string;
+                    }[];
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `agrement.read` is reserved to: operations, legal, centre, coordinator, inspector, read-only */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many calls: retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    DashboardController_watchlist: {
+        parameters: {
+            query?: {
+                department?: unknown;
+                format?: "json" | "csv";
+                kind?: "centre" | "network";
+                limit?: number;
+                /** @description Coordinating organisation id */
+                network?: unknown;
+                offset?: number;
+                /** @description INSEE region code (GET /dashboard/regions) */
+                region?: unknown;
+            };
+            header?: {
+                /** @description `no-cache`: a fresh answer rather than the cached one */
+                "cache-control"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: uuid */
+                            agrementId: string;
+                            /** @description BRE-1 */
+                            breach: {
+                                /** @description ISO date (YYYY-MM-DD) */
+                                cureDueOn: string;
+                                /** @description ISO date (YYYY-MM-DD) */
+                                letterSentOn: string;
+                                reason: string;
+                            } | null;
+                            department: string | null;
+                            kind: string;
+                            organisationName: string;
+                            /** @enum {string} */
+                            state: "suspended" | "under-notice" | "terminating";
+                            /** @description SUS-1 */
+                            suspension: {
+                                reason: string;
+                                /** @description ISO date (YYYY-MM-DD) */
+                                since: string;
+                            } | null;
+                            /** @description TER-1, QUO-2, AGR-5 */
+                            termination: {
+                                cause: string;
+                                /** @description ISO date (YYYY-MM-DD) */
+                                effectiveOn: string;
+                                /** @description ISO date (YYYY-MM-DD) */
+                                noticeOn: string;
+                                ruleId: string;
+                            } | null;
+                        }[];
+                        limit: number;
+                        offset: number;
+                        total: number;
+                    };
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `agrement.read` is reserved to: operations, legal, centre, coordinator, inspector, read-only */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many calls: retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    HealthController_health: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        checks: {
+                            database: {
+                                error?: string;
+                                /** @enum {string} */
+                                status: "up" | "down";
+                            };
+                            temporal: {
+                                error?: string;
+                                /** @enum {string} */
+                                status: "up" | "down";
+                            };
+                        };
+                        down?: string[];
+                        /** @enum {string} */
+                        status: "ok" | "unavailable";
+                    };
+                };
+            };
+            /** @description A dependency is down (named in `down`): retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        checks: {
+                            database: {
+                                error?: string;
+                                /** @enum {string} */
+                                status: "up" | "down";
+                            };
+                            temporal: {
+                                error?: string;
+                                /** @enum {string} */
+                                status: "up" | "down";
+                            };
+                        };
+                        down?: string[];
+                        /** @enum {string} */
+                        status: "ok" | "unavailable";
+                    };
+                };
+            };
+        };
+    };
+    HealthController_live: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        status: "ok";
+                    };
+                };
+            };
+        };
+    };
+    HealthController_ready: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        checks: {
+                            database: {
+                                error?: string;
+                                /** @enum {string} */
+                                status: "up" | "down";
+                            };
+                            temporal: {
+                                error?: string;
+                                /** @enum {string} */
+                                status: "up" | "down";
+                            };
+                        };
+                        down?: string[];
+                        /** @enum {string} */
+                        status: "ok" | "unavailable";
+                    };
+                };
+            };
+            /** @description A dependency is down (named in `down`): retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        checks: {
+                            database: {
+                                error?: string;
+                                /** @enum {string} */
+                                status: "up" | "down";
+                            };
+                            temporal: {
+                                error?: string;
+                                /** @enum {string} */
+                                status: "up" | "down";
+                            };
+                        };
+                        down?: string[];
+                        /** @enum {string} */
+                        status: "ok" | "unavailable";
+                    };
+                };
+            };
+        };
+    };
+    InspectorsController_list: {
+        parameters: {
+            query?: {
+                /** @description true (default), false or all */
+                active?: string;
+                department?: string;
+                kind?: "pix-staff" | "centre-manager" | "contractor";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Inspector"][];
+                    };
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `inspectors.manage` is reserved to: operations */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    InspectorsController_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: date
+                     * @description Start of the engagement (default: today)
+                     */
+                    availableFrom?: string;
+                    /**
+                     * Format: date
+                     * @description End of the engagement; null or absent: open-ended
+                     */
+                    availableTo?: string | null;
+                    /** @description Visits the inspector can make in a planned period */
+                    capacity: number;
+                    /** @description Department codes covered (01–95, 2A, 2B, 971–976) */
+                    departments: string[];
+                    /**
+                     * Format: email
+                     * @description Unique; the inspector signs in as the user with this e-mail
+                     */
+                    email: string;
+                    /**
+                     * @description VIS-5: Pix staff, manager of another centre, contractor
+                     * @enum {string}
+                     */
+                    kind: "pix-staff" | "centre-manager" | "contractor";
+                    name: string;
+                    /**
+                     * Format: uuid
+                     * @description VIS-5: the network (coordinating organisation) the inspector belongs to
+                     */
+                    networkId?: string;
+                    /**
+                     * Format: uuid
+                     * @description VIS-5: the centre a centre manager manages (required for them only)
+                     */
+                    organisationId?: string;
+                    /** @description Days the inspector cannot visit, both ends included; replaces the previous list */
+                    unavailable?: {
+                        /**
+                         * Format: date
+                         * @description ISO date (YYYY-MM-DD)
+                         */
+                        from: string;
+                        reason?: string;
+                        /**
+                         * Format: date
+                         * @description ISO date (YYYY-MM-DD)
+                         */
+                        to: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Inspector"];
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `inspectors.manage` is reserved to: operations */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to the caller (answered as if unknown) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A rule forbids it now: `rule` names it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body exceeds the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported body encoding or charset */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    InspectorsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Inspector"];
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `inspectors.manage` is reserved to: operations */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to the caller (answered as if unknown) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    InspectorsController_areas: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Department codes covered (01–95, 2A, 2B, 971–976) */
+                    departments: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Inspector"];
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `inspectors.manage` is reserved to: operations */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to the caller (answered as if unknown) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A rule forbids it now: `rule` names it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body exceeds the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported body encoding or charset */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    InspectorsController_availability: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: date
+                     * @description ISO date (YYYY-MM-DD)
+                     */
+                    availableFrom?: string;
+                    /**
+                     * Format: date
+                     * @description null: open-ended; absent: unchanged
+                     */
+                    availableTo?: string | null;
+                    /** @description Visits the inspector can make in a planned period */
+                    capacity?: number;
+                    /** @description Days the inspector cannot visit, both ends included; replaces the previous list */
+                    unavailable: {
+                        /**
+                         * Format: date
+                         * @description ISO date (YYYY-MM-DD)
+                         */
+                        from: string;
+                        reason?: string;
+                        /**
+                         * Format: date
+                         * @description ISO date (YYYY-MM-DD)
+                         */
+                        to: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Inspector"];
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `inspectors.manage` is reserved to: operations */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to the caller (answered as if unknown) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A rule forbids it now: `rule` names it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body exceeds the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported body encoding or charset */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    InspectorsController_deactivate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Why: recorded in the event log */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Inspector"];
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `inspectors.manage` is reserved to: operations */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to the caller (answered as if unknown) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A rule forbids it now: `rule` names it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body exceeds the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported body encoding or charset */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    MeController_me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        actions: string[];
+                        name: string;
+                        organisationId: string | null;
+                        role: string;
+                    };
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    MeController_tokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description My tokens, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description ISO date-time */
+                        createdAt: string;
+                        current: boolean;
+                        /** @description ISO date-time */
+                        expiresAt: string;
+                        /** Format: uuid */
+                        id: string;
+                        label: string;
+                        /** @description ISO date-time */
+                        lastUsedAt: string | null;
+                        /** @description ISO date-time */
+                        revokedAt: string | null;
+                        /** @enum {string} */
+                        status: "active" | "expired" | "revoked";
+                    }[];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `tokens.own` is reserved to: operations, legal, centre, coordinator, inspector, read-only */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    MeController_issue: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description What the token is for, e.g. « poste de Claire », « script d’export » */
+                    label: string;
+                    /** @description Days the token lives (default 90, at most 365: none outlives the annual review, DATA-3) */
+                    lifetimeDays?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description The token (secret shown once), its id and expiry */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description ISO date-time */
+                        createdAt: string;
+                        /** @description ISO date-time */
+                        expiresAt: string;
+                        /** Format: uuid */
+                        id: string;
+                        label: string;
+                        /** @description The secret, shown once: only its hash is stored (DATA-3) */
+                        token: string;
+                    };
+                };
+            };
+            /** @description Invalid field (named in `field`), e.g. lifetimeDays beyond the maximum */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `tokens.own` is reserved to: operations, legal, centre, coordinator, inspector, read-only */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description DATA-3: a token was already issued for this Idempotency-Key (its secret is shown once only) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body exceeds the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported body encoding or charset */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    MeController_revoke: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The token as it now stands (revoking again changes nothing) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Token"];
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `tokens.own` is reserved to: operations, legal, centre, coordinator, inspector, read-only */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not one of my tokens */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    RuleSetVersionsController_list: {
+        parameters: {
+            query?: {
+                status?: "draft" | "published";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleSetVersion"][];
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `rule-set.draft` is reserved to: operations */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    RuleSetVersionsController_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: date
+                     * @description AGR-6: the day the version starts judging sessions; at least 1 month after publication (AGR-5, Conv art. 8.1 and 8.2)
+                     */
+                    effectiveFrom: string;
+                    /** @description A session rule file like src/sessions/rules/ses-2020-01.rules.json: ruleSet "sessions", version, source, rules, optional parameters overriding PARAMETERS */
+                    rules: Record<string, never>;
+                    /** @description AGR-5: equipment per candidate, invigilator ratio, staff profiles, premises (Conv art. 8.1) */
+                    substantial: boolean;
+                    /** @description The change, in French, as the centres read it in the notice */
+                    summary: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleSetVersion"];
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `rule-set.draft` is reserved to: operations */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A rule forbids it now: `rule` names it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body exceeds the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported body encoding or charset */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    RuleSetVersionsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleSetVersion"];
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `rule-set.draft` is reserved to: operations */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to the caller (answered as if unknown) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    RuleSetVersionsController_update: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: date
+                     * @description AGR-6: the day the version starts judging sessions; at least 1 month after publication (AGR-5, Conv art. 8.1 and 8.2)
+                     */
+                    effectiveFrom: string;
+                    /** @description A session rule file like src/sessions/rules/ses-2020-01.rules.json: ruleSet "sessions", version, source, rules, optional parameters overriding PARAMETERS */
+                    rules: Record<string, never>;
+                    /** @description AGR-5: equipment per candidate, invigilator ratio, staff profiles, premises (Conv art. 8.1) */
+                    substantial: boolean;
+                    /** @description The change, in French, as the centres read it in the notice */
+                    summary: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleSetVersion"];
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `rule-set.draft` is reserved to: operations */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to the caller (answered as if unknown) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A rule forbids it now: `rule` names it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body exceeds the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported body encoding or charset */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    RuleSetVersionsController_impact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description ISO date (YYYY-MM-DD) */
+                        effectiveFrom: string;
+                        /** @description ISO date (YYYY-MM-DD) */
+                        effectiveUntil: string | null;
+                        /** @description ISO date (YYYY-MM-DD) */
+                        judgedOn: string;
+                        plannedSessions: number;
+                        refused: {
+                            /** @description ISO date (YYYY-MM-DD) */
+                            date: string;
+                            failures: {
+                                actual?: unknown;
+                                check: string;
+                                expected?: unknown;
+                                message: string;
+                                ruleId: string;
+                            }[];
+                            /** Format: uuid */
+                            organisationId: string;
+                            organisationName: string;
+                            ruleIds: string[];
+                            sessionId: string;
+                        }[];
+                        refusedSessions: number;
+                        ruleSetId: string;
+                        /** @enum {string} */
+                        status: "draft" | "published";
+                        /** Format: uuid */
+                        versionId: string;
+                    };
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `rule-set.draft` is reserved to: operations */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to the caller (answered as if unknown) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    RuleSetVersionsController_notices: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        alreadyDelivered: number;
+                        delivered: number;
+                        failed: {
+                            agrementId: string;
+                            error: string;
+                            organisationId: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `rule-set.publish` is reserved to: operations */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to the caller (answered as if unknown) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A rule forbids it now: `rule` names it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    RuleSetVersionsController_publish: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        notices: {
+                            alreadyDelivered: number;
+                            delivered: number;
+                            failed: {
+                                agrementId: string;
+                                error: string;
+                                organisationId: string;
+                            }[];
+                        };
+                        version: components["schemas"]["RuleSetVersion"];
+                    };
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `rule-set.publish` is reserved to: operations */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to the caller (answered as if unknown) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A rule forbids it now: `rule` names it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    SessionsController_ruleSets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleSet"][];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `session.read` is reserved to: operations, legal, inspector, read-only, centre, coordinator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    SessionsController_ruleSet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleSet"];
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `session.read` is reserved to: operations, legal, inspector, read-only, centre, coordinator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to the caller (answered as if unknown) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    SessionImportsController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+                status?: "running" | "completed" | "failed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["SessionImport"][];
+                        limit: number;
+                        offset: number;
+                        total: number;
+                    };
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `session.import` is reserved to: operations */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    SessionImportsController_create: {
+        parameters: {
+            query?: {
+                /** @description The name of the uploaded file, kept with the job */
+                fileName?: string;
+            };
+            header?: {
+                /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            202: {
+                headers: {
+                    /** @description The job: /session-imports/{id} */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionImport"];
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `session.import` is reserved to: operations */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The file exceeds the import size limit (IMPORT_MAX_BYTES, default 1 GiB), or a line (a JSON array’s element) exceeds the line limit (IMPORT_MAX_LINE_BYTES, default 64 KiB): the message names the line; nothing is imported */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many calls: retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    SessionImportsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionImport"];
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `session.import` is reserved to: operations */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to the caller (answered as if unknown) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    SessionImportsController_errors: {
+        parameters: {
+            query?: {
+                format?: "json" | "csv";
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: Record<string, never>[];
+                        limit: number;
+                        offset: number;
+                        total: number;
+                    };
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `session.import` is reserved to: operations */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to the caller (answered as if unknown) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    SessionsController_list: {
+        parameters: {
+            query?: {
+                /** @description ISO date */
+                from?: unknown;
+                limit?: number;
+                offset?: number;
+                /** @description uuid */
+                organisationId?: unknown;
+                status?: "planned" | "finalised" | "cancelled";
+                /** @description ISO date */
+                to?: unknown;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            candidates: number;
+                            /** @description ISO date (YYYY-MM-DD) */
+                            date: string;
+                            /** @description ISO date-time */
+                            deadlineAt: string;
+                            id: string;
+                            /** Format: uuid */
+                            organisationId: string;
+                            status: string;
+                        }[];
+                        limit: number;
+                        offset: number;
+                        total: number;
+                    };
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `session.read` is reserved to: operations, legal, inspector, read-only, centre, coordinator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    SessionsController_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    address: string;
+                    cancellation?: {
+                        reason: string;
+                    };
+                    candidates: {
+                        billing?: {
+                            agreedPriceEur?: number | null;
+                            /** @enum {string} */
+                            mode: "free-candidate" | "funded-cohort" | "free-of-charge";
+                            /** @enum {string|null} */
+                            reason?: "higher-education-initial-training" | "cnam-free-auditor" | "public-establishment-staff" | null;
+                        };
+                        /** Format: date */
+                        birthDate: string;
+                        birthPlace?: string;
+                        certifiableCompetences?: number;
+                        /** Format: email */
+                        email?: string;
+                        extraTimePercent?: number;
+                        firstName: string;
+                        lastName: string;
+                        localId?: string;
+                        previousSessionDate?: string | null;
+                        staffOfCentre?: boolean;
+                    }[];
+                    confirmation?: {
+                        /** @enum {string} */
+                        decision: "confirmed" | "cancelled";
+                        /** Format: date */
+                        notifiedOn: string;
+                    } | null;
+                    /** Format: date */
+                    date: string;
+                    endTime: string;
+                    finalisation?: {
+                        candidatesWhoSat: number;
+                        endOfTestChecks?: {
+                            candidateLocalId: string;
+                            finding: string;
+                        }[];
+                        /** Format: date-time */
+                        finalisedAt: string;
+                        fraudReports?: {
+                            candidateLocalId: string;
+                            description: string;
+                        }[];
+                        incidents?: {
+                            attributableToCentre: boolean;
+                            candidateLocalId: string | null;
+                            description: string;
+                        }[];
+                    };
+                    id: string;
+                    invigilators: {
+                        firstName: string;
+                        lastName: string;
+                        referent?: boolean;
+                        relativeCandidateIds?: string[];
+                        subordinateCandidateIds?: string[];
+                        trainedCandidateIds?: string[];
+                    }[];
+                    minimumCandidates?: number | null;
+                    /** Format: uuid */
+                    organisationId: string;
+                    /** Format: date */
+                    plannedOn: string;
+                    /** @enum {string} */
+                    public: "internal-initial" | "internal-continuing" | "internal-apprenticeship" | "external-private" | "external-open";
+                    publicInformation?: {
+                        contact: string | null;
+                        equipment: string | null;
+                        registrationTerms: string | null;
+                    } | null;
+                    room: string;
+                    spareComputers: number;
+                    startTime: string;
+                    /** @enum {string} */
+                    status?: "planned" | "cancelled" | "finalised";
+                    thirdPartyVenue: boolean;
+                    thirdPartyVenueDetails?: string | null;
+                    timeZone: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 201 created; 200 the same report again (unchanged) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        outcome: "created" | "updated" | "unchanged";
+                        session: components["schemas"]["Session"];
+                    };
+                };
+            };
+            /** @description 201 created; 200 the same report again (unchanged) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        outcome: "created" | "updated" | "unchanged";
+                        session: components["schemas"]["Session"];
+                    };
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `session.report` is reserved to: operations, centre, coordinator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to the caller (answered as if unknown) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A rule forbids it now: `rule` names it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body exceeds the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported body encoding or charset */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    SessionsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `session.read` is reserved to: operations, legal, inspector, read-only, centre, coordinator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to the caller (answered as if unknown) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    SessionsController_update: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    address: string;
+                    cancellation?: {
+                        reason: string;
+                    };
+                    candidates: {
+                        billing?: {
+                            agreedPriceEur?: number | null;
+                            /** @enum {string} */
+                            mode: "free-candidate" | "funded-cohort" | "free-of-charge";
+                            /** @enum {string|null} */
+                            reason?: "higher-education-initial-training" | "cnam-free-auditor" | "public-establishment-staff" | null;
+                        };
+                        /** Format: date */
+                        birthDate: string;
+                        birthPlace?: string;
+                        certifiableCompetences?: number;
+                        /** Format: email */
+                        email?: string;
+                        extraTimePercent?: number;
+                        firstName: string;
+                        lastName: string;
+                        localId?: string;
+                        previousSessionDate?: string | null;
+                        staffOfCentre?: boolean;
+                    }[];
+                    confirmation?: {
+                        /** @enum {string} */
+                        decision: "confirmed" | "cancelled";
+                        /** Format: date */
+                        notifiedOn: string;
+                    } | null;
+                    /** Format: date */
+                    date: string;
+                    endTime: string;
+                    finalisation?: {
+                        candidatesWhoSat: number;
+                        endOfTestChecks?: {
+                            candidateLocalId: string;
+                            finding: string;
+                        }[];
+                        /** Format: date-time */
+                        finalisedAt: string;
+                        fraudReports?: {
+                            candidateLocalId: string;
+                            description: string;
+                        }[];
+                        incidents?: {
+                            attributableToCentre: boolean;
+                            candidateLocalId: string | null;
+                            description: string;
+                        }[];
+                    };
+                    id: string;
+                    invigilators: {
+                        firstName: string;
+                        lastName: string;
+                        referent?: boolean;
+                        relativeCandidateIds?: string[];
+                        subordinateCandidateIds?: string[];
+                        trainedCandidateIds?: string[];
+                    }[];
+                    minimumCandidates?: number | null;
+                    /** Format: uuid */
+                    organisationId: string;
+                    /** Format: date */
+                    plannedOn: string;
+                    /** @enum {string} */
+                    public: "internal-initial" | "internal-continuing" | "internal-apprenticeship" | "external-private" | "external-open";
+                    publicInformation?: {
+                        contact: string | null;
+                        equipment: string | null;
+                        registrationTerms: string | null;
+                    } | null;
+                    room: string;
+                    spareComputers: number;
+                    startTime: string;
+                    /** @enum {string} */
+                    status?: "planned" | "cancelled" | "finalised";
+                    thirdPartyVenue: boolean;
+                    thirdPartyVenueDetails?: string | null;
+                    timeZone: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        outcome: "created" | "updated" | "unchanged";
+                        session: components["schemas"]["Session"];
+                    };
+                };
+            };
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        outcome: "created" | "updated" | "unchanged";
+                        session: components["schemas"]["Session"];
+                    };
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `session.report` is reserved to: operations, centre, coordinator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to the caller (answered as if unknown) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A rule forbids it now: `rule` names it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body exceeds the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported body encoding or charset */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    SessionsController_cancel: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        outcome: "created" | "updated" | "unchanged";
+                        session: components["schemas"]["Session"];
+                    };
+                };
+            };
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        outcome: "created" | "updated" | "unchanged";
+                        session: components["schemas"]["Session"];
+                    };
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `session.report` is reserved to: operations, centre, coordinator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to the caller (answered as if unknown) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A rule forbids it now: `rule` names it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body exceeds the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported body encoding or charset */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    SessionsController_finalise: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    candidatesWhoSat: number;
+                    endOfTestChecks?: {
+                        candidateLocalId: string;
+                        finding: string;
+                    }[];
+                    /** Format: date-time */
+                    finalisedAt?: string;
+                    fraudReports?: {
+                        candidateLocalId: string;
+                        description: string;
+                    }[];
+                    incidents?: {
+                        attributableToCentre: boolean;
+                        candidateLocalId: string | null;
+                        description: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        outcome: "created" | "updated" | "unchanged";
+                        session: components["schemas"]["Session"];
+                    };
+                };
+            };
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        outcome: "created" | "updated" | "unchanged";
+                        session: components["schemas"]["Session"];
+                    };
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `session.report` is reserved to: operations, centre, coordinator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to the caller (answered as if unknown) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A rule forbids it now: `rule` names it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body exceeds the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported body encoding or charset */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    SessionsController_remedy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    candidateLocalIds: string[];
+                    /** @enum {string} */
+                    kind: "new-session" | "refund";
+                    note?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The candidates concerned (local ids), or all */
+                        affected: string[] | "all";
+                        /** @description ISO date-time */
+                        asOf: string;
+                        /** Format: uuid */
+                        centreId: string;
+                        centreName: string;
+                        /** @description ISO date (YYYY-MM-DD) */
+                        date: string;
+                        /** @description ISO date-time */
+                        dueAt: string;
+                        /** @description ISO date (YYYY-MM-DD) */
+                        dueOn: string;
+                        incidents: string[];
+                        remedy: {
+                            candidateLocalIds: string[];
+                            /** @enum {string} */
+                            kind: "new-session" | "refund";
+                            note: string | null;
+                            /** @description ISO date-time */
+                            recordedAt: string;
+                        } | null;
+                        sessionId: string;
+                        /** @enum {string} */
+                        state: "awaiting" | "overdue" | "remedied" | "remedied-late" | "unremedied";
+                        timeZone: string;
+                        version: number;
+                    };
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `session.report` is reserved to: operations, centre, coordinator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to the caller (answered as if unknown) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A rule forbids it now: `rule` names it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body exceeds the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported body encoding or charset */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    SessionsController_dryRun: {
+        parameters: {
+            query?: {
+                includePassing?: boolean;
+            };
+            header?: {
+                /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    address: string;
+                    cancellation?: {
+                        reason: string;
+                    };
+                    candidates: {
+                        billing?: {
+                            agreedPriceEur?: number | null;
+                            /** @enum {string} */
+                            mode: "free-candidate" | "funded-cohort" | "free-of-charge";
+                            /** @enum {string|null} */
+                            reason?: "higher-education-initial-training" | "cnam-free-auditor" | "public-establishment-staff" | null;
+                        };
+                        /** Format: date */
+                        birthDate: string;
+                        birthPlace?: string;
+                        certifiableCompetences?: number;
+                        /** Format: email */
+                        email?: string;
+                        extraTimePercent?: number;
+                        firstName: string;
+                        lastName: string;
+                        localId?: string;
+                        previousSessionDate?: string | null;
+                        staffOfCentre?: boolean;
+                    }[];
+                    confirmation?: {
+                        /** @enum {string} */
+                        decision: "confirmed" | "cancelled";
+                        /** Format: date */
+                        notifiedOn: string;
+                    } | null;
+                    /** Format: date */
+                    date: string;
+                    endTime: string;
+                    finalisation?: {
+                        candidatesWhoSat: number;
+                        endOfTestChecks?: {
+                            candidateLocalId: string;
+                            finding: string;
+                        }[];
+                        /** Format: date-time */
+                        finalisedAt: string;
+                        fraudReports?: {
+                            candidateLocalId: string;
+                            description: string;
+                        }[];
+                        incidents?: {
+                            attributableToCentre: boolean;
+                            candidateLocalId: string | null;
+                            description: string;
+                        }[];
+                    };
+                    id: string;
+                    invigilators: {
+                        firstName: string;
+                        lastName: string;
+                        referent?: boolean;
+                        relativeCandidateIds?: string[];
+                        subordinateCandidateIds?: string[];
+                        trainedCandidateIds?: string[];
+                    }[];
+                    minimumCandidates?: number | null;
+                    /** Format: uuid */
+                    organisationId: string;
+                    /** Format: date */
+                    plannedOn: string;
+                    /** @enum {string} */
+                    public: "internal-initial" | "internal-continuing" | "internal-apprenticeship" | "external-private" | "external-open";
+                    publicInformation?: {
+                        contact: string | null;
+                        equipment: string | null;
+                        registrationTerms: string | null;
+                    } | null;
+                    room: string;
+                    spareComputers: number;
+                    startTime: string;
+                    /** @enum {string} */
+                    status?: "planned" | "cancelled" | "finalised";
+                    thirdPartyVenue: boolean;
+                    thirdPartyVenueDetails?: string | null;
+                    timeZone: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        allowed: true;
+                        /** @description ISO date-time */
+                        deadlineAt: string;
+                        /** @description ISO date (YYYY-MM-DD) */
+                        effectiveFrom: string;
+                        failures: unknown[];
+                        notApplicable?: string[];
+                        passes?: {
+                            actual?: unknown;
+                            check: string;
+                            clause: string;
+                            expected?: unknown;
+                            message: string;
+                            ruleId: string;
+                        }[];
+                        price: {
+                            payingCandidates: number;
+                            pixShareEur: number;
+                            totalEur: number;
+                        };
+                        ruleSetId: string;
+                    } | {
+                        /** @constant */
+                        allowed: false;
+                        /** @description SES-9: the agrément forbids the session (null: rules failed) */
+                        blockedBy: {
+                            message: string;
+                            ruleId: string;
+                        } | null;
+                        failures: {
+                            actual?: unknown;
+                            check: string;
+                            clause: string;
+                            expected?: unknown;
+                            message: string;
+                            ruleId: string;
+                        }[];
+                        ruleSetId?: string;
+                    };
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `session.report` is reserved to: operations, centre, coordinator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to the caller (answered as if unknown) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body exceeds the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported body encoding or charset */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    SimulationsController_run: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description ISO date-time */
+                        at: string;
+                        /** @enum {string} */
+                        kind: "state" | "deadline" | "proposal" | "email";
+                        name: string;
+                        /** @description ISO date (YYYY-MM-DD) */
+                        on: string;
+                        outcome?: string;
+                        outcomeBy?: string | null;
+                        outcomeOn?: string | null;
+                        rule: string;
+                        supersededByOn?: string;
+                        /** @enum {string} */
+                        to?: "centre" | "operations" | "legal";
+                    }[];
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `simulation.run` is reserved to: legal, operations */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many calls: retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    StatementsController_list: {
+        parameters: {
+            query?: {
+                format?: "json" | "csv";
+                limit?: number;
+                /** @description YYYY-MM */
+                month?: unknown;
+                offset?: number;
+                state?: "prepared" | "sent" | "invoiced" | "paid";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Statement"][];
+                        limit: number;
+                        offset: number;
+                        total: number;
+                    };
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `statement.read` is reserved to: operations, legal, read-only, centre, coordinator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    StatementsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Statement"];
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `statement.read` is reserved to: operations, legal, read-only, centre, coordinator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to the caller (answered as if unknown) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    StatementsController_invoice: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    amountEur: number;
+                    /** Format: date */
+                    issuedOn: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Statement"];
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `statement.invoice` is reserved to: operations */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to the caller (answered as if unknown) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A rule forbids it now: `rule` names it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body exceeds the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported body encoding or charset */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    StatementsController_payment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: date */
+                    paidOn: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Statement"];
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `statement.invoice` is reserved to: operations */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to the caller (answered as if unknown) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A rule forbids it now: `rule` names it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body exceeds the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported body encoding or charset */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    StatementsController_sent: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Statement"];
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `statement.send` is reserved to: centre, coordinator, operations */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to the caller (answered as if unknown) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A rule forbids it now: `rule` names it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    StatementsController_insolvency: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                organisationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    insolvencyProceedings: boolean;
+                    openedOn?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        insolvencyProceedings: boolean;
+                        /** @description ISO date (YYYY-MM-DD) */
+                        openedOn: string | null;
+                        /** Format: uuid */
+                        organisationId: string;
+                    };
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `statement.invoice` is reserved to: operations */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to the caller (answered as if unknown) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body exceeds the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported body encoding or charset */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    UsersController_list: {
+        parameters: {
+            query?: {
+                active?: "true" | "false";
+                role?: "operations" | "legal" | "centre" | "coordinator" | "inspector" | "read-only";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The users */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"][];
+                };
+            };
+            /** @description Invalid query parameter (named in `field`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `users.read` is reserved to: operations, read-only */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    UsersController_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The login: one user per address (DATA-3) */
+                    email: string;
+                    name: string;
+                    /**
+                     * Format: uuid
+                     * @description Required for a centre or coordinator (its scope); absent for Pix staff
+                     */
+                    organisationId?: string;
+                    /** @enum {string} */
+                    role: "operations" | "legal" | "centre" | "coordinator" | "inspector" | "read-only";
+                };
+            };
+        };
+        responses: {
+            /** @description The user, without token (issue one with POST /users/{id}/tokens) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            /** @description Invalid field (named in `field`), e-mail already used, unknown organisation */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `users.manage` is reserved to: operations */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body exceeds the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported body encoding or charset */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    UsersController_one: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `users.read` is reserved to: operations, read-only */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    UsersController_deactivate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Why the access is removed (recorded in the event log) */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The user as it now stands (deactivating again changes nothing) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            /** @description reason missing */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `users.manage` is reserved to: operations */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description DATA-3: an operator does not deactivate their own access */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body exceeds the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported body encoding or charset */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    UsersController_issue: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description What the token is for, e.g. « poste de Claire », « script d’export » */
+                    label: string;
+                    /** @description Days the token lives (default 90, at most 365: none outlives the annual review, DATA-3) */
+                    lifetimeDays?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description The token (secret shown once), its id and expiry */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description ISO date-time */
+                        createdAt: string;
+                        /** @description ISO date-time */
+                        expiresAt: string;
+                        /** Format: uuid */
+                        id: string;
+                        label: string;
+                        /** @description The secret, shown once: only its hash is stored (DATA-3) */
+                        token: string;
+                    };
+                };
+            };
+            /** @description Invalid field (named in `field`), e.g. lifetimeDays beyond the maximum */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `tokens.manage` is reserved to: operations */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description DATA-3: the user is deactivated, or a token was already issued for this Idempotency-Key */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body exceeds the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported body encoding or charset */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    UsersController_revoke: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+                tokenId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Why the access is removed (recorded in the event log) */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The token as it now stands (revoking again changes nothing) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Token"];
+                };
+            };
+            /** @description reason missing */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `tokens.manage` is reserved to: operations */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown user or token, or a token of another user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body exceeds the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported body encoding or charset */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    VisitsController_list: {
+        parameters: {
+            query: {
+                /** @description ISO date */
+                from: string;
+                /** @description ISO date */
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description ISO date (YYYY-MM-DD) */
+                        from: string;
+                        /** @description ISO date (YYYY-MM-DD) */
+                        to: string;
+                        visits: {
+                            costEur: number;
+                            /** Format: uuid */
+                            id: string;
+                            kind: string;
+                            /** Format: uuid */
+                            organisationId: string;
+                            organisationName: string;
+                            /** @description ISO date (YYYY-MM-DD) */
+                            plannedOn: string;
+                            status: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `visits.read` is reserved to: operations, legal, inspector */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    VisitsController_plan: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description VIS-1, VIS-2: share of announced control visits (default: parameters) */
+                    announcedShare?: number;
+                    /**
+                     * Format: date
+                     * @description ISO date (YYYY-MM-DD)
+                     */
+                    from: string;
+                    /**
+                     * Format: date
+                     * @description ISO date (YYYY-MM-DD)
+                     */
+                    to: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        alreadyPlanned: Record<string, never>[];
+                        emails: {
+                            alreadyQueued: number;
+                            failed: Record<string, never>[];
+                            queued: number;
+                        };
+                        visits: Record<string, never>[];
+                    };
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `visits.plan` is reserved to: operations */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A rule forbids it now: `rule` names it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body exceeds the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported body encoding or charset */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
 }

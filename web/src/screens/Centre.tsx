@@ -81,6 +81,12 @@ function outcome(d: LedgerEntry): string {
   }
 }
 
+/** The session an event concerns (SES-1: the centre's own id), when it says so. */
+function sessionIdOf(data: unknown): string | null {
+  const id = (data as { sessionId?: unknown } | null)?.sessionId;
+  return typeof id === 'string' ? id : null;
+}
+
 async function load(id: string) {
   const a = ok(await api.GET('/agrements/{id}', { params: { path: { id } } }));
   // SES-1, SES-10: the latest sessions; the whole timeline of every stream that concerns the centre.
@@ -248,7 +254,10 @@ export default function Centre() {
               headers={['Date', 'Objet', 'Événement', 'Règles', 'Par', 'Motif']}
               rows={timeline.past.items.map((e) => [
                 dateFr(e.at),
-                label(STREAMS, e.stream),
+                <>
+                  {label(STREAMS, e.stream)}
+                  {sessionIdOf(e.data) && <small className="fr-ml-1w">{sessionIdOf(e.data)}</small>}
+                </>,
                 label(EVENTS, e.type),
                 e.ruleIds.join(', '),
                 e.actor ?? '',

@@ -115,38 +115,47 @@ export default function Overview() {
                 />
               </div>
               <div className="fr-col-12 fr-col-lg-6">
-                <ChartFigure
-                  caption={`Échéances des ${NEXT_DAYS} prochains jours par nature`}
-                  chart={(labelId) => (
-                    <Bar
-                      id="chart-deadlines"
-                      role="img"
-                      aria-labelledby={labelId}
-                      data={{
-                        labels: deadlines.byKind.map(([k]) => label(DEADLINES, k)),
-                        datasets: [{ label: 'Échéances', data: deadlines.byKind.map(([, n]) => n), backgroundColor: CHART_COLORS.primary }],
-                      }}
-                      options={{
-                        indexAxis: 'y',
-                        maintainAspectRatio: false,
-                        plugins: { legend: { display: false } },
-                        scales: { x: { beginAtZero: true, ticks: { precision: 0 } } },
-                        onClick: onBar((i) => navigate(`/echeances?jours=${NEXT_DAYS}&echeance=${deadlines.byKind[i]![0]}`)),
-                      }}
-                    />
-                  )}
-                  table={
-                    <DataTable
-                      caption={`Échéances des ${NEXT_DAYS} prochains jours par nature`}
-                      captionHidden
-                      headers={['Échéance', 'Nombre']}
-                      rows={deadlines.byKind.map(([k, n]) => [
-                        <Link to={`/echeances?jours=${NEXT_DAYS}&echeance=${k}`}>{label(DEADLINES, k)}</Link>,
-                        n,
-                      ])}
-                    />
-                  }
-                />
+                {deadlines.byKind.length === 0 ? (
+                  <>
+                    <h2 className="fr-h6 fr-my-4w">Échéances des {NEXT_DAYS} prochains jours par nature</h2>
+                    <p>Aucune échéance dans les {NEXT_DAYS} prochains jours.</p>
+                  </>
+                ) : (
+                  <ChartFigure
+                    caption={`Échéances des ${NEXT_DAYS} prochains jours par nature`}
+                    chart={(labelId) => (
+                      <Bar
+                        id="chart-deadlines"
+                        role="img"
+                        aria-labelledby={labelId}
+                        data={{
+                          labels: deadlines.byKind.map(([k]) => label(DEADLINES, k)),
+                          datasets: [
+                            { label: 'Échéances', data: deadlines.byKind.map(([, n]) => n), backgroundColor: CHART_COLORS.primary },
+                          ],
+                        }}
+                        options={{
+                          indexAxis: 'y',
+                          maintainAspectRatio: false,
+                          plugins: { legend: { display: false } },
+                          scales: { x: { beginAtZero: true, ticks: { precision: 0 } } },
+                          onClick: onBar((i) => navigate(`/echeances?jours=${NEXT_DAYS}&echeance=${deadlines.byKind[i]![0]}`)),
+                        }}
+                      />
+                    )}
+                    table={
+                      <DataTable
+                        caption={`Échéances des ${NEXT_DAYS} prochains jours par nature`}
+                        captionHidden
+                        headers={['Échéance', 'Nombre']}
+                        rows={deadlines.byKind.map(([k, n]) => [
+                          <Link to={`/echeances?jours=${NEXT_DAYS}&echeance=${k}`}>{label(DEADLINES, k)}</Link>,
+                          n,
+                        ])}
+                      />
+                    }
+                  />
+                )}
                 {deadlines.total > deadlines.counted && (
                   <p className="fr-text--sm">
                     Compté sur les {count(deadlines.counted, 'première échéance', 'premières échéances')} ({deadlines.total} en tout).
