@@ -735,7 +735,10 @@ export const insolvency = {
 };
 
 /** usecases/dashboard/dashboard.ts */
-export const regions = s.arrayOf(s.object('An INSEE region and its departments'));
+export const regions = s.arrayOf({
+  ...s.obj({ code: s.string, name: s.string, departments: s.strings }),
+  description: 'An INSEE region and its departments',
+});
 export const overview = {
   ...s.obj({
     agrements: s.obj({ centre: counts('Centres’ agréments by state'), network: counts('Networks’ agréments by state') }),
@@ -744,21 +747,21 @@ export const overview = {
   }),
   description: 'Counts by state (centres, networks, applications) and overdue applications',
 };
-export const deadlineList = s.page(
-  s.obj({
-    subject: { type: 'string', enum: ['agrement', 'session', 'statement'] },
-    subjectId: s.string,
-    agrementId: s.nullableString,
-    organisationId: s.string,
-    organisationName: s.string,
-    department: s.nullableString,
-    kind: s.nullableString,
-    deadline: s.string,
-    ruleId: s.string,
-    on: s.string,
-    at: s.string,
-  }),
-);
+/** usecases/dashboard.ts DeadlineRow: one deadline a workflow holds. */
+const deadlineRow = s.obj({
+  subject: { type: 'string', enum: ['agrement', 'session', 'statement'] },
+  subjectId: s.string,
+  agrementId: s.nullableString,
+  organisationId: s.string,
+  organisationName: s.string,
+  department: s.nullableString,
+  kind: s.nullableString,
+  deadline: s.string,
+  ruleId: s.string,
+  on: s.string,
+  at: s.string,
+});
+export const deadlineList = s.page(deadlineRow);
 export const overdueList = s.page(
   s.obj({
     subject: { type: 'string', enum: ['agrement', 'application', 'session', 'statement'] },
@@ -799,7 +802,17 @@ export const watchList = s.page({
   description: 'A centre suspended, under notice or terminating',
 });
 export const dashboardAttention = s.page({ ...attentionItem, description: 'An attention item (details as JSON text in this view)' });
-export const centreTimeline = s.obj({ past: s.page(s.object('An event of the log concerning the centre')) });
+/** usecases/centre-timeline.ts: the centre, its past events (every stream that concerns it) and every deadline ahead. */
+export const centreTimeline = s.obj({
+  organisation: s.obj({ id: s.uuid, name: s.string, department: s.nullableString }),
+  past: s.page({
+    ...timelineEntry,
+    required: [...timelineEntry.required, 'stream'],
+    properties: { stream: s.text('agrement, session, statement, control-visit or centre-quality'), ...timelineEntry.properties },
+    description: 'An event of the log concerning the centre',
+  }),
+  upcoming: s.arrayOf(deadlineRow, 'Every deadline its workflows hold, soonest first'),
+});
 export const ruleSetPublished = s.obj({ version: ruleSetVersion, notices: noticeReport });
 
 /** usecases/access/accesses.ts TokenView (DATA-3): never the secret. */
