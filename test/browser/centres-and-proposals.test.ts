@@ -21,6 +21,7 @@ let api: string;
 let browser: Browser;
 let lookedUp: Awaited<ReturnType<typeof runningAgrement>>;
 let proposed: Awaited<ReturnType<typeof runningAgrement>>;
+let stale: Awaited<ReturnType<typeof runningAgrement>>;
 const tag = randomUUID().slice(0, 6);
 const visitId = randomUUID();
 const daysAgo = (n: number) => isoDate(addDays(parseIsoDate(dateIn(new Date(), 'Europe/Paris')), -n));
@@ -37,6 +38,14 @@ beforeAll(async () => {
     visitId,
     proposal: 'suspension',
     reasonFr: 'Fraude constatée en session',
+  });
+  stale = await runningAgrement(h, daysAgo(60), 'centre', { name: `Centre Décidé ${tag}`, department: '22' });
+  await stale.act({
+    type: 'visit-findings-proposed',
+    on: daysAgo(2),
+    visitId: randomUUID(),
+    proposal: 'breach-notice',
+    reasonFr: 'Constats graves',
   });
   browser = await launchBrowser();
 });
@@ -140,6 +149,35 @@ describe('Centres et réseaux, Propositions (issue 14)', () => {
     );
     expect(view.body.agrement.proposals).toEqual([]);
     expect(refused).toEqual([]);
+    await page.context().close();
+  });
+
+  it('BRE-4 a proposal decided meanwhile: the API refuses, the page says why in an alert, and the queue is refreshed', async () => {
+    const page = await (await browser.newContext()).newPage();
+    const token = await h.tokenFor('legal');
+    await signIn(page, api, token);
+    await page.goto(`${api}/#/propositions?nature=breach-notice&departement=22`);
+    await rendered(page, '#/propositions', 'departement=22');
+    const row = page.locator(`#proposals tr:has-text("Centre Décidé ${tag}")`);
+    await row.waitFor();
+    const proposalId = await row.locator('[data-proposal]').getAttribute('data-proposal');
+    // Someone else declines it first (through the API).
+    const declined = await requestJson(`${api}/agrements/${stale.start.agrementId}/actions/decline-proposal`, 'POST', {
+      token,
+      body: { proposalId, reason: 'Décidé par un collègue' },
+    });
+    expect(declined.status, declined.text).toBe(200);
+    await row.locator('button[data-action="confirm-proposal"]').click();
+    await page.fill('#reason-dialog textarea[name=reason]', 'Trop tard');
+    await page.click('#reason-ok');
+    const alert = page.locator('#decision-error');
+    await alert.waitFor();
+    const said = await alert.textContent();
+    expect(said).toContain('La décision n’a pas été enregistrée');
+    expect(said).toContain('n’est plus en attente');
+    expect(said).toContain('(BRE-4)');
+    await row.waitFor({ state: 'detached' });
+    await check(page, 'proposals-4-refused');
     await page.context().close();
   });
 });

@@ -81,7 +81,14 @@ export default function Proposals() {
       // 400 names the field, 409 the rule (e.g. the proposal decided meanwhile): the API's words, in the alert.
       const body = result.error as Partial<Schemas['Error']>;
       const error = new ApiError(result.response.status, body);
-      setFailure(body.field ? `${error.message} (champ : ${body.field})` : error.message);
+      const detail = body.field ? `${error.message} (champ : ${body.field})` : error.message;
+      setFailure(
+        result.response.status === 409
+          ? `Cette proposition n’est plus en attente : elle a peut-être été décidée entre-temps. ${detail}`
+          : detail,
+      );
+      // Decided meanwhile by someone else (409): the queue as it is now.
+      if (result.response.status === 409 || result.response.status === 404) reload();
       return;
     }
     setDone(
