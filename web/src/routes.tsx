@@ -1,8 +1,10 @@
 import type { ComponentType } from 'react';
 import Centre from './screens/Centre';
+import Centres from './screens/Centres';
 import Deadlines from './screens/Deadlines';
 import Overdue from './screens/Overdue';
 import Overview from './screens/Overview';
+import Proposals from './screens/Proposals';
 
 /**
  * The screens of the web app (issue 14), one file each under screens/. To add one: write the screen, then
@@ -23,5 +25,8 @@ export const ROUTES: readonly AppRoute[] = [
   { path: '/', screen: Overview, nav: "Vue d'ensemble", permission: 'agrement.read' },
   { path: '/echeances', screen: Deadlines, nav: 'Échéances', permission: 'agrement.read' },
   { path: '/retards', screen: Overdue, nav: 'En retard', permission: 'agrement.read' },
+  { path: '/centres', screen: Centres, nav: 'Centres et réseaux', permission: 'agrement.read' },
   { path: '/centres/:id', screen: Centre, permission: 'agrement.read' },
+  // BRE-4: the legal team's queue; others with agrement.read see it without the decision buttons.
+  { path: '/propositions', screen: Proposals, nav: 'Propositions', permission: 'agrement.read' },
 ];

@@ -28,21 +28,35 @@ export function dashboardQuery(params: URLSearchParams): DashboardQuery {
 let regionsOnce: Promise<Regions> | null = null;
 const loadRegions = () => (regionsOnce ??= api.GET('/dashboard/regions').then(ok));
 
-export function FilterBar({ withDays = false }: { withDays?: boolean }) {
-  const [params, setParams] = useSearchParams();
+/** The regions (GET /dashboard/regions), loaded once for every filter form; [] until then (and on failure). */
+export function useRegions(): Regions {
   const [regions, setRegions] = useState<Regions>([]);
   useEffect(() => {
     loadRegions().then(setRegions, () => (regionsOnce = null));
   }, []);
+  return regions;
+}
+
+/**
+ * A filter form's submission into the address: the form's non-empty fields, plus the address's parameters the form does
+ * not show (e.g. the sort order); `drop` names parameters to forget (e.g. the page, back to the first).
+ */
+export function paramsFromForm(form: HTMLFormElement, params: URLSearchParams, drop: string[] = []): URLSearchParams {
+  const data = new FormData(form);
+  const next = new URLSearchParams();
+  for (const [name, value] of params) if (!data.has(name) && !drop.includes(name)) next.set(name, value);
+  for (const [name, value] of data) if (typeof value === 'string' && value.trim() !== '') next.set(name, value.trim());
+  return next;
+}
+
+export function FilterBar({ withDays = false }: { withDays?: boolean }) {
+  const [params, setParams] = useSearchParams();
+  const regions = useRegions();
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const next = new URLSearchParams();
     // Parameters the form does not show (e.g. the kind of deadline chosen on the overview) are kept.
-    for (const [name, value] of params) if (!form.has(name)) next.set(name, value);
-    for (const [name, value] of form) if (typeof value === 'string' && value !== '') next.set(name, value);
-    setParams(next);
+    setParams(paramsFromForm(event.currentTarget, params));
   };
 
   const key = params.toString();

@@ -139,4 +139,11 @@ export const PROPOSALS: Readonly<Record<string, string>> = {
   'breach-notice': 'la mise en demeure',
 };
 
+/** A proposal's kind as a table cell or a filter's option (BRE-4). */
+export const PROPOSAL_KINDS: Readonly<Record<string, string>> = {
+  termination: 'Résiliation',
+  suspension: 'Suspension',
+  'breach-notice': 'Mise en demeure',
+};
+
 export const KINDS: Readonly<Record<string, string>> = { centre: 'centre', network: 'réseau' };

@@ -14,8 +14,8 @@ import { DEADLINES, KINDS, label, STATES, STATES_PLURAL } from '../format/labels
 
 /** The deadlines of the next 30 days, by kind (issue 14, overview). */
 const NEXT_DAYS = 30;
-/** The watch list's states: a click on one of them in the chart lists those centres below. */
-const WATCHED = ['suspended', 'under-notice', 'terminating'];
+/** A click on a state in the chart (or its table) lists those centres: "Centres et réseaux", filtered by state. */
+const centresIn = (state: string) => `/centres?etat=${state}&type=centre`;
 
 async function load() {
   const [overview, watch, deadlines] = await Promise.all([
@@ -97,7 +97,7 @@ export default function Overview() {
                         maintainAspectRatio: false,
                         plugins: { legend: { display: false } },
                         scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
-                        onClick: onBar((i) => WATCHED.includes(states[i]!) && navigate(`/?etat=${states[i]}`)),
+                        onClick: onBar((i) => navigate(centresIn(states[i]!))),
                       }}
                     />
                   )}
@@ -106,10 +106,7 @@ export default function Overview() {
                       caption="Agréments des centres par état"
                       captionHidden
                       headers={['État', 'Centres']}
-                      rows={centres.map(([state, n]) => [
-                        WATCHED.includes(state) ? <Link to={`/?etat=${state}`}>{label(STATES, state)}</Link> : label(STATES, state),
-                        n,
-                      ])}
+                      rows={centres.map(([state, n]) => [<Link to={centresIn(state)}>{label(STATES, state)}</Link>, n])}
                     />
                   }
                 />
