@@ -1,4 +1,6 @@
 import type { ComponentType } from 'react';
+import Application from './screens/Application';
+import Applications from './screens/Applications';
 import Centre from './screens/Centre';
 import Deadlines from './screens/Deadlines';
 import Overdue from './screens/Overdue';
@@ -24,4 +26,6 @@ export const ROUTES: readonly AppRoute[] = [
   { path: '/echeances', screen: Deadlines, nav: 'Échéances', permission: 'agrement.read' },
   { path: '/retards', screen: Overdue, nav: 'En retard', permission: 'agrement.read' },
   { path: '/centres/:id', screen: Centre, permission: 'agrement.read' },
+  { path: '/demandes', screen: Applications, nav: 'Demandes', permission: 'application.read' },
+  { path: '/demandes/:id', screen: Application, permission: 'application.read' },
 ];

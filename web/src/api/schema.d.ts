@@ -446,6 +446,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/audit/log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The Journal: the audit log filtered and paged, newest first (by sequence); ?format=csv exports it
+         * @description Issue 14. Each entry: its sequence in the chain, when it occurred and was recorded, its actor (the label the log stores, "<name> (<role>)" for a person, and the user id when exactly one user has that name and role), type, subject (stream and id), rule IDs, states, reason, data, and its link (prevHash, hash, keyId). Dates `from`/`to` are days in Europe/Paris, both included. The chain’s verification walks the whole log: call GET /audit/log/verification once for the screen, not per page.
+         */
+        get: operations["AuditController_log"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/audit/log/verification": {
         parameters: {
             query?: never;
@@ -527,6 +547,23 @@ export interface paths {
         get?: never;
         /** SCO-2: grant (201) or change (200) a school's derogation (e.g. a collège up to 20 May); 404 unknown school, 409 SCO-2 without a published window or beyond its derogation limit */
         put: operations["CampaignWindowsController_derogate"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/centres": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Search the centres and networks (with the agrément that covers each: its own, or a member centre’s network’s), filtered, sorted, paged; ?format=csv. A centre sees only itself, a coordinator its network (Pix staff: all) */
+        get: operations["CentresController_search"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -632,6 +669,26 @@ export interface paths {
         };
         /** Every deadline due in the next N days (default 30), soonest first: renewal, badge, quota checkpoints, cure, visit answer, notices, session finalisations (SES-10), monthly statements (BIL-1)… */
         get: operations["DashboardController_deadlines"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dashboard/deadlines.ics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The deadlines as an iCalendar feed (RFC 5545), filtered and scoped like GET /dashboard/deadlines
+         * @description Issue 14. One all-day event per deadline on its legal date, from now to ?days= ahead (default 365, at most 5000 events, soonest first); the exact time in the description when the deadline has one (SES-10: 48 hours after the session). Each event keeps its UID from one fetch to the next, so calendar applications update it. A centre sees only its own deadlines, a coordinator its network’s. Calendar applications send no header: subscribe with `?token=` and a calendar token (POST /me/tokens with `"scope": "calendar"`), which opens this feed only and is revoked like any token (DELETE /me/tokens/{id}). An API token is never accepted in the URL. The bearer header works too.
+         */
+        get: operations["DeadlineCalendarController_feed"];
         put?: never;
         post?: never;
         delete?: never;
@@ -918,6 +975,23 @@ export interface paths {
         post?: never;
         /** Revoke one of my tokens (DATA-3), the current one included: refused from the next request on */
         delete: operations["MeController_revoke"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/proposals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** BRE-4: the proposals waiting for the legal team (termination, formal notice, suspension) on running agréments, with their grounds, oldest first; ?format=csv. Decided through POST /agrements/{agrementId}/actions/confirm-proposal or decline-proposal */
+        get: operations["ProposalsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1993,6 +2067,11 @@ export interface components {
             lastUsedAt: string | null;
             /** @description ISO date-time */
             revokedAt: string | null;
+            /**
+             * @description api: bearer header; calendar: the iCalendar feed only (issue 14)
+             * @enum {string}
+             */
+            scope: "api" | "calendar";
             /** @enum {string} */
             status: "active" | "expired" | "revoked";
         };
@@ -2380,6 +2459,11 @@ export interface operations {
                                 lastUsedAt: string | null;
                                 /** @description ISO date-time */
                                 revokedAt: string | null;
+                                /**
+                                 * @description api: bearer header; calendar: the iCalendar feed only (issue 14)
+                                 * @enum {string}
+                                 */
+                                scope: "api" | "calendar";
                                 /** @enum {string} */
                                 status: "active" | "expired" | "revoked";
                             }[];
@@ -3658,6 +3742,8 @@ export interface operations {
                             /** Format: uuid */
                             id: string;
                             kind: string;
+                            /** @description APP-7: time Pix has held the file, net of the applicant's waits (ms) */
+                            netElapsedMs: number | null;
                             organisationName: string;
                             /** @description ISO date-time */
                             overdueFlaggedAt: string | null;
@@ -5357,6 +5443,147 @@ export interface operations {
             };
         };
     };
+    AuditController_log: {
+        parameters: {
+            query?: {
+                /** @description Part of the actor’s label, case-insensitive (e.g. system, a name) */
+                actor?: unknown;
+                format?: "json" | "csv";
+                /** @description First day (YYYY-MM-DD, Europe/Paris), included */
+                from?: unknown;
+                /** @description Default 50, at most 1000 (CSV: default and at most 100000) */
+                limit?: number;
+                offset?: number;
+                /** @description Entries by people of this role */
+                role?: "operations" | "legal" | "centre" | "coordinator" | "inspector" | "read-only";
+                /** @description Entries citing this rule, e.g. SUS-1 */
+                ruleId?: unknown;
+                /** @description The subject’s id (an agrément, application, session, organisation, user…) */
+                streamId?: unknown;
+                /** @description The subject’s stream: agrement, application, session, statement, organisation, control-visit, access… */
+                streamType?: unknown;
+                /** @description Last day (YYYY-MM-DD, Europe/Paris), included */
+                to?: unknown;
+                /** @description Entry type, e.g. suspended, token-issued */
+                type?: unknown;
+                /** @description Entries by this user (the log names people "<name> (<role>)") */
+                userId?: unknown;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            actor: {
+                                /** @description As the log stores it: "<name> (<role>)" for a person, else a system’s name */
+                                label: string;
+                                name: string;
+                                /**
+                                 * @description null: a system (the engine, Pix Certif…)
+                                 * @enum {string|null}
+                                 */
+                                role: "operations" | "legal" | "centre" | "coordinator" | "inspector" | "read-only" | null;
+                                /**
+                                 * Format: uuid
+                                 * @description The user with this name and role, when exactly one has them
+                                 */
+                                userId: string | null;
+                            };
+                            chain: {
+                                hash: string;
+                                /** @description The key of the HMAC link; null: a legacy SHA-256 link (issue 12) */
+                                keyId: string | null;
+                                prevHash: string;
+                            };
+                            /** @description What the entry records, as the log stores it */
+                            data: Record<string, never>;
+                            from: string | null;
+                            /** @description ISO date-time */
+                            occurredAt: string;
+                            reason: string | null;
+                            /** @description ISO date-time */
+                            recordedAt: string;
+                            ruleIds: string[];
+                            /** @description The entry’s position in the chain (its id; entries chain in this order) */
+                            sequence: string;
+                            subject: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @description The stream: agrement, application, session, statement, access… */
+                                type: string;
+                            };
+                            to: string | null;
+                            type: string;
+                        }[];
+                        limit: number;
+                        offset: number;
+                        total: number;
+                    };
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `log.read` is reserved to: operations, legal, read-only */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     AuditController_verify: {
         parameters: {
             query?: never;
@@ -5882,6 +6109,140 @@ export interface operations {
             };
             /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    CentresController_search: {
+        parameters: {
+            query?: {
+                /** @description INSEE department code, e.g. 69, 2A, 974 */
+                department?: unknown;
+                format?: "json" | "csv";
+                kind?: "centre" | "network";
+                /** @description JSON: 1 to 1,000 (default 50); CSV: up to 100,000 (default all) */
+                limit?: number;
+                /** @description A part of the name, whatever its case and accents (at most 200 characters) */
+                name?: unknown;
+                /** @description A network’s coordinating organisation id: it and its member centres */
+                network?: unknown;
+                offset?: number;
+                /** @description Default: asc (nulls last either way) */
+                order?: "asc" | "desc";
+                /** @description INSEE region code (GET /dashboard/regions) */
+                region?: unknown;
+                /** @description Default: name */
+                sort?: "name" | "department" | "state" | "termOn" | "nextDeadline";
+                /** @description The state of the agrément that covers it */
+                state?: "active" | "suspended" | "force-majeure" | "under-notice" | "terminating" | "expired" | "terminated";
+                /** @description The UAI (DOC-1) or its start, e.g. 0691234A or 069 */
+                uai?: unknown;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /**
+                             * @description The organisation's own agrément, or its network's (a member centre holds none: ELIG-4, QUO-1)
+                             * @enum {string}
+                             */
+                            agrementHeldBy: "self" | "network";
+                            /** Format: uuid */
+                            agrementId: string;
+                            /** @description QUO-3: candidates counted under its own agrément (null for a member centre) */
+                            candidates: number | null;
+                            department: string | null;
+                            /** @enum {string} */
+                            kind: "centre" | "network";
+                            name: string;
+                            /** @description A member centre's network (its coordinating organisation) */
+                            networkId: string | null;
+                            networkName: string | null;
+                            /** @description The agrément's next pending deadline, e.g. renewal-request-due */
+                            nextDeadline: string | null;
+                            /** @description ISO date (YYYY-MM-DD) */
+                            nextDeadlineOn: string | null;
+                            nextDeadlineRuleId: string | null;
+                            /** Format: uuid */
+                            organisationId: string;
+                            /** @description QUO-1: the 3-year target of its own agrément (null for a member centre) */
+                            quotaTarget: number | null;
+                            /** @description INSEE region code of the department (GET /dashboard/regions) */
+                            region: string | null;
+                            regionName: string | null;
+                            /** @enum {string} */
+                            state: "active" | "suspended" | "force-majeure" | "under-notice" | "terminating" | "expired" | "terminated";
+                            /** @description ISO date (YYYY-MM-DD) */
+                            termOn: string;
+                            /** @description DOC-1 */
+                            uai: string | null;
+                        }[];
+                        limit: number;
+                        offset: number;
+                        total: number;
+                    };
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `agrement.read` is reserved to: operations, legal, centre, coordinator, inspector, read-only */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6728,6 +7089,90 @@ export interface operations {
                         total: number;
                     };
                     "text/csv": string;
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `agrement.read` is reserved to: operations, legal, centre, coordinator, inspector, read-only */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many calls: retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    DeadlineCalendarController_feed: {
+        parameters: {
+            query?: {
+                /** @description Days ahead (default 365, at most 3660) */
+                days?: number;
+                /** @description e.g. cure-due, renewal-request-due, finalisation-due */
+                deadline?: unknown;
+                department?: unknown;
+                kind?: "centre" | "network";
+                /** @description Coordinating organisation id */
+                network?: unknown;
+                /** @description INSEE region code (GET /dashboard/regions) */
+                region?: unknown;
+                /** @description A calendar token (POST /me/tokens with scope "calendar"): opens this feed only, for calendar applications that send no header. An API token is refused here. */
+                token?: unknown;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/calendar; charset=utf-8 (CRLF lines, folded at 75 octets) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": string;
                 };
             };
             /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
@@ -8259,6 +8704,11 @@ export interface operations {
                         lastUsedAt: string | null;
                         /** @description ISO date-time */
                         revokedAt: string | null;
+                        /**
+                         * @description api: bearer header; calendar: the iCalendar feed only (issue 14)
+                         * @enum {string}
+                         */
+                        scope: "api" | "calendar";
                         /** @enum {string} */
                         status: "active" | "expired" | "revoked";
                     }[];
@@ -8325,6 +8775,11 @@ export interface operations {
                     label: string;
                     /** @description Days the token lives (default 90, at most 365: none outlives the annual review, DATA-3) */
                     lifetimeDays?: number;
+                    /**
+                     * @description What the token opens (default api). api: the API, as `Authorization: Bearer`, never in a URL. calendar: only the read-only iCalendar feed of deadlines, GET /dashboard/deadlines.ics?token=… (calendar applications send no header); refused everywhere else.
+                     * @enum {string}
+                     */
+                    scope?: "api" | "calendar";
                 };
             };
         };
@@ -8343,6 +8798,8 @@ export interface operations {
                         /** Format: uuid */
                         id: string;
                         label: string;
+                        /** @enum {string} */
+                        scope: "api" | "calendar";
                         /** @description The secret, shown once: only its hash is stored (DATA-3) */
                         token: string;
                     };
@@ -8500,6 +8957,120 @@ export interface operations {
             };
             /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ProposalsController_list: {
+        parameters: {
+            query?: {
+                /** @description INSEE department code, e.g. 69, 2A, 974 */
+                department?: unknown;
+                format?: "json" | "csv";
+                kind?: "termination" | "breach-notice" | "suspension";
+                /** @description JSON: 1 to 1,000 (default 50); CSV: up to 100,000 (default all) */
+                limit?: number;
+                offset?: number;
+                /** @description INSEE region code (GET /dashboard/regions) */
+                region?: unknown;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: uuid */
+                            agrementId: string;
+                            /** @enum {string} */
+                            agrementKind: "centre" | "network";
+                            /** @enum {string} */
+                            agrementState: "active" | "suspended" | "force-majeure" | "under-notice" | "terminating" | "expired" | "terminated";
+                            cause: string;
+                            department: string | null;
+                            /** @enum {string} */
+                            kind: "termination" | "breach-notice" | "suspension";
+                            /** Format: uuid */
+                            organisationId: string;
+                            organisationName: string;
+                            /** @description What confirm-proposal / decline-proposal name */
+                            proposalId: string;
+                            /** @description ISO date (YYYY-MM-DD) */
+                            proposedOn: string;
+                            /** @description The grounds the legal team reads (French): the engine's, or the inspector's findings (VIS-4) */
+                            reason: string;
+                            /** @description INSEE region code of the department */
+                            region: string | null;
+                            ruleId: string;
+                            /** @description Every rule it rests on (a control visit's: VIS-4 and BRE-1 or SUS-1); space-separated in CSV */
+                            ruleIds: string[];
+                            /** @description VIS-4: the control visit whose findings led to it */
+                            visitId: string | null;
+                        }[];
+                        limit: number;
+                        offset: number;
+                        total: number;
+                    };
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `agrement.read` is reserved to: operations, legal, centre, coordinator, inspector, read-only */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12272,6 +12843,11 @@ export interface operations {
                     label: string;
                     /** @description Days the token lives (default 90, at most 365: none outlives the annual review, DATA-3) */
                     lifetimeDays?: number;
+                    /**
+                     * @description What the token opens (default api). api: the API, as `Authorization: Bearer`, never in a URL. calendar: only the read-only iCalendar feed of deadlines, GET /dashboard/deadlines.ics?token=… (calendar applications send no header); refused everywhere else.
+                     * @enum {string}
+                     */
+                    scope?: "api" | "calendar";
                 };
             };
         };
@@ -12290,6 +12866,8 @@ export interface operations {
                         /** Format: uuid */
                         id: string;
                         label: string;
+                        /** @enum {string} */
+                        scope: "api" | "calendar";
                         /** @description The secret, shown once: only its hash is stored (DATA-3) */
                         token: string;
                     };
