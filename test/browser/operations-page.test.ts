@@ -1,27 +1,15 @@
 import type { INestApplication } from '@nestjs/common';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dateIn } from '../../src/shared/domain/zoned-time';
 import { readStream } from '../../src/shared/event-log/event-log';
 import { agrementWorkflowId } from '../../src/agrement/workflows/definitions';
 import { agrementStart, insertOrganisation } from '../support/agrement-fixtures';
+import { check, cspViolations, launchBrowser, rendered, signIn } from '../support/browser';
 import { createHarness, serveApi, type Harness } from '../support/harness';
 import { until } from '../support/waiting';
 
 /** The web app (issue 14: React, DSFR) in headless Chromium (Debian's), against the real API, workflows and database. */
-const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts', 'browser');
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
 let h: Harness;
 let app: INestApplication;
 let api: string;
@@ -29,7 +17,6 @@ let browser: Browser;
 let start: ReturnType<typeof agrementStart>;
 
 beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
   h = await createHarness();
   ({ app, url: api } = await serveApi(h));
   const today = dateIn(new Date(), 'Europe/Paris');
@@ -47,7 +34,7 @@ beforeAll(async () => {
     () => readStream(h.db, 'agrement', start.agrementId),
     (log) => log.length > 0,
   );
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchBrowser();
 });
 
 afterAll(async () => {
@@ -56,59 +43,11 @@ afterAll(async () => {
   await h?.close();
 });
 
-/** Issue 12: what the browser refuses under the page's CSP (it must be nothing: the CSP allows exactly what the page loads). */
-function cspViolations(page: Page): string[] {
-  const refused: string[] = [];
-  page.on('console', (m) => {
-    if (/Content Security Policy/i.test(m.text())) refused.push(m.text());
-  });
-  return refused;
-}
-
-/**
- * The main region shows this address, drawn (data-rendered) and no longer busy. Predicates as functions, not
- * strings: the page's CSP forbids evaluating strings (no 'unsafe-eval').
- */
-function rendered(page: Page, ...parts: string[]) {
-  return page.waitForFunction((want) => {
-    // Runs in the page (this project compiles without the DOM library).
-    const { location, document } = globalThis as unknown as {
-      location: { hash: string };
-      document: { querySelector(s: string): { dataset: Record<string, string>; getAttribute(n: string): string | null } | null };
-    };
-    const main = document.querySelector('#contenu');
-    return (
-      want.every((p) => location.hash.includes(p)) && main?.dataset.rendered === location.hash && main.getAttribute('aria-busy') === 'false'
-    );
-  }, parts);
-}
-
-/** Issue 14 (RGAA): axe-core (which needs the page in its own context, for its run's last step) on the screen as shown: no serious or critical violation; and its screenshot kept. */
-async function check(page: Page, name: string) {
-  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const grave = violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  expect(grave, name).toEqual([]);
-}
-
-async function signIn(page: Page, token: string) {
-  const res = await page.goto(`${api}/#/connexion`);
-  expect(res?.headers()['content-security-policy']).toContain("script-src 'self'");
-  await page.waitForSelector('form#signin');
-  await check(page, '0-sign-in');
-  await page.fill('input[name=token]', token);
-  await page.click('form#signin button[type=submit]');
-  await page.waitForSelector('h1:has-text("Vue d\'ensemble")');
-  await rendered(page, '#/');
-}
-
 describe('the web app in a real browser (issue 14)', () => {
   it('SUS-1 the legal team signs in, opens the deadlines and a centre, suspends it with a reason, and sees the new state', async () => {
     const page = await (await browser.newContext()).newPage();
     const refused = cspViolations(page);
-    await signIn(page, await h.tokenFor('legal'));
+    await signIn(page, api, await h.tokenFor('legal'));
     // French plurals: "1 centre actif", "2 centres actifs", never "1 centres".
     const overview = (await page.textContent('main')) ?? '';
     expect(overview).toMatch(/(^|\D)(1 centre actif|\d+ centres actifs)/);
@@ -193,7 +132,7 @@ describe('the web app in a real browser (issue 14)', () => {
     const page = await (await browser.newContext()).newPage();
     const refused = cspViolations(page);
     const token = await h.tokenFor('operations');
-    await signIn(page, token);
+    await signIn(page, api, token);
     await page.goto(`${api}/#/centres/${start.agrementId}`);
     await page.waitForSelector('h1:has-text("Centre Navigateur")');
     await rendered(page, `#/centres/${start.agrementId}`);
