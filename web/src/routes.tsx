@@ -1,4 +1,6 @@
 import type { ComponentType } from 'react';
+import Application from './screens/Application';
+import Applications from './screens/Applications';
 import Centre from './screens/Centre';
 import Centres from './screens/Centres';
 import Deadlines from './screens/Deadlines';
@@ -27,6 +29,8 @@ export const ROUTES: readonly AppRoute[] = [
   { path: '/retards', screen: Overdue, nav: 'En retard', permission: 'agrement.read' },
   { path: '/centres', screen: Centres, nav: 'Centres et réseaux', permission: 'agrement.read' },
   { path: '/centres/:id', screen: Centre, permission: 'agrement.read' },
+  { path: '/demandes', screen: Applications, nav: 'Demandes', permission: 'application.read' },
+  { path: '/demandes/:id', screen: Application, permission: 'application.read' },
   // BRE-4: the legal team's queue; others with agrement.read see it without the decision buttons.
   { path: '/propositions', screen: Proposals, nav: 'Propositions', permission: 'agrement.read' },
 ];

@@ -97,6 +97,7 @@ export const applicationList = s.page(
     receivedAt: s.dateTime,
     procedureDeadline: s.nullableDateTime,
     overdueFlaggedAt: s.nullableDateTime,
+    netElapsedMs: { ...s.nullableInteger, description: "APP-7: time Pix has held the file, net of the applicant's waits (ms)" },
   }),
 );
 

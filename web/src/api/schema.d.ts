@@ -3742,6 +3742,8 @@ export interface operations {
                             /** Format: uuid */
                             id: string;
                             kind: string;
+                            /** @description APP-7: time Pix has held the file, net of the applicant's waits (ms) */
+                            netElapsedMs: number | null;
                             organisationName: string;
                             /** @description ISO date-time */
                             overdueFlaggedAt: string | null;

@@ -147,3 +147,62 @@ export const PROPOSAL_KINDS: Readonly<Record<string, string>> = {
 };
 
 export const KINDS: Readonly<Record<string, string>> = { centre: 'centre', network: 'réseau' };
+
+/** An application's state (APP-2..6), as people say it of "la demande". */
+export const APPLICATION_STATES: Readonly<Record<string, string>> = {
+  submitted: 'reçue',
+  incomplete: 'incomplète',
+  rejected: 'rejetée',
+  admissible: 'recevable',
+  'referent-trained': 'référent formé',
+  granted: 'agrément accordé',
+  'adhesion-received': 'formulaire d’adhésion reçu',
+  'attestation-issued': 'attestation délivrée',
+};
+
+/** APP-1, DOC-3: who applies. */
+export const APPLICANT_KINDS: Readonly<Record<string, string>> = {
+  individual: 'centre individuel',
+  network: 'réseau',
+  'higher-education': 'enseignement supérieur',
+};
+
+/** DOC-1..4: the pieces of a dossier. */
+export const PIECES: Readonly<Record<string, string>> = {
+  'adhesion-form': 'Formulaire d’adhésion',
+  'referent-cv': 'CV du référent',
+  'reference-attestations': 'Attestations de références',
+  'proof-of-legal-existence': 'Preuve d’existence légale',
+  'legal-status': 'Statuts',
+  'site-control-procedures': 'Procédures de contrôle sur site',
+  'member-list': 'Liste des membres',
+};
+
+/** ELIG-1: the organisation's category. */
+export const CATEGORIES: Readonly<Record<string, string>> = {
+  'public-higher-education': 'Enseignement supérieur public',
+  'engineering-or-higher-technical-school': 'École d’ingénieurs ou technique supérieure',
+  eespig: 'EESPIG',
+  'public-service-or-military-school': 'École de service public ou militaire',
+  'public-adult-vocational-training': 'Formation professionnelle publique des adultes',
+  'public-establishment-with-training-mission': 'Établissement public à mission de formation',
+  'datadock-training-provider': 'Organisme de formation référencé Datadock',
+  'apprentice-training-centre': 'Centre de formation d’apprentis',
+  other: 'Autre',
+};
+
+/** The events of an application's log (domain/procedure.ts). */
+export const APPLICATION_EVENTS: Readonly<Record<string, string>> = {
+  'application-submitted': 'Demande reçue',
+  'pieces-submitted': 'Pièces déposées',
+  'application-admissible': 'Demande recevable',
+  'application-incomplete': 'Demande incomplète',
+  'application-rejected': 'Demande rejetée',
+  'conformity-visit-required': 'Visite de conformité exigée',
+  'conformity-visit-done': 'Visite de conformité effectuée',
+  'referent-trained': 'Référent formé',
+  'agrement-granted': 'Agrément accordé',
+  'adhesion-form-received': 'Formulaire d’adhésion reçu',
+  'attestation-issued': 'Attestation délivrée',
+  'procedure-overdue': 'Délai de 2 mois dépassé',
+};
