@@ -47,17 +47,19 @@ export type ProposalQueueQuery = Omit<ProposalQueueFilter, 'departments'> & { re
 
 const region = (department: string | null) => (department ? regionOfDepartment(department) : null);
 
+/** The repositories filter by department: a region (INSEE code) becomes its departments. */
+function byDepartments<Q extends { region?: string }>(q: Q): Omit<Q, 'region'> & { departments?: readonly string[] } {
+  const { region: regionCode, ...rest } = q;
+  return { ...rest, ...(regionCode ? { departments: departmentsOfRegion(regionCode) ?? [] } : {}) };
+}
+
 export async function searchCentres(db: Db, q: CentreSearchQuery): Promise<Page<CentreSearchItem>> {
   return searchCentresIn(portfolioRepository(db), q);
 }
 
 /** searchCentres over its port. */
 export async function searchCentresIn(repository: PortfolioRepository, q: CentreSearchQuery): Promise<Page<CentreSearchItem>> {
-  const { region: regionCode, ...rest } = q;
-  const { total, items } = await repository.searchCentres({
-    ...rest,
-    ...(regionCode ? { departments: departmentsOfRegion(regionCode) ?? [] } : {}),
-  });
+  const { total, items } = await repository.searchCentres(byDepartments(q));
   return {
     total,
     limit: q.limit,
@@ -103,11 +105,7 @@ export async function pendingProposals(db: Db, q: ProposalQueueQuery): Promise<P
 
 /** pendingProposals over its port. */
 export async function pendingProposalsIn(repository: PortfolioRepository, q: ProposalQueueQuery): Promise<Page<PendingProposalItem>> {
-  const { region: regionCode, ...rest } = q;
-  const { total, items } = await repository.pendingProposals({
-    ...rest,
-    ...(regionCode ? { departments: departmentsOfRegion(regionCode) ?? [] } : {}),
-  });
+  const { total, items } = await repository.pendingProposals(byDepartments(q));
   return {
     total,
     limit: q.limit,
