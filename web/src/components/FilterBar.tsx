@@ -49,6 +49,31 @@ export function paramsFromForm(form: HTMLFormElement, params: URLSearchParams, d
   return next;
 }
 
+/** The region filter of every list (INSEE codes, GET /dashboard/regions), kept in the address as `region`. */
+export function RegionSelect({ params, regions }: { params: URLSearchParams; regions: Regions }) {
+  return (
+    <Select label="Région" nativeSelectProps={{ name: 'region', defaultValue: params.get('region') ?? '' }}>
+      <option value="">Toutes</option>
+      {regions.map((r) => (
+        <option key={r.code} value={r.code}>
+          {r.name}
+        </option>
+      ))}
+    </Select>
+  );
+}
+
+/** The department filter of every list (INSEE code), kept in the address as `departement`. */
+export function DepartmentInput({ params }: { params: URLSearchParams }) {
+  return (
+    <Input
+      label="Département"
+      hintText="Code, ex. 69, 2A"
+      nativeInputProps={{ name: 'departement', defaultValue: params.get('departement') ?? '', pattern: '\\d{2,3}|2A|2B', size: 4 }}
+    />
+  );
+}
+
 export function FilterBar({ withDays = false }: { withDays?: boolean }) {
   const [params, setParams] = useSearchParams();
   const regions = useRegions();
@@ -69,19 +94,8 @@ export function FilterBar({ withDays = false }: { withDays?: boolean }) {
           nativeInputProps={{ name: 'jours', type: 'number', min: 1, max: 3660, defaultValue: params.get('jours') ?? '90' }}
         />
       )}
-      <Select label="Région" nativeSelectProps={{ name: 'region', defaultValue: params.get('region') ?? '' }}>
-        <option value="">Toutes</option>
-        {regions.map((r) => (
-          <option key={r.code} value={r.code}>
-            {r.name}
-          </option>
-        ))}
-      </Select>
-      <Input
-        label="Département"
-        hintText="Code, ex. 69, 2A"
-        nativeInputProps={{ name: 'departement', defaultValue: params.get('departement') ?? '', pattern: '\\d{2,3}|2A|2B', size: 4 }}
-      />
+      <RegionSelect params={params} regions={regions} />
+      <DepartmentInput params={params} />
       <Select label="Type" nativeSelectProps={{ name: 'type', defaultValue: params.get('type') ?? '' }}>
         <option value="">Tous</option>
         <option value="centre">Centres</option>

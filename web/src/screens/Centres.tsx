@@ -7,7 +7,7 @@ import { Link, useSearchParams } from 'react-router-dom';
 import { api, ok } from '../api/client';
 import type { paths } from '../api/schema';
 import { useApi } from '../api/use-api';
-import { paramsFromForm, useRegions } from '../components/FilterBar';
+import { DepartmentInput, paramsFromForm, RegionSelect, useRegions } from '../components/FilterBar';
 import { Screen } from '../components/Screen';
 import { StateBadge } from '../components/StateBadge';
 import { count, dateFr } from '../format/french';
@@ -115,24 +115,8 @@ export default function Centres() {
                 hintText="Ou son début, ex. 069"
                 nativeInputProps={{ name: 'uai', defaultValue: params.get('uai') ?? '', pattern: '[0-9]{1,7}[A-Za-z]?', size: 9 }}
               />
-              <Input
-                label="Département"
-                hintText="Code, ex. 69, 2A"
-                nativeInputProps={{
-                  name: 'departement',
-                  defaultValue: params.get('departement') ?? '',
-                  pattern: '\\d{2,3}|2A|2B',
-                  size: 4,
-                }}
-              />
-              <Select label="Région" nativeSelectProps={{ name: 'region', defaultValue: params.get('region') ?? '' }}>
-                <option value="">Toutes</option>
-                {regions.map((r) => (
-                  <option key={r.code} value={r.code}>
-                    {r.name}
-                  </option>
-                ))}
-              </Select>
+              <DepartmentInput params={params} />
+              <RegionSelect params={params} regions={regions} />
               <Select label="État de l’agrément" nativeSelectProps={{ name: 'etat', defaultValue: params.get('etat') ?? '' }}>
                 <option value="">Tous</option>
                 {STATE_CODES.map((s) => (

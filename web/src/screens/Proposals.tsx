@@ -1,6 +1,5 @@
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Button } from '@codegouvfr/react-dsfr/Button';
-import { Input } from '@codegouvfr/react-dsfr/Input';
 import { Pagination } from '@codegouvfr/react-dsfr/Pagination';
 import { Select } from '@codegouvfr/react-dsfr/Select';
 import { type FormEvent, useState } from 'react';
@@ -9,7 +8,7 @@ import { api, ApiError, idempotencyKey, ok, type Schemas } from '../api/client';
 import type { paths } from '../api/schema';
 import { useApi } from '../api/use-api';
 import { DataTable } from '../components/DataTable';
-import { paramsFromForm, useRegions } from '../components/FilterBar';
+import { DepartmentInput, paramsFromForm, RegionSelect, useRegions } from '../components/FilterBar';
 import { ReasonDialog } from '../components/ReasonDialog';
 import { Screen } from '../components/Screen';
 import { StateBadge } from '../components/StateBadge';
@@ -122,24 +121,8 @@ export default function Proposals() {
                   </option>
                 ))}
               </Select>
-              <Select label="Région" nativeSelectProps={{ name: 'region', defaultValue: params.get('region') ?? '' }}>
-                <option value="">Toutes</option>
-                {regions.map((r) => (
-                  <option key={r.code} value={r.code}>
-                    {r.name}
-                  </option>
-                ))}
-              </Select>
-              <Input
-                label="Département"
-                hintText="Code, ex. 69, 2A"
-                nativeInputProps={{
-                  name: 'departement',
-                  defaultValue: params.get('departement') ?? '',
-                  pattern: '\\d{2,3}|2A|2B',
-                  size: 4,
-                }}
-              />
+              <RegionSelect params={params} regions={regions} />
+              <DepartmentInput params={params} />
               <Button type="submit">Filtrer</Button>
             </form>
 
