@@ -193,6 +193,10 @@ export function statementsRepository(db: Db): StatementsRepository {
       }));
     },
 
+    async lockCentreStatements(organisationId) {
+      await db.query(`SELECT pg_advisory_xact_lock(hashtext('monthly_statements'), hashtext($1))`, [organisationId]);
+    },
+
     async lockOpenStatements(organisationId) {
       return db.query(
         `SELECT id, month FROM monthly_statements WHERE organisation_id = $1 AND state = 'prepared' ORDER BY month FOR UPDATE`,
@@ -298,11 +302,11 @@ export function statementsRepository(db: Db): StatementsRepository {
     },
 
     async statementMonth(statementId) {
-      const [{ organisation_id, month }]: { organisation_id: string; month: string }[] = await db.query(
+      const [r]: { organisation_id: string; month: string }[] = await db.query(
         'SELECT organisation_id, month FROM monthly_statements WHERE id = $1',
         [statementId],
       );
-      return { organisationId: organisation_id, month };
+      return r && { organisationId: r.organisation_id, month: r.month };
     },
 
     async markSent(statementId, sentAt, late, sessionIds) {

@@ -73,6 +73,12 @@ export interface StatementsRepository {
   centresToState(month: string): Promise<string[]>;
   /** BIL-1: the finalised paying sessions the centre's statement of `month` declares, as of now. */
   declarableSessions(organisationId: string, month: string): Promise<PayingSession[]>;
+  /**
+   * Serialises the writers of one centre's statements (prepare, send, refresh after a finalisation) for the rest of
+   * the transaction. Taken before any statement row is locked: two statements of one centre sent at once each locked
+   * its own row, then the other's to refresh it, and deadlocked.
+   */
+  lockCentreStatements(organisationId: string): Promise<void>;
   /** BIL-1: the centre's statements still open (prepared, not sent), oldest first, locked. */
   lockOpenStatements(organisationId: string): Promise<Array<{ id: string; month: string }>>;
   /** Rewrites the lines and totals of a statement still open. */
@@ -98,7 +104,8 @@ export interface StatementsRepository {
   ): Promise<void>;
   /** The statement's sending facts, locked (FOR UPDATE). */
   lockForSending(statementId: string): Promise<{ dueAt: Date; state: string; sentAt: Date | null; late: boolean } | undefined>;
-  statementMonth(statementId: string): Promise<OrganisationMonth>;
+  /** Whose statement it is and of which month; undefined for an unknown statement. */
+  statementMonth(statementId: string): Promise<OrganisationMonth | undefined>;
   /** BIL-1: the statement is sent, and the sessions it declares are frozen on it. */
   markSent(statementId: string, sentAt: string, late: boolean, sessionIds: string[]): Promise<void>;
   /** The event-log entry of a statement sent. */

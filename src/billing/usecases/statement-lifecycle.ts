@@ -29,6 +29,7 @@ export async function prepareStatement(
 ): Promise<PreparedStatement> {
   const org = await statements.statementRecipient(input.organisationId);
   if (!org) throw new NotFound(`organisation ${input.organisationId} not found`, { organisationId: input.organisationId });
+  await statements.lockCentreStatements(input.organisationId);
   const content = await declarableLines(statements, input.organisationId, input.month);
   const dueAt = statementDueAt(input.month);
   await statements.insertPreparedStatement(
@@ -73,11 +74,14 @@ export async function markStatementSent(
   statements: StatementsRepository,
   input: { statementId: string; sentAt: string; actor: string },
 ): Promise<{ late: boolean }> {
-  const row = await statements.lockForSending(input.statementId);
-  if (!row) throw new NotFound(`statement ${input.statementId} not found`, { statementId: input.statementId });
+  const statement = await statements.statementMonth(input.statementId);
+  if (!statement) throw new NotFound(`statement ${input.statementId} not found`, { statementId: input.statementId });
+  const { organisationId, month } = statement;
+  // The centre's lock before the statement's row: another of its statements sent meanwhile waits here, not in a deadlock.
+  await statements.lockCentreStatements(organisationId);
+  const row = (await statements.lockForSending(input.statementId))!;
   if (row.state !== 'prepared') return { late: row.late };
   const late = new Date(input.sentAt).getTime() > row.dueAt.getTime();
-  const { organisationId, month } = await statements.statementMonth(input.statementId);
   const current = await declarableLines(statements, organisationId, month);
   await statements.writeLines(input.statementId, current);
   await statements.markSent(

@@ -104,6 +104,7 @@ class InMemoryStatements implements StatementsRepository {
       })
       .map(({ sessionId, date, candidates, priceCents, pixShareCents }) => ({ sessionId, date, candidates, priceCents, pixShareCents }));
   }
+  async lockCentreStatements(): Promise<void> {}
   async lockOpenStatements(organisationId: string) {
     return this.statements
       .filter((s) => s.organisationId === organisationId && s.state === 'prepared')
@@ -151,8 +152,8 @@ class InMemoryStatements implements StatementsRepository {
     return s && { dueAt: s.dueAt, state: s.state, sentAt: s.sentAt ? new Date(s.sentAt) : null, late: s.late };
   }
   async statementMonth(statementId: string) {
-    const s = this.statements.find((x) => x.id === statementId)!;
-    return { organisationId: s.organisationId, month: s.month };
+    const s = this.statements.find((x) => x.id === statementId);
+    return s && { organisationId: s.organisationId, month: s.month };
   }
   async markSent(statementId: string, sentAt: string, late: boolean, sessionIds: string[]): Promise<void> {
     Object.assign(
