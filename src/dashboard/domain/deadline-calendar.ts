@@ -1,5 +1,6 @@
+import { frenchDate, frenchDateTimeIn } from '../../shared/domain/french-dates';
 import type { CalendarEvent } from '../../shared/domain/icalendar';
-import { dateIn, endOfDay, startOfDay } from '../../shared/domain/zoned-time';
+import { endOfDay, startOfDay } from '../../shared/domain/zoned-time';
 
 /**
  * Issue 14: the deadlines of GET /dashboard/deadlines as calendar events (GET /dashboard/deadlines.ics), in French.
@@ -48,21 +49,9 @@ export const DEADLINE_LABELS: Readonly<Record<string, string>> = {
 
 const SUBJECTS: Record<CalendarDeadline['subject'], string> = { agrement: 'agrément', session: 'session', statement: 'relevé' };
 
-const DATE = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-
-/** "1er mars 2025", "15 juillet 2025". */
-export function frenchDate(date: string): string {
-  const parts = DATE.formatToParts(new Date(`${date}T00:00:00Z`));
-  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${part('day') === '1' ? '1er' : part('day')} ${part('month')} ${part('year')}`;
-}
-
 /** "le 3 mars 2025 à 14 h 30" in the zone. */
 function frenchInstant(instant: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('fr-FR', { hour: 'numeric', minute: '2-digit', hourCycle: 'h23', timeZone }).formatToParts(instant);
-  const hour = String(Number(parts.find((p) => p.type === 'hour')?.value));
-  const minute = parts.find((p) => p.type === 'minute')?.value ?? '00';
-  return `le ${frenchDate(dateIn(instant, timeZone))} à ${hour} h${minute === '00' ? '' : ` ${minute}`}`;
+  return `le ${frenchDateTimeIn(instant, timeZone)}`;
 }
 
 /** Whether the instant is a time of its own, not the start or end of its legal day (in the zone). */

@@ -17,6 +17,7 @@ import Handlebars from 'handlebars';
 import { PARAMETERS } from '../../config/parameters';
 import type { ApplicationState } from '../../application/domain/procedure';
 import { TEMPLATE_NAMES, type TemplateName } from '../domain/catalogue';
+import { frenchDate, frenchDateIn, frenchDateTimeIn } from '../../shared/domain/french-dates';
 import { type DateInput, readDateInput } from '../../shared/domain/notification';
 import { defaultedFields, describe, requiredFields, templateDataProblems, withDefaults } from './template-data';
 
@@ -102,49 +103,14 @@ function parseDateInput(value: unknown): ParsedDate {
   throw new Error(`expected an ISO date ("2025-01-31") or instant ("2025-01-31T09:00:00Z"), got ${describe(value)}`);
 }
 
-const DATE_FORMAT = {
-  date: new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }),
-  instant: new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: PARIS }),
-};
-const TIME_FORMAT = new Intl.DateTimeFormat('fr-FR', {
-  hour: '2-digit',
-  minute: '2-digit',
-  hourCycle: 'h23',
-  timeZone: PARIS,
-});
-
 /**
  * "31 janvier 2025", "1er mars 2025". A calendar date ("2025-01-31") is shown as is; an instant is shown
  * in Europe/Paris. With `withTime` an instant also shows the Paris time: "31 janvier 2025 à 14 h 30".
  */
 export function formatDateFr(value: DateInput, options: { withTime?: boolean } = {}): string {
   const parsed = parseDateInput(value);
-  const parts = DATE_FORMAT[parsed.kind].formatToParts(parsed.date);
-  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
-  const day = part('day') === '1' ? '1er' : part('day');
-  let result = `${day} ${part('month')} ${part('year')}`;
-  if (options.withTime && parsed.kind === 'instant') {
-    const timeParts = TIME_FORMAT.formatToParts(parsed.date);
-    const hour = String(Number(timeParts.find((p) => p.type === 'hour')?.value));
-    const minute = timeParts.find((p) => p.type === 'minute')?.value ?? '00';
-    result += ` à ${hour} h${minute === '00' ? '' : ` ${minute}`}`;
-  }
-  return result;
-}
-
-const ZONED_FORMATS = new Map<string, { date: Intl.DateTimeFormat; time: Intl.DateTimeFormat }>();
-
-/** Formatters for one zone (cached); throws RangeError on an unknown zone. */
-function zonedFormats(timeZone: string): { date: Intl.DateTimeFormat; time: Intl.DateTimeFormat } {
-  let formats = ZONED_FORMATS.get(timeZone);
-  if (!formats) {
-    formats = {
-      date: new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone }),
-      time: new Intl.DateTimeFormat('fr-FR', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }),
-    };
-    ZONED_FORMATS.set(timeZone, formats);
-  }
-  return formats;
+  if (parsed.kind === 'date') return frenchDate(parsed.date.toISOString().slice(0, 10));
+  return options.withTime ? frenchDateTimeIn(parsed.date, PARIS) : frenchDateIn(parsed.date, PARIS);
 }
 
 /**
@@ -154,14 +120,7 @@ function zonedFormats(timeZone: string): { date: Intl.DateTimeFormat; time: Intl
 export function formatDateTimeFrIn(value: DateInput, timeZone: string): string {
   const parsed = parseDateInput(value);
   if (parsed.kind !== 'instant') throw new Error(`expected an instant, got the calendar date ${describe(value)}`);
-  const formats = zonedFormats(timeZone);
-  const parts = formats.date.formatToParts(parsed.date);
-  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
-  const day = part('day') === '1' ? '1er' : part('day');
-  const timeParts = formats.time.formatToParts(parsed.date);
-  const hour = String(Number(timeParts.find((p) => p.type === 'hour')?.value));
-  const minute = timeParts.find((p) => p.type === 'minute')?.value ?? '00';
-  return `${day} ${part('month')} ${part('year')} à ${hour} h${minute === '00' ? '' : ` ${minute}`}`;
+  return frenchDateTimeIn(parsed.date, timeZone);
 }
 
 const NUMBER_FORMAT = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 2 });

@@ -1,6 +1,9 @@
 /** French as people read it on the page (issue 14): plurals and dates. */
+import { PARAMETERS } from '../../../src/config/parameters';
+import { frenchDate, frenchDateIn, frenchDateTimeIn } from '../../../src/shared/domain/french-dates';
 
-const PARIS = 'Europe/Paris';
+/** Instants are shown in metropolitan time, the default zone of agréments. */
+const PARIS = PARAMETERS.agrement.timeZone;
 
 /**
  * "1 centre actif", "2 centres actifs", "0 centre actif": French takes the singular for 0 and 1.
@@ -18,22 +21,14 @@ export function count(n: number, singular: string, plural?: string): string {
   return `${n.toLocaleString('fr-FR')} ${words}`;
 }
 
-/** A calendar date (YYYY-MM-DD) or an instant, as "30 novembre 2026" (Paris time). */
+/** A calendar date (YYYY-MM-DD) as is, or an instant's date in Paris: "1er octobre 2026" (src/shared/domain/french-dates.ts, as the e-mails write it). */
 export function dateFr(iso: string | null | undefined): string {
   if (!iso) return '';
-  const when = new Date(iso.length === 10 ? `${iso}T12:00:00Z` : iso);
-  return when.toLocaleDateString('fr-FR', { timeZone: PARIS, day: 'numeric', month: 'long', year: 'numeric' });
+  return iso.length === 10 ? frenchDate(iso) : frenchDateIn(new Date(iso), PARIS);
 }
 
-/** An instant as "30 novembre 2026 à 14:05" (Paris time). */
+/** An instant as "1er octobre 2026 à 14 h 05" (Paris time). */
 export function dateTimeFr(iso: string | null | undefined): string {
   if (!iso) return '';
-  return new Date(iso).toLocaleString('fr-FR', {
-    timeZone: PARIS,
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-  });
+  return frenchDateTimeIn(new Date(iso), PARIS);
 }

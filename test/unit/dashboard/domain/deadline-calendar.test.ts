@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type CalendarDeadline, deadlineEvent, frenchDate, hasOwnTime } from '../../../../src/dashboard/domain/deadline-calendar';
+import { type CalendarDeadline, deadlineEvent, hasOwnTime } from '../../../../src/dashboard/domain/deadline-calendar';
 
 const options = { timeZone: 'Europe/Paris', uidDomain: 'agrements.pix.fr' };
 const base: CalendarDeadline = {
@@ -51,9 +51,7 @@ describe('deadlines as calendar events (issue 14)', () => {
     expect(hasOwnTime('2025-03-01', new Date('2025-03-01T13:00:00.000Z'), 'Europe/Paris')).toBe(true);
   });
 
-  it('an unknown deadline name is shown as is; French dates say "1er"', () => {
+  it('an unknown deadline name is shown as is', () => {
     expect(deadlineEvent({ ...base, deadline: 'new-kind' }, options).summary).toBe('new-kind – Centre Lumière, Lyon');
-    expect(frenchDate('2025-01-01')).toBe('1er janvier 2025');
-    expect(frenchDate('2025-08-15')).toBe('15 août 2025');
   });
 });
