@@ -175,7 +175,7 @@ describe('Centres et réseaux, Propositions (issue 14)', () => {
     const said = await alert.textContent();
     expect(said).toContain('La décision n’a pas été enregistrée');
     expect(said).toContain('n’est plus en attente');
-    expect(said).toContain('(BRE-4)');
+    expect(said).toContain('la règle BRE-4');
     await row.waitFor({ state: 'detached' });
     await check(page, 'proposals-4-refused');
     await page.context().close();

@@ -32,7 +32,24 @@ const auth: Middleware = {
 export const api = createClient<paths>({ baseUrl: window.location.origin });
 api.use(auth);
 
-/** An error answer of the API (one shared schema), in French for the page: its message, and the rule that refused. */
+/**
+ * The page's French lead for each refusal, by status: the API's own message (written for developers, in English)
+ * follows as the detail, with the field or the rule the API names.
+ */
+const REFUSALS: Record<number, (body: Partial<Schemas['Error']> | undefined) => string> = {
+  400: (b) => (b?.field ? `Saisie refusée : le champ « ${b.field} » n'est pas valide.` : 'Saisie refusée : la demande est mal formée.'),
+  401: () => 'Votre jeton a expiré ou a été révoqué : reconnectez-vous.',
+  403: () => 'Votre rôle ne permet pas cette action.',
+  404: () => "Introuvable : cet élément n'existe pas, ou plus.",
+  409: (b) =>
+    b?.rule ? `Action refusée par la règle ${b.rule} dans l'état actuel du dossier.` : "Action refusée dans l'état actuel du dossier.",
+  413: () => 'Envoi trop volumineux.',
+  422: (b) => (b?.rules?.length ? `Refusé par les règles ${b.rules.join(', ')}.` : 'Refusé par les règles.'),
+  429: () => 'Trop de demandes à la fois : réessayez dans un instant.',
+  503: () => 'Service momentanément indisponible : réessayez dans un instant.',
+};
+
+/** An error answer of the API (one shared schema), in French for the page: what was refused and why, then the API's detail. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -42,10 +59,9 @@ export class ApiError extends Error {
   }
 
   private static describe(status: number, body: Partial<Schemas['Error']> | undefined): string {
-    if (status === 401) return 'Votre jeton a expiré ou a été révoqué : reconnectez-vous.';
-    if (status === 403) return 'Votre rôle ne permet pas cette action.';
-    if (!body?.message) return `Erreur ${status}`;
-    return body.rule ? `${body.message} (${body.rule})` : body.message;
+    const lead = REFUSALS[status]?.(body) ?? (status >= 500 ? `Erreur du service (${status}) : réessayez plus tard.` : `Erreur ${status}.`);
+    if (status === 401 || status === 403 || !body?.message) return lead;
+    return `${lead} Détail : ${body.message}`;
   }
 }
 

@@ -78,9 +78,7 @@ export default function Proposals() {
     });
     if (result.error !== undefined) {
       // 400 names the field, 409 the rule (e.g. the proposal decided meanwhile): the API's words, in the alert.
-      const body = result.error as Partial<Schemas['Error']>;
-      const error = new ApiError(result.response.status, body);
-      const detail = body.field ? `${error.message} (champ : ${body.field})` : error.message;
+      const detail = new ApiError(result.response.status, result.error as Partial<Schemas['Error']>).message;
       setFailure(
         result.response.status === 409
           ? `Cette proposition n’est plus en attente : elle a peut-être été décidée entre-temps. ${detail}`
