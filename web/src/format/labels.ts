@@ -206,3 +206,29 @@ export const APPLICATION_EVENTS: Readonly<Record<string, string>> = {
   'attestation-issued': 'Attestation délivrée',
   'procedure-overdue': 'Délai de 2 mois dépassé',
 };
+
+/** The Journal (issue 14): the log's streams that are not agréments' (STREAMS has those). */
+export const LOG_STREAMS: Readonly<Record<string, string>> = {
+  ...STREAMS,
+  application: 'Demande d’agrément',
+  organisation: 'Organisation',
+  access: 'Accès',
+  'access-review': 'Revue des accès',
+  attention: 'Point d’attention',
+  'rule-set-version': 'Règles de session',
+  'sco-campaign': 'Campagne scolaire',
+  inspector: 'Contrôleur',
+};
+
+/** A session import's status (SES-1, docs/session-import.md). */
+export const IMPORT_STATUS: Readonly<Record<string, string>> = { running: 'en cours', completed: 'terminé', failed: 'échoué' };
+
+/** A rule-set version's status (AGR-6). */
+export const RULE_SET_STATUS: Readonly<Record<string, string>> = { draft: 'brouillon', published: 'publiée' };
+
+/** A rule-set version's notices to the centres (AGR-5): their kind and status. */
+export const NOTICE_KINDS: Readonly<Record<string, string>> = {
+  'agrement-action': 'Notification du changement substantiel (AGR-5)',
+  email: 'Information par e-mail',
+};
+export const NOTICE_STATUS: Readonly<Record<string, string>> = { pending: 'à envoyer', delivered: 'envoyée' };
