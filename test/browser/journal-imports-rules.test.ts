@@ -188,6 +188,27 @@ describe('Journal, Imports, Règles (issue 14)', () => {
     await page.click('#publish');
     expect(await page.textContent('#publish-warning')).toContain('au moins un mois après la publication');
     await check(page, 'rules-2-impact');
+
+    // AGR-5: a version taking effect in less than a month is refused; the page says so, naming the rule.
+    const soon = await requestJson(`${api}/rule-set-versions`, 'POST', {
+      token: ops,
+      body: {
+        rules: { ...rules, version: `${Y}-06` },
+        effectiveFrom: isoDate(addDays(parseIsoDate(daysAgo(0)), 10)),
+        substantial: true,
+        summary: `Changement trop proche (${tag}).`,
+      },
+    });
+    expect(soon.status, soon.text).toBe(201);
+    await page.goto(`${api}/#/regles/${soon.body.id}`);
+    await rendered(page, `#/regles/${soon.body.id}`);
+    await page.click('#publish');
+    await page.click('#publish-confirm');
+    const error = page.locator('#version-error');
+    await error.waitFor();
+    expect(await error.textContent()).toContain('(AGR-5)');
+    expect(await page.textContent('#version-summary [data-status]')).toBe('brouillon');
+    await check(page, 'rules-3-publish-refused');
     expect(refused).toEqual([]);
     await page.context().close();
   });

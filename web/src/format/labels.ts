@@ -5,6 +5,10 @@
 
 export const label = (table: Readonly<Record<string, string>>, code: string): string => table[code] ?? code;
 
+/** An actor as the API stores it, "<name> (<role>)" for a person (src/access/domain/roles.ts), with the role in French. */
+export const actorFr = (actor: string): string =>
+  actor.replace(/^(.*) \(([a-z-]+)\)$/, (whole, name: string, role: string) => (role in ROLES ? `${name} (${ROLES[role]})` : whole));
+
 export const ROLES: Readonly<Record<string, string>> = {
   operations: 'Opérations',
   legal: 'Service juridique',

@@ -9,7 +9,7 @@ import { DataTable } from '../components/DataTable';
 import { saveAs } from '../components/paging';
 import { Screen } from '../components/Screen';
 import { count, dateTimeFr } from '../format/french';
-import { IMPORT_STATUS, label } from '../format/labels';
+import { actorFr, IMPORT_STATUS, label } from '../format/labels';
 
 type Job = Schemas['SessionImport'];
 
@@ -61,7 +61,7 @@ function ImportJob({ id, onDone }: { id: string; onDone: () => void }) {
     <section id="import-job" data-import={job.id} data-status={job.status} aria-labelledby="import-job-title" className="fr-my-4w">
       <h2 id="import-job-title">Import {job.fileName ? `du fichier ${job.fileName}` : 'de sessions'}</h2>
       <p>
-        Lancé le {dateTimeFr(job.startedAt)} par {job.actor}
+        Lancé le {dateTimeFr(job.startedAt)} par {actorFr(job.actor)}
         {job.finishedAt && `, terminé le ${dateTimeFr(job.finishedAt)}`}.
       </p>
       <label htmlFor="import-progress" className="fr-label">
@@ -206,7 +206,7 @@ export default function Imports() {
               rows={d.items.map((job) => [
                 dateTimeFr(job.startedAt),
                 job.fileName ?? `(${job.format})`,
-                job.actor,
+                actorFr(job.actor),
                 <span data-import-status={job.status}>{label(IMPORT_STATUS, job.status)}</span>,
                 outcome(job),
                 <Link to={`/imports?import=${job.id}`} aria-label={`Voir l’import ${job.fileName ?? ''} du ${dateTimeFr(job.startedAt)}`}>

@@ -50,16 +50,19 @@ function ChainStatus({ loaded }: { loaded: Loaded<Verification> }) {
   if (loaded.status === 'error')
     return <Alert id="chain-status" severity="warning" small description={`Vérification impossible : ${loaded.error.message}`} />;
   const v = loaded.data;
-  const checkpoints = `${count(v.checkpoints.checked, 'point de contrôle signé vérifié', 'points de contrôle signés vérifiés')}${
-    v.checkpoints.latestAt ? `, le dernier du ${dateTimeFr(v.checkpoints.latestAt)}` : ''
-  }`;
+  const checkpoints =
+    v.checkpoints.sink === null
+      ? 'Aucun dépôt de points de contrôle signés n’est configuré.'
+      : `${count(v.checkpoints.checked, 'point de contrôle signé vérifié', 'points de contrôle signés vérifiés')}${
+          v.checkpoints.latestAt ? `, le dernier du ${dateTimeFr(v.checkpoints.latestAt)}` : ''
+        }.`;
   if (v.valid)
     return (
       <div id="chain-status" data-valid="true">
         <Alert
           severity="success"
           title="Chaîne du journal vérifiée"
-          description={`${count(v.checked, 'entrée contrôlée', 'entrées contrôlées')} : aucune n’a été modifiée, retirée ni insérée. ${checkpoints}.`}
+          description={`${count(v.checked, 'entrée contrôlée', 'entrées contrôlées')} : aucune n’a été modifiée, retirée ni insérée. ${checkpoints}`}
         />
       </div>
     );
@@ -134,8 +137,8 @@ export default function Journal() {
                   </option>
                 ))}
               </Select>
-              {text('type', 'Type d’entrée', 'Ex. suspended')}
-              {text('regle', 'Règle', 'Ex. SUS-1', { size: 8 })}
+              {text('type', 'Type d’entrée', 'Ex. suspended', { pattern: '[A-Za-z0-9][A-Za-z0-9._:\\-]{0,99}' })}
+              {text('regle', 'Règle', 'Ex. SUS-1', { size: 8, pattern: '[A-Z]{2,6}-[0-9]{1,3}' })}
               <Select label="Sujet" nativeSelectProps={{ name: 'flux', defaultValue: params.get('flux') ?? '' }}>
                 <option value="">Tous</option>
                 {Object.keys(LOG_STREAMS).map((s) => (
@@ -144,7 +147,10 @@ export default function Journal() {
                   </option>
                 ))}
               </Select>
-              {text('sujet', 'Identifiant du sujet', 'Agrément, demande, session…', { size: 36 })}
+              {text('sujet', 'Identifiant du sujet', 'Identifiant d’agrément, de demande, de session…', {
+                size: 36,
+                pattern: '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}',
+              })}
               {text('du', 'Du', undefined, { type: 'date' })}
               {text('au', 'Au', undefined, { type: 'date' })}
               <Button type="submit">Filtrer</Button>

@@ -8,7 +8,7 @@ import { useApi } from '../api/use-api';
 import { DataTable } from '../components/DataTable';
 import { Screen } from '../components/Screen';
 import { count, dateFr, dateTimeFr } from '../format/french';
-import { label, NOTICE_KINDS, NOTICE_STATUS, RULE_SET_STATUS } from '../format/labels';
+import { actorFr, label, NOTICE_KINDS, NOTICE_STATUS, RULE_SET_STATUS } from '../format/labels';
 import { useSession } from '../session/session';
 
 type Impact = paths['/rule-set-versions/{id}/impact']['get']['responses'][200]['content']['application/json'];
@@ -50,6 +50,11 @@ function failureText(f: Failure) {
  */
 export default function RuleVersion() {
   const { id = '' } = useParams();
+  // Keyed by the version: another version's screen starts afresh (no confirmation nor alert carried over).
+  return <Version key={id} id={id} />;
+}
+
+function Version({ id }: { id: string }) {
   const { can } = useSession();
   const loaded = useApi(`version:${id}`, async () => {
     const [version, impact] = await Promise.all([
@@ -108,13 +113,13 @@ export default function RuleVersion() {
               <dd>{v.summary}</dd>
               <dt>Rédigée</dt>
               <dd>
-                le {dateTimeFr(v.createdAt)} par {v.createdBy}
+                le {dateTimeFr(v.createdAt)} par {actorFr(v.createdBy)}
               </dd>
               {v.publishedOn && (
                 <>
                   <dt>Publiée</dt>
                   <dd>
-                    le {dateFr(v.publishedOn)} par {v.publishedBy}
+                    le {dateFr(v.publishedOn)} par {actorFr(v.publishedBy ?? '')}
                   </dd>
                 </>
               )}

@@ -32,6 +32,7 @@ export default function Rules() {
             <DataTable
               id="rule-sets"
               caption="Versions des règles de session en vigueur et à venir, par date d’effet"
+              captionHidden
               headers={['Version', 'Statut', 'Du', 'Au', 'Source', 'Règles']}
               rows={[...current, ...upcoming].map((s) => [
                 <span data-rule-set={s.id}>{s.id}</span>,
