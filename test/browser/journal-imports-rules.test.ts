@@ -82,6 +82,9 @@ describe('Journal, Imports, Règles (issue 14)', () => {
     // Every entry of this agrément, newest first: the suspension leads.
     expect(await page.locator('#journal tbody tr').first().textContent()).toContain(reason);
     await check(page, 'journal-2-filtered');
+    // The subject leads to its screen: the agrément's centre.
+    await row.locator(`a[href="#/centres/${agrementId}"]`).click();
+    await page.waitForSelector(`h1:has-text("Centre Journal ${tag}")`);
     expect(refused).toEqual([]);
     await page.context().close();
   });

@@ -4,7 +4,7 @@ import { Input } from '@codegouvfr/react-dsfr/Input';
 import { Pagination } from '@codegouvfr/react-dsfr/Pagination';
 import { Select } from '@codegouvfr/react-dsfr/Select';
 import type { FormEvent } from 'react';
-import { useSearchParams } from 'react-router-dom';
+import { Link, useSearchParams } from 'react-router-dom';
 import { api, ok } from '../api/client';
 import type { paths } from '../api/schema';
 import { type Loaded, useApi } from '../api/use-api';
@@ -20,6 +20,8 @@ type Query = NonNullable<paths['/audit/log']['get']['parameters']['query']>;
 type Verification = paths['/audit/log/verification']['get']['responses'][200]['content']['application/json'];
 
 const PAGE_SIZE = 50;
+/** The screens that show a subject of the log (an agrément on its centre's screen, an application on its own). */
+const SUBJECT_SCREENS: Readonly<Record<string, string>> = { agrement: '/centres', application: '/demandes' };
 /** Issue 12: the chain's verification (a role without it reads the Journal without its status). */
 const VERIFY = 'log.verify';
 
@@ -184,7 +186,11 @@ export default function Journal() {
                   )}
                 </>,
                 <>
-                  {label(LOG_STREAMS, e.subject.type)}
+                  {SUBJECT_SCREENS[e.subject.type] ? (
+                    <Link to={`${SUBJECT_SCREENS[e.subject.type]}/${e.subject.id}`}>{label(LOG_STREAMS, e.subject.type)}</Link>
+                  ) : (
+                    label(LOG_STREAMS, e.subject.type)
+                  )}
                   <br />
                   <small className="journal-id">{e.subject.id}</small>
                 </>,
