@@ -75,7 +75,15 @@ export function ListPages({
 }
 
 /** "Exporter en CSV": fetches the list's CSV (`fetchCsv` answers the API's response as a blob) and saves it as `filename`. */
-export function CsvExport({ fetchCsv, filename }: { fetchCsv: () => Promise<{ response: Response }>; filename: string }) {
+export function CsvExport({
+  fetchCsv,
+  filename,
+  children = 'Exporter en CSV',
+}: {
+  fetchCsv: () => Promise<{ response: Response }>;
+  filename: string;
+  children?: ReactNode;
+}) {
   const save = async () => {
     const { response } = await fetchCsv();
     const url = URL.createObjectURL(await response.blob());
@@ -84,7 +92,7 @@ export function CsvExport({ fetchCsv, filename }: { fetchCsv: () => Promise<{ re
   };
   return (
     <Button priority="secondary" size="small" iconId="fr-icon-download-line" onClick={() => void save()}>
-      Exporter en CSV
+      {children}
     </Button>
   );
 }

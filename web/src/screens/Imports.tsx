@@ -6,7 +6,7 @@ import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { api, ApiError, idempotencyKey, ok, type Schemas } from '../api/client';
 import { useApi } from '../api/use-api';
 import { DataTable } from '../components/DataTable';
-import { saveAs } from '../components/paging';
+import { CsvExport } from '../components/Paging';
 import { Screen } from '../components/Screen';
 import { count, dateTimeFr } from '../format/french';
 import { actorFr, IMPORT_STATUS, label } from '../format/labels';
@@ -95,13 +95,6 @@ function ImportErrors({ id }: { id: string }) {
   const loaded = useApi(`errors:${id}`, () =>
     api.GET('/session-imports/{id}/errors', { params: { path: { id }, query: { limit: ERRORS_SIZE } } }).then(ok),
   );
-  const exportCsv = async () => {
-    const { response } = await api.GET('/session-imports/{id}/errors', {
-      params: { path: { id }, query: { format: 'csv' } },
-      parseAs: 'blob',
-    });
-    await saveAs(response, `import-${id}-refus.csv`);
-  };
   if (loaded.status === 'loading') return <p>Chargement des lignes refusées…</p>;
   if (loaded.status === 'error') return <Alert severity="error" small description={loaded.error.message} />;
   const d = loaded.data;
@@ -112,9 +105,12 @@ function ImportErrors({ id }: { id: string }) {
         {count(d.total, 'session refusée', 'sessions refusées')}
         {d.total > d.items.length && ` (les ${d.items.length} premières ci-dessous, toutes dans l’export CSV)`}
       </p>
-      <Button priority="secondary" size="small" iconId="fr-icon-download-line" onClick={exportCsv}>
+      <CsvExport
+        filename={`import-${id}-refus.csv`}
+        fetchCsv={() => api.GET('/session-imports/{id}/errors', { params: { path: { id }, query: { format: 'csv' } }, parseAs: 'blob' })}
+      >
         Exporter les refus en CSV
-      </Button>
+      </CsvExport>
       <DataTable
         id="import-errors"
         caption="Sessions refusées, dans l’ordre du fichier, avec leur motif"

@@ -1,7 +1,6 @@
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Input } from '@codegouvfr/react-dsfr/Input';
-import { Pagination } from '@codegouvfr/react-dsfr/Pagination';
 import { Select } from '@codegouvfr/react-dsfr/Select';
 import type { FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
@@ -10,7 +9,7 @@ import type { paths } from '../api/schema';
 import { type Loaded, useApi } from '../api/use-api';
 import { DataTable } from '../components/DataTable';
 import { paramsFromForm } from '../components/FilterBar';
-import { pageLinkOf, pageOf, saveAs } from '../components/paging';
+import { CsvExport, ListCount, ListPages, pageOf, windowOf } from '../components/Paging';
 import { Screen } from '../components/Screen';
 import { count, dateTimeFr } from '../format/french';
 import { EVENTS, label, LOG_STREAMS, ROLES, STATES } from '../format/labels';
@@ -95,7 +94,7 @@ export default function Journal() {
   const { can } = useSession();
   const verifies = can(VERIFY);
   const loaded = useApi(JSON.stringify({ page, ...query }), () =>
-    api.GET('/audit/log', { params: { query: { ...query, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE } } }).then(ok),
+    api.GET('/audit/log', { params: { query: { ...query, ...windowOf(page, PAGE_SIZE) } } }).then(ok),
   );
   // The verification walks the whole log: once for the screen, not per page (GET /audit/log's description).
   const verification = useApi(verifies ? 'verification' : 'none', () =>
@@ -107,11 +106,6 @@ export default function Journal() {
     setParams(paramsFromForm(event.currentTarget, params, ['page']));
   };
 
-  const exportCsv = async () => {
-    const { response } = await api.GET('/audit/log', { params: { query: { ...query, format: 'csv' } }, parseAs: 'blob' });
-    await saveAs(response, 'journal.csv');
-  };
-
   const text = (name: string, fieldLabel: string, hint?: string, extra: Record<string, unknown> = {}) => (
     <Input label={fieldLabel} hintText={hint} nativeInputProps={{ name, defaultValue: params.get(name) ?? '', maxLength: 200, ...extra }} />
   );
@@ -119,7 +113,6 @@ export default function Journal() {
   return (
     <Screen title="Journal" loaded={loaded}>
       {(d) => {
-        const pages = Math.max(1, Math.ceil(d.total / PAGE_SIZE));
         return (
           <>
             <div aria-live="polite" className="fr-mb-3w">
@@ -158,13 +151,11 @@ export default function Journal() {
               <Button type="submit">Filtrer</Button>
             </form>
 
-            <p className="fr-mt-2w" id="journal-count">
-              {count(d.total, 'entrée')}
-              {pages > 1 && ` · page ${page} sur ${pages}`}
-            </p>
-            <Button priority="secondary" size="small" iconId="fr-icon-download-line" onClick={exportCsv}>
-              Exporter en CSV
-            </Button>
+            <ListCount id="journal-count" total={d.total} page={page} pageSize={PAGE_SIZE} noun="entrée" />
+            <CsvExport
+              filename="journal.csv"
+              fetchCsv={() => api.GET('/audit/log', { params: { query: { ...query, format: 'csv' } }, parseAs: 'blob' })}
+            />
             <DataTable
               id="journal"
               caption="Entrées du journal, la plus récente d’abord"
@@ -198,15 +189,7 @@ export default function Journal() {
                 e.reason ?? '',
               ])}
             />
-            {pages > 1 && (
-              <Pagination
-                id="journal-pages"
-                count={pages}
-                defaultPage={page}
-                getPageLinkProps={pageLinkOf('/journal', params)}
-                showFirstLast
-              />
-            )}
+            <ListPages id="journal-pages" path="/journal" params={params} total={d.total} page={page} pageSize={PAGE_SIZE} />
           </>
         );
       }}
