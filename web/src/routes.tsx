@@ -3,10 +3,12 @@ import Application from './screens/Application';
 import Applications from './screens/Applications';
 import Centre from './screens/Centre';
 import Centres from './screens/Centres';
+import Controls from './screens/Controls';
 import Deadlines from './screens/Deadlines';
 import Overdue from './screens/Overdue';
 import Overview from './screens/Overview';
 import Proposals from './screens/Proposals';
+import Visit from './screens/Visit';
 
 /**
  * The screens of the web app (issue 14), one file each under screens/. To add one: write the screen, then
@@ -33,4 +35,7 @@ export const ROUTES: readonly AppRoute[] = [
   { path: '/demandes/:id', screen: Application, permission: 'application.read' },
   // BRE-4: the legal team's queue; others with agrement.read see it without the decision buttons.
   { path: '/propositions', screen: Proposals, nav: 'Propositions', permission: 'agrement.read' },
+  // VIS-1..5: risk ranking, plan of a period (operations), visits per inspector; an inspector sees only their own.
+  { path: '/controles', screen: Controls, nav: 'Contrôles', permission: 'visits.read' },
+  { path: '/controles/visites/:id', screen: Visit, permission: 'visits.read' },
 ];
