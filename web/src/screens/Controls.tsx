@@ -5,6 +5,8 @@ import { type FormEvent, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { api, ApiError, ok, type Schemas } from '../api/client';
 import type { paths } from '../api/schema';
+import { PARAMETERS } from '../../../src/config/parameters';
+import { dateIn } from '../../../src/shared/domain/zoned-time';
 import { useApi } from '../api/use-api';
 import { DataTable } from '../components/DataTable';
 import { DepartmentInput, paramsFromForm, RegionSelect, useRegions } from '../components/FilterBar';
@@ -20,10 +22,10 @@ type PlanBody = NonNullable<paths['/visit-plans']['post']['requestBody']>['conte
 const RANKING_SIZE = 20;
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
-/** The month shown by the calendar (#/controles?mois=2026-11), this month by default. */
+/** The month shown by the calendar (#/controles?mois=2026-11), this month (in metropolitan time) by default. */
 function monthOf(params: URLSearchParams): string {
   const month = params.get('mois');
-  return month && MONTH.test(month) ? month : new Date().toISOString().slice(0, 7);
+  return month && MONTH.test(month) ? month : dateIn(new Date(), PARAMETERS.agrement.timeZone).slice(0, 7);
 }
 
 function monthBounds(month: string): { from: string; to: string; previous: string; next: string } {
