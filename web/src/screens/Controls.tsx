@@ -112,7 +112,7 @@ export default function Controls() {
                   <ul className="fr-m-0">
                     {c.factors.map((f) => (
                       <li key={f.check}>
-                        {f.ruleId} : {f.message} ({count(f.points, 'point')})
+                        {f.ruleId} : {f.message} — {count(f.points, 'point')}
                       </li>
                     ))}
                   </ul>
