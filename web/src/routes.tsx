@@ -3,6 +3,7 @@ import Application from './screens/Application';
 import Applications from './screens/Applications';
 import Centre from './screens/Centre';
 import Centres from './screens/Centres';
+import Controls from './screens/Controls';
 import Deadlines from './screens/Deadlines';
 import Overdue from './screens/Overdue';
 import Overview from './screens/Overview';
@@ -11,6 +12,7 @@ import Imports from './screens/Imports';
 import Journal from './screens/Journal';
 import Rules from './screens/Rules';
 import RuleVersion from './screens/RuleVersion';
+import Visit from './screens/Visit';
 
 /**
  * The screens of the web app (issue 14), one file each under screens/. To add one: write the screen, then
@@ -44,4 +46,7 @@ export const ROUTES: readonly AppRoute[] = [
   { path: '/regles/:id', screen: RuleVersion, permission: 'rule-set.draft' },
   // Issue 12: the audit log and its chain's verification.
   { path: '/journal', screen: Journal, nav: 'Journal', permission: 'log.read' },
+  // VIS-1..5: risk ranking, plan of a period (operations), visits per inspector; an inspector sees only their own.
+  { path: '/controles', screen: Controls, nav: 'Contrôles', permission: 'visits.read' },
+  { path: '/controles/visites/:id', screen: Visit, permission: 'visits.read' },
 ];

@@ -519,6 +519,11 @@ const riskFacts = s.obj({
   monthsWithoutVisit: s.integer,
   candidates: s.integer,
 });
+/** VIS-1: one contributing factor of a risk score */
+const riskFactor = s.obj(
+  { check: s.string, ruleId: s.string, clause: s.string, points: s.number, actual: {}, expected: {}, message: s.string },
+  ['actual', 'expected'],
+);
 export const centreRisk = {
   ...s.obj({
     organisationId: s.uuid,
@@ -529,13 +534,7 @@ export const centreRisk = {
     ruleSet: s.string,
     version: s.string,
     score: s.number,
-    factors: s.arrayOf(
-      s.obj({ check: s.string, ruleId: s.string, clause: s.string, points: s.number, actual: {}, expected: {}, message: s.string }, [
-        'actual',
-        'expected',
-      ]),
-      'Every contributing factor, highest points first',
-    ),
+    factors: s.arrayOf(riskFactor, 'Every contributing factor, highest points first'),
     notContributing: s.arrayOf(s.obj({ check: s.string, ruleId: s.string, actual: {}, expected: {} }, ['actual', 'expected'])),
   }),
   description: 'VIS-1 risk score with every contributing factor',
@@ -546,21 +545,79 @@ export const visitPlan = s.obj({
   alreadyPlanned: s.arrayOf(s.object()),
   emails: s.obj({ queued: s.integer, alreadyQueued: s.integer, failed: s.arrayOf(s.object()) }),
 });
+/** list-visits.ts VisitView */
+export const visitView = s.obj(
+  {
+    id: s.uuid,
+    organisationId: s.uuid,
+    organisationName: s.string,
+    department: s.nullableString,
+    agrementId: s.nullableString,
+    applicationId: s.nullableString,
+    inspector: s.obj({ id: s.uuid, name: s.string, kind: s.string }),
+    kind: s.string,
+    plannedOn: s.date,
+    letterSentBy: s.nullableDate,
+    sessionId: s.nullableString,
+    costEur: s.number,
+    status: s.string,
+    findings: s.nullableObject('VIS-4: the findings recorded (checklist, assessment, proposals)'),
+  },
+  [],
+);
 /** listVisits */
-export const visitList = s.obj({
-  from: s.date,
-  to: s.date,
-  visits: s.arrayOf(
+export const visitList = s.obj({ from: s.date, to: s.date, visits: s.arrayOf(visitView) });
+/** risk-ranking.ts: VIS-1, riskiest first */
+export const riskRanking = s.obj({
+  asOf: s.date,
+  total: s.integer,
+  limit: s.integer,
+  offset: s.integer,
+  items: s.arrayOf(
     s.obj({
-      id: s.uuid,
+      rank: s.integer,
       organisationId: s.uuid,
       organisationName: s.string,
-      kind: s.string,
-      plannedOn: s.date,
-      status: s.string,
-      costEur: s.number,
+      department: s.nullableString,
+      agrementId: s.uuid,
+      score: s.number,
+      factors: s.arrayOf(riskFactor, 'Every contributing factor, highest points first'),
     }),
   ),
+});
+/** plan-period.ts PlanProposal */
+export const visitPlanProposal = s.obj({
+  from: s.date,
+  to: s.date,
+  today: s.date,
+  announcedShare: s.number,
+  capacity: s.integer,
+  visits: s.arrayOf(
+    s.obj(
+      {
+        organisationId: s.uuid,
+        centreName: s.string,
+        agrementId: s.nullableString,
+        applicationId: s.nullableString,
+        inspectorId: s.uuid,
+        inspectorName: s.string,
+        inspectorKind: s.string,
+        kind: s.string,
+        plannedOn: s.date,
+        letterSentBy: s.nullableDate,
+        sessionId: s.nullableString,
+        riskScore: s.number,
+        costEur: s.number,
+        ruleIds: s.strings,
+        note: s.string,
+      },
+      ['note'],
+    ),
+  ),
+  unassigned: s.arrayOf(
+    s.obj({ organisationId: s.uuid, centreName: s.string, riskScore: s.number, reason: s.string, ruleId: s.string, message: s.string }),
+  ),
+  alreadyPlanned: s.arrayOf(s.obj({ visitId: s.uuid, organisationId: s.uuid, plannedOn: s.date, kind: s.string })),
 });
 /** FindingsResult */
 export const findingsResult = s.obj({

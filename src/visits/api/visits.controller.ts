@@ -5,10 +5,21 @@ import type { Principal } from '../../access/domain/roles';
 import { InvalidCommand, NotFound } from '../../shared/domain/errors';
 import { CHECKLIST_ITEMS, type FindingsInput } from '../domain/findings';
 import type { ApplicationDeps } from '../../shared/usecases/dependencies';
-import { centreRisk, inspectorAssignedTo, listVisits, planPeriod, recordFindings, type VisitDeps } from '../usecases/visits';
+import {
+  centreRisk,
+  getVisit,
+  inspectorAssignedTo,
+  listVisits,
+  planPeriod,
+  proposePlan,
+  recordFindings,
+  riskRanking,
+  type VisitDeps,
+} from '../usecases/visits';
 import { Can, CurrentPrincipal } from '../../http/auth';
 import { APPLICATION_DEPS } from '../../http/tokens';
 import { validateBody } from '../../http/validation';
+import { pageParams, placeFilter, singleValues } from '../../agrement/api/list-query';
 import { ApiErrors, ApiSuccess } from '../../http/openapi';
 import * as v from '../../http/openapi/views';
 
@@ -95,6 +106,47 @@ export class VisitsController {
       throw new NotFound(`no agreed centre ${organisationId}`, { organisationId });
     }
     return centreRisk(this.deps, organisationId);
+  }
+
+  @ApiSuccess(v.riskRanking)
+  @Get('control-visits/risk-ranking')
+  @Can('visits.read')
+  @ApiOperation({
+    summary:
+      'VIS-1: the centres under a running agrément, riskiest first (the order the planner takes them in), each with its contributing factors explained; an inspector sees only the centres of their own visits',
+  })
+  @ApiQuery({ name: 'department', required: false, description: 'INSEE department code, e.g. 69, 2A, 974' })
+  @ApiQuery({ name: 'region', required: false, description: 'INSEE region code (GET /dashboard/regions)' })
+  @ApiQuery({ name: 'limit', required: false, type: Number, description: '1 to 1,000 (default 50)' })
+  @ApiQuery({ name: 'offset', required: false, type: Number })
+  async ranking(@CurrentPrincipal() principal: Principal, @Query() raw: Record<string, unknown>) {
+    const q = singleValues(raw);
+    if (q.format !== undefined) throw new InvalidCommand('format', 'format is not supported here: the ranking is JSON only');
+    return riskRanking(this.deps, { ...placeFilter(q), ...pageParams(q) }, principal);
+  }
+
+  @ApiSuccess(v.visitView)
+  @ApiErrors(404)
+  @Get('control-visits/:id')
+  @Can('visits.read')
+  @ApiOperation({ summary: 'VIS-4: one control visit, with its findings once recorded (an inspector: only their own; otherwise 404)' })
+  async visit(@CurrentPrincipal() principal: Principal, @Param('id', uuid('id')) id: string) {
+    return getVisit(this.deps.db, id, principal);
+  }
+
+  @Post('visit-plans/proposal')
+  @Can('visits.plan')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'VIS-1..5, APP-3: the plan POST /visit-plans would record for this period now, for review: nothing recorded, nothing sent',
+    description:
+      'The same body and the same planning as POST /visit-plans (visits, centres left out with their reason, visits already planned); ' +
+      'confirming is POST /visit-plans with the same body, which plans on the data of that moment.',
+  })
+  @ApiSuccess(v.visitPlanProposal)
+  @ApiBody({ schema: planSchema as object })
+  async propose(@Body() body: unknown) {
+    return proposePlan(this.visitDeps(), validateBody<{ from: string; to: string; announcedShare?: number }>(planSchema, body ?? {}));
   }
 
   @Post('visit-plans')

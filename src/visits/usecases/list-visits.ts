@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Principal } from '../../access/domain/roles';
 import { requireDate } from '../../shared/domain/dates';
-import { InvalidCommand } from '../../shared/domain/errors';
+import { InvalidCommand, NotFound } from '../../shared/domain/errors';
 import type { StoredFindings } from '../domain/findings';
 import type { InspectorKind, VisitKind } from '../domain/planner';
 import { visitsRepository } from '../infra/visits.repository';
@@ -58,4 +58,12 @@ export async function listVisits(
   const inspectorId = await inspectorIdOf(db, principal);
   const visits = await visitsRepository(db).visitsBetween(from, to, inspectorId);
   return { from, to, visits: visits.map(toView) };
+}
+
+/** One visit (VIS-4: what the inspector records findings on); an inspector sees only their own (another's: 404). */
+export async function getVisit(db: DataSource, visitId: string, principal: Principal): Promise<VisitView> {
+  const inspectorId = await inspectorIdOf(db, principal);
+  const visit = await visitsRepository(db).findVisit(visitId);
+  if (!visit || (inspectorId && visit.inspectorId !== inspectorId)) throw new NotFound(`no control visit ${visitId}`, { visitId });
+  return toView(visit);
 }

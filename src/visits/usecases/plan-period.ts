@@ -44,12 +44,7 @@ export interface PlanningPorts {
  * sends each once per visit whatever the retries (a repeated request plans nothing twice and re-queues only what failed).
  */
 export async function planPeriod(deps: VisitDeps, request: PlanRequest, principal: Principal): Promise<PlanResult> {
-  const from = requireDate('from', request.from);
-  const to = requireDate('to', request.to);
-  if (to < from) throw new InvalidCommand('to', 'to must be on or after from');
-  const today = todayOf(deps.now());
-  if (to < today) throw new InvalidCommand('to', 'the period is already over: to must be today or later');
-
+  const { from, to, today } = planningPeriod(deps, request);
   const { plan, visits, alreadyPlanned } = await deps.db.transaction((m) =>
     planAndRecord(
       { visits: visitsRepository(m), inspectors: inspectorsRepository(m), riskSources: riskFactsRepository(m) },
@@ -64,6 +59,32 @@ export async function planPeriod(deps: VisitDeps, request: PlanRequest, principa
   return { ...plan, visits, alreadyPlanned, emails };
 }
 
+function planningPeriod(deps: Pick<VisitDeps, 'now'>, request: PlanRequest): { from: string; to: string; today: string } {
+  const from = requireDate('from', request.from);
+  const to = requireDate('to', request.to);
+  if (to < from) throw new InvalidCommand('to', 'to must be on or after from');
+  const today = todayOf(deps.now());
+  if (to < today) throw new InvalidCommand('to', 'the period is already over: to must be today or later');
+  return { from, to, today };
+}
+
+/** The plan POST /visit-plans would record now, for operations to review before confirming: nothing recorded, nothing sent. */
+export type PlanProposal = Plan & { alreadyPlanned: PlanResult['alreadyPlanned'] };
+
+/**
+ * VIS-1..5, APP-3: the proposed plan of the period, computed as planPeriod computes it (same centres, inspectors and
+ * rules) inside a transaction that records nothing; confirming is POST /visit-plans, which plans again on the data of
+ * that moment (a change in between, e.g. a new unavailability, shows in its answer).
+ */
+export async function proposePlan(deps: VisitDeps, request: PlanRequest): Promise<PlanProposal> {
+  const { from, to, today } = planningPeriod(deps, request);
+  return deps.db.transaction(async (m) => {
+    const ports = { visits: visitsRepository(m), inspectors: inspectorsRepository(m), riskSources: riskFactsRepository(m) };
+    const { plan, alreadyPlanned } = await computePlan(ports, { from, to, today, announcedShare: request.announcedShare });
+    return { ...plan, alreadyPlanned };
+  });
+}
+
 /**
  * The plan of a period, inside the planning transaction (its lock taken first): the centres under a running agrément
  * without a visit in the period (VIS-1, by risk score) and the conformity visits due (APP-3), among the inspectors
@@ -74,6 +95,17 @@ export async function planAndRecord(
   period: { from: string; to: string; today: string; announcedShare?: number },
   context: { actor: string; now: () => Date },
 ): Promise<{ plan: Plan; visits: PersistedVisit[]; alreadyPlanned: PlanResult['alreadyPlanned'] }> {
+  const { plan, alreadyPlanned } = await computePlan(ports, period);
+  const visits: PersistedVisit[] = plan.visits.map((v) => ({ id: randomUUID(), ...v }));
+  await ports.visits.recordPlannedVisits(visits, { actor: context.actor, at: context.now(), period: { from: period.from, to: period.to } });
+  return { plan, visits, alreadyPlanned };
+}
+
+/** The plan of a period (the planning lock taken first), nothing recorded yet. */
+async function computePlan(
+  ports: PlanningPorts,
+  period: { from: string; to: string; today: string; announcedShare?: number },
+): Promise<{ plan: Plan; alreadyPlanned: PlanResult['alreadyPlanned'] }> {
   const { from, to, today } = period;
   await ports.visits.lockPlanning();
 
@@ -131,11 +163,8 @@ export async function planAndRecord(
   }));
 
   const plan = planVisits({ from, to, today, announcedShare: period.announcedShare, centres, inspectors });
-  const visits: PersistedVisit[] = plan.visits.map((v) => ({ id: randomUUID(), ...v }));
-  await ports.visits.recordPlannedVisits(visits, { actor: context.actor, at: context.now(), period: { from, to } });
   return {
     plan,
-    visits,
     alreadyPlanned: existing.map((v) => ({ visitId: v.id, organisationId: v.organisationId, plannedOn: v.plannedOn, kind: v.kind })),
   };
 }

@@ -7,7 +7,8 @@
 export { CONTROL_VISIT_STREAM, PLANNING_LOCK } from '../infra/visits.repository';
 export { agrementReference, type EmailReport, type VisitDeps } from './visit-deps';
 export { centreRisk, type CentreRisk } from './centre-risk';
-export { planPeriod, type PersistedVisit, type PlanRequest, type PlanResult } from './plan-period';
+export { planPeriod, proposePlan, type PersistedVisit, type PlanProposal, type PlanRequest, type PlanResult } from './plan-period';
+export { riskRanking, type RiskRankingItem } from './risk-ranking';
 export { inspectorAssignedTo, inspectorIdOf } from './inspector-scope';
-export { listVisits, type VisitView } from './list-visits';
+export { getVisit, listVisits, type VisitView } from './list-visits';
 export { recordFindings, type AgrementProposalsReport, type FindingsResult, type StoredFindings } from './record-findings';

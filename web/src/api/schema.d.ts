@@ -606,6 +606,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/control-visits/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** VIS-4: one control visit, with its findings once recorded (an inspector: only their own; otherwise 404) */
+        get: operations["VisitsController_visit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/control-visits/{id}/findings": {
         parameters: {
             query?: never;
@@ -620,6 +637,23 @@ export interface paths {
          * @description 409 names the rule: VIS-4 (not yet visited, already recorded, cancelled, a proposal without a failed item), APP-3 (a proposal after a conformity visit).
          */
         post: operations["VisitsController_findings"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/control-visits/risk-ranking": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** VIS-1: the centres under a running agrément, riskiest first (the order the planner takes them in), each with its contributing factors explained; an inspector sees only the centres of their own visits */
+        get: operations["VisitsController_ranking"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1494,6 +1528,26 @@ export interface paths {
          * @description The riskiest centres without a visit in the period, within the inspectors’ capacity; each to an inspector covering its department, never of its own centre or network (VIS-5); unannounced visits during a scheduled session (VIS-1), announced ones with a registered letter at least 5 working days before (VIS-2); cost within 120 € (250 € for a conformity visit: VIS-3, APP-3). Centres left out are explained. The centre’s notice and the inspector’s assignment are e-mailed once; planning the same period again plans nothing twice.
          */
         post: operations["VisitsController_plan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/visit-plans/proposal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * VIS-1..5, APP-3: the plan POST /visit-plans would record for this period now, for review: nothing recorded, nothing sent
+         * @description The same body and the same planning as POST /visit-plans (visits, centres left out with their reason, visits already planned); confirming is POST /visit-plans with the same body, which plans on the data of that moment.
+         */
+        post: operations["VisitsController_propose"];
         delete?: never;
         options?: never;
         head?: never;
@@ -6687,6 +6741,113 @@ export interface operations {
             };
         };
     };
+    VisitsController_visit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        agrementId: string | null;
+                        applicationId: string | null;
+                        costEur: number;
+                        department: string | null;
+                        /** @description VIS-4: the findings recorded (checklist, assessment, proposals) */
+                        findings: Record<string, never> | null;
+                        /** Format: uuid */
+                        id: string;
+                        inspector: {
+                            /** Format: uuid */
+                            id: string;
+                            kind: string;
+                            name: string;
+                        };
+                        kind: string;
+                        /** @description ISO date (YYYY-MM-DD) */
+                        letterSentBy: string | null;
+                        /** Format: uuid */
+                        organisationId: string;
+                        organisationName: string;
+                        /** @description ISO date (YYYY-MM-DD) */
+                        plannedOn: string;
+                        sessionId: string | null;
+                        status: string;
+                    };
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `visits.read` is reserved to: operations, legal, inspector */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to the caller (answered as if unknown) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     VisitsController_findings: {
         parameters: {
             query?: never;
@@ -6827,6 +6988,111 @@ export interface operations {
             };
             /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    VisitsController_ranking: {
+        parameters: {
+            query?: {
+                /** @description INSEE department code, e.g. 69, 2A, 974 */
+                department?: unknown;
+                /** @description 1 to 1,000 (default 50) */
+                limit?: number;
+                offset?: number;
+                /** @description INSEE region code (GET /dashboard/regions) */
+                region?: unknown;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description ISO date (YYYY-MM-DD) */
+                        asOf: string;
+                        items: {
+                            /** Format: uuid */
+                            agrementId: string;
+                            department: string | null;
+                            /** @description Every contributing factor, highest points first */
+                            factors: {
+                                actual?: unknown;
+                                check: string;
+                                clause: string;
+                                expected?: unknown;
+                                message: string;
+                                points: number;
+                                ruleId: string;
+                            }[];
+                            /** Format: uuid */
+                            organisationId: string;
+                            organisationName: string;
+                            rank: number;
+                            score: number;
+                        }[];
+                        limit: number;
+                        offset: number;
+                        total: number;
+                    };
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `visits.read` is reserved to: operations, legal, inspector */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13169,15 +13435,29 @@ export interface operations {
                         /** @description ISO date (YYYY-MM-DD) */
                         to: string;
                         visits: {
+                            agrementId: string | null;
+                            applicationId: string | null;
                             costEur: number;
+                            department: string | null;
+                            /** @description VIS-4: the findings recorded (checklist, assessment, proposals) */
+                            findings: Record<string, never> | null;
                             /** Format: uuid */
                             id: string;
+                            inspector: {
+                                /** Format: uuid */
+                                id: string;
+                                kind: string;
+                                name: string;
+                            };
                             kind: string;
+                            /** @description ISO date (YYYY-MM-DD) */
+                            letterSentBy: string | null;
                             /** Format: uuid */
                             organisationId: string;
                             organisationName: string;
                             /** @description ISO date (YYYY-MM-DD) */
                             plannedOn: string;
+                            sessionId: string | null;
                             status: string;
                         }[];
                     };
@@ -13313,6 +13593,172 @@ export interface operations {
             };
             /** @description A rule forbids it now: `rule` names it */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body exceeds the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported body encoding or charset */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    VisitsController_propose: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional; makes a retried request apply once. 8–200 characters of [A-Za-z0-9._:-] (400 otherwise), e.g. a UUID, new for each request. The key is bound to its first request (method, path with query, body; JSON field order does not matter) and kept for good: it does not expire. The same request with the same key is a retry (applied once; the same answer). Another request with the same key is refused: 422, nothing done. A first request refused (4xx) frees its key; after a 503 retry with the same key and the same body. Keys are per user for centres and coordinators, shared by Pix staff. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description VIS-1, VIS-2: share of announced control visits (default: parameters) */
+                    announcedShare?: number;
+                    /**
+                     * Format: date
+                     * @description ISO date (YYYY-MM-DD)
+                     */
+                    from: string;
+                    /**
+                     * Format: date
+                     * @description ISO date (YYYY-MM-DD)
+                     */
+                    to: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        alreadyPlanned: {
+                            kind: string;
+                            /** Format: uuid */
+                            organisationId: string;
+                            /** @description ISO date (YYYY-MM-DD) */
+                            plannedOn: string;
+                            /** Format: uuid */
+                            visitId: string;
+                        }[];
+                        announcedShare: number;
+                        capacity: number;
+                        /** @description ISO date (YYYY-MM-DD) */
+                        from: string;
+                        /** @description ISO date (YYYY-MM-DD) */
+                        to: string;
+                        /** @description ISO date (YYYY-MM-DD) */
+                        today: string;
+                        unassigned: {
+                            centreName: string;
+                            message: string;
+                            /** Format: uuid */
+                            organisationId: string;
+                            reason: string;
+                            riskScore: number;
+                            ruleId: string;
+                        }[];
+                        visits: {
+                            agrementId: string | null;
+                            applicationId: string | null;
+                            centreName: string;
+                            costEur: number;
+                            /** Format: uuid */
+                            inspectorId: string;
+                            inspectorKind: string;
+                            inspectorName: string;
+                            kind: string;
+                            /** @description ISO date (YYYY-MM-DD) */
+                            letterSentBy: string | null;
+                            note?: string;
+                            /** Format: uuid */
+                            organisationId: string;
+                            /** @description ISO date (YYYY-MM-DD) */
+                            plannedOn: string;
+                            riskScore: number;
+                            ruleIds: string[];
+                            sessionId: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input: `field` names the body field, query or path parameter or header at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer realm="pix-agrement" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `visits.plan` is reserved to: operations */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -236,3 +236,18 @@ export const NOTICE_KINDS: Readonly<Record<string, string>> = {
   email: 'Information par e-mail',
 };
 export const NOTICE_STATUS: Readonly<Record<string, string>> = { pending: 'à envoyer', delivered: 'envoyée' };
+/** VIS-1, VIS-2, APP-3: the kind of a control visit. */
+export const VISIT_KINDS: Readonly<Record<string, string>> = {
+  announced: 'annoncée',
+  unannounced: 'inopinée',
+  conformity: 'de conformité',
+};
+
+export const VISIT_STATUS: Readonly<Record<string, string>> = { planned: 'planifiée', done: 'effectuée', cancelled: 'annulée' };
+
+/** VIS-5: who inspects. */
+export const INSPECTOR_KINDS: Readonly<Record<string, string>> = {
+  'pix-staff': 'agent Pix',
+  'centre-manager': 'responsable d’un autre centre',
+  contractor: 'prestataire',
+};

@@ -14,7 +14,7 @@ import { agrementWorkflowId } from '../../../../src/agrement/workflows/definitio
 import { agrementStart } from '../../../support/agrement-fixtures';
 import { createHarness, type Harness, LEGAL_EMAIL, OPERATIONS_EMAIL, receivedMail } from '../../../support/harness';
 import { sessionReport } from '../../../support/session-fixtures';
-import { type Json, requestJson } from '../../../support/http';
+import { everyItem, type Json, requestJson } from '../../../support/http';
 import { createRemedyActivities } from '../../../../src/sessions/activities/remedy.activities';
 import { decideRemedy, openRemedy } from '../../../../src/sessions/domain/remedy';
 import { until } from '../../../support/waiting';
@@ -189,6 +189,7 @@ describe('control-visit planning through the API (VIS-1..5)', () => {
   let staff: { id: string; email: string };
   let manager: { id: string; email: string };
   let plan: Json;
+  let proposal: Json[];
   let sessionId: string;
   const from = plusDays(today(), 21);
   const to = plusDays(today(), 60);
@@ -270,6 +271,28 @@ describe('control-visit planning through the API (VIS-1..5)', () => {
     expect((await http('GET', `/centres/not-a-uuid/risk`, ops)).body).toMatchObject({ statusCode: 400, field: 'organisationId' });
   });
 
+  it('VIS-1..5 proposes the plan of the period for review: nothing recorded, nothing sent; 400 naming the field, 403 but operations', async () => {
+    const res = await http('POST', '/visit-plans/proposal', ops, { from, to, announcedShare: 0.5 });
+    expect(res.status).toBe(200);
+    const mine = res.body.visits.filter((v: Json) => [risky, medium, calm].some((c) => c.organisationId === v.organisationId));
+    expect(mine.map((v: Json) => [v.organisationId, v.inspectorId])).toEqual([
+      [risky.organisationId, staff.id],
+      [medium.organisationId, manager.id],
+    ]);
+    expect(res.body.unassigned).toContainEqual(
+      expect.objectContaining({ organisationId: calm.organisationId, reason: 'capacity', ruleId: 'VIS-1' }),
+    );
+    proposal = mine;
+    const rows: Json[] = await h.db.query('SELECT count(*)::int AS n FROM control_visits WHERE organisation_id = ANY($1)', [
+      [risky.organisationId, medium.organisationId, calm.organisationId],
+    ]);
+    expect(rows[0]!.n).toBe(0);
+    expect(await h.db.query(`SELECT 1 FROM email_outbox WHERE recipient = $1`, [staff.email])).toEqual([]);
+    expect((await http('POST', '/visit-plans/proposal', ops, { from: to, to: from })).body).toMatchObject({ statusCode: 400, field: 'to' });
+    expect((await http('POST', '/visit-plans/proposal', ops, { from })).body).toMatchObject({ statusCode: 400, field: 'to' });
+    expect((await http('POST', '/visit-plans/proposal', legal, { from, to })).status).toBe(403);
+  });
+
   it('VIS-1 VIS-2 VIS-3 VIS-5 plans the riskiest centres, persists the visits in one go and e-mails each notice and assignment once', async () => {
     const res = await http('POST', '/visit-plans', ops, { from, to, announcedShare: 0.5 });
     expect(res.status).toBe(201);
@@ -277,6 +300,9 @@ describe('control-visit planning through the API (VIS-1..5)', () => {
     const mine = plan.visits.filter((v: Json) => [risky, medium, calm].some((c) => c.organisationId === v.organisationId));
     expect(mine.map((v: Json) => v.organisationId)).toEqual([risky.organisationId, medium.organisationId]);
     const [r, m] = mine;
+    // The plan confirmed is the plan proposed, the data unchanged in between.
+    const slot = (v: Json) => [v.organisationId, v.inspectorId, v.kind, v.plannedOn, v.costEur];
+    expect(mine.map(slot)).toEqual(proposal.map(slot));
     // VIS-5: the risky centre's own manager never inspects it.
     expect(r).toMatchObject({ inspectorId: staff.id, kind: 'announced', costEur: 120, sessionId: null });
     // VIS-2: a working day, the letter 5 working days before, not before today.
@@ -357,6 +383,51 @@ describe('control-visit planning through the API (VIS-1..5)', () => {
     const centre = await http('GET', `/visit-plans?from=${from}&to=${to}`, await h.tokenFor('centre', risky.organisationId));
     expect(centre).toMatchObject({ status: 403, body: { action: 'visits.read' } });
     expect((await http('GET', `/visit-plans?from=${from}`, ops)).body).toMatchObject({ statusCode: 400, field: 'to' });
+  });
+
+  it('VIS-1 ranks the centres riskiest first with their factors explained, filtered by place and paged; an inspector: the centres of their visits only', async () => {
+    const all = await everyItem(async (path) => (await http('GET', path, ops)).body, '/control-visits/risk-ranking?department=2A');
+    const ids = all.map((c: Json) => c.organisationId);
+    const [ri, mi, ci] = [risky, medium, calm].map((c) => ids.indexOf(c.organisationId));
+    expect(ri).toBeGreaterThanOrEqual(0);
+    expect(ri).toBeLessThan(mi);
+    expect(mi).toBeLessThan(ci);
+    expect(all.map((c: Json) => c.rank)).toEqual(all.map((_: Json, i: number) => i + 1));
+    const top = all[ri];
+    const risk = await http('GET', `/centres/${risky.organisationId}/risk`, ops);
+    expect(top).toMatchObject({ agrementId: risky.agrementId, department: '2A', score: risk.body.score });
+    expect(top.factors.map((f: Json) => f.check)).toEqual(risk.body.factors.map((f: Json) => f.check));
+    // Corse (94) holds 2A: the region filter finds it; a page of one.
+    const page = await http('GET', `/control-visits/risk-ranking?region=94&limit=1&offset=${ri}`, ops);
+    expect(page.body).toMatchObject({ limit: 1, offset: ri });
+    expect(page.body.items).toHaveLength(1);
+    expect(page.body.items[0].rank).toBe(ri + 1);
+
+    const staffView = await http('GET', '/control-visits/risk-ranking', await inspectorToken(staff.email));
+    expect(staffView.body.items.map((c: Json) => c.organisationId)).toEqual([risky.organisationId]);
+    expect((await http('GET', '/control-visits/risk-ranking', await h.tokenFor('inspector'))).body).toMatchObject({ total: 0, items: [] });
+    expect((await http('GET', '/control-visits/risk-ranking', await h.tokenFor('centre', risky.organisationId))).status).toBe(403);
+    expect((await http('GET', '/control-visits/risk-ranking?department=xx', ops)).body).toMatchObject({
+      statusCode: 400,
+      field: 'department',
+    });
+    expect((await http('GET', '/control-visits/risk-ranking?limit=0', ops)).body).toMatchObject({ statusCode: 400, field: 'limit' });
+  });
+
+  it('VIS-4 VIS-5 one visit: operations and its inspector read it; another inspector gets 404', async () => {
+    const visit = plan.visits.find((v: Json) => v.organisationId === risky.organisationId);
+    const path = `/control-visits/${visit.id}`;
+    expect((await http('GET', path, ops)).body).toMatchObject({
+      id: visit.id,
+      organisationId: risky.organisationId,
+      inspector: { id: staff.id },
+      status: 'planned',
+      findings: null,
+    });
+    expect((await http('GET', path, await inspectorToken(staff.email))).status).toBe(200);
+    expect((await http('GET', path, await inspectorToken(manager.email))).status).toBe(404);
+    expect((await http('GET', `/control-visits/${randomUUID()}`, ops)).status).toBe(404);
+    expect((await http('GET', '/control-visits/nope', ops)).body).toMatchObject({ statusCode: 400, field: 'id' });
   });
 
   it('DATA-3 VIS-1 an inspector reads the risk score and the quality record of the centres of their assignments only, both alike (404 otherwise)', async () => {
