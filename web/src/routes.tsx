@@ -4,6 +4,7 @@ import Applications from './screens/Applications';
 import Centre from './screens/Centre';
 import Centres from './screens/Centres';
 import Deadlines from './screens/Deadlines';
+import MyCentre from './screens/MyCentre';
 import Overdue from './screens/Overdue';
 import Overview from './screens/Overview';
 import Proposals from './screens/Proposals';
@@ -33,4 +34,6 @@ export const ROUTES: readonly AppRoute[] = [
   { path: '/demandes/:id', screen: Application, permission: 'application.read' },
   // BRE-4: the legal team's queue; others with agrement.read see it without the decision buttons.
   { path: '/propositions', screen: Proposals, nav: 'Propositions', permission: 'agrement.read' },
+  // Issue 14, the Espace centre: a centre's own agrément, deadlines, sessions, statements and e-mails (a coordinator: its network's).
+  { path: '/mon-centre', screen: MyCentre, nav: 'Mon centre', permission: 'mail.own' },
 ];

@@ -2,6 +2,7 @@ import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Link, useSearchParams } from 'react-router-dom';
 import { api, ok } from '../api/client';
 import { useApi } from '../api/use-api';
+import { CalendarLink } from '../components/CalendarLink';
 import { DataTable } from '../components/DataTable';
 import { dashboardQuery, FilterBar } from '../components/FilterBar';
 import { Screen } from '../components/Screen';
@@ -54,6 +55,7 @@ export default function Deadlines() {
           <Button priority="secondary" size="small" iconId="fr-icon-download-line" onClick={exportCsv}>
             Exporter en CSV
           </Button>
+          <CalendarLink query={query} />
           <DataTable
             id="deadlines"
             caption={title}

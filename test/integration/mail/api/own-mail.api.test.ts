@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { OrganisationEntity } from '../../../../src/entities';
-import { queueEmail } from '../../../../src/mail/usecases/queue-email';
-import { type Harness, LEGAL_EMAIL, OPERATIONS_EMAIL, useApi } from '../../../support/harness';
+import { type Harness, useApi } from '../../../support/harness';
 import { everyItem, type Json, requestJson } from '../../../support/http';
+import { suspensionLetter } from '../../../support/mail-fixtures';
 
 /**
  * Issue 14, the Espace centre: GET /me/emails, the e-mails sent to the caller's own organisation (a coordinator: its
@@ -23,20 +23,8 @@ async function organisation(name: string, networkId: string | null = null, email
   return { id, email };
 }
 
-async function suspendedLetter(to: string, organisationName: string, audience: 'centre' | 'operations' = 'centre') {
-  const key = `own-mail-${randomUUID()}`;
-  await queueEmail(
-    { db: h.db, operationsEmail: OPERATIONS_EMAIL, legalEmail: LEGAL_EMAIL },
-    {
-      key,
-      to,
-      audience,
-      template: 'agrement-suspended',
-      data: { organisationName, agrementReference: `AGR-${key.slice(-6)}`, since: '2026-03-02', reason: 'Fraude constatée' },
-    },
-  );
-  return key;
-}
+const suspendedLetter = (to: string, name: string, audience: 'centre' | 'operations' = 'centre') =>
+  suspensionLetter(h.db, to, name, audience);
 
 const list = (token: string, query = '') =>
   everyItem(async (p) => (await requestJson(`${api}${p}`, 'GET', { token })).body, `/me/emails${query}`);
