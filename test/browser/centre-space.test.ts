@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OrganisationEntity } from '../../src/entities';
 import { addDays, isoDate, parseIsoDate } from '../../src/shared/domain/dates';
 import { dateIn } from '../../src/shared/domain/zoned-time';
 import { runningAgrement } from '../support/agrement-fixtures';
@@ -22,9 +23,12 @@ let api: string;
 let browser: Browser;
 let mine: Awaited<ReturnType<typeof runningAgrement>>;
 let neighbour: Awaited<ReturnType<typeof runningAgrement>>;
+let network: Awaited<ReturnType<typeof runningAgrement>>;
+const member = { id: randomUUID(), name: `Centre Membre ${randomUUID().slice(0, 6)}`, email: `membre-${randomUUID().slice(0, 8)}@test.fr` };
 const tag = randomUUID().slice(0, 6);
 const mySession = `S-mine-${tag}`;
 const theirSession = `S-theirs-${tag}`;
+const memberSession = `S-member-${tag}`;
 const daysAgo = (n: number) => isoDate(addDays(parseIsoDate(dateIn(new Date(), 'Europe/Paris')), -n));
 
 beforeAll(async () => {
@@ -38,6 +42,20 @@ beforeAll(async () => {
   await plannedSession(h.db, neighbour.organisationId, theirSession, dueAt, 'Europe/Paris');
   await suspensionLetter(h.db, mine.start.email, mine.start.organisationName, 'centre', `Motif pour ${tag}`);
   await suspensionLetter(h.db, neighbour.start.email, neighbour.start.organisationName, 'centre', `Motif du voisin ${tag}`);
+  // ELIG-4: a network, and a member centre under its agrément (as operations record a member joining).
+  network = await runningAgrement(h, daysAgo(60), 'network', { name: `Réseau Espace ${tag}` });
+  await h.db.getRepository(OrganisationEntity).insert({
+    id: member.id,
+    name: member.name,
+    category: 'datadock-training-provider',
+    uai: null,
+    department: '35',
+    foreign: false,
+    email: member.email,
+    networkId: network.organisationId,
+  });
+  await plannedSession(h.db, member.id, memberSession, dueAt, 'Europe/Paris');
+  await suspensionLetter(h.db, member.email, member.name, 'centre', `Motif du membre ${tag}`);
   browser = await launchBrowser();
 });
 
@@ -122,6 +140,25 @@ describe('Espace centre (issue 14)', () => {
     expect(ics.type).toBe('text/calendar; charset=utf-8');
     expect(ics.text.match(/BEGIN:VEVENT/g)).toHaveLength(1);
     expect(ics.text).toContain(`UID:session-${mySession}-finalisation-due@agrements.pix.fr`);
+    expect(refused).toEqual([]);
+  });
+
+  it('a coordinator sees its network’s agrément and each member centre’s sessions and e-mails, named; nobody else’s', async () => {
+    const page = await (await browser.newContext()).newPage();
+    const refused = cspViolations(page);
+    await signIn(page, api, await h.tokenFor('coordinator', network.organisationId));
+    await page.click('nav a[href="#/mon-centre"] >> nth=0');
+    await page.waitForSelector('h1:has-text("Mon réseau")');
+    await rendered(page, '#/mon-centre');
+
+    expect(await page.locator(`section[data-agrement="${network.start.agrementId}"] [data-state]`).first().textContent()).toBe('actif');
+    expect(await page.locator('#members tbody tr', { hasText: member.name }).count()).toBe(1);
+    const row = page.locator('#to-finalise tbody tr', { hasText: memberSession });
+    expect(await row.textContent()).toContain(member.name);
+    expect(await page.locator('#emails tbody tr', { hasText: member.name }).count()).toBe(1);
+    const content = (await page.textContent('#contenu')) ?? '';
+    for (const theirs of [mySession, theirSession, `Centre Voisin ${tag}`, `Centre Espace ${tag}`]) expect(content).not.toContain(theirs);
+    await check(page, 'centre-space-4-coordinator');
     expect(refused).toEqual([]);
   });
 });
