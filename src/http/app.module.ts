@@ -22,6 +22,7 @@ import { cachingAuthenticator, databaseAuthenticator } from './auth/authenticato
 import { PARAMETERS } from '../config/parameters';
 import { HealthController } from './health.controller';
 import { MailController } from '../mail/api/mail.controller';
+import { OwnMailController } from '../mail/api/own-mail.controller';
 import { IdempotencyInterceptor } from './idempotency.interceptor';
 import { VisitsController } from '../visits/api/visits.controller';
 import { InspectorsController } from '../visits/api/inspectors.controller';
@@ -74,6 +75,7 @@ export class AppModule {
         AttentionController,
         AuditController,
         MeController,
+        OwnMailController,
         WebController,
         DashboardController,
         DeadlineCalendarController,

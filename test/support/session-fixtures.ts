@@ -1,3 +1,5 @@
+import type { DataSource } from 'typeorm';
+import { dateIn } from '../../src/shared/domain/zoned-time';
 import type { SessionReport } from '../../src/sessions/usecases/session-report';
 
 /** A session every rule of every version accepts (SES-1..9, PRI), for `organisationId`; tests break one thing at a time. */
@@ -33,4 +35,14 @@ export function sessionReport(organisationId: string, overrides: Partial<Session
     })),
     ...overrides,
   };
+}
+
+/** A session still to finalise (SES-10), as the sessions API stores it: held 48 hours before `deadlineAt`, in `timeZone`. */
+export async function plannedSession(db: DataSource, organisationId: string, id: string, deadlineAt: Date, timeZone: string) {
+  await db.query(
+    `INSERT INTO sessions (id, organisation_id, agrement_organisation_id, centre_kind, date, start_time, end_time, time_zone, status, deadline_at,
+                           candidate_count, rule_set_id, report, content_hash, source)
+     VALUES ($1, $2, $2, 'centre', $3, '14:00', '16:00', $4, 'planned', $5, 10, 'sessions@2020-01', '{}', 'h', 'api')`,
+    [id, organisationId, dateIn(new Date(deadlineAt.getTime() - 48 * 3_600_000), timeZone), timeZone, deadlineAt],
+  );
 }

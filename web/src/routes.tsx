@@ -5,6 +5,7 @@ import Centre from './screens/Centre';
 import Centres from './screens/Centres';
 import Controls from './screens/Controls';
 import Deadlines from './screens/Deadlines';
+import MyCentre from './screens/MyCentre';
 import Overdue from './screens/Overdue';
 import Overview from './screens/Overview';
 import Proposals from './screens/Proposals';
@@ -49,4 +50,6 @@ export const ROUTES: readonly AppRoute[] = [
   // VIS-1..5: risk ranking, plan of a period (operations), visits per inspector; an inspector sees only their own.
   { path: '/controles', screen: Controls, nav: 'Contrôles', permission: 'visits.read' },
   { path: '/controles/visites/:id', screen: Visit, permission: 'visits.read' },
+  // Issue 14, the Espace centre: a centre's own agrément, deadlines, sessions, statements and e-mails (a coordinator: its network's).
+  { path: '/mon-centre', screen: MyCentre, nav: 'Mon centre', permission: 'mail.own' },
 ];

@@ -106,6 +106,8 @@ const MATRIX = {
   // The mail captured by a local run (`./dev start` without SMTP_URL): every e-mail sent, an inspector's
   // unannounced-visit notice (VIS-2) included, hence Pix operations only.
   'mail.read': ['operations'],
+  // Issue 14, the Espace centre: the e-mails sent to my own organisation (a coordinator: its network's), never another's.
+  'mail.own': ['centre', 'coordinator'],
 } satisfies Record<string, Role[]>;
 
 export type Action = keyof typeof MATRIX;

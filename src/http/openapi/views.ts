@@ -1031,3 +1031,22 @@ export const currentAccessReview = s.obj({
     }),
   ),
 });
+
+/** mail/usecases/own-mail.ts ownMail: the e-mails sent to my organisations (issue 14, the Espace centre). */
+export const ownEmailList = s.page(
+  component(
+    'OwnEmail',
+    s.obj({
+      id: s.text('Its Message-ID'),
+      organisationId: s.uuid,
+      organisationName: s.string,
+      template: s.string,
+      subject: s.nullableString,
+      text: { type: ['string', 'null'], description: 'The plain-text body, as sent' },
+      recipient: s.string,
+      status: { type: 'string', enum: ['pending', 'sent', 'failed'] },
+      createdAt: s.dateTime,
+      sentAt: s.nullableDateTime,
+    }),
+  ),
+);

@@ -46,3 +46,22 @@ export interface OutboxRepository {
     attempt: { attempts: number; error: string; status: 'pending' | 'failed'; retryInMs: number },
   ): Promise<void>;
 }
+
+/** One e-mail sent (or being sent) to an organisation, as its own mailbox received it. */
+export interface OwnEmailRow {
+  messageId: string;
+  organisationId: string;
+  organisationName: string;
+  template: string;
+  data: Record<string, unknown> | null;
+  subject: string | null;
+  recipient: string;
+  status: 'pending' | 'sent' | 'failed';
+  createdAt: Date;
+  sentAt: Date | null;
+}
+
+/** The e-mails addressed to some organisations (their own address), newest first, implemented in src/mail/infra/own-mail.repository.ts. */
+export interface OwnMailRepository {
+  page(query: { organisationIds: readonly string[]; limit: number; offset: number }): Promise<{ total: number; items: OwnEmailRow[] }>;
+}

@@ -1,6 +1,7 @@
 import { Link, useSearchParams } from 'react-router-dom';
 import { api, ok } from '../api/client';
 import { useApi } from '../api/use-api';
+import { CalendarLink } from '../components/CalendarLink';
 import { DataTable } from '../components/DataTable';
 import { dashboardQuery, FilterBar } from '../components/FilterBar';
 import { CsvExport } from '../components/Paging';
@@ -47,6 +48,7 @@ export default function Deadlines() {
               api.GET('/dashboard/deadlines', { params: { query: { ...query, format: 'csv', limit: 1000 } }, parseAs: 'blob' })
             }
           />
+          <CalendarLink query={query} />
           <DataTable
             id="deadlines"
             caption={title}

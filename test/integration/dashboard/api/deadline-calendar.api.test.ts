@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dateIn } from '../../../../src/shared/domain/zoned-time';
 import { runningAgrement } from '../../../support/agrement-fixtures';
+import { plannedSession } from '../../../support/session-fixtures';
 import { bearer } from '../../../support/auth';
 import { type Harness, useApi } from '../../../support/harness';
 import { everyItem, type Json, requestJson } from '../../../support/http';
@@ -38,16 +39,6 @@ function events(ics: string): Array<Record<string, string>> {
   return out;
 }
 
-/** A session still to finalise (SES-10), as the sessions API stores it. */
-async function plannedSession(organisationId: string, id: string, deadlineAt: Date, timeZone: string) {
-  await h.db.query(
-    `INSERT INTO sessions (id, organisation_id, agrement_organisation_id, centre_kind, date, start_time, end_time, time_zone, status, deadline_at,
-                           candidate_count, rule_set_id, report, content_hash, source)
-     VALUES ($1, $2, $2, 'centre', $3, '14:00', '16:00', $4, 'planned', $5, 10, 'sessions@2020-01', '{}', 'h', 'api')`,
-    [id, organisationId, dateIn(new Date(deadlineAt.getTime() - 48 * 3_600_000), timeZone), timeZone, deadlineAt],
-  );
-}
-
 async function calendarToken(token: string) {
   const issued = await requestJson(`${api}/me/tokens`, 'POST', { token, body: { label: 'agenda', scope: 'calendar' } });
   expect(issued.status).toBe(201);
@@ -61,7 +52,7 @@ describe('GET /dashboard/deadlines.ics', () => {
     const other = await runningAgrement(h, today());
     const dueAt = new Date(Date.now() + 30 * 3_600_000);
     const sessionId = `ics-${a.start.agrementId}`;
-    await plannedSession(a.organisationId, sessionId, dueAt, 'Indian/Reunion');
+    await plannedSession(h.db, a.organisationId, sessionId, dueAt, 'Indian/Reunion');
     const centre = await h.tokenFor('centre', a.organisationId);
     const deadlines = await until(
       () => list('/dashboard/deadlines?days=365', centre),
@@ -106,7 +97,7 @@ describe('GET /dashboard/deadlines.ics', () => {
   it('filters like the list (deadline, days), and Pix staff may use their bearer header', async () => {
     const a = await runningAgrement(h, today());
     const sessionId = `ics-f-${a.start.agrementId}`;
-    await plannedSession(a.organisationId, sessionId, new Date(Date.now() + 20 * 3_600_000), 'Europe/Paris');
+    await plannedSession(h.db, a.organisationId, sessionId, new Date(Date.now() + 20 * 3_600_000), 'Europe/Paris');
     const feed = await fetchText(`/dashboard/deadlines.ics?deadline=finalisation-due&days=2&network=${a.organisationId}`, bearer(ops));
     expect(feed.status).toBe(200);
     const evs = events(feed.text);
