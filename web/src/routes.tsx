@@ -7,6 +7,9 @@ import Deadlines from './screens/Deadlines';
 import Overdue from './screens/Overdue';
 import Overview from './screens/Overview';
 import Proposals from './screens/Proposals';
+import Session from './screens/Session';
+import Sessions from './screens/Sessions';
+import Statements from './screens/Statements';
 
 /**
  * The screens of the web app (issue 14), one file each under screens/. To add one: write the screen, then
@@ -33,4 +36,9 @@ export const ROUTES: readonly AppRoute[] = [
   { path: '/demandes/:id', screen: Application, permission: 'application.read' },
   // BRE-4: the legal team's queue; others with agrement.read see it without the decision buttons.
   { path: '/propositions', screen: Proposals, nav: 'Propositions', permission: 'agrement.read' },
+  // SES-10, SES-12: sessions by centre, date, status, overdue finalisation; one session with its verdicts and remedy.
+  { path: '/sessions', screen: Sessions, nav: 'Sessions', permission: 'session.read' },
+  { path: '/sessions/:id', screen: Session, permission: 'session.read' },
+  // BIL-1, BIL-2: the monthly statements, invoices and late interest.
+  { path: '/releves', screen: Statements, nav: 'Relevés', permission: 'statement.read' },
 ];
