@@ -78,7 +78,7 @@ describe('Sessions, Relevés (issue 14)', () => {
     await check(page, 'sessions-1-list');
 
     await page.fill('#filters input[name=centre]', `sessions ${tag}`);
-    await page.check('#filters input[name=retard]');
+    await page.click('#filters label:has-text("Finalisation en retard")'); // the DSFR label covers its input
     await page.click('#filters button[type=submit]');
     await rendered(page, 'retard=oui', `centre=sessions`);
     const link = page.locator(`#sessions a[href="#/sessions/${sessionId}"]`);
@@ -118,7 +118,7 @@ describe('Sessions, Relevés (issue 14)', () => {
     await check(page, 'statements-1-list');
 
     await page.fill('#filters input[name=mois]', '2026-10');
-    await page.check('#filters input[name=retard]');
+    await page.click('#filters label:has-text("Non envoyés à l’échéance")');
     await page.click('#filters button[type=submit]');
     await rendered(page, 'retard=oui', 'mois=2026-10');
     const row = page.locator('#statements tbody tr', { hasText: `Centre Relevé ${tag}` });
