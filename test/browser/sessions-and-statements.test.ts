@@ -92,7 +92,7 @@ describe('Sessions, Relevés (issue 14)', () => {
 
     await link.click();
     await rendered(page, `#/sessions/${sessionId}`);
-    expect(await page.textContent('h1')).toBe(`Session ${sessionId}`);
+    expect(await page.textContent('#contenu h1')).toBe(`Session ${sessionId}`);
     expect(await page.textContent('#deadline')).toMatch(
       /Échéance\s:\s\d{1,2}(er)?\s\S+\s\d{4}\sà\s\d{1,2}\sh(\s\d{2})?\s\(heure de Paris\)/,
     );
