@@ -14,6 +14,9 @@ import Journal from './screens/Journal';
 import Rules from './screens/Rules';
 import RuleVersion from './screens/RuleVersion';
 import Visit from './screens/Visit';
+import Session from './screens/Session';
+import Sessions from './screens/Sessions';
+import Statements from './screens/Statements';
 
 /**
  * The screens of the web app (issue 14), one file each under screens/. To add one: write the screen, then
@@ -52,4 +55,9 @@ export const ROUTES: readonly AppRoute[] = [
   { path: '/controles/visites/:id', screen: Visit, permission: 'visits.read' },
   // Issue 14, the Espace centre: a centre's own agrément, deadlines, sessions, statements and e-mails (a coordinator: its network's).
   { path: '/mon-centre', screen: MyCentre, nav: 'Mon centre', permission: 'mail.own' },
+  // SES-10, SES-12: sessions by centre, date, status, overdue finalisation; one session with its verdicts and remedy.
+  { path: '/sessions', screen: Sessions, nav: 'Sessions', permission: 'session.read' },
+  { path: '/sessions/:id', screen: Session, permission: 'session.read' },
+  // BIL-1, BIL-2: the monthly statements, invoices and late interest.
+  { path: '/releves', screen: Statements, nav: 'Relevés', permission: 'statement.read' },
 ];

@@ -46,9 +46,12 @@ export class StatementsController {
   @ApiSuccess(v.statementList, { csv: true })
   @Get()
   @Can('statement.read')
-  @ApiOperation({ summary: 'Monthly statements (BIL-1), latest month first; filters month (YYYY-MM), state; ?format=csv' })
+  @ApiOperation({
+    summary: 'Monthly statements (BIL-1), latest month first; filters month (YYYY-MM), state, overdue (not sent by the 5th); ?format=csv',
+  })
   @ApiQuery({ name: 'month', required: false, description: 'YYYY-MM' })
   @ApiQuery({ name: 'state', required: false, enum: [...STATEMENT_STATES] })
+  @ApiQuery({ name: 'overdue', required: false, type: Boolean, description: 'BIL-1: not sent by its due date' })
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
   @ApiQuery({ name: 'limit', required: false, type: Number })
   @ApiQuery({ name: 'offset', required: false, type: Number })
@@ -56,13 +59,22 @@ export class StatementsController {
     if (q.month !== undefined && !/^\d{4}-(0[1-9]|1[0-2])$/.test(q.month)) throw new InvalidCommand('month', 'month must be YYYY-MM');
     if (q.state !== undefined && !(STATEMENT_STATES as readonly string[]).includes(q.state))
       throw new InvalidCommand('state', `state must be one of: ${STATEMENT_STATES.join(', ')}`);
+    if (q.overdue !== undefined && q.overdue !== 'true' && q.overdue !== 'false')
+      throw new InvalidCommand('overdue', 'overdue must be true or false');
     const limit = intParam('limit', q.limit, 50, 1, 1000);
     const offset = intParam('offset', q.offset, 0, 0, 10_000_000);
-    const page = await listStatements(this.deps, { organisationIds: await this.scope(p), month: q.month, state: q.state, limit, offset });
+    const page = await listStatements(this.deps, {
+      organisationIds: await this.scope(p),
+      month: q.month,
+      state: q.state,
+      overdue: q.overdue === 'true',
+      limit,
+      offset,
+    });
     if (q.format === 'csv') {
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');
       return toCsv(
-        page.items.map(({ totals, invoice, lateInterest, ...s }) => ({
+        page.items.map(({ totals, invoice, lateInterest, agrementId: _a, ...s }) => ({
           ...s,
           ...totals,
           invoiceIssuedOn: invoice?.issuedOn ?? '',

@@ -15,6 +15,7 @@ interface StatementRow {
   id: string;
   organisation_id: string;
   name: string;
+  agrement_id: string | null;
   month: string;
   state: StatementState;
   due_at: Date;
@@ -39,7 +40,8 @@ interface StatementRow {
 const SELECT = `SELECT s.id, s.organisation_id, o.name, s.month, s.state, s.due_at, s.lines, s.candidates, s.price_excl_vat_cents, s.price_incl_vat_cents,
   s.pix_share_excl_vat_cents, s.pix_share_incl_vat_cents, s.reminders_sent, s.sent_at, s.late, to_char(s.invoice_issued_on, 'YYYY-MM-DD') AS invoice_issued_on,
   s.invoice_amount_cents, to_char(s.paid_on, 'YYYY-MM-DD') AS paid_on, to_char(s.payable_on, 'YYYY-MM-DD') AS payable_on, s.payable_rule_id,
-  o.insolvency_proceedings, to_char(o.insolvency_proceedings_on, 'YYYY-MM-DD') AS insolvency_proceedings_on
+  o.insolvency_proceedings, to_char(o.insolvency_proceedings_on, 'YYYY-MM-DD') AS insolvency_proceedings_on,
+  (SELECT a.id FROM agrements a WHERE a.organisation_id = coalesce(o.network_id, o.id)) AS agrement_id
   FROM monthly_statements s JOIN organisations o ON o.id = s.organisation_id`;
 
 type TotalsRow = Pick<
@@ -60,6 +62,7 @@ function statementRecord(r: StatementRow): StatementRecord {
     id: r.id,
     organisationId: r.organisation_id,
     organisationName: r.name,
+    agrementId: r.agrement_id,
     month: r.month,
     state: r.state,
     dueAt: r.due_at,
@@ -86,6 +89,8 @@ function whereOf(filter: StatementFilter): { clause: string; params: unknown[] }
   if (filter.organisationIds) add('s.organisation_id = ANY(?)', filter.organisationIds);
   if (filter.month) add('s.month = ?', filter.month);
   if (filter.state) add('s.state = ?', filter.state);
+  // BIL-1: not sent by its due date (the 5th).
+  if (filter.overdueAt) add("s.state = 'prepared' AND s.due_at < ?", filter.overdueAt);
   return { clause: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
 }
 

@@ -19,6 +19,8 @@ export interface StatementRecord {
   id: string;
   organisationId: string;
   organisationName: string;
+  /** The agrément the organisation works under (its network's for a member), for a link to it. */
+  agrementId: string | null;
   month: string;
   state: StatementState;
   dueAt: Date;
@@ -41,6 +43,8 @@ export interface StatementFilter {
   organisationIds?: string[];
   month?: string;
   state?: string;
+  /** BIL-1: only the statements still not sent whose due date passed before this instant. */
+  overdueAt?: Date;
 }
 
 /** BIL-2: Pix records its invoice (from the statement), then the payment. */

@@ -22,6 +22,7 @@ function view(r: StatementRecord, today: string, withLines: boolean) {
     id: r.id,
     organisationId: r.organisationId,
     organisationName: r.organisationName,
+    agrementId: r.agrementId,
     month: r.month,
     state: r.state,
     dueAt: r.dueAt.toISOString(),
@@ -78,10 +79,10 @@ export async function getStatement(deps: Pick<ApplicationDeps, 'db' | 'now'>, id
 
 export async function listStatements(
   deps: Pick<ApplicationDeps, 'db' | 'now'>,
-  q: { organisationIds?: string[]; month?: string; state?: string; limit: number; offset: number },
+  q: { organisationIds?: string[]; month?: string; state?: string; overdue?: boolean; limit: number; offset: number },
 ) {
   const statements = statementsRepository(deps.db);
-  const filter = { organisationIds: q.organisationIds, month: q.month, state: q.state };
+  const filter = { organisationIds: q.organisationIds, month: q.month, state: q.state, overdueAt: q.overdue ? deps.now() : undefined };
   const total = await statements.countStatements(filter);
   const rows = await statements.listStatements(filter, { limit: q.limit, offset: q.offset });
   return { total, limit: q.limit, offset: q.offset, items: rows.map((r) => view(r, today(deps), false)) };

@@ -3,6 +3,7 @@ import type { ReviewDue } from '../../access/domain/review';
 import { TOKEN_SCOPES, type TokenFlag, type TokenStatus, type UserFlag } from '../../access/domain/tokens';
 import { REMEDY_KINDS, type RemedyState } from '../../sessions/domain/remedy';
 import { AGREMENT_STATES } from '../../agrement/domain/model';
+import { STATEMENT_STATES } from '../../billing/domain/statement';
 import { component, type Schema, s } from './responses';
 
 /** Every value of a string union, checked by the compiler both ways (none missing, none unknown). */
@@ -659,6 +660,9 @@ const remedyFollowUp = s.obj(remedyFields);
 const sessionSummary = s.obj({
   id: s.string,
   organisationId: s.uuid,
+  organisationName: s.string,
+  agrementId: { type: ['string', 'null'], format: 'uuid' },
+  finalisedAt: s.nullableDateTime,
   date: s.date,
   status: s.string,
   deadlineAt: s.dateTime,
@@ -667,7 +671,7 @@ const sessionSummary = s.obj({
 export const sessionList = s.page(sessionSummary);
 export const sessionView = component('Session', {
   ...sessionSummary,
-  required: [...sessionSummary.required, 'report', 'deadline', 'remedy'],
+  required: [...sessionSummary.required, 'report', 'deadline', 'remedy', 'verdicts'],
   properties: {
     ...sessionSummary.properties,
     report: s.object('SES-1: the report as received'),
@@ -676,6 +680,17 @@ export const sessionView = component('Session', {
       ...remedyFollowUp,
       type: ['object', 'null'],
       description: 'SES-12: the remedy follow-up, null when no incident was attributable to the centre',
+    },
+    verdicts: {
+      ...s.obj({
+        ruleSetId: s.string,
+        effectiveFrom: s.date,
+        failures: s.arrayOf(verdict),
+        passes: s.arrayOf(verdict),
+        notApplicable: s.strings,
+      }),
+      type: ['object', 'null'],
+      description: 'AGR-6: every rule of the set in force on its date, as last judged; null once SES-11 erased its data',
     },
   },
 });
@@ -849,7 +864,37 @@ export const importErrorList = s.page({
 });
 
 /** usecases/billing/statements.ts */
-export const statementView = component('Statement', s.obj({ id: s.uuid, organisationId: s.uuid, month: s.string, state: s.string }));
+export const statementView = component(
+  'Statement',
+  s.obj(
+    {
+      id: s.uuid,
+      organisationId: s.uuid,
+      organisationName: s.string,
+      agrementId: { type: ['string', 'null'], format: 'uuid' },
+      month: s.string,
+      state: { type: 'string', enum: [...STATEMENT_STATES] },
+      dueAt: s.dateTime,
+      sentAt: s.nullableDateTime,
+      sentLate: s.boolean,
+      remindersSent: s.integer,
+      totals: s.obj({
+        candidates: s.integer,
+        priceExclVatEur: s.number,
+        priceInclVatEur: s.number,
+        pixShareExclVatEur: s.number,
+        pixShareInclVatEur: s.number,
+      }),
+      invoice: { ...s.obj({ issuedOn: s.date, amountEur: s.number, dueOn: s.date, paidOn: s.nullableDate }), type: ['object', 'null'] },
+      lateInterest: {
+        ...s.obj({ asOf: s.date, dueOn: s.date, daysLate: s.integer, interestEur: s.number, indemnityEur: s.number, totalEur: s.number }),
+        type: ['object', 'null'],
+        description: 'BIL-2: interest at the ECB rate + 10 points and the 40 € indemnity, as of payment or today',
+      },
+    },
+    ['organisationName', 'agrementId', 'dueAt', 'sentAt', 'sentLate', 'remindersSent', 'totals', 'invoice', 'lateInterest'],
+  ),
+);
 export const statementList = s.page(statementView);
 export const insolvency = {
   ...s.obj({ organisationId: s.uuid, insolvencyProceedings: s.boolean, openedOn: s.nullableDate }),

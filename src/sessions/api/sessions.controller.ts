@@ -202,7 +202,10 @@ export class SessionsController {
   @ApiErrors(404)
   @Get('sessions/:id')
   @Can('session.read')
-  @ApiOperation({ summary: 'One session: the report, its price, and its SES-10 deadline as its workflow holds it' })
+  @ApiOperation({
+    summary:
+      'One session: the report, its price, its SES-10 deadline as its workflow holds it, the SES-12 remedy, and the verdicts of every rule in force on its date (AGR-6)',
+  })
   async get(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
     checkId(id);
     return getSession(this.deps, id, await this.scope(p));
@@ -211,8 +214,13 @@ export class SessionsController {
   @ApiSuccess(v.sessionList)
   @Get('sessions')
   @Can('session.read')
-  @ApiOperation({ summary: 'Sessions, latest first; filters organisationId, status, from, to (dates)' })
+  @ApiOperation({
+    summary:
+      'Sessions, latest first; filters organisationId, centre (part of its name), status, from, to (dates), overdue (SES-10: still planned past the 48-hour finalisation deadline)',
+  })
   @ApiQuery({ name: 'organisationId', required: false, description: 'uuid' })
+  @ApiQuery({ name: 'centre', required: false, type: String, description: 'part of the centre’s name, any case' })
+  @ApiQuery({ name: 'overdue', required: false, type: Boolean, description: 'SES-10: finalisation overdue' })
   @ApiQuery({ name: 'status', required: false, enum: STATUSES })
   @ApiQuery({ name: 'from', required: false, description: 'ISO date' })
   @ApiQuery({ name: 'to', required: false, description: 'ISO date' })
@@ -225,9 +233,15 @@ export class SessionsController {
       if (q[f] !== undefined && !DATE.test(q[f]!)) throw new InvalidCommand(f, `${f} must be a date (YYYY-MM-DD)`);
     if (q.organisationId !== undefined && !/^[0-9a-f-]{36}$/i.test(q.organisationId))
       throw new InvalidCommand('organisationId', 'organisationId must be a uuid');
+    if (q.overdue !== undefined && q.overdue !== 'true' && q.overdue !== 'false')
+      throw new InvalidCommand('overdue', 'overdue must be true or false');
+    if (q.centre !== undefined && (q.centre.trim() === '' || q.centre.length > 200))
+      throw new InvalidCommand('centre', 'centre must be 1–200 characters');
     return listSessions(this.deps, {
       organisationIds: await this.scope(p),
       organisationId: q.organisationId,
+      centre: q.centre?.trim(),
+      overdueAt: q.overdue === 'true' ? this.deps.now() : undefined,
       status: q.status,
       from: q.from,
       to: q.to,

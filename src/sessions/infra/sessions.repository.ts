@@ -5,15 +5,24 @@ import type { SessionReport } from '../usecases/session-report';
 import type { SessionRow } from '../usecases/session-row';
 import { transactionManager } from '../../shared/database/db';
 
-type ReadSession = SessionRow & { updated_at: Date; personal_data_erased_at: Date | null };
+type ReadSession = SessionRow & {
+  updated_at: Date;
+  personal_data_erased_at: Date | null;
+  organisation_name: string;
+  agrement_id: string | null;
+};
 
 const COLUMNS = `id, organisation_id, agrement_organisation_id, centre_kind, to_char(date, 'YYYY-MM-DD') AS date, status, deadline_at, candidate_count,
-  candidates_who_sat, price_cents, pix_share_cents, paying_candidates, rule_set_id, report, source, finalised_at, cancelled_at, cancellation_reason, version, updated_at, personal_data_erased_at`;
+  candidates_who_sat, price_cents, pix_share_cents, paying_candidates, rule_set_id, report, source, finalised_at, cancelled_at, cancellation_reason, version, updated_at, personal_data_erased_at,
+  (SELECT o.name FROM organisations o WHERE o.id = sessions.organisation_id) AS organisation_name,
+  (SELECT a.id FROM agrements a WHERE a.organisation_id = sessions.agrement_organisation_id) AS agrement_id`;
 
 function view(r: ReadSession): SessionView {
   return {
     id: r.id,
     organisationId: r.organisation_id,
+    organisationName: r.organisation_name,
+    agrementId: r.agrement_id,
     agrementOrganisationId: r.agrement_organisation_id,
     centreKind: r.centre_kind,
     date: r.date,
@@ -95,6 +104,9 @@ export function sessionsRepository(db: Db): SessionsRepository {
       if (q.status) add('status = ?', q.status);
       if (q.from) add('date >= ?', q.from);
       if (q.to) add('date <= ?', q.to);
+      if (q.centre) add("organisation_id IN (SELECT id FROM organisations WHERE name ILIKE '%' || ?::text || '%')", q.centre);
+      // SES-10: still planned past its 48-hour finalisation deadline.
+      if (q.overdueAt) add("status = 'planned' AND deadline_at < ?", q.overdueAt);
       const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
       const [{ total }]: { total: number }[] = await db.query(`SELECT count(*)::int AS total FROM sessions ${clause}`, params);
       const rows: ReadSession[] = await db.query(

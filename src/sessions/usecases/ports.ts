@@ -37,6 +37,9 @@ export type WrittenSession = SessionRow & { start_time: string; end_time: string
 export interface SessionView {
   id: string;
   organisationId: string;
+  organisationName: string;
+  /** The agrément the centre works under (its network's for a member), for a link to it; null for a school. */
+  agrementId: string | null;
   agrementOrganisationId: string | null;
   centreKind: string;
   date: string;
@@ -64,6 +67,10 @@ export interface SessionFilter {
   status?: string;
   from?: string;
   to?: string;
+  /** Part of the centre's name, any case. */
+  centre?: string;
+  /** SES-10: only the sessions still planned whose finalisation deadline passed before this instant. */
+  overdueAt?: Date;
   limit: number;
   offset: number;
 }

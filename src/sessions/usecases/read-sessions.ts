@@ -6,6 +6,9 @@ import { sessionWorkflowsRepository } from '../infra/session-workflows.repositor
 import type { SessionReport } from './session-report';
 import type { SessionFilter, SessionsRepository } from './ports';
 import type { SessionRemedy } from '../domain/remedy';
+import { dateIn } from '../../shared/domain/zoned-time';
+import { evaluateSession } from '../rules';
+import { loadCentres, loadJudgingData, sessionOf } from './report-sessions';
 
 /** The stored report of a session (the base of cancel and finalise), or NotFound, also outside the caller's scope. */
 export async function storedReport(deps: Pick<ApplicationDeps, 'db'>, id: string, organisationIds?: string[]): Promise<SessionReport> {
@@ -30,7 +33,37 @@ export async function getSession(deps: Pick<ApplicationDeps, 'db' | 'temporal'>,
   if (!session || (organisationIds && !organisationIds.includes(session.organisationId)))
     throw new NotFound(`session ${id} not found`, { sessionId: id });
   const deadline = await sessionWorkflowsRepository(deps.temporal).deadlineOf(id);
-  return { ...session, deadline, remedy: await sessionRemedy(deps, id) };
+  return { ...session, deadline, remedy: await sessionRemedy(deps, id), verdicts: await sessionVerdicts(deps, session) };
+}
+
+/**
+ * AGR-6: the verdicts of every SES/PRI rule of the set in force on the session's date, failing, passing and not
+ * applicable, with the value seen and the value required, as the session was judged when last reported (its
+ * stored report, on the day of its last change). Null once SES-11 erased its people's data (DATA-1): the checks
+ * rest on them.
+ */
+export async function sessionVerdicts(
+  deps: Pick<ApplicationDeps, 'db'>,
+  session: { organisationId: string; updatedAt: string; personalDataErasedAt: string | null; report: SessionReport },
+) {
+  if (session.personalDataErasedAt) return null;
+  const report = session.report;
+  const centre = (await loadCentres(deps.db.manager, [report.organisationId])).get(report.organisationId);
+  if (!centre) return null;
+  const data = await loadJudgingData(deps.db.manager, [{ report, centre }]);
+  const e = evaluateSession(
+    sessionOf(report, centre),
+    { sessionBlocker: null, today: dateIn(new Date(session.updatedAt), report.timeZone) },
+    { includePassing: true },
+    data.catalogue,
+  );
+  return {
+    ruleSetId: e.ruleSetId,
+    effectiveFrom: e.effectiveFrom,
+    failures: e.failures,
+    passes: e.passes ?? [],
+    notApplicable: e.notApplicable,
+  };
 }
 
 export async function listSessions(deps: Pick<ApplicationDeps, 'db'>, q: SessionFilter) {

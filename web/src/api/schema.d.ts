@@ -1228,7 +1228,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Sessions, latest first; filters organisationId, status, from, to (dates) */
+        /** Sessions, latest first; filters organisationId, centre (part of its name), status, from, to (dates), overdue (SES-10: still planned past the 48-hour finalisation deadline) */
         get: operations["SessionsController_list"];
         put?: never;
         /** Report a new session (SES-1): 201; the same report again: 200 unchanged. 409 names the rule (SES-9: SUS-2, REF-2, AGR-4, TER-5), 422 lists every failing rule with actual and expected values */
@@ -1246,7 +1246,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One session: the report, its price, and its SES-10 deadline as its workflow holds it */
+        /** One session: the report, its price, its SES-10 deadline as its workflow holds it, the SES-12 remedy, and the verdicts of every rule in force on its date (AGR-6) */
         get: operations["SessionsController_get"];
         /** Update a session as Pix Certif reports it again (moving it moves its SES-10 deadline); finalised or cancelled sessions no longer change (409) */
         put: operations["SessionsController_update"];
@@ -1349,7 +1349,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Monthly statements (BIL-1), latest month first; filters month (YYYY-MM), state; ?format=csv */
+        /** Monthly statements (BIL-1), latest month first; filters month (YYYY-MM), state, overdue (not sent by the 5th); ?format=csv */
         get: operations["StatementsController_list"];
         put?: never;
         post?: never;
@@ -2099,6 +2099,8 @@ export interface components {
             version: string;
         };
         Session: {
+            /** Format: uuid */
+            agrementId: string | null;
             candidates: number;
             /** @description ISO date (YYYY-MM-DD) */
             date: string;
@@ -2106,9 +2108,12 @@ export interface components {
             deadline: Record<string, never> | null;
             /** @description ISO date-time */
             deadlineAt: string;
+            /** @description ISO date-time */
+            finalisedAt: string | null;
             id: string;
             /** Format: uuid */
             organisationId: string;
+            organisationName: string;
             /** @description SES-12: the remedy follow-up, null when no incident was attributable to the centre */
             remedy: {
                 /** @description The candidates concerned (local ids), or all */
@@ -2138,6 +2143,29 @@ export interface components {
             /** @description SES-1: the report as received */
             report: Record<string, never>;
             status: string;
+            /** @description AGR-6: every rule of the set in force on its date, as last judged; null once SES-11 erased its data */
+            verdicts: {
+                /** @description ISO date (YYYY-MM-DD) */
+                effectiveFrom: string;
+                failures: {
+                    actual?: unknown;
+                    check: string;
+                    clause: string;
+                    expected?: unknown;
+                    message: string;
+                    ruleId: string;
+                }[];
+                notApplicable: string[];
+                passes: {
+                    actual?: unknown;
+                    check: string;
+                    clause: string;
+                    expected?: unknown;
+                    message: string;
+                    ruleId: string;
+                }[];
+                ruleSetId: string;
+            } | null;
         };
         SessionImport: {
             actor: string;
@@ -2167,11 +2195,48 @@ export interface components {
         };
         Statement: {
             /** Format: uuid */
+            agrementId?: string | null;
+            /** @description ISO date-time */
+            dueAt?: string;
+            /** Format: uuid */
             id: string;
+            invoice?: {
+                amountEur: number;
+                /** @description ISO date (YYYY-MM-DD) */
+                dueOn: string;
+                /** @description ISO date (YYYY-MM-DD) */
+                issuedOn: string;
+                /** @description ISO date (YYYY-MM-DD) */
+                paidOn: string | null;
+            } | null;
+            /** @description BIL-2: interest at the ECB rate + 10 points and the 40 € indemnity, as of payment or today */
+            lateInterest?: {
+                /** @description ISO date (YYYY-MM-DD) */
+                asOf: string;
+                daysLate: number;
+                /** @description ISO date (YYYY-MM-DD) */
+                dueOn: string;
+                indemnityEur: number;
+                interestEur: number;
+                totalEur: number;
+            } | null;
             month: string;
             /** Format: uuid */
             organisationId: string;
-            state: string;
+            organisationName?: string;
+            remindersSent?: number;
+            /** @description ISO date-time */
+            sentAt?: string | null;
+            sentLate?: boolean;
+            /** @enum {string} */
+            state: "prepared" | "sent" | "invoiced" | "paid";
+            totals?: {
+                candidates: number;
+                pixShareExclVatEur: number;
+                pixShareInclVatEur: number;
+                priceExclVatEur: number;
+                priceInclVatEur: number;
+            };
         };
         Token: {
             /** @description ISO date-time */
@@ -10798,12 +10863,16 @@ export interface operations {
     SessionsController_list: {
         parameters: {
             query?: {
+                /** @description part of the centre’s name, any case */
+                centre?: string;
                 /** @description ISO date */
                 from?: unknown;
                 limit?: number;
                 offset?: number;
                 /** @description uuid */
                 organisationId?: unknown;
+                /** @description SES-10: finalisation overdue */
+                overdue?: boolean;
                 status?: "planned" | "finalised" | "cancelled";
                 /** @description ISO date */
                 to?: unknown;
@@ -10822,14 +10891,19 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: {
+                            /** Format: uuid */
+                            agrementId: string | null;
                             candidates: number;
                             /** @description ISO date (YYYY-MM-DD) */
                             date: string;
                             /** @description ISO date-time */
                             deadlineAt: string;
+                            /** @description ISO date-time */
+                            finalisedAt: string | null;
                             id: string;
                             /** Format: uuid */
                             organisationId: string;
+                            organisationName: string;
                             status: string;
                         }[];
                         limit: number;
@@ -12224,6 +12298,8 @@ export interface operations {
                 /** @description YYYY-MM */
                 month?: unknown;
                 offset?: number;
+                /** @description BIL-1: not sent by its due date */
+                overdue?: boolean;
                 state?: "prepared" | "sent" | "invoiced" | "paid";
             };
             header?: never;

@@ -22,7 +22,7 @@ import { useSession } from '../session/session';
 
 type Application = Schemas['Application'];
 type Verdict = { ruleId: string; check: string; message: string; actual?: unknown; expected?: unknown };
-type Evaluation = { ruleSet: string; passed: boolean; failures: Verdict[]; passes?: Verdict[]; notApplicable?: string[] };
+export type Evaluation = { ruleSet: string; passed: boolean; failures: Verdict[]; passes?: Verdict[]; notApplicable?: string[] };
 type Piece = { id: string; type: string; filename: string; issuedOn?: string | null; receivedAt: string };
 /** The procedure as the read model gives it (read-applications.ts getApplication). */
 type Procedure = {
@@ -114,7 +114,8 @@ function Clock({ a, p }: { a: Application; p: Procedure }) {
   );
 }
 
-function Explanations({ title, id, evaluation }: { title: string; id: string; evaluation: Evaluation | undefined }) {
+/** Every rule's explanation (failing, then passing): the rule ID, the check, the value seen and the value required; shared with the session screen. */
+export function Explanations({ title, id, evaluation }: { title: string; id: string; evaluation: Evaluation | undefined }) {
   if (!evaluation) return null;
   const rows = [...evaluation.failures.map((v) => ({ v, ok: false })), ...(evaluation.passes ?? []).map((v) => ({ v, ok: true }))];
   return (
@@ -144,8 +145,11 @@ const refusal = (status: number, body: Partial<Schemas['Error']> | undefined): s
 
 type Post = (body: Record<string, unknown>) => Promise<{ error?: unknown; response: Response }>;
 
-/** One decision: a form that posts its body, then reloads the application; the API's refusal shown above the form. */
-function Decision({
+/**
+ * One decision: a form that posts its body, then reloads the screen; the API's refusal shown above the form. Shared
+ * with the session and statement screens; `reason` says whether it asks a reason (optional by default).
+ */
+export function Decision({
   id,
   title,
   children,
@@ -153,6 +157,7 @@ function Decision({
   toBody,
   onDone,
   submitLabel = 'Enregistrer',
+  reason: reasonField = 'optional',
 }: {
   id: string;
   title: string;
@@ -161,6 +166,7 @@ function Decision({
   toBody: (form: FormData) => Record<string, unknown>;
   onDone: () => void;
   submitLabel?: string;
+  reason?: 'optional' | 'required' | 'none';
 }) {
   const [failure, setFailure] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -182,7 +188,13 @@ function Decision({
       </h3>
       {failure && <Alert severity="error" small description={failure} className="fr-mb-2w" role="alert" />}
       {children}
-      <Input label="Motif (facultatif)" textArea nativeTextAreaProps={{ name: 'reason', rows: 2 }} />
+      {reasonField !== 'none' && (
+        <Input
+          label={reasonField === 'required' ? 'Motif' : 'Motif (facultatif)'}
+          textArea
+          nativeTextAreaProps={{ name: 'reason', rows: 2, required: reasonField === 'required' }}
+        />
+      )}
       <Button type="submit" disabled={busy}>
         {submitLabel}
       </Button>

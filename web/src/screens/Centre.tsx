@@ -2,7 +2,7 @@ import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Input } from '@codegouvfr/react-dsfr/Input';
 import { type ReactNode, useState } from 'react';
-import { useParams } from 'react-router-dom';
+import { Link, useParams } from 'react-router-dom';
 import { api, idempotencyKey, ok, type Schemas } from '../api/client';
 import type { paths } from '../api/schema';
 import { useApi } from '../api/use-api';
@@ -239,7 +239,7 @@ export default function Centre() {
               headers={['Date', 'Session', 'Statut', 'Candidats', 'Finalisation (SES-10)']}
               rows={sessions.items.map((x) => [
                 dateFr(x.date),
-                x.id,
+                <Link to={`/sessions/${encodeURIComponent(x.id)}`}>{x.id}</Link>,
                 label(SESSION_STATUS, x.status),
                 x.candidates,
                 x.status === 'planned' ? `avant le ${dateTimeFr(x.deadlineAt)} (heure de Paris)` : '',

@@ -55,6 +55,7 @@ class InMemoryStatements implements StatementsRepository {
       id: s.id,
       organisationId: s.organisationId,
       organisationName: this.organisations.get(s.organisationId)!.name,
+      agrementId: null,
       month: s.month,
       state: s.state,
       dueAt: s.dueAt,

@@ -1,0 +1,126 @@
+import { Button } from '@codegouvfr/react-dsfr/Button';
+import { Checkbox } from '@codegouvfr/react-dsfr/Checkbox';
+import { Input } from '@codegouvfr/react-dsfr/Input';
+import { Pagination } from '@codegouvfr/react-dsfr/Pagination';
+import { Select } from '@codegouvfr/react-dsfr/Select';
+import type { FormEvent } from 'react';
+import { Link, useSearchParams } from 'react-router-dom';
+import { api, ok } from '../api/client';
+import { useApi } from '../api/use-api';
+import { DataTable } from '../components/DataTable';
+import { paramsFromForm } from '../components/FilterBar';
+import { Screen } from '../components/Screen';
+import { count, dateFr, dateTimeFr } from '../format/french';
+import { label, SESSION_STATUS } from '../format/labels';
+
+const PAGE_SIZE = 25;
+const STATUSES = ['planned', 'finalised', 'cancelled'] as const;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The address's filters (#/sessions?centre=lyon&statut=planned&du=2026-01-01&au=2026-12-31&retard=oui&page=2), French names, the API's values. */
+function queryOf(params: URLSearchParams) {
+  const status = params.get('statut') ?? '';
+  const page = Number(params.get('page') ?? 1);
+  const date = (name: string) => (DATE.test(params.get(name) ?? '') ? params.get(name)! : undefined);
+  return {
+    centre: params.get('centre')?.trim() || undefined,
+    status: (STATUSES as readonly string[]).includes(status) ? (status as (typeof STATUSES)[number]) : undefined,
+    from: date('du'),
+    to: date('au'),
+    overdue: params.get('retard') === 'oui',
+    page: Number.isInteger(page) && page >= 1 ? page : 1,
+  };
+}
+
+/** Sessions: by centre, date, status, or past their SES-10 finalisation deadline, latest first, a page at a time. */
+export default function Sessions() {
+  const [params, setParams] = useSearchParams();
+  const q = queryOf(params);
+  const loaded = useApi(JSON.stringify(q), () =>
+    api
+      .GET('/sessions', {
+        params: {
+          query: {
+            ...(q.centre ? { centre: q.centre } : {}),
+            ...(q.status ? { status: q.status } : {}),
+            ...(q.from ? { from: q.from } : {}),
+            ...(q.to ? { to: q.to } : {}),
+            ...(q.overdue ? { overdue: true } : {}),
+            limit: PAGE_SIZE,
+            offset: (q.page - 1) * PAGE_SIZE,
+          },
+        },
+      })
+      .then(ok),
+  );
+
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    setParams(paramsFromForm(event.currentTarget, params, ['page', 'retard']));
+  };
+  const pageLink = (page: number) => {
+    const next = new URLSearchParams(params);
+    next.set('page', String(page));
+    return { to: `/sessions?${next.toString()}` };
+  };
+  const now = Date.now();
+
+  return (
+    <Screen title="Sessions" loaded={loaded}>
+      {(list) => (
+        <>
+          <form id="filters" className="filters" onSubmit={submit} key={params.toString()} aria-label="Filtres">
+            <Input label="Centre" hintText="Tout ou partie du nom" nativeInputProps={{ name: 'centre', defaultValue: q.centre ?? '' }} />
+            <Input label="Du" nativeInputProps={{ type: 'date', name: 'du', defaultValue: q.from ?? '' }} />
+            <Input label="Au" nativeInputProps={{ type: 'date', name: 'au', defaultValue: q.to ?? '' }} />
+            <Select label="Statut" nativeSelectProps={{ name: 'statut', defaultValue: q.status ?? '' }}>
+              <option value="">Tous</option>
+              {STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {label(SESSION_STATUS, s)}
+                </option>
+              ))}
+            </Select>
+            <Checkbox
+              options={[
+                {
+                  label: 'Finalisation en retard (plus de 48 h, SES-10)',
+                  nativeInputProps: { name: 'retard', value: 'oui', defaultChecked: q.overdue },
+                },
+              ]}
+            />
+            <Button type="submit">Filtrer</Button>
+          </form>
+          <p className="fr-mt-2w">{count(list.total, 'session')}</p>
+          <DataTable
+            id="sessions"
+            caption="Sessions"
+            captionHidden
+            headers={['Date', 'Session', 'Centre', 'Statut', 'Candidats', 'Finalisation (SES-10)']}
+            rows={list.items.map((x) => [
+              dateFr(x.date),
+              <Link to={`/sessions/${encodeURIComponent(x.id)}`}>{x.id}</Link>,
+              x.agrementId ? <Link to={`/centres/${x.agrementId}`}>{x.organisationName}</Link> : x.organisationName,
+              label(SESSION_STATUS, x.status),
+              x.candidates,
+              <span data-overdue={String(x.status === 'planned' && Date.parse(x.deadlineAt) < now)}>{finalisationOf(x, now)}</span>,
+            ])}
+          />
+          {list.total > PAGE_SIZE && (
+            <Pagination className="fr-mt-2w" count={Math.ceil(list.total / PAGE_SIZE)} defaultPage={q.page} getPageLinkProps={pageLink} />
+          )}
+        </>
+      )}
+    </Screen>
+  );
+}
+
+/** SES-10: when the session was or must be finalised, in French (Paris time). */
+export function finalisationOf(x: { status: string; deadlineAt: string; finalisedAt: string | null }, now: number): string {
+  if (x.status === 'finalised' && x.finalisedAt)
+    return `finalisée le ${dateTimeFr(x.finalisedAt)}${Date.parse(x.finalisedAt) > Date.parse(x.deadlineAt) ? ' (en retard)' : ''}`;
+  if (x.status !== 'planned') return '';
+  return Date.parse(x.deadlineAt) < now
+    ? `en retard depuis le ${dateTimeFr(x.deadlineAt)}`
+    : `avant le ${dateTimeFr(x.deadlineAt)} (heure de Paris)`;
+}
