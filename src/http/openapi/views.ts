@@ -532,6 +532,8 @@ export const visitList = s.obj({
       plannedOn: s.date,
       status: s.string,
       costEur: s.number,
+      inspector: s.obj({ id: s.uuid, name: s.string, kind: s.string }),
+      findings: s.nullableObject('VIS-4: the recorded findings (domain/findings.ts StoredFindings), once the visit is done'),
     }),
   ),
 });
@@ -545,7 +547,10 @@ export const findingsResult = s.obj({
 });
 
 /** usecases/visits/quality-events.ts view */
-export const qualityEvent = s.obj({ id: s.uuid, kind: s.string, occurredOn: s.date });
+export const qualityEvent = s.obj(
+  { id: s.uuid, kind: s.string, occurredOn: s.date, summary: s.string, sessionId: s.nullableString, ruleId: s.string },
+  ['summary', 'sessionId', 'ruleId'],
+);
 export const qualityEventList = s.page(qualityEvent);
 
 /** domain/sessions/remedy.ts SessionRemedy (SES-12): the follow-up of a session's remedy. */
@@ -728,7 +733,22 @@ export const sessionImportList = s.page(sessionImport);
 export const importErrorList = s.page(s.object('A refused session: its line, field or rule IDs, and message'));
 
 /** usecases/billing/statements.ts */
-export const statementView = component('Statement', s.obj({ id: s.uuid, organisationId: s.uuid, month: s.string, state: s.string }));
+export const statementView = component(
+  'Statement',
+  s.obj(
+    {
+      id: s.uuid,
+      organisationId: s.uuid,
+      month: s.string,
+      state: s.string,
+      dueAt: s.string,
+      sentAt: s.nullableString,
+      sentLate: s.boolean,
+      totals: s.obj({ candidates: s.integer, pixShareInclVatEur: s.number }),
+    },
+    ['dueAt', 'sentAt', 'sentLate', 'totals'],
+  ),
+);
 export const statementList = s.page(statementView);
 export const insolvency = {
   ...s.obj({ organisationId: s.uuid, insolvencyProceedings: s.boolean, openedOn: s.nullableDate }),

@@ -1298,7 +1298,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Monthly statements (BIL-1), latest month first; filters month (YYYY-MM), state; ?format=csv */
+        /** Monthly statements (BIL-1), latest month first; filters month (YYYY-MM), state, organisationId; ?format=csv */
         get: operations["StatementsController_list"];
         put?: never;
         post?: never;
@@ -1486,7 +1486,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The visits planned in a period (an inspector sees only their own) */
+        /** The visits planned in a period, of one centre if asked (an inspector sees only their own) */
         get: operations["VisitsController_list"];
         put?: never;
         /**
@@ -2048,12 +2048,19 @@ export interface components {
             updated: number;
         };
         Statement: {
+            dueAt?: string;
             /** Format: uuid */
             id: string;
             month: string;
             /** Format: uuid */
             organisationId: string;
+            sentAt?: string | null;
+            sentLate?: boolean;
             state: string;
+            totals?: {
+                candidates: number;
+                pixShareInclVatEur: number;
+            };
         };
         Token: {
             /** @description ISO date-time */
@@ -6302,6 +6309,9 @@ export interface operations {
                             kind: string;
                             /** @description ISO date (YYYY-MM-DD) */
                             occurredOn: string;
+                            ruleId?: string;
+                            sessionId?: string | null;
+                            summary?: string;
                         }[];
                         limit: number;
                         offset: number;
@@ -6431,6 +6441,9 @@ export interface operations {
                         kind: string;
                         /** @description ISO date (YYYY-MM-DD) */
                         occurredOn: string;
+                        ruleId?: string;
+                        sessionId?: string | null;
+                        summary?: string;
                     };
                 };
             };
@@ -11781,6 +11794,8 @@ export interface operations {
                 /** @description YYYY-MM */
                 month?: unknown;
                 offset?: number;
+                /** @description Only this centre’s statements (issue 14: the centre’s page) */
+                organisationId?: unknown;
                 state?: "prepared" | "sent" | "invoiced" | "paid";
             };
             header?: never;
@@ -13096,6 +13111,8 @@ export interface operations {
             query: {
                 /** @description ISO date */
                 from: string;
+                /** @description Only the visits of this centre (issue 14: the centre’s page) */
+                organisationId?: string;
                 /** @description ISO date */
                 to: string;
             };
@@ -13118,8 +13135,16 @@ export interface operations {
                         to: string;
                         visits: {
                             costEur: number;
+                            /** @description VIS-4: the recorded findings (domain/findings.ts StoredFindings), once the visit is done */
+                            findings: Record<string, never> | null;
                             /** Format: uuid */
                             id: string;
+                            inspector: {
+                                /** Format: uuid */
+                                id: string;
+                                kind: string;
+                                name: string;
+                            };
                             kind: string;
                             /** Format: uuid */
                             organisationId: string;

@@ -206,3 +206,35 @@ export const APPLICATION_EVENTS: Readonly<Record<string, string>> = {
   'attestation-issued': 'Attestation délivrée',
   'procedure-overdue': 'Délai de 2 mois dépassé',
 };
+
+/** VIS-1..4: a control visit's kind and status (visits/domain/planner.ts). */
+export const VISIT_KINDS: Readonly<Record<string, string>> = {
+  announced: 'annoncée',
+  unannounced: 'inopinée',
+  conformity: 'de conformité',
+};
+export const VISIT_STATUS: Readonly<Record<string, string>> = { planned: 'planifiée', done: 'effectuée', cancelled: 'annulée' };
+
+/** The quality record (visits/domain/quality-events.ts). */
+export const QUALITY_KINDS: Readonly<Record<string, string>> = {
+  complaint: 'Réclamation',
+  incident: 'Incident',
+  'fraud-report': 'Signalement de fraude',
+  'late-finalisation': 'Finalisation tardive',
+  'data-breach': 'Violation de données personnelles',
+};
+
+/** BIL-1, BIL-2: a monthly statement's state. */
+export const STATEMENT_STATES: Readonly<Record<string, string>> = {
+  prepared: 'préparé',
+  sent: 'envoyé',
+  invoiced: 'facturé',
+  paid: 'payé',
+};
+
+/** Who an e-mail of the what-if would go to. */
+export const AUDIENCES: Readonly<Record<string, string>> = {
+  centre: 'au centre',
+  operations: 'aux opérations Pix',
+  legal: 'au service juridique',
+};
