@@ -121,6 +121,9 @@ export const EVENTS: Readonly<Record<string, string>> = {
   'referent-count-revised': 'Nombre de référents révisé',
   'member-joined': 'Centre entré dans le réseau',
   'member-left': 'Centre sorti du réseau',
+  'cure-deadline-passed': 'Délai de mise en demeure expiré',
+  'statement-prepared': 'Relevé préparé',
+  'findings-recorded': 'Constats de visite enregistrés',
 };
 
 export const STREAMS: Readonly<Record<string, string>> = {

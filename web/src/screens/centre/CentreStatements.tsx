@@ -17,7 +17,9 @@ export function CentreStatements({ statements }: { statements: NonNullable<Recor
           monthFr(s.month),
           <span data-statement-state={s.state}>{label(STATEMENT_STATES, s.state)}</span>,
           dateTimeFr(s.dueAt),
-          s.sentAt ? `le ${dateTimeFr(s.sentAt)}${s.sentLate ? ' (en retard, BIL-1)' : ''}` : 'non envoyé',
+          s.sentAt
+            ? `le ${dateTimeFr(s.sentAt)}${s.sentLate ? ' (en retard, BIL-1)' : ''}`
+            : `non envoyé${s.dueAt && Date.parse(s.dueAt) < Date.now() ? ' — en retard (BIL-1)' : ''}`,
           s.totals?.candidates ?? '',
         ])}
       />
