@@ -6,6 +6,7 @@ import { statementStateQuery, statementWorkflowId } from '../../src/billing/work
 import { addDays, addMonths, isoDate, parseIsoDate } from '../../src/shared/domain/dates';
 import { frenchDate } from '../../src/shared/domain/french-dates';
 import { dateIn } from '../../src/shared/domain/zoned-time';
+import { OrganisationEntity } from '../../src/entities';
 import { runningAgrement } from '../support/agrement-fixtures';
 import { check, cspViolations, launchBrowser, rendered, signIn } from '../support/browser';
 import { createHarness, serveApi, type Harness } from '../support/harness';
@@ -189,6 +190,32 @@ describe('one centre and the overview, as operations (issue 14)', () => {
     await rendered(page, `#/centres/${agrementId}`);
     expect(await page.textContent('[data-state]')).toBe('actif');
     expect(await page.locator('#what-if-timeline').count()).toBe(0);
+    expect(refused).toEqual([]);
+    await page.context().close();
+  });
+
+  it('ELIG-4 QUO-1: a network’s page lists its member centres', async () => {
+    const network = await runningAgrement(h, plusDays(today(), -30), 'network', { name: `Réseau Détail ${randomUUID().slice(0, 8)}` });
+    const memberName = `Centre membre ${randomUUID().slice(0, 8)}`;
+    // A member centre as the application procedure registers it (DOC-3: the network's member list).
+    await h.db.getRepository(OrganisationEntity).insert({
+      id: randomUUID(),
+      name: memberName,
+      category: 'datadock-training-provider',
+      uai: null,
+      department: '38',
+      foreign: false,
+      email: `membre-${randomUUID().slice(0, 8)}@test.fr`,
+      networkId: network.organisationId,
+    });
+    const page = await (await browser.newContext()).newPage();
+    const refused = cspViolations(page);
+    await signIn(page, api, token);
+    await page.goto(`${api}/#/centres/${network.start.agrementId}`);
+    await rendered(page, `#/centres/${network.start.agrementId}`);
+    expect(await page.textContent('h2#members-title')).toBe('Membres du réseau (1 centre)');
+    expect(await page.textContent('#members tbody')).toContain(memberName);
+    await check(page, 'centre-detail-5-network');
     expect(refused).toEqual([]);
     await page.context().close();
   });

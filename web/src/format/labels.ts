@@ -241,3 +241,30 @@ export const AUDIENCES: Readonly<Record<string, string>> = {
   operations: 'aux opérations Pix',
   legal: 'au service juridique',
 };
+
+/** The agrément's e-mails (agrement/domain/notification-templates.ts), by what they say. */
+export const EMAILS: Readonly<Record<string, string>> = {
+  'agrement-renewal-reminder': 'rappel de renouvellement',
+  'agrement-renewal-missed': 'demande de renouvellement manquée',
+  'agrement-renewal-missed-operations': 'demande de renouvellement manquée (opérations)',
+  'agrement-renewed': 'agrément renouvelé',
+  'agrement-expired': 'agrément expiré',
+  'agrement-suspended': 'agrément suspendu',
+  'agrement-suspension-lifted': 'suspension levée',
+  'control-visit-demanded': 'visite de contrôle demandée',
+  'breach-notice': 'lettre de mise en demeure',
+  'breach-cured': 'manquement corrigé',
+  'termination-proposed': 'résiliation à confirmer',
+  'breach-proposed': 'mise en demeure à décider',
+  'termination-notice': 'préavis de résiliation',
+  'agrement-terminated': 'agrément résilié',
+  'quota-warning': 'alerte quota',
+  'badge-reminder': 'rappel badge référent',
+  'referent-contribution-warning': 'alerte contribution du référent',
+  'referent-training-required': 'formation du référent requise',
+  'cahier-change-notice': 'nouveau cahier des charges',
+  'force-majeure-started': 'force majeure',
+  'force-majeure-ended': 'fin de la force majeure',
+  'labour-documents-requested': 'documents sociaux demandés',
+  'planned-sessions-affected': 'sessions planifiées concernées',
+};

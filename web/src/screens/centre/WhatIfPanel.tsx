@@ -9,7 +9,7 @@ import { PARAMETERS } from '../../../../src/config/parameters';
 import { api, ok } from '../../api/client';
 import type { paths } from '../../api/schema';
 import { count, dateFr } from '../../format/french';
-import { AUDIENCES, DEADLINES, EVENTS, label, STATES } from '../../format/labels';
+import { AUDIENCES, DEADLINES, EMAILS, EVENTS, label, STATES } from '../../format/labels';
 import { outcome } from './outcome';
 import { todayIso } from './records';
 
@@ -61,7 +61,7 @@ function describe(e: Entry): string {
     case 'proposal':
       return `Proposition au service juridique : ${label(EVENTS, e.name)}`;
     case 'email':
-      return `E-mail « ${e.name} » envoyé ${e.to ? label(AUDIENCES, e.to) : ''}`.trim();
+      return `E-mail « ${label(EMAILS, e.name)} » envoyé ${e.to ? label(AUDIENCES, e.to) : ''}`.trim();
   }
 }
 
