@@ -122,6 +122,18 @@ describe('Demandes d’agrément (issue 14)', () => {
     expect(await page.textContent('#decision-admissibility .fr-alert--error')).toContain('missingPieces');
     await check(page, 'applications-3-refused');
 
+    // DOC-4: incomplete, the site-control procedures missing; the piece added from the page gives the file back to Pix.
+    await page.click('#decision-admissibility label:has-text("Procédures de contrôle sur site")');
+    await page.click('#decision-admissibility button[type=submit]');
+    await shows(page, 'incomplete');
+    expect(await page.textContent('main')).toContain('Pièces manquantes (DOC-4) : Procédures de contrôle sur site');
+    expect(await page.inputValue('#decision-pieces select[name=type]')).toBe('site-control-procedures');
+    await page.fill('#decision-pieces input[name=filename]', 'procedures-controle.pdf');
+    await check(page, 'applications-3b-incomplete');
+    await page.click('#decision-pieces button[type=submit]');
+    await shows(page, 'submitted');
+    await page.waitForSelector('#pieces tr >> text=procedures-controle.pdf');
+
     // APP-2, APP-3: admissible, with a conformity visit.
     await page.click('#decision-admissibility label:has-text("Recevable")');
     await page.click('#decision-admissibility label:has-text("Visite de conformité exigée")');

@@ -13,6 +13,8 @@ const CHROMIUM_ARGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+  // The page's users read French: the browser's own words (date fields, the file picker) in French too.
+  '--lang=fr-FR',
 ];
 
 export function launchBrowser(): Promise<Browser> {

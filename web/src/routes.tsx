@@ -7,6 +7,10 @@ import Deadlines from './screens/Deadlines';
 import Overdue from './screens/Overdue';
 import Overview from './screens/Overview';
 import Proposals from './screens/Proposals';
+import Imports from './screens/Imports';
+import Journal from './screens/Journal';
+import Rules from './screens/Rules';
+import RuleVersion from './screens/RuleVersion';
 
 /**
  * The screens of the web app (issue 14), one file each under screens/. To add one: write the screen, then
@@ -33,4 +37,11 @@ export const ROUTES: readonly AppRoute[] = [
   { path: '/demandes/:id', screen: Application, permission: 'application.read' },
   // BRE-4: the legal team's queue; others with agrement.read see it without the decision buttons.
   { path: '/propositions', screen: Proposals, nav: 'Propositions', permission: 'agrement.read' },
+  // SES-1: bulk import of sessions, with its progress and refused lines.
+  { path: '/imports', screen: Imports, nav: 'Imports', permission: 'session.import' },
+  // AGR-5, AGR-6: the session rule sets in force and upcoming, a draft's impact.
+  { path: '/regles', screen: Rules, nav: 'Règles', permission: 'rule-set.draft' },
+  { path: '/regles/:id', screen: RuleVersion, permission: 'rule-set.draft' },
+  // Issue 12: the audit log and its chain's verification.
+  { path: '/journal', screen: Journal, nav: 'Journal', permission: 'log.read' },
 ];

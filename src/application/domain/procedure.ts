@@ -32,6 +32,9 @@ export type ApplicationState = (typeof APPLICATION_STATES)[number];
  * conformity visit (APP-3); incomplete: the applicant owes pieces (DOC-4); granted: the applicant owes
  * the signed adhesion form (APP-6).
  */
+/** DOC-4: the states in which the dossier takes pieces (the application not yet decided admissible). */
+export const TAKES_PIECES: readonly ApplicationState[] = ['submitted', 'incomplete'];
+
 export const HOLDER: Record<ApplicationState, Holder> = {
   submitted: 'pix',
   incomplete: 'applicant',
@@ -155,7 +158,7 @@ export function holderOf(p: Pick<Procedure, 'legacyAdmissibleWait'>, state: Appl
   return state === 'admissible' && p.legacyAdmissibleWait ? 'applicant' : HOLDER[state];
 }
 
-function requireState(p: Procedure, allowed: ApplicationState[], ruleId: string, action: string): void {
+function requireState(p: Procedure, allowed: readonly ApplicationState[], ruleId: string, action: string): void {
   if (!allowed.includes(p.state)) {
     throw new TransitionRefused(ruleId, `${action} is not allowed in state "${p.state}" (${ruleId})`, {
       state: p.state,
@@ -225,7 +228,7 @@ export function decide(p: Procedure, command: ProcedureCommand, now: Date): Tran
 
   switch (command.type) {
     case 'pieces-submitted': {
-      requireState(p, ['submitted', 'incomplete'], 'DOC-4', 'Submitting pieces');
+      requireState(p, TAKES_PIECES, 'DOC-4', 'Submitting pieces');
       if (command.pieceTypes.length === 0) throw new InvalidCommand('pieces', 'at least one piece is required');
       next.dossier = command.verdict;
       // DOC-4: pieces received while incomplete give the file back to Pix (incomplete ⇄ submitted).

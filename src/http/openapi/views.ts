@@ -411,7 +411,34 @@ export const attentionList = s.page(attentionItem);
 
 /** infra/database/event-log.ts ChainVerification */
 export const chainVerification = s.obj(
-  { valid: s.boolean, checked: s.integer, brokenAt: s.obj({ id: s.string, reason: { type: 'string', enum: ['prev-hash', 'hash'] } }) },
+  {
+    valid: s.boolean,
+    checked: { ...s.integer, description: 'Entries whose link was checked' },
+    checkpoints: s.obj({ checked: s.integer, latestAt: s.nullableDateTime, sink: s.nullableString }),
+    brokenAt: s.obj(
+      {
+        reason: {
+          type: 'string',
+          enum: [
+            'prev-hash',
+            'hash',
+            'unknown-key',
+            'unkeyed-entry',
+            'checkpoint-unreadable',
+            'checkpoint-signature',
+            'checkpoint-unknown-key',
+            'checkpoint-head-missing',
+            'checkpoint-head-hash',
+            'checkpoint-count',
+          ],
+        },
+        id: s.text('The entry where the chain breaks (its sequence; for a checkpoint: its head)'),
+        checkpoint: s.text('The checkpoint file concerned'),
+        detail: s.text('In French, for the person who reads the verification'),
+      },
+      ['id', 'checkpoint'],
+    ),
+  },
   ['brokenAt'],
 );
 
@@ -656,7 +683,34 @@ export const ruleSet = component(
 export const ruleSetList = s.arrayOf(ruleSet);
 
 /** usecases/rule-sets/rule-set-versions.ts */
-export const ruleSetVersion = component('RuleSetVersion', s.obj({ id: s.uuid, status: { type: 'string', enum: ['draft', 'published'] } }));
+export const ruleSetVersion = component(
+  'RuleSetVersion',
+  s.obj(
+    {
+      id: s.uuid,
+      ruleSetId: s.text('"sessions@<version>"'),
+      ruleSet: s.string,
+      version: s.string,
+      effectiveFrom: s.date,
+      substantial: { ...s.boolean, description: 'AGR-5: a substantial change (Conv art. 8.1)' },
+      summary: s.text('The change, in French, as the centres read it in the notice'),
+      status: { type: 'string', enum: ['draft', 'published'] },
+      createdBy: s.string,
+      createdAt: s.dateTime,
+      updatedBy: s.string,
+      updatedAt: s.dateTime,
+      publishedOn: s.nullableDate,
+      publishedBy: s.nullableString,
+      publishedAt: s.nullableDateTime,
+      rules: s.object('The rule file (absent from the list)'),
+      notices: s.arrayOf(
+        s.obj({ kind: s.string, status: s.string, count: s.integer }),
+        'One version only: its notices to the centres, by kind and status',
+      ),
+    },
+    ['rules', 'notices'],
+  ),
+);
 export const ruleSetVersionList = s.arrayOf(ruleSetVersion);
 export const impactReport = {
   ...s.obj({
@@ -730,7 +784,17 @@ export const sessionImport = component(
   }),
 );
 export const sessionImportList = s.page(sessionImport);
-export const importErrorList = s.page(s.object('A refused session: its line, field or rule IDs, and message'));
+export const importErrorList = s.page({
+  ...s.obj({
+    line: { ...s.integer, description: 'The first line of the refused session (JSON: its item, from 1)' },
+    lineTo: { ...s.integer, description: 'Its last line' },
+    sessionId: s.nullableString,
+    field: { type: ['string', 'null'], description: 'The field at fault (a line that cannot be read)' },
+    ruleIds: { type: ['array', 'null'], items: s.string, description: 'The rules that refuse the session' },
+    message: s.string,
+  }),
+  description: 'A refused session: its lines, field or rule IDs, and message',
+});
 
 /** usecases/billing/statements.ts */
 export const statementView = component(

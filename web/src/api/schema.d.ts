@@ -1975,10 +1975,39 @@ export interface components {
             version: string;
         };
         RuleSetVersion: {
+            /** @description ISO date-time */
+            createdAt: string;
+            createdBy: string;
+            /** @description ISO date (YYYY-MM-DD) */
+            effectiveFrom: string;
             /** Format: uuid */
             id: string;
+            /** @description One version only: its notices to the centres, by kind and status */
+            notices?: {
+                count: number;
+                kind: string;
+                status: string;
+            }[];
+            /** @description ISO date-time */
+            publishedAt: string | null;
+            publishedBy: string | null;
+            /** @description ISO date (YYYY-MM-DD) */
+            publishedOn: string | null;
+            /** @description The rule file (absent from the list) */
+            rules?: Record<string, never>;
+            ruleSet: string;
+            /** @description "sessions@<version>" */
+            ruleSetId: string;
             /** @enum {string} */
             status: "draft" | "published";
+            /** @description AGR-5: a substantial change (Conv art. 8.1) */
+            substantial: boolean;
+            /** @description The change, in French, as the centres read it in the notice */
+            summary: string;
+            /** @description ISO date-time */
+            updatedAt: string;
+            updatedBy: string;
+            version: string;
         };
         Session: {
             candidates: number;
@@ -5608,11 +5637,23 @@ export interface operations {
                 content: {
                     "application/json": {
                         brokenAt?: {
-                            id: string;
+                            /** @description The checkpoint file concerned */
+                            checkpoint?: string;
+                            /** @description In French, for the person who reads the verification */
+                            detail: string;
+                            /** @description The entry where the chain breaks (its sequence; for a checkpoint: its head) */
+                            id?: string;
                             /** @enum {string} */
-                            reason: "prev-hash" | "hash";
+                            reason: "prev-hash" | "hash" | "unknown-key" | "unkeyed-entry" | "checkpoint-unreadable" | "checkpoint-signature" | "checkpoint-unknown-key" | "checkpoint-head-missing" | "checkpoint-head-hash" | "checkpoint-count";
                         };
+                        /** @description Entries whose link was checked */
                         checked: number;
+                        checkpoints: {
+                            checked: number;
+                            /** @description ISO date-time */
+                            latestAt: string | null;
+                            sink: string | null;
+                        };
                         valid: boolean;
                     };
                 };
@@ -10295,7 +10336,18 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: Record<string, never>[];
+                        items: {
+                            /** @description The field at fault (a line that cannot be read) */
+                            field: string | null;
+                            /** @description The first line of the refused session (JSON: its item, from 1) */
+                            line: number;
+                            /** @description Its last line */
+                            lineTo: number;
+                            message: string;
+                            /** @description The rules that refuse the session */
+                            ruleIds: string[] | null;
+                            sessionId: string | null;
+                        }[];
                         limit: number;
                         offset: number;
                         total: number;

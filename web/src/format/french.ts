@@ -1,6 +1,7 @@
 /** French as people read it on the page (issue 14): plurals and dates. */
 import { PARAMETERS } from '../../../src/config/parameters';
 import { frenchDate, frenchDateIn, frenchDateTimeIn } from '../../../src/shared/domain/french-dates';
+import { dateIn } from '../../../src/shared/domain/zoned-time';
 
 /** Instants are shown in metropolitan time, the default zone of agréments. */
 const PARIS = PARAMETERS.agrement.timeZone;
@@ -31,6 +32,11 @@ export function dateFr(iso: string | null | undefined): string {
 export function dateTimeFr(iso: string | null | undefined): string {
   if (!iso) return '';
   return frenchDateTimeIn(new Date(iso), PARIS);
+}
+
+/** Today's date in Paris (YYYY-MM-DD), to compare with the API's calendar dates. */
+export function todayInParis(): string {
+  return dateIn(new Date(), PARIS);
 }
 
 /** A month (YYYY-MM) as "octobre 2026". */

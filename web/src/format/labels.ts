@@ -5,6 +5,10 @@
 
 export const label = (table: Readonly<Record<string, string>>, code: string): string => table[code] ?? code;
 
+/** An actor as the API stores it, "<name> (<role>)" for a person (src/access/domain/roles.ts), with the role in French. */
+export const actorFr = (actor: string): string =>
+  actor.replace(/^(.*) \(([a-z-]+)\)$/, (whole, name: string, role: string) => (role in ROLES ? `${name} (${ROLES[role]})` : whole));
+
 export const ROLES: Readonly<Record<string, string>> = {
   operations: 'Opérations',
   legal: 'Service juridique',
@@ -209,6 +213,32 @@ export const APPLICATION_EVENTS: Readonly<Record<string, string>> = {
   'attestation-issued': 'Attestation délivrée',
   'procedure-overdue': 'Délai de 2 mois dépassé',
 };
+
+/** The Journal (issue 14): the log's streams that are not agréments' (STREAMS has those). */
+export const LOG_STREAMS: Readonly<Record<string, string>> = {
+  ...STREAMS,
+  application: 'Demande d’agrément',
+  organisation: 'Organisation',
+  access: 'Accès',
+  'access-review': 'Revue des accès',
+  attention: 'Point d’attention',
+  'rule-set-version': 'Règles de session',
+  'sco-campaign': 'Campagne scolaire',
+  inspector: 'Contrôleur',
+};
+
+/** A session import's status (SES-1, docs/session-import.md). */
+export const IMPORT_STATUS: Readonly<Record<string, string>> = { running: 'en cours', completed: 'terminé', failed: 'échoué' };
+
+/** A rule-set version's status (AGR-6). */
+export const RULE_SET_STATUS: Readonly<Record<string, string>> = { draft: 'brouillon', published: 'publiée' };
+
+/** A rule-set version's notices to the centres (AGR-5): their kind and status. */
+export const NOTICE_KINDS: Readonly<Record<string, string>> = {
+  'agrement-action': 'Notification du changement substantiel (AGR-5)',
+  email: 'Information par e-mail',
+};
+export const NOTICE_STATUS: Readonly<Record<string, string>> = { pending: 'à envoyer', delivered: 'envoyée' };
 
 /** VIS-1..4: a control visit's kind and status (visits/domain/planner.ts). */
 export const VISIT_KINDS: Readonly<Record<string, string>> = {

@@ -7,7 +7,7 @@ import { Select } from '@codegouvfr/react-dsfr/Select';
 import { type FormEvent, type ReactNode, useId, useState } from 'react';
 import { useParams } from 'react-router-dom';
 import { PIECE_TYPES } from '../../../src/application/domain/application';
-import { HOLDER, type ApplicationState } from '../../../src/application/domain/procedure';
+import { HOLDER, TAKES_PIECES, type ApplicationState } from '../../../src/application/domain/procedure';
 import { addMonthsIn, netElapsedMs, type ProcedureClock } from '../../../src/application/domain/procedure-clock';
 import { PARAMETERS } from '../../../src/config/parameters';
 import { api, ApiError, idempotencyKey, ok, type Schemas } from '../api/client';
@@ -140,10 +140,7 @@ function Explanations({ title, id, evaluation }: { title: string; id: string; ev
 }
 
 /** The API's refusal, in French with the field or the rule at fault. */
-function refusal(status: number, body: Partial<Schemas['Error']> | undefined): string {
-  const message = new ApiError(status, body).message;
-  return body?.field ? `${message} (champ : ${body.field})` : message;
-}
+const refusal = (status: number, body: Partial<Schemas['Error']> | undefined): string => new ApiError(status, body).message;
 
 type Post = (body: Record<string, unknown>) => Promise<{ error?: unknown; response: Response }>;
 
@@ -382,6 +379,42 @@ function Decisions({ a, p, reload }: { a: Application; p: Procedure | null; relo
   );
 }
 
+/** DOC-4: the applicant (or operations on its behalf) adds a piece while the dossier takes them; the first missing one is proposed. */
+function AddPiece({ a, p, reload }: { a: Application; p: Procedure | null; reload: () => void }) {
+  return (
+    <Decision
+      id="pieces"
+      title="Ajouter une pièce (DOC-4)"
+      submitLabel="Ajouter la pièce"
+      onDone={reload}
+      post={(body) =>
+        api.POST('/applications/{id}/pieces', {
+          params: { path: { id: a.id }, header: { 'Idempotency-Key': idempotencyKey() } },
+          body: body as never,
+        })
+      }
+      toBody={(f) => {
+        const issuedOn = String(f.get('issuedOn') ?? '');
+        return { pieces: [{ type: String(f.get('type')), filename: String(f.get('filename')).trim(), ...(issuedOn ? { issuedOn } : {}) }] };
+      }}
+    >
+      <Select label="Pièce" nativeSelectProps={{ name: 'type', defaultValue: p?.missingPieces[0] ?? PIECE_TYPES[0] }}>
+        {PIECE_TYPES.map((t) => (
+          <option key={t} value={t}>
+            {label(PIECES, t)}
+          </option>
+        ))}
+      </Select>
+      <Input label="Nom du fichier" nativeInputProps={{ name: 'filename', required: true, maxLength: 300 }} />
+      <Input
+        label="Date du document (facultatif)"
+        hintText="DOC-1 : l’extrait prouvant l’existence légale doit dater de moins de 3 mois"
+        nativeInputProps={{ type: 'date', name: 'issuedOn' }}
+      />
+    </Decision>
+  );
+}
+
 async function load(id: string) {
   return ok(await api.GET('/applications/{id}', { params: { path: { id } } }));
 }
@@ -448,6 +481,10 @@ export default function ApplicationScreen() {
               headers={['Pièce', 'Fichier', 'Date du document', 'Reçue le']}
               rows={pieces.map((x) => [label(PIECES, x.type), x.filename, dateFr(x.issuedOn), dateFr(x.receivedAt)])}
             />
+            {can('application.add-pieces') && TAKES_PIECES.includes(a.state as ApplicationState) && (
+              // Keyed by what is missing: the form proposes the first missing piece afresh once incomplete.
+              <AddPiece key={`${a.state}:${p?.missingPieces.join(',') ?? ''}`} a={a} p={p} reload={reload} />
+            )}
 
             <h2>Règles appliquées</h2>
             {evaluation ? (

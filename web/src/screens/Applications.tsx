@@ -1,6 +1,5 @@
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Checkbox } from '@codegouvfr/react-dsfr/Checkbox';
-import { Pagination } from '@codegouvfr/react-dsfr/Pagination';
 import { Select } from '@codegouvfr/react-dsfr/Select';
 import type { FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
@@ -9,8 +8,9 @@ import { api, ok } from '../api/client';
 import { useApi } from '../api/use-api';
 import { ApplicationStateBadge } from '../components/ApplicationStateBadge';
 import { DataTable } from '../components/DataTable';
+import { ListCount, ListPages, pageOf, windowOf } from '../components/Paging';
 import { Screen } from '../components/Screen';
-import { count, dateFr } from '../format/french';
+import { dateFr } from '../format/french';
 import { daysFr } from '../format/duration';
 import { APPLICANT_KINDS, APPLICATION_STATES, label } from '../format/labels';
 
@@ -19,11 +19,10 @@ const PAGE_SIZE = 25;
 /** The address's filters (#/demandes?etat=submitted&retard=oui&page=2), French names, the API's values. */
 function queryOf(params: URLSearchParams) {
   const state = params.get('etat');
-  const page = Number(params.get('page') ?? 1);
   return {
     state: (STATE_CODES as readonly string[]).includes(state ?? '') ? (state as (typeof STATE_CODES)[number]) : undefined,
     overdue: params.get('retard') === 'oui',
-    page: Number.isInteger(page) && page >= 1 ? page : 1,
+    page: pageOf(params),
   };
 }
 
@@ -38,8 +37,7 @@ export default function Applications() {
           query: {
             ...(q.state ? { state: q.state } : {}),
             ...(q.overdue ? { overdue: true } : {}),
-            limit: PAGE_SIZE,
-            offset: (q.page - 1) * PAGE_SIZE,
+            ...windowOf(q.page, PAGE_SIZE),
           },
         },
       })
@@ -54,12 +52,6 @@ export default function Applications() {
     if (state) next.set('etat', state);
     if (form.get('retard')) next.set('retard', 'oui');
     setParams(next);
-  };
-
-  const pageLink = (page: number) => {
-    const next = new URLSearchParams(params);
-    next.set('page', String(page));
-    return { to: `/demandes?${next.toString()}` };
   };
 
   return (
@@ -85,7 +77,7 @@ export default function Applications() {
             />
             <Button type="submit">Filtrer</Button>
           </form>
-          <p className="fr-mt-2w">{count(list.total, 'demande')}</p>
+          <ListCount total={list.total} page={q.page} pageSize={PAGE_SIZE} noun="demande" />
           <DataTable
             id="applications"
             caption="Demandes d’agrément"
@@ -99,9 +91,7 @@ export default function Applications() {
               a.netElapsedMs === null ? '' : `${daysFr(a.netElapsedMs)} sur 2 mois`,
             ])}
           />
-          {list.total > PAGE_SIZE && (
-            <Pagination className="fr-mt-2w" count={Math.ceil(list.total / PAGE_SIZE)} defaultPage={q.page} getPageLinkProps={pageLink} />
-          )}
+          <ListPages id="applications-pages" path="/demandes" params={params} total={list.total} page={q.page} pageSize={PAGE_SIZE} />
         </>
       )}
     </Screen>

@@ -1,6 +1,5 @@
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Input } from '@codegouvfr/react-dsfr/Input';
-import { Pagination } from '@codegouvfr/react-dsfr/Pagination';
 import { Select } from '@codegouvfr/react-dsfr/Select';
 import type { FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
@@ -8,9 +7,10 @@ import { api, ok } from '../api/client';
 import type { paths } from '../api/schema';
 import { useApi } from '../api/use-api';
 import { DepartmentInput, paramsFromForm, RegionSelect, useRegions } from '../components/FilterBar';
+import { CsvExport, ListCount, ListPages, pageOf, windowOf } from '../components/Paging';
 import { Screen } from '../components/Screen';
 import { StateBadge } from '../components/StateBadge';
-import { count, dateFr } from '../format/french';
+import { dateFr } from '../format/french';
 import { DEADLINES, KINDS, label, STATES } from '../format/labels';
 
 type Query = NonNullable<paths['/centres']['get']['parameters']['query']>;
@@ -30,7 +30,6 @@ function queryOf(params: URLSearchParams): Query & { page: number } {
   const state = params.get('etat') as State | null;
   const kind = params.get('type');
   const sort = params.get('tri') as Sort | null;
-  const page = Number(params.get('page') ?? 1);
   return {
     ...(text('nom') ? { name: text('nom') } : {}),
     ...(text('uai') ? { uai: text('uai')!.toUpperCase() } : {}),
@@ -40,7 +39,7 @@ function queryOf(params: URLSearchParams): Query & { page: number } {
     ...(kind === 'centre' || kind === 'network' ? { kind } : {}),
     sort: sort && SORTS.includes(sort) ? sort : 'name',
     order: params.get('ordre') === 'desc' ? 'desc' : 'asc',
-    page: Number.isInteger(page) && page >= 1 ? page : 1,
+    page: pageOf(params),
   };
 }
 
@@ -61,7 +60,7 @@ export default function Centres() {
   const { page, ...query } = queryOf(params);
   const regions = useRegions();
   const loaded = useApi(JSON.stringify({ page, ...query }), () =>
-    api.GET('/centres', { params: { query: { ...query, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE } } }).then(ok),
+    api.GET('/centres', { params: { query: { ...query, ...windowOf(page, PAGE_SIZE) } } }).then(ok),
   );
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
@@ -79,25 +78,10 @@ export default function Centres() {
     setParams(next);
   };
 
-  const pageLink = (n: number) => {
-    const next = new URLSearchParams(params);
-    if (n === 1) next.delete('page');
-    else next.set('page', String(n));
-    return { to: `/centres?${next}` };
-  };
-
-  const exportCsv = async () => {
-    const { response } = await api.GET('/centres', { params: { query: { ...query, format: 'csv' } }, parseAs: 'blob' });
-    const url = URL.createObjectURL(await response.blob());
-    Object.assign(document.createElement('a'), { href: url, download: 'centres.csv' }).click();
-    URL.revokeObjectURL(url);
-  };
-
   const key = params.toString();
   return (
     <Screen title="Centres et réseaux" loaded={loaded}>
       {(d) => {
-        const pages = Math.max(1, Math.ceil(d.total / PAGE_SIZE));
         return (
           <>
             {/* Keyed by the address (going back shows that address’s search) and by the regions once loaded (to select one). */}
@@ -135,13 +119,11 @@ export default function Centres() {
               </Button>
             </form>
 
-            <p className="fr-mt-2w" id="centres-count">
-              {count(d.total, 'résultat')}
-              {pages > 1 && ` · page ${page} sur ${pages}`}
-            </p>
-            <Button priority="secondary" size="small" iconId="fr-icon-download-line" onClick={exportCsv}>
-              Exporter en CSV
-            </Button>
+            <ListCount id="centres-count" total={d.total} page={page} pageSize={PAGE_SIZE} noun="résultat" />
+            <CsvExport
+              filename="centres.csv"
+              fetchCsv={() => api.GET('/centres', { params: { query: { ...query, format: 'csv' } }, parseAs: 'blob' })}
+            />
 
             {d.items.length === 0 ? (
               <p id="centres">Aucun centre ne correspond à cette recherche.</p>
@@ -233,7 +215,7 @@ export default function Centres() {
                 </div>
               </div>
             )}
-            {pages > 1 && <Pagination id="centres-pages" count={pages} defaultPage={page} getPageLinkProps={pageLink} showFirstLast />}
+            <ListPages id="centres-pages" path="/centres" params={params} total={d.total} page={page} pageSize={PAGE_SIZE} />
           </>
         );
       }}

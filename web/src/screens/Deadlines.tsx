@@ -1,9 +1,9 @@
-import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Link, useSearchParams } from 'react-router-dom';
 import { api, ok } from '../api/client';
 import { useApi } from '../api/use-api';
 import { DataTable } from '../components/DataTable';
 import { dashboardQuery, FilterBar } from '../components/FilterBar';
+import { CsvExport } from '../components/Paging';
 import { Screen } from '../components/Screen';
 import { count, dateFr } from '../format/french';
 import { DEADLINES, label } from '../format/labels';
@@ -26,16 +26,6 @@ export default function Deadlines() {
     api.GET('/dashboard/deadlines', { params: { query: { ...query, limit: 200 } } }).then(ok),
   );
 
-  const exportCsv = async () => {
-    const { response } = await api.GET('/dashboard/deadlines', {
-      params: { query: { ...query, format: 'csv', limit: 1000 } },
-      parseAs: 'blob',
-    });
-    const url = URL.createObjectURL(await response.blob());
-    Object.assign(document.createElement('a'), { href: url, download: 'echeances.csv' }).click();
-    URL.revokeObjectURL(url);
-  };
-
   const title = days === 1 ? 'Échéances du prochain jour' : `Échéances des ${days} prochains jours`;
   return (
     <Screen title={deadline ? `${title} : ${label(DEADLINES, deadline)}` : title} loaded={loaded}>
@@ -51,9 +41,12 @@ export default function Deadlines() {
               </>
             )}
           </p>
-          <Button priority="secondary" size="small" iconId="fr-icon-download-line" onClick={exportCsv}>
-            Exporter en CSV
-          </Button>
+          <CsvExport
+            filename="echeances.csv"
+            fetchCsv={() =>
+              api.GET('/dashboard/deadlines', { params: { query: { ...query, format: 'csv', limit: 1000 } }, parseAs: 'blob' })
+            }
+          />
           <DataTable
             id="deadlines"
             caption={title}

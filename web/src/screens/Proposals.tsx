@@ -1,6 +1,5 @@
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Button } from '@codegouvfr/react-dsfr/Button';
-import { Pagination } from '@codegouvfr/react-dsfr/Pagination';
 import { Select } from '@codegouvfr/react-dsfr/Select';
 import { type FormEvent, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
@@ -9,10 +8,11 @@ import type { paths } from '../api/schema';
 import { useApi } from '../api/use-api';
 import { DataTable } from '../components/DataTable';
 import { DepartmentInput, paramsFromForm, RegionSelect, useRegions } from '../components/FilterBar';
+import { CsvExport, ListCount, ListPages, pageOf, windowOf } from '../components/Paging';
 import { ReasonDialog } from '../components/ReasonDialog';
 import { Screen } from '../components/Screen';
 import { StateBadge } from '../components/StateBadge';
-import { count, dateFr } from '../format/french';
+import { dateFr } from '../format/french';
 import { label, PROPOSAL_KINDS, PROPOSALS } from '../format/labels';
 import { useSession } from '../session/session';
 
@@ -28,12 +28,11 @@ const DECIDE = 'agrement.confirm-termination';
 /** The filters in the address, French names there (#/propositions?nature=termination&region=84&page=2). */
 function queryOf(params: URLSearchParams): Query & { page: number } {
   const kind = params.get('nature') as Kind | null;
-  const page = Number(params.get('page') ?? 1);
   return {
     ...(kind && KIND_CODES.includes(kind) ? { kind } : {}),
     ...(params.get('region') ? { region: params.get('region')! } : {}),
     ...(params.get('departement') ? { department: params.get('departement')! } : {}),
-    page: Number.isInteger(page) && page >= 1 ? page : 1,
+    page: pageOf(params),
   };
 }
 
@@ -50,7 +49,7 @@ export default function Proposals() {
   const { can } = useSession();
   const regions = useRegions();
   const loaded = useApi(JSON.stringify({ page, ...query }), () =>
-    api.GET('/proposals', { params: { query: { ...query, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE } } }).then(ok),
+    api.GET('/proposals', { params: { query: { ...query, ...windowOf(page, PAGE_SIZE) } } }).then(ok),
   );
   const [pending, setPending] = useState<Pending | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
@@ -59,13 +58,6 @@ export default function Proposals() {
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     setParams(paramsFromForm(event.currentTarget, params, ['page']));
-  };
-
-  const pageLink = (n: number) => {
-    const next = new URLSearchParams(params);
-    if (n === 1) next.delete('page');
-    else next.set('page', String(n));
-    return { to: `/propositions?${next}` };
   };
 
   const decide = async ({ proposal, action }: Pending, reason: string, reload: () => void) => {
@@ -94,20 +86,12 @@ export default function Proposals() {
     reload();
   };
 
-  const exportCsv = async () => {
-    const { response } = await api.GET('/proposals', { params: { query: { ...query, format: 'csv' } }, parseAs: 'blob' });
-    const url = URL.createObjectURL(await response.blob());
-    Object.assign(document.createElement('a'), { href: url, download: 'propositions.csv' }).click();
-    URL.revokeObjectURL(url);
-  };
-
   const key = params.toString();
   const decides = can(DECIDE);
   return (
     <Screen title="Propositions à décider" loaded={loaded}>
       {(d) => {
         const reload = loaded.status === 'ready' ? loaded.reload : () => undefined;
-        const pages = Math.max(1, Math.ceil(d.total / PAGE_SIZE));
         return (
           <>
             <form id="proposal-filters" className="filters" aria-label="Filtres" onSubmit={submit} key={`${key}|${regions.length}`}>
@@ -137,13 +121,11 @@ export default function Proposals() {
               {done && <Alert id="decision-done" severity="success" small description={done} className="fr-my-2w" />}
             </div>
 
-            <p className="fr-mt-2w">
-              {count(d.total, 'proposition en attente', 'propositions en attente')}
-              {pages > 1 && ` · page ${page} sur ${pages}`}
-            </p>
-            <Button priority="secondary" size="small" iconId="fr-icon-download-line" onClick={exportCsv}>
-              Exporter en CSV
-            </Button>
+            <ListCount total={d.total} page={page} pageSize={PAGE_SIZE} noun="proposition en attente" plural="propositions en attente" />
+            <CsvExport
+              filename="propositions.csv"
+              fetchCsv={() => api.GET('/proposals', { params: { query: { ...query, format: 'csv' } }, parseAs: 'blob' })}
+            />
             <DataTable
               id="proposals"
               caption="Propositions en attente de décision, la plus ancienne d’abord"
@@ -193,7 +175,7 @@ export default function Proposals() {
                   : []),
               ])}
             />
-            {pages > 1 && <Pagination id="proposals-pages" count={pages} defaultPage={page} getPageLinkProps={pageLink} showFirstLast />}
+            <ListPages id="proposals-pages" path="/propositions" params={params} total={d.total} page={page} pageSize={PAGE_SIZE} />
             {pending && (
               <ReasonDialog
                 title={`${pending.action === 'confirm-proposal' ? 'Confirmer' : 'Refuser'} ${label(PROPOSALS, pending.proposal.kind)} de ${pending.proposal.organisationName} (${pending.proposal.ruleId})`}

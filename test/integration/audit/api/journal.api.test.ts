@@ -6,6 +6,7 @@ import { appendToLog, type NewLogEntry } from '../../../../src/shared/event-log/
 import { bearer } from '../../../support/auth';
 import { type Harness, useApi } from '../../../support/harness';
 import { everyItem, type Json, requestJson } from '../../../support/http';
+import { documentComplaints } from '../../../support/openapi-schema';
 
 /** Issue 14, the Journal: GET /audit/log, the audit log (issue 12) filtered, paged, newest first, as JSON or CSV. */
 let h: Harness;
@@ -58,6 +59,17 @@ describe('GET /audit/log: who may read the Journal', () => {
     const res = await get('/audit/log', await h.tokenFor(role));
     expect(res.status).toBe(403);
     expect(res.body.action).toBe('log.read');
+  });
+});
+
+describe('GET /audit/log/verification: the status the Journal shows', () => {
+  it('issue 12 answers valid with the entries and checkpoints checked, as the OpenAPI document describes it', async () => {
+    const res = await get('/audit/log/verification', ops);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ valid: true, checkpoints: { checked: expect.any(Number) } });
+    expect(res.body.checked).toBeGreaterThan(0);
+    expect(await documentComplaints(api, 'GET /audit/log/verification', 200, res.body)).toEqual([]);
+    expect((await get('/audit/log/verification', await h.tokenFor('read-only'))).status).toBe(403);
   });
 });
 

@@ -7,6 +7,7 @@ import { runningAgrement } from '../../../support/agrement-fixtures';
 import { createHarness, receivedMail, serveApi, type Harness } from '../../../support/harness';
 import { requestJson } from '../../../support/http';
 import { sessionReport } from '../../../support/session-fixtures';
+import { documentComplaints } from '../../../support/openapi-schema';
 import { until } from '../../../support/waiting';
 import ses2020 from '../../../../src/sessions/rules/ses-2020-01.rules.json';
 import ses2027 from '../../../fixtures/rules/ses-2027-01.rules.json';
@@ -99,7 +100,11 @@ describe('rule-set versions API (AGR-5, AGR-6): drafted, studied, published by o
     expect(list.status).toBe(200);
     expect(list.body.map((v: { id: string }) => v.id)).toContain(created.body.id);
     expect((await http('GET', '/rule-set-versions?status=other')).body.field).toBe('status');
-    expect((await http('GET', `/rule-set-versions/${created.body.id}`)).body.rules.version).toBe(`${Y}-01`);
+    const one = await http('GET', `/rule-set-versions/${created.body.id}`);
+    expect(one.body.rules.version).toBe(`${Y}-01`);
+    // Issue 14: the Règles screen reads these answers through the typed client: they match the document.
+    expect(await documentComplaints(api, 'GET /rule-set-versions', 200, list.body)).toEqual([]);
+    expect(await documentComplaints(api, 'GET /rule-set-versions/{id}', 200, one.body)).toEqual([]);
     expect((await http('GET', '/rule-set-versions/00000000-0000-4000-8000-000000000000')).status).toBe(404);
     expect((await http('GET', '/rule-set-versions/nope')).body.field).toBe('id');
 
@@ -142,6 +147,7 @@ describe('rule-set versions API (AGR-5, AGR-6): drafted, studied, published by o
     const refused = impact.body.refused.find((r: { sessionId: string }) => r.sessionId === sixteen.id);
     expect(refused).toMatchObject({ organisationId: c.organisationId, date: `${Y}-03-10`, ruleIds: ['SES-2'] });
     expect(refused.failures[0]).toMatchObject({ ruleId: 'SES-2', check: 'SES-2.candidates-per-invigilator', actual: 16, expected: 15 });
+    expect(await documentComplaints(api, 'GET /rule-set-versions/{id}/impact', 200, impact.body)).toEqual([]);
     // Studying a draft changes nothing: the session is still judged by the cahier in force.
     expect((await http('POST', '/sessions/dry-run', sessionReport(c.organisationId, { date: `${Y}-03-10` }, 16))).body).toMatchObject({
       allowed: true,

@@ -11,6 +11,7 @@ import { runningAgrement } from '../../../support/agrement-fixtures';
 import { bearer } from '../../../support/auth';
 import { serveApi, type Harness, useApi } from '../../../support/harness';
 import { sessionReport } from '../../../support/session-fixtures';
+import { documentComplaints } from '../../../support/openapi-schema';
 import { until } from '../../../support/waiting';
 
 let h: Harness;
@@ -160,6 +161,8 @@ describe('bulk import of sessions (SES-1, QUO-3)', () => {
       await fetch(`${api}/session-imports/${(ndjson as { id: string }).id}/errors`, { headers: bearer(ops) })
     ).json()) as { items: Array<{ line: number; message: string }> };
     expect(errors.items[0]).toMatchObject({ line: 2, message: expect.stringMatching(/not valid JSON/) });
+    // Issue 14: the Imports screen reads the refusals through the typed client: they match the document.
+    expect(await documentComplaints(api, 'GET /session-imports/{id}/errors', 200, errors)).toEqual([]);
     expect((await upload('x', 'text/plain')).status).toBe(400);
   });
 

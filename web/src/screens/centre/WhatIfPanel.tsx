@@ -8,10 +8,9 @@ import { addDays, addMonths, addYears, isoDate, parseIsoDate } from '../../../..
 import { PARAMETERS } from '../../../../src/config/parameters';
 import { api, ok } from '../../api/client';
 import type { paths } from '../../api/schema';
-import { count, dateFr } from '../../format/french';
+import { count, dateFr, todayInParis } from '../../format/french';
 import { AUDIENCES, DEADLINES, EMAILS, EVENTS, label, STATES } from '../../format/labels';
 import { outcome } from './outcome';
-import { todayIso } from './records';
 
 type WhatIf = paths['/agrements/{id}/what-if']['post'];
 type Body = WhatIf['requestBody']['content']['application/json'];
@@ -79,7 +78,7 @@ const toEvent = (d: Draft): HypotheticalEvent => ({
  * simulated clock: nothing real changes, nothing is recorded or sent.
  */
 export function WhatIfPanel({ agrementId }: { agrementId: string }) {
-  const today = todayIso();
+  const today = todayInParis();
   const horizon = isoDate(addYears(parseIsoDate(today), PARAMETERS.simulation.whatIfHorizonYears));
   const [drafts, setDrafts] = useState<Draft[]>([{ key: 0, type: 'breach.notified', on: today, candidates: '0', years: '3' }]);
   const [nextKey, setNextKey] = useState(1);

@@ -1,7 +1,6 @@
 import { addDays, addMonths, isoDate, parseIsoDate } from '../../../../src/shared/domain/dates';
-import { dateIn } from '../../../../src/shared/domain/zoned-time';
-import { PARAMETERS } from '../../../../src/config/parameters';
 import { api, ok, type Schemas } from '../../api/client';
+import { todayInParis } from '../../format/french';
 
 type Agrement = Schemas['Agrement'];
 
@@ -10,9 +9,6 @@ const VISITS_BEFORE_GRANT_MONTHS = 12;
 const VISITS_AHEAD_DAYS = 366;
 const LIST_LIMIT = 50;
 
-/** Today in the agréments' zone (YYYY-MM-DD). */
-export const todayIso = (): string => dateIn(new Date(), PARAMETERS.agrement.timeZone);
-
 /**
  * What the centre's page shows besides its agrément (issue 14): control visits and findings (VIS-1..4), the quality
  * record, the monthly statements (BIL-1) and, for a network, its members (ELIG-4). Each only for a role that may read
@@ -20,7 +16,7 @@ export const todayIso = (): string => dateIn(new Date(), PARAMETERS.agrement.tim
  */
 export async function loadRecords(a: Agrement, can: (permission: string) => boolean) {
   const organisationId = a.organisation.id;
-  const today = todayIso();
+  const today = todayInParis();
   const since = a.firstGrantOn ?? a.startOn ?? today;
   const from = isoDate(addMonths(parseIsoDate(since), -VISITS_BEFORE_GRANT_MONTHS));
   const to = isoDate(addDays(parseIsoDate(today), VISITS_AHEAD_DAYS));
