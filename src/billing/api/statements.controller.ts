@@ -4,6 +4,7 @@ import type { Response } from 'express';
 import type { Principal } from '../../access/domain/roles';
 import { InvalidCommand } from '../../shared/domain/errors';
 import { STATEMENT_STATES } from '../domain/statement';
+import { isUuid } from '../../access/usecases/credentials';
 import { visibleOrganisationIds } from '../../access/usecases/scope';
 import type { ApplicationDeps } from '../../shared/usecases/dependencies';
 import { toCsv } from '../../dashboard/usecases/dashboard';
@@ -47,11 +48,13 @@ export class StatementsController {
   @Get()
   @Can('statement.read')
   @ApiOperation({
-    summary: 'Monthly statements (BIL-1), latest month first; filters month (YYYY-MM), state, overdue (not sent by the 5th); ?format=csv',
+    summary:
+      'Monthly statements (BIL-1), latest month first; filters month (YYYY-MM), state, overdue (not sent by the 5th), organisationId; ?format=csv',
   })
   @ApiQuery({ name: 'month', required: false, description: 'YYYY-MM' })
   @ApiQuery({ name: 'state', required: false, enum: [...STATEMENT_STATES] })
   @ApiQuery({ name: 'overdue', required: false, type: Boolean, description: 'BIL-1: not sent by its due date' })
+  @ApiQuery({ name: 'organisationId', required: false, description: 'Only this centre’s statements (issue 14: the centre’s page)' })
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
   @ApiQuery({ name: 'limit', required: false, type: Number })
   @ApiQuery({ name: 'offset', required: false, type: Number })
@@ -63,8 +66,13 @@ export class StatementsController {
       throw new InvalidCommand('overdue', 'overdue must be true or false');
     const limit = intParam('limit', q.limit, 50, 1, 1000);
     const offset = intParam('offset', q.offset, 0, 0, 10_000_000);
+    if (q.organisationId !== undefined && !isUuid(q.organisationId))
+      throw new InvalidCommand('organisationId', 'organisationId must be a UUID');
+    // DATA-3: one centre within what the principal may see (outside it, an empty page, as for any filter).
+    const scope = await this.scope(p);
+    const organisationIds = q.organisationId === undefined ? scope : (scope ?? [q.organisationId]).filter((id) => id === q.organisationId);
     const page = await listStatements(this.deps, {
-      organisationIds: await this.scope(p),
+      organisationIds,
       month: q.month,
       state: q.state,
       overdue: q.overdue === 'true',

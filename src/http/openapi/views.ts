@@ -630,7 +630,10 @@ export const findingsResult = s.obj({
 });
 
 /** usecases/visits/quality-events.ts view */
-export const qualityEvent = s.obj({ id: s.uuid, kind: s.string, occurredOn: s.date });
+export const qualityEvent = s.obj(
+  { id: s.uuid, kind: s.string, occurredOn: s.date, summary: s.string, sessionId: s.nullableString, ruleId: s.string },
+  ['summary', 'sessionId', 'ruleId'],
+);
 export const qualityEventList = s.page(qualityEvent);
 
 /** domain/sessions/remedy.ts SessionRemedy (SES-12): the follow-up of a session's remedy. */

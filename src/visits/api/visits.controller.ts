@@ -24,6 +24,8 @@ import { ApiErrors, ApiSuccess } from '../../http/openapi';
 import * as v from '../../http/openapi/views';
 
 const uuid = (field: string) => new ParseUUIDPipe({ exceptionFactory: () => new InvalidCommand(field, `${field} must be a UUID`) });
+const optionalUuid = (field: string) =>
+  new ParseUUIDPipe({ optional: true, exceptionFactory: () => new InvalidCommand(field, `${field} must be a UUID`) });
 const isoDate = { type: 'string', format: 'date', description: 'ISO date (YYYY-MM-DD)' } as const;
 
 /** POST /visit-plans */
@@ -171,11 +173,17 @@ export class VisitsController {
   @ApiSuccess(v.visitList)
   @Get('visit-plans')
   @Can('visits.read')
-  @ApiOperation({ summary: 'The visits planned in a period (an inspector sees only their own)' })
+  @ApiOperation({ summary: 'The visits planned in a period, of one centre if asked (an inspector sees only their own)' })
   @ApiQuery({ name: 'from', required: true, description: 'ISO date' })
   @ApiQuery({ name: 'to', required: true, description: 'ISO date' })
-  async list(@CurrentPrincipal() principal: Principal, @Query('from') from?: string, @Query('to') to?: string) {
-    return listVisits(this.deps.db, { from: from as string, to: to as string }, principal);
+  @ApiQuery({ name: 'organisationId', required: false, description: 'Only the visits of this centre (issue 14: the centre’s page)' })
+  async list(
+    @CurrentPrincipal() principal: Principal,
+    @Query('from') from?: string,
+    @Query('to') to?: string,
+    @Query('organisationId', optionalUuid('organisationId')) organisationId?: string,
+  ) {
+    return listVisits(this.deps.db, { from: from as string, to: to as string, organisationId }, principal);
   }
 
   @Post('control-visits/:id/findings')

@@ -239,11 +239,12 @@ export function visitsRepository(db: Db): VisitsRepository {
       return rows.map(toVisit);
     },
 
-    async visitsBetween(from, to, inspectorId) {
+    async visitsBetween(from, to, inspectorId, organisationId) {
       const params: unknown[] = [from, to];
       const mine = inspectorId ? `AND v.inspector_id = $${params.push(inspectorId)}` : '';
+      const centre = organisationId ? `AND v.organisation_id = $${params.push(organisationId)}` : '';
       const rows: VisitRow[] = await db.query(
-        `${VISIT_SELECT} WHERE v.planned_on BETWEEN $1 AND $2 ${mine} ORDER BY v.planned_on, o.name, v.id`,
+        `${VISIT_SELECT} WHERE v.planned_on BETWEEN $1 AND $2 ${mine} ${centre} ORDER BY v.planned_on, o.name, v.id`,
         params,
       );
       return rows.map(toVisit);

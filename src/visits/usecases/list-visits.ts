@@ -46,17 +46,17 @@ function toView(v: VisitRecord): VisitView {
   };
 }
 
-/** The visits planned in [from, to] (any status); an inspector sees only their own. */
+/** The visits planned in [from, to] (any status), of one centre if asked (issue 14: the centre's page); an inspector sees only their own. */
 export async function listVisits(
   db: DataSource,
-  query: { from: string; to: string },
+  query: { from: string; to: string; organisationId?: string },
   principal: Principal,
 ): Promise<{ from: string; to: string; visits: VisitView[] }> {
   const from = requireDate('from', query.from);
   const to = requireDate('to', query.to);
   if (to < from) throw new InvalidCommand('to', 'to must be on or after from');
   const inspectorId = await inspectorIdOf(db, principal);
-  const visits = await visitsRepository(db).visitsBetween(from, to, inspectorId);
+  const visits = await visitsRepository(db).visitsBetween(from, to, inspectorId, query.organisationId);
   return { from, to, visits: visits.map(toView) };
 }
 

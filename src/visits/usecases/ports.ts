@@ -94,7 +94,7 @@ export interface VisitsRepository {
   /** Those of the visits still planned, soonest first. */
   plannedVisits(visitIds: string[]): Promise<VisitRecord[]>;
   /** The visits (any status) planned in [from, to], an inspector's only when given; by day, then centre name. */
-  visitsBetween(from: string, to: string, inspectorId: string | null): Promise<VisitRecord[]>;
+  visitsBetween(from: string, to: string, inspectorId: string | null, organisationId?: string): Promise<VisitRecord[]>;
   /** Whether the inspector has (or had) a visit to the centre. */
   inspectorHasVisited(inspectorId: string, organisationId: string): Promise<boolean>;
   /**

@@ -1349,7 +1349,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Monthly statements (BIL-1), latest month first; filters month (YYYY-MM), state, overdue (not sent by the 5th); ?format=csv */
+        /** Monthly statements (BIL-1), latest month first; filters month (YYYY-MM), state, overdue (not sent by the 5th), organisationId; ?format=csv */
         get: operations["StatementsController_list"];
         put?: never;
         post?: never;
@@ -1537,7 +1537,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The visits planned in a period (an inspector sees only their own) */
+        /** The visits planned in a period, of one centre if asked (an inspector sees only their own) */
         get: operations["VisitsController_list"];
         put?: never;
         /**
@@ -6497,6 +6497,9 @@ export interface operations {
                             kind: string;
                             /** @description ISO date (YYYY-MM-DD) */
                             occurredOn: string;
+                            ruleId?: string;
+                            sessionId?: string | null;
+                            summary?: string;
                         }[];
                         limit: number;
                         offset: number;
@@ -6626,6 +6629,9 @@ export interface operations {
                         kind: string;
                         /** @description ISO date (YYYY-MM-DD) */
                         occurredOn: string;
+                        ruleId?: string;
+                        sessionId?: string | null;
+                        summary?: string;
                     };
                 };
             };
@@ -12298,6 +12304,8 @@ export interface operations {
                 /** @description YYYY-MM */
                 month?: unknown;
                 offset?: number;
+                /** @description Only this centre’s statements (issue 14: the centre’s page) */
+                organisationId?: unknown;
                 /** @description BIL-1: not sent by its due date */
                 overdue?: boolean;
                 state?: "prepared" | "sent" | "invoiced" | "paid";
@@ -13615,6 +13623,8 @@ export interface operations {
             query: {
                 /** @description ISO date */
                 from: string;
+                /** @description Only the visits of this centre (issue 14: the centre’s page) */
+                organisationId?: string;
                 /** @description ISO date */
                 to: string;
             };

@@ -38,3 +38,8 @@ export function dateTimeFr(iso: string | null | undefined): string {
 export function todayInParis(): string {
   return dateIn(new Date(), PARIS);
 }
+
+/** A month (YYYY-MM) as "octobre 2026". */
+export function monthFr(month: string): string {
+  return new Date(`${month}-01T12:00:00Z`).toLocaleDateString('fr-FR', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+}

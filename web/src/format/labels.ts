@@ -125,6 +125,9 @@ export const EVENTS: Readonly<Record<string, string>> = {
   'referent-count-revised': 'Nombre de référents révisé',
   'member-joined': 'Centre entré dans le réseau',
   'member-left': 'Centre sorti du réseau',
+  'cure-deadline-passed': 'Délai de mise en demeure expiré',
+  'statement-prepared': 'Relevé préparé',
+  'findings-recorded': 'Constats de visite enregistrés',
 };
 
 export const STREAMS: Readonly<Record<string, string>> = {
@@ -236,7 +239,8 @@ export const NOTICE_KINDS: Readonly<Record<string, string>> = {
   email: 'Information par e-mail',
 };
 export const NOTICE_STATUS: Readonly<Record<string, string>> = { pending: 'à envoyer', delivered: 'envoyée' };
-/** VIS-1, VIS-2, APP-3: the kind of a control visit. */
+
+/** VIS-1..4: a control visit's kind and status (visits/domain/planner.ts). */
 export const VISIT_KINDS: Readonly<Record<string, string>> = {
   announced: 'annoncée',
   unannounced: 'inopinée',
@@ -250,4 +254,55 @@ export const INSPECTOR_KINDS: Readonly<Record<string, string>> = {
   'pix-staff': 'agent Pix',
   'centre-manager': 'responsable d’un autre centre',
   contractor: 'prestataire',
+};
+
+/** The quality record (visits/domain/quality-events.ts). */
+export const QUALITY_KINDS: Readonly<Record<string, string>> = {
+  complaint: 'Réclamation',
+  incident: 'Incident',
+  'fraud-report': 'Signalement de fraude',
+  'late-finalisation': 'Finalisation tardive',
+  'data-breach': 'Violation de données personnelles',
+};
+
+/** BIL-1, BIL-2: a monthly statement's state. */
+export const STATEMENT_STATES: Readonly<Record<string, string>> = {
+  prepared: 'préparé',
+  sent: 'envoyé',
+  invoiced: 'facturé',
+  paid: 'payé',
+};
+
+/** Who an e-mail of the what-if would go to. */
+export const AUDIENCES: Readonly<Record<string, string>> = {
+  centre: 'au centre',
+  operations: 'aux opérations Pix',
+  legal: 'au service juridique',
+};
+
+/** The agrément's e-mails (agrement/domain/notification-templates.ts), by what they say. */
+export const EMAILS: Readonly<Record<string, string>> = {
+  'agrement-renewal-reminder': 'rappel de renouvellement',
+  'agrement-renewal-missed': 'demande de renouvellement manquée',
+  'agrement-renewal-missed-operations': 'demande de renouvellement manquée (opérations)',
+  'agrement-renewed': 'agrément renouvelé',
+  'agrement-expired': 'agrément expiré',
+  'agrement-suspended': 'agrément suspendu',
+  'agrement-suspension-lifted': 'suspension levée',
+  'control-visit-demanded': 'visite de contrôle demandée',
+  'breach-notice': 'lettre de mise en demeure',
+  'breach-cured': 'manquement corrigé',
+  'termination-proposed': 'résiliation à confirmer',
+  'breach-proposed': 'mise en demeure à décider',
+  'termination-notice': 'préavis de résiliation',
+  'agrement-terminated': 'agrément résilié',
+  'quota-warning': 'alerte quota',
+  'badge-reminder': 'rappel badge référent',
+  'referent-contribution-warning': 'alerte contribution du référent',
+  'referent-training-required': 'formation du référent requise',
+  'cahier-change-notice': 'nouveau cahier des charges',
+  'force-majeure-started': 'force majeure',
+  'force-majeure-ended': 'fin de la force majeure',
+  'labour-documents-requested': 'documents sociaux demandés',
+  'planned-sessions-affected': 'sessions planifiées concernées',
 };

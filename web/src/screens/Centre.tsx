@@ -14,10 +14,16 @@ import { StateBadge } from '../components/StateBadge';
 import { count, dateFr, dateTimeFr } from '../format/french';
 import { BLOCKERS, DEADLINES, EVENTS, label, PROPOSALS, SESSION_STATUS, STREAMS } from '../format/labels';
 import { useSession } from '../session/session';
+import { CentreStatements } from './centre/CentreStatements';
+import { ControlVisits } from './centre/ControlVisits';
+import { NetworkMembers } from './centre/NetworkMembers';
+import { outcome } from './centre/outcome';
+import { QualityRecord } from './centre/QualityRecord';
+import { loadRecords } from './centre/records';
+import { WhatIfPanel } from './centre/WhatIfPanel';
 
 type Agrement = Schemas['Agrement'];
 type Action = paths['/agrements/{id}/actions/{action}']['post']['parameters']['path']['action'];
-type LedgerEntry = Agrement['ledger'][number];
 
 /** The legal team's actions on an agrément (SUS-1, SUS-3, BRE-1, BRE-2), each when the agrément's state allows it. */
 const LEGAL_ACTIONS: { action: Action; permission: string; label: string; when: (a: Agrement) => boolean; extra?: ReactNode }[] = [
@@ -53,44 +59,16 @@ const LEGAL_ACTIONS: { action: Action; permission: string; label: string; when: 
 
 type Pending = { action: Action; title: string; extra?: ReactNode; proposalId?: string };
 
-/** Issue 10 §3: what became of a deadline, in words. */
-function outcome(d: LedgerEntry): string {
-  const events = (by: string | null) =>
-    by
-      ? by
-          .split(', ')
-          .map((t) => label(EVENTS, t))
-          .join(', ')
-      : '';
-  const by = d.outcomeBy ? ` (${events(d.outcomeBy)})` : '';
-  switch (d.outcome) {
-    case 'pending':
-      return 'à venir';
-    case 'met':
-      return `respectée le ${dateFr(d.outcomeOn)}${by}`;
-    case 'missed':
-      return `manquée${d.outcomeBy ? ` — suite : ${events(d.outcomeBy)}` : ''}`;
-    case 'reached':
-      return `atteinte le ${dateFr(d.outcomeOn)}${d.outcomeBy ? ` — suite : ${events(d.outcomeBy)}` : ''}`;
-    case 'cancelled':
-      return `annulée${d.outcomeOn ? ` le ${dateFr(d.outcomeOn)}` : ''}${by}`;
-    case 'superseded':
-      return `remplacée par ${d.supersededByOn ? `l’échéance du ${dateFr(d.supersededByOn)}` : 'une autre échéance'}${by}`;
-    default:
-      return d.outcome;
-  }
-}
-
 /** The session an event concerns (SES-1: the centre's own id), when it says so. */
 function sessionIdOf(data: unknown): string | null {
   const id = (data as { sessionId?: unknown } | null)?.sessionId;
   return typeof id === 'string' ? id : null;
 }
 
-async function load(id: string) {
+async function load(id: string, can: (permission: string) => boolean) {
   const a = ok(await api.GET('/agrements/{id}', { params: { path: { id } } }));
   // SES-1, SES-10: the latest sessions; the whole timeline of every stream that concerns the centre.
-  const [sessions, timeline] = await Promise.all([
+  const [sessions, timeline, records] = await Promise.all([
     api
       .GET('/sessions', { params: { query: { organisationId: a.organisation.id, limit: 20 } } })
       .then(ok)
@@ -100,15 +78,16 @@ async function load(id: string) {
         params: { path: { organisationId: a.organisation.id }, query: { limit: 200 } },
       })
       .then(ok),
+    loadRecords(a, can),
   ]);
-  return { a, sessions, timeline };
+  return { a, sessions, timeline, records };
 }
 
 /** One centre: state and term, the legal team's actions, quota pace, deadlines ahead, the ledger, sessions, history. */
 export default function Centre() {
   const { id = '' } = useParams();
   const { can } = useSession();
-  const loaded = useApi(`centre:${id}`, () => load(id));
+  const loaded = useApi(`centre:${id}`, () => load(id, can));
   const [pending, setPending] = useState<Pending | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
 
@@ -133,7 +112,7 @@ export default function Centre() {
   const title = loaded.status === 'ready' ? loaded.data.a.organisation.name : 'Centre';
   return (
     <Screen title={title} loaded={loaded}>
-      {({ a, sessions, timeline }) => {
+      {({ a, sessions, timeline, records }) => {
         const reload = loaded.status === 'ready' ? loaded.reload : () => undefined;
         const actions: Pending[] = [
           ...LEGAL_ACTIONS.filter((x) => can(x.permission) && x.when(a)).map((x) => ({ action: x.action, title: x.label, extra: x.extra })),
@@ -264,6 +243,12 @@ export default function Centre() {
                 e.reason ?? '',
               ])}
             />
+
+            {records.members && <NetworkMembers members={records.members} />}
+            {records.visits && <ControlVisits visits={records.visits} />}
+            {records.quality && <QualityRecord quality={records.quality} />}
+            {records.statements && <CentreStatements statements={records.statements} />}
+            {can('simulation.run') && !['expired', 'terminated'].includes(a.state) && <WhatIfPanel agrementId={a.id} />}
           </>
         );
       }}

@@ -1,21 +1,26 @@
 import { Card } from '@codegouvfr/react-dsfr/Card';
-import type { ChartEvent, ActiveElement } from 'chart.js';
-import { Bar } from 'react-chartjs-2';
-import { Link, useNavigate, useSearchParams } from 'react-router-dom';
+import { Link, useSearchParams } from 'react-router-dom';
 import { api, ok } from '../api/client';
 import { useApi } from '../api/use-api';
-import { ChartFigure } from '../components/ChartFigure';
-import { CHART_COLORS } from '../components/charts';
+import { CountChart } from '../components/CountChart';
 import { DataTable } from '../components/DataTable';
 import { Screen } from '../components/Screen';
 import { StateBadge } from '../components/StateBadge';
 import { count } from '../format/french';
-import { DEADLINES, KINDS, label, STATES, STATES_PLURAL } from '../format/labels';
+import { APPLICATION_STATES, DEADLINES, KINDS, label, STATES, STATES_PLURAL } from '../format/labels';
 
 /** The deadlines of the next 30 days, by kind (issue 14, overview). */
 const NEXT_DAYS = 30;
 /** A click on a state in the chart (or its table) lists those centres: "Centres et réseaux", filtered by state. */
 const centresIn = (state: string) => `/centres?etat=${state}&type=centre`;
+/** A click on a step of the applications pipeline lists those applications ("Demandes d'agrément", filtered by state). */
+const applicationsIn = (state: string) => `/demandes?etat=${state}`;
+/** The applications by state, in the order of the procedure (APP-2..6); a state the page does not know yet comes last. */
+const pipeline = (byState: Record<string, number>): [string, number][] => {
+  const order = Object.keys(APPLICATION_STATES);
+  const rank = (s: string) => (order.includes(s) ? order.indexOf(s) : order.length);
+  return Object.entries(byState).sort(([a], [b]) => rank(a) - rank(b));
+};
 
 async function load() {
   const [overview, watch, deadlines] = await Promise.all([
@@ -32,14 +37,8 @@ async function load() {
   };
 }
 
-/** Where a click on a bar leads: the list of what it counts. */
-const onBar = (go: (index: number) => void) => (_: ChartEvent, elements: ActiveElement[]) => {
-  if (elements[0]) go(elements[0].index);
-};
-
 export default function Overview() {
   const loaded = useApi('overview', load);
-  const navigate = useNavigate();
   const [params] = useSearchParams();
   const watchedState = params.get('etat');
 
@@ -48,7 +47,8 @@ export default function Overview() {
       {({ overview, watch, deadlines }) => {
         const centres = Object.entries(overview.agrements.centre ?? {});
         const networks = Object.entries(overview.agrements.network ?? {});
-        const states = centres.map(([state]) => state);
+        // The applications pipeline, in the order of the procedure (APP-2..6).
+        const applications = pipeline(overview.applications);
         const watched = watch.items.filter((w) => !watchedState || w.state === watchedState);
         return (
           <>
@@ -82,33 +82,11 @@ export default function Overview() {
 
             <div className="fr-grid-row fr-grid-row--gutters">
               <div className="fr-col-12 fr-col-lg-6">
-                <ChartFigure
+                <CountChart
+                  id="chart-states"
                   caption="Agréments des centres par état"
-                  chart={(labelId) => (
-                    <Bar
-                      id="chart-states"
-                      role="img"
-                      aria-labelledby={labelId}
-                      data={{
-                        labels: states.map((s) => label(STATES, s)),
-                        datasets: [{ label: 'Centres', data: centres.map(([, n]) => n), backgroundColor: CHART_COLORS.primary }],
-                      }}
-                      options={{
-                        maintainAspectRatio: false,
-                        plugins: { legend: { display: false } },
-                        scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
-                        onClick: onBar((i) => navigate(centresIn(states[i]!))),
-                      }}
-                    />
-                  )}
-                  table={
-                    <DataTable
-                      caption="Agréments des centres par état"
-                      captionHidden
-                      headers={['État', 'Centres']}
-                      rows={centres.map(([state, n]) => [<Link to={centresIn(state)}>{label(STATES, state)}</Link>, n])}
-                    />
-                  }
+                  headers={['État', 'Centres']}
+                  bars={centres.map(([state, n]) => ({ label: label(STATES, state), n, to: centresIn(state) }))}
                 />
               </div>
               <div className="fr-col-12 fr-col-lg-6">
@@ -118,45 +96,44 @@ export default function Overview() {
                     <p>Aucune échéance dans les {NEXT_DAYS} prochains jours.</p>
                   </>
                 ) : (
-                  <ChartFigure
+                  <CountChart
+                    id="chart-deadlines"
                     caption={`Échéances des ${NEXT_DAYS} prochains jours par nature`}
-                    chart={(labelId) => (
-                      <Bar
-                        id="chart-deadlines"
-                        role="img"
-                        aria-labelledby={labelId}
-                        data={{
-                          labels: deadlines.byKind.map(([k]) => label(DEADLINES, k)),
-                          datasets: [
-                            { label: 'Échéances', data: deadlines.byKind.map(([, n]) => n), backgroundColor: CHART_COLORS.primary },
-                          ],
-                        }}
-                        options={{
-                          indexAxis: 'y',
-                          maintainAspectRatio: false,
-                          plugins: { legend: { display: false } },
-                          scales: { x: { beginAtZero: true, ticks: { precision: 0 } } },
-                          onClick: onBar((i) => navigate(`/echeances?jours=${NEXT_DAYS}&echeance=${deadlines.byKind[i]![0]}`)),
-                        }}
-                      />
-                    )}
-                    table={
-                      <DataTable
-                        caption={`Échéances des ${NEXT_DAYS} prochains jours par nature`}
-                        captionHidden
-                        headers={['Échéance', 'Nombre']}
-                        rows={deadlines.byKind.map(([k, n]) => [
-                          <Link to={`/echeances?jours=${NEXT_DAYS}&echeance=${k}`}>{label(DEADLINES, k)}</Link>,
-                          n,
-                        ])}
-                      />
-                    }
+                    headers={['Échéance', 'Nombre']}
+                    horizontal
+                    bars={deadlines.byKind.map(([k, n]) => ({
+                      label: label(DEADLINES, k),
+                      n,
+                      to: `/echeances?jours=${NEXT_DAYS}&echeance=${k}`,
+                    }))}
                   />
                 )}
                 {deadlines.total > deadlines.counted && (
                   <p className="fr-text--sm">
                     Compté sur les {count(deadlines.counted, 'première échéance', 'premières échéances')} ({deadlines.total} en tout).
                   </p>
+                )}
+              </div>
+            </div>
+
+            <div className="fr-grid-row fr-grid-row--gutters">
+              <div className="fr-col-12 fr-col-lg-6">
+                {applications.length === 0 ? (
+                  <>
+                    <h2 className="fr-h6 fr-my-4w">Demandes d’agrément par état</h2>
+                    <p>Aucune demande d’agrément.</p>
+                  </>
+                ) : (
+                  <CountChart
+                    id="chart-applications"
+                    caption="Demandes d’agrément par état"
+                    headers={['État', 'Demandes']}
+                    bars={applications.map(([state, n]) => ({
+                      label: label(APPLICATION_STATES, state),
+                      n,
+                      to: applicationsIn(state),
+                    }))}
+                  />
                 )}
               </div>
             </div>

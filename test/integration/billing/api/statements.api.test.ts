@@ -69,6 +69,11 @@ describe('statements API (BIL-1, BIL-2)', () => {
     const other = await h.tokenFor('centre', stranger.organisationId);
     expect((await http('GET', `/statements/${id}`, undefined, other)).status).toBe(404);
 
+    // Issue 14 (the centre's page): one centre's statements; within a centre's own scope only; the field named when malformed.
+    expect((await listed(`/statements?organisationId=${start.organisationId}`)).map((x) => x.id)).toEqual([id]);
+    expect((await http('GET', `/statements?organisationId=${start.organisationId}`, undefined, other)).body.items).toEqual([]);
+    expect((await http('GET', '/statements?organisationId=nope')).body).toMatchObject({ statusCode: 400, field: 'organisationId' });
+
     const sent = await http('POST', `/statements/${id}/sent`, {}, centre);
     expect(sent.status).toBe(200);
     expect(sent.body).toMatchObject({ state: 'sent', sentLate: true });

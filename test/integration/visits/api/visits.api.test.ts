@@ -430,6 +430,24 @@ describe('control-visit planning through the API (VIS-1..5)', () => {
     expect((await http('GET', '/control-visits/nope', ops)).body).toMatchObject({ statusCode: 400, field: 'id' });
   });
 
+  it('VIS-1 issue 14: the visits of one centre (its page), and a malformed organisationId refused naming the field', async () => {
+    const one = await http('GET', `/visit-plans?from=${from}&to=${to}&organisationId=${medium.organisationId}`, ops);
+    expect(one.status).toBe(200);
+    expect(one.body.visits.length).toBeGreaterThan(0);
+    expect(new Set(one.body.visits.map((v: Json) => v.organisationId))).toEqual(new Set([medium.organisationId]));
+    // An inspector's scope still applies: the medium centre's visit is not theirs.
+    const mine = await http(
+      'GET',
+      `/visit-plans?from=${from}&to=${to}&organisationId=${medium.organisationId}`,
+      await inspectorToken(staff.email),
+    );
+    expect(mine.body.visits).toEqual([]);
+    expect((await http('GET', `/visit-plans?from=${from}&to=${to}&organisationId=nope`, ops)).body).toMatchObject({
+      statusCode: 400,
+      field: 'organisationId',
+    });
+  });
+
   it('DATA-3 VIS-1 an inspector reads the risk score and the quality record of the centres of their assignments only, both alike (404 otherwise)', async () => {
     const token = await inspectorToken(staff.email);
     const stranger = await h.tokenFor('inspector');
