@@ -3,7 +3,8 @@ import { loadConfig } from '../src/config/env';
 import { PARAMETERS } from '../src/config/parameters';
 import type { Role } from '../src/access/domain/roles';
 import { seedDemo } from '../src/seed/demo';
-import { seedDemoUsers } from '../src/seed/users';
+import { seedPortfolio } from '../src/seed/portfolio';
+import { demoEmail, seedDemoUsers } from '../src/seed/users';
 import { type RunningSystem, StartAborted, startSystem } from '../src/system';
 
 /** `npm start`: the whole system on embedded defaults, demo data, and its URLs. Logs go to stderr. */
@@ -71,8 +72,17 @@ async function main() {
       // Demo people first (their tokens are public: demo data only), then the applications, entered by operations.
       tokens = await seedDemoUsers(system.db);
       const { organisationIds } = await seedDemo(system.urls.api, tokens.operations, log);
-      // The centre user is the university's référent; the coordinator leads the Breton network.
-      await seedDemoUsers(system.db, { centre: organisationIds[0], coordinator: organisationIds[2] });
+      // The portfolio (src/seed/portfolio.ts): about 150 centres and 5 networks in every state, through the API.
+      const portfolio =
+        config.seedDemoCentres > 0
+          ? await seedPortfolio(system.urls.api, { centres: config.seedDemoCentres, tokens, inspectorEmail: demoEmail('inspector') }, log)
+          : null;
+      // The centre user is a centre with sessions to finalise, statements due and a remedy owed (else the university's
+      // référent); the coordinator leads an agreed network with members and sessions (else the Breton network).
+      await seedDemoUsers(system.db, {
+        centre: portfolio?.centreId ?? organisationIds[0],
+        coordinator: portfolio?.networkId ?? organisationIds[2],
+      });
     } catch (err) {
       // Stopped while seeding: the stop in progress ends the process; the seed's failure is its consequence.
       if (shutdownRequested.signal.aborted) return;
