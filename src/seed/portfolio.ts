@@ -511,7 +511,8 @@ export async function seedPortfolio(api: string, options: PortfolioOptions, log:
           await act(
             c,
             'confirm-proposal',
-            { proposalId: proposal, on: shift(today, -(5 + (k % 10))), reason: 'Manquement non réparé à l’échéance' },
+            // BRE-4: decided today (never before the proposal, made when the workflow saw the cure period pass).
+            { proposalId: proposal, reason: 'Manquement non réparé à l’échéance' },
             `confirm-${k}`,
           );
         else client.refused.push(`terminated ${c.spec.name}: no BRE-1 proposal appeared`);
@@ -696,7 +697,13 @@ async function settleStatements(client: Client, ops: string, today: string, para
   const monthsAgo = (month: string) =>
     (Number(thisMonth.slice(0, 4)) - Number(month.slice(0, 4))) * 12 + Number(thisMonth.slice(5)) - Number(month.slice(5));
   const hash = (s: string) => createHash('sha256').update(s).digest()[0]!;
-  await pool(items, parallelism, async (s) => {
+  const byOrganisation = new Map<string, Statement[]>();
+  for (const s of items) byOrganisation.set(s.organisationId, [...(byOrganisation.get(s.organisationId) ?? []), s]);
+  // One centre's statements one after the other: sending two of them at once deadlocks in refreshOpenStatements (retried).
+  await pool([...byOrganisation.values()], parallelism, async (list) => {
+    for (const s of list) await settle(s);
+  });
+  async function settle(s: Statement): Promise<void> {
     const age = monthsAgo(s.month);
     const h = hash(`${s.organisationId}:${s.month}`);
     if (age < 1 || h % 5 === 0) return; // some never sent: reminders, then overdue (BIL-1)
@@ -722,7 +729,7 @@ async function settleStatements(client: Client, ops: string, today: string, para
     const paidOn = shift(issuedOn, h % 4 === 2 ? 55 : 20);
     if (paidOn <= today)
       await client.attempt(`statement ${s.id} paid`, ops, 'POST', `/statements/${s.id}/payment`, { paidOn }, `statement-paid-${s.id}`);
-  });
+  }
 }
 
 /** VIS-5: inspectors with their areas and availability; VIS-1, VIS-2: a control-visit plan for the coming weeks. */

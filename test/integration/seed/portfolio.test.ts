@@ -21,7 +21,7 @@ describe('the demo portfolio', () => {
   it('reaches every state through the API, and a second seed duplicates nothing', async () => {
     const legal = await h.tokenFor('legal');
     const prefix = `t${randomUUID().slice(0, 8)}-`;
-    const seed = () => seedPortfolio(api, { centres: 40, prefix, tokens: { operations: ops, legal }, visits: false }, () => undefined);
+    const seed = () => seedPortfolio(api, { centres: 25, prefix, tokens: { operations: ops, legal }, visits: false }, () => undefined);
     const first: PortfolioResult = await seed();
     const ids = new Set(first.organisationIds);
 
@@ -63,5 +63,5 @@ describe('the demo portfolio', () => {
     expect((await everyItem(get, '/sessions')).filter((s) => String(s.id).startsWith(prefix)).length).toBe(sessions.length);
     expect((await everyItem(get, '/statements')).filter((s) => ids.has(s.organisationId)).length).toBe(statements.length);
     expect((await everyItem(get, '/agrements')).filter((a) => ids.has(a.organisationId)).length).toBe(agrements.length);
-  }, 300_000);
+  }, 600_000);
 });
