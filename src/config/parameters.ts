@@ -86,6 +86,18 @@ export const PARAMETERS = {
     /** The review flags an access unused for this many days (a token never used counts from its issue) as obsolete. */
     unusedAfterDays: 90,
   },
+  /** Issue 14: the iCalendar feed of deadlines (GET /dashboard/deadlines.ics). */
+  calendar: {
+    /** Days ahead the feed covers unless ?days= says otherwise (the list's default is 30; a calendar looks further). */
+    defaultDays: 365,
+    /** Most events in one feed (soonest first). */
+    maxEvents: 5000,
+    /** The zone of the exact times shown in descriptions (the legal dates are the deadlines' own). */
+    timeZone: 'Europe/Paris',
+    /** The right-hand side of every event's UID (RFC 5545 §3.8.4.7: globally unique). */
+    uidDomain: 'agrements.pix.fr',
+    name: 'Échéances des agréments Pix',
+  },
   /** Issue 12: the tamper-evident audit log (see README, Security). */
   audit: {
     /** HMAC keys of the log chain and its checkpoints: at least this many random bytes. */

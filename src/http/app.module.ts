@@ -5,6 +5,8 @@ import type { MailCapture } from '../mail/infra/capture-server';
 import type { ApplicationDeps } from '../shared/usecases/dependencies';
 import { AgrementsController } from '../agrement/api/agrements.controller';
 import { NetworkMembersController } from '../agrement/api/network-members.controller';
+import { CentresController } from '../agrement/api/centres.controller';
+import { ProposalsController } from '../agrement/api/proposals.controller';
 import { ApplicationsController } from '../application/api/applications.controller';
 import { AttentionController } from '../attention/api/attention.controller';
 import { AuditController } from '../audit/api/audit.controller';
@@ -13,6 +15,7 @@ import { AccessReviewsController } from '../access/api/access-reviews.controller
 import { UsersController } from '../access/api/users.controller';
 import { WebController } from './web.controller';
 import { DashboardController } from '../dashboard/api/dashboard.controller';
+import { DeadlineCalendarController } from '../dashboard/api/deadline-calendar.controller';
 import { SimulationsController } from '../agrement/api/simulations.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { cachingAuthenticator, databaseAuthenticator } from './auth/authenticator';
@@ -66,11 +69,14 @@ export class AppModule {
         ApplicationsController,
         AgrementsController,
         NetworkMembersController,
+        CentresController,
+        ProposalsController,
         AttentionController,
         AuditController,
         MeController,
         WebController,
         DashboardController,
+        DeadlineCalendarController,
         SimulationsController,
         HealthController,
         VisitsController,

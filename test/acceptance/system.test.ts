@@ -133,11 +133,11 @@ describe('the operations page against the running system', () => {
       const signIn = async (token: string) => {
         await page.goto(`${system.urls.api}/#/connexion`);
         await page.fill('input[name=token]', token);
-        await page.click('form#signin button');
-        await page.waitForSelector('#nav:not([hidden])');
+        await page.click('form#signin button[type=submit]');
+        await page.waitForSelector('h1:has-text("Vue d\'ensemble")');
       };
       await signIn(tokens.legal);
-      await page.click('a[href="#/echeances"]');
+      await page.click('nav a[href="#/echeances"] >> nth=0');
       await page.waitForSelector('h1:has-text("Échéances")');
       await page.goto(`${system.urls.api}/#/echeances?jours=400`);
       await page.waitForSelector('h1:has-text("400 prochains jours")');

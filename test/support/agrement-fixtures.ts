@@ -24,14 +24,20 @@ export function agrementStart(startOn: string, overrides: Partial<AgrementStart>
   };
 }
 
-/** The organisation an agrément belongs to, as the application procedure would have registered it. */
-export async function insertOrganisation(db: DataSource, start: AgrementStart): Promise<void> {
+/** Where an organisation is and what identifies it besides its name (DOC-1: its UAI, if any). */
+export interface OrganisationPlace {
+  uai?: string | null;
+  department?: string | null;
+}
+
+/** The organisation an agrément belongs to, as the application procedure would have registered it (in the Rhône unless told). */
+export async function insertOrganisation(db: DataSource, start: AgrementStart, place: OrganisationPlace = {}): Promise<void> {
   await db.getRepository(OrganisationEntity).insert({
     id: start.organisationId,
     name: start.organisationName,
     category: 'datadock-training-provider',
-    uai: null,
-    department: '69',
+    uai: place.uai ?? null,
+    department: place.department === undefined ? '69' : place.department,
     foreign: false,
     email: start.email,
     networkId: null,
@@ -40,18 +46,21 @@ export async function insertOrganisation(db: DataSource, start: AgrementStart): 
 
 /**
  * A running agrément granted on `startOn` (trained référent with recognised qualifications), its
- * organisation registered and its opening recorded; `act` sends a legal or operations action.
+ * organisation registered (named, placed and with a UAI as `organisation` says) and its opening recorded; `act` sends
+ * a legal or operations action.
  */
 export async function runningAgrement(
   h: Pick<Harness, 'db' | 'client' | 'taskQueue'>,
   startOn: string,
   kind: 'centre' | 'network' = 'centre',
+  organisation: OrganisationPlace & { name?: string } = {},
 ) {
   const start = agrementStart(startOn, {
     kind,
     referent: { name: 'R', email: 'r@test.fr', trainedOn: startOn, recognisedQualifications: true },
+    ...(organisation.name ? { organisationName: organisation.name } : {}),
   });
-  await insertOrganisation(h.db, start);
+  await insertOrganisation(h.db, start, organisation);
   const handle = await h.client.workflow.start('agrementWorkflow', {
     workflowId: agrementWorkflowId(start.organisationId),
     taskQueue: h.taskQueue,

@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -25,22 +26,31 @@ export default async function setup({ provide }: TestProject): Promise<() => Pro
   const started = Date.now();
   const scratchName = `${SCRATCH_PREFIX}${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
   const bundlePath = path.join(BUNDLE_DIR, `${scratchName}.js`);
-  const [databaseResult, testServerResult, cliResult, bundleResult] = await Promise.allSettled([
+  const [databaseResult, testServerResult, cliResult, bundleResult, webResult] = await Promise.allSettled([
     startDatabase({ dataDir: path.join(ROOT, '.data', 'test-postgres'), databaseName: 'postgres', log }),
     ensureTestServerExecutable(log),
     // The dev server's CLI is built here, once and outside any test's timeout (minutes on a fresh machine).
     resolveTemporalCli(log),
     bundleWorkflows(bundlePath),
+    // Issue 14: the browser tests and the API's page need the built web app (dist/web), built once if outdated.
+    buildWebAppIfOutdated(),
   ]);
   if (cliResult.status === 'fulfilled' && cliResult.value) process.env.TEMPORAL_CLI_PATH = cliResult.value;
   else
     log(
       `Temporal CLI unavailable: ${cliResult.status === 'rejected' ? String(cliResult.reason) : 'no Go toolchain'}; dev-server tests will try the SDK download.`,
     );
-  if (databaseResult.status === 'rejected' || testServerResult.status === 'rejected' || bundleResult.status === 'rejected') {
+  if (
+    databaseResult.status === 'rejected' ||
+    testServerResult.status === 'rejected' ||
+    bundleResult.status === 'rejected' ||
+    webResult.status === 'rejected'
+  ) {
     if (databaseResult.status === 'fulfilled') await databaseResult.value.stop();
     rmSync(bundlePath, { force: true });
-    throw ([databaseResult, testServerResult, bundleResult].find((result) => result.status === 'rejected') as PromiseRejectedResult).reason;
+    throw (
+      [databaseResult, testServerResult, bundleResult, webResult].find((result) => result.status === 'rejected') as PromiseRejectedResult
+    ).reason;
   }
   const database: DatabaseHandle = databaseResult.value;
   const testServerPath = testServerResult.value;
@@ -94,6 +104,34 @@ async function bundleWorkflows(bundlePath: string): Promise<void> {
   }
   const { bytes, ms } = await writeWorkflowBundle(bundlePath, WORKFLOWS_PATH);
   log(`workflow bundle: ${Math.round(bytes / 1024)} KiB in ${ms} ms (${path.relative(ROOT, bundlePath)})`);
+}
+
+/** The newest modification time of a file under these paths (folders walked). */
+function newest(paths: string[]): number {
+  let latest = 0;
+  for (const p of paths) {
+    const stat = statSync(p, { throwIfNoEntry: false });
+    if (!stat) continue;
+    latest = Math.max(latest, stat.isDirectory() ? newest(readdirSync(p).map((name) => path.join(p, name))) : stat.mtimeMs);
+  }
+  return latest;
+}
+
+/** Issue 14: `npm run build:web` (Vite, seconds) when dist/web is missing or older than its sources. */
+async function buildWebAppIfOutdated(): Promise<void> {
+  const built = statSync(path.join(ROOT, 'dist', 'web', 'index.html'), { throwIfNoEntry: false })?.mtimeMs ?? 0;
+  const sources = ['src', 'index.html', 'vite.config.ts', 'package.json'].map((p) => path.join(ROOT, 'web', p));
+  if (built > newest([...sources, path.join(ROOT, 'package-lock.json')])) return;
+  const started = Date.now();
+  await new Promise<void>((resolve, reject) =>
+    execFile(
+      'npm',
+      ['run', 'build:web'],
+      { cwd: ROOT, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NODE_ENV: 'production' } },
+      (error, _stdout, stderr) => (error ? reject(new Error(`npm run build:web failed: ${stderr || error.message}`)) : resolve()),
+    ),
+  );
+  log(`web app built in ${Date.now() - started} ms (dist/web)`);
 }
 
 async function prepareTestAppRole(ownerUrl: string): Promise<string> {

@@ -1,5 +1,6 @@
 import { PARAMETERS } from '../../config/parameters';
 import { ROLES } from '../domain/roles';
+import { TOKEN_SCOPES } from '../domain/tokens';
 
 /** Request bodies of the access endpoints (DATA-3), validated and documented from the same schema. */
 const reason = { type: 'string', minLength: 1, maxLength: 2000, pattern: '\\S' } as const;
@@ -22,6 +23,12 @@ export const issueTokenSchema = {
       minimum: 1,
       maximum: PARAMETERS.access.tokenMaxLifetimeDays,
       description: `Days the token lives (default ${PARAMETERS.access.tokenDefaultLifetimeDays}, at most ${PARAMETERS.access.tokenMaxLifetimeDays}: none outlives the annual review, DATA-3)`,
+    },
+    scope: {
+      type: 'string',
+      enum: [...TOKEN_SCOPES],
+      description:
+        'What the token opens (default api). api: the API, as `Authorization: Bearer`, never in a URL. calendar: only the read-only iCalendar feed of deadlines, GET /dashboard/deadlines.ics?token=… (calendar applications send no header); refused everywhere else.',
     },
   },
 } as const;

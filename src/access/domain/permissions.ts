@@ -60,6 +60,8 @@ const MATRIX = {
   'agrement.labour-documents': ['legal'],
   // The hash-chained event log: an audit act.
   'log.verify': ['legal', 'operations'],
+  // The Journal: every entry of the log, filtered and paged (who did what, when, why); read-only reads everything.
+  'log.read': ['operations', 'legal', 'read-only'],
   // "If we send the letter today, when can we terminate?": what-if timelines for the legal team and operations.
   'simulation.run': ['legal', 'operations'],
   // DATA-3: issue and revoke a user's tokens.

@@ -7,6 +7,14 @@ import { addDays } from '../../shared/domain/dates';
 import { InvalidCommand } from '../../shared/domain/errors';
 import { SCOPED_ROLES, type Role } from './roles';
 
+/**
+ * What a token opens (issue 14). `api`: the API, sent as `Authorization: Bearer`, refused in a URL (DATA-3).
+ * `calendar`: only the read-only iCalendar feed of deadlines, passed as `?token=` because calendar applications send
+ * no header; refused everywhere else. Both have the same lifetime limits and are reviewed alike (DATA-3).
+ */
+export const TOKEN_SCOPES = ['api', 'calendar'] as const;
+export type TokenScope = (typeof TOKEN_SCOPES)[number];
+
 export interface TokenLifetimeLimits {
   defaultDays: number;
   maxDays: number;

@@ -4,6 +4,7 @@ import { InvalidCommand } from '../../shared/domain/errors';
 import { appendToLog } from '../../shared/event-log/event-log';
 import { ApiTokenEntity, UserEntity } from '../../entities';
 import type { Role } from '../domain/roles';
+import type { TokenScope } from '../domain/tokens';
 import { ACCESS_STREAM } from '../usecases/access-streams';
 import type { AccessAudit, AccessRepository, TokenHolder, TokenRecord, UserRecord } from '../usecases/ports';
 
@@ -11,6 +12,7 @@ interface TokenRow {
   id: string;
   user_id: string;
   label: string;
+  scope: TokenScope;
   created_at: Date;
   expires_at: Date;
   last_used_at: Date | null;
@@ -33,6 +35,7 @@ interface UserRow {
 interface TokenHolderRow {
   token_id: string;
   token_hash: string;
+  scope: TokenScope;
   last_used_at: Date | null;
   expires_at: Date;
   user_id: string;
@@ -45,6 +48,7 @@ const tokenRecord = (t: TokenRow): TokenRecord => ({
   id: t.id,
   userId: t.user_id,
   label: t.label,
+  scope: t.scope,
   createdAt: t.created_at,
   expiresAt: t.expires_at,
   lastUsedAt: t.last_used_at,
@@ -170,7 +174,7 @@ export function accessRepository(db: Db): AccessRepository {
     async tokensOf(userIds) {
       const rows: TokenRow[] = userIds.length
         ? await db.query(
-            `SELECT id, user_id, label, created_at, expires_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = ANY($1) ORDER BY created_at DESC, id`,
+            `SELECT id, user_id, label, scope, created_at, expires_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = ANY($1) ORDER BY created_at DESC, id`,
             [userIds],
           )
         : [];
@@ -193,21 +197,17 @@ export function accessRepository(db: Db): AccessRepository {
     },
 
     async insertToken(token, audit) {
-      await db.query('INSERT INTO api_tokens (id, user_id, token_hash, label, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)', [
-        token.id,
-        token.userId,
-        token.hash,
-        token.label,
-        token.createdAt,
-        token.expiresAt,
-      ]);
+      await db.query(
+        'INSERT INTO api_tokens (id, user_id, token_hash, label, scope, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+        [token.id, token.userId, token.hash, token.label, token.scope, token.createdAt, token.expiresAt],
+      );
       if (audit) {
         await appendToLog(entityManager(db), [
           logEntry(
             token.userId,
             'token-issued',
             { actor: audit.actor, reason: null, at: token.createdAt },
-            { tokenId: token.id, label: token.label, expiresAt: token.expiresAt.toISOString() },
+            { tokenId: token.id, label: token.label, scope: token.scope, expiresAt: token.expiresAt.toISOString() },
             token.id,
           ),
         ]);
@@ -237,7 +237,7 @@ export function accessRepository(db: Db): AccessRepository {
 
     async findTokenHolder(tokenHash): Promise<TokenHolder | undefined> {
       const rows: TokenHolderRow[] = await db.query(
-        `SELECT t.id AS token_id, t.token_hash, t.last_used_at, t.expires_at, u.id AS user_id, u.name, u.role, u.organisation_id
+        `SELECT t.id AS token_id, t.token_hash, t.scope, t.last_used_at, t.expires_at, u.id AS user_id, u.name, u.role, u.organisation_id
            FROM api_tokens t JOIN users u ON u.id = t.user_id
           WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > now() AND u.active`,
         [tokenHash],
@@ -247,6 +247,7 @@ export function accessRepository(db: Db): AccessRepository {
         row && {
           tokenId: row.token_id,
           tokenHash: row.token_hash,
+          scope: row.scope,
           lastUsedAt: row.last_used_at,
           expiresAt: row.expires_at,
           userId: row.user_id,

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { SCOPED_ROLES, type Principal, type Role } from '../domain/roles';
-import { type TokenFlag, tokenFlags, tokenStatus, type TokenStatus, type UserFlag, userFlags } from '../domain/tokens';
+import { type TokenFlag, tokenFlags, type TokenScope, tokenStatus, type TokenStatus, type UserFlag, userFlags } from '../domain/tokens';
 import { InvalidCommand, NotFound } from '../../shared/domain/errors';
 import type { Db } from '../../shared/database/db';
 import { uuidFromKey } from '../../shared/usecases/idempotent-ids';
@@ -18,6 +18,8 @@ export { ACCESS_STREAM } from './access-streams';
 export interface TokenView {
   id: string;
   label: string;
+  /** Issue 14: api (bearer header) or calendar (the iCalendar feed only). */
+  scope: TokenScope;
   createdAt: string;
   expiresAt: string;
   lastUsedAt: string | null;
@@ -44,6 +46,7 @@ function tokenView(t: TokenRecord, now: Date): TokenView {
   return {
     id: t.id,
     label: t.label,
+    scope: t.scope,
     createdAt: new Date(t.createdAt).toISOString(),
     expiresAt: new Date(t.expiresAt).toISOString(),
     lastUsedAt: iso(t.lastUsedAt),
@@ -136,19 +139,21 @@ export async function deactivateInTransaction(
 export async function issueTokenAudited(
   db: DataSource,
   userId: string,
-  input: { label: string; lifetimeDays?: number },
+  input: { label: string; lifetimeDays?: number; scope?: TokenScope },
   actor: string,
   now: Date,
   idempotencyKey?: string,
-): Promise<{ token: string; id: string; label: string; createdAt: string; expiresAt: string }> {
+): Promise<{ token: string; id: string; label: string; scope: TokenScope; createdAt: string; expiresAt: string }> {
   // With an Idempotency-Key, the token's id derives from it: a retry finds the token instead of issuing a second one.
   const tokenId = idempotencyKey === undefined ? undefined : uuidFromKey(`token:${userId}`, idempotencyKey);
   return db.transaction(async (m) => {
-    const issued = await issueToken(m, userId, input.label, { lifetimeDays: input.lifetimeDays, now, tokenId, audit: { actor } });
+    const scope = input.scope ?? 'api';
+    const issued = await issueToken(m, userId, input.label, { lifetimeDays: input.lifetimeDays, now, tokenId, scope, audit: { actor } });
     return {
       token: issued.token,
       id: issued.tokenId,
       label: input.label.trim(),
+      scope,
       createdAt: now.toISOString(),
       expiresAt: issued.expiresAt.toISOString(),
     };

@@ -3,7 +3,7 @@ import { PARAMETERS } from '../../config/parameters';
 import type { Db } from '../../shared/database/db';
 import { InvalidCommand, NotFound, TransitionRefused } from '../../shared/domain/errors';
 import { isRole, type Principal, type Role } from '../domain/roles';
-import { lastUseIsStale, tokenExpiresAt, tokenLifetimeDays } from '../domain/tokens';
+import { lastUseIsStale, tokenExpiresAt, tokenLifetimeDays, type TokenScope } from '../domain/tokens';
 import { accessRepository } from '../infra/access.repository';
 import type { AccessAudit, User } from './ports';
 
@@ -95,7 +95,7 @@ export async function issueToken(
   db: Db,
   userId: string,
   label: string,
-  options: { lifetimeDays?: number; now?: Date; tokenId?: string; audit?: Pick<AccessAudit, 'actor'> } = {},
+  options: { lifetimeDays?: number; now?: Date; tokenId?: string; scope?: TokenScope; audit?: Pick<AccessAudit, 'actor'> } = {},
 ): Promise<IssuedToken> {
   if (typeof label !== 'string' || label.trim().length === 0 || label.length > 200)
     throw new InvalidCommand('label', 'label must be 1–200 characters');
@@ -118,7 +118,10 @@ export async function issueToken(
     );
   }
   const expiresAt = tokenExpiresAt(now, days);
-  await users.insertToken({ id: tokenId, userId, hash: hashToken(token), label: label.trim(), createdAt: now, expiresAt }, options.audit);
+  await users.insertToken(
+    { id: tokenId, userId, hash: hashToken(token), label: label.trim(), scope: options.scope ?? 'api', createdAt: now, expiresAt },
+    options.audit,
+  );
   return { token, tokenId, expiresAt };
 }
 
@@ -145,16 +148,18 @@ export async function revokeToken(db: Db, tokenId: string): Promise<boolean> {
 }
 
 /**
- * The principal a bearer token stands for, or null (unknown, revoked, expired, inactive user).
+ * The principal a token stands for, or null (unknown, revoked, expired, inactive user, or a token of another
+ * scope: a calendar token opens only the calendar feed, an API token is never taken from a URL; issue 14).
  * The lookup is by SHA-256, so timing reveals nothing about the token; the hashes are
  * compared again in constant time.
  */
-export async function findPrincipalByToken(db: Db, token: string): Promise<Principal | null> {
+export async function findPrincipalByToken(db: Db, token: string, scope: TokenScope = 'api'): Promise<Principal | null> {
   if (typeof token !== 'string' || !TOKEN_SHAPE.test(token)) return null;
   const hash = hashToken(token);
   const tokens = accessRepository(db);
   const row = await tokens.findTokenHolder(hash);
   if (!row || !timingSafeEqual(Buffer.from(row.tokenHash, 'hex'), Buffer.from(hash, 'hex')) || !isRole(row.role)) return null;
+  if (row.scope !== scope) return null;
   // DATA-3: the last use feeds the access review; written at most once a minute per token (cheap under load).
   if (lastUseIsStale(row.lastUsedAt ? new Date(row.lastUsedAt) : null, new Date())) {
     await tokens.recordTokenUse(row.tokenId, PARAMETERS.access.lastUsedResolutionSeconds);

@@ -1,4 +1,5 @@
 import type { Role } from '../domain/roles';
+import type { TokenScope } from '../domain/tokens';
 
 /**
  * The access context's repositories (ports): users, their tokens and the access reviews (DATA-3), and the
@@ -33,6 +34,8 @@ export interface TokenRecord {
   id: string;
   userId: string;
   label: string;
+  /** Issue 14: what the token opens. */
+  scope: TokenScope;
   createdAt: Date;
   expiresAt: Date;
   lastUsedAt: Date | null;
@@ -50,6 +53,7 @@ export interface AccessAudit {
 export interface TokenHolder {
   tokenId: string;
   tokenHash: string;
+  scope: TokenScope;
   lastUsedAt: Date | null;
   expiresAt: Date;
   userId: string;
@@ -86,7 +90,7 @@ export interface AccessRepository {
   /** The token, locked. */
   lockToken(tokenId: string): Promise<TokenRecord | undefined>;
   insertToken(
-    token: { id: string; userId: string; hash: string; label: string; createdAt: Date; expiresAt: Date },
+    token: { id: string; userId: string; hash: string; label: string; scope: TokenScope; createdAt: Date; expiresAt: Date },
     audit?: Pick<AccessAudit, 'actor'>,
   ): Promise<void>;
   /** Demo data only: stores a chosen token (its hash) for `lifetimeDays` from now, un-revoked. */

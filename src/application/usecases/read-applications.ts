@@ -2,6 +2,7 @@ import { timelineView } from '../../audit/usecases/timeline';
 import { findApplication, listApplications } from '../infra/application.repository';
 import { applicationWorkflowId } from '../workflows/definitions';
 import type { ApplicationDeps } from '../../shared/usecases/dependencies';
+import { netElapsedMs } from '../domain/procedure-clock';
 
 /** One application with its state, timeline (event log) and rule explanations. */
 export async function getApplication(deps: Pick<ApplicationDeps, 'db'>, applicationId: string) {
@@ -47,10 +48,11 @@ export async function getApplication(deps: Pick<ApplicationDeps, 'db'>, applicat
 }
 
 export async function listApplicationsView(
-  deps: Pick<ApplicationDeps, 'db'>,
+  deps: Pick<ApplicationDeps, 'db' | 'now'>,
   query: { state?: string; overdue?: boolean; organisationIds?: string[]; limit: number; offset: number },
 ) {
   const { total, items } = await listApplications(deps.db, query);
+  const now = deps.now();
   return {
     total,
     limit: query.limit,
@@ -63,6 +65,8 @@ export async function listApplicationsView(
       receivedAt: a.receivedAt.toISOString(),
       procedureDeadline: a.procedureDeadline?.toISOString() ?? null,
       overdueFlaggedAt: a.overdueFlaggedAt?.toISOString() ?? null,
+      // APP-7: the time Pix has held the file so far, net of the applicant's waits (ms).
+      netElapsedMs: a.procedure ? netElapsedMs(a.procedure.clock, now) : null,
     })),
   };
 }

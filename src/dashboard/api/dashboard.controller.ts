@@ -58,24 +58,8 @@ export class DashboardController {
     return this.cache.get(`${view}:${JSON.stringify(key)}`, compute) as Promise<T>;
   }
 
-  private async filter(principal: Principal, q: Record<string, string | undefined>): Promise<DashboardFilter> {
-    if (q.kind !== undefined && q.kind !== 'centre' && q.kind !== 'network')
-      throw new InvalidCommand('kind', 'kind must be centre or network');
-    if (q.network !== undefined && !UUID.test(q.network)) throw new InvalidCommand('network', 'network must be an organisation id');
-    if (q.department !== undefined && !/^(\d{2,3}|2A|2B)$/.test(q.department))
-      throw new InvalidCommand('department', 'department must be a department code');
-    if (q.region !== undefined && !departmentsOfRegion(q.region))
-      throw new InvalidCommand('region', 'region must be an INSEE region code (GET /dashboard/regions), e.g. 84 for Auvergne-Rhône-Alpes');
-    const organisationIds = (await visibleOrganisationIds(this.deps.db, principal)) ?? undefined;
-    return {
-      department: q.department,
-      region: q.region,
-      kind: q.kind as DashboardFilter['kind'],
-      networkId: q.network,
-      organisationIds,
-      limit: int('limit', q.limit, 50, 1, 1000),
-      offset: int('offset', q.offset, 0, 0, 10_000_000),
-    };
+  private filter(principal: Principal, q: Record<string, string | undefined>): Promise<DashboardFilter> {
+    return dashboardFilter(this.deps.db, principal, q);
   }
 
   private reply<T extends object>(res: Response, format: string | undefined, name: string, data: Page<T>) {
@@ -247,6 +231,34 @@ export class DashboardController {
     const f = await this.filter(p, q);
     return this.reply(res, q.format, 'surveillance', await this.cached(cc, 'watchlist', f, () => watchlist(this.deps.db, f)));
   }
+}
+
+/**
+ * The dashboards' filter, validated (400 naming the field), and the principal's scope: a centre sees only its own
+ * organisation, a coordinator its network's (Pix staff: all). Shared by the lists and the calendar feed.
+ */
+export async function dashboardFilter(
+  db: ApplicationDeps['db'],
+  principal: Principal,
+  q: Record<string, string | undefined>,
+): Promise<DashboardFilter> {
+  if (q.kind !== undefined && q.kind !== 'centre' && q.kind !== 'network')
+    throw new InvalidCommand('kind', 'kind must be centre or network');
+  if (q.network !== undefined && !UUID.test(q.network)) throw new InvalidCommand('network', 'network must be an organisation id');
+  if (q.department !== undefined && !/^(\d{2,3}|2A|2B)$/.test(q.department))
+    throw new InvalidCommand('department', 'department must be a department code');
+  if (q.region !== undefined && !departmentsOfRegion(q.region))
+    throw new InvalidCommand('region', 'region must be an INSEE region code (GET /dashboard/regions), e.g. 84 for Auvergne-Rhône-Alpes');
+  const organisationIds = (await visibleOrganisationIds(db, principal)) ?? undefined;
+  return {
+    department: q.department,
+    region: q.region,
+    kind: q.kind as DashboardFilter['kind'],
+    networkId: q.network,
+    organisationIds,
+    limit: int('limit', q.limit, 50, 1, 1000),
+    offset: int('offset', q.offset, 0, 0, 10_000_000),
+  };
 }
 
 /** A cached answer is serialised once, however many times it is served. */

@@ -3,7 +3,7 @@ import type { Db } from '../../shared/database/db';
 import { departmentsOfRegion } from '../../shared/domain/regions';
 import { readLogEntries } from '../../shared/event-log/event-log';
 import { sessionStreamId } from '../../sessions/usecases/session-stream';
-import type { AgrementAwaiting, DashboardFilter, DashboardRepository, DeadlineRow, QuotaProjection } from '../usecases/ports';
+import type { AgrementAwaiting, DashboardFilter, DashboardRepository, KeyedDeadlineRow, QuotaProjection } from '../usecases/ports';
 
 /**
  * The dashboards' read models, straight from the tables the workflows keep: every list filtered (region or
@@ -35,7 +35,7 @@ const ISO_AT = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-
 const agrementDeadlines: DeadlineSource = (params, f) => {
   const nameClause = f.name ? `AND d.name = $${params.push(f.name)}` : '';
   return `SELECT 'agrement' AS subject, a.id::text AS "subjectId", a.id AS "agrementId", o.id AS "organisationId", o.name AS "organisationName",
-                 o.department, a.kind, d.name AS deadline, d.rule_id AS "ruleId", to_char(d.on_date, 'YYYY-MM-DD') AS "on", d.at, d.key AS tiebreak
+                 o.department, a.kind, d.name AS deadline, d.rule_id AS "ruleId", to_char(d.on_date, 'YYYY-MM-DD') AS "on", d.at, d.key AS tiebreak, d.key
             FROM agrement_deadlines d JOIN agrements a ON a.id = d.agrement_id JOIN organisations o ON o.id = a.organisation_id
            WHERE d.at >= $1 AND d.at < $2 ${nameClause} ${where(f, params)}`;
 };
@@ -49,7 +49,7 @@ const sessionFinalisations =
     const range = overdue ? 's.deadline_at < $1' : 's.deadline_at >= $1 AND s.deadline_at < $2';
     return `SELECT 'session' AS subject, s.id AS "subjectId", a.id AS "agrementId", o.id AS "organisationId", o.name AS "organisationName",
                  o.department, a.kind, '${FINALISATION}' AS deadline, 'SES-10' AS "ruleId",
-                 to_char(s.deadline_at AT TIME ZONE s.time_zone, 'YYYY-MM-DD') AS "on", s.deadline_at AS at, s.id AS tiebreak
+                 to_char(s.deadline_at AT TIME ZONE s.time_zone, 'YYYY-MM-DD') AS "on", s.deadline_at AS at, s.id AS tiebreak, '${FINALISATION}' AS key
             FROM sessions s JOIN organisations o ON o.id = s.organisation_id LEFT JOIN agrements a ON a.organisation_id = s.agrement_organisation_id
            WHERE s.status = 'planned' AND ${range} ${where(f, params, 's.organisation_id')}`;
   };
@@ -64,7 +64,7 @@ const statementsDue =
     // SUS-3, TER-5: a statement made payable at once is due the day of the suspension or end, under that rule.
     return `SELECT 'statement' AS subject, st.id::text AS "subjectId", a.id AS "agrementId", o.id AS "organisationId", o.name AS "organisationName",
                  o.department, a.kind, '${STATEMENT}' AS deadline, coalesce(st.payable_rule_id, 'BIL-1') AS "ruleId",
-                 to_char(st.due_at AT TIME ZONE 'Europe/Paris', 'YYYY-MM-DD') AS "on", st.due_at AS at, st.id::text AS tiebreak
+                 to_char(st.due_at AT TIME ZONE 'Europe/Paris', 'YYYY-MM-DD') AS "on", st.due_at AS at, st.id::text AS tiebreak, '${STATEMENT}' AS key
             FROM monthly_statements st JOIN organisations o ON o.id = st.organisation_id LEFT JOIN agrements a ON a.organisation_id = coalesce(o.network_id, o.id)
            WHERE st.state = 'prepared' AND ${range} ${where(f, params, 'st.organisation_id')}`;
   };
@@ -85,7 +85,7 @@ const paymentsDue =
     const range = overdue ? `${at} < $1` : `${at} >= $1 AND ${at} < $2`;
     return `SELECT 'statement' AS subject, st.id::text AS "subjectId", a.id AS "agrementId", o.id AS "organisationId", o.name AS "organisationName",
                  o.department, a.kind, '${PAYMENT}' AS deadline, st.payable_rule_id AS "ruleId",
-                 to_char(${dueOn}, 'YYYY-MM-DD') AS "on", ${at} AS at, st.id::text AS tiebreak
+                 to_char(${dueOn}, 'YYYY-MM-DD') AS "on", ${at} AS at, st.id::text AS tiebreak, '${PAYMENT}' AS key
             FROM monthly_statements st JOIN organisations o ON o.id = st.organisation_id LEFT JOIN agrements a ON a.organisation_id = coalesce(o.network_id, o.id)
            WHERE st.state IN ('sent', 'invoiced') AND st.payable_on IS NOT NULL AND ${range} ${where(f, params, 'st.organisation_id')}`;
   };
@@ -100,7 +100,7 @@ const remediesDue =
       ? `r.state IN ('awaiting', 'overdue') AND r.due_at < $1`
       : `r.state = 'awaiting' AND r.due_at >= $1 AND r.due_at < $2`;
     return `SELECT 'session' AS subject, r.session_id AS "subjectId", a.id AS "agrementId", o.id AS "organisationId", o.name AS "organisationName",
-                 o.department, a.kind, '${REMEDY}' AS deadline, 'SES-12' AS "ruleId", r.snapshot->>'dueOn' AS "on", r.due_at AS at, r.session_id AS tiebreak
+                 o.department, a.kind, '${REMEDY}' AS deadline, 'SES-12' AS "ruleId", r.snapshot->>'dueOn' AS "on", r.due_at AS at, r.session_id AS tiebreak, '${REMEDY}' AS key
             FROM session_remedies r JOIN organisations o ON o.id = r.organisation_id LEFT JOIN agrements a ON a.organisation_id = coalesce(o.network_id, o.id)
            WHERE ${range} ${where(f, params, 'r.organisation_id')}`;
   };
@@ -136,7 +136,7 @@ export function dashboardRepository(db: Db): DashboardRepository {
         .filter(Boolean)
         .join(' UNION ALL ');
       const [{ total }]: { total: number }[] = await db.query(`SELECT count(*)::int AS total FROM (${union}) u`, params);
-      const rows: Array<DeadlineRow & { at: Date; tiebreak?: string }> = await db.query(
+      const rows: Array<KeyedDeadlineRow & { at: Date; tiebreak?: string }> = await db.query(
         `SELECT u.*, ${ISO_AT('u.at')} AS at FROM (${union}) u ORDER BY u.at, u."organisationName", u.tiebreak LIMIT ${Number(f.limit)} OFFSET ${Number(f.offset)}`,
         params,
       );
@@ -149,11 +149,11 @@ export function dashboardRepository(db: Db): DashboardRepository {
         .map((source) => source(params, f))
         .filter(Boolean)
         .join(' UNION ALL ');
-      const rows: Array<DeadlineRow & { tiebreak?: string }> = await db.query(
+      const rows: Array<KeyedDeadlineRow & { tiebreak?: string }> = await db.query(
         `SELECT u.*, ${ISO_AT('u.at')} AS at FROM (${union}) u ORDER BY u.at, u.tiebreak`,
         params,
       );
-      return rows.map(({ tiebreak: _t, ...r }) => r);
+      return rows.map(({ tiebreak: _t, key: _k, ...r }) => r);
     },
 
     async agrementsAwaiting(f: DashboardFilter): Promise<AgrementAwaiting[]> {

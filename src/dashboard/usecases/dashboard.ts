@@ -2,6 +2,8 @@ import type { DataSource } from 'typeorm';
 import { PARAMETERS } from '../../config/parameters';
 import { quotaTarget } from '../../agrement/domain/deadlines';
 import { dateIn } from '../../shared/domain/zoned-time';
+import { formatCalendar } from '../../shared/domain/icalendar';
+import { deadlineEvent } from '../domain/deadline-calendar';
 import { dashboardRepository } from '../infra/dashboard.repository';
 import type { DashboardFilter, DashboardRepository, DeadlineRow, Page } from './ports';
 
@@ -37,7 +39,25 @@ export async function upcomingDeadlines(
   f: DashboardFilter & { days: number; name?: string; now: Date },
 ): Promise<Page<DeadlineRow>> {
   const { total, items } = await dashboardRepository(db).upcomingDeadlines(f);
-  return { total, limit: f.limit, offset: f.offset, items };
+  return { total, limit: f.limit, offset: f.offset, items: items.map(({ key: _k, ...row }) => row) };
+}
+
+/**
+ * Issue 14: the same deadlines as a calendar feed (RFC 5545): one all-day event per deadline, with a UID that stays
+ * the same from one fetch to the next. `maxEvents` bounds the feed.
+ */
+export async function deadlineCalendar(
+  db: DataSource,
+  f: Omit<DashboardFilter, 'limit' | 'offset'> & { days: number; name?: string; now: Date; maxEvents: number },
+): Promise<string> {
+  const { items } = await dashboardRepository(db).upcomingDeadlines({ ...f, limit: f.maxEvents, offset: 0 });
+  const { timeZone, uidDomain, name } = PARAMETERS.calendar;
+  return formatCalendar({
+    prodId: '-//Pix//Agréments//FR',
+    name,
+    stamp: f.now,
+    events: items.map((d) => deadlineEvent(d, { timeZone, uidDomain })),
+  });
 }
 
 export interface OverdueRow {

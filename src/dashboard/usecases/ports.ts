@@ -43,6 +43,9 @@ export interface DeadlineRow {
   at: string;
 }
 
+/** A deadline with what tells it apart among its subject's (an agrément's deadline key; else its name): the calendar feed's UID. */
+export type KeyedDeadlineRow = DeadlineRow & { key: string };
+
 /** QUO-3's projection of an agrément not yet at its 3-year deadline. */
 export interface QuotaProjection {
   agrementId: string;
@@ -68,7 +71,7 @@ export interface DashboardRepository {
   /** The applications counted by state, with those flagged overdue (APP-7); the place and scope filters apply, not the kind. */
   applicationCounts(f: DashboardFilter): Promise<{ state: string; n: number; overdue: number }[]>;
   /** Every deadline held from `now` to `days` days later, all sources together, soonest first, paged, with their count. */
-  upcomingDeadlines(f: DashboardFilter & { days: number; name?: string; now: Date }): Promise<{ total: number; items: DeadlineRow[] }>;
+  upcomingDeadlines(f: DashboardFilter & { days: number; name?: string; now: Date }): Promise<{ total: number; items: KeyedDeadlineRow[] }>;
   /** Deadlines passed before `now` and still open, from the sources other than the agréments (sessions, statements), oldest first. */
   overdueDeadlines(f: DashboardFilter & { now: Date }): Promise<DeadlineRow[]>;
   /** Running agréments with an open proposal or a renewal deadline missed. */

@@ -7,7 +7,7 @@ import { Forbidden, Unauthenticated } from '../../shared/domain/errors';
 import { clientAddress, FailedAuthThrottle, tooManyRequests } from '../security/throttling';
 import { AUTHENTICATOR } from '../tokens';
 import type { Authenticator } from './authenticator';
-import { AUTHENTICATED_ONLY_KEY, CAN_KEY, PUBLIC_KEY } from './decorators';
+import { AUTHENTICATED_ONLY_KEY, CALENDAR_TOKEN_KEY, CAN_KEY, PUBLIC_KEY } from './decorators';
 import { setPrincipal } from './principal';
 
 /** Query parameters that would carry a secret in a URL (DATA-3 forbids it). */
@@ -33,7 +33,8 @@ export class AuthGuard implements CanActivate {
     const res = ctx.switchToHttp().getResponse<Response>();
     // Issue 12: what an authenticated route answers is for its caller only, never for a cache.
     res.setHeader('Cache-Control', 'no-store');
-    const principal = await this.authenticate(req, res);
+    const calendar = this.reflector.getAllAndOverride<boolean>(CALENDAR_TOKEN_KEY, targets) === true;
+    const principal = await this.authenticate(req, res, calendar);
     setPrincipal(req, principal);
 
     const action = this.reflector.getAllAndOverride<Action | undefined>(CAN_KEY, targets);
@@ -47,11 +48,20 @@ export class AuthGuard implements CanActivate {
   }
 
   /** The request's principal; a failure counts against the client's address (issue 12: 429 past the limit). */
-  private async authenticate(req: Request, res: Response): Promise<Principal> {
+  private async authenticate(req: Request, res: Response, calendarFeed: boolean): Promise<Principal> {
     const address = clientAddress(req);
     const blocked = this.failures?.blockedFor(address) ?? 0;
     if (blocked > 0) throw tooManyRequests(res, blocked, `too many failed authentications from this address: retry after ${blocked} s`);
     try {
+      const feedToken = calendarFeed ? calendarToken(req) : undefined;
+      if (feedToken !== undefined) {
+        const principal = (await this.authenticator.principalForCalendar?.(feedToken)) ?? null;
+        if (!principal)
+          throw new Unauthenticated(
+            'the token is not a valid calendar token (unknown, revoked, expired, or not of scope "calendar": an API token is never sent in a URL)',
+          );
+        return principal;
+      }
       const principal = await this.authenticator.principalFor(bearerToken(req));
       if (!principal) throw new Unauthenticated('the bearer token is unknown or revoked, or its user is inactive');
       return principal;
@@ -62,6 +72,20 @@ export class AuthGuard implements CanActivate {
       throw err;
     }
   }
+}
+
+/**
+ * Issue 14: the `?token=` of a calendar feed (undefined: none, the bearer header is used). Only `token`: any other
+ * credential parameter is refused as everywhere.
+ */
+function calendarToken(req: Request): string | undefined {
+  const query = (req.query ?? {}) as Record<string, unknown>;
+  if (!('token' in query)) return undefined;
+  if (URL_SECRET_PARAMS.some((p) => p !== 'token' && p in query))
+    throw new Unauthenticated('credentials are refused in URLs (DATA-3): pass a calendar token as ?token= only');
+  const token = query.token;
+  if (typeof token !== 'string' || token.length === 0) throw new Unauthenticated('?token= must be one calendar token');
+  return token;
 }
 
 /** The token of `Authorization: Bearer <token>`; a token in the URL is refused (DATA-3). */

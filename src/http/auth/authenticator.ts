@@ -8,6 +8,11 @@ import { ReadThroughCache } from '../../shared/cache/read-through-cache';
 export interface Authenticator {
   principalFor(token: string): Promise<Principal | null>;
   /**
+   * Issue 14: the principal of a calendar-scoped token (passed in the feed's URL); null for any other token. Without
+   * it (a test authenticator), the feed is refused.
+   */
+  principalForCalendar?(token: string): Promise<Principal | null>;
+  /**
    * Forgets what is remembered (DATA-3): called after a revocation or a deactivation, so the token stops
    * working at once in this process; other processes refuse it within their cache's ttl.
    */
@@ -16,7 +21,10 @@ export interface Authenticator {
 
 /** Tokens stored hashed in PostgreSQL (api_tokens). */
 export function databaseAuthenticator(db: DataSource): Authenticator {
-  return { principalFor: (token) => findPrincipalByToken(db, token) };
+  return {
+    principalFor: (token) => findPrincipalByToken(db, token, 'api'),
+    principalForCalendar: (token) => findPrincipalByToken(db, token, 'calendar'),
+  };
 }
 
 /**
@@ -27,12 +35,14 @@ export function databaseAuthenticator(db: DataSource): Authenticator {
  */
 export function cachingAuthenticator(inner: Authenticator, ttlMs: number, clock: () => number = Date.now): Authenticator {
   const cache = new ReadThroughCache<Principal | null>(ttlMs, 10_000, clock);
+  const key = (token: string) => createHash('sha256').update(token).digest('base64url');
+  const fresh = (principal: Principal | null) =>
+    principal?.tokenExpiresAt && Date.parse(principal.tokenExpiresAt) <= clock() ? null : principal;
   return {
-    principalFor: async (token) => {
-      const principal = await cache.get(createHash('sha256').update(token).digest('base64url'), () => inner.principalFor(token));
-      if (principal?.tokenExpiresAt && Date.parse(principal.tokenExpiresAt) <= clock()) return null;
-      return principal;
-    },
+    principalFor: async (token) => fresh(await cache.get(`api:${key(token)}`, () => inner.principalFor(token))),
+    // Issue 14: cached apart, so that a token never opens what its scope does not.
+    principalForCalendar: async (token) =>
+      fresh(await cache.get(`calendar:${key(token)}`, () => inner.principalForCalendar?.(token) ?? Promise.resolve(null))),
     invalidate: () => {
       cache.clear();
       inner.invalidate?.();

@@ -1,4 +1,4 @@
 export { AuthGuard } from './auth.guard';
 export { type Authenticator, databaseAuthenticator } from './authenticator';
-export { AuthenticatedOnly, Can, CurrentPrincipal, Public } from './decorators';
+export { AuthenticatedOnly, CalendarTokenAccepted, Can, CurrentPrincipal, Public } from './decorators';
 export { principalOf, requirePrincipal } from './principal';

@@ -1,6 +1,6 @@
 import { ROLES } from '../../access/domain/roles';
 import type { ReviewDue } from '../../access/domain/review';
-import type { TokenFlag, TokenStatus, UserFlag } from '../../access/domain/tokens';
+import { TOKEN_SCOPES, type TokenFlag, type TokenStatus, type UserFlag } from '../../access/domain/tokens';
 import { REMEDY_KINDS, type RemedyState } from '../../sessions/domain/remedy';
 import { AGREMENT_STATES } from '../../agrement/domain/model';
 import { component, type Schema, s } from './responses';
@@ -97,6 +97,7 @@ export const applicationList = s.page(
     receivedAt: s.dateTime,
     procedureDeadline: s.nullableDateTime,
     overdueFlaggedAt: s.nullableDateTime,
+    netElapsedMs: { ...s.nullableInteger, description: "APP-7: time Pix has held the file, net of the applicant's waits (ms)" },
   }),
 );
 
@@ -272,6 +273,61 @@ export const agrementList = s.page(
   }),
 );
 
+/** agrement/usecases/portfolio.ts searchCentres (GET /centres, issue 14): flat, one CSV column per field. */
+export const centreSearch = s.page({
+  ...s.obj({
+    organisationId: s.uuid,
+    name: s.string,
+    uai: { type: ['string', 'null'], description: 'DOC-1' },
+    department: s.nullableString,
+    region: { type: ['string', 'null'], description: 'INSEE region code of the department (GET /dashboard/regions)' },
+    regionName: s.nullableString,
+    kind: { type: 'string', enum: ['centre', 'network'] },
+    networkId: { type: ['string', 'null'], description: "A member centre's network (its coordinating organisation)" },
+    networkName: s.nullableString,
+    agrementId: s.uuid,
+    agrementHeldBy: {
+      type: 'string',
+      enum: ['self', 'network'],
+      description: "The organisation's own agrément, or its network's (a member centre holds none: ELIG-4, QUO-1)",
+    },
+    state: agrementState,
+    termOn: s.date,
+    nextDeadline: { type: ['string', 'null'], description: "The agrément's next pending deadline, e.g. renewal-request-due" },
+    nextDeadlineRuleId: s.nullableString,
+    nextDeadlineOn: s.nullableDate,
+    candidates: { type: ['integer', 'null'], description: 'QUO-3: candidates counted under its own agrément (null for a member centre)' },
+    quotaTarget: { type: ['integer', 'null'], description: 'QUO-1: the 3-year target of its own agrément (null for a member centre)' },
+  }),
+  description: 'A centre or network and the agrément that covers it',
+});
+
+/** agrement/usecases/portfolio.ts pendingProposals (GET /proposals, issue 14): BRE-4's queue. */
+export const proposalQueue = s.page({
+  ...s.obj({
+    proposalId: { type: 'string', description: 'What confirm-proposal / decline-proposal name' },
+    agrementId: s.uuid,
+    agrementState: agrementState,
+    agrementKind: { type: 'string', enum: ['centre', 'network'] },
+    organisationId: s.uuid,
+    organisationName: s.string,
+    department: s.nullableString,
+    region: { type: ['string', 'null'], description: 'INSEE region code of the department' },
+    kind: { type: 'string', enum: ['termination', 'breach-notice', 'suspension'] },
+    cause: s.string,
+    ruleId: s.string,
+    ruleIds: {
+      type: 'array',
+      items: { type: 'string' },
+      description: "Every rule it rests on (a control visit's: VIS-4 and BRE-1 or SUS-1); space-separated in CSV",
+    },
+    reason: s.text("The grounds the legal team reads (French): the engine's, or the inspector's findings (VIS-4)"),
+    proposedOn: s.date,
+    visitId: { type: ['string', 'null'], description: 'VIS-4: the control visit whose findings led to it' },
+  }),
+  description: 'A proposal waiting for the legal team (BRE-4)',
+});
+
 /** checkSessionAllowed */
 export const sessionAllowed = s.obj({ allowed: { type: 'boolean', const: true } });
 
@@ -357,6 +413,33 @@ export const attentionList = s.page(attentionItem);
 export const chainVerification = s.obj(
   { valid: s.boolean, checked: s.integer, brokenAt: s.obj({ id: s.string, reason: { type: 'string', enum: ['prev-hash', 'hash'] } }) },
   ['brokenAt'],
+);
+
+/** audit/usecases/journal.ts JournalPage (issue 14): the audit log filtered and paged, newest first. */
+export const journalPage = s.page(
+  s.obj({
+    sequence: s.text('The entry’s position in the chain (its id; entries chain in this order)'),
+    occurredAt: s.dateTime,
+    recordedAt: s.dateTime,
+    actor: s.obj({
+      label: s.text('As the log stores it: "<name> (<role>)" for a person, else a system’s name'),
+      userId: { type: ['string', 'null'], format: 'uuid', description: 'The user with this name and role, when exactly one has them' },
+      name: s.string,
+      role: { type: ['string', 'null'], enum: [...ROLES, null], description: 'null: a system (the engine, Pix Certif…)' },
+    }),
+    type: s.string,
+    subject: s.obj({ type: s.text('The stream: agrement, application, session, statement, access…'), id: s.uuid }),
+    ruleIds: s.strings,
+    from: s.nullableString,
+    to: s.nullableString,
+    reason: s.nullableString,
+    data: s.object('What the entry records, as the log stores it'),
+    chain: s.obj({
+      prevHash: s.string,
+      hash: s.string,
+      keyId: { type: ['string', 'null'], description: 'The key of the HMAC link; null: a legacy SHA-256 link (issue 12)' },
+    }),
+  }),
 );
 
 /** api/me.controller.ts */
@@ -653,7 +736,10 @@ export const insolvency = {
 };
 
 /** usecases/dashboard/dashboard.ts */
-export const regions = s.arrayOf(s.object('An INSEE region and its departments'));
+export const regions = s.arrayOf({
+  ...s.obj({ code: s.string, name: s.string, departments: s.strings }),
+  description: 'An INSEE region and its departments',
+});
 export const overview = {
   ...s.obj({
     agrements: s.obj({ centre: counts('Centres’ agréments by state'), network: counts('Networks’ agréments by state') }),
@@ -662,21 +748,21 @@ export const overview = {
   }),
   description: 'Counts by state (centres, networks, applications) and overdue applications',
 };
-export const deadlineList = s.page(
-  s.obj({
-    subject: { type: 'string', enum: ['agrement', 'session', 'statement'] },
-    subjectId: s.string,
-    agrementId: s.nullableString,
-    organisationId: s.string,
-    organisationName: s.string,
-    department: s.nullableString,
-    kind: s.nullableString,
-    deadline: s.string,
-    ruleId: s.string,
-    on: s.string,
-    at: s.string,
-  }),
-);
+/** usecases/dashboard.ts DeadlineRow: one deadline a workflow holds. */
+const deadlineRow = s.obj({
+  subject: { type: 'string', enum: ['agrement', 'session', 'statement'] },
+  subjectId: s.string,
+  agrementId: s.nullableString,
+  organisationId: s.string,
+  organisationName: s.string,
+  department: s.nullableString,
+  kind: s.nullableString,
+  deadline: s.string,
+  ruleId: s.string,
+  on: s.string,
+  at: s.string,
+});
+export const deadlineList = s.page(deadlineRow);
 export const overdueList = s.page(
   s.obj({
     subject: { type: 'string', enum: ['agrement', 'application', 'session', 'statement'] },
@@ -717,13 +803,24 @@ export const watchList = s.page({
   description: 'A centre suspended, under notice or terminating',
 });
 export const dashboardAttention = s.page({ ...attentionItem, description: 'An attention item (details as JSON text in this view)' });
-export const centreTimeline = s.obj({ past: s.page(s.object('An event of the log concerning the centre')) });
+/** usecases/centre-timeline.ts: the centre, its past events (every stream that concerns it) and every deadline ahead. */
+export const centreTimeline = s.obj({
+  organisation: s.obj({ id: s.uuid, name: s.string, department: s.nullableString }),
+  past: s.page({
+    ...timelineEntry,
+    required: [...timelineEntry.required, 'stream'],
+    properties: { stream: s.text('agrement, session, statement, control-visit or centre-quality'), ...timelineEntry.properties },
+    description: 'An event of the log concerning the centre',
+  }),
+  upcoming: s.arrayOf(deadlineRow, 'Every deadline its workflows hold, soonest first'),
+});
 export const ruleSetPublished = s.obj({ version: ruleSetVersion, notices: noticeReport });
 
 /** usecases/access/accesses.ts TokenView (DATA-3): never the secret. */
 const tokenFields = {
   id: s.uuid,
   label: s.string,
+  scope: { type: 'string', enum: [...TOKEN_SCOPES], description: 'api: bearer header; calendar: the iCalendar feed only (issue 14)' },
   createdAt: s.dateTime,
   expiresAt: s.dateTime,
   lastUsedAt: s.nullableDateTime,
@@ -738,6 +835,7 @@ export const issuedToken = s.obj({
   token: { type: 'string', pattern: '^pix_', description: 'The secret, shown once: only its hash is stored (DATA-3)' },
   id: s.uuid,
   label: s.string,
+  scope: { type: 'string', enum: [...TOKEN_SCOPES] },
   createdAt: s.dateTime,
   expiresAt: s.dateTime,
 });

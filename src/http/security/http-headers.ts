@@ -1,17 +1,21 @@
 import type { INestApplication } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
+import { createHash } from 'node:crypto';
 
 /**
- * Issue 12: the operations page (web/index.html) loads only its own /web/app.js and /web/app.css, draws
- * its charts as inline SVG markup (no style attribute, no data: URI), and calls the API on the same
- * origin: nothing inline, nothing from elsewhere.
+ * Issue 12, issue 14: the web app (dist/web, built from web/) loads only its own files (/web/assets/: script,
+ * stylesheet, fonts, icons; never a data: URI, see web/vite.config.ts) and calls the API on the same origin:
+ * nothing from elsewhere, no eval. One exception, by its hash: the design system's React integration
+ * (@codegouvfr/react-dsfr) writes the page's colour scheme as one inline <style> (`:root { color-scheme: light; }`).
  */
+export const REACT_DSFR_COLOR_SCHEME_STYLE = ':root { color-scheme: light; }';
 const PAGE_DIRECTIVES = {
   defaultSrc: ["'none'"],
   scriptSrc: ["'self'"],
-  styleSrc: ["'self'"],
+  styleSrc: ["'self'", `'sha256-${createHash('sha256').update(REACT_DSFR_COLOR_SCHEME_STYLE).digest('base64')}'`],
   imgSrc: ["'self'"],
+  fontSrc: ["'self'"],
   connectSrc: ["'self'"],
   formAction: ["'self'"],
   baseUri: ["'none'"],

@@ -86,7 +86,8 @@ export async function appendToLog(manager: EntityManager, entries: NewLogEntry[]
 /** 14 parameters a row: well under PostgreSQL's 65,535 per statement. */
 const LOG_ROWS_PER_STATEMENT = 1000;
 
-interface LogRow {
+/** An event_log row as PostgreSQL answers it. */
+export interface LogRow {
   id: string;
   event_key: string;
   stream_type: string;
@@ -105,7 +106,8 @@ interface LogRow {
   key_id: string | null;
 }
 
-function toEntry(r: LogRow): LogEntry {
+/** A row of event_log as an entry (ids as strings: bigint). */
+export function toEntry(r: LogRow): LogEntry {
   return {
     id: String(r.id),
     eventKey: r.event_key,

@@ -22,6 +22,9 @@ import { SessionImportResume1763900003600 } from './1763900003600-session-import
 import { IdempotencyKeys1763900003700 } from './1763900003700-idempotency-keys';
 import { AuditLogKeys1763900003800 } from './1763900003800-audit-log-keys';
 import { TokenLifetimeAndAccessReviews1763900003900 } from './1763900003900-token-lifetime-and-access-reviews';
+import { CentreSearch1763900004000 } from './1763900004000-centre-search';
+import { JournalIndex1763900005000 } from './1763900005000-journal-index';
+import { TokenScopes1763900005010 } from './1763900005010-token-scopes';
 
 /** Migrations in order; listed explicitly so they run the same from src/ (vitest) and dist/ (tsc). */
 export const MIGRATIONS = [
@@ -49,4 +52,7 @@ export const MIGRATIONS = [
   IdempotencyKeys1763900003700,
   AuditLogKeys1763900003800,
   TokenLifetimeAndAccessReviews1763900003900,
+  CentreSearch1763900004000,
+  JournalIndex1763900005000,
+  TokenScopes1763900005010,
 ];

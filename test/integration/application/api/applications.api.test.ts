@@ -6,7 +6,7 @@ import { deliverWorkflowStarts } from '../../../../src/shared/usecases/workflow-
 import { applicationStateQuery, applicationWorkflowId } from '../../../../src/application/workflows/definitions';
 import { individualApplication } from '../../../support/fixtures';
 import { createHarness, serveApi, type Harness, receivedMail } from '../../../support/harness';
-import { type Json, requestJson } from '../../../support/http';
+import { everyItem, type Json, requestJson } from '../../../support/http';
 import { until as waitFor } from '../../../support/waiting';
 
 let h: Harness;
@@ -103,6 +103,15 @@ describe('application API: HTTP → workflow → PostgreSQL → SMTP', () => {
       expect.arrayContaining(['referent-cv', 'proof-of-legal-existence', 'legal-status', 'site-control-procedures']),
     );
     expect(res.body.procedure.clock.pausedSince).not.toBeNull();
+    // The list gives the time Pix held the file (APP-7); it stands still while the file waits on the applicant (a running
+    // clock would have moved by the milliseconds between the two reads).
+    const listed = async () =>
+      (await everyItem(async (path) => (await http('GET', path)).body, '/applications?state=incomplete')).find(
+        (a: Json) => a.id === created.id,
+      )?.netElapsedMs;
+    const elapsed = await listed();
+    expect(Number.isInteger(elapsed) && elapsed >= 0).toBe(true);
+    expect(await listed()).toBe(elapsed);
     const [mail] = await receivedMail(h.smtp, (m) => m.template === 'application-incomplete' && m.to.includes(data.organisation.email));
     expect(h.smtp.readMessage(mail!.id)!.text).toContain('CV du référent Pix');
   });

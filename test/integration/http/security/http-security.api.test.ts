@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,9 +54,14 @@ describe('security headers (issue 12)', () => {
     const policy = csp(res.headers);
     expect(policy.get('default-src')).toEqual(["'none'"]);
     expect(policy.get('script-src')).toEqual(["'self'"]);
-    expect(policy.get('style-src')).toEqual(["'self'"]);
+    // Issue 14: one inline style allowed by its hash, the design system's colour scheme (nothing else inline).
+    expect(policy.get('style-src')).toEqual([
+      "'self'",
+      `'sha256-${createHash('sha256').update(':root { color-scheme: light; }').digest('base64')}'`,
+    ]);
     expect(policy.get('connect-src')).toEqual(["'self'"]);
     expect(policy.get('img-src')).toEqual(["'self'"]);
+    expect(policy.get('font-src')).toEqual(["'self'"]);
     expect(policy.get('frame-ancestors')).toEqual(["'none'"]);
     expect(policy.get('base-uri')).toEqual(["'none'"]);
     expect(policy.get('object-src')).toEqual(["'none'"]);
@@ -66,7 +72,36 @@ describe('security headers (issue 12)', () => {
     // What the page loads is what the CSP allows: its own files, nothing inline.
     const html = await res.text();
     expect(html).not.toMatch(/<script>|<style|\sstyle=|\son[a-z]+=/i);
-    expect(html).toContain('<script src="/web/app.js">');
+    expect(html).toMatch(/<script type="module" crossorigin src="\/web\/assets\/index-[\w-]+\.js"><\/script>/);
+    expect(res.headers.get('cache-control')).toBe('no-cache');
+  });
+
+  it('issue 14: the web app’s hashed files are served with their type and cached for good; anything else is 404', async () => {
+    const html = await (await fetch(`${api}/`)).text();
+    const [script] = html.match(/\/web\/assets\/index-[\w-]+\.js/) ?? [];
+    const [style] = html.match(/\/web\/assets\/index-[\w-]+\.css/) ?? [];
+    for (const [file, type] of [
+      [script, 'text/javascript; charset=utf-8'],
+      [style, 'text/css; charset=utf-8'],
+    ] as const) {
+      const res = await fetch(`${api}${file}`);
+      expect(res.status, file).toBe(200);
+      expect(res.headers.get('content-type'), file).toBe(type);
+      expect(res.headers.get('cache-control'), file).toBe('public, max-age=31536000, immutable');
+      expect(res.headers.get('x-content-type-options'), file).toBe('nosniff');
+    }
+    for (const path of [
+      '/web/assets/no-such-file.js',
+      '/web/assets/index.html',
+      '/web/assets/..%2Findex.html',
+      '/web/assets/..%2F..%2F..%2Fpackage.json',
+      '/web/assets/%2e%2e',
+      '/web/assets/.hidden.js',
+      '/web/assets/constructor',
+      '/web/app.js',
+    ]) {
+      expect((await fetch(`${api}${path}`)).status, path).toBe(404);
+    }
   });
 
   it('every answer carries them: JSON, errors, assets', async () => {
@@ -74,7 +109,7 @@ describe('security headers (issue 12)', () => {
       ['/applications', operations],
       ['/applications', null],
       ['/health/live', null],
-      ['/web/app.js', null],
+      ['/web/assets/no-such-file.js', null],
       ['/no-such-route', null],
     ] as const) {
       const res = await fetch(`${api}${path}`, { headers: token ? bearer(token) : {} });

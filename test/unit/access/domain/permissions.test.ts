@@ -62,6 +62,7 @@ describe('permission matrix', () => {
       'agrement.record-sessions': ['operations'],
       'agrement.cahier-change': ['operations', 'legal'],
       'log.verify': ['operations', 'legal'],
+      'log.read': ['operations', 'legal', 'read-only'],
       'tokens.manage': ['operations'],
       'tokens.own': [...ROLES],
       'users.manage': ['operations'],

@@ -40,6 +40,7 @@ class InMemoryAccesses implements AccessRepository {
       id: uuid(1000 + n),
       userId,
       label: `token ${n}`,
+      scope: 'api',
       createdAt: ago(10),
       expiresAt: new Date(NOW.getTime() + 30 * DAY),
       lastUsedAt: ago(1),

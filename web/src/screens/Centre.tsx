@@ -1,0 +1,272 @@
+import { Alert } from '@codegouvfr/react-dsfr/Alert';
+import { Button } from '@codegouvfr/react-dsfr/Button';
+import { Input } from '@codegouvfr/react-dsfr/Input';
+import { type ReactNode, useState } from 'react';
+import { useParams } from 'react-router-dom';
+import { api, idempotencyKey, ok, type Schemas } from '../api/client';
+import type { paths } from '../api/schema';
+import { useApi } from '../api/use-api';
+import { DataTable } from '../components/DataTable';
+import { QuotaChart } from '../components/QuotaChart';
+import { ReasonDialog } from '../components/ReasonDialog';
+import { Screen } from '../components/Screen';
+import { StateBadge } from '../components/StateBadge';
+import { count, dateFr, dateTimeFr } from '../format/french';
+import { BLOCKERS, DEADLINES, EVENTS, label, PROPOSALS, SESSION_STATUS, STREAMS } from '../format/labels';
+import { useSession } from '../session/session';
+
+type Agrement = Schemas['Agrement'];
+type Action = paths['/agrements/{id}/actions/{action}']['post']['parameters']['path']['action'];
+type LedgerEntry = Agrement['ledger'][number];
+
+/** The legal team's actions on an agrément (SUS-1, SUS-3, BRE-1, BRE-2), each when the agrément's state allows it. */
+const LEGAL_ACTIONS: { action: Action; permission: string; label: string; when: (a: Agrement) => boolean; extra?: ReactNode }[] = [
+  {
+    action: 'suspend',
+    permission: 'agrement.suspend',
+    label: 'Suspendre',
+    when: (a) => !a.agrement.suspension && !['expired', 'terminated'].includes(a.state),
+  },
+  {
+    action: 'lift-suspension',
+    permission: 'agrement.lift-suspension',
+    label: 'Lever la suspension',
+    when: (a) => Boolean(a.agrement.suspension),
+  },
+  {
+    action: 'notify-breach',
+    permission: 'agrement.notify-breach',
+    label: 'Notifier un manquement',
+    when: (a) => !a.agrement.breach && !['expired', 'terminated'].includes(a.state),
+    extra: (
+      <Input label="Date d’envoi de la lettre recommandée" nativeInputProps={{ type: 'date', name: 'letterSentOn', required: true }} />
+    ),
+  },
+  {
+    action: 'record-cure',
+    permission: 'agrement.record-cure',
+    label: 'Enregistrer la correction',
+    when: (a) => Boolean(a.agrement.breach),
+    extra: <Input label="Preuve" nativeInputProps={{ name: 'evidence', required: true }} />,
+  },
+];
+
+type Pending = { action: Action; title: string; extra?: ReactNode; proposalId?: string };
+
+/** Issue 10 §3: what became of a deadline, in words. */
+function outcome(d: LedgerEntry): string {
+  const events = (by: string | null) =>
+    by
+      ? by
+          .split(', ')
+          .map((t) => label(EVENTS, t))
+          .join(', ')
+      : '';
+  const by = d.outcomeBy ? ` (${events(d.outcomeBy)})` : '';
+  switch (d.outcome) {
+    case 'pending':
+      return 'à venir';
+    case 'met':
+      return `respectée le ${dateFr(d.outcomeOn)}${by}`;
+    case 'missed':
+      return `manquée${d.outcomeBy ? ` — suite : ${events(d.outcomeBy)}` : ''}`;
+    case 'reached':
+      return `atteinte le ${dateFr(d.outcomeOn)}${d.outcomeBy ? ` — suite : ${events(d.outcomeBy)}` : ''}`;
+    case 'cancelled':
+      return `annulée${d.outcomeOn ? ` le ${dateFr(d.outcomeOn)}` : ''}${by}`;
+    case 'superseded':
+      return `remplacée par ${d.supersededByOn ? `l’échéance du ${dateFr(d.supersededByOn)}` : 'une autre échéance'}${by}`;
+    default:
+      return d.outcome;
+  }
+}
+
+/** The session an event concerns (SES-1: the centre's own id), when it says so. */
+function sessionIdOf(data: unknown): string | null {
+  const id = (data as { sessionId?: unknown } | null)?.sessionId;
+  return typeof id === 'string' ? id : null;
+}
+
+async function load(id: string) {
+  const a = ok(await api.GET('/agrements/{id}', { params: { path: { id } } }));
+  // SES-1, SES-10: the latest sessions; the whole timeline of every stream that concerns the centre.
+  const [sessions, timeline] = await Promise.all([
+    api
+      .GET('/sessions', { params: { query: { organisationId: a.organisation.id, limit: 20 } } })
+      .then(ok)
+      .catch(() => ({ total: 0, items: [] as never[], limit: 20, offset: 0 })),
+    api
+      .GET('/dashboard/centres/{organisationId}/timeline', {
+        params: { path: { organisationId: a.organisation.id }, query: { limit: 200 } },
+      })
+      .then(ok),
+  ]);
+  return { a, sessions, timeline };
+}
+
+/** One centre: state and term, the legal team's actions, quota pace, deadlines ahead, the ledger, sessions, history. */
+export default function Centre() {
+  const { id = '' } = useParams();
+  const { can } = useSession();
+  const loaded = useApi(`centre:${id}`, () => load(id));
+  const [pending, setPending] = useState<Pending | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+
+  const act = async (agrementId: string, p: Pending, fields: Record<string, string>, reload: () => void) => {
+    setPending(null);
+    setFailure(null);
+    const { error, response } = await api.POST('/agrements/{id}/actions/{action}', {
+      params: { path: { id: agrementId, action: p.action }, header: { 'Idempotency-Key': idempotencyKey() } },
+      body: { ...fields, ...(p.proposalId ? { proposalId: p.proposalId } : {}) } as { reason: string },
+    });
+    if (error !== undefined) {
+      try {
+        ok({ error, response });
+      } catch (e) {
+        setFailure((e as Error).message);
+      }
+      return;
+    }
+    reload();
+  };
+
+  const title = loaded.status === 'ready' ? loaded.data.a.organisation.name : 'Centre';
+  return (
+    <Screen title={title} loaded={loaded}>
+      {({ a, sessions, timeline }) => {
+        const reload = loaded.status === 'ready' ? loaded.reload : () => undefined;
+        const actions: Pending[] = [
+          ...LEGAL_ACTIONS.filter((x) => can(x.permission) && x.when(a)).map((x) => ({ action: x.action, title: x.label, extra: x.extra })),
+          // BRE-4: every proposal of the engine waits for a person of the legal team: confirm it or decline it.
+          ...(can('agrement.confirm-termination')
+            ? a.agrement.proposals.flatMap((p) => [
+                { action: 'confirm-proposal' as const, title: `Confirmer ${label(PROPOSALS, p.kind)} (${p.ruleId})`, proposalId: p.id },
+                { action: 'decline-proposal' as const, title: `Écarter ${label(PROPOSALS, p.kind)} (${p.ruleId})`, proposalId: p.id },
+              ])
+            : []),
+        ];
+        return (
+          <>
+            <p className="centre-summary">
+              État : <StateBadge state={a.state} />
+              {a.startOn && a.termOn && (
+                <>
+                  {' '}
+                  · agrément du {dateFr(a.startOn)} au {dateFr(a.termOn)}
+                </>
+              )}{' '}
+              · {count(a.candidates, 'candidat')}
+            </p>
+            {a.sessionBlocker && (
+              <Alert
+                severity="warning"
+                small
+                description={`Sessions refusées : ${label(BLOCKERS, a.sessionBlocker.ruleId) === a.sessionBlocker.ruleId ? a.sessionBlocker.reason : label(BLOCKERS, a.sessionBlocker.ruleId)} (${a.sessionBlocker.ruleId})`}
+              />
+            )}
+            {failure && <Alert severity="error" small description={failure} className="fr-my-2w" />}
+            {actions.length > 0 && (
+              <section id="legal-actions" aria-labelledby="legal-actions-title" className="fr-my-3w">
+                <h2 id="legal-actions-title" className="fr-h5">
+                  Décisions du service juridique
+                </h2>
+                <ul className="fr-btns-group fr-btns-group--inline-md">
+                  {actions.map((x) => (
+                    <li key={`${x.action}-${x.proposalId ?? ''}`}>
+                      <Button priority="secondary" nativeButtonProps={{ 'data-action': x.action }} onClick={() => setPending(x)}>
+                        {x.title}
+                      </Button>
+                    </li>
+                  ))}
+                </ul>
+              </section>
+            )}
+            {pending && (
+              <ReasonDialog
+                title={pending.title}
+                extra={pending.extra}
+                onClose={() => setPending(null)}
+                onConfirm={(fields) => void act(a.id, pending, fields, reload)}
+              />
+            )}
+
+            {a.firstGrantOn && (
+              <>
+                <h2>Rythme du quota</h2>
+                <QuotaChart kind={a.kind} firstGrantOn={a.firstGrantOn} candidates={a.candidates} timeline={a.timeline} />
+              </>
+            )}
+
+            <h2>Échéances à venir</h2>
+            <DataTable
+              id="upcoming"
+              caption="Échéances à venir"
+              captionHidden
+              headers={['Date', 'Échéance', 'Règle', 'Objet']}
+              rows={timeline.upcoming.map((d) => [
+                dateFr(d.on),
+                label(DEADLINES, d.deadline),
+                d.ruleId,
+                d.subject === 'agrement' ? (
+                  'Agrément'
+                ) : (
+                  <>
+                    {label(STREAMS, d.subject)} <small>{d.subjectId}</small>
+                  </>
+                ),
+              ])}
+            />
+
+            <h2>Échéances</h2>
+            <DataTable
+              id="ledger"
+              caption="Chaque échéance de l’agrément et son issue"
+              captionHidden
+              headers={['Date', 'Échéance', 'Règle', 'Issue']}
+              rows={a.ledger.map((d) => [
+                dateFr(d.on),
+                label(DEADLINES, d.name),
+                d.ruleId,
+                <span data-outcome={d.outcome}>{outcome(d)}</span>,
+              ])}
+            />
+
+            <h2>Sessions ({sessions.total})</h2>
+            <DataTable
+              id="sessions"
+              caption="Dernières sessions"
+              captionHidden
+              headers={['Date', 'Session', 'Statut', 'Candidats', 'Finalisation (SES-10)']}
+              rows={sessions.items.map((x) => [
+                dateFr(x.date),
+                x.id,
+                label(SESSION_STATUS, x.status),
+                x.candidates,
+                x.status === 'planned' ? `avant le ${dateTimeFr(x.deadlineAt)} (heure de Paris)` : '',
+              ])}
+            />
+
+            <h2>Historique ({timeline.past.total})</h2>
+            <DataTable
+              id="history"
+              caption="Historique du centre"
+              captionHidden
+              headers={['Date', 'Objet', 'Événement', 'Règles', 'Par', 'Motif']}
+              rows={timeline.past.items.map((e) => [
+                dateFr(e.at),
+                <>
+                  {label(STREAMS, e.stream)}
+                  {sessionIdOf(e.data) && <small className="fr-ml-1w">{sessionIdOf(e.data)}</small>}
+                </>,
+                label(EVENTS, e.type),
+                e.ruleIds.join(', '),
+                e.actor ?? '',
+                e.reason ?? '',
+              ])}
+            />
+          </>
+        );
+      }}
+    </Screen>
+  );
+}
