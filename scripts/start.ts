@@ -119,6 +119,7 @@ async function seedPortfolioInBackground(
   tokens: Record<Role, string>,
   organisationIds: string[],
 ): Promise<void> {
+  const started = Date.now();
   try {
     const portfolio = await seedPortfolio(running.urls.api, { centres, tokens, inspectorEmail: demoEmail('inspector') }, log);
     if (shutdownRequested.signal.aborted) return;
@@ -128,7 +129,9 @@ async function seedPortfolioInBackground(
       centre: portfolio.centreId ?? organisationIds[0],
       coordinator: portfolio.networkId ?? organisationIds[2],
     });
-    log('demo portfolio complete: the centre and coordinator demo users are bound to it.');
+    log(
+      `demo portfolio complete in ${Math.round((Date.now() - started) / 1000)} s: the centre and coordinator demo users are bound to it.`,
+    );
   } catch (err) {
     // Stopped while seeding: its requests fail with the system; otherwise the demo is incomplete, the system runs on.
     if (!shutdownRequested.signal.aborted)

@@ -45,6 +45,7 @@ export interface PortfolioResult {
 
 type Profile =
   | 'app-received'
+  | 'app-overdue'
   | 'app-incomplete'
   | 'app-conformity-visit'
   | 'app-visit-done'
@@ -66,6 +67,7 @@ type Profile =
 /** Per 100 individual applicants; every profile at least once, the rest active. */
 const WEIGHTS: Array<[Profile, number]> = [
   ['app-received', 3],
+  ['app-overdue', 1],
   ['app-incomplete', 3],
   ['app-conformity-visit', 2],
   ['app-visit-done', 1],
@@ -83,6 +85,15 @@ const WEIGHTS: Array<[Profile, number]> = [
   ['expired', 6],
   ['force-majeure', 2],
 ];
+
+/** The demo engine went live this many days ago: sessions since were reported live (statements), earlier ones imported. */
+const LIVE_DAYS = 120;
+
+/** APP-7: the overdue application was received this many days ago (past its 2 months). */
+const OVERDUE_RECEIVED_DAYS_AGO = 75;
+
+/** Members of each of the 5 networks in a full-size portfolio (68 centres). */
+const NETWORK_SIZES = [20, 16, 14, 10, 8];
 
 const AGREED: ReadonlySet<Profile> = new Set([
   'active',
@@ -137,12 +148,21 @@ class Client {
   ) {}
 
   /** One request; the idempotency key is bound to its body. 409 (already done) is an answer, not a failure. */
-  async call(token: string, method: string, url: string, body: unknown, key: string | null, accept: number[] = [409]): Promise<Answer> {
+  async call(
+    token: string,
+    method: string,
+    url: string,
+    body: unknown,
+    key: string | null,
+    accept: number[] = [409],
+    /** What the key is bound to (default the body): a dated field left out keeps the key from one day to the next. */
+    hashed: unknown = body,
+  ): Promise<Answer> {
     const headers: Record<string, string> = { authorization: `Bearer ${token}` };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (key)
       headers['idempotency-key'] = `${this.prefix}${key}-${createHash('sha256')
-        .update(JSON.stringify(body ?? null))
+        .update(JSON.stringify(hashed ?? null))
         .digest('hex')
         .slice(0, 12)}`.slice(0, 200);
     for (let attempt = 0; ; attempt++) {
@@ -212,8 +232,10 @@ export async function seedPortfolio(api: string, options: PortfolioOptions, log:
 
   // --- The portfolio, generated (deterministic) -------------------------------------------------
   const networkCount = options.centres >= 100 ? NETWORKS.length : Math.max(1, Math.min(NETWORKS.length, Math.floor(options.centres / 10)));
-  const membersPerNetwork = options.centres >= 100 ? 6 : 3;
-  const individualCount = Math.max(0, options.centres - networkCount * membersPerNetwork);
+  // Networks of GRETA and CFA sites: many centres under a few applications (a network applies once for its members).
+  const membersOf = (i: number) => (options.centres >= 100 ? NETWORK_SIZES[i % NETWORK_SIZES.length]! : 3);
+  const memberCount = Array.from({ length: networkCount }, (_, i) => membersOf(i)).reduce((a, b) => a + b, 0);
+  const individualCount = Math.max(0, options.centres - memberCount);
   const assigned = profiles(individualCount);
   // Spread the profiles over the list, deterministically (a shuffle with the fixed seed).
   for (let i = assigned.length - 1; i > 0; i--) {
@@ -236,28 +258,7 @@ export async function seedPortfolio(api: string, options: PortfolioOptions, log:
     return { index, spec, profile, startDaysAgo, years: profile === 'expired' ? 1 : 3, sessions };
   });
 
-  // --- 1. Applications, each walked to its step (APP-1..6) ---------------------------------------
-  await pool(centres, parallelism, async (c) => {
-    const created = await client.call(
-      ops,
-      'POST',
-      '/applications',
-      {
-        kind: c.spec.kind,
-        organisation: { name: c.spec.name, category: c.spec.category, uai: c.spec.uai, department: c.spec.department, email: c.spec.email },
-        argument: `Centre de formation de ${c.spec.town} souhaitant certifier les compétences numériques de ses publics (démonstration).`,
-        referent: { name: c.spec.referent.name, email: c.spec.referent.email, recognisedQualifications: c.index % 3 === 0 },
-        commitments: { ...COMMITMENTS, committedCandidates: 700 + (c.index % 5) * 300 },
-      },
-      `application-${c.index}`,
-    );
-    c.applicationId = String(created.body.id);
-    c.organisationId = String((created.body.organisation as { id: string }).id);
-    await walkApplication(client, ops, c, today);
-  });
-  log(`demo portfolio: ${centres.length} applications walked (${Math.round((Date.now() - started) / 1000)} s)`);
-
-  // --- 2. Networks (ELIG-4, ELIG-5): applied for, agreed, members ---------------------------------
+  // --- 1. Applications, each walked to its step (APP-1..6); the networks' (ELIG-4, ELIG-5) meanwhile ---------
   const networkStates = ['active', 'active', 'under-notice', 'suspended', 'app-admissible'] as const;
   const networks = NETWORKS.slice(0, networkCount).map((n, i) => ({
     ...n,
@@ -267,10 +268,39 @@ export async function seedPortfolio(api: string, options: PortfolioOptions, log:
     applicationId: '',
     members: [] as string[],
   }));
-  await pool(networks, parallelism, async (n) => {
-    const memberSpecs = Array.from({ length: membersPerNetwork }, (_, m) => {
+  const individuals = pool(centres, Math.max(1, parallelism - networks.length), async (c) => {
+    const application = {
+      kind: c.spec.kind,
+      organisation: { name: c.spec.name, category: c.spec.category, uai: c.spec.uai, department: c.spec.department, email: c.spec.email },
+      argument: `Centre de formation de ${c.spec.town} souhaitant certifier les compétences numériques de ses publics (démonstration).`,
+      referent: { name: c.spec.referent.name, email: c.spec.referent.email, recognisedQualifications: c.index % 3 === 0 },
+      commitments: { ...COMMITMENTS, committedCandidates: 700 + (c.index % 5) * 300 },
+    };
+    // APP-7: a paper file received by post 75 days ago and registered late: Pix has held it past its 2 months. Its key
+    // leaves the dated receipt out, so that a start on a later day finds it (422: the key is bound to the first body).
+    const receivedOn = c.profile === 'app-overdue' ? { receivedOn: shift(today, -OVERDUE_RECEIVED_DAYS_AGO) } : {};
+    const created = await client.call(
+      ops,
+      'POST',
+      '/applications',
+      { ...application, ...receivedOn },
+      `application-${c.index}`,
+      [409, 422],
+      application,
+    );
+    const id = created.status === 422 ? await applicationNamed(client, ops, c.spec.name) : String(created.body.id);
+    const view = created.status === 422 ? (await client.get(ops, `/applications/${id}`)).body : created.body;
+    c.applicationId = id;
+    c.organisationId = String((view.organisation as { id: string }).id);
+    await walkApplication(client, ops, c, today);
+  });
+  const networkApplications = pool(networks, networks.length, async (n) => {
+    const memberNames = new Set<string>();
+    const memberSpecs = Array.from({ length: membersOf(n.index) }, (_, m) => {
       const spec = organisationSpec(1000 + n.index * 100 + m, prng(7000 + n.index * 100 + m), n.departments);
-      const name = `${n.category === 'apprentice-training-centre' ? 'CFA' : 'GRETA'} ${spec.town} ${['Centre', 'Nord', 'Sud', 'Est', 'Ouest', 'Agglomération'][m % 6]}`;
+      let name = `${n.category === 'apprentice-training-centre' ? 'CFA' : 'GRETA'} ${spec.town} ${['Centre', 'Nord', 'Sud', 'Est', 'Ouest', 'Agglomération'][m % 6]}`;
+      if (memberNames.has(name)) name = `${name} – site ${m + 1}`;
+      memberNames.add(name);
       return {
         name,
         category: n.category,
@@ -287,7 +317,7 @@ export async function seedPortfolio(api: string, options: PortfolioOptions, log:
       {
         kind: 'network',
         organisation: { name: n.name, category: n.category, department: n.departments[0], email: `coordination@${domain}`, uai: null },
-        argument: `${n.name}: ${membersPerNetwork} centres fonctionnant en réseau depuis 2016 (démonstration).`,
+        argument: `${n.name}: ${membersOf(n.index)} centres fonctionnant en réseau depuis 2016 (démonstration).`,
         referent: { name: 'Coordination du réseau', email: `referent@${domain}` },
         commitments: { ...COMMITMENTS, committedCandidates: 3000, priorNetworkOperation: true },
         network: { type: 'A', coordinatingEntity: n.entity, departmentsCovered: [...n.departments], members: memberSpecs },
@@ -323,6 +353,8 @@ export async function seedPortfolio(api: string, options: PortfolioOptions, log:
     for (const [i, [path, body]] of steps.entries())
       await client.call(ops, 'POST', `/applications/${applicationId}/${path}`, body, `network-${n.index}-step-${i}`);
   });
+  await Promise.all([individuals, networkApplications]);
+  log(`demo portfolio: ${centres.length + networks.length} applications walked (${Math.round((Date.now() - started) / 1000)} s)`);
 
   // --- 3. The agréments, once their workflows have recorded them (APP-6 → AGR-1) ------------------
   const agreed = centres.filter((c) => AGREED.has(c.profile));
@@ -331,10 +363,9 @@ export async function seedPortfolio(api: string, options: PortfolioOptions, log:
     waitForAgrement(client, ops, id),
   );
   for (const n of agreedNetworks) {
-    const view = (await client.get(ops, `/agrements/${n.organisationId}`)).body as {
-      network?: { members?: Array<{ organisationId: string }> };
-    };
-    n.members = (view.network?.members ?? []).map((m) => m.organisationId);
+    // GET /agrements/{id} holds the agrément as its workflow keeps it under `agrement` (its members, its proposals).
+    const view = (await client.get(ops, `/agrements/${n.organisationId}`)).body as unknown as AgrementView;
+    n.members = (view.agrement.network?.members ?? []).map((m) => m.organisationId);
   }
   log(`demo portfolio: ${agreed.length + agreedNetworks.length} agréments started (${Math.round((Date.now() - started) / 1000)} s)`);
 
@@ -358,9 +389,15 @@ export async function seedPortfolio(api: string, options: PortfolioOptions, log:
   );
 
   // --- 5. Sessions: a year of past ones, some finalised late (SES-10), one incident owed a remedy (SES-12), planned ones --
+  // The engine went live LIVE_DAYS ago: the sessions before came as a history import (POST /session-imports, SES-1),
+  // decided in chunks with one quota report per agrément (QUO-3), their months settled outside the engine (no statement,
+  // BIL-1); the later ones were reported one by one (POST /sessions), their statements opened (BIL-1).
+  const liveSince = shift(today, -LIVE_DAYS);
   const sessionJobs: Array<() => Promise<void>> = [];
+  const backlog: Array<Record<string, unknown>> = [];
   const reportSession = (what: string, body: Record<string, unknown>, key: string) =>
     sessionJobs.push(async () => void (await client.attempt(what, ops, 'POST', '/sessions', body, key)));
+  const importSession = (body: Record<string, unknown>) => void backlog.push(body);
   const live = (p: Profile) => p !== 'expired' && p !== 'terminated';
   for (const c of agreed) {
     if (c.sessions === 'none') continue;
@@ -382,11 +419,12 @@ export async function seedPortfolio(api: string, options: PortfolioOptions, log:
           endOfTestChecks: [],
         },
       });
-      reportSession(`past session of ${c.spec.name}`, body, `session-${c.index}-${n}`);
+      if (date >= liveSince) reportSession(`past session of ${c.spec.name}`, body, `session-${c.index}-${n}`);
+      else importSession(body);
     }
     if (live(c.profile) && c.profile !== 'suspended' && c.profile !== 'force-majeure') {
       // Planned ones (SES-10 workflows waiting for the session), reported 20 days ahead.
-      for (const [k, ahead] of [10 + (c.index % 20), 40 + (c.index % 15)].entries())
+      for (const [k, ahead] of (c.sessions === 'monthly' ? [10 + (c.index % 20), 40 + (c.index % 15)] : [10 + (c.index % 40)]).entries())
         reportSession(
           `planned session of ${c.spec.name}`,
           sessionBody(`${prefix}P-${c.index}-${k}`, c, shift(today, ahead), candidates, random),
@@ -432,22 +470,21 @@ export async function seedPortfolio(api: string, options: PortfolioOptions, log:
       };
       for (let k = 0; k < 4; k++) {
         const date = shift(today, -20 - 45 * k - m);
-        reportSession(
-          `network session`,
-          sessionBody(`${prefix}N-${n.index}-${m}-${k}`, member, date, 10, random, {
-            status: 'finalised',
-            finalisation: {
-              finalisedAt: `${shift(date, k === 1 ? 3 : 1)}T10:00:00.000Z`,
-              candidatesWhoSat: 10,
-              incidents: [],
-              fraudReports: [],
-              endOfTestChecks: [],
-            },
-          }),
-          `network-session-${n.index}-${m}-${k}`,
-        );
+        const body = sessionBody(`${prefix}N-${n.index}-${m}-${k}`, member, date, 10, random, {
+          status: 'finalised',
+          finalisation: {
+            finalisedAt: `${shift(date, k === 1 ? 3 : 1)}T10:00:00.000Z`,
+            candidatesWhoSat: 10,
+            incidents: [],
+            fraudReports: [],
+            endOfTestChecks: [],
+          },
+        });
+        // The network's last session of each site reported live (its statement opened), the earlier ones imported.
+        if (k === 0) reportSession('network session', body, `network-session-${n.index}-${m}-${k}`);
+        else importSession(body);
       }
-      if (n.state === 'active')
+      if (n.state === 'active' && m < 4)
         reportSession(
           `network planned session`,
           sessionBody(`${prefix}NP-${n.index}-${m}`, member, shift(today, 12 + m), 10, random),
@@ -461,8 +498,10 @@ export async function seedPortfolio(api: string, options: PortfolioOptions, log:
         );
     }
   }
-  await pool(sessionJobs, parallelism, (job) => job());
-  log(`demo portfolio: ${sessionJobs.length} sessions reported (${Math.round((Date.now() - started) / 1000)} s)`);
+  await Promise.all([importSessions(client, ops, backlog), pool(sessionJobs, parallelism, (job) => job())]);
+  log(
+    `demo portfolio: ${backlog.length} past sessions imported, ${sessionJobs.length} reported (${Math.round((Date.now() - started) / 1000)} s)`,
+  );
 
   // --- 6. The legal team and the centres act (SUS-1, BRE-1..4, TER-1, TER-3, TER-5) ---------------
   const act = (c: { organisationId?: string }, action: string, body: Record<string, unknown>, key: string, token = legal) =>
@@ -507,6 +546,7 @@ export async function seedPortfolio(api: string, options: PortfolioOptions, log:
           `breach-${k}`,
         );
         const proposal = await waitForProposal(client, ops, c.organisationId!, 'BRE-1');
+        if (proposal === 'ended') break; // terminated by an earlier seed
         if (proposal)
           await act(
             c,
@@ -587,6 +627,8 @@ async function walkApplication(client: Client, ops: string, c: Centre, today: st
     return;
   }
   await step('pieces', { pieces }, 0);
+  // APP-7: the complete dossier waits for Pix's admissibility decision, 75 days after its receipt (flagged overdue).
+  if (c.profile === 'app-overdue') return;
   const visit = c.profile === 'app-conformity-visit' || c.profile === 'app-visit-done';
   await step('admissibility', { decision: 'admissible', conformityVisitRequired: visit, reason: 'Dossier complet' }, 1);
   if (c.profile === 'app-conformity-visit') return;
@@ -607,6 +649,37 @@ async function walkApplication(client: Client, ops: string, c: Centre, today: st
   await step('attestation', { receivedOn: startOn }, 6);
 }
 
+/** SES-1: the past sessions in one bulk import, followed to its end; the sessions it refused are reported (never forced). */
+async function importSessions(client: Client, ops: string, sessions: Array<Record<string, unknown>>): Promise<void> {
+  if (sessions.length === 0) return;
+  const job = await client.call(ops, 'POST', '/session-imports?fileName=portfolio-demo.json', sessions, null, []);
+  const id = String(job.body.id);
+  for (let i = 0; ; i++) {
+    const run = (await client.get(ops, `/session-imports/${id}`)).body as { status: string; refused?: number; failure?: unknown };
+    if (run.status === 'completed') {
+      if (run.refused) client.refused.push(`session import ${id}: ${run.refused} sessions refused (GET /session-imports/${id}/errors)`);
+      return;
+    }
+    if (run.status !== 'running' || i >= 3000) {
+      client.refused.push(`session import ${id}: ${run.status} ${JSON.stringify(run.failure ?? null)}`);
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** The id of the application of the organisation named `name` (one per demo organisation). */
+async function applicationNamed(client: Client, ops: string, name: string): Promise<string> {
+  for (let offset = 0; ; offset += 500) {
+    const page = (await client.get(ops, `/applications?limit=500&offset=${offset}`)).body as {
+      items: Array<{ id: string; organisationName: string }>;
+    };
+    const found = page.items.find((a) => a.organisationName === name);
+    if (found) return found.id;
+    if (page.items.length < 500) throw new Error(`no application of ${name}`);
+  }
+}
+
 async function waitForAgrement(client: Client, ops: string, organisationId: string): Promise<void> {
   for (let i = 0; i < 600; i++) {
     if ((await client.get(ops, `/agrements/${organisationId}`, [404])).status === 200) return;
@@ -615,15 +688,18 @@ async function waitForAgrement(client: Client, ops: string, organisationId: stri
   throw new Error(`the agrément of ${organisationId} was not recorded within a minute`);
 }
 
-/** BRE-4: the id of the open proposal the engine made under `ruleId`, once it is there. */
-async function waitForProposal(client: Client, ops: string, organisationId: string, ruleId: string): Promise<string | null> {
+/** GET /agrements/{id}: the read model's state, and the agrément as its workflow holds it (its proposals, a network's members). */
+interface AgrementView {
+  state: string;
+  agrement: { proposals: Array<{ id: string; ruleId: string }>; network?: { members?: Array<{ organisationId: string }> } | null };
+}
+
+/** BRE-4: the id of the open proposal the engine made under `ruleId`, once it is there ('ended': already terminated). */
+async function waitForProposal(client: Client, ops: string, organisationId: string, ruleId: string): Promise<string | 'ended' | null> {
   for (let i = 0; i < 300; i++) {
-    const a = (await client.get(ops, `/agrements/${organisationId}`)).body as {
-      state: string;
-      proposals?: Array<{ id: string; ruleId: string }>;
-    };
-    if (a.state === 'terminated') return null;
-    const p = a.proposals?.find((x) => x.ruleId === ruleId);
+    const a = (await client.get(ops, `/agrements/${organisationId}`)).body as unknown as AgrementView;
+    if (a.state === 'terminated') return 'ended';
+    const p = a.agrement.proposals.find((x) => x.ruleId === ruleId);
     if (p) return p.id;
     await new Promise((r) => setTimeout(r, 100));
   }

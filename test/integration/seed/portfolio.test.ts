@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { seedPortfolio, type PortfolioResult } from '../../../src/seed/portfolio';
 import { useApi, type Harness } from '../../support/harness';
 import { everyItem, requestJson, type Json } from '../../support/http';
+import { until } from '../../support/waiting';
 
 /**
  * The demo portfolio (`./dev start`, src/seed/portfolio.ts) seeded through the API, on a smaller size: the same code
@@ -38,12 +39,18 @@ describe('the demo portfolio', () => {
     for (const a of applications) byState.set(a.state, (byState.get(a.state) ?? 0) + 1);
     for (const state of ['submitted', 'incomplete', 'admissible', 'referent-trained', 'granted', 'adhesion-received', 'attestation-issued'])
       expect(byState.get(state) ?? 0, state).toBeGreaterThan(0);
+    // APP-7: one application received 75 days ago (a paper file registered late, receivedOn) is flagged past its 2 months.
+    const overdue = await until(
+      async () => (await everyItem(get, '/applications?overdue=true')).filter((a) => applicationIds.has(a.id)),
+      (list) => list.length > 0,
+    );
+    expect(overdue[0].netElapsedMs).toBeGreaterThan(60 * 86_400_000);
 
     // BRE-4: proposals waiting for the legal team (a cure period passed, a badge missing).
     const withProposals = await Promise.all(
       agrements.filter((a) => a.state !== 'terminated' && a.state !== 'expired').map((a) => get(`/agrements/${a.organisationId}`)),
     );
-    const proposals = withProposals.flatMap((a) => (a.proposals ?? []) as Array<{ ruleId: string }>);
+    const proposals = withProposals.flatMap((a) => a.agrement.proposals as Array<{ ruleId: string }>);
     expect(proposals.map((p) => p.ruleId)).toEqual(expect.arrayContaining(['BRE-1', 'REF-3']));
 
     // SES-1, SES-10, SES-12: past sessions finalised (some late), planned ones, one incident owing a remedy.
