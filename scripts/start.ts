@@ -3,7 +3,8 @@ import { loadConfig } from '../src/config/env';
 import { PARAMETERS } from '../src/config/parameters';
 import type { Role } from '../src/access/domain/roles';
 import { seedDemo } from '../src/seed/demo';
-import { seedDemoUsers } from '../src/seed/users';
+import { seedPortfolio } from '../src/seed/portfolio';
+import { demoEmail, seedDemoUsers } from '../src/seed/users';
 import { type RunningSystem, StartAborted, startSystem } from '../src/system';
 
 /** `npm start`: the whole system on embedded defaults, demo data, and its URLs. Logs go to stderr. */
@@ -71,8 +72,11 @@ async function main() {
       // Demo people first (their tokens are public: demo data only), then the applications, entered by operations.
       tokens = await seedDemoUsers(system.db);
       const { organisationIds } = await seedDemo(system.urls.api, tokens.operations, log);
-      // The centre user is the university's référent; the coordinator leads the Breton network.
+      // The centre user is the university's référent; the coordinator leads the Breton network (until the portfolio binds them).
       await seedDemoUsers(system.db, { centre: organisationIds[0], coordinator: organisationIds[2] });
+      // The portfolio (src/seed/portfolio.ts): about 150 centres and 5 networks in every state, through the API. It goes on
+      // after the URLs are printed (each step waits for its workflow); its last log line says when it is complete.
+      if (config.seedDemoCentres > 0) void seedPortfolioInBackground(system, config.seedDemoCentres, tokens, organisationIds);
     } catch (err) {
       // Stopped while seeding: the stop in progress ends the process; the seed's failure is its consequence.
       if (shutdownRequested.signal.aborted) return;
@@ -95,11 +99,44 @@ async function main() {
           ...Object.entries(tokens).map(([role, t]) => `  ${role.padEnd(18)} ${t}`),
         ]
       : []),
+    ...(tokens && config.seedDemoCentres > 0
+      ? [
+          '',
+          `Demo portfolio (${config.seedDemoCentres} centres): being seeded through the API; "[start] demo portfolio complete" says when.`,
+        ]
+      : []),
     '',
     'Ctrl-C stops everything.',
     '',
   ];
   process.stdout.write(lines.join('\n'));
+}
+
+/** The demo portfolio, seeded while the system runs; then the centre and coordinator demo users are bound to it. */
+async function seedPortfolioInBackground(
+  running: RunningSystem,
+  centres: number,
+  tokens: Record<Role, string>,
+  organisationIds: string[],
+): Promise<void> {
+  const started = Date.now();
+  try {
+    const portfolio = await seedPortfolio(running.urls.api, { centres, tokens, inspectorEmail: demoEmail('inspector') }, log);
+    if (shutdownRequested.signal.aborted) return;
+    // The centre user: a centre with sessions to finalise, statements due and a remedy owed; the coordinator: an agreed
+    // network with members and sessions.
+    await seedDemoUsers(running.db, {
+      centre: portfolio.centreId ?? organisationIds[0],
+      coordinator: portfolio.networkId ?? organisationIds[2],
+    });
+    log(
+      `demo portfolio complete in ${Math.round((Date.now() - started) / 1000)} s: the centre and coordinator demo users are bound to it.`,
+    );
+  } catch (err) {
+    // Stopped while seeding: its requests fail with the system; otherwise the demo is incomplete, the system runs on.
+    if (!shutdownRequested.signal.aborted)
+      log(`demo portfolio not complete: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  }
 }
 
 main().catch((err) => {

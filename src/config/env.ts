@@ -24,6 +24,8 @@ export interface RuntimeConfig {
   operationsEmail: string;
   legalEmail: string;
   seedDemo: boolean;
+  /** SEED_DEMO_CENTRES: the size of the demo portfolio (src/seed/portfolio.ts), 0 for the three demo applications only. */
+  seedDemoCentres: number;
   /** Issue 12: origins (scheme://host[:port]) whose pages may call the API from a browser; empty: same origin only. */
   corsAllowedOrigins: string[];
   /** Issue 12: bulk import limits, in bytes: IMPORT_MAX_BYTES (the file) and IMPORT_MAX_LINE_BYTES (a line); default PARAMETERS.sessions. */
@@ -55,6 +57,22 @@ export function byteLimit(name: string, raw: string | undefined, fallback: numbe
   if (raw === undefined || raw.trim() === '') return fallback;
   const n = Number(raw.trim());
   if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${name} must be a positive whole number of bytes, got ${raw}`);
+  return n;
+}
+
+/** SEED_DEMO=true|false (default true): anything else is a typo, refused at start. */
+export function seedDemoFlag(raw: string | undefined): boolean {
+  if (raw === undefined || raw.trim() === '') return true;
+  const v = raw.trim().toLowerCase();
+  if (v !== 'true' && v !== 'false') throw new Error(`SEED_DEMO must be true or false, got ${JSON.stringify(raw)}`);
+  return v === 'true';
+}
+
+/** SEED_DEMO_CENTRES: a whole number of centres from 0 to 2000 (default 150). */
+export function seedDemoCentres(raw: string | undefined): number {
+  if (raw === undefined || raw.trim() === '') return 150;
+  const n = Number(raw.trim());
+  if (!Number.isInteger(n) || n < 0 || n > 2000) throw new Error(`SEED_DEMO_CENTRES must be a whole number from 0 to 2000, got ${raw}`);
   return n;
 }
 
@@ -105,7 +123,8 @@ export function loadConfig(root = process.cwd()): RuntimeConfig {
     mailFrom: env.MAIL_FROM || '"Pix – Agrément des centres" <agrement@pix.fr>',
     operationsEmail: env.OPERATIONS_EMAIL || 'operations-certification@pix.fr',
     legalEmail: env.LEGAL_EMAIL || 'juridique@pix.fr',
-    seedDemo: env.SEED_DEMO !== 'false',
+    seedDemo: seedDemoFlag(env.SEED_DEMO),
+    seedDemoCentres: seedDemoCentres(env.SEED_DEMO_CENTRES),
     corsAllowedOrigins: parseOrigins(env.CORS_ALLOWED_ORIGINS),
     importLimits: {
       maxBytes: byteLimit('IMPORT_MAX_BYTES', env.IMPORT_MAX_BYTES, PARAMETERS.sessions.importMaxBytes),

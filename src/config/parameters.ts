@@ -13,6 +13,11 @@ export const PARAMETERS = {
     grantYears: { min: 1, max: 3, default: 3 },
     /** APP-8: centres outside France, experimentally, at most 1 year. */
     foreignMaxYears: 1,
+    /**
+     * APP-7: an application received earlier (a paper file arriving by post, registered late) may be entered with the
+     * day Pix received it, at most this many days ago: its clock runs from then.
+     */
+    receivedOnMaxDaysAgo: 365,
   },
   dossier: {
     /** DOC-1, DOC-2: proof of legal existence less than 3 months old. */

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, 
 import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { APPLICATION_STATES } from '../domain/procedure';
+import { receiptInstant } from '../domain/procedure-clock';
 import type { ApplicationData, Piece } from '../domain/application';
 import { canSeeOrganisation } from '../../access/domain/permissions';
 import { type Principal, SCOPED_ROLES } from '../../access/domain/roles';
@@ -74,13 +75,21 @@ export class ApplicationsController {
     @IdempotencyKey() key: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ) {
-    const data = validateBody<ApplicationData>(createApplicationSchema, body);
+    const { receivedOn, ...data } = validateBody<ApplicationData & { receivedOn?: string }>(createApplicationSchema, body);
+    // APP-7: a file received earlier is entered by Pix operations with the day they received it; a centre's own
+    // application is received when it sends it.
+    if (receivedOn !== undefined && SCOPED_ROLES.includes(principal.role))
+      throw new InvalidCommand(
+        'receivedOn',
+        'receivedOn is recorded by Pix operations: an application a centre sends is received when sent',
+      );
+    const receivedAt = receiptInstant(receivedOn, this.deps.now());
     // Keys name applications globally: a centre's are namespaced by its user, so replaying someone
     // else's key cannot return their application.
     const ownKey = key !== undefined && SCOPED_ROLES.includes(principal.role) ? `${principal.userId}:${key}` : key;
     // APP-1: a centre applies only for its own organisation (409 otherwise, before anything is stored).
     const organisationId = await applicantOrganisationId(this.deps, principal, data);
-    const { applicationId, created } = await submitApplication(this.deps, data, actor, ownKey, organisationId);
+    const { applicationId, created } = await submitApplication(this.deps, data, actor, ownKey, organisationId, receivedAt);
     res.status(created ? 201 : 200);
     return getApplication(this.deps, applicationId);
   }

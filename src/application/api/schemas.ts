@@ -36,6 +36,10 @@ export const createApplicationSchema = {
   required: ['kind', 'organisation', 'argument', 'referent', 'commitments'],
   properties: {
     kind: { type: 'string', enum: [...APPLICANT_KINDS], description: 'APP-1: individual, network, or DOC-3 higher-education' },
+    receivedOn: {
+      ...isoDate,
+      description: `APP-7: the day Pix received the application, when operations enter a file received earlier (a paper file arriving by post, registered late): its 2-month clock runs from then. Pix operations only; not in the future, at most ${PARAMETERS.application.receivedOnMaxDaysAgo} days ago; default: received now`,
+    },
     organisation,
     argument: { ...text(10000), description: 'APP-1: the argued application' },
     referent: {

@@ -1,6 +1,7 @@
 import { PARAMETERS } from '../../config/parameters';
-import { addMonths } from '../../shared/domain/dates';
-import { zoneOffsetMs } from '../../shared/domain/zoned-time';
+import { addDays, addMonths, isIsoDate, isoDate, parseIsoDate } from '../../shared/domain/dates';
+import { InvalidCommand } from '../../shared/domain/errors';
+import { dateIn, startOfDay, zoneOffsetMs } from '../../shared/domain/zoned-time';
 
 /**
  * APP-7: the procedure takes 2 months, and the clock stops while the applicant
@@ -18,6 +19,25 @@ export interface ProcedureClock {
   pausedSince: string | null;
   /** ISO instant the procedure ended (final decision); the clock no longer runs. */
   stoppedAt: string | null;
+}
+
+/**
+ * APP-7: the instant the clock starts for an application entered `now`. By default Pix receives it now; operations
+ * entering a file received earlier (a paper file arriving by post, registered late) give `receivedOn`, the day Pix
+ * received it in Pix's calendar (Europe/Paris): the clock runs from the start of that day. Never in the future, at
+ * most PARAMETERS.application.receivedOnMaxDaysAgo days ago (InvalidCommand naming `receivedOn`).
+ */
+export function receiptInstant(receivedOn: string | undefined, now: Date): Date {
+  if (receivedOn === undefined) return now;
+  const timeZone = PARAMETERS.agrement.timeZone;
+  const today = dateIn(now, timeZone);
+  if (!isIsoDate(receivedOn)) throw new InvalidCommand('receivedOn', 'receivedOn must be a date (YYYY-MM-DD)');
+  if (receivedOn > today) throw new InvalidCommand('receivedOn', `receivedOn cannot be in the future (today is ${today} in Paris)`);
+  const maxDays = PARAMETERS.application.receivedOnMaxDaysAgo;
+  const earliest = isoDate(addDays(parseIsoDate(today), -maxDays));
+  if (receivedOn < earliest)
+    throw new InvalidCommand('receivedOn', `receivedOn must be within the last ${maxDays} days (from ${earliest})`, { earliest });
+  return receivedOn === today ? now : startOfDay(receivedOn, timeZone);
 }
 
 export function startClock(at: Date): ProcedureClock {

@@ -77,6 +77,8 @@ export async function submitApplication(
   idempotencyKey?: string,
   /** The applicant's own organisation, already recorded (a centre applying: see applicantOrganisationId); absent, a new one is created. */
   existingOrganisationId?: string | null,
+  /** APP-7: when Pix received it (its clock starts then: receiptInstant); default now. */
+  receivedAt: Date = deps.now(),
 ): Promise<{ applicationId: string; workflowId: string; created: boolean }> {
   if (data.kind === 'network' && !data.network)
     throw new InvalidCommand('network', 'network is required for a network application (APP-1, ELIG-4)');
@@ -91,7 +93,7 @@ export async function submitApplication(
     organisationId: existingOrganisationId ?? (idempotencyKey ? uuidFromKey('organisation', idempotencyKey) : randomUUID()),
     memberIds: members.map((_, i) => (idempotencyKey ? uuidFromKey(`member-${i}`, idempotencyKey) : randomUUID())),
     data: { ...data, organisation: { ...data.organisation, foreign: data.organisation.foreign ?? false } },
-    receivedAt: deps.now().toISOString(),
+    receivedAt: receivedAt.toISOString(),
     actor,
   };
   const workflowId = applicationWorkflowId(applicationId);

@@ -4065,6 +4065,11 @@ export interface operations {
                         /** @description UAI code, if any (DOC-1) */
                         uai?: string | null;
                     };
+                    /**
+                     * Format: date
+                     * @description APP-7: the day Pix received the application, when operations enter a file received earlier (a paper file arriving by post, registered late): its 2-month clock runs from then. Pix operations only; not in the future, at most 365 days ago; default: received now
+                     */
+                    receivedOn?: string;
                     referent: {
                         /** Format: email */
                         email: string;

@@ -8,6 +8,8 @@ import { individualApplication } from '../../../support/fixtures';
 import { createHarness, serveApi, type Harness, receivedMail } from '../../../support/harness';
 import { everyItem, type Json, requestJson } from '../../../support/http';
 import { until as waitFor } from '../../../support/waiting';
+import { dateIn, startOfDay } from '../../../../src/shared/domain/zoned-time';
+import { MS_PER_DAY } from '../../../../src/shared/domain/dates';
 
 let h: Harness;
 let app: INestApplication;
@@ -114,6 +116,55 @@ describe('application API: HTTP → workflow → PostgreSQL → SMTP', () => {
     expect(await listed()).toBe(elapsed);
     const [mail] = await receivedMail(h.smtp, (m) => m.template === 'application-incomplete' && m.to.includes(data.organisation.email));
     expect(h.smtp.readMessage(mail!.id)!.text).toContain('CV du référent Pix');
+  });
+
+  it('APP-7 operations enter a file received earlier with its receivedOn: the clock runs from that day, past 2 months it is flagged overdue', async () => {
+    const receivedOn = dateIn(new Date(Date.now() - 75 * MS_PER_DAY), 'Europe/Paris');
+    const data = individualApplication({
+      organisation: { ...individualApplication().organisation, name: 'Dossier papier reçu en retard' },
+    });
+    const res = await http('POST', '/applications', { ...data, receivedOn });
+    expect(res.status).toBe(201);
+    // Received at the start of that day in Paris; receivedOn is not kept in the application's data.
+    expect(res.body.receivedAt).toBe(startOfDay(receivedOn, 'Europe/Paris').toISOString());
+    expect(res.body.data.receivedOn).toBeUndefined();
+    expect(res.body.timeline[0]).toMatchObject({ type: 'application-submitted', ruleIds: ['APP-1', 'APP-7'] });
+    // Pix has held it 75 days: the workflow flags it overdue at once (APP-7), and the overdue list shows it.
+    const flagged = await waitFor(
+      async () => (await http('GET', `/applications/${res.body.id}`)).body,
+      (a) => a.procedure?.overdueFlaggedAt != null,
+    );
+    expect(flagged.timeline.map((e: Json) => e.type)).toContain('procedure-overdue');
+    const overdue = await everyItem(async (path) => (await http('GET', path)).body, '/applications?overdue=true');
+    const listed = overdue.find((a: Json) => a.id === res.body.id);
+    expect(listed.netElapsedMs).toBeGreaterThanOrEqual(75 * MS_PER_DAY);
+    // Without receivedOn, an application is received now: its clock has 2 months to run.
+    const now = await http('POST', '/applications', individualApplication());
+    expect(Date.parse(now.body.receivedAt)).toBeGreaterThan(Date.now() - 60_000);
+    const opened = await waitFor(
+      async () => (await http('GET', `/applications/${now.body.id}`)).body,
+      (a) => a.procedure != null,
+    );
+    expect(Date.parse(opened.procedure.procedureDeadline)).toBeGreaterThan(Date.now() + 55 * MS_PER_DAY);
+    expect(opened.procedure.overdueFlaggedAt).toBeNull();
+  });
+
+  it('APP-7 receivedOn is refused with a 400 naming it: in the future, over a year back, not a date, or sent by a centre', async () => {
+    const before = await countRows('applications');
+    const day = (offset: number) => dateIn(new Date(Date.now() + offset * MS_PER_DAY), 'Europe/Paris');
+    for (const receivedOn of [day(2), day(-400), '2026-02-30', 'yesterday']) {
+      const res = await http('POST', '/applications', { ...individualApplication(), receivedOn });
+      expect(res.status, receivedOn).toBe(400);
+      expect(res.body.field, receivedOn).toBe('receivedOn');
+    }
+    const centre = await h.tokenFor('centre');
+    const asCentre = await requestJson(`${api}/applications`, 'POST', {
+      token: centre,
+      body: { ...individualApplication(), receivedOn: day(-10) },
+    });
+    expect(asCentre.status).toBe(400);
+    expect(asCentre.body.field).toBe('receivedOn');
+    expect(await countRows('applications')).toBe(before);
   });
 
   it('400 names the field and changes nothing', async () => {
