@@ -1,7 +1,6 @@
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Checkbox } from '@codegouvfr/react-dsfr/Checkbox';
 import { Input } from '@codegouvfr/react-dsfr/Input';
-import { Pagination } from '@codegouvfr/react-dsfr/Pagination';
 import { Select } from '@codegouvfr/react-dsfr/Select';
 import type { FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
@@ -9,8 +8,9 @@ import { api, ok } from '../api/client';
 import { useApi } from '../api/use-api';
 import { DataTable } from '../components/DataTable';
 import { paramsFromForm } from '../components/FilterBar';
+import { ListCount, ListPages, pageOf, windowOf } from '../components/Paging';
 import { Screen } from '../components/Screen';
-import { count, dateFr, dateTimeFr } from '../format/french';
+import { dateFr, dateTimeFr } from '../format/french';
 import { label, SESSION_STATUS } from '../format/labels';
 
 const PAGE_SIZE = 25;
@@ -20,7 +20,6 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** The address's filters (#/sessions?centre=lyon&statut=planned&du=2026-01-01&au=2026-12-31&retard=oui&page=2), French names, the API's values. */
 function queryOf(params: URLSearchParams) {
   const status = params.get('statut') ?? '';
-  const page = Number(params.get('page') ?? 1);
   const date = (name: string) => (DATE.test(params.get(name) ?? '') ? params.get(name)! : undefined);
   return {
     centre: params.get('centre')?.trim() || undefined,
@@ -28,7 +27,7 @@ function queryOf(params: URLSearchParams) {
     from: date('du'),
     to: date('au'),
     overdue: params.get('retard') === 'oui',
-    page: Number.isInteger(page) && page >= 1 ? page : 1,
+    page: pageOf(params),
   };
 }
 
@@ -46,8 +45,7 @@ export default function Sessions() {
             ...(q.from ? { from: q.from } : {}),
             ...(q.to ? { to: q.to } : {}),
             ...(q.overdue ? { overdue: true } : {}),
-            limit: PAGE_SIZE,
-            offset: (q.page - 1) * PAGE_SIZE,
+            ...windowOf(q.page, PAGE_SIZE),
           },
         },
       })
@@ -58,11 +56,7 @@ export default function Sessions() {
     event.preventDefault();
     setParams(paramsFromForm(event.currentTarget, params, ['page', 'retard']));
   };
-  const pageLink = (page: number) => {
-    const next = new URLSearchParams(params);
-    next.set('page', String(page));
-    return { to: `/sessions?${next.toString()}` };
-  };
+
   const now = Date.now();
 
   return (
@@ -91,7 +85,7 @@ export default function Sessions() {
             />
             <Button type="submit">Filtrer</Button>
           </form>
-          <p className="fr-mt-2w">{count(list.total, 'session')}</p>
+          <ListCount total={list.total} page={q.page} pageSize={PAGE_SIZE} noun="session" />
           <DataTable
             id="sessions"
             caption="Sessions"
@@ -106,9 +100,7 @@ export default function Sessions() {
               <span data-overdue={String(x.status === 'planned' && Date.parse(x.deadlineAt) < now)}>{finalisationOf(x, now)}</span>,
             ])}
           />
-          {list.total > PAGE_SIZE && (
-            <Pagination className="fr-mt-2w" count={Math.ceil(list.total / PAGE_SIZE)} defaultPage={q.page} getPageLinkProps={pageLink} />
-          )}
+          <ListPages id="sessions-pages" path="/sessions" params={params} total={list.total} page={q.page} pageSize={PAGE_SIZE} />
         </>
       )}
     </Screen>

@@ -1,7 +1,6 @@
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Checkbox } from '@codegouvfr/react-dsfr/Checkbox';
 import { Input } from '@codegouvfr/react-dsfr/Input';
-import { Pagination } from '@codegouvfr/react-dsfr/Pagination';
 import { Select } from '@codegouvfr/react-dsfr/Select';
 import type { FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
@@ -10,6 +9,7 @@ import { api, idempotencyKey, ok, type Schemas } from '../api/client';
 import { useApi } from '../api/use-api';
 import { DataTable } from '../components/DataTable';
 import { paramsFromForm } from '../components/FilterBar';
+import { ListCount, ListPages, pageOf, windowOf } from '../components/Paging';
 import { Screen } from '../components/Screen';
 import { count, dateFr, dateTimeFr } from '../format/french';
 import { label } from '../format/labels';
@@ -28,12 +28,11 @@ const monthFr = (month: string) =>
 function queryOf(params: URLSearchParams) {
   const state = params.get('etat') ?? '';
   const month = params.get('mois') ?? '';
-  const page = Number(params.get('page') ?? 1);
   return {
     month: /^\d{4}-(0[1-9]|1[0-2])$/.test(month) ? month : undefined,
     state: (STATEMENT_STATES as readonly string[]).includes(state) ? (state as (typeof STATEMENT_STATES)[number]) : undefined,
     overdue: params.get('retard') === 'oui',
-    page: Number.isInteger(page) && page >= 1 ? page : 1,
+    page: pageOf(params),
   };
 }
 
@@ -120,8 +119,7 @@ export default function Statements() {
             ...(q.month ? { month: q.month } : {}),
             ...(q.state ? { state: q.state } : {}),
             ...(q.overdue ? { overdue: true } : {}),
-            limit: PAGE_SIZE,
-            offset: (q.page - 1) * PAGE_SIZE,
+            ...windowOf(q.page, PAGE_SIZE),
           },
         },
       })
@@ -131,11 +129,7 @@ export default function Statements() {
     event.preventDefault();
     setParams(paramsFromForm(event.currentTarget, params, ['page', 'retard']));
   };
-  const pageLink = (page: number) => {
-    const next = new URLSearchParams(params);
-    next.set('page', String(page));
-    return { to: `/releves?${next.toString()}` };
-  };
+
   const now = Date.now();
 
   return (
@@ -165,7 +159,7 @@ export default function Statements() {
               />
               <Button type="submit">Filtrer</Button>
             </form>
-            <p className="fr-mt-2w">{count(list.total, 'relevé')}</p>
+            <ListCount total={list.total} page={q.page} pageSize={PAGE_SIZE} noun="relevé" />
             <DataTable
               id="statements"
               caption="Relevés mensuels"
@@ -183,9 +177,7 @@ export default function Statements() {
                 <span data-overdue={String(x.state === 'prepared' && Date.parse(x.dueAt ?? '') < now)}>{lateness(x, now)}</span>,
               ])}
             />
-            {list.total > PAGE_SIZE && (
-              <Pagination className="fr-mt-2w" count={Math.ceil(list.total / PAGE_SIZE)} defaultPage={q.page} getPageLinkProps={pageLink} />
-            )}
+            <ListPages id="releves-pages" path="/releves" params={params} total={list.total} page={q.page} pageSize={PAGE_SIZE} />
             {items.some((x) => x.state !== 'paid') && (
               <section id="statement-actions" aria-labelledby="statement-actions-title" className="fr-my-3w">
                 <h2 id="statement-actions-title">Actions</h2>
