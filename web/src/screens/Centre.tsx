@@ -10,14 +10,13 @@ import { DataTable } from '../components/DataTable';
 import { QuotaChart } from '../components/QuotaChart';
 import { ReasonDialog } from '../components/ReasonDialog';
 import { Screen } from '../components/Screen';
-import { StateBadge } from '../components/StateBadge';
-import { count, dateFr, dateTimeFr } from '../format/french';
+import { dateFr, dateTimeFr } from '../format/french';
 import { BLOCKERS, DEADLINES, EVENTS, label, PROPOSALS, SESSION_STATUS, STREAMS } from '../format/labels';
 import { useSession } from '../session/session';
+import { AgrementSummary, DeadlineLedger } from './centre/AgrementSummary';
 import { CentreStatements } from './centre/CentreStatements';
 import { ControlVisits } from './centre/ControlVisits';
 import { NetworkMembers } from './centre/NetworkMembers';
-import { outcome } from './centre/outcome';
 import { QualityRecord } from './centre/QualityRecord';
 import { loadRecords } from './centre/records';
 import { WhatIfPanel } from './centre/WhatIfPanel';
@@ -126,16 +125,7 @@ export default function Centre() {
         ];
         return (
           <>
-            <p className="centre-summary">
-              État : <StateBadge state={a.state} />
-              {a.startOn && a.termOn && (
-                <>
-                  {' '}
-                  · agrément du {dateFr(a.startOn)} au {dateFr(a.termOn)}
-                </>
-              )}{' '}
-              · {count(a.candidates, 'candidat')}
-            </p>
+            <AgrementSummary a={a} />
             {a.sessionBlocker && (
               <Alert
                 severity="warning"
@@ -197,18 +187,7 @@ export default function Centre() {
             />
 
             <h2>Échéances</h2>
-            <DataTable
-              id="ledger"
-              caption="Chaque échéance de l’agrément et son issue"
-              captionHidden
-              headers={['Date', 'Échéance', 'Règle', 'Issue']}
-              rows={a.ledger.map((d) => [
-                dateFr(d.on),
-                label(DEADLINES, d.name),
-                d.ruleId,
-                <span data-outcome={d.outcome}>{outcome(d)}</span>,
-              ])}
-            />
+            <DeadlineLedger id="ledger" caption="Chaque échéance de l’agrément et son issue" a={a} />
 
             <h2>Sessions ({sessions.total})</h2>
             <DataTable

@@ -11,7 +11,7 @@ import { StateBadge } from '../components/StateBadge';
 import { count, dateFr, dateTimeFr } from '../format/french';
 import { DEADLINES, label, OVERDUE } from '../format/labels';
 import { useSession } from '../session/session';
-import { outcome } from './centre/outcome';
+import { AgrementSummary, DeadlineLedger } from './centre/AgrementSummary';
 
 /** The deadlines ahead the screen lists (the calendar feed has its own horizon). */
 const DAYS = 90;
@@ -66,31 +66,18 @@ export default function MyCentre() {
                 <h2 id={`agrement-${a.id}`}>
                   Agrément {a.kind === 'network' ? 'du réseau' : 'du centre'} {a.organisation.name}
                 </h2>
-                <p className="centre-summary">
-                  État : <StateBadge state={a.state} />
-                  {a.startOn && a.termOn && (
-                    <>
-                      {' '}
-                      · agrément du {dateFr(a.startOn)} au {dateFr(a.termOn)}
-                    </>
-                  )}{' '}
-                  · {count(a.candidates, 'candidat')} · <Link to={`/centres/${a.id}`}>le détail de l’agrément</Link>
-                </p>
+                <AgrementSummary a={a}>
+                  {' '}
+                  · <Link to={`/centres/${a.id}`}>le détail de l’agrément</Link>
+                </AgrementSummary>
                 {a.firstGrantOn && (
                   <QuotaChart kind={a.kind} firstGrantOn={a.firstGrantOn} candidates={a.candidates} timeline={a.timeline} />
                 )}
                 <h3>Échéances de l’agrément et leur issue</h3>
-                <DataTable
+                <DeadlineLedger
                   id={`ledger-${a.id}`}
                   caption={`Chaque échéance de l’agrément de ${a.organisation.name} et son issue`}
-                  captionHidden
-                  headers={['Date', 'Échéance', 'Règle', 'Issue']}
-                  rows={a.ledger.map((d) => [
-                    dateFr(d.on),
-                    label(DEADLINES, d.name),
-                    d.ruleId,
-                    <span data-outcome={d.outcome}>{outcome(d)}</span>,
-                  ])}
+                  a={a}
                 />
               </section>
             ))}
