@@ -29,6 +29,7 @@ import type {
   SessionPublic,
 } from '../src/sessions/domain/session';
 import { evaluateSession, ruleSetFor, type SessionEvaluation } from '../src/sessions/rules';
+import { prng } from '../src/shared/tools/prng';
 import { handWrittenChecks, type HandEvaluation } from '../test/support/hand-written-checks';
 
 const int = (name: string, fallback: number) => {
@@ -47,18 +48,6 @@ const TARGET = int('BENCH_TARGET', 20_000);
 
 // ---------------------------------------------------------------------------------------------
 // Deterministic generation
-
-/** mulberry32: small, fast, good enough for test data. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** Deterministic session generator (exported for profiling). */
 export function generator(seed: number) {

@@ -7,7 +7,8 @@ import { dateIn } from '../shared/domain/zoned-time';
  * one application at each interesting point of the procedure. Idempotency keys make
  * a second start re-use them instead of adding copies.
  */
-const commitments = {
+/** ELIG-2: an applicant committing to everything the cahier des charges asks (shared with the demo portfolio). */
+export const DEMO_COMMITMENTS = {
   qualifiedTeam: true,
   similarServiceReferences: true,
   consistentMeans: true,
@@ -67,7 +68,7 @@ export async function seedDemo(
       },
       argument: 'Certifier les compétences numériques de nos 30 000 étudiants en formation initiale.',
       referent: { name: 'Camille Martin', email: 'camille.martin@univ-demo.fr', recognisedQualifications: true },
-      commitments: { ...commitments, committedCandidates: 3000 },
+      commitments: { ...DEMO_COMMITMENTS, committedCandidates: 3000 },
     },
     'demo-university-application',
   );
@@ -106,7 +107,7 @@ export async function seedDemo(
       },
       argument: 'Organisme de formation continue référencé Datadock, 1 200 stagiaires par an.',
       referent: { name: 'Yanis Benali', email: 'y.benali@nfc-formation.fr' },
-      commitments,
+      commitments: DEMO_COMMITMENTS,
     },
     'demo-provider-application',
   );
@@ -134,7 +135,7 @@ export async function seedDemo(
       },
       argument: 'Réseau de 4 CFA fonctionnant en réseau depuis 2015.',
       referent: { name: 'Maël Le Goff', email: 'm.legoff@cfa-bretagne.fr' },
-      commitments: { ...commitments, committedCandidates: 2600, priorNetworkOperation: true },
+      commitments: { ...DEMO_COMMITMENTS, committedCandidates: 2600, priorNetworkOperation: true },
       network: {
         type: 'A',
         coordinatingEntity: 'Association des CFA de Bretagne',

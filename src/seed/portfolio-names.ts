@@ -6,19 +6,6 @@ import type { EligibilityCategory } from '../application/domain/application';
  * deterministically from small lists of name parts with a fixed seed, so that every start seeds the same
  * portfolio. Never used by the domain.
  */
-
-/** A small deterministic PRNG (mulberry32): the same seed gives the same portfolio. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export const pick = <T>(random: () => number, list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
 
 const PEOPLE = [

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Log } from '../shared/tools/cache-dir';
 import { dateIn } from '../shared/domain/zoned-time';
-import { NETWORKS, organisationSpec, personName, prng, type OrganisationSpec } from './portfolio-names';
+import { prng } from '../shared/tools/prng';
+import { DEMO_COMMITMENTS } from './demo';
+import { NETWORKS, organisationSpec, personName, type OrganisationSpec } from './portfolio-names';
 
 /**
  * DEMO DATA ONLY (`./dev start`): a realistic portfolio of centres and networks, seeded through the public API as
@@ -107,16 +109,6 @@ const AGREED: ReadonlySet<Profile> = new Set([
   'expired',
   'force-majeure',
 ]);
-
-const COMMITMENTS = {
-  qualifiedTeam: true,
-  similarServiceReferences: true,
-  consistentMeans: true,
-  compliantEnvironment: true,
-  siteControlProcedures: true,
-  noReputationalRisk: true,
-  committedCandidates: 900,
-};
 
 interface Answer {
   status: number;
@@ -274,7 +266,7 @@ export async function seedPortfolio(api: string, options: PortfolioOptions, log:
       organisation: { name: c.spec.name, category: c.spec.category, uai: c.spec.uai, department: c.spec.department, email: c.spec.email },
       argument: `Centre de formation de ${c.spec.town} souhaitant certifier les compétences numériques de ses publics (démonstration).`,
       referent: { name: c.spec.referent.name, email: c.spec.referent.email, recognisedQualifications: c.index % 3 === 0 },
-      commitments: { ...COMMITMENTS, committedCandidates: 700 + (c.index % 5) * 300 },
+      commitments: { ...DEMO_COMMITMENTS, committedCandidates: 700 + (c.index % 5) * 300 },
     };
     // APP-7: a paper file received by post 75 days ago and registered late: Pix has held it past its 2 months. Its key
     // leaves the dated receipt out, so that a start on a later day finds it (422: the key is bound to the first body).
@@ -319,7 +311,7 @@ export async function seedPortfolio(api: string, options: PortfolioOptions, log:
         organisation: { name: n.name, category: n.category, department: n.departments[0], email: `coordination@${domain}`, uai: null },
         argument: `${n.name}: ${membersOf(n.index)} centres fonctionnant en réseau depuis 2016 (démonstration).`,
         referent: { name: 'Coordination du réseau', email: `referent@${domain}` },
-        commitments: { ...COMMITMENTS, committedCandidates: 3000, priorNetworkOperation: true },
+        commitments: { ...DEMO_COMMITMENTS, committedCandidates: 3000, priorNetworkOperation: true },
         network: { type: 'A', coordinatingEntity: n.entity, departmentsCovered: [...n.departments], members: memberSpecs },
       },
       `network-${n.index}`,
