@@ -74,9 +74,17 @@ describe('statements API (BIL-1, BIL-2)', () => {
     expect((await http('GET', `/statements?organisationId=${start.organisationId}`, undefined, other)).body.items).toEqual([]);
     expect((await http('GET', '/statements?organisationId=nope')).body).toMatchObject({ statusCode: 400, field: 'organisationId' });
 
+    // Issue 14 (Relevés): `overdue` keeps the statements not sent by their due date (the 5th, BIL-1); a bad value names the field.
+    const overdueIds = async () => (await listed(`/statements?overdue=true&month=2026-10`)).map((x) => x.id);
+    expect(await overdueIds()).toContain(id);
+    expect((await listed(`/statements?overdue=false&organisationId=${start.organisationId}`)).map((x) => x.id)).toEqual([id]);
+    expect((await http('GET', '/statements?overdue=yes')).body).toMatchObject({ statusCode: 400, field: 'overdue' });
+
     const sent = await http('POST', `/statements/${id}/sent`, {}, centre);
     expect(sent.status).toBe(200);
     expect(sent.body).toMatchObject({ state: 'sent', sentLate: true });
+    // Sent (late): no longer overdue.
+    expect(await overdueIds()).not.toContain(id);
     expect((await handle.result()).state).toBe('sent');
     expect((await http('POST', `/statements/${id}/sent`, {}, centre)).body.rule).toBe('BIL-1');
   });

@@ -10,7 +10,7 @@ import { sessionStateQuery, sessionWorkflowId } from '../../../../src/sessions/w
 import { runningAgrement } from '../../../support/agrement-fixtures';
 import { type Harness, useApi } from '../../../support/harness';
 import { sessionReport } from '../../../support/session-fixtures';
-import { everyItem, requestJson } from '../../../support/http';
+import { everyItem, type Json, requestJson } from '../../../support/http';
 import { until as waitFor } from '../../../support/waiting';
 import { ERASED, retentionCutoff } from '../../../../src/sessions/domain/retention';
 import { eraseExpiredSessionData } from '../../../../src/sessions/usecases/retention';
@@ -396,6 +396,36 @@ describe('sessions API (SES-1): reported as Pix Certif would, judged, followed t
       'unchanged',
     ]);
     expect((await http('GET', `/sessions/${old.id}`)).body.report.candidates[0].lastName).toBe(ERASED);
+  });
+
+  it('SES-10 AGR-6 issue 14: the list finds a centre by part of its name and the sessions past their 48 hours; one session shows every rule’s verdict', async () => {
+    const c = await centre(daysAgo(10));
+    const held = sessionReport(c.organisationId, { date: daysAgo(3), plannedOn: daysAgo(9), startTime: '08:00', endTime: '10:00' });
+    const ahead = sessionReport(c.organisationId, { date: plusDays(today(), 20), plannedOn: today() });
+    for (const r of [held, ahead]) expect((await http('POST', '/sessions', r)).status).toBe(201);
+    const [{ name }]: { name: string }[] = await h.db.query('SELECT name FROM organisations WHERE id = $1', [c.organisationId]);
+
+    // SES-10: held 3 days ago, still planned: overdue; the one ahead is not.
+    const overdue = (await listed(`/sessions?overdue=true&organisationId=${c.organisationId}`)).map((x) => x.id);
+    expect(overdue).toEqual([held.id]);
+    const all = await listed(`/sessions?centre=${encodeURIComponent(name.slice(2, -2).toUpperCase())}`);
+    expect(
+      all
+        .filter((x) => x.organisationId === c.organisationId)
+        .map((x) => x.id)
+        .sort(),
+    ).toEqual([held.id, ahead.id].sort());
+    expect(all.find((x) => x.id === held.id)).toMatchObject({ organisationName: name, agrementId: c.start.agrementId, finalisedAt: null });
+    expect((await http('GET', '/sessions?overdue=oui')).body).toMatchObject({ statusCode: 400, field: 'overdue' });
+    expect((await http('GET', `/sessions?centre=${'a'.repeat(201)}`)).body).toMatchObject({ statusCode: 400, field: 'centre' });
+
+    // AGR-6: the verdicts of the set in force on its date, passing ones included, each with its rule ID.
+    const one = await http('GET', `/sessions/${held.id}`);
+    expect(one.status).toBe(200);
+    expect(one.body.verdicts).toMatchObject({ ruleSetId: 'sessions@2020-01', failures: [] });
+    const passed = one.body.verdicts.passes.map((v: Json) => v.ruleId);
+    expect(passed).toEqual(expect.arrayContaining(['SES-2']));
+    expect(passed.filter((id: string) => !/^[A-Z]+-\d+$/.test(id))).toEqual([]);
   });
 
   it('400 names the field, 404 an unknown organisation, and a centre cannot report for another', async () => {
