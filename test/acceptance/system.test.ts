@@ -149,7 +149,7 @@ describe('the operations page against the running system', () => {
       const sessions = (await page.textContent('#sessions')) ?? '';
       expect(sessions).toContain('DEMO-SESSION-1');
       expect(sessions).toContain('DEMO-SESSION-2');
-      expect(sessions).toMatch(/planifiée.*avant le \d{1,2} \S+ \d{4}.*\d{2}:\d{2} \(heure de Paris\)/s);
+      expect(sessions).toMatch(/planifiée.*avant le \d{1,2}(er)? \S+ \d{4} à \d{1,2} h( \d{2})? \(heure de Paris\)/s);
       // The whole timeline: the sessions' deadlines among the agrément's, and their events in the history.
       expect(await page.textContent('#upcoming')).toMatch(/Finalisation de session \(48 h\).*SES-10.*DEMO-SESSION-1/s);
       expect(await page.textContent('#history')).toMatch(/Session.*DEMO-SESSION-1.*Session déclarée/s);

@@ -209,7 +209,7 @@ describe('Journal, Imports, Règles (issue 14)', () => {
     await page.click('#publish-confirm');
     const error = page.locator('#version-error');
     await error.waitFor();
-    expect(await error.textContent()).toContain('(AGR-5)');
+    expect(await error.textContent()).toContain('Refusé par la règle AGR-5');
     expect(await page.textContent('#version-summary [data-status]')).toBe('brouillon');
     await check(page, 'rules-3-publish-refused');
     expect(refused).toEqual([]);

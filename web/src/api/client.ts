@@ -42,7 +42,7 @@ const REFUSALS: Record<number, (body: Partial<Schemas['Error']> | undefined) => 
   403: () => 'Votre rôle ne permet pas cette action.',
   404: () => "Introuvable : cet élément n'existe pas, ou plus.",
   409: (b) =>
-    b?.rule ? `Action refusée par la règle ${b.rule} dans l'état actuel du dossier.` : "Action refusée dans l'état actuel du dossier.",
+    b?.rule ? `Refusé par la règle ${b.rule} : elle ne permet pas cette action maintenant.` : 'Refusé : cette action n’est plus possible.',
   413: () => 'Envoi trop volumineux.',
   422: (b) => (b?.rules?.length ? `Refusé par les règles ${b.rules.join(', ')}.` : 'Refusé par les règles.'),
   429: () => 'Trop de demandes à la fois : réessayez dans un instant.',
