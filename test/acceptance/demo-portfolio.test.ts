@@ -1,26 +1,68 @@
-import { randomUUID } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
-import { seedPortfolio, type PortfolioResult } from '../../../src/seed/portfolio';
-import { useApi, type Harness } from '../../support/harness';
-import { everyItem, requestJson, type Json } from '../../support/http';
-import { until } from '../../support/waiting';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Role } from '../../src/access/domain/roles';
+import { loadConfig } from '../../src/config/env';
+import { seedPortfolio, type PortfolioResult } from '../../src/seed/portfolio';
+import { seedDemoUsers } from '../../src/seed/users';
+import { migrate } from '../../src/shared/database/migrate';
+import { createScratchDatabase, dropDatabase } from '../../src/shared/database/postgres';
+import { getFreePort } from '../../src/shared/tools/cache-dir';
+import { type RunningSystem, startSystem } from '../../src/system';
+import { everyItem, requestJson, type Json } from '../support/http';
+import { until } from '../support/waiting';
 
 /**
- * The demo portfolio (`./dev start`, src/seed/portfolio.ts) seeded through the API, on a smaller size: the same code
- * reaches every agrément state, every step of the procedure, sessions finalised late (SES-10) and owing a remedy
- * (SES-12), proposals waiting for the legal team (BRE-4) and statements sent late and unpaid (BIL-1, BIL-2); a second
- * seed adds nothing.
+ * The demo portfolio (`./dev start`, src/seed/portfolio.ts) seeded through the API of the system as `./dev start`
+ * runs it (the Temporal CLI dev server, a database of its own), on a smaller size: the same code reaches every
+ * agrément state, every step of the procedure, sessions finalised late (SES-10) and owing a remedy (SES-12),
+ * proposals waiting for the legal team (BRE-4) and statements sent late and unpaid (BIL-1, BIL-2); a second seed adds
+ * nothing. (On the time-skipping test server, the long backdated histories met its "invalid history builder state".)
  */
-let h: Harness;
+let system: RunningSystem;
+let tokens: Record<Role, string>;
+let adminUrl: string;
+let databaseName: string;
 let api: string;
 let ops: string;
-useApi((s) => ({ h, api, ops } = s));
+
+beforeAll(async () => {
+  adminUrl = new URL('/postgres', new URL(inject('ownerDatabaseUrl'))).toString();
+  databaseName = `pix_portfolio_${randomBytes(4).toString('hex')}`;
+  const databaseUrl = await createScratchDatabase(adminUrl, databaseName);
+  await migrate(databaseUrl);
+  system = await startSystem(
+    {
+      ...loadConfig(),
+      dataDir: mkdtempSync(path.join(tmpdir(), 'pix-portfolio-')),
+      apiPort: await getFreePort(),
+      databaseUrl,
+      temporalAddress: null,
+      temporalPort: await getFreePort(),
+      temporalUiPort: await getFreePort(),
+      smtpUrl: null,
+      mailCapturePort: 0,
+      taskQueue: 'portfolio',
+    },
+    (m) => process.stderr.write(`[portfolio] ${m}\n`),
+  );
+  tokens = await seedDemoUsers(system.db);
+  api = system.urls.api;
+  ops = tokens.operations;
+}, 15 * 60_000);
+
+afterAll(async () => {
+  await system?.stop();
+  if (databaseName) await dropDatabase(adminUrl, databaseName);
+});
 
 const get = async (path: string, token = ops): Promise<Json> => (await requestJson(`${api}${path}`, 'GET', { token })).body;
 
 describe('the demo portfolio', () => {
   it('reaches every state through the API, and a second seed duplicates nothing', async () => {
-    const legal = await h.tokenFor('legal');
+    const legal = tokens.legal;
     const prefix = `t${randomUUID().slice(0, 8)}-`;
     const seed = () => seedPortfolio(api, { centres: 25, prefix, tokens: { operations: ops, legal }, visits: false }, () => undefined);
     const first: PortfolioResult = await seed();
