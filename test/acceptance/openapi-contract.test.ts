@@ -59,7 +59,8 @@ beforeAll(async () => {
     {
       ...loadConfig(),
       dataDir: mkdtempSync(path.join(tmpdir(), 'pix-contract-')),
-      apiPort: await getFreePort(),
+      // 0: the system listens on a port the OS gives it (a port picked beforehand may be taken by a parallel file's servers).
+      apiPort: 0,
       databaseUrl,
       temporalAddress: null,
       temporalPort: await getFreePort(),

@@ -25,7 +25,8 @@ beforeAll(async () => {
   const config = {
     ...loadConfig(),
     dataDir,
-    apiPort: await getFreePort(),
+    // 0: the system listens on a port the OS gives it (a port picked beforehand may be taken by a parallel file's servers).
+    apiPort: 0,
     databaseUrl: inject('ownerDatabaseUrl'), // the owner: startSystem migrates, then connects as the app role (issue 12)
     temporalAddress: null,
     temporalPort: await getFreePort(),
