@@ -16,7 +16,9 @@ import { runMain } from './run-main';
  * `npm run bench:api`: seeds 10,000 centres (with their pending deadlines), 200,000 sessions and
  * 1,000,000 log events in a throwaway embedded PostgreSQL, loads the dashboard endpoints from a
  * second process at 50 concurrent connections, and prints p50/p95/p99 and requests per second beside
- * the time of the same queries run directly against PostgreSQL. Target: p95 under 50 ms.
+ * the time of the same queries run directly against PostgreSQL (50 at a time, and one at a time). Targets (issue 15),
+ * printed as met or missed: p95 under 50 ms, cached and uncached (`Cache-Control: no-cache`); uncached p95 at most
+ * twice the direct queries' at the same concurrency.
  */
 const CENTRES = Number(process.env.BENCH_CENTRES ?? 10_000);
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 200_000);
@@ -86,7 +88,8 @@ async function seed(url: string) {
       FROM generate_series(1, $1) i`,
     [EVENTS, CENTRES],
   );
-  await db.query('ANALYZE');
+  // As autovacuum leaves a table once its rows have settled: statistics and the visibility map (index-only scans).
+  await db.query('VACUUM ANALYZE');
   log(
     `seeded ${CENTRES} centres, ${CENTRES * 6} deadlines, ${SESSIONS} sessions, ${EVENTS} log events in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
   );
@@ -141,7 +144,11 @@ async function main() {
     const db = await seed(database.url);
     const tokens = await seedDemoUsers(db);
     const app = await createApp(
-      { applications: { db, temporal: new Client(), taskQueue: 'bench', now: () => new Date() } },
+      // One bench user makes every request: issue 12's per-user limit on expensive routes would answer most of them 429.
+      {
+        applications: { db, temporal: new Client(), taskQueue: 'bench', now: () => new Date() },
+        throttle: { expensive: { limit: 1_000_000_000, windowSeconds: 60 } },
+      },
       { logger: false },
     );
     await app.listen(0, '127.0.0.1');
@@ -171,9 +178,8 @@ async function main() {
     // The same load asking for fresh answers (Cache-Control: no-cache): every request runs its queries.
     const uncached = await load(Math.max(CONCURRENCY, Math.round(REQUESTS / 10)), 'no-cache');
 
-    // Baseline: the same queries straight against PostgreSQL, sequentially.
+    // Baseline: the same queries straight against PostgreSQL (the API's pool), one at a time and 50 at a time.
     const filter = { limit: 50, offset: 0 };
-    const direct: number[] = [];
     const queries = [
       () => overview(db, filter),
       () => upcomingDeadlines(db, { ...filter, days: 30, now: new Date() }),
@@ -181,29 +187,55 @@ async function main() {
       () => quotasAtRisk(db, { ...filter, today: new Date().toISOString().slice(0, 10) }),
       () => watchlist(db, filter),
     ];
-    for (let i = 0; i < 200; i++) {
-      const t = performance.now();
-      await queries[i % queries.length]!();
-      direct.push(performance.now() - t);
-    }
-    direct.sort((a, b) => a - b);
-    const directP50 = direct[Math.floor(direct.length / 2)]!;
-    const directP95 = direct[Math.floor(direct.length * 0.95)]!;
+    const direct = async (total: number, concurrency: number) => {
+      const times: number[] = [];
+      let next = 0;
+      const t0 = performance.now();
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (next < total) {
+            const i = next++;
+            const t = performance.now();
+            await queries[i % queries.length]!();
+            times.push(performance.now() - t);
+          }
+        }),
+      );
+      const rps = total / ((performance.now() - t0) / 1000);
+      times.sort((a, b) => a - b);
+      return { p50: times[Math.floor(times.length / 2)]!, p95: times[Math.floor(times.length * 0.95)]!, rps };
+    };
+    const sequential = await direct(200, 1);
+    const concurrent = await direct(Math.max(CONCURRENCY, Math.round(REQUESTS / 10)), CONCURRENCY);
     await app.close();
 
     const f = (n: number) => n.toFixed(1).padStart(8);
+    const uncachedRequests = Math.max(CONCURRENCY, Math.round(REQUESTS / 10));
+    const met = (ok: boolean) => (ok ? 'met' : 'missed');
     console.log(
       `dashboard API, ${REQUESTS} requests over ${ENDPOINTS.length} endpoints, ${CONCURRENCY} concurrent connections (second process):`,
     );
     console.log(
-      `  HTTP     p50 ${f(http.p50)} ms   p95 ${f(http.p95)} ms   p99 ${f(http.p99)} ms   ${http.rps.toFixed(0)} req/s   errors ${http.errors}`,
+      `  HTTP       p50 ${f(http.p50)} ms   p95 ${f(http.p95)} ms   p99 ${f(http.p99)} ms   ${http.rps.toFixed(0)} req/s   errors ${http.errors}`,
     );
     console.log(
-      `  no-cache p50 ${f(uncached.p50)} ms   p95 ${f(uncached.p95)} ms   p99 ${f(uncached.p99)} ms   ${uncached.rps.toFixed(0)} req/s   errors ${uncached.errors}   (${Math.max(CONCURRENCY, Math.round(REQUESTS / 10))} requests, each computed afresh)`,
+      `  no-cache   p50 ${f(uncached.p50)} ms   p95 ${f(uncached.p95)} ms   p99 ${f(uncached.p99)} ms   ${uncached.rps.toFixed(0)} req/s   errors ${uncached.errors}   (${uncachedRequests} requests, each computed afresh)`,
     );
-    console.log(`  direct   p50 ${f(directP50)} ms   p95 ${f(directP95)} ms   (same queries in PostgreSQL, one at a time)`);
     console.log(
-      `  ratio HTTP p50 / direct p50: ${(http.p50 / directP50).toFixed(2)}   target p95 < 50 ms: ${http.p95 < 50 ? 'met' : 'NOT met'}`,
+      `  direct     p50 ${f(concurrent.p50)} ms   p95 ${f(concurrent.p95)} ms   ${concurrent.rps.toFixed(0)} queries/s   (same queries in PostgreSQL, ${CONCURRENCY} at a time)`,
+    );
+    console.log(
+      `  direct x1  p50 ${f(sequential.p50)} ms   p95 ${f(sequential.p95)} ms   ${sequential.rps.toFixed(0)} queries/s   (one at a time)`,
+    );
+    // Issue 15: uncached p95 < 50 ms, and ≤ 2× the same queries run directly at the same concurrency.
+    const errors = http.errors + uncached.errors;
+    console.log(`  target cached p95 < 50 ms: ${met(http.p95 < 50)}`);
+    console.log(`  target no-cache p95 < 50 ms: ${met(uncached.p95 < 50)}`);
+    console.log(
+      `  target no-cache p95 <= 2 x direct p95 (${CONCURRENCY} at a time): ${met(uncached.p95 <= 2 * concurrent.p95)} (ratio ${(uncached.p95 / concurrent.p95).toFixed(2)}; one at a time: ${(uncached.p95 / sequential.p95).toFixed(2)})`,
+    );
+    console.log(
+      `  every answer 200: ${met(errors === 0)}${errors ? ` (${errors} errors: the figures above are not the dashboards')` : ''}`,
     );
   } finally {
     await closeDataSources();

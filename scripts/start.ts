@@ -1,21 +1,30 @@
-import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../src/config/env';
 import { PARAMETERS } from '../src/config/parameters';
 import type { Role } from '../src/access/domain/roles';
 import { seedDemo } from '../src/seed/demo';
 import { seedPortfolio } from '../src/seed/portfolio';
 import { demoEmail, seedDemoUsers } from '../src/seed/users';
-import { type RunningSystem, StartAborted, startSystem } from '../src/system';
+import { type RunningProcess, type RunningSystem, StartAborted, startProcess } from '../src/system';
+import { configureLogging, logger } from '../src/shared/observability/logger';
+import { installTemporalRuntime, sdkLogLevel } from '../src/shared/observability/temporal-runtime';
 
-/** `npm start`: the whole system on embedded defaults, demo data, and its URLs. Logs go to stderr. */
-const log = (message: string) => process.stderr.write(`[start] ${message}\n`);
+/**
+ * `npm start`: the whole system on embedded defaults, demo data, and its URLs. Logs go to stderr (issue 15: LOG_FORMAT).
+ * Issue 15: ROLE=api or ROLE=worker runs one part against external services (no demo data: N replicas start).
+ */
+const startLog = logger('start');
+const log = (message: string) => startLog.info(message);
+// Readable lines from the first moment (a configuration refused is said so); LOG_FORMAT and LOG_LEVEL once read.
+configureLogging({ format: 'text', level: 'info' });
 
 // Signals are handled from the first moment: Ctrl-C reaches the whole process group, so PostgreSQL and the
 // Temporal dev server may stop on it by themselves; whatever step the start is at, it ends, and what started
 // is stopped (bounded), never left running or restarted.
 const shutdownRequested = new AbortController();
-let system: RunningSystem | null = null;
+let system: RunningProcess | null = null;
 let exitCode = 0;
+/** Issue 15: the whole stop's bound, the API's and the worker's grace (SHUTDOWN_GRACE_MS) included. */
+let stopTimeoutMs: number = PARAMETERS.resilience.stopTimeoutMs;
 
 /** Stops once, whoever asks first (a signal, a failure); a stop that takes too long exits (issue 11: bounded). */
 async function shutdown(reason: string, code = 0): Promise<void> {
@@ -24,19 +33,23 @@ async function shutdown(reason: string, code = 0): Promise<void> {
   shutdownRequested.abort();
   log(`${reason}: stopping…`);
   setTimeout(() => {
-    log(`not stopped within ${PARAMETERS.resilience.stopTimeoutMs} ms: exiting`);
+    log(`not stopped within ${stopTimeoutMs} ms: exiting`);
     process.exit(1);
-  }, PARAMETERS.resilience.stopTimeoutMs).unref();
-  // Still starting: startSystem sees the abort at its next step, stops what it started and rejects (below).
+  }, stopTimeoutMs).unref();
+  // Still starting: startProcess sees the abort at its next step, stops what it started and rejects (below).
   if (!system) return;
   await system.stop();
   process.exit(exitCode);
 }
 
 async function main() {
-  // The worker's own logs (bundling, state changes) only when something goes wrong.
-  Runtime.install({ logger: new DefaultLogger('WARN') });
-  const config = loadConfig();
+  const config = configOrExit();
+  // Issue 15: JSON lines in production, readable ones in a terminal; the Temporal SDK's runtime (once per process,
+  // before any connection) forwards its lines there and serves its metrics on WORKER_METRICS_ADDRESS.
+  const { logFormat, logLevel, workerMetricsAddress, shutdownGraceMs } = config.observability;
+  configureLogging({ format: logFormat, level: logLevel });
+  installTemporalRuntime({ workerMetricsAddress, level: sdkLogLevel(logFormat, logLevel) });
+  stopTimeoutMs = PARAMETERS.resilience.stopTimeoutMs + 2 * shutdownGraceMs;
   let signals = 0;
   const onSignal = (name: string) => {
     // A second signal exits at once: whoever presses Ctrl-C twice wants out now.
@@ -55,7 +68,7 @@ async function main() {
   });
 
   try {
-    system = await startSystem(config, log, shutdownRequested.signal);
+    system = await startProcess(config, log, shutdownRequested.signal);
   } catch (err) {
     // Asked to stop while starting: a step may fail first on a service the signal already stopped.
     if (err instanceof StartAborted || shutdownRequested.signal.aborted) {
@@ -67,7 +80,8 @@ async function main() {
   if (shutdownRequested.signal.aborted) return void (await system.stop(), process.exit(exitCode));
 
   let tokens: Record<Role, string> | null = null;
-  if (config.seedDemo) {
+  // The demo is ./dev start's (ROLE=all): replicas of a single role never seed.
+  if (config.seedDemo && isWholeSystem(system)) {
     try {
       // Demo people first (their tokens are public: demo data only), then the applications, entered by operations.
       tokens = await seedDemoUsers(system.db);
@@ -86,9 +100,9 @@ async function main() {
   if (shutdownRequested.signal.aborted) return;
   const lines = [
     '',
-    'Pix agrément engine is up:',
-    `  API                ${system.urls.api}`,
-    `  API docs (OpenAPI) ${system.urls.docs}`,
+    `Pix agrément engine is up${system.role === 'all' ? '' : ` (ROLE=${system.role})`}:`,
+    `  API                ${system.urls.api ?? '(not in this process: ROLE=worker)'}`,
+    `  API docs (OpenAPI) ${system.urls.docs ?? '(not in this process: ROLE=worker)'}`,
     `  Temporal Web UI    ${system.urls.temporalUi ?? '(external Temporal: see its own UI)'}`,
     `  Captured mail      ${system.urls.mail ? `${system.urls.mail} (operations token)` : '(sent to SMTP_URL)'}`,
     `  PostgreSQL         ${system.databaseUrl.replace(/:[^:@/]*@/, ':***@')}`,
@@ -110,6 +124,20 @@ async function main() {
     '',
   ];
   process.stdout.write(lines.join('\n'));
+}
+
+/** Issue 15: a setting refused at start is reported by its message alone (it names the variable), exit code 2. */
+function configOrExit(): ReturnType<typeof loadConfig> {
+  try {
+    return loadConfig();
+  } catch (err) {
+    log(`configuration refused: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(2);
+  }
+}
+
+function isWholeSystem(running: RunningProcess): running is RunningSystem {
+  return running.role === 'all' && running.app !== null;
 }
 
 /** The demo portfolio, seeded while the system runs; then the centre and coordinator demo users are bound to it. */

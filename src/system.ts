@@ -7,8 +7,9 @@ import type { DataSource } from 'typeorm';
 import { createActivities } from './activities';
 import { createApp } from './http/create-app';
 import type { RuntimeConfig } from './config/env';
+import type { ProcessRole } from './config/topology';
 import { closeDataSources, dataSourceFor } from './shared/database/data-source';
-import { migrate } from './shared/database/migrate';
+import { assertMigrated, migrate } from './shared/database/migrate';
 import { type MailCapture, startMailCapture } from './mail/infra/capture-server';
 import { createMailer, type Mailer } from './mail/infra/mailer';
 import { startDatabase } from './shared/database/postgres';
@@ -23,20 +24,33 @@ import { withTimeout } from './shared/tools/with-timeout';
 import { PARAMETERS } from './config/parameters';
 import { localAuditKeyring } from './shared/event-log/keys';
 import { configureAudit } from './shared/event-log/settings';
-import { localAppPassword, prepareAppDatabase } from './shared/database/app-role';
+import { assertLeastPrivilege, localAppPassword, prepareAppDatabase } from './shared/database/app-role';
+import { temporalConnectOptions } from './shared/temporal/connection-options';
+import { bundleRequired } from './workflow-code';
 import { startAuditCheckpoints } from './audit/usecases/checkpoint-round';
+import { closeGracefully } from './http/observability/graceful-close';
 
-export interface RunningSystem {
-  urls: { api: string; docs: string; temporalUi: string | null; mail: string | null };
-  /** The owner's URL (migrations). */
+/** Issue 15: what a process of any role runs (startProcess); the API's fields are null in a worker-only process. */
+export interface RunningProcess {
+  urls: { api: string | null; docs: string | null; temporalUi: string | null; mail: string | null };
+  /** Issue 15: what this process runs (ROLE). */
+  role: ProcessRole;
+  /** The owner's URL (migrations); a single-role process, which never migrates, has the app role's only. */
   databaseUrl: string;
   /** Issue 12: the least-privilege role's URL, which `db` (the API and worker) uses. */
   appDatabaseUrl: string;
   temporalAddress: string;
   db: DataSource;
   client: Client;
-  app: INestApplication;
+  /** Null in a worker-only process (ROLE=worker). */
+  app: INestApplication | null;
   stop(): Promise<void>;
+}
+
+/** A process that serves the API (ROLE=all, the default, or api). */
+export interface RunningSystem extends RunningProcess {
+  urls: { api: string; docs: string; temporalUi: string | null; mail: string | null };
+  app: INestApplication;
 }
 
 /** A stop was asked (a signal) while the system was starting: what had started is stopped again. */
@@ -49,13 +63,26 @@ export class StartAborted extends Error {
 /**
  * The composition root: brings up (or connects to) PostgreSQL, Temporal and SMTP,
  * then the worker and the API over them. Everything it started, it stops, in reverse.
+ * Issue 15: ROLE=api runs the API only, ROLE=worker the worker and the periodic work only, each against
+ * external services already migrated (N replicas of each); ROLE=all (the default) runs everything, as ./dev start.
  * `shutdown` aborted during start-up (Ctrl-C) stops what has started and rejects with StartAborted.
  */
 export async function startSystem(config: RuntimeConfig, log: Log, shutdown?: AbortSignal): Promise<RunningSystem> {
+  const running = await startProcess(config, log, shutdown);
+  if (!running.app) {
+    await running.stop();
+    throw new Error('startSystem serves the API: a worker-only process (ROLE=worker) starts with startProcess');
+  }
+  return running as RunningSystem;
+}
+
+/** Issue 15: the process of any role (ROLE): api, worker or all. */
+export async function startProcess(config: RuntimeConfig, log: Log, shutdown?: AbortSignal): Promise<RunningProcess> {
   const stops: (() => Promise<unknown> | unknown)[] = [];
   // Each step of the stop is bounded: a service that does not answer (PostgreSQL down) never holds the others.
   const stop = async () => {
-    const ms = PARAMETERS.resilience.stopStepTimeoutMs;
+    // Issue 15: the steps that let requests and activities finish get their grace on top.
+    const ms = PARAMETERS.resilience.stopStepTimeoutMs + config.observability.shutdownGraceMs;
     for (const s of stops.reverse()) {
       try {
         await withTimeout(Promise.resolve(s()), ms, `a step did not stop within ${ms} ms`);
@@ -68,10 +95,28 @@ export async function startSystem(config: RuntimeConfig, log: Log, shutdown?: Ab
   const proceed = () => {
     if (shutdown?.aborted) throw new StartAborted();
   };
+  const role: ProcessRole = config.topology?.role ?? 'all';
+  const runsApi = role !== 'worker';
+  const runsWorker = role !== 'api';
+  const poolSize = config.topology?.database.poolSize;
   try {
+    if (role !== 'all') {
+      // Issue 15: a replica joins services that run already, as the least-privilege role, on a migrated database.
+      const appDatabaseUrl = config.appDatabaseUrl;
+      if (!appDatabaseUrl || !config.temporalAddress)
+        throw new Error(`ROLE=${role} needs APP_DATABASE_URL and TEMPORAL_ADDRESS (it starts no embedded PostgreSQL or Temporal)`);
+      await assertLeastPrivilege(appDatabaseUrl);
+      await assertMigrated(appDatabaseUrl);
+      log(`ROLE=${role}: PostgreSQL as ${decodeURIComponent(new URL(appDatabaseUrl).username)}, Temporal at ${config.temporalAddress}`);
+    }
     const startDb = (port: number) =>
       startDatabase({ dataDir: path.join(config.dataDir, 'postgres'), port, databaseName: 'pix_agrement', log });
-    const database = config.databaseUrl ? { url: config.databaseUrl, stop: async () => undefined } : await startDb(config.databasePort);
+    const database =
+      role !== 'all'
+        ? { url: config.databaseUrl ?? config.appDatabaseUrl!, stop: async () => undefined }
+        : config.databaseUrl
+          ? { url: config.databaseUrl, stop: async () => undefined }
+          : await startDb(config.databasePort);
     if ('exited' in database) {
       // Embedded: restarted on its port if its process dies; connections in the pool reconnect.
       const supervised = supervise('PostgreSQL', database, () => startDb(Number(new URL(database.url).port)), log, shutdown);
@@ -80,15 +125,19 @@ export async function startSystem(config: RuntimeConfig, log: Log, shutdown?: Ab
       stops.push(() => database.stop());
     }
     proceed();
-    const applied = await migrate(database.url);
-    if (applied.length) log(`migrations applied: ${applied.join(', ')}`);
-    // Issue 12: migrations run as the owner; the API and worker as a role that may only INSERT and SELECT the log.
-    const appDatabaseUrl = await prepareAppDatabase(database.url, {
-      appDatabaseUrl: config.appDatabaseUrl,
-      role: config.appDatabaseRole,
-      password: () => config.appDatabasePassword ?? localAppPassword(config.dataDir),
-    });
-    const db = await dataSourceFor(appDatabaseUrl);
+    let appDatabaseUrl = config.appDatabaseUrl!;
+    if (role === 'all') {
+      // Issue 15: under an advisory lock, so that two processes starting together never migrate at once.
+      const applied = await migrate(database.url);
+      if (applied.length) log(`migrations applied: ${applied.join(', ')}`);
+      // Issue 12: migrations run as the owner; the API and worker as a role that may only INSERT and SELECT the log.
+      appDatabaseUrl = await prepareAppDatabase(database.url, {
+        appDatabaseUrl: config.appDatabaseUrl,
+        role: config.appDatabaseRole,
+        password: () => config.appDatabasePassword ?? localAppPassword(config.dataDir),
+      });
+    }
+    const db = await dataSourceFor(appDatabaseUrl, { poolSize });
     stops.push(() => closeDataSources());
     // Issue 12: the audit log's keys (outside the database) and its checkpoint sink.
     configureAudit({
@@ -112,75 +161,97 @@ export async function startSystem(config: RuntimeConfig, log: Log, shutdown?: Ab
 
     proceed();
     let capture: MailCapture | undefined;
-    let smtpUrl = config.smtpUrl;
-    if (!smtpUrl) {
-      capture = await startMailCapture({ port: config.mailCapturePort, dir: path.join(config.dataDir, 'mail') });
-      stops.push(() => capture!.close());
-      smtpUrl = capture.url;
+    if (runsWorker) {
+      let smtpUrl = config.smtpUrl;
+      if (!smtpUrl) {
+        capture = await startMailCapture({ port: config.mailCapturePort, dir: path.join(config.dataDir, 'mail') });
+        stops.push(() => capture!.close());
+        smtpUrl = capture.url;
+      }
+      const mailer: Mailer = createMailer({ smtpUrl, from: config.mailFrom });
+      stops.push(() => mailer.close());
+      // The e-mail outbox's sender: what the workflows and the API queued goes out from here, once each,
+      // whenever SMTP answers (stopped before the mailer closes).
+      const outbox = startOutboxDelivery(
+        { db, mailer },
+        { onError: (err) => log(`e-mail outbox: ${err instanceof Error ? err.message : String(err)}`) },
+      );
+      stops.push(() => outbox.stop());
+      // Issue 12: signed checkpoints of the log's head, to the sink and the legal team: now, periodically, and at stop.
+      const stopCheckpoints = await startAuditCheckpoints(
+        { db, operationsEmail: config.operationsEmail, legalEmail: config.legalEmail, now: () => new Date() },
+        (err) => log(`audit checkpoint: ${err instanceof Error ? err.message : String(err)}`),
+      );
+      stops.push(stopCheckpoints);
     }
-    const mailer: Mailer = createMailer({ smtpUrl, from: config.mailFrom });
-    stops.push(() => mailer.close());
-    // The e-mail outbox's sender: what the workflows and the API queued goes out from here, once each,
-    // whenever SMTP answers (stopped before the mailer closes).
-    const outbox = startOutboxDelivery(
-      { db, mailer },
-      { onError: (err) => log(`e-mail outbox: ${err instanceof Error ? err.message : String(err)}`) },
-    );
-    stops.push(() => outbox.stop());
-    // Issue 12: signed checkpoints of the log's head, to the sink and the legal team: now, periodically, and at stop.
-    const stopCheckpoints = await startAuditCheckpoints(
-      { db, operationsEmail: config.operationsEmail, legalEmail: config.legalEmail, now: () => new Date() },
-      (err) => log(`audit checkpoint: ${err instanceof Error ? err.message : String(err)}`),
-    );
-    stops.push(stopCheckpoints);
 
     proceed();
-    const nativeConnection = await NativeConnection.connect({ address: temporal.address });
-    stops.push(() => nativeConnection.close());
-    const worker: Worker = await createWorker({
-      connection: nativeConnection,
-      namespace: config.temporalNamespace,
-      taskQueue: config.taskQueue,
-      db,
-      activities: createActivities({ db, operationsEmail: config.operationsEmail, legalEmail: config.legalEmail }),
-    });
-    const workerRun = worker.run();
-    stops.push(async () => {
-      // The SDK's runtime shuts its workers down itself on SIGINT/SIGTERM: only ask if it still runs.
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await workerRun;
-    });
+    // Issue 15: TLS, mTLS or an API key to a self-hosted cluster or Temporal Cloud (plaintext to the embedded dev server).
+    const connectOptions = temporalConnectOptions(temporal.address, config.temporalAddress ? config.topology?.temporal : undefined);
+    if (runsWorker) {
+      const nativeConnection = await NativeConnection.connect(connectOptions);
+      stops.push(() => nativeConnection.close());
+      const worker: Worker = await createWorker({
+        connection: nativeConnection,
+        namespace: config.temporalNamespace,
+        taskQueue: config.taskQueue,
+        db,
+        activities: createActivities({ db, operationsEmail: config.operationsEmail, legalEmail: config.legalEmail }),
+        requireBundle: bundleRequired({ production: config.topology?.production, role }),
+        tuning: config.topology?.worker,
+        // Issue 15: at the stop, running activities get the grace to finish before they are cancelled.
+        shutdownGraceMs: config.observability.shutdownGraceMs,
+      });
+      const workerRun = worker.run();
+      stops.push(async () => {
+        // Issue 15: after the API has drained (its requests may wait on workflows this worker runs); the runtime
+        // installed by scripts/start.ts leaves the signals to this ordered stop. Only ask if it still runs.
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await workerRun;
+      });
+    }
 
     // Issue 11: an unreachable Temporal fails a call within seconds (503), instead of retrying for 20 s.
     const connection = await Connection.connect({
-      address: temporal.address,
+      ...connectOptions,
       interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: PARAMETERS.resilience.temporalCallAttempts }))],
     });
     stops.push(() => connection.close());
     const client = new Client({ connection, namespace: config.temporalNamespace });
-    // BIL-1: the monthly statements' schedule (1st of the month, 06:00 Europe/Paris).
-    await ensureStatementSchedule(client, config.taskQueue);
+    // BIL-1: the monthly statements' schedule (1st of the month, 06:00 Europe/Paris); idempotent across replicas.
+    if (runsWorker) await ensureStatementSchedule(client, config.taskQueue);
 
     proceed();
-    const app = await createApp({
-      applications: { db, temporal: client, taskQueue: config.taskQueue, now: () => new Date() },
-      mailCapture: capture,
-      corsAllowedOrigins: config.corsAllowedOrigins,
-      importLimits: config.importLimits,
-      throttle: config.throttle,
-    });
-    await app.listen(config.apiPort, '127.0.0.1');
-    stops.push(() => app.close());
-    // SES-10, QUO-3: workflow calls and counts left undelivered by a failed call or a stopped run; stalled imports.
-    const stopHousekeeping = startSessionHousekeeping({ db, temporal: client, taskQueue: config.taskQueue, now: () => new Date() }, (err) =>
-      log(`sessions housekeeping: ${err instanceof Error ? err.message : String(err)}`),
-    );
-    stops.push(stopHousekeeping);
+    let app: INestApplication | null = null;
+    if (runsApi) {
+      app = await createApp({
+        applications: { db, temporal: client, taskQueue: config.taskQueue, now: () => new Date() },
+        mailCapture: capture,
+        corsAllowedOrigins: config.corsAllowedOrigins,
+        importLimits: config.importLimits,
+        throttle: config.throttle,
+        metricsToken: config.observability.metricsToken,
+      });
+      // Issue 15: HOST (0.0.0.0 in a container); the loopback interface by default.
+      await app.listen(config.apiPort, config.topology?.listenHost ?? '127.0.0.1');
+      const started = app;
+      // Issue 15: stops accepting connections, lets the requests in flight finish (SHUTDOWN_GRACE_MS).
+      stops.push(() => closeGracefully(started, config.observability.shutdownGraceMs));
+    }
+    if (runsWorker) {
+      // SES-10, QUO-3: workflow calls and counts left undelivered by a failed call or a stopped run; stalled imports.
+      const stopHousekeeping = startSessionHousekeeping(
+        { db, temporal: client, taskQueue: config.taskQueue, now: () => new Date() },
+        (err) => log(`sessions housekeeping: ${err instanceof Error ? err.message : String(err)}`),
+      );
+      stops.push(stopHousekeeping);
+    }
     proceed();
-    const api = (await app.getUrl()).replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
+    const api = app ? (await app.getUrl()).replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost') : null;
 
     return {
-      urls: { api, docs: `${api}/docs`, temporalUi: temporal.uiUrl, mail: capture ? `${api}/mail` : null },
+      urls: { api, docs: api && `${api}/docs`, temporalUi: temporal.uiUrl, mail: capture && api ? `${api}/mail` : null },
+      role,
       databaseUrl: database.url,
       appDatabaseUrl,
       temporalAddress: temporal.address,

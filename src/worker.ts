@@ -19,6 +19,14 @@ export interface WorkerConfig {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** The bundle's entry point when bundled from source (the bench adds its baseline). */
   workflowsPath?: string;
+  /** Issue 15: at shutdown, how long running activities may go on before they are cancelled (default: the SDK's, none). */
+  shutdownGraceMs?: number;
+  /** Issue 15: fail rather than bundle at start when no prebuilt bundle is there (production, a worker-only process). */
+  requireBundle?: boolean;
+  /** Issue 15: WORKER_* tuning; a null or absent value keeps the SDK's default. */
+  tuning?: Partial<
+    Record<'maxCachedWorkflows' | 'maxConcurrentWorkflowTaskExecutions' | 'maxConcurrentActivityTaskExecutions', number | null>
+  >;
 }
 
 export async function createWorker(config: WorkerConfig): Promise<Worker> {
@@ -27,13 +35,15 @@ export async function createWorker(config: WorkerConfig): Promise<Worker> {
     namespace: config.namespace ?? 'default',
     taskQueue: config.taskQueue ?? APPLICATION_TASK_QUEUE,
     activities: config.activities,
+    ...Object.fromEntries(Object.entries(config.tuning ?? {}).filter(([, v]) => v !== null && v !== undefined)),
     // Deterministic failures stop retrying and are listed; persistent ones are listed while retried.
     interceptors: { activity: [attentionInterceptors(config.db)] },
+    ...(config.shutdownGraceMs !== undefined ? { shutdownGraceTime: config.shutdownGraceMs } : {}),
     ...(config.workflowBundle
       ? { workflowBundle: config.workflowBundle }
       : config.workflowsPath
         ? { workflowsPath: config.workflowsPath }
-        : workflowCode()),
+        : workflowCode({ requireBundle: config.requireBundle })),
   });
 }
 

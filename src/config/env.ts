@@ -2,6 +2,8 @@ import path from 'node:path';
 import { type AuditKeyring, auditKeysFromEnv } from '../shared/event-log/keys';
 import { APP_ROLE_PATTERN } from '../shared/database/app-role';
 import { PARAMETERS } from './parameters';
+import { type ObservabilityConfig, observabilityFromEnv } from './observability';
+import { type TopologySettings, topologySettings, withDatabaseTls } from './topology';
 
 /** Runtime configuration from the environment, with embedded defaults for a local run. */
 export interface RuntimeConfig {
@@ -42,6 +44,8 @@ export interface RuntimeConfig {
   auditKeyring: AuditKeyring | null;
   /** Issue 12: the checkpoint sink's directory (AUDIT_CHECKPOINT_DIR); null: `<dataDir>/audit-checkpoints`. */
   auditCheckpointDir: string | null;
+  /** Issue 15: log format and level, metrics, the graceful stop's grace (src/config/observability.ts). */
+  observability: ObservabilityConfig;
   /**
    * Issue 12: the API's throttling limits when not PARAMETERS.api's (failedAuthThrottle, expensiveThrottle). Not read
    * from the environment: only a test sets it (the contract test, whose generated requests include unauthenticated ones).
@@ -50,6 +54,11 @@ export interface RuntimeConfig {
     failedAuth?: { limit: number; windowSeconds: number; blockSeconds: number };
     expensive?: { limit: number; windowSeconds: number };
   };
+  /**
+   * Issue 15: the process's role (ROLE: api, worker or all), Temporal's TLS, mTLS and API key, PostgreSQL's TLS
+   * and pool size (src/config/topology.ts). Optional: absent, the process runs everything on plaintext connections.
+   */
+  topology?: TopologySettings;
 }
 
 /** A positive whole number of bytes from the environment (IMPORT_MAX_BYTES, IMPORT_MAX_LINE_BYTES), or the default. */
@@ -106,12 +115,15 @@ export function loadConfig(root = process.cwd()): RuntimeConfig {
   const env = process.env;
   const dataDir = path.resolve(root, env.DATA_DIR ?? '.data');
   const appDatabaseRole = env.APP_DATABASE_ROLE || 'pix_agrement_app';
+  // Issue 15: validated first, so that a process started with the wrong role or connection says so at once.
+  const topology = topologySettings(env);
+  const tls = (url: string | null) => (url ? withDatabaseTls(url, topology.database) : null);
   if (!APP_ROLE_PATTERN.test(appDatabaseRole))
     throw new Error(`APP_DATABASE_ROLE must be a lower-case SQL identifier, got ${JSON.stringify(appDatabaseRole)}`);
   return {
     dataDir,
     apiPort: int('PORT', 3000),
-    databaseUrl: env.DATABASE_URL || null,
+    databaseUrl: tls(env.DATABASE_URL || null),
     databasePort: int('PG_PORT', 54329),
     temporalAddress: env.TEMPORAL_ADDRESS || null,
     temporalNamespace: env.TEMPORAL_NAMESPACE || 'default',
@@ -130,11 +142,13 @@ export function loadConfig(root = process.cwd()): RuntimeConfig {
       maxBytes: byteLimit('IMPORT_MAX_BYTES', env.IMPORT_MAX_BYTES, PARAMETERS.sessions.importMaxBytes),
       maxLineBytes: byteLimit('IMPORT_MAX_LINE_BYTES', env.IMPORT_MAX_LINE_BYTES, PARAMETERS.sessions.importMaxLineBytes),
     },
-    appDatabaseUrl: env.APP_DATABASE_URL || null,
+    appDatabaseUrl: tls(env.APP_DATABASE_URL || null),
     appDatabaseRole,
     appDatabasePassword: env.APP_DATABASE_PASSWORD || null,
     // Validated here: a malformed key stops the start with a message naming the variable.
     auditKeyring: auditKeysFromEnv(env),
     auditCheckpointDir: env.AUDIT_CHECKPOINT_DIR ? path.resolve(root, env.AUDIT_CHECKPOINT_DIR) : null,
+    observability: observabilityFromEnv(env),
+    topology,
   };
 }

@@ -71,6 +71,8 @@ export const PARAMETERS = {
      * calls per route and per user within `windowSeconds`, then 429 (Retry-After) for `windowSeconds`.
      */
     expensiveThrottle: { limit: 30, windowSeconds: 60 },
+    /** Issue 15: an API replica reads the addresses blocked by the others (failedAuthThrottle, counted in PostgreSQL) at most this often. */
+    failedAuthBlocksReadMs: 1000,
   },
   /** DATA-3: accesses (API tokens) and their annual review. Pix's policy, not the documents'. */
   access: {
@@ -127,6 +129,11 @@ export const PARAMETERS = {
     /** Each step of a stop (API, worker, services) gets this long; the whole stop at most `stopTimeoutMs`. */
     stopStepTimeoutMs: 10_000,
     stopTimeoutMs: 30_000,
+    /**
+     * Issue 15: on SIGTERM/SIGINT, in-flight HTTP requests and running activities get this long to finish
+     * (SHUTDOWN_GRACE_MS); the steps that wait for them get it on top of `stopStepTimeoutMs`, the whole stop too.
+     */
+    shutdownGraceMs: 10_000,
     /** An embedded service (PostgreSQL, Temporal dev server) that exits is restarted after this delay, doubled up to 30 s. */
     restartDelayMs: 1_000,
   },
@@ -336,6 +343,11 @@ export const PARAMETERS = {
   attention: {
     /** An activity that keeps failing with a transient error is shown to operations from this attempt on (it is still retried). */
     retryingActivityAttempts: 10,
+  },
+  /** Issue 15: periodic work across replicas (src/shared/usecases/periodic-job.ts, docs/adr/0005). */
+  jobs: {
+    /** The record of which process ran which period of a job (periodic_job_runs) is kept this many days. */
+    historyDays: 7,
   },
 } as const;
 

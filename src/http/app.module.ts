@@ -21,6 +21,7 @@ import { AuthGuard } from './auth/auth.guard';
 import { cachingAuthenticator, databaseAuthenticator } from './auth/authenticator';
 import { PARAMETERS } from '../config/parameters';
 import { HealthController } from './health.controller';
+import { METRICS_TOKEN, MetricsController } from './observability/metrics.controller';
 import { MailController } from '../mail/api/mail.controller';
 import { OwnMailController } from '../mail/api/own-mail.controller';
 import { IdempotencyInterceptor } from './idempotency.interceptor';
@@ -34,7 +35,8 @@ import { RuleSetVersionsController } from '../sessions/api/rule-sets.controller'
 import { CampaignWindowsController } from '../sessions/api/campaigns.controller';
 import { APPLICATION_DEPS, AUTHENTICATOR, DASHBOARD_CACHE, IMPORT_LIMITS, MAIL_CAPTURE } from './tokens';
 import { ReadThroughCache } from '../shared/cache/read-through-cache';
-import { FailedAuthThrottle, type ThrottleLimits, THROTTLE_LIMITS } from './security/throttling';
+import { FAILED_AUTH_COUNTS, type FailedAuthCounts, FailedAuthThrottle, type ThrottleLimits, THROTTLE_LIMITS } from './security/throttling';
+import { failedAuthenticationsRepository } from '../access/infra/failed-authentications.repository';
 
 export interface ApiDeps {
   applications: ApplicationDeps;
@@ -45,10 +47,14 @@ export interface ApiDeps {
   dashboardCacheMs?: number;
   /** Issue 12: throttling limits (default PARAMETERS.api.failedAuthThrottle and expensiveThrottle). */
   throttle?: Partial<ThrottleLimits>;
+  /** Issue 15: the API replicas sharing this name share one count of failed authentications (default 'api'; each test API its own). */
+  throttleScope?: string;
   /** Issue 12: origins allowed by CORS besides the API's own (default none; CORS_ALLOWED_ORIGINS). */
   corsAllowedOrigins?: string[];
   /** Issue 12: bulk import limits in bytes (default PARAMETERS.sessions.importMaxBytes / importMaxLineBytes; IMPORT_MAX_BYTES, IMPORT_MAX_LINE_BYTES). */
   importLimits?: Partial<ImportLimits>;
+  /** Issue 15: the bearer token of GET /metrics (METRICS_TOKEN); absent: /metrics answers 404. */
+  metricsToken?: string | null;
 }
 
 @Module({})
@@ -81,6 +87,7 @@ export class AppModule {
         DeadlineCalendarController,
         SimulationsController,
         HealthController,
+        MetricsController,
         VisitsController,
         InspectorsController,
         QualityEventsController,
@@ -114,12 +121,26 @@ export class AppModule {
         },
         // Every route authenticates unless marked @Public (see auth/auth.guard.ts).
         { provide: THROTTLE_LIMITS, useValue: limits },
+        { provide: METRICS_TOKEN, useValue: deps.metricsToken ?? null },
         {
           provide: IMPORT_LIMITS,
           useValue: {
             maxBytes: deps.importLimits?.maxBytes ?? PARAMETERS.sessions.importMaxBytes,
             maxLineBytes: deps.importLimits?.maxLineBytes ?? PARAMETERS.sessions.importMaxLineBytes,
           } satisfies ImportLimits,
+        },
+        // Issue 15: one count of failed authentications for every API replica of the deployment (its scope).
+        {
+          provide: FAILED_AUTH_COUNTS,
+          useFactory: (d: ApplicationDeps): FailedAuthCounts => {
+            const failures = failedAuthenticationsRepository(d.db);
+            const scope = deps.throttleScope ?? 'api';
+            return {
+              record: (address, limit) => failures.recordFailure(scope, address, limit),
+              blocked: () => failures.blockedAddresses(scope),
+            };
+          },
+          inject: [APPLICATION_DEPS],
         },
         FailedAuthThrottle,
         { provide: APP_GUARD, useClass: AuthGuard },

@@ -9,10 +9,21 @@ import { InputHygienePipe } from './input-hygiene';
 import { buildOpenApiDocument } from './openapi/document';
 import { applyHttpSecurity } from './security/http-headers';
 import { methodNotAllowed } from './security/method-not-allowed';
+import { trackInFlight } from './observability/graceful-close';
+import { NestLogger } from './observability/nest-logger';
+import { requestLogging } from './observability/request-logging';
 
 /** Builds the HTTP API over injected dependencies; OpenAPI served at /docs (JSON at /docs-json). */
 export async function createApp(deps: ApiDeps, options: { logger?: false | ('error' | 'warn' | 'log')[] } = {}): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule.forRoot(deps), { logger: options.logger ?? ['error', 'warn'], bodyParser: false });
+  const app = await NestFactory.create(AppModule.forRoot(deps), {
+    // Issue 15: Nest's lines in the product's log format (JSON in production), within the request's context.
+    logger: options.logger === false ? false : new NestLogger(options.logger ?? ['error', 'warn']),
+    bodyParser: false,
+  });
+  // Issue 15: in-flight answers followed for the graceful stop (closeGracefully); every request gets an id, a log
+  // line and a duration observed (first: answers refused by the next middleware are logged and measured too).
+  trackInFlight(app);
+  app.use(requestLogging());
   // Issue 12: security headers and CORS on every answer (errors included); then 405 for a method a known path does not take.
   applyHttpSecurity(app, deps.corsAllowedOrigins ?? []);
   app.use(methodNotAllowed(app));

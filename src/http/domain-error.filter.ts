@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import { PARAMETERS } from '../config/parameters';
 import { DomainError, Forbidden, InvalidCommand, NotFound, RulesFailed, TransitionRefused, Unauthenticated } from '../shared/domain/errors';
 import { unavailableDependency } from '../shared/dependency-errors';
+import { SimulatorUnavailable } from '../shared/temporal/time-skipping';
 
 /**
  * Named domain errors to HTTP: 400 with the field, 401 (bearer challenge), 403 with the action and the
@@ -41,6 +42,9 @@ export class DomainErrorFilter implements ExceptionFilter {
     } else if (error instanceof HttpException) {
       const body = error.getResponse();
       res.status(error.getStatus()).json(typeof body === 'string' ? { statusCode: error.getStatus(), message: body } : body);
+    } else if (error instanceof SimulatorUnavailable) {
+      // Issue 15 (docs/adr/0004): what-if needs the time-skipping test server, which this deployment lacks.
+      res.status(503).json({ statusCode: 503, error: 'Service Unavailable', dependency: 'simulator', message: error.message });
     } else if (unavailableDependency(error)) {
       const dependency = unavailableDependency(error);
       res.setHeader('Retry-After', String(PARAMETERS.resilience.retryAfterSeconds));

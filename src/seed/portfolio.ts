@@ -260,7 +260,9 @@ export async function seedPortfolio(api: string, options: PortfolioOptions, log:
     applicationId: '',
     members: [] as string[],
   }));
-  const individuals = pool(centres, Math.max(1, parallelism - networks.length), async (c) => {
+  // The networks' few applications run beside the individual ones (not out of their share: once they are walked, the
+  // individual applications would go on at parallelism minus 5).
+  const individuals = pool(centres, parallelism, async (c) => {
     const application = {
       kind: c.spec.kind,
       organisation: { name: c.spec.name, category: c.spec.category, uai: c.spec.uai, department: c.spec.department, email: c.spec.email },
@@ -764,20 +766,26 @@ async function settleStatements(client: Client, ops: string, today: string, para
   const thisMonth = today.slice(0, 7);
   const monthsAgo = (month: string) =>
     (Number(thisMonth.slice(0, 4)) - Number(month.slice(0, 4))) * 12 + Number(thisMonth.slice(5)) - Number(month.slice(5));
-  const hash = (s: string) => createHash('sha256').update(s).digest()[0]!;
   const byOrganisation = new Map<string, Statement[]>();
   for (const s of items) byOrganisation.set(s.organisationId, [...(byOrganisation.get(s.organisationId) ?? []), s]);
+  // Chosen by position (k: the centre's rank, p: the statement's, latest first), not by a hash of random ids, so that
+  // every state is reached whatever the ids and the day. Each centre's latest statement stays unsent (every fourth
+  // centre: reminders, then overdue, BIL-1) or sent awaiting its invoice — on the 1st, before the monthly run (06:00,
+  // BIL-1) has prepared last month's, too. Older ones are invoiced, then paid on time, paid late or not yet (BIL-2);
+  // now and then one was never sent.
+  const centres = [...byOrganisation.keys()].sort();
   // One centre's statements one after the other: sending two of them at once deadlocks in refreshOpenStatements (retried).
-  await pool([...byOrganisation.values()], parallelism, async (list) => {
-    for (const s of list) await settle(s);
+  await pool(centres, parallelism, async (organisationId, k) => {
+    const list = byOrganisation.get(organisationId)!.sort((a, b) => b.month.localeCompare(a.month));
+    for (const [p, s] of list.entries()) await settle(s, k, p);
   });
-  async function settle(s: Statement): Promise<void> {
+  async function settle(s: Statement, k: number, p: number): Promise<void> {
     const age = monthsAgo(s.month);
-    const h = hash(`${s.organisationId}:${s.month}`);
-    if (age < 1 || h % 5 === 0) return; // some never sent: reminders, then overdue (BIL-1)
+    const unsent = p === 0 ? k % 4 === 0 : (k + p) % 5 === 0;
+    if (age < 1 || unsent) return; // reminders, then overdue (BIL-1)
     if (s.state === 'prepared')
       await client.attempt(`statement ${s.id} sent`, ops, 'POST', `/statements/${s.id}/sent`, undefined, `statement-sent-${s.id}`);
-    if (age < 2) return;
+    if (age < 2 || p === 0) return; // last month's, and each latest one, wait for their invoice
     const monthEnd = shift(`${s.month}-28`, 5).slice(0, 7);
     const issuedOn = `${monthEnd}-10`;
     if (issuedOn > today) return;
@@ -793,8 +801,8 @@ async function settleStatements(client: Client, ops: string, today: string, para
         `statement-invoice-${s.id}`,
       );
     // BIL-2: most pay within 30 days, some late (interest and the 40 € indemnity), some not yet.
-    if (h % 4 === 1) return;
-    const paidOn = shift(issuedOn, h % 4 === 2 ? 55 : 20);
+    if ((k + p) % 3 === 0) return;
+    const paidOn = shift(issuedOn, (k + p) % 3 === 1 ? 55 : 20);
     if (paidOn <= today)
       await client.attempt(`statement ${s.id} paid`, ops, 'POST', `/statements/${s.id}/payment`, { paidOn }, `statement-paid-${s.id}`);
   }

@@ -1,17 +1,11 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/access/domain/roles';
-import { loadConfig } from '../../src/config/env';
 import { seedPortfolio, type PortfolioResult } from '../../src/seed/portfolio';
 import { seedDemoUsers } from '../../src/seed/users';
-import { migrate } from '../../src/shared/database/migrate';
-import { createScratchDatabase, dropDatabase } from '../../src/shared/database/postgres';
-import { getFreePort } from '../../src/shared/tools/cache-dir';
-import { type RunningSystem, startSystem } from '../../src/system';
+import type { RunningSystem } from '../../src/system';
 import { everyItem, requestJson, type Json } from '../support/http';
+import { type ScratchSystem, startScratchSystem } from '../support/scratch-system';
 import { until } from '../support/waiting';
 
 /**
@@ -23,40 +17,20 @@ import { until } from '../support/waiting';
  */
 let system: RunningSystem;
 let tokens: Record<Role, string>;
-let adminUrl: string;
-let databaseName: string;
+let scratch: ScratchSystem;
 let api: string;
 let ops: string;
 
 beforeAll(async () => {
-  adminUrl = new URL('/postgres', new URL(inject('ownerDatabaseUrl'))).toString();
-  databaseName = `pix_portfolio_${randomBytes(4).toString('hex')}`;
-  const databaseUrl = await createScratchDatabase(adminUrl, databaseName);
-  await migrate(databaseUrl);
-  system = await startSystem(
-    {
-      ...loadConfig(),
-      dataDir: mkdtempSync(path.join(tmpdir(), 'pix-portfolio-')),
-      // 0: the system listens on a port the OS gives it (a port picked beforehand may be taken by a parallel file's servers).
-      apiPort: 0,
-      databaseUrl,
-      temporalAddress: null,
-      temporalPort: await getFreePort(),
-      temporalUiPort: await getFreePort(),
-      smtpUrl: null,
-      mailCapturePort: 0,
-      taskQueue: 'portfolio',
-    },
-    (m) => process.stderr.write(`[portfolio] ${m}\n`),
-  );
+  scratch = await startScratchSystem({ name: 'portfolio' });
+  system = scratch.system;
   tokens = await seedDemoUsers(system.db);
   api = system.urls.api;
   ops = tokens.operations;
 }, 15 * 60_000);
 
 afterAll(async () => {
-  await system?.stop();
-  if (databaseName) await dropDatabase(adminUrl, databaseName);
+  await scratch?.stop();
 });
 
 const get = async (path: string, token = ops): Promise<Json> => (await requestJson(`${api}${path}`, 'GET', { token })).body;
@@ -95,6 +69,18 @@ describe('the demo portfolio', () => {
     );
     const proposals = withProposals.flatMap((a) => a.agrement.proposals as Array<{ ruleId: string }>);
     expect(proposals.map((p) => p.ruleId)).toEqual(expect.arrayContaining(['BRE-1', 'REF-3']));
+
+    // REF-3: centres backdated past their 6 months whose référent showed the badge in time have the deadline met (the
+    // badge recorded after the engine judged it still meets it); the 'badge-missing' ones, never recorded, missed it.
+    const badges = (await Promise.all(agrements.map((a) => get(`/agrements/${a.organisationId}`)))).flatMap((a) =>
+      (a.ledger as Array<{ name: string; on: string; outcome: string }>)
+        .filter((e) => e.name === 'badge-due' && (e.outcome === 'met' || e.outcome === 'missed'))
+        .map((e) => ({ outcome: e.outcome, shown: (a.agrement.referent as { badgeObtainedOn: string | null }).badgeObtainedOn })),
+    );
+    expect(badges.filter((b) => b.shown).length).toBeGreaterThan(0);
+    for (const b of badges.filter((x) => x.shown)) expect(b.outcome, `badge shown ${b.shown}`).toBe('met');
+    expect(badges.filter((b) => !b.shown).length).toBeGreaterThan(0);
+    for (const b of badges.filter((x) => !x.shown)) expect(b.outcome).toBe('missed');
 
     // SES-1, SES-10, SES-12: past sessions finalised (some late), planned ones, one incident owing a remedy.
     const sessions = (await everyItem(get, '/sessions')).filter((s) => String(s.id).startsWith(prefix));

@@ -1,20 +1,17 @@
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import { loadConfig } from '../../src/config/env';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../../src/access/domain/roles';
-import { migrate } from '../../src/shared/database/migrate';
-import { createScratchDatabase, dropDatabase } from '../../src/shared/database/postgres';
-import { getFreePort, OutputTail } from '../../src/shared/tools/cache-dir';
+import { OutputTail } from '../../src/shared/tools/cache-dir';
 import { ensureSchemathesis } from '../../src/shared/tools/schemathesis';
 import { seedDemo } from '../../src/seed/demo';
 import { seedDemoUsers } from '../../src/seed/users';
-import { type RunningSystem, startSystem } from '../../src/system';
+import type { RunningSystem } from '../../src/system';
+import { type ScratchSystem, startScratchSystem } from '../support/scratch-system';
 import { until } from '../support/waiting';
 
 /**
@@ -42,32 +39,16 @@ const CHECKS = 'not_a_server_error,status_code_conformance,response_schema_confo
 let system: RunningSystem;
 let tokens: Record<Role, string>;
 let schemathesis: string;
-let adminUrl: string;
-let databaseName: string;
+let scratch: ScratchSystem;
 let demoOrganisations: { centre: string; coordinator: string };
 const log = (m: string) => process.stderr.write(`[contract] ${m}\n`);
 
 beforeAll(async () => {
   schemathesis = await ensureSchemathesis(log);
   // A database of its own: the demo data is seeded as `./dev start` seeds it, whatever other files left in the run's database.
-  const shared = new URL(inject('ownerDatabaseUrl')); // the owner creates it; startSystem then connects as the app role (issue 12)
-  databaseName = `pix_contract_${randomBytes(4).toString('hex')}`;
-  adminUrl = new URL('/postgres', shared).toString();
-  const databaseUrl = await createScratchDatabase(adminUrl, databaseName);
-  await migrate(databaseUrl);
-  system = await startSystem(
-    {
-      ...loadConfig(),
-      dataDir: mkdtempSync(path.join(tmpdir(), 'pix-contract-')),
-      // 0: the system listens on a port the OS gives it (a port picked beforehand may be taken by a parallel file's servers).
-      apiPort: 0,
-      databaseUrl,
-      temporalAddress: null,
-      temporalPort: await getFreePort(),
-      temporalUiPort: await getFreePort(),
-      smtpUrl: null,
-      mailCapturePort: 0,
-      taskQueue: 'contract',
+  scratch = await startScratchSystem({
+    name: 'contract',
+    config: {
       // Schemathesis sends each operation once without a token (the coverage phase) and many calls to the expensive
       // routes: with the limits of production, the address would be blocked (429 on every route) after 20 of them and
       // the rest of the run would check nothing. The limits and their 429 are tested in test/integration/api/http-security.
@@ -77,7 +58,8 @@ beforeAll(async () => {
       },
     },
     log,
-  );
+  });
+  system = scratch.system;
   tokens = await seedDemoUsers(system.db);
   const { organisationIds } = await seedDemo(system.urls.api, tokens.operations, () => undefined);
   // As `./dev start`: the centre user is the university's référent, the coordinator leads the Breton network.
@@ -86,8 +68,7 @@ beforeAll(async () => {
 }, 15 * 60_000);
 
 afterAll(async () => {
-  await system?.stop();
-  if (databaseName) await dropDatabase(adminUrl, databaseName);
+  await scratch?.stop();
 });
 
 /**

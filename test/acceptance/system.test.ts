@@ -1,19 +1,19 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/env';
-import { getFreePort } from '../../src/shared/tools/cache-dir';
 import type { Role } from '../../src/access/domain/roles';
 import { seedDemo } from '../../src/seed/demo';
 import { seedDemoUsers } from '../../src/seed/users';
-import { type RunningSystem, startSystem } from '../../src/system';
+import type { RunningSystem } from '../../src/system';
+import { type ScratchSystem, startScratchSystem } from '../support/scratch-system';
 
 /**
  * What `./dev start` runs, on real components: the Temporal CLI dev server (built from its
  * Go module on a machine that lacks it), PostgreSQL, the worker, the API and the mail capture.
  */
+let scratch: ScratchSystem;
 let system: RunningSystem;
 let dataDir: string;
 let ids: string[];
@@ -21,27 +21,16 @@ let tokens: Record<Role, string>;
 const get = (url: string) => fetch(url, { headers: { authorization: `Bearer ${tokens.operations}` } });
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(path.join(tmpdir(), 'pix-system-'));
-  const config = {
-    ...loadConfig(),
-    dataDir,
-    // 0: the system listens on a port the OS gives it (a port picked beforehand may be taken by a parallel file's servers).
-    apiPort: 0,
-    databaseUrl: inject('ownerDatabaseUrl'), // the owner: startSystem migrates, then connects as the app role (issue 12)
-    temporalAddress: null,
-    temporalPort: await getFreePort(),
-    temporalUiPort: await getFreePort(),
-    smtpUrl: null,
-    mailCapturePort: 0,
-    taskQueue: 'acceptance',
-  };
-  system = await startSystem(config, (m) => process.stderr.write(`[system] ${m}\n`));
+  // The run's database, as the owner: startSystem migrates, then connects as the app role (issue 12).
+  scratch = await startScratchSystem({ name: 'system', scratchDatabase: false, config: { taskQueue: 'acceptance' } });
+  system = scratch.system;
+  dataDir = scratch.dataDir;
   tokens = await seedDemoUsers(system.db);
   ids = (await seedDemo(system.urls.api, tokens.operations, () => undefined)).applicationIds;
 }, 20 * 60_000);
 
 afterAll(async () => {
-  await system?.stop();
+  await scratch?.stop();
 });
 
 describe('the system as `./dev start` brings it up', () => {

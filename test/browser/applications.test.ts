@@ -1,9 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { check, cspViolations, launchBrowser, rendered, signIn } from '../support/browser';
 import { createHarness, serveApi, type Harness } from '../support/harness';
+import { receiveUniversityApplication } from '../support/fixtures';
 import { requestJson } from '../support/http';
 
 /**
@@ -22,44 +23,8 @@ beforeAll(async () => {
   h = await createHarness();
   ({ app, url: api } = await serveApi(h));
   token = await h.tokenFor('operations');
-  // Received through the API as src/seed/demo.ts enters it (APP-1, DOC-3), with its dossier (DOC-1): the page takes it from there.
-  const created = await requestJson(`${api}/applications`, 'POST', {
-    token,
-    body: {
-      kind: 'higher-education',
-      organisation: {
-        name,
-        category: 'public-higher-education',
-        uai: `${String(randomInt(0, 10_000_000)).padStart(7, '0')}N`,
-        department: '69',
-        email: 'certification@navigateur.test',
-      },
-      argument: 'Certifier les compétences numériques de nos étudiants.',
-      referent: { name: 'Camille Martin', email: 'camille.martin@navigateur.test', recognisedQualifications: true },
-      commitments: {
-        qualifiedTeam: true,
-        similarServiceReferences: true,
-        consistentMeans: true,
-        compliantEnvironment: true,
-        siteControlProcedures: true,
-        noReputationalRisk: true,
-        committedCandidates: 3000,
-      },
-    },
-  });
-  expect(created.status, created.text).toBe(201);
-  applicationId = created.body.id as string;
-  const pieces = await requestJson(`${api}/applications/${applicationId}/pieces`, 'POST', {
-    token,
-    body: {
-      pieces: [
-        { type: 'adhesion-form', filename: 'formulaire-adhesion.pdf' },
-        { type: 'referent-cv', filename: 'cv-referent.pdf' },
-        { type: 'site-control-procedures', filename: 'procedures-controle.pdf' },
-      ],
-    },
-  });
-  expect(pieces.status, pieces.text).toBe(200);
+  // Received through the API with its dossier (DOC-1): the page takes it from there.
+  applicationId = await receiveUniversityApplication(api, token, name, { dossier: true });
   browser = await launchBrowser();
 });
 

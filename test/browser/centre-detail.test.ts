@@ -1,17 +1,15 @@
-import type { INestApplication } from '@nestjs/common';
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { statementStateQuery, statementWorkflowId } from '../../src/billing/workflows/definitions';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { addDays, addMonths, isoDate, parseIsoDate } from '../../src/shared/domain/dates';
 import { frenchDate } from '../../src/shared/domain/french-dates';
 import { dateIn } from '../../src/shared/domain/zoned-time';
 import { OrganisationEntity } from '../../src/entities';
 import { runningAgrement } from '../support/agrement-fixtures';
-import { check, cspViolations, launchBrowser, rendered, signIn } from '../support/browser';
-import { createHarness, serveApi, type Harness } from '../support/harness';
+import { finalisedSessionFixture, receiveUniversityApplication } from '../support/fixtures';
+import { check, rendered, signedInPage, useBrowser } from '../support/browser';
+import { type Harness, useApi } from '../support/harness';
 import { requestJson } from '../support/http';
-import { until } from '../support/waiting';
 
 /**
  * Issue 14, one centre as operations see it: its control visits and findings (VIS-4), quality record, statements
@@ -20,7 +18,6 @@ import { until } from '../support/waiting';
  * against the real API, workflows and database.
  */
 let h: Harness;
-let app: INestApplication;
 let api: string;
 let browser: Browser;
 let token: string;
@@ -34,10 +31,8 @@ const post = async (path: string, body: unknown) => {
   return res.body;
 };
 
+useApi((s) => ({ h, api, ops: token } = s));
 beforeAll(async () => {
-  h = await createHarness();
-  ({ app, url: api } = await serveApi(h));
-  token = await h.tokenFor('operations');
   const started = await runningAgrement(h, plusDays(today(), -60), 'centre', { name });
   agrementId = started.start.agrementId;
   const organisationId = started.organisationId;
@@ -72,57 +67,15 @@ beforeAll(async () => {
   });
   // BIL-1: last month's statement, from one paying session finalised then, prepared by its workflow.
   const month = isoDate(addMonths(parseIsoDate(`${today().slice(0, 7)}-01`), -1)).slice(0, 7);
-  await h.db.query(
-    `INSERT INTO sessions (id, organisation_id, agrement_organisation_id, centre_kind, date, start_time, end_time, time_zone, status, deadline_at,
-                           candidate_count, candidates_who_sat, price_cents, pix_share_cents, paying_candidates, rule_set_id, report, content_hash, source, finalised_at)
-     VALUES ($1, $2, $2, 'centre', $3, '14:00', '16:00', 'Europe/Paris', 'finalised', $4, 2, 2, 9000, 2000, 2, 'sessions@2020-01', '{}', 'h', 'api', $5)`,
-    [`SD-${organisationId.slice(0, 8)}`, organisationId, `${month}-14`, `${month}-16T14:00:00Z`, `${month}-14T18:00:00Z`],
-  );
-  const statement = await h.client.workflow.start('statementWorkflow', {
-    workflowId: statementWorkflowId(organisationId, month),
-    taskQueue: h.taskQueue,
-    args: [{ organisationId, month }],
-  });
-  await until(
-    () => statement.query(statementStateQuery),
-    (s) => s.statementId !== null,
-  );
+  await finalisedSessionFixture(h, { id: `SD-${organisationId.slice(0, 8)}`, organisationId, date: `${month}-14` });
   // APP-1: an application received, so that the pipeline has at least one bar.
-  await post('/applications', {
-    kind: 'higher-education',
-    organisation: {
-      name: `Université Pipeline ${randomUUID().slice(0, 8)}`,
-      category: 'public-higher-education',
-      uai: `${String(randomInt(0, 10_000_000)).padStart(7, '0')}P`,
-      department: '69',
-      email: 'pipeline@navigateur.test',
-    },
-    argument: 'Certifier les compétences numériques de nos étudiants.',
-    referent: { name: 'Alex Martin', email: 'alex.martin@navigateur.test', recognisedQualifications: true },
-    commitments: {
-      qualifiedTeam: true,
-      similarServiceReferences: true,
-      consistentMeans: true,
-      compliantEnvironment: true,
-      siteControlProcedures: true,
-      noReputationalRisk: true,
-      committedCandidates: 500,
-    },
-  });
-  browser = await launchBrowser();
+  await receiveUniversityApplication(api, token, `Université Pipeline ${randomUUID().slice(0, 8)}`);
 });
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await h?.close();
-});
+useBrowser((b) => (browser = b));
 
 describe('one centre and the overview, as operations (issue 14)', () => {
   it('the overview’s applications pipeline: a click on a bar lists the applications in that state', async () => {
-    const page = await (await browser.newContext()).newPage();
-    const refused = cspViolations(page);
-    await signIn(page, api, token);
+    const { page, refused } = await signedInPage(browser, api, token);
     const figure = page.locator('figure', { has: page.locator('canvas#chart-applications') });
     await figure.waitFor();
     // Its text alternative: the same counts as a table, each state a link to its list.
@@ -145,9 +98,7 @@ describe('one centre and the overview, as operations (issue 14)', () => {
   });
 
   it('VIS-4 BIL-1 BRE-1 BRE-2: the centre shows its visit and findings, quality record and statement; a what-if draws its dated timeline and nothing real changes', async () => {
-    const page = await (await browser.newContext()).newPage();
-    const refused = cspViolations(page);
-    await signIn(page, api, token);
+    const { page, refused } = await signedInPage(browser, api, token);
     await page.goto(`${api}/#/centres/${agrementId}`);
     await page.waitForSelector(`h1:has-text("${name}")`);
     await rendered(page, `#/centres/${agrementId}`);
@@ -208,9 +159,7 @@ describe('one centre and the overview, as operations (issue 14)', () => {
       email: `membre-${randomUUID().slice(0, 8)}@test.fr`,
       networkId: network.organisationId,
     });
-    const page = await (await browser.newContext()).newPage();
-    const refused = cspViolations(page);
-    await signIn(page, api, token);
+    const { page, refused } = await signedInPage(browser, api, token);
     await page.goto(`${api}/#/centres/${network.start.agrementId}`);
     await rendered(page, `#/centres/${network.start.agrementId}`);
     expect(await page.textContent('h2#members-title')).toBe('Membres du réseau (1 centre)');

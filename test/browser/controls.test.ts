@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, issueToken } from '../../src/access/usecases/credentials';
 import { addDays, isoDate, parseIsoDate } from '../../src/shared/domain/dates';
 import { dateIn } from '../../src/shared/domain/zoned-time';
+import { frenchDate } from '../../src/shared/domain/french-dates';
 import { reportSessions } from '../../src/sessions/usecases/report-sessions';
 import { runningAgrement } from '../support/agrement-fixtures';
 import { check, cspViolations, launchBrowser, rendered, signIn } from '../support/browser';
@@ -107,16 +108,72 @@ describe('Contrôles (issue 14, VIS-1..5)', () => {
 
     await page.click('#plan-proposal button:has-text("Confirmer le plan")');
     await page.waitForSelector('.fr-alert--success:has-text("Plan confirmé")');
-    // The calendar (this month) shows the visit under its inspector.
-    const row = page.locator(`#calendar table:has(caption:has-text("Inspectrice ${tag}")) tr:has-text("Centre Contrôlé ${tag}")`);
+    // The list (this month) shows the visit under its inspector.
+    const row = page.locator(`#visit-list table:has(caption:has-text("Inspectrice ${tag}")) tr:has-text("Centre Contrôlé ${tag}")`);
     await row.waitFor();
     expect(await row.textContent()).toContain('planifiée');
-    await check(page, 'controls-3-confirmed');
 
     const after = await requestJson(`${api}/visit-plans?from=${today}&to=${today}`, 'GET', { token: ops });
     const visit = after.body.visits.find((v: Json) => v.organisationId === centre.organisationId);
     expect(visit).toMatchObject({ kind: 'unannounced', plannedOn: today, status: 'planned', inspector: { id: inspector.id } });
     visitId = visit.id;
+
+    // The calendar: a month grid, Monday first, French names; the visit in today's cell with its inspector, linked.
+    expect(await page.locator('#calendar thead th[scope=col]').allTextContents()).toEqual([
+      'Lundi',
+      'Mardi',
+      'Mercredi',
+      'Jeudi',
+      'Vendredi',
+      'Samedi',
+      'Dimanche',
+    ]);
+    const month = today.slice(0, 7);
+    const monthName = new Date(`${today}T12:00:00Z`).toLocaleDateString('fr-FR', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+    expect(await page.textContent('#calendar caption')).toContain(`Calendrier de ${monthName}, du lundi au dimanche`);
+    // The first of the month sits under its weekday (0 = Monday).
+    const firstColumn = (new Date(`${month}-01T12:00:00Z`).getUTCDay() + 6) % 7;
+    const firstWeek = page.locator('#calendar tbody tr').first().locator('td');
+    expect(await firstWeek.nth(firstColumn).locator('[data-day]').getAttribute('data-day')).toBe(`${month}-01`);
+    expect(await firstWeek.locator('[data-day]').count()).toBe(7 - firstColumn);
+    const cell = page.locator(`#calendar [data-day="${today}"]`);
+    expect(await cell.textContent()).toContain('aujourd’hui');
+    const link = cell.locator(`a[href="#/controles/visites/${visitId}"]`);
+    expect(await link.textContent()).toBe(`Centre Contrôlé ${tag}, visite du ${frenchDate(today)}`);
+    expect(await cell.textContent()).toContain(`Inspectrice ${tag} · planifiée`);
+    await check(page, 'controls-3-confirmed-calendar');
+
+    // The filter by inspector, kept in the address: only this inspector's visits remain.
+    await page.selectOption('#calendar-filters select[name=inspecteur]', inspector.id);
+    await page.click('#calendar-filters button[type=submit]');
+    await rendered(page, `inspecteur=${inspector.id}`);
+    const shown = await page.locator('#calendar li p').allTextContents();
+    expect(shown.length).toBeGreaterThan(0);
+    expect(shown.every((t) => t.startsWith(`Inspectrice ${tag} · `))).toBe(true);
+    expect(await page.locator('#visit-list caption').count()).toBe(1);
+    await check(page, 'controls-4-calendar-filtered');
+
+    // Next month, then back, kept in the address with the filter.
+    const next = isoDate(addDays(parseIsoDate(`${month}-28`), 7)).slice(0, 7);
+    await page.click(`nav[aria-label="Mois du calendrier"] a[href*="mois=${next}"]`);
+    await rendered(page, `mois=${next}`, `inspecteur=${inspector.id}`);
+    expect(await page.locator(`#calendar a[href="#/controles/visites/${visitId}"]`).count()).toBe(0);
+    await page.click(`nav[aria-label="Mois du calendrier"] a[href*="mois=${month}"]`);
+    await rendered(page, `mois=${month}`, `inspecteur=${inspector.id}`);
+    // The keyboard reaches the visit's link (Tab), its focus visible (the DSFR outline), and Enter opens the visit.
+    const back = page.locator(`#calendar a[href="#/controles/visites/${visitId}"]`);
+    await back.focus();
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Tab');
+    expect(
+      await back.evaluate((a) => {
+        // Runs in the page (this project compiles without the DOM library).
+        const { getComputedStyle } = globalThis as unknown as { getComputedStyle(e: unknown): { outlineStyle: string } };
+        return a.matches(':focus-visible') && getComputedStyle(a).outlineStyle !== 'none';
+      }),
+    ).toBe(true);
+    await page.keyboard.press('Enter');
+    await rendered(page, `#/controles/visites/${visitId}`);
     expect(refused).toEqual([]);
     await page.context().close();
   });
@@ -130,16 +187,18 @@ describe('Contrôles (issue 14, VIS-1..5)', () => {
     await rendered(page, '#/controles');
     // VIS-5: an inspector sees only their own visits, and cannot plan.
     expect(await page.locator('#plan-form').count()).toBe(0);
-    const captions = await page.locator('#calendar caption').allTextContents();
+    expect(await page.locator('#calendar-filters').count()).toBe(0);
+    const captions = await page.locator('#visit-list caption').allTextContents();
     expect(captions).toHaveLength(1);
     expect(captions[0]).toContain(`Inspectrice ${tag}`);
     expect(captions[0]).toContain('1 visite en');
-    await check(page, 'controls-4-inspector-calendar');
+    expect(await page.locator(`#calendar [data-day="${today}"] a[href="#/controles/visites/${visitId}"]`).count()).toBe(1);
+    await check(page, 'controls-5-inspector-calendar');
 
     await page.click(`#calendar a[href="#/controles/visites/${visitId}"]`);
     await rendered(page, `#/controles/visites/${visitId}`);
     await page.waitForSelector('#findings-form');
-    await check(page, 'controls-5-findings-form');
+    await check(page, 'controls-6-findings-form');
 
     // A failed item without its note: the API's 400 names the field, shown on the page.
     // The DSFR label covers its radio button: a person clicks the label.
@@ -154,7 +213,7 @@ describe('Contrôles (issue 14, VIS-1..5)', () => {
     await page.waitForSelector('#findings tr:has-text("Salle sans séparation entre les postes")');
     expect(await page.textContent('#visit-status')).toBe('effectuée');
     expect(await page.locator('#findings-form').count()).toBe(0);
-    await check(page, 'controls-6-findings-recorded');
+    await check(page, 'controls-7-findings-recorded');
 
     const res = await requestJson(`${api}/control-visits/${visitId}`, 'GET', { token });
     expect(res.body).toMatchObject({

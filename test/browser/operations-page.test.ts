@@ -55,6 +55,8 @@ describe('the web app in a real browser (issue 14)', () => {
     const overview = (await page.textContent('main')) ?? '';
     expect(overview).toMatch(/(^|\D)(1 centre actif|\d+ centres actifs)/);
     expect(overview).not.toMatch(/(^|\D)1 centres/);
+    // Each kind of deadline in its French words, never the API's code (a "payment-due" was once drawn as such).
+    expect(overview).not.toMatch(/\b[a-z]+(-[a-z]+)*-(due|overdue|effective|reminder|checkpoint|deadline|limit|by|year|warning)\b/);
     // Each chart has its text alternative, a table of the same numbers (the deadlines' chart only when there are some).
     const charts = await page.locator('figure canvas[role=img]').count();
     expect(charts).toBeGreaterThan(0);
@@ -112,7 +114,7 @@ describe('the web app in a real browser (issue 14)', () => {
     expect(await page.locator('canvas#quota-chart').count()).toBe(1);
     // Issue 10 §3: the ledger, each deadline with its outcome in words (the term, still ahead).
     await page.waitForSelector('h2:has-text("Échéances")');
-    const term = page.locator('#ledger tr', { hasText: "Terme de l'agrément" });
+    const term = page.locator('#ledger tr', { hasText: 'Terme de l’agrément' });
     expect(await term.count()).toBe(1);
     expect(await term.locator('[data-outcome="pending"]').textContent()).toBe('à venir');
     await check(page, '3-centre');

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 
 /** The browser tests' shared set-up (issue 14): headless Chromium (Debian's), the CSP watch, the rendered-screen wait, axe-core and screenshots. */
 export const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts', 'browser');
@@ -20,6 +20,18 @@ const CHROMIUM_ARGS = [
 export function launchBrowser(): Promise<Browser> {
   mkdirSync(ARTIFACTS, { recursive: true });
   return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+/** One headless Chromium for the whole test file: launched before its tests (after the hooks registered before), closed after them. */
+export function useBrowser(assign: (browser: Browser) => void): void {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    assign(browser);
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
 }
 
 /** Issue 12: what the browser refuses under the page's CSP (it must be nothing: the CSP allows exactly what the page loads). */
@@ -69,4 +81,19 @@ export async function signIn(page: Page, api: string, token: string, screenshot?
   await page.click('form#signin button[type=submit]');
   await page.waitForSelector('h1:has-text("Vue d\'ensemble")');
   await rendered(page, '#/');
+}
+
+/** A page of its own (a new context), signed in with `token`, and what the browser refuses under its CSP (cspViolations). */
+export async function signedInPage(browser: Browser, api: string, token: string): Promise<{ page: Page; refused: string[] }> {
+  const page = await (await browser.newContext()).newPage();
+  const refused = cspViolations(page);
+  await signIn(page, api, token);
+  return { page, refused };
+}
+
+/** Opens a screen from the navigation (its first link to `hash`) and waits for its title and its rendering. */
+export async function openFromNav(page: Page, hash: string, title: string) {
+  await page.click(`nav a[href="${hash}"] >> nth=0`);
+  await page.waitForSelector(`h1:has-text("${title}")`);
+  await rendered(page, hash);
 }

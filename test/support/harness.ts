@@ -145,12 +145,21 @@ export async function receivedMail(
 /** The HTTP API over the harness's real components, on a free port, with the worker polling. */
 export async function serveApi(
   h: Harness,
-  options: Pick<ApiDeps, 'principalCacheMs' | 'dashboardCacheMs' | 'throttle' | 'corsAllowedOrigins' | 'mailCapture' | 'importLimits'> = {},
+  options: Pick<
+    ApiDeps,
+    'principalCacheMs' | 'dashboardCacheMs' | 'throttle' | 'throttleScope' | 'corsAllowedOrigins' | 'mailCapture' | 'importLimits'
+  > = {},
 ): Promise<{ app: INestApplication; url: string }> {
   void h.run(async () => undefined);
   // Dashboards computed on every request unless a test asks for the cache (dashboard.api.test.ts tests it).
+  // Failed authentications counted for this API alone unless a test shares a scope (the run shares one database).
   const app = await createApp(
-    { applications: { db: h.db, temporal: h.client, taskQueue: h.taskQueue, now: () => new Date() }, dashboardCacheMs: 0, ...options },
+    {
+      applications: { db: h.db, temporal: h.client, taskQueue: h.taskQueue, now: () => new Date() },
+      dashboardCacheMs: 0,
+      throttleScope: `test-${randomUUID()}`,
+      ...options,
+    },
     { logger: false },
   );
   await app.listen(0, '127.0.0.1');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseWorkflowCode, type WorkflowCodeSources } from '../../src/workflow-code';
+import { chooseWorkflowCode, WorkflowBundleMissing, type WorkflowCodeSources } from '../../src/workflow-code';
 
 const DIST = {
   workflowsPath: '/app/dist/src/workflows/index.js',
@@ -38,5 +38,24 @@ describe('chooseWorkflowCode (issue 15: the bundle of `npm run build`, no webpac
     const files = { [DIST.workflowsPath]: 1_000, [DIST.prebuiltBundle]: 2_000 };
     expect(chooseWorkflowCode(sources(SOURCE, {}, '/tmp/run.js'))).toEqual({ workflowBundle: { codePath: '/tmp/run.js' } });
     expect(chooseWorkflowCode(sources(DIST, files, '/tmp/run.js'))).toEqual({ workflowBundle: { codePath: '/tmp/run.js' } });
+  });
+
+  it('production: the prebuilt bundle whatever its age, never webpack; a clear failure when it is missing', () => {
+    const stale = { [DIST.workflowsPath]: 3_000, [DIST.prebuiltBundle]: 2_000 };
+    expect(chooseWorkflowCode({ ...sources(DIST, stale), requireBundle: true })).toEqual({
+      workflowBundle: { codePath: DIST.prebuiltBundle },
+    });
+    expect(() => chooseWorkflowCode({ ...sources(DIST, { [DIST.workflowsPath]: 1_000 }), requireBundle: true })).toThrow(
+      /workflow bundle \/app\/dist\/workflow-bundle.js is missing: run `npm run build`/,
+    );
+    expect(() => chooseWorkflowCode({ ...sources(SOURCE, { [SOURCE.workflowsPath]: 1_000 }), requireBundle: true })).toThrow(
+      WorkflowBundleMissing,
+    );
+    expect(() => chooseWorkflowCode({ ...sources(DIST, {}, '/tmp/gone.js'), requireBundle: true })).toThrow(
+      /WORKFLOW_BUNDLE_PATH names \/tmp\/gone.js, which does not exist/,
+    );
+    expect(chooseWorkflowCode({ ...sources(DIST, { '/tmp/run.js': 1 }, '/tmp/run.js'), requireBundle: true })).toEqual({
+      workflowBundle: { codePath: '/tmp/run.js' },
+    });
   });
 });

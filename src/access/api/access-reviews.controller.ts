@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '../domain/roles';
 import { InvalidCommand } from '../../shared/domain/errors';
 import {
@@ -13,7 +13,7 @@ import type { ApplicationDeps } from '../../shared/usecases/dependencies';
 import { Can, CurrentPrincipal } from '../../http/auth';
 import type { Authenticator } from '../../http/auth/authenticator';
 import { APPLICATION_DEPS, AUTHENTICATOR } from '../../http/tokens';
-import { ApiErrors, ApiSuccess } from '../../http/openapi';
+import { ApiErrors, ApiSuccess, ApiPage } from '../../http/openapi';
 import * as v from '../../http/openapi/views';
 import { intParam as int, validateBody } from '../../http/validation';
 import { recordReviewSchema } from './schemas';
@@ -49,8 +49,7 @@ export class AccessReviewsController {
   @Get()
   @Can('access-review.read')
   @ApiOperation({ summary: 'The reviews recorded, newest first: who reviewed, when, what was removed; and when the next is due' })
-  @ApiQuery({ name: 'limit', required: false, type: Number })
-  @ApiQuery({ name: 'offset', required: false, type: Number })
+  @ApiPage()
   @ApiSuccess(v.accessReviewList, { description: 'The reviews' })
   @ApiErrors([400, 'Invalid query parameter (named in `field`)'])
   list(@Query('limit') limit?: string, @Query('offset') offset?: string) {

@@ -155,3 +155,23 @@ export interface ScopeRepository {
   /** The organisation an application belongs to, with that organisation's network, or null if unknown. */
   applicationOrganisation(applicationId: string): Promise<{ organisationId: string; networkId: string | null } | null>;
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Failed authentications (failed-authentications.repository.ts; issue 12's limit, shared by the API replicas: issue 15)
+
+export interface FailedAuthLimit {
+  limit: number;
+  windowSeconds: number;
+  blockSeconds: number;
+}
+
+export interface FailedAuthenticationsRepository {
+  /**
+   * Counts a failure of `address` in its window (a new window when the last one ended); past `limit` the address
+   * is blocked for `blockSeconds` (failures during a block neither count nor extend it). Returns the seconds the
+   * address must still wait, 0 when it is not blocked. Atomic: replicas counting at once count every failure.
+   */
+  recordFailure(scope: string, address: string, limit: FailedAuthLimit): Promise<number>;
+  /** The addresses blocked now, with the milliseconds left; the expired counters are forgotten on the way. */
+  blockedAddresses(scope: string): Promise<Array<{ address: string; remainingMs: number }>>;
+}

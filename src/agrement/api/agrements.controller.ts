@@ -19,7 +19,7 @@ import { APPLICATION_DEPS } from '../../http/tokens';
 import { intParam as int, ownEntry, validateBody } from '../../http/validation';
 import { type ActionBody, AGREMENT_ACTION_NAMES, AGREMENT_ACTIONS } from './actions';
 import { WHAT_IF_BODY_SCHEMA, WHAT_IF_DESCRIPTION } from './what-if';
-import { ApiErrors, ApiSuccess } from '../../http/openapi';
+import { ApiErrors, ApiSuccess, ApiPage } from '../../http/openapi';
 import * as v from '../../http/openapi/views';
 
 const idParam = new ParseUUIDPipe({ exceptionFactory: () => new InvalidCommand('id', 'id must be a UUID') });
@@ -49,8 +49,7 @@ export class AgrementsController {
   @Can('agrement.read')
   @ApiOperation({ summary: 'List agréments, optionally by state, soonest deadline first' })
   @ApiQuery({ name: 'state', required: false, enum: [...AGREMENT_STATES] })
-  @ApiQuery({ name: 'limit', required: false, type: Number })
-  @ApiQuery({ name: 'offset', required: false, type: Number })
+  @ApiPage()
   async list(
     @CurrentPrincipal() principal: Principal,
     @Query('state') state?: string,

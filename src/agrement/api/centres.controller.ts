@@ -10,7 +10,7 @@ import { CENTRE_SORTS } from '../usecases/ports';
 import { searchCentres } from '../usecases/portfolio';
 import { Can, CurrentPrincipal } from '../../http/auth';
 import { APPLICATION_DEPS } from '../../http/tokens';
-import { ApiSuccess } from '../../http/openapi';
+import { ApiSuccess, ApiPage } from '../../http/openapi';
 import * as v from '../../http/openapi/views';
 import { formatParam, oneOf, pageParams, placeFilter, reply, singleValues } from './list-query';
 
@@ -52,14 +52,7 @@ export class CentresController {
   @ApiQuery({ name: 'kind', required: false, enum: ['centre', 'network'] })
   @ApiQuery({ name: 'sort', required: false, enum: [...CENTRE_SORTS], description: 'Default: name' })
   @ApiQuery({ name: 'order', required: false, enum: ['asc', 'desc'], description: 'Default: asc (nulls last either way)' })
-  @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
-  @ApiQuery({
-    name: 'limit',
-    required: false,
-    type: Number,
-    description: 'JSON: 1 to 1,000 (default 50); CSV: up to 100,000 (default all)',
-  })
-  @ApiQuery({ name: 'offset', required: false, type: Number })
+  @ApiPage({ format: true, limitDescription: 'JSON: 1 to 1,000 (default 50); CSV: up to 100,000 (default all)' })
   async search(@CurrentPrincipal() principal: Principal, @Query() raw: Record<string, unknown>, @Res({ passthrough: true }) res: Response) {
     const q = singleValues(raw);
     const format = formatParam(q);

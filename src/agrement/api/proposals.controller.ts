@@ -7,7 +7,7 @@ import type { ApplicationDeps } from '../../shared/usecases/dependencies';
 import { pendingProposals } from '../usecases/portfolio';
 import { Can, CurrentPrincipal } from '../../http/auth';
 import { APPLICATION_DEPS } from '../../http/tokens';
-import { ApiSuccess } from '../../http/openapi';
+import { ApiSuccess, ApiPage } from '../../http/openapi';
 import * as v from '../../http/openapi/views';
 import { formatParam, oneOf, pageParams, placeFilter, reply, singleValues } from './list-query';
 
@@ -36,14 +36,7 @@ export class ProposalsController {
   @ApiQuery({ name: 'kind', required: false, enum: [...PROPOSAL_KINDS] })
   @ApiQuery({ name: 'department', required: false, description: 'INSEE department code, e.g. 69, 2A, 974' })
   @ApiQuery({ name: 'region', required: false, description: 'INSEE region code (GET /dashboard/regions)' })
-  @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
-  @ApiQuery({
-    name: 'limit',
-    required: false,
-    type: Number,
-    description: 'JSON: 1 to 1,000 (default 50); CSV: up to 100,000 (default all)',
-  })
-  @ApiQuery({ name: 'offset', required: false, type: Number })
+  @ApiPage({ format: true, limitDescription: 'JSON: 1 to 1,000 (default 50); CSV: up to 100,000 (default all)' })
   async list(@CurrentPrincipal() principal: Principal, @Query() raw: Record<string, unknown>, @Res({ passthrough: true }) res: Response) {
     const q = singleValues(raw);
     const format = formatParam(q);

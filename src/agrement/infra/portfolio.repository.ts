@@ -1,4 +1,5 @@
 import type { Db } from '../../shared/database/db';
+import { literalLike } from '../../shared/database/like';
 import { AGREMENT_STATES, FINAL_STATES } from '../domain/model';
 import type {
   CentreSearchFilter,
@@ -26,9 +27,6 @@ class Clauses {
     return this.list.length ? this.list.join(' AND ') : 'true';
   }
 }
-
-/** A LIKE pattern matching `text` literally (its %, _ and \ escaped). */
-const literalLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 const sqlList = (values: readonly string[]) => values.map((v) => `'${v.replace(/'/g, "''")}'`).join(', ');
 /** The lifecycle order of the states (model.ts), for sorting by state. */

@@ -1,4 +1,3 @@
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
@@ -11,7 +10,7 @@ import type { RecordAgrementInput } from '../infra/agrement.repository';
 import { agrementWorkflowRepository } from '../infra/agrement-workflow.repository';
 import { workflowCode } from '../../workflow-code';
 import type { Log } from '../../shared/tools/cache-dir';
-import { ensureTestServerExecutable } from '../../shared/tools/test-server';
+import { loadTestingPackage, timeSkippingServer } from '../../shared/temporal/time-skipping';
 import {
   agrementActionUpdate,
   type AgrementAction,
@@ -142,8 +141,10 @@ async function run(r: Run, log: Log): Promise<RecordAgrementInput[]> {
   }
   const tz = r.timeZone;
   const records: RecordAgrementInput[] = [];
+  // Issue 15 (docs/adr/0004): a deployment without the testing package or the test server answers 503 with the reason.
+  const { TestWorkflowEnvironment } = await loadTestingPackage();
   const env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: await ensureTestServerExecutable(log) } },
+    server: { executable: { type: 'existing-path', path: await timeSkippingServer(log) } },
   });
   try {
     const taskQueue = `simulation-${randomUUID()}`;

@@ -71,6 +71,12 @@ export const AFFECTED_SESSIONS_NOTICE = 'affected-sessions-notice';
 export const AGREMENT_MODEL_2 = 'agrement-model-2';
 /** REF-4: the warning before each agrément year's end adds a timer: runs begun before it keep their recorded timers. */
 export const REF4_CONTRIBUTION_WARNING = 'ref4-contribution-warning';
+/**
+ * Deadlines already past when the workflow looks (an agrément started from an attestation received months ago, a
+ * worker back after a pause) are decided in one decision, one write, in their order, instead of a timer, a write and
+ * its e-mails each: the same events, ledger and e-mails, without a round trip per deadline.
+ */
+export const PAST_DEADLINES_AT_ONCE = 'past-deadlines-at-once';
 const SYSTEM = { actor: 'system', reason: null, evidence: null };
 
 /** When a deadline's timer fires, in the centre's zone: at the start of its day, or once the day is over ("by" deadlines). */
@@ -236,7 +242,18 @@ export async function agrementWorkflow(input: AgrementWorkflowInput): Promise<Ag
     const next = pendingDeadlines(agrement)[0];
     if (next) {
       const wait = instantOf(next, agrement.timeZone).getTime() - now().getTime();
-      const acted = await condition(() => agrement.version !== version, Math.max(wait, 1));
+      // Every deadline already past, decided at once (PAST_DEADLINES_AT_ONCE); false: none gave an event (the timer path).
+      const caughtUp =
+        wait <= 0 &&
+        patched(PAST_DEADLINES_AT_ONCE) &&
+        (await serially(async () => {
+          if (agrement.version !== version) return true;
+          const reached = pastDeadlines(agrement, now(), today());
+          if (reached.events.length === 0) return false;
+          await applyAll(reached, SYSTEM);
+          return true;
+        }));
+      const acted = caughtUp || (await condition(() => agrement.version !== version, Math.max(wait, 1)));
       if (!acted) {
         await serially(async () => {
           // Only if nothing moved it meanwhile: the deadline is re-read against the current agrément.
@@ -254,6 +271,21 @@ export async function agrementWorkflow(input: AgrementWorkflowInput): Promise<Ag
   }
   await condition(allHandlersFinished);
   return agrement;
+}
+
+/** The deadlines past at `at`, each decided in turn on what the previous left: one decision (PAST_DEADLINES_AT_ONCE). */
+function pastDeadlines(a: Agrement, at: Date, today: string): Decision {
+  let current = a;
+  const events: Decision['events'] = [];
+  for (;;) {
+    const d = pendingDeadlines(current)[0];
+    if (!d || isEnded(current) || instantOf(d, current.timeZone).getTime() > at.getTime()) break;
+    const step = decideOrFail(current, { type: 'deadline-reached', key: d.key, on: today }, today);
+    if (step.events.length === 0) break;
+    current = step.agrement;
+    events.push(...step.events);
+  }
+  return { agrement: current, events };
 }
 
 function decideOrFail(a: Agrement, command: AgrementCommand, today: string): Decision {

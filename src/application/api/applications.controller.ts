@@ -38,7 +38,7 @@ import {
   reasonOnlySchema,
   submitPiecesSchema,
 } from './schemas';
-import { ApiErrors, ApiSuccess } from '../../http/openapi';
+import { ApiErrors, ApiSuccess, ApiPage } from '../../http/openapi';
 import * as v from '../../http/openapi/views';
 
 const idParam = new ParseUUIDPipe({ version: undefined, exceptionFactory: () => new InvalidCommand('id', 'id must be a UUID') });
@@ -100,8 +100,7 @@ export class ApplicationsController {
   @ApiOperation({ summary: 'List applications, optionally by state or overdue (APP-7); a centre or coordinator sees only its own' })
   @ApiQuery({ name: 'state', required: false, enum: [...APPLICATION_STATES] })
   @ApiQuery({ name: 'overdue', required: false, type: Boolean })
-  @ApiQuery({ name: 'limit', required: false, type: Number })
-  @ApiQuery({ name: 'offset', required: false, type: Number })
+  @ApiPage()
   async list(
     @CurrentPrincipal() principal: Principal,
     @Query('state') state?: string,

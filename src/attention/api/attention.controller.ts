@@ -14,7 +14,7 @@ import { Actor } from '../../http/actor';
 import { Can } from '../../http/auth';
 import { APPLICATION_DEPS } from '../../http/tokens';
 import { intParam as int, validateBody } from '../../http/validation';
-import { ApiErrors, ApiSuccess } from '../../http/openapi';
+import { ApiErrors, ApiSuccess, ApiPage } from '../../http/openapi';
 import * as v from '../../http/openapi/views';
 
 const idParam = new ParseUUIDPipe({ exceptionFactory: () => new InvalidCommand('id', 'id must be a UUID') });
@@ -75,8 +75,7 @@ export class AttentionController {
   @ApiQuery({ name: 'status', required: false, enum: [...STATUSES], description: 'open (default), resolved or all' })
   @ApiQuery({ name: 'kind', required: false, enum: [...ATTENTION_KINDS] })
   @ApiQuery({ name: 'workflowId', required: false })
-  @ApiQuery({ name: 'limit', required: false, type: Number })
-  @ApiQuery({ name: 'offset', required: false, type: Number })
+  @ApiPage()
   list(@Query() q: Record<string, string>) {
     return listAttention(this.deps.db, attentionFilter(q));
   }

@@ -11,7 +11,7 @@ import { journalFilter } from '../domain/journal';
 import { journal, journalCsvRow } from '../usecases/journal';
 import { Can } from '../../http/auth';
 import { APPLICATION_DEPS } from '../../http/tokens';
-import { ApiSuccess } from '../../http/openapi';
+import { ApiSuccess, ApiPage } from '../../http/openapi';
 import * as v from '../../http/openapi/views';
 
 @ApiTags('audit')
@@ -41,9 +41,7 @@ export class AuditController {
   @ApiQuery({ name: 'ruleId', required: false, description: 'Entries citing this rule, e.g. SUS-1' })
   @ApiQuery({ name: 'from', required: false, description: 'First day (YYYY-MM-DD, Europe/Paris), included' })
   @ApiQuery({ name: 'to', required: false, description: 'Last day (YYYY-MM-DD, Europe/Paris), included' })
-  @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
-  @ApiQuery({ name: 'limit', required: false, type: Number, description: 'Default 50, at most 1000 (CSV: default and at most 100000)' })
-  @ApiQuery({ name: 'offset', required: false, type: Number })
+  @ApiPage({ format: true, limitDescription: 'Default 50, at most 1000 (CSV: default and at most 100000)' })
   async log(@Query() q: Record<string, string>, @Res({ passthrough: true }) res: Response) {
     const format = q.format ?? 'json';
     if (format !== 'json' && format !== 'csv') throw new InvalidCommand('format', 'format must be json or csv');

@@ -11,7 +11,8 @@ import {
 import { readCheckpoints, writeCheckpointFile } from '../../shared/event-log/checkpoints';
 import { auditSettings } from '../../shared/event-log/settings';
 import { readSettledHead, walkLog } from '../../shared/event-log/event-log';
-import { periodically } from '../../shared/tools/periodic';
+import { type PeriodicJob, startPeriodicJob } from '../../shared/usecases/periodic-job';
+import { periodicJobsRepository } from '../../shared/infra/periodic-jobs.repository';
 
 export interface CheckpointDeps {
   db: DataSource;
@@ -76,15 +77,38 @@ export async function writeCheckpoint(deps: CheckpointDeps): Promise<{ file: str
   return { file, checkpoint };
 }
 
+/** The job's name, the same in every replica (periodic_job_runs.job). */
+export const CHECKPOINT_JOB = 'audit-checkpoint';
+
+/**
+ * The checkpoints as a periodic job (issue 15, docs/adr/0005): one round per
+ * PARAMETERS.audit.checkpointIntervalMinutes across all the replicas, each under the job's lock, so that two
+ * writers never read the same previous checkpoint and sign the same head twice (nor two heads after it).
+ * The replicas share the sink (AUDIT_CHECKPOINT_DIR on a shared volume). `tickMs: null`: rounds only when asked.
+ */
+export function auditCheckpoints(
+  deps: CheckpointDeps,
+  onError: (err: unknown) => void,
+  options: { tickMs?: number | null } = {},
+): PeriodicJob {
+  return startPeriodicJob(
+    { jobs: periodicJobsRepository(deps.db), now: deps.now },
+    { name: CHECKPOINT_JOB, periodMs: PARAMETERS.audit.checkpointIntervalMinutes * 60_000, tickMs: options.tickMs },
+    () => writeCheckpoint(deps),
+    onError,
+  );
+}
+
 /**
  * Checkpoints at start, then every PARAMETERS.audit.checkpointIntervalMinutes, and a last one at stop
- * (src/system.ts). Returns the stop.
+ * (src/system.ts): the start and stop rounds run whatever the period (under the lock; nothing is written
+ * when the log did not grow). Returns the stop.
  */
 export async function startAuditCheckpoints(deps: CheckpointDeps, onError: (err: unknown) => void): Promise<() => Promise<void>> {
-  const checkpoints = periodically(() => writeCheckpoint(deps), PARAMETERS.audit.checkpointIntervalMinutes * 60_000, onError);
-  await checkpoints.round();
+  const checkpoints = auditCheckpoints(deps, onError);
+  await checkpoints.round({ anyPeriod: true });
   return async () => {
     await checkpoints.stop();
-    await checkpoints.round();
+    await checkpoints.round({ anyPeriod: true });
   };
 }

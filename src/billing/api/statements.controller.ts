@@ -14,7 +14,7 @@ import { Actor } from '../../http/actor';
 import { Can, CurrentPrincipal } from '../../http/auth';
 import { APPLICATION_DEPS } from '../../http/tokens';
 import { intParam, validateBody } from '../../http/validation';
-import { ApiErrors, ApiSuccess } from '../../http/openapi';
+import { ApiErrors, ApiSuccess, ApiPage } from '../../http/openapi';
 import * as v from '../../http/openapi/views';
 
 const idParam = new ParseUUIDPipe({ exceptionFactory: () => new InvalidCommand('id', 'id must be a UUID') });
@@ -55,9 +55,7 @@ export class StatementsController {
   @ApiQuery({ name: 'state', required: false, enum: [...STATEMENT_STATES] })
   @ApiQuery({ name: 'overdue', required: false, type: Boolean, description: 'BIL-1: not sent by its due date' })
   @ApiQuery({ name: 'organisationId', required: false, description: 'Only this centre’s statements (issue 14: the centre’s page)' })
-  @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
-  @ApiQuery({ name: 'limit', required: false, type: Number })
-  @ApiQuery({ name: 'offset', required: false, type: Number })
+  @ApiPage({ format: true })
   async list(@CurrentPrincipal() p: Principal, @Query() q: Record<string, string | undefined>, @Res({ passthrough: true }) res: Response) {
     if (q.month !== undefined && !/^\d{4}-(0[1-9]|1[0-2])$/.test(q.month)) throw new InvalidCommand('month', 'month must be YYYY-MM');
     if (q.state !== undefined && !(STATEMENT_STATES as readonly string[]).includes(q.state))

@@ -26,7 +26,7 @@ import type { ReadThroughCache } from '../../shared/cache/read-through-cache';
 import { intParam as int } from '../../http/validation';
 import { Expensive } from '../../http/security/throttling';
 import { APPLICATION_DEPS, DASHBOARD_CACHE } from '../../http/tokens';
-import { ApiErrors, ApiSuccess } from '../../http/openapi';
+import { ApiErrors, ApiSuccess, ApiPage } from '../../http/openapi';
 import * as v from '../../http/openapi/views';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -38,9 +38,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 @ApiQuery({ name: 'region', required: false, description: 'INSEE region code (GET /dashboard/regions)' })
 @ApiQuery({ name: 'kind', required: false, enum: ['centre', 'network'] })
 @ApiQuery({ name: 'network', required: false, description: 'Coordinating organisation id' })
-@ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
-@ApiQuery({ name: 'limit', required: false, type: Number })
-@ApiQuery({ name: 'offset', required: false, type: Number })
+@ApiPage({ format: true })
 @Expensive()
 @Controller('dashboard')
 export class DashboardController {

@@ -1,3 +1,4 @@
+import type { DeadlineName } from '../../agrement/domain/machine';
 import { frenchDate, frenchDateTimeIn } from '../../shared/domain/french-dates';
 import type { CalendarEvent } from '../../shared/domain/icalendar';
 import { endOfDay, startOfDay } from '../../shared/domain/zoned-time';
@@ -23,8 +24,14 @@ export interface CalendarDeadline {
   at: string;
 }
 
-/** The deadlines' names as people read them. */
-export const DEADLINE_LABELS: Readonly<Record<string, string>> = {
+/** Every deadline the dashboards list: an agrément's (its workflow's timers), a session's (SES-10, SES-12) and a statement's (BIL-1, BIL-2). */
+export type DashboardDeadlineName = DeadlineName | 'finalisation-due' | 'statement-due' | 'payment-due' | 'remedy-due';
+
+/**
+ * The deadlines' names as people read them, in the feed and on the page (web/src/format/labels.ts): one table, and
+ * complete by its type, so that a new deadline without its French name breaks the build instead of showing its code.
+ */
+export const DEADLINE_LABELS: Readonly<Record<DashboardDeadlineName, string>> = {
   'renewal-reminder': 'Rappel de renouvellement',
   'renewal-request-due': 'Demande de renouvellement',
   term: 'Terme de l’agrément',
@@ -47,6 +54,11 @@ export const DEADLINE_LABELS: Readonly<Record<string, string>> = {
   'remedy-due': 'Nouvelle session ou remboursement (incident)',
 };
 
+/** A deadline's French name; a name the table does not know (from a newer API) as it is. */
+export function deadlineLabel(name: string): string {
+  return (DEADLINE_LABELS as Readonly<Record<string, string>>)[name] ?? name;
+}
+
 const SUBJECTS: Record<CalendarDeadline['subject'], string> = { agrement: 'agrément', session: 'session', statement: 'relevé' };
 
 /** "le 3 mars 2025 à 14 h 30" in the zone. */
@@ -67,7 +79,7 @@ export function deadlineUid(d: Pick<CalendarDeadline, 'subject' | 'subjectId' | 
 }
 
 export function deadlineEvent(d: CalendarDeadline, options: { timeZone: string; uidDomain: string }): CalendarEvent {
-  const label = DEADLINE_LABELS[d.deadline] ?? d.deadline;
+  const label = deadlineLabel(d.deadline);
   const at = new Date(d.at);
   const lines = [
     `${label} (${d.ruleId}) : ${d.organisationName}.`,

@@ -10,33 +10,66 @@ import type { AgrementAwaiting, DashboardFilter, DashboardRepository, KeyedDeadl
  * department, kind, network, the user's organisations) by `where`, counted and paged in SQL where it is long.
  * bench:api measures this SQL.
  */
-function where(f: DashboardFilter, params: unknown[], organisationColumn = 'a.organisation_id'): string {
+function where(f: DashboardFilter, params: unknown[], organisationColumn = 'a.organisation_id', columns = JOINED): string {
   const clauses: string[] = [];
   const add = (sql: string, value: unknown) => {
     params.push(value);
     clauses.push(sql.replaceAll('?', `$${params.length}`));
   };
-  if (f.department) add('o.department = ?', f.department);
-  if (f.region) add('o.department = ANY(?)', departmentsOfRegion(f.region) ?? []);
-  if (f.kind) add('a.kind = ?', f.kind);
-  if (f.networkId) add('(o.id = ? OR o.network_id = ?)', f.networkId);
+  if (f.department) add(`${columns.department} = ?`, f.department);
+  if (f.region) add(`${columns.department} = ANY(?)`, departmentsOfRegion(f.region) ?? []);
+  if (f.kind) add(`${columns.kind} = ?`, f.kind);
+  if (f.networkId) add(`(${columns.organisation} = ? OR ${columns.network} = ?)`, f.networkId);
   if (f.organisationIds) add(`${organisationColumn} = ANY(?)`, f.organisationIds);
   return clauses.length ? `AND ${clauses.join(' AND ')}` : '';
 }
+
+/** The filters' columns: over agrements `a` joined to organisations `o`, or over the read table dashboard_agrements `r`. */
+const JOINED = { department: 'o.department', kind: 'a.kind', organisation: 'o.id', network: 'o.network_id' };
+const READ_TABLE = { department: 'r.department', kind: 'r.kind', organisation: 'r.organisation_id', network: 'r.network_id' };
+
+/**
+ * Issue 15: an organisation, and an agrément by its organisation, looked up row by row through their index. `OFFSET 0`
+ * keeps PostgreSQL from flattening the lookup into a join it would plan over every organisation or agrément (a hash of
+ * all 10,000 for a few dozen rows: it cannot tell how few planned sessions are already past their deadline).
+ */
+const organisationOf = (idColumn: string) =>
+  `JOIN LATERAL (SELECT id, name, department, network_id FROM organisations WHERE id = ${idColumn} OFFSET 0) o ON true`;
+const agrementOf = (organisationColumn: string) =>
+  `LEFT JOIN LATERAL (SELECT id, kind FROM agrements WHERE organisation_id = ${organisationColumn} OFFSET 0) a ON true`;
 
 /**
  * Every source of dated deadlines, as one SELECT each with the same columns. `$1`/`$2` bound the
  * instants; the filter's parameters are appended by `where`. Each source reads an index on its instant.
  */
-type DeadlineSource = (params: unknown[], f: DashboardFilter & { name?: string }) => string;
+type DeadlineSource = (params: unknown[], f: DashboardFilter & { name?: string }, mode?: SourceMode) => string;
+
+/**
+ * How a source is read. `count`: only counted (the agréments' deadlines then join their agrément and organisation by
+ * LEFT JOIN, the same rows since both are foreign keys, which PostgreSQL drops when no filter reads them: an index-only
+ * count). `top`: only its first `top` rows by instant, ties included, each an ordered index scan (issue 15: a page
+ * of the union needs no more from any source).
+ */
+interface SourceMode {
+  count?: boolean;
+  top?: number;
+}
+
+/** A source's SELECT as a branch of the union: its first rows by instant, ties included. */
+const branch = (sql: string, mode: Required<Pick<SourceMode, 'top'>>) =>
+  `(${sql} ORDER BY at FETCH FIRST ${Number(mode.top)} ROWS WITH TIES)`;
 
 const ISO_AT = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
-const agrementDeadlines: DeadlineSource = (params, f) => {
+const agrementDeadlines: DeadlineSource = (params, f, mode) => {
   const nameClause = f.name ? `AND d.name = $${params.push(f.name)}` : '';
-  return `SELECT 'agrement' AS subject, a.id::text AS "subjectId", a.id AS "agrementId", o.id AS "organisationId", o.name AS "organisationName",
-                 o.department, a.kind, d.name AS deadline, d.rule_id AS "ruleId", to_char(d.on_date, 'YYYY-MM-DD') AS "on", d.at, d.key AS tiebreak, d.key
-            FROM agrement_deadlines d JOIN agrements a ON a.id = d.agrement_id JOIN organisations o ON o.id = a.organisation_id
+  const join = mode?.count ? 'LEFT JOIN' : 'JOIN';
+  const columns = mode?.count
+    ? '1'
+    : `'agrement' AS subject, a.id::text AS "subjectId", a.id AS "agrementId", o.id AS "organisationId", o.name AS "organisationName",
+                 o.department, a.kind, d.name AS deadline, d.rule_id AS "ruleId", to_char(d.on_date, 'YYYY-MM-DD') AS "on", d.at, d.key AS tiebreak, d.key`;
+  return `SELECT ${columns}
+            FROM agrement_deadlines d ${join} agrements a ON a.id = d.agrement_id ${join} organisations o ON o.id = a.organisation_id
            WHERE d.at >= $1 AND d.at < $2 ${nameClause} ${where(f, params)}`;
 };
 
@@ -50,7 +83,7 @@ const sessionFinalisations =
     return `SELECT 'session' AS subject, s.id AS "subjectId", a.id AS "agrementId", o.id AS "organisationId", o.name AS "organisationName",
                  o.department, a.kind, '${FINALISATION}' AS deadline, 'SES-10' AS "ruleId",
                  to_char(s.deadline_at AT TIME ZONE s.time_zone, 'YYYY-MM-DD') AS "on", s.deadline_at AS at, s.id AS tiebreak, '${FINALISATION}' AS key
-            FROM sessions s JOIN organisations o ON o.id = s.organisation_id LEFT JOIN agrements a ON a.organisation_id = s.agrement_organisation_id
+            FROM sessions s ${organisationOf('s.organisation_id')} ${agrementOf('s.agrement_organisation_id')}
            WHERE s.status = 'planned' AND ${range} ${where(f, params, 's.organisation_id')}`;
   };
 
@@ -65,7 +98,7 @@ const statementsDue =
     return `SELECT 'statement' AS subject, st.id::text AS "subjectId", a.id AS "agrementId", o.id AS "organisationId", o.name AS "organisationName",
                  o.department, a.kind, '${STATEMENT}' AS deadline, coalesce(st.payable_rule_id, 'BIL-1') AS "ruleId",
                  to_char(st.due_at AT TIME ZONE 'Europe/Paris', 'YYYY-MM-DD') AS "on", st.due_at AS at, st.id::text AS tiebreak, '${STATEMENT}' AS key
-            FROM monthly_statements st JOIN organisations o ON o.id = st.organisation_id LEFT JOIN agrements a ON a.organisation_id = coalesce(o.network_id, o.id)
+            FROM monthly_statements st ${organisationOf('st.organisation_id')} ${agrementOf('coalesce(o.network_id, o.id)')}
            WHERE st.state = 'prepared' AND ${range} ${where(f, params, 'st.organisation_id')}`;
   };
 
@@ -86,7 +119,7 @@ const paymentsDue =
     return `SELECT 'statement' AS subject, st.id::text AS "subjectId", a.id AS "agrementId", o.id AS "organisationId", o.name AS "organisationName",
                  o.department, a.kind, '${PAYMENT}' AS deadline, st.payable_rule_id AS "ruleId",
                  to_char(${dueOn}, 'YYYY-MM-DD') AS "on", ${at} AS at, st.id::text AS tiebreak, '${PAYMENT}' AS key
-            FROM monthly_statements st JOIN organisations o ON o.id = st.organisation_id LEFT JOIN agrements a ON a.organisation_id = coalesce(o.network_id, o.id)
+            FROM monthly_statements st ${organisationOf('st.organisation_id')} ${agrementOf('coalesce(o.network_id, o.id)')}
            WHERE st.state IN ('sent', 'invoiced') AND st.payable_on IS NOT NULL AND ${range} ${where(f, params, 'st.organisation_id')}`;
   };
 
@@ -101,7 +134,7 @@ const remediesDue =
       : `r.state = 'awaiting' AND r.due_at >= $1 AND r.due_at < $2`;
     return `SELECT 'session' AS subject, r.session_id AS "subjectId", a.id AS "agrementId", o.id AS "organisationId", o.name AS "organisationName",
                  o.department, a.kind, '${REMEDY}' AS deadline, 'SES-12' AS "ruleId", r.snapshot->>'dueOn' AS "on", r.due_at AS at, r.session_id AS tiebreak, '${REMEDY}' AS key
-            FROM session_remedies r JOIN organisations o ON o.id = r.organisation_id LEFT JOIN agrements a ON a.organisation_id = coalesce(o.network_id, o.id)
+            FROM session_remedies r ${organisationOf('r.organisation_id')} ${agrementOf('coalesce(o.network_id, o.id)')}
            WHERE ${range} ${where(f, params, 'r.organisation_id')}`;
   };
 
@@ -109,8 +142,21 @@ export function dashboardRepository(db: Db): DashboardRepository {
   return {
     async agrementCounts(f: DashboardFilter) {
       const params: unknown[] = [];
+      // Issue 15: the counts per kind, state and department the agréments' trigger keeps (a few dozen rows); a network
+      // or an organisation scope counts its own agréments in the per-agrément read table, by index.
+      if (!f.networkId && !f.organisationIds) {
+        const clauses = [];
+        if (f.department) clauses.push(`AND department = $${params.push(f.department)}`);
+        if (f.region) clauses.push(`AND department = ANY($${params.push(departmentsOfRegion(f.region) ?? [])})`);
+        if (f.kind) clauses.push(`AND kind = $${params.push(f.kind)}`);
+        const counts: { kind: string; state: string; n: number }[] = await db.query(
+          `SELECT kind, state, sum(n)::int AS n FROM dashboard_agrement_counts WHERE n <> 0 ${clauses.join(' ')} GROUP BY 1, 2 HAVING sum(n) > 0`,
+          params,
+        );
+        return counts;
+      }
       const rows: { kind: string; state: string; n: number }[] = await db.query(
-        `SELECT a.kind, a.state, count(*)::int AS n FROM agrements a JOIN organisations o ON o.id = a.organisation_id WHERE true ${where(f, params)} GROUP BY 1, 2`,
+        `SELECT r.kind, r.state, count(*)::int AS n FROM dashboard_agrements r WHERE true ${where(f, params, 'r.organisation_id', READ_TABLE)} GROUP BY 1, 2`,
         params,
       );
       return rows;
@@ -131,16 +177,26 @@ export function dashboardRepository(db: Db): DashboardRepository {
     async upcomingDeadlines(f: DashboardFilter & { days: number; name?: string; now: Date }) {
       const params: unknown[] = [f.now.toISOString(), new Date(f.now.getTime() + f.days * 86_400_000).toISOString()];
       // Counted and paged in SQL, on indexed tables (not the snapshots' JSON).
-      const union = [agrementDeadlines, sessionFinalisations(false), statementsDue(false), paymentsDue(false), remediesDue(false)]
-        .map((source) => source(params, f))
-        .filter(Boolean)
-        .join(' UNION ALL ');
-      const [{ total }]: { total: number }[] = await db.query(`SELECT count(*)::int AS total FROM (${union}) u`, params);
-      const rows: Array<KeyedDeadlineRow & { at: Date; tiebreak?: string }> = await db.query(
-        `SELECT u.*, ${ISO_AT('u.at')} AS at FROM (${union}) u ORDER BY u.at, u."organisationName", u.tiebreak LIMIT ${Number(f.limit)} OFFSET ${Number(f.offset)}`,
+      const sources = [agrementDeadlines, sessionFinalisations(false), statementsDue(false), paymentsDue(false), remediesDue(false)];
+      const union = (mode: SourceMode, wrap: (sql: string) => string) =>
+        sources
+          .map((source) => source(params, f, mode))
+          .filter(Boolean)
+          .map(wrap)
+          .join(' UNION ALL ');
+      // Counted and paged in one round trip; the page reads only the first offset + limit rows of each source.
+      const counted = union({ count: true }, (sql) => `SELECT count(*) AS n FROM (${sql}) b`);
+      const top = { top: Number(f.offset) + Number(f.limit) };
+      const paged = union(top, (sql) => branch(sql, top));
+      const rows: Array<KeyedDeadlineRow & { at: Date; tiebreak?: string; total: number }> = await db.query(
+        `SELECT (SELECT sum(n)::int FROM (${counted}) c) AS total, p.*
+           FROM (SELECT true) one LEFT JOIN (
+             SELECT u.*, ${ISO_AT('u.at')} AS at FROM (${paged}) u ORDER BY u.at, u."organisationName", u.tiebreak LIMIT ${Number(f.limit)} OFFSET ${Number(f.offset)}
+           ) p ON true`,
         params,
       );
-      return { total, items: rows.map(({ tiebreak: _t, ...r }) => r) };
+      const total = rows[0]?.total ?? 0;
+      return { total, items: rows.filter((r) => r.subject !== null).map(({ tiebreak: _t, total: _n, ...r }) => r) };
     },
 
     async overdueDeadlines(f: DashboardFilter & { now: Date }) {
@@ -161,7 +217,7 @@ export function dashboardRepository(db: Db): DashboardRepository {
       const rows: { id: string; name: string; proposals: AgrementAwaiting['proposals']; renewal_missed_on: string | null }[] =
         await db.query(
           `SELECT a.id, o.name, a.snapshot->'proposals' AS proposals, to_char(a.renewal_missed_on, 'YYYY-MM-DD') AS renewal_missed_on
-       FROM agrements a JOIN organisations o ON o.id = a.organisation_id
+       FROM agrements a ${organisationOf('a.organisation_id')}
       WHERE (a.open_proposals > 0 OR a.renewal_missed_on IS NOT NULL) AND a.state NOT IN ('expired', 'terminated') ${where(f, params)}`,
           params,
         );
@@ -190,23 +246,26 @@ export function dashboardRepository(db: Db): DashboardRepository {
       // candidates × (window in days) ÷ (days elapsed), over the 3-year window from the first grant.
       const months = PARAMETERS.quota.months;
       const params: unknown[] = [f.today, f.targets.centre, f.targets.network];
+      // Issue 15: over the read table dashboard_agrements (narrow rows, the organisation's name and place with them),
+      // counted and paged in one scan; integer arithmetic (candidates are never negative: the quotient's floor).
       const from = `FROM (
-      SELECT a.id, o.name, a.kind, a.candidates, a.first_grant_on,
-             (a.first_grant_on + make_interval(months => ${Number(months)}))::date AS deadline_on,
-             CASE WHEN a.kind = 'network' THEN $3::int ELSE $2::int END AS target,
-             CASE WHEN $1::date - a.first_grant_on <= 0 THEN 0
-                  ELSE floor(a.candidates::numeric * ((a.first_grant_on + make_interval(months => ${Number(months)}))::date - a.first_grant_on)
-                             / ($1::date - a.first_grant_on))::int END AS projected
-        FROM agrements a JOIN organisations o ON o.id = a.organisation_id
-       WHERE a.state NOT IN ('expired', 'terminated') ${where(f, params)}) q
+      SELECT r.agrement_id AS id, r.name, r.kind, r.candidates, r.first_grant_on,
+             (r.first_grant_on + make_interval(months => ${Number(months)}))::date AS deadline_on,
+             CASE WHEN r.kind = 'network' THEN $3::int ELSE $2::int END AS target,
+             CASE WHEN $1::date - r.first_grant_on <= 0 THEN 0
+                  ELSE (r.candidates::bigint * ((r.first_grant_on + make_interval(months => ${Number(months)}))::date - r.first_grant_on)
+                        / ($1::date - r.first_grant_on))::int END AS projected
+        FROM dashboard_agrements r
+       WHERE r.state NOT IN ('expired', 'terminated') ${where(f, params, 'r.organisation_id', READ_TABLE)}) q
     WHERE $1::date < q.deadline_on AND q.projected < q.target`;
-      const [{ total }]: { total: number }[] = await db.query(`SELECT count(*)::int AS total ${from}`, params);
-      const rows: { id: string; name: string; kind: string; candidates: number; target: number; projected: number; deadline_on: string }[] =
-        await db.query(
-          `SELECT q.id, q.name, q.kind, q.candidates, q.target, q.projected, to_char(q.deadline_on, 'YYYY-MM-DD') AS deadline_on
+      type Row = { id: string; name: string; kind: string; candidates: number; target: number; projected: number; deadline_on: string };
+      const rows: Array<Row & { total: number }> = await db.query(
+        `SELECT q.id, q.name, q.kind, q.candidates, q.target, q.projected, to_char(q.deadline_on, 'YYYY-MM-DD') AS deadline_on, count(*) OVER ()::int AS total
        ${from} ORDER BY q.target - q.projected DESC, q.name LIMIT ${Number(f.limit)} OFFSET ${Number(f.offset)}`,
-          params,
-        );
+        params,
+      );
+      // A page past the end has no row to carry the count.
+      const total = rows.length ? rows[0]!.total : (await db.query(`SELECT count(*)::int AS total ${from}`, params))[0].total;
       return {
         total,
         items: rows.map((r) => ({
@@ -226,7 +285,7 @@ export function dashboardRepository(db: Db): DashboardRepository {
       const rows = await db.query(
         `SELECT a.id AS "agrementId", o.name AS "organisationName", o.department, a.kind, a.state, a.snapshot->'suspension' AS suspension,
             a.snapshot->'breach' AS breach, a.snapshot->'termination' AS termination
-       FROM agrements a JOIN organisations o ON o.id = a.organisation_id
+       FROM agrements a ${organisationOf('a.organisation_id')}
       WHERE a.state IN ('suspended', 'under-notice', 'terminating') ${where(f, params)} ORDER BY a.state, o.name`,
         params,
       );

@@ -50,7 +50,7 @@ export class AuthGuard implements CanActivate {
   /** The request's principal; a failure counts against the client's address (issue 12: 429 past the limit). */
   private async authenticate(req: Request, res: Response, calendarFeed: boolean): Promise<Principal> {
     const address = clientAddress(req);
-    const blocked = this.failures?.blockedFor(address) ?? 0;
+    const blocked = (await this.failures?.blockedFor(address)) ?? 0;
     if (blocked > 0) throw tooManyRequests(res, blocked, `too many failed authentications from this address: retry after ${blocked} s`);
     try {
       const feedToken = calendarFeed ? calendarToken(req) : undefined;

@@ -23,7 +23,11 @@ export const errorSchema = {
     rule: { type: 'string', description: '409: the rule that forbids it (e.g. SUS-2)' },
     rules: { type: 'array', items: { type: 'string' }, description: '422: every failing rule' },
     failures: { type: 'array', items: { type: 'object' }, description: '422: each failing rule with the actual and expected values' },
-    dependency: { type: 'string', description: '503: what cannot be reached (database, temporal)' },
+    dependency: {
+      type: 'string',
+      description:
+        '503: what cannot be reached (database, temporal), or `simulator`: what-if is not installed in this deployment (docs/adr/0004)',
+    },
     details: { description: 'More about the error (ids, rule ids, the first request of a reused Idempotency-Key…)' },
   },
 } as const;

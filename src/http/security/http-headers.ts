@@ -55,8 +55,9 @@ export function applyHttpSecurity(app: INestApplication, corsAllowedOrigins: rea
     origin: (origin: string | undefined, callback: (err: Error | null, allow?: boolean) => void) =>
       callback(null, origin !== undefined && allowed.has(origin)),
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
-    allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'Cache-Control'],
-    exposedHeaders: ['Location', 'Retry-After', 'Content-Disposition'],
+    // Issue 15: a page may send its own request id and read the answer's (to quote it to support).
+    allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'Cache-Control', 'X-Request-Id'],
+    exposedHeaders: ['Location', 'Retry-After', 'Content-Disposition', 'X-Request-Id'],
     credentials: false,
     maxAge: 600,
   });

@@ -1,22 +1,35 @@
 import { applyDecorators, type ExecutionContext, HttpException, HttpStatus, Inject, Injectable, UseGuards } from '@nestjs/common';
 import { ApiTooManyRequestsResponse } from '@nestjs/swagger';
-import { getStorageToken, ThrottlerGuard, type ThrottlerLimitDetail, type ThrottlerStorage } from '@nestjs/throttler';
+import { ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
+import { PARAMETERS } from '../../config/parameters';
+import type { FailedAuthLimit } from '../../access/usecases/ports';
 import { principalOf } from '../auth/principal';
 
 /**
- * Issue 12: limits on failed authentication and on expensive endpoints, both counted in a ThrottlerStorage
- * (@nestjs/throttler). The storage is the API process's memory: with several API processes each counts its own
- * (README, Security); a shared storage (PostgreSQL, issue 15) implements the same one-method interface.
+ * Issue 12: limits on failed authentication and on expensive endpoints. Issue 15 (docs/adr/0005): failed
+ * authentications are counted in PostgreSQL, one count for all the API replicas (a guesser gains nothing by
+ * spreading over them); the expensive routes' limit is a load guard, counted by each API process in its memory
+ * (@nestjs/throttler's storage): with N API replicas a user may make N times `expensive.limit` calls.
  */
 export interface ThrottleLimits {
   /** Failed authentications per client address, then 429 on every authenticated route for `blockSeconds`. */
-  failedAuth: { limit: number; windowSeconds: number; blockSeconds: number };
+  failedAuth: FailedAuthLimit;
   /** Calls per expensive route and per user (or address) within `windowSeconds`. */
   expensive: { limit: number; windowSeconds: number };
 }
 
 export const THROTTLE_LIMITS = Symbol('THROTTLE_LIMITS');
+
+/** Where failed authentications are counted (PostgreSQL, shared by the replicas: src/http/app.module.ts). */
+export interface FailedAuthCounts {
+  /** Counts a failure; the seconds the address must wait when it is (now) blocked, else 0. */
+  record(address: string, limit: FailedAuthLimit): Promise<number>;
+  /** The addresses blocked now, with the milliseconds left. */
+  blocked(): Promise<Array<{ address: string; remainingMs: number }>>;
+}
+
+export const FAILED_AUTH_COUNTS = Symbol('FAILED_AUTH_COUNTS');
 
 /** 429 with Retry-After (seconds), in the API's error shape. */
 export function tooManyRequests(res: Response, retryAfterSeconds: number, message: string): HttpException {
@@ -30,20 +43,25 @@ export const clientAddress = (req: Request): string => req.ip ?? req.socket.remo
 /**
  * Counts failed authentications per client address (a guessed token, a malformed header, no token on a
  * protected route). Past the limit the address is blocked: even a valid token is answered 429 until
- * the block ends, so guessing cannot go on between two failures.
+ * the block ends, so guessing cannot go on between two failures. The count is shared by the API replicas;
+ * a block set by another replica is seen here within PARAMETERS.api.failedAuthBlocksReadMs (its failures
+ * are refused at once: each is counted in the shared count).
  */
 @Injectable()
 export class FailedAuthThrottle {
-  /** Addresses blocked, until when (epoch ms). */
+  /** Addresses blocked, until when (epoch ms): this replica's blocks and the shared ones last read. */
   private readonly blockedUntil = new Map<string, number>();
+  private readAt = Number.NEGATIVE_INFINITY;
+  private reading: Promise<void> | null = null;
 
   constructor(
-    @Inject(getStorageToken()) private readonly storage: ThrottlerStorage,
+    @Inject(FAILED_AUTH_COUNTS) private readonly counts: FailedAuthCounts,
     @Inject(THROTTLE_LIMITS) private readonly limits: ThrottleLimits,
   ) {}
 
   /** Seconds the address must still wait, or 0. */
-  blockedFor(address: string, now = Date.now()): number {
+  async blockedFor(address: string, now = Date.now()): Promise<number> {
+    if (now - this.readAt >= PARAMETERS.api.failedAuthBlocksReadMs) await this.readSharedBlocks(now);
     const until = this.blockedUntil.get(address);
     if (until === undefined) return 0;
     if (until <= now) {
@@ -55,12 +73,22 @@ export class FailedAuthThrottle {
 
   /** Records a failure; the seconds to wait when it crosses the limit, else 0. */
   async failed(address: string): Promise<number> {
-    const { limit, windowSeconds, blockSeconds } = this.limits.failedAuth;
-    const record = await this.storage.increment(`failed-auth:${address}`, windowSeconds * 1000, limit, blockSeconds * 1000, 'failed-auth');
-    if (!record.isBlocked) return 0;
-    const wait = Math.max(1, record.timeToBlockExpire);
+    const wait = await this.counts.record(address, this.limits.failedAuth);
+    if (wait <= 0) return 0;
     this.blockedUntil.set(address, Date.now() + wait * 1000);
     return wait;
+  }
+
+  /** One read at a time; PostgreSQL down: this replica's own blocks only until the next read (authentication is down too). */
+  private readSharedBlocks(now: number): Promise<void> {
+    this.readAt = now;
+    return (this.reading ??= this.counts
+      .blocked()
+      .then((rows) => {
+        for (const r of rows) this.blockedUntil.set(r.address, Math.max(this.blockedUntil.get(r.address) ?? 0, now + r.remainingMs));
+      })
+      .catch(() => undefined)
+      .finally(() => (this.reading = null)));
   }
 }
 

@@ -8,7 +8,7 @@ import { ownMail } from '../usecases/own-mail';
 import { Can, CurrentPrincipal } from '../../http/auth';
 import { intParam } from '../../http/validation';
 import { APPLICATION_DEPS } from '../../http/tokens';
-import { ApiErrors, ApiSuccess } from '../../http/openapi';
+import { ApiErrors, ApiSuccess, ApiPage } from '../../http/openapi';
 import * as v from '../../http/openapi/views';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -29,8 +29,7 @@ export class OwnMailController {
       'The e-mails sent to my organisation (a coordinator: its network’s members too), newest first: subject, text, status; never another organisation’s',
   })
   @ApiQuery({ name: 'organisationId', required: false, description: 'uuid: one of my organisations only' })
-  @ApiQuery({ name: 'limit', required: false, type: Number })
-  @ApiQuery({ name: 'offset', required: false, type: Number })
+  @ApiPage()
   async list(@CurrentPrincipal() p: Principal, @Query() q: Record<string, string | undefined>) {
     const limit = intParam('limit', q.limit, 50, 1, 1000);
     const offset = intParam('offset', q.offset, 0, 0, 10_000_000);

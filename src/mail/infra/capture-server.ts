@@ -3,7 +3,8 @@
  *
  * Listens on 127.0.0.1 only (no auth, no TLS), stores every received message as
  * `<dir>/<timestamp>-<id>.eml`, parses it with mailparser and keeps an index in memory and in
- * `<dir>/index.json` (reloaded at start, so captured mails survive a restart). The SMTP reply to
+ * `<dir>/index.ndjson`, one line appended per mail (reloaded at start, so captured mails survive a restart; a whole
+ * index rewritten at each mail made the demo seed's thousand e-mails quadratic, issue 14). The SMTP reply to
  * DATA is sent only once the message is on disk and indexed: when the sender's `sendMail` resolves,
  * `messages()` already lists it. Parsed bodies are kept in memory (mails indexed by a previous run are
  * parsed again at start), so `readMessage()` is synchronous.
@@ -21,7 +22,7 @@ import { formatDateFr } from './templates';
 export interface MailCaptureOptions {
   /** 0 picks a free port (see `port` on the result). */
   port: number;
-  /** Where .eml files and index.json go; created if missing. */
+  /** Where .eml files and index.ndjson go; created if missing. */
   dir: string;
   /** Largest accepted message, bytes (default 25 MiB). */
   maxMessageBytes?: number;
@@ -29,7 +30,7 @@ export interface MailCaptureOptions {
   onError?: (error: Error) => void;
 }
 
-/** One entry of the index (also the shape of each element of index.json). */
+/** One entry of the index (also the shape of each line of index.ndjson). */
 export interface CapturedMail {
   id: string;
   /** File name inside `dir`. */
@@ -86,7 +87,9 @@ export interface MailCapture {
   close(): Promise<void>;
 }
 
-const INDEX_FILE = 'index.json';
+const INDEX_FILE = 'index.ndjson';
+/** The index as earlier versions wrote it (one JSON array, rewritten at each mail): read once, then appended to. */
+const LEGACY_INDEX_FILE = 'index.json';
 const HOST = '127.0.0.1';
 
 function isCapturedMail(value: unknown): value is CapturedMail {
@@ -101,16 +104,31 @@ function isCapturedMail(value: unknown): value is CapturedMail {
   );
 }
 
+/** The index on disk: the legacy array, then the appended lines (a line cut by a crash is skipped). */
 function loadIndex(dir: string): CapturedMail[] {
-  const file = path.join(dir, INDEX_FILE);
-  if (!existsSync(file)) return [];
-  try {
-    const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
-    return Array.isArray(parsed) ? parsed.filter(isCapturedMail) : [];
-  } catch {
-    // A corrupt index is not worth failing a local run for: start afresh (the .eml files stay).
-    return [];
+  const entries: CapturedMail[] = [];
+  const legacy = path.join(dir, LEGACY_INDEX_FILE);
+  if (existsSync(legacy)) {
+    try {
+      const parsed: unknown = JSON.parse(readFileSync(legacy, 'utf8'));
+      if (Array.isArray(parsed)) entries.push(...parsed.filter(isCapturedMail));
+    } catch {
+      // A corrupt index is not worth failing a local run for (the .eml files stay).
+    }
   }
+  const file = path.join(dir, INDEX_FILE);
+  if (existsSync(file)) {
+    for (const line of readFileSync(file, 'utf8').split('\n')) {
+      if (!line.trim()) continue;
+      try {
+        const entry: unknown = JSON.parse(line);
+        if (isCapturedMail(entry)) entries.push(entry);
+      } catch {
+        // The last line of a process killed mid-write.
+      }
+    }
+  }
+  return entries;
 }
 
 interface ParsedBody {
@@ -168,16 +186,11 @@ export async function startMailCapture(options: MailCaptureOptions): Promise<Mai
     }
   }
 
-  // Index writes are serialised; each writes the whole index atomically (temp file + rename).
+  // Index writes are serialised, in arrival order; each appends its mail's line.
   let writes: Promise<void> = Promise.resolve();
-  const persistIndex = (): Promise<void> => {
-    const snapshot = JSON.stringify(index, null, 2);
-    writes = writes.then(async () => {
-      const target = path.join(dir, INDEX_FILE);
-      const temp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-      await fsp.writeFile(temp, snapshot, 'utf8');
-      await fsp.rename(temp, target);
-    });
+  const persistIndex = (entry: CapturedMail): Promise<void> => {
+    const line = `${JSON.stringify(entry)}\n`;
+    writes = writes.then(() => fsp.appendFile(path.join(dir, INDEX_FILE), line, 'utf8'));
     return writes;
   };
 
@@ -222,7 +235,7 @@ export async function startMailCapture(options: MailCaptureOptions): Promise<Mai
       };
     }
     index.push(entry);
-    await persistIndex();
+    await persistIndex(entry);
   }
 
   const server = new SMTPServer({

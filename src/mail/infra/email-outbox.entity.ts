@@ -15,8 +15,12 @@ export class EmailOutboxEntity {
   @Column('jsonb', { nullable: true }) data!: Record<string, unknown> | null;
   @Column('text', { name: 'message_id' }) messageId!: string;
   @Column('text', { nullable: true }) subject!: string | null;
+  /** The text as rendered when queued (null: queued before it was kept, rendered again on reading). */
+  @Column('text', { name: 'rendered_text', nullable: true }) renderedText!: string | null;
   @Column('text', { default: 'pending' }) status!: 'pending' | 'sent' | 'failed';
   @Column('integer', { default: 0 }) attempts!: number;
+  /** Sends that may have been accepted beyond the one recorded (a sender died after SMTP, before its mark): issue 15. */
+  @Column('integer', { name: 'sends_in_doubt', default: 0 }) sendsInDoubt!: number;
   /** The workflow whose activity queued it (null when queued by the API, e.g. visit notices). */
   @Column('text', { name: 'workflow_id', nullable: true }) workflowId!: string | null;
   @Column('text', { name: 'workflow_type', nullable: true }) workflowType!: string | null;

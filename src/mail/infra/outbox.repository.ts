@@ -1,3 +1,4 @@
+import { DataSource } from 'typeorm';
 import type { Db } from '../../shared/database/db';
 import type { OutboxRepository, OutgoingEmail, PendingEmail } from '../usecases/ports';
 import type { TemplateName } from './templates';
@@ -18,9 +19,20 @@ export function outboxRepository(db: Db): OutboxRepository {
   return {
     async enqueue(e: OutgoingEmail): Promise<boolean> {
       const rows: unknown[] = await db.query(
-        `INSERT INTO email_outbox (key, template, recipient, audience, data, message_id, workflow_id, workflow_type)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (key) DO NOTHING RETURNING key`,
-        [e.key, e.template, e.recipient, e.audience, JSON.stringify(e.data ?? {}), e.messageId, e.workflowId, e.workflowType],
+        `INSERT INTO email_outbox (key, template, recipient, audience, data, subject, rendered_text, message_id, workflow_id, workflow_type)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (key) DO NOTHING RETURNING key`,
+        [
+          e.key,
+          e.template,
+          e.recipient,
+          e.audience,
+          JSON.stringify(e.data ?? {}),
+          e.subject,
+          e.text,
+          e.messageId,
+          e.workflowId,
+          e.workflowType,
+        ],
       );
       return rows.length > 0;
     },
@@ -44,23 +56,42 @@ export function outboxRepository(db: Db): OutboxRepository {
       };
     },
 
-    async markSent(key: string, attempts: number, subject: string): Promise<void> {
-      await db.query(
-        `UPDATE email_outbox SET status = 'sent', sent_at = now(), last_attempt_at = now(), attempts = $2, subject = $3, last_error = NULL WHERE key = $1`,
-        [key, attempts, subject],
+    async recordSendStart(key: string, attempt: number): Promise<number> {
+      // Committed before the SMTP conversation, outside the transaction that holds the row: a sender that dies leaves it.
+      if (!(db instanceof DataSource)) throw new Error('recordSendStart commits on its own: build the repository over the data source');
+      const [row]: Array<{ starts: number }> = await db.query(
+        `INSERT INTO email_send_starts (key, attempt) VALUES ($1, $2)
+         ON CONFLICT (key, attempt) DO UPDATE SET starts = email_send_starts.starts + 1 RETURNING starts`,
+        [key, attempt],
       );
+      return row!.starts - 1;
+    },
+
+    async markSent(key: string, attempts: number, subject: string, inDoubt: number): Promise<void> {
+      await db.query(
+        `UPDATE email_outbox SET status = 'sent', sent_at = now(), last_attempt_at = now(), attempts = $2, subject = $3, last_error = NULL,
+                sends_in_doubt = sends_in_doubt + $4 WHERE key = $1`,
+        [key, attempts, subject, inDoubt],
+      );
+      await clearSendStarts(key, attempts);
     },
 
     /** The error is kept to its first 2,000 characters. */
     async markAttemptFailed(
       key: string,
-      a: { attempts: number; error: string; status: 'pending' | 'failed'; retryInMs: number },
+      a: { attempts: number; error: string; status: 'pending' | 'failed'; retryInMs: number; inDoubt: number },
     ): Promise<void> {
       await db.query(
         `UPDATE email_outbox SET attempts = $2, last_error = $3, last_attempt_at = now(), status = $4,
-                next_attempt_at = now() + $5::double precision * interval '1 millisecond' WHERE key = $1`,
-        [key, a.attempts, a.error.slice(0, 2000), a.status, a.retryInMs],
+                next_attempt_at = now() + $5::double precision * interval '1 millisecond', sends_in_doubt = sends_in_doubt + $6 WHERE key = $1`,
+        [key, a.attempts, a.error.slice(0, 2000), a.status, a.retryInMs, a.inDoubt],
       );
+      await clearSendStarts(key, a.attempts);
     },
   };
+
+  /** With the attempt's mark, in its transaction: the start is concluded (a start that lingers is a sender that died). */
+  async function clearSendStarts(key: string, attempt: number): Promise<void> {
+    await db.query(`DELETE FROM email_send_starts WHERE key = $1 AND attempt <= $2`, [key, attempt]);
+  }
 }

@@ -8,6 +8,7 @@ interface Row {
   template: string;
   data: Record<string, unknown> | null;
   subject: string | null;
+  rendered_text: string | null;
   recipient: string;
   status: OwnEmailRow['status'];
   created_at: Date;
@@ -25,7 +26,7 @@ export function ownMailRepository(db: Db): OwnMailRepository {
     async page({ organisationIds, limit, offset }) {
       if (organisationIds.length === 0) return { total: 0, items: [] };
       const rows: Row[] = await db.query(
-        `SELECT e.message_id, o.id AS organisation_id, o.name AS organisation_name, e.template, e.data, e.subject, e.recipient,
+        `SELECT e.message_id, o.id AS organisation_id, o.name AS organisation_name, e.template, e.data, e.subject, e.rendered_text, e.recipient,
                 e.status, e.created_at, e.sent_at, count(*) OVER () AS total
            FROM email_outbox e
            JOIN organisations o ON lower(o.email) = lower(e.recipient)
@@ -45,6 +46,7 @@ export function ownMailRepository(db: Db): OwnMailRepository {
           template: r.template,
           data: r.data,
           subject: r.subject,
+          text: r.rendered_text,
           recipient: r.recipient,
           status: r.status,
           createdAt: r.created_at,

@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { PARAMETERS } from '../../config/parameters';
+import { poolSizeOf } from '../../shared/database/data-source';
 import type { Mailer } from '../infra/mailer';
 import { outboxRepository } from '../infra/outbox.repository';
 import { TemplateError } from '../infra/templates';
@@ -18,11 +19,14 @@ import { ACTION_FOR_REJECTED_EMAIL, actionForUndeliveredEmail, TEMPLATE_DATA_INV
  * PARAMETERS.mail.attentionAfterAttempts it is listed for operations, and the item resolves itself once
  * the e-mail goes. A refusal for good (a 5xx to the recipient or the message) marks it failed and lists it.
  *
- * Exactly once, and the window left: SMTP has no two-phase commit, so the one duplicate possible is an
- * e-mail the SMTP server accepted whose "sent" mark was then not committed (the process or PostgreSQL
- * died within that one round trip). The row is still pending and is sent again, with the same Message-ID
- * (derived from the key), which mail clients collapse. Nothing is marked sent before SMTP accepts it, so
- * no e-mail is ever lost.
+ * At least once, and every duplicate known (issue 15): SMTP has no two-phase commit, so an e-mail the SMTP
+ * server accepted whose "sent" mark was then not committed (the worker or PostgreSQL died within that round
+ * trip) is still pending, and is sent again at once by another sender, with the same Message-ID (derived from
+ * the key), which mail clients collapse. Each attempt's start is committed on its own before SMTP
+ * (email_send_starts) and deleted with its mark: a sender that finds the start of its attempt already there
+ * knows its send is a resend in doubt, and counts it on the row (sends_in_doubt). So an e-mail is received at
+ * least once, and at most 1 + sends_in_doubt times. A connection lost after the message (no reply) counts too.
+ * Nothing is marked sent before SMTP accepts it, so no e-mail is ever lost.
  */
 export interface OutboxOptions {
   batchSize: number;
@@ -70,6 +74,23 @@ function isPermanent(err: unknown): boolean {
   return typeof e?.responseCode === 'number' && e.responseCode >= 500 && (e.code === 'EENVELOPE' || e.code === 'EMESSAGE');
 }
 
+/**
+ * A transient failure after which the SMTP server may have accepted the message all the same: the connection was
+ * lost, or went silent, once established, and what was lost may be its reply to the message. A reply (4xx, 5xx), a
+ * connection refused or never made, a template that does not render: nothing was accepted. Connections lost before
+ * the message are counted too: nodemailer does not say which command was in flight, and "may" must not miss one.
+ */
+export function mayHaveBeenAccepted(err: unknown): boolean {
+  if (err instanceof TemplateError) return false;
+  const e = err as { code?: unknown; originalCode?: unknown; responseCode?: unknown; timeoutType?: unknown };
+  if (typeof e?.responseCode === 'number') return false;
+  return (
+    e?.code === 'ECONNECTION' ||
+    (e?.code === 'ETIMEDOUT' && e.timeoutType === 'SOCKET_TIMEOUT') ||
+    (e?.code === 'ESOCKET' && (e.originalCode === 'ECONNRESET' || e.originalCode === 'EPIPE'))
+  );
+}
+
 type Outcome = 'sent' | 'retried' | 'failed' | 'none';
 
 async function deliverOne(deps: OutboxDeps, o: OutboxOptions): Promise<Outcome> {
@@ -78,9 +99,14 @@ async function deliverOne(deps: OutboxDeps, o: OutboxOptions): Promise<Outcome> 
     const row = await outbox.claimNextDue();
     if (!row) return 'none';
     const attempts = row.attempts + 1;
+    // Issue 15: the start of this attempt is committed on its own, before SMTP, and deleted with the attempt's mark.
+    // Found already there: a sender died within this attempt, after a send the SMTP server may have accepted (its
+    // transaction rolled back, the row lock went with its connection). This send is then a resend in doubt, counted
+    // on the row with the mark; the Message-ID stays the same.
+    const inDoubt = await outboxRepository(deps.db).recordSendStart(row.key, attempts);
     try {
       const result = await deps.mailer.send({ to: row.recipient, template: row.template, data: row.data, messageId: row.messageId });
-      await outbox.markSent(row.key, attempts, result.subject);
+      await outbox.markSent(row.key, attempts, result.subject, inDoubt);
       if (attempts >= o.attentionAfterAttempts)
         await resolveAttentionAutomatically(m, emailAttentionKey(row.key), `Courriel envoyé à la tentative ${attempts}.`);
       return 'sent';
@@ -92,6 +118,7 @@ async function deliverOne(deps: OutboxDeps, o: OutboxOptions): Promise<Outcome> 
         error: message,
         status: permanent ? 'failed' : 'pending',
         retryInMs: retryDelayMs(attempts, o),
+        inDoubt: inDoubt + (mayHaveBeenAccepted(err) ? 1 : 0),
       });
       if (permanent || attempts >= o.attentionAfterAttempts) {
         const e = err as { code?: unknown; responseCode?: unknown };
@@ -121,7 +148,16 @@ async function deliverOne(deps: OutboxDeps, o: OutboxOptions): Promise<Outcome> 
 }
 
 /**
- * One round: sends what is due (at most `batchSize`, `parallel` at a time). A transient failure ends the
+ * Lanes at once: each holds a pool connection for its transaction and needs another, briefly, for the start of its
+ * attempt (committed on its own). Lanes that took every connection would wait on each other until the pool's
+ * connect timeout: one connection is left free.
+ */
+function laneCount(db: DataSource, parallel: number): number {
+  return Math.max(1, Math.min(parallel, poolSizeOf(db) - 1));
+}
+
+/**
+ * One round: sends what is due (at most `batchSize`, `parallel` at a time, fewer than the pool's connections). A transient failure ends the
  * round (SMTP is likely down: the next round tries again), a refusal for good does not.
  */
 export async function deliverOutbox(
@@ -141,7 +177,7 @@ export async function deliverOutbox(
       if (outcome === 'retried') halt = true;
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, o.parallel) }, lane));
+  await Promise.all(Array.from({ length: laneCount(deps.db, o.parallel) }, lane));
   return report;
 }
 
@@ -203,7 +239,8 @@ export function startOutboxDelivery(
       stopped = true;
       clearInterval(timer);
       wakers.delete(round);
-      // An e-mail abandoned mid-send stays pending (its transaction rolls back): sent later, at worst twice (same Message-ID).
+      // An e-mail abandoned mid-send stays pending (its transaction rolls back): sent later, at worst twice (same Message-ID),
+      // that resend counted in doubt (its start is left behind).
       let bound: NodeJS.Timeout | undefined;
       await Promise.race([running, new Promise<void>((resolve) => (bound = setTimeout(resolve, options.stopTimeoutMs ?? 10_000)))]);
       clearTimeout(bound);

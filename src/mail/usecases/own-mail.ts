@@ -18,8 +18,8 @@ export interface OwnEmailView {
 
 /**
  * Issue 14: the e-mails sent to the caller's own organisations (a centre its own, a coordinator its network's),
- * newest first. The subject and text are rendered again from the template and the data queued (the same
- * rendering as when sent); the subject SMTP accepted is kept when there is one.
+ * newest first. The subject and text are those rendered when the e-mail was queued (the subject SMTP accepted once
+ * sent); an e-mail queued before they were kept is rendered again from its template and data.
  */
 export async function ownMail(
   db: Db,
@@ -31,7 +31,8 @@ export async function ownMail(
     limit: query.limit,
     offset: query.offset,
     items: items.map((e) => {
-      const rendered = render(e.template, e.data);
+      // Rows queued before the rendering was kept (EmailRendering1763900070000): rendered again, as they were then.
+      const rendered = e.subject !== null && e.text !== null ? { subject: e.subject, text: e.text } : render(e.template, e.data);
       return {
         id: e.messageId,
         organisationId: e.organisationId,

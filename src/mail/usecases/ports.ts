@@ -12,6 +12,9 @@ export interface OutgoingEmail {
   recipient: string;
   audience: 'applicant' | 'centre' | 'operations' | 'legal';
   data: Record<string, unknown>;
+  /** The subject and text rendered when queued: what GET /me/emails shows, whatever the template becomes. */
+  subject: string;
+  text: string;
   messageId: string;
   workflowId: string | null;
   workflowType: string | null;
@@ -38,12 +41,21 @@ export interface OutboxRepository {
    * senders never send one e-mail at once. Null when none is due.
    */
   claimNextDue(): Promise<PendingEmail | null>;
-  /** SMTP accepted it (at attempt `attempts`, under `subject`). */
-  markSent(key: string, attempts: number, subject: string): Promise<void>;
-  /** The attempt failed: counted with its error; `failed` for good, or pending again after `retryInMs`. */
+  /**
+   * Records that attempt `attempt` of the e-mail begins, committed at once on its own (over the data source, never the
+   * sender's transaction: a sender that dies must leave it behind). Returns how many earlier starts of that same
+   * attempt never got their mark: senders that died, each after a send SMTP may have accepted (issue 15).
+   */
+  recordSendStart(key: string, attempt: number): Promise<number>;
+  /** SMTP accepted it (at attempt `attempts`, under `subject`); `inDoubt` earlier sends may have been accepted too. */
+  markSent(key: string, attempts: number, subject: string, inDoubt: number): Promise<void>;
+  /**
+   * The attempt failed: counted with its error; `failed` for good, or pending again after `retryInMs`; `inDoubt` sends
+   * may have been accepted all the same (a dead sender's, or this one's when the connection was lost after the message).
+   */
   markAttemptFailed(
     key: string,
-    attempt: { attempts: number; error: string; status: 'pending' | 'failed'; retryInMs: number },
+    attempt: { attempts: number; error: string; status: 'pending' | 'failed'; retryInMs: number; inDoubt: number },
   ): Promise<void>;
 }
 
@@ -55,6 +67,8 @@ export interface OwnEmailRow {
   template: string;
   data: Record<string, unknown> | null;
   subject: string | null;
+  /** Null for an e-mail queued before its rendering was kept (migration EmailRendering1763900070000). */
+  text: string | null;
   recipient: string;
   status: 'pending' | 'sent' | 'failed';
   createdAt: Date;

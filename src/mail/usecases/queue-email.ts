@@ -84,8 +84,9 @@ export async function queueEmail<N extends TemplateName>(
       key: input.key,
     });
   }
+  let rendered: { subject: string; text: string };
   try {
-    renderEmail(input.template, input.data);
+    rendered = renderEmail(input.template, input.data);
   } catch (err) {
     if (!(err instanceof TemplateError)) throw err;
     throw new EmailNotQueueable(err.message, TEMPLATE_DATA_INVALID, { template: input.template, key: input.key });
@@ -96,6 +97,8 @@ export async function queueEmail<N extends TemplateName>(
     recipient: to,
     audience: input.audience,
     data: input.data,
+    subject: rendered.subject,
+    text: rendered.text,
     messageId,
     workflowId: origin.workflowId,
     workflowType: origin.workflowType,

@@ -35,7 +35,7 @@ import { Can } from '../../http/auth';
 import { intParam as int, ownEntry } from '../../http/validation';
 import { Expensive } from '../../http/security/throttling';
 import { APPLICATION_DEPS, IMPORT_LIMITS } from '../../http/tokens';
-import { ApiErrors, ApiSuccess } from '../../http/openapi';
+import { ApiErrors, ApiSuccess, ApiFormat, ApiPage } from '../../http/openapi';
 import * as v from '../../http/openapi/views';
 
 const FORMATS: Record<string, ImportFormat> = {
@@ -131,8 +131,7 @@ export class SessionImportsController implements OnApplicationShutdown {
   @Can('session.import')
   @ApiOperation({ summary: 'The imports, newest first (?status=running|completed|failed, ?limit=, ?offset=)' })
   @ApiQuery({ name: 'status', required: false, enum: ['running', 'completed', 'failed'] })
-  @ApiQuery({ name: 'limit', required: false, type: Number })
-  @ApiQuery({ name: 'offset', required: false, type: Number })
+  @ApiPage()
   list(@Query('status') status?: string, @Query('limit') limit?: string, @Query('offset') offset?: string) {
     if (status !== undefined && !['running', 'completed', 'failed'].includes(status))
       throw new InvalidCommand('status', 'status must be running, completed or failed');
@@ -156,9 +155,8 @@ export class SessionImportsController implements OnApplicationShutdown {
   @Get(':id/errors')
   @Can('session.import')
   @ApiOperation({ summary: 'Refused sessions with their line numbers and reasons (field, or rule IDs); ?format=csv' })
-  @ApiQuery({ name: 'limit', required: false, type: Number })
-  @ApiQuery({ name: 'offset', required: false, type: Number })
-  @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
+  @ApiPage()
+  @ApiFormat()
   async errors(
     @Param('id', idParam) id: string,
     @Res({ passthrough: true }) res: Response,

@@ -16,7 +16,7 @@ import { Actor } from '../../http/actor';
 import { Can, CurrentPrincipal } from '../../http/auth';
 import { APPLICATION_DEPS } from '../../http/tokens';
 import { intParam as int, validateBody } from '../../http/validation';
-import { ApiErrors, ApiSuccess } from '../../http/openapi';
+import { ApiErrors, ApiSuccess, ApiPage } from '../../http/openapi';
 import * as v from '../../http/openapi/views';
 
 const SESSION_ID = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -219,13 +219,12 @@ export class SessionsController {
       'Sessions, latest first; filters organisationId, centre (part of its name), status, from, to (dates), overdue (SES-10: still planned past the 48-hour finalisation deadline)',
   })
   @ApiQuery({ name: 'organisationId', required: false, description: 'uuid' })
-  @ApiQuery({ name: 'centre', required: false, type: String, description: 'part of the centre’s name, any case' })
+  @ApiQuery({ name: 'centre', required: false, type: String, description: 'part of the centre’s name, whatever its case and accents' })
   @ApiQuery({ name: 'overdue', required: false, type: Boolean, description: 'SES-10: finalisation overdue' })
   @ApiQuery({ name: 'status', required: false, enum: STATUSES })
   @ApiQuery({ name: 'from', required: false, description: 'ISO date' })
   @ApiQuery({ name: 'to', required: false, description: 'ISO date' })
-  @ApiQuery({ name: 'limit', required: false, type: Number })
-  @ApiQuery({ name: 'offset', required: false, type: Number })
+  @ApiPage()
   async list(@CurrentPrincipal() p: Principal, @Query() q: Record<string, string | undefined>) {
     if (q.status !== undefined && !STATUSES.includes(q.status))
       throw new InvalidCommand('status', `status must be one of: ${STATUSES.join(', ')}`);

@@ -25,6 +25,15 @@ export function sessionWorkflowOutboxRepository(db: Db): SessionWorkflowOutboxRe
       return rows;
     },
 
+    async stepsBefore(sessionIds, beforeId) {
+      if (sessionIds.length === 0) return [];
+      const rows: QueuedStep[] = await db.query(
+        `SELECT id, step FROM session_workflow_outbox WHERE session_id = ANY($1::text[]) AND id < $2 ORDER BY id`,
+        [sessionIds, beforeId],
+      );
+      return rows;
+    },
+
     async removeSteps(ids) {
       await db.query(`DELETE FROM session_workflow_outbox WHERE id = ANY($1::bigint[])`, [ids]);
     },

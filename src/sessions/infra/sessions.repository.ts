@@ -4,6 +4,7 @@ import type { ExpiredSession, SessionView, SessionsRepository, StoredSession } f
 import type { SessionReport } from '../usecases/session-report';
 import type { SessionRow } from '../usecases/session-row';
 import { transactionManager } from '../../shared/database/db';
+import { literalLike } from '../../shared/database/like';
 
 type ReadSession = SessionRow & {
   updated_at: Date;
@@ -104,7 +105,12 @@ export function sessionsRepository(db: Db): SessionsRepository {
       if (q.status) add('status = ?', q.status);
       if (q.from) add('date >= ?', q.from);
       if (q.to) add('date <= ?', q.to);
-      if (q.centre) add("organisation_id IN (SELECT id FROM organisations WHERE name ILIKE '%' || ?::text || '%')", q.centre);
+      // Whatever its case and accents, through pg_trgm's index on unaccent_lower(name), as GET /centres (migration 1763900004000).
+      if (q.centre)
+        add(
+          "organisation_id IN (SELECT id FROM organisations WHERE unaccent_lower(name) LIKE '%' || unaccent_lower(?::text) || '%')",
+          literalLike(q.centre),
+        );
       // SES-10: still planned past its 48-hour finalisation deadline.
       if (q.overdueAt) add("status = 'planned' AND deadline_at < ?", q.overdueAt);
       const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';

@@ -8,6 +8,7 @@
 import type { Session, SessionContext } from '../domain/session';
 import {
   evaluateSync,
+  evaluateWithEngine,
   loadRuleFile,
   RuleFileError,
   type EvaluateOptions,
@@ -96,9 +97,20 @@ export function withRuleSets(catalogue: SessionRuleCatalogue, extra: readonly Se
 
 /** AGR-6: the rule set in force on `dateIso` (the session's local date). Throws before the first one. */
 export function ruleSetFor(dateIso: string, catalogue: SessionRuleCatalogue = BASE_RULE_CATALOGUE): SessionRuleSet {
-  if (!isCalendarDate(dateIso)) throw new RangeError(`not an ISO date (YYYY-MM-DD): ${dateIso}`);
-  return inForceOn(catalogue.sets, dateIso, 'session rule set');
+  // Every evaluation asks: the answer per date is kept (a catalogue is frozen; a few thousand dates a decade).
+  let byDate = setsByDate.get(catalogue);
+  if (!byDate) setsByDate.set(catalogue, (byDate = new Map()));
+  let set = byDate.get(dateIso);
+  if (set === undefined) {
+    if (!isCalendarDate(dateIso)) throw new RangeError(`not an ISO date (YYYY-MM-DD): ${dateIso}`);
+    set = inForceOn(catalogue.sets, dateIso, 'session rule set');
+    if (byDate.size >= 100_000) byDate.clear();
+    byDate.set(dateIso, set);
+  }
+  return set;
 }
+
+const setsByDate = new WeakMap<SessionRuleCatalogue, Map<string, SessionRuleSet>>();
 
 export interface RuleSetSummary {
   id: string;
@@ -156,7 +168,25 @@ export function evaluateSession(
 ): SessionEvaluation {
   const set = ruleSetFor(session.date, catalogue);
   const facts = sessionFacts(session, context, set.parameters);
-  const evaluation = evaluateSync(set.rules, facts as unknown as Facts, options) as SessionEvaluation;
+  return completed(evaluateSync(set.rules, facts as unknown as Facts, options), session, context, set);
+}
+
+/**
+ * evaluateSession through json-rules-engine's Engine.run (evaluateWithEngine): the same verdicts, more
+ * slowly. The reference that the equivalence test and bench:rules compare evaluateSession with.
+ */
+export async function evaluateSessionWithEngine(
+  session: Session,
+  context: SessionContext,
+  options: EvaluateOptions = {},
+  catalogue: SessionRuleCatalogue = BASE_RULE_CATALOGUE,
+): Promise<SessionEvaluation> {
+  const set = ruleSetFor(session.date, catalogue);
+  const facts = sessionFacts(session, context, set.parameters);
+  return completed(await evaluateWithEngine(set.rules, facts as unknown as Facts, options), session, context, set);
+}
+
+function completed(evaluation: Evaluation, session: Session, context: SessionContext, set: SessionRuleSet): SessionEvaluation {
   const blocker = context.sessionBlocker;
   if (blocker) {
     // SES-9: the caller's reason completes the message of the check its rule fails.
@@ -164,10 +194,13 @@ export function evaluateSession(
       if (failure.fact === 'sessionBlocker') failure.message = `${failure.message} Motif : ${blocker.reason}`;
     }
   }
-  evaluation.sessionId = session.id;
-  evaluation.ruleSetId = set.id;
-  evaluation.effectiveFrom = set.effectiveFrom;
-  return evaluation;
+  // A new object of the final shape: three fields added to the engine's would move them out of the object.
+  const { ruleSet, version, passed, failures, notApplicable, passes } = evaluation;
+  const sessionId = session.id;
+  const { id: ruleSetId, effectiveFrom } = set;
+  return passes === undefined
+    ? { ruleSet, version, passed, failures, notApplicable, sessionId, ruleSetId, effectiveFrom }
+    : { ruleSet, version, passed, failures, notApplicable, passes, sessionId, ruleSetId, effectiveFrom };
 }
 
 export { dayNumber, isCalendarDate, sessionFacts, sessionSlotMinutes, type InvigilatorConflicts, type SessionFacts } from './session-facts';

@@ -9,15 +9,16 @@
  */
 import { pixShareOf } from '../domain/pricing';
 import { PRICE_TABLES } from './price-tables';
-import type { CentreKind, Session, SessionBlocker, SessionContext, SessionPublic } from '../domain/session';
+import type { CentreKind, Invigilator, Session, SessionBlocker, SessionContext, SessionPublic } from '../domain/session';
+import { dayNumber, isoOfDay, monthsBefore } from '../../shared/domain/calendar-days';
 import { zonedInstant, zoneOffsetMs } from '../../shared/domain/zoned-time';
 import type { VersionedParameters } from '../../shared/domain/versioning';
 
 export interface InvigilatorConflicts {
   /** "Prénom Nom → localId": SES-5, trained in the last 6 months. */
-  trained: string[];
-  relatives: string[];
-  subordinates: string[];
+  trained: readonly string[];
+  relatives: readonly string[];
+  subordinates: readonly string[];
 }
 
 export interface SessionFacts {
@@ -33,7 +34,7 @@ export interface SessionFacts {
   /** SES-1: invigilators with a name. */
   invigilatorCount: number;
   /** SES-1: French labels of the missing place details. */
-  missingPlaceDetails: string[];
+  missingPlaceDetails: readonly string[];
   /** SES-1: elapsed minutes from start to end in the venue's zone (a DST change counts). */
   slotMinutes: number;
   /** SES-1: 2 h, with the test part lengthened by the largest extra time granted. */
@@ -56,7 +57,7 @@ export interface SessionFacts {
   noticeDays: number;
   latestPlanningDate: string;
   /** SES-6: French labels of the missing public information. */
-  missingPublicInformation: string[];
+  missingPublicInformation: readonly string[];
   /** SES-7. */
   hasMinimumCandidates: boolean;
   minimumCandidates: number | null;
@@ -73,88 +74,24 @@ export interface SessionFacts {
   /** SES-9. */
   sessionBlocker: SessionBlocker | null;
   /** PRI-2: local ids of funded candidates without an agreed price. */
-  fundedWithoutAgreedPrice: string[];
+  fundedWithoutAgreedPrice: readonly string[];
   /** PRI-2, PRI-4: local ids of funded candidates whose agreed price is below Pix's share (10 €, 9 € in a type B network). */
-  agreedPriceBelowPixShare: string[];
+  agreedPriceBelowPixShare: readonly string[];
   /** PRI-3: local ids of free-of-charge candidates whose reason does not fit this session. */
-  unjustifiedFreeCandidates: string[];
+  unjustifiedFreeCandidates: readonly string[];
   /** PRI-3: local ids of candidates not free of charge. */
-  chargedCandidates: string[];
+  chargedCandidates: readonly string[];
 }
 
 const DAY_MS = 86_400_000;
+
+export { dayNumber, isCalendarDate } from '../../shared/domain/calendar-days';
 
 const digit = (s: string, i: number) => s.charCodeAt(i) - 48;
 const isDigitAt = (s: string, i: number) => {
   const c = s.charCodeAt(i);
   return c >= 48 && c <= 57;
 };
-const DATE_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9];
-
-/**
- * Days since 1970-01-01 of an ISO date YYYY-MM-DD (NaN if it does not look like one). Civil-date
- * arithmetic on character codes: the facts builder calls it per candidate, Date parsing costs more.
- */
-export function dayNumber(iso: string): number {
-  if (iso.length !== 10 || iso.charCodeAt(4) !== 45 || iso.charCodeAt(7) !== 45) return Number.NaN;
-  for (const i of DATE_DIGITS) if (!isDigitAt(iso, i)) return Number.NaN;
-  let y = digit(iso, 0) * 1000 + digit(iso, 1) * 100 + digit(iso, 2) * 10 + digit(iso, 3);
-  const m = digit(iso, 5) * 10 + digit(iso, 6);
-  const d = digit(iso, 8) * 10 + digit(iso, 9);
-  if (!(m >= 1 && m <= 12 && d >= 1 && d <= 31)) return Number.NaN;
-  // H. Hinnant's days_from_civil.
-  if (m <= 2) y -= 1;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146_097 + doe - 719_468;
-}
-
-const pad2 = (n: number) => (n < 10 ? `0${n}` : `${n}`);
-
-function isLeapYear(y: number): boolean {
-  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-}
-
-const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-function daysInMonth(y: number, m: number): number {
-  return m === 2 && isLeapYear(y) ? 29 : MONTH_DAYS[m - 1];
-}
-
-/** A calendar date YYYY-MM-DD (2026-02-30 is not), without building a Date: it is on every evaluation's path. */
-export function isCalendarDate(value: string): boolean {
-  if (Number.isNaN(dayNumber(value))) return false;
-  const y = digit(value, 0) * 1000 + digit(value, 1) * 100 + digit(value, 2) * 10 + digit(value, 3);
-  return digit(value, 8) * 10 + digit(value, 9) <= daysInMonth(y, digit(value, 5) * 10 + digit(value, 6));
-}
-
-/** The ISO date of a day number (dayNumber's inverse; H. Hinnant's civil_from_days). */
-function isoOfDay(day: number): string {
-  const z = day + 719_468;
-  const era = Math.floor(z / 146_097);
-  const doe = z - era * 146_097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
-  return `${y}-${pad2(m)}-${pad2(d)}`;
-}
-
-/** `months` calendar months before an ISO date, the day clamped to the month's end (as dates.addMonths). */
-function monthsBefore(iso: string, months: number): string {
-  const index =
-    (digit(iso, 0) * 1000 + digit(iso, 1) * 100 + digit(iso, 2) * 10 + digit(iso, 3)) * 12 +
-    (digit(iso, 5) * 10 + digit(iso, 6) - 1) -
-    months;
-  const year = Math.floor(index / 12);
-  const month = index - year * 12 + 1;
-  const day = Math.min(digit(iso, 8) * 10 + digit(iso, 9), daysInMonth(year, month));
-  return `${year}-${pad2(month)}-${pad2(day)}`;
-}
 
 /** Minutes since midnight of a local time HH:MM (00:00–23:59), NaN otherwise. */
 function minutesOfDay(time: string): number {
@@ -167,36 +104,42 @@ function minutesOfDay(time: string): number {
 
 // Days around which a zone's UTC offset changes (DST), found once per zone and year by sampling the
 // offset daily: most days have no change, and Intl calls would otherwise dominate a session's facts.
-const transitionDays = new Map<string, Map<number, Set<number>>>();
+// Per zone, per year (index year − FIRST_YEAR): a flag per day of the year (and the days around it).
+const FIRST_YEAR = 1900;
+const LAST_YEAR = 2199;
+const transitionFlags = new Map<string, Array<Uint8Array | undefined>>();
 
-function transitionsOf(timeZone: string, year: number): Set<number> {
-  let byYear = transitionDays.get(timeZone);
-  if (!byYear) transitionDays.set(timeZone, (byYear = new Map()));
-  let days = byYear.get(year);
-  if (!days) {
-    days = new Set<number>();
+/** Flags, from 3 days before 1 January of `year`: 1 when the offset changed between noon UTC of the day before and of the day. */
+function transitionsOf(timeZone: string, year: number): Uint8Array {
+  let byYear = transitionFlags.get(timeZone);
+  if (!byYear) transitionFlags.set(timeZone, (byYear = []));
+  let flags = byYear[year - FIRST_YEAR];
+  if (!flags) {
     const first = Date.UTC(year, 0, 1) / DAY_MS - 3;
     const last = Date.UTC(year, 11, 31) / DAY_MS + 3;
+    flags = new Uint8Array(last - first + 1);
     let previous = zoneOffsetMs(new Date(first * DAY_MS + DAY_MS / 2), timeZone);
     for (let day = first + 1; day <= last; day++) {
       const offset = zoneOffsetMs(new Date(day * DAY_MS + DAY_MS / 2), timeZone);
       // The change happened between noon UTC of day − 1 and noon UTC of day.
-      if (offset !== previous) days.add(day);
+      if (offset !== previous) flags[day - first] = 1;
       previous = offset;
     }
-    byYear.set(year, days);
+    byYear[year - FIRST_YEAR] = flags;
   }
-  return days;
+  return flags;
 }
-
-const exactSlots = new Map<string, number>();
 
 function zoneOffsetMayChangeOn(date: string, timeZone: string): boolean {
   // The local day lies within [00:00 UTC − 14 h, 24:00 UTC + 14 h]: a change in it is marked on one of these days.
-  const day = dayNumber(date);
-  const days = transitionsOf(timeZone, digit(date, 0) * 1000 + digit(date, 1) * 100 + digit(date, 2) * 10 + digit(date, 3));
-  return days.has(day - 1) || days.has(day) || days.has(day + 1) || days.has(day + 2);
+  const year = digit(date, 0) * 1000 + digit(date, 1) * 100 + digit(date, 2) * 10 + digit(date, 3);
+  if (year < FIRST_YEAR || year > LAST_YEAR) return true;
+  const flags = transitionsOf(timeZone, year);
+  const at = dayNumber(date) - (Date.UTC(year, 0, 1) / DAY_MS - 3);
+  return flags[at - 1] === 1 || flags[at] === 1 || flags[at + 1] === 1 || flags[at + 2] === 1;
 }
+
+const exactSlots = new Map<string, number>();
 
 /** SES-1: elapsed minutes between two local times of a date in a zone (NaN for a malformed time). */
 export function sessionSlotMinutes(date: string, startTime: string, endTime: string, timeZone: string): number {
@@ -219,22 +162,32 @@ function named(person: { firstName: string; lastName: string }): string {
   return `${person.firstName} ${person.lastName}`.trim();
 }
 
+/** SES-5: "Prénom Nom → localId" for each declared id of `declared` that sits the session. */
+function conflictingPairs(invigilator: Invigilator, declared: readonly string[], ids: ReadonlySet<string>, into: string[]): void {
+  for (const id of declared) if (ids.has(id)) into.push(`${named(invigilator)} → ${id}`);
+}
+
+// Most lists of a session's facts are empty: one frozen empty list (facts are constants) instead of one each.
+const NONE: readonly string[] = Object.freeze([]);
+const NO_CONFLICTS: InvigilatorConflicts = Object.freeze({ trained: NONE, relatives: NONE, subordinates: NONE });
+const NO_PUBLIC_INFORMATION: readonly string[] = Object.freeze(['matériel informatique', "modalités d'inscription", 'contact']);
+
 function conflictsOf(session: Session): InvigilatorConflicts {
-  const conflicts: InvigilatorConflicts = { trained: [], relatives: [], subordinates: [] };
+  let trainedPairs: string[] | undefined;
+  let relativePairs: string[] | undefined;
+  let subordinatePairs: string[] | undefined;
   let ids: Set<string> | undefined;
   for (const invigilator of session.invigilators) {
-    const lists: Array<[readonly string[], string[]]> = [
-      [invigilator.trainedCandidateIds, conflicts.trained],
-      [invigilator.relativeCandidateIds, conflicts.relatives],
-      [invigilator.subordinateCandidateIds, conflicts.subordinates],
-    ];
-    for (const [declared, into] of lists) {
-      if (declared.length === 0) continue;
-      ids ??= new Set(session.candidates.map((c) => c.localId));
-      for (const id of declared) if (ids.has(id)) into.push(`${named(invigilator)} → ${id}`);
-    }
+    const { trainedCandidateIds: trained, relativeCandidateIds: relatives, subordinateCandidateIds: subordinates } = invigilator;
+    if (trained.length === 0 && relatives.length === 0 && subordinates.length === 0) continue;
+    ids ??= new Set(session.candidates.map((c) => c.localId));
+    conflictingPairs(invigilator, trained, ids, (trainedPairs ??= []));
+    conflictingPairs(invigilator, relatives, ids, (relativePairs ??= []));
+    conflictingPairs(invigilator, subordinates, ids, (subordinatePairs ??= []));
   }
-  return conflicts;
+  return ids === undefined
+    ? NO_CONFLICTS
+    : { trained: trainedPairs ?? NONE, relatives: relativePairs ?? NONE, subordinates: subordinatePairs ?? NONE };
 }
 
 function blank(value: string | null | undefined): boolean {
@@ -259,6 +212,33 @@ function freeOfChargeJustified(session: Session, staffOfCentre: boolean, reason:
   }
 }
 
+/** What a session's date alone decides under a version's parameters (SES-6, SES-7 deadlines). */
+interface DatedFacts {
+  day: number;
+  latestPlanningDate: string;
+  confirmationDeadline: string;
+}
+
+// Many sessions share a date: its deadlines are computed once per version's parameters and date.
+const datedFactsCache = new WeakMap<object, Map<string, DatedFacts>>();
+
+function datedFacts(date: string, p: VersionedParameters['sessions']): DatedFacts {
+  let byDate = datedFactsCache.get(p);
+  if (!byDate) datedFactsCache.set(p, (byDate = new Map()));
+  let facts = byDate.get(date);
+  if (!facts) {
+    const day = dayNumber(date);
+    facts = {
+      day,
+      latestPlanningDate: monthsBefore(date, p.openSessionNoticeMonths),
+      confirmationDeadline: isoOfDay(day - p.confirmationDaysBefore),
+    };
+    if (byDate.size >= 100_000) byDate.clear();
+    byDate.set(date, facts);
+  }
+  return facts;
+}
+
 /** The facts of `session` under the rule set whose parameters are `parameters`. */
 export function sessionFacts(session: Session, context: SessionContext, parameters: VersionedParameters): SessionFacts {
   const p = parameters.sessions;
@@ -269,12 +249,13 @@ export function sessionFacts(session: Session, context: SessionContext, paramete
   let maxExtra = 0;
   let minCompetences: number | null = null;
   let minGap: number | null = null;
-  const sessionDay = dayNumber(session.date);
-  const fundedWithoutAgreedPrice: string[] = [];
-  const agreedPriceBelowPixShare: string[] = [];
+  const dated = datedFacts(session.date, p);
+  const sessionDay = dated.day;
+  let fundedWithoutAgreedPrice: string[] | undefined;
+  let agreedPriceBelowPixShare: string[] | undefined;
   let fundedPixShare: number | null | undefined;
-  const unjustifiedFreeCandidates: string[] = [];
-  const chargedCandidates: string[] = [];
+  let unjustifiedFreeCandidates: string[] | undefined;
+  let chargedCandidates: string[] | undefined;
   for (const c of candidates) {
     if (c.staffOfCentre) staff++;
     if (c.extraTimePercent > maxExtra) maxExtra = c.extraTimePercent;
@@ -286,14 +267,15 @@ export function sessionFacts(session: Session, context: SessionContext, paramete
     }
     const billing = c.billing;
     if (billing.mode === 'free-of-charge') {
-      if (!freeOfChargeJustified(session, c.staffOfCentre, billing.reason)) unjustifiedFreeCandidates.push(c.localId);
+      if (!freeOfChargeJustified(session, c.staffOfCentre, billing.reason)) (unjustifiedFreeCandidates ??= []).push(c.localId);
     } else {
-      chargedCandidates.push(c.localId);
+      (chargedCandidates ??= []).push(c.localId);
       if (billing.mode === 'funded-cohort' && !(typeof billing.agreedPriceEur === 'number' && billing.agreedPriceEur >= 0)) {
-        fundedWithoutAgreedPrice.push(c.localId);
+        (fundedWithoutAgreedPrice ??= []).push(c.localId);
       } else if (billing.mode === 'funded-cohort') {
         fundedPixShare ??= pixShareOf('funded-cohort', session.centreKind, session.date, PRICE_TABLES);
-        if (fundedPixShare !== null && (billing.agreedPriceEur as number) < fundedPixShare) agreedPriceBelowPixShare.push(c.localId);
+        if (fundedPixShare !== null && (billing.agreedPriceEur as number) < fundedPixShare)
+          (agreedPriceBelowPixShare ??= []).push(c.localId);
       }
     }
   }
@@ -305,16 +287,21 @@ export function sessionFacts(session: Session, context: SessionContext, paramete
     if (i.referent) referentInvigilates = true;
   }
 
-  const missingPlaceDetails: string[] = [];
-  if (blank(session.address)) missingPlaceDetails.push('adresse');
-  if (blank(session.room)) missingPlaceDetails.push('salle');
-  if (session.thirdPartyVenue && blank(session.thirdPartyVenueDetails)) missingPlaceDetails.push("conditions d'accueil du lieu tiers");
+  let missingPlaceDetails: string[] | undefined;
+  if (blank(session.address)) (missingPlaceDetails ??= []).push('adresse');
+  if (blank(session.room)) (missingPlaceDetails ??= []).push('salle');
+  if (session.thirdPartyVenue && blank(session.thirdPartyVenueDetails))
+    (missingPlaceDetails ??= []).push("conditions d'accueil du lieu tiers");
 
   const info = session.publicInformation;
-  const missingPublicInformation: string[] = [];
-  if (blank(info?.equipment)) missingPublicInformation.push('matériel informatique');
-  if (blank(info?.registrationTerms)) missingPublicInformation.push("modalités d'inscription");
-  if (blank(info?.contact)) missingPublicInformation.push('contact');
+  let missingPublicInformation: readonly string[] = NO_PUBLIC_INFORMATION;
+  if (info) {
+    const missing: string[] = [];
+    if (blank(info.equipment)) missing.push('matériel informatique');
+    if (blank(info.registrationTerms)) missing.push("modalités d'inscription");
+    if (blank(info.contact)) missing.push('contact');
+    missingPublicInformation = missing.length === 0 ? NONE : missing;
+  }
 
   // SES-1: welcome and exit keep their time; the test part is lengthened by the extra time (integer maths, no float drift).
   const requiredSlotMinutes = p.slotMinutes - p.testMinutes + Math.ceil((p.testMinutes * (100 + maxExtra)) / 100);
@@ -329,7 +316,7 @@ export function sessionFacts(session: Session, context: SessionContext, paramete
     candidateCount: n,
     hasCandidates: n > 0,
     invigilatorCount,
-    missingPlaceDetails,
+    missingPlaceDetails: missingPlaceDetails ?? NONE,
     slotMinutes: sessionSlotMinutes(session.date, session.startTime, session.endTime, session.timeZone),
     requiredSlotMinutes,
     // Without invigilator SES-1 fails; the ratio is then taken over one, so SES-2 still judges the head count.
@@ -343,22 +330,22 @@ export function sessionFacts(session: Session, context: SessionContext, paramete
     invigilatorConflicts: conflictsOf(session),
     plannedOn: session.plannedOn,
     noticeDays: sessionDay - dayNumber(session.plannedOn),
-    latestPlanningDate: monthsBefore(session.date, p.openSessionNoticeMonths),
+    latestPlanningDate: dated.latestPlanningDate,
     missingPublicInformation,
     hasMinimumCandidates: session.minimumCandidates !== null,
     minimumCandidates: session.minimumCandidates,
     confirmationSent: session.confirmation !== null,
     confirmationNotifiedOn: session.confirmation?.notifiedOn ?? null,
-    confirmationDeadline: isoOfDay(sessionDay - p.confirmationDaysBefore),
+    confirmationDeadline: dated.confirmationDeadline,
     today: context.today,
     minCertifiableCompetences: minCompetences,
     hasDeclaredCompetences: minCompetences !== null,
     hasPreviousSessions: minGap !== null,
     minDaysSincePreviousSession: minGap,
     sessionBlocker: context.sessionBlocker,
-    fundedWithoutAgreedPrice,
-    agreedPriceBelowPixShare,
-    unjustifiedFreeCandidates,
-    chargedCandidates,
+    fundedWithoutAgreedPrice: fundedWithoutAgreedPrice ?? NONE,
+    agreedPriceBelowPixShare: agreedPriceBelowPixShare ?? NONE,
+    unjustifiedFreeCandidates: unjustifiedFreeCandidates ?? NONE,
+    chargedCandidates: chargedCandidates ?? NONE,
   };
 }

@@ -7,38 +7,73 @@ import { drainQuotaOutbox } from './quota-outbox';
 import { drainWorkflowOutbox } from './session-workflow-outbox';
 import { deliverWorkflowStarts } from '../../shared/usecases/workflow-starts';
 import { checkAccessReviewDue } from '../../access/usecases/access-review';
-import { periodically } from '../../shared/tools/periodic';
+import { type PeriodicJob, startPeriodicJob } from '../../shared/usecases/periodic-job';
+import { periodicJobsRepository } from '../../shared/infra/periodic-jobs.repository';
+
+/** The jobs' names, the same in every replica (periodic_job_runs.job). */
+export const HOUSEKEEPING_JOB = 'sessions-housekeeping';
+export const RETENTION_JOB = 'sessions-retention';
+
+export interface SessionHousekeeping {
+  /** Retries what was left undelivered, resumes stalled imports, removes abandoned uploads. */
+  housekeeping: PeriodicJob;
+  /** SES-11 erasure and the DATA-3 access review check. */
+  retention: PeriodicJob;
+  /** Stops both and this process's imports (released for another process). */
+  stop(): Promise<void>;
+}
 
 /**
- * What the sessions leave behind when a call fails or the service stops, taken up at start and then
- * periodically, one round at a time: workflows whose start is still queued (applications, issue 11), SES-10 workflow steps still queued (first: a finalisation may
- * feed QUO-3), QUO-3 counts still queued, imports whose process died (resumed here from their first
- * uncommitted session, issue 11) and uploads never completed, and (hourly) the personal data of sessions
- * past their 2 years of retention (SES-11), with whether the annual access review is overdue (DATA-3). Returns the stop, which also stops this process's imports
- * (released for another process).
+ * What the sessions leave behind when a call fails or the service stops, taken up periodically, once per
+ * period across all the replicas (issue 15, docs/adr/0005): workflows whose start is still queued
+ * (applications, issue 11), SES-10 workflow steps still queued (first: a finalisation may feed QUO-3), QUO-3
+ * counts still queued, imports whose process died (resumed here from their first uncommitted session, issue
+ * 11) and uploads never completed, every PARAMETERS.sessions.housekeepingIntervalSeconds; and, every
+ * PARAMETERS.sessions.retentionCheckMinutes, the personal data of sessions past their 2 years of retention
+ * (SES-11), with whether the annual access review is overdue (DATA-3). `tickMs: null`: rounds only when asked.
  */
-export function startSessionHousekeeping(deps: ApplicationDeps, onError: (err: unknown) => void): () => Promise<void> {
-  let lastRetentionCheck = 0;
-  const housekeeping = periodically(
+export function sessionHousekeeping(
+  deps: ApplicationDeps,
+  onError: (err: unknown) => void,
+  options: { tickMs?: number | null } = {},
+): SessionHousekeeping {
+  const jobs = { jobs: periodicJobsRepository(deps.db), now: deps.now };
+  const housekeeping = startPeriodicJob(
+    jobs,
+    { name: HOUSEKEEPING_JOB, periodMs: PARAMETERS.sessions.housekeepingIntervalSeconds * 1000, tickMs: options.tickMs },
     async () => {
       await deliverWorkflowStarts(deps, { olderThanSeconds: 30 });
       await drainWorkflowOutbox(deps, { olderThanSeconds: 30 });
       await drainQuotaOutbox(deps);
       await resumeStalledImports(deps, onError);
       await removeAbandonedUploads(deps);
-      if (Date.now() - lastRetentionCheck >= PARAMETERS.sessions.retentionCheckMinutes * 60_000) {
-        lastRetentionCheck = Date.now();
-        await eraseExpiredSessionData(deps);
-        // DATA-3: an overdue annual access review is shown to operations (GET /attention).
-        await checkAccessReviewDue(deps.db, deps.now());
-      }
     },
-    PARAMETERS.sessions.housekeepingIntervalSeconds * 1000,
     onError,
   );
-  void housekeeping.round();
-  return async () => {
-    await housekeeping.stop();
-    await stopImportRuns();
+  const retention = startPeriodicJob(
+    jobs,
+    { name: RETENTION_JOB, periodMs: PARAMETERS.sessions.retentionCheckMinutes * 60_000, tickMs: options.tickMs },
+    async () => {
+      await eraseExpiredSessionData(deps);
+      // DATA-3: an overdue annual access review is shown to operations (GET /attention).
+      await checkAccessReviewDue(deps.db, deps.now());
+    },
+    onError,
+  );
+  return {
+    housekeeping,
+    retention,
+    async stop() {
+      await Promise.all([housekeeping.stop(), retention.stop()]);
+      await stopImportRuns();
+    },
   };
+}
+
+/** Starts the sessions housekeeping (a first round of each job at once, if its period has not run); returns the stop. */
+export function startSessionHousekeeping(deps: ApplicationDeps, onError: (err: unknown) => void): () => Promise<void> {
+  const jobs = sessionHousekeeping(deps, onError);
+  void jobs.housekeeping.round();
+  void jobs.retention.round();
+  return () => jobs.stop();
 }

@@ -67,7 +67,7 @@ export interface SessionFilter {
   status?: string;
   from?: string;
   to?: string;
-  /** Part of the centre's name, any case. */
+  /** Part of the centre's name, whatever its case and accents. */
   centre?: string;
   /** SES-10: only the sessions still planned whose finalisation deadline passed before this instant. */
   overdueAt?: Date;
@@ -201,6 +201,8 @@ export interface SessionWorkflowOutboxRepository {
   queueSteps(steps: WorkflowStep[]): Promise<QueuedStep[]>;
   /** Up to 500 steps after `afterId` queued at least `olderThanSeconds` ago, oldest first. */
   waitingSteps(afterId: string, olderThanSeconds: number): Promise<QueuedStep[]>;
+  /** The steps of these sessions queued before `beforeId` and still waiting (an earlier request died or failed), oldest first. */
+  stepsBefore(sessionIds: string[], beforeId: string): Promise<QueuedStep[]>;
   removeSteps(ids: string[]): Promise<void>;
   recordFailure(id: string, error: string): Promise<void>;
 }

@@ -12,7 +12,7 @@ import { priceOf } from '../domain/pricing';
 import { PRICE_TABLES } from '../rules/price-tables';
 import type { CentreKind, Session, SessionCentre } from '../domain/session';
 import { dateIn } from '../../shared/domain/zoned-time';
-import type { NewLogEntry } from '../../shared/event-log/event-log';
+import { canonicalJson, type NewLogEntry } from '../../shared/event-log/event-log';
 import { evaluateSession, type SessionEvaluation, type SessionRuleCatalogue } from '../rules';
 import { loadRuleCatalogue } from './rule-sets/catalogue';
 import { type CampaignData, loadCampaigns } from './campaigns';
@@ -106,7 +106,14 @@ export async function loadAgrements(m: Db, organisationIds: string[]): Promise<M
   return sessionCentresRepository(m).findAgrements(organisationIds);
 }
 
-const contentHash = (report: SessionReport) => createHash('sha256').update(JSON.stringify(report)).digest('hex');
+/**
+ * The report's content, whatever the order of its fields: a report rebuilt from the stored one (POST /sessions/:id/finalise
+ * or /cancel spread the jsonb PostgreSQL returned, whose keys it orders its own way) hashes as the report first sent, so a
+ * retried finalisation (its Idempotency-Key, after a lost answer) is the same report again, not a change (SES-10, issue 15).
+ */
+const contentHash = (report: SessionReport) => createHash('sha256').update(canonicalJson(report)).digest('hex');
+/** How content_hash was computed before (the fields in the order received): rows stored then still match a report sent again as it was. */
+const legacyContentHash = (report: SessionReport) => createHash('sha256').update(JSON.stringify(report)).digest('hex');
 
 /** The session as the rules see it (the report plus what the organisation says of the centre). */
 export function sessionOf(report: SessionReport, centre: SessionCentre): Session {
@@ -349,7 +356,7 @@ export async function reportSessions(deps: ApplicationDeps, raws: unknown[], opt
             throw new NotFound(`session ${report.id} not found`);
           throw new TransitionRefused('SES-1', `session ${report.id} belongs to another organisation`);
         }
-        if (before && before.content_hash === hash) {
+        if (before && (before.content_hash === hash || before.content_hash === legacyContentHash(report))) {
           const deadlineAt = finalisationDeadline(report.date, report.endTime, report.timeZone, PARAMETERS.sessions.finalisationHours);
           outcomes[i] = {
             sessionId: report.id,

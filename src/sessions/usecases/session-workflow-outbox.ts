@@ -32,7 +32,25 @@ const CALLS_IN_FLIGHT = 16;
  * recorded). Returns the first error, if any, after recording what was delivered.
  */
 export async function deliverWorkflowSteps(deps: Deps, queued: QueuedStep[]): Promise<{ delivered: number; error: unknown }> {
-  return deliverSteps(sessionWorkflowOutboxRepository(deps.db), (step) => applyStep(deps, step), queued);
+  const outbox = sessionWorkflowOutboxRepository(deps.db);
+  return deliverSteps(outbox, (step) => applyStep(deps, step), await withEarlierSteps(outbox, queued));
+}
+
+/**
+ * SES-10: a session's steps go in order across requests too. A request that committed its step and died before
+ * delivering it (a killed API replica, issue 15) leaves it queued until a drain; a later request's step for the same
+ * session (its finalisation) must not overtake it — delivered alone it would find no workflow, and the late start
+ * would then open a deadline nobody closes. The earlier steps still waiting go first, in order (each is idempotent:
+ * a drain delivering them meanwhile changes nothing).
+ */
+export async function withEarlierSteps(
+  outbox: Pick<SessionWorkflowOutboxRepository, 'stepsBefore'>,
+  queued: QueuedStep[],
+): Promise<QueuedStep[]> {
+  if (queued.length === 0) return queued;
+  const first = queued.reduce((min, q) => (BigInt(q.id) < BigInt(min) ? q.id : min), queued[0]!.id);
+  const earlier = await outbox.stepsBefore([...new Set(queued.map((q) => sessionOfStep(q.step)))], first);
+  return [...earlier, ...queued];
 }
 
 /** deliverWorkflowSteps over its ports: `apply` makes one step's workflow call. */

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { PARAMETERS } from '../../config/parameters';
+import { DEFAULT_POOL_SIZE } from '../../config/topology';
 import { ENTITIES } from '../../entities';
 import { MIGRATIONS } from './migrations';
 
@@ -15,20 +16,25 @@ export function createDataSource(url: string, options: { poolSize?: number } = {
     migrationsRun: false,
     // Fail fast when PostgreSQL is down or stopped (issue 11): the API answers 503, the activity retries.
     extra: {
-      max: options.poolSize ?? 10,
+      max: options.poolSize ?? DEFAULT_POOL_SIZE,
       connectionTimeoutMillis: PARAMETERS.resilience.databaseConnectTimeoutMs,
       query_timeout: PARAMETERS.resilience.databaseQueryTimeoutMs,
     },
   });
 }
 
+/** The connections the data source's pool may open. */
+export function poolSizeOf(db: DataSource): number {
+  return (db.options as { extra?: { max?: number } }).extra?.max ?? DEFAULT_POOL_SIZE;
+}
+
 const cache = new Map<string, Promise<DataSource>>();
 
-/** One initialised DataSource per URL and process (activities and API share it). */
-export function dataSourceFor(url: string): Promise<DataSource> {
+/** One initialised DataSource per URL and process (activities and API share it); the pool's size when first created (issue 15: DATABASE_POOL_SIZE). */
+export function dataSourceFor(url: string, options: { poolSize?: number } = {}): Promise<DataSource> {
   let ds = cache.get(url);
   if (!ds) {
-    ds = createDataSource(url).initialize();
+    ds = createDataSource(url, options).initialize();
     ds.catch(() => cache.delete(url));
     cache.set(url, ds);
   }

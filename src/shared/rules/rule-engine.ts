@@ -9,11 +9,14 @@
  *
  * Evaluation does not call `Engine.run`: `run` keeps its status on the shared Engine, so
  * concurrent runs of one cached Engine skip each other's rules (most of 2,000 staggered runs came
- * back incomplete when tried), and it deep-clones every rule's conditions on each run. Instead the
- * compiled rules' leaf conditions are evaluated synchronously with the Engine's own operators
- * (defaults, decorators, ours) and json-rules-engine's fact semantics (constant facts, `path`,
- * `{ "fact": … }` values): ~100k evaluations/s instead of ~6k. rule-engine.test.ts checks the
- * verdicts against `Engine.run` on the same compiled Engine.
+ * back incomplete when tried), and per run it builds an Almanac, a promise per condition and a deep
+ * clone of every rule's conditions. Instead each rule file is compiled once (cached per file, i.e. per
+ * rule-set version) into one synchronous function (generateRunner) with the Engine's own operators
+ * (json-rules-engine's defaults inlined, decorators and ours called) and json-rules-engine's fact
+ * semantics (constant facts, `path`, `{ "fact": … }` values); where code generation is refused, the
+ * same compiled checks run one by one (evaluateStepwise). `Engine.run` stays the reference:
+ * evaluateWithEngine gives the verdicts through it, and rule-engine.test.ts,
+ * session-rules-equivalence.property.test.ts and bench:rules check that both agree.
  */
 import { Engine, Fact, Operator, Rule } from 'json-rules-engine';
 import type { TopLevelCondition } from 'json-rules-engine';
@@ -96,10 +99,23 @@ export { RuleFileError };
 // ---------------------------------------------------------------------------
 // Custom operators
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}/;
+/** Whether `value` starts like an ISO date (YYYY-MM-DD…): character codes, no RegExp (it is on every date check). */
+function startsWithIsoDate(value: string): boolean {
+  if (value.length < 10 || value.charCodeAt(4) !== 45 || value.charCodeAt(7) !== 45) return false;
+  for (const i of DATE_DIGITS) {
+    const c = value.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+const DATE_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9];
 
-function isoDay(value: unknown): string | null {
-  return typeof value === 'string' && ISO_DATE.test(value) ? value.slice(0, 10) : null;
+/** DOC-4: compares the days (YYYY-MM-DD, or the day of an ISO instant) of two values; NaN when either is no date. */
+function compareIsoDays(a: unknown, b: unknown): number {
+  if (typeof a !== 'string' || typeof b !== 'string' || !startsWithIsoDate(a) || !startsWithIsoDate(b)) return Number.NaN;
+  const x = a.length === 10 ? a : a.slice(0, 10);
+  const y = b.length === 10 ? b : b.slice(0, 10);
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 function asList(value: unknown): unknown[] {
@@ -109,16 +125,8 @@ function asList(value: unknown): unknown[] {
 /** Operators rule files may use beyond json-rules-engine's defaults. */
 export const CUSTOM_OPERATORS: ReadonlyArray<Operator> = [
   // DOC-4: ISO dates (YYYY-MM-DD, or the day of an ISO instant) compare as strings.
-  new Operator('onOrAfter', (a: unknown, b: unknown) => {
-    const x = isoDay(a);
-    const y = isoDay(b);
-    return x !== null && y !== null && x >= y;
-  }),
-  new Operator('onOrBefore', (a: unknown, b: unknown) => {
-    const x = isoDay(a);
-    const y = isoDay(b);
-    return x !== null && y !== null && x <= y;
-  }),
+  new Operator('onOrAfter', (a: unknown, b: unknown) => compareIsoDays(a, b) >= 0),
+  new Operator('onOrBefore', (a: unknown, b: unknown) => compareIsoDays(a, b) <= 0),
   new Operator('includesAll', (a: unknown[], b: unknown) => asList(b).every((v) => a.includes(v)), Array.isArray),
   new Operator('lacks', (a: unknown[], b: unknown) => !asList(b).some((v) => a.includes(v)), Array.isArray),
   // Arrays, and strings once trimmed; anything else (null included) satisfies neither `true` nor `false`.
@@ -171,6 +179,8 @@ interface EngineCondition {
 
 interface EngineOperator {
   evaluate(factValue: unknown, compareToValue: unknown): unknown;
+  cb(factValue: unknown, compareToValue: unknown): unknown;
+  factValueValidator(factValue: unknown): unknown;
 }
 
 interface OperatorMap {
@@ -368,26 +378,36 @@ function flattenRequires(condition: unknown): Record<string, unknown>[] | null {
 }
 
 // ---------------------------------------------------------------------------
-// Compilation (once per rule file, cached)
+// Compilation (once per rule file, cached): every leaf becomes a synchronous check
+
+/** A fact's value as json-rules-engine's Almanac.factValue gives it for a constant fact (`path` applied). */
+type Accessor = (facts: Facts) => unknown;
+/** An operator as json-rules-engine's Operator.evaluate: its fact validator, then its callback. */
+type Test = (actual: unknown, expected: unknown) => boolean;
 
 interface CompiledLeaf {
   fact: string;
   path?: string;
   operatorName: string;
-  operator: EngineOperator;
-  /** Literal, or `{ fact, path? }` resolved at evaluation. */
+  /** Literal, or `{ fact, path? }` resolved at evaluation by `expected`. */
   value: unknown;
+  actual: Accessor;
+  /** The resolved `{ fact, path? }` reference, or null when `value` is a literal (then it is the expected value). */
+  expected: Accessor | null;
+  test: Test;
 }
 
-/** A condition tree whose leaves are indexes into CompiledRuleFile.leaves. */
-type ConditionNode = { op: 'all' | 'any'; children: ConditionNode[] } | { op: 'not'; child: ConditionNode } | { op: 'leaf'; index: number };
+/** A decided `appliesWhen` condition tree (all/any/not of leaves), with json-rules-engine's boolean semantics. */
+type Predicate = (facts: Facts) => boolean;
 
 interface CompiledCheck {
   definition: RuleDefinition;
+  /** The check's name, `definition.check`. */
+  name: string;
   /** Index into CompiledRuleFile.applicability, or -1 when the check always applies. */
   applicability: number;
-  /** Indexes into CompiledRuleFile.leaves, one per leaf of `requires`, in order. */
-  requires: number[];
+  /** One leaf per leaf of `requires`, in order. */
+  requires: CompiledLeaf[];
   /**
    * Message with {parameters.*} already filled in, split around {actual}/{expected}: text,
    * placeholder name, text, … (odd indexes are names); null when it has neither.
@@ -398,14 +418,17 @@ interface CompiledCheck {
 
 interface CompiledRuleFile {
   file: RuleFile;
-  /** One rule per `appliesWhen` ("<check>#appliesWhen") and per leaf of `requires` ("<check>#<n>"). */
+  /**
+   * The reference: one json-rules-engine rule per `appliesWhen` ("<check>#appliesWhen") and per leaf of
+   * `requires` ("<check>#<n>"), run by evaluateWithEngine (tests, bench:rules) to prove the compiled checks equal.
+   */
   engine: Engine;
-  /** Distinct leaf conditions of the file: each is evaluated at most once per call. */
-  leaves: CompiledLeaf[];
   /** Distinct `appliesWhen` conditions: each is decided at most once per call. */
-  applicability: ConditionNode[];
+  applicability: Predicate[];
   checks: CompiledCheck[];
   facts: string[];
+  /** The checks compiled into one function (generateRunner), or null where code generation is refused. */
+  run: Runner | null;
 }
 
 const compiled = new WeakMap<object, CompiledRuleFile>();
@@ -425,6 +448,36 @@ function fillParameters(message: string): string {
   );
 }
 
+/** Almanac.factValue of a constant fact: `parameters` defaults to PARAMETERS; a path applies to objects only. */
+function accessor(fact: string, path: string | undefined): Accessor {
+  const read: Accessor =
+    fact === 'parameters' ? (facts) => (Object.hasOwn(facts, fact) ? facts[fact] : PARAMETERS) : (facts) => facts[fact];
+  if (!path) return read;
+  const segments = pathSegments(path);
+  if (segments.length === 1) {
+    const [segment] = segments;
+    return (facts) => {
+      const value = read(facts);
+      return value !== null && typeof value === 'object' ? (value as Record<string | number, unknown>)[segment] : value;
+    };
+  }
+  return (facts) => {
+    const value = read(facts);
+    return value !== null && typeof value === 'object' ? resolvePath(value, path) : value;
+  };
+}
+
+/**
+ * Operator.evaluate (`factValueValidator(a) && cb(a, b)`) without its method dispatch. json-rules-engine's
+ * numberValidator (`Number.parseFloat(a).toString() !== 'NaN'`) allocates a string per call: for a number
+ * it is `a` not NaN, which is checked first.
+ */
+function testOf(operator: EngineOperator): Test {
+  const { cb, factValueValidator: valid } = operator;
+  if (valid.name === 'numberValidator') return (a, b) => (typeof a === 'number' ? a === a : Boolean(valid(a))) && Boolean(cb(a, b));
+  return (a, b) => Boolean(valid(a)) && Boolean(cb(a, b));
+}
+
 function compile(raw: unknown, label: string): CompiledRuleFile {
   const engine = new Engine([], { allowUndefinedFacts: false, pathResolver: resolvePath });
   for (const operator of CUSTOM_OPERATORS) engine.addOperator(operator);
@@ -433,31 +486,44 @@ function compile(raw: unknown, label: string): CompiledRuleFile {
   const file = deepFreeze(raw as RuleFile);
   const operators = operatorsOf(engine);
 
-  const leaves: CompiledLeaf[] = [];
-  const leafIndex = new Map<string, number>();
-  const leafNumber = (condition: EngineCondition): number => {
-    const { fact, operator, value, path } = condition;
-    const key = JSON.stringify([fact, operator, value, path]);
-    let index = leafIndex.get(key);
-    if (index === undefined) {
-      index =
-        leaves.push({
-          fact: fact as string,
-          ...(path ? { path } : {}),
-          operatorName: operator as string,
-          operator: operators.get(operator as string) as EngineOperator,
-          // Verdicts hand this out as `expected`: frozen, so a caller cannot alter the compiled rule.
-          value: deepFreeze(value),
-        }) - 1;
-      leafIndex.set(key, index);
-    }
-    return index;
+  const leafOf = (condition: EngineCondition): CompiledLeaf => {
+    const { fact, operator, path } = condition;
+    // Verdicts hand the literal out as `expected`: frozen, so a caller cannot alter the compiled rule.
+    const value = deepFreeze(structuredClone(condition.value));
+    const reference =
+      value !== null && typeof value === 'object' && Object.hasOwn(value, 'fact') ? (value as { fact: string; path?: string }) : null;
+    return {
+      fact: fact as string,
+      ...(path ? { path } : {}),
+      operatorName: operator as string,
+      value,
+      actual: accessor(fact as string, path),
+      expected: reference ? accessor(reference.fact, reference.path) : null,
+      test: testOf(operators.get(operator as string) as EngineOperator),
+    };
   };
-  const toNode = (condition: EngineCondition): ConditionNode => {
-    if (condition.all) return { op: 'all', children: condition.all.map(toNode) };
-    if (condition.any) return { op: 'any', children: condition.any.map(toNode) };
-    if (condition.not) return { op: 'not', child: toNode(condition.not) };
-    return { op: 'leaf', index: leafNumber(condition) };
+  const predicateOf = (condition: EngineCondition): Predicate => {
+    if (condition.all) {
+      const children = condition.all.map(predicateOf);
+      return (facts) => {
+        for (const child of children) if (!child(facts)) return false;
+        return true;
+      };
+    }
+    if (condition.any) {
+      const children = condition.any.map(predicateOf);
+      return (facts) => {
+        for (const child of children) if (child(facts)) return true;
+        return false;
+      };
+    }
+    if (condition.not) {
+      const child = predicateOf(condition.not);
+      return (facts) => !child(facts);
+    }
+    const leaf = leafOf(condition);
+    const { actual, expected, test, value } = leaf;
+    return expected === null ? (facts) => test(actual(facts), value) : (facts) => test(actual(facts), expected(facts));
   };
   // json-rules-engine mutates what it is given (e.g. priorities): hand it copies, the file stays frozen.
   const addRule = (name: string, conditions: unknown): EngineCondition => {
@@ -470,30 +536,175 @@ function compile(raw: unknown, label: string): CompiledRuleFile {
     return conditionsOf(rule);
   };
 
-  const applicability: ConditionNode[] = [];
+  const applicability: Predicate[] = [];
+  const applicabilityConditions: EngineCondition[] = [];
   const applicabilityIndex = new Map<string, number>();
   const checks = file.rules.map((definition): CompiledCheck => {
     let index = -1;
     if (definition.appliesWhen) {
       const when = definition.appliesWhen as unknown as Record<string, unknown>;
       const topLevel = 'all' in when || 'any' in when || 'not' in when ? when : { all: [when] };
-      const node = toNode(addRule(`${definition.check}#appliesWhen`, topLevel));
-      const key = JSON.stringify(node);
+      const condition = addRule(`${definition.check}#appliesWhen`, topLevel);
+      const key = JSON.stringify(topLevel);
       index = applicabilityIndex.get(key) ?? -1;
       if (index < 0) {
-        index = applicability.push(node) - 1;
+        index = applicability.push(predicateOf(condition)) - 1;
+        applicabilityConditions.push(condition);
         applicabilityIndex.set(key, index);
       }
     }
     // One engine rule per leaf of `requires`, so that each leaf is evaluated and explained.
     const requires = (flattenRequires(definition.requires) as Record<string, unknown>[]).map((leaf, i) =>
-      leafNumber(addRule(`${definition.check}#${i}`, { all: [leaf] }).all![0]),
+      leafOf(addRule(`${definition.check}#${i}`, { all: [leaf] }).all![0]),
     );
     const staticMessage = fillParameters(definition.message);
     const template = /\{(actual|expected)\}/.test(staticMessage) ? staticMessage.split(/\{(actual|expected)\}/) : null;
-    return { definition, applicability: index, requires, template, staticMessage };
+    return { definition, name: definition.check, applicability: index, requires, template, staticMessage };
   });
-  return { file, engine, leaves, applicability, checks, facts: [...facts] };
+  const factNames = [...facts];
+  const run = generateRunner(file, checks, applicabilityConditions, factNames, (name) => operators.get(name) as EngineOperator);
+  return { file, engine, applicability, checks, facts: factNames, run };
+}
+
+// ---------------------------------------------------------------------------
+// Code generation: the compiled checks of a file as one straight-line function, as a developer would
+// write them by hand. Property accesses are inlined, so each fact is read through a monomorphic inline
+// cache instead of a keyed lookup, and json-rules-engine's default operators become expressions.
+// Nothing of the rule file's text reaches the code but names checked against IDENTIFIER: values,
+// check names and other facts' names are passed in as constants (k[i]), other operators as functions (t[i]).
+
+type Runner = (facts: Facts, includePassing: boolean) => Evaluation;
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** json-rules-engine's default operators, as expressions of `a` (the fact's value) and `e` (the compared value). */
+const DEFAULT_OPERATORS: Readonly<Record<string, (a: string, e: string) => string>> = {
+  equal: (a, e) => `${a} === ${e}`,
+  notEqual: (a, e) => `${a} !== ${e}`,
+  in: (a, e) => `${e}.indexOf(${a}) > -1`,
+  notIn: (a, e) => `${e}.indexOf(${a}) === -1`,
+  contains: (a, e) => `Array.isArray(${a}) && ${a}.indexOf(${e}) > -1`,
+  doesNotContain: (a, e) => `Array.isArray(${a}) && ${a}.indexOf(${e}) === -1`,
+  // numberValidator: Number.parseFloat(a).toString() !== 'NaN', i.e. a not NaN for a number.
+  lessThan: (a, e) => `(typeof ${a} === "number" ? ${a} === ${a} : isNumeric(${a})) && ${a} < ${e}`,
+  lessThanInclusive: (a, e) => `(typeof ${a} === "number" ? ${a} === ${a} : isNumeric(${a})) && ${a} <= ${e}`,
+  greaterThan: (a, e) => `(typeof ${a} === "number" ? ${a} === ${a} : isNumeric(${a})) && ${a} > ${e}`,
+  greaterThanInclusive: (a, e) => `(typeof ${a} === "number" ? ${a} === ${a} : isNumeric(${a})) && ${a} >= ${e}`,
+};
+if (CUSTOM_OPERATORS.some((operator) => Object.hasOwn(DEFAULT_OPERATORS, operator.name))) {
+  throw new Error('a custom operator shadows a json-rules-engine default');
+}
+
+/** json-rules-engine's numberValidator, for values that are not numbers. */
+function isNumeric(value: unknown): boolean {
+  return Number.parseFloat(value as string).toString() !== 'NaN';
+}
+
+function generateRunner(
+  file: RuleFile,
+  checks: CompiledCheck[],
+  applicability: EngineCondition[],
+  facts: string[],
+  operatorNamed: (name: string) => EngineOperator,
+): Runner | null {
+  const constants: unknown[] = [];
+  const constant = (value: unknown) => {
+    const at = constants.indexOf(value);
+    return `k[${at >= 0 ? at : constants.push(value) - 1}]`;
+  };
+  const tests: Test[] = [];
+  const leaves: CompiledLeaf[] = [];
+  let temporaries = 0;
+  const temporary = () => `v${temporaries++}`;
+  const property = (object: string, name: string | number) =>
+    typeof name === 'number' ? `${object}[${name}]` : IDENTIFIER.test(name) ? `${object}.${name}` : `${object}[${constant(name)}]`;
+  // Object.prototype's members (toString…) would answer a load on any object: those names are checked with hasOwn only.
+  const inherited = (name: string) => name in Object.prototype;
+  let readsParameters = false;
+  const read = (fact: string, path: string | undefined): string => {
+    let value: string;
+    if (fact === 'parameters') {
+      readsParameters = true;
+      value = 'parameters';
+    } else value = property('facts', fact);
+    if (!path) return value;
+    const segments = pathSegments(path);
+    const v = temporary();
+    // resolvePath: each segment of an object, undefined past a value that is not one.
+    let resolved = property(v, segments[segments.length - 1]);
+    for (let i = segments.length - 2; i >= 0; i--) {
+      resolved = `(${v} = ${property(v, segments[i])}, ${v} !== null && typeof ${v} === "object" ? ${resolved} : undefined)`;
+    }
+    return `(${v} = ${value}, ${v} !== null && typeof ${v} === "object" ? ${resolved} : ${v})`;
+  };
+  const testOfLeaf = (condition: EngineCondition, a: string, e: string): string => {
+    const operator = condition.operator as string;
+    const inline = DEFAULT_OPERATORS[operator];
+    if (Object.hasOwn(DEFAULT_OPERATORS, operator)) return inline(a, e);
+    return `t[${tests.push(testOf(operatorNamed(operator))) - 1}](${a}, ${e})`;
+  };
+  const expectedOf = (value: unknown): string => {
+    if (value !== null && typeof value === 'object' && Object.hasOwn(value, 'fact')) {
+      const reference = value as { fact: string; path?: string };
+      return read(reference.fact, reference.path);
+    }
+    return constant(value);
+  };
+  const predicate = (condition: EngineCondition): string => {
+    if (condition.all) return `(${condition.all.map(predicate).join(' && ')})`;
+    if (condition.any) return `(${condition.any.map(predicate).join(' || ')})`;
+    if (condition.not) return `!${predicate(condition.not)}`;
+    const a = temporary();
+    const e = temporary();
+    return `(${a} = ${read(condition.fact as string, condition.path)}, ${e} = ${expectedOf(condition.value)}, Boolean(${testOfLeaf(condition, a, e)}))`;
+  };
+
+  const body: string[] = [];
+  applicability.forEach((condition, i) => body.push(`const w${i} = ${predicate(condition)};`));
+  checks.forEach((check, c) => {
+    const leafCode = check.requires.map((leaf) => {
+      const l = leaves.push(leaf) - 1;
+      const condition = { fact: leaf.fact, path: leaf.path, operator: leaf.operatorName, value: leaf.value };
+      // A literal is handed out as `expected` as it is (frozen): the same object as leaf.value.
+      const expected = leaf.expected === null ? `L[${l}].value` : expectedOf(leaf.value);
+      return (
+        `a = ${read(leaf.fact, leaf.path)}; e = ${expected};\n` +
+        `if (!(${testOfLeaf(condition, 'a', 'e')})) failures.push(failure(C[${c}], L[${l}], a, e));\n` +
+        `else if (passes !== null) passes.push(new Passing(C[${c}], L[${l}], a, e));`
+      );
+    });
+    if (check.applicability < 0) body.push(...leafCode);
+    else body.push(`if (w${check.applicability}) {\n${leafCode.join('\n')}\n} else notApplicable.push(${constant(check.name)});`);
+  });
+  const present = facts.map((fact) =>
+    inherited(fact)
+      ? `Object.hasOwn(facts, ${constant(fact)})`
+      : `(${property('facts', fact)} !== undefined || Object.hasOwn(facts, ${constant(fact)}))`,
+  );
+  const source = [
+    '"use strict";',
+    `return function run(facts, includePassing) {`,
+    present.length > 0 ? `if (!(${present.join(' && ')})) missingFacts(facts);` : '',
+    readsParameters ? 'const parameters = Object.hasOwn(facts, "parameters") ? facts.parameters : P;' : '',
+    `let a, e${Array.from({ length: temporaries }, (_, i) => `, v${i}`).join('')};`,
+    'const failures = [];',
+    'const passes = includePassing ? [] : null;',
+    'const notApplicable = [];',
+    ...body,
+    `const evaluation = { ruleSet: ${constant(file.ruleSet)}, version: ${constant(file.version)}, passed: failures.length === 0, failures, notApplicable };`,
+    'if (passes !== null) evaluation.passes = passes;',
+    'return evaluation;',
+    '};',
+  ].join('\n');
+  const missingFacts = (given: Facts) => requireFacts(file, facts, given);
+  try {
+    // Generated from our templates and IDENTIFIER-checked names only (see above): no text of the rule file is evaluated.
+    const factory = new Function('k', 't', 'C', 'L', 'P', 'failure', 'Passing', 'isNumeric', 'missingFacts', source);
+    return factory(constants, tests, checks, leaves, PARAMETERS, verdict, PassingVerdict, isNumeric, missingFacts) as Runner;
+  } catch (error) {
+    // A sandbox that refuses code generation (EvalError): the checks are run one by one (evaluateChecks).
+    if (error instanceof EvalError) return null;
+    throw error;
+  }
 }
 
 function compiledFor(ruleFile: unknown, label: string): CompiledRuleFile {
@@ -536,7 +747,7 @@ function formatValue(value: unknown): string {
   }
   if (typeof value === 'boolean') return value ? 'oui' : 'non';
   if (typeof value === 'string') {
-    return /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value.slice(8, 10)}/${value.slice(5, 7)}/${value.slice(0, 4)}` : value;
+    return value.length === 10 && startsWithIsoDate(value) ? `${value.slice(8, 10)}/${value.slice(5, 7)}/${value.slice(0, 4)}` : value;
   }
   if (Array.isArray(value)) return value.length === 0 ? '—' : value.map(formatValue).join(', ');
   return JSON.stringify(value);
@@ -554,9 +765,8 @@ function formatMessage(check: CompiledCheck, actual: unknown, expected: unknown)
 }
 
 /** A failing verdict: a plain object, its message formatted (failures are few and always read). */
-function verdict(check: CompiledCheck, leaf: CompiledLeaf, result: LeafResult): Verdict {
+function verdict(check: CompiledCheck, leaf: CompiledLeaf, actual: unknown, expected: unknown): Verdict {
   const { definition } = check;
-  const { actual, expected } = result;
   const v: Verdict = {
     ruleId: definition.id,
     check: definition.check,
@@ -591,7 +801,7 @@ class PassingVerdict implements Verdict {
   #compiled: CompiledCheck;
   #message: string | undefined = undefined;
 
-  constructor(check: CompiledCheck, leaf: CompiledLeaf, result: LeafResult) {
+  constructor(check: CompiledCheck, leaf: CompiledLeaf, actual: unknown, expected: unknown) {
     const { definition } = check;
     this.ruleId = definition.id;
     this.check = definition.check;
@@ -600,8 +810,8 @@ class PassingVerdict implements Verdict {
     this.fact = leaf.fact;
     if (leaf.path !== undefined) this.path = leaf.path;
     this.operator = leaf.operatorName;
-    this.actual = result.actual;
-    this.expected = result.expected;
+    this.actual = actual;
+    this.expected = expected;
     this.#compiled = check;
   }
 
@@ -630,39 +840,12 @@ class PassingVerdict implements Verdict {
   }
 }
 
-interface LeafResult {
-  result: boolean;
-  actual: unknown;
-  expected: unknown;
-}
-
-/** As json-rules-engine's Almanac.factValue for a constant fact: a path applies to objects only. */
-function factValue(facts: Facts, id: string, path: string | undefined): unknown {
-  const value = id === 'parameters' && !Object.hasOwn(facts, id) ? PARAMETERS : facts[id];
-  return path && value !== null && typeof value === 'object' ? resolvePath(value, path) : value;
-}
-
-/** As Condition.evaluate: `value` may be a `{ "fact": …, "path": … }` reference. */
-function evaluateLeaf(leaf: CompiledLeaf, facts: Facts): LeafResult {
-  const value = leaf.value as { fact?: unknown; path?: string } | null;
-  const expected =
-    value !== null && typeof value === 'object' && Object.hasOwn(value, 'fact')
-      ? factValue(facts, value.fact as string, value.path)
-      : leaf.value;
-  const actual = factValue(facts, leaf.fact, leaf.path);
-  return { result: Boolean(leaf.operator.evaluate(actual, expected)), actual, expected };
-}
-
-function holds(node: ConditionNode, leaf: (index: number) => LeafResult): boolean {
-  switch (node.op) {
-    case 'all':
-      return node.children.every((child) => holds(child, leaf));
-    case 'any':
-      return node.children.some((child) => holds(child, leaf));
-    case 'not':
-      return !holds(node.child, leaf);
-    case 'leaf':
-      return leaf(node.index).result;
+function requireFacts(file: RuleFile, names: readonly string[], facts: Facts): void {
+  for (let i = 0; i < names.length; i++) {
+    if (!Object.hasOwn(facts, names[i])) {
+      const missing = names.filter((fact) => !Object.hasOwn(facts, fact));
+      throw new Error(`Rule set ${file.ruleSet} ${file.version} needs facts that were not provided: ${missing.join(', ')}`);
+    }
   }
 }
 
@@ -675,40 +858,115 @@ export async function evaluate(ruleFile: RuleFile, facts: Facts, options: Evalua
   return evaluateSync(ruleFile, facts, options);
 }
 
-/** `evaluate` without the promise, for callers that cannot await (e.g. Temporal workflow code). */
+/**
+ * `evaluate` without the promise, for callers that cannot await (e.g. Temporal workflow code). Runs the
+ * compiled checks: json-rules-engine's operators and fact semantics without its per-run Almanac,
+ * promises and rule cloning; evaluateWithEngine gives the same verdicts through Engine.run.
+ */
 export function evaluateSync(ruleFile: RuleFile, facts: Facts, options: EvaluateOptions = {}): Evaluation {
   const compiledFile = compiledFor(ruleFile, 'rule file');
-  const { file, checks, leaves } = compiledFile;
-  const missing = compiledFile.facts.filter((fact) => !Object.hasOwn(facts, fact));
-  if (missing.length > 0) {
-    throw new Error(`Rule set ${file.ruleSet} ${file.version} needs facts that were not provided: ${missing.join(', ')}`);
-  }
-
-  // Facts do not change during a call: each distinct leaf and `appliesWhen` is evaluated once.
-  const leafResults: Array<LeafResult | undefined> = new Array(leaves.length);
-  const leaf = (index: number): LeafResult => (leafResults[index] ??= evaluateLeaf(leaves[index], facts));
-  const applies: Array<boolean | undefined> = new Array(compiledFile.applicability.length);
-
   const includePassing = options.includePassing === true;
+  return compiledFile.run !== null ? compiledFile.run(facts, includePassing) : evaluateChecks(compiledFile, facts, includePassing);
+}
+
+/** The compiled checks one by one: where code generation is refused (exported to test it against the generated runner). */
+export function evaluateStepwise(ruleFile: RuleFile, facts: Facts, options: EvaluateOptions = {}): Evaluation {
+  return evaluateChecks(compiledFor(ruleFile, 'rule file'), facts, options.includePassing === true);
+}
+
+function evaluateChecks(compiledFile: CompiledRuleFile, facts: Facts, includePassing: boolean): Evaluation {
+  const { file, checks, applicability } = compiledFile;
+  requireFacts(file, compiledFile.facts, facts);
   const failures: Verdict[] = [];
   const passes: Verdict[] = [];
   const notApplicable: string[] = [];
-  for (const check of checks) {
+  // Facts do not change during a call: each distinct `appliesWhen` is decided once.
+  const applies: Array<boolean | undefined> = new Array(applicability.length);
+  for (let c = 0; c < checks.length; c++) {
+    const check = checks[c];
     const a = check.applicability;
-    if (a >= 0 && !(applies[a] ??= holds(compiledFile.applicability[a], leaf))) {
-      notApplicable.push(check.definition.check);
-      continue;
+    if (a >= 0) {
+      let holds = applies[a];
+      if (holds === undefined) holds = applies[a] = applicability[a](facts);
+      if (!holds) {
+        notApplicable.push(check.name);
+        continue;
+      }
     }
-    for (const index of check.requires) {
-      const result = leaf(index);
-      if (!result.result) failures.push(verdict(check, leaves[index], result));
-      else if (includePassing) passes.push(new PassingVerdict(check, leaves[index], result));
+    const leaves = check.requires;
+    for (let l = 0; l < leaves.length; l++) {
+      const leaf = leaves[l];
+      const actual = leaf.actual(facts);
+      const expected = leaf.expected === null ? leaf.value : leaf.expected(facts);
+      if (!leaf.test(actual, expected)) failures.push(verdict(check, leaf, actual, expected));
+      else if (includePassing) passes.push(new PassingVerdict(check, leaf, actual, expected));
     }
   }
 
   const evaluation: Evaluation = {
     ruleSet: file.ruleSet,
     version: file.version,
+    passed: failures.length === 0,
+    failures,
+    notApplicable,
+  };
+  if (includePassing) evaluation.passes = passes;
+  return evaluation;
+}
+
+// ---------------------------------------------------------------------------
+// The reference: the same verdicts through json-rules-engine's Engine.run
+
+interface EngineLeafResult {
+  factResult: unknown;
+  valueResult: unknown;
+}
+
+/** Engine.run keeps its status on the Engine: runs of one Engine are queued, never interleaved. */
+const engineQueues = new WeakMap<Engine, Promise<unknown>>();
+
+function runQueued(engine: Engine, facts: Facts): ReturnType<Engine['run']> {
+  const previous = engineQueues.get(engine) ?? Promise.resolve();
+  const run = previous.then(
+    () => engine.run({ ...facts }),
+    () => engine.run({ ...facts }),
+  );
+  engineQueues.set(engine, run);
+  return run;
+}
+
+/**
+ * `evaluate` through json-rules-engine itself: Engine.run on the rule file's cached Engine, each leaf of
+ * `requires` and each `appliesWhen` a rule of its own, the values seen and compared read from the rule
+ * results. Slower (promises, an Almanac and cloned conditions per run): the reference that tests and
+ * bench:rules compare the compiled checks with.
+ */
+export async function evaluateWithEngine(ruleFile: RuleFile, facts: Facts, options: EvaluateOptions = {}): Promise<Evaluation> {
+  const compiledFile = compiledFor(ruleFile, 'rule file');
+  requireFacts(compiledFile.file, compiledFile.facts, facts);
+  const run = await runQueued(compiledFile.engine, facts);
+  const byName = new Map<string, { result: unknown; conditions: unknown }>();
+  for (const result of [...run.results, ...run.failureResults]) byName.set(result.name as string, result);
+  const includePassing = options.includePassing === true;
+  const failures: Verdict[] = [];
+  const passes: Verdict[] = [];
+  const notApplicable: string[] = [];
+  for (const check of compiledFile.checks) {
+    if (check.applicability >= 0 && !byName.get(`${check.name}#appliesWhen`)?.result) {
+      notApplicable.push(check.name);
+      continue;
+    }
+    check.requires.forEach((leaf, i) => {
+      const result = byName.get(`${check.name}#${i}`);
+      if (!result) throw new Error(`json-rules-engine did not run ${check.name}#${i}`);
+      const { factResult, valueResult } = (result.conditions as { all: EngineLeafResult[] }).all[0];
+      if (!result.result) failures.push(verdict(check, leaf, factResult, valueResult));
+      else if (includePassing) passes.push(new PassingVerdict(check, leaf, factResult, valueResult));
+    });
+  }
+  const evaluation: Evaluation = {
+    ruleSet: compiledFile.file.ruleSet,
+    version: compiledFile.file.version,
     passed: failures.length === 0,
     failures,
     notApplicable,

@@ -10,7 +10,7 @@ import { Actor } from '../../http/actor';
 import { Can, CurrentPrincipal } from '../../http/auth';
 import { APPLICATION_DEPS } from '../../http/tokens';
 import { intParam as int, validateBody } from '../../http/validation';
-import { ApiErrors, ApiSuccess } from '../../http/openapi';
+import { ApiErrors, ApiSuccess, ApiPage } from '../../http/openapi';
 import * as v from '../../http/openapi/views';
 
 const organisationParam = new ParseUUIDPipe({
@@ -77,8 +77,7 @@ export class QualityEventsController {
       'The centre’s quality record, newest first (an inspector: only a centre of their assigned visits, as for its risk score; otherwise 404)',
   })
   @ApiQuery({ name: 'kind', required: false, enum: [...QUALITY_EVENT_KINDS] })
-  @ApiQuery({ name: 'limit', required: false, type: Number })
-  @ApiQuery({ name: 'offset', required: false, type: Number })
+  @ApiPage()
   async list(
     @CurrentPrincipal() principal: Principal,
     @Param('organisationId', organisationParam) organisationId: string,

@@ -20,7 +20,7 @@ import { Can, CurrentPrincipal } from '../../http/auth';
 import { APPLICATION_DEPS } from '../../http/tokens';
 import { validateBody } from '../../http/validation';
 import { pageParams, placeFilter, singleValues } from '../../agrement/api/list-query';
-import { ApiErrors, ApiSuccess } from '../../http/openapi';
+import { ApiErrors, ApiSuccess, ApiPage } from '../../http/openapi';
 import * as v from '../../http/openapi/views';
 
 const uuid = (field: string) => new ParseUUIDPipe({ exceptionFactory: () => new InvalidCommand(field, `${field} must be a UUID`) });
@@ -119,8 +119,7 @@ export class VisitsController {
   })
   @ApiQuery({ name: 'department', required: false, description: 'INSEE department code, e.g. 69, 2A, 974' })
   @ApiQuery({ name: 'region', required: false, description: 'INSEE region code (GET /dashboard/regions)' })
-  @ApiQuery({ name: 'limit', required: false, type: Number, description: '1 to 1,000 (default 50)' })
-  @ApiQuery({ name: 'offset', required: false, type: Number })
+  @ApiPage({ limitDescription: '1 to 1,000 (default 50)' })
   async ranking(@CurrentPrincipal() principal: Principal, @Query() raw: Record<string, unknown>) {
     const q = singleValues(raw);
     if (q.format !== undefined) throw new InvalidCommand('format', 'format is not supported here: the ranking is JSON only');

@@ -355,8 +355,10 @@ describe('session-deadline workflow on the time-skipping server, with exact inst
       const history = await handle.fetchHistory();
       const signals = (history.events ?? []).filter((e) => e.signalExternalWorkflowExecutionInitiatedEventAttributes);
       expect(signals).toHaveLength(1);
-      const { timeline } = await findAgrement(h.db, start.agrementId);
-      expect(timeline.filter((e) => e.type === 'sessions-finalised').map((e) => e.data)).toEqual([
+      // The query answers from the workflow's state; its log is written by the activity that follows: waited for.
+      const counted = async () =>
+        (await findAgrement(h.db, start.agrementId)).timeline.filter((e) => e.type === 'sessions-finalised').map((e) => e.data);
+      expect(await until(counted, (list) => list.length > 0)).toEqual([
         expect.objectContaining({ sessionId: input.sessionId, candidates: 17, counted: true, total: 17 }),
       ]);
       expect((await sessionLog(input.sessionId)).filter((e) => e.type === 'finalised')).toHaveLength(1);

@@ -46,7 +46,10 @@ const REFUSALS: Record<number, (body: Partial<Schemas['Error']> | undefined) => 
   413: () => 'Envoi trop volumineux.',
   422: (b) => (b?.rules?.length ? `Refusé par les règles ${b.rules.join(', ')}.` : 'Refusé par les règles.'),
   429: () => 'Trop de demandes à la fois : réessayez dans un instant.',
-  503: () => 'Service momentanément indisponible : réessayez dans un instant.',
+  503: (b) =>
+    b?.dependency === 'simulator'
+      ? 'Simulation indisponible : le simulateur n’est pas installé sur ce déploiement.'
+      : 'Service momentanément indisponible : réessayez dans un instant.',
 };
 
 /** An error answer of the API (one shared schema), in French for the page: what was refused and why, then the API's detail. */

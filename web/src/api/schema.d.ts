@@ -1982,7 +1982,7 @@ export interface components {
             action?: string;
             /** @description 403: the roles that may take it */
             allowedRoles?: string[];
-            /** @description 503: what cannot be reached (database, temporal) */
+            /** @description 503: what cannot be reached (database, temporal), or `simulator`: what-if is not installed in this deployment (docs/adr/0004) */
             dependency?: string;
             /** @description More about the error (ids, rule ids, the first request of a reused Idempotency-Key…) */
             details?: unknown;
@@ -10874,7 +10874,7 @@ export interface operations {
     SessionsController_list: {
         parameters: {
             query?: {
-                /** @description part of the centre’s name, any case */
+                /** @description part of the centre’s name, whatever its case and accents */
                 centre?: string;
                 /** @description ISO date */
                 from?: unknown;

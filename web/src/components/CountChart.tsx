@@ -1,6 +1,7 @@
 import type { ActiveElement, ChartEvent } from 'chart.js';
 import { Bar } from 'react-chartjs-2';
 import { Link, useNavigate } from 'react-router-dom';
+import { wrapLabel } from '../format/lines';
 import { ChartFigure } from './ChartFigure';
 import { CHART_COLORS } from './charts';
 import { DataTable } from './DataTable';
@@ -40,7 +41,7 @@ export function CountChart({
           role="img"
           aria-labelledby={labelId}
           data={{
-            labels: bars.map((b) => b.label),
+            labels: bars.map((b) => (horizontal ? wrapLabel(b.label) : b.label)),
             datasets: [{ label: headers[1], data: bars.map((b) => b.n), backgroundColor: CHART_COLORS.primary }],
           }}
           options={{

@@ -1,10 +1,12 @@
 import { Button } from '@codegouvfr/react-dsfr/Button';
+import { Checkbox } from '@codegouvfr/react-dsfr/Checkbox';
 import { Input } from '@codegouvfr/react-dsfr/Input';
 import { Select } from '@codegouvfr/react-dsfr/Select';
 import { type FormEvent, useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { api, ok } from '../api/client';
 import type { paths } from '../api/schema';
+import { label as labelOf } from '../format/labels';
 
 type Regions = paths['/dashboard/regions']['get']['responses'][200]['content']['application/json'];
 
@@ -74,6 +76,45 @@ export function DepartmentInput({ params }: { params: URLSearchParams }) {
   );
 }
 
+/** The kind filter (centres or networks), kept in the address as `type`. */
+export function KindSelect({ params }: { params: URLSearchParams }) {
+  return <CodeSelect label="Type" name="type" codes={['centre', 'network']} labels={KIND_FILTER} value={params.get('type')} />;
+}
+const KIND_FILTER: Readonly<Record<string, string>> = { centre: 'Centres', network: 'Réseaux' };
+
+/** A filter among codes (states, kinds…), each shown by its French label, kept in the address as `name`; `all` reads the empty choice. */
+export function CodeSelect({
+  label,
+  name,
+  codes,
+  labels,
+  value,
+  all = 'Tous',
+}: {
+  label: string;
+  name: string;
+  codes: readonly string[];
+  labels: Readonly<Record<string, string>>;
+  value: string | null | undefined;
+  all?: string;
+}) {
+  return (
+    <Select label={label} nativeSelectProps={{ name, defaultValue: value ?? '' }}>
+      <option value="">{all}</option>
+      {codes.map((c) => (
+        <option key={c} value={c}>
+          {labelOf(labels, c)}
+        </option>
+      ))}
+    </Select>
+  );
+}
+
+/** A yes/no filter (e.g. the overdue ones), kept in the address as `name=oui` (list-query.ts flagParam). */
+export function FlagCheckbox({ label, name, checked }: { label: string; name: string; checked: boolean | undefined }) {
+  return <Checkbox options={[{ label, nativeInputProps: { name, value: 'oui', defaultChecked: Boolean(checked) } }]} />;
+}
+
 export function FilterBar({ withDays = false }: { withDays?: boolean }) {
   const [params, setParams] = useSearchParams();
   const regions = useRegions();
@@ -96,11 +137,7 @@ export function FilterBar({ withDays = false }: { withDays?: boolean }) {
       )}
       <RegionSelect params={params} regions={regions} />
       <DepartmentInput params={params} />
-      <Select label="Type" nativeSelectProps={{ name: 'type', defaultValue: params.get('type') ?? '' }}>
-        <option value="">Tous</option>
-        <option value="centre">Centres</option>
-        <option value="network">Réseaux</option>
-      </Select>
+      <KindSelect params={params} />
       <Button type="submit">Filtrer</Button>
     </form>
   );

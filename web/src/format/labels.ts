@@ -1,7 +1,13 @@
 /**
  * The words of the page for the API's codes (states, deadlines, events, outcomes…), in one place: each screen
- * reads them from here. An unknown code is shown as is (a new one of the API never hides a row).
+ * reads them from here. An unknown code is shown as is (a new one of the API never hides a row); the tables of codes the
+ * domain lists are typed by it, so that a code added there without its French words breaks the build.
  */
+import type { AgrementState } from '../../../src/agrement/domain/model';
+import type { ApplicationState } from '../../../src/application/domain/procedure';
+import type { StatementState } from '../../../src/billing/domain/statement';
+import { DEADLINE_LABELS } from '../../../src/dashboard/domain/deadline-calendar';
+import type { SessionStatus } from '../../../src/sessions/usecases/session-row';
 
 export const label = (table: Readonly<Record<string, string>>, code: string): string => table[code] ?? code;
 
@@ -12,14 +18,14 @@ export const actorFr = (actor: string): string =>
 export const ROLES: Readonly<Record<string, string>> = {
   operations: 'Opérations',
   legal: 'Service juridique',
-  inspector: 'Contrôleur',
+  inspector: 'Inspecteur',
   centre: 'Centre',
   coordinator: 'Coordinateur de réseau',
   'read-only': 'Lecture seule',
 };
 
 /** An agrément's state, as an adjective that agrees with "centre" (singular). */
-export const STATES: Readonly<Record<string, string>> = {
+export const STATES: Readonly<Record<AgrementState, string>> = {
   active: 'actif',
   suspended: 'suspendu',
   'force-majeure': 'en force majeure',
@@ -30,7 +36,7 @@ export const STATES: Readonly<Record<string, string>> = {
 };
 
 /** The same adjective in the plural ("2 centres actifs"). */
-export const STATES_PLURAL: Readonly<Record<string, string>> = {
+export const STATES_PLURAL: Readonly<Record<AgrementState, string>> = {
   active: 'actifs',
   suspended: 'suspendus',
   'force-majeure': 'en force majeure',
@@ -40,26 +46,8 @@ export const STATES_PLURAL: Readonly<Record<string, string>> = {
   terminated: 'résiliés',
 };
 
-export const DEADLINES: Readonly<Record<string, string>> = {
-  'renewal-reminder': 'Rappel de renouvellement',
-  'renewal-request-due': 'Demande de renouvellement',
-  term: "Terme de l'agrément",
-  'badge-reminder': 'Rappel badge référent',
-  'badge-due': 'Badge « Référent Pix »',
-  'quota-checkpoint': 'Point d’étape quota',
-  'quota-deadline': 'Quota à 3 ans',
-  'cure-due': 'Fin du délai de mise en demeure',
-  'visit-answer-due': 'Réponse à la visite de contrôle',
-  'labour-documents-due': 'Documents sociaux',
-  'cahier-change-apply-by': 'Application du nouveau cahier',
-  'force-majeure-limit': 'Limite force majeure',
-  'termination-effective': 'Prise d’effet de la résiliation',
-  'finalisation-due': 'Finalisation de session (48 h)',
-  'statement-due': 'Relevé mensuel',
-  'remedy-due': 'Nouvelle session ou remboursement (incident)',
-  'referent-contribution-year': 'Contribution annuelle du référent',
-  'referent-contribution-warning': 'Alerte contribution du référent',
-};
+/** The deadlines' names: the API's own table (src/dashboard/domain/deadline-calendar.ts), complete by its type. */
+export const DEADLINES: Readonly<Record<string, string>> = DEADLINE_LABELS;
 
 export const OVERDUE: Readonly<Record<string, string>> = {
   'finalisation-overdue': 'Session non finalisée sous 48 h',
@@ -138,7 +126,11 @@ export const STREAMS: Readonly<Record<string, string>> = {
   'centre-quality': 'Suivi qualité',
 };
 
-export const SESSION_STATUS: Readonly<Record<string, string>> = { planned: 'planifiée', finalised: 'finalisée', cancelled: 'annulée' };
+export const SESSION_STATUS: Readonly<Record<SessionStatus, string>> = {
+  planned: 'planifiée',
+  finalised: 'finalisée',
+  cancelled: 'annulée',
+};
 
 export const PROPOSALS: Readonly<Record<string, string>> = {
   termination: 'la résiliation',
@@ -156,7 +148,7 @@ export const PROPOSAL_KINDS: Readonly<Record<string, string>> = {
 export const KINDS: Readonly<Record<string, string>> = { centre: 'centre', network: 'réseau' };
 
 /** An application's state (APP-2..6), as people say it of "la demande". */
-export const APPLICATION_STATES: Readonly<Record<string, string>> = {
+export const APPLICATION_STATES: Readonly<Record<ApplicationState, string>> = {
   submitted: 'reçue',
   incomplete: 'incomplète',
   rejected: 'rejetée',
@@ -224,7 +216,7 @@ export const LOG_STREAMS: Readonly<Record<string, string>> = {
   attention: 'Point d’attention',
   'rule-set-version': 'Règles de session',
   'sco-campaign': 'Campagne scolaire',
-  inspector: 'Contrôleur',
+  inspector: 'Inspecteur',
 };
 
 /** A session import's status (SES-1, docs/session-import.md). */
@@ -266,7 +258,7 @@ export const QUALITY_KINDS: Readonly<Record<string, string>> = {
 };
 
 /** BIL-1, BIL-2: a monthly statement's state. */
-export const STATEMENT_STATES: Readonly<Record<string, string>> = {
+export const STATEMENT_STATES: Readonly<Record<StatementState, string>> = {
   prepared: 'préparé',
   sent: 'envoyé',
   invoiced: 'facturé',

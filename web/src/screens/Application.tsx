@@ -1,21 +1,17 @@
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
-import { Button } from '@codegouvfr/react-dsfr/Button';
-import { Checkbox } from '@codegouvfr/react-dsfr/Checkbox';
-import { Input } from '@codegouvfr/react-dsfr/Input';
-import { RadioButtons } from '@codegouvfr/react-dsfr/RadioButtons';
-import { Select } from '@codegouvfr/react-dsfr/Select';
-import { type FormEvent, type ReactNode, useId, useState } from 'react';
+import { Fragment, useId } from 'react';
 import { useParams } from 'react-router-dom';
 import { PIECE_TYPES } from '../../../src/application/domain/application';
 import { HOLDER, TAKES_PIECES, type ApplicationState } from '../../../src/application/domain/procedure';
 import { addMonthsIn, netElapsedMs, type ProcedureClock } from '../../../src/application/domain/procedure-clock';
 import { PARAMETERS } from '../../../src/config/parameters';
-import { api, ApiError, idempotencyKey, ok, type Schemas } from '../api/client';
+import { api, ok, type Schemas } from '../api/client';
 import { useApi } from '../api/use-api';
 import { ApplicationStateBadge } from '../components/ApplicationStateBadge';
 import { DataTable } from '../components/DataTable';
+import { type ActionOf, DecisionSection, type DecisionSpec, decisionForms, type Field } from '../components/Decision';
 import { Screen } from '../components/Screen';
-import { dateFr, dateTimeFr } from '../format/french';
+import { count, dateFr, dateTimeFr } from '../format/french';
 import { daysFr } from '../format/duration';
 import { APPLICANT_KINDS, APPLICATION_EVENTS, APPLICATION_STATES, CATEGORIES, label, PIECES } from '../format/labels';
 import { useSession } from '../session/session';
@@ -40,7 +36,6 @@ type Procedure = {
 };
 
 const { procedureMonths, grantYears, conformityVisitCapEur } = PARAMETERS.application;
-const today = () => new Date().toLocaleDateString('sv-SE', { timeZone: 'Europe/Paris' });
 
 /** A value of a rule's explanation, as people read it. */
 function shown(v: unknown): string {
@@ -140,292 +135,171 @@ export function Explanations({ title, id, evaluation }: { title: string; id: str
   );
 }
 
-/** The API's refusal, in French with the field or the rule at fault. */
-const refusal = (status: number, body: Partial<Schemas['Error']> | undefined): string => new ApiError(status, body).message;
+type Subject = { a: Application; p: Procedure | null };
+/** The pieces a dossier takes, by their French names. */
+const PIECE_CHOICES = Object.fromEntries(PIECE_TYPES.map((t) => [t, label(PIECES, t)]));
+const beforeGrant = ({ a }: Subject) => a.state === 'admissible' || a.state === 'referent-trained';
+const maxYears = ({ a }: Subject) => (a.organisation.foreign ? PARAMETERS.application.foreignMaxYears : grantYears.max);
 
-type Post = (body: Record<string, unknown>) => Promise<{ error?: unknown; response: Response }>;
+type ApplicationAction = ActionOf<'applications'>;
 
-/**
- * One decision: a form that posts its body, then reloads the screen; the API's refusal shown above the form. Shared
- * with the session and statement screens; `reason` says whether it asks a reason (optional by default).
- */
-export function Decision({
-  id,
-  title,
-  children,
-  post,
-  toBody,
-  onDone,
-  submitLabel = 'Enregistrer',
-  reason: reasonField = 'optional',
-}: {
-  id: string;
-  title: string;
-  children: ReactNode;
-  post: Post;
-  toBody: (form: FormData) => Record<string, unknown>;
-  onDone: () => void;
-  submitLabel?: string;
-  reason?: 'optional' | 'required' | 'none';
-}) {
-  const [failure, setFailure] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    setFailure(null);
-    setBusy(true);
-    const form = new FormData(event.currentTarget);
-    const reason = String(form.get('reason') ?? '').trim();
-    const { error, response } = await post({ ...toBody(form), ...(reason ? { reason } : {}) });
-    setBusy(false);
-    if (error !== undefined) return setFailure(refusal(response.status, error as Partial<Schemas['Error']>));
-    onDone();
+/** A decision that records the day something happened (POST /applications/{id}/<id>), allowed in one state of the procedure. */
+function dated(
+  id: ApplicationAction,
+  state: ApplicationState,
+  title: string,
+  dateLabel: string,
+  { name = 'on', submitLabel }: { name?: string; submitLabel?: string } = {},
+): DecisionSpec<Subject> {
+  return {
+    id,
+    endpoint: `/applications/{id}/${id}`,
+    allowed: ({ a }) => a.state === state,
+    title,
+    submitLabel,
+    fields: () => [{ kind: 'date', name, label: dateLabel }],
   };
-  return (
-    <form id={`decision-${id}`} className="fr-my-3w decision" onSubmit={(e) => void submit(e)} aria-labelledby={`decision-${id}-title`}>
-      <h3 id={`decision-${id}-title`} className="fr-h6">
-        {title}
-      </h3>
-      {failure && <Alert severity="error" small description={failure} className="fr-mb-2w" role="alert" />}
-      {children}
-      {reasonField !== 'none' && (
-        <Input
-          label={reasonField === 'required' ? 'Motif' : 'Motif (facultatif)'}
-          textArea
-          nativeTextAreaProps={{ name: 'reason', rows: 2, required: reasonField === 'required' }}
-        />
-      )}
-      <Button type="submit" disabled={busy}>
-        {submitLabel}
-      </Button>
-    </form>
-  );
 }
 
-const dateInput = (label: string, name = 'on') => (
-  <Input label={label} nativeInputProps={{ type: 'date', name, required: true, defaultValue: today() }} />
-);
-
-/** The decisions the application's state allows (APP-2..6), each a form calling its endpoint. */
-function Decisions({ a, p, reload }: { a: Application; p: Procedure | null; reload: () => void }) {
-  const path = { id: a.id };
-  const header = () => ({ 'Idempotency-Key': idempotencyKey() });
-  const forms: ReactNode[] = [];
-  const state = a.state;
-  if (state === 'submitted') {
-    forms.push(
-      <Decision
-        key="admissibility"
-        id="admissibility"
-        title="Recevabilité (APP-2)"
-        onDone={reload}
-        post={(body) => api.POST('/applications/{id}/admissibility', { params: { path, header: header() }, body: body as never })}
-        toBody={(f) => {
-          const decision = String(f.get('decision'));
-          const reasons = String(f.get('reasons') ?? '')
-            .split('\n')
-            .map((r) => r.trim())
-            .filter(Boolean);
-          return {
-            decision,
-            ...(decision === 'admissible' && f.get('conformityVisitRequired') ? { conformityVisitRequired: true } : {}),
-            ...(decision === 'incomplete' ? { missingPieces: f.getAll('missingPieces').map(String) } : {}),
-            ...(decision === 'rejected' ? { reasons } : {}),
-          };
-        }}
-      >
-        <RadioButtons
-          legend="Décision"
-          name="decision"
-          options={[
-            { label: 'Recevable', nativeInputProps: { value: 'admissible', defaultChecked: true } },
-            { label: 'Incomplète (pièces manquantes, DOC-4)', nativeInputProps: { value: 'incomplete' } },
-            { label: 'Rejetée', nativeInputProps: { value: 'rejected' } },
-          ]}
-        />
-        <Checkbox
-          legend="Si recevable"
-          options={[
+/** The decisions of the procedure (APP-2..6), each allowed by the application's state, in the order of the procedure. */
+const DECISIONS: readonly DecisionSpec<Subject>[] = [
+  {
+    id: 'admissibility',
+    endpoint: '/applications/{id}/admissibility',
+    allowed: ({ a }) => a.state === 'submitted',
+    title: 'Recevabilité (APP-2)',
+    fields: (): Field[] => [
+      {
+        kind: 'radio',
+        name: 'decision',
+        legend: 'Décision',
+        options: { admissible: 'Recevable', incomplete: 'Incomplète (pièces manquantes, DOC-4)', rejected: 'Rejetée' },
+      },
+      {
+        kind: 'checks',
+        name: 'conformityVisitRequired',
+        legend: 'Si recevable',
+        as: 'boolean',
+        options: { true: `Visite de conformité exigée (APP-3, à la charge du demandeur dans la limite de ${conformityVisitCapEur} €)` },
+      },
+      { kind: 'checks', name: 'missingPieces', legend: 'Si incomplète : pièces manquantes', options: PIECE_CHOICES },
+      {
+        kind: 'text',
+        name: 'reasons',
+        label: 'Si rejetée : motifs de rejet',
+        hint: 'Un motif par ligne',
+        rows: 2,
+        optional: true,
+        as: 'lines',
+      },
+    ],
+    // Only what the decision taken asks for.
+    toBody: ({ decision, conformityVisitRequired, missingPieces, reasons }) => ({
+      decision,
+      ...(decision === 'admissible' && conformityVisitRequired ? { conformityVisitRequired: true } : {}),
+      ...(decision === 'incomplete' ? { missingPieces } : {}),
+      ...(decision === 'rejected' ? { reasons: reasons ?? [] } : {}),
+    }),
+  },
+  {
+    id: 'conformity-visit-requirement',
+    endpoint: '/applications/{id}/conformity-visit/requirement',
+    allowed: (x) => beforeGrant(x) && x.p !== null && !x.p.conformityVisit.required,
+    title: 'Exiger une visite de conformité (APP-3)',
+    submitLabel: 'Exiger la visite',
+    fields: () => [{ kind: 'note', text: `La visite est à la charge du demandeur dans la limite de ${conformityVisitCapEur} €.` }],
+  },
+  {
+    id: 'conformity-visit',
+    endpoint: '/applications/{id}/conformity-visit',
+    allowed: (x) => beforeGrant(x) && Boolean(x.p?.conformityVisit.required && !x.p.conformityVisit.on),
+    title: 'Résultat de la visite de conformité (APP-3)',
+    fields: () => [
+      { kind: 'date', name: 'on', label: 'Date de la visite' },
+      { kind: 'number', name: 'costEur', label: 'Coût de la visite (€)', min: 0, step: '0.01' },
+      {
+        kind: 'radio',
+        name: 'compliant',
+        legend: 'Résultat',
+        as: 'boolean',
+        options: { true: 'Conforme', false: 'Non conforme' },
+      },
+    ],
+  },
+  dated('referent-training', 'admissible', 'Formation du référent (APP-4, REF-2)', 'Date de la formation suivie'),
+  {
+    id: 'grant',
+    endpoint: '/applications/{id}/grant',
+    allowed: ({ a }) => a.state === 'referent-trained',
+    title: 'Accorder l’agrément (APP-5)',
+    submitLabel: 'Accorder',
+    fields: (x) => [
+      {
+        kind: 'select',
+        name: 'years',
+        label: 'Durée de l’agrément',
+        hint: x.a.organisation.foreign ? 'APP-8 : 1 an au plus à l’étranger' : undefined,
+        defaultValue: String(Math.min(grantYears.default, maxYears(x))),
+        as: 'number',
+        options: Object.fromEntries(
+          Array.from({ length: grantYears.max - grantYears.min + 1 }, (_, i) => grantYears.min + i).map((y) => [y, count(y, 'an')]),
+        ),
+      },
+      ...(x.a.kind === 'network'
+        ? [
             {
-              label: `Visite de conformité exigée (APP-3, à la charge du demandeur dans la limite de ${conformityVisitCapEur} €)`,
-              nativeInputProps: { name: 'conformityVisitRequired', value: 'true' },
-            },
-          ]}
-        />
-        <Checkbox
-          legend="Si incomplète : pièces manquantes"
-          options={PIECE_TYPES.map((t) => ({ label: label(PIECES, t), nativeInputProps: { name: 'missingPieces', value: t } }))}
-        />
-        <Input
-          label="Si rejetée : motifs de rejet"
-          hintText="Un motif par ligne"
-          textArea
-          nativeTextAreaProps={{ name: 'reasons', rows: 2 }}
-        />
-      </Decision>,
-    );
-  }
-  const beforeGrant = state === 'admissible' || state === 'referent-trained';
-  if (beforeGrant && p && !p.conformityVisit.required) {
-    forms.push(
-      <Decision
-        key="visit-required"
-        id="conformity-visit-requirement"
-        title="Exiger une visite de conformité (APP-3)"
-        submitLabel="Exiger la visite"
-        onDone={reload}
-        post={(body) => api.POST('/applications/{id}/conformity-visit/requirement', { params: { path, header: header() }, body })}
-        toBody={() => ({})}
-      >
-        <p className="fr-text--sm">La visite est à la charge du demandeur dans la limite de {conformityVisitCapEur} €.</p>
-      </Decision>,
-    );
-  }
-  if (beforeGrant && p?.conformityVisit.required && !p.conformityVisit.on) {
-    forms.push(
-      <Decision
-        key="visit"
-        id="conformity-visit"
-        title="Résultat de la visite de conformité (APP-3)"
-        onDone={reload}
-        post={(body) => api.POST('/applications/{id}/conformity-visit', { params: { path, header: header() }, body: body as never })}
-        toBody={(f) => ({ on: String(f.get('on')), costEur: Number(f.get('costEur')), compliant: f.get('compliant') === 'true' })}
-      >
-        {dateInput('Date de la visite')}
-        <Input label="Coût de la visite (€)" nativeInputProps={{ type: 'number', name: 'costEur', min: 0, step: '0.01', required: true }} />
-        <RadioButtons
-          legend="Résultat"
-          name="compliant"
-          options={[
-            { label: 'Conforme', nativeInputProps: { value: 'true', defaultChecked: true } },
-            { label: 'Non conforme', nativeInputProps: { value: 'false' } },
-          ]}
-        />
-      </Decision>,
-    );
-  }
-  if (state === 'admissible') {
-    forms.push(
-      <Decision
-        key="training"
-        id="referent-training"
-        title="Formation du référent (APP-4, REF-2)"
-        onDone={reload}
-        post={(body) => api.POST('/applications/{id}/referent-training', { params: { path, header: header() }, body: body as never })}
-        toBody={(f) => ({ on: String(f.get('on')) })}
-      >
-        {dateInput('Date de la formation suivie')}
-      </Decision>,
-    );
-  }
-  if (state === 'referent-trained') {
-    const max = a.organisation.foreign ? PARAMETERS.application.foreignMaxYears : grantYears.max;
-    forms.push(
-      <Decision
-        key="grant"
-        id="grant"
-        title="Accorder l’agrément (APP-5)"
-        submitLabel="Accorder"
-        onDone={reload}
-        post={(body) => api.POST('/applications/{id}/grant', { params: { path, header: header() }, body })}
-        toBody={(f) => ({
-          years: Number(f.get('years')),
-          ...(a.kind === 'network' ? { referentCount: Number(f.get('referentCount')) } : {}),
-        })}
-      >
-        <Select
-          label="Durée de l’agrément"
-          hint={a.organisation.foreign ? 'APP-8 : 1 an au plus à l’étranger' : undefined}
-          nativeSelectProps={{ name: 'years', defaultValue: String(Math.min(grantYears.default, max)) }}
-        >
-          {Array.from({ length: grantYears.max - grantYears.min + 1 }, (_, i) => grantYears.min + i).map((y) => (
-            <option key={y} value={y}>
-              {y === 1 ? '1 an' : `${y} ans`}
-            </option>
-          ))}
-        </Select>
-        {a.kind === 'network' && (
-          <Input
-            label="Nombre de référents prévus par la convention (REF-1)"
-            nativeInputProps={{ type: 'number', name: 'referentCount', min: 1, max: 1000, required: true, defaultValue: 1 }}
-          />
-        )}
-      </Decision>,
-    );
-  }
-  if (state === 'granted') {
-    forms.push(
-      <Decision
-        key="adhesion"
-        id="adhesion-form"
-        title="Formulaire d’adhésion signé reçu (APP-6)"
-        onDone={reload}
-        post={(body) => api.POST('/applications/{id}/adhesion-form', { params: { path, header: header() }, body: body as never })}
-        toBody={(f) => ({ on: String(f.get('on')) })}
-      >
-        {dateInput('Date de réception du formulaire')}
-      </Decision>,
-    );
-  }
-  if (state === 'adhesion-received') {
-    forms.push(
-      <Decision
-        key="attestation"
-        id="attestation"
-        title="Délivrer l’attestation d’agrément (APP-6)"
-        submitLabel="Délivrer l’attestation"
-        onDone={reload}
-        post={(body) => api.POST('/applications/{id}/attestation', { params: { path, header: header() }, body: body as never })}
-        toBody={(f) => ({ receivedOn: String(f.get('receivedOn')) })}
-      >
-        {dateInput('Date de réception de l’attestation par le centre', 'receivedOn')}
-      </Decision>,
-    );
-  }
-  if (forms.length === 0) return null;
-  return (
-    <section id="decisions" aria-labelledby="decisions-title" className="fr-my-3w">
-      <h2 id="decisions-title">Décisions</h2>
-      {forms}
-    </section>
-  );
-}
+              kind: 'number',
+              name: 'referentCount',
+              label: 'Nombre de référents prévus par la convention (REF-1)',
+              min: 1,
+              max: 1000,
+              defaultValue: 1,
+            } as const,
+          ]
+        : []),
+    ],
+  },
+  dated('adhesion-form', 'granted', 'Formulaire d’adhésion signé reçu (APP-6)', 'Date de réception du formulaire'),
+  dated(
+    'attestation',
+    'adhesion-received',
+    'Délivrer l’attestation d’agrément (APP-6)',
+    'Date de réception de l’attestation par le centre',
+    {
+      name: 'receivedOn',
+      submitLabel: 'Délivrer l’attestation',
+    },
+  ),
+];
 
 /** DOC-4: the applicant (or operations on its behalf) adds a piece while the dossier takes them; the first missing one is proposed. */
-function AddPiece({ a, p, reload }: { a: Application; p: Procedure | null; reload: () => void }) {
-  return (
-    <Decision
-      id="pieces"
-      title="Ajouter une pièce (DOC-4)"
-      submitLabel="Ajouter la pièce"
-      onDone={reload}
-      post={(body) =>
-        api.POST('/applications/{id}/pieces', {
-          params: { path: { id: a.id }, header: { 'Idempotency-Key': idempotencyKey() } },
-          body: body as never,
-        })
-      }
-      toBody={(f) => {
-        const issuedOn = String(f.get('issuedOn') ?? '');
-        return { pieces: [{ type: String(f.get('type')), filename: String(f.get('filename')).trim(), ...(issuedOn ? { issuedOn } : {}) }] };
-      }}
-    >
-      <Select label="Pièce" nativeSelectProps={{ name: 'type', defaultValue: p?.missingPieces[0] ?? PIECE_TYPES[0] }}>
-        {PIECE_TYPES.map((t) => (
-          <option key={t} value={t}>
-            {label(PIECES, t)}
-          </option>
-        ))}
-      </Select>
-      <Input label="Nom du fichier" nativeInputProps={{ name: 'filename', required: true, maxLength: 300 }} />
-      <Input
-        label="Date du document (facultatif)"
-        hintText="DOC-1 : l’extrait prouvant l’existence légale doit dater de moins de 3 mois"
-        nativeInputProps={{ type: 'date', name: 'issuedOn' }}
-      />
-    </Decision>
-  );
-}
+const ADD_PIECE: readonly DecisionSpec<Subject>[] = [
+  {
+    id: 'pieces',
+    endpoint: '/applications/{id}/pieces',
+    allowed: ({ a }) => TAKES_PIECES.includes(a.state as ApplicationState),
+    title: 'Ajouter une pièce (DOC-4)',
+    submitLabel: 'Ajouter la pièce',
+    fields: ({ p }) => [
+      {
+        kind: 'select',
+        name: 'type',
+        label: 'Pièce',
+        options: PIECE_CHOICES,
+        defaultValue: p?.missingPieces[0] ?? PIECE_TYPES[0],
+      },
+      { kind: 'text', name: 'filename', label: 'Nom du fichier', maxLength: 300 },
+      {
+        kind: 'date',
+        name: 'issuedOn',
+        label: 'Date du document (facultatif)',
+        hint: 'DOC-1 : l’extrait prouvant l’existence légale doit dater de moins de 3 mois',
+        optional: true,
+      },
+    ],
+    toBody: (piece) => ({ pieces: [piece] }),
+  },
+];
 
 async function load(id: string) {
   return ok(await api.GET('/applications/{id}', { params: { path: { id } } }));
@@ -476,7 +350,13 @@ export default function ApplicationScreen() {
 
             {p && <Clock a={a} p={p} />}
 
-            {can('application.decide') && <Decisions a={a} p={p} reload={reload} />}
+            {can('application.decide') && (
+              <DecisionSection
+                id="decisions"
+                title="Décisions"
+                forms={decisionForms(DECISIONS, { subject: { a, p }, id: a.id, onDone: reload })}
+              />
+            )}
 
             <h2>Pièces du dossier</h2>
             {p && p.missingPieces.length > 0 && (
@@ -493,9 +373,11 @@ export default function ApplicationScreen() {
               headers={['Pièce', 'Fichier', 'Date du document', 'Reçue le']}
               rows={pieces.map((x) => [label(PIECES, x.type), x.filename, dateFr(x.issuedOn), dateFr(x.receivedAt)])}
             />
-            {can('application.add-pieces') && TAKES_PIECES.includes(a.state as ApplicationState) && (
+            {can('application.add-pieces') && (
               // Keyed by what is missing: the form proposes the first missing piece afresh once incomplete.
-              <AddPiece key={`${a.state}:${p?.missingPieces.join(',') ?? ''}`} a={a} p={p} reload={reload} />
+              <Fragment key={`${a.state}:${p?.missingPieces.join(',') ?? ''}`}>
+                {decisionForms(ADD_PIECE, { subject: { a, p }, id: a.id, onDone: reload })}
+              </Fragment>
             )}
 
             <h2>Règles appliquées</h2>

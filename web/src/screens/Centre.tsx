@@ -7,6 +7,7 @@ import { api, idempotencyKey, ok, type Schemas } from '../api/client';
 import type { paths } from '../api/schema';
 import { useApi } from '../api/use-api';
 import { DataTable } from '../components/DataTable';
+import { RecordTable } from '../components/RecordTable';
 import { QuotaChart } from '../components/QuotaChart';
 import { ReasonDialog } from '../components/ReasonDialog';
 import { Screen } from '../components/Screen';
@@ -14,10 +15,10 @@ import { dateFr, dateTimeFr } from '../format/french';
 import { BLOCKERS, DEADLINES, EVENTS, label, PROPOSALS, SESSION_STATUS, STREAMS } from '../format/labels';
 import { useSession } from '../session/session';
 import { AgrementSummary, DeadlineLedger } from './centre/AgrementSummary';
-import { CentreStatements } from './centre/CentreStatements';
-import { ControlVisits } from './centre/ControlVisits';
-import { NetworkMembers } from './centre/NetworkMembers';
-import { QualityRecord } from './centre/QualityRecord';
+import { STATEMENTS } from './centre/CentreStatements';
+import { VISITS } from './centre/ControlVisits';
+import { MEMBERS } from './centre/NetworkMembers';
+import { QUALITY } from './centre/QualityRecord';
 import { loadRecords } from './centre/records';
 import { WhatIfPanel } from './centre/WhatIfPanel';
 
@@ -223,10 +224,10 @@ export default function Centre() {
               ])}
             />
 
-            {records.members && <NetworkMembers members={records.members} />}
-            {records.visits && <ControlVisits visits={records.visits} />}
-            {records.quality && <QualityRecord quality={records.quality} />}
-            {records.statements && <CentreStatements statements={records.statements} />}
+            {records.members && <RecordTable section={MEMBERS} records={records.members} />}
+            {records.visits && <RecordTable section={VISITS} records={records.visits} />}
+            {records.quality && <RecordTable section={QUALITY} records={records.quality.items} total={records.quality.total} />}
+            {records.statements && <RecordTable section={STATEMENTS} records={records.statements.items} total={records.statements.total} />}
             {can('simulation.run') && !['expired', 'terminated'].includes(a.state) && <WhatIfPanel agrementId={a.id} />}
           </>
         );

@@ -1,13 +1,12 @@
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Input } from '@codegouvfr/react-dsfr/Input';
-import { Select } from '@codegouvfr/react-dsfr/Select';
-import type { FormEvent } from 'react';
-import { Link, useSearchParams } from 'react-router-dom';
+import { Link } from 'react-router-dom';
 import { api, ok } from '../api/client';
 import type { paths } from '../api/schema';
 import { useApi } from '../api/use-api';
-import { DepartmentInput, paramsFromForm, RegionSelect, useRegions } from '../components/FilterBar';
-import { CsvExport, ListCount, ListPages, pageOf, windowOf } from '../components/Paging';
+import { CodeSelect, DepartmentInput, KindSelect, RegionSelect, useRegions } from '../components/FilterBar';
+import { oneOf, textParam, useListQuery } from '../components/list-query';
+import { CsvExport, ListCount, ListPages } from '../components/Paging';
 import { Screen } from '../components/Screen';
 import { StateBadge } from '../components/StateBadge';
 import { dateFr } from '../format/french';
@@ -20,26 +19,22 @@ type State = NonNullable<Query['state']>;
 const PAGE_SIZE = 50;
 const SORTS: readonly Sort[] = ['name', 'department', 'state', 'termOn', 'nextDeadline'];
 const STATE_CODES = Object.keys(STATES) as State[];
+const KIND_CODES = ['centre', 'network'] as const;
 
 /**
- * The search in the address, French names there and the API's in the query (#/centres?nom=lyon&etat=active&tri=termOn&ordre=desc&page=2):
- * a search can be bookmarked and shared. Unknown values are ignored rather than refused.
+ * The search in the address, French names there and the API's in the query (#/centres?nom=lyon&etat=active&tri=termOn&ordre=desc&page=2).
  */
-function queryOf(params: URLSearchParams): Query & { page: number } {
-  const text = (name: string) => params.get(name)?.trim() || undefined;
-  const state = params.get('etat') as State | null;
-  const kind = params.get('type');
-  const sort = params.get('tri') as Sort | null;
+function queryOf(params: URLSearchParams): Query {
+  const sort = oneOf(params.get('tri'), SORTS);
   return {
-    ...(text('nom') ? { name: text('nom') } : {}),
-    ...(text('uai') ? { uai: text('uai')!.toUpperCase() } : {}),
-    ...(text('departement') ? { department: text('departement') } : {}),
-    ...(text('region') ? { region: text('region') } : {}),
-    ...(state && STATE_CODES.includes(state) ? { state } : {}),
-    ...(kind === 'centre' || kind === 'network' ? { kind } : {}),
-    sort: sort && SORTS.includes(sort) ? sort : 'name',
+    name: textParam(params, 'nom'),
+    uai: textParam(params, 'uai')?.toUpperCase(),
+    department: textParam(params, 'departement'),
+    region: textParam(params, 'region'),
+    state: oneOf(params.get('etat'), STATE_CODES),
+    kind: oneOf(params.get('type'), KIND_CODES),
+    sort: sort ?? 'name',
     order: params.get('ordre') === 'desc' ? 'desc' : 'asc',
-    page: pageOf(params),
   };
 }
 
@@ -56,18 +51,10 @@ const COLUMNS: { header: string; sort?: Sort }[] = [
 
 /** Centres et réseaux: the centres and networks found by name, UAI, place, state or kind, sorted and paged, each leading to its agrément. */
 export default function Centres() {
-  const [params, setParams] = useSearchParams();
-  const { page, ...query } = queryOf(params);
+  const list = useListQuery(queryOf, { pageSize: PAGE_SIZE });
+  const { query, page, params, setParams } = list;
   const regions = useRegions();
-  const loaded = useApi(JSON.stringify({ page, ...query }), () =>
-    api.GET('/centres', { params: { query: { ...query, ...windowOf(page, PAGE_SIZE) } } }).then(ok),
-  );
-
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    // A new search starts at its first page; the sort order is kept.
-    setParams(paramsFromForm(event.currentTarget, params, ['page']));
-  };
+  const loaded = useApi(list.key, () => api.GET('/centres', { params: { query: { ...query, ...list.window } } }).then(ok));
 
   /** A click on a column's header sorts by it (ascending first, then the other way), from the first page. */
   const sortBy = (sort: Sort) => {
@@ -78,7 +65,6 @@ export default function Centres() {
     setParams(next);
   };
 
-  const key = params.toString();
   return (
     <Screen title="Centres et réseaux" loaded={loaded}>
       {(d) => {
@@ -90,8 +76,8 @@ export default function Centres() {
               className="filters"
               role="search"
               aria-label="Rechercher un centre"
-              onSubmit={submit}
-              key={`${key}|${regions.length}`}
+              onSubmit={list.submit}
+              key={list.formKey(regions.length)}
             >
               <Input label="Nom" nativeInputProps={{ name: 'nom', defaultValue: params.get('nom') ?? '', maxLength: 200 }} />
               <Input
@@ -101,19 +87,8 @@ export default function Centres() {
               />
               <DepartmentInput params={params} />
               <RegionSelect params={params} regions={regions} />
-              <Select label="État de l’agrément" nativeSelectProps={{ name: 'etat', defaultValue: params.get('etat') ?? '' }}>
-                <option value="">Tous</option>
-                {STATE_CODES.map((s) => (
-                  <option key={s} value={s}>
-                    {label(STATES, s)}
-                  </option>
-                ))}
-              </Select>
-              <Select label="Type" nativeSelectProps={{ name: 'type', defaultValue: params.get('type') ?? '' }}>
-                <option value="">Tous</option>
-                <option value="centre">Centres</option>
-                <option value="network">Réseaux</option>
-              </Select>
+              <CodeSelect label="État de l’agrément" name="etat" codes={STATE_CODES} labels={STATES} value={params.get('etat')} />
+              <KindSelect params={params} />
               <Button type="submit" iconId="fr-icon-search-line">
                 Rechercher
               </Button>

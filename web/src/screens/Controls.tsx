@@ -1,17 +1,20 @@
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Input } from '@codegouvfr/react-dsfr/Input';
+import { Select } from '@codegouvfr/react-dsfr/Select';
+import { Table } from '@codegouvfr/react-dsfr/Table';
 import { type FormEvent, useState } from 'react';
-import { Link, useSearchParams } from 'react-router-dom';
+import { Link } from 'react-router-dom';
 import { api, ApiError, ok, type Schemas } from '../api/client';
 import type { paths } from '../api/schema';
 import { PARAMETERS } from '../../../src/config/parameters';
 import { dateIn } from '../../../src/shared/domain/zoned-time';
 import { useApi } from '../api/use-api';
 import { DataTable } from '../components/DataTable';
-import { DepartmentInput, paramsFromForm, RegionSelect, useRegions } from '../components/FilterBar';
+import { DepartmentInput, RegionSelect, useRegions } from '../components/FilterBar';
+import { textParam, useListQuery } from '../components/list-query';
 import { Screen } from '../components/Screen';
-import { count, dateFr } from '../format/french';
+import { count, dateFr, monthFr, todayInParis } from '../format/french';
 import { INSPECTOR_KINDS, label, VISIT_KINDS, VISIT_STATUS } from '../format/labels';
 import { useSession } from '../session/session';
 
@@ -39,24 +42,21 @@ function monthBounds(month: string): { from: string; to: string; previous: strin
   };
 }
 
-const monthFr = (month: string) =>
-  new Intl.DateTimeFormat('fr-FR', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${month}-01T00:00:00Z`));
+/** The ranking's place in the address (#/controles?region=84&departement=69&mois=2026-10). */
+const placeOf = (params: URLSearchParams) => ({ region: textParam(params, 'region'), department: textParam(params, 'departement') });
 
 /**
  * Contrôles (VIS-1..5): the centres by risk, each score explained (VIS-1); the plan of a period, proposed then
- * confirmed by operations; the visits of the month per inspector (an inspector: their own), each leading to its
- * page where the findings are recorded (VIS-4).
+ * confirmed by operations; the visits of the month per inspector (an inspector: their own) on a calendar and as a
+ * list, filtered by inspector, each leading to its page where the findings are recorded (VIS-4).
  */
 export default function Controls() {
-  const [params, setParams] = useSearchParams();
+  const list = useListQuery(placeOf);
+  const { params, query: place } = list;
   const { can } = useSession();
   const regions = useRegions();
   const month = monthOf(params);
   const bounds = monthBounds(month);
-  const place = {
-    ...(params.get('region') ? { region: params.get('region')! } : {}),
-    ...(params.get('departement') ? { department: params.get('departement')! } : {}),
-  };
   const loaded = useApi(JSON.stringify({ month, place }), async () => {
     const [ranking, visits] = await Promise.all([
       api.GET('/control-visits/risk-ranking', { params: { query: { ...place, limit: RANKING_SIZE } } }).then(ok),
@@ -65,10 +65,6 @@ export default function Controls() {
     return { ranking, visits: visits.visits };
   });
 
-  const filter = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    setParams(paramsFromForm(event.currentTarget, params));
-  };
   const monthLink = (m: string) => {
     const next = new URLSearchParams(params);
     next.set('mois', m);
@@ -85,8 +81,8 @@ export default function Controls() {
             <form
               id="risk-filters"
               className="filters"
-              onSubmit={filter}
-              key={`${params}|${regions.length}`}
+              onSubmit={list.submit}
+              key={list.formKey(regions.length)}
               aria-label="Filtres du classement"
             >
               <RegionSelect params={params} regions={regions} />
@@ -126,7 +122,10 @@ export default function Controls() {
               {' · '}
               <Link to={monthLink(bounds.next)}>{monthFr(bounds.next)} →</Link>
             </nav>
-            <Calendar visits={d.visits} month={month} />
+            <InspectorFilter visits={d.visits} params={params} onSubmit={list.submit} month={month} />
+            <Calendar visits={ofInspector(d.visits, params)} month={month} />
+            <h3 className="fr-mt-4w">Liste par inspecteur</h3>
+            <VisitList visits={ofInspector(d.visits, params)} month={month} />
           </>
         );
       }}
@@ -134,13 +133,116 @@ export default function Controls() {
   );
 }
 
-/** The visits of the month, one table per inspector, by day (an agenda: accessible, French dates). */
+/** The inspector chosen in the address (#/controles?inspecteur=<id>), or everyone. */
+const ofInspector = (visits: Visit[], params: URLSearchParams) =>
+  params.get('inspecteur') ? visits.filter((v) => v.inspector.id === params.get('inspecteur')) : visits;
+
+/** The calendar's filter: the inspectors with a visit this month (an inspector sees only their own visits: no choice to make, VIS-5). */
+function InspectorFilter({
+  visits,
+  params,
+  month,
+  onSubmit,
+}: {
+  visits: Visit[];
+  params: URLSearchParams;
+  month: string;
+  onSubmit: (event: FormEvent<HTMLFormElement>) => void;
+}) {
+  const { me } = useSession();
+  const chosen = params.get('inspecteur') ?? '';
+  const inspectors = [...new Map(visits.map((v) => [v.inspector.id, v.inspector])).values()].sort((a, b) =>
+    a.name.localeCompare(b.name, 'fr'),
+  );
+  if (me?.role === 'inspector' || (inspectors.length === 0 && chosen === '')) return null;
+  return (
+    <form id="calendar-filters" className="filters" onSubmit={onSubmit} key={`${params}`} aria-label="Filtre du calendrier">
+      <Select label="Inspecteur" nativeSelectProps={{ name: 'inspecteur', defaultValue: chosen }}>
+        <option value="">Tous les inspecteurs</option>
+        {inspectors.map((i) => (
+          <option key={i.id} value={i.id}>
+            {i.name} ({label(INSPECTOR_KINDS, i.kind)})
+          </option>
+        ))}
+        {chosen !== '' && !inspectors.some((i) => i.id === chosen) && (
+          <option value={chosen}>Inspecteur choisi (aucune visite en {monthFr(month)})</option>
+        )}
+      </Select>
+      <Button type="submit">Afficher</Button>
+    </form>
+  );
+}
+
+/** Monday to Sunday, as the days' names read in French ("lundi"), capitalised as table headers. */
+const WEEKDAYS = Array.from({ length: 7 }, (_, i) => {
+  const name = new Intl.DateTimeFormat('fr-FR', { weekday: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(2024, 0, 1 + i)));
+  return name.charAt(0).toUpperCase() + name.slice(1);
+});
+
+/** The month's days (YYYY-MM-DD) by week, Monday first; null outside the month. */
+function weeksOf(month: string): (string | null)[][] {
+  const [y, m] = month.split('-').map(Number);
+  const length = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  const lead = (new Date(Date.UTC(y, m - 1, 1)).getUTCDay() + 6) % 7;
+  const cells = [...Array<null>(lead).fill(null), ...Array.from({ length }, (_, i) => `${month}-${String(i + 1).padStart(2, '0')}`)];
+  while (cells.length % 7 !== 0) cells.push(null);
+  return Array.from({ length: cells.length / 7 }, (_, w) => cells.slice(w * 7, w * 7 + 7));
+}
+
+/**
+ * The month as a grid (RGAA: a data table with its caption and its days as column headers), weeks from Monday,
+ * each visit in its day with its centre, inspector and status, linked to its page.
+ */
 function Calendar({ visits, month }: { visits: Visit[]; month: string }) {
-  if (visits.length === 0) return <p id="calendar">Aucune visite ce mois-ci.</p>;
+  const today = todayInParis();
+  const byDay = new Map<string, Visit[]>();
+  for (const v of visits) byDay.set(v.plannedOn, [...(byDay.get(v.plannedOn) ?? []), v]);
+  const day = (iso: string | null) => {
+    if (iso === null) return null;
+    const own = byDay.get(iso) ?? [];
+    return (
+      <div data-day={iso}>
+        <p className="fr-text--bold fr-mb-1v">
+          <time dateTime={iso}>{Number(iso.slice(8))}</time>
+          {iso === today && <span className="fr-badge fr-badge--sm fr-badge--info fr-ml-1v">aujourd’hui</span>}
+        </p>
+        {own.length > 0 && (
+          <ul className="fr-raw-list">
+            {own.map((v) => (
+              <li key={v.id} className="fr-mb-1w">
+                <Link to={`/controles/visites/${v.id}`}>
+                  {v.organisationName}
+                  <span className="fr-sr-only">, visite du {dateFr(v.plannedOn)}</span>
+                </Link>
+                <p className="fr-text--xs fr-mb-0">
+                  {v.inspector.name} · {label(VISIT_STATUS, v.status)}
+                </p>
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+    );
+  };
+  return (
+    <Table
+      id="calendar"
+      caption={`Calendrier de ${monthFr(month)}, du lundi au dimanche : ${count(visits.length, 'visite')}`}
+      headers={WEEKDAYS}
+      data={weeksOf(month).map((week) => week.map(day))}
+      bordered
+      fixed
+    />
+  );
+}
+
+/** The visits of the month, one table per inspector, by day (the agenda: the calendar's alternative on a small screen). */
+function VisitList({ visits, month }: { visits: Visit[]; month: string }) {
+  if (visits.length === 0) return <p id="visit-list">Aucune visite ce mois-ci.</p>;
   const byInspector = new Map<string, Visit[]>();
   for (const v of visits) byInspector.set(v.inspector.id, [...(byInspector.get(v.inspector.id) ?? []), v]);
   return (
-    <div id="calendar">
+    <div id="visit-list">
       {[...byInspector.values()].map((own) => {
         const { inspector } = own[0];
         return (

@@ -1,15 +1,14 @@
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Input } from '@codegouvfr/react-dsfr/Input';
-import { Select } from '@codegouvfr/react-dsfr/Select';
-import type { FormEvent } from 'react';
-import { Link, useSearchParams } from 'react-router-dom';
+import { Link } from 'react-router-dom';
 import { api, ok } from '../api/client';
 import type { paths } from '../api/schema';
 import { type Loaded, useApi } from '../api/use-api';
 import { DataTable } from '../components/DataTable';
-import { paramsFromForm } from '../components/FilterBar';
-import { CsvExport, ListCount, ListPages, pageOf, windowOf } from '../components/Paging';
+import { CodeSelect } from '../components/FilterBar';
+import { textParam, useListQuery } from '../components/list-query';
+import { CsvExport, ListCount, ListPages } from '../components/Paging';
 import { Screen } from '../components/Screen';
 import { count, dateTimeFr } from '../format/french';
 import { EVENTS, label, LOG_STREAMS, ROLES, STATES } from '../format/labels';
@@ -37,12 +36,7 @@ const FILTERS: Readonly<Record<string, keyof Query>> = {
 };
 
 function queryOf(params: URLSearchParams): Query {
-  const query: Record<string, string> = {};
-  for (const [name, field] of Object.entries(FILTERS)) {
-    const value = params.get(name)?.trim();
-    if (value) query[field] = value;
-  }
-  return query as Query;
+  return Object.fromEntries(Object.entries(FILTERS).map(([name, field]) => [field, textParam(params, name)])) as Query;
 }
 
 /** Issue 12: the chain as verified now — every link, and the signed checkpoints — in plain French. */
@@ -88,23 +82,15 @@ function ChainStatus({ loaded }: { loaded: Loaded<Verification> }) {
  * newest first, with the hash chain's verification (issue 12) for the roles that may run it.
  */
 export default function Journal() {
-  const [params, setParams] = useSearchParams();
-  const page = pageOf(params);
-  const query = queryOf(params);
+  const list = useListQuery(queryOf, { pageSize: PAGE_SIZE });
+  const { query, page, params } = list;
   const { can } = useSession();
   const verifies = can(VERIFY);
-  const loaded = useApi(JSON.stringify({ page, ...query }), () =>
-    api.GET('/audit/log', { params: { query: { ...query, ...windowOf(page, PAGE_SIZE) } } }).then(ok),
-  );
+  const loaded = useApi(list.key, () => api.GET('/audit/log', { params: { query: { ...query, ...list.window } } }).then(ok));
   // The verification walks the whole log: once for the screen, not per page (GET /audit/log's description).
   const verification = useApi(verifies ? 'verification' : 'none', () =>
     verifies ? api.GET('/audit/log/verification').then(ok) : Promise.reject(new Error('non autorisé')),
   );
-
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    setParams(paramsFromForm(event.currentTarget, params, ['page']));
-  };
 
   const text = (name: string, fieldLabel: string, hint?: string, extra: Record<string, unknown> = {}) => (
     <Input label={fieldLabel} hintText={hint} nativeInputProps={{ name, defaultValue: params.get(name) ?? '', maxLength: 200, ...extra }} />
@@ -122,26 +108,12 @@ export default function Journal() {
                 <p id="chain-status">La vérification de la chaîne est réservée aux opérations et au service juridique.</p>
               )}
             </div>
-            <form id="journal-filters" className="filters" aria-label="Filtres du journal" onSubmit={submit} key={params.toString()}>
+            <form id="journal-filters" className="filters" aria-label="Filtres du journal" onSubmit={list.submit} key={list.formKey()}>
               {text('acteur', 'Acteur', 'Nom ou partie du nom, ex. system')}
-              <Select label="Rôle" nativeSelectProps={{ name: 'role', defaultValue: params.get('role') ?? '' }}>
-                <option value="">Tous</option>
-                {Object.keys(ROLES).map((r) => (
-                  <option key={r} value={r}>
-                    {label(ROLES, r)}
-                  </option>
-                ))}
-              </Select>
+              <CodeSelect label="Rôle" name="role" codes={Object.keys(ROLES)} labels={ROLES} value={params.get('role')} />
               {text('type', 'Type d’entrée', 'Ex. suspended', { pattern: '[A-Za-z0-9][A-Za-z0-9._:\\-]{0,99}' })}
               {text('regle', 'Règle', 'Ex. SUS-1', { size: 8, pattern: '[A-Z]{2,6}-[0-9]{1,3}' })}
-              <Select label="Sujet" nativeSelectProps={{ name: 'flux', defaultValue: params.get('flux') ?? '' }}>
-                <option value="">Tous</option>
-                {Object.keys(LOG_STREAMS).map((s) => (
-                  <option key={s} value={s}>
-                    {label(LOG_STREAMS, s)}
-                  </option>
-                ))}
-              </Select>
+              <CodeSelect label="Sujet" name="flux" codes={Object.keys(LOG_STREAMS)} labels={LOG_STREAMS} value={params.get('flux')} />
               {text('sujet', 'Identifiant du sujet', 'Identifiant d’agrément, de demande, de session…', {
                 size: 36,
                 pattern: '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}',

@@ -1,14 +1,14 @@
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Button } from '@codegouvfr/react-dsfr/Button';
-import { Select } from '@codegouvfr/react-dsfr/Select';
-import { type FormEvent, useState } from 'react';
-import { Link, useSearchParams } from 'react-router-dom';
+import { useState } from 'react';
+import { Link } from 'react-router-dom';
 import { api, ApiError, idempotencyKey, ok, type Schemas } from '../api/client';
 import type { paths } from '../api/schema';
 import { useApi } from '../api/use-api';
 import { DataTable } from '../components/DataTable';
-import { DepartmentInput, paramsFromForm, RegionSelect, useRegions } from '../components/FilterBar';
-import { CsvExport, ListCount, ListPages, pageOf, windowOf } from '../components/Paging';
+import { CodeSelect, DepartmentInput, RegionSelect, useRegions } from '../components/FilterBar';
+import { oneOf, textParam, useListQuery } from '../components/list-query';
+import { CsvExport, ListCount, ListPages } from '../components/Paging';
 import { ReasonDialog } from '../components/ReasonDialog';
 import { Screen } from '../components/Screen';
 import { StateBadge } from '../components/StateBadge';
@@ -26,13 +26,11 @@ const KIND_CODES = Object.keys(PROPOSAL_KINDS) as Kind[];
 const DECIDE = 'agrement.confirm-termination';
 
 /** The filters in the address, French names there (#/propositions?nature=termination&region=84&page=2). */
-function queryOf(params: URLSearchParams): Query & { page: number } {
-  const kind = params.get('nature') as Kind | null;
+function queryOf(params: URLSearchParams): Query {
   return {
-    ...(kind && KIND_CODES.includes(kind) ? { kind } : {}),
-    ...(params.get('region') ? { region: params.get('region')! } : {}),
-    ...(params.get('departement') ? { department: params.get('departement')! } : {}),
-    page: pageOf(params),
+    kind: oneOf(params.get('nature'), KIND_CODES),
+    region: textParam(params, 'region'),
+    department: textParam(params, 'departement'),
   };
 }
 
@@ -44,21 +42,14 @@ type Pending = { proposal: Proposal; action: 'confirm-proposal' | 'decline-propo
  * confirmed or declined with a reason.
  */
 export default function Proposals() {
-  const [params, setParams] = useSearchParams();
-  const { page, ...query } = queryOf(params);
+  const list = useListQuery(queryOf, { pageSize: PAGE_SIZE });
+  const { query, page, params } = list;
   const { can } = useSession();
   const regions = useRegions();
-  const loaded = useApi(JSON.stringify({ page, ...query }), () =>
-    api.GET('/proposals', { params: { query: { ...query, ...windowOf(page, PAGE_SIZE) } } }).then(ok),
-  );
+  const loaded = useApi(list.key, () => api.GET('/proposals', { params: { query: { ...query, ...list.window } } }).then(ok));
   const [pending, setPending] = useState<Pending | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
-
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    setParams(paramsFromForm(event.currentTarget, params, ['page']));
-  };
 
   const decide = async ({ proposal, action }: Pending, reason: string, reload: () => void) => {
     setPending(null);
@@ -86,7 +77,6 @@ export default function Proposals() {
     reload();
   };
 
-  const key = params.toString();
   const decides = can(DECIDE);
   return (
     <Screen title="Propositions à décider" loaded={loaded}>
@@ -94,15 +84,8 @@ export default function Proposals() {
         const reload = loaded.status === 'ready' ? loaded.reload : () => undefined;
         return (
           <>
-            <form id="proposal-filters" className="filters" aria-label="Filtres" onSubmit={submit} key={`${key}|${regions.length}`}>
-              <Select label="Nature" nativeSelectProps={{ name: 'nature', defaultValue: params.get('nature') ?? '' }}>
-                <option value="">Toutes</option>
-                {KIND_CODES.map((k) => (
-                  <option key={k} value={k}>
-                    {label(PROPOSAL_KINDS, k)}
-                  </option>
-                ))}
-              </Select>
+            <form id="proposal-filters" className="filters" aria-label="Filtres" onSubmit={list.submit} key={list.formKey(regions.length)}>
+              <CodeSelect label="Nature" name="nature" codes={KIND_CODES} labels={PROPOSAL_KINDS} value={query.kind} all="Toutes" />
               <RegionSelect params={params} regions={regions} />
               <DepartmentInput params={params} />
               <Button type="submit">Filtrer</Button>

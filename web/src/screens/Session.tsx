@@ -1,15 +1,13 @@
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
-import { Input } from '@codegouvfr/react-dsfr/Input';
-import { RadioButtons } from '@codegouvfr/react-dsfr/RadioButtons';
-import type { ReactNode } from 'react';
 import { Link, useParams } from 'react-router-dom';
-import { api, idempotencyKey, ok, type Schemas } from '../api/client';
+import { api, ok, type Schemas } from '../api/client';
 import { useApi } from '../api/use-api';
+import { DecisionSection, type DecisionSpec, decisionForms } from '../components/Decision';
 import { Screen } from '../components/Screen';
 import { count, dateFr, dateTimeFr } from '../format/french';
 import { label, SESSION_STATUS } from '../format/labels';
 import { useSession } from '../session/session';
-import { Decision, type Evaluation, Explanations } from './Application';
+import { type Evaluation, Explanations } from './Application';
 import { finalisationOf } from './Sessions';
 
 type Session = Schemas['Session'];
@@ -44,94 +42,60 @@ function RemedyPanel({ r }: { r: Remedy }) {
   );
 }
 
-/** The actions the session's status allows to a role with session.report (SES-7, SES-10, SES-12), each a form calling its endpoint. */
-function Actions({ s, reload }: { s: Session; reload: () => void }) {
-  const path = { id: s.id };
-  const header = () => ({ 'Idempotency-Key': idempotencyKey() });
-  const forms: ReactNode[] = [];
-  if (s.status === 'planned') {
-    forms.push(
-      <Decision
-        key="finalise"
-        id="finalise"
-        title="Finaliser la session (SES-10)"
-        submitLabel="Finaliser"
-        reason="none"
-        onDone={reload}
-        post={(body) => api.POST('/sessions/{id}/finalise', { params: { path, header: header() }, body: body as never })}
-        toBody={(f) => ({ candidatesWhoSat: Number(f.get('candidatesWhoSat')) })}
-      >
-        <Input
-          label="Candidats ayant passé l’épreuve (QUO-3)"
-          nativeInputProps={{
-            type: 'number',
-            name: 'candidatesWhoSat',
-            min: 0,
-            max: s.candidates,
-            required: true,
-            defaultValue: s.candidates,
-          }}
-        />
-      </Decision>,
-      <Decision
-        key="cancel"
-        id="cancel"
-        title="Annuler la session (SES-7)"
-        submitLabel="Annuler la session"
-        reason="required"
-        onDone={reload}
-        post={(body) => api.POST('/sessions/{id}/cancel', { params: { path, header: header() }, body: body as never })}
-        toBody={() => ({})}
-      >
-        {null}
-      </Decision>,
-    );
-  }
-  if (s.remedy && !s.remedy.remedy) {
-    const candidates = s.remedy.affected === 'all' ? [] : s.remedy.affected;
-    forms.push(
-      <Decision
-        key="remedy"
-        id="remedy"
-        title="Enregistrer la réparation (SES-12)"
-        reason="none"
-        onDone={reload}
-        post={(body) => api.POST('/sessions/{id}/remedy', { params: { path, header: header() }, body: body as never })}
-        toBody={(f) => {
-          const note = String(f.get('note') ?? '').trim();
-          return {
-            kind: String(f.get('kind')),
-            candidateLocalIds: String(f.get('candidateLocalIds'))
-              .split(/[\s,]+/)
-              .filter(Boolean),
-            ...(note ? { note } : {}),
-          };
-        }}
-      >
-        <RadioButtons
-          legend="Réparation"
-          name="kind"
-          options={Object.entries(REMEDY_KINDS).map(([value, text], i) => ({
-            label: text,
-            nativeInputProps: { value, defaultChecked: i === 0 },
-          }))}
-        />
-        <Input
-          label="Candidats (identifiants, séparés par des virgules)"
-          nativeInputProps={{ name: 'candidateLocalIds', required: true, defaultValue: candidates.join(', ') }}
-        />
-        <Input label="Note (facultative)" textArea nativeTextAreaProps={{ name: 'note', rows: 2, maxLength: 2000 }} />
-      </Decision>,
-    );
-  }
-  if (forms.length === 0) return null;
-  return (
-    <section id="actions" aria-labelledby="actions-title" className="fr-my-3w">
-      <h2 id="actions-title">Actions</h2>
-      {forms}
-    </section>
-  );
-}
+/** The actions the session's status allows to a role with session.report (SES-7, SES-10, SES-12). */
+const ACTIONS: readonly DecisionSpec<Session>[] = [
+  {
+    id: 'finalise',
+    endpoint: '/sessions/{id}/finalise',
+    allowed: (s) => s.status === 'planned',
+    title: 'Finaliser la session (SES-10)',
+    submitLabel: 'Finaliser',
+    reason: 'none',
+    fields: (s) => [
+      {
+        kind: 'number',
+        name: 'candidatesWhoSat',
+        label: 'Candidats ayant passé l’épreuve (QUO-3)',
+        min: 0,
+        max: s.candidates,
+        defaultValue: s.candidates,
+      },
+    ],
+  },
+  {
+    id: 'cancel',
+    endpoint: '/sessions/{id}/cancel',
+    allowed: (s) => s.status === 'planned',
+    title: 'Annuler la session (SES-7)',
+    submitLabel: 'Annuler la session',
+    reason: 'required',
+  },
+  {
+    id: 'remedy',
+    endpoint: '/sessions/{id}/remedy',
+    allowed: (s) => Boolean(s.remedy && !s.remedy.remedy),
+    title: 'Enregistrer la réparation (SES-12)',
+    reason: 'none',
+    fields: (s) => [
+      {
+        kind: 'radio',
+        name: 'kind',
+        legend: 'Réparation',
+        options: REMEDY_KINDS,
+      },
+      {
+        kind: 'text',
+        name: 'candidateLocalIds',
+        label: 'Candidats (identifiants, séparés par des virgules)',
+        defaultValue: s.remedy?.affected === 'all' ? '' : (s.remedy?.affected ?? []).join(', '),
+        as: 'ids',
+      },
+      { kind: 'text', name: 'note', label: 'Note (facultative)', rows: 2, maxLength: 2000, optional: true },
+    ],
+    // The candidates' list is sent even when left empty (the API names the field).
+    toBody: (values) => ({ candidateLocalIds: [], ...values }),
+  },
+];
 
 /** One session: its centre, status, SES-10 finalisation deadline, every rule's verdict (AGR-6), the SES-12 remedy and the actions allowed. */
 export default function SessionScreen() {
@@ -175,7 +139,9 @@ export default function SessionScreen() {
 
             {s.remedy && <RemedyPanel r={s.remedy} />}
 
-            {can('session.report') && <Actions s={s} reload={reload} />}
+            {can('session.report') && (
+              <DecisionSection id="actions" title="Actions" forms={decisionForms(ACTIONS, { subject: s, id: s.id, onDone: reload })} />
+            )}
 
             <h2>Règles appliquées</h2>
             {v ? (

@@ -1,14 +1,12 @@
 import { Button } from '@codegouvfr/react-dsfr/Button';
-import { Checkbox } from '@codegouvfr/react-dsfr/Checkbox';
 import { Input } from '@codegouvfr/react-dsfr/Input';
-import { Select } from '@codegouvfr/react-dsfr/Select';
-import type { FormEvent } from 'react';
-import { Link, useSearchParams } from 'react-router-dom';
+import { Link } from 'react-router-dom';
 import { api, ok } from '../api/client';
 import { useApi } from '../api/use-api';
 import { DataTable } from '../components/DataTable';
-import { paramsFromForm } from '../components/FilterBar';
-import { ListCount, ListPages, pageOf, windowOf } from '../components/Paging';
+import { CodeSelect, FlagCheckbox } from '../components/FilterBar';
+import { flagParam, oneOf, textParam, useListQuery } from '../components/list-query';
+import { ListCount, ListPages } from '../components/Paging';
 import { Screen } from '../components/Screen';
 import { dateFr, dateTimeFr } from '../format/french';
 import { label, SESSION_STATUS } from '../format/labels';
@@ -19,79 +17,43 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** The address's filters (#/sessions?centre=lyon&statut=planned&du=2026-01-01&au=2026-12-31&retard=oui&page=2), French names, the API's values. */
 function queryOf(params: URLSearchParams) {
-  const status = params.get('statut') ?? '';
   const date = (name: string) => (DATE.test(params.get(name) ?? '') ? params.get(name)! : undefined);
   return {
-    centre: params.get('centre')?.trim() || undefined,
-    status: (STATUSES as readonly string[]).includes(status) ? (status as (typeof STATUSES)[number]) : undefined,
+    centre: textParam(params, 'centre'),
+    status: oneOf(params.get('statut'), STATUSES),
     from: date('du'),
     to: date('au'),
-    overdue: params.get('retard') === 'oui',
-    page: pageOf(params),
+    overdue: flagParam(params, 'retard'),
   };
 }
 
 /** Sessions: by centre, date, status, or past their SES-10 finalisation deadline, latest first, a page at a time. */
 export default function Sessions() {
-  const [params, setParams] = useSearchParams();
-  const q = queryOf(params);
-  const loaded = useApi(JSON.stringify(q), () =>
-    api
-      .GET('/sessions', {
-        params: {
-          query: {
-            ...(q.centre ? { centre: q.centre } : {}),
-            ...(q.status ? { status: q.status } : {}),
-            ...(q.from ? { from: q.from } : {}),
-            ...(q.to ? { to: q.to } : {}),
-            ...(q.overdue ? { overdue: true } : {}),
-            ...windowOf(q.page, PAGE_SIZE),
-          },
-        },
-      })
-      .then(ok),
-  );
-
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    setParams(paramsFromForm(event.currentTarget, params, ['page', 'retard']));
-  };
+  const list = useListQuery(queryOf, { pageSize: PAGE_SIZE, checkboxes: ['retard'] });
+  const { query: q, page, params } = list;
+  const loaded = useApi(list.key, () => api.GET('/sessions', { params: { query: { ...q, ...list.window } } }).then(ok));
 
   const now = Date.now();
 
   return (
     <Screen title="Sessions" loaded={loaded}>
-      {(list) => (
+      {(d) => (
         <>
-          <form id="filters" className="filters" onSubmit={submit} key={params.toString()} aria-label="Filtres">
+          <form id="filters" className="filters" onSubmit={list.submit} key={list.formKey()} aria-label="Filtres">
             <Input label="Centre" hintText="Tout ou partie du nom" nativeInputProps={{ name: 'centre', defaultValue: q.centre ?? '' }} />
             <Input label="Du" nativeInputProps={{ type: 'date', name: 'du', defaultValue: q.from ?? '' }} />
             <Input label="Au" nativeInputProps={{ type: 'date', name: 'au', defaultValue: q.to ?? '' }} />
-            <Select label="Statut" nativeSelectProps={{ name: 'statut', defaultValue: q.status ?? '' }}>
-              <option value="">Tous</option>
-              {STATUSES.map((s) => (
-                <option key={s} value={s}>
-                  {label(SESSION_STATUS, s)}
-                </option>
-              ))}
-            </Select>
-            <Checkbox
-              options={[
-                {
-                  label: 'Finalisation en retard (plus de 48 h, SES-10)',
-                  nativeInputProps: { name: 'retard', value: 'oui', defaultChecked: q.overdue },
-                },
-              ]}
-            />
+            <CodeSelect label="Statut" name="statut" codes={STATUSES} labels={SESSION_STATUS} value={q.status} />
+            <FlagCheckbox label="Finalisation en retard (plus de 48 h, SES-10)" name="retard" checked={q.overdue} />
             <Button type="submit">Filtrer</Button>
           </form>
-          <ListCount total={list.total} page={q.page} pageSize={PAGE_SIZE} noun="session" />
+          <ListCount total={d.total} page={page} pageSize={PAGE_SIZE} noun="session" />
           <DataTable
             id="sessions"
             caption="Sessions"
             captionHidden
             headers={['Date', 'Session', 'Centre', 'Statut', 'Candidats', 'Finalisation (SES-10)']}
-            rows={list.items.map((x) => [
+            rows={d.items.map((x) => [
               dateFr(x.date),
               <Link to={`/sessions/${encodeURIComponent(x.id)}`}>{x.id}</Link>,
               x.agrementId ? <Link to={`/centres/${x.agrementId}`}>{x.organisationName}</Link> : x.organisationName,
@@ -100,7 +62,7 @@ export default function Sessions() {
               <span data-overdue={String(x.status === 'planned' && Date.parse(x.deadlineAt) < now)}>{finalisationOf(x, now)}</span>,
             ])}
           />
-          <ListPages id="sessions-pages" path="/sessions" params={params} total={list.total} page={q.page} pageSize={PAGE_SIZE} />
+          <ListPages id="sessions-pages" path="/sessions" params={params} total={d.total} page={page} pageSize={PAGE_SIZE} />
         </>
       )}
     </Screen>

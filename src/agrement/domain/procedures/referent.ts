@@ -217,6 +217,13 @@ const badgeObtained = transition({
   },
   apply(ctx, c) {
     const r = addressedReferent(ctx.a, c.referentEmail);
+    // REF-3: a badge shown by its deadline meets it, even when Pix records it after the engine judged the deadline
+    // (a history entered late: an attestation received months ago): the ledger keeps when it was due, and that it was met.
+    const first = sameEmail(referentsOf(ctx.a)[0]!.email, r.email);
+    const due = new Set(badgeDeadlines(r, first).flatMap((d) => (d.name === 'badge-due' ? [d.key] : [])));
+    ctx.a.ledger = ctx.a.ledger.map((e) =>
+      due.has(e.key) && e.outcome === 'missed' && c.on <= e.on ? { ...e, outcome: 'met', outcomeOn: c.on, outcomeBy: 'badge-obtained' } : e,
+    );
     replaceReferent(ctx.a, r.email, { ...r, badgeObtainedOn: c.on });
     ctx.emit('badge-obtained', ['REF-3'], { on: c.on, name: r.name });
     // The breach proposal stands while another of a network's référents still owes an overdue badge.

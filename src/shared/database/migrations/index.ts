@@ -25,6 +25,12 @@ import { TokenLifetimeAndAccessReviews1763900003900 } from './1763900003900-toke
 import { CentreSearch1763900004000 } from './1763900004000-centre-search';
 import { JournalIndex1763900005000 } from './1763900005000-journal-index';
 import { TokenScopes1763900005010 } from './1763900005010-token-scopes';
+import { EmailRendering1763900070000 } from './1763900070000-email-rendering';
+import { PeriodicJobRuns1763900072000 } from './1763900072000-periodic-job-runs';
+import { FailedAuthentications1763900072010 } from './1763900072010-failed-authentications';
+import { DashboardReadTables1763900075000 } from './1763900075000-dashboard-read-tables';
+import { CentreSearchWithoutPendingList1763900076000 } from './1763900076000-centre-search-without-pending-list';
+import { EmailSendsInDoubt1763900077000 } from './1763900077000-email-sends-in-doubt';
 
 /** Migrations in order; listed explicitly so they run the same from src/ (vitest) and dist/ (tsc). */
 export const MIGRATIONS = [
@@ -55,4 +61,10 @@ export const MIGRATIONS = [
   CentreSearch1763900004000,
   JournalIndex1763900005000,
   TokenScopes1763900005010,
+  EmailRendering1763900070000,
+  PeriodicJobRuns1763900072000,
+  FailedAuthentications1763900072010,
+  DashboardReadTables1763900075000,
+  CentreSearchWithoutPendingList1763900076000,
+  EmailSendsInDoubt1763900077000,
 ];

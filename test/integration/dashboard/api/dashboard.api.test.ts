@@ -167,21 +167,25 @@ describe('operations dashboards', () => {
     // Three agréments, five workflow updates and their e-mails: slow when the whole suite loads the machine.
   }, 180_000);
 
-  it('serves a dashboard from its cache for the cache period, and afresh on Cache-Control: no-cache', async () => {
+  it('serves a dashboard from its cache for the cache period, and afresh on Cache-Control: no-cache, on every replica (issue 15)', async () => {
+    // Two API replicas, each with its own cache; the write goes through a third (the harness's API).
     const cached = await serveApi(h, { dashboardCacheMs: 60_000 });
+    const other = await serveApi(h, { dashboardCacheMs: 60_000 });
     try {
-      const overviewAt = async (headers: Record<string, string> = {}) => {
-        const body = (await (await fetch(`${cached.url}/dashboard/overview`, { headers: { ...bearer(ops), ...headers } })).json()) as {
+      const overviewAt = async (api: { url: string }, headers: Record<string, string> = {}) => {
+        const body = (await (await fetch(`${api.url}/dashboard/overview`, { headers: { ...bearer(ops), ...headers } })).json()) as {
           agrements: { centre: { active?: number } };
         };
         return body.agrements.centre.active ?? 0;
       };
-      const before = await overviewAt();
+      const before = await overviewAt(cached);
       await agrement(today());
-      expect(await overviewAt()).toBe(before);
-      expect(await overviewAt({ 'cache-control': 'no-cache' })).toBe(before + 1);
+      expect(await overviewAt(cached)).toBe(before);
+      expect(await overviewAt(cached, { 'cache-control': 'no-cache' })).toBe(before + 1);
+      expect(await overviewAt(other, { 'cache-control': 'no-cache' })).toBe(before + 1);
     } finally {
       await cached.app.close();
+      await other.app.close();
     }
   });
 

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -263,6 +263,27 @@ describe('throttling: failed authentication per client address (issue 12)', () =
     expect(Number(valid.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect((await requestJson(`${url}/health/live`, 'GET')).status).toBe(200);
     expect(await getFrom('127.0.0.2', `${url}/applications`, operations)).toBe(200);
+  });
+});
+
+describe('throttling: failed authentications counted once across two API replicas (issue 15)', () => {
+  const failedAuth = { limit: 3, windowSeconds: 60, blockSeconds: 30 };
+
+  it('failures spread over two replicas add up; the block set by one is enforced by the other, even for a valid token', async () => {
+    const throttleScope = `replicas-${randomUUID()}`;
+    const [a, b] = [await serve({ throttle: { failedAuth }, throttleScope }), await serve({ throttle: { failedAuth }, throttleScope })];
+    const guess = async (url: string, i: number) => (await requestJson(`${url}/applications`, 'GET', { token: `pix_spread-${i}` })).status;
+    expect([await guess(a, 1), await guess(b, 2), await guess(a, 3), await guess(b, 4), await guess(a, 5)]).toEqual([
+      401, 401, 401, 429, 429,
+    ]);
+    // Each refuses a valid token from that address now (its own failure met the shared block), and so does a
+    // replica that saw no failure at all: it reads the blocks the others set.
+    expect((await requestJson(`${a}/applications`, 'GET', { token: operations })).status).toBe(429);
+    const c = await serve({ throttle: { failedAuth }, throttleScope });
+    expect((await requestJson(`${c}/applications`, 'GET', { token: operations })).status).toBe(429);
+    // Another deployment (scope) counts apart.
+    expect((await requestJson(`${await serve({ throttle: { failedAuth } })}/applications`, 'GET', { token: operations })).status).toBe(200);
+    expect(await getFrom('127.0.0.2', `${b}/applications`, operations)).toBe(200);
   });
 });
 

@@ -48,6 +48,22 @@ describe('GET /me/emails (issue 14, the Espace centre)', () => {
     expect(JSON.stringify(mine)).not.toContain('Centre Courriel B');
   });
 
+  it('the subject and text are those rendered when queued: a template that changed since does not rewrite an e-mail already queued', async () => {
+    const a = await organisation('Centre Courriel Rendu');
+    const kept = await suspendedLetter(a.email, 'Centre Courriel Rendu');
+    // As after a template change that no longer reads this data: rendering it again would give no subject nor text.
+    await h.db.query(`UPDATE email_outbox SET data = '{}'::jsonb WHERE key = $1`, [kept]);
+    // A row queued before the rendering was kept (EmailRendering1763900070000): rendered again from its template and data.
+    const older = await suspensionLetter(h.db, a.email, 'Centre Courriel Rendu', 'centre', 'Absence de référent');
+    await h.db.query(`UPDATE email_outbox SET subject = NULL, rendered_text = NULL WHERE key = $1`, [older]);
+
+    const mine = (await list(await h.tokenFor('centre', a.id))) as Json[];
+    expect(mine).toHaveLength(2);
+    for (const m of mine) expect(m.subject).toMatch(/^Suspension de votre agrément/);
+    expect(mine.map((m) => m.text as string).find((t) => t.includes('Fraude constatée'))).toBeDefined();
+    expect(mine.map((m) => m.text as string).find((t) => t.includes('Absence de référent'))).toBeDefined();
+  });
+
   it('a coordinator reads its network’s members’ e-mails, and filters by member; another organisation is 404', async () => {
     const head = await organisation('Réseau Courriel');
     const member = await organisation('Membre Courriel', head.id);

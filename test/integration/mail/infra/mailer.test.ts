@@ -274,7 +274,7 @@ describe('startMailCapture: embedded SMTP capture for local runs', () => {
     expect(capture.renderIndexHtml()).toContain('Aucun courriel capturé pour le moment.');
   });
 
-  it('APP-1, DOC-4: stores each mail as .eml, indexes it in memory and in index.json, and serves it back', async () => {
+  it('APP-1, DOC-4: stores each mail as .eml, indexes it in memory and in index.ndjson (a line appended per mail), and serves it back', async () => {
     capture = await startMailCapture({ port: 0, dir });
     mailer = createMailer({ smtpUrl: capture.url, from: FROM });
     await mailer.send({ to: APPLICANT, template: 'application-acknowledged', data: CASES[0].data, messageId: 'ack-1@pix.example' });
@@ -290,7 +290,11 @@ describe('startMailCapture: embedded SMTP capture for local runs', () => {
       expect(mail.file).toMatch(new RegExp(`^\\d{8}T\\d{9}Z-${mail.id}\\.eml$`));
       expect(fs.readFileSync(path.join(dir, mail.file), 'utf8')).toMatch(/^X-Pix-Template: /m);
     }
-    const onDisk = JSON.parse(fs.readFileSync(path.join(dir, 'index.json'), 'utf8'));
+    const onDisk = fs
+      .readFileSync(path.join(dir, 'index.ndjson'), 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(onDisk).toEqual(mails);
 
     const message = capture.readMessage(mails[1].id);
@@ -339,5 +343,22 @@ describe('startMailCapture: embedded SMTP capture for local runs', () => {
     capture = await startMailCapture({ port: 0, dir });
     expect(capture.messages()).toEqual([before]);
     expect(flat(capture.readMessage(before.id)?.text ?? '')).toContain("Terme de l'agrément : 29 février 2028.");
+  });
+
+  it('APP-7: after a restart, an index of an earlier version (index.json) is read, and a line cut by a crash is skipped', async () => {
+    capture = await startMailCapture({ port: 0, dir });
+    mailer = createMailer({ smtpUrl: capture.url, from: FROM });
+    await mailer.send({ to: APPLICANT, template: 'attestation-issued', data: CASES[5].data, messageId: 'old-1@pix.example' });
+    await mailer.send({ to: APPLICANT, template: 'attestation-issued', data: CASES[5].data, messageId: 'new-1@pix.example' });
+    const [old, recent] = capture.messages();
+    mailer.close();
+    await capture.close();
+    // The first mail as the former whole-array index held it, the second appended, then a line a killed process cut.
+    fs.writeFileSync(path.join(dir, 'index.json'), JSON.stringify([old], null, 2));
+    fs.writeFileSync(path.join(dir, 'index.ndjson'), `${JSON.stringify(recent)}\n{"id":"cut`);
+
+    capture = await startMailCapture({ port: 0, dir });
+    expect(capture.messages()).toEqual([old, recent]);
+    expect(capture.readMessage(old!.id)?.subject).toBe(old!.subject);
   });
 });

@@ -14,6 +14,7 @@ import { everyItem, type Json, requestJson } from '../../../support/http';
 import { until as waitFor } from '../../../support/waiting';
 import { ERASED, retentionCutoff } from '../../../../src/sessions/domain/retention';
 import { eraseExpiredSessionData } from '../../../../src/sessions/usecases/retention';
+import { sessionStreamId } from '../../../../src/sessions/usecases/session-stream';
 
 let h: Harness;
 let api: string;
@@ -160,8 +161,40 @@ describe('sessions API (SES-1): reported as Pix Certif would, judged, followed t
       (a) => a.quota.candidates === 9,
     );
     expect(quota.quota).toMatchObject({ candidates: 9, sessionIds: [report.id] });
-    expect((await http('POST', `/sessions/${report.id}/finalise`, body)).status).toBe(409);
+    // The same finalisation again is the same report again: unchanged (not a change refused); another one is refused.
+    const again = await http('POST', `/sessions/${report.id}/finalise`, body);
+    expect(again.status).toBe(200);
+    expect(again.body.outcome).toBe('unchanged');
+    const other = await http('POST', `/sessions/${report.id}/finalise`, { ...body, candidatesWhoSat: 8 });
+    expect(other.status).toBe(409);
+    expect(other.body.rule).toBe('SES-10');
     expect((await c.handle.query(agrementStateQuery)).quota.candidates).toBe(9);
+  });
+
+  it('SES-10 QUO-3 a finalisation retried with its Idempotency-Key (its answer lost) answers as the first, logged and counted once (issue 15)', async () => {
+    const c = await centre(daysAgo(10));
+    const report = sessionReport(c.organisationId, { date: daysAgo(1), plannedOn: daysAgo(9), startTime: '08:00', endTime: '10:00' });
+    expect((await http('POST', '/sessions', report)).status).toBe(201);
+    const body = { finalisedAt: new Date(Date.now() - 60_000).toISOString(), candidatesWhoSat: 7, incidents: [], fraudReports: [] };
+    const key = { 'idempotency-key': `finalise-retry-${report.id}` };
+    const first = await requestJson(`${api}/sessions/${report.id}/finalise`, 'POST', { token: ops, body, headers: key });
+    expect(first.status).toBe(200);
+    expect(first.body.outcome).toBe('updated');
+    // The topology test's case: the API died before answering; the client sends the same request, same key, elsewhere.
+    const retry = await requestJson(`${api}/sessions/${report.id}/finalise`, 'POST', { token: ops, body, headers: key });
+    expect(retry.status).toBe(200);
+    expect(retry.body.outcome).toBe('unchanged');
+    expect(retry.body.session).toMatchObject({ status: 'finalised', candidatesWhoSat: 7 });
+    const events: Array<{ type: string }> = await h.db.query(
+      `SELECT type FROM event_log WHERE stream_type = 'session' AND stream_id = $1`,
+      [sessionStreamId(report.id)],
+    );
+    expect(events.filter((e) => e.type === 'session-finalised')).toHaveLength(1);
+    const quota = await until(
+      () => c.handle.query(agrementStateQuery),
+      (a) => a.quota.candidates === 7,
+    );
+    expect(quota.quota).toMatchObject({ candidates: 7, sessionIds: [report.id] });
   });
 
   it('QUO-3 a history batch of finalised sessions counts once in the quota; reported again it changes nothing', async () => {
@@ -282,6 +315,37 @@ describe('sessions API (SES-1): reported as Pix Certif would, judged, followed t
       (s) => s.state === 'scheduled',
     );
     expect(state.deadlineAt).toBe('2027-03-28T15:00:00.000Z');
+  });
+
+  it('SES-10 a finalisation does not overtake the start its session still owes (the reporting request died after its commit, issue 15): the deadline opens, then closes', async () => {
+    const c = await centre(daysAgo(10));
+    const report = sessionReport(c.organisationId, { date: daysAgo(1), plannedOn: daysAgo(9), startTime: '08:00', endTime: '10:00' });
+    const workflow = h.client.workflow;
+    // The reporting API replica dies between its commit and its workflow call: the start stays queued.
+    const dying = Object.assign(Object.create(Object.getPrototypeOf(workflow)), workflow, {
+      start: () => Promise.reject(new Error('the replica died')),
+    }) as typeof workflow;
+    const failing = { db: h.db, temporal: { workflow: dying } as typeof h.client, taskQueue: h.taskQueue, now: () => new Date() };
+    await expect(reportSessions(failing, [report], { actor: 'Pix Certif', source: 'api' })).rejects.toThrow('the replica died');
+    // The client retries elsewhere (unchanged), then finalises, before any drain.
+    expect((await http('POST', '/sessions', report)).body.outcome).toBe('unchanged');
+    const fin = await http('POST', `/sessions/${report.id}/finalise`, {
+      finalisedAt: new Date(Date.now() - 60_000).toISOString(),
+      candidatesWhoSat: 6,
+    });
+    expect(fin.status).toBe(200);
+    // Both steps went, in order: the deadline workflow was started, then told of the finalisation; nothing is left queued.
+    const state = await until(
+      () => deadlineOf(report.id),
+      (s) => s.state === 'finalised',
+    );
+    expect(state.state).toBe('finalised');
+    expect(await h.db.query(`SELECT id FROM session_workflow_outbox WHERE session_id = $1`, [report.id])).toEqual([]);
+    const quota = await until(
+      () => c.handle.query(agrementStateQuery),
+      (a) => a.quota.candidates === 6,
+    );
+    expect(quota.quota).toMatchObject({ candidates: 6, sessionIds: [report.id] });
   });
 
   it('SES-12 an incident attributable to the centre opens the remedy follow-up: on the dashboard until the centre records a new session or a refund, once', async () => {

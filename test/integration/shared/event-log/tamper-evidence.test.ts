@@ -1,21 +1,20 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
-import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { keyedEntryHash, legacyEntryHash } from '../../../../src/shared/event-log/chain';
 import { type AuditKeyring, parseAuditKeys } from '../../../../src/shared/event-log/keys';
 import { configureAudit } from '../../../../src/shared/event-log/settings';
-import { assertLeastPrivilege, prepareAppDatabase, rolePrivileges } from '../../../../src/shared/database/app-role';
-import { createDataSource } from '../../../../src/shared/database/data-source';
+import { assertLeastPrivilege, rolePrivileges } from '../../../../src/shared/database/app-role';
 import { appendToLog, GENESIS_HASH, type LogEntry, type NewLogEntry, verifyLogChain } from '../../../../src/shared/event-log/event-log';
-import { migrate } from '../../../../src/shared/database/migrate';
 import { renderEmail } from '../../../../src/mail/infra/templates';
-import { createScratchDatabase, dropDatabase, withDatabase } from '../../../../src/shared/database/postgres';
 import { CheckpointRefusedError, writeCheckpoint } from '../../../../src/audit/usecases/checkpoint-round';
 import { TEST_APP_ROLE } from '../../../support/app-role';
+import { suspensionLogEntry } from '../../../support/fixtures';
+import { type ScratchDatabase, scratchDatabase } from '../../../support/scratch-database';
 
 /**
  * Issue 12: a database writer who bypasses the app (here: the owner, a superuser, who can disable the
@@ -30,7 +29,7 @@ const K12 = parseAuditKeys(`k1:${b64('first audit key')},k2:${b64('second audit 
 const ATTACKER_KEY = Buffer.from('a key that is not the audit key, 32+ bytes');
 
 interface Scratch {
-  name: string;
+  database: ScratchDatabase;
   ownerUrl: string;
   appUrl: string;
   app: DataSource;
@@ -40,21 +39,14 @@ interface Scratch {
 const scratches: Scratch[] = [];
 
 async function freshLog(keyring: AuditKeyring = K1): Promise<Scratch> {
-  const admin = withDatabase(inject('ownerDatabaseUrl'), 'postgres');
-  const name = `pix_audit_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-  const ownerUrl = await createScratchDatabase(admin, name);
-  await migrate(ownerUrl);
-  const appUrl = await prepareAppDatabase(ownerUrl, {
-    appDatabaseUrl: null,
-    role: TEST_APP_ROLE.role,
-    password: () => TEST_APP_ROLE.password,
-  });
-  const app = await createDataSource(appUrl, { poolSize: 2 }).initialize();
+  const database = await scratchDatabase('audit');
+  const { ownerUrl, appUrl } = database;
+  const app = await database.replica(2);
   const owner = new Client({ connectionString: ownerUrl });
   await owner.connect();
   const dir = mkdtempSync(path.join(tmpdir(), 'pix-checkpoints-'));
   configureAudit({ keyring, checkpointDir: dir });
-  const s = { name, ownerUrl, appUrl, app, owner, dir };
+  const s = { database, ownerUrl, appUrl, app, owner, dir };
   scratches.push(s);
   return s;
 }
@@ -62,28 +54,20 @@ async function freshLog(keyring: AuditKeyring = K1): Promise<Scratch> {
 afterEach(() => configureAudit({ keyring: undefined, checkpointDir: undefined }));
 afterAll(async () => {
   for (const s of scratches) {
-    await s.app.destroy().catch(() => undefined);
     await s.owner.end().catch(() => undefined);
-    await dropDatabase(withDatabase(s.ownerUrl, 'postgres'), s.name);
+    await s.database.drop();
   }
 });
 
 let n = 0;
 function entry(reason = 'Fraude'): NewLogEntry {
   n++;
-  return {
+  return suspensionLogEntry({
     eventKey: `audit-test:${randomUUID()}`,
-    streamType: 'agrement',
-    streamId: randomUUID(),
-    type: 'suspended',
-    ruleIds: ['SUS-1'],
-    fromState: 'active',
-    toState: 'suspended',
-    actor: 'juriste@pix.fr',
     reason: `${reason} ${n}`,
     data: { n },
     occurredAt: new Date(Date.UTC(2026, 0, 1, 0, n)),
-  };
+  });
 }
 
 async function append(s: Scratch, count: number): Promise<void> {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { until } from '../../../support/waiting';
 import { cachingAuthenticator, type Authenticator } from '../../../../src/http/auth/authenticator';
 import { ReadThroughCache } from '../../../../src/shared/cache/read-through-cache';
 import type { Principal } from '../../../../src/access/domain/roles';
@@ -16,7 +17,10 @@ describe('read-through cache (dashboards, bench:api)', () => {
     // Stale: the crowd gets the last answer at once, and a single refresh starts.
     expect(await Promise.all([cache.get('k', compute), cache.get('k', compute)])).toEqual([1, 1]);
     expect(runs).toBe(2);
-    await new Promise((r) => setTimeout(r, 0));
+    await until(
+      async () => runs,
+      (n) => n === 2,
+    ); // the refresh it started
     expect(await cache.get('k', compute)).toBe(2);
     expect(await cache.get('other', compute)).toBe(3);
   });
@@ -40,6 +44,29 @@ describe('read-through cache (dashboards, bench:api)', () => {
     expect(await cache.get('k', compute)).toBe(1);
     await new Promise((r) => setTimeout(r, 0));
     expect(await cache.get('k', compute)).toBe(3);
+  });
+
+  it('issue 15: never serves an answer computed ttl + maxStale ago or more (a quiet view is recomputed, not served from long ago)', async () => {
+    let now = 0;
+    let runs = 0;
+    const cache = new ReadThroughCache<number>(2000, 10, () => now, true);
+    const compute = async () => ++runs;
+    expect(await cache.get('k', compute)).toBe(1);
+    now = 3999;
+    // Stale but within the bound (maxStale defaults to the ttl): served while it refreshes.
+    expect(await cache.get('k', compute)).toBe(1);
+    await until(
+      async () => runs,
+      (n) => n === 2,
+    ); // the refresh it started
+    expect(await cache.get('k', compute)).toBe(2);
+    // An hour without a request: recomputed before it is served.
+    now += 3_600_000;
+    expect(await cache.get('k', compute)).toBe(3);
+    const bounded = new ReadThroughCache<number>(2000, 10, () => now, true, 500);
+    expect(await bounded.get('k', compute)).toBe(4);
+    now += 2500;
+    expect(await bounded.get('k', compute)).toBe(5);
   });
 
   it('without stale-while-revalidate (access), an expired answer is recomputed before it is served', async () => {

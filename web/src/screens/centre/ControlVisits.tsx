@@ -1,6 +1,6 @@
 import type { StoredFindings } from '../../../../src/visits/domain/findings';
 import { CHECKLIST_LABELS } from '../../../../src/visits/domain/findings';
-import { DataTable } from '../../components/DataTable';
+import type { RecordSection } from '../../components/RecordTable';
 import { count, dateFr } from '../../format/french';
 import { label, PROPOSAL_KINDS, VISIT_KINDS, VISIT_STATUS } from '../../format/labels';
 import type { Records } from './records';
@@ -18,24 +18,17 @@ function findingsText(f: StoredFindings | null): string {
   return `${failed}${proposed}${summary}`;
 }
 
+type Visit = NonNullable<Records['visits']>[number];
 /** The centre's control visits, latest first, with their findings (VIS-1..4). */
-export function ControlVisits({ visits }: { visits: NonNullable<Records['visits']> }) {
-  return (
-    <section aria-labelledby="visits-title">
-      <h2 id="visits-title">Visites de contrôle ({count(visits.length, 'visite', 'visites')})</h2>
-      <DataTable
-        id="visits"
-        caption="Visites de contrôle et constats (VIS-1 à VIS-4)"
-        captionHidden
-        headers={['Date', 'Visite', 'Contrôleur', 'Statut', 'Constats (VIS-4)']}
-        rows={visits.map((v) => [
-          dateFr(v.plannedOn),
-          label(VISIT_KINDS, v.kind),
-          v.inspector.name,
-          <span data-visit-status={v.status}>{label(VISIT_STATUS, v.status)}</span>,
-          findingsText(v.findings as StoredFindings | null),
-        ])}
-      />
-    </section>
-  );
-}
+export const VISITS: RecordSection<Visit> = {
+  id: 'visits',
+  heading: (n) => `Visites de contrôle (${count(n, 'visite', 'visites')})`,
+  caption: 'Visites de contrôle et constats (VIS-1 à VIS-4)',
+  columns: [
+    { header: 'Date', cell: (v) => dateFr(v.plannedOn) },
+    { header: 'Visite', cell: (v) => label(VISIT_KINDS, v.kind) },
+    { header: 'Inspecteur', cell: (v) => v.inspector.name },
+    { header: 'Statut', cell: (v) => <span data-visit-status={v.status}>{label(VISIT_STATUS, v.status)}</span> },
+    { header: 'Constats (VIS-4)', cell: (v) => findingsText(v.findings as StoredFindings | null) },
+  ],
+};

@@ -1,26 +1,19 @@
-import { DataTable } from '../../components/DataTable';
+import type { RecordSection } from '../../components/RecordTable';
 import { count, dateFr } from '../../format/french';
 import { label, QUALITY_KINDS } from '../../format/labels';
 import type { Records } from './records';
 
+type Report = NonNullable<Records['quality']>['items'][number];
 /** The centre's quality record, newest first: complaints, incidents, fraud reports… (VIS-1 reads it for the risk score). */
-export function QualityRecord({ quality }: { quality: NonNullable<Records['quality']> }) {
-  return (
-    <section aria-labelledby="quality-title">
-      <h2 id="quality-title">Suivi qualité ({count(quality.total, 'signalement', 'signalements')})</h2>
-      <DataTable
-        id="quality"
-        caption="Suivi qualité du centre"
-        captionHidden
-        headers={['Date', 'Nature', 'Règle', 'Résumé', 'Session']}
-        rows={quality.items.map((q) => [
-          dateFr(q.occurredOn),
-          label(QUALITY_KINDS, q.kind),
-          q.ruleId ?? '',
-          q.summary ?? '',
-          q.sessionId ?? '',
-        ])}
-      />
-    </section>
-  );
-}
+export const QUALITY: RecordSection<Report> = {
+  id: 'quality',
+  heading: (n) => `Suivi qualité (${count(n, 'signalement', 'signalements')})`,
+  caption: 'Suivi qualité du centre',
+  columns: [
+    { header: 'Date', cell: (q) => dateFr(q.occurredOn) },
+    { header: 'Nature', cell: (q) => label(QUALITY_KINDS, q.kind) },
+    { header: 'Règle', cell: (q) => q.ruleId ?? '' },
+    { header: 'Résumé', cell: (q) => q.summary ?? '' },
+    { header: 'Session', cell: (q) => q.sessionId ?? '' },
+  ],
+};

@@ -148,6 +148,25 @@ describe('REF-1: one référent per centre, the number agreed in a network’s c
     expect(shown.agrement.proposals).toEqual([]);
   });
 
+  it('REF-3 a badge shown by its deadline but recorded after the engine judged it missed meets it (a history entered late)', () => {
+    const a = centre({ referent: { ...START.referent, recognisedQualifications: false } });
+    const due = pendingDeadlines(a).find((d) => d.name === 'badge-due')!;
+    expect(due.on).toBe('2025-07-31');
+    const missed = reach(a, due.key, '2025-08-01').agrement;
+    expect(missed.ledger.find((e) => e.key === due.key)).toMatchObject({ outcome: 'missed', outcomeOn: '2025-07-31' });
+    // Shown in time, recorded months later: the deadline was met, the breach proposal withdrawn.
+    const inTime = decide(missed, { type: 'badge-obtained', on: '2025-04-01' }, '2025-11-20');
+    expect(inTime.events.map((e) => e.type)).toEqual(['badge-obtained', 'proposal-withdrawn']);
+    expect(inTime.agrement.ledger.find((e) => e.key === due.key)).toMatchObject({
+      outcome: 'met',
+      outcomeOn: '2025-04-01',
+      outcomeBy: 'badge-obtained',
+    });
+    // Shown after its deadline: the miss stands.
+    const late = decide(missed, { type: 'badge-obtained', on: '2025-08-10' }, '2025-11-20').agrement;
+    expect(late.ledger.find((e) => e.key === due.key)).toMatchObject({ outcome: 'missed', outcomeOn: '2025-07-31' });
+  });
+
   it('REF-5 a change replaces the référent it names; a person is one référent; one change at a time in a network', () => {
     const a = run(addLou(network({ referentCount: 3 })), TODAY, {
       type: 'referent-added',

@@ -1,0 +1,222 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DataSource } from 'typeorm';
+import { departmentsOfRegion } from '../../../../src/shared/domain/regions';
+import { dashboardRepository } from '../../../../src/dashboard/infra/dashboard.repository';
+import type { DashboardFilter } from '../../../../src/dashboard/usecases/ports';
+import { type ScratchDatabase, scratchDatabase } from '../../../support/scratch-database';
+
+/**
+ * Issue 15: the dashboards read the read tables the agréments' and organisations' triggers keep (counts per kind, state
+ * and department; one narrow row per agrément) and count and page the deadlines source by source. On a mixed data set,
+ * in a database of this file's own (the answers cover every row), and again after the writers change it, every filter
+ * gives exactly the answers of the previous definition (the same SQL over agrements joined to organisations).
+ */
+let scratch: ScratchDatabase;
+let db: DataSource;
+
+const ids = {
+  head: randomUUID(),
+  member1: randomUUID(),
+  member2: randomUUID(),
+  centre13: randomUUID(),
+  centre69: randomUUID(),
+  nowhere: randomUUID(),
+};
+const TODAY = '2026-06-15';
+const NOW = new Date('2026-06-15T08:00:00Z');
+const TARGETS = { centre: 600, network: 2500 };
+
+/** The previous definitions, verbatim but for the read tables: agrements joined to organisations. */
+function oldWhere(f: DashboardFilter, params: unknown[]): string {
+  const clauses: string[] = [];
+  const add = (sql: string, value: unknown) => {
+    params.push(value);
+    clauses.push(sql.replaceAll('?', `$${params.length}`));
+  };
+  if (f.department) add('o.department = ?', f.department);
+  if (f.region) add('o.department = ANY(?)', departmentsOfRegion(f.region) ?? []);
+  if (f.kind) add('a.kind = ?', f.kind);
+  if (f.networkId) add('(o.id = ? OR o.network_id = ?)', f.networkId);
+  if (f.organisationIds) add(`a.organisation_id = ANY(?)`, f.organisationIds);
+  return clauses.length ? `AND ${clauses.join(' AND ')}` : '';
+}
+
+async function oldCounts(f: DashboardFilter) {
+  const params: unknown[] = [];
+  return db.query(
+    `SELECT a.kind, a.state, count(*)::int AS n FROM agrements a JOIN organisations o ON o.id = a.organisation_id WHERE true ${oldWhere(f, params)} GROUP BY 1, 2`,
+    params,
+  );
+}
+
+async function oldQuotas(f: DashboardFilter) {
+  const params: unknown[] = [TODAY, TARGETS.centre, TARGETS.network];
+  const rows: Array<Record<string, unknown>> = await db.query(
+    `SELECT q.id AS "agrementId", q.name AS "organisationName", q.kind, q.candidates, q.target, q.projected, to_char(q.deadline_on, 'YYYY-MM-DD') AS "deadlineOn" FROM (
+      SELECT a.id, o.name, a.kind, a.candidates, a.first_grant_on,
+             (a.first_grant_on + make_interval(months => 36))::date AS deadline_on,
+             CASE WHEN a.kind = 'network' THEN $3::int ELSE $2::int END AS target,
+             CASE WHEN $1::date - a.first_grant_on <= 0 THEN 0
+                  ELSE floor(a.candidates::numeric * ((a.first_grant_on + make_interval(months => 36))::date - a.first_grant_on)
+                             / ($1::date - a.first_grant_on))::int END AS projected
+        FROM agrements a JOIN organisations o ON o.id = a.organisation_id
+       WHERE a.state NOT IN ('expired', 'terminated') ${oldWhere(f, params)}) q
+    WHERE $1::date < q.deadline_on AND q.projected < q.target ORDER BY q.target - q.projected DESC, q.name`,
+    params,
+  );
+  return rows;
+}
+
+const sorted = (rows: Array<{ kind: string; state: string; n: number }>) =>
+  [...rows].sort((x, y) => `${x.kind}/${x.state}`.localeCompare(`${y.kind}/${y.state}`));
+
+const FILTERS: Array<Omit<DashboardFilter, 'limit' | 'offset'>> = [
+  {},
+  { department: '13' },
+  { region: '93' },
+  { kind: 'centre' },
+  { kind: 'network' },
+  { region: '93', kind: 'centre' },
+  { networkId: ids.head },
+  { organisationIds: [ids.centre13, ids.member1] },
+  { organisationIds: [ids.head], kind: 'network' },
+];
+
+async function organisation(id: string, name: string, department: string | null, networkId: string | null = null) {
+  await db.query(
+    `INSERT INTO organisations (id, name, category, department, email, network_id) VALUES ($1, $2, 'datadock-training-provider', $3, $4, $5)`,
+    [id, name, department, `${id}@test.fr`, networkId],
+  );
+}
+
+async function agrement(organisationId: string, kind: string, state: string, firstGrantOn: string, candidates: number, id = randomUUID()) {
+  await db.query(
+    `INSERT INTO agrements (id, organisation_id, kind, state, start_on, term_on, first_grant_on, candidates, snapshot)
+     VALUES ($1, $2, $3, $4, $5, ($5::date + 1095), $5, $6, '{}')`,
+    [id, organisationId, kind, state, firstGrantOn, candidates],
+  );
+  return id;
+}
+
+async function deadline(agrementId: string, key: string, name: string, at: string) {
+  await db.query(
+    `INSERT INTO agrement_deadlines (agrement_id, key, name, rule_id, on_date, at) VALUES ($1, $2, $3, 'AGR-2', $4::timestamptz::date, $4)`,
+    [agrementId, key, name, at],
+  );
+}
+
+async function plannedSession(id: string, organisationId: string, deadlineAt: string) {
+  await db.query(
+    `INSERT INTO sessions (id, organisation_id, agrement_organisation_id, centre_kind, date, start_time, end_time, time_zone, status, deadline_at,
+                           candidate_count, rule_set_id, report, content_hash, source)
+     VALUES ($1, $2, $2, 'centre', ($3::timestamptz - interval '48 hours')::date, '14:00', '16:00', 'Europe/Paris', 'planned', $3, 10, 'sessions@2020-01', '{}', 'h', 'api')`,
+    [id, organisationId, deadlineAt],
+  );
+}
+
+/** Every filter: the counts, the quotas at risk (whole and paged) and the deadlines (whole and paged) agree. */
+async function expectSameAnswers() {
+  const repository = dashboardRepository(db);
+  for (const filter of FILTERS) {
+    const f = { ...filter, limit: 1000, offset: 0 };
+    expect(sorted(await repository.agrementCounts(f)), JSON.stringify(filter)).toEqual(sorted(await oldCounts(f)));
+
+    const quotas = await oldQuotas(f);
+    const all = await repository.quotasAtRisk({ ...f, today: TODAY, targets: TARGETS });
+    expect(all, JSON.stringify(filter)).toEqual({ total: quotas.length, items: quotas });
+    for (let offset = 0; offset <= quotas.length; offset += 2) {
+      const page = await repository.quotasAtRisk({ ...f, limit: 2, offset, today: TODAY, targets: TARGETS });
+      expect(page, `${JSON.stringify(filter)} quotas from ${offset}`).toEqual({
+        total: quotas.length,
+        items: quotas.slice(offset, offset + 2),
+      });
+    }
+
+    // The whole list (each source's first 1,000 rows: all of them) is the previous definition; pages of 2 are its slices.
+    const deadlines = await repository.upcomingDeadlines({ ...f, days: 30, now: NOW });
+    expect(deadlines.items.length, JSON.stringify(filter)).toBe(deadlines.total);
+    for (let offset = 0; offset <= deadlines.total; offset += 2) {
+      const page = await repository.upcomingDeadlines({ ...f, limit: 2, offset, days: 30, now: NOW });
+      expect(page, `${JSON.stringify(filter)} deadlines from ${offset}`).toEqual({
+        total: deadlines.total,
+        items: deadlines.items.slice(offset, offset + 2),
+      });
+    }
+  }
+}
+
+beforeAll(async () => {
+  scratch = await scratchDatabase('dashreads');
+  db = await scratch.replica(2);
+  await organisation(ids.head, 'Réseau Sud', '13');
+  await organisation(ids.member1, 'Membre Avignon', '84', ids.head);
+  await organisation(ids.member2, 'Membre Paris', '75', ids.head);
+  await organisation(ids.centre13, 'Centre Marseille', '13');
+  await organisation(ids.centre69, 'Centre Lyon', '69');
+  await organisation(ids.nowhere, 'Centre sans département', null);
+  const head = await agrement(ids.head, 'network', 'active', '2025-01-10', 300);
+  const m1 = await agrement(ids.member1, 'centre', 'active', '2024-03-01', 100);
+  await agrement(ids.member2, 'centre', 'suspended', '2025-11-20', 40);
+  const c13 = await agrement(ids.centre13, 'centre', 'under-notice', '2026-06-15', 0);
+  // An older agrément of the same centre (one with no session: a session of an organisation with two agréments is
+  // listed once per agrément, in no defined order between the two, before as now).
+  await agrement(ids.member1, 'centre', 'expired', '2020-01-01', 10);
+  await agrement(ids.centre69, 'centre', 'active', '2023-08-31', 550);
+  await agrement(ids.nowhere, 'centre', 'active', '2026-07-01', 5);
+  // Deadlines sharing instants across agréments and sessions (ties broken by name, then key or id).
+  const at = (day: string, time = '10:00') => `${day}T${time}:00Z`;
+  await deadline(head, 'renewal', 'renewal-request-due', at('2026-06-20'));
+  await deadline(m1, 'badge', 'badge-due', at('2026-06-20'));
+  await deadline(m1, 'quota', 'quota-checkpoint', at('2026-06-25'));
+  await deadline(c13, 'cure', 'cure-due', at('2026-06-20'));
+  await deadline(c13, 'term', 'term', at('2026-08-01')); // beyond 30 days
+  await plannedSession('RT-1', ids.centre13, at('2026-06-20'));
+  await plannedSession('RT-2', ids.member2, at('2026-06-18', '15:00'));
+  await plannedSession('RT-3', ids.centre69, at('2026-06-20'));
+  await plannedSession('RT-4', randomUUID(), at('2026-06-19')); // a school not registered: no organisation
+  await plannedSession('RT-5', ids.nowhere, at('2026-06-14')); // already past
+  await plannedSession('RT-6', randomUUID(), at('2026-06-13')); // past, of a school not registered
+});
+
+afterAll(async () => {
+  await scratch?.drop();
+});
+
+describe('dashboards over their read tables (issue 15)', () => {
+  it('backfilled and followed: every filter answers as the agréments joined to their organisations did', async () => {
+    await expectSameAnswers();
+  });
+
+  it('SES-10 SUS-1 BRE-1 overdue sessions and the watchlist look their organisation and agrément up row by row: the same rows', async () => {
+    const repository = dashboardRepository(db);
+    const overdue = await repository.overdueDeadlines({ limit: 50, offset: 0, now: NOW });
+    expect(overdue.map((d) => [d.subjectId, d.organisationName, d.department, d.kind])).toEqual([
+      ['RT-5', 'Centre sans département', null, 'centre'],
+    ]);
+    expect(await repository.overdueDeadlines({ limit: 50, offset: 0, now: NOW, department: '13' })).toEqual([]);
+    const watched = await repository.watchlist({ limit: 50, offset: 0 });
+    expect(watched.map((w) => [w.organisationName, w.department, w.kind, w.state])).toEqual([
+      ['Membre Paris', '75', 'centre', 'suspended'],
+      ['Centre Marseille', '13', 'centre', 'under-notice'],
+    ]);
+    expect((await repository.watchlist({ limit: 50, offset: 0, networkId: ids.head })).map((w) => w.organisationName)).toEqual([
+      'Membre Paris',
+    ]);
+  });
+
+  it('follows the writers: state, candidates, department, network, name changes, a new and a deleted agrément', async () => {
+    await db.query(`UPDATE agrements SET state = 'active', candidates = 20 WHERE organisation_id = $1`, [ids.member2]);
+    await db.query(`UPDATE agrements SET candidates = candidates + 400 WHERE organisation_id = $1`, [ids.member1]);
+    await db.query(`UPDATE organisations SET department = '06', name = 'Centre Nice' WHERE id = $1`, [ids.centre69]);
+    await db.query(`UPDATE organisations SET network_id = NULL WHERE id = $1`, [ids.member1]);
+    await db.query(`UPDATE organisations SET department = '13' WHERE id = $1`, [ids.nowhere]);
+    await agrement(ids.member1, 'centre', 'terminating', '2025-02-01', 12);
+    const [{ id }] = await db.query(`SELECT id FROM agrements WHERE organisation_id = $1 AND state = 'expired'`, [ids.member1]);
+    await db.query(`DELETE FROM agrements WHERE id = $1`, [id]);
+    await expectSameAnswers();
+    // Counts that fall to zero disappear, as GROUP BY never shows them.
+    const counts = await dashboardRepository(db).agrementCounts({ limit: 50, offset: 0 });
+    expect(counts.find((c) => c.state === 'expired')).toBeUndefined();
+  });
+});
