@@ -122,6 +122,11 @@ export const PARAMETERS = {
     databaseQueryTimeoutMs: 60_000,
     /** Attempts of a Temporal client call while the server is unreachable (a few seconds in all), then 503. */
     temporalCallAttempts: 4,
+    /**
+     * A Temporal call that waits on a worker (an update, a query) fails after this long (503; an outbox keeps its step):
+     * a workflow that never answers must not hold a request forever. An update runs a few writes and e-mails: seconds.
+     */
+    workflowCallTimeoutMs: 30_000,
     /** Readiness checks give each dependency this long. */
     healthCheckTimeoutMs: 2_000,
     /** Retry-After (seconds) of a 503 answered while a dependency is down. */

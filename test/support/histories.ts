@@ -17,3 +17,23 @@ export async function recordHistory(handle: WorkflowHandle, name: string): Promi
 export function loadHistory(name: string): unknown {
   return JSON.parse(readFileSync(historyPath(name), 'utf8'));
 }
+
+type Marked = {
+  events?: Array<{
+    markerRecordedEventAttributes?: {
+      markerName?: string | null;
+      details?: Record<string, { payloads?: Array<{ data?: string | Uint8Array | null }> | null }> | null;
+    } | null;
+  }> | null;
+};
+
+/** The patch ids a history recorded (`patched()` markers), in order: from a committed JSON fixture or a fetched history. */
+export function patchesIn(history: unknown): string[] {
+  return ((history as Marked).events ?? []).flatMap((e) => {
+    const marker = e.markerRecordedEventAttributes;
+    if (marker?.markerName !== 'core_patch') return [];
+    const data = marker.details?.['patch-data']?.payloads?.[0]?.data;
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'base64') : Buffer.from(data ?? new Uint8Array());
+    return [(JSON.parse(bytes.toString()) as { id: string }).id];
+  });
+}

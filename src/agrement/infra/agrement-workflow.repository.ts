@@ -1,6 +1,7 @@
 import type { WorkflowClient } from '@temporalio/client';
 import { agrementStateQuery, type AgrementSnapshot } from '../workflows/definitions';
 import type { AgrementWorkflowRepository } from '../usecases/ports';
+import { withinWorkflowBudget } from '../../shared/temporal/workflow-call-budget';
 
 /**
  * The agrément as its running workflow holds it, through the workflow's state query: over the production
@@ -9,7 +10,8 @@ import type { AgrementWorkflowRepository } from '../usecases/ports';
 export function agrementWorkflowRepository(client: { workflow: Pick<WorkflowClient, 'getHandle'> }): AgrementWorkflowRepository {
   return {
     currentState(workflowId: string): Promise<AgrementSnapshot> {
-      return client.workflow.getHandle(workflowId).query(agrementStateQuery);
+      const handle = client.workflow.getHandle(workflowId);
+      return withinWorkflowBudget(handle, () => handle.query(agrementStateQuery));
     },
   };
 }

@@ -7,6 +7,7 @@ import { agrementActionUpdate, type AgrementActionInput, type AgrementSnapshot, 
 import type { ApplicationDeps } from '../../shared/usecases/dependencies';
 import { translateWorkflowError } from '../../shared/usecases/workflow-errors';
 import { ledgerView } from './ledger-view';
+import { withinWorkflowBudget } from '../../shared/temporal/workflow-call-budget';
 
 /**
  * Sends a person's action to the agrément's workflow and waits until it is recorded.
@@ -21,7 +22,9 @@ export async function actOnAgrement(
   const { agrement } = await findAgrement(deps.db, agrementId);
   const handle = deps.temporal.workflow.getHandle(agrementWorkflowId(agrement.organisationId));
   try {
-    return await handle.executeUpdate(agrementActionUpdate, { args: [input], ...(idempotencyKey ? { updateId: idempotencyKey } : {}) });
+    return await withinWorkflowBudget(handle, () =>
+      handle.executeUpdate(agrementActionUpdate, { args: [input], ...(idempotencyKey ? { updateId: idempotencyKey } : {}) }),
+    );
   } catch (err) {
     throw translateWorkflowError(err, () => {
       const end = (agrement.snapshot as Agrement).end;

@@ -5,6 +5,7 @@ import { translateWorkflowError } from '../../shared/usecases/workflow-errors';
 import { ApplicationEntity } from '../../entities';
 import { type ApplicationSnapshot, applicationWorkflowId } from '../workflows/definitions';
 import type { ApplicationDeps } from '../../shared/usecases/dependencies';
+import { withinWorkflowBudget } from '../../shared/temporal/workflow-call-budget';
 
 /**
  * Sends one of Pix's decisions to the application's workflow and waits for it to be recorded.
@@ -24,7 +25,9 @@ export async function recordDecision<A>(
   if (!application) throw new NotFound(`application ${applicationId} not found`, { applicationId });
   const handle: WorkflowHandle = deps.temporal.workflow.getHandle(applicationWorkflowId(applicationId));
   try {
-    return await handle.executeUpdate(update, { args: [args], ...(idempotencyKey ? { updateId: idempotencyKey } : {}) });
+    return await withinWorkflowBudget(handle, () =>
+      handle.executeUpdate(update, { args: [args], ...(idempotencyKey ? { updateId: idempotencyKey } : {}) }),
+    );
   } catch (err) {
     throw translate(err, application.state);
   }

@@ -213,7 +213,15 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
     const version = procedure.version;
     if (isRunning(procedure.clock) && !procedure.overdueFlaggedAt) {
       const remaining = procedureDeadline(procedure.clock, new Date()).getTime() - Date.now();
-      const decided = await condition(() => procedure.version !== version, Math.max(remaining, 1));
+      // APP-7: a deadline already past (a file received over 2 months ago) is flagged now, with no timer (OVERDUE_AT_ONCE).
+      const flagged =
+        remaining <= 0 &&
+        patched(OVERDUE_AT_ONCE) &&
+        (await serially(async () => {
+          if (procedure.version === version) await apply({ type: 'procedure-overdue' }, SYSTEM);
+          return procedure.version !== version;
+        }));
+      const decided = flagged || (await condition(() => procedure.version !== version, Math.max(remaining, 1)));
       if (!decided) {
         await serially(async () => {
           // A decision may have been queued at the same instant: only flag what is still overdue.
@@ -228,6 +236,12 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
   if (procedure.state === 'attestation-issued' && patched(START_AGREMENT_PATCH)) await startAgrement(input, procedure);
   return snapshot();
 }
+
+/**
+ * APP-7: a net deadline already past when the workflow looks is flagged at once, not through a 1 ms timer (one that
+ * fires while a decision's workflow task runs cannot be cancelled on the time-skipping server, sdk-java #3088).
+ */
+export const OVERDUE_AT_ONCE = 'app7-overdue-at-once';
 
 /** APP-7: the clock no longer stops while the application is admissible (see applicationWorkflow). */
 export const APP7_ADMISSIBLE_PATCH = 'app7-clock-runs-while-admissible';

@@ -9,6 +9,7 @@ import type { ApplicationDeps } from '../../shared/usecases/dependencies';
 import { translateWorkflowError } from '../../shared/usecases/workflow-errors';
 import { statementsRepository } from '../infra/statements.repository';
 import type { InvoiceEvent, StatementRecord, StatementsRepository } from './ports';
+import { withinWorkflowBudget } from '../../shared/temporal/workflow-call-budget';
 
 function view(r: StatementRecord, today: string, withLines: boolean) {
   // BIL-2: interest accrued until payment, or as of today while unpaid; due earlier under SUS-3/TER-5; no
@@ -93,9 +94,8 @@ export async function markSent(deps: ApplicationDeps, id: string, actor: string,
   const r = await row(deps, id, organisationIds);
   assertTransition(r.state, 'sent');
   try {
-    await deps.temporal.workflow
-      .getHandle(statementWorkflowId(r.organisationId, r.month))
-      .executeUpdate(markStatementSentUpdate, { args: [{ actor }], updateId: `sent:${id}` });
+    const handle = deps.temporal.workflow.getHandle(statementWorkflowId(r.organisationId, r.month));
+    await withinWorkflowBudget(handle, () => handle.executeUpdate(markStatementSentUpdate, { args: [{ actor }], updateId: `sent:${id}` }));
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) throw new TransitionRefused('BIL-1', `the statement's workflow is not running`);
     throw translateWorkflowError(err, () => new TransitionRefused('BIL-1', 'the statement was already sent'));

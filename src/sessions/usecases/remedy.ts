@@ -4,6 +4,7 @@ import { recordRemedyUpdate, type SessionRemedySnapshot, sessionRemedyWorkflowId
 import type { ApplicationDeps } from '../../shared/usecases/dependencies';
 import { translateWorkflowError } from '../../shared/usecases/workflow-errors';
 import { sessionRemedy, storedReport } from './read-sessions';
+import { withinWorkflowBudget } from '../../shared/temporal/workflow-call-budget';
 
 /**
  * SES-12: the centre records the remedy it offered (a free new session or a full refund) to the
@@ -19,9 +20,8 @@ export async function recordSessionRemedy(
 ): Promise<SessionRemedySnapshot> {
   await storedReport(deps, sessionId, organisationIds); // 404 outside the caller's scope
   try {
-    return await deps.temporal.workflow
-      .getHandle(sessionRemedyWorkflowId(sessionId))
-      .executeUpdate(recordRemedyUpdate, { args: [{ ...remedy, actor }] });
+    const handle = deps.temporal.workflow.getHandle(sessionRemedyWorkflowId(sessionId));
+    return await withinWorkflowBudget(handle, () => handle.executeUpdate(recordRemedyUpdate, { args: [{ ...remedy, actor }] }));
   } catch (err) {
     const known = await sessionRemedy(deps, sessionId);
     throw translateWorkflowError(err, () =>

@@ -1,4 +1,4 @@
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { type WorkflowHandle, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { PARAMETERS } from '../../config/parameters';
 import { dateIn } from '../../shared/domain/zoned-time';
 import { cancelSessionUpdate, finaliseSessionUpdate, moveSessionUpdate, sessionWorkflowId } from '../workflows/definitions';
@@ -18,6 +18,7 @@ import {
   sessionOfStep,
   type WorkflowStep,
 } from './ports';
+import { withinWorkflowBudget } from '../../shared/temporal/workflow-call-budget';
 
 export type { QueuedStep, WorkflowStep } from './ports';
 
@@ -126,26 +127,7 @@ async function applyStep(deps: Deps, step: WorkflowStep): Promise<void> {
   }
   const handle = wf.getHandle(sessionWorkflowId(step.sessionId));
   try {
-    if (step.kind === 'move')
-      await handle.executeUpdate(moveSessionUpdate, {
-        args: [{ date: step.date, endTime: step.endTime }],
-        updateId: `move:${step.date}:${step.endTime}`,
-      });
-    if (step.kind === 'cancel') await handle.executeUpdate(cancelSessionUpdate, { args: [{ reason: step.reason }], updateId: 'cancel' });
-    if (step.kind === 'finalise') {
-      const f = step.report.finalisation!;
-      await handle.executeUpdate(finaliseSessionUpdate, {
-        args: [
-          {
-            finalisedAt: f.finalisedAt,
-            candidatesWhoSat: f.candidatesWhoSat,
-            incidents: (f.incidents ?? []).map((x) => x.description),
-            fraudReports: (f.fraudReports ?? []).map((x) => x.description),
-          },
-        ],
-        updateId: 'finalise',
-      });
-    }
+    await withinWorkflowBudget(handle, () => updateSession(handle, step));
   } catch (err) {
     if (!(err instanceof WorkflowNotFoundError)) throw err;
     // Its workflow is gone (closed long ago and removed): the row stands; quality and QUO-3 as for a history report.
@@ -157,6 +139,30 @@ async function applyStep(deps: Deps, step: WorkflowStep): Promise<void> {
       });
       if (q) await drainQuotaOutbox(deps, { organisationIds: [q.agrementOrganisationId] });
     }
+  }
+}
+
+/** The update a move, cancel or finalise step makes; its update id makes a redelivery apply once. */
+async function updateSession(handle: WorkflowHandle, step: Exclude<WorkflowStep, { kind: 'start' | 'remedy' }>): Promise<void> {
+  if (step.kind === 'move')
+    await handle.executeUpdate(moveSessionUpdate, {
+      args: [{ date: step.date, endTime: step.endTime }],
+      updateId: `move:${step.date}:${step.endTime}`,
+    });
+  if (step.kind === 'cancel') await handle.executeUpdate(cancelSessionUpdate, { args: [{ reason: step.reason }], updateId: 'cancel' });
+  if (step.kind === 'finalise') {
+    const f = step.report.finalisation!;
+    await handle.executeUpdate(finaliseSessionUpdate, {
+      args: [
+        {
+          finalisedAt: f.finalisedAt,
+          candidatesWhoSat: f.candidatesWhoSat,
+          incidents: (f.incidents ?? []).map((x) => x.description),
+          fraudReports: (f.fraudReports ?? []).map((x) => x.description),
+        },
+      ],
+      updateId: 'finalise',
+    });
   }
 }
 

@@ -1,4 +1,4 @@
-import { allHandlersFinished, condition, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, patched, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
 import type { EmailActivities } from '../../mail/activities/email.activities';
 import type { RemedyActivities } from '../activities/remedy.activities';
 import { PARAMETERS } from '../../config/parameters';
@@ -16,6 +16,13 @@ import { serialQueue } from '../../shared/workflows/shared/serial';
 
 const { recordRemedy } = proxyLocalActivities<RemedyActivities>(RECORD_LOCAL_ACTIVITY);
 const { sendEmail } = proxyActivities<EmailActivities>(EMAIL_ACTIVITY);
+
+/**
+ * SES-12: a follow-up opened past its due date is late at once, not through a 1 ms timer (one firing while the
+ * opening's workflow task runs cannot be cancelled on the time-skipping server, sdk-java #3088). Histories recorded
+ * before replay with their timer.
+ */
+export const REMEDY_DUE_AT_ONCE = 'remedy-due-at-once';
 
 const SYSTEM = 'system';
 const CENTRE = 'Pix Certif (centre)';
@@ -81,7 +88,12 @@ export async function sessionRemedyWorkflow(input: SessionRemedyInput): Promise<
   });
   await opened;
 
-  const onTime = await condition(() => isRemedyClosed(remedy), Math.max(Date.parse(remedy.dueAt) - now().getTime(), 1));
+  const untilDue = Date.parse(remedy.dueAt) - now().getTime();
+  // SES-12: a remedy follow-up opened after its due date (a late finalisation) is late at once, with no timer (REMEDY_DUE_AT_ONCE).
+  const onTime =
+    untilDue <= 0 && !isRemedyClosed(remedy) && patched(REMEDY_DUE_AT_ONCE)
+      ? false
+      : await condition(() => isRemedyClosed(remedy), Math.max(untilDue, 1));
   if (!onTime) await serially(() => apply({ type: 'deadline-reached', at: now() }, SYSTEM));
   if (!isRemedyClosed(remedy)) {
     const late = await condition(() => isRemedyClosed(remedy), PARAMETERS.sessions.remedyFollowUpDays * DAY_MS);

@@ -4,6 +4,7 @@ import {
   condition,
   getExternalWorkflowHandle,
   log,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -43,6 +44,14 @@ import { serialQueue } from '../../shared/workflows/shared/serial';
 // instead of a round trip through the server, so starting a session costs about what starting any workflow costs.
 const { recordSession } = proxyLocalActivities<SessionActivities>(RECORD_LOCAL_ACTIVITY);
 const { sendEmail } = proxyActivities<EmailActivities>(EMAIL_ACTIVITY);
+
+/**
+ * SES-10: a reminder or deadline already past when the workflow looks is decided at once instead of through a 1 ms
+ * timer. Such a timer fires while the workflow task that queued it may still be handling a finalisation; cancelling
+ * a timer that fired meanwhile wedges the time-skipping test server (sdk-java #3088), and it is a round trip for
+ * nothing on a real server. Histories recorded before replay with their timer.
+ */
+export const DUE_STEPS_AT_ONCE = 'session-due-steps-at-once';
 
 const SYSTEM = 'system';
 const CENTRE = 'Pix Certif (centre)';
@@ -188,7 +197,16 @@ export async function sessionDeadlineWorkflow(input: SessionDeadlineInput): Prom
     const next = nextTimer(session);
     if (next) {
       const wait = next.at.getTime() - now().getTime();
-      const acted = await condition(() => session.version !== version, Math.max(wait, 1));
+      // A reminder or deadline already past (a session reported late) is decided now, with no timer (DUE_STEPS_AT_ONCE).
+      const caughtUp =
+        wait <= 0 &&
+        patched(DUE_STEPS_AT_ONCE) &&
+        (await serially(async () => {
+          if (session.version === version)
+            await apply(next.kind === 'reminder' ? { type: 'reminder-due' } : { type: 'deadline-passed' }, SYSTEM);
+          return session.version !== version;
+        }));
+      const acted = caughtUp || (await condition(() => session.version !== version, Math.max(wait, 1)));
       if (!acted) {
         await serially(async () => {
           // Only if nothing moved it meanwhile (a move, a finalisation queued at the same instant).

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AFFECTED_SESSIONS_NOTICE, AGREMENT_MODEL_2, REF4_CONTRIBUTION_WARNING } from '../../../src/agrement/workflows/agrement.workflow';
 import { START_AGREMENT_PATCH } from '../../../src/application/workflows/application.workflow';
-import { loadHistory } from '../../support/histories';
+import { loadHistory, patchesIn } from '../../support/histories';
+import { DUE_STEPS_AT_ONCE } from '../../../src/sessions/workflows/session-deadline.workflow';
 import { workflowBundle } from '../../support/harness';
 
 /**
@@ -29,13 +30,6 @@ describe('application workflow replay', () => {
       events: { markerRecordedEventAttributes?: { markerName?: string; details?: Record<string, { payloads: { data: string }[] }> } }[];
     };
     // The patch leaves a marker naming it in the new history only.
-    const patchesIn = (history: typeof after) =>
-      history.events
-        .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')
-        .map(
-          (e) =>
-            JSON.parse(Buffer.from(e.markerRecordedEventAttributes!.details!['patch-data']!.payloads[0]!.data, 'base64').toString()).id,
-        );
     expect(patchesIn(after)).toEqual([START_AGREMENT_PATCH]);
     expect(patchesIn(loadHistory('application-happy-path') as typeof after)).toEqual([]);
     await expect(Worker.runReplayHistory({ workflowBundle: bundle }, after as never, 'after-patch')).resolves.toBeUndefined();
@@ -56,13 +50,6 @@ describe('application workflow replay', () => {
     type History = {
       events: { markerRecordedEventAttributes?: { markerName?: string; details?: Record<string, { payloads: { data: string }[] }> } }[];
     };
-    const patchesIn = (history: History) =>
-      history.events
-        .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')
-        .map(
-          (e) =>
-            JSON.parse(Buffer.from(e.markerRecordedEventAttributes!.details!['patch-data']!.payloads[0]!.data, 'base64').toString()).id,
-        );
     const before = loadHistory('agrement-before-ref4-warning') as History;
     const after = loadHistory('agrement-ref4-warning') as History;
     expect(patchesIn(before)).toEqual([AGREMENT_MODEL_2]);
@@ -80,11 +67,7 @@ describe('application workflow replay', () => {
         markerRecordedEventAttributes?: { markerName?: string; details?: Record<string, { payloads: { data: string }[] }> };
       }>;
     };
-    const patches = history.events
-      .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')
-      .map(
-        (e) => JSON.parse(Buffer.from(e.markerRecordedEventAttributes!.details!['patch-data']!.payloads[0]!.data, 'base64').toString()).id,
-      );
+    const patches = patchesIn(history);
     expect(patches).toContain(AFFECTED_SESSIONS_NOTICE);
     expect(
       history.events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType.name === 'notifyAffectedSessions'),
@@ -102,6 +85,25 @@ describe('application workflow replay', () => {
         'session-finalised-late',
       ),
     ).resolves.toBeUndefined();
+  });
+
+  it('SES-10 ships the reminder already due decided at once behind a patch: the history with its 1 ms timer and the one without both replay', async () => {
+    const bundle = await workflowBundle();
+    const timersIn = (history: unknown) =>
+      (history as { events: { timerStartedEventAttributes?: { startToFireTimeout?: string } }[] }).events.flatMap((e) =>
+        e.timerStartedEventAttributes ? [e.timerStartedEventAttributes.startToFireTimeout] : [],
+      );
+    const before = loadHistory('session-reported-after-reminder-before-patch');
+    const after = loadHistory('session-reported-after-reminder');
+    expect(patchesIn(before)).toEqual([]);
+    expect(timersIn(before)[0]).toBe('0.001s');
+    expect(patchesIn(after)).toEqual([DUE_STEPS_AT_ONCE]);
+    expect(timersIn(after).every((t) => t !== '0.001s')).toBe(true);
+    for (const [history, name] of [
+      [before, 'session-reported-after-reminder-before-patch'],
+      [after, 'session-reported-after-reminder'],
+    ] as const)
+      await expect(Worker.runReplayHistory({ workflowBundle: bundle }, history as never, name)).resolves.toBeUndefined();
   });
 
   it('SES-12 replays the committed history of a remedy follow-up alerted to operations and remedied late', async () => {

@@ -15,7 +15,8 @@ import {
   submitPiecesUpdate,
 } from '../../../src/application/workflows/definitions';
 import { agrementStateQuery, agrementWorkflowId } from '../../../src/agrement/workflows/definitions';
-import { recordHistory } from '../../support/histories';
+import { patchesIn, recordHistory } from '../../support/histories';
+import { OVERDUE_AT_ONCE } from '../../../src/application/workflows/application.workflow';
 import { sleepUntil, until } from '../../support/waiting';
 import { individualApplication, individualPieces, workflowInput } from '../../support/fixtures';
 import { createHarness, type Harness, OPERATIONS_EMAIL, receivedMail } from '../../support/harness';
@@ -115,6 +116,26 @@ describe('application workflow on the time-skipping server', () => {
         'application-admissible',
         'procedure-overdue',
       ]);
+    });
+  });
+
+  it('APP-7 a file received 3 months ago is flagged overdue at once, with no timer for a deadline already past (OVERDUE_AT_ONCE)', async () => {
+    await h.run(async () => {
+      const now = await h.env.currentTimeMs();
+      const { input, handle } = await start(new Date(now - 92 * MS_PER_DAY));
+      const flagged = await until(
+        () => handle.query(applicationStateQuery),
+        (x) => x.overdueFlaggedAt !== null,
+      );
+      expect(flagged.state).toBe('submitted');
+      const { timeline } = await until(
+        () => findApplication(h.db, input.applicationId),
+        (x) => x.timeline.length >= 2,
+      );
+      expect(timeline.map((e) => e.type)).toEqual(['application-submitted', 'procedure-overdue']);
+      const history = await handle.fetchHistory();
+      expect((history.events ?? []).filter((e) => e.timerStartedEventAttributes)).toEqual([]);
+      expect(patchesIn(history)).toContain(OVERDUE_AT_ONCE);
     });
   });
 

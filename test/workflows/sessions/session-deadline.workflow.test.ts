@@ -14,9 +14,10 @@ import {
   sessionStateQuery,
   sessionWorkflowId,
 } from '../../../src/sessions/workflows/definitions';
+import { DUE_STEPS_AT_ONCE } from '../../../src/sessions/workflows/session-deadline.workflow';
 import { agrementStart, insertOrganisation } from '../../support/agrement-fixtures';
 import { createHarness, type Harness, OPERATIONS_EMAIL, receivedMail } from '../../support/harness';
-import { recordHistory } from '../../support/histories';
+import { patchesIn, recordHistory } from '../../support/histories';
 import { until, sleepUntil as waitUntil } from '../../support/waiting';
 
 let h: Harness;
@@ -208,6 +209,36 @@ describe('session-deadline workflow on the time-skipping server, with exact inst
       expect((await sessionLog(input.sessionId)).find((e) => e.type === 'deadline-missed')?.at).toBe('2026-03-30T12:00:00Z');
       await handle.executeUpdate(finaliseSessionUpdate, { args: [{ candidatesWhoSat: 3 }] });
       expect((await handle.result()).state).toBe('finalised-late');
+    });
+  });
+
+  it('SES-10 a session reported after its 24-hour reminder instant: the reminder is decided at once, with no timer for an instant already past', async () => {
+    await h.run(async () => {
+      // Reported at 2026-03-29T16:00Z: the 24-hour reminder (15:00Z) is past, the 4-hour one (2026-03-30T11:00Z) is not.
+      const { handle, input } = await startSession('2026-03-29T16:00:00Z');
+      const reminded = await until(
+        () => handle.query(sessionStateQuery),
+        (s) => s.pendingReminders.length === 1,
+      );
+      expect(reminded.pendingReminders).toEqual([{ hoursBefore: 4, at: '2026-03-30T11:00:00.000Z' }]);
+      const done = await handle.executeUpdate(finaliseSessionUpdate, {
+        args: [{ finalisedAt: '2026-03-29T15:55:00Z', candidatesWhoSat: 12 }],
+      });
+      expect(done).toMatchObject({ state: 'finalised', finalisation: { late: false, candidatesWhoSat: 12 }, pendingReminders: [] });
+      expect((await handle.result()).state).toBe('finalised');
+      if (process.env.RECORD_HISTORIES) await recordHistory(handle, process.env.RECORD_HISTORIES_NAME ?? 'session-reported-after-reminder');
+      expect((await sessionLog(input.sessionId)).map((e) => e.type)).toEqual(['deadline-scheduled', 'finalisation-reminder', 'finalised']);
+      expect(
+        await receivedMail(h.smtp, (m) => m.template === 'session-finalisation-reminder' && m.to.includes(input.centreEmail)),
+      ).toHaveLength(1);
+      // DUE_STEPS_AT_ONCE: no timer for the instant already past (the 4-hour reminder's, 19 h ahead, if the finalisation
+      // came after it was started; a timer started and cancelled within one workflow task never reaches the history).
+      const history = await handle.fetchHistory();
+      const timers = (history.events ?? []).flatMap((e) =>
+        e.timerStartedEventAttributes ? [Number(e.timerStartedEventAttributes.startToFireTimeout?.seconds ?? 0)] : [],
+      );
+      expect(timers.every((seconds) => seconds > 18 * 3_600)).toBe(true);
+      expect(patchesIn(history)).toEqual([DUE_STEPS_AT_ONCE]);
     });
   });
 

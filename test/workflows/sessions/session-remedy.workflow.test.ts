@@ -9,7 +9,9 @@ import {
   sessionRemedyWorkflowId,
 } from '../../../src/sessions/workflows/remedy-definitions';
 import { createHarness, type Harness, OPERATIONS_EMAIL, receivedMail } from '../../support/harness';
-import { recordHistory } from '../../support/histories';
+import { patchesIn, recordHistory } from '../../support/histories';
+import { PARAMETERS } from '../../../src/config/parameters';
+import { REMEDY_DUE_AT_ONCE } from '../../../src/sessions/workflows/remedy.workflow';
 import { until, sleepUntil as waitUntil } from '../../support/waiting';
 
 let h: Harness;
@@ -97,6 +99,26 @@ describe('SES-12 remedy follow-up on the time-skipping server, with exact dates'
         { type: 'remedy-recorded', at: expect.stringMatching(/^2026-04-04T09:00:/), to: 'remedied-late', ruleIds: ['SES-12'] },
       ]);
       expect(await row(input.sessionId)).toMatchObject({ state: 'remedied-late', version: 3 });
+    });
+  });
+
+  it('SES-12 a follow-up opened after its due date (2026-04-02, Paris) is late at once: operations alerted, no timer for the past instant (REMEDY_DUE_AT_ONCE)', async () => {
+    await h.run(async () => {
+      const { handle, input } = await startRemedy('2026-04-05T10:00:00+02:00');
+      const late = await until(
+        () => handle.query(remedyStateQuery),
+        (s) => s.state !== 'awaiting',
+      );
+      expect(late).toMatchObject({ state: 'overdue', dueAt: '2026-04-02T22:00:00.000Z' });
+      const alert = await receivedMail(h.smtp, (m) => m.template === 'session-remedy-overdue' && m.subject.includes(input.sessionId));
+      expect(alert).toHaveLength(1);
+      const history = await handle.fetchHistory();
+      const timers = (history.events ?? []).flatMap((e) =>
+        e.timerStartedEventAttributes ? [Number(e.timerStartedEventAttributes.startToFireTimeout?.seconds ?? 0)] : [],
+      );
+      // Only the follow-up's own wait (SES-12: 60 days) is a timer.
+      expect(timers).toEqual([PARAMETERS.sessions.remedyFollowUpDays * 86_400]);
+      expect(patchesIn(history)).toEqual([REMEDY_DUE_AT_ONCE]);
     });
   });
 
