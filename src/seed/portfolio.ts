@@ -89,7 +89,7 @@ const WEIGHTS: Array<[Profile, number]> = [
 ];
 
 /** The demo engine went live this many days ago: sessions since were reported live (statements), earlier ones imported. */
-const LIVE_DAYS = 120;
+const LIVE_DAYS = 90;
 
 /** APP-7: the overdue application was received this many days ago (past its 2 months). */
 const OVERDUE_RECEIVED_DAYS_AGO = 75;
@@ -770,39 +770,54 @@ async function settleStatements(client: Client, ops: string, today: string, para
   for (const s of items) byOrganisation.set(s.organisationId, [...(byOrganisation.get(s.organisationId) ?? []), s]);
   // Chosen by position (k: the centre's rank, p: the statement's, latest first), not by a hash of random ids, so that
   // every state is reached whatever the ids and the day. Each centre's latest statement stays unsent (every fourth
-  // centre: reminders, then overdue, BIL-1) or sent awaiting its invoice — on the 1st, before the monthly run (06:00,
-  // BIL-1) has prepared last month's, too. Older ones are invoiced, then paid on time, paid late or not yet (BIL-2);
-  // now and then one was never sent.
+  // centre: reminders, then overdue, BIL-1); last month's is sent awaiting its invoice — on the 1st, before the monthly
+  // run (06:00, BIL-1) has prepared it, the month before's too. Older ones are invoiced, then paid on time, paid late
+  // or not yet (BIL-2); now and then one was never sent.
   const centres = [...byOrganisation.keys()].sort();
+  const latestFirst = (organisationId: string) => byOrganisation.get(organisationId)!.sort((a, b) => b.month.localeCompare(a.month));
+  const unsent = (k: number, p: number) => (p === 0 ? k % 4 === 0 : (k + p) % 5 === 0);
+  const invoiceOf = (s: Statement, k: number, p: number) => {
+    const age = monthsAgo(s.month);
+    // Last month's waits for its invoice, issued on the 10th of the month after the statement's (BIL-2).
+    const issuedOn = `${shift(`${s.month}-28`, 5).slice(0, 7)}-10`;
+    return age < 2 || unsent(k, p) || issuedOn > today || !(s.totals.pixShareInclVatEur > 0) ? null : issuedOn;
+  };
+  // BIL-2: the invoiced statements, in order, are paid late (interest and the 40 € indemnity: 40 days after the
+  // invoice, when that day is past), on time (15 days after) or not yet, in turn: each outcome the dates allow is there.
+  const invoiced: Array<{ id: string; on: string }> = [];
+  for (const [k, o] of centres.entries())
+    for (const [p, s] of latestFirst(o).entries()) {
+      const on = invoiceOf(s, k, p);
+      if (on) invoiced.push({ id: s.id, on });
+    }
+  const canBeLate = invoiced.filter((i) => shift(i.on, 40) <= today).map((i) => i.id);
+  const others = invoiced.filter((i) => !canBeLate.includes(i.id)).map((i) => i.id);
+  const paymentOf = (id: string): 'late' | 'on-time' | 'unpaid' =>
+    canBeLate.includes(id)
+      ? (['late', 'on-time', 'unpaid'] as const)[canBeLate.indexOf(id) % 3]!
+      : (['on-time', 'unpaid'] as const)[others.indexOf(id) % 2]!;
   // One centre's statements one after the other: sending two of them at once deadlocks in refreshOpenStatements (retried).
   await pool(centres, parallelism, async (organisationId, k) => {
-    const list = byOrganisation.get(organisationId)!.sort((a, b) => b.month.localeCompare(a.month));
-    for (const [p, s] of list.entries()) await settle(s, k, p);
+    for (const [p, s] of latestFirst(organisationId).entries()) await settle(s, k, p);
   });
   async function settle(s: Statement, k: number, p: number): Promise<void> {
-    const age = monthsAgo(s.month);
-    const unsent = p === 0 ? k % 4 === 0 : (k + p) % 5 === 0;
-    if (age < 1 || unsent) return; // reminders, then overdue (BIL-1)
+    if (monthsAgo(s.month) < 1 || unsent(k, p)) return; // reminders, then overdue (BIL-1)
     if (s.state === 'prepared')
       await client.attempt(`statement ${s.id} sent`, ops, 'POST', `/statements/${s.id}/sent`, undefined, `statement-sent-${s.id}`);
-    if (age < 2 || p === 0) return; // last month's, and each latest one, wait for their invoice
-    const monthEnd = shift(`${s.month}-28`, 5).slice(0, 7);
-    const issuedOn = `${monthEnd}-10`;
-    if (issuedOn > today) return;
-    const amountEur = s.totals.pixShareInclVatEur;
-    if (!(amountEur > 0)) return;
+    const issuedOn = invoiceOf(s, k, p);
+    if (!issuedOn) return;
     if (s.state === 'prepared' || s.state === 'sent')
       await client.attempt(
         `statement ${s.id} invoiced`,
         ops,
         'POST',
         `/statements/${s.id}/invoice`,
-        { issuedOn, amountEur },
+        { issuedOn, amountEur: s.totals.pixShareInclVatEur },
         `statement-invoice-${s.id}`,
       );
-    // BIL-2: most pay within 30 days, some late (interest and the 40 € indemnity), some not yet.
-    if ((k + p) % 3 === 0) return;
-    const paidOn = shift(issuedOn, (k + p) % 3 === 1 ? 55 : 20);
+    const payment = paymentOf(s.id);
+    if (payment === 'unpaid') return;
+    const paidOn = shift(issuedOn, payment === 'late' ? 40 : 15);
     if (paidOn <= today)
       await client.attempt(`statement ${s.id} paid`, ops, 'POST', `/statements/${s.id}/payment`, { paidOn }, `statement-paid-${s.id}`);
   }
