@@ -53,6 +53,9 @@ const { sendEmail } = proxyActivities<EmailActivities>(EMAIL_ACTIVITY);
  */
 export const DUE_STEPS_AT_ONCE = 'session-due-steps-at-once';
 
+/** SES-10: a reminder found due past the deadline decides the deadline (see dueCommand); histories from before replay as they ran. */
+export const LATE_REMINDER_IS_DEADLINE = 'session-late-reminder-is-deadline';
+
 const SYSTEM = 'system';
 const CENTRE = 'Pix Certif (centre)';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -192,6 +195,16 @@ export async function sessionDeadlineWorkflow(input: SessionDeadlineInput): Prom
 
   await opened;
 
+  /**
+   * What a due timer decides. A reminder due once the deadline itself has passed (a session reported more than 48 hours
+   * after its end without its finalisation, a worker back after a long outage) is the deadline's: the reminder has
+   * nothing left to remind and decides nothing, so the workflow would wait for it again and again (LATE_REMINDER_IS_DEADLINE).
+   */
+  const dueCommand = (kind: 'reminder' | 'deadline'): SessionDeadlineCommand =>
+    kind === 'deadline' || (now().getTime() >= Date.parse(session.deadlineAt) && patched(LATE_REMINDER_IS_DEADLINE))
+      ? { type: 'deadline-passed' }
+      : { type: 'reminder-due' };
+
   while (!isClosed(session)) {
     const version = session.version;
     const next = nextTimer(session);
@@ -202,16 +215,14 @@ export async function sessionDeadlineWorkflow(input: SessionDeadlineInput): Prom
         wait <= 0 &&
         patched(DUE_STEPS_AT_ONCE) &&
         (await serially(async () => {
-          if (session.version === version)
-            await apply(next.kind === 'reminder' ? { type: 'reminder-due' } : { type: 'deadline-passed' }, SYSTEM);
+          if (session.version === version) await apply(dueCommand(next.kind), SYSTEM);
           return session.version !== version;
         }));
       const acted = caughtUp || (await condition(() => session.version !== version, Math.max(wait, 1)));
       if (!acted) {
         await serially(async () => {
           // Only if nothing moved it meanwhile (a move, a finalisation queued at the same instant).
-          if (session.version === version)
-            await apply(next.kind === 'reminder' ? { type: 'reminder-due' } : { type: 'deadline-passed' }, SYSTEM);
+          if (session.version === version) await apply(dueCommand(next.kind), SYSTEM);
         });
       }
     } else {

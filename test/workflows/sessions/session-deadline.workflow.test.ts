@@ -14,7 +14,7 @@ import {
   sessionStateQuery,
   sessionWorkflowId,
 } from '../../../src/sessions/workflows/definitions';
-import { DUE_STEPS_AT_ONCE } from '../../../src/sessions/workflows/session-deadline.workflow';
+import { DUE_STEPS_AT_ONCE, LATE_REMINDER_IS_DEADLINE } from '../../../src/sessions/workflows/session-deadline.workflow';
 import { agrementStart, insertOrganisation } from '../../support/agrement-fixtures';
 import { createHarness, type Harness, OPERATIONS_EMAIL, receivedMail } from '../../support/harness';
 import { patchesIn, recordHistory } from '../../support/histories';
@@ -239,6 +239,33 @@ describe('session-deadline workflow on the time-skipping server, with exact inst
       );
       expect(timers.every((seconds) => seconds > 18 * 3_600)).toBe(true);
       expect(patchesIn(history)).toEqual([DUE_STEPS_AT_ONCE]);
+    });
+  });
+
+  it('SES-10 a session reported after its deadline without its finalisation is overdue at once: operations alerted, no reminder to the centre, no timer; its late finalisation closes it', async () => {
+    await h.run(async () => {
+      // The deadline was 2026-03-30T15:00Z; the session reaches the engine on 2026-04-01, still not finalised.
+      const { handle, input } = await startSession('2026-04-01T10:00:00Z');
+      const overdue = await until(
+        () => handle.query(sessionStateQuery),
+        (s) => s.state !== 'scheduled',
+      );
+      expect(overdue).toMatchObject({ state: 'overdue', deadlineAt: '2026-03-30T15:00:00.000Z', pendingReminders: [] });
+      const alert = await receivedMail(h.smtp, (m) => m.template === 'session-finalisation-overdue' && m.subject.includes(input.sessionId));
+      expect(alert.map((m) => m.to)).toEqual([[OPERATIONS_EMAIL]]);
+      expect(await quality(input.sessionId)).toEqual([
+        { organisationId: input.centreId, deadlineAt: '2026-03-30T15:00:00.000Z', finalisedAt: null, late: true },
+      ]);
+      const done = await handle.executeUpdate(finaliseSessionUpdate, {
+        args: [{ finalisedAt: '2026-04-01T09:00:00Z', candidatesWhoSat: 9 }],
+      });
+      expect(done).toMatchObject({ state: 'finalised-late', finalisation: { late: true } });
+      expect((await handle.result()).state).toBe('finalised-late');
+      expect((await sessionLog(input.sessionId)).map((e) => e.type)).toEqual(['deadline-scheduled', 'deadline-missed', 'finalised-late']);
+      expect(mailsTo(input.centreEmail, 'session-finalisation-reminder')).toHaveLength(0);
+      const history = await handle.fetchHistory();
+      expect((history.events ?? []).filter((e) => e.timerStartedEventAttributes)).toEqual([]);
+      expect(patchesIn(history)).toEqual([DUE_STEPS_AT_ONCE, LATE_REMINDER_IS_DEADLINE]);
     });
   });
 
