@@ -219,6 +219,15 @@ export function nextTimer(s: SessionDeadline): { kind: 'reminder' | 'deadline'; 
   return reminder ? { kind: 'reminder', at: reminder.at } : { kind: 'deadline', at: new Date(s.deadlineAt) };
 }
 
+/**
+ * What a timer of `nextTimer` decides when it comes due at `now`. A reminder due once the deadline itself has passed
+ * (a session reported more than 48 hours after its end without its finalisation, a worker back after a long outage)
+ * has nothing left to remind: it is the deadline's (SES-10), or the workflow would wait for it again and again.
+ */
+export function dueCommand(s: SessionDeadline, kind: 'reminder' | 'deadline', now: Date): SessionDeadlineCommand {
+  return kind === 'deadline' || now.getTime() >= Date.parse(s.deadlineAt) ? { type: 'deadline-passed' } : { type: 'reminder-due' };
+}
+
 function refuse(message: string, details: Record<string, unknown> = {}): never {
   throw new TransitionRefused(RULE, message, details);
 }

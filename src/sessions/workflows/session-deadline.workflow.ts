@@ -15,6 +15,7 @@ import { PARAMETERS } from '../../config/parameters';
 import { InvalidCommand } from '../../shared/domain/errors';
 import {
   decide,
+  dueCommand,
   isClosed,
   nextTimer,
   openSessionDeadline,
@@ -53,7 +54,7 @@ const { sendEmail } = proxyActivities<EmailActivities>(EMAIL_ACTIVITY);
  */
 export const DUE_STEPS_AT_ONCE = 'session-due-steps-at-once';
 
-/** SES-10: a reminder found due past the deadline decides the deadline (see dueCommand); histories from before replay as they ran. */
+/** SES-10: a reminder found due past the deadline decides the deadline (dueCommand); histories from before replay as they ran. */
 export const LATE_REMINDER_IS_DEADLINE = 'session-late-reminder-is-deadline';
 
 const SYSTEM = 'system';
@@ -195,15 +196,14 @@ export async function sessionDeadlineWorkflow(input: SessionDeadlineInput): Prom
 
   await opened;
 
-  /**
-   * What a due timer decides. A reminder due once the deadline itself has passed (a session reported more than 48 hours
-   * after its end without its finalisation, a worker back after a long outage) is the deadline's: the reminder has
-   * nothing left to remind and decides nothing, so the workflow would wait for it again and again (LATE_REMINDER_IS_DEADLINE).
-   */
-  const dueCommand = (kind: 'reminder' | 'deadline'): SessionDeadlineCommand =>
-    kind === 'deadline' || (now().getTime() >= Date.parse(session.deadlineAt) && patched(LATE_REMINDER_IS_DEADLINE))
-      ? { type: 'deadline-passed' }
-      : { type: 'reminder-due' };
+  // SES-10: what a due timer decides (dueCommand); a reminder found due past the deadline decides the deadline only
+  // in histories that recorded LATE_REMINDER_IS_DEADLINE (before it, such a reminder decided nothing, again and again).
+  const dueStep = (kind: 'reminder' | 'deadline'): SessionDeadlineCommand => {
+    const command = dueCommand(session, kind, now());
+    return kind === 'reminder' && command.type === 'deadline-passed' && !patched(LATE_REMINDER_IS_DEADLINE)
+      ? { type: 'reminder-due' }
+      : command;
+  };
 
   while (!isClosed(session)) {
     const version = session.version;
@@ -215,14 +215,14 @@ export async function sessionDeadlineWorkflow(input: SessionDeadlineInput): Prom
         wait <= 0 &&
         patched(DUE_STEPS_AT_ONCE) &&
         (await serially(async () => {
-          if (session.version === version) await apply(dueCommand(next.kind), SYSTEM);
+          if (session.version === version) await apply(dueStep(next.kind), SYSTEM);
           return session.version !== version;
         }));
       const acted = caughtUp || (await condition(() => session.version !== version, Math.max(wait, 1)));
       if (!acted) {
         await serially(async () => {
           // Only if nothing moved it meanwhile (a move, a finalisation queued at the same instant).
-          if (session.version === version) await apply(dueCommand(next.kind), SYSTEM);
+          if (session.version === version) await apply(dueStep(next.kind), SYSTEM);
         });
       }
     } else {

@@ -1,8 +1,10 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PARAMETERS } from '../../../../src/config/parameters';
 import { InvalidCommand, TransitionRefused } from '../../../../src/shared/domain/errors';
 import {
   decide,
+  dueCommand,
   finalisationDeadline,
   nextTimer,
   openSessionDeadline,
@@ -239,6 +241,54 @@ describe('SES-10 the deadline’s state machine', () => {
     expect(invalid(() => decide(s, { type: 'move', date: '2026-04-31', endTime: '10:00' }, before)).field).toBe('date');
     expect(invalid(() => decide(s, { type: 'move', date: '2026-04-02', endTime: '10h' }, before)).field).toBe('endTime');
     expect(invalid(() => decide(s, { type: 'move', date: '2026-03-26', endTime: '10:00' }, before)).field).toBe('date'); // already past
+  });
+});
+
+describe('SES-10 the workflow’s due timers always move the deadline on (dueCommand)', () => {
+  /** The workflow's loop at a fixed instant: each timer already due is decided; returns the decisions it took. */
+  function settleAt(s: SessionDeadline, now: Date): { session: SessionDeadline; steps: string[] } {
+    const steps: string[] = [];
+    for (let next = nextTimer(s); next && next.at.getTime() <= now.getTime(); next = nextTimer(s)) {
+      const d = decide(s, dueCommand(s, next.kind, now), now);
+      // A due timer that decides nothing would be waited for again, forever.
+      if (d.events.length === 0) throw new Error(`${next.kind} due at ${iso(next.at)} decided nothing at ${iso(now)}`);
+      steps.push(...d.events.map((e) => e.type));
+      s = d.session;
+    }
+    return { session: s, steps };
+  }
+
+  it('reported 2 days after its deadline, not finalised: overdue at once, no reminder', () => {
+    const { session, steps } = settleAt(open(), at('2026-04-01T10:00:00Z'));
+    expect(steps).toEqual(['deadline-missed']);
+    expect(session.state).toBe('overdue');
+    expect(nextTimer(session)).toBeNull();
+  });
+
+  it('reported between the 24-hour reminder and the deadline: the latest reminder only, then the deadline waits', () => {
+    const { session, steps } = settleAt(open(), at('2026-03-30T12:00:00Z'));
+    expect(steps).toEqual(['finalisation-reminder']);
+    expect(nextTimer(session)).toEqual({ kind: 'deadline', at: at('2026-03-30T15:00:00.000Z') });
+  });
+
+  it('property: whenever the workflow starts or wakes up, the due timers settle in at most one step each, overdue once the deadline has passed', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -3 * 24 * 60, max: 6 * 24 * 60 }),
+        fc.constantFrom('Europe/Paris', 'America/Cayenne', 'Indian/Reunion', 'Pacific/Noumea'),
+        (minutesAfterEnd, timeZone) => {
+          const s = open({ timeZone });
+          const now = new Date(Date.parse(s.endsAt) + minutesAfterEnd * 60_000);
+          const { session, steps } = settleAt(s, now);
+          expect(steps.length).toBeLessThanOrEqual(PARAMETERS.sessions.reminderHoursBefore.length + 1);
+          const next = nextTimer(session);
+          if (now.getTime() >= Date.parse(s.deadlineAt)) {
+            expect(session.state).toBe('overdue');
+            expect(next).toBeNull();
+          } else expect(next!.at.getTime()).toBeGreaterThan(now.getTime());
+        },
+      ),
+    );
   });
 });
 
