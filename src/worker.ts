@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 import { APPLICATION_TASK_QUEUE } from './shared/temporal/task-queue';
 import { attentionInterceptors } from './attention/infra/attention-interceptor';
 import { WORKFLOWS_PATH, workflowCode } from './workflow-code';
+import type { WorkerTuning } from './config/topology';
 
 export { WORKFLOWS_PATH } from './workflow-code';
 
@@ -24,9 +25,7 @@ export interface WorkerConfig {
   /** Issue 15: fail rather than bundle at start when no prebuilt bundle is there (production, a worker-only process). */
   requireBundle?: boolean;
   /** Issue 15: WORKER_* tuning; a null or absent value keeps the SDK's default. */
-  tuning?: Partial<
-    Record<'maxCachedWorkflows' | 'maxConcurrentWorkflowTaskExecutions' | 'maxConcurrentActivityTaskExecutions', number | null>
-  >;
+  tuning?: Partial<WorkerTuning>;
 }
 
 export async function createWorker(config: WorkerConfig): Promise<Worker> {

@@ -774,7 +774,7 @@ async function settleStatements(client: Client, ops: string, today: string, para
   // run (06:00, BIL-1) has prepared it, the month before's too. Older ones are invoiced, then paid on time, paid late
   // or not yet (BIL-2); now and then one was never sent.
   const centres = [...byOrganisation.keys()].sort();
-  const latestFirst = (organisationId: string) => byOrganisation.get(organisationId)!.sort((a, b) => b.month.localeCompare(a.month));
+  for (const list of byOrganisation.values()) list.sort((a, b) => b.month.localeCompare(a.month)); // latest first
   const unsent = (k: number, p: number) => (p === 0 ? k % 4 === 0 : (k + p) % 5 === 0);
   const invoiceOf = (s: Statement, k: number, p: number) => {
     const age = monthsAgo(s.month);
@@ -784,28 +784,30 @@ async function settleStatements(client: Client, ops: string, today: string, para
   };
   // BIL-2: the invoiced statements, in order, are paid late (interest and the 40 € indemnity: 40 days after the
   // invoice, when that day is past), on time (15 days after) or not yet, in turn: each outcome the dates allow is there.
-  const invoiced: Array<{ id: string; on: string }> = [];
+  const invoices = new Map<string, { issuedOn: string; payment: 'late' | 'on-time' | 'unpaid' }>();
+  let mayBeLate = 0;
+  let notLate = 0;
   for (const [k, o] of centres.entries())
-    for (const [p, s] of latestFirst(o).entries()) {
-      const on = invoiceOf(s, k, p);
-      if (on) invoiced.push({ id: s.id, on });
+    for (const [p, s] of byOrganisation.get(o)!.entries()) {
+      const issuedOn = invoiceOf(s, k, p);
+      if (!issuedOn) continue;
+      const payment =
+        shift(issuedOn, 40) <= today
+          ? (['late', 'on-time', 'unpaid'] as const)[mayBeLate++ % 3]!
+          : (['on-time', 'unpaid'] as const)[notLate++ % 2]!;
+      invoices.set(s.id, { issuedOn, payment });
     }
-  const canBeLate = invoiced.filter((i) => shift(i.on, 40) <= today).map((i) => i.id);
-  const others = invoiced.filter((i) => !canBeLate.includes(i.id)).map((i) => i.id);
-  const paymentOf = (id: string): 'late' | 'on-time' | 'unpaid' =>
-    canBeLate.includes(id)
-      ? (['late', 'on-time', 'unpaid'] as const)[canBeLate.indexOf(id) % 3]!
-      : (['on-time', 'unpaid'] as const)[others.indexOf(id) % 2]!;
   // One centre's statements one after the other: sending two of them at once deadlocks in refreshOpenStatements (retried).
   await pool(centres, parallelism, async (organisationId, k) => {
-    for (const [p, s] of latestFirst(organisationId).entries()) await settle(s, k, p);
+    for (const [p, s] of byOrganisation.get(organisationId)!.entries()) await settle(s, k, p);
   });
   async function settle(s: Statement, k: number, p: number): Promise<void> {
     if (monthsAgo(s.month) < 1 || unsent(k, p)) return; // reminders, then overdue (BIL-1)
     if (s.state === 'prepared')
       await client.attempt(`statement ${s.id} sent`, ops, 'POST', `/statements/${s.id}/sent`, undefined, `statement-sent-${s.id}`);
-    const issuedOn = invoiceOf(s, k, p);
-    if (!issuedOn) return;
+    const invoice = invoices.get(s.id);
+    if (!invoice) return;
+    const { issuedOn, payment } = invoice;
     if (s.state === 'prepared' || s.state === 'sent')
       await client.attempt(
         `statement ${s.id} invoiced`,
@@ -815,7 +817,6 @@ async function settleStatements(client: Client, ops: string, today: string, para
         { issuedOn, amountEur: s.totals.pixShareInclVatEur },
         `statement-invoice-${s.id}`,
       );
-    const payment = paymentOf(s.id);
     if (payment === 'unpaid') return;
     const paidOn = shift(issuedOn, payment === 'late' ? 40 : 15);
     if (paidOn <= today)

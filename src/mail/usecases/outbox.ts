@@ -80,7 +80,7 @@ function isPermanent(err: unknown): boolean {
  * connection refused or never made, a template that does not render: nothing was accepted. Connections lost before
  * the message are counted too: nodemailer does not say which command was in flight, and "may" must not miss one.
  */
-export function mayHaveBeenAccepted(err: unknown): boolean {
+function mayHaveBeenAccepted(err: unknown): boolean {
   if (err instanceof TemplateError) return false;
   const e = err as { code?: unknown; originalCode?: unknown; responseCode?: unknown; timeoutType?: unknown };
   if (typeof e?.responseCode === 'number') return false;

@@ -16,7 +16,8 @@ import {
   type Facts,
   type RuleFile,
 } from '../../shared/rules/rule-engine';
-import { isCalendarDate, sessionFacts } from './session-facts';
+import { sessionFacts } from './session-facts';
+import { isCalendarDate } from '../../shared/domain/calendar-days';
 import ses202001 from './ses-2020-01.rules.json';
 import { inForceOn, resolveParameters, sortVersions, type VersionedParameters } from '../../shared/domain/versioning';
 
@@ -203,5 +204,5 @@ function completed(evaluation: Evaluation, session: Session, context: SessionCon
     : { ruleSet, version, passed, failures, notApplicable, passes, sessionId, ruleSetId, effectiveFrom };
 }
 
-export { dayNumber, isCalendarDate, sessionFacts, sessionSlotMinutes, type InvigilatorConflicts, type SessionFacts } from './session-facts';
+export { sessionFacts, sessionSlotMinutes, type InvigilatorConflicts, type SessionFacts } from './session-facts';
 export { inForceOn, resolveParameters, type VersionedParameters } from '../../shared/domain/versioning';

@@ -85,8 +85,6 @@ export interface SessionFacts {
 
 const DAY_MS = 86_400_000;
 
-export { dayNumber, isCalendarDate } from '../../shared/domain/calendar-days';
-
 const digit = (s: string, i: number) => s.charCodeAt(i) - 48;
 const isDigitAt = (s: string, i: number) => {
   const c = s.charCodeAt(i);
@@ -185,9 +183,7 @@ function conflictsOf(session: Session): InvigilatorConflicts {
     conflictingPairs(invigilator, relatives, ids, (relativePairs ??= []));
     conflictingPairs(invigilator, subordinates, ids, (subordinatePairs ??= []));
   }
-  return ids === undefined
-    ? NO_CONFLICTS
-    : { trained: trainedPairs ?? NONE, relatives: relativePairs ?? NONE, subordinates: subordinatePairs ?? NONE };
+  return ids === undefined ? NO_CONFLICTS : { trained: trainedPairs!, relatives: relativePairs!, subordinates: subordinatePairs! };
 }
 
 function blank(value: string | null | undefined): boolean {

@@ -44,10 +44,7 @@ export async function deliverWorkflowSteps(deps: Deps, queued: QueuedStep[]): Pr
  * would then open a deadline nobody closes. The earlier steps still waiting go first, in order (each is idempotent:
  * a drain delivering them meanwhile changes nothing).
  */
-export async function withEarlierSteps(
-  outbox: Pick<SessionWorkflowOutboxRepository, 'stepsBefore'>,
-  queued: QueuedStep[],
-): Promise<QueuedStep[]> {
+async function withEarlierSteps(outbox: Pick<SessionWorkflowOutboxRepository, 'stepsBefore'>, queued: QueuedStep[]): Promise<QueuedStep[]> {
   if (queued.length === 0) return queued;
   const first = queued.reduce((min, q) => (BigInt(q.id) < BigInt(min) ? q.id : min), queued[0]!.id);
   const earlier = await outbox.stepsBefore([...new Set(queued.map((q) => sessionOfStep(q.step)))], first);

@@ -3,7 +3,7 @@ import { MIGRATIONS } from './migrations';
 import { withClient } from './postgres';
 
 /** Issue 15: the advisory lock every migrate holds, so that replicas or runs starting together migrate one after the other. */
-export const MIGRATION_LOCK_KEY = 748215001;
+const MIGRATION_LOCK_KEY = 748215001;
 
 /**
  * Applies pending migrations; safe to run at every start, and from several processes at once: each waits for

@@ -94,11 +94,6 @@ export function loggingSettings(): { format: LogFormat; level: LogLevel } {
   return settings;
 }
 
-/** Whether a line at `level` would be written (a caller may skip building its fields). */
-export function isLevelEnabled(level: LogLevel): boolean {
-  return root.isLevelEnabled(level);
-}
-
 /** A component's logger; it follows configureLogging even when obtained before it. */
 export function logger(component: string): ComponentLogger {
   const at =

@@ -36,9 +36,9 @@ export function temporalLogFields(meta: LogMetadata | undefined): LogFields {
  */
 export function temporalLogger(minimum: LogLevel = 'trace'): SdkLogger {
   const out = logger('temporal');
-  const rank = (level: LogLevel) => RANKS.indexOf(level);
+  const floor = RANKS.indexOf(minimum);
   const log = (level: SdkLogLevel, message: string, meta?: LogMetadata) => {
-    if (rank(LEVELS[level]) < rank(minimum)) return;
+    if (RANKS.indexOf(LEVELS[level]) < floor) return;
     out[LEVELS[level]](message, temporalLogFields(meta));
   };
   return {
