@@ -2,9 +2,10 @@
  * `npm run bench:rules` (issue 15): judges generated sessions through the declarative session rules (facts +
  * json-rules-engine rule files, src/sessions/rules, compiled once into one function per file by
  * src/shared/rules/rule-engine.ts) and through the same checks written by hand (test/support/hand-written-checks.ts),
- * both with complete explanations: every failing check with its actual/expected values and the checks that do
- * not apply (the API's default), then again with the passing checks explained too. Every session's verdicts
- * are also computed by json-rules-engine itself (Engine.run, untimed) and must be identical, messages included.
+ * both with complete explanations: every failing check with its actual/expected values, clause and French message,
+ * and the checks that do not apply (the API's default), then again with the passing checks explained too. The two
+ * paths must give the same answer byte for byte (JSON). Every session's verdicts are also computed by
+ * json-rules-engine itself (Engine.run, untimed) and must be identical, messages included.
  * Prints sessions/second and sampled peak memory of each path, their CPU-time ratio, each target of issue 15
  * as met or MISSED, and the sessions whose verdicts differ; exits 1 if any does. Rates are wall-clock and per
  * CPU-second (the process's CPU time, less inflated by other load on a shared machine); the targets are
@@ -37,7 +38,7 @@ import type {
 } from '../src/sessions/domain/session';
 import { evaluateSession, evaluateSessionWithEngine, ruleSetFor, sessionSlotMinutes, type SessionEvaluation } from '../src/sessions/rules';
 import { prng } from '../src/shared/tools/prng';
-import { handWrittenChecks, type HandEvaluation } from '../test/support/hand-written-checks';
+import { handWrittenChecks } from '../test/support/hand-written-checks';
 
 const int = (name: string, fallback: number) => {
   const v = Number.parseInt(process.env[name] ?? '', 10);
@@ -259,17 +260,6 @@ function sample(stats: PathStats): void {
   if (m.heapUsed > stats.peakHeap) stats.peakHeap = m.heapUsed;
 }
 
-type Explained = { check: string; actual: unknown; expected: unknown };
-const explain = (list: Explained[] | undefined) =>
-  (list ?? [])
-    .map((f) => `${f.check}=${JSON.stringify(f.actual)}/${JSON.stringify(f.expected)}`)
-    .sort()
-    .join(';');
-/** The verdict compared: failing checks with actual/expected, non-applicable checks, passing ones when explained. */
-function verdictKey(e: { failures: Explained[]; passes?: Explained[]; notApplicable?: string[] }): string {
-  return `${explain(e.failures)}|${[...(e.notApplicable ?? [])].sort().join(',')}|${explain(e.passes)}`;
-}
-
 const stats: Record<Mode, { engine: PathStats; hand: PathStats }> = {
   failures: { engine: newStats(), hand: newStats() },
   passing: { engine: newStats(), hand: newStats() },
@@ -332,13 +322,12 @@ async function runBatch(
   const options = { includePassing: mode === 'passing' };
   const { engine, hand } = stats[mode];
   const judgeByEngine = (session: Session, context: SessionContext) => evaluateSession(session, context, options);
-  const judgeByHand = (session: Session, context: SessionContext) =>
-    handWrittenChecks(session, context, ruleSetFor(session.date).parameters, options);
+  const judgeByHand = (session: Session, context: SessionContext) => handWrittenChecks(session, context, ruleSetFor(session.date), options);
   // Both paths share sessionSlotMinutes and its time-zone caches (DST days per zone and year, exact slots
   // around a change, computed with Intl): filled before timing, or the first path would fill them for the second.
   for (const { session } of batch) sessionSlotMinutes(session.date, session.startTime, session.endTime, session.timeZone);
   // Whichever goes first after the batch is generated pays for what the collection leaves (fresh pages…): they take turns.
-  let handResults: HandEvaluation[] = [];
+  let handResults: SessionEvaluation[] = [];
   const before = { engine: engine.ns, hand: hand.ns };
   if (handFirst) handResults = timed(hand, measured, batch, judgeByHand);
   const engineResults = timed(engine, measured, batch, judgeByEngine);
@@ -350,9 +339,13 @@ async function runBatch(
   for (let i = 0; i < batch.length; i++) {
     const a = engineResults[i];
     const b = handResults[i];
-    if (verdictKey(a) !== verdictKey(b)) {
+    // The same answer, byte for byte: every verdict with its texts and values, in order.
+    const withPasses = mode === 'passing';
+    if (asJson(a, withPasses) !== asJson(b, withPasses)) {
       differing++;
-      if (examples.length < 5) examples.push(`${mode} ${batch[i].session.id}\n    engine: ${verdictKey(a)}\n    hand:   ${verdictKey(b)}`);
+      if (examples.length < 5) {
+        examples.push(`${mode} ${batch[i].session.id}\n    engine: ${asJson(a, withPasses)}\n    hand:   ${asJson(b, withPasses)}`);
+      }
     }
     // json-rules-engine's own verdicts (Engine.run), passes included, computed once per session for both modes.
     if (i % REFERENCE_EVERY === 0) {

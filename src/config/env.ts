@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { type AuditKeyring, auditKeysFromEnv } from '../shared/event-log/keys';
 import { APP_ROLE_PATTERN } from '../shared/database/app-role';
+import { wholeNumber } from './env-values';
 import { PARAMETERS } from './parameters';
 import { type ObservabilityConfig, observabilityFromEnv } from './observability';
 import { type TopologySettings, topologySettings, withDatabaseTls } from './topology';
@@ -64,9 +65,7 @@ export interface RuntimeConfig {
 /** A positive whole number of bytes from the environment (IMPORT_MAX_BYTES, IMPORT_MAX_LINE_BYTES), or the default. */
 export function byteLimit(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined || raw.trim() === '') return fallback;
-  const n = Number(raw.trim());
-  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${name} must be a positive whole number of bytes, got ${raw}`);
-  return n;
+  return wholeNumber(name, raw.trim(), 1, Number.MAX_SAFE_INTEGER, 'bytes');
 }
 
 /** SEED_DEMO=true|false (default true): anything else is a typo, refused at start. */
@@ -80,17 +79,13 @@ export function seedDemoFlag(raw: string | undefined): boolean {
 /** SEED_DEMO_CENTRES: a whole number of centres from 0 to 2000 (default 150). */
 export function seedDemoCentres(raw: string | undefined): number {
   if (raw === undefined || raw.trim() === '') return 150;
-  const n = Number(raw.trim());
-  if (!Number.isInteger(n) || n < 0 || n > 2000) throw new Error(`SEED_DEMO_CENTRES must be a whole number from 0 to 2000, got ${raw}`);
-  return n;
+  return wholeNumber('SEED_DEMO_CENTRES', raw.trim(), 0, 2000, 'centres');
 }
 
 function int(name: string, fallback: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${name} must be a port number, got ${raw}`);
-  return n;
+  return wholeNumber(name, raw, 0, 65535);
 }
 
 /** CORS_ALLOWED_ORIGINS: a comma-separated list of origins, each exactly `scheme://host[:port]` (no path, no `*`). */

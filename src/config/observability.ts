@@ -1,3 +1,4 @@
+import { hostPort, wholeNumber } from './env-values';
 import { PARAMETERS } from './parameters';
 
 /** How the process writes its logs: one JSON object per line (production), or readable lines (a developer's terminal). */
@@ -52,20 +53,13 @@ export function metricsToken(raw: string | undefined): string | null {
 /** WORKER_METRICS_ADDRESS: `host:port` (IPv6 in brackets), as the SDK's Prometheus exporter binds it. */
 export function metricsAddress(raw: string | undefined): string | null {
   if (raw === undefined || raw.trim() === '') return null;
-  const v = raw.trim();
-  const match = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(v);
-  const port = match ? Number(match[2]) : NaN;
-  if (!match || port > 65535) throw new Error(`WORKER_METRICS_ADDRESS must be host:port (e.g. 0.0.0.0:9464), got ${JSON.stringify(raw)}`);
-  return v;
+  return hostPort('WORKER_METRICS_ADDRESS', raw.trim(), '0.0.0.0:9464');
 }
 
 /** SHUTDOWN_GRACE_MS: whole milliseconds from 0 to 10 minutes (default PARAMETERS.resilience.shutdownGraceMs). */
 export function shutdownGraceMs(raw: string | undefined): number {
   if (raw === undefined || raw.trim() === '') return PARAMETERS.resilience.shutdownGraceMs;
-  const n = Number(raw.trim());
-  if (!Number.isInteger(n) || n < 0 || n > 600_000)
-    throw new Error(`SHUTDOWN_GRACE_MS must be a whole number of milliseconds from 0 to 600000, got ${raw}`);
-  return n;
+  return wholeNumber('SHUTDOWN_GRACE_MS', raw.trim(), 0, 600_000, 'milliseconds');
 }
 
 export function observabilityFromEnv(env: NodeJS.ProcessEnv): ObservabilityConfig {

@@ -1,4 +1,5 @@
 import { accessSync, constants } from 'node:fs';
+import { hostPort, wholeNumber } from './env-values';
 
 /**
  * Issue 15: the production topology's settings from the environment — which part of the system this process
@@ -110,9 +111,7 @@ export function listenHost(raw: string | null): string {
 /** TEMPORAL_ADDRESS: host:port (an IPv6 host in brackets). */
 export function temporalAddress(raw: string | null): string | null {
   if (raw === null) return null;
-  if (!/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(raw) || Number(raw.split(':').at(-1)) > 65535)
-    throw new Error(`TEMPORAL_ADDRESS must be host:port (e.g. my-namespace.a1b2c.tmprl.cloud:7233), got ${JSON.stringify(raw)}`);
-  return raw;
+  return hostPort('TEMPORAL_ADDRESS', raw, 'my-namespace.a1b2c.tmprl.cloud:7233');
 }
 
 /** TEMPORAL_TLS, TEMPORAL_TLS_CA, TEMPORAL_TLS_CERT, TEMPORAL_TLS_KEY, TEMPORAL_TLS_SERVER_NAME, TEMPORAL_API_KEY. */
@@ -163,15 +162,9 @@ export function databaseConnection(env: Env, readable: (file: string) => boolean
       if (/[?&](sslmode|ssl|sslrootcert)=/.test(set(env, name)!))
         throw new Error(`${name} carries its own sslmode: set TLS either there or with DATABASE_SSL_MODE and DATABASE_SSL_CA, not both`);
   }
-  const rawPool = set(env, 'DATABASE_POOL_SIZE');
-  let poolSize = DEFAULT_POOL_SIZE;
-  if (rawPool !== null) {
-    poolSize = Number(rawPool);
-    // Two at least: a worker's transaction that holds one connection (an e-mail claimed, a periodic job's lock) commits
-    // what must outlive it on another (the send's start, ADR 0005); with one, it would wait for itself until the timeout.
-    if (!Number.isInteger(poolSize) || poolSize < 2 || poolSize > 1000)
-      throw new Error(`DATABASE_POOL_SIZE must be a whole number of connections from 2 to 1000, got ${JSON.stringify(rawPool)}`);
-  }
+  // Two at least: a worker's transaction that holds one connection (an e-mail claimed, a periodic job's lock) commits
+  // what must outlive it on another (the send's start, ADR 0005); with one, it would wait for itself until the timeout.
+  const poolSize = count(env, 'DATABASE_POOL_SIZE', 2, 1000, 'connections') ?? DEFAULT_POOL_SIZE;
   return { sslMode, sslCaPath, poolSize };
 }
 
@@ -209,13 +202,9 @@ export function checkRoleRequirements(role: ProcessRole, env: Env): void {
     );
 }
 
-function count(env: Env, name: string, min: number, max: number): number | null {
+function count(env: Env, name: string, min: number, max: number, unit?: string): number | null {
   const raw = set(env, name);
-  if (raw === null) return null;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max)
-    throw new Error(`${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(raw)}`);
-  return n;
+  return raw === null ? null : wholeNumber(name, raw, min, max, unit);
 }
 
 /** WORKER_MAX_CACHED_WORKFLOWS, WORKER_MAX_CONCURRENT_WORKFLOW_TASKS, WORKER_MAX_CONCURRENT_ACTIVITIES. */

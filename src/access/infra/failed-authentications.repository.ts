@@ -25,12 +25,14 @@ export function failedAuthenticationsRepository(db: DataSource): FailedAuthentic
     },
 
     async blockedAddresses(scope) {
-      await db.query(
-        `DELETE FROM failed_authentications WHERE scope = $1 AND window_ends_at < now() AND (blocked_until IS NULL OR blocked_until < now())`,
-        [scope],
-      );
+      // Expired counts go in the same statement: the SELECT reads the snapshot before the DELETE, and the two
+      // sets are disjoint (blocked now vs neither counting nor blocked).
       const rows: Array<{ address: string; remaining_ms: number }> = await db.query(
-        `SELECT address, (extract(epoch FROM blocked_until - now()) * 1000)::int AS remaining_ms
+        `WITH expired AS (
+           DELETE FROM failed_authentications
+            WHERE scope = $1 AND window_ends_at < now() AND (blocked_until IS NULL OR blocked_until < now())
+         )
+         SELECT address, (extract(epoch FROM blocked_until - now()) * 1000)::int AS remaining_ms
            FROM failed_authentications WHERE scope = $1 AND blocked_until > now()`,
         [scope],
       );

@@ -24,9 +24,11 @@ function where(f: DashboardFilter, params: unknown[], organisationColumn = 'a.or
   return clauses.length ? `AND ${clauses.join(' AND ')}` : '';
 }
 
-/** The filters' columns: over agrements `a` joined to organisations `o`, or over the read table dashboard_agrements `r`. */
+/** The filters' columns: over agrements `a` joined to organisations `o`, over the read table dashboard_agrements `r`, or its counts. */
 const JOINED = { department: 'o.department', kind: 'a.kind', organisation: 'o.id', network: 'o.network_id' };
 const READ_TABLE = { department: 'r.department', kind: 'r.kind', organisation: 'r.organisation_id', network: 'r.network_id' };
+/** dashboard_agrement_counts has the place and kind only: the callers read it without network nor organisations. */
+const COUNTS_TABLE = { department: 'department', kind: 'kind', organisation: 'organisation_id', network: 'network_id' };
 
 /**
  * Issue 15: an organisation, and an agrément by its organisation, looked up row by row through their index. `OFFSET 0`
@@ -145,12 +147,9 @@ export function dashboardRepository(db: Db): DashboardRepository {
       // Issue 15: the counts per kind, state and department the agréments' trigger keeps (a few dozen rows); a network
       // or an organisation scope counts its own agréments in the per-agrément read table, by index.
       if (!f.networkId && !f.organisationIds) {
-        const clauses = [];
-        if (f.department) clauses.push(`AND department = $${params.push(f.department)}`);
-        if (f.region) clauses.push(`AND department = ANY($${params.push(departmentsOfRegion(f.region) ?? [])})`);
-        if (f.kind) clauses.push(`AND kind = $${params.push(f.kind)}`);
         const counts: { kind: string; state: string; n: number }[] = await db.query(
-          `SELECT kind, state, sum(n)::int AS n FROM dashboard_agrement_counts WHERE n <> 0 ${clauses.join(' ')} GROUP BY 1, 2 HAVING sum(n) > 0`,
+          `SELECT kind, state, sum(n)::int AS n FROM dashboard_agrement_counts
+            WHERE n <> 0 ${where(f, params, 'organisation_id', COUNTS_TABLE)} GROUP BY 1, 2 HAVING sum(n) > 0`,
           params,
         );
         return counts;

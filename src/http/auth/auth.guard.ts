@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { type Action, assertCan } from '../../access/domain/permissions';
 import type { Principal } from '../../access/domain/roles';
 import { Forbidden, Unauthenticated } from '../../shared/domain/errors';
-import { clientAddress, FailedAuthThrottle, tooManyRequests } from '../security/throttling';
+import { clientAddress, FailedAuthThrottle } from '../security/throttling';
 import { AUTHENTICATOR } from '../tokens';
 import type { Authenticator } from './authenticator';
 import { AUTHENTICATED_ONLY_KEY, CALENDAR_TOKEN_KEY, CAN_KEY, PUBLIC_KEY } from './decorators';
@@ -50,8 +50,7 @@ export class AuthGuard implements CanActivate {
   /** The request's principal; a failure counts against the client's address (issue 12: 429 past the limit). */
   private async authenticate(req: Request, res: Response, calendarFeed: boolean): Promise<Principal> {
     const address = clientAddress(req);
-    const blocked = (await this.failures?.blockedFor(address)) ?? 0;
-    if (blocked > 0) throw tooManyRequests(res, blocked, `too many failed authentications from this address: retry after ${blocked} s`);
+    await this.failures?.refuseIfBlocked(address, res);
     try {
       const feedToken = calendarFeed ? calendarToken(req) : undefined;
       if (feedToken !== undefined) {
@@ -67,8 +66,7 @@ export class AuthGuard implements CanActivate {
       return principal;
     } catch (err) {
       if (!(err instanceof Unauthenticated) || !this.failures) throw err;
-      const wait = await this.failures.failed(address);
-      if (wait > 0) throw tooManyRequests(res, wait, `too many failed authentications from this address: retry after ${wait} s`);
+      await this.failures.refuseAfterFailure(address, res);
       throw err;
     }
   }

@@ -5,7 +5,7 @@ import type { Request, Response } from 'express';
 import { Unauthenticated } from '../../shared/domain/errors';
 import { processMetrics } from '../../shared/observability/metrics';
 import { Public } from '../auth/decorators';
-import { clientAddress, FailedAuthThrottle, tooManyRequests } from '../security/throttling';
+import { clientAddress, FailedAuthThrottle } from '../security/throttling';
 
 /** The scrape token (METRICS_TOKEN), or null when the API serves no metrics. */
 export const METRICS_TOKEN = Symbol('METRICS_TOKEN');
@@ -36,12 +36,10 @@ export class MetricsController {
   async metrics(@Req() req: Request, @Res() res: Response): Promise<void> {
     if (!this.expected) throw new NotFoundException('metrics are off: set METRICS_TOKEN to serve them');
     const address = clientAddress(req);
-    const blocked = (await this.failures?.blockedFor(address)) ?? 0;
-    if (blocked > 0) throw tooManyRequests(res, blocked, `too many failed authentications from this address: retry after ${blocked} s`);
+    await this.failures?.refuseIfBlocked(address, res);
     const match = /^Bearer +(\S+) *$/i.exec(req.headers.authorization ?? '');
     if (!match || !timingSafeEqual(digest(match[1]!), this.expected)) {
-      const wait = (await this.failures?.failed(address)) ?? 0;
-      if (wait > 0) throw tooManyRequests(res, wait, `too many failed authentications from this address: retry after ${wait} s`);
+      await this.failures?.refuseAfterFailure(address, res);
       throw new Unauthenticated('GET /metrics needs Authorization: Bearer <METRICS_TOKEN>');
     }
     const { registry } = processMetrics();

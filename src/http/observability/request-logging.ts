@@ -43,7 +43,12 @@ export function requestLogging(): RequestHandler {
       const route = routeTemplate(req);
       const status = res.statusCode;
       httpRequestDuration.observe({ method: req.method, route, status: String(status) }, seconds);
-      const fields = {
+      // A terminal (text format: ./dev start) shows the refused requests; the demo seed's thousand answered ones would
+      // scroll its URLs away, so they are debug there (LOG_LEVEL=debug shows them). A collector (json) gets them all.
+      const level =
+        status >= 500 ? 'error' : ROUTINE_ROUTES.has(route) || (status < 400 && loggingSettings().format === 'text') ? 'debug' : 'info';
+      if (!log.enabled(level)) return;
+      log[level]('request', {
         requestId,
         method: req.method,
         route,
@@ -53,13 +58,7 @@ export function requestLogging(): RequestHandler {
         userId: principalOf(req)?.userId,
         // The client went away before the answer was complete.
         aborted: res.writableFinished ? undefined : true,
-      };
-      if (status >= 500) log.error('request', fields);
-      else if (ROUTINE_ROUTES.has(route)) log.debug('request', fields);
-      // A terminal (text format: ./dev start) shows the refused requests; the demo seed's thousand answered ones would
-      // scroll its URLs away, so they are debug there (LOG_LEVEL=debug shows them). A collector (json) gets them all.
-      else if (status < 400 && loggingSettings().format === 'text') log.debug('request', fields);
-      else log.info('request', fields);
+      });
     });
     withLogContext({ requestId }, next);
   };

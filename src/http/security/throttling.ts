@@ -37,6 +37,8 @@ export function tooManyRequests(res: Response, retryAfterSeconds: number, messag
   return new HttpException({ statusCode: 429, error: 'Too Many Requests', message }, HttpStatus.TOO_MANY_REQUESTS);
 }
 
+const blockedMessage = (seconds: number) => `too many failed authentications from this address: retry after ${seconds} s`;
+
 /** The client's address, as Express sees it (behind a proxy, Express's `trust proxy` decides). */
 export const clientAddress = (req: Request): string => req.ip ?? req.socket.remoteAddress ?? 'unknown';
 
@@ -60,7 +62,7 @@ export class FailedAuthThrottle {
   ) {}
 
   /** Seconds the address must still wait, or 0. */
-  async blockedFor(address: string, now = Date.now()): Promise<number> {
+  private async blockedFor(address: string, now = Date.now()): Promise<number> {
     if (now - this.readAt >= PARAMETERS.api.failedAuthBlocksReadMs) await this.readSharedBlocks(now);
     const until = this.blockedUntil.get(address);
     if (until === undefined) return 0;
@@ -72,11 +74,23 @@ export class FailedAuthThrottle {
   }
 
   /** Records a failure; the seconds to wait when it crosses the limit, else 0. */
-  async failed(address: string): Promise<number> {
+  private async failed(address: string): Promise<number> {
     const wait = await this.counts.record(address, this.limits.failedAuth);
     if (wait <= 0) return 0;
     this.blockedUntil.set(address, Date.now() + wait * 1000);
     return wait;
+  }
+
+  /** Issue 12: 429 with Retry-After while `address` is blocked, before its credentials are even read. */
+  async refuseIfBlocked(address: string, res: Response): Promise<void> {
+    const blocked = await this.blockedFor(address);
+    if (blocked > 0) throw tooManyRequests(res, blocked, blockedMessage(blocked));
+  }
+
+  /** Issue 12: counts a failed authentication; 429 when it crosses the limit (else the caller answers its 401). */
+  async refuseAfterFailure(address: string, res: Response): Promise<void> {
+    const wait = await this.failed(address);
+    if (wait > 0) throw tooManyRequests(res, wait, blockedMessage(wait));
   }
 
   /** One read at a time; PostgreSQL down: this replica's own blocks only until the next read (authentication is down too). */

@@ -20,6 +20,7 @@ import { sessionFacts } from './session-facts';
 import { isCalendarDate } from '../../shared/domain/calendar-days';
 import ses202001 from './ses-2020-01.rules.json';
 import { inForceOn, resolveParameters, sortVersions, type VersionedParameters } from '../../shared/domain/versioning';
+import { memoPerOwner } from '../../shared/domain/memo';
 
 /** One line per version (any order: they are sorted by effectiveFrom). */
 const RULE_FILES: ReadonlyArray<readonly [raw: unknown, label: string]> = [[ses202001, 'src/sessions/rules/ses-2020-01.rules.json']];
@@ -98,20 +99,14 @@ export function withRuleSets(catalogue: SessionRuleCatalogue, extra: readonly Se
 
 /** AGR-6: the rule set in force on `dateIso` (the session's local date). Throws before the first one. */
 export function ruleSetFor(dateIso: string, catalogue: SessionRuleCatalogue = BASE_RULE_CATALOGUE): SessionRuleSet {
-  // Every evaluation asks: the answer per date is kept (a catalogue is frozen; a few thousand dates a decade).
-  let byDate = setsByDate.get(catalogue);
-  if (!byDate) setsByDate.set(catalogue, (byDate = new Map()));
-  let set = byDate.get(dateIso);
-  if (set === undefined) {
-    if (!isCalendarDate(dateIso)) throw new RangeError(`not an ISO date (YYYY-MM-DD): ${dateIso}`);
-    set = inForceOn(catalogue.sets, dateIso, 'session rule set');
-    if (byDate.size >= 100_000) byDate.clear();
-    byDate.set(dateIso, set);
-  }
-  return set;
+  return ruleSetInForce(catalogue, dateIso);
 }
 
-const setsByDate = new WeakMap<SessionRuleCatalogue, Map<string, SessionRuleSet>>();
+// Every evaluation asks: the answer per catalogue (frozen) and date is kept.
+const ruleSetInForce = memoPerOwner((catalogue: SessionRuleCatalogue, dateIso: string) => {
+  if (!isCalendarDate(dateIso)) throw new RangeError(`not an ISO date (YYYY-MM-DD): ${dateIso}`);
+  return inForceOn(catalogue.sets, dateIso, 'session rule set');
+});
 
 export interface RuleSetSummary {
   id: string;

@@ -10,9 +10,10 @@
 import { pixShareOf } from '../domain/pricing';
 import { PRICE_TABLES } from './price-tables';
 import type { CentreKind, Invigilator, Session, SessionBlocker, SessionContext, SessionPublic } from '../domain/session';
-import { dayNumber, isoOfDay, monthsBefore } from '../../shared/domain/calendar-days';
+import { dayNumber, isoOfDay, monthsBefore, yearOf } from '../../shared/domain/calendar-days';
 import { zonedInstant, zoneOffsetMs } from '../../shared/domain/zoned-time';
 import type { VersionedParameters } from '../../shared/domain/versioning';
+import { memoPerOwner } from '../../shared/domain/memo';
 
 export interface InvigilatorConflicts {
   /** "Prénom Nom → localId": SES-5, trained in the last 6 months. */
@@ -130,7 +131,7 @@ function transitionsOf(timeZone: string, year: number): Uint8Array {
 
 function zoneOffsetMayChangeOn(date: string, timeZone: string): boolean {
   // The local day lies within [00:00 UTC − 14 h, 24:00 UTC + 14 h]: a change in it is marked on one of these days.
-  const year = digit(date, 0) * 1000 + digit(date, 1) * 100 + digit(date, 2) * 10 + digit(date, 3);
+  const year = yearOf(date);
   if (year < FIRST_YEAR || year > LAST_YEAR) return true;
   const flags = transitionsOf(timeZone, year);
   const at = dayNumber(date) - (Date.UTC(year, 0, 1) / DAY_MS - 3);
@@ -216,24 +217,11 @@ interface DatedFacts {
 }
 
 // Many sessions share a date: its deadlines are computed once per version's parameters and date.
-const datedFactsCache = new WeakMap<object, Map<string, DatedFacts>>();
-
-function datedFacts(date: string, p: VersionedParameters['sessions']): DatedFacts {
-  let byDate = datedFactsCache.get(p);
-  if (!byDate) datedFactsCache.set(p, (byDate = new Map()));
-  let facts = byDate.get(date);
-  if (!facts) {
-    const day = dayNumber(date);
-    facts = {
-      day,
-      latestPlanningDate: monthsBefore(date, p.openSessionNoticeMonths),
-      confirmationDeadline: isoOfDay(day - p.confirmationDaysBefore),
-    };
-    if (byDate.size >= 100_000) byDate.clear();
-    byDate.set(date, facts);
-  }
-  return facts;
-}
+const datedFacts = memoPerOwner((p: VersionedParameters['sessions'], date: string): DatedFacts => ({
+  day: dayNumber(date),
+  latestPlanningDate: monthsBefore(date, p.openSessionNoticeMonths),
+  confirmationDeadline: isoOfDay(dayNumber(date) - p.confirmationDaysBefore),
+}));
 
 /** The facts of `session` under the rule set whose parameters are `parameters`. */
 export function sessionFacts(session: Session, context: SessionContext, parameters: VersionedParameters): SessionFacts {
@@ -245,7 +233,7 @@ export function sessionFacts(session: Session, context: SessionContext, paramete
   let maxExtra = 0;
   let minCompetences: number | null = null;
   let minGap: number | null = null;
-  const dated = datedFacts(session.date, p);
+  const dated = datedFacts(p, session.date);
   const sessionDay = dated.day;
   let fundedWithoutAgreedPrice: string[] | undefined;
   let agreedPriceBelowPixShare: string[] | undefined;

@@ -4,22 +4,32 @@
  * general calendar of the domain, and these agree with it (test/unit/shared/domain/calendar-days.test.ts).
  */
 const digit = (s: string, i: number) => s.charCodeAt(i) - 48;
-const isDigitAt = (s: string, i: number) => {
-  const c = s.charCodeAt(i);
-  return c >= 48 && c <= 57;
-};
+const DATE_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9];
+
+/** Whether `value` starts like an ISO date, YYYY-MM-DD (the day of an ISO instant too): character codes, no RegExp. */
+export function startsWithIsoDate(value: string): boolean {
+  if (value.length < 10 || value.charCodeAt(4) !== 45 || value.charCodeAt(7) !== 45) return false;
+  for (const i of DATE_DIGITS) {
+    const c = value.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+// The fields of a value that startsWithIsoDate.
+export const yearOf = (iso: string) => digit(iso, 0) * 1000 + digit(iso, 1) * 100 + digit(iso, 2) * 10 + digit(iso, 3);
+const monthOf = (iso: string) => digit(iso, 5) * 10 + digit(iso, 6);
+const dayOf = (iso: string) => digit(iso, 8) * 10 + digit(iso, 9);
 
 /**
  * Days since 1970-01-01 of an ISO date YYYY-MM-DD (NaN if it does not look like one). Civil-date
  * arithmetic on character codes: the facts builder calls it per candidate, Date parsing costs more.
  */
 export function dayNumber(iso: string): number {
-  if (iso.length !== 10 || iso.charCodeAt(4) !== 45 || iso.charCodeAt(7) !== 45) return Number.NaN;
-  if (!(isDigitAt(iso, 0) && isDigitAt(iso, 1) && isDigitAt(iso, 2) && isDigitAt(iso, 3))) return Number.NaN;
-  if (!(isDigitAt(iso, 5) && isDigitAt(iso, 6) && isDigitAt(iso, 8) && isDigitAt(iso, 9))) return Number.NaN;
-  let y = digit(iso, 0) * 1000 + digit(iso, 1) * 100 + digit(iso, 2) * 10 + digit(iso, 3);
-  const m = digit(iso, 5) * 10 + digit(iso, 6);
-  const d = digit(iso, 8) * 10 + digit(iso, 9);
+  if (iso.length !== 10 || !startsWithIsoDate(iso)) return Number.NaN;
+  let y = yearOf(iso);
+  const m = monthOf(iso);
+  const d = dayOf(iso);
   if (!(m >= 1 && m <= 12 && d >= 1 && d <= 31)) return Number.NaN;
   // H. Hinnant's days_from_civil.
   if (m <= 2) y -= 1;
@@ -44,9 +54,7 @@ function daysInMonth(y: number, m: number): number {
 
 /** A calendar date YYYY-MM-DD (2026-02-30 is not), without building a Date: it is on every evaluation's path. */
 export function isCalendarDate(value: string): boolean {
-  if (Number.isNaN(dayNumber(value))) return false;
-  const y = digit(value, 0) * 1000 + digit(value, 1) * 100 + digit(value, 2) * 10 + digit(value, 3);
-  return digit(value, 8) * 10 + digit(value, 9) <= daysInMonth(y, digit(value, 5) * 10 + digit(value, 6));
+  return !Number.isNaN(dayNumber(value)) && dayOf(value) <= daysInMonth(yearOf(value), monthOf(value));
 }
 
 /** The ISO date of a day number (dayNumber's inverse; H. Hinnant's civil_from_days). */
@@ -65,12 +73,9 @@ export function isoOfDay(day: number): string {
 
 /** `months` calendar months before an ISO date, the day clamped to the month's end (as dates.addMonths). */
 export function monthsBefore(iso: string, months: number): string {
-  const index =
-    (digit(iso, 0) * 1000 + digit(iso, 1) * 100 + digit(iso, 2) * 10 + digit(iso, 3)) * 12 +
-    (digit(iso, 5) * 10 + digit(iso, 6) - 1) -
-    months;
+  const index = yearOf(iso) * 12 + (monthOf(iso) - 1) - months;
   const year = Math.floor(index / 12);
   const month = index - year * 12 + 1;
-  const day = Math.min(digit(iso, 8) * 10 + digit(iso, 9), daysInMonth(year, month));
+  const day = Math.min(dayOf(iso), daysInMonth(year, month));
   return `${year}-${pad2(month)}-${pad2(day)}`;
 }

@@ -15,6 +15,8 @@ export interface ComponentLogger {
   info(message: string, fields?: LogFields): void;
   warn(message: string, fields?: LogFields): void;
   error(message: string, fields?: LogFields): void;
+  /** Whether a line at `level` is written: a hot path skips building the fields of one that is not. */
+  enabled(level: 'debug' | 'info' | 'warn' | 'error'): boolean;
 }
 
 /** Fields every line logged within a request (its id) or another unit of work carries. */
@@ -100,5 +102,5 @@ export function logger(component: string): ComponentLogger {
     (level: 'debug' | 'info' | 'warn' | 'error') =>
     (message: string, fields?: LogFields): void =>
       root[level]({ component, ...fields }, message);
-  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), enabled: (level) => root.isLevelEnabled(level) };
 }

@@ -21,6 +21,7 @@
 import { Engine, Fact, Operator, Rule } from 'json-rules-engine';
 import type { TopLevelCondition } from 'json-rules-engine';
 import { PARAMETERS } from '../../config/parameters';
+import { startsWithIsoDate } from '../domain/calendar-days';
 import { RuleFileError } from '../domain/errors';
 
 /** A leaf condition, as json-rules-engine writes it. */
@@ -99,17 +100,6 @@ export { RuleFileError };
 // ---------------------------------------------------------------------------
 // Custom operators
 
-/** Whether `value` starts like an ISO date (YYYY-MM-DD…): character codes, no RegExp (it is on every date check). */
-function startsWithIsoDate(value: string): boolean {
-  if (value.length < 10 || value.charCodeAt(4) !== 45 || value.charCodeAt(7) !== 45) return false;
-  for (const i of DATE_DIGITS) {
-    const c = value.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
-  }
-  return true;
-}
-const DATE_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9];
-
 /** DOC-4: compares the days (YYYY-MM-DD, or the day of an ISO instant) of two values; NaN when either is no date. */
 function compareIsoDays(a: unknown, b: unknown): number {
   if (typeof a !== 'string' || typeof b !== 'string' || !startsWithIsoDate(a) || !startsWithIsoDate(b)) return Number.NaN;
@@ -178,7 +168,6 @@ interface EngineCondition {
 }
 
 interface EngineOperator {
-  evaluate(factValue: unknown, compareToValue: unknown): unknown;
   cb(factValue: unknown, compareToValue: unknown): unknown;
   factValueValidator(factValue: unknown): unknown;
 }
@@ -402,18 +391,33 @@ type Predicate = (facts: Facts) => boolean;
 
 interface CompiledCheck {
   definition: RuleDefinition;
-  /** The check's name, `definition.check`. */
-  name: string;
   /** Index into CompiledRuleFile.applicability, or -1 when the check always applies. */
   applicability: number;
   /** One leaf per leaf of `requires`, in order. */
   requires: CompiledLeaf[];
-  /**
-   * Message with {parameters.*} already filled in, split around {actual}/{expected}: text,
-   * placeholder name, text, … (odd indexes are names); null when it has neither.
-   */
+  message: MessageTemplate;
+}
+
+/** A check's message, {parameters.*} already filled in. */
+interface MessageTemplate {
+  /** Split around {actual}/{expected}: text, placeholder name, text, … (odd indexes are names); null when it has neither. */
   template: string[] | null;
   staticMessage: string;
+}
+
+function messageTemplate(definition: RuleDefinition): MessageTemplate {
+  const staticMessage = fillParameters(definition.message);
+  const template = /\{(actual|expected)\}/.test(staticMessage) ? staticMessage.split(/\{(actual|expected)\}/) : null;
+  return { template, staticMessage };
+}
+
+/**
+ * The French message of `definition` for the values seen and required, as the evaluator writes it: for a
+ * baseline that judges the same checks by other means and must explain them identically (bench:rules).
+ */
+export function messageOf(definition: RuleDefinition): (actual: unknown, expected: unknown) => string {
+  const message = messageTemplate(definition);
+  return (actual, expected) => formatMessage(message, actual, expected);
 }
 
 interface CompiledRuleFile {
@@ -557,9 +561,7 @@ function compile(raw: unknown, label: string): CompiledRuleFile {
     const requires = (flattenRequires(definition.requires) as Record<string, unknown>[]).map((leaf, i) =>
       leafOf(addRule(`${definition.check}#${i}`, { all: [leaf] }).all![0]),
     );
-    const staticMessage = fillParameters(definition.message);
-    const template = /\{(actual|expected)\}/.test(staticMessage) ? staticMessage.split(/\{(actual|expected)\}/) : null;
-    return { definition, name: definition.check, applicability: index, requires, template, staticMessage };
+    return { definition, applicability: index, requires, message: messageTemplate(definition) };
   });
   const factNames = [...facts];
   const run = generateRunner(file, checks, applicabilityConditions, factNames, (name) => operators.get(name) as EngineOperator);
@@ -673,7 +675,8 @@ function generateRunner(
       );
     });
     if (check.applicability < 0) body.push(...leafCode);
-    else body.push(`if (w${check.applicability}) {\n${leafCode.join('\n')}\n} else notApplicable.push(${constant(check.name)});`);
+    else
+      body.push(`if (w${check.applicability}) {\n${leafCode.join('\n')}\n} else notApplicable.push(${constant(check.definition.check)});`);
   });
   const present = facts.map((fact) =>
     inherited(fact)
@@ -753,15 +756,15 @@ function formatValue(value: unknown): string {
   return JSON.stringify(value);
 }
 
-function formatMessage(check: CompiledCheck, actual: unknown, expected: unknown): string {
-  const parts = check.template;
-  if (parts === null) return check.staticMessage;
+function formatMessage(message: MessageTemplate, actual: unknown, expected: unknown): string {
+  const parts = message.template;
+  if (parts === null) return message.staticMessage;
   // parts alternate text and placeholders: text, 'actual' | 'expected', text, …
-  let message = parts[0];
+  let text = parts[0];
   for (let i = 1; i < parts.length; i += 2) {
-    message += formatValue(parts[i] === 'actual' ? actual : expected) + parts[i + 1];
+    text += formatValue(parts[i] === 'actual' ? actual : expected) + parts[i + 1];
   }
-  return message;
+  return text;
 }
 
 /** A failing verdict: a plain object, its message formatted (failures are few and always read). */
@@ -772,7 +775,7 @@ function verdict(check: CompiledCheck, leaf: CompiledLeaf, actual: unknown, expe
     check: definition.check,
     clause: definition.clause,
     description: definition.description,
-    message: formatMessage(check, actual, expected),
+    message: formatMessage(check.message, actual, expected),
     fact: leaf.fact,
     operator: leaf.operatorName,
     actual,
@@ -816,7 +819,7 @@ class PassingVerdict implements Verdict {
   }
 
   get message(): string {
-    return (this.#message ??= formatMessage(this.#compiled, this.actual, this.expected));
+    return (this.#message ??= formatMessage(this.#compiled.message, this.actual, this.expected));
   }
 
   set message(value: string) {
@@ -889,7 +892,7 @@ function evaluateChecks(compiledFile: CompiledRuleFile, facts: Facts, includePas
       let holds = applies[a];
       if (holds === undefined) holds = applies[a] = applicability[a](facts);
       if (!holds) {
-        notApplicable.push(check.name);
+        notApplicable.push(check.definition.check);
         continue;
       }
     }
@@ -903,14 +906,13 @@ function evaluateChecks(compiledFile: CompiledRuleFile, facts: Facts, includePas
     }
   }
 
-  const evaluation: Evaluation = {
-    ruleSet: file.ruleSet,
-    version: file.version,
-    passed: failures.length === 0,
-    failures,
-    notApplicable,
-  };
-  if (includePassing) evaluation.passes = passes;
+  return evaluationOf(file, failures, notApplicable, includePassing ? passes : undefined);
+}
+
+/** An evaluation of `file`, in the field order the generated runner gives it. */
+function evaluationOf(file: RuleFile, failures: Verdict[], notApplicable: string[], passes: Verdict[] | undefined): Evaluation {
+  const evaluation: Evaluation = { ruleSet: file.ruleSet, version: file.version, passed: failures.length === 0, failures, notApplicable };
+  if (passes !== undefined) evaluation.passes = passes;
   return evaluation;
 }
 
@@ -952,25 +954,18 @@ export async function evaluateWithEngine(ruleFile: RuleFile, facts: Facts, optio
   const passes: Verdict[] = [];
   const notApplicable: string[] = [];
   for (const check of compiledFile.checks) {
-    if (check.applicability >= 0 && !byName.get(`${check.name}#appliesWhen`)?.result) {
-      notApplicable.push(check.name);
+    const name = check.definition.check;
+    if (check.applicability >= 0 && !byName.get(`${name}#appliesWhen`)?.result) {
+      notApplicable.push(name);
       continue;
     }
     check.requires.forEach((leaf, i) => {
-      const result = byName.get(`${check.name}#${i}`);
-      if (!result) throw new Error(`json-rules-engine did not run ${check.name}#${i}`);
+      const result = byName.get(`${name}#${i}`);
+      if (!result) throw new Error(`json-rules-engine did not run ${name}#${i}`);
       const { factResult, valueResult } = (result.conditions as { all: EngineLeafResult[] }).all[0];
       if (!result.result) failures.push(verdict(check, leaf, factResult, valueResult));
       else if (includePassing) passes.push(new PassingVerdict(check, leaf, factResult, valueResult));
     });
   }
-  const evaluation: Evaluation = {
-    ruleSet: compiledFile.file.ruleSet,
-    version: compiledFile.file.version,
-    passed: failures.length === 0,
-    failures,
-    notApplicable,
-  };
-  if (includePassing) evaluation.passes = passes;
-  return evaluation;
+  return evaluationOf(compiledFile.file, failures, notApplicable, includePassing ? passes : undefined);
 }
