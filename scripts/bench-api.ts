@@ -234,7 +234,9 @@ async function main() {
     console.log(
       `  direct x1  p50 ${f(sequential.p50)} ms   p95 ${f(sequential.p95)} ms   ${sequential.rps.toFixed(0)} queries/s   (one at a time)`,
     );
-    sequential.byEndpoint.forEach((q, i) => console.log(`    ${ENDPOINTS[i]!.padEnd(30)} p50 ${f(q.p50)} ms   p95 ${f(q.p95)} ms   (one at a time)`));
+    sequential.byEndpoint.forEach((q, i) =>
+      console.log(`    ${ENDPOINTS[i]!.padEnd(30)} p50 ${f(q.p50)} ms   p95 ${f(q.p95)} ms   (one at a time)`),
+    );
     // Issue 15: uncached p95 < 50 ms, and ≤ 2× the same queries run directly at the same concurrency.
     const errors = http.errors + uncached.errors;
     console.log(`  target cached p95 < 50 ms: ${met(http.p95 < 50)}`);
