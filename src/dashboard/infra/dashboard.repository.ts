@@ -11,24 +11,24 @@ import type { AgrementAwaiting, DashboardFilter, DashboardRepository, KeyedDeadl
  * bench:api measures this SQL.
  */
 function where(f: DashboardFilter, params: unknown[], organisationColumn = 'a.organisation_id', columns = JOINED): string {
-  const clauses: string[] = [];
-  const add = (sql: string, value: unknown) => {
-    params.push(value);
-    clauses.push(sql.replaceAll('?', `$${params.length}`));
-  };
-  if (f.department) add(`${columns.department} = ?`, f.department);
-  if (f.region) add(`${columns.department} = ANY(?)`, departmentsOfRegion(f.region) ?? []);
-  if (f.kind) add(`${columns.kind} = ?`, f.kind);
-  if (f.networkId) add(`(${columns.organisation} = ? OR ${columns.network} = ?)`, f.networkId);
-  if (f.organisationIds) add(`${organisationColumn} = ANY(?)`, f.organisationIds);
+  const clauses = placeAndKind(f, params, columns);
+  if (f.networkId) clauses.push(`(${columns.organisation} = $${params.push(f.networkId)} OR ${columns.network} = $${params.length})`);
+  if (f.organisationIds) clauses.push(`${organisationColumn} = ANY($${params.push(f.organisationIds)})`);
   return clauses.length ? `AND ${clauses.join(' AND ')}` : '';
 }
 
-/** The filters' columns: over agrements `a` joined to organisations `o`, over the read table dashboard_agrements `r`, or its counts. */
+/** The department, region and kind filters, for a table that has these columns (every one `where` reads, or the counts table). */
+function placeAndKind(f: DashboardFilter, params: unknown[], columns: { department: string; kind: string }): string[] {
+  const clauses: string[] = [];
+  if (f.department) clauses.push(`${columns.department} = $${params.push(f.department)}`);
+  if (f.region) clauses.push(`${columns.department} = ANY($${params.push(departmentsOfRegion(f.region) ?? [])})`);
+  if (f.kind) clauses.push(`${columns.kind} = $${params.push(f.kind)}`);
+  return clauses;
+}
+
+/** The filters' columns: over agrements `a` joined to organisations `o`, or over the read table dashboard_agrements `r`. */
 const JOINED = { department: 'o.department', kind: 'a.kind', organisation: 'o.id', network: 'o.network_id' };
 const READ_TABLE = { department: 'r.department', kind: 'r.kind', organisation: 'r.organisation_id', network: 'r.network_id' };
-/** dashboard_agrement_counts has the place and kind only: the callers read it without network nor organisations. */
-const COUNTS_TABLE = { department: 'department', kind: 'kind', organisation: 'organisation_id', network: 'network_id' };
 
 /**
  * Issue 15: an organisation, and an agrément by its organisation, looked up row by row through their index. `OFFSET 0`
@@ -149,7 +149,8 @@ export function dashboardRepository(db: Db): DashboardRepository {
       if (!f.networkId && !f.organisationIds) {
         const counts: { kind: string; state: string; n: number }[] = await db.query(
           `SELECT kind, state, sum(n)::int AS n FROM dashboard_agrement_counts
-            WHERE n <> 0 ${where(f, params, 'organisation_id', COUNTS_TABLE)} GROUP BY 1, 2 HAVING sum(n) > 0`,
+            WHERE ${['n <> 0', ...placeAndKind(f, params, { department: 'department', kind: 'kind' })].join(' AND ')}
+            GROUP BY 1, 2 HAVING sum(n) > 0`,
           params,
         );
         return counts;
