@@ -198,14 +198,18 @@ export function statementsRepository(db: Db): StatementsRepository {
       }));
     },
 
-    async lockCentreStatements(organisationId) {
-      await db.query(`SELECT pg_advisory_xact_lock(hashtext('monthly_statements'), hashtext($1))`, [organisationId]);
+    async lockCentreStatements(organisationIds) {
+      // One after the other in the ids' order (unnest keeps the array's): two writers never wait on each other crosswise.
+      await db.query(`SELECT count(pg_advisory_xact_lock(hashtext('monthly_statements'), hashtext(id))) FROM unnest($1::text[]) AS id`, [
+        [...new Set(organisationIds)].sort(),
+      ]);
     },
 
-    async lockOpenStatements(organisationId) {
+    async lockOpenStatements(organisationIds) {
       return db.query(
-        `SELECT id, month FROM monthly_statements WHERE organisation_id = $1 AND state = 'prepared' ORDER BY month FOR UPDATE`,
-        [organisationId],
+        `SELECT id, organisation_id AS "organisationId", month FROM monthly_statements
+          WHERE organisation_id = ANY($1::uuid[]) AND state = 'prepared' ORDER BY organisation_id, month FOR UPDATE`,
+        [[...new Set(organisationIds)]],
       );
     },
 

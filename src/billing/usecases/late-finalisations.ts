@@ -18,9 +18,7 @@ export interface FinalisedPayingSession {
  * (or, its month's statement already sent, on the next open one) as soon as it is finalised.
  */
 export async function refreshStatementsAfterFinalisations(m: Db, sessions: readonly FinalisedPayingSession[]): Promise<void> {
-  const statements = statementsRepository(m);
-  for (const organisationId of [...new Set(sessions.map((s) => s.organisationId))].sort())
-    await refreshOpenStatements(statements, organisationId);
+  await refreshOpenStatements(statementsRepository(m), [...new Set(sessions.map((s) => s.organisationId))]);
 }
 
 /**

@@ -80,11 +80,12 @@ export interface StatementsRepository {
   /**
    * Serialises the writers of one centre's statements (prepare, send, refresh after a finalisation) for the rest of
    * the transaction. Taken before any statement row is locked: two statements of one centre sent at once each locked
-   * its own row, then the other's to refresh it, and deadlocked.
+   * its own row, then the other's to refresh it, and deadlocked. Several centres' locks are taken in their ids' order
+   * (a batch of sessions finalised at once), so two batches never wait on each other crosswise.
    */
-  lockCentreStatements(organisationId: string): Promise<void>;
-  /** BIL-1: the centre's statements still open (prepared, not sent), oldest first, locked. */
-  lockOpenStatements(organisationId: string): Promise<Array<{ id: string; month: string }>>;
+  lockCentreStatements(organisationIds: readonly string[]): Promise<void>;
+  /** BIL-1: these centres' statements still open (prepared, not sent), by centre then oldest first, locked. */
+  lockOpenStatements(organisationIds: readonly string[]): Promise<Array<{ id: string; organisationId: string; month: string }>>;
   /** Rewrites the lines and totals of a statement still open. */
   writeLines(statementId: string, content: StatementContent): Promise<void>;
   /** Which of these centre-months already have a statement. */

@@ -29,7 +29,7 @@ export async function prepareStatement(
 ): Promise<PreparedStatement> {
   const org = await statements.statementRecipient(input.organisationId);
   if (!org) throw new NotFound(`organisation ${input.organisationId} not found`, { organisationId: input.organisationId });
-  await statements.lockCentreStatements(input.organisationId);
+  await statements.lockCentreStatements([input.organisationId]);
   const content = await declarableLines(statements, input.organisationId, input.month);
   const dueAt = statementDueAt(input.month);
   await statements.insertPreparedStatement(
@@ -40,7 +40,7 @@ export async function prepareStatement(
   // once too, by the end of the day it is prepared (or of the payable day, if later), Paris.
   await statements.applyAmountsPayableNow(input.organisationId, input.month, dateIn(new Date(input.at), PARAMETERS.agrement.timeZone));
   // A statement the centre already sent stays as sent; the open ones (this one included) follow the sessions finalised since.
-  await refreshOpenStatements(statements, input.organisationId);
+  await refreshOpenStatements(statements, [input.organisationId]);
   const r = (await statements.findMonthStatement(input.organisationId, input.month))!;
   await statements.logStatementPrepared(
     r.id,
@@ -78,7 +78,7 @@ export async function markStatementSent(
   if (!statement) throw new NotFound(`statement ${input.statementId} not found`, { statementId: input.statementId });
   const { organisationId, month } = statement;
   // The centre's lock before the statement's row: another of its statements sent meanwhile waits here, not in a deadlock.
-  await statements.lockCentreStatements(organisationId);
+  await statements.lockCentreStatements([organisationId]);
   const row = (await statements.lockForSending(input.statementId))!;
   if (row.state !== 'prepared') return { late: row.late };
   const late = new Date(input.sentAt).getTime() > row.dueAt.getTime();
@@ -90,7 +90,7 @@ export async function markStatementSent(
     late,
     current.lines.map((l) => l.sessionId),
   );
-  await refreshOpenStatements(statements, organisationId);
+  await refreshOpenStatements(statements, [organisationId]);
   await statements.logStatementSent(input.statementId, late, input.actor, new Date(input.sentAt));
   return { late };
 }

@@ -10,13 +10,15 @@ export async function declarableLines(statements: StatementsRepository, organisa
 }
 
 /**
- * BIL-1: recomputes the lines and totals of the centre's statements still open (prepared, not sent): a
+ * BIL-1: recomputes the lines and totals of the centres' statements still open (prepared, not sent): a
  * session finalised after the 1st (late, or held on the month's last evening) joins its month's statement,
- * a carried one moves to the earliest open statement. Locks them, after the centre's statements lock (taken
+ * a carried one moves to the earliest open statement. Locks them, after the centres' statements locks (taken
  * again here for the callers that take no other: a finalisation); call inside the writing transaction.
+ * Two statements for any number of centres (a bulk import's chunk), then one per open statement.
  */
-export async function refreshOpenStatements(statements: StatementsRepository, organisationId: string): Promise<void> {
-  await statements.lockCentreStatements(organisationId);
-  const open = await statements.lockOpenStatements(organisationId);
-  for (const st of open) await statements.writeLines(st.id, await declarableLines(statements, organisationId, st.month));
+export async function refreshOpenStatements(statements: StatementsRepository, organisationIds: readonly string[]): Promise<void> {
+  if (organisationIds.length === 0) return;
+  await statements.lockCentreStatements(organisationIds);
+  const open = await statements.lockOpenStatements(organisationIds);
+  for (const st of open) await statements.writeLines(st.id, await declarableLines(statements, st.organisationId, st.month));
 }

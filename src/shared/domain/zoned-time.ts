@@ -24,8 +24,28 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
+/**
+ * Offsets already computed, per zone and instant: formatToParts costs microseconds, and a bulk import asks the same
+ * few hundred dates' offsets again and again (SES-10 deadlines). Exact (keyed by the instant to the millisecond);
+ * bounded, emptied when full.
+ */
+const offsets = new Map<string, Map<number, number>>();
+const OFFSETS_PER_ZONE = 4096;
+
 /** Offset of the zone from UTC at an instant, in ms (e.g. +3 600 000 in Paris in winter). */
 export function zoneOffsetMs(instant: Date, timeZone: string): number {
+  const at = instant.getTime();
+  let known = offsets.get(timeZone);
+  const hit = known?.get(at);
+  if (hit !== undefined) return hit;
+  const offset = computeZoneOffsetMs(instant, timeZone);
+  if (!known) offsets.set(timeZone, (known = new Map()));
+  else if (known.size >= OFFSETS_PER_ZONE) known.clear();
+  known.set(at, offset);
+  return offset;
+}
+
+function computeZoneOffsetMs(instant: Date, timeZone: string): number {
   const v = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
   for (const p of formatter(timeZone).formatToParts(instant)) if (p.type in v) v[p.type as keyof typeof v] = Number(p.value);
   const asUtc = utcTime(v.year, v.month - 1, v.day, v.hour, v.minute, v.second);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createBillingActivities } from '../../../../src/billing/activities/billing.activities';
 import { dateIn } from '../../../../src/shared/domain/zoned-time';
 import type { SessionReport } from '../../../../src/sessions/usecases/session-report';
+import { reportSessions } from '../../../../src/sessions/usecases/report-sessions';
 import { statementStateQuery, statementWorkflowId } from '../../../../src/billing/workflows/definitions';
 import { agrementStart, insertOrganisation } from '../../../support/agrement-fixtures';
 import { type Harness, useApi } from '../../../support/harness';
@@ -196,6 +197,28 @@ describe('BIL-1 every paying session held in a month is on that month’s statem
     expect((await http('POST', '/sessions', noumea)).status).toBe(201);
     expect((await statementOf(c.token, '2026-01'))!.lines.map((l: Json) => [l.sessionId, l.date])).toEqual([[papeete.id, '2026-01-31']]);
     expect((await statementOf(c.token, '2026-02'))!.lines.map((l: Json) => [l.sessionId, l.date])).toEqual([[noumea.id, '2026-02-01']]);
+  });
+
+  it("BIL-1: one batch finalising late sessions of several centres (a bulk import's chunk) puts each on its own centre's open statement", async () => {
+    const centres = [await newCentre(), await newCentre()];
+    for (const c of centres) {
+      const first = finalised(c.organisationId, '2026-05-12', '09:00', '11:00', 'Europe/Paris', '2026-05-12T12:00:00.000Z', 10);
+      expect((await http('POST', '/sessions', first)).status).toBe(201);
+      await statementOf(c.token, '2026-05');
+    }
+    const late = centres.map((c, i) =>
+      finalised(c.organisationId, '2026-05-28', '09:00', '11:00', 'Europe/Paris', '2026-06-03T08:00:00.000Z', 3 + i),
+    );
+    const deps = { db: h.db, temporal: h.client, taskQueue: h.taskQueue, now: () => new Date() };
+    const outcomes = await reportSessions(deps, late, { actor: 'Import (operations)', source: 'import' });
+    expect(outcomes.map((o) => o.outcome)).toEqual(['created', 'created']);
+    for (const [i, c] of centres.entries()) {
+      const may = (await statementOf(c.token, '2026-05', (s) => s?.lines.length === 2))!;
+      expect(may.lines.map((l: Json) => [l.sessionId, l.candidates])).toEqual([
+        [expect.any(String), 10],
+        [late[i]!.id, 3 + i],
+      ]);
+    }
   });
 
   it('BIL-1: once the centre has sent its statement it no longer changes; a session of that month finalised later goes on the next open statement, never on none', async () => {

@@ -106,11 +106,11 @@ class InMemoryStatements implements StatementsRepository {
       .map(({ sessionId, date, candidates, priceCents, pixShareCents }) => ({ sessionId, date, candidates, priceCents, pixShareCents }));
   }
   async lockCentreStatements(): Promise<void> {}
-  async lockOpenStatements(organisationId: string) {
+  async lockOpenStatements(organisationIds: readonly string[]) {
     return this.statements
-      .filter((s) => s.organisationId === organisationId && s.state === 'prepared')
-      .sort((a, b) => a.month.localeCompare(b.month))
-      .map((s) => ({ id: s.id, month: s.month }));
+      .filter((s) => organisationIds.includes(s.organisationId) && s.state === 'prepared')
+      .sort((a, b) => a.organisationId.localeCompare(b.organisationId) || a.month.localeCompare(b.month))
+      .map((s) => ({ id: s.id, organisationId: s.organisationId, month: s.month }));
   }
   async writeLines(statementId: string, content: StatementContent): Promise<void> {
     const s = this.statements.find((x) => x.id === statementId);
@@ -228,7 +228,7 @@ describe('BIL-1 preparing and sending a statement (use cases over the repository
 
     // An October session finalised once October was sent goes on November's (the earliest open) statement.
     repo.session('S-3', '2026-10-30');
-    await refreshOpenStatements(repo, ORG);
+    await refreshOpenStatements(repo, [ORG]);
     expect(sessionIds(repo.statements.find((s) => s.id === november.id)!.content)).toEqual(['S-3']);
     expect(sessionIds(sent.content)).toEqual(['S-1', 'S-2']);
   });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  canonicalJson,
   ChainChecker,
   type CheckpointFile,
   checkCheckpointSignatures,
@@ -18,6 +19,25 @@ import type { LogEntry } from '../../../../src/shared/event-log/event-log';
 /** Issue 12: the pure parts of the tamper-evident log (keys, links, checkpoints, the chain walk). */
 const key = (s: string) => Buffer.from(s.padEnd(32, '.')).toString('base64');
 const RING = parseAuditKeys(`a:${key('key a')},b:${key('key b')}`, 'b');
+
+describe('canonicalJson (issue 12, SES-1 content hashes)', () => {
+  it('sorts keys at every depth by UTF-16 code units, drops undefined members, writes dates as ISO instants: the form every stored hash was computed on', () => {
+    const value = {
+      zeta: [3, { b: undefined, a: 'é"\n', Z: null }, undefined, new Date('2026-03-29T01:00:00Z')],
+      alpha: { nested: { y: 1.5, x: true } },
+      é: 0,
+      A: '',
+      u: undefined,
+    };
+    expect(canonicalJson(value)).toBe(
+      '{"A":"","alpha":{"nested":{"x":true,"y":1.5}},"zeta":[3,{"Z":null,"a":"é\\"\\n"},null,"2026-03-29T01:00:00.000Z"],"é":0}',
+    );
+    expect(canonicalJson(undefined)).toBe('null');
+    expect(canonicalJson([])).toBe('[]');
+    expect(canonicalJson({})).toBe('{}');
+    expect(canonicalJson({ only: undefined, then: 1 })).toBe('{"then":1}');
+  });
+});
 
 function chain(kinds: ('legacy' | 'a' | 'b')[]): LogEntry[] {
   let prev = GENESIS_HASH;
