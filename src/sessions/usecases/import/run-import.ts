@@ -62,7 +62,6 @@ export async function runImport(deps: ApplicationDeps, run: ImportRun, options: 
   let linesDone = job.lines_done;
   let seq = job.seq;
   let chunks = 0;
-  let sinceDelivery = 0;
   let lost = false;
   const counts = { processed: job.processed, created: job.created, updated: job.updated, unchanged: job.unchanged, refused: job.refused };
   /** Refusals read since the last commit: written with the progress that counts them. */
@@ -106,8 +105,13 @@ export async function runImport(deps: ApplicationDeps, run: ImportRun, options: 
       }
     }
   };
+  /**
+   * QUO-3: the counts are committed in the outbox with their sessions; the import delivers them once, at its end.
+   * Meanwhile the housekeeping delivers them every period, as it does for any session: delivering them every few
+   * thousand sessions as well signalled every agrément of the file again each time (an activity and a timer each),
+   * which on a bulk import kept the Temporal server busier than the import itself (issue 15, bench:import).
+   */
   const deliverQuota = async () => {
-    // QUO-3: the counts are committed in the outbox; delivery is an optimisation the housekeeping repeats.
     await drainQuotaOutbox(deps).catch(() => undefined);
   };
   const submit = async () => {
@@ -145,11 +149,6 @@ export async function runImport(deps: ApplicationDeps, run: ImportRun, options: 
       if (!(written && unavailableDependency(err) === 'temporal')) throw err;
     }
     committedNow();
-    sinceDelivery += batch.length;
-    if (sinceDelivery >= PARAMETERS.sessions.quotaDrainEvery) {
-      sinceDelivery = 0;
-      await deliverQuota();
-    }
   };
   const stopped = () => lost || options.signal?.aborted === true;
 
