@@ -1,6 +1,7 @@
 import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   canonicalJson,
@@ -36,6 +37,31 @@ describe('canonicalJson (issue 12, SES-1 content hashes)', () => {
     expect(canonicalJson([])).toBe('[]');
     expect(canonicalJson({})).toBe('{}');
     expect(canonicalJson({ only: undefined, then: 1 })).toBe('{"then":1}');
+    expect(canonicalJson([1e21, -0, Number.NaN, Number.POSITIVE_INFINITY, 0.1, true, false, null])).toBe(
+      '[1e+21,0,null,null,0.1,true,false,null]',
+    );
+  });
+
+  it('gives what it gave before it was optimised, whatever the value (SES-1: the stored content hashes stay valid)', () => {
+    // The implementation every stored hash was computed with (before issue 15's bulk import work).
+    const before = (value: unknown): string => {
+      if (Array.isArray(value)) return `[${value.map(before).join(',')}]`;
+      if (value && typeof value === 'object' && !(value instanceof Date)) {
+        const entries = Object.entries(value as Record<string, unknown>)
+          .filter(([, v]) => v !== undefined)
+          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+        return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${before(v)}`).join(',')}}`;
+      }
+      if (value instanceof Date) return JSON.stringify(value.toISOString());
+      return JSON.stringify(value ?? null);
+    };
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.date({ noInvalidDate: true }), (value, date) => {
+        expect(canonicalJson(value)).toBe(before(value));
+        expect(canonicalJson({ value, at: date, gone: undefined })).toBe(before({ value, at: date, gone: undefined }));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 
