@@ -28,7 +28,8 @@ const QUOTED_KEYS_KEPT = 10_000;
 /**
  * JSON with object keys sorted at every depth, so jsonb round trips give the same hash. Written as plain loops with
  * the keys' JSON kept and no sort of keys already in order: the content hash of every imported session goes through
- * here (SES-1), and this halves its cost. Same output as JSON.stringify of the sorted value.
+ * here (SES-1), and this halves its cost. The same text as the implementation every stored hash was computed with
+ * (test/unit/shared/event-log/chain.test.ts checks it on random values).
  */
 export function canonicalJson(value: unknown): string {
   switch (typeof value) {
