@@ -105,15 +105,6 @@ export async function runImport(deps: ApplicationDeps, run: ImportRun, options: 
       }
     }
   };
-  /**
-   * QUO-3: the counts are committed in the outbox with their sessions; the import delivers them once, at its end.
-   * Meanwhile the housekeeping delivers them every period, as it does for any session: delivering them every few
-   * thousand sessions as well signalled every agrément of the file again each time (an activity and a timer each),
-   * which on a bulk import kept the Temporal server busier than the import itself (issue 15, bench:import).
-   */
-  const deliverQuota = async () => {
-    await drainQuotaOutbox(deps).catch(() => undefined);
-  };
   const submit = async () => {
     if (chunk.length === 0) {
       // Only refusals read since the last commit: their progress alone (one transaction).
@@ -170,7 +161,11 @@ export async function runImport(deps: ApplicationDeps, run: ImportRun, options: 
       return 'released';
     }
     await submit();
-    await deliverQuota();
+    // QUO-3: the counts are committed in the outbox with their sessions; the import delivers them once, at its end.
+    // Meanwhile the housekeeping delivers them every period, as for any session: delivering them every few thousand
+    // sessions as well signalled every agrément of the file again each time (an activity and a timer each), which
+    // on a bulk import kept the Temporal server busier than the import itself (issue 15, bench:import).
+    await drainQuotaOutbox(deps).catch(() => undefined);
     await deps.db.transaction(async (m) => {
       await commitProgress(m, true);
       await sessionImportsRepository(m).removeSpool(run.id);
