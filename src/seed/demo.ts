@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Log } from '../shared/tools/cache-dir';
 import { dateIn } from '../shared/domain/zoned-time';
+import { shift } from './dates';
 
 /**
  * Demo data, seeded through the public API exactly as Pix operations would enter it:
@@ -155,11 +156,6 @@ export async function seedDemo(
   const created = [uni, provider, network];
   log(`demo data: applications ${created.map((a) => a.id).join(', ')}`);
   return { applicationIds: created.map((a) => a.id), organisationIds: created.map((a) => a.organisation.id) };
-}
-
-/** The date `days` after (or before) `date`. */
-function shift(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T12:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
 
 /**

@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Log } from '../shared/tools/cache-dir';
 import { dateIn } from '../shared/domain/zoned-time';
+import { statementMonthOf, statementPreparedAt } from '../billing/domain/statement';
+import { shift } from './dates';
+import { type ListedStatement, planStatements, type StatementSteps } from './statement-plan';
 import { prng } from '../shared/tools/prng';
 import { DEMO_COMMITMENTS } from './demo';
 import { NETWORKS, organisationSpec, personName, type OrganisationSpec } from './portfolio-names';
@@ -90,6 +93,8 @@ const WEIGHTS: Array<[Profile, number]> = [
 
 /** The demo engine went live this many days ago: sessions since were reported live (statements), earlier ones imported. */
 const LIVE_DAYS = 90;
+/** How long the statements the live reports opened may take to be prepared before the seed reports them missing. */
+const STATEMENTS_PREPARED_WITHIN_MS = 180_000;
 
 /** APP-7: the overdue application was received this many days ago (past its 2 months). */
 const OVERDUE_RECEIVED_DAYS_AGO = 75;
@@ -113,11 +118,6 @@ const AGREED: ReadonlySet<Profile> = new Set([
 interface Answer {
   status: number;
   body: Record<string, unknown>;
-}
-
-/** The date `days` after (or before) `date`. */
-export function shift(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T12:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
 
 /** Runs `work` over `items`, at most `limit` at once. */
@@ -389,8 +389,16 @@ export async function seedPortfolio(api: string, options: PortfolioOptions, log:
   const liveSince = shift(today, -LIVE_DAYS);
   const sessionJobs: Array<() => Promise<void>> = [];
   const backlog: Array<Record<string, unknown>> = [];
+  // BIL-1: the statements these reports open (a month whose monthly run has passed), awaited before they are settled.
+  const statementsOpened = new Set<string>();
   const reportSession = (what: string, body: Record<string, unknown>, key: string) =>
-    sessionJobs.push(async () => void (await client.attempt(what, ops, 'POST', '/sessions', body, key)));
+    sessionJobs.push(async () => {
+      const sentAt = new Date();
+      const answer = await client.attempt(what, ops, 'POST', '/sessions', body, key);
+      const session = (answer?.body as { session?: ReportedSession } | undefined)?.session;
+      const opened = session && statementOpenedBy(session, sentAt);
+      if (opened) statementsOpened.add(opened);
+    });
   const importSession = (body: Record<string, unknown>) => void backlog.push(body);
   const live = (p: Profile) => p !== 'expired' && p !== 'terminated';
   for (const c of agreed) {
@@ -575,7 +583,7 @@ export async function seedPortfolio(api: string, options: PortfolioOptions, log:
 
   // --- 7. Statements (BIL-1, BIL-2): sent (late after the 5th), invoiced, paid or not --------------
   const ours = new Set([...centres.map((c) => c.organisationId!), ...agreedNetworks.flatMap((n) => [n.organisationId, ...n.members])]);
-  await settleStatements(client, ops, today, parallelism, ours);
+  await settleStatements(client, ops, today, parallelism, ours, statementsOpened);
   log(`demo portfolio: statements sent, invoiced and paid (${Math.round((Date.now() - started) / 1000)} s)`);
 
   // --- 8. Inspectors (VIS-5) and a visit plan (VIS-1, VIS-2) ---------------------------------------
@@ -739,87 +747,79 @@ async function requestTermination(client: Client, ops: string, c: Centre, today:
   );
 }
 
-interface Statement {
-  id: string;
-  organisationId: string;
-  month: string;
+interface Statement extends ListedStatement {
   state: string;
-  totals: { pixShareInclVatEur: number };
+}
+
+interface ReportedSession {
+  organisationId: string;
+  date: string;
+  status: string;
+  price: { pixShareEur: number };
+}
+
+/**
+ * BIL-1: the statement (`organisationId:month`) a live report opens: a finalised paying session of a month whose monthly
+ * run (the 1st, 06:00 Paris) had passed when it was sent starts that month's statement workflow if the centre has none.
+ */
+function statementOpenedBy(session: ReportedSession, sentAt: Date): string | null {
+  const month = statementMonthOf(session.date);
+  const opens = session.status === 'finalised' && session.price.pixShareEur > 0 && statementPreparedAt(month) <= sentAt;
+  return opens ? `${session.organisationId}:${month}` : null;
 }
 
 /** BIL-1, BIL-2: the statements of past months: most sent (late: after the 5th), older ones invoiced, some paid, some not. */
-async function settleStatements(client: Client, ops: string, today: string, parallelism: number, ours: ReadonlySet<string>): Promise<void> {
-  // The late statements start in their workflows after the sessions: wait until their number settles.
-  let previous = -1;
+async function settleStatements(
+  client: Client,
+  ops: string,
+  today: string,
+  parallelism: number,
+  ours: ReadonlySet<string>,
+  opened: ReadonlySet<string>,
+): Promise<void> {
+  // The statements the live reports opened are prepared by their workflows moments later (seconds on a busy worker):
+  // wait until every one is listed (waiting for their count to hold still for half a second once left last month's out).
   let items: Statement[] = [];
-  for (let i = 0; i < 100; i++) {
+  let missing: string[] = [];
+  const deadline = Date.now() + STATEMENTS_PREPARED_WITHIN_MS;
+  for (;;) {
     items = [];
     for (let offset = 0; ; offset += 1000) {
       const page = (await client.get(ops, `/statements?limit=1000&offset=${offset}`)).body as { items: Statement[]; total?: number };
       items.push(...page.items.filter((s) => ours.has(s.organisationId)));
       if (page.items.length < 1000) break; // (a full page: there may be more)
     }
-    if (items.length === previous && items.length > 0) break;
-    previous = items.length;
+    const listed = new Set(items.map((s) => `${s.organisationId}:${s.month}`));
+    missing = [...opened].filter((pair) => !listed.has(pair));
+    if (missing.length === 0 || Date.now() > deadline) break;
     await new Promise((r) => setTimeout(r, 500));
   }
-  const thisMonth = today.slice(0, 7);
-  const monthsAgo = (month: string) =>
-    (Number(thisMonth.slice(0, 4)) - Number(month.slice(0, 4))) * 12 + Number(thisMonth.slice(5)) - Number(month.slice(5));
+  if (missing.length > 0)
+    client.refused.push(
+      `BIL-1: ${missing.length} statement(s) not prepared within ${STATEMENTS_PREPARED_WITHIN_MS / 1000} s, left out: ${missing.slice(0, 3).join(', ')}`,
+    );
+  const plan = planStatements(items, new Date(), today);
   const byOrganisation = new Map<string, Statement[]>();
   for (const s of items) byOrganisation.set(s.organisationId, [...(byOrganisation.get(s.organisationId) ?? []), s]);
-  // Chosen by position (k: the centre's rank, p: the statement's, latest first), not by a hash of random ids, so that
-  // every state is reached whatever the ids and the day. Each centre's latest statement stays unsent (every fourth
-  // centre: reminders, then overdue, BIL-1); last month's is sent awaiting its invoice — on the 1st, before the monthly
-  // run (06:00, BIL-1) has prepared it, the month before's too. Older ones are invoiced, then paid on time, paid late
-  // or not yet (BIL-2); now and then one was never sent.
-  const centres = [...byOrganisation.keys()].sort();
-  for (const list of byOrganisation.values()) list.sort((a, b) => b.month.localeCompare(a.month)); // latest first
-  const unsent = (k: number, p: number) => (p === 0 ? k % 4 === 0 : (k + p) % 5 === 0);
-  const invoiceOf = (s: Statement, k: number, p: number) => {
-    const age = monthsAgo(s.month);
-    // Last month's waits for its invoice, issued on the 10th of the month after the statement's (BIL-2).
-    const issuedOn = `${shift(`${s.month}-28`, 5).slice(0, 7)}-10`;
-    return age < 2 || unsent(k, p) || issuedOn > today || !(s.totals.pixShareInclVatEur > 0) ? null : issuedOn;
-  };
-  // BIL-2: the invoiced statements, in order, are paid late (interest and the 40 € indemnity: 40 days after the
-  // invoice, when that day is past), on time (15 days after) or not yet, in turn: each outcome the dates allow is there.
-  const invoices = new Map<string, { issuedOn: string; payment: 'late' | 'on-time' | 'unpaid' }>();
-  let mayBeLate = 0;
-  let notLate = 0;
-  for (const [k, o] of centres.entries())
-    for (const [p, s] of byOrganisation.get(o)!.entries()) {
-      const issuedOn = invoiceOf(s, k, p);
-      if (!issuedOn) continue;
-      const payment =
-        shift(issuedOn, 40) <= today
-          ? (['late', 'on-time', 'unpaid'] as const)[mayBeLate++ % 3]!
-          : (['on-time', 'unpaid'] as const)[notLate++ % 2]!;
-      invoices.set(s.id, { issuedOn, payment });
-    }
   // One centre's statements one after the other: sending two of them at once deadlocks in refreshOpenStatements (retried).
-  await pool(centres, parallelism, async (organisationId, k) => {
-    for (const [p, s] of byOrganisation.get(organisationId)!.entries()) await settle(s, k, p);
+  await pool([...byOrganisation.values()], parallelism, async (list) => {
+    for (const s of list) await settle(s, plan.get(s.id)!);
   });
-  async function settle(s: Statement, k: number, p: number): Promise<void> {
-    if (monthsAgo(s.month) < 1 || unsent(k, p)) return; // reminders, then overdue (BIL-1)
-    if (s.state === 'prepared')
+  async function settle(s: Statement, { sent, invoice }: StatementSteps): Promise<void> {
+    if (sent && s.state === 'prepared')
       await client.attempt(`statement ${s.id} sent`, ops, 'POST', `/statements/${s.id}/sent`, undefined, `statement-sent-${s.id}`);
-    const invoice = invoices.get(s.id);
     if (!invoice) return;
-    const { issuedOn, payment } = invoice;
+    const { issuedOn, amountEur, paidOn } = invoice;
     if (s.state === 'prepared' || s.state === 'sent')
       await client.attempt(
         `statement ${s.id} invoiced`,
         ops,
         'POST',
         `/statements/${s.id}/invoice`,
-        { issuedOn, amountEur: s.totals.pixShareInclVatEur },
+        { issuedOn, amountEur },
         `statement-invoice-${s.id}`,
       );
-    if (payment === 'unpaid') return;
-    const paidOn = shift(issuedOn, payment === 'late' ? 40 : 15);
-    if (paidOn <= today)
+    if (paidOn)
       await client.attempt(`statement ${s.id} paid`, ops, 'POST', `/statements/${s.id}/payment`, { paidOn }, `statement-paid-${s.id}`);
   }
 }

@@ -10,7 +10,7 @@ import { type MailCapture, startMailCapture } from '../../src/mail/infra/capture
 import { agrementWorkflowId } from '../../src/agrement/workflows/definitions';
 import { applicationWorkflowId } from '../../src/application/workflows/definitions';
 import { DEMO_COMMITMENTS } from '../../src/seed/demo';
-import { shift } from '../../src/seed/portfolio';
+import { shift } from '../../src/seed/dates';
 import { seedDemoUsers } from '../../src/seed/users';
 import { sessionStreamId } from '../../src/sessions/usecases/session-stream';
 import { sessionWorkflowId } from '../../src/sessions/workflows/definitions';

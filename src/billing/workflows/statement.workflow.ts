@@ -1,4 +1,4 @@
-import { ApplicationFailure, condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, condition, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { BillingActivities } from '../activities/billing.activities';
 import type { EmailActivities } from '../../mail/activities/email.activities';
 import { overdueReminderAt, statementDueAt, statementReminders } from '../domain/statement';
@@ -8,6 +8,9 @@ import type { BillingTemplateName } from '../domain/notification-templates';
 
 const { prepareStatement, markStatementSent, recordStatementReminder } = proxyActivities<BillingActivities>(RECORD_ACTIVITY);
 const { sendEmail } = proxyActivities<EmailActivities>(EMAIL_ACTIVITY);
+
+/** BIL-1: a statement reported sent while still being prepared waits for its preparation (was refused). */
+export const SENT_WHILE_PREPARING = 'statement-sent-while-preparing';
 
 /**
  * BIL-1: one centre's statement of one month. Prepared on the 1st (the schedule's run), it is due by
@@ -41,6 +44,11 @@ export async function statementWorkflow(input: StatementWorkflowInput): Promise<
   setHandler(
     markStatementSentUpdate,
     async (u) => {
+      // BIL-1: the statement's row is committed (and listed) a moment before the workflow hears its preparation end: a
+      // centre reporting it sent then waits for it rather than being refused.
+      if (state === 'preparing' && patched(SENT_WHILE_PREPARING)) await condition(() => state !== 'preparing');
+      if (state !== 'prepared')
+        throw ApplicationFailure.nonRetryable('the statement was already sent', 'TransitionRefused', { ruleId: 'BIL-1' });
       const at = u?.sentAt ?? now().toISOString();
       ({ late } = await markStatementSent({ statementId: statementId!, sentAt: at, actor: u?.actor ?? 'centre' }));
       state = 'sent';
@@ -49,8 +57,6 @@ export async function statementWorkflow(input: StatementWorkflowInput): Promise<
     },
     {
       validator: (u) => {
-        if (state === 'preparing')
-          throw ApplicationFailure.nonRetryable('the statement is being prepared', 'TransitionRefused', { ruleId: 'BIL-1' });
         if (state === 'sent')
           throw ApplicationFailure.nonRetryable('the statement was already sent', 'TransitionRefused', { ruleId: 'BIL-1' });
         if (u?.sentAt !== undefined && (Number.isNaN(Date.parse(u.sentAt)) || Date.parse(u.sentAt) > now().getTime())) {

@@ -659,6 +659,7 @@ const remedyFields = {
   version: s.integer,
 };
 const remedyFollowUp = s.obj(remedyFields);
+const sessionPrice = s.obj({ totalEur: s.number, pixShareEur: s.number, payingCandidates: s.integer });
 /** usecases/sessions/read-sessions.ts view (list) and getSession */
 const sessionSummary = s.obj({
   id: s.string,
@@ -670,6 +671,8 @@ const sessionSummary = s.obj({
   status: s.string,
   deadlineAt: s.dateTime,
   candidates: s.integer,
+  /** PRI-1..5, BIL-1: € incl. VAT; what Pix is owed goes on the month's statement. */
+  price: sessionPrice,
 });
 export const sessionList = s.page(sessionSummary);
 export const sessionView = component('Session', {
@@ -712,7 +715,7 @@ export const sessionDryRun = {
         passes: s.arrayOf(verdict),
         notApplicable: s.strings,
         deadlineAt: s.dateTime,
-        price: s.obj({ totalEur: s.number, pixShareEur: s.number, payingCandidates: s.integer }),
+        price: sessionPrice,
       },
       ['passes', 'notApplicable'],
     ),

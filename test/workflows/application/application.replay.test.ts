@@ -6,6 +6,7 @@ import { START_AGREMENT_PATCH } from '../../../src/application/workflows/applica
 import { loadHistory, patchesIn } from '../../support/histories';
 import { DUE_STEPS_AT_ONCE } from '../../../src/sessions/workflows/session-deadline.workflow';
 import { workflowBundle } from '../../support/harness';
+import { SENT_WHILE_PREPARING } from '../../../src/billing/workflows/statement.workflow';
 
 /**
  * Long-lived workflows must replay their recorded histories with today's code:
@@ -114,6 +115,19 @@ describe('application workflow replay', () => {
         'session-remedy-late',
       ),
     ).resolves.toBeUndefined();
+  });
+
+  it('BIL-1 ships the statement sent while being prepared behind a patch: a statement sent late recorded before it and one sent while prepared after it both replay', async () => {
+    const bundle = await workflowBundle();
+    const before = loadHistory('statement-sent-late');
+    const after = loadHistory('statement-sent-while-preparing');
+    expect(patchesIn(before)).toEqual([]);
+    expect(patchesIn(after)).toEqual([SENT_WHILE_PREPARING]);
+    for (const [history, name] of [
+      [before, 'statement-sent-late'],
+      [after, 'statement-sent-while-preparing'],
+    ] as const)
+      await expect(Worker.runReplayHistory({ workflowBundle: bundle }, history as never, name)).resolves.toBeUndefined();
   });
 
   it('detects a non-deterministic change: the same history against a workflow that schedules other activities fails', async () => {

@@ -1,9 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readStream } from '../../../src/shared/event-log/event-log';
+import { patchesIn, recordHistory } from '../../support/histories';
+import type { WorkflowHandle } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
+import { createActivities } from '../../../src/activities';
+import { SENT_WHILE_PREPARING } from '../../../src/billing/workflows/statement.workflow';
 import { markStatementSentUpdate, statementStateQuery, statementWorkflowId } from '../../../src/billing/workflows/definitions';
 import { agrementStart, insertOrganisation } from '../../support/agrement-fixtures';
-import { createHarness, type Harness, OPERATIONS_EMAIL } from '../../support/harness';
+import { createHarness, type Harness, LEGAL_EMAIL, OPERATIONS_EMAIL, workflowBundle } from '../../support/harness';
 import { sleepUntil as waitUntil, until as waitFor } from '../../support/waiting';
 
 let h: Harness;
@@ -123,6 +128,7 @@ describe('monthly statement workflow on the time-skipping server (BIL-1)', () =>
       const sent = await handle.executeUpdate(markStatementSentUpdate, { args: [{ actor: 'Centre (centre)' }] });
       expect(sent).toMatchObject({ state: 'sent', late: true, remindersSent: 3, nextReminderAt: null });
       expect((await handle.result()).state).toBe('sent');
+      if (process.env.RECORD_HISTORIES) await recordHistory(handle, 'statement-sent-late');
       const log = await readStream(h.db, 'statement', prepared.statementId!);
       expect(log.map((e) => [e.type, e.ruleIds, e.toState])).toEqual([
         ['statement-prepared', ['BIL-1'], 'prepared'],
@@ -200,5 +206,69 @@ describe('monthly statement workflow on the time-skipping server (BIL-1)', () =>
       ]);
       expect(row).toEqual({ month: '2026-09', candidates: 4, pix_share_incl_vat_cents: 4_000 });
     });
+  });
+
+  it('BIL-1: reported sent between its row committed (listed) and its workflow hearing of it, the statement is sent, not refused (patched)', async () => {
+    const c = await centreWithSessions([{ date: '2026-10-09', payingCandidates: 2, priceCents: 9_000, pixShareCents: 2_000 }]);
+    // The real activities, the preparation held open after its transaction committed: the moment the centre already
+    // sees the statement in the list while the workflow still waits for the activity's result.
+    const real = createActivities({ db: h.db, operationsEmail: OPERATIONS_EMAIL, legalEmail: LEGAL_EMAIL });
+    let committed!: () => void;
+    const rowCommitted = new Promise<void>((r) => (committed = r));
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    const taskQueue = `held-${randomUUID()}`;
+    const worker = await Worker.create({
+      connection: h.env.nativeConnection,
+      taskQueue,
+      workflowBundle: await workflowBundle(),
+      activities: {
+        ...real,
+        async prepareStatement(input: Parameters<typeof real.prepareStatement>[0]) {
+          const prepared = await real.prepareStatement(input);
+          committed();
+          await released;
+          return prepared;
+        },
+      },
+    });
+    await h.run(() =>
+      worker.runUntil(async () => {
+        const clockOffsetMs = Date.parse('2026-11-01T05:00:00Z') - (await h.env.currentTimeMs());
+        const handle = await h.client.workflow.start('statementWorkflow', {
+          workflowId: statementWorkflowId(c.organisationId, '2026-10'),
+          taskQueue,
+          args: [{ organisationId: c.organisationId, month: '2026-10', clockOffsetMs }],
+        });
+        await rowCommitted;
+        try {
+          await sentWhilePreparing(handle);
+        } finally {
+          release();
+        }
+      }),
+    );
+    async function sentWhilePreparing(handle: WorkflowHandle) {
+      const [row] = await h.db.query('SELECT state FROM monthly_statements WHERE organisation_id = $1', [c.organisationId]);
+      expect(row).toEqual({ state: 'prepared' });
+      expect((await handle.query(statementStateQuery)).state).toBe('preparing');
+      const sending = handle.executeUpdate(markStatementSentUpdate, { args: [{ actor: 'Centre (centre)' }] });
+      // Accepted while preparing (it was refused: "the statement is being prepared"), then applied once prepared.
+      await Promise.race([
+        sending,
+        waitFor(
+          async () => (await handle.fetchHistory()).events?.some((e) => e.workflowExecutionUpdateAcceptedEventAttributes) ?? false,
+          (accepted) => accepted,
+        ),
+      ]);
+      release();
+      expect(await sending).toMatchObject({ state: 'sent', late: false, remindersSent: 0 });
+      expect(await handle.result()).toMatchObject({ state: 'sent', nextReminderAt: null });
+      const history = await handle.fetchHistory();
+      expect(patchesIn(history)).toEqual([SENT_WHILE_PREPARING]);
+      if (process.env.RECORD_HISTORIES) await recordHistory(handle, 'statement-sent-while-preparing');
+      const [sent] = await h.db.query('SELECT state, late FROM monthly_statements WHERE organisation_id = $1', [c.organisationId]);
+      expect(sent).toEqual({ state: 'sent', late: false });
+    }
   });
 });
