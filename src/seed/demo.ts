@@ -163,11 +163,12 @@ export async function seedDemo(
  * workflow and its finalisation deadline on the dashboard.
  */
 async function seedDemoSessions(api: string, organisationId: string, today: string, log: Log): Promise<void> {
-  // The agrément starts from the attestation, in its own workflow: wait until it is recorded.
-  for (let i = 0; i < 100; i++) {
-    const res = await fetch(`${api}/agrements`, { headers: { authorization: `Bearer ${token}` } });
-    const list = (await res.json()) as { items?: Array<{ organisationId: string; state: string }> };
-    if (list.items?.some((a) => a.organisationId === organisationId && a.state === 'active')) break;
+  // The agrément starts from the attestation, in its own workflow: wait until it is recorded (a minute on a busy
+  // machine; its sessions would otherwise be refused under AGR-4).
+  for (let i = 0; ; i++) {
+    const res = await fetch(`${api}/agrements/${organisationId}`, { headers: { authorization: `Bearer ${token}` } });
+    if (res.ok && ((await res.json()) as { state?: string }).state === 'active') break;
+    if (i >= 600) throw new Error(`demo data: the agrément of ${organisationId} was not active within a minute`);
     await new Promise((r) => setTimeout(r, 100));
   }
   const candidates = (n: number) =>
