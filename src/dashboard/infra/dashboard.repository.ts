@@ -49,13 +49,23 @@ type DeadlineSource = (params: unknown[], f: DashboardFilter & { name?: string }
 /**
  * How a source is read. `count`: only counted (the agréments' deadlines then join their agrément and organisation by
  * LEFT JOIN, the same rows since both are foreign keys, which PostgreSQL drops when no filter reads them: an index-only
- * count). `top`: only its first `top` rows by instant, ties included, each an ordered index scan (issue 15: a page
+ * count; the other sources read their own table, see countedAlone). `top`: only its first `top` rows by instant, ties included, each an ordered index scan (issue 15: a page
  * of the union needs no more from any source).
  */
 interface SourceMode {
   count?: boolean;
   top?: number;
 }
+
+/**
+ * Issue 15: a count needs neither the agrément (a LEFT JOIN) nor the organisation's columns when no filter reads them,
+ * only that the organisation exists (the list's inner join; sessions have no foreign key): joining 1,500 sessions to
+ * both took most of the deadlines' time. Null: the source's full SELECT.
+ */
+const countedAlone = (f: DashboardFilter, mode: SourceMode | undefined, table: string, organisationColumn: string) =>
+  mode?.count === true && !f.department && !f.region && !f.kind && !f.networkId
+    ? `SELECT 1 FROM ${table} WHERE EXISTS (SELECT 1 FROM organisations o WHERE o.id = ${organisationColumn})`
+    : null;
 
 /** A source's SELECT as a branch of the union: its first rows by instant, ties included. */
 const branch = (sql: string, mode: Required<Pick<SourceMode, 'top'>>) =>
@@ -79,9 +89,11 @@ const agrementDeadlines: DeadlineSource = (params, f, mode) => {
 const FINALISATION = 'finalisation-due';
 const sessionFinalisations =
   (overdue: boolean): DeadlineSource =>
-  (params, f) => {
+  (params, f, mode) => {
     if (f.name && f.name !== FINALISATION) return '';
     const range = overdue ? 's.deadline_at < $1' : 's.deadline_at >= $1 AND s.deadline_at < $2';
+    const counted = countedAlone(f, mode, 'sessions s', 's.organisation_id');
+    if (counted) return `${counted} AND s.status = 'planned' AND ${range} ${where(f, params, 's.organisation_id')}`;
     return `SELECT 'session' AS subject, s.id AS "subjectId", a.id AS "agrementId", o.id AS "organisationId", o.name AS "organisationName",
                  o.department, a.kind, '${FINALISATION}' AS deadline, 'SES-10' AS "ruleId",
                  to_char(s.deadline_at AT TIME ZONE s.time_zone, 'YYYY-MM-DD') AS "on", s.deadline_at AS at, s.id AS tiebreak, '${FINALISATION}' AS key
@@ -93,9 +105,11 @@ const sessionFinalisations =
 const STATEMENT = 'statement-due';
 const statementsDue =
   (overdue: boolean): DeadlineSource =>
-  (params, f) => {
+  (params, f, mode) => {
     if (f.name && f.name !== STATEMENT) return '';
     const range = overdue ? 'st.due_at < $1' : 'st.due_at >= $1 AND st.due_at < $2';
+    const counted = countedAlone(f, mode, 'monthly_statements st', 'st.organisation_id');
+    if (counted) return `${counted} AND st.state = 'prepared' AND ${range} ${where(f, params, 'st.organisation_id')}`;
     // SUS-3, TER-5: a statement made payable at once is due the day of the suspension or end, under that rule.
     return `SELECT 'statement' AS subject, st.id::text AS "subjectId", a.id AS "agrementId", o.id AS "organisationId", o.name AS "organisationName",
                  o.department, a.kind, '${STATEMENT}' AS deadline, coalesce(st.payable_rule_id, 'BIL-1') AS "ruleId",
@@ -111,13 +125,16 @@ const statementsDue =
 const PAYMENT = 'payment-due';
 const paymentsDue =
   (overdue: boolean): DeadlineSource =>
-  (params, f) => {
+  (params, f, mode) => {
     if (f.name && f.name !== PAYMENT) return '';
     const term = Number(PARAMETERS.billing.paymentTermDays);
     const dueOn = `(CASE WHEN st.invoice_issued_on IS NULL THEN st.payable_on
                        ELSE LEAST(st.invoice_issued_on + ${term}, GREATEST(st.payable_on, st.invoice_issued_on)) END)`;
     const at = `((${dueOn} + 1)::timestamp AT TIME ZONE 'Europe/Paris') - interval '1 millisecond'`;
     const range = overdue ? `${at} < $1` : `${at} >= $1 AND ${at} < $2`;
+    const counted = countedAlone(f, mode, 'monthly_statements st', 'st.organisation_id');
+    if (counted)
+      return `${counted} AND st.state IN ('sent', 'invoiced') AND st.payable_on IS NOT NULL AND ${range} ${where(f, params, 'st.organisation_id')}`;
     return `SELECT 'statement' AS subject, st.id::text AS "subjectId", a.id AS "agrementId", o.id AS "organisationId", o.name AS "organisationName",
                  o.department, a.kind, '${PAYMENT}' AS deadline, st.payable_rule_id AS "ruleId",
                  to_char(${dueOn}, 'YYYY-MM-DD') AS "on", ${at} AS at, st.id::text AS tiebreak, '${PAYMENT}' AS key
@@ -129,11 +146,13 @@ const paymentsDue =
 const REMEDY = 'remedy-due';
 const remediesDue =
   (overdue: boolean): DeadlineSource =>
-  (params, f) => {
+  (params, f, mode) => {
     if (f.name && f.name !== REMEDY) return '';
     const range = overdue
       ? `r.state IN ('awaiting', 'overdue') AND r.due_at < $1`
       : `r.state = 'awaiting' AND r.due_at >= $1 AND r.due_at < $2`;
+    const counted = countedAlone(f, mode, 'session_remedies r', 'r.organisation_id');
+    if (counted) return `${counted} AND ${range} ${where(f, params, 'r.organisation_id')}`;
     return `SELECT 'session' AS subject, r.session_id AS "subjectId", a.id AS "agrementId", o.id AS "organisationId", o.name AS "organisationName",
                  o.department, a.kind, '${REMEDY}' AS deadline, 'SES-12' AS "ruleId", r.snapshot->>'dueOn' AS "on", r.due_at AS at, r.session_id AS tiebreak, '${REMEDY}' AS key
             FROM session_remedies r ${organisationOf('r.organisation_id')} ${agrementOf('coalesce(o.network_id, o.id)')}

@@ -25,6 +25,9 @@ export function methodsFor(layers: readonly RouteLayer[], path: string): Set<str
   return methods;
 }
 
+/** How many paths' methods are kept at most. */
+const KNOWN_PATHS = 2_000;
+
 /**
  * Issue 12: a method the path does not take answers 405 with an `Allow` header, instead of 404; OPTIONS
  * answers 204 with `Allow` (a CORS preflight from an allowed origin is answered before, by the CORS layer).
@@ -33,8 +36,20 @@ export function methodsFor(layers: readonly RouteLayer[], path: string): Set<str
  */
 export function methodNotAllowed(app: INestApplication) {
   const express = app.getHttpAdapter().getInstance() as RoutedExpress;
+  // Issue 15: matching every route for every request cost as much as a cached dashboard's answer; the routes are
+  // fixed once the app listens, so the methods of a path are kept (bounded: paths with ids are endless).
+  const known = new Map<string, Set<string> | null>();
+  const methodsOf = (path: string) => {
+    let methods = known.get(path);
+    if (methods === undefined) {
+      methods = methodsFor(express.router.stack, path);
+      if (known.size >= KNOWN_PATHS) known.clear();
+      known.set(path, methods);
+    }
+    return methods;
+  };
   return (req: Request, res: Response, next: NextFunction): void => {
-    const methods = methodsFor(express.router.stack, req.path);
+    const methods = methodsOf(req.path);
     if (methods === null || methods.size === 0 || methods.has(req.method)) {
       next();
       return;
