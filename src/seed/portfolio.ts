@@ -43,6 +43,8 @@ export interface PortfolioResult {
   /** An agreed network with members and sessions: the demo coordinator's. */
   networkId: string | null;
   organisationIds: string[];
+  /** The agreed networks' member centres (no agrément of their own: their sessions and statements are the portfolio's too). */
+  memberIds: string[];
   applicationIds: string[];
   /** What could not be done through the API, with the reason the API gave (reported, never forced). */
   refused: string[];
@@ -600,6 +602,7 @@ export async function seedPortfolio(api: string, options: PortfolioOptions, log:
     centreId: incidentCentre?.organisationId ?? centre?.organisationId ?? null,
     networkId: network?.organisationId ?? null,
     organisationIds: [...centres.map((c) => c.organisationId!), ...networks.map((n) => n.organisationId)],
+    memberIds: agreedNetworks.flatMap((n) => n.members),
     applicationIds: [...centres.map((c) => c.applicationId!), ...networks.map((n) => n.applicationId)],
     refused: client.refused,
   };

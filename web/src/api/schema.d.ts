@@ -2114,6 +2114,11 @@ export interface components {
             /** Format: uuid */
             organisationId: string;
             organisationName: string;
+            price: {
+                payingCandidates: number;
+                pixShareEur: number;
+                totalEur: number;
+            };
             /** @description SES-12: the remedy follow-up, null when no incident was attributable to the centre */
             remedy: {
                 /** @description The candidates concerned (local ids), or all */
@@ -10915,6 +10920,11 @@ export interface operations {
                             /** Format: uuid */
                             organisationId: string;
                             organisationName: string;
+                            price: {
+                                payingCandidates: number;
+                                pixShareEur: number;
+                                totalEur: number;
+                            };
                             status: string;
                         }[];
                         limit: number;
