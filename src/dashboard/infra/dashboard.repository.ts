@@ -49,8 +49,8 @@ type DeadlineSource = (params: unknown[], f: DashboardFilter & { name?: string }
 /**
  * How a source is read. `count`: only counted (the agréments' deadlines then join their agrément and organisation by
  * LEFT JOIN, the same rows since both are foreign keys, which PostgreSQL drops when no filter reads them: an index-only
- * count; the other sources read their own table, see countedAlone). `top`: only its first `top` rows by instant, ties included, each an ordered index scan (issue 15: a page
- * of the union needs no more from any source).
+ * count; the other sources read their own table, see countedAlone). `top`: only its first `top` rows by instant, ties
+ * included, each an ordered index scan (issue 15: a page of the union needs no more from any source).
  */
 interface SourceMode {
   count?: boolean;
