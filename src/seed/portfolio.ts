@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Log } from '../shared/tools/cache-dir';
 import { dateIn } from '../shared/domain/zoned-time';
-import { statementMonthOf, statementPreparedAt } from '../billing/domain/statement';
+import { monthOpenedLate } from '../billing/domain/statement';
 import { shift } from './dates';
 import { type ListedStatement, planStatements, type StatementSteps } from './statement-plan';
 import { prng } from '../shared/tools/prng';
@@ -761,14 +761,10 @@ interface ReportedSession {
   price: { pixShareEur: number };
 }
 
-/**
- * BIL-1: the statement (`organisationId:month`) a live report opens: a finalised paying session of a month whose monthly
- * run (the 1st, 06:00 Paris) had passed when it was sent starts that month's statement workflow if the centre has none.
- */
+/** BIL-1: the statement (`organisationId:month`) a live report opens, as startLateStatements decides it for a finalised paying session. */
 function statementOpenedBy(session: ReportedSession, sentAt: Date): string | null {
-  const month = statementMonthOf(session.date);
-  const opens = session.status === 'finalised' && session.price.pixShareEur > 0 && statementPreparedAt(month) <= sentAt;
-  return opens ? `${session.organisationId}:${month}` : null;
+  const month = session.status === 'finalised' && session.price.pixShareEur > 0 ? monthOpenedLate(session.date, sentAt) : null;
+  return month ? `${session.organisationId}:${month}` : null;
 }
 
 /** BIL-1, BIL-2: the statements of past months: most sent (late: after the 5th), older ones invoiced, some paid, some not. */

@@ -1,4 +1,4 @@
-import { previousMonth, statementPreparedAt } from '../billing/domain/statement';
+import { nextMonth, previousMonth, statementPreparedAt } from '../billing/domain/statement';
 import { shift } from './dates';
 
 /**
@@ -22,7 +22,8 @@ export interface StatementSteps {
 export function planStatements(statements: readonly ListedStatement[], now: Date, today: string): Map<string, StatementSteps> {
   const thisMonth = today.slice(0, 7);
   // The latest month the monthly run has prepared: last month's from the 1st, 06:00 Paris, the month before's until then.
-  const lastRun = statementPreparedAt(previousMonth(thisMonth)) <= now ? previousMonth(thisMonth) : previousMonth(previousMonth(thisMonth));
+  const lastMonth = previousMonth(thisMonth);
+  const lastRun = statementPreparedAt(lastMonth) <= now ? lastMonth : previousMonth(lastMonth);
   const byOrganisation = new Map<string, ListedStatement[]>();
   for (const s of statements) byOrganisation.set(s.organisationId, [...(byOrganisation.get(s.organisationId) ?? []), s]);
   // Chosen by position (k: the centre's rank, p: the statement's, latest first), not by a hash of random ids, so that
@@ -39,7 +40,7 @@ export function planStatements(statements: readonly ListedStatement[], now: Date
     const latestFirst = byOrganisation.get(organisationId)!.sort((a, b) => b.month.localeCompare(a.month));
     for (const [p, s] of latestFirst.entries()) {
       const sent = s.month < thisMonth && !unsent(k, p);
-      const issuedOn = `${shift(`${s.month}-28`, 5).slice(0, 7)}-10`;
+      const issuedOn = `${nextMonth(s.month)}-10`;
       if (!sent || s.month >= lastRun || issuedOn > today || !(s.totals.pixShareInclVatEur > 0)) {
         plan.set(s.id, { sent, invoice: null });
         continue;

@@ -156,6 +156,15 @@ export function statementMonthOf(sessionLocalDate: string): string {
 }
 
 /**
+ * BIL-1: the month whose statement a paying session finalised at `at` opens at once (its monthly run, the 1st at
+ * 06:00 Paris, has passed: the run will not list it); null while that run is still to come.
+ */
+export function monthOpenedLate(sessionLocalDate: string, at: Date): string | null {
+  const month = statementMonthOf(sessionLocalDate);
+  return statementPreparedAt(month).getTime() <= at.getTime() ? month : null;
+}
+
+/**
  * BIL-2: an invoice is payable 30 days after its issue. SUS-3, TER-5: from `payableOn` (the day of the
  * suspension or of the end) every amount owed is payable at once: the invoice is then due that day, or on
  * its issue day when issued later; never later than its normal term.

@@ -1,5 +1,5 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { statementMonthOf, statementPreparedAt } from '../domain/statement';
+import { monthOpenedLate } from '../domain/statement';
 import { statementWorkflowId, type StatementWorkflowInput } from '../workflows/definitions';
 import type { ApplicationDeps } from '../../shared/usecases/dependencies';
 import type { Db } from '../../shared/database/db';
@@ -35,9 +35,8 @@ export async function startLateStatements(
   const now = deps.now();
   const pairs = new Map<string, { organisationId: string; month: string }>();
   for (const s of sessions) {
-    const month = statementMonthOf(s.date);
-    if (statementPreparedAt(month).getTime() <= now.getTime())
-      pairs.set(`${s.organisationId}:${month}`, { organisationId: s.organisationId, month });
+    const month = monthOpenedLate(s.date, now);
+    if (month) pairs.set(`${s.organisationId}:${month}`, { organisationId: s.organisationId, month });
   }
   if (pairs.size === 0) return [];
   const existing = await statementsRepository(deps.db).existingStatements([...pairs.values()]);

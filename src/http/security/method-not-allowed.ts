@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
+import { memoPerOwner } from '../../shared/domain/memo';
 
 /** What this module reads of Express's router (router 2.x): its layers, and the route each one ends in. */
 interface RouteLayer {
@@ -25,8 +26,11 @@ export function methodsFor(layers: readonly RouteLayer[], path: string): Set<str
   return methods;
 }
 
-/** How many paths' methods are kept at most. */
-const KNOWN_PATHS = 2_000;
+/**
+ * Issue 15: matching every route on every request cost as much as a cached dashboard's answer; the routes are fixed
+ * once the app listens, so each path's methods are kept per route table (bounded: paths with ids are endless).
+ */
+const knownMethods = memoPerOwner(methodsFor, 2_000);
 
 /**
  * Issue 12: a method the path does not take answers 405 with an `Allow` header, instead of 404; OPTIONS
@@ -36,20 +40,8 @@ const KNOWN_PATHS = 2_000;
  */
 export function methodNotAllowed(app: INestApplication) {
   const express = app.getHttpAdapter().getInstance() as RoutedExpress;
-  // Issue 15: matching every route for every request cost as much as a cached dashboard's answer; the routes are
-  // fixed once the app listens, so the methods of a path are kept (bounded: paths with ids are endless).
-  const known = new Map<string, Set<string> | null>();
-  const methodsOf = (path: string) => {
-    let methods = known.get(path);
-    if (methods === undefined) {
-      methods = methodsFor(express.router.stack, path);
-      if (known.size >= KNOWN_PATHS) known.clear();
-      known.set(path, methods);
-    }
-    return methods;
-  };
   return (req: Request, res: Response, next: NextFunction): void => {
-    const methods = methodsOf(req.path);
+    const methods = knownMethods(express.router.stack, req.path);
     if (methods === null || methods.size === 0 || methods.has(req.method)) {
       next();
       return;

@@ -5,6 +5,7 @@ import {
   ecbRateForHalfYear,
   exclVat,
   lateInterest,
+  monthOpenedLate,
   overdueReminderAt,
   paymentDueOn,
   statementMonthOf,
@@ -133,5 +134,12 @@ describe('SUS-3, TER-5 amounts payable at once', () => {
     const late = lateInterest(100_000, '2023-05-01', '2023-05-31', ECB_RATES, { payableOn: '2023-05-10' });
     expect(late).toMatchObject({ dueOn: '2023-05-10', runsFrom: '2023-05-11', daysLate: 21, indemnityCents: 4_000 });
     expect(late.interestCents).toBeGreaterThan(0);
+  });
+
+  it("BIL-1: a paying session finalised once its month's run has passed (1st, 06:00 Paris) opens that statement at once; a moment before, the run will", () => {
+    // 1 December 2026, 06:00 Paris = 05:00 UTC; in Papeete the session was held on 30 November.
+    expect(monthOpenedLate('2026-11-30', new Date('2026-12-01T04:59:59.999Z'))).toBeNull();
+    expect(monthOpenedLate('2026-11-30', new Date('2026-12-01T05:00:00.000Z'))).toBe('2026-11');
+    expect(monthOpenedLate('2026-12-01', new Date('2026-12-01T05:00:00.000Z'))).toBeNull();
   });
 });
