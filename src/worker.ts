@@ -4,8 +4,9 @@ import { bundleWorkflowCode, DefaultLogger, NativeConnection, Worker, type Worke
 import type { DataSource } from 'typeorm';
 import { APPLICATION_TASK_QUEUE } from './shared/temporal/task-queue';
 import { attentionInterceptors } from './attention/infra/attention-interceptor';
-import { WORKFLOWS_PATH, workflowCode } from './workflow-code';
+import { WORKFLOWS_PATH, workflowCode, type WorkflowCode } from './workflow-code';
 import type { WorkerTuning } from './config/topology';
+import { sharedWorkflowModules } from './shared/temporal/shared-workflow-modules';
 
 export { WORKFLOWS_PATH } from './workflow-code';
 
@@ -16,10 +17,8 @@ export interface WorkerConfig {
   activities: object;
   /** Where deterministic and persistent activity failures are listed for operations (attention_items). */
   db: DataSource;
-  /** Prebuilt bundle; otherwise workflowsPath, else the process's workflow code (workflowCode(): `npm run build`'s bundle from dist). */
+  /** Prebuilt bundle; else the process's workflow code (workflowCode(): `npm run build`'s bundle from dist, or bundled from source). */
   workflowBundle?: WorkerOptions['workflowBundle'];
-  /** The bundle's entry point when bundled from source (the bench adds its baseline). */
-  workflowsPath?: string;
   /** Issue 15: at shutdown, how long running activities may go on before they are cancelled (default: the SDK's, none). */
   shutdownGraceMs?: number;
   /** Issue 15: fail rather than bundle at start when no prebuilt bundle is there (production, a worker-only process). */
@@ -40,10 +39,13 @@ export async function createWorker(config: WorkerConfig): Promise<Worker> {
     ...(config.shutdownGraceMs !== undefined ? { shutdownGraceTime: config.shutdownGraceMs } : {}),
     ...(config.workflowBundle
       ? { workflowBundle: config.workflowBundle }
-      : config.workflowsPath
-        ? { workflowsPath: config.workflowsPath }
-        : workflowCode({ requireBundle: config.requireBundle })),
+      : bundledAsBuilt(workflowCode({ requireBundle: config.requireBundle }))),
   });
+}
+
+/** Workflows bundled at start (tsx, vitest) share the same modules as the bundle `npm run build` writes. */
+function bundledAsBuilt(code: WorkflowCode): Partial<WorkerOptions> {
+  return 'workflowsPath' in code ? { ...code, bundlerOptions: { preloadModules: sharedWorkflowModules(code.workflowsPath) } } : code;
 }
 
 /**
@@ -55,7 +57,12 @@ export async function writeWorkflowBundle(
   workflowsPath: string = WORKFLOWS_PATH,
 ): Promise<{ bytes: number; ms: number }> {
   const started = Date.now();
-  const { code } = await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') });
+  // The pure domain is evaluated once per worker, not once per cached workflow (sharedWorkflowModules).
+  const { code } = await bundleWorkflowCode({
+    workflowsPath,
+    logger: new DefaultLogger('WARN'),
+    preloadModules: sharedWorkflowModules(workflowsPath),
+  });
   mkdirSync(path.dirname(codePath), { recursive: true });
   // Written aside then renamed: a worker never reads half a bundle.
   const partial = `${codePath}.${process.pid}.partial`;

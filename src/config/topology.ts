@@ -42,8 +42,8 @@ export interface DatabaseConnectionSettings {
 
 /** Worker tuning (WORKER_*); null: the SDK's default. */
 export interface WorkerTuning {
-  /** WORKER_MAX_CACHED_WORKFLOWS: executions kept in memory between their tasks (memory against replays). */
-  maxCachedWorkflows: number | null;
+  /** WORKER_MAX_CACHED_WORKFLOWS: executions kept in memory between their tasks (memory against replays); DEFAULT_MAX_CACHED_WORKFLOWS. */
+  maxCachedWorkflows: number;
   /** WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: workflow tasks run at once. */
   maxConcurrentWorkflowTaskExecutions: number | null;
   /** WORKER_MAX_CONCURRENT_ACTIVITIES: activities run at once (each may hold a PostgreSQL connection: see DATABASE_POOL_SIZE). */
@@ -207,10 +207,18 @@ function count(env: Env, name: string, min: number, max: number, unit?: string):
   return raw === null ? null : wholeNumber(name, raw, min, max, unit);
 }
 
+/**
+ * Issue 15: executions a worker keeps cached unless WORKER_MAX_CACHED_WORKFLOWS says otherwise. Chosen from
+ * bench:deadlines: the SDK's default (sized on the heap limit, thousands) held 1.15 GiB with 10,000 sessions
+ * waiting; 300 keeps a worker under 500 MB with 100,000 waiting, and a session, agrément or statement workflow
+ * woken after eviction replays a short history. README "Benchmarks".
+ */
+export const DEFAULT_MAX_CACHED_WORKFLOWS = 300;
+
 /** WORKER_MAX_CACHED_WORKFLOWS, WORKER_MAX_CONCURRENT_WORKFLOW_TASKS, WORKER_MAX_CONCURRENT_ACTIVITIES. */
 export function workerTuning(env: Env): WorkerTuning {
   return {
-    maxCachedWorkflows: count(env, 'WORKER_MAX_CACHED_WORKFLOWS', 0, 1_000_000),
+    maxCachedWorkflows: count(env, 'WORKER_MAX_CACHED_WORKFLOWS', 0, 1_000_000) ?? DEFAULT_MAX_CACHED_WORKFLOWS,
     maxConcurrentWorkflowTaskExecutions: count(env, 'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS', 2, 10_000),
     maxConcurrentActivityTaskExecutions: count(env, 'WORKER_MAX_CONCURRENT_ACTIVITIES', 1, 10_000),
   };

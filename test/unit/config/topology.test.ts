@@ -190,9 +190,9 @@ describe('issue 15: the whole topology from the environment', () => {
 });
 
 describe('issue 15: worker tuning', () => {
-  it("the SDK's defaults unless set; whole numbers in range, refused naming the variable", () => {
+  it("a cache of 300 executions and the SDK's concurrency unless set; whole numbers in range, refused naming the variable", () => {
     expect(workerTuning({})).toEqual({
-      maxCachedWorkflows: null,
+      maxCachedWorkflows: 300,
       maxConcurrentWorkflowTaskExecutions: null,
       maxConcurrentActivityTaskExecutions: null,
     });
