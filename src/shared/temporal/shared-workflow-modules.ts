@@ -13,10 +13,11 @@ import path from 'node:path';
  * whatever reaches the workflow API, stay one copy per execution, as the SDK requires.
  *
  * Imports are read from the sources (TypeScript under tsx and vitest, compiled JavaScript from dist): relative
- * specifiers are followed, type-only imports are not (TypeScript erases them). A module imported by name only for
- * its types, without `import type`, is followed all the same: preloading it is harmless when it is pure, and when it
- * is not the bundler refuses it at build time. test/integration/worker/shared-workflow-modules.test.ts checks the
- * result against the module graph of the bundle itself.
+ * specifiers are followed, type-only imports are not (TypeScript erases them). A module imported by name for its
+ * types only, without `import type`, is followed all the same, which errs on the safe side: a pure one is shared
+ * (and bundled) for nothing, one reaching the workflow API keeps its importer per execution.
+ * test/integration/shared/temporal/shared-workflow-modules.test.ts checks the result against the module graph of
+ * the bundle webpack built.
  */
 export function sharedWorkflowModules(workflowsPath: string): string[] {
   const imports = new Map<string, ModuleImports>();

@@ -46,7 +46,11 @@ describe('a workflow call that waits on a worker is bounded (SES-10, issue 15: n
       () => null,
       (err: unknown) => err,
     );
-    expect(unavailableDependency(error)).toBe('temporal');
+    expect(error).not.toBeNull();
+    expect(
+      unavailableDependency(error),
+      `${String(error)} ${JSON.stringify(error)} cause ${String((error as { cause?: unknown }).cause)}`,
+    ).toBe('temporal');
   });
 
   it('within its budget a call answers as it would unbounded', async () => {
