@@ -72,7 +72,7 @@ describe('issue 15: the workflow modules a worker shares between executions', ()
           'export const x = pure;',
         ].join('\n'),
         'flow.workflow.ts':
-          "import { sleep } from '@temporalio/workflow';\nimport { pure } from './pure';\nexport const f = () => sleep(pure);",
+          "import { proxyActivities } from '@temporalio/workflow';\nimport { pure } from './pure';\nexport const f = () => proxyActivities({ startToCloseTimeout: pure });",
         'pure.ts': "import { other } from './cycle-a';\nexport const pure = 1 + other;",
         'cycle-a.ts': "import { b } from './cycle-b';\nexport const other = 1;\nexport const a = () => b;",
         'cycle-b.ts': "import { a } from './cycle-a';\nexport const b = () => a;",
