@@ -191,6 +191,7 @@ async function main(): Promise<void> {
       } as RequestInit);
       if (res.status !== 202) throw new Error(`${label}: POST /session-imports answered ${res.status}: ${await res.text()}`);
       const { id } = (await res.json()) as { id: string };
+      log(`${label}: upload spooled in ${((performance.now() - started) / 1000).toFixed(1)} s`);
       for (let last = 0; ;) {
         await new Promise((r) => setTimeout(r, 1000));
         const job = (await (

@@ -163,13 +163,18 @@ export interface SessionRemediesRepository {
 export interface QuotaReport {
   agrementOrganisationId: string;
   session: SessionFinalised;
+  /** The bulk import that queued it: held for that import's own delivery, at its end, while it runs (QUO-3). */
+  importId?: string | null;
 }
 
 export interface QuotaOutboxRepository {
   /** Queued in the caller's transaction, once per session. */
   queueReports(reports: QuotaReport[]): Promise<void>;
-  /** Up to `limit` waiting reports (of these agréments, if given), by agrément then age, locked (SKIP LOCKED). */
-  lockWaitingReports(limit: number, organisationIds: string[] | null): Promise<QuotaReport[]>;
+  /**
+   * Up to `limit` waiting reports (of these agréments, if given), by agrément then age, locked (SKIP LOCKED). Reports
+   * queued by an import still running are left to it: only that import (`importId`) takes them.
+   */
+  lockWaitingReports(limit: number, organisationIds: string[] | null, importId?: string | null): Promise<QuotaReport[]>;
   removeReports(sessionIds: string[]): Promise<void>;
 }
 

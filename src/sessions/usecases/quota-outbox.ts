@@ -11,11 +11,14 @@ export type { QuotaReport } from './ports';
  * Delivers the waiting QUO-3 counts: one `sessionsFinalised` signal per agrément and batch, then the
  * rows go. Rows are locked while delivered (SKIP LOCKED: two drains never deliver the same row); an
  * agrément whose workflow has ended counts nothing more, so its rows are dropped. Returns the number of
- * sessions delivered.
+ * sessions delivered. The counts a bulk import queues wait for that import to deliver them, once, at its end
+ * (`importId`): delivered every period meanwhile, they had every agrément of the file signalled again each time,
+ * its workflow tasks and activities competing with the import (issue 15, bench:import). An import that
+ * failed, or ended before its delivery did, leaves them to any drain.
  */
 export async function drainQuotaOutbox(
   deps: Pick<ApplicationDeps, 'db' | 'temporal'>,
-  options: { organisationIds?: string[] } = {},
+  options: { organisationIds?: string[]; importId?: string } = {},
 ): Promise<number> {
   return deliverQuotaReports(
     (work) => deps.db.transaction((m) => work(quotaOutboxRepository(m))),
@@ -29,13 +32,13 @@ export async function drainQuotaOutbox(
 export async function deliverQuotaReports(
   inTransaction: InTransaction<QuotaOutboxRepository>,
   signal: SignalSessionsFinalised,
-  options: { organisationIds?: string[]; batch?: number } = {},
+  options: { organisationIds?: string[]; importId?: string; batch?: number } = {},
 ): Promise<number> {
   const batch = options.batch ?? PARAMETERS.sessions.quotaSignalBatch;
   let delivered = 0;
   for (;;) {
     const n = await inTransaction(async (outbox) => {
-      const rows = await outbox.lockWaitingReports(batch * 10, options.organisationIds ?? null);
+      const rows = await outbox.lockWaitingReports(batch * 10, options.organisationIds ?? null, options.importId ?? null);
       const byAgrement = new Map<string, SessionFinalised[]>();
       for (const r of rows) {
         const list = byAgrement.get(r.agrementOrganisationId) ?? [];

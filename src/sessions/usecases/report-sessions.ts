@@ -287,6 +287,8 @@ export interface ReportOptions {
   mode?: 'create' | 'update' | 'upsert';
   /** QUO-3: deliver the queued counts right after the commit (default); a bulk import delivers them in larger batches itself. */
   deliverQuota?: boolean;
+  /** The bulk import reporting: its QUO-3 counts wait for its own delivery (drainQuotaOutbox). */
+  importId?: string;
   /**
    * Runs last in the batch's transaction, with every outcome known: a bulk import commits its progress
    * (lines done, counters, refusals) with the rows it counts, so a crash never leaves one without the other.
@@ -304,9 +306,23 @@ export interface ReportOptions {
  * system retries it (session_workflow_outbox, quota_outbox), so no committed session misses its deadline.
  */
 export async function reportSessions(deps: ApplicationDeps, raws: unknown[], options: ReportOptions): Promise<ReportOutcome[]> {
-  const now = deps.now();
+  return storeReports(deps, prepareReports(raws, options), options);
+}
+
+/** A batch read before any database work: the reports that parsed, with their content hashes, and the refusals so far. */
+export interface PreparedReports {
+  /** By position in the batch; the reports stored fill the rest. */
+  outcomes: ReportOutcome[];
+  parsed: Array<{ i: number; report: SessionReport; hash: string }>;
+}
+
+/**
+ * The part of reportSessions that needs no database (SES-1, DATA-1): each report parsed, unique in its batch, within the
+ * caller's organisations, and hashed. A bulk import prepares its next chunk while the current one's transaction runs.
+ */
+export function prepareReports(raws: unknown[], options: Pick<ReportOptions, 'organisationIds'>): PreparedReports {
   const outcomes: ReportOutcome[] = new Array(raws.length);
-  const parsed: Array<{ i: number; report: SessionReport }> = [];
+  const parsed: PreparedReports['parsed'] = [];
   const seen = new Set<string>();
   for (const [i, raw] of raws.entries()) {
     try {
@@ -315,12 +331,19 @@ export async function reportSessions(deps: ApplicationDeps, raws: unknown[], opt
       seen.add(report.id);
       if (options.organisationIds && !options.organisationIds.includes(report.organisationId))
         throw new NotFound(`organisation ${report.organisationId} not found`);
-      parsed.push({ i, report });
+      parsed.push({ i, report, hash: contentHash(report) });
     } catch (err) {
       const id = raw && typeof raw === 'object' && typeof (raw as { id?: unknown }).id === 'string' ? (raw as { id: string }).id : null;
       outcomes[i] = { sessionId: id, outcome: 'refused', error: refusalOf(err) };
     }
   }
+  return { outcomes, parsed };
+}
+
+/** The rest of reportSessions: judged against what the transaction reads, written, then the workflows and agréments told. */
+export async function storeReports(deps: ApplicationDeps, prepared: PreparedReports, options: ReportOptions): Promise<ReportOutcome[]> {
+  const now = deps.now();
+  const { outcomes, parsed } = prepared;
   const steps: WorkflowStep[] = [];
   const quotaAgrements = new Set<string>();
   let queued: QueuedStep[] = [];
@@ -343,12 +366,11 @@ export async function reportSessions(deps: ApplicationDeps, raws: unknown[], opt
     const rows: WrittenSession[] = [];
     const quality: QualityRow[] = [];
     const quota: QuotaReport[] = [];
-    for (const { i, report } of parsed) {
+    for (const { i, report, hash } of parsed) {
       try {
         const centre = centres.get(report.organisationId);
         if (!centre) throw new NotFound(`organisation ${report.organisationId} not found`);
         const before = byId.get(report.id);
-        const hash = contentHash(report);
         if (before && before.organisation_id !== report.organisationId) {
           // DATA-3: a session outside the caller's scope does not exist for them (404, as GET /sessions/:id answers), lest
           // its id confirm another centre's session; a caller who sees both organisations is told the session is not theirs.
@@ -469,7 +491,7 @@ export async function reportSessions(deps: ApplicationDeps, raws: unknown[], opt
           else {
             quality.push(qualityRow(step));
             const q = quotaReport(report, centre);
-            if (q) quota.push(q);
+            if (q) quota.push({ ...q, importId: options.importId ?? null });
           }
         }
         outcomes[i] = {

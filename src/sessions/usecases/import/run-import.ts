@@ -7,7 +7,7 @@ import { PARAMETERS } from '../../../config/parameters';
 import { sessionImportsRepository } from '../../infra/session-imports.repository';
 import type { ImportErrorRow, ImportFormat, ImportRun } from '../ports';
 import { drainQuotaOutbox } from '../quota-outbox';
-import { type ReportOutcome, reportSessions } from '../report-sessions';
+import { prepareReports, type PreparedReports, type ReportOutcome, storeReports } from '../report-sessions';
 import { type ParsedItem, sessionsOf } from './parse';
 import { readSpool, type Spooled } from './spool';
 
@@ -44,7 +44,8 @@ class ImportClaimLost extends Error {}
 /**
  * Runs an import from its spooled upload: sessions are read one at a time, judged and stored in chunks
  * through the same path as the API (SES-1..9, SES-10 workflows, QUO-3 once per session through the
- * outbox); good ones are imported, refused ones recorded with their lines and reasons. Each chunk's
+ * outbox); good ones are imported, refused ones recorded with their lines and reasons. Chunks commit one
+ * at a time, in file order; the next one is read and prepared while the current one commits. Each chunk's
  * transaction also writes the job's progress (sessions read, last line, counters, refusals), checking
  * that this run still owns the job: the counters are exactly what is committed, and a run resumed after
  * its process died (resumeStalledImports) skips exactly the sessions committed, so none is judged twice.
@@ -64,9 +65,17 @@ export async function runImport(deps: ApplicationDeps, run: ImportRun, options: 
   let chunks = 0;
   let lost = false;
   const counts = { processed: job.processed, created: job.created, updated: job.updated, unchanged: job.unchanged, refused: job.refused };
-  /** Refusals read since the last commit: written with the progress that counts them. */
+  /** The refusals of the chunk being committed: written with the progress that counts them. */
   const errors: ImportErrorRow[] = [];
+  /** Read since the last cut: the sessions to judge, and the lines that could not even be read as one. */
   let chunk: ParsedItem[] = [];
+  let unreadable: ParsedItem[] = [];
+  /**
+   * The chunk being committed, if any: the next one is read and prepared meanwhile (parsed, validated, hashed: CPU
+   * work that overlaps the database's). Settles with the error that ended it, or null; never rejects, so that a
+   * failure is reported where the run waits for it, not as an unhandled rejection.
+   */
+  let inflight: Promise<unknown> = Promise.resolve(null);
 
   const heartbeat = setInterval(() => {
     imports
@@ -78,14 +87,15 @@ export async function runImport(deps: ApplicationDeps, run: ImportRun, options: 
   }, PARAMETERS.sessions.importHeartbeatSeconds * 1000);
   heartbeat.unref();
 
-  /** The progress, fenced by the run token, then the refusals it counts; in the caller's transaction. */
-  const commitProgress = async (m: EntityManager, done: boolean) => {
-    const progress = { sessionsRead: read, linesDone, ...counts, done };
+  /** The progress up to a cut (sessions read, last line), fenced by the run token, then the refusals it counts; in the caller's transaction. */
+  const commitProgress = async (m: EntityManager, at: { read: number; linesDone: number }, done: boolean) => {
+    const progress = { sessionsRead: at.read, linesDone: at.linesDone, ...counts, done };
     if (!(await sessionImportsRepository(m).saveProgress(run, progress, errors))) throw new ImportClaimLost();
   };
   const committedNow = () => {
     errors.length = 0;
   };
+  // Counters and refusals change only in a chunk's transaction, one chunk at a time: what is committed is what they say.
   const refuse = (item: ParsedItem, field: string | null, ruleIds: string[] | null, message: string) => {
     counts.processed++;
     counts.refused++;
@@ -105,41 +115,77 @@ export async function runImport(deps: ApplicationDeps, run: ImportRun, options: 
       }
     }
   };
-  const submit = async () => {
-    if (chunk.length === 0) {
-      // Only refusals read since the last commit: their progress alone (one transaction).
-      if (errors.length > 0) {
-        await deps.db.transaction((m) => commitProgress(m, false));
-        committedNow();
-      }
+  /** A chunk cut from the file: its sessions, prepared, its unreadable lines, and where the file stands after it. */
+  interface Cut {
+    batch: ParsedItem[];
+    prepared: PreparedReports;
+    unreadable: ParsedItem[];
+    at: { read: number; linesDone: number };
+  }
+  const store = async (cut: Cut) => {
+    const refuseUnreadable = (item: ParsedItem) => refuse(item, item.error!.field, null, item.error!.message);
+    if (cut.batch.length === 0) {
+      // Only unreadable lines since the last commit: their progress alone (one transaction).
+      await deps.db.transaction(async (m) => {
+        cut.unreadable.forEach(refuseUnreadable);
+        await commitProgress(m, cut.at, false);
+      });
+      committedNow();
       return;
     }
-    const batch = chunk;
-    chunk = [];
     const n = ++chunks;
     let written = false;
     try {
-      await reportSessions(
-        deps,
-        batch.map((b) => b.raw),
-        {
-          actor: job.actor,
-          source: 'import',
-          mode: 'upsert',
-          deliverQuota: false,
-          inTransaction: async (m, outcomes) => {
-            tally(batch, outcomes);
-            await commitProgress(m, false);
-            if (options.beforeCommit) await options.beforeCommit(n);
-            written = true;
-          },
+      await storeReports(deps, cut.prepared, {
+        actor: job.actor,
+        source: 'import',
+        mode: 'upsert',
+        deliverQuota: false,
+        importId: run.id,
+        inTransaction: async (m, outcomes) => {
+          cut.unreadable.forEach(refuseUnreadable);
+          tally(cut.batch, outcomes);
+          await commitProgress(m, cut.at, false);
+          if (options.beforeCommit) await options.beforeCommit(n);
+          written = true;
         },
-      );
+      });
     } catch (err) {
       // SES-10: the chunk is committed and its workflow calls wait in the outbox, delivered when Temporal returns.
       if (!(written && unavailableDependency(err) === 'temporal')) throw err;
     }
     committedNow();
+  };
+  /** Waits for the chunk in flight; throws what ended it. */
+  const settle = async () => {
+    const failure = await inflight;
+    inflight = Promise.resolve(null);
+    if (failure) throw failure;
+  };
+  /**
+   * Cuts what was read into a chunk, prepares it while the previous one commits, then commits it in the background.
+   * A stop or a lost claim lets the chunk in flight commit and drops this one: the run ends after its chunk.
+   */
+  const submit = async () => {
+    if (chunk.length === 0 && unreadable.length === 0) return;
+    const batch = chunk;
+    const cut: Cut = {
+      batch,
+      prepared: prepareReports(
+        batch.map((b) => b.raw),
+        {},
+      ),
+      unreadable,
+      at: { read, linesDone },
+    };
+    chunk = [];
+    unreadable = [];
+    await settle();
+    if (stopped()) return;
+    inflight = store(cut).then(
+      () => null,
+      (err: unknown) => err ?? new Error('import chunk failed'),
+    );
   };
   const stopped = () => lost || options.signal?.aborted === true;
 
@@ -151,27 +197,31 @@ export async function runImport(deps: ApplicationDeps, run: ImportRun, options: 
       read++;
       if (read <= committed) continue; // committed by an earlier run
       linesDone = item.lineTo;
-      if (item.error) refuse(item, item.error.field, null, item.error.message);
+      if (item.error) unreadable.push(item);
       else chunk.push(item);
-      if (chunk.length >= chunkSize || errors.length >= chunkSize) await submit();
+      if (chunk.length >= chunkSize || unreadable.length >= chunkSize) await submit();
     }
+    await submit();
+    await settle();
     if (lost) return 'lost';
     if (options.signal?.aborted) {
       await release(deps, run);
       return 'released';
     }
-    await submit();
-    // QUO-3: the counts are committed in the outbox with their sessions; the import delivers them once, at its end.
-    // Meanwhile the housekeeping delivers them every period, as for any session: delivering them every few thousand
-    // sessions as well signalled every agrément of the file again each time (an activity and a timer each), which
-    // on a bulk import kept the Temporal server busier than the import itself (issue 15, bench:import).
-    await drainQuotaOutbox(deps).catch(() => undefined);
+    // QUO-3: the counts are committed in the outbox with their sessions, held for the import, which delivers them once,
+    // at its end. Delivered every few thousand sessions, or by the housekeeping every period, they had every agrément of
+    // the file signalled again each time (a workflow task and an activity each), which kept the worker, the event log's
+    // lock and the pool busier than the import itself (issue 15, bench:import). Not delivered now (Temporal down), they
+    // go with any drain once the job has ended.
+    await drainQuotaOutbox(deps, { importId: run.id }).catch(() => undefined);
     await deps.db.transaction(async (m) => {
-      await commitProgress(m, true);
+      await commitProgress(m, { read, linesDone }, true);
       await sessionImportsRepository(m).removeSpool(run.id);
     });
     return 'completed';
-  } catch (err) {
+  } catch (caught) {
+    // A chunk still in flight ends first (its commit, or what stopped it, is part of this run's outcome).
+    const err = (await inflight) ?? caught;
     if (err instanceof ImportClaimLost) return 'lost';
     if (unavailableDependency(err)) {
       // PostgreSQL or Temporal down: nothing is lost, the job is resumed from its last chunk when they return.

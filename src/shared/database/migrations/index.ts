@@ -31,6 +31,7 @@ import { FailedAuthentications1763900072010 } from './1763900072010-failed-authe
 import { DashboardReadTables1763900075000 } from './1763900075000-dashboard-read-tables';
 import { CentreSearchWithoutPendingList1763900076000 } from './1763900076000-centre-search-without-pending-list';
 import { EmailSendsInDoubt1763900077000 } from './1763900077000-email-sends-in-doubt';
+import { QuotaOutboxImport1763900078000 } from './1763900078000-quota-outbox-import';
 
 /** Migrations in order; listed explicitly so they run the same from src/ (vitest) and dist/ (tsc). */
 export const MIGRATIONS = [
@@ -67,4 +68,5 @@ export const MIGRATIONS = [
   DashboardReadTables1763900075000,
   CentreSearchWithoutPendingList1763900076000,
   EmailSendsInDoubt1763900077000,
+  QuotaOutboxImport1763900078000,
 ];

@@ -4,6 +4,7 @@ import { verifyLogChain } from '../../../../src/shared/event-log/event-log';
 import { drainQuotaOutbox } from '../../../../src/sessions/usecases/quota-outbox';
 import { quotaOutboxRepository } from '../../../../src/sessions/infra/quota-outbox.repository';
 import { reportSessions } from '../../../../src/sessions/usecases/report-sessions';
+import { createImport } from '../../../../src/sessions/usecases/import/run-import';
 import { drainWorkflowOutbox } from '../../../../src/sessions/usecases/session-workflow-outbox';
 import { agrementStateQuery } from '../../../../src/agrement/workflows/definitions';
 import { sessionStateQuery, sessionWorkflowId } from '../../../../src/sessions/workflows/definitions';
@@ -34,6 +35,9 @@ async function http(method: string, path: string, body?: unknown, token = ops) {
 
 /** Every item of a list, all pages (other files' rows share the run's database). */
 const listed = (path: string, token = ops) => everyItem(async (page) => (await http('GET', page, undefined, token)).body, path);
+
+/** A bulk import's job, running, whose upload was never kept (its sessions are reported by the test itself). */
+const importJob = { format: 'ndjson', fileName: null, actor: 'Import (operations)', spool: null } as const;
 
 const deadlineOf = (id: string) => h.client.workflow.getHandle(sessionWorkflowId(id)).query(sessionStateQuery);
 const until = <T>(what: () => Promise<T>, ok: (v: T) => boolean) => waitFor(what, ok, 100, 100);
@@ -286,6 +290,60 @@ describe('sessions API (SES-1): reported as Pix Certif would, judged, followed t
     // The drain returns once the signal is in the agrément's history; a query reads the state after it was handled.
     expect((await c.handle.query(agrementStateQuery)).quota).toMatchObject({ candidates: 8 });
     expect((await c.handle.query(agrementStateQuery)).quota.sessionIds).toHaveLength(2);
+  });
+
+  it('QUO-3 the counts a running bulk import queued wait for that import: other drains leave them, its own delivers them, any drain once it has failed', async () => {
+    const [c, d] = [await centre(daysAgo(60)), await centre(daysAgo(60))];
+    const deps = { db: h.db, temporal: h.client, taskQueue: h.taskQueue, now: () => new Date() };
+    const finalised = (organisationId: string, i: number) =>
+      sessionReport(organisationId, {
+        id: `QI-${organisationId.slice(0, 8)}-${i}`,
+        date: daysAgo(20 + i),
+        plannedOn: daysAgo(50),
+        status: 'finalised',
+        finalisation: {
+          finalisedAt: new Date(Date.now() - (19 + i) * 86_400_000).toISOString(),
+          candidatesWhoSat: 3,
+          incidents: [],
+          fraudReports: [],
+          endOfTestChecks: [],
+        },
+      });
+    const waiting = async () =>
+      (await h.db.query(`SELECT session_id FROM quota_outbox WHERE agrement_organisation_id = ANY($1) ORDER BY session_id`, [
+        [c.organisationId, d.organisationId],
+      ])) as Array<{ session_id: string }>;
+    const [first, second] = [await createImport(deps, importJob), await createImport(deps, importJob)];
+    // Two imports' chunks and one session reported through the API, none delivered yet.
+    for (const [run, i] of [[first, 0] as const, [second, 1] as const])
+      await reportSessions(deps, [finalised(c.organisationId, i)], {
+        actor: 'Import',
+        source: 'import',
+        deliverQuota: false,
+        importId: run.id,
+      });
+    await reportSessions(deps, [finalised(d.organisationId, 0)], { actor: 'Pix Certif', source: 'api', deliverQuota: false });
+    expect(await waiting()).toHaveLength(3);
+
+    // The housekeeping's drain: only the API's count goes; each import's wait for it.
+    expect(await drainQuotaOutbox(deps, { organisationIds: [c.organisationId, d.organisationId] })).toBe(1);
+    expect((await waiting()).map((r) => r.session_id)).toEqual([finalised(c.organisationId, 0).id, finalised(c.organisationId, 1).id]);
+    // The first import, at its end, delivers its own and leaves the other running import's.
+    expect(await drainQuotaOutbox(deps, { organisationIds: [c.organisationId], importId: first.id })).toBe(1);
+    expect((await waiting()).map((r) => r.session_id)).toEqual([finalised(c.organisationId, 1).id]);
+    await until(
+      () => c.handle.query(agrementStateQuery),
+      (a) => a.quota.candidates === 3,
+    );
+    // The second import fails before its delivery: its count is no longer held, the next drain delivers it.
+    await h.db.query(`UPDATE session_imports SET status = 'failed', failure = 'test' WHERE id = $1`, [second.id]);
+    expect(await drainQuotaOutbox(deps, { organisationIds: [c.organisationId] })).toBe(1);
+    expect(await waiting()).toEqual([]);
+    const counted = await until(
+      () => c.handle.query(agrementStateQuery),
+      (a) => a.quota.candidates === 6,
+    );
+    expect(counted.quota.sessionIds).toEqual([finalised(c.organisationId, 0).id, finalised(c.organisationId, 1).id]);
   });
 
   it('SES-10 a session committed while Temporal cannot be reached keeps its workflow step queued; the next drain starts its deadline', async () => {
