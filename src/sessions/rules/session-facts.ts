@@ -266,9 +266,14 @@ export function sessionFacts(session: Session, context: SessionContext, paramete
 
   let invigilatorCount = 0;
   let referentInvigilates = false;
+  // SES-5: most sessions declare no conflict; conflictsOf walks the invigilators again only when one does.
+  let declaresConflicts = false;
   for (const i of session.invigilators) {
     if (!blank(i.lastName) || !blank(i.firstName)) invigilatorCount++;
     if (i.referent) referentInvigilates = true;
+    if (i.trainedCandidateIds.length > 0 || i.relativeCandidateIds.length > 0 || i.subordinateCandidateIds.length > 0) {
+      declaresConflicts = true;
+    }
   }
 
   let missingPlaceDetails: string[] | undefined;
@@ -311,7 +316,7 @@ export function sessionFacts(session: Session, context: SessionContext, paramete
     staffSharePercent: n === 0 ? 0 : (staff * 100) / n,
     staffOnlySession: n > 0 && staff === n,
     referentInvigilates,
-    invigilatorConflicts: conflictsOf(session),
+    invigilatorConflicts: declaresConflicts ? conflictsOf(session) : NO_CONFLICTS,
     plannedOn: session.plannedOn,
     noticeDays: sessionDay - dayNumber(session.plannedOn),
     latestPlanningDate: dated.latestPlanningDate,

@@ -12,7 +12,7 @@
  * back incomplete when tried), and per run it builds an Almanac, a promise per condition and a deep
  * clone of every rule's conditions. Instead each rule file is compiled once (cached per file, i.e. per
  * rule-set version) into one synchronous function (generateRunner) with the Engine's own operators
- * (json-rules-engine's defaults inlined, decorators and ours called) and json-rules-engine's fact
+ * (json-rules-engine's defaults and most of ours inlined, decorators called) and json-rules-engine's fact
  * semantics (constant facts, `path`, `{ "fact": … }` values); where code generation is refused, the
  * same compiled checks run one by one (evaluateStepwise). `Engine.run` stays the reference:
  * evaluateWithEngine gives the verdicts through it, and rule-engine.test.ts,
@@ -395,6 +395,22 @@ interface CompiledCheck {
   applicability: number;
   /** One leaf per leaf of `requires`, in order. */
   requires: CompiledLeaf[];
+  /** What each leaf's verdict says besides its values, parallel to `requires`. */
+  texts: VerdictText[];
+}
+
+/**
+ * A verdict's texts, one object of one shape per leaf: read from the rule definition and the leaf (objects
+ * of several shapes), a failure cost more than the same failure built by the hand-written checks (bench:rules).
+ */
+interface VerdictText {
+  ruleId: string;
+  check: string;
+  clause: string;
+  description: string;
+  fact: string;
+  path: string | undefined;
+  operator: string;
   message: MessageTemplate;
 }
 
@@ -561,7 +577,18 @@ function compile(raw: unknown, label: string): CompiledRuleFile {
     const requires = (flattenRequires(definition.requires) as Record<string, unknown>[]).map((leaf, i) =>
       leafOf(addRule(`${definition.check}#${i}`, { all: [leaf] }).all![0]),
     );
-    return { definition, applicability: index, requires, message: messageTemplate(definition) };
+    const message = messageTemplate(definition);
+    const texts = requires.map((leaf): VerdictText => ({
+      ruleId: definition.id,
+      check: definition.check,
+      clause: definition.clause,
+      description: definition.description,
+      fact: leaf.fact,
+      path: leaf.path,
+      operator: leaf.operatorName,
+      message,
+    }));
+    return { definition, applicability: index, requires, texts };
   });
   const factNames = [...facts];
   const run = generateRunner(file, checks, applicabilityConditions, factNames, (name) => operators.get(name) as EngineOperator);
@@ -595,6 +622,25 @@ const DEFAULT_OPERATORS: Readonly<Record<string, (a: string, e: string) => strin
 if (CUSTOM_OPERATORS.some((operator) => Object.hasOwn(DEFAULT_OPERATORS, operator.name))) {
   throw new Error('a custom operator shadows a json-rules-engine default');
 }
+/**
+ * Ours (CUSTOM_OPERATORS) as expressions, validator included (`compareDays` is compareIsoDays): a call through
+ * Operator's callbacks per leaf cost more than the test. Used only for the very Operator of CUSTOM_OPERATORS;
+ * the stepwise path and Engine.run call the Operator, and the equivalence tests compare them.
+ */
+const CUSTOM_EXPRESSIONS: Readonly<Record<string, (a: string, e: string) => string>> = {
+  onOrAfter: (a, e) => `compareDays(${a}, ${e}) >= 0`,
+  onOrBefore: (a, e) => `compareDays(${a}, ${e}) <= 0`,
+  isEmpty: (a, e) =>
+    `(typeof ${a} === "string" ? (${a}.trim().length === 0) === ${e} : Array.isArray(${a}) && (${a}.length === 0) === ${e})`,
+};
+
+/**
+ * The same string, internalized (as property keys are): facts holding string literals are then compared with
+ * it by identity, where a string of the rule file (JSON.parse, structuredClone) is compared character by character.
+ */
+function internalized(value: string): string {
+  return Object.keys({ [value]: true })[0];
+}
 
 /** json-rules-engine's numberValidator, for values that are not numbers. */
 function isNumeric(value: unknown): boolean {
@@ -610,11 +656,13 @@ function generateRunner(
 ): Runner | null {
   const constants: unknown[] = [];
   const constant = (value: unknown) => {
+    if (typeof value === 'string') value = internalized(value);
     const at = constants.indexOf(value);
     return `k[${at >= 0 ? at : constants.push(value) - 1}]`;
   };
   const tests: Test[] = [];
   const leaves: CompiledLeaf[] = [];
+  const texts: VerdictText[] = [];
   let temporaries = 0;
   const temporary = () => `v${temporaries++}`;
   const property = (object: string, name: string | number) =>
@@ -642,6 +690,10 @@ function generateRunner(
     const operator = condition.operator as string;
     const inline = DEFAULT_OPERATORS[operator];
     if (Object.hasOwn(DEFAULT_OPERATORS, operator)) return inline(a, e);
+    const ours = CUSTOM_OPERATORS.find((custom) => custom.name === operator);
+    if (ours !== undefined && Object.hasOwn(CUSTOM_EXPRESSIONS, operator) && operatorNamed(operator) === (ours as unknown)) {
+      return CUSTOM_EXPRESSIONS[operator](a, e);
+    }
     return `t[${tests.push(testOf(operatorNamed(operator))) - 1}](${a}, ${e})`;
   };
   const expectedOf = (value: unknown): string => {
@@ -662,16 +714,18 @@ function generateRunner(
 
   const body: string[] = [];
   applicability.forEach((condition, i) => body.push(`const w${i} = ${predicate(condition)};`));
-  checks.forEach((check, c) => {
-    const leafCode = check.requires.map((leaf) => {
+  checks.forEach((check) => {
+    const leafCode = check.requires.map((leaf, i) => {
       const l = leaves.push(leaf) - 1;
+      texts.push(check.texts[i]);
       const condition = { fact: leaf.fact, path: leaf.path, operator: leaf.operatorName, value: leaf.value };
-      // A literal is handed out as `expected` as it is (frozen): the same object as leaf.value.
-      const expected = leaf.expected === null ? `L[${l}].value` : expectedOf(leaf.value);
+      // A literal is handed out as `expected` as it is (frozen): the same object as leaf.value; a primitive is a constant.
+      const literal = leaf.value !== null && typeof leaf.value === 'object' ? `L[${l}].value` : constant(leaf.value);
+      const expected = leaf.expected === null ? literal : expectedOf(leaf.value);
       return (
         `a = ${read(leaf.fact, leaf.path)}; e = ${expected};\n` +
-        `if (!(${testOfLeaf(condition, 'a', 'e')})) failures.push(failure(C[${c}], L[${l}], a, e));\n` +
-        `else if (passes !== null) passes.push(new Passing(C[${c}], L[${l}], a, e));`
+        `if (!(${testOfLeaf(condition, 'a', 'e')})) failures.push(failure(V[${l}], a, e));\n` +
+        `else if (passes !== null) passes.push(new Passing(V[${l}], a, e));`
       );
     });
     if (check.applicability < 0) body.push(...leafCode);
@@ -701,8 +755,8 @@ function generateRunner(
   const missingFacts = (given: Facts) => requireFacts(file, facts, given);
   try {
     // Generated from our templates and IDENTIFIER-checked names only (see above): no text of the rule file is evaluated.
-    const factory = new Function('k', 't', 'C', 'L', 'P', 'failure', 'Passing', 'isNumeric', 'missingFacts', source);
-    return factory(constants, tests, checks, leaves, PARAMETERS, verdict, PassingVerdict, isNumeric, missingFacts) as Runner;
+    const factory = new Function('k', 't', 'V', 'L', 'P', 'failure', 'Passing', 'isNumeric', 'compareDays', 'missingFacts', source);
+    return factory(constants, tests, texts, leaves, PARAMETERS, verdict, PassingVerdict, isNumeric, compareIsoDays, missingFacts) as Runner;
   } catch (error) {
     // A sandbox that refuses code generation (EvalError): the checks are run one by one (evaluateChecks).
     if (error instanceof EvalError) return null;
@@ -710,13 +764,18 @@ function generateRunner(
   }
 }
 
+/** The file compiled last: calls in a row mostly judge by the same file, found then without a WeakMap lookup. */
+let lastCompiled: CompiledRuleFile | undefined;
+
 function compiledFor(ruleFile: unknown, label: string): CompiledRuleFile {
+  if (lastCompiled !== undefined && lastCompiled.file === ruleFile) return lastCompiled;
   if (ruleFile === null || typeof ruleFile !== 'object') throw new RuleFileError(label, ['a rule file must be a JSON object']);
   let result = compiled.get(ruleFile);
   if (!result) {
     result = compile(ruleFile, label);
     compiled.set(ruleFile, result);
   }
+  lastCompiled = result;
   return result;
 }
 
@@ -768,20 +827,19 @@ function formatMessage(message: MessageTemplate, actual: unknown, expected: unkn
 }
 
 /** A failing verdict: a plain object, its message formatted (failures are few and always read). */
-function verdict(check: CompiledCheck, leaf: CompiledLeaf, actual: unknown, expected: unknown): Verdict {
-  const { definition } = check;
+function verdict(text: VerdictText, actual: unknown, expected: unknown): Verdict {
   const v: Verdict = {
-    ruleId: definition.id,
-    check: definition.check,
-    clause: definition.clause,
-    description: definition.description,
-    message: formatMessage(check.message, actual, expected),
-    fact: leaf.fact,
-    operator: leaf.operatorName,
+    ruleId: text.ruleId,
+    check: text.check,
+    clause: text.clause,
+    description: text.description,
+    message: formatMessage(text.message, actual, expected),
+    fact: text.fact,
+    operator: text.operator,
     actual,
     expected,
   };
-  if (leaf.path !== undefined) v.path = leaf.path;
+  if (text.path !== undefined) v.path = text.path;
   return v;
 }
 
@@ -801,25 +859,24 @@ class PassingVerdict implements Verdict {
   operator: string;
   actual: unknown;
   expected: unknown;
-  #compiled: CompiledCheck;
+  #template: MessageTemplate;
   #message: string | undefined = undefined;
 
-  constructor(check: CompiledCheck, leaf: CompiledLeaf, actual: unknown, expected: unknown) {
-    const { definition } = check;
-    this.ruleId = definition.id;
-    this.check = definition.check;
-    this.clause = definition.clause;
-    this.description = definition.description;
-    this.fact = leaf.fact;
-    if (leaf.path !== undefined) this.path = leaf.path;
-    this.operator = leaf.operatorName;
+  constructor(text: VerdictText, actual: unknown, expected: unknown) {
+    this.ruleId = text.ruleId;
+    this.check = text.check;
+    this.clause = text.clause;
+    this.description = text.description;
+    this.fact = text.fact;
+    if (text.path !== undefined) this.path = text.path;
+    this.operator = text.operator;
     this.actual = actual;
     this.expected = expected;
-    this.#compiled = check;
+    this.#template = text.message;
   }
 
   get message(): string {
-    return (this.#message ??= formatMessage(this.#compiled.message, this.actual, this.expected));
+    return (this.#message ??= formatMessage(this.#template, this.actual, this.expected));
   }
 
   set message(value: string) {
@@ -901,8 +958,8 @@ function evaluateChecks(compiledFile: CompiledRuleFile, facts: Facts, includePas
       const leaf = leaves[l];
       const actual = leaf.actual(facts);
       const expected = leaf.expected === null ? leaf.value : leaf.expected(facts);
-      if (!leaf.test(actual, expected)) failures.push(verdict(check, leaf, actual, expected));
-      else if (includePassing) passes.push(new PassingVerdict(check, leaf, actual, expected));
+      if (!leaf.test(actual, expected)) failures.push(verdict(check.texts[l], actual, expected));
+      else if (includePassing) passes.push(new PassingVerdict(check.texts[l], actual, expected));
     }
   }
 
@@ -963,8 +1020,8 @@ export async function evaluateWithEngine(ruleFile: RuleFile, facts: Facts, optio
       const result = byName.get(`${name}#${i}`);
       if (!result) throw new Error(`json-rules-engine did not run ${name}#${i}`);
       const { factResult, valueResult } = (result.conditions as { all: EngineLeafResult[] }).all[0];
-      if (!result.result) failures.push(verdict(check, leaf, factResult, valueResult));
-      else if (includePassing) passes.push(new PassingVerdict(check, leaf, factResult, valueResult));
+      if (!result.result) failures.push(verdict(check.texts[i], factResult, valueResult));
+      else if (includePassing) passes.push(new PassingVerdict(check.texts[i], factResult, valueResult));
     });
   }
   return evaluationOf(compiledFile.file, failures, notApplicable, includePassing ? passes : undefined);
