@@ -314,36 +314,43 @@ describe('sessions API (SES-1): reported as Pix Certif would, judged, followed t
         [c.organisationId, d.organisationId],
       ])) as Array<{ session_id: string }>;
     const [first, second] = [await createImport(deps, importJob), await createImport(deps, importJob)];
-    // Two imports' chunks and one session reported through the API, none delivered yet.
-    for (const [run, i] of [[first, 0] as const, [second, 1] as const])
-      await reportSessions(deps, [finalised(c.organisationId, i)], {
-        actor: 'Import',
-        source: 'import',
-        deliverQuota: false,
-        importId: run.id,
-      });
-    await reportSessions(deps, [finalised(d.organisationId, 0)], { actor: 'Pix Certif', source: 'api', deliverQuota: false });
-    expect(await waiting()).toHaveLength(3);
+    try {
+      // Two imports' chunks and one session reported through the API, none delivered yet.
+      for (const [run, i] of [[first, 0] as const, [second, 1] as const])
+        await reportSessions(deps, [finalised(c.organisationId, i)], {
+          actor: 'Import',
+          source: 'import',
+          deliverQuota: false,
+          importId: run.id,
+        });
+      await reportSessions(deps, [finalised(d.organisationId, 0)], { actor: 'Pix Certif', source: 'api', deliverQuota: false });
+      expect(await waiting()).toHaveLength(3);
 
-    // The housekeeping's drain: only the API's count goes; each import's wait for it.
-    expect(await drainQuotaOutbox(deps, { organisationIds: [c.organisationId, d.organisationId] })).toBe(1);
-    expect((await waiting()).map((r) => r.session_id)).toEqual([finalised(c.organisationId, 0).id, finalised(c.organisationId, 1).id]);
-    // The first import, at its end, delivers its own and leaves the other running import's.
-    expect(await drainQuotaOutbox(deps, { organisationIds: [c.organisationId], importId: first.id })).toBe(1);
-    expect((await waiting()).map((r) => r.session_id)).toEqual([finalised(c.organisationId, 1).id]);
-    await until(
-      () => c.handle.query(agrementStateQuery),
-      (a) => a.quota.candidates === 3,
-    );
-    // The second import fails before its delivery: its count is no longer held, the next drain delivers it.
-    await h.db.query(`UPDATE session_imports SET status = 'failed', failure = 'test' WHERE id = $1`, [second.id]);
-    expect(await drainQuotaOutbox(deps, { organisationIds: [c.organisationId] })).toBe(1);
-    expect(await waiting()).toEqual([]);
-    const counted = await until(
-      () => c.handle.query(agrementStateQuery),
-      (a) => a.quota.candidates === 6,
-    );
-    expect(counted.quota.sessionIds).toEqual([finalised(c.organisationId, 0).id, finalised(c.organisationId, 1).id]);
+      // The housekeeping's drain: only the API's count goes; each import's wait for it.
+      expect(await drainQuotaOutbox(deps, { organisationIds: [c.organisationId, d.organisationId] })).toBe(1);
+      expect((await waiting()).map((r) => r.session_id)).toEqual([finalised(c.organisationId, 0).id, finalised(c.organisationId, 1).id]);
+      // The first import, at its end, delivers its own and leaves the other running import's.
+      expect(await drainQuotaOutbox(deps, { organisationIds: [c.organisationId], importId: first.id })).toBe(1);
+      expect((await waiting()).map((r) => r.session_id)).toEqual([finalised(c.organisationId, 1).id]);
+      await until(
+        () => c.handle.query(agrementStateQuery),
+        (a) => a.quota.candidates === 3,
+      );
+      // The second import fails before its delivery: its count is no longer held, the next drain delivers it.
+      await h.db.query(`UPDATE session_imports SET status = 'failed', failure = 'test' WHERE id = $1`, [second.id]);
+      expect(await drainQuotaOutbox(deps, { organisationIds: [c.organisationId] })).toBe(1);
+      expect(await waiting()).toEqual([]);
+      const counted = await until(
+        () => c.handle.query(agrementStateQuery),
+        (a) => a.quota.candidates === 6,
+      );
+      expect(counted.quota.sessionIds).toEqual([finalised(c.organisationId, 0).id, finalised(c.organisationId, 1).id]);
+    } finally {
+      // Jobs of the run's database are claimed by any resumeStalledImports (other files'): none is left running.
+      await h.db.query(`UPDATE session_imports SET status = 'completed', finished_at = now() WHERE id = ANY($1) AND status = 'running'`, [
+        [first.id, second.id],
+      ]);
+    }
   });
 
   it('SES-10 a session committed while Temporal cannot be reached keeps its workflow step queued; the next drain starts its deadline', async () => {
