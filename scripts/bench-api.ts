@@ -129,7 +129,8 @@ Promise.all(Array.from({ length: concurrency }, worker)).then(() => {
   const seconds = (performance.now() - t0) / 1000;
   latencies.sort((a, b) => a - b);
   const q = (p) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
-  process.stdout.write(JSON.stringify({ p50: q(0.5), p95: q(0.95), p99: q(0.99), rps: total / seconds, errors }));
+  const cpu = process.cpuUsage();
+  process.stdout.write(JSON.stringify({ p50: q(0.5), p95: q(0.95), p99: q(0.99), rps: total / seconds, errors, cpuMs: (cpu.user + cpu.system) / 1000 }));
   agent.destroy();
 });`;
 
@@ -156,9 +157,10 @@ async function main() {
 
     // Warm-up, then the load from a second process.
     for (const e of ENDPOINTS) await fetch(base + e, { headers: { authorization: `Bearer ${tokens.operations}` } });
-    type Load = { p50: number; p95: number; p99: number; rps: number; errors: number };
+    type Load = { p50: number; p95: number; p99: number; rps: number; errors: number; cpuMs: number; apiCpuMs: number };
     const load = (requests: number, cacheControl = '') =>
       new Promise<Load>((resolve, reject) => {
+        const cpu0 = process.cpuUsage();
         const child = spawn(process.execPath, [
           '-e',
           LOAD,
@@ -172,7 +174,12 @@ async function main() {
         let stdout = '';
         child.stdout.on('data', (c) => (stdout += c));
         child.stderr.pipe(process.stderr);
-        child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(stdout) as Load) : reject(new Error(`load generator exited ${code}`))));
+        child.on('exit', (code) => {
+          // The API's CPU time (this process) during the load, beside the load generator's own.
+          const cpu = process.cpuUsage(cpu0);
+          if (code === 0) resolve({ ...(JSON.parse(stdout) as Load), apiCpuMs: (cpu.user + cpu.system) / 1000 });
+          else reject(new Error(`load generator exited ${code}`));
+        });
       });
     const http = await load(REQUESTS);
     // The same load asking for fresh answers (Cache-Control: no-cache): every request runs its queries.
@@ -223,10 +230,10 @@ async function main() {
       `dashboard API, ${REQUESTS} requests over ${ENDPOINTS.length} endpoints, ${CONCURRENCY} concurrent connections (second process):`,
     );
     console.log(
-      `  HTTP       p50 ${f(http.p50)} ms   p95 ${f(http.p95)} ms   p99 ${f(http.p99)} ms   ${http.rps.toFixed(0)} req/s   errors ${http.errors}`,
+      `  HTTP       p50 ${f(http.p50)} ms   p95 ${f(http.p95)} ms   p99 ${f(http.p99)} ms   ${http.rps.toFixed(0)} req/s   errors ${http.errors}   CPU per request: API ${((http.apiCpuMs * 1000) / REQUESTS).toFixed(0)} µs, load generator ${((http.cpuMs * 1000) / REQUESTS).toFixed(0)} µs`,
     );
     console.log(
-      `  no-cache   p50 ${f(uncached.p50)} ms   p95 ${f(uncached.p95)} ms   p99 ${f(uncached.p99)} ms   ${uncached.rps.toFixed(0)} req/s   errors ${uncached.errors}   (${uncachedRequests} requests, each computed afresh)`,
+      `  no-cache   p50 ${f(uncached.p50)} ms   p95 ${f(uncached.p95)} ms   p99 ${f(uncached.p99)} ms   ${uncached.rps.toFixed(0)} req/s   errors ${uncached.errors}   (${uncachedRequests} requests, each computed afresh)   CPU per request: API ${((uncached.apiCpuMs * 1000) / uncachedRequests).toFixed(0)} µs`,
     );
     console.log(
       `  direct     p50 ${f(concurrent.p50)} ms   p95 ${f(concurrent.p95)} ms   ${concurrent.rps.toFixed(0)} queries/s   (same queries in PostgreSQL, ${CONCURRENCY} at a time)`,

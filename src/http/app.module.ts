@@ -1,6 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
-import { ThrottlerModule } from '@nestjs/throttler';
+import { APP_GUARD } from '@nestjs/core';
 import type { MailCapture } from '../mail/infra/capture-server';
 import type { ApplicationDeps } from '../shared/usecases/dependencies';
 import { AgrementsController } from '../agrement/api/agrements.controller';
@@ -24,7 +23,7 @@ import { HealthController } from './health.controller';
 import { METRICS_TOKEN, MetricsController } from './observability/metrics.controller';
 import { MailController } from '../mail/api/mail.controller';
 import { OwnMailController } from '../mail/api/own-mail.controller';
-import { IdempotencyInterceptor } from './idempotency.interceptor';
+import { bindIdempotencyToMutations } from './idempotency.interceptor';
 import { VisitsController } from '../visits/api/visits.controller';
 import { InspectorsController } from '../visits/api/inspectors.controller';
 import { QualityEventsController } from '../visits/api/quality-events.controller';
@@ -64,43 +63,40 @@ export class AppModule {
       failedAuth: deps.throttle?.failedAuth ?? PARAMETERS.api.failedAuthThrottle,
       expensive: deps.throttle?.expensive ?? PARAMETERS.api.expensiveThrottle,
     };
+    const controllers = [
+      ApplicationsController,
+      AgrementsController,
+      NetworkMembersController,
+      CentresController,
+      ProposalsController,
+      AttentionController,
+      AuditController,
+      MeController,
+      OwnMailController,
+      WebController,
+      DashboardController,
+      DeadlineCalendarController,
+      SimulationsController,
+      HealthController,
+      MetricsController,
+      VisitsController,
+      InspectorsController,
+      QualityEventsController,
+      SessionsController,
+      SessionImportsController,
+      StatementsController,
+      RuleSetVersionsController,
+      CampaignWindowsController,
+      UsersController,
+      AccessReviewsController,
+      // The captured mail exists only with the capture (`./dev start` without SMTP_URL): otherwise /mail is 404 for everyone.
+      ...(deps.mailCapture ? [MailController] : []),
+    ];
+    // Issue 12: an Idempotency-Key is bound to its first request; reused for another: 422 (every mutating route).
+    bindIdempotencyToMutations(controllers);
     return {
       module: AppModule,
-      // Issue 12: the storage both limits count in; 'default' so a 429 carries a plain Retry-After.
-      imports: [
-        ThrottlerModule.forRoot({
-          throttlers: [{ name: 'default', limit: limits.expensive.limit, ttl: limits.expensive.windowSeconds * 1000 }],
-        }),
-      ],
-      controllers: [
-        ApplicationsController,
-        AgrementsController,
-        NetworkMembersController,
-        CentresController,
-        ProposalsController,
-        AttentionController,
-        AuditController,
-        MeController,
-        OwnMailController,
-        WebController,
-        DashboardController,
-        DeadlineCalendarController,
-        SimulationsController,
-        HealthController,
-        MetricsController,
-        VisitsController,
-        InspectorsController,
-        QualityEventsController,
-        SessionsController,
-        SessionImportsController,
-        StatementsController,
-        RuleSetVersionsController,
-        CampaignWindowsController,
-        UsersController,
-        AccessReviewsController,
-        // The captured mail exists only with the capture (`./dev start` without SMTP_URL): otherwise /mail is 404 for everyone.
-        ...(deps.mailCapture ? [MailController] : []),
-      ],
+      controllers,
       providers: [
         { provide: APPLICATION_DEPS, useValue: deps.applications },
         {
@@ -144,8 +140,6 @@ export class AppModule {
         },
         FailedAuthThrottle,
         { provide: APP_GUARD, useClass: AuthGuard },
-        // Issue 12: an Idempotency-Key is bound to its first request; reused for another: 422.
-        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         ...(deps.mailCapture ? [{ provide: MAIL_CAPTURE, useValue: deps.mailCapture }] : []),
       ],
     };

@@ -58,6 +58,8 @@ export function bodyParsing() {
       return answer(res, { type: 'entity.too.large' });
     }
     if (!req.headers.authorization) return next();
+    // No Content-Length and no Transfer-Encoding: no body (RFC 9112 §6.3), nothing to parse (every GET).
+    if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) return next();
     parseJson(req, res, (err?: unknown) => {
       if (err) return answer(res, err as BodyParserError);
       parseForm(req, res, (err2?: unknown) => (err2 ? answer(res, err2 as BodyParserError) : next()));

@@ -23,6 +23,9 @@ export async function createApp(deps: ApiDeps, options: { logger?: false | ('err
   // Issue 15: in-flight answers followed for the graceful stop (closeGracefully); every request gets an id, a log
   // line and a duration observed (first: answers refused by the next middleware are logged and measured too).
   trackInFlight(app);
+  // Issue 15: no ETag computed over every answer (a hash of the whole body, CSV exports included): the API's answers
+  // are Cache-Control: no-store; the page sets its own (web.controller.ts).
+  (app.getHttpAdapter().getInstance() as { set(setting: string, value: unknown): void }).set('etag', false);
   app.use(requestLogging());
   // Issue 12: security headers and CORS on every answer (errors included); then 405 for a method a known path does not take.
   applyHttpSecurity(app, deps.corsAllowedOrigins ?? []);

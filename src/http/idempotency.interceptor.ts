@@ -1,4 +1,15 @@
-import { type CallHandler, type ExecutionContext, HttpException, Inject, Injectable, type NestInterceptor } from '@nestjs/common';
+import {
+  type CallHandler,
+  type ExecutionContext,
+  HttpException,
+  Inject,
+  Injectable,
+  type NestInterceptor,
+  RequestMethod,
+  type Type,
+  UseInterceptors,
+} from '@nestjs/common';
+import { INTERCEPTORS_METADATA, METHOD_METADATA } from '@nestjs/common/constants';
 import type { Request } from 'express';
 import { createHash } from 'node:crypto';
 import { catchError, from, mergeMap, type Observable, throwError } from 'rxjs';
@@ -81,5 +92,26 @@ export class IdempotencyInterceptor implements NestInterceptor {
         );
       }),
     );
+  }
+}
+
+/**
+ * Issue 15: binds the interceptor to every route that changes something (POST, PUT, PATCH, DELETE), found from the
+ * routes' own metadata, never listed by hand. Bound globally, it put Nest's interceptor chain (rxjs, one async
+ * resource per call) on every read too, about a tenth of a cached dashboard's answer, for requests it never touches.
+ * Idempotent: the app is built more than once per process (tests).
+ */
+export function bindIdempotencyToMutations(controllers: readonly Type[]): void {
+  for (const controller of controllers) {
+    for (let proto = controller.prototype as object; proto !== Object.prototype; proto = Object.getPrototypeOf(proto) as object) {
+      for (const name of Object.getOwnPropertyNames(proto)) {
+        const descriptor = Object.getOwnPropertyDescriptor(proto, name)!;
+        if (name === 'constructor' || typeof descriptor.value !== 'function') continue;
+        const method = Reflect.getMetadata(METHOD_METADATA, descriptor.value) as RequestMethod | undefined;
+        if (method === undefined || !MUTATING.has(RequestMethod[method])) continue;
+        const bound = (Reflect.getMetadata(INTERCEPTORS_METADATA, descriptor.value) as unknown[] | undefined) ?? [];
+        if (!bound.includes(IdempotencyInterceptor)) UseInterceptors(IdempotencyInterceptor)(proto, name, descriptor);
+      }
+    }
   }
 }

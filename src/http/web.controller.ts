@@ -1,6 +1,7 @@
 import { Controller, Get, Header, NotFoundException, Param, Res, StreamableFile } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { createHash } from 'node:crypto';
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { findProjectRoot } from '../mail/infra/templates';
@@ -36,12 +37,16 @@ export class WebController {
   @Get()
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-cache')
-  index(): string {
+  index(@Res({ passthrough: true }) res: Response): string {
+    let html: string;
     try {
-      return readFileSync(path.join(WEB_APP_DIR, 'index.html'), 'utf8');
+      html = readFileSync(path.join(WEB_APP_DIR, 'index.html'), 'utf8');
     } catch {
       throw new NotFoundException('The web app is not built: run `npm run build`');
     }
+    // Revalidated by its ETag (304 when unchanged); the API's answers carry none (no-store: createApp).
+    res.setHeader('ETag', `"${createHash('sha256').update(html).digest('base64url')}"`);
+    return html;
   }
 
   @Get('web/assets/:file')

@@ -1,6 +1,14 @@
-import { applyDecorators, type ExecutionContext, HttpException, HttpStatus, Inject, Injectable, UseGuards } from '@nestjs/common';
+import {
+  applyDecorators,
+  type CanActivate,
+  type ExecutionContext,
+  HttpException,
+  HttpStatus,
+  Inject,
+  Injectable,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiTooManyRequestsResponse } from '@nestjs/swagger';
-import { ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { PARAMETERS } from '../../config/parameters';
 import type { FailedAuthLimit } from '../../access/usecases/ports';
@@ -10,7 +18,7 @@ import { principalOf } from '../auth/principal';
  * Issue 12: limits on failed authentication and on expensive endpoints. Issue 15 (docs/adr/0005): failed
  * authentications are counted in PostgreSQL, one count for all the API replicas (a guesser gains nothing by
  * spreading over them); the expensive routes' limit is a load guard, counted by each API process in its memory
- * (@nestjs/throttler's storage): with N API replicas a user may make N times `expensive.limit` calls.
+ * (ExpensiveRouteGuard): with N API replicas a user may make N times `expensive.limit` calls.
  */
 export interface ThrottleLimits {
   /** Failed authentications per client address, then 429 on every authenticated route for `blockSeconds`. */
@@ -106,24 +114,55 @@ export class FailedAuthThrottle {
   }
 }
 
-/** Limits an expensive route per user (per address before authentication), with Retry-After on 429. */
+/** One caller's calls to one route within the current window. */
+interface Window {
+  startedAt: number;
+  calls: number;
+}
+
+/** Past this many windows kept, the ended ones are dropped when a new one opens (memory bounded by the active callers). */
+const WINDOWS_BEFORE_SWEEP = 10_000;
+
+/**
+ * Limits an expensive route per user (per address before authentication): at most `expensive.limit` calls per route
+ * within a fixed window of `expensive.windowSeconds`, then 429 with Retry-After until the window ends. Issue 15: a
+ * counter per (route, caller) in a Map, where @nestjs/throttler's guard and storage cost a tenth of a cached
+ * dashboard's answer (hashed keys, timers per hit, rate-limit headers nobody read).
+ */
 @Injectable()
-export class ExpensiveRouteGuard extends ThrottlerGuard {
-  // The throttler hands its guard the HTTP request (typed Record<string, any> by @nestjs/throttler).
-  protected override async getTracker(req: Request): Promise<string> {
+export class ExpensiveRouteGuard implements CanActivate {
+  private readonly windows = new Map<string, Window>();
+
+  constructor(@Inject(THROTTLE_LIMITS) private readonly limits: ThrottleLimits) {}
+
+  canActivate(ctx: ExecutionContext): boolean {
+    const { limit, windowSeconds } = this.limits.expensive;
+    const req = ctx.switchToHttp().getRequest<Request>();
     const principal = principalOf(req);
-    return principal ? `user:${principal.userId}` : `address:${clientAddress(req)}`;
+    const caller = principal ? `user:${principal.userId}` : `address:${clientAddress(req)}`;
+    const key = `${ctx.getClass().name}.${ctx.getHandler().name} ${caller}`;
+    const now = Date.now();
+    const windowMs = windowSeconds * 1000;
+    let window = this.windows.get(key);
+    if (window === undefined || now - window.startedAt >= windowMs) {
+      if (window === undefined && this.windows.size >= WINDOWS_BEFORE_SWEEP) this.sweep(now, windowMs);
+      window = { startedAt: now, calls: 0 };
+      this.windows.set(key, window);
+    }
+    if (window.calls >= limit) {
+      const retryAfter = Math.ceil((window.startedAt + windowMs - now) / 1000);
+      throw tooManyRequests(
+        ctx.switchToHttp().getResponse<Response>(),
+        retryAfter,
+        `too many calls to this endpoint: at most ${limit} per ${windowSeconds} s; retry after ${Math.max(1, retryAfter)} s`,
+      );
+    }
+    window.calls++;
+    return true;
   }
 
-  protected override async throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
-    throw new HttpException(
-      {
-        statusCode: 429,
-        error: 'Too Many Requests',
-        message: `too many calls to this endpoint: at most ${detail.limit} per ${Math.round(detail.ttl / 1000)} s; retry after ${detail.timeToBlockExpire} s`,
-      },
-      HttpStatus.TOO_MANY_REQUESTS,
-    );
+  private sweep(now: number, windowMs: number): void {
+    for (const [key, window] of this.windows) if (now - window.startedAt >= windowMs) this.windows.delete(key);
   }
 }
 

@@ -74,6 +74,20 @@ describe('security headers (issue 12)', () => {
     expect(html).not.toMatch(/<script>|<style|\sstyle=|\son[a-z]+=/i);
     expect(html).toMatch(/<script type="module" crossorigin src="\/web\/assets\/index-[\w-]+\.js"><\/script>/);
     expect(res.headers.get('cache-control')).toBe('no-cache');
+    // Revalidated by its ETag: unchanged, 304 without the page (node:http: fetch adds Cache-Control: no-cache to a
+    // conditional request, which asks for the page again).
+    const etag = res.headers.get('etag');
+    expect(etag).toMatch(/^"[\w-]+"$/);
+    const again = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = httpRequest(`${api}/`, { headers: { 'if-none-match': etag! } }, (r) => {
+        let body = '';
+        r.on('data', (c: Buffer) => (body += c.toString()));
+        r.on('end', () => resolve({ status: r.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(again).toEqual({ status: 304, body: '' });
   });
 
   it('issue 14: the web app’s hashed files are served with their type and cached for good; anything else is 404', async () => {
@@ -141,6 +155,8 @@ describe('security headers (issue 12)', () => {
       const res = await fetch(`${api}${path}`, { headers: token ? bearer(token) : {} });
       expect(res.status, path).toBe(status);
       expect(res.headers.get('cache-control'), path).toBe('no-store');
+      // Issue 15: and no ETag, a hash of the whole body no cache may use.
+      expect(res.headers.get('etag'), path).toBeNull();
     }
     expect((await fetch(`${api}/`)).headers.get('cache-control')).not.toBe('no-store');
   });
