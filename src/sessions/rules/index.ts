@@ -16,7 +16,7 @@ import {
   type Facts,
   type RuleFile,
 } from '../../shared/rules/rule-engine';
-import { sessionFacts } from './session-facts';
+import { lazySessionFacts, sessionFacts } from './session-facts';
 import { isCalendarDate } from '../../shared/domain/calendar-days';
 import ses202001 from './ses-2020-01.rules.json';
 import { inForceOn, resolveParameters, sortVersions, type VersionedParameters } from '../../shared/domain/versioning';
@@ -163,7 +163,8 @@ export function evaluateSession(
   catalogue: SessionRuleCatalogue = BASE_RULE_CATALOGUE,
 ): SessionEvaluation {
   const set = ruleSetFor(session.date, catalogue);
-  const facts = sessionFacts(session, context, set.parameters);
+  // Facts computed on first read: only those an applicable check needs (issue 15).
+  const facts = lazySessionFacts(session, context, set.parameters);
   return completed(evaluateSync(set.rules, facts as unknown as Facts, options), session, context, set);
 }
 
@@ -199,5 +200,5 @@ function completed(evaluation: Evaluation, session: Session, context: SessionCon
     : { ruleSet, version, passed, failures, notApplicable, passes, sessionId, ruleSetId, effectiveFrom };
 }
 
-export { sessionFacts, sessionSlotMinutes, type InvigilatorConflicts, type SessionFacts } from './session-facts';
+export { lazySessionFacts, sessionFacts, sessionSlotMinutes, type InvigilatorConflicts, type SessionFacts } from './session-facts';
 export { inForceOn, resolveParameters, type VersionedParameters } from '../../shared/domain/versioning';

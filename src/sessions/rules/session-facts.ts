@@ -1,6 +1,8 @@
 /**
- * The facts the session rule files read (SES-1..9, SCO-1, PRI-2..3), computed from a session. Pure and
- * deterministic (Intl only, through zoned-time), so a workflow may call it.
+ * The facts the session rule files read (SES-1..9, SCO-1, PRI-2..3), computed from a session: for the
+ * compiled rule file, those a check may leave unread on first read (lazySessionFacts); for the reference and
+ * callers that want them all, every one (sessionFacts). Pure and deterministic (Intl only, through
+ * zoned-time), so a workflow may call it.
  *
  * Thresholds stay in the rule files and parameters: facts are measurements (candidates per invigilator,
  * share of staff, days of notice…). The few facts that need a number of the cahier to be computed
@@ -13,7 +15,6 @@ import type { CentreKind, Invigilator, Session, SessionBlocker, SessionContext, 
 import { dayNumber, isoOfDay, monthsBefore, yearOf } from '../../shared/domain/calendar-days';
 import { zonedInstant, zoneOffsetMs } from '../../shared/domain/zoned-time';
 import type { VersionedParameters } from '../../shared/domain/versioning';
-import { memoPerOwner } from '../../shared/domain/memo';
 
 export interface InvigilatorConflicts {
   /** "Prénom Nom → localId": SES-5, trained in the last 6 months. */
@@ -209,132 +210,305 @@ function freeOfChargeJustified(session: Session, staffOfCentre: boolean, reason:
   }
 }
 
-/** What a session's date alone decides under a version's parameters (SES-6, SES-7 deadlines). */
-interface DatedFacts {
-  day: number;
-  latestPlanningDate: string;
-  confirmationDeadline: string;
-}
+/**
+ * The facts of a session, those that a check may leave unread computed on first read (issue 15): the compiled
+ * rule file reads a fact only for a check that applies, so a secondary school's session never tallies the
+ * PRI-2/PRI-3 billing nor builds the SES-5 conflicts (SCO-1), a session not open to all never computes
+ * SES-6's planning deadline, one without a minimum SES-7's confirmation deadline, and PRI-3's charged
+ * candidates are listed for a public establishment's own initial-training students only. The facts that
+ * checks applying to every session read (SES-1's invigilators, place and slot; the candidates' tallies that
+ * SES-1, SES-4 and SES-8 read) are computed up front: a check per read would cost more than it saves. A
+ * computed value is kept, and what is read from the session is not copied: facts are constants.
+ */
+class LazySessionFacts implements SessionFacts {
+  readonly parameters: VersionedParameters;
+  readonly higherEducationInitialTraining: boolean;
+  readonly invigilatorCount: number;
+  readonly missingPlaceDetails: readonly string[];
+  readonly slotMinutes: number;
+  readonly requiredSlotMinutes: number;
+  readonly candidatesPerInvigilator: number;
+  readonly spareComputersNeeded: number;
+  readonly staffCandidates: number;
+  readonly staffSharePercent: number;
+  readonly staffOnlySession: boolean;
+  readonly referentInvigilates: boolean;
+  readonly minCertifiableCompetences: number | null;
+  readonly hasDeclaredCompetences: boolean;
+  readonly hasPreviousSessions: boolean;
+  readonly minDaysSincePreviousSession: number | null;
+  readonly #session: Session;
+  readonly #context: SessionContext;
+  readonly #declaresConflicts: boolean;
+  #invigilatorConflicts: InvigilatorConflicts | undefined = undefined;
+  #chargedCandidates: readonly string[] | undefined = undefined;
+  #missingPublicInformation: readonly string[] | undefined = undefined;
+  #confirmationDeadline: string | undefined = undefined;
+  #fundedWithoutAgreedPrice: readonly string[] | undefined = undefined;
+  #agreedPriceBelowPixShare: readonly string[] = NONE;
+  #unjustifiedFreeCandidates: readonly string[] = NONE;
 
-// Many sessions share a date: its deadlines are computed once per version's parameters and date.
-const datedFacts = memoPerOwner((p: VersionedParameters['sessions'], date: string): DatedFacts => ({
-  day: dayNumber(date),
-  latestPlanningDate: monthsBefore(date, p.openSessionNoticeMonths),
-  confirmationDeadline: isoOfDay(dayNumber(date) - p.confirmationDaysBefore),
-}));
+  constructor(session: Session, context: SessionContext, parameters: VersionedParameters) {
+    const p = parameters.sessions;
+    const candidates = session.candidates;
+    const n = candidates.length;
+    this.#session = session;
+    this.#context = context;
 
-/** The facts of `session` under the rule set whose parameters are `parameters`. */
-export function sessionFacts(session: Session, context: SessionContext, parameters: VersionedParameters): SessionFacts {
-  const p = parameters.sessions;
-  const candidates = session.candidates;
-  const n = candidates.length;
-
-  let staff = 0;
-  let maxExtra = 0;
-  let minCompetences: number | null = null;
-  let minGap: number | null = null;
-  const dated = datedFacts(p, session.date);
-  const sessionDay = dated.day;
-  let fundedWithoutAgreedPrice: string[] | undefined;
-  let agreedPriceBelowPixShare: string[] | undefined;
-  let fundedPixShare: number | null | undefined;
-  let unjustifiedFreeCandidates: string[] | undefined;
-  let chargedCandidates: string[] | undefined;
-  for (const c of candidates) {
-    if (c.staffOfCentre) staff++;
-    if (c.extraTimePercent > maxExtra) maxExtra = c.extraTimePercent;
-    const competences = c.certifiableCompetences;
-    if (competences !== null && (minCompetences === null || competences < minCompetences)) minCompetences = competences;
-    if (c.previousSessionDate !== null) {
-      const gap = sessionDay - dayNumber(c.previousSessionDate);
-      if (minGap === null || gap < minGap) minGap = gap;
-    }
-    const billing = c.billing;
-    if (billing.mode === 'free-of-charge') {
-      if (!freeOfChargeJustified(session, c.staffOfCentre, billing.reason)) (unjustifiedFreeCandidates ??= []).push(c.localId);
-    } else {
-      (chargedCandidates ??= []).push(c.localId);
-      if (billing.mode === 'funded-cohort' && !(typeof billing.agreedPriceEur === 'number' && billing.agreedPriceEur >= 0)) {
-        (fundedWithoutAgreedPrice ??= []).push(c.localId);
-      } else if (billing.mode === 'funded-cohort') {
-        fundedPixShare ??= pixShareOf('funded-cohort', session.centreKind, session.date, PRICE_TABLES);
-        if (fundedPixShare !== null && (billing.agreedPriceEur as number) < fundedPixShare)
-          (agreedPriceBelowPixShare ??= []).push(c.localId);
+    let staff = 0;
+    let maxExtra = 0;
+    let minCompetences: number | null = null;
+    let minGap: number | null = null;
+    let sessionDay: number | undefined;
+    for (const c of candidates) {
+      if (c.staffOfCentre) staff++;
+      if (c.extraTimePercent > maxExtra) maxExtra = c.extraTimePercent;
+      const competences = c.certifiableCompetences;
+      if (competences !== null && (minCompetences === null || competences < minCompetences)) minCompetences = competences;
+      if (c.previousSessionDate !== null) {
+        const gap = (sessionDay ??= dayNumber(session.date)) - dayNumber(c.previousSessionDate);
+        if (minGap === null || gap < minGap) minGap = gap;
       }
     }
-  }
 
-  let invigilatorCount = 0;
-  let referentInvigilates = false;
-  // SES-5: most sessions declare no conflict; conflictsOf walks the invigilators again only when one does.
-  let declaresConflicts = false;
-  for (const i of session.invigilators) {
-    if (!blank(i.lastName) || !blank(i.firstName)) invigilatorCount++;
-    if (i.referent) referentInvigilates = true;
-    if (i.trainedCandidateIds.length > 0 || i.relativeCandidateIds.length > 0 || i.subordinateCandidateIds.length > 0) {
-      declaresConflicts = true;
+    let invigilatorCount = 0;
+    let referentInvigilates = false;
+    // SES-5: most sessions declare no conflict; conflictsOf walks the invigilators again only when one does.
+    let declaresConflicts = false;
+    for (const i of session.invigilators) {
+      if (!blank(i.lastName) || !blank(i.firstName)) invigilatorCount++;
+      if (i.referent) referentInvigilates = true;
+      if (i.trainedCandidateIds.length > 0 || i.relativeCandidateIds.length > 0 || i.subordinateCandidateIds.length > 0) {
+        declaresConflicts = true;
+      }
     }
-  }
 
-  let missingPlaceDetails: string[] | undefined;
-  if (blank(session.address)) (missingPlaceDetails ??= []).push('adresse');
-  if (blank(session.room)) (missingPlaceDetails ??= []).push('salle');
-  if (session.thirdPartyVenue && blank(session.thirdPartyVenueDetails))
-    (missingPlaceDetails ??= []).push("conditions d'accueil du lieu tiers");
+    let missingPlaceDetails: string[] | undefined;
+    if (blank(session.address)) (missingPlaceDetails ??= []).push('adresse');
+    if (blank(session.room)) (missingPlaceDetails ??= []).push('salle');
+    if (session.thirdPartyVenue && blank(session.thirdPartyVenueDetails))
+      (missingPlaceDetails ??= []).push("conditions d'accueil du lieu tiers");
 
-  const info = session.publicInformation;
-  let missingPublicInformation: readonly string[] = NO_PUBLIC_INFORMATION;
-  if (info) {
-    const missing: string[] = [];
-    if (blank(info.equipment)) missing.push('matériel informatique');
-    if (blank(info.registrationTerms)) missing.push("modalités d'inscription");
-    if (blank(info.contact)) missing.push('contact');
-    missingPublicInformation = missing.length === 0 ? NONE : missing;
-  }
-
-  // SES-1: welcome and exit keep their time; the test part is lengthened by the extra time (integer maths, no float drift).
-  const requiredSlotMinutes = p.slotMinutes - p.testMinutes + Math.ceil((p.testMinutes * (100 + maxExtra)) / 100);
-
-  return {
-    parameters,
-    centreKind: session.centreKind,
-    public: session.public,
-    centrePublicEstablishment: session.centrePublicEstablishment,
-    higherEducationInitialTraining:
-      session.centreHigherEducation && session.centreKind !== 'secondary-school' && session.public === 'internal-initial',
-    candidateCount: n,
-    hasCandidates: n > 0,
-    invigilatorCount,
-    missingPlaceDetails: missingPlaceDetails ?? NONE,
-    slotMinutes: sessionSlotMinutes(session.date, session.startTime, session.endTime, session.timeZone),
-    requiredSlotMinutes,
+    this.parameters = parameters;
+    this.higherEducationInitialTraining =
+      session.centreHigherEducation && session.centreKind !== 'secondary-school' && session.public === 'internal-initial';
+    this.invigilatorCount = invigilatorCount;
+    this.missingPlaceDetails = missingPlaceDetails ?? NONE;
+    this.slotMinutes = sessionSlotMinutes(session.date, session.startTime, session.endTime, session.timeZone);
+    // SES-1: welcome and exit keep their time; the test part is lengthened by the extra time (integer maths, no float drift).
+    this.requiredSlotMinutes = p.slotMinutes - p.testMinutes + Math.ceil((p.testMinutes * (100 + maxExtra)) / 100);
     // Without invigilator SES-1 fails; the ratio is then taken over one, so SES-2 still judges the head count.
-    candidatesPerInvigilator: n / Math.max(1, invigilatorCount),
-    spareComputers: session.spareComputers,
-    spareComputersNeeded: Math.ceil(n / p.candidatesPerSpareComputer),
-    staffCandidates: staff,
-    staffSharePercent: n === 0 ? 0 : (staff * 100) / n,
-    staffOnlySession: n > 0 && staff === n,
-    referentInvigilates,
-    invigilatorConflicts: declaresConflicts ? conflictsOf(session) : NO_CONFLICTS,
-    plannedOn: session.plannedOn,
-    noticeDays: sessionDay - dayNumber(session.plannedOn),
-    latestPlanningDate: dated.latestPlanningDate,
-    missingPublicInformation,
-    hasMinimumCandidates: session.minimumCandidates !== null,
-    minimumCandidates: session.minimumCandidates,
-    confirmationSent: session.confirmation !== null,
-    confirmationNotifiedOn: session.confirmation?.notifiedOn ?? null,
-    confirmationDeadline: dated.confirmationDeadline,
-    today: context.today,
-    minCertifiableCompetences: minCompetences,
-    hasDeclaredCompetences: minCompetences !== null,
-    hasPreviousSessions: minGap !== null,
-    minDaysSincePreviousSession: minGap,
-    sessionBlocker: context.sessionBlocker,
-    fundedWithoutAgreedPrice: fundedWithoutAgreedPrice ?? NONE,
-    agreedPriceBelowPixShare: agreedPriceBelowPixShare ?? NONE,
-    unjustifiedFreeCandidates: unjustifiedFreeCandidates ?? NONE,
-    chargedCandidates: chargedCandidates ?? NONE,
+    this.candidatesPerInvigilator = n / Math.max(1, invigilatorCount);
+    this.spareComputersNeeded = Math.ceil(n / p.candidatesPerSpareComputer);
+    this.staffCandidates = staff;
+    this.staffSharePercent = n === 0 ? 0 : (staff * 100) / n;
+    this.staffOnlySession = n > 0 && staff === n;
+    this.referentInvigilates = referentInvigilates;
+    this.#declaresConflicts = declaresConflicts;
+    this.minCertifiableCompetences = minCompetences;
+    this.hasDeclaredCompetences = minCompetences !== null;
+    this.hasPreviousSessions = minGap !== null;
+    this.minDaysSincePreviousSession = minGap;
+  }
+
+  // Read from the session or the caller's context when read: no copy per evaluation.
+
+  get centreKind(): CentreKind {
+    return this.#session.centreKind;
+  }
+
+  get public(): SessionPublic {
+    return this.#session.public;
+  }
+
+  get centrePublicEstablishment(): boolean {
+    return this.#session.centrePublicEstablishment;
+  }
+
+  get candidateCount(): number {
+    return this.#session.candidates.length;
+  }
+
+  get hasCandidates(): boolean {
+    return this.#session.candidates.length > 0;
+  }
+
+  get spareComputers(): number {
+    return this.#session.spareComputers;
+  }
+
+  get plannedOn(): string {
+    return this.#session.plannedOn;
+  }
+
+  get hasMinimumCandidates(): boolean {
+    return this.#session.minimumCandidates !== null;
+  }
+
+  get minimumCandidates(): number | null {
+    return this.#session.minimumCandidates;
+  }
+
+  get confirmationSent(): boolean {
+    return this.#session.confirmation !== null;
+  }
+
+  get confirmationNotifiedOn(): string | null {
+    return this.#session.confirmation?.notifiedOn ?? null;
+  }
+
+  get today(): string {
+    return this.#context.today;
+  }
+
+  get sessionBlocker(): SessionBlocker | null {
+    return this.#context.sessionBlocker;
+  }
+
+  /** SES-5: read only where the conflicts rule applies (not in a secondary school, SCO-1). */
+  get invigilatorConflicts(): InvigilatorConflicts {
+    return (this.#invigilatorConflicts ??= this.#declaresConflicts ? conflictsOf(this.#session) : NO_CONFLICTS);
+  }
+
+  /** SES-6: days from planning to the session; a measurement no check of 2020-01 reads. */
+  get noticeDays(): number {
+    return dayNumber(this.#session.date) - dayNumber(this.#session.plannedOn);
+  }
+
+  /**
+   * SES-6: read for a session open to all only. Computed, not looked up per date: a lookup among a decade of
+   * dates missed the processor's caches and cost more than the arithmetic.
+   */
+  get latestPlanningDate(): string {
+    return monthsBefore(this.#session.date, this.parameters.sessions.openSessionNoticeMonths);
+  }
+
+  /** SES-6: read for a session open to all only. */
+  get missingPublicInformation(): readonly string[] {
+    return (this.#missingPublicInformation ??= missingPublicInformationOf(this.#session));
+  }
+
+  /** SES-7: read for a session with a minimum number of candidates only. */
+  get confirmationDeadline(): string {
+    return (this.#confirmationDeadline ??= isoOfDay(dayNumber(this.#session.date) - this.parameters.sessions.confirmationDaysBefore));
+  }
+
+  /** PRI-2: read where the prices apply (not in a secondary school, SCO-1). */
+  get fundedWithoutAgreedPrice(): readonly string[] {
+    if (this.#fundedWithoutAgreedPrice === undefined) this.#tallyBilling();
+    return this.#fundedWithoutAgreedPrice!;
+  }
+
+  /** PRI-2, PRI-4: read where the prices apply (not in a secondary school, SCO-1). */
+  get agreedPriceBelowPixShare(): readonly string[] {
+    if (this.#fundedWithoutAgreedPrice === undefined) this.#tallyBilling();
+    return this.#agreedPriceBelowPixShare;
+  }
+
+  /** PRI-3: read where the prices apply (not in a secondary school, SCO-1). */
+  get unjustifiedFreeCandidates(): readonly string[] {
+    if (this.#fundedWithoutAgreedPrice === undefined) this.#tallyBilling();
+    return this.#unjustifiedFreeCandidates;
+  }
+
+  /** PRI-2, PRI-3: the candidates' billing, in one pass, on the first read of one of its facts. */
+  #tallyBilling(): void {
+    const session = this.#session;
+    let fundedWithoutAgreedPrice: string[] | undefined;
+    let agreedPriceBelowPixShare: string[] | undefined;
+    let fundedPixShare: number | null | undefined;
+    let unjustifiedFreeCandidates: string[] | undefined;
+    for (const c of session.candidates) {
+      const billing = c.billing;
+      if (billing.mode === 'free-of-charge') {
+        if (!freeOfChargeJustified(session, c.staffOfCentre, billing.reason)) (unjustifiedFreeCandidates ??= []).push(c.localId);
+      } else if (billing.mode === 'funded-cohort') {
+        if (!(typeof billing.agreedPriceEur === 'number' && billing.agreedPriceEur >= 0)) {
+          (fundedWithoutAgreedPrice ??= []).push(c.localId);
+        } else {
+          fundedPixShare ??= pixShareOf('funded-cohort', session.centreKind, session.date, PRICE_TABLES);
+          if (fundedPixShare !== null && billing.agreedPriceEur < fundedPixShare) (agreedPriceBelowPixShare ??= []).push(c.localId);
+        }
+      }
+    }
+    this.#fundedWithoutAgreedPrice = fundedWithoutAgreedPrice ?? NONE;
+    this.#agreedPriceBelowPixShare = agreedPriceBelowPixShare ?? NONE;
+    this.#unjustifiedFreeCandidates = unjustifiedFreeCandidates ?? NONE;
+  }
+
+  /** PRI-3: read for a public establishment's own initial-training students only; elsewhere, listing them cost a push per candidate. */
+  get chargedCandidates(): readonly string[] {
+    return (this.#chargedCandidates ??= chargedCandidatesOf(this.#session));
+  }
+}
+
+/** SES-6: French labels of what a session open to external candidates does not publish. */
+function missingPublicInformationOf(session: Session): readonly string[] {
+  const info = session.publicInformation;
+  if (!info) return NO_PUBLIC_INFORMATION;
+  const missing: string[] = [];
+  if (blank(info.equipment)) missing.push('matériel informatique');
+  if (blank(info.registrationTerms)) missing.push("modalités d'inscription");
+  if (blank(info.contact)) missing.push('contact');
+  return missing.length === 0 ? NONE : missing;
+}
+
+/** PRI-3: local ids of the candidates not free of charge. */
+function chargedCandidatesOf(session: Session): readonly string[] {
+  let charged: string[] | undefined;
+  for (const c of session.candidates) if (c.billing.mode !== 'free-of-charge') (charged ??= []).push(c.localId);
+  return charged ?? NONE;
+}
+
+/**
+ * The facts of `session` under the rule set whose parameters are `parameters`, each computed on first read:
+ * what evaluateSession hands the compiled rule file.
+ */
+export function lazySessionFacts(session: Session, context: SessionContext, parameters: VersionedParameters): SessionFacts {
+  return new LazySessionFacts(session, context, parameters);
+}
+
+/** The facts of `session` under the rule set whose parameters are `parameters`, every one computed: a plain object. */
+export function sessionFacts(session: Session, context: SessionContext, parameters: VersionedParameters): SessionFacts {
+  const f = new LazySessionFacts(session, context, parameters);
+  return {
+    parameters: f.parameters,
+    centreKind: f.centreKind,
+    public: f.public,
+    centrePublicEstablishment: f.centrePublicEstablishment,
+    higherEducationInitialTraining: f.higherEducationInitialTraining,
+    candidateCount: f.candidateCount,
+    hasCandidates: f.hasCandidates,
+    invigilatorCount: f.invigilatorCount,
+    missingPlaceDetails: f.missingPlaceDetails,
+    slotMinutes: f.slotMinutes,
+    requiredSlotMinutes: f.requiredSlotMinutes,
+    candidatesPerInvigilator: f.candidatesPerInvigilator,
+    spareComputers: f.spareComputers,
+    spareComputersNeeded: f.spareComputersNeeded,
+    staffCandidates: f.staffCandidates,
+    staffSharePercent: f.staffSharePercent,
+    staffOnlySession: f.staffOnlySession,
+    referentInvigilates: f.referentInvigilates,
+    invigilatorConflicts: f.invigilatorConflicts,
+    plannedOn: f.plannedOn,
+    noticeDays: f.noticeDays,
+    latestPlanningDate: f.latestPlanningDate,
+    missingPublicInformation: f.missingPublicInformation,
+    hasMinimumCandidates: f.hasMinimumCandidates,
+    minimumCandidates: f.minimumCandidates,
+    confirmationSent: f.confirmationSent,
+    confirmationNotifiedOn: f.confirmationNotifiedOn,
+    confirmationDeadline: f.confirmationDeadline,
+    today: f.today,
+    minCertifiableCompetences: f.minCertifiableCompetences,
+    hasDeclaredCompetences: f.hasDeclaredCompetences,
+    hasPreviousSessions: f.hasPreviousSessions,
+    minDaysSincePreviousSession: f.minDaysSincePreviousSession,
+    sessionBlocker: f.sessionBlocker,
+    fundedWithoutAgreedPrice: f.fundedWithoutAgreedPrice,
+    agreedPriceBelowPixShare: f.agreedPriceBelowPixShare,
+    unjustifiedFreeCandidates: f.unjustifiedFreeCandidates,
+    chargedCandidates: f.chargedCandidates,
   };
 }

@@ -13,7 +13,8 @@
  * clone of every rule's conditions. Instead each rule file is compiled once (cached per file, i.e. per
  * rule-set version) into one synchronous function (generateRunner) with the Engine's own operators
  * (json-rules-engine's defaults and most of ours inlined, decorators called) and json-rules-engine's fact
- * semantics (constant facts, `path`, `{ "fact": … }` values); where code generation is refused, the
+ * semantics (constant facts, `path`, `{ "fact": … }` values), a fact given by a getter being computed only when
+ * an applicable check reads it (see Facts); where code generation is refused, the
  * same compiled checks run one by one (evaluateStepwise). `Engine.run` stays the reference:
  * evaluateWithEngine gives the verdicts through it, and rule-engine.test.ts,
  * session-rules-equivalence.property.test.ts and bench:rules check that both agree.
@@ -92,7 +93,18 @@ export interface EvaluateOptions {
   includePassing?: boolean;
 }
 
+/**
+ * The facts of an evaluation: constants, own properties of a plain object, or properties of the object's
+ * prototype (getters), e.g. facts computed on first read: the compiled checks read a fact only for a check that
+ * applies, so a fact that no applicable check needs is never computed. Either way a fact keeps its value
+ * during an evaluation. Object.prototype's members (toString…) count as facts only when own (hasFact).
+ */
 export type Facts = Readonly<Record<string, unknown>>;
+
+/** Whether `facts` gives the fact `name` (see Facts): without reading it, which would compute a fact computed on first read. */
+function hasFact(facts: Facts, name: string): boolean {
+  return name in Object.prototype ? Object.hasOwn(facts, name) : name in facts;
+}
 
 /** Rule-data errors are domain errors (versioned tariffs raise them too); re-exported for the rule loaders. */
 export { RuleFileError };
@@ -470,8 +482,7 @@ function fillParameters(message: string): string {
 
 /** Almanac.factValue of a constant fact: `parameters` defaults to PARAMETERS; a path applies to objects only. */
 function accessor(fact: string, path: string | undefined): Accessor {
-  const read: Accessor =
-    fact === 'parameters' ? (facts) => (Object.hasOwn(facts, fact) ? facts[fact] : PARAMETERS) : (facts) => facts[fact];
+  const read: Accessor = fact === 'parameters' ? (facts) => (hasFact(facts, fact) ? facts[fact] : PARAMETERS) : (facts) => facts[fact];
   if (!path) return read;
   const segments = pathSegments(path);
   if (segments.length === 1) {
@@ -599,12 +610,15 @@ function compile(raw: unknown, label: string): CompiledRuleFile {
 // Code generation: the compiled checks of a file as one straight-line function, as a developer would
 // write them by hand. Property accesses are inlined, so each fact is read through a monomorphic inline
 // cache instead of a keyed lookup, and json-rules-engine's default operators become expressions.
-// Nothing of the rule file's text reaches the code but names checked against IDENTIFIER: values,
-// check names and other facts' names are passed in as constants (k[i]), other operators as functions (t[i]).
+// Nothing of the rule file's text reaches the code but names checked against IDENTIFIER and texts checked
+// against PLAIN_TEXT: other values, check names and facts' names are passed in as constants (k[i]), other
+// operators as functions (t[i]).
 
 type Runner = (facts: Facts, includePassing: boolean) => Evaluation;
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Text written into the generated code as a string literal: nothing that could end or escape one. */
+const PLAIN_TEXT = /^[A-Za-z0-9_.@ -]*$/;
 /** json-rules-engine's default operators, as expressions of `a` (the fact's value) and `e` (the compared value). */
 const DEFAULT_OPERATORS: Readonly<Record<string, (a: string, e: string) => string>> = {
   equal: (a, e) => `${a} === ${e}`,
@@ -660,6 +674,12 @@ function generateRunner(
     const at = constants.indexOf(value);
     return `k[${at >= 0 ? at : constants.push(value) - 1}]`;
   };
+  // A value the compiler can fold (a comparison with `true` or "secondary-school" instead of a load from k):
+  // booleans, null and plain text (PLAIN_TEXT: no quote, backslash or line break) written out; anything else from k.
+  const literal = (value: unknown) =>
+    typeof value === 'boolean' || value === null || (typeof value === 'string' && PLAIN_TEXT.test(value))
+      ? JSON.stringify(value)
+      : constant(value);
   const tests: Test[] = [];
   const leaves: CompiledLeaf[] = [];
   const texts: VerdictText[] = [];
@@ -701,7 +721,7 @@ function generateRunner(
       const reference = value as { fact: string; path?: string };
       return read(reference.fact, reference.path);
     }
-    return constant(value);
+    return literal(value);
   };
   const predicate = (condition: EngineCondition): string => {
     if (condition.all) return `(${condition.all.map(predicate).join(' && ')})`;
@@ -720,8 +740,8 @@ function generateRunner(
       texts.push(check.texts[i]);
       const condition = { fact: leaf.fact, path: leaf.path, operator: leaf.operatorName, value: leaf.value };
       // A literal is handed out as `expected` as it is (frozen): the same object as leaf.value; a primitive is a constant.
-      const literal = leaf.value !== null && typeof leaf.value === 'object' ? `L[${l}].value` : constant(leaf.value);
-      const expected = leaf.expected === null ? literal : expectedOf(leaf.value);
+      const given = leaf.value !== null && typeof leaf.value === 'object' ? `L[${l}].value` : literal(leaf.value);
+      const expected = leaf.expected === null ? given : expectedOf(leaf.value);
       return (
         `a = ${read(leaf.fact, leaf.path)}; e = ${expected};\n` +
         `if (!(${testOfLeaf(condition, 'a', 'e')})) failures.push(failure(V[${l}], a, e));\n` +
@@ -730,24 +750,25 @@ function generateRunner(
     });
     if (check.applicability < 0) body.push(...leafCode);
     else
-      body.push(`if (w${check.applicability}) {\n${leafCode.join('\n')}\n} else notApplicable.push(${constant(check.definition.check)});`);
+      body.push(`if (w${check.applicability}) {\n${leafCode.join('\n')}\n} else notApplicable.push(${literal(check.definition.check)});`);
   });
+  // hasFact: `in`, not a load, which would compute a fact computed on first read (see Facts).
   const present = facts.map((fact) =>
     inherited(fact)
       ? `Object.hasOwn(facts, ${constant(fact)})`
-      : `(${property('facts', fact)} !== undefined || Object.hasOwn(facts, ${constant(fact)}))`,
+      : `(${IDENTIFIER.test(fact) ? JSON.stringify(fact) : constant(fact)} in facts)`,
   );
   const source = [
     '"use strict";',
     `return function run(facts, includePassing) {`,
     present.length > 0 ? `if (!(${present.join(' && ')})) missingFacts(facts);` : '',
-    readsParameters ? 'const parameters = Object.hasOwn(facts, "parameters") ? facts.parameters : P;' : '',
+    readsParameters ? 'const parameters = "parameters" in facts ? facts.parameters : P;' : '',
     `let a, e${Array.from({ length: temporaries }, (_, i) => `, v${i}`).join('')};`,
     'const failures = [];',
     'const passes = includePassing ? [] : null;',
     'const notApplicable = [];',
     ...body,
-    `const evaluation = { ruleSet: ${constant(file.ruleSet)}, version: ${constant(file.version)}, passed: failures.length === 0, failures, notApplicable };`,
+    `const evaluation = { ruleSet: ${literal(file.ruleSet)}, version: ${literal(file.version)}, passed: failures.length === 0, failures, notApplicable };`,
     'if (passes !== null) evaluation.passes = passes;',
     'return evaluation;',
     '};',
@@ -902,8 +923,8 @@ class PassingVerdict implements Verdict {
 
 function requireFacts(file: RuleFile, names: readonly string[], facts: Facts): void {
   for (let i = 0; i < names.length; i++) {
-    if (!Object.hasOwn(facts, names[i])) {
-      const missing = names.filter((fact) => !Object.hasOwn(facts, fact));
+    if (!hasFact(facts, names[i])) {
+      const missing = names.filter((fact) => !hasFact(facts, fact));
       throw new Error(`Rule set ${file.ruleSet} ${file.version} needs facts that were not provided: ${missing.join(', ')}`);
     }
   }
@@ -984,11 +1005,11 @@ interface EngineLeafResult {
 /** Engine.run keeps its status on the Engine: runs of one Engine are queued, never interleaved. */
 const engineQueues = new WeakMap<Engine, Promise<unknown>>();
 
-function runQueued(engine: Engine, facts: Facts): ReturnType<Engine['run']> {
+function runQueued(engine: Engine, facts: Record<string, unknown>): ReturnType<Engine['run']> {
   const previous = engineQueues.get(engine) ?? Promise.resolve();
   const run = previous.then(
-    () => engine.run({ ...facts }),
-    () => engine.run({ ...facts }),
+    () => engine.run(facts),
+    () => engine.run(facts),
   );
   engineQueues.set(engine, run);
   return run;
@@ -1003,7 +1024,12 @@ function runQueued(engine: Engine, facts: Facts): ReturnType<Engine['run']> {
 export async function evaluateWithEngine(ruleFile: RuleFile, facts: Facts, options: EvaluateOptions = {}): Promise<Evaluation> {
   const compiledFile = compiledFor(ruleFile, 'rule file');
   requireFacts(compiledFile.file, compiledFile.facts, facts);
-  const run = await runQueued(compiledFile.engine, facts);
+  // Engine.run takes own properties as its facts: those of the prototype (computed on first read) are read here.
+  const given: Record<string, unknown> = { ...facts };
+  for (const name of [...compiledFile.facts, 'parameters']) {
+    if (!Object.hasOwn(given, name) && hasFact(facts, name)) given[name] = facts[name];
+  }
+  const run = await runQueued(compiledFile.engine, given);
   const byName = new Map<string, { result: unknown; conditions: unknown }>();
   for (const result of [...run.results, ...run.failureResults]) byName.set(result.name as string, result);
   const includePassing = options.includePassing === true;

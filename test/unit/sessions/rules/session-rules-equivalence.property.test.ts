@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   evaluateSession,
   evaluateSessionWithEngine,
+  lazySessionFacts,
   ruleSetFor,
   sessionFacts,
   type SessionEvaluation,
@@ -16,7 +17,7 @@ import {
   type SessionContext,
 } from '../../../../src/sessions/domain/session';
 import { isoOfDay } from '../../../../src/shared/domain/calendar-days';
-import { evaluateStepwise, type Facts } from '../../../../src/shared/rules/rule-engine';
+import { evaluateStepwise, type Evaluation, type Facts } from '../../../../src/shared/rules/rule-engine';
 
 /**
  * Issue 15: the session rules run as compiled checks (one generated function per rule file); json-rules-
@@ -120,7 +121,7 @@ const sessionArb: fc.Arbitrary<{ session: Session; context: SessionContext }> = 
   });
 
 /** The evaluation as its JSON (passing verdicts format their message when serialised). */
-const json = (evaluation: SessionEvaluation): unknown => JSON.parse(JSON.stringify(evaluation));
+const json = (evaluation: SessionEvaluation | Evaluation): unknown => JSON.parse(JSON.stringify(evaluation));
 
 describe('session rules: compiled checks and json-rules-engine agree (issue 15)', () => {
   it('SES-1..9, SCO-1, PRI-2..3: the same verdicts, values and messages as Engine.run, passing checks included', async () => {
@@ -153,6 +154,11 @@ describe('session rules: compiled checks and json-rules-engine agree (issue 15)'
         });
         expect(values(stepwise)).toEqual(values(withoutSession));
         expect(stepwise.notApplicable).toEqual(compiled.notApplicable);
+        // The facts evaluateSession computes on first read are those sessionFacts computes up front, read in any order.
+        const lazy = lazySessionFacts(session, context, set.parameters) as unknown as Facts;
+        expect(json(evaluateStepwise(set.rules, lazy, { includePassing: true }))).toEqual(json(stepwise));
+        const lazyToo = lazySessionFacts(session, context, set.parameters) as unknown as Facts;
+        for (const name of Object.keys(facts).reverse()) expect(lazyToo[name]).toEqual(facts[name]);
       }),
       { seed: SEED + 1, numRuns: 150 },
     );

@@ -20,6 +20,7 @@ import {
   type RuleDefinition,
   type RuleFile,
 } from '../../../../src/application/rules/index';
+import { evaluateStepwise, evaluateWithEngine, type Evaluation } from '../../../../src/shared/rules/rule-engine';
 import dossierJson from '../../../../src/application/rules/dossier.rules.json';
 import eligibilityJson from '../../../../src/application/rules/eligibility.rules.json';
 
@@ -273,6 +274,43 @@ describe('rule engine', () => {
       ]);
       const nullCommitments = await evaluate(raw, { ...facts, commitments: null });
       expect(nullCommitments.failures[0]!.actual).toBeNull();
+    });
+
+    it('facts computed on first read (getters of a prototype): only those an applicable check reads are computed, with the same verdicts through every path', async () => {
+      const raw = file([
+        rule({ appliesWhen: { all: [{ fact: 'kind', operator: 'equal', value: 'network' }] } }),
+        rule({ id: 'APP-1', check: 'APP-1.argued', requires: { fact: 'argued', operator: 'equal', value: true } }),
+      ]);
+      const computed: string[] = [];
+      class Computed {
+        readonly kind: string;
+        constructor(kind: string) {
+          this.kind = kind;
+        }
+        get committed(): number {
+          computed.push('committed');
+          return 599;
+        }
+        get argued(): boolean {
+          computed.push('argued');
+          return false;
+        }
+      }
+      const facts = (kind: string) => new Computed(kind) as unknown as Facts;
+      // ELIG-3 does not apply to an individual: its fact is never computed.
+      const individual = await evaluate(raw, facts('individual'), { includePassing: true });
+      expect(computed).toEqual(['argued']);
+      expect(individual.notApplicable).toEqual(['ELIG-3.committed']);
+      computed.length = 0;
+      const network = await evaluate(raw, facts('network'), { includePassing: true });
+      expect(computed).toEqual(['committed', 'argued']);
+      const plain = { kind: 'network', committed: 599, argued: false };
+      const json = (e: Evaluation) => JSON.parse(JSON.stringify(e)) as unknown;
+      expect(json(network)).toEqual(json(await evaluate(raw, plain, { includePassing: true })));
+      expect(json(evaluateStepwise(raw, facts('network'), { includePassing: true }))).toEqual(json(network));
+      expect(json(await evaluateWithEngine(raw, facts('network'), { includePassing: true }))).toEqual(json(network));
+      // A fact the prototype does not give is still missing.
+      await expect(evaluate(raw, { kind: 'network', argued: true })).rejects.toThrow(/needs facts that were not provided: committed/);
     });
 
     it('fills messages in French: numbers, ISO dates, lists, missing values, parameters', async () => {
