@@ -120,7 +120,10 @@ interface Window {
   calls: number;
 }
 
-/** Past this many windows kept, the ended ones are dropped when a new one opens (memory bounded by the active callers). */
+/**
+ * Past this many windows kept, the ended ones are dropped when a new one opens (memory bounded by the active callers);
+ * the next sweep waits until twice as many are kept, so that many active callers do not make every call sweep.
+ */
 const WINDOWS_BEFORE_SWEEP = 10_000;
 
 /**
@@ -132,6 +135,7 @@ const WINDOWS_BEFORE_SWEEP = 10_000;
 @Injectable()
 export class ExpensiveRouteGuard implements CanActivate {
   private readonly windows = new Map<string, Window>();
+  private sweepAt = WINDOWS_BEFORE_SWEEP;
 
   constructor(@Inject(THROTTLE_LIMITS) private readonly limits: ThrottleLimits) {}
 
@@ -145,7 +149,7 @@ export class ExpensiveRouteGuard implements CanActivate {
     const windowMs = windowSeconds * 1000;
     let window = this.windows.get(key);
     if (window === undefined || now - window.startedAt >= windowMs) {
-      if (window === undefined && this.windows.size >= WINDOWS_BEFORE_SWEEP) this.sweep(now, windowMs);
+      if (window === undefined && this.windows.size >= this.sweepAt) this.sweep(now, windowMs);
       window = { startedAt: now, calls: 0 };
       this.windows.set(key, window);
     }
@@ -163,6 +167,7 @@ export class ExpensiveRouteGuard implements CanActivate {
 
   private sweep(now: number, windowMs: number): void {
     for (const [key, window] of this.windows) if (now - window.startedAt >= windowMs) this.windows.delete(key);
+    this.sweepAt = Math.max(WINDOWS_BEFORE_SWEEP, 2 * this.windows.size);
   }
 }
 
