@@ -465,8 +465,16 @@ function chargedCandidatesOf(session: Session): readonly string[] {
  * what evaluateSession hands the compiled rule file.
  */
 export function lazySessionFacts(session: Session, context: SessionContext, parameters: VersionedParameters): SessionFacts {
-  return new LazySessionFacts(session, context, parameters);
+  return (_lastLazyFacts = new LazySessionFacts(session, context, parameters));
 }
+
+/**
+ * The facts built last, kept: V8 holds the shape of a class's instances only weakly once they have all died, and
+ * a full collection between two evaluations then discards it; the compiled runner and the facts' constructor,
+ * optimised for that shape, were thrown away and optimised again (seen in bench:rules, where every batch follows
+ * a full collection: several times the allocations per session until they were).
+ */
+let _lastLazyFacts: LazySessionFacts | undefined;
 
 /** The facts of `session` under the rule set whose parameters are `parameters`, every one computed: a plain object. */
 export function sessionFacts(session: Session, context: SessionContext, parameters: VersionedParameters): SessionFacts {
