@@ -11,7 +11,7 @@
  * concurrent runs of one cached Engine skip each other's rules (most of 2,000 staggered runs came
  * back incomplete when tried), and per run it builds an Almanac, a promise per condition and a deep
  * clone of every rule's conditions. Instead each rule file is compiled once (cached per file, i.e. per
- * rule-set version) into one synchronous function (generateRunner) with the Engine's own operators
+ * rule-set version) into synchronous straight-line code (generateRunner) with the Engine's own operators
  * (json-rules-engine's defaults and most of ours inlined, decorators called) and json-rules-engine's fact
  * semantics (constant facts, `path`, `{ "fact": … }` values), a fact given by a getter being computed only when
  * an applicable check reads it (see Facts); where code generation is refused, the
@@ -459,8 +459,8 @@ interface CompiledRuleFile {
   applicability: Predicate[];
   checks: CompiledCheck[];
   facts: string[];
-  /** The checks compiled into one function (generateRunner), or null where code generation is refused. */
-  run: Runner | null;
+  /** The checks compiled into straight-line code (generateRunner), or null where code generation is refused. */
+  run: Runners | null;
 }
 
 const compiled = new WeakMap<object, CompiledRuleFile>();
@@ -614,7 +614,16 @@ function compile(raw: unknown, label: string): CompiledRuleFile {
 // against PLAIN_TEXT: other values, check names and facts' names are passed in as constants (k[i]), other
 // operators as functions (t[i]).
 
-type Runner = (facts: Facts, includePassing: boolean) => Evaluation;
+type Runner = (facts: Facts) => Evaluation;
+
+/**
+ * The file's checks as two functions, without and with the passing verdicts: the one that explains failures
+ * only (the API's default) holds no code for passes, so it is smaller and the compiler inlines more of it.
+ */
+interface Runners {
+  failures: Runner;
+  all: Runner;
+}
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Text written into the generated code as a string literal: nothing that could end or escape one. */
@@ -667,7 +676,7 @@ function generateRunner(
   applicability: EngineCondition[],
   facts: string[],
   operatorNamed: (name: string) => EngineOperator,
-): Runner | null {
+): Runners | null {
   const constants: unknown[] = [];
   const constant = (value: unknown) => {
     if (typeof value === 'string') value = internalized(value);
@@ -732,7 +741,8 @@ function generateRunner(
     return `(${a} = ${read(condition.fact as string, condition.path)}, ${e} = ${expectedOf(condition.value)}, Boolean(${testOfLeaf(condition, a, e)}))`;
   };
 
-  const body: string[] = [];
+  // The statements of the body; a leaf's is a function of whether passes are kept.
+  const body: Array<string | ((withPasses: boolean) => string)> = [];
   applicability.forEach((condition, i) => body.push(`const w${i} = ${predicate(condition)};`));
   checks.forEach((check) => {
     const leafCode = check.requires.map((leaf, i) => {
@@ -742,15 +752,17 @@ function generateRunner(
       // A literal is handed out as `expected` as it is (frozen): the same object as leaf.value; a primitive is a constant.
       const given = leaf.value !== null && typeof leaf.value === 'object' ? `L[${l}].value` : literal(leaf.value);
       const expected = leaf.expected === null ? given : expectedOf(leaf.value);
-      return (
-        `a = ${read(leaf.fact, leaf.path)}; e = ${expected};\n` +
-        `if (!(${testOfLeaf(condition, 'a', 'e')})) failures.push(failure(V[${l}], a, e));\n` +
-        `else if (passes !== null) passes.push(new Passing(V[${l}], a, e));`
-      );
+      const code = `a = ${read(leaf.fact, leaf.path)}; e = ${expected};\nif (!(${testOfLeaf(condition, 'a', 'e')})) failures.push(failure(V[${l}], a, e));`;
+      return (withPasses: boolean) => (withPasses ? `${code}\nelse passes.push(new Passing(V[${l}], a, e));` : code);
     });
     if (check.applicability < 0) body.push(...leafCode);
-    else
-      body.push(`if (w${check.applicability}) {\n${leafCode.join('\n')}\n} else notApplicable.push(${literal(check.definition.check)});`);
+    else {
+      const notApplicable = literal(check.definition.check);
+      body.push(
+        (withPasses) =>
+          `if (w${check.applicability}) {\n${leafCode.map((leaf) => leaf(withPasses)).join('\n')}\n} else notApplicable.push(${notApplicable});`,
+      );
+    }
   });
   // hasFact: `in`, not a load, which would compute a fact computed on first read (see Facts).
   const present = facts.map((fact) =>
@@ -758,26 +770,36 @@ function generateRunner(
       ? `Object.hasOwn(facts, ${constant(fact)})`
       : `(${IDENTIFIER.test(fact) ? JSON.stringify(fact) : constant(fact)} in facts)`,
   );
-  const source = [
-    '"use strict";',
-    `return function run(facts, includePassing) {`,
-    present.length > 0 ? `if (!(${present.join(' && ')})) missingFacts(facts);` : '',
-    readsParameters ? 'const parameters = "parameters" in facts ? facts.parameters : P;' : '',
-    `let a, e${Array.from({ length: temporaries }, (_, i) => `, v${i}`).join('')};`,
-    'const failures = [];',
-    'const passes = includePassing ? [] : null;',
-    'const notApplicable = [];',
-    ...body,
-    `const evaluation = { ruleSet: ${literal(file.ruleSet)}, version: ${literal(file.version)}, passed: failures.length === 0, failures, notApplicable };`,
-    'if (passes !== null) evaluation.passes = passes;',
-    'return evaluation;',
-    '};',
-  ].join('\n');
+  const runner = (withPasses: boolean) =>
+    [
+      `function ${withPasses ? 'runAll' : 'runFailures'}(facts) {`,
+      present.length > 0 ? `if (!(${present.join(' && ')})) missingFacts(facts);` : '',
+      readsParameters ? 'const parameters = "parameters" in facts ? facts.parameters : P;' : '',
+      `let a, e${Array.from({ length: temporaries }, (_, i) => `, v${i}`).join('')};`,
+      'const failures = [];',
+      withPasses ? 'const passes = [];' : '',
+      'const notApplicable = [];',
+      ...body.map((statement) => (typeof statement === 'string' ? statement : statement(withPasses))),
+      `return { ruleSet: ${literal(file.ruleSet)}, version: ${literal(file.version)}, passed: failures.length === 0, failures, notApplicable${withPasses ? ', passes' : ''} };`,
+      '}',
+    ].join('\n');
+  const source = ['"use strict";', runner(false), runner(true), 'return { failures: runFailures, all: runAll };'].join('\n');
   const missingFacts = (given: Facts) => requireFacts(file, facts, given);
   try {
-    // Generated from our templates and IDENTIFIER-checked names only (see above): no text of the rule file is evaluated.
+    // Generated from our templates, IDENTIFIER-checked names and PLAIN_TEXT-checked texts only (see above): no other text of the rule file is evaluated.
     const factory = new Function('k', 't', 'V', 'L', 'P', 'failure', 'Passing', 'isNumeric', 'compareDays', 'missingFacts', source);
-    return factory(constants, tests, texts, leaves, PARAMETERS, verdict, PassingVerdict, isNumeric, compareIsoDays, missingFacts) as Runner;
+    return factory(
+      constants,
+      tests,
+      texts,
+      leaves,
+      PARAMETERS,
+      verdict,
+      PassingVerdict,
+      isNumeric,
+      compareIsoDays,
+      missingFacts,
+    ) as Runners;
   } catch (error) {
     // A sandbox that refuses code generation (EvalError): the checks are run one by one (evaluateChecks).
     if (error instanceof EvalError) return null;
@@ -947,7 +969,9 @@ export async function evaluate(ruleFile: RuleFile, facts: Facts, options: Evalua
 export function evaluateSync(ruleFile: RuleFile, facts: Facts, options: EvaluateOptions = {}): Evaluation {
   const compiledFile = compiledFor(ruleFile, 'rule file');
   const includePassing = options.includePassing === true;
-  return compiledFile.run !== null ? compiledFile.run(facts, includePassing) : evaluateChecks(compiledFile, facts, includePassing);
+  const run = compiledFile.run;
+  if (run === null) return evaluateChecks(compiledFile, facts, includePassing);
+  return includePassing ? run.all(facts) : run.failures(facts);
 }
 
 /** The compiled checks one by one: where code generation is refused (exported to test it against the generated runner). */
