@@ -479,44 +479,13 @@ let _lastLazyFacts: LazySessionFacts | undefined;
 /** The facts of `session` under the rule set whose parameters are `parameters`, every one computed: a plain object. */
 export function sessionFacts(session: Session, context: SessionContext, parameters: VersionedParameters): SessionFacts {
   const f = new LazySessionFacts(session, context, parameters);
-  return {
-    parameters: f.parameters,
-    centreKind: f.centreKind,
-    public: f.public,
-    centrePublicEstablishment: f.centrePublicEstablishment,
-    higherEducationInitialTraining: f.higherEducationInitialTraining,
-    candidateCount: f.candidateCount,
-    hasCandidates: f.hasCandidates,
-    invigilatorCount: f.invigilatorCount,
-    missingPlaceDetails: f.missingPlaceDetails,
-    slotMinutes: f.slotMinutes,
-    requiredSlotMinutes: f.requiredSlotMinutes,
-    candidatesPerInvigilator: f.candidatesPerInvigilator,
-    spareComputers: f.spareComputers,
-    spareComputersNeeded: f.spareComputersNeeded,
-    staffCandidates: f.staffCandidates,
-    staffSharePercent: f.staffSharePercent,
-    staffOnlySession: f.staffOnlySession,
-    referentInvigilates: f.referentInvigilates,
-    invigilatorConflicts: f.invigilatorConflicts,
-    plannedOn: f.plannedOn,
-    noticeDays: f.noticeDays,
-    latestPlanningDate: f.latestPlanningDate,
-    missingPublicInformation: f.missingPublicInformation,
-    hasMinimumCandidates: f.hasMinimumCandidates,
-    minimumCandidates: f.minimumCandidates,
-    confirmationSent: f.confirmationSent,
-    confirmationNotifiedOn: f.confirmationNotifiedOn,
-    confirmationDeadline: f.confirmationDeadline,
-    today: f.today,
-    minCertifiableCompetences: f.minCertifiableCompetences,
-    hasDeclaredCompetences: f.hasDeclaredCompetences,
-    hasPreviousSessions: f.hasPreviousSessions,
-    minDaysSincePreviousSession: f.minDaysSincePreviousSession,
-    sessionBlocker: f.sessionBlocker,
-    fundedWithoutAgreedPrice: f.fundedWithoutAgreedPrice,
-    agreedPriceBelowPixShare: f.agreedPriceBelowPixShare,
-    unjustifiedFreeCandidates: f.unjustifiedFreeCandidates,
-    chargedCandidates: f.chargedCandidates,
-  };
+  // Its fields, then every getter read: the class implements SessionFacts, so this is every fact.
+  const all: Record<string, unknown> = { ...f };
+  for (const name of FACT_GETTERS) all[name] = f[name];
+  return all as unknown as SessionFacts;
 }
+
+/** The facts LazySessionFacts computes on first read or reads from the session: its getters. */
+const FACT_GETTERS = Object.entries(Object.getOwnPropertyDescriptors(LazySessionFacts.prototype))
+  .filter(([, descriptor]) => descriptor.get !== undefined)
+  .map(([name]) => name as keyof LazySessionFacts);
