@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { Principal } from '../../access/domain/roles';
 import { findPrincipalByToken } from '../../access/usecases/credentials';
@@ -35,7 +35,8 @@ export function databaseAuthenticator(db: DataSource): Authenticator {
  */
 export function cachingAuthenticator(inner: Authenticator, ttlMs: number, clock: () => number = Date.now): Authenticator {
   const cache = new ReadThroughCache<Principal | null>(ttlMs, 10_000, clock);
-  const key = (token: string) => createHash('sha256').update(token).digest('base64url');
+  // One-shot hash (issue 15: a third of the cost of a Hash object, on every authenticated request).
+  const key = (token: string) => hash('sha256', token, 'base64url');
   const fresh = (principal: Principal | null) =>
     principal?.tokenExpiresAt && Date.parse(principal.tokenExpiresAt) <= clock() ? null : principal;
   return {

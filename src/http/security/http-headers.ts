@@ -26,14 +26,27 @@ const PAGE_DIRECTIVES = {
 /** Swagger UI (/docs) writes inline <style> and uses data: images; its scripts are files served by /docs. */
 const DOCS_DIRECTIVES = { ...PAGE_DIRECTIVES, styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] };
 
-function headers(directives: Record<string, string[]>) {
-  return helmet({
+/**
+ * Helmet's headers for these directives. Issue 15: none of them depends on the request, so they are recorded once from
+ * helmet itself and set in one pass on each answer, instead of running helmet's chain of a dozen middlewares per request.
+ */
+export function securityHeaders(directives: Record<string, string[]>): ReadonlyArray<readonly [string, string]> {
+  const middleware = helmet({
     contentSecurityPolicy: { useDefaults: false, directives },
     // X-Frame-Options for browsers that predate frame-ancestors.
     frameguard: { action: 'deny' },
     referrerPolicy: { policy: 'no-referrer' },
-    // nosniff (X-Content-Type-Options) and no X-Powered-By are helmet defaults, kept.
+    // nosniff (X-Content-Type-Options) and no X-Powered-By are helmet defaults, kept (X-Powered-By: disabled below).
   });
+  const recorded: Array<readonly [string, string]> = [];
+  const recorder = { setHeader: (name: string, value: unknown) => recorded.push([name, String(value)]), removeHeader: () => undefined };
+  let finished = false;
+  middleware({} as Request, recorder as unknown as Response, (err?: unknown) => {
+    if (err) throw err instanceof Error ? err : new Error(String(err));
+    finished = true;
+  });
+  if (!finished) throw new Error('helmet did not set its headers synchronously: they cannot be recorded once');
+  return recorded;
 }
 
 const isDocs = (path: string): boolean => path === '/docs' || path.startsWith('/docs/') || path === '/docs-json' || path === '/docs-yaml';
@@ -45,9 +58,12 @@ const isDocs = (path: string): boolean => path === '/docs' || path.startsWith('/
 export function applyHttpSecurity(app: INestApplication, corsAllowedOrigins: readonly string[]): void {
   const express = app.getHttpAdapter().getInstance() as { disable(setting: string): void };
   express.disable('x-powered-by');
-  const page = headers(PAGE_DIRECTIVES);
-  const docs = headers(DOCS_DIRECTIVES);
-  app.use((req: Request, res: Response, next: NextFunction) => (isDocs(req.path) ? docs(req, res, next) : page(req, res, next)));
+  const page = securityHeaders(PAGE_DIRECTIVES);
+  const docs = securityHeaders(DOCS_DIRECTIVES);
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    for (const [name, value] of isDocs(req.path) ? docs : page) res.setHeader(name, value);
+    next();
+  });
 
   const allowed = new Set(corsAllowedOrigins);
   app.enableCors({

@@ -25,16 +25,17 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
 }
 
 /**
- * Offsets already computed, per zone and instant: formatToParts costs microseconds, and a bulk import asks the same
- * few hundred dates' offsets again and again (SES-10 deadlines). Exact (keyed by the instant to the millisecond);
- * bounded, emptied when full.
+ * Offsets already computed, per zone and second: formatToParts costs tens of microseconds, a bulk import asks the same
+ * few hundred dates' offsets again and again (SES-10 deadlines), and every request asking for today asks for the
+ * current second's. Exact: the offset is read to the second (computeZoneOffsetMs), the time zone database's own
+ * resolution, so every instant of one second has the same. Bounded, emptied when full.
  */
 const offsets = new Map<string, Map<number, number>>();
 const OFFSETS_PER_ZONE = 4096;
 
 /** Offset of the zone from UTC at an instant, in ms (e.g. +3 600 000 in Paris in winter). */
 export function zoneOffsetMs(instant: Date, timeZone: string): number {
-  const at = instant.getTime();
+  const at = Math.floor(instant.getTime() / 1000);
   let known = offsets.get(timeZone);
   const hit = known?.get(at);
   if (hit !== undefined) return hit;
