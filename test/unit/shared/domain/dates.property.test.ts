@@ -304,6 +304,40 @@ describe('zoned-time.ts: deadline instants fall at local midnight, in metropolit
     );
   });
 
+  it('issue 15: an offset remembered for one second is the offset of every millisecond of it, around every change of clocks', () => {
+    // Offsets are read to the second (the time zone database's resolution), so they are cached per second: every
+    // millisecond of a second, asked after another one of the same second, gets the offset the clock shows at it.
+    const clockOffset = (at: Date, zone: string) => {
+      const [h, m, s] = localClock(at, zone).split(':').map(Number) as [number, number, number];
+      const local =
+        parseIsoDate(new Intl.DateTimeFormat('en-CA', { timeZone: zone }).format(at)).getTime() + ((h * 60 + m) * 60 + s) * 1000;
+      return local - Math.floor(at.getTime() / 1000) * 1000;
+    };
+    run(
+      fc.property(
+        zonedDayArb,
+        fc.constantFrom(...ZONES),
+        fc.integer({ min: -2000, max: 2000 }),
+        fc.integer({ min: 0, max: 999 }),
+        (day, zone, shift, ms) => {
+          const start = startOfDay(day, zone).getTime();
+          const second = Math.floor(start / 1000) * 1000 + shift * 1000;
+          zoneOffsetMs(new Date(second + ((ms + 500) % 1000)), zone); // another millisecond of the same second first
+          const at = new Date(second + ms);
+          expect(zoneOffsetMs(at, zone)).toBe(clockOffset(at, zone));
+        },
+      ),
+      1000,
+    );
+  });
+
+  it('issue 15: example: Paris left Paris Mean Time (+00:09:21) at 1911-03-10T23:50:39Z, in the middle of a minute', () => {
+    expect(zoneOffsetMs(new Date('1911-03-10T23:50:38.000Z'), 'Europe/Paris')).toBe(561_000);
+    expect(zoneOffsetMs(new Date('1911-03-10T23:50:38.999Z'), 'Europe/Paris')).toBe(561_000);
+    expect(zoneOffsetMs(new Date('1911-03-10T23:50:39.000Z'), 'Europe/Paris')).toBe(0);
+    expect(dateIn(new Date('1911-03-10T23:50:38.999Z'), 'Europe/Paris')).toBe('1911-03-10');
+  });
+
   it('SES-10 examples: a time skipped in Montreal moves forward; a time repeated in Paris is its first occurrence', () => {
     // 2026-03-08 02:30 does not exist in Montreal (02:00 EST → 03:00 EDT): 03:30 EDT. It used to give 01:30 EST.
     expect(zonedInstant('2026-03-08', 'America/Montreal', 2, 30).toISOString()).toBe('2026-03-08T07:30:00.000Z');
