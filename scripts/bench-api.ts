@@ -10,6 +10,7 @@ import { migrate } from '../src/shared/database/migrate';
 import { startDatabase } from '../src/shared/database/postgres';
 import { seedDemoUsers } from '../src/seed/users';
 import { overdue, overview, quotasAtRisk, upcomingDeadlines, watchlist } from '../src/dashboard/usecases/dashboard';
+import { PARAMETERS } from '../src/config/parameters';
 import { runMain } from './run-main';
 
 /**
@@ -53,16 +54,17 @@ async function seed(url: string) {
   // Agréments started over the last 3 years, a few suspended or under notice, some with a proposal waiting.
   await db.query(
     `
-    INSERT INTO agrements (id, organisation_id, kind, state, start_on, term_on, first_grant_on, candidates, snapshot, deadlines, version, open_proposals)
+    INSERT INTO agrements (id, organisation_id, kind, state, start_on, term_on, first_grant_on, candidates, snapshot, deadlines, version, open_proposals,
+                           quota_window_end_on)
     SELECT md5('org' || i)::uuid, md5('org' || i)::uuid, CASE WHEN i % 50 = 0 THEN 'network' ELSE 'centre' END,
            CASE WHEN i % 97 = 0 THEN 'suspended' WHEN i % 89 = 0 THEN 'under-notice' ELSE 'active' END,
            current_date - (i % 1000), current_date - (i % 1000) + 1095, current_date - (i % 1000), (i * 7) % 700,
            jsonb_build_object('organisationName', 'Centre ' || i,
              'proposals', CASE WHEN i % 89 = 0 THEN jsonb_build_array(jsonb_build_object('id', 'BRE-1:x', 'kind', 'termination', 'ruleId', 'BRE-1', 'proposedOn', current_date::text)) ELSE '[]'::jsonb END,
              'handled', '[]'::jsonb, 'renewal', jsonb_build_object('requestedOn', null)),
-           '[]', 1, CASE WHEN i % 89 = 0 THEN 1 ELSE 0 END
+           '[]', 1, CASE WHEN i % 89 = 0 THEN 1 ELSE 0 END, (current_date - (i % 1000) + make_interval(months => $2))::date
       FROM generate_series(1, $1) i`,
-    [CENTRES],
+    [CENTRES, PARAMETERS.quota.months],
   );
   await db.query(
     `

@@ -7,6 +7,7 @@ import { AgrementEntity, OrganisationEntity } from '../../entities';
 import type { Db } from '../../shared/database/db';
 import { appendToLog, type LogEntry, readStream } from '../../shared/event-log/event-log';
 import type { AgrementRepository } from '../usecases/ports';
+import { quotaWindowEndOn } from '../domain/deadlines';
 
 export const AGREMENT_STREAM = 'agrement';
 
@@ -32,8 +33,8 @@ export async function recordAgrement(db: DataSource, input: RecordAgrementInput)
   await db.transaction(async (m) => {
     const [written]: { version: number }[] = await m.query(
       `INSERT INTO agrements (id, organisation_id, kind, state, start_on, term_on, first_grant_on, candidates, next_deadline_at, snapshot, deadlines, version,
-                              open_proposals, renewal_missed_on)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)
+                              open_proposals, renewal_missed_on, quota_window_end_on)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)
        ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, start_on = EXCLUDED.start_on, term_on = EXCLUDED.term_on,
          candidates = EXCLUDED.candidates, next_deadline_at = EXCLUDED.next_deadline_at, snapshot = EXCLUDED.snapshot,
          deadlines = EXCLUDED.deadlines, version = EXCLUDED.version, open_proposals = EXCLUDED.open_proposals,
@@ -55,6 +56,8 @@ export async function recordAgrement(db: DataSource, input: RecordAgrementInput)
         a.version,
         a.proposals.length,
         renewalMissedOn(a),
+        // QUO-1: the quota window's end, for the dashboards (fixed by the first grant, which an update never changes).
+        quotaWindowEndOn(a.firstGrantOn),
       ],
     );
     if (written) {

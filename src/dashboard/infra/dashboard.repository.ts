@@ -263,17 +263,15 @@ export function dashboardRepository(db: Db): DashboardRepository {
     ): Promise<{ total: number; items: QuotaProjection[] }> {
       // QUO-3's projection (projectedCandidates) done in SQL so that the shortfall can be sorted and paged there:
       // candidates × (window in days) ÷ (days elapsed), over the 3-year window from the first grant.
-      const months = PARAMETERS.quota.months;
       const params: unknown[] = [f.today, f.targets.centre, f.targets.network];
-      // Issue 15: over the read table dashboard_agrements (narrow rows, the organisation's name and place with them),
-      // counted and paged in one scan; integer arithmetic (candidates are never negative: the quotient's floor).
+      // Issue 15: over the read table dashboard_agrements (narrow rows, the organisation's name and place with them, the
+      // window's end its writer computed: quotaWindowEndOn), counted and paged in one scan; integer arithmetic
+      // (candidates are never negative: the quotient's floor).
       const from = `FROM (
-      SELECT r.agrement_id AS id, r.name, r.kind, r.candidates, r.first_grant_on,
-             (r.first_grant_on + make_interval(months => ${Number(months)}))::date AS deadline_on,
+      SELECT r.agrement_id AS id, r.name, r.kind, r.candidates, r.first_grant_on, r.quota_window_end_on AS deadline_on,
              CASE WHEN r.kind = 'network' THEN $3::int ELSE $2::int END AS target,
              CASE WHEN $1::date - r.first_grant_on <= 0 THEN 0
-                  ELSE (r.candidates::bigint * ((r.first_grant_on + make_interval(months => ${Number(months)}))::date - r.first_grant_on)
-                        / ($1::date - r.first_grant_on))::int END AS projected
+                  ELSE (r.candidates::bigint * (r.quota_window_end_on - r.first_grant_on) / ($1::date - r.first_grant_on))::int END AS projected
         FROM dashboard_agrements r
        WHERE r.state NOT IN ('expired', 'terminated') ${where(f, params, 'r.organisation_id', READ_TABLE)}) q
     WHERE $1::date < q.deadline_on AND q.projected < q.target`;

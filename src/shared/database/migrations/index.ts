@@ -32,6 +32,7 @@ import { DashboardReadTables1763900075000 } from './1763900075000-dashboard-read
 import { CentreSearchWithoutPendingList1763900076000 } from './1763900076000-centre-search-without-pending-list';
 import { EmailSendsInDoubt1763900077000 } from './1763900077000-email-sends-in-doubt';
 import { QuotaOutboxImport1763900078000 } from './1763900078000-quota-outbox-import';
+import { QuotaWindowEnd1763900079000 } from './1763900079000-quota-window-end';
 
 /** Migrations in order; listed explicitly so they run the same from src/ (vitest) and dist/ (tsc). */
 export const MIGRATIONS = [
@@ -69,4 +70,5 @@ export const MIGRATIONS = [
   CentreSearchWithoutPendingList1763900076000,
   EmailSendsInDoubt1763900077000,
   QuotaOutboxImport1763900078000,
+  QuotaWindowEnd1763900079000,
 ];

@@ -19,8 +19,8 @@ useManyOrganisations(
     analyse: ['organisations', 'agrements'],
     more: (t) =>
       t.query(
-        `INSERT INTO agrements (id, organisation_id, kind, state, start_on, term_on, first_grant_on, snapshot)
-         SELECT gen_random_uuid(), o.id, 'centre', 'active', DATE '2025-01-01', DATE '2028-01-01', DATE '2025-01-01', '{}'
+        `INSERT INTO agrements (id, organisation_id, kind, state, start_on, term_on, first_grant_on, snapshot, quota_window_end_on)
+         SELECT gen_random_uuid(), o.id, 'centre', 'active', DATE '2025-01-01', DATE '2028-01-01', DATE '2025-01-01', '{}', DATE '2028-01-01'
            FROM organisations o WHERE ${MANY_ORGANISATIONS}`,
       ),
   },

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
 import { departmentsOfRegion } from '../../../../src/shared/domain/regions';
 import { dashboardRepository } from '../../../../src/dashboard/infra/dashboard.repository';
+import { quotaWindowEndOn } from '../../../../src/agrement/domain/deadlines';
 import type { DashboardFilter } from '../../../../src/dashboard/usecases/ports';
 import { type ScratchDatabase, scratchDatabase } from '../../../support/scratch-database';
 
@@ -22,6 +23,7 @@ const ids = {
   centre13: randomUUID(),
   centre69: randomUUID(),
   nowhere: randomUUID(),
+  leap: randomUUID(),
 };
 const TODAY = '2026-06-15';
 const NOW = new Date('2026-06-15T08:00:00Z');
@@ -90,11 +92,12 @@ async function organisation(id: string, name: string, department: string | null,
   );
 }
 
+/** An agrément as its writer records it: the quota window's end from the domain (QUO-1, quotaWindowEndOn). */
 async function agrement(organisationId: string, kind: string, state: string, firstGrantOn: string, candidates: number, id = randomUUID()) {
   await db.query(
-    `INSERT INTO agrements (id, organisation_id, kind, state, start_on, term_on, first_grant_on, candidates, snapshot)
-     VALUES ($1, $2, $3, $4, $5, ($5::date + 1095), $5, $6, '{}')`,
-    [id, organisationId, kind, state, firstGrantOn, candidates],
+    `INSERT INTO agrements (id, organisation_id, kind, state, start_on, term_on, first_grant_on, candidates, snapshot, quota_window_end_on)
+     VALUES ($1, $2, $3, $4, $5, ($5::date + 1095), $5, $6, '{}', $7)`,
+    [id, organisationId, kind, state, firstGrantOn, candidates, quotaWindowEndOn(firstGrantOn)],
   );
   return id;
 }
@@ -155,6 +158,7 @@ beforeAll(async () => {
   await organisation(ids.centre13, 'Centre Marseille', '13');
   await organisation(ids.centre69, 'Centre Lyon', '69');
   await organisation(ids.nowhere, 'Centre sans département', null);
+  await organisation(ids.leap, 'Centre Bissextile', '13');
   const head = await agrement(ids.head, 'network', 'active', '2025-01-10', 300);
   const m1 = await agrement(ids.member1, 'centre', 'active', '2024-03-01', 100);
   await agrement(ids.member2, 'centre', 'suspended', '2025-11-20', 40);
@@ -164,6 +168,9 @@ beforeAll(async () => {
   await agrement(ids.member1, 'centre', 'expired', '2020-01-01', 10);
   await agrement(ids.centre69, 'centre', 'active', '2023-08-31', 550);
   await agrement(ids.nowhere, 'centre', 'active', '2026-07-01', 5);
+  // QUO-1: a window that starts on 29 February ends on the 28th three years on (the domain's window end, written by
+  // the writer, and the SQL date arithmetic of the previous definition agree).
+  await agrement(ids.leap, 'centre', 'active', '2024-02-29', 80);
   // Deadlines sharing instants across agréments and sessions (ties broken by name, then key or id).
   const at = (day: string, time = '10:00') => `${day}T${time}:00Z`;
   await deadline(head, 'renewal', 'renewal-request-due', at('2026-06-20'));
