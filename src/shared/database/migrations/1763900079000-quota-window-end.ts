@@ -5,7 +5,8 @@ import { PARAMETERS } from '../../../config/parameters';
  * Issue 15, QUO-1/QUO-3: each agrément keeps the end of its 3-year quota window, written by the agrément's writer from
  * the domain (quotaWindowEndOn) when the agrément is first recorded, and carried into the dashboards' read table
  * `dashboard_agrements`. GET /dashboard/quotas-at-risk computed it per agrément and per request (date plus months,
- * several times a row: most of the query's 11–17 ms over 10,000 agréments); it now reads it.
+ * several times a row; EXPLAIN ANALYZE over 10,000 agréments: 17.7 ms, 10.5 ms reading it); it now reads it, and the
+ * dashboard no longer repeats the window's definition.
  *
  * Existing rows are filled with the same computation the dashboard made until now (PostgreSQL's date plus months,
  * the month's last day when the day does not exist, as the domain's plusMonths), PARAMETERS.quota.months in force.
