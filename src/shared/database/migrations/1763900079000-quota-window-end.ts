@@ -16,12 +16,14 @@ export class QuotaWindowEnd1763900079000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     const months = Number(PARAMETERS.quota.months);
-    const windowEnd = `(first_grant_on + make_interval(months => ${months}))::date`;
     await q.query(`ALTER TABLE agrements ADD COLUMN quota_window_end_on date`);
-    await q.query(`UPDATE agrements SET quota_window_end_on = ${windowEnd}`);
+    await q.query(`UPDATE agrements SET quota_window_end_on = (first_grant_on + make_interval(months => ${months}))::date`);
     await q.query(`ALTER TABLE agrements ALTER COLUMN quota_window_end_on SET NOT NULL`);
     await q.query(`ALTER TABLE dashboard_agrements ADD COLUMN quota_window_end_on date`);
-    await q.query(`UPDATE dashboard_agrements SET quota_window_end_on = ${windowEnd}`);
+    // The read table copies its agrément's (as its trigger will), never computes it again.
+    await q.query(
+      `UPDATE dashboard_agrements r SET quota_window_end_on = a.quota_window_end_on FROM agrements a WHERE a.id = r.agrement_id`,
+    );
     await q.query(`ALTER TABLE dashboard_agrements ALTER COLUMN quota_window_end_on SET NOT NULL`);
     await this.follow(q, true);
   }
