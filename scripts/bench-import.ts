@@ -14,7 +14,6 @@
  */
 import { createWriteStream, chmodSync, createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../src/config/env';
@@ -37,16 +36,6 @@ const BAD_EVERY = int('BENCH_BAD_EVERY', 100);
 const TARGET_PERCENT = 50;
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
 const rate = (n: number, ms: number) => (n / (ms / 1000)).toFixed(0);
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const port = (server.address() as { port: number }).port;
-  server.close();
-  await once(server, 'close');
-  return port;
-}
 
 const shift = (date: string, days: number) => new Date(Date.parse(`${date}T12:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 const organisationId = (c: number) => `00000000-0000-4000-8000-${String(c + 1).padStart(12, '0')}`;
@@ -127,12 +116,12 @@ async function main(): Promise<void> {
     dataDir: dir,
     apiPort: 0,
     databaseUrl: null,
-    databasePort: await freePort(),
+    databasePort: 0,
     temporalAddress: null,
-    temporalPort: await freePort(),
-    temporalUiPort: await freePort(),
+    temporalPort: 0,
+    temporalUiPort: 0,
     smtpUrl: null,
-    mailCapturePort: await freePort(),
+    mailCapturePort: 0,
     taskQueue: 'bench-import',
     seedDemo: false,
   };

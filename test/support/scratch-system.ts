@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { inject } from 'vitest';
 import { loadConfig, type RuntimeConfig } from '../../src/config/env';
-import { getFreePort } from '../../src/shared/tools/cache-dir';
 import { type RunningSystem, startSystem } from '../../src/system';
 import { scratchDatabase } from './scratch-database';
 
@@ -48,8 +47,8 @@ export async function startScratchSystem(options: ScratchSystemOptions): Promise
         apiPort: 0,
         databaseUrl,
         temporalAddress: null,
-        temporalPort: await getFreePort(),
-        temporalUiPort: await getFreePort(),
+        temporalPort: 0,
+        temporalUiPort: 0,
         smtpUrl: null,
         mailCapturePort: 0,
         taskQueue: name,

@@ -15,6 +15,8 @@ export interface DevServerOptions {
   /** Web UI port; a free one is picked when omitted or 0. */
   uiPort?: number;
   namespace?: string;
+  /** Picks a port left free now (default: the OS's choice); another process may take it before the server binds it. */
+  pickPort?: () => Promise<number>;
   /** How long to wait for the server to accept requests (default 60 s). */
   startTimeoutMs?: number;
   log: Log;
@@ -63,8 +65,34 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
       );
     }
   }
-  const port = options.port || (await getFreePort());
-  const uiPort = options.uiPort || (await getFreePort());
+  // A port we pick may be taken before the server binds it (a parallel test's server, or one of the ports the CLI
+  // picks for its own internal services): then start again on fresh ports, as startDatabase does.
+  const pickPort = options.pickPort ?? (() => getFreePort());
+  for (let attempt = 1; ; attempt += 1) {
+    const port = options.port || (await pickPort());
+    const uiPort = options.uiPort || (await pickPort());
+    try {
+      return await launch(cli, { ...options, port, uiPort }, namespace, dbFile);
+    } catch (error) {
+      if (attempt >= BIND_ATTEMPTS || !(error instanceof PortTaken)) throw error;
+      options.log(`Temporal dev server: a port was taken before it could bind it; starting again (attempt ${attempt + 1}).`);
+    }
+  }
+}
+
+const BIND_ATTEMPTS = 3;
+
+/** The server exited because one of its ports was taken between our pick and its bind. */
+class PortTaken extends Error {}
+
+async function launch(
+  cli: string,
+  options: DevServerOptions & { port: number; uiPort: number },
+  namespace: string,
+  dbFile: string,
+): Promise<DevServerHandle> {
+  const { port, uiPort } = options;
+  const dataDir = path.dirname(dbFile);
   const address = `127.0.0.1:${port}`;
   const args = [
     'server',
@@ -124,8 +152,10 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
     await waitUntilServing(child, address, namespace, options.startTimeoutMs ?? 60_000, () => spawnError);
   } catch (error) {
     await stop();
-    throw new Error(
-      `Temporal dev server (${cli} ${args.join(' ')}) did not start: ${(error as Error).message}\n--- server output ---\n${tail.toString()}`,
+    const output = tail.toString();
+    const Failure = /address already in use/i.test(output) ? PortTaken : Error;
+    throw new Failure(
+      `Temporal dev server (${cli} ${args.join(' ')}) did not start: ${(error as Error).message}\n--- server output ---\n${output}`,
     );
   }
   const uiUrl = `http://127.0.0.1:${uiPort}`;

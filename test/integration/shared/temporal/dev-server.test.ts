@@ -1,9 +1,11 @@
 import { promises as fs } from 'node:fs';
+import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTemporalDevServer } from '../../../../src/shared/temporal/dev-server';
+import { getFreePort } from '../../../../src/shared/tools/cache-dir';
 import { resolveTemporalCli } from '../../../../src/shared/tools/temporal-cli';
 
 describe('Temporal CLI dev server (startTemporalDevServer)', () => {
@@ -62,6 +64,33 @@ describe('Temporal CLI dev server (startTemporalDevServer)', () => {
       }
     } finally {
       await again.stop();
+    }
+  });
+
+  it('starts again on other ports when one it picked is taken before the server binds it (a parallel server)', async () => {
+    // The race CI met: the UI port picked free was bound by another process before the server started.
+    const squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
+    const taken = (squatter.address() as { port: number }).port;
+    const picks = [await getFreePort(), taken];
+    const logs: string[] = [];
+    try {
+      const server = await startTemporalDevServer({
+        dataDir,
+        pickPort: async () => picks.shift() ?? getFreePort(),
+        log: (message) => logs.push(message),
+      });
+      try {
+        expect(server.uiUrl).not.toBe(`http://127.0.0.1:${taken}`);
+        expect(logs.some((m) => /a port was taken before it could bind it; starting again \(attempt 2\)/.test(m))).toBe(true);
+        const connection = await Connection.connect({ address: server.address });
+        await connection.workflowService.describeNamespace({ namespace: 'default' });
+        await connection.close();
+      } finally {
+        await server.stop();
+      }
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve));
     }
   });
 
