@@ -30,10 +30,30 @@ export async function createTestEnv(): Promise<TestWorkflowEnvironment> {
   }
 }
 
-/** Starts the test server process itself (60 s start-up wait) and keeps time skipping on. */
-export async function createTestEnvWithOwnServer(executable: string, startTimeoutMs = 60_000): Promise<TestWorkflowEnvironment> {
+/**
+ * Starts the test server process itself (60 s start-up wait) and keeps time skipping on. A port picked free may be
+ * taken by a parallel file's server before ours binds it: then it starts again on another (as the dev server does).
+ */
+export async function createTestEnvWithOwnServer(
+  executable: string,
+  startTimeoutMs = 60_000,
+  pickPort: () => Promise<number> = () => getFreePort(),
+): Promise<TestWorkflowEnvironment> {
   quietSdkLogs();
-  const port = await getFreePort();
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startOwnServer(executable, await pickPort(), startTimeoutMs);
+    } catch (error) {
+      if (attempt >= 3 || !BIND_FAILURE.test((error as Error).message)) throw error;
+      log(`the test server's port was taken before it could bind it; starting again (attempt ${attempt + 1}).`);
+    }
+  }
+}
+
+/** The Java server's words when its port is taken: "Failed to bind to address …" (caused by "Address already in use"). */
+const BIND_FAILURE = /failed to bind|address already in use/i;
+
+async function startOwnServer(executable: string, port: number, startTimeoutMs: number): Promise<TestWorkflowEnvironment> {
   const address = `127.0.0.1:${port}`;
   const tail = new OutputTail(30);
   const child = spawn(executable, [String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -51,9 +71,13 @@ export async function createTestEnvWithOwnServer(executable: string, startTimeou
     const deadline = Date.now() + startTimeoutMs;
     for (;;) {
       if (child.exitCode !== null || child.signalCode !== null) throw new Error('the test server exited');
+      // It says so, and its JVM may live on without serving.
+      if (BIND_FAILURE.test(tail.toString())) throw new Error('the test server could not bind its port');
       const connection = await Connection.connect({ address, connectTimeout: 1_000 }).catch(() => null);
       if (connection) {
         await connection.close();
+        // Ours, unless it has exited meanwhile: a server already on the port answers while ours fails to bind it.
+        if (child.exitCode !== null || child.signalCode !== null) throw new Error('the test server exited');
         break;
       }
       if (Date.now() > deadline) throw new Error(`not reachable on ${address} after ${startTimeoutMs / 1000} s`);

@@ -5,6 +5,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnv, createTestEnvWithOwnServer, testServerPath } from '../../../support/temporal';
+import { getFreePort } from '../../../../src/shared/tools/cache-dir';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const WORKFLOWS_PATH = path.resolve(__dirname, '../../../support/fixtures-workflows/sleep.ts');
@@ -74,6 +75,28 @@ describe('Temporal test server started by us (fallback when the SDK start-up wai
     }
     const [, port] = env.address.split(':');
     await expect(isListening(Number(port))).resolves.toBe(false);
+  });
+
+  it('starts again on another port when the one it picked is taken before it binds it (a parallel server)', async () => {
+    const net = await import('node:net');
+    // It accepts and drops connections: the client's attempts on its port must not keep it open at close.
+    const squatter = net.createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
+    const taken = (squatter.address() as { port: number }).port;
+    let picks = 0;
+    try {
+      const env = await createTestEnvWithOwnServer(await testServerPath(), 60_000, async () => (picks++ === 0 ? taken : getFreePort()));
+      try {
+        expect(picks).toBe(2);
+        expect(env.address).not.toBe(`127.0.0.1:${taken}`);
+        const { serverAdvance } = await sleepThirtyDays(env);
+        expect(serverAdvance).toBeGreaterThanOrEqual(30 * DAY_MS);
+      } finally {
+        await env.teardown();
+      }
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve));
+    }
   });
 });
 
