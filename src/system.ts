@@ -231,6 +231,7 @@ export async function startProcess(config: RuntimeConfig, log: Log, shutdown?: A
         importLimits: config.importLimits,
         throttle: config.throttle,
         metricsToken: config.observability.metricsToken,
+        mailRecipients: { operationsEmail: config.operationsEmail, legalEmail: config.legalEmail },
       });
       // Issue 15: HOST (0.0.0.0 in a container); the loopback interface by default.
       await app.listen(config.apiPort, config.topology?.listenHost ?? '127.0.0.1');

@@ -1,10 +1,17 @@
 import path from 'node:path';
 import { type AuditKeyring, auditKeysFromEnv } from '../shared/event-log/keys';
 import { APP_ROLE_PATTERN } from '../shared/database/app-role';
+import type { MailRecipients } from '../mail/usecases/queue-email';
 import { wholeNumber } from './env-values';
 import { PARAMETERS } from './parameters';
 import { type ObservabilityConfig, observabilityFromEnv } from './observability';
 import { type TopologySettings, topologySettings, withDatabaseTls } from './topology';
+
+/** OPERATIONS_EMAIL and LEGAL_EMAIL when unset. */
+export const DEFAULT_MAIL_RECIPIENTS: MailRecipients = {
+  operationsEmail: 'operations-certification@pix.fr',
+  legalEmail: 'juridique@pix.fr',
+};
 
 /** Runtime configuration from the environment, with embedded defaults for a local run. */
 export interface RuntimeConfig {
@@ -128,8 +135,8 @@ export function loadConfig(root = process.cwd()): RuntimeConfig {
     smtpUrl: env.SMTP_URL || null,
     mailCapturePort: int('MAIL_CAPTURE_PORT', 1025),
     mailFrom: env.MAIL_FROM || '"Pix – Agrément des centres" <agrement@pix.fr>',
-    operationsEmail: env.OPERATIONS_EMAIL || 'operations-certification@pix.fr',
-    legalEmail: env.LEGAL_EMAIL || 'juridique@pix.fr',
+    operationsEmail: env.OPERATIONS_EMAIL || DEFAULT_MAIL_RECIPIENTS.operationsEmail,
+    legalEmail: env.LEGAL_EMAIL || DEFAULT_MAIL_RECIPIENTS.legalEmail,
     seedDemo: seedDemoFlag(env.SEED_DEMO),
     seedDemoCentres: seedDemoCentres(env.SEED_DEMO_CENTRES),
     corsAllowedOrigins: parseOrigins(env.CORS_ALLOWED_ORIGINS),

@@ -32,7 +32,9 @@ import { type ImportLimits, SessionImportsController } from '../sessions/api/imp
 import { StatementsController } from '../billing/api/statements.controller';
 import { RuleSetVersionsController } from '../sessions/api/rule-sets.controller';
 import { CampaignWindowsController } from '../sessions/api/campaigns.controller';
-import { APPLICATION_DEPS, AUTHENTICATOR, DASHBOARD_CACHE, IMPORT_LIMITS, MAIL_CAPTURE } from './tokens';
+import { APPLICATION_DEPS, AUTHENTICATOR, DASHBOARD_CACHE, IMPORT_LIMITS, MAIL_CAPTURE, MAIL_RECIPIENTS } from './tokens';
+import { DEFAULT_MAIL_RECIPIENTS } from '../config/env';
+import type { MailRecipients } from '../mail/usecases/queue-email';
 import { ReadThroughCache } from '../shared/cache/read-through-cache';
 import { FAILED_AUTH_COUNTS, type FailedAuthCounts, FailedAuthThrottle, type ThrottleLimits, THROTTLE_LIMITS } from './security/throttling';
 import { failedAuthenticationsRepository } from '../access/infra/failed-authentications.repository';
@@ -54,6 +56,8 @@ export interface ApiDeps {
   importLimits?: Partial<ImportLimits>;
   /** Issue 15: the bearer token of GET /metrics (METRICS_TOKEN); absent: /metrics answers 404. */
   metricsToken?: string | null;
+  /** OPERATIONS_EMAIL and LEGAL_EMAIL as read at start (default DEFAULT_MAIL_RECIPIENTS): never read again per request. */
+  mailRecipients?: MailRecipients;
 }
 
 @Module({})
@@ -118,6 +122,7 @@ export class AppModule {
         // Every route authenticates unless marked @Public (see auth/auth.guard.ts).
         { provide: THROTTLE_LIMITS, useValue: limits },
         { provide: METRICS_TOKEN, useValue: deps.metricsToken ?? null },
+        { provide: MAIL_RECIPIENTS, useValue: deps.mailRecipients ?? DEFAULT_MAIL_RECIPIENTS },
         {
           provide: IMPORT_LIMITS,
           useValue: {

@@ -7,3 +7,5 @@ export const AUTHENTICATOR = Symbol('AUTHENTICATOR');
 export const DASHBOARD_CACHE = Symbol('DASHBOARD_CACHE');
 /** Issue 12: bulk import limits, in bytes (the file, a line): see ImportLimits in sessions/imports.controller.ts. */
 export const IMPORT_LIMITS = Symbol('IMPORT_LIMITS');
+/** Where the API's e-mails to Pix go (OPERATIONS_EMAIL, LEGAL_EMAIL), from the configuration read at start. */
+export const MAIL_RECIPIENTS = Symbol('MAIL_RECIPIENTS');

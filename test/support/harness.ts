@@ -158,6 +158,7 @@ export async function serveApi(
       applications: { db: h.db, temporal: h.client, taskQueue: h.taskQueue, now: () => new Date() },
       dashboardCacheMs: 0,
       throttleScope: `test-${randomUUID()}`,
+      mailRecipients: { operationsEmail: OPERATIONS_EMAIL, legalEmail: LEGAL_EMAIL },
       ...options,
     },
     { logger: false },

@@ -23,11 +23,15 @@ export type EmailOf<N extends TemplateName> = EmailEnvelope & { template: N; dat
 /** Any e-mail to queue (a union over the templates: a list of e-mails keeps each one's data tied to its template). */
 export type SendEmailInput<N extends TemplateName = TemplateName> = { [K in N]: EmailOf<K> }[N];
 
-export interface EmailDeps {
-  db: DataSource;
+/** Where e-mails to Pix go (OPERATIONS_EMAIL, LEGAL_EMAIL): read once at start, handed to the API and the worker. */
+export interface MailRecipients {
   operationsEmail: string;
   /** The legal team's mailbox: termination and breach proposals (BRE-4). */
   legalEmail: string;
+}
+
+export interface EmailDeps extends MailRecipients {
+  db: DataSource;
 }
 
 export interface EmailQueued {

@@ -1,6 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { loadConfig } from '../../config/env';
 import { InvalidCommand } from '../../shared/domain/errors';
 import type { ApplicationDeps } from '../../shared/usecases/dependencies';
 import {
@@ -16,7 +15,8 @@ import {
 } from '../usecases/rule-sets/rule-set-versions';
 import { Actor } from '../../http/actor';
 import { Can } from '../../http/auth';
-import { APPLICATION_DEPS } from '../../http/tokens';
+import { APPLICATION_DEPS, MAIL_RECIPIENTS } from '../../http/tokens';
+import type { MailRecipients } from '../../mail/usecases/queue-email';
 import { validateBody } from '../../http/validation';
 import { ApiErrors, ApiSuccess } from '../../http/openapi';
 import * as v from '../../http/openapi/views';
@@ -58,11 +58,13 @@ const STATUSES = ['draft', 'published'] as const;
 @ApiBearerAuth()
 @Controller('rule-set-versions')
 export class RuleSetVersionsController {
-  constructor(@Inject(APPLICATION_DEPS) private readonly deps: ApplicationDeps) {}
+  constructor(
+    @Inject(APPLICATION_DEPS) private readonly deps: ApplicationDeps,
+    @Inject(MAIL_RECIPIENTS) private readonly recipients: MailRecipients,
+  ) {}
 
   private ruleSetDeps(): RuleSetDeps {
-    const config = loadConfig();
-    return { ...this.deps, mail: { db: this.deps.db, operationsEmail: config.operationsEmail, legalEmail: config.legalEmail } };
+    return { ...this.deps, mail: { db: this.deps.db, ...this.recipients } };
   }
 
   @ApiSuccess(v.ruleSetVersion, { status: 201 })

@@ -1,6 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { loadConfig } from '../../config/env';
 import type { Principal } from '../../access/domain/roles';
 import { InvalidCommand, NotFound } from '../../shared/domain/errors';
 import { CHECKLIST_ITEMS, type FindingsInput } from '../domain/findings';
@@ -17,7 +16,8 @@ import {
   type VisitDeps,
 } from '../usecases/visits';
 import { Can, CurrentPrincipal } from '../../http/auth';
-import { APPLICATION_DEPS } from '../../http/tokens';
+import { APPLICATION_DEPS, MAIL_RECIPIENTS } from '../../http/tokens';
+import type { MailRecipients } from '../../mail/usecases/queue-email';
 import { validateBody } from '../../http/validation';
 import { pageParams, placeFilter, singleValues } from '../../agrement/api/list-query';
 import { ApiErrors, ApiSuccess, ApiPage } from '../../http/openapi';
@@ -83,16 +83,18 @@ export const findingsSchema = {
 @ApiBearerAuth()
 @Controller()
 export class VisitsController {
-  constructor(@Inject(APPLICATION_DEPS) private readonly deps: ApplicationDeps) {}
+  constructor(
+    @Inject(APPLICATION_DEPS) private readonly deps: ApplicationDeps,
+    @Inject(MAIL_RECIPIENTS) private readonly recipients: MailRecipients,
+  ) {}
 
   private visitDeps(): VisitDeps {
-    const config = loadConfig();
     return {
       db: this.deps.db,
       now: this.deps.now,
       temporal: this.deps.temporal,
       taskQueue: this.deps.taskQueue,
-      mail: { db: this.deps.db, operationsEmail: config.operationsEmail, legalEmail: config.legalEmail },
+      mail: { db: this.deps.db, ...this.recipients },
     };
   }
 

@@ -17,16 +17,16 @@ let h: Harness;
 let app: INestApplication;
 let api: string;
 let ops: string;
-const saved = { SMTP_URL: process.env.SMTP_URL, LEGAL_EMAIL: process.env.LEGAL_EMAIL, OPERATIONS_EMAIL: process.env.OPERATIONS_EMAIL };
 
 beforeAll(async () => {
   h = await createHarness();
   void h.run(async () => undefined);
-  process.env.SMTP_URL = h.smtp.url;
-  process.env.LEGAL_EMAIL = LEGAL_EMAIL;
-  process.env.OPERATIONS_EMAIL = OPERATIONS_EMAIL;
+  // The mailboxes as read at start (OPERATIONS_EMAIL, LEGAL_EMAIL): the API never reads the environment per request.
   app = await createApp(
-    { applications: { db: h.db, temporal: h.client, taskQueue: h.taskQueue, now: () => new Date() } },
+    {
+      applications: { db: h.db, temporal: h.client, taskQueue: h.taskQueue, now: () => new Date() },
+      mailRecipients: { operationsEmail: OPERATIONS_EMAIL, legalEmail: LEGAL_EMAIL },
+    },
     { logger: false },
   );
   await app.listen(0, '127.0.0.1');
@@ -36,10 +36,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.close();
   await h?.close();
-  for (const [k, v] of Object.entries(saved)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
 });
 
 async function http(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; body: Json }> {

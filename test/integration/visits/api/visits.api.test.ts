@@ -24,16 +24,17 @@ let app: INestApplication;
 let api: string;
 let ops: string;
 let legal: string;
-const saved = { LEGAL_EMAIL: process.env.LEGAL_EMAIL, OPERATIONS_EMAIL: process.env.OPERATIONS_EMAIL };
 
 beforeAll(async () => {
   h = await createHarness();
   void h.run(async () => undefined);
-  // The API queues its e-mails in the outbox (to these mailboxes); the harness' sender delivers them to its SMTP capture.
-  process.env.LEGAL_EMAIL = LEGAL_EMAIL;
-  process.env.OPERATIONS_EMAIL = OPERATIONS_EMAIL;
+  // The API queues its e-mails in the outbox (to these mailboxes, as read at start: never from the environment per
+  // request); the harness' sender delivers them to its SMTP capture.
   app = await createApp(
-    { applications: { db: h.db, temporal: h.client, taskQueue: h.taskQueue, now: () => new Date() } },
+    {
+      applications: { db: h.db, temporal: h.client, taskQueue: h.taskQueue, now: () => new Date() },
+      mailRecipients: { operationsEmail: OPERATIONS_EMAIL, legalEmail: LEGAL_EMAIL },
+    },
     { logger: false },
   );
   await app.listen(0, '127.0.0.1');
@@ -44,10 +45,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.close();
   await h?.close();
-  for (const [k, v] of Object.entries(saved)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
 });
 
 async function http(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; body: Json }> {
