@@ -1,4 +1,6 @@
 import { loadConfig } from '../src/config/env';
+import { ConfigurationRefused } from '../src/config/env-values';
+import { UnreachableAtStart } from '../src/shared/dependency-at-start';
 import { PARAMETERS } from '../src/config/parameters';
 import type { Role } from '../src/access/domain/roles';
 import { seedDemo } from '../src/seed/demo';
@@ -14,6 +16,8 @@ import { installTemporalRuntime, sdkLogLevel } from '../src/shared/observability
  */
 const startLog = logger('start');
 const log = (message: string) => startLog.info(message);
+/** A start that fails says so as an error (a log collector alerts on it), not as information. */
+const logFailure = (message: string) => startLog.error(message);
 // Readable lines from the first moment (a configuration refused is said so); LOG_FORMAT and LOG_LEVEL once read.
 configureLogging({ format: 'text', level: 'info' });
 
@@ -126,12 +130,17 @@ async function main() {
   process.stdout.write(lines.join('\n'));
 }
 
-/** Issue 15: a setting refused at start is reported by its message alone (it names the variable), exit code 2. */
+/** Issue 15: the settings refused at start, every one by its message (it names the variable), exit code 2. */
 function configOrExit(): ReturnType<typeof loadConfig> {
   try {
     return loadConfig();
   } catch (err) {
-    log(`configuration refused: ${err instanceof Error ? err.message : String(err)}`);
+    const problems = err instanceof ConfigurationRefused ? err.problems : [err instanceof Error ? err.message : String(err)];
+    logFailure(
+      problems.length === 1
+        ? `configuration refused: ${problems[0]}`
+        : `configuration refused (${problems.length} settings):\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
     process.exit(2);
   }
 }
@@ -163,12 +172,13 @@ async function seedPortfolioInBackground(
   } catch (err) {
     // Stopped while seeding: its requests fail with the system; otherwise the demo is incomplete, the system runs on.
     if (!shutdownRequested.signal.aborted)
-      log(`demo portfolio not complete: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      startLog.warn(`demo portfolio not complete: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   }
 }
 
 main().catch((err) => {
-  log(`failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  const said = err instanceof UnreachableAtStart ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
+  logFailure(`failed: ${said}`);
   // Started but failed afterwards (seeding): stop everything, bounded; a failed start has stopped its part already.
   if (system) void shutdown('failure', 1);
   else process.exit(1);

@@ -8,7 +8,7 @@ import { createActivities } from './activities';
 import { createApp } from './http/create-app';
 import type { RuntimeConfig } from './config/env';
 import type { ProcessRole } from './config/topology';
-import { closeDataSources, dataSourceFor } from './shared/database/data-source';
+import { createDataSource } from './shared/database/data-source';
 import { assertMigrated, migrate } from './shared/database/migrate';
 import { type MailCapture, startMailCapture } from './mail/infra/capture-server';
 import { createMailer, type Mailer } from './mail/infra/mailer';
@@ -21,6 +21,7 @@ import { startOutboxDelivery } from './mail/usecases/outbox';
 import type { Log } from './shared/tools/cache-dir';
 import { supervise } from './shared/tools/supervise';
 import { withTimeout } from './shared/tools/with-timeout';
+import { databaseAddress, reachedAtStart } from './shared/dependency-at-start';
 import { PARAMETERS } from './config/parameters';
 import { localAuditKeyring } from './shared/event-log/keys';
 import { configureAudit } from './shared/event-log/settings';
@@ -105,7 +106,9 @@ export async function startProcess(config: RuntimeConfig, log: Log, shutdown?: A
       const appDatabaseUrl = config.appDatabaseUrl;
       if (!appDatabaseUrl || !config.temporalAddress)
         throw new Error(`ROLE=${role} needs APP_DATABASE_URL and TEMPORAL_ADDRESS (it starts no embedded PostgreSQL or Temporal)`);
-      await assertLeastPrivilege(appDatabaseUrl);
+      await reachedAtStart('PostgreSQL', { address: databaseAddress(appDatabaseUrl), setting: 'APP_DATABASE_URL' }, () =>
+        assertLeastPrivilege(appDatabaseUrl),
+      );
       await assertMigrated(appDatabaseUrl);
       log(`ROLE=${role}: PostgreSQL as ${decodeURIComponent(new URL(appDatabaseUrl).username)}, Temporal at ${config.temporalAddress}`);
     }
@@ -128,7 +131,11 @@ export async function startProcess(config: RuntimeConfig, log: Log, shutdown?: A
     let appDatabaseUrl = config.appDatabaseUrl!;
     if (role === 'all') {
       // Issue 15: under an advisory lock, so that two processes starting together never migrate at once.
-      const applied = await migrate(database.url);
+      const applied = await reachedAtStart(
+        'PostgreSQL',
+        { address: databaseAddress(database.url), setting: config.databaseUrl ? 'DATABASE_URL' : null },
+        () => migrate(database.url),
+      );
       if (applied.length) log(`migrations applied: ${applied.join(', ')}`);
       // Issue 12: migrations run as the owner; the API and worker as a role that may only INSERT and SELECT the log.
       appDatabaseUrl = await prepareAppDatabase(database.url, {
@@ -137,8 +144,10 @@ export async function startProcess(config: RuntimeConfig, log: Log, shutdown?: A
         password: () => config.appDatabasePassword ?? localAppPassword(config.dataDir),
       });
     }
-    const db = await dataSourceFor(appDatabaseUrl, { poolSize });
-    stops.push(() => closeDataSources());
+    // Its own pool, closed by its own stop: a process running another system (a test, a start that failed beside a
+    // running one) keeps its connections.
+    const db = await createDataSource(appDatabaseUrl, { poolSize }).initialize();
+    stops.push(() => db.destroy());
     // Issue 12: the audit log's keys (outside the database) and its checkpoint sink.
     configureAudit({
       keyring: config.auditKeyring ?? localAuditKeyring(config.dataDir),
@@ -188,8 +197,9 @@ export async function startProcess(config: RuntimeConfig, log: Log, shutdown?: A
     proceed();
     // Issue 15: TLS, mTLS or an API key to a self-hosted cluster or Temporal Cloud (plaintext to the embedded dev server).
     const connectOptions = temporalConnectOptions(temporal.address, config.temporalAddress ? config.topology?.temporal : undefined);
+    const temporalAt = { address: temporal.address, setting: config.temporalAddress ? 'TEMPORAL_ADDRESS' : null };
     if (runsWorker) {
-      const nativeConnection = await NativeConnection.connect(connectOptions);
+      const nativeConnection = await reachedAtStart('Temporal', temporalAt, () => NativeConnection.connect(connectOptions));
       stops.push(() => nativeConnection.close());
       const worker: Worker = await createWorker({
         connection: nativeConnection,
@@ -212,10 +222,12 @@ export async function startProcess(config: RuntimeConfig, log: Log, shutdown?: A
     }
 
     // Issue 11: an unreachable Temporal fails a call within seconds (503), instead of retrying for 20 s.
-    const connection = await Connection.connect({
-      ...connectOptions,
-      interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: PARAMETERS.resilience.temporalCallAttempts }))],
-    });
+    const connection = await reachedAtStart('Temporal', temporalAt, () =>
+      Connection.connect({
+        ...connectOptions,
+        interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: PARAMETERS.resilience.temporalCallAttempts }))],
+      }),
+    );
     stops.push(() => connection.close());
     const client = new Client({ connection, namespace: config.temporalNamespace });
     // BIL-1: the monthly statements' schedule (1st of the month, 06:00 Europe/Paris); idempotent across replicas.

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { type AuditKeyring, auditKeysFromEnv } from '../shared/event-log/keys';
 import { APP_ROLE_PATTERN } from '../shared/database/app-role';
 import type { MailRecipients } from '../mail/usecases/queue-email';
-import { wholeNumber } from './env-values';
+import { postgresUrl, settingsReader, smtpUrl, wholeNumber } from './env-values';
 import { PARAMETERS } from './parameters';
 import { type ObservabilityConfig, observabilityFromEnv } from './observability';
 import { type TopologySettings, topologySettings, withDatabaseTls } from './topology';
@@ -115,42 +115,52 @@ export function parseOrigins(raw: string | undefined): string[] {
 
 export function loadConfig(root = process.cwd()): RuntimeConfig {
   const env = process.env;
-  const dataDir = path.resolve(root, env.DATA_DIR ?? '.data');
+  // Issue 15: every refusal at once, each naming its variable (ConfigurationRefused); the topology's first, so that a
+  // process started with the wrong role or connection says so before anything else.
+  const { read, done } = settingsReader();
+  const topology = read(() => topologySettings(env));
+  const url = (name: string, check: (name: string, raw: string) => string) => {
+    const raw = env[name]?.trim();
+    return raw ? (read(() => check(name, raw)) ?? null) : null;
+  };
+  const tls = (u: string | null) => (u && topology ? withDatabaseTls(u, topology.database) : u);
   const appDatabaseRole = env.APP_DATABASE_ROLE || 'pix_agrement_app';
-  // Issue 15: validated first, so that a process started with the wrong role or connection says so at once.
-  const topology = topologySettings(env);
-  const tls = (url: string | null) => (url ? withDatabaseTls(url, topology.database) : null);
-  if (!APP_ROLE_PATTERN.test(appDatabaseRole))
-    throw new Error(`APP_DATABASE_ROLE must be a lower-case SQL identifier, got ${JSON.stringify(appDatabaseRole)}`);
-  return {
-    dataDir,
-    apiPort: int('PORT', 3000),
-    databaseUrl: tls(env.DATABASE_URL || null),
-    databasePort: int('PG_PORT', 54329),
+  read(() => {
+    if (!APP_ROLE_PATTERN.test(appDatabaseRole))
+      throw new Error(`APP_DATABASE_ROLE must be a lower-case SQL identifier, got ${JSON.stringify(appDatabaseRole)}`);
+  });
+  const config = {
+    dataDir: path.resolve(root, env.DATA_DIR ?? '.data'),
+    apiPort: read(() => int('PORT', 3000)),
+    databaseUrl: tls(url('DATABASE_URL', postgresUrl)),
+    databasePort: read(() => int('PG_PORT', 54329)),
     temporalAddress: env.TEMPORAL_ADDRESS || null,
     temporalNamespace: env.TEMPORAL_NAMESPACE || 'default',
-    temporalPort: int('TEMPORAL_PORT', 7233),
-    temporalUiPort: int('TEMPORAL_UI_PORT', 8233),
+    temporalPort: read(() => int('TEMPORAL_PORT', 7233)),
+    temporalUiPort: read(() => int('TEMPORAL_UI_PORT', 8233)),
     taskQueue: env.TEMPORAL_TASK_QUEUE || 'agrement',
-    smtpUrl: env.SMTP_URL || null,
-    mailCapturePort: int('MAIL_CAPTURE_PORT', 1025),
+    smtpUrl: url('SMTP_URL', smtpUrl),
+    mailCapturePort: read(() => int('MAIL_CAPTURE_PORT', 1025)),
     mailFrom: env.MAIL_FROM || '"Pix – Agrément des centres" <agrement@pix.fr>',
     operationsEmail: env.OPERATIONS_EMAIL || DEFAULT_MAIL_RECIPIENTS.operationsEmail,
     legalEmail: env.LEGAL_EMAIL || DEFAULT_MAIL_RECIPIENTS.legalEmail,
-    seedDemo: seedDemoFlag(env.SEED_DEMO),
-    seedDemoCentres: seedDemoCentres(env.SEED_DEMO_CENTRES),
-    corsAllowedOrigins: parseOrigins(env.CORS_ALLOWED_ORIGINS),
-    importLimits: {
+    seedDemo: read(() => seedDemoFlag(env.SEED_DEMO)),
+    seedDemoCentres: read(() => seedDemoCentres(env.SEED_DEMO_CENTRES)),
+    corsAllowedOrigins: read(() => parseOrigins(env.CORS_ALLOWED_ORIGINS)),
+    importLimits: read(() => ({
       maxBytes: byteLimit('IMPORT_MAX_BYTES', env.IMPORT_MAX_BYTES, PARAMETERS.sessions.importMaxBytes),
       maxLineBytes: byteLimit('IMPORT_MAX_LINE_BYTES', env.IMPORT_MAX_LINE_BYTES, PARAMETERS.sessions.importMaxLineBytes),
-    },
-    appDatabaseUrl: tls(env.APP_DATABASE_URL || null),
+    })),
+    appDatabaseUrl: tls(url('APP_DATABASE_URL', postgresUrl)),
     appDatabaseRole,
     appDatabasePassword: env.APP_DATABASE_PASSWORD || null,
     // Validated here: a malformed key stops the start with a message naming the variable.
-    auditKeyring: auditKeysFromEnv(env),
+    auditKeyring: read(() => auditKeysFromEnv(env)),
     auditCheckpointDir: env.AUDIT_CHECKPOINT_DIR ? path.resolve(root, env.AUDIT_CHECKPOINT_DIR) : null,
-    observability: observabilityFromEnv(env),
+    observability: read(() => observabilityFromEnv(env)),
     topology,
   };
+  done();
+  // Nothing was refused: every setting read has its value.
+  return config as RuntimeConfig;
 }

@@ -1,5 +1,5 @@
 import { accessSync, constants } from 'node:fs';
-import { hostPort, wholeNumber } from './env-values';
+import { hostPort, settingsReader, wholeNumber } from './env-values';
 
 /**
  * Issue 15: the production topology's settings from the environment — which part of the system this process
@@ -226,14 +226,21 @@ export function workerTuning(env: Env): WorkerTuning {
 
 /** Every topology setting of the environment, validated. */
 export function topologySettings(env: Env, readable: (file: string) => boolean = isReadable): TopologySettings {
-  const role = processRole(env.ROLE);
-  checkRoleRequirements(role, env);
+  // Every refusal at once: whoever deploys fixes them in one go, not one start at a time.
+  const { read, done } = settingsReader();
+  const role = read(() => processRole(env.ROLE));
+  if (role) read(() => checkRoleRequirements(role, env));
+  const worker = read(() => workerTuning(env));
+  const temporal = read(() => temporalConnection(env, readable));
+  const database = read(() => databaseConnection(env, readable));
+  const host = read(() => listenHost(set(env, 'HOST')));
+  done();
   return {
-    role,
-    worker: workerTuning(env),
-    temporal: temporalConnection(env, readable),
-    database: databaseConnection(env, readable),
+    role: role!,
+    worker: worker!,
+    temporal: temporal!,
+    database: database!,
     production: set(env, 'NODE_ENV') === 'production',
-    listenHost: listenHost(set(env, 'HOST')),
+    listenHost: host!,
   };
 }

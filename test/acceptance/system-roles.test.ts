@@ -11,6 +11,7 @@ import { seedDemoUsers } from '../../src/seed/users';
 import { type DevServerHandle, startTemporalDevServer } from '../../src/shared/temporal/dev-server';
 import { type RunningProcess, type RunningSystem, startProcess, startSystem } from '../../src/system';
 import { until } from '../support/waiting';
+import { getFreePort } from '../../src/shared/tools/cache-dir';
 
 /**
  * Issue 15: the production topology on one machine — one Temporal dev server and one PostgreSQL (the run's
@@ -70,6 +71,19 @@ describe('issue 15: ROLE=api and ROLE=worker as separate processes over one Temp
   it('a replica refuses to connect as a role that could rewrite the audit log (the owner)', async () => {
     await expect(startProcess({ ...replica('worker'), appDatabaseUrl: inject('ownerDatabaseUrl') }, log('refused'))).rejects.toThrow(
       /database role .* (is a superuser|owns event_log)/,
+    );
+  });
+
+  it('a replica that cannot reach a service says which one, where, and by which setting', async () => {
+    // Nothing listens there: the port was free a moment ago and is not bound by anyone in this test.
+    const nowhere = `127.0.0.1:${await getFreePort()}`;
+    await expect(startProcess({ ...replica('api'), temporalAddress: nowhere }, log('unreachable'))).rejects.toThrow(
+      new RegExp(`^Temporal at ${nowhere} \\(TEMPORAL_ADDRESS\\) did not answer: `),
+    );
+    const database = new URL(inject('databaseUrl'));
+    database.port = nowhere.split(':')[1]!;
+    await expect(startProcess({ ...replica('worker'), appDatabaseUrl: database.toString() }, log('unreachable'))).rejects.toThrow(
+      new RegExp(`^PostgreSQL at ${nowhere} \\(APP_DATABASE_URL\\) did not answer: connect ECONNREFUSED`),
     );
   });
 

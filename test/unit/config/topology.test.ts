@@ -9,6 +9,7 @@ import {
   withDatabaseTls,
   workerTuning,
 } from '../../../src/config/topology';
+import { ConfigurationRefused, postgresUrl, smtpUrl } from '../../../src/config/env-values';
 
 // Files the process can read in these tests (certificates, keys): the others do not exist.
 const FILES = new Set(['/certs/ca.pem', '/certs/client.pem', '/certs/client.key', '/certs/pg-ca.pem']);
@@ -182,6 +183,21 @@ describe('issue 15: the whole topology from the environment', () => {
     });
   });
 
+  it('every refusal at once, each naming its variable (not one start per mistake)', () => {
+    let refused: unknown;
+    try {
+      topologySettings({ ...REPLICA, ROLE: 'worker', TEMPORAL_TLS_CERT: '/nope.pem', DATABASE_POOL_SIZE: 'abc', HOST: 'a b' }, readable);
+    } catch (err) {
+      refused = err;
+    }
+    expect(refused).toBeInstanceOf(ConfigurationRefused);
+    const problems = (refused as ConfigurationRefused).problems;
+    expect(problems).toHaveLength(3);
+    expect(problems[0]).toMatch(/^TEMPORAL_TLS_CERT names "\/nope.pem"/);
+    expect(problems[1]).toMatch(/^DATABASE_POOL_SIZE must be a whole number/);
+    expect(problems[2]).toMatch(/^HOST must be an address/);
+  });
+
   it('HOST must be an address', () => {
     expect(listenHost(null)).toBe('127.0.0.1');
     expect(listenHost('::')).toBe('::');
@@ -210,5 +226,29 @@ describe('issue 15: worker tuning', () => {
       /WORKER_MAX_CONCURRENT_ACTIVITIES must be a whole number/,
     );
     expect(() => workerTuning({ WORKER_MAX_CACHED_WORKFLOWS: '-1' })).toThrow(/WORKER_MAX_CACHED_WORKFLOWS must be a whole number from 0/);
+  });
+});
+
+describe('issue 15: connection URLs, refused at start rather than at the first connection', () => {
+  it('PostgreSQL: postgres:// or postgresql:// with a host (or a socket directory)', () => {
+    for (const ok of [
+      'postgres://app:pw@db:5432/pix',
+      'postgresql://db/pix?sslmode=verify-full',
+      'postgres:///pix?host=/var/run/postgresql',
+    ])
+      expect(postgresUrl('APP_DATABASE_URL', ok)).toBe(ok);
+    for (const bad of ['notaurl', 'db:5432/pix', 'mysql://db/pix', 'postgres:///pix'])
+      expect(() => postgresUrl('APP_DATABASE_URL', bad), bad).toThrow(/^APP_DATABASE_URL must be a PostgreSQL URL/);
+  });
+
+  it('SMTP: smtp:// or smtps:// with a host', () => {
+    expect(smtpUrl('SMTP_URL', 'smtps://user:pw@smtp.example.org:465')).toBe('smtps://user:pw@smtp.example.org:465');
+    for (const bad of ['smtp.example.org:25', 'http://smtp.example.org', 'smtp://'])
+      expect(() => smtpUrl('SMTP_URL', bad), bad).toThrow(/^SMTP_URL must be an SMTP URL/);
+  });
+
+  it('a refused URL is quoted without its password (the message goes to the logs)', () => {
+    expect(() => postgresUrl('DATABASE_URL', 'mysql://owner:s3cret@db/pix')).toThrow('got "mysql://owner:***@db/pix"');
+    expect(() => postgresUrl('DATABASE_URL', 'mysql://owner:s3cret@db/pix')).not.toThrow(/s3cret/);
   });
 });
