@@ -21,19 +21,20 @@ export async function reachedAtStart<T>(
     // PostgreSQL's own refusals (a role with too many rights, a database not migrated) say what they mean already.
     if (service === 'PostgreSQL' && !unreachableOrRefused(err)) throw err;
     const setting = where.setting ? ` (${where.setting})` : '';
-    throw new UnreachableAtStart(
-      `${service} at ${where.address}${setting} did not answer: ${err instanceof Error ? err.message : String(err)}`,
-      {
-        cause: err,
-      },
-    );
+    const what = service === 'PostgreSQL' && CREDENTIALS_REFUSED.has(codeOf(err)) ? 'refused the connection' : 'did not answer';
+    throw new UnreachableAtStart(`${service} at ${where.address}${setting} ${what}: ${err instanceof Error ? err.message : String(err)}`, {
+      cause: err,
+    });
   }
 }
 
-/** Unreachable, or the credentials refused (28P01 password, 28000 no such role, 3D000 no such database). */
+/** PostgreSQL refusing who connects: 28P01 a wrong password, 28000 no such role, 3D000 no such database. */
+const CREDENTIALS_REFUSED = new Set<unknown>(['28P01', '28000', '3D000']);
+
+const codeOf = (err: unknown): unknown => (err as { code?: unknown } | null)?.code;
+
 function unreachableOrRefused(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return unavailableDependency(err) === 'database' || code === '28P01' || code === '28000' || code === '3D000';
+  return unavailableDependency(err) === 'database' || CREDENTIALS_REFUSED.has(codeOf(err));
 }
 
 /** host:port of a PostgreSQL URL, for a message (never its credentials). */

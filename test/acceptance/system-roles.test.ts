@@ -85,6 +85,11 @@ describe('issue 15: ROLE=api and ROLE=worker as separate processes over one Temp
     await expect(startProcess({ ...replica('worker'), appDatabaseUrl: database.toString() }, log('unreachable'))).rejects.toThrow(
       new RegExp(`^PostgreSQL at ${nowhere} \\(APP_DATABASE_URL\\) did not answer: connect ECONNREFUSED`),
     );
+    const stranger = new URL(inject('databaseUrl'));
+    stranger.username = 'nobody_here';
+    await expect(startProcess({ ...replica('worker'), appDatabaseUrl: stranger.toString() }, log('unreachable'))).rejects.toThrow(
+      /^PostgreSQL at .* \(APP_DATABASE_URL\) refused the connection: .*nobody_here/,
+    );
   });
 
   it('APP-1 an application submitted through the API is processed by the worker: its workflow runs, its acknowledgement is sent', async () => {
