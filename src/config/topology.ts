@@ -116,11 +116,14 @@ export function temporalAddress(raw: string | null): string | null {
 
 /** TEMPORAL_TLS, TEMPORAL_TLS_CA, TEMPORAL_TLS_CERT, TEMPORAL_TLS_KEY, TEMPORAL_TLS_SERVER_NAME, TEMPORAL_API_KEY. */
 export function temporalConnection(env: Env, readable: (file: string) => boolean = isReadable): TemporalConnectionSettings {
-  const address = temporalAddress(set(env, 'TEMPORAL_ADDRESS'));
-  const explicit = flag('TEMPORAL_TLS', set(env, 'TEMPORAL_TLS'));
-  const caPath = readablePath('TEMPORAL_TLS_CA', set(env, 'TEMPORAL_TLS_CA'), readable);
-  const clientCertPath = readablePath('TEMPORAL_TLS_CERT', set(env, 'TEMPORAL_TLS_CERT'), readable);
-  const clientKeyPath = readablePath('TEMPORAL_TLS_KEY', set(env, 'TEMPORAL_TLS_KEY'), readable);
+  // Each variable's own refusal at once (an address and a certificate both wrong: both said); then how they combine.
+  const { read, done } = settingsReader();
+  const address = read(() => temporalAddress(set(env, 'TEMPORAL_ADDRESS'))) ?? null;
+  const explicit = read(() => flag('TEMPORAL_TLS', set(env, 'TEMPORAL_TLS'))) ?? null;
+  const caPath = read(() => readablePath('TEMPORAL_TLS_CA', set(env, 'TEMPORAL_TLS_CA'), readable)) ?? null;
+  const clientCertPath = read(() => readablePath('TEMPORAL_TLS_CERT', set(env, 'TEMPORAL_TLS_CERT'), readable)) ?? null;
+  const clientKeyPath = read(() => readablePath('TEMPORAL_TLS_KEY', set(env, 'TEMPORAL_TLS_KEY'), readable)) ?? null;
+  done();
   const serverName = set(env, 'TEMPORAL_TLS_SERVER_NAME');
   const apiKey = set(env, 'TEMPORAL_API_KEY');
   if ((clientCertPath === null) !== (clientKeyPath === null))
@@ -145,10 +148,18 @@ export const DEFAULT_POOL_SIZE = 10;
 
 /** DATABASE_SSL_MODE, DATABASE_SSL_CA, DATABASE_POOL_SIZE. */
 export function databaseConnection(env: Env, readable: (file: string) => boolean = isReadable): DatabaseConnectionSettings {
+  // Each variable's own refusal at once; then how they combine.
+  const { read, done } = settingsReader();
   const rawMode = set(env, 'DATABASE_SSL_MODE');
-  if (rawMode !== null && !['disable', 'require', 'verify-full'].includes(rawMode))
-    throw new Error(`DATABASE_SSL_MODE must be disable, require or verify-full, got ${JSON.stringify(rawMode)}`);
-  const sslCaPath = readablePath('DATABASE_SSL_CA', set(env, 'DATABASE_SSL_CA'), readable);
+  read(() => {
+    if (rawMode !== null && !['disable', 'require', 'verify-full'].includes(rawMode))
+      throw new Error(`DATABASE_SSL_MODE must be disable, require or verify-full, got ${JSON.stringify(rawMode)}`);
+  });
+  const sslCaPath = read(() => readablePath('DATABASE_SSL_CA', set(env, 'DATABASE_SSL_CA'), readable)) ?? null;
+  // Two at least: a worker's transaction that holds one connection (an e-mail claimed, a periodic job's lock) commits
+  // what must outlive it on another (the send's start, ADR 0005); with one, it would wait for itself until the timeout.
+  const poolSize = read(() => count(env, 'DATABASE_POOL_SIZE', 2, 1000, 'connections') ?? DEFAULT_POOL_SIZE);
+  done();
   if (sslCaPath && rawMode !== null && rawMode !== 'verify-full')
     throw new Error(`DATABASE_SSL_CA is the CA verify-full checks the server against: set DATABASE_SSL_MODE=verify-full, not ${rawMode}`);
   const sslMode = (rawMode ?? (sslCaPath ? 'verify-full' : null)) as DatabaseSslMode | null;
@@ -162,10 +173,7 @@ export function databaseConnection(env: Env, readable: (file: string) => boolean
       if (/[?&](sslmode|ssl|sslrootcert)=/.test(set(env, name)!))
         throw new Error(`${name} carries its own sslmode: set TLS either there or with DATABASE_SSL_MODE and DATABASE_SSL_CA, not both`);
   }
-  // Two at least: a worker's transaction that holds one connection (an e-mail claimed, a periodic job's lock) commits
-  // what must outlive it on another (the send's start, ADR 0005); with one, it would wait for itself until the timeout.
-  const poolSize = count(env, 'DATABASE_POOL_SIZE', 2, 1000, 'connections') ?? DEFAULT_POOL_SIZE;
-  return { sslMode, sslCaPath, poolSize };
+  return { sslMode, sslCaPath, poolSize: poolSize! };
 }
 
 /**

@@ -183,6 +183,24 @@ describe('issue 15: the whole topology from the environment', () => {
     });
   });
 
+  it('the Temporal connection: each variable refused at once (an address and a certificate both wrong)', () => {
+    expect(() =>
+      temporalConnection({ TEMPORAL_ADDRESS: 'temporal', TEMPORAL_TLS_CERT: '/nope.pem', TEMPORAL_TLS_KEY: '/certs/client.key' }, readable),
+    ).toThrow(
+      expect.objectContaining({
+        problems: [expect.stringMatching(/^TEMPORAL_ADDRESS must be host:port/), expect.stringMatching(/^TEMPORAL_TLS_CERT names/)],
+      }),
+    );
+  });
+
+  it('the PostgreSQL connection: each variable refused at once (a mode and a pool size both wrong)', () => {
+    expect(() => databaseConnection({ DATABASE_SSL_MODE: 'maybe', DATABASE_POOL_SIZE: '1' }, readable)).toThrow(
+      expect.objectContaining({
+        problems: [expect.stringMatching(/^DATABASE_SSL_MODE must be/), expect.stringMatching(/^DATABASE_POOL_SIZE must be/)],
+      }),
+    );
+  });
+
   it('every refusal at once, each naming its variable (not one start per mistake)', () => {
     let refused: unknown;
     try {
