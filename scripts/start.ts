@@ -1,6 +1,7 @@
 import { loadConfig } from '../src/config/env';
 import { ConfigurationRefused } from '../src/config/env-values';
 import { UnreachableAtStart } from '../src/shared/dependency-at-start';
+import { withoutPassword } from '../src/shared/url-without-password';
 import { PARAMETERS } from '../src/config/parameters';
 import type { Role } from '../src/access/domain/roles';
 import { seedDemo } from '../src/seed/demo';
@@ -109,7 +110,7 @@ async function main() {
     `  API docs (OpenAPI) ${system.urls.docs ?? '(not in this process: ROLE=worker)'}`,
     `  Temporal Web UI    ${system.urls.temporalUi ?? '(external Temporal: see its own UI)'}`,
     `  Captured mail      ${system.urls.mail ? `${system.urls.mail} (operations token)` : '(sent to SMTP_URL)'}`,
-    `  PostgreSQL         ${system.databaseUrl.replace(/:[^:@/]*@/, ':***@')}`,
+    `  PostgreSQL         ${withoutPassword(system.databaseUrl)}`,
     ...(tokens
       ? [
           '',

