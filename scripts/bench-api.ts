@@ -9,7 +9,7 @@ import { dataSourceFor, closeDataSources } from '../src/shared/database/data-sou
 import { migrate } from '../src/shared/database/migrate';
 import { startDatabase } from '../src/shared/database/postgres';
 import { seedDemoUsers } from '../src/seed/users';
-import { overdue, overview, quotasAtRisk, upcomingDeadlines, watchlist } from '../src/dashboard/usecases/dashboard';
+import { overdue, overview, projectQuotasOfToday, quotasAtRisk, upcomingDeadlines, watchlist } from '../src/dashboard/usecases/dashboard';
 import { PARAMETERS } from '../src/config/parameters';
 import { runMain } from './run-main';
 
@@ -95,6 +95,8 @@ async function seed(url: string) {
       FROM generate_series(1, $1) i`,
     [EVENTS, CENTRES],
   );
+  // QUO-3: the quota projection as of today, as the housekeeping leaves it once the day has begun.
+  await projectQuotasOfToday(db, new Date());
   // As autovacuum leaves a table once its rows have settled: statistics and the visibility map (index-only scans).
   await db.query('VACUUM ANALYZE');
   log(

@@ -1,5 +1,5 @@
 import { PARAMETERS } from '../../config/parameters';
-import type { Db } from '../../shared/database/db';
+import { type Db, entityManager } from '../../shared/database/db';
 import { departmentsOfRegion } from '../../shared/domain/regions';
 import { readLogEntries } from '../../shared/event-log/event-log';
 import { sessionStreamId } from '../../sessions/usecases/session-stream';
@@ -159,6 +159,30 @@ const remediesDue =
            WHERE ${range} ${where(f, params, 'r.organisation_id')}`;
   };
 
+/** QUO-3's projection basis: the day it is made for and the two targets, as the read table's rows carry it. */
+type QuotaBasis = { today: string; targets: { centre: number; network: number } };
+const quotaBasis = (b: QuotaBasis) => `${b.today}/${Number(b.targets.centre)}/${Number(b.targets.network)}`;
+/** Whether every row of the read table is projected on the basis `$1` (or there is none): two ends of its index. */
+const ON_BASIS = `coalesce((SELECT min(quota_basis) FROM dashboard_agrements) = $1 AND (SELECT max(quota_basis) FROM dashboard_agrements) = $1, true)`;
+
+/**
+ * Moves the quota projection's basis and rewrites every row on another one (their trigger projects them again), in one
+ * transaction under an advisory lock: two readers finding the basis stale move it one after the other, the second
+ * finding nothing left to rewrite.
+ */
+async function moveQuotaBasis(db: Db, b: QuotaBasis): Promise<void> {
+  await entityManager(db).transaction(async (m) => {
+    await m.query(`SELECT pg_advisory_xact_lock(hashtext('dashboard-quota-basis'))`);
+    await m.query(
+      `INSERT INTO dashboard_quota_basis (singleton, as_of, centre_target, network_target) VALUES (true, $1, $2, $3)
+       ON CONFLICT (singleton) DO UPDATE SET as_of = EXCLUDED.as_of, centre_target = EXCLUDED.centre_target, network_target = EXCLUDED.network_target`,
+      [b.today, b.targets.centre, b.targets.network],
+    );
+    // Any update runs the row's BEFORE trigger, which projects it on the basis just written.
+    await m.query(`UPDATE dashboard_agrements SET quota_basis = '' WHERE quota_basis <> $1`, [quotaBasis(b)]);
+  });
+}
+
 export function dashboardRepository(db: Db): DashboardRepository {
   return {
     async agrementCounts(f: DashboardFilter) {
@@ -261,31 +285,37 @@ export function dashboardRepository(db: Db): DashboardRepository {
     async quotasAtRisk(
       f: DashboardFilter & { today: string; targets: { centre: number; network: number } },
     ): Promise<{ total: number; items: QuotaProjection[] }> {
-      // QUO-3's projection (projectedCandidates) done in SQL so that the shortfall can be sorted and paged there:
-      // candidates × (window in days) ÷ (days elapsed), over the 3-year window from the first grant.
-      const params: unknown[] = [f.today, f.targets.centre, f.targets.network];
-      // Issue 15: over the read table dashboard_agrements (narrow rows, the organisation's name and place with them, the
-      // window's end its writer computed: quotaWindowEndOn), counted and paged in one scan; integer arithmetic
-      // (candidates are never negative: the quotient's floor).
-      const from = `FROM (
-      SELECT r.agrement_id AS id, r.name, r.kind, r.candidates, r.first_grant_on, r.quota_window_end_on AS deadline_on,
-             CASE WHEN r.kind = 'network' THEN $3::int ELSE $2::int END AS target,
-             CASE WHEN $1::date - r.first_grant_on <= 0 THEN 0
-                  ELSE (r.candidates::bigint * (r.quota_window_end_on - r.first_grant_on) / ($1::date - r.first_grant_on))::int END AS projected
-        FROM dashboard_agrements r
-       WHERE r.state NOT IN ('expired', 'terminated') ${where(f, params, 'r.organisation_id', READ_TABLE)}) q
-    WHERE $1::date < q.deadline_on AND q.projected < q.target`;
+      // Issue 15: each row of the read table carries QUO-3's projection as of a basis (a day, the two targets), kept by
+      // its trigger (migration 1763900080000); the at-risk rows are read in their order from their partial index,
+      // counted and paged in one round trip, with whether every row is on today's basis.
+      const basis = quotaBasis(f);
+      const params: unknown[] = [basis];
+      const filter = where(f, params, 'r.organisation_id', READ_TABLE);
       type Row = { id: string; name: string; kind: string; candidates: number; target: number; projected: number; deadline_on: string };
-      const rows: Array<Row & { total: number }> = await db.query(
-        `SELECT q.id, q.name, q.kind, q.candidates, q.target, q.projected, to_char(q.deadline_on, 'YYYY-MM-DD') AS deadline_on, count(*) OVER ()::int AS total
-       ${from} ORDER BY q.target - q.projected DESC, q.name LIMIT ${Number(f.limit)} OFFSET ${Number(f.offset)}`,
-        params,
-      );
-      // A page past the end has no row to carry the count.
-      const total = rows.length ? rows[0]!.total : (await db.query(`SELECT count(*)::int AS total ${from}`, params))[0].total;
+      const read = async (): Promise<{ fresh: boolean; total: number; rows: Array<Row & { fresh: boolean; total: number }> }> => {
+        const rows: Array<Row & { fresh: boolean; total: number }> = await db.query(
+          `SELECT ${ON_BASIS} AS fresh,
+                  (SELECT count(*)::int FROM dashboard_agrements r WHERE r.quota_at_risk ${filter}) AS total, p.*
+             FROM (SELECT true) one LEFT JOIN (
+               SELECT r.agrement_id AS id, r.name, r.kind, r.candidates, r.quota_target AS target, r.quota_projected AS projected,
+                      to_char(r.quota_window_end_on, 'YYYY-MM-DD') AS deadline_on
+                 FROM dashboard_agrements r WHERE r.quota_at_risk ${filter}
+                ORDER BY r.quota_shortfall DESC, r.name LIMIT ${Number(f.limit)} OFFSET ${Number(f.offset)}
+             ) p ON true`,
+          params,
+        );
+        return { fresh: rows[0]!.fresh, total: rows[0]!.total, rows: rows.filter((r) => r.id !== null) };
+      };
+      let answer = await read();
+      // A row on another basis (a new day, other targets, a row written while the basis moved): move the basis, rewrite
+      // the stale rows, read again. A writer racing the move leaves its row stale at worst: the next round takes it.
+      for (let attempt = 0; !answer.fresh && attempt < 3; attempt++) {
+        await moveQuotaBasis(db, f);
+        answer = await read();
+      }
       return {
-        total,
-        items: rows.map((r) => ({
+        total: answer.total,
+        items: answer.rows.map((r) => ({
           agrementId: r.id,
           organisationName: r.name,
           kind: r.kind,
@@ -295,6 +325,12 @@ export function dashboardRepository(db: Db): DashboardRepository {
           deadlineOn: r.deadline_on,
         })),
       };
+    },
+
+    async projectQuotas(basis: QuotaBasis) {
+      const [{ fresh }]: { fresh: boolean }[] = await db.query(`SELECT ${ON_BASIS} AS fresh`, [quotaBasis(basis)]);
+      if (!fresh) await moveQuotaBasis(db, basis);
+      return !fresh;
     },
 
     async watchlist(f: DashboardFilter) {

@@ -147,12 +147,12 @@ export interface QuotaRow {
   deadlineOn: string;
 }
 
+/** QUO-3's targets at 3 years, per kind of agrément. */
+const quotaTargets = () => ({ centre: quotaTarget('centre'), network: quotaTarget('network') });
+
 /** QUO-3: agréments whose pace projects fewer candidates than the target at 3 years, biggest shortfall first. */
 export async function quotasAtRisk(db: DataSource, f: DashboardFilter & { today: string }): Promise<Page<QuotaRow>> {
-  const { total, items } = await dashboardRepository(db).quotasAtRisk({
-    ...f,
-    targets: { centre: quotaTarget('centre'), network: quotaTarget('network') },
-  });
+  const { total, items } = await dashboardRepository(db).quotasAtRisk({ ...f, targets: quotaTargets() });
   return {
     total,
     limit: f.limit,
@@ -168,6 +168,14 @@ export async function quotasAtRisk(db: DataSource, f: DashboardFilter & { today:
       deadlineOn: q.deadlineOn,
     })),
   };
+}
+
+/**
+ * Issue 15, QUO-3: projects the agréments' candidates as of today (the agréments' time zone), unless done already, so
+ * that the first look at the quotas of a day does not pay it. Run by the housekeeping; true when it had to.
+ */
+export async function projectQuotasOfToday(db: DataSource, now: Date): Promise<boolean> {
+  return dashboardRepository(db).projectQuotas({ today: dateIn(now, PARAMETERS.agrement.timeZone), targets: quotaTargets() });
 }
 
 /** Centres suspended, under notice or terminating. */

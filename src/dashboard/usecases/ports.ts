@@ -84,6 +84,11 @@ export interface DashboardRepository {
   quotasAtRisk(
     f: DashboardFilter & { today: string; targets: { centre: number; network: number } },
   ): Promise<{ total: number; items: QuotaProjection[] }>;
+  /**
+   * QUO-3: projects every agrément of the read table as of `today` with these targets, unless they already are;
+   * true when it had to (quotasAtRisk does the same before it answers).
+   */
+  projectQuotas(basis: { today: string; targets: { centre: number; network: number } }): Promise<boolean>;
   /** Agréments suspended, under notice or terminating, by state then name. */
   watchlist(f: DashboardFilter): Promise<Record<string, unknown>[]>;
   /** An organisation's name and department, or null. */

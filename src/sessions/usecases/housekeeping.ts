@@ -9,6 +9,7 @@ import { deliverWorkflowStarts } from '../../shared/usecases/workflow-starts';
 import { checkAccessReviewDue } from '../../access/usecases/access-review';
 import { type PeriodicJob, startPeriodicJob } from '../../shared/usecases/periodic-job';
 import { periodicJobsRepository } from '../../shared/infra/periodic-jobs.repository';
+import { projectQuotasOfToday } from '../../dashboard/usecases/dashboard';
 
 /** The jobs' names, the same in every replica (periodic_job_runs.job). */
 export const HOUSEKEEPING_JOB = 'sessions-housekeeping';
@@ -30,7 +31,8 @@ export interface SessionHousekeeping {
  * counts still queued, imports whose process died (resumed here from their first uncommitted session, issue
  * 11) and uploads never completed, every PARAMETERS.sessions.housekeepingIntervalSeconds; and, every
  * PARAMETERS.sessions.retentionCheckMinutes, the personal data of sessions past their 2 years of retention
- * (SES-11), with whether the annual access review is overdue (DATA-3). `tickMs: null`: rounds only when asked.
+ * (SES-11), with whether the annual access review is overdue (DATA-3). The quotas dashboard's projection is moved to
+ * the new day with the housekeeping (QUO-3). `tickMs: null`: rounds only when asked.
  */
 export function sessionHousekeeping(
   deps: ApplicationDeps,
@@ -47,6 +49,8 @@ export function sessionHousekeeping(
       await drainQuotaOutbox(deps);
       await resumeStalledImports(deps, onError);
       await removeAbandonedUploads(deps);
+      // Issue 15, QUO-3: the quotas dashboard's projection moved to today once the day changes.
+      await projectQuotasOfToday(deps.db, deps.now());
     },
     onError,
   );

@@ -33,6 +33,7 @@ import { CentreSearchWithoutPendingList1763900076000 } from './1763900076000-cen
 import { EmailSendsInDoubt1763900077000 } from './1763900077000-email-sends-in-doubt';
 import { QuotaOutboxImport1763900078000 } from './1763900078000-quota-outbox-import';
 import { QuotaWindowEnd1763900079000 } from './1763900079000-quota-window-end';
+import { QuotaProjection1763900080000 } from './1763900080000-quota-projection';
 
 /** Migrations in order; listed explicitly so they run the same from src/ (vitest) and dist/ (tsc). */
 export const MIGRATIONS = [
@@ -71,4 +72,5 @@ export const MIGRATIONS = [
   EmailSendsInDoubt1763900077000,
   QuotaOutboxImport1763900078000,
   QuotaWindowEnd1763900079000,
+  QuotaProjection1763900080000,
 ];

@@ -52,8 +52,8 @@ async function oldCounts(f: DashboardFilter) {
   );
 }
 
-async function oldQuotas(f: DashboardFilter) {
-  const params: unknown[] = [TODAY, TARGETS.centre, TARGETS.network];
+async function oldQuotas(f: DashboardFilter, today = TODAY, targets = TARGETS) {
+  const params: unknown[] = [today, targets.centre, targets.network];
   const rows: Array<Record<string, unknown>> = await db.query(
     `SELECT q.id AS "agrementId", q.name AS "organisationName", q.kind, q.candidates, q.target, q.projected, to_char(q.deadline_on, 'YYYY-MM-DD') AS "deadlineOn" FROM (
       SELECT a.id, o.name, a.kind, a.candidates, a.first_grant_on,
@@ -225,5 +225,38 @@ describe('dashboards over their read tables (issue 15)', () => {
     // Counts that fall to zero disappear, as GROUP BY never shows them.
     const counts = await dashboardRepository(db).agrementCounts({ limit: 50, offset: 0 });
     expect(counts.find((c) => c.state === 'expired')).toBeUndefined();
+  });
+
+  it('QUO-3 the projection follows the day and the targets: moved before the answer, once, and a writer projects its row on the basis in force', async () => {
+    const repository = dashboardRepository(db);
+    const all = { limit: 1000, offset: 0 };
+    const expectAsOld = async (today: string, targets = TARGETS) => {
+      const quotas = await oldQuotas(all, today, targets);
+      expect(await repository.quotasAtRisk({ ...all, today, targets }), `${today} ${JSON.stringify(targets)}`).toEqual({
+        total: quotas.length,
+        items: quotas,
+      });
+    };
+    // A later day: projections fall as days pass without candidates; the window's end passes for some.
+    for (const today of ['2026-12-01', '2027-03-01', '2028-01-01', TODAY]) await expectAsOld(today);
+    await expectAsOld(TODAY, { centre: 100, network: 200 });
+    await expectAsOld(TODAY);
+    // The housekeeping's move: done once for a new basis, nothing left to do after it.
+    expect(await repository.projectQuotas({ today: '2026-06-16', targets: TARGETS })).toBe(true);
+    expect(await repository.projectQuotas({ today: '2026-06-16', targets: TARGETS })).toBe(false);
+    const bases: { quota_basis: string }[] = await db.query(`SELECT DISTINCT quota_basis FROM dashboard_agrements`);
+    expect(bases).toEqual([{ quota_basis: '2026-06-16/600/2500' }]);
+    // A writer projects its row on the basis in force, at once.
+    await db.query(`UPDATE agrements SET candidates = candidates + 1 WHERE organisation_id = $1 AND state <> 'expired'`, [ids.centre69]);
+    expect(await repository.projectQuotas({ today: '2026-06-16', targets: TARGETS })).toBe(false);
+    await expectAsOld('2026-06-16');
+    // A row written on another basis than the readers' (the basis moved by a reader of another day meanwhile): the
+    // next reader finds the rows on two bases and moves them all to its own.
+    await db.query(`UPDATE dashboard_quota_basis SET as_of = '2026-06-10'`);
+    await db.query(`UPDATE agrements SET candidates = candidates + 1 WHERE organisation_id = $1 AND state <> 'expired'`, [ids.leap]);
+    const mixed: { quota_basis: string }[] = await db.query(`SELECT DISTINCT quota_basis FROM dashboard_agrements ORDER BY 1`);
+    expect(mixed.map((b) => b.quota_basis)).toEqual(['2026-06-10/600/2500', '2026-06-16/600/2500']);
+    await expectAsOld('2026-06-16');
+    await expectAsOld(TODAY);
   });
 });

@@ -101,4 +101,38 @@ describe('issue 15: the sessions housekeeping across two replicas', () => {
       await Promise.all([a.stop(), b.stop()]);
     }
   });
+
+  it("QUO-3 a round on a new day moves the quotas dashboard's projection to that day (Paris), once", async () => {
+    const a = replica(dbA);
+    const basis = async () =>
+      (await dbA.query(
+        `SELECT to_char(as_of, 'YYYY-MM-DD') AS as_of, centre_target, network_target FROM dashboard_quota_basis`,
+      )) as unknown[];
+    const id = '0b6f3c52-5a55-4c55-9d4c-2f1f6f6f0a01';
+    await dbA.query(
+      `INSERT INTO organisations (id, name, category, email) VALUES ($1, 'Centre', 'datadock-training-provider', 'c@test.fr')`,
+      [id],
+    );
+    await dbA.query(
+      `INSERT INTO agrements (id, organisation_id, kind, state, start_on, term_on, first_grant_on, candidates, snapshot, quota_window_end_on)
+       VALUES ($1, $1, 'centre', 'active', '2026-01-05', '2029-01-04', '2026-01-05', 10, '{}', '2029-01-05')`,
+      [id],
+    );
+    const projected = async () => (await dbA.query(`SELECT quota_basis, quota_projected FROM dashboard_agrements`)) as unknown[];
+    try {
+      // 23:30 UTC on 6 December is already the 7th in Paris.
+      at = Date.parse('2026-12-06T23:30:00Z');
+      expect(await a.housekeeping.round()).toBe('ran');
+      expect(await basis()).toEqual([{ as_of: '2026-12-07', centre_target: 600, network_target: 2500 }]);
+      // 10 candidates in 336 days, over a window of 1,096: 32.
+      expect(await projected()).toEqual([{ quota_basis: '2026-12-07/600/2500', quota_projected: 32 }]);
+      at = Date.parse('2026-12-08T08:00:00Z');
+      expect(await a.housekeeping.round()).toBe('ran');
+      expect(await basis()).toEqual([{ as_of: '2026-12-08', centre_target: 600, network_target: 2500 }]);
+      expect(await projected()).toEqual([{ quota_basis: '2026-12-08/600/2500', quota_projected: 32 }]);
+      expect(errors).toEqual([]);
+    } finally {
+      await a.stop();
+    }
+  });
 });

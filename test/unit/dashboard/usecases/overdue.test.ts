@@ -51,6 +51,7 @@ function readModel() {
     applicationCounts: unused,
     upcomingDeadlines: unused,
     quotasAtRisk: unused,
+    projectQuotas: unused,
     watchlist: unused,
     organisation: unused,
     centreHistory: unused,
