@@ -1,4 +1,3 @@
-import { PARAMETERS } from '../../config/parameters';
 import { type Db, entityManager } from '../../shared/database/db';
 import { departmentsOfRegion } from '../../shared/domain/regions';
 import { readLogEntries } from '../../shared/event-log/event-log';
@@ -31,133 +30,33 @@ const JOINED = { department: 'o.department', kind: 'a.kind', organisation: 'o.id
 const READ_TABLE = { department: 'r.department', kind: 'r.kind', organisation: 'r.organisation_id', network: 'r.network_id' };
 
 /**
- * Issue 15: an organisation, and an agrément by its organisation, looked up row by row through their index. `OFFSET 0`
+ * Issue 15: an organisation looked up row by row through its index (and so an agrément, in DEADLINES_FROM). `OFFSET 0`
  * keeps PostgreSQL from flattening the lookup into a join it would plan over every organisation or agrément (a hash of
- * all 10,000 for a few dozen rows: it cannot tell how few planned sessions are already past their deadline).
+ * all 10,000 for a few dozen rows: it cannot tell how few deadlines are already past).
  */
 const organisationOf = (idColumn: string) =>
   `JOIN LATERAL (SELECT id, name, department, network_id FROM organisations WHERE id = ${idColumn} OFFSET 0) o ON true`;
-const agrementOf = (organisationColumn: string) =>
-  `LEFT JOIN LATERAL (SELECT id, kind FROM agrements WHERE organisation_id = ${organisationColumn} OFFSET 0) a ON true`;
-
-/**
- * Every source of dated deadlines, as one SELECT each with the same columns. `$1`/`$2` bound the
- * instants; the filter's parameters are appended by `where`. Each source reads an index on its instant.
- */
-type DeadlineSource = (params: unknown[], f: DashboardFilter & { name?: string }, mode?: SourceMode) => string;
-
-/**
- * How a source is read. `count`: only counted (the agréments' deadlines then join their agrément and organisation by
- * LEFT JOIN, the same rows since both are foreign keys, which PostgreSQL drops when no filter reads them: an index-only
- * count; the other sources read their own table, see countedAlone). `top`: only its first `top` rows by instant, ties
- * included, each an ordered index scan (issue 15: a page of the union needs no more from any source).
- */
-interface SourceMode {
-  count?: boolean;
-  top?: number;
-}
-
-/**
- * Issue 15: a count needs neither the agrément (a LEFT JOIN) nor the organisation's columns when no filter reads them,
- * only that the organisation exists (the list's inner join; sessions have no foreign key): joining 1,500 sessions to
- * both took most of the deadlines' time. Null: the source's full SELECT.
- */
-const countedAlone = (f: DashboardFilter, mode: SourceMode | undefined, table: string, organisationColumn: string) =>
-  mode?.count === true && !f.department && !f.region && !f.kind && !f.networkId
-    ? `SELECT 1 FROM ${table} WHERE EXISTS (SELECT 1 FROM organisations o WHERE o.id = ${organisationColumn})`
-    : null;
-
-/** A source's SELECT as a branch of the union: its first rows by instant, ties included. */
-const branch = (sql: string, mode: Required<Pick<SourceMode, 'top'>>) =>
-  `(${sql} ORDER BY at FETCH FIRST ${Number(mode.top)} ROWS WITH TIES)`;
 
 const ISO_AT = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
-const agrementDeadlines: DeadlineSource = (params, f, mode) => {
-  const nameClause = f.name ? `AND d.name = $${params.push(f.name)}` : '';
-  const join = mode?.count ? 'LEFT JOIN' : 'JOIN';
-  const columns = mode?.count
-    ? '1'
-    : `'agrement' AS subject, a.id::text AS "subjectId", a.id AS "agrementId", o.id AS "organisationId", o.name AS "organisationName",
-                 o.department, a.kind, d.name AS deadline, d.rule_id AS "ruleId", to_char(d.on_date, 'YYYY-MM-DD') AS "on", d.at, d.key AS tiebreak, d.key`;
-  return `SELECT ${columns}
-            FROM agrement_deadlines d ${join} agrements a ON a.id = d.agrement_id ${join} organisations o ON o.id = a.organisation_id
-           WHERE d.at >= $1 AND d.at < $2 ${nameClause} ${where(f, params)}`;
-};
-
-/** SES-10: sessions not yet finalised, due 48 hours after their end (the date shown is the venue's). */
-const FINALISATION = 'finalisation-due';
-const sessionFinalisations =
-  (overdue: boolean): DeadlineSource =>
-  (params, f, mode) => {
-    if (f.name && f.name !== FINALISATION) return '';
-    const range = overdue ? 's.deadline_at < $1' : 's.deadline_at >= $1 AND s.deadline_at < $2';
-    const counted = countedAlone(f, mode, 'sessions s', 's.organisation_id');
-    if (counted) return `${counted} AND s.status = 'planned' AND ${range} ${where(f, params, 's.organisation_id')}`;
-    return `SELECT 'session' AS subject, s.id AS "subjectId", a.id AS "agrementId", o.id AS "organisationId", o.name AS "organisationName",
-                 o.department, a.kind, '${FINALISATION}' AS deadline, 'SES-10' AS "ruleId",
-                 to_char(s.deadline_at AT TIME ZONE s.time_zone, 'YYYY-MM-DD') AS "on", s.deadline_at AS at, s.id AS tiebreak, '${FINALISATION}' AS key
-            FROM sessions s ${organisationOf('s.organisation_id')} ${agrementOf('s.agrement_organisation_id')}
-           WHERE s.status = 'planned' AND ${range} ${where(f, params, 's.organisation_id')}`;
-  };
-
-/** BIL-1: monthly statements not yet sent, due by the 5th (end of day, Paris). */
-const STATEMENT = 'statement-due';
-const statementsDue =
-  (overdue: boolean): DeadlineSource =>
-  (params, f, mode) => {
-    if (f.name && f.name !== STATEMENT) return '';
-    const range = overdue ? 'st.due_at < $1' : 'st.due_at >= $1 AND st.due_at < $2';
-    const counted = countedAlone(f, mode, 'monthly_statements st', 'st.organisation_id');
-    if (counted) return `${counted} AND st.state = 'prepared' AND ${range} ${where(f, params, 'st.organisation_id')}`;
-    // SUS-3, TER-5: a statement made payable at once is due the day of the suspension or end, under that rule.
-    return `SELECT 'statement' AS subject, st.id::text AS "subjectId", a.id AS "agrementId", o.id AS "organisationId", o.name AS "organisationName",
-                 o.department, a.kind, '${STATEMENT}' AS deadline, coalesce(st.payable_rule_id, 'BIL-1') AS "ruleId",
-                 to_char(st.due_at AT TIME ZONE 'Europe/Paris', 'YYYY-MM-DD') AS "on", st.due_at AS at, st.id::text AS tiebreak, '${STATEMENT}' AS key
-            FROM monthly_statements st ${organisationOf('st.organisation_id')} ${agrementOf('coalesce(o.network_id, o.id)')}
-           WHERE st.state = 'prepared' AND ${range} ${where(f, params, 'st.organisation_id')}`;
-  };
-
 /**
- * SUS-3, TER-5: statements sent or invoiced, not paid, made payable at once by a suspension or an end: due on
- * that day (an invoice issued later: on its issue day; never later than BIL-2's 30 days), end of day in Paris.
+ * Issue 15: every open deadline of the five sources (agrément deadlines, SES-10 finalisations, BIL-1 statements,
+ * SUS-3/TER-5 payments, SES-12 remedies) is a row of the read table `dashboard_deadlines` their triggers keep
+ * (migration 1763900081000), indexed on its instant; its organisation and agrément are looked up row by row, as they are
+ * now (an agrément's deadline: that agrément; a session: the agrément of the organisation it falls under; a statement or
+ * a remedy: its network's agrément, else its organisation's).
  */
-const PAYMENT = 'payment-due';
-const paymentsDue =
-  (overdue: boolean): DeadlineSource =>
-  (params, f, mode) => {
-    if (f.name && f.name !== PAYMENT) return '';
-    const term = Number(PARAMETERS.billing.paymentTermDays);
-    const dueOn = `(CASE WHEN st.invoice_issued_on IS NULL THEN st.payable_on
-                       ELSE LEAST(st.invoice_issued_on + ${term}, GREATEST(st.payable_on, st.invoice_issued_on)) END)`;
-    const at = `((${dueOn} + 1)::timestamp AT TIME ZONE 'Europe/Paris') - interval '1 millisecond'`;
-    const range = overdue ? `${at} < $1` : `${at} >= $1 AND ${at} < $2`;
-    const counted = countedAlone(f, mode, 'monthly_statements st', 'st.organisation_id');
-    if (counted)
-      return `${counted} AND st.state IN ('sent', 'invoiced') AND st.payable_on IS NOT NULL AND ${range} ${where(f, params, 'st.organisation_id')}`;
-    return `SELECT 'statement' AS subject, st.id::text AS "subjectId", a.id AS "agrementId", o.id AS "organisationId", o.name AS "organisationName",
-                 o.department, a.kind, '${PAYMENT}' AS deadline, st.payable_rule_id AS "ruleId",
-                 to_char(${dueOn}, 'YYYY-MM-DD') AS "on", ${at} AS at, st.id::text AS tiebreak, '${PAYMENT}' AS key
-            FROM monthly_statements st ${organisationOf('st.organisation_id')} ${agrementOf('coalesce(o.network_id, o.id)')}
-           WHERE st.state IN ('sent', 'invoiced') AND st.payable_on IS NOT NULL AND ${range} ${where(f, params, 'st.organisation_id')}`;
-  };
-
-/** SES-12: remedies owed after an incident attributable to the centre, due by the end of the 5th day after the session. */
-const REMEDY = 'remedy-due';
-const remediesDue =
-  (overdue: boolean): DeadlineSource =>
-  (params, f, mode) => {
-    if (f.name && f.name !== REMEDY) return '';
-    const range = overdue
-      ? `r.state IN ('awaiting', 'overdue') AND r.due_at < $1`
-      : `r.state = 'awaiting' AND r.due_at >= $1 AND r.due_at < $2`;
-    const counted = countedAlone(f, mode, 'session_remedies r', 'r.organisation_id');
-    if (counted) return `${counted} AND ${range} ${where(f, params, 'r.organisation_id')}`;
-    return `SELECT 'session' AS subject, r.session_id AS "subjectId", a.id AS "agrementId", o.id AS "organisationId", o.name AS "organisationName",
-                 o.department, a.kind, '${REMEDY}' AS deadline, 'SES-12' AS "ruleId", r.snapshot->>'dueOn' AS "on", r.due_at AS at, r.session_id AS tiebreak, '${REMEDY}' AS key
-            FROM session_remedies r ${organisationOf('r.organisation_id')} ${agrementOf('coalesce(o.network_id, o.id)')}
-           WHERE ${range} ${where(f, params, 'r.organisation_id')}`;
-  };
+const DEADLINES_FROM = `dashboard_deadlines d ${organisationOf('d.organisation_id')}
+  LEFT JOIN LATERAL (SELECT id, kind FROM agrements WHERE id = d.agrement_id OFFSET 0) ad ON true
+  LEFT JOIN LATERAL (SELECT id, kind FROM agrements
+                      WHERE organisation_id = CASE WHEN d.agrement_of_network THEN coalesce(o.network_id, o.id) ELSE d.agrement_organisation_id END
+                     OFFSET 0) ao ON true`;
+const DEADLINE_COLUMNS = { department: 'o.department', kind: 'coalesce(ad.kind, ao.kind)', organisation: 'o.id', network: 'o.network_id' };
+const DEADLINE_ROW = `d.subject, d.subject_id AS "subjectId", coalesce(ad.id, ao.id) AS "agrementId", o.id AS "organisationId",
+  o.name AS "organisationName", o.department, coalesce(ad.kind, ao.kind) AS kind, d.deadline, d.rule_id AS "ruleId", d.on_date AS "on",
+  ${ISO_AT('d.at')} AS at, d.key`;
+/** Whether a filter reads the organisation or the agrément (else the read table alone answers a count). */
+const filtered = (f: DashboardFilter) => Boolean(f.department || f.region || f.kind || f.networkId || f.organisationIds);
 
 /** QUO-3's projection basis: the day it is made for and the two targets, as the read table's rows carry it. */
 type QuotaBasis = { today: string; targets: { centre: number; network: number } };
@@ -219,40 +118,32 @@ export function dashboardRepository(db: Db): DashboardRepository {
 
     async upcomingDeadlines(f: DashboardFilter & { days: number; name?: string; now: Date }) {
       const params: unknown[] = [f.now.toISOString(), new Date(f.now.getTime() + f.days * 86_400_000).toISOString()];
-      // Counted and paged in SQL, on indexed tables (not the snapshots' JSON).
-      const sources = [agrementDeadlines, sessionFinalisations(false), statementsDue(false), paymentsDue(false), remediesDue(false)];
-      const union = (mode: SourceMode, wrap: (sql: string) => string) =>
-        sources
-          .map((source) => source(params, f, mode))
-          .filter(Boolean)
-          .map(wrap)
-          .join(' UNION ALL ');
-      // Counted and paged in one round trip; the page reads only the first offset + limit rows of each source.
-      const counted = union({ count: true }, (sql) => `SELECT count(*) AS n FROM (${sql}) b`);
-      const top = { top: Number(f.offset) + Number(f.limit) };
-      const paged = union(top, (sql) => branch(sql, top));
-      const rows: Array<KeyedDeadlineRow & { at: Date; tiebreak?: string; total: number }> = await db.query(
-        `SELECT (SELECT sum(n)::int FROM (${counted}) c) AS total, p.*
-           FROM (SELECT true) one LEFT JOIN (
-             SELECT u.*, ${ISO_AT('u.at')} AS at FROM (${paged}) u ORDER BY u.at, u."organisationName", u.tiebreak LIMIT ${Number(f.limit)} OFFSET ${Number(f.offset)}
-           ) p ON true`,
+      const range = `d.upcoming AND d.registered AND d.at >= $1 AND d.at < $2${f.name ? ` AND d.deadline = $${params.push(f.name)}` : ''}`;
+      const filter = where(f, params, 'd.organisation_id', DEADLINE_COLUMNS);
+      // Counted (an index-only count when no filter reads the organisation or the agrément) and paged in one round trip.
+      const counted = filtered(f)
+        ? `SELECT count(*)::int FROM ${DEADLINES_FROM} WHERE ${range} ${filter}`
+        : `SELECT count(*)::int FROM dashboard_deadlines d WHERE ${range}`;
+      const rows: Array<KeyedDeadlineRow & { total: number }> = await db.query(
+        `SELECT (${counted}) AS total, p.* FROM (SELECT true) one LEFT JOIN (
+           SELECT ${DEADLINE_ROW} FROM ${DEADLINES_FROM} WHERE ${range} ${filter}
+            ORDER BY d.at, o.name, d.tiebreak LIMIT ${Number(f.limit)} OFFSET ${Number(f.offset)}
+         ) p ON true`,
         params,
       );
       const total = rows[0]?.total ?? 0;
-      return { total, items: rows.filter((r) => r.subject !== null).map(({ tiebreak: _t, total: _n, ...r }) => r) };
+      return { total, items: rows.filter((r) => r.subject !== null).map(({ total: _n, ...r }) => r) };
     },
 
     async overdueDeadlines(f: DashboardFilter & { now: Date }) {
-      const params: unknown[] = [f.now.toISOString()]; // $1 only: an unused parameter has no type PostgreSQL can infer
-      const union = [sessionFinalisations(true), statementsDue(true), paymentsDue(true), remediesDue(true)]
-        .map((source) => source(params, f))
-        .filter(Boolean)
-        .join(' UNION ALL ');
-      const rows: Array<KeyedDeadlineRow & { tiebreak?: string }> = await db.query(
-        `SELECT u.*, ${ISO_AT('u.at')} AS at FROM (${union}) u ORDER BY u.at, u.tiebreak`,
+      const params: unknown[] = [f.now.toISOString()];
+      const rows: Array<KeyedDeadlineRow> = await db.query(
+        `SELECT ${DEADLINE_ROW} FROM ${DEADLINES_FROM}
+          WHERE d.overdue_listed AND d.registered AND d.at < $1 ${where(f, params, 'd.organisation_id', DEADLINE_COLUMNS)}
+          ORDER BY d.at, d.tiebreak`,
         params,
       );
-      return rows.map(({ tiebreak: _t, key: _k, ...r }) => r);
+      return rows.map(({ key: _k, ...r }) => r);
     },
 
     async agrementsAwaiting(f: DashboardFilter): Promise<AgrementAwaiting[]> {
@@ -334,15 +225,21 @@ export function dashboardRepository(db: Db): DashboardRepository {
     },
 
     async watchlist(f: DashboardFilter) {
+      // Issue 15: paged here, over the read table (state, name, department, kind, network), each page's agréments' JSON
+      // read by their key; ordered by state, name, then agrément (stable across pages).
       const params: unknown[] = [];
-      const rows = await db.query(
-        `SELECT a.id AS "agrementId", o.name AS "organisationName", o.department, a.kind, a.state, a.snapshot->'suspension' AS suspension,
-            a.snapshot->'breach' AS breach, a.snapshot->'termination' AS termination
-       FROM agrements a ${organisationOf('a.organisation_id')}
-      WHERE a.state IN ('suspended', 'under-notice', 'terminating') ${where(f, params)} ORDER BY a.state, o.name`,
+      const chosen = `r.state IN ('suspended', 'under-notice', 'terminating') ${where(f, params, 'r.organisation_id', READ_TABLE)}`;
+      const rows: Array<Record<string, unknown> & { total: number }> = await db.query(
+        `SELECT (SELECT count(*)::int FROM dashboard_agrements r WHERE ${chosen}) AS total, p.*
+           FROM (SELECT true) one LEFT JOIN (
+             SELECT r.agrement_id AS "agrementId", r.name AS "organisationName", r.department, r.kind, r.state,
+                    a.snapshot->'suspension' AS suspension, a.snapshot->'breach' AS breach, a.snapshot->'termination' AS termination
+               FROM dashboard_agrements r JOIN agrements a ON a.id = r.agrement_id
+              WHERE ${chosen} ORDER BY r.state, r.name, r.agrement_id LIMIT ${Number(f.limit)} OFFSET ${Number(f.offset)}
+           ) p ON true`,
         params,
       );
-      return rows as Record<string, unknown>[];
+      return { total: rows[0]?.total ?? 0, items: rows.filter((r) => r.agrementId !== null).map(({ total: _n, ...r }) => r) };
     },
 
     async organisation(organisationId: string) {

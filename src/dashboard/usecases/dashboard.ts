@@ -180,7 +180,8 @@ export async function projectQuotasOfToday(db: DataSource, now: Date): Promise<b
 
 /** Centres suspended, under notice or terminating. */
 export async function watchlist(db: DataSource, f: DashboardFilter) {
-  return page(await dashboardRepository(db).watchlist(f), f);
+  const { total, items } = await dashboardRepository(db).watchlist(f);
+  return { total, limit: f.limit, offset: f.offset, items };
 }
 
 /** A text cell a spreadsheet would run as a formula: it starts with =, +, -, @, a tab or a carriage return (OWASP CSV injection). */

@@ -89,8 +89,8 @@ export interface DashboardRepository {
    * true when it had to (quotasAtRisk does the same before it answers).
    */
   projectQuotas(basis: { today: string; targets: { centre: number; network: number } }): Promise<boolean>;
-  /** Agréments suspended, under notice or terminating, by state then name. */
-  watchlist(f: DashboardFilter): Promise<Record<string, unknown>[]>;
+  /** Agréments suspended, under notice or terminating, by state then name, paged, with their count. */
+  watchlist(f: DashboardFilter): Promise<{ total: number; items: Record<string, unknown>[] }>;
   /** An organisation's name and department, or null. */
   organisation(organisationId: string): Promise<{ id: string; name: string; department: string | null } | null>;
   /** The event log's entries of every stream that concerns the organisation (its agrément, sessions, statements, visits, quality), newest first, paged. */

@@ -34,6 +34,8 @@ import { EmailSendsInDoubt1763900077000 } from './1763900077000-email-sends-in-d
 import { QuotaOutboxImport1763900078000 } from './1763900078000-quota-outbox-import';
 import { QuotaWindowEnd1763900079000 } from './1763900079000-quota-window-end';
 import { QuotaProjection1763900080000 } from './1763900080000-quota-projection';
+import { DashboardDeadlines1763900081000 } from './1763900081000-dashboard-deadlines';
+import { DashboardWatchlist1763900082000 } from './1763900082000-dashboard-watchlist';
 
 /** Migrations in order; listed explicitly so they run the same from src/ (vitest) and dist/ (tsc). */
 export const MIGRATIONS = [
@@ -73,4 +75,6 @@ export const MIGRATIONS = [
   QuotaOutboxImport1763900078000,
   QuotaWindowEnd1763900079000,
   QuotaProjection1763900080000,
+  DashboardDeadlines1763900081000,
+  DashboardWatchlist1763900082000,
 ];

@@ -6,6 +6,10 @@ import { dashboardRepository } from '../../../../src/dashboard/infra/dashboard.r
 import { quotaWindowEndOn } from '../../../../src/agrement/domain/deadlines';
 import type { DashboardFilter } from '../../../../src/dashboard/usecases/ports';
 import { type ScratchDatabase, scratchDatabase } from '../../../support/scratch-database';
+import { paymentDueOn } from '../../../../src/billing/domain/statement';
+import { previousDeadlines } from './previous-deadlines';
+import { createDataSource } from '../../../../src/shared/database/data-source';
+import { DashboardDeadlines1763900081000 } from '../../../../src/shared/database/migrations/1763900081000-dashboard-deadlines';
 
 /**
  * Issue 15: the dashboards read the read tables the agréments' and organisations' triggers keep (counts per kind, state
@@ -70,6 +74,19 @@ async function oldQuotas(f: DashboardFilter, today = TODAY, targets = TARGETS) {
   return rows;
 }
 
+/** SUS-1 BRE-1 TER-1: the watchlist as it was read (agréments joined to their organisations), ordered as now. */
+async function oldWatchlist(f: DashboardFilter) {
+  const params: unknown[] = [];
+  const rows: Array<Record<string, unknown>> = await db.query(
+    `SELECT a.id AS "agrementId", o.name AS "organisationName", o.department, a.kind, a.state, a.snapshot->'suspension' AS suspension,
+            a.snapshot->'breach' AS breach, a.snapshot->'termination' AS termination
+       FROM agrements a JOIN organisations o ON o.id = a.organisation_id
+      WHERE a.state IN ('suspended', 'under-notice', 'terminating') ${oldWhere(f, params)} ORDER BY a.state, o.name, a.id`,
+    params,
+  );
+  return rows;
+}
+
 const sorted = (rows: Array<{ kind: string; state: string; n: number }>) =>
   [...rows].sort((x, y) => `${x.kind}/${x.state}`.localeCompare(`${y.kind}/${y.state}`));
 
@@ -118,6 +135,55 @@ async function plannedSession(id: string, organisationId: string, deadlineAt: st
   );
 }
 
+/** A monthly statement (BIL-1), sent or invoiced and made payable at once (SUS-3, TER-5) when `payable` says so. */
+async function statement(
+  organisationId: string,
+  month: string,
+  state: string,
+  dueAt: string,
+  payable: { on: string; ruleId: string; invoiceIssuedOn?: string } | null = null,
+) {
+  const id = randomUUID();
+  await db.query(
+    `INSERT INTO monthly_statements (id, organisation_id, month, state, due_at, lines, candidates, price_excl_vat_cents, price_incl_vat_cents,
+                                     pix_share_excl_vat_cents, pix_share_incl_vat_cents, payable_on, payable_rule_id, invoice_issued_on)
+     VALUES ($1, $2, $3, $4, $5, '[]', 0, 0, 0, 0, 0, $6, $7, $8)`,
+    [id, organisationId, month, state, dueAt, payable?.on ?? null, payable?.ruleId ?? null, payable?.invoiceIssuedOn ?? null],
+  );
+  return id;
+}
+
+/** SES-12: a remedy owed after an incident attributable to the centre. */
+async function remedy(sessionId: string, organisationId: string, state: string, dueOn: string) {
+  await db.query(
+    `INSERT INTO session_remedies (session_id, organisation_id, due_at, state, snapshot, version)
+     VALUES ($1, $2, (($4::date + 1)::timestamp AT TIME ZONE 'Europe/Paris') - interval '1 millisecond', $3, jsonb_build_object('dueOn', $4::text), 1)`,
+    [sessionId, organisationId, state, dueOn],
+  );
+}
+
+/**
+ * Issue 15: the deadlines read table answers as the previous union of the five sources (previous-deadlines.ts) for
+ * every filter and each deadline's name: the whole list and its count, its pages, and the overdue deadlines.
+ */
+async function expectSameDeadlines(now = NOW) {
+  const repository = dashboardRepository(db);
+  const previous = previousDeadlines(db);
+  const names = [undefined, 'finalisation-due', 'statement-due', 'payment-due', 'remedy-due', 'badge-due'];
+  for (const filter of FILTERS) {
+    for (const name of names) {
+      const f = { ...filter, name, limit: 1000, offset: 0, days: 30, now };
+      const label = JSON.stringify({ ...filter, name });
+      const expected = await previous.upcomingDeadlines(f);
+      expect(await repository.upcomingDeadlines(f), label).toEqual(expected);
+      const page = { ...f, limit: 3, offset: 2 };
+      expect(await repository.upcomingDeadlines(page), `${label} page`).toEqual(await previous.upcomingDeadlines(page));
+    }
+    const f = { ...filter, limit: 1000, offset: 0, now };
+    expect(await repository.overdueDeadlines(f), `${JSON.stringify(filter)} overdue`).toEqual(await previous.overdueDeadlines(f));
+  }
+}
+
 /** Every filter: the counts, the quotas at risk (whole and paged) and the deadlines (whole and paged) agree. */
 async function expectSameAnswers() {
   const repository = dashboardRepository(db);
@@ -133,6 +199,14 @@ async function expectSameAnswers() {
       expect(page, `${JSON.stringify(filter)} quotas from ${offset}`).toEqual({
         total: quotas.length,
         items: quotas.slice(offset, offset + 2),
+      });
+    }
+
+    const watched = await oldWatchlist(f);
+    for (let offset = 0; offset <= watched.length; offset++) {
+      expect(await repository.watchlist({ ...f, limit: 1, offset }), `${JSON.stringify(filter)} watchlist from ${offset}`).toEqual({
+        total: watched.length,
+        items: watched.slice(offset, offset + 1),
       });
     }
 
@@ -184,6 +258,26 @@ beforeAll(async () => {
   await plannedSession('RT-4', randomUUID(), at('2026-06-19')); // a school not registered: no organisation
   await plannedSession('RT-5', ids.nowhere, at('2026-06-14')); // already past
   await plannedSession('RT-6', randomUUID(), at('2026-06-13')); // past, of a school not registered
+  // BIL-1 statements to send (one of a school not registered), SUS-3/TER-5 payments due at once, SES-12 remedies.
+  await statement(ids.centre13, '2026-05', 'prepared', '2026-06-05T21:59:59.999Z'); // overdue
+  await statement(ids.member2, '2026-05', 'prepared', at('2026-06-20', '21:59')); // upcoming, a network member
+  await statement(randomUUID(), '2026-05', 'prepared', at('2026-06-21', '21:59'));
+  await statement(ids.member2, '2026-04', 'sent', '2026-05-05T21:59:59.999Z', { on: '2026-06-30', ruleId: 'SUS-3' });
+  await statement(ids.member2, '2026-03', 'invoiced', '2026-04-05T21:59:59.999Z', {
+    on: '2026-06-01',
+    ruleId: 'SUS-3',
+    invoiceIssuedOn: '2026-06-10',
+  });
+  await statement(ids.centre69, '2026-03', 'invoiced', '2026-04-05T21:59:59.999Z', {
+    on: '2026-03-01',
+    ruleId: 'TER-5',
+    invoiceIssuedOn: '2026-06-02',
+  });
+  await statement(ids.centre69, '2026-02', 'paid', '2026-03-05T21:59:59.999Z', { on: '2026-03-01', ruleId: 'TER-5' });
+  await remedy('RT-1', ids.centre13, 'awaiting', '2026-06-19');
+  await remedy('RT-3', ids.centre69, 'overdue', '2026-06-10');
+  await remedy('RT-5', ids.nowhere, 'awaiting', '2026-06-12'); // past, not yet marked overdue
+  await remedy('RT-2', ids.member2, 'remedied', '2026-06-17');
 });
 
 afterAll(async () => {
@@ -197,17 +291,19 @@ describe('dashboards over their read tables (issue 15)', () => {
 
   it('SES-10 SUS-1 BRE-1 overdue sessions and the watchlist look their organisation and agrément up row by row: the same rows', async () => {
     const repository = dashboardRepository(db);
-    const overdue = await repository.overdueDeadlines({ limit: 50, offset: 0, now: NOW });
-    expect(overdue.map((d) => [d.subjectId, d.organisationName, d.department, d.kind])).toEqual([
-      ['RT-5', 'Centre sans département', null, 'centre'],
-    ]);
-    expect(await repository.overdueDeadlines({ limit: 50, offset: 0, now: NOW, department: '13' })).toEqual([]);
-    const watched = await repository.watchlist({ limit: 50, offset: 0 });
+    const sessionsOverdue = async (f: Omit<DashboardFilter, 'limit' | 'offset'>) =>
+      (await repository.overdueDeadlines({ ...f, limit: 50, offset: 0, now: NOW }))
+        .filter((d) => d.deadline === 'finalisation-due')
+        .map((d) => [d.subjectId, d.organisationName, d.department, d.kind]);
+    // RT-6, of a school not registered, is listed nowhere.
+    expect(await sessionsOverdue({})).toEqual([['RT-5', 'Centre sans département', null, 'centre']]);
+    expect(await sessionsOverdue({ department: '13' })).toEqual([]);
+    const watched = (await repository.watchlist({ limit: 50, offset: 0 })).items;
     expect(watched.map((w) => [w.organisationName, w.department, w.kind, w.state])).toEqual([
       ['Membre Paris', '75', 'centre', 'suspended'],
       ['Centre Marseille', '13', 'centre', 'under-notice'],
     ]);
-    expect((await repository.watchlist({ limit: 50, offset: 0, networkId: ids.head })).map((w) => w.organisationName)).toEqual([
+    expect((await repository.watchlist({ limit: 50, offset: 0, networkId: ids.head })).items.map((w) => w.organisationName)).toEqual([
       'Membre Paris',
     ]);
   });
@@ -258,5 +354,67 @@ describe('dashboards over their read tables (issue 15)', () => {
     expect(mixed.map((b) => b.quota_basis)).toEqual(['2026-06-10/600/2500', '2026-06-16/600/2500']);
     await expectAsOld('2026-06-16');
     await expectAsOld(TODAY);
+  });
+
+  it('SES-10 BIL-1 SUS-3 TER-5 SES-12 AGR-2 the deadlines read table answers as the union of its five sources did, and follows their writers', async () => {
+    await expectSameDeadlines();
+    // Later: more of them are past; earlier: more to come.
+    await expectSameDeadlines(new Date('2026-06-19T12:00:00Z'));
+    await expectSameDeadlines(new Date('2026-06-01T00:00:00Z'));
+    // The writers: a session finalised, another moved; a statement sent, another invoiced; a remedy remedied, another
+    // overdue; an agrément's deadlines replaced; a school registered; names, places and networks changed.
+    await db.query(`UPDATE sessions SET status = 'finalised' WHERE id = 'RT-1'`);
+    await db.query(`UPDATE sessions SET deadline_at = '2026-06-22T09:00:00Z', time_zone = 'America/Cayenne' WHERE id = 'RT-3'`);
+    await db.query(`UPDATE monthly_statements SET state = 'sent' WHERE organisation_id = $1 AND month = '2026-05'`, [ids.member2]);
+    await db.query(
+      `UPDATE monthly_statements SET state = 'invoiced', invoice_issued_on = '2026-06-20' WHERE organisation_id = $1 AND month = '2026-04'`,
+      [ids.member2],
+    );
+    await db.query(`UPDATE session_remedies SET state = 'remedied' WHERE session_id = 'RT-1'`);
+    await db.query(`UPDATE session_remedies SET state = 'overdue' WHERE session_id = 'RT-5'`);
+    const [{ id: lyon }] = await db.query(`SELECT id FROM agrements WHERE organisation_id = $1`, [ids.centre69]);
+    await deadline(lyon, 'cure', 'cure-due', '2026-06-21T10:00:00Z');
+    await db.query(`DELETE FROM agrement_deadlines WHERE key = 'renewal'`);
+    const school = (await db.query(`SELECT organisation_id FROM sessions WHERE id = 'RT-4'`))[0].organisation_id as string;
+    await organisation(school, 'École inscrite', '13');
+    await db.query(`UPDATE organisations SET name = 'Centre Aix', network_id = $2 WHERE id = $1`, [ids.centre13, ids.head]);
+    await db.query(`DELETE FROM sessions WHERE id = 'RT-2'`);
+    await expectSameDeadlines();
+    await expectSameDeadlines(new Date('2026-06-19T12:00:00Z'));
+    // Backfilled from existing rows: the migration undone and done again (as the owner) over this data set answers the same.
+    const owner = await createDataSource(scratch.ownerUrl, { poolSize: 1 }).initialize();
+    const runner = owner.createQueryRunner();
+    try {
+      const migration = new DashboardDeadlines1763900081000();
+      await migration.down(runner);
+      await migration.up(runner);
+      // The least-privilege role reads and writes the new table as it did the one before (default privileges).
+      await db.query(`SELECT count(*) FROM dashboard_deadlines`);
+    } finally {
+      await runner.release();
+      await owner.destroy();
+    }
+    await expectSameDeadlines();
+  });
+
+  it('SUS-3 TER-5 BIL-2 a payment is due on the day the domain says (paymentDueOn: the term, the day payable at once)', async () => {
+    const rows: { on: string; payable_on: string; invoice_issued_on: string | null }[] = await db.query(
+      `SELECT d.on_date AS on, to_char(st.payable_on, 'YYYY-MM-DD') AS payable_on, to_char(st.invoice_issued_on, 'YYYY-MM-DD') AS invoice_issued_on
+         FROM dashboard_deadlines d JOIN monthly_statements st ON st.id::text = d.source_id WHERE d.source = 'payment'`,
+    );
+    expect(rows.length).toBeGreaterThanOrEqual(3);
+    for (const r of rows) expect(r.on).toBe(r.invoice_issued_on ? paymentDueOn(r.invoice_issued_on, r.payable_on) : r.payable_on);
+    // An invoice issued long before the day payable at once: due at the end of BIL-2's term, not later.
+    await statement(ids.leap, '2026-01', 'invoiced', '2026-02-05T21:59:59.999Z', {
+      on: '2026-06-30',
+      ruleId: 'TER-5',
+      invoiceIssuedOn: '2026-05-01',
+    });
+    const [{ on }] = await db.query(
+      `SELECT d.on_date AS on FROM dashboard_deadlines d JOIN monthly_statements st ON st.id::text = d.source_id
+        WHERE d.source = 'payment' AND st.organisation_id = $1`,
+      [ids.leap],
+    );
+    expect(on).toBe(paymentDueOn('2026-05-01', '2026-06-30'));
   });
 });
