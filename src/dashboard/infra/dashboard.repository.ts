@@ -84,36 +84,31 @@ async function moveQuotaBasis(db: Db, b: QuotaBasis): Promise<void> {
 
 export function dashboardRepository(db: Db): DashboardRepository {
   return {
-    async agrementCounts(f: DashboardFilter) {
+    async overviewCounts(f: DashboardFilter) {
       const params: unknown[] = [];
       // Issue 15: the counts per kind, state and department the agréments' trigger keeps (a few dozen rows); a network
       // or an organisation scope counts its own agréments in the per-agrément read table, by index.
-      if (!f.networkId && !f.organisationIds) {
-        const counts: { kind: string; state: string; n: number }[] = await db.query(
-          `SELECT kind, state, sum(n)::int AS n FROM dashboard_agrement_counts
-            WHERE ${['n <> 0', ...placeAndKind(f, params, { department: 'department', kind: 'kind' })].join(' AND ')}
-            GROUP BY 1, 2 HAVING sum(n) > 0`,
-          params,
-        );
-        return counts;
-      }
-      const rows: { kind: string; state: string; n: number }[] = await db.query(
-        `SELECT r.kind, r.state, count(*)::int AS n FROM dashboard_agrements r WHERE true ${where(f, params, 'r.organisation_id', READ_TABLE)} GROUP BY 1, 2`,
+      const agrements =
+        !f.networkId && !f.organisationIds
+          ? `SELECT kind, state, sum(n)::int AS n FROM dashboard_agrement_counts
+              WHERE ${['n <> 0', ...placeAndKind(f, params, { department: 'department', kind: 'kind' })].join(' AND ')}
+              GROUP BY 1, 2 HAVING sum(n) > 0`
+          : `SELECT r.kind, r.state, count(*)::int AS n FROM dashboard_agrements r WHERE true ${where(f, params, 'r.organisation_id', READ_TABLE)} GROUP BY 1, 2`;
+      // A centre or a coordinator counts only its own applications; the place filters apply (kind is the agrément's,
+      // not the application's).
+      const applications = `SELECT ap.state, count(*)::int AS n, count(ap.overdue_flagged_at)::int AS overdue
+         FROM applications ap JOIN organisations o ON o.id = ap.organisation_id WHERE true ${where({ ...f, kind: undefined }, params, 'ap.organisation_id')}
+        GROUP BY 1`;
+      // One round trip: both lists as JSON.
+      const [row]: Array<{
+        agrements: { kind: string; state: string; n: number }[];
+        applications: { state: string; n: number; overdue: number }[];
+      }> = await db.query(
+        `SELECT (SELECT coalesce(json_agg(x), '[]'::json) FROM (${agrements}) x) AS agrements,
+                (SELECT coalesce(json_agg(x), '[]'::json) FROM (${applications}) x) AS applications`,
         params,
       );
-      return rows;
-    },
-
-    async applicationCounts(f: DashboardFilter) {
-      // The place filters apply (kind is the agrément's, not the application's).
-      const appParams: unknown[] = [];
-      const appWhere = where({ ...f, kind: undefined }, appParams, 'ap.organisation_id');
-      const apps: { state: string; n: number; overdue: number }[] = await db.query(
-        `SELECT ap.state, count(*)::int AS n, count(ap.overdue_flagged_at)::int AS overdue
-       FROM applications ap JOIN organisations o ON o.id = ap.organisation_id WHERE true ${appWhere} GROUP BY 1`,
-        appParams,
-      );
-      return apps;
+      return row!;
     },
 
     async upcomingDeadlines(f: DashboardFilter & { days: number; name?: string; now: Date }) {
@@ -135,42 +130,38 @@ export function dashboardRepository(db: Db): DashboardRepository {
       return { total, items: rows.filter((r) => r.subject !== null).map(({ total: _n, ...r }) => r) };
     },
 
-    async overdueDeadlines(f: DashboardFilter & { now: Date }) {
+    async overdueSources(f: DashboardFilter & { now: Date; applications: boolean }) {
+      // Issue 15: the three sources in one round trip, each a JSON list (the overdue use case merges and pages them).
       const params: unknown[] = [f.now.toISOString()];
-      const rows: Array<KeyedDeadlineRow> = await db.query(
-        `SELECT ${DEADLINE_ROW} FROM ${DEADLINES_FROM}
-          WHERE d.overdue_listed AND d.registered AND d.at < $1 ${where(f, params, 'd.organisation_id', DEADLINE_COLUMNS)}
-          ORDER BY d.at, d.tiebreak`,
+      const awaiting = `SELECT a.id AS "agrementId", o.name AS "organisationName", a.snapshot->'proposals' AS proposals,
+             to_char(a.renewal_missed_on, 'YYYY-MM-DD') AS "renewalMissedOn"
+        FROM agrements a ${organisationOf('a.organisation_id')}
+       WHERE (a.open_proposals > 0 OR a.renewal_missed_on IS NOT NULL) AND a.state NOT IN ('expired', 'terminated') ${where(f, params)}`;
+      // APP-7: applications flagged overdue and not yet decided; the place filters apply, not the scope.
+      const applications = f.applications
+        ? `SELECT a.id AS "applicationId", o.name AS "organisationName", ${ISO_AT('a.overdue_flagged_at')} AS "flaggedAt"
+             FROM applications a JOIN organisations o ON o.id = a.organisation_id
+            WHERE a.overdue_flagged_at IS NOT NULL AND a.state NOT IN ('rejected', 'attestation-issued')
+              ${where({ department: f.department, region: f.region, limit: f.limit, offset: f.offset }, params)}`
+        : null;
+      const deadlines = `SELECT ${DEADLINE_ROW}, d.tiebreak FROM ${DEADLINES_FROM}
+       WHERE d.overdue_listed AND d.registered AND d.at < $1 ${where(f, params, 'd.organisation_id', DEADLINE_COLUMNS)}`;
+      const list = (sql: string | null, order = '') =>
+        sql ? `(SELECT coalesce(json_agg(x ${order}), '[]'::json) FROM (${sql}) x)` : `'[]'::json`;
+      const [row]: Array<{
+        agrements: AgrementAwaiting[];
+        applications: Array<{ applicationId: string; organisationName: string; flaggedAt: string }>;
+        deadlines: Array<KeyedDeadlineRow & { tiebreak: string }>;
+      }> = await db.query(
+        `SELECT ${list(awaiting)} AS agrements, ${list(applications)} AS applications,
+                ${list(deadlines, 'ORDER BY x.at, x.tiebreak')} AS deadlines`,
         params,
       );
-      return rows.map(({ key: _k, ...r }) => r);
-    },
-
-    async agrementsAwaiting(f: DashboardFilter): Promise<AgrementAwaiting[]> {
-      const params: unknown[] = [];
-      const rows: { id: string; name: string; proposals: AgrementAwaiting['proposals']; renewal_missed_on: string | null }[] =
-        await db.query(
-          `SELECT a.id, o.name, a.snapshot->'proposals' AS proposals, to_char(a.renewal_missed_on, 'YYYY-MM-DD') AS renewal_missed_on
-       FROM agrements a ${organisationOf('a.organisation_id')}
-      WHERE (a.open_proposals > 0 OR a.renewal_missed_on IS NOT NULL) AND a.state NOT IN ('expired', 'terminated') ${where(f, params)}`,
-          params,
-        );
-      return rows.map((r) => ({
-        agrementId: r.id,
-        organisationName: r.name,
-        proposals: r.proposals,
-        renewalMissedOn: r.renewal_missed_on,
-      }));
-    },
-
-    async overdueApplications(place: Pick<DashboardFilter, 'department' | 'region'>) {
-      const apps: { id: string; name: string; since: Date }[] = await db.query(
-        `SELECT a.id, o.name, a.overdue_flagged_at AS since FROM applications a JOIN organisations o ON o.id = a.organisation_id
-        WHERE a.overdue_flagged_at IS NOT NULL AND a.state NOT IN ('rejected', 'attestation-issued')
-          AND ($1::text IS NULL OR o.department = $1) AND ($2::text[] IS NULL OR o.department = ANY($2))`,
-        [place.department ?? null, place.region ? (departmentsOfRegion(place.region) ?? []) : null],
-      );
-      return apps.map((a) => ({ applicationId: a.id, organisationName: a.name, flaggedAt: a.since }));
+      return {
+        agrements: row!.agrements,
+        applications: row!.applications.map((a) => ({ ...a, flaggedAt: new Date(a.flaggedAt) })),
+        deadlines: row!.deadlines.map(({ tiebreak: _t, key: _k, ...d }) => d),
+      };
     },
 
     async quotasAtRisk(

@@ -19,13 +19,11 @@ function page<T>(all: T[], f: DashboardFilter): Page<T> {
 }
 
 export async function overview(db: DataSource, f: DashboardFilter) {
-  const readModel = dashboardRepository(db);
-  const rows = await readModel.agrementCounts(f);
+  // A centre or a coordinator counts only its own agréments and applications (its organisation, its network's members);
+  // Pix staff count them all. The place filters apply to both (kind is the agrément's, not the application's).
+  const { agrements: rows, applications: apps } = await dashboardRepository(db).overviewCounts(f);
   const agrements: Record<string, Record<string, number>> = { centre: {}, network: {} };
   for (const r of rows) agrements[r.kind]![r.state] = r.n;
-  // A centre or a coordinator counts only its own applications (its organisation, its network's members), as for the
-  // agréments above; Pix staff count them all. The place filters apply too (kind is the agrément's, not the application's).
-  const apps = await readModel.applicationCounts(f);
   return {
     agrements,
     applications: Object.fromEntries(apps.map((r) => [r.state, r.n])),
@@ -84,7 +82,9 @@ export async function overdue(db: DataSource, f: DashboardFilter & { now: Date }
 /** overdue over its port. */
 export async function overdueIn(readModel: DashboardRepository, f: DashboardFilter & { now: Date }): Promise<Page<OverdueRow>> {
   const out: OverdueRow[] = [];
-  for (const r of await readModel.agrementsAwaiting(f)) {
+  // APP-7: applications have no kind and no network: listed only without those filters or a scope.
+  const sources = await readModel.overdueSources({ ...f, applications: !f.organisationIds && !f.kind && !f.networkId });
+  for (const r of sources.agrements) {
     for (const p of r.proposals) {
       out.push({
         subject: 'agrement',
@@ -108,20 +108,18 @@ export async function overdueIn(readModel: DashboardRepository, f: DashboardFilt
       });
     }
   }
-  if (!f.organisationIds && !f.kind && !f.networkId) {
-    for (const a of await readModel.overdueApplications(f)) {
-      out.push({
-        subject: 'application',
-        id: a.applicationId,
-        agrementId: null,
-        organisationName: a.organisationName,
-        what: 'procedure-overdue',
-        ruleId: 'APP-7',
-        since: dateIn(a.flaggedAt, PARAMETERS.agrement.timeZone),
-      });
-    }
+  for (const a of sources.applications) {
+    out.push({
+      subject: 'application',
+      id: a.applicationId,
+      agrementId: null,
+      organisationName: a.organisationName,
+      what: 'procedure-overdue',
+      ruleId: 'APP-7',
+      since: dateIn(a.flaggedAt, PARAMETERS.agrement.timeZone),
+    });
   }
-  for (const d of await readModel.overdueDeadlines(f)) {
+  for (const d of sources.deadlines) {
     out.push({
       subject: d.subject as OverdueRow['subject'],
       id: d.subjectId,

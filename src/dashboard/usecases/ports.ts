@@ -66,20 +66,27 @@ export interface AgrementAwaiting {
 }
 
 export interface DashboardRepository {
-  /** The agréments counted by kind and state. */
-  agrementCounts(f: DashboardFilter): Promise<{ kind: string; state: string; n: number }[]>;
-  /** The applications counted by state, with those flagged overdue (APP-7); the place and scope filters apply, not the kind. */
-  applicationCounts(f: DashboardFilter): Promise<{ state: string; n: number; overdue: number }[]>;
+  /**
+   * The agréments counted by kind and state, and the applications by state with those flagged overdue (APP-7; the
+   * place and scope filters apply, not the kind).
+   */
+  overviewCounts(f: DashboardFilter): Promise<{
+    agrements: { kind: string; state: string; n: number }[];
+    applications: { state: string; n: number; overdue: number }[];
+  }>;
   /** Every deadline held from `now` to `days` days later, all sources together, soonest first, paged, with their count. */
   upcomingDeadlines(f: DashboardFilter & { days: number; name?: string; now: Date }): Promise<{ total: number; items: KeyedDeadlineRow[] }>;
-  /** Deadlines passed before `now` and still open, from the sources other than the agréments (sessions, statements), oldest first. */
-  overdueDeadlines(f: DashboardFilter & { now: Date }): Promise<DeadlineRow[]>;
-  /** Running agréments with an open proposal or a renewal deadline missed. */
-  agrementsAwaiting(f: DashboardFilter): Promise<AgrementAwaiting[]>;
-  /** APP-7: applications flagged overdue and not yet decided, in the department or region given. */
-  overdueApplications(
-    place: Pick<DashboardFilter, 'department' | 'region'>,
-  ): Promise<{ applicationId: string; organisationName: string; flaggedAt: Date }[]>;
+  /**
+   * What may wait on a person past `now`: running agréments with an open proposal or a renewal deadline missed; when
+   * `applications`, the applications flagged overdue and not yet decided (APP-7, in the department or region given);
+   * the deadlines passed and still open, from the sources other than the agréments (sessions, statements, remedies),
+   * oldest first.
+   */
+  overdueSources(f: DashboardFilter & { now: Date; applications: boolean }): Promise<{
+    agrements: AgrementAwaiting[];
+    applications: { applicationId: string; organisationName: string; flaggedAt: Date }[];
+    deadlines: DeadlineRow[];
+  }>;
   /** QUO-3: running agréments whose projection falls short of their target, biggest shortfall first, paged, with their count. */
   quotasAtRisk(
     f: DashboardFilter & { today: string; targets: { centre: number; network: number } },

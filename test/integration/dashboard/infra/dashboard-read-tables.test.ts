@@ -180,7 +180,8 @@ async function expectSameDeadlines(now = NOW) {
       expect(await repository.upcomingDeadlines(page), `${label} page`).toEqual(await previous.upcomingDeadlines(page));
     }
     const f = { ...filter, limit: 1000, offset: 0, now };
-    expect(await repository.overdueDeadlines(f), `${JSON.stringify(filter)} overdue`).toEqual(await previous.overdueDeadlines(f));
+    const { deadlines } = await repository.overdueSources({ ...f, applications: false });
+    expect(deadlines, `${JSON.stringify(filter)} overdue`).toEqual(await previous.overdueDeadlines(f));
   }
 }
 
@@ -189,7 +190,7 @@ async function expectSameAnswers() {
   const repository = dashboardRepository(db);
   for (const filter of FILTERS) {
     const f = { ...filter, limit: 1000, offset: 0 };
-    expect(sorted(await repository.agrementCounts(f)), JSON.stringify(filter)).toEqual(sorted(await oldCounts(f)));
+    expect(sorted((await repository.overviewCounts(f)).agrements), JSON.stringify(filter)).toEqual(sorted(await oldCounts(f)));
 
     const quotas = await oldQuotas(f);
     const all = await repository.quotasAtRisk({ ...f, today: TODAY, targets: TARGETS });
@@ -292,7 +293,7 @@ describe('dashboards over their read tables (issue 15)', () => {
   it('SES-10 SUS-1 BRE-1 overdue sessions and the watchlist look their organisation and agrément up row by row: the same rows', async () => {
     const repository = dashboardRepository(db);
     const sessionsOverdue = async (f: Omit<DashboardFilter, 'limit' | 'offset'>) =>
-      (await repository.overdueDeadlines({ ...f, limit: 50, offset: 0, now: NOW }))
+      (await repository.overdueSources({ ...f, limit: 50, offset: 0, now: NOW, applications: false })).deadlines
         .filter((d) => d.deadline === 'finalisation-due')
         .map((d) => [d.subjectId, d.organisationName, d.department, d.kind]);
     // RT-6, of a school not registered, is listed nowhere.
@@ -319,7 +320,7 @@ describe('dashboards over their read tables (issue 15)', () => {
     await db.query(`DELETE FROM agrements WHERE id = $1`, [id]);
     await expectSameAnswers();
     // Counts that fall to zero disappear, as GROUP BY never shows them.
-    const counts = await dashboardRepository(db).agrementCounts({ limit: 50, offset: 0 });
+    const counts = (await dashboardRepository(db).overviewCounts({ limit: 50, offset: 0 })).agrements;
     expect(counts.find((c) => c.state === 'expired')).toBeUndefined();
   });
 
@@ -416,5 +417,45 @@ describe('dashboards over their read tables (issue 15)', () => {
       [ids.leap],
     );
     expect(on).toBe(paymentDueOn('2026-05-01', '2026-06-30'));
+  });
+
+  it('APP-7 BRE-4 AGR-2 the overdue sources and the overview counts come in one round trip each, filtered as before', async () => {
+    const application = async (organisationId: string, state: string, flaggedAt: string | null) => {
+      const id = randomUUID();
+      await db.query(
+        `INSERT INTO applications (id, organisation_id, kind, state, data, received_at, overdue_flagged_at) VALUES ($1, $2, 'individual', $3, '{}', '2026-03-01T08:00:00Z', $4)`,
+        [id, organisationId, state, flaggedAt],
+      );
+      return id;
+    };
+    const flagged = await application(ids.centre69, 'under-review', '2026-05-02T22:30:00Z');
+    await application(ids.centre13, 'under-review', null);
+    await application(ids.centre13, 'rejected', '2026-05-01T10:00:00Z'); // decided: not waiting
+    await db.query(
+      `UPDATE agrements SET open_proposals = 1, snapshot = jsonb_build_object('proposals', jsonb_build_array(jsonb_build_object('id', 'BRE-1:x', 'kind', 'termination', 'ruleId', 'BRE-4', 'proposedOn', '2026-06-01')))
+        WHERE organisation_id = $1`,
+      [ids.centre69],
+    );
+    const repository = dashboardRepository(db);
+    const sources = await repository.overdueSources({ limit: 50, offset: 0, now: NOW, applications: true });
+    expect(sources.applications).toEqual([
+      { applicationId: flagged, organisationName: expect.any(String), flaggedAt: new Date('2026-05-02T22:30:00Z') },
+    ]);
+    expect(sources.agrements.filter((a) => a.proposals?.length)).toEqual([
+      expect.objectContaining({ proposals: [expect.objectContaining({ ruleId: 'BRE-4', proposedOn: '2026-06-01' })] }),
+    ]);
+    // The place filters apply to the applications; without `applications` none is read.
+    expect(
+      (await repository.overdueSources({ limit: 50, offset: 0, now: NOW, applications: true, department: '13' })).applications,
+    ).toEqual([]);
+    expect((await repository.overdueSources({ limit: 50, offset: 0, now: NOW, applications: false })).applications).toEqual([]);
+    const counts = await repository.overviewCounts({ limit: 50, offset: 0 });
+    expect([...counts.applications].sort((x, y) => x.state.localeCompare(y.state))).toEqual([
+      { state: 'rejected', n: 1, overdue: 1 },
+      { state: 'under-review', n: 2, overdue: 1 },
+    ]);
+    expect((await repository.overviewCounts({ limit: 50, offset: 0, organisationIds: [ids.centre69] })).applications).toEqual([
+      { state: 'under-review', n: 1, overdue: 1 },
+    ]);
   });
 });

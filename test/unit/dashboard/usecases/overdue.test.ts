@@ -47,17 +47,16 @@ function readModel() {
     throw new Error('not read by overdue');
   };
   const repository: DashboardRepository = {
-    agrementCounts: unused,
-    applicationCounts: unused,
+    overviewCounts: unused,
     upcomingDeadlines: unused,
     quotasAtRisk: unused,
     projectQuotas: unused,
     watchlist: unused,
     organisation: unused,
     centreHistory: unused,
-    async agrementsAwaiting() {
+    async overdueSources(f) {
       asked.push('agrements');
-      return [
+      const agrements = [
         {
           agrementId: 'agr-1',
           organisationName: 'Centre B',
@@ -66,18 +65,17 @@ function readModel() {
         },
         { agrementId: 'agr-2', organisationName: 'Centre A', proposals: [], renewalMissedOn: '2026-02-10' },
       ];
-    },
-    async overdueApplications() {
-      asked.push('applications');
+      if (f.applications) asked.push('applications');
       // Flagged on 2026-02-28 at 23:30 UTC: 1 March in Paris.
-      return [{ applicationId: 'app-1', organisationName: 'Lycée C', flaggedAt: new Date('2026-02-28T23:30:00Z') }];
-    },
-    async overdueDeadlines() {
+      const applications = f.applications
+        ? [{ applicationId: 'app-1', organisationName: 'Lycée C', flaggedAt: new Date('2026-02-28T23:30:00Z') }]
+        : [];
       asked.push('deadlines');
-      return [
+      const deadlines = [
         deadline('session', 'ses-1', 'finalisation-due', 'SES-10', '2026-02-20', 'Centre A'),
         deadline('statement', '42', 'statement-due', 'BIL-1', '2026-02-05', 'Centre D'),
       ];
+      return { agrements, applications, deadlines };
     },
   };
   return { repository, asked };
