@@ -12,10 +12,11 @@ import { createDataSource } from '../../../../src/shared/database/data-source';
 import { DashboardDeadlines1763900081000 } from '../../../../src/shared/database/migrations/1763900081000-dashboard-deadlines';
 
 /**
- * Issue 15: the dashboards read the read tables the agréments' and organisations' triggers keep (counts per kind, state
- * and department; one narrow row per agrément) and count and page the deadlines source by source. On a mixed data set,
- * in a database of this file's own (the answers cover every row), and again after the writers change it, every filter
- * gives exactly the answers of the previous definition (the same SQL over agrements joined to organisations).
+ * Issue 15: the dashboards read the read tables their sources' triggers keep (counts per kind, state and department; one
+ * narrow row per agrément with QUO-3's projection as of a basis; one row per open deadline of the five sources). On a
+ * mixed data set, in a database of this file's own (the answers cover every row), and again after the writers change
+ * it, every filter gives exactly the answers of the previous definition (the same SQL over agrements joined to
+ * organisations; the union of the deadlines' sources, previous-deadlines.ts).
  */
 let scratch: ScratchDatabase;
 let db: DataSource;
