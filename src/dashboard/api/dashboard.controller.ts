@@ -1,11 +1,9 @@
 import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { PARAMETERS } from '../../config/parameters';
 import type { Principal } from '../../access/domain/roles';
 import { InvalidCommand, NotFound } from '../../shared/domain/errors';
 import { departmentsOfRegion, REGIONS } from '../../shared/domain/regions';
-import { dateIn } from '../../shared/domain/zoned-time';
 import { visibleOrganisationIds } from '../../access/usecases/scope';
 import type { ApplicationDeps } from '../../shared/usecases/dependencies';
 import { listAttention } from '../../attention/usecases/attention';
@@ -16,6 +14,7 @@ import {
   overdue,
   overview,
   type Page,
+  quotaDayOf,
   quotasAtRisk,
   toCsv,
   upcomingDeadlines,
@@ -152,7 +151,7 @@ export class DashboardController {
     @Res({ passthrough: true }) res: Response,
     @Headers('cache-control') cc?: string,
   ) {
-    const today = dateIn(this.deps.now(), PARAMETERS.agrement.timeZone);
+    const today = quotaDayOf(this.deps.now());
     const f = { ...(await this.filter(p, q)), today };
     return this.reply(res, q.format, 'quotas', await this.cached(cc, 'quotas', f, () => quotasAtRisk(this.deps.db, f)));
   }

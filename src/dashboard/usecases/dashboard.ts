@@ -145,6 +145,12 @@ export interface QuotaRow {
   deadlineOn: string;
 }
 
+/**
+ * QUO-3: the day the quotas are projected for, the agréments' (Paris) date of `now`: the dashboard and the housekeeping
+ * must agree on it, or each would move the projection's basis back.
+ */
+export const quotaDayOf = (now: Date): string => dateIn(now, PARAMETERS.agrement.timeZone);
+
 /** QUO-3's targets at 3 years, per kind of agrément. */
 const quotaTargets = () => ({ centre: quotaTarget('centre'), network: quotaTarget('network') });
 
@@ -173,7 +179,7 @@ export async function quotasAtRisk(db: DataSource, f: DashboardFilter & { today:
  * that the first look at the quotas of a day does not pay it. Run by the housekeeping; true when it had to.
  */
 export async function projectQuotasOfToday(db: DataSource, now: Date): Promise<boolean> {
-  return dashboardRepository(db).projectQuotas({ today: dateIn(now, PARAMETERS.agrement.timeZone), targets: quotaTargets() });
+  return dashboardRepository(db).projectQuotas({ today: quotaDayOf(now), targets: quotaTargets() });
 }
 
 /** Centres suspended, under notice or terminating. */
