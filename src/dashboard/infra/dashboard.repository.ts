@@ -1,8 +1,9 @@
 import { type Db, entityManager } from '../../shared/database/db';
+import { preparedQuery } from '../../shared/database/prepared-query';
 import { departmentsOfRegion } from '../../shared/domain/regions';
 import { readLogEntries } from '../../shared/event-log/event-log';
 import { sessionStreamId } from '../../sessions/usecases/session-stream';
-import type { AgrementAwaiting, DashboardFilter, DashboardRepository, KeyedDeadlineRow, QuotaProjection } from '../usecases/ports';
+import type { DashboardFilter, DashboardRepository, KeyedDeadlineRow, OverdueRow, QuotaProjection } from '../usecases/ports';
 
 /**
  * The dashboards' read models, straight from the tables the workflows keep: every list filtered (region or
@@ -55,6 +56,9 @@ const DEADLINE_COLUMNS = { department: 'o.department', kind: 'coalesce(ad.kind, 
 const DEADLINE_ROW = `d.subject, d.subject_id AS "subjectId", coalesce(ad.id, ao.id) AS "agrementId", o.id AS "organisationId",
   o.name AS "organisationName", o.department, coalesce(ad.kind, ao.kind) AS kind, d.deadline, d.rule_id AS "ruleId", d.on_date AS "on",
   ${ISO_AT('d.at')} AS at, d.key`;
+/** A page's LIMIT and OFFSET as parameters: the text of a prepared statement stays the same from page to page. */
+const pageOf = (f: { limit: number; offset: number }, params: unknown[]) =>
+  `LIMIT $${params.push(Number(f.limit))} OFFSET $${params.push(Number(f.offset))}`;
 /** Whether a filter reads the organisation or the agrément (else the read table alone answers a count). */
 const filtered = (f: DashboardFilter) => Boolean(f.department || f.region || f.kind || f.networkId || f.organisationIds);
 
@@ -103,7 +107,8 @@ export function dashboardRepository(db: Db): DashboardRepository {
       const [row]: Array<{
         agrements: { kind: string; state: string; n: number }[];
         applications: { state: string; n: number; overdue: number }[];
-      }> = await db.query(
+      }> = await preparedQuery(
+        db,
         `SELECT (SELECT coalesce(json_agg(x), '[]'::json) FROM (${agrements}) x) AS agrements,
                 (SELECT coalesce(json_agg(x), '[]'::json) FROM (${applications}) x) AS applications`,
         params,
@@ -119,10 +124,11 @@ export function dashboardRepository(db: Db): DashboardRepository {
       const counted = filtered(f)
         ? `SELECT count(*)::int FROM ${DEADLINES_FROM} WHERE ${range} ${filter}`
         : `SELECT count(*)::int FROM dashboard_deadlines d WHERE ${range}`;
-      const rows: Array<KeyedDeadlineRow & { total: number }> = await db.query(
+      const rows: Array<KeyedDeadlineRow & { total: number }> = await preparedQuery(
+        db,
         `SELECT (${counted}) AS total, p.* FROM (SELECT true) one LEFT JOIN (
            SELECT ${DEADLINE_ROW} FROM ${DEADLINES_FROM} WHERE ${range} ${filter}
-            ORDER BY d.at, o.name, d.tiebreak LIMIT ${Number(f.limit)} OFFSET ${Number(f.offset)}
+            ORDER BY d.at, o.name, d.tiebreak ${pageOf(f, params)}
          ) p ON true`,
         params,
       );
@@ -130,38 +136,50 @@ export function dashboardRepository(db: Db): DashboardRepository {
       return { total, items: rows.filter((r) => r.subject !== null).map(({ total: _n, ...r }) => r) };
     },
 
-    async overdueSources(f: DashboardFilter & { now: Date; applications: boolean }) {
-      // Issue 15: the three sources in one round trip, each a JSON list (the overdue use case merges and pages them).
+    async overdue(f: DashboardFilter & { now: Date; applications: boolean; timeZone: string }) {
+      // Issue 15: the four sources as one list, ordered, counted and paged in PostgreSQL (the API used to receive every
+      // row of each, merge and page them). Ties on the date and the name (French order, ICU) fall to the source, then
+      // to each source's own order, so that pages never overlap.
       const params: unknown[] = [f.now.toISOString()];
-      const awaiting = `SELECT a.id AS "agrementId", o.name AS "organisationName", a.snapshot->'proposals' AS proposals,
-             to_char(a.renewal_missed_on, 'YYYY-MM-DD') AS "renewalMissedOn"
-        FROM agrements a ${organisationOf('a.organisation_id')}
-       WHERE (a.open_proposals > 0 OR a.renewal_missed_on IS NOT NULL) AND a.state NOT IN ('expired', 'terminated') ${where(f, params)}`;
-      // APP-7: applications flagged overdue and not yet decided; the place filters apply, not the scope.
+      // BRE-4: each open proposal of a running agrément; AGR-2: its renewal deadline missed (after its proposals).
+      const agrements = `
+        SELECT 'agrement' AS subject, a.id::text AS id, a.id AS "agrementId", o.name AS "organisationName",
+               x.what, x.rule_id AS "ruleId", x.since, 1 AS source, NULL::timestamptz AS at, a.id::text AS tiebreak, x.ord
+          FROM agrements a ${organisationOf('a.organisation_id')}
+          CROSS JOIN LATERAL (
+            SELECT (p->>'kind') || '-proposed' AS what, p->>'ruleId' AS rule_id, p->>'proposedOn' AS since, n AS ord
+              FROM jsonb_array_elements(coalesce(a.snapshot->'proposals', '[]'::jsonb)) WITH ORDINALITY AS e(p, n)
+            UNION ALL
+            SELECT 'renewal-request-missed', 'AGR-2', to_char(a.renewal_missed_on, 'YYYY-MM-DD'), 9223372036854775807
+             WHERE a.renewal_missed_on IS NOT NULL
+          ) x
+         WHERE (a.open_proposals > 0 OR a.renewal_missed_on IS NOT NULL) AND a.state NOT IN ('expired', 'terminated') ${where(f, params)}`;
+      // APP-7: applications flagged overdue and not yet decided, since the day they were flagged (the agréments' time
+      // zone); the place filters apply, not the scope.
       const applications = f.applications
-        ? `SELECT a.id AS "applicationId", o.name AS "organisationName", ${ISO_AT('a.overdue_flagged_at')} AS "flaggedAt"
+        ? `UNION ALL
+           SELECT 'application', a.id::text, NULL::uuid, o.name, 'procedure-overdue', 'APP-7',
+                  to_char(a.overdue_flagged_at AT TIME ZONE $${params.push(f.timeZone)}::text, 'YYYY-MM-DD'), 2, NULL::timestamptz, a.id::text, 0
              FROM applications a JOIN organisations o ON o.id = a.organisation_id
             WHERE a.overdue_flagged_at IS NOT NULL AND a.state NOT IN ('rejected', 'attestation-issued')
               ${where({ department: f.department, region: f.region, limit: f.limit, offset: f.offset }, params)}`
-        : null;
-      const deadlines = `SELECT ${DEADLINE_ROW}, d.tiebreak FROM ${DEADLINES_FROM}
-       WHERE d.overdue_listed AND d.registered AND d.at < $1 ${where(f, params, 'd.organisation_id', DEADLINE_COLUMNS)}`;
-      const list = (sql: string | null, order = '') =>
-        sql ? `(SELECT coalesce(json_agg(x ${order}), '[]'::json) FROM (${sql}) x)` : `'[]'::json`;
-      const [row]: Array<{
-        agrements: AgrementAwaiting[];
-        applications: Array<{ applicationId: string; organisationName: string; flaggedAt: string }>;
-        deadlines: Array<KeyedDeadlineRow & { tiebreak: string }>;
-      }> = await db.query(
-        `SELECT ${list(awaiting)} AS agrements, ${list(applications)} AS applications,
-                ${list(deadlines, 'ORDER BY x.at, x.tiebreak')} AS deadlines`,
+        : '';
+      // SES-10, BIL-1, SUS-3/TER-5, SES-12: the deadlines passed and still open (`finalisation-due` → `finalisation-overdue`).
+      const deadlines = `UNION ALL
+        SELECT d.subject, d.subject_id, coalesce(ad.id, ao.id), o.name, regexp_replace(d.deadline, '-due$', '-overdue'), d.rule_id,
+               d.on_date, 3, d.at, d.tiebreak, 0
+          FROM ${DEADLINES_FROM}
+         WHERE d.overdue_listed AND d.registered AND d.at < $1 ${where(f, params, 'd.organisation_id', DEADLINE_COLUMNS)}`;
+      const rows: Array<OverdueRow & { total: number }> = await preparedQuery(
+        db,
+        `WITH overdue AS MATERIALIZED (${agrements} ${applications} ${deadlines})
+         SELECT (SELECT count(*)::int FROM overdue) AS total, p.* FROM (SELECT true) one LEFT JOIN (
+           SELECT subject, id, "agrementId", "organisationName", what, "ruleId", since FROM overdue
+            ORDER BY since, "organisationName" COLLATE "fr-x-icu", source, at, tiebreak, ord ${pageOf(f, params)}
+         ) p ON true`,
         params,
       );
-      return {
-        agrements: row!.agrements,
-        applications: row!.applications.map((a) => ({ ...a, flaggedAt: new Date(a.flaggedAt) })),
-        deadlines: row!.deadlines.map(({ tiebreak: _t, key: _k, ...d }) => d),
-      };
+      return { total: rows[0]?.total ?? 0, items: rows.filter((r) => r.subject !== null).map(({ total: _n, ...r }) => r) };
     },
 
     async quotasAtRisk(
@@ -173,16 +191,18 @@ export function dashboardRepository(db: Db): DashboardRepository {
       const basis = quotaBasis(f);
       const params: unknown[] = [basis];
       const filter = where(f, params, 'r.organisation_id', READ_TABLE);
+      const page = pageOf(f, params);
       type Row = { id: string; name: string; kind: string; candidates: number; target: number; projected: number; deadline_on: string };
       const read = async (): Promise<{ fresh: boolean; total: number; rows: Array<Row & { fresh: boolean; total: number }> }> => {
-        const rows: Array<Row & { fresh: boolean; total: number }> = await db.query(
+        const rows: Array<Row & { fresh: boolean; total: number }> = await preparedQuery(
+          db,
           `SELECT ${ON_BASIS} AS fresh,
                   (SELECT count(*)::int FROM dashboard_agrements r WHERE r.quota_at_risk ${filter}) AS total, p.*
              FROM (SELECT true) one LEFT JOIN (
                SELECT r.agrement_id AS id, r.name, r.kind, r.candidates, r.quota_target AS target, r.quota_projected AS projected,
                       to_char(r.quota_window_end_on, 'YYYY-MM-DD') AS deadline_on
                  FROM dashboard_agrements r WHERE r.quota_at_risk ${filter}
-                ORDER BY r.quota_shortfall DESC, r.name LIMIT ${Number(f.limit)} OFFSET ${Number(f.offset)}
+                ORDER BY r.quota_shortfall DESC, r.name ${page}
              ) p ON true`,
           params,
         );
@@ -220,13 +240,14 @@ export function dashboardRepository(db: Db): DashboardRepository {
       // read by their key; ordered by state, name, then agrément (stable across pages).
       const params: unknown[] = [];
       const chosen = `r.state IN ('suspended', 'under-notice', 'terminating') ${where(f, params, 'r.organisation_id', READ_TABLE)}`;
-      const rows: Array<Record<string, unknown> & { total: number }> = await db.query(
+      const rows: Array<Record<string, unknown> & { total: number }> = await preparedQuery(
+        db,
         `SELECT (SELECT count(*)::int FROM dashboard_agrements r WHERE ${chosen}) AS total, p.*
            FROM (SELECT true) one LEFT JOIN (
              SELECT r.agrement_id AS "agrementId", r.name AS "organisationName", r.department, r.kind, r.state,
                     a.snapshot->'suspension' AS suspension, a.snapshot->'breach' AS breach, a.snapshot->'termination' AS termination
                FROM dashboard_agrements r JOIN agrements a ON a.id = r.agrement_id
-              WHERE ${chosen} ORDER BY r.state, r.name, r.agrement_id LIMIT ${Number(f.limit)} OFFSET ${Number(f.offset)}
+              WHERE ${chosen} ORDER BY r.state, r.name, r.agrement_id ${pageOf(f, params)}
            ) p ON true`,
         params,
       );

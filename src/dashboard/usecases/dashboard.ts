@@ -5,18 +5,14 @@ import { dateIn } from '../../shared/domain/zoned-time';
 import { formatCalendar } from '../../shared/domain/icalendar';
 import { deadlineEvent } from '../domain/deadline-calendar';
 import { dashboardRepository } from '../infra/dashboard.repository';
-import type { DashboardFilter, DashboardRepository, DeadlineRow, Page } from './ports';
+import type { DashboardFilter, DashboardRepository, DeadlineRow, OverdueRow, Page } from './ports';
 
 /**
  * Read-only views for Pix operations, straight from the read model the workflows keep
  * (src/dashboard/infra/dashboard.repository.ts): every list is filtered (region or department, kind, network),
  * paginated, and exportable as CSV.
  */
-export type { DashboardFilter, DeadlineRow, Page } from './ports';
-
-function page<T>(all: T[], f: DashboardFilter): Page<T> {
-  return { total: all.length, limit: f.limit, offset: f.offset, items: all.slice(f.offset, f.offset + f.limit) };
-}
+export type { DashboardFilter, DeadlineRow, OverdueRow, Page } from './ports';
 
 export async function overview(db: DataSource, f: DashboardFilter) {
   // A centre or a coordinator counts only its own agréments and applications (its organisation, its network's members);
@@ -58,17 +54,6 @@ export async function deadlineCalendar(
   });
 }
 
-export interface OverdueRow {
-  subject: 'agrement' | 'application' | 'session' | 'statement';
-  id: string;
-  /** The agrément to open for it, when there is one. */
-  agrementId: string | null;
-  organisationName: string;
-  what: string;
-  ruleId: string;
-  since: string;
-}
-
 /**
  * What waits on a person past its date: proposals the legal team has not decided (BRE-4), renewal
  * deadlines missed (AGR-2), applications beyond 2 months net (APP-7), sessions not finalised 48 hours
@@ -81,57 +66,10 @@ export async function overdue(db: DataSource, f: DashboardFilter & { now: Date }
 
 /** overdue over its port. */
 export async function overdueIn(readModel: DashboardRepository, f: DashboardFilter & { now: Date }): Promise<Page<OverdueRow>> {
-  const out: OverdueRow[] = [];
   // APP-7: applications have no kind and no network: listed only without those filters or a scope.
-  const sources = await readModel.overdueSources({ ...f, applications: !f.organisationIds && !f.kind && !f.networkId });
-  for (const r of sources.agrements) {
-    for (const p of r.proposals) {
-      out.push({
-        subject: 'agrement',
-        id: r.agrementId,
-        agrementId: r.agrementId,
-        organisationName: r.organisationName,
-        what: `${p.kind}-proposed`,
-        ruleId: p.ruleId,
-        since: p.proposedOn,
-      });
-    }
-    if (r.renewalMissedOn) {
-      out.push({
-        subject: 'agrement',
-        id: r.agrementId,
-        agrementId: r.agrementId,
-        organisationName: r.organisationName,
-        what: 'renewal-request-missed',
-        ruleId: 'AGR-2',
-        since: r.renewalMissedOn,
-      });
-    }
-  }
-  for (const a of sources.applications) {
-    out.push({
-      subject: 'application',
-      id: a.applicationId,
-      agrementId: null,
-      organisationName: a.organisationName,
-      what: 'procedure-overdue',
-      ruleId: 'APP-7',
-      since: dateIn(a.flaggedAt, PARAMETERS.agrement.timeZone),
-    });
-  }
-  for (const d of sources.deadlines) {
-    out.push({
-      subject: d.subject as OverdueRow['subject'],
-      id: d.subjectId,
-      agrementId: d.agrementId,
-      organisationName: d.organisationName,
-      what: d.deadline.replace(/-due$/, '-overdue'),
-      ruleId: d.ruleId,
-      since: d.on,
-    });
-  }
-  out.sort((x, y) => (x.since < y.since ? -1 : x.since > y.since ? 1 : x.organisationName.localeCompare(y.organisationName)));
-  return page(out, f);
+  const applications = !f.organisationIds && !f.kind && !f.networkId;
+  const { total, items } = await readModel.overdue({ ...f, applications, timeZone: PARAMETERS.agrement.timeZone });
+  return { total, limit: f.limit, offset: f.offset, items };
 }
 
 export interface QuotaRow {

@@ -1,4 +1,3 @@
-import type { Agrement } from '../../agrement/domain/agrement';
 import type { LogEntry } from '../../shared/event-log/event-log';
 
 /**
@@ -57,12 +56,16 @@ export interface QuotaProjection {
   deadlineOn: string;
 }
 
-/** What waits on a person in an agrément: its open proposals (BRE-4) and a renewal deadline missed (AGR-2). */
-export interface AgrementAwaiting {
-  agrementId: string;
+/** What waits on a person past its date (the overdue dashboard's row). */
+export interface OverdueRow {
+  subject: 'agrement' | 'application' | 'session' | 'statement';
+  id: string;
+  /** The agrément to open for it, when there is one. */
+  agrementId: string | null;
   organisationName: string;
-  proposals: Agrement['proposals'];
-  renewalMissedOn: string | null;
+  what: string;
+  ruleId: string;
+  since: string;
 }
 
 export interface DashboardRepository {
@@ -77,16 +80,12 @@ export interface DashboardRepository {
   /** Every deadline held from `now` to `days` days later, all sources together, soonest first, paged, with their count. */
   upcomingDeadlines(f: DashboardFilter & { days: number; name?: string; now: Date }): Promise<{ total: number; items: KeyedDeadlineRow[] }>;
   /**
-   * What may wait on a person past `now`: running agréments with an open proposal or a renewal deadline missed; when
-   * `applications`, the applications flagged overdue and not yet decided (APP-7, in the department or region given);
-   * the deadlines passed and still open, from the sources other than the agréments (sessions, statements, remedies),
-   * oldest first.
+   * What waits on a person past `now`, oldest first (then by organisation name), paged, with their count: each open
+   * proposal of a running agrément (BRE-4) and its renewal deadline missed (AGR-2); when `applications`, the
+   * applications flagged overdue and not yet decided (APP-7, in the department or region given; since the day they
+   * were flagged in `timeZone`); the deadlines passed and still open of sessions, statements and remedies.
    */
-  overdueSources(f: DashboardFilter & { now: Date; applications: boolean }): Promise<{
-    agrements: AgrementAwaiting[];
-    applications: { applicationId: string; organisationName: string; flaggedAt: Date }[];
-    deadlines: DeadlineRow[];
-  }>;
+  overdue(f: DashboardFilter & { now: Date; applications: boolean; timeZone: string }): Promise<{ total: number; items: OverdueRow[] }>;
   /** QUO-3: running agréments whose projection falls short of their target, biggest shortfall first, paged, with their count. */
   quotasAtRisk(
     f: DashboardFilter & { today: string; targets: { centre: number; network: number } },

@@ -3,11 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
 import { departmentsOfRegion } from '../../../../src/shared/domain/regions';
 import { dashboardRepository } from '../../../../src/dashboard/infra/dashboard.repository';
+import { overdue } from '../../../../src/dashboard/usecases/dashboard';
 import { quotaWindowEndOn } from '../../../../src/agrement/domain/deadlines';
 import type { DashboardFilter } from '../../../../src/dashboard/usecases/ports';
 import { type ScratchDatabase, scratchDatabase } from '../../../support/scratch-database';
 import { paymentDueOn } from '../../../../src/billing/domain/statement';
-import { previousDeadlines } from './previous-deadlines';
+import { previousDeadlines, previousOverdue } from './previous-deadlines';
 import { createDataSource } from '../../../../src/shared/database/data-source';
 import { DashboardDeadlines1763900081000 } from '../../../../src/shared/database/migrations/1763900081000-dashboard-deadlines';
 
@@ -180,9 +181,22 @@ async function expectSameDeadlines(now = NOW) {
       const page = { ...f, limit: 3, offset: 2 };
       expect(await repository.upcomingDeadlines(page), `${label} page`).toEqual(await previous.upcomingDeadlines(page));
     }
-    const f = { ...filter, limit: 1000, offset: 0, now };
-    const { deadlines } = await repository.overdueSources({ ...f, applications: false });
-    expect(deadlines, `${JSON.stringify(filter)} overdue`).toEqual(await previous.overdueDeadlines(f));
+    await expectSameOverdue(filter, now);
+  }
+}
+
+/**
+ * Issue 15: the overdue dashboard, ordered and paged in PostgreSQL, answers as the previous merge of its sources in the
+ * use case (previous-deadlines.ts previousOverdue): the whole list, and pages of 2 that are its slices.
+ */
+async function expectSameOverdue(filter: Omit<DashboardFilter, 'limit' | 'offset'>, now = NOW) {
+  const label = `${JSON.stringify(filter)} overdue`;
+  const f = { ...filter, limit: 1000, offset: 0, now };
+  const expected = await previousOverdue(db)(f);
+  expect(await overdue(db, f), label).toEqual(expected);
+  for (let offset = 0; offset <= expected.total; offset += 2) {
+    const page = { ...f, limit: 2, offset };
+    expect(await overdue(db, page), `${label} from ${offset}`).toEqual(await previousOverdue(db)(page));
   }
 }
 
@@ -294,11 +308,12 @@ describe('dashboards over their read tables (issue 15)', () => {
   it('SES-10 SUS-1 BRE-1 overdue sessions and the watchlist look their organisation and agrément up row by row: the same rows', async () => {
     const repository = dashboardRepository(db);
     const sessionsOverdue = async (f: Omit<DashboardFilter, 'limit' | 'offset'>) =>
-      (await repository.overdueSources({ ...f, limit: 50, offset: 0, now: NOW, applications: false })).deadlines
-        .filter((d) => d.deadline === 'finalisation-due')
-        .map((d) => [d.subjectId, d.organisationName, d.department, d.kind]);
+      (await repository.overdue({ ...f, limit: 50, offset: 0, now: NOW, applications: false, timeZone: 'Europe/Paris' })).items
+        .filter((d) => d.what === 'finalisation-overdue')
+        .map((d) => [d.id, d.organisationName, d.subject]);
     // RT-6, of a school not registered, is listed nowhere.
-    expect(await sessionsOverdue({})).toEqual([['RT-5', 'Centre sans département', null, 'centre']]);
+    expect(await sessionsOverdue({})).toEqual([['RT-5', 'Centre sans département', 'session']]);
+    expect(await sessionsOverdue({ kind: 'centre' })).toEqual([['RT-5', 'Centre sans département', 'session']]);
     expect(await sessionsOverdue({ department: '13' })).toEqual([]);
     const watched = (await repository.watchlist({ limit: 50, offset: 0 })).items;
     expect(watched.map((w) => [w.organisationName, w.department, w.kind, w.state])).toEqual([
@@ -420,7 +435,7 @@ describe('dashboards over their read tables (issue 15)', () => {
     expect(on).toBe(paymentDueOn('2026-05-01', '2026-06-30'));
   });
 
-  it('APP-7 BRE-4 AGR-2 the overdue sources and the overview counts come in one round trip each, filtered as before', async () => {
+  it('APP-7 BRE-4 AGR-2 the overdue list ordered and paged in one round trip (French name order), the overview counts in one, filtered as before', async () => {
     const application = async (organisationId: string, state: string, flaggedAt: string | null) => {
       const id = randomUUID();
       await db.query(
@@ -437,19 +452,65 @@ describe('dashboards over their read tables (issue 15)', () => {
         WHERE organisation_id = $1`,
       [ids.centre69],
     );
+    // BRE-4 on the same day for names a byte order would misplace (lower case, an initial accent): French order.
+    const proposal = (organisationId: string, proposedOn: string) =>
+      db.query(
+        `UPDATE agrements SET open_proposals = 1, snapshot = jsonb_build_object('proposals', jsonb_build_array(
+           jsonb_build_object('id', 'BRE-1:y', 'kind', 'breach-notice', 'ruleId', 'BRE-1', 'proposedOn', $2::text),
+           jsonb_build_object('id', 'BRE-1:z', 'kind', 'suspension', 'ruleId', 'SUS-1', 'proposedOn', $2::text)))
+          WHERE organisation_id = $1`,
+        [organisationId, proposedOn],
+      );
+    for (const [name, department] of [
+      ['École Alpha', '13'],
+      ['centre bêta', '13'],
+      ['Ecole Gamma', '69'],
+    ] as const) {
+      const id = randomUUID();
+      await organisation(id, name, department);
+      await agrement(id, 'centre', 'active', '2025-06-01', 10);
+      await proposal(id, '2026-06-03');
+    }
     const repository = dashboardRepository(db);
-    const sources = await repository.overdueSources({ limit: 50, offset: 0, now: NOW, applications: true });
-    expect(sources.applications).toEqual([
-      { applicationId: flagged, organisationName: expect.any(String), flaggedAt: new Date('2026-05-02T22:30:00Z') },
+    const all = await overdue(db, { limit: 50, offset: 0, now: NOW });
+    const rows = all.items.map((r) => [r.since, r.organisationName, r.what, r.ruleId]);
+    // APP-7: flagged at 22:30 UTC on 2 May, the 3rd in Paris (Centre Lyon was renamed above).
+    expect(all.items.filter((r) => r.subject === 'application')).toEqual([
+      {
+        subject: 'application',
+        id: flagged,
+        agrementId: null,
+        organisationName: 'Centre Nice',
+        what: 'procedure-overdue',
+        ruleId: 'APP-7',
+        since: '2026-05-03',
+      },
     ]);
-    expect(sources.agrements.filter((a) => a.proposals?.length)).toEqual([
-      expect.objectContaining({ proposals: [expect.objectContaining({ ruleId: 'BRE-4', proposedOn: '2026-06-01' })] }),
+    expect(rows.filter(([since]) => since === '2026-06-01' || since === '2026-06-03')).toEqual([
+      ['2026-06-01', 'Centre Nice', 'termination-proposed', 'BRE-4'],
+      ['2026-06-03', 'centre bêta', 'breach-notice-proposed', 'BRE-1'],
+      ['2026-06-03', 'centre bêta', 'suspension-proposed', 'SUS-1'],
+      ['2026-06-03', 'École Alpha', 'breach-notice-proposed', 'BRE-1'],
+      ['2026-06-03', 'École Alpha', 'suspension-proposed', 'SUS-1'],
+      ['2026-06-03', 'Ecole Gamma', 'breach-notice-proposed', 'BRE-1'],
+      ['2026-06-03', 'Ecole Gamma', 'suspension-proposed', 'SUS-1'],
     ]);
-    // The place filters apply to the applications; without `applications` none is read.
-    expect(
-      (await repository.overdueSources({ limit: 50, offset: 0, now: NOW, applications: true, department: '13' })).applications,
-    ).toEqual([]);
-    expect((await repository.overdueSources({ limit: 50, offset: 0, now: NOW, applications: false })).applications).toEqual([]);
+    // The place filters apply to the applications; a scope, a kind or a network lists none.
+    const subjects = async (filter: Omit<DashboardFilter, 'limit' | 'offset'>) =>
+      (await overdue(db, { limit: 50, offset: 0, now: NOW, ...filter })).items.map((r) => r.subject);
+    expect(await subjects({ department: '06' })).toContain('application');
+    expect(await subjects({ department: '13' })).not.toContain('application');
+    expect(await subjects({ department: '06', kind: 'centre' })).not.toContain('application');
+    expect(await subjects({ department: '06', organisationIds: [ids.centre69] })).not.toContain('application');
+    // SES-10: two sessions of one centre overdue at the same instant: by session id, on every page.
+    await plannedSession('RT-9', ids.centre13, '2026-06-10T10:00:00Z');
+    await plannedSession('RT-8', ids.centre13, '2026-06-10T10:00:00Z');
+    const ties = (await overdue(db, { limit: 50, offset: 0, now: NOW, department: '13' })).items.filter(
+      (r) => r.id === 'RT-8' || r.id === 'RT-9',
+    );
+    expect(ties.map((r) => r.id)).toEqual(['RT-8', 'RT-9']);
+    // Every filter, whole and paged, as the previous merge.
+    for (const filter of FILTERS) await expectSameOverdue(filter);
     const counts = await repository.overviewCounts({ limit: 50, offset: 0 });
     expect([...counts.applications].sort((x, y) => x.state.localeCompare(y.state))).toEqual([
       { state: 'rejected', n: 1, overdue: 1 },

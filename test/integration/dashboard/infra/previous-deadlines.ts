@@ -1,12 +1,15 @@
 import { PARAMETERS } from '../../../../src/config/parameters';
 import type { Db } from '../../../../src/shared/database/db';
 import { departmentsOfRegion } from '../../../../src/shared/domain/regions';
-import type { DashboardFilter, KeyedDeadlineRow } from '../../../../src/dashboard/usecases/ports';
+import type { DashboardFilter, KeyedDeadlineRow, OverdueRow } from '../../../../src/dashboard/usecases/ports';
+import type { Agrement } from '../../../../src/agrement/domain/agrement';
+import { dateIn } from '../../../../src/shared/domain/zoned-time';
 
 /**
  * Issue 15: the deadlines dashboards' previous definition, verbatim (commit 8d4c731, src/dashboard/infra/dashboard.repository.ts):
  * a union of the five sources planned on every request. The read table `dashboard_deadlines` must answer exactly as it
- * did (test/integration/dashboard/infra/dashboard-read-tables.test.ts).
+ * did (test/integration/dashboard/infra/dashboard-read-tables.test.ts). The overdue dashboard's previous merge follows
+ * (previousOverdue, commit 56dc746).
  */
 function where(f: DashboardFilter, params: unknown[], organisationColumn = 'a.organisation_id', columns = JOINED): string {
   const clauses = placeAndKind(f, params, columns);
@@ -195,5 +198,91 @@ export function previousDeadlines(db: Db) {
       );
       return rows.map(({ tiebreak: _t, key: _k, ...r }) => r);
     },
+  };
+}
+
+/**
+ * The overdue dashboard as it was before it was ordered and paged in PostgreSQL: its two other sources' SQL and the
+ * use case's merge, verbatim; its deadlines are the union's above. The previous SQL read the agréments and the
+ * applications in no defined order (ties on the date and the name then came in that order): they are taken here by id.
+ */
+export function previousOverdue(db: Db) {
+  return async (f: DashboardFilter & { now: Date }) => {
+    const applicationsListed = !f.organisationIds && !f.kind && !f.networkId;
+    const params: unknown[] = [];
+    const agrements: Array<{
+      agrementId: string;
+      organisationName: string;
+      proposals: Agrement['proposals'];
+      renewalMissedOn: string | null;
+    }> = await db.query(
+      `SELECT a.id AS "agrementId", o.name AS "organisationName", a.snapshot->'proposals' AS proposals,
+                to_char(a.renewal_missed_on, 'YYYY-MM-DD') AS "renewalMissedOn"
+           FROM agrements a ${organisationOf('a.organisation_id')}
+          WHERE (a.open_proposals > 0 OR a.renewal_missed_on IS NOT NULL) AND a.state NOT IN ('expired', 'terminated') ${where(f, params)}
+          ORDER BY a.id`,
+      params,
+    );
+    const appParams: unknown[] = [];
+    const applications: Array<{ applicationId: string; organisationName: string; flaggedAt: Date }> = applicationsListed
+      ? await db.query(
+          `SELECT a.id AS "applicationId", o.name AS "organisationName", a.overdue_flagged_at AS "flaggedAt"
+             FROM applications a JOIN organisations o ON o.id = a.organisation_id
+            WHERE a.overdue_flagged_at IS NOT NULL AND a.state NOT IN ('rejected', 'attestation-issued')
+              ${where({ department: f.department, region: f.region, limit: f.limit, offset: f.offset }, appParams)}
+            ORDER BY a.id`,
+          appParams,
+        )
+      : [];
+    const deadlines = await previousDeadlines(db).overdueDeadlines(f);
+    const out: OverdueRow[] = [];
+    for (const r of agrements) {
+      for (const p of r.proposals ?? []) {
+        out.push({
+          subject: 'agrement',
+          id: r.agrementId,
+          agrementId: r.agrementId,
+          organisationName: r.organisationName,
+          what: `${p.kind}-proposed`,
+          ruleId: p.ruleId,
+          since: p.proposedOn,
+        });
+      }
+      if (r.renewalMissedOn) {
+        out.push({
+          subject: 'agrement',
+          id: r.agrementId,
+          agrementId: r.agrementId,
+          organisationName: r.organisationName,
+          what: 'renewal-request-missed',
+          ruleId: 'AGR-2',
+          since: r.renewalMissedOn,
+        });
+      }
+    }
+    for (const a of applications) {
+      out.push({
+        subject: 'application',
+        id: a.applicationId,
+        agrementId: null,
+        organisationName: a.organisationName,
+        what: 'procedure-overdue',
+        ruleId: 'APP-7',
+        since: dateIn(a.flaggedAt, PARAMETERS.agrement.timeZone),
+      });
+    }
+    for (const d of deadlines) {
+      out.push({
+        subject: d.subject as OverdueRow['subject'],
+        id: d.subjectId,
+        agrementId: d.agrementId,
+        organisationName: d.organisationName,
+        what: d.deadline.replace(/-due$/, '-overdue'),
+        ruleId: d.ruleId,
+        since: d.on,
+      });
+    }
+    out.sort((x, y) => (x.since < y.since ? -1 : x.since > y.since ? 1 : x.organisationName.localeCompare(y.organisationName)));
+    return { total: out.length, limit: f.limit, offset: f.offset, items: out.slice(f.offset, f.offset + f.limit) };
   };
 }
