@@ -62,11 +62,13 @@ const pageOf = (f: { limit: number; offset: number }, params: unknown[]) =>
 /** Whether a filter reads the organisation or the agrément (else the read table alone answers a count). */
 const filtered = (f: DashboardFilter) => Boolean(f.department || f.region || f.kind || f.networkId || f.organisationIds);
 
-/** QUO-3's projection basis: the day it is made for and the two targets, as the read table's rows carry it. */
+/** QUO-3's projection basis: the day it is made for and the two targets. */
 type QuotaBasis = { today: string; targets: { centre: number; network: number } };
-const quotaBasis = (b: QuotaBasis) => `${b.today}/${Number(b.targets.centre)}/${Number(b.targets.network)}`;
-/** Whether every row of the read table is projected on the basis `$1` (or there is none): two ends of its index. */
-const ON_BASIS = `coalesce((SELECT min(quota_basis) FROM dashboard_agrements) = $1 AND (SELECT max(quota_basis) FROM dashboard_agrements) = $1, true)`;
+/** Its parameters ($1..$3) and its key as the read table's rows carry it (one SQL function, migration 1763900083000). */
+const basisParams = (b: QuotaBasis) => [b.today, Number(b.targets.centre), Number(b.targets.network)];
+const BASIS_KEY = `dashboard_quota_basis_key($1::date, $2::int, $3::int)`;
+/** Whether every row of the read table is projected on the basis $1..$3 (or there is none): two ends of its index. */
+const ON_BASIS = `coalesce((SELECT min(quota_basis) FROM dashboard_agrements) = ${BASIS_KEY} AND (SELECT max(quota_basis) FROM dashboard_agrements) = ${BASIS_KEY}, true)`;
 
 /**
  * Moves the quota projection's basis and rewrites every row on another one (their trigger projects them again), in one
@@ -82,7 +84,7 @@ async function moveQuotaBasis(db: Db, b: QuotaBasis): Promise<void> {
       [b.today, b.targets.centre, b.targets.network],
     );
     // Any update runs the row's BEFORE trigger, which projects it on the basis just written.
-    await m.query(`UPDATE dashboard_agrements SET quota_basis = '' WHERE quota_basis <> $1`, [quotaBasis(b)]);
+    await m.query(`UPDATE dashboard_agrements SET quota_basis = '' WHERE quota_basis <> ${BASIS_KEY}`, basisParams(b));
   });
 }
 
@@ -188,8 +190,7 @@ export function dashboardRepository(db: Db): DashboardRepository {
       // Issue 15: each row of the read table carries QUO-3's projection as of a basis (a day, the two targets), kept by
       // its trigger (migration 1763900080000); the at-risk rows are read in their order from their partial index,
       // counted and paged in one round trip, with whether every row is on today's basis.
-      const basis = quotaBasis(f);
-      const params: unknown[] = [basis];
+      const params: unknown[] = basisParams(f);
       const filter = where(f, params, 'r.organisation_id', READ_TABLE);
       const page = pageOf(f, params);
       type Row = { id: string; name: string; kind: string; candidates: number; target: number; projected: number; deadline_on: string };
@@ -230,7 +231,7 @@ export function dashboardRepository(db: Db): DashboardRepository {
     },
 
     async projectQuotas(basis: QuotaBasis) {
-      const [{ fresh }]: { fresh: boolean }[] = await db.query(`SELECT ${ON_BASIS} AS fresh`, [quotaBasis(basis)]);
+      const [{ fresh }]: { fresh: boolean }[] = await db.query(`SELECT ${ON_BASIS} AS fresh`, basisParams(basis));
       if (!fresh) await moveQuotaBasis(db, basis);
       return !fresh;
     },

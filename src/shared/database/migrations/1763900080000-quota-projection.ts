@@ -1,5 +1,31 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
+/** The basis's key as this migration wrote it, inline in the trigger (1763900083000 restores it when undone). */
+export const INLINE_BASIS_KEY = `to_char(b.as_of, 'YYYY-MM-DD') || '/' || b.centre_target || '/' || b.network_target`;
+
+/**
+ * The trigger function that projects a row of `dashboard_agrements` on the basis in force; `basisKey` is the SQL of the
+ * basis's key from `b` (migration 1763900083000 made it one function, which the dashboard's reader calls too).
+ */
+export const quotaProjectFunction = (basisKey: string) => `
+      CREATE OR REPLACE FUNCTION dashboard_quota_project() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE b dashboard_quota_basis%ROWTYPE;
+      BEGIN
+        SELECT * INTO b FROM dashboard_quota_basis;
+        IF NOT FOUND THEN
+          NEW.quota_basis := ''; NEW.quota_target := NULL; NEW.quota_projected := NULL; NEW.quota_at_risk := false;
+          RETURN NEW;
+        END IF;
+        NEW.quota_basis := ${basisKey};
+        NEW.quota_target := CASE WHEN NEW.kind = 'network' THEN b.network_target ELSE b.centre_target END;
+        -- QUO-3 (projectedCandidates): candidates are never negative, so integer division is the quotient's floor.
+        NEW.quota_projected := CASE WHEN b.as_of - NEW.first_grant_on <= 0 THEN 0
+          ELSE (NEW.candidates::bigint * (NEW.quota_window_end_on - NEW.first_grant_on) / (b.as_of - NEW.first_grant_on))::int END;
+        NEW.quota_at_risk := NEW.state NOT IN ('expired', 'terminated') AND b.as_of < NEW.quota_window_end_on
+          AND NEW.quota_projected < NEW.quota_target;
+        RETURN NEW;
+      END $$`;
+
 /**
  * Issue 15, QUO-3: GET /dashboard/quotas-at-risk projected every running agrément's candidates on every request
  * (10,000 agréments: 6–9 ms of PostgreSQL's CPU per answer, the heaviest dashboard) because the projection depends on
@@ -40,24 +66,7 @@ export class QuotaProjection1763900080000 implements MigrationInterface {
     await q.query(
       `CREATE INDEX dashboard_agrements_quota_risk_idx ON dashboard_agrements (quota_shortfall DESC, name) WHERE quota_at_risk`,
     );
-    await q.query(`
-      CREATE FUNCTION dashboard_quota_project() RETURNS trigger LANGUAGE plpgsql AS $$
-      DECLARE b dashboard_quota_basis%ROWTYPE;
-      BEGIN
-        SELECT * INTO b FROM dashboard_quota_basis;
-        IF NOT FOUND THEN
-          NEW.quota_basis := ''; NEW.quota_target := NULL; NEW.quota_projected := NULL; NEW.quota_at_risk := false;
-          RETURN NEW;
-        END IF;
-        NEW.quota_basis := to_char(b.as_of, 'YYYY-MM-DD') || '/' || b.centre_target || '/' || b.network_target;
-        NEW.quota_target := CASE WHEN NEW.kind = 'network' THEN b.network_target ELSE b.centre_target END;
-        -- QUO-3 (projectedCandidates): candidates are never negative, so integer division is the quotient's floor.
-        NEW.quota_projected := CASE WHEN b.as_of - NEW.first_grant_on <= 0 THEN 0
-          ELSE (NEW.candidates::bigint * (NEW.quota_window_end_on - NEW.first_grant_on) / (b.as_of - NEW.first_grant_on))::int END;
-        NEW.quota_at_risk := NEW.state NOT IN ('expired', 'terminated') AND b.as_of < NEW.quota_window_end_on
-          AND NEW.quota_projected < NEW.quota_target;
-        RETURN NEW;
-      END $$`);
+    await q.query(quotaProjectFunction(INLINE_BASIS_KEY));
     await q.query(`
       CREATE TRIGGER dashboard_quota_project BEFORE INSERT OR UPDATE ON dashboard_agrements
       FOR EACH ROW EXECUTE FUNCTION dashboard_quota_project()`);

@@ -36,6 +36,7 @@ import { QuotaWindowEnd1763900079000 } from './1763900079000-quota-window-end';
 import { QuotaProjection1763900080000 } from './1763900080000-quota-projection';
 import { DashboardDeadlines1763900081000 } from './1763900081000-dashboard-deadlines';
 import { DashboardWatchlist1763900082000 } from './1763900082000-dashboard-watchlist';
+import { QuotaBasisKey1763900083000 } from './1763900083000-quota-basis-key';
 
 /** Migrations in order; listed explicitly so they run the same from src/ (vitest) and dist/ (tsc). */
 export const MIGRATIONS = [
@@ -77,4 +78,5 @@ export const MIGRATIONS = [
   QuotaProjection1763900080000,
   DashboardDeadlines1763900081000,
   DashboardWatchlist1763900082000,
+  QuotaBasisKey1763900083000,
 ];

@@ -11,6 +11,7 @@ import { paymentDueOn } from '../../../../src/billing/domain/statement';
 import { previousDeadlines, previousOverdue } from './previous-deadlines';
 import { createDataSource } from '../../../../src/shared/database/data-source';
 import { DashboardDeadlines1763900081000 } from '../../../../src/shared/database/migrations/1763900081000-dashboard-deadlines';
+import { QuotaBasisKey1763900083000 } from '../../../../src/shared/database/migrations/1763900083000-quota-basis-key';
 
 /**
  * Issue 15: the dashboards read the read tables their sources' triggers keep (counts per kind, state and department; one
@@ -370,6 +371,23 @@ describe('dashboards over their read tables (issue 15)', () => {
     const mixed: { quota_basis: string }[] = await db.query(`SELECT DISTINCT quota_basis FROM dashboard_agrements ORDER BY 1`);
     expect(mixed.map((b) => b.quota_basis)).toEqual(['2026-06-10/600/2500', '2026-06-16/600/2500']);
     await expectAsOld('2026-06-16');
+    await expectAsOld(TODAY);
+    // The basis's key is one SQL function (migration 1763900083000) that the rows' trigger and the reader both call; the
+    // trigger's inline key before it was the same text: undone and done again, a projected table stays on its basis.
+    const owner = await createDataSource(scratch.ownerUrl, { poolSize: 1 }).initialize();
+    const runner = owner.createQueryRunner();
+    try {
+      for (const step of ['down', 'up'] as const) {
+        await new QuotaBasisKey1763900083000()[step](runner);
+        await db.query(`UPDATE agrements SET candidates = candidates + 1 WHERE organisation_id = $1 AND state <> 'expired'`, [ids.leap]);
+        const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM dashboard_agrements WHERE quota_basis <> $1`, [`${TODAY}/600/2500`]);
+        expect(n, step).toBe(0);
+      }
+    } finally {
+      await runner.release();
+      await owner.destroy();
+    }
+    expect(await repository.projectQuotas({ today: TODAY, targets: TARGETS })).toBe(false);
     await expectAsOld(TODAY);
   });
 
