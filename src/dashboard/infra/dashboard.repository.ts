@@ -59,6 +59,28 @@ const DEADLINE_ROW = `d.subject, d.subject_id AS "subjectId", coalesce(ad.id, ao
 /** A page's LIMIT and OFFSET as parameters: the text of a prepared statement stays the same from page to page. */
 const pageOf = (f: { limit: number; offset: number }, params: unknown[]) =>
   `LIMIT $${params.push(Number(f.limit))} OFFSET $${params.push(Number(f.offset))}`;
+
+/**
+ * A list's count and one of its pages in one round trip, as a prepared statement: the page is LEFT JOINed to a single
+ * row, so that a page past the end still carries the count (and the `head` columns, e.g. whether the quotas are
+ * fresh); `key` is a column every row of the page has (null: no row). `withClause` may name what both read.
+ */
+async function countedPage<Row extends object, Head extends object = object>(
+  db: Db,
+  sql: { withClause?: string; head?: string; count: string; page: string; key: keyof Row & string },
+  params: unknown[],
+): Promise<{ head: Head; total: number; items: Row[] }> {
+  const rows: Array<Record<string, unknown>> = await preparedQuery(
+    db,
+    `${sql.withClause ?? ''} SELECT ${sql.head ? `${sql.head}, ` : ''}(${sql.count}) AS total, p.*
+       FROM (SELECT true) one LEFT JOIN (${sql.page}) p ON true`,
+    params,
+  );
+  const { total, ...head } = rows[0]!;
+  const items = rows.filter((r) => r[sql.key] !== null).map(({ total: _n, ...r }) => r as Row);
+  return { head: head as Head, total: total as number, items };
+}
+
 /** Whether a filter reads the organisation or the agrément (else the read table alone answers a count). */
 const filtered = (f: DashboardFilter) => Boolean(f.department || f.region || f.kind || f.networkId || f.organisationIds);
 
@@ -126,16 +148,16 @@ export function dashboardRepository(db: Db): DashboardRepository {
       const counted = filtered(f)
         ? `SELECT count(*)::int FROM ${DEADLINES_FROM} WHERE ${range} ${filter}`
         : `SELECT count(*)::int FROM dashboard_deadlines d WHERE ${range}`;
-      const rows: Array<KeyedDeadlineRow & { total: number }> = await preparedQuery(
+      const { total, items } = await countedPage<KeyedDeadlineRow>(
         db,
-        `SELECT (${counted}) AS total, p.* FROM (SELECT true) one LEFT JOIN (
-           SELECT ${DEADLINE_ROW} FROM ${DEADLINES_FROM} WHERE ${range} ${filter}
-            ORDER BY d.at, o.name, d.tiebreak ${pageOf(f, params)}
-         ) p ON true`,
+        {
+          count: counted,
+          page: `SELECT ${DEADLINE_ROW} FROM ${DEADLINES_FROM} WHERE ${range} ${filter} ORDER BY d.at, o.name, d.tiebreak ${pageOf(f, params)}`,
+          key: 'subject',
+        },
         params,
       );
-      const total = rows[0]?.total ?? 0;
-      return { total, items: rows.filter((r) => r.subject !== null).map(({ total: _n, ...r }) => r) };
+      return { total, items };
     },
 
     async overdue(f: DashboardFilter & { now: Date; applications: boolean; timeZone: string }) {
@@ -172,16 +194,18 @@ export function dashboardRepository(db: Db): DashboardRepository {
                d.on_date, 3, d.at, d.tiebreak, 0
           FROM ${DEADLINES_FROM}
          WHERE d.overdue_listed AND d.registered AND d.at < $1 ${where(f, params, 'd.organisation_id', DEADLINE_COLUMNS)}`;
-      const rows: Array<OverdueRow & { total: number }> = await preparedQuery(
+      const { total, items } = await countedPage<OverdueRow>(
         db,
-        `WITH overdue AS MATERIALIZED (${agrements} ${applications} ${deadlines})
-         SELECT (SELECT count(*)::int FROM overdue) AS total, p.* FROM (SELECT true) one LEFT JOIN (
-           SELECT subject, id, "agrementId", "organisationName", what, "ruleId", since FROM overdue
-            ORDER BY since, "organisationName" COLLATE "fr-x-icu", source, at, tiebreak, ord ${pageOf(f, params)}
-         ) p ON true`,
+        {
+          withClause: `WITH overdue AS MATERIALIZED (${agrements} ${applications} ${deadlines})`,
+          count: 'SELECT count(*)::int FROM overdue',
+          page: `SELECT subject, id, "agrementId", "organisationName", what, "ruleId", since FROM overdue
+                  ORDER BY since, "organisationName" COLLATE "fr-x-icu", source, at, tiebreak, ord ${pageOf(f, params)}`,
+          key: 'subject',
+        },
         params,
       );
-      return { total: rows[0]?.total ?? 0, items: rows.filter((r) => r.subject !== null).map(({ total: _n, ...r }) => r) };
+      return { total, items };
     },
 
     async quotasAtRisk(
@@ -194,31 +218,30 @@ export function dashboardRepository(db: Db): DashboardRepository {
       const filter = where(f, params, 'r.organisation_id', READ_TABLE);
       const page = pageOf(f, params);
       type Row = { id: string; name: string; kind: string; candidates: number; target: number; projected: number; deadline_on: string };
-      const read = async (): Promise<{ fresh: boolean; total: number; rows: Array<Row & { fresh: boolean; total: number }> }> => {
-        const rows: Array<Row & { fresh: boolean; total: number }> = await preparedQuery(
+      const read = () =>
+        countedPage<Row, { fresh: boolean }>(
           db,
-          `SELECT ${ON_BASIS} AS fresh,
-                  (SELECT count(*)::int FROM dashboard_agrements r WHERE r.quota_at_risk ${filter}) AS total, p.*
-             FROM (SELECT true) one LEFT JOIN (
-               SELECT r.agrement_id AS id, r.name, r.kind, r.candidates, r.quota_target AS target, r.quota_projected AS projected,
-                      to_char(r.quota_window_end_on, 'YYYY-MM-DD') AS deadline_on
-                 FROM dashboard_agrements r WHERE r.quota_at_risk ${filter}
-                ORDER BY r.quota_shortfall DESC, r.name ${page}
-             ) p ON true`,
+          {
+            head: `${ON_BASIS} AS fresh`,
+            count: `SELECT count(*)::int FROM dashboard_agrements r WHERE r.quota_at_risk ${filter}`,
+            page: `SELECT r.agrement_id AS id, r.name, r.kind, r.candidates, r.quota_target AS target, r.quota_projected AS projected,
+                          to_char(r.quota_window_end_on, 'YYYY-MM-DD') AS deadline_on
+                     FROM dashboard_agrements r WHERE r.quota_at_risk ${filter}
+                    ORDER BY r.quota_shortfall DESC, r.name ${page}`,
+            key: 'id',
+          },
           params,
         );
-        return { fresh: rows[0]!.fresh, total: rows[0]!.total, rows: rows.filter((r) => r.id !== null) };
-      };
       let answer = await read();
       // A row on another basis (a new day, other targets, a row written while the basis moved): move the basis, rewrite
       // the stale rows, read again. A writer racing the move leaves its row stale at worst: the next round takes it.
-      for (let attempt = 0; !answer.fresh && attempt < 3; attempt++) {
+      for (let attempt = 0; !answer.head.fresh && attempt < 3; attempt++) {
         await moveQuotaBasis(db, f);
         answer = await read();
       }
       return {
         total: answer.total,
-        items: answer.rows.map((r) => ({
+        items: answer.items.map((r) => ({
           agrementId: r.id,
           organisationName: r.name,
           kind: r.kind,
@@ -241,18 +264,19 @@ export function dashboardRepository(db: Db): DashboardRepository {
       // read by their key; ordered by state, name, then agrément (stable across pages).
       const params: unknown[] = [];
       const chosen = `r.state IN ('suspended', 'under-notice', 'terminating') ${where(f, params, 'r.organisation_id', READ_TABLE)}`;
-      const rows: Array<Record<string, unknown> & { total: number }> = await preparedQuery(
+      const { total, items } = await countedPage<Record<string, unknown> & { agrementId: string }>(
         db,
-        `SELECT (SELECT count(*)::int FROM dashboard_agrements r WHERE ${chosen}) AS total, p.*
-           FROM (SELECT true) one LEFT JOIN (
-             SELECT r.agrement_id AS "agrementId", r.name AS "organisationName", r.department, r.kind, r.state,
-                    a.snapshot->'suspension' AS suspension, a.snapshot->'breach' AS breach, a.snapshot->'termination' AS termination
-               FROM dashboard_agrements r JOIN agrements a ON a.id = r.agrement_id
-              WHERE ${chosen} ORDER BY r.state, r.name, r.agrement_id ${pageOf(f, params)}
-           ) p ON true`,
+        {
+          count: `SELECT count(*)::int FROM dashboard_agrements r WHERE ${chosen}`,
+          page: `SELECT r.agrement_id AS "agrementId", r.name AS "organisationName", r.department, r.kind, r.state,
+                        a.snapshot->'suspension' AS suspension, a.snapshot->'breach' AS breach, a.snapshot->'termination' AS termination
+                   FROM dashboard_agrements r JOIN agrements a ON a.id = r.agrement_id
+                  WHERE ${chosen} ORDER BY r.state, r.name, r.agrement_id ${pageOf(f, params)}`,
+          key: 'agrementId',
+        },
         params,
       );
-      return { total: rows[0]?.total ?? 0, items: rows.filter((r) => r.agrementId !== null).map(({ total: _n, ...r }) => r) };
+      return { total, items };
     },
 
     async organisation(organisationId: string) {
