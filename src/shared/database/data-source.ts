@@ -4,10 +4,19 @@ import { PARAMETERS } from '../../config/parameters';
 import { DEFAULT_POOL_SIZE } from '../../config/topology';
 import { ENTITIES } from '../../entities';
 import { MIGRATIONS } from './migrations';
+import { closeReadPool } from './prepared-query';
+
+/** A data source that, destroyed, also closes the pool its prepared reads opened beside its own (prepared-query.ts). */
+class PixDataSource extends DataSource {
+  override async destroy(): Promise<void> {
+    await closeReadPool(this);
+    return super.destroy();
+  }
+}
 
 /** Schema changes go through migrations only: `synchronize` stays off. */
 export function createDataSource(url: string, options: { poolSize?: number } = {}): DataSource {
-  return new DataSource({
+  return new PixDataSource({
     type: 'postgres',
     url,
     entities: ENTITIES,

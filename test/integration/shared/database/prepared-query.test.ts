@@ -56,6 +56,34 @@ describe('preparedQuery (issue 15)', () => {
     expect(await preparedQuery(db, PROBE, [3, 1])).toEqual([{ id: 3, name: 'trois' }]);
   });
 
+  it('plans each statement once for any values on its own connections, where the data source keeps the default', async () => {
+    // Issue 15: generic plans for the prepared reads only (src/shared/database/prepared-query.ts).
+    const mode = `SELECT current_setting('plan_cache_mode') AS mode WHERE $1::int = 1`;
+    expect(await preparedQuery(db, mode, [1])).toEqual([{ mode: 'force_generic_plan' }]);
+    expect(await db.query(mode, [1])).toEqual([{ mode: 'auto' }]);
+    const probe = `SELECT name FROM prepared_probe WHERE id = $1`;
+    for (const id of [1, 2, 3, 1, 2, 3, 1]) await preparedQuery(db, probe, [id]);
+    const [plans]: { generic: number; custom: number }[] = await preparedQuery(
+      db,
+      `SELECT generic_plans::int AS generic, custom_plans::int AS custom FROM pg_prepared_statements WHERE statement = $1`,
+      [probe],
+    );
+    expect(plans).toEqual({ generic: 7, custom: 0 });
+  });
+
+  it('closes its pool with the data source: no connection of it is left open', async () => {
+    const replica = await scratch.replica(2);
+    const pid = async (d: DataSource) =>
+      (await preparedQuery<{ pid: number }>(d, `SELECT pg_backend_pid() AS pid WHERE $1::int = 1`, [1]))[0]!.pid;
+    const readerPid = await pid(replica);
+    const open = async () =>
+      ((await owner.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1`, [readerPid])) as { n: number }[])[0]!.n;
+    expect(await open()).toBe(1);
+    await replica.destroy();
+    // The backend is gone once PostgreSQL has seen the connection close: polled, not waited for.
+    await expect.poll(open, { timeout: 10_000, interval: 20 }).toBe(0);
+  });
+
   it("inside a transaction, runs on the transaction's connection (it reads what the transaction wrote)", async () => {
     await db
       .transaction(async (m) => {
