@@ -114,7 +114,7 @@ async function seed(url: string) {
 }
 
 /**
- * The load generator, run in a second Node process so it does not share the API's event loop. It uses
+ * The load generator where wrk is not installed (WRK_SCRIPT), run in a second Node process so it does not share the API's event loop. It uses
  * node:http with keep-alive sockets, one per connection: fetch (undici) costs several times more CPU per
  * request, and on a small machine the generator's own CPU would be measured as the API's latency.
  */
@@ -193,14 +193,12 @@ function wrkPath(): string | null {
 }
 
 /** One load through wrk: its script says when the last answer is in, and wrk, interrupted, prints its figures. */
-function loadWithWrk(wrk: string, dir: string, base: string, token: string, requests: number, cacheControl: string) {
-  const script = path.join(dir, 'load.lua');
-  writeFileSync(script, WRK_SCRIPT);
+function loadWithWrk(wrk: { path: string; script: string }, base: string, token: string, requests: number, cacheControl: string) {
   const headers = [`-H`, `Authorization: Bearer ${token}`, ...(cacheControl ? ['-H', `Cache-Control: ${cacheControl}`] : [])];
-  const args = ['-t1', `-c${CONCURRENCY}`, '-d3600s', '--timeout', '30s', '-s', script, ...headers, base];
+  const args = ['-t1', `-c${CONCURRENCY}`, '-d3600s', '--timeout', '30s', '-s', wrk.script, ...headers, base];
   return new Promise<Load>((resolve, reject) => {
     const cpu0 = process.cpuUsage();
-    const child = spawn(wrk, args, { env: { ...process.env, BENCH_PATHS: ENDPOINTS.join(' '), BENCH_TOTAL: String(requests) } });
+    const child = spawn(wrk.path, args, { env: { ...process.env, BENCH_PATHS: ENDPOINTS.join(' '), BENCH_TOTAL: String(requests) } });
     let stdout = '';
     let cpu: { api: number; wrk: number } | null = null;
     child.stdout.on('data', (c) => {
@@ -271,16 +269,19 @@ async function main() {
           else reject(new Error(`load generator exited ${code}`));
         });
       });
-    const wrk = WRK_OFF ? null : wrkPath();
+    const wrkFound = WRK_OFF ? null : wrkPath();
+    // Its script written once, for every load.
+    const wrk = wrkFound && { path: wrkFound, script: path.join(dir, 'load.lua') };
+    if (wrk) writeFileSync(wrk.script, WRK_SCRIPT);
     const measure = (requests: number, cacheControl = '') =>
-      wrk ? loadWithWrk(wrk, dir, base, tokens.operations, requests, cacheControl) : load(requests, cacheControl);
+      wrk ? loadWithWrk(wrk, base, tokens.operations, requests, cacheControl) : load(requests, cacheControl);
     await measure(WARMUP);
     const http = await measure(REQUESTS);
     // The same load asking for fresh answers (Cache-Control: no-cache): every request runs its queries.
     await measure(Math.round(WARMUP / 10), 'no-cache');
     const uncached = await measure(Math.max(CONCURRENCY, Math.round(REQUESTS / 10)), 'no-cache');
 
-    // Baseline: the same queries straight against PostgreSQL (the API's pool), one at a time and 50 at a time.
+    // Baseline: the same queries straight against PostgreSQL (the dashboards' read pool, as the API's), one at a time and 50 at a time.
     const filter = { limit: 50, offset: 0 };
     const queries = [
       () => overview(db, filter),

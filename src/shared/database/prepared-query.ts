@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { DEFAULT_POOL_SIZE } from '../../config/topology';
 import type { Db } from './db';
 
 /** The pg pool parts used here: a query, its options (to open a second pool like it), its events, its end. */
@@ -54,7 +55,7 @@ function readPoolOf(db: DataSource): Pool {
     // closed (a restart) raise: the pool opens another when next asked.
     pool = new PoolClass({
       ...main.options,
-      max: Math.max(1, Math.ceil((main.options.max ?? 10) / 2)),
+      max: Math.max(1, Math.ceil((main.options.max ?? DEFAULT_POOL_SIZE) / 2)),
       options: [main.options.options, PLAN_ONCE].filter(Boolean).join(' '),
       allowExitOnIdle: true,
     });
