@@ -325,7 +325,7 @@ async function main() {
     const uncachedRequests = Math.max(CONCURRENCY, Math.round(REQUESTS / 10));
     const met = (ok: boolean) => (ok ? 'met' : 'missed');
     console.log(
-      `dashboard API, ${REQUESTS} requests over ${ENDPOINTS.length} endpoints, ${CONCURRENCY} concurrent connections from ${wrk ? 'wrk (one thread)' : 'node:http (wrk not found)'}, each load after ${WARMUP} (no-cache: ${Math.round(WARMUP / 10)}) not measured:`,
+      `dashboard API, ${REQUESTS} requests over ${ENDPOINTS.length} endpoints, ${CONCURRENCY} concurrent connections from ${wrk ? 'wrk (one thread)' : 'node:http (BENCH_WRK=0, or wrk not found)'}, each load after ${WARMUP} (no-cache: ${Math.round(WARMUP / 10)}) not measured:`,
     );
     console.log(
       `  HTTP       p50 ${f(http.p50)} ms   p95 ${f(http.p95)} ms   p99 ${f(http.p99)} ms   ${http.rps.toFixed(0)} req/s   errors ${http.errors}   CPU per request: API ${((http.apiCpuMs * 1000) / REQUESTS).toFixed(0)} µs, load generator ${((http.cpuMs * 1000) / REQUESTS).toFixed(0)} µs`,
