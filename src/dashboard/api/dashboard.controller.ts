@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiHeader, ApiOperation, ApiParam, ApiQuery, ApiTags } f
 import type { Response } from 'express';
 import type { Principal } from '../../access/domain/roles';
 import { InvalidCommand, NotFound } from '../../shared/domain/errors';
+import { type JsonText, parseJsonText } from '../../shared/domain/json-text';
 import { departmentsOfRegion, REGIONS } from '../../shared/domain/regions';
 import { visibleOrganisationIds } from '../../access/usecases/scope';
 import type { ApplicationDeps } from '../../shared/usecases/dependencies';
@@ -59,11 +60,12 @@ export class DashboardController {
     return dashboardFilter(this.deps.db, principal, q);
   }
 
-  private reply<T extends object>(res: Response, format: string | undefined, name: string, data: Page<T>) {
+  /** A page as JSON (served as the read model built it), or its items as CSV. */
+  private reply<T extends object>(res: Response, format: string | undefined, name: string, data: Page<T> | JsonText<Page<T>>) {
     if (format === 'csv') {
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');
       res.setHeader('Content-Disposition', `attachment; filename="${name}.csv"`);
-      return toCsv(data.items as Record<string, unknown>[]);
+      return toCsv((typeof data === 'string' ? parseJsonText(data) : data).items as Record<string, unknown>[]);
     }
     if (format !== undefined && format !== 'json') throw new InvalidCommand('format', 'format must be json or csv');
     return json(res, data);
@@ -258,13 +260,13 @@ export async function dashboardFilter(
   };
 }
 
-/** A cached answer is serialised once, however many times it is served. */
+/** A cached answer is serialised once, however many times it is served; a JSON text is served as is. */
 const serialised = new WeakMap<object, string>();
-function json(res: Response, data: object): string {
-  let body = serialised.get(data);
+function json(res: Response, data: object | JsonText<unknown>): string {
+  let body = typeof data === 'string' ? data : serialised.get(data);
   if (body === undefined) {
     body = JSON.stringify(data);
-    serialised.set(data, body);
+    serialised.set(data as object, body);
   }
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
   return body;

@@ -1,9 +1,19 @@
 import { type Db, entityManager } from '../../shared/database/db';
 import { preparedQuery } from '../../shared/database/prepared-query';
+import { type JsonText, parseJsonText } from '../../shared/domain/json-text';
 import { departmentsOfRegion } from '../../shared/domain/regions';
 import { readLogEntries } from '../../shared/event-log/event-log';
 import { sessionStreamId } from '../../sessions/usecases/session-stream';
-import type { DashboardFilter, DashboardRepository, KeyedDeadlineRow, OverdueRow, QuotaProjection } from '../usecases/ports';
+import type {
+  DashboardFilter,
+  DashboardRepository,
+  DeadlineRow,
+  JsonPage,
+  KeyedDeadlineRow,
+  OverdueRow,
+  QuotaRow,
+  UpcomingFilter,
+} from '../usecases/ports';
 
 /**
  * The dashboards' read models, straight from the tables the workflows keep: every list filtered (region or
@@ -53,32 +63,36 @@ const DEADLINES_FROM = `dashboard_deadlines d ${organisationOf('d.organisation_i
                       WHERE organisation_id = CASE WHEN d.agrement_of_network THEN coalesce(o.network_id, o.id) ELSE d.agrement_organisation_id END
                      OFFSET 0) ao ON true`;
 const DEADLINE_COLUMNS = { department: 'o.department', kind: 'coalesce(ad.kind, ao.kind)', organisation: 'o.id', network: 'o.network_id' };
+/** A deadline's row (DeadlineRow); the calendar feed's also has its key (KeyedDeadlineRow). */
 const DEADLINE_ROW = `d.subject, d.subject_id AS "subjectId", coalesce(ad.id, ao.id) AS "agrementId", o.id AS "organisationId",
   o.name AS "organisationName", o.department, coalesce(ad.kind, ao.kind) AS kind, d.deadline, d.rule_id AS "ruleId", d.on_date AS "on",
-  ${ISO_AT('d.at')} AS at, d.key`;
+  ${ISO_AT('d.at')} AS at`;
+const KEYED_DEADLINE_ROW = `${DEADLINE_ROW}, d.key`;
 /** A page's LIMIT and OFFSET as parameters: the text of a prepared statement stays the same from page to page. */
 const pageOf = (f: { limit: number; offset: number }, params: unknown[]) =>
   `LIMIT $${params.push(Number(f.limit))} OFFSET $${params.push(Number(f.offset))}`;
 
 /**
- * A list's count and one of its pages in one round trip, as a prepared statement: the page is LEFT JOINed to a single
- * row, so that a page past the end still carries the count (and the `head` columns, e.g. whether the quotas are
- * fresh); `key` is a column every row of the page has (null: no row). `withClause` may name what both read.
+ * A list's count and one of its pages in one round trip, as a prepared statement, the page as JSON built by PostgreSQL
+ * (issue 15: the API serves it as is; parsing 50 rows into objects and serialising them again cost it more CPU than
+ * the rest of the request). Each item is its row, keyed by the page's column names. json_agg takes the rows in the
+ * page's order: they come straight from its sorted, limited subquery, with no join above it (PostgreSQL's documented
+ * way, "supplying the input values from a sorted subquery"; PostgREST builds its bodies so). `head` may add columns
+ * (e.g. whether the quotas are fresh); `withClause` may name what both the count and the page read.
  */
-async function countedPage<Row extends object, Head extends object = object>(
+async function countedPage<Row, Head extends object = object>(
   db: Db,
-  sql: { withClause?: string; head?: string; count: string; page: string; key: keyof Row & string },
+  sql: { withClause?: string; head?: string; count: string; page: string },
   params: unknown[],
-): Promise<{ head: Head; total: number; items: Row[] }> {
-  const rows: Array<Record<string, unknown>> = await preparedQuery(
+): Promise<JsonPage<Row> & { head: Head }> {
+  const [row]: Array<{ total: number; items: JsonText<Row[]> } & Head> = await preparedQuery(
     db,
-    `${sql.withClause ?? ''} SELECT ${sql.head ? `${sql.head}, ` : ''}(${sql.count}) AS total, p.*
-       FROM (SELECT true) one LEFT JOIN (${sql.page}) p ON true`,
+    `${sql.withClause ?? ''} SELECT ${sql.head ? `${sql.head}, ` : ''}(${sql.count}) AS total,
+            (SELECT coalesce(json_agg(p), '[]')::text FROM (${sql.page}) p) AS items`,
     params,
   );
-  const { total, ...head } = rows[0]!;
-  const items = rows.filter((r) => r[sql.key] !== null).map(({ total: _n, ...r }) => r as Row);
-  return { head: head as Head, total: total as number, items };
+  const { total, items, ...head } = row!;
+  return { head: head as unknown as Head, total, items };
 }
 
 /** Whether a filter reads the organisation or the agrément (else the read table alone answers a count). */
@@ -108,6 +122,28 @@ async function moveQuotaBasis(db: Db, b: QuotaBasis): Promise<void> {
     // Any update runs the row's BEFORE trigger, which projects it on the basis just written.
     await m.query(`UPDATE dashboard_agrements SET quota_basis = '' WHERE quota_basis <> ${BASIS_KEY}`, basisParams(b));
   });
+}
+
+/**
+ * Every deadline held from `now` to `days` days later, soonest first, counted (an index-only count when no filter reads
+ * the organisation or the agrément) and paged in one round trip; each row of `columns`.
+ */
+async function upcomingDeadlines<Row>(db: Db, f: UpcomingFilter, columns: string): Promise<JsonPage<Row>> {
+  const params: unknown[] = [f.now.toISOString(), new Date(f.now.getTime() + f.days * 86_400_000).toISOString()];
+  const range = `d.upcoming AND d.registered AND d.at >= $1 AND d.at < $2${f.name ? ` AND d.deadline = $${params.push(f.name)}` : ''}`;
+  const filter = where(f, params, 'd.organisation_id', DEADLINE_COLUMNS);
+  const counted = filtered(f)
+    ? `SELECT count(*)::int FROM ${DEADLINES_FROM} WHERE ${range} ${filter}`
+    : `SELECT count(*)::int FROM dashboard_deadlines d WHERE ${range}`;
+  const { total, items } = await countedPage<Row>(
+    db,
+    {
+      count: counted,
+      page: `SELECT ${columns} FROM ${DEADLINES_FROM} WHERE ${range} ${filter} ORDER BY d.at, o.name, d.tiebreak ${pageOf(f, params)}`,
+    },
+    params,
+  );
+  return { total, items };
 }
 
 export function dashboardRepository(db: Db): DashboardRepository {
@@ -140,24 +176,12 @@ export function dashboardRepository(db: Db): DashboardRepository {
       return row!;
     },
 
-    async upcomingDeadlines(f: DashboardFilter & { days: number; name?: string; now: Date }) {
-      const params: unknown[] = [f.now.toISOString(), new Date(f.now.getTime() + f.days * 86_400_000).toISOString()];
-      const range = `d.upcoming AND d.registered AND d.at >= $1 AND d.at < $2${f.name ? ` AND d.deadline = $${params.push(f.name)}` : ''}`;
-      const filter = where(f, params, 'd.organisation_id', DEADLINE_COLUMNS);
-      // Counted (an index-only count when no filter reads the organisation or the agrément) and paged in one round trip.
-      const counted = filtered(f)
-        ? `SELECT count(*)::int FROM ${DEADLINES_FROM} WHERE ${range} ${filter}`
-        : `SELECT count(*)::int FROM dashboard_deadlines d WHERE ${range}`;
-      const { total, items } = await countedPage<KeyedDeadlineRow>(
-        db,
-        {
-          count: counted,
-          page: `SELECT ${DEADLINE_ROW} FROM ${DEADLINES_FROM} WHERE ${range} ${filter} ORDER BY d.at, o.name, d.tiebreak ${pageOf(f, params)}`,
-          key: 'subject',
-        },
-        params,
-      );
-      return { total, items };
+    upcomingDeadlines(f: UpcomingFilter) {
+      return upcomingDeadlines<DeadlineRow>(db, f, DEADLINE_ROW);
+    },
+
+    async upcomingDeadlinesKeyed(f: UpcomingFilter) {
+      return parseJsonText((await upcomingDeadlines<KeyedDeadlineRow>(db, f, KEYED_DEADLINE_ROW)).items);
     },
 
     async overdue(f: DashboardFilter & { now: Date; applications: boolean; timeZone: string }) {
@@ -201,34 +225,30 @@ export function dashboardRepository(db: Db): DashboardRepository {
           count: 'SELECT count(*)::int FROM overdue',
           page: `SELECT subject, id, "agrementId", "organisationName", what, "ruleId", since FROM overdue
                   ORDER BY since, "organisationName" COLLATE "fr-x-icu", source, at, tiebreak, ord ${pageOf(f, params)}`,
-          key: 'subject',
         },
         params,
       );
       return { total, items };
     },
 
-    async quotasAtRisk(
-      f: DashboardFilter & { today: string; targets: { centre: number; network: number } },
-    ): Promise<{ total: number; items: QuotaProjection[] }> {
+    async quotasAtRisk(f: DashboardFilter & { today: string; targets: { centre: number; network: number } }) {
       // Issue 15: each row of the read table carries QUO-3's projection as of a basis (a day, the two targets), kept by
-      // its trigger (migration 1763900080000); the at-risk rows are read in their order from their partial index,
-      // counted and paged in one round trip, with whether every row is on today's basis.
+      // its trigger (migration 1763900080000), and its shortfall (target − projected, a generated column); the at-risk
+      // rows are read in their order from their partial index, counted and paged in one round trip, with whether every
+      // row is on today's basis.
       const params: unknown[] = basisParams(f);
       const filter = where(f, params, 'r.organisation_id', READ_TABLE);
       const page = pageOf(f, params);
-      type Row = { id: string; name: string; kind: string; candidates: number; target: number; projected: number; deadline_on: string };
       const read = () =>
-        countedPage<Row, { fresh: boolean }>(
+        countedPage<QuotaRow, { fresh: boolean }>(
           db,
           {
             head: `${ON_BASIS} AS fresh`,
             count: `SELECT count(*)::int FROM dashboard_agrements r WHERE r.quota_at_risk ${filter}`,
-            page: `SELECT r.agrement_id AS id, r.name, r.kind, r.candidates, r.quota_target AS target, r.quota_projected AS projected,
-                          to_char(r.quota_window_end_on, 'YYYY-MM-DD') AS deadline_on
+            page: `SELECT r.agrement_id AS "agrementId", r.name AS "organisationName", r.kind, r.candidates, r.quota_target AS target,
+                          r.quota_projected AS projected, r.quota_shortfall AS shortfall, to_char(r.quota_window_end_on, 'YYYY-MM-DD') AS "deadlineOn"
                      FROM dashboard_agrements r WHERE r.quota_at_risk ${filter}
                     ORDER BY r.quota_shortfall DESC, r.name ${page}`,
-            key: 'id',
           },
           params,
         );
@@ -239,18 +259,7 @@ export function dashboardRepository(db: Db): DashboardRepository {
         await moveQuotaBasis(db, f);
         answer = await read();
       }
-      return {
-        total: answer.total,
-        items: answer.items.map((r) => ({
-          agrementId: r.id,
-          organisationName: r.name,
-          kind: r.kind,
-          candidates: r.candidates,
-          target: r.target,
-          projected: r.projected,
-          deadlineOn: r.deadline_on,
-        })),
-      };
+      return { total: answer.total, items: answer.items };
     },
 
     async projectQuotas(basis: QuotaBasis) {
@@ -264,7 +273,7 @@ export function dashboardRepository(db: Db): DashboardRepository {
       // read by their key; ordered by state, name, then agrément (stable across pages).
       const params: unknown[] = [];
       const chosen = `r.state IN ('suspended', 'under-notice', 'terminating') ${where(f, params, 'r.organisation_id', READ_TABLE)}`;
-      const { total, items } = await countedPage<Record<string, unknown> & { agrementId: string }>(
+      const { total, items } = await countedPage<Record<string, unknown>>(
         db,
         {
           count: `SELECT count(*)::int FROM dashboard_agrements r WHERE ${chosen}`,
@@ -272,7 +281,6 @@ export function dashboardRepository(db: Db): DashboardRepository {
                         a.snapshot->'suspension' AS suspension, a.snapshot->'breach' AS breach, a.snapshot->'termination' AS termination
                    FROM dashboard_agrements r JOIN agrements a ON a.id = r.agrement_id
                   WHERE ${chosen} ORDER BY r.state, r.name, r.agrement_id ${pageOf(f, params)}`,
-          key: 'agrementId',
         },
         params,
       );

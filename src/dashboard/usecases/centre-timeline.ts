@@ -1,8 +1,9 @@
 import type { DataSource } from 'typeorm';
 import { NotFound } from '../../shared/domain/errors';
 import { timelineView } from '../../audit/usecases/timeline';
+import { parseJsonText } from '../../shared/domain/json-text';
 import { dashboardRepository } from '../infra/dashboard.repository';
-import { type DeadlineRow, type Page, upcomingDeadlines } from './dashboard';
+import { upcomingDeadlines } from './dashboard';
 
 /** How far ahead a centre's timeline looks: past the end of a 3-year agrément. */
 const HORIZON_DAYS = 4 * 366;
@@ -18,13 +19,9 @@ export async function centreTimeline(db: DataSource, organisationId: string, pag
   const organisation = await readModel.organisation(organisationId);
   if (!organisation) throw new NotFound(`organisation ${organisationId} not found`, { organisationId });
   const past = await readModel.centreHistory(organisationId, page);
-  const upcoming: Page<DeadlineRow> = await upcomingDeadlines(db, {
-    organisationIds: [organisationId],
-    days: HORIZON_DAYS,
-    now: page.now,
-    limit: 500,
-    offset: 0,
-  });
+  const upcoming = parseJsonText(
+    await upcomingDeadlines(db, { organisationIds: [organisationId], days: HORIZON_DAYS, now: page.now, limit: 500, offset: 0 }),
+  );
   return {
     organisation,
     past: {

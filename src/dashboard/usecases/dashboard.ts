@@ -3,16 +3,17 @@ import { PARAMETERS } from '../../config/parameters';
 import { quotaTarget } from '../../agrement/domain/deadlines';
 import { dateIn } from '../../shared/domain/zoned-time';
 import { formatCalendar } from '../../shared/domain/icalendar';
+import { type JsonText, jsonPage } from '../../shared/domain/json-text';
 import { deadlineEvent } from '../domain/deadline-calendar';
 import { dashboardRepository } from '../infra/dashboard.repository';
-import type { DashboardFilter, DashboardRepository, DeadlineRow, OverdueRow, Page } from './ports';
+import type { DashboardFilter, DashboardRepository, DeadlineRow, OverdueRow, Page, QuotaRow, UpcomingFilter } from './ports';
 
 /**
  * Read-only views for Pix operations, straight from the read model the workflows keep
  * (src/dashboard/infra/dashboard.repository.ts): every list is filtered (region or department, kind, network),
- * paginated, and exportable as CSV.
+ * paginated, and exportable as CSV. A list's page is the JSON the read model builds (issue 15), served as is.
  */
-export type { DashboardFilter, DeadlineRow, OverdueRow, Page } from './ports';
+export type { DashboardFilter, DeadlineRow, OverdueRow, Page, QuotaRow } from './ports';
 
 export async function overview(db: DataSource, f: DashboardFilter) {
   // A centre or a coordinator counts only its own agréments and applications (its organisation, its network's members);
@@ -28,12 +29,8 @@ export async function overview(db: DataSource, f: DashboardFilter) {
 }
 
 /** Every deadline held within the next `days` days, all kinds together, soonest first. */
-export async function upcomingDeadlines(
-  db: DataSource,
-  f: DashboardFilter & { days: number; name?: string; now: Date },
-): Promise<Page<DeadlineRow>> {
-  const { total, items } = await dashboardRepository(db).upcomingDeadlines(f);
-  return { total, limit: f.limit, offset: f.offset, items: items.map(({ key: _k, ...row }) => row) };
+export async function upcomingDeadlines(db: DataSource, f: UpcomingFilter): Promise<JsonText<Page<DeadlineRow>>> {
+  return jsonPage({ ...f, ...(await dashboardRepository(db).upcomingDeadlines(f)) });
 }
 
 /**
@@ -44,7 +41,7 @@ export async function deadlineCalendar(
   db: DataSource,
   f: Omit<DashboardFilter, 'limit' | 'offset'> & { days: number; name?: string; now: Date; maxEvents: number },
 ): Promise<string> {
-  const { items } = await dashboardRepository(db).upcomingDeadlines({ ...f, limit: f.maxEvents, offset: 0 });
+  const items = await dashboardRepository(db).upcomingDeadlinesKeyed({ ...f, limit: f.maxEvents, offset: 0 });
   const { timeZone, uidDomain, name } = PARAMETERS.calendar;
   return formatCalendar({
     prodId: '-//Pix//Agréments//FR',
@@ -60,27 +57,15 @@ export async function deadlineCalendar(
  * after their end (SES-10), statements not sent by the 5th (BIL-1), remedies not recorded within 5 days
  * of an incident attributable to the centre (SES-12). Oldest first.
  */
-export async function overdue(db: DataSource, f: DashboardFilter & { now: Date }): Promise<Page<OverdueRow>> {
+export async function overdue(db: DataSource, f: DashboardFilter & { now: Date }): Promise<JsonText<Page<OverdueRow>>> {
   return overdueIn(dashboardRepository(db), f);
 }
 
 /** overdue over its port. */
-export async function overdueIn(readModel: DashboardRepository, f: DashboardFilter & { now: Date }): Promise<Page<OverdueRow>> {
+export async function overdueIn(readModel: DashboardRepository, f: DashboardFilter & { now: Date }): Promise<JsonText<Page<OverdueRow>>> {
   // APP-7: applications have no kind and no network: listed only without those filters or a scope.
   const applications = !f.organisationIds && !f.kind && !f.networkId;
-  const { total, items } = await readModel.overdue({ ...f, applications, timeZone: PARAMETERS.agrement.timeZone });
-  return { total, limit: f.limit, offset: f.offset, items };
-}
-
-export interface QuotaRow {
-  agrementId: string;
-  organisationName: string;
-  kind: string;
-  candidates: number;
-  target: number;
-  projected: number;
-  shortfall: number;
-  deadlineOn: string;
+  return jsonPage({ ...f, ...(await readModel.overdue({ ...f, applications, timeZone: PARAMETERS.agrement.timeZone })) });
 }
 
 /**
@@ -93,23 +78,8 @@ export const quotaDayOf = (now: Date): string => dateIn(now, PARAMETERS.agrement
 const quotaTargets = () => ({ centre: quotaTarget('centre'), network: quotaTarget('network') });
 
 /** QUO-3: agréments whose pace projects fewer candidates than the target at 3 years, biggest shortfall first. */
-export async function quotasAtRisk(db: DataSource, f: DashboardFilter & { today: string }): Promise<Page<QuotaRow>> {
-  const { total, items } = await dashboardRepository(db).quotasAtRisk({ ...f, targets: quotaTargets() });
-  return {
-    total,
-    limit: f.limit,
-    offset: f.offset,
-    items: items.map((q) => ({
-      agrementId: q.agrementId,
-      organisationName: q.organisationName,
-      kind: q.kind,
-      candidates: q.candidates,
-      target: q.target,
-      projected: q.projected,
-      shortfall: q.target - q.projected,
-      deadlineOn: q.deadlineOn,
-    })),
-  };
+export async function quotasAtRisk(db: DataSource, f: DashboardFilter & { today: string }): Promise<JsonText<Page<QuotaRow>>> {
+  return jsonPage({ ...f, ...(await dashboardRepository(db).quotasAtRisk({ ...f, targets: quotaTargets() })) });
 }
 
 /**
@@ -121,9 +91,8 @@ export async function projectQuotasOfToday(db: DataSource, now: Date): Promise<b
 }
 
 /** Centres suspended, under notice or terminating. */
-export async function watchlist(db: DataSource, f: DashboardFilter) {
-  const { total, items } = await dashboardRepository(db).watchlist(f);
-  return { total, limit: f.limit, offset: f.offset, items };
+export async function watchlist(db: DataSource, f: DashboardFilter): Promise<JsonText<Page<Record<string, unknown>>>> {
+  return jsonPage({ ...f, ...(await dashboardRepository(db).watchlist(f)) });
 }
 
 /** A text cell a spreadsheet would run as a formula: it starts with =, +, -, @, a tab or a carriage return (OWASP CSV injection). */

@@ -1,4 +1,5 @@
 import type { LogEntry } from '../../shared/event-log/event-log';
+import type { JsonText } from '../../shared/domain/json-text';
 
 /**
  * The dashboards' port: read models over the tables the workflows keep (agréments and their deadlines,
@@ -25,6 +26,12 @@ export interface Page<T> {
   items: T[];
 }
 
+/** A list counted and paged by the read model, its page's items as JSON built by PostgreSQL (issue 15: served as is). */
+export interface JsonPage<T> {
+  total: number;
+  items: JsonText<T[]>;
+}
+
 export interface DeadlineRow {
   /** What holds the deadline: an agrément's workflow, a session's (SES-10), a monthly statement (BIL-1). */
   subject: 'agrement' | 'session' | 'statement';
@@ -42,17 +49,21 @@ export interface DeadlineRow {
   at: string;
 }
 
+/** The upcoming deadlines' filter: from `now` to `days` days later, of one name or all. */
+export type UpcomingFilter = DashboardFilter & { days: number; name?: string; now: Date };
+
 /** A deadline with what tells it apart among its subject's (an agrément's deadline key; else its name): the calendar feed's UID. */
 export type KeyedDeadlineRow = DeadlineRow & { key: string };
 
-/** QUO-3's projection of an agrément not yet at its 3-year deadline. */
-export interface QuotaProjection {
+/** QUO-3's projection of an agrément not yet at its 3-year deadline: its target, what its pace projects, the difference. */
+export interface QuotaRow {
   agrementId: string;
   organisationName: string;
   kind: string;
   candidates: number;
   target: number;
   projected: number;
+  shortfall: number;
   deadlineOn: string;
 }
 
@@ -78,25 +89,25 @@ export interface DashboardRepository {
     applications: { state: string; n: number; overdue: number }[];
   }>;
   /** Every deadline held from `now` to `days` days later, all sources together, soonest first, paged, with their count. */
-  upcomingDeadlines(f: DashboardFilter & { days: number; name?: string; now: Date }): Promise<{ total: number; items: KeyedDeadlineRow[] }>;
+  upcomingDeadlines(f: UpcomingFilter): Promise<JsonPage<DeadlineRow>>;
+  /** The same deadlines' first page, each with its key (the calendar feed's). */
+  upcomingDeadlinesKeyed(f: UpcomingFilter): Promise<KeyedDeadlineRow[]>;
   /**
    * What waits on a person past `now`, oldest first (then by organisation name), paged, with their count: each open
    * proposal of a running agrément (BRE-4) and its renewal deadline missed (AGR-2); when `applications`, the
    * applications flagged overdue and not yet decided (APP-7, in the department or region given; since the day they
    * were flagged in `timeZone`); the deadlines passed and still open of sessions, statements and remedies.
    */
-  overdue(f: DashboardFilter & { now: Date; applications: boolean; timeZone: string }): Promise<{ total: number; items: OverdueRow[] }>;
+  overdue(f: DashboardFilter & { now: Date; applications: boolean; timeZone: string }): Promise<JsonPage<OverdueRow>>;
   /** QUO-3: running agréments whose projection falls short of their target, biggest shortfall first, paged, with their count. */
-  quotasAtRisk(
-    f: DashboardFilter & { today: string; targets: { centre: number; network: number } },
-  ): Promise<{ total: number; items: QuotaProjection[] }>;
+  quotasAtRisk(f: DashboardFilter & { today: string; targets: { centre: number; network: number } }): Promise<JsonPage<QuotaRow>>;
   /**
    * QUO-3: projects every agrément of the read table as of `today` with these targets, unless they already are;
    * true when it had to (quotasAtRisk does the same before it answers).
    */
   projectQuotas(basis: { today: string; targets: { centre: number; network: number } }): Promise<boolean>;
   /** Agréments suspended, under notice or terminating, by state then name, paged, with their count. */
-  watchlist(f: DashboardFilter): Promise<{ total: number; items: Record<string, unknown>[] }>;
+  watchlist(f: DashboardFilter): Promise<JsonPage<Record<string, unknown>>>;
   /** An organisation's name and department, or null. */
   organisation(organisationId: string): Promise<{ id: string; name: string; department: string | null } | null>;
   /** The event log's entries of every stream that concerns the organisation (its agrément, sessions, statements, visits, quality), newest first, paged. */

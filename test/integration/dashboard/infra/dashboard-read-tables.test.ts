@@ -3,9 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
 import { departmentsOfRegion } from '../../../../src/shared/domain/regions';
 import { dashboardRepository } from '../../../../src/dashboard/infra/dashboard.repository';
-import { overdue } from '../../../../src/dashboard/usecases/dashboard';
+import { overdue as overduePage } from '../../../../src/dashboard/usecases/dashboard';
+import { parseJsonText } from '../../../../src/shared/domain/json-text';
 import { quotaWindowEndOn } from '../../../../src/agrement/domain/deadlines';
-import type { DashboardFilter } from '../../../../src/dashboard/usecases/ports';
+import type { DashboardFilter, JsonPage } from '../../../../src/dashboard/usecases/ports';
 import { type ScratchDatabase, scratchDatabase } from '../../../support/scratch-database';
 import { paymentDueOn } from '../../../../src/billing/domain/statement';
 import { previousDeadlines, previousOverdue } from './previous-deadlines';
@@ -36,6 +37,27 @@ const TODAY = '2026-06-15';
 const NOW = new Date('2026-06-15T08:00:00Z');
 const TARGETS = { centre: 600, network: 2500 };
 
+/** A page's items as PostgreSQL built them (JSON, issue 15), parsed. */
+const parsed = async <T>(page: Promise<JsonPage<T>>) => {
+  const { total, items } = await page;
+  return { total, items: parseJsonText(items) };
+};
+
+/** The read model, its pages parsed. */
+function readModel() {
+  const repository = dashboardRepository(db);
+  return {
+    ...repository,
+    upcomingDeadlines: (f: Parameters<typeof repository.upcomingDeadlines>[0]) => parsed(repository.upcomingDeadlines(f)),
+    overdue: (f: Parameters<typeof repository.overdue>[0]) => parsed(repository.overdue(f)),
+    quotasAtRisk: (f: Parameters<typeof repository.quotasAtRisk>[0]) => parsed(repository.quotasAtRisk(f)),
+    watchlist: (f: Parameters<typeof repository.watchlist>[0]) => parsed(repository.watchlist(f)),
+  };
+}
+
+/** The overdue dashboard's page (the use case's JSON), parsed. */
+const overdue = async (...args: Parameters<typeof overduePage>) => parseJsonText(await overduePage(...args));
+
 /** The previous definitions, verbatim but for the read tables: agrements joined to organisations. */
 function oldWhere(f: DashboardFilter, params: unknown[]): string {
   const clauses: string[] = [];
@@ -62,7 +84,8 @@ async function oldCounts(f: DashboardFilter) {
 async function oldQuotas(f: DashboardFilter, today = TODAY, targets = TARGETS) {
   const params: unknown[] = [today, targets.centre, targets.network];
   const rows: Array<Record<string, unknown>> = await db.query(
-    `SELECT q.id AS "agrementId", q.name AS "organisationName", q.kind, q.candidates, q.target, q.projected, to_char(q.deadline_on, 'YYYY-MM-DD') AS "deadlineOn" FROM (
+    `SELECT q.id AS "agrementId", q.name AS "organisationName", q.kind, q.candidates, q.target, q.projected, q.target - q.projected AS shortfall,
+            to_char(q.deadline_on, 'YYYY-MM-DD') AS "deadlineOn" FROM (
       SELECT a.id, o.name, a.kind, a.candidates, a.first_grant_on,
              (a.first_grant_on + make_interval(months => 36))::date AS deadline_on,
              CASE WHEN a.kind = 'network' THEN $3::int ELSE $2::int END AS target,
@@ -165,12 +188,18 @@ async function remedy(sessionId: string, organisationId: string, state: string, 
   );
 }
 
+/** The list's rows have no key (the calendar feed's have). */
+const unkeyed = <R extends { key: string }>(page: { total: number; items: R[] }) => ({
+  total: page.total,
+  items: page.items.map(({ key: _k, ...row }) => row),
+});
+
 /**
  * Issue 15: the deadlines read table answers as the previous union of the five sources (previous-deadlines.ts) for
  * every filter and each deadline's name: the whole list and its count, its pages, and the overdue deadlines.
  */
 async function expectSameDeadlines(now = NOW) {
-  const repository = dashboardRepository(db);
+  const repository = readModel();
   const previous = previousDeadlines(db);
   const names = [undefined, 'finalisation-due', 'statement-due', 'payment-due', 'remedy-due', 'badge-due'];
   for (const filter of FILTERS) {
@@ -178,9 +207,10 @@ async function expectSameDeadlines(now = NOW) {
       const f = { ...filter, name, limit: 1000, offset: 0, days: 30, now };
       const label = JSON.stringify({ ...filter, name });
       const expected = await previous.upcomingDeadlines(f);
-      expect(await repository.upcomingDeadlines(f), label).toEqual(expected);
+      expect(await repository.upcomingDeadlinesKeyed(f), `${label} keyed`).toEqual(expected.items);
+      expect(await repository.upcomingDeadlines(f), label).toEqual(unkeyed(expected));
       const page = { ...f, limit: 3, offset: 2 };
-      expect(await repository.upcomingDeadlines(page), `${label} page`).toEqual(await previous.upcomingDeadlines(page));
+      expect(await repository.upcomingDeadlines(page), `${label} page`).toEqual(unkeyed(await previous.upcomingDeadlines(page)));
     }
     await expectSameOverdue(filter, now);
   }
@@ -203,7 +233,7 @@ async function expectSameOverdue(filter: Omit<DashboardFilter, 'limit' | 'offset
 
 /** Every filter: the counts, the quotas at risk (whole and paged) and the deadlines (whole and paged) agree. */
 async function expectSameAnswers() {
-  const repository = dashboardRepository(db);
+  const repository = readModel();
   for (const filter of FILTERS) {
     const f = { ...filter, limit: 1000, offset: 0 };
     expect(sorted((await repository.overviewCounts(f)).agrements), JSON.stringify(filter)).toEqual(sorted(await oldCounts(f)));
@@ -307,7 +337,7 @@ describe('dashboards over their read tables (issue 15)', () => {
   });
 
   it('SES-10 SUS-1 BRE-1 overdue sessions and the watchlist look their organisation and agrément up row by row: the same rows', async () => {
-    const repository = dashboardRepository(db);
+    const repository = readModel();
     const sessionsOverdue = async (f: Omit<DashboardFilter, 'limit' | 'offset'>) =>
       (await repository.overdue({ ...f, limit: 50, offset: 0, now: NOW, applications: false, timeZone: 'Europe/Paris' })).items
         .filter((d) => d.what === 'finalisation-overdue')
@@ -337,12 +367,12 @@ describe('dashboards over their read tables (issue 15)', () => {
     await db.query(`DELETE FROM agrements WHERE id = $1`, [id]);
     await expectSameAnswers();
     // Counts that fall to zero disappear, as GROUP BY never shows them.
-    const counts = (await dashboardRepository(db).overviewCounts({ limit: 50, offset: 0 })).agrements;
+    const counts = (await readModel().overviewCounts({ limit: 50, offset: 0 })).agrements;
     expect(counts.find((c) => c.state === 'expired')).toBeUndefined();
   });
 
   it('QUO-3 the projection follows the day and the targets: moved before the answer, once, and a writer projects its row on the basis in force', async () => {
-    const repository = dashboardRepository(db);
+    const repository = readModel();
     const all = { limit: 1000, offset: 0 };
     const expectAsOld = async (today: string, targets = TARGETS) => {
       const quotas = await oldQuotas(all, today, targets);
@@ -489,7 +519,7 @@ describe('dashboards over their read tables (issue 15)', () => {
       await agrement(id, 'centre', 'active', '2025-06-01', 10);
       await proposal(id, '2026-06-03');
     }
-    const repository = dashboardRepository(db);
+    const repository = readModel();
     const all = await overdue(db, { limit: 50, offset: 0, now: NOW });
     const rows = all.items.map((r) => [r.since, r.organisationName, r.what, r.ruleId]);
     // APP-7: flagged at 22:30 UTC on 2 May, the 3rd in Paris (Centre Lyon was renamed above).

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { overdueIn } from '../../../../src/dashboard/usecases/dashboard';
 import type { DashboardFilter, DashboardRepository, OverdueRow } from '../../../../src/dashboard/usecases/ports';
 import { PARAMETERS } from '../../../../src/config/parameters';
+import { parseJsonText } from '../../../../src/shared/domain/json-text';
 
 /**
  * The "overdue" dashboard's use case over its port (BRE-4, AGR-2, APP-7, SES-10, BIL-1, SES-12): which sources it asks
@@ -30,6 +31,7 @@ function readModel() {
   const repository: DashboardRepository = {
     overviewCounts: unused,
     upcomingDeadlines: unused,
+    upcomingDeadlinesKeyed: unused,
     quotasAtRisk: unused,
     projectQuotas: unused,
     watchlist: unused,
@@ -37,7 +39,7 @@ function readModel() {
     centreHistory: unused,
     async overdue(f) {
       asked.push(f);
-      return { total: 7, items: [row] };
+      return { total: 7, items: JSON.stringify([row]) };
     },
   };
   return { repository, asked };
@@ -52,7 +54,8 @@ describe('overdue: what waits on a person past its date, oldest first', () => {
     expect(asked).toEqual([
       { now: NOW, limit: 1, offset: 3, department: '69', applications: true, timeZone: PARAMETERS.agrement.timeZone },
     ]);
-    expect(page).toEqual({ total: 7, limit: 1, offset: 3, items: [row] });
+    // Issue 15: the read model's JSON served as is, inside the page.
+    expect(parseJsonText(page)).toEqual({ total: 7, limit: 1, offset: 3, items: [row] });
   });
 
   it.each<[string, Partial<DashboardFilter>]>([
