@@ -76,8 +76,10 @@ const pageOf = (f: { limit: number; offset: number }, params: unknown[]) =>
  * A list's count and one of its pages in one round trip, as a prepared statement, the page as JSON built by PostgreSQL
  * (issue 15: the API serves it as is; parsing 50 rows into objects and serialising them again cost it more CPU than
  * the rest of the request). Each item is its row, keyed by the page's column names. json_agg takes the rows in the
- * page's order: they come straight from its sorted, limited subquery, with no join above it (PostgreSQL's documented
- * way, "supplying the input values from a sorted subquery"; PostgREST builds its bodies so). `head` may add columns
+ * page's order: they come straight from its sorted, limited subquery, with nothing above it that could reorder them (a
+ * join would; the form PostgreSQL's documentation gives for an ordered aggregate without ORDER BY, which it says
+ * "will usually work", and how PostgREST builds its bodies); the integration tests check every page's order against
+ * the previous definitions. `head` may add columns
  * (e.g. whether the quotas are fresh); `withClause` may name what both the count and the page read.
  */
 async function countedPage<Row, Head extends object = object>(

@@ -90,7 +90,7 @@ export interface DashboardRepository {
   }>;
   /** Every deadline held from `now` to `days` days later, all sources together, soonest first, paged, with their count. */
   upcomingDeadlines(f: UpcomingFilter): Promise<JsonPage<DeadlineRow>>;
-  /** The same deadlines' first page, each with its key (the calendar feed's). */
+  /** The same deadlines' page (without their count), each with its key: the calendar feed's. */
   upcomingDeadlinesKeyed(f: UpcomingFilter): Promise<KeyedDeadlineRow[]>;
   /**
    * What waits on a person past `now`, oldest first (then by organisation name), paged, with their count: each open

@@ -4,7 +4,9 @@
  * API more CPU than the rest of the request. The type says what the text encodes, for the code that still has to read
  * it (a CSV export, a calendar feed, a test).
  */
-export type JsonText<T> = string & { readonly __encodes?: T };
+export type JsonText<T> = string & { readonly [encodes]: T };
+/** Types only: a plain string is not a JsonText, nor is one T's text another's. */
+declare const encodes: unique symbol;
 
 /** What a JSON text encodes. */
 export function parseJsonText<T>(text: JsonText<T>): T {
@@ -19,5 +21,10 @@ export function jsonPage<T>(page: { total: number; limit: number; offset: number
   items: T[];
 }> {
   const n = (x: number) => JSON.stringify(Number(x));
-  return `{"total":${n(page.total)},"limit":${n(page.limit)},"offset":${n(page.offset)},"items":${page.items}}`;
+  return `{"total":${n(page.total)},"limit":${n(page.limit)},"offset":${n(page.offset)},"items":${page.items}}` as JsonText<{
+    total: number;
+    limit: number;
+    offset: number;
+    items: T[];
+  }>;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { overdueIn } from '../../../../src/dashboard/usecases/dashboard';
 import type { DashboardFilter, DashboardRepository, OverdueRow } from '../../../../src/dashboard/usecases/ports';
 import { PARAMETERS } from '../../../../src/config/parameters';
-import { parseJsonText } from '../../../../src/shared/domain/json-text';
+import { type JsonText, parseJsonText } from '../../../../src/shared/domain/json-text';
 
 /**
  * The "overdue" dashboard's use case over its port (BRE-4, AGR-2, APP-7, SES-10, BIL-1, SES-12): which sources it asks
@@ -39,7 +39,7 @@ function readModel() {
     centreHistory: unused,
     async overdue(f) {
       asked.push(f);
-      return { total: 7, items: JSON.stringify([row]) };
+      return { total: 7, items: JSON.stringify([row]) as JsonText<OverdueRow[]> };
     },
   };
   return { repository, asked };

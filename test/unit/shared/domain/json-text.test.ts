@@ -22,7 +22,7 @@ describe('JSON texts', () => {
   });
 
   it('an empty page is still valid JSON', () => {
-    expect(parseJsonText(jsonPage({ total: 0, limit: 50, offset: 100, items: '[]' }))).toEqual({
+    expect(parseJsonText(jsonPage({ total: 0, limit: 50, offset: 100, items: '[]' as JsonText<unknown[]> }))).toEqual({
       total: 0,
       limit: 50,
       offset: 100,
