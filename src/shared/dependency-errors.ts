@@ -8,8 +8,10 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE
 const PG_UNAVAILABLE = new Set(['57P01', '57P02', '57P03', '53300']);
 const PG_MESSAGES =
   /Driver not Connected|Connection terminated|timeout exceeded when trying to connect|Query read timeout|Connection is not established|the database system is (starting up|shutting down)/i;
-// gRPC: UNAVAILABLE, DEADLINE_EXCEEDED.
-const GRPC_UNAVAILABLE = new Set([14, 4]);
+// gRPC: UNAVAILABLE, DEADLINE_EXCEEDED, and CANCELLED: past a call's deadline (withinWorkflowBudget), Temporal's server
+// may cancel the call before the client's own timer fires, and the client then sees CANCELLED where it would have seen
+// DEADLINE_EXCEEDED (a query no worker answered: a 500 instead of the 503 a retry needs).
+const GRPC_UNAVAILABLE = new Set([14, 4, 1]);
 
 function codeOf(err: unknown): unknown {
   return (err as { code?: unknown } | null)?.code;
@@ -24,7 +26,7 @@ export function unavailableDependency(err: unknown): Dependency | null {
     if (e instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return 'temporal';
     if (e instanceof ServiceError && GRPC_UNAVAILABLE.has(codeOf((e as { cause?: unknown }).cause) as number)) return 'temporal';
     const code = codeOf(e);
-    if (typeof code === 'number' && GRPC_UNAVAILABLE.has(code) && /grpc|UNAVAILABLE|DEADLINE/i.test(String((e as Error).message)))
+    if (typeof code === 'number' && GRPC_UNAVAILABLE.has(code) && /grpc|UNAVAILABLE|DEADLINE|CANCELLED/i.test(String((e as Error).message)))
       return 'temporal';
     if (typeof code === 'string' && (PG_UNAVAILABLE.has(code) || code.startsWith('08'))) return 'database';
     // A socket error with a text code: the API's only TCP client outside gRPC (numeric codes) is PostgreSQL's.
