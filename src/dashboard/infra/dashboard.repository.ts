@@ -79,8 +79,8 @@ const pageOf = (f: { limit: number; offset: number }, params: unknown[]) =>
  * page's order: they come straight from its sorted, limited subquery, with nothing above it that could reorder them (a
  * join would; the form PostgreSQL's documentation gives for an ordered aggregate without ORDER BY, which it says
  * "will usually work", and how PostgREST builds its bodies); the integration tests check every page's order against
- * the previous definitions. `head` may add columns
- * (e.g. whether the quotas are fresh); `withClause` may name what both the count and the page read.
+ * the previous definitions. `head` may add columns (e.g. whether the quotas are fresh); `withClause` may name what both
+ * the count and the page read.
  */
 async function countedPage<Row, Head extends object = object>(
   db: Db,
