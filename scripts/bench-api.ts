@@ -263,16 +263,19 @@ function loadWithWrk(wrk: { path: string; script: string }, base: string, token:
  */
 type Load = { latencies: number[]; seconds: number; requests: number; errors: number; cpuMs: number; apiCpuMs: number; answers: number };
 
+/** p50, p95 and p99 of latencies (ms). */
+function quantiles(latencies: number[]) {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
+  return { p50: q(0.5), p95: q(0.95), p99: q(0.99) };
+}
+
 /** Loads or direct runs taken together: their percentiles over all their latencies, their rate, errors and CPU. */
 function pooled(runs: Array<Pick<Load, 'latencies' | 'seconds' | 'requests'> & Partial<Load>>) {
-  const sorted = runs.flatMap((r) => r.latencies).sort((a, b) => a - b);
-  const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
   const sum = (f: (r: (typeof runs)[number]) => number | undefined) => runs.reduce((n, r) => n + (f(r) ?? 0), 0);
   const requests = sum((r) => r.requests);
   return {
-    p50: q(0.5),
-    p95: q(0.95),
-    p99: q(0.99),
+    ...quantiles(runs.flatMap((r) => r.latencies)),
     rps: requests / sum((r) => r.seconds),
     requests,
     errors: sum((r) => r.errors),
@@ -403,13 +406,13 @@ async function main() {
       `  direct     p50 ${f(concurrent.p50)} ms   p95 ${f(concurrent.p95)} ms   ${concurrent.rps.toFixed(0)} queries/s   (same queries in PostgreSQL, ${CONCURRENCY} at a time, ${ROUNDS} × ${perRound} in turns with no-cache)`,
     );
     console.log(
-      `  rounds     p95 no-cache / direct: ${rounds.map((r) => `${pooled([r.uncached]).p95.toFixed(1)} / ${pooled([r.direct]).p95.toFixed(1)}`).join(', ')} ms`,
+      `  rounds     p95 no-cache / direct: ${rounds.map((r) => `${quantiles(r.uncached.latencies).p95.toFixed(1)} / ${quantiles(r.direct.latencies).p95.toFixed(1)}`).join(', ')} ms`,
     );
     console.log(
       `  direct x1  p50 ${f(sequential.p50)} ms   p95 ${f(sequential.p95)} ms   ${sequential.rps.toFixed(0)} queries/s   (one at a time)`,
     );
     sequentialRun.byEndpoint.forEach((times, i) => {
-      const q = pooled([{ latencies: times, seconds: 0, requests: 0 }]);
+      const q = quantiles(times);
       console.log(`    ${ENDPOINTS[i]!.padEnd(30)} p50 ${f(q.p50)} ms   p95 ${f(q.p95)} ms   (one at a time)`);
     });
     // Issue 15: uncached p95 < 50 ms, and ≤ 2× the same queries run directly at the same concurrency.

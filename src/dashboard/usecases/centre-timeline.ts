@@ -3,7 +3,6 @@ import { NotFound } from '../../shared/domain/errors';
 import { timelineView } from '../../audit/usecases/timeline';
 import { parseJsonText } from '../../shared/domain/json-text';
 import { dashboardRepository } from '../infra/dashboard.repository';
-import { upcomingDeadlines } from './dashboard';
 
 /** How far ahead a centre's timeline looks: past the end of a 3-year agrément. */
 const HORIZON_DAYS = 4 * 366;
@@ -19,9 +18,14 @@ export async function centreTimeline(db: DataSource, organisationId: string, pag
   const organisation = await readModel.organisation(organisationId);
   if (!organisation) throw new NotFound(`organisation ${organisationId} not found`, { organisationId });
   const past = await readModel.centreHistory(organisationId, page);
-  const upcoming = parseJsonText(
-    await upcomingDeadlines(db, { organisationIds: [organisationId], days: HORIZON_DAYS, now: page.now, limit: 500, offset: 0 }),
-  );
+  // The page's items only: its JSON parsed once, not wrapped in a page first.
+  const upcoming = await readModel.upcomingDeadlines({
+    organisationIds: [organisationId],
+    days: HORIZON_DAYS,
+    now: page.now,
+    limit: 500,
+    offset: 0,
+  });
   return {
     organisation,
     past: {
@@ -30,6 +34,6 @@ export async function centreTimeline(db: DataSource, organisationId: string, pag
       offset: page.offset,
       items: past.entries.map((e, i) => ({ stream: past.streams[i], ...timelineView([e])[0]! })),
     },
-    upcoming: upcoming.items,
+    upcoming: parseJsonText(upcoming.items),
   };
 }

@@ -13,18 +13,11 @@ export function parseJsonText<T>(text: JsonText<T>): T {
   return JSON.parse(text) as T;
 }
 
-/** A page of a list (the API's shape for every paged list): its count, its bounds and its items, already JSON. */
-export function jsonPage<T>(page: { total: number; limit: number; offset: number; items: JsonText<T[]> }): JsonText<{
-  total: number;
-  limit: number;
-  offset: number;
-  items: T[];
-}> {
+/** A page of a list, the API's shape for every paged list: its count, its bounds and its items. */
+type PageOf<T> = { total: number; limit: number; offset: number; items: T[] };
+
+/** A page whose items are already JSON, as JSON. */
+export function jsonPage<T>(page: Omit<PageOf<T>, 'items'> & { items: JsonText<T[]> }): JsonText<PageOf<T>> {
   const n = (x: number) => JSON.stringify(Number(x));
-  return `{"total":${n(page.total)},"limit":${n(page.limit)},"offset":${n(page.offset)},"items":${page.items}}` as JsonText<{
-    total: number;
-    limit: number;
-    offset: number;
-    items: T[];
-  }>;
+  return `{"total":${n(page.total)},"limit":${n(page.limit)},"offset":${n(page.offset)},"items":${page.items}}` as JsonText<PageOf<T>>;
 }
