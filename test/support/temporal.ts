@@ -41,7 +41,7 @@ export async function createTestEnvWithOwnServer(
 ): Promise<TestWorkflowEnvironment> {
   quietSdkLogs();
   return startOnFreePorts(async () => startOwnServer(executable, await pickPort(), startTimeoutMs), {
-    portTaken: (error) => BIND_FAILURE.test((error as Error).message),
+    portTaken: (error) => error instanceof PortTaken,
     onRetry: (attempt) => log(`the test server's port was taken before it could bind it; starting again (attempt ${attempt}).`),
   });
 }
@@ -49,9 +49,12 @@ export async function createTestEnvWithOwnServer(
 /** The Java server's words when its port is taken: "Failed to bind to address …" (caused by "Address already in use"). */
 const BIND_FAILURE = /failed to bind|address already in use/i;
 
+/** The server could not bind the port picked for it (watched in all its output: a JVM's stack trace is long). */
+class PortTaken extends Error {}
+
 async function startOwnServer(executable: string, port: number, startTimeoutMs: number): Promise<TestWorkflowEnvironment> {
   const address = `127.0.0.1:${port}`;
-  const tail = new OutputTail(30);
+  const tail = new OutputTail(30, [BIND_FAILURE]);
   const child = spawn(executable, [String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout.on('data', (chunk: Buffer) => tail.push(chunk));
   child.stderr.on('data', (chunk: Buffer) => tail.push(chunk));
@@ -68,7 +71,7 @@ async function startOwnServer(executable: string, port: number, startTimeoutMs: 
     for (;;) {
       if (child.exitCode !== null || child.signalCode !== null) throw new Error('the test server exited');
       // It says so, and its JVM may live on without serving.
-      if (BIND_FAILURE.test(tail.toString())) throw new Error('the test server could not bind its port');
+      if (tail.saw(BIND_FAILURE)) throw new Error('the test server could not bind its port');
       const connection = await Connection.connect({ address, connectTimeout: 1_000 }).catch(() => null);
       if (connection) {
         await connection.close();
@@ -98,7 +101,8 @@ async function startOwnServer(executable: string, port: number, startTimeoutMs: 
     });
   } catch (error) {
     await kill();
-    throw new Error(`Temporal test server ${executable} did not start: ${(error as Error).message}\n${tail.toString()}`);
+    const Failure = tail.saw(BIND_FAILURE) ? PortTaken : Error;
+    throw new Failure(`Temporal test server ${executable} did not start: ${(error as Error).message}\n${tail}`);
   }
 }
 

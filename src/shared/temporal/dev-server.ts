@@ -97,6 +97,12 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
 /** The server exited because one of its ports was taken between our pick and its bind. */
 class PortTaken extends Error {}
 
+/**
+ * How the CLI says a port is taken: a clean "can't set frontend port …: bind: address already in use", or, for its
+ * internal services' ports, a fatal log line followed by a panic's long stack trace (hence watched, not searched in the tail).
+ */
+const ADDRESS_IN_USE = /address already in use/i;
+
 async function launch(
   cli: string,
   options: DevServerOptions & { port: number; uiPort: number },
@@ -136,7 +142,7 @@ async function launch(
   ];
 
   const started = Date.now();
-  const tail = new OutputTail(40);
+  const tail = new OutputTail(40, [ADDRESS_IN_USE]);
   const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.on('data', (chunk: Buffer) => tail.push(chunk));
   child.stderr?.on('data', (chunk: Buffer) => tail.push(chunk));
@@ -164,10 +170,9 @@ async function launch(
     await waitUntilServing(child, address, namespace, options.startTimeoutMs ?? 60_000, () => spawnError);
   } catch (error) {
     await stop();
-    const output = tail.toString();
-    const Failure = /address already in use/i.test(output) ? PortTaken : Error;
+    const Failure = tail.saw(ADDRESS_IN_USE) ? PortTaken : Error;
     throw new Failure(
-      `Temporal dev server (${cli} ${args.join(' ')}) did not start: ${(error as Error).message}\n--- server output ---\n${output}`,
+      `Temporal dev server (${cli} ${args.join(' ')}) did not start: ${(error as Error).message}\n--- server output ---\n${tail}`,
     );
   }
   const uiUrl = `http://127.0.0.1:${uiPort}`;

@@ -143,8 +143,12 @@ export async function explicitExecutable(variable: string): Promise<string | nul
 }
 
 /**
- * Asks the OS for a currently free TCP port on 127.0.0.1. There is a small window
- * before the caller binds it; callers that spawn servers retry on bind failures.
+ * Asks the OS for a currently free TCP port on 127.0.0.1, and keeps the OS from handing it to anyone else's port-0 bind
+ * for about a minute: a connection to it is closed from the listening side, which leaves it in TIME_WAIT (the Temporal
+ * CLI reserves its internal services' ports the same way). Without this, a port we picked and released could be given
+ * at once to a parallel Temporal server's internal service, which then dies with a stack trace instead of a clean
+ * "address already in use". Servers bind it anyway (SO_REUSEADDR: Node, Go, PostgreSQL and the JVM set it). A window
+ * remains for explicit binds of the same number (another caller's pick): callers that spawn servers retry on bind failures.
  */
 export function getFreePort(host = '127.0.0.1'): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -154,7 +158,12 @@ export function getFreePort(host = '127.0.0.1'): Promise<number> {
     server.listen({ port: 0, host, exclusive: true }, () => {
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => (port ? resolve(port) : reject(new Error('Could not allocate a free port'))));
+      if (!port) return server.close(() => reject(new Error('Could not allocate a free port')));
+      // The listening side closes first: its end of the connection is the one left in TIME_WAIT.
+      server.once('connection', (socket) => socket.destroy());
+      const client = net.connect({ port, host });
+      client.once('error', (error) => server.close(() => reject(error)));
+      client.once('close', (hadError) => hadError || server.close(() => resolve(port)));
     });
   });
 }
@@ -178,12 +187,23 @@ export async function startOnFreePorts<T>(
   }
 }
 
-/** Keeps the last `max` lines of a child process' output, for error messages. */
+/**
+ * What a child process printed, for error messages and for telling its failures apart: its first `head` lines (where a
+ * crash states its cause, e.g. a Go panic's message before its stack trace), its last `max` lines, and whether any line
+ * ever matched one of the `watched` patterns (a cause printed between the two).
+ */
 export class OutputTail {
-  private readonly lines: string[] = [];
+  private readonly first: string[] = [];
+  private readonly last: string[] = [];
+  private readonly matched = new Set<RegExp>();
+  private omitted = 0;
   private partial = '';
 
-  constructor(private readonly max = 40) {}
+  constructor(
+    private readonly max = 40,
+    private readonly watched: readonly RegExp[] = [],
+    private readonly head = 10,
+  ) {}
 
   push(chunk: Buffer | string): void {
     const text = this.partial + chunk.toString();
@@ -194,12 +214,24 @@ export class OutputTail {
 
   add(line: string): void {
     if (!line.trim()) return;
-    this.lines.push(line);
-    if (this.lines.length > this.max) this.lines.shift();
+    for (const pattern of this.watched) if (pattern.test(line)) this.matched.add(pattern);
+    if (this.first.length < this.head) return void this.first.push(line);
+    this.last.push(line);
+    if (this.last.length > this.max) {
+      this.last.shift();
+      this.omitted += 1;
+    }
+  }
+
+  /** Whether a line matched `pattern` (one of `watched`), the unfinished last line included. */
+  saw(pattern: RegExp): boolean {
+    if (!this.watched.includes(pattern)) throw new Error(`OutputTail does not watch ${pattern}`);
+    return this.matched.has(pattern) || pattern.test(this.partial);
   }
 
   toString(): string {
-    return [...this.lines, ...(this.partial.trim() ? [this.partial] : [])].join('\n');
+    const gap = this.omitted ? [`… (${this.omitted} lines left out)`] : [];
+    return [...this.first, ...gap, ...this.last, ...(this.partial.trim() ? [this.partial] : [])].join('\n');
   }
 }
 
