@@ -3,7 +3,11 @@ import { OutputTail } from '../../../../src/shared/tools/cache-dir';
 
 const ADDRESS_IN_USE = /address already in use/i;
 
-/** The shape of the Temporal CLI's output when an internal service's port is taken (CI, stop 33): one error line, then a panic's stack trace. */
+/**
+ * The shape of the Temporal CLI's output when an internal service's port is taken: its logger writes the server's fatal
+ * "Failed to start gRPC listener" at ERROR without exiting (temporalcli/devserver/log.go), then start-up panics. CI (stop
+ * 33) kept only the trace's last 40 lines, the cause gone: the start was not retried.
+ */
 function cliPanicOutput(frames: number): string {
   const lines = [
     'time=2026-12-03T07:31:02.118 level=ERROR msg="Failed to start gRPC listener" error="listen tcp 127.0.0.1:40311: bind: address already in use" service=history address=127.0.0.1:40311',
