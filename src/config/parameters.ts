@@ -245,6 +245,8 @@ export const PARAMETERS = {
     reminderHoursBefore: [24, 4],
     /** QUO-3 outbox: finalised sessions per agrément signal (Temporal caps a workflow's signals, so they go in batches). */
     quotaSignalBatch: 1000,
+    /** QUO-3 outbox: agréments signalled at once (each waits on a round trip to the Temporal server). */
+    quotaSignalConcurrency: 8,
     /** SES-12: an incident attributable to the centre entitles the candidates to a free new session or a full refund within this many days of the session (CdC §2.2.5, Conv art. 16). */
     remedyDays: 5,
     /** SES-12: after the remedy deadline, how long the engine keeps waiting for the centre to record it before closing the follow-up, in days. */

@@ -7,6 +7,7 @@ import { type ListedStatement, planStatements, type StatementSteps } from './sta
 import { prng } from '../shared/tools/prng';
 import { DEMO_COMMITMENTS } from './demo';
 import { NETWORKS, organisationSpec, personName, type OrganisationSpec } from './portfolio-names';
+import { forEachBounded } from '../shared/usecases/bounded';
 
 /**
  * DEMO DATA ONLY (`./dev start`): a realistic portfolio of centres and networks, seeded through the public API as
@@ -123,17 +124,6 @@ interface Answer {
 }
 
 /** Runs `work` over `items`, at most `limit` at once. */
-async function pool<T>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const runners = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      await work(items[i]!, i);
-    }
-  });
-  await Promise.all(runners);
-}
-
 class Client {
   readonly refused: string[] = [];
   constructor(
@@ -264,7 +254,7 @@ export async function seedPortfolio(api: string, options: PortfolioOptions, log:
   }));
   // The networks' few applications run beside the individual ones (not out of their share: once they are walked, the
   // individual applications would go on at parallelism minus 5).
-  const individuals = pool(centres, parallelism, async (c) => {
+  const individuals = forEachBounded(centres, parallelism, async (c) => {
     const application = {
       kind: c.spec.kind,
       organisation: { name: c.spec.name, category: c.spec.category, uai: c.spec.uai, department: c.spec.department, email: c.spec.email },
@@ -290,7 +280,7 @@ export async function seedPortfolio(api: string, options: PortfolioOptions, log:
     c.organisationId = String((view.organisation as { id: string }).id);
     await walkApplication(client, ops, c, today);
   });
-  const networkApplications = pool(networks, networks.length, async (n) => {
+  const networkApplications = forEachBounded(networks, networks.length, async (n) => {
     const memberNames = new Set<string>();
     const memberSpecs = Array.from({ length: membersOf(n.index) }, (_, m) => {
       const spec = organisationSpec(1000 + n.index * 100 + m, prng(7000 + n.index * 100 + m), n.departments);
@@ -355,7 +345,7 @@ export async function seedPortfolio(api: string, options: PortfolioOptions, log:
   // --- 3. The agréments, once their workflows have recorded them (APP-6 → AGR-1) ------------------
   const agreed = centres.filter((c) => AGREED.has(c.profile));
   const agreedNetworks = networks.filter((n) => n.state !== 'app-admissible');
-  await pool([...agreed.map((c) => c.organisationId!), ...agreedNetworks.map((n) => n.organisationId)], parallelism, (id) =>
+  await forEachBounded([...agreed.map((c) => c.organisationId!), ...agreedNetworks.map((n) => n.organisationId)], parallelism, (id) =>
     waitForAgrement(client, ops, id),
   );
   for (const n of agreedNetworks) {
@@ -366,7 +356,7 @@ export async function seedPortfolio(api: string, options: PortfolioOptions, log:
   log(`demo portfolio: ${agreed.length + agreedNetworks.length} agréments started (${Math.round((Date.now() - started) / 1000)} s)`);
 
   // --- 4. REF-3: most référents showed their badge in time; a few did not (a BRE-4 proposal waits) --
-  await pool(
+  await forEachBounded(
     agreed.filter((c) => c.profile !== 'badge-missing' && c.startDaysAgo > 150),
     parallelism,
     async (c) => {
@@ -502,7 +492,7 @@ export async function seedPortfolio(api: string, options: PortfolioOptions, log:
         );
     }
   }
-  await Promise.all([importSessions(client, ops, backlog), pool(sessionJobs, parallelism, (job) => job())]);
+  await Promise.all([importSessions(client, ops, backlog), forEachBounded(sessionJobs, parallelism, (job) => job())]);
   log(
     `demo portfolio: ${backlog.length} past sessions imported, ${sessionJobs.length} reported (${Math.round((Date.now() - started) / 1000)} s)`,
   );
@@ -510,7 +500,7 @@ export async function seedPortfolio(api: string, options: PortfolioOptions, log:
   // --- 6. The legal team and the centres act (SUS-1, BRE-1..4, TER-1, TER-3, TER-5) ---------------
   const act = (c: { organisationId?: string }, action: string, body: Record<string, unknown>, key: string, token = legal) =>
     client.attempt(`${action} on ${c.organisationId}`, token, 'POST', `/agrements/${c.organisationId}/actions/${action}`, body, key);
-  await pool(agreed, parallelism, async (c) => {
+  await forEachBounded(agreed, parallelism, async (c) => {
     const k = c.index;
     switch (c.profile) {
       case 'suspended':
@@ -801,7 +791,7 @@ async function settleStatements(
   const byOrganisation = new Map<string, Statement[]>();
   for (const s of items) byOrganisation.set(s.organisationId, [...(byOrganisation.get(s.organisationId) ?? []), s]);
   // One centre's statements one after the other: sending two of them at once deadlocks in refreshOpenStatements (retried).
-  await pool([...byOrganisation.values()], parallelism, async (list) => {
+  await forEachBounded([...byOrganisation.values()], parallelism, async (list) => {
     for (const s of list) await settle(s, plan.get(s.id)!);
   });
   async function settle(s: Statement, { sent, invoice }: StatementSteps): Promise<void> {

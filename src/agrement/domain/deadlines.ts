@@ -7,12 +7,32 @@ import { addDays, addMonths, addYears, daysBetween, isoDate, parseIsoDate } from
  */
 const P = PARAMETERS;
 const d = parseIsoDate;
-const plusMonths = (date: string, months: number) => isoDate(addMonths(d(date), months));
-const plusDays = (date: string, days: number) => isoDate(addDays(d(date), days));
+
+/**
+ * Calendar steps from a date, kept once computed: every decision recomputes every clause's dates from the same few
+ * dates (pendingDeadlines; a bulk QUO-3 signal decides up to 1,000 sessions in a row), and the Date work dominated it
+ * (issue 15). Pure, so a kept answer is the answer; bounded, as a long-lived worker meets ever new dates.
+ */
+function kept(step: (date: string, n: number) => string): (date: string, n: number) => string {
+  const answers = new Map<string, string>();
+  return (date, n) => {
+    const key = `${date}|${n}`;
+    let answer = answers.get(key);
+    if (answer === undefined) {
+      answer = step(date, n); // an invalid date throws here, and nothing is kept
+      if (answers.size >= 10_000) answers.clear();
+      answers.set(key, answer);
+    }
+    return answer;
+  };
+}
+const plusMonths = kept((date, months) => isoDate(addMonths(d(date), months)));
+const plusDays = kept((date, days) => isoDate(addDays(d(date), days)));
+const plusYears = kept((date, years) => isoDate(addYears(d(date), years)));
 
 /** APP-5, APP-6, AGR-3: the term is the start plus the granted duration. */
 export function termOn(startOn: string, years: number): string {
-  return isoDate(addYears(d(startOn), years));
+  return plusYears(startOn, years);
 }
 
 /** AGR-2: the renewal request is due 3 months before the term (2028-05-31 → 2028-02-29). */
@@ -99,7 +119,7 @@ export function cahierChangeApplyBy(notifiedOn: string): string {
 
 /** TER-5: confidentiality runs 5 more years after the end. */
 export function confidentialityUntil(endOn: string): string {
-  return isoDate(addYears(d(endOn), P.agrement.confidentialityYears));
+  return plusYears(endOn, P.agrement.confidentialityYears);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -155,7 +175,7 @@ export function quotaJudgedOn(firstGrantOn: string): string {
 export function agrementYearEnds(startOn: string, termOn: string): string[] {
   const ends: string[] = [];
   for (let n = 1; ; n += 1) {
-    const end = isoDate(addYears(d(startOn), n));
+    const end = plusYears(startOn, n);
     if (end > termOn) break;
     ends.push(end);
   }
@@ -165,13 +185,13 @@ export function agrementYearEnds(startOn: string, termOn: string): string[] {
 /** REF-4: the agrément year (1, 2, 3…) a date falls in, counted from the first grant. */
 export function agrementYearOf(firstGrantOn: string, on: string): number {
   let n = 1;
-  while (isoDate(addYears(d(firstGrantOn), n)) <= on) n += 1;
+  while (plusYears(firstGrantOn, n) <= on) n += 1;
   return n;
 }
 
 /** REF-4: the day after the last day of agrément year `year` (its anniversary), counted from the first grant. */
 export function agrementYearEndOn(firstGrantOn: string, year: number): string {
-  return isoDate(addYears(d(firstGrantOn), year));
+  return plusYears(firstGrantOn, year);
 }
 
 /**
@@ -180,6 +200,6 @@ export function agrementYearEndOn(firstGrantOn: string, year: number): string {
  */
 export function contributionWarningOn(yearEnd: string): string {
   const warning = plusDays(yearEnd, -P.referent.contributionWarningDaysBefore);
-  const yearStart = isoDate(addYears(d(yearEnd), -1));
+  const yearStart = plusYears(yearEnd, -1);
   return warning < yearStart ? yearStart : warning;
 }

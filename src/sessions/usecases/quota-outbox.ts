@@ -1,6 +1,7 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { PARAMETERS } from '../../config/parameters';
 import { agrementWorkflowId, type SessionFinalised, sessionsFinalisedSignal } from '../../agrement/workflows/definitions';
+import { forEachBounded } from '../../shared/usecases/bounded';
 import type { ApplicationDeps } from '../../shared/usecases/dependencies';
 import { quotaOutboxRepository } from '../infra/quota-outbox.repository';
 import type { InTransaction, QuotaOutboxRepository, SignalSessionsFinalised } from './ports';
@@ -32,9 +33,10 @@ export async function drainQuotaOutbox(
 export async function deliverQuotaReports(
   inTransaction: InTransaction<QuotaOutboxRepository>,
   signal: SignalSessionsFinalised,
-  options: { organisationIds?: string[]; importId?: string; batch?: number } = {},
+  options: { organisationIds?: string[]; importId?: string; batch?: number; concurrency?: number } = {},
 ): Promise<number> {
   const batch = options.batch ?? PARAMETERS.sessions.quotaSignalBatch;
+  const concurrency = options.concurrency ?? PARAMETERS.sessions.quotaSignalConcurrency;
   let delivered = 0;
   for (;;) {
     const n = await inTransaction(async (outbox) => {
@@ -45,7 +47,9 @@ export async function deliverQuotaReports(
         list.push(r.session);
         byAgrement.set(r.agrementOrganisationId, list);
       }
-      for (const [organisationId, sessions] of byAgrement) {
+      // Agréments in parallel (one signal waits on the Temporal server's round trip: a bulk import's 200 agréments
+      // signalled one after the other held its end for seconds, issue 15), each one's batches in order.
+      await forEachBounded([...byAgrement], concurrency, async ([organisationId, sessions]) => {
         for (let i = 0; i < sessions.length; i += batch) {
           try {
             await signal(organisationId, sessions.slice(i, i + batch));
@@ -54,7 +58,7 @@ export async function deliverQuotaReports(
             // No workflow: the agrément has ended (or never was), nothing left to count; the rows go.
           }
         }
-      }
+      });
       if (rows.length) await outbox.removeReports(rows.map((r) => r.session.sessionId));
       return rows.length;
     });

@@ -11,6 +11,21 @@ import { propose, withdrawProposals } from './termination';
  * yet confirmed is withdrawn when the count reaches the threshold.
  */
 
+/**
+ * QUO-3: the sessions already reported, as a set kept beside the agrément's list (which stays the state, as stored and
+ * replayed): a bulk signal checks up to 1,000 sessions against the thousands a network may have counted. Rebuilt when
+ * the list is another one or has grown without it.
+ */
+const reportedIndex = new WeakMap<readonly string[], Set<string>>();
+function reportedSessions(ids: readonly string[]): Set<string> {
+  let set = reportedIndex.get(ids);
+  if (!set || set.size !== ids.length) {
+    set = new Set(ids);
+    reportedIndex.set(ids, set);
+  }
+  return set;
+}
+
 const sessionsFinalised = transition({
   command: 'sessions-finalised',
   procedure: 'quota',
@@ -40,10 +55,14 @@ const sessionsFinalised = transition({
   apply(ctx, c) {
     const { a, emit } = ctx;
     // QUO-3: each finalised session counts once, even when reported again.
-    if (a.quota.sessionIds.includes(c.sessionId)) return;
+    const reported = reportedSessions(a.quota.sessionIds);
+    if (reported.has(c.sessionId)) return;
     const held = c.sessionDate ?? c.finalisedOn;
     const counted = held < D.quotaWindowEndOn(a.firstGrantOn);
-    a.quota = { candidates: a.quota.candidates + (counted ? c.candidates : 0), sessionIds: [...a.quota.sessionIds, c.sessionId] };
+    // `a` is the decision's own copy: the list grows in place (copied at each session, a bulk signal was quadratic).
+    a.quota.sessionIds.push(c.sessionId);
+    reported.add(c.sessionId);
+    a.quota = { candidates: a.quota.candidates + (counted ? c.candidates : 0), sessionIds: a.quota.sessionIds };
     emit('sessions-finalised', ['QUO-3'], {
       sessionId: c.sessionId,
       sessionDate: held,

@@ -46,6 +46,14 @@ describe('agrément deadlines', () => {
     expect(D.confidentialityUntil('2028-01-31')).toBe('2033-01-31');
   });
 
+  it('AGR-2 a date computed again gives the same answer; an invalid one is refused every time (nothing kept of it)', () => {
+    for (let i = 0; i < 3; i++) {
+      expect(D.renewalDueOn('2028-05-31')).toBe('2028-02-29');
+      expect(D.agrementYearEnds('2024-02-29', '2027-02-28')).toEqual(['2025-02-28', '2026-02-28', '2027-02-28']);
+      expect(() => D.shiftDays('2026-02-30', 1)).toThrow(RangeError);
+    }
+  });
+
   it('QUO-3 projects the pace: 150 candidates after 1 of 3 years → 450', () => {
     expect(D.projectedCandidates(150, '2025-01-31', '2026-01-31')).toBe(450);
     expect(D.quotaTarget('centre')).toBe(600);

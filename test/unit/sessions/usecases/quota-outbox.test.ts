@@ -46,11 +46,35 @@ describe('QUO-3 the outbox of finalised sessions, delivered to their agréments'
       batch: 2,
     });
     expect(delivered).toBe(4);
-    expect(signals.map(([id, s]) => [id, s.map((x) => x.sessionId)])).toEqual([
-      [A, ['a-1', 'a-3']],
-      [A, ['a-4']],
-      [B, ['b-2']],
-    ]);
+    // Agréments are signalled in parallel; each one's batches in order.
+    const of = (agrement: string) => signals.filter(([id]) => id === agrement).map(([, s]) => s.map((x) => x.sessionId));
+    expect(signals).toHaveLength(3);
+    expect(of(A)).toEqual([['a-1', 'a-3'], ['a-4']]);
+    expect(of(B)).toEqual([['b-2']]);
+    expect(outbox.state.rows).toEqual([]);
+  });
+
+  it("QUO-3 agréments are signalled in parallel, up to the concurrency asked for, each one's batches one after the other", async () => {
+    const C = '00000000-0000-4000-8000-00000000000c';
+    const outbox = inMemoryOutbox([report(A, 1), report(A, 2), report(B, 3), report(C, 4)]);
+    let inFlight = 0;
+    let most = 0;
+    const perAgrement = new Map<string, number>();
+    const delivered = await deliverQuotaReports(
+      outbox.inTransaction,
+      async (id) => {
+        inFlight++;
+        perAgrement.set(id, (perAgrement.get(id) ?? 0) + 1);
+        expect(perAgrement.get(id)).toBe(1); // never two of one agrément at once
+        most = Math.max(most, inFlight);
+        await new Promise((r) => setImmediate(r));
+        perAgrement.set(id, perAgrement.get(id)! - 1);
+        inFlight--;
+      },
+      { batch: 1, concurrency: 2 },
+    );
+    expect(delivered).toBe(4);
+    expect(most).toBe(2);
     expect(outbox.state.rows).toEqual([]);
   });
 
