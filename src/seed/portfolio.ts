@@ -123,7 +123,6 @@ interface Answer {
   body: Record<string, unknown>;
 }
 
-/** Runs `work` over `items`, at most `limit` at once. */
 class Client {
   readonly refused: string[] = [];
   constructor(
