@@ -9,17 +9,17 @@ export async function forEachBounded<T>(
   work: (item: T, index: number) => Promise<void>,
 ): Promise<void> {
   let next = 0;
-  let failed: { error: unknown } | null = null;
+  const failures: unknown[] = [];
   const runner = async () => {
-    while (failed === null && next < items.length) {
+    while (failures.length === 0 && next < items.length) {
       const i = next++;
       try {
         await work(items[i]!, i);
       } catch (error) {
-        failed ??= { error };
+        failures.push(error);
       }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, runner));
-  if (failed) throw (failed as { error: unknown }).error;
+  if (failures.length > 0) throw failures[0];
 }

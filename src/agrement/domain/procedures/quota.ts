@@ -59,10 +59,10 @@ const sessionsFinalised = transition({
     if (reported.has(c.sessionId)) return;
     const held = c.sessionDate ?? c.finalisedOn;
     const counted = held < D.quotaWindowEndOn(a.firstGrantOn);
-    // `a` is the decision's own copy: the list grows in place (copied at each session, a bulk signal was quadratic).
+    // `a` is the decision's own copy: the count and the list change in place (copied at each session, a bulk signal was quadratic).
     a.quota.sessionIds.push(c.sessionId);
     reported.add(c.sessionId);
-    a.quota = { candidates: a.quota.candidates + (counted ? c.candidates : 0), sessionIds: a.quota.sessionIds };
+    if (counted) a.quota.candidates += c.candidates;
     emit('sessions-finalised', ['QUO-3'], {
       sessionId: c.sessionId,
       sessionDate: held,
