@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { EntityManager } from 'typeorm';
 import { NotFound } from '../../../shared/domain/errors';
 import { unavailableDependency } from '../../../shared/dependency-errors';
@@ -15,6 +16,14 @@ export type { ImportFormat, ImportRun } from '../ports';
 
 /** Sessions handed to reportSessions at once: each chunk is one transaction, with the import's progress, so a crash leaves whole chunks only. */
 export const IMPORT_CHUNK = 500;
+
+/**
+ * Sessions read between two turns of the event loop. The next chunk is read and prepared while the current one's
+ * transaction waits on PostgreSQL; read without a turn (the lines of a spooled part come without I/O), the replies
+ * that transaction waited for sat behind hundreds of lines: 1.5 s of a 12 s import of 20,000 sessions went before
+ * the chunks' first statement (issue 15, bench:import).
+ */
+const READ_TURN = 32;
 
 /** Creates the job of an upload already spooled (spool.ts), owned by the run about to start. */
 export async function createImport(
@@ -196,6 +205,7 @@ export async function runImport(deps: ApplicationDeps, run: ImportRun, options: 
       if (stopped()) break;
       read++;
       if (read <= committed) continue; // committed by an earlier run
+      if (read % READ_TURN === 0) await nextTurn();
       linesDone = item.lineTo;
       if (item.error) unreadable.push(item);
       else chunk.push(item);
