@@ -5,7 +5,7 @@
  * Prints sessions per second, the time until every agrément has counted its candidates, the process's
  * peak memory and, in the same run, the baseline: the same rows written straight into a copy of the sessions
  * table (its keys and indexes) in chunks of the same size (no validation, rules, log or workflows), with the
- * ratio and issue 15's target (≥ 50 %) met or MISSED. A second import of
+ * ratio and issue 15's target (≥ 50 %, the import timed until every agrément has counted its sessions) met or MISSED. A second import of
  * the same file must change nothing (every session 'unchanged', no new log entry, same quotas). Both the import and the baseline
  * start once the system is quiet (no e-mail left to send), so neither pays for the other work of the system.
  *
@@ -315,7 +315,8 @@ async function main(): Promise<void> {
     const rawMs = performance.now() - rawStarted;
 
     clearInterval(sampler);
-    const importRate = SESSIONS / (first.ms / 1000);
+    // Issue 15: "every quota still right when it ends": the import counts until every agrément has counted its sessions.
+    const importRate = SESSIONS / ((first.ms + settleMs) / 1000);
     const rawRate = SESSIONS / (rawMs / 1000);
     console.log(
       `session import (SES-1..10, QUO-3), ${SESSIONS} finalised sessions for ${CENTRES} centres, NDJSON ${mb(size)}, chunks of ${IMPORT_CHUNK}:`,
@@ -334,7 +335,10 @@ async function main(): Promise<void> {
     );
     const ratio = (importRate / rawRate) * 100;
     console.log(
-      `  ratio import / baseline: ${ratio.toFixed(1)} %   peak RSS (API + worker + bench): ${mb(peakFirst)} during the import, ${mb(peak)} overall`,
+      `  import + QUO-3 ${((first.ms + settleMs) / 1000).toFixed(1).padStart(5)} s   ${rate(SESSIONS, first.ms + settleMs).padStart(6)} sessions/s   (from the upload's first byte until every agrément has counted its sessions)`,
+    );
+    console.log(
+      `  ratio import + QUO-3 / baseline: ${ratio.toFixed(1)} % (import alone ${((SESSIONS / (first.ms / 1000) / rawRate) * 100).toFixed(1)} %)   peak RSS (API + worker + bench): ${mb(peakFirst)} during the import, ${mb(peak)} overall`,
     );
     // Issue 15's target; every agrément's QUO-3 count was checked right above (the bench fails otherwise).
     console.log(

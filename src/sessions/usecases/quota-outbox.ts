@@ -33,14 +33,15 @@ export async function drainQuotaOutbox(
 export async function deliverQuotaReports(
   inTransaction: InTransaction<QuotaOutboxRepository>,
   signal: SignalSessionsFinalised,
-  options: { organisationIds?: string[]; importId?: string; batch?: number; concurrency?: number } = {},
+  options: { organisationIds?: string[]; importId?: string; batch?: number; concurrency?: number; round?: number } = {},
 ): Promise<number> {
   const batch = options.batch ?? PARAMETERS.sessions.quotaSignalBatch;
   const concurrency = options.concurrency ?? PARAMETERS.sessions.quotaSignalConcurrency;
+  const round = options.round ?? PARAMETERS.sessions.quotaDeliveryRound;
   let delivered = 0;
   for (;;) {
     const n = await inTransaction(async (outbox) => {
-      const rows = await outbox.lockWaitingReports(batch * 10, options.organisationIds ?? null, options.importId ?? null);
+      const rows = await outbox.lockWaitingReports(round, options.organisationIds ?? null, options.importId ?? null);
       const byAgrement = new Map<string, SessionFinalised[]>();
       for (const r of rows) {
         const list = byAgrement.get(r.agrementOrganisationId) ?? [];

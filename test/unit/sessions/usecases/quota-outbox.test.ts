@@ -54,6 +54,34 @@ describe('QUO-3 the outbox of finalised sessions, delivered to their agréments'
     expect(outbox.state.rows).toEqual([]);
   });
 
+  it('QUO-3 each transaction locks and delivers at most a round of rows; the rounds go on until none is left', async () => {
+    const outbox = inMemoryOutbox([report(A, 1), report(A, 2), report(A, 3), report(B, 4), report(B, 5)]);
+    const rounds: number[] = [];
+    const inTransaction: typeof outbox.inTransaction = (work) =>
+      outbox.inTransaction(async (repository) =>
+        work({
+          ...repository,
+          async lockWaitingReports(limit, organisationIds, importId) {
+            const rows = await repository.lockWaitingReports(limit, organisationIds, importId);
+            rounds.push(rows.length);
+            return rows;
+          },
+        }),
+      );
+    const signals: string[][] = [];
+    const delivered = await deliverQuotaReports(
+      inTransaction,
+      async (_id, sessions) => void signals.push(sessions.map((x) => x.sessionId)),
+      {
+        round: 2,
+      },
+    );
+    expect(delivered).toBe(5);
+    expect(rounds).toEqual([2, 2, 1, 0]);
+    expect(signals).toEqual([['a-1', 'a-2'], ['a-3'], ['b-4'], ['b-5']]);
+    expect(outbox.state.rows).toEqual([]);
+  });
+
   it("QUO-3 agréments are signalled in parallel, up to the concurrency asked for, each one's batches one after the other", async () => {
     const C = '00000000-0000-4000-8000-00000000000c';
     const outbox = inMemoryOutbox([report(A, 1), report(A, 2), report(B, 3), report(C, 4)]);
