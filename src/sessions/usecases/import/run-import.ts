@@ -10,6 +10,7 @@ import type { ImportErrorRow, ImportFormat, ImportRun } from '../ports';
 import { drainQuotaOutbox } from '../quota-outbox';
 import { prepareReports, type PreparedReports, type ReportOutcome, storeReports } from '../report-sessions';
 import { type ParsedItem, sessionsOf } from './parse';
+import { InFlight } from '../../../shared/usecases/in-flight';
 import { readSpool, type Spooled } from './spool';
 
 export type { ImportFormat, ImportRun } from '../ports';
@@ -79,12 +80,8 @@ export async function runImport(deps: ApplicationDeps, run: ImportRun, options: 
   /** Read since the last cut: the sessions to judge, and the lines that could not even be read as one. */
   let chunk: ParsedItem[] = [];
   let unreadable: ParsedItem[] = [];
-  /**
-   * The chunk being committed, if any: the next one is read and prepared meanwhile (parsed, validated, hashed: CPU
-   * work that overlaps the database's). Settles with the error that ended it, or null; never rejects, so that a
-   * failure is reported where the run waits for it, not as an unhandled rejection.
-   */
-  let inflight: Promise<unknown> = Promise.resolve(null);
+  /** The chunk being committed, if any: the next one is read and prepared meanwhile (CPU work that overlaps the database's). */
+  const committing = new InFlight();
 
   const heartbeat = setInterval(() => {
     imports
@@ -165,12 +162,6 @@ export async function runImport(deps: ApplicationDeps, run: ImportRun, options: 
     }
     committedNow();
   };
-  /** Waits for the chunk in flight; throws what ended it. */
-  const settle = async () => {
-    const failure = await inflight;
-    inflight = Promise.resolve(null);
-    if (failure) throw failure;
-  };
   /**
    * Cuts what was read into a chunk, prepares it while the previous one commits, then commits it in the background.
    * A stop or a lost claim lets the chunk in flight commit and drops this one: the run ends after its chunk.
@@ -189,12 +180,9 @@ export async function runImport(deps: ApplicationDeps, run: ImportRun, options: 
     };
     chunk = [];
     unreadable = [];
-    await settle();
+    await committing.settled();
     if (stopped()) return;
-    inflight = store(cut).then(
-      () => null,
-      (err: unknown) => err ?? new Error('import chunk failed'),
-    );
+    await committing.start(() => store(cut));
   };
   const stopped = () => lost || options.signal?.aborted === true;
 
@@ -212,7 +200,7 @@ export async function runImport(deps: ApplicationDeps, run: ImportRun, options: 
       if (chunk.length >= chunkSize || unreadable.length >= chunkSize) await submit();
     }
     await submit();
-    await settle();
+    await committing.settled();
     if (lost) return 'lost';
     if (options.signal?.aborted) {
       await release(deps, run);
@@ -231,7 +219,7 @@ export async function runImport(deps: ApplicationDeps, run: ImportRun, options: 
     return 'completed';
   } catch (caught) {
     // A chunk still in flight ends first (its commit, or what stopped it, is part of this run's outcome).
-    const err = (await inflight) ?? caught;
+    const err = (await committing.ended()) ?? caught;
     if (err instanceof ImportClaimLost) return 'lost';
     if (unavailableDependency(err)) {
       // PostgreSQL or Temporal down: nothing is lost, the job is resumed from its last chunk when they return.

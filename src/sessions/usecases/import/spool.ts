@@ -2,6 +2,7 @@ import { PARAMETERS } from '../../../config/parameters';
 import type { Db } from '../../../shared/database/db';
 import type { ApplicationDeps } from '../../../shared/usecases/dependencies';
 import { sessionImportsRepository } from '../../infra/session-imports.repository';
+import { InFlight } from '../../../shared/usecases/in-flight';
 import { lineGuardFor } from './line-limit';
 
 /**
@@ -44,13 +45,18 @@ export async function spoolUpload(
   let bytes = 0;
   let pending: Buffer[] = [];
   let pendingBytes = 0;
+  /** Parts are written one after the other while the next arrives (the body waited on each INSERT: 6.7 s to spool 318 MiB, issue 15, bench:import). */
+  const writing = new InFlight();
+  const write = async (data: Buffer) => {
+    const part = parts++;
+    await writing.start(() => spool.writeSpoolPart(importId, part, data));
+  };
   /** Writes the pending bytes in parts of `partBytes` (all of them at the end, whole parts only before). */
   const flush = async (end: boolean) => {
     if (pendingBytes === 0) return;
     let data = Buffer.concat(pending, pendingBytes);
     while (data.length >= partBytes || (end && data.length > 0)) {
-      await spool.writeSpoolPart(importId, parts, data.subarray(0, partBytes));
-      parts++;
+      await write(data.subarray(0, partBytes));
       data = data.subarray(partBytes);
     }
     pending = data.length > 0 ? [data] : [];
@@ -67,8 +73,11 @@ export async function spoolUpload(
       if (pendingBytes >= partBytes) await flush(false);
     }
     await flush(true);
+    await writing.settled();
     return { parts, bytes };
   } catch (err) {
+    // The part in flight ends first, so that nothing is written after the spool is removed.
+    await writing.ended();
     await removeSpool(deps.db.manager, importId).catch(() => undefined);
     throw err;
   }
