@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { forEachBounded } from '../../../../src/shared/usecases/bounded';
-
-/** A call that ends when the test says so. */
-function gate() {
-  let open!: () => void;
-  let fail!: (err: unknown) => void;
-  const done = new Promise<void>((resolve, reject) => {
-    open = resolve;
-    fail = reject;
-  });
-  return { done, open, fail };
-}
+import { gate } from '../../../support/gate';
 
 describe('forEachBounded', () => {
   it('never has more than the limit in flight, and runs every item once', async () => {
