@@ -4,13 +4,13 @@ import type { EntityManager } from 'typeorm';
 import { NotFound } from '../../../shared/domain/errors';
 import { unavailableDependency } from '../../../shared/dependency-errors';
 import type { ApplicationDeps } from '../../../shared/usecases/dependencies';
+import { InFlight } from '../../../shared/usecases/in-flight';
 import { PARAMETERS } from '../../../config/parameters';
 import { sessionImportsRepository } from '../../infra/session-imports.repository';
 import type { ImportErrorRow, ImportFormat, ImportRun } from '../ports';
 import { drainQuotaOutbox } from '../quota-outbox';
 import { prepareReports, type PreparedReports, type ReportOutcome, storeReports } from '../report-sessions';
 import { type ParsedItem, sessionsOf } from './parse';
-import { InFlight } from '../../../shared/usecases/in-flight';
 import { readSpool, type Spooled } from './spool';
 
 export type { ImportFormat, ImportRun } from '../ports';

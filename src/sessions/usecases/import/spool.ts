@@ -1,8 +1,8 @@
 import { PARAMETERS } from '../../../config/parameters';
 import type { Db } from '../../../shared/database/db';
 import type { ApplicationDeps } from '../../../shared/usecases/dependencies';
-import { sessionImportsRepository } from '../../infra/session-imports.repository';
 import { InFlight } from '../../../shared/usecases/in-flight';
+import { sessionImportsRepository } from '../../infra/session-imports.repository';
 import { lineGuardFor } from './line-limit';
 
 /**

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDataSource } from '../../../../src/shared/database/data-source';
 import { periodicJobsRepository } from '../../../../src/shared/infra/periodic-jobs.repository';
 import { startPeriodicJob } from '../../../../src/shared/usecases/periodic-job';
+import { gate } from '../../../support/gate';
 import { until } from '../../../support/waiting';
 
 /**
@@ -17,11 +18,6 @@ let owner: Client;
 const HOUR = 3_600_000;
 const now = () => new Date('2026-12-01T10:00:00Z');
 
-function deferred() {
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => (resolve = r));
-  return { promise, resolve };
-}
 /** The processes holding the job's lock (advisory lock keys are stored as unsigned oids). */
 const lockHolders = async (job: string) =>
   (
@@ -48,14 +44,14 @@ afterAll(async () => {
 describe('issue 15: a periodic job runs in one process at a time', () => {
   it('while one replica runs the job, the other does nothing, even a round of any period; then it may', async () => {
     const name = `test-periodic-${randomUUID()}`;
-    const gate = deferred();
+    const paused = gate();
     let started = 0;
     const a = startPeriodicJob(
       { jobs: periodicJobsRepository(dbA), now },
       { name, periodMs: HOUR, tickMs: null },
       async () => {
         started++;
-        await gate.promise;
+        await paused.done;
       },
       () => undefined,
     );
@@ -72,7 +68,7 @@ describe('issue 15: a periodic job runs in one process at a time', () => {
     );
     expect(await lockHolders(name)).toHaveLength(1);
     expect(await b.round({ anyPeriod: true })).toBe('busy');
-    gate.resolve();
+    paused.open();
     expect(await first).toBe('ran');
     expect(await lockHolders(name)).toEqual([]);
     expect(await b.round()).toBe('done');
@@ -83,14 +79,14 @@ describe('issue 15: a periodic job runs in one process at a time', () => {
 
   it('a replica whose connection dies mid-round (killed) frees the job at once: the next round elsewhere runs', async () => {
     const name = `test-periodic-${randomUUID()}`;
-    const gate = deferred();
+    const paused = gate();
     const errors: unknown[] = [];
     let at = Date.parse('2026-12-01T10:00:00Z');
     const clock = () => new Date(at);
     const a = startPeriodicJob(
       { jobs: periodicJobsRepository(dbA), now: clock },
       { name, periodMs: HOUR, tickMs: null },
-      () => gate.promise,
+      () => paused.done,
       (e) => errors.push(e),
     );
     let ranOnB = 0;
@@ -115,7 +111,7 @@ describe('issue 15: a periodic job runs in one process at a time', () => {
     at += HOUR;
     expect(await b.round()).toBe('ran');
     expect(ranOnB).toBe(1);
-    gate.resolve();
+    paused.open();
     // The dead round's release fails with its connection: reported, never thrown.
     expect(await stuck).toBe('failed');
     expect(errors).toHaveLength(1);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PeriodicJobRun, PeriodicJobsRepository } from '../../../../src/shared/usecases/ports';
 import { startPeriodicJob } from '../../../../src/shared/usecases/periodic-job';
+import { gate } from '../../../support/gate';
 
 /** periodic_job_runs and the advisory locks, in memory (the PostgreSQL ones: test/integration/shared/periodic-jobs.test.ts). */
 function inMemoryJobs(): PeriodicJobsRepository & { rows: PeriodicJobRun[] } {
@@ -27,12 +28,6 @@ function inMemoryJobs(): PeriodicJobsRepository & { rows: PeriodicJobRun[] } {
       return rows.filter((r) => r.job === job);
     },
   };
-}
-
-function deferred() {
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => (resolve = r));
-  return { promise, resolve };
 }
 
 const HOUR = 3_600_000;
@@ -69,14 +64,14 @@ describe('periodic jobs across replicas (issue 15, docs/adr/0005)', () => {
   it('a round while another instance runs the job does nothing (busy); a round asked while its own runs joins it; stop waits for it', async () => {
     const jobs = inMemoryJobs();
     const deps = { jobs, now: () => new Date('2026-12-01T10:00:00Z') };
-    const gate = deferred();
+    const paused = gate();
     let started = 0;
     const a = startPeriodicJob(
       deps,
       { name: 'j', periodMs: HOUR, tickMs: null },
       async () => {
         started++;
-        await gate.promise;
+        await paused.done;
       },
       () => undefined,
     );
@@ -96,7 +91,7 @@ describe('periodic jobs across replicas (issue 15, docs/adr/0005)', () => {
     const stopping = a.stop().then(() => (stopped = true));
     await Promise.resolve();
     expect(stopped).toBe(false);
-    gate.resolve();
+    paused.open();
     await stopping;
     expect(await first).toBe('ran');
     expect(started).toBe(1);
