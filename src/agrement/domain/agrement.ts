@@ -12,6 +12,7 @@ import {
   openAgrement as openModel,
   referentsOf,
 } from './model';
+import { SESSION_COUNTED } from './procedures/quota';
 import { badgeDueOn } from './procedures/referent';
 import { pendingDeadlines } from './schedule';
 import { DEADLINE_HANDLERS, TRANSITIONS } from './transitions';
@@ -38,8 +39,11 @@ export function decide(current: Agrement, command: AgrementCommand, today: strin
   return decideOn(copy(current), current, command, today);
 }
 
-/** The decision made on `a`, a private copy of `current` (the bulk QUO-3 fold reuses one copy for a batch). */
-function decideOn(a: Agrement, current: Agrement, command: AgrementCommand, today: string): Decision {
+/**
+ * The decision made on `a`, a private copy of `current` (the bulk QUO-3 fold reuses one copy for a batch). `ledgerSettled`:
+ * the ledger is already what nextLedger makes of this agrément's deadlines (an earlier session of the same fold).
+ */
+function decideOn(a: Agrement, current: Agrement, command: AgrementCommand, today: string, ledgerSettled = false): Decision {
   const ctx = createContext(a, today);
   if (command?.type === 'deadline-reached') {
     const d = pendingDeadlines(a).find((x) => x.key === command.key);
@@ -64,7 +68,9 @@ function decideOn(a: Agrement, current: Agrement, command: AgrementCommand, toda
     t.apply(ctx, command);
   }
   if (ctx.events.length === 0) return { agrement: current, events: [] };
-  a.ledger = nextLedger(a, command, ctx.events, today);
+  // QUO-3: counting a session moves no deadline (the quota's are dates from the first grant, not counts), so the ledger
+  // nextLedger made after the fold's previous session stands; re-deriving it took most of a bulk signal's time (issue 15).
+  if (!(ledgerSettled && ctx.events.every((e) => e.type === SESSION_COUNTED))) a.ledger = nextLedger(a, command, ctx.events, today);
   a.version = current.version + ctx.events.length;
   return { agrement: a, events: ctx.events };
 }
@@ -87,7 +93,7 @@ export function decideSessionsFinalised(
   for (const s of sessions) {
     try {
       // A 'sessions-finalised' decision checks everything before it changes anything: safe on the shared copy.
-      events.push(...decideOn(a, a, { ...s, type: 'sessions-finalised' }, today).events);
+      events.push(...decideOn(a, a, { ...s, type: 'sessions-finalised' }, today, events.length > 0).events);
     } catch (err) {
       refused.push({ sessionId: s?.sessionId, error: err });
     }

@@ -26,6 +26,12 @@ function reportedSessions(ids: readonly string[]): Set<string> {
   return set;
 }
 
+/**
+ * QUO-3: the event of a session counted. It changes only the quota's count and list, which no deadline reads (the quota's
+ * are dates from the first grant): a bulk fold keeps its ledger across such events (decideSessionsFinalised).
+ */
+export const SESSION_COUNTED = 'sessions-finalised';
+
 const sessionsFinalised = transition({
   command: 'sessions-finalised',
   procedure: 'quota',
@@ -63,7 +69,7 @@ const sessionsFinalised = transition({
     a.quota.sessionIds.push(c.sessionId);
     reported.add(c.sessionId);
     if (counted) a.quota.candidates += c.candidates;
-    emit('sessions-finalised', ['QUO-3'], {
+    emit(SESSION_COUNTED, ['QUO-3'], {
       sessionId: c.sessionId,
       sessionDate: held,
       candidates: c.candidates,

@@ -235,6 +235,35 @@ describe('agrément state machine', () => {
     );
   });
 
+  it('QUO-3 counting sessions moves no deadline: the deadlines of any agrément are the same whatever its count (the bulk fold keeps its ledger)', () => {
+    const agrements = [
+      open(),
+      open({ kind: 'network' }),
+      reach(open(), 'badge-due:2025-07-31', '2025-08-01').agrement,
+      run(open(), '2025-03-01', { type: 'suspended', on: '2025-03-01', reason: 'contrôle', ruleId: 'SUS-1' } as AgrementCommand),
+    ];
+    for (const a of agrements) {
+      const counted = { ...a, quota: { ...a.quota, candidates: a.quota.candidates + 10_000, sessionIds: [...a.quota.sessionIds, 'x'] } };
+      expect(pendingDeadlines(counted)).toEqual(pendingDeadlines(a));
+    }
+  });
+
+  it('QUO-3 QUO-2 a batch that reaches the quota mid-way withdraws the proposal, its agrément and ledger as each session in turn would leave them', () => {
+    const proposed = reach(open({ startOn: '2022-01-31' }), 'quota-deadline:2025-02-02', '2025-02-02').agrement;
+    expect(proposed.proposals.map((p) => p.cause)).toContain('quota');
+    const batch = Array.from({ length: 40 }, (_, i) => ({
+      sessionId: `q${i}`,
+      finalisedOn: '2025-01-20',
+      sessionDate: '2025-01-20',
+      candidates: 20,
+    }));
+    let oneByOne = proposed;
+    for (const s of batch) oneByOne = decide(oneByOne, { type: 'sessions-finalised', ...s }, '2025-02-03').agrement;
+    const { decision } = decideSessionsFinalised(proposed, batch, '2025-02-03');
+    expect(decision.agrement).toEqual(oneByOne);
+    expect(decision.events.some((e) => e.type !== 'sessions-finalised')).toBe(true);
+  });
+
   it('REF-3 a missed badge proposes a formal notice to the legal team; REF-5 a new référent must be trained (REF-2)', () => {
     const missed = reach(open(), 'badge-due:2025-07-31', '2025-08-01');
     expect(missed.agrement.proposals[0]).toMatchObject({ kind: 'breach-notice', ruleId: 'REF-3' });
