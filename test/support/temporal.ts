@@ -3,7 +3,7 @@ import { Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, type LogLevel, Runtime } from '@temporalio/worker';
 import { inject } from 'vitest';
-import { delay, getFreePort, OutputTail, startOnFreePorts } from '../../src/shared/tools/cache-dir';
+import { delay, getFreePort, OutputTail, PortTaken, startOnFreePorts } from '../../src/shared/tools/cache-dir';
 import { ensureTestServerExecutable } from '../../src/shared/tools/test-server';
 
 const log = (message: string): void => void process.stderr.write(`[temporal] ${message}\n`);
@@ -41,16 +41,12 @@ export async function createTestEnvWithOwnServer(
 ): Promise<TestWorkflowEnvironment> {
   quietSdkLogs();
   return startOnFreePorts(async () => startOwnServer(executable, await pickPort(), startTimeoutMs), {
-    portTaken: (error) => error instanceof PortTaken,
     onRetry: (attempt) => log(`the test server's port was taken before it could bind it; starting again (attempt ${attempt}).`),
   });
 }
 
-/** The Java server's words when its port is taken: "Failed to bind to address …" (caused by "Address already in use"). */
+/** The Java server's words when its port is taken: "Failed to bind to address …" (caused by "Address already in use"), watched in all its output (a JVM's stack trace is long). */
 const BIND_FAILURE = /failed to bind|address already in use/i;
-
-/** The server could not bind the port picked for it (watched in all its output: a JVM's stack trace is long). */
-class PortTaken extends Error {}
 
 async function startOwnServer(executable: string, port: number, startTimeoutMs: number): Promise<TestWorkflowEnvironment> {
   const address = `127.0.0.1:${port}`;

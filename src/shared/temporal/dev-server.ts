@@ -11,6 +11,7 @@ import {
   isPortFree,
   Log,
   OutputTail,
+  PortTaken,
   startOnFreePorts,
   terminateProcess,
 } from '../tools/cache-dir';
@@ -87,15 +88,11 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
         dbFile,
       ),
     {
-      portTaken: (error) => error instanceof PortTaken,
       onRetry: (attempt) =>
         options.log(`Temporal dev server: a port was taken before it could bind it; starting again (attempt ${attempt}).`),
     },
   );
 }
-
-/** The server exited because one of its ports was taken between our pick and its bind. */
-class PortTaken extends Error {}
 
 /**
  * How the CLI says a port is taken: a clean "can't set frontend port …: bind: address already in use", or, for its

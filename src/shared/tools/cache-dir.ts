@@ -168,20 +168,24 @@ export function getFreePort(host = '127.0.0.1'): Promise<number> {
   });
 }
 
+/** A server's start failed because one of its ports was taken between our pick and its bind (its output said so). */
+export class PortTaken extends Error {}
+
 /**
  * Starts a server on ports picked free now (getFreePort): another process may bind one before the server does (a
- * parallel test's server), so a start refused for a port taken (`portTaken`) is made again, `start` picking its ports
- * anew, up to `attempts` times.
+ * parallel test's server), so a start refused for a port taken (`portTaken`: by default, a PortTaken thrown) is made
+ * again, `start` picking its ports anew, up to `attempts` times.
  */
 export async function startOnFreePorts<T>(
   start: () => Promise<T>,
-  options: { portTaken: (error: unknown) => boolean; onRetry?: (attempt: number) => void; attempts?: number },
+  options: { portTaken?: (error: unknown) => boolean; onRetry?: (attempt: number) => void; attempts?: number },
 ): Promise<T> {
+  const portTaken = options.portTaken ?? ((error: unknown) => error instanceof PortTaken);
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await start();
     } catch (error) {
-      if (attempt >= (options.attempts ?? 3) || !options.portTaken(error)) throw error;
+      if (attempt >= (options.attempts ?? 3) || !portTaken(error)) throw error;
       options.onRetry?.(attempt + 1);
     }
   }
