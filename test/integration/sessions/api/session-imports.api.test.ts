@@ -136,6 +136,12 @@ describe('bulk import of sessions (SES-1, QUO-3)', () => {
       (a) => a.quota.candidates === 7,
     );
     expect((await c.handle.query(agrementStateQuery)).quota).toMatchObject({ candidates: 7 });
+    // The workflow's state changes before its activity records the counts, their log entries in the same transaction:
+    // counted before that commit, the log would grow during the re-import without it writing anything.
+    await until(
+      async () => (await h.db.query('SELECT candidates FROM agrements WHERE organisation_id = $1', [c.organisationId]))[0]?.candidates,
+      (n) => n === 7,
+    );
 
     const log = async () => (await h.db.query(`SELECT count(*)::int AS n FROM event_log`))[0].n as number;
     const before = await log();
