@@ -232,18 +232,6 @@ export function workerTuning(env: Env): WorkerTuning {
   };
 }
 
-/**
- * Issue 15: activities a worker runs at once unless WORKER_MAX_CONCURRENT_ACTIVITIES says otherwise: what its pool can
- * serve. Most activities hold a PostgreSQL connection while they run (an append to the audit log waits for the log's
- * lock holding one). With the SDK's default (100) against a pool of 10, the activities of 200 agréments counting an
- * import's sessions (QUO-3) waited for a connection until `databaseConnectTimeoutMs`, failed and were retried
- * (bench:import), and in ROLE=all the API's requests and the import's chunks queued behind them. A worker gives its
- * pool to its activities; ROLE=all keeps half of it for the API.
- */
-export function defaultActivityConcurrency(role: ProcessRole, poolSize: number): number {
-  return role === 'worker' ? poolSize : Math.max(1, Math.floor(poolSize / 2));
-}
-
 /** Every topology setting of the environment, validated. */
 export function topologySettings(env: Env, readable: (file: string) => boolean = isReadable): TopologySettings {
   // Every refusal at once: whoever deploys fixes them in one go, not one start at a time.
@@ -257,11 +245,7 @@ export function topologySettings(env: Env, readable: (file: string) => boolean =
   done();
   return {
     role: role!,
-    worker: {
-      ...worker!,
-      maxConcurrentActivityTaskExecutions:
-        worker!.maxConcurrentActivityTaskExecutions ?? defaultActivityConcurrency(role!, database!.poolSize),
-    },
+    worker: worker!,
     temporal: temporal!,
     database: database!,
     production: set(env, 'NODE_ENV') === 'production',

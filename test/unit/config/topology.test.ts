@@ -6,7 +6,6 @@ import {
   processRole,
   temporalConnection,
   topologySettings,
-  defaultActivityConcurrency,
   withDatabaseTls,
   workerTuning,
 } from '../../../src/config/topology';
@@ -181,7 +180,6 @@ describe('issue 15: the whole topology from the environment', () => {
       listenHost: '0.0.0.0',
       temporal: { tls: { clientCertPath: '/certs/client.pem' } },
       database: { poolSize: 20 },
-      worker: { maxConcurrentActivityTaskExecutions: 20 },
     });
   });
 
@@ -246,16 +244,6 @@ describe('issue 15: worker tuning', () => {
       /WORKER_MAX_CONCURRENT_ACTIVITIES must be a whole number/,
     );
     expect(() => workerTuning({ WORKER_MAX_CACHED_WORKFLOWS: '-1' })).toThrow(/WORKER_MAX_CACHED_WORKFLOWS must be a whole number from 0/);
-  });
-
-  it('activities at once: no more than the pool serves (a worker its whole pool, ROLE=all half of it), unless set', () => {
-    const activities = (env: Record<string, string>) => topologySettings(env, readable).worker.maxConcurrentActivityTaskExecutions;
-    expect(activities({ ...REPLICA, ROLE: 'worker' })).toBe(10);
-    expect(activities({ ...REPLICA, ROLE: 'worker', DATABASE_POOL_SIZE: '4' })).toBe(4);
-    expect(activities({})).toBe(5);
-    expect(activities({ DATABASE_POOL_SIZE: '3' })).toBe(1);
-    expect(activities({ ...REPLICA, ROLE: 'worker', WORKER_MAX_CONCURRENT_ACTIVITIES: '50' })).toBe(50);
-    expect(defaultActivityConcurrency('all', 2)).toBe(1);
   });
 });
 
