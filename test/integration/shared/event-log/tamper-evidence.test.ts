@@ -132,6 +132,47 @@ async function editAndRelink(s: Scratch, at: number, link: Linker): Promise<stri
 }
 
 describe('issue 12: the audit log is tamper-evident against a database writer', () => {
+  it('a batch of entries is appended in its order, each field as given, in one chain that verifies (and a retry records nothing twice)', async () => {
+    const s = await freshLog();
+    await append(s, 1);
+    const streamId = randomUUID();
+    // More entries than one VALUES statement used to hold (1,000), with what a field may carry.
+    const batch: NewLogEntry[] = Array.from({ length: 1203 }, (_, i) => ({
+      eventKey: `batch:${streamId}:${i}`,
+      streamType: 'agrement',
+      streamId,
+      type: i % 2 ? 'sessions-finalised' : 'suspended',
+      ruleIds: [[], ['QUO-3'], ['SUS-1', 'SUS-2', 'BRE-2']][i % 3]!,
+      fromState: i % 2 ? null : 'agreed',
+      toState: i % 2 ? null : 'suspended',
+      actor: `Élodie Dupré (legal) ${i}`,
+      reason: i % 5 ? null : `Motif « ${i} » — l'égalité\n"cités"`,
+      data: { sessionId: `H-${i}`, candidates: i, ratio: i / 7, counted: i % 2 === 0, nested: { list: [1, 'a', null] }, empty: {} },
+      occurredAt: new Date(Date.UTC(2026, 10, 30, 23, 59, 59, i % 1000)),
+    }));
+    expect(await s.app.transaction((m) => appendToLog(m, batch))).toBe(batch.length);
+    // A retried activity appends the same entries again: nothing new.
+    expect(await s.app.transaction((m) => appendToLog(m, batch.slice(1000)))).toBe(0);
+    const all = await entries(s);
+    expect(all).toHaveLength(1 + batch.length);
+    expect(
+      all.slice(1).map(({ eventKey, streamType, streamId, type, ruleIds, fromState, toState, actor, reason, data, occurredAt }) => ({
+        eventKey,
+        streamType,
+        streamId,
+        type,
+        ruleIds,
+        fromState,
+        toState,
+        actor,
+        reason,
+        data,
+        occurredAt,
+      })),
+    ).toEqual(batch);
+    expect(await verifyLogChain(s.app)).toMatchObject({ valid: true, checked: 1 + batch.length });
+  });
+
   it('(a) an entry edited and the chain re-linked after it, with plain SHA-256 or a wrong key, is found at that entry', async () => {
     for (const [link, reason] of [
       [plainSha256, 'unkeyed-entry'],
