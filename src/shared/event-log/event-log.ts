@@ -38,6 +38,9 @@ export interface LogEntry extends NewLogEntry {
  */
 export async function appendToLog(manager: EntityManager, entries: NewLogEntry[]): Promise<number> {
   if (entries.length === 0) return 0;
+  // The lock holds until the commit: outside a transaction it would be released at once, and two appends at once
+  // could link the same head (a fork the verification reports). A caller without a transaction gets one of its own.
+  if (!manager.queryRunner?.isTransactionActive) return manager.transaction((m) => appendToLog(m, entries));
   await manager.query('SELECT pg_advisory_xact_lock($1)', [EVENT_LOG_LOCK]);
   const existing: { event_key: string }[] = await manager.query('SELECT event_key FROM event_log WHERE event_key = ANY($1)', [
     entries.map((e) => e.eventKey),

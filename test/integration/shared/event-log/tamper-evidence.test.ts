@@ -132,6 +132,34 @@ async function editAndRelink(s: Scratch, at: number, link: Linker): Promise<stri
 }
 
 describe('issue 12: the audit log is tamper-evident against a database writer', () => {
+  it('appends from many transactions at once chain one after the other: each links the head the previous one committed', async () => {
+    const s = await freshLog();
+    const writers = Array.from({ length: 12 }, (_, w) =>
+      s.app.transaction(async (m) => {
+        // Work before the append, as a use case does, so that the transactions overlap.
+        await m.query('SELECT pg_sleep(0.01 * ($1::int % 3))', [w]);
+        return appendToLog(
+          m,
+          Array.from({ length: 25 }, (_, i) => entry(`écrivain ${w}, entrée ${i}`)),
+        );
+      }),
+    );
+    expect(await Promise.all(writers)).toEqual(Array(12).fill(25));
+    const all = await entries(s);
+    expect(all).toHaveLength(300);
+    expect(all.every((e, i) => e.prevHash === (i === 0 ? GENESIS_HASH : all[i - 1]!.hash))).toBe(true);
+    expect(await verifyLogChain(s.app)).toMatchObject({ valid: true, checked: 300 });
+  });
+
+  it('appends made outside a transaction, several at once, still chain one after the other (each in a transaction of its own)', async () => {
+    const s = await freshLog();
+    await Promise.all(Array.from({ length: 8 }, (_, w) => appendToLog(s.app.manager, [entry(`hors transaction ${w}`), entry()])));
+    const all = await entries(s);
+    expect(all).toHaveLength(16);
+    expect(all.every((e, i) => e.prevHash === (i === 0 ? GENESIS_HASH : all[i - 1]!.hash))).toBe(true);
+    expect(await verifyLogChain(s.app)).toMatchObject({ valid: true, checked: 16 });
+  });
+
   it('a batch of entries is appended in its order, each field as given, in one chain that verifies (and a retry records nothing twice)', async () => {
     const s = await freshLog();
     await append(s, 1);
