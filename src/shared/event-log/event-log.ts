@@ -32,7 +32,7 @@ export interface LogEntry extends NewLogEntry {
 }
 
 /**
- * Appends entries inside the caller's transaction; entries whose key is already
+ * Appends entries inside the caller's transaction (or one of its own when there is none); entries whose key is already
  * recorded are skipped (an activity retried by Temporal records its facts once). Each entry is linked
  * to the previous one by an HMAC under the current audit key (issue 12, src/shared/event-log/chain.ts).
  */
