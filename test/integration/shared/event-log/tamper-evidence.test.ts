@@ -14,6 +14,7 @@ import { renderEmail } from '../../../../src/mail/infra/templates';
 import { CheckpointRefusedError, writeCheckpoint } from '../../../../src/audit/usecases/checkpoint-round';
 import { TEST_APP_ROLE } from '../../../support/app-role';
 import { suspensionLogEntry } from '../../../support/fixtures';
+import { gate } from '../../../support/gate';
 import { type ScratchDatabase, scratchDatabase } from '../../../support/scratch-database';
 
 /**
@@ -142,18 +143,24 @@ async function editAndRelink(s: Scratch, at: number, link: Linker): Promise<stri
 describe('issue 12: the audit log is tamper-evident against a database writer', () => {
   it('appends from many transactions at once chain one after the other: each links the head the previous one committed', async () => {
     const s = await freshLog();
-    const writers = Array.from({ length: 12 }, (_, w) =>
-      s.app.transaction(async (m) => {
-        // Work before the append, as a use case does, so that the transactions overlap.
-        await m.query('SELECT pg_sleep(0.01 * ($1::int % 3))', [w]);
+    const writers = 12;
+    const pool = await s.database.replica(writers);
+    // Every transaction has begun and written before any appends: all of them are open at once when they take the lock.
+    const allOpen = gate();
+    let open = 0;
+    const appended = Array.from({ length: writers }, (_, w) =>
+      pool.transaction(async (m) => {
+        await m.query('SELECT 1');
+        if (++open === writers) allOpen.open();
+        await allOpen.done;
         return appendToLog(
           m,
           Array.from({ length: 25 }, (_, i) => entry(`écrivain ${w}, entrée ${i}`)),
         );
       }),
     );
-    expect(await Promise.all(writers)).toEqual(Array(12).fill(25));
-    await expectOneChain(s, 300);
+    expect(await Promise.all(appended)).toEqual(Array(writers).fill(25));
+    await expectOneChain(s, writers * 25);
   });
 
   it('appends made outside a transaction, several at once, still chain one after the other (each in a transaction of its own)', async () => {
