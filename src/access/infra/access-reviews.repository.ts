@@ -1,4 +1,4 @@
-import { type Db, entityManager } from '../../shared/database/db';
+import { type Db, transactionManager } from '../../shared/database/db';
 import { appendToLog } from '../../shared/event-log/event-log';
 import { ACCESS_REVIEW_STREAM } from '../usecases/access-streams';
 import type { AccessReviewsRepository, Removal, ReviewRecord } from '../usecases/ports';
@@ -43,7 +43,8 @@ export function accessReviewsRepository(db: Db): AccessReviewsRepository {
     },
 
     async insertReview(review) {
-      const [inserted]: ReviewRow[] = await db.query(
+      const tx = transactionManager(db);
+      const [inserted]: ReviewRow[] = await tx.query(
         `INSERT INTO access_reviews (id, reviewed_at, reviewer, reviewer_user_id, notes, users_reviewed, tokens_reviewed, flagged, removed)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
         [
@@ -58,7 +59,7 @@ export function accessReviewsRepository(db: Db): AccessReviewsRepository {
           JSON.stringify(review.removed),
         ],
       );
-      await appendToLog(entityManager(db), [
+      await appendToLog(tx, [
         {
           eventKey: `${ACCESS_REVIEW_STREAM}:${review.id}:recorded`,
           streamType: ACCESS_REVIEW_STREAM,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Db, entityManager } from '../../shared/database/db';
+import { type Db, entityManager, transactionManager } from '../../shared/database/db';
 import { InvalidCommand } from '../../shared/domain/errors';
 import { appendToLog } from '../../shared/event-log/event-log';
 import { ApiTokenEntity, UserEntity } from '../../entities';
@@ -95,18 +95,19 @@ function logEntry(userId: string, type: string, audit: AccessAudit, data: Record
 export function accessRepository(db: Db): AccessRepository {
   return {
     async insertUser(input, audit) {
+      const tx = audit ? transactionManager(db) : entityManager(db);
       const user: UserEntity = Object.assign(new UserEntity(), { ...input, active: true });
       try {
-        await db.getRepository(UserEntity).insert(user);
+        await tx.getRepository(UserEntity).insert(user);
       } catch (err) {
         const code = (err as { code?: string; driverError?: { code?: string } }).driverError?.code ?? (err as { code?: string }).code;
         if (code === '23505') throw new InvalidCommand('email', `a user with e-mail ${user.email} already exists`);
         if (code === '23503') throw new InvalidCommand('organisationId', `organisation ${user.organisationId} does not exist`);
         throw err;
       }
-      const created = await db.getRepository(UserEntity).findOneByOrFail({ id: user.id });
+      const created = await tx.getRepository(UserEntity).findOneByOrFail({ id: user.id });
       if (audit) {
-        await appendToLog(entityManager(db), [
+        await appendToLog(tx, [
           logEntry(
             created.id,
             'user-created',
@@ -151,18 +152,19 @@ export function accessRepository(db: Db): AccessRepository {
     },
 
     async deactivateUser(userId, audit) {
-      const users: unknown[] = await db.query(
+      const tx = audit ? transactionManager(db) : entityManager(db);
+      const users: unknown[] = await tx.query(
         'UPDATE users SET active = false, deactivated_at = now() WHERE id = $1 AND active RETURNING id',
         [userId],
       );
-      const tokens: { id: string }[] = await db.query(
+      const tokens: { id: string }[] = await tx.query(
         'UPDATE api_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL RETURNING id',
         [userId],
       );
       const result = { deactivated: rowsOf(users).length > 0, revokedTokenIds: rowsOf(tokens).map((t) => (t as { id: string }).id) };
       // Deactivating a user already inactive changes nothing and records nothing (a retried request).
       if (audit && (result.deactivated || result.revokedTokenIds.length)) {
-        await appendToLog(entityManager(db), [logEntry(userId, 'user-deactivated', audit, { revokedTokenIds: result.revokedTokenIds })]);
+        await appendToLog(tx, [logEntry(userId, 'user-deactivated', audit, { revokedTokenIds: result.revokedTokenIds })]);
       }
       return result;
     },
@@ -197,12 +199,13 @@ export function accessRepository(db: Db): AccessRepository {
     },
 
     async insertToken(token, audit) {
-      await db.query(
+      const tx = audit ? transactionManager(db) : entityManager(db);
+      await tx.query(
         'INSERT INTO api_tokens (id, user_id, token_hash, label, scope, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
         [token.id, token.userId, token.hash, token.label, token.scope, token.createdAt, token.expiresAt],
       );
       if (audit) {
-        await appendToLog(entityManager(db), [
+        await appendToLog(tx, [
           logEntry(
             token.userId,
             'token-issued',
@@ -223,7 +226,8 @@ export function accessRepository(db: Db): AccessRepository {
     },
 
     async revokeToken(tokenId, audit) {
-      const result = await db
+      const tx = audit ? transactionManager(db) : entityManager(db);
+      const result = await tx
         .createQueryBuilder()
         .update(ApiTokenEntity)
         .set({ revokedAt: () => 'now()' })
@@ -231,7 +235,7 @@ export function accessRepository(db: Db): AccessRepository {
         .execute();
       const revoked = result.affected === 1;
       if (audit && revoked)
-        await appendToLog(entityManager(db), [logEntry(audit.userId, 'token-revoked', audit, { tokenId, label: audit.label }, tokenId)]);
+        await appendToLog(tx, [logEntry(audit.userId, 'token-revoked', audit, { tokenId, label: audit.label }, tokenId)]);
       return revoked;
     },
 

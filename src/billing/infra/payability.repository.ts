@@ -1,5 +1,5 @@
 import { PARAMETERS } from '../../config/parameters';
-import { type Db, entityManager } from '../../shared/database/db';
+import { type Db, transactionManager } from '../../shared/database/db';
 import { zonedInstant } from '../../shared/domain/zoned-time';
 import { appendToLog } from '../../shared/event-log/event-log';
 import { ORGANISATION_STREAM, STATEMENT_STREAM } from '../usecases/statement-stream';
@@ -31,8 +31,9 @@ export function payabilityRepository(db: Db): PayabilityRepository {
     },
 
     async makeStatementsPayableFrom(agrementOrganisationId, on, ruleId, actor) {
+      const tx = transactionManager(db);
       const statements = rowsOf<{ id: string; organisation_id: string; month: string; state: string; payable_on: string }>(
-        await db.query(
+        await tx.query(
           `UPDATE monthly_statements
               SET payable_on = $2, payable_rule_id = $3,
                   -- a "by D" deadline passes at the end of D, in Paris (the agrément's zone)
@@ -43,7 +44,7 @@ export function payabilityRepository(db: Db): PayabilityRepository {
         ),
       );
       await appendToLog(
-        entityManager(db),
+        tx,
         statements.map((st) => ({
           eventKey: `statement:${st.id}:payable-at-once:${on}`,
           streamType: STATEMENT_STREAM,
@@ -83,12 +84,13 @@ export function payabilityRepository(db: Db): PayabilityRepository {
     },
 
     async recordInsolvencyProceedings(organisationId, change, before, actor, at) {
-      await db.query('UPDATE organisations SET insolvency_proceedings = $2, insolvency_proceedings_on = $3 WHERE id = $1', [
+      const tx = transactionManager(db);
+      await tx.query('UPDATE organisations SET insolvency_proceedings = $2, insolvency_proceedings_on = $3 WHERE id = $1', [
         organisationId,
         change.insolvencyProceedings,
         change.openedOn,
       ]);
-      await appendToLog(entityManager(db), [
+      await appendToLog(tx, [
         {
           eventKey: `organisation:${organisationId}:insolvency:${at.toISOString()}`,
           streamType: ORGANISATION_STREAM,

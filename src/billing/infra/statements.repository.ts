@@ -1,5 +1,5 @@
 import type { PayingSession, StatementLine, StatementState } from '../domain/statement';
-import { type Db, entityManager } from '../../shared/database/db';
+import { type Db, transactionManager } from '../../shared/database/db';
 import { appendToLog } from '../../shared/event-log/event-log';
 import { STATEMENT_STREAM } from '../usecases/statement-stream';
 import type {
@@ -144,16 +144,17 @@ export function statementsRepository(db: Db): StatementsRepository {
     },
 
     async recordInvoiceEvent(statement, event, actor, at) {
+      const tx = transactionManager(db);
       const { id } = statement;
       if (event.kind === 'invoiced') {
-        await db.query(
+        await tx.query(
           `UPDATE monthly_statements SET state = 'invoiced', invoice_issued_on = $2, invoice_amount_cents = $3 WHERE id = $1`,
           [id, event.issuedOn, Math.round(event.amountEur * 100)],
         );
       } else {
-        await db.query(`UPDATE monthly_statements SET state = 'paid', paid_on = $2 WHERE id = $1`, [id, event.paidOn]);
+        await tx.query(`UPDATE monthly_statements SET state = 'paid', paid_on = $2 WHERE id = $1`, [id, event.paidOn]);
       }
-      await appendToLog(entityManager(db), [
+      await appendToLog(tx, [
         {
           eventKey: `statement:${id}:${event.kind}`,
           streamType: STATEMENT_STREAM,
@@ -285,7 +286,7 @@ export function statementsRepository(db: Db): StatementsRepository {
     },
 
     async logStatementPrepared(statementId, data, at) {
-      await appendToLog(entityManager(db), [
+      await appendToLog(transactionManager(db), [
         {
           eventKey: `statement:${statementId}:prepared`,
           streamType: STATEMENT_STREAM,
@@ -324,7 +325,7 @@ export function statementsRepository(db: Db): StatementsRepository {
     },
 
     async logStatementSent(statementId, late, actor, sentAt) {
-      await appendToLog(entityManager(db), [
+      await appendToLog(transactionManager(db), [
         {
           eventKey: `statement:${statementId}:sent`,
           streamType: STATEMENT_STREAM,

@@ -2,7 +2,7 @@
  * SCO-2: the SQL of the campaign windows (sco_campaign_windows) and derogations (sco_campaign_derogations),
  * and the event-log entries their changes produce (stream "sco-campaign").
  */
-import { type Db, entityManager } from '../../shared/database/db';
+import { type Db, transactionManager } from '../../shared/database/db';
 import { appendToLog } from '../../shared/event-log/event-log';
 import { uuidFromKey } from '../../shared/usecases/idempotent-ids';
 import type { CampaignWindow } from '../domain/campaigns';
@@ -82,14 +82,15 @@ export function campaignsRepository(db: Db): CampaignsRepository {
     },
 
     async saveWindow(window, { source, actor, before, at }) {
+      const tx = transactionManager(db);
       const { schoolYear, schoolType } = window;
-      await db.query(
+      await tx.query(
         `INSERT INTO sco_campaign_windows (school_year, school_type, starts_on, ends_on, derogation_limit, source, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (school_year, school_type) DO UPDATE SET starts_on = EXCLUDED.starts_on, ends_on = EXCLUDED.ends_on, derogation_limit = EXCLUDED.derogation_limit,
          source = EXCLUDED.source, updated_by = EXCLUDED.updated_by, updated_at = now()`,
         [schoolYear, schoolType, window.from, window.to, window.derogationLimit, source, actor],
       );
-      await appendToLog(entityManager(db), [
+      await appendToLog(tx, [
         {
           eventKey: `sco-campaign:${schoolYear}:${schoolType}:${at.toISOString()}:${window.from}:${window.to}:${window.derogationLimit}`,
           streamType: CAMPAIGN_STREAM,
@@ -123,12 +124,13 @@ export function campaignsRepository(db: Db): CampaignsRepository {
     },
 
     async saveDerogation({ organisationId, schoolYear, until }, { schoolType, reason, actor, before, at }) {
-      await db.query(
+      const tx = transactionManager(db);
+      await tx.query(
         `INSERT INTO sco_campaign_derogations (organisation_id, school_year, until, reason, granted_by) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (organisation_id, school_year) DO UPDATE SET until = EXCLUDED.until, reason = EXCLUDED.reason, granted_by = EXCLUDED.granted_by, granted_at = now()`,
         [organisationId, schoolYear, until, reason, actor],
       );
-      await appendToLog(entityManager(db), [
+      await appendToLog(tx, [
         {
           eventKey: `sco-campaign:${schoolYear}:derogation:${organisationId}:${at.toISOString()}:${until}`,
           streamType: CAMPAIGN_STREAM,

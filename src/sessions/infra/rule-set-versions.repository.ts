@@ -4,7 +4,7 @@
  * planned sessions the impact report judges.
  */
 import { randomUUID } from 'node:crypto';
-import { type Db, entityManager } from '../../shared/database/db';
+import { type Db, transactionManager } from '../../shared/database/db';
 import { appendToLog, type NewLogEntry } from '../../shared/event-log/event-log';
 import type { PendingNotice, PlannedSession, RuleSetVersionRecord, RuleSetVersionsRepository } from '../usecases/rule-sets/ports';
 import type { SessionReport } from '../usecases/session-report';
@@ -99,19 +99,21 @@ export function ruleSetVersionsRepository(db: Db): RuleSetVersionsRepository {
     },
 
     async insertDraft(id, draft, actor, at) {
-      await db.query(
+      const tx = transactionManager(db);
+      await tx.query(
         `INSERT INTO rule_set_versions (id, rule_set, version, effective_from, substantial, summary, rules, created_by, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)`,
         [id, draft.ruleSet, draft.version, draft.effectiveFrom, draft.substantial, draft.summary, JSON.stringify(draft.rules), actor],
       );
-      await appendToLog(entityManager(db), [logEntry({ id, ...draft }, 'rule-set-version-drafted', actor, at)]);
+      await appendToLog(tx, [logEntry({ id, ...draft }, 'rule-set-version-drafted', actor, at)]);
     },
 
     async updateDraft(id, draft, actor, at) {
-      await db.query(
+      const tx = transactionManager(db);
+      await tx.query(
         `UPDATE rule_set_versions SET version = $2, effective_from = $3, substantial = $4, summary = $5, rules = $6, updated_by = $7, updated_at = now() WHERE id = $1`,
         [id, draft.version, draft.effectiveFrom, draft.substantial, draft.summary, JSON.stringify(draft.rules), actor],
       );
-      await appendToLog(entityManager(db), [logEntry({ id, ...draft }, 'rule-set-version-edited', actor, at)]);
+      await appendToLog(tx, [logEntry({ id, ...draft }, 'rule-set-version-edited', actor, at)]);
     },
 
     async publishedSessionRules() {
@@ -123,18 +125,17 @@ export function ruleSetVersionsRepository(db: Db): RuleSetVersionsRepository {
     },
 
     async publish(version, { publishedOn, actor, at, noticeKind, agrementStates }) {
-      await db.query(
+      const tx = transactionManager(db);
+      await tx.query(
         `UPDATE rule_set_versions SET status = 'published', published_on = $2, published_by = $3, published_at = $4 WHERE id = $1`,
         [version.id, publishedOn, actor, at],
       );
-      const queued: Array<{ id: string }> = await db.query(
+      const queued: Array<{ id: string }> = await tx.query(
         `INSERT INTO rule_set_notices (rule_set_version_id, agrement_id, organisation_id, kind)
        SELECT $1, a.id, a.organisation_id, $2 FROM agrements a WHERE a.state = ANY($3) RETURNING agrement_id AS id`,
         [version.id, noticeKind, agrementStates],
       );
-      await appendToLog(entityManager(db), [
-        logEntry(version, 'rule-set-version-published', actor, at, { publishedOn, noticesQueued: queued.length }),
-      ]);
+      await appendToLog(tx, [logEntry(version, 'rule-set-version-published', actor, at, { publishedOn, noticesQueued: queued.length })]);
       return queued.length;
     },
 

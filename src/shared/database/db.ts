@@ -5,10 +5,12 @@ export type Db = DataSource | EntityManager;
 
 /**
  * The transaction's manager, for a write that must commit with the use case's other writes (a change and its
- * event-log entries, chained under a transaction-scoped lock): a repository built over the data source refuses it.
+ * event-log entries, chained under a transaction-scoped lock): a repository built over the data source, or over a
+ * manager outside any transaction (`dataSource.manager`), refuses it, as the row and its entry would otherwise commit
+ * apart (one written, the other lost on a failure between them).
  */
 export function transactionManager(db: Db, what = 'this write'): EntityManager {
-  if (db instanceof DataSource)
+  if (db instanceof DataSource || !db.queryRunner?.isTransactionActive)
     throw new Error(`${what} runs inside the use case's transaction: build the repository over its EntityManager`);
   return db;
 }
