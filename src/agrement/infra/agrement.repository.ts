@@ -8,6 +8,7 @@ import type { Db } from '../../shared/database/db';
 import { appendToLog, type LogEntry, readStream } from '../../shared/event-log/event-log';
 import type { AgrementRepository } from '../usecases/ports';
 import { quotaWindowEndOn } from '../domain/deadlines';
+import { logRecords } from '../domain/procedures/quota';
 
 export const AGREMENT_STREAM = 'agrement';
 
@@ -74,8 +75,8 @@ export async function recordAgrement(db: DataSource, input: RecordAgrementInput)
     }
     await appendToLog(
       m,
-      input.events.map((e, i) => ({
-        eventKey: `${AGREMENT_STREAM}:${a.agrementId}:${firstSeq + i}`,
+      logRecords(input.events).map(({ event: e, offset }) => ({
+        eventKey: `${AGREMENT_STREAM}:${a.agrementId}:${firstSeq + offset}`,
         streamType: AGREMENT_STREAM,
         streamId: a.agrementId,
         type: e.type,

@@ -317,6 +317,43 @@ describe('agrément workflow on the time-skipping server, with exact dates', () 
     });
   });
 
+  it('QUO-3 sessions a bulk signal counts are one timeline entry listing them; the same signal again records nothing', async () => {
+    await h.run(async () => {
+      const start = agrementStart('2025-01-31', {
+        referent: { name: 'R', email: 'r@test.fr', trainedOn: '2025-01-10', recognisedQualifications: true },
+      });
+      const { handle } = await startAgrement(start, '2025-02-03T09:00:00+01:00');
+      const entries = async () => (await findAgrement(h.db, start.agrementId)).timeline;
+      const batch = [
+        { sessionId: 'S-a', finalisedOn: '2025-02-01', candidates: 12 },
+        { sessionId: 'S-b', finalisedOn: '2025-02-02', candidates: 30 },
+        { sessionId: 'S-a', finalisedOn: '2025-02-01', candidates: 12 },
+      ];
+      await handle.signal(sessionsFinalisedSignal, batch);
+      await until(
+        () => handle.query(agrementStateQuery),
+        (a) => a.quota.candidates === 42,
+      );
+      await until(entries, (r) => r.length >= 2);
+      await handle.signal(sessionsFinalisedSignal, batch);
+      // The signal again, then a session alone: once its entry is there, the repeated batch was applied before it.
+      await handle.signal(sessionsFinalisedSignal, [{ sessionId: 'S-c', finalisedOn: '2025-02-03', candidates: 5 }]);
+      const events = await until(entries, (r) => r.length >= 3);
+      expect(events.map((e) => e.type)).toEqual(['agrement-started', 'sessions-finalised', 'sessions-finalised']);
+      expect(events[1]!.data).toEqual({
+        sessions: [
+          { sessionId: 'S-a', sessionDate: '2025-02-01', candidates: 12, counted: true },
+          { sessionId: 'S-b', sessionDate: '2025-02-02', candidates: 30, counted: true },
+        ],
+        counted: true,
+        candidates: 42,
+        total: 42,
+      });
+      expect(events[2]!.data).toMatchObject({ sessionId: 'S-c', candidates: 5, total: 47 });
+      expect((await findAgrement(h.db, start.agrementId)).agrement).toMatchObject({ candidates: 47 });
+    });
+  });
+
   it('continues as new before its history grows large, and loses nothing', async () => {
     await h.run(async () => {
       const start = agrementStart('2025-01-31', {

@@ -60,9 +60,11 @@ const LEGAL_ACTIONS: { action: Action; permission: string; label: string; when: 
 type Pending = { action: Action; title: string; extra?: ReactNode; proposalId?: string };
 
 /** The session an event concerns (SES-1: the centre's own id), when it says so. */
+/** The session an entry concerns, or how many when it lists them (QUO-3: the sessions an import counted in a row). */
 function sessionIdOf(data: unknown): string | null {
-  const id = (data as { sessionId?: unknown } | null)?.sessionId;
-  return typeof id === 'string' ? id : null;
+  const { sessionId, sessions } = (data ?? {}) as { sessionId?: unknown; sessions?: unknown };
+  if (Array.isArray(sessions)) return `${sessions.length.toLocaleString('fr-FR')} sessions`;
+  return typeof sessionId === 'string' ? sessionId : null;
 }
 
 async function load(id: string, can: (permission: string) => boolean) {

@@ -2,6 +2,7 @@ import { PARAMETERS } from '../../../config/parameters';
 import { InvalidCommand } from '../../../shared/domain/errors';
 import * as D from '../deadlines';
 import { dateField, deadline, type Deadline, LIVE_STATES, type Procedure, requiredText, transition, unchanged } from '../machine';
+import type { AgrementEvent } from '../model';
 import { propose, withdrawProposals } from './termination';
 
 /**
@@ -31,6 +32,51 @@ function reportedSessions(ids: readonly string[]): Set<string> {
  * are dates from the first grant): a bulk fold keeps its ledger across such events (decideSessionsFinalised).
  */
 export const SESSION_COUNTED = 'sessions-finalised';
+
+/**
+ * QUO-3: how counted sessions go to the audit log. A bulk signal (a history import: up to 1,000 sessions at once) counts
+ * them in a row; each such run becomes one entry listing its sessions, with the total after the last (what the quota
+ * chart reads), instead of one entry per session (an import of 100,000 sessions wrote as many entries into the
+ * agréments' timelines, each imported session being logged in its own stream already). A session counted alone, or
+ * any other event, stays one entry. `offset` is the index of the entry's first event: its sequence keys the entry, so a
+ * retried write (or one from before this grouping) records nothing twice.
+ */
+export function logRecords(events: readonly AgrementEvent[]): Array<{ event: AgrementEvent; offset: number }> {
+  const records: Array<{ event: AgrementEvent; offset: number }> = [];
+  for (let i = 0; i < events.length;) {
+    let end = i;
+    while (end < events.length && events[end]!.type === SESSION_COUNTED) end++;
+    if (end - i < 2) {
+      records.push({ event: events[i]!, offset: i });
+      i++;
+      continue;
+    }
+    const run = events.slice(i, end);
+    const sessions = run.map(({ data }) => ({
+      sessionId: data.sessionId,
+      sessionDate: data.sessionDate,
+      candidates: data.candidates,
+      counted: data.counted,
+    }));
+    records.push({
+      offset: i,
+      event: {
+        type: SESSION_COUNTED,
+        ruleIds: ['QUO-3'],
+        from: run[0]!.from,
+        to: run[run.length - 1]!.to,
+        data: {
+          sessions,
+          counted: sessions.some((x) => x.counted === true),
+          candidates: sessions.reduce((sum, x) => sum + (x.counted === true ? Number(x.candidates) : 0), 0),
+          total: run[run.length - 1]!.data.total,
+        },
+      },
+    });
+    i = end;
+  }
+  return records;
+}
 
 const sessionsFinalised = transition({
   command: 'sessions-finalised',
