@@ -122,9 +122,10 @@ export function portfolioRepository(db: Db): PortfolioRepository {
       if (f.department) where.add('o.department = ?', f.department);
       if (f.departments) where.add('o.department = ANY(?)', f.departments);
       if (f.organisationIds) where.add('a.organisation_id = ANY(?)', f.organisationIds);
-      // open_proposals is kept with the snapshot (agrement.repository.ts) and indexed: only agréments with some are read.
+      // open_proposals is kept with the snapshot (agrement.repository.ts) and indexed: only agréments with some are read; their
+      // proposals from the column PostgreSQL derives from the snapshot (migration 1763900084000), not the whole snapshot.
       const from = `FROM agrements a JOIN organisations o ON o.id = a.organisation_id
-        CROSS JOIN LATERAL jsonb_array_elements(a.snapshot->'proposals') p
+        CROSS JOIN LATERAL jsonb_array_elements(a.proposals) p
        WHERE a.open_proposals > 0 AND a.state NOT IN (${ENDED}) AND ${where}`;
       const [{ total }]: { total: number }[] = await db.query(`SELECT count(*)::int AS total ${from}`, where.params);
       const rows: PendingProposalRow[] = await db.query(

@@ -191,14 +191,15 @@ export function dashboardRepository(db: Db): DashboardRepository {
       // row of each, merge and page them). Ties on the date and the name (French order, ICU) fall to the source, then
       // to each source's own order, so that pages never overlap.
       const params: unknown[] = [f.now.toISOString()];
-      // BRE-4: each open proposal of a running agrément; AGR-2: its renewal deadline missed (after its proposals).
+      // BRE-4: each open proposal of a running agrément (its proposals column, not its whole snapshot: migration
+      // 1763900084000); AGR-2: its renewal deadline missed (after its proposals).
       const agrements = `
         SELECT 'agrement' AS subject, a.id::text AS id, a.id AS "agrementId", o.name AS "organisationName",
                x.what, x.rule_id AS "ruleId", x.since, 1 AS source, NULL::timestamptz AS at, a.id::text AS tiebreak, x.ord
           FROM agrements a ${organisationOf('a.organisation_id')}
           CROSS JOIN LATERAL (
             SELECT (p->>'kind') || '-proposed' AS what, p->>'ruleId' AS rule_id, p->>'proposedOn' AS since, n AS ord
-              FROM jsonb_array_elements(coalesce(a.snapshot->'proposals', '[]'::jsonb)) WITH ORDINALITY AS e(p, n)
+              FROM jsonb_array_elements(a.proposals) WITH ORDINALITY AS e(p, n)
             UNION ALL
             SELECT 'renewal-request-missed', 'AGR-2', to_char(a.renewal_missed_on, 'YYYY-MM-DD'), 9223372036854775807
              WHERE a.renewal_missed_on IS NOT NULL
@@ -280,7 +281,7 @@ export function dashboardRepository(db: Db): DashboardRepository {
         {
           count: `SELECT count(*)::int FROM dashboard_agrements r WHERE ${chosen}`,
           page: `SELECT r.agrement_id AS "agrementId", r.name AS "organisationName", r.department, r.kind, r.state,
-                        a.snapshot->'suspension' AS suspension, a.snapshot->'breach' AS breach, a.snapshot->'termination' AS termination
+                        a.suspension, a.breach, a.termination
                    FROM dashboard_agrements r JOIN agrements a ON a.id = r.agrement_id
                   WHERE ${chosen} ORDER BY r.state, r.name, r.agrement_id ${pageOf(f, params)}`,
         },

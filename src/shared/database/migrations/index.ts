@@ -37,6 +37,7 @@ import { QuotaProjection1763900080000 } from './1763900080000-quota-projection';
 import { DashboardDeadlines1763900081000 } from './1763900081000-dashboard-deadlines';
 import { DashboardWatchlist1763900082000 } from './1763900082000-dashboard-watchlist';
 import { QuotaBasisKey1763900083000 } from './1763900083000-quota-basis-key';
+import { AgrementLegalColumns1763900084000 } from './1763900084000-agrement-legal-columns';
 
 /** Migrations in order; listed explicitly so they run the same from src/ (vitest) and dist/ (tsc). */
 export const MIGRATIONS = [
@@ -79,4 +80,5 @@ export const MIGRATIONS = [
   DashboardDeadlines1763900081000,
   DashboardWatchlist1763900082000,
   QuotaBasisKey1763900083000,
+  AgrementLegalColumns1763900084000,
 ];
