@@ -93,9 +93,11 @@ function logEntry(userId: string, type: string, audit: AccessAudit, data: Record
 }
 
 export function accessRepository(db: Db): AccessRepository {
+  /** An audited write commits with its log entry, so it needs the use case's transaction; an unaudited one (demo seeding) does not. */
+  const writer = (audit: unknown) => (audit ? transactionManager(db) : entityManager(db));
   return {
     async insertUser(input, audit) {
-      const tx = audit ? transactionManager(db) : entityManager(db);
+      const tx = writer(audit);
       const user: UserEntity = Object.assign(new UserEntity(), { ...input, active: true });
       try {
         await tx.getRepository(UserEntity).insert(user);
@@ -152,7 +154,7 @@ export function accessRepository(db: Db): AccessRepository {
     },
 
     async deactivateUser(userId, audit) {
-      const tx = audit ? transactionManager(db) : entityManager(db);
+      const tx = writer(audit);
       const users: unknown[] = await tx.query(
         'UPDATE users SET active = false, deactivated_at = now() WHERE id = $1 AND active RETURNING id',
         [userId],
@@ -199,7 +201,7 @@ export function accessRepository(db: Db): AccessRepository {
     },
 
     async insertToken(token, audit) {
-      const tx = audit ? transactionManager(db) : entityManager(db);
+      const tx = writer(audit);
       await tx.query(
         'INSERT INTO api_tokens (id, user_id, token_hash, label, scope, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
         [token.id, token.userId, token.hash, token.label, token.scope, token.createdAt, token.expiresAt],
@@ -226,7 +228,7 @@ export function accessRepository(db: Db): AccessRepository {
     },
 
     async revokeToken(tokenId, audit) {
-      const tx = audit ? transactionManager(db) : entityManager(db);
+      const tx = writer(audit);
       const result = await tx
         .createQueryBuilder()
         .update(ApiTokenEntity)

@@ -59,9 +59,11 @@ const LEGAL_ACTIONS: { action: Action; permission: string; label: string; when: 
 
 type Pending = { action: Action; title: string; extra?: ReactNode; proposalId?: string };
 
-/** The session an event concerns (SES-1: the centre's own id), when it says so. */
-/** The session an entry concerns, or how many when it lists them (QUO-3: the sessions an import counted in a row). */
-function sessionIdOf(data: unknown): string | null {
+/**
+ * The session an event concerns (SES-1: the centre's own id), when it says so, or how many when it lists them (QUO-3:
+ * the sessions an import counted in a row).
+ */
+function sessionsOf(data: unknown): string | null {
   const { sessionId, sessions } = (data ?? {}) as { sessionId?: unknown; sessions?: unknown };
   if (Array.isArray(sessions)) return `${sessions.length.toLocaleString('fr-FR')} sessions`;
   return typeof sessionId === 'string' ? sessionId : null;
@@ -217,7 +219,7 @@ export default function Centre() {
                 dateFr(e.at),
                 <>
                   {label(STREAMS, e.stream)}
-                  {sessionIdOf(e.data) && <small className="fr-ml-1w">{sessionIdOf(e.data)}</small>}
+                  {sessionsOf(e.data) && <small className="fr-ml-1w">{sessionsOf(e.data)}</small>}
                 </>,
                 label(EVENTS, e.type),
                 e.ruleIds.join(', '),

@@ -62,7 +62,7 @@ export function logRecords(events: readonly AgrementEvent[]): Array<{ event: Agr
       offset: i,
       event: {
         type: SESSION_COUNTED,
-        ruleIds: ['QUO-3'],
+        ruleIds: run[0]!.ruleIds,
         from: run[0]!.from,
         to: run[run.length - 1]!.to,
         data: {
