@@ -25,6 +25,29 @@ import { IMPORT_CHUNK } from '../src/sessions/usecases/import/run-import';
 import { agrementWorkflowId } from '../src/agrement/workflows/definitions';
 import { runMain } from './run-main';
 
+/**
+ * BENCH_PROFILE=<file.cpuprofile>: the process's CPU profile over the first import only (the API, the worker and the
+ * bench share this process), to open in Chrome's DevTools: where the import's main thread spends its time.
+ */
+async function startProfile() {
+  const file = process.env.BENCH_PROFILE;
+  if (!file) return null;
+  const { Session } = await import('node:inspector/promises');
+  const { writeFileSync } = await import('node:fs');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 500 });
+  await session.post('Profiler.start');
+  return {
+    async stop() {
+      const { profile } = await session.post('Profiler.stop');
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
+
 const log = (m: string) => process.stderr.write(`[bench:import] ${m}\n`);
 const int = (name: string, fallback: number) => {
   const v = Number.parseInt(process.env[name] ?? '', 10);
@@ -218,7 +241,9 @@ async function main(): Promise<void> {
       }
     };
 
+    const profile = await startProfile();
     const first = await importFile('import');
+    await profile?.stop();
     if (first.job.refused !== bad || first.job.created !== SESSIONS - bad) {
       const errors = await (
         await fetch(`${system.urls.api}/session-imports/${first.job.id}/errors?limit=1000`, {
