@@ -43,10 +43,10 @@ function view(r: ReadSession): SessionView {
   };
 }
 
-/** The sessions as reported (SES-1), judged and priced, with the log entries of their changes. */
 /** What judging a report needs of the session stored under its id (SES-1: unchanged, moved, finalised…). */
 const STORED_SESSIONS = `SELECT id, organisation_id, status, content_hash, to_char(date, 'YYYY-MM-DD') AS date, end_time, version FROM sessions WHERE id = ANY($1)`;
 
+/** The sessions as reported (SES-1), judged and priced, with the log entries of their changes. */
 export function sessionsRepository(db: Db): SessionsRepository {
   return {
     async lockStoredSessions(ids) {
