@@ -43,19 +43,14 @@ function view(r: ReadSession): SessionView {
   };
 }
 
-/** What judging a report needs of the session stored under its id (SES-1: unchanged, moved, finalised…). */
-const STORED_SESSIONS = `SELECT id, organisation_id, status, content_hash, to_char(date, 'YYYY-MM-DD') AS date, end_time, version FROM sessions WHERE id = ANY($1)`;
-
 /** The sessions as reported (SES-1), judged and priced, with the log entries of their changes. */
 export function sessionsRepository(db: Db): SessionsRepository {
   return {
     async lockStoredSessions(ids) {
-      const rows: StoredSession[] = await db.query(`${STORED_SESSIONS} FOR UPDATE`, [ids]);
-      return rows;
-    },
-
-    async findStoredSessions(ids) {
-      const rows: StoredSession[] = await db.query(STORED_SESSIONS, [ids]);
+      const rows: StoredSession[] = await db.query(
+        `SELECT id, organisation_id, status, content_hash, to_char(date, 'YYYY-MM-DD') AS date, end_time, version FROM sessions WHERE id = ANY($1) FOR UPDATE`,
+        [ids],
+      );
       return rows;
     },
 

@@ -86,8 +86,6 @@ export interface ExpiredSession {
 export interface SessionsRepository {
   /** The stored sessions of these ids, locked until the transaction ends (a batch of reports is judged against them). */
   lockStoredSessions(ids: string[]): Promise<StoredSession[]>;
-  /** The same, unlocked: what a bulk import's next chunk is judged on ahead of its transaction (planAhead). */
-  findStoredSessions(ids: string[]): Promise<StoredSession[]>;
   /** A batch's sessions in one statement (a history import writes 500 at a time). */
   upsertSessions(rows: WrittenSession[]): Promise<void>;
   /** The log entries of a batch of reports (the session streams), written last in the batch's transaction. */

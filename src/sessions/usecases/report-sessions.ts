@@ -34,7 +34,7 @@ import { sessionsRepository } from '../infra/sessions.repository';
 import { deliverWorkflowSteps, qualityRow, quotaReport } from './session-workflow-outbox';
 import { candidateOf, parseSessionReport, type SessionReport } from './session-report';
 import type { SessionStatus } from './session-row';
-import type { CentreRow, QualityRow, QueuedStep, QuotaReport, StoredSession, WorkflowStep, WrittenSession } from './ports';
+import type { CentreRow, QualityRow, QueuedStep, QuotaReport, WorkflowStep, WrittenSession } from './ports';
 
 export type { SessionStatus } from './session-row';
 export type { CentreRow } from './ports';
@@ -154,7 +154,7 @@ export interface JudgingData {
 
 /** The judging data for these reports (campaigns of their schools' school years). */
 export async function loadJudgingData(
-  m: Db,
+  m: EntityManager,
   reports: Array<{ report: SessionReport; centre: SessionCentre | undefined }>,
 ): Promise<JudgingData> {
   const schools = reports.filter((r) => r.centre?.kind === 'secondary-school');
@@ -314,8 +314,6 @@ export interface PreparedReports {
   /** By position in the batch; the reports stored fill the rest. */
   outcomes: ReportOutcome[];
   parsed: Array<{ i: number; report: SessionReport; hash: string }>;
-  /** The batch judged ahead of its transaction (planAhead), kept if the transaction reads the same. */
-  plan?: ReportPlan;
 }
 
 /**
@@ -342,264 +340,171 @@ export function prepareReports(raws: unknown[], options: Pick<ReportOptions, 'or
   return { outcomes, parsed };
 }
 
-/**
- * What a batch is judged against (SES-1..9): the reporting organisations as centres, the agréments of the sessions still
- * to come (SES-9), the sessions already stored under the batch's ids, and the rules and campaigns in force (AGR-6,
- * SCO-2). Read in the batch's transaction, the stored sessions locked; or ahead of it (planAhead), unlocked.
- */
-interface JudgingContext {
-  centres: Map<string, SessionCentre>;
-  agrements: Map<string, Agrement>;
-  stored: Map<string, StoredSession>;
-  data: JudgingData;
-}
-
-async function readJudgingContext(m: Db, parsed: PreparedReports['parsed'], lock: boolean): Promise<JudgingContext> {
-  const centres = await loadCentres(m, [...new Set(parsed.map((p) => p.report.organisationId))]);
-  // SES-9 is judged for sessions still to come only: history needs no agrément snapshot.
-  const planned = parsed
-    .filter((p) => (p.report.status ?? 'planned') === 'planned')
-    .map((p) => centres.get(p.report.organisationId)?.agrementOrganisationId);
-  const agrements = await loadAgrements(m, [...new Set(planned.filter((x): x is string => typeof x === 'string'))]);
-  const ids = parsed.map((p) => p.report.id);
-  const sessions = sessionsRepository(m);
-  const stored = lock ? await sessions.lockStoredSessions(ids) : await sessions.findStoredSessions(ids);
-  const data = await loadJudgingData(
-    m,
-    parsed.map((p) => ({ report: p.report, centre: centres.get(p.report.organisationId) })),
-  );
-  return { centres, agrements, stored: new Map(stored.map((s) => [s.id, s])), data };
-}
-
-/** Whether two reads found the same things: a batch planned on the first is judged exactly as on the second. */
-function sameContext(a: JudgingContext, b: JudgingContext): boolean {
-  const sameMap = <T>(x: Map<string, T>, y: Map<string, T>) => {
-    if (x.size !== y.size) return false;
-    for (const [k, v] of x) if (!y.has(k) || JSON.stringify(v) !== JSON.stringify(y.get(k))) return false;
-    return true;
-  };
-  // Compiled rule sets are kept by version id: the same versions published are the same objects.
-  const sets = (c: JudgingContext) => c.data.catalogue.sets;
-  return (
-    sameMap(a.centres, b.centres) &&
-    sameMap(a.agrements, b.agrements) &&
-    sameMap(a.stored, b.stored) &&
-    sets(a).length === sets(b).length &&
-    sets(a).every((set, i) => set === sets(b)[i]) &&
-    JSON.stringify(a.data.campaigns) === JSON.stringify(b.data.campaigns)
-  );
-}
-
-/** The options a batch is judged and written with. */
-type PlanOptions = Pick<ReportOptions, 'actor' | 'source' | 'organisationIds' | 'mode' | 'importId'>;
-
-/** A batch judged on a context: each report's outcome, and the rows, log entries and workflow steps its transaction writes. */
-interface ReportPlan {
-  context: JudgingContext;
-  options: PlanOptions;
-  now: Date;
-  outcomes: ReportOutcome[];
-  rows: WrittenSession[];
-  log: NewLogEntry[];
-  quality: QualityRow[];
-  quota: QuotaReport[];
-  steps: WorkflowStep[];
-}
-
-/** Judges every parsed report of a batch on `context` (pure: no database). */
-function planReports(prepared: PreparedReports, context: JudgingContext, now: Date, options: PlanOptions): ReportPlan {
-  const { centres, agrements, stored: byId, data } = context;
-  const outcomes = [...prepared.outcomes];
-  const steps: WorkflowStep[] = [];
-  const log: NewLogEntry[] = [];
-  const rows: WrittenSession[] = [];
-  const quality: QualityRow[] = [];
-  const quota: QuotaReport[] = [];
-  for (const { i, report, hash } of prepared.parsed) {
-    try {
-      const centre = centres.get(report.organisationId);
-      if (!centre) throw new NotFound(`organisation ${report.organisationId} not found`);
-      const before = byId.get(report.id);
-      if (before && before.organisation_id !== report.organisationId) {
-        // DATA-3: a session outside the caller's scope does not exist for them (404, as GET /sessions/:id answers), lest
-        // its id confirm another centre's session; a caller who sees both organisations is told the session is not theirs.
-        if (options.organisationIds && !options.organisationIds.includes(before.organisation_id))
-          throw new NotFound(`session ${report.id} not found`);
-        throw new TransitionRefused('SES-1', `session ${report.id} belongs to another organisation`);
-      }
-      if (before && (before.content_hash === hash || before.content_hash === legacyContentHash(report))) {
-        const deadlineAt = finalisationDeadline(report.date, report.endTime, report.timeZone, PARAMETERS.sessions.finalisationHours);
-        outcomes[i] = {
-          sessionId: report.id,
-          outcome: 'unchanged',
-          status: before.status,
-          ruleSetId: '',
-          deadlineAt: deadlineAt.toISOString(),
-        };
-        continue;
-      }
-      if (before && options.mode === 'create')
-        throw new TransitionRefused(
-          'SES-1',
-          `session ${report.id} already exists with other content: update it with PUT /sessions/${report.id}`,
-        );
-      if (!before && options.mode === 'update') throw new NotFound(`session ${report.id} not found`);
-      const status = report.status ?? 'planned';
-      if (before?.status === 'finalised')
-        throw new TransitionRefused('SES-10', `session ${report.id} is finalised: it can no longer change`);
-      if (before?.status === 'cancelled')
-        throw new TransitionRefused('SES-7', `session ${report.id} is cancelled: it can no longer change`);
-      const verdict = judge(
-        report,
-        centre,
-        centre.agrementOrganisationId ? (agrements.get(centre.agrementOrganisationId) ?? null) : null,
-        now,
-        data,
-      );
-      const version = (before?.version ?? 0) + 1;
-      rows.push({
-        id: report.id,
-        organisation_id: report.organisationId,
-        agrement_organisation_id: centre.agrementOrganisationId,
-        centre_kind: centre.kind,
-        date: report.date,
-        start_time: report.startTime,
-        end_time: report.endTime,
-        time_zone: report.timeZone,
-        status,
-        deadline_at: verdict.deadlineAt,
-        candidate_count: report.candidates.length,
-        candidates_who_sat: report.finalisation?.candidatesWhoSat ?? null,
-        price_cents: verdict.price.priceCents,
-        pix_share_cents: verdict.price.pixShareCents,
-        paying_candidates: verdict.price.payingCandidates,
-        rule_set_id: verdict.evaluation.ruleSetId,
-        report,
-        content_hash: hash,
-        source: options.source,
-        finalised_at: report.finalisation ? new Date(report.finalisation.finalisedAt) : null,
-        cancelled_at: status === 'cancelled' ? now : null,
-        cancellation_reason: report.cancellation?.reason ?? null,
-        version,
-      });
-      const type = !before
-        ? 'session-reported'
-        : status === 'cancelled'
-          ? 'session-cancelled'
-          : status === 'finalised'
-            ? 'session-finalised'
-            : 'session-updated';
-      log.push({
-        eventKey: `session-report:${report.id}:${version}`,
-        streamType: SESSION_STREAM,
-        streamId: sessionStreamId(report.id),
-        type,
-        ruleIds: status === 'finalised' ? ['SES-1', 'SES-10', 'QUO-3'] : ['SES-1', verdict.evaluation.ruleSetId],
-        fromState: before?.status ?? null,
-        toState: status,
-        actor: options.actor,
-        reason: report.cancellation?.reason ?? null,
-        data: {
-          sessionId: report.id,
-          organisationId: report.organisationId,
-          date: report.date,
-          ruleSetId: verdict.evaluation.ruleSetId,
-          candidates: report.candidates.length,
-          source: options.source,
-        },
-        occurredAt: now,
-      });
-      // SES-10: what the session's workflow must learn.
-      const moved = before && (before.date !== report.date || before.end_time !== report.endTime);
-      if (!before && status === 'planned') steps.push({ kind: 'start', input: workflowInput(report, centre) });
-      else if (before && status === 'planned' && moved)
-        steps.push({ kind: 'move', sessionId: report.id, date: report.date, endTime: report.endTime });
-      if (status === 'cancelled') steps.push({ kind: 'cancel', sessionId: report.id, reason: report.cancellation!.reason });
-      if (status === 'finalised') {
-        // SES-12: an incident attributable to the centre opens the remedy follow-up, unless its 5 days are long
-        // gone (a history import): reported through the API it is followed even late.
-        const owed = attributableIncidents(report.finalisation?.incidents);
-        if (owed && (options.source === 'api' || remedyDue(report.date, report.timeZone).at.getTime() > now.getTime())) {
-          steps.push({
-            kind: 'remedy',
-            input: {
-              sessionId: report.id,
-              centreId: centre.id,
-              centreName: centre.name,
-              centreEmail: centre.email,
-              date: report.date,
-              timeZone: report.timeZone,
-              ...owed,
-            },
-          });
-        }
-        const step = { kind: 'finalise', sessionId: report.id, report, centre, deadlineAt: verdict.deadlineAt.toISOString() } as const;
-        // Only a session we started as planned has a workflow; one reported already over (history) has none:
-        // its quality record and its quota count are written here, with its row.
-        if (before?.status === 'planned') steps.push(step);
-        else {
-          quality.push(qualityRow(step));
-          const q = quotaReport(report, centre);
-          if (q) quota.push({ ...q, importId: options.importId ?? null });
-        }
-      }
-      outcomes[i] = {
-        sessionId: report.id,
-        outcome: before ? 'updated' : 'created',
-        status,
-        ruleSetId: verdict.evaluation.ruleSetId,
-        deadlineAt: verdict.deadlineAt.toISOString(),
-      };
-    } catch (err) {
-      outcomes[i] = { sessionId: report.id, outcome: 'refused', error: refusalOf(err) };
-    }
-  }
-  return { context, options, now, outcomes, rows, log, quality, quota, steps };
-}
-
-/**
- * Issue 15: a bulk import judges its next chunk while the current one commits, on what PostgreSQL holds then (the
- * stored sessions unlocked); the chunk's transaction reads it all again, locked, and keeps this plan only when it finds
- * the same (else it judges again): every verdict is on what the transaction reads, and the judging no longer waits
- * for the previous chunk's writes. No plan (PostgreSQL unreachable, an unexpected error): the transaction judges.
- */
-export async function planAhead(
-  deps: Pick<ApplicationDeps, 'db' | 'now'>,
-  prepared: PreparedReports,
-  options: PlanOptions,
-): Promise<PreparedReports> {
-  if (prepared.parsed.length === 0) return prepared;
-  try {
-    const context = await readJudgingContext(deps.db, prepared.parsed, false);
-    return { ...prepared, plan: planReports(prepared, context, deps.now(), options) };
-  } catch {
-    return prepared;
-  }
-}
-
-const samePlanOptions = (a: PlanOptions, b: PlanOptions) =>
-  a.actor === b.actor &&
-  a.source === b.source &&
-  a.mode === b.mode &&
-  a.importId === b.importId &&
-  JSON.stringify(a.organisationIds) === JSON.stringify(b.organisationIds);
-
 /** The rest of reportSessions: judged against what the transaction reads, written, then the workflows and agréments told. */
 export async function storeReports(deps: ApplicationDeps, prepared: PreparedReports, options: ReportOptions): Promise<ReportOutcome[]> {
+  const now = deps.now();
+  const { outcomes, parsed } = prepared;
+  const steps: WorkflowStep[] = [];
   const quotaAgrements = new Set<string>();
   let queued: QueuedStep[] = [];
   let finalisedPaying: FinalisedPayingSession[] = [];
-  let outcomes = prepared.outcomes;
   await deps.db.transaction(async (m) => {
-    const context = await readJudgingContext(m, prepared.parsed, true);
-    const ahead = prepared.plan;
-    const plan =
-      ahead && samePlanOptions(ahead.options, options) && sameContext(ahead.context, context)
-        ? ahead
-        : planReports(prepared, context, ahead?.now ?? deps.now(), options);
-    const { rows, quality, quota, steps, log } = plan;
-    outcomes = plan.outcomes;
+    const centres = await loadCentres(m, [...new Set(parsed.map((p) => p.report.organisationId))]);
+    // SES-9 is judged for sessions still to come only: history needs no agrément snapshot.
+    const planned = parsed
+      .filter((p) => (p.report.status ?? 'planned') === 'planned')
+      .map((p) => centres.get(p.report.organisationId)?.agrementOrganisationId);
+    const agrements = await loadAgrements(m, [...new Set(planned.filter((x): x is string => typeof x === 'string'))]);
     const sessions = sessionsRepository(m);
+    const stored = await sessions.lockStoredSessions(parsed.map((p) => p.report.id));
+    const byId = new Map(stored.map((s) => [s.id, s]));
+    const data = await loadJudgingData(
+      m,
+      parsed.map((p) => ({ report: p.report, centre: centres.get(p.report.organisationId) })),
+    );
+    const log: NewLogEntry[] = [];
+    const rows: WrittenSession[] = [];
+    const quality: QualityRow[] = [];
+    const quota: QuotaReport[] = [];
+    for (const { i, report, hash } of parsed) {
+      try {
+        const centre = centres.get(report.organisationId);
+        if (!centre) throw new NotFound(`organisation ${report.organisationId} not found`);
+        const before = byId.get(report.id);
+        if (before && before.organisation_id !== report.organisationId) {
+          // DATA-3: a session outside the caller's scope does not exist for them (404, as GET /sessions/:id answers), lest
+          // its id confirm another centre's session; a caller who sees both organisations is told the session is not theirs.
+          if (options.organisationIds && !options.organisationIds.includes(before.organisation_id))
+            throw new NotFound(`session ${report.id} not found`);
+          throw new TransitionRefused('SES-1', `session ${report.id} belongs to another organisation`);
+        }
+        if (before && (before.content_hash === hash || before.content_hash === legacyContentHash(report))) {
+          const deadlineAt = finalisationDeadline(report.date, report.endTime, report.timeZone, PARAMETERS.sessions.finalisationHours);
+          outcomes[i] = {
+            sessionId: report.id,
+            outcome: 'unchanged',
+            status: before.status,
+            ruleSetId: '',
+            deadlineAt: deadlineAt.toISOString(),
+          };
+          continue;
+        }
+        if (before && options.mode === 'create')
+          throw new TransitionRefused(
+            'SES-1',
+            `session ${report.id} already exists with other content: update it with PUT /sessions/${report.id}`,
+          );
+        if (!before && options.mode === 'update') throw new NotFound(`session ${report.id} not found`);
+        const status = report.status ?? 'planned';
+        if (before?.status === 'finalised')
+          throw new TransitionRefused('SES-10', `session ${report.id} is finalised: it can no longer change`);
+        if (before?.status === 'cancelled')
+          throw new TransitionRefused('SES-7', `session ${report.id} is cancelled: it can no longer change`);
+        const verdict = judge(
+          report,
+          centre,
+          centre.agrementOrganisationId ? (agrements.get(centre.agrementOrganisationId) ?? null) : null,
+          now,
+          data,
+        );
+        const version = (before?.version ?? 0) + 1;
+        rows.push({
+          id: report.id,
+          organisation_id: report.organisationId,
+          agrement_organisation_id: centre.agrementOrganisationId,
+          centre_kind: centre.kind,
+          date: report.date,
+          start_time: report.startTime,
+          end_time: report.endTime,
+          time_zone: report.timeZone,
+          status,
+          deadline_at: verdict.deadlineAt,
+          candidate_count: report.candidates.length,
+          candidates_who_sat: report.finalisation?.candidatesWhoSat ?? null,
+          price_cents: verdict.price.priceCents,
+          pix_share_cents: verdict.price.pixShareCents,
+          paying_candidates: verdict.price.payingCandidates,
+          rule_set_id: verdict.evaluation.ruleSetId,
+          report,
+          content_hash: hash,
+          source: options.source,
+          finalised_at: report.finalisation ? new Date(report.finalisation.finalisedAt) : null,
+          cancelled_at: status === 'cancelled' ? now : null,
+          cancellation_reason: report.cancellation?.reason ?? null,
+          version,
+        });
+        const type = !before
+          ? 'session-reported'
+          : status === 'cancelled'
+            ? 'session-cancelled'
+            : status === 'finalised'
+              ? 'session-finalised'
+              : 'session-updated';
+        log.push({
+          eventKey: `session-report:${report.id}:${version}`,
+          streamType: SESSION_STREAM,
+          streamId: sessionStreamId(report.id),
+          type,
+          ruleIds: status === 'finalised' ? ['SES-1', 'SES-10', 'QUO-3'] : ['SES-1', verdict.evaluation.ruleSetId],
+          fromState: before?.status ?? null,
+          toState: status,
+          actor: options.actor,
+          reason: report.cancellation?.reason ?? null,
+          data: {
+            sessionId: report.id,
+            organisationId: report.organisationId,
+            date: report.date,
+            ruleSetId: verdict.evaluation.ruleSetId,
+            candidates: report.candidates.length,
+            source: options.source,
+          },
+          occurredAt: now,
+        });
+        // SES-10: what the session's workflow must learn.
+        const moved = before && (before.date !== report.date || before.end_time !== report.endTime);
+        if (!before && status === 'planned') steps.push({ kind: 'start', input: workflowInput(report, centre) });
+        else if (before && status === 'planned' && moved)
+          steps.push({ kind: 'move', sessionId: report.id, date: report.date, endTime: report.endTime });
+        if (status === 'cancelled') steps.push({ kind: 'cancel', sessionId: report.id, reason: report.cancellation!.reason });
+        if (status === 'finalised') {
+          // SES-12: an incident attributable to the centre opens the remedy follow-up, unless its 5 days are long
+          // gone (a history import): reported through the API it is followed even late.
+          const owed = attributableIncidents(report.finalisation?.incidents);
+          if (owed && (options.source === 'api' || remedyDue(report.date, report.timeZone).at.getTime() > now.getTime())) {
+            steps.push({
+              kind: 'remedy',
+              input: {
+                sessionId: report.id,
+                centreId: centre.id,
+                centreName: centre.name,
+                centreEmail: centre.email,
+                date: report.date,
+                timeZone: report.timeZone,
+                ...owed,
+              },
+            });
+          }
+          const step = { kind: 'finalise', sessionId: report.id, report, centre, deadlineAt: verdict.deadlineAt.toISOString() } as const;
+          // Only a session we started as planned has a workflow; one reported already over (history) has none:
+          // its quality record and its quota count are written here, with its row.
+          if (before?.status === 'planned') steps.push(step);
+          else {
+            quality.push(qualityRow(step));
+            const q = quotaReport(report, centre);
+            if (q) quota.push({ ...q, importId: options.importId ?? null });
+          }
+        }
+        outcomes[i] = {
+          sessionId: report.id,
+          outcome: before ? 'updated' : 'created',
+          status,
+          ruleSetId: verdict.evaluation.ruleSetId,
+          deadlineAt: verdict.deadlineAt.toISOString(),
+        };
+      } catch (err) {
+        outcomes[i] = { sessionId: report.id, outcome: 'refused', error: refusalOf(err) };
+      }
+    }
     await sessions.upsertSessions(rows);
     // BIL-1: finalised paying sessions join their month's open statement now (even after the 1st).
     finalisedPaying = rows

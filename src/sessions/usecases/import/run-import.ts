@@ -9,7 +9,7 @@ import { PARAMETERS } from '../../../config/parameters';
 import { sessionImportsRepository } from '../../infra/session-imports.repository';
 import type { ImportErrorRow, ImportFormat, ImportRun } from '../ports';
 import { drainQuotaOutbox } from '../quota-outbox';
-import { planAhead, prepareReports, type PreparedReports, type ReportOutcome, storeReports } from '../report-sessions';
+import { prepareReports, type PreparedReports, type ReportOutcome, storeReports } from '../report-sessions';
 import { type ParsedItem, sessionsOf } from './parse';
 import { readSpool, type Spooled } from './spool';
 
@@ -80,8 +80,6 @@ export async function runImport(deps: ApplicationDeps, run: ImportRun, options: 
   /** Read since the last cut: the sessions to judge, and the lines that could not even be read as one. */
   let chunk: ParsedItem[] = [];
   let unreadable: ParsedItem[] = [];
-  /** How the sessions are reported: judged ahead (planAhead) and stored (storeReports) alike. */
-  const reporting = { actor: job.actor, source: 'import' as const, mode: 'upsert' as const, importId: run.id };
   /** The chunk being committed, if any: the next one is read and prepared meanwhile (CPU work that overlaps the database's). */
   const committing = new InFlight();
 
@@ -145,8 +143,11 @@ export async function runImport(deps: ApplicationDeps, run: ImportRun, options: 
     let written = false;
     try {
       await storeReports(deps, cut.prepared, {
-        ...reporting,
+        actor: job.actor,
+        source: 'import',
+        mode: 'upsert',
         deliverQuota: false,
+        importId: run.id,
         inTransaction: async (m, outcomes) => {
           cut.unreadable.forEach(refuseUnreadable);
           tally(cut.batch, outcomes);
@@ -168,20 +169,17 @@ export async function runImport(deps: ApplicationDeps, run: ImportRun, options: 
   const submit = async () => {
     if (chunk.length === 0 && unreadable.length === 0) return;
     const batch = chunk;
-    const at = { read, linesDone };
-    const cutUnreadable = unreadable;
-    chunk = [];
-    unreadable = [];
-    // Judged while the previous chunk commits; its transaction keeps the verdicts if it reads the same (planAhead).
-    const prepared = await planAhead(
-      deps,
-      prepareReports(
+    const cut: Cut = {
+      batch,
+      prepared: prepareReports(
         batch.map((b) => b.raw),
         {},
       ),
-      reporting,
-    );
-    const cut: Cut = { batch, prepared, unreadable: cutUnreadable, at };
+      unreadable,
+      at: { read, linesDone },
+    };
+    chunk = [];
+    unreadable = [];
     await committing.settled();
     if (stopped()) return;
     await committing.start(() => store(cut));
