@@ -10,7 +10,7 @@
  * start once the system is quiet (no e-mail left to send), so neither pays for the other work of the system.
  *
  * Env: BENCH_SESSIONS (100000), BENCH_CENTRES (200), BENCH_BAD_EVERY (100: one session in N breaks a
- * rule or the schema and must be refused with its line), BENCH_DIR (parent of the temporary directory).
+ * rule or the schema and must be refused with its line), BENCH_DIR (parent of the temporary directory), BENCH_PROFILE (a CPU profile of the first import).
  * DATABASE_URL and TEMPORAL_ADDRESS are ignored: the bench never writes into a shared system.
  */
 import { createWriteStream, chmodSync, createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs';
