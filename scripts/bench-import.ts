@@ -10,10 +10,11 @@
  * start once the system is quiet (no e-mail left to send), so neither pays for the other work of the system.
  *
  * Env: BENCH_SESSIONS (100000), BENCH_CENTRES (200), BENCH_BAD_EVERY (100: one session in N breaks a
- * rule or the schema and must be refused with its line), BENCH_DIR (parent of the temporary directory), BENCH_PROFILE (a CPU profile of the first import).
+ * rule or the schema and must be refused with its line), BENCH_DIR (parent of the temporary directory), BENCH_PROFILE
+ * (a CPU profile of the first import).
  * DATABASE_URL and TEMPORAL_ADDRESS are ignored: the bench never writes into a shared system.
  */
-import { createWriteStream, chmodSync, createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, chmodSync, createReadStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -33,7 +34,6 @@ async function startProfile() {
   const file = process.env.BENCH_PROFILE;
   if (!file) return null;
   const { Session } = await import('node:inspector/promises');
-  const { writeFileSync } = await import('node:fs');
   const session = new Session();
   session.connect();
   await session.post('Profiler.enable');
