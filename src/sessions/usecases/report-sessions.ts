@@ -294,6 +294,11 @@ export interface ReportOptions {
    * (lines done, counters, refusals) with the rows it counts, so a crash never leaves one without the other.
    */
   inTransaction?: (m: EntityManager, outcomes: ReportOutcome[]) => Promise<void>;
+  /**
+   * Runs in the batch's transaction once every report is judged, before anything is written: a bulk import waits there
+   * for its previous chunk's commit, so chunks commit in file order while the next one is read and judged.
+   */
+  beforeWrites?: () => Promise<void>;
 }
 
 /**
@@ -505,7 +510,9 @@ export async function storeReports(deps: ApplicationDeps, prepared: PreparedRepo
         outcomes[i] = { sessionId: report.id, outcome: 'refused', error: refusalOf(err) };
       }
     }
-    await sessions.upsertSessions(rows);
+    const upsert = sessions.sessionsUpsert(rows);
+    if (options.beforeWrites) await options.beforeWrites();
+    await upsert();
     // BIL-1: finalised paying sessions join their month's open statement now (even after the 1st).
     finalisedPaying = rows
       .filter((r) => r.status === 'finalised' && r.pix_share_cents > 0)

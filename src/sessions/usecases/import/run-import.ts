@@ -4,7 +4,6 @@ import type { EntityManager } from 'typeorm';
 import { NotFound } from '../../../shared/domain/errors';
 import { unavailableDependency } from '../../../shared/dependency-errors';
 import type { ApplicationDeps } from '../../../shared/usecases/dependencies';
-import { InFlight } from '../../../shared/usecases/in-flight';
 import { PARAMETERS } from '../../../config/parameters';
 import { sessionImportsRepository } from '../../infra/session-imports.repository';
 import type { ImportErrorRow, ImportFormat, ImportRun } from '../ports';
@@ -52,11 +51,17 @@ export type RunResult = 'completed' | 'failed' | 'released' | 'lost';
 class ImportClaimLost extends Error {}
 
 /**
+ * A chunk judged while the one before committed, rolled back without writing anything: that one failed (the run ends
+ * on its failure), or the run was stopped meanwhile (it ends after the chunk that was committing).
+ */
+class ChunkDropped extends Error {}
+
+/**
  * Runs an import from its spooled upload: sessions are read one at a time, judged and stored in chunks
  * through the same path as the API (SES-1..9, SES-10 workflows, QUO-3 once per session through the
  * outbox); good ones are imported, refused ones recorded with their lines and reasons. Chunks commit one
- * at a time, in file order; the next one is read and prepared while the current one commits. Each chunk's
- * transaction also writes the job's progress (sessions read, last line, counters, refusals), checking
+ * at a time, in file order; the next one is read, judged and serialised in its own transaction while the
+ * current one commits, its writes waiting for that commit. Each chunk's transaction also writes the job's progress (sessions read, last line, counters, refusals), checking
  * that this run still owns the job: the counters are exactly what is committed, and a run resumed after
  * its process died (resumeStalledImports) skips exactly the sessions committed, so none is judged twice.
  * Re-importing the same file changes nothing (each session id with the same content is 'unchanged').
@@ -80,8 +85,27 @@ export async function runImport(deps: ApplicationDeps, run: ImportRun, options: 
   /** Read since the last cut: the sessions to judge, and the lines that could not even be read as one. */
   let chunk: ParsedItem[] = [];
   let unreadable: ParsedItem[] = [];
-  /** The chunk being committed, if any: the next one is read and prepared meanwhile (CPU work that overlaps the database's). */
-  const committing = new InFlight();
+  /**
+   * The chunks handed to the database, oldest first, at most two: the one committing and the next, read, judged and
+   * serialised in its own transaction meanwhile, whose writes wait for the first one's commit (beforeWrites). Their
+   * CPU work and the database's overlap, and chunks still commit one at a time, in file order (issue 15, bench:import:
+   * one chunk at a time, Node and PostgreSQL each waited on the other a third of the time).
+   */
+  const inFlight: Array<{ ids: Set<string>; ended: Promise<unknown> }> = [];
+  /** Waits for the oldest chunk in flight to end; throws its failure (a chunk dropped is not one). */
+  const settleOldest = async () => {
+    const failure = await inFlight.shift()!.ended;
+    if (failure && !(failure instanceof ChunkDropped)) throw failure;
+  };
+  /** Waits for every chunk in flight; returns the first failure (or null). */
+  const endAll = async () => {
+    let first: unknown = null;
+    while (inFlight.length > 0) {
+      const failure = await inFlight.shift()!.ended;
+      if (!(failure instanceof ChunkDropped)) first ??= failure;
+    }
+    return first;
+  };
 
   const heartbeat = setInterval(() => {
     imports
@@ -128,10 +152,16 @@ export async function runImport(deps: ApplicationDeps, run: ImportRun, options: 
     unreadable: ParsedItem[];
     at: { read: number; linesDone: number };
   }
-  const store = async (cut: Cut) => {
+  /** Commits a chunk once `previous` (the chunk before, or null) has committed: its failure, or null. */
+  const store = async (cut: Cut, previous: Promise<unknown>) => {
+    const afterPrevious = async () => {
+      if (await previous) throw new ChunkDropped('the chunk before did not commit');
+      if (stopped()) throw new ChunkDropped('the run is stopping');
+    };
     const refuseUnreadable = (item: ParsedItem) => refuse(item, item.error!.field, null, item.error!.message);
     if (cut.batch.length === 0) {
       // Only unreadable lines since the last commit: their progress alone (one transaction).
+      await afterPrevious();
       await deps.db.transaction(async (m) => {
         cut.unreadable.forEach(refuseUnreadable);
         await commitProgress(m, cut.at, false);
@@ -148,6 +178,7 @@ export async function runImport(deps: ApplicationDeps, run: ImportRun, options: 
         mode: 'upsert',
         deliverQuota: false,
         importId: run.id,
+        beforeWrites: afterPrevious,
         inTransaction: async (m, outcomes) => {
           cut.unreadable.forEach(refuseUnreadable);
           tally(cut.batch, outcomes);
@@ -163,8 +194,8 @@ export async function runImport(deps: ApplicationDeps, run: ImportRun, options: 
     committedNow();
   };
   /**
-   * Cuts what was read into a chunk, prepares it while the previous one commits, then commits it in the background.
-   * A stop or a lost claim lets the chunk in flight commit and drops this one: the run ends after its chunk.
+   * Cuts what was read into a chunk, prepares it while the previous ones commit, then commits it in the background,
+   * after the chunk before. A stop or a lost claim lets the chunk committing end and drops the rest: the run ends after it.
    */
   const submit = async () => {
     if (chunk.length === 0 && unreadable.length === 0) return;
@@ -180,9 +211,20 @@ export async function runImport(deps: ApplicationDeps, run: ImportRun, options: 
     };
     chunk = [];
     unreadable = [];
-    await committing.settled();
+    const ids = new Set(cut.prepared.parsed.map((p) => p.report.id));
+    while (inFlight.length >= 2) await settleOldest();
+    // A session the chunk before also reports (a file sending it twice) is read once that one has committed: judged
+    // against what it wrote, as when chunks went one at a time.
+    if (inFlight.length === 1 && [...ids].some((id) => inFlight[0]!.ids.has(id))) await settleOldest();
     if (stopped()) return;
-    await committing.start(() => store(cut));
+    const previous = inFlight[0]?.ended ?? Promise.resolve(null);
+    inFlight.push({
+      ids,
+      ended: store(cut, previous).then(
+        () => null,
+        (err: unknown) => err ?? new Error('chunk failed'),
+      ),
+    });
   };
   const stopped = () => lost || options.signal?.aborted === true;
 
@@ -200,7 +242,7 @@ export async function runImport(deps: ApplicationDeps, run: ImportRun, options: 
       if (chunk.length >= chunkSize || unreadable.length >= chunkSize) await submit();
     }
     await submit();
-    await committing.settled();
+    while (inFlight.length > 0) await settleOldest();
     if (lost) return 'lost';
     if (options.signal?.aborted) {
       await release(deps, run);
@@ -218,8 +260,8 @@ export async function runImport(deps: ApplicationDeps, run: ImportRun, options: 
     });
     return 'completed';
   } catch (caught) {
-    // A chunk still in flight ends first (its commit, or what stopped it, is part of this run's outcome).
-    const err = (await committing.ended()) ?? caught;
+    // The chunks still in flight end first (their commit, or what stopped them, is part of this run's outcome).
+    const err = (await endAll()) ?? caught;
     if (err instanceof ImportClaimLost) return 'lost';
     if (unavailableDependency(err)) {
       // PostgreSQL or Temporal down: nothing is lost, the job is resumed from its last chunk when they return.

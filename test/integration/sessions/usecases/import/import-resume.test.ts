@@ -303,6 +303,45 @@ describe('a bulk import killed mid-file resumes exactly (issue 11, SES-1, QUO-3)
     await expectExactlyOnce(run.id, file);
   });
 
+  it('issue 15: a session the next chunk reports again is judged once the chunk before has committed it (SES-1 unchanged, SES-10 refused)', async () => {
+    const c = await runningAgrement(h, daysAgo(60));
+    const tag = randomUUID().slice(0, 8);
+    const date = daysAgo(20);
+    const finalised = (id: string, sat: number) =>
+      sessionReport(c.organisationId, {
+        id: `D-${tag}-${id}`,
+        date,
+        plannedOn: daysAgo(50),
+        status: 'finalised',
+        finalisation: { finalisedAt: `${date}T20:00:00.000Z`, candidatesWhoSat: sat, incidents: [], fraudReports: [], endOfTestChecks: [] },
+      });
+    // Chunks of 2, the next judged while the one before commits: A again in chunk 2 (the same), D again in chunk 4 (changed).
+    const lines = [
+      finalised('A', 1),
+      finalised('B', 1),
+      finalised('A', 1),
+      finalised('C', 1),
+      finalised('D', 1),
+      finalised('E', 1),
+      finalised('D', 2),
+    ];
+    const run = await upload(lines.map((l) => JSON.stringify(l)).join('\n'));
+    expect(await runImport(deps, run, { chunkSize: 2 })).toBe('completed');
+    expect(await job(run.id)).toMatchObject({ status: 'completed', processed: 7, created: 5, unchanged: 1, updated: 0, refused: 1 });
+    const [refusal] = await h.db.query(`SELECT line_from AS line, rule_ids AS "ruleIds" FROM session_import_errors WHERE import_id = $1`, [
+      run.id,
+    ]);
+    expect(refusal).toEqual({ line: 7, ruleIds: ['SES-10'] });
+    // Each session once in the log, at version 1: none was taken for new a second time.
+    const log = await h.db.query(
+      `SELECT data->>'sessionId' AS id, count(*)::int AS n FROM event_log WHERE stream_type = 'session' AND data->>'sessionId' LIKE $1 GROUP BY 1 ORDER BY 1`,
+      [`D-${tag}-%`],
+    );
+    expect(log).toEqual(['A', 'B', 'C', 'D', 'E'].map((x) => ({ id: `D-${tag}-${x}`, n: 1 })));
+    const [d] = await h.db.query(`SELECT version, candidates_who_sat FROM sessions WHERE id = $1`, [`D-${tag}-D`]);
+    expect(d).toEqual({ version: 1, candidates_who_sat: 1 });
+  });
+
   it('a job resumed again and again without committing anything (a file that brings its process down) ends failed, its spool removed', async () => {
     const c = await runningAgrement(h, daysAgo(60));
     const run = await upload(history(c.organisationId, 6).text);
