@@ -11,7 +11,7 @@
  *
  * Env: BENCH_SESSIONS (100000), BENCH_CENTRES (200), BENCH_BAD_EVERY (100: one session in N breaks a
  * rule or the schema and must be refused with its line), BENCH_DIR (parent of the temporary directory), BENCH_PROFILE
- * (a CPU profile of the first import).
+ * (a CPU profile of the first import and its QUO-3 counts).
  * DATABASE_URL and TEMPORAL_ADDRESS are ignored: the bench never writes into a shared system.
  */
 import { createWriteStream, chmodSync, createReadStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -27,7 +27,7 @@ import { agrementWorkflowId } from '../src/agrement/workflows/definitions';
 import { runMain } from './run-main';
 
 /**
- * BENCH_PROFILE=<file.cpuprofile>: the process's CPU profile over the first import only (the API, the worker and the
+ * BENCH_PROFILE=<file.cpuprofile>: the process's CPU profile over the first import and its QUO-3 counts only (the API, the worker and the
  * bench share this process), to open in Chrome's DevTools: where the import's main thread spends its time.
  */
 async function startProfile() {
@@ -243,7 +243,6 @@ async function main(): Promise<void> {
 
     const profile = await startProfile();
     const first = await importFile('import');
-    await profile?.stop();
     if (first.job.refused !== bad || first.job.created !== SESSIONS - bad) {
       const errors = await (
         await fetch(`${system.urls.api}/session-imports/${first.job.id}/errors?limit=1000`, {
@@ -265,6 +264,7 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 100)); // often: this time counts in the target's measure
     }
     const settleMs = performance.now() - settleStarted;
+    await profile?.stop();
     const perAgrement = (await db.query(`SELECT organisation_id AS id, candidates FROM agrements`)) as { id: string; candidates: number }[];
     const wrong = perAgrement.filter((a) => a.candidates !== (expected.get(a.id) ?? 0));
     if (wrong.length)

@@ -54,12 +54,10 @@ export function sessionsRepository(db: Db): SessionsRepository {
       return rows;
     },
 
-    sessionsUpsert(rows) {
-      if (rows.length === 0) return async () => undefined;
-      const payload = JSON.stringify(rows);
-      return async () => {
-        await db.query(
-          `INSERT INTO sessions (id, organisation_id, agrement_organisation_id, centre_kind, date, start_time, end_time, time_zone, status, deadline_at,
+    async upsertSessions(rows) {
+      if (rows.length === 0) return;
+      await db.query(
+        `INSERT INTO sessions (id, organisation_id, agrement_organisation_id, centre_kind, date, start_time, end_time, time_zone, status, deadline_at,
                            candidate_count, candidates_who_sat, price_cents, pix_share_cents, paying_candidates, rule_set_id, report, content_hash, source,
                            finalised_at, cancelled_at, cancellation_reason, version, updated_at)
      SELECT x.id, x.organisation_id, x.agrement_organisation_id, x.centre_kind, x.date, x.start_time, x.end_time, x.time_zone, x.status, x.deadline_at,
@@ -75,9 +73,8 @@ export function sessionsRepository(db: Db): SessionsRepository {
        pix_share_cents = EXCLUDED.pix_share_cents, paying_candidates = EXCLUDED.paying_candidates, rule_set_id = EXCLUDED.rule_set_id, report = EXCLUDED.report,
        content_hash = EXCLUDED.content_hash, source = EXCLUDED.source, finalised_at = EXCLUDED.finalised_at, cancelled_at = EXCLUDED.cancelled_at,
        cancellation_reason = EXCLUDED.cancellation_reason, version = EXCLUDED.version, updated_at = now()`,
-          [payload],
-        );
-      };
+        [JSON.stringify(rows)],
+      );
     },
 
     async logReports(entries) {

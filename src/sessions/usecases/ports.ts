@@ -86,11 +86,8 @@ export interface ExpiredSession {
 export interface SessionsRepository {
   /** The stored sessions of these ids, locked until the transaction ends (a batch of reports is judged against them). */
   lockStoredSessions(ids: string[]): Promise<StoredSession[]>;
-  /**
-   * A batch's sessions in one statement (a history import writes 500 at a time), serialised at once and written when
-   * the returned function is called: a bulk import serialises a chunk while the chunk before commits.
-   */
-  sessionsUpsert(rows: WrittenSession[]): () => Promise<void>;
+  /** A batch's sessions in one statement (a history import writes 500 at a time). */
+  upsertSessions(rows: WrittenSession[]): Promise<void>;
   /** The log entries of a batch of reports (the session streams), written last in the batch's transaction. */
   logReports(entries: NewLogEntry[]): Promise<void>;
   /** A session's stored report and its organisation, or null. */

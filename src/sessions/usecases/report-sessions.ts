@@ -295,10 +295,11 @@ export interface ReportOptions {
    */
   inTransaction?: (m: EntityManager, outcomes: ReportOutcome[]) => Promise<void>;
   /**
-   * Runs in the batch's transaction once every report is judged, before anything is written: a bulk import waits there
-   * for its previous chunk's commit, so chunks commit in file order while the next one is read and judged.
+   * Runs in the batch's transaction once every report is judged and the rows of its own sessions are written, before
+   * what other writers share (the statements, the event log): a bulk import waits there for its previous chunk's
+   * commit, so chunks commit in file order while the next one is judged and written beside it.
    */
-  beforeWrites?: () => Promise<void>;
+  beforeSharedWrites?: () => Promise<void>;
 }
 
 /**
@@ -510,18 +511,19 @@ export async function storeReports(deps: ApplicationDeps, prepared: PreparedRepo
         outcomes[i] = { sessionId: report.id, outcome: 'refused', error: refusalOf(err) };
       }
     }
-    const upsert = sessions.sessionsUpsert(rows);
-    if (options.beforeWrites) await options.beforeWrites();
-    await upsert();
+    // First the rows of these sessions only (theirs, their quality records, QUO-3 counts and workflow steps), then
+    // what other writers share (the statements, the event log), once beforeSharedWrites lets it.
+    await sessions.upsertSessions(rows);
+    await sessionQualityRepository(m).upsertQuality(quality);
+    await quotaOutboxRepository(m).queueReports(quota);
+    for (const q of quota) quotaAgrements.add(q.agrementOrganisationId);
+    queued = await sessionWorkflowOutboxRepository(m).queueSteps(steps);
+    if (options.beforeSharedWrites) await options.beforeSharedWrites();
     // BIL-1: finalised paying sessions join their month's open statement now (even after the 1st).
     finalisedPaying = rows
       .filter((r) => r.status === 'finalised' && r.pix_share_cents > 0)
       .map((r) => ({ organisationId: r.organisation_id, date: r.date }));
     await refreshStatementsAfterFinalisations(m, finalisedPaying);
-    await sessionQualityRepository(m).upsertQuality(quality);
-    await quotaOutboxRepository(m).queueReports(quota);
-    for (const q of quota) quotaAgrements.add(q.agrementOrganisationId);
-    queued = await sessionWorkflowOutboxRepository(m).queueSteps(steps);
     // Last, as the event log's lock is held until the commit.
     await sessions.logReports(log);
     if (options.inTransaction) await options.inTransaction(m, outcomes);

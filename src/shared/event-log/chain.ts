@@ -75,7 +75,8 @@ export function canonicalJson(value: unknown): string {
   return `${out}}`;
 }
 
-function entryBody(e: NewLogEntry): string {
+/** What an entry's link covers: its canonical JSON (computed before the appends' lock is taken: it needs no previous hash). */
+export function entryBody(e: NewLogEntry): string {
   return canonicalJson({
     eventKey: e.eventKey,
     streamType: e.streamType,
@@ -98,7 +99,12 @@ export function legacyEntryHash(prevHash: string, e: NewLogEntry): string {
 
 /** The link of a keyed entry: HMAC-SHA256 under the key `keyId`. */
 export function keyedEntryHash(key: Buffer, keyId: string, prevHash: string, e: NewLogEntry): string {
-  return createHmac('sha256', key).update(`${keyId}\n${prevHash}\n`).update(entryBody(e)).digest('hex');
+  return keyedLink(key, keyId, prevHash, entryBody(e));
+}
+
+/** keyedEntryHash of an entry whose body (entryBody) is already computed. */
+export function keyedLink(key: Buffer, keyId: string, prevHash: string, body: string): string {
+  return createHmac('sha256', key).update(`${keyId}\n${prevHash}\n`).update(body).digest('hex');
 }
 
 export interface Checkpoint {

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { type ChainBreak, ChainChecker, type ChainPosition, checkCheckpointSignatures, GENESIS_HASH, keyedEntryHash } from './chain';
+import { type ChainBreak, ChainChecker, type ChainPosition, checkCheckpointSignatures, entryBody, GENESIS_HASH, keyedLink } from './chain';
 import { readCheckpoints } from './checkpoints';
 import { auditSettings, type AuditSettings } from './settings';
 
@@ -41,6 +41,9 @@ export async function appendToLog(manager: EntityManager, entries: NewLogEntry[]
   // The lock holds until the commit: outside a transaction it would be released at once, and two appends at once
   // could link the same head (a fork the verification reports). A caller without a transaction gets one of its own.
   if (!manager.queryRunner?.isTransactionActive) return manager.transaction((m) => appendToLog(m, entries));
+  // The entries' canonical JSON before the lock: every writer waits while it is held (issue 15: a bulk import's chunks
+  // and the QUO-3 counts of its 200 agréments append 500 entries each, one after the other).
+  const bodies = entries.map(entryBody);
   await manager.query('SELECT pg_advisory_xact_lock($1)', [EVENT_LOG_LOCK]);
   const existing: { event_key: string }[] = await manager.query('SELECT event_key FROM event_log WHERE event_key = ANY($1)', [
     entries.map((e) => e.eventKey),
@@ -52,9 +55,9 @@ export async function appendToLog(manager: EntityManager, entries: NewLogEntry[]
   const keyId = keyring.currentId;
   const key = keyring.keys.get(keyId)!;
   const rows: Array<Record<string, unknown>> = [];
-  for (const e of entries) {
+  for (const [i, e] of entries.entries()) {
     if (known.has(e.eventKey)) continue;
-    const hash = keyedEntryHash(key, keyId, prev, e);
+    const hash = keyedLink(key, keyId, prev, bodies[i]!);
     rows.push({
       event_key: e.eventKey,
       stream_type: e.streamType,

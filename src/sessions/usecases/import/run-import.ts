@@ -60,8 +60,8 @@ class ChunkDropped extends Error {}
  * Runs an import from its spooled upload: sessions are read one at a time, judged and stored in chunks
  * through the same path as the API (SES-1..9, SES-10 workflows, QUO-3 once per session through the
  * outbox); good ones are imported, refused ones recorded with their lines and reasons. Chunks commit one
- * at a time, in file order; the next one is read, judged and serialised in its own transaction while the
- * current one commits, its writes waiting for that commit. Each chunk's transaction also writes the job's progress (sessions read, last line, counters, refusals), checking
+ * at a time, in file order; the next one is read, judged and its sessions written in its own transaction
+ * while the current one commits, its shared writes waiting for that commit. Each chunk's transaction also writes the job's progress (sessions read, last line, counters, refusals), checking
  * that this run still owns the job: the counters are exactly what is committed, and a run resumed after
  * its process died (resumeStalledImports) skips exactly the sessions committed, so none is judged twice.
  * Re-importing the same file changes nothing (each session id with the same content is 'unchanged').
@@ -86,10 +86,11 @@ export async function runImport(deps: ApplicationDeps, run: ImportRun, options: 
   let chunk: ParsedItem[] = [];
   let unreadable: ParsedItem[] = [];
   /**
-   * The chunks handed to the database, oldest first, at most two: the one committing and the next, read, judged and
-   * serialised in its own transaction meanwhile, whose writes wait for the first one's commit (beforeWrites). Their
-   * CPU work and the database's overlap, and chunks still commit one at a time, in file order (issue 15, bench:import:
-   * one chunk at a time, Node and PostgreSQL each waited on the other a third of the time).
+   * The chunks handed to the database, oldest first, at most two: the one committing and the next, judged and its
+   * sessions' rows written in its own transaction meanwhile (rows no other chunk writes: a session in both waits, see
+   * submit), its shared writes (statements, event log, progress) waiting for the first one's commit
+   * (beforeSharedWrites). Node's work and PostgreSQL's overlap, and chunks still commit one at a time, in file order
+   * (issue 15, bench:import: one chunk at a time, Node and PostgreSQL each waited on the other a third of the time).
    */
   const inFlight: Array<{ ids: Set<string>; ended: Promise<unknown> }> = [];
   /** Waits for the oldest chunk in flight to end; throws its failure (a chunk dropped is not one). */
@@ -178,7 +179,7 @@ export async function runImport(deps: ApplicationDeps, run: ImportRun, options: 
         mode: 'upsert',
         deliverQuota: false,
         importId: run.id,
-        beforeWrites: afterPrevious,
+        beforeSharedWrites: afterPrevious,
         inTransaction: async (m, outcomes) => {
           cut.unreadable.forEach(refuseUnreadable);
           tally(cut.batch, outcomes);
