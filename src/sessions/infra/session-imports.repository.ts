@@ -1,5 +1,5 @@
 import type { Db } from '../../shared/database/db';
-import type { ClaimedImport, ImportRefusal, ImportView, RunningImport, SessionImportsRepository } from '../usecases/ports';
+import type { ClaimedImport, ImportRefusal, ImportView, RunningImport, SessionImportsRepository, SpoolPart } from '../usecases/ports';
 
 /**
  * Bulk imports (issue 11): the jobs (session_imports), their refusals (session_import_errors) and their
@@ -126,16 +126,21 @@ export function sessionImportsRepository(db: Db): SessionImportsRepository {
       return { total, items };
     },
 
-    async writeSpoolPart(importId, part, data) {
-      await db.query(`INSERT INTO session_import_spool (import_id, part, data) VALUES ($1, $2, $3)`, [importId, part, data]);
+    async writeSpoolPart(importId, part, stored) {
+      await db.query(`INSERT INTO session_import_spool (import_id, part, data, encoding) VALUES ($1, $2, $3, $4)`, [
+        importId,
+        part,
+        stored.data,
+        stored.encoding,
+      ]);
     },
 
     async readSpoolPart(importId, part) {
-      const rows: { data: Buffer }[] = await db.query(`SELECT data FROM session_import_spool WHERE import_id = $1 AND part = $2`, [
+      const rows: SpoolPart[] = await db.query(`SELECT data, encoding FROM session_import_spool WHERE import_id = $1 AND part = $2`, [
         importId,
         part,
       ]);
-      return rows[0]?.data ?? null;
+      return rows[0] ?? null;
     },
 
     async removeSpool(importId) {

@@ -302,6 +302,12 @@ export interface ImportRefusal {
   message: string;
 }
 
+/** A spooled part's bytes: compressed by the process that received them ('deflate'), or as received (parts spooled before). */
+export interface SpoolPart {
+  data: Buffer;
+  encoding: 'identity' | 'deflate';
+}
+
 export interface SessionImportsRepository {
   createImport(run: ImportRun, input: NewImport): Promise<void>;
   /** The job, while this run owns it and it runs; null otherwise. */
@@ -326,9 +332,10 @@ export interface SessionImportsRepository {
   listImports(filter: { status?: string; limit: number; offset: number }): Promise<{ total: number; items: ImportView[] }>;
   /** A page of the refusals of an import, in file order, and how many there are. */
   listRefusals(id: string, page: { limit: number; offset: number }): Promise<{ total: number; items: ImportRefusal[] }>;
-  writeSpoolPart(importId: string, part: number, data: Buffer): Promise<void>;
-  /** A part of the spooled upload, or null when missing. */
-  readSpoolPart(importId: string, part: number): Promise<Buffer | null>;
+  /** A part of the spooled upload, as stored (`encoding`: how its bytes are compressed). */
+  writeSpoolPart(importId: string, part: number, stored: SpoolPart): Promise<void>;
+  /** A part of the spooled upload, as stored, or null when missing. */
+  readSpoolPart(importId: string, part: number): Promise<SpoolPart | null>;
   removeSpool(importId: string): Promise<void>;
   /** Removes the parts of uploads that never became a running job once their newest part is `minutes` old; returns how many uploads. */
   removeAbandonedUploads(minutes: number): Promise<number>;

@@ -1,3 +1,5 @@
+import { promisify } from 'node:util';
+import { deflateRaw, inflateRaw } from 'node:zlib';
 import { PARAMETERS } from '../../../config/parameters';
 import type { Db } from '../../../shared/database/db';
 import type { ApplicationDeps } from '../../../shared/usecases/dependencies';
@@ -9,8 +11,15 @@ import { lineGuardFor } from './line-limit';
  * The upload of a bulk import, spooled in PostgreSQL (issue 11): parts of
  * `PARAMETERS.sessions.importSpoolPartBytes` in `session_import_spool`, so the file survives its process
  * and its host (a temporary directory is wiped on reboot and not shared by replicas), and any process
- * may resume the import. Removed in the transaction that ends the job.
+ * may resume the import. Removed in the transaction that ends the job. Each part is compressed here, on Node's
+ * thread pool, while the next one arrives (issue 15: compressed by PostgreSQL, pglz took its backend's time at every
+ * write and read, and every read sent the whole part back as hex).
  */
+
+const deflate = promisify(deflateRaw);
+const inflate = promisify(inflateRaw);
+/** zlib's fastest level: an upload's text still shrinks several times over, at a fraction of the cost of the higher ones. */
+const SPOOL_DEFLATE_LEVEL = 1;
 
 /** An upload over `PARAMETERS.sessions.importMaxBytes` (the API answers 413). */
 export class UploadTooLarge extends Error {
@@ -45,10 +54,17 @@ export async function spoolUpload(
   let bytes = 0;
   let pending: Buffer[] = [];
   let pendingBytes = 0;
-  /** Parts are written one after the other while the next arrives (the body waited on each INSERT: 6.7 s to spool 318 MiB, issue 15, bench:import). */
+  /**
+   * Parts are compressed and written one after the other while the next arrives (the body waited on each INSERT: 6.7 s
+   * to spool 318 MiB, issue 15, bench:import).
+   */
   const writing = new InFlight();
   // A part is numbered once the previous one is written: the count returned is of parts written.
-  const write = (data: Buffer) => writing.start(() => spool.writeSpoolPart(importId, parts++, data));
+  const write = (data: Buffer) =>
+    writing.start(async () => {
+      const stored = { data: await deflate(data, { level: SPOOL_DEFLATE_LEVEL }), encoding: 'deflate' as const };
+      await spool.writeSpoolPart(importId, parts++, stored);
+    });
   /** Writes the pending bytes in parts of `partBytes` (all of them at the end, whole parts only before). */
   const flush = async (end: boolean) => {
     if (pendingBytes === 0) return;
@@ -85,9 +101,9 @@ export async function spoolUpload(
 export async function* readSpool(deps: Pick<ApplicationDeps, 'db'>, importId: string, parts: number): AsyncGenerator<Buffer> {
   const spool = sessionImportsRepository(deps.db);
   for (let part = 0; part < parts; part++) {
-    const data = await spool.readSpoolPart(importId, part);
-    if (!data) throw new Error(`the spooled upload of import ${importId} is incomplete: part ${part + 1} of ${parts} is missing`);
-    yield data;
+    const stored = await spool.readSpoolPart(importId, part);
+    if (!stored) throw new Error(`the spooled upload of import ${importId} is incomplete: part ${part + 1} of ${parts} is missing`);
+    yield stored.encoding === 'deflate' ? await inflate(stored.data) : stored.data;
   }
 }
 

@@ -38,6 +38,7 @@ import { DashboardDeadlines1763900081000 } from './1763900081000-dashboard-deadl
 import { DashboardWatchlist1763900082000 } from './1763900082000-dashboard-watchlist';
 import { QuotaBasisKey1763900083000 } from './1763900083000-quota-basis-key';
 import { AgrementLegalColumns1763900084000 } from './1763900084000-agrement-legal-columns';
+import { SpoolDeflate1763900085000 } from './1763900085000-spool-deflate';
 
 /** Migrations in order; listed explicitly so they run the same from src/ (vitest) and dist/ (tsc). */
 export const MIGRATIONS = [
@@ -81,4 +82,5 @@ export const MIGRATIONS = [
   DashboardWatchlist1763900082000,
   QuotaBasisKey1763900083000,
   AgrementLegalColumns1763900084000,
+  SpoolDeflate1763900085000,
 ];

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { inflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { PARAMETERS } from '../../../../../src/config/parameters';
@@ -354,6 +355,30 @@ describe('a bulk import killed mid-file resumes exactly (issue 11, SES-1, QUO-3)
       failure: expect.stringMatching(new RegExp(`^interrupted ${max + 1} times in a row without committing a session`)),
     });
     expect(await spoolParts(run.id)).toBe(0);
+  });
+
+  it('issue 15: the spooled parts are stored deflated; parts spooled before, as received (identity), import as they are', async () => {
+    const c = await runningAgrement(h, daysAgo(60));
+    const file = history(c.organisationId, 12);
+    const run = await upload(file.text);
+    const parts: Array<{ part: number; encoding: string; data: Buffer }> = await h.db.query(
+      `SELECT part, encoding, data FROM session_import_spool WHERE import_id = $1 ORDER BY part`,
+      [run.id],
+    );
+    expect(parts.length).toBeGreaterThan(3);
+    expect(parts.every((p) => p.encoding === 'deflate')).toBe(true);
+    const raw = parts.map((p) => inflateRawSync(p.data));
+    expect(Buffer.concat(raw).toString('utf8')).toBe(file.text);
+    expect(parts.reduce((n, p) => n + p.data.length, 0)).toBeLessThan(Buffer.byteLength(file.text));
+    // One part in two as an older process spooled it (the upload arrived before the upgrade).
+    for (const p of parts.filter((x) => x.part % 2 === 0))
+      await h.db.query(`UPDATE session_import_spool SET data = $3, encoding = 'identity' WHERE import_id = $1 AND part = $2`, [
+        run.id,
+        p.part,
+        raw[p.part],
+      ]);
+    expect(await runImport(deps, run, { chunkSize: 5 })).toBe('completed');
+    await expectExactlyOnce(run.id, file);
   });
 
   it('an upload whose request died before its job was created leaves no spool once abandoned', async () => {
