@@ -1,8 +1,11 @@
+import { createInterface } from 'node:readline';
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import {
   CSV_COLUMNS,
   csvSessions,
   jsonArraySessions,
+  linesOf as linesOfBytes,
   ndjsonSessions,
   type ParsedItem,
   sessionsOf,
@@ -250,5 +253,57 @@ describe('a spooled upload read back in parts (issue 11: a resumed import re-rea
     for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
     expect(pulled).toBe(after);
     expect(pulled).toBeLessThan(100);
+  });
+});
+
+describe('linesOf (issue 15: the import reads its lines without node:readline)', () => {
+  /** What node:readline gives for the same bytes, as the import read them before. */
+  async function readlineLines(parts: Buffer[]) {
+    const input = Readable.from(parts, { objectMode: false });
+    input.setEncoding('utf8');
+    const out: string[] = [];
+    for await (const l of createInterface({ input, crlfDelay: Infinity })) out.push(l);
+    return out;
+  }
+  async function collect(parts: Buffer[]) {
+    async function* source() {
+      yield* parts;
+    }
+    const out: string[] = [];
+    for await (const l of linesOfBytes(source())) out.push(l);
+    return out;
+  }
+  /** A deterministic pseudo-random generator: every run tests the same texts and cuts. */
+  function random(seed: number) {
+    let x = seed;
+    return (n: number) => {
+      x = (x * 1103515245 + 12345) % 2147483648;
+      return x % n;
+    };
+  }
+
+  it('gives the lines readline gives, for every line break (\\n, \\r\\n, a lone \\r), multi-byte characters and any cut', async () => {
+    const pieces = ['a', 'é', '①', '😀', '{"id":"x"}', '\n', '\r\n', '\r', ' ', '\r\r', '\n\r'];
+    const next = random(42);
+    for (let round = 0; round < 400; round++) {
+      const text = Array.from({ length: next(30) }, () => pieces[next(pieces.length)]).join('');
+      const bytes = Buffer.from(text, 'utf8');
+      const cuts = [...new Set(Array.from({ length: next(6) }, () => next(bytes.length + 1)))].sort((a, b) => a - b);
+      const parts: Buffer[] = [];
+      let from = 0;
+      for (const to of [...cuts, bytes.length]) {
+        parts.push(bytes.subarray(from, to));
+        from = to;
+      }
+      expect(await collect(parts), JSON.stringify({ text, cuts })).toEqual(await readlineLines(parts));
+    }
+  });
+
+  it('ends without an empty line after a final break, and gives a last line without one', async () => {
+    expect(await collect([Buffer.from('a\nb\n')])).toEqual(['a', 'b']);
+    expect(await collect([Buffer.from('a\r'), Buffer.from('\nb')])).toEqual(['a', 'b']);
+    expect(await collect([Buffer.from('a\r')])).toEqual(['a']);
+    expect(await collect([Buffer.from('\n\n')])).toEqual(['', '']);
+    expect(await collect([])).toEqual([]);
   });
 });
