@@ -29,8 +29,10 @@ export function sessionQualityRepository(db: Db): SessionQualityRepository {
     upsertQuality,
 
     async recordDeadline(entries, quality) {
-      await appendToLog(transactionManager(db), entries);
       if (quality) await upsertQuality([quality]);
+      // Last, as every writer does: the log's lock is held until the commit, and a writer waiting on it must hold no row
+      // this transaction still needs (a report or an import chunk writes session_quality before it appends).
+      await appendToLog(transactionManager(db), entries);
     },
   };
 }
