@@ -41,16 +41,18 @@ export async function appendToLog(manager: EntityManager, entries: NewLogEntry[]
   // The lock holds until the commit: outside a transaction it would be released at once, and two appends at once
   // could link the same head (a fork the verification reports). A caller without a transaction gets one of its own.
   if (!manager.queryRunner?.isTransactionActive) return manager.transaction((m) => appendToLog(m, entries));
-  // The entries' canonical JSON before the lock: every writer waits while it is held (issue 15: a bulk import's chunks
-  // and the QUO-3 counts of its 200 agréments append 500 entries each, one after the other).
+  // The entries' canonical JSON before the lock, and one round trip fewer under it: every writer waits while it is held
+  // (issue 15: a bulk import's chunks of 500 entries and the QUO-3 counts of its 200 agréments append one after the
+  // other). The head is read by a statement after the lock's: one started before it would not see the last holder's.
   const bodies = entries.map(entryBody);
   await manager.query('SELECT pg_advisory_xact_lock($1)', [EVENT_LOG_LOCK]);
-  const existing: { event_key: string }[] = await manager.query('SELECT event_key FROM event_log WHERE event_key = ANY($1)', [
-    entries.map((e) => e.eventKey),
-  ]);
-  const known = new Set(existing.map((r) => r.event_key));
-  const last: { hash: string }[] = await manager.query('SELECT hash FROM event_log ORDER BY id DESC LIMIT 1');
-  let prev = last[0]?.hash ?? GENESIS_HASH;
+  const [read]: { head: string | null; known: string[] }[] = await manager.query(
+    `SELECT (SELECT hash FROM event_log ORDER BY id DESC LIMIT 1) AS head,
+            ARRAY(SELECT event_key FROM event_log WHERE event_key = ANY($1)) AS known`,
+    [entries.map((e) => e.eventKey)],
+  );
+  const known = new Set(read!.known);
+  let prev = read!.head ?? GENESIS_HASH;
   const { keyring } = auditSettings();
   const keyId = keyring.currentId;
   const key = keyring.keys.get(keyId)!;
