@@ -51,8 +51,8 @@ export type RunResult = 'completed' | 'failed' | 'released' | 'lost';
 class ImportClaimLost extends Error {}
 
 /**
- * A chunk judged while the one before committed, rolled back without writing anything: that one failed (the run ends
- * on its failure), or the run was stopped meanwhile (it ends after the chunk that was committing).
+ * A chunk judged (and its own rows written) while the one before committed, rolled back at its gate: that one failed
+ * (the run ends on its failure), or the run was stopped meanwhile (it ends after the chunk that was committing).
  */
 class ChunkDropped extends Error {}
 
@@ -61,8 +61,9 @@ class ChunkDropped extends Error {}
  * through the same path as the API (SES-1..9, SES-10 workflows, QUO-3 once per session through the
  * outbox); good ones are imported, refused ones recorded with their lines and reasons. Chunks commit one
  * at a time, in file order; the next one is read, judged and its sessions written in its own transaction
- * while the current one commits, its shared writes waiting for that commit. Each chunk's transaction also writes the job's progress (sessions read, last line, counters, refusals), checking
- * that this run still owns the job: the counters are exactly what is committed, and a run resumed after
+ * while the current one commits, its shared writes waiting for that commit. Each chunk's transaction also
+ * writes the job's progress (sessions read, last line, counters, refusals), checking that this run still
+ * owns the job: the counters are exactly what is committed, and a run resumed after
  * its process died (resumeStalledImports) skips exactly the sessions committed, so none is judged twice.
  * Re-importing the same file changes nothing (each session id with the same content is 'unchanged').
  * When the job ends, completed or failed, its spool is removed in the same transaction.
