@@ -1,7 +1,7 @@
 /**
  * One piece of background work at a time, in order: the next starts once the previous has ended, and a failure is
  * thrown where the caller next waits (`settled`, or `start` of the next piece), never left as an unhandled rejection.
- * A bulk import commits a chunk while it reads the next, and spools a part of the upload while the next one arrives.
+ * A bulk import's upload writes a part into its spool while the next one arrives.
  */
 export class InFlight {
   private current: Promise<unknown> = Promise.resolve(null);

@@ -154,7 +154,7 @@ export async function runImport(deps: ApplicationDeps, run: ImportRun, options: 
     unreadable: ParsedItem[];
     at: { read: number; linesDone: number };
   }
-  /** Commits a chunk once `previous` (the chunk before, or null) has committed: its failure, or null. */
+  /** Commits a chunk, its shared writes once `previous` (the chunk before: its failure, or null once committed) has ended. */
   const store = async (cut: Cut, previous: Promise<unknown>) => {
     const afterPrevious = async () => {
       if (await previous) throw new ChunkDropped('the chunk before did not commit');
