@@ -62,13 +62,22 @@ export async function recordAgrement(db: DataSource, input: RecordAgrementInput)
       ],
     );
     if (written) {
-      // The dashboards' view of the pending deadlines, replaced with the snapshot it belongs to.
-      await m.query('DELETE FROM agrement_deadlines WHERE agrement_id = $1', [a.agrementId]);
+      // The dashboards' view of the pending deadlines, brought to the snapshot's: only the rows that differ are deleted and
+      // inserted, as each row's triggers keep dashboard_deadlines (a QUO-3 count, the most frequent decision, changes none).
+      const deadlines = JSON.stringify(input.deadlines);
+      await m.query(
+        `DELETE FROM agrement_deadlines d WHERE d.agrement_id = $1 AND NOT EXISTS (
+           SELECT 1 FROM jsonb_array_elements($2::jsonb) n
+            WHERE n->>'key' = d.key AND n->>'name' = d.name AND n->>'ruleId' = d.rule_id AND (n->>'on')::date = d.on_date AND (n->>'at')::timestamptz = d.at)`,
+        [a.agrementId, deadlines],
+      );
       if (input.deadlines.length) {
+        // What is left under a key is the same deadline.
         await m.query(
           `INSERT INTO agrement_deadlines (agrement_id, key, name, rule_id, on_date, at)
-           SELECT $1, d->>'key', d->>'name', d->>'ruleId', (d->>'on')::date, (d->>'at')::timestamptz FROM jsonb_array_elements($2::jsonb) d`,
-          [a.agrementId, JSON.stringify(input.deadlines)],
+           SELECT $1, d->>'key', d->>'name', d->>'ruleId', (d->>'on')::date, (d->>'at')::timestamptz FROM jsonb_array_elements($2::jsonb) d
+           ON CONFLICT (agrement_id, key) DO NOTHING`,
+          [a.agrementId, deadlines],
         );
       }
       await projectNetworkMembers(m, a, input.events);

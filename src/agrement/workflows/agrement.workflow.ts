@@ -6,6 +6,7 @@ import {
   log,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -28,7 +29,7 @@ import {
 import { type AffectingEvent, affectingEventOn, isAffectingEvent } from '../domain/affected-sessions';
 import { emailsFor } from '../domain/notifications';
 import { dateIn, endOfDay, startOfDay } from '../../shared/domain/zoned-time';
-import { EMAIL_ACTIVITY, RECORD_ACTIVITY } from '../../shared/workflows/activity-options';
+import { EMAIL_ACTIVITY, RECORD_ACTIVITY, RECORD_LOCAL_ACTIVITY } from '../../shared/workflows/activity-options';
 import { agrementWorkflowV1 } from './agrement-v1';
 import {
   agrementActionUpdate,
@@ -47,6 +48,7 @@ import { serialQueue } from '../../shared/workflows/shared/serial';
 
 const { recordAgrement, makeAmountsPayableNow, liftAmountsPayableNow } = proxyActivities<AgrementWorkflowActivities>(RECORD_ACTIVITY);
 const { sendEmail, notifyAffectedSessions } = proxyActivities<AgrementWorkflowActivities>(EMAIL_ACTIVITY);
+const { recordAgrement: recordAgrementInTask } = proxyLocalActivities<AgrementWorkflowActivities>(RECORD_LOCAL_ACTIVITY);
 /** SUS-3, TER-5: a suspension or an end makes every amount owed to Pix payable at once. */
 const PAYABLE_AT_ONCE: Record<string, 'SUS-3' | 'TER-5'> = { suspended: 'SUS-3', terminated: 'TER-5', expired: 'TER-5' };
 
@@ -77,6 +79,14 @@ export const REF4_CONTRIBUTION_WARNING = 'ref4-contribution-warning';
  * its e-mails each: the same events, ledger and e-mails, without a round trip per deadline.
  */
 export const PAST_DEADLINES_AT_ONCE = 'past-deadlines-at-once';
+/**
+ * Issue 15: a decision is recorded by a local activity, inside the workflow task that decided it, as the session
+ * workflows record theirs: the same write (idempotent by version and log keys), without the activity task's round
+ * trips through the Temporal server (scheduled, dispatched, started, completed, then a second workflow task). At the
+ * end of a bulk import every agrément records its QUO-3 count this way: half the server's work per agrément.
+ * Histories recorded before it replay their activity tasks.
+ */
+export const RECORD_IN_WORKFLOW_TASK = 'record-in-workflow-task';
 const SYSTEM = { actor: 'system', reason: null, evidence: null };
 
 /** When a deadline's timer fires, in the centre's zone: at the start of its day, or once the day is over ("by" deadlines). */
@@ -122,7 +132,7 @@ export async function agrementWorkflow(input: AgrementWorkflowInput): Promise<Ag
   const applyAll = async (d: Decision, by: { actor: string; reason?: string | null; evidence?: string | null }) => {
     if (d.events.length === 0) return snapshot();
     agrement = d.agrement;
-    await recordAgrement({
+    await (patched(RECORD_IN_WORKFLOW_TASK) ? recordAgrementInTask : recordAgrement)({
       agrement,
       events: d.events,
       deadlines: snapshot().deadlines,

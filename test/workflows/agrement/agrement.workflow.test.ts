@@ -12,7 +12,8 @@ import {
 } from '../../../src/agrement/workflows/definitions';
 import { agrementStart, insertOrganisation } from '../../support/agrement-fixtures';
 import { createHarness, type Harness, LEGAL_EMAIL, OPERATIONS_EMAIL, receivedMail } from '../../support/harness';
-import { recordHistory } from '../../support/histories';
+import { patchesIn, recordHistory } from '../../support/histories';
+import { RECORD_IN_WORKFLOW_TASK } from '../../../src/agrement/workflows/agrement.workflow';
 import { until, sleepUntil as waitUntil } from '../../support/waiting';
 
 let h: Harness;
@@ -351,6 +352,64 @@ describe('agrément workflow on the time-skipping server, with exact dates', () 
       });
       expect(events[2]!.data).toMatchObject({ sessionId: 'S-c', candidates: 5, total: 47 });
       expect((await findAgrement(h.db, start.agrementId)).agrement).toMatchObject({ candidates: 47 });
+    });
+  });
+
+  it('issue 15 QUO-3 TER-1 decisions are recorded inside the workflow task (patched): a count rewrites no deadline row, a termination notice replaces those it changes', async () => {
+    await h.run(async () => {
+      const start = agrementStart('2026-01-15', {
+        referent: { name: 'R', email: 'r@test.fr', trainedOn: '2026-01-10', recognisedQualifications: true },
+      });
+      const { handle, clockOffsetMs } = await startAgrement(start, '2026-06-01T09:00:00+02:00');
+      const entries = async () => (await findAgrement(h.db, start.agrementId)).timeline;
+      // Each row with the transaction that wrote it (xmin): a row rewritten with the same values has another.
+      const rows = (): Promise<{ key: string; on: string; xmin: string }[]> =>
+        h.db.query(`SELECT key, on_date::text AS on, xmin::text AS xmin FROM agrement_deadlines WHERE agrement_id = $1 ORDER BY key`, [
+          start.agrementId,
+        ]);
+      const dashboardRows = (): Promise<{ key: string; xmin: string }[]> =>
+        h.db.query(`SELECT key, xmin::text AS xmin FROM dashboard_deadlines WHERE agrement_id = $1 ORDER BY key`, [start.agrementId]);
+      await until(rows, (r) => r.length > 0); // written with the opening
+      const opened = await rows();
+      const openedOnDashboards = await dashboardRows();
+      expect(opened.length).toBeGreaterThan(0);
+      expect(openedOnDashboards.map((r) => r.key)).toEqual(opened.map((r) => r.key));
+
+      await handle.signal(sessionsFinalisedSignal, [{ sessionId: 'S-a', finalisedOn: '2026-05-30', candidates: 12 }]);
+      await until(entries, (r) => r.length >= 2);
+      expect((await findAgrement(h.db, start.agrementId)).agrement).toMatchObject({ candidates: 12, version: 1 });
+      expect(await rows()).toEqual(opened);
+      expect(await dashboardRows()).toEqual(openedOnDashboards);
+
+      const notice = await act(handle, { type: 'termination-requested', on: '2026-06-01' }, 'Centre (centre)');
+      const noticed = await rows();
+      expect(noticed.map((r) => r.key)).toEqual(notice.deadlines.map((d) => d.key).sort());
+      const effective = notice.deadlines.find((d) => d.name === 'termination-effective')!.key;
+      expect(opened.map((r) => r.key)).not.toContain(effective);
+      for (const row of noticed) {
+        const was = opened.find((r) => r.key === row.key);
+        // Kept as it was where the deadline is the same, written anew where it is not.
+        if (was && was.on === row.on) expect(row.xmin).toBe(was.xmin);
+        else expect(row.xmin).not.toBe(opened[0]!.xmin);
+      }
+      expect((await dashboardRows()).map((r) => r.key)).toEqual(noticed.map((r) => r.key));
+
+      await sleepUntil(clockOffsetMs, '2026-07-01T09:00:00+02:00');
+      expect(await handle.result()).toMatchObject({ state: 'terminated', end: { on: '2026-07-01', ruleId: 'TER-1' } });
+      expect(await rows()).toEqual([]);
+      expect(await dashboardRows()).toEqual([]);
+      expect((await entries()).map((e) => e.type)).toEqual(['agrement-started', 'sessions-finalised', 'termination-notice', 'terminated']);
+
+      // The opening is an activity task; the three decisions after it, local activities inside their workflow tasks.
+      const history = await handle.fetchHistory();
+      expect(patchesIn(history)).toContain(RECORD_IN_WORKFLOW_TASK);
+      const scheduled = (history.events ?? []).flatMap((e) =>
+        e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType?.name] : [],
+      );
+      expect(scheduled.filter((name) => name === 'recordAgrement')).toHaveLength(1);
+      const localActivities = (history.events ?? []).filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
+      expect(localActivities).toHaveLength(3);
+      if (process.env.RECORD_HISTORIES) await recordHistory(handle, 'agrement-recorded-in-task');
     });
   });
 

@@ -1,7 +1,12 @@
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AFFECTED_SESSIONS_NOTICE, AGREMENT_MODEL_2, REF4_CONTRIBUTION_WARNING } from '../../../src/agrement/workflows/agrement.workflow';
+import {
+  AFFECTED_SESSIONS_NOTICE,
+  AGREMENT_MODEL_2,
+  RECORD_IN_WORKFLOW_TASK,
+  REF4_CONTRIBUTION_WARNING,
+} from '../../../src/agrement/workflows/agrement.workflow';
 import { START_AGREMENT_PATCH } from '../../../src/application/workflows/application.workflow';
 import { loadHistory, patchesIn } from '../../support/histories';
 import { DUE_STEPS_AT_ONCE } from '../../../src/sessions/workflows/session-deadline.workflow';
@@ -76,6 +81,31 @@ describe('application workflow replay', () => {
     await expect(
       Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history as never, 'agrement-affected-sessions'),
     ).resolves.toBeUndefined();
+  });
+
+  it('issue 15 ships the decisions recorded inside the workflow task behind a patch: an agrément recorded before it (activity tasks) and one after it (local activities) both replay', async () => {
+    const bundle = await workflowBundle();
+    type History = {
+      events: Array<{
+        activityTaskScheduledEventAttributes?: { activityType: { name: string } };
+        markerRecordedEventAttributes?: { markerName?: string; details?: Record<string, { payloads: { data: string }[] }> };
+      }>;
+    };
+    const recordTasks = (h: History) =>
+      h.events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType.name === 'recordAgrement').length;
+    const before = loadHistory('agrement-breach-termination') as History;
+    const after = loadHistory('agrement-recorded-in-task') as History;
+    expect(patchesIn(before)).not.toContain(RECORD_IN_WORKFLOW_TASK);
+    expect(recordTasks(before)).toBeGreaterThan(1);
+    expect(patchesIn(after)).toContain(RECORD_IN_WORKFLOW_TASK);
+    // The opening alone is an activity task; the decisions after it are local activities.
+    expect(recordTasks(after)).toBe(1);
+    expect(after.events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity')).toHaveLength(3);
+    for (const [history, name] of [
+      [before, 'agrement-breach-termination'],
+      [after, 'agrement-recorded-in-task'],
+    ] as const)
+      await expect(Worker.runReplayHistory({ workflowBundle: bundle }, history as never, name)).resolves.toBeUndefined();
   });
 
   it('SES-10 replays the committed history of a session reminded, overdue and finalised late', async () => {
