@@ -135,6 +135,15 @@ export function accessRepository(db: Db): AccessRepository {
       return user !== undefined;
     },
 
+    async lockAccesses(userIds, tokenIds) {
+      if (userIds.length) await db.query('SELECT id FROM users WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE', [userIds]);
+      if (userIds.length || tokenIds.length)
+        await db.query('SELECT id FROM api_tokens WHERE id = ANY($1::uuid[]) OR user_id = ANY($2::uuid[]) ORDER BY id FOR UPDATE', [
+          tokenIds,
+          userIds,
+        ]);
+    },
+
     async userRecords(filter = {}) {
       const params: unknown[] = [];
       const where: string[] = [];

@@ -7,6 +7,7 @@ import { recordAttention, resolveAttentionAutomatically } from '../../attention/
 import { accessRepository } from '../infra/access.repository';
 import { accessReviewsRepository } from '../infra/access-reviews.repository';
 import { deactivateInTransaction, type ReviewedUserView, reviewedUsers, revokeInTransaction } from './accesses';
+import { isUuid } from './credentials';
 import type { AccessReviewsRepository, Removal, ReviewRecord } from './ports';
 
 /**
@@ -78,6 +79,14 @@ export async function recordAccessReview(db: DataSource, input: RecordReviewInpu
     const reviews = accessReviewsRepository(m);
     // One review at a time: two operators recording at once would both count the same removals.
     await reviews.lockReviews();
+    // Every row this review changes is locked before its first log entry, which holds the log's lock until the commit:
+    // locked after it, a user another operator is deactivating at that moment (their row locked, the log awaited) was
+    // a deadlock. The same for the attention item, resolved first (the whole review is undone if a removal is refused).
+    await resolveAttentionAutomatically(m, ATTENTION_KEY, `revue des accès enregistrée le ${now.toISOString().slice(0, 10)} par ${actor}`);
+    await users.lockAccesses(
+      removals.flatMap((r) => (r.userId !== undefined && isUuid(r.userId) ? [r.userId] : [])),
+      removals.flatMap((r) => (r.tokenId !== undefined && isUuid(r.tokenId) ? [r.tokenId] : [])),
+    );
     const before = await reviewedUsers(users, now);
     const removed: Removal[] = [];
     for (const r of removals) {
@@ -103,7 +112,6 @@ export async function recordAccessReview(db: DataSource, input: RecordReviewInpu
       flagged: counts.flagged,
       removed,
     });
-    await resolveAttentionAutomatically(m, ATTENTION_KEY, `revue des accès enregistrée le ${now.toISOString().slice(0, 10)} par ${actor}`);
     return review;
   });
 }

@@ -73,6 +73,8 @@ export interface AccessRepository {
   findUserByEmail(email: string): Promise<User | null>;
   /** Locks the user; false when unknown. */
   lockUser(id: string): Promise<boolean>;
+  /** Locks the users, then the tokens named and every token of those users, each in the order of their ids. */
+  lockAccesses(userIds: string[], tokenIds: string[]): Promise<void>;
   /** Users with their organisation, active ones first, by name. */
   userRecords(filter?: { id?: string; active?: boolean; role?: Role }): Promise<UserRecord[]>;
   /**

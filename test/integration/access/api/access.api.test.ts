@@ -5,6 +5,8 @@ import { PARAMETERS } from '../../../../src/config/parameters';
 import { addMonths } from '../../../../src/shared/domain/dates';
 import { checkAccessReviewDue, recordAccessReview } from '../../../../src/access/usecases/access-review';
 import { seedDemoUsers } from '../../../../src/seed/users';
+import { accessRepository } from '../../../../src/access/infra/access.repository';
+import { deactivateInTransaction } from '../../../../src/access/usecases/accesses';
 import { userWithToken } from '../../../support/auth';
 import { individualApplication } from '../../../support/fixtures';
 import { createHarness, serveApi, type Harness } from '../../../support/harness';
@@ -331,6 +333,43 @@ describe('DATA-3 the annual access review', () => {
       recorded.body.id,
     ]);
     expect(entry).toMatchObject({ actor: 'Agent Pix (operations)', type: 'access-review-recorded' });
+  });
+
+  it('a review and another operator deactivating one of its users at that moment both complete, each act logged once (no deadlock)', async () => {
+    const [a, b] = [await userWithToken(h.db, 'inspector'), await userWithToken(h.db, 'inspector')];
+    // The other operator's transaction: the user locked, as a deactivation does before its log entry.
+    const other = h.db.createQueryRunner();
+    await other.connect();
+    try {
+      await other.startTransaction();
+      const [{ pid }]: { pid: number }[] = await other.query('SELECT pg_backend_pid() AS pid');
+      const otherUsers = accessRepository(other.manager);
+      expect(await otherUsers.lockUser(b.userId)).toBe(true);
+      const review = http('POST', '/access-reviews', operations.token, {
+        removals: [
+          { userId: a.userId, reason: 'n’inspecte plus' },
+          { userId: b.userId, reason: 'n’inspecte plus' },
+        ],
+      });
+      // The review waits for that user. Had it logged a removal first, it would hold the log the other awaits below.
+      await until(
+        () => h.db.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [pid]),
+        (r: { n: number }[]) => r[0]!.n > 0,
+      );
+      await deactivateInTransaction(otherUsers, b.userId, 'départ', 'Autre agent (operations)', new Date());
+      await other.commitTransaction();
+      const recorded = await review;
+      expect(recorded.status).toBe(201);
+      // The review found b already removed: a removed, b as the other operator left it, each logged once.
+      expect((await logOf(a.userId)).filter((e) => e.type === 'user-deactivated')).toHaveLength(1);
+      expect((await logOf(b.userId)).filter((e) => e.type === 'user-deactivated')).toEqual([
+        expect.objectContaining({ actor: 'Autre agent (operations)', reason: 'départ' }),
+      ]);
+      for (const u of [a, b]) expect((await http('GET', '/me', u.token)).status).toBe(401);
+    } finally {
+      if (other.isTransactionActive) await other.rollbackTransaction();
+      await other.release();
+    }
   });
 
   it('overdue a year after the last review: shown in GET /attention until a review is recorded', async () => {

@@ -63,6 +63,7 @@ class InMemoryAccesses implements AccessRepository {
   async lockUser(id: string) {
     return this.users.some((u) => u.id === id);
   }
+  async lockAccesses() {} // one process, one caller at a time: nothing to lock
   async userRecords(filter: { id?: string } = {}) {
     return this.users.filter((u) => !filter.id || u.id === filter.id);
   }
