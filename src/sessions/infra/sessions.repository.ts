@@ -1,6 +1,6 @@
 import type { Db } from '../../shared/database/db';
 import { appendToLog } from '../../shared/event-log/event-log';
-import type { ExpiredSession, SessionView, SessionsRepository, StoredSession } from '../usecases/ports';
+import type { ExpiredSession, SessionView, SessionsRepository, StoredSession, WrittenSession } from '../usecases/ports';
 import type { SessionReport } from '../usecases/session-report';
 import type { SessionRow } from '../usecases/session-row';
 import { transactionManager } from '../../shared/database/db';
@@ -43,6 +43,16 @@ function view(r: ReadSession): SessionView {
   };
 }
 
+/** The rows as one JSON array for jsonb_to_recordset, each report's text reused when the caller has it (issue 15: once per report). */
+function rowsJson(rows: WrittenSession[]): string {
+  let out = '[';
+  for (const { report, report_json, ...row } of rows) {
+    const columns = JSON.stringify(row);
+    out += `${out.length > 1 ? ',' : ''}${columns.slice(0, -1)},"report":${report_json ?? JSON.stringify(report)}}`;
+  }
+  return `${out}]`;
+}
+
 /** The sessions as reported (SES-1), judged and priced, with the log entries of their changes. */
 export function sessionsRepository(db: Db): SessionsRepository {
   return {
@@ -73,7 +83,7 @@ export function sessionsRepository(db: Db): SessionsRepository {
        pix_share_cents = EXCLUDED.pix_share_cents, paying_candidates = EXCLUDED.paying_candidates, rule_set_id = EXCLUDED.rule_set_id, report = EXCLUDED.report,
        content_hash = EXCLUDED.content_hash, source = EXCLUDED.source, finalised_at = EXCLUDED.finalised_at, cancelled_at = EXCLUDED.cancelled_at,
        cancellation_reason = EXCLUDED.cancellation_reason, version = EXCLUDED.version, updated_at = now()`,
-        [JSON.stringify(rows)],
+        [rowsJson(rows)],
       );
     },
 

@@ -31,7 +31,14 @@ export interface StoredSession {
 }
 
 /** As written: the columns read back only (times of day, zone, content hash) come along. */
-export type WrittenSession = SessionRow & { start_time: string; end_time: string; time_zone: string; content_hash: string };
+export type WrittenSession = SessionRow & {
+  start_time: string;
+  end_time: string;
+  time_zone: string;
+  content_hash: string;
+  /** The report as JSON text, when already serialised (its canonical form, hashed): stored without serialising it again. */
+  report_json?: string;
+};
 
 /** A session as the API shows it. */
 export interface SessionView {

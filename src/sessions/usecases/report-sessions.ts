@@ -111,7 +111,10 @@ export async function loadAgrements(m: Db, organisationIds: string[]): Promise<M
  * or /cancel spread the jsonb PostgreSQL returned, whose keys it orders its own way) hashes as the report first sent, so a
  * retried finalisation (its Idempotency-Key, after a lost answer) is the same report again, not a change (SES-10, issue 15).
  */
-const contentHash = (report: SessionReport) => createHash('sha256').update(canonicalJson(report)).digest('hex');
+function hashed(report: SessionReport): { json: string; hash: string } {
+  const json = canonicalJson(report);
+  return { json, hash: createHash('sha256').update(json).digest('hex') };
+}
 /** How content_hash was computed before (the fields in the order received): rows stored then still match a report sent again as it was. */
 const legacyContentHash = (report: SessionReport) => createHash('sha256').update(JSON.stringify(report)).digest('hex');
 
@@ -319,7 +322,8 @@ export async function reportSessions(deps: ApplicationDeps, raws: unknown[], opt
 export interface PreparedReports {
   /** By position in the batch; the reports stored fill the rest. */
   outcomes: ReportOutcome[];
-  parsed: Array<{ i: number; report: SessionReport; hash: string }>;
+  /** `json`: the report's canonical JSON, which `hash` is of, stored as is (a bulk import serialises each report once). */
+  parsed: Array<{ i: number; report: SessionReport; hash: string; json: string }>;
 }
 
 /**
@@ -337,7 +341,7 @@ export function prepareReports(raws: unknown[], options: Pick<ReportOptions, 'or
       seen.add(report.id);
       if (options.organisationIds && !options.organisationIds.includes(report.organisationId))
         throw new NotFound(`organisation ${report.organisationId} not found`);
-      parsed.push({ i, report, hash: contentHash(report) });
+      parsed.push({ i, report, ...hashed(report) });
     } catch (err) {
       const id = raw && typeof raw === 'object' && typeof (raw as { id?: unknown }).id === 'string' ? (raw as { id: string }).id : null;
       outcomes[i] = { sessionId: id, outcome: 'refused', error: refusalOf(err) };
@@ -372,7 +376,7 @@ export async function storeReports(deps: ApplicationDeps, prepared: PreparedRepo
     const rows: WrittenSession[] = [];
     const quality: QualityRow[] = [];
     const quota: QuotaReport[] = [];
-    for (const { i, report, hash } of parsed) {
+    for (const { i, report, hash, json } of parsed) {
       try {
         const centre = centres.get(report.organisationId);
         if (!centre) throw new NotFound(`organisation ${report.organisationId} not found`);
@@ -432,6 +436,7 @@ export async function storeReports(deps: ApplicationDeps, prepared: PreparedRepo
           paying_candidates: verdict.price.payingCandidates,
           rule_set_id: verdict.evaluation.ruleSetId,
           report,
+          report_json: json,
           content_hash: hash,
           source: options.source,
           finalised_at: report.finalisation ? new Date(report.finalisation.finalisedAt) : null,
