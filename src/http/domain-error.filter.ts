@@ -2,13 +2,14 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger 
 import type { Response } from 'express';
 import { PARAMETERS } from '../config/parameters';
 import { DomainError, Forbidden, InvalidCommand, NotFound, RulesFailed, TransitionRefused, Unauthenticated } from '../shared/domain/errors';
-import { unavailableDependency } from '../shared/dependency-errors';
+import { concurrentConflict, unavailableDependency } from '../shared/dependency-errors';
 import { SimulatorUnavailable } from '../shared/temporal/time-skipping';
 
 /**
  * Named domain errors to HTTP: 400 with the field, 401 (bearer challenge), 403 with the action and the
  * roles allowed, 404, 409 with the rule that forbids it; 503 with Retry-After when PostgreSQL or Temporal
- * cannot be reached (the outcome of an action is then unknown: retry it with the same Idempotency-Key).
+ * cannot be reached (the outcome of an action is then unknown: retry it with the same Idempotency-Key), or when PostgreSQL
+ * undid the request's transaction for a concurrent one (a deadlock, a serialization failure).
  */
 @Catch()
 export class DomainErrorFilter implements ExceptionFilter {
@@ -53,6 +54,15 @@ export class DomainErrorFilter implements ExceptionFilter {
         error: 'Service Unavailable',
         dependency,
         message: `${dependency} unavailable: retry later; an action may or may not have been applied, retry it with the same Idempotency-Key`,
+      });
+    } else if (concurrentConflict(error)) {
+      this.logger.warn(`a request undone by a concurrent one: ${error instanceof Error ? error.message : String(error)}`);
+      res.setHeader('Retry-After', String(PARAMETERS.resilience.retryAfterSeconds));
+      res.status(503).json({
+        statusCode: 503,
+        error: 'Service Unavailable',
+        reason: 'concurrent-update',
+        message: 'another request changed the same data at the same moment: this one was undone; retry it with the same Idempotency-Key',
       });
     } else {
       this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));

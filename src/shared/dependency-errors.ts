@@ -35,3 +35,22 @@ export function unavailableDependency(err: unknown): Dependency | null {
   }
   return null;
 }
+
+/**
+ * PostgreSQL undid the transaction because another one changed the same rows at the same moment: a deadlock (40P01),
+ * a serialization failure (40001), a lock not available (55P03). Nothing of it was written; the same request may succeed
+ * once the other has ended (the API answers 503 with Retry-After, not 500: a conflict of timing, not a defect).
+ */
+const PG_CONFLICTS = new Set(['40P01', '40001', '55P03']);
+
+export function concurrentConflict(err: unknown): boolean {
+  for (
+    let e: unknown = err, depth = 0;
+    e && depth < 5;
+    e = (e as { driverError?: unknown }).driverError ?? (e as { cause?: unknown }).cause, depth++
+  ) {
+    const code = codeOf(e);
+    if (typeof code === 'string' && PG_CONFLICTS.has(code)) return true;
+  }
+  return false;
+}

@@ -5,7 +5,7 @@ import { ApiResponse } from '@nestjs/swagger';
  * Issue 12: the one shape of every error the API answers (src/http/domain-error.filter.ts, body-parsing.ts,
  * security/throttling.ts, security/method-not-allowed.ts, idempotency.interceptor.ts). `statusCode` and
  * `message` always; the other fields by status: `field` (400), `action` and `allowedRoles` (403), `rule` (409),
- * `rules` and `failures` (422, session rules), `dependency` (503).
+ * `rules` and `failures` (422, session rules), `dependency` or `reason` (503).
  */
 export const errorSchema = {
   type: 'object',
@@ -28,6 +28,10 @@ export const errorSchema = {
       description:
         '503: what cannot be reached (database, temporal), or `simulator`: what-if is not installed in this deployment (docs/adr/0004)',
     },
+    reason: {
+      type: 'string',
+      description: '503: `concurrent-update`: PostgreSQL undid the request for another changing the same data at the same moment',
+    },
     details: { description: 'More about the error (ids, rule ids, the first request of a reused Idempotency-Key…)' },
   },
 } as const;
@@ -46,7 +50,7 @@ export const ERROR_DESCRIPTIONS = {
   415: 'Unsupported body encoding or charset',
   422: 'Refused as a whole: failing rules (`rules`, `failures`), or an Idempotency-Key already used for another request',
   429: 'Too many requests (failed authentications from this address, or calls to an expensive endpoint): retry after `Retry-After` seconds',
-  503: 'PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key',
+  503: 'PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key',
 } as const;
 
 export type ErrorStatus = keyof typeof ERROR_DESCRIPTIONS;

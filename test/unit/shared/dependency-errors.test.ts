@@ -1,6 +1,6 @@
 import { ServiceError } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
-import { unavailableDependency } from '../../../src/shared/dependency-errors';
+import { concurrentConflict, unavailableDependency } from '../../../src/shared/dependency-errors';
 
 /** A gRPC error as @grpc/grpc-js rejects a call with it: its status code and "code NAME: details". */
 function grpcError(code: number, name: string, details: string) {
@@ -38,5 +38,19 @@ describe('unavailableDependency', () => {
     );
     expect(unavailableDependency(Object.assign(new Error('duplicate key value violates unique constraint'), { code: '23505' }))).toBeNull();
     expect(unavailableDependency(new Error('anything else'))).toBeNull();
+  });
+});
+
+describe('concurrentConflict', () => {
+  it('PostgreSQL undid the transaction for a concurrent one: a deadlock, a serialization failure, a lock not available (TypeORM wraps them)', () => {
+    for (const code of ['40P01', '40001', '55P03']) {
+      const pg = Object.assign(new Error('deadlock detected'), { code });
+      expect(concurrentConflict(pg)).toBe(true);
+      expect(concurrentConflict(Object.assign(new Error('query failed'), { driverError: pg }))).toBe(true);
+      expect(unavailableDependency(pg)).toBeNull();
+    }
+    expect(concurrentConflict(Object.assign(new Error('duplicate key value violates unique constraint'), { code: '23505' }))).toBe(false);
+    expect(concurrentConflict(Object.assign(new Error('terminating connection'), { code: '57P01' }))).toBe(false);
+    expect(concurrentConflict(new Error('anything else'))).toBe(false);
   });
 });

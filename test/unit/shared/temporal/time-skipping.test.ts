@@ -1,29 +1,6 @@
-import type { ArgumentsHost } from '@nestjs/common';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DomainErrorFilter } from '../../../../src/http/domain-error.filter';
+import { filtered as respond } from '../../../support/filter-response';
 import { SimulatorUnavailable, timeSkippingServer } from '../../../../src/shared/temporal/time-skipping';
-
-/** A response that records what the filter answers. */
-function respond(error: unknown): { status: number; body: Record<string, unknown>; headers: Record<string, string> } {
-  const out = { status: 0, body: {} as Record<string, unknown>, headers: {} as Record<string, string> };
-  const res = {
-    status(code: number) {
-      out.status = code;
-      return res;
-    },
-    json(body: Record<string, unknown>) {
-      out.body = body;
-      return res;
-    },
-    setHeader(name: string, value: string) {
-      out.headers[name] = value;
-      return res;
-    },
-  };
-  const host = { switchToHttp: () => ({ getResponse: () => res }) } as unknown as ArgumentsHost;
-  new DomainErrorFilter().catch(error, host);
-  return out;
-}
 
 describe('issue 15 (docs/adr/0004): what-if where the time-skipping server is not deployed', () => {
   const saved = process.env.TEMPORAL_TEST_SERVER_PATH;
