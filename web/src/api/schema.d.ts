@@ -1994,6 +1994,8 @@ export interface components {
             field?: string | null;
             /** @description What is wrong, for a person to read */
             message: string;
+            /** @description 503: `concurrent-update`: PostgreSQL undid the request for another changing the same data at the same moment */
+            reason?: string;
             /** @description 409: the rule that forbids it (e.g. SUS-2) */
             rule?: string;
             /** @description 422: every failing rule */
@@ -2364,7 +2366,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -2489,7 +2491,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -2571,7 +2573,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -2690,7 +2692,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -2792,7 +2794,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -2874,7 +2876,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -3224,7 +3226,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -3341,7 +3343,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -3492,7 +3494,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -3628,7 +3630,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -3734,7 +3736,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -3892,7 +3894,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -3987,7 +3989,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -4187,7 +4189,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -4269,7 +4271,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -4402,7 +4404,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -4539,7 +4541,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -4672,7 +4674,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -4808,7 +4810,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -4936,7 +4938,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -5068,7 +5070,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -5206,7 +5208,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -5339,7 +5341,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -5422,7 +5424,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -5504,7 +5506,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -5623,7 +5625,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -5764,7 +5766,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -5846,7 +5848,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -5927,7 +5929,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -6085,7 +6087,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -6170,7 +6172,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -6332,7 +6334,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -6466,7 +6468,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -6566,7 +6568,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -6721,7 +6723,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -6844,7 +6846,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -6951,7 +6953,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -7122,7 +7124,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -7227,7 +7229,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -7315,7 +7317,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -7448,7 +7450,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -7554,7 +7556,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -7638,7 +7640,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -7737,7 +7739,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -7837,7 +7839,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -7936,7 +7938,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -8021,7 +8023,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -8142,7 +8144,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -8365,7 +8367,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -8538,7 +8540,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -8620,7 +8622,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -8748,7 +8750,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -8900,7 +8902,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -9028,7 +9030,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -9086,7 +9088,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -9176,7 +9178,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -9258,7 +9260,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -9394,7 +9396,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -9488,7 +9490,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -9602,7 +9604,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -9675,7 +9677,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -9801,7 +9803,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -9883,7 +9885,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -10020,7 +10022,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -10132,7 +10134,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -10243,7 +10245,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -10357,7 +10359,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -10419,7 +10421,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -10501,7 +10503,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -10581,7 +10583,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -10678,7 +10680,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -10760,7 +10762,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -10863,7 +10865,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -10973,7 +10975,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -11195,7 +11197,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -11277,7 +11279,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -11501,7 +11503,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -11645,7 +11647,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -11804,7 +11806,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -11962,7 +11964,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -12200,7 +12202,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -12298,7 +12300,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -12386,7 +12388,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -12468,7 +12470,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -12597,7 +12599,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -12725,7 +12727,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -12828,7 +12830,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -12953,7 +12955,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -13027,7 +13029,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -13143,7 +13145,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -13225,7 +13227,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -13353,7 +13355,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -13500,7 +13502,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -13620,7 +13622,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -13729,7 +13731,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -13864,7 +13866,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -14030,7 +14032,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable (`dependency`): retry after `Retry-After` seconds, with the same Idempotency-Key */
+            /** @description PostgreSQL or Temporal unreachable (`dependency`), or the request undone for a concurrent one (`reason`): retry after `Retry-After` seconds, with the same Idempotency-Key */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
