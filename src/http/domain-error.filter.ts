@@ -48,19 +48,13 @@ export class DomainErrorFilter implements ExceptionFilter {
       res.status(503).json({ statusCode: 503, error: 'Service Unavailable', dependency: 'simulator', message: error.message });
     } else if (unavailableDependency(error)) {
       const dependency = unavailableDependency(error);
-      res.setHeader('Retry-After', String(PARAMETERS.resilience.retryAfterSeconds));
-      res.status(503).json({
-        statusCode: 503,
-        error: 'Service Unavailable',
+      retryLater(res, {
         dependency,
         message: `${dependency} unavailable: retry later; an action may or may not have been applied, retry it with the same Idempotency-Key`,
       });
     } else if (concurrentConflict(error)) {
       this.logger.warn(`a request undone by a concurrent one: ${error instanceof Error ? error.message : String(error)}`);
-      res.setHeader('Retry-After', String(PARAMETERS.resilience.retryAfterSeconds));
-      res.status(503).json({
-        statusCode: 503,
-        error: 'Service Unavailable',
+      retryLater(res, {
         reason: 'concurrent-update',
         message: 'another request changed the same data at the same moment: this one was undone; retry it with the same Idempotency-Key',
       });
@@ -69,4 +63,10 @@ export class DomainErrorFilter implements ExceptionFilter {
       res.status(500).json({ statusCode: 500, error: 'Internal Server Error', message: 'unexpected error' });
     }
   }
+}
+
+/** 503 with Retry-After: a request that may succeed when retried (a dependency back, a concurrent one ended). */
+function retryLater(res: Response, body: { message: string; dependency?: string | null; reason?: string }): void {
+  res.setHeader('Retry-After', String(PARAMETERS.resilience.retryAfterSeconds));
+  res.status(503).json({ statusCode: 503, error: 'Service Unavailable', ...body });
 }

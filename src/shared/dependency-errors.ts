@@ -17,12 +17,18 @@ function codeOf(err: unknown): unknown {
   return (err as { code?: unknown } | null)?.code;
 }
 
-export function unavailableDependency(err: unknown): Dependency | null {
+/** The error and what it wraps (TypeORM's driverError, then cause), at most 5 deep. */
+function* chainOf(err: unknown): Generator<unknown> {
   for (
     let e: unknown = err, depth = 0;
     e && depth < 5;
-    e = (e as { cause?: unknown; driverError?: unknown }).driverError ?? (e as { cause?: unknown }).cause, depth++
-  ) {
+    e = (e as { driverError?: unknown }).driverError ?? (e as { cause?: unknown }).cause, depth++
+  )
+    yield e;
+}
+
+export function unavailableDependency(err: unknown): Dependency | null {
+  for (const e of chainOf(err)) {
     if (e instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return 'temporal';
     if (e instanceof ServiceError && GRPC_UNAVAILABLE.has(codeOf((e as { cause?: unknown }).cause) as number)) return 'temporal';
     const code = codeOf(e);
@@ -44,11 +50,7 @@ export function unavailableDependency(err: unknown): Dependency | null {
 const PG_CONFLICTS = new Set(['40P01', '40001', '55P03']);
 
 export function concurrentConflict(err: unknown): boolean {
-  for (
-    let e: unknown = err, depth = 0;
-    e && depth < 5;
-    e = (e as { driverError?: unknown }).driverError ?? (e as { cause?: unknown }).cause, depth++
-  ) {
+  for (const e of chainOf(err)) {
     const code = codeOf(e);
     if (typeof code === 'string' && PG_CONFLICTS.has(code)) return true;
   }

@@ -43,12 +43,12 @@ function view(r: ReadSession): SessionView {
   };
 }
 
-/** The rows as one JSON array for jsonb_to_recordset, each report's text reused when the caller has it (issue 15: once per report). */
+/** The rows as one JSON array for jsonb_to_recordset, each report as the text already made of it (issue 15: serialised once). */
 function rowsJson(rows: WrittenSession[]): string {
   let out = '[';
-  for (const { report, report_json, ...row } of rows) {
+  for (const { report: _report, report_json, ...row } of rows) {
     const columns = JSON.stringify(row);
-    out += `${out.length > 1 ? ',' : ''}${columns.slice(0, -1)},"report":${report_json ?? JSON.stringify(report)}}`;
+    out += `${out.length > 1 ? ',' : ''}${columns.slice(0, -1)},"report":${report_json}}`;
   }
   return `${out}]`;
 }

@@ -36,8 +36,8 @@ export type WrittenSession = SessionRow & {
   end_time: string;
   time_zone: string;
   content_hash: string;
-  /** The report as JSON text, when already serialised (its canonical form, hashed): stored without serialising it again. */
-  report_json?: string;
+  /** The report as JSON text, its canonical form (the one hashed): stored as is, not serialised again. */
+  report_json: string;
 };
 
 /** A session as the API shows it. */

@@ -17,6 +17,13 @@ import { SENT_WHILE_PREPARING } from '../../../src/billing/workflows/statement.w
  * Long-lived workflows must replay their recorded histories with today's code:
  * a change that alters the commands of a running application fails here first.
  */
+/** What the tests read of a committed history: the activities it scheduled and the markers (patches, local activities) it recorded. */
+type RecordedHistory = {
+  events: Array<{
+    activityTaskScheduledEventAttributes?: { activityType: { name: string } };
+    markerRecordedEventAttributes?: { markerName?: string; details?: Record<string, { payloads: { data: string }[] }> };
+  }>;
+};
 const quietLogger = { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never;
 
 describe('application workflow replay', () => {
@@ -67,12 +74,7 @@ describe('application workflow replay', () => {
   });
 
   it('SES-9 SUS-2 TER-5 replays the committed history of an agrément whose suspension, termination notice and end each told the centre of its planned sessions (patched)', async () => {
-    const history = loadHistory('agrement-affected-sessions') as {
-      events: Array<{
-        activityTaskScheduledEventAttributes?: { activityType: { name: string } };
-        markerRecordedEventAttributes?: { markerName?: string; details?: Record<string, { payloads: { data: string }[] }> };
-      }>;
-    };
+    const history = loadHistory('agrement-affected-sessions') as RecordedHistory;
     const patches = patchesIn(history);
     expect(patches).toContain(AFFECTED_SESSIONS_NOTICE);
     expect(
@@ -85,16 +87,10 @@ describe('application workflow replay', () => {
 
   it('issue 15 ships the decisions recorded inside the workflow task behind a patch: an agrément recorded before it (activity tasks) and one after it (local activities) both replay', async () => {
     const bundle = await workflowBundle();
-    type History = {
-      events: Array<{
-        activityTaskScheduledEventAttributes?: { activityType: { name: string } };
-        markerRecordedEventAttributes?: { markerName?: string; details?: Record<string, { payloads: { data: string }[] }> };
-      }>;
-    };
-    const recordTasks = (h: History) =>
+    const recordTasks = (h: RecordedHistory) =>
       h.events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType.name === 'recordAgrement').length;
-    const before = loadHistory('agrement-breach-termination') as History;
-    const after = loadHistory('agrement-recorded-in-task') as History;
+    const before = loadHistory('agrement-breach-termination') as RecordedHistory;
+    const after = loadHistory('agrement-recorded-in-task') as RecordedHistory;
     expect(patchesIn(before)).not.toContain(RECORD_IN_WORKFLOW_TASK);
     expect(recordTasks(before)).toBeGreaterThan(1);
     expect(patchesIn(after)).toContain(RECORD_IN_WORKFLOW_TASK);
