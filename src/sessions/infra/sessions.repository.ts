@@ -43,12 +43,11 @@ function view(r: ReadSession): SessionView {
   };
 }
 
-/** The rows as one JSON array for jsonb_to_recordset, each report as the text already made of it (issue 15: serialised once). */
+/** The rows as one JSON array for jsonb_to_recordset, each report as the text it came as when there is one (issue 15). */
 function rowsJson(rows: WrittenSession[]): string {
   let out = '[';
-  for (const { report: _report, report_json, ...row } of rows) {
-    const columns = JSON.stringify(row);
-    out += `${out.length > 1 ? ',' : ''}${columns.slice(0, -1)},"report":${report_json}}`;
+  for (const { report, report_json, ...columns } of rows) {
+    out += `${out.length > 1 ? ',' : ''}${JSON.stringify(columns).slice(0, -1)},"report":${report_json ?? JSON.stringify(report)}}`;
   }
   return `${out}]`;
 }
@@ -58,7 +57,9 @@ export function sessionsRepository(db: Db): SessionsRepository {
   return {
     async lockStoredSessions(ids) {
       const rows: StoredSession[] = await db.query(
-        `SELECT id, organisation_id, status, content_hash, to_char(date, 'YYYY-MM-DD') AS date, end_time, version FROM sessions WHERE id = ANY($1) FOR UPDATE`,
+        `SELECT id, organisation_id, status, CASE WHEN personal_data_erased_at IS NULL THEN report END AS report, content_hash,
+                to_char(date, 'YYYY-MM-DD') AS date, end_time, version
+           FROM sessions WHERE id = ANY($1) FOR UPDATE`,
         [ids],
       );
       return rows;
@@ -68,20 +69,20 @@ export function sessionsRepository(db: Db): SessionsRepository {
       if (rows.length === 0) return;
       await db.query(
         `INSERT INTO sessions (id, organisation_id, agrement_organisation_id, centre_kind, date, start_time, end_time, time_zone, status, deadline_at,
-                           candidate_count, candidates_who_sat, price_cents, pix_share_cents, paying_candidates, rule_set_id, report, content_hash, source,
+                           candidate_count, candidates_who_sat, price_cents, pix_share_cents, paying_candidates, rule_set_id, report, source,
                            finalised_at, cancelled_at, cancellation_reason, version, updated_at)
      SELECT x.id, x.organisation_id, x.agrement_organisation_id, x.centre_kind, x.date, x.start_time, x.end_time, x.time_zone, x.status, x.deadline_at,
-            x.candidate_count, x.candidates_who_sat, x.price_cents, x.pix_share_cents, x.paying_candidates, x.rule_set_id, x.report, x.content_hash, x.source,
+            x.candidate_count, x.candidates_who_sat, x.price_cents, x.pix_share_cents, x.paying_candidates, x.rule_set_id, x.report, x.source,
             x.finalised_at, x.cancelled_at, x.cancellation_reason, x.version, now()
        FROM jsonb_to_recordset($1::jsonb) AS x(id text, organisation_id uuid, agrement_organisation_id uuid, centre_kind text, date date, start_time text, end_time text,
             time_zone text, status text, deadline_at timestamptz, candidate_count integer, candidates_who_sat integer, price_cents integer, pix_share_cents integer,
-            paying_candidates integer, rule_set_id text, report jsonb, content_hash text, source text, finalised_at timestamptz, cancelled_at timestamptz,
+            paying_candidates integer, rule_set_id text, report jsonb, source text, finalised_at timestamptz, cancelled_at timestamptz,
             cancellation_reason text, version integer)
      ON CONFLICT (id) DO UPDATE SET agrement_organisation_id = EXCLUDED.agrement_organisation_id, centre_kind = EXCLUDED.centre_kind, date = EXCLUDED.date,
        start_time = EXCLUDED.start_time, end_time = EXCLUDED.end_time, time_zone = EXCLUDED.time_zone, status = EXCLUDED.status, deadline_at = EXCLUDED.deadline_at,
        candidate_count = EXCLUDED.candidate_count, candidates_who_sat = EXCLUDED.candidates_who_sat, price_cents = EXCLUDED.price_cents,
        pix_share_cents = EXCLUDED.pix_share_cents, paying_candidates = EXCLUDED.paying_candidates, rule_set_id = EXCLUDED.rule_set_id, report = EXCLUDED.report,
-       content_hash = EXCLUDED.content_hash, source = EXCLUDED.source, finalised_at = EXCLUDED.finalised_at, cancelled_at = EXCLUDED.cancelled_at,
+       content_hash = NULL, source = EXCLUDED.source, finalised_at = EXCLUDED.finalised_at, cancelled_at = EXCLUDED.cancelled_at,
        cancellation_reason = EXCLUDED.cancellation_reason, version = EXCLUDED.version, updated_at = now()`,
         [rowsJson(rows)],
       );
@@ -143,9 +144,9 @@ export function sessionsRepository(db: Db): SessionsRepository {
 
     async erasePersonalData(erased, erasedAt, entries) {
       await db.query(
-        `UPDATE sessions s SET report = x.report, personal_data_erased_at = $2
-           FROM jsonb_to_recordset($1::jsonb) AS x(id text, report jsonb) WHERE s.id = x.id`,
-        [JSON.stringify(erased), erasedAt],
+        `UPDATE sessions s SET report = x.report, personal_data_erased_at = $2, content_hash = COALESCE(s.content_hash, x.content_hash)
+           FROM jsonb_to_recordset($1::jsonb) AS x(id text, report jsonb, content_hash text) WHERE s.id = x.id`,
+        [JSON.stringify(erased.map((e) => ({ id: e.id, report: e.report, content_hash: e.contentHash }))), erasedAt],
       );
       await appendToLog(transactionManager(db), entries);
     },

@@ -24,7 +24,10 @@ export interface StoredSession {
   id: string;
   organisation_id: string;
   status: SessionStatus;
-  content_hash: string;
+  /** The report as stored, null once SES-11 has erased its people (then content_hash says what it was). */
+  report: SessionReport | null;
+  /** Kept for an erased report (SES-11) and by sessions stored before issue 15; null otherwise (report-content.ts). */
+  content_hash: string | null;
   date: string;
   end_time: string;
   version: number;
@@ -35,9 +38,8 @@ export type WrittenSession = SessionRow & {
   start_time: string;
   end_time: string;
   time_zone: string;
-  content_hash: string;
-  /** The report as JSON text, its canonical form (the one hashed): stored as is, not serialised again. */
-  report_json: string;
+  /** The JSON text the report came as (a bulk import's line), stored as is; absent: the report is serialised. */
+  report_json?: string;
 };
 
 /** A session as the API shows it. */
@@ -106,7 +108,11 @@ export interface SessionsRepository {
   /** SES-11: up to `limit` sessions held before `cutoff` and not planned whose personal data remain, locked (SKIP LOCKED). */
   lockExpiredSessions(cutoff: string, limit: number): Promise<ExpiredSession[]>;
   /** SES-11, DATA-1: stores the erased reports and their log entries (one per session). */
-  erasePersonalData(erased: Array<{ id: string; report: SessionReport }>, erasedAt: Date, entries: NewLogEntry[]): Promise<void>;
+  erasePersonalData(
+    erased: Array<{ id: string; report: SessionReport; contentHash: string }>,
+    erasedAt: Date,
+    entries: NewLogEntry[],
+  ): Promise<void>;
 }
 
 // ---------------------------------------------------------------------------------------------------------

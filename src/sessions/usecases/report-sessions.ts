@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { PARAMETERS } from '../../config/parameters';
 import { blockerMessage, blockerRuleIds } from '../../agrement/domain/affected-sessions';
 import { type Agrement, sessionBlocker as sessionBlockerOf } from '../../agrement/domain/agrement';
 import { DomainError, InvalidCommand, NotFound, RulesFailed, TransitionRefused } from '../../shared/domain/errors';
+import { unstorableTextAt } from '../../shared/domain/storable-text';
 import { checkCampaignWindow, noWindowMessage, schoolYearOf } from '../domain/campaigns';
 import { finalisationDeadline, sessionEndsAt } from '../domain/finalisation';
 import { isTimeZone } from '../../shared/domain/zoned-time';
@@ -12,7 +12,7 @@ import { priceOf } from '../domain/pricing';
 import { PRICE_TABLES } from '../rules/price-tables';
 import type { CentreKind, Session, SessionCentre } from '../domain/session';
 import { dateIn } from '../../shared/domain/zoned-time';
-import { canonicalJson, type NewLogEntry } from '../../shared/event-log/event-log';
+import type { NewLogEntry } from '../../shared/event-log/event-log';
 import { evaluateSession, type SessionEvaluation, type SessionRuleCatalogue } from '../rules';
 import { loadRuleCatalogue } from './rule-sets/catalogue';
 import { type CampaignData, loadCampaigns } from './campaigns';
@@ -33,6 +33,7 @@ import { sessionWorkflowOutboxRepository } from '../infra/session-workflow-outbo
 import { sessionsRepository } from '../infra/sessions.repository';
 import { deliverWorkflowSteps, qualityRow, quotaReport } from './session-workflow-outbox';
 import { candidateOf, parseSessionReport, type SessionReport } from './session-report';
+import { sameStoredReport } from './report-content';
 import type { SessionStatus } from './session-row';
 import type { CentreRow, QualityRow, QueuedStep, QuotaReport, WorkflowStep, WrittenSession } from './ports';
 
@@ -105,18 +106,6 @@ export async function loadCentres(m: Db, ids: string[]): Promise<Map<string, Ses
 export async function loadAgrements(m: Db, organisationIds: string[]): Promise<Map<string, Agrement>> {
   return sessionCentresRepository(m).findAgrements(organisationIds);
 }
-
-/**
- * The report's content, whatever the order of its fields: a report rebuilt from the stored one (POST /sessions/:id/finalise
- * or /cancel spread the jsonb PostgreSQL returned, whose keys it orders its own way) hashes as the report first sent, so a
- * retried finalisation (its Idempotency-Key, after a lost answer) is the same report again, not a change (SES-10, issue 15).
- */
-function hashed(report: SessionReport): { json: string; hash: string } {
-  const json = canonicalJson(report);
-  return { json, hash: createHash('sha256').update(json).digest('hex') };
-}
-/** How content_hash was computed before (the fields in the order received): rows stored then still match a report sent again as it was. */
-const legacyContentHash = (report: SessionReport) => createHash('sha256').update(JSON.stringify(report)).digest('hex');
 
 /** The session as the rules see it (the report plus what the organisation says of the centre). */
 export function sessionOf(report: SessionReport, centre: SessionCentre): Session {
@@ -318,30 +307,39 @@ export async function reportSessions(deps: ApplicationDeps, raws: unknown[], opt
   return storeReports(deps, prepareReports(raws, options), options);
 }
 
-/** A batch read before any database work: the reports that parsed, with their content hashes, and the refusals so far. */
+/** A batch read before any database work: the reports that parsed and the refusals so far. */
 export interface PreparedReports {
   /** By position in the batch; the reports stored fill the rest. */
   outcomes: ReportOutcome[];
-  /** `json`: the report's canonical JSON, which `hash` is of, stored as is (a bulk import serialises each report once). */
-  parsed: Array<{ i: number; report: SessionReport; hash: string; json: string }>;
+  /** `json`: the text the report was parsed from, when it came as JSON text (a bulk import's line), stored as it came. */
+  parsed: Array<{ i: number; report: SessionReport; json?: string }>;
 }
 
 /**
  * The part of reportSessions that needs no database (SES-1, DATA-1): each report parsed, unique in its batch, within the
- * caller's organisations, and hashed. A bulk import prepares its next chunk while the current one's transaction runs.
+ * caller's organisations. A bulk import prepares its next chunk while the current one's transaction runs.
  */
-export function prepareReports(raws: unknown[], options: Pick<ReportOptions, 'organisationIds'>): PreparedReports {
+export function prepareReports(
+  raws: unknown[],
+  options: Pick<ReportOptions, 'organisationIds'>,
+  texts: ReadonlyArray<string | undefined> = [],
+): PreparedReports {
   const outcomes: ReportOutcome[] = new Array(raws.length);
   const parsed: PreparedReports['parsed'] = [];
   const seen = new Set<string>();
   for (const [i, raw] of raws.entries()) {
     try {
       const report = parseSessionReport(raw);
+      // Only a JSON escape (\u0000, \ud800) brings such a character into a parsed line: a text without one needs no walk.
+      const json = texts[i];
+      const unstorable = json === undefined || json.includes('\\u') ? unstorableTextAt(report) : null;
+      if (unstorable !== null)
+        throw new InvalidCommand(unstorable, `${unstorable} contains a character that cannot be stored (U+0000 or an unpaired surrogate)`);
       if (seen.has(report.id)) throw new InvalidCommand('id', `session ${report.id} appears twice in the same batch`);
       seen.add(report.id);
       if (options.organisationIds && !options.organisationIds.includes(report.organisationId))
         throw new NotFound(`organisation ${report.organisationId} not found`);
-      parsed.push({ i, report, ...hashed(report) });
+      parsed.push({ i, report, json });
     } catch (err) {
       const id = raw && typeof raw === 'object' && typeof (raw as { id?: unknown }).id === 'string' ? (raw as { id: string }).id : null;
       outcomes[i] = { sessionId: id, outcome: 'refused', error: refusalOf(err) };
@@ -376,7 +374,7 @@ export async function storeReports(deps: ApplicationDeps, prepared: PreparedRepo
     const rows: WrittenSession[] = [];
     const quality: QualityRow[] = [];
     const quota: QuotaReport[] = [];
-    for (const { i, report, hash, json } of parsed) {
+    for (const { i, report, json } of parsed) {
       try {
         const centre = centres.get(report.organisationId);
         if (!centre) throw new NotFound(`organisation ${report.organisationId} not found`);
@@ -388,7 +386,7 @@ export async function storeReports(deps: ApplicationDeps, prepared: PreparedRepo
             throw new NotFound(`session ${report.id} not found`);
           throw new TransitionRefused('SES-1', `session ${report.id} belongs to another organisation`);
         }
-        if (before && (before.content_hash === hash || before.content_hash === legacyContentHash(report))) {
+        if (before && sameStoredReport(before, report)) {
           const deadlineAt = finalisationDeadline(report.date, report.endTime, report.timeZone, PARAMETERS.sessions.finalisationHours);
           outcomes[i] = {
             sessionId: report.id,
@@ -437,7 +435,6 @@ export async function storeReports(deps: ApplicationDeps, prepared: PreparedRepo
           rule_set_id: verdict.evaluation.ruleSetId,
           report,
           report_json: json,
-          content_hash: hash,
           source: options.source,
           finalised_at: report.finalisation ? new Date(report.finalisation.finalisedAt) : null,
           cancelled_at: status === 'cancelled' ? now : null,

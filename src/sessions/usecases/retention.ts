@@ -2,6 +2,7 @@ import { PARAMETERS } from '../../config/parameters';
 import { erasePersonalData, retentionCutoff } from '../domain/retention';
 import { dateIn } from '../../shared/domain/zoned-time';
 import { SESSION_STREAM, sessionStreamId } from './session-stream';
+import { reportContentHash } from './report-content';
 import type { ApplicationDeps } from '../../shared/usecases/dependencies';
 import { sessionsRepository } from '../infra/sessions.repository';
 import type { InTransaction, SessionsRepository } from './ports';
@@ -10,8 +11,8 @@ const BATCH = 1000;
 
 /**
  * SES-11, DATA-1: the sessions held more than 2 years ago (finalised or cancelled) lose their personal
- * data, a batch per transaction with one log entry per session; the content hash stays, so the same
- * history imported again is still 'unchanged'. Returns how many sessions were erased.
+ * data, a batch per transaction with one log entry per session; the hash of the report they had is kept
+ * (report-content.ts), so the same history imported again is still 'unchanged'. Returns how many sessions were erased.
  */
 export async function eraseExpiredSessionData(deps: Pick<ApplicationDeps, 'db' | 'now'>): Promise<number> {
   return eraseExpiredSessions((work) => deps.db.transaction((m) => work(sessionsRepository(m))), deps.now());
@@ -30,7 +31,7 @@ export async function eraseExpiredSessions(
       const rows = await sessions.lockExpiredSessions(cutoff, batch);
       if (rows.length === 0) return 0;
       await sessions.erasePersonalData(
-        rows.map((r) => ({ id: r.id, report: erasePersonalData(r.report) })),
+        rows.map((r) => ({ id: r.id, report: erasePersonalData(r.report), contentHash: reportContentHash(r.report) })),
         now,
         rows.map((r) => ({
           eventKey: `session-erasure:${r.id}`,

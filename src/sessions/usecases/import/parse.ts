@@ -10,6 +10,8 @@ export interface ParsedItem {
   lineTo: number;
   /** The session report to judge, or why the lines could not even be read as one. */
   raw?: unknown;
+  /** The JSON text `raw` was parsed from (NDJSON and JSON imports): stored as it came, not written again (issue 15). */
+  json?: string;
   error?: { field: string; message: string };
   sessionId?: string | null;
 }
@@ -59,7 +61,7 @@ export async function* ndjsonSessions(lines: AsyncIterable<string>): AsyncGenera
     if (text.trim() === '') continue;
     try {
       const raw = JSON.parse(text) as unknown;
-      yield { lineFrom: n, lineTo: n, raw, sessionId: idOf(raw) };
+      yield { lineFrom: n, lineTo: n, raw, json: text, sessionId: idOf(raw) };
     } catch (err) {
       yield { lineFrom: n, lineTo: n, error: { field: '(line)', message: `not valid JSON: ${(err as Error).message}` } };
     }
@@ -96,7 +98,7 @@ export async function* jsonArraySessions(chunks: AsyncIterable<string | Buffer> 
     n++;
     try {
       const raw = JSON.parse(text) as unknown;
-      return { lineFrom: n, lineTo: n, raw, sessionId: idOf(raw) };
+      return { lineFrom: n, lineTo: n, raw, json: text, sessionId: idOf(raw) };
     } catch (err) {
       return { lineFrom: n, lineTo: n, error: { field: '(item)', message: `not valid JSON: ${(err as Error).message}` } };
     }

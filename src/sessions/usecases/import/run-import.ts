@@ -207,6 +207,7 @@ export async function runImport(deps: ApplicationDeps, run: ImportRun, options: 
       prepared: prepareReports(
         batch.map((b) => b.raw),
         {},
+        batch.map((b) => b.json),
       ),
       unreadable,
       at: { read, linesDone },

@@ -39,6 +39,7 @@ import { DashboardWatchlist1763900082000 } from './1763900082000-dashboard-watch
 import { QuotaBasisKey1763900083000 } from './1763900083000-quota-basis-key';
 import { AgrementLegalColumns1763900084000 } from './1763900084000-agrement-legal-columns';
 import { SpoolDeflate1763900085000 } from './1763900085000-spool-deflate';
+import { SessionContentHashOnErasure1763900086000 } from './1763900086000-session-content-hash-on-erasure';
 
 /** Migrations in order; listed explicitly so they run the same from src/ (vitest) and dist/ (tsc). */
 export const MIGRATIONS = [
@@ -83,4 +84,5 @@ export const MIGRATIONS = [
   QuotaBasisKey1763900083000,
   AgrementLegalColumns1763900084000,
   SpoolDeflate1763900085000,
+  SessionContentHashOnErasure1763900086000,
 ];

@@ -172,6 +172,56 @@ describe('bulk import of sessions (SES-1, QUO-3)', () => {
     expect((await upload('x', 'text/plain')).status).toBe(400);
   });
 
+  it('a line PostgreSQL cannot store (U+0000, an unpaired surrogate, in NDJSON, JSON or CSV) is refused with its line and field; the others are imported as they came', async () => {
+    const c = await centre();
+    const tag = c.organisationId.slice(0, 8);
+    const report = (id: string) => sessionReport(c.organisationId, { id: `${tag}-${id}` }, 2);
+    const nul = report('U1');
+    nul.candidates[1]!.lastName = 'Nom\u0000';
+    const lone = report('U2');
+    lone.room = 'Salle \ud800';
+    // Escaped as JSON writes them (the characters themselves are not valid in a JSON text).
+    const lines = [report('U0'), nul, lone, report('U3')].map((r) => JSON.stringify(r));
+    const ndjson = await finished((await upload(`${lines.join('\n')}\n`, 'application/x-ndjson')).body.id);
+    expect(ndjson).toMatchObject({ status: 'completed', created: 2, refused: 2 });
+    const refusals = async (id: unknown) =>
+      (
+        (await (await fetch(`${api}/session-imports/${id as string}/errors`, { headers: bearer(ops) })).json()) as {
+          items: Array<{ line: number; field: string; message: string }>;
+        }
+      ).items.map((e) => [e.line, e.field, e.message]);
+    const cannotBeStored = expect.stringMatching(/cannot be stored/);
+    expect(await refusals(ndjson.id)).toEqual([
+      [2, 'candidates.1.lastName', cannotBeStored],
+      [3, 'room', cannotBeStored],
+    ]);
+    const json = await finished((await upload(`[${[lines[1], lines[2]].join(',')}]`, 'application/json')).body.id);
+    expect(json).toMatchObject({ status: 'completed', created: 0, refused: 2 });
+    const session = sessionLines(
+      {
+        session: `${tag}-U4`,
+        organisation: c.organisationId,
+        date: daysAgo(3),
+        debut: '14:00',
+        fin: '16:00',
+        fuseau: 'Europe/Paris',
+        adresse: '12 rue des Écoles',
+        salle: 'B12',
+        public: 'external-private',
+        planifiee_le: daysAgo(55),
+        ordinateurs_secours: '1',
+        surveillants: 'Martin Jeanne (référent)',
+      },
+      1,
+      () => ({ nom: 'Nom\u0000' }),
+    );
+    const fromCsv = await finished((await upload(csv(session), 'text/csv')).body.id);
+    expect(fromCsv).toMatchObject({ status: 'completed', refused: 1 });
+    // Stored as sent: the report read back is the line's.
+    const stored = (await (await fetch(`${api}/sessions/${tag}-U3`, { headers: bearer(ops) })).json()) as { report: unknown };
+    expect(stored.report).toEqual(JSON.parse(lines[3]!));
+  });
+
   it('lists the imports newest first; a job whose process died is resumed (attempts, resumedAt, exact counters); one left by a service without a spooled upload is failed; a live one is left alone', async () => {
     const c = await centre();
     const deps = { db: h.db, temporal: h.client, taskQueue: h.taskQueue, now: () => new Date() };

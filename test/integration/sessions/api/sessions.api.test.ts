@@ -15,6 +15,7 @@ import { everyItem, type Json, requestJson } from '../../../support/http';
 import { until as waitFor } from '../../../support/waiting';
 import { ERASED, retentionCutoff } from '../../../../src/sessions/domain/retention';
 import { eraseExpiredSessionData } from '../../../../src/sessions/usecases/retention';
+import { reportContentHash } from '../../../../src/sessions/usecases/report-content';
 import { sessionStreamId } from '../../../../src/sessions/usecases/session-stream';
 
 let h: Harness;
@@ -505,7 +506,19 @@ describe('sessions API (SES-1): reported as Pix Certif would, judged, followed t
       'created',
       'created',
     ]);
+    // Issue 15: no hash while the report is whole (a report sent again is compared with it); the erasure keeps the original's.
+    const hashes = async () =>
+      Object.fromEntries(
+        (
+          (await h.db.query(`SELECT id, content_hash FROM sessions WHERE id = ANY($1)`, [[old.id, kept.id]])) as {
+            id: string;
+            content_hash: string | null;
+          }[]
+        ).map((r) => [r.id, r.content_hash]),
+      );
+    expect(await hashes()).toEqual({ [old.id]: null, [kept.id]: null });
     expect(await eraseExpiredSessionData(deps)).toBeGreaterThanOrEqual(1);
+    expect(await hashes()).toEqual({ [old.id]: reportContentHash(old), [kept.id]: null });
     const erased = (await http('GET', `/sessions/${old.id}`)).body;
     expect(erased.personalDataErasedAt).not.toBeNull();
     expect(erased.report.candidates[0]).toMatchObject({ localId: 'c0', lastName: ERASED, firstName: ERASED });
