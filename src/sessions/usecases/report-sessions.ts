@@ -109,9 +109,25 @@ export async function loadAgrements(m: Db, organisationIds: string[]): Promise<M
 
 /** The session as the rules see it (the report plus what the organisation says of the centre). */
 export function sessionOf(report: SessionReport, centre: SessionCentre): Session {
-  const { organisationId: _o, status: _s, cancellation: _c, invigilators, candidates, ...rest } = report;
+  // Each field named (an object rest `{ organisationId, status, ...rest }` cost 12 µs a session, issue 15, bench:import).
+  // An optional field the report leaves out stays undefined, as the rest left it.
+  const { invigilators, candidates } = report;
   return {
-    ...rest,
+    id: report.id,
+    date: report.date,
+    startTime: report.startTime,
+    endTime: report.endTime,
+    timeZone: report.timeZone,
+    address: report.address,
+    room: report.room,
+    thirdPartyVenue: report.thirdPartyVenue,
+    thirdPartyVenueDetails: report.thirdPartyVenueDetails,
+    public: report.public,
+    plannedOn: report.plannedOn,
+    publicInformation: report.publicInformation,
+    minimumCandidates: report.minimumCandidates,
+    confirmation: report.confirmation,
+    spareComputers: report.spareComputers,
     invigilators: invigilators.map((i) => ({
       referent: false,
       trainedCandidateIds: [],

@@ -113,7 +113,9 @@ describe('JSON array import read as a stream (SES-1: a 100,000-session array nev
     const chunks = Array.from(bytes, (b) => Buffer.from([b]));
     const out: ParsedItem[] = [];
     for await (const item of jsonArraySessions(chunks)) out.push(item);
-    expect(out).toEqual([{ lineFrom: 1, lineTo: 1, raw: { id: 'S-é', room: 'Salle à côté' }, sessionId: 'S-é' }]);
+    // Issue 15: the element's text comes along, stored as it came.
+    const json = JSON.stringify({ id: 'S-é', room: 'Salle à côté' });
+    expect(out).toEqual([{ lineFrom: 1, lineTo: 1, raw: { id: 'S-é', room: 'Salle à côté' }, json, sessionId: 'S-é' }]);
   });
 
   it('an empty array yields nothing; a file that is not an array is refused as a whole', async () => {
