@@ -13,8 +13,8 @@ export class SessionContentHashOnErasure1763900086000 implements MigrationInterf
   }
 
   async down(q: QueryRunner): Promise<void> {
-    // Before this migration every row had a hash: the canonical JSON's, computed here from the stored report
-    // (PostgreSQL's own text of it; a report sent again then counts as changed once, nothing else).
+    // Before this migration every row had a hash. The rows written since get one of PostgreSQL's text of their stored
+    // report (not the canonical JSON the code before compared: the same report sent again counts as changed once).
     await q.query(`UPDATE sessions SET content_hash = encode(sha256(convert_to(report::text, 'UTF8')), 'hex') WHERE content_hash IS NULL`);
     await q.query(`ALTER TABLE sessions ALTER COLUMN content_hash SET NOT NULL`);
   }
