@@ -1,5 +1,6 @@
 import { type ArgumentMetadata, Injectable, type PipeTransform } from '@nestjs/common';
 import { InvalidCommand } from '../shared/domain/errors';
+import { fieldPath, LONE_SURROGATE } from '../shared/domain/storable-text';
 
 /**
  * What every text the API accepts must be, whatever the endpoint, so that nothing accepted can fail later
@@ -11,10 +12,7 @@ import { InvalidCommand } from '../shared/domain/errors';
 // eslint-disable-next-line no-control-regex -- matching control characters is this pattern's purpose.
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 const INVISIBLE = /[\u200B-\u200D\u2060\uFEFF]/g;
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const MAX_DEPTH = 32;
-
-const join = (field: string, key: string | number) => (field ? `${field}.${key}` : String(key));
 
 function cleanText(value: string, field: string, blank: 'refuse' | 'absent'): string | undefined {
   if (LONE_SURROGATE.test(value)) throw new InvalidCommand(field, `${field || 'the body'} is not valid Unicode (unpaired surrogate)`);
@@ -38,8 +36,8 @@ export function cleanInput(value: unknown, field = '', depth = 0, nullsAllowed =
   if (Array.isArray(value)) {
     return value.map((item, i) => {
       if ((item === null && !nullsAllowed) || item === undefined)
-        throw new InvalidCommand(join(field, i), `${join(field, i)} must not be null`);
-      return cleanInput(item, join(field, i), depth + 1);
+        throw new InvalidCommand(fieldPath(field, i), `${fieldPath(field, i)} must not be null`);
+      return cleanInput(item, fieldPath(field, i), depth + 1);
     });
   }
   if (value !== null && typeof value === 'object') {
@@ -48,9 +46,9 @@ export function cleanInput(value: unknown, field = '', depth = 0, nullsAllowed =
     const condition = 'fact' in value && 'operator' in value;
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {
-      cleanText(key, join(field, key), 'refuse');
+      cleanText(key, fieldPath(field, key), 'refuse');
       // Defined as own data properties: a key "__proto__" stays a key (refused by the schemas), never a prototype.
-      const clean = cleanInput(item, join(field, key), depth + 1, condition && key === 'value');
+      const clean = cleanInput(item, fieldPath(field, key), depth + 1, condition && key === 'value');
       Object.defineProperty(out, key, { value: clean, enumerable: true, writable: true, configurable: true });
     }
     return out;

@@ -2,7 +2,7 @@ import { actorLabel, type Principal } from '../../access/domain/roles';
 import { visitFindingsKey, visitProposalId } from '../../agrement/domain/agrement';
 import { actOnAgrement } from '../../agrement/usecases/agrements';
 import { DomainError, NotFound, TransitionRefused } from '../../shared/domain/errors';
-import { canonicalJson } from '../../shared/event-log/event-log';
+import { sameJson } from '../../shared/domain/json-equal';
 import { assessFindings, CHECKLIST_LABELS, type FindingsInput, type StoredFindings } from '../domain/findings';
 import { CONTROL_VISIT_STREAM, visitsRepository } from '../infra/visits.repository';
 import { inspectorIdOf } from './inspector-scope';
@@ -57,7 +57,7 @@ export async function recordFindings(
   const findings = await deps.db.transaction(async (m): Promise<StoredFindings> => {
     const visits = visitsRepository(m);
     const v = await findVisit(visits, visitId, true);
-    if (v.status === 'done' && v.findings && canonicalJson(v.findings.input) === canonicalJson(input)) return v.findings;
+    if (v.status === 'done' && v.findings && sameJson(v.findings.input, input)) return v.findings;
     const assessment = assessFindings({ kind: v.kind, status: v.status, plannedOn: v.plannedOn }, input, today);
     const stored: StoredFindings = {
       ...assessment,
