@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from '@temporalio/client';
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createApp } from '../src/http/create-app';
@@ -263,6 +263,40 @@ function loadWithWrk(wrk: { path: string; script: string }, base: string, token:
  */
 type Load = { latencies: number[]; seconds: number; requests: number; errors: number; cpuMs: number; apiCpuMs: number; answers: number };
 
+/**
+ * The CPU (ms) each of PostgreSQL's processes has used so far (the postmaster and its children, by pid), read from /proc
+ * (Linux, the embedded server only; null otherwise). On two cores the API's CPU and PostgreSQL's are spent on the same
+ * CPUs: the figure says which of the two an uncached answer's time goes to.
+ */
+function postgresCpu(dataDir: string): Map<string, number> | null {
+  try {
+    const postmaster = readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]!.trim();
+    const cpu = new Map<string, number>();
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      } catch {
+        continue; // a process that ended meanwhile
+      }
+      // After the command's closing parenthesis: state, ppid, … utime (12th), stime (13th), in clock ticks of 10 ms.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (fields[1] === postmaster || pid === postmaster) cpu.set(pid, (Number(fields[11]) + Number(fields[12])) * 10);
+    }
+    return cpu;
+  } catch {
+    return null;
+  }
+}
+
+/** The CPU PostgreSQL's processes used between two readings (a process started meanwhile: all of its; one ended: lost). */
+function postgresCpuBetween(before: Map<string, number>, after: Map<string, number>): number {
+  let ms = 0;
+  for (const [pid, used] of after) ms += used - (before.get(pid) ?? 0);
+  return ms;
+}
+
 /** p50, p95 and p99 of latencies (ms). */
 function quantiles(latencies: number[]) {
   const sorted = [...latencies].sort((a, b) => a - b);
@@ -379,9 +413,25 @@ async function main() {
     // (54.0, 52.9, 73.7 ms against 34.2–52.4 for the others: the uncached path's code, not yet optimised).
     await measure(WARMUP, 'no-cache');
     const rounds: Array<{ uncached: Load; direct: Awaited<ReturnType<typeof direct>> }> = [];
+    // PostgreSQL's CPU during each, and this process's during the direct queries (their client's: pg's protocol, the pool).
+    const cpu = { postgresUncached: 0, postgresDirect: 0, client: 0, measured: true };
+    const pgDir = path.join(dir, 'pg');
+    const pgCpu = () => {
+      const used = database.embedded ? postgresCpu(pgDir) : null;
+      if (used === null) cpu.measured = false;
+      return used ?? new Map<string, number>();
+    };
     for (let round = 0; round < ROUNDS; round++) {
+      const pg0 = pgCpu();
       const uncached = await measure(perRound, 'no-cache');
-      rounds.push({ uncached, direct: await direct(perRound, CONCURRENCY) });
+      const pg1 = pgCpu();
+      const client0 = process.cpuUsage();
+      const directRun = await direct(perRound, CONCURRENCY);
+      const client = process.cpuUsage(client0);
+      cpu.postgresUncached += postgresCpuBetween(pg0, pg1);
+      cpu.postgresDirect += postgresCpuBetween(pg1, pgCpu());
+      cpu.client += (client.user + client.system) / 1000;
+      rounds.push({ uncached, direct: directRun });
     }
     const uncached = pooled(rounds.map((r) => r.uncached));
     const concurrent = pooled(rounds.map((r) => r.direct));
@@ -404,6 +454,12 @@ async function main() {
     );
     console.log(
       `  direct     p50 ${f(concurrent.p50)} ms   p95 ${f(concurrent.p95)} ms   ${concurrent.rps.toFixed(0)} queries/s   (same queries in PostgreSQL, ${CONCURRENCY} at a time, ${ROUNDS} × ${perRound} in turns with no-cache)`,
+    );
+    const perAnswer = (ms: number) => `${((ms * 1000) / (ROUNDS * perRound)).toFixed(0)} µs`;
+    console.log(
+      cpu.measured
+        ? `  CPU        PostgreSQL ${perAnswer(cpu.postgresUncached)} per no-cache answer, ${perAnswer(cpu.postgresDirect)} per direct query; the direct queries' client (this process) ${perAnswer(cpu.client)} per query`
+        : `  CPU        PostgreSQL's not measured (DATABASE_URL, or no /proc)`,
     );
     console.log(
       `  rounds     p95 no-cache / direct: ${rounds.map((r) => `${quantiles(r.uncached.latencies).p95.toFixed(1)} / ${quantiles(r.direct.latencies).p95.toFixed(1)}`).join(', ')} ms`,
