@@ -1,5 +1,6 @@
 import { type Db, entityManager } from '../../shared/database/db';
 import { preparedQuery } from '../../shared/database/prepared-query';
+import { QUOTA_BASIS_MOVING } from '../../shared/database/migrations/1763900087000-quota-risk-counts';
 import { type JsonText, parseJsonText } from '../../shared/domain/json-text';
 import { departmentsOfRegion } from '../../shared/domain/regions';
 import { readLogEntries } from '../../shared/event-log/event-log';
@@ -109,9 +110,25 @@ const BASIS_KEY = `dashboard_quota_basis_key($1::date, $2::int, $3::int)`;
 const ON_BASIS = `coalesce((SELECT min(quota_basis) FROM dashboard_agrements) = ${BASIS_KEY} AND (SELECT max(quota_basis) FROM dashboard_agrements) = ${BASIS_KEY}, true)`;
 
 /**
- * Moves the quota projection's basis and rewrites every row on another one (their trigger projects them again), in one
- * transaction under an advisory lock: two readers finding the basis stale move it one after the other, the second
- * finding nothing left to rewrite.
+ * The stale rows rewritten (any update runs the row's BEFORE trigger, which projects it on the basis just written), then
+ * counted in or out of their risk buckets (migration 1763900087000): the rows first, then the buckets in their order,
+ * as every writer locks its row before its buckets, so that the move and a writer never wait for each other in turn.
+ */
+const MOVE_STALE_ROWS = `
+  WITH stale AS (SELECT agrement_id, kind, coalesce(department, '') AS department, quota_at_risk FROM dashboard_agrements
+                  WHERE quota_basis <> ${BASIS_KEY} FOR UPDATE),
+       moved AS (UPDATE dashboard_agrements r SET quota_basis = '' FROM stale s WHERE r.agrement_id = s.agrement_id
+                 RETURNING r.kind, coalesce(r.department, '') AS department, r.quota_at_risk),
+       delta AS (SELECT kind, department, sum(sign)::int AS n
+                   FROM (SELECT kind, department, 1 AS sign FROM moved WHERE quota_at_risk
+                         UNION ALL SELECT kind, department, -1 FROM stale WHERE quota_at_risk) x
+                  GROUP BY 1, 2 HAVING sum(sign) <> 0)
+  INSERT INTO dashboard_quota_risk_counts (kind, department, n) SELECT kind, department, n FROM delta ORDER BY 1, 2
+  ON CONFLICT (kind, department) DO UPDATE SET n = dashboard_quota_risk_counts.n + EXCLUDED.n`;
+
+/**
+ * Moves the quota projection's basis and rewrites every row on another one, in one transaction under an advisory lock:
+ * two readers finding the basis stale move it one after the other, the second finding nothing left to rewrite.
  */
 async function moveQuotaBasis(db: Db, b: QuotaBasis): Promise<void> {
   await entityManager(db).transaction(async (m) => {
@@ -121,8 +138,10 @@ async function moveQuotaBasis(db: Db, b: QuotaBasis): Promise<void> {
        ON CONFLICT (singleton) DO UPDATE SET as_of = EXCLUDED.as_of, centre_target = EXCLUDED.centre_target, network_target = EXCLUDED.network_target`,
       [b.today, b.targets.centre, b.targets.network],
     );
-    // Any update runs the row's BEFORE trigger, which projects it on the basis just written.
-    await m.query(`UPDATE dashboard_agrements SET quota_basis = '' WHERE quota_basis <> ${BASIS_KEY}`, basisParams(b));
+    // The rows' own trigger does not count them meanwhile: this statement does, in one go.
+    await m.query(`SELECT set_config('${QUOTA_BASIS_MOVING}', 'on', true)`);
+    await m.query(MOVE_STALE_ROWS, basisParams(b));
+    await m.query(`SELECT set_config('${QUOTA_BASIS_MOVING}', 'off', true)`);
   });
 }
 
@@ -241,13 +260,19 @@ export function dashboardRepository(db: Db): DashboardRepository {
       // row is on today's basis.
       const params: unknown[] = basisParams(f);
       const filter = where(f, params, 'r.organisation_id', READ_TABLE);
+      // Without a network or organisation scope, the buckets of the filters (migration 1763900087000); else the few rows.
+      const count =
+        !f.networkId && !f.organisationIds
+          ? `SELECT coalesce(sum(n), 0)::int FROM dashboard_quota_risk_counts
+              WHERE ${['true', ...placeAndKind(f, params, { department: 'department', kind: 'kind' })].join(' AND ')}`
+          : `SELECT count(*)::int FROM dashboard_agrements r WHERE r.quota_at_risk ${filter}`;
       const page = pageOf(f, params);
       const read = () =>
         countedPage<QuotaRow, { fresh: boolean }>(
           db,
           {
             head: `${ON_BASIS} AS fresh`,
-            count: `SELECT count(*)::int FROM dashboard_agrements r WHERE r.quota_at_risk ${filter}`,
+            count,
             page: `SELECT r.agrement_id AS "agrementId", r.name AS "organisationName", r.kind, r.candidates, r.quota_target AS target,
                           r.quota_projected AS projected, r.quota_shortfall AS shortfall, to_char(r.quota_window_end_on, 'YYYY-MM-DD') AS "deadlineOn"
                      FROM dashboard_agrements r WHERE r.quota_at_risk ${filter}

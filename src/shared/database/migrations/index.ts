@@ -40,6 +40,7 @@ import { QuotaBasisKey1763900083000 } from './1763900083000-quota-basis-key';
 import { AgrementLegalColumns1763900084000 } from './1763900084000-agrement-legal-columns';
 import { SpoolDeflate1763900085000 } from './1763900085000-spool-deflate';
 import { SessionContentHashOnErasure1763900086000 } from './1763900086000-session-content-hash-on-erasure';
+import { QuotaRiskCounts1763900087000 } from './1763900087000-quota-risk-counts';
 
 /** Migrations in order; listed explicitly so they run the same from src/ (vitest) and dist/ (tsc). */
 export const MIGRATIONS = [
@@ -85,4 +86,5 @@ export const MIGRATIONS = [
   AgrementLegalColumns1763900084000,
   SpoolDeflate1763900085000,
   SessionContentHashOnErasure1763900086000,
+  QuotaRiskCounts1763900087000,
 ];

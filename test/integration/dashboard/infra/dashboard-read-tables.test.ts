@@ -13,6 +13,7 @@ import { previousDeadlines, previousOverdue } from './previous-deadlines';
 import { createDataSource } from '../../../../src/shared/database/data-source';
 import { DashboardDeadlines1763900081000 } from '../../../../src/shared/database/migrations/1763900081000-dashboard-deadlines';
 import { QuotaBasisKey1763900083000 } from '../../../../src/shared/database/migrations/1763900083000-quota-basis-key';
+import { QuotaRiskCounts1763900087000 } from '../../../../src/shared/database/migrations/1763900087000-quota-risk-counts';
 
 /**
  * Issue 15: the dashboards read the read tables their sources' triggers keep (counts per kind, state and department; one
@@ -231,6 +232,25 @@ async function expectSameOverdue(filter: Omit<DashboardFilter, 'limit' | 'offset
   }
 }
 
+/** QUO-3: the at-risk buckets (migration 1763900087000) count exactly the rows at risk, per kind and department. */
+async function expectRiskCountsOfRows(label = '') {
+  const buckets = `SELECT kind, department, n FROM dashboard_quota_risk_counts WHERE n <> 0 ORDER BY 1, 2`;
+  const rows = `SELECT kind, coalesce(department, '') AS department, count(*)::int AS n FROM dashboard_agrements WHERE quota_at_risk GROUP BY 1, 2 ORDER BY 1, 2`;
+  const expected: unknown[] = await db.query(rows);
+  expect(expected.length, `${label}: some agréments at risk`).toBeGreaterThan(0);
+  expect(await db.query(buckets), label).toEqual(expected);
+}
+
+/** QUO-3: the whole list of the quotas at risk of a day and targets (every agrément, unfiltered), as the previous definition. */
+async function expectQuotasAsOld(today: string, targets = TARGETS) {
+  const all = { limit: 1000, offset: 0 };
+  const quotas = await oldQuotas(all, today, targets);
+  expect(await readModel().quotasAtRisk({ ...all, today, targets }), `${today} ${JSON.stringify(targets)}`).toEqual({
+    total: quotas.length,
+    items: quotas,
+  });
+}
+
 /** Every filter: the counts, the quotas at risk (whole and paged) and the deadlines (whole and paged) agree. */
 async function expectSameAnswers() {
   const repository = readModel();
@@ -249,6 +269,7 @@ async function expectSameAnswers() {
       });
     }
 
+    await expectRiskCountsOfRows(JSON.stringify(filter));
     const watched = await oldWatchlist(f);
     for (let offset = 0; offset <= watched.length; offset++) {
       expect(await repository.watchlist({ ...f, limit: 1, offset }), `${JSON.stringify(filter)} watchlist from ${offset}`).toEqual({
@@ -373,18 +394,14 @@ describe('dashboards over their read tables (issue 15)', () => {
 
   it('QUO-3 the projection follows the day and the targets: moved before the answer, once, and a writer projects its row on the basis in force', async () => {
     const repository = readModel();
-    const all = { limit: 1000, offset: 0 };
-    const expectAsOld = async (today: string, targets = TARGETS) => {
-      const quotas = await oldQuotas(all, today, targets);
-      expect(await repository.quotasAtRisk({ ...all, today, targets }), `${today} ${JSON.stringify(targets)}`).toEqual({
-        total: quotas.length,
-        items: quotas,
-      });
-    };
     // A later day: projections fall as days pass without candidates; the window's end passes for some.
-    for (const today of ['2026-12-01', '2027-03-01', '2028-01-01', TODAY]) await expectAsOld(today);
-    await expectAsOld(TODAY, { centre: 100, network: 200 });
-    await expectAsOld(TODAY);
+    for (const today of ['2026-12-01', '2027-03-01', '2028-01-01', TODAY]) {
+      await expectQuotasAsOld(today);
+      await expectRiskCountsOfRows(today);
+    }
+    await expectQuotasAsOld(TODAY, { centre: 100, network: 200 });
+    await expectRiskCountsOfRows('other targets');
+    await expectQuotasAsOld(TODAY);
     // The housekeeping's move: done once for a new basis, nothing left to do after it.
     expect(await repository.projectQuotas({ today: '2026-06-16', targets: TARGETS })).toBe(true);
     expect(await repository.projectQuotas({ today: '2026-06-16', targets: TARGETS })).toBe(false);
@@ -393,15 +410,15 @@ describe('dashboards over their read tables (issue 15)', () => {
     // A writer projects its row on the basis in force, at once.
     await db.query(`UPDATE agrements SET candidates = candidates + 1 WHERE organisation_id = $1 AND state <> 'expired'`, [ids.centre69]);
     expect(await repository.projectQuotas({ today: '2026-06-16', targets: TARGETS })).toBe(false);
-    await expectAsOld('2026-06-16');
+    await expectQuotasAsOld('2026-06-16');
     // A row written on another basis than the readers' (the basis moved by a reader of another day meanwhile): the
     // next reader finds the rows on two bases and moves them all to its own.
     await db.query(`UPDATE dashboard_quota_basis SET as_of = '2026-06-10'`);
     await db.query(`UPDATE agrements SET candidates = candidates + 1 WHERE organisation_id = $1 AND state <> 'expired'`, [ids.leap]);
     const mixed: { quota_basis: string }[] = await db.query(`SELECT DISTINCT quota_basis FROM dashboard_agrements ORDER BY 1`);
     expect(mixed.map((b) => b.quota_basis)).toEqual(['2026-06-10/600/2500', '2026-06-16/600/2500']);
-    await expectAsOld('2026-06-16');
-    await expectAsOld(TODAY);
+    await expectQuotasAsOld('2026-06-16');
+    await expectQuotasAsOld(TODAY);
     // The basis's key is one SQL function (migration 1763900083000) that the rows' trigger and the reader both call; the
     // trigger's inline key before it was the same text: undone and done again, a projected table stays on its basis.
     const owner = await createDataSource(scratch.ownerUrl, { poolSize: 1 }).initialize();
@@ -418,7 +435,53 @@ describe('dashboards over their read tables (issue 15)', () => {
       await owner.destroy();
     }
     expect(await repository.projectQuotas({ today: TODAY, targets: TARGETS })).toBe(false);
-    await expectAsOld(TODAY);
+    await expectQuotasAsOld(TODAY);
+    await expectRiskCountsOfRows('after the basis key migration');
+  });
+
+  it('QUO-3 the at-risk buckets: backfilled by their migration, and a basis move waiting on a writer counts the row as that writer left it', async () => {
+    const repository = readModel();
+    // Backfilled from the rows as projected (the migration undone and done again, as the owner).
+    const owner = await createDataSource(scratch.ownerUrl, { poolSize: 1 }).initialize();
+    const runner = owner.createQueryRunner();
+    try {
+      await new QuotaRiskCounts1763900087000().down(runner);
+      await new QuotaRiskCounts1763900087000().up(runner);
+    } finally {
+      await runner.release();
+      await owner.destroy();
+    }
+    await expectRiskCountsOfRows('backfilled');
+    // A writer takes a running agrément out of the risk (its row and its bucket locked, not committed); a reader of the
+    // next day moves the basis meanwhile and waits for that row; the writer commits: the move counts the row as written.
+    const [{ id: nice }] = await db.query(`SELECT id FROM agrements WHERE organisation_id = $1 AND state <> 'expired'`, [ids.centre69]);
+    const [{ at_risk }] = await db.query(`SELECT quota_at_risk AS at_risk FROM dashboard_agrements WHERE agrement_id = $1`, [nice]);
+    expect(at_risk).toBe(true);
+    const observer = await scratch.replica(1);
+    const writer = db.createQueryRunner();
+    await writer.connect();
+    try {
+      await writer.startTransaction();
+      await writer.query(`UPDATE agrements SET candidates = 5000 WHERE id = $1`, [nice]);
+      const [{ pid }] = await writer.query(`SELECT pg_backend_pid() AS pid`);
+      const move = repository.projectQuotas({ today: '2026-06-17', targets: TARGETS });
+      // Seen from a third connection (the writer and the move hold this pool's two).
+      const waiting = async () =>
+        (await observer.query(`SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted AND pid <> $1`, [pid]))[0].n as number;
+      await expect.poll(waiting).toBe(1);
+      await writer.commitTransaction();
+      expect(await move).toBe(true);
+    } finally {
+      await writer.release();
+      await observer.destroy();
+    }
+    const [after] = await db.query(`SELECT quota_at_risk AS at_risk, quota_basis FROM dashboard_agrements WHERE agrement_id = $1`, [nice]);
+    expect(after).toEqual({ at_risk: false, quota_basis: '2026-06-17/600/2500' });
+    await expectRiskCountsOfRows('after a move that waited on a writer');
+    await expectQuotasAsOld('2026-06-17');
+    // Back to the day the other cases read.
+    expect(await repository.projectQuotas({ today: TODAY, targets: TARGETS })).toBe(true);
+    await expectRiskCountsOfRows(TODAY);
   });
 
   it('SES-10 BIL-1 SUS-3 TER-5 SES-12 AGR-2 the deadlines read table answers as the union of its five sources did, and follows their writers', async () => {
