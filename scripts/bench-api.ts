@@ -231,11 +231,9 @@ function loadWithWrk(wrk: { path: string; script: string }, base: string, token:
     child.stdout.on('data', (c) => {
       stdout += c;
       if (cpu || !stdout.includes('BENCH_DONE')) return;
-      // The generator's CPU (utime + stime, in clock ticks of 10 ms) and the API's, as the last answer is in.
-      const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // The generator's CPU and the API's, as the last answer is in.
       const api = process.cpuUsage(cpu0);
-      cpu = { api: (api.user + api.system) / 1000, wrk: (Number(fields[11]) + Number(fields[12])) * 10 };
+      cpu = { api: (api.user + api.system) / 1000, wrk: procStat(readFileSync(`/proc/${child.pid}/stat`, 'utf8')).cpuMs };
       child.kill('SIGINT');
     });
     child.stderr.pipe(process.stderr);
@@ -263,6 +261,13 @@ function loadWithWrk(wrk: { path: string; script: string }, base: string, token:
  */
 type Load = { latencies: number[]; seconds: number; requests: number; errors: number; cpuMs: number; apiCpuMs: number; answers: number };
 
+/** A process's parent and CPU (ms) from its /proc/<pid>/stat line. */
+function procStat(stat: string): { ppid: string; cpuMs: number } {
+  // After the command's closing parenthesis: state, ppid, … utime (12th), stime (13th), in clock ticks of 10 ms.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { ppid: fields[1]!, cpuMs: (Number(fields[11]) + Number(fields[12])) * 10 };
+}
+
 /**
  * The CPU (ms) each of PostgreSQL's processes has used so far (the postmaster and its children, by pid), read from /proc
  * (Linux, the embedded server only; null otherwise). On two cores the API's CPU and PostgreSQL's are spent on the same
@@ -280,9 +285,8 @@ function postgresCpu(dataDir: string): Map<string, number> | null {
       } catch {
         continue; // a process that ended meanwhile
       }
-      // After the command's closing parenthesis: state, ppid, … utime (12th), stime (13th), in clock ticks of 10 ms.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (fields[1] === postmaster || pid === postmaster) cpu.set(pid, (Number(fields[11]) + Number(fields[12])) * 10);
+      const { ppid, cpuMs } = procStat(stat);
+      if (ppid === postmaster || pid === postmaster) cpu.set(pid, cpuMs);
     }
     return cpu;
   } catch {

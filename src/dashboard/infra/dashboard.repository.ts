@@ -98,6 +98,9 @@ async function countedPage<Row, Head extends object = object>(
   return { head: head as unknown as Head, total, items };
 }
 
+/** Whether a filter has neither a network nor an organisation scope (the counts' read tables answer it by kind and department). */
+const unscoped = (f: DashboardFilter) => !f.networkId && !f.organisationIds;
+
 /** Whether a filter reads the organisation or the agrément (else the read table alone answers a count). */
 const filtered = (f: DashboardFilter) => Boolean(f.department || f.region || f.kind || f.networkId || f.organisationIds);
 
@@ -173,12 +176,11 @@ export function dashboardRepository(db: Db): DashboardRepository {
       const params: unknown[] = [];
       // Issue 15: the counts per kind, state and department the agréments' trigger keeps (a few dozen rows); a network
       // or an organisation scope counts its own agréments in the per-agrément read table, by index.
-      const agrements =
-        !f.networkId && !f.organisationIds
-          ? `SELECT kind, state, sum(n)::int AS n FROM dashboard_agrement_counts
+      const agrements = unscoped(f)
+        ? `SELECT kind, state, sum(n)::int AS n FROM dashboard_agrement_counts
               WHERE ${['n <> 0', ...placeAndKind(f, params, { department: 'department', kind: 'kind' })].join(' AND ')}
               GROUP BY 1, 2 HAVING sum(n) > 0`
-          : `SELECT r.kind, r.state, count(*)::int AS n FROM dashboard_agrements r WHERE true ${where(f, params, 'r.organisation_id', READ_TABLE)} GROUP BY 1, 2`;
+        : `SELECT r.kind, r.state, count(*)::int AS n FROM dashboard_agrements r WHERE true ${where(f, params, 'r.organisation_id', READ_TABLE)} GROUP BY 1, 2`;
       // A centre or a coordinator counts only its own applications; the place filters apply (kind is the agrément's,
       // not the application's).
       const applications = `SELECT ap.state, count(*)::int AS n, count(ap.overdue_flagged_at)::int AS overdue
@@ -261,11 +263,10 @@ export function dashboardRepository(db: Db): DashboardRepository {
       const params: unknown[] = basisParams(f);
       const filter = where(f, params, 'r.organisation_id', READ_TABLE);
       // Without a network or organisation scope, the buckets of the filters (migration 1763900087000); else the few rows.
-      const count =
-        !f.networkId && !f.organisationIds
-          ? `SELECT coalesce(sum(n), 0)::int FROM dashboard_quota_risk_counts
+      const count = unscoped(f)
+        ? `SELECT coalesce(sum(n), 0)::int FROM dashboard_quota_risk_counts
               WHERE ${['true', ...placeAndKind(f, params, { department: 'department', kind: 'kind' })].join(' AND ')}`
-          : `SELECT count(*)::int FROM dashboard_agrements r WHERE r.quota_at_risk ${filter}`;
+        : `SELECT count(*)::int FROM dashboard_agrements r WHERE r.quota_at_risk ${filter}`;
       const page = pageOf(f, params);
       const read = () =>
         countedPage<QuotaRow, { fresh: boolean }>(

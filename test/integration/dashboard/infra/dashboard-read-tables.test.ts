@@ -269,7 +269,6 @@ async function expectSameAnswers() {
       });
     }
 
-    await expectRiskCountsOfRows(JSON.stringify(filter));
     const watched = await oldWatchlist(f);
     for (let offset = 0; offset <= watched.length; offset++) {
       expect(await repository.watchlist({ ...f, limit: 1, offset }), `${JSON.stringify(filter)} watchlist from ${offset}`).toEqual({
@@ -289,6 +288,8 @@ async function expectSameAnswers() {
       });
     }
   }
+  // The first filter's quotas read moved the basis: the buckets count every row projected on it.
+  await expectRiskCountsOfRows('after the writers');
 }
 
 beforeAll(async () => {
