@@ -12,10 +12,11 @@ import { methodNotAllowed } from './security/method-not-allowed';
 import { trackInFlight } from './observability/graceful-close';
 import { NestLogger } from './observability/nest-logger';
 import { requestLogging } from './observability/request-logging';
+import { PrototypedExpressAdapter } from './prototyped-express-adapter';
 
 /** Builds the HTTP API over injected dependencies; OpenAPI served at /docs (JSON at /docs-json). */
 export async function createApp(deps: ApiDeps, options: { logger?: false | ('error' | 'warn' | 'log')[] } = {}): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule.forRoot(deps), {
+  const app = await NestFactory.create(AppModule.forRoot(deps), new PrototypedExpressAdapter(), {
     // Issue 15: Nest's lines in the product's log format (JSON in production), within the request's context.
     logger: options.logger === false ? false : new NestLogger(options.logger ?? ['error', 'warn']),
     bodyParser: false,
