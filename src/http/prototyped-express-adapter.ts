@@ -30,7 +30,7 @@ export class PrototypedExpressAdapter extends ExpressAdapter {
   }
 
   override initHttpServer(options: NestApplicationOptions): void {
-    // HTTPS and forced closing (neither used by the API, which runs behind its TLS proxy): Nest's own server.
+    // HTTPS or forced closing (the API asks for neither): Nest's own server.
     if (options.httpsOptions || options.forceCloseConnections) return super.initHttpServer(options);
     const app = this.getInstance<Express>();
     this.httpServer = http.createServer(
