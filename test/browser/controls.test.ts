@@ -4,7 +4,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, issueToken } from '../../src/access/usecases/credentials';
 import { addDays, isoDate, parseIsoDate } from '../../src/shared/domain/dates';
-import { dateIn } from '../../src/shared/domain/zoned-time';
+import { dateIn, zonedInstant } from '../../src/shared/domain/zoned-time';
 import { frenchDate } from '../../src/shared/domain/french-dates';
 import { reportSessions } from '../../src/sessions/usecases/report-sessions';
 import { runningAgrement } from '../support/agrement-fixtures';
@@ -28,17 +28,22 @@ let centre: Awaited<ReturnType<typeof runningAgrement>>;
 let inspector: { id: string; email: string; name: string };
 const tag = randomUUID().slice(0, 6);
 const today = dateIn(new Date(), 'Europe/Paris');
+/**
+ * The API's clock, noon of that day in Paris: with the real one, a run straddling midnight in Paris planned "today" for
+ * a day the API then saw as over (VIS-1: 400, the period already over) and the plan was never confirmed.
+ */
+const now = () => zonedInstant(today, 'Europe/Paris', 12);
 const daysAgo = (n: number) => isoDate(addDays(parseIsoDate(today), -n));
 const DEPARTMENT = '48';
 
 beforeAll(async () => {
   h = await createHarness();
-  ({ app, url: api } = await serveApi(h));
+  ({ app, url: api } = await serveApi(h, { now }));
   ops = await h.tokenFor('operations');
   centre = await runningAgrement(h, daysAgo(60), 'centre', { name: `Centre Contrôlé ${tag}`, department: DEPARTMENT });
   // VIS-1: an unannounced visit attends one of the centre's sessions in the period: one today, reported as Pix Certif does.
   const [outcome] = await reportSessions(
-    { db: h.db, temporal: h.client, taskQueue: h.taskQueue, now: () => new Date() },
+    { db: h.db, temporal: h.client, taskQueue: h.taskQueue, now },
     [sessionReport(centre.organisationId, { date: today, plannedOn: daysAgo(40) })],
     { actor: 'Pix Certif', source: 'api' },
   );

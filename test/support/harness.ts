@@ -145,17 +145,23 @@ export async function receivedMail(
 /** The HTTP API over the harness's real components, on a free port, with the worker polling. */
 export async function serveApi(
   h: Harness,
-  options: Pick<
+  {
+    now = () => new Date(),
+    ...options
+  }: Pick<
     ApiDeps,
     'principalCacheMs' | 'dashboardCacheMs' | 'throttle' | 'throttleScope' | 'corsAllowedOrigins' | 'mailCapture' | 'importLimits'
-  > = {},
+  > & {
+    /** The API's clock (default the real one): a test that computes "today" once pins it, or it straddles midnight. */
+    now?: () => Date;
+  } = {},
 ): Promise<{ app: INestApplication; url: string }> {
   void h.run(async () => undefined);
   // Dashboards computed on every request unless a test asks for the cache (dashboard.api.test.ts tests it).
   // Failed authentications counted for this API alone unless a test shares a scope (the run shares one database).
   const app = await createApp(
     {
-      applications: { db: h.db, temporal: h.client, taskQueue: h.taskQueue, now: () => new Date() },
+      applications: { db: h.db, temporal: h.client, taskQueue: h.taskQueue, now },
       dashboardCacheMs: 0,
       throttleScope: `test-${randomUUID()}`,
       mailRecipients: { operationsEmail: OPERATIONS_EMAIL, legalEmail: LEGAL_EMAIL },
